@@ -1,0 +1,135 @@
+import Type, { type Static } from 'typebox';
+import { ConversationDetail, ConversationSummary, Id, Me, Member, Message, Page, ReadMarker, Role, User } from './models.js';
+
+/** Request schemas reject unknown fields (`additionalProperties: false`) instead of dropping them. */
+const strict = { additionalProperties: false } as const;
+
+export const USERNAME_PATTERN = '^[A-Za-z0-9_.-]{3,32}$';
+export const Username = Type.String({
+  pattern: USERNAME_PATTERN,
+  description: '3–32 of a-z 0-9 _ . - (unique ignoring case)',
+});
+export const Password = Type.String({ minLength: 8, maxLength: 256 });
+export const DisplayName = Type.String({ minLength: 1, maxLength: 64 });
+export const Bio = Type.String({ maxLength: 500 });
+export const Email = Type.String({ format: 'email', maxLength: 254 });
+export const Limit = Type.Integer({ minimum: 1, maximum: 100 });
+export const Cursor = Type.String({ minLength: 1, maxLength: 512 });
+
+// ---- accounts ----
+export const RegisterBody = Type.Object(
+  {
+    username: Username,
+    password: Password,
+    displayName: Type.Optional(DisplayName),
+    email: Type.Optional(Email),
+  },
+  strict,
+);
+export type RegisterBody = Static<typeof RegisterBody>;
+
+export const LoginBody = Type.Object({ username: Type.String({ minLength: 1, maxLength: 64 }), password: Password }, strict);
+export type LoginBody = Static<typeof LoginBody>;
+
+export const RefreshBody = Type.Object({ refreshToken: Type.String({ minLength: 1, maxLength: 512 }) }, strict);
+export type RefreshBody = Static<typeof RefreshBody>;
+
+export const AuthResponse = Type.Object(
+  {
+    user: Me,
+    accessToken: Type.String(),
+    refreshToken: Type.String(),
+    accessTokenExpiresIn: Type.Integer({ description: 'Seconds until the access token expires' }),
+  },
+  { title: 'AuthResponse' },
+);
+export type AuthResponse = Static<typeof AuthResponse>;
+
+export const UpdateMeBody = Type.Object(
+  { displayName: Type.Optional(DisplayName), bio: Type.Optional(Bio) },
+  { ...strict, minProperties: 1 },
+);
+export type UpdateMeBody = Static<typeof UpdateMeBody>;
+
+export const UserSearchQuery = Type.Object(
+  { q: Type.Optional(Type.String({ maxLength: 64 })), limit: Type.Optional(Limit), cursor: Type.Optional(Cursor) },
+  strict,
+);
+export type UserSearchQuery = Static<typeof UserSearchQuery>;
+export const UserPage = Page(User, 'UserPage');
+export type UserPage = Static<typeof UserPage>;
+
+// ---- conversations ----
+export const CreateDirectBody = Type.Object({ kind: Type.Literal('direct'), userId: Id }, strict);
+export const CreateGroupBody = Type.Object(
+  {
+    kind: Type.Literal('group'),
+    title: Type.String({ minLength: 1, maxLength: 100 }),
+    memberIds: Type.Array(Id, { maxItems: 10_000, uniqueItems: true }),
+  },
+  strict,
+);
+export const CreateConversationBody = Type.Union([CreateDirectBody, CreateGroupBody]);
+export type CreateConversationBody = Static<typeof CreateConversationBody>;
+
+export const UpdateConversationBody = Type.Object({ title: Type.String({ minLength: 1, maxLength: 100 }) }, strict);
+export type UpdateConversationBody = Static<typeof UpdateConversationBody>;
+
+export const AddMemberBody = Type.Object({ userId: Id }, strict);
+export type AddMemberBody = Static<typeof AddMemberBody>;
+export const UpdateMemberBody = Type.Object({ role: Role }, strict);
+export type UpdateMemberBody = Static<typeof UpdateMemberBody>;
+export const MemberResponse = Type.Object({ conversationId: Id, member: Member }, { title: 'MemberResponse' });
+export type MemberResponse = Static<typeof MemberResponse>;
+
+export const PageQuery = Type.Object({ limit: Type.Optional(Limit), cursor: Type.Optional(Cursor) }, strict);
+export type PageQuery = Static<typeof PageQuery>;
+export const ConversationPage = Page(ConversationSummary, 'ConversationPage');
+export type ConversationPage = Static<typeof ConversationPage>;
+export const ConversationResponse = Type.Object({ conversation: ConversationDetail }, { title: 'ConversationResponse' });
+export type ConversationResponse = Static<typeof ConversationResponse>;
+
+// ---- messages ----
+export const ClientId = Type.String({ minLength: 1, maxLength: 64, description: 'Idempotency key chosen by the sender' });
+export const SendMessageBody = Type.Object(
+  { clientId: ClientId, body: Type.String({ minLength: 1, description: 'At most MAX_MESSAGE_LENGTH code points' }) },
+  strict,
+);
+export type SendMessageBody = Static<typeof SendMessageBody>;
+export const MessageResponse = Type.Object({ message: Message }, { title: 'MessageResponse' });
+export type MessageResponse = Static<typeof MessageResponse>;
+
+export const Seq = Type.Integer({ minimum: 0 });
+export const HistoryQuery = Type.Object(
+  {
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
+    before: Type.Optional(Seq),
+    after: Type.Optional(Seq),
+  },
+  strict,
+);
+export type HistoryQuery = Static<typeof HistoryQuery>;
+export const MessagePage = Page(Message, 'MessagePage');
+export type MessagePage = Static<typeof MessagePage>;
+
+export const RecentMessagesQuery = Type.Object(
+  {
+    sender: Type.Optional(Id),
+    recipient: Type.Optional(Id),
+    is_read: Type.Optional(Type.Boolean()),
+    limit: Type.Optional(Limit),
+    cursor: Type.Optional(Cursor),
+  },
+  strict,
+);
+export type RecentMessagesQuery = Static<typeof RecentMessagesQuery>;
+
+export const ReadBody = Type.Object({ seq: Seq }, strict);
+export type ReadBody = Static<typeof ReadBody>;
+export const ReadMarkerResponse = ReadMarker;
+export type ReadMarkerResponse = ReadMarker;
+
+export const IdParams = Type.Object({ id: Id }, strict);
+export const MemberParams = Type.Object({ id: Id, userId: Id }, strict);
+
+export const HealthResponse = Type.Object({ status: Type.Literal('ok') }, { title: 'HealthResponse' });

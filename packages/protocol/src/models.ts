@@ -1,0 +1,123 @@
+import Type, { type Static, type TSchema } from 'typebox';
+
+/** Server-assigned identifier (UUIDv7 text: time-ordered, not guessable). */
+export const Id = Type.String({ minLength: 1, maxLength: 64 });
+export const Timestamp = Type.String({ format: 'date-time', description: 'ISO 8601, UTC' });
+
+export const Page = <T extends TSchema>(item: T, title: string) =>
+  Type.Object(
+    {
+      items: Type.Array(item),
+      nextCursor: Type.Union([Type.String(), Type.Null()], {
+        description: 'Pass as `cursor` for the next page; null on the last page',
+      }),
+    },
+    { title },
+  );
+
+export const User = Type.Object(
+  {
+    id: Id,
+    username: Type.String(),
+    displayName: Type.String(),
+    bio: Type.String(),
+    createdAt: Timestamp,
+  },
+  { title: 'User' },
+);
+export type User = Static<typeof User>;
+
+/** The signed-in user's own record: the public fields plus private ones. */
+export const Me = Type.Object(
+  {
+    id: Id,
+    username: Type.String(),
+    displayName: Type.String(),
+    bio: Type.String(),
+    createdAt: Timestamp,
+    email: Type.Union([Type.String(), Type.Null()]),
+    isAdmin: Type.Boolean(),
+  },
+  { title: 'Me' },
+);
+export type Me = Static<typeof Me>;
+
+export const Message = Type.Object(
+  {
+    id: Id,
+    conversationId: Id,
+    seq: Type.Integer({ minimum: 1, description: 'Position in the conversation: 1, 2, 3 … without gaps' }),
+    senderId: Id,
+    clientId: Type.String({ description: "The sender's idempotency key" }),
+    body: Type.String(),
+    createdAt: Timestamp,
+  },
+  { title: 'Message' },
+);
+export type Message = Static<typeof Message>;
+
+export const ConversationKind = Type.Union([Type.Literal('direct'), Type.Literal('group')]);
+export type ConversationKind = Static<typeof ConversationKind>;
+
+export const Role = Type.Union([Type.Literal('owner'), Type.Literal('admin'), Type.Literal('member')]);
+export type Role = Static<typeof Role>;
+
+export const Member = Type.Object(
+  {
+    userId: Id,
+    role: Role,
+    joinedAt: Timestamp,
+  },
+  { title: 'Member' },
+);
+export type Member = Static<typeof Member>;
+
+/** What every member sees alike; carried by realtime events. */
+export const ConversationInfo = Type.Object(
+  {
+    id: Id,
+    kind: ConversationKind,
+    title: Type.Union([Type.String(), Type.Null()]),
+    createdBy: Id,
+    createdAt: Timestamp,
+    lastSeq: Type.Integer({ minimum: 0 }),
+    lastActivityAt: Timestamp,
+    memberCount: Type.Integer({ minimum: 0 }),
+  },
+  { title: 'ConversationInfo' },
+);
+export type ConversationInfo = Static<typeof ConversationInfo>;
+
+/** One entry of my conversation list: the shared info plus my own view of it. */
+export const ConversationSummary = Type.Object(
+  {
+    ...ConversationInfo.properties,
+    myRole: Role,
+    readSeq: Type.Integer({ minimum: 0, description: 'My read marker: I have read up to this seq' }),
+    unreadCount: Type.Integer({ minimum: 0, description: 'Messages from others after my read marker' }),
+    lastMessage: Type.Union([Message, Type.Null()]),
+    peerId: Type.Union([Id, Type.Null()], { description: 'The other user of a direct conversation' }),
+  },
+  { title: 'ConversationSummary' },
+);
+export type ConversationSummary = Static<typeof ConversationSummary>;
+
+export const ConversationDetail = Type.Object(
+  {
+    ...ConversationSummary.properties,
+    members: Type.Array(Member),
+  },
+  { title: 'ConversationDetail' },
+);
+export type ConversationDetail = Static<typeof ConversationDetail>;
+
+export const ReadMarker = Type.Object(
+  {
+    conversationId: Id,
+    userId: Id,
+    readSeq: Type.Integer({ minimum: 0 }),
+    unreadCount: Type.Integer({ minimum: 0 }),
+  },
+  { title: 'ReadMarker' },
+);
+export type ReadMarker = Static<typeof ReadMarker>;

@@ -1,0 +1,33 @@
+import type { ServerEvent } from '@confab/protocol';
+import type { BusHandler, EventBus } from './bus.js';
+
+/** The single-process bus: delivery is a function call, the frame serialised once per event. */
+export class MemoryBus implements EventBus {
+  private readonly handlers = new Map<string, BusHandler>();
+
+  publish(topics: readonly string[], event: ServerEvent): Promise<void> {
+    let frame: string | undefined;
+    for (const topic of topics) {
+      const handler = this.handlers.get(topic);
+      if (!handler) continue;
+      frame ??= JSON.stringify(event);
+      handler({ topic, event, frame });
+    }
+    return Promise.resolve();
+  }
+
+  subscribe(topic: string, handler: BusHandler): Promise<void> {
+    this.handlers.set(topic, handler);
+    return Promise.resolve();
+  }
+
+  unsubscribe(topic: string): Promise<void> {
+    this.handlers.delete(topic);
+    return Promise.resolve();
+  }
+
+  close(): Promise<void> {
+    this.handlers.clear();
+    return Promise.resolve();
+  }
+}

@@ -1,0 +1,146 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+
+/**
+ * Every setting Confab reads, parsed and validated once at start-up. Each entry documents its
+ * variable; `loadConfig` returns a typed object or throws a ConfigError listing every bad value.
+ */
+export interface Config {
+  /** TCP port to serve on. */
+  port: number;
+  /** Interface to bind. */
+  host: string;
+  /** Directory for the SQLite file and the generated token secret. */
+  dataDir: string;
+  /** Store selection: unset → SQLite file in DATA_DIR; `sqlite:<path>` → that SQLite file. */
+  databaseUrl: string | null;
+  /** HMAC secret for access tokens; generated into DATA_DIR on first start when unset. */
+  jwtSecret: string | null;
+  accessTokenTtlSeconds: number;
+  refreshTokenTtlSeconds: number;
+  /** Longest message body, in Unicode code points. */
+  maxMessageLength: number;
+  /** History page size when the client gives no `limit` (the seeds' MESSAGES_TO_LOAD). */
+  messagesPageSize: number;
+  /** Largest `limit` a history request may ask for. */
+  messagesPageMax: number;
+  /** Largest group, counting the creator. */
+  maxGroupMembers: number;
+  /** Largest HTTP request body, bytes. */
+  bodyLimitBytes: number;
+  /** Whole-request timeout, ms (Fastify's default is none). */
+  requestTimeoutMs: number;
+  /** Idle timeout of an HTTP connection, ms (Node's default is none for a stalled client). */
+  connectionTimeoutMs: number;
+  /** Largest WebSocket frame a client may send, bytes (`ws` accepts 100 MiB by default). */
+  wsMaxFrameBytes: number;
+  /** Origins allowed to open a WebSocket; empty means same-origin only. `*` allows any. */
+  wsAllowedOrigins: string[];
+  /** Open sockets per user across devices; the next one is refused with close code 4429. */
+  maxSocketsPerUser: number;
+  /** Interval of the WebSocket ping; a socket that missed one pong is terminated. */
+  wsPingIntervalMs: number;
+  /** Bytes queued for one slow socket before it is dropped (it reconnects and resumes). */
+  wsMaxBufferedBytes: number;
+  /** Most messages committed in one transaction by group commit. */
+  groupCommitMaxBatch: number;
+  /** pino level. */
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+/** Reads `.env` from the working directory into process.env (real environment variables win). */
+export function loadDotEnv(file = path.resolve('.env')): void {
+  if (existsSync(file)) process.loadEnvFile(file);
+}
+
+export function loadConfig(env: Env = process.env): Config {
+  const problems: string[] = [];
+  const read = new EnvReader(env, problems);
+  const config: Config = {
+    port: read.int('PORT', 8080, 0, 65535),
+    host: read.string('HOST', '0.0.0.0'),
+    dataDir: path.resolve(read.string('DATA_DIR', './data')),
+    databaseUrl: read.optional('DATABASE_URL'),
+    jwtSecret: read.optional('JWT_SECRET'),
+    accessTokenTtlSeconds: read.int('ACCESS_TOKEN_TTL_SECONDS', 900, 10, 86_400),
+    refreshTokenTtlSeconds: read.int('REFRESH_TOKEN_TTL_SECONDS', 30 * 86_400, 60, 365 * 86_400),
+    maxMessageLength: read.int('MAX_MESSAGE_LENGTH', 4000, 1, 100_000),
+    messagesPageSize: read.int('MESSAGES_PAGE_SIZE', 15, 1, 1000),
+    messagesPageMax: read.int('MESSAGES_PAGE_MAX', 100, 1, 1000),
+    maxGroupMembers: read.int('MAX_GROUP_MEMBERS', 10_000, 2, 100_000),
+    bodyLimitBytes: read.int('BODY_LIMIT_BYTES', 1_048_576, 1024, 100 * 1_048_576),
+    requestTimeoutMs: read.int('REQUEST_TIMEOUT_MS', 30_000, 1000, 600_000),
+    connectionTimeoutMs: read.int('CONNECTION_TIMEOUT_MS', 75_000, 1000, 3_600_000),
+    wsMaxFrameBytes: read.int('WS_MAX_FRAME_BYTES', 65_536, 1024, 16 * 1_048_576),
+    wsAllowedOrigins: read.list('WS_ALLOWED_ORIGINS'),
+    maxSocketsPerUser: read.int('MAX_SOCKETS_PER_USER', 16, 1, 10_000),
+    wsPingIntervalMs: read.int('WS_PING_INTERVAL_MS', 30_000, 100, 600_000),
+    wsMaxBufferedBytes: read.int('WS_MAX_BUFFERED_BYTES', 8 * 1_048_576, 65_536, 1_073_741_824),
+    groupCommitMaxBatch: read.int('GROUP_COMMIT_MAX_BATCH', 512, 1, 4096),
+    logLevel: read.oneOf('LOG_LEVEL', 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+  };
+  if (config.messagesPageSize > config.messagesPageMax) {
+    problems.push(`MESSAGES_PAGE_SIZE (${config.messagesPageSize}) must not exceed MESSAGES_PAGE_MAX (${config.messagesPageMax})`);
+  }
+  if (config.databaseUrl !== null && !config.databaseUrl.startsWith('sqlite:')) {
+    problems.push(
+      `DATABASE_URL: only sqlite:<path> is supported by this version (got a ${config.databaseUrl.split(':')[0]} URL); PostgreSQL support is tracked in the scale-out issue`,
+    );
+  }
+  if (config.jwtSecret !== null && config.jwtSecret.length < 32) {
+    problems.push('JWT_SECRET: must be at least 32 characters');
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}
+
+class EnvReader {
+  constructor(
+    private readonly env: Env,
+    private readonly problems: string[],
+  ) {}
+
+  optional(name: string): string | null {
+    const value = this.env[name]?.trim();
+    return value === undefined || value === '' ? null : value;
+  }
+
+  string(name: string, fallback: string): string {
+    return this.optional(name) ?? fallback;
+  }
+
+  int(name: string, fallback: number, min: number, max: number): number {
+    const raw = this.optional(name);
+    if (raw === null) return fallback;
+    const value = Number(raw);
+    if (!/^-?\d+$/.test(raw) || !Number.isSafeInteger(value) || value < min || value > max) {
+      this.problems.push(`${name}: expected a whole number from ${min} to ${max}, got "${raw}"`);
+      return fallback;
+    }
+    return value;
+  }
+
+  list(name: string): string[] {
+    const raw = this.optional(name);
+    return raw === null ? [] : raw.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  }
+
+  oneOf<T extends string>(name: string, fallback: T, allowed: readonly T[]): T {
+    const raw = this.optional(name);
+    if (raw === null) return fallback;
+    if (!(allowed as readonly string[]).includes(raw)) {
+      this.problems.push(`${name}: expected one of ${allowed.join(', ')}, got "${raw}"`);
+      return fallback;
+    }
+    return raw as T;
+  }
+}

@@ -1,0 +1,35 @@
+import { ERROR_STATUS, type ErrorCode } from '@confab/protocol';
+
+/**
+ * The one error type services throw. HTTP routes and WebSocket handlers both render it from the
+ * catalogue in @confab/protocol, so a rule broken over either transport answers the same code.
+ */
+export class AppError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+    this.name = 'AppError';
+  }
+
+  get status(): number {
+    return ERROR_STATUS[this.code];
+  }
+}
+
+export const notFound = (what: string) => new AppError('not_found', `${what} not found`);
+export const forbidden = (message: string) => new AppError('forbidden', message);
+export const invalid = (message: string, details?: unknown) => new AppError('validation_failed', message, details);
+export const unauthenticated = (message = 'Sign in first: send a valid access token') =>
+  new AppError('unauthenticated', message);
+
+/** Renders any thrown value as the wire error; unknown errors leak nothing. */
+export function toErrorBody(error: unknown): { status: number; body: { code: ErrorCode; message: string; details?: unknown } } {
+  if (error instanceof AppError) {
+    const body = { code: error.code, message: error.message, ...(error.details === undefined ? {} : { details: error.details }) };
+    return { status: error.status, body };
+  }
+  return { status: 500, body: { code: 'internal', message: 'Internal server error' } };
+}

@@ -1,0 +1,74 @@
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { Logger } from 'pino';
+import type { Metrics } from '../metrics.js';
+import type { Services } from './context.js';
+import { installErrorHandler } from './error-handler.js';
+import { validatorCompiler } from './validation.js';
+import { authRoutes } from './routes/auth.js';
+import { conversationRoutes } from './routes/conversations.js';
+import { healthRoutes } from './routes/health.js';
+import { messageRoutes } from './routes/messages.js';
+import { userRoutes } from './routes/users.js';
+import { errors } from './responses.js';
+
+/**
+ * The Fastify app: limits set explicitly (Fastify's own defaults have no request timeout),
+ * strict validation, the OpenAPI document generated from the route schemas.
+ */
+export async function buildHttpApp(services: Services, logger: Logger, metrics: Metrics): Promise<FastifyInstance> {
+  const { config } = services;
+  const app = Fastify({
+    loggerInstance: logger as FastifyBaseLogger,
+    // Per-request lines only when debugging: at chat rates they would drown everything else.
+    logController: new LogController({ disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace' }),
+    bodyLimit: config.bodyLimitBytes,
+    requestTimeout: config.requestTimeoutMs,
+    connectionTimeout: config.connectionTimeoutMs,
+    keepAliveTimeout: 72_000,
+    return503OnClosing: true,
+    routerOptions: { maxParamLength: 200 },
+  });
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.decorateRequest('auth', null);
+  installErrorHandler(app);
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: {
+        title: 'Confab API',
+        version: '1.0.0',
+        description:
+          'REST API of Confab. Realtime delivery is a WebSocket at /api/v1/ws (see docs/realtime.md). Errors are {"error": {"code", "message", "details"?}}.',
+      },
+      components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+
+  app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  app.get('/metrics', { schema: { hide: true } }, async (_request, reply) =>
+    reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()),
+  );
+  app.get(
+    '/api/v1/ws',
+    {
+      schema: {
+        tags: ['realtime'],
+        summary:
+          'WebSocket upgrade (Authorization: Bearer, or ?access_token=). Without an Upgrade header this answers 426. Frames: docs/realtime.md',
+        response: errors(401, 426),
+      },
+    },
+    async (_request, reply) =>
+      reply.status(426).header('upgrade', 'websocket').send({ error: { code: 'upgrade_required', message: 'Connect with a WebSocket' } }),
+  );
+
+  for (const routes of [healthRoutes, authRoutes, userRoutes, conversationRoutes, messageRoutes]) {
+    await app.register(routes, services);
+  }
+  return app;
+}

@@ -1,0 +1,25 @@
+import type { FastifyRequest } from 'fastify';
+import { unauthenticated } from '../errors.js';
+import type { AccessClaims, TokenService } from '../services/token-service.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    auth: AccessClaims | null;
+  }
+}
+
+/** Reads `Authorization: Bearer <token>`; used as the preHandler of every signed-in route. */
+export function bearerAuth(tokens: TokenService) {
+  return async (request: FastifyRequest): Promise<void> => {
+    const header = request.headers.authorization;
+    const match = header === undefined ? null : /^Bearer\s+(\S+)$/i.exec(header);
+    if (!match) throw unauthenticated();
+    request.auth = await tokens.verifyAccessToken(match[1]!);
+  };
+}
+
+/** The signed-in user's claims; only call inside routes guarded by bearerAuth. */
+export function claims(request: FastifyRequest): AccessClaims {
+  if (!request.auth) throw unauthenticated();
+  return request.auth;
+}

@@ -1,0 +1,41 @@
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { ERROR_STATUS, type ErrorCode } from '@confab/protocol';
+import { AppError, toErrorBody } from '../errors.js';
+
+/** Framework errors that are the client's fault, by Fastify error code. */
+const FRAMEWORK_ERRORS: Record<string, { code: ErrorCode; message: string }> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: { code: 'payload_too_large', message: 'The request body is too large' },
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: { code: 'unsupported_media_type', message: 'Send JSON (Content-Type: application/json)' },
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: { code: 'validation_failed', message: 'Content-Length does not match the body' },
+  FST_ERR_CTP_EMPTY_JSON_BODY: { code: 'malformed_json', message: 'The request body is empty but Content-Type is JSON' },
+  FST_ERR_CTP_INVALID_JSON_BODY: { code: 'malformed_json', message: 'The request body is not valid JSON' },
+};
+
+/** The one place errors become HTTP responses. Unknown errors are logged and leak nothing. */
+export function installErrorHandler(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (error instanceof AppError) return reply.status(error.status).send({ error: toErrorBody(error).body });
+    if (error.validation) {
+      const details = error.validation.map((v) => ({
+        path: `${error.validationContext ?? ''}${v.instancePath}`,
+        message: v.message,
+        ...(v.params && Object.keys(v.params).length > 0 ? { params: v.params } : {}),
+      }));
+      return reply.status(400).send({ error: { code: 'validation_failed', message: `Invalid request: ${error.message}`, details } });
+    }
+    const known = error.code ? FRAMEWORK_ERRORS[error.code] : undefined;
+    if (known) return reply.status(ERROR_STATUS[known.code]).send({ error: known });
+    if (error instanceof SyntaxError && error.statusCode === 400) {
+      return reply.status(400).send({ error: { code: 'malformed_json', message: 'The request body is not valid JSON' } });
+    }
+    if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
+      return reply.status(400).send({ error: { code: 'validation_failed', message: error.message } });
+    }
+    request.log.error({ err: error }, 'unhandled error');
+    return reply.status(500).send({ error: toErrorBody(error).body });
+  });
+
+  app.setNotFoundHandler((request, reply) =>
+    reply.status(404).send({ error: { code: 'not_found', message: `No route ${request.method} ${request.url.split('?')[0]}` } }),
+  );
+}

@@ -1,0 +1,63 @@
+import { AuthResponse, LoginBody, RefreshBody, RegisterBody } from '@confab/protocol';
+import Type from 'typebox';
+import { bearerAuth, claims } from '../authenticate.js';
+import type { RoutePlugin } from '../context.js';
+import { bearer, errors } from '../responses.js';
+
+export const authRoutes: RoutePlugin = async (app, { auth, tokens }) => {
+  app.post(
+    '/api/v1/auth/register',
+    {
+      schema: {
+        tags: ['auth'],
+        summary: 'Create an account and sign in',
+        body: RegisterBody,
+        response: { 201: AuthResponse, ...errors(400, 409, 413) },
+      },
+    },
+    async (request, reply) => reply.status(201).send(await auth.register(request.body)),
+  );
+
+  app.post(
+    '/api/v1/auth/login',
+    {
+      schema: {
+        tags: ['auth'],
+        summary: 'Sign in (a wrong password and an unknown user get the same 401)',
+        body: LoginBody,
+        response: { 200: AuthResponse, ...errors(400, 401) },
+      },
+    },
+    async (request) => auth.login(request.body),
+  );
+
+  app.post(
+    '/api/v1/auth/refresh',
+    {
+      schema: {
+        tags: ['auth'],
+        summary: 'Trade a refresh token for a new pair; the old one is spent, and re-using it ends the session',
+        body: RefreshBody,
+        response: { 200: AuthResponse, ...errors(400, 401) },
+      },
+    },
+    async (request) => auth.refresh(request.body.refreshToken),
+  );
+
+  app.post(
+    '/api/v1/auth/logout',
+    {
+      preHandler: bearerAuth(tokens),
+      schema: {
+        tags: ['auth'],
+        summary: "End this session: its refresh token stops working",
+        security: bearer,
+        response: { 204: Type.Null(), ...errors(401) },
+      },
+    },
+    async (request, reply) => {
+      await auth.logout(claims(request));
+      return reply.status(204).send(null);
+    },
+  );
+};

@@ -1,0 +1,82 @@
+import {
+  HistoryQuery,
+  IdParams,
+  MessagePage,
+  MessageResponse,
+  ReadBody,
+  ReadMarkerResponse,
+  RecentMessagesQuery,
+  SendMessageBody,
+} from '@confab/protocol';
+import { bearerAuth, claims } from '../authenticate.js';
+import type { RoutePlugin } from '../context.js';
+import { bearer, errors } from '../responses.js';
+
+export const messageRoutes: RoutePlugin = async (app, { messages, tokens }) => {
+  app.addHook('preHandler', bearerAuth(tokens));
+  const tags = ['messages'];
+
+  app.post(
+    '/api/v1/conversations/:id/messages',
+    {
+      schema: {
+        tags,
+        summary: 'Send a message: 201 when stored, 200 with the same message when this clientId was already sent',
+        security: bearer,
+        params: IdParams,
+        body: SendMessageBody,
+        response: { 200: MessageResponse, 201: MessageResponse, ...errors(400, 401, 404, 409, 413) },
+      },
+    },
+    async (request, reply) => {
+      const { message, created } = await messages.send(claims(request).userId, request.params.id, request.body);
+      return reply.status(created ? 201 : 200).send({ message });
+    },
+  );
+
+  app.get(
+    '/api/v1/conversations/:id/messages',
+    {
+      schema: {
+        tags,
+        summary:
+          'History by seq: newest first (below `before` when given), or oldest first above `after`; `nextCursor` is the seq to pass as `before` (or `after`) for the next page',
+        security: bearer,
+        params: IdParams,
+        querystring: HistoryQuery,
+        response: { 200: MessagePage, ...errors(400, 401, 404) },
+      },
+    },
+    async (request) => messages.history(claims(request).userId, request.params.id, request.query),
+  );
+
+  app.get(
+    '/api/v1/messages',
+    {
+      schema: {
+        tags,
+        summary:
+          'Recent messages across my conversations, newest first, filtered by sender, recipient (user ids) and read state (my read marker has reached the message)',
+        security: bearer,
+        querystring: RecentMessagesQuery,
+        response: { 200: MessagePage, ...errors(400, 401) },
+      },
+    },
+    async (request) => messages.recent(claims(request).userId, request.query),
+  );
+
+  app.post(
+    '/api/v1/conversations/:id/read',
+    {
+      schema: {
+        tags,
+        summary: 'Move my read marker forward to `seq` (never back; clamped to the last message)',
+        security: bearer,
+        params: IdParams,
+        body: ReadBody,
+        response: { 200: ReadMarkerResponse, ...errors(400, 401, 404) },
+      },
+    },
+    async (request) => messages.markRead(claims(request).userId, request.params.id, request.body.seq),
+  );
+};

@@ -1,0 +1,56 @@
+import { IdParams, Me, UpdateMeBody, User, UserPage, UserSearchQuery } from '@confab/protocol';
+import { bearerAuth, claims } from '../authenticate.js';
+import type { RoutePlugin } from '../context.js';
+import { bearer, errors } from '../responses.js';
+
+export const userRoutes: RoutePlugin = async (app, { users, tokens }) => {
+  app.addHook('preHandler', bearerAuth(tokens));
+
+  app.get(
+    '/api/v1/users/me',
+    { schema: { tags: ['users'], summary: 'My profile', security: bearer, response: { 200: Me, ...errors(401) } } },
+    async (request) => users.getMe(claims(request).userId),
+  );
+
+  app.patch(
+    '/api/v1/users/me',
+    {
+      schema: {
+        tags: ['users'],
+        summary: 'Change my display name or bio',
+        security: bearer,
+        body: UpdateMeBody,
+        response: { 200: Me, ...errors(400, 401) },
+      },
+    },
+    async (request) => users.updateMe(claims(request).userId, request.body),
+  );
+
+  app.get(
+    '/api/v1/users',
+    {
+      schema: {
+        tags: ['users'],
+        summary: 'Search the user directory by username prefix or display name',
+        security: bearer,
+        querystring: UserSearchQuery,
+        response: { 200: UserPage, ...errors(400, 401) },
+      },
+    },
+    async (request) => users.search(request.query),
+  );
+
+  app.get(
+    '/api/v1/users/:id',
+    {
+      schema: {
+        tags: ['users'],
+        summary: "A user's public profile",
+        security: bearer,
+        params: IdParams,
+        response: { 200: User, ...errors(401, 404) },
+      },
+    },
+    async (request) => users.getUser(request.params.id),
+  );
+};

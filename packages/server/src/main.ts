@@ -1,0 +1,109 @@
+import { parseArgs } from 'node:util';
+import { randomBytes } from 'node:crypto';
+import { hash } from '@node-rs/argon2';
+import { ConfigError, type Config, loadConfig, loadDotEnv } from './config.js';
+import { newId } from './ids.js';
+import { createServer, openStore } from './server.js';
+import { USERNAME_PATTERN } from '@confab/protocol';
+
+const USAGE = `Usage:
+  confab serve                          serve REST + WebSocket (the default)
+  confab admin create <username>        make a user an administrator (created if missing);
+        [--password-stdin]              read the new user's password from standard input,
+                                        otherwise a random one is generated and printed once
+Settings come from the environment and ./.env: see docs/configuration.md.`;
+
+async function main(argv: string[]): Promise<number> {
+  loadDotEnv();
+  const config = loadConfigOrExit();
+  const [command = 'serve', ...rest] = argv;
+  if (command === 'serve') return serve(config);
+  if (command === 'admin' && rest[0] === 'create') return adminCreate(config, rest.slice(1));
+  process.stderr.write(`${USAGE}\n`);
+  return command === 'help' || command === '--help' ? 0 : 2;
+}
+
+function loadConfigOrExit(): Config {
+  try {
+    return loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`confab: ${error.message}\n`);
+      process.exit(2);
+    }
+    throw error;
+  }
+}
+
+async function serve(config: Config): Promise<number> {
+  const server = await createServer(config);
+  const url = await server.listen();
+  server.logger.info({ url, store: server.services.store.engine }, 'Confab is serving');
+  process.stdout.write(`Confab is serving on ${url}  (API reference: ${url}/docs)\n`);
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    server.logger.info({ signal }, 'shutting down');
+    await server.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  return new Promise<number>(() => {});
+}
+
+async function adminCreate(config: Config, args: string[]): Promise<number> {
+  const { positionals, values } = parseArgs({ args, allowPositionals: true, options: { 'password-stdin': { type: 'boolean' } } });
+  const username = positionals[0];
+  if (!username || !new RegExp(USERNAME_PATTERN).test(username)) {
+    process.stderr.write('confab: give a username of 3–32 of a-z 0-9 _ . -\n');
+    return 2;
+  }
+  const store = await openStore(config);
+  try {
+    const existing = await store.getUserByUsername(username);
+    if (existing) {
+      await store.updateUser(existing.id, { isAdmin: true });
+      process.stdout.write(`${existing.username} is now an administrator\n`);
+      return 0;
+    }
+    const password = values['password-stdin'] ? (await readStdin()).trim() : randomBytes(12).toString('base64url');
+    if (password.length < 8) {
+      process.stderr.write('confab: the password must have at least 8 characters\n');
+      return 2;
+    }
+    await store.insertUser({
+      id: newId(),
+      username,
+      displayName: username,
+      bio: '',
+      email: null,
+      isAdmin: true,
+      passwordHash: await hash(password),
+      createdAt: Date.now(),
+    });
+    process.stdout.write(
+      values['password-stdin']
+        ? `Created administrator ${username}\n`
+        : `Created administrator ${username} with password: ${password}\n(shown once; sign in and keep it safe)\n`,
+    );
+    return 0;
+  } finally {
+    await store.close();
+  }
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`confab: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(1);
+  },
+);

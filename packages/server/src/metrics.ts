@@ -1,0 +1,15 @@
+import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** Prometheus metrics, served at GET /metrics. One registry per server instance. */
+export function createMetrics() {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  return {
+    registry,
+    messagesStored: new Counter({ name: 'confab_messages_stored_total', help: 'Messages committed', registers: [registry] }),
+    commitBatches: new Counter({ name: 'confab_commit_batches_total', help: 'Group-commit transactions', registers: [registry] }),
+    sockets: new Gauge({ name: 'confab_websockets_open', help: 'Open WebSocket connections', registers: [registry] }),
+    framesDelivered: new Counter({ name: 'confab_ws_frames_delivered_total', help: 'Event frames written to sockets', registers: [registry] }),
+  };
+}
+export type Metrics = ReturnType<typeof createMetrics>;

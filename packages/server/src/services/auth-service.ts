@@ -1,0 +1,103 @@
+import { hash, verify } from '@node-rs/argon2';
+import type { AuthResponse, LoginBody, RegisterBody } from '@confab/protocol';
+import { AppError } from '../errors.js';
+import { newId } from '../ids.js';
+import { type Store, UniqueViolation, type UserRecord } from '../store/store.js';
+import { type AccessClaims, type TokenService, hashRefreshToken } from './token-service.js';
+import { meView } from './views.js';
+
+/**
+ * Registration, sign-in and session lifecycle. Passwords are hashed with argon2id on libuv's
+ * thread pool (@node-rs/argon2 is async), never on the event loop.
+ */
+export class AuthService {
+  /** Verified against when the username is unknown, so both failures take the same time. */
+  private dummyHash: Promise<string> | undefined;
+
+  constructor(
+    private readonly store: Store,
+    private readonly tokens: TokenService,
+  ) {}
+
+  async register(input: RegisterBody): Promise<AuthResponse> {
+    const user: UserRecord = {
+      id: newId(),
+      username: input.username,
+      displayName: input.displayName ?? input.username,
+      bio: '',
+      email: input.email ?? null,
+      isAdmin: false,
+      passwordHash: await hash(input.password),
+      createdAt: Date.now(),
+    };
+    try {
+      await this.store.insertUser(user);
+    } catch (error) {
+      if (error instanceof UniqueViolation) throw new AppError('username_taken', `The username "${input.username}" is taken`);
+      throw error;
+    }
+    return this.startSession(user);
+  }
+
+  async login(input: LoginBody): Promise<AuthResponse> {
+    const user = await this.store.getUserByUsername(input.username);
+    const ok = user ? await verify(user.passwordHash, input.password) : await this.verifyDummy(input.password);
+    if (!user || !ok) throw new AppError('invalid_credentials', 'Wrong username or password');
+    return this.startSession(user);
+  }
+
+  async refresh(refreshToken: string): Promise<AuthResponse> {
+    const next = this.tokens.newRefreshToken();
+    const now = Date.now();
+    const result = await this.store.rotateRefreshToken({
+      oldHash: hashRefreshToken(refreshToken),
+      newHash: next.hash,
+      now,
+      expiresAt: now + this.tokens.refreshTtlSeconds * 1000,
+    });
+    if (result.status === 'reused') {
+      throw new AppError('unauthenticated', 'This refresh token was already used; the session has been ended for safety');
+    }
+    if (result.status === 'invalid') throw new AppError('unauthenticated', 'The refresh token is not valid');
+    const user = await this.store.getUser(result.session.userId);
+    if (!user) throw new AppError('unauthenticated', 'The refresh token is not valid');
+    return this.authResponse(user, result.session.id, next.token);
+  }
+
+  async logout(claims: AccessClaims): Promise<void> {
+    await this.store.revokeSession(claims.sessionId, Date.now());
+  }
+
+  /** Access tokens are stateless; this is for long-lived uses (a WebSocket) that should honour logout. */
+  async isSessionActive(sessionId: string): Promise<boolean> {
+    const session = await this.store.getSession(sessionId);
+    return session !== undefined && session.revokedAt === null;
+  }
+
+  private async startSession(user: UserRecord): Promise<AuthResponse> {
+    const sessionId = newId();
+    const refresh = this.tokens.newRefreshToken();
+    const now = Date.now();
+    await this.store.createSession(
+      { id: sessionId, userId: user.id, createdAt: now, revokedAt: null },
+      refresh.hash,
+      now + this.tokens.refreshTtlSeconds * 1000,
+    );
+    return this.authResponse(user, sessionId, refresh.token);
+  }
+
+  private async authResponse(user: UserRecord, sessionId: string, refreshToken: string): Promise<AuthResponse> {
+    return {
+      user: meView(user),
+      accessToken: await this.tokens.issueAccessToken({ userId: user.id, sessionId }),
+      refreshToken,
+      accessTokenExpiresIn: this.tokens.accessTtlSeconds,
+    };
+  }
+
+  private async verifyDummy(password: string): Promise<false> {
+    this.dummyHash ??= hash('confab-dummy-password');
+    await verify(await this.dummyHash, password);
+    return false;
+  }
+}

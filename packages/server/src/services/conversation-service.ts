@@ -1,0 +1,192 @@
+import type {
+  ConversationDetail,
+  ConversationPage,
+  CreateConversationBody,
+  MemberResponse,
+  Role,
+} from '@confab/protocol';
+import { AppError, forbidden, invalid, notFound } from '../errors.js';
+import { newId } from '../ids.js';
+import { type Store, UniqueViolation } from '../store/store.js';
+import { type EventBus, conversationTopic, userTopic } from '../bus/bus.js';
+import { decodeCursor, encodeCursor } from './cursor.js';
+import type { MembershipCache } from './membership.js';
+import { conversationInfoView, conversationSummaryView, memberView } from './views.js';
+
+const canManage = (role: Role) => role === 'owner' || role === 'admin';
+
+/**
+ * Conversations, membership and roles. Every rule and permission check lives here; every
+ * change is published on the bus after its transaction commits.
+ */
+export class ConversationService {
+  constructor(
+    private readonly store: Store,
+    private readonly membership: MembershipCache,
+    private readonly bus: EventBus,
+    private readonly limits: { maxGroupMembers: number },
+  ) {}
+
+  async create(userId: string, input: CreateConversationBody): Promise<{ conversation: ConversationDetail; created: boolean }> {
+    const now = Date.now();
+    const otherIds = input.kind === 'direct' ? [input.userId] : input.memberIds.filter((id) => id !== userId);
+    if (input.kind === 'direct' && input.userId === userId) throw invalid('A direct conversation needs another user');
+    if (otherIds.length + 1 > this.limits.maxGroupMembers) {
+      throw invalid(`A group has at most ${this.limits.maxGroupMembers} members`, { maxGroupMembers: this.limits.maxGroupMembers });
+    }
+    const found = new Set((await this.store.getUsers(otherIds)).map((u) => u.id));
+    const missing = otherIds.filter((id) => !found.has(id));
+    if (missing.length > 0) {
+      if (input.kind === 'direct') throw notFound('User');
+      throw invalid('Some members do not exist', { unknownUserIds: missing });
+    }
+    const id = newId();
+    const { conversation, created } = await this.store.createConversation(
+      {
+        id,
+        kind: input.kind,
+        title: input.kind === 'group' ? input.title : null,
+        directKey: input.kind === 'direct' ? [userId, input.userId].sort().join(':') : null,
+        createdBy: userId,
+        createdAt: now,
+        lastActivityAt: now,
+      },
+      [
+        { conversationId: id, userId, role: input.kind === 'group' ? 'owner' : 'member', joinedAt: now },
+        ...otherIds.map((memberId) => ({ conversationId: id, userId: memberId, role: 'member' as const, joinedAt: now })),
+      ],
+    );
+    if (created) {
+      await this.bus.publish([userId, ...otherIds].map(userTopic), {
+        type: 'conversation.created',
+        conversation: conversationInfoView(conversation),
+      });
+    }
+    return { conversation: await this.get(userId, conversation.id), created };
+  }
+
+  /** Every conversation the user is in (the gateway subscribes a new socket to these). */
+  conversationIdsOf(userId: string): Promise<string[]> {
+    return this.store.listConversationIds(userId);
+  }
+
+  async list(userId: string, page: { limit?: number; cursor?: string }): Promise<ConversationPage> {
+    const limit = page.limit ?? 20;
+    const after = page.cursor === undefined ? undefined : decodeCursor(page.cursor, isActivityKey);
+    const rows = await this.store.listConversations(userId, { limit: limit + 1, ...(after ? { after } : {}) });
+    const items = rows.slice(0, limit);
+    const last = items.at(-1);
+    return {
+      items: items.map(conversationSummaryView),
+      nextCursor:
+        rows.length > limit && last ? encodeCursor({ activityAt: last.conversation.lastActivityAt, id: last.conversation.id }) : null,
+    };
+  }
+
+  async get(userId: string, conversationId: string): Promise<ConversationDetail> {
+    const view = await this.store.getConversationView(userId, conversationId);
+    if (!view) throw notFound('Conversation');
+    const members = await this.store.listMembers(conversationId);
+    return { ...conversationSummaryView(view), members: members.map(memberView) };
+  }
+
+  async updateTitle(userId: string, conversationId: string, title: string): Promise<ConversationDetail> {
+    const role = await this.membership.requireRole(conversationId, userId);
+    const conversation = await this.requireGroup(conversationId);
+    if (!canManage(role)) throw forbidden('Only the owner or an admin can rename a group');
+    const updated = (await this.store.updateConversationTitle(conversation.id, title))!;
+    await this.bus.publish([conversationTopic(conversationId)], {
+      type: 'conversation.updated',
+      conversation: conversationInfoView(updated),
+    });
+    return this.get(userId, conversationId);
+  }
+
+  async addMember(actorId: string, conversationId: string, userId: string): Promise<MemberResponse> {
+    const role = await this.membership.requireRole(conversationId, actorId);
+    const conversation = await this.requireGroup(conversationId);
+    if (!canManage(role)) throw forbidden('Only the owner or an admin can add members');
+    if (conversation.memberCount >= this.limits.maxGroupMembers) {
+      throw invalid(`A group has at most ${this.limits.maxGroupMembers} members`);
+    }
+    if (!(await this.store.getUser(userId))) throw invalid('That user does not exist', { unknownUserIds: [userId] });
+    let member;
+    try {
+      member = await this.store.addMember({ conversationId, userId, role: 'member', joinedAt: Date.now() });
+    } catch (error) {
+      if (error instanceof UniqueViolation) throw new AppError('already_member', 'That user is already a member');
+      throw error;
+    }
+    this.membership.invalidate(conversationId);
+    const view = memberView(member);
+    // The conversation topic tells existing members; the user topic tells the new member's
+    // sockets, which are not subscribed to the conversation yet.
+    await this.bus.publish([conversationTopic(conversationId), userTopic(userId)], {
+      type: 'member.added',
+      conversationId,
+      member: view,
+      by: actorId,
+    });
+    return { conversationId, member: view };
+  }
+
+  async removeMember(actorId: string, conversationId: string, userId: string): Promise<void> {
+    const actorRole = await this.membership.requireRole(conversationId, actorId);
+    await this.requireGroup(conversationId);
+    const members = await this.membership.members(conversationId);
+    const targetRole = members.get(userId);
+    if (targetRole === undefined) throw notFound('Member');
+    if (actorId === userId) {
+      if (targetRole === 'owner' && members.size > 1) {
+        throw new AppError('conflict', 'The owner must make another member owner before leaving');
+      }
+    } else if (!(actorRole === 'owner' || (actorRole === 'admin' && targetRole === 'member'))) {
+      throw forbidden('Only the owner can remove admins; owners and admins can remove members');
+    }
+    if (!(await this.store.removeMember(conversationId, userId))) throw notFound('Member');
+    this.membership.invalidate(conversationId);
+    await this.bus.publish([conversationTopic(conversationId), userTopic(userId)], {
+      type: 'member.removed',
+      conversationId,
+      userId,
+      by: actorId,
+    });
+  }
+
+  /** Only the owner changes roles; making someone owner hands ownership over (the old owner becomes admin). */
+  async setRole(actorId: string, conversationId: string, userId: string, role: Role): Promise<MemberResponse> {
+    const actorRole = await this.membership.requireRole(conversationId, actorId);
+    await this.requireGroup(conversationId);
+    const members = await this.membership.members(conversationId);
+    if (!members.has(userId)) throw notFound('Member');
+    if (actorRole !== 'owner') throw forbidden('Only the owner can change roles');
+    if (userId === actorId) throw new AppError('conflict', 'The owner hands over ownership by making another member owner');
+    const changes: { userId: string; role: Role }[] = [{ userId, role }];
+    if (role === 'owner') changes.push({ userId: actorId, role: 'admin' });
+    await this.store.setRoles(conversationId, changes);
+    this.membership.invalidate(conversationId);
+    const updated = await this.store.listMembers(conversationId);
+    const byId = new Map(updated.map((m) => [m.userId, m]));
+    for (const change of changes) {
+      const member = byId.get(change.userId);
+      if (!member) continue;
+      await this.bus.publish([conversationTopic(conversationId)], {
+        type: 'member.updated',
+        conversationId,
+        member: memberView(member),
+        by: actorId,
+      });
+    }
+    return { conversationId, member: memberView(byId.get(userId)!) };
+  }
+
+  private async requireGroup(conversationId: string) {
+    const conversation = await this.store.getConversation(conversationId);
+    if (!conversation) throw notFound('Conversation');
+    if (conversation.kind !== 'group') throw forbidden('A direct conversation has fixed members and no title');
+    return conversation;
+  }
+}
+
+const isActivityKey = (v: unknown): v is { activityAt: number; id: string } =>
+  typeof v === 'object' && v !== null && typeof (v as { activityAt?: unknown }).activityAt === 'number' && typeof (v as { id?: unknown }).id === 'string';

@@ -1,0 +1,47 @@
+import type { ConversationInfo, ConversationSummary, Me, Member, Message, User } from '@confab/protocol';
+import type { ConversationListRow, ConversationRecord, MemberRecord, MessageRecord, UserRecord } from '../store/store.js';
+
+/** Store records → the wire shapes of @confab/protocol. */
+const iso = (ms: number) => new Date(ms).toISOString();
+
+export const userView = (u: UserRecord): User => ({
+  id: u.id,
+  username: u.username,
+  displayName: u.displayName,
+  bio: u.bio,
+  createdAt: iso(u.createdAt),
+});
+
+export const meView = (u: UserRecord): Me => ({ ...userView(u), email: u.email, isAdmin: u.isAdmin });
+
+export const messageView = (m: MessageRecord): Message => ({
+  id: m.id,
+  conversationId: m.conversationId,
+  seq: m.seq,
+  senderId: m.senderId,
+  clientId: m.clientId,
+  body: m.body,
+  createdAt: iso(m.createdAt),
+});
+
+export const memberView = (m: MemberRecord): Member => ({ userId: m.userId, role: m.role, joinedAt: iso(m.joinedAt) });
+
+export const conversationInfoView = (c: ConversationRecord): ConversationInfo => ({
+  id: c.id,
+  kind: c.kind,
+  title: c.title,
+  createdBy: c.createdBy,
+  createdAt: iso(c.createdAt),
+  lastSeq: c.lastSeq,
+  lastActivityAt: iso(c.lastActivityAt),
+  memberCount: c.memberCount,
+});
+
+export const conversationSummaryView = (row: ConversationListRow): ConversationSummary => ({
+  ...conversationInfoView(row.conversation),
+  myRole: row.member.role,
+  readSeq: row.member.readSeq,
+  unreadCount: row.unreadCount,
+  lastMessage: row.lastMessage && messageView(row.lastMessage),
+  peerId: row.peerId,
+});

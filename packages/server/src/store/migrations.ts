@@ -1,0 +1,89 @@
+import { type Kysely, type Migration, type MigrationProvider, sql } from 'kysely';
+
+/**
+ * Schema migrations, in code and in order. Written with Kysely's schema builder in types both
+ * SQLite and PostgreSQL accept, so one list serves every engine. Never edit a released
+ * migration: add the next one.
+ */
+const migrations: Record<string, Migration> = {
+  '0001_core': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('users')
+        .addColumn('id', 'varchar(64)', (c) => c.primaryKey())
+        .addColumn('username', 'varchar(32)', (c) => c.notNull())
+        .addColumn('username_lower', 'varchar(32)', (c) => c.notNull().unique())
+        .addColumn('display_name', 'varchar(64)', (c) => c.notNull())
+        .addColumn('bio', 'varchar(500)', (c) => c.notNull().defaultTo(''))
+        .addColumn('email', 'varchar(254)')
+        .addColumn('is_admin', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('password_hash', 'varchar(255)', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createIndex('users_display_name_lower')
+        .on('users')
+        .expression(sql`lower(display_name)`)
+        .execute();
+
+      await db.schema
+        .createTable('sessions')
+        .addColumn('id', 'varchar(64)', (c) => c.primaryKey())
+        .addColumn('user_id', 'varchar(64)', (c) => c.notNull().references('users.id').onDelete('cascade'))
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('revoked_at', 'bigint')
+        .execute();
+      await db.schema.createIndex('sessions_user').on('sessions').column('user_id').execute();
+
+      await db.schema
+        .createTable('refresh_tokens')
+        .addColumn('token_hash', 'varchar(128)', (c) => c.primaryKey())
+        .addColumn('session_id', 'varchar(64)', (c) => c.notNull().references('sessions.id').onDelete('cascade'))
+        .addColumn('expires_at', 'bigint', (c) => c.notNull())
+        .addColumn('spent_at', 'bigint')
+        .execute();
+      await db.schema.createIndex('refresh_tokens_session').on('refresh_tokens').column('session_id').execute();
+
+      await db.schema
+        .createTable('conversations')
+        .addColumn('id', 'varchar(64)', (c) => c.primaryKey())
+        .addColumn('kind', 'varchar(16)', (c) => c.notNull())
+        .addColumn('title', 'varchar(100)')
+        .addColumn('direct_key', 'varchar(140)', (c) => c.unique())
+        .addColumn('created_by', 'varchar(64)', (c) => c.notNull().references('users.id'))
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('last_seq', 'bigint', (c) => c.notNull().defaultTo(0))
+        .addColumn('last_activity_at', 'bigint', (c) => c.notNull())
+        .addColumn('member_count', 'integer', (c) => c.notNull().defaultTo(0))
+        .execute();
+
+      await db.schema
+        .createTable('members')
+        .addColumn('conversation_id', 'varchar(64)', (c) => c.notNull().references('conversations.id').onDelete('cascade'))
+        .addColumn('user_id', 'varchar(64)', (c) => c.notNull().references('users.id').onDelete('cascade'))
+        .addColumn('role', 'varchar(16)', (c) => c.notNull())
+        .addColumn('joined_at', 'bigint', (c) => c.notNull())
+        .addColumn('read_seq', 'bigint', (c) => c.notNull().defaultTo(0))
+        .addPrimaryKeyConstraint('members_pk', ['conversation_id', 'user_id'])
+        .execute();
+      await db.schema.createIndex('members_user').on('members').columns(['user_id', 'conversation_id']).execute();
+
+      await db.schema
+        .createTable('messages')
+        .addColumn('id', 'varchar(64)', (c) => c.primaryKey())
+        .addColumn('conversation_id', 'varchar(64)', (c) => c.notNull().references('conversations.id').onDelete('cascade'))
+        .addColumn('seq', 'bigint', (c) => c.notNull())
+        .addColumn('sender_id', 'varchar(64)', (c) => c.notNull().references('users.id'))
+        .addColumn('client_id', 'varchar(64)', (c) => c.notNull())
+        .addColumn('body', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addUniqueConstraint('messages_conversation_seq', ['conversation_id', 'seq'])
+        .addUniqueConstraint('messages_sender_client', ['sender_id', 'client_id'])
+        .execute();
+    },
+  },
+};
+
+export const migrationProvider: MigrationProvider = {
+  getMigrations: () => Promise.resolve(migrations),
+};

@@ -1,0 +1,53 @@
+/** Kysely table types: the columns as both engines store them (timestamps are epoch ms). */
+export interface Database {
+  users: {
+    id: string;
+    username: string;
+    username_lower: string;
+    display_name: string;
+    bio: string;
+    email: string | null;
+    is_admin: number;
+    password_hash: string;
+    created_at: number;
+  };
+  sessions: {
+    id: string;
+    user_id: string;
+    created_at: number;
+    revoked_at: number | null;
+  };
+  refresh_tokens: {
+    token_hash: string;
+    session_id: string;
+    expires_at: number;
+    spent_at: number | null;
+  };
+  conversations: {
+    id: string;
+    kind: 'direct' | 'group';
+    title: string | null;
+    direct_key: string | null;
+    created_by: string;
+    created_at: number;
+    last_seq: number;
+    last_activity_at: number;
+    member_count: number;
+  };
+  members: {
+    conversation_id: string;
+    user_id: string;
+    role: 'owner' | 'admin' | 'member';
+    joined_at: number;
+    read_seq: number;
+  };
+  messages: {
+    id: string;
+    conversation_id: string;
+    seq: number;
+    sender_id: string;
+    client_id: string;
+    body: string;
+    created_at: number;
+  };
+}

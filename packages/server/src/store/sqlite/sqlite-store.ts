@@ -1,0 +1,38 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import SQLite from 'better-sqlite3';
+import { Kysely, SqliteDialect } from 'kysely';
+import type { Database } from '../schema.js';
+import { SqlStore } from '../sql-store.js';
+
+/**
+ * The embedded store: one SQLite file in WAL mode. `synchronous=FULL` makes every commit durable
+ * before it returns, so an acknowledged message survives a crash or power loss; group commit
+ * (SqlStore.appendMessages) wins the throughput back by committing many messages per fsync.
+ */
+export function openSqliteStore(file: string): SqlStore {
+  if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
+  const connection = new SQLite(file);
+  connection.pragma('journal_mode = WAL');
+  connection.pragma('synchronous = FULL');
+  connection.pragma('foreign_keys = ON');
+  connection.pragma('busy_timeout = 5000');
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: connection }) });
+  return new SqlStore({
+    engine: 'sqlite',
+    db,
+    uniqueViolation(error) {
+      if (error instanceof SQLite.SqliteError && error.code === 'SQLITE_CONSTRAINT_UNIQUE') return error.message;
+      if (error instanceof SQLite.SqliteError && error.code === 'SQLITE_CONSTRAINT_PRIMARYKEY') return error.message;
+      return undefined;
+    },
+    close: () => db.destroy(),
+  });
+}
+
+/** Resolves DATABASE_URL (`sqlite:<path>`) or the default file in DATA_DIR. */
+export function sqliteFileFor(databaseUrl: string | null, dataDir: string): string {
+  if (databaseUrl === null) return path.join(dataDir, 'confab.sqlite3');
+  const file = databaseUrl.slice('sqlite:'.length).replace(/^\/\//, '');
+  return file === ':memory:' ? file : path.resolve(file);
+}

@@ -1,0 +1,265 @@
+import type { IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { randomUUID } from 'node:crypto';
+import { WebSocketServer, type WebSocket, type RawData } from 'ws';
+import { CLOSE_CODES, type ClientFrame, type ServerEvent } from '@confab/protocol';
+import type { Logger } from 'pino';
+import type { Config } from '../config.js';
+import { AppError, toErrorBody } from '../errors.js';
+import type { Metrics } from '../metrics.js';
+import { type BusMessage, type EventBus, conversationTopic, userTopic } from '../bus/bus.js';
+import type { ConversationService } from '../services/conversation-service.js';
+import type { MessageService } from '../services/message-service.js';
+import type { AccessClaims, TokenService } from '../services/token-service.js';
+import { Connection } from './connection.js';
+import { FrameError, parseClientFrame } from './frames.js';
+import { TopicRegistry } from './topics.js';
+
+export const WS_PATH = '/api/v1/ws';
+
+export interface GatewayDeps {
+  config: Config;
+  tokens: TokenService;
+  conversations: ConversationService;
+  messages: MessageService;
+  bus: EventBus;
+  logger: Logger;
+  metrics: Metrics;
+}
+
+/**
+ * The WebSocket gateway: authenticates the upgrade, subscribes each socket to its user's and
+ * conversations' topics, fans bus events out to sockets (one serialisation per event), and turns
+ * client frames into the same service calls as the REST routes.
+ */
+export class Gateway {
+  private readonly wss: WebSocketServer;
+  private readonly byUser = new Map<string, Set<Connection>>();
+  private readonly topics: TopicRegistry;
+  private heartbeat: NodeJS.Timeout | undefined;
+  private accepting = true;
+
+  constructor(private readonly deps: GatewayDeps) {
+    // Frames above the limit but below this hard cap get an error frame and the socket lives on;
+    // beyond it `ws` closes with 1009 before buffering more.
+    this.wss = new WebSocketServer({
+      noServer: true,
+      maxPayload: deps.config.wsMaxFrameBytes * 16,
+      perMessageDeflate: false,
+      clientTracking: false,
+    });
+    this.topics = new TopicRegistry(deps.bus, (message) => this.deliver(message));
+  }
+
+  attach(server: Server): void {
+    server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+      void this.handleUpgrade(request, socket, head);
+    });
+    this.heartbeat = setInterval(() => this.reapAndPing(), this.deps.config.wsPingIntervalMs);
+    this.heartbeat.unref();
+  }
+
+  /** Graceful shutdown: refuse new sockets, tell open ones to reconnect elsewhere. */
+  close(): void {
+    this.accepting = false;
+    if (this.heartbeat) clearInterval(this.heartbeat);
+    for (const set of this.byUser.values()) {
+      for (const connection of set) connection.socket.close(CLOSE_CODES.goingAway, 'server shutting down');
+    }
+  }
+
+  get connectionCount(): number {
+    let n = 0;
+    for (const set of this.byUser.values()) n += set.size;
+    return n;
+  }
+
+  // ---- handshake ----
+
+  private async handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    const url = new URL(request.url ?? '/', 'http://localhost');
+    if (url.pathname !== WS_PATH) return rejectUpgrade(socket, 404, 'Not Found');
+    if (!this.accepting) return rejectUpgrade(socket, 503, 'Service Unavailable');
+    if (!this.originAllowed(request)) return rejectUpgrade(socket, 403, 'Forbidden');
+
+    const token = bearerToken(request) ?? url.searchParams.get('access_token');
+    if (!token) return rejectUpgrade(socket, 401, 'Unauthorized');
+    let claims: AccessClaims | undefined;
+    let failure: AppError | undefined;
+    try {
+      claims = await this.deps.tokens.verifyAccessToken(token);
+    } catch (error) {
+      failure = error instanceof AppError ? error : new AppError('unauthenticated', 'The access token is not valid');
+    }
+    this.wss.handleUpgrade(request, socket, head, (ws) => {
+      // Browsers cannot read an HTTP status from a failed upgrade, so refusals after this point
+      // are close codes with the error code as reason.
+      if (!claims) return ws.close(CLOSE_CODES.unauthorized, failure?.code ?? 'unauthenticated');
+      if ((this.byUser.get(claims.userId)?.size ?? 0) >= this.deps.config.maxSocketsPerUser) {
+        return ws.close(CLOSE_CODES.tooManyConnections, 'too_many_connections');
+      }
+      void this.open(ws, claims);
+    });
+  }
+
+  private originAllowed(request: IncomingMessage): boolean {
+    const origin = request.headers.origin;
+    if (origin === undefined) return true; // not a browser: Origin protects browsers' users only
+    const allowed = this.deps.config.wsAllowedOrigins;
+    if (allowed.includes('*') || allowed.includes(origin)) return true;
+    if (allowed.length > 0) return false;
+    try {
+      return new URL(origin).host === request.headers.host;
+    } catch {
+      return false;
+    }
+  }
+
+  // ---- connection lifecycle ----
+
+  private async open(ws: WebSocket, claims: AccessClaims): Promise<void> {
+    const connection = new Connection(randomUUID(), claims.userId, claims.sessionId, ws);
+    let set = this.byUser.get(claims.userId);
+    if (!set) this.byUser.set(claims.userId, (set = new Set()));
+    set.add(connection);
+    this.deps.metrics.sockets.inc();
+
+    ws.on('message', (data, isBinary) => void this.onFrame(connection, data, isBinary));
+    ws.on('pong', () => (connection.alive = true));
+    ws.on('close', () => void this.onClose(connection));
+    ws.on('error', (error) => this.deps.logger.debug({ err: error, connectionId: connection.id }, 'socket error'));
+
+    try {
+      await this.topics.add(connection, userTopic(claims.userId));
+      const conversationIds = await this.deps.conversations.conversationIdsOf(claims.userId);
+      for (const id of conversationIds) await this.topics.add(connection, conversationTopic(id));
+      connection.send({ type: 'ready', userId: claims.userId, connectionId: connection.id });
+    } catch (error) {
+      this.deps.logger.error({ err: error }, 'could not set up a socket');
+      ws.close(1011, 'internal');
+    }
+  }
+
+  private async onClose(connection: Connection): Promise<void> {
+    if (connection.closed) return;
+    connection.closed = true;
+    this.deps.metrics.sockets.dec();
+    const set = this.byUser.get(connection.userId);
+    set?.delete(connection);
+    if (set?.size === 0) this.byUser.delete(connection.userId);
+    await this.topics.removeAll(connection);
+  }
+
+  private reapAndPing(): void {
+    for (const set of this.byUser.values()) {
+      for (const connection of set) {
+        if (!connection.alive) {
+          connection.socket.terminate();
+          continue;
+        }
+        connection.alive = false;
+        connection.socket.ping();
+      }
+    }
+  }
+
+  // ---- client frames ----
+
+  private async onFrame(connection: Connection, data: RawData, isBinary: boolean): Promise<void> {
+    let frame: ClientFrame;
+    try {
+      if (isBinary) throw new FrameError(null, 'validation_failed', 'Send JSON text frames');
+      const size = rawSize(data);
+      if (size > this.deps.config.wsMaxFrameBytes) {
+        throw new FrameError(null, 'payload_too_large', `Frames are limited to ${this.deps.config.wsMaxFrameBytes} bytes`, {
+          maxBytes: this.deps.config.wsMaxFrameBytes,
+        });
+      }
+      frame = parseClientFrame(rawText(data));
+    } catch (error) {
+      return this.sendError(connection, error instanceof FrameError ? error.frameId : null, error);
+    }
+    try {
+      switch (frame.type) {
+        case 'message.send': {
+          const { message } = await this.deps.messages.send(connection.userId, frame.conversationId, {
+            clientId: frame.clientId,
+            body: frame.body,
+          });
+          connection.send({ type: 'ack', id: frame.id, message });
+          return;
+        }
+        case 'ping':
+          connection.send(frame.id === undefined ? { type: 'pong' } : { type: 'pong', id: frame.id });
+          return;
+      }
+    } catch (error) {
+      if (!(error instanceof AppError)) this.deps.logger.error({ err: error }, 'frame handler failed');
+      this.sendError(connection, 'id' in frame && frame.id !== undefined ? frame.id : null, error);
+    }
+  }
+
+  private sendError(connection: Connection, id: string | null, error: unknown): void {
+    connection.send({ type: 'error', id, error: toErrorBody(error).body });
+  }
+
+  // ---- fan-out ----
+
+  private deliver({ topic, event, frame }: BusMessage): void {
+    const listeners = this.topics.connectionsOf(topic);
+    if (!listeners || listeners.size === 0) return;
+    const bytes = Buffer.from(frame);
+    const subject = membershipSubject(event);
+    const viaUserTopic = topic.startsWith('user:');
+    for (const connection of [...listeners]) {
+      // A membership event about this very user reaches it through its user topic only (it is
+      // published to both), so it arrives once and updates the socket's subscriptions.
+      if (!viaUserTopic && subject === connection.userId) continue;
+      this.write(connection, bytes);
+      if (viaUserTopic) void this.followMembership(connection, event);
+    }
+  }
+
+  private write(connection: Connection, bytes: Buffer): void {
+    const socket = connection.socket;
+    if (socket.readyState !== socket.OPEN) return;
+    if (socket.bufferedAmount > this.deps.config.wsMaxBufferedBytes) {
+      // A consumer this far behind is dropped rather than buffered without bound; it reconnects.
+      socket.terminate();
+      return;
+    }
+    socket.send(bytes, { binary: false });
+    this.deps.metrics.framesDelivered.inc();
+  }
+
+  private async followMembership(connection: Connection, event: ServerEvent): Promise<void> {
+    if (event.type === 'conversation.created') await this.topics.add(connection, conversationTopic(event.conversation.id));
+    if (event.type === 'member.added') await this.topics.add(connection, conversationTopic(event.conversationId));
+    if (event.type === 'member.removed') await this.topics.remove(connection, conversationTopic(event.conversationId));
+  }
+}
+
+function membershipSubject(event: ServerEvent): string | undefined {
+  if (event.type === 'member.added') return event.member.userId;
+  if (event.type === 'member.removed') return event.userId;
+  return undefined;
+}
+
+function bearerToken(request: IncomingMessage): string | undefined {
+  const match = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '');
+  return match?.[1];
+}
+
+function rejectUpgrade(socket: Duplex, status: number, reason: string): void {
+  socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+}
+
+function rawSize(data: RawData): number {
+  if (Array.isArray(data)) return data.reduce((n, b) => n + b.length, 0);
+  return data instanceof ArrayBuffer ? data.byteLength : data.length;
+}
+
+function rawText(data: RawData): string {
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
+  return Buffer.from(data as Buffer).toString('utf8');
+}

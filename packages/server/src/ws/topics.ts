@@ -1,0 +1,48 @@
+import type { BusHandler, EventBus } from '../bus/bus.js';
+import type { Connection } from './connection.js';
+
+/**
+ * Which local connections listen to which bus topic. The node subscribes to a topic on the bus
+ * while at least one of its connections needs it, so a node reads only its own users' traffic.
+ */
+export class TopicRegistry {
+  private readonly listeners = new Map<string, Set<Connection>>();
+
+  constructor(
+    private readonly bus: EventBus,
+    private readonly handler: BusHandler,
+  ) {}
+
+  connectionsOf(topic: string): ReadonlySet<Connection> | undefined {
+    return this.listeners.get(topic);
+  }
+
+  async add(connection: Connection, topic: string): Promise<void> {
+    if (connection.closed || connection.topics.has(topic)) return;
+    connection.topics.add(topic);
+    let set = this.listeners.get(topic);
+    if (!set) {
+      set = new Set();
+      this.listeners.set(topic, set);
+      set.add(connection);
+      await this.bus.subscribe(topic, this.handler);
+      return;
+    }
+    set.add(connection);
+  }
+
+  async remove(connection: Connection, topic: string): Promise<void> {
+    if (!connection.topics.delete(topic)) return;
+    const set = this.listeners.get(topic);
+    if (!set) return;
+    set.delete(connection);
+    if (set.size === 0) {
+      this.listeners.delete(topic);
+      await this.bus.unsubscribe(topic);
+    }
+  }
+
+  async removeAll(connection: Connection): Promise<void> {
+    for (const topic of [...connection.topics]) await this.remove(connection, topic);
+  }
+}
