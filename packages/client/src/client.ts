@@ -1,0 +1,142 @@
+import type {
+  AuthResponse,
+  ConversationDetail,
+  ConversationPage,
+  HistoryQuery,
+  LoginBody,
+  Me,
+  MemberResponse,
+  Message,
+  MessagePage,
+  PageQuery,
+  ReadMarker,
+  RecentMessagesQuery,
+  RegisterBody,
+  Role,
+  UpdateMeBody,
+  User,
+  UserPage,
+  UserSearchQuery,
+} from '@confab/protocol';
+import { HttpTransport, type HttpOptions, type Tokens } from './http.js';
+import { RealtimeConnection, type RealtimeOptions } from './realtime.js';
+import { newClientId } from './ids.js';
+
+export interface ConfabClientOptions extends HttpOptions {
+  /** WebSocket constructor; defaults to the global one (browsers, Node ≥ 22). In Node 20 pass `ws`. */
+  WebSocket?: RealtimeOptions['WebSocket'];
+}
+
+/** The Confab SDK: typed REST calls plus `connect()` for realtime events. */
+export class ConfabClient {
+  readonly http: HttpTransport;
+
+  constructor(private readonly options: ConfabClientOptions) {
+    this.http = new HttpTransport(options);
+  }
+
+  get tokens(): Tokens | null {
+    return this.http.currentTokens;
+  }
+
+  // ---- accounts ----
+  async register(input: RegisterBody): Promise<AuthResponse> {
+    return this.http.adopt(await this.http.request<AuthResponse>('POST', '/api/v1/auth/register', { body: input, auth: false }));
+  }
+
+  async login(input: LoginBody): Promise<AuthResponse> {
+    return this.http.adopt(await this.http.request<AuthResponse>('POST', '/api/v1/auth/login', { body: input, auth: false }));
+  }
+
+  refresh(): Promise<void> {
+    return this.http.refreshTokens();
+  }
+
+  async logout(): Promise<void> {
+    await this.http.request<void>('POST', '/api/v1/auth/logout');
+    this.http.setTokens(null);
+  }
+
+  me(): Promise<Me> {
+    return this.http.request('GET', '/api/v1/users/me');
+  }
+
+  updateMe(patch: UpdateMeBody): Promise<Me> {
+    return this.http.request('PATCH', '/api/v1/users/me', { body: patch });
+  }
+
+  searchUsers(query: UserSearchQuery = {}): Promise<UserPage> {
+    return this.http.request('GET', '/api/v1/users', { query });
+  }
+
+  getUser(userId: string): Promise<User> {
+    return this.http.request('GET', `/api/v1/users/${encodeURIComponent(userId)}`);
+  }
+
+  // ---- conversations ----
+  async openDirect(userId: string): Promise<ConversationDetail> {
+    return (await this.http.request<{ conversation: ConversationDetail }>('POST', '/api/v1/conversations', { body: { kind: 'direct', userId } }))
+      .conversation;
+  }
+
+  async createGroup(title: string, memberIds: string[]): Promise<ConversationDetail> {
+    return (
+      await this.http.request<{ conversation: ConversationDetail }>('POST', '/api/v1/conversations', {
+        body: { kind: 'group', title, memberIds },
+      })
+    ).conversation;
+  }
+
+  listConversations(query: PageQuery = {}): Promise<ConversationPage> {
+    return this.http.request('GET', '/api/v1/conversations', { query });
+  }
+
+  async getConversation(conversationId: string): Promise<ConversationDetail> {
+    return (await this.http.request<{ conversation: ConversationDetail }>('GET', conversationPath(conversationId))).conversation;
+  }
+
+  async renameConversation(conversationId: string, title: string): Promise<ConversationDetail> {
+    return (await this.http.request<{ conversation: ConversationDetail }>('PATCH', conversationPath(conversationId), { body: { title } }))
+      .conversation;
+  }
+
+  addMember(conversationId: string, userId: string): Promise<MemberResponse> {
+    return this.http.request('POST', `${conversationPath(conversationId)}/members`, { body: { userId } });
+  }
+
+  removeMember(conversationId: string, userId: string): Promise<void> {
+    return this.http.request('DELETE', `${conversationPath(conversationId)}/members/${encodeURIComponent(userId)}`);
+  }
+
+  setRole(conversationId: string, userId: string, role: Role): Promise<MemberResponse> {
+    return this.http.request('PATCH', `${conversationPath(conversationId)}/members/${encodeURIComponent(userId)}`, { body: { role } });
+  }
+
+  // ---- messages ----
+  /** Sends over REST. Retrying with the same `clientId` never stores a duplicate. */
+  async sendMessage(conversationId: string, body: string, clientId: string = newClientId()): Promise<Message> {
+    return (await this.http.request<{ message: Message }>('POST', `${conversationPath(conversationId)}/messages`, { body: { clientId, body } }))
+      .message;
+  }
+
+  history(conversationId: string, query: HistoryQuery = {}): Promise<MessagePage> {
+    return this.http.request('GET', `${conversationPath(conversationId)}/messages`, { query });
+  }
+
+  recentMessages(query: RecentMessagesQuery = {}): Promise<MessagePage> {
+    return this.http.request('GET', '/api/v1/messages', { query });
+  }
+
+  markRead(conversationId: string, seq: number): Promise<ReadMarker> {
+    return this.http.request('POST', `${conversationPath(conversationId)}/read`, { body: { seq } });
+  }
+
+  // ---- realtime ----
+  /** Opens the realtime connection (reconnecting by itself until closed). */
+  connect(options: Omit<RealtimeOptions, 'http'> = {}): RealtimeConnection {
+    const WebSocketImpl = options.WebSocket ?? this.options.WebSocket;
+    return new RealtimeConnection({ ...options, ...(WebSocketImpl ? { WebSocket: WebSocketImpl } : {}), http: this.http });
+  }
+}
+
+const conversationPath = (id: string) => `/api/v1/conversations/${encodeURIComponent(id)}`;

@@ -1,0 +1,152 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { WebSocket } from 'ws';
+import { ConfabClient, type WebSocketConstructor } from '@confab/client';
+import type { AuthResponse, ServerFrame } from '@confab/protocol';
+import { type ConfabServer, createServer } from '../src/server.js';
+import { loadConfig } from '../src/config.js';
+
+/**
+ * Integration-test harness: a real Confab server on a random port with its own SQLite file,
+ * and helpers that talk to it through the SDK or raw HTTP/WebSocket.
+ */
+export interface TestServer {
+  url: string;
+  server: ConfabServer;
+  dataDir: string;
+  close(): Promise<void>;
+}
+
+export async function startServer(env: Record<string, string> = {}): Promise<TestServer> {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'confab-test-'));
+  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'silent', ...env });
+  const server = await createServer(config);
+  const url = await server.listen();
+  return {
+    url,
+    server,
+    dataDir,
+    async close() {
+      await server.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export const NodeWebSocket = WebSocket as unknown as WebSocketConstructor;
+
+export function newClient(url: string): ConfabClient {
+  return new ConfabClient({ baseUrl: url, WebSocket: NodeWebSocket });
+}
+
+let counter = 0;
+/** A unique username per call, so tests never depend on each other's data. */
+export function uniqueName(prefix = 'user'): string {
+  counter += 1;
+  return `${prefix}_${process.pid}_${counter}_${Math.random().toString(36).slice(2, 6)}`.slice(0, 32);
+}
+
+export interface TestUser {
+  client: ConfabClient;
+  auth: AuthResponse;
+  id: string;
+  token: string;
+}
+
+export async function registerUser(url: string, prefix?: string): Promise<TestUser> {
+  const client = newClient(url);
+  const auth = await client.register({ username: uniqueName(prefix), password: 'correct horse battery' });
+  return { client, auth, id: auth.user.id, token: auth.accessToken };
+}
+
+/** Raw HTTP with JSON, for asserting exact statuses and error bodies. */
+export async function api(
+  url: string,
+  method: string,
+  pathname: string,
+  options: { token?: string; body?: unknown; rawBody?: string; headers?: Record<string, string> } = {},
+): Promise<{ status: number; body: any }> {
+  const headers: Record<string, string> = { ...options.headers };
+  if (options.token) headers['authorization'] = `Bearer ${options.token}`;
+  let body: string | undefined;
+  if (options.rawBody !== undefined) body = options.rawBody;
+  else if (options.body !== undefined) body = JSON.stringify(options.body);
+  if (body !== undefined) headers['content-type'] ??= 'application/json';
+  const response = await fetch(url + pathname, { method, headers, ...(body === undefined ? {} : { body }) });
+  const text = await response.text();
+  return { status: response.status, body: text === '' ? null : JSON.parse(text) };
+}
+
+/** A raw WebSocket that records every frame, for protocol-level assertions. */
+export class RawSocket {
+  readonly frames: ServerFrame[] = [];
+  private waiters: { predicate: (f: ServerFrame) => boolean; resolve: (f: ServerFrame) => void }[] = [];
+  closeCode: number | undefined;
+  closeReason = '';
+  readonly closed: Promise<number>;
+
+  constructor(readonly ws: WebSocket) {
+    ws.on('message', (data) => {
+      const frame = JSON.parse(data.toString()) as ServerFrame;
+      this.frames.push(frame);
+      this.waiters = this.waiters.filter((w) => {
+        if (!w.predicate(frame)) return true;
+        w.resolve(frame);
+        return false;
+      });
+    });
+    this.closed = new Promise((resolve) =>
+      ws.on('close', (code, reason) => {
+        this.closeCode = code;
+        this.closeReason = reason.toString();
+        resolve(code);
+      }),
+    );
+  }
+
+  static async open(url: string, token?: string, options: { via?: 'header' | 'query'; headers?: Record<string, string> } = {}): Promise<RawSocket> {
+    const wsUrl = new URL('/api/v1/ws', url.replace(/^http/, 'ws'));
+    const headers: Record<string, string> = { ...options.headers };
+    if (token && options.via === 'query') wsUrl.searchParams.set('access_token', token);
+    else if (token) headers['authorization'] = `Bearer ${token}`;
+    const raw = new RawSocket(new WebSocket(wsUrl, { headers }));
+    await new Promise<void>((resolve, reject) => {
+      raw.ws.once('open', () => resolve());
+      raw.ws.once('error', reject);
+      raw.ws.once('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
+    });
+    return raw;
+  }
+
+  /** Opens and waits for the server's `ready` frame. */
+  static async ready(url: string, token: string): Promise<RawSocket> {
+    const raw = await RawSocket.open(url, token);
+    await raw.next((f) => f.type === 'ready');
+    return raw;
+  }
+
+  send(frame: unknown): void {
+    this.ws.send(typeof frame === 'string' ? frame : JSON.stringify(frame));
+  }
+
+  /** The first recorded frame matching, or the next one to arrive. */
+  next<T extends ServerFrame = ServerFrame>(predicate: (f: ServerFrame) => boolean, timeoutMs = 5000): Promise<T> {
+    const seen = this.frames.find(predicate);
+    if (seen) return Promise.resolve(seen as T);
+    return new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no matching frame within ${timeoutMs} ms`)), timeoutMs);
+      this.waiters.push({
+        predicate,
+        resolve: (f) => {
+          clearTimeout(timer);
+          resolve(f as T);
+        },
+      });
+    });
+  }
+
+  close(): void {
+    this.ws.close();
+  }
+}
