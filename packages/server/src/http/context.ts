@@ -1,3 +1,4 @@
+import type { Server } from 'node:http';
 import type { FastifyPluginAsync } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Config } from '../config.js';
@@ -19,4 +20,4 @@ export interface Services {
   messages: MessageService;
 }
 
-export type RoutePlugin = FastifyPluginAsync<Services, import('node:http').Server, TypeBoxTypeProvider>;
+export type RoutePlugin = FastifyPluginAsync<Services, Server, TypeBoxTypeProvider>;
