@@ -59,7 +59,10 @@ type Env = Record<string, string | undefined>;
 
 /** Reads `.env` from the working directory into process.env (real environment variables win). */
 export function loadDotEnv(file = path.resolve('.env')): void {
-  if (existsSync(file)) process.loadEnvFile(file);
+  if (!existsSync(file)) return;
+  // process.loadEnvFile parses dotenv syntax natively (Node ≥ 20.12).
+  if (typeof process.loadEnvFile !== 'function') throw new ConfigError([`.env found but this Node.js (${process.version}) cannot read it: use Node ≥ 20.12`]);
+  process.loadEnvFile(file);
 }
 
 export function loadConfig(env: Env = process.env): Config {
