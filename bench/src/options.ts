@@ -1,0 +1,175 @@
+import { parseArgs } from 'node:util';
+import type { ClientKind } from './sockets.js';
+
+export const PHASES = ['sqlite', 'throughput', 'latency', 'bare-ws', 'fanout'] as const;
+export type Phase = (typeof PHASES)[number];
+
+export interface Options {
+  quick: boolean;
+  /** Load-generator WebSocket client: the minimal built-in one, or the `ws` package's. */
+  client: ClientKind;
+  save: boolean;
+  phases: ReadonlySet<Phase>;
+  /** Whole-run watchdog, seconds. */
+  timeoutSec: number;
+  // throughput (closed loop)
+  clients: number;
+  conversations: number;
+  window: number;
+  warmupSec: number;
+  durationSec: number;
+  bodyBytes: number;
+  // latency (open loop)
+  latencyRate: number;
+  latencyDurationSec: number;
+  // fan-out
+  fanoutMembers: number;
+  fanoutMessages: number;
+  fanoutWarmup: number;
+  fanoutWindow: number;
+  // baselines
+  sqliteDurationSec: number;
+  sqliteBatch: number;
+  // set-up
+  registerConcurrency: number;
+  connectConcurrency: number;
+  /** Extra node flags for the Confab server process, e.g. --cpu-prof --cpu-prof-dir=/tmp/prof. */
+  serverNodeArgs: string[];
+}
+
+const FULL: Omit<Options, 'quick' | 'client' | 'save' | 'phases' | 'serverNodeArgs'> = {
+  timeoutSec: 1800,
+  clients: 50,
+  conversations: 10,
+  window: 16,
+  warmupSec: 2,
+  durationSec: 10,
+  bodyBytes: 100,
+  latencyRate: 2000,
+  latencyDurationSec: 10,
+  fanoutMembers: 1000,
+  fanoutMessages: 500,
+  fanoutWarmup: 30,
+  // Deliveries/s plateau from 4 in flight on (measured 1…32 on 2 cores); more only adds queueing.
+  fanoutWindow: 4,
+  sqliteDurationSec: 3,
+  sqliteBatch: 100,
+  registerConcurrency: 8,
+  connectConcurrency: 50,
+};
+
+const QUICK: Omit<Options, 'quick' | 'client' | 'save' | 'phases' | 'serverNodeArgs'> = {
+  ...FULL,
+  timeoutSec: 300,
+  clients: 10,
+  conversations: 2,
+  window: 8,
+  warmupSec: 1,
+  durationSec: 3,
+  latencyDurationSec: 3,
+  fanoutMembers: 100,
+  fanoutMessages: 100,
+  fanoutWarmup: 10,
+  sqliteDurationSec: 1,
+};
+
+export const USAGE = `Usage: npm run bench -- [flags]        (or: node bench/dist/run.js [flags])
+
+  --quick                     small sizes for a smoke run (saved as <timestamp>-quick.json)
+  --only <list>               comma-separated phases to run: ${PHASES.join(',')}
+  --no-save                   print only; write nothing to bench/results
+  --client lite|ws            load-generator WebSocket client: a minimal one that parses frames in
+                              place (default), or the \`ws\` package's (costs the generator more CPU)
+  --timeout <s>               abort the whole run after this long (default 1800; quick 300)
+
+ durable sends (closed loop, acks/s)
+  --clients <n>               WebSocket clients, one user each          (default 50; quick 10)
+  --conversations <n>         groups the clients are spread over        (default 10; quick 2)
+  --window <n>                outstanding sends per client              (default 16; quick 8)
+  --warmup <s>                unmeasured warm-up before each timed phase (default 2; quick 1)
+  --duration <s>              measured duration                          (default 10; quick 3)
+  --body-bytes <n>            message body size                          (default 100)
+
+ ack latency (open loop)
+  --latency-rate <n>          offered sends/s                            (default 2000)
+  --latency-duration <s>      measured duration                          (default 10; quick 3)
+
+ fan-out (one group, one socket per member)
+  --fanout-members <n>        members = connected sockets                (default 1000; quick 100)
+  --fanout-messages <n>       measured messages                          (default 500; quick 100)
+  --fanout-warmup <n>         unmeasured messages first                  (default 30; quick 10)
+  --fanout-window <n>         messages in flight (not yet received by every socket) (default 4)
+
+ baselines
+  --sqlite-duration <s>       per SQLite variant                         (default 3; quick 1)
+  --sqlite-batch <n>          rows per transaction, batched variant      (default 100)
+
+ set-up
+  --register-concurrency <n>  registrations in flight (argon2 is ~10-30 ms each) (default 8)
+  --connect-concurrency <n>   WebSocket handshakes in flight             (default 50)
+  --server-node-args <s>   node flags for the Confab server, e.g. --server-node-args="--cpu-prof --cpu-prof-dir=/tmp/prof"
+`;
+
+const intFlags = {
+  timeout: 'timeoutSec',
+  clients: 'clients',
+  conversations: 'conversations',
+  window: 'window',
+  warmup: 'warmupSec',
+  duration: 'durationSec',
+  'body-bytes': 'bodyBytes',
+  'latency-rate': 'latencyRate',
+  'latency-duration': 'latencyDurationSec',
+  'fanout-members': 'fanoutMembers',
+  'fanout-messages': 'fanoutMessages',
+  'fanout-warmup': 'fanoutWarmup',
+  'fanout-window': 'fanoutWindow',
+  'sqlite-duration': 'sqliteDurationSec',
+  'sqlite-batch': 'sqliteBatch',
+  'register-concurrency': 'registerConcurrency',
+  'connect-concurrency': 'connectConcurrency',
+} as const satisfies Record<string, keyof typeof FULL>;
+
+/** Parses the command line; returns null after printing usage for --help. Throws on a bad flag. */
+export function parseOptions(argv: string[]): Options | null {
+  const { values } = parseArgs({
+    args: argv,
+    strict: true,
+    options: {
+      help: { type: 'boolean', short: 'h' },
+      quick: { type: 'boolean' },
+      only: { type: 'string' },
+      client: { type: 'string' },
+      'no-save': { type: 'boolean' },
+      'server-node-args': { type: 'string' },
+      ...Object.fromEntries(Object.keys(intFlags).map((name) => [name, { type: 'string' as const }])),
+    },
+  });
+  if (values.help) {
+    process.stdout.write(USAGE);
+    return null;
+  }
+  const quick = values.quick === true;
+  const sizes = { ...(quick ? QUICK : FULL) };
+  for (const [flag, key] of Object.entries(intFlags)) {
+    const raw = (values as Record<string, unknown>)[flag];
+    if (typeof raw !== 'string') continue;
+    const n = Number(raw);
+    if (!Number.isFinite(n) || n <= 0) throw new Error(`--${flag}: expected a positive number, got "${raw}"`);
+    sizes[key] = key.endsWith('Sec') ? n : Math.round(n);
+  }
+  let phases: Set<Phase> = new Set(PHASES);
+  if (typeof values.only === 'string') {
+    const asked = values.only.split(',').map((s) => s.trim()).filter((s) => s !== '');
+    const unknown = asked.filter((p) => !(PHASES as readonly string[]).includes(p));
+    if (unknown.length > 0) throw new Error(`--only: unknown phase(s) ${unknown.join(', ')}; known: ${PHASES.join(', ')}`);
+    phases = new Set(asked as Phase[]);
+  }
+  if (sizes.fanoutMembers < 2) throw new Error('--fanout-members: at least 2');
+  if (sizes.conversations > sizes.clients) throw new Error('--conversations cannot exceed --clients');
+  const client = values.client ?? 'lite';
+  if (client !== 'lite' && client !== 'ws') throw new Error(`--client: expected lite or ws, got "${client}"`);
+  const rawNodeArgs = values['server-node-args'];
+  const serverNodeArgs = typeof rawNodeArgs === 'string' ? rawNodeArgs.split(/\s+/).filter((a) => a !== '') : [];
+  return { quick, client, save: values['no-save'] !== true, phases, serverNodeArgs, ...sizes };
+}

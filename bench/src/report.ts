@@ -1,0 +1,216 @@
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { SqliteBaseline } from './baselines.js';
+import type { FanoutResult } from './fanout.js';
+import type { LatencyResult } from './latency.js';
+import type { Options } from './options.js';
+import type { Resources } from './server-process.js';
+import type { Summary } from './stats.js';
+import type { ThroughputResult } from './throughput.js';
+
+export const RESULTS_DIR = fileURLToPath(new URL('../results/', import.meta.url));
+
+/** The bars from the issue. */
+export const BARS = {
+  sendsPerSec: { min: 5000, aim: 10_000 },
+  p99AckMsAt: { rate: 2000, max: 20 },
+  fanoutVsBareWs: { min: 0.8 },
+} as const;
+
+export interface Bar {
+  name: string;
+  target: string;
+  measured: number | null;
+  unit: string;
+  pass: boolean | null;
+}
+
+export interface BenchReport {
+  schema: 1;
+  startedAt: string;
+  finishedAt: string;
+  totalSec: number;
+  quick: boolean;
+  machine: { cores: number; cpuModel: string; node: string; platform: string; arch: string; memoryGiB: number };
+  options: Record<string, unknown>;
+  baselines: { sqlite?: SqliteBaseline; bareWsFanout?: FanoutResult };
+  confab: {
+    setup?: { users: number; registerSec: number; conversations: number; connectSec: Record<string, number> };
+    throughput?: ThroughputResult;
+    latency?: LatencyResult;
+    fanout?: FanoutResult;
+  };
+  ratios: { fanoutVsBareWs: number | null; sendsVsSqliteSingleRowCommits: number | null; sendsVsSqliteBatchedRows: number | null };
+  bars: Bar[];
+  notes: string[];
+}
+
+export function newReport(options: Options, startedAt: Date): BenchReport {
+  const cpus = os.cpus();
+  return {
+    schema: 1,
+    startedAt: startedAt.toISOString(),
+    finishedAt: '',
+    totalSec: 0,
+    quick: options.quick,
+    machine: {
+      cores: cpus.length,
+      cpuModel: cpus[0]?.model.trim() ?? 'unknown',
+      node: process.version,
+      platform: os.platform(),
+      arch: os.arch(),
+      memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+    },
+    options: { ...options, phases: [...options.phases] },
+    baselines: {},
+    confab: {},
+    ratios: { fanoutVsBareWs: null, sendsVsSqliteSingleRowCommits: null, sendsVsSqliteBatchedRows: null },
+    bars: [],
+    notes: [],
+  };
+}
+
+const ratio = (a: number | undefined, b: number | undefined) => (a !== undefined && b !== undefined && b > 0 ? Math.round((100 * a) / b) / 100 : null);
+
+/** Fills in ratios and bars once every phase has run. */
+export function finish(report: BenchReport, finishedAt: Date): void {
+  report.finishedAt = finishedAt.toISOString();
+  report.totalSec = Math.round((finishedAt.getTime() - Date.parse(report.startedAt)) / 1000);
+  const { sqlite, bareWsFanout } = report.baselines;
+  const { throughput, latency, fanout } = report.confab;
+  report.ratios = {
+    fanoutVsBareWs: ratio(fanout?.deliveriesPerSec, bareWsFanout?.deliveriesPerSec),
+    sendsVsSqliteSingleRowCommits: ratio(throughput?.acksPerSec, sqlite?.singleRow.commitsPerSec),
+    sendsVsSqliteBatchedRows: ratio(throughput?.acksPerSec, sqlite?.batched.rowsPerSec),
+  };
+  const sends = throughput?.acksPerSec ?? null;
+  const p99 = latency?.ackLatencyMs?.p99 ?? null;
+  const latencyValid = latency !== undefined && !latency.saturated && latency.offeredPerSec === BARS.p99AckMsAt.rate;
+  const fan = report.ratios.fanoutVsBareWs;
+  report.bars = [
+    {
+      name: 'acknowledged durable sends/s',
+      target: `≥ ${BARS.sendsPerSec.min} (aim ${BARS.sendsPerSec.aim})`,
+      measured: sends,
+      unit: 'acks/s',
+      pass: sends === null ? null : sends >= BARS.sendsPerSec.min,
+    },
+    {
+      name: `p99 ack latency at ${BARS.p99AckMsAt.rate} sends/s offered`,
+      target: `< ${BARS.p99AckMsAt.max} ms`,
+      measured: p99,
+      unit: 'ms',
+      pass: p99 === null || !latencyValid ? null : p99 < BARS.p99AckMsAt.max && latency.unacknowledged === 0,
+    },
+    {
+      name: 'fan-out deliveries/s vs bare ws broadcast',
+      target: `≥ ${BARS.fanoutVsBareWs.min}×`,
+      measured: fan,
+      unit: '×',
+      pass: fan === null ? null : fan >= BARS.fanoutVsBareWs.min && (fanout?.lost ?? 0) === 0,
+    },
+  ];
+  if (latency && latency.offeredPerSec !== BARS.p99AckMsAt.rate) {
+    report.notes.push(`latency was measured at ${latency.offeredPerSec}/s, not the bar's ${BARS.p99AckMsAt.rate}/s: its bar is not judged`);
+  }
+  if (latency?.saturated) report.notes.push('the latency phase stopped early: the server fell too far behind the offered rate');
+  if (fanout && fanout.lost > 0) report.notes.push(`Confab fan-out lost ${fanout.lost} deliveries`);
+  if (bareWsFanout && bareWsFanout.lost > 0) report.notes.push(`bare ws fan-out lost ${bareWsFanout.lost} deliveries`);
+}
+
+/** Writes <timestamp>.json (or <timestamp>-quick.json) and, for full runs, latest.json. */
+export function save(report: BenchReport): string[] {
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  const stamp = report.startedAt.slice(0, 19).replace(/:/g, '-') + 'Z';
+  const names = [report.quick ? `${stamp}-quick.json` : `${stamp}.json`];
+  if (!report.quick) names.push('latest.json');
+  const text = `${JSON.stringify(report, null, 2)}\n`;
+  return names.map((name) => {
+    const file = path.join(RESULTS_DIR, name);
+    writeFileSync(`${file}.tmp`, text);
+    renameSync(`${file}.tmp`, file);
+    return file;
+  });
+}
+
+// ---- the printed summary ----
+
+const n = (v: number | null | undefined) => (v === null || v === undefined ? '–' : Math.round(v).toLocaleString('en-US'));
+const ms = (v: number | null | undefined) => (v === null || v === undefined ? '–' : `${v < 10 ? v.toFixed(2) : v.toFixed(1)} ms`);
+const dist = (s: Summary | null | undefined) => (s ? `p50 ${ms(s.p50)}  p90 ${ms(s.p90)}  p99 ${ms(s.p99)}  max ${ms(s.max)}` : '–');
+const verdict = (pass: boolean | null) => (pass === null ? 'n/a' : pass ? 'PASS' : 'FAIL');
+
+function cpu(r: Resources | undefined): string {
+  if (!r) return '';
+  const server = r.cpu.serverPct === null ? '?' : `${r.cpu.serverPct}%`;
+  const batch = r.server ? `; commit batch mean ${r.server.meanBatch ?? '–'} msgs; ${n(r.server.storedBefore)} msgs stored before` : '';
+  return `CPU (100% = one core): server ${server}, load generator ${r.cpu.loadGeneratorPct}%${batch}`;
+}
+
+export function format(report: BenchReport): string {
+  const lines: string[] = [];
+  const { machine, baselines, confab, ratios } = report;
+  const add = (label: string, value: string) => lines.push(`  ${label.padEnd(50)} ${value}`);
+  const detail = (text: string) => lines.push(`  ${''.padEnd(50)} ${text}`);
+  lines.push('');
+  lines.push(
+    `Confab benchmark${report.quick ? ' (quick)' : ''} — ${machine.cores} cores (${machine.cpuModel}), Node ${machine.node}, ${machine.platform}/${machine.arch}, ${report.totalSec} s`,
+  );
+  lines.push('');
+  lines.push('Physical-limit references');
+  if (baselines.sqlite) {
+    const s = baselines.sqlite;
+    add('bare SQLite single-row commits (WAL, FULL)', `${n(s.singleRow.commitsPerSec)} commits/s`);
+    add(`bare SQLite batched, ${s.batched.batchSize} rows/commit`, `${n(s.batched.rowsPerSec)} rows/s (${n(s.batched.commitsPerSec)} commits/s)`);
+  }
+  const bare = baselines.bareWsFanout;
+  if (bare) {
+    add(`bare ws broadcast, ${bare.sockets} sockets, ${bare.frameBytes} B frames`, `${n(bare.deliveriesPerSec)} deliveries/s  (${bare.messagesPerSec} msgs/s)`);
+    detail(`latency ${dist(bare.latencyMs)}`);
+    detail(cpu(bare.resources));
+  }
+  lines.push('');
+  lines.push('Confab (server in its own process; clients share the machine)');
+  const [sendBar, latencyBar, fanoutBar] = report.bars;
+  const t = confab.throughput;
+  if (t) {
+    add(
+      `durable sends, ${t.clients} clients / ${t.conversations} groups / window ${t.window}`,
+      `${n(t.acksPerSec)} acks/s   bar ${sendBar?.target}: ${verdict(sendBar?.pass ?? null)}`,
+    );
+    detail(`= ${ratios.sendsVsSqliteSingleRowCommits ?? '–'}× bare single-row commits, ${ratios.sendsVsSqliteBatchedRows ?? '–'}× bare batched rows`);
+    detail(`per second: ${t.acksPerSecSeries.map(n).join(' ')}`);
+    detail(`closed-loop ack latency ${dist(t.ackLatencyMs)}`);
+    detail(cpu(t.resources));
+    if (Object.keys(t.errors).length > 0 || t.unacknowledgedAfterDrain > 0) {
+      detail(`errors ${JSON.stringify(t.errors)}, unacknowledged ${t.unacknowledgedAfterDrain}`);
+    }
+  }
+  const l = confab.latency;
+  if (l) {
+    add(`ack latency, open loop at ${n(l.offeredPerSec)} sends/s offered`, `p99 ${ms(l.ackLatencyMs?.p99)}   bar ${latencyBar?.target}: ${verdict(latencyBar?.pass ?? null)}`);
+    detail(`${dist(l.ackLatencyMs)}  (achieved ${n(l.achievedAcksPerSec)} acks/s)`);
+    detail(`p99 per second (ms): ${l.p99PerSecondMs.map((v) => v.toFixed(1)).join(' ')}`);
+    detail(`generator send lag p99 ${ms(l.sendLagMs?.p99)}; unacknowledged ${l.unacknowledged}${l.saturated ? '; SATURATED' : ''}`);
+    detail(cpu(l.resources));
+  }
+  const f = confab.fanout;
+  if (f) {
+    add(
+      `fan-out, ${f.sockets} sockets, ${f.frameBytes} B frames, window ${f.window}`,
+      `${n(f.deliveriesPerSec)} deliveries/s  (${f.messagesPerSec} msgs/s)`,
+    );
+    detail(`= ${ratios.fanoutVsBareWs ?? '–'}× bare ws broadcast   bar ${fanoutBar?.target}: ${verdict(fanoutBar?.pass ?? null)}`);
+    detail(`send→receive latency ${dist(f.latencyMs)}`);
+    detail(cpu(f.resources));
+    if (f.lost > 0 || f.aborted) detail(`lost ${f.lost}${f.aborted ? `; aborted: ${f.aborted}` : ''}`);
+  }
+  if (report.notes.length > 0) {
+    lines.push('');
+    for (const note of report.notes) lines.push(`note: ${note}`);
+  }
+  lines.push('');
+  return lines.join('\n');
+}

@@ -1,0 +1,195 @@
+/**
+ * `npm run bench`: measures Confab (durable sends/s, open-loop ack latency, fan-out) against
+ * physical-limit references measured in the same run (bare SQLite commits, a bare `ws`
+ * broadcast), prints the figures next to the issue's bars and saves a summary in bench/results.
+ * The server under test and the bare ws server each run in a child process.
+ */
+import { runSqliteBaseline } from './baselines.js';
+import { SendChannel } from './channel.js';
+import { runFanout, type FanoutOptions, type FanoutResult, type FanoutTarget } from './fanout.js';
+import { runLatency } from './latency.js';
+import { type Options, USAGE, parseOptions } from './options.js';
+import { type BenchReport, finish, format, newReport, save } from './report.js';
+import { type ConfabProcess, cleanupSync, startBareWs, startConfab, startMeasurement } from './server-process.js';
+import { type BenchUser, createGroups, registerUsers } from './setup.js';
+import { type BenchSocket, closeSockets, openSockets } from './sockets.js';
+import { round } from './stats.js';
+import { runThroughput } from './throughput.js';
+
+const log = (text: string) => process.stdout.write(`· ${text}\n`);
+
+function fatal(error: unknown): never {
+  process.stderr.write(`\nbench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  cleanupSync();
+  process.exit(1);
+}
+
+async function main(): Promise<void> {
+  let options: Options | null;
+  try {
+    options = parseOptions(process.argv.slice(2));
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n\n${USAGE}`);
+    process.exit(2);
+  }
+  if (!options) return;
+
+  // Whatever happens, the run ends: a watchdog, and signals that clean up.
+  setTimeout(() => fatal(new Error(`the run exceeded --timeout ${options.timeoutSec} s`)), options.timeoutSec * 1000).unref();
+  process.on('SIGINT', () => fatal(new Error('interrupted')));
+  process.on('SIGTERM', () => fatal(new Error('terminated')));
+  process.on('unhandledRejection', (error) => fatal(error));
+
+  const report = newReport(options, new Date());
+  const { phases } = options;
+  log(
+    `${report.machine.cores} cores, Node ${report.machine.node}; phases: ${[...phases].join(', ')}; ${options.client} client${options.quick ? '; quick sizes' : ''}`,
+  );
+
+  if (phases.has('sqlite')) {
+    log(`SQLite baseline: ${options.sqliteDurationSec} s single-row commits, ${options.sqliteDurationSec} s batches of ${options.sqliteBatch}`);
+    report.baselines.sqlite = runSqliteBaseline(options.sqliteDurationSec * 1000, options.sqliteBatch, options.bodyBytes);
+  }
+
+  const sends = phases.has('throughput') || phases.has('latency');
+  let confab: ConfabProcess | undefined;
+  let users: BenchUser[] = [];
+  if (sends || phases.has('fanout')) {
+    confab = await startConfab(fatal, options.serverNodeArgs);
+    log(`Confab server pid ${confab.child.pid} at ${confab.baseUrl}`);
+    const count = Math.max(sends ? options.clients : 0, phases.has('fanout') ? options.fanoutMembers : 0);
+    const started = performance.now();
+    log(`registering ${count} users, ${options.registerConcurrency} at a time`);
+    users = await registerUsers(confab.baseUrl, count, options.registerConcurrency, (done) => log(`  ${done}/${count}`));
+    report.confab.setup = { users: count, registerSec: round((performance.now() - started) / 1000, 1), conversations: 0, connectSec: {} };
+  }
+
+  if (sends && confab) await sendPhases(confab, users, options, report);
+  if (phases.has('bare-ws')) report.baselines.bareWsFanout = await bareWsFanout(options, report);
+  if (phases.has('fanout') && confab) report.confab.fanout = await confabFanout(confab, users, options, report);
+
+  if (confab) {
+    log('stopping the Confab server');
+    await confab.stop();
+  }
+  finish(report, new Date());
+  process.stdout.write(format(report));
+  if (options.save) for (const file of save(report)) log(`saved ${file}`);
+}
+
+async function sendPhases(confab: ConfabProcess, users: BenchUser[], options: Options, report: BenchReport): Promise<void> {
+  const clients = users.slice(0, options.clients);
+  const groups = Array.from({ length: options.conversations }, (_, g) => clients.filter((u) => u.index % options.conversations === g));
+  const conversationIds = await createGroups(groups, 'bench');
+  report.confab.setup!.conversations += conversationIds.length;
+  let started = performance.now();
+  const sockets = await openSockets(
+    clients.map((u) => confab.wsUrl(u.accessToken)),
+    options.client,
+    options.connectConcurrency,
+  );
+  report.confab.setup!.connectSec['sends'] = round((performance.now() - started) / 1000, 2);
+  const channels = sockets.map(
+    (ws, i) => new SendChannel(ws, i, conversationIds[i % options.conversations]!, 't', options.bodyBytes),
+  );
+  const measure = () => startMeasurement(confab.child, confab.baseUrl);
+  try {
+    if (options.phases.has('throughput')) {
+      log(
+        `throughput: ${options.clients} clients in ${options.conversations} groups, window ${options.window}, ${options.warmupSec} s warm-up + ${options.durationSec} s`,
+      );
+      started = performance.now();
+      const result = await runThroughput(
+        channels,
+        { window: options.window, warmupMs: options.warmupSec * 1000, durationMs: options.durationSec * 1000, drainTimeoutMs: 15_000 },
+        measure,
+      );
+      report.confab.throughput = result;
+      log(`  ${result.acksPerSec} acks/s`);
+    }
+    if (options.phases.has('latency')) {
+      log(`latency: open loop at ${options.latencyRate} sends/s, ${options.warmupSec} s warm-up + ${options.latencyDurationSec} s`);
+      for (const channel of channels) channel.setTag('l');
+      const result = await runLatency(
+        channels,
+        {
+          rate: options.latencyRate,
+          warmupMs: options.warmupSec * 1000,
+          durationMs: options.latencyDurationSec * 1000,
+          drainTimeoutMs: 10_000,
+          maxOutstanding: Math.max(1000, options.latencyRate * 5),
+        },
+        measure,
+      );
+      report.confab.latency = result;
+      log(`  p50 ${result.ackLatencyMs?.p50} ms, p99 ${result.ackLatencyMs?.p99} ms`);
+    }
+  } finally {
+    await closeSockets(sockets);
+  }
+}
+
+function fanoutOptions(options: Options): FanoutOptions {
+  return {
+    messages: options.fanoutMessages,
+    warmup: options.fanoutWarmup,
+    window: options.fanoutWindow,
+    messageTimeoutMs: 10_000,
+    batchTimeoutMs: 180_000,
+  };
+}
+
+async function bareWsFanout(options: Options, report: BenchReport): Promise<FanoutResult> {
+  const bare = await startBareWs(fatal);
+  log(`bare ws server pid ${bare.child.pid}: connecting ${options.fanoutMembers} sockets`);
+  let sockets: BenchSocket[] = [];
+  try {
+    const started = performance.now();
+    sockets = await openSockets(Array<string>(options.fanoutMembers).fill(bare.wsUrl), options.client, options.connectConcurrency);
+    if (report.confab.setup) report.confab.setup.connectSec['bareWs'] = round((performance.now() - started) / 1000, 2);
+    log(`bare ws fan-out: ${options.fanoutWarmup} + ${options.fanoutMessages} messages, window ${options.fanoutWindow}`);
+    const target: FanoutTarget = { sockets, triggerFrame: (payload) => payload };
+    const result = await runFanout(target, fanoutOptions(options), () => startMeasurement(bare.child));
+    log(`  ${result.deliveriesPerSec} deliveries/s`);
+    return result;
+  } finally {
+    await closeSockets(sockets);
+    await bare.stop();
+  }
+}
+
+async function confabFanout(confab: ConfabProcess, users: BenchUser[], options: Options, report: BenchReport): Promise<FanoutResult> {
+  const members = users.slice(0, options.fanoutMembers);
+  log(`fan-out: creating a ${members.length}-member group, connecting one socket per member`);
+  const [groupId] = await createGroups([members], 'fan-out');
+  report.confab.setup!.conversations += 1;
+  let sockets: BenchSocket[] = [];
+  try {
+    const started = performance.now();
+    sockets = await openSockets(
+      members.map((u) => confab.wsUrl(u.accessToken)),
+      options.client,
+      options.connectConcurrency,
+    );
+    report.confab.setup!.connectSec['fanout'] = round((performance.now() - started) / 1000, 2);
+    log(`Confab fan-out: ${options.fanoutWarmup} + ${options.fanoutMessages} messages, window ${options.fanoutWindow}`);
+    const target: FanoutTarget = {
+      sockets,
+      triggerFrame: (payload, k) =>
+        `{"type":"message.send","id":"f${k}","conversationId":"${groupId}","clientId":"fo-${k}","body":"${payload}"}`,
+    };
+    const result = await runFanout(target, fanoutOptions(options), () => startMeasurement(confab.child, confab.baseUrl));
+    log(`  ${result.deliveriesPerSec} deliveries/s`);
+    return result;
+  } finally {
+    await closeSockets(sockets);
+  }
+}
+
+main().then(
+  () => {
+    cleanupSync();
+    process.exit(0);
+  },
+  (error: unknown) => fatal(error),
+);

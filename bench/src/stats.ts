@@ -1,0 +1,96 @@
+/** A growable buffer of numeric samples (latencies in ms), cheap to push at high rates. */
+export class Samples {
+  private buf: Float64Array;
+  length = 0;
+
+  constructor(capacity = 4096) {
+    this.buf = new Float64Array(capacity);
+  }
+
+  push(value: number): void {
+    if (this.length === this.buf.length) {
+      const next = new Float64Array(this.buf.length * 2);
+      next.set(this.buf);
+      this.buf = next;
+    }
+    this.buf[this.length++] = value;
+  }
+
+  values(): Float64Array {
+    return this.buf.subarray(0, this.length);
+  }
+}
+
+/** Distribution summary, in the samples' unit (ms). Percentiles are nearest-rank. */
+export interface Summary {
+  count: number;
+  mean: number;
+  min: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  p999: number;
+  max: number;
+}
+
+export function summarize(samples: Samples | Float64Array | readonly number[]): Summary | null {
+  const source = samples instanceof Samples ? samples.values() : samples;
+  const sorted = Float64Array.from(source).sort();
+  const n = sorted.length;
+  if (n === 0) return null;
+  let sum = 0;
+  for (const v of sorted) sum += v;
+  const at = (q: number) => sorted[Math.min(n - 1, Math.max(0, Math.ceil(q * n) - 1))]!;
+  return {
+    count: n,
+    mean: round(sum / n),
+    min: round(sorted[0]!),
+    p50: round(at(0.5)),
+    p90: round(at(0.9)),
+    p99: round(at(0.99)),
+    p999: round(at(0.999)),
+    max: round(sorted[n - 1]!),
+  };
+}
+
+export function round(value: number, digits = 3): number {
+  const f = 10 ** digits;
+  return Math.round(value * f) / f;
+}
+
+/** Counts events into 1-second buckets from `start` (ms), for a per-second series. */
+export class PerSecond {
+  private readonly counts: number[];
+
+  constructor(
+    private readonly start: number,
+    seconds: number,
+  ) {
+    this.counts = new Array<number>(Math.max(1, Math.ceil(seconds))).fill(0);
+  }
+
+  add(at: number): void {
+    const i = Math.floor((at - this.start) / 1000);
+    if (i >= 0 && i < this.counts.length) this.counts[i]! += 1;
+  }
+
+  series(): number[] {
+    return [...this.counts];
+  }
+}
+
+/** Runs `fn` over `items` with at most `limit` calls in flight; results keep the input order. */
+export async function mapPool<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await fn(items[i]!, i);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
+
+export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
