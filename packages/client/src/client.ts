@@ -2,6 +2,8 @@ import type {
   AuthResponse,
   ConversationDetail,
   ConversationPage,
+  DeliveryMarker,
+  EventPage,
   HistoryQuery,
   LoginBody,
   Me,
@@ -9,10 +11,14 @@ import type {
   Message,
   MessagePage,
   PageQuery,
+  Presence,
   ReadMarker,
+  ReceiptList,
   RecentMessagesQuery,
   RegisterBody,
   Role,
+  SyncQuery,
+  SyncResponse,
   UpdateMeBody,
   User,
   UserPage,
@@ -129,6 +135,32 @@ export class ConfabClient {
 
   markRead(conversationId: string, seq: number): Promise<ReadMarker> {
     return this.http.request('POST', `${conversationPath(conversationId)}/read`, { body: { seq } });
+  }
+
+  receipts(conversationId: string): Promise<ReceiptList> {
+    return this.http.request('GET', `${conversationPath(conversationId)}/receipts`);
+  }
+
+  markDelivered(conversationId: string, seq: number): Promise<DeliveryMarker> {
+    return this.http.request('POST', `${conversationPath(conversationId)}/delivered`, { body: { seq } });
+  }
+
+  setTyping(conversationId: string, typing: boolean): Promise<void> {
+    return this.http.request('POST', `${conversationPath(conversationId)}/typing`, { body: { typing } });
+  }
+
+  presence(userId: string): Promise<Presence> {
+    return this.http.request('GET', `/api/v1/users/${encodeURIComponent(userId)}/presence`);
+  }
+
+  // ---- sync over HTTP ----
+  /** Long-poll: events after `since` as soon as there are some, or none after `timeout` seconds. */
+  sync(query: SyncQuery = {}): Promise<SyncResponse> {
+    return this.http.request('GET', '/api/v1/sync', { query: query as Record<string, string | number | undefined> });
+  }
+
+  conversationEvents(conversationId: string, after: number): Promise<EventPage> {
+    return this.http.request('GET', `${conversationPath(conversationId)}/events`, { query: { after } });
   }
 
   // ---- realtime ----

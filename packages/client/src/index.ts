@@ -1,5 +1,14 @@
 export { ConfabClient, type ConfabClientOptions } from './client.js';
 export { ApiError } from './errors.js';
 export type { Tokens } from './http.js';
-export { RealtimeConnection, type ConnectionState, type RealtimeOptions, type WebSocketConstructor, type WebSocketLike } from './realtime.js';
+export {
+  RealtimeConnection,
+  type ConnectionState,
+  type RealtimeOptions,
+  type ResetNotice,
+  type WebSocketConstructor,
+  type WebSocketLike,
+} from './realtime.js';
+export { EventStream, MemoryCursorStore, conversationOf, type CursorStore, type SyncState } from './event-stream.js';
 export { newClientId } from './ids.js';
+export { ChatState, LATEST_PAGE_SIZE, type ChatSnapshot, type PageLoader } from './chat-state.js';

@@ -1,6 +1,7 @@
-import type { ErrorFrame, EventOf, Message, ServerEvent, ServerEventType, ServerFrame } from '@confab/protocol';
-import { CLOSE_CODES } from '@confab/protocol';
+import type { ErrorFrame, EventOf, EventPage, Message, PositionedEvent, ServerEvent, ServerEventType, ServerFrame, SyncReset } from '@confab/protocol';
+import { CLOSE_CODES, POSITIONED_EVENT_TYPES } from '@confab/protocol';
 import { ApiError } from './errors.js';
+import { type CursorStore, EventStream, MemoryCursorStore, type SyncState, conversationOf } from './event-stream.js';
 import type { HttpTransport } from './http.js';
 import { newClientId } from './ids.js';
 
@@ -24,13 +25,26 @@ export interface RealtimeOptions {
   maxReconnectDelayMs?: number;
   /** A send not acknowledged within this time fails (it may still be stored: retry with its clientId). */
   sendTimeoutMs?: number;
+  /** Where the resume position is kept; pass one that persists it to resume across restarts. */
+  cursorStore?: CursorStore;
+  /** Acknowledge received messages as delivered (delivery receipts), batched per conversation. Default true. */
+  deliveryReceipts?: boolean;
 }
+
+/** Why the application must re-fetch state: the whole stream, or one conversation. */
+export interface ResetNotice {
+  reason: Exclude<SyncReset, null>;
+  /** Set when only this conversation must be re-fetched. */
+  conversationId?: string;
+}
+
+const positionedTypes: ReadonlySet<string> = new Set(POSITIONED_EVENT_TYPES);
 
 export type ConnectionState = 'connecting' | 'open' | 'reconnecting' | 'closed';
 
 interface PendingSend {
   frame: string;
-  resolve: (message: Message) => void;
+  resolve: (message: Message | undefined, readSeq: number | undefined) => void;
   reject: (error: unknown) => void;
   timer: ReturnType<typeof setTimeout>;
 }
@@ -38,7 +52,8 @@ interface PendingSend {
 /**
  * One realtime connection that keeps itself open: it reconnects with backoff and jitter,
  * refreshes an expired token, and re-sends unacknowledged messages after a reconnect — with the
- * same clientId, so the server stores each once.
+ * same clientId, so the server stores each once. It resumes from its cursor on every reconnect
+ * and hands the application each event exactly once, in order per conversation (EventStream).
  */
 export class RealtimeConnection {
   private socket: WebSocketLike | null = null;
@@ -51,12 +66,54 @@ export class RealtimeConnection {
   private reconnectTimer: ReturnType<typeof setTimeout> | undefined;
   private nextFrameId = 1;
   private readonly WebSocketImpl: WebSocketConstructor;
+  private readonly cursorStore: CursorStore;
+  private readonly stream: EventStream;
+  private readonly resetHandlers = new Set<(notice: ResetNotice) => void>();
+  private cursor: string | null;
+  private userIdValue: string | null = null;
+  private readonly deliveredUpTo = new Map<string, number>();
+  private deliveryTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(private readonly options: RealtimeOptions) {
     const impl = options.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
     if (!impl) throw new Error('No WebSocket implementation: pass one (e.g. the `ws` package) as options.WebSocket');
     this.WebSocketImpl = impl;
+    this.cursorStore = options.cursorStore ?? new MemoryCursorStore();
+    const saved = this.cursorStore.load();
+    this.cursor = saved?.cursor ?? null;
+    this.stream = new EventStream({
+      fetchEvents: (conversationId, after) =>
+        this.options.http.request<EventPage>('GET', `/api/v1/conversations/${encodeURIComponent(conversationId)}/events`, { query: { after } }),
+      deliver: (event) => this.deliverPositioned(event),
+      reset: (conversationId) => this.emitReset({ reason: 'expired', conversationId }),
+      isGone: (error) => error instanceof ApiError && error.code === 'not_found',
+      isExpired: (error) => error instanceof ApiError && error.code === 'cursor_expired',
+      onError: () => {
+        /* retried by the stream */
+      },
+      userId: () => this.userIdValue,
+    });
+    if (saved) this.stream.restore(saved.conversations);
     this.open();
+  }
+
+  /** The resume position and per-conversation positions (what the CursorStore persists). */
+  get syncState(): SyncState {
+    return { cursor: this.cursor, conversations: this.stream.state };
+  }
+
+  /** Resolves when every gap detected so far has been filled and delivered. */
+  settled(): Promise<void> {
+    return this.stream.settled();
+  }
+
+  /**
+   * The server could not resume this client (or one conversation): re-fetch the conversation
+   * list and pages; events continue from the new position.
+   */
+  onReset(handler: (notice: ResetNotice) => void): () => void {
+    this.resetHandlers.add(handler);
+    return () => this.resetHandlers.delete(handler);
   }
 
   get state(): ConnectionState {
@@ -89,16 +146,33 @@ export class RealtimeConnection {
   }
 
   /** Sends a message and resolves with the stored message once the server acknowledges it. */
-  send(conversationId: string, body: string, clientId: string = newClientId()): Promise<Message> {
+  async send(conversationId: string, body: string, clientId: string = newClientId()): Promise<Message> {
+    const { message } = await this.request({ type: 'message.send', conversationId, clientId, body });
+    return message!;
+  }
+
+  /** Moves my read marker (read receipt); resolves with the marker as stored. */
+  async markRead(conversationId: string, seq: number): Promise<number> {
+    const { readSeq } = await this.request({ type: 'read', conversationId, seq });
+    return readSeq!;
+  }
+
+  /** Starts (repeat every few seconds while typing) or stops my typing indicator. */
+  async setTyping(conversationId: string, typing: boolean): Promise<void> {
+    await this.request({ type: 'typing', conversationId, typing });
+  }
+
+  /** Frames answered with `ack` or `error`; re-sent after a reconnect until answered. */
+  private request(body: Record<string, unknown>): Promise<{ message: Message | undefined; readSeq: number | undefined }> {
     if (this.stateValue === 'closed') return Promise.reject(new ApiError(0, 'network_error', 'Connection closed'));
     const id = String(this.nextFrameId++);
-    const frame = JSON.stringify({ type: 'message.send', id, conversationId, clientId, body });
-    return new Promise<Message>((resolve, reject) => {
+    const frame = JSON.stringify({ ...body, id });
+    return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(id);
-        reject(new ApiError(0, 'network_error', 'The send was not acknowledged in time; retry with the same clientId'));
+        reject(new ApiError(0, 'network_error', 'The request was not acknowledged in time; a send may be retried with the same clientId'));
       }, this.options.sendTimeoutMs ?? 30_000);
-      this.pending.set(id, { frame, resolve, reject, timer });
+      this.pending.set(id, { frame, resolve: (message, readSeq) => resolve({ message, readSeq }), reject, timer });
       if (this.stateValue === 'open') this.socket?.send(frame);
     });
   }
@@ -106,6 +180,7 @@ export class RealtimeConnection {
   close(): void {
     this.setState('closed');
     clearTimeout(this.reconnectTimer);
+    clearTimeout(this.deliveryTimer);
     this.socket?.close(CLOSE_CODES.normal, 'client closing');
     this.socket = null;
     const error = new ApiError(0, 'network_error', 'Connection closed');
@@ -129,6 +204,7 @@ export class RealtimeConnection {
     url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
     // Browsers cannot set headers on a WebSocket, so the token travels as a query parameter.
     url.searchParams.set('access_token', tokens.accessToken);
+    if (this.cursor !== null) url.searchParams.set('since', this.cursor);
     const socket = new this.WebSocketImpl(url.toString());
     this.socket = socket;
     socket.onmessage = (event) => {
@@ -150,15 +226,26 @@ export class RealtimeConnection {
       return;
     }
     switch (frame.type) {
-      case 'ready':
+      case 'ready': {
         this.attempts = 0;
+        this.userIdValue = frame.userId;
+        const resumed = this.cursor !== null && frame.reset === null;
+        this.cursor = frame.cursor;
+        if (resumed) this.stream.compare(frame.heads);
+        else this.stream.baseline(frame.heads);
+        this.saveState();
         this.setState('open');
+        if (frame.reset !== null) this.emitReset({ reason: frame.reset });
         for (const waiter of this.readyWaiters.splice(0)) waiter.resolve();
         // Whatever was not acknowledged before the reconnect goes again, same clientId.
         for (const pending of this.pending.values()) this.socket?.send(pending.frame);
         return;
+      }
+      case 'heads':
+        this.stream.compare(frame.heads);
+        return;
       case 'ack':
-        this.settle(frame.id, (p) => p.resolve(frame.message));
+        this.settle(frame.id, (p) => p.resolve(frame.message, frame.readSeq));
         return;
       case 'error':
         if (frame.id !== null) this.settle(frame.id, (p) => p.reject(toApiError(frame)));
@@ -166,8 +253,48 @@ export class RealtimeConnection {
       case 'pong':
         return;
       default:
-        this.emit(frame);
+        if (!positionedTypes.has(frame.type)) {
+          this.emit(frame);
+          return;
+        }
+        this.advanceCursor((frame as PositionedEvent).pos);
+        this.stream.receive(frame as PositionedEvent);
+        this.saveState();
     }
+  }
+
+  private deliverPositioned(event: PositionedEvent): void {
+    this.advanceCursor(event.pos);
+    this.emit(event);
+    if (event.type === 'message.created' && event.message.senderId !== this.userIdValue && this.options.deliveryReceipts !== false) {
+      this.queueDeliveryReceipt(conversationOf(event), event.message.seq);
+    }
+  }
+
+  private advanceCursor(pos: number): void {
+    if (this.cursor === null) return;
+    const dot = this.cursor.lastIndexOf('.');
+    if (pos > Number(this.cursor.slice(dot + 1))) this.cursor = `${this.cursor.slice(0, dot)}.${pos}`;
+  }
+
+  /** One `delivered` frame per conversation for whatever arrived within a short window. */
+  private queueDeliveryReceipt(conversationId: string, seq: number): void {
+    if (seq <= (this.deliveredUpTo.get(conversationId) ?? 0)) return;
+    this.deliveredUpTo.set(conversationId, seq);
+    this.deliveryTimer ??= setTimeout(() => {
+      this.deliveryTimer = undefined;
+      if (this.stateValue !== 'open') return;
+      for (const [id, upTo] of this.deliveredUpTo) this.socket?.send(JSON.stringify({ type: 'delivered', conversationId: id, seq: upTo }));
+      this.deliveredUpTo.clear();
+    }, 100);
+  }
+
+  private saveState(): void {
+    this.cursorStore.save(this.syncState);
+  }
+
+  private emitReset(notice: ResetNotice): void {
+    for (const handler of this.resetHandlers) handler(notice);
   }
 
   private settle(id: string, action: (pending: PendingSend) => void): void {

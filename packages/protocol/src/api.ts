@@ -46,7 +46,11 @@ export const AuthResponse = Type.Object(
 export type AuthResponse = Static<typeof AuthResponse>;
 
 export const UpdateMeBody = Type.Object(
-  { displayName: Type.Optional(DisplayName), bio: Type.Optional(Bio) },
+  {
+    displayName: Type.Optional(DisplayName),
+    bio: Type.Optional(Bio),
+    hideLastSeen: Type.Optional(Type.Boolean({ description: 'Privacy: others see no lastSeenAt' })),
+  },
   { ...strict, minProperties: 1 },
 );
 export type UpdateMeBody = Static<typeof UpdateMeBody>;
@@ -84,7 +88,13 @@ export type MemberResponse = Static<typeof MemberResponse>;
 
 export const PageQuery = Type.Object({ limit: Type.Optional(Limit), cursor: Type.Optional(Cursor) }, strict);
 export type PageQuery = Static<typeof PageQuery>;
-export const ConversationPage = Page(ConversationSummary, 'ConversationPage');
+export const ConversationPage = Type.Object(
+  {
+    ...Page(ConversationSummary, 'ConversationPage').properties,
+    unreadTotal: Type.Integer({ minimum: 0, description: 'Unread messages across all my conversations' }),
+  },
+  { title: 'ConversationPage' },
+);
 export type ConversationPage = Static<typeof ConversationPage>;
 export const ConversationResponse = Type.Object({ conversation: ConversationDetail }, { title: 'ConversationResponse' });
 export type ConversationResponse = Static<typeof ConversationResponse>;
@@ -133,3 +143,42 @@ export const IdParams = Type.Object({ id: Id }, strict);
 export const MemberParams = Type.Object({ id: Id, userId: Id }, strict);
 
 export const HealthResponse = Type.Object({ status: Type.Literal('ok') }, { title: 'HealthResponse' });
+/** `GET /readyz`: every dependency the node needs answered (a 503 `unavailable` names those that did not). */
+export const ReadyResponse = Type.Object(
+  { status: Type.Literal('ok'), checks: Type.Record(Type.String(), Type.Literal('ok')) },
+  { title: 'ReadyResponse' },
+);
+
+// ---- receipts, typing, presence ----
+export const Receipt = Type.Object(
+  {
+    userId: Id,
+    readSeq: Type.Integer({ minimum: 0, description: 'Read up to this seq' }),
+    deliveredSeq: Type.Integer({ minimum: 0, description: 'Delivered to a device of theirs up to this seq' }),
+  },
+  { title: 'Receipt' },
+);
+export type Receipt = Static<typeof Receipt>;
+export const ReceiptList = Type.Object({ items: Type.Array(Receipt) }, { title: 'ReceiptList' });
+export type ReceiptList = Static<typeof ReceiptList>;
+export const DeliveredBody = ReadBody;
+export const DeliveryMarker = Type.Object(
+  { conversationId: Id, userId: Id, deliveredSeq: Type.Integer({ minimum: 0 }) },
+  { title: 'DeliveryMarker' },
+);
+export type DeliveryMarker = Static<typeof DeliveryMarker>;
+
+export const TypingBody = Type.Object({ typing: Type.Boolean() }, strict);
+export type TypingBody = Static<typeof TypingBody>;
+
+export const Presence = Type.Object(
+  {
+    userId: Id,
+    online: Type.Boolean(),
+    lastSeenAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], {
+      description: 'When the last connection closed; null while online, if never seen, or hidden by the user',
+    }),
+  },
+  { title: 'Presence' },
+);
+export type Presence = Static<typeof Presence>;

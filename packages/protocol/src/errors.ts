@@ -18,6 +18,7 @@ export const ERROR_STATUS = {
   already_member: 409,
   idempotency_conflict: 409,
   conflict: 409,
+  cursor_expired: 410,
   payload_too_large: 413,
   unsupported_media_type: 415,
   upgrade_required: 426,

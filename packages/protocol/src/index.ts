@@ -2,3 +2,4 @@ export * from './errors.js';
 export * from './models.js';
 export * from './api.js';
 export * from './realtime.js';
+export * from './sync.js';

@@ -37,6 +37,7 @@ export const Me = Type.Object(
     createdAt: Timestamp,
     email: Type.Union([Type.String(), Type.Null()]),
     isAdmin: Type.Boolean(),
+    hideLastSeen: Type.Boolean(),
   },
   { title: 'Me' },
 );
@@ -94,6 +95,7 @@ export const ConversationSummary = Type.Object(
     ...ConversationInfo.properties,
     myRole: Role,
     readSeq: Type.Integer({ minimum: 0, description: 'My read marker: I have read up to this seq' }),
+    lastPos: Type.Integer({ minimum: 0, description: "`pos` of the conversation's newest event (compare with `heads`)" }),
     unreadCount: Type.Integer({ minimum: 0, description: 'Messages from others after my read marker' }),
     lastMessage: Type.Union([Message, Type.Null()]),
     peerId: Type.Union([Id, Type.Null()], { description: 'The other user of a direct conversation' }),

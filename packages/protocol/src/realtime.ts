@@ -1,7 +1,7 @@
 import Type, { type Static } from 'typebox';
 import { ErrorDetail } from './errors.js';
 import { ClientId } from './api.js';
-import { ConversationInfo, Id, Member, Message } from './models.js';
+import { ConversationInfo, Id, Member, Message, Timestamp } from './models.js';
 
 /** Correlates a client frame with the server's `ack` or `error` answer. */
 const FrameId = Type.String({ minLength: 1, maxLength: 64 });
@@ -24,14 +24,62 @@ export type MessageSendFrame = Static<typeof MessageSendFrame>;
 export const PingFrame = Type.Object({ type: Type.Literal('ping'), id: Type.Optional(FrameId) }, strict);
 export type PingFrame = Static<typeof PingFrame>;
 
-export const ClientFrame = Type.Union([MessageSendFrame, PingFrame]);
+/** "I am typing" (true, repeated every few seconds while typing) or "I stopped" (false). */
+export const TypingFrame = Type.Object(
+  { type: Type.Literal('typing'), id: Type.Optional(FrameId), conversationId: Id, typing: Type.Boolean() },
+  strict,
+);
+export type TypingFrame = Static<typeof TypingFrame>;
+
+/** Delivery receipt: this device has received the conversation's messages up to `seq`. */
+export const DeliveredFrame = Type.Object(
+  { type: Type.Literal('delivered'), id: Type.Optional(FrameId), conversationId: Id, seq: Type.Integer({ minimum: 0 }) },
+  strict,
+);
+export type DeliveredFrame = Static<typeof DeliveredFrame>;
+
+/** Read receipt: the same as `POST /api/v1/conversations/:id/read`; answered with `ack` when `id` is given. */
+export const ReadFrame = Type.Object(
+  { type: Type.Literal('read'), id: Type.Optional(FrameId), conversationId: Id, seq: Type.Integer({ minimum: 0 }) },
+  strict,
+);
+export type ReadFrame = Static<typeof ReadFrame>;
+
+export const ClientFrame = Type.Union([MessageSendFrame, PingFrame, TypingFrame, DeliveredFrame, ReadFrame]);
 export type ClientFrame = Static<typeof ClientFrame>;
-export const CLIENT_FRAME_TYPES = ['message.send', 'ping'] as const;
+export const CLIENT_FRAME_TYPES = ['message.send', 'ping', 'typing', 'delivered', 'read'] as const;
 
 // ---- server → client: replies ----
-export const ReadyFrame = Type.Object({ type: Type.Literal('ready'), userId: Id, connectionId: Type.String() });
+/** Resume position: `<epoch>.<pos>`. Opaque to clients; compare epochs only through the server's answers. */
+export const SyncCursor = Type.String({ minLength: 1, maxLength: 128, description: 'Resume position: `<epoch>.<pos>`' });
+export const SyncReset = Type.Union([Type.Literal('expired'), Type.Literal('epoch_mismatch'), Type.Literal('invalid'), Type.Null()], {
+  description:
+    'Why the `since` cursor could not be resumed (null: it was, or none was given). `expired`: older than the replay window; ' +
+    '`epoch_mismatch`: the history it points into no longer exists; `invalid`: unreadable. Re-fetch conversations and pages, then continue from `cursor`.',
+});
+export type SyncReset = Static<typeof SyncReset>;
+/** conversationId → `pos` of its newest event: lets a client find conversations it is behind in. */
+export const Heads = Type.Record(Type.String(), Type.Integer({ minimum: 0 }));
+export type Heads = Static<typeof Heads>;
+
+export const ReadyFrame = Type.Object({
+  type: Type.Literal('ready'),
+  userId: Id,
+  connectionId: Type.String(),
+  cursor: SyncCursor,
+  reset: SyncReset,
+  heads: Heads,
+});
 export type ReadyFrame = Static<typeof ReadyFrame>;
-export const AckFrame = Type.Object({ type: Type.Literal('ack'), id: FrameId, message: Message });
+/** Sent when the server may have missed live events (its bus reconnected): compare and fill gaps. */
+export const HeadsFrame = Type.Object({ type: Type.Literal('heads'), heads: Heads });
+export type HeadsFrame = Static<typeof HeadsFrame>;
+export const AckFrame = Type.Object({
+  type: Type.Literal('ack'),
+  id: FrameId,
+  message: Type.Optional(Message),
+  readSeq: Type.Optional(Type.Integer({ minimum: 0 })),
+});
 export type AckFrame = Static<typeof AckFrame>;
 export const PongFrame = Type.Object({ type: Type.Literal('pong'), id: Type.Optional(FrameId) });
 export type PongFrame = Static<typeof PongFrame>;
@@ -43,45 +91,102 @@ export const ErrorFrame = Type.Object({
 export type ErrorFrame = Static<typeof ErrorFrame>;
 
 // ---- server → client: events (the catalogue) ----
-export const MessageCreatedEvent = Type.Object({ type: Type.Literal('message.created'), message: Message });
+// Positioned events are stored in the event log: `pos` is the event's place in the reader's
+// stream (resume after it) and `prev` the `pos` of the previous event of the same conversation
+// (0 for its first), so a client can tell a gap from a quiet conversation.
+const Position = {
+  pos: Type.Integer({ minimum: 1, description: 'Position in the event log; resume after it' }),
+  prev: Type.Integer({ minimum: 0, description: "`pos` of this conversation's previous event (0: none)" }),
+};
+
+export const MessageCreatedEvent = Type.Object({ type: Type.Literal('message.created'), ...Position, message: Message });
 export const ConversationCreatedEvent = Type.Object({
   type: Type.Literal('conversation.created'),
+  ...Position,
   conversation: ConversationInfo,
+  members: Type.Array(Member),
 });
 export const ConversationUpdatedEvent = Type.Object({
   type: Type.Literal('conversation.updated'),
+  ...Position,
   conversation: ConversationInfo,
+  by: Id,
 });
 export const MemberAddedEvent = Type.Object({
   type: Type.Literal('member.added'),
+  ...Position,
   conversationId: Id,
   member: Member,
+  /** The conversation as it is now, so the new member can show it without a round trip. */
+  conversation: ConversationInfo,
   by: Id,
 });
 export const MemberRemovedEvent = Type.Object({
   type: Type.Literal('member.removed'),
+  ...Position,
   conversationId: Id,
   userId: Id,
   by: Id,
 });
 export const MemberUpdatedEvent = Type.Object({
   type: Type.Literal('member.updated'),
+  ...Position,
   conversationId: Id,
   member: Member,
   by: Id,
 });
+/** A member's read marker moved: "read up to readSeq". `unreadCount` is that member's own count. */
+export const ReadUpdatedEvent = Type.Object({
+  type: Type.Literal('read.updated'),
+  ...Position,
+  conversationId: Id,
+  userId: Id,
+  readSeq: Type.Integer({ minimum: 0 }),
+  unreadCount: Type.Integer({ minimum: 0 }),
+});
 
-export const ServerEvent = Type.Union([
+export const PositionedEvent = Type.Union([
   MessageCreatedEvent,
   ConversationCreatedEvent,
   ConversationUpdatedEvent,
   MemberAddedEvent,
   MemberRemovedEvent,
   MemberUpdatedEvent,
+  ReadUpdatedEvent,
 ]);
+export type PositionedEvent = Static<typeof PositionedEvent>;
+export const POSITIONED_EVENT_TYPES = [
+  'message.created',
+  'conversation.created',
+  'conversation.updated',
+  'member.added',
+  'member.removed',
+  'member.updated',
+  'read.updated',
+] as const;
+
+// Ephemeral signals: no position, not stored, not replayed.
+/** A member's delivery marker moved: a device of theirs has received up to deliveredSeq. */
+export const DeliveryUpdatedEvent = Type.Object({
+  type: Type.Literal('delivery.updated'),
+  conversationId: Id,
+  userId: Id,
+  deliveredSeq: Type.Integer({ minimum: 0 }),
+});
+export const TypingEvent = Type.Object({ type: Type.Literal('typing'), conversationId: Id, userId: Id, typing: Type.Boolean() });
+export const PresenceEvent = Type.Object({
+  type: Type.Literal('presence'),
+  userId: Id,
+  online: Type.Boolean(),
+  lastSeenAt: Type.Union([Timestamp, Type.Null()], { description: 'Null while online or when the user hides it' }),
+});
+
+export const ServerEvent = Type.Union([...PositionedEvent.anyOf, DeliveryUpdatedEvent, TypingEvent, PresenceEvent]);
 export type ServerEvent = Static<typeof ServerEvent>;
 export type ServerEventType = ServerEvent['type'];
 export type EventOf<T extends ServerEventType> = Extract<ServerEvent, { type: T }>;
+/** A positioned event before the log gave it its position. */
+export type EventDraft = PositionedEvent extends infer E ? (E extends PositionedEvent ? Omit<E, 'pos' | 'prev'> : never) : never;
 
-export const ServerFrame = Type.Union([ReadyFrame, AckFrame, PongFrame, ErrorFrame, ServerEvent]);
+export const ServerFrame = Type.Union([ReadyFrame, HeadsFrame, AckFrame, PongFrame, ErrorFrame, ...ServerEvent.anyOf]);
 export type ServerFrame = Static<typeof ServerFrame>;

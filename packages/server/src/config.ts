@@ -12,8 +12,20 @@ export interface Config {
   host: string;
   /** Directory for the SQLite file and the generated token secret. */
   dataDir: string;
-  /** Store selection: unset → SQLite file in DATA_DIR; `sqlite:<path>` → that SQLite file. */
+  /**
+   * Store selection: unset → SQLite file in DATA_DIR; `sqlite:<path>` → that SQLite file;
+   * `postgres://…` or `postgresql://…` → PostgreSQL (the store several nodes share).
+   */
   databaseUrl: string | null;
+  /** Most PostgreSQL connections one node holds (ignored for SQLite). */
+  databasePoolSize: number;
+  /**
+   * Event bus selection: unset → in-process (one node); `redis://…` or `rediss://…` → Redis
+   * pub/sub, which every node of a deployment must share.
+   */
+  redisUrl: string | null;
+  /** Prefix of every Redis channel, so deployments (or test runs) can share one Redis. */
+  redisChannelPrefix: string;
   /** HMAC secret for access tokens; generated into DATA_DIR on first start when unset. */
   jwtSecret: string | null;
   accessTokenTtlSeconds: number;
@@ -44,6 +56,14 @@ export interface Config {
   wsMaxBufferedBytes: number;
   /** Most messages committed in one transaction by group commit. */
   groupCommitMaxBatch: number;
+  /** How long the event log keeps events for resume; a client further behind is told to re-fetch. */
+  eventRetentionSeconds: number;
+  /** How often expired events are pruned. */
+  eventPruneIntervalSeconds: number;
+  /** At most one "typing" broadcast per user per conversation in this window. */
+  typingThrottleMs: number;
+  /** A "typing" not refreshed for this long ends by itself. */
+  typingExpireMs: number;
   /** pino level. */
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
@@ -73,6 +93,9 @@ export function loadConfig(env: Env = process.env): Config {
     host: read.string('HOST', '0.0.0.0'),
     dataDir: path.resolve(read.string('DATA_DIR', './data')),
     databaseUrl: read.optional('DATABASE_URL'),
+    databasePoolSize: read.int('DATABASE_POOL_SIZE', 10, 1, 1000),
+    redisUrl: read.optional('REDIS_URL'),
+    redisChannelPrefix: read.string('REDIS_CHANNEL_PREFIX', 'confab:'),
     jwtSecret: read.optional('JWT_SECRET'),
     accessTokenTtlSeconds: read.int('ACCESS_TOKEN_TTL_SECONDS', 900, 10, 86_400),
     refreshTokenTtlSeconds: read.int('REFRESH_TOKEN_TTL_SECONDS', 30 * 86_400, 60, 365 * 86_400),
@@ -89,21 +112,41 @@ export function loadConfig(env: Env = process.env): Config {
     wsPingIntervalMs: read.int('WS_PING_INTERVAL_MS', 30_000, 100, 600_000),
     wsMaxBufferedBytes: read.int('WS_MAX_BUFFERED_BYTES', 8 * 1_048_576, 65_536, 1_073_741_824),
     groupCommitMaxBatch: read.int('GROUP_COMMIT_MAX_BATCH', 512, 1, 4096),
+    eventRetentionSeconds: read.int('EVENT_RETENTION_SECONDS', 7 * 86_400, 1, 365 * 86_400),
+    eventPruneIntervalSeconds: read.int('EVENT_PRUNE_INTERVAL_SECONDS', 60, 1, 86_400),
+    typingThrottleMs: read.int('TYPING_THROTTLE_MS', 2000, 10, 60_000),
+    typingExpireMs: read.int('TYPING_EXPIRE_MS', 6000, 50, 300_000),
     logLevel: read.oneOf('LOG_LEVEL', 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
   };
   if (config.messagesPageSize > config.messagesPageMax) {
     problems.push(`MESSAGES_PAGE_SIZE (${config.messagesPageSize}) must not exceed MESSAGES_PAGE_MAX (${config.messagesPageMax})`);
   }
-  if (config.databaseUrl !== null && !config.databaseUrl.startsWith('sqlite:')) {
+  if (config.databaseUrl !== null && !/^(sqlite:|postgres(ql)?:\/\/)/.test(config.databaseUrl)) {
     problems.push(
-      `DATABASE_URL: only sqlite:<path> is supported by this version (got a ${config.databaseUrl.split(':')[0]} URL); PostgreSQL support is tracked in the scale-out issue`,
+      `DATABASE_URL: expected sqlite:<path> or postgres://user@host:port/database (got a ${config.databaseUrl.split(':')[0]} URL)`,
     );
+  }
+  if (config.redisUrl !== null && !isRedisUrl(config.redisUrl)) {
+    // The value is not echoed: it may carry a password.
+    problems.push('REDIS_URL: expected a redis://host:port or rediss://host:port URL');
+  }
+  if (!/^[\x21-\x7e]{1,64}$/.test(config.redisChannelPrefix)) {
+    problems.push(`REDIS_CHANNEL_PREFIX: expected 1 to 64 printable ASCII characters without spaces, got "${config.redisChannelPrefix}"`);
   }
   if (config.jwtSecret !== null && config.jwtSecret.length < 32) {
     problems.push('JWT_SECRET: must be at least 32 characters');
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
+}
+
+function isRedisUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'redis:' || url.protocol === 'rediss:') && url.hostname !== '';
+  } catch {
+    return false;
+  }
 }
 
 class EnvReader {

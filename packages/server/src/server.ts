@@ -3,18 +3,24 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import { createLogger } from './logger.js';
-import { createMetrics } from './metrics.js';
+import { type Metrics, createMetrics } from './metrics.js';
 import type { EventBus } from './bus/bus.js';
 import { MemoryBus } from './bus/memory-bus.js';
+import { RedisBus } from './bus/redis-bus.js';
 import { buildHttpApp } from './http/app.js';
 import type { Services } from './http/context.js';
 import { AuthService } from './services/auth-service.js';
 import { ConversationService } from './services/conversation-service.js';
 import { MembershipCache } from './services/membership.js';
 import { MessageService } from './services/message-service.js';
+import { EventPublisher } from './services/event-publisher.js';
+import { LocalPresenceTracker, PresenceService } from './services/presence-service.js';
+import { SyncService } from './services/sync-service.js';
+import { TypingService } from './services/typing-service.js';
 import { TokenService, resolveJwtSecret } from './services/token-service.js';
 import { UserService } from './services/user-service.js';
 import type { Store } from './store/store.js';
+import { openPostgresStore } from './store/postgres/postgres-store.js';
 import { openSqliteStore, sqliteFileFor } from './store/sqlite/sqlite-store.js';
 import { Gateway } from './ws/gateway.js';
 
@@ -30,36 +36,75 @@ export interface ConfabServer {
 }
 
 /** Opens the store the configuration names and brings its schema up to date. */
-export async function openStore(config: Config): Promise<Store> {
-  const store = openSqliteStore(sqliteFileFor(config.databaseUrl, config.dataDir));
-  await store.migrate();
+export async function openStore(config: Config, logger?: Logger): Promise<Store> {
+  const url = config.databaseUrl;
+  const store = url !== null && /^postgres(ql)?:\/\//.test(url)
+    ? openPostgresStore(url, {
+        poolSize: config.databasePoolSize,
+        onIdleError: (error) => logger?.warn({ err: error }, 'an idle PostgreSQL connection failed'),
+      })
+    : openSqliteStore(sqliteFileFor(url, config.dataDir));
+  // Several nodes may start at once: the Migrator serialises them (PostgreSQL: an advisory lock).
+  try {
+    await store.migrate();
+  } catch (error) {
+    await store.close(); // a pool left open would keep the process alive
+    throw error;
+  }
   return store;
+}
+
+/** Opens the bus the configuration names: in-process for one node, Redis pub/sub across nodes. */
+export async function openBus(config: Config, logger: Logger, metrics?: Metrics): Promise<EventBus> {
+  if (config.redisUrl === null) return new MemoryBus();
+  const bus = new RedisBus({ url: config.redisUrl, prefix: config.redisChannelPrefix, logger: logger.child({ component: 'bus' }), metrics });
+  // Serve even while Redis is down: GET /readyz answers 503 until it is up, and clients resume.
+  if (!(await bus.waitUntilReady(5000))) logger.warn('Redis is not reachable yet: serving anyway, GET /readyz answers 503 until it is');
+  return bus;
 }
 
 /** Wires configuration → store, bus → services → HTTP routes and WebSocket gateway. */
 export async function createServer(config: Config, options: { logger?: Logger; store?: Store; bus?: EventBus } = {}): Promise<ConfabServer> {
   const logger = options.logger ?? createLogger(config);
   const metrics = createMetrics();
-  const store = options.store ?? (await openStore(config));
-  const bus = options.bus ?? new MemoryBus();
+  const store = options.store ?? (await openStore(config, logger));
+  const bus = options.bus ?? (await openBus(config, logger, metrics));
   const tokens = new TokenService(
     resolveJwtSecret(config.jwtSecret, config.dataDir),
     config.accessTokenTtlSeconds,
     config.refreshTokenTtlSeconds,
   );
   const membership = new MembershipCache(store);
+  const events = new EventPublisher(bus);
+  const sync = new SyncService(store, membership);
+  const typing = new TypingService(membership, bus, { throttleMs: config.typingThrottleMs, expireMs: config.typingExpireMs });
+  const presence = new PresenceService(store, bus, new LocalPresenceTracker());
+  const conversations = new ConversationService(store, membership, events, config);
+  const messages = new MessageService(store, membership, bus, events, config, metrics);
+  const gateway = new Gateway({ config, tokens, conversations, messages, sync, typing, presence, bus, logger, metrics });
   const services: Services = {
     config,
     store,
+    readiness: [
+      { name: 'store', check: () => store.ping() },
+      { name: 'bus', check: () => bus.ping() },
+    ],
     tokens,
     auth: new AuthService(store, tokens),
     users: new UserService(store),
-    conversations: new ConversationService(store, membership, bus, config),
-    messages: new MessageService(store, membership, bus, config, metrics),
+    conversations,
+    messages,
+    sync,
+    typing,
+    presence,
+    waitForEvent: (userId, timeoutMs) => gateway.waitForEvent(userId, timeoutMs),
   };
   const app = await buildHttpApp(services, logger, metrics);
-  const gateway = new Gateway({ ...services, bus, logger, metrics });
   gateway.attach(app.server);
+  const pruning = setInterval(() => {
+    sync.prune(config.eventRetentionSeconds * 1000).catch((error: unknown) => logger.warn({ err: error }, 'could not prune the event log'));
+  }, config.eventPruneIntervalSeconds * 1000);
+  pruning.unref();
 
   return {
     app,
@@ -73,6 +118,8 @@ export async function createServer(config: Config, options: { logger?: Logger; s
       return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
     },
     async close() {
+      clearInterval(pruning);
+      typing.close();
       gateway.close();
       await app.close();
       await services.messages.flush();

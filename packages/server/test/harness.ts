@@ -105,8 +105,13 @@ export class RawSocket {
     );
   }
 
-  static async open(url: string, token?: string, options: { via?: 'header' | 'query'; headers?: Record<string, string> } = {}): Promise<RawSocket> {
+  static async open(
+    url: string,
+    token?: string,
+    options: { via?: 'header' | 'query'; headers?: Record<string, string>; query?: Record<string, string> } = {},
+  ): Promise<RawSocket> {
     const wsUrl = new URL('/api/v1/ws', url.replace(/^http/, 'ws'));
+    for (const [name, value] of Object.entries(options.query ?? {})) wsUrl.searchParams.set(name, value);
     const headers: Record<string, string> = { ...options.headers };
     if (token && options.via === 'query') wsUrl.searchParams.set('access_token', token);
     else if (token) headers['authorization'] = `Bearer ${token}`;

@@ -7,11 +7,24 @@ import type { ServerEvent } from '@confab/protocol';
  * anything a bus drops.
  */
 export interface EventBus {
-  /** Delivers `event` to every subscriber of each topic, in publish order per topic. */
+  /**
+   * Delivers `event` to every subscriber of each topic, in publish order per topic. Never rejects
+   * and never waits on an unreachable broker: the event is already committed, so one the bus
+   * cannot hand on is dropped (and counted), and resume recovers it.
+   */
   publish(topics: readonly string[], event: ServerEvent): Promise<void>;
   /** One handler per topic per node: the gateway fans out to its sockets itself. */
   subscribe(topic: string, handler: BusHandler): Promise<void>;
   unsubscribe(topic: string): Promise<void>;
+  /**
+   * `listener` runs whenever events may have been dropped: after the bus (re)connects following a
+   * loss, with every held topic subscribed again. Consumers then catch up from storage. A
+   * single-process bus never drops events and never calls it.
+   */
+  onResync(listener: () => void): void;
+  /** Resolves when the bus can deliver; rejects when it cannot (`GET /readyz`). */
+  ping(): Promise<void>;
+  /** Idempotent. */
   close(): Promise<void>;
 }
 
@@ -20,6 +33,8 @@ export interface BusMessage {
   topic: string;
   event: ServerEvent;
   frame: string;
+  /** The frame as bytes, made by the first socket that needs them and shared by the rest. */
+  bytes?: Buffer;
 }
 export type BusHandler = (message: BusMessage) => void;
 

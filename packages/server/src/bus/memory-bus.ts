@@ -26,6 +26,13 @@ export class MemoryBus implements EventBus {
     return Promise.resolve();
   }
 
+  /** Delivery is a function call: nothing is ever dropped, so there is nothing to resync. */
+  onResync(_listener: () => void): void {}
+
+  ping(): Promise<void> {
+    return Promise.resolve();
+  }
+
   close(): Promise<void> {
     this.handlers.clear();
     return Promise.resolve();

@@ -4,13 +4,16 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { Logger } from 'pino';
 import type { Metrics } from '../metrics.js';
 import type { Services } from './context.js';
-import { installErrorHandler } from './error-handler.js';
+import { installErrorHandler, sendFrameworkError } from './error-handler.js';
 import { validatorCompiler } from './validation.js';
 import { authRoutes } from './routes/auth.js';
 import { conversationRoutes } from './routes/conversations.js';
 import { healthRoutes } from './routes/health.js';
 import { messageRoutes } from './routes/messages.js';
 import { userRoutes } from './routes/users.js';
+import { presenceRoutes } from './routes/presence.js';
+import { receiptRoutes } from './routes/receipts.js';
+import { syncRoutes } from './routes/sync.js';
 import { errors } from './responses.js';
 
 /**
@@ -29,6 +32,7 @@ export async function buildHttpApp(services: Services, logger: Logger, metrics: 
     keepAliveTimeout: 72_000,
     return503OnClosing: true,
     routerOptions: { maxParamLength: 200 },
+    frameworkErrors: sendFrameworkError,
   });
 
   app.setValidatorCompiler(validatorCompiler);
@@ -67,7 +71,7 @@ export async function buildHttpApp(services: Services, logger: Logger, metrics: 
       reply.status(426).header('upgrade', 'websocket').send({ error: { code: 'upgrade_required', message: 'Connect with a WebSocket' } }),
   );
 
-  for (const routes of [healthRoutes, authRoutes, userRoutes, conversationRoutes, messageRoutes]) {
+  for (const routes of [healthRoutes, authRoutes, userRoutes, conversationRoutes, messageRoutes, receiptRoutes, syncRoutes, presenceRoutes]) {
     await app.register(routes, services);
   }
   return app;

@@ -5,19 +5,35 @@ import type { Config } from '../config.js';
 import type { AuthService } from '../services/auth-service.js';
 import type { ConversationService } from '../services/conversation-service.js';
 import type { MessageService } from '../services/message-service.js';
+import type { PresenceService } from '../services/presence-service.js';
+import type { SyncService } from '../services/sync-service.js';
+import type { TypingService } from '../services/typing-service.js';
 import type { TokenService } from '../services/token-service.js';
 import type { UserService } from '../services/user-service.js';
 import type { Store } from '../store/store.js';
+
+/** A dependency the node needs before it should get traffic (`GET /readyz`); rejects when unusable. */
+export interface ReadinessProbe {
+  name: string;
+  check(): Promise<void>;
+}
 
 /** What routes get: the services (never the store directly, except for health). */
 export interface Services {
   config: Config;
   store: Store;
+  /** Checked by `GET /readyz`, in this order. */
+  readiness: ReadinessProbe[];
   tokens: TokenService;
   auth: AuthService;
   users: UserService;
   conversations: ConversationService;
   messages: MessageService;
+  sync: SyncService;
+  typing: TypingService;
+  presence: PresenceService;
+  /** Resolves when an event reaches one of the user's topics on this node, or after the timeout (long-poll). */
+  waitForEvent(userId: string, timeoutMs: number): Promise<void>;
 }
 
 export type RoutePlugin = FastifyPluginAsync<Services, Server, TypeBoxTypeProvider>;

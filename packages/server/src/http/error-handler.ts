@@ -1,4 +1,4 @@
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
 import { ERROR_STATUS, type ErrorCode } from '@confab/protocol';
 import { AppError, toErrorBody } from '../errors.js';
 
@@ -9,12 +9,27 @@ const FRAMEWORK_ERRORS: Record<string, { code: ErrorCode; message: string }> = {
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: { code: 'validation_failed', message: 'Content-Length does not match the body' },
   FST_ERR_CTP_EMPTY_JSON_BODY: { code: 'malformed_json', message: 'The request body is empty but Content-Type is JSON' },
   FST_ERR_CTP_INVALID_JSON_BODY: { code: 'malformed_json', message: 'The request body is not valid JSON' },
+  FST_ERR_BAD_URL: { code: 'validation_failed', message: 'The URL is not valid (bad percent-encoding)' },
+  FST_ERR_MAX_PARAM_LENGTH: { code: 'validation_failed', message: 'A path parameter is too long' },
 };
+
+/**
+ * Fastify's `frameworkErrors` option: the router's own errors, raised before any route or error
+ * handler runs (bad percent-encoding, an over-long path parameter), in the same envelope.
+ */
+export function sendFrameworkError(error: FastifyError, _request: unknown, reply: FastifyReply): void {
+  const known = FRAMEWORK_ERRORS[error.code] ?? { code: 'internal' as const, message: 'Internal server error' };
+  void reply.status(ERROR_STATUS[known.code]).send({ error: known });
+}
 
 /** The one place errors become HTTP responses. Unknown errors are logged and leak nothing. */
 export function installErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
-    if (error instanceof AppError) return reply.status(error.status).send({ error: toErrorBody(error).body });
+    if (error instanceof AppError) {
+      // An outage (the database went away): the client gets 503 `unavailable`, the log the cause.
+      if (error.status >= 500 && error.cause !== undefined) request.log.warn({ err: error.cause }, error.message);
+      return reply.status(error.status).send({ error: toErrorBody(error).body });
+    }
     if (error.validation) {
       const details = error.validation.map((v) => ({
         path: `${error.validationContext ?? ''}${v.instancePath}`,

@@ -27,6 +27,8 @@ export class AuthService {
       bio: '',
       email: input.email ?? null,
       isAdmin: false,
+      hideLastSeen: false,
+      lastSeenAt: null,
       passwordHash: await hash(input.password),
       createdAt: Date.now(),
     };

@@ -8,10 +8,10 @@ import type {
 import { AppError, forbidden, invalid, notFound } from '../errors.js';
 import { newId } from '../ids.js';
 import { type Store, UniqueViolation } from '../store/store.js';
-import { type EventBus, conversationTopic, userTopic } from '../bus/bus.js';
+import type { EventPublisher } from './event-publisher.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import type { MembershipCache } from './membership.js';
-import { conversationInfoView, conversationSummaryView, memberView } from './views.js';
+import { conversationSummaryView, memberView } from './views.js';
 
 const canManage = (role: Role) => role === 'owner' || role === 'admin';
 
@@ -23,7 +23,7 @@ export class ConversationService {
   constructor(
     private readonly store: Store,
     private readonly membership: MembershipCache,
-    private readonly bus: EventBus,
+    private readonly events: EventPublisher,
     private readonly limits: { maxGroupMembers: number },
   ) {}
 
@@ -41,7 +41,7 @@ export class ConversationService {
       throw invalid('Some members do not exist', { unknownUserIds: missing });
     }
     const id = newId();
-    const { conversation, created } = await this.store.createConversation(
+    const { conversation, created, events } = await this.store.createConversation(
       {
         id,
         kind: input.kind,
@@ -56,12 +56,7 @@ export class ConversationService {
         ...otherIds.map((memberId) => ({ conversationId: id, userId: memberId, role: 'member' as const, joinedAt: now })),
       ],
     );
-    if (created) {
-      await this.bus.publish([userId, ...otherIds].map(userTopic), {
-        type: 'conversation.created',
-        conversation: conversationInfoView(conversation),
-      });
-    }
+    await this.events.publish(events);
     return { conversation: await this.get(userId, conversation.id), created };
   }
 
@@ -77,6 +72,7 @@ export class ConversationService {
     const items = rows.slice(0, limit);
     const last = items.at(-1);
     return {
+      unreadTotal: await this.store.countUnreadTotal(userId),
       items: items.map(conversationSummaryView),
       nextCursor:
         rows.length > limit && last ? encodeCursor({ activityAt: last.conversation.lastActivityAt, id: last.conversation.id }) : null,
@@ -94,11 +90,9 @@ export class ConversationService {
     const role = await this.membership.requireRole(conversationId, userId);
     const conversation = await this.requireGroup(conversationId);
     if (!canManage(role)) throw forbidden('Only the owner or an admin can rename a group');
-    const updated = (await this.store.updateConversationTitle(conversation.id, title))!;
-    await this.bus.publish([conversationTopic(conversationId)], {
-      type: 'conversation.updated',
-      conversation: conversationInfoView(updated),
-    });
+    const updated = await this.store.updateConversationTitle(conversation.id, title, userId);
+    if (!updated) throw notFound('Conversation');
+    await this.events.publish(updated.events);
     return this.get(userId, conversationId);
   }
 
@@ -110,24 +104,16 @@ export class ConversationService {
       throw invalid(`A group has at most ${this.limits.maxGroupMembers} members`);
     }
     if (!(await this.store.getUser(userId))) throw invalid('That user does not exist', { unknownUserIds: [userId] });
-    let member;
+    let added;
     try {
-      member = await this.store.addMember({ conversationId, userId, role: 'member', joinedAt: Date.now() });
+      added = await this.store.addMember({ conversationId, userId, role: 'member', joinedAt: Date.now() }, actorId);
     } catch (error) {
       if (error instanceof UniqueViolation) throw new AppError('already_member', 'That user is already a member');
       throw error;
     }
     this.membership.invalidate(conversationId);
-    const view = memberView(member);
-    // The conversation topic tells existing members; the user topic tells the new member's
-    // sockets, which are not subscribed to the conversation yet.
-    await this.bus.publish([conversationTopic(conversationId), userTopic(userId)], {
-      type: 'member.added',
-      conversationId,
-      member: view,
-      by: actorId,
-    });
-    return { conversationId, member: view };
+    await this.events.publish(added.events);
+    return { conversationId, member: memberView(added.member) };
   }
 
   async removeMember(actorId: string, conversationId: string, userId: string): Promise<void> {
@@ -143,14 +129,10 @@ export class ConversationService {
     } else if (!(actorRole === 'owner' || (actorRole === 'admin' && targetRole === 'member'))) {
       throw forbidden('Only the owner can remove admins; owners and admins can remove members');
     }
-    if (!(await this.store.removeMember(conversationId, userId))) throw notFound('Member');
+    const removed = await this.store.removeMember(conversationId, userId, actorId);
+    if (!removed) throw notFound('Member');
     this.membership.invalidate(conversationId);
-    await this.bus.publish([conversationTopic(conversationId), userTopic(userId)], {
-      type: 'member.removed',
-      conversationId,
-      userId,
-      by: actorId,
-    });
+    await this.events.publish(removed.events);
   }
 
   /** Only the owner changes roles; making someone owner hands ownership over (the old owner becomes admin). */
@@ -163,21 +145,10 @@ export class ConversationService {
     if (userId === actorId) throw new AppError('conflict', 'The owner hands over ownership by making another member owner');
     const changes: { userId: string; role: Role }[] = [{ userId, role }];
     if (role === 'owner') changes.push({ userId: actorId, role: 'admin' });
-    await this.store.setRoles(conversationId, changes);
+    const { members: updated, events } = await this.store.setRoles(conversationId, changes, actorId);
     this.membership.invalidate(conversationId);
-    const updated = await this.store.listMembers(conversationId);
-    const byId = new Map(updated.map((m) => [m.userId, m]));
-    for (const change of changes) {
-      const member = byId.get(change.userId);
-      if (!member) continue;
-      await this.bus.publish([conversationTopic(conversationId)], {
-        type: 'member.updated',
-        conversationId,
-        member: memberView(member),
-        by: actorId,
-      });
-    }
-    return { conversationId, member: memberView(byId.get(userId)!) };
+    await this.events.publish(events);
+    return { conversationId, member: memberView(updated.find((m) => m.userId === userId)!) };
   }
 
   private async requireGroup(conversationId: string) {

@@ -1,4 +1,5 @@
-import type { Message, MessagePage, ReadMarker, RecentMessagesQuery } from '@confab/protocol';
+import type { DeliveryMarker, Message, MessagePage, ReadMarker, ReceiptList, RecentMessagesQuery } from '@confab/protocol';
+import type { EventPublisher } from './event-publisher.js';
 import { AppError } from '../errors.js';
 import { newId } from '../ids.js';
 import type { AppendResult, NewMessage, Store } from '../store/store.js';
@@ -31,6 +32,7 @@ export class MessageService {
     private readonly store: Store,
     private readonly membership: MembershipCache,
     private readonly bus: EventBus,
+    private readonly events: EventPublisher,
     private readonly limits: MessageLimits,
     private readonly metrics?: Pick<Metrics, 'messagesStored' | 'commitBatches'>,
   ) {
@@ -91,25 +93,38 @@ export class MessageService {
     return { items: items.map(messageView), nextCursor: rows.length > limit && last ? encodeCursor(last.id) : null };
   }
 
+  /** Read receipt: moves my read marker forward (never back); the members see `read.updated`. */
   async markRead(userId: string, conversationId: string, seq: number): Promise<ReadMarker> {
     await this.membership.requireRole(conversationId, userId);
-    const readSeq = await this.store.advanceReadMarker(conversationId, userId, seq);
-    const unreadCount = await this.store.countUnread(conversationId, userId);
+    const { readSeq, unreadCount, events } = await this.store.advanceReadMarker(conversationId, userId, seq);
+    await this.events.publish(events);
     return { conversationId, userId, readSeq, unreadCount };
   }
 
-  private async commitBatch(batch: NewMessage[]): Promise<AppendResult[]> {
-    const results = await this.store.appendMessages(batch);
-    this.metrics?.commitBatches.inc();
-    // Committed: now (and only now) tell the members, in seq order.
-    for (const result of results) {
-      if (!result.created) continue;
-      this.metrics?.messagesStored.inc();
-      await this.bus.publish([conversationTopic(result.message.conversationId)], {
-        type: 'message.created',
-        message: messageView(result.message),
-      });
+  /**
+   * Delivery receipt: a device of mine has received up to `seq`. Monotonic like the read marker,
+   * but not logged: the members see an ephemeral `delivery.updated` and can ask for receipts by REST.
+   */
+  async markDelivered(userId: string, conversationId: string, seq: number): Promise<DeliveryMarker> {
+    await this.membership.requireRole(conversationId, userId);
+    const { deliveredSeq, moved } = await this.store.advanceDeliveredMarker(conversationId, userId, seq);
+    if (moved) {
+      await this.bus.publish([conversationTopic(conversationId)], { type: 'delivery.updated', conversationId, userId, deliveredSeq });
     }
+    return { conversationId, userId, deliveredSeq };
+  }
+
+  async receipts(userId: string, conversationId: string): Promise<ReceiptList> {
+    await this.membership.requireRole(conversationId, userId);
+    return { items: await this.store.listReceipts(conversationId) };
+  }
+
+  private async commitBatch(batch: NewMessage[]): Promise<AppendResult[]> {
+    const { results, events } = await this.store.appendMessages(batch);
+    this.metrics?.commitBatches.inc();
+    this.metrics?.messagesStored.inc(events.length);
+    // Committed: now (and only now) tell the members, in log order.
+    await this.events.publish(events);
     return results;
   }
 }

@@ -12,7 +12,7 @@ export const userView = (u: UserRecord): User => ({
   createdAt: iso(u.createdAt),
 });
 
-export const meView = (u: UserRecord): Me => ({ ...userView(u), email: u.email, isAdmin: u.isAdmin });
+export const meView = (u: UserRecord): Me => ({ ...userView(u), email: u.email, isAdmin: u.isAdmin, hideLastSeen: u.hideLastSeen });
 
 export const messageView = (m: MessageRecord): Message => ({
   id: m.id,
@@ -41,6 +41,7 @@ export const conversationSummaryView = (row: ConversationListRow): ConversationS
   ...conversationInfoView(row.conversation),
   myRole: row.member.role,
   readSeq: row.member.readSeq,
+  lastPos: row.conversation.lastPos,
   unreadCount: row.unreadCount,
   lastMessage: row.lastMessage && messageView(row.lastMessage),
   peerId: row.peerId,

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { type Kysely, type Migration, type MigrationProvider, sql } from 'kysely';
 
 /**
@@ -80,6 +81,42 @@ const migrations: Record<string, Migration> = {
         .addUniqueConstraint('messages_conversation_seq', ['conversation_id', 'seq'])
         .addUniqueConstraint('messages_sender_client', ['sender_id', 'client_id'])
         .execute();
+    },
+  },
+  '0002_event_log': {
+    // The event log behind resumable sync (docs/realtime.md). One counter row hands out
+    // positions: every transaction that logs an event takes its lock, so on every engine
+    // events commit in position order and the stored log is always a gap-free prefix.
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('stream_head')
+        .addColumn('id', 'integer', (c) => c.primaryKey())
+        .addColumn('epoch', 'varchar(32)', (c) => c.notNull())
+        .addColumn('pos', 'bigint', (c) => c.notNull())
+        .addColumn('floor', 'bigint', (c) => c.notNull())
+        .execute();
+      await db
+        .insertInto('stream_head' as never)
+        .values({ id: 1, epoch: randomBytes(8).toString('hex'), pos: 0, floor: 0 } as never)
+        .execute();
+
+      await db.schema
+        .createTable('events')
+        .addColumn('pos', 'bigint', (c) => c.primaryKey())
+        .addColumn('conversation_id', 'varchar(64)', (c) => c.notNull())
+        .addColumn('subject_user_id', 'varchar(64)')
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('payload', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('events_conversation_pos').on('events').columns(['conversation_id', 'pos']).execute();
+      await db.schema.createIndex('events_subject_pos').on('events').columns(['subject_user_id', 'pos']).execute();
+      await db.schema.createIndex('events_created_at').on('events').column('created_at').execute();
+
+      await db.schema.alterTable('conversations').addColumn('last_pos', 'bigint', (c) => c.notNull().defaultTo(0)).execute();
+      await db.schema.alterTable('members').addColumn('joined_pos', 'bigint', (c) => c.notNull().defaultTo(0)).execute();
+      await db.schema.alterTable('members').addColumn('delivered_seq', 'bigint', (c) => c.notNull().defaultTo(0)).execute();
+      await db.schema.alterTable('users').addColumn('hide_last_seen', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+      await db.schema.alterTable('users').addColumn('last_seen_at', 'bigint').execute();
     },
   },
 };

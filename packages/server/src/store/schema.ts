@@ -1,3 +1,5 @@
+import type { Generated } from 'kysely';
+
 /** Kysely table types: the columns as both engines store them (timestamps are epoch ms). */
 export interface Database {
   users: {
@@ -10,6 +12,8 @@ export interface Database {
     is_admin: number;
     password_hash: string;
     created_at: number;
+    hide_last_seen: Generated<number>;
+    last_seen_at: number | null;
   };
   sessions: {
     id: string;
@@ -33,6 +37,7 @@ export interface Database {
     last_seq: number;
     last_activity_at: number;
     member_count: number;
+    last_pos: Generated<number>;
   };
   members: {
     conversation_id: string;
@@ -40,6 +45,8 @@ export interface Database {
     role: 'owner' | 'admin' | 'member';
     joined_at: number;
     read_seq: number;
+    joined_pos: Generated<number>;
+    delivered_seq: Generated<number>;
   };
   messages: {
     id: string;
@@ -49,5 +56,19 @@ export interface Database {
     client_id: string;
     body: string;
     created_at: number;
+  };
+  stream_head: {
+    id: number;
+    epoch: string;
+    pos: number;
+    floor: number;
+  };
+  events: {
+    pos: number;
+    conversation_id: string;
+    subject_user_id: string | null;
+    created_at: number;
+    /** The protocol event as JSON, its `pos` and `prev` included. */
+    payload: string;
   };
 }

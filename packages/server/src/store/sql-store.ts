@@ -1,7 +1,9 @@
-import { type Kysely, Migrator, type Selectable, sql } from 'kysely';
+import { type Kysely, type Migration, Migrator, type Selectable, type Updateable, sql } from 'kysely';
 import type { Role } from '@confab/protocol';
 import type { Database } from './schema.js';
 import { migrationProvider } from './migrations.js';
+import { appendEvents, lockHead, toStoredEvent } from './event-log.js';
+import { conversationInfoView, memberView, messageView } from '../services/views.js';
 import {
   type AppendResult,
   type ConversationListRow,
@@ -12,10 +14,14 @@ import {
   type NewMember,
   type NewMessage,
   type NewUser,
+  type ReceiptRecord,
   type RecentFilter,
   type RotateResult,
   type SessionRecord,
   type Store,
+  type StoredEvent,
+  type StreamHead,
+  type UserPatch,
   type UserRecord,
   UniqueViolation,
 } from './store.js';
@@ -26,6 +32,10 @@ export interface Dialect {
   db: Kysely<Database>;
   /** The constraint name when `error` is a unique-constraint violation, else undefined. */
   uniqueViolation(error: unknown): string | undefined;
+  /** Migrations only this engine runs (DDL that cannot be portable), merged by name into the shared list. */
+  migrations?: Record<string, Migration>;
+  /** The schema the Migrator keeps its own tables in, for engines that have schemas. */
+  migrationTableSchema?(): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -43,7 +53,12 @@ export class SqlStore implements Store {
   }
 
   async migrate(): Promise<void> {
-    const migrator = new Migrator({ db: this.db, provider: migrationProvider });
+    const shared = await migrationProvider.getMigrations();
+    const migrator = new Migrator({
+      db: this.db,
+      provider: { getMigrations: async () => ({ ...shared, ...this.dialect.migrations }) },
+      migrationTableSchema: await this.dialect.migrationTableSchema?.(),
+    });
     const { error, results } = await migrator.migrateToLatest();
     const failed = results?.find((r) => r.status === 'Error');
     if (error) throw new Error(`migration ${failed?.migrationName ?? ''} failed`, { cause: error });
@@ -76,7 +91,7 @@ export class SqlStore implements Store {
         })
         .execute(),
     );
-    return user;
+    return { ...user, hideLastSeen: user.hideLastSeen ?? false, lastSeenAt: user.lastSeenAt ?? null };
   }
 
   async getUser(id: string): Promise<UserRecord | undefined> {
@@ -115,11 +130,12 @@ export class SqlStore implements Store {
     return rows.map(toUser);
   }
 
-  async updateUser(id: string, patch: { displayName?: string; bio?: string; isAdmin?: boolean }): Promise<UserRecord | undefined> {
-    const values: Partial<Database['users']> = {};
+  async updateUser(id: string, patch: UserPatch): Promise<UserRecord | undefined> {
+    const values: Updateable<Database['users']> = {};
     if (patch.displayName !== undefined) values.display_name = patch.displayName;
     if (patch.bio !== undefined) values.bio = patch.bio;
     if (patch.isAdmin !== undefined) values.is_admin = patch.isAdmin ? 1 : 0;
+    if (patch.hideLastSeen !== undefined) values.hide_last_seen = patch.hideLastSeen ? 1 : 0;
     if (Object.keys(values).length > 0) await this.db.updateTable('users').set(values).where('id', '=', id).execute();
     return this.getUser(id);
   }
@@ -187,16 +203,22 @@ export class SqlStore implements Store {
 
   // ---- conversations ----
 
-  createConversation(conversation: NewConversation, members: NewMember[]): Promise<{ conversation: ConversationRecord; created: boolean }> {
+  createConversation(
+    conversation: NewConversation,
+    members: NewMember[],
+  ): Promise<{ conversation: ConversationRecord; created: boolean; events: StoredEvent[] }> {
     return this.db.transaction().execute(async (trx) => {
       if (conversation.directKey !== null) {
-        const existing = await trx
-          .selectFrom('conversations')
-          .selectAll()
-          .where('direct_key', '=', conversation.directKey)
-          .executeTakeFirst();
-        if (existing) return { conversation: toConversation(existing), created: false };
+        const existing = await this.findDirect(trx, conversation.directKey);
+        if (existing) return { conversation: existing, created: false, events: [] };
       }
+      const head = await lockHead(trx);
+      if (conversation.directKey !== null) {
+        // Checked again under the lock: a concurrent create of the same pair may have won.
+        const existing = await this.findDirect(trx, conversation.directKey);
+        if (existing) return { conversation: existing, created: false, events: [] };
+      }
+      const createdPos = head.pos + 1;
       await trx
         .insertInto('conversations')
         .values({
@@ -222,11 +244,28 @@ export class SqlStore implements Store {
               role: m.role,
               joined_at: m.joinedAt,
               read_seq: 0,
+              joined_pos: createdPos,
             })),
           )
           .execute();
       }
-      return { conversation: { ...conversation, lastSeq: 0, memberCount: members.length }, created: true };
+      const record: ConversationRecord = { ...conversation, lastSeq: 0, memberCount: members.length, lastPos: createdPos };
+      const events = await appendEvents(
+        trx,
+        head,
+        [
+          {
+            conversationId: record.id,
+            event: {
+              type: 'conversation.created',
+              conversation: conversationInfoView(record),
+              members: members.map((m) => memberView({ ...m, readSeq: 0, deliveredSeq: 0 })),
+            },
+          },
+        ],
+        conversation.createdAt,
+      );
+      return { conversation: record, created: true, events };
     });
   }
 
@@ -235,10 +274,23 @@ export class SqlStore implements Store {
     return row && toConversation(row);
   }
 
-  async updateConversationTitle(id: string, title: string): Promise<ConversationRecord | undefined> {
-    await this.db.updateTable('conversations').set({ title }).where('id', '=', id).execute();
-    return this.getConversation(id);
+  updateConversationTitle(id: string, title: string, by: string): Promise<{ conversation: ConversationRecord; events: StoredEvent[] } | undefined> {
+    return this.db.transaction().execute(async (trx) => {
+      const head = await lockHead(trx);
+      const updated = await trx.updateTable('conversations').set({ title }).where('id', '=', id).executeTakeFirst();
+      if (Number(updated.numUpdatedRows) === 0) return undefined;
+      const row = await trx.selectFrom('conversations').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+      const conversation = { ...toConversation(row), lastPos: head.pos + 1 };
+      const events = await appendEvents(
+        trx,
+        head,
+        [{ conversationId: id, event: { type: 'conversation.updated', conversation: conversationInfoView(conversation), by } }],
+        Date.now(),
+      );
+      return { conversation, events };
+    });
   }
+
 
   async getMember(conversationId: string, userId: string): Promise<MemberRecord | undefined> {
     const row = await this.db
@@ -286,9 +338,11 @@ export class SqlStore implements Store {
     return (await this.withLastMessages(userId, rows))[0];
   }
 
-  async addMember(member: NewMember): Promise<MemberRecord> {
-    await this.unique(() =>
+  async addMember(member: NewMember, by: string): Promise<{ member: MemberRecord; events: StoredEvent[] }> {
+    return this.unique(() =>
       this.db.transaction().execute(async (trx) => {
+        const head = await lockHead(trx);
+        const joinedPos = head.pos + 1;
         await trx
           .insertInto('members')
           .values({
@@ -297,6 +351,7 @@ export class SqlStore implements Store {
             role: member.role,
             joined_at: member.joinedAt,
             read_seq: 0,
+            joined_pos: joinedPos,
           })
           .execute();
         await trx
@@ -304,30 +359,60 @@ export class SqlStore implements Store {
           .set((eb) => ({ member_count: eb('member_count', '+', 1) }))
           .where('id', '=', member.conversationId)
           .execute();
+        const row = await trx.selectFrom('conversations').selectAll().where('id', '=', member.conversationId).executeTakeFirstOrThrow();
+        const record: MemberRecord = { ...member, readSeq: 0, deliveredSeq: 0 };
+        const events = await appendEvents(
+          trx,
+          head,
+          [
+            {
+              conversationId: member.conversationId,
+              subjectUserId: member.userId,
+              event: {
+                type: 'member.added',
+                conversationId: member.conversationId,
+                member: memberView(record),
+                conversation: conversationInfoView({ ...toConversation(row), lastPos: joinedPos }),
+                by,
+              },
+            },
+          ],
+          member.joinedAt,
+        );
+        return { member: record, events };
       }),
     );
-    return { ...member, readSeq: 0 };
   }
 
-  removeMember(conversationId: string, userId: string): Promise<boolean> {
+  removeMember(conversationId: string, userId: string, by: string): Promise<{ events: StoredEvent[] } | undefined> {
     return this.db.transaction().execute(async (trx) => {
+      const head = await lockHead(trx);
       const result = await trx
         .deleteFrom('members')
         .where('conversation_id', '=', conversationId)
         .where('user_id', '=', userId)
         .executeTakeFirst();
-      if (Number(result.numDeletedRows) === 0) return false;
+      if (Number(result.numDeletedRows) === 0) return undefined;
       await trx
         .updateTable('conversations')
         .set((eb) => ({ member_count: eb('member_count', '-', 1) }))
         .where('id', '=', conversationId)
         .execute();
-      return true;
+      // The removed user reads this event as its subject: they are no longer a member.
+      const events = await appendEvents(
+        trx,
+        head,
+        [{ conversationId, subjectUserId: userId, event: { type: 'member.removed', conversationId, userId, by } }],
+        Date.now(),
+      );
+      return { events };
     });
   }
 
-  async setRoles(conversationId: string, changes: { userId: string; role: Role }[]): Promise<void> {
-    await this.db.transaction().execute(async (trx) => {
+  async setRoles(conversationId: string, changes: { userId: string; role: Role }[], by: string): Promise<{ members: MemberRecord[]; events: StoredEvent[] }> {
+    return this.db.transaction().execute(async (trx) => {
+      const head = await lockHead(trx);
+      const members: MemberRecord[] = [];
       for (const { userId, role } of changes) {
         await trx
           .updateTable('members')
@@ -335,13 +420,30 @@ export class SqlStore implements Store {
           .where('conversation_id', '=', conversationId)
           .where('user_id', '=', userId)
           .execute();
+        const row = await trx
+          .selectFrom('members')
+          .selectAll()
+          .where('conversation_id', '=', conversationId)
+          .where('user_id', '=', userId)
+          .executeTakeFirst();
+        if (row) members.push(toMember(row));
       }
+      const events = await appendEvents(
+        trx,
+        head,
+        members.map((member) => ({
+          conversationId,
+          event: { type: 'member.updated' as const, conversationId, member: memberView(member), by },
+        })),
+        Date.now(),
+      );
+      return { members, events };
     });
   }
 
   // ---- messages ----
 
-  appendMessages(batch: readonly NewMessage[]): Promise<AppendResult[]> {
+  appendMessages(batch: readonly NewMessage[]): Promise<{ results: AppendResult[]; events: StoredEvent[] }> {
     return this.db.transaction().execute(async (trx) => {
       const results: (AppendResult | undefined)[] = new Array(batch.length);
 
@@ -368,6 +470,12 @@ export class SqlStore implements Store {
         }
       });
 
+      if (fresh.length === 0) {
+        for (const { index, of } of repeats) results[index] = results[of];
+        return { results: results as AppendResult[], events: [] };
+      }
+      const head = await lockHead(trx);
+
       // 3. Reserve each conversation's seqs with one UPDATE (it also serialises concurrent writers).
       const perConversation = new Map<string, { index: number; message: NewMessage }[]>();
       for (const entry of fresh) {
@@ -376,7 +484,9 @@ export class SqlStore implements Store {
         perConversation.set(entry.message.conversationId, list);
       }
       const rows: Database['messages'][] = [];
-      for (const [conversationId, entries] of perConversation) {
+      // Conversations in id order: concurrent batches (other nodes) lock their rows in one order.
+      const byId = [...perConversation].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+      for (const [conversationId, entries] of byId) {
         const lastCreatedAt = Math.max(...entries.map((e) => e.message.createdAt));
         const updated = await trx
           .updateTable('conversations')
@@ -419,7 +529,15 @@ export class SqlStore implements Store {
         await trx.insertInto('messages').values(rows.slice(i, i + 500)).execute();
       }
       for (const { index, of } of repeats) results[index] = { message: results[of]!.message, created: false };
-      return results as AppendResult[];
+      // Logged per conversation in seq order, the order the messages were numbered in.
+      const created = fresh.map((f) => results[f.index]!.message);
+      const events = await appendEvents(
+        trx,
+        head,
+        created.map((message) => ({ conversationId: message.conversationId, event: { type: 'message.created', message: messageView(message) } })),
+        Math.max(...created.map((m) => m.createdAt)),
+      );
+      return { results: results as AppendResult[], events };
     });
   }
 
@@ -459,37 +577,189 @@ export class SqlStore implements Store {
     return rows.map(toMessage);
   }
 
-  async advanceReadMarker(conversationId: string, userId: string, seq: number): Promise<number> {
+  advanceReadMarker(conversationId: string, userId: string, seq: number): Promise<{ readSeq: number; unreadCount: number; events: StoredEvent[] }> {
     return this.db.transaction().execute(async (trx) => {
+      const head = await lockHead(trx);
       const conversation = await trx.selectFrom('conversations').select('last_seq').where('id', '=', conversationId).executeTakeFirstOrThrow();
       const target = Math.min(seq, Number(conversation.last_seq));
-      await trx
+      const moved = await trx
         .updateTable('members')
         .set({ read_seq: target })
         .where('conversation_id', '=', conversationId)
         .where('user_id', '=', userId)
         .where('read_seq', '<', target)
-        .execute();
+        .executeTakeFirst();
       const member = await trx
         .selectFrom('members')
         .select('read_seq')
         .where('conversation_id', '=', conversationId)
         .where('user_id', '=', userId)
         .executeTakeFirstOrThrow();
-      return Number(member.read_seq);
+      const readSeq = Number(member.read_seq);
+      const unreadCount = await countUnreadIn(trx, conversationId, userId);
+      if (Number(moved.numUpdatedRows) === 0) return { readSeq, unreadCount, events: [] };
+      const events = await appendEvents(
+        trx,
+        head,
+        [{ conversationId, event: { type: 'read.updated', conversationId, userId, readSeq, unreadCount } }],
+        Date.now(),
+      );
+      return { readSeq, unreadCount, events };
     });
   }
 
-  async countUnread(conversationId: string, userId: string): Promise<number> {
+  async advanceDeliveredMarker(conversationId: string, userId: string, seq: number): Promise<{ deliveredSeq: number; moved: boolean }> {
+    return this.db.transaction().execute(async (trx) => {
+      const conversation = await trx.selectFrom('conversations').select('last_seq').where('id', '=', conversationId).executeTakeFirstOrThrow();
+      const target = Math.min(seq, Number(conversation.last_seq));
+      const moved = await trx
+        .updateTable('members')
+        .set({ delivered_seq: target })
+        .where('conversation_id', '=', conversationId)
+        .where('user_id', '=', userId)
+        .where('delivered_seq', '<', target)
+        .executeTakeFirst();
+      const member = await trx
+        .selectFrom('members')
+        .select('delivered_seq')
+        .where('conversation_id', '=', conversationId)
+        .where('user_id', '=', userId)
+        .executeTakeFirstOrThrow();
+      return { deliveredSeq: Number(member.delivered_seq), moved: Number(moved.numUpdatedRows) > 0 };
+    });
+  }
+
+  countUnread(conversationId: string, userId: string): Promise<number> {
+    return countUnreadIn(this.db, conversationId, userId);
+  }
+
+  async countUnreadTotal(userId: string): Promise<number> {
     const row = await this.db
       .selectFrom('messages as m')
       .innerJoin('members as me', (join) => join.onRef('me.conversation_id', '=', 'm.conversation_id').on('me.user_id', '=', userId))
       .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('m.conversation_id', '=', conversationId)
       .whereRef('m.seq', '>', 'me.read_seq')
       .where('m.sender_id', '<>', userId)
       .executeTakeFirstOrThrow();
     return Number(row.n);
+  }
+
+  // ---- event log ----
+
+  async streamHead(): Promise<StreamHead> {
+    const row = await this.db.selectFrom('stream_head').selectAll().where('id', '=', 1).executeTakeFirstOrThrow();
+    return { epoch: row.epoch, pos: Number(row.pos), floor: Number(row.floor) };
+  }
+
+  async readUserEvents(userId: string, after: number, limit: number): Promise<StoredEvent[]> {
+    // Two indexed reads merged by position: my conversations' events since I joined each, and
+    // events about me (my removal from a conversation I am no longer in).
+    const asMember = await this.db
+      .selectFrom('events as e')
+      .innerJoin('members as m', (join) => join.onRef('m.conversation_id', '=', 'e.conversation_id').on('m.user_id', '=', userId))
+      .selectAll('e')
+      .where('e.pos', '>', after)
+      .whereRef('e.pos', '>=', 'm.joined_pos')
+      .orderBy('e.pos')
+      .limit(limit)
+      .execute();
+    const asSubject = await this.db
+      .selectFrom('events')
+      .selectAll()
+      .where('subject_user_id', '=', userId)
+      .where('pos', '>', after)
+      .orderBy('pos')
+      .limit(limit)
+      .execute();
+    const byPos = new Map<number, Selectable<Database['events']>>();
+    for (const row of [...asMember, ...asSubject]) byPos.set(Number(row.pos), row);
+    return [...byPos.values()]
+      .map(toStoredEvent)
+      .sort((a, b) => a.pos - b.pos)
+      .slice(0, limit);
+  }
+
+  async readConversationEvents(conversationId: string, after: number, limit: number): Promise<StoredEvent[]> {
+    const rows = await this.db
+      .selectFrom('events')
+      .selectAll()
+      .where('conversation_id', '=', conversationId)
+      .where('pos', '>', after)
+      .orderBy('pos')
+      .limit(limit)
+      .execute();
+    return rows.map(toStoredEvent);
+  }
+
+  async conversationHeads(userId: string): Promise<Map<string, number>> {
+    const rows = await this.db
+      .selectFrom('members as m')
+      .innerJoin('conversations as c', 'c.id', 'm.conversation_id')
+      .select(['c.id', 'c.last_pos'])
+      .where('m.user_id', '=', userId)
+      .execute();
+    return new Map(rows.map((r) => [r.id, Number(r.last_pos)]));
+  }
+
+  pruneEvents(before: number): Promise<number> {
+    return this.db.transaction().execute(async (trx) => {
+      const newest = await trx
+        .selectFrom('events')
+        .select((eb) => eb.fn.max('pos').as('pos'))
+        .where('created_at', '<', before)
+        .executeTakeFirst();
+      const floor = Number(newest?.pos ?? 0);
+      if (floor === 0) return 0;
+      // Everything up to the newest expired position goes, so what is kept stays a suffix of the log.
+      const deleted = await trx.deleteFrom('events').where('pos', '<=', floor).executeTakeFirst();
+      await trx.updateTable('stream_head').set({ floor }).where('id', '=', 1).where('floor', '<', floor).execute();
+      return Number(deleted.numDeletedRows);
+    });
+  }
+
+  // ---- receipts and presence ----
+
+  async listReceipts(conversationId: string): Promise<ReceiptRecord[]> {
+    const rows = await this.db
+      .selectFrom('members')
+      .select(['user_id', 'read_seq', 'delivered_seq'])
+      .where('conversation_id', '=', conversationId)
+      .orderBy('user_id')
+      .execute();
+    // What a member has read has reached one of their devices.
+    return rows.map((r) => ({
+      userId: r.user_id,
+      readSeq: Number(r.read_seq),
+      deliveredSeq: Math.max(Number(r.delivered_seq), Number(r.read_seq)),
+    }));
+  }
+
+  async listContactIds(userId: string): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom('members as mine')
+      .innerJoin('members as other', 'other.conversation_id', 'mine.conversation_id')
+      .select('other.user_id')
+      .distinct()
+      .where('mine.user_id', '=', userId)
+      .where('other.user_id', '<>', userId)
+      .execute();
+    return rows.map((r) => r.user_id);
+  }
+
+  async sharesConversation(userId: string, otherId: string): Promise<boolean> {
+    const row = await this.db
+      .selectFrom('members as mine')
+      .innerJoin('members as other', 'other.conversation_id', 'mine.conversation_id')
+      .select('mine.conversation_id')
+      .where('mine.user_id', '=', userId)
+      .where('other.user_id', '=', otherId)
+      .limit(1)
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+
+  async setLastSeen(userId: string, at: number): Promise<void> {
+    await this.db.updateTable('users').set({ last_seen_at: at }).where('id', '=', userId).execute();
   }
 
   // ---- helpers ----
@@ -499,7 +769,7 @@ export class SqlStore implements Store {
       .selectFrom('members as me')
       .innerJoin('conversations as c', 'c.id', 'me.conversation_id')
       .selectAll('c')
-      .select(['me.role as my_role', 'me.joined_at as my_joined_at', 'me.read_seq as my_read_seq'])
+      .select(['me.role as my_role', 'me.joined_at as my_joined_at', 'me.read_seq as my_read_seq', 'me.delivered_seq as my_delivered_seq'])
       .select((eb) => [
         eb
           .selectFrom('messages as m')
@@ -526,6 +796,7 @@ export class SqlStore implements Store {
       my_role: Role;
       my_joined_at: number;
       my_read_seq: number;
+      my_delivered_seq: number;
       unread_count: number | null;
       peer_id: string | null;
     })[],
@@ -548,11 +819,17 @@ export class SqlStore implements Store {
         role: r.my_role,
         joinedAt: Number(r.my_joined_at),
         readSeq: Number(r.my_read_seq),
+        deliveredSeq: Number(r.my_delivered_seq),
       },
       lastMessage: lastMessages.get(r.id) ?? null,
       unreadCount: Number(r.unread_count ?? 0),
       peerId: r.peer_id,
     }));
+  }
+
+  private async findDirect(trx: Kysely<Database>, directKey: string): Promise<ConversationRecord | undefined> {
+    const row = await trx.selectFrom('conversations').selectAll().where('direct_key', '=', directKey).executeTakeFirst();
+    return row && toConversation(row);
   }
 
   /** Runs a write, turning the engine's unique-violation error into UniqueViolation. */
@@ -567,6 +844,18 @@ export class SqlStore implements Store {
   }
 }
 
+async function countUnreadIn(db: Kysely<Database>, conversationId: string, userId: string): Promise<number> {
+  const row = await db
+    .selectFrom('messages as m')
+    .innerJoin('members as me', (join) => join.onRef('me.conversation_id', '=', 'm.conversation_id').on('me.user_id', '=', userId))
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('m.conversation_id', '=', conversationId)
+    .whereRef('m.seq', '>', 'me.read_seq')
+    .where('m.sender_id', '<>', userId)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
 const idempotencyKey = (senderId: string, clientId: string) => `${senderId}\u0000${clientId}`;
 
 function toUser(row: Selectable<Database['users']>): UserRecord {
@@ -579,6 +868,8 @@ function toUser(row: Selectable<Database['users']>): UserRecord {
     isAdmin: Number(row.is_admin) === 1,
     passwordHash: row.password_hash,
     createdAt: Number(row.created_at),
+    hideLastSeen: Number(row.hide_last_seen) === 1,
+    lastSeenAt: row.last_seen_at === null ? null : Number(row.last_seen_at),
   };
 }
 
@@ -602,6 +893,7 @@ function toConversation(row: Selectable<Database['conversations']>): Conversatio
     lastSeq: Number(row.last_seq),
     lastActivityAt: Number(row.last_activity_at),
     memberCount: Number(row.member_count),
+    lastPos: Number(row.last_pos),
   };
 }
 
@@ -612,6 +904,7 @@ function toMember(row: Selectable<Database['members']>): MemberRecord {
     role: row.role,
     joinedAt: Number(row.joined_at),
     readSeq: Number(row.read_seq),
+    deliveredSeq: Number(row.delivered_seq),
   };
 }
 

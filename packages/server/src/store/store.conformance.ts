@@ -41,6 +41,7 @@ export function describeStoreConformance(engine: string, openFresh: () => Promis
       );
     };
 
+    const append = async (batch: NewMessage[]) => (await store.appendMessages(batch)).results;
     const msg = (conversationId: string, senderId: string, clientId: string, body = clientId): NewMessage => ({
       id: newId(),
       conversationId,
@@ -76,6 +77,12 @@ export function describeStoreConformance(engine: string, openFresh: () => Promis
         const first = await store.searchUsers({ limit: 2 });
         const second = await store.searchUsers({ limit: 2, afterUsername: first.at(-1)!.username });
         expect([...first, ...second].map((u) => u.username)).toEqual(['bob', 'bobby', 'carol', 'dave']);
+      });
+
+      it('orders and pages usernames byte-wise, punctuation included (no locale collation)', async () => {
+        for (const name of ['a_a', 'aa', 'a-z', 'a.b']) await user(name);
+        expect((await store.searchUsers({ limit: 10 })).map((u) => u.username)).toEqual(['a-z', 'a.b', 'a_a', 'aa']);
+        expect((await store.searchUsers({ limit: 10, afterUsername: 'a.b' })).map((u) => u.username)).toEqual(['a_a', 'aa']);
       });
 
       it('updates profile fields', async () => {
@@ -119,7 +126,8 @@ export function describeStoreConformance(engine: string, openFresh: () => Promis
         const first = await conversation('direct', [a.id, b.id], key);
         const again = await conversation('direct', [b.id, a.id], key);
         expect(first.created).toBe(true);
-        expect(again).toEqual({ conversation: first.conversation, created: false });
+        expect(again).toEqual({ conversation: first.conversation, created: false, events: [] });
+        expect(first.events.map((e) => e.event.type)).toEqual(['conversation.created']);
         expect(first.conversation.memberCount).toBe(2);
       });
 
@@ -128,8 +136,8 @@ export function describeStoreConformance(engine: string, openFresh: () => Promis
         const dm = (await conversation('direct', [a.id, b.id], [a.id, b.id].sort().join(':'))).conversation;
         const group = (await conversation('group', [a.id, b.id, c.id])).conversation;
         await conversation('group', [b.id, c.id]); // not mine
-        await store.appendMessages([msg(dm.id, b.id, 'd1'), msg(dm.id, b.id, 'd2')]);
-        await store.appendMessages([msg(group.id, c.id, 'g1')]);
+        await append([msg(dm.id, b.id, 'd1'), msg(dm.id, b.id, 'd2')]);
+        await append([msg(group.id, c.id, 'g1')]);
 
         const rows = await store.listConversations(a.id, { limit: 10 });
         expect(rows.map((r) => r.conversation.id)).toEqual([group.id, dm.id]);
@@ -150,25 +158,25 @@ export function describeStoreConformance(engine: string, openFresh: () => Promis
       it('adds, removes and re-roles members, keeping the count', async () => {
         const [a, b, c] = [await user('al'), await user('bea'), await user('cat')];
         const group = (await conversation('group', [a.id, b.id])).conversation;
-        await store.addMember({ conversationId: group.id, userId: c.id, role: 'member', joinedAt: tick() });
-        await expect(store.addMember({ conversationId: group.id, userId: c.id, role: 'member', joinedAt: tick() })).rejects.toBeInstanceOf(
+        await store.addMember({ conversationId: group.id, userId: c.id, role: 'member', joinedAt: tick() }, a.id);
+        await expect(store.addMember({ conversationId: group.id, userId: c.id, role: 'member', joinedAt: tick() }, a.id)).rejects.toBeInstanceOf(
           UniqueViolation,
         );
         expect((await store.getConversation(group.id))?.memberCount).toBe(3);
         await store.setRoles(group.id, [
           { userId: b.id, role: 'owner' },
           { userId: a.id, role: 'admin' },
-        ]);
+        ], a.id);
         expect((await store.listMembers(group.id)).map((m) => [m.userId, m.role])).toEqual([
           [a.id, 'admin'],
           [b.id, 'owner'],
           [c.id, 'member'],
         ]);
-        expect(await store.removeMember(group.id, c.id)).toBe(true);
-        expect(await store.removeMember(group.id, c.id)).toBe(false);
+        expect(await store.removeMember(group.id, c.id, a.id)).toBeDefined();
+        expect(await store.removeMember(group.id, c.id, a.id)).toBeUndefined();
         expect((await store.getConversation(group.id))?.memberCount).toBe(2);
         expect(await store.getMember(group.id, c.id)).toBeUndefined();
-        expect((await store.updateConversationTitle(group.id, 'Renamed'))?.title).toBe('Renamed');
+        expect((await store.updateConversationTitle(group.id, 'Renamed', a.id))?.conversation.title).toBe('Renamed');
       });
     });
 
@@ -177,13 +185,13 @@ export function describeStoreConformance(engine: string, openFresh: () => Promis
         const [a, b] = [await user('ada'), await user('bix')];
         const one = (await conversation('group', [a.id, b.id])).conversation;
         const two = (await conversation('group', [a.id, b.id])).conversation;
-        const first = await store.appendMessages([msg(one.id, a.id, '1'), msg(two.id, a.id, '2'), msg(one.id, b.id, '3')]);
+        const first = await append([msg(one.id, a.id, '1'), msg(two.id, a.id, '2'), msg(one.id, b.id, '3')]);
         expect(first.map((r) => [r.message.conversationId, r.message.seq, r.created])).toEqual([
           [one.id, 1, true],
           [two.id, 1, true],
           [one.id, 2, true],
         ]);
-        const second = await store.appendMessages([msg(one.id, a.id, '4')]);
+        const second = await append([msg(one.id, a.id, '4')]);
         expect(second[0]!.message.seq).toBe(3);
         expect((await store.getConversation(one.id))?.lastSeq).toBe(3);
       });
@@ -191,11 +199,11 @@ export function describeStoreConformance(engine: string, openFresh: () => Promis
       it('returns the stored message for a repeated (sender, clientId), in a later batch or the same one', async () => {
         const [a, b] = [await user('abe'), await user('bree')];
         const conv = (await conversation('group', [a.id, b.id])).conversation;
-        const [stored] = await store.appendMessages([msg(conv.id, a.id, 'same')]);
-        const again = await store.appendMessages([msg(conv.id, a.id, 'same', 'different body'), msg(conv.id, b.id, 'same')]);
+        const [stored] = await append([msg(conv.id, a.id, 'same')]);
+        const again = await append([msg(conv.id, a.id, 'same', 'different body'), msg(conv.id, b.id, 'same')]);
         expect(again[0]).toEqual({ message: stored!.message, created: false });
         expect(again[1]).toMatchObject({ created: true, message: { senderId: b.id, seq: 2 } });
-        const twice = await store.appendMessages([msg(conv.id, a.id, 'x'), msg(conv.id, a.id, 'x')]);
+        const twice = await append([msg(conv.id, a.id, 'x'), msg(conv.id, a.id, 'x')]);
         expect(twice[0]!.created).toBe(true);
         expect(twice[1]).toEqual({ message: twice[0]!.message, created: false });
         expect((await store.listMessages(conv.id, { limit: 10 })).map((m) => m.seq)).toEqual([3, 2, 1]);
@@ -204,7 +212,7 @@ export function describeStoreConformance(engine: string, openFresh: () => Promis
       it("moves the sender's read marker to what they sent", async () => {
         const [a, b] = [await user('ari'), await user('bal')];
         const conv = (await conversation('group', [a.id, b.id])).conversation;
-        await store.appendMessages([msg(conv.id, b.id, 'b1'), msg(conv.id, a.id, 'a1'), msg(conv.id, b.id, 'b2')]);
+        await append([msg(conv.id, b.id, 'b1'), msg(conv.id, a.id, 'a1'), msg(conv.id, b.id, 'b2')]);
         expect((await store.getMember(conv.id, a.id))?.readSeq).toBe(2);
         expect((await store.getMember(conv.id, b.id))?.readSeq).toBe(3);
         expect(await store.countUnread(conv.id, a.id)).toBe(1);
@@ -214,7 +222,7 @@ export function describeStoreConformance(engine: string, openFresh: () => Promis
       it('pages history backwards and forwards by seq', async () => {
         const [a, b] = [await user('axl'), await user('bud')];
         const conv = (await conversation('group', [a.id, b.id])).conversation;
-        await store.appendMessages(Array.from({ length: 10 }, (_, i) => msg(conv.id, a.id, `m${i}`)));
+        await append(Array.from({ length: 10 }, (_, i) => msg(conv.id, a.id, `m${i}`)));
         const seqs = async (page: { limit: number; before?: number; after?: number }) =>
           (await store.listMessages(conv.id, page)).map((m) => m.seq);
         expect(await seqs({ limit: 3 })).toEqual([10, 9, 8]);
@@ -226,10 +234,10 @@ export function describeStoreConformance(engine: string, openFresh: () => Promis
       it('advances read markers forward only, clamped to the last seq', async () => {
         const [a, b] = [await user('aja'), await user('bam')];
         const conv = (await conversation('group', [a.id, b.id])).conversation;
-        await store.appendMessages(Array.from({ length: 5 }, (_, i) => msg(conv.id, a.id, `r${i}`)));
-        expect(await store.advanceReadMarker(conv.id, b.id, 3)).toBe(3);
-        expect(await store.advanceReadMarker(conv.id, b.id, 1)).toBe(3);
-        expect(await store.advanceReadMarker(conv.id, b.id, 99)).toBe(5);
+        await append(Array.from({ length: 5 }, (_, i) => msg(conv.id, a.id, `r${i}`)));
+        expect((await store.advanceReadMarker(conv.id, b.id, 3)).readSeq).toBe(3);
+        expect((await store.advanceReadMarker(conv.id, b.id, 1)).readSeq).toBe(3);
+        expect((await store.advanceReadMarker(conv.id, b.id, 99)).readSeq).toBe(5);
         expect(await store.countUnread(conv.id, b.id)).toBe(0);
       });
 
@@ -237,7 +245,7 @@ export function describeStoreConformance(engine: string, openFresh: () => Promis
         const [a, b, c] = [await user('aki'), await user('bly'), await user('cid')];
         const ab = (await conversation('direct', [a.id, b.id], [a.id, b.id].sort().join(':'))).conversation;
         const bc = (await conversation('direct', [b.id, c.id], [b.id, c.id].sort().join(':'))).conversation;
-        await store.appendMessages([msg(ab.id, a.id, 'a->b'), msg(ab.id, b.id, 'b->a'), msg(bc.id, c.id, 'c->b')]);
+        await append([msg(ab.id, a.id, 'a->b'), msg(ab.id, b.id, 'b->a'), msg(bc.id, c.id, 'c->b')]);
         const bodies = async (userId: string, filter: Omit<Parameters<Store['listRecentMessages']>[1], 'limit'>) =>
           (await store.listRecentMessages(userId, { limit: 10, ...filter })).map((m) => m.body);
         expect(await bodies(a.id, {})).toEqual(['b->a', 'a->b']); // never b and c's conversation
@@ -249,6 +257,90 @@ export function describeStoreConformance(engine: string, openFresh: () => Promis
         const [newest] = await store.listRecentMessages(b.id, { limit: 1 });
         expect(await bodies(b.id, { beforeId: newest!.id })).toEqual(['b->a', 'a->b']);
       });
+        describe('event log', () => {
+      it('numbers every logged change in commit order and chains each conversation’s events', async () => {
+        const [a, b, c] = [await user('eva'), await user('fin'), await user('gus')];
+        const before = await store.streamHead();
+        const created = await conversation('group', [a.id, b.id]);
+        const group = created.conversation;
+        const { events: sent } = await store.appendMessages([msg(group.id, a.id, 'e1'), msg(group.id, b.id, 'e2')]);
+        const { events: added } = await store.addMember({ conversationId: group.id, userId: c.id, role: 'member', joinedAt: tick() }, a.id);
+        const read = await store.advanceReadMarker(group.id, a.id, 2);
+        const unmoved = await store.advanceReadMarker(group.id, a.id, 1);
+        const all = [...created.events, ...sent, ...added, ...read.events];
+        expect(all.map((e) => e.pos)).toEqual([1, 2, 3, 4, 5].map((i) => before.pos + i));
+        expect(all.map((e) => e.event.prev)).toEqual([0, ...all.slice(0, -1).map((e) => e.pos)]);
+        expect(all.map((e) => e.event.type)).toEqual(['conversation.created', 'message.created', 'message.created', 'member.added', 'read.updated']);
+        expect(read.events[0]!.event).toMatchObject({ userId: a.id, readSeq: 2, unreadCount: 0 });
+        expect(unmoved.events).toEqual([]);
+        expect((await store.streamHead()).pos).toBe(before.pos + 5);
+        expect((await store.getConversation(group.id))?.lastPos).toBe(before.pos + 5);
+        expect((await store.readConversationEvents(group.id, 0, 100)).map((e) => e.event)).toEqual(all.map((e) => e.event));
+      });
+
+      it('lets a member read events from the one that made them a member, and a removed member their removal', async () => {
+        const [a, b, c] = [await user('hal'), await user('ida'), await user('jo')];
+        const group = (await conversation('group', [a.id, b.id])).conversation;
+        await append([msg(group.id, a.id, 'before-c')]);
+        const { events: added } = await store.addMember({ conversationId: group.id, userId: c.id, role: 'member', joinedAt: tick() }, a.id);
+        const { events: sent } = await store.appendMessages([msg(group.id, b.id, 'after-c')]);
+        const removed = (await store.removeMember(group.id, c.id, a.id))!;
+        await append([msg(group.id, a.id, 'after-removal')]);
+
+        // While c was a member it could read the group's events; once removed, only what is about c.
+        const whileMember = sent[0]!.pos;
+        expect(whileMember).toBeGreaterThan(added[0]!.pos);
+        const forC = await store.readUserEvents(c.id, 0, 100);
+        expect(forC.map((e) => e.pos)).toEqual([added[0]!.pos, removed.events[0]!.pos]);
+        const forA = await store.readUserEvents(a.id, added[0]!.pos, 100);
+        expect(forA.map((e) => e.event.type)).toEqual(['message.created', 'member.removed', 'message.created']);
+        expect(await store.readUserEvents(a.id, 0, 2)).toHaveLength(2);
+        const heads = await store.conversationHeads(a.id);
+        expect(heads.get(group.id)).toBe((await store.getConversation(group.id))!.lastPos);
+        expect((await store.conversationHeads(c.id)).has(group.id)).toBe(false);
+      });
+
+      it('prunes old events and raises the floor; the epoch stays', async () => {
+        const [a, b] = [await user('kim'), await user('lu')];
+        const group = (await conversation('group', [a.id, b.id])).conversation;
+        await append([msg(group.id, a.id, 'old')]);
+        const head = await store.streamHead();
+        expect(head.epoch).toMatch(/^[0-9a-f]{16}$/);
+        expect(await store.pruneEvents(Date.now() + 60_000)).toBeGreaterThan(0);
+        const after = await store.streamHead();
+        expect(after).toEqual({ epoch: head.epoch, pos: head.pos, floor: head.pos });
+        expect(await store.readConversationEvents(group.id, 0, 10)).toEqual([]);
+        expect(await store.pruneEvents(0)).toBe(0);
+        expect((await store.streamHead()).floor).toBe(head.pos);
+      });
     });
+
+    describe('receipts and presence', () => {
+      it('keeps delivery markers monotonic and reports receipts per member', async () => {
+        const [a, b] = [await user('max'), await user('ned')];
+        const group = (await conversation('group', [a.id, b.id])).conversation;
+        await append([msg(group.id, a.id, 'r1'), msg(group.id, a.id, 'r2'), msg(group.id, a.id, 'r3')]);
+        expect(await store.advanceDeliveredMarker(group.id, b.id, 2)).toEqual({ deliveredSeq: 2, moved: true });
+        expect(await store.advanceDeliveredMarker(group.id, b.id, 1)).toEqual({ deliveredSeq: 2, moved: false });
+        expect(await store.advanceDeliveredMarker(group.id, b.id, 99)).toEqual({ deliveredSeq: 3, moved: true });
+        await store.advanceReadMarker(group.id, b.id, 1);
+        const receipts = await store.listReceipts(group.id);
+        expect(receipts.find((r) => r.userId === b.id)).toEqual({ userId: b.id, readSeq: 1, deliveredSeq: 3 });
+        expect(receipts.find((r) => r.userId === a.id)).toEqual({ userId: a.id, readSeq: 3, deliveredSeq: 3 });
+        expect(await store.countUnreadTotal(b.id)).toBe(2);
+      });
+
+      it('finds contacts, shared conversations, and records last seen', async () => {
+        const [a, b, c] = [await user('oz'), await user('pia'), await user('quin')];
+        await conversation('group', [a.id, b.id]);
+        expect((await store.listContactIds(a.id)).sort()).toEqual([b.id]);
+        expect(await store.sharesConversation(a.id, b.id)).toBe(true);
+        expect(await store.sharesConversation(a.id, c.id)).toBe(false);
+        await store.setLastSeen(a.id, 1234);
+        await store.updateUser(a.id, { hideLastSeen: true });
+        expect(await store.getUser(a.id)).toMatchObject({ lastSeenAt: 1234, hideLastSeen: true });
+      });
+    });
+  });
   });
 }

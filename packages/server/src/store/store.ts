@@ -1,4 +1,4 @@
-import type { ConversationKind, Role } from '@confab/protocol';
+import type { ConversationKind, PositionedEvent, Role } from '@confab/protocol';
 
 /**
  * The storage interface. Services depend on this alone; each engine implements it (SQLite now,
@@ -20,7 +20,7 @@ export interface Store {
   getUsers(ids: readonly string[]): Promise<UserRecord[]>;
   /** Ordered by username (case-folded); `afterUsername` continues after that key. */
   searchUsers(query: { q?: string; limit: number; afterUsername?: string }): Promise<UserRecord[]>;
-  updateUser(id: string, patch: { displayName?: string; bio?: string; isAdmin?: boolean }): Promise<UserRecord | undefined>;
+  updateUser(id: string, patch: UserPatch): Promise<UserRecord | undefined>;
 
   // ---- sessions ----
   createSession(session: SessionRecord, refreshTokenHash: string, refreshExpiresAt: number): Promise<void>;
@@ -33,10 +33,16 @@ export interface Store {
   revokeSession(sessionId: string, now: number): Promise<void>;
 
   // ---- conversations and members ----
+  // Every change a member must see is written to the event log (see EventLog below) in the same
+  // transaction as the change itself, and returned so the service can publish it after commit.
+
   /** For a direct conversation an existing one with the same directKey is returned instead. */
-  createConversation(conversation: NewConversation, members: NewMember[]): Promise<{ conversation: ConversationRecord; created: boolean }>;
+  createConversation(
+    conversation: NewConversation,
+    members: NewMember[],
+  ): Promise<{ conversation: ConversationRecord; created: boolean; events: StoredEvent[] }>;
   getConversation(id: string): Promise<ConversationRecord | undefined>;
-  updateConversationTitle(id: string, title: string): Promise<ConversationRecord | undefined>;
+  updateConversationTitle(id: string, title: string, by: string): Promise<{ conversation: ConversationRecord; events: StoredEvent[] } | undefined>;
   getMember(conversationId: string, userId: string): Promise<MemberRecord | undefined>;
   listMembers(conversationId: string): Promise<MemberRecord[]>;
   listConversationIds(userId: string): Promise<string[]>;
@@ -44,11 +50,11 @@ export interface Store {
   listConversations(userId: string, page: { limit: number; after?: { activityAt: number; id: string } }): Promise<ConversationListRow[]>;
   getConversationView(userId: string, conversationId: string): Promise<ConversationListRow | undefined>;
   /** Throws UniqueViolation when already a member. */
-  addMember(member: NewMember): Promise<MemberRecord>;
-  /** Returns false when the user was not a member. */
-  removeMember(conversationId: string, userId: string): Promise<boolean>;
+  addMember(member: NewMember, by: string): Promise<{ member: MemberRecord; events: StoredEvent[] }>;
+  /** Returns undefined when the user was not a member. */
+  removeMember(conversationId: string, userId: string, by: string): Promise<{ events: StoredEvent[] } | undefined>;
   /** Applies role changes in one transaction (an ownership transfer is two changes). */
-  setRoles(conversationId: string, changes: { userId: string; role: Role }[]): Promise<void>;
+  setRoles(conversationId: string, changes: { userId: string; role: Role }[], by: string): Promise<{ members: MemberRecord[]; events: StoredEvent[] }>;
 
   // ---- messages ----
   /**
@@ -56,14 +62,70 @@ export interface Store {
    * next seqs in order. A (senderId, clientId) already stored, or repeated within the batch,
    * yields the stored message with `created: false` instead of a new row.
    */
-  appendMessages(batch: readonly NewMessage[]): Promise<AppendResult[]>;
+  appendMessages(batch: readonly NewMessage[]): Promise<{ results: AppendResult[]; events: StoredEvent[] }>;
   /** `after` pages forward (ascending seq); otherwise newest first, below `before` when given. */
   listMessages(conversationId: string, page: { limit: number; before?: number; after?: number }): Promise<MessageRecord[]>;
   /** Newest first across the user's conversations; `beforeId` continues after that message. */
   listRecentMessages(userId: string, filter: RecentFilter): Promise<MessageRecord[]>;
-  /** Moves the read marker forward only, clamped to the conversation's last seq; returns it. */
-  advanceReadMarker(conversationId: string, userId: string, seq: number): Promise<number>;
+  /**
+   * Moves the read marker forward only, clamped to the conversation's last seq. Logs a
+   * `read.updated` event when it moved; returns the marker and my unread count.
+   */
+  advanceReadMarker(conversationId: string, userId: string, seq: number): Promise<{ readSeq: number; unreadCount: number; events: StoredEvent[] }>;
+  /** Moves the delivery marker forward only (clamped); returns it and whether it moved. No event is logged. */
+  advanceDeliveredMarker(conversationId: string, userId: string, seq: number): Promise<{ deliveredSeq: number; moved: boolean }>;
   countUnread(conversationId: string, userId: string): Promise<number>;
+  /** Unread messages across all my conversations. */
+  countUnreadTotal(userId: string): Promise<number>;
+
+  // ---- event log (resumable sync) ----
+  /** The log's epoch, its newest position and the highest position pruned away. */
+  streamHead(): Promise<StreamHead>;
+  /**
+   * Events the user may see after `after`, oldest first: events of conversations they are a
+   * member of (from the event that made them one), and events about them (their removal).
+   */
+  readUserEvents(userId: string, after: number, limit: number): Promise<StoredEvent[]>;
+  /** One conversation's events after `after`, oldest first. */
+  readConversationEvents(conversationId: string, after: number, limit: number): Promise<StoredEvent[]>;
+  /** `pos` of each of the user's conversations' newest event. */
+  conversationHeads(userId: string): Promise<Map<string, number>>;
+  /** Deletes events created before `before` (epoch ms); returns how many. The floor moves up. */
+  pruneEvents(before: number): Promise<number>;
+
+  // ---- receipts and presence ----
+  listReceipts(conversationId: string): Promise<ReceiptRecord[]>;
+  /** Distinct users who share at least one conversation with the user (not the user). */
+  listContactIds(userId: string): Promise<string[]>;
+  sharesConversation(userId: string, otherId: string): Promise<boolean>;
+  setLastSeen(userId: string, at: number): Promise<void>;
+}
+
+/**
+ * An event as the log stores it: the protocol event (which carries its own `pos` and `prev`)
+ * plus who may read it.
+ */
+export interface StoredEvent {
+  pos: number;
+  conversationId: string;
+  /** A user who may read this event without being a member (the removed member). */
+  subjectUserId: string | null;
+  createdAt: number;
+  event: PositionedEvent;
+}
+
+export interface StreamHead {
+  /** Changes when the history a cursor points into no longer exists (new or restored database). */
+  epoch: string;
+  pos: number;
+  /** Events at or below this position have been pruned: a cursor below it cannot be resumed. */
+  floor: number;
+}
+
+export interface ReceiptRecord {
+  userId: string;
+  readSeq: number;
+  deliveredSeq: number;
 }
 
 export class UniqueViolation extends Error {
@@ -82,8 +144,18 @@ export interface UserRecord {
   isAdmin: boolean;
   passwordHash: string;
   createdAt: number;
+  /** Privacy: others see no lastSeenAt. */
+  hideLastSeen: boolean;
+  lastSeenAt: number | null;
 }
-export type NewUser = UserRecord;
+export type NewUser = Omit<UserRecord, 'hideLastSeen' | 'lastSeenAt'> & Partial<Pick<UserRecord, 'hideLastSeen' | 'lastSeenAt'>>;
+
+export interface UserPatch {
+  displayName?: string;
+  bio?: string;
+  isAdmin?: boolean;
+  hideLastSeen?: boolean;
+}
 
 export interface SessionRecord {
   id: string;
@@ -108,8 +180,10 @@ export interface ConversationRecord {
   lastSeq: number;
   lastActivityAt: number;
   memberCount: number;
+  /** Position of the conversation's newest event in the log. */
+  lastPos: number;
 }
-export type NewConversation = Omit<ConversationRecord, 'lastSeq' | 'memberCount'>;
+export type NewConversation = Omit<ConversationRecord, 'lastSeq' | 'memberCount' | 'lastPos'>;
 
 export interface MemberRecord {
   conversationId: string;
@@ -117,8 +191,9 @@ export interface MemberRecord {
   role: Role;
   joinedAt: number;
   readSeq: number;
+  deliveredSeq: number;
 }
-export type NewMember = Omit<MemberRecord, 'readSeq'>;
+export type NewMember = Omit<MemberRecord, 'readSeq' | 'deliveredSeq'>;
 
 export interface ConversationListRow {
   conversation: ConversationRecord;

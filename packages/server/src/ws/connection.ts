@@ -1,4 +1,5 @@
 import type { WebSocket } from 'ws';
+import type { BusMessage } from '../bus/bus.js';
 
 /** One open socket of a signed-in user, and the bus topics it listens to. */
 export class Connection {
@@ -6,6 +7,10 @@ export class Connection {
   /** Cleared at each ping; a socket still not alive at the next ping is dead and reaped. */
   alive = true;
   closed = false;
+  /** While the socket is being brought up to date from the log, live events wait here. */
+  pending: BusMessage[] | null = [];
+  /** Events at or below this position reached the socket by replay: the live copy is a duplicate. */
+  seam = 0;
 
   constructor(
     readonly id: string,
@@ -18,3 +23,13 @@ export class Connection {
     if (this.socket.readyState === this.socket.OPEN) this.socket.send(JSON.stringify(frame));
   }
 }
+
+/** A long-poll request waiting for any event on its user's topics. */
+export class Waiter {
+  readonly topics = new Set<string>();
+  closed = false;
+
+  constructor(readonly wake: () => void) {}
+}
+
+export type Listener = Connection | Waiter;

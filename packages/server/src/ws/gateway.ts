@@ -10,8 +10,11 @@ import type { Metrics } from '../metrics.js';
 import { type BusMessage, type EventBus, conversationTopic, userTopic } from '../bus/bus.js';
 import type { ConversationService } from '../services/conversation-service.js';
 import type { MessageService } from '../services/message-service.js';
+import type { PresenceService } from '../services/presence-service.js';
+import { type StreamStart, type SyncService, encodeSyncCursor } from '../services/sync-service.js';
 import type { AccessClaims, TokenService } from '../services/token-service.js';
-import { Connection } from './connection.js';
+import type { TypingService } from '../services/typing-service.js';
+import { Connection, Waiter } from './connection.js';
 import { FrameError, parseClientFrame } from './frames.js';
 import { TopicRegistry } from './topics.js';
 
@@ -22,6 +25,9 @@ export interface GatewayDeps {
   tokens: TokenService;
   conversations: ConversationService;
   messages: MessageService;
+  sync: SyncService;
+  typing: TypingService;
+  presence: PresenceService;
   bus: EventBus;
   logger: Logger;
   metrics: Metrics;
@@ -49,6 +55,8 @@ export class Gateway {
       clientTracking: false,
     });
     this.topics = new TopicRegistry(deps.bus, (message) => this.deliver(message));
+    // The bus may have dropped events: have every client compare its positions with the heads.
+    deps.bus.onResync(() => void this.sendHeadsToAll());
   }
 
   attach(server: Server): void {
@@ -66,6 +74,16 @@ export class Gateway {
     for (const set of this.byUser.values()) {
       for (const connection of set) connection.socket.close(CLOSE_CODES.goingAway, 'server shutting down');
     }
+  }
+
+  /**
+   * Drops every socket of a user without a close handshake, as a failing network would (their
+   * clients reconnect and resume). Returns how many. Used by operators and by the resume tests.
+   */
+  terminateUser(userId: string): number {
+    const set = this.byUser.get(userId);
+    for (const connection of set ?? []) connection.socket.terminate();
+    return set?.size ?? 0;
   }
 
   get connectionCount(): number {
@@ -98,7 +116,7 @@ export class Gateway {
       if ((this.byUser.get(claims.userId)?.size ?? 0) >= this.deps.config.maxSocketsPerUser) {
         return ws.close(CLOSE_CODES.tooManyConnections, 'too_many_connections');
       }
-      void this.open(ws, claims);
+      void this.open(ws, claims, url.searchParams.get('since') ?? undefined);
     });
   }
 
@@ -117,7 +135,12 @@ export class Gateway {
 
   // ---- connection lifecycle ----
 
-  private async open(ws: WebSocket, claims: AccessClaims): Promise<void> {
+  /**
+   * Brings a new socket up to date, then live, with no gap and no duplicate at the seam:
+   * subscribe first (live events wait in `pending`), replay the log after the client's cursor,
+   * send `ready` with the new cursor, then release the waiting events not already replayed.
+   */
+  private async open(ws: WebSocket, claims: AccessClaims, since: string | undefined): Promise<void> {
     const connection = new Connection(randomUUID(), claims.userId, claims.sessionId, ws);
     let set = this.byUser.get(claims.userId);
     if (!set) this.byUser.set(claims.userId, (set = new Set()));
@@ -133,10 +156,41 @@ export class Gateway {
       await this.topics.add(connection, userTopic(claims.userId));
       const conversationIds = await this.deps.conversations.conversationIdsOf(claims.userId);
       for (const id of conversationIds) await this.topics.add(connection, conversationTopic(id));
-      connection.send({ type: 'ready', userId: claims.userId, connectionId: connection.id });
+      const start = await this.deps.sync.start(since);
+      const cursorPos = start.reset === null && since !== undefined ? await this.replay(connection, start) : start.after;
+      if (connection.closed) return;
+      connection.seam = cursorPos;
+      connection.send({
+        type: 'ready',
+        userId: claims.userId,
+        connectionId: connection.id,
+        cursor: encodeSyncCursor(start.epoch, cursorPos),
+        reset: start.reset,
+        heads: await this.deps.sync.heads(claims.userId),
+      });
+      const pending = connection.pending ?? [];
+      connection.pending = null;
+      for (const message of pending) this.deliverTo(connection, message);
+      if (!connection.closed) await this.deps.presence.connected(claims.userId);
     } catch (error) {
       this.deps.logger.error({ err: error }, 'could not set up a socket');
       ws.close(1011, 'internal');
+    }
+  }
+
+  /** Sends the user's logged events after the cursor, page by page; returns the last position sent. */
+  private async replay(connection: Connection, start: StreamStart): Promise<number> {
+    const pageSize = 500;
+    let after = start.after;
+    for (;;) {
+      const events = await this.deps.sync.read(connection.userId, after, pageSize);
+      for (const event of events) {
+        connection.send(event);
+        after = event.pos;
+      }
+      if (events.length < pageSize || connection.closed) return after;
+      // Let a slow reader drain rather than buffering a long backlog in memory.
+      while (connection.socket.bufferedAmount > 1_048_576 && !connection.closed) await new Promise((r) => setTimeout(r, 5));
     }
   }
 
@@ -148,6 +202,46 @@ export class Gateway {
     set?.delete(connection);
     if (set?.size === 0) this.byUser.delete(connection.userId);
     await this.topics.removeAll(connection);
+    // Only a socket that was counted (it reached `ready`) is uncounted; a node shutting down
+    // leaves presence alone (its users reconnect to another node).
+    if (connection.pending !== null || !this.accepting) return;
+    try {
+      await this.deps.presence.disconnected(connection.userId);
+    } catch (error) {
+      this.deps.logger.warn({ err: error }, 'could not record that a user went offline');
+    }
+  }
+
+  /** Waits until an event reaches one of the user's topics on this node, or the timeout passes. */
+  async waitForEvent(userId: string, timeoutMs: number): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    let waiter: Waiter | undefined;
+    const woken = new Promise<void>((resolve) => {
+      waiter = new Waiter(resolve);
+      timer = setTimeout(resolve, timeoutMs);
+    });
+    try {
+      await this.topics.add(waiter!, userTopic(userId));
+      for (const id of await this.deps.conversations.conversationIdsOf(userId)) await this.topics.add(waiter!, conversationTopic(id));
+      await woken;
+    } finally {
+      clearTimeout(timer);
+      waiter!.closed = true;
+      await this.topics.removeAll(waiter!);
+    }
+  }
+
+  private async sendHeadsToAll(): Promise<void> {
+    for (const [userId, set] of this.byUser) {
+      const ready = [...set].filter((c) => c.pending === null);
+      if (ready.length === 0) continue;
+      try {
+        const heads = await this.deps.sync.heads(userId);
+        for (const connection of ready) connection.send({ type: 'heads', heads });
+      } catch (error) {
+        this.deps.logger.warn({ err: error }, 'could not send heads after a bus resync');
+      }
+    }
   }
 
   private reapAndPing(): void {
@@ -192,6 +286,19 @@ export class Gateway {
         case 'ping':
           connection.send(frame.id === undefined ? { type: 'pong' } : { type: 'pong', id: frame.id });
           return;
+        case 'typing':
+          await this.deps.typing.setTyping(connection.userId, frame.conversationId, frame.typing);
+          if (frame.id !== undefined) connection.send({ type: 'ack', id: frame.id });
+          return;
+        case 'delivered':
+          await this.deps.messages.markDelivered(connection.userId, frame.conversationId, frame.seq);
+          if (frame.id !== undefined) connection.send({ type: 'ack', id: frame.id });
+          return;
+        case 'read': {
+          const marker = await this.deps.messages.markRead(connection.userId, frame.conversationId, frame.seq);
+          if (frame.id !== undefined) connection.send({ type: 'ack', id: frame.id, readSeq: marker.readSeq });
+          return;
+        }
       }
     } catch (error) {
       if (!(error instanceof AppError)) this.deps.logger.error({ err: error }, 'frame handler failed');
@@ -205,19 +312,32 @@ export class Gateway {
 
   // ---- fan-out ----
 
-  private deliver({ topic, event, frame }: BusMessage): void {
-    const listeners = this.topics.connectionsOf(topic);
+  private deliver(message: BusMessage): void {
+    const listeners = this.topics.connectionsOf(message.topic);
     if (!listeners || listeners.size === 0) return;
-    const bytes = Buffer.from(frame);
-    const subject = membershipSubject(event);
-    const viaUserTopic = topic.startsWith('user:');
-    for (const connection of [...listeners]) {
-      // A membership event about this very user reaches it through its user topic only (it is
-      // published to both), so it arrives once and updates the socket's subscriptions.
-      if (!viaUserTopic && subject === connection.userId) continue;
-      this.write(connection, bytes);
-      if (viaUserTopic) void this.followMembership(connection, event);
+    for (const listener of [...listeners]) {
+      if (listener instanceof Waiter) listener.wake();
+      else this.deliverTo(listener, message);
     }
+  }
+
+  private deliverTo(connection: Connection, message: BusMessage): void {
+    if (connection.pending !== null) {
+      connection.pending.push(message);
+      return;
+    }
+    const { topic, event } = message;
+    const viaUserTopic = topic.startsWith('user:');
+    // A membership event about this very user reaches it through its user topic only (it is
+    // published to both), so it arrives once and updates the socket's subscriptions.
+    if (!viaUserTopic && membershipSubject(event) === connection.userId) return;
+    // Typists do not hear themselves.
+    if (event.type === 'typing' && event.userId === connection.userId) return;
+    // Already replayed to this socket from the log.
+    if ('pos' in event && event.pos <= connection.seam) return;
+    message.bytes ??= Buffer.from(message.frame);
+    this.write(connection, message.bytes);
+    if (viaUserTopic) void this.followMembership(connection, event);
   }
 
   private write(connection: Connection, bytes: Buffer): void {

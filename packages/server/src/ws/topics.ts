@@ -1,23 +1,23 @@
 import type { BusHandler, EventBus } from '../bus/bus.js';
-import type { Connection } from './connection.js';
+import type { Listener } from './connection.js';
 
 /**
  * Which local connections listen to which bus topic. The node subscribes to a topic on the bus
  * while at least one of its connections needs it, so a node reads only its own users' traffic.
  */
 export class TopicRegistry {
-  private readonly listeners = new Map<string, Set<Connection>>();
+  private readonly listeners = new Map<string, Set<Listener>>();
 
   constructor(
     private readonly bus: EventBus,
     private readonly handler: BusHandler,
   ) {}
 
-  connectionsOf(topic: string): ReadonlySet<Connection> | undefined {
+  connectionsOf(topic: string): ReadonlySet<Listener> | undefined {
     return this.listeners.get(topic);
   }
 
-  async add(connection: Connection, topic: string): Promise<void> {
+  async add(connection: Listener, topic: string): Promise<void> {
     if (connection.closed || connection.topics.has(topic)) return;
     connection.topics.add(topic);
     let set = this.listeners.get(topic);
@@ -31,7 +31,7 @@ export class TopicRegistry {
     set.add(connection);
   }
 
-  async remove(connection: Connection, topic: string): Promise<void> {
+  async remove(connection: Listener, topic: string): Promise<void> {
     if (!connection.topics.delete(topic)) return;
     const set = this.listeners.get(topic);
     if (!set) return;
@@ -42,7 +42,7 @@ export class TopicRegistry {
     }
   }
 
-  async removeAll(connection: Connection): Promise<void> {
+  async removeAll(connection: Listener): Promise<void> {
     for (const topic of [...connection.topics]) await this.remove(connection, topic);
   }
 }

@@ -47,7 +47,7 @@ export const authRoutes: RoutePlugin = async (app, { auth, tokens }) => {
   app.post(
     '/api/v1/auth/logout',
     {
-      preHandler: bearerAuth(tokens),
+      onRequest: bearerAuth(tokens),
       schema: {
         tags: ['auth'],
         summary: "End this session: its refresh token stops working",

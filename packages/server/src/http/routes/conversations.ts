@@ -16,7 +16,7 @@ import type { RoutePlugin } from '../context.js';
 import { bearer, errors } from '../responses.js';
 
 export const conversationRoutes: RoutePlugin = async (app, { conversations, tokens }) => {
-  app.addHook('preHandler', bearerAuth(tokens));
+  app.addHook('onRequest', bearerAuth(tokens));
   const tags = ['conversations'];
 
   app.post(

@@ -1,9 +1,12 @@
-import { HealthResponse } from '@confab/protocol';
+import { HealthResponse, ReadyResponse } from '@confab/protocol';
 import { AppError } from '../../errors.js';
-import type { RoutePlugin } from '../context.js';
+import type { ReadinessProbe, RoutePlugin } from '../context.js';
 import { errors } from '../responses.js';
 
-export const healthRoutes: RoutePlugin = async (app, { store }) => {
+/** A probe that has not answered by then counts as down: a load balancer's own timeout is short. */
+const PROBE_TIMEOUT_MS = 2000;
+
+export const healthRoutes: RoutePlugin = async (app, { store, readiness }) => {
   app.get(
     '/healthz',
     {
@@ -18,4 +21,41 @@ export const healthRoutes: RoutePlugin = async (app, { store }) => {
       return { status: 'ok' as const };
     },
   );
+
+  app.get(
+    '/readyz',
+    {
+      schema: {
+        tags: ['operations'],
+        summary: 'Answers 200 when every dependency of this node (store, bus) answers; 503 `unavailable` names those that do not',
+        response: { 200: ReadyResponse, ...errors(503) },
+      },
+    },
+    async (request) => {
+      const results = await Promise.all(readiness.map(async (probe) => ({ probe, error: await failureOf(probe) })));
+      const checks = Object.fromEntries(results.map(({ probe, error }) => [probe.name, error === undefined ? 'ok' : 'unavailable']));
+      const down = results.filter((r) => r.error !== undefined);
+      if (down.length > 0) {
+        for (const { probe, error } of down) request.log.warn({ err: error, probe: probe.name }, 'readiness probe failed');
+        throw new AppError('unavailable', `Not ready: ${down.map((r) => r.probe.name).join(', ')} not reachable`, { checks });
+      }
+      return { status: 'ok' as const, checks: checks as Record<string, 'ok'> };
+    },
+  );
 };
+
+/** Runs a probe with a deadline; resolves with its error, or undefined when it answered. */
+async function failureOf(probe: ReadinessProbe): Promise<unknown> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${PROBE_TIMEOUT_MS} ms`)), PROBE_TIMEOUT_MS);
+  });
+  try {
+    await Promise.race([probe.check(), deadline]);
+    return undefined;
+  } catch (error) {
+    return error ?? new Error('probe failed');
+  } finally {
+    clearTimeout(timer);
+  }
+}

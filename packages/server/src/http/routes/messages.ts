@@ -13,7 +13,7 @@ import type { RoutePlugin } from '../context.js';
 import { bearer, errors } from '../responses.js';
 
 export const messageRoutes: RoutePlugin = async (app, { messages, tokens }) => {
-  app.addHook('preHandler', bearerAuth(tokens));
+  app.addHook('onRequest', bearerAuth(tokens));
   const tags = ['messages'];
 
   app.post(

@@ -4,7 +4,7 @@ import type { RoutePlugin } from '../context.js';
 import { bearer, errors } from '../responses.js';
 
 export const userRoutes: RoutePlugin = async (app, { users, tokens }) => {
-  app.addHook('preHandler', bearerAuth(tokens));
+  app.addHook('onRequest', bearerAuth(tokens));
 
   app.get(
     '/api/v1/users/me',

@@ -1,0 +1,125 @@
+import type { ConversationSummary, Message, PositionedEvent } from '@confab/protocol';
+
+/** The latest page of a conversation that a snapshot holds (the server's default page size). */
+export const LATEST_PAGE_SIZE = 15;
+
+export interface ChatSnapshot {
+  /** Every conversation of mine, most recently active first. */
+  conversations: ConversationSummary[];
+  /** conversationId → its latest messages, oldest first. */
+  pages: Record<string, Message[]>;
+}
+
+/** Reads what a snapshot needs of a conversation the user has just joined. */
+export type PageLoader = (conversationId: string) => Promise<{ summary: ConversationSummary; page: Message[] }>;
+
+/**
+ * A client's view of its conversations — the list with unread counts and read markers, and the
+ * latest page of each — kept current by applying events. Applying every event after a snapshot
+ * yields exactly what a fresh snapshot would return (the state-equivalence tests prove it).
+ * Events already reflected in the snapshot (`pos` at or below the conversation's `lastPos`) are
+ * skipped, so a snapshot may be taken at any time after connecting.
+ */
+export class ChatState {
+  private readonly conversations = new Map<string, ConversationSummary>();
+  private readonly pages = new Map<string, Message[]>();
+
+  constructor(
+    private readonly userId: string,
+    snapshot: ChatSnapshot,
+    private readonly loadPage: PageLoader,
+  ) {
+    for (const summary of snapshot.conversations) {
+      this.conversations.set(summary.id, { ...summary });
+      this.pages.set(summary.id, [...(snapshot.pages[summary.id] ?? [])]);
+    }
+  }
+
+  snapshot(): ChatSnapshot {
+    const conversations = [...this.conversations.values()].sort(byActivity);
+    return { conversations, pages: Object.fromEntries(conversations.map((c) => [c.id, this.pages.get(c.id) ?? []])) };
+  }
+
+  get unreadTotal(): number {
+    let total = 0;
+    for (const c of this.conversations.values()) total += c.unreadCount;
+    return total;
+  }
+
+  async apply(event: PositionedEvent): Promise<void> {
+    if (event.type === 'conversation.created') return this.created(event);
+    if (event.type === 'member.added' && event.member.userId === this.userId) return this.joined(event);
+    const conversationId = event.type === 'message.created' ? event.message.conversationId : event.type === 'conversation.updated' ? event.conversation.id : event.conversationId;
+    const c = this.conversations.get(conversationId);
+    if (!c || event.pos <= c.lastPos) return;
+    c.lastPos = event.pos;
+    switch (event.type) {
+      case 'message.created':
+        return this.messageCreated(c, event.message);
+      case 'read.updated':
+        if (event.userId === this.userId) {
+          c.readSeq = event.readSeq;
+          c.unreadCount = event.unreadCount;
+        }
+        return;
+      case 'conversation.updated':
+        Object.assign(c, { title: event.conversation.title, memberCount: event.conversation.memberCount });
+        return;
+      case 'member.added':
+        c.memberCount = event.conversation.memberCount;
+        return;
+      case 'member.removed':
+        if (event.userId === this.userId) {
+          this.conversations.delete(conversationId);
+          this.pages.delete(conversationId);
+        } else c.memberCount -= 1;
+        return;
+      case 'member.updated':
+        if (event.member.userId === this.userId) c.myRole = event.member.role;
+        return;
+    }
+  }
+
+  private messageCreated(c: ConversationSummary, message: Message): void {
+    c.lastSeq = message.seq;
+    c.lastMessage = message;
+    if (message.createdAt > c.lastActivityAt) c.lastActivityAt = message.createdAt;
+    if (message.senderId === this.userId) {
+      // Sending marks everything before it read (the server moves the sender's marker).
+      c.readSeq = Math.max(c.readSeq, message.seq);
+      c.unreadCount = 0;
+    } else if (message.seq > c.readSeq) c.unreadCount += 1;
+    const page = this.pages.get(c.id) ?? [];
+    page.push(message);
+    this.pages.set(c.id, page.slice(-LATEST_PAGE_SIZE));
+  }
+
+  private created(event: Extract<PositionedEvent, { type: 'conversation.created' }>): void {
+    if (this.conversations.has(event.conversation.id)) return;
+    const me = event.members.find((m) => m.userId === this.userId);
+    if (!me) return;
+    const peer = event.conversation.kind === 'direct' ? (event.members.find((m) => m.userId !== this.userId)?.userId ?? null) : null;
+    this.conversations.set(event.conversation.id, {
+      ...event.conversation,
+      myRole: me.role,
+      readSeq: 0,
+      lastPos: event.pos,
+      unreadCount: 0,
+      lastMessage: null,
+      peerId: peer,
+    });
+    this.pages.set(event.conversation.id, []);
+  }
+
+  /** Joining an existing group: its history is not in the event, so it is read once. */
+  private async joined(event: Extract<PositionedEvent, { type: 'member.added' }>): Promise<void> {
+    const known = this.conversations.get(event.conversationId);
+    if (known && event.pos <= known.lastPos) return;
+    const { summary, page } = await this.loadPage(event.conversationId);
+    this.conversations.set(summary.id, { ...summary });
+    this.pages.set(summary.id, page);
+  }
+}
+
+const byActivity = (a: ConversationSummary, b: ConversationSummary) =>
+  a.lastActivityAt === b.lastActivityAt ? (a.id < b.id ? 1 : a.id > b.id ? -1 : 0) : a.lastActivityAt < b.lastActivityAt ? 1 : -1;

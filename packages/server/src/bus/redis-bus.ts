@@ -1,0 +1,412 @@
+import { hostname } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Redis, type RedisOptions } from 'ioredis';
+import type { Logger } from 'pino';
+import type { ServerEvent } from '@confab/protocol';
+import type { Metrics } from '../metrics.js';
+import type { BusHandler, EventBus } from './bus.js';
+
+export interface RedisBusOptions {
+  /** `redis://` or `rediss://` URL (user, password and TLS as ioredis reads them). */
+  url: string;
+  /** Prepended to every channel so deployments and tests can share one Redis (pub/sub ignores the db number). */
+  prefix?: string;
+  logger: Logger;
+  metrics?: Pick<Metrics, 'busPublishFailures' | 'busResyncs'>;
+  /** Shown by `CLIENT LIST` as `<name>:pub` and `<name>:sub`. */
+  name?: string;
+  /**
+   * How long a connection may leave commands (or its handshake) unanswered before it counts as
+   * dead and is replaced. The subscriber is pinged twice per period so a silent death shows.
+   */
+  stallTimeoutMs?: number;
+  /** Reconnect backoff: the first delay and the cap, each jittered. */
+  retryBaseMs?: number;
+  retryMaxMs?: number;
+}
+
+const SUBSCRIBE_CHUNK = 1000;
+const DROP_WARN_INTERVAL_MS = 10_000;
+
+/**
+ * The bus across nodes: Redis pub/sub, one channel per topic, so a node reads only the topics its
+ * connected users need. One connection publishes (failing fast: no offline queue), one subscribes
+ * (reconnecting with jittered backoff, then resubscribing every held topic before it reports a
+ * resync). Delivery is at most once; resume from storage is the source of truth.
+ */
+export class RedisBus implements EventBus {
+  private readonly prefix: string;
+  private readonly logger: Logger;
+  private readonly metrics: RedisBusOptions['metrics'];
+  private readonly stallTimeoutMs: number;
+  private readonly publisher: Redis;
+  private readonly subscriber: Redis;
+  private readonly publisherLiveness: Liveness;
+  private readonly subscriberLiveness: Liveness;
+  /** Published to after a node dropped events: every node then resyncs. */
+  private readonly resyncChannel: string;
+  private readonly handlers = new Map<string, BusHandler>();
+  private readonly resyncListeners: (() => void)[] = [];
+  private readonly watchdog: NodeJS.Timeout;
+
+  private closed = false;
+  private closing: Promise<void> | undefined;
+  private publisherUp = false;
+  /** Bumped on each subscriber `ready`, so work for an older connection can tell it is stale. */
+  private subscriberEpoch = 0;
+  /** True once every held topic is subscribed on the current connection. */
+  private subscriberLive = false;
+  /** Held topics went unsubscribed for a while: resync once they are subscribed again. */
+  private missed = false;
+  /** This node dropped events since it last told the others. */
+  private resyncOwed = false;
+  private resyncInFlight = false;
+  private dropped = 0;
+  private lastDropWarnAt = 0;
+  /** The same payload arrives once per topic it was published to: parse it once. */
+  private lastFrame: string | undefined;
+  private lastEvent: ServerEvent | undefined;
+
+  constructor(options: RedisBusOptions) {
+    this.prefix = options.prefix ?? 'confab:';
+    this.resyncChannel = `${this.prefix}bus:resync`;
+    this.logger = options.logger;
+    this.metrics = options.metrics;
+    this.stallTimeoutMs = options.stallTimeoutMs ?? 2000;
+    const name = (options.name ?? `confab:${hostname()}:${process.pid}`).replace(/\s/g, '_');
+    const base = options.retryBaseMs ?? 100;
+    const cap = options.retryMaxMs ?? 5000;
+    const common: RedisOptions = {
+      // Fail fast instead of queueing while disconnected: a queue would grow without bound
+      // during an outage and replay stale events afterwards.
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 0,
+      autoResendUnfulfilledCommands: false,
+      // Subscriptions are re-sent by this class, from its own list, before it reports a resync.
+      autoResubscribe: false,
+      connectTimeout: Math.max(this.stallTimeoutMs, 1000),
+      disconnectTimeout: this.stallTimeoutMs,
+      keepAlive: 10_000,
+      disableClientInfo: true,
+      retryStrategy: (attempt: number) => (this.closed ? null : backoff(attempt, base, cap)),
+    };
+    this.publisher = new Redis(options.url, { ...common, connectionName: `${name}:pub` });
+    this.subscriber = new Redis(options.url, { ...common, connectionName: `${name}:sub` });
+    this.publisherLiveness = new Liveness(this.publisher);
+    this.subscriberLiveness = new Liveness(this.subscriber);
+
+    this.publisher.on('ready', () => this.onPublisherReady());
+    this.publisher.on('close', () => this.onClose('publisher'));
+    this.publisher.on('error', (error: Error) => this.logger.debug({ err: error }, 'Redis publisher connection error'));
+    this.subscriber.on('ready', () => void this.onSubscriberReady());
+    this.subscriber.on('close', () => this.onClose('subscriber'));
+    this.subscriber.on('error', (error: Error) => this.logger.debug({ err: error }, 'Redis subscriber connection error'));
+    this.subscriber.on('message', (channel: string, payload: string) => this.onMessage(channel, payload));
+
+    this.watchdog = setInterval(() => this.checkLiveness(), this.stallTimeoutMs / 2);
+    this.watchdog.unref();
+  }
+
+  // ---- publishing ----
+
+  /**
+   * Resolves once the event is written to the publishing connection, without waiting for Redis
+   * to answer: callers publish in commit order and the one connection keeps that order, so
+   * waiting would only put a round trip per event into every commit. Failures are handled here.
+   */
+  publish(topics: readonly string[], event: ServerEvent): Promise<void> {
+    if (this.closed || topics.length === 0) return Promise.resolve();
+    try {
+      const frame = JSON.stringify(event);
+      const sent: Promise<unknown> =
+        topics.length === 1 ? this.publisher.publish(this.prefix + topics[0], frame) : this.publishPipelined(topics, frame);
+      this.publisherLiveness.track(sent).then(
+        () => void (this.resyncOwed && this.announceDrops()),
+        (error: unknown) => this.onPublishFailed(error),
+      );
+    } catch (error) {
+      this.onPublishFailed(error);
+    }
+    return Promise.resolve();
+  }
+
+  /** One write for every topic, in order, on the one publishing connection. */
+  private async publishPipelined(topics: readonly string[], frame: string): Promise<void> {
+    const pipeline = this.publisher.pipeline();
+    for (const topic of topics) pipeline.publish(this.prefix + topic, frame);
+    const results = await pipeline.exec();
+    const failure = results?.find(([error]) => error)?.[0];
+    if (failure) throw failure;
+  }
+
+  private onPublisherReady(): void {
+    this.publisherUp = true;
+    void this.announceDrops();
+  }
+
+  private onPublishFailed(error: unknown): void {
+    this.dropped += 1;
+    this.resyncOwed = true;
+    this.metrics?.busPublishFailures.inc();
+    const now = Date.now();
+    if (now - this.lastDropWarnAt >= DROP_WARN_INTERVAL_MS) {
+      this.lastDropWarnAt = now;
+      this.logger.warn({ err: error, dropped: this.dropped }, 'Redis bus: event not published; clients catch up by resuming');
+    }
+  }
+
+  /** Tells every node (this one included) that events were dropped, once a publish works again. */
+  private async announceDrops(): Promise<void> {
+    if (!this.resyncOwed || this.resyncInFlight || this.closed) return;
+    this.resyncInFlight = true;
+    try {
+      await this.publisherLiveness.track(this.publisher.publish(this.resyncChannel, ''));
+      this.resyncOwed = false;
+      this.logger.info({ dropped: this.dropped }, 'Redis bus: publishing again; nodes told to resync');
+      this.dropped = 0;
+    } catch {
+      // Still unreachable: the next `ready` or successful publish tries again.
+    } finally {
+      this.resyncInFlight = false;
+    }
+  }
+
+  // ---- subscribing ----
+
+  async subscribe(topic: string, handler: BusHandler): Promise<void> {
+    if (this.closed) return;
+    const held = this.handlers.has(topic);
+    this.handlers.set(topic, handler);
+    if (held) return;
+    if (this.subscriber.status !== 'ready') {
+      // Recorded: subscribed on the next connection, followed by a resync.
+      this.missed = true;
+      return;
+    }
+    try {
+      await this.subscriberLiveness.track(this.subscriber.subscribe(this.prefix + topic));
+    } catch (error) {
+      // The connection dropped (the next one subscribes every held topic, then resyncs) or
+      // Redis refused, e.g. an ACL without this channel: that needs an operator.
+      this.missed = true;
+      if (this.subscriber.status === 'ready') this.logger.error({ err: error, topic }, 'Redis bus: SUBSCRIBE refused');
+    }
+  }
+
+  async unsubscribe(topic: string): Promise<void> {
+    if (!this.handlers.delete(topic) || this.subscriber.status !== 'ready') return;
+    try {
+      await this.subscriberLiveness.track(this.subscriber.unsubscribe(this.prefix + topic));
+    } catch {
+      // Harmless: messages for a topic without a handler are ignored, and the next connection
+      // subscribes only the held topics.
+    }
+  }
+
+  onResync(listener: () => void): void {
+    this.resyncListeners.push(listener);
+  }
+
+  private async onSubscriberReady(): Promise<void> {
+    const epoch = ++this.subscriberEpoch;
+    const channels = [this.resyncChannel, ...[...this.handlers.keys()].map((topic) => this.prefix + topic)];
+    try {
+      // Every chunk is written before any await, so a later (un)subscribe is ordered after them.
+      const acks = chunks(channels, SUBSCRIBE_CHUNK).map((chunk) => this.subscriberLiveness.track(this.subscriber.subscribe(...chunk)));
+      await Promise.all(acks);
+    } catch (error) {
+      // A dropped connection comes back through here; a refusal leaves the bus not ready.
+      if (epoch === this.subscriberEpoch && this.subscriber.status === 'ready') {
+        this.logger.error({ err: error }, 'Redis bus: SUBSCRIBE refused; GET /readyz reports the bus down');
+      }
+      return;
+    }
+    if (epoch !== this.subscriberEpoch || this.closed) return;
+    this.subscriberLive = true;
+    if (this.missed) {
+      this.missed = false;
+      this.logger.info({ topics: channels.length - 1 }, 'Redis bus: subscriber back; resyncing');
+      this.resync();
+    }
+  }
+
+  private onClose(which: 'publisher' | 'subscriber'): void {
+    if (this.closed) return;
+    if (which === 'publisher') {
+      if (this.publisherUp) this.logger.warn('Redis bus: publisher connection lost; reconnecting');
+      this.publisherUp = false;
+      return;
+    }
+    if (this.subscriberLive) this.logger.warn('Redis bus: subscriber connection lost; reconnecting');
+    this.subscriberLive = false;
+    this.missed = true;
+  }
+
+  private onMessage(channel: string, payload: string): void {
+    if (channel === this.resyncChannel) return this.resync();
+    const topic = channel.slice(this.prefix.length);
+    const handler = this.handlers.get(topic);
+    if (!handler) return; // unsubscribed meanwhile
+    let event: ServerEvent;
+    if (payload === this.lastFrame && this.lastEvent) {
+      event = this.lastEvent;
+    } else {
+      try {
+        event = JSON.parse(payload) as ServerEvent;
+      } catch (error) {
+        this.logger.warn({ err: error, channel }, 'Redis bus: ignoring a message that is not JSON');
+        return;
+      }
+      this.lastFrame = payload;
+      this.lastEvent = event;
+    }
+    try {
+      handler({ topic, event, frame: payload });
+    } catch (error) {
+      // Never let a handler's failure reach the Redis client's reply parser.
+      this.logger.error({ err: error, channel }, 'Redis bus: event handler failed');
+    }
+  }
+
+  private resync(): void {
+    if (this.closed) return;
+    this.metrics?.busResyncs.inc();
+    for (const listener of this.resyncListeners) {
+      try {
+        listener();
+      } catch (error) {
+        this.logger.error({ err: error }, 'Redis bus: resync listener failed');
+      }
+    }
+  }
+
+  /** Replaces a connection that went silent; pings the subscriber, which otherwise only listens. */
+  private checkLiveness(): void {
+    if (this.closed) return;
+    if (this.publisherLiveness.stalled()) {
+      this.logger.warn('Redis bus: publisher connection stopped answering; reconnecting');
+      dropConnection(this.publisher);
+    }
+    if (this.subscriberLiveness.stalled()) {
+      this.logger.warn('Redis bus: subscriber connection stopped answering; reconnecting');
+      dropConnection(this.subscriber);
+    } else if (this.subscriberLive && !this.subscriberLiveness.waiting) {
+      this.subscriberLiveness.track(this.subscriber.ping()).catch(() => {});
+    }
+  }
+
+  // ---- lifecycle ----
+
+  async ping(): Promise<void> {
+    if (this.closed) throw new Error('The bus is closed');
+    if (!this.subscriberLive) throw new Error('Redis bus: the subscriber connection is down');
+    try {
+      await withTimeout(this.publisherLiveness.track(this.publisher.ping()), this.stallTimeoutMs);
+    } catch (error) {
+      throw new Error('Redis bus: Redis is not reachable', { cause: error });
+    }
+  }
+
+  /** True once both connections are up, false if that takes longer than `timeoutMs` (start-up). */
+  async waitUntilReady(timeoutMs: number): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    while (!this.closed) {
+      if (this.subscriberLive && this.publisherUp) return true;
+      if (Date.now() >= deadline) return false;
+      await sleep(20);
+    }
+    return false;
+  }
+
+  close(): Promise<void> {
+    this.closing ??= this.shutdown();
+    return this.closing;
+  }
+
+  private async shutdown(): Promise<void> {
+    this.closed = true;
+    clearInterval(this.watchdog);
+    this.handlers.clear();
+    this.resyncListeners.length = 0;
+    await Promise.all([this.publisher, this.subscriber].map((connection) => quit(connection, this.stallTimeoutMs)));
+  }
+}
+
+/**
+ * Notices a connection that stopped answering without closing (a dead peer, a lost route): it
+ * is stalled when two checks in a row find it waiting (on its handshake or on commands) with
+ * nothing answered in between. Two checks, not one, so an event-loop pause that merely delayed
+ * reading the replies is not taken for a dead connection.
+ */
+class Liveness {
+  waiting = 0;
+  private answered = 0;
+  private answeredAtLastCheck = 0;
+  private strikes = 0;
+
+  constructor(private readonly connection: Redis) {}
+
+  track<T>(command: Promise<T>): Promise<T> {
+    this.waiting += 1;
+    const settle = () => {
+      this.waiting -= 1;
+      this.answered += 1;
+    };
+    command.then(settle, settle);
+    return command;
+  }
+
+  stalled(): boolean {
+    const status = this.connection.status;
+    const waiting = status === 'connect' || (status === 'ready' && this.waiting > 0);
+    const silent = waiting && this.answered === this.answeredAtLastCheck;
+    this.answeredAtLastCheck = this.answered;
+    this.strikes = silent ? this.strikes + 1 : 0;
+    if (this.strikes < 2) return false;
+    this.strikes = 0;
+    return true;
+  }
+}
+
+/** Exponential backoff with equal jitter: half the delay fixed, half random, so nodes spread out. */
+export function backoff(attempt: number, baseMs: number, capMs: number): number {
+  const ceiling = Math.min(capMs, baseMs * 2 ** Math.min(attempt - 1, 30));
+  return Math.round(ceiling / 2 + (Math.random() * ceiling) / 2);
+}
+
+/**
+ * Resets the socket, as a network failure would: ioredis rejects what was waiting and reconnects.
+ * (`disconnect(true)` would end it gracefully, which a dead peer never completes.)
+ */
+function dropConnection(connection: Redis): void {
+  connection.stream?.destroy();
+}
+
+async function quit(connection: Redis, timeoutMs: number): Promise<void> {
+  if (connection.status === 'ready') {
+    try {
+      await withTimeout(connection.quit(), timeoutMs);
+    } catch {
+      // Unanswered: drop the socket below.
+    }
+  }
+  connection.disconnect();
+}
+
+async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([promise, deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function chunks<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}

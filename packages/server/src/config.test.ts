@@ -1,0 +1,113 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './config.js';
+
+/** The problems loadConfig lists for `env`, or [] when it accepts it. */
+function problems(env: Record<string, string>): string[] {
+  try {
+    loadConfig(env);
+    return [];
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+}
+
+describe('loadConfig', () => {
+  it('has a documented default for everything', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      port: 8080,
+      host: '0.0.0.0',
+      dataDir: path.resolve('./data'),
+      databaseUrl: null,
+      jwtSecret: null,
+      accessTokenTtlSeconds: 900,
+      refreshTokenTtlSeconds: 30 * 86_400,
+      maxMessageLength: 4000,
+      messagesPageSize: 15,
+      messagesPageMax: 100,
+      maxGroupMembers: 10_000,
+      bodyLimitBytes: 1_048_576,
+      wsAllowedOrigins: [],
+      groupCommitMaxBatch: 512,
+      logLevel: 'info',
+    });
+  });
+
+  it('reads the variables the contract names', () => {
+    const config = loadConfig({
+      PORT: '0',
+      DATA_DIR: 'relative/dir',
+      ACCESS_TOKEN_TTL_SECONDS: '10',
+      MAX_MESSAGE_LENGTH: '160',
+      MESSAGES_PAGE_SIZE: '20',
+      MESSAGES_PAGE_MAX: '50',
+      BODY_LIMIT_BYTES: '1024',
+      JWT_SECRET: 's'.repeat(32),
+      WS_ALLOWED_ORIGINS: ' https://a.example , ,https://b.example ',
+      LOG_LEVEL: 'silent',
+    });
+    expect(config).toMatchObject({
+      port: 0,
+      dataDir: path.resolve('relative/dir'),
+      accessTokenTtlSeconds: 10,
+      maxMessageLength: 160,
+      messagesPageSize: 20,
+      messagesPageMax: 50,
+      bodyLimitBytes: 1024,
+      jwtSecret: 's'.repeat(32),
+      wsAllowedOrigins: ['https://a.example', 'https://b.example'],
+      logLevel: 'silent',
+    });
+  });
+
+  it('treats empty and blank values as unset', () => {
+    expect(loadConfig({ PORT: '', MAX_MESSAGE_LENGTH: '   ', JWT_SECRET: '' })).toMatchObject({ port: 8080, maxMessageLength: 4000, jwtSecret: null });
+  });
+
+  it('accepts only whole numbers within range', () => {
+    for (const value of ['abc', '1.5', '1e3', '0x10', '-1', '65536']) {
+      expect(problems({ PORT: value }), value).toEqual([`PORT: expected a whole number from 0 to 65535, got "${value}"`]);
+    }
+    expect(problems({ ACCESS_TOKEN_TTL_SECONDS: '9' })).toHaveLength(1);
+    expect(problems({ BODY_LIMIT_BYTES: '1023' })).toHaveLength(1);
+    expect(problems({ MAX_MESSAGE_LENGTH: '0' })).toHaveLength(1);
+  });
+
+  it('lists every bad value at once, not only the first', () => {
+    const found = problems({ PORT: 'http', MAX_MESSAGE_LENGTH: 'long', LOG_LEVEL: 'chatty', JWT_SECRET: 'short' });
+    expect(found).toHaveLength(4);
+    expect(found.join('\n')).toMatch(/PORT[\s\S]*MAX_MESSAGE_LENGTH[\s\S]*LOG_LEVEL[\s\S]*JWT_SECRET/);
+    let message = '';
+    try {
+      loadConfig({ PORT: 'http', LOG_LEVEL: 'chatty' });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toBe('Invalid configuration:\n  - PORT: expected a whole number from 0 to 65535, got "http"\n  - LOG_LEVEL: expected one of fatal, error, warn, info, debug, trace, silent, got "chatty"');
+  });
+
+  it('checks values against each other: the page size may not exceed the page cap', () => {
+    expect(problems({ MESSAGES_PAGE_SIZE: '30', MESSAGES_PAGE_MAX: '20' })).toEqual(['MESSAGES_PAGE_SIZE (30) must not exceed MESSAGES_PAGE_MAX (20)']);
+    expect(problems({ MESSAGES_PAGE_SIZE: '20', MESSAGES_PAGE_MAX: '20' })).toEqual([]);
+  });
+
+  it('needs a JWT secret of at least 32 characters when one is given', () => {
+    expect(problems({ JWT_SECRET: 'x'.repeat(31) })).toEqual(['JWT_SECRET: must be at least 32 characters']);
+  });
+
+  it('refuses a database URL of an engine it does not know', () => {
+    expect(problems({ DATABASE_URL: 'mysql://db/confab' })).toHaveLength(1);
+    expect(problems({ DATABASE_URL: 'sqlite:/tmp/confab.sqlite3' })).toEqual([]);
+  });
+
+  it('accepts PostgreSQL URLs and a pool size for them', () => {
+    expect(problems({ DATABASE_URL: 'postgres://confab:secret@db:5432/confab' })).toEqual([]);
+    expect(problems({ DATABASE_URL: 'postgresql://db/confab', DATABASE_POOL_SIZE: '25' })).toEqual([]);
+    expect(loadConfig({ DATABASE_URL: 'postgres://db/confab' }).databasePoolSize).toBe(10);
+    expect(problems({ DATABASE_POOL_SIZE: '0' })).toEqual(['DATABASE_POOL_SIZE: expected a whole number from 1 to 1000, got "0"']);
+    // The refusal names the scheme only: a URL may carry a password.
+    expect(problems({ DATABASE_URL: 'mysql://root:hunter2@db/confab' })[0]).not.toContain('hunter2');
+  });
+});

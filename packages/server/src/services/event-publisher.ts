@@ -1,0 +1,32 @@
+import { type EventBus, conversationTopic, userTopic } from '../bus/bus.js';
+import type { StoredEvent } from '../store/store.js';
+
+/**
+ * Publishes logged events after their transaction committed, in log order, to the topics of
+ * the sockets that must see them. The bus may drop them (it is at most once): readers
+ * recover anything missed from the log itself (docs/realtime.md).
+ */
+export class EventPublisher {
+  constructor(private readonly bus: EventBus) {}
+
+  async publish(events: readonly StoredEvent[]): Promise<void> {
+    for (const stored of events) await this.bus.publish(topicsOf(stored), stored.event);
+  }
+}
+
+/**
+ * A new conversation's members are not subscribed to it yet: they hear of it on their user
+ * topics. A member added or removed hears of it on both (the gateway delivers it once).
+ */
+export function topicsOf({ event, conversationId }: StoredEvent): string[] {
+  switch (event.type) {
+    case 'conversation.created':
+      return event.members.map((m) => userTopic(m.userId));
+    case 'member.added':
+      return [conversationTopic(conversationId), userTopic(event.member.userId)];
+    case 'member.removed':
+      return [conversationTopic(conversationId), userTopic(event.userId)];
+    default:
+      return [conversationTopic(conversationId)];
+  }
+}

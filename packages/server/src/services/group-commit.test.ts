@@ -1,0 +1,92 @@
+import { describe, expect, it } from 'vitest';
+import { GroupCommit } from './group-commit.js';
+
+/** A commit function that records its batches and can be held open or made to fail. */
+function recorder(options: { fail?: (item: number) => boolean } = {}) {
+  const batches: number[][] = [];
+  let release: (() => void) | undefined;
+  let held: Promise<void> | undefined;
+  const commit = async (items: number[]) => {
+    batches.push([...items]);
+    if (held) await held;
+    if (options.fail && items.some(options.fail)) throw new Error(`batch ${items.join(',')} failed`);
+    return items.map((n) => n * 10);
+  };
+  return {
+    batches,
+    commit,
+    hold() {
+      held = new Promise((r) => (release = r));
+    },
+    release() {
+      held = undefined;
+      release?.();
+    },
+  };
+}
+
+const settle = (promises: Promise<number>[]) => Promise.allSettled(promises);
+
+describe('GroupCommit', () => {
+  it('commits everything submitted in the same turn as one batch, each caller getting its own result', async () => {
+    const r = recorder();
+    const writer = new GroupCommit(r.commit, 100);
+    const results = await Promise.all([1, 2, 3, 4].map((n) => writer.submit(n)));
+    expect(results).toEqual([10, 20, 30, 40]);
+    expect(r.batches).toEqual([[1, 2, 3, 4]]);
+  });
+
+  it('splits a burst into batches of at most maxBatch, in submission order', async () => {
+    const r = recorder();
+    const writer = new GroupCommit(r.commit, 3);
+    const results = await Promise.all([1, 2, 3, 4, 5, 6, 7].map((n) => writer.submit(n)));
+    expect(results).toEqual([10, 20, 30, 40, 50, 60, 70]);
+    expect(r.batches).toEqual([[1, 2, 3], [4, 5, 6], [7]]);
+  });
+
+  it('keeps one batch in flight: what arrives meanwhile waits and commits next, together', async () => {
+    const r = recorder();
+    const writer = new GroupCommit(r.commit, 100);
+    r.hold();
+    const first = writer.submit(1);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(r.batches).toEqual([[1]]); // in flight
+    const later = [writer.submit(2), writer.submit(3)];
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(r.batches).toEqual([[1]]); // nothing overtakes the open batch
+    r.release();
+    expect(await Promise.all([first, ...later])).toEqual([10, 20, 30]);
+    expect(r.batches).toEqual([[1], [2, 3]]);
+  });
+
+  it('retries a failed batch item by item, so one bad item fails alone', async () => {
+    const r = recorder({ fail: (n) => n === 2 });
+    const writer = new GroupCommit(r.commit, 100);
+    const outcomes = await settle([1, 2, 3].map((n) => writer.submit(n)));
+    expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect((outcomes[0] as PromiseFulfilledResult<number>).value).toBe(10);
+    expect((outcomes[1] as PromiseRejectedResult).reason.message).toBe('batch 2 failed');
+    expect(r.batches).toEqual([[1, 2, 3], [1], [2], [3]]);
+  });
+
+  it('keeps working after a failure', async () => {
+    const r = recorder({ fail: (n) => n < 0 });
+    const writer = new GroupCommit(r.commit, 100);
+    await expect(writer.submit(-1)).rejects.toThrow('failed');
+    await expect(writer.submit(5)).resolves.toBe(50);
+  });
+
+  it('flush resolves once everything submitted so far has committed', async () => {
+    const r = recorder();
+    const writer = new GroupCommit(r.commit, 2);
+    r.hold();
+    const done: number[] = [];
+    for (const n of [1, 2, 3, 4, 5]) void writer.submit(n).then((v) => done.push(v));
+    const flushed = writer.flush();
+    setTimeout(() => r.release(), 5);
+    await flushed;
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(done.sort((a, b) => a - b)).toEqual([10, 20, 30, 40, 50]);
+    await writer.flush(); // idle: returns at once
+  });
+});

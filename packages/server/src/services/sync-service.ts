@@ -1,0 +1,73 @@
+import type { EventPage, Heads, PositionedEvent, SyncReset } from '@confab/protocol';
+import { AppError } from '../errors.js';
+import type { Store, StreamHead } from '../store/store.js';
+import type { MembershipCache } from './membership.js';
+
+/** Where a reader's stream starts: after `after`, and why its cursor could not be used, if so. */
+export interface StreamStart {
+  epoch: string;
+  after: number;
+  reset: SyncReset;
+}
+
+export const encodeSyncCursor = (epoch: string, pos: number) => `${epoch}.${pos}`;
+
+export function parseSyncCursor(cursor: string): { epoch: string; pos: number } | null {
+  const match = /^([0-9a-f]{1,32})\.(\d{1,15})$/.exec(cursor);
+  return match ? { epoch: match[1]!, pos: Number(match[2]) } : null;
+}
+
+/**
+ * Reading the event log: where a resuming reader starts, replay of what it missed, one
+ * conversation's events (gap fill), and the conversation heads a client compares against.
+ * Shared by the WebSocket gateway and the long-poll `GET /api/v1/sync`.
+ */
+export class SyncService {
+  constructor(
+    private readonly store: Store,
+    private readonly membership: MembershipCache,
+  ) {}
+
+  head(): Promise<StreamHead> {
+    return this.store.streamHead();
+  }
+
+  /** Resolves a client's `since` cursor against the log: resume after it, or say why not and start at the head. */
+  async start(since: string | undefined): Promise<StreamStart> {
+    const head = await this.store.streamHead();
+    if (since === undefined) return { epoch: head.epoch, after: head.pos, reset: null };
+    const cursor = parseSyncCursor(since);
+    if (!cursor) return { epoch: head.epoch, after: head.pos, reset: 'invalid' };
+    // A cursor past the head points into a history this database never had (a restored backup).
+    if (cursor.epoch !== head.epoch || cursor.pos > head.pos) return { epoch: head.epoch, after: head.pos, reset: 'epoch_mismatch' };
+    if (cursor.pos < head.floor) return { epoch: head.epoch, after: head.pos, reset: 'expired' };
+    return { epoch: head.epoch, after: cursor.pos, reset: null };
+  }
+
+  /** The user's events after `after`, oldest first, at most `limit`. */
+  async read(userId: string, after: number, limit: number): Promise<PositionedEvent[]> {
+    return (await this.store.readUserEvents(userId, after, limit)).map((e) => e.event);
+  }
+
+  /** One conversation's events after `after` (gap fill). A position already pruned is `cursor_expired`. */
+  async conversationEvents(userId: string, conversationId: string, after: number, limit: number): Promise<EventPage> {
+    await this.membership.requireRole(conversationId, userId);
+    const head = await this.store.streamHead();
+    if (after < head.floor) {
+      throw new AppError('cursor_expired', 'Events this old are no longer kept: fetch the conversation and its messages again', {
+        floor: head.floor,
+      });
+    }
+    const rows = await this.store.readConversationEvents(conversationId, after, limit + 1);
+    return { events: rows.slice(0, limit).map((e) => e.event), more: rows.length > limit };
+  }
+
+  async heads(userId: string): Promise<Heads> {
+    return Object.fromEntries(await this.store.conversationHeads(userId));
+  }
+
+  /** Drops events older than the replay window; cursors below what remains get `expired`. */
+  prune(retentionMs: number): Promise<number> {
+    return this.store.pruneEvents(Date.now() - retentionMs);
+  }
+}

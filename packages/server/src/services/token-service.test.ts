@@ -1,0 +1,77 @@
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { SignJWT, UnsecuredJWT } from 'jose';
+import { afterEach, describe, expect, it } from 'vitest';
+import { AppError } from '../errors.js';
+import { TokenService, hashRefreshToken, resolveJwtSecret } from './token-service.js';
+
+const SECRET = 'token-service-test-secret-32-chars-long';
+const tokens = new TokenService(SECRET, 900, 3600);
+const key = new TextEncoder().encode(SECRET);
+
+async function rejection(token: string): Promise<AppError> {
+  const error = await tokens.verifyAccessToken(token).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(AppError);
+  return error as AppError;
+}
+
+describe('TokenService', () => {
+  it('issues access tokens that verify back to their user and session, living accessTtlSeconds', async () => {
+    const token = await tokens.issueAccessToken({ userId: 'u1', sessionId: 's1' });
+    expect(await tokens.verifyAccessToken(token)).toEqual({ userId: 'u1', sessionId: 's1' });
+    const payload = JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()) as { iat: number; exp: number };
+    expect(payload.exp - payload.iat).toBe(900);
+  });
+
+  it('answers an expired token with token_expired (the client should refresh)', async () => {
+    const past = Math.floor(Date.now() / 1000) - 60;
+    const expired = await new SignJWT({ sid: 's1' }).setProtectedHeader({ alg: 'HS256' }).setSubject('u1').setIssuedAt(past - 900).setExpirationTime(past).sign(key);
+    expect(await rejection(expired)).toMatchObject({ code: 'token_expired', status: 401 });
+  });
+
+  it('answers forged, unsigned, incomplete and garbage tokens with unauthenticated', async () => {
+    const soon = Math.floor(Date.now() / 1000) + 60;
+    const otherKey = new TextEncoder().encode('a-different-secret-that-is-32-chars!!');
+    const forged = await new SignJWT({ sid: 's1' }).setProtectedHeader({ alg: 'HS256' }).setSubject('u1').setExpirationTime(soon).sign(otherKey);
+    const unsigned = new UnsecuredJWT({ sid: 's1' }).setSubject('u1').setExpirationTime(soon).encode();
+    const noSession = await new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject('u1').setExpirationTime(soon).sign(key);
+    const noUser = await new SignJWT({ sid: 's1' }).setProtectedHeader({ alg: 'HS256' }).setExpirationTime(soon).sign(key);
+    const wrongAlg = await new SignJWT({ sid: 's1' }).setProtectedHeader({ alg: 'HS512' }).setSubject('u1').setExpirationTime(soon).sign(new TextEncoder().encode(SECRET.repeat(2)));
+    for (const token of [forged, unsigned, noSession, noUser, wrongAlg, 'garbage', '']) {
+      expect(await rejection(token), token).toMatchObject({ code: 'unauthenticated', status: 401 });
+    }
+  });
+
+  it('makes refresh tokens random and keeps only their SHA-256', () => {
+    const a = tokens.newRefreshToken();
+    const b = tokens.newRefreshToken();
+    expect(a.token).not.toBe(b.token);
+    expect(a.token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(a.hash).toBe(hashRefreshToken(a.token));
+    expect(a.hash).toMatch(/^[0-9a-f]{64}$/);
+  });
+});
+
+describe('resolveJwtSecret', () => {
+  const dirs: string[] = [];
+  afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+  it('uses JWT_SECRET when set', () => {
+    expect(resolveJwtSecret('configured', '/nonexistent')).toBe('configured');
+  });
+
+  it('otherwise generates one into DATA_DIR once, readable only by its owner, and reuses it', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'confab-secret-'));
+    dirs.push(dir);
+    const first = resolveJwtSecret(null, path.join(dir, 'data'));
+    expect(first.length).toBeGreaterThanOrEqual(32);
+    const file = path.join(dir, 'data', 'jwt-secret');
+    expect(readFileSync(file, 'utf8')).toBe(first);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(resolveJwtSecret(null, path.join(dir, 'data'))).toBe(first);
+  });
+});

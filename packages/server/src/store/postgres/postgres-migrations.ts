@@ -1,0 +1,39 @@
+import { type Migration, sql } from 'kysely';
+
+/**
+ * Migrations only PostgreSQL runs, merged by name into the shared list (store/migrations.ts) so
+ * each sorts right after the shared migration it completes.
+ *
+ * Text columns are made byte-wise (COLLATE "C") whatever locale the database was created with:
+ * ORDER BY and range comparisons on them (the pagination keys: usernames, ids) then agree with
+ * SQLite's BINARY collation, and lower() folds ASCII only, as SQLite's does. A shared migration
+ * that adds text columns gets its `_pg_bytewise` companion here; postgres-store.test.ts fails
+ * when one is missing.
+ */
+export const postgresMigrations: Record<string, Migration> = {
+  '0001_core_pg_bytewise': bytewiseText(['users', 'sessions', 'refresh_tokens', 'conversations', 'members', 'messages']),
+  '0002_event_log_pg_bytewise': bytewiseText(['stream_head', 'events']),
+};
+
+/** A migration giving every varchar and text column of `tables` (in the current schema) COLLATE "C". */
+export function bytewiseText(tables: readonly string[]): Migration {
+  return {
+    async up(db) {
+      const { rows } = await sql<{ table_name: string; column_name: string; column_type: string }>`
+        select c.relname as table_name, a.attname as column_name, format_type(a.atttypid, a.atttypmod) as column_type
+        from pg_attribute a
+        join pg_class c on c.oid = a.attrelid
+        where c.relnamespace = (select oid from pg_namespace where nspname = current_schema())
+          and c.relname in (${sql.join(tables)})
+          and a.attnum > 0 and not a.attisdropped
+          and a.atttypid in ('text'::regtype, 'varchar'::regtype)
+        order by c.relname, a.attnum`.execute(db);
+      for (const table of tables) {
+        const columns = rows.filter((r) => r.table_name === table);
+        if (columns.length === 0) continue;
+        const changes = columns.map((c) => sql`alter column ${sql.id(c.column_name)} type ${sql.raw(c.column_type)} collate "C"`);
+        await sql`alter table ${sql.id(table)} ${sql.join(changes)}`.execute(db);
+      }
+    },
+  };
+}

@@ -1,0 +1,134 @@
+import { sql } from 'kysely';
+import { afterEach, expect, it } from 'vitest';
+import { createTestSchema, postgresService, requireService, type TestSchema, withPostgres } from '../../../test/services.js';
+import { describeStoreConformance } from '../store.conformance.js';
+import { StoreUnavailable } from '../unavailable.js';
+import { createPostgresDb, openPostgresStore } from './postgres-store.js';
+
+const describePostgres = await requireService(postgresService);
+
+describePostgres('PostgreSQL store', () => {
+  // Each test works in a schema of its own in the shared test database.
+  describeStoreConformance('postgres', async () => {
+    const schema = await createTestSchema();
+    const store = openPostgresStore(schema.url, { poolSize: 4 });
+    await store.migrate();
+    return {
+      store,
+      dispose: async () => {
+        await store.close();
+        await schema.drop();
+      },
+    };
+  });
+
+  const cleanups: (() => Promise<unknown>)[] = [];
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  });
+  const freshSchema = async (): Promise<TestSchema> => {
+    const schema = await createTestSchema();
+    cleanups.push(() => schema.drop());
+    return schema;
+  };
+
+  it('migrates one fresh schema from three nodes starting at once, each migration once', async () => {
+    const schema = await freshSchema();
+    const stores = [1, 2, 3].map(() => openPostgresStore(schema.url, { poolSize: 2 }));
+    cleanups.push(() => Promise.all(stores.map((s) => s.close())));
+    await Promise.all(stores.map((s) => s.migrate()));
+    const applied = await withPostgres(schema.url, (c) => c.query<{ name: string }>('select name from kysely_migration order by name'));
+    const names = applied.rows.map((r) => r.name);
+    expect(names).toContain('0001_core');
+    expect(new Set(names).size).toBe(names.length);
+    for (const store of stores) await expect(store.ping()).resolves.toBeUndefined();
+  });
+
+  it('keeps its migration bookkeeping in its own schema when another schema already has some', async () => {
+    const [first, second] = [await freshSchema(), await freshSchema()];
+    for (const schema of [first, second]) {
+      const store = openPostgresStore(schema.url, { poolSize: 1 });
+      cleanups.push(() => store.close());
+      await store.migrate();
+    }
+    const tables = await withPostgres(second.url, (c) =>
+      c.query<{ n: string }>(`select count(*) as n from pg_tables where schemaname = $1 and tablename = 'kysely_migration'`, [second.name]),
+    );
+    expect(Number(tables.rows[0]!.n)).toBe(1);
+  });
+
+  it('sets synchronous_commit=on on every connection, even when the URL asks for off', async () => {
+    const schema = await freshSchema();
+    const url = new URL(schema.url);
+    url.searchParams.set('options', `-c synchronous_commit=off -c search_path=${schema.name}`);
+    const asked = await withPostgres(url.toString(), (c) => c.query<{ synchronous_commit: string }>('show synchronous_commit'));
+    expect(asked.rows[0]!.synchronous_commit).toBe('off');
+
+    const db = createPostgresDb(url.toString(), { poolSize: 3 });
+    cleanups.push(() => db.destroy());
+    // Three overlapping transactions hold three different connections.
+    const settings = await Promise.all(
+      [1, 2, 3].map(() =>
+        db.transaction().execute(async (trx) => {
+          await sql`select pg_sleep(0.05)`.execute(trx);
+          const { rows } = await sql<{ synchronous_commit: string; pid: number }>`select current_setting('synchronous_commit') as synchronous_commit, pg_backend_pid() as pid`.execute(trx);
+          return rows[0]!;
+        }),
+      ),
+    );
+    expect(settings.map((s) => s.synchronous_commit)).toEqual(['on', 'on', 'on']);
+    expect(new Set(settings.map((s) => s.pid)).size).toBe(3);
+  });
+
+  it('makes every text column byte-wise (COLLATE "C"), so ordering matches SQLite', async () => {
+    const schema = await freshSchema();
+    const store = openPostgresStore(schema.url, { poolSize: 1 });
+    cleanups.push(() => store.close());
+    await store.migrate();
+    // A shared migration that adds text columns needs its companion in postgres-migrations.ts.
+    const { rows } = await withPostgres(schema.url, (c) =>
+      c.query<{ column: string }>(
+        `select c.relname || '.' || a.attname as column
+         from pg_attribute a join pg_class c on c.oid = a.attrelid join pg_namespace n on n.oid = c.relnamespace
+         where n.nspname = $1 and c.relkind = 'r' and c.relname not like 'kysely_%'
+           and a.attnum > 0 and not a.attisdropped and a.atttypid in ('text'::regtype, 'varchar'::regtype)
+           and a.attcollation <> (select oid from pg_collation where collname = 'C')`,
+        [schema.name],
+      ),
+    );
+    expect(rows.map((r) => r.column)).toEqual([]);
+  });
+
+  it('reads int8 as a number and refuses one a number cannot hold exactly', async () => {
+    const db = createPostgresDb(postgresService.url, { poolSize: 1 });
+    cleanups.push(() => db.destroy());
+    const { rows } = await sql<{ ms: unknown }>`select 1700000000000::int8 as ms`.execute(db);
+    expect(rows[0]!.ms).toBe(1_700_000_000_000);
+    await expect(sql`select 9007199254740993::int8 as n`.execute(db)).rejects.toThrow(RangeError);
+  });
+
+  it('reports a database that cannot be reached as StoreUnavailable (503 unavailable)', async () => {
+    const url = new URL(postgresService.url);
+    url.port = '1'; // nothing listens there
+    const store = openPostgresStore(url.toString(), { poolSize: 1 });
+    cleanups.push(() => store.close());
+    const failure = await store.getUser('someone').catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(StoreUnavailable);
+    expect(failure).toMatchObject({ code: 'unavailable', status: 503 });
+    await expect(store.ping()).rejects.toBeInstanceOf(StoreUnavailable);
+  });
+
+  it('reports a connection the server terminated as StoreUnavailable, then reconnects', async () => {
+    const idleErrors: Error[] = [];
+    const db = createPostgresDb(postgresService.url, { poolSize: 1, onIdleError: (e) => idleErrors.push(e) });
+    cleanups.push(() => db.destroy());
+    await db.connection().execute(async (connection) => {
+      const { rows } = await sql<{ pid: number }>`select pg_backend_pid() as pid`.execute(connection);
+      await withPostgres(postgresService.url, (c) => c.query('select pg_terminate_backend($1)', [rows[0]!.pid]));
+      await expect(sql`select 1`.execute(connection)).rejects.toBeInstanceOf(StoreUnavailable);
+    });
+    // The pool dropped the dead connection: the next query gets a new one.
+    const { rows } = await sql<{ one: number }>`select 1 as one`.execute(db);
+    expect(rows[0]!.one).toBe(1);
+  });
+});

@@ -1,0 +1,112 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Message, ServerEvent } from '@confab/protocol';
+import type { BusHandler, EventBus } from '../../src/bus/bus.js';
+import { MemoryBus } from '../../src/bus/memory-bus.js';
+import { loadConfig } from '../../src/config.js';
+import { type ConfabServer, createServer } from '../../src/server.js';
+import { registerUser } from '../harness.js';
+import { createGroup } from '../factories.js';
+
+/**
+ * Pub/sub is at most once (Redis drops what it cannot deliver). This bus loses the events a test
+ * chooses, for real, and can announce a resync as the Redis bus does after reconnecting.
+ */
+class LossyBus implements EventBus {
+  private readonly inner = new MemoryBus();
+  private readonly resyncListeners: (() => void)[] = [];
+  drop: (event: ServerEvent) => boolean = () => false;
+  dropped = 0;
+
+  publish(topics: readonly string[], event: ServerEvent): Promise<void> {
+    if (this.drop(event)) {
+      this.dropped += 1;
+      return Promise.resolve();
+    }
+    return this.inner.publish(topics, event);
+  }
+  subscribe(topic: string, handler: BusHandler): Promise<void> {
+    return this.inner.subscribe(topic, handler);
+  }
+  unsubscribe(topic: string): Promise<void> {
+    return this.inner.unsubscribe(topic);
+  }
+  onResync(listener: () => void): void {
+    this.resyncListeners.push(listener);
+  }
+  resync(): void {
+    for (const listener of this.resyncListeners) listener();
+  }
+  ping(): Promise<void> {
+    return Promise.resolve();
+  }
+  close(): Promise<void> {
+    return this.inner.close();
+  }
+}
+
+const until = async (condition: () => boolean, what: string) => {
+  const deadline = Date.now() + 20_000;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+};
+
+describe('a bus that loses events', () => {
+  let server: ConfabServer;
+  let url: string;
+  let dataDir: string;
+  const bus = new LossyBus();
+  beforeAll(async () => {
+    dataDir = mkdtempSync(path.join(tmpdir(), 'confab-lossy-'));
+    const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'silent' });
+    server = await createServer(config, { bus });
+    url = await server.listen();
+  });
+  afterAll(async () => {
+    await server.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('costs a delay, never a message: the SDK sees the gap in `prev` and fills it from the log', async () => {
+    const [alice, bob] = await Promise.all([registerUser(url), registerUser(url)]);
+    const group = await createGroup(alice, [bob]);
+    const live = bob.client.connect();
+    const seen: Message[] = [];
+    live.on('message.created', ({ message }) => seen.push(message));
+    await live.ready();
+
+    bus.drop = (event) => event.type === 'message.created' && event.message.seq % 7 === 3;
+    for (let i = 1; i <= 60; i++) await alice.client.sendMessage(group.id, `m${i}`);
+    bus.drop = () => false;
+    await until(() => seen.length >= 60, '60 messages');
+    await live.settled();
+    expect(bus.dropped).toBeGreaterThanOrEqual(8);
+    expect(seen.map((m) => m.seq)).toEqual(Array.from({ length: 60 }, (_, i) => i + 1));
+    live.close();
+  });
+
+  it('recovers a lost last event when the bus reports a resync (the server sends heads)', async () => {
+    const [alice, bob] = await Promise.all([registerUser(url), registerUser(url)]);
+    const dm = await alice.client.openDirect(bob.id);
+    const live = bob.client.connect();
+    const seen: Message[] = [];
+    live.on('message.created', ({ message }) => seen.push(message));
+    await live.ready();
+    await alice.client.sendMessage(dm.id, 'delivered');
+    bus.drop = (event) => event.type === 'message.created';
+    await alice.client.sendMessage(dm.id, 'lost on the bus');
+    bus.drop = () => false;
+    await until(() => seen.length === 1, 'the first message');
+    await new Promise((r) => setTimeout(r, 100));
+    expect(seen.map((m) => m.body)).toEqual(['delivered']); // nothing later reveals the gap…
+
+    bus.resync(); // …until the bus says it may have lost something
+    await until(() => seen.length === 2, 'the lost message');
+    expect(seen.map((m) => m.body)).toEqual(['delivered', 'lost on the bus']);
+    live.close();
+  });
+});

@@ -1,0 +1,173 @@
+import { Ajv } from 'ajv';
+import addFormats from 'ajv-formats';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type TestServer, api, registerUser, startServer } from '../harness.js';
+import { registerUsers } from '../factories.js';
+
+/** The operations the v1 contract names; the document must describe each of them. */
+const CONTRACT: [method: string, path: string][] = [
+  ['post', '/api/v1/auth/register'],
+  ['post', '/api/v1/auth/login'],
+  ['post', '/api/v1/auth/refresh'],
+  ['post', '/api/v1/auth/logout'],
+  ['get', '/api/v1/users/me'],
+  ['patch', '/api/v1/users/me'],
+  ['get', '/api/v1/users'],
+  ['get', '/api/v1/users/{id}'],
+  ['post', '/api/v1/conversations'],
+  ['get', '/api/v1/conversations'],
+  ['get', '/api/v1/conversations/{id}'],
+  ['patch', '/api/v1/conversations/{id}'],
+  ['post', '/api/v1/conversations/{id}/members'],
+  ['patch', '/api/v1/conversations/{id}/members/{userId}'],
+  ['delete', '/api/v1/conversations/{id}/members/{userId}'],
+  ['post', '/api/v1/conversations/{id}/messages'],
+  ['get', '/api/v1/conversations/{id}/messages'],
+  ['get', '/api/v1/messages'],
+  ['post', '/api/v1/conversations/{id}/read'],
+  ['get', '/healthz'],
+];
+
+describe('OpenAPI document', () => {
+  let t: TestServer;
+  let doc: any;
+  let ajv: Ajv;
+  beforeAll(async () => {
+    t = await startServer();
+    const res = await api(t.url, 'GET', '/api/openapi.json');
+    expect(res.status).toBe(200);
+    doc = res.body;
+    // The whole document is registered once, so response schemas may $ref its components.
+    ajv = new Ajv({ strict: false, allErrors: true });
+    addFormats.default(ajv);
+    ajv.addSchema(doc, 'openapi.json');
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  /** The compiled response schema the document gives for an operation and status. */
+  function responseValidator(method: string, path: string, status: number) {
+    const pointer = ['paths', path, method, 'responses', String(status), 'content', 'application/json', 'schema']
+      .map((part) => encodeURIComponent(part.replaceAll('~', '~0').replaceAll('/', '~1')))
+      .join('/');
+    const validate = ajv.getSchema(`openapi.json#/${pointer}`);
+    expect(validate, `${method.toUpperCase()} ${path} documents no ${status} answer`).toBeDefined();
+    return validate!;
+  }
+
+  /** Validates a real response against the schema the document gives for that operation and status. */
+  function expectDocumented(method: string, path: string, response: { status: number; body: unknown }): void {
+    const validate = responseValidator(method, path, response.status);
+    const valid = validate(response.body);
+    expect(validate.errors ?? [], `${method.toUpperCase()} ${path} ${response.status}: ${JSON.stringify(response.body)}`).toEqual([]);
+    expect(valid).toBe(true);
+  }
+
+  it('is OpenAPI 3 with bearer authentication', () => {
+    expect(doc.openapi).toMatch(/^3\.\d+\.\d+$/);
+    expect(doc.info).toMatchObject({ title: expect.any(String), version: expect.any(String) });
+    expect(doc.components.securitySchemes.bearerAuth).toEqual({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
+  });
+
+  it('describes every operation of the contract', () => {
+    for (const [method, path] of CONTRACT) {
+      expect(doc.paths[path]?.[method], `${method.toUpperCase()} ${path}`).toBeDefined();
+    }
+  });
+
+  it('documents a JSON answer for every success and error, errors in one envelope', () => {
+    for (const [method, path] of CONTRACT) {
+      const responses = doc.paths[path][method].responses as Record<string, any>;
+      const statuses = Object.keys(responses).map(Number);
+      expect(statuses.some((s) => s >= 200 && s < 300), `${method} ${path}`).toBe(true);
+      for (const status of statuses.filter((s) => s >= 400)) {
+        const schema = responses[status].content['application/json'].schema;
+        expect(schema.properties.error.required, `${method} ${path} ${status}`).toEqual(['code', 'message']);
+      }
+    }
+  });
+
+  it('marks signed-in operations with bearer security and the rest without', () => {
+    const open = ['/api/v1/auth/register', '/api/v1/auth/login', '/api/v1/auth/refresh', '/healthz'];
+    for (const [method, path] of CONTRACT) {
+      const security = doc.paths[path][method].security;
+      if (open.includes(path)) expect(security, path).toBeUndefined();
+      else expect(security, `${method} ${path}`).toEqual([{ bearerAuth: [] }]);
+    }
+  });
+
+  it('is generated from the request schemas: strict bodies, typed parameters', () => {
+    const send = doc.paths['/api/v1/conversations/{id}/messages'].post;
+    const body = send.requestBody.content['application/json'].schema;
+    expect(body).toMatchObject({ type: 'object', required: ['clientId', 'body'], additionalProperties: false });
+    const register = doc.paths['/api/v1/auth/register'].post.requestBody.content['application/json'].schema;
+    expect(register.properties.password).toMatchObject({ minLength: 8, maxLength: 256 });
+    const historyParams = doc.paths['/api/v1/conversations/{id}/messages'].get.parameters.map((p: any) => `${p.in}:${p.name}`);
+    expect(historyParams.sort()).toEqual(['path:id', 'query:after', 'query:before', 'query:limit']);
+  });
+
+  it('matches real answers: accounts and users', async () => {
+    const username = `doc_${Math.random().toString(36).slice(2, 10)}`;
+    const registered = await api(t.url, 'POST', '/api/v1/auth/register', { body: { username, password: 'correct horse battery' } });
+    expectDocumented('post', '/api/v1/auth/register', registered);
+    const token = registered.body.accessToken;
+    expectDocumented('post', '/api/v1/auth/login', await api(t.url, 'POST', '/api/v1/auth/login', { body: { username, password: 'wrong password' } }));
+    expectDocumented('post', '/api/v1/auth/refresh', await api(t.url, 'POST', '/api/v1/auth/refresh', { body: { refreshToken: registered.body.refreshToken } }));
+    expectDocumented('get', '/api/v1/users/me', await api(t.url, 'GET', '/api/v1/users/me', { token }));
+    expectDocumented('patch', '/api/v1/users/me', await api(t.url, 'PATCH', '/api/v1/users/me', { token, body: { bio: 'documented' } }));
+    expectDocumented('get', '/api/v1/users', await api(t.url, 'GET', `/api/v1/users?q=${username}`, { token }));
+    expectDocumented('get', '/api/v1/users/{id}', await api(t.url, 'GET', `/api/v1/users/${registered.body.user.id}`, { token }));
+    expectDocumented('get', '/api/v1/users/{id}', await api(t.url, 'GET', '/api/v1/users/nobody', { token }));
+    expectDocumented('post', '/api/v1/auth/register', await api(t.url, 'POST', '/api/v1/auth/register', { body: { username, password: 'x' } }));
+    expectDocumented('get', '/healthz', await api(t.url, 'GET', '/healthz'));
+  });
+
+  it('matches real answers: conversations and messages', async () => {
+    const [owner, member] = await registerUsers(t.url, 2);
+    const outsider = await registerUser(t.url);
+    const created = await api(t.url, 'POST', '/api/v1/conversations', { token: owner!.token, body: { kind: 'group', title: 'docs', memberIds: [member!.id] } });
+    expectDocumented('post', '/api/v1/conversations', created);
+    const id = created.body.conversation.id;
+    const sent = await api(t.url, 'POST', `/api/v1/conversations/${id}/messages`, { token: owner!.token, body: { clientId: 'doc-1', body: 'hello 👋' } });
+    expectDocumented('post', '/api/v1/conversations/{id}/messages', sent);
+    expectDocumented('get', '/api/v1/conversations', await api(t.url, 'GET', '/api/v1/conversations', { token: member!.token }));
+    expectDocumented('get', '/api/v1/conversations/{id}', await api(t.url, 'GET', `/api/v1/conversations/${id}`, { token: member!.token }));
+    expectDocumented('get', '/api/v1/conversations/{id}', await api(t.url, 'GET', `/api/v1/conversations/${id}`, { token: outsider.token }));
+    expectDocumented('patch', '/api/v1/conversations/{id}', await api(t.url, 'PATCH', `/api/v1/conversations/${id}`, { token: member!.token, body: { title: 'x' } }));
+    expectDocumented(
+      'post',
+      '/api/v1/conversations/{id}/members',
+      await api(t.url, 'POST', `/api/v1/conversations/${id}/members`, { token: owner!.token, body: { userId: outsider.id } }),
+    );
+    expectDocumented(
+      'patch',
+      '/api/v1/conversations/{id}/members/{userId}',
+      await api(t.url, 'PATCH', `/api/v1/conversations/${id}/members/${member!.id}`, { token: owner!.token, body: { role: 'admin' } }),
+    );
+    expectDocumented('get', '/api/v1/conversations/{id}/messages', await api(t.url, 'GET', `/api/v1/conversations/${id}/messages`, { token: member!.token }));
+    expectDocumented('get', '/api/v1/messages', await api(t.url, 'GET', '/api/v1/messages', { token: member!.token }));
+    expectDocumented('post', '/api/v1/conversations/{id}/read', await api(t.url, 'POST', `/api/v1/conversations/${id}/read`, { token: member!.token, body: { seq: 1 } }));
+    expectDocumented('post', '/api/v1/conversations/{id}/messages', await api(t.url, 'POST', `/api/v1/conversations/${id}/messages`, { token: owner!.token }));
+  });
+
+  it('catches answers that break it (the check above is not vacuous)', async () => {
+    const [alice, bob] = await registerUsers(t.url, 2);
+    const dm = await alice!.client.openDirect(bob!.id);
+    const sent = await api(t.url, 'POST', `/api/v1/conversations/${dm.id}/messages`, { token: alice!.token, body: { clientId: 'k', body: 'hi' } });
+    const validate = responseValidator('post', '/api/v1/conversations/{id}/messages', 201);
+    expect(validate(sent.body)).toBe(true);
+    const { seq: _seq, ...withoutSeq } = sent.body.message;
+    expect(validate({ message: withoutSeq })).toBe(false);
+    expect(validate({ message: { ...sent.body.message, seq: 0 } })).toBe(false);
+    expect(validate({ message: { ...sent.body.message, createdAt: 'yesterday' } })).toBe(false);
+    expect(responseValidator('get', '/api/v1/conversations', 200)({ items: [] })).toBe(false); // nextCursor is required
+  });
+
+  it('is browsable at /docs', async () => {
+    const res = await fetch(`${t.url}/docs`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toContain('text/html');
+    expect(await res.text()).toContain('Swagger UI');
+  });
+});

@@ -1,0 +1,123 @@
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ChatState, type ChatSnapshot, LATEST_PAGE_SIZE } from '@confab/client';
+import type { ConversationSummary, PositionedEvent } from '@confab/protocol';
+import { type TestServer, type TestUser, api, registerUser, startServer } from '../harness.js';
+
+/** The observer's snapshot, read as a fresh client would: every conversation and its latest page. */
+async function takeSnapshot(user: TestUser): Promise<ChatSnapshot & { unreadTotal: number }> {
+  const conversations: ConversationSummary[] = [];
+  let cursor: string | null = null;
+  let unreadTotal = 0;
+  do {
+    const page = await user.client.listConversations({ limit: 100, ...(cursor ? { cursor } : {}) });
+    conversations.push(...page.items);
+    unreadTotal = page.unreadTotal;
+    cursor = page.nextCursor;
+  } while (cursor);
+  const pages: ChatSnapshot['pages'] = {};
+  for (const c of conversations) pages[c.id] = (await user.client.history(c.id, { limit: LATEST_PAGE_SIZE })).items.reverse();
+  return { conversations, pages, unreadTotal };
+}
+
+type Op =
+  | { kind: 'send'; actor: number; conversation: number }
+  | { kind: 'read'; actor: number; conversation: number; fraction: number }
+  | { kind: 'add'; group: number; user: number }
+  | { kind: 'remove'; group: number; user: number }
+  | { kind: 'rename'; group: number };
+
+const opArb: fc.Arbitrary<Op> = fc.oneof(
+  { weight: 6, arbitrary: fc.record({ kind: fc.constant('send' as const), actor: fc.nat(3), conversation: fc.nat(2) }) },
+  { weight: 3, arbitrary: fc.record({ kind: fc.constant('read' as const), actor: fc.nat(3), conversation: fc.nat(2), fraction: fc.double({ min: 0, max: 1, noNaN: true }) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('add' as const), group: fc.nat(1), user: fc.nat(3) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('remove' as const), group: fc.nat(1), user: fc.nat(3) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('rename' as const), group: fc.nat(1) }) },
+);
+
+describe('state equivalence', () => {
+  let t: TestServer;
+  beforeAll(async () => {
+    t = await startServer();
+  });
+  afterAll(() => t.close());
+
+  it('a snapshot plus every event equals a fresh snapshot, on random workloads of sends, reads and membership changes', async () => {
+    let run = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.array(opArb, { minLength: 10, maxLength: 40 }), async (ops) => {
+        run += 1;
+        // users[0] observes; all four act. Conversations: a DM (observer–1) and two groups, the
+        // second of which the observer is not in at first (owners: 0 and 1).
+        const users = await Promise.all([0, 1, 2, 3].map(() => registerUser(t.url, `eq${run}`)));
+        const [o, a, b, c] = users as [TestUser, TestUser, TestUser, TestUser];
+        const dm = await o.client.openDirect(a.id);
+        const g1 = await o.client.createGroup('one', [a.id, b.id]);
+        const g2 = await a.client.createGroup('two', [b.id, c.id]);
+        const conversations = [dm.id, g1.id, g2.id];
+        const owners = [o, a];
+
+        const live = o.client.connect();
+        const queue: PositionedEvent[] = [];
+        live.onEvent((event) => {
+          if ('pos' in event) queue.push(event);
+        });
+        await live.ready();
+        const initial = await takeSnapshot(o);
+        const state = new ChatState(o.id, initial, async (id) => ({
+          summary: (await o.client.listConversations({ limit: 100 })).items.find((s) => s.id === id)!,
+          page: (await o.client.history(id, { limit: LATEST_PAGE_SIZE })).items.reverse(),
+        }));
+
+        let renames = 0;
+        for (const op of ops) {
+          const path = (id: string) => `/api/v1/conversations/${id}`;
+          switch (op.kind) {
+            case 'send':
+              await api(t.url, 'POST', `${path(conversations[op.conversation]!)}/messages`, {
+                token: users[op.actor]!.token,
+                body: { clientId: crypto.randomUUID(), body: `from ${op.actor}` },
+              });
+              break;
+            case 'read': {
+              const id = conversations[op.conversation]!;
+              const detail = await api(t.url, 'GET', path(id), { token: users[op.actor]!.token });
+              if (detail.status !== 200) break;
+              const seq = Math.floor(op.fraction * (detail.body.conversation.lastSeq + 1));
+              await api(t.url, 'POST', `${path(id)}/read`, { token: users[op.actor]!.token, body: { seq } });
+              break;
+            }
+            case 'add':
+              if (users[op.user] !== owners[op.group])
+                await api(t.url, 'POST', `${path(conversations[op.group + 1]!)}/members`, { token: owners[op.group]!.token, body: { userId: users[op.user]!.id } });
+              break;
+            case 'remove':
+              if (users[op.user] !== owners[op.group])
+                await api(t.url, 'DELETE', `${path(conversations[op.group + 1]!)}/members/${users[op.user]!.id}`, { token: owners[op.group]!.token });
+              break;
+            case 'rename':
+              await api(t.url, 'PATCH', path(conversations[op.group + 1]!), { token: owners[op.group]!.token, body: { title: `renamed ${++renames}` } });
+              break;
+          }
+        }
+
+        // Apply events in arrival order until the state has caught up with the server's heads.
+        const deadline = Date.now() + 15_000;
+        for (;;) {
+          while (queue.length > 0) await state.apply(queue.shift()!);
+          await live.settled();
+          const heads = (await takeSnapshot(o)).conversations.map((s) => [s.id, s.lastPos]);
+          const mine = state.snapshot().conversations.map((s) => [s.id, s.lastPos]);
+          if (queue.length === 0 && JSON.stringify(heads.sort()) === JSON.stringify(mine.sort())) break;
+          if (Date.now() > deadline) throw new Error('the observer did not catch up');
+          await new Promise((r) => setTimeout(r, 20));
+        }
+        const fresh = await takeSnapshot(o);
+        live.close();
+        expect(state.snapshot()).toEqual({ conversations: fresh.conversations, pages: fresh.pages });
+        expect(state.unreadTotal).toBe(fresh.unreadTotal);
+      }),
+      { numRuns: 6, seed: 20261122, endOnFailure: true },
+    );
+  }, 120_000);
+});
