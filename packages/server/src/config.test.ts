@@ -111,3 +111,21 @@ describe('loadConfig', () => {
     expect(problems({ DATABASE_URL: 'mysql://root:hunter2@db/confab' })[0]).not.toContain('hunter2');
   });
 });
+
+describe('loadConfig: the event bus', () => {
+  it('uses the in-process bus unless REDIS_URL is set, with the confab: channel prefix by default', () => {
+    expect(loadConfig({})).toMatchObject({ redisUrl: null, redisChannelPrefix: 'confab:' });
+    expect(loadConfig({ REDIS_URL: 'rediss://user:pw@redis.internal:6380/2', REDIS_CHANNEL_PREFIX: 'staging:' })).toMatchObject({
+      redisUrl: 'rediss://user:pw@redis.internal:6380/2',
+      redisChannelPrefix: 'staging:',
+    });
+  });
+
+  it('refuses a REDIS_URL that is not redis:// or rediss:// without echoing it, and a prefix with spaces', () => {
+    for (const url of ['http://host:6379', 'redis://', 'localhost:6379', 'postgres://secret@host/db']) {
+      const found = problems({ REDIS_URL: url });
+      expect(found).toEqual([expect.stringMatching(/^REDIS_URL: expected a redis:\/\/host:port or rediss:\/\/host:port URL$/)]);
+    }
+    expect(problems({ REDIS_CHANNEL_PREFIX: 'my app:' })).toEqual([expect.stringMatching(/^REDIS_CHANNEL_PREFIX: /)]);
+  });
+});

@@ -6,7 +6,8 @@ import { pino } from 'pino';
 import { createMetrics } from '../metrics.js';
 import { redisService, requireService } from '../../test/services.js';
 import { collect, describeBusConformance, seqOf, testEvent, topic } from './bus.conformance.js';
-import { RedisBus, type RedisBusOptions, backoff } from './redis-bus.js';
+import { RedisBus, type RedisBusOptions } from './redis-bus.js';
+import { backoff } from './redis-connection.js';
 
 const REDIS_URL = redisService.url;
 const describeRedis = await requireService(redisService);

@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import type { ServerEvent } from '@confab/protocol';
 import type { Metrics } from '../metrics.js';
 import type { BusHandler, EventBus } from './bus.js';
+import { Liveness, backoff, dropConnection, quit, withTimeout } from './redis-connection.js';
 
 export interface RedisBusOptions {
   /** `redis://` or `rediss://` URL (user, password and TLS as ioredis reads them). */
@@ -329,79 +330,6 @@ export class RedisBus implements EventBus {
     this.handlers.clear();
     this.resyncListeners.length = 0;
     await Promise.all([this.publisher, this.subscriber].map((connection) => quit(connection, this.stallTimeoutMs)));
-  }
-}
-
-/**
- * Notices a connection that stopped answering without closing (a dead peer, a lost route): it
- * is stalled when two checks in a row find it waiting (on its handshake or on commands) with
- * nothing answered in between. Two checks, not one, so an event-loop pause that merely delayed
- * reading the replies is not taken for a dead connection.
- */
-class Liveness {
-  waiting = 0;
-  private answered = 0;
-  private answeredAtLastCheck = 0;
-  private strikes = 0;
-
-  constructor(private readonly connection: Redis) {}
-
-  track<T>(command: Promise<T>): Promise<T> {
-    this.waiting += 1;
-    const settle = () => {
-      this.waiting -= 1;
-      this.answered += 1;
-    };
-    command.then(settle, settle);
-    return command;
-  }
-
-  stalled(): boolean {
-    const status = this.connection.status;
-    const waiting = status === 'connect' || (status === 'ready' && this.waiting > 0);
-    const silent = waiting && this.answered === this.answeredAtLastCheck;
-    this.answeredAtLastCheck = this.answered;
-    this.strikes = silent ? this.strikes + 1 : 0;
-    if (this.strikes < 2) return false;
-    this.strikes = 0;
-    return true;
-  }
-}
-
-/** Exponential backoff with equal jitter: half the delay fixed, half random, so nodes spread out. */
-export function backoff(attempt: number, baseMs: number, capMs: number): number {
-  const ceiling = Math.min(capMs, baseMs * 2 ** Math.min(attempt - 1, 30));
-  return Math.round(ceiling / 2 + (Math.random() * ceiling) / 2);
-}
-
-/**
- * Resets the socket, as a network failure would: ioredis rejects what was waiting and reconnects.
- * (`disconnect(true)` would end it gracefully, which a dead peer never completes.)
- */
-function dropConnection(connection: Redis): void {
-  connection.stream?.destroy();
-}
-
-async function quit(connection: Redis, timeoutMs: number): Promise<void> {
-  if (connection.status === 'ready') {
-    try {
-      await withTimeout(connection.quit(), timeoutMs);
-    } catch {
-      // Unanswered: drop the socket below.
-    }
-  }
-  connection.disconnect();
-}
-
-async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-  });
-  try {
-    return await Promise.race([promise, deadline]);
-  } finally {
-    clearTimeout(timer);
   }
 }
 

@@ -100,6 +100,7 @@ export class ConversationService {
     const role = await this.membership.requireRole(conversationId, actorId);
     const conversation = await this.requireGroup(conversationId);
     if (!canManage(role)) throw forbidden('Only the owner or an admin can add members');
+    if ((await this.membership.members(conversationId)).has(userId)) throw new AppError('already_member', 'That user is already a member');
     if (conversation.memberCount >= this.limits.maxGroupMembers) {
       throw invalid(`A group has at most ${this.limits.maxGroupMembers} members`);
     }

@@ -443,7 +443,18 @@ export class SqlStore implements Store {
 
   // ---- messages ----
 
-  appendMessages(batch: readonly NewMessage[]): Promise<{ results: AppendResult[]; events: StoredEvent[] }> {
+  async appendMessages(batch: readonly NewMessage[]): Promise<{ results: AppendResult[]; events: StoredEvent[] }> {
+    try {
+      return await this.appendOnce(batch);
+    } catch (error) {
+      // Another node stored one of these (sender, clientId) pairs after our idempotency read:
+      // the unique index refused the duplicate, and a second pass finds the stored message.
+      if (this.dialect.uniqueViolation(error) === undefined) throw error;
+      return this.appendOnce(batch);
+    }
+  }
+
+  private appendOnce(batch: readonly NewMessage[]): Promise<{ results: AppendResult[]; events: StoredEvent[] }> {
     return this.db.transaction().execute(async (trx) => {
       const results: (AppendResult | undefined)[] = new Array(batch.length);
 

@@ -173,8 +173,12 @@ export class Gateway {
       for (const message of pending) this.deliverTo(connection, message);
       if (!connection.closed) await this.deps.presence.connected(claims.userId);
     } catch (error) {
-      this.deps.logger.error({ err: error }, 'could not set up a socket');
-      ws.close(1011, 'internal');
+      // A store outage is temporary: 1013 tells the client to come back (it resumes then).
+      if (error instanceof AppError && error.code === 'unavailable') ws.close(CLOSE_CODES.tryAgainLater, 'unavailable');
+      else {
+        this.deps.logger.error({ err: error }, 'could not set up a socket');
+        ws.close(1011, 'internal');
+      }
     }
   }
 
