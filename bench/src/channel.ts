@@ -1,8 +1,11 @@
 import { type BenchSocket, classify } from './sockets.js';
 
 export interface ChannelEvents {
-  /** `stamp` is what was passed to send() (the send time, or the scheduled time when open loop). */
-  ack(channel: SendChannel, stamp: number, now: number): void;
+  /**
+   * `stamp` is what was passed to send() (the send time, or the scheduled time when open loop);
+   * `data` is the ack frame (with the stored message), valid during the call only.
+   */
+  ack(channel: SendChannel, stamp: number, now: number, data: Buffer): void;
   error(channel: SendChannel, code: string, stamp: number | undefined): void;
 }
 
@@ -70,7 +73,7 @@ export class SendChannel {
       const stamp = this.pending.get(id);
       if (stamp === undefined) return;
       this.pending.delete(id);
-      this.events.ack(this, stamp, now);
+      this.events.ack(this, stamp, now, data);
     } else if (frame.kind === 'error') {
       const id = frame.id === null ? NaN : Number(frame.id);
       const stamp = this.pending.get(id);

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import type { ClientKind } from './sockets.js';
 
-export const PHASES = ['sqlite', 'throughput', 'latency', 'bare-ws', 'fanout'] as const;
+export const PHASES = ['sqlite', 'throughput', 'latency', 'bare-ws', 'fanout', 'storm'] as const;
 export type Phase = (typeof PHASES)[number];
 
 export interface Options {
@@ -27,6 +27,17 @@ export interface Options {
   fanoutMessages: number;
   fanoutWarmup: number;
   fanoutWindow: number;
+  // reconnect storm
+  stormClients: number;
+  stormConversations: number;
+  stormRate: number;
+  stormWarmupSec: number;
+  /** Disconnect → reconnect; 0: at once. */
+  stormOutageSec: number;
+  stormSenderAfterSec: number;
+  /** 0: every client at once. */
+  stormReconnectConcurrency: number;
+  stormTimeoutSec: number;
   // baselines
   sqliteDurationSec: number;
   sqliteBatch: number;
@@ -52,6 +63,14 @@ const FULL: Omit<Options, 'quick' | 'client' | 'save' | 'phases' | 'serverNodeAr
   fanoutWarmup: 30,
   // Deliveries/s plateau from 4 in flight on (measured 1…32 on 2 cores); more only adds queueing.
   fanoutWindow: 4,
+  stormClients: 2000,
+  stormConversations: 20,
+  stormRate: 200,
+  stormWarmupSec: 3,
+  stormOutageSec: 0,
+  stormSenderAfterSec: 2,
+  stormReconnectConcurrency: 0,
+  stormTimeoutSec: 60,
   sqliteDurationSec: 3,
   sqliteBatch: 100,
   registerConcurrency: 8,
@@ -70,6 +89,10 @@ const QUICK: Omit<Options, 'quick' | 'client' | 'save' | 'phases' | 'serverNodeA
   fanoutMembers: 100,
   fanoutMessages: 100,
   fanoutWarmup: 10,
+  // Same conversations and rate, so each client gets the same messages/s as in the full run.
+  stormClients: 200,
+  stormWarmupSec: 2,
+  stormTimeoutSec: 30,
   sqliteDurationSec: 1,
 };
 
@@ -100,6 +123,16 @@ export const USAGE = `Usage: npm run bench -- [flags]        (or: node bench/dis
   --fanout-warmup <n>         unmeasured messages first                  (default 30; quick 10)
   --fanout-window <n>         messages in flight (not yet received by every socket) (default 4)
 
+ reconnect storm (every client dropped at once, all resume at once while messages flow)
+  --storm-clients <n>         WebSocket clients, one user each          (default 2000; quick 200)
+  --storm-conversations <n>   groups they are spread over, +1 sender each (default 20)
+  --storm-rate <n>            offered messages/s into the groups, the whole phase (default 200)
+  --storm-warmup <s>          messages flowing before the disconnect    (default 3; quick 2)
+  --storm-outage <s>          disconnect → reconnect (0: at once)        (default 0)
+  --storm-sender-after <s>    the sender stops this long after the reconnect starts (default 2)
+  --storm-reconnect-concurrency <n>  handshakes in flight during the reconnect (0: all at once) (default 0)
+  --storm-timeout <s>         bound on catching up, from the disconnect (default 60; quick 30)
+
  baselines
   --sqlite-duration <s>       per SQLite variant                         (default 3; quick 1)
   --sqlite-batch <n>          rows per transaction, batched variant      (default 100)
@@ -124,11 +157,22 @@ const intFlags = {
   'fanout-messages': 'fanoutMessages',
   'fanout-warmup': 'fanoutWarmup',
   'fanout-window': 'fanoutWindow',
+  'storm-clients': 'stormClients',
+  'storm-conversations': 'stormConversations',
+  'storm-rate': 'stormRate',
+  'storm-warmup': 'stormWarmupSec',
+  'storm-outage': 'stormOutageSec',
+  'storm-sender-after': 'stormSenderAfterSec',
+  'storm-reconnect-concurrency': 'stormReconnectConcurrency',
+  'storm-timeout': 'stormTimeoutSec',
   'sqlite-duration': 'sqliteDurationSec',
   'sqlite-batch': 'sqliteBatch',
   'register-concurrency': 'registerConcurrency',
   'connect-concurrency': 'connectConcurrency',
 } as const satisfies Record<string, keyof typeof FULL>;
+
+/** Flags for which 0 means something (none, or all at once). */
+const zeroAllowed: ReadonlySet<string> = new Set(['storm-outage', 'storm-reconnect-concurrency']);
 
 /** Parses the command line; returns null after printing usage for --help. Throws on a bad flag. */
 export function parseOptions(argv: string[]): Options | null {
@@ -155,7 +199,9 @@ export function parseOptions(argv: string[]): Options | null {
     const raw = (values as Record<string, unknown>)[flag];
     if (typeof raw !== 'string') continue;
     const n = Number(raw);
-    if (!Number.isFinite(n) || n <= 0) throw new Error(`--${flag}: expected a positive number, got "${raw}"`);
+    if (!Number.isFinite(n) || n < 0 || (n === 0 && !zeroAllowed.has(flag))) {
+      throw new Error(`--${flag}: expected a ${zeroAllowed.has(flag) ? 'non-negative' : 'positive'} number, got "${raw}"`);
+    }
     sizes[key] = key.endsWith('Sec') ? n : Math.round(n);
   }
   let phases: Set<Phase> = new Set(PHASES);
@@ -167,6 +213,7 @@ export function parseOptions(argv: string[]): Options | null {
   }
   if (sizes.fanoutMembers < 2) throw new Error('--fanout-members: at least 2');
   if (sizes.conversations > sizes.clients) throw new Error('--conversations cannot exceed --clients');
+  if (sizes.stormConversations > sizes.stormClients) throw new Error('--storm-conversations cannot exceed --storm-clients');
   const client = values.client ?? 'lite';
   if (client !== 'lite' && client !== 'ws') throw new Error(`--client: expected lite or ws, got "${client}"`);
   const rawNodeArgs = values['server-node-args'];

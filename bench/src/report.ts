@@ -8,6 +8,7 @@ import type { LatencyResult } from './latency.js';
 import type { Options } from './options.js';
 import type { Resources } from './server-process.js';
 import type { Summary } from './stats.js';
+import type { StormResult } from './storm.js';
 import type { ThroughputResult } from './throughput.js';
 
 export const RESULTS_DIR = fileURLToPath(new URL('../results/', import.meta.url));
@@ -17,6 +18,8 @@ export const BARS = {
   sendsPerSec: { min: 5000, aim: 10_000 },
   p99AckMsAt: { rate: 2000, max: 20 },
   fanoutVsBareWs: { min: 0.8 },
+  /** Never lose a message: after the storm every client holds each acknowledged message exactly once. */
+  stormLostOrDuplicated: { max: 0 },
 } as const;
 
 export interface Bar {
@@ -41,6 +44,7 @@ export interface BenchReport {
     throughput?: ThroughputResult;
     latency?: LatencyResult;
     fanout?: FanoutResult;
+    storm?: StormResult;
   };
   ratios: { fanoutVsBareWs: number | null; sendsVsSqliteSingleRowCommits: number | null; sendsVsSqliteBatchedRows: number | null };
   bars: Bar[];
@@ -79,7 +83,7 @@ export function finish(report: BenchReport, finishedAt: Date): void {
   report.finishedAt = finishedAt.toISOString();
   report.totalSec = Math.round((finishedAt.getTime() - Date.parse(report.startedAt)) / 1000);
   const { sqlite, bareWsFanout } = report.baselines;
-  const { throughput, latency, fanout } = report.confab;
+  const { throughput, latency, fanout, storm } = report.confab;
   report.ratios = {
     fanoutVsBareWs: ratio(fanout?.deliveriesPerSec, bareWsFanout?.deliveriesPerSec),
     sendsVsSqliteSingleRowCommits: ratio(throughput?.acksPerSec, sqlite?.singleRow.commitsPerSec),
@@ -111,6 +115,7 @@ export function finish(report: BenchReport, finishedAt: Date): void {
       unit: '×',
       pass: fan === null ? null : fan >= BARS.fanoutVsBareWs.min && (fanout?.lost ?? 0) === 0,
     },
+    stormBar(storm),
   ];
   if (latency && latency.offeredPerSec !== BARS.p99AckMsAt.rate) {
     report.notes.push(`latency was measured at ${latency.offeredPerSec}/s, not the bar's ${BARS.p99AckMsAt.rate}/s: its bar is not judged`);
@@ -118,6 +123,27 @@ export function finish(report: BenchReport, finishedAt: Date): void {
   if (latency?.saturated) report.notes.push('the latency phase stopped early: the server fell too far behind the offered rate');
   if (fanout && fanout.lost > 0) report.notes.push(`Confab fan-out lost ${fanout.lost} deliveries`);
   if (bareWsFanout && bareWsFanout.lost > 0) report.notes.push(`bare ws fan-out lost ${bareWsFanout.lost} deliveries`);
+  if (storm && (storm.lost > 0 || storm.duplicates > 0)) {
+    report.notes.push(`the reconnect storm lost ${storm.lost} and duplicated ${storm.duplicates} of ${storm.expectedDeliveries} deliveries`);
+  }
+  if (storm && storm.allCaughtUpMs === null) {
+    report.notes.push(`the reconnect storm timed out: not every client caught up (${storm.neverReconnected} never reconnected)`);
+  }
+  if (storm && (storm.unacknowledged > 0 || Object.keys(storm.sendErrors).length > 0)) {
+    report.notes.push(`storm sends: ${storm.unacknowledged} unacknowledged, errors ${JSON.stringify(storm.sendErrors)}`);
+  }
+}
+
+function stormBar(storm: StormResult | undefined): Bar {
+  const measured = storm ? storm.lost + storm.duplicates : null;
+  return {
+    name: 'reconnect storm: deliveries lost + duplicated',
+    target: `= ${BARS.stormLostOrDuplicated.max}`,
+    measured,
+    unit: 'deliveries',
+    // Judged only when something was owed and every client got the chance to catch up.
+    pass: !storm || storm.acked === 0 ? null : measured! <= BARS.stormLostOrDuplicated.max && storm.allCaughtUpMs !== null,
+  };
 }
 
 /** Writes <timestamp>.json (or <timestamp>-quick.json) and, for full runs, latest.json. */
@@ -173,7 +199,7 @@ export function format(report: BenchReport): string {
   }
   lines.push('');
   lines.push('Confab (server in its own process; clients share the machine)');
-  const [sendBar, latencyBar, fanoutBar] = report.bars;
+  const [sendBar, latencyBar, fanoutBar, stormBarResult] = report.bars;
   const t = confab.throughput;
   if (t) {
     add(
@@ -207,10 +233,31 @@ export function format(report: BenchReport): string {
     detail(cpu(f.resources));
     if (f.lost > 0 || f.aborted) detail(`lost ${f.lost}${f.aborted ? `; aborted: ${f.aborted}` : ''}`);
   }
+  if (confab.storm) formatStorm(confab.storm, stormBarResult, add, detail);
   if (report.notes.length > 0) {
     lines.push('');
     for (const note of report.notes) lines.push(`note: ${note}`);
   }
   lines.push('');
   return lines.join('\n');
+}
+
+function formatStorm(s: StormResult, bar: Bar | undefined, add: (label: string, value: string) => void, detail: (text: string) => void): void {
+  const after = (v: number | null) => (v === null ? 'never (timed out)' : `${ms(v)} after the drop`);
+  add(
+    `reconnect storm, ${n(s.clients)} clients / ${s.conversations} groups, ${n(s.offeredPerSec)} msgs/s`,
+    `all caught up ${after(s.allCaughtUpMs)}   bar lost+dup ${bar?.target}: ${verdict(bar?.pass ?? null)}`,
+  );
+  detail(`lost ${n(s.lost)}, duplicates ${n(s.duplicates)} of ${n(s.expectedDeliveries)} deliveries owed; out of order ${s.outOfOrder}; prev-chain breaks ${s.chainBreaks}; resets ${s.resets}`);
+  detail(`all ready again ${after(s.allReadyMs)}; per client ${dist(s.readyMs)}`);
+  detail(`caught up (every message acked before the sender stopped, at ${ms(s.senderStoppedMs)}): ${dist(s.caughtUpMs)}`);
+  detail(`recovered (every message acked before its own ready): ${dist(s.recoveredMs)}`);
+  detail(`events replayed ${n(s.eventsReplayed)} (max ${n(s.replayedPerClientMax)} per client); outage ${s.outageSec} s`);
+  detail(`sends ${n(s.sends)}, acked ${n(s.acked)}, unacknowledged ${s.unacknowledged}${Object.keys(s.sendErrors).length > 0 ? `, errors ${JSON.stringify(s.sendErrors)}` : ''}`);
+  detail(`send→ack before the drop ${dist(s.ackLatencyMs.steady)}`);
+  detail(`send→ack from the drop on ${dist(s.ackLatencyMs.storm)}`);
+  detail(`presence frames received from the drop on ${n(s.presenceFramesInStorm)}`);
+  detail(`reconnect attempts failed ${s.failedAttempts}; unexpected closes ${s.unexpectedCloses}; never reconnected ${s.neverReconnected}; first connect took ${s.firstConnectSec} s`);
+  detail(`steady flow  ${cpu(s.steady)}`);
+  detail(`storm        ${cpu(s.storm)}`);
 }

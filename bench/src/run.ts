@@ -1,5 +1,6 @@
 /**
- * `npm run bench`: measures Confab (durable sends/s, open-loop ack latency, fan-out) against
+ * `npm run bench`: measures Confab (durable sends/s, open-loop ack latency, fan-out, a reconnect
+ * storm's resume without loss) against
  * physical-limit references measured in the same run (bare SQLite commits, a bare `ws`
  * broadcast), prints the figures next to the issue's bars and saves a summary in bench/results.
  * The server under test and the bare ws server each run in a child process.
@@ -14,6 +15,7 @@ import { type ConfabProcess, cleanupSync, startBareWs, startConfab, startMeasure
 import { type BenchUser, createGroups, registerUsers } from './setup.js';
 import { type BenchSocket, closeSockets, openSockets } from './sockets.js';
 import { round } from './stats.js';
+import { type StormResult, runStorm } from './storm.js';
 import { runThroughput } from './throughput.js';
 
 const log = (text: string) => process.stdout.write(`· ${text}\n`);
@@ -54,10 +56,14 @@ async function main(): Promise<void> {
   const sends = phases.has('throughput') || phases.has('latency');
   let confab: ConfabProcess | undefined;
   let users: BenchUser[] = [];
-  if (sends || phases.has('fanout')) {
+  // The storm's users come after the others': sharing no conversation with them, their presence
+  // announcements and replays concern the storm's groups only, whichever phases ran before.
+  const shared = Math.max(sends ? options.clients : 0, phases.has('fanout') ? options.fanoutMembers : 0);
+  const stormUsers = phases.has('storm') ? options.stormClients + options.stormConversations : 0;
+  if (shared + stormUsers > 0) {
     confab = await startConfab(fatal, options.serverNodeArgs);
     log(`Confab server pid ${confab.child.pid} at ${confab.baseUrl}`);
-    const count = Math.max(sends ? options.clients : 0, phases.has('fanout') ? options.fanoutMembers : 0);
+    const count = shared + stormUsers;
     const started = performance.now();
     log(`registering ${count} users, ${options.registerConcurrency} at a time`);
     users = await registerUsers(confab.baseUrl, count, options.registerConcurrency, (done) => log(`  ${done}/${count}`));
@@ -67,6 +73,7 @@ async function main(): Promise<void> {
   if (sends && confab) await sendPhases(confab, users, options, report);
   if (phases.has('bare-ws')) report.baselines.bareWsFanout = await bareWsFanout(options, report);
   if (phases.has('fanout') && confab) report.confab.fanout = await confabFanout(confab, users, options, report);
+  if (phases.has('storm') && confab) report.confab.storm = await confabStorm(confab, users.slice(shared), options, report);
 
   if (confab) {
     log('stopping the Confab server');
@@ -183,6 +190,52 @@ async function confabFanout(confab: ConfabProcess, users: BenchUser[], options: 
     return result;
   } finally {
     await closeSockets(sockets);
+  }
+}
+
+async function confabStorm(confab: ConfabProcess, users: BenchUser[], options: Options, report: BenchReport): Promise<StormResult> {
+  const groupCount = options.stormConversations;
+  const senders = users.slice(0, groupCount);
+  const clients = users.slice(groupCount, groupCount + options.stormClients);
+  const members = senders.map((sender, g) => [sender, ...clients.filter((_, i) => i % groupCount === g)]);
+  log(`storm: creating ${groupCount} groups of ~${Math.round(clients.length / groupCount)} clients + 1 sender`);
+  const conversationIds = await createGroups(members, 'storm');
+  report.confab.setup!.conversations += groupCount;
+  let senderSockets: BenchSocket[] = [];
+  try {
+    senderSockets = await openSockets(
+      senders.map((u) => confab.wsUrl(u.accessToken)),
+      options.client,
+      options.connectConcurrency,
+    );
+    const channels = senderSockets.map((ws, g) => new SendChannel(ws, g, conversationIds[g]!, 's', options.bodyBytes));
+    log(
+      `storm: connecting ${clients.length} clients; ${options.stormRate} msgs/s for ${options.stormWarmupSec} s, then all dropped and resumed at once` +
+        `${options.stormOutageSec > 0 ? ` after ${options.stormOutageSec} s` : ''}; the sender stops ${options.stormSenderAfterSec} s into the reconnect`,
+    );
+    const result = await runStorm(
+      {
+        conversationIds: clients.map((_, i) => conversationIds[i % groupCount]!),
+        url: (i, since) => `${confab.wsUrl(clients[i]!.accessToken)}${since === undefined ? '' : `&since=${encodeURIComponent(since)}`}`,
+        senders: channels,
+      },
+      {
+        client: options.client,
+        rate: options.stormRate,
+        warmupMs: options.stormWarmupSec * 1000,
+        outageMs: options.stormOutageSec * 1000,
+        senderAfterReconnectMs: options.stormSenderAfterSec * 1000,
+        reconnectConcurrency: options.stormReconnectConcurrency,
+        connectConcurrency: options.connectConcurrency,
+        catchUpTimeoutMs: options.stormTimeoutSec * 1000,
+      },
+      () => startMeasurement(confab.child, confab.baseUrl),
+    );
+    report.confab.setup!.connectSec['storm'] = result.firstConnectSec;
+    log(`  all ready after ${result.allReadyMs ?? '–'} ms, all caught up after ${result.allCaughtUpMs ?? '–'} ms; lost ${result.lost}, duplicates ${result.duplicates}`);
+    return result;
+  } finally {
+    await closeSockets(senderSockets);
   }
 }
 

@@ -21,6 +21,19 @@ export interface BenchSocket {
   onClose: () => void;
   /** Closing handshake, bounded by `timeoutMs`, then the connection is destroyed. */
   close(timeoutMs?: number): Promise<void>;
+  /** Drops the connection at once, without a close frame, as a failing network would. */
+  terminate(): void;
+}
+
+export interface OpenOptions {
+  /** No `ready` within this long fails the attempt (default 20 s). */
+  timeoutMs?: number;
+  /**
+   * Receives every frame from the first on: those before `ready` (a resume's replay), `ready`
+   * itself and then everything after it, with no frame dropped while the caller takes the socket.
+   * Without it, frames before `ready` are ignored and `onFrame` starts empty.
+   */
+  onFrame?: (data: Buffer) => void;
 }
 
 export type ClientKind = 'lite' | 'ws';
@@ -71,8 +84,8 @@ export const isError = (data: Buffer) => startsWith(data, ERROR);
 
 // ---- opening and closing many ----
 
-export function openSocket(url: string, kind: ClientKind, timeoutMs = 20_000): Promise<BenchSocket> {
-  return kind === 'lite' ? LiteSocket.connect(url, timeoutMs) : WsSocket.connect(url, timeoutMs);
+export function openSocket(url: string, kind: ClientKind, options: OpenOptions = {}): Promise<BenchSocket> {
+  return kind === 'lite' ? LiteSocket.connect(url, options) : WsSocket.connect(url, options);
 }
 
 export function openSockets(urls: readonly string[], kind: ClientKind, concurrency: number): Promise<BenchSocket[]> {
@@ -100,7 +113,7 @@ class WsSocket implements BenchSocket {
     return this.ws.readyState === WebSocket.OPEN;
   }
 
-  static connect(url: string, timeoutMs: number): Promise<BenchSocket> {
+  static connect(url: string, { timeoutMs = 20_000, onFrame }: OpenOptions): Promise<BenchSocket> {
     return new Promise((resolve, reject) => {
       // The server's frames are its own JSON: skipping UTF-8 validation keeps the receive cost down.
       const ws = new WebSocket(url, { perMessageDeflate: false, skipUTF8Validation: true });
@@ -115,9 +128,11 @@ class WsSocket implements BenchSocket {
       ws.on('message', (data) => {
         const buffer = data as Buffer;
         if (socket) return socket.onFrame(buffer);
+        onFrame?.(buffer);
         if (startsWith(buffer, READY)) {
           clearTimeout(timer);
           socket = new WsSocket(ws);
+          if (onFrame) socket.onFrame = onFrame;
           resolve(socket);
         }
       });
@@ -146,6 +161,11 @@ class WsSocket implements BenchSocket {
       this.ws.close(1000, 'bench done');
     });
   }
+
+  terminate(): void {
+    this.onFrame = ignore;
+    this.ws.terminate();
+  }
 }
 
 // ---- the minimal client ----
@@ -173,7 +193,7 @@ class LiteSocket implements BenchSocket {
     });
   }
 
-  static connect(url: string, timeoutMs: number): Promise<BenchSocket> {
+  static connect(url: string, { timeoutMs = 20_000, onFrame }: OpenOptions): Promise<BenchSocket> {
     const target = new URL(url);
     const key = randomBytes(16).toString('base64');
     const accept = createHash('sha1').update(key + GUID).digest('base64');
@@ -213,10 +233,12 @@ class LiteSocket implements BenchSocket {
         lite = new LiteSocket(socket);
         // Until "ready", frames go to this handler; then the socket is handed over.
         lite.onFrame = (data) => {
-          if (!startsWith(data, READY) || done) return;
+          if (done) return;
+          onFrame?.(data);
+          if (!startsWith(data, READY)) return;
           done = true;
           clearTimeout(timer);
-          lite!.onFrame = ignore;
+          lite!.onFrame = onFrame ?? ignore;
           resolve(lite!);
         };
         socket.on('data', (data: Buffer) => lite!.onData(data));
@@ -239,6 +261,11 @@ class LiteSocket implements BenchSocket {
     const timer = setTimeout(() => this.socket.destroy(), timeoutMs);
     await this.closed;
     clearTimeout(timer);
+  }
+
+  terminate(): void {
+    this.onFrame = ignore;
+    this.socket.destroy();
   }
 
   /** Parses every complete frame in the data received so far; keeps the incomplete tail. */

@@ -29,6 +29,8 @@ export interface RealtimeOptions {
   cursorStore?: CursorStore;
   /** Acknowledge received messages as delivered (delivery receipts), batched per conversation. Default true. */
   deliveryReceipts?: boolean;
+  /** A typist not heard from for this long is no longer shown as typing (the server's TYPING_EXPIRE_MS). */
+  typingExpireMs?: number;
 }
 
 /** Why the application must re-fetch state: the whole stream, or one conversation. */
@@ -72,6 +74,8 @@ export class RealtimeConnection {
   private cursor: string | null;
   private userIdValue: string | null = null;
   private readonly deliveredUpTo = new Map<string, number>();
+  /** conversationId → userId → the timer that ends their indicator if no refresh comes. */
+  private readonly typists = new Map<string, Map<string, ReturnType<typeof setTimeout>>>();
   private deliveryTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(private readonly options: RealtimeOptions) {
@@ -162,6 +166,11 @@ export class RealtimeConnection {
     await this.request({ type: 'typing', conversationId, typing });
   }
 
+  /** Who is typing in the conversation now (from `typing` events, expiring by themselves). */
+  typingIn(conversationId: string): string[] {
+    return [...(this.typists.get(conversationId)?.keys() ?? [])];
+  }
+
   /** Frames answered with `ack` or `error`; re-sent after a reconnect until answered. */
   private request(body: Record<string, unknown>): Promise<{ message: Message | undefined; readSeq: number | undefined }> {
     if (this.stateValue === 'closed') return Promise.reject(new ApiError(0, 'network_error', 'Connection closed'));
@@ -181,6 +190,8 @@ export class RealtimeConnection {
     this.setState('closed');
     clearTimeout(this.reconnectTimer);
     clearTimeout(this.deliveryTimer);
+    for (const users of this.typists.values()) for (const timer of users.values()) clearTimeout(timer);
+    this.typists.clear();
     this.socket?.close(CLOSE_CODES.normal, 'client closing');
     this.socket = null;
     const error = new ApiError(0, 'network_error', 'Connection closed');
@@ -254,6 +265,7 @@ export class RealtimeConnection {
         return;
       default:
         if (!positionedTypes.has(frame.type)) {
+          if (frame.type === 'typing') this.trackTyping(frame.conversationId, frame.userId, frame.typing);
           this.emit(frame);
           return;
         }
@@ -269,6 +281,16 @@ export class RealtimeConnection {
     if (event.type === 'message.created' && event.message.senderId !== this.userIdValue && this.options.deliveryReceipts !== false) {
       this.queueDeliveryReceipt(conversationOf(event), event.message.seq);
     }
+  }
+
+  private trackTyping(conversationId: string, userId: string, typing: boolean): void {
+    let users = this.typists.get(conversationId);
+    clearTimeout(users?.get(userId));
+    users?.delete(userId);
+    if (typing) {
+      if (!users) this.typists.set(conversationId, (users = new Map()));
+      users.set(userId, setTimeout(() => this.trackTyping(conversationId, userId, false), this.options.typingExpireMs ?? 6000));
+    } else if (users?.size === 0) this.typists.delete(conversationId);
   }
 
   private advanceCursor(pos: number): void {

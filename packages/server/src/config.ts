@@ -44,6 +44,11 @@ export interface Config {
   requestTimeoutMs: number;
   /** Idle timeout of an HTTP connection, ms (Node's default is none for a stalled client). */
   connectionTimeoutMs: number;
+  /**
+   * Longest a node takes to stop on SIGTERM/SIGINT, ms: in-flight requests and sockets get three
+   * quarters of it to finish, then are cut; past all of it the process exits with status 1.
+   */
+  shutdownTimeoutMs: number;
   /** Largest WebSocket frame a client may send, bytes (`ws` accepts 100 MiB by default). */
   wsMaxFrameBytes: number;
   /** Origins allowed to open a WebSocket; empty means same-origin only. `*` allows any. */
@@ -64,6 +69,8 @@ export interface Config {
   typingThrottleMs: number;
   /** A "typing" not refreshed for this long ends by itself. */
   typingExpireMs: number;
+  /** With Redis: a node that stops refreshing its users' presence (it died) has them offline after this long. */
+  presenceTtlMs: number;
   /** pino level. */
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
@@ -106,6 +113,7 @@ export function loadConfig(env: Env = process.env): Config {
     bodyLimitBytes: read.int('BODY_LIMIT_BYTES', 1_048_576, 1024, 100 * 1_048_576),
     requestTimeoutMs: read.int('REQUEST_TIMEOUT_MS', 30_000, 1000, 600_000),
     connectionTimeoutMs: read.int('CONNECTION_TIMEOUT_MS', 75_000, 1000, 3_600_000),
+    shutdownTimeoutMs: read.int('SHUTDOWN_TIMEOUT_MS', 10_000, 100, 600_000),
     wsMaxFrameBytes: read.int('WS_MAX_FRAME_BYTES', 65_536, 1024, 16 * 1_048_576),
     wsAllowedOrigins: read.list('WS_ALLOWED_ORIGINS'),
     maxSocketsPerUser: read.int('MAX_SOCKETS_PER_USER', 16, 1, 10_000),
@@ -116,6 +124,7 @@ export function loadConfig(env: Env = process.env): Config {
     eventPruneIntervalSeconds: read.int('EVENT_PRUNE_INTERVAL_SECONDS', 60, 1, 86_400),
     typingThrottleMs: read.int('TYPING_THROTTLE_MS', 2000, 10, 60_000),
     typingExpireMs: read.int('TYPING_EXPIRE_MS', 6000, 50, 300_000),
+    presenceTtlMs: read.int('PRESENCE_TTL_MS', 30_000, 300, 3_600_000),
     logLevel: read.oneOf('LOG_LEVEL', 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
   };
   if (config.messagesPageSize > config.messagesPageMax) {

@@ -45,7 +45,17 @@ async function serve(config: Config): Promise<number> {
     if (stopping) return;
     stopping = true;
     server.logger.info({ signal }, 'shutting down');
-    await server.close();
+    // The bound on the whole drain: a store or bus that hangs must not keep the node up.
+    setTimeout(() => {
+      server.logger.error({ timeoutMs: config.shutdownTimeoutMs }, 'shutdown did not finish within SHUTDOWN_TIMEOUT_MS: exiting');
+      process.exit(1);
+    }, config.shutdownTimeoutMs).unref();
+    try {
+      await server.close();
+    } catch (error) {
+      server.logger.error({ err: error }, 'shutdown failed');
+      process.exit(1);
+    }
     process.exit(0);
   };
   process.on('SIGINT', () => void stop('SIGINT'));

@@ -14,7 +14,9 @@ import { ConversationService } from './services/conversation-service.js';
 import { MembershipCache } from './services/membership.js';
 import { MessageService } from './services/message-service.js';
 import { EventPublisher } from './services/event-publisher.js';
-import { LocalPresenceTracker, PresenceService } from './services/presence-service.js';
+import { PresenceService } from './services/presence-service.js';
+import { LocalPresenceTracker, type PresenceTracker } from './presence/presence-tracker.js';
+import { RedisPresenceTracker } from './presence/redis-presence-tracker.js';
 import { SyncService } from './services/sync-service.js';
 import { TypingService } from './services/typing-service.js';
 import { TokenService, resolveJwtSecret } from './services/token-service.js';
@@ -75,10 +77,15 @@ export async function createServer(config: Config, options: { logger?: Logger; s
     config.refreshTokenTtlSeconds,
   );
   const membership = new MembershipCache(store);
+  await membership.followCluster(bus);
   const events = new EventPublisher(bus);
   const sync = new SyncService(store, membership);
   const typing = new TypingService(membership, bus, { throttleMs: config.typingThrottleMs, expireMs: config.typingExpireMs });
-  const presence = new PresenceService(store, bus, new LocalPresenceTracker());
+  const presenceTracker: PresenceTracker =
+    config.redisUrl === null
+      ? new LocalPresenceTracker()
+      : new RedisPresenceTracker({ url: config.redisUrl, prefix: config.redisChannelPrefix, logger, ttlMs: config.presenceTtlMs });
+  const presence = new PresenceService(store, bus, presenceTracker, (error) => logger.warn({ err: error }, 'presence update failed'));
   const conversations = new ConversationService(store, membership, events, config);
   const messages = new MessageService(store, membership, bus, events, config, metrics);
   const gateway = new Gateway({ config, tokens, conversations, messages, sync, typing, presence, bus, logger, metrics });
@@ -97,9 +104,10 @@ export async function createServer(config: Config, options: { logger?: Logger; s
     sync,
     typing,
     presence,
-    waitForEvent: (userId, timeoutMs) => gateway.waitForEvent(userId, timeoutMs),
+    waitForEvent: (userId, timeoutMs, check) => gateway.waitForEvent(userId, timeoutMs, check),
   };
-  const app = await buildHttpApp(services, logger, metrics);
+  let draining = false;
+  const app = await buildHttpApp(services, logger, metrics, () => draining);
   gateway.attach(app.server);
   const pruning = setInterval(() => {
     sync.prune(config.eventRetentionSeconds * 1000).catch((error: unknown) => logger.warn({ err: error }, 'could not prune the event log'));
@@ -118,13 +126,40 @@ export async function createServer(config: Config, options: { logger?: Logger; s
       return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
     },
     async close() {
+      // Clients get three quarters of SHUTDOWN_TIMEOUT_MS; main.ts exits hard once it has passed.
+      const deadline = Date.now() + config.shutdownTimeoutMs * 0.75;
       clearInterval(pruning);
       typing.close();
-      gateway.close();
-      await app.close();
+      // 1. Stop accepting: the port closes; new requests, upgrades and long-polls get 503.
+      draining = true;
+      gateway.stopAccepting();
+      const httpClosed = app.close();
+      // 2. Answer what was accepted (in-flight requests run on; frames are awaited here), then
+      //    send every socket elsewhere with 1001; the HTTP server closes once all are gone.
+      await beforeDeadline(gateway.settle(), deadline);
+      gateway.closeSockets();
+      if (!(await beforeDeadline(httpClosed, deadline))) {
+        logger.warn({ sockets: gateway.connectionCount }, 'shutdown: cutting the connections still open after the drain timeout');
+        gateway.terminateAll();
+        app.server.closeAllConnections();
+        await httpClosed;
+      }
+      // 3. Commit whatever is still queued, then let go of the bus, presence and the store.
       await services.messages.flush();
       await bus.close();
+      await presenceTracker.close();
       await store.close();
     },
   };
+}
+
+/** Waits for `work` until `deadline` (epoch ms); true when it settled in time. */
+async function beforeDeadline(work: Promise<unknown>, deadline: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), Math.max(0, deadline - Date.now()))));
+  try {
+    return await Promise.race([work.then(() => true), late]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

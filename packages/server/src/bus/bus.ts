@@ -38,5 +38,7 @@ export interface BusMessage {
 }
 export type BusHandler = (message: BusMessage) => void;
 
+/** Every node subscribes: news every node must hear (membership changes, for its cache). */
+export const CLUSTER_TOPIC = 'cluster';
 export const conversationTopic = (conversationId: string) => `conv:${conversationId}`;
 export const userTopic = (userId: string) => `user:${userId}`;

@@ -4,6 +4,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { Logger } from 'pino';
 import type { Metrics } from '../metrics.js';
 import type { Services } from './context.js';
+import { AppError } from '../errors.js';
 import { installErrorHandler, sendFrameworkError } from './error-handler.js';
 import { validatorCompiler } from './validation.js';
 import { authRoutes } from './routes/auth.js';
@@ -18,9 +19,10 @@ import { errors } from './responses.js';
 
 /**
  * The Fastify app: limits set explicitly (Fastify's own defaults have no request timeout),
- * strict validation, the OpenAPI document generated from the route schemas.
+ * strict validation, the OpenAPI document generated from the route schemas. `draining` is true
+ * once the node is shutting down (server.ts `close`).
  */
-export async function buildHttpApp(services: Services, logger: Logger, metrics: Metrics): Promise<FastifyInstance> {
+export async function buildHttpApp(services: Services, logger: Logger, metrics: Metrics, draining: () => boolean = () => false): Promise<FastifyInstance> {
   const { config } = services;
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
@@ -30,7 +32,8 @@ export async function buildHttpApp(services: Services, logger: Logger, metrics: 
     requestTimeout: config.requestTimeoutMs,
     connectionTimeout: config.connectionTimeoutMs,
     keepAliveTimeout: 72_000,
-    return503OnClosing: true,
+    // Shutdown answers 503 itself (below), in the error catalogue's shape.
+    return503OnClosing: false,
     routerOptions: { maxParamLength: 200 },
     frameworkErrors: sendFrameworkError,
   });
@@ -38,6 +41,14 @@ export async function buildHttpApp(services: Services, logger: Logger, metrics: 
   app.setValidatorCompiler(validatorCompiler);
   app.decorateRequest('auth', null);
   installErrorHandler(app);
+  // Shutting down: a request that arrives now gets 503 (a balancer retries it on another node);
+  // every answer closes its connection, so kept-alive connections do not hold up the drain.
+  app.addHook('onRequest', async () => {
+    if (draining()) throw new AppError('unavailable', 'The server is shutting down: try again');
+  });
+  app.addHook('onSend', async (_request, reply) => {
+    if (draining()) reply.header('connection', 'close');
+  });
 
   await app.register(swagger, {
     openapi: {

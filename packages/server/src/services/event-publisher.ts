@@ -1,4 +1,4 @@
-import { type EventBus, conversationTopic, userTopic } from '../bus/bus.js';
+import { CLUSTER_TOPIC, type EventBus, conversationTopic, userTopic } from '../bus/bus.js';
 import type { StoredEvent } from '../store/store.js';
 
 /**
@@ -16,16 +16,19 @@ export class EventPublisher {
 
 /**
  * A new conversation's members are not subscribed to it yet: they hear of it on their user
- * topics. A member added or removed hears of it on both (the gateway delivers it once).
+ * topics. A member added or removed hears of it on both (the gateway delivers it once). Every
+ * node hears of membership changes on the cluster topic, for its membership cache.
  */
 export function topicsOf({ event, conversationId }: StoredEvent): string[] {
   switch (event.type) {
     case 'conversation.created':
       return event.members.map((m) => userTopic(m.userId));
     case 'member.added':
-      return [conversationTopic(conversationId), userTopic(event.member.userId)];
+      return [conversationTopic(conversationId), userTopic(event.member.userId), CLUSTER_TOPIC];
     case 'member.removed':
-      return [conversationTopic(conversationId), userTopic(event.userId)];
+      return [conversationTopic(conversationId), userTopic(event.userId), CLUSTER_TOPIC];
+    case 'member.updated':
+      return [conversationTopic(conversationId), CLUSTER_TOPIC];
     default:
       return [conversationTopic(conversationId)];
   }

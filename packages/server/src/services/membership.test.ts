@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { AppError } from '../errors.js';
 import type { MemberRecord, Store } from '../store/store.js';
 import { MembershipCache } from './membership.js';
+import { CLUSTER_TOPIC } from '../bus/bus.js';
+import { MemoryBus } from '../bus/memory-bus.js';
 
 /** A store whose members table is a plain map; counts loads and can hold a load open. */
 function fakeStore(initial: Record<string, Record<string, Role>>) {
@@ -124,5 +126,36 @@ describe('MembershipCache', () => {
     expect(db.loads).toEqual(['a', 'b', 'c']);
     await cache.requireRole('a', 'u'); // dropped: loaded again
     expect(db.loads).toEqual(['a', 'b', 'c', 'a']);
+  });
+});
+
+describe('MembershipCache across nodes', () => {
+  it('drops a conversation when another node announces a membership change on the cluster topic', async () => {
+    const db = fakeStore({ c1: { alice: 'owner', bob: 'member' } });
+    const bus = new MemoryBus();
+    const cache = new MembershipCache(db.store);
+    await cache.followCluster(bus);
+    expect(await cache.requireRole('c1', 'bob')).toBe('member');
+    db.set('c1', 'bob', undefined); // removed by another node
+    expect(await cache.requireRole('c1', 'bob')).toBe('member'); // still cached…
+    await bus.publish([CLUSTER_TOPIC], { type: 'member.removed', conversationId: 'c1', userId: 'bob', by: 'alice', pos: 9, prev: 8 });
+    await expect(cache.requireRole('c1', 'bob')).rejects.toBeInstanceOf(AppError); // …until the news arrives
+  });
+
+  it('forgets everything when the bus resyncs, and reloads entries older than the TTL', async () => {
+    const db = fakeStore({ c1: { alice: 'owner' } });
+    const resyncs: (() => void)[] = [];
+    const bus = Object.assign(new MemoryBus(), { onResync: (listener: () => void) => resyncs.push(listener) });
+    const cache = new MembershipCache(db.store, 100, 50);
+    await cache.followCluster(bus);
+    await cache.requireRole('c1', 'alice');
+    await cache.requireRole('c1', 'alice');
+    expect(db.loads).toEqual(['c1']);
+    for (const resync of resyncs) resync();
+    await cache.requireRole('c1', 'alice');
+    expect(db.loads).toEqual(['c1', 'c1']);
+    await new Promise((r) => setTimeout(r, 60));
+    await cache.requireRole('c1', 'alice');
+    expect(db.loads).toEqual(['c1', 'c1', 'c1']);
   });
 });

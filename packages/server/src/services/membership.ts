@@ -1,22 +1,40 @@
 import type { Role } from '@confab/protocol';
 import { notFound } from '../errors.js';
 import type { Store } from '../store/store.js';
+import { CLUSTER_TOPIC, type EventBus } from '../bus/bus.js';
 
 /**
  * Who belongs to which conversation, cached so a send does not query membership per message.
- * The services that change membership invalidate it once the change commits. Bounded: the least recently
- * loaded conversations are dropped first.
- * (Several nodes: each node's cache must also learn other nodes' changes — the scale-out issue.)
+ * The services that change membership invalidate it once the change commits, and every node
+ * hears of every membership change on the bus's `cluster` topic (`followCluster`). Pub/sub may
+ * drop that news, so the whole cache is dropped when the bus resyncs, and an entry lives at most
+ * `ttlMs` in any case. Bounded: the least recently loaded conversations are dropped first.
  */
 export class MembershipCache {
-  private readonly roles = new Map<string, Map<string, Role>>();
+  private readonly roles = new Map<string, { members: Map<string, Role>; loadedAt: number }>();
   private readonly loading = new Map<string, Promise<Map<string, Role>>>();
   private generation = 0;
 
   constructor(
     private readonly store: Store,
     private readonly maxConversations = 10_000,
+    private readonly ttlMs = 60_000,
   ) {}
+
+  /** Keeps this node's cache true to membership changes made on any node. */
+  async followCluster(bus: EventBus): Promise<void> {
+    bus.onResync(() => this.clear());
+    await bus.subscribe(CLUSTER_TOPIC, ({ event }) => {
+      if (event.type === 'member.added' || event.type === 'member.removed' || event.type === 'member.updated') this.invalidate(event.conversationId);
+    });
+  }
+
+  /** Forgets everything (news of changes may have been lost). */
+  clear(): void {
+    this.generation += 1;
+    this.roles.clear();
+    this.loading.clear();
+  }
 
   /** The member's role; throws not_found for non-members so a conversation's existence never leaks. */
   async requireRole(conversationId: string, userId: string): Promise<Role> {
@@ -27,7 +45,7 @@ export class MembershipCache {
 
   async members(conversationId: string): Promise<Map<string, Role>> {
     const cached = this.roles.get(conversationId);
-    if (cached) return cached;
+    if (cached && Date.now() - cached.loadedAt < this.ttlMs) return cached.members;
     let pending = this.loading.get(conversationId);
     if (!pending) {
       const generation = this.generation;
@@ -56,6 +74,7 @@ export class MembershipCache {
       const oldest = this.roles.keys().next().value;
       if (oldest !== undefined) this.roles.delete(oldest);
     }
-    this.roles.set(conversationId, map);
+    this.roles.delete(conversationId); // re-inserted last: the map's order is load order
+    this.roles.set(conversationId, { members: map, loadedAt: Date.now() });
   }
 }

@@ -2,40 +2,7 @@ import type { Presence } from '@confab/protocol';
 import { type EventBus, userTopic } from '../bus/bus.js';
 import { notFound } from '../errors.js';
 import type { Store } from '../store/store.js';
-
-/**
- * Where "is this user connected anywhere" is kept: counted in this process for one node, or in
- * a shared store with expiry when several nodes serve the same users.
- */
-export interface PresenceTracker {
-  /** Counts a connection; true when the user just came online. */
-  connect(userId: string): Promise<boolean>;
-  /** Uncounts one; true when it was the user's last connection. */
-  disconnect(userId: string): Promise<boolean>;
-  isOnline(userId: string): Promise<boolean>;
-}
-
-/** One process: the gateway's own count of open sockets per user. */
-export class LocalPresenceTracker implements PresenceTracker {
-  private readonly counts = new Map<string, number>();
-
-  connect(userId: string): Promise<boolean> {
-    const count = (this.counts.get(userId) ?? 0) + 1;
-    this.counts.set(userId, count);
-    return Promise.resolve(count === 1);
-  }
-
-  disconnect(userId: string): Promise<boolean> {
-    const count = (this.counts.get(userId) ?? 0) - 1;
-    if (count > 0) this.counts.set(userId, count);
-    else this.counts.delete(userId);
-    return Promise.resolve(count <= 0);
-  }
-
-  isOnline(userId: string): Promise<boolean> {
-    return Promise.resolve(this.counts.has(userId));
-  }
-}
+import type { PresenceTracker } from '../presence/presence-tracker.js';
 
 /**
  * Presence: online while any connection of the user is open, offline with `lastSeenAt` when
@@ -47,15 +14,41 @@ export class PresenceService {
     private readonly store: Store,
     private readonly bus: EventBus,
     private readonly tracker: PresenceTracker,
-  ) {}
-
-  async connected(userId: string): Promise<void> {
-    if (await this.tracker.connect(userId)) await this.announce(userId, true, null);
+    private readonly onError: (error: unknown) => void,
+  ) {
+    // A crashed node's users: their presence expired without anyone disconnecting them.
+    tracker.onExpired((userId, at) => void this.wentOffline(userId, at).catch(onError));
   }
 
-  async disconnected(userId: string): Promise<void> {
-    if (!(await this.tracker.disconnect(userId))) return;
-    const at = Date.now();
+  async connected(userId: string, connectionId: string): Promise<void> {
+    await this.inTurn(userId, async () => {
+      if (await this.tracker.connect(userId, connectionId)) await this.announce(userId, true, null);
+    });
+  }
+
+  async disconnected(userId: string, connectionId: string): Promise<void> {
+    await this.inTurn(userId, async () => {
+      if (await this.tracker.disconnect(userId, connectionId)) await this.wentOffline(userId, Date.now());
+    });
+  }
+
+  /**
+   * One user's transitions run one at a time, in the order they were called: otherwise a quick
+   * reconnect can announce "online" before the slower "offline" (it writes lastSeenAt first), and
+   * contacts are left seeing an online user as offline.
+   */
+  private readonly turns = new Map<string, Promise<void>>();
+  private inTurn(userId: string, run: () => Promise<void>): Promise<void> {
+    const result = (this.turns.get(userId) ?? Promise.resolve()).then(run);
+    const settled = result.catch(() => undefined);
+    this.turns.set(userId, settled);
+    void settled.then(() => {
+      if (this.turns.get(userId) === settled) this.turns.delete(userId);
+    });
+    return result;
+  }
+
+  private async wentOffline(userId: string, at: number): Promise<void> {
     await this.store.setLastSeen(userId, at);
     await this.announce(userId, false, at);
   }

@@ -32,6 +32,11 @@ export class SyncService {
     return this.store.streamHead();
   }
 
+  /** `pos` of the conversation's newest event. */
+  async conversationHead(conversationId: string): Promise<number> {
+    return (await this.store.getConversation(conversationId))?.lastPos ?? 0;
+  }
+
   /** Resolves a client's `since` cursor against the log: resume after it, or say why not and start at the head. */
   async start(since: string | undefined): Promise<StreamStart> {
     const head = await this.store.streamHead();

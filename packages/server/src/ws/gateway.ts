@@ -44,6 +44,10 @@ export class Gateway {
   private readonly topics: TopicRegistry;
   private heartbeat: NodeJS.Timeout | undefined;
   private accepting = true;
+  /** Long-polls waiting on this node: a node shutting down ends them. */
+  private readonly waiters = new Set<Waiter>();
+  /** Client frames being handled: a node shutting down answers them before it closes the sockets. */
+  private readonly inFlight = new Set<Promise<void>>();
 
   constructor(private readonly deps: GatewayDeps) {
     // Frames above the limit but below this hard cap get an error frame and the socket lives on;
@@ -67,13 +71,31 @@ export class Gateway {
     this.heartbeat.unref();
   }
 
-  /** Graceful shutdown: refuse new sockets, tell open ones to reconnect elsewhere. */
-  close(): void {
+  /**
+   * Shutdown, step 1 (server.ts `close`): refuse new sockets (503), leave frames that arrive from
+   * now on unanswered (the SDK re-sends them after reconnecting), and end waiting long-polls.
+   */
+  stopAccepting(): void {
     this.accepting = false;
     if (this.heartbeat) clearInterval(this.heartbeat);
+    for (const waiter of this.waiters) waiter.wake();
+  }
+
+  /** Shutdown, step 2: resolves once every frame accepted before `stopAccepting` is answered. */
+  async settle(): Promise<void> {
+    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+  }
+
+  /** Shutdown, step 3: tells every socket to reconnect, possibly to another node (1001). */
+  closeSockets(): void {
     for (const set of this.byUser.values()) {
       for (const connection of set) connection.socket.close(CLOSE_CODES.goingAway, 'server shutting down');
     }
+  }
+
+  /** Shutdown past its timeout: drops the sockets whose close handshake is still unanswered. */
+  terminateAll(): void {
+    for (const set of this.byUser.values()) for (const connection of set) connection.socket.terminate();
   }
 
   /**
@@ -147,7 +169,12 @@ export class Gateway {
     set.add(connection);
     this.deps.metrics.sockets.inc();
 
-    ws.on('message', (data, isBinary) => void this.onFrame(connection, data, isBinary));
+    ws.on('message', (data, isBinary) => {
+      if (!this.accepting) return;
+      const handled = this.onFrame(connection, data, isBinary);
+      this.inFlight.add(handled);
+      void handled.finally(() => this.inFlight.delete(handled));
+    });
     ws.on('pong', () => (connection.alive = true));
     ws.on('close', () => void this.onClose(connection));
     ws.on('error', (error) => this.deps.logger.debug({ err: error, connectionId: connection.id }, 'socket error'));
@@ -171,7 +198,7 @@ export class Gateway {
       const pending = connection.pending ?? [];
       connection.pending = null;
       for (const message of pending) this.deliverTo(connection, message);
-      if (!connection.closed) await this.deps.presence.connected(claims.userId);
+      if (!connection.closed) void this.announceOnline(connection);
     } catch (error) {
       // A store outage is temporary: 1013 tells the client to come back (it resumes then).
       if (error instanceof AppError && error.code === 'unavailable') ws.close(CLOSE_CODES.tryAgainLater, 'unavailable');
@@ -179,6 +206,15 @@ export class Gateway {
         this.deps.logger.error({ err: error }, 'could not set up a socket');
         ws.close(1011, 'internal');
       }
+    }
+  }
+
+  /** Presence is best effort: a Redis outage must not cost the socket. */
+  private async announceOnline(connection: Connection): Promise<void> {
+    try {
+      await this.deps.presence.connected(connection.userId, connection.id);
+    } catch (error) {
+      this.deps.logger.warn({ err: error }, 'could not record that a user came online');
     }
   }
 
@@ -210,26 +246,36 @@ export class Gateway {
     // leaves presence alone (its users reconnect to another node).
     if (connection.pending !== null || !this.accepting) return;
     try {
-      await this.deps.presence.disconnected(connection.userId);
+      await this.deps.presence.disconnected(connection.userId, connection.id);
     } catch (error) {
       this.deps.logger.warn({ err: error }, 'could not record that a user went offline');
     }
   }
 
-  /** Waits until an event reaches one of the user's topics on this node, or the timeout passes. */
-  async waitForEvent(userId: string, timeoutMs: number): Promise<void> {
+  /**
+   * Waits until an event reaches one of the user's topics on this node, or the timeout passes.
+   * `check` runs once subscribed: an event committed while subscribing woke nobody, so the
+   * caller looks for it then (a wake-up after that point is not lost).
+   */
+  async waitForEvent(userId: string, timeoutMs: number, check?: () => Promise<boolean>): Promise<void> {
     let timer: NodeJS.Timeout | undefined;
     let waiter: Waiter | undefined;
     const woken = new Promise<void>((resolve) => {
       waiter = new Waiter(resolve);
       timer = setTimeout(resolve, timeoutMs);
     });
+    this.waiters.add(waiter!);
     try {
+      if (!this.accepting) throw shuttingDown();
       await this.topics.add(waiter!, userTopic(userId));
       for (const id of await this.deps.conversations.conversationIdsOf(userId)) await this.topics.add(waiter!, conversationTopic(id));
+      if (check && (await check())) return;
       await woken;
+      // 503: the client polls again, through a balancer on another node.
+      if (!this.accepting) throw shuttingDown();
     } finally {
       clearTimeout(timer);
+      this.waiters.delete(waiter!);
       waiter!.closed = true;
       await this.topics.removeAll(waiter!);
     }
@@ -357,11 +403,22 @@ export class Gateway {
   }
 
   private async followMembership(connection: Connection, event: ServerEvent): Promise<void> {
-    if (event.type === 'conversation.created') await this.topics.add(connection, conversationTopic(event.conversation.id));
-    if (event.type === 'member.added') await this.topics.add(connection, conversationTopic(event.conversationId));
-    if (event.type === 'member.removed') await this.topics.remove(connection, conversationTopic(event.conversationId));
+    if (event.type === 'member.removed') return this.topics.remove(connection, conversationTopic(event.conversationId));
+    if (event.type !== 'conversation.created' && event.type !== 'member.added') return;
+    const conversationId = event.type === 'member.added' ? event.conversationId : event.conversation.id;
+    await this.topics.add(connection, conversationTopic(conversationId));
+    // Events of the conversation published before the subscription took hold (a bus round trip
+    // on Redis) never reached this socket: tell the client where the conversation stands.
+    try {
+      const head = await this.deps.sync.conversationHead(conversationId);
+      if (head > event.pos) connection.send({ type: 'heads', heads: { [conversationId]: head } });
+    } catch (error) {
+      this.deps.logger.warn({ err: error }, 'could not check a joined conversation for missed events');
+    }
   }
 }
+
+const shuttingDown = () => new AppError('unavailable', 'The server is shutting down: try again');
 
 function membershipSubject(event: ServerEvent): string | undefined {
   if (event.type === 'member.added') return event.member.userId;

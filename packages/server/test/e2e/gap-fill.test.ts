@@ -27,7 +27,11 @@ class LossyBus implements EventBus {
     }
     return this.inner.publish(topics, event);
   }
-  subscribe(topic: string, handler: BusHandler): Promise<void> {
+  /** Like a Redis round trip: a subscription takes hold only after this long. */
+  subscribeDelayMs = 0;
+
+  async subscribe(topic: string, handler: BusHandler): Promise<void> {
+    if (this.subscribeDelayMs > 0) await new Promise((r) => setTimeout(r, this.subscribeDelayMs));
     return this.inner.subscribe(topic, handler);
   }
   unsubscribe(topic: string): Promise<void> {
@@ -87,6 +91,25 @@ describe('a bus that loses events', () => {
     expect(bus.dropped).toBeGreaterThanOrEqual(8);
     expect(seen.map((m) => m.seq)).toEqual(Array.from({ length: 60 }, (_, i) => i + 1));
     live.close();
+  });
+
+  it('catches up a conversation the user joined, whose events came before the node subscribed to it', async () => {
+    const [alice, bob, carol] = await Promise.all([registerUser(url), registerUser(url), registerUser(url)]);
+    const group = await createGroup(alice, [carol]);
+    const live = bob.client.connect();
+    const seen: string[] = [];
+    live.on('message.created', ({ message }) => seen.push(message.body));
+    await live.ready();
+    bus.subscribeDelayMs = 200;
+    try {
+      await alice.client.addMember(group.id, bob.id);
+      await alice.client.sendMessage(group.id, 'right after the join'); // bob's socket is not subscribed yet
+      await until(() => seen.length === 1, 'the message sent in the subscription window');
+      expect(seen).toEqual(['right after the join']);
+    } finally {
+      bus.subscribeDelayMs = 0;
+      live.close();
+    }
   });
 
   it('recovers a lost last event when the bus reports a resync (the server sends heads)', async () => {

@@ -1,7 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { EventOf, PositionedEvent, SyncResponse } from '@confab/protocol';
 import { RawSocket, type TestServer, type TestUser, api, startServer } from '../harness.js';
 import { createGroup, expectError, registerUsers } from '../factories.js';
+
+type Tuple<T, N extends number, R extends T[] = []> = R['length'] extends N ? R : Tuple<T, N, [...R, T]>;
+/** `count` fresh users, typed as a tuple so they destructure without checks. */
+const freshUsers = <N extends number>(url: string, count: N) => registerUsers(url, count) as Promise<Tuple<TestUser, N>>;
 
 const CURSOR = /^[0-9a-f]{1,32}\.\d+$/;
 
@@ -23,7 +27,7 @@ describe('long-poll sync', () => {
   afterAll(() => t.close());
 
   it('without `since` answers at once with the current cursor and no events', async () => {
-    const [alice] = await registerUsers(t.url, 1);
+    const [alice] = await freshUsers(t.url, 1);
     const startedAt = Date.now();
     const answer = await sync(t.url, alice, '?timeout=20');
     expect(Date.now() - startedAt).toBeLessThan(3000);
@@ -33,7 +37,7 @@ describe('long-poll sync', () => {
   });
 
   it('answers as soon as another user sends, well before the timeout', async () => {
-    const [alice, bob] = await registerUsers(t.url, 2);
+    const [alice, bob] = await freshUsers(t.url, 2);
     const dm = await alice.client.openDirect(bob.id);
     const since = await cursorOf(t.url, bob);
 
@@ -53,7 +57,7 @@ describe('long-poll sync', () => {
   });
 
   it('answers at once, whenever the send lands relative to the poll starting', async () => {
-    const [alice, bob] = await registerUsers(t.url, 2);
+    const [alice, bob] = await freshUsers(t.url, 2);
     const dm = await alice.client.openDirect(bob.id);
     for (let i = 0; i < 10; i++) {
       const since = await cursorOf(t.url, bob);
@@ -68,8 +72,35 @@ describe('long-poll sync', () => {
     }
   });
 
+  it('does not miss an event committed while the poll subscribes (it would wait for its next round)', async () => {
+    const [alice, bob] = await freshUsers(t.url, 2);
+    const dm = await alice.client.openDirect(bob.id);
+    const since = await cursorOf(t.url, bob);
+    // The poll has read the log (empty) and is subscribing: the message commits just before it
+    // listens to the conversation's topic, so only a look at the log after subscribing finds it.
+    const store = t.server.services.store;
+    const listConversationIds = store.listConversationIds.bind(store);
+    let sent: Promise<unknown> | undefined;
+    const spy = vi.spyOn(store, 'listConversationIds').mockImplementation(async (userId) => {
+      if (userId === bob.id && sent === undefined) {
+        sent = alice.client.sendMessage(dm.id, 'while subscribing');
+        await sent;
+      }
+      return listConversationIds(userId);
+    });
+    try {
+      const startedAt = Date.now();
+      const answer = await sync(t.url, bob, `?since=${encodeURIComponent(since)}&timeout=20`);
+      expect(sent).toBeDefined();
+      expect(Date.now() - startedAt).toBeLessThan(3000);
+      expect(answer.body.events.map((e) => e.type === 'message.created' && e.message.body)).toEqual(['while subscribing']);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
   it('answers with no events and the same cursor once the timeout passes', async () => {
-    const [alice] = await registerUsers(t.url, 1);
+    const [alice] = await freshUsers(t.url, 1);
     const since = await cursorOf(t.url, alice);
     const startedAt = Date.now();
     const answer = await sync(t.url, alice, `?since=${encodeURIComponent(since)}&timeout=1`);
@@ -83,7 +114,7 @@ describe('long-poll sync', () => {
   });
 
   it('gives events the very shape the WebSocket gives them', async () => {
-    const [alice, bob, carol] = await registerUsers(t.url, 3);
+    const [alice, bob, carol] = await freshUsers(t.url, 3);
     const group = await createGroup(alice, [bob, carol]);
     const since = await cursorOf(t.url, bob);
     const socket = await RawSocket.ready(t.url, bob.token);
@@ -105,7 +136,7 @@ describe('long-poll sync', () => {
   });
 
   it('pages through 30 events by cursor, in order, without a duplicate or a gap', async () => {
-    const [alice, bob] = await registerUsers(t.url, 2);
+    const [alice, bob] = await freshUsers(t.url, 2);
     const dm = await alice.client.openDirect(bob.id);
     const since = await cursorOf(t.url, bob);
     for (let i = 0; i < 30; i++) await alice.client.sendMessage(dm.id, `page ${i}`);
@@ -136,7 +167,7 @@ describe('long-poll sync', () => {
   });
 
   it('refuses an unauthenticated request (401) and unknown or invalid query fields (400)', async () => {
-    const [alice] = await registerUsers(t.url, 1);
+    const [alice] = await freshUsers(t.url, 1);
     expectError(await api(t.url, 'GET', '/api/v1/sync'), 401, 'unauthenticated');
     expectError(await api(t.url, 'GET', '/api/v1/sync?timeout=0', { token: 'not-a-token' }), 401, 'unauthenticated');
     expectError(await sync(t.url, alice, '?bogus=1'), 400, 'validation_failed');

@@ -1,7 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { EventOf, Presence } from '@confab/protocol';
 import { RawSocket, type TestServer, type TestUser, api, startServer } from '../harness.js';
 import { createGroup, expectError, registerUsers } from '../factories.js';
+
+type Tuple<T, N extends number, R extends T[] = []> = R['length'] extends N ? R : Tuple<T, N, [...R, T]>;
+/** `count` fresh users, typed as a tuple so they destructure without checks. */
+const freshUsers = <N extends number>(url: string, count: N) => registerUsers(url, count) as Promise<Tuple<TestUser, N>>;
 
 type PresenceEvent = EventOf<'presence'>;
 
@@ -56,7 +60,7 @@ describe('presence', () => {
 
   it('is online while any socket of the user is open, and offline with a recent lastSeenAt after the last closes', async () => {
     const started = Date.now();
-    const [alice, bob] = await registerUsers(t.url, 2);
+    const [alice, bob] = await freshUsers(t.url, 2);
     await alice.client.openDirect(bob.id);
     expect((await presenceOf(t.url, alice, bob.id)).body).toEqual({ userId: bob.id, online: false, lastSeenAt: null });
 
@@ -85,7 +89,7 @@ describe('presence', () => {
 
   it('is announced live to users who share a conversation, and to nobody else', async () => {
     const started = Date.now();
-    const [alice, bob, carol, stranger] = await registerUsers(t.url, 4);
+    const [alice, bob, carol, stranger] = await freshUsers(t.url, 4);
     await alice.client.openDirect(bob.id);
     await createGroup(carol, [bob]);
     const [aliceSocket, carolSocket, strangerSocket] = await Promise.all([
@@ -123,7 +127,7 @@ describe('presence', () => {
 
   it('hides lastSeenAt from others, in REST and events, when the user asks, but not from the user', async () => {
     const started = Date.now();
-    const [alice, bob] = await registerUsers(t.url, 2);
+    const [alice, bob] = await freshUsers(t.url, 2);
     await alice.client.openDirect(bob.id);
     const hidden = await api(t.url, 'PATCH', '/api/v1/users/me', { token: bob.token, body: { hideLastSeen: true } });
     expect(hidden.status).toBe(200);
@@ -147,9 +151,42 @@ describe('presence', () => {
     aliceSocket.close();
   });
 
+  it('announces a quick reconnect in the order it happened, even while going offline is slow to record', async () => {
+    const [alice, bob] = await freshUsers(t.url, 2);
+    await alice.client.openDirect(bob.id);
+    const aliceSocket = await RawSocket.ready(t.url, alice.token);
+    const first = await RawSocket.ready(t.url, bob.token);
+    await aliceSocket.next((f) => f.type === 'presence' && f.userId === bob.id && f.online);
+
+    // Recording Bob's lastSeenAt takes a while (a busy database); he reconnects meanwhile.
+    const store = t.server.services.store;
+    const setLastSeen = store.setLastSeen.bind(store);
+    const spy = vi.spyOn(store, 'setLastSeen').mockImplementation(async (userId, at) => {
+      if (userId === bob.id) await sleep(500);
+      return setLastSeen(userId, at);
+    });
+    try {
+      first.close();
+      await until(() => spy.mock.calls.some(([userId]) => userId === bob.id), 'the server to record Bob leaving');
+      const second = await RawSocket.ready(t.url, bob.token);
+      await until(() => presenceEvents(aliceSocket, bob.id).length >= 3, 'three presence events about Bob');
+      await sleep(300);
+      await barrier(aliceSocket);
+      // Offline, then online again: never left looking offline while connected.
+      expect(presenceEvents(aliceSocket, bob.id).map((e) => e.online)).toEqual([true, false, true]);
+      expect((await presenceOf(t.url, alice, bob.id)).body).toEqual({ userId: bob.id, online: true, lastSeenAt: null });
+      second.close();
+      await until(() => presenceEvents(aliceSocket, bob.id).length === 4, 'Bob to go offline');
+      expect(presenceEvents(aliceSocket, bob.id)[3]).toMatchObject({ online: false, lastSeenAt: expect.any(String) });
+    } finally {
+      spy.mockRestore();
+      aliceSocket.close();
+    }
+  });
+
   it('reaps a connection that stops answering pings, and the user goes offline', async () => {
     const started = Date.now();
-    const [alice, bob] = await registerUsers(t.url, 2);
+    const [alice, bob] = await freshUsers(t.url, 2);
     await alice.client.openDirect(bob.id);
     const aliceSocket = await RawSocket.ready(t.url, alice.token);
     const bobSocket = await RawSocket.ready(t.url, bob.token);

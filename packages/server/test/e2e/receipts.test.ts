@@ -3,6 +3,10 @@ import type { EventOf } from '@confab/protocol';
 import { RawSocket, type TestServer, type TestUser, api, registerUser, startServer } from '../harness.js';
 import { createGroup, expectError, registerUsers } from '../factories.js';
 
+type Tuple<T, N extends number, R extends T[] = []> = R['length'] extends N ? R : Tuple<T, N, [...R, T]>;
+/** `count` fresh users, typed as a tuple so they destructure without checks. */
+const freshUsers = <N extends number>(url: string, count: N) => registerUsers(url, count) as Promise<Tuple<TestUser, N>>;
+
 type ReadUpdated = EventOf<'read.updated'>;
 type DeliveryUpdated = EventOf<'delivery.updated'>;
 
@@ -48,7 +52,7 @@ describe('receipts', () => {
 
   describe('read markers', () => {
     it('move forward only, clamped to the last message, whatever order concurrent updates arrive in', async () => {
-      const [alice, bob] = await registerUsers(t.url, 2);
+      const [alice, bob] = await freshUsers(t.url, 2);
       const dm = await alice.client.openDirect(bob.id);
       await sendMany(alice, dm.id, 10);
 
@@ -80,7 +84,7 @@ describe('receipts', () => {
     });
 
     it('tells every other member of a group, with the reader’s own unread count and the event’s position', async () => {
-      const [alice, bob, carol] = await registerUsers(t.url, 3);
+      const [alice, bob, carol] = await freshUsers(t.url, 3);
       const group = await createGroup(alice, [bob, carol]);
       await sendMany(alice, group.id, 4);
       const [aliceSocket, carolSocket] = await Promise.all([RawSocket.ready(t.url, alice.token), RawSocket.ready(t.url, carol.token)]);
@@ -122,7 +126,7 @@ describe('receipts', () => {
     });
 
     it('lists every member’s read and delivered markers', async () => {
-      const [alice, bob, carol] = await registerUsers(t.url, 3);
+      const [alice, bob, carol] = await freshUsers(t.url, 3);
       const group = await createGroup(alice, [bob, carol]);
       await sendMany(alice, group.id, 5);
       await read(t.url, bob, group.id, 2);
@@ -144,7 +148,7 @@ describe('receipts', () => {
     });
 
     it('refuses non-members with 404 on read, delivered and receipts, over REST and WebSocket', async () => {
-      const [alice, bob, stranger] = await registerUsers(t.url, 3);
+      const [alice, bob, stranger] = await freshUsers(t.url, 3);
       const dm = await alice.client.openDirect(bob.id);
       await alice.client.sendMessage(dm.id, 'private');
 
@@ -171,7 +175,7 @@ describe('receipts', () => {
 
   describe('delivery markers', () => {
     it('are sent by a recipient’s SDK connection for what it receives, and the sender sees them live and by REST', async () => {
-      const [alice, bob] = await registerUsers(t.url, 2);
+      const [alice, bob] = await freshUsers(t.url, 2);
       const dm = await alice.client.openDirect(bob.id);
       const aliceSocket = await RawSocket.ready(t.url, alice.token);
       const bobLive = bob.client.connect();
@@ -210,7 +214,7 @@ describe('receipts', () => {
     });
 
     it('move by REST too, monotonically, clamped, and are announced only when they move', async () => {
-      const [alice, bob] = await registerUsers(t.url, 2);
+      const [alice, bob] = await freshUsers(t.url, 2);
       const dm = await alice.client.openDirect(bob.id);
       await sendMany(alice, dm.id, 4);
       const aliceSocket = await RawSocket.ready(t.url, alice.token);
@@ -251,7 +255,7 @@ describe('receipts', () => {
 
   describe('unread counts', () => {
     it('are exact per conversation and in total, and never count my own messages', async () => {
-      const [alice, bob, carol] = await registerUsers(t.url, 3);
+      const [alice, bob, carol] = await freshUsers(t.url, 3);
       const dm = await alice.client.openDirect(bob.id);
       const group = await createGroup(alice, [bob, carol]);
       await sendMany(alice, dm.id, 3, 'dm');
@@ -285,7 +289,7 @@ describe('receipts', () => {
     });
 
     it('reach my other device live when one device reads', async () => {
-      const [alice, bob] = await registerUsers(t.url, 2);
+      const [alice, bob] = await freshUsers(t.url, 2);
       const dm = await alice.client.openDirect(bob.id);
       await sendMany(alice, dm.id, 5);
       const phone = bob.client.connect();
@@ -307,7 +311,7 @@ describe('receipts', () => {
     });
 
     it('end exact when two devices read different seqs at once, again and again', async () => {
-      const [alice, bob] = await registerUsers(t.url, 2);
+      const [alice, bob] = await freshUsers(t.url, 2);
       const dm = await alice.client.openDirect(bob.id);
       const phone = bob.client.connect({ deliveryReceipts: false });
       await phone.ready();

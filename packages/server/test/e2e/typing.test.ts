@@ -1,7 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type EventOf, POSITIONED_EVENT_TYPES } from '@confab/protocol';
-import { RawSocket, type TestServer, api, registerUser, startServer } from '../harness.js';
+import { RawSocket, type TestServer, type TestUser, api, registerUser, startServer } from '../harness.js';
 import { createGroup, expectError, registerUsers } from '../factories.js';
+
+type Tuple<T, N extends number, R extends T[] = []> = R['length'] extends N ? R : Tuple<T, N, [...R, T]>;
+/** `count` fresh users, typed as a tuple so they destructure without checks. */
+const freshUsers = <N extends number>(url: string, count: N) => registerUsers(url, count) as Promise<Tuple<TestUser, N>>;
 
 type Typing = EventOf<'typing'>;
 
@@ -39,7 +43,7 @@ describe('typing indicators', () => {
   afterAll(() => t.close());
 
   it('reach the other members only: not the typist’s sockets, not a stranger', async () => {
-    const [alice, bob, carol, stranger] = await registerUsers(t.url, 4);
+    const [alice, bob, carol, stranger] = await freshUsers(t.url, 4);
     const group = await createGroup(alice, [bob, carol]);
     const [typist, typistOtherDevice, bobSocket, carolSocket, strangerSocket] = await Promise.all([
       RawSocket.ready(t.url, alice.token),
@@ -65,7 +69,7 @@ describe('typing indicators', () => {
   });
 
   it('works by REST too (204), relayed the same way', async () => {
-    const [alice, bob] = await registerUsers(t.url, 2);
+    const [alice, bob] = await freshUsers(t.url, 2);
     const dm = await alice.client.openDirect(bob.id);
     const [aliceSocket, bobSocket] = await Promise.all([RawSocket.ready(t.url, alice.token), RawSocket.ready(t.url, bob.token)]);
 
@@ -91,7 +95,7 @@ describe('typing indicators', () => {
   });
 
   it('refuses a non-member: an error frame over WebSocket, 404 over REST, and nothing is relayed', async () => {
-    const [alice, bob, stranger] = await registerUsers(t.url, 3);
+    const [alice, bob, stranger] = await freshUsers(t.url, 3);
     const dm = await alice.client.openDirect(bob.id);
     const [bobSocket, strangerSocket] = await Promise.all([RawSocket.ready(t.url, bob.token), RawSocket.ready(t.url, stranger.token)]);
 
@@ -113,7 +117,7 @@ describe('typing indicators', () => {
   });
 
   it('are throttled: ten frames in a burst make one broadcast, one more after the window makes a second', async () => {
-    const [alice, bob] = await registerUsers(t.url, 2);
+    const [alice, bob] = await freshUsers(t.url, 2);
     const dm = await alice.client.openDirect(bob.id);
     const [aliceSocket, bobSocket] = await Promise.all([RawSocket.ready(t.url, alice.token), RawSocket.ready(t.url, bob.token)]);
 
@@ -138,7 +142,7 @@ describe('typing indicators', () => {
   });
 
   it('stop at once when the typist says so, and start again at once after that', async () => {
-    const [alice, bob] = await registerUsers(t.url, 2);
+    const [alice, bob] = await freshUsers(t.url, 2);
     const dm = await alice.client.openDirect(bob.id);
     const [aliceSocket, bobSocket] = await Promise.all([RawSocket.ready(t.url, alice.token), RawSocket.ready(t.url, bob.token)]);
 
@@ -157,7 +161,7 @@ describe('typing indicators', () => {
   });
 
   it('are never stored: the long-poll log holds positioned events only', async () => {
-    const [alice, bob] = await registerUsers(t.url, 2);
+    const [alice, bob] = await freshUsers(t.url, 2);
     const dm = await alice.client.openDirect(bob.id);
     const before = (await api(t.url, 'GET', '/api/v1/sync', { token: bob.token })).body.cursor as string;
     const [aliceSocket, bobSocket] = await Promise.all([RawSocket.ready(t.url, alice.token), RawSocket.ready(t.url, bob.token)]);

@@ -5,7 +5,7 @@ import { bearer, errors } from '../responses.js';
 import { encodeSyncCursor } from '../../services/sync-service.js';
 
 /** The event stream over plain HTTP, for clients that cannot hold a WebSocket, and gap fill. */
-export const syncRoutes: RoutePlugin = async (app, { sync, tokens, waitForEvent }) => {
+export const syncRoutes: RoutePlugin = async (app, { config, sync, tokens, waitForEvent }) => {
   app.addHook('onRequest', bearerAuth(tokens));
   const tags = ['sync'];
 
@@ -15,7 +15,7 @@ export const syncRoutes: RoutePlugin = async (app, { sync, tokens, waitForEvent 
       schema: {
         tags,
         summary:
-          'Long-poll: my events after `since`, answered as soon as there is one or after `timeout` seconds (default 30). Without `since`: the current cursor and no events. `reset` says why a `since` could not be resumed',
+          'Long-poll: my events after `since`, answered as soon as there is one or after `timeout` seconds (default 30; at most REQUEST_TIMEOUT_MS less a second). Without `since`: the current cursor and no events. `reset` says why a `since` could not be resumed',
         security: bearer,
         querystring: SyncQuery,
         response: { 200: SyncResponse, ...errors(400, 401) },
@@ -34,11 +34,14 @@ export const syncRoutes: RoutePlugin = async (app, { sync, tokens, waitForEvent 
       const events = await sync.read(userId, start.after, limit);
       if (events.length > 0 || timeout === 0) return respond(events);
       // Nothing yet: wait for a wake-up on my topics, then read the log (never trust the wake-up itself).
-      const deadline = Date.now() + timeout * 1000;
+      // The log is read again once subscribed: an event committed before that would wake nobody.
+      // Answered before the request timeout would cut the poll off.
+      const deadline = Date.now() + Math.min(timeout * 1000, config.requestTimeoutMs - 1000);
       while (Date.now() < deadline && !request.raw.destroyed) {
-        await waitForEvent(userId, Math.min(deadline - Date.now(), 5000));
-        const fresh = await sync.read(userId, start.after, limit);
-        if (fresh.length > 0) return respond(fresh);
+        let fresh: typeof events = [];
+        const found = async () => (fresh = await sync.read(userId, start.after, limit)).length > 0;
+        await waitForEvent(userId, Math.min(deadline - Date.now(), 5000), found);
+        if (fresh.length > 0 || (await found())) return respond(fresh);
       }
       return respond([]);
     },

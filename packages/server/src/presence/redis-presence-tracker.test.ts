@@ -1,0 +1,53 @@
+import { randomUUID } from 'node:crypto';
+import { expect, it } from 'vitest';
+import { pino } from 'pino';
+import { redisService, requireService } from '../../test/services.js';
+import { describePresenceTrackerConformance } from './presence-tracker.conformance.js';
+import { RedisPresenceTracker } from './redis-presence-tracker.js';
+
+const describeRedis = await requireService(redisService);
+const logger = pino({ level: 'silent' });
+const open = (prefix = `confab-test:${randomUUID()}:`, ttlMs = 30_000) =>
+  new RedisPresenceTracker({ url: redisService.url, prefix, logger, ttlMs });
+
+describePresenceTrackerConformance('redis', () => Promise.resolve(open()), describeRedis);
+
+describeRedis('RedisPresenceTracker across nodes', () => {
+  it('shares presence between nodes, and a dead node’s users expire, reported once', async () => {
+    const prefix = `confab-test:${randomUUID()}:`;
+    const [nodeA, nodeB, nodeC] = [open(prefix, 600), open(prefix, 600), open(prefix, 600)];
+    const expired: [string, string, number][] = [];
+    nodeB.onExpired((user, at) => expired.push(['B', user, at]));
+    nodeC.onExpired((user, at) => expired.push(['C', user, at]));
+    const user = randomUUID();
+    try {
+      expect(await nodeA.connect(user, 'a-1')).toBe(true);
+      expect(await nodeB.isOnline(user)).toBe(true);
+      expect(await nodeB.connect(user, 'b-1')).toBe(false); // online already, through node A
+      expect(await nodeB.disconnect(user, 'b-1')).toBe(false);
+
+      await nodeA.close(); // node A dies: nobody refreshes its connection any more
+      const diedAt = Date.now();
+      const deadline = Date.now() + 5000;
+      while (expired.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      await new Promise((r) => setTimeout(r, 400)); // a second report would come now
+      expect(expired.map(([, u]) => u)).toEqual([user]);
+      expect(expired[0]![2]).toBeLessThanOrEqual(diedAt + 700);
+      expect(await nodeB.isOnline(user)).toBe(false);
+    } finally {
+      await Promise.all([nodeA.close(), nodeB.close(), nodeC.close()]);
+    }
+  });
+
+  it('keeps a live node’s users online past the TTL by refreshing them', async () => {
+    const tracker = open(`confab-test:${randomUUID()}:`, 400);
+    const user = randomUUID();
+    try {
+      await tracker.connect(user, 'c');
+      await new Promise((r) => setTimeout(r, 1000));
+      expect(await tracker.isOnline(user)).toBe(true);
+    } finally {
+      await tracker.close();
+    }
+  });
+});
