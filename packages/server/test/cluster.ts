@@ -120,6 +120,15 @@ export class Cluster {
     await running.exited;
   }
 
+  /** SIGSTOP: the node stops reading its sockets (a long GC pause, a starved CPU) until `resume`. */
+  pause(index: number): void {
+    this.nodes[index]!.process?.child.kill('SIGSTOP');
+  }
+
+  resume(index: number): void {
+    this.nodes[index]!.process?.child.kill('SIGCONT');
+  }
+
   /** The `CLIENT LIST` ids of the Redis connections the bus of these nodes (default: all live ones) holds. */
   async busConnectionIds(indexes = this.nodes.filter((n) => n.alive).map((n) => n.index)): Promise<string[]> {
     const pids = new Set(indexes.map((i) => this.nodes[i]!.process?.child.pid).filter((pid) => pid !== undefined).map(String));
@@ -153,6 +162,7 @@ export class Cluster {
         const running = node.process;
         node.alive = false;
         if (!running || running.child.exitCode !== null || running.child.signalCode !== null) return;
+        running.child.kill('SIGCONT'); // a paused node would hold the SIGTERM
         running.child.kill('SIGTERM');
         const timer = setTimeout(() => running.child.kill('SIGKILL'), 5000);
         await running.exited;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventOf } from '@confab/protocol';
-import { RawSocket, type TestServer, type TestUser, api, registerUser, startServer } from '../harness.js';
+import { RawSocket, type TestServer, type TestUser, api, startServer } from '../harness.js';
 import { createGroup, expectError, registerUsers } from '../factories.js';
 
 type Tuple<T, N extends number, R extends T[] = []> = R['length'] extends N ? R : Tuple<T, N, [...R, T]>;

@@ -1,0 +1,270 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { type Socket, connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
+import { ApiError, type WebSocketConstructor } from '@confab/client';
+import type { AckFrame, Message } from '@confab/protocol';
+import { loadConfig } from '../../src/config.js';
+import { createServer, openStore } from '../../src/server.js';
+import type { Store } from '../../src/store/store.js';
+import { RawSocket, api, newClient, registerUser, uniqueName } from '../harness.js';
+import { expectError } from '../factories.js';
+import { type ServerProcess, freePort, startServerProcess } from '../process.js';
+
+/**
+ * Graceful shutdown (server.ts `close`, main.ts on SIGTERM): stop accepting, answer what was
+ * accepted, send sockets elsewhere with 1001, commit, exit 0 — within SHUTDOWN_TIMEOUT_MS.
+ */
+
+const until = async (condition: () => boolean, what: string, timeoutMs = 30_000) => {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+};
+
+/** The `ws` client, recording the close code of every socket the SDK opens with it. */
+function recordingWebSocket(closeCodes: number[]): WebSocketConstructor {
+  return class extends WebSocket {
+    constructor(url: string) {
+      super(url);
+      this.on('close', (code) => closeCodes.push(code));
+    }
+  } as unknown as WebSocketConstructor;
+}
+
+/** Every message of a conversation, oldest first. */
+async function historyOf(client: ReturnType<typeof newClient>, conversationId: string): Promise<Message[]> {
+  const all: Message[] = [];
+  for (let after = 0; ; ) {
+    const page = await client.history(conversationId, { after, limit: 100 });
+    all.push(...page.items);
+    if (page.nextCursor === null) return all;
+    after = Number(page.nextCursor);
+  }
+}
+
+describe('a node stopped with SIGTERM mid-burst', () => {
+  const cleanups: (() => void)[] = [];
+  afterEach(() => {
+    for (const cleanup of cleanups.splice(0)) cleanup();
+  });
+
+  it('answers what it accepted, stores every send it answered, sends sockets away with 1001 and exits 0 in time', async () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'confab-sigterm-'));
+    cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
+    const timeoutMs = 5000;
+    const env = { DATA_DIR: dataDir, PORT: String(await freePort()), SHUTDOWN_TIMEOUT_MS: String(timeoutMs) };
+    let server: ServerProcess = await startServerProcess(env);
+    cleanups.push(() => server.child.kill('SIGKILL'));
+
+    const alice = newClient(server.url);
+    const bob = newClient(server.url);
+    await alice.register({ username: uniqueName('alice'), password: 'correct horse battery' });
+    const bobUser = (await bob.register({ username: uniqueName('bob'), password: 'correct horse battery' })).user;
+    const dm = await alice.openDirect(bobUser.id);
+
+    const closeCodes: number[] = [];
+    const options = { minReconnectDelayMs: 50, maxReconnectDelayMs: 250, sendTimeoutMs: 60_000, WebSocket: recordingWebSocket(closeCodes) };
+    const receiving = bob.connect(options);
+    const received: Message[] = [];
+    receiving.on('message.created', ({ message }) => received.push(message));
+    await receiving.ready();
+    const sending = alice.connect(options);
+    await sending.ready();
+
+    // WebSocket sends in waves, and REST senders that keep going until the node is gone.
+    let signalled = false;
+    const wsAcked = new Set<string>();
+    const wsSends: Promise<Message>[] = [];
+    const total = 500;
+    for (let i = 0; i < total; i++) {
+      wsSends.push(sending.send(dm.id, `ws ${i}`, `ws-${i}`).then((m) => (wsAcked.add(m.clientId), m)));
+      if (i % 25 === 24) await new Promise((r) => setTimeout(r, 2));
+    }
+    const rest: { clientId: string; beforeSignal: boolean; outcome: 'stored' | ApiError }[] = [];
+    let stopRest = false;
+    const restWorker = async (w: number) => {
+      for (let k = 0; !stopRest; k++) {
+        const clientId = `rest-${w}-${k}`;
+        const beforeSignal = !signalled;
+        try {
+          await alice.sendMessage(dm.id, `rest ${w}.${k}`, clientId);
+          rest.push({ clientId, beforeSignal, outcome: 'stored' });
+        } catch (error) {
+          if (!(error instanceof ApiError)) throw error;
+          rest.push({ clientId, beforeSignal, outcome: error });
+          await new Promise((r) => setTimeout(r, 5));
+        }
+      }
+    };
+    const workers = Promise.all([0, 1, 2, 3].map(restWorker));
+
+    await until(() => wsAcked.size >= 100 && rest.length >= 20, '100 WebSocket acks and 20 REST answers');
+    signalled = true;
+    const signalledAt = Date.now();
+    server.child.kill('SIGTERM');
+    const exitCode = await server.exited;
+    const stoppedAfterMs = Date.now() - signalledAt;
+    stopRest = true;
+    await workers;
+
+    expect(exitCode, server.output()).toBe(0);
+    expect(stoppedAfterMs).toBeLessThan(timeoutMs);
+    expect(wsAcked.size).toBeLessThan(total); // the signal really came mid-burst
+    // Both SDK sockets were told "going away", not cut.
+    expect(closeCodes.filter((code) => code === 1001)).toHaveLength(2);
+    expect(closeCodes.filter((code) => code !== 1001)).toEqual([]);
+    // An answer is a success, or 503 `unavailable` (not done: try again); never a 500.
+    const failures = rest.flatMap((r) => (r.outcome === 'stored' ? [] : [r.outcome]));
+    for (const failure of failures) expect([0, 503], failure.message).toContain(failure.status);
+    for (const failure of failures) if (failure.status === 503) expect(failure.code).toBe('unavailable');
+
+    // Back at the same address: the SDKs reconnect, resume and re-send what was not acknowledged.
+    server = await startServerProcess(env);
+    const stored = await Promise.all(wsSends);
+    expect(new Set(stored.map((m) => m.id)).size).toBe(total);
+
+    const history = await historyOf(alice, dm.id);
+    const clientIds = new Set(history.map((m) => m.clientId));
+    expect(clientIds.size).toBe(history.length); // each send stored once
+    expect(history.map((m) => m.seq)).toEqual(Array.from({ length: history.length }, (_, i) => i + 1));
+    for (const r of rest) {
+      if (r.outcome === 'stored') expect(clientIds.has(r.clientId), r.clientId).toBe(true);
+      // 503 means the request was refused before it ran: nothing of it was stored.
+      else if (r.outcome.status === 503) expect(clientIds.has(r.clientId), r.clientId).toBe(false);
+    }
+    for (let i = 0; i < total; i++) expect(clientIds.has(`ws-${i}`)).toBe(true);
+
+    await until(() => received.length >= history.length, 'the recipient to receive every message');
+    await receiving.settled();
+    await new Promise((r) => setTimeout(r, 200));
+    expect(received.map((m) => m.seq)).toEqual(history.map((m) => m.seq));
+    sending.close();
+    receiving.close();
+  }, 90_000);
+});
+
+describe('the drain, step by step (in process)', () => {
+  const cleanups: (() => Promise<void> | void)[] = [];
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  });
+
+  /** A server whose message commits wait until the test opens the gate. */
+  async function gatedServer(env: Record<string, string> = {}) {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'confab-drain-'));
+    cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
+    const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'silent', ...env });
+    const store = await openStore(config);
+    let gate: Promise<void> = Promise.resolve();
+    let open = () => {};
+    let waiting = 0;
+    const gated = Object.create(store, {
+      appendMessages: {
+        value: async (batch: Parameters<Store['appendMessages']>[0]) => {
+          waiting += batch.length;
+          await gate;
+          return store.appendMessages(batch);
+        },
+      },
+    }) as Store;
+    const server = await createServer(config, { store: gated });
+    const url = await server.listen();
+    return {
+      config,
+      server,
+      url,
+      closeGate: () => (gate = new Promise<void>((resolve) => (open = resolve))),
+      openGate: () => open(),
+      waiting: () => waiting,
+    };
+  }
+
+  it('answers the request and the frame in flight, refuses what comes after, then closes sockets with 1001', async () => {
+    const node = await gatedServer();
+    const [alice, bob] = await Promise.all([registerUser(node.url, 'alice'), registerUser(node.url, 'bob')]);
+    const dm = await alice.client.openDirect(bob.id);
+    const socket = await RawSocket.ready(node.url, alice.token);
+    const longPollSince = (await api(node.url, 'GET', '/api/v1/sync', { token: bob.token })).body.cursor as string;
+    const longPoll = api(node.url, 'GET', `/api/v1/sync?timeout=25&since=${encodeURIComponent(longPollSince)}`, { token: bob.token });
+
+    node.closeGate();
+    socket.send({ type: 'message.send', id: 'in-flight', conversationId: dm.id, clientId: 'ws-1', body: 'sent before the signal' });
+    const restInFlight = api(node.url, 'POST', `/api/v1/conversations/${dm.id}/messages`, {
+      token: alice.token,
+      body: { clientId: 'rest-1', body: 'also before the signal' },
+    });
+    await until(() => node.waiting() >= 2, 'both sends to reach the store');
+
+    console.log('STEP 0');
+    let closed = false;
+    const closing = node.server.close().then(() => (closed = true));
+    // The long-poll ends at once (503: poll again elsewhere); the port no longer takes connections.
+    console.log('STEP 1');
+    expectError(await longPoll, 503, 'unavailable');
+    console.log('STEP 2');
+    await expect(fetch(`${node.url}/healthz`)).rejects.toThrow();
+    console.log('STEP 3');
+    await expect(RawSocket.open(node.url, alice.token)).rejects.toThrow();
+    // A frame that arrives now is not taken on: the SDK re-sends it after reconnecting.
+    socket.send({ type: 'message.send', id: 'too-late', conversationId: dm.id, clientId: 'ws-2', body: 'after the signal' });
+    await new Promise((r) => setTimeout(r, 200));
+    expect(closed).toBe(false);
+    expect(socket.closeCode).toBeUndefined();
+
+    console.log('STEP 4');
+    node.openGate();
+    console.log('STEP 5');
+    expect((await restInFlight).status).toBe(201);
+    const ack = await socket.next<AckFrame>((f) => f.type === 'ack' && f.id === 'in-flight');
+    expect(ack.message?.clientId).toBe('ws-1');
+    console.log('STEP 6');
+    expect(await socket.closed).toBe(1001);
+    expect(socket.frames.some((f) => 'id' in f && f.id === 'too-late')).toBe(false);
+    console.log('STEP 7');
+    await closing;
+
+    const store = await openStore(node.config);
+    try {
+      const stored = await store.listMessages(dm.id, { limit: 10 });
+      expect(stored.map((m) => m.clientId).sort()).toEqual(['rest-1', 'ws-1']);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('cuts a socket that never answers the close handshake at the drain timeout', async () => {
+    const node = await gatedServer({ SHUTDOWN_TIMEOUT_MS: '1000' });
+    const alice = await registerUser(node.url, 'alice');
+    const silent = await silentWebSocket(node.url, alice.token);
+    await until(() => node.server.gateway.connectionCount === 1, 'the socket to be open');
+
+    const started = Date.now();
+    await node.server.close();
+    const tookMs = Date.now() - started;
+    // Three quarters of SHUTDOWN_TIMEOUT_MS for the clients, then cut (ws alone would wait 30 s).
+    expect(tookMs).toBeGreaterThanOrEqual(700);
+    expect(tookMs).toBeLessThan(1000);
+    expect(node.server.gateway.connectionCount).toBe(0);
+    silent.destroy();
+  });
+});
+
+/** A WebSocket client that completes the upgrade, then never reads or answers anything. */
+async function silentWebSocket(url: string, token: string): Promise<Socket> {
+  const { hostname, port } = new URL(url);
+  const socket = connect(Number(port), hostname);
+  socket.on('error', () => {});
+  await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+  socket.write(
+    `GET /api/v1/ws?access_token=${encodeURIComponent(token)} HTTP/1.1\r\nHost: ${hostname}:${port}\r\n` +
+      'Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n',
+  );
+  await new Promise<void>((resolve) => socket.once('data', () => resolve()));
+  socket.pause(); // reads nothing more: the close frame goes unanswered
+  return socket;
+}
