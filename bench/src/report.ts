@@ -242,22 +242,27 @@ export function format(report: BenchReport): string {
   return lines.join('\n');
 }
 
-function formatStorm(s: StormResult, bar: Bar | undefined, add: (label: string, value: string) => void, detail: (text: string) => void): void {
+type Line = (text: string) => void;
+
+function formatStorm(s: StormResult, bar: Bar | undefined, add: (label: string, value: string) => void, detail: Line): void {
   const after = (v: number | null) => (v === null ? 'never (timed out)' : `${ms(v)} after the drop`);
   add(
     `reconnect storm, ${n(s.clients)} clients / ${s.conversations} groups, ${n(s.offeredPerSec)} msgs/s`,
     `all caught up ${after(s.allCaughtUpMs)}   bar lost+dup ${bar?.target}: ${verdict(bar?.pass ?? null)}`,
   );
-  detail(`lost ${n(s.lost)}, duplicates ${n(s.duplicates)} of ${n(s.expectedDeliveries)} deliveries owed; out of order ${s.outOfOrder}; prev-chain breaks ${s.chainBreaks}; resets ${s.resets}`);
+  detail(`lost ${n(s.lost)}, duplicates ${n(s.duplicates)} of ${n(s.expectedDeliveries)} deliveries owed`);
+  detail(`out of order ${s.outOfOrder}; prev-chain breaks ${s.chainBreaks}; resets ${s.resets}`);
   detail(`all ready again ${after(s.allReadyMs)}; per client ${dist(s.readyMs)}`);
   detail(`caught up (every message acked before the sender stopped, at ${ms(s.senderStoppedMs)}): ${dist(s.caughtUpMs)}`);
   detail(`recovered (every message acked before its own ready): ${dist(s.recoveredMs)}`);
   detail(`events replayed ${n(s.eventsReplayed)} (max ${n(s.replayedPerClientMax)} per client); outage ${s.outageSec} s`);
-  detail(`sends ${n(s.sends)}, acked ${n(s.acked)}, unacknowledged ${s.unacknowledged}${Object.keys(s.sendErrors).length > 0 ? `, errors ${JSON.stringify(s.sendErrors)}` : ''}`);
+  const errors = Object.keys(s.sendErrors).length > 0 ? `, errors ${JSON.stringify(s.sendErrors)}` : '';
+  detail(`sends ${n(s.sends)}, acked ${n(s.acked)}, unacknowledged ${s.unacknowledged}${errors}`);
   detail(`send→ack before the drop ${dist(s.ackLatencyMs.steady)}`);
   detail(`send→ack from the drop on ${dist(s.ackLatencyMs.storm)}`);
   detail(`presence frames received from the drop on ${n(s.presenceFramesInStorm)}`);
-  detail(`reconnect attempts failed ${s.failedAttempts}; unexpected closes ${s.unexpectedCloses}; never reconnected ${s.neverReconnected}; first connect took ${s.firstConnectSec} s`);
+  detail(`reconnect attempts failed ${s.failedAttempts}; unexpected closes ${s.unexpectedCloses}; never reconnected ${s.neverReconnected}`);
+  detail(`(set-up: the first connection of every client took ${s.firstConnectSec} s)`);
   detail(`steady flow  ${cpu(s.steady)}`);
   detail(`storm        ${cpu(s.storm)}`);
 }

@@ -209,10 +209,9 @@ async function confabStorm(confab: ConfabProcess, users: BenchUser[], options: O
       options.connectConcurrency,
     );
     const channels = senderSockets.map((ws, g) => new SendChannel(ws, g, conversationIds[g]!, 's', options.bodyBytes));
-    log(
-      `storm: connecting ${clients.length} clients; ${options.stormRate} msgs/s for ${options.stormWarmupSec} s, then all dropped and resumed at once` +
-        `${options.stormOutageSec > 0 ? ` after ${options.stormOutageSec} s` : ''}; the sender stops ${options.stormSenderAfterSec} s into the reconnect`,
-    );
+    const outage = options.stormOutageSec > 0 ? ` after ${options.stormOutageSec} s` : '';
+    log(`storm: connecting ${clients.length} clients; ${options.stormRate} msgs/s for ${options.stormWarmupSec} s`);
+    log(`storm: then all dropped and resumed at once${outage}; the senders stop ${options.stormSenderAfterSec} s into the reconnect`);
     const result = await runStorm(
       {
         conversationIds: clients.map((_, i) => conversationIds[i % groupCount]!),
@@ -232,7 +231,8 @@ async function confabStorm(confab: ConfabProcess, users: BenchUser[], options: O
       () => startMeasurement(confab.child, confab.baseUrl),
     );
     report.confab.setup!.connectSec['storm'] = result.firstConnectSec;
-    log(`  all ready after ${result.allReadyMs ?? '–'} ms, all caught up after ${result.allCaughtUpMs ?? '–'} ms; lost ${result.lost}, duplicates ${result.duplicates}`);
+    log(`  all ready after ${result.allReadyMs ?? '–'} ms, all caught up after ${result.allCaughtUpMs ?? '–'} ms`);
+    log(`  lost ${result.lost}, duplicates ${result.duplicates}`);
     return result;
   } finally {
     await closeSockets(senderSockets);

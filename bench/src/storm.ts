@@ -94,6 +94,7 @@ export async function runStorm(target: StormTarget, options: StormOptions, start
     const started = performance.now();
     await mapPool(storm.clients, options.connectConcurrency, (client) => storm.connect(client));
     const firstConnectSec = round((performance.now() - started) / 1000, 2);
+    await storm.settle();
     return { firstConnectSec, ...(await storm.run(startMeasurement)) };
   } finally {
     await storm.close();
@@ -156,6 +157,25 @@ class Storm {
     }
   }
 
+  /**
+   * The server announces each connection to the user's contacts after its `ready`, so it is still
+   * busy when the last client is ready: wait until those announcements stop arriving (bounded),
+   * so the steady window measures the message flow alone.
+   */
+  async settle(quietMs = 500, maxMs = 30_000): Promise<void> {
+    const until = performance.now() + maxMs;
+    let last = -1;
+    let quietSince = performance.now();
+    while (performance.now() < until) {
+      const seen = this.clients.reduce((n, c) => n + c.presenceFrames, 0);
+      if (seen !== last) {
+        last = seen;
+        quietSince = performance.now();
+      } else if (performance.now() - quietSince >= quietMs) return;
+      await sleep(50);
+    }
+  }
+
   async run(startMeasurement: () => Promise<Measurement>): Promise<Omit<StormResult, 'firstConnectSec'>> {
     const steadyMeasurement = await startMeasurement();
     const sender = startSender(this.target.senders, this.options.rate);
@@ -176,7 +196,8 @@ class Storm {
       const backAgain = await reconnected.done;
       await this.waitUntilCaughtUp();
       const storm = await stormMeasurement.stop();
-      return this.result({ sends, unacknowledged, disconnectAt, senderStoppedAt, neverReconnected: backAgain.filter((ok) => !ok).length, steady, storm });
+      const neverReconnected = backAgain.filter((ok) => !ok).length;
+      return this.result({ sends, unacknowledged, disconnectAt, senderStoppedAt, neverReconnected, steady, storm });
     } finally {
       sender.stop();
     }
@@ -184,7 +205,13 @@ class Storm {
 
   async close(): Promise<void> {
     this.stopping = true;
-    await Promise.all(this.clients.map((c) => c.socket?.close(2000)));
+    await Promise.all(
+      this.clients.map((c) => {
+        if (!c.socket) return;
+        c.socket.onClose = () => {};
+        return c.socket.close(2000);
+      }),
+    );
   }
 
   /** Drops every client's connection without a close frame, then reconnects them all. */

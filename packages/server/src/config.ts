@@ -71,6 +71,8 @@ export interface Config {
   typingExpireMs: number;
   /** With Redis: a node that stops refreshing its users' presence (it died) has them offline after this long. */
   presenceTtlMs: number;
+  /** A user whose last connection closed is announced offline only if none opens within this time. */
+  presenceOfflineGraceMs: number;
   /** pino level. */
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
@@ -125,6 +127,7 @@ export function loadConfig(env: Env = process.env): Config {
     typingThrottleMs: read.int('TYPING_THROTTLE_MS', 2000, 10, 60_000),
     typingExpireMs: read.int('TYPING_EXPIRE_MS', 6000, 50, 300_000),
     presenceTtlMs: read.int('PRESENCE_TTL_MS', 30_000, 300, 3_600_000),
+    presenceOfflineGraceMs: read.int('PRESENCE_OFFLINE_GRACE_MS', 2000, 0, 300_000),
     logLevel: read.oneOf('LOG_LEVEL', 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
   };
   if (config.messagesPageSize > config.messagesPageMax) {

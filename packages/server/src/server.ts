@@ -85,7 +85,13 @@ export async function createServer(config: Config, options: { logger?: Logger; s
     config.redisUrl === null
       ? new LocalPresenceTracker()
       : new RedisPresenceTracker({ url: config.redisUrl, prefix: config.redisChannelPrefix, logger, ttlMs: config.presenceTtlMs });
-  const presence = new PresenceService(store, bus, presenceTracker, (error) => logger.warn({ err: error }, 'presence update failed'));
+  const presence = new PresenceService(
+    store,
+    bus,
+    presenceTracker,
+    (error) => logger.warn({ err: error }, 'presence update failed'),
+    config.presenceOfflineGraceMs,
+  );
   const conversations = new ConversationService(store, membership, events, config);
   const messages = new MessageService(store, membership, bus, events, config, metrics);
   const gateway = new Gateway({ config, tokens, conversations, messages, sync, typing, presence, bus, logger, metrics });
@@ -130,6 +136,7 @@ export async function createServer(config: Config, options: { logger?: Logger; s
       const deadline = Date.now() + config.shutdownTimeoutMs * 0.75;
       clearInterval(pruning);
       typing.close();
+      presence.close();
       // 1. Stop accepting: the port closes; new requests, upgrades and long-polls get 503.
       draining = true;
       gateway.stopAccepting();

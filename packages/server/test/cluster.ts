@@ -11,7 +11,7 @@ import { type TestSchema, createTestSchema, redisService } from './services.js';
  * A Confab cluster for the scale-out tests: N `confab serve` processes on their own ports,
  * sharing one fresh PostgreSQL schema and one Redis channel prefix no other test uses, plus
  * test-side load balancers in front of them. Nodes can be SIGKILLed and restarted at the same
- * address, and their Redis connections (named by the bus `confab:<host>:<pid>:pub|sub`) cut.
+ * address, paused, and their Redis connections (named `confab:<host>:<pid>:pub|sub|presence`) cut.
  */
 export interface ClusterOptions {
   nodes: number;
@@ -129,22 +129,25 @@ export class Cluster {
     this.nodes[index]!.process?.child.kill('SIGCONT');
   }
 
-  /** The `CLIENT LIST` ids of the Redis connections the bus of these nodes (default: all live ones) holds. */
-  async busConnectionIds(indexes = this.nodes.filter((n) => n.alive).map((n) => n.index)): Promise<string[]> {
+  /** The `CLIENT LIST` ids of the Redis connections (bus and presence) of these nodes (default: all live ones). */
+  async redisConnectionIds(indexes = this.nodes.filter((n) => n.alive).map((n) => n.index)): Promise<string[]> {
     const pids = new Set(indexes.map((i) => this.nodes[i]!.process?.child.pid).filter((pid) => pid !== undefined).map(String));
     const list = (await this.admin.client('LIST')) as string;
     const ids: string[] = [];
     for (const line of list.split('\n')) {
-      const match = /^id=(\d+) .* name=confab:\S*:(\d+):(?:pub|sub) /.exec(line);
+      const match = /^id=(\d+) .* name=confab:\S*:(\d+):(?:pub|sub|presence) /.exec(line);
       if (match && pids.has(match[2]!)) ids.push(match[1]!);
     }
     return ids;
   }
 
-  /** Cuts the bus connections of these nodes, as a Redis restart or a network blip would; returns how many. */
-  async killBusConnections(indexes?: number[]): Promise<number> {
+  /**
+   * Cuts these nodes' Redis connections (only theirs: Redis is shared), as a Redis restart or a
+   * network blip would; returns how many. They reconnect by themselves.
+   */
+  async killRedisConnections(indexes?: number[]): Promise<number> {
     let killed = 0;
-    for (const id of await this.busConnectionIds(indexes)) killed += Number(await this.admin.client('KILL', 'ID', id));
+    for (const id of await this.redisConnectionIds(indexes)) killed += Number(await this.admin.client('KILL', 'ID', id));
     return killed;
   }
 

@@ -1,5 +1,7 @@
+import { hostname } from 'node:os';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import { AppError } from '../errors.js';
 import type { PresenceTracker } from './presence-tracker.js';
 
 export interface RedisPresenceOptions {
@@ -44,7 +46,9 @@ export class RedisPresenceTracker implements PresenceTracker {
     this.ttlMs = options.ttlMs ?? 30_000;
     this.index = `${options.prefix}presence:index`;
     // Commands wait through a short reconnect, then fail: presence is best effort, never blocking a socket.
-    this.redis = new Redis(options.url, { maxRetriesPerRequest: 1, connectTimeout: 2000 });
+    // Named like the bus's connections (`CLIENT LIST` shows `<name>:presence`).
+    const name = `confab:${hostname()}:${process.pid}`.replace(/\s/g, '_');
+    this.redis = new Redis(options.url, { maxRetriesPerRequest: 1, connectTimeout: 2000, connectionName: `${name}:presence` });
     this.redis.on('error', (error) => options.logger.debug({ err: error }, 'presence: Redis connection error'));
     this.timer = setInterval(() => void this.tick(), Math.max(50, Math.floor(this.ttlMs / 3)));
     this.timer.unref();
@@ -64,7 +68,14 @@ export class RedisPresenceTracker implements PresenceTracker {
   }
 
   async isOnline(userId: string): Promise<boolean> {
-    return (await this.redis.zcount(this.key(userId), Date.now(), '+inf')) > 0;
+    try {
+      return (await this.redis.zcount(this.key(userId), Date.now(), '+inf')) > 0;
+    } catch (error) {
+      // Redis unreachable: 503 `unavailable` from the catalogue (as for the store), not a bare 500.
+      const unavailable = new AppError('unavailable', 'Presence cannot be read while Redis is not reachable; try again shortly');
+      unavailable.cause = error;
+      throw unavailable;
+    }
   }
 
   onExpired(listener: (userId: string, at: number) => void): void {

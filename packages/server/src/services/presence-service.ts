@@ -7,7 +7,9 @@ import type { PresenceTracker } from '../presence/presence-tracker.js';
 /**
  * Presence: online while any connection of the user is open, offline with `lastSeenAt` when
  * the last one closes or is reaped. Only users who share a conversation see it, and a user may
- * hide their last-seen time.
+ * hide their last-seen time. Going offline is announced only after a grace period without a
+ * new connection, so a reconnect (a network blip, a node restart, a reconnect storm) costs no
+ * writes and no announcements to contacts.
  */
 export class PresenceService {
   constructor(
@@ -15,21 +17,50 @@ export class PresenceService {
     private readonly bus: EventBus,
     private readonly tracker: PresenceTracker,
     private readonly onError: (error: unknown) => void,
+    private readonly offlineGraceMs = 0,
   ) {
     // A crashed node's users: their presence expired without anyone disconnecting them.
     tracker.onExpired((userId, at) => void this.wentOffline(userId, at).catch(onError));
   }
 
+  /** Users whose last connection closed within the grace period: offline unless they return. */
+  private readonly leaving = new Map<string, NodeJS.Timeout>();
+
   async connected(userId: string, connectionId: string): Promise<void> {
     await this.inTurn(userId, async () => {
-      if (await this.tracker.connect(userId, connectionId)) await this.announce(userId, true, null);
+      if (!(await this.tracker.connect(userId, connectionId))) return;
+      const leaving = this.leaving.get(userId);
+      if (leaving) {
+        // Back within the grace period: contacts never saw them leave.
+        clearTimeout(leaving);
+        this.leaving.delete(userId);
+        return;
+      }
+      await this.announce(userId, true, null);
     });
   }
 
   async disconnected(userId: string, connectionId: string): Promise<void> {
     await this.inTurn(userId, async () => {
-      if (await this.tracker.disconnect(userId, connectionId)) await this.wentOffline(userId, Date.now());
+      if (!(await this.tracker.disconnect(userId, connectionId))) return;
+      const at = Date.now();
+      if (this.offlineGraceMs === 0) return this.wentOffline(userId, at);
+      const timer = setTimeout(() => {
+        this.leaving.delete(userId);
+        void this.inTurn(userId, async () => {
+          // Another node may hold a connection of theirs by now.
+          if (!(await this.tracker.isOnline(userId))) await this.wentOffline(userId, at);
+        }).catch(this.onError);
+      }, this.offlineGraceMs);
+      timer.unref();
+      this.leaving.set(userId, timer);
     });
+  }
+
+  /** Shutdown: pending departures are dropped (their users reconnect to another node). */
+  close(): void {
+    for (const timer of this.leaving.values()) clearTimeout(timer);
+    this.leaving.clear();
   }
 
   /**

@@ -54,6 +54,11 @@ export class SyncService {
     return (await this.store.readUserEvents(userId, after, limit)).map((e) => e.event);
   }
 
+  /** The same, as the JSON frames stored (replay to a socket sends them as they are). */
+  async readFrames(userId: string, after: number, limit: number): Promise<{ pos: number; frame: string }[]> {
+    return (await this.store.readUserEvents(userId, after, limit)).map(({ pos, frame }) => ({ pos, frame }));
+  }
+
   /** One conversation's events after `after` (gap fill). A position already pruned is `cursor_expired`. */
   async conversationEvents(userId: string, conversationId: string, after: number, limit: number): Promise<EventPage> {
     await this.membership.requireRole(conversationId, userId);

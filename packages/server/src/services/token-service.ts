@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { type KeyObject, createHash, createSecretKey, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { SignJWT, errors as joseErrors, jwtVerify } from 'jose';
@@ -14,14 +14,15 @@ export interface AccessClaims {
  * random strings of which the store keeps only a SHA-256 hash.
  */
 export class TokenService {
-  private readonly key: Uint8Array;
+  /** A KeyObject made once: given raw bytes, jose imports a key on every sign and verify. */
+  private readonly key: KeyObject;
 
   constructor(
     secret: string,
     readonly accessTtlSeconds: number,
     readonly refreshTtlSeconds: number,
   ) {
-    this.key = new TextEncoder().encode(secret);
+    this.key = createSecretKey(Buffer.from(secret, 'utf8'));
   }
 
   async issueAccessToken(claims: AccessClaims): Promise<string> {

@@ -52,7 +52,8 @@ export async function appendEvents(trx: Db, head: HeadLock, entries: readonly Lo
     const prev = lastPos.get(entry.conversationId) ?? 0;
     lastPos.set(entry.conversationId, head.pos);
     const event = { ...entry.event, pos: head.pos, prev } as PositionedEvent;
-    return { pos: head.pos, conversationId: entry.conversationId, subjectUserId: entry.subjectUserId ?? null, createdAt: now, event };
+    const frame = JSON.stringify(event);
+    return { pos: head.pos, conversationId: entry.conversationId, subjectUserId: entry.subjectUserId ?? null, createdAt: now, event, frame };
   });
 
   for (let i = 0; i < stored.length; i += 500) {
@@ -64,7 +65,7 @@ export async function appendEvents(trx: Db, head: HeadLock, entries: readonly Lo
           conversation_id: e.conversationId,
           subject_user_id: e.subjectUserId,
           created_at: e.createdAt,
-          payload: JSON.stringify(e.event),
+          payload: e.frame,
         })),
       )
       .execute();
@@ -83,5 +84,6 @@ export function toStoredEvent(row: Selectable<Database['events']>): StoredEvent 
     subjectUserId: row.subject_user_id,
     createdAt: Number(row.created_at),
     event: JSON.parse(row.payload) as PositionedEvent,
+    frame: row.payload,
   };
 }

@@ -112,6 +112,8 @@ export interface StoredEvent {
   subjectUserId: string | null;
   createdAt: number;
   event: PositionedEvent;
+  /** The event's JSON text as stored: what a socket is sent, without serialising it again. */
+  frame: string;
 }
 
 export interface StreamHead {

@@ -223,10 +223,10 @@ export class Gateway {
     const pageSize = 500;
     let after = start.after;
     for (;;) {
-      const events = await this.deps.sync.read(connection.userId, after, pageSize);
-      for (const event of events) {
-        connection.send(event);
-        after = event.pos;
+      const events = await this.deps.sync.readFrames(connection.userId, after, pageSize);
+      for (const { pos, frame } of events) {
+        connection.sendText(frame);
+        after = pos;
       }
       if (events.length < pageSize || connection.closed) return after;
       // Let a slow reader drain rather than buffering a long backlog in memory.

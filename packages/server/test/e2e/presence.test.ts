@@ -54,7 +54,8 @@ async function barrier(socket: RawSocket): Promise<void> {
 describe('presence', () => {
   let t: TestServer;
   beforeAll(async () => {
-    t = await startServer({ WS_PING_INTERVAL_MS: '200' });
+    // No grace period, so each test sees every transition (the grace period has its own test).
+    t = await startServer({ WS_PING_INTERVAL_MS: '200', PRESENCE_OFFLINE_GRACE_MS: '0' });
   });
   afterAll(() => t.close());
 
@@ -200,5 +201,38 @@ describe('presence', () => {
     expect((await presenceOf(t.url, alice, bob.id)).body).toEqual({ userId: bob.id, online: false, lastSeenAt: offline.lastSeenAt });
     bobSocket.ws.terminate();
     aliceSocket.close();
+  });
+});
+
+describe('presence grace period', () => {
+  let t: TestServer;
+  beforeAll(async () => {
+    t = await startServer({ PRESENCE_OFFLINE_GRACE_MS: '600' });
+  });
+  afterAll(() => t.close());
+
+  it('announces nothing for a reconnect within the grace period, and offline once it has passed', async () => {
+    const [alice, bob] = await freshUsers(t.url, 2);
+    await alice.client.openDirect(bob.id);
+    const watcher = await RawSocket.ready(t.url, alice.token);
+    const first = await RawSocket.ready(t.url, bob.token);
+    await until(() => presenceEvents(watcher, bob.id).length === 1, 'bob online');
+
+    first.close();
+    await first.closed;
+    const second = await RawSocket.ready(t.url, bob.token); // back at once: a blip
+    await sleep(1000); // well past the grace period
+    await barrier(watcher);
+    expect(presenceEvents(watcher, bob.id).map((e) => e.online)).toEqual([true]);
+    expect((await presenceOf(t.url, alice, bob.id)).body.online).toBe(true);
+
+    const closedAt = Date.now();
+    second.close();
+    await until(() => presenceEvents(watcher, bob.id).length === 2, 'bob offline');
+    const offline = presenceEvents(watcher, bob.id)[1]!;
+    expect(offline.online).toBe(false);
+    expect(Date.now() - closedAt).toBeGreaterThanOrEqual(550);
+    expect(Date.parse(offline.lastSeenAt!)).toBeLessThan(closedAt + 300); // when the socket closed, not when announced
+    watcher.close();
   });
 });
