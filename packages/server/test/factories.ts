@@ -12,6 +12,10 @@ export function registerUsers(url: string, count: number, prefix?: string): Prom
   return Promise.all(Array.from({ length: count }, () => registerUser(url, prefix)));
 }
 
+type Tuple<T, N extends number, R extends T[] = []> = R['length'] extends N ? R : Tuple<T, N, [...R, T]>;
+/** `count` fresh users, typed as a tuple so they destructure without checks. */
+export const freshUsers = <N extends number>(url: string, count: N) => registerUsers(url, count) as Promise<Tuple<TestUser, N>>;
+
 /** A group owned by `owner` with `members` as plain members. */
 export function createGroup(owner: TestUser, members: TestUser[], title = 'group'): Promise<ConversationDetail> {
   return owner.client.createGroup(

@@ -40,6 +40,17 @@ export function newClient(url: string): ConfabClient {
   return new ConfabClient({ baseUrl: url, WebSocket: NodeWebSocket });
 }
 
+export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Polls `condition` (sync or async) until it holds; fails naming `what` after `timeoutMs`. */
+export async function until(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await sleep(15);
+  }
+}
+
 let counter = 0;
 /** A unique username per call, so tests never depend on each other's data. */
 export function uniqueName(prefix = 'user'): string {
@@ -154,4 +165,16 @@ export class RawSocket {
   close(): void {
     this.ws.close();
   }
+}
+
+let barriers = 0;
+/** Resolves once everything the server wrote to the sockets before now has arrived (a ping's pong): "nothing else came". */
+export async function barrier(...sockets: RawSocket[]): Promise<void> {
+  await Promise.all(
+    sockets.map((socket) => {
+      const id = `barrier-${++barriers}`;
+      socket.send({ type: 'ping', id });
+      return socket.next((f) => f.type === 'pong' && f.id === id);
+    }),
+  );
 }

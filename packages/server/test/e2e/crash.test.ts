@@ -3,16 +3,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Message } from '@confab/protocol';
-import { newClient, uniqueName } from '../harness.js';
+import { newClient, uniqueName, until } from '../harness.js';
 import { type ServerProcess, freePort, startServerProcess } from '../process.js';
-
-const until = async (condition: () => boolean, what: string, timeoutMs = 30_000) => {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-};
 
 describe('a server killed with SIGKILL mid-burst', () => {
   const cleanups: (() => void)[] = [];
@@ -79,7 +71,7 @@ describe('a server killed with SIGKILL mid-burst', () => {
     expect(new Set(history.map((m) => m.clientId)).size).toBe(total);
     for (const clientId of acked) expect(history.some((m) => m.clientId === clientId)).toBe(true);
 
-    await until(() => received.length >= total, 'the recipient to receive every message');
+    await until(() => received.length >= total, 'the recipient to receive every message', 60_000);
     await receiving.settled();
     await new Promise((r) => setTimeout(r, 200));
     expect(received.map((m) => m.seq)).toEqual(history.map((m) => m.seq));

@@ -7,7 +7,7 @@ import type { BusHandler, EventBus } from '../../src/bus/bus.js';
 import { MemoryBus } from '../../src/bus/memory-bus.js';
 import { loadConfig } from '../../src/config.js';
 import { type ConfabServer, createServer } from '../../src/server.js';
-import { registerUser } from '../harness.js';
+import { registerUser, until } from '../harness.js';
 import { createGroup } from '../factories.js';
 
 /**
@@ -50,14 +50,6 @@ class LossyBus implements EventBus {
     return this.inner.close();
   }
 }
-
-const until = async (condition: () => boolean, what: string) => {
-  const deadline = Date.now() + 20_000;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-};
 
 describe('a bus that loses events', () => {
   let server: ConfabServer;

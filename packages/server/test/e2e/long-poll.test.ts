@@ -1,11 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { EventOf, PositionedEvent, SyncResponse } from '@confab/protocol';
 import { RawSocket, type TestServer, type TestUser, api, startServer } from '../harness.js';
-import { createGroup, expectError, registerUsers } from '../factories.js';
+import { createGroup, expectError, freshUsers } from '../factories.js';
 
-type Tuple<T, N extends number, R extends T[] = []> = R['length'] extends N ? R : Tuple<T, N, [...R, T]>;
-/** `count` fresh users, typed as a tuple so they destructure without checks. */
-const freshUsers = <N extends number>(url: string, count: N) => registerUsers(url, count) as Promise<Tuple<TestUser, N>>;
 
 const CURSOR = /^[0-9a-f]{1,32}\.\d+$/;
 

@@ -1,22 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { EventOf, Presence } from '@confab/protocol';
-import { RawSocket, type TestServer, type TestUser, api, startServer } from '../harness.js';
-import { createGroup, expectError, registerUsers } from '../factories.js';
+import { RawSocket, type TestServer, type TestUser, api, startServer, until, sleep, barrier } from '../harness.js';
+import { createGroup, expectError, freshUsers } from '../factories.js';
 
-type Tuple<T, N extends number, R extends T[] = []> = R['length'] extends N ? R : Tuple<T, N, [...R, T]>;
-/** `count` fresh users, typed as a tuple so they destructure without checks. */
-const freshUsers = <N extends number>(url: string, count: N) => registerUsers(url, count) as Promise<Tuple<TestUser, N>>;
 
 type PresenceEvent = EventOf<'presence'>;
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const until = async (condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 15_000) => {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-};
 
 const presenceOf = (url: string, viewer: TestUser, userId: string) =>
   api(url, 'GET', `/api/v1/users/${userId}/presence`, { token: viewer.token });
@@ -43,13 +32,6 @@ function expectRecent(lastSeenAt: string | null, since: number): void {
   expect(at).toBeLessThanOrEqual(Date.now() + 1000);
 }
 
-/** Everything written to the socket before this ping's pong has arrived: a barrier for "nothing else came". */
-let pingCounter = 0;
-async function barrier(socket: RawSocket): Promise<void> {
-  const id = `barrier-${++pingCounter}`;
-  socket.send({ type: 'ping', id });
-  await socket.next((f) => f.type === 'pong' && f.id === id);
-}
 
 describe('presence', () => {
   let t: TestServer;

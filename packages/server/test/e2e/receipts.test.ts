@@ -1,36 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventOf } from '@confab/protocol';
-import { RawSocket, type TestServer, type TestUser, api, startServer } from '../harness.js';
-import { createGroup, expectError, registerUsers } from '../factories.js';
+import { RawSocket, type TestServer, type TestUser, api, startServer, until, sleep, barrier } from '../harness.js';
+import { createGroup, expectError, freshUsers } from '../factories.js';
 
-type Tuple<T, N extends number, R extends T[] = []> = R['length'] extends N ? R : Tuple<T, N, [...R, T]>;
-/** `count` fresh users, typed as a tuple so they destructure without checks. */
-const freshUsers = <N extends number>(url: string, count: N) => registerUsers(url, count) as Promise<Tuple<TestUser, N>>;
 
 type ReadUpdated = EventOf<'read.updated'>;
 type DeliveryUpdated = EventOf<'delivery.updated'>;
 
-const until = async (condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 15_000) => {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-};
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const readUpdates = (socket: RawSocket, userId?: string) =>
   socket.frames.filter((f): f is ReadUpdated => f.type === 'read.updated' && (userId === undefined || f.userId === userId));
 const deliveryUpdates = (socket: RawSocket, userId?: string) =>
   socket.frames.filter((f): f is DeliveryUpdated => f.type === 'delivery.updated' && (userId === undefined || f.userId === userId));
 
-/** Everything up to this ping's pong was written to the socket before it: a barrier for "nothing else came". */
-let pingCounter = 0;
-async function barrier(socket: RawSocket): Promise<void> {
-  const id = `barrier-${++pingCounter}`;
-  socket.send({ type: 'ping', id });
-  await socket.next((f) => f.type === 'pong' && f.id === id);
-}
 
 async function sendMany(user: TestUser, conversationId: string, count: number, prefix = 'm'): Promise<void> {
   for (let i = 0; i < count; i++) await user.client.sendMessage(conversationId, `${prefix}${i}`);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Message, PositionedEvent, ReadyFrame } from '@confab/protocol';
-import { type TestServer, RawSocket, api, registerUser, startServer } from '../harness.js';
+import { type TestServer, RawSocket, api, registerUser, startServer, until } from '../harness.js';
 import { createGroup } from '../factories.js';
 
 /** A small seeded generator, so "random" points are the same on every run. */
@@ -11,14 +11,6 @@ function seeded(seed: number): () => number {
     return state / 2 ** 32;
   };
 }
-
-const until = async (condition: () => boolean, timeoutMs = 20_000, what = 'condition') => {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-};
 
 describe('resumable sync', () => {
   let t: TestServer;
@@ -50,7 +42,7 @@ describe('resumable sync', () => {
       if (i % 50 === 49) await Promise.all(sends.splice(0));
     }
     await Promise.all(sends);
-    await until(() => seen.length >= 1000, 30_000, 'all 1,000 messages');
+    await until(() => seen.length >= 1000, 'all 1,000 messages', 30_000);
     await live.settled();
     await new Promise((r) => setTimeout(r, 100)); // anything duplicated would arrive now
 

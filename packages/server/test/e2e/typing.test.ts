@@ -1,29 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type EventOf, POSITIONED_EVENT_TYPES } from '@confab/protocol';
-import { RawSocket, type TestServer, type TestUser, api, registerUser, startServer } from '../harness.js';
-import { createGroup, expectError, registerUsers } from '../factories.js';
+import { RawSocket, type TestServer, api, barrier, registerUser, startServer, sleep } from '../harness.js';
+import { createGroup, expectError, freshUsers } from '../factories.js';
 
-type Tuple<T, N extends number, R extends T[] = []> = R['length'] extends N ? R : Tuple<T, N, [...R, T]>;
-/** `count` fresh users, typed as a tuple so they destructure without checks. */
-const freshUsers = <N extends number>(url: string, count: N) => registerUsers(url, count) as Promise<Tuple<TestUser, N>>;
 
 type Typing = EventOf<'typing'>;
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const typingOf = (socket: RawSocket, userId?: string) =>
   socket.frames.filter((f): f is Typing => f.type === 'typing' && (userId === undefined || f.userId === userId));
-
-/** Everything written to the socket before this ping's pong has arrived: a barrier for "nothing else came". */
-let pingCounter = 0;
-async function barrier(...sockets: RawSocket[]): Promise<void> {
-  await Promise.all(
-    sockets.map((socket) => {
-      const id = `barrier-${++pingCounter}`;
-      socket.send({ type: 'ping', id });
-      return socket.next((f) => f.type === 'pong' && f.id === id);
-    }),
-  );
-}
 
 /** Sends a typing frame with an id and waits for its ack (the broadcast, if any, is published by then). */
 let frameCounter = 0;
