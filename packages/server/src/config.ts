@@ -69,6 +69,8 @@ export interface Config {
   typingThrottleMs: number;
   /** A "typing" not refreshed for this long ends by itself. */
   typingExpireMs: number;
+  /** How often a node checks the log for events the bus lost (they reach clients within about two intervals). */
+  liveCheckIntervalMs: number;
   /** With Redis: a node that stops refreshing its users' presence (it died) has them offline after this long. */
   presenceTtlMs: number;
   /** A user whose last connection closed is announced offline only if none opens within this time. */
@@ -126,6 +128,7 @@ export function loadConfig(env: Env = process.env): Config {
     eventPruneIntervalSeconds: read.int('EVENT_PRUNE_INTERVAL_SECONDS', 60, 1, 86_400),
     typingThrottleMs: read.int('TYPING_THROTTLE_MS', 2000, 10, 60_000),
     typingExpireMs: read.int('TYPING_EXPIRE_MS', 6000, 50, 300_000),
+    liveCheckIntervalMs: read.int('LIVE_CHECK_INTERVAL_MS', 5000, 50, 600_000),
     presenceTtlMs: read.int('PRESENCE_TTL_MS', 30_000, 300, 3_600_000),
     presenceOfflineGraceMs: read.int('PRESENCE_OFFLINE_GRACE_MS', 2000, 0, 300_000),
     logLevel: read.oneOf('LOG_LEVEL', 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),

@@ -32,6 +32,11 @@ export class SyncService {
     return this.store.streamHead();
   }
 
+  /** Which conversations had events in (after, upTo], with the newest position of each. */
+  conversationHeadsBetween(after: number, upTo: number): Promise<Map<string, number>> {
+    return this.store.conversationHeadsBetween(after, upTo);
+  }
+
   /** `pos` of the conversation's newest event. */
   async conversationHead(conversationId: string): Promise<number> {
     return (await this.store.getConversation(conversationId))?.lastPos ?? 0;

@@ -702,6 +702,17 @@ export class SqlStore implements Store {
     return rows.map(toStoredEvent);
   }
 
+  async conversationHeadsBetween(after: number, upTo: number): Promise<Map<string, number>> {
+    const rows = await this.db
+      .selectFrom('events')
+      .select(['conversation_id', (eb) => eb.fn.max('pos').as('pos')])
+      .where('pos', '>', after)
+      .where('pos', '<=', upTo)
+      .groupBy('conversation_id')
+      .execute();
+    return new Map(rows.map((r) => [r.conversation_id, Number(r.pos)]));
+  }
+
   async conversationHeads(userId: string): Promise<Map<string, number>> {
     const rows = await this.db
       .selectFrom('members as m')

@@ -88,6 +88,8 @@ export interface Store {
   readUserEvents(userId: string, after: number, limit: number): Promise<StoredEvent[]>;
   /** One conversation's events after `after`, oldest first. */
   readConversationEvents(conversationId: string, after: number, limit: number): Promise<StoredEvent[]>;
+  /** Per conversation, the newest position in (after, upTo]: which conversations moved in that range. */
+  conversationHeadsBetween(after: number, upTo: number): Promise<Map<string, number>>;
   /** `pos` of each of the user's conversations' newest event. */
   conversationHeads(userId: string): Promise<Map<string, number>>;
   /** Deletes events created before `before` (epoch ms); returns how many. The floor moves up. */

@@ -17,6 +17,7 @@ import type { TypingService } from '../services/typing-service.js';
 import { Connection, Waiter } from './connection.js';
 import { FrameError, parseClientFrame } from './frames.js';
 import { TopicRegistry } from './topics.js';
+import { LiveCheck } from './live-check.js';
 
 export const WS_PATH = '/api/v1/ws';
 
@@ -42,6 +43,7 @@ export class Gateway {
   private readonly wss: WebSocketServer;
   private readonly byUser = new Map<string, Set<Connection>>();
   private readonly topics: TopicRegistry;
+  private readonly liveCheck: LiveCheck;
   private heartbeat: NodeJS.Timeout | undefined;
   private accepting = true;
   /** Long-polls waiting on this node: a node shutting down ends them. */
@@ -59,6 +61,12 @@ export class Gateway {
       clientTracking: false,
     });
     this.topics = new TopicRegistry(deps.bus, (message) => this.deliver(message));
+    this.liveCheck = new LiveCheck(
+      deps.sync,
+      (conversationId) => this.topics.connectionsOf(conversationTopic(conversationId)),
+      deps.config.liveCheckIntervalMs,
+      deps.logger,
+    );
     // The bus may have dropped events: have every client compare its positions with the heads.
     deps.bus.onResync(() => void this.sendHeadsToAll());
   }
@@ -69,6 +77,7 @@ export class Gateway {
     });
     this.heartbeat = setInterval(() => this.reapAndPing(), this.deps.config.wsPingIntervalMs);
     this.heartbeat.unref();
+    this.liveCheck.start();
   }
 
   /**
@@ -78,6 +87,7 @@ export class Gateway {
   stopAccepting(): void {
     this.accepting = false;
     if (this.heartbeat) clearInterval(this.heartbeat);
+    this.liveCheck.stop();
     for (const waiter of this.waiters) waiter.wake();
   }
 
@@ -365,6 +375,7 @@ export class Gateway {
   private deliver(message: BusMessage): void {
     const listeners = this.topics.connectionsOf(message.topic);
     if (!listeners || listeners.size === 0) return;
+    if ('pos' in message.event && message.topic.startsWith('conv:')) this.liveCheck.noteDelivered(message.topic.slice('conv:'.length), message.event.pos);
     for (const listener of [...listeners]) {
       if (listener instanceof Waiter) listener.wake();
       else this.deliverTo(listener, message);

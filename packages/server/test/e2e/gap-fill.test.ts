@@ -6,7 +6,7 @@ import type { Message, ServerEvent } from '@confab/protocol';
 import type { BusHandler, EventBus } from '../../src/bus/bus.js';
 import { MemoryBus } from '../../src/bus/memory-bus.js';
 import { loadConfig } from '../../src/config.js';
-import { type ConfabServer, createServer } from '../../src/server.js';
+import { createServer } from '../../src/server.js';
 import { registerUser, until } from '../harness.js';
 import { createGroup } from '../factories.js';
 
@@ -51,21 +51,29 @@ class LossyBus implements EventBus {
   }
 }
 
+/** A real server on a random port whose bus is `bus`. */
+async function serveWith(bus: EventBus, env: Record<string, string> = {}) {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'confab-lossy-'));
+  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'silent', ...env });
+  const server = await createServer(config, { bus });
+  return {
+    url: await server.listen(),
+    async close() {
+      await server.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
 describe('a bus that loses events', () => {
-  let server: ConfabServer;
   let url: string;
-  let dataDir: string;
+  let close: () => Promise<void>;
   const bus = new LossyBus();
   beforeAll(async () => {
-    dataDir = mkdtempSync(path.join(tmpdir(), 'confab-lossy-'));
-    const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'silent' });
-    server = await createServer(config, { bus });
-    url = await server.listen();
+    // The periodic live check is slowed right down here, to show the other two mechanisms alone.
+    ({ url, close } = await serveWith(bus, { LIVE_CHECK_INTERVAL_MS: '600000' }));
   });
-  afterAll(async () => {
-    await server.close();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
+  afterAll(() => close());
 
   it('costs a delay, never a message: the SDK sees the gap in `prev` and fills it from the log', async () => {
     const [alice, bob] = await Promise.all([registerUser(url), registerUser(url)]);
@@ -122,6 +130,33 @@ describe('a bus that loses events', () => {
     bus.resync(); // …until the bus says it may have lost something
     await until(() => seen.length === 2, 'the lost message');
     expect(seen.map((m) => m.body)).toEqual(['delivered', 'lost on the bus']);
+    live.close();
+  });
+});
+
+describe('the periodic live check', () => {
+  let url: string;
+  let close: () => Promise<void>;
+  const bus = new LossyBus();
+  beforeAll(async () => {
+    ({ url, close } = await serveWith(bus, { LIVE_CHECK_INTERVAL_MS: '150' }));
+  });
+  afterAll(() => close());
+
+  it('delivers an event the bus lost without a resync and with nothing after it (a publisher that died)', async () => {
+    const [alice, bob] = await Promise.all([registerUser(url), registerUser(url)]);
+    const dm = await alice.client.openDirect(bob.id);
+    const live = bob.client.connect();
+    const seen: string[] = [];
+    live.on('message.created', ({ message }) => seen.push(message.body));
+    await live.ready();
+    bus.drop = (event) => event.type === 'message.created';
+    const sentAt = Date.now();
+    await alice.client.sendMessage(dm.id, 'never published');
+    bus.drop = () => false;
+    await until(() => seen.length === 1, 'the lost message');
+    expect(seen).toEqual(['never published']);
+    expect(Date.now() - sentAt).toBeLessThan(5000);
     live.close();
   });
 });

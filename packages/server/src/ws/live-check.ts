@@ -1,0 +1,77 @@
+import type { Logger } from 'pino';
+import type { SyncService } from '../services/sync-service.js';
+import { type Listener, Waiter } from './connection.js';
+
+/**
+ * The safety net under pub/sub: every interval, the node asks the log which of its conversations
+ * had events it never saw arrive by the bus — lost by Redis without a reconnect, or never
+ * published because the node that committed them died in between — and sends their sockets a
+ * `heads` frame, from which clients fill the gap. So a lost live event costs at most about two
+ * intervals, even when nothing else happens in that conversation.
+ *
+ * Each check looks at the log range of the interval before last, so events the bus is still
+ * carrying are not taken for lost. One grouped range read per node per interval, whatever the
+ * number of sockets.
+ */
+export class LiveCheck {
+  /** Highest position seen arriving by the bus, per conversation this node listens to. */
+  private readonly seen = new Map<string, number>();
+  private checkedUpTo: number | null = null;
+  private previousHead: number | null = null;
+  private timer: NodeJS.Timeout | undefined;
+  private running = false;
+
+  constructor(
+    private readonly sync: Pick<SyncService, 'head' | 'conversationHeadsBetween'>,
+    private readonly listenersOf: (conversationId: string) => ReadonlySet<Listener> | undefined,
+    private readonly intervalMs: number,
+    private readonly logger: Logger,
+  ) {}
+
+  start(): void {
+    this.timer = setInterval(() => void this.check(), this.intervalMs);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+
+  noteDelivered(conversationId: string, pos: number): void {
+    if (pos > (this.seen.get(conversationId) ?? 0)) this.seen.set(conversationId, pos);
+  }
+
+  async check(): Promise<void> {
+    if (this.running) return;
+    this.running = true;
+    try {
+      const head = (await this.sync.head()).pos;
+      // First checks only set the window up: (checkedUpTo, previousHead] is a full interval old.
+      if (this.checkedUpTo !== null && this.previousHead !== null && this.previousHead > this.checkedUpTo) {
+        const heads = await this.sync.conversationHeadsBetween(this.checkedUpTo, this.previousHead);
+        for (const [conversationId, pos] of heads) this.compare(conversationId, pos);
+        this.checkedUpTo = this.previousHead;
+      }
+      for (const conversationId of this.seen.keys()) {
+        if (!this.listenersOf(conversationId)?.size) this.seen.delete(conversationId); // no longer listened to here
+      }
+      this.checkedUpTo ??= head;
+      this.previousHead = head;
+    } catch (error) {
+      this.logger.warn({ err: error }, 'live check failed; retrying next interval');
+    } finally {
+      this.running = false;
+    }
+  }
+
+  private compare(conversationId: string, pos: number): void {
+    const listeners = this.listenersOf(conversationId);
+    if (!listeners || listeners.size === 0) return;
+    if (pos <= (this.seen.get(conversationId) ?? 0)) return;
+    this.seen.set(conversationId, pos);
+    for (const listener of listeners) {
+      if (listener instanceof Waiter) listener.wake();
+      else if (listener.pending === null) listener.send({ type: 'heads', heads: { [conversationId]: pos } });
+    }
+  }
+}
