@@ -14,6 +14,8 @@ export interface PresenceTracker {
    * once their presence expired, with when it expired; at most once per user per expiry, cluster-wide.
    */
   onExpired(listener: (userId: string, at: number) => void): void;
+  /** Called with users whose connection had been expired (its node stalled past the TTL) and is alive after all. */
+  onRevived(listener: (userId: string) => void): void;
   close(): Promise<void>;
 }
 
@@ -41,6 +43,8 @@ export class LocalPresenceTracker implements PresenceTracker {
   }
 
   onExpired(): void {}
+
+  onRevived(): void {}
 
   close(): Promise<void> {
     this.connections.clear();

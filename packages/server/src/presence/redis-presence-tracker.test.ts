@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { expect, it } from 'vitest';
+import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { redisService, requireService } from '../../test/services.js';
 import { describePresenceTrackerConformance } from './presence-tracker.conformance.js';
@@ -47,6 +48,28 @@ describeRedis('RedisPresenceTracker across nodes', () => {
       await new Promise((r) => setTimeout(r, 1000));
       expect(await tracker.isOnline(user)).toBe(true);
     } finally {
+      await tracker.close();
+    }
+  });
+
+  it('reports a connection that was expired and swept but is alive after all (a stalled node)', async () => {
+    const prefix = `confab-test:${randomUUID()}:`;
+    const tracker = open(prefix, 300);
+    const other = new Redis(redisService.url);
+    const revived: string[] = [];
+    tracker.onRevived((user) => revived.push(user));
+    const user = randomUUID();
+    try {
+      await tracker.connect(user, 'c');
+      // What another node's sweep does to an expired entry while this node is stalled.
+      await other.zrem(`${prefix}presence:user:${user}`, 'c');
+      await other.zrem(`${prefix}presence:index`, `${user}|c`);
+      const deadline = Date.now() + 3000;
+      while (revived.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
+      expect(revived).toEqual([user]);
+      expect(await tracker.isOnline(user)).toBe(true);
+    } finally {
+      other.disconnect();
       await tracker.close();
     }
   });

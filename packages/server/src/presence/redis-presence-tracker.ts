@@ -39,6 +39,7 @@ export class RedisPresenceTracker implements PresenceTracker {
   private readonly ttlMs: number;
   private readonly local = new Map<string, string>(); // connectionId → userId, for refresh
   private readonly listeners: ((userId: string, at: number) => void)[] = [];
+  private readonly revivedListeners: ((userId: string) => void)[] = [];
   private readonly timer: NodeJS.Timeout;
   private readonly index: string;
 
@@ -82,6 +83,10 @@ export class RedisPresenceTracker implements PresenceTracker {
     this.listeners.push(listener);
   }
 
+  onRevived(listener: (userId: string) => void): void {
+    this.revivedListeners.push(listener);
+  }
+
   async close(): Promise<void> {
     clearInterval(this.timer);
     this.redis.disconnect();
@@ -98,12 +103,20 @@ export class RedisPresenceTracker implements PresenceTracker {
       const expiry = Date.now() + this.ttlMs;
       if (this.local.size > 0) {
         const pipeline = this.redis.pipeline();
-        for (const [connectionId, userId] of this.local) {
+        const refreshed = [...this.local];
+        for (const [connectionId, userId] of refreshed) {
           pipeline.zadd(this.key(userId), expiry, connectionId);
           pipeline.pexpire(this.key(userId), this.ttlMs * 2);
           pipeline.zadd(this.index, expiry, entry(userId, connectionId));
         }
-        await pipeline.exec();
+        const results = (await pipeline.exec()) ?? [];
+        // ZADD answering 1 added the connection back: it had expired (this node stalled past the
+        // TTL) and may have been announced offline. It is alive: say so.
+        const revived = new Set<string>();
+        refreshed.forEach(([, userId], i) => {
+          if (results[i * 3]?.[1] === 1) revived.add(userId);
+        });
+        for (const userId of revived) for (const listener of this.revivedListeners) listener(userId);
       }
       await this.sweep();
     } catch (error) {

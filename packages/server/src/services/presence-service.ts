@@ -21,6 +21,8 @@ export class PresenceService {
   ) {
     // A crashed node's users: their presence expired without anyone disconnecting them.
     tracker.onExpired((userId, at) => void this.wentOffline(userId, at).catch(onError));
+    // …and a stalled node's users, expired and announced offline, whose connections lived on.
+    tracker.onRevived((userId) => void this.announce(userId, true, null).catch(onError));
   }
 
   /** Users whose last connection closed within the grace period: offline unless they return. */

@@ -7,6 +7,7 @@ import type { Listener } from './connection.js';
  */
 export class TopicRegistry {
   private readonly listeners = new Map<string, Set<Listener>>();
+  private readonly subscribing = new Map<string, Promise<void>>();
 
   constructor(
     private readonly bus: EventBus,
@@ -17,6 +18,7 @@ export class TopicRegistry {
     return this.listeners.get(topic);
   }
 
+  /** Resolves once the topic's subscription has taken hold on the bus, for this listener too. */
   async add(connection: Listener, topic: string): Promise<void> {
     if (connection.closed || connection.topics.has(topic)) return;
     connection.topics.add(topic);
@@ -25,10 +27,18 @@ export class TopicRegistry {
       set = new Set();
       this.listeners.set(topic, set);
       set.add(connection);
-      await this.bus.subscribe(topic, this.handler);
+      const subscribing = this.bus.subscribe(topic, this.handler);
+      this.subscribing.set(topic, subscribing);
+      try {
+        await subscribing;
+      } finally {
+        if (this.subscribing.get(topic) === subscribing) this.subscribing.delete(topic);
+      }
       return;
     }
     set.add(connection);
+    // A listener that joins while the first one's SUBSCRIBE is in flight waits for it too.
+    await this.subscribing.get(topic);
   }
 
   async remove(connection: Listener, topic: string): Promise<void> {
