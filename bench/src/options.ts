@@ -46,10 +46,16 @@ export interface Options {
   connectConcurrency: number;
   /** Extra node flags for the Confab server process, e.g. --cpu-prof --cpu-prof-dir=/tmp/prof. */
   serverNodeArgs: string[];
+  /** Above 1: the scale-out comparison (cluster.ts), this many nodes on PostgreSQL + Redis against one on SQLite. */
+  nodes: number;
+  /** Where the scale-out comparison makes (and drops) its schema, and its Redis. */
+  postgresUrl: string;
+  redisUrl: string;
 }
 
-const FULL: Omit<Options, 'quick' | 'client' | 'save' | 'phases' | 'serverNodeArgs'> = {
+const FULL: Omit<Options, 'quick' | 'client' | 'save' | 'phases' | 'serverNodeArgs' | 'postgresUrl' | 'redisUrl'> = {
   timeoutSec: 1800,
+  nodes: 1,
   clients: 50,
   conversations: 10,
   window: 16,
@@ -77,7 +83,7 @@ const FULL: Omit<Options, 'quick' | 'client' | 'save' | 'phases' | 'serverNodeAr
   connectConcurrency: 50,
 };
 
-const QUICK: Omit<Options, 'quick' | 'client' | 'save' | 'phases' | 'serverNodeArgs'> = {
+const QUICK: Omit<Options, 'quick' | 'client' | 'save' | 'phases' | 'serverNodeArgs' | 'postgresUrl' | 'redisUrl'> = {
   ...FULL,
   timeoutSec: 300,
   clients: 10,
@@ -104,6 +110,16 @@ export const USAGE = `Usage: npm run bench -- [flags]        (or: node bench/dis
   --client lite|ws            load-generator WebSocket client: a minimal one that parses frames in
                               place (default), or the \`ws\` package's (costs the generator more CPU)
   --timeout <s>               abort the whole run after this long (default 1800; quick 300)
+
+ scale-out comparison
+  --nodes <n>                 above 1: throughput, latency and fan-out against <n> nodes on PostgreSQL +
+                              Redis (clients spread over them) and against 1 node on SQLite, side by
+                              side, plus cross-node delivery latency (senders on one node, receivers on
+                              the others); the other phases do not run (default 1)
+  --postgres <url>            database the comparison makes its own schema in, and drops
+                              (default $CONFAB_BENCH_DATABASE_URL or postgres://postgres@127.0.0.1:5432/postgres)
+  --redis <url>               Redis for the comparison, on a channel prefix of its own
+                              (default $CONFAB_BENCH_REDIS_URL or redis://127.0.0.1:6379)
 
  durable sends (closed loop, acks/s)
   --clients <n>               WebSocket clients, one user each          (default 50; quick 10)
@@ -145,6 +161,7 @@ export const USAGE = `Usage: npm run bench -- [flags]        (or: node bench/dis
 
 const intFlags = {
   timeout: 'timeoutSec',
+  nodes: 'nodes',
   clients: 'clients',
   conversations: 'conversations',
   window: 'window',
@@ -186,6 +203,8 @@ export function parseOptions(argv: string[]): Options | null {
       client: { type: 'string' },
       'no-save': { type: 'boolean' },
       'server-node-args': { type: 'string' },
+      postgres: { type: 'string' },
+      redis: { type: 'string' },
       ...Object.fromEntries(Object.keys(intFlags).map((name) => [name, { type: 'string' as const }])),
     },
   });
@@ -218,5 +237,7 @@ export function parseOptions(argv: string[]): Options | null {
   if (client !== 'lite' && client !== 'ws') throw new Error(`--client: expected lite or ws, got "${client}"`);
   const rawNodeArgs = values['server-node-args'];
   const serverNodeArgs = typeof rawNodeArgs === 'string' ? rawNodeArgs.split(/\s+/).filter((a) => a !== '') : [];
-  return { quick, client, save: values['no-save'] !== true, phases, serverNodeArgs, ...sizes };
+  const postgresUrl = values.postgres ?? process.env['CONFAB_BENCH_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+  const redisUrl = values.redis ?? process.env['CONFAB_BENCH_REDIS_URL'] ?? 'redis://127.0.0.1:6379';
+  return { quick, client, save: values['no-save'] !== true, phases, serverNodeArgs, postgresUrl, redisUrl, ...sizes };
 }

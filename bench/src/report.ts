@@ -67,7 +67,8 @@ export function newReport(options: Options, startedAt: Date): BenchReport {
       arch: os.arch(),
       memoryGiB: Math.round(os.totalmem() / 2 ** 30),
     },
-    options: { ...options, phases: [...options.phases] },
+    // The scale-out comparison's URLs are left out: they may carry passwords.
+    options: { ...options, phases: [...options.phases], postgresUrl: undefined, redisUrl: undefined },
     baselines: {},
     confab: {},
     ratios: { fanoutVsBareWs: null, sendsVsSqliteSingleRowCommits: null, sendsVsSqliteBatchedRows: null },

@@ -6,6 +6,7 @@
  * The server under test and the bare ws server each run in a child process.
  */
 import { runSqliteBaseline } from './baselines.js';
+import { runScaleOut } from './cluster.js';
 import { SendChannel } from './channel.js';
 import { runFanout, type FanoutOptions, type FanoutResult, type FanoutTarget } from './fanout.js';
 import { runLatency } from './latency.js';
@@ -41,6 +42,8 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => fatal(new Error('interrupted')));
   process.on('SIGTERM', () => fatal(new Error('terminated')));
   process.on('unhandledRejection', (error) => fatal(error));
+  // --nodes N: N nodes on PostgreSQL + Redis against one on SQLite, side by side (cluster.ts).
+  if (options.nodes > 1) return runScaleOut(options, log, fatal);
 
   const report = newReport(options, new Date());
   const { phases } = options;

@@ -112,7 +112,12 @@ export interface ConfabProcess {
   stop(): Promise<void>;
 }
 
-export async function startConfab(onCrash: (error: Error) => void, nodeArgs: readonly string[] = []): Promise<ConfabProcess> {
+/** `env` adds to (or overrides) the defaults below: a shared DATABASE_URL, REDIS_URL, JWT_SECRET for a cluster node. */
+export async function startConfab(
+  onCrash: (error: Error) => void,
+  nodeArgs: readonly string[] = [],
+  env: Record<string, string> = {},
+): Promise<ConfabProcess> {
   const dataDir = makeTempDir('confab-bench-data-');
   const port = await freePort();
   const child = new Child(
@@ -126,6 +131,7 @@ export async function startConfab(onCrash: (error: Error) => void, nodeArgs: rea
       MAX_SOCKETS_PER_USER: '100',
       // The set-up registers users up front; their tokens must outlive the whole run.
       ACCESS_TOKEN_TTL_SECONDS: '86400',
+      ...env,
     },
     onCrash,
   );

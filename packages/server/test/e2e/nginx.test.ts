@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { ApiError, type ConfabClient, type WebSocketConstructor } from '@confab/client';
 import type { Message } from '@confab/protocol';
-import { newClient, uniqueName } from '../harness.js';
+import { newClient, sleep, uniqueName, until } from '../harness.js';
 import { DEPLOY_NGINX_CONF, type NginxProcess, renderNginxConf, requireNginx, startNginx } from '../nginx.js';
 import { type ServerProcess, freePort, startServerProcess } from '../process.js';
 import { type TestSchema, createTestSchema, postgresService, redisService, requireService } from '../services.js';
@@ -26,14 +26,6 @@ describe('deploy/nginx.conf', () => {
 const describeNginx = requireNginx();
 const needed = [describeNginx, await requireService(postgresService), await requireService(redisService)];
 const describeCluster = needed.includes(describe.skip) ? describe.skip : describe;
-
-const until = async (condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 30_000) => {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-};
 
 /** Open WebSockets on one node, read from its own /metrics (nginx does not publish them). */
 async function socketsOn(node: ServerProcess): Promise<number> {
@@ -62,7 +54,7 @@ async function sendUntilStored(client: ConfabClient, conversationId: string, bod
       // Only "not reached" (0), "bad gateway" and "unavailable" are worth a retry.
       if (!(error instanceof ApiError) || ![0, 502, 503].includes(error.status)) throw error;
       retries.n += 1;
-      await new Promise((r) => setTimeout(r, 20));
+      await sleep(20);
     }
   }
 }
@@ -137,7 +129,7 @@ describeCluster('two nodes behind nginx (deploy/nginx.conf)', () => {
     const polls = Array.from({ length: 4 }, () =>
       carol.http.request<{ events: unknown[] }>('GET', '/api/v1/sync', { query: { since: cursor, timeout: 25 } }),
     );
-    await new Promise((r) => setTimeout(r, 300));
+    await sleep(300);
 
     // Alice keeps sending through nginx while the node holding Bob's socket is stopped.
     const retries = { n: 0 };
@@ -146,7 +138,7 @@ describeCluster('two nodes behind nginx (deploy/nginx.conf)', () => {
     const sender = (async () => {
       for (let i = 1; !stop || i <= 60; i++) {
         sent.push(await sendUntilStored(alice, dm.id, `message ${i}`, `m-${i}`, retries));
-        await new Promise((r) => setTimeout(r, 10));
+        await sleep(10);
       }
     })();
     await until(() => sent.length >= 20, '20 sends before the stop');
@@ -166,7 +158,7 @@ describeCluster('two nodes behind nginx (deploy/nginx.conf)', () => {
     // Nothing lost, nothing twice, in order: what Bob received is exactly what was stored.
     await until(() => received.length >= sent.length, `${sent.length} messages received`);
     await live.settled();
-    await new Promise((r) => setTimeout(r, 200));
+    await sleep(200);
     expect(received.map((m) => m.seq)).toEqual(sent.map((m) => m.seq).sort((a, b) => a - b));
     expect(received.map((m) => m.seq)).toEqual(Array.from({ length: sent.length }, (_, i) => i + 1));
     const stored: Message[] = [];
@@ -177,7 +169,6 @@ describeCluster('two nodes behind nginx (deploy/nginx.conf)', () => {
       after = Number(page.nextCursor);
     }
     expect(stored.map((m) => m.clientId)).toEqual(received.map((m) => m.clientId));
-    console.log('DEBUG retries', retries.n, sent.length, nginx.accessLog().split('\n').filter((l) => !/ 20[01] .*upstream \S+ 20[01]$/.test(l)).join('\n'));
     live.close();
   }, 90_000);
 });
