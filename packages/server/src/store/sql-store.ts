@@ -460,9 +460,17 @@ export class SqlStore implements Store {
 
       // 1. Idempotency: (sender, clientId) pairs already stored answer with the stored message.
       const stored = new Map<string, MessageRecord>();
+      // Both columns, so the lookup searches the (sender_id, client_id) index instead of scanning
+      // every message; pairs of one sender's id and another's clientId are filtered out by key.
+      const senderIds = [...new Set(batch.map((m) => m.senderId))];
       const clientIds = [...new Set(batch.map((m) => m.clientId))];
-      for (let i = 0; i < clientIds.length; i += 500) {
-        const rows = await trx.selectFrom('messages').selectAll().where('client_id', 'in', clientIds.slice(i, i + 500)).execute();
+      for (let i = 0; i < clientIds.length; i += 400) {
+        const rows = await trx
+          .selectFrom('messages')
+          .selectAll()
+          .where('sender_id', 'in', senderIds)
+          .where('client_id', 'in', clientIds.slice(i, i + 400))
+          .execute();
         for (const row of rows) stored.set(idempotencyKey(row.sender_id, row.client_id), toMessage(row));
       }
 
