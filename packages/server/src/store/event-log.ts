@@ -1,19 +1,19 @@
-import type { Kysely, Selectable } from 'kysely';
+import { type Kysely, type Selectable, sql } from 'kysely';
 import type { EventDraft, PositionedEvent } from '@confab/protocol';
 import type { Database } from './schema.js';
 import type { StoredEvent } from './store.js';
 
 /**
- * Writing to the event log inside a store transaction. Positions come from the single
- * `stream_head` row: `lockHead` must be the first write of every transaction that logs events,
- * so those transactions queue on one row lock (never deadlock on each other) and commit in
- * position order — the stored log is always a prefix without holes, which is what lets a
- * reader resume "after pos N" from storage alone.
+ * Writing to the event log inside a store transaction.
+ *
+ * Positions come from the single `stream_head` row, taken by `appendEvents` as the transaction's
+ * last write: transactions that log events queue on that one row lock and commit in position
+ * order, so the stored log is always a prefix without holes — what lets a reader resume "after
+ * pos N" from storage alone. Locks are taken in one order to rule out deadlocks between nodes:
+ * first the conversation rows the transaction changes (`lockConversations`, in id order), then
+ * the head. The head is held only for the event rows and the commit, so other transactions do
+ * their own work meanwhile.
  */
-export interface HeadLock {
-  pos: number;
-}
-
 export interface LogEntry {
   conversationId: string;
   /** A non-member who may read the event (the removed member), else null. */
@@ -23,37 +23,43 @@ export interface LogEntry {
 
 type Db = Kysely<Database>;
 
-export async function lockHead(trx: Db): Promise<HeadLock> {
-  const row = await trx
+/** Row-locks the conversations (in id order) and answers each one's newest event position. */
+export async function lockConversations(trx: Db, conversationIds: Iterable<string>): Promise<Map<string, number>> {
+  const lastPos = new Map<string, number>();
+  for (const id of [...new Set(conversationIds)].sort()) {
+    const row = await trx
+      .updateTable('conversations')
+      .set((eb) => ({ last_pos: eb.ref('last_pos') }))
+      .where('id', '=', id)
+      .returning('last_pos')
+      .executeTakeFirst();
+    if (row) lastPos.set(id, Number(row.last_pos));
+  }
+  return lastPos;
+}
+
+/**
+ * Gives the entries the next positions, chains each to its conversation's previous event and
+ * stores them. `lastPos` holds the conversations' newest positions as locked by this transaction
+ * (`lockConversations`, or its own seq update), or a conversation it has just created (0).
+ */
+export async function appendEvents(trx: Db, lastPos: Map<string, number>, entries: readonly LogEntry[], now: number): Promise<StoredEvent[]> {
+  if (entries.length === 0) return [];
+  const head = await trx
     .updateTable('stream_head')
-    .set((eb) => ({ pos: eb('pos', '+', 0) }))
+    .set((eb) => ({ pos: eb('pos', '+', entries.length) }))
     .where('id', '=', 1)
     .returning('pos')
     .executeTakeFirstOrThrow();
-  return { pos: Number(row.pos) };
-}
-
-/** Gives the entries the next positions, chains each to its conversation's previous event, stores them. */
-export async function appendEvents(trx: Db, head: HeadLock, entries: readonly LogEntry[], now: number): Promise<StoredEvent[]> {
-  if (entries.length === 0) return [];
-  const conversationIds = [...new Set(entries.map((e) => e.conversationId))];
-  const lastPos = new Map<string, number>();
-  for (let i = 0; i < conversationIds.length; i += 500) {
-    const rows = await trx
-      .selectFrom('conversations')
-      .select(['id', 'last_pos'])
-      .where('id', 'in', conversationIds.slice(i, i + 500))
-      .execute();
-    for (const row of rows) lastPos.set(row.id, Number(row.last_pos));
-  }
+  let pos = Number(head.pos) - entries.length;
 
   const stored: StoredEvent[] = entries.map((entry) => {
-    head.pos += 1;
+    pos += 1;
     const prev = lastPos.get(entry.conversationId) ?? 0;
-    lastPos.set(entry.conversationId, head.pos);
-    const event = { ...entry.event, pos: head.pos, prev } as PositionedEvent;
+    lastPos.set(entry.conversationId, pos);
+    const event = { ...entry.event, pos, prev } as PositionedEvent;
     const frame = JSON.stringify(event);
-    return { pos: head.pos, conversationId: entry.conversationId, subjectUserId: entry.subjectUserId ?? null, createdAt: now, event, frame };
+    return { pos, conversationId: entry.conversationId, subjectUserId: entry.subjectUserId ?? null, createdAt: now, event, frame };
   });
 
   for (let i = 0; i < stored.length; i += 500) {
@@ -70,10 +76,14 @@ export async function appendEvents(trx: Db, head: HeadLock, entries: readonly Lo
       )
       .execute();
   }
-  for (const id of conversationIds) {
-    await trx.updateTable('conversations').set({ last_pos: lastPos.get(id)! }).where('id', '=', id).execute();
-  }
-  await trx.updateTable('stream_head').set({ pos: head.pos }).where('id', '=', 1).execute();
+  // One statement for every conversation the entries touched.
+  const touched = [...new Set(entries.map((e) => e.conversationId))];
+  const newest = sql.join(touched.map((id) => sql`when ${id} then cast(${lastPos.get(id)!} as bigint)`), sql` `);
+  await trx
+    .updateTable('conversations')
+    .set({ last_pos: sql<number>`case id ${newest} end` })
+    .where('id', 'in', touched)
+    .execute();
   return stored;
 }
 

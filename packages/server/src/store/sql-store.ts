@@ -2,7 +2,7 @@ import { type Kysely, type Migration, Migrator, type Selectable, type Updateable
 import type { Role } from '@confab/protocol';
 import type { Database } from './schema.js';
 import { migrationProvider } from './migrations.js';
-import { appendEvents, lockHead, toStoredEvent } from './event-log.js';
+import { appendEvents, lockConversations, toStoredEvent } from './event-log.js';
 import { conversationInfoView, memberView, messageView } from '../services/views.js';
 import {
   type AppendResult,
@@ -203,22 +203,15 @@ export class SqlStore implements Store {
 
   // ---- conversations ----
 
-  createConversation(
+  async createConversation(
     conversation: NewConversation,
     members: NewMember[],
   ): Promise<{ conversation: ConversationRecord; created: boolean; events: StoredEvent[] }> {
-    return this.db.transaction().execute(async (trx) => {
+    const create = () => this.db.transaction().execute(async (trx) => {
       if (conversation.directKey !== null) {
         const existing = await this.findDirect(trx, conversation.directKey);
         if (existing) return { conversation: existing, created: false, events: [] };
       }
-      const head = await lockHead(trx);
-      if (conversation.directKey !== null) {
-        // Checked again under the lock: a concurrent create of the same pair may have won.
-        const existing = await this.findDirect(trx, conversation.directKey);
-        if (existing) return { conversation: existing, created: false, events: [] };
-      }
-      const createdPos = head.pos + 1;
       await trx
         .insertInto('conversations')
         .values({
@@ -244,15 +237,14 @@ export class SqlStore implements Store {
               role: m.role,
               joined_at: m.joinedAt,
               read_seq: 0,
-              joined_pos: createdPos,
             })),
           )
           .execute();
       }
-      const record: ConversationRecord = { ...conversation, lastSeq: 0, memberCount: members.length, lastPos: createdPos };
+      const record: ConversationRecord = { ...conversation, lastSeq: 0, memberCount: members.length, lastPos: 0 };
       const events = await appendEvents(
         trx,
-        head,
+        new Map([[record.id, 0]]),
         [
           {
             conversationId: record.id,
@@ -265,8 +257,19 @@ export class SqlStore implements Store {
         ],
         conversation.createdAt,
       );
+      record.lastPos = events[0]!.pos;
+      // Every first member reads the conversation from its creation on.
+      await trx.updateTable('members').set({ joined_pos: record.lastPos }).where('conversation_id', '=', record.id).execute();
       return { conversation: record, created: true, events };
     });
+    try {
+      return await create();
+    } catch (error) {
+      // The pair's direct conversation was created concurrently (another node): that one it is.
+      const existing = conversation.directKey !== null && this.dialect.uniqueViolation(error) !== undefined && (await this.findDirect(this.db, conversation.directKey));
+      if (existing) return { conversation: existing, created: false, events: [] };
+      throw error;
+    }
   }
 
   async getConversation(id: string): Promise<ConversationRecord | undefined> {
@@ -276,17 +279,16 @@ export class SqlStore implements Store {
 
   updateConversationTitle(id: string, title: string, by: string): Promise<{ conversation: ConversationRecord; events: StoredEvent[] } | undefined> {
     return this.db.transaction().execute(async (trx) => {
-      const head = await lockHead(trx);
-      const updated = await trx.updateTable('conversations').set({ title }).where('id', '=', id).executeTakeFirst();
-      if (Number(updated.numUpdatedRows) === 0) return undefined;
-      const row = await trx.selectFrom('conversations').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
-      const conversation = { ...toConversation(row), lastPos: head.pos + 1 };
+      const row = await trx.updateTable('conversations').set({ title }).where('id', '=', id).returningAll().executeTakeFirst();
+      if (!row) return undefined;
+      const conversation = toConversation(row);
       const events = await appendEvents(
         trx,
-        head,
+        new Map([[id, conversation.lastPos]]),
         [{ conversationId: id, event: { type: 'conversation.updated', conversation: conversationInfoView(conversation), by } }],
         Date.now(),
       );
+      conversation.lastPos = events[0]!.pos;
       return { conversation, events };
     });
   }
@@ -341,8 +343,12 @@ export class SqlStore implements Store {
   async addMember(member: NewMember, by: string): Promise<{ member: MemberRecord; events: StoredEvent[] }> {
     return this.unique(() =>
       this.db.transaction().execute(async (trx) => {
-        const head = await lockHead(trx);
-        const joinedPos = head.pos + 1;
+        const row = await trx
+          .updateTable('conversations')
+          .set((eb) => ({ member_count: eb('member_count', '+', 1) }))
+          .where('id', '=', member.conversationId)
+          .returningAll()
+          .executeTakeFirstOrThrow();
         await trx
           .insertInto('members')
           .values({
@@ -351,19 +357,13 @@ export class SqlStore implements Store {
             role: member.role,
             joined_at: member.joinedAt,
             read_seq: 0,
-            joined_pos: joinedPos,
           })
           .execute();
-        await trx
-          .updateTable('conversations')
-          .set((eb) => ({ member_count: eb('member_count', '+', 1) }))
-          .where('id', '=', member.conversationId)
-          .execute();
-        const row = await trx.selectFrom('conversations').selectAll().where('id', '=', member.conversationId).executeTakeFirstOrThrow();
+        const conversation = toConversation(row);
         const record: MemberRecord = { ...member, readSeq: 0, deliveredSeq: 0 };
         const events = await appendEvents(
           trx,
-          head,
+          new Map([[member.conversationId, conversation.lastPos]]),
           [
             {
               conversationId: member.conversationId,
@@ -372,13 +372,20 @@ export class SqlStore implements Store {
                 type: 'member.added',
                 conversationId: member.conversationId,
                 member: memberView(record),
-                conversation: conversationInfoView({ ...toConversation(row), lastPos: joinedPos }),
+                conversation: conversationInfoView(conversation),
                 by,
               },
             },
           ],
           member.joinedAt,
         );
+        // The new member reads the conversation from the event that made them one.
+        await trx
+          .updateTable('members')
+          .set({ joined_pos: events[0]!.pos })
+          .where('conversation_id', '=', member.conversationId)
+          .where('user_id', '=', member.userId)
+          .execute();
         return { member: record, events };
       }),
     );
@@ -386,7 +393,7 @@ export class SqlStore implements Store {
 
   removeMember(conversationId: string, userId: string, by: string): Promise<{ events: StoredEvent[] } | undefined> {
     return this.db.transaction().execute(async (trx) => {
-      const head = await lockHead(trx);
+      const lastPos = await lockConversations(trx, [conversationId]);
       const result = await trx
         .deleteFrom('members')
         .where('conversation_id', '=', conversationId)
@@ -401,7 +408,7 @@ export class SqlStore implements Store {
       // The removed user reads this event as its subject: they are no longer a member.
       const events = await appendEvents(
         trx,
-        head,
+        lastPos,
         [{ conversationId, subjectUserId: userId, event: { type: 'member.removed', conversationId, userId, by } }],
         Date.now(),
       );
@@ -411,7 +418,7 @@ export class SqlStore implements Store {
 
   async setRoles(conversationId: string, changes: { userId: string; role: Role }[], by: string): Promise<{ members: MemberRecord[]; events: StoredEvent[] }> {
     return this.db.transaction().execute(async (trx) => {
-      const head = await lockHead(trx);
+      const lastPos = await lockConversations(trx, [conversationId]);
       const members: MemberRecord[] = [];
       for (const { userId, role } of changes) {
         await trx
@@ -430,7 +437,7 @@ export class SqlStore implements Store {
       }
       const events = await appendEvents(
         trx,
-        head,
+        lastPos,
         members.map((member) => ({
           conversationId,
           event: { type: 'member.updated' as const, conversationId, member: memberView(member), by },
@@ -493,7 +500,7 @@ export class SqlStore implements Store {
         for (const { index, of } of repeats) results[index] = results[of];
         return { results: results as AppendResult[], events: [] };
       }
-      const head = await lockHead(trx);
+      const lastPos = new Map<string, number>();
 
       // 3. Reserve each conversation's seqs with one UPDATE (it also serialises concurrent writers).
       const perConversation = new Map<string, { index: number; message: NewMessage }[]>();
@@ -514,8 +521,9 @@ export class SqlStore implements Store {
             last_activity_at: sql<number>`case when last_activity_at > ${lastCreatedAt} then last_activity_at else ${lastCreatedAt} end`,
           }))
           .where('id', '=', conversationId)
-          .returning('last_seq')
+          .returning(['last_seq', 'last_pos'])
           .executeTakeFirstOrThrow();
+        lastPos.set(conversationId, Number(updated.last_pos));
         let seq = Number(updated.last_seq) - entries.length;
         const lastSeqBySender = new Map<string, number>();
         for (const { index, message } of entries) {
@@ -552,7 +560,7 @@ export class SqlStore implements Store {
       const created = fresh.map((f) => results[f.index]!.message);
       const events = await appendEvents(
         trx,
-        head,
+        lastPos,
         created.map((message) => ({ conversationId: message.conversationId, event: { type: 'message.created', message: messageView(message) } })),
         Math.max(...created.map((m) => m.createdAt)),
       );
@@ -598,8 +606,13 @@ export class SqlStore implements Store {
 
   advanceReadMarker(conversationId: string, userId: string, seq: number): Promise<{ readSeq: number; unreadCount: number; events: StoredEvent[] }> {
     return this.db.transaction().execute(async (trx) => {
-      const head = await lockHead(trx);
-      const conversation = await trx.selectFrom('conversations').select('last_seq').where('id', '=', conversationId).executeTakeFirstOrThrow();
+      // The conversation row first (lock order: conversations, then the log's head).
+      const conversation = await trx
+        .updateTable('conversations')
+        .set((eb) => ({ last_pos: eb.ref('last_pos') }))
+        .where('id', '=', conversationId)
+        .returning(['last_seq', 'last_pos'])
+        .executeTakeFirstOrThrow();
       const target = Math.min(seq, Number(conversation.last_seq));
       const moved = await trx
         .updateTable('members')
@@ -619,7 +632,7 @@ export class SqlStore implements Store {
       if (Number(moved.numUpdatedRows) === 0) return { readSeq, unreadCount, events: [] };
       const events = await appendEvents(
         trx,
-        head,
+        new Map([[conversationId, Number(conversation.last_pos)]]),
         [{ conversationId, event: { type: 'read.updated', conversationId, userId, readSeq, unreadCount } }],
         Date.now(),
       );

@@ -300,6 +300,51 @@ export function describeStoreConformance(engine: string, openFresh: () => Promis
         expect((await store.conversationHeads(c.id)).has(group.id)).toBe(false);
       });
 
+      it('keeps the log gap-free and every chain whole under concurrent writers of every kind', async () => {
+        const users = await Promise.all(['ra', 'rb', 'rc', 'rd', 're'].map((name) => user(name)));
+        const [a, b, c, d, e] = users as [UserRecord, UserRecord, UserRecord, UserRecord, UserRecord];
+        const groups = [
+          (await conversation('group', [a.id, b.id, c.id])).conversation,
+          (await conversation('group', [a.id, b.id, c.id])).conversation,
+        ];
+        const before = await store.streamHead();
+        const writes: Promise<unknown>[] = [];
+        for (let i = 0; i < 40; i++) {
+          const g = groups[i % 2]!;
+          writes.push(store.appendMessages([msg(g.id, a.id, `x${i}`), msg(groups[(i + 1) % 2]!.id, b.id, `y${i}`)]));
+          writes.push(store.advanceReadMarker(g.id, c.id, i));
+          if (i === 10) writes.push(store.addMember({ conversationId: g.id, userId: d.id, role: 'member', joinedAt: tick() }, a.id));
+          if (i === 20) writes.push(store.setRoles(g.id, [{ userId: b.id, role: 'admin' }], a.id));
+          if (i === 25) writes.push(store.updateConversationTitle(g.id, `t${i}`, a.id));
+          if (i === 30) writes.push(conversation('direct', [d.id, e.id], [d.id, e.id].sort().join(':')));
+        }
+        await Promise.all(writes);
+        const head = await store.streamHead();
+        const logged = [];
+        for (const g of groups) logged.push(...(await store.readConversationEvents(g.id, before.pos, 10_000)));
+        const dm = await store.listConversationIds(e.id);
+        for (const id of dm) logged.push(...(await store.readConversationEvents(id, before.pos, 10_000)));
+        // Every position in (before, head] was used exactly once…
+        expect(logged.map((l) => l.pos).sort((x, y) => x - y)).toEqual(Array.from({ length: head.pos - before.pos }, (_, i) => before.pos + i + 1));
+        // …and each conversation's events chain without a break.
+        for (const g of groups) {
+          const events = logged.filter((l) => l.conversationId === g.id);
+          events.forEach((l, i) => {
+            if (i > 0) expect(l.event.prev).toBe(events[i - 1]!.pos);
+          });
+          expect((await store.getConversation(g.id))!.lastPos).toBe(events.at(-1)!.pos);
+        }
+      });
+
+      it('creates one direct conversation when two creates of a pair race', async () => {
+        const [a, b] = [await user('sa'), await user('sb')];
+        const key = [a.id, b.id].sort().join(':');
+        const results = await Promise.all([0, 1, 2].map(() => conversation('direct', [a.id, b.id], key)));
+        expect(new Set(results.map((r) => r.conversation.id)).size).toBe(1);
+        expect(results.filter((r) => r.created)).toHaveLength(1);
+        expect(results.flatMap((r) => r.events)).toHaveLength(1);
+      });
+
       it('prunes old events and raises the floor; the epoch stays', async () => {
         const [a, b] = [await user('kim'), await user('lu')];
         const group = (await conversation('group', [a.id, b.id])).conversation;
