@@ -1,7 +1,7 @@
 import { type Kysely, type Selectable, sql } from 'kysely';
 import type { EventDraft, PositionedEvent } from '@confab/protocol';
 import type { Database } from './schema.js';
-import type { StoredEvent } from './store.js';
+import type { StoredEvent, StreamHead } from './store.js';
 
 /**
  * Writing to the event log inside a store transaction.
@@ -85,6 +85,97 @@ export async function appendEvents(trx: Db, lastPos: Map<string, number>, entrie
     .where('id', 'in', touched)
     .execute();
   return stored;
+}
+
+// ---- reading ----
+
+export async function streamHead(db: Db): Promise<StreamHead> {
+  const row = await db.selectFrom('stream_head').selectAll().where('id', '=', 1).executeTakeFirstOrThrow();
+  return { epoch: row.epoch, pos: Number(row.pos), floor: Number(row.floor) };
+}
+
+/**
+ * Two indexed reads merged by position: the user's conversations' events since they joined each,
+ * and events about them (their removal from a conversation they are no longer in).
+ */
+export async function readUserEvents(db: Db, userId: string, after: number, limit: number): Promise<StoredEvent[]> {
+  const asMember = await db
+    .selectFrom('events as e')
+    .innerJoin('members as m', (join) => join.onRef('m.conversation_id', '=', 'e.conversation_id').on('m.user_id', '=', userId))
+    .selectAll('e')
+    .where('e.pos', '>', after)
+    .whereRef('e.pos', '>=', 'm.joined_pos')
+    .orderBy('e.pos')
+    .limit(limit)
+    .execute();
+  const asSubject = await db
+    .selectFrom('events')
+    .selectAll()
+    .where('subject_user_id', '=', userId)
+    .where('pos', '>', after)
+    .orderBy('pos')
+    .limit(limit)
+    .execute();
+  const byPos = new Map<number, Selectable<Database['events']>>();
+  for (const row of [...asMember, ...asSubject]) byPos.set(Number(row.pos), row);
+  return [...byPos.values()]
+    .map(toStoredEvent)
+    .sort((a, b) => a.pos - b.pos)
+    .slice(0, limit);
+}
+
+export async function readConversationEvents(db: Db, conversationId: string, after: number, limit: number): Promise<StoredEvent[]> {
+  const rows = await db
+    .selectFrom('events')
+    .selectAll()
+    .where('conversation_id', '=', conversationId)
+    .where('pos', '>', after)
+    .orderBy('pos')
+    .limit(limit)
+    .execute();
+  return rows.map(toStoredEvent);
+}
+
+export async function conversationHeadsBetween(db: Db, after: number, upTo: number): Promise<Map<string, number>> {
+  const rows = await db
+    .selectFrom('events')
+    .select(['conversation_id', (eb) => eb.fn.max('pos').as('pos')])
+    .where('pos', '>', after)
+    .where('pos', '<=', upTo)
+    .groupBy('conversation_id')
+    .execute();
+  return new Map(rows.map((r) => [r.conversation_id, Number(r.pos)]));
+}
+
+export async function conversationHeads(db: Db, userId: string): Promise<Map<string, number>> {
+  const rows = await db
+    .selectFrom('members as m')
+    .innerJoin('conversations as c', 'c.id', 'm.conversation_id')
+    .select(['c.id', 'c.last_pos'])
+    .where('m.user_id', '=', userId)
+    .execute();
+  return new Map(rows.map((r) => [r.id, Number(r.last_pos)]));
+}
+
+/**
+ * Deletes the log up to the newest event created before `before` and raises the floor to it,
+ * so what is kept stays a suffix of the log. Found through the `created_at` index: a
+ * `max(pos)` would walk every event still inside the window on each prune.
+ */
+export async function pruneEvents(trx: Db, before: number): Promise<number> {
+  const newest = await trx
+    .selectFrom('events')
+    .select('pos')
+    .where('created_at', '<', before)
+    .orderBy('created_at', 'desc')
+    .orderBy('pos', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  const floor = Number(newest?.pos ?? 0);
+  if (floor === 0) return 0;
+  const deleted = await trx.deleteFrom('events').where('pos', '<=', floor).executeTakeFirst();
+  await trx.updateTable('stream_head').set({ floor }).where('id', '=', 1).where('floor', '<', floor).execute();
+  return Number(deleted.numDeletedRows);
 }
 
 export function toStoredEvent(row: Selectable<Database['events']>): StoredEvent {

@@ -2,7 +2,8 @@ import { type Kysely, type Migration, Migrator, type Selectable, type Updateable
 import type { Role } from '@confab/protocol';
 import type { Database } from './schema.js';
 import { migrationProvider } from './migrations.js';
-import { appendEvents, lockConversations, toStoredEvent } from './event-log.js';
+import * as eventLog from './event-log.js';
+import { appendEvents, lockConversations } from './event-log.js';
 import { conversationInfoView, memberView, messageView } from '../services/views.js';
 import {
   type AppendResult,
@@ -676,88 +677,30 @@ export class SqlStore implements Store {
     return Number(row.n);
   }
 
-  // ---- event log ----
+  // ---- event log (queries in event-log.ts) ----
 
-  async streamHead(): Promise<StreamHead> {
-    const row = await this.db.selectFrom('stream_head').selectAll().where('id', '=', 1).executeTakeFirstOrThrow();
-    return { epoch: row.epoch, pos: Number(row.pos), floor: Number(row.floor) };
+  streamHead(): Promise<StreamHead> {
+    return eventLog.streamHead(this.db);
   }
 
-  async readUserEvents(userId: string, after: number, limit: number): Promise<StoredEvent[]> {
-    // Two indexed reads merged by position: my conversations' events since I joined each, and
-    // events about me (my removal from a conversation I am no longer in).
-    const asMember = await this.db
-      .selectFrom('events as e')
-      .innerJoin('members as m', (join) => join.onRef('m.conversation_id', '=', 'e.conversation_id').on('m.user_id', '=', userId))
-      .selectAll('e')
-      .where('e.pos', '>', after)
-      .whereRef('e.pos', '>=', 'm.joined_pos')
-      .orderBy('e.pos')
-      .limit(limit)
-      .execute();
-    const asSubject = await this.db
-      .selectFrom('events')
-      .selectAll()
-      .where('subject_user_id', '=', userId)
-      .where('pos', '>', after)
-      .orderBy('pos')
-      .limit(limit)
-      .execute();
-    const byPos = new Map<number, Selectable<Database['events']>>();
-    for (const row of [...asMember, ...asSubject]) byPos.set(Number(row.pos), row);
-    return [...byPos.values()]
-      .map(toStoredEvent)
-      .sort((a, b) => a.pos - b.pos)
-      .slice(0, limit);
+  readUserEvents(userId: string, after: number, limit: number): Promise<StoredEvent[]> {
+    return eventLog.readUserEvents(this.db, userId, after, limit);
   }
 
-  async readConversationEvents(conversationId: string, after: number, limit: number): Promise<StoredEvent[]> {
-    const rows = await this.db
-      .selectFrom('events')
-      .selectAll()
-      .where('conversation_id', '=', conversationId)
-      .where('pos', '>', after)
-      .orderBy('pos')
-      .limit(limit)
-      .execute();
-    return rows.map(toStoredEvent);
+  readConversationEvents(conversationId: string, after: number, limit: number): Promise<StoredEvent[]> {
+    return eventLog.readConversationEvents(this.db, conversationId, after, limit);
   }
 
-  async conversationHeadsBetween(after: number, upTo: number): Promise<Map<string, number>> {
-    const rows = await this.db
-      .selectFrom('events')
-      .select(['conversation_id', (eb) => eb.fn.max('pos').as('pos')])
-      .where('pos', '>', after)
-      .where('pos', '<=', upTo)
-      .groupBy('conversation_id')
-      .execute();
-    return new Map(rows.map((r) => [r.conversation_id, Number(r.pos)]));
+  conversationHeadsBetween(after: number, upTo: number): Promise<Map<string, number>> {
+    return eventLog.conversationHeadsBetween(this.db, after, upTo);
   }
 
-  async conversationHeads(userId: string): Promise<Map<string, number>> {
-    const rows = await this.db
-      .selectFrom('members as m')
-      .innerJoin('conversations as c', 'c.id', 'm.conversation_id')
-      .select(['c.id', 'c.last_pos'])
-      .where('m.user_id', '=', userId)
-      .execute();
-    return new Map(rows.map((r) => [r.id, Number(r.last_pos)]));
+  conversationHeads(userId: string): Promise<Map<string, number>> {
+    return eventLog.conversationHeads(this.db, userId);
   }
 
   pruneEvents(before: number): Promise<number> {
-    return this.db.transaction().execute(async (trx) => {
-      const newest = await trx
-        .selectFrom('events')
-        .select((eb) => eb.fn.max('pos').as('pos'))
-        .where('created_at', '<', before)
-        .executeTakeFirst();
-      const floor = Number(newest?.pos ?? 0);
-      if (floor === 0) return 0;
-      // Everything up to the newest expired position goes, so what is kept stays a suffix of the log.
-      const deleted = await trx.deleteFrom('events').where('pos', '<=', floor).executeTakeFirst();
-      await trx.updateTable('stream_head').set({ floor }).where('id', '=', 1).where('floor', '<', floor).execute();
-      return Number(deleted.numDeletedRows);
-    });
+    return this.db.transaction().execute((trx) => eventLog.pruneEvents(trx, before));
   }
 
   // ---- receipts and presence ----
