@@ -124,7 +124,14 @@ describePostgres('PostgreSQL store', () => {
     cleanups.push(() => db.destroy());
     await db.connection().execute(async (connection) => {
       const { rows } = await sql<{ pid: number }>`select pg_backend_pid() as pid`.execute(connection);
-      await withPostgres(postgresService.url, (c) => c.query('select pg_terminate_backend($1)', [rows[0]!.pid]));
+      await withPostgres(postgresService.url, async (c) => {
+        await c.query('select pg_terminate_backend($1)', [rows[0]!.pid]);
+        // pg_terminate_backend only signals: wait until the backend is gone, or the next query may still be served.
+        const deadline = Date.now() + 10_000;
+        while ((await c.query('select 1 from pg_stat_activity where pid = $1', [rows[0]!.pid])).rowCount! > 0 && Date.now() < deadline) {
+          await new Promise((r) => setTimeout(r, 10));
+        }
+      });
       await expect(sql`select 1`.execute(connection)).rejects.toBeInstanceOf(StoreUnavailable);
     });
     // The pool dropped the dead connection: the next query gets a new one.
