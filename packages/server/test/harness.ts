@@ -36,17 +36,29 @@ export async function startServer(env: Record<string, string> = {}): Promise<Tes
 
 export const NodeWebSocket = WebSocket as unknown as WebSocketConstructor;
 
+/** The `ws` client, recording how each socket the SDK opens with it closed (by opening order). */
+export function recordingWebSocket(closeCodes: Map<number, number>): WebSocketConstructor {
+  let opened = 0;
+  return class extends WebSocket {
+    constructor(url: string) {
+      super(url);
+      const n = opened++;
+      this.on('close', (code) => closeCodes.set(n, code));
+    }
+  } as unknown as WebSocketConstructor;
+}
+
 export function newClient(url: string): ConfabClient {
   return new ConfabClient({ baseUrl: url, WebSocket: NodeWebSocket });
 }
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-/** Polls `condition` (sync or async) until it holds; fails naming `what` after `timeoutMs`. */
-export async function until(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 20_000): Promise<void> {
+/** Polls `condition` (sync or async) until it holds; fails naming `what` (or what it describes at that moment) after `timeoutMs`. */
+export async function until(condition: () => boolean | Promise<boolean>, what: string | (() => string), timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${typeof what === 'string' ? what : what()}`);
     await sleep(15);
   }
 }

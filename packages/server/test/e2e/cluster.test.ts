@@ -3,7 +3,7 @@ import { ConfabClient, type RealtimeConnection } from '@confab/client';
 import type { EventOf, Message } from '@confab/protocol';
 import { type Balancer, Cluster } from '../cluster.js';
 import { expectError, postMessage } from '../factories.js';
-import { NodeWebSocket, type TestUser, api, registerUser, startServer } from '../harness.js';
+import { NodeWebSocket, type TestUser, api, registerUser, startServer, until } from '../harness.js';
 import { postgresService, redisService, requireService } from '../services.js';
 import { TcpProxy } from '../tcp-proxy.js';
 
@@ -387,13 +387,6 @@ describeCluster('a three-node cluster (PostgreSQL + Redis)', () => {
   }, 30_000);
 });
 
-async function until(condition: () => boolean | Promise<boolean>, what: string | (() => string), timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${typeof what === 'string' ? what : what()}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 function withDeadline<T>(promise: Promise<T>, timeoutMs: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;

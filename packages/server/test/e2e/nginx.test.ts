@@ -3,10 +3,9 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WebSocket } from 'ws';
-import { ApiError, type ConfabClient, type WebSocketConstructor } from '@confab/client';
+import { ApiError, type ConfabClient } from '@confab/client';
 import type { Message } from '@confab/protocol';
-import { newClient, sleep, uniqueName, until } from '../harness.js';
+import { newClient, sleep, uniqueName, until, recordingWebSocket } from '../harness.js';
 import { DEPLOY_NGINX_CONF, type NginxProcess, renderNginxConf, requireNginx, startNginx } from '../nginx.js';
 import { type ServerProcess, freePort, startServerProcess } from '../process.js';
 import { type TestSchema, createTestSchema, postgresService, redisService, requireService } from '../services.js';
@@ -31,18 +30,6 @@ const describeCluster = needed.includes(describe.skip) ? describe.skip : describ
 async function socketsOn(node: ServerProcess): Promise<number> {
   const text = await (await fetch(`${node.url}/metrics`)).text();
   return Number(/^confab_websockets_open (\S+)$/m.exec(text)?.[1] ?? NaN);
-}
-
-/** The `ws` client, recording how each socket the SDK opens with it closed (by opening order). */
-function recordingWebSocket(closeCodes: Map<number, number>): WebSocketConstructor {
-  let opened = 0;
-  return class extends WebSocket {
-    constructor(url: string) {
-      super(url);
-      const n = opened++;
-      this.on('close', (code) => closeCodes.set(n, code));
-    }
-  } as unknown as WebSocketConstructor;
 }
 
 /** A send as a careful client makes it: retried with the same clientId until answered. */

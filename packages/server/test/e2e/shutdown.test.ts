@@ -3,13 +3,12 @@ import { type Socket, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { WebSocket } from 'ws';
-import { ApiError, type WebSocketConstructor } from '@confab/client';
+import { ApiError } from '@confab/client';
 import type { AckFrame, Message } from '@confab/protocol';
 import { loadConfig } from '../../src/config.js';
 import { createServer, openStore } from '../../src/server.js';
 import type { Store } from '../../src/store/store.js';
-import { RawSocket, api, newClient, registerUser, sleep, uniqueName, until } from '../harness.js';
+import { RawSocket, api, newClient, registerUser, sleep, uniqueName, until, recordingWebSocket } from '../harness.js';
 import { expectError } from '../factories.js';
 import { type ServerProcess, freePort, startServerProcess } from '../process.js';
 
@@ -17,18 +16,6 @@ import { type ServerProcess, freePort, startServerProcess } from '../process.js'
  * Graceful shutdown (server.ts `close`, main.ts on SIGTERM): stop accepting, answer what was
  * accepted, send sockets elsewhere with 1001, commit, exit 0 — within SHUTDOWN_TIMEOUT_MS.
  */
-
-/** The `ws` client, recording how each socket the SDK opens with it closed (by opening order). */
-function recordingWebSocket(closeCodes: Map<number, number>): WebSocketConstructor {
-  let opened = 0;
-  return class extends WebSocket {
-    constructor(url: string) {
-      super(url);
-      const n = opened++;
-      this.on('close', (code) => closeCodes.set(n, code));
-    }
-  } as unknown as WebSocketConstructor;
-}
 
 /** Every message of a conversation, oldest first. */
 async function historyOf(client: ReturnType<typeof newClient>, conversationId: string): Promise<Message[]> {
