@@ -662,10 +662,6 @@ export class SqlStore implements Store {
     });
   }
 
-  countUnread(conversationId: string, userId: string): Promise<number> {
-    return countUnreadIn(this.db, conversationId, userId);
-  }
-
   async countUnreadTotal(userId: string): Promise<number> {
     const row = await this.db
       .selectFrom('messages as m')

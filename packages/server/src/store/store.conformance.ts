@@ -215,8 +215,8 @@ export function describeStoreConformance(engine: string, openFresh: () => Promis
         await append([msg(conv.id, b.id, 'b1'), msg(conv.id, a.id, 'a1'), msg(conv.id, b.id, 'b2')]);
         expect((await store.getMember(conv.id, a.id))?.readSeq).toBe(2);
         expect((await store.getMember(conv.id, b.id))?.readSeq).toBe(3);
-        expect(await store.countUnread(conv.id, a.id)).toBe(1);
-        expect(await store.countUnread(conv.id, b.id)).toBe(0);
+        expect((await store.getConversationView(a.id, conv.id))?.unreadCount).toBe(1);
+        expect((await store.getConversationView(b.id, conv.id))?.unreadCount).toBe(0);
       });
 
       it('pages history backwards and forwards by seq', async () => {
@@ -238,7 +238,7 @@ export function describeStoreConformance(engine: string, openFresh: () => Promis
         expect((await store.advanceReadMarker(conv.id, b.id, 3)).readSeq).toBe(3);
         expect((await store.advanceReadMarker(conv.id, b.id, 1)).readSeq).toBe(3);
         expect((await store.advanceReadMarker(conv.id, b.id, 99)).readSeq).toBe(5);
-        expect(await store.countUnread(conv.id, b.id)).toBe(0);
+        expect((await store.getConversationView(b.id, conv.id))?.unreadCount).toBe(0);
       });
 
       it('lists recent messages across my conversations with sender, recipient and read filters', async () => {

@@ -74,7 +74,6 @@ export interface Store {
   advanceReadMarker(conversationId: string, userId: string, seq: number): Promise<{ readSeq: number; unreadCount: number; events: StoredEvent[] }>;
   /** Moves the delivery marker forward only (clamped); returns it and whether it moved. No event is logged. */
   advanceDeliveredMarker(conversationId: string, userId: string, seq: number): Promise<{ deliveredSeq: number; moved: boolean }>;
-  countUnread(conversationId: string, userId: string): Promise<number>;
   /** Unread messages across all my conversations. */
   countUnreadTotal(userId: string): Promise<number>;
 
