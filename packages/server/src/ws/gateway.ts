@@ -376,41 +376,46 @@ export class Gateway {
     const listeners = this.topics.connectionsOf(message.topic);
     if (!listeners || listeners.size === 0) return;
     if ('pos' in message.event && message.topic.startsWith('conv:')) this.liveCheck.noteDelivered(message.topic.slice('conv:'.length), message.event.pos);
-    for (const listener of [...listeners]) {
+    let written = 0;
+    // A Set's iteration tolerates the removals a write can cause.
+    for (const listener of listeners) {
       if (listener instanceof Waiter) listener.wake();
-      else this.deliverTo(listener, message);
+      else if (this.deliverTo(listener, message)) written += 1;
     }
+    if (written > 0) this.deps.metrics.framesDelivered.inc(written);
   }
 
-  private deliverTo(connection: Connection, message: BusMessage): void {
+  /** True when the frame was written to the socket. */
+  private deliverTo(connection: Connection, message: BusMessage): boolean {
     if (connection.pending !== null) {
       connection.pending.push(message);
-      return;
+      return false;
     }
     const { topic, event } = message;
     const viaUserTopic = topic.startsWith('user:');
     // A membership event about this very user reaches it through its user topic only (it is
     // published to both), so it arrives once and updates the socket's subscriptions.
-    if (!viaUserTopic && membershipSubject(event) === connection.userId) return;
+    if (!viaUserTopic && membershipSubject(event) === connection.userId) return false;
     // Typists do not hear themselves.
-    if (event.type === 'typing' && event.userId === connection.userId) return;
+    if (event.type === 'typing' && event.userId === connection.userId) return false;
     // Already replayed to this socket from the log.
-    if ('pos' in event && event.pos <= connection.seam) return;
+    if ('pos' in event && event.pos <= connection.seam) return false;
     message.bytes ??= Buffer.from(message.frame);
-    this.write(connection, message.bytes);
+    const written = this.write(connection, message.bytes);
     if (viaUserTopic) void this.followMembership(connection, event);
+    return written;
   }
 
-  private write(connection: Connection, bytes: Buffer): void {
+  private write(connection: Connection, bytes: Buffer): boolean {
     const socket = connection.socket;
-    if (socket.readyState !== socket.OPEN) return;
+    if (socket.readyState !== socket.OPEN) return false;
     if (socket.bufferedAmount > this.deps.config.wsMaxBufferedBytes) {
       // A consumer this far behind is dropped rather than buffered without bound; it reconnects.
       socket.terminate();
-      return;
+      return false;
     }
-    socket.send(bytes, { binary: false });
-    this.deps.metrics.framesDelivered.inc();
+    socket.send(bytes, TEXT_FRAME);
+    return true;
   }
 
   private async followMembership(connection: Connection, event: ServerEvent): Promise<void> {
@@ -430,6 +435,8 @@ export class Gateway {
 }
 
 const shuttingDown = () => new AppError('unavailable', 'The server is shutting down: try again');
+
+const TEXT_FRAME = { binary: false } as const;
 
 function membershipSubject(event: ServerEvent): string | undefined {
   if (event.type === 'member.added') return event.member.userId;
