@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, SqliteDialect, type SqliteDatabase } from 'kysely';
+import { CompiledQuery, type Driver, Kysely, SqliteDialect, type SqliteDatabase } from 'kysely';
 import type { Database } from '../schema.js';
 import { SqlStore } from '../sql-store.js';
 
@@ -17,7 +17,7 @@ export function openSqliteStore(file: string): SqlStore {
   connection.pragma('synchronous = FULL');
   connection.pragma('foreign_keys = ON');
   connection.pragma('busy_timeout = 5000');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(connection) }) });
+  const db = new Kysely<Database>({ dialect: new ImmediateTransactionsDialect({ database: withStatementCache(connection) }) });
   return new SqlStore({
     engine: 'sqlite',
     db,
@@ -28,6 +28,21 @@ export function openSqliteStore(file: string): SqlStore {
     },
     close: () => db.destroy(),
   });
+}
+
+/**
+ * Transactions begin IMMEDIATE: they take the write lock up front and wait for it (busy_timeout).
+ * A deferred transaction that reads first would fail at once with SQLITE_BUSY when it tries to
+ * write after another connection to the file (the `confab admin` CLI, say) committed in between.
+ */
+class ImmediateTransactionsDialect extends SqliteDialect {
+  override createDriver(): Driver {
+    const driver = super.createDriver();
+    driver.beginTransaction = async (connection) => {
+      await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+    };
+    return driver;
+  }
 }
 
 /** Resolves DATABASE_URL (`sqlite:<path>`) or the default file in DATA_DIR. */
