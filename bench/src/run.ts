@@ -12,7 +12,7 @@ import { runFanout, type FanoutOptions, type FanoutResult, type FanoutTarget } f
 import { runLatency } from './latency.js';
 import { type Options, USAGE, parseOptions } from './options.js';
 import { type BenchReport, finish, format, newReport, save } from './report.js';
-import { type ConfabProcess, cleanupSync, startBareWs, startConfab, startMeasurement } from './server-process.js';
+import { type ConfabProcess, cleanupSync, startBareWs, startConfab, startMeasurement, untilQuiet } from './server-process.js';
 import { type BenchUser, createGroups, registerUsers } from './setup.js';
 import { type BenchSocket, closeSockets, openSockets } from './sockets.js';
 import { round } from './stats.js';
@@ -182,6 +182,7 @@ async function confabFanout(confab: ConfabProcess, users: BenchUser[], options: 
       options.connectConcurrency,
     );
     report.confab.setup!.connectSec['fanout'] = round((performance.now() - started) / 1000, 2);
+    await untilQuiet(confab.baseUrl); // the members' presence announcements to each other
     log(`Confab fan-out: ${options.fanoutWarmup} + ${options.fanoutMessages} messages, window ${options.fanoutWindow}`);
     const target: FanoutTarget = {
       sockets,

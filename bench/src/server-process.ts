@@ -273,6 +273,24 @@ export async function readCounters(baseUrl: string): Promise<ServerCounters | nu
   }
 }
 
+/**
+ * Waits until the server has written no frame to any socket for `quietMs`: the presence
+ * announcements of a thousand users coming online must not be measured as fan-out.
+ */
+export async function untilQuiet(baseUrl: string, quietMs = 500, maxMs = 60_000): Promise<void> {
+  const deadline = performance.now() + maxMs;
+  let last = (await readCounters(baseUrl))?.framesDelivered;
+  let quietSince = performance.now();
+  while (performance.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const now = (await readCounters(baseUrl))?.framesDelivered;
+    if (now !== last) {
+      last = now;
+      quietSince = performance.now();
+    } else if (performance.now() - quietSince >= quietMs) return;
+  }
+}
+
 export function counterDelta(before: ServerCounters | null, after: ServerCounters | null): ServerCounters | null {
   if (!before || !after) return null;
   return {
