@@ -48,6 +48,8 @@ export class Gateway {
   private accepting = true;
   /** Long-polls waiting on this node: a node shutting down ends them. */
   private readonly waiters = new Set<Waiter>();
+  /** TCP sockets whose writes are held until the end of the current tick (`cork`). */
+  private readonly corked = new Set<Duplex>();
   /** Client frames being handled: a node shutting down answers them before it closes the sockets. */
   private readonly inFlight = new Set<Promise<void>>();
 
@@ -414,8 +416,26 @@ export class Gateway {
       socket.terminate();
       return false;
     }
+    this.cork(socket);
     socket.send(bytes, TEXT_FRAME);
     return true;
+  }
+
+  /**
+   * Holds a socket's writes until the end of this tick, so the frames of one commit batch (and of
+   * everything else written to it meanwhile) leave in one write call, not one per frame.
+   */
+  private cork(socket: WebSocket): void {
+    const raw = (socket as unknown as { _socket?: Duplex })._socket;
+    if (!raw || this.corked.has(raw)) return;
+    raw.cork();
+    if (this.corked.size === 0) process.nextTick(() => this.uncorkAll());
+    this.corked.add(raw);
+  }
+
+  private uncorkAll(): void {
+    for (const raw of this.corked) raw.uncork();
+    this.corked.clear();
   }
 
   private async followMembership(connection: Connection, event: ServerEvent): Promise<void> {
