@@ -1,5 +1,5 @@
 import type { Presence } from '@confab/protocol';
-import { type EventBus, userTopic } from '../bus/bus.js';
+import { type EventBus, conversationTopic } from '../bus/bus.js';
 import { notFound } from '../errors.js';
 import type { Store } from '../store/store.js';
 import type { PresenceTracker } from '../presence/presence-tracker.js';
@@ -95,11 +95,16 @@ export class PresenceService {
     return { userId, online, lastSeenAt };
   }
 
-  /** Tells everyone who shares a conversation with the user, on their user topics. */
+  /**
+   * Tells everyone who shares a conversation with the user, on those conversations' topics: one
+   * publish per conversation rather than one per contact (a 1,000-member group would otherwise
+   * cost a thousand publishes and a thousand-row query per connect). Someone who shares several
+   * conversations with the user hears it once per conversation; presence is state, not a count.
+   */
   private async announce(userId: string, online: boolean, at: number | null): Promise<void> {
-    const [user, contacts] = await Promise.all([this.store.getUser(userId), this.store.listContactIds(userId)]);
-    if (!user || contacts.length === 0) return;
+    const [user, conversationIds] = await Promise.all([this.store.getUser(userId), this.store.listConversationIds(userId)]);
+    if (!user || conversationIds.length === 0) return;
     const lastSeenAt = at === null || user.hideLastSeen ? null : new Date(at).toISOString();
-    await this.bus.publish(contacts.map(userTopic), { type: 'presence', userId, online, lastSeenAt });
+    await this.bus.publish(conversationIds.map(conversationTopic), { type: 'presence', userId, online, lastSeenAt });
   }
 }

@@ -716,18 +716,6 @@ export class SqlStore implements Store {
     }));
   }
 
-  async listContactIds(userId: string): Promise<string[]> {
-    const rows = await this.db
-      .selectFrom('members as mine')
-      .innerJoin('members as other', 'other.conversation_id', 'mine.conversation_id')
-      .select('other.user_id')
-      .distinct()
-      .where('mine.user_id', '=', userId)
-      .where('other.user_id', '<>', userId)
-      .execute();
-    return rows.map((r) => r.user_id);
-  }
-
   async sharesConversation(userId: string, otherId: string): Promise<boolean> {
     const row = await this.db
       .selectFrom('members as mine')

@@ -96,8 +96,6 @@ export interface Store {
 
   // ---- receipts and presence ----
   listReceipts(conversationId: string): Promise<ReceiptRecord[]>;
-  /** Distinct users who share at least one conversation with the user (not the user). */
-  listContactIds(userId: string): Promise<string[]>;
   sharesConversation(userId: string, otherId: string): Promise<boolean>;
   setLastSeen(userId: string, at: number): Promise<void>;
 }

@@ -398,8 +398,8 @@ export class Gateway {
     // A membership event about this very user reaches it through its user topic only (it is
     // published to both), so it arrives once and updates the socket's subscriptions.
     if (!viaUserTopic && membershipSubject(event) === connection.userId) return false;
-    // Typists do not hear themselves.
-    if (event.type === 'typing' && event.userId === connection.userId) return false;
+    // Typists do not hear themselves, nor users their own presence.
+    if ((event.type === 'typing' || event.type === 'presence') && event.userId === connection.userId) return false;
     // Already replayed to this socket from the log.
     if ('pos' in event && event.pos <= connection.seam) return false;
     message.bytes ??= Buffer.from(message.frame);
