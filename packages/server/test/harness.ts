@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { WebSocket } from 'ws';
 import { ConfabClient, type WebSocketConstructor } from '@confab/client';
-import type { AuthResponse, ServerFrame } from '@confab/protocol';
+import type { AuthResponse, Message, ServerFrame } from '@confab/protocol';
 import { type ConfabServer, createServer } from '../src/server.js';
 import { loadConfig } from '../src/config.js';
 
@@ -60,6 +60,17 @@ export async function until(condition: () => boolean | Promise<boolean>, what: s
   while (!(await condition())) {
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${typeof what === 'string' ? what : what()}`);
     await sleep(15);
+  }
+}
+
+/** Every message of a conversation, oldest first, paging through the history API. */
+export async function historyOf(client: ConfabClient, conversationId: string): Promise<Message[]> {
+  const all: Message[] = [];
+  for (let after = 0; ; ) {
+    const page = await client.history(conversationId, { after, limit: 100 });
+    all.push(...page.items);
+    if (page.nextCursor === null) return all;
+    after = Number(page.nextCursor);
   }
 }
 

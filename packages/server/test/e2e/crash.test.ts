@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Message } from '@confab/protocol';
-import { newClient, uniqueName, until } from '../harness.js';
+import { historyOf, newClient, uniqueName, until } from '../harness.js';
 import { type ServerProcess, freePort, startServerProcess } from '../process.js';
 
 describe('a server killed with SIGKILL mid-burst', () => {
@@ -62,13 +62,7 @@ describe('a server killed with SIGKILL mid-burst', () => {
     const stored = await Promise.all(sends);
     expect(new Set(stored.map((m) => m.id)).size).toBe(total);
 
-    const history: Message[] = [];
-    for (let after = 0; ; ) {
-      const page = await alice.history(dm.id, { after, limit: 1000 });
-      history.push(...page.items);
-      if (page.nextCursor === null) break;
-      after = Number(page.nextCursor);
-    }
+    const history = await historyOf(alice, dm.id);
     expect(history.map((m) => m.seq)).toEqual(Array.from({ length: total }, (_, i) => i + 1));
     expect(new Set(history.map((m) => m.clientId)).size).toBe(total);
     for (const clientId of acked) expect(history.some((m) => m.clientId === clientId)).toBe(true);

@@ -8,7 +8,7 @@ import type { AckFrame, Message } from '@confab/protocol';
 import { loadConfig } from '../../src/config.js';
 import { createServer, openStore } from '../../src/server.js';
 import type { Store } from '../../src/store/store.js';
-import { RawSocket, api, newClient, registerUser, sleep, uniqueName, until, recordingWebSocket } from '../harness.js';
+import { RawSocket, api, newClient, registerUser, sleep, uniqueName, until, recordingWebSocket, historyOf } from '../harness.js';
 import { expectError } from '../factories.js';
 import { type ServerProcess, freePort, startServerProcess } from '../process.js';
 
@@ -17,16 +17,6 @@ import { type ServerProcess, freePort, startServerProcess } from '../process.js'
  * accepted, send sockets elsewhere with 1001, commit, exit 0 — within SHUTDOWN_TIMEOUT_MS.
  */
 
-/** Every message of a conversation, oldest first. */
-async function historyOf(client: ReturnType<typeof newClient>, conversationId: string): Promise<Message[]> {
-  const all: Message[] = [];
-  for (let after = 0; ; ) {
-    const page = await client.history(conversationId, { after, limit: 100 });
-    all.push(...page.items);
-    if (page.nextCursor === null) return all;
-    after = Number(page.nextCursor);
-  }
-}
 
 describe('a node stopped with SIGTERM mid-burst', () => {
   const cleanups: (() => void)[] = [];
