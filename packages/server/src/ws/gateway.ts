@@ -194,7 +194,8 @@ export class Gateway {
     try {
       await this.topics.add(connection, userTopic(claims.userId));
       const conversationIds = await this.deps.conversations.conversationIdsOf(claims.userId);
-      for (const id of conversationIds) await this.topics.add(connection, conversationTopic(id));
+      // Subscribed side by side: over Redis, one round trip for all rather than one each.
+      await Promise.all(conversationIds.map((id) => this.topics.add(connection, conversationTopic(id))));
       const start = await this.deps.sync.start(since);
       const cursorPos = start.reset === null && since !== undefined ? await this.replay(connection, start) : start.after;
       if (connection.closed) return;
@@ -280,7 +281,8 @@ export class Gateway {
     try {
       if (!this.accepting) throw shuttingDown();
       await this.topics.add(waiter!, userTopic(userId));
-      for (const id of await this.deps.conversations.conversationIdsOf(userId)) await this.topics.add(waiter!, conversationTopic(id));
+      const conversationIds = await this.deps.conversations.conversationIdsOf(userId);
+      await Promise.all(conversationIds.map((id) => this.topics.add(waiter!, conversationTopic(id))));
       if (check && (await check())) return;
       await woken;
       // 503: the client polls again, through a balancer on another node.
