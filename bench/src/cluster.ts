@@ -17,7 +17,7 @@ import { SendChannel } from './channel.js';
 import { type DeliveryResult, runDelivery } from './delivery.js';
 import { type FanoutResult, runFanout } from './fanout.js';
 import { type LatencyResult, runLatency } from './latency.js';
-import type { Options } from './options.js';
+import { type Options, fanoutOptions, latencyOptions, throughputOptions } from './options.js';
 import { RESULTS_DIR, newReport } from './report.js';
 import { type ConfabProcess, type Measurement, type Resources, startConfab, startMeasurement } from './server-process.js';
 import { type BenchUser, createGroups, registerUsers } from './setup.js';
@@ -212,7 +212,7 @@ async function sendWorkloads(
       log(`  throughput: ${clients.length} clients, window ${options.window}, ${options.durationSec} s`);
       result.throughput = await runThroughput(
         channels,
-        { window: options.window, warmupMs: options.warmupSec * 1000, durationMs: options.durationSec * 1000, drainTimeoutMs: 15_000 },
+        throughputOptions(options),
         measure,
       );
       log(`    ${result.throughput.acksPerSec} acks/s`);
@@ -220,17 +220,7 @@ async function sendWorkloads(
     if (options.phases.has('latency')) {
       log(`  latency: open loop at ${options.latencyRate} sends/s, ${options.latencyDurationSec} s`);
       for (const channel of channels) channel.setTag('l');
-      result.latency = await runLatency(
-        channels,
-        {
-          rate: options.latencyRate,
-          warmupMs: options.warmupSec * 1000,
-          durationMs: options.latencyDurationSec * 1000,
-          drainTimeoutMs: 10_000,
-          maxOutstanding: Math.max(1000, options.latencyRate * 5),
-        },
-        measure,
-      );
+      result.latency = await runLatency(channels, latencyOptions(options), measure);
       log(`    p99 ${result.latency.ackLatencyMs?.p99} ms`);
     }
   } finally {
@@ -260,7 +250,7 @@ async function fanoutWorkload(
         sockets,
         triggerFrame: (payload, k) => `{"type":"message.send","id":"f${k}","conversationId":"${groupId}","clientId":"fo-${k}","body":"${payload}"}`,
       },
-      { messages: options.fanoutMessages, warmup: options.fanoutWarmup, window: options.fanoutWindow, messageTimeoutMs: 10_000, batchTimeoutMs: 180_000 },
+      fanoutOptions(options),
       measure,
     );
     log(`    ${result.deliveriesPerSec} deliveries/s`);

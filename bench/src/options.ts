@@ -1,5 +1,8 @@
 import { parseArgs } from 'node:util';
+import type { FanoutOptions } from './fanout.js';
+import type { LatencyOptions } from './latency.js';
 import type { ClientKind } from './sockets.js';
+import type { ThroughputOptions } from './throughput.js';
 
 export const PHASES = ['sqlite', 'throughput', 'latency', 'bare-ws', 'fanout', 'storm'] as const;
 export type Phase = (typeof PHASES)[number];
@@ -241,3 +244,28 @@ export function parseOptions(argv: string[]): Options | null {
   const redisUrl = values.redis ?? process.env['CONFAB_BENCH_REDIS_URL'] ?? 'redis://127.0.0.1:6379';
   return { quick, client, save: values['no-save'] !== true, phases, serverNodeArgs, postgresUrl, redisUrl, ...sizes };
 }
+
+// ---- each workload's settings, derived once for the single-node run and the cluster comparison ----
+
+export const throughputOptions = (options: Options): ThroughputOptions => ({
+  window: options.window,
+  warmupMs: options.warmupSec * 1000,
+  durationMs: options.durationSec * 1000,
+  drainTimeoutMs: 15_000,
+});
+
+export const latencyOptions = (options: Options): LatencyOptions => ({
+  rate: options.latencyRate,
+  warmupMs: options.warmupSec * 1000,
+  durationMs: options.latencyDurationSec * 1000,
+  drainTimeoutMs: 10_000,
+  maxOutstanding: Math.max(1000, options.latencyRate * 5),
+});
+
+export const fanoutOptions = (options: Options): FanoutOptions => ({
+  messages: options.fanoutMessages,
+  warmup: options.fanoutWarmup,
+  window: options.fanoutWindow,
+  messageTimeoutMs: 10_000,
+  batchTimeoutMs: 180_000,
+});

@@ -8,9 +8,9 @@
 import { runSqliteBaseline } from './baselines.js';
 import { runScaleOut } from './cluster.js';
 import { SendChannel } from './channel.js';
-import { runFanout, type FanoutOptions, type FanoutResult, type FanoutTarget } from './fanout.js';
+import { runFanout, type FanoutResult, type FanoutTarget } from './fanout.js';
 import { runLatency } from './latency.js';
-import { type Options, USAGE, parseOptions } from './options.js';
+import { type Options, USAGE, fanoutOptions, latencyOptions, parseOptions, throughputOptions } from './options.js';
 import { type BenchReport, finish, format, newReport, save } from './report.js';
 import { type ConfabProcess, cleanupSync, startBareWs, startConfab, startMeasurement, untilQuiet } from './server-process.js';
 import { type BenchUser, createGroups, registerUsers } from './setup.js';
@@ -111,7 +111,7 @@ async function sendPhases(confab: ConfabProcess, users: BenchUser[], options: Op
       started = performance.now();
       const result = await runThroughput(
         channels,
-        { window: options.window, warmupMs: options.warmupSec * 1000, durationMs: options.durationSec * 1000, drainTimeoutMs: 15_000 },
+        throughputOptions(options),
         measure,
       );
       report.confab.throughput = result;
@@ -120,33 +120,13 @@ async function sendPhases(confab: ConfabProcess, users: BenchUser[], options: Op
     if (options.phases.has('latency')) {
       log(`latency: open loop at ${options.latencyRate} sends/s, ${options.warmupSec} s warm-up + ${options.latencyDurationSec} s`);
       for (const channel of channels) channel.setTag('l');
-      const result = await runLatency(
-        channels,
-        {
-          rate: options.latencyRate,
-          warmupMs: options.warmupSec * 1000,
-          durationMs: options.latencyDurationSec * 1000,
-          drainTimeoutMs: 10_000,
-          maxOutstanding: Math.max(1000, options.latencyRate * 5),
-        },
-        measure,
-      );
+      const result = await runLatency(channels, latencyOptions(options), measure);
       report.confab.latency = result;
       log(`  p50 ${result.ackLatencyMs?.p50} ms, p99 ${result.ackLatencyMs?.p99} ms`);
     }
   } finally {
     await closeSockets(sockets);
   }
-}
-
-function fanoutOptions(options: Options): FanoutOptions {
-  return {
-    messages: options.fanoutMessages,
-    warmup: options.fanoutWarmup,
-    window: options.fanoutWindow,
-    messageTimeoutMs: 10_000,
-    batchTimeoutMs: 180_000,
-  };
 }
 
 async function bareWsFanout(options: Options, report: BenchReport): Promise<FanoutResult> {

@@ -1,5 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const BIN = fileURLToPath(new URL('../bin/confab.js', import.meta.url));
@@ -36,7 +39,8 @@ export async function startServerProcess(env: Record<string, string>): Promise<S
   child.stderr!.on('data', (chunk) => (output += chunk));
   const exited = new Promise<number | string>((resolve) => child.on('exit', (code, signal) => resolve(code ?? signal ?? -1)));
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the server did not start within 20 s:\n${output}`)), 20_000);
+    // Generous: under a full parallel test run several processes start on 2 cores at once.
+    const timer = setTimeout(() => reject(new Error(`the server did not start within 45 s:\n${output}`)), 45_000);
     const onData = () => {
       const match = /serving on (http:\/\/\S+)/.exec(output);
       if (!match) return;
@@ -51,4 +55,25 @@ export async function startServerProcess(env: Record<string, string>): Promise<S
     });
   });
   return { url, child, exited, output: () => output };
+}
+
+/**
+ * The environment of a server process that can be killed and started again on the same data:
+ * a fresh data directory and a fixed free port. `cleanup` (for afterEach) kills whatever
+ * process `current()` names, then removes the directory.
+ */
+export async function processSandbox(prefix: string, env: Record<string, string> = {}) {
+  const dataDir = mkdtempSync(path.join(tmpdir(), `confab-${prefix}-`));
+  let current: ServerProcess | undefined;
+  return {
+    env: { DATA_DIR: dataDir, PORT: String(await freePort()), ...env },
+    async start(): Promise<ServerProcess> {
+      current = await startServerProcess(this.env);
+      return current;
+    },
+    cleanup(): void {
+      current?.child.kill('SIGKILL');
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
 }

@@ -36,13 +36,13 @@ describeCluster('a three-node cluster (PostgreSQL + Redis)', () => {
       env: { WS_PING_INTERVAL_MS: '5000', PRESENCE_TTL_MS: String(PRESENCE_TTL_MS), GROUP_COMMIT_MAX_BATCH: '20' },
     });
     fronts = await Promise.all(cluster.nodes.map((node) => cluster.front(node.index)));
-  }, 60_000);
+  }, 150_000);
   afterAll(async () => {
     await cluster?.close();
   }, 30_000);
   beforeEach(async () => {
     await cluster.ensureAllUp(); // a test that killed a node leaves it to be restarted here
-  }, 30_000);
+  }, 60_000);
   afterEach(() => {
     for (const cleanup of cleanups.splice(0)) cleanup();
   });

@@ -1,23 +1,15 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Message } from '@confab/protocol';
 import { historyOf, newClient, uniqueName, until } from '../harness.js';
-import { type ServerProcess, freePort, startServerProcess } from '../process.js';
+import { processSandbox } from '../process.js';
 
 describe('a server killed with SIGKILL mid-burst', () => {
-  const cleanups: (() => void)[] = [];
-  afterEach(() => {
-    for (const cleanup of cleanups.splice(0)) cleanup();
-  });
+  let sandbox: Awaited<ReturnType<typeof processSandbox>> | undefined;
+  afterEach(() => sandbox?.cleanup());
 
   it('keeps every acknowledged message once; re-sent unacknowledged ones are stored once; the recipient gets each once', async () => {
-    const dataDir = mkdtempSync(path.join(tmpdir(), 'confab-crash-'));
-    cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
-    const env = { DATA_DIR: dataDir, PORT: String(await freePort()) };
-    let server: ServerProcess = await startServerProcess(env);
-    cleanups.push(() => server.child.kill('SIGKILL'));
+    sandbox = await processSandbox('crash');
+    let server = await sandbox.start();
 
     const alice = newClient(server.url);
     const bob = newClient(server.url);
@@ -58,7 +50,7 @@ describe('a server killed with SIGKILL mid-burst', () => {
     expect(acked.size).toBeLessThanOrEqual(300); // the kill really was mid-burst
 
     // Same data, same address: the SDKs reconnect, resume, and re-send what was never acknowledged.
-    server = await startServerProcess(env);
+    server = await sandbox.start();
     const stored = await Promise.all(sends);
     expect(new Set(stored.map((m) => m.id)).size).toBe(total);
 

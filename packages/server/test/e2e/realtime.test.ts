@@ -100,6 +100,14 @@ describe('WebSocket gateway', () => {
       expect(invalid).toMatchObject({ id: 'v1', error: { code: 'validation_failed' } });
       const extra = await errorAfter(() => socket.send({ type: 'ping', id: 'p1', surprise: true }));
       expect(extra).toMatchObject({ id: 'p1', error: { code: 'validation_failed' } });
+      // The receipt and typing frames are checked the same way.
+      for (const frame of [
+        { type: 'read', id: 'r1', conversationId: 'c', seq: -1 },
+        { type: 'delivered', id: 'd1', conversationId: 'c', seq: 1, surprise: true },
+        { type: 'typing', id: 't1', conversationId: 'c', typing: 'yes' },
+      ]) {
+        expect(await errorAfter(() => socket.send(frame))).toMatchObject({ id: frame.id, error: { code: 'validation_failed' } });
+      }
       expect((await errorAfter(() => socket.ws.send(Buffer.from([1, 2, 3]), { binary: true }))).error.code).toBe('validation_failed');
       const big = await errorAfter(() =>
         socket.send({ type: 'message.send', id: 'big', conversationId: 'c', clientId: 'k', body: 'x'.repeat(4000) }),

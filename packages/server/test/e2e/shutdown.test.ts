@@ -10,7 +10,7 @@ import { createServer, openStore } from '../../src/server.js';
 import type { Store } from '../../src/store/store.js';
 import { RawSocket, api, newClient, registerUser, sleep, uniqueName, until, recordingWebSocket, historyOf } from '../harness.js';
 import { expectError } from '../factories.js';
-import { type ServerProcess, freePort, startServerProcess } from '../process.js';
+import { processSandbox } from '../process.js';
 
 /**
  * Graceful shutdown (server.ts `close`, main.ts on SIGTERM): stop accepting, answer what was
@@ -19,18 +19,13 @@ import { type ServerProcess, freePort, startServerProcess } from '../process.js'
 
 
 describe('a node stopped with SIGTERM mid-burst', () => {
-  const cleanups: (() => void)[] = [];
-  afterEach(() => {
-    for (const cleanup of cleanups.splice(0)) cleanup();
-  });
+  let sandbox: Awaited<ReturnType<typeof processSandbox>> | undefined;
+  afterEach(() => sandbox?.cleanup());
 
   it('answers what it accepted, stores every send it answered, sends sockets away with 1001 and exits 0 in time', async () => {
-    const dataDir = mkdtempSync(path.join(tmpdir(), 'confab-sigterm-'));
-    cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
     const timeoutMs = 5000;
-    const env = { DATA_DIR: dataDir, PORT: String(await freePort()), SHUTDOWN_TIMEOUT_MS: String(timeoutMs) };
-    let server: ServerProcess = await startServerProcess(env);
-    cleanups.push(() => server.child.kill('SIGKILL'));
+    sandbox = await processSandbox('sigterm', { SHUTDOWN_TIMEOUT_MS: String(timeoutMs) });
+    let server = await sandbox.start();
 
     const alice = newClient(server.url);
     const bob = newClient(server.url);
@@ -96,7 +91,7 @@ describe('a node stopped with SIGTERM mid-burst', () => {
     for (const failure of failures) if (failure.status === 503) expect(failure.code).toBe('unavailable');
 
     // Back at the same address: the SDKs reconnect, resume and re-send what was not acknowledged.
-    server = await startServerProcess(env);
+    server = await sandbox.start();
     const stored = await Promise.all(wsSends);
     expect(new Set(stored.map((m) => m.id)).size).toBe(total);
 
