@@ -1,0 +1,106 @@
+import { appendEvents } from '../event-log.js';
+import type { ReceiptRecord, StoredEvent } from '../store.js';
+import type { Db } from './rows.js';
+
+/** Read and delivery markers, receipts and unread counts. */
+
+export function advanceReadMarker(
+  db: Db,
+  conversationId: string,
+  userId: string,
+  seq: number,
+): Promise<{ readSeq: number; unreadCount: number; events: StoredEvent[] }> {
+  return db.transaction().execute(async (trx) => {
+    // The conversation row first (lock order: conversations, then the log's head).
+    const conversation = await trx
+      .updateTable('conversations')
+      .set((eb) => ({ last_pos: eb.ref('last_pos') }))
+      .where('id', '=', conversationId)
+      .returning(['last_seq', 'last_pos'])
+      .executeTakeFirstOrThrow();
+    const target = Math.min(seq, Number(conversation.last_seq));
+    const moved = await trx
+      .updateTable('members')
+      .set({ read_seq: target })
+      .where('conversation_id', '=', conversationId)
+      .where('user_id', '=', userId)
+      .where('read_seq', '<', target)
+      .executeTakeFirst();
+    const member = await trx
+      .selectFrom('members')
+      .select('read_seq')
+      .where('conversation_id', '=', conversationId)
+      .where('user_id', '=', userId)
+      .executeTakeFirstOrThrow();
+    const readSeq = Number(member.read_seq);
+    const unreadCount = await countUnreadIn(trx, conversationId, userId);
+    if (Number(moved.numUpdatedRows) === 0) return { readSeq, unreadCount, events: [] };
+    const events = await appendEvents(
+      trx,
+      new Map([[conversationId, Number(conversation.last_pos)]]),
+      [{ conversationId, event: { type: 'read.updated', conversationId, userId, readSeq, unreadCount } }],
+      Date.now(),
+    );
+    return { readSeq, unreadCount, events };
+  });
+}
+
+export function advanceDeliveredMarker(db: Db, conversationId: string, userId: string, seq: number): Promise<{ deliveredSeq: number; moved: boolean }> {
+  return db.transaction().execute(async (trx) => {
+    const conversation = await trx.selectFrom('conversations').select('last_seq').where('id', '=', conversationId).executeTakeFirstOrThrow();
+    const target = Math.min(seq, Number(conversation.last_seq));
+    const moved = await trx
+      .updateTable('members')
+      .set({ delivered_seq: target })
+      .where('conversation_id', '=', conversationId)
+      .where('user_id', '=', userId)
+      .where('delivered_seq', '<', target)
+      .executeTakeFirst();
+    const member = await trx
+      .selectFrom('members')
+      .select('delivered_seq')
+      .where('conversation_id', '=', conversationId)
+      .where('user_id', '=', userId)
+      .executeTakeFirstOrThrow();
+    return { deliveredSeq: Number(member.delivered_seq), moved: Number(moved.numUpdatedRows) > 0 };
+  });
+}
+
+export async function listReceipts(db: Db, conversationId: string): Promise<ReceiptRecord[]> {
+  const rows = await db
+    .selectFrom('members')
+    .select(['user_id', 'read_seq', 'delivered_seq'])
+    .where('conversation_id', '=', conversationId)
+    .orderBy('user_id')
+    .execute();
+  // What a member has read has reached one of their devices.
+  return rows.map((r) => ({
+    userId: r.user_id,
+    readSeq: Number(r.read_seq),
+    deliveredSeq: Math.max(Number(r.delivered_seq), Number(r.read_seq)),
+  }));
+}
+
+/** Unread messages across all the user's conversations (their own never count). */
+export async function countUnreadTotal(db: Db, userId: string): Promise<number> {
+  const row = await db
+    .selectFrom('messages as m')
+    .innerJoin('members as me', (join) => join.onRef('me.conversation_id', '=', 'm.conversation_id').on('me.user_id', '=', userId))
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .whereRef('m.seq', '>', 'me.read_seq')
+    .where('m.sender_id', '<>', userId)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+async function countUnreadIn(db: Db, conversationId: string, userId: string): Promise<number> {
+  const row = await db
+    .selectFrom('messages as m')
+    .innerJoin('members as me', (join) => join.onRef('me.conversation_id', '=', 'm.conversation_id').on('me.user_id', '=', userId))
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('m.conversation_id', '=', conversationId)
+    .whereRef('m.seq', '>', 'me.read_seq')
+    .where('m.sender_id', '<>', userId)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}

@@ -1,0 +1,152 @@
+import type { Role } from '@confab/protocol';
+import { appendEvents, lockConversations } from '../event-log.js';
+import { conversationInfoView, memberView } from '../../services/views.js';
+import type { MemberRecord, NewMember, StoredEvent } from '../store.js';
+import { type Db, toConversation, toMember } from './rows.js';
+
+/** Members of a conversation: joining, leaving, roles. */
+
+export async function getMember(db: Db, conversationId: string, userId: string): Promise<MemberRecord | undefined> {
+  const row = await db
+    .selectFrom('members')
+    .selectAll()
+    .where('conversation_id', '=', conversationId)
+    .where('user_id', '=', userId)
+    .executeTakeFirst();
+  return row && toMember(row);
+}
+
+export async function listMembers(db: Db, conversationId: string): Promise<MemberRecord[]> {
+  const rows = await db
+    .selectFrom('members')
+    .selectAll()
+    .where('conversation_id', '=', conversationId)
+    .orderBy('joined_at')
+    .orderBy('user_id')
+    .execute();
+  return rows.map(toMember);
+}
+
+/** Throws the engine's unique violation when already a member. */
+export function addMember(db: Db, member: NewMember, by: string): Promise<{ member: MemberRecord; events: StoredEvent[] }> {
+  return db.transaction().execute(async (trx) => {
+    const row = await trx
+      .updateTable('conversations')
+      .set((eb) => ({ member_count: eb('member_count', '+', 1) }))
+      .where('id', '=', member.conversationId)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await trx
+      .insertInto('members')
+      .values({
+        conversation_id: member.conversationId,
+        user_id: member.userId,
+        role: member.role,
+        joined_at: member.joinedAt,
+        read_seq: 0,
+      })
+      .execute();
+    const conversation = toConversation(row);
+    const record: MemberRecord = { ...member, readSeq: 0, deliveredSeq: 0 };
+    const events = await appendEvents(
+      trx,
+      new Map([[member.conversationId, conversation.lastPos]]),
+      [
+        {
+          conversationId: member.conversationId,
+          subjectUserId: member.userId,
+          event: {
+            type: 'member.added',
+            conversationId: member.conversationId,
+            member: memberView(record),
+            conversation: conversationInfoView(conversation),
+            by,
+          },
+        },
+      ],
+      member.joinedAt,
+    );
+    // The new member reads the conversation from the event that made them one.
+    await trx
+      .updateTable('members')
+      .set({ joined_pos: events[0]!.pos })
+      .where('conversation_id', '=', member.conversationId)
+      .where('user_id', '=', member.userId)
+      .execute();
+    return { member: record, events };
+  });
+}
+
+export function removeMember(db: Db, conversationId: string, userId: string, by: string): Promise<{ events: StoredEvent[] } | undefined> {
+  return db.transaction().execute(async (trx) => {
+    const lastPos = await lockConversations(trx, [conversationId]);
+    const result = await trx
+      .deleteFrom('members')
+      .where('conversation_id', '=', conversationId)
+      .where('user_id', '=', userId)
+      .executeTakeFirst();
+    if (Number(result.numDeletedRows) === 0) return undefined;
+    await trx
+      .updateTable('conversations')
+      .set((eb) => ({ member_count: eb('member_count', '-', 1) }))
+      .where('id', '=', conversationId)
+      .execute();
+    // The removed user reads this event as its subject: they are no longer a member.
+    const events = await appendEvents(
+      trx,
+      lastPos,
+      [{ conversationId, subjectUserId: userId, event: { type: 'member.removed', conversationId, userId, by } }],
+      Date.now(),
+    );
+    return { events };
+  });
+}
+
+export function setRoles(
+  db: Db,
+  conversationId: string,
+  changes: { userId: string; role: Role }[],
+  by: string,
+): Promise<{ members: MemberRecord[]; events: StoredEvent[] }> {
+  return db.transaction().execute(async (trx) => {
+    const lastPos = await lockConversations(trx, [conversationId]);
+    const members: MemberRecord[] = [];
+    for (const { userId, role } of changes) {
+      await trx
+        .updateTable('members')
+        .set({ role })
+        .where('conversation_id', '=', conversationId)
+        .where('user_id', '=', userId)
+        .execute();
+      const row = await trx
+        .selectFrom('members')
+        .selectAll()
+        .where('conversation_id', '=', conversationId)
+        .where('user_id', '=', userId)
+        .executeTakeFirst();
+      if (row) members.push(toMember(row));
+    }
+    const events = await appendEvents(
+      trx,
+      lastPos,
+      members.map((member) => ({
+        conversationId,
+        event: { type: 'member.updated' as const, conversationId, member: memberView(member), by },
+      })),
+      Date.now(),
+    );
+    return { members, events };
+  });
+}
+
+export async function sharesConversation(db: Db, userId: string, otherId: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('members as mine')
+    .innerJoin('members as other', 'other.conversation_id', 'mine.conversation_id')
+    .select('mine.conversation_id')
+    .where('mine.user_id', '=', userId)
+    .where('other.user_id', '=', otherId)
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
+}

@@ -1,0 +1,197 @@
+import { sql } from 'kysely';
+import type { Database } from '../schema.js';
+import { appendEvents } from '../event-log.js';
+import { messageView } from '../../services/views.js';
+import type { AppendResult, MessageRecord, NewMessage, RecentFilter, StoredEvent } from '../store.js';
+import { type Db, type UniqueViolationOf, toMessage } from './rows.js';
+
+/** Messages: the group-commit append, history and the cross-conversation listing. */
+
+type Appended = { results: AppendResult[]; events: StoredEvent[] };
+/** A message of the batch with its place in the batch (results are answered in batch order). */
+type Entry = { index: number; message: NewMessage };
+
+export async function appendMessages(db: Db, uniqueViolation: UniqueViolationOf, batch: readonly NewMessage[]): Promise<Appended> {
+  try {
+    return await appendOnce(db, batch);
+  } catch (error) {
+    // Another node stored one of these (sender, clientId) pairs after our idempotency read:
+    // the unique index refused the duplicate, and a second pass finds the stored message.
+    if (uniqueViolation(error) === undefined) throw error;
+    return appendOnce(db, batch);
+  }
+}
+
+function appendOnce(db: Db, batch: readonly NewMessage[]): Promise<Appended> {
+  return db.transaction().execute(async (trx) => {
+    const stored = await findStored(trx, batch);
+    const { results, fresh, repeats } = sortOut(batch, stored);
+    if (fresh.length > 0) {
+      const { rows, lastPos } = await reserveSeqs(trx, fresh, results);
+      await markSendersRead(trx, rows);
+      await insertRows(trx, rows);
+      for (const { index, of } of repeats) results[index] = { message: results[of]!.message, created: false };
+      // Logged per conversation in seq order, the order the messages were numbered in.
+      const created = fresh.map((f) => results[f.index]!.message);
+      const events = await appendEvents(
+        trx,
+        lastPos,
+        created.map((message) => ({ conversationId: message.conversationId, event: { type: 'message.created', message: messageView(message) } })),
+        Math.max(...created.map((m) => m.createdAt)),
+      );
+      return { results: results as AppendResult[], events };
+    }
+    // Nothing new (and so no repeats of anything new): every result is a stored message.
+    return { results: results as AppendResult[], events: [] };
+  });
+}
+
+const idempotencyKey = (senderId: string, clientId: string) => `${senderId}\u0000${clientId}`;
+
+/** Step 1, idempotency: the batch's (sender, clientId) pairs already stored, by key. */
+async function findStored(trx: Db, batch: readonly NewMessage[]): Promise<Map<string, MessageRecord>> {
+  const stored = new Map<string, MessageRecord>();
+  // Both columns, so the lookup searches the (sender_id, client_id) index instead of scanning
+  // every message; pairs of one sender's id and another's clientId are filtered out by key.
+  const senderIds = [...new Set(batch.map((m) => m.senderId))];
+  const clientIds = [...new Set(batch.map((m) => m.clientId))];
+  for (let i = 0; i < clientIds.length; i += 400) {
+    const rows = await trx
+      .selectFrom('messages')
+      .selectAll()
+      .where('sender_id', 'in', senderIds)
+      .where('client_id', 'in', clientIds.slice(i, i + 400))
+      .execute();
+    for (const row of rows) stored.set(idempotencyKey(row.sender_id, row.client_id), toMessage(row));
+  }
+  return stored;
+}
+
+/**
+ * Step 2: stored pairs answer with the stored message; the rest are new, except repeats within
+ * this batch, which share the first one's row.
+ */
+function sortOut(batch: readonly NewMessage[], stored: Map<string, MessageRecord>) {
+  const results: (AppendResult | undefined)[] = new Array(batch.length);
+  const fresh: Entry[] = [];
+  const firstInBatch = new Map<string, number>();
+  const repeats: { index: number; of: number }[] = [];
+  batch.forEach((message, index) => {
+    const key = idempotencyKey(message.senderId, message.clientId);
+    const existing = stored.get(key);
+    if (existing) results[index] = { message: existing, created: false };
+    else if (firstInBatch.has(key)) repeats.push({ index, of: firstInBatch.get(key)! });
+    else {
+      firstInBatch.set(key, index);
+      fresh.push({ index, message });
+    }
+  });
+  return { results, fresh, repeats };
+}
+
+/**
+ * Step 3: reserves each conversation's next seqs with one UPDATE (which also serialises
+ * concurrent writers), numbers the new messages into `results`, and answers their rows and each
+ * conversation's newest event position (locked by that UPDATE, for the log).
+ */
+async function reserveSeqs(trx: Db, fresh: readonly Entry[], results: (AppendResult | undefined)[]) {
+  const perConversation = new Map<string, Entry[]>();
+  for (const entry of fresh) {
+    const list = perConversation.get(entry.message.conversationId) ?? [];
+    list.push(entry);
+    perConversation.set(entry.message.conversationId, list);
+  }
+  const rows: Database['messages'][] = [];
+  const lastPos = new Map<string, number>();
+  // Conversations in id order: concurrent batches (other nodes) lock their rows in one order.
+  const byId = [...perConversation].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  for (const [conversationId, entries] of byId) {
+    const lastCreatedAt = Math.max(...entries.map((e) => e.message.createdAt));
+    const updated = await trx
+      .updateTable('conversations')
+      .set((eb) => ({
+        last_seq: eb('last_seq', '+', entries.length),
+        last_activity_at: sql<number>`case when last_activity_at > ${lastCreatedAt} then last_activity_at else ${lastCreatedAt} end`,
+      }))
+      .where('id', '=', conversationId)
+      .returning(['last_seq', 'last_pos'])
+      .executeTakeFirstOrThrow();
+    lastPos.set(conversationId, Number(updated.last_pos));
+    let seq = Number(updated.last_seq) - entries.length;
+    for (const { index, message } of entries) {
+      seq += 1;
+      const record: MessageRecord = { ...message, seq };
+      results[index] = { message: record, created: true };
+      rows.push({
+        id: record.id,
+        conversation_id: record.conversationId,
+        seq,
+        sender_id: record.senderId,
+        client_id: record.clientId,
+        body: record.body,
+        created_at: record.createdAt,
+      });
+    }
+  }
+  return { rows, lastPos };
+}
+
+/** A sender has read their own conversation up to what they just sent. */
+async function markSendersRead(trx: Db, rows: readonly Database['messages'][]): Promise<void> {
+  const lastSeq = new Map<string, { conversationId: string; senderId: string; seq: number }>();
+  for (const row of rows) {
+    lastSeq.set(`${row.conversation_id}\u0000${row.sender_id}`, { conversationId: row.conversation_id, senderId: row.sender_id, seq: row.seq });
+  }
+  for (const { conversationId, senderId, seq } of lastSeq.values()) {
+    await trx
+      .updateTable('members')
+      .set({ read_seq: seq })
+      .where('conversation_id', '=', conversationId)
+      .where('user_id', '=', senderId)
+      .where('read_seq', '<', seq)
+      .execute();
+  }
+}
+
+/** Step 4: the new rows, in chunks under SQLite's bound-parameter limit. */
+async function insertRows(trx: Db, rows: readonly Database['messages'][]): Promise<void> {
+  for (let i = 0; i < rows.length; i += 500) {
+    await trx.insertInto('messages').values(rows.slice(i, i + 500)).execute();
+  }
+}
+
+export async function listMessages(db: Db, conversationId: string, page: { limit: number; before?: number; after?: number }): Promise<MessageRecord[]> {
+  let query = db.selectFrom('messages').selectAll().where('conversation_id', '=', conversationId);
+  if (page.before !== undefined) query = query.where('seq', '<', page.before);
+  if (page.after !== undefined) query = query.where('seq', '>', page.after);
+  const rows = await query
+    .orderBy('seq', page.after !== undefined ? 'asc' : 'desc')
+    .limit(page.limit)
+    .execute();
+  return rows.map(toMessage);
+}
+
+export async function listRecentMessages(db: Db, userId: string, filter: RecentFilter): Promise<MessageRecord[]> {
+  let query = db
+    .selectFrom('messages as m')
+    .innerJoin('members as me', (join) => join.onRef('me.conversation_id', '=', 'm.conversation_id').on('me.user_id', '=', userId))
+    .selectAll('m');
+  if (filter.sender !== undefined) query = query.where('m.sender_id', '=', filter.sender);
+  if (filter.recipient !== undefined) {
+    const recipient = filter.recipient;
+    query = query.where('m.sender_id', '<>', recipient).where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('members as r')
+          .select('r.user_id')
+          .whereRef('r.conversation_id', '=', 'm.conversation_id')
+          .where('r.user_id', '=', recipient),
+      ),
+    );
+  }
+  if (filter.isRead === true) query = query.whereRef('m.seq', '<=', 'me.read_seq');
+  if (filter.isRead === false) query = query.whereRef('m.seq', '>', 'me.read_seq');
+  if (filter.beforeId !== undefined) query = query.where('m.id', '<', filter.beforeId);
+  const rows = await query.orderBy('m.id', 'desc').limit(filter.limit).execute();
+  return rows.map(toMessage);
+}

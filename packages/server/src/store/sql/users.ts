@@ -1,0 +1,74 @@
+import { type Updateable, sql } from 'kysely';
+import type { Database } from '../schema.js';
+import type { NewUser, UserPatch, UserRecord } from '../store.js';
+import { type Db, toUser } from './rows.js';
+
+/** Users: accounts, profiles, search and last-seen. */
+
+export async function insertUser(db: Db, user: NewUser): Promise<UserRecord> {
+  await db
+    .insertInto('users')
+    .values({
+      id: user.id,
+      username: user.username,
+      username_lower: user.username.toLowerCase(),
+      display_name: user.displayName,
+      bio: user.bio,
+      email: user.email,
+      is_admin: user.isAdmin ? 1 : 0,
+      password_hash: user.passwordHash,
+      created_at: user.createdAt,
+    })
+    .execute();
+  return { ...user, hideLastSeen: user.hideLastSeen ?? false, lastSeenAt: user.lastSeenAt ?? null };
+}
+
+export async function getUser(db: Db, id: string): Promise<UserRecord | undefined> {
+  const row = await db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+  return row && toUser(row);
+}
+
+export async function getUserByUsername(db: Db, username: string): Promise<UserRecord | undefined> {
+  const row = await db
+    .selectFrom('users')
+    .selectAll()
+    .where('username_lower', '=', username.toLowerCase())
+    .executeTakeFirst();
+  return row && toUser(row);
+}
+
+export async function getUsers(db: Db, ids: readonly string[]): Promise<UserRecord[]> {
+  if (ids.length === 0) return [];
+  const rows = await db.selectFrom('users').selectAll().where('id', 'in', ids).execute();
+  return rows.map(toUser);
+}
+
+export async function searchUsers(db: Db, { q, limit, afterUsername }: { q?: string; limit: number; afterUsername?: string }): Promise<UserRecord[]> {
+  let query = db.selectFrom('users').selectAll();
+  if (q !== undefined && q.trim() !== '') {
+    const needle = q.trim().toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`);
+    query = query.where((eb) =>
+      eb.or([
+        eb(sql`username_lower`, 'like', sql`${`${needle}%`} escape '\\'`),
+        eb(sql`lower(display_name)`, 'like', sql`${`%${needle}%`} escape '\\'`),
+      ]),
+    );
+  }
+  if (afterUsername !== undefined) query = query.where('username_lower', '>', afterUsername.toLowerCase());
+  const rows = await query.orderBy('username_lower').limit(limit).execute();
+  return rows.map(toUser);
+}
+
+export async function updateUser(db: Db, id: string, patch: UserPatch): Promise<UserRecord | undefined> {
+  const values: Updateable<Database['users']> = {};
+  if (patch.displayName !== undefined) values.display_name = patch.displayName;
+  if (patch.bio !== undefined) values.bio = patch.bio;
+  if (patch.isAdmin !== undefined) values.is_admin = patch.isAdmin ? 1 : 0;
+  if (patch.hideLastSeen !== undefined) values.hide_last_seen = patch.hideLastSeen ? 1 : 0;
+  if (Object.keys(values).length > 0) await db.updateTable('users').set(values).where('id', '=', id).execute();
+  return getUser(db, id);
+}
+
+export async function setLastSeen(db: Db, userId: string, at: number): Promise<void> {
+  await db.updateTable('users').set({ last_seen_at: at }).where('id', '=', userId).execute();
+}
