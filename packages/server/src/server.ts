@@ -7,6 +7,7 @@ import { type Metrics, createMetrics } from './metrics.js';
 import type { EventBus } from './bus/bus.js';
 import { MemoryBus } from './bus/memory-bus.js';
 import { RedisBus } from './bus/redis-bus.js';
+import { TopicHub } from './bus/topic-hub.js';
 import { buildHttpApp } from './http/app.js';
 import type { Services } from './http/context.js';
 import { AuthService } from './services/auth-service.js';
@@ -79,7 +80,9 @@ export async function createServer(config: Config, options: { logger?: Logger; s
   const membership = new MembershipCache(store);
   await membership.followCluster(bus);
   const events = new EventPublisher(bus);
-  const sync = new SyncService(store, membership);
+  const hub = new TopicHub(bus);
+  // A long-poll answers before the request timeout would cut it off.
+  const sync = new SyncService(store, membership, hub.consumer(), config.requestTimeoutMs - 1000);
   const typing = new TypingService(membership, bus, { throttleMs: config.typingThrottleMs, expireMs: config.typingExpireMs });
   const presenceTracker: PresenceTracker =
     config.redisUrl === null
@@ -94,7 +97,7 @@ export async function createServer(config: Config, options: { logger?: Logger; s
   );
   const conversations = new ConversationService(store, membership, events, config);
   const messages = new MessageService(store, membership, bus, events, config, metrics);
-  const gateway = new Gateway({ config, tokens, conversations, messages, sync, typing, presence, bus, logger, metrics });
+  const gateway = new Gateway({ config, tokens, conversations, messages, sync, typing, presence, bus, hub, logger, metrics });
   const services: Services = {
     config,
     store,
@@ -110,7 +113,6 @@ export async function createServer(config: Config, options: { logger?: Logger; s
     sync,
     typing,
     presence,
-    waitForEvent: (userId, timeoutMs, check) => gateway.waitForEvent(userId, timeoutMs, check),
   };
   let draining = false;
   const app = await buildHttpApp(services, logger, metrics, () => draining);
@@ -140,6 +142,7 @@ export async function createServer(config: Config, options: { logger?: Logger; s
       // 1. Stop accepting: the port closes; new requests, upgrades and long-polls get 503.
       draining = true;
       gateway.stopAccepting();
+      sync.stopWaiting();
       const httpClosed = app.close();
       // 2. Answer what was accepted (in-flight requests run on; frames are awaited here), then
       //    send every socket elsewhere with 1001; the HTTP server closes once all are gone.

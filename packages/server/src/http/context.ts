@@ -32,11 +32,6 @@ export interface Services {
   sync: SyncService;
   typing: TypingService;
   presence: PresenceService;
-  /**
-   * Resolves when an event reaches one of the user's topics on this node, or after the timeout
-   * (long-poll); at once when `check`, run once subscribed, finds something already there.
-   */
-  waitForEvent(userId: string, timeoutMs: number, check?: () => Promise<boolean>): Promise<void>;
 }
 
 export type RoutePlugin = FastifyPluginAsync<Services, Server, TypeBoxTypeProvider>;

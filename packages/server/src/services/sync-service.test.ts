@@ -2,6 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MemoryBus } from '../bus/memory-bus.js';
+import { TopicHub } from '../bus/topic-hub.js';
 import { openSqliteStore } from '../store/sqlite/sqlite-store.js';
 import type { SqlStore } from '../store/sql-store.js';
 import { MembershipCache } from './membership.js';
@@ -24,7 +26,7 @@ describe('SyncService.start', () => {
     dir = mkdtempSync(path.join(tmpdir(), 'confab-sync-'));
     store = openSqliteStore(path.join(dir, 'db.sqlite3'));
     await store.migrate();
-    sync = new SyncService(store, new MembershipCache(store));
+    sync = new SyncService(store, new MembershipCache(store), new TopicHub(new MemoryBus()).consumer(), 29_000);
     const user = (id: string) => ({ id, username: id, displayName: id, bio: '', email: null, isAdmin: false, passwordHash: 'x', createdAt: 1 });
     await store.insertUser(user('u1'));
     await store.insertUser(user('u2'));

@@ -1,7 +1,18 @@
-import type { EventPage, Heads, PositionedEvent, SyncReset } from '@confab/protocol';
+import type { EventPage, Heads, PositionedEvent, SyncReset, SyncResponse } from '@confab/protocol';
+import type { TopicSubscriber } from '../bus/topic-hub.js';
 import { AppError } from '../errors.js';
 import type { Store, StreamHead } from '../store/store.js';
+import { EventWaits } from './event-waits.js';
 import type { MembershipCache } from './membership.js';
+
+/** A long-poll: the events after `since`, waiting up to `timeoutMs` for one when there are none yet. */
+export interface PollRequest {
+  since: string | undefined;
+  timeoutMs: number;
+  limit: number;
+  /** True once the client has gone away: stop waiting. */
+  abandoned: () => boolean;
+}
 
 /** Where a reader's stream starts: after `after`, and why its cursor could not be used, if so. */
 export interface StreamStart {
@@ -20,13 +31,19 @@ export function parseSyncCursor(cursor: string): { epoch: string; pos: number } 
 /**
  * Reading the event log: where a resuming reader starts, replay of what it missed, one
  * conversation's events (gap fill), and the conversation heads a client compares against.
- * Shared by the WebSocket gateway and the long-poll `GET /api/v1/sync`.
+ * Shared by the WebSocket gateway and the long-poll `GET /api/v1/sync`, whose waiting it owns.
  */
 export class SyncService {
+  private readonly waits: EventWaits;
+
   constructor(
     private readonly store: Store,
     private readonly membership: MembershipCache,
-  ) {}
+    bus: TopicSubscriber,
+    private readonly maxWaitMs: number,
+  ) {
+    this.waits = new EventWaits(bus, (userId) => store.listConversationIds(userId));
+  }
 
   head(): Promise<StreamHead> {
     return this.store.streamHead();
@@ -62,6 +79,38 @@ export class SyncService {
   /** The same, as the JSON frames stored (replay to a socket sends them as they are). */
   async readFrames(userId: string, after: number, limit: number): Promise<{ pos: number; frame: string }[]> {
     return (await this.store.readUserEvents(userId, after, limit)).map(({ pos, frame }) => ({ pos, frame }));
+  }
+
+  /**
+   * The long-poll: the user's events after `since` as soon as there is one, or none once the
+   * timeout has passed. A wake-up from the bus only says "look again": the answer is always read
+   * from the log, so a lost or early wake-up costs a read, never an event.
+   */
+  async poll(userId: string, request: PollRequest): Promise<SyncResponse> {
+    const start = await this.start(request.since);
+    const respond = (events: PositionedEvent[]): SyncResponse => ({
+      events,
+      cursor: encodeSyncCursor(start.epoch, events.at(-1)?.pos ?? start.after),
+      reset: start.reset,
+    });
+    if (request.since === undefined || start.reset !== null) return respond([]);
+    const events = await this.read(userId, start.after, request.limit);
+    if (events.length > 0 || request.timeoutMs === 0) return respond(events);
+    // The log is read again once subscribed: an event committed before that would wake nobody.
+    // Answered before the request timeout would cut the poll off.
+    const deadline = Date.now() + Math.min(request.timeoutMs, this.maxWaitMs);
+    while (Date.now() < deadline && !request.abandoned()) {
+      let fresh: PositionedEvent[] = [];
+      const found = async () => (fresh = await this.read(userId, start.after, request.limit)).length > 0;
+      await this.waits.wait(userId, Math.min(deadline - Date.now(), 5000), found);
+      if (fresh.length > 0 || (await found())) return respond(fresh);
+    }
+    return respond([]);
+  }
+
+  /** Shutdown: waiting long-polls answer 503 and new ones are refused. */
+  stopWaiting(): void {
+    this.waits.stop();
   }
 
   /** One conversation's events after `after` (gap fill). A position already pruned is `cursor_expired`. */

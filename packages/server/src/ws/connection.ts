@@ -1,8 +1,9 @@
 import type { WebSocket } from 'ws';
 import type { BusMessage } from '../bus/bus.js';
+import type { TopicListener } from '../bus/topic-registry.js';
 
-/** One open socket of a signed-in user, and the bus topics it listens to. */
-export class Connection {
+/** One open socket of a signed-in user (and session), and the bus topics it listens to. */
+export class Connection implements TopicListener {
   readonly topics = new Set<string>();
   /** Cleared at each ping; a socket still not alive at the next ping is dead and reaped. */
   alive = true;
@@ -27,13 +28,3 @@ export class Connection {
     if (this.socket.readyState === this.socket.OPEN) this.socket.send(text);
   }
 }
-
-/** A long-poll request waiting for any event on its user's topics. */
-export class Waiter {
-  readonly topics = new Set<string>();
-  closed = false;
-
-  constructor(readonly wake: () => void) {}
-}
-
-export type Listener = Connection | Waiter;

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { SyncService } from '../services/sync-service.js';
-import { type Listener, Waiter } from './connection.js';
+import type { Connection } from './connection.js';
 
 /**
  * The safety net under pub/sub: every interval, the node asks the log which of its conversations
@@ -23,7 +23,7 @@ export class LiveCheck {
 
   constructor(
     private readonly sync: Pick<SyncService, 'head' | 'conversationHeadsBetween'>,
-    private readonly listenersOf: (conversationId: string) => ReadonlySet<Listener> | undefined,
+    private readonly listenersOf: (conversationId: string) => ReadonlySet<Connection> | undefined,
     private readonly intervalMs: number,
     private readonly logger: Logger,
   ) {}
@@ -69,9 +69,8 @@ export class LiveCheck {
     if (!listeners || listeners.size === 0) return;
     if (pos <= (this.seen.get(conversationId) ?? 0)) return;
     this.seen.set(conversationId, pos);
-    for (const listener of listeners) {
-      if (listener instanceof Waiter) listener.wake();
-      else if (listener.pending === null) listener.send({ type: 'heads', heads: { [conversationId]: pos } });
+    for (const connection of listeners) {
+      if (connection.pending === null) connection.send({ type: 'heads', heads: { [conversationId]: pos } });
     }
   }
 }

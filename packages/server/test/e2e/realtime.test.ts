@@ -209,7 +209,7 @@ describe('WebSocket gateway', () => {
       await live.ready();
       const states: string[] = [];
       live.onStateChange((s) => states.push(s));
-      for (const set of (t.server.gateway as any).byUser.get(a.id)) set.socket.terminate();
+      expect(t.server.gateway.terminateUser(a.id)).toBe(1);
       const message = await live.send(dm.id, 'sent across a reconnect', 'fixed-client-id');
       expect(message.seq).toBe(1);
       expect(states).toContain('reconnecting');

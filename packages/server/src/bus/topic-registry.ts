@@ -1,0 +1,65 @@
+import type { BusHandler } from './bus.js';
+import type { TopicSubscriber } from './topic-hub.js';
+
+/** Something local that listens to bus topics: a socket, a waiting long-poll. */
+export interface TopicListener {
+  /** The topics it listens to, kept by the registry. */
+  readonly topics: Set<string>;
+  readonly closed: boolean;
+}
+
+/**
+ * Which local listeners listen to which bus topic. The node subscribes to a topic on the bus
+ * while at least one of its listeners needs it, so a node reads only its own users' traffic.
+ */
+export class TopicRegistry<L extends TopicListener> {
+  private readonly listeners = new Map<string, Set<L>>();
+  private readonly subscribing = new Map<string, Promise<void>>();
+
+  constructor(
+    private readonly bus: TopicSubscriber,
+    private readonly handler: BusHandler,
+  ) {}
+
+  listenersOf(topic: string): ReadonlySet<L> | undefined {
+    return this.listeners.get(topic);
+  }
+
+  /** Resolves once the topic's subscription has taken hold on the bus, for this listener too. */
+  async add(listener: L, topic: string): Promise<void> {
+    if (listener.closed || listener.topics.has(topic)) return;
+    listener.topics.add(topic);
+    let set = this.listeners.get(topic);
+    if (!set) {
+      set = new Set();
+      this.listeners.set(topic, set);
+      set.add(listener);
+      const subscribing = this.bus.subscribe(topic, this.handler);
+      this.subscribing.set(topic, subscribing);
+      try {
+        await subscribing;
+      } finally {
+        if (this.subscribing.get(topic) === subscribing) this.subscribing.delete(topic);
+      }
+      return;
+    }
+    set.add(listener);
+    // A listener that joins while the first one's SUBSCRIBE is in flight waits for it too.
+    await this.subscribing.get(topic);
+  }
+
+  async remove(listener: L, topic: string): Promise<void> {
+    if (!listener.topics.delete(topic)) return;
+    const set = this.listeners.get(topic);
+    if (!set) return;
+    set.delete(listener);
+    if (set.size === 0) {
+      this.listeners.delete(topic);
+      await this.bus.unsubscribe(topic);
+    }
+  }
+
+  async removeAll(listener: L): Promise<void> {
+    for (const topic of [...listener.topics]) await this.remove(listener, topic);
+  }
+}

@@ -1,0 +1,87 @@
+import type { RawData } from 'ws';
+import type { ClientFrame } from '@confab/protocol';
+import type { Logger } from 'pino';
+import type { Config } from '../config.js';
+import { AppError, toErrorBody } from '../errors.js';
+import type { MessageService } from '../services/message-service.js';
+import type { TypingService } from '../services/typing-service.js';
+import type { Connection } from './connection.js';
+import { FrameError, parseClientFrame } from './frames.js';
+
+export interface FrameDispatchDeps {
+  config: Config;
+  messages: MessageService;
+  typing: TypingService;
+  logger: Logger;
+}
+
+/**
+ * Client frames: each is parsed and validated, then turned into the same service call as its
+ * REST twin (same permission checks, same errors), and answered with `ack` or `error`.
+ */
+export class FrameDispatch {
+  constructor(private readonly deps: FrameDispatchDeps) {}
+
+  async handle(connection: Connection, data: RawData, isBinary: boolean): Promise<void> {
+    let frame: ClientFrame;
+    try {
+      if (isBinary) throw new FrameError(null, 'validation_failed', 'Send JSON text frames');
+      const limit = this.deps.config.wsMaxFrameBytes;
+      if (rawSize(data) > limit) {
+        throw new FrameError(null, 'payload_too_large', `Frames are limited to ${limit} bytes`, { maxBytes: limit });
+      }
+      frame = parseClientFrame(rawText(data));
+    } catch (error) {
+      return sendError(connection, error instanceof FrameError ? error.frameId : null, error);
+    }
+    try {
+      await this.run(connection, frame);
+    } catch (error) {
+      if (!(error instanceof AppError)) this.deps.logger.error({ err: error }, 'frame handler failed');
+      sendError(connection, 'id' in frame && frame.id !== undefined ? frame.id : null, error);
+    }
+  }
+
+  private async run(connection: Connection, frame: ClientFrame): Promise<void> {
+    switch (frame.type) {
+      case 'message.send': {
+        const { message } = await this.deps.messages.send(connection.userId, frame.conversationId, {
+          clientId: frame.clientId,
+          body: frame.body,
+        });
+        connection.send({ type: 'ack', id: frame.id, message });
+        return;
+      }
+      case 'ping':
+        connection.send(frame.id === undefined ? { type: 'pong' } : { type: 'pong', id: frame.id });
+        return;
+      case 'typing':
+        await this.deps.typing.setTyping(connection.userId, frame.conversationId, frame.typing);
+        if (frame.id !== undefined) connection.send({ type: 'ack', id: frame.id });
+        return;
+      case 'delivered':
+        await this.deps.messages.markDelivered(connection.userId, frame.conversationId, frame.seq);
+        if (frame.id !== undefined) connection.send({ type: 'ack', id: frame.id });
+        return;
+      case 'read': {
+        const marker = await this.deps.messages.markRead(connection.userId, frame.conversationId, frame.seq);
+        if (frame.id !== undefined) connection.send({ type: 'ack', id: frame.id, readSeq: marker.readSeq });
+        return;
+      }
+    }
+  }
+}
+
+function sendError(connection: Connection, id: string | null, error: unknown): void {
+  connection.send({ type: 'error', id, error: toErrorBody(error).body });
+}
+
+function rawSize(data: RawData): number {
+  if (Array.isArray(data)) return data.reduce((n, b) => n + b.length, 0);
+  return data instanceof ArrayBuffer ? data.byteLength : data.length;
+}
+
+function rawText(data: RawData): string {
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
+  return Buffer.from(data as Buffer).toString('utf8');
+}

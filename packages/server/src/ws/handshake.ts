@@ -1,0 +1,72 @@
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { WebSocket, WebSocketServer } from 'ws';
+import { CLOSE_CODES } from '@confab/protocol';
+import type { Config } from '../config.js';
+import { AppError } from '../errors.js';
+import type { AccessClaims, TokenService } from '../services/token-service.js';
+import type { ConnectionRegistry } from './connection-registry.js';
+
+export const WS_PATH = '/api/v1/ws';
+
+export interface HandshakeDeps {
+  config: Config;
+  tokens: TokenService;
+  wss: WebSocketServer;
+  connections: ConnectionRegistry;
+  accepting: () => boolean;
+  /** A socket whose user is known and within their limit: bring it up. */
+  accepted: (ws: WebSocket, claims: AccessClaims, since: string | undefined) => void;
+}
+
+/**
+ * The upgrade: the path, the node's state, the Origin and the access token. What can be refused
+ * before the upgrade is an HTTP status; after it, a close code (browsers cannot read the status).
+ */
+export async function handleUpgrade(deps: HandshakeDeps, request: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+  const url = new URL(request.url ?? '/', 'http://localhost');
+  if (url.pathname !== WS_PATH) return rejectUpgrade(socket, 404, 'Not Found');
+  if (!deps.accepting()) return rejectUpgrade(socket, 503, 'Service Unavailable');
+  if (!originAllowed(deps.config, request)) return rejectUpgrade(socket, 403, 'Forbidden');
+
+  const token = bearerToken(request) ?? url.searchParams.get('access_token');
+  if (!token) return rejectUpgrade(socket, 401, 'Unauthorized');
+  let claims: AccessClaims | undefined;
+  let failure: AppError | undefined;
+  try {
+    claims = await deps.tokens.verifyAccessToken(token);
+  } catch (error) {
+    failure = error instanceof AppError ? error : new AppError('unauthenticated', 'The access token is not valid');
+  }
+  deps.wss.handleUpgrade(request, socket, head, (ws) => {
+    // Browsers cannot read an HTTP status from a failed upgrade, so refusals after this point
+    // are close codes with the error code as reason.
+    if (!claims) return ws.close(CLOSE_CODES.unauthorized, failure?.code ?? 'unauthenticated');
+    if (deps.connections.ofUser(claims.userId).size >= deps.config.maxSocketsPerUser) {
+      return ws.close(CLOSE_CODES.tooManyConnections, 'too_many_connections');
+    }
+    deps.accepted(ws, claims, url.searchParams.get('since') ?? undefined);
+  });
+}
+
+function originAllowed(config: Config, request: IncomingMessage): boolean {
+  const origin = request.headers.origin;
+  if (origin === undefined) return true; // not a browser: Origin protects browsers' users only
+  const allowed = config.wsAllowedOrigins;
+  if (allowed.includes('*') || allowed.includes(origin)) return true;
+  if (allowed.length > 0) return false;
+  try {
+    return new URL(origin).host === request.headers.host;
+  } catch {
+    return false;
+  }
+}
+
+function bearerToken(request: IncomingMessage): string | undefined {
+  const match = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '');
+  return match?.[1];
+}
+
+function rejectUpgrade(socket: Duplex, status: number, reason: string): void {
+  socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+}
