@@ -11,6 +11,7 @@ import { type Store, UniqueViolation } from '../store/store.js';
 import type { EventPublisher } from './event-publisher.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import type { MembershipCache } from './membership.js';
+import { conversationCreated, conversationUpdated, memberAdded, memberRemoved, memberUpdated } from './event-drafts.js';
 import { conversationSummaryView, memberView } from './views.js';
 
 const canManage = (role: Role) => role === 'owner' || role === 'admin';
@@ -55,6 +56,7 @@ export class ConversationService {
         { conversationId: id, userId, role: input.kind === 'group' ? 'owner' : 'member', joinedAt: now },
         ...otherIds.map((memberId) => ({ conversationId: id, userId: memberId, role: 'member' as const, joinedAt: now })),
       ],
+      conversationCreated,
     );
     await this.events.publish(events);
     return { conversation: await this.get(userId, conversation.id), created };
@@ -90,7 +92,7 @@ export class ConversationService {
     const role = await this.membership.requireRole(conversationId, userId);
     const conversation = await this.requireGroup(conversationId);
     if (!canManage(role)) throw forbidden('Only the owner or an admin can rename a group');
-    const updated = await this.store.updateConversationTitle(conversation.id, title, userId);
+    const updated = await this.store.updateConversationTitle(conversation.id, title, conversationUpdated(userId));
     if (!updated) throw notFound('Conversation');
     await this.events.publish(updated.events);
     return this.get(userId, conversationId);
@@ -107,7 +109,7 @@ export class ConversationService {
     if (!(await this.store.getUser(userId))) throw invalid('That user does not exist', { unknownUserIds: [userId] });
     let added;
     try {
-      added = await this.store.addMember({ conversationId, userId, role: 'member', joinedAt: Date.now() }, actorId);
+      added = await this.store.addMember({ conversationId, userId, role: 'member', joinedAt: Date.now() }, memberAdded(actorId));
     } catch (error) {
       if (error instanceof UniqueViolation) throw new AppError('already_member', 'That user is already a member');
       throw error;
@@ -130,7 +132,7 @@ export class ConversationService {
     } else if (!(actorRole === 'owner' || (actorRole === 'admin' && targetRole === 'member'))) {
       throw forbidden('Only the owner can remove admins; owners and admins can remove members');
     }
-    const removed = await this.store.removeMember(conversationId, userId, actorId);
+    const removed = await this.store.removeMember(conversationId, userId, memberRemoved(conversationId, userId, actorId));
     if (!removed) throw notFound('Member');
     this.membership.invalidate(conversationId);
     await this.events.publish(removed.events);
@@ -146,7 +148,7 @@ export class ConversationService {
     if (userId === actorId) throw new AppError('conflict', 'The owner hands over ownership by making another member owner');
     const changes: { userId: string; role: Role }[] = [{ userId, role }];
     if (role === 'owner') changes.push({ userId: actorId, role: 'admin' });
-    const { members: updated, events } = await this.store.setRoles(conversationId, changes, actorId);
+    const { members: updated, events } = await this.store.setRoles(conversationId, changes, memberUpdated(actorId));
     this.membership.invalidate(conversationId);
     await this.events.publish(events);
     return { conversationId, member: memberView(updated.find((m) => m.userId === userId)!) };

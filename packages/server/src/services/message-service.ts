@@ -9,6 +9,7 @@ import { GroupCommit } from './group-commit.js';
 import type { Metrics } from '../metrics.js';
 import type { MembershipCache } from './membership.js';
 import { validateBody } from './message-rules.js';
+import { readUpdated, sendPlan } from './event-drafts.js';
 import { messageView } from './views.js';
 
 export interface MessageLimits {
@@ -96,7 +97,7 @@ export class MessageService {
   /** Read receipt: moves my read marker forward (never back); the members see `read.updated`. */
   async markRead(userId: string, conversationId: string, seq: number): Promise<ReadMarker> {
     await this.membership.requireRole(conversationId, userId);
-    const { readSeq, unreadCount, events } = await this.store.advanceReadMarker(conversationId, userId, seq);
+    const { readSeq, unreadCount, events } = await this.store.advanceReadMarker(conversationId, userId, seq, readUpdated(conversationId, userId));
     await this.events.publish(events);
     return { conversationId, userId, readSeq, unreadCount };
   }
@@ -120,7 +121,7 @@ export class MessageService {
   }
 
   private async commitBatch(batch: NewMessage[]): Promise<AppendResult[]> {
-    const { results, events } = await this.store.appendMessages(batch);
+    const { results, events } = await this.store.appendMessages(batch, sendPlan);
     this.metrics?.commitBatches.inc();
     this.metrics?.messagesStored.inc(events.length);
     // Committed: now (and only now) tell the members, in log order.

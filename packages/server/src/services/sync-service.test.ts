@@ -6,6 +6,7 @@ import { MemoryBus } from '../bus/memory-bus.js';
 import { TopicHub } from '../bus/topic-hub.js';
 import { openSqliteStore } from '../store/sqlite/sqlite-store.js';
 import type { SqlStore } from '../store/sql-store.js';
+import { conversationCreated, sendPlan } from './event-drafts.js';
 import { MembershipCache } from './membership.js';
 import { SyncService, encodeSyncCursor, parseSyncCursor } from './sync-service.js';
 
@@ -33,8 +34,8 @@ describe('SyncService.start', () => {
     await store.createConversation({ id: 'c1', kind: 'group', title: 't', directKey: null, createdBy: 'u1', createdAt: 1, lastActivityAt: 1 }, [
       { conversationId: 'c1', userId: 'u1', role: 'owner', joinedAt: 1 },
       { conversationId: 'c1', userId: 'u2', role: 'member', joinedAt: 1 },
-    ]);
-    await store.appendMessages([1, 2, 3].map((i) => ({ id: `m${i}`, conversationId: 'c1', senderId: 'u1', clientId: `k${i}`, body: 'b', createdAt: 1 })));
+    ], conversationCreated);
+    await store.appendMessages([1, 2, 3].map((i) => ({ id: `m${i}`, conversationId: 'c1', senderId: 'u1', clientId: `k${i}`, body: 'b', createdAt: 1 })), sendPlan);
   });
   afterAll(async () => {
     await store.close();

@@ -1,5 +1,5 @@
 import { type Kysely, type Migration, Migrator, sql } from 'kysely';
-import type { Role } from '@confab/protocol';
+import type { EventDraft, Role } from '@confab/protocol';
 import type { Database } from './schema.js';
 import { migrationProvider } from './migrations.js';
 import * as eventLog from './event-log.js';
@@ -10,15 +10,18 @@ import * as messages from './sql/messages.js';
 import * as sessions from './sql/sessions.js';
 import * as users from './sql/users.js';
 import {
+  type AppendPlan,
   type AppendResult,
   type ConversationListRow,
   type ConversationRecord,
+  type Draft,
   type MemberRecord,
   type MessageRecord,
   type NewConversation,
   type NewMember,
   type NewMessage,
   type NewUser,
+  type ReadMarkerRecord,
   type ReceiptRecord,
   type RecentFilter,
   type RotateResult,
@@ -124,14 +127,19 @@ export class SqlStore implements Store {
   createConversation(
     conversation: NewConversation,
     initialMembers: NewMember[],
+    announce: (conversation: ConversationRecord, members: MemberRecord[]) => EventDraft,
   ): Promise<{ conversation: ConversationRecord; created: boolean; events: StoredEvent[] }> {
-    return conversations.createConversation(this.db, this.uniqueViolation, conversation, initialMembers);
+    return conversations.createConversation(this.db, this.uniqueViolation, conversation, initialMembers, announce);
   }
   getConversation(id: string): Promise<ConversationRecord | undefined> {
     return conversations.getConversation(this.db, id);
   }
-  updateConversationTitle(id: string, title: string, by: string): Promise<{ conversation: ConversationRecord; events: StoredEvent[] } | undefined> {
-    return conversations.updateConversationTitle(this.db, id, title, by);
+  updateConversationTitle(
+    id: string,
+    title: string,
+    announce: Draft<ConversationRecord>,
+  ): Promise<{ conversation: ConversationRecord; events: StoredEvent[] } | undefined> {
+    return conversations.updateConversationTitle(this.db, id, title, announce);
   }
   listConversationIds(userId: string): Promise<string[]> {
     return conversations.listConversationIds(this.db, userId);
@@ -151,14 +159,21 @@ export class SqlStore implements Store {
   listMembers(conversationId: string): Promise<MemberRecord[]> {
     return members.listMembers(this.db, conversationId);
   }
-  addMember(member: NewMember, by: string): Promise<{ member: MemberRecord; events: StoredEvent[] }> {
-    return this.unique(() => members.addMember(this.db, member, by));
+  addMember(
+    member: NewMember,
+    announce: (member: MemberRecord, conversation: ConversationRecord) => EventDraft,
+  ): Promise<{ member: MemberRecord; events: StoredEvent[] }> {
+    return this.unique(() => members.addMember(this.db, member, announce));
   }
-  removeMember(conversationId: string, userId: string, by: string): Promise<{ events: StoredEvent[] } | undefined> {
-    return members.removeMember(this.db, conversationId, userId, by);
+  removeMember(conversationId: string, userId: string, announce: EventDraft): Promise<{ events: StoredEvent[] } | undefined> {
+    return members.removeMember(this.db, conversationId, userId, announce);
   }
-  setRoles(conversationId: string, changes: { userId: string; role: Role }[], by: string): Promise<{ members: MemberRecord[]; events: StoredEvent[] }> {
-    return members.setRoles(this.db, conversationId, changes, by);
+  setRoles(
+    conversationId: string,
+    changes: { userId: string; role: Role }[],
+    announce: Draft<MemberRecord>,
+  ): Promise<{ members: MemberRecord[]; events: StoredEvent[] }> {
+    return members.setRoles(this.db, conversationId, changes, announce);
   }
   sharesConversation(userId: string, otherId: string): Promise<boolean> {
     return members.sharesConversation(this.db, userId, otherId);
@@ -166,8 +181,8 @@ export class SqlStore implements Store {
 
   // ---- messages (sql/messages.ts) ----
 
-  appendMessages(batch: readonly NewMessage[]): Promise<{ results: AppendResult[]; events: StoredEvent[] }> {
-    return messages.appendMessages(this.db, this.uniqueViolation, batch);
+  appendMessages(batch: readonly NewMessage[], plan: AppendPlan): Promise<{ results: AppendResult[]; events: StoredEvent[] }> {
+    return messages.appendMessages(this.db, this.uniqueViolation, batch, plan);
   }
   listMessages(conversationId: string, page: { limit: number; before?: number; after?: number }): Promise<MessageRecord[]> {
     return messages.listMessages(this.db, conversationId, page);
@@ -178,8 +193,13 @@ export class SqlStore implements Store {
 
   // ---- markers and receipts (sql/markers.ts) ----
 
-  advanceReadMarker(conversationId: string, userId: string, seq: number): Promise<{ readSeq: number; unreadCount: number; events: StoredEvent[] }> {
-    return markers.advanceReadMarker(this.db, conversationId, userId, seq);
+  advanceReadMarker(
+    conversationId: string,
+    userId: string,
+    seq: number,
+    announce: Draft<ReadMarkerRecord>,
+  ): Promise<ReadMarkerRecord & { events: StoredEvent[] }> {
+    return markers.advanceReadMarker(this.db, conversationId, userId, seq, announce);
   }
   advanceDeliveredMarker(conversationId: string, userId: string, seq: number): Promise<{ deliveredSeq: number; moved: boolean }> {
     return markers.advanceDeliveredMarker(this.db, conversationId, userId, seq);

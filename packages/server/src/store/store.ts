@@ -1,4 +1,4 @@
-import type { ConversationKind, PositionedEvent, Role } from '@confab/protocol';
+import type { ConversationKind, EventDraft, PositionedEvent, Role } from '@confab/protocol';
 
 /**
  * The storage interface. Services depend on this alone; each engine implements it (SQLite now,
@@ -35,43 +35,69 @@ export interface Store {
   // ---- conversations and members ----
   // Every change a member must see is written to the event log (see EventLog below) in the same
   // transaction as the change itself, and returned so the service can publish it after commit.
+  // What each event carries is the service's: it passes the draft, or a function from what was
+  // stored to the draft (Draft), and the store logs it with its position.
 
-  /** For a direct conversation an existing one with the same directKey is returned instead. */
+  /**
+   * Logs `announce(conversation, members)`. For a direct conversation an existing one with the
+   * same directKey is returned instead, and nothing is logged.
+   */
   createConversation(
     conversation: NewConversation,
     members: NewMember[],
+    announce: (conversation: ConversationRecord, members: MemberRecord[]) => EventDraft,
   ): Promise<{ conversation: ConversationRecord; created: boolean; events: StoredEvent[] }>;
   getConversation(id: string): Promise<ConversationRecord | undefined>;
-  updateConversationTitle(id: string, title: string, by: string): Promise<{ conversation: ConversationRecord; events: StoredEvent[] } | undefined>;
+  updateConversationTitle(
+    id: string,
+    title: string,
+    announce: Draft<ConversationRecord>,
+  ): Promise<{ conversation: ConversationRecord; events: StoredEvent[] } | undefined>;
   getMember(conversationId: string, userId: string): Promise<MemberRecord | undefined>;
   listMembers(conversationId: string): Promise<MemberRecord[]>;
   listConversationIds(userId: string): Promise<string[]>;
   /** Most recently active first; `after` continues after that (activity, id) key. */
   listConversations(userId: string, page: { limit: number; after?: { activityAt: number; id: string } }): Promise<ConversationListRow[]>;
   getConversationView(userId: string, conversationId: string): Promise<ConversationListRow | undefined>;
-  /** Throws UniqueViolation when already a member. */
-  addMember(member: NewMember, by: string): Promise<{ member: MemberRecord; events: StoredEvent[] }>;
-  /** Returns undefined when the user was not a member. */
-  removeMember(conversationId: string, userId: string, by: string): Promise<{ events: StoredEvent[] } | undefined>;
-  /** Applies role changes in one transaction (an ownership transfer is two changes). */
-  setRoles(conversationId: string, changes: { userId: string; role: Role }[], by: string): Promise<{ members: MemberRecord[]; events: StoredEvent[] }>;
+  /**
+   * Logs `announce(member, conversation)`, which the new member reads as their first event.
+   * Throws UniqueViolation when already a member.
+   */
+  addMember(
+    member: NewMember,
+    announce: (member: MemberRecord, conversation: ConversationRecord) => EventDraft,
+  ): Promise<{ member: MemberRecord; events: StoredEvent[] }>;
+  /** Logs `announce`, which the removed user may still read. Returns undefined when the user was not a member. */
+  removeMember(conversationId: string, userId: string, announce: EventDraft): Promise<{ events: StoredEvent[] } | undefined>;
+  /** Applies role changes in one transaction (an ownership transfer is two changes); logs one event per member changed. */
+  setRoles(
+    conversationId: string,
+    changes: { userId: string; role: Role }[],
+    announce: Draft<MemberRecord>,
+  ): Promise<{ members: MemberRecord[]; events: StoredEvent[] }>;
 
   // ---- messages ----
   /**
    * Group commit: stores a batch of messages in one transaction, assigning each conversation's
-   * next seqs in order. A (senderId, clientId) already stored, or repeated within the batch,
-   * yields the stored message with `created: false` instead of a new row.
+   * next seqs in order, and does what `plan` asks for each new message. A (senderId, clientId)
+   * already stored, or repeated within the batch, yields the stored message with
+   * `created: false` instead of a new row (whatever its body or conversation: the service judges).
    */
-  appendMessages(batch: readonly NewMessage[]): Promise<{ results: AppendResult[]; events: StoredEvent[] }>;
+  appendMessages(batch: readonly NewMessage[], plan: AppendPlan): Promise<{ results: AppendResult[]; events: StoredEvent[] }>;
   /** `after` pages forward (ascending seq); otherwise newest first, below `before` when given. */
   listMessages(conversationId: string, page: { limit: number; before?: number; after?: number }): Promise<MessageRecord[]>;
   /** Newest first across the user's conversations; `beforeId` continues after that message. */
   listRecentMessages(userId: string, filter: RecentFilter): Promise<MessageRecord[]>;
   /**
-   * Moves the read marker forward only, clamped to the conversation's last seq. Logs a
-   * `read.updated` event when it moved; returns the marker and my unread count.
+   * Moves the read marker forward only, clamped to the conversation's last seq. Logs
+   * `announce(marker)` when it moved; returns the marker and my unread count.
    */
-  advanceReadMarker(conversationId: string, userId: string, seq: number): Promise<{ readSeq: number; unreadCount: number; events: StoredEvent[] }>;
+  advanceReadMarker(
+    conversationId: string,
+    userId: string,
+    seq: number,
+    announce: Draft<ReadMarkerRecord>,
+  ): Promise<ReadMarkerRecord & { events: StoredEvent[] }>;
   /** Moves the delivery marker forward only (clamped); returns it and whether it moved. No event is logged. */
   advanceDeliveredMarker(conversationId: string, userId: string, seq: number): Promise<{ deliveredSeq: number; moved: boolean }>;
   /** Unread messages across all my conversations. */
@@ -98,6 +124,29 @@ export interface Store {
   listReceipts(conversationId: string): Promise<ReceiptRecord[]>;
   sharesConversation(userId: string, otherId: string): Promise<boolean>;
   setLastSeen(userId: string, at: number): Promise<void>;
+}
+
+/**
+ * The event a service logs about what the store has just stored, decided from the stored record
+ * (its seq, its new count). Called inside the transaction, so the event commits with the change.
+ */
+export type Draft<T> = (stored: T) => EventDraft;
+
+/** What appending messages does besides storing them, as the message service decides. */
+export interface AppendPlan {
+  /** The event logged for each new message. */
+  announce: Draft<MessageRecord>;
+  /**
+   * Whose read marker moves up to each new message in the same transaction (undefined: nobody's).
+   * Markers only move forward; with several messages the newest of the batch counts.
+   */
+  readBy?: (message: MessageRecord) => string | undefined;
+}
+
+export interface ReadMarkerRecord {
+  readSeq: number;
+  /** The member's unread messages in that conversation, their own never counted. */
+  unreadCount: number;
 }
 
 /**

@@ -132,10 +132,10 @@ describe('the drain, step by step (in process)', () => {
     let waiting = 0;
     const gated = Object.create(store, {
       appendMessages: {
-        value: async (batch: Parameters<Store['appendMessages']>[0]) => {
-          waiting += batch.length;
+        value: async (...args: Parameters<Store['appendMessages']>) => {
+          waiting += args[0].length;
           await gate;
-          return store.appendMessages(batch);
+          return store.appendMessages(...args);
         },
       },
     }) as Store;

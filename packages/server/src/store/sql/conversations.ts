@@ -1,9 +1,8 @@
 import type { Selectable } from 'kysely';
-import type { Role } from '@confab/protocol';
+import type { EventDraft, Role } from '@confab/protocol';
 import type { Database } from '../schema.js';
 import { appendEvents } from '../event-log.js';
-import { conversationInfoView, memberView } from '../../services/views.js';
-import type { ConversationListRow, ConversationRecord, MessageRecord, NewConversation, NewMember, StoredEvent } from '../store.js';
+import type { ConversationListRow, ConversationRecord, Draft, MemberRecord, MessageRecord, NewConversation, NewMember, StoredEvent } from '../store.js';
 import { type Db, type UniqueViolationOf, toConversation, toMessage } from './rows.js';
 
 /** Conversations: creating, renaming, and each member's view of them (the conversation list). */
@@ -13,6 +12,7 @@ export async function createConversation(
   uniqueViolation: UniqueViolationOf,
   conversation: NewConversation,
   members: NewMember[],
+  announce: (conversation: ConversationRecord, members: MemberRecord[]) => EventDraft,
 ): Promise<{ conversation: ConversationRecord; created: boolean; events: StoredEvent[] }> {
   const create = () => db.transaction().execute(async (trx) => {
     if (conversation.directKey !== null) {
@@ -49,19 +49,11 @@ export async function createConversation(
         .execute();
     }
     const record: ConversationRecord = { ...conversation, lastSeq: 0, memberCount: members.length, lastPos: 0 };
+    const memberRecords = members.map((m): MemberRecord => ({ ...m, readSeq: 0, deliveredSeq: 0 }));
     const events = await appendEvents(
       trx,
       new Map([[record.id, 0]]),
-      [
-        {
-          conversationId: record.id,
-          event: {
-            type: 'conversation.created',
-            conversation: conversationInfoView(record),
-            members: members.map((m) => memberView({ ...m, readSeq: 0, deliveredSeq: 0 })),
-          },
-        },
-      ],
+      [{ conversationId: record.id, event: announce(record, memberRecords) }],
       conversation.createdAt,
     );
     record.lastPos = events[0]!.pos;
@@ -88,7 +80,7 @@ export function updateConversationTitle(
   db: Db,
   id: string,
   title: string,
-  by: string,
+  announce: Draft<ConversationRecord>,
 ): Promise<{ conversation: ConversationRecord; events: StoredEvent[] } | undefined> {
   return db.transaction().execute(async (trx) => {
     const row = await trx.updateTable('conversations').set({ title }).where('id', '=', id).returningAll().executeTakeFirst();
@@ -97,7 +89,7 @@ export function updateConversationTitle(
     const events = await appendEvents(
       trx,
       new Map([[id, conversation.lastPos]]),
-      [{ conversationId: id, event: { type: 'conversation.updated', conversation: conversationInfoView(conversation), by } }],
+      [{ conversationId: id, event: announce(conversation) }],
       Date.now(),
     );
     conversation.lastPos = events[0]!.pos;

@@ -1,5 +1,5 @@
 import { appendEvents } from '../event-log.js';
-import type { ReceiptRecord, StoredEvent } from '../store.js';
+import type { Draft, ReadMarkerRecord, ReceiptRecord, StoredEvent } from '../store.js';
 import type { Db } from './rows.js';
 
 /** Read and delivery markers, receipts and unread counts. */
@@ -9,7 +9,8 @@ export function advanceReadMarker(
   conversationId: string,
   userId: string,
   seq: number,
-): Promise<{ readSeq: number; unreadCount: number; events: StoredEvent[] }> {
+  announce: Draft<ReadMarkerRecord>,
+): Promise<ReadMarkerRecord & { events: StoredEvent[] }> {
   return db.transaction().execute(async (trx) => {
     // The conversation row first (lock order: conversations, then the log's head).
     const conversation = await trx
@@ -38,7 +39,7 @@ export function advanceReadMarker(
     const events = await appendEvents(
       trx,
       new Map([[conversationId, Number(conversation.last_pos)]]),
-      [{ conversationId, event: { type: 'read.updated', conversationId, userId, readSeq, unreadCount } }],
+      [{ conversationId, event: announce({ readSeq, unreadCount }) }],
       Date.now(),
     );
     return { readSeq, unreadCount, events };

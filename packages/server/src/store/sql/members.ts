@@ -1,7 +1,6 @@
-import type { Role } from '@confab/protocol';
+import type { EventDraft, Role } from '@confab/protocol';
 import { appendEvents, lockConversations } from '../event-log.js';
-import { conversationInfoView, memberView } from '../../services/views.js';
-import type { MemberRecord, NewMember, StoredEvent } from '../store.js';
+import type { ConversationRecord, Draft, MemberRecord, NewMember, StoredEvent } from '../store.js';
 import { type Db, toConversation, toMember } from './rows.js';
 
 /** Members of a conversation: joining, leaving, roles. */
@@ -28,7 +27,11 @@ export async function listMembers(db: Db, conversationId: string): Promise<Membe
 }
 
 /** Throws the engine's unique violation when already a member. */
-export function addMember(db: Db, member: NewMember, by: string): Promise<{ member: MemberRecord; events: StoredEvent[] }> {
+export function addMember(
+  db: Db,
+  member: NewMember,
+  announce: (member: MemberRecord, conversation: ConversationRecord) => EventDraft,
+): Promise<{ member: MemberRecord; events: StoredEvent[] }> {
   return db.transaction().execute(async (trx) => {
     const row = await trx
       .updateTable('conversations')
@@ -51,19 +54,7 @@ export function addMember(db: Db, member: NewMember, by: string): Promise<{ memb
     const events = await appendEvents(
       trx,
       new Map([[member.conversationId, conversation.lastPos]]),
-      [
-        {
-          conversationId: member.conversationId,
-          subjectUserId: member.userId,
-          event: {
-            type: 'member.added',
-            conversationId: member.conversationId,
-            member: memberView(record),
-            conversation: conversationInfoView(conversation),
-            by,
-          },
-        },
-      ],
+      [{ conversationId: member.conversationId, subjectUserId: member.userId, event: announce(record, conversation) }],
       member.joinedAt,
     );
     // The new member reads the conversation from the event that made them one.
@@ -77,7 +68,7 @@ export function addMember(db: Db, member: NewMember, by: string): Promise<{ memb
   });
 }
 
-export function removeMember(db: Db, conversationId: string, userId: string, by: string): Promise<{ events: StoredEvent[] } | undefined> {
+export function removeMember(db: Db, conversationId: string, userId: string, announce: EventDraft): Promise<{ events: StoredEvent[] } | undefined> {
   return db.transaction().execute(async (trx) => {
     const lastPos = await lockConversations(trx, [conversationId]);
     const result = await trx
@@ -95,7 +86,7 @@ export function removeMember(db: Db, conversationId: string, userId: string, by:
     const events = await appendEvents(
       trx,
       lastPos,
-      [{ conversationId, subjectUserId: userId, event: { type: 'member.removed', conversationId, userId, by } }],
+      [{ conversationId, subjectUserId: userId, event: announce }],
       Date.now(),
     );
     return { events };
@@ -106,7 +97,7 @@ export function setRoles(
   db: Db,
   conversationId: string,
   changes: { userId: string; role: Role }[],
-  by: string,
+  announce: Draft<MemberRecord>,
 ): Promise<{ members: MemberRecord[]; events: StoredEvent[] }> {
   return db.transaction().execute(async (trx) => {
     const lastPos = await lockConversations(trx, [conversationId]);
@@ -129,10 +120,7 @@ export function setRoles(
     const events = await appendEvents(
       trx,
       lastPos,
-      members.map((member) => ({
-        conversationId,
-        event: { type: 'member.updated' as const, conversationId, member: memberView(member), by },
-      })),
+      members.map((member) => ({ conversationId, event: announce(member) })),
       Date.now(),
     );
     return { members, events };

@@ -1,8 +1,7 @@
 import { sql } from 'kysely';
 import type { Database } from '../schema.js';
 import { appendEvents } from '../event-log.js';
-import { messageView } from '../../services/views.js';
-import type { AppendResult, MessageRecord, NewMessage, RecentFilter, StoredEvent } from '../store.js';
+import type { AppendPlan, AppendResult, MessageRecord, NewMessage, RecentFilter, StoredEvent } from '../store.js';
 import { type Db, type UniqueViolationOf, toMessage } from './rows.js';
 
 /** Messages: the group-commit append, history and the cross-conversation listing. */
@@ -11,32 +10,32 @@ type Appended = { results: AppendResult[]; events: StoredEvent[] };
 /** A message of the batch with its place in the batch (results are answered in batch order). */
 type Entry = { index: number; message: NewMessage };
 
-export async function appendMessages(db: Db, uniqueViolation: UniqueViolationOf, batch: readonly NewMessage[]): Promise<Appended> {
+export async function appendMessages(db: Db, uniqueViolation: UniqueViolationOf, batch: readonly NewMessage[], plan: AppendPlan): Promise<Appended> {
   try {
-    return await appendOnce(db, batch);
+    return await appendOnce(db, batch, plan);
   } catch (error) {
     // Another node stored one of these (sender, clientId) pairs after our idempotency read:
     // the unique index refused the duplicate, and a second pass finds the stored message.
     if (uniqueViolation(error) === undefined) throw error;
-    return appendOnce(db, batch);
+    return appendOnce(db, batch, plan);
   }
 }
 
-function appendOnce(db: Db, batch: readonly NewMessage[]): Promise<Appended> {
+function appendOnce(db: Db, batch: readonly NewMessage[], plan: AppendPlan): Promise<Appended> {
   return db.transaction().execute(async (trx) => {
     const stored = await findStored(trx, batch);
     const { results, fresh, repeats } = sortOut(batch, stored);
     if (fresh.length > 0) {
       const { rows, lastPos } = await reserveSeqs(trx, fresh, results);
-      await markSendersRead(trx, rows);
+      const created = fresh.map((f) => results[f.index]!.message);
+      if (plan.readBy) await moveReadMarkers(trx, created, plan.readBy);
       await insertRows(trx, rows);
       for (const { index, of } of repeats) results[index] = { message: results[of]!.message, created: false };
       // Logged per conversation in seq order, the order the messages were numbered in.
-      const created = fresh.map((f) => results[f.index]!.message);
       const events = await appendEvents(
         trx,
         lastPos,
-        created.map((message) => ({ conversationId: message.conversationId, event: { type: 'message.created', message: messageView(message) } })),
+        created.map((message) => ({ conversationId: message.conversationId, event: plan.announce(message) })),
         Math.max(...created.map((m) => m.createdAt)),
       );
       return { results: results as AppendResult[], events };
@@ -136,18 +135,21 @@ async function reserveSeqs(trx: Db, fresh: readonly Entry[], results: (AppendRes
   return { rows, lastPos };
 }
 
-/** A sender has read their own conversation up to what they just sent. */
-async function markSendersRead(trx: Db, rows: readonly Database['messages'][]): Promise<void> {
-  const lastSeq = new Map<string, { conversationId: string; senderId: string; seq: number }>();
-  for (const row of rows) {
-    lastSeq.set(`${row.conversation_id}\u0000${row.sender_id}`, { conversationId: row.conversation_id, senderId: row.sender_id, seq: row.seq });
+/** Moves the read marker of each message's `readBy` (the plan's rule) up to the newest such message. */
+async function moveReadMarkers(trx: Db, created: readonly MessageRecord[], readBy: NonNullable<AppendPlan['readBy']>): Promise<void> {
+  const newest = new Map<string, { conversationId: string; userId: string; seq: number }>();
+  for (const message of created) {
+    const userId = readBy(message);
+    if (userId === undefined) continue;
+    const key = `${message.conversationId}\u0000${userId}`;
+    if ((newest.get(key)?.seq ?? 0) < message.seq) newest.set(key, { conversationId: message.conversationId, userId, seq: message.seq });
   }
-  for (const { conversationId, senderId, seq } of lastSeq.values()) {
+  for (const { conversationId, userId, seq } of newest.values()) {
     await trx
       .updateTable('members')
       .set({ read_seq: seq })
       .where('conversation_id', '=', conversationId)
-      .where('user_id', '=', senderId)
+      .where('user_id', '=', userId)
       .where('read_seq', '<', seq)
       .execute();
   }

@@ -1,0 +1,96 @@
+import type { ConversationInfo, EventDraft, Member, Message } from '@confab/protocol';
+import { newId } from '../../ids.js';
+import type { AppendPlan, ConversationRecord, Draft, MemberRecord, MessageRecord, NewMessage, ReadMarkerRecord, Store, UserRecord } from '../store.js';
+
+/**
+ * What the conformance sections share: the store under test (a fresh one per test) and factories
+ * for its data. The drafts stand in for the services' (the store must log whatever it is given,
+ * built from what it stored); they are written here because nothing under store/ may import
+ * services/.
+ */
+export class Fixture {
+  store!: Store;
+  private clock = 1_700_000_000_000;
+
+  tick = (): number => (this.clock += 1000);
+  get now(): number {
+    return this.clock;
+  }
+
+  user = (username: string, displayName = username): Promise<UserRecord> =>
+    this.store.insertUser({
+      id: newId(),
+      username,
+      displayName,
+      bio: '',
+      email: null,
+      isAdmin: false,
+      passwordHash: 'hash',
+      createdAt: this.tick(),
+    });
+
+  conversation = (kind: 'direct' | 'group', memberIds: string[], directKey: string | null = null) => {
+    const id = newId();
+    const now = this.tick();
+    return this.store.createConversation(
+      { id, kind, title: kind === 'group' ? 'Group' : null, directKey, createdBy: memberIds[0]!, createdAt: now, lastActivityAt: now },
+      memberIds.map((userId, i) => ({ conversationId: id, userId, role: i === 0 && kind === 'group' ? 'owner' : 'member', joinedAt: now })),
+      drafts.conversationCreated,
+    );
+  };
+
+  msg = (conversationId: string, senderId: string, clientId: string, body = clientId): NewMessage => ({
+    id: newId(),
+    conversationId,
+    senderId,
+    clientId,
+    body,
+    createdAt: this.tick(),
+  });
+
+  /** Appends as the message service does: announced, and each sender has read what they sent. */
+  append = async (batch: NewMessage[], plan: AppendPlan = sendPlan) => (await this.store.appendMessages(batch, plan)).results;
+
+  addMember = (conversationId: string, userId: string, by: string) =>
+    this.store.addMember({ conversationId, userId, role: 'member', joinedAt: this.tick() }, drafts.memberAdded(by));
+
+  removeMember = (conversationId: string, userId: string, by: string) =>
+    this.store.removeMember(conversationId, userId, { type: 'member.removed', conversationId, userId, by });
+
+  read = (conversationId: string, userId: string, seq: number) => this.store.advanceReadMarker(conversationId, userId, seq, drafts.readUpdated(conversationId, userId));
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+const info = (c: ConversationRecord): ConversationInfo => ({
+  id: c.id,
+  kind: c.kind,
+  title: c.title,
+  createdBy: c.createdBy,
+  createdAt: iso(c.createdAt),
+  lastSeq: c.lastSeq,
+  lastActivityAt: iso(c.lastActivityAt),
+  memberCount: c.memberCount,
+});
+const member = (m: MemberRecord): Member => ({ userId: m.userId, role: m.role, joinedAt: iso(m.joinedAt) });
+const message = (m: MessageRecord): Message => ({ ...m, createdAt: iso(m.createdAt) });
+
+export const drafts = {
+  conversationCreated: (c: ConversationRecord, members: MemberRecord[]): EventDraft => ({
+    type: 'conversation.created',
+    conversation: info(c),
+    members: members.map(member),
+  }),
+  conversationUpdated: (by: string): Draft<ConversationRecord> => (c) => ({ type: 'conversation.updated', conversation: info(c), by }),
+  memberAdded: (by: string) => (m: MemberRecord, c: ConversationRecord): EventDraft => ({
+    type: 'member.added',
+    conversationId: m.conversationId,
+    member: member(m),
+    conversation: info(c),
+    by,
+  }),
+  memberUpdated: (by: string): Draft<MemberRecord> => (m) => ({ type: 'member.updated', conversationId: m.conversationId, member: member(m), by }),
+  readUpdated: (conversationId: string, userId: string): Draft<ReadMarkerRecord> => (marker) => ({ type: 'read.updated', conversationId, userId, ...marker }),
+  messageCreated: ((m) => ({ type: 'message.created', message: message(m) })) as Draft<MessageRecord>,
+};
+
+export const sendPlan: AppendPlan = { announce: drafts.messageCreated, readBy: (m) => m.senderId };

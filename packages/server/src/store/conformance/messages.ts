@@ -1,0 +1,111 @@
+import { describe, expect, it } from 'vitest';
+import type { Store } from '../store.js';
+import { drafts, type Fixture, sendPlan } from './fixtures.js';
+
+export function describeMessages(f: Fixture): void {
+  const { user, conversation, append, msg } = f;
+
+  describe('messages', () => {
+    it('assigns gap-free seqs per conversation within and across batches', async () => {
+      const [a, b] = [await user('ada'), await user('bix')];
+      const one = (await conversation('group', [a.id, b.id])).conversation;
+      const two = (await conversation('group', [a.id, b.id])).conversation;
+      const first = await append([msg(one.id, a.id, '1'), msg(two.id, a.id, '2'), msg(one.id, b.id, '3')]);
+      expect(first.map((r) => [r.message.conversationId, r.message.seq, r.created])).toEqual([
+        [one.id, 1, true],
+        [two.id, 1, true],
+        [one.id, 2, true],
+      ]);
+      const second = await append([msg(one.id, a.id, '4')]);
+      expect(second[0]!.message.seq).toBe(3);
+      expect((await f.store.getConversation(one.id))?.lastSeq).toBe(3);
+    });
+
+    it('returns the stored message for a repeated (sender, clientId), in a later batch or the same one, whatever its body', async () => {
+      const [a, b] = [await user('abe'), await user('bree')];
+      const conv = (await conversation('group', [a.id, b.id])).conversation;
+      const [stored] = await append([msg(conv.id, a.id, 'same')]);
+      const again = await append([msg(conv.id, a.id, 'same', 'different body'), msg(conv.id, b.id, 'same')]);
+      expect(again[0]).toEqual({ message: stored!.message, created: false });
+      expect(again[1]).toMatchObject({ created: true, message: { senderId: b.id, seq: 2 } });
+      const twice = await append([msg(conv.id, a.id, 'x'), msg(conv.id, a.id, 'x', 'another body')]);
+      expect(twice[0]!.created).toBe(true);
+      expect(twice[1]).toEqual({ message: twice[0]!.message, created: false });
+      expect((await f.store.listMessages(conv.id, { limit: 10 })).map((m) => m.seq)).toEqual([3, 2, 1]);
+    });
+
+    it('stores one message when appends of one (sender, clientId) race, whatever their bodies; the others get it back', async () => {
+      const [a, b] = [await user('rae'), await user('rob')];
+      const conv = (await conversation('group', [a.id, b.id])).conversation;
+      const other = (await conversation('group', [a.id, b.id])).conversation;
+      // Separate transactions (on PostgreSQL, separate connections, opened beforehand so that
+      // all three start at once): each misses the others' rows in its idempotency read, and the
+      // unique index settles it.
+      await Promise.all([1, 2, 3].map(() => f.store.ping()));
+      const answers = await Promise.all([
+        f.store.appendMessages([msg(conv.id, a.id, 'raced', 'first body')], sendPlan),
+        f.store.appendMessages([msg(conv.id, a.id, 'raced', 'second body')], sendPlan),
+        f.store.appendMessages([msg(other.id, a.id, 'raced', 'elsewhere')], sendPlan),
+      ]);
+      const results = answers.map((answer) => answer.results[0]!);
+      expect(results.filter((r) => r.created)).toHaveLength(1);
+      const winner = results.find((r) => r.created)!.message;
+      expect(results.map((r) => r.message)).toEqual([winner, winner, winner]);
+      expect(answers.flatMap((answer) => answer.events)).toHaveLength(1);
+      const stored = [...(await f.store.listMessages(conv.id, { limit: 10 })), ...(await f.store.listMessages(other.id, { limit: 10 }))];
+      expect(stored).toEqual([winner]);
+    });
+
+    it("logs the plan's event for each new message and moves the read markers it names, up to the newest", async () => {
+      const [a, b] = [await user('ari'), await user('bal')];
+      const conv = (await conversation('group', [a.id, b.id])).conversation;
+      const { events } = await f.store.appendMessages([msg(conv.id, b.id, 'b1'), msg(conv.id, a.id, 'a1'), msg(conv.id, b.id, 'b2')], sendPlan);
+      expect(events.map((e) => e.event)).toMatchObject([1, 2, 3].map((seq) => ({ type: 'message.created', message: { seq } })));
+      expect((await f.store.getMember(conv.id, a.id))?.readSeq).toBe(2);
+      expect((await f.store.getMember(conv.id, b.id))?.readSeq).toBe(3);
+      expect((await f.store.getConversationView(a.id, conv.id))?.unreadCount).toBe(1);
+      expect((await f.store.getConversationView(b.id, conv.id))?.unreadCount).toBe(0);
+      // Without `readBy` no marker moves: that rule is the caller's.
+      await f.store.appendMessages([msg(conv.id, a.id, 'a2')], { announce: drafts.messageCreated });
+      expect((await f.store.getMember(conv.id, a.id))?.readSeq).toBe(2);
+    });
+
+    it('pages history backwards and forwards by seq', async () => {
+      const [a, b] = [await user('axl'), await user('bud')];
+      const conv = (await conversation('group', [a.id, b.id])).conversation;
+      await append(Array.from({ length: 10 }, (_, i) => msg(conv.id, a.id, `m${i}`)));
+      const seqs = async (page: { limit: number; before?: number; after?: number }) => (await f.store.listMessages(conv.id, page)).map((m) => m.seq);
+      expect(await seqs({ limit: 3 })).toEqual([10, 9, 8]);
+      expect(await seqs({ limit: 3, before: 8 })).toEqual([7, 6, 5]);
+      expect(await seqs({ limit: 3, after: 8 })).toEqual([9, 10]);
+      expect(await seqs({ limit: 10, after: 2, before: 6 })).toEqual([3, 4, 5]);
+    });
+
+    it('advances read markers forward only, clamped to the last seq', async () => {
+      const [a, b] = [await user('aja'), await user('bam')];
+      const conv = (await conversation('group', [a.id, b.id])).conversation;
+      await append(Array.from({ length: 5 }, (_, i) => msg(conv.id, a.id, `r${i}`)));
+      expect((await f.read(conv.id, b.id, 3)).readSeq).toBe(3);
+      expect((await f.read(conv.id, b.id, 1)).readSeq).toBe(3);
+      expect((await f.read(conv.id, b.id, 99)).readSeq).toBe(5);
+      expect((await f.store.getConversationView(b.id, conv.id))?.unreadCount).toBe(0);
+    });
+
+    it('lists recent messages across my conversations with sender, recipient and read filters', async () => {
+      const [a, b, c] = [await user('aki'), await user('bly'), await user('cid')];
+      const ab = (await conversation('direct', [a.id, b.id], [a.id, b.id].sort().join(':'))).conversation;
+      const bc = (await conversation('direct', [b.id, c.id], [b.id, c.id].sort().join(':'))).conversation;
+      await append([msg(ab.id, a.id, 'a->b'), msg(ab.id, b.id, 'b->a'), msg(bc.id, c.id, 'c->b')]);
+      const bodies = async (userId: string, filter: Omit<Parameters<Store['listRecentMessages']>[1], 'limit'>) =>
+        (await f.store.listRecentMessages(userId, { limit: 10, ...filter })).map((m) => m.body);
+      expect(await bodies(a.id, {})).toEqual(['b->a', 'a->b']); // never b and c's conversation
+      expect(await bodies(b.id, {})).toEqual(['c->b', 'b->a', 'a->b']);
+      expect(await bodies(b.id, { sender: c.id })).toEqual(['c->b']);
+      expect(await bodies(b.id, { recipient: a.id })).toEqual(['b->a']);
+      expect(await bodies(a.id, { isRead: false })).toEqual(['b->a']);
+      expect(await bodies(a.id, { isRead: true })).toEqual(['a->b']);
+      const [newest] = await f.store.listRecentMessages(b.id, { limit: 1 });
+      expect(await bodies(b.id, { beforeId: newest!.id })).toEqual(['b->a', 'a->b']);
+    });
+  });
+}

@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import type { Fixture } from './fixtures.js';
+
+export function describeReceipts(f: Fixture): void {
+  const { user, conversation, append, msg } = f;
+
+  describe('receipts and presence', () => {
+    it('keeps delivery markers monotonic and reports receipts per member', async () => {
+      const [a, b] = [await user('max'), await user('ned')];
+      const group = (await conversation('group', [a.id, b.id])).conversation;
+      await append([msg(group.id, a.id, 'r1'), msg(group.id, a.id, 'r2'), msg(group.id, a.id, 'r3')]);
+      expect(await f.store.advanceDeliveredMarker(group.id, b.id, 2)).toEqual({ deliveredSeq: 2, moved: true });
+      expect(await f.store.advanceDeliveredMarker(group.id, b.id, 1)).toEqual({ deliveredSeq: 2, moved: false });
+      expect(await f.store.advanceDeliveredMarker(group.id, b.id, 99)).toEqual({ deliveredSeq: 3, moved: true });
+      await f.read(group.id, b.id, 1);
+      const receipts = await f.store.listReceipts(group.id);
+      expect(receipts.find((r) => r.userId === b.id)).toEqual({ userId: b.id, readSeq: 1, deliveredSeq: 3 });
+      expect(receipts.find((r) => r.userId === a.id)).toEqual({ userId: a.id, readSeq: 3, deliveredSeq: 3 });
+      expect(await f.store.countUnreadTotal(b.id)).toBe(2);
+    });
+
+    it('finds shared conversations, and records last seen', async () => {
+      const [a, b, c] = [await user('oz'), await user('pia'), await user('quin')];
+      await conversation('group', [a.id, b.id]);
+      expect(await f.store.sharesConversation(a.id, b.id)).toBe(true);
+      expect(await f.store.sharesConversation(a.id, c.id)).toBe(false);
+      await f.store.setLastSeen(a.id, 1234);
+      await f.store.updateUser(a.id, { hideLastSeen: true });
+      expect(await f.store.getUser(a.id)).toMatchObject({ lastSeenAt: 1234, hideLastSeen: true });
+    });
+  });
+}
