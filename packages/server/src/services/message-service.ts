@@ -55,8 +55,13 @@ export class MessageService {
       body: input.body,
       createdAt: Date.now(),
     });
+    // The store answers a seen (sender, clientId) with what it stored: a retry of this very send,
+    // or the key reused for another message, which must not pass for this one's success.
     if (result.message.conversationId !== conversationId) {
       throw new AppError('idempotency_conflict', 'This clientId was already used for a message in another conversation');
+    }
+    if (result.message.body !== input.body) {
+      throw new AppError('idempotency_conflict', 'This clientId was already used for a message with another body');
     }
     return { message: messageView(result.message), created: result.created };
   }
