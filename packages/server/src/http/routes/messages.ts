@@ -21,7 +21,8 @@ export const messageRoutes: RoutePlugin = async (app, { messages, tokens }) => {
     {
       schema: {
         tags,
-        summary: 'Send a message: 201 when stored, 200 with the same message when this clientId was already sent',
+        summary:
+          'Send a message: 201 when stored, 200 with the same message when this clientId was already sent with this body, 409 idempotency_conflict when it was used for another body or conversation',
         security: bearer,
         params: IdParams,
         body: SendMessageBody,
