@@ -2,6 +2,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from './config.js';
 
+const JWT_SECRET = 's'.repeat(32);
+
 /** The problems loadConfig lists for `env`, or [] when it accepts it. */
 function problems(env: Record<string, string>): string[] {
   try {
@@ -24,6 +26,8 @@ describe('loadConfig', () => {
       jwtSecret: null,
       accessTokenTtlSeconds: 900,
       refreshTokenTtlSeconds: 30 * 86_400,
+      refreshTokenGraceMs: 10_000,
+      revocationCheckIntervalMs: 500,
       maxMessageLength: 4000,
       messagesPageSize: 15,
       messagesPageMax: 100,
@@ -103,19 +107,34 @@ describe('loadConfig', () => {
   });
 
   it('accepts PostgreSQL URLs and a pool size for them', () => {
-    expect(problems({ DATABASE_URL: 'postgres://confab:secret@db:5432/confab' })).toEqual([]);
-    expect(problems({ DATABASE_URL: 'postgresql://db/confab', DATABASE_POOL_SIZE: '25' })).toEqual([]);
-    expect(loadConfig({ DATABASE_URL: 'postgres://db/confab' }).databasePoolSize).toBe(10);
+    expect(problems({ DATABASE_URL: 'postgres://confab:secret@db:5432/confab', JWT_SECRET })).toEqual([]);
+    expect(problems({ DATABASE_URL: 'postgresql://db/confab', DATABASE_POOL_SIZE: '25', JWT_SECRET })).toEqual([]);
+    expect(loadConfig({ DATABASE_URL: 'postgres://db/confab', JWT_SECRET }).databasePoolSize).toBe(10);
     expect(problems({ DATABASE_POOL_SIZE: '0' })).toEqual(['DATABASE_POOL_SIZE: expected a whole number from 1 to 1000, got "0"']);
     // The refusal names the scheme only: a URL may carry a password.
     expect(problems({ DATABASE_URL: 'mysql://root:hunter2@db/confab' })[0]).not.toContain('hunter2');
+  });
+
+  it('needs JWT_SECRET wherever several nodes may share one deployment (PostgreSQL or Redis), so all sign alike', () => {
+    const required = [expect.stringMatching(/^JWT_SECRET: required with a PostgreSQL DATABASE_URL or a REDIS_URL/)];
+    expect(problems({ DATABASE_URL: 'postgres://db/confab' })).toEqual(required);
+    expect(problems({ REDIS_URL: 'redis://redis:6379' })).toEqual(required);
+    expect(problems({ DATABASE_URL: 'postgres://db/confab', REDIS_URL: 'redis://redis:6379', JWT_SECRET })).toEqual([]);
+    // A lone SQLite node generates its own into DATA_DIR.
+    expect(problems({ DATABASE_URL: 'sqlite:/tmp/confab.sqlite3' })).toEqual([]);
+  });
+
+  it('reads the refresh grace window (0 turns it off) and the revocation check interval', () => {
+    expect(loadConfig({ REFRESH_TOKEN_GRACE_MS: '0', REVOCATION_CHECK_INTERVAL_MS: '250' })).toMatchObject({ refreshTokenGraceMs: 0, revocationCheckIntervalMs: 250 });
+    expect(problems({ REFRESH_TOKEN_GRACE_MS: '60001' })).toHaveLength(1);
+    expect(problems({ REVOCATION_CHECK_INTERVAL_MS: '10' })).toHaveLength(1);
   });
 });
 
 describe('loadConfig: the event bus', () => {
   it('uses the in-process bus unless REDIS_URL is set, with the confab: channel prefix by default', () => {
     expect(loadConfig({})).toMatchObject({ redisUrl: null, redisChannelPrefix: 'confab:' });
-    expect(loadConfig({ REDIS_URL: 'rediss://user:pw@redis.internal:6380/2', REDIS_CHANNEL_PREFIX: 'staging:' })).toMatchObject({
+    expect(loadConfig({ REDIS_URL: 'rediss://user:pw@redis.internal:6380/2', REDIS_CHANNEL_PREFIX: 'staging:', JWT_SECRET })).toMatchObject({
       redisUrl: 'rediss://user:pw@redis.internal:6380/2',
       redisChannelPrefix: 'staging:',
     });

@@ -26,10 +26,17 @@ export interface Config {
   redisUrl: string | null;
   /** Prefix of every Redis channel, so deployments (or test runs) can share one Redis. */
   redisChannelPrefix: string;
-  /** HMAC secret for access tokens; generated into DATA_DIR on first start when unset. */
+  /**
+   * HMAC secret for access tokens. Unset, a lone SQLite node generates one into DATA_DIR; with
+   * PostgreSQL or Redis (state several nodes share) it is required, so every node signs alike.
+   */
   jwtSecret: string | null;
   accessTokenTtlSeconds: number;
   refreshTokenTtlSeconds: number;
+  /** A spent refresh token presented again within this long gets the same new pair (two tabs, a retry); later, it ends the session. */
+  refreshTokenGraceMs: number;
+  /** How often a node reads the sessions ended lately, in case the bus lost the news (it takes effect within about this long). */
+  revocationCheckIntervalMs: number;
   /** Longest message body, in Unicode code points. */
   maxMessageLength: number;
   /** History page size when the client gives no `limit` (the seeds' MESSAGES_TO_LOAD). */
@@ -110,6 +117,8 @@ export function loadConfig(env: Env = process.env): Config {
     jwtSecret: read.optional('JWT_SECRET'),
     accessTokenTtlSeconds: read.int('ACCESS_TOKEN_TTL_SECONDS', 900, 10, 86_400),
     refreshTokenTtlSeconds: read.int('REFRESH_TOKEN_TTL_SECONDS', 30 * 86_400, 60, 365 * 86_400),
+    refreshTokenGraceMs: read.int('REFRESH_TOKEN_GRACE_MS', 10_000, 0, 60_000),
+    revocationCheckIntervalMs: read.int('REVOCATION_CHECK_INTERVAL_MS', 500, 50, 60_000),
     maxMessageLength: read.int('MAX_MESSAGE_LENGTH', 4000, 1, 100_000),
     messagesPageSize: read.int('MESSAGES_PAGE_SIZE', 15, 1, 1000),
     messagesPageMax: read.int('MESSAGES_PAGE_MAX', 100, 1, 1000),
@@ -151,8 +160,18 @@ export function loadConfig(env: Env = process.env): Config {
   if (config.jwtSecret !== null && config.jwtSecret.length < 32) {
     problems.push('JWT_SECRET: must be at least 32 characters');
   }
+  // A secret generated per node would make each node refuse the others' tokens (decision 0006).
+  if (config.jwtSecret === null && (isPostgresUrl(config.databaseUrl) || (config.redisUrl !== null && isRedisUrl(config.redisUrl)))) {
+    problems.push(
+      'JWT_SECRET: required with a PostgreSQL DATABASE_URL or a REDIS_URL, where several nodes may serve one deployment: set the same secret (32+ characters) on every node',
+    );
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
+}
+
+export function isPostgresUrl(value: string | null): boolean {
+  return value !== null && /^postgres(ql)?:\/\//.test(value);
 }
 
 function isRedisUrl(value: string): boolean {

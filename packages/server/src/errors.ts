@@ -25,6 +25,17 @@ export const invalid = (message: string, details?: unknown) => new AppError('val
 export const unauthenticated = (message = 'Sign in first: send a valid access token') =>
   new AppError('unauthenticated', message);
 
+/**
+ * A valid token of a session that has ended (logout, or a replayed refresh token): 401 over HTTP
+ * like any bad token, but the WebSocket closes with 4403 so clients stop instead of refreshing.
+ */
+export class SessionRevoked extends AppError {
+  constructor() {
+    super('unauthenticated', 'This session has ended: sign in again');
+    this.name = 'SessionRevoked';
+  }
+}
+
 /** Renders any thrown value as the wire error; unknown errors leak nothing. */
 export function toErrorBody(error: unknown): { status: number; body: { code: ErrorCode; message: string; details?: unknown } } {
   if (error instanceof AppError) {

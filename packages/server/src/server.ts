@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
-import type { Config } from './config.js';
+import { type Config, isPostgresUrl } from './config.js';
 import { createLogger } from './logger.js';
 import { type Metrics, createMetrics } from './metrics.js';
 import type { EventBus } from './bus/bus.js';
@@ -16,6 +16,7 @@ import { MembershipCache } from './services/membership.js';
 import { MessageService } from './services/message-service.js';
 import { EventPublisher } from './services/event-publisher.js';
 import { PresenceService } from './services/presence-service.js';
+import { SessionRevocations } from './services/session-revocations.js';
 import { LocalPresenceTracker, type PresenceTracker } from './presence/presence-tracker.js';
 import { RedisPresenceTracker } from './presence/redis-presence-tracker.js';
 import { SyncService } from './services/sync-service.js';
@@ -41,7 +42,7 @@ export interface ConfabServer {
 /** Opens the store the configuration names and brings its schema up to date. */
 export async function openStore(config: Config, logger?: Logger): Promise<Store> {
   const url = config.databaseUrl;
-  const store = url !== null && /^postgres(ql)?:\/\//.test(url)
+  const store = url !== null && isPostgresUrl(url)
     ? openPostgresStore(url, {
         poolSize: config.databasePoolSize,
         onIdleError: (error) => logger?.warn({ err: error }, 'an idle PostgreSQL connection failed'),
@@ -72,10 +73,18 @@ export async function createServer(config: Config, options: { logger?: Logger; s
   const metrics = createMetrics();
   const store = options.store ?? (await openStore(config, logger));
   const bus = options.bus ?? (await openBus(config, logger, metrics));
+  const revocations = new SessionRevocations(store, bus, {
+    accessTtlMs: config.accessTokenTtlSeconds * 1000,
+    checkIntervalMs: config.revocationCheckIntervalMs,
+    onError: (error) => logger.warn({ err: error }, 'could not read the sessions ended lately'),
+  });
+  // Before serving: a token of a session ended while this node was down must be refused too.
+  await revocations.start();
   const tokens = new TokenService(
     resolveJwtSecret(config.jwtSecret, config.dataDir),
     config.accessTokenTtlSeconds,
     config.refreshTokenTtlSeconds,
+    revocations,
   );
   const membership = new MembershipCache(store);
   await membership.followCluster(bus);
@@ -98,6 +107,7 @@ export async function createServer(config: Config, options: { logger?: Logger; s
   const conversations = new ConversationService(store, membership, events, config);
   const messages = new MessageService(store, membership, bus, events, config, metrics);
   const gateway = new Gateway({ config, tokens, conversations, messages, sync, typing, presence, bus, hub, logger, metrics });
+  revocations.onRevoked((session) => gateway.closeSession(session.id));
   const services: Services = {
     config,
     store,
@@ -106,7 +116,7 @@ export async function createServer(config: Config, options: { logger?: Logger; s
       { name: 'bus', check: () => bus.ping() },
     ],
     tokens,
-    auth: new AuthService(store, tokens),
+    auth: new AuthService(store, tokens, revocations, config.refreshTokenGraceMs),
     users: new UserService(store),
     conversations,
     messages,
@@ -137,6 +147,7 @@ export async function createServer(config: Config, options: { logger?: Logger; s
       // Clients get three quarters of SHUTDOWN_TIMEOUT_MS; main.ts exits hard once it has passed.
       const deadline = Date.now() + config.shutdownTimeoutMs * 0.75;
       clearInterval(pruning);
+      revocations.stop();
       typing.close();
       presence.close();
       // 1. Stop accepting: the port closes; new requests, upgrades and long-polls get 503.

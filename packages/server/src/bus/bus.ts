@@ -12,9 +12,13 @@ export interface EventBus {
    * and never waits on an unreachable broker: the event is already committed, so one the bus
    * cannot hand on is dropped (and counted), and resume recovers it.
    */
-  publish(topics: readonly string[], event: ServerEvent): Promise<void>;
-  /** One handler per topic per node: the gateway fans out to its sockets itself. */
-  subscribe(topic: string, handler: BusHandler): Promise<void>;
+  publish(topics: readonly string[], event: BusEvent): Promise<void>;
+  /**
+   * One handler per topic per node: the gateway fans out to its sockets itself. The topic decides
+   * what its events are: `SESSIONS_TOPIC` carries `SessionRevokedNotice`s, every other topic
+   * `ServerEvent`s.
+   */
+  subscribe<E extends BusEvent = ServerEvent>(topic: string, handler: BusHandler<E>): Promise<void>;
   unsubscribe(topic: string): Promise<void>;
   /**
    * `listener` runs whenever events may have been dropped: after the bus (re)connects following a
@@ -28,17 +32,28 @@ export interface EventBus {
   close(): Promise<void>;
 }
 
+/** News for the nodes themselves, never sent to a client: a session ended (logout, replayed refresh token). */
+export interface SessionRevokedNotice {
+  type: 'session.revoked';
+  sessionId: string;
+  userId: string;
+  revokedAt: number;
+}
+export type BusEvent = ServerEvent | SessionRevokedNotice;
+
 /** An event as delivered: parsed, and its wire frame serialised exactly once. */
-export interface BusMessage {
+export interface BusMessage<E extends BusEvent = ServerEvent> {
   topic: string;
-  event: ServerEvent;
+  event: E;
   frame: string;
   /** The frame as bytes, made by the first socket that needs them and shared by the rest. */
   bytes?: Buffer;
 }
-export type BusHandler = (message: BusMessage) => void;
+export type BusHandler<E extends BusEvent = ServerEvent> = (message: BusMessage<E>) => void;
 
 /** Every node subscribes: news every node must hear (membership changes, for its cache). */
 export const CLUSTER_TOPIC = 'cluster';
+/** Every node subscribes: ended sessions, whose tokens and sockets every node must refuse. */
+export const SESSIONS_TOPIC = 'sessions';
 export const conversationTopic = (conversationId: string) => `conv:${conversationId}`;
 export const userTopic = (userId: string) => `user:${userId}`;

@@ -1,11 +1,11 @@
 import type { ServerEvent } from '@confab/protocol';
-import type { BusHandler, EventBus } from './bus.js';
+import type { BusEvent, BusHandler, EventBus } from './bus.js';
 
 /** The single-process bus: delivery is a function call, the frame serialised once per event. */
 export class MemoryBus implements EventBus {
-  private readonly handlers = new Map<string, BusHandler>();
+  private readonly handlers = new Map<string, BusHandler<BusEvent>>();
 
-  publish(topics: readonly string[], event: ServerEvent): Promise<void> {
+  publish(topics: readonly string[], event: BusEvent): Promise<void> {
     let frame: string | undefined;
     for (const topic of topics) {
       const handler = this.handlers.get(topic);
@@ -16,8 +16,9 @@ export class MemoryBus implements EventBus {
     return Promise.resolve();
   }
 
-  subscribe(topic: string, handler: BusHandler): Promise<void> {
-    this.handlers.set(topic, handler);
+  subscribe<E extends BusEvent = ServerEvent>(topic: string, handler: BusHandler<E>): Promise<void> {
+    // The topic decides the event type (bus.ts): its publishers only ever send it an E.
+    this.handlers.set(topic, handler as BusHandler<BusEvent>);
     return Promise.resolve();
   }
 

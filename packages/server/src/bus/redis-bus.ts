@@ -4,7 +4,7 @@ import { Redis, type RedisOptions } from 'ioredis';
 import type { Logger } from 'pino';
 import type { ServerEvent } from '@confab/protocol';
 import type { Metrics } from '../metrics.js';
-import type { BusHandler, EventBus } from './bus.js';
+import type { BusEvent, BusHandler, EventBus } from './bus.js';
 import { Liveness, backoff, dropConnection, quit, withTimeout } from './redis-connection.js';
 
 export interface RedisBusOptions {
@@ -46,7 +46,7 @@ export class RedisBus implements EventBus {
   private readonly subscriberLiveness: Liveness;
   /** Published to after a node dropped events: every node then resyncs. */
   private readonly resyncChannel: string;
-  private readonly handlers = new Map<string, BusHandler>();
+  private readonly handlers = new Map<string, BusHandler<BusEvent>>();
   private readonly resyncListeners: (() => void)[] = [];
   private readonly watchdog: NodeJS.Timeout;
 
@@ -66,7 +66,7 @@ export class RedisBus implements EventBus {
   private lastDropWarnAt = 0;
   /** The same payload arrives once per topic it was published to: parse it once. */
   private lastFrame: string | undefined;
-  private lastEvent: ServerEvent | undefined;
+  private lastEvent: BusEvent | undefined;
 
   constructor(options: RedisBusOptions) {
     this.prefix = options.prefix ?? 'confab:';
@@ -115,7 +115,7 @@ export class RedisBus implements EventBus {
    * to answer: callers publish in commit order and the one connection keeps that order, so
    * waiting would only put a round trip per event into every commit. Failures are handled here.
    */
-  publish(topics: readonly string[], event: ServerEvent): Promise<void> {
+  publish(topics: readonly string[], event: BusEvent): Promise<void> {
     if (this.closed || topics.length === 0) return Promise.resolve();
     try {
       const frame = JSON.stringify(event);
@@ -174,10 +174,11 @@ export class RedisBus implements EventBus {
 
   // ---- subscribing ----
 
-  async subscribe(topic: string, handler: BusHandler): Promise<void> {
+  async subscribe<E extends BusEvent = ServerEvent>(topic: string, handler: BusHandler<E>): Promise<void> {
     if (this.closed) return;
     const held = this.handlers.has(topic);
-    this.handlers.set(topic, handler);
+    // The topic decides the event type (bus.ts): its publishers only ever send it an E.
+    this.handlers.set(topic, handler as BusHandler<BusEvent>);
     if (held) return;
     if (this.subscriber.status !== 'ready') {
       // Recorded: subscribed on the next connection, followed by a resync.
@@ -248,12 +249,12 @@ export class RedisBus implements EventBus {
     const topic = channel.slice(this.prefix.length);
     const handler = this.handlers.get(topic);
     if (!handler) return; // unsubscribed meanwhile
-    let event: ServerEvent;
+    let event: BusEvent;
     if (payload === this.lastFrame && this.lastEvent) {
       event = this.lastEvent;
     } else {
       try {
-        event = JSON.parse(payload) as ServerEvent;
+        event = JSON.parse(payload) as BusEvent;
       } catch (error) {
         this.logger.warn({ err: error, channel }, 'Redis bus: ignoring a message that is not JSON');
         return;

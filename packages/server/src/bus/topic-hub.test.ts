@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
-import type { BusHandler } from './bus.js';
+import type { ServerEvent } from '@confab/protocol';
+import type { BusEvent, BusHandler } from './bus.js';
 import { collect, testEvent, topic } from './bus.conformance.js';
 import { MemoryBus } from './memory-bus.js';
 import { TopicHub } from './topic-hub.js';
@@ -16,7 +17,7 @@ class GatedBus extends MemoryBus {
     this.open?.();
     this.gate = undefined;
   }
-  override async subscribe(topic: string, handler: BusHandler): Promise<void> {
+  override async subscribe<E extends BusEvent = ServerEvent>(topic: string, handler: BusHandler<E>): Promise<void> {
     await this.gate;
     return super.subscribe(topic, handler);
   }

@@ -1,7 +1,10 @@
 import type { BusHandler, BusMessage, EventBus } from './bus.js';
 
-/** What a consumer of the hub sees: the bus's subscribe and unsubscribe, as if it had the bus to itself. */
-export type TopicSubscriber = Pick<EventBus, 'subscribe' | 'unsubscribe'>;
+/** What a consumer of the hub sees: the bus's subscribe and unsubscribe (of client-event topics), as if it had the bus to itself. */
+export interface TopicSubscriber {
+  subscribe(topic: string, handler: BusHandler): Promise<void>;
+  unsubscribe(topic: string): Promise<void>;
+}
 
 /**
  * The bus takes one handler per topic per node, but two parts of a node listen to topics: the

@@ -3,12 +3,15 @@ import type { AuthResponse, LoginBody, RegisterBody } from '@confab/protocol';
 import { AppError } from '../errors.js';
 import { newId } from '../ids.js';
 import { type Store, UniqueViolation, type UserRecord } from '../store/store.js';
+import type { SessionRevocations } from './session-revocations.js';
 import { type AccessClaims, type TokenService, hashRefreshToken } from './token-service.js';
 import { meView } from './views.js';
 
 /**
  * Registration, sign-in and session lifecycle. Passwords are hashed with argon2id on libuv's
- * thread pool (@node-rs/argon2 is async), never on the event loop.
+ * thread pool (@node-rs/argon2 is async), never on the event loop. A session that ends (logout,
+ * a replayed refresh token) is announced to every node, which then refuses its tokens and closes
+ * its sockets.
  */
 export class AuthService {
   /** Verified against when the username is unknown, so both failures take the same time. */
@@ -17,6 +20,9 @@ export class AuthService {
   constructor(
     private readonly store: Store,
     private readonly tokens: TokenService,
+    private readonly revocations: SessionRevocations,
+    /** REFRESH_TOKEN_GRACE_MS */
+    private readonly refreshGraceMs: number,
   ) {}
 
   async register(input: RegisterBody): Promise<AuthResponse> {
@@ -48,32 +54,35 @@ export class AuthService {
     return this.startSession(user);
   }
 
+  /**
+   * Spends the refresh token for a new pair. The same token again within the grace window (two
+   * tabs, a retry after a timeout) gets the same pair: the successor is derived from the token
+   * and the access token from the moment it was first spent. Later, it ends the session.
+   */
   async refresh(refreshToken: string): Promise<AuthResponse> {
-    const next = this.tokens.newRefreshToken();
+    const successor = this.tokens.successorOf(refreshToken);
     const now = Date.now();
     const result = await this.store.rotateRefreshToken({
       oldHash: hashRefreshToken(refreshToken),
-      newHash: next.hash,
+      newHash: successor.hash,
       now,
       expiresAt: now + this.tokens.refreshTtlSeconds * 1000,
+      reissueIfSpentAfter: now - this.refreshGraceMs,
     });
     if (result.status === 'reused') {
+      await this.revocations.announce(result.session, now);
       throw new AppError('unauthenticated', 'This refresh token was already used; the session has been ended for safety');
     }
     if (result.status === 'invalid') throw new AppError('unauthenticated', 'The refresh token is not valid');
     const user = await this.store.getUser(result.session.userId);
     if (!user) throw new AppError('unauthenticated', 'The refresh token is not valid');
-    return this.authResponse(user, result.session.id, next.token);
+    return this.authResponse(user, result.session.id, successor.token, result.rotatedAt);
   }
 
   async logout(claims: AccessClaims): Promise<void> {
-    await this.store.revokeSession(claims.sessionId, Date.now());
-  }
-
-  /** Access tokens are stateless; this is for long-lived uses (a WebSocket) that should honour logout. */
-  async isSessionActive(sessionId: string): Promise<boolean> {
-    const session = await this.store.getSession(sessionId);
-    return session !== undefined && session.revokedAt === null;
+    const now = Date.now();
+    await this.store.revokeSession(claims.sessionId, now);
+    await this.revocations.announce({ id: claims.sessionId, userId: claims.userId }, now);
   }
 
   private async startSession(user: UserRecord): Promise<AuthResponse> {
@@ -88,12 +97,14 @@ export class AuthService {
     return this.authResponse(user, sessionId, refresh.token);
   }
 
-  private async authResponse(user: UserRecord, sessionId: string, refreshToken: string): Promise<AuthResponse> {
+  /** `issuedAt`: when the pair was first issued (a refresh repeated within the grace window). */
+  private async authResponse(user: UserRecord, sessionId: string, refreshToken: string, issuedAt = Date.now()): Promise<AuthResponse> {
+    const age = Math.floor(Date.now() / 1000) - Math.floor(issuedAt / 1000);
     return {
       user: meView(user),
-      accessToken: await this.tokens.issueAccessToken({ userId: user.id, sessionId }),
+      accessToken: await this.tokens.issueAccessToken({ userId: user.id, sessionId }, issuedAt),
       refreshToken,
-      accessTokenExpiresIn: this.tokens.accessTtlSeconds,
+      accessTokenExpiresIn: this.tokens.accessTtlSeconds - age,
     };
   }
 

@@ -3,11 +3,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { SignJWT, UnsecuredJWT } from 'jose';
 import { afterEach, describe, expect, it } from 'vitest';
-import { AppError } from '../errors.js';
+import { AppError, SessionRevoked } from '../errors.js';
 import { TokenService, hashRefreshToken, resolveJwtSecret } from './token-service.js';
 
 const SECRET = 'token-service-test-secret-32-chars-long';
-const tokens = new TokenService(SECRET, 900, 3600);
+const revoked = new Set<string>();
+const tokens = new TokenService(SECRET, 900, 3600, { isRevoked: (sessionId) => revoked.has(sessionId) });
 const key = new TextEncoder().encode(SECRET);
 
 async function rejection(token: string): Promise<AppError> {
@@ -44,6 +45,36 @@ describe('TokenService', () => {
     for (const token of [forged, unsigned, noSession, noUser, wrongAlg, 'garbage', '']) {
       expect(await rejection(token), token).toMatchObject({ code: 'unauthenticated', status: 401 });
     }
+  });
+
+  it("refuses a valid token once its session has ended, as SessionRevoked (401, the socket's 4403)", async () => {
+    const token = await tokens.issueAccessToken({ userId: 'u1', sessionId: 'ended' });
+    expect(await tokens.verifyAccessToken(token)).toEqual({ userId: 'u1', sessionId: 'ended' });
+    revoked.add('ended');
+    const error = await rejection(token);
+    expect(error).toBeInstanceOf(SessionRevoked);
+    expect(error).toMatchObject({ code: 'unauthenticated', status: 401 });
+  });
+
+  it('signs the same claims at the same instant to the same token (a refresh repeated within the grace window)', async () => {
+    const at = Date.now() - 5000;
+    const a = await tokens.issueAccessToken({ userId: 'u1', sessionId: 's1' }, at);
+    const b = await tokens.issueAccessToken({ userId: 'u1', sessionId: 's1' }, at + 1);
+    expect(a).toBe(b);
+    const payload = JSON.parse(Buffer.from(a.split('.')[1]!, 'base64url').toString()) as { iat: number; exp: number };
+    expect(payload).toMatchObject({ iat: Math.floor(at / 1000), exp: Math.floor(at / 1000) + 900 });
+  });
+
+  it("derives a refresh token's successor: the same for the same token, unguessable without the secret", () => {
+    const { token } = tokens.newRefreshToken();
+    const successor = tokens.successorOf(token);
+    expect(tokens.successorOf(token)).toEqual(successor);
+    expect(successor.token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(successor.hash).toBe(hashRefreshToken(successor.token));
+    expect(successor.token).not.toBe(token);
+    expect(tokens.successorOf(successor.token).token).not.toBe(successor.token);
+    const otherSecret = new TokenService('another-secret-of-at-least-32-chars!!', 900, 3600, { isRevoked: () => false });
+    expect(otherSecret.successorOf(token).token).not.toBe(successor.token);
   });
 
   it('makes refresh tokens random and keeps only their SHA-256', () => {

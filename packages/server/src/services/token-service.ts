@@ -1,55 +1,82 @@
-import { type KeyObject, createHash, createSecretKey, randomBytes } from 'node:crypto';
+import { type KeyObject, createHash, createHmac, createSecretKey, hkdfSync, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { SignJWT, errors as joseErrors, jwtVerify } from 'jose';
-import { AppError } from '../errors.js';
+import { AppError, SessionRevoked } from '../errors.js';
 
 export interface AccessClaims {
   userId: string;
   sessionId: string;
 }
 
+/** Whether a session has ended; consulted on every token verified (services/session-revocations.ts). */
+export interface RevocationCheck {
+  isRevoked(sessionId: string): boolean;
+}
+
 /**
- * Access tokens are short-lived HS256 JWTs naming the user and session; refresh tokens are
- * random strings of which the store keeps only a SHA-256 hash.
+ * Access tokens are short-lived HS256 JWTs naming the user and session, refused once their
+ * session has ended; refresh tokens are random strings of which the store keeps only a SHA-256
+ * hash. A refresh token's successor is derived from it (an HMAC), so a refresh repeated within
+ * the grace window can be answered with the same pair without storing any token (decision 0006).
  */
 export class TokenService {
   /** A KeyObject made once: given raw bytes, jose imports a key on every sign and verify. */
   private readonly key: KeyObject;
+  /** Its own key, derived from the secret, so the two uses never share one. */
+  private readonly successorKey: Buffer;
 
   constructor(
     secret: string,
     readonly accessTtlSeconds: number,
     readonly refreshTtlSeconds: number,
+    private readonly sessions: RevocationCheck,
   ) {
     this.key = createSecretKey(Buffer.from(secret, 'utf8'));
+    this.successorKey = Buffer.from(hkdfSync('sha256', secret, '', 'confab refresh-token successor', 32));
   }
 
-  async issueAccessToken(claims: AccessClaims): Promise<string> {
+  /** `issuedAt` (epoch ms) fixes the token: the same claims and instant always give the same text. */
+  async issueAccessToken(claims: AccessClaims, issuedAt = Date.now()): Promise<string> {
+    const iat = Math.floor(issuedAt / 1000);
     return new SignJWT({ sid: claims.sessionId })
       .setProtectedHeader({ alg: 'HS256' })
       .setSubject(claims.userId)
-      .setIssuedAt()
-      .setExpirationTime(Math.floor(Date.now() / 1000) + this.accessTtlSeconds)
+      .setIssuedAt(iat)
+      .setExpirationTime(iat + this.accessTtlSeconds)
       .sign(this.key);
   }
 
   async verifyAccessToken(token: string): Promise<AccessClaims> {
+    let claims: AccessClaims;
     try {
       const { payload } = await jwtVerify(token, this.key, { algorithms: ['HS256'] });
       if (typeof payload.sub !== 'string' || typeof payload['sid'] !== 'string') throw new Error('claims missing');
-      return { userId: payload.sub, sessionId: payload['sid'] };
+      claims = { userId: payload.sub, sessionId: payload['sid'] };
     } catch (error) {
       if (error instanceof joseErrors.JWTExpired) throw new AppError('token_expired', 'The access token has expired: refresh it');
       throw new AppError('unauthenticated', 'The access token is not valid');
     }
+    if (this.sessions.isRevoked(claims.sessionId)) throw new SessionRevoked();
+    return claims;
+  }
+
+  /** Whether the session has ended (a socket's session is checked again as it opens). */
+  isRevoked(sessionId: string): boolean {
+    return this.sessions.isRevoked(sessionId);
   }
 
   newRefreshToken(): { token: string; hash: string } {
-    const token = randomBytes(32).toString('base64url');
-    return { token, hash: hashRefreshToken(token) };
+    return withHash(randomBytes(32).toString('base64url'));
+  }
+
+  /** The token that replaces `refreshToken` when it is spent: always the same one for the same token. */
+  successorOf(refreshToken: string): { token: string; hash: string } {
+    return withHash(createHmac('sha256', this.successorKey).update(refreshToken).digest('base64url'));
   }
 }
+
+const withHash = (token: string) => ({ token, hash: hashRefreshToken(token) });
 
 export const hashRefreshToken = (token: string) => createHash('sha256').update(token).digest('hex');
 

@@ -24,6 +24,7 @@ import {
   type ReadMarkerRecord,
   type ReceiptRecord,
   type RecentFilter,
+  type RotateInput,
   type RotateResult,
   type SessionRecord,
   type Store,
@@ -115,11 +116,14 @@ export class SqlStore implements Store {
   getSession(id: string): Promise<SessionRecord | undefined> {
     return sessions.getSession(this.db, id);
   }
-  rotateRefreshToken(input: { oldHash: string; newHash: string; now: number; expiresAt: number }): Promise<RotateResult> {
+  rotateRefreshToken(input: RotateInput): Promise<RotateResult> {
     return sessions.rotateRefreshToken(this.db, input);
   }
   revokeSession(sessionId: string, now: number): Promise<void> {
     return sessions.revokeSession(this.db, sessionId, now);
+  }
+  listRevokedSessions(since: number): Promise<SessionRecord[]> {
+    return sessions.listRevokedSessions(this.db, since);
   }
 
   // ---- conversations (sql/conversations.ts) ----

@@ -5,6 +5,7 @@ import { describeEventLog } from './conformance/event-log.js';
 import { Fixture } from './conformance/fixtures.js';
 import { describeMessages } from './conformance/messages.js';
 import { describeReceipts } from './conformance/receipts.js';
+import { describeSessions } from './conformance/sessions.js';
 import { describeUsers } from './conformance/users.js';
 
 /**
@@ -30,6 +31,7 @@ export function describeStoreConformance(engine: string, openFresh: () => Promis
     });
 
     describeUsers(f);
+    describeSessions(f);
     describeConversations(f);
     describeMessages(f);
     describeEventLog(f);

@@ -26,11 +26,15 @@ export interface Store {
   createSession(session: SessionRecord, refreshTokenHash: string, refreshExpiresAt: number): Promise<void>;
   getSession(id: string): Promise<SessionRecord | undefined>;
   /**
-   * Spends a refresh token and records its successor, atomically. A token presented a second
-   * time revokes its whole session (it was stolen or replayed).
+   * Spends a refresh token and records its successor `newHash`, atomically. A spent token
+   * presented again revokes its whole session (it was stolen or replayed), unless it was spent
+   * after `reissueIfSpentAfter` and that successor is still unspent: then the first rotation is
+   * reported again (its `rotatedAt`), so the caller can answer with the same pair.
    */
-  rotateRefreshToken(input: { oldHash: string; newHash: string; now: number; expiresAt: number }): Promise<RotateResult>;
+  rotateRefreshToken(input: RotateInput): Promise<RotateResult>;
   revokeSession(sessionId: string, now: number): Promise<void>;
+  /** Sessions revoked at or after `since` (epoch ms), for nodes that missed the news. */
+  listRevokedSessions(since: number): Promise<SessionRecord[]>;
 
   // ---- conversations and members ----
   // Every change a member must see is written to the event log (see EventLog below) in the same
@@ -214,8 +218,18 @@ export interface SessionRecord {
   revokedAt: number | null;
 }
 
+export interface RotateInput {
+  oldHash: string;
+  /** The successor's hash: the same for the same old token (services/token-service.ts `successorOf`). */
+  newHash: string;
+  now: number;
+  /** When the successor expires, if this call creates it. */
+  expiresAt: number;
+  reissueIfSpentAfter: number;
+}
+
 export type RotateResult =
-  | { status: 'rotated'; session: SessionRecord }
+  | { status: 'rotated'; session: SessionRecord; rotatedAt: number }
   | { status: 'reused'; session: SessionRecord }
   | { status: 'invalid' };
 

@@ -8,6 +8,8 @@ export class Connection implements TopicListener {
   /** Cleared at each ping; a socket still not alive at the next ping is dead and reaped. */
   alive = true;
   closed = false;
+  /** Its session ended: it is closing with 4403, and frames still arriving are ignored. */
+  revoked = false;
   /** While the socket is being brought up to date from the log, live events wait here. */
   pending: BusMessage[] | null = [];
   /** Events at or below this position reached the socket by replay: the live copy is a duplicate. */

@@ -19,7 +19,7 @@ import { Connection } from './connection.js';
 import { ConnectionRegistry } from './connection-registry.js';
 import { FanOut } from './fan-out.js';
 import { FrameDispatch } from './frame-dispatch.js';
-import { handleUpgrade } from './handshake.js';
+import { SESSION_REVOKED, handleUpgrade } from './handshake.js';
 import { LiveCheck } from './live-check.js';
 import { Resume } from './resume.js';
 
@@ -132,6 +132,17 @@ export class Gateway {
     return sockets.length;
   }
 
+  /**
+   * A session ended (services/session-revocations.ts, on every node): its sockets here close with
+   * 4403 and are heard no more. Frames already taken on finish; nothing is sent after the close.
+   */
+  closeSession(sessionId: string): void {
+    for (const connection of this.connections.ofSession(sessionId)) {
+      connection.revoked = true;
+      connection.socket.close(CLOSE_CODES.sessionRevoked, SESSION_REVOKED);
+    }
+  }
+
   get connectionCount(): number {
     return this.connections.size;
   }
@@ -141,7 +152,7 @@ export class Gateway {
     this.connections.add(connection);
     this.deps.metrics.sockets.inc();
     ws.on('message', (data, isBinary) => {
-      if (!this.accepting) return;
+      if (!this.accepting || connection.revoked) return;
       const handled = this.frames.handle(connection, data, isBinary);
       this.inFlight.add(handled);
       void handled.finally(() => this.inFlight.delete(handled));

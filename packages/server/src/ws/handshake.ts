@@ -3,11 +3,13 @@ import type { Duplex } from 'node:stream';
 import type { WebSocket, WebSocketServer } from 'ws';
 import { CLOSE_CODES } from '@confab/protocol';
 import type { Config } from '../config.js';
-import { AppError } from '../errors.js';
+import { AppError, SessionRevoked } from '../errors.js';
 import type { AccessClaims, TokenService } from '../services/token-service.js';
 import type { ConnectionRegistry } from './connection-registry.js';
 
 export const WS_PATH = '/api/v1/ws';
+/** The close reason that goes with 4403. */
+export const SESSION_REVOKED = 'session_revoked';
 
 export interface HandshakeDeps {
   config: Config;
@@ -41,6 +43,10 @@ export async function handleUpgrade(deps: HandshakeDeps, request: IncomingMessag
   deps.wss.handleUpgrade(request, socket, head, (ws) => {
     // Browsers cannot read an HTTP status from a failed upgrade, so refusals after this point
     // are close codes with the error code as reason.
+    // An ended session: 4403, so the client signs in again instead of refreshing (which would fail).
+    if (failure instanceof SessionRevoked || (claims && deps.tokens.isRevoked(claims.sessionId))) {
+      return ws.close(CLOSE_CODES.sessionRevoked, SESSION_REVOKED);
+    }
     if (!claims) return ws.close(CLOSE_CODES.unauthorized, failure?.code ?? 'unauthenticated');
     if (deps.connections.ofUser(claims.userId).size >= deps.config.maxSocketsPerUser) {
       return ws.close(CLOSE_CODES.tooManyConnections, 'too_many_connections');

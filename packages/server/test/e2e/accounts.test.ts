@@ -9,7 +9,8 @@ const PASSWORD = 'correct horse battery';
 describe('accounts', () => {
   let t: TestServer;
   beforeAll(async () => {
-    t = await startServer({ JWT_SECRET, ACCESS_TOKEN_TTL_SECONDS: '10' });
+    // No refresh grace window: a token used twice is a replay at once (the window: sessions.test.ts).
+    t = await startServer({ JWT_SECRET, ACCESS_TOKEN_TTL_SECONDS: '10', REFRESH_TOKEN_GRACE_MS: '0' });
   });
   afterAll(async () => {
     await t.close();

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Message, ServerEvent } from '@confab/protocol';
-import type { BusHandler, EventBus } from '../../src/bus/bus.js';
+import type { BusEvent, BusHandler, EventBus } from '../../src/bus/bus.js';
 import { MemoryBus } from '../../src/bus/memory-bus.js';
 import { loadConfig } from '../../src/config.js';
 import { createServer } from '../../src/server.js';
@@ -30,7 +30,7 @@ class LossyBus implements EventBus {
   /** Like a Redis round trip: a subscription takes hold only after this long. */
   subscribeDelayMs = 0;
 
-  async subscribe(topic: string, handler: BusHandler): Promise<void> {
+  async subscribe<E extends BusEvent = ServerEvent>(topic: string, handler: BusHandler<E>): Promise<void> {
     if (this.subscribeDelayMs > 0) await new Promise((r) => setTimeout(r, this.subscribeDelayMs));
     return this.inner.subscribe(topic, handler);
   }

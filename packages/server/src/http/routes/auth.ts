@@ -36,7 +36,8 @@ export const authRoutes: RoutePlugin = async (app, { auth, tokens }) => {
     {
       schema: {
         tags: ['auth'],
-        summary: 'Trade a refresh token for a new pair; the old one is spent, and re-using it ends the session',
+        summary:
+          'Trade a refresh token for a new pair; the old one is spent. The same token again within REFRESH_TOKEN_GRACE_MS (two tabs, a retry) gets the same pair; later, it ends the session',
         body: RefreshBody,
         response: { 200: AuthResponse, ...errors(400, 401) },
       },
@@ -50,7 +51,7 @@ export const authRoutes: RoutePlugin = async (app, { auth, tokens }) => {
       onRequest: bearerAuth(tokens),
       schema: {
         tags: ['auth'],
-        summary: "End this session: its refresh token stops working",
+        summary: 'End this session: its access and refresh tokens stop working and its WebSockets close with 4403, on every node',
         security: bearer,
         response: { 204: Type.Null(), ...errors(401) },
       },

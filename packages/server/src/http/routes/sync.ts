@@ -1,4 +1,5 @@
 import { EventPage, EventsQuery, IdParams, SyncQuery, SyncResponse } from '@confab/protocol';
+import { SessionRevoked } from '../../errors.js';
 import { bearerAuth, claims } from '../authenticate.js';
 import type { RoutePlugin } from '../context.js';
 import { bearer, errors } from '../responses.js';
@@ -22,7 +23,12 @@ export const syncRoutes: RoutePlugin = async (app, { sync, tokens }) => {
     },
     async (request) => {
       const { since, timeout = 30, limit = 500 } = request.query;
-      return sync.poll(claims(request).userId, { since, timeoutMs: timeout * 1000, limit, abandoned: () => request.raw.destroyed });
+      const { userId, sessionId } = claims(request);
+      const ended = () => tokens.isRevoked(sessionId);
+      const page = await sync.poll(userId, { since, timeoutMs: timeout * 1000, limit, abandoned: () => request.raw.destroyed || ended() });
+      // The session may have ended while this waited: what came since is no longer its to read.
+      if (ended()) throw new SessionRevoked();
+      return page;
     },
   );
 

@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { newId } from '../../ids.js';
 import { UniqueViolation } from '../store.js';
 import type { Fixture } from './fixtures.js';
 
 export function describeUsers(f: Fixture): void {
-  const { user, tick } = f;
+  const { user } = f;
 
   describe('users', () => {
     it('keeps usernames unique ignoring case and finds them ignoring case', async () => {
@@ -39,33 +38,6 @@ export function describeUsers(f: Fixture): void {
       const u = await user('erin');
       const updated = await f.store.updateUser(u.id, { displayName: 'Erin E.', bio: 'hi', isAdmin: true });
       expect(updated).toMatchObject({ displayName: 'Erin E.', bio: 'hi', isAdmin: true });
-    });
-  });
-
-  describe('sessions', () => {
-    it('rotates a refresh token once; a replay revokes the session', async () => {
-      const u = await user('frank');
-      const session = { id: newId(), userId: u.id, createdAt: tick(), revokedAt: null };
-      await f.store.createSession(session, 'h1', f.now + 60_000);
-      const first = await f.store.rotateRefreshToken({ oldHash: 'h1', newHash: 'h2', now: tick(), expiresAt: f.now + 60_000 });
-      expect(first).toMatchObject({ status: 'rotated', session: { id: session.id } });
-      const replay = await f.store.rotateRefreshToken({ oldHash: 'h1', newHash: 'h3', now: tick(), expiresAt: f.now + 60_000 });
-      expect(replay.status).toBe('reused');
-      expect((await f.store.getSession(session.id))?.revokedAt).not.toBeNull();
-      // The successor dies with the session.
-      expect((await f.store.rotateRefreshToken({ oldHash: 'h2', newHash: 'h4', now: tick(), expiresAt: f.now + 60_000 })).status).toBe('invalid');
-    });
-
-    it('refuses unknown and expired tokens, and tokens of revoked sessions', async () => {
-      const u = await user('grace');
-      const session = { id: newId(), userId: u.id, createdAt: tick(), revokedAt: null };
-      await f.store.createSession(session, 'old', f.now + 500);
-      expect((await f.store.rotateRefreshToken({ oldHash: 'unknown', newHash: 'x', now: tick(), expiresAt: f.now })).status).toBe('invalid');
-      expect((await f.store.rotateRefreshToken({ oldHash: 'old', newHash: 'y', now: tick(), expiresAt: f.now })).status).toBe('invalid');
-      const other = { id: newId(), userId: u.id, createdAt: tick(), revokedAt: null };
-      await f.store.createSession(other, 'live', f.now + 60_000);
-      await f.store.revokeSession(other.id, tick());
-      expect((await f.store.rotateRefreshToken({ oldHash: 'live', newHash: 'z', now: tick(), expiresAt: f.now })).status).toBe('invalid');
     });
   });
 }
