@@ -29,6 +29,7 @@ export class SessionRevocations {
   private lastReadAt = 0;
   private reading: Promise<void> | undefined;
   private failing = false;
+  private stopped = false;
 
   constructor(
     private readonly store: Store,
@@ -45,7 +46,9 @@ export class SessionRevocations {
     this.timer.unref();
   }
 
+  /** Shutdown: no more reads (one in flight may fail as the store closes: that is not news). */
   stop(): void {
+    this.stopped = true;
     clearInterval(this.timer);
   }
 
@@ -66,11 +69,13 @@ export class SessionRevocations {
   }
 
   private catchUp(): Promise<void> {
+    if (this.stopped) return Promise.resolve();
     // One read at a time: a slow store must not pile reads up.
     this.reading ??= this.read(this.lastReadAt - LOOKBACK_MS)
       .then(() => this.prune())
       .catch((error: unknown) => {
-        if (!this.failing) this.options.onError(error);
+        // Logged once per outage, not twice a second.
+        if (!this.failing && !this.stopped) this.options.onError(error);
         this.failing = true;
       })
       .finally(() => (this.reading = undefined));
