@@ -5,7 +5,8 @@ import type { Logger } from 'pino';
 import type { ServerEvent } from '@confab/protocol';
 import type { Metrics } from '../metrics.js';
 import type { BusEvent, BusHandler, EventBus } from './bus.js';
-import { Liveness, backoff, dropConnection, quit, withTimeout } from './redis-connection.js';
+import { Liveness, backoff, dropConnection, quit } from './redis-connection.js';
+import { RedisPublisher } from './redis-publisher.js';
 
 export interface RedisBusOptions {
   /** `redis://` or `rediss://` URL (user, password and TLS as ioredis reads them). */
@@ -27,7 +28,6 @@ export interface RedisBusOptions {
 }
 
 const SUBSCRIBE_CHUNK = 1000;
-const DROP_WARN_INTERVAL_MS = 10_000;
 
 /**
  * The bus across nodes: Redis pub/sub, one channel per topic, so a node reads only the topics its
@@ -40,9 +40,9 @@ export class RedisBus implements EventBus {
   private readonly logger: Logger;
   private readonly metrics: RedisBusOptions['metrics'];
   private readonly stallTimeoutMs: number;
-  private readonly publisher: Redis;
+  private readonly publisherConnection: Redis;
+  private readonly publisher: RedisPublisher;
   private readonly subscriber: Redis;
-  private readonly publisherLiveness: Liveness;
   private readonly subscriberLiveness: Liveness;
   /** Published to after a node dropped events: every node then resyncs. */
   private readonly resyncChannel: string;
@@ -52,18 +52,12 @@ export class RedisBus implements EventBus {
 
   private closed = false;
   private closing: Promise<void> | undefined;
-  private publisherUp = false;
   /** Bumped on each subscriber `ready`, so work for an older connection can tell it is stale. */
   private subscriberEpoch = 0;
   /** True once every held topic is subscribed on the current connection. */
   private subscriberLive = false;
   /** Held topics went unsubscribed for a while: resync once they are subscribed again. */
   private missed = false;
-  /** This node dropped events since it last told the others. */
-  private resyncOwed = false;
-  private resyncInFlight = false;
-  private dropped = 0;
-  private lastDropWarnAt = 0;
   /** The same payload arrives once per topic it was published to: parse it once. */
   private lastFrame: string | undefined;
   private lastEvent: BusEvent | undefined;
@@ -91,16 +85,19 @@ export class RedisBus implements EventBus {
       disableClientInfo: true,
       retryStrategy: (attempt: number) => (this.closed ? null : backoff(attempt, base, cap)),
     };
-    this.publisher = new Redis(options.url, { ...common, connectionName: `${name}:pub` });
+    this.publisherConnection = new Redis(options.url, { ...common, connectionName: `${name}:pub` });
+    this.publisher = new RedisPublisher(this.publisherConnection, {
+      prefix: this.prefix,
+      resyncChannel: this.resyncChannel,
+      logger: this.logger,
+      metrics: this.metrics,
+      isClosed: () => this.closed,
+    });
     this.subscriber = new Redis(options.url, { ...common, connectionName: `${name}:sub` });
-    this.publisherLiveness = new Liveness(this.publisher);
     this.subscriberLiveness = new Liveness(this.subscriber);
 
-    this.publisher.on('ready', () => this.onPublisherReady());
-    this.publisher.on('close', () => this.onClose('publisher'));
-    this.publisher.on('error', (error: Error) => this.logger.debug({ err: error }, 'Redis publisher connection error'));
     this.subscriber.on('ready', () => void this.onSubscriberReady());
-    this.subscriber.on('close', () => this.onClose('subscriber'));
+    this.subscriber.on('close', () => this.onSubscriberClose());
     this.subscriber.on('error', (error: Error) => this.logger.debug({ err: error }, 'Redis subscriber connection error'));
     this.subscriber.on('message', (channel: string, payload: string) => this.onMessage(channel, payload));
 
@@ -108,68 +105,10 @@ export class RedisBus implements EventBus {
     this.watchdog.unref();
   }
 
-  // ---- publishing ----
+  // ---- publishing (redis-publisher.ts) ----
 
-  /**
-   * Resolves once the event is written to the publishing connection, without waiting for Redis
-   * to answer: callers publish in commit order and the one connection keeps that order, so
-   * waiting would only put a round trip per event into every commit. Failures are handled here.
-   */
   publish(topics: readonly string[], event: BusEvent): Promise<void> {
-    if (this.closed || topics.length === 0) return Promise.resolve();
-    try {
-      const frame = JSON.stringify(event);
-      const sent: Promise<unknown> =
-        topics.length === 1 ? this.publisher.publish(this.prefix + topics[0], frame) : this.publishPipelined(topics, frame);
-      this.publisherLiveness.track(sent).then(
-        () => void (this.resyncOwed && this.announceDrops()),
-        (error: unknown) => this.onPublishFailed(error),
-      );
-    } catch (error) {
-      this.onPublishFailed(error);
-    }
-    return Promise.resolve();
-  }
-
-  /** One write for every topic, in order, on the one publishing connection. */
-  private async publishPipelined(topics: readonly string[], frame: string): Promise<void> {
-    const pipeline = this.publisher.pipeline();
-    for (const topic of topics) pipeline.publish(this.prefix + topic, frame);
-    const results = await pipeline.exec();
-    const failure = results?.find(([error]) => error)?.[0];
-    if (failure) throw failure;
-  }
-
-  private onPublisherReady(): void {
-    this.publisherUp = true;
-    void this.announceDrops();
-  }
-
-  private onPublishFailed(error: unknown): void {
-    this.dropped += 1;
-    this.resyncOwed = true;
-    this.metrics?.busPublishFailures.inc();
-    const now = Date.now();
-    if (now - this.lastDropWarnAt >= DROP_WARN_INTERVAL_MS) {
-      this.lastDropWarnAt = now;
-      this.logger.warn({ err: error, dropped: this.dropped }, 'Redis bus: event not published; clients catch up by resuming');
-    }
-  }
-
-  /** Tells every node (this one included) that events were dropped, once a publish works again. */
-  private async announceDrops(): Promise<void> {
-    if (!this.resyncOwed || this.resyncInFlight || this.closed) return;
-    this.resyncInFlight = true;
-    try {
-      await this.publisherLiveness.track(this.publisher.publish(this.resyncChannel, ''));
-      this.resyncOwed = false;
-      this.logger.info({ dropped: this.dropped }, 'Redis bus: publishing again; nodes told to resync');
-      this.dropped = 0;
-    } catch {
-      // Still unreachable: the next `ready` or successful publish tries again.
-    } finally {
-      this.resyncInFlight = false;
-    }
+    return this.publisher.publish(topics, event);
   }
 
   // ---- subscribing ----
@@ -232,13 +171,8 @@ export class RedisBus implements EventBus {
     }
   }
 
-  private onClose(which: 'publisher' | 'subscriber'): void {
+  private onSubscriberClose(): void {
     if (this.closed) return;
-    if (which === 'publisher') {
-      if (this.publisherUp) this.logger.warn('Redis bus: publisher connection lost; reconnecting');
-      this.publisherUp = false;
-      return;
-    }
     if (this.subscriberLive) this.logger.warn('Redis bus: subscriber connection lost; reconnecting');
     this.subscriberLive = false;
     this.missed = true;
@@ -285,10 +219,7 @@ export class RedisBus implements EventBus {
   /** Replaces a connection that went silent; pings the subscriber, which otherwise only listens. */
   private checkLiveness(): void {
     if (this.closed) return;
-    if (this.publisherLiveness.stalled()) {
-      this.logger.warn('Redis bus: publisher connection stopped answering; reconnecting');
-      dropConnection(this.publisher);
-    }
+    this.publisher.checkLiveness();
     if (this.subscriberLiveness.stalled()) {
       this.logger.warn('Redis bus: subscriber connection stopped answering; reconnecting');
       dropConnection(this.subscriber);
@@ -303,7 +234,7 @@ export class RedisBus implements EventBus {
     if (this.closed) throw new Error('The bus is closed');
     if (!this.subscriberLive) throw new Error('Redis bus: the subscriber connection is down');
     try {
-      await withTimeout(this.publisherLiveness.track(this.publisher.ping()), this.stallTimeoutMs);
+      await this.publisher.ping(this.stallTimeoutMs);
     } catch (error) {
       throw new Error('Redis bus: Redis is not reachable', { cause: error });
     }
@@ -313,7 +244,7 @@ export class RedisBus implements EventBus {
   async waitUntilReady(timeoutMs: number): Promise<boolean> {
     const deadline = Date.now() + timeoutMs;
     while (!this.closed) {
-      if (this.subscriberLive && this.publisherUp) return true;
+      if (this.subscriberLive && this.publisher.up) return true;
       if (Date.now() >= deadline) return false;
       await sleep(20);
     }
@@ -330,7 +261,7 @@ export class RedisBus implements EventBus {
     clearInterval(this.watchdog);
     this.handlers.clear();
     this.resyncListeners.length = 0;
-    await Promise.all([this.publisher, this.subscriber].map((connection) => quit(connection, this.stallTimeoutMs)));
+    await Promise.all([this.publisherConnection, this.subscriber].map((connection) => quit(connection, this.stallTimeoutMs)));
   }
 }
 
