@@ -1,4 +1,5 @@
-import type { ConversationSummary, Message, PositionedEvent } from '@confab/protocol';
+import { type ConversationSummary, type Message, type PositionedEvent, replyExcerpt } from '@confab/protocol';
+import { conversationOf } from './event-stream.js';
 
 /** The latest page of a conversation that a snapshot holds (the server's default page size). */
 export const LATEST_PAGE_SIZE = 15;
@@ -49,13 +50,16 @@ export class ChatState {
   async apply(event: PositionedEvent): Promise<void> {
     if (event.type === 'conversation.created') return this.created(event);
     if (event.type === 'member.added' && event.member.userId === this.userId) return this.joined(event);
-    const conversationId = event.type === 'message.created' ? event.message.conversationId : event.type === 'conversation.updated' ? event.conversation.id : event.conversationId;
+    const conversationId = conversationOf(event);
     const c = this.conversations.get(conversationId);
     if (!c || event.pos <= c.lastPos) return;
     c.lastPos = event.pos;
     switch (event.type) {
       case 'message.created':
         return this.messageCreated(c, event.message);
+      case 'message.updated':
+      case 'message.deleted':
+        return this.messageChanged(c, event.message);
       case 'read.updated':
         if (event.userId === this.userId) {
           c.readSeq = event.readSeq;
@@ -89,9 +93,23 @@ export class ChatState {
       c.readSeq = Math.max(c.readSeq, message.seq);
       c.unreadCount = 0;
     } else if (message.seq > c.readSeq) c.unreadCount += 1;
+    // The main history leaves thread replies out; the root's reply count arrives as message.updated.
+    if (message.threadRootId !== null) return;
     const page = this.pages.get(c.id) ?? [];
     page.push(message);
     this.pages.set(c.id, page.slice(-LATEST_PAGE_SIZE));
+  }
+
+  /** An edit, reaction, pin, reply count or delete: the message where it is shown, and the quotes of it. */
+  private messageChanged(c: ConversationSummary, message: Message): void {
+    const quote = { id: message.id, senderId: message.senderId, excerpt: message.deletedAt === null ? replyExcerpt(message.body) : '', deleted: message.deletedAt !== null };
+    const current = (m: Message): Message => {
+      if (m.id === message.id) return message;
+      return m.replyToId === message.id ? { ...m, replyTo: quote } : m;
+    };
+    if (c.lastMessage) c.lastMessage = current(c.lastMessage);
+    const page = this.pages.get(c.id);
+    if (page) this.pages.set(c.id, page.map(current));
   }
 
   private created(event: Extract<PositionedEvent, { type: 'conversation.created' }>): void {

@@ -7,7 +7,27 @@ const ev = (pos: number, prev: number, c = 'c1'): PositionedEvent => ({
   type: 'message.created',
   pos,
   prev,
-  message: { id: `m${pos}`, conversationId: c, seq: pos, senderId: 'u2', clientId: `k${pos}`, body: '', createdAt: '2026-01-01T00:00:00.000Z' },
+  message: {
+    id: `m${pos}`,
+    conversationId: c,
+    seq: pos,
+    senderId: 'u2',
+    clientId: `k${pos}`,
+    kind: 'text',
+    body: '',
+    createdAt: '2026-01-01T00:00:00.000Z',
+    editedAt: null,
+    deletedAt: null,
+    replyToId: null,
+    replyTo: null,
+    threadRootId: null,
+    replyCount: 0,
+    lastReplyAt: null,
+    reactions: [],
+    mentions: [],
+    pinnedAt: null,
+    pinnedBy: null,
+  },
 });
 
 /** A server log to fill gaps from, and a record of what reached the application. */

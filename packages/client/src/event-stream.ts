@@ -154,6 +154,8 @@ export class EventStream {
 export function conversationOf(event: PositionedEvent): string {
   switch (event.type) {
     case 'message.created':
+    case 'message.updated':
+    case 'message.deleted':
       return event.message.conversationId;
     case 'conversation.created':
     case 'conversation.updated':

@@ -1,5 +1,5 @@
 import Type, { type Static } from 'typebox';
-import { ConversationDetail, ConversationSummary, Id, Me, Member, Message, Page, ReadMarker, Role, User } from './models.js';
+import { ConversationDetail, ConversationSummary, Id, Me, Member, Message, Page, ReadMarker, Role, Timestamp, User } from './models.js';
 
 /** Request schemas reject unknown fields (`additionalProperties: false`) instead of dropping them. */
 const strict = { additionalProperties: false } as const;
@@ -86,7 +86,10 @@ export type UpdateMemberBody = Static<typeof UpdateMemberBody>;
 export const MemberResponse = Type.Object({ conversationId: Id, member: Member }, { title: 'MemberResponse' });
 export type MemberResponse = Static<typeof MemberResponse>;
 
-export const PageQuery = Type.Object({ limit: Type.Optional(Limit), cursor: Type.Optional(Cursor) }, strict);
+function PageQueryOf() {
+  return Type.Object({ limit: Type.Optional(Limit), cursor: Type.Optional(Cursor) }, strict);
+}
+export const PageQuery = PageQueryOf();
 export type PageQuery = Static<typeof PageQuery>;
 export const ConversationPage = Type.Object(
   {
@@ -101,8 +104,12 @@ export type ConversationResponse = Static<typeof ConversationResponse>;
 
 // ---- messages ----
 export const ClientId = Type.String({ minLength: 1, maxLength: 64, description: 'Idempotency key chosen by the sender' });
+export const MessageBody = Type.String({ minLength: 1, description: 'At most MAX_MESSAGE_LENGTH code points' });
 export const SendMessageBody = Type.Object(
-  { clientId: ClientId, body: Type.String({ minLength: 1, description: 'At most MAX_MESSAGE_LENGTH code points' }) },
+  {
+    clientId: ClientId,
+    body: MessageBody,
+  },
   strict,
 );
 export type SendMessageBody = Static<typeof SendMessageBody>;
@@ -115,12 +122,38 @@ export const HistoryQuery = Type.Object(
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
     before: Type.Optional(Seq),
     after: Type.Optional(Seq),
+    threads: Type.Optional(
+      Type.Union([Type.Literal('include'), Type.Literal('exclude')], { description: 'Thread replies are left out unless `include`' }),
+    ),
   },
   strict,
 );
 export type HistoryQuery = Static<typeof HistoryQuery>;
 export const MessagePage = Page(Message, 'MessagePage');
 export type MessagePage = Static<typeof MessagePage>;
+
+// ---- one message: edits, deletes, threads, reactions, pins ----
+export const EditMessageBody = Type.Object({ body: MessageBody }, strict);
+export type EditMessageBody = Static<typeof EditMessageBody>;
+export const MessageVersion = Type.Object(
+  {
+    body: Type.String(),
+    editedAt: Timestamp,
+  },
+  { title: 'MessageVersion', description: 'An earlier body, and when an edit replaced it' },
+);
+export type MessageVersion = Static<typeof MessageVersion>;
+export const MessageVersionList = Type.Object({ items: Type.Array(MessageVersion) }, { title: 'MessageVersionList' });
+export type MessageVersionList = Static<typeof MessageVersionList>;
+export const ThreadQuery = PageQueryOf();
+export type ThreadQuery = Static<typeof ThreadQuery>;
+export const MessageList = Type.Object({ items: Type.Array(Message) }, { title: 'MessageList' });
+export type MessageList = Static<typeof MessageList>;
+export const ReactionParams = Type.Object(
+  { id: Id, emoji: Type.String({ minLength: 1, maxLength: 66, description: 'URL-encoded: one emoji grapheme, or a `:shortcode:` of a-z 0-9 _ + -' }) },
+  strict,
+);
+export type ReactionParams = Static<typeof ReactionParams>;
 
 export const RecentMessagesQuery = Type.Object(
   {

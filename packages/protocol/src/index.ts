@@ -3,3 +3,4 @@ export * from './models.js';
 export * from './api.js';
 export * from './realtime.js';
 export * from './sync.js';
+export * from './rules.js';

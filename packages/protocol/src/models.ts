@@ -43,6 +43,37 @@ export const Me = Type.Object(
 );
 export type Me = Static<typeof Me>;
 
+export const MessageKind = Type.Union([Type.Literal('text'), Type.Literal('system')], {
+  description: '`text`: written by a user; `system`: written by the server (membership and title changes)',
+});
+export type MessageKind = Static<typeof MessageKind>;
+
+/** One emoji on a message: who reacted with it. */
+export const Reaction = Type.Object(
+  {
+    emoji: Type.String({ description: 'One emoji grapheme or a `:shortcode:`' }),
+    count: Type.Integer({ minimum: 1 }),
+    userIds: Type.Array(Id, { description: 'Who reacted, in the order they did' }),
+  },
+  { title: 'Reaction' },
+);
+export type Reaction = Static<typeof Reaction>;
+
+/** The message a reply quotes, so a client can show the quote without a second request. */
+export const ReplyPreview = Type.Object(
+  {
+    id: Id,
+    senderId: Id,
+    excerpt: Type.String({ description: 'The start of its body (empty once deleted)' }),
+    deleted: Type.Boolean(),
+  },
+  { title: 'ReplyPreview' },
+);
+export type ReplyPreview = Static<typeof ReplyPreview>;
+
+const Nullable = <T extends TSchema>(schema: T, description?: string) =>
+  Type.Union([schema, Type.Null()], description === undefined ? {} : { description });
+
 export const Message = Type.Object(
   {
     id: Id,
@@ -50,8 +81,20 @@ export const Message = Type.Object(
     seq: Type.Integer({ minimum: 1, description: 'Position in the conversation: 1, 2, 3 … without gaps' }),
     senderId: Id,
     clientId: Type.String({ description: "The sender's idempotency key" }),
-    body: Type.String(),
+    kind: MessageKind,
+    body: Type.String({ description: 'Empty once deleted' }),
     createdAt: Timestamp,
+    editedAt: Nullable(Timestamp, 'When the body was last edited'),
+    deletedAt: Nullable(Timestamp, 'Set on a tombstone: the body, reactions and mentions are gone'),
+    replyToId: Nullable(Id, 'The message this one quotes'),
+    replyTo: Nullable(ReplyPreview),
+    threadRootId: Nullable(Id, 'The thread this message belongs to (the root message); thread replies are left out of the main history by default'),
+    replyCount: Type.Integer({ minimum: 0, description: "A thread root's number of replies (0 for other messages)" }),
+    lastReplyAt: Nullable(Timestamp, "A thread root's newest reply"),
+    reactions: Type.Array(Reaction, { description: 'By first use' }),
+    mentions: Type.Array(Id, { description: 'Users mentioned in the body (`@username`, or every member for `@all`), the author never' }),
+    pinnedAt: Nullable(Timestamp),
+    pinnedBy: Nullable(Id),
   },
   { title: 'Message' },
 );

@@ -1,6 +1,6 @@
 import Type, { type Static } from 'typebox';
 import { ErrorDetail } from './errors.js';
-import { ClientId } from './api.js';
+import { ClientId, MessageBody } from './api.js';
 import { ConversationInfo, Id, Member, Message, Timestamp } from './models.js';
 
 /** Correlates a client frame with the server's `ack` or `error` answer. */
@@ -14,7 +14,7 @@ export const MessageSendFrame = Type.Object(
     id: FrameId,
     conversationId: Id,
     clientId: ClientId,
-    body: Type.String({ minLength: 1 }),
+    body: MessageBody,
   },
   strict,
 );
@@ -45,9 +45,15 @@ export const ReadFrame = Type.Object(
 );
 export type ReadFrame = Static<typeof ReadFrame>;
 
-export const ClientFrame = Type.Union([MessageSendFrame, PingFrame, TypingFrame, DeliveredFrame, ReadFrame]);
+export const ClientFrame = Type.Union([
+  MessageSendFrame,
+  PingFrame,
+  TypingFrame,
+  DeliveredFrame,
+  ReadFrame,
+]);
 export type ClientFrame = Static<typeof ClientFrame>;
-export const CLIENT_FRAME_TYPES = ['message.send', 'ping', 'typing', 'delivered', 'read'] as const;
+export const CLIENT_FRAME_TYPES = ClientFrame.anyOf.map((frame) => frame.properties.type.const) as ClientFrame['type'][];
 
 // ---- server → client: replies ----
 /** Resume position: `<epoch>.<pos>`. Opaque to clients; compare epochs only through the server's answers. */
@@ -145,8 +151,15 @@ export const ReadUpdatedEvent = Type.Object({
   unreadCount: Type.Integer({ minimum: 0 }),
 });
 
+/** A message changed: edited, reacted to, pinned or unpinned, or (a thread root) replied to. Carries the whole message. */
+export const MessageUpdatedEvent = Type.Object({ type: Type.Literal('message.updated'), ...Position, message: Message });
+/** A message was deleted: `message` is the tombstone (same id and seq, no body, reactions or mentions). */
+export const MessageDeletedEvent = Type.Object({ type: Type.Literal('message.deleted'), ...Position, message: Message });
+
 export const PositionedEvent = Type.Union([
   MessageCreatedEvent,
+  MessageUpdatedEvent,
+  MessageDeletedEvent,
   ConversationCreatedEvent,
   ConversationUpdatedEvent,
   MemberAddedEvent,
@@ -157,6 +170,8 @@ export const PositionedEvent = Type.Union([
 export type PositionedEvent = Static<typeof PositionedEvent>;
 export const POSITIONED_EVENT_TYPES = [
   'message.created',
+  'message.updated',
+  'message.deleted',
   'conversation.created',
   'conversation.updated',
   'member.added',

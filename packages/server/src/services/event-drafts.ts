@@ -38,6 +38,11 @@ export const readUpdated =
   ({ readSeq, unreadCount }) => ({ type: 'read.updated', conversationId, userId, readSeq, unreadCount });
 
 export const messageCreated: Draft<MessageRecord> = (message) => ({ type: 'message.created', message: messageView(message) });
+export const messageUpdated: Draft<MessageRecord> = (message) => ({ type: 'message.updated', message: messageView(message) });
+export const messageDeleted: Draft<MessageRecord> = (message) => ({ type: 'message.deleted', message: messageView(message) });
 
-/** Storing sent messages: each is announced, and a sender has read their conversation up to what they sent. */
-export const sendPlan: AppendPlan = { announce: messageCreated, readBy: (message) => message.senderId };
+/**
+ * Storing sent messages: each is announced, a thread root whose reply count moved is announced
+ * as updated, and a sender has read their conversation up to what they sent.
+ */
+export const sendPlan: AppendPlan = { announce: messageCreated, announceRoot: messageUpdated, readBy: (message) => message.senderId };

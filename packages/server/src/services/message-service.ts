@@ -1,4 +1,4 @@
-import type { DeliveryMarker, Message, MessagePage, ReadMarker, ReceiptList, RecentMessagesQuery } from '@confab/protocol';
+import type { DeliveryMarker, HistoryQuery, Message, MessagePage, ReadMarker, ReceiptList, RecentMessagesQuery } from '@confab/protocol';
 import type { EventPublisher } from './event-publisher.js';
 import { AppError } from '../errors.js';
 import { newId } from '../ids.js';
@@ -71,11 +71,12 @@ export class MessageService {
     return this.writer.flush();
   }
 
-  async history(userId: string, conversationId: string, query: { limit?: number; before?: number; after?: number }): Promise<MessagePage> {
+  async history(userId: string, conversationId: string, query: HistoryQuery): Promise<MessagePage> {
     await this.membership.requireRole(conversationId, userId);
     const limit = Math.min(query.limit ?? this.limits.messagesPageSize, this.limits.messagesPageMax);
     const rows = await this.store.listMessages(conversationId, {
       limit: limit + 1,
+      threads: query.threads === 'include',
       ...(query.before === undefined ? {} : { before: query.before }),
       ...(query.after === undefined ? {} : { after: query.after }),
     });

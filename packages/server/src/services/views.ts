@@ -1,4 +1,4 @@
-import type { ConversationInfo, ConversationSummary, Me, Member, Message, User } from '@confab/protocol';
+import { type ConversationInfo, type ConversationSummary, type Me, type Member, type Message, type User, replyExcerpt } from '@confab/protocol';
 import type { ConversationListRow, ConversationRecord, MemberRecord, MessageRecord, UserRecord } from '../store/store.js';
 
 /** Store records → the wire shapes of @confab/protocol. */
@@ -14,14 +14,33 @@ export const userView = (u: UserRecord): User => ({
 
 export const meView = (u: UserRecord): Me => ({ ...userView(u), email: u.email, isAdmin: u.isAdmin, hideLastSeen: u.hideLastSeen });
 
+const isoOrNull = (ms: number | null) => (ms === null ? null : iso(ms));
+
 export const messageView = (m: MessageRecord): Message => ({
   id: m.id,
   conversationId: m.conversationId,
   seq: m.seq,
   senderId: m.senderId,
   clientId: m.clientId,
+  kind: m.kind,
   body: m.body,
   createdAt: iso(m.createdAt),
+  editedAt: isoOrNull(m.editedAt),
+  deletedAt: isoOrNull(m.deletedAt),
+  replyToId: m.replyToId,
+  replyTo: m.replyTo && {
+    id: m.replyTo.id,
+    senderId: m.replyTo.senderId,
+    excerpt: m.replyTo.deleted ? '' : replyExcerpt(m.replyTo.body),
+    deleted: m.replyTo.deleted,
+  },
+  threadRootId: m.threadRootId,
+  replyCount: m.replyCount,
+  lastReplyAt: isoOrNull(m.lastReplyAt),
+  reactions: m.reactions.map((r) => ({ emoji: r.emoji, count: r.userIds.length, userIds: r.userIds })),
+  mentions: m.mentions,
+  pinnedAt: isoOrNull(m.pinnedAt),
+  pinnedBy: m.pinnedBy,
 });
 
 export const memberView = (m: MemberRecord): Member => ({ userId: m.userId, role: m.role, joinedAt: iso(m.joinedAt) });

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { type Kysely, type Migration, type MigrationProvider, sql } from 'kysely';
+import { messageLifecycle } from './migrations/0004-message-lifecycle.js';
 
 /**
  * Schema migrations, in code and in order. Written with Kysely's schema builder in types both
@@ -126,6 +127,7 @@ const migrations: Record<string, Migration> = {
       await db.schema.createIndex('sessions_revoked_at').on('sessions').column('revoked_at').execute();
     },
   },
+  '0004_message_lifecycle': messageLifecycle,
 };
 
 export const migrationProvider: MigrationProvider = {

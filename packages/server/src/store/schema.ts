@@ -56,6 +56,33 @@ export interface Database {
     client_id: string;
     body: string;
     created_at: number;
+    kind: Generated<'text' | 'system'>;
+    edited_at: number | null;
+    deleted_at: number | null;
+    reply_to_id: string | null;
+    thread_root_id: string | null;
+    reply_count: Generated<number>;
+    last_reply_at: number | null;
+    /** JSON: [{emoji, userIds}] by first use. */
+    reactions: Generated<string>;
+    /** JSON: the mentioned user ids. */
+    mentions: Generated<string>;
+    pinned_at: number | null;
+    pinned_by: string | null;
+  };
+  message_edits: {
+    message_id: string;
+    /** 1, 2, 3 … per message: the order the versions were replaced in. */
+    version: number;
+    body: string;
+    /** When an edit replaced this body. */
+    edited_at: number;
+  };
+  message_mentions: {
+    message_id: string;
+    user_id: string;
+    conversation_id: string;
+    seq: number;
   };
   stream_head: {
     id: number;

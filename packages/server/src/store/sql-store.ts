@@ -6,6 +6,7 @@ import * as eventLog from './event-log.js';
 import * as conversations from './sql/conversations.js';
 import * as markers from './sql/markers.js';
 import * as members from './sql/members.js';
+import * as messageChanges from './sql/message-changes.js';
 import * as messages from './sql/messages.js';
 import * as sessions from './sql/sessions.js';
 import * as users from './sql/users.js';
@@ -15,7 +16,10 @@ import {
   type ConversationListRow,
   type ConversationRecord,
   type Draft,
+  type EditRecord,
+  type HistoryPage,
   type MemberRecord,
+  type MessageChange,
   type MessageRecord,
   type NewConversation,
   type NewMember,
@@ -163,6 +167,9 @@ export class SqlStore implements Store {
   listMembers(conversationId: string): Promise<MemberRecord[]> {
     return members.listMembers(this.db, conversationId);
   }
+  findMembersByUsername(conversationId: string, usernames: readonly string[]): Promise<Map<string, string>> {
+    return members.findMembersByUsername(this.db, conversationId, usernames);
+  }
   addMember(
     member: NewMember,
     announce: (member: MemberRecord, conversation: ConversationRecord) => EventDraft,
@@ -188,8 +195,33 @@ export class SqlStore implements Store {
   appendMessages(batch: readonly NewMessage[], plan: AppendPlan): Promise<{ results: AppendResult[]; events: StoredEvent[] }> {
     return messages.appendMessages(this.db, this.uniqueViolation, batch, plan);
   }
-  listMessages(conversationId: string, page: { limit: number; before?: number; after?: number }): Promise<MessageRecord[]> {
+  listMessages(conversationId: string, page: HistoryPage): Promise<MessageRecord[]> {
     return messages.listMessages(this.db, conversationId, page);
+  }
+
+  // ---- one message's changes, threads and pins (sql/message-changes.ts) ----
+
+  getMessage(id: string): Promise<MessageRecord | undefined> {
+    return messageChanges.getMessage(this.db, id);
+  }
+  updateMessage(
+    id: string,
+    change: MessageChange,
+    announce: Draft<MessageRecord>,
+  ): Promise<{ message: MessageRecord; changed: boolean; events: StoredEvent[] } | undefined> {
+    return messageChanges.updateMessage(this.db, id, change, announce);
+  }
+  listEdits(messageId: string): Promise<EditRecord[]> {
+    return messageChanges.listEdits(this.db, messageId);
+  }
+  listThread(rootId: string, page: { limit: number; after?: number }): Promise<MessageRecord[]> {
+    return messageChanges.listThread(this.db, rootId, page);
+  }
+  threadParticipants(rootId: string): Promise<string[]> {
+    return messageChanges.threadParticipants(this.db, rootId);
+  }
+  listPins(conversationId: string, limit: number): Promise<MessageRecord[]> {
+    return messageChanges.listPins(this.db, conversationId, limit);
   }
   listRecentMessages(userId: string, filter: RecentFilter): Promise<MessageRecord[]> {
     return messages.listRecentMessages(this.db, userId, filter);

@@ -3,6 +3,7 @@ import type { Store } from './store.js';
 import { describeConversations } from './conformance/conversations.js';
 import { describeEventLog } from './conformance/event-log.js';
 import { Fixture } from './conformance/fixtures.js';
+import { describeMessageChanges } from './conformance/message-changes.js';
 import { describeMessages } from './conformance/messages.js';
 import { describeReceipts } from './conformance/receipts.js';
 import { describeSessions } from './conformance/sessions.js';
@@ -34,6 +35,7 @@ export function describeStoreConformance(engine: string, openFresh: () => Promis
     describeSessions(f);
     describeConversations(f);
     describeMessages(f);
+    describeMessageChanges(f);
     describeEventLog(f);
     describeReceipts(f);
   });

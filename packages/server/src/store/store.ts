@@ -59,6 +59,8 @@ export interface Store {
   ): Promise<{ conversation: ConversationRecord; events: StoredEvent[] } | undefined>;
   getMember(conversationId: string, userId: string): Promise<MemberRecord | undefined>;
   listMembers(conversationId: string): Promise<MemberRecord[]>;
+  /** Members of the conversation among `usernames` (ignoring case): lower-cased username → user id. */
+  findMembersByUsername(conversationId: string, usernames: readonly string[]): Promise<Map<string, string>>;
   listConversationIds(userId: string): Promise<string[]>;
   /** Most recently active first; `after` continues after that (activity, id) key. */
   listConversations(userId: string, page: { limit: number; after?: { activityAt: number; id: string } }): Promise<ConversationListRow[]>;
@@ -88,8 +90,30 @@ export interface Store {
    * `created: false` instead of a new row (whatever its body or conversation: the service judges).
    */
   appendMessages(batch: readonly NewMessage[], plan: AppendPlan): Promise<{ results: AppendResult[]; events: StoredEvent[] }>;
-  /** `after` pages forward (ascending seq); otherwise newest first, below `before` when given. */
-  listMessages(conversationId: string, page: { limit: number; before?: number; after?: number }): Promise<MessageRecord[]>;
+  /**
+   * `after` pages forward (ascending seq); otherwise newest first, below `before` when given.
+   * Thread replies are left out unless `threads` is true.
+   */
+  listMessages(conversationId: string, page: HistoryPage): Promise<MessageRecord[]>;
+  getMessage(id: string): Promise<MessageRecord | undefined>;
+  /**
+   * Changes one message in a transaction that holds its conversation: `change` decides from the
+   * message as stored now (so concurrent changes never lose each other's), and when it changes
+   * something, `announce(updated)` is logged. Undefined when there is no such message.
+   */
+  updateMessage(
+    id: string,
+    change: MessageChange,
+    announce: Draft<MessageRecord>,
+  ): Promise<{ message: MessageRecord; changed: boolean; events: StoredEvent[] } | undefined>;
+  /** A message's earlier bodies, oldest first. */
+  listEdits(messageId: string): Promise<EditRecord[]>;
+  /** A thread root's replies in seq order, after `after`. */
+  listThread(rootId: string, page: { limit: number; after?: number }): Promise<MessageRecord[]>;
+  /** Who has replied in a thread (each once). */
+  threadParticipants(rootId: string): Promise<string[]>;
+  /** Pinned messages, most recently pinned first. */
+  listPins(conversationId: string, limit: number): Promise<MessageRecord[]>;
   /** Newest first across the user's conversations; `beforeId` continues after that message. */
   listRecentMessages(userId: string, filter: RecentFilter): Promise<MessageRecord[]>;
   /**
@@ -140,6 +164,8 @@ export type Draft<T> = (stored: T) => EventDraft;
 export interface AppendPlan {
   /** The event logged for each new message. */
   announce: Draft<MessageRecord>;
+  /** The event logged for a thread root whose reply count the batch moved (after its replies'). */
+  announceRoot?: Draft<MessageRecord>;
   /**
    * Whose read marker moves up to each new message in the same transaction (undefined: nobody's).
    * Markers only move forward; with several messages the newest of the batch counts.
@@ -274,13 +300,74 @@ export interface MessageRecord {
   seq: number;
   senderId: string;
   clientId: string;
+  kind: 'text' | 'system';
   body: string;
   createdAt: number;
+  editedAt: number | null;
+  deletedAt: number | null;
+  replyToId: string | null;
+  /** The quoted message as it is now (null when there is none, or it no longer exists). */
+  replyTo: QuotedMessage | null;
+  threadRootId: string | null;
+  replyCount: number;
+  lastReplyAt: number | null;
+  /** By first use; each emoji's users in the order they reacted. */
+  reactions: ReactionRecord[];
+  mentions: string[];
+  pinnedAt: number | null;
+  pinnedBy: string | null;
 }
-export type NewMessage = Omit<MessageRecord, 'seq'>;
+export interface ReactionRecord {
+  emoji: string;
+  userIds: string[];
+}
+export interface QuotedMessage {
+  id: string;
+  senderId: string;
+  body: string;
+  deleted: boolean;
+}
+/** What a sender chooses; the rest of a message starts empty (no edits, reactions or pin). */
+export type NewMessage = Pick<MessageRecord, 'id' | 'conversationId' | 'senderId' | 'clientId' | 'body' | 'createdAt'> &
+  Partial<Pick<MessageRecord, 'kind' | 'replyToId' | 'threadRootId' | 'mentions'>>;
+
+/**
+ * A change to a stored message, as the service decides it from the message as it is inside the
+ * change's transaction (`MessageChange`).
+ */
+export interface MessagePatch {
+  body?: string;
+  editedAt?: number;
+  deletedAt?: number;
+  reactions?: ReactionRecord[];
+  mentions?: string[];
+  pinnedAt?: number | null;
+  pinnedBy?: string | null;
+  /** Keep the body being replaced as an earlier version, replaced at `editedAt`. */
+  keepVersion?: boolean;
+  /**
+   * A delete: forget every earlier version, and blank the body in the logged events that carry
+   * it (the message's own, and quotes of it in replies), so it is gone from storage everywhere.
+   */
+  erase?: boolean;
+}
+/** Decides a message's change from the message as stored now; null: nothing to change. May throw to refuse. */
+export type MessageChange = (current: MessageRecord) => MessagePatch | null;
+export interface EditRecord {
+  body: string;
+  editedAt: number;
+}
 export interface AppendResult {
   message: MessageRecord;
   created: boolean;
+}
+
+export interface HistoryPage {
+  limit: number;
+  before?: number;
+  after?: number;
+  /** Include thread replies (the main history leaves them out). */
+  threads?: boolean;
 }
 
 export interface RecentFilter {

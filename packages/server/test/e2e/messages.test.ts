@@ -28,13 +28,33 @@ describe('messages', () => {
   const range = (from: number, to: number) => Array.from({ length: Math.abs(to - from) + 1 }, (_, i) => (from <= to ? from + i : from - i));
 
   describe('POST /api/v1/conversations/:id/messages', () => {
-    it('stores the message: 201 {message} with id, conversationId, seq, senderId, clientId, body, createdAt', async () => {
+    it('stores the message: 201 {message} with id, conversationId, seq, senderId, clientId, body, createdAt, and nothing edited, quoted, reacted to or pinned yet', async () => {
       const { alice, id } = await pair();
       const before = Date.now();
       const res = await send(alice, id, 'hello', 'client-1');
       expect(res.status).toBe(201);
       expect(res.body).toEqual({
-        message: { id: expect.any(String), conversationId: id, seq: 1, senderId: alice.id, clientId: 'client-1', body: 'hello', createdAt: expect.any(String) },
+        message: {
+          id: expect.any(String),
+          conversationId: id,
+          seq: 1,
+          senderId: alice.id,
+          clientId: 'client-1',
+          kind: 'text',
+          body: 'hello',
+          createdAt: expect.any(String),
+          editedAt: null,
+          deletedAt: null,
+          replyToId: null,
+          replyTo: null,
+          threadRootId: null,
+          replyCount: 0,
+          lastReplyAt: null,
+          reactions: [],
+          mentions: [],
+          pinnedAt: null,
+          pinnedBy: null,
+        },
       });
       const createdAt = Date.parse(res.body.message.createdAt);
       expect(createdAt).toBeGreaterThanOrEqual(before);

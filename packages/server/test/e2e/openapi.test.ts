@@ -104,7 +104,7 @@ describe('OpenAPI document', () => {
     const register = doc.paths['/api/v1/auth/register'].post.requestBody.content['application/json'].schema;
     expect(register.properties.password).toMatchObject({ minLength: 8, maxLength: 256 });
     const historyParams = doc.paths['/api/v1/conversations/{id}/messages'].get.parameters.map((p: any) => `${p.in}:${p.name}`);
-    expect(historyParams.sort()).toEqual(['path:id', 'query:after', 'query:before', 'query:limit']);
+    expect(historyParams.sort()).toEqual(['path:id', 'query:after', 'query:before', 'query:limit', 'query:threads']);
   });
 
   it('matches real answers: accounts and users', async () => {

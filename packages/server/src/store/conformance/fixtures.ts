@@ -72,7 +72,17 @@ const info = (c: ConversationRecord): ConversationInfo => ({
   memberCount: c.memberCount,
 });
 const member = (m: MemberRecord): Member => ({ userId: m.userId, role: m.role, joinedAt: iso(m.joinedAt) });
-const message = (m: MessageRecord): Message => ({ ...m, createdAt: iso(m.createdAt) });
+const isoOrNull = (ms: number | null) => (ms === null ? null : iso(ms));
+const message = (m: MessageRecord): Message => ({
+  ...m,
+  createdAt: iso(m.createdAt),
+  editedAt: isoOrNull(m.editedAt),
+  deletedAt: isoOrNull(m.deletedAt),
+  lastReplyAt: isoOrNull(m.lastReplyAt),
+  pinnedAt: isoOrNull(m.pinnedAt),
+  replyTo: m.replyTo && { id: m.replyTo.id, senderId: m.replyTo.senderId, excerpt: m.replyTo.body, deleted: m.replyTo.deleted },
+  reactions: m.reactions.map((r) => ({ ...r, count: r.userIds.length })),
+});
 
 export const drafts = {
   conversationCreated: (c: ConversationRecord, members: MemberRecord[]): EventDraft => ({
@@ -91,6 +101,8 @@ export const drafts = {
   memberUpdated: (by: string): Draft<MemberRecord> => (m) => ({ type: 'member.updated', conversationId: m.conversationId, member: member(m), by }),
   readUpdated: (conversationId: string, userId: string): Draft<ReadMarkerRecord> => (marker) => ({ type: 'read.updated', conversationId, userId, ...marker }),
   messageCreated: ((m) => ({ type: 'message.created', message: message(m) })) as Draft<MessageRecord>,
+  messageUpdated: ((m) => ({ type: 'message.updated', message: message(m) })) as Draft<MessageRecord>,
+  messageDeleted: ((m) => ({ type: 'message.deleted', message: message(m) })) as Draft<MessageRecord>,
 };
 
-export const sendPlan: AppendPlan = { announce: drafts.messageCreated, readBy: (m) => m.senderId };
+export const sendPlan: AppendPlan = { announce: drafts.messageCreated, announceRoot: drafts.messageUpdated, readBy: (m) => m.senderId };

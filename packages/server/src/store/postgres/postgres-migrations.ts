@@ -13,9 +13,10 @@ import { type Migration, sql } from 'kysely';
 export const postgresMigrations: Record<string, Migration> = {
   '0001_core_pg_bytewise': bytewiseText(['users', 'sessions', 'refresh_tokens', 'conversations', 'members', 'messages']),
   '0002_event_log_pg_bytewise': bytewiseText(['stream_head', 'events']),
+  '0004_message_lifecycle_pg_bytewise': bytewiseText(['messages', 'message_edits', 'message_mentions']),
 };
 
-/** A migration giving every varchar and text column of `tables` (in the current schema) COLLATE "C". */
+/** A migration giving every varchar and text column of `tables` (in the current schema) not yet byte-wise COLLATE "C". */
 export function bytewiseText(tables: readonly string[]): Migration {
   return {
     async up(db) {
@@ -27,6 +28,8 @@ export function bytewiseText(tables: readonly string[]): Migration {
           and c.relname in (${sql.join(tables)})
           and a.attnum > 0 and not a.attisdropped
           and a.atttypid in ('text'::regtype, 'varchar'::regtype)
+          -- only columns not byte-wise yet: a later companion leaves the earlier ones (and their indexes) alone
+          and a.attcollation <> (select oid from pg_collation where collname = 'C')
         order by c.relname, a.attnum`.execute(db);
       for (const table of tables) {
         const columns = rows.filter((r) => r.table_name === table);

@@ -3,6 +3,7 @@ import type { EventDraft, Role } from '@confab/protocol';
 import type { Database } from '../schema.js';
 import { appendEvents } from '../event-log.js';
 import type { ConversationListRow, ConversationRecord, Draft, MemberRecord, MessageRecord, NewConversation, NewMember, StoredEvent } from '../store.js';
+import { withQuotes } from './message-changes.js';
 import { type Db, type UniqueViolationOf, toConversation, toMessage } from './rows.js';
 
 /** Conversations: creating, renaming, and each member's view of them (the conversation list). */
@@ -172,7 +173,7 @@ async function withLastMessages(db: Db, userId: string, rows: ConversationViewRo
       .selectAll()
       .where((eb) => eb.or(wanted.map((r) => eb.and([eb('conversation_id', '=', r.id), eb('seq', '=', r.last_seq)]))))
       .execute();
-    for (const m of messages) lastMessages.set(m.conversation_id, toMessage(m));
+    for (const m of await withQuotes(db, messages.map(toMessage))) lastMessages.set(m.conversationId, m);
   }
   return rows.map((r) => ({
     conversation: toConversation(r),

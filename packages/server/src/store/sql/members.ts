@@ -138,3 +138,20 @@ export async function sharesConversation(db: Db, userId: string, otherId: string
     .executeTakeFirst();
   return row !== undefined;
 }
+
+/** Members of the conversation among `usernames` (compared ignoring case): lower-cased username → user id. */
+export async function findMembersByUsername(db: Db, conversationId: string, usernames: readonly string[]): Promise<Map<string, string>> {
+  const found = new Map<string, string>();
+  const lowered = [...new Set(usernames.map((u) => u.toLowerCase()))];
+  for (let i = 0; i < lowered.length; i += 500) {
+    const rows = await db
+      .selectFrom('members as m')
+      .innerJoin('users as u', 'u.id', 'm.user_id')
+      .select(['u.username_lower', 'u.id'])
+      .where('m.conversation_id', '=', conversationId)
+      .where('u.username_lower', 'in', lowered.slice(i, i + 500))
+      .execute();
+    for (const row of rows) found.set(row.username_lower, row.id);
+  }
+  return found;
+}

@@ -1,8 +1,9 @@
-import { sql } from 'kysely';
+import { type Insertable, sql } from 'kysely';
 import type { Database } from '../schema.js';
 import { appendEvents } from '../event-log.js';
-import type { AppendPlan, AppendResult, MessageRecord, NewMessage, RecentFilter, StoredEvent } from '../store.js';
-import { type Db, type UniqueViolationOf, toMessage } from './rows.js';
+import type { AppendPlan, AppendResult, HistoryPage, MessageRecord, NewMessage, RecentFilter, StoredEvent } from '../store.js';
+import { withQuotes } from './message-changes.js';
+import { type Db, type UniqueViolationOf, messageRow, toMessage } from './rows.js';
 
 /** Messages: the group-commit append, history and the cross-conversation listing. */
 
@@ -30,17 +31,21 @@ function appendOnce(db: Db, batch: readonly NewMessage[], plan: AppendPlan): Pro
       const created = fresh.map((f) => results[f.index]!.message);
       if (plan.readBy) await moveReadMarkers(trx, created, plan.readBy);
       await insertRows(trx, rows);
+      await insertMentions(trx, created);
+      const roots = await countThreadReplies(trx, created);
       for (const { index, of } of repeats) results[index] = { message: results[of]!.message, created: false };
-      // Logged per conversation in seq order, the order the messages were numbered in.
-      const events = await appendEvents(
-        trx,
-        lastPos,
-        created.map((message) => ({ conversationId: message.conversationId, event: plan.announce(message) })),
-        Math.max(...created.map((m) => m.createdAt)),
-      );
+      await withQuotes(trx, [...new Set(results.map((r) => r!.message))]);
+      // Logged per conversation in seq order, the order the messages were numbered in; then
+      // each thread root the batch replied to, as it is now.
+      const entries = created.map((message) => ({ conversationId: message.conversationId, event: plan.announce(message) }));
+      if (plan.announceRoot) {
+        for (const root of roots) entries.push({ conversationId: root.conversationId, event: plan.announceRoot(root) });
+      }
+      const events = await appendEvents(trx, lastPos, entries, Math.max(...created.map((m) => m.createdAt)));
       return { results: results as AppendResult[], events };
     }
     // Nothing new (and so no repeats of anything new): every result is a stored message.
+    await withQuotes(trx, results.map((r) => r!.message));
     return { results: results as AppendResult[], events: [] };
   });
 }
@@ -100,7 +105,7 @@ async function reserveSeqs(trx: Db, fresh: readonly Entry[], results: (AppendRes
     list.push(entry);
     perConversation.set(entry.message.conversationId, list);
   }
-  const rows: Database['messages'][] = [];
+  const rows: Insertable<Database['messages']>[] = [];
   const lastPos = new Map<string, number>();
   // Conversations in id order: concurrent batches (other nodes) lock their rows in one order.
   const byId = [...perConversation].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
@@ -119,17 +124,9 @@ async function reserveSeqs(trx: Db, fresh: readonly Entry[], results: (AppendRes
     let seq = Number(updated.last_seq) - entries.length;
     for (const { index, message } of entries) {
       seq += 1;
-      const record: MessageRecord = { ...message, seq };
+      const record = newRecord(message, seq);
       results[index] = { message: record, created: true };
-      rows.push({
-        id: record.id,
-        conversation_id: record.conversationId,
-        seq,
-        sender_id: record.senderId,
-        client_id: record.clientId,
-        body: record.body,
-        created_at: record.createdAt,
-      });
+      rows.push(messageRow(record));
     }
   }
   return { rows, lastPos };
@@ -155,22 +152,75 @@ async function moveReadMarkers(trx: Db, created: readonly MessageRecord[], readB
   }
 }
 
-/** Step 4: the new rows, in chunks under SQLite's bound-parameter limit. */
-async function insertRows(trx: Db, rows: readonly Database['messages'][]): Promise<void> {
-  for (let i = 0; i < rows.length; i += 500) {
-    await trx.insertInto('messages').values(rows.slice(i, i + 500)).execute();
+/** A new message as stored: nothing edited, reacted to or pinned yet. */
+function newRecord(message: NewMessage, seq: number): MessageRecord {
+  return {
+    kind: 'text',
+    replyToId: null,
+    threadRootId: null,
+    mentions: [],
+    ...message,
+    seq,
+    editedAt: null,
+    deletedAt: null,
+    replyTo: null,
+    replyCount: 0,
+    lastReplyAt: null,
+    reactions: [],
+    pinnedAt: null,
+    pinnedBy: null,
+  };
+}
+
+/**
+ * Moves each thread root's reply count and last reply time by the batch's replies to it, and
+ * answers the roots as they are now. The roots are in the conversations this transaction holds.
+ */
+async function countThreadReplies(trx: Db, created: readonly MessageRecord[]): Promise<MessageRecord[]> {
+  const replies = new Map<string, { count: number; lastAt: number }>();
+  for (const m of created) {
+    if (m.threadRootId === null) continue;
+    const entry = replies.get(m.threadRootId) ?? { count: 0, lastAt: 0 };
+    replies.set(m.threadRootId, { count: entry.count + 1, lastAt: Math.max(entry.lastAt, m.createdAt) });
+  }
+  if (replies.size === 0) return [];
+  for (const [rootId, { count, lastAt }] of [...replies].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    await trx
+      .updateTable('messages')
+      .set((eb) => ({
+        reply_count: eb('reply_count', '+', count),
+        last_reply_at: sql<number>`case when last_reply_at > ${lastAt} then last_reply_at else ${lastAt} end`,
+      }))
+      .where('id', '=', rootId)
+      .execute();
+  }
+  const rows = await trx.selectFrom('messages').selectAll().where('id', 'in', [...replies.keys()]).orderBy('seq').execute();
+  return withQuotes(trx, rows.map(toMessage));
+}
+
+/** One row per mentioned user, for counting mentions after a read marker. */
+async function insertMentions(trx: Db, created: readonly MessageRecord[]): Promise<void> {
+  const rows = created.flatMap((m) => m.mentions.map((userId) => ({ message_id: m.id, user_id: userId, conversation_id: m.conversationId, seq: m.seq })));
+  for (let i = 0; i < rows.length; i += 500) await trx.insertInto('message_mentions').values(rows.slice(i, i + 500)).execute();
+}
+
+/** Step 4: the new rows, in chunks under SQLite's bound-parameter limit (18 columns a row). */
+async function insertRows(trx: Db, rows: readonly Insertable<Database['messages']>[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += 100) {
+    await trx.insertInto('messages').values(rows.slice(i, i + 100)).execute();
   }
 }
 
-export async function listMessages(db: Db, conversationId: string, page: { limit: number; before?: number; after?: number }): Promise<MessageRecord[]> {
+export async function listMessages(db: Db, conversationId: string, page: HistoryPage): Promise<MessageRecord[]> {
   let query = db.selectFrom('messages').selectAll().where('conversation_id', '=', conversationId);
+  if (page.threads !== true) query = query.where('thread_root_id', 'is', null);
   if (page.before !== undefined) query = query.where('seq', '<', page.before);
   if (page.after !== undefined) query = query.where('seq', '>', page.after);
   const rows = await query
     .orderBy('seq', page.after !== undefined ? 'asc' : 'desc')
     .limit(page.limit)
     .execute();
-  return rows.map(toMessage);
+  return withQuotes(db, rows.map(toMessage));
 }
 
 export async function listRecentMessages(db: Db, userId: string, filter: RecentFilter): Promise<MessageRecord[]> {
@@ -195,5 +245,5 @@ export async function listRecentMessages(db: Db, userId: string, filter: RecentF
   if (filter.isRead === false) query = query.whereRef('m.seq', '>', 'me.read_seq');
   if (filter.beforeId !== undefined) query = query.where('m.id', '<', filter.beforeId);
   const rows = await query.orderBy('m.id', 'desc').limit(filter.limit).execute();
-  return rows.map(toMessage);
+  return withQuotes(db, rows.map(toMessage));
 }

@@ -1,6 +1,6 @@
-import type { Kysely, Selectable } from 'kysely';
+import type { Insertable, Kysely, Selectable } from 'kysely';
 import type { Database } from '../schema.js';
-import type { ConversationRecord, MemberRecord, MessageRecord, SessionRecord, UserRecord } from '../store.js';
+import type { ConversationRecord, MemberRecord, MessageRecord, ReactionRecord, SessionRecord, UserRecord } from '../store.js';
 
 /** The query layer's handle: the Kysely instance or a transaction of it. */
 export type Db = Kysely<Database>;
@@ -60,6 +60,7 @@ export function toMember(row: Selectable<Database['members']>): MemberRecord {
   };
 }
 
+/** A message row as a record; `replyTo` is filled in by `withQuotes` (sql/message-changes.ts). */
 export function toMessage(row: Selectable<Database['messages']>): MessageRecord {
   return {
     id: row.id,
@@ -67,7 +68,45 @@ export function toMessage(row: Selectable<Database['messages']>): MessageRecord 
     seq: Number(row.seq),
     senderId: row.sender_id,
     clientId: row.client_id,
+    kind: row.kind,
     body: row.body,
     createdAt: Number(row.created_at),
+    editedAt: nullableNumber(row.edited_at),
+    deletedAt: nullableNumber(row.deleted_at),
+    replyToId: row.reply_to_id,
+    replyTo: null,
+    threadRootId: row.thread_root_id,
+    replyCount: Number(row.reply_count),
+    lastReplyAt: nullableNumber(row.last_reply_at),
+    reactions: JSON.parse(row.reactions) as ReactionRecord[],
+    mentions: JSON.parse(row.mentions) as string[],
+    pinnedAt: nullableNumber(row.pinned_at),
+    pinnedBy: row.pinned_by,
   };
 }
+
+/** The row a new message is stored as. */
+export function messageRow(m: MessageRecord): Insertable<Database['messages']> {
+  return {
+    id: m.id,
+    conversation_id: m.conversationId,
+    seq: m.seq,
+    sender_id: m.senderId,
+    client_id: m.clientId,
+    kind: m.kind,
+    body: m.body,
+    created_at: m.createdAt,
+    edited_at: m.editedAt,
+    deleted_at: m.deletedAt,
+    reply_to_id: m.replyToId,
+    thread_root_id: m.threadRootId,
+    reply_count: m.replyCount,
+    last_reply_at: m.lastReplyAt,
+    reactions: JSON.stringify(m.reactions),
+    mentions: JSON.stringify(m.mentions),
+    pinned_at: m.pinnedAt,
+    pinned_by: m.pinnedBy,
+  };
+}
+
+const nullableNumber = (value: number | null): number | null => (value === null ? null : Number(value));

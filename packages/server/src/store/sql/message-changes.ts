@@ -1,0 +1,150 @@
+import type { Updateable } from 'kysely';
+import type { Database } from '../schema.js';
+import { appendEvents, lockConversations } from '../event-log.js';
+import type { Draft, EditRecord, MessageChange, MessagePatch, MessageRecord, StoredEvent } from '../store.js';
+import { type Db, toMessage } from './rows.js';
+
+/** One message after it was sent: reading it, changing it (edit, delete, reactions, pin), its versions, threads and pins. */
+
+export async function getMessage(db: Db, id: string): Promise<MessageRecord | undefined> {
+  const row = await db.selectFrom('messages').selectAll().where('id', '=', id).executeTakeFirst();
+  return row && (await withQuotes(db, [toMessage(row)]))[0];
+}
+
+/**
+ * The transaction holds the message's conversation row (the lock every change of that
+ * conversation takes first: sends, other changes), then reads the message, so `change` decides
+ * from what is stored now and two concurrent reactions never overwrite each other.
+ */
+export function updateMessage(
+  db: Db,
+  id: string,
+  change: MessageChange,
+  announce: Draft<MessageRecord>,
+): Promise<{ message: MessageRecord; changed: boolean; events: StoredEvent[] } | undefined> {
+  return db.transaction().execute(async (trx) => {
+    const located = await trx.selectFrom('messages').select('conversation_id').where('id', '=', id).executeTakeFirst();
+    if (!located) return undefined;
+    const lastPos = await lockConversations(trx, [located.conversation_id]);
+    const current = await getMessage(trx, id);
+    if (!current) return undefined;
+    const patch = change(current);
+    if (patch === null) return { message: current, changed: false, events: [] };
+    const now = patch.editedAt ?? patch.deletedAt ?? patch.pinnedAt ?? Date.now();
+    if (patch.keepVersion) await keepVersion(trx, current, now);
+    if (patch.erase) await erase(trx, current);
+    if (patch.mentions !== undefined) await replaceMentions(trx, current, patch.mentions);
+    await trx.updateTable('messages').set(columnsOf(patch)).where('id', '=', id).execute();
+    const message = (await getMessage(trx, id))!;
+    const events = await appendEvents(trx, lastPos, [{ conversationId: message.conversationId, event: announce(message) }], now);
+    return { message, changed: true, events };
+  });
+}
+
+function columnsOf(patch: MessagePatch): Updateable<Database['messages']> {
+  const set: Updateable<Database['messages']> = {};
+  if (patch.body !== undefined) set.body = patch.body;
+  if (patch.editedAt !== undefined) set.edited_at = patch.editedAt;
+  if (patch.deletedAt !== undefined) set.deleted_at = patch.deletedAt;
+  if (patch.reactions !== undefined) set.reactions = JSON.stringify(patch.reactions);
+  if (patch.mentions !== undefined) set.mentions = JSON.stringify(patch.mentions);
+  if (patch.pinnedAt !== undefined) set.pinned_at = patch.pinnedAt;
+  if (patch.pinnedBy !== undefined) set.pinned_by = patch.pinnedBy;
+  return set;
+}
+
+/** Stores the body being replaced as the next earlier version. */
+async function keepVersion(trx: Db, current: MessageRecord, replacedAt: number): Promise<void> {
+  const last = await trx
+    .selectFrom('message_edits')
+    .select((eb) => eb.fn.max('version').as('version'))
+    .where('message_id', '=', current.id)
+    .executeTakeFirst();
+  const version = Number(last?.version ?? 0) + 1;
+  await trx.insertInto('message_edits').values({ message_id: current.id, version, body: current.body, edited_at: replacedAt }).execute();
+}
+
+/**
+ * Removes a deleted message's body from where it was kept besides the row: its earlier versions,
+ * and the event log (its own events, and the excerpts of replies quoting it), so a replay shows
+ * the tombstone's empty body too. Only the conversation's events that name the message are read.
+ */
+async function erase(trx: Db, message: MessageRecord): Promise<void> {
+  await trx.deleteFrom('message_edits').where('message_id', '=', message.id).execute();
+  const rows = await trx
+    .selectFrom('events')
+    .select(['pos', 'payload'])
+    .where('conversation_id', '=', message.conversationId)
+    .where('payload', 'like', `%"${message.id}"%`)
+    .execute();
+  for (const row of rows) {
+    const event = JSON.parse(row.payload) as { message?: { id: string; body: string; replyTo: { id: string; excerpt: string } | null } };
+    const m = event.message;
+    if (!m) continue;
+    if (m.id === message.id) m.body = '';
+    if (m.replyTo?.id === message.id) m.replyTo.excerpt = '';
+    await trx.updateTable('events').set({ payload: JSON.stringify(event) }).where('pos', '=', row.pos).execute();
+  }
+}
+
+async function replaceMentions(trx: Db, current: MessageRecord, userIds: readonly string[]): Promise<void> {
+  await trx.deleteFrom('message_mentions').where('message_id', '=', current.id).execute();
+  if (userIds.length === 0) return;
+  await trx
+    .insertInto('message_mentions')
+    .values(userIds.map((userId) => ({ message_id: current.id, user_id: userId, conversation_id: current.conversationId, seq: current.seq })))
+    .execute();
+}
+
+export async function listEdits(db: Db, messageId: string): Promise<EditRecord[]> {
+  const rows = await db.selectFrom('message_edits').select(['body', 'edited_at']).where('message_id', '=', messageId).orderBy('version').execute();
+  return rows.map((r) => ({ body: r.body, editedAt: Number(r.edited_at) }));
+}
+
+export async function listThread(db: Db, rootId: string, page: { limit: number; after?: number }): Promise<MessageRecord[]> {
+  let query = db.selectFrom('messages').selectAll().where('thread_root_id', '=', rootId);
+  if (page.after !== undefined) query = query.where('seq', '>', page.after);
+  const rows = await query.orderBy('seq').limit(page.limit).execute();
+  return withQuotes(db, rows.map(toMessage));
+}
+
+export async function threadParticipants(db: Db, rootId: string): Promise<string[]> {
+  const rows = await db.selectFrom('messages').select('sender_id').distinct().where('thread_root_id', '=', rootId).orderBy('sender_id').execute();
+  return rows.map((r) => r.sender_id);
+}
+
+export async function listPins(db: Db, conversationId: string, limit: number): Promise<MessageRecord[]> {
+  const rows = await db
+    .selectFrom('messages')
+    .selectAll()
+    .where('conversation_id', '=', conversationId)
+    .where('pinned_at', 'is not', null)
+    .orderBy('pinned_at', 'desc')
+    .orderBy('seq', 'desc')
+    .limit(limit)
+    .execute();
+  return withQuotes(db, rows.map(toMessage));
+}
+
+/**
+ * Fills in each reply's `replyTo` from the quoted message as it is now (edited, or deleted:
+ * then without its body), with one query for the whole list. Returns the same records.
+ */
+export async function withQuotes(db: Db, messages: MessageRecord[]): Promise<MessageRecord[]> {
+  const quotedIds = [...new Set(messages.flatMap((m) => (m.replyToId === null ? [] : [m.replyToId])))];
+  if (quotedIds.length === 0) return messages;
+  const quoted = new Map<string, { id: string; sender_id: string; body: string; deleted_at: number | null }>();
+  for (let i = 0; i < quotedIds.length; i += 500) {
+    const rows = await db
+      .selectFrom('messages')
+      .select(['id', 'sender_id', 'body', 'deleted_at'])
+      .where('id', 'in', quotedIds.slice(i, i + 500))
+      .execute();
+    for (const row of rows) quoted.set(row.id, row);
+  }
+  for (const m of messages) {
+    const q = m.replyToId === null ? undefined : quoted.get(m.replyToId);
+    m.replyTo = q ? { id: q.id, senderId: q.sender_id, body: q.body, deleted: q.deleted_at !== null } : null;
+  }
+  return messages;
+}
