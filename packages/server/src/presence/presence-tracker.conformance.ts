@@ -29,10 +29,13 @@ export function describePresenceTrackerConformance(
       expect(await t.connect(user, 'phone')).toBe(true);
       expect(await t.connect(user, 'laptop')).toBe(false);
       expect(await t.isOnline(user)).toBe(true);
+      expect(await t.connectionCount(user)).toBe(2);
       expect(await t.disconnect(user, 'phone')).toBe(false);
       expect(await t.isOnline(user)).toBe(true);
+      expect(await t.connectionCount(user)).toBe(1);
       expect(await t.disconnect(user, 'laptop')).toBe(true);
       expect(await t.isOnline(user)).toBe(false);
+      expect(await t.connectionCount(user)).toBe(0);
     });
 
     it('ignores a disconnect it never saw, or sees twice', async () => {

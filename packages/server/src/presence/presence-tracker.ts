@@ -9,6 +9,8 @@ export interface PresenceTracker {
   /** Uncounts it; true when it was the user's last one. */
   disconnect(userId: string, connectionId: string): Promise<boolean>;
   isOnline(userId: string): Promise<boolean>;
+  /** How many connections of the user are counted, on every node. */
+  connectionCount(userId: string): Promise<number>;
   /**
    * Called with users whose last connection vanished without a disconnect (its node crashed)
    * once their presence expired, with when it expired; at most once per user per expiry, cluster-wide.
@@ -40,6 +42,10 @@ export class LocalPresenceTracker implements PresenceTracker {
 
   isOnline(userId: string): Promise<boolean> {
     return Promise.resolve(this.connections.has(userId));
+  }
+
+  connectionCount(userId: string): Promise<number> {
+    return Promise.resolve(this.connections.get(userId)?.size ?? 0);
   }
 
   onExpired(): void {}

@@ -69,8 +69,12 @@ export class RedisPresenceTracker implements PresenceTracker {
   }
 
   async isOnline(userId: string): Promise<boolean> {
+    return (await this.connectionCount(userId)) > 0;
+  }
+
+  async connectionCount(userId: string): Promise<number> {
     try {
-      return (await this.redis.zcount(this.key(userId), Date.now(), '+inf')) > 0;
+      return await this.redis.zcount(this.key(userId), Date.now(), '+inf');
     } catch (error) {
       // Redis unreachable: 503 `unavailable` from the catalogue (as for the store), not a bare 500.
       const unavailable = new AppError('unavailable', 'Presence cannot be read while Redis is not reachable; try again shortly');

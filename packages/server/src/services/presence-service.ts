@@ -7,9 +7,10 @@ import type { PresenceTracker } from '../presence/presence-tracker.js';
 /**
  * Presence: online while any connection of the user is open, offline with `lastSeenAt` when
  * the last one closes or is reaped. Only users who share a conversation see it, and a user may
- * hide their last-seen time. Going offline is announced only after a grace period without a
- * new connection, so a reconnect (a network blip, a node restart, a reconnect storm) costs no
- * writes and no announcements to contacts.
+ * hide their last-seen time. A closed connection stays counted for a grace period, so a
+ * reconnect (a network blip, a node restart, a reconnect storm) costs no writes and no
+ * announcements to contacts; REST, on every node, says what contacts were told: online until
+ * the grace period ends, then offline with `lastSeenAt` (when the connection closed).
  */
 export class PresenceService {
   constructor(
@@ -25,41 +26,45 @@ export class PresenceService {
     tracker.onRevived((userId) => void this.announce(userId, true, null).catch(onError));
   }
 
-  /** Users whose last connection closed within the grace period: offline unless they return. */
+  /** Closed connections still counted, by connection id: uncounted when the grace period ends. */
   private readonly leaving = new Map<string, NodeJS.Timeout>();
 
   async connected(userId: string, connectionId: string): Promise<void> {
     await this.inTurn(userId, async () => {
-      if (!(await this.tracker.connect(userId, connectionId))) return;
-      const leaving = this.leaving.get(userId);
-      if (leaving) {
-        // Back within the grace period: contacts never saw them leave.
-        clearTimeout(leaving);
-        this.leaving.delete(userId);
-        return;
-      }
-      await this.announce(userId, true, null);
+      // Back within the grace period: the closed connection is still counted, so this is no news.
+      if (await this.tracker.connect(userId, connectionId)) await this.announce(userId, true, null);
     });
   }
 
   async disconnected(userId: string, connectionId: string): Promise<void> {
-    await this.inTurn(userId, async () => {
-      if (!(await this.tracker.disconnect(userId, connectionId))) return;
-      const at = Date.now();
-      if (this.offlineGraceMs === 0) return this.wentOffline(userId, at);
-      const timer = setTimeout(() => {
-        this.leaving.delete(userId);
-        void this.inTurn(userId, async () => {
-          // Another node may hold a connection of theirs by now.
-          if (!(await this.tracker.isOnline(userId))) await this.wentOffline(userId, at);
-        }).catch(this.onError);
-      }, this.offlineGraceMs);
-      timer.unref();
-      this.leaving.set(userId, timer);
-    });
+    const at = Date.now();
+    if (this.offlineGraceMs === 0) return this.inTurn(userId, () => this.uncount(userId, connectionId, at));
+    // The tracker keeps counting the connection meanwhile, so every node answers "online".
+    const timer = setTimeout(() => {
+      this.leaving.delete(connectionId);
+      void this.inTurn(userId, () => this.uncount(userId, connectionId, at)).catch(this.onError);
+    }, this.offlineGraceMs);
+    timer.unref();
+    this.leaving.set(connectionId, timer);
   }
 
-  /** Shutdown: pending departures are dropped (their users reconnect to another node). */
+  /**
+   * Uncounts a closed connection. When it is the user's last, lastSeenAt is stored before the
+   * tracker lets go of it: a node that reads the tracker as offline then finds the new time.
+   */
+  private async uncount(userId: string, connectionId: string, at: number): Promise<void> {
+    const storedFirst = (await this.tracker.connectionCount(userId)) <= 1;
+    if (storedFirst) await this.store.setLastSeen(userId, at);
+    if (!(await this.tracker.disconnect(userId, connectionId))) return;
+    // Another connection closed in between (rare): store it now, late but before the announcement.
+    if (!storedFirst) await this.store.setLastSeen(userId, at);
+    await this.announce(userId, false, at);
+  }
+
+  /**
+   * Shutdown: pending departures are dropped. Their users reconnect to another node; with Redis,
+   * a user who does not is swept offline once the node's entries expire.
+   */
   close(): void {
     for (const timer of this.leaving.values()) clearTimeout(timer);
     this.leaving.clear();
@@ -87,9 +92,10 @@ export class PresenceService {
   }
 
   async get(viewerId: string, userId: string): Promise<Presence> {
+    // The tracker before the user row: going offline stores lastSeenAt before the tracker lets go.
+    const online = await this.tracker.isOnline(userId);
     const user = await this.store.getUser(userId);
     if (!user || (viewerId !== userId && !(await this.store.sharesConversation(viewerId, userId)))) throw notFound('User');
-    const online = await this.tracker.isOnline(userId);
     const hidden = user.hideLastSeen && viewerId !== userId;
     const lastSeenAt = online || hidden || user.lastSeenAt === null ? null : new Date(user.lastSeenAt).toISOString();
     return { userId, online, lastSeenAt };
