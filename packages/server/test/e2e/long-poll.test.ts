@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { EventOf, PositionedEvent, SyncResponse } from '@confab/protocol';
-import { RawSocket, type TestServer, type TestUser, api, startServer } from '../harness.js';
+import { RawSocket, type TestServer, type TestUser, api, startServer, until } from '../harness.js';
 import { createGroup, expectError, freshUsers } from '../factories.js';
 
 
@@ -38,8 +38,18 @@ describe('long-poll sync', () => {
     const dm = await alice.client.openDirect(bob.id);
     const since = await cursorOf(t.url, bob);
 
-    const polling = sync(t.url, bob, `?since=${encodeURIComponent(since)}&timeout=20`);
-    await new Promise((r) => setTimeout(r, 200)); // let the poll start waiting
+    // The poll reads the log, subscribes, and reads it once more (for an event committed while it
+    // subscribed): once that second read has come back empty, it is waiting.
+    const reads = vi.spyOn(t.server.services.sync, 'read');
+    let answered = false;
+    const polling = sync(t.url, bob, `?since=${encodeURIComponent(since)}&timeout=20`).finally(() => (answered = true));
+    try {
+      await until(() => reads.mock.calls.filter(([userId]) => userId === bob.id).length >= 2, 'the poll to subscribe and look again');
+      await Promise.all(reads.mock.results.map((result) => result.value as Promise<unknown>));
+    } finally {
+      reads.mockRestore();
+    }
+    expect(answered, 'the poll is still waiting').toBe(false);
     const sentAt = Date.now();
     const message = await alice.client.sendMessage(dm.id, 'wake up');
     const answer = await polling;

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import type { EventOf } from '@confab/protocol';
-import { RawSocket, type TestServer, api, registerUser, startServer } from '../harness.js';
+import { RawSocket, type TestServer, api, barrier, registerUser, startServer } from '../harness.js';
 
 describe('WebSocket gateway', () => {
   let t: TestServer;
@@ -145,7 +145,7 @@ describe('WebSocket gateway', () => {
         const seqs = socket.frames.flatMap((f) => (f.type === 'message.created' ? [f.message.seq] : []));
         expect(seqs).toEqual([1, 2, 3, 4, 5]);
       }
-      await new Promise((r) => setTimeout(r, 50));
+      await barrier(sockets[5]!); // whatever the fan-out wrote to the outsider has arrived
       expect(sockets[5]!.frames.filter((f) => f.type === 'message.created')).toHaveLength(0);
       sockets.forEach((s) => s.close());
     });
@@ -177,7 +177,7 @@ describe('WebSocket gateway', () => {
       await earlySocket.next((f) => f.type === 'member.removed');
       await owner.client.sendMessage(group.id, 'after late left');
       await earlySocket.next((f) => f.type === 'message.created' && f.message.body === 'after late left');
-      await new Promise((r) => setTimeout(r, 50));
+      await barrier(lateSocket); // whatever the fan-out wrote to the removed member has arrived
       expect(lateSocket.frames.filter((f) => f.type === 'message.created')).toHaveLength(1);
       for (const socket of [ownerSocket, earlySocket, lateSocket]) {
         expect(socket.frames.filter((f) => f.type === 'member.added')).toHaveLength(1);

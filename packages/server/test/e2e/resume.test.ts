@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Message, PositionedEvent, ReadyFrame } from '@confab/protocol';
-import { type TestServer, RawSocket, api, registerUser, startServer, until } from '../harness.js';
+import { type TestServer, RawSocket, api, barrier, registerUser, startServer, until } from '../harness.js';
 import { createGroup } from '../factories.js';
 
 /** A small seeded generator, so "random" points are the same on every run. */
@@ -44,7 +44,10 @@ describe('resumable sync', () => {
     await Promise.all(sends);
     await until(() => seen.length >= 1000, 'all 1,000 messages', 30_000);
     await live.settled();
-    await new Promise((r) => setTimeout(r, 100)); // anything duplicated would arrive now
+    // A marker sent after the burst is delivered after anything of the burst still on its way.
+    const marker = await alice.client.sendMessage(group.id, 'marker', 'burst-marker');
+    await until(() => seen.some((m) => m.id === marker.id), 'the marker');
+    expect(seen.pop()).toMatchObject({ id: marker.id, seq: 1001 });
 
     expect(seen).toHaveLength(1000);
     expect(seen.map((m) => m.seq)).toEqual(Array.from({ length: 1000 }, (_, i) => i + 1));
@@ -70,7 +73,7 @@ describe('resumable sync', () => {
     const raw = await RawSocket.open(t.url, bob.token, { query: { since: cursorAfterTwo } });
     await sending;
     await raw.next((f) => f.type === 'message.created' && f.message.seq === 40);
-    await new Promise((r) => setTimeout(r, 100));
+    await barrier(raw); // a duplicate written before the pong has arrived by now
     const seqs = raw.frames.filter((f) => f.type === 'message.created').map((f) => (f as { message: Message }).message.seq);
     expect(seqs).toEqual(Array.from({ length: 38 }, (_, i) => i + 3));
     const readyIndex = raw.frames.findIndex((f) => f.type === 'ready');
@@ -111,10 +114,10 @@ describe('replay window', () => {
     const dm = await alice.client.openDirect(bob.id);
     const cursor = (await api(t.url, 'GET', '/api/v1/sync', { token: bob.token })).body.cursor as string;
     await alice.client.sendMessage(dm.id, 'soon forgotten by the log');
-    await new Promise((r) => setTimeout(r, 2600)); // older than 1 s, and a prune has run since
-
-    const polled = await api(t.url, 'GET', `/api/v1/sync?since=${cursor}&timeout=0`, { token: bob.token });
-    expect(polled.body).toMatchObject({ events: [], reset: 'expired' });
+    // Older than 1 s, and a prune has run since: the long-poll says so.
+    const poll = () => api(t.url, 'GET', `/api/v1/sync?since=${cursor}&timeout=0`, { token: bob.token });
+    await until(async () => (await poll()).body.reset === 'expired', 'the event to be pruned from the log', 15_000);
+    expect((await poll()).body).toMatchObject({ events: [], reset: 'expired' });
     const gap = await api(t.url, 'GET', `/api/v1/conversations/${dm.id}/events?after=0`, { token: bob.token });
     expect(gap.status).toBe(410);
     expect(gap.body.error.code).toBe('cursor_expired');
