@@ -1,40 +1,23 @@
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe } from 'vitest';
+import { program } from './services.js';
 
 /** The shipped configuration: tests run this file, with only its port and nodes replaced. */
 export const DEPLOY_NGINX_CONF = fileURLToPath(new URL('../../../deploy/nginx.conf', import.meta.url));
 
-/** The nginx binary: on PATH, or where Debian puts it (/usr/sbin is not on every user's PATH). */
-export function findNginx(): string | undefined {
-  const dirs = [...(process.env['PATH'] ?? '').split(path.delimiter), '/usr/sbin', '/usr/local/sbin', '/usr/local/nginx/sbin'];
-  for (const dir of dirs) {
-    const candidate = path.join(dir, 'nginx');
-    if (dir !== '' && existsSync(candidate) && spawnSync(candidate, ['-v']).status === 0) return candidate;
-  }
-  return undefined;
-}
-
-/**
- * `describe` when nginx is installed; otherwise `describe.skip` with a loud warning, or a failure
- * when CONFAB_REQUIRE_SERVICES=1 (as .ci/run sets, after installing it).
- */
-export function requireNginx(): typeof describe | typeof describe.skip {
-  if (findNginx() !== undefined) return describe;
-  if (process.env.CONFAB_REQUIRE_SERVICES === '1') {
-    throw new Error('nginx is required (CONFAB_REQUIRE_SERVICES=1) but not installed: apt-get install nginx-light');
-  }
-  // eslint-disable-next-line no-console
-  console.warn(
-    '\n!!! SKIPPING the tests that need nginx: no nginx binary on PATH or in /usr/sbin.\n' +
-      '!!! Install it (apt-get install nginx-light); CONFAB_REQUIRE_SERVICES=1 turns this skip into a failure.\n',
-  );
-  return describe.skip;
-}
+/** nginx, for the tests that run deploy/nginx.conf in front of real nodes (CONFAB_TEST_NGINX: its path). */
+export const nginxService = program({
+  name: 'nginx',
+  binary: 'nginx',
+  env: 'CONFAB_TEST_NGINX',
+  dirs: ['/usr/sbin', '/usr/local/sbin', '/usr/local/nginx/sbin'],
+  install: 'apt-get install nginx-light',
+  versionArgs: ['-v'],
+});
 
 /**
  * deploy/nginx.conf with its `listen` port and its upstream `server` lines replaced (each new
@@ -66,7 +49,7 @@ export interface NginxProcess {
 
 /** Runs nginx in the foreground with deploy/nginx.conf rendered into a temporary prefix. */
 export async function startNginx(options: { listenPort: number; upstreams: readonly string[] }): Promise<NginxProcess> {
-  const binary = findNginx();
+  const binary = nginxService.path();
   if (!binary) throw new Error('nginx is not installed');
   const prefix = mkdtempSync(path.join(tmpdir(), 'confab-nginx-'));
   chmodSync(prefix, 0o755); // started as root, its workers run as nobody and must reach the temp paths

@@ -1,49 +1,62 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { describe } from 'vitest';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 
 /**
- * Tests that need an external service (PostgreSQL, Redis) run when it answers and are skipped
- * loudly when it does not — unless CONFAB_REQUIRE_SERVICES=1 (set by .ci/run), where a missing
- * service fails the test file instead of skipping it.
+ * Tests that need something beyond Node — a service (PostgreSQL, Redis) or a program (nginx;
+ * Chromium for the browser tests) — run when it is there and are skipped loudly when it is not,
+ * unless CONFAB_REQUIRE_SERVICES=1 (set by .ci/run), where a missing one fails the test file
+ * instead. `npm test` on a machine with Node alone passes, skipping those tests.
  */
 export interface ExternalService {
   /** Shown in the skip warning, e.g. "Redis". */
   name: string;
-  /** Where the tests will connect; shown without its password. */
-  url: string;
-  /** The environment variable that overrides `url`, named in the skip warning. */
+  /** The environment variable that says where to find it, named in the skip warning. */
   env: string;
-  /** Resolves when the service answers; rejects (or takes longer than `timeoutMs`) when not. */
-  probe(url: string): Promise<void>;
+  /** Where it is looked for, for the skip warning (a URL is shown without its password). */
+  where(): string;
+  /** How to get it, for the skip warning. */
+  install: string;
+  /** Resolves when it is there and answers; rejects (or takes longer than the timeout) when not. */
+  probe(): Promise<void>;
 }
 
 /**
- * Probes the service once; returns `describe` when it answers and `describe.skip` otherwise.
- * Use with top-level await: `const describeRedis = await requireService(redisService);`.
+ * Probes each of `services` once; returns `describe` when all answer and `describe.skip`
+ * otherwise, naming each one missing. The one gate for every test that needs more than Node:
+ * `const describeCluster = await requireService(postgresService, redisService, nginxService);`.
  */
-export async function requireService(service: ExternalService, timeoutMs = 3000): Promise<typeof describe | typeof describe.skip> {
-  const failure = await probeFailure(service, timeoutMs);
-  if (failure === undefined) return describe;
-  const where = `${service.name} at ${redactUrl(service.url)} (${service.env})`;
+export async function requireService(...services: ExternalService[]): Promise<typeof describe | typeof describe.skip> {
+  const failures = await Promise.all(services.map((service) => probeFailure(service)));
+  const missing = services.flatMap((service, i) => (failures[i] === undefined ? [] : [`${describeWhere(service)}: ${failures[i]}`]));
+  if (missing.length === 0) return describe;
   if (process.env.CONFAB_REQUIRE_SERVICES === '1') {
-    throw new Error(`${where} is required (CONFAB_REQUIRE_SERVICES=1) but not reachable: ${failure}`);
+    throw new Error(`required (CONFAB_REQUIRE_SERVICES=1) but missing:\n  ${missing.join('\n  ')}`);
   }
+  const names = services.filter((_, i) => failures[i] !== undefined).map((service) => service.name);
+  const hints = services.filter((_, i) => failures[i] !== undefined).map((service) => `${service.install}, or set ${service.env}`);
   // eslint-disable-next-line no-console
   console.warn(
-    `\n!!! SKIPPING the tests that need ${where}: not reachable (${failure}).\n` +
-      `!!! Start it, or set ${service.env}; CONFAB_REQUIRE_SERVICES=1 turns this skip into a failure.\n`,
+    `\n!!! SKIPPING the tests that need ${names.join(' and ')}:\n!!!   ${missing.join('\n!!!   ')}\n` +
+      `!!! ${hints.join('; ')}. CONFAB_REQUIRE_SERVICES=1 turns this skip into a failure.\n`,
   );
   return describe.skip;
 }
 
-async function probeFailure(service: ExternalService, timeoutMs: number): Promise<string | undefined> {
+function describeWhere(service: ExternalService): string {
+  return `${service.name} at ${service.where()} (${service.env})`;
+}
+
+async function probeFailure(service: ExternalService, timeoutMs = 3000): Promise<string | undefined> {
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
   });
   try {
-    await Promise.race([service.probe(service.url), deadline]);
+    await Promise.race([service.probe(), deadline]);
     return undefined;
   } catch (error) {
     return error instanceof Error ? error.message : String(error);
@@ -62,12 +75,51 @@ function redactUrl(url: string): string {
   }
 }
 
+/**
+ * A program the tests run. `env`, when set, is the only place looked (point it at a missing
+ * file to see the skip on a machine that has the program); otherwise PATH, then `dirs`
+ * (Debian puts nginx in /usr/sbin, which is not on every user's PATH).
+ */
+export interface Program extends ExternalService {
+  /** Its path, or undefined when it is not installed (or does not run). */
+  path(): string | undefined;
+}
+
+export function program(options: { name: string; binary: string; env: string; dirs: readonly string[]; install: string; versionArgs: readonly string[] }): Program {
+  const candidates = () => {
+    const chosen = process.env[options.env];
+    if (chosen) return [chosen];
+    const dirs = [...(process.env['PATH'] ?? '').split(path.delimiter), ...options.dirs].filter((dir) => dir !== '');
+    return dirs.map((dir) => path.join(dir, options.binary));
+  };
+  const runs = (file: string) => existsSync(file) && spawnSync(file, options.versionArgs, { stdio: 'ignore', timeout: 10_000 }).status === 0;
+  const found = () => candidates().find(runs);
+  return {
+    name: options.name,
+    env: options.env,
+    install: options.install,
+    where: () => (process.env[options.env] ? process.env[options.env]! : `PATH or ${options.dirs.join(', ')}`),
+    path: found,
+    probe: async () => {
+      if (found() === undefined) throw new Error('not installed');
+    },
+  };
+}
+
+/** A network service the tests connect to at `url`. */
+export interface NetworkService extends ExternalService {
+  url: string;
+}
+
 /** Redis for the bus tests. Tests share it with others: use unique channel prefixes, never FLUSHALL. */
-export const redisService: ExternalService = {
+export const redisService: NetworkService = {
   name: 'Redis',
   url: process.env.CONFAB_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379',
   env: 'CONFAB_TEST_REDIS_URL',
-  async probe(url) {
+  where: () => redactUrl(redisService.url),
+  install: 'start redis-server',
+  async probe() {
+    const url = redisService.url;
     const redis = new Redis(url, { lazyConnect: true, retryStrategy: () => null, connectTimeout: 2000, maxRetriesPerRequest: 0 });
     let cause: Error | undefined;
     redis.on('error', (error: Error) => (cause ??= error)); // e.g. ECONNREFUSED, more telling than connect()'s
@@ -83,12 +135,14 @@ export const redisService: ExternalService = {
 };
 
 /** PostgreSQL for the store tests. Shared with other tests: work in a schema of your own (createTestSchema). */
-export const postgresService: ExternalService = {
+export const postgresService: NetworkService = {
   name: 'PostgreSQL',
   url: process.env.CONFAB_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test',
   env: 'CONFAB_TEST_DATABASE_URL',
-  async probe(url) {
-    const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
+  where: () => redactUrl(postgresService.url),
+  install: 'start PostgreSQL with a database `test` and trust authentication for 127.0.0.1',
+  async probe() {
+    const client = new pg.Client({ connectionString: postgresService.url, connectionTimeoutMillis: 2000 });
     client.on('error', () => {}); // the failure is reported through connect()
     try {
       await client.connect();

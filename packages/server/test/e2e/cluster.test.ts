@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
 import { ConfabClient, type RealtimeConnection } from '@confab/client';
 import type { EventOf, Message } from '@confab/protocol';
 import { type Balancer, Cluster } from '../cluster.js';
@@ -7,9 +7,7 @@ import { NodeWebSocket, type TestUser, api, registerUser, startServer, until } f
 import { postgresService, redisService, requireService } from '../services.js';
 import { TcpProxy } from '../tcp-proxy.js';
 
-const describePostgres = await requireService(postgresService);
-const describeRedis = await requireService(redisService);
-const describeCluster = describePostgres === describeRedis ? describePostgres : describe.skip;
+const describeCluster = await requireService(postgresService, redisService);
 
 /**
  * The scale-out issue, end to end: three `confab serve` processes on one PostgreSQL schema and

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiError, type ConfabClient } from '@confab/client';
 import type { Message } from '@confab/protocol';
 import { newClient, sleep, uniqueName, until, recordingWebSocket } from '../harness.js';
-import { DEPLOY_NGINX_CONF, type NginxProcess, renderNginxConf, requireNginx, startNginx } from '../nginx.js';
+import { DEPLOY_NGINX_CONF, type NginxProcess, nginxService, renderNginxConf, startNginx } from '../nginx.js';
 import { type ServerProcess, freePort, startServerProcess } from '../process.js';
 import { type TestSchema, createTestSchema, postgresService, redisService, requireService } from '../services.js';
 
@@ -22,9 +22,7 @@ describe('deploy/nginx.conf', () => {
   });
 });
 
-const describeNginx = requireNginx();
-const needed = [describeNginx, await requireService(postgresService), await requireService(redisService)];
-const describeCluster = needed.includes(describe.skip) ? describe.skip : describe;
+const describeCluster = await requireService(nginxService, postgresService, redisService);
 
 /** Open WebSockets on one node, read from its own /metrics (nginx does not publish them). */
 async function socketsOn(node: ServerProcess): Promise<number> {
