@@ -29,7 +29,7 @@ import { RealtimeConnection, type RealtimeOptions } from './realtime.js';
 import { newClientId } from './ids.js';
 
 export interface ConfabClientOptions extends HttpOptions {
-  /** WebSocket constructor; defaults to the global one (browsers, Node ≥ 22). In Node 20 pass `ws`. */
+  /** WebSocket constructor; defaults to the platform's: the global one, or `ws` in Node 20. */
   WebSocket?: RealtimeOptions['WebSocket'];
 }
 

@@ -1,3 +1,4 @@
+import { WebSocket as PlatformWebSocket } from 'isows';
 import type { ErrorFrame, EventOf, EventPage, Message, PositionedEvent, ServerEvent, ServerEventType, ServerFrame, SyncReset } from '@confab/protocol';
 import { CLOSE_CODES, POSITIONED_EVENT_TYPES } from '@confab/protocol';
 import { ApiError } from './errors.js';
@@ -5,7 +6,11 @@ import { type CursorStore, EventStream, MemoryCursorStore, type SyncState, conve
 import type { HttpTransport } from './http.js';
 import { newClientId } from './ids.js';
 
-/** The part of the WebSocket API the SDK uses: the browser's, Node 22's, and `ws`'s all fit. */
+/**
+ * The part of the WebSocket API the SDK uses: the browser's, Node 22's, and `ws`'s all fit.
+ * Without one in the options the SDK takes the platform's through `isows`: the global one
+ * where there is one, `ws` in a Node without it (20); a browser bundle never includes `ws`.
+ */
 export interface WebSocketLike {
   readonly readyState: number;
   send(data: string): void;
@@ -19,6 +24,7 @@ export type WebSocketConstructor = new (url: string) => WebSocketLike;
 
 export interface RealtimeOptions {
   http: HttpTransport;
+  /** Default: the platform's (see WebSocketLike). */
   WebSocket?: WebSocketConstructor;
   /** First reconnect delay; doubles per failed attempt up to the max, with jitter. */
   minReconnectDelayMs?: number;
@@ -79,9 +85,7 @@ export class RealtimeConnection {
   private deliveryTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(private readonly options: RealtimeOptions) {
-    const impl = options.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
-    if (!impl) throw new Error('No WebSocket implementation: pass one (e.g. the `ws` package) as options.WebSocket');
-    this.WebSocketImpl = impl;
+    this.WebSocketImpl = options.WebSocket ?? (PlatformWebSocket as unknown as WebSocketConstructor);
     this.cursorStore = options.cursorStore ?? new MemoryCursorStore();
     const saved = this.cursorStore.load();
     this.cursor = saved?.cursor ?? null;

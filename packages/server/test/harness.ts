@@ -48,8 +48,9 @@ export function recordingWebSocket(closeCodes: Map<number, number>): WebSocketCo
   } as unknown as WebSocketConstructor;
 }
 
+/** An SDK client with the platform's WebSocket, as an application gets it (`ws` on Node 20). */
 export function newClient(url: string): ConfabClient {
-  return new ConfabClient({ baseUrl: url, WebSocket: NodeWebSocket });
+  return new ConfabClient({ baseUrl: url });
 }
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

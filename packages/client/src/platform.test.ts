@@ -1,0 +1,31 @@
+import { fileURLToPath } from 'node:url';
+import { rolldown } from 'rolldown';
+import { describe, expect, it } from 'vitest';
+
+const ENTRY = fileURLToPath(new URL('./index.ts', import.meta.url));
+
+/** The files a bundler takes into the SDK's bundle for `platform`. */
+async function bundledFiles(platform: 'browser' | 'node'): Promise<string[]> {
+  const bundle = await rolldown({ input: ENTRY, platform, logLevel: 'silent' });
+  try {
+    const { output } = await bundle.generate({ format: 'esm' });
+    return output.flatMap((file) => (file.type === 'chunk' ? file.moduleIds : []));
+  } finally {
+    await bundle.close();
+  }
+}
+
+const fromPackage = (name: string) => (file: string) => file.replaceAll('\\', '/').includes(`/node_modules/${name}/`);
+
+describe('the SDK on each platform', () => {
+  it('leaves `ws` out of a browser bundle, which uses the browser’s WebSocket', async () => {
+    const files = await bundledFiles('browser');
+    expect(files.some(fromPackage('isows'))).toBe(true);
+    expect(files.filter(fromPackage('ws'))).toEqual([]);
+  });
+
+  it('takes `ws` into a Node bundle, for a Node without a global WebSocket (20)', async () => {
+    const files = await bundledFiles('node');
+    expect(files.some(fromPackage('ws'))).toBe(true);
+  });
+});
