@@ -1,10 +1,11 @@
 import { parseArgs } from 'node:util';
 import { randomBytes } from 'node:crypto';
-import { hash } from '@node-rs/argon2';
+import Type from 'typebox';
+import { RegisterBody, Username } from '@confab/protocol';
 import { ConfigError, type Config, loadConfig, loadDotEnv } from './config.js';
-import { newId } from './ids.js';
-import { createServer, openStore } from './server.js';
-import { USERNAME_PATTERN } from '@confab/protocol';
+import { bodyProblems } from './http/validation.js';
+import { createServer, describeDatabase, openStore } from './server.js';
+import { UserService } from './services/user-service.js';
 
 const USAGE = `Usage:
   confab serve                          serve REST + WebSocket (the default)
@@ -38,8 +39,9 @@ function loadConfigOrExit(): Config {
 async function serve(config: Config): Promise<number> {
   const server = await createServer(config);
   const url = await server.listen();
-  server.logger.info({ url, store: server.services.store.engine }, 'Confab is serving');
-  process.stdout.write(`Confab is serving on ${url}  (API reference: ${url}/docs)\n`);
+  const database = describeDatabase(config);
+  server.logger.info({ url, store: server.services.store.engine, database }, 'Confab is serving');
+  process.stdout.write(`Confab is serving on ${url}  (API reference: ${url}/docs; data: ${database})\n`);
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
@@ -63,40 +65,36 @@ async function serve(config: Config): Promise<number> {
   return new Promise<number>(() => {});
 }
 
+/** `confab admin create`: through UserService, as sign-up, with the sign-up route's input rules. */
 async function adminCreate(config: Config, args: string[]): Promise<number> {
   const { positionals, values } = parseArgs({ args, allowPositionals: true, options: { 'password-stdin': { type: 'boolean' } } });
-  const username = positionals[0];
-  if (!username || !new RegExp(USERNAME_PATTERN).test(username)) {
-    process.stderr.write('confab: give a username of 3–32 of a-z 0-9 _ . -\n');
+  const username = positionals[0] ?? '';
+  const badName = bodyProblems(Type.Object({ username: Username }), { username });
+  if (badName.length > 0) {
+    process.stderr.write(`confab: ${badName.join('; ')}\n${USAGE}\n`);
     return 2;
   }
   const store = await openStore(config);
+  const database = describeDatabase(config);
   try {
-    const existing = await store.getUserByUsername(username);
-    if (existing) {
-      await store.updateUser(existing.id, { isAdmin: true });
-      process.stdout.write(`${existing.username} is now an administrator\n`);
+    const users = new UserService(store);
+    const promoted = await users.makeAdministrator(username);
+    if (promoted) {
+      process.stdout.write(`${promoted.username} is now an administrator (${database})\n`);
       return 0;
     }
-    const password = values['password-stdin'] ? (await readStdin()).trim() : randomBytes(12).toString('base64url');
-    if (password.length < 8) {
-      process.stderr.write('confab: the password must have at least 8 characters\n');
+    const generated = !values['password-stdin'];
+    const password = generated ? randomBytes(12).toString('base64url') : (await readStdin()).trim();
+    const problems = bodyProblems(RegisterBody, { username, password });
+    if (problems.length > 0) {
+      process.stderr.write(`confab: ${problems.join('; ')}\n`);
       return 2;
     }
-    await store.insertUser({
-      id: newId(),
-      username,
-      displayName: username,
-      bio: '',
-      email: null,
-      isAdmin: true,
-      passwordHash: await hash(password),
-      createdAt: Date.now(),
-    });
+    await users.create({ username, password }, { isAdmin: true });
     process.stdout.write(
-      values['password-stdin']
-        ? `Created administrator ${username}\n`
-        : `Created administrator ${username} with password: ${password}\n(shown once; sign in and keep it safe)\n`,
+      generated
+        ? `Created administrator ${username} in ${database} with password: ${password}\n(shown once; sign in and keep it safe)\n`
+        : `Created administrator ${username} in ${database}\n`,
     );
     return 0;
   } finally {

@@ -39,6 +39,15 @@ export interface ConfabServer {
   close(): Promise<void>;
 }
 
+/** The database the configuration names, for people: its engine and where it is (no password). */
+export function describeDatabase(config: Config): string {
+  const url = config.databaseUrl;
+  if (url === null || !isPostgresUrl(url)) return `SQLite database ${sqliteFileFor(url, config.dataDir)}`;
+  const shown = new URL(url);
+  if (shown.password !== '') shown.password = '***';
+  return `PostgreSQL database ${shown.toString()}`;
+}
+
 /** Opens the store the configuration names and brings its schema up to date. */
 export async function openStore(config: Config, logger?: Logger): Promise<Store> {
   const url = config.databaseUrl;

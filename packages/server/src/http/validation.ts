@@ -18,3 +18,13 @@ const textAjv = makeAjv({ coerceTypes: 'array' });
 
 export const validatorCompiler: FastifySchemaCompiler<unknown> = ({ schema, httpPart }) =>
   (httpPart === 'body' ? bodyAjv : textAjv).compile(schema as object);
+
+/**
+ * Checks a value against a request body schema by the rules the routes apply, for input that
+ * comes another way (the `confab` CLI): each problem as `field: message`, none when it is valid.
+ */
+export function bodyProblems(schema: object, value: unknown): string[] {
+  const validate = bodyAjv.compile(schema);
+  if (validate(value)) return [];
+  return (validate.errors ?? []).map((error) => `${error.instancePath.slice(1).replaceAll('/', '.') || 'value'}: ${error.message ?? 'is not valid'}`);
+}

@@ -2,9 +2,10 @@ import { hash, verify } from '@node-rs/argon2';
 import type { AuthResponse, LoginBody, RegisterBody } from '@confab/protocol';
 import { AppError } from '../errors.js';
 import { newId } from '../ids.js';
-import { type Store, UniqueViolation, type UserRecord } from '../store/store.js';
+import type { Store, UserRecord } from '../store/store.js';
 import type { SessionRevocations } from './session-revocations.js';
 import { type AccessClaims, type TokenService, hashRefreshToken } from './token-service.js';
+import { UserService } from './user-service.js';
 import { meView } from './views.js';
 
 /**
@@ -26,25 +27,7 @@ export class AuthService {
   ) {}
 
   async register(input: RegisterBody): Promise<AuthResponse> {
-    const user: UserRecord = {
-      id: newId(),
-      username: input.username,
-      displayName: input.displayName ?? input.username,
-      bio: '',
-      email: input.email ?? null,
-      isAdmin: false,
-      hideLastSeen: false,
-      lastSeenAt: null,
-      passwordHash: await hash(input.password),
-      createdAt: Date.now(),
-    };
-    try {
-      await this.store.insertUser(user);
-    } catch (error) {
-      if (error instanceof UniqueViolation) throw new AppError('username_taken', `The username "${input.username}" is taken`);
-      throw error;
-    }
-    return this.startSession(user);
+    return this.startSession(await new UserService(this.store).create(input));
   }
 
   async login(input: LoginBody): Promise<AuthResponse> {

@@ -1,11 +1,47 @@
-import type { Me, UpdateMeBody, User, UserPage } from '@confab/protocol';
-import { notFound } from '../errors.js';
-import type { Store } from '../store/store.js';
+import { hash } from '@node-rs/argon2';
+import type { Me, RegisterBody, UpdateMeBody, User, UserPage } from '@confab/protocol';
+import { AppError, notFound } from '../errors.js';
+import { newId } from '../ids.js';
+import { type Store, UniqueViolation, type UserRecord } from '../store/store.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { meView, userView } from './views.js';
 
 export class UserService {
   constructor(private readonly store: Store) {}
+
+  /**
+   * Opens an account: the one way users are made, by sign-up (AuthService.register) and by
+   * `confab admin create`. The password is hashed with argon2id on libuv's thread pool.
+   */
+  async create(input: RegisterBody, role: { isAdmin: boolean } = { isAdmin: false }): Promise<UserRecord> {
+    const user: UserRecord = {
+      id: newId(),
+      username: input.username,
+      displayName: input.displayName ?? input.username,
+      bio: '',
+      email: input.email ?? null,
+      isAdmin: role.isAdmin,
+      hideLastSeen: false,
+      lastSeenAt: null,
+      passwordHash: await hash(input.password),
+      createdAt: Date.now(),
+    };
+    try {
+      await this.store.insertUser(user);
+    } catch (error) {
+      if (error instanceof UniqueViolation) throw new AppError('username_taken', `The username "${input.username}" is taken`);
+      throw error;
+    }
+    return user;
+  }
+
+  /** Makes the user with this username (ignoring case) an administrator; undefined when there is none. */
+  async makeAdministrator(username: string): Promise<Me | undefined> {
+    const user = await this.store.getUserByUsername(username);
+    if (!user) return undefined;
+    const updated = await this.store.updateUser(user.id, { isAdmin: true });
+    return updated && meView(updated);
+  }
 
   async getMe(userId: string): Promise<Me> {
     const user = await this.store.getUser(userId);

@@ -1,11 +1,14 @@
 import { execFile, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type TestServer, api, registerUser, startServer, uniqueName } from '../harness.js';
+import { createTestSchema, postgresService, requireService } from '../services.js';
+
+const describePostgres = await requireService(postgresService);
 
 const ROOT = fileURLToPath(new URL('../../../..', import.meta.url));
 const BIN = path.join(ROOT, 'packages/server/bin/confab.js');
@@ -38,8 +41,9 @@ function sandbox(onTestFinished: (fn: () => Promise<void> | void) => void) {
   onTestFinished(() => rmSync(dataDir, { recursive: true, force: true }));
   return {
     dataDir,
-    async serve(): Promise<TestServer> {
-      const server = await startServer({ DATA_DIR: dataDir });
+    database: path.join(dataDir, 'confab.sqlite3'),
+    async serve(env: Record<string, string> = {}): Promise<TestServer> {
+      const server = await startServer({ DATA_DIR: dataDir, ...env });
       onTestFinished(() => server.server.close()); // runs before the directory is removed
       return server;
     },
@@ -57,10 +61,11 @@ describe.concurrent('confab admin create', () => {
   }, 180_000);
 
   it('creates an administrator with a generated password, printed once, that can sign in', async ({ onTestFinished }) => {
-    const { dataDir, serve } = sandbox(onTestFinished);
+    const { dataDir, database, serve } = sandbox(onTestFinished);
     const username = uniqueName('admin');
     const run = await confab(['admin', 'create', username], { DATA_DIR: dataDir });
     expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain(`Created administrator ${username} in SQLite database ${database} with password: `);
     const password = /with password: (\S+)/.exec(run.stdout)?.[1];
     expect(password).toBeDefined();
     expect(password!.length).toBeGreaterThanOrEqual(8);
@@ -69,10 +74,31 @@ describe.concurrent('confab admin create', () => {
     const res = await login(t.url, username, password!);
     expect(res.status).toBe(200);
     expect(res.body.user).toMatchObject({ username, isAdmin: true });
+    // Made as sign-up makes users: the same profile, but for the role.
+    const registered = await registerUser(t.url, 'peer');
+    const profile = ({ id: _id, username: _username, displayName: _displayName, createdAt: _createdAt, isAdmin: _isAdmin, ...rest }: Record<string, unknown>) => rest;
+    expect(profile(res.body.user)).toEqual(profile(registered.auth.user));
+    expect(res.body.user.displayName).toBe(username);
+  });
+
+  it('creates the SQLite database, its -wal and -shm files readable by their owner only (0600)', async ({ onTestFinished }) => {
+    const modes = (file: string) => ['', '-wal', '-shm'].map((suffix) => [`${path.basename(file)}${suffix}`, (statSync(file + suffix).mode & 0o777).toString(8)]);
+    const owner = [['confab.sqlite3', '600'], ['confab.sqlite3-wal', '600'], ['confab.sqlite3-shm', '600']];
+    // Created by the CLI, then opened by a server:
+    const cli = sandbox(onTestFinished);
+    const run = await confab(['admin', 'create', uniqueName('mode')], { DATA_DIR: cli.dataDir });
+    expect(run.code, run.stderr).toBe(0);
+    expect(statSync(cli.database).mode & 0o777).toBe(0o600);
+    await cli.serve();
+    expect(modes(cli.database)).toEqual(owner);
+    // Created by a server:
+    const server = sandbox(onTestFinished);
+    await server.serve();
+    expect(modes(server.database)).toEqual(owner);
   });
 
   it('promotes an existing user, even while the server runs, without touching the password', async ({ onTestFinished }) => {
-    const { dataDir, serve } = sandbox(onTestFinished);
+    const { dataDir, database, serve } = sandbox(onTestFinished);
     const t = await serve();
     const user = await registerUser(t.url, 'promote');
     const username = user.auth.user.username;
@@ -80,7 +106,7 @@ describe.concurrent('confab admin create', () => {
 
     const run = await confab(['admin', 'create', username.toUpperCase()], { DATA_DIR: dataDir });
     expect(run.code, run.stderr).toBe(0);
-    expect(run.stdout).toContain(`${username} is now an administrator`);
+    expect(run.stdout).toBe(`${username} is now an administrator (SQLite database ${database})\n`);
     expect(run.stdout).not.toContain('password');
     expect((await api(t.url, 'GET', '/api/v1/users/me', { token: user.token })).body.isAdmin).toBe(true);
     expect((await login(t.url, username, 'correct horse battery')).status).toBe(200);
@@ -103,11 +129,33 @@ describe.concurrent('confab admin create', () => {
       confab(['admin', 'create', uniqueName('short'), '--password-stdin'], { DATA_DIR: dataDir }, 'short\n'),
       confab(['admin', 'create', uniqueName('cfg')], { DATA_DIR: dataDir, ACCESS_TOKEN_TTL_SECONDS: 'soon' }),
     ]);
+    // The sign-up route's own rules and words.
     expect(badName.code).toBe(2);
-    expect(badName.stderr).toContain('username');
+    expect(badName.stderr).toContain('username: must match pattern');
     expect(shortPassword.code).toBe(2);
-    expect(shortPassword.stderr).toContain('at least 8');
+    expect(shortPassword.stderr).toContain('password: must NOT have fewer than 8 characters');
     expect(badSetting.code).toBe(2);
     expect(badSetting.stderr).toContain('ACCESS_TOKEN_TTL_SECONDS');
+  });
+});
+
+describePostgres('confab admin create on PostgreSQL', () => {
+  it('creates the administrator in the database DATABASE_URL names, and says which (without its password)', async ({ onTestFinished }) => {
+    const schema = await createTestSchema();
+    onTestFinished(() => schema.drop());
+    const { dataDir, serve } = sandbox(onTestFinished);
+    const username = uniqueName('pgadmin');
+    const withPassword = new URL(schema.url);
+    withPassword.password = 'not-needed-with-trust';
+    const run = await confab(['admin', 'create', username, '--password-stdin'], { DATA_DIR: dataDir, DATABASE_URL: withPassword.toString() }, 'a chosen passphrase\n');
+    expect(run.code, run.stderr).toBe(0);
+    const shown = new URL(withPassword);
+    shown.password = '***';
+    expect(run.stdout).toBe(`Created administrator ${username} in PostgreSQL database ${shown.toString()}\n`);
+    expect(run.stdout).not.toContain('not-needed-with-trust');
+    expect(existsSync(path.join(dataDir, 'confab.sqlite3'))).toBe(false);
+
+    const t = await serve({ DATABASE_URL: schema.url });
+    expect((await login(t.url, username, 'a chosen passphrase')).body.user).toMatchObject({ username, isAdmin: true });
   });
 });

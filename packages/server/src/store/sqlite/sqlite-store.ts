@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync } from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import { CompiledQuery, type Driver, Kysely, SqliteDialect, type SqliteDatabase } from 'kysely';
@@ -11,7 +11,12 @@ import { SqlStore } from '../sql-store.js';
  * (SqlStore.appendMessages) wins the throughput back by committing many messages per fsync.
  */
 export function openSqliteStore(file: string): SqlStore {
-  if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
+  if (file !== ':memory:') {
+    mkdirSync(path.dirname(file), { recursive: true });
+    // Readable by its owner only, like the JWT secret: it holds password hashes and every message.
+    // SQLite gives the -wal and -shm files the database file's mode.
+    closeSync(openSync(file, 'a', 0o600));
+  }
   const connection = new SQLite(file);
   connection.pragma('journal_mode = WAL');
   connection.pragma('synchronous = FULL');
