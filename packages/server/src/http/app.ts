@@ -57,8 +57,13 @@ export async function buildHttpApp(services: Services, logger: Logger, metrics: 
         title: 'Confab API',
         version: '1.0.0',
         description:
-          'REST API of Confab. Realtime delivery is a WebSocket at /api/v1/ws (see docs/realtime.md). Errors are {"error": {"code", "message", "details"?}}.',
+          'REST API of Confab. Errors are {"error": {"code", "message", "details"?}}. Realtime delivery is a WebSocket at ' +
+          '/api/v1/ws (Authorization: Bearer, or ?access_token=; without an Upgrade header it answers 426), not described ' +
+          'here: OpenAPI has no WebSockets. Its frames and events: docs/realtime.md.',
+        license: { name: 'MIT', url: 'https://opensource.org/licenses/MIT' },
       },
+      // Relative: the API is where this document is served from (behind any balancer or prefix).
+      servers: [{ url: '/', description: 'The server that serves this document' }],
       components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
     },
   });
@@ -68,16 +73,11 @@ export async function buildHttpApp(services: Services, logger: Logger, metrics: 
   app.get('/metrics', { schema: { hide: true } }, async (_request, reply) =>
     reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()),
   );
+  // Not in the document (see its description): a WebSocket succeeds with 101, which OpenAPI cannot
+  // describe, and client generators would make an HTTP method of it.
   app.get(
     '/api/v1/ws',
-    {
-      schema: {
-        tags: ['realtime'],
-        summary:
-          'WebSocket upgrade (Authorization: Bearer, or ?access_token=). Without an Upgrade header this answers 426. Frames: docs/realtime.md',
-        response: errors(401, 426),
-      },
-    },
+    { schema: { hide: true, response: errors(401, 426) } },
     async (_request, reply) =>
       reply.status(426).header('upgrade', 'websocket').send({ error: { code: 'upgrade_required', message: 'Connect with a WebSocket' } }),
   );

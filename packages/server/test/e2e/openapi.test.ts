@@ -1,3 +1,5 @@
+import { fileURLToPath } from 'node:url';
+import { lintFromString, loadConfig } from '@redocly/openapi-core';
 import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -26,7 +28,14 @@ const CONTRACT: [method: string, path: string][] = [
   ['get', '/api/v1/messages'],
   ['post', '/api/v1/conversations/{id}/read'],
   ['get', '/healthz'],
+  ['get', '/readyz'],
 ];
+
+/** Every operation of a document, as [method, path, operation]. */
+const operationsOf = (doc: any): [string, string, any][] =>
+  Object.entries(doc.paths as Record<string, Record<string, unknown>>).flatMap(([path, item]) =>
+    Object.entries(item).map(([method, operation]) => [method, path, operation] as [string, string, any]),
+  );
 
 describe('OpenAPI document', () => {
   let t: TestServer;
@@ -88,13 +97,27 @@ describe('OpenAPI document', () => {
     }
   });
 
-  it('marks signed-in operations with bearer security and the rest without', () => {
-    const open = ['/api/v1/auth/register', '/api/v1/auth/login', '/api/v1/auth/refresh', '/healthz'];
-    for (const [method, path] of CONTRACT) {
-      const security = doc.paths[path][method].security;
-      if (open.includes(path)) expect(security, path).toBeUndefined();
-      else expect(security, `${method} ${path}`).toEqual([{ bearerAuth: [] }]);
+  it('marks signed-in operations with bearer security, and says the rest need none', () => {
+    const open = ['/api/v1/auth/register', '/api/v1/auth/login', '/api/v1/auth/refresh', '/healthz', '/readyz'];
+    for (const [method, path, operation] of operationsOf(doc)) {
+      if (open.includes(path)) expect(operation.security, path).toEqual([]);
+      else expect(operation.security, `${method} ${path}`).toEqual([{ bearerAuth: [] }]);
     }
+  });
+
+  it('names every operation with a unique operationId (client generators name methods by it)', () => {
+    const ids = operationsOf(doc).map(([method, path, operation]) => [`${method.toUpperCase()} ${path}`, operation.operationId] as const);
+    expect(ids.length).toBeGreaterThanOrEqual(CONTRACT.length);
+    for (const [operation, id] of ids) expect(id, operation).toMatch(/^[a-z][A-Za-z]+$/);
+    expect(new Set(ids.map(([, id]) => id)).size).toBe(ids.length);
+    expect(doc.servers).toEqual([expect.objectContaining({ url: '/' })]);
+  });
+
+  it('passes Redocly’s recommended rules (redocly.yaml), warnings included', async () => {
+    const root = fileURLToPath(new URL('../../../..', import.meta.url));
+    const config = await loadConfig({ configPath: `${root}/redocly.yaml` });
+    const problems = await lintFromString({ source: JSON.stringify(doc, null, 2), absoluteRef: `${root}/openapi.json`, config });
+    expect(problems.map((p) => `${p.severity} ${p.ruleId}: ${p.message} at ${p.location[0]?.pointer}`)).toEqual([]);
   });
 
   it('is generated from the request schemas: strict bodies, typed parameters', () => {
@@ -121,6 +144,12 @@ describe('OpenAPI document', () => {
     expectDocumented('get', '/api/v1/users/{id}', await api(t.url, 'GET', '/api/v1/users/nobody', { token }));
     expectDocumented('post', '/api/v1/auth/register', await api(t.url, 'POST', '/api/v1/auth/register', { body: { username, password: 'x' } }));
     expectDocumented('get', '/healthz', await api(t.url, 'GET', '/healthz'));
+    expectDocumented('get', '/readyz', await api(t.url, 'GET', '/readyz'));
+    for (const path of ['/healthz', '/readyz'] as const) {
+      const unknownQuery = await api(t.url, 'GET', `${path}?verbose=1`);
+      expect(unknownQuery.status).toBe(400); // no query parameters, as every route refuses unknown ones
+      expectDocumented('get', path, unknownQuery);
+    }
   });
 
   it('matches real answers: conversations and messages', async () => {

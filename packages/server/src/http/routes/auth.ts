@@ -2,7 +2,7 @@ import { AuthResponse, LoginBody, RefreshBody, RegisterBody } from '@confab/prot
 import Type from 'typebox';
 import { bearerAuth, claims } from '../authenticate.js';
 import type { RoutePlugin } from '../context.js';
-import { bearer, errors } from '../responses.js';
+import { bearer, errors, unauthenticated } from '../responses.js';
 
 export const authRoutes: RoutePlugin = async (app, { auth, tokens }) => {
   app.post(
@@ -10,6 +10,8 @@ export const authRoutes: RoutePlugin = async (app, { auth, tokens }) => {
     {
       schema: {
         tags: ['auth'],
+        operationId: 'register',
+        security: unauthenticated,
         summary: 'Create an account and sign in',
         body: RegisterBody,
         response: { 201: AuthResponse, ...errors(400, 409, 413) },
@@ -23,6 +25,8 @@ export const authRoutes: RoutePlugin = async (app, { auth, tokens }) => {
     {
       schema: {
         tags: ['auth'],
+        operationId: 'login',
+        security: unauthenticated,
         summary: 'Sign in (a wrong password and an unknown user get the same 401)',
         body: LoginBody,
         response: { 200: AuthResponse, ...errors(400, 401) },
@@ -36,6 +40,8 @@ export const authRoutes: RoutePlugin = async (app, { auth, tokens }) => {
     {
       schema: {
         tags: ['auth'],
+        operationId: 'refreshTokens',
+        security: unauthenticated,
         summary:
           'Trade a refresh token for a new pair; the old one is spent. The same token again within REFRESH_TOKEN_GRACE_MS (two tabs, a retry) gets the same pair; later, it ends the session',
         body: RefreshBody,
@@ -51,6 +57,7 @@ export const authRoutes: RoutePlugin = async (app, { auth, tokens }) => {
       onRequest: bearerAuth(tokens),
       schema: {
         tags: ['auth'],
+        operationId: 'logout',
         summary: 'End this session: its access and refresh tokens stop working and its WebSockets close with 4403, on every node',
         security: bearer,
         response: { 204: Type.Null(), ...errors(401) },

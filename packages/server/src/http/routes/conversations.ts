@@ -24,6 +24,7 @@ export const conversationRoutes: RoutePlugin = async (app, { conversations, toke
     {
       schema: {
         tags,
+        operationId: 'createConversation',
         summary: 'Open the direct conversation with a user (201 the first time, 200 after) or create a group',
         security: bearer,
         body: CreateConversationBody,
@@ -41,6 +42,7 @@ export const conversationRoutes: RoutePlugin = async (app, { conversations, toke
     {
       schema: {
         tags,
+        operationId: 'listConversations',
         summary: 'My conversations, most recently active first, with last message and unread count',
         security: bearer,
         querystring: PageQuery,
@@ -55,6 +57,7 @@ export const conversationRoutes: RoutePlugin = async (app, { conversations, toke
     {
       schema: {
         tags,
+        operationId: 'getConversation',
         summary: 'One conversation with its members (404 when not a member)',
         security: bearer,
         params: IdParams,
@@ -69,6 +72,7 @@ export const conversationRoutes: RoutePlugin = async (app, { conversations, toke
     {
       schema: {
         tags,
+        operationId: 'renameConversation',
         summary: 'Rename a group (owner or admin)',
         security: bearer,
         params: IdParams,
@@ -86,6 +90,7 @@ export const conversationRoutes: RoutePlugin = async (app, { conversations, toke
     {
       schema: {
         tags,
+        operationId: 'addMember',
         summary: 'Add a member to a group (owner or admin)',
         security: bearer,
         params: IdParams,
@@ -102,6 +107,7 @@ export const conversationRoutes: RoutePlugin = async (app, { conversations, toke
     {
       schema: {
         tags,
+        operationId: 'setMemberRole',
         summary: "Change a member's role (owner only; making someone owner hands ownership over)",
         security: bearer,
         params: MemberParams,
@@ -118,6 +124,7 @@ export const conversationRoutes: RoutePlugin = async (app, { conversations, toke
     {
       schema: {
         tags,
+        operationId: 'removeMember',
         summary: 'Remove a member (owner or admin), or leave (yourself)',
         security: bearer,
         params: MemberParams,

@@ -1,7 +1,7 @@
 import { HealthResponse, ReadyResponse } from '@confab/protocol';
 import { AppError } from '../../errors.js';
 import type { ReadinessProbe, RoutePlugin } from '../context.js';
-import { errors } from '../responses.js';
+import { NoQuery, errors, unauthenticated } from '../responses.js';
 
 /** A probe that has not answered by then counts as down: a load balancer's own timeout is short. */
 const PROBE_TIMEOUT_MS = 2000;
@@ -10,7 +10,14 @@ export const healthRoutes: RoutePlugin = async (app, { store, readiness }) => {
   app.get(
     '/healthz',
     {
-      schema: { tags: ['operations'], summary: 'Answers 200 while the store is reachable', response: { 200: HealthResponse, ...errors(503) } },
+      schema: {
+        tags: ['operations'],
+        operationId: 'getHealth',
+        security: unauthenticated,
+        summary: 'Answers 200 while the store is reachable',
+        querystring: NoQuery,
+        response: { 200: HealthResponse, ...errors(400, 503) },
+      },
     },
     async () => {
       try {
@@ -27,8 +34,11 @@ export const healthRoutes: RoutePlugin = async (app, { store, readiness }) => {
     {
       schema: {
         tags: ['operations'],
+        operationId: 'getReadiness',
+        security: unauthenticated,
         summary: 'Answers 200 when every dependency of this node (store, bus) answers; 503 `unavailable` names those that do not',
-        response: { 200: ReadyResponse, ...errors(503) },
+        querystring: NoQuery,
+        response: { 200: ReadyResponse, ...errors(400, 503) },
       },
     },
     async (request) => {

@@ -21,6 +21,7 @@ export const messageRoutes: RoutePlugin = async (app, { messages, tokens }) => {
     {
       schema: {
         tags,
+        operationId: 'sendMessage',
         summary:
           'Send a message: 201 when stored, 200 with the same message when this clientId was already sent with this body, 409 idempotency_conflict when it was used for another body or conversation',
         security: bearer,
@@ -40,6 +41,7 @@ export const messageRoutes: RoutePlugin = async (app, { messages, tokens }) => {
     {
       schema: {
         tags,
+        operationId: 'listMessages',
         summary:
           'History by seq: newest first (below `before` when given), or oldest first above `after`; `nextCursor` is the seq to pass as `before` (or `after`) for the next page',
         security: bearer,
@@ -56,6 +58,7 @@ export const messageRoutes: RoutePlugin = async (app, { messages, tokens }) => {
     {
       schema: {
         tags,
+        operationId: 'listRecentMessages',
         summary:
           'Recent messages across my conversations, newest first, filtered by sender, recipient (user ids) and read state (my read marker has reached the message)',
         security: bearer,
@@ -71,6 +74,7 @@ export const messageRoutes: RoutePlugin = async (app, { messages, tokens }) => {
     {
       schema: {
         tags,
+        operationId: 'markRead',
         summary: 'Move my read marker forward to `seq` (never back; clamped to the last message)',
         security: bearer,
         params: IdParams,

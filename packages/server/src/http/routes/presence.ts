@@ -13,6 +13,7 @@ export const presenceRoutes: RoutePlugin = async (app, { presence, typing, token
     {
       schema: {
         tags: ['presence'],
+        operationId: 'getPresence',
         summary: 'Online now (any open connection), or when last seen; only for users I share a conversation with (else 404)',
         security: bearer,
         params: IdParams,
@@ -27,6 +28,7 @@ export const presenceRoutes: RoutePlugin = async (app, { presence, typing, token
     {
       schema: {
         tags: ['presence'],
+        operationId: 'setTyping',
         summary: 'Start (repeat every few seconds) or stop a typing indicator; the same as the WebSocket `typing` frame',
         security: bearer,
         params: IdParams,

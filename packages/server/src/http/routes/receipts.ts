@@ -13,6 +13,7 @@ export const receiptRoutes: RoutePlugin = async (app, { messages, tokens }) => {
     {
       schema: {
         tags,
+        operationId: 'listReceipts',
         summary: 'Each member\'s markers: read up to `readSeq`, delivered to a device of theirs up to `deliveredSeq`',
         security: bearer,
         params: IdParams,
@@ -27,6 +28,7 @@ export const receiptRoutes: RoutePlugin = async (app, { messages, tokens }) => {
     {
       schema: {
         tags,
+        operationId: 'markDelivered',
         summary: 'A device of mine has received the messages up to `seq` (never moves back; the WebSocket `delivered` frame does the same)',
         security: bearer,
         params: IdParams,

@@ -14,6 +14,7 @@ export const syncRoutes: RoutePlugin = async (app, { sync, tokens }) => {
     {
       schema: {
         tags,
+        operationId: 'sync',
         summary:
           'Long-poll: my events after `since`, answered as soon as there is one or after `timeout` seconds (default 30; at most REQUEST_TIMEOUT_MS less a second). Without `since`: the current cursor and no events. `reset` says why a `since` could not be resumed',
         security: bearer,
@@ -37,6 +38,7 @@ export const syncRoutes: RoutePlugin = async (app, { sync, tokens }) => {
     {
       schema: {
         tags,
+        operationId: 'listConversationEvents',
         summary:
           "One conversation's events after position `after`, oldest first (fills a gap the client saw in `prev`). 410 `cursor_expired` when they are older than the replay window",
         security: bearer,

@@ -8,7 +8,7 @@ export const userRoutes: RoutePlugin = async (app, { users, tokens }) => {
 
   app.get(
     '/api/v1/users/me',
-    { schema: { tags: ['users'], summary: 'My profile', security: bearer, response: { 200: Me, ...errors(401) } } },
+    { schema: { tags: ['users'], operationId: 'getMe', summary: 'My profile', security: bearer, response: { 200: Me, ...errors(401) } } },
     async (request) => users.getMe(claims(request).userId),
   );
 
@@ -17,6 +17,7 @@ export const userRoutes: RoutePlugin = async (app, { users, tokens }) => {
     {
       schema: {
         tags: ['users'],
+        operationId: 'updateMe',
         summary: 'Change my display name or bio',
         security: bearer,
         body: UpdateMeBody,
@@ -31,6 +32,7 @@ export const userRoutes: RoutePlugin = async (app, { users, tokens }) => {
     {
       schema: {
         tags: ['users'],
+        operationId: 'searchUsers',
         summary: 'Search the user directory by username prefix or display name',
         security: bearer,
         querystring: UserSearchQuery,
@@ -45,6 +47,7 @@ export const userRoutes: RoutePlugin = async (app, { users, tokens }) => {
     {
       schema: {
         tags: ['users'],
+        operationId: 'getUser',
         summary: "A user's public profile",
         security: bearer,
         params: IdParams,
