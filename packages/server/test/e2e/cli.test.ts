@@ -50,8 +50,9 @@ function sandbox(onTestFinished: (fn: () => Promise<void> | void) => void) {
   };
 }
 
-// Each test has its own data directory, so they run side by side (each run is a Node start-up).
-describe.concurrent('confab admin create', () => {
+// Each test has its own data directory, so they run side by side (each run is a Node start-up,
+// several seconds each on a busy two-core machine: hence the longer timeout).
+describe.concurrent('confab admin create', { timeout: 120_000 }, () => {
   beforeAll(async () => {
     // bin/confab.js runs the compiled CLI (`npm ci` builds it). Bring it up to date with the sources
     // first, so the CLI migrates the database exactly as the server under test does; `tsc -b` is a
@@ -139,7 +140,7 @@ describe.concurrent('confab admin create', () => {
   });
 });
 
-describePostgres('confab admin create on PostgreSQL', () => {
+describePostgres('confab admin create on PostgreSQL', { timeout: 120_000 }, () => {
   it('creates the administrator in the database DATABASE_URL names, and says which (without its password)', async ({ onTestFinished }) => {
     const schema = await createTestSchema();
     onTestFinished(() => schema.drop());
@@ -147,7 +148,8 @@ describePostgres('confab admin create on PostgreSQL', () => {
     const username = uniqueName('pgadmin');
     const withPassword = new URL(schema.url);
     withPassword.password = 'not-needed-with-trust';
-    const run = await confab(['admin', 'create', username, '--password-stdin'], { DATA_DIR: dataDir, DATABASE_URL: withPassword.toString() }, 'a chosen passphrase\n');
+    const secret = { JWT_SECRET: 'a shared secret of at least thirty-two characters' }; // required with PostgreSQL
+    const run = await confab(['admin', 'create', username, '--password-stdin'], { DATA_DIR: dataDir, DATABASE_URL: withPassword.toString(), ...secret }, 'a chosen passphrase\n');
     expect(run.code, run.stderr).toBe(0);
     const shown = new URL(withPassword);
     shown.password = '***';
@@ -155,7 +157,7 @@ describePostgres('confab admin create on PostgreSQL', () => {
     expect(run.stdout).not.toContain('not-needed-with-trust');
     expect(existsSync(path.join(dataDir, 'confab.sqlite3'))).toBe(false);
 
-    const t = await serve({ DATABASE_URL: schema.url });
+    const t = await serve({ DATABASE_URL: schema.url, ...secret });
     expect((await login(t.url, username, 'a chosen passphrase')).body.user).toMatchObject({ username, isAdmin: true });
   });
 });
