@@ -7,6 +7,11 @@ import { ConversationInfo, Id, Member, Message, Timestamp } from './models.js';
 const FrameId = Type.String({ minLength: 1, maxLength: 64 });
 const strict = { additionalProperties: false } as const;
 
+/** The `type` literals of a union of frames or events, in the union's order: derived, so never out of step with it. */
+function typesOf<T extends string>(union: { anyOf: readonly { properties: { type: { const: T } } }[] }): readonly T[] {
+  return union.anyOf.map((member) => member.properties.type.const);
+}
+
 // ---- client → server ----
 export const MessageSendFrame = Type.Object(
   {
@@ -53,7 +58,7 @@ export const ClientFrame = Type.Union([
   ReadFrame,
 ]);
 export type ClientFrame = Static<typeof ClientFrame>;
-export const CLIENT_FRAME_TYPES = ClientFrame.anyOf.map((frame) => frame.properties.type.const) as ClientFrame['type'][];
+export const CLIENT_FRAME_TYPES = typesOf(ClientFrame);
 
 // ---- server → client: replies ----
 /** Resume position: `<epoch>.<pos>`. Opaque to clients; compare epochs only through the server's answers. */
@@ -168,17 +173,7 @@ export const PositionedEvent = Type.Union([
   ReadUpdatedEvent,
 ]);
 export type PositionedEvent = Static<typeof PositionedEvent>;
-export const POSITIONED_EVENT_TYPES = [
-  'message.created',
-  'message.updated',
-  'message.deleted',
-  'conversation.created',
-  'conversation.updated',
-  'member.added',
-  'member.removed',
-  'member.updated',
-  'read.updated',
-] as const;
+export const POSITIONED_EVENT_TYPES = typesOf(PositionedEvent);
 
 // Ephemeral signals: no position, not stored, not replayed.
 /** A member's delivery marker moved: a device of theirs has received up to deliveredSeq. */
