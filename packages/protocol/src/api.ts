@@ -1,5 +1,6 @@
 import Type, { type Static } from 'typebox';
 import { ConversationDetail, ConversationSummary, Id, Me, Member, Message, Page, ReadMarker, Role, Timestamp, User } from './models.js';
+import { FreeText, Identifier, SingleLine, VisibleLine, VisibleText } from './strings.js';
 
 /** Request schemas reject unknown fields (`additionalProperties: false`) instead of dropping them. */
 const strict = { additionalProperties: false } as const;
@@ -9,12 +10,12 @@ export const Username = Type.String({
   pattern: USERNAME_PATTERN,
   description: '3–32 of a-z 0-9 _ . - (unique ignoring case)',
 });
-export const Password = Type.String({ minLength: 8, maxLength: 256 });
-export const DisplayName = Type.String({ minLength: 1, maxLength: 64 });
-export const Bio = Type.String({ maxLength: 500 });
+export const Password = SingleLine({ minLength: 8, maxLength: 256 });
+export const DisplayName = SingleLine({ minLength: 1, maxLength: 64 });
+export const Bio = FreeText({ maxLength: 500 });
 export const Email = Type.String({ format: 'email', maxLength: 254 });
 export const Limit = Type.Integer({ minimum: 1, maximum: 100 });
-export const Cursor = Type.String({ minLength: 1, maxLength: 512 });
+export const Cursor = Identifier({ minLength: 1, maxLength: 512, description: 'A `nextCursor` from the previous page' });
 
 // ---- accounts ----
 export const RegisterBody = Type.Object(
@@ -28,10 +29,10 @@ export const RegisterBody = Type.Object(
 );
 export type RegisterBody = Static<typeof RegisterBody>;
 
-export const LoginBody = Type.Object({ username: Type.String({ minLength: 1, maxLength: 64 }), password: Password }, strict);
+export const LoginBody = Type.Object({ username: SingleLine({ minLength: 1, maxLength: 64 }), password: Password }, strict);
 export type LoginBody = Static<typeof LoginBody>;
 
-export const RefreshBody = Type.Object({ refreshToken: Type.String({ minLength: 1, maxLength: 512 }) }, strict);
+export const RefreshBody = Type.Object({ refreshToken: Identifier({ minLength: 1, maxLength: 512 }) }, strict);
 export type RefreshBody = Static<typeof RefreshBody>;
 
 export const AuthResponse = Type.Object(
@@ -56,7 +57,7 @@ export const UpdateMeBody = Type.Object(
 export type UpdateMeBody = Static<typeof UpdateMeBody>;
 
 export const UserSearchQuery = Type.Object(
-  { q: Type.Optional(Type.String({ maxLength: 64 })), limit: Type.Optional(Limit), cursor: Type.Optional(Cursor) },
+  { q: Type.Optional(SingleLine({ maxLength: 64 })), limit: Type.Optional(Limit), cursor: Type.Optional(Cursor) },
   strict,
 );
 export type UserSearchQuery = Static<typeof UserSearchQuery>;
@@ -64,11 +65,12 @@ export const UserPage = Page(User, 'UserPage');
 export type UserPage = Static<typeof UserPage>;
 
 // ---- conversations ----
+export const GroupTitle = VisibleLine({ minLength: 1, maxLength: 100 });
 export const CreateDirectBody = Type.Object({ kind: Type.Literal('direct'), userId: Id }, strict);
 export const CreateGroupBody = Type.Object(
   {
     kind: Type.Literal('group'),
-    title: Type.String({ minLength: 1, maxLength: 100 }),
+    title: GroupTitle,
     memberIds: Type.Array(Id, { maxItems: 10_000, uniqueItems: true }),
   },
   strict,
@@ -76,7 +78,7 @@ export const CreateGroupBody = Type.Object(
 export const CreateConversationBody = Type.Union([CreateDirectBody, CreateGroupBody]);
 export type CreateConversationBody = Static<typeof CreateConversationBody>;
 
-export const UpdateConversationBody = Type.Object({ title: Type.String({ minLength: 1, maxLength: 100 }) }, strict);
+export const UpdateConversationBody = Type.Object({ title: GroupTitle }, strict);
 export type UpdateConversationBody = Static<typeof UpdateConversationBody>;
 
 export const AddMemberBody = Type.Object({ userId: Id }, strict);
@@ -103,15 +105,9 @@ export const ConversationResponse = Type.Object({ conversation: ConversationDeta
 export type ConversationResponse = Static<typeof ConversationResponse>;
 
 // ---- messages ----
-export const ClientId = Type.String({ minLength: 1, maxLength: 64, description: 'Idempotency key chosen by the sender' });
-export const MessageBody = Type.String({ minLength: 1, description: 'At most MAX_MESSAGE_LENGTH code points' });
-export const SendMessageBody = Type.Object(
-  {
-    clientId: ClientId,
-    body: MessageBody,
-  },
-  strict,
-);
+export const ClientId = Identifier({ minLength: 1, maxLength: 64, description: 'Idempotency key chosen by the sender' });
+export const MessageBody = VisibleText({ minLength: 1, description: 'At most MAX_MESSAGE_LENGTH code points' });
+export const SendMessageBody = Type.Object({ clientId: ClientId, body: MessageBody }, strict);
 export type SendMessageBody = Static<typeof SendMessageBody>;
 export const MessageResponse = Type.Object({ message: Message }, { title: 'MessageResponse' });
 export type MessageResponse = Static<typeof MessageResponse>;

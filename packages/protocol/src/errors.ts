@@ -30,15 +30,32 @@ export const ERROR_STATUS = {
 
 export type ErrorCode = keyof typeof ERROR_STATUS;
 
-export const ErrorCodeSchema = Type.Union(
-  (Object.keys(ERROR_STATUS) as ErrorCode[]).map((code) => Type.Literal(code)),
+// An enum, not a union of literals mapped from a list: the union's static type would be `never`.
+export const ErrorCodeSchema = Type.Enum(Object.keys(ERROR_STATUS) as ErrorCode[]);
+
+/**
+ * One specific of an error, the one shape of `details` everywhere (REST, frames, services).
+ * `path` is a JSON Pointer to what it is about: in a REST request `/body/…`, `/query/…` or
+ * `/params/…`; in a frame, a pointer into the frame (`/clientId`); `""` for the request or frame
+ * as a whole, or for something outside it (a dependency of `GET /readyz`).
+ */
+export const ErrorDetailItem = Type.Object(
+  {
+    path: Type.String({ description: 'JSON Pointer to the value concerned: `/body/clientId`, `/query/q`, `/params/id`; in a frame `/clientId`; "" for the whole' }),
+    message: Type.String({ description: 'What is wrong, for people' }),
+    params: Type.Optional(
+      Type.Object({}, { additionalProperties: true, description: 'Machine-readable specifics, e.g. `limit`, `missingProperty`, `format`' }),
+    ),
+  },
+  { title: 'ErrorDetailItem' },
 );
+export type ErrorDetailItem = Static<typeof ErrorDetailItem>;
 
 export const ErrorDetail = Type.Object(
   {
     code: ErrorCodeSchema,
     message: Type.String(),
-    details: Type.Optional(Type.Unknown()),
+    details: Type.Optional(Type.Array(ErrorDetailItem)),
   },
   { title: 'ErrorDetail' },
 );

@@ -1,4 +1,5 @@
 export * from './errors.js';
+export * from './strings.js';
 export * from './models.js';
 export * from './api.js';
 export * from './realtime.js';

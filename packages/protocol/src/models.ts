@@ -1,7 +1,8 @@
 import Type, { type Static, type TSchema } from 'typebox';
+import { Identifier } from './strings.js';
 
 /** Server-assigned identifier (UUIDv7 text: time-ordered, not guessable). */
-export const Id = Type.String({ minLength: 1, maxLength: 64 });
+export const Id = Identifier({ minLength: 1, maxLength: 64 });
 export const Timestamp = Type.String({ format: 'date-time', description: 'ISO 8601, UTC' });
 
 export const Page = <T extends TSchema>(item: T, title: string) =>

@@ -1,10 +1,11 @@
 import Type, { type Static } from 'typebox';
 import { ErrorDetail } from './errors.js';
 import { ClientId, MessageBody } from './api.js';
+import { Identifier } from './strings.js';
 import { ConversationInfo, Id, Member, Message, Timestamp } from './models.js';
 
 /** Correlates a client frame with the server's `ack` or `error` answer. */
-const FrameId = Type.String({ minLength: 1, maxLength: 64 });
+export const FrameId = Identifier({ minLength: 1, maxLength: 64 });
 const strict = { additionalProperties: false } as const;
 
 /** The `type` literals of a union of frames or events, in the union's order: derived, so never out of step with it. */
@@ -62,7 +63,7 @@ export const CLIENT_FRAME_TYPES = typesOf(ClientFrame);
 
 // ---- server → client: replies ----
 /** Resume position: `<epoch>.<pos>`. Opaque to clients; compare epochs only through the server's answers. */
-export const SyncCursor = Type.String({ minLength: 1, maxLength: 128, description: 'Resume position: `<epoch>.<pos>`' });
+export const SyncCursor = Identifier({ minLength: 1, maxLength: 128, description: 'Resume position: `<epoch>.<pos>`' });
 export const SyncReset = Type.Union([Type.Literal('expired'), Type.Literal('epoch_mismatch'), Type.Literal('invalid'), Type.Null()], {
   description:
     'Why the `since` cursor could not be resumed (null: it was, or none was given). `expired`: older than the replay window; ' +

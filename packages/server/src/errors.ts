@@ -1,14 +1,16 @@
-import { ERROR_STATUS, type ErrorCode } from '@confab/protocol';
+import { ERROR_STATUS, type ErrorCode, type ErrorDetail, type ErrorDetailItem } from '@confab/protocol';
 
 /**
  * The one error type services throw. HTTP routes and WebSocket handlers both render it from the
  * catalogue in @confab/protocol, so a rule broken over either transport answers the same code.
+ * A detail's `path` points into the payload the service was given — a frame, or a REST request's
+ * body (where the HTTP error handler puts it under `/body`); `""` is not about one field.
  */
 export class AppError extends Error {
   constructor(
     readonly code: ErrorCode,
     message: string,
-    readonly details?: unknown,
+    readonly details?: ErrorDetailItem[],
   ) {
     super(message);
     this.name = 'AppError';
@@ -21,7 +23,10 @@ export class AppError extends Error {
 
 export const notFound = (what: string) => new AppError('not_found', `${what} not found`);
 export const forbidden = (message: string) => new AppError('forbidden', message);
-export const invalid = (message: string, details?: unknown) => new AppError('validation_failed', message, details);
+export const invalid = (message: string, details?: ErrorDetailItem[]) => new AppError('validation_failed', message, details);
+/** One error detail (see ErrorDetailItem in @confab/protocol). */
+export const detail = (path: string, message: string, params?: Record<string, unknown>): ErrorDetailItem =>
+  params === undefined ? { path, message } : { path, message, params };
 export const unauthenticated = (message = 'Sign in first: send a valid access token') =>
   new AppError('unauthenticated', message);
 
@@ -37,7 +42,7 @@ export class SessionRevoked extends AppError {
 }
 
 /** Renders any thrown value as the wire error; unknown errors leak nothing. */
-export function toErrorBody(error: unknown): { status: number; body: { code: ErrorCode; message: string; details?: unknown } } {
+export function toErrorBody(error: unknown): { status: number; body: ErrorDetail } {
   if (error instanceof AppError) {
     const body = { code: error.code, message: error.message, ...(error.details === undefined ? {} : { details: error.details }) };
     return { status: error.status, body };

@@ -6,7 +6,7 @@ import type { Metrics } from '../metrics.js';
 import type { Services } from './context.js';
 import { AppError } from '../errors.js';
 import { installErrorHandler, sendFrameworkError } from './error-handler.js';
-import { validatorCompiler } from './validation.js';
+import { checkQueryEncoding, validatorCompiler } from './validation.js';
 import { authRoutes } from './routes/auth.js';
 import { conversationRoutes } from './routes/conversations.js';
 import { healthRoutes } from './routes/health.js';
@@ -43,8 +43,9 @@ export async function buildHttpApp(services: Services, logger: Logger, metrics: 
   installErrorHandler(app);
   // Shutting down: a request that arrives now gets 503 (a balancer retries it on another node);
   // every answer closes its connection, so kept-alive connections do not hold up the drain.
-  app.addHook('onRequest', async () => {
+  app.addHook('onRequest', async (request) => {
     if (draining()) throw new AppError('unavailable', 'The server is shutting down: try again');
+    checkQueryEncoding(request.url);
   });
   app.addHook('onSend', async (_request, reply) => {
     if (draining()) reply.header('connection', 'close');
@@ -57,7 +58,8 @@ export async function buildHttpApp(services: Services, logger: Logger, metrics: 
         title: 'Confab API',
         version: '1.0.0',
         description:
-          'REST API of Confab. Errors are {"error": {"code", "message", "details"?}}. Realtime delivery is a WebSocket at ' +
+          'REST API of Confab. Errors are {"error": {"code", "message", "details"?}}, details a list of {"path", "message", "params"?} ' +
+          '(path: a JSON Pointer such as /body/clientId). Realtime delivery is a WebSocket at ' +
           '/api/v1/ws (Authorization: Bearer, or ?access_token=; without an Upgrade header it answers 426), not described ' +
           'here: OpenAPI has no WebSockets. Its frames and events: docs/realtime.md.',
         license: { name: 'MIT', url: 'https://opensource.org/licenses/MIT' },
@@ -87,3 +89,4 @@ export async function buildHttpApp(services: Services, logger: Logger, metrics: 
   }
   return app;
 }
+

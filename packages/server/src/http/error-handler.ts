@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
-import { ERROR_STATUS, type ErrorCode } from '@confab/protocol';
+import { ERROR_STATUS, type ErrorCode, type ErrorDetail } from '@confab/protocol';
 import { AppError, toErrorBody } from '../errors.js';
+import { toDetails } from '../schema-validator.js';
 
 /** Framework errors that are the client's fault, by Fastify error code. */
 const FRAMEWORK_ERRORS: Record<string, { code: ErrorCode; message: string }> = {
@@ -12,6 +13,9 @@ const FRAMEWORK_ERRORS: Record<string, { code: ErrorCode; message: string }> = {
   FST_ERR_BAD_URL: { code: 'validation_failed', message: 'The URL is not valid (bad percent-encoding)' },
   FST_ERR_MAX_PARAM_LENGTH: { code: 'validation_failed', message: 'A path parameter is too long' },
 };
+
+/** Where each part of a request sits in an error detail's `path`. */
+const PART: Record<string, string> = { body: '/body', querystring: '/query', params: '/params', headers: '/headers' };
 
 /**
  * Fastify's `frameworkErrors` option: the router's own errors, raised before any route or error
@@ -28,15 +32,13 @@ export function installErrorHandler(app: FastifyInstance): void {
     if (error instanceof AppError) {
       // An outage (the database went away): the client gets 503 `unavailable`, the log the cause.
       if (error.status >= 500 && error.cause !== undefined) request.log.warn({ err: error.cause }, error.message);
-      return reply.status(error.status).send({ error: toErrorBody(error).body });
+      return reply.status(error.status).send({ error: inRequest(toErrorBody(error).body) });
     }
     if (error.validation) {
-      const details = error.validation.map((v) => ({
-        path: `${error.validationContext ?? ''}${v.instancePath}`,
-        message: v.message,
-        ...(v.params && Object.keys(v.params).length > 0 ? { params: v.params } : {}),
-      }));
-      return reply.status(400).send({ error: { code: 'validation_failed', message: `Invalid request: ${error.message}`, details } });
+      const details = toDetails(error.validation, PART[error.validationContext ?? 'body'] ?? '');
+      const first = details[0];
+      const message = first ? `Invalid request: ${first.path} ${first.message}` : 'Invalid request';
+      return reply.status(400).send({ error: { code: 'validation_failed', message, details } });
     }
     const known = error.code ? FRAMEWORK_ERRORS[error.code] : undefined;
     if (known) return reply.status(ERROR_STATUS[known.code]).send({ error: known });
@@ -53,4 +55,10 @@ export function installErrorHandler(app: FastifyInstance): void {
   app.setNotFoundHandler((request, reply) =>
     reply.status(404).send({ error: { code: 'not_found', message: `No route ${request.method} ${request.url.split('?')[0]}` } }),
   );
+}
+
+/** A service's detail paths point into the payload it was given: over REST, the request body. */
+function inRequest(body: ErrorDetail): ErrorDetail {
+  if (body.details === undefined) return body;
+  return { ...body, details: body.details.map((d) => (d.path === '' ? d : { ...d, path: `/body${d.path}` })) };
 }

@@ -5,7 +5,7 @@ import type {
   MemberResponse,
   Role,
 } from '@confab/protocol';
-import { AppError, forbidden, invalid, notFound } from '../errors.js';
+import { AppError, detail, forbidden, invalid, notFound } from '../errors.js';
 import { newId } from '../ids.js';
 import { type Store, UniqueViolation } from '../store/store.js';
 import type { EventPublisher } from './event-publisher.js';
@@ -33,13 +33,16 @@ export class ConversationService {
     const otherIds = input.kind === 'direct' ? [input.userId] : input.memberIds.filter((id) => id !== userId);
     if (input.kind === 'direct' && input.userId === userId) throw invalid('A direct conversation needs another user');
     if (otherIds.length + 1 > this.limits.maxGroupMembers) {
-      throw invalid(`A group has at most ${this.limits.maxGroupMembers} members`, { maxGroupMembers: this.limits.maxGroupMembers });
+      const { maxGroupMembers } = this.limits;
+      throw invalid(`A group has at most ${maxGroupMembers} members`, [
+        detail('/memberIds', `must have at most ${maxGroupMembers - 1} members besides the creator`, { limit: maxGroupMembers - 1 }),
+      ]);
     }
     const found = new Set((await this.store.getUsers(otherIds)).map((u) => u.id));
     const missing = otherIds.filter((id) => !found.has(id));
     if (missing.length > 0) {
       if (input.kind === 'direct') throw notFound('User');
-      throw invalid('Some members do not exist', { unknownUserIds: missing });
+      throw invalid('Some members do not exist', missing.map((id) => detail(`/memberIds/${input.memberIds.indexOf(id)}`, 'no such user')));
     }
     const id = newId();
     const { conversation, created, events } = await this.store.createConversation(
@@ -104,9 +107,10 @@ export class ConversationService {
     if (!canManage(role)) throw forbidden('Only the owner or an admin can add members');
     if ((await this.membership.members(conversationId)).has(userId)) throw new AppError('already_member', 'That user is already a member');
     if (conversation.memberCount >= this.limits.maxGroupMembers) {
-      throw invalid(`A group has at most ${this.limits.maxGroupMembers} members`);
+      const { maxGroupMembers } = this.limits;
+      throw invalid(`A group has at most ${maxGroupMembers} members`, [detail('', 'the group is full', { limit: maxGroupMembers })]);
     }
-    if (!(await this.store.getUser(userId))) throw invalid('That user does not exist', { unknownUserIds: [userId] });
+    if (!(await this.store.getUser(userId))) throw invalid('That user does not exist', [detail('/userId', 'no such user')]);
     let added;
     try {
       added = await this.store.addMember({ conversationId, userId, role: 'member', joinedAt: Date.now() }, memberAdded(actorId));

@@ -14,14 +14,13 @@ function rejection(body: string, maxLength = 10): AppError | undefined {
   }
 }
 
-/** Any code point, with NUL and lone surrogate halves mixed in often. */
-const bodyUnit = fc.oneof(fc.string({ unit: 'binary', minLength: 1, maxLength: 1 }), fc.constantFrom('\u0000', '\uD83D', '\uDE00'));
-
 describe('validateBody', () => {
-  it('accepts 1…max code points', () => {
+  it('accepts up to max code points and names the limit in the one details shape', () => {
     expect(rejection('a')).toBeUndefined();
     expect(rejection('a'.repeat(10))).toBeUndefined();
-    expect(rejection('a'.repeat(11))).toMatchObject({ code: 'validation_failed', details: { field: 'body', maxLength: 10 } });
+    const tooLong = rejection('a'.repeat(11));
+    expect(tooLong).toMatchObject({ code: 'validation_failed', details: [{ path: '/body', message: expect.any(String), params: { limit: 10 } }] });
+    expect(tooLong!.status).toBe(400);
   });
 
   it('counts an astral character (emoji, musical symbol) as one, not as two UTF-16 units', () => {
@@ -33,41 +32,10 @@ describe('validateBody', () => {
     expect(rejection('👍🏽'.repeat(5) + '!')).toBeDefined();
   });
 
-  it('refuses an empty body', () => {
-    expect(rejection('')).toMatchObject({ code: 'validation_failed', message: expect.stringContaining('empty') });
-  });
-
-  it('refuses NUL anywhere', () => {
-    for (const body of ['\u0000', 'a\u0000', '\u0000b', 'a\u0000b']) {
-      expect(rejection(body), JSON.stringify(body)).toMatchObject({ code: 'validation_failed', message: expect.stringContaining('NUL') });
-    }
-  });
-
-  it('refuses unpaired surrogates, high or low, alone or reversed', () => {
-    for (const body of ['\uD83D', 'a\uD83D', '\uDE00', '\uDE00\uD83D', 'ok \uD83D\uD83D']) {
-      expect(rejection(body), JSON.stringify(body)).toMatchObject({ code: 'validation_failed', message: expect.stringContaining('surrogate') });
-    }
-    expect(rejection('\uD83D\uDE00')).toBeUndefined(); // a proper pair is 😀
-  });
-
-  it('reports a 400', () => {
-    expect(rejection('')!.status).toBe(400);
-  });
-
-  it('accepts exactly the well-formed, NUL-free strings of 1…max code points', () => {
+  it('accepts exactly the strings of at most max code points', () => {
     fc.assert(
-      fc.property(fc.string({ unit: bodyUnit, maxLength: 20 }), fc.integer({ min: 1, max: 12 }), (body, max) => {
-        const length = [...body].length;
-        const acceptable = length >= 1 && length <= max && body.isWellFormed() && !body.includes('\u0000');
-        expect(rejection(body, max) === undefined).toBe(acceptable);
-      }),
-    );
-  });
-
-  it('finds a lone surrogate after any text', () => {
-    fc.assert(
-      fc.property(fc.string({ maxLength: 5 }), fc.integer({ min: 0xd800, max: 0xdfff }), (text, unit) => {
-        expect(rejection(text + String.fromCharCode(unit), 100)?.message).toContain('surrogate');
+      fc.property(fc.string({ unit: 'binary', maxLength: 20 }), fc.integer({ min: 1, max: 12 }), (body, max) => {
+        expect(rejection(body, max) === undefined).toBe([...body].length <= max);
       }),
     );
   });

@@ -1,18 +1,19 @@
-import { invalid } from '../errors.js';
+import { detail, invalid } from '../errors.js';
 
 /**
- * A message body must be 1…max Unicode code points (not UTF-16 units: an emoji counts once),
- * well-formed (no unpaired surrogate) and free of NUL.
+ * A message body is at most `maxLength` Unicode code points (not UTF-16 units: an emoji counts
+ * once). The limit is a setting (MAX_MESSAGE_LENGTH), so it is checked here; everything else
+ * about the body (not empty, well-formed, no NUL, something visible) is the schema's
+ * (`MessageBody` in @confab/protocol).
  */
 export function validateBody(body: string, maxLength: number): void {
-  if (!body.isWellFormed()) throw invalid('The message body contains an unpaired surrogate', { field: 'body' });
-  if (body.includes('\u0000')) throw invalid('The message body contains a NUL character', { field: 'body' });
   let length = 0;
   for (const _ of body) {
     length += 1;
     if (length > maxLength) {
-      throw invalid(`The message body is longer than ${maxLength} characters`, { field: 'body', maxLength });
+      throw invalid(`The message body is longer than ${maxLength} characters`, [
+        detail('/body', `must have at most ${maxLength} characters (code points)`, { limit: maxLength }),
+      ]);
     }
   }
-  if (length === 0) throw invalid('The message body is empty', { field: 'body' });
 }

@@ -1,6 +1,6 @@
 import type { EventPage, Heads, PositionedEvent, SyncReset, SyncResponse } from '@confab/protocol';
 import type { TopicSubscriber } from '../bus/topic-hub.js';
-import { AppError } from '../errors.js';
+import { AppError, detail } from '../errors.js';
 import type { Store, StreamHead } from '../store/store.js';
 import { EventWaits } from './event-waits.js';
 import type { MembershipCache } from './membership.js';
@@ -118,9 +118,9 @@ export class SyncService {
     await this.membership.requireRole(conversationId, userId);
     const head = await this.store.streamHead();
     if (after < head.floor) {
-      throw new AppError('cursor_expired', 'Events this old are no longer kept: fetch the conversation and its messages again', {
-        floor: head.floor,
-      });
+      throw new AppError('cursor_expired', 'Events this old are no longer kept: fetch the conversation and its messages again', [
+        detail('', `the oldest position kept is ${head.floor}`, { floor: head.floor }),
+      ]);
     }
     const rows = await this.store.readConversationEvents(conversationId, after, limit + 1);
     return { events: rows.slice(0, limit).map((e) => e.event), more: rows.length > limit };

@@ -2,7 +2,7 @@ import type { RawData } from 'ws';
 import type { ClientFrame } from '@confab/protocol';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
-import { AppError, toErrorBody } from '../errors.js';
+import { AppError, detail, toErrorBody } from '../errors.js';
 import type { MessageService } from '../services/message-service.js';
 import type { TypingService } from '../services/typing-service.js';
 import type { Connection } from './connection.js';
@@ -28,7 +28,7 @@ export class FrameDispatch {
       if (isBinary) throw new FrameError(null, 'validation_failed', 'Send JSON text frames');
       const limit = this.deps.config.wsMaxFrameBytes;
       if (rawSize(data) > limit) {
-        throw new FrameError(null, 'payload_too_large', `Frames are limited to ${limit} bytes`, { maxBytes: limit });
+        throw new FrameError(null, 'payload_too_large', `Frames are limited to ${limit} bytes`, [detail('', `must be at most ${limit} bytes`, { limit })]);
       }
       frame = parseClientFrame(rawText(data));
     } catch (error) {

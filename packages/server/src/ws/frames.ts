@@ -1,9 +1,13 @@
-import { CLIENT_FRAME_TYPES, type ClientFrame, ClientFrame as ClientFrameSchema } from '@confab/protocol';
-import Compile from 'typebox/compile';
-import { AppError } from '../errors.js';
+import { CLIENT_FRAME_TYPES, type ClientFrame, ClientFrame as ClientFrameSchema, type ErrorDetailItem, FrameId } from '@confab/protocol';
+import type { ValidateFunction } from 'ajv';
+import { AppError, detail } from '../errors.js';
+import { jsonValidator, toDetails } from '../schema-validator.js';
 
-const validator = Compile(ClientFrameSchema);
-const knownTypes: ReadonlySet<string> = new Set(CLIENT_FRAME_TYPES);
+// One validator per frame type, picked by `type`, so a frame's errors are those of its own schema.
+const validators: ReadonlyMap<string, ValidateFunction<ClientFrame>> = new Map(
+  ClientFrameSchema.anyOf.map((schema) => [schema.properties.type.const, jsonValidator.compile<ClientFrame>(schema)]),
+);
+const isFrameId = jsonValidator.compile<string>(FrameId);
 
 /** A frame that could not be accepted, with the id to answer to when one could be read. */
 export class FrameError extends AppError {
@@ -11,7 +15,7 @@ export class FrameError extends AppError {
     readonly frameId: string | null,
     code: AppError['code'],
     message: string,
-    details?: unknown,
+    details?: ErrorDetailItem[],
   ) {
     super(code, message, details);
   }
@@ -25,25 +29,27 @@ export function parseClientFrame(text: string): ClientFrame {
   } catch {
     throw new FrameError(null, 'malformed_json', 'The frame is not valid JSON');
   }
-  const frameId = readFrameId(value);
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new FrameError(frameId, 'validation_failed', 'A frame is a JSON object with a "type"');
+    throw new FrameError(null, 'validation_failed', 'A frame is a JSON object with a "type"', [detail('', 'must be object', { type: 'object' })]);
   }
+  const frameId = readFrameId(value);
   const type = (value as { type?: unknown }).type;
-  if (typeof type !== 'string' || !knownTypes.has(type)) {
-    throw new FrameError(frameId, 'unknown_frame', `Unknown frame type ${JSON.stringify(type ?? null)}`, {
-      known: CLIENT_FRAME_TYPES,
-    });
+  const validate = typeof type === 'string' ? validators.get(type) : undefined;
+  if (validate === undefined) {
+    const known = CLIENT_FRAME_TYPES.join(', ');
+    throw new FrameError(frameId, 'unknown_frame', `Unknown frame type: the types are ${known}`, [
+      detail('/type', `must be one of ${known}`, { allowedValues: CLIENT_FRAME_TYPES }),
+    ]);
   }
-  if (!validator.Check(value)) {
-    const details = validator.Errors(value).slice(0, 5).map((e) => ({ path: e.instancePath, message: e.message }));
-    throw new FrameError(frameId, 'validation_failed', `Invalid ${type} frame`, details);
+  if (!validate(value)) {
+    const details = toDetails(validate.errors ?? [], '');
+    throw new FrameError(frameId, 'validation_failed', `Invalid ${type} frame: ${details[0]?.path || 'the frame'} ${details[0]?.message ?? ''}`.trim(), details);
   }
   return value;
 }
 
-function readFrameId(value: unknown): string | null {
-  if (typeof value !== 'object' || value === null) return null;
+/** The frame's `id` when it is a valid one: an invalid id is not echoed back (it may not even be well-formed text). */
+function readFrameId(value: object): string | null {
   const id = (value as { id?: unknown }).id;
-  return typeof id === 'string' && id.length > 0 && id.length <= 64 ? id : null;
+  return isFrameId(id) ? id : null;
 }

@@ -258,7 +258,7 @@ describeCluster('a three-node cluster (PostgreSQL + Redis)', () => {
           for (const node of cluster.nodes) {
             if (down.has(node.index)) continue;
             const ready = await api(node.url, 'GET', '/readyz');
-            if (ready.status === 503 && ready.body?.error?.details?.checks?.bus !== 'ok') down.add(node.index);
+            if (ready.status === 503 && ready.body?.error?.details?.some((d: any) => d.params?.check === 'bus')) down.add(node.index);
           }
           return down.size === cluster.nodes.length;
         },

@@ -67,7 +67,7 @@ describe('conversations', () => {
       const create = (body: object) => call(owner!, 'POST', '', { kind: 'group', title: 'x', memberIds: [], ...body });
       const unknown = await create({ memberIds: [a!.id, 'no-such-user'] });
       expectError(unknown, 400, 'validation_failed');
-      expect(unknown.body.error.details).toEqual({ unknownUserIds: ['no-such-user'] });
+      expect(unknown.body.error.details).toEqual([{ path: '/body/memberIds/1', message: 'no such user' }]);
       expectError(await create({ memberIds: [a!.id, b!.id, c!.id, d!.id, e!.id] }), 400, 'validation_failed'); // MAX_GROUP_MEMBERS=5
       expectError(await create({ title: '' }), 400, 'validation_failed');
       expectError(await create({ topic: 'extra' }), 400, 'validation_failed');
@@ -185,12 +185,16 @@ describe('conversations', () => {
       expect(byOwner.status).toBe(201);
       expect(byOwner.body).toEqual({ conversationId: group, member: { userId: x!.id, role: 'member', joinedAt: expect.any(String) } });
       expect((await x!.client.getConversation(group)).myRole).toBe('member');
-      expectError(await add(admin, y!.id), 400, 'validation_failed'); // full: MAX_GROUP_MEMBERS=5
+      const full = await add(admin, y!.id); // MAX_GROUP_MEMBERS=5
+      expectError(full, 400, 'validation_failed');
+      expect(full.body.error.details).toEqual([{ path: '', message: 'the group is full', params: { limit: 5 } }]);
       expect((await call(owner, 'DELETE', `/${group}/members/${x!.id}`)).status).toBe(204);
       expect((await add(admin, y!.id)).status).toBe(201);
       await call(owner, 'DELETE', `/${group}/members/${member.id}`);
       expectError(await add(admin, y!.id), 409, 'already_member');
-      expectError(await add(admin, 'no-such-user'), 400, 'validation_failed');
+      const unknown = await add(admin, 'no-such-user');
+      expectError(unknown, 400, 'validation_failed');
+      expect(unknown.body.error.details).toEqual([{ path: '/body/userId', message: 'no such user' }]);
       expectError(await add(member, z!.id), 404, 'not_found'); // no longer a member
       expect((await owner.client.getConversation(group)).memberCount).toBe(4);
     });

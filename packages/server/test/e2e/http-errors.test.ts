@@ -59,7 +59,7 @@ describe('HTTP errors and limits', () => {
       const { user, messages } = await member();
       const res = await api(t.url, 'POST', messages, { token: user.token, body: { clientId: 'k', body: 'hi', senderId: 'someone-else' } });
       expectError(res, 400, 'validation_failed');
-      expect(res.body.error.details).toEqual([expect.objectContaining({ path: 'body', params: { additionalProperty: 'senderId' } })]);
+      expect(res.body.error.details).toEqual([expect.objectContaining({ path: '/body/senderId', params: { additionalProperty: 'senderId' } })]);
       expect((await user.client.history(messages.split('/')[4]!)).items).toEqual([]);
       expectError(await api(t.url, 'GET', `${messages}?limit=5&page=2`, { token: user.token }), 400, 'validation_failed');
     });

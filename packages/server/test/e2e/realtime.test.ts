@@ -112,7 +112,7 @@ describe('WebSocket gateway', () => {
       const big = await errorAfter(() =>
         socket.send({ type: 'message.send', id: 'big', conversationId: 'c', clientId: 'k', body: 'x'.repeat(4000) }),
       );
-      expect(big.error).toMatchObject({ code: 'payload_too_large', details: { maxBytes: 2048 } });
+      expect(big.error).toMatchObject({ code: 'payload_too_large', details: [{ path: '', message: expect.any(String), params: { limit: 2048 } }] });
       const notMember = await errorAfter(() =>
         socket.send({ type: 'message.send', id: 'nm', conversationId: 'no-such-conversation', clientId: 'k', body: 'hi' }),
       );

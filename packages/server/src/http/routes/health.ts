@@ -1,5 +1,5 @@
 import { HealthResponse, ReadyResponse } from '@confab/protocol';
-import { AppError } from '../../errors.js';
+import { AppError, detail } from '../../errors.js';
 import type { ReadinessProbe, RoutePlugin } from '../context.js';
 import { NoQuery, errors, unauthenticated } from '../responses.js';
 
@@ -47,7 +47,8 @@ export const healthRoutes: RoutePlugin = async (app, { store, readiness }) => {
       const down = results.filter((r) => r.error !== undefined);
       if (down.length > 0) {
         for (const { probe, error } of down) request.log.warn({ err: error, probe: probe.name }, 'readiness probe failed');
-        throw new AppError('unavailable', `Not ready: ${down.map((r) => r.probe.name).join(', ')} not reachable`, { checks });
+        const details = down.map((r) => detail('', `${r.probe.name} not reachable`, { check: r.probe.name }));
+        throw new AppError('unavailable', `Not ready: ${down.map((r) => r.probe.name).join(', ')} not reachable`, details);
       }
       return { status: 'ok' as const, checks: checks as Record<string, 'ok'> };
     },

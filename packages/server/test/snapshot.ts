@@ -1,0 +1,31 @@
+import Database from 'better-sqlite3';
+import { sqliteFileFor } from '../src/store/sqlite/sqlite-store.js';
+import type { TestServer } from './harness.js';
+import { withPostgres } from './services.js';
+
+/** Every row of every table, each table's rows as sorted JSON: equal snapshots mean nothing was written. */
+export type DatabaseSnapshot = Record<string, string[]>;
+
+/** Reads the whole database of a test server, on its own connection (SQLite read-only; PostgreSQL in the server's schema). */
+export async function databaseSnapshot(t: TestServer): Promise<DatabaseSnapshot> {
+  const url = t.server.services.config.databaseUrl;
+  const snapshot: DatabaseSnapshot = {};
+  const keep = (table: string, rows: unknown[]) => (snapshot[table] = rows.map((row) => JSON.stringify(row)).sort());
+  if (url !== null && /^postgres(ql)?:/.test(url)) {
+    await withPostgres(url, async (client) => {
+      const tables = await client.query<{ name: string }>(
+        `select table_name as name from information_schema.tables where table_schema = current_schema() and table_type = 'BASE TABLE'`,
+      );
+      for (const { name } of tables.rows) keep(name, (await client.query(`select * from "${name}"`)).rows);
+    });
+    return snapshot;
+  }
+  const db = new Database(sqliteFileFor(url, t.dataDir), { readonly: true, fileMustExist: true });
+  try {
+    const tables = db.prepare(`select name from sqlite_master where type = 'table' and name not like 'sqlite_%'`).all() as { name: string }[];
+    for (const { name } of tables) keep(name, db.prepare(`select * from "${name}"`).all());
+  } finally {
+    db.close();
+  }
+  return snapshot;
+}
