@@ -14,6 +14,7 @@ export const ERROR_STATUS = {
   forbidden: 403,
   not_found: 404,
   method_not_allowed: 405,
+  request_timeout: 408,
   username_taken: 409,
   already_member: 409,
   idempotency_conflict: 409,
@@ -24,6 +25,7 @@ export const ERROR_STATUS = {
   upgrade_required: 426,
   rate_limited: 429,
   too_many_connections: 429,
+  headers_too_large: 431,
   internal: 500,
   unavailable: 503,
 } as const;

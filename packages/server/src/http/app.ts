@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import type { Metrics } from '../metrics.js';
 import type { Services } from './context.js';
 import { AppError } from '../errors.js';
-import { installErrorHandler, sendFrameworkError } from './error-handler.js';
+import { installErrorHandler, sendClientError, sendFrameworkError } from './error-handler.js';
 import { checkQueryEncoding, validatorCompiler } from './validation.js';
 import { authRoutes } from './routes/auth.js';
 import { conversationRoutes } from './routes/conversations.js';
@@ -36,9 +36,11 @@ export async function buildHttpApp(services: Services, logger: Logger, metrics: 
     return503OnClosing: false,
     routerOptions: { maxParamLength: 200 },
     frameworkErrors: sendFrameworkError,
+    clientErrorHandler: sendClientError,
   });
 
   app.setValidatorCompiler(validatorCompiler);
+  acceptJsonOnly(app);
   app.decorateRequest('auth', null);
   installErrorHandler(app);
   // Shutting down: a request that arrives now gets 503 (a balancer retries it on another node);
@@ -90,3 +92,17 @@ export async function buildHttpApp(services: Services, logger: Logger, metrics: 
   return app;
 }
 
+/**
+ * Request bodies are JSON only: Fastify's text/plain parser would hand a route a string that
+ * then fails its schema, a misleading 400 where 415 is the answer. An empty JSON body is no body
+ * on a call that takes none (POST /auth/logout from a client that always sets Content-Type), and
+ * malformed JSON on one that does.
+ */
+function acceptJsonOnly(app: FastifyInstance): void {
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser(['application/json', 'text/plain']);
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    if (body === '' && request.routeOptions.schema?.body === undefined) return done(null, undefined);
+    parseJson(request, body as string, done);
+  });
+}

@@ -1,4 +1,6 @@
-import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
+import type { FastifyError, FastifyInstance, FastifyReply, HTTPMethods } from 'fastify';
 import { ERROR_STATUS, type ErrorCode, type ErrorDetail } from '@confab/protocol';
 import { AppError, toErrorBody } from '../errors.js';
 import { toDetails } from '../schema-validator.js';
@@ -17,6 +19,9 @@ const FRAMEWORK_ERRORS: Record<string, { code: ErrorCode; message: string }> = {
 /** Where each part of a request sits in an error detail's `path`. */
 const PART: Record<string, string> = { body: '/body', querystring: '/query', params: '/params', headers: '/headers' };
 
+/** The methods probed to tell a wrong method (405) from a path that does not exist (404). */
+const METHODS: HTTPMethods[] = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
+
 /**
  * Fastify's `frameworkErrors` option: the router's own errors, raised before any route or error
  * handler runs (bad percent-encoding, an over-long path parameter), in the same envelope.
@@ -24,6 +29,30 @@ const PART: Record<string, string> = { body: '/body', querystring: '/query', par
 export function sendFrameworkError(error: FastifyError, _request: unknown, reply: FastifyReply): void {
   const known = FRAMEWORK_ERRORS[error.code] ?? { code: 'internal' as const, message: 'Internal server error' };
   void reply.status(ERROR_STATUS[known.code]).send({ error: known });
+}
+
+/**
+ * Fastify's `clientErrorHandler`: what Node's HTTP parser refuses before there is a request
+ * (headers over the size limit, a request that took too long to arrive, bytes that are not HTTP),
+ * answered in the envelope too, then the connection closed as Node would.
+ */
+export function sendClientError(error: Error & { code?: string }, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const known: { code: ErrorCode; message: string } =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? { code: 'headers_too_large', message: 'The request headers are too large' }
+      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? { code: 'request_timeout', message: 'The request did not arrive in time' }
+        : { code: 'validation_failed', message: 'The request is not valid HTTP' };
+  const status = ERROR_STATUS[known.code];
+  const body = JSON.stringify({ error: known });
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\n` +
+        `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy(error);
 }
 
 /** The one place errors become HTTP responses. Unknown errors are logged and leak nothing. */
@@ -52,9 +81,15 @@ export function installErrorHandler(app: FastifyInstance): void {
     return reply.status(500).send({ error: toErrorBody(error).body });
   });
 
-  app.setNotFoundHandler((request, reply) =>
-    reply.status(404).send({ error: { code: 'not_found', message: `No route ${request.method} ${request.url.split('?')[0]}` } }),
-  );
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0] ?? '/';
+    const allowed = METHODS.filter((method) => app.findRoute({ method, url: path }) !== null);
+    if (allowed.length > 0) {
+      const error = { code: 'method_not_allowed', message: `${request.method} is not allowed on ${path}: use ${allowed.join(', ')}` };
+      return reply.status(405).header('allow', allowed.join(', ')).send({ error });
+    }
+    return reply.status(404).send({ error: { code: 'not_found', message: `No route ${request.method} ${path}` } });
+  });
 }
 
 /** A service's detail paths point into the payload it was given: over REST, the request body. */

@@ -87,6 +87,52 @@ describe('HTTP errors and limits', () => {
     });
   });
 
+  describe("the framework's own answers, in the envelope", () => {
+    it('answers a wrong method on an existing path with 405 method_not_allowed and Allow', async () => {
+      const { user, messages } = await member();
+      const cases: [method: string, path: string, allow: string][] = [
+        ['PUT', '/api/v1/users/me', 'GET, HEAD, PATCH'],
+        ['DELETE', messages, 'GET, HEAD, POST'],
+        ['POST', '/healthz', 'GET, HEAD'],
+        ['PATCH', '/api/v1/auth/login', 'POST'],
+      ];
+      for (const [method, path, allow] of cases) {
+        const res = await fetch(t.url + path, { method, headers: { authorization: `Bearer ${user.token}` } });
+        const body = await res.json();
+        expectError({ status: res.status, body }, 405, 'method_not_allowed');
+        expect(res.headers.get('allow'), `${method} ${path}`).toBe(allow);
+      }
+      expectError(await api(t.url, 'PUT', '/api/v1/nothing-here'), 404, 'not_found');
+    });
+
+    it('answers a text/plain body with 415 unsupported_media_type, storing nothing', async () => {
+      const { user, messages } = await member();
+      const plain = { 'content-type': 'text/plain' };
+      expectError(await api(t.url, 'POST', messages, { token: user.token, rawBody: 'hello', headers: plain }), 415, 'unsupported_media_type');
+      const login = await api(t.url, 'POST', '/api/v1/auth/login', { rawBody: '{"username":"a","password":"b"}', headers: plain });
+      expectError(login, 415, 'unsupported_media_type');
+      expect((await user.client.history(messages.split('/')[4]!)).items).toEqual([]);
+    });
+
+    it('answers headers over the limit with 431 headers_too_large in JSON', async () => {
+      const res = await fetch(`${t.url}/healthz`, { headers: { 'x-padding': 'x'.repeat(20_000) } });
+      expect(res.status).toBe(431);
+      expect(res.headers.get('content-type')).toMatch(/^application\/json/);
+      expectError({ status: res.status, body: await res.json() }, 431, 'headers_too_large');
+    });
+
+    it('accepts an empty body sent as JSON on a call that takes none, and still refuses it where a body is needed', async () => {
+      const { user, messages } = await member();
+      const json = { 'content-type': 'application/json' };
+      const group = await user.client.createGroup('empty bodies', [(await registerUser(t.url)).id]);
+      const leave = await api(t.url, 'DELETE', `/api/v1/conversations/${group.id}/members/${user.id}`, { token: user.token, rawBody: '', headers: json });
+      expectError(leave, 409, 'conflict'); // parsed and handled: an owner with company cannot leave
+      expect((await api(t.url, 'POST', '/api/v1/auth/logout', { token: user.token, rawBody: '', headers: json })).status).toBe(204);
+      const other = await registerUser(t.url);
+      expectError(await api(t.url, 'POST', messages, { token: other.token, rawBody: '', headers: json }), 400, 'malformed_json');
+    });
+  });
+
   describe('413: too large', () => {
     it('refuses a body over BODY_LIMIT_BYTES (1024) with payload_too_large', async () => {
       const { user, messages } = await member();
