@@ -32,18 +32,17 @@ export function parseClientFrame(text: string): ClientFrame {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new FrameError(null, 'validation_failed', 'A frame is a JSON object with a "type"', [detail('', 'must be object', { type: 'object' })]);
   }
-  const frameId = readFrameId(value);
   const type = (value as { type?: unknown }).type;
   const validate = typeof type === 'string' ? validators.get(type) : undefined;
   if (validate === undefined) {
     const known = CLIENT_FRAME_TYPES.join(', ');
-    throw new FrameError(frameId, 'unknown_frame', `Unknown frame type: the types are ${known}`, [
+    throw new FrameError(readFrameId(value), 'unknown_frame', `Unknown frame type: the types are ${known}`, [
       detail('/type', `must be one of ${known}`, { allowedValues: CLIENT_FRAME_TYPES }),
     ]);
   }
   if (!validate(value)) {
     const details = toDetails(validate.errors ?? [], '');
-    throw new FrameError(frameId, 'validation_failed', `Invalid ${type} frame: ${details[0]?.path || 'the frame'} ${details[0]?.message ?? ''}`.trim(), details);
+    throw new FrameError(readFrameId(value), 'validation_failed', `Invalid ${type} frame: ${details[0]?.path || 'the frame'} ${details[0]?.message ?? ''}`.trim(), details);
   }
   return value;
 }
