@@ -1,4 +1,6 @@
+import { once } from 'node:events';
 import { request } from 'node:http';
+import { connect } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type TestServer, api, registerUser, startServer } from '../harness.js';
 import { expectError } from '../factories.js';
@@ -119,6 +121,18 @@ describe('HTTP errors and limits', () => {
       expect(res.status).toBe(431);
       expect(res.headers.get('content-type')).toMatch(/^application\/json/);
       expectError({ status: res.status, body: await res.json() }, 431, 'headers_too_large');
+    });
+
+    it('answers bytes that are not HTTP with 400 in the envelope, then closes', async () => {
+      const { port } = new URL(t.url);
+      const socket = connect(Number(port), '127.0.0.1');
+      let text = '';
+      socket.on('data', (chunk) => (text += chunk.toString()));
+      socket.write('NOT HTTP AT ALL\r\n\r\n');
+      await once(socket, 'close');
+      const [head = '', body = ''] = text.split('\r\n\r\n');
+      expect(head).toMatch(/^HTTP\/1\.1 400 /);
+      expectError({ status: 400, body: JSON.parse(body) }, 400, 'validation_failed');
     });
 
     it('accepts an empty body sent as JSON on a call that takes none, and still refuses it where a body is needed', async () => {
