@@ -146,7 +146,7 @@ export type ThreadQuery = Static<typeof ThreadQuery>;
 export const MessageList = Type.Object({ items: Type.Array(Message) }, { title: 'MessageList' });
 export type MessageList = Static<typeof MessageList>;
 export const ReactionParams = Type.Object(
-  { id: Id, emoji: Type.String({ minLength: 1, maxLength: 66, description: 'URL-encoded: one emoji grapheme, or a `:shortcode:` of a-z 0-9 _ + -' }) },
+  { id: Id, emoji: Type.String({ format: 'reaction', minLength: 1, maxLength: 66, description: 'URL-encoded: one emoji grapheme, or a `:shortcode:` of a-z 0-9 _ + -' }) },
   strict,
 );
 export type ReactionParams = Static<typeof ReactionParams>;

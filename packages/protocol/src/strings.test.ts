@@ -48,6 +48,11 @@ describe('string formats', () => {
     }));
   });
 
+  it('reaction: one emoji or a shortcode, nothing else', () => {
+    for (const s of ['👍', '👍🏽', '👩‍💻', '🇫🇷', ':thumbs_up:', ':+1:']) expect(STRING_FORMATS.reaction.check(s), s).toBe(true);
+    for (const s of ['', 'a', '👍👍', ':Thumbs:', '\uD83D', '👍\u0000', ':a b:']) expect(STRING_FORMATS.reaction.check(s), JSON.stringify(s)).toBe(false);
+  });
+
   it('identifiers: URL-safe ASCII only', () => {
     const identifier = new RegExp(IDENTIFIER_PATTERN, 'u');
     for (const s of ['0199a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b', 'k', 'ws-1', 'a.b~c:d_e', 'bm90IGpzb24']) expect(identifier.test(s), s).toBe(true);

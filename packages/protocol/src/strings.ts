@@ -1,4 +1,5 @@
 import Type, { type TStringOptions } from 'typebox';
+import { isReactionKey } from './rules.js';
 
 /**
  * The kinds of string a request or frame may carry. Every string field of every request schema
@@ -11,7 +12,8 @@ import Type, { type TStringOptions } from 'typebox';
  *   character at all (C0, DEL, C1) and no line or paragraph separator;
  * - the `visible-` variants also need one character that shows (not only whitespace,
  *   zero-width or other default-ignorable characters, or combining marks);
- * - identifiers and opaque tokens: `IDENTIFIER_PATTERN`, a URL-safe ASCII charset.
+ * - identifiers and opaque tokens: `IDENTIFIER_PATTERN`, a URL-safe ASCII charset;
+ * - a reaction (`reaction`): one emoji grapheme or a `:shortcode:` (`isReactionKey`).
  *
  * The formats are checked by the server (an Ajv format each, `STRING_FORMATS`); other validators
  * treat an unknown format as an annotation.
@@ -45,6 +47,7 @@ export const STRING_FORMATS = {
     check: (value) => isLine(value) && VISIBLE.test(value),
     message: 'must be one line of well-formed text without control characters, with at least one visible character',
   },
+  reaction: { check: isReactionKey, message: 'must be one emoji or a :shortcode: of a-z 0-9 _ + -' },
 } as const satisfies Record<string, StringFormat>;
 export type StringFormatName = keyof typeof STRING_FORMATS;
 

@@ -80,7 +80,9 @@ function sample(schema: Schema, known: Record<string, string>, name = ''): unkno
       return [sample(schema.items!, known, name)];
     case 'string':
       if (known[name] !== undefined) return known[name];
-      return schema.format === 'email' ? 'someone@example.com' : 'abcdefgh'.padEnd(schema.minLength ?? 0, 'x');
+      if (schema.format === 'email') return 'someone@example.com';
+      if (schema.format === 'reaction') return ':thumbs_up:';
+      return 'abcdefgh'.padEnd(schema.minLength ?? 0, 'x');
     case 'integer':
     case 'number':
       return schema.minimum ?? 0;
