@@ -75,7 +75,16 @@ export const CreateGroupBody = Type.Object(
   },
   strict,
 );
-export const CreateConversationBody = Type.Union([CreateDirectBody, CreateGroupBody]);
+/**
+ * One of the two, told apart by `kind` (a discriminator, not a plain union): a bad group body is
+ * reported against the group schema only, not also as a direct body missing its `userId`.
+ */
+export const CreateConversationBody = Type.Unsafe<Static<typeof CreateDirectBody> | Static<typeof CreateGroupBody>>({
+  type: 'object',
+  required: ['kind'],
+  discriminator: { propertyName: 'kind' },
+  oneOf: [CreateDirectBody, CreateGroupBody],
+});
 export type CreateConversationBody = Static<typeof CreateConversationBody>;
 
 export const UpdateConversationBody = Type.Object({ title: GroupTitle }, strict);
@@ -119,7 +128,7 @@ export const HistoryQuery = Type.Object(
     before: Type.Optional(Seq),
     after: Type.Optional(Seq),
     threads: Type.Optional(
-      Type.Union([Type.Literal('include'), Type.Literal('exclude')], { description: 'Thread replies are left out unless `include`' }),
+      Type.Enum(['include', 'exclude'], { description: 'Thread replies are left out unless `include`' }),
     ),
   },
   strict,

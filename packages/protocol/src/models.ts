@@ -104,7 +104,8 @@ export type Message = Static<typeof Message>;
 export const ConversationKind = Type.Union([Type.Literal('direct'), Type.Literal('group')]);
 export type ConversationKind = Static<typeof ConversationKind>;
 
-export const Role = Type.Union([Type.Literal('owner'), Type.Literal('admin'), Type.Literal('member')]);
+// An enum rather than a union of literals: one error for a bad value, not one per member.
+export const Role = Type.Enum(['owner', 'admin', 'member']);
 export type Role = Static<typeof Role>;
 
 export const Member = Type.Object(

@@ -9,7 +9,7 @@ import { type ErrorDetailItem, STRING_FORMATS, type StringFormatName } from '@co
  * fields; schemas with `additionalProperties: false` reject them.
  */
 function createAjv(options: Options): Ajv {
-  const ajv = new Ajv({ removeAdditional: false, useDefaults: true, allErrors: false, strict: false, ...options });
+  const ajv = new Ajv({ removeAdditional: false, useDefaults: true, allErrors: false, strict: false, discriminator: true, ...options });
   addFormats.default(ajv);
   for (const [name, format] of Object.entries(STRING_FORMATS)) ajv.addFormat(name, { type: 'string', validate: format.check });
   return ajv;
@@ -32,6 +32,7 @@ export function toDetails(errors: readonly ErrorObject[], prefix: string): Error
     let path = prefix + error.instancePath;
     if (error.keyword === 'required') path += `/${pointerSegment(String(params.missingProperty))}`;
     if (error.keyword === 'additionalProperties') path += `/${pointerSegment(String(params.additionalProperty))}`;
+    if (error.keyword === 'discriminator') path += `/${pointerSegment(String(params.tag))}`;
     const format = error.keyword === 'format' ? STRING_FORMATS[params.format as StringFormatName] : undefined;
     const message = format?.message ?? error.message ?? 'is not valid';
     return Object.keys(params).length > 0 ? { path, message, params } : { path, message };

@@ -70,6 +70,7 @@ export async function buildHttpApp(services: Services, logger: Logger, metrics: 
       servers: [{ url: '/', description: 'The server that serves this document' }],
       components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
     },
+    transformObject: (document) => ('openapiObject' in document ? withoutDiscriminators(document.openapiObject) : document.swaggerObject),
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
@@ -105,4 +106,16 @@ function acceptJsonOnly(app: FastifyInstance): void {
     if (body === '' && request.routeOptions.schema?.body === undefined) return done(null, undefined);
     parseJson(request, body as string, done);
   });
+}
+
+/**
+ * The document without `discriminator`: Ajv uses it to check a union body (a new conversation)
+ * against the member its `kind` names, so errors are about that member only; OpenAPI 3.0 takes it
+ * only over `$ref`ed members, and the members' `kind` constants already tell them apart.
+ */
+function withoutDiscriminators<T>(value: T): T {
+  if (Array.isArray(value)) return value.map(withoutDiscriminators) as T;
+  if (value === null || typeof value !== 'object') return value;
+  const entries = Object.entries(value).filter(([key]) => key !== 'discriminator');
+  return Object.fromEntries(entries.map(([key, inner]) => [key, withoutDiscriminators(inner)])) as T;
 }

@@ -54,6 +54,18 @@ describe('error details', () => {
     socket.close();
   });
 
+  it("reports a conversation body's errors against the schema of its own kind", async () => {
+    const user = await registerUser(t.url);
+    const create = (body: object) => api(t.url, 'POST', '/api/v1/conversations', { token: user.token, body });
+    const badTitle = await create({ kind: 'group', title: 'a\u0000', memberIds: [] });
+    expect(badTitle.body.error.details).toEqual([{ path: '/body/title', message: expect.any(String), params: { format: 'visible-line' } }]);
+    const noUser = await create({ kind: 'direct' });
+    expect(noUser.body.error.details).toEqual([{ path: '/body/userId', message: expect.any(String), params: { missingProperty: 'userId' } }]);
+    const badKind = await create({ kind: 'channel', title: 'x', memberIds: [] });
+    expect(badKind.body.error.details).toEqual([expect.objectContaining({ path: '/body/kind', params: expect.objectContaining({ tag: 'kind', tagValue: 'channel' }) })]);
+    for (const answer of [badTitle, noUser, badKind]) validateErrorBody(answer.body);
+  });
+
   it('gives REST validation, frame validation and service errors the same details shape', async () => {
     const [alice, bob, carol, dave] = await freshUsers(t.url, 4);
     const dm = await alice.client.openDirect(bob.id);
