@@ -9,7 +9,9 @@ import type {
   Me,
   MemberResponse,
   Message,
+  MessageList,
   MessagePage,
+  MessageVersionList,
   PageQuery,
   Presence,
   ReadMarker,
@@ -119,10 +121,61 @@ export class ConfabClient {
   }
 
   // ---- messages ----
-  /** Sends over REST. Retrying with the same `clientId` never stores a duplicate. */
-  async sendMessage(conversationId: string, body: string, clientId: string = newClientId()): Promise<Message> {
-    return (await this.http.request<{ message: Message }>('POST', `${conversationPath(conversationId)}/messages`, { body: { clientId, body } }))
-      .message;
+  /**
+   * Sends over REST. Retrying with the same `clientId` never stores a duplicate. `replyToId`
+   * quotes a message; `threadRootId` replies in that message's thread.
+   */
+  async sendMessage(
+    conversationId: string,
+    body: string,
+    clientId: string = newClientId(),
+    links: { replyToId?: string; threadRootId?: string } = {},
+  ): Promise<Message> {
+    return (
+      await this.http.request<{ message: Message }>('POST', `${conversationPath(conversationId)}/messages`, { body: { clientId, body, ...links } })
+    ).message;
+  }
+
+  async getMessage(messageId: string): Promise<Message> {
+    return (await this.http.request<{ message: Message }>('GET', messagePath(messageId))).message;
+  }
+
+  /** Edits my message; the earlier body stays listed by `messageVersions`. */
+  async editMessage(messageId: string, body: string): Promise<Message> {
+    return (await this.http.request<{ message: Message }>('PATCH', messagePath(messageId), { body: { body } })).message;
+  }
+
+  /** Deletes a message (mine, or any as a group's owner or admin), leaving a tombstone. */
+  async deleteMessage(messageId: string): Promise<Message> {
+    return (await this.http.request<{ message: Message }>('DELETE', messagePath(messageId))).message;
+  }
+
+  messageVersions(messageId: string): Promise<MessageVersionList> {
+    return this.http.request('GET', `${messagePath(messageId)}/history`);
+  }
+
+  thread(messageId: string, query: PageQuery = {}): Promise<MessagePage> {
+    return this.http.request('GET', `${messagePath(messageId)}/thread`, { query });
+  }
+
+  async react(messageId: string, emoji: string): Promise<Message> {
+    return (await this.http.request<{ message: Message }>('PUT', `${messagePath(messageId)}/reactions/${encodeURIComponent(emoji)}`)).message;
+  }
+
+  async unreact(messageId: string, emoji: string): Promise<Message> {
+    return (await this.http.request<{ message: Message }>('DELETE', `${messagePath(messageId)}/reactions/${encodeURIComponent(emoji)}`)).message;
+  }
+
+  async pin(messageId: string): Promise<Message> {
+    return (await this.http.request<{ message: Message }>('PUT', `${messagePath(messageId)}/pin`)).message;
+  }
+
+  async unpin(messageId: string): Promise<Message> {
+    return (await this.http.request<{ message: Message }>('DELETE', `${messagePath(messageId)}/pin`)).message;
+  }
+
+  pins(conversationId: string): Promise<MessageList> {
+    return this.http.request('GET', `${conversationPath(conversationId)}/pins`);
   }
 
   history(conversationId: string, query: HistoryQuery = {}): Promise<MessagePage> {
@@ -172,3 +225,4 @@ export class ConfabClient {
 }
 
 const conversationPath = (id: string) => `/api/v1/conversations/${encodeURIComponent(id)}`;
+const messagePath = (id: string) => `/api/v1/messages/${encodeURIComponent(id)}`;

@@ -154,9 +154,29 @@ export class RealtimeConnection {
   }
 
   /** Sends a message and resolves with the stored message once the server acknowledges it. */
-  async send(conversationId: string, body: string, clientId: string = newClientId()): Promise<Message> {
-    const { message } = await this.request({ type: 'message.send', conversationId, clientId, body });
+  async send(
+    conversationId: string,
+    body: string,
+    clientId: string = newClientId(),
+    links: { replyToId?: string; threadRootId?: string } = {},
+  ): Promise<Message> {
+    const { message } = await this.request({ type: 'message.send', conversationId, clientId, body, ...links });
     return message!;
+  }
+
+  /** Edits my message (as `PATCH /api/v1/messages/:id`); resolves with it as stored. */
+  async edit(messageId: string, body: string): Promise<Message> {
+    return (await this.request({ type: 'message.edit', messageId, body })).message!;
+  }
+
+  /** Deletes a message, leaving a tombstone; resolves with the tombstone. */
+  async delete(messageId: string): Promise<Message> {
+    return (await this.request({ type: 'message.delete', messageId })).message!;
+  }
+
+  /** Adds (true) or takes back (false) my reaction; resolves with the message as stored. */
+  async react(messageId: string, emoji: string, on = true): Promise<Message> {
+    return (await this.request({ type: on ? 'reaction.add' : 'reaction.remove', messageId, emoji })).message!;
   }
 
   /** Moves my read marker (read receipt); resolves with the marker as stored. */

@@ -116,7 +116,15 @@ export type ConversationResponse = Static<typeof ConversationResponse>;
 // ---- messages ----
 export const ClientId = Identifier({ minLength: 1, maxLength: 64, description: 'Idempotency key chosen by the sender' });
 export const MessageBody = VisibleText({ minLength: 1, description: 'At most MAX_MESSAGE_LENGTH code points' });
-export const SendMessageBody = Type.Object({ clientId: ClientId, body: MessageBody }, strict);
+export const SendMessageBody = Type.Object(
+  {
+    clientId: ClientId,
+    body: MessageBody,
+    replyToId: Type.Optional(Id),
+    threadRootId: Type.Optional(Id),
+  },
+  strict,
+);
 export type SendMessageBody = Static<typeof SendMessageBody>;
 export const MessageResponse = Type.Object({ message: Message }, { title: 'MessageResponse' });
 export type MessageResponse = Static<typeof MessageResponse>;

@@ -1,6 +1,6 @@
 import Type, { type Static } from 'typebox';
 import { ErrorDetail } from './errors.js';
-import { ClientId, MessageBody } from './api.js';
+import { ClientId, MessageBody, ReactionParams } from './api.js';
 import { Identifier } from './strings.js';
 import { ConversationInfo, Id, Member, Message, Timestamp } from './models.js';
 
@@ -21,6 +21,8 @@ export const MessageSendFrame = Type.Object(
     conversationId: Id,
     clientId: ClientId,
     body: MessageBody,
+    replyToId: Type.Optional(Id),
+    threadRootId: Type.Optional(Id),
   },
   strict,
 );
@@ -51,12 +53,35 @@ export const ReadFrame = Type.Object(
 );
 export type ReadFrame = Static<typeof ReadFrame>;
 
+/** The twins of PATCH and DELETE /api/v1/messages/:id and of PUT/DELETE …/reactions/:emoji; answered with `ack` carrying the message. */
+export const MessageEditFrame = Type.Object(
+  { type: Type.Literal('message.edit'), id: FrameId, messageId: Id, body: MessageBody },
+  strict,
+);
+export type MessageEditFrame = Static<typeof MessageEditFrame>;
+export const MessageDeleteFrame = Type.Object({ type: Type.Literal('message.delete'), id: FrameId, messageId: Id }, strict);
+export type MessageDeleteFrame = Static<typeof MessageDeleteFrame>;
+export const ReactionAddFrame = Type.Object(
+  { type: Type.Literal('reaction.add'), id: FrameId, messageId: Id, emoji: ReactionParams.properties.emoji },
+  strict,
+);
+export type ReactionAddFrame = Static<typeof ReactionAddFrame>;
+export const ReactionRemoveFrame = Type.Object(
+  { type: Type.Literal('reaction.remove'), id: FrameId, messageId: Id, emoji: ReactionParams.properties.emoji },
+  strict,
+);
+export type ReactionRemoveFrame = Static<typeof ReactionRemoveFrame>;
+
 export const ClientFrame = Type.Union([
   MessageSendFrame,
   PingFrame,
   TypingFrame,
   DeliveredFrame,
   ReadFrame,
+  MessageEditFrame,
+  MessageDeleteFrame,
+  ReactionAddFrame,
+  ReactionRemoveFrame,
 ]);
 export type ClientFrame = Static<typeof ClientFrame>;
 export const CLIENT_FRAME_TYPES = typesOf(ClientFrame);

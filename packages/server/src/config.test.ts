@@ -32,6 +32,9 @@ describe('loadConfig', () => {
       messagesPageSize: 15,
       messagesPageMax: 100,
       maxGroupMembers: 10_000,
+      editWindowSeconds: null,
+      maxReactionsPerMessage: 20,
+      allowMemberMentionAll: false,
       bodyLimitBytes: 1_048_576,
       wsAllowedOrigins: [],
       groupCommitMaxBatch: 512,
@@ -64,6 +67,20 @@ describe('loadConfig', () => {
       wsAllowedOrigins: ['https://a.example', 'https://b.example'],
       logLevel: 'silent',
     });
+  });
+
+  it('reads the message lifecycle settings: an edit window (0 is none), the reaction cap, @all for members', () => {
+    expect(loadConfig({ EDIT_WINDOW_SECONDS: '300', MAX_REACTIONS_PER_MESSAGE: '5', ALLOW_MEMBER_MENTION_ALL: 'true' })).toMatchObject({
+      editWindowSeconds: 300,
+      maxReactionsPerMessage: 5,
+      allowMemberMentionAll: true,
+    });
+    expect(loadConfig({ EDIT_WINDOW_SECONDS: '0', ALLOW_MEMBER_MENTION_ALL: '0' })).toMatchObject({ editWindowSeconds: null, allowMemberMentionAll: false });
+    expect(problems({ EDIT_WINDOW_SECONDS: '-1', MAX_REACTIONS_PER_MESSAGE: '0', ALLOW_MEMBER_MENTION_ALL: 'yes' })).toEqual([
+      expect.stringContaining('EDIT_WINDOW_SECONDS'),
+      expect.stringContaining('MAX_REACTIONS_PER_MESSAGE'),
+      'ALLOW_MEMBER_MENTION_ALL: expected true or false, got "yes"',
+    ]);
   });
 
   it('treats empty and blank values as unset', () => {

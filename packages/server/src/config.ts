@@ -43,6 +43,12 @@ export interface Config {
   messagesPageSize: number;
   /** Largest `limit` a history request may ask for. */
   messagesPageMax: number;
+  /** Seconds after sending during which the author may edit a message; null (unset or 0): no limit. */
+  editWindowSeconds: number | null;
+  /** Most different emoji on one message. */
+  maxReactionsPerMessage: number;
+  /** Whether plain members may mention `@all` in a group (otherwise owners and admins only). */
+  allowMemberMentionAll: boolean;
   /** Largest group, counting the creator. */
   maxGroupMembers: number;
   /** Largest HTTP request body, bytes. */
@@ -122,6 +128,9 @@ export function loadConfig(env: Env = process.env): Config {
     maxMessageLength: read.int('MAX_MESSAGE_LENGTH', 4000, 1, 100_000),
     messagesPageSize: read.int('MESSAGES_PAGE_SIZE', 15, 1, 1000),
     messagesPageMax: read.int('MESSAGES_PAGE_MAX', 100, 1, 1000),
+    editWindowSeconds: read.int('EDIT_WINDOW_SECONDS', 0, 0, 365 * 86_400) || null,
+    maxReactionsPerMessage: read.int('MAX_REACTIONS_PER_MESSAGE', 20, 1, 1000),
+    allowMemberMentionAll: read.bool('ALLOW_MEMBER_MENTION_ALL', false),
     maxGroupMembers: read.int('MAX_GROUP_MEMBERS', 10_000, 2, 100_000),
     bodyLimitBytes: read.int('BODY_LIMIT_BYTES', 1_048_576, 1024, 100 * 1_048_576),
     requestTimeoutMs: read.int('REQUEST_TIMEOUT_MS', 30_000, 1000, 600_000),
@@ -207,6 +216,15 @@ class EnvReader {
       return fallback;
     }
     return value;
+  }
+
+  bool(name: string, fallback: boolean): boolean {
+    const raw = this.optional(name);
+    if (raw === null) return fallback;
+    if (raw === 'true' || raw === '1') return true;
+    if (raw === 'false' || raw === '0') return false;
+    this.problems.push(`${name}: expected true or false, got "${raw}"`);
+    return fallback;
   }
 
   list(name: string): string[] {

@@ -13,6 +13,8 @@ import type { Services } from './http/context.js';
 import { AuthService } from './services/auth-service.js';
 import { ConversationService } from './services/conversation-service.js';
 import { MembershipCache } from './services/membership.js';
+import { MessageActivityFeed } from './services/message-activity.js';
+import { MessageLifecycle } from './services/message-lifecycle.js';
 import { MessageService } from './services/message-service.js';
 import { EventPublisher } from './services/event-publisher.js';
 import { PresenceService } from './services/presence-service.js';
@@ -114,8 +116,10 @@ export async function createServer(config: Config, options: { logger?: Logger; s
     config.presenceOfflineGraceMs,
   );
   const conversations = new ConversationService(store, membership, events, config);
-  const messages = new MessageService(store, membership, bus, events, config, metrics);
-  const gateway = new Gateway({ config, tokens, conversations, messages, sync, typing, presence, bus, hub, logger, metrics });
+  const activity = new MessageActivityFeed((error) => logger.warn({ err: error }, 'a message activity listener failed'));
+  const messages = new MessageService(store, membership, bus, events, activity, config, metrics);
+  const lifecycle = new MessageLifecycle(store, membership, events, activity, config);
+  const gateway = new Gateway({ config, tokens, conversations, messages, lifecycle, sync, typing, presence, bus, hub, logger, metrics });
   revocations.onRevoked((session) => gateway.closeSession(session.id));
   const services: Services = {
     config,
@@ -129,6 +133,8 @@ export async function createServer(config: Config, options: { logger?: Logger; s
     users: new UserService(store),
     conversations,
     messages,
+    lifecycle,
+    activity,
     sync,
     typing,
     presence,

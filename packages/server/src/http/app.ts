@@ -10,6 +10,7 @@ import { checkQueryEncoding, validatorCompiler } from './validation.js';
 import { authRoutes } from './routes/auth.js';
 import { conversationRoutes } from './routes/conversations.js';
 import { healthRoutes } from './routes/health.js';
+import { messageActionRoutes } from './routes/message-actions.js';
 import { messageRoutes } from './routes/messages.js';
 import { userRoutes } from './routes/users.js';
 import { presenceRoutes } from './routes/presence.js';
@@ -87,7 +88,7 @@ export async function buildHttpApp(services: Services, logger: Logger, metrics: 
       reply.status(426).header('upgrade', 'websocket').send({ error: { code: 'upgrade_required', message: 'Connect with a WebSocket' } }),
   );
 
-  for (const routes of [healthRoutes, authRoutes, userRoutes, conversationRoutes, messageRoutes, receiptRoutes, syncRoutes, presenceRoutes]) {
+  for (const routes of [healthRoutes, authRoutes, userRoutes, conversationRoutes, messageRoutes, messageActionRoutes, receiptRoutes, syncRoutes, presenceRoutes]) {
     await app.register(routes, services);
   }
   return app;

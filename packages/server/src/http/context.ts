@@ -4,6 +4,8 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Config } from '../config.js';
 import type { AuthService } from '../services/auth-service.js';
 import type { ConversationService } from '../services/conversation-service.js';
+import type { MessageActivityFeed } from '../services/message-activity.js';
+import type { MessageLifecycle } from '../services/message-lifecycle.js';
 import type { MessageService } from '../services/message-service.js';
 import type { PresenceService } from '../services/presence-service.js';
 import type { SyncService } from '../services/sync-service.js';
@@ -29,6 +31,10 @@ export interface Services {
   users: UserService;
   conversations: ConversationService;
   messages: MessageService;
+  /** One message after it was sent: edits, deletes, threads, reactions, pins. */
+  lifecycle: MessageLifecycle;
+  /** Who message actions concern (mentions, replies, reactions): subscribe to notify them. */
+  activity: MessageActivityFeed;
   sync: SyncService;
   typing: TypingService;
   presence: PresenceService;

@@ -1,14 +1,16 @@
 import type { DeliveryMarker, HistoryQuery, Message, MessagePage, ReadMarker, ReceiptList, RecentMessagesQuery } from '@confab/protocol';
 import type { EventPublisher } from './event-publisher.js';
-import { AppError } from '../errors.js';
+import { AppError, detail, invalid } from '../errors.js';
 import { newId } from '../ids.js';
-import type { AppendResult, NewMessage, Store } from '../store/store.js';
+import type { AppendResult, MessageRecord, NewMessage, Store } from '../store/store.js';
 import { type EventBus, conversationTopic } from '../bus/bus.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { GroupCommit } from './group-commit.js';
 import type { Metrics } from '../metrics.js';
 import type { MembershipCache } from './membership.js';
 import { validateBody } from './message-rules.js';
+import { parseMentions } from './mentions.js';
+import type { MessageActivity, MessageActivityFeed } from './message-activity.js';
 import { readUpdated, sendPlan } from './event-drafts.js';
 import { messageView } from './views.js';
 
@@ -17,12 +19,22 @@ export interface MessageLimits {
   messagesPageSize: number;
   messagesPageMax: number;
   groupCommitMaxBatch: number;
+  allowMemberMentionAll: boolean;
+}
+
+export interface SendInput {
+  clientId: string;
+  body: string;
+  replyToId?: string;
+  threadRootId?: string;
 }
 
 export interface SendResult {
   message: Message;
   /** False when this (sender, clientId) was already stored: the same message is returned. */
   created: boolean;
+  /** Who the new message concerns (mentioned, quoted, thread), as told to the activity feed; empty for a repeat. */
+  activity: readonly MessageActivity[];
 }
 
 /** Sending (REST and WebSocket alike), history, the cross-conversation listing and read markers. */
@@ -34,6 +46,7 @@ export class MessageService {
     private readonly membership: MembershipCache,
     private readonly bus: EventBus,
     private readonly events: EventPublisher,
+    private readonly activity: MessageActivityFeed,
     private readonly limits: MessageLimits,
     private readonly metrics?: Pick<Metrics, 'messagesStored' | 'commitBatches'>,
   ) {
@@ -42,11 +55,29 @@ export class MessageService {
 
   /**
    * Stores the message durably, then publishes it. Resolves only after the commit, so an
-   * acknowledged message is on disk.
+   * acknowledged message is on disk. A reply quotes a message of the same conversation; a thread
+   * reply names a top-level message of it as its root. Mentions are parsed from the body.
    */
-  async send(senderId: string, conversationId: string, input: { clientId: string; body: string }): Promise<SendResult> {
+  async send(senderId: string, conversationId: string, input: SendInput): Promise<SendResult> {
     validateBody(input.body, this.limits.maxMessageLength);
-    await this.membership.requireRole(conversationId, senderId);
+    const role = await this.membership.requireRole(conversationId, senderId);
+    const [quoted, root] = await Promise.all([
+      this.linked(conversationId, input.replyToId, 'replyToId'),
+      this.linked(conversationId, input.threadRootId, 'threadRootId'),
+    ]);
+    if (root && root.threadRootId !== null) throw invalid('A thread root is a top-level message, not a thread reply', [detail('/threadRootId', 'must be a top-level message')]);
+    const mentions = await parseMentions(
+      this.store,
+      {
+        conversationId,
+        kind: async () => (await this.store.getConversation(conversationId))?.kind ?? 'direct',
+        authorId: senderId,
+        authorRole: role,
+        memberIds: async () => (await this.membership.members(conversationId)).keys(),
+        allowMemberMentionAll: this.limits.allowMemberMentionAll,
+      },
+      input.body,
+    );
     const result = await this.writer.submit({
       id: newId(),
       conversationId,
@@ -54,6 +85,9 @@ export class MessageService {
       clientId: input.clientId,
       body: input.body,
       createdAt: Date.now(),
+      replyToId: quoted?.id ?? null,
+      threadRootId: root?.id ?? null,
+      mentions,
     });
     // The store answers a seen (sender, clientId) with what it stored: a retry of this very send,
     // or the key reused for another message, which must not pass for this one's success.
@@ -63,7 +97,27 @@ export class MessageService {
     if (result.message.body !== input.body) {
       throw new AppError('idempotency_conflict', 'This clientId was already used for a message with another body');
     }
-    return { message: messageView(result.message), created: result.created };
+    const activity = result.created ? await this.announceActivity(result.message, quoted, root) : [];
+    return { message: messageView(result.message), created: result.created, activity };
+  }
+
+  /** The message a send links to (quotes, or threads under): one of this conversation, else 400. */
+  private async linked(conversationId: string, id: string | undefined, field: 'replyToId' | 'threadRootId'): Promise<MessageRecord | undefined> {
+    if (id === undefined) return undefined;
+    const message = await this.store.getMessage(id);
+    if (!message || message.conversationId !== conversationId) throw invalid(`${field} must name a message of this conversation`, [detail(`/${field}`, 'no such message in this conversation')]);
+    return message;
+  }
+
+  /** Tells the activity feed who a new message concerns: the mentioned, the quoted author, the thread. */
+  private async announceActivity(message: MessageRecord, quoted: MessageRecord | undefined, root: MessageRecord | undefined) {
+    const base = { conversationId: message.conversationId, messageId: message.id, actorId: message.senderId };
+    const activities: MessageActivity[] = [{ kind: 'mention', ...base, userIds: message.mentions }];
+    if (quoted) activities.push({ kind: 'reply', ...base, userIds: [quoted.senderId] });
+    if (root && this.activity.hasListeners) {
+      activities.push({ kind: 'thread_reply', ...base, userIds: [root.senderId, ...(await this.store.threadParticipants(root.id))] });
+    }
+    return this.activity.emit(activities);
   }
 
   /** Waits for every accepted send to commit (graceful shutdown). */

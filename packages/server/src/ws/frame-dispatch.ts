@@ -3,6 +3,7 @@ import type { ClientFrame } from '@confab/protocol';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import { AppError, detail, toErrorBody } from '../errors.js';
+import type { MessageLifecycle } from '../services/message-lifecycle.js';
 import type { MessageService } from '../services/message-service.js';
 import type { TypingService } from '../services/typing-service.js';
 import type { Connection } from './connection.js';
@@ -11,6 +12,7 @@ import { FrameError, parseClientFrame } from './frames.js';
 export interface FrameDispatchDeps {
   config: Config;
   messages: MessageService;
+  lifecycle: MessageLifecycle;
   typing: TypingService;
   logger: Logger;
 }
@@ -48,7 +50,25 @@ export class FrameDispatch {
         const { message } = await this.deps.messages.send(connection.userId, frame.conversationId, {
           clientId: frame.clientId,
           body: frame.body,
+          ...(frame.replyToId === undefined ? {} : { replyToId: frame.replyToId }),
+          ...(frame.threadRootId === undefined ? {} : { threadRootId: frame.threadRootId }),
         });
+        connection.send({ type: 'ack', id: frame.id, message });
+        return;
+      }
+      case 'message.edit': {
+        const { message } = await this.deps.lifecycle.edit(connection.userId, frame.messageId, frame.body);
+        connection.send({ type: 'ack', id: frame.id, message });
+        return;
+      }
+      case 'message.delete': {
+        const message = await this.deps.lifecycle.delete(connection.userId, frame.messageId);
+        connection.send({ type: 'ack', id: frame.id, message });
+        return;
+      }
+      case 'reaction.add':
+      case 'reaction.remove': {
+        const { message } = await this.deps.lifecycle.react(connection.userId, frame.messageId, frame.emoji, frame.type === 'reaction.add');
         connection.send({ type: 'ack', id: frame.id, message });
         return;
       }

@@ -10,6 +10,7 @@ import { type EventBus, conversationTopic } from '../bus/bus.js';
 import type { TopicHub } from '../bus/topic-hub.js';
 import { TopicRegistry } from '../bus/topic-registry.js';
 import type { ConversationService } from '../services/conversation-service.js';
+import type { MessageLifecycle } from '../services/message-lifecycle.js';
 import type { MessageService } from '../services/message-service.js';
 import type { PresenceService } from '../services/presence-service.js';
 import type { SyncService } from '../services/sync-service.js';
@@ -30,6 +31,7 @@ export interface GatewayDeps {
   tokens: TokenService;
   conversations: ConversationService;
   messages: MessageService;
+  lifecycle: MessageLifecycle;
   sync: SyncService;
   typing: TypingService;
   presence: PresenceService;

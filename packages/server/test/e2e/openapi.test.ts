@@ -27,6 +27,16 @@ const CONTRACT: [method: string, path: string][] = [
   ['get', '/api/v1/conversations/{id}/messages'],
   ['get', '/api/v1/messages'],
   ['post', '/api/v1/conversations/{id}/read'],
+  ['get', '/api/v1/messages/{id}'],
+  ['patch', '/api/v1/messages/{id}'],
+  ['delete', '/api/v1/messages/{id}'],
+  ['get', '/api/v1/messages/{id}/history'],
+  ['get', '/api/v1/messages/{id}/thread'],
+  ['put', '/api/v1/messages/{id}/reactions/{emoji}'],
+  ['delete', '/api/v1/messages/{id}/reactions/{emoji}'],
+  ['put', '/api/v1/messages/{id}/pin'],
+  ['delete', '/api/v1/messages/{id}/pin'],
+  ['get', '/api/v1/conversations/{id}/pins'],
   ['get', '/healthz'],
   ['get', '/readyz'],
 ];
@@ -178,6 +188,41 @@ describe('OpenAPI document', () => {
     expectDocumented('get', '/api/v1/messages', await api(t.url, 'GET', '/api/v1/messages', { token: member!.token }));
     expectDocumented('post', '/api/v1/conversations/{id}/read', await api(t.url, 'POST', `/api/v1/conversations/${id}/read`, { token: member!.token, body: { seq: 1 } }));
     expectDocumented('post', '/api/v1/conversations/{id}/messages', await api(t.url, 'POST', `/api/v1/conversations/${id}/messages`, { token: owner!.token }));
+  });
+
+  it('matches real answers: one message (edits, versions, threads, reactions, pins, deletes), each operation named', async () => {
+    const [owner, member] = await registerUsers(t.url, 2);
+    const outsider = await registerUser(t.url);
+    const group = (await api(t.url, 'POST', '/api/v1/conversations', { token: owner!.token, body: { kind: 'group', title: 'docs', memberIds: [member!.id] } })).body.conversation;
+    const root = (await api(t.url, 'POST', `/api/v1/conversations/${group.id}/messages`, { token: member!.token, body: { clientId: 'r', body: 'root' } })).body.message;
+    const reply = await api(t.url, 'POST', `/api/v1/conversations/${group.id}/messages`, {
+      token: owner!.token,
+      body: { clientId: 't', body: 'in thread', threadRootId: root.id, replyToId: root.id },
+    });
+    expectDocumented('post', '/api/v1/conversations/{id}/messages', reply);
+    const one = `/api/v1/messages/${root.id}`;
+    const emoji = `${one}/reactions/${encodeURIComponent('👍')}`;
+    const calls: [string, string, string, { token: string; body?: unknown }][] = [
+      ['get', '/api/v1/messages/{id}', one, { token: member!.token }],
+      ['get', '/api/v1/messages/{id}', one, { token: outsider.token }],
+      ['patch', '/api/v1/messages/{id}', one, { token: member!.token, body: { body: 'root, edited' } }],
+      ['patch', '/api/v1/messages/{id}', one, { token: owner!.token, body: { body: 'not mine' } }],
+      ['get', '/api/v1/messages/{id}/history', `${one}/history`, { token: owner!.token }],
+      ['get', '/api/v1/messages/{id}/thread', `${one}/thread`, { token: owner!.token }],
+      ['put', '/api/v1/messages/{id}/reactions/{emoji}', emoji, { token: owner!.token }],
+      ['put', '/api/v1/messages/{id}/reactions/{emoji}', `${one}/reactions/nope`, { token: owner!.token }],
+      ['delete', '/api/v1/messages/{id}/reactions/{emoji}', emoji, { token: owner!.token }],
+      ['put', '/api/v1/messages/{id}/pin', `${one}/pin`, { token: owner!.token }],
+      ['put', '/api/v1/messages/{id}/pin', `${one}/pin`, { token: member!.token }],
+      ['get', '/api/v1/conversations/{id}/pins', `/api/v1/conversations/${group.id}/pins`, { token: member!.token }],
+      ['delete', '/api/v1/messages/{id}/pin', `${one}/pin`, { token: owner!.token }],
+      ['delete', '/api/v1/messages/{id}', one, { token: member!.token }],
+      ['patch', '/api/v1/messages/{id}', one, { token: member!.token, body: { body: 'after delete' } }],
+    ];
+    for (const [method, path, url, options] of calls) expectDocumented(method, path, await api(t.url, method.toUpperCase(), url, options));
+    const ids = CONTRACT.filter(([, path]) => path.startsWith('/api/v1/messages/') || path.endsWith('/pins')).map(([m, p]) => doc.paths[p][m].operationId);
+    expect(ids.every((id) => typeof id === 'string' && id.length > 0)).toBe(true);
+    expect(new Set(ids).size).toBe(ids.length);
   });
 
   it('catches answers that break it (the check above is not vacuous)', async () => {

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ChatState, type ChatSnapshot, LATEST_PAGE_SIZE } from '@confab/client';
-import type { ConversationSummary, PositionedEvent } from '@confab/protocol';
+import type { ConversationSummary, Message, PositionedEvent } from '@confab/protocol';
 import { type TestServer, type TestUser, api, registerUser, startServer } from '../harness.js';
 
 /** The observer's snapshot, read as a fresh client would: every conversation and its latest page. */
@@ -25,7 +25,8 @@ type Op =
   | { kind: 'read'; actor: number; conversation: number; fraction: number }
   | { kind: 'add'; group: number; user: number }
   | { kind: 'remove'; group: number; user: number }
-  | { kind: 'rename'; group: number };
+  | { kind: 'rename'; group: number }
+  | { kind: 'reply' | 'thread' | 'edit' | 'delete' | 'react' | 'unreact' | 'pin'; actor: number; conversation: number; fraction: number };
 
 const opArb: fc.Arbitrary<Op> = fc.oneof(
   { weight: 6, arbitrary: fc.record({ kind: fc.constant('send' as const), actor: fc.nat(3), conversation: fc.nat(2) }) },
@@ -33,7 +34,24 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('add' as const), group: fc.nat(1), user: fc.nat(3) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('remove' as const), group: fc.nat(1), user: fc.nat(3) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('rename' as const), group: fc.nat(1) }) },
+  {
+    weight: 6,
+    arbitrary: fc.record({
+      kind: fc.constantFrom('reply' as const, 'thread' as const, 'edit' as const, 'delete' as const, 'react' as const, 'unreact' as const, 'pin' as const),
+      actor: fc.nat(3),
+      conversation: fc.nat(2),
+      fraction: fc.double({ min: 0, max: 1, noNaN: true }),
+    }),
+  },
 );
+
+/** One of the conversation's messages (thread replies included) as the actor sees them, picked by `fraction`; undefined when none or not a member. */
+async function pickMessage(url: string, user: TestUser, conversationId: string, fraction: number, topLevel = false): Promise<Message | undefined> {
+  const page = await api(url, 'GET', `/api/v1/conversations/${conversationId}/messages?limit=100${topLevel ? '' : '&threads=include'}`, { token: user.token });
+  if (page.status !== 200 || page.body.items.length === 0) return undefined;
+  const items = page.body.items as Message[];
+  return items[Math.min(items.length - 1, Math.floor(fraction * items.length))];
+}
 
 describe('state equivalence', () => {
   let t: TestServer;
@@ -42,10 +60,10 @@ describe('state equivalence', () => {
   });
   afterAll(() => t.close());
 
-  it('a snapshot plus every event equals a fresh snapshot, on random workloads of sends, reads and membership changes', async () => {
+  it('a snapshot plus every event equals a fresh snapshot, on random workloads of sends, reads, membership changes, replies, threads, edits, deletes, reactions and pins', async () => {
     let run = 0;
     await fc.assert(
-      fc.asyncProperty(fc.array(opArb, { minLength: 10, maxLength: 40 }), async (ops) => {
+      fc.asyncProperty(fc.array(opArb, { minLength: 10, maxLength: 50 }), async (ops) => {
         run += 1;
         // users[0] observes; all four act. Conversations: a DM (observer–1) and two groups, the
         // second of which the observer is not in at first (owners: 0 and 1).
@@ -98,6 +116,25 @@ describe('state equivalence', () => {
             case 'rename':
               await api(t.url, 'PATCH', path(conversations[op.group + 1]!), { token: owners[op.group]!.token, body: { title: `renamed ${++renames}` } });
               break;
+            default: {
+              // A message lifecycle action on some message of the conversation, whether or not it
+              // is allowed (a refusal changes nothing, which the equivalence must hold through too).
+              const actor = users[op.actor]!;
+              const id = conversations[op.conversation]!;
+              const target = await pickMessage(t.url, actor, id, op.fraction, op.kind === 'thread');
+              if (!target) break;
+              const one = `/api/v1/messages/${target.id}`;
+              const emoji = `${one}/reactions/${encodeURIComponent(op.fraction < 0.5 ? '👍' : ':tada:')}`;
+              if (op.kind === 'reply' || op.kind === 'thread') {
+                const link = op.kind === 'reply' ? { replyToId: target.id } : { threadRootId: target.id };
+                await api(t.url, 'POST', `${path(id)}/messages`, { token: actor.token, body: { clientId: crypto.randomUUID(), body: `re ${op.actor}`, ...link } });
+              } else if (op.kind === 'edit') await api(t.url, 'PATCH', one, { token: actor.token, body: { body: `edited ${op.fraction}` } });
+              else if (op.kind === 'delete') await api(t.url, 'DELETE', one, { token: actor.token });
+              else if (op.kind === 'react') await api(t.url, 'PUT', emoji, { token: actor.token });
+              else if (op.kind === 'unreact') await api(t.url, 'DELETE', emoji, { token: actor.token });
+              else await api(t.url, target.pinnedAt === null ? 'PUT' : 'DELETE', `${one}/pin`, { token: actor.token });
+              break;
+            }
           }
         }
 
