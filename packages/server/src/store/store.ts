@@ -1,4 +1,24 @@
-import type { ConversationKind, EventDraft, PositionedEvent, Role } from '@confab/protocol';
+import type { EventDraft, PositionedEvent, Role } from '@confab/protocol';
+import type {
+  AppendResult,
+  ConversationListRow,
+  ConversationRecord,
+  EditRecord,
+  HistoryPage,
+  MemberRecord,
+  MessageChange,
+  MessageRecord,
+  NewConversation,
+  NewMember,
+  NewMessage,
+  NewUser,
+  RecentFilter,
+  RotateInput,
+  RotateResult,
+  SessionRecord,
+  UserPatch,
+  UserRecord,
+} from './records.js';
 
 /**
  * The storage interface. Services depend on this alone; each engine implements it (SQLite now,
@@ -215,165 +235,4 @@ export class UniqueViolation extends Error {
   }
 }
 
-export interface UserRecord {
-  id: string;
-  username: string;
-  displayName: string;
-  bio: string;
-  email: string | null;
-  isAdmin: boolean;
-  passwordHash: string;
-  createdAt: number;
-  /** Privacy: others see no lastSeenAt. */
-  hideLastSeen: boolean;
-  lastSeenAt: number | null;
-}
-export type NewUser = Omit<UserRecord, 'hideLastSeen' | 'lastSeenAt'> & Partial<Pick<UserRecord, 'hideLastSeen' | 'lastSeenAt'>>;
-
-export interface UserPatch {
-  displayName?: string;
-  bio?: string;
-  isAdmin?: boolean;
-  hideLastSeen?: boolean;
-}
-
-export interface SessionRecord {
-  id: string;
-  userId: string;
-  createdAt: number;
-  revokedAt: number | null;
-}
-
-export interface RotateInput {
-  oldHash: string;
-  /** The successor's hash: the same for the same old token (services/token-service.ts `successorOf`). */
-  newHash: string;
-  now: number;
-  /** When the successor expires, if this call creates it. */
-  expiresAt: number;
-  reissueIfSpentAfter: number;
-}
-
-export type RotateResult =
-  | { status: 'rotated'; session: SessionRecord; rotatedAt: number }
-  | { status: 'reused'; session: SessionRecord }
-  | { status: 'invalid' };
-
-export interface ConversationRecord {
-  id: string;
-  kind: ConversationKind;
-  title: string | null;
-  /** "userA:userB" (sorted) for a direct conversation, so a pair has exactly one. */
-  directKey: string | null;
-  createdBy: string;
-  createdAt: number;
-  lastSeq: number;
-  lastActivityAt: number;
-  memberCount: number;
-  /** Position of the conversation's newest event in the log. */
-  lastPos: number;
-}
-export type NewConversation = Omit<ConversationRecord, 'lastSeq' | 'memberCount' | 'lastPos'>;
-
-export interface MemberRecord {
-  conversationId: string;
-  userId: string;
-  role: Role;
-  joinedAt: number;
-  readSeq: number;
-  deliveredSeq: number;
-}
-export type NewMember = Omit<MemberRecord, 'readSeq' | 'deliveredSeq'>;
-
-export interface ConversationListRow {
-  conversation: ConversationRecord;
-  member: MemberRecord;
-  lastMessage: MessageRecord | null;
-  unreadCount: number;
-  /** The other member of a direct conversation. */
-  peerId: string | null;
-}
-
-export interface MessageRecord {
-  id: string;
-  conversationId: string;
-  seq: number;
-  senderId: string;
-  clientId: string;
-  kind: 'text' | 'system';
-  body: string;
-  createdAt: number;
-  editedAt: number | null;
-  deletedAt: number | null;
-  replyToId: string | null;
-  /** The quoted message as it is now (null when there is none, or it no longer exists). */
-  replyTo: QuotedMessage | null;
-  threadRootId: string | null;
-  replyCount: number;
-  lastReplyAt: number | null;
-  /** By first use; each emoji's users in the order they reacted. */
-  reactions: ReactionRecord[];
-  mentions: string[];
-  pinnedAt: number | null;
-  pinnedBy: string | null;
-}
-export interface ReactionRecord {
-  emoji: string;
-  userIds: string[];
-}
-export interface QuotedMessage {
-  id: string;
-  senderId: string;
-  body: string;
-  deleted: boolean;
-}
-/** What a sender chooses; the rest of a message starts empty (no edits, reactions or pin). */
-export type NewMessage = Pick<MessageRecord, 'id' | 'conversationId' | 'senderId' | 'clientId' | 'body' | 'createdAt'> &
-  Partial<Pick<MessageRecord, 'kind' | 'replyToId' | 'threadRootId' | 'mentions'>>;
-
-/**
- * A change to a stored message, as the service decides it from the message as it is inside the
- * change's transaction (`MessageChange`).
- */
-export interface MessagePatch {
-  body?: string;
-  editedAt?: number;
-  deletedAt?: number;
-  reactions?: ReactionRecord[];
-  mentions?: string[];
-  pinnedAt?: number | null;
-  pinnedBy?: string | null;
-  /** Keep the body being replaced as an earlier version, replaced at `editedAt`. */
-  keepVersion?: boolean;
-  /**
-   * A delete: forget every earlier version, and blank the body in the logged events that carry
-   * it (the message's own, and quotes of it in replies), so it is gone from storage everywhere.
-   */
-  erase?: boolean;
-}
-/** Decides a message's change from the message as stored now; null: nothing to change. May throw to refuse. */
-export type MessageChange = (current: MessageRecord) => MessagePatch | null;
-export interface EditRecord {
-  body: string;
-  editedAt: number;
-}
-export interface AppendResult {
-  message: MessageRecord;
-  created: boolean;
-}
-
-export interface HistoryPage {
-  limit: number;
-  before?: number;
-  after?: number;
-  /** Include thread replies (the main history leaves them out). */
-  threads?: boolean;
-}
-
-export interface RecentFilter {
-  sender?: string;
-  recipient?: string;
-  isRead?: boolean;
-  limit: number;
-  beforeId?: string;
-}
+export * from './records.js';
