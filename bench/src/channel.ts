@@ -5,8 +5,8 @@ export interface ChannelEvents {
    * `stamp` is what was passed to send() (the send time, or the scheduled time when open loop);
    * `data` is the ack frame (with the stored message), valid during the call only.
    */
-  ack(channel: SendChannel, stamp: number, now: number, data: Buffer): void;
-  error(channel: SendChannel, code: string, stamp: number | undefined): void;
+  ack(channel: SendChannel, stamp: number, now: number, data: Buffer, id: number): void;
+  error(channel: SendChannel, code: string, stamp: number | undefined, id: number): void;
 }
 
 /**
@@ -61,6 +61,27 @@ export class SendChannel {
     );
   }
 
+  /**
+   * Any other request frame (edit, delete, reaction), built around the frame id this channel
+   * matches its answer by; returns that id.
+   */
+  sendFrame(stamp: number, build: (id: number) => string): number {
+    const id = this.nextId++;
+    if (this.closed) return id;
+    this.pending.set(id, stamp);
+    this.socket.send(build(id));
+    return id;
+  }
+
+  /** A `message.send` with extra JSON fields (`"replyToId":"…"`), as `send` otherwise. */
+  sendWith(stamp: number, extra: string): number {
+    return this.sendFrame(stamp, (id) => {
+      const head = `${this.tag}${this.index}.${id} `;
+      const body = head.length >= this.pad.length ? head : head + this.pad.slice(head.length);
+      return `{"type":"message.send","id":"${id}","conversationId":"${this.conversationId}","clientId":"${this.tag}-${this.index}-${id}","body":"${body}"${extra}}`;
+    });
+  }
+
   private onFrame(data: Buffer): void {
     const frame = classify(data);
     if (frame.kind === 'created') {
@@ -73,12 +94,12 @@ export class SendChannel {
       const stamp = this.pending.get(id);
       if (stamp === undefined) return;
       this.pending.delete(id);
-      this.events.ack(this, stamp, now, data);
+      this.events.ack(this, stamp, now, data, id);
     } else if (frame.kind === 'error') {
       const id = frame.id === null ? NaN : Number(frame.id);
       const stamp = this.pending.get(id);
       this.pending.delete(id);
-      this.events.error(this, frame.code, stamp);
+      this.events.error(this, frame.code, stamp, id);
     }
   }
 }

@@ -4,7 +4,7 @@ import type { LatencyOptions } from './latency.js';
 import type { ClientKind } from './sockets.js';
 import type { ThroughputOptions } from './throughput.js';
 
-export const PHASES = ['sqlite', 'throughput', 'latency', 'bare-ws', 'fanout', 'storm'] as const;
+export const PHASES = ['sqlite', 'throughput', 'mixed', 'latency', 'bare-ws', 'fanout', 'storm'] as const;
 export type Phase = (typeof PHASES)[number];
 
 export interface Options {

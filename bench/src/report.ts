@@ -9,6 +9,7 @@ import type { Options } from './options.js';
 import type { Resources } from './server-process.js';
 import type { Summary } from './stats.js';
 import type { StormResult } from './storm.js';
+import type { MixedResult } from './mixed.js';
 import type { ThroughputResult } from './throughput.js';
 
 export const RESULTS_DIR = fileURLToPath(new URL('../results/', import.meta.url));
@@ -42,11 +43,19 @@ export interface BenchReport {
   confab: {
     setup?: { users: number; registerSec: number; conversations: number; connectSec: Record<string, number> };
     throughput?: ThroughputResult;
+    /** The throughput loop with replies, reactions, edits and deletes mixed in (mixed.ts). */
+    mixed?: MixedResult;
     latency?: LatencyResult;
     fanout?: FanoutResult;
     storm?: StormResult;
   };
-  ratios: { fanoutVsBareWs: number | null; sendsVsSqliteSingleRowCommits: number | null; sendsVsSqliteBatchedRows: number | null };
+  ratios: {
+    fanoutVsBareWs: number | null;
+    sendsVsSqliteSingleRowCommits: number | null;
+    sendsVsSqliteBatchedRows: number | null;
+    /** Mixed-workload acks/s over plain-send acks/s, both measured in this run (issue 10: at least 0.75). */
+    mixedVsPlainSends?: number | null;
+  };
   bars: Bar[];
   notes: string[];
 }
@@ -84,11 +93,12 @@ export function finish(report: BenchReport, finishedAt: Date): void {
   report.finishedAt = finishedAt.toISOString();
   report.totalSec = Math.round((finishedAt.getTime() - Date.parse(report.startedAt)) / 1000);
   const { sqlite, bareWsFanout } = report.baselines;
-  const { throughput, latency, fanout, storm } = report.confab;
+  const { throughput, mixed, latency, fanout, storm } = report.confab;
   report.ratios = {
     fanoutVsBareWs: ratio(fanout?.deliveriesPerSec, bareWsFanout?.deliveriesPerSec),
     sendsVsSqliteSingleRowCommits: ratio(throughput?.acksPerSec, sqlite?.singleRow.commitsPerSec),
     sendsVsSqliteBatchedRows: ratio(throughput?.acksPerSec, sqlite?.batched.rowsPerSec),
+    ...(mixed ? { mixedVsPlainSends: ratio(mixed.acksPerSec, throughput?.acksPerSec) } : {}),
   };
   const sends = throughput?.acksPerSec ?? null;
   const p99 = latency?.ackLatencyMs?.p99 ?? null;
@@ -213,6 +223,21 @@ export function format(report: BenchReport): string {
     detail(cpu(t.resources));
     if (Object.keys(t.errors).length > 0 || t.unacknowledgedAfterDrain > 0) {
       detail(`errors ${JSON.stringify(t.errors)}, unacknowledged ${t.unacknowledgedAfterDrain}`);
+    }
+  }
+  const x = confab.mixed;
+  if (x) {
+    add(
+      `mixed workload (10% replies, 10% reactions, 2% edits, 1% deletes), same clients`,
+      `${n(x.acksPerSec)} acks/s   = ${ratios.mixedVsPlainSends ?? '–'}× plain sends (bar ≥ 0.75×)`,
+    );
+    detail(`acks by kind: ${Object.entries(x.acksByKind).map(([k, v]) => `${k} ${n(v)}`).join(', ')}`);
+    detail(`per second: ${x.acksPerSecSeries.map(n).join(' ')}`);
+    detail(`closed-loop ack latency ${dist(x.ackLatencyMs)}`);
+    for (const [kind, summary] of Object.entries(x.ackLatencyByKindMs)) detail(`  ${kind}: ${dist(summary ?? null)}`);
+    detail(cpu(x.resources));
+    if (Object.keys(x.errors).length > 0 || x.unacknowledgedAfterDrain > 0) {
+      detail(`errors ${JSON.stringify(x.errors)}, unacknowledged ${x.unacknowledgedAfterDrain}`);
     }
   }
   const l = confab.latency;

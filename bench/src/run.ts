@@ -10,6 +10,7 @@ import { runScaleOut } from './cluster.js';
 import { SendChannel } from './channel.js';
 import { runFanout, type FanoutResult, type FanoutTarget } from './fanout.js';
 import { runLatency } from './latency.js';
+import { runMixed } from './mixed.js';
 import { type Options, USAGE, fanoutOptions, latencyOptions, parseOptions, throughputOptions } from './options.js';
 import { type BenchReport, finish, format, newReport, save } from './report.js';
 import { type ConfabProcess, cleanupSync, startBareWs, startConfab, startMeasurement, untilQuiet } from './server-process.js';
@@ -56,7 +57,7 @@ async function main(): Promise<void> {
     report.baselines.sqlite = runSqliteBaseline(options.sqliteDurationSec * 1000, options.sqliteBatch, options.bodyBytes);
   }
 
-  const sends = phases.has('throughput') || phases.has('latency');
+  const sends = phases.has('throughput') || phases.has('mixed') || phases.has('latency');
   let confab: ConfabProcess | undefined;
   let users: BenchUser[] = [];
   // The storm's users come after the others': sharing no conversation with them, their presence
@@ -115,6 +116,15 @@ async function sendPhases(confab: ConfabProcess, users: BenchUser[], options: Op
         measure,
       );
       report.confab.throughput = result;
+      log(`  ${result.acksPerSec} acks/s`);
+    }
+    if (options.phases.has('mixed')) {
+      log(
+        `mixed: the same loop, 10% replies, 10% reactions, 2% edits, 1% deletes; ${options.warmupSec} s warm-up + ${options.durationSec} s`,
+      );
+      for (const channel of channels) channel.setTag('x');
+      const result = await runMixed(channels, throughputOptions(options), measure);
+      report.confab.mixed = result;
       log(`  ${result.acksPerSec} acks/s`);
     }
     if (options.phases.has('latency')) {

@@ -42,6 +42,8 @@ const READY = Buffer.from('{"type":"ready"');
 const ACK = Buffer.from('{"type":"ack","id":"');
 const ERROR = Buffer.from('{"type":"error"');
 const CREATED = Buffer.from('{"type":"message.created"');
+// The other message events a member's socket receives (the mixed workload's): counted like copies.
+const CHANGED = [Buffer.from('{"type":"message.updated"'), Buffer.from('{"type":"message.deleted"')];
 
 export function startsWith(data: Buffer, prefix: Buffer): boolean {
   if (data.length < prefix.length) return false;
@@ -64,7 +66,7 @@ export function classify(data: Buffer): Frame {
     const end = data.indexOf(0x22 /* " */, ACK.length);
     return { kind: 'ack', id: data.toString('latin1', ACK.length, end) };
   }
-  if (startsWith(data, CREATED)) return { kind: 'created' };
+  if (startsWith(data, CREATED) || CHANGED.some((prefix) => startsWith(data, prefix))) return { kind: 'created' };
   let frame: { type?: unknown; id?: unknown; error?: { code?: unknown } };
   try {
     frame = JSON.parse(data.toString('utf8')) as typeof frame;

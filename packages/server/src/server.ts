@@ -182,6 +182,7 @@ export async function createServer(config: Config, options: { logger?: Logger; s
       }
       // 3. Commit whatever is still queued, then let go of the bus, presence and the store.
       await services.messages.flush();
+      await services.lifecycle.flush();
       await bus.close();
       await presenceTracker.close();
       await store.close();

@@ -1,6 +1,7 @@
 import { type Message, type MessageList, type MessagePage, type MessageVersionList, type PageQuery, type Role, isReactionKey } from '@confab/protocol';
 import { AppError, detail, forbidden, invalid, notFound } from '../errors.js';
-import type { MessagePatch, MessageRecord, Store } from '../store/store.js';
+import type { MessageChange, MessageRecord, MessageUpdate, Store, UpdateOutcome } from '../store/store.js';
+import { GroupCommit } from './group-commit.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { messageDeleted, messageUpdated } from './event-drafts.js';
 import type { EventPublisher } from './event-publisher.js';
@@ -17,6 +18,7 @@ export interface LifecycleLimits {
   maxReactionsPerMessage: number;
   allowMemberMentionAll: boolean;
   messagesPageSize: number;
+  groupCommitMaxBatch: number;
 }
 
 /** Pins listed at most (`GET …/pins` has no pages: a conversation pins a handful). */
@@ -32,13 +34,17 @@ const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.is
  * `updateMessage`), logged with it, and published after the commit.
  */
 export class MessageLifecycle {
+  private readonly writer: GroupCommit<MessageUpdate, UpdateOutcome>;
+
   constructor(
     private readonly store: Store,
     private readonly membership: MembershipCache,
     private readonly events: EventPublisher,
     private readonly activity: MessageActivityFeed,
     private readonly limits: LifecycleLimits,
-  ) {}
+  ) {
+    this.writer = new GroupCommit((batch) => this.commitBatch(batch), limits.groupCommitMaxBatch);
+  }
 
   async get(userId: string, messageId: string): Promise<Message> {
     return messageView((await this.visible(userId, messageId)).message);
@@ -180,11 +186,26 @@ export class MessageLifecycle {
     return { message, role };
   }
 
-  /** Runs a change in the store and publishes what it logged. */
-  private async change(messageId: string, decide: (current: MessageRecord) => MessagePatch | null, as: 'updated' | 'deleted' = 'updated') {
-    const result = await this.store.updateMessage(messageId, decide, as === 'deleted' ? messageDeleted : messageUpdated);
-    if (!result) throw notFound('Message');
-    await this.events.publish(result.events);
-    return result;
+  /**
+   * Runs a change through the change writer (its batch commits in one transaction, as sends do),
+   * and answers what it did; what the decision threw is thrown here.
+   */
+  private async change(messageId: string, decide: MessageChange, as: 'updated' | 'deleted' = 'updated') {
+    const outcome = await this.writer.submit({ id: messageId, change: decide, announce: as === 'deleted' ? messageDeleted : messageUpdated });
+    if (outcome === undefined) throw notFound('Message');
+    if ('refused' in outcome) throw outcome.refused;
+    return outcome;
+  }
+
+  /** Waits for every accepted change to commit (graceful shutdown). */
+  flush(): Promise<void> {
+    return this.writer.flush();
+  }
+
+  private async commitBatch(batch: MessageUpdate[]): Promise<UpdateOutcome[]> {
+    const { results, events } = await this.store.updateMessages(batch);
+    // Committed: now tell the members, in log order.
+    await this.events.publish(events);
+    return results;
   }
 }

@@ -1,4 +1,4 @@
-import type { ConversationKind, Role } from '@confab/protocol';
+import type { ConversationKind, EventDraft, Role } from '@confab/protocol';
 
 /** The records the Store reads and writes (store.ts is the interface over them). Timestamps are epoch ms. */
 
@@ -140,6 +140,14 @@ export interface MessagePatch {
 }
 /** Decides a message's change from the message as stored now; null: nothing to change. May throw to refuse. */
 export type MessageChange = (current: MessageRecord) => MessagePatch | null;
+/** One change of a batch: which message, the decision, and the event logged when it changes something. */
+export interface MessageUpdate {
+  id: string;
+  change: MessageChange;
+  announce: (stored: MessageRecord) => EventDraft;
+}
+/** What became of one change: the message (changed or not), what its decision threw, or undefined when there is no such message. */
+export type UpdateOutcome = { message: MessageRecord; changed: boolean } | { refused: unknown } | undefined;
 export interface EditRecord {
   body: string;
   editedAt: number;

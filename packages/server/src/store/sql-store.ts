@@ -19,7 +19,7 @@ import {
   type EditRecord,
   type HistoryPage,
   type MemberRecord,
-  type MessageChange,
+  type MessageUpdate,
   type MessageRecord,
   type NewConversation,
   type NewMember,
@@ -28,6 +28,7 @@ import {
   type ReadMarkerRecord,
   type ReceiptRecord,
   type RecentFilter,
+  type UpdateOutcome,
   type RotateInput,
   type RotateResult,
   type SessionRecord,
@@ -204,12 +205,8 @@ export class SqlStore implements Store {
   getMessage(id: string): Promise<MessageRecord | undefined> {
     return messageChanges.getMessage(this.db, id);
   }
-  updateMessage(
-    id: string,
-    change: MessageChange,
-    announce: Draft<MessageRecord>,
-  ): Promise<{ message: MessageRecord; changed: boolean; events: StoredEvent[] } | undefined> {
-    return messageChanges.updateMessage(this.db, id, change, announce);
+  updateMessages(batch: readonly MessageUpdate[]): Promise<{ results: UpdateOutcome[]; events: StoredEvent[] }> {
+    return messageChanges.updateMessages(this.db, batch);
   }
   listEdits(messageId: string): Promise<EditRecord[]> {
     return messageChanges.listEdits(this.db, messageId);

@@ -6,13 +6,14 @@ import type {
   EditRecord,
   HistoryPage,
   MemberRecord,
-  MessageChange,
+  MessageUpdate,
   MessageRecord,
   NewConversation,
   NewMember,
   NewMessage,
   NewUser,
   RecentFilter,
+  UpdateOutcome,
   RotateInput,
   RotateResult,
   SessionRecord,
@@ -117,15 +118,12 @@ export interface Store {
   listMessages(conversationId: string, page: HistoryPage): Promise<MessageRecord[]>;
   getMessage(id: string): Promise<MessageRecord | undefined>;
   /**
-   * Changes one message in a transaction that holds its conversation: `change` decides from the
-   * message as stored now (so concurrent changes never lose each other's), and when it changes
-   * something, `announce(updated)` is logged. Undefined when there is no such message.
+   * Changes messages in one transaction that holds their conversations: each `change` decides
+   * from the message as stored now (so concurrent changes never lose each other's; a later
+   * change of the same message in the batch sees the earlier one), and when it changes
+   * something, its `announce(updated)` is logged. A change that throws refuses only itself.
    */
-  updateMessage(
-    id: string,
-    change: MessageChange,
-    announce: Draft<MessageRecord>,
-  ): Promise<{ message: MessageRecord; changed: boolean; events: StoredEvent[] } | undefined>;
+  updateMessages(batch: readonly MessageUpdate[]): Promise<{ results: UpdateOutcome[]; events: StoredEvent[] }>;
   /** A message's earlier bodies, oldest first. */
   listEdits(messageId: string): Promise<EditRecord[]>;
   /** A thread root's replies in seq order, after `after`. */

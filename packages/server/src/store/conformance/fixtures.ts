@@ -1,6 +1,6 @@
 import type { ConversationInfo, EventDraft, Member, Message } from '@confab/protocol';
 import { newId } from '../../ids.js';
-import type { AppendPlan, ConversationRecord, Draft, MemberRecord, MessageRecord, NewMessage, ReadMarkerRecord, Store, UserRecord } from '../store.js';
+import type { AppendPlan, ConversationRecord, Draft, MemberRecord, MessageChange, MessageRecord, NewMessage, ReadMarkerRecord, Store, UserRecord } from '../store.js';
 
 /**
  * What the conformance sections share: the store under test (a fresh one per test) and factories
@@ -50,6 +50,15 @@ export class Fixture {
 
   /** Appends as the message service does: announced, and each sender has read what they sent. */
   append = async (batch: NewMessage[], plan: AppendPlan = sendPlan) => (await this.store.appendMessages(batch, plan)).results;
+
+  /** One message change as a batch of one: its message and events, undefined for no such message; throws what the change threw. */
+  update = async (id: string, change: MessageChange, announce: Draft<MessageRecord>) => {
+    const { results, events } = await this.store.updateMessages([{ id, change, announce }]);
+    const outcome = results[0];
+    if (outcome === undefined) return undefined;
+    if ('refused' in outcome) throw outcome.refused;
+    return { ...outcome, events };
+  };
 
   addMember = (conversationId: string, userId: string, by: string) =>
     this.store.addMember({ conversationId, userId, role: 'member', joinedAt: this.tick() }, drafts.memberAdded(by));

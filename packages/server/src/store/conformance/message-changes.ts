@@ -40,7 +40,7 @@ export function describeMessageChanges(f: Fixture): void {
       const [reply] = await append([{ ...msg(conv.id, b!.id, 'q2', 'a reply'), replyToId: quoted!.message.id }]);
       const quote = { id: quoted!.message.id, senderId: a!.id, body: 'the original', deleted: false };
       expect(reply!.message).toMatchObject({ replyToId: quoted!.message.id, replyTo: quote });
-      await f.store.updateMessage(quoted!.message.id, () => ({ body: 'changed', editedAt: f.tick(), keepVersion: true }), drafts.messageUpdated);
+      await f.update(quoted!.message.id, () => ({ body: 'changed', editedAt: f.tick(), keepVersion: true }), drafts.messageUpdated);
       const changed = { ...quote, body: 'changed' };
       expect((await f.store.getMessage(reply!.message.id))?.replyTo).toEqual(changed);
       expect((await f.store.listMessages(conv.id, { limit: 5 }))[0]?.replyTo).toEqual(changed);
@@ -71,7 +71,7 @@ export function describeMessageChanges(f: Fixture): void {
       const id = sent!.message.id;
       const quoting = (await append([{ ...msg(conv.id, a!.id, 'e2', 'quoting'), replyToId: id }]))[0]!;
       const edit = (body: string, at: number) =>
-        f.store.updateMessage(id, (current) => (current.body === body ? null : { body, editedAt: at, keepVersion: true }), drafts.messageUpdated);
+        f.update(id, (current) => (current.body === body ? null : { body, editedAt: at, keepVersion: true }), drafts.messageUpdated);
       const [t1, t2] = [f.tick(), f.tick()];
       const one = await edit('second', t1);
       expect(one).toMatchObject({ changed: true, message: { body: 'second', editedAt: t1 } });
@@ -83,7 +83,7 @@ export function describeMessageChanges(f: Fixture): void {
         { body: 'first', editedAt: t1 },
         { body: 'second', editedAt: t2 },
       ]);
-      const deleted = await f.store.updateMessage(id, () => ({ body: '', deletedAt: f.tick(), reactions: [], mentions: [], erase: true }), drafts.messageDeleted);
+      const deleted = await f.update(id, () => ({ body: '', deletedAt: f.tick(), reactions: [], mentions: [], erase: true }), drafts.messageDeleted);
       expect(deleted!.events[0]!.event).toMatchObject({ type: 'message.deleted', message: { body: '', deletedAt: expect.any(String) } });
       expect(await f.store.listEdits(id)).toEqual([]);
       // Gone from the log too: its own events and the quotes of it replay with an empty body.
@@ -93,15 +93,41 @@ export function describeMessageChanges(f: Fixture): void {
       expect(logged.find((e) => e.event.type === 'message.created' && e.event.message.id === quoting.message.id)?.event).toMatchObject({
         message: { body: 'quoting', replyTo: { id, excerpt: '' } },
       });
-      expect(await f.store.updateMessage('missing', () => ({ body: 'x' }), drafts.messageUpdated)).toBeUndefined();
+      expect(await f.update('missing', () => ({ body: 'x' }), drafts.messageUpdated)).toBeUndefined();
     });
 
     it('refuses a change the decision throws on, storing and logging nothing', async () => {
       const { users: [a], conv } = await group('rfa', 'rfb');
       const [sent] = await append([msg(conv.id, a!.id, 'r1')]);
       const before = await f.store.streamHead();
-      await expect(f.store.updateMessage(sent!.message.id, () => { throw new Error('refused'); }, drafts.messageUpdated)).rejects.toThrow('refused');
+      await expect(f.update(sent!.message.id, () => { throw new Error('refused'); }, drafts.messageUpdated)).rejects.toThrow('refused');
       expect(await f.store.streamHead()).toEqual(before);
+    });
+
+    it('changes a batch in one transaction: a later change sees an earlier one, a refusal or a missing message spares the rest', async () => {
+      const { users: [a], conv } = await group('bta', 'btb');
+      const [one, two] = await append([msg(conv.id, a!.id, 'b1'), msg(conv.id, a!.id, 'b2')]);
+      const add = (emoji: string) => (current: MessageRecord) => ({ reactions: [...current.reactions, { emoji, userIds: [a!.id] }] });
+      const { results, events } = await f.store.updateMessages([
+        { id: one!.message.id, change: add('👍'), announce: drafts.messageUpdated },
+        { id: two!.message.id, change: () => { throw new Error('refused'); }, announce: drafts.messageUpdated },
+        { id: 'missing', change: add('🎉'), announce: drafts.messageUpdated },
+        { id: one!.message.id, change: add('🎉'), announce: drafts.messageUpdated },
+        { id: two!.message.id, change: () => null, announce: drafts.messageUpdated },
+      ]);
+      expect(results.map((r) => (r === undefined ? 'missing' : 'refused' in r ? 'refused' : r.changed ? 'changed' : 'unchanged'))).toEqual([
+        'changed',
+        'refused',
+        'missing',
+        'changed',
+        'unchanged',
+      ]);
+      expect(events.map((e) => e.event)).toMatchObject([
+        { type: 'message.updated', message: { reactions: [{ emoji: '👍' }] } },
+        { type: 'message.updated', message: { reactions: [{ emoji: '👍' }, { emoji: '🎉' }] } },
+      ]);
+      expect(events[1]!.event.prev).toBe(events[0]!.pos);
+      expect((await f.store.getMessage(one!.message.id))?.reactions.map((r) => r.emoji)).toEqual(['👍', '🎉']);
     });
 
     it('loses no reaction when changes of one message race', async () => {
@@ -110,7 +136,7 @@ export function describeMessageChanges(f: Fixture): void {
       await Promise.all(others.map(() => f.store.ping()));
       await Promise.all(
         others.map((u) =>
-          f.store.updateMessage(
+          f.update(
             sent!.message.id,
             (current) => ({ reactions: [{ emoji: '👍', userIds: [...(current.reactions[0]?.userIds ?? []), u.id] }] }),
             drafts.messageUpdated,
@@ -125,7 +151,7 @@ export function describeMessageChanges(f: Fixture): void {
       const { users: [a, b, c], conv } = await group('Mia', 'mib', 'mic');
       const [sent] = await append([{ ...msg(conv.id, a!.id, 'm1', '@mib'), mentions: [b!.id] }]);
       expect(sent!.message.mentions).toEqual([b!.id]);
-      await f.store.updateMessage(sent!.message.id, () => ({ body: '@mic', mentions: [c!.id] }), drafts.messageUpdated);
+      await f.update(sent!.message.id, () => ({ body: '@mic', mentions: [c!.id] }), drafts.messageUpdated);
       expect((await f.store.getMessage(sent!.message.id))?.mentions).toEqual([c!.id]);
       expect(await f.store.findMembersByUsername(conv.id, ['MIA', 'mib', 'nobody'])).toEqual(
         new Map([
@@ -140,11 +166,11 @@ export function describeMessageChanges(f: Fixture): void {
     it('lists pinned messages, most recently pinned first', async () => {
       const { users: [a], conv } = await group('pna', 'pnb');
       const sent = await append([msg(conv.id, a!.id, 'p1'), msg(conv.id, a!.id, 'p2'), msg(conv.id, a!.id, 'p3')]);
-      const pin = (i: number) => f.store.updateMessage(sent[i]!.message.id, () => ({ pinnedAt: f.tick(), pinnedBy: a!.id }), drafts.messageUpdated);
+      const pin = (i: number) => f.update(sent[i]!.message.id, () => ({ pinnedAt: f.tick(), pinnedBy: a!.id }), drafts.messageUpdated);
       await pin(2);
       await pin(0);
       expect((await f.store.listPins(conv.id, 10)).map((m) => m.seq)).toEqual([1, 3]);
-      await f.store.updateMessage(sent[0]!.message.id, () => ({ pinnedAt: null, pinnedBy: null }), drafts.messageUpdated);
+      await f.update(sent[0]!.message.id, () => ({ pinnedAt: null, pinnedBy: null }), drafts.messageUpdated);
       expect((await f.store.listPins(conv.id, 10)).map((m) => [m.seq, m.pinnedBy])).toEqual([[3, a!.id]]);
     });
   });

@@ -20,6 +20,10 @@ export const postgresMigrations: Record<string, Migration> = {
 export function bytewiseText(tables: readonly string[]): Migration {
   return {
     async up(db) {
+      // The catalogs of a database holding many schemas (the tests') are big enough for a
+      // parallel scan, and a parallel worker was seen failing to resolve the schema (3F000):
+      // this small read runs in the migration's own process.
+      await sql`set local max_parallel_workers_per_gather = 0`.execute(db);
       const { rows } = await sql<{ table_name: string; column_name: string; column_type: string }>`
         select c.relname as table_name, a.attname as column_name, format_type(a.atttypid, a.atttypmod) as column_type
         from pg_attribute a

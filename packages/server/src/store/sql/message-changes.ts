@@ -1,7 +1,7 @@
 import type { Updateable } from 'kysely';
 import type { Database } from '../schema.js';
-import { appendEvents, lockConversations } from '../event-log.js';
-import type { Draft, EditRecord, MessageChange, MessagePatch, MessageRecord, StoredEvent } from '../store.js';
+import { type LogEntry, appendEvents, lockConversations } from '../event-log.js';
+import type { EditRecord, MessagePatch, MessageRecord, MessageUpdate, StoredEvent, UpdateOutcome } from '../store.js';
 import { type Db, toMessage } from './rows.js';
 
 /** One message after it was sent: reading it, changing it (edit, delete, reactions, pin), its versions, threads and pins. */
@@ -12,32 +12,53 @@ export async function getMessage(db: Db, id: string): Promise<MessageRecord | un
 }
 
 /**
- * The transaction holds the message's conversation row (the lock every change of that
- * conversation takes first: sends, other changes), then reads the message, so `change` decides
- * from what is stored now and two concurrent reactions never overwrite each other.
+ * Changes a batch of messages in one transaction (one commit for many reactions and edits, as
+ * group commit does for sends). The transaction first holds every conversation the batch touches
+ * (in id order, the lock every change of a conversation takes first: sends, other changes), then
+ * reads each message, so each `change` decides from what is stored now, the batch's own earlier
+ * changes included; two concurrent reactions never overwrite each other. A `change` that throws
+ * refuses only its own item, before it wrote anything; the others commit.
  */
-export function updateMessage(
-  db: Db,
-  id: string,
-  change: MessageChange,
-  announce: Draft<MessageRecord>,
-): Promise<{ message: MessageRecord; changed: boolean; events: StoredEvent[] } | undefined> {
+export function updateMessages(db: Db, batch: readonly MessageUpdate[]): Promise<{ results: UpdateOutcome[]; events: StoredEvent[] }> {
   return db.transaction().execute(async (trx) => {
-    const located = await trx.selectFrom('messages').select('conversation_id').where('id', '=', id).executeTakeFirst();
-    if (!located) return undefined;
-    const lastPos = await lockConversations(trx, [located.conversation_id]);
-    const current = await getMessage(trx, id);
-    if (!current) return undefined;
-    const patch = change(current);
-    if (patch === null) return { message: current, changed: false, events: [] };
-    const now = patch.editedAt ?? patch.deletedAt ?? patch.pinnedAt ?? Date.now();
-    if (patch.keepVersion) await keepVersion(trx, current, now);
-    if (patch.erase) await erase(trx, current);
-    if (patch.mentions !== undefined) await replaceMentions(trx, current, patch.mentions);
-    await trx.updateTable('messages').set(columnsOf(patch)).where('id', '=', id).execute();
-    const message = (await getMessage(trx, id))!;
-    const events = await appendEvents(trx, lastPos, [{ conversationId: message.conversationId, event: announce(message) }], now);
-    return { message, changed: true, events };
+    const located = await trx
+      .selectFrom('messages')
+      .select(['id', 'conversation_id'])
+      .where('id', 'in', [...new Set(batch.map((u) => u.id))])
+      .execute();
+    const conversationOf = new Map(located.map((r) => [r.id, r.conversation_id]));
+    const lastPos = await lockConversations(trx, conversationOf.values());
+    const results: UpdateOutcome[] = [];
+    const entries: LogEntry[] = [];
+    let now = 0;
+    for (const { id, change, announce } of batch) {
+      const current = conversationOf.has(id) ? await getMessage(trx, id) : undefined;
+      if (!current) {
+        results.push(undefined);
+        continue;
+      }
+      let patch: MessagePatch | null;
+      try {
+        patch = change(current);
+      } catch (refused) {
+        results.push({ refused });
+        continue;
+      }
+      if (patch === null) {
+        results.push({ message: current, changed: false });
+        continue;
+      }
+      const at = patch.editedAt ?? patch.deletedAt ?? patch.pinnedAt ?? Date.now();
+      now = Math.max(now, at);
+      if (patch.keepVersion) await keepVersion(trx, current, at);
+      if (patch.erase) await erase(trx, current);
+      if (patch.mentions !== undefined) await replaceMentions(trx, current, patch.mentions);
+      await trx.updateTable('messages').set(columnsOf(patch)).where('id', '=', id).execute();
+      const message = (await getMessage(trx, id))!;
+      results.push({ message, changed: true });
+      entries.push({ conversationId: message.conversationId, event: announce(message) });
+    }
+    return { results, events: await appendEvents(trx, lastPos, entries, now) };
   });
 }
 

@@ -1,0 +1,176 @@
+import { type ChannelEvents, type SendChannel, drain } from './channel.js';
+import type { Measurement, Resources } from './server-process.js';
+import { PerSecond, Samples, type Summary, round, sleep, summarize } from './stats.js';
+import type { ThroughputOptions } from './throughput.js';
+
+/** What a mixed-workload action is, and its share of the actions (the rest are plain sends). */
+export const MIX = { reply: 0.1, reaction: 0.1, edit: 0.02, delete: 0.01 } as const;
+export type ActionKind = 'send' | keyof typeof MIX;
+
+export interface MixedResult {
+  clients: number;
+  conversations: number;
+  window: number;
+  durationSec: number;
+  /** Acknowledged actions of every kind. */
+  acks: number;
+  acksPerSec: number;
+  acksPerSecSeries: number[];
+  /** Acks per kind over the measured window: the mix as it ran. */
+  acksByKind: Record<ActionKind, number>;
+  ackLatencyMs: Summary | null;
+  /** Latency per kind (a send with a reply is a send; edits, deletes and reactions are changes). */
+  ackLatencyByKindMs: Partial<Record<ActionKind, Summary | null>>;
+  errors: Record<string, number>;
+  unacknowledgedAfterDrain: number;
+  resources: Resources;
+}
+
+const EMOJI = ['👍', '🎉', '❤️', ':eyes:', ':rocket:', '😂'];
+const RECENT = 32;
+
+/** Recent messages, newest last, bounded: what replies, reactions, edits and deletes aim at. */
+class Recent {
+  readonly ids: string[] = [];
+  add(id: string): void {
+    this.ids.push(id);
+    if (this.ids.length > RECENT) this.ids.shift();
+  }
+  remove(id: string): void {
+    const i = this.ids.indexOf(id);
+    if (i >= 0) this.ids.splice(i, 1);
+  }
+  pick(random: () => number): string | undefined {
+    return this.ids.length === 0 ? undefined : this.ids[Math.floor(random() * this.ids.length)];
+  }
+}
+
+/** A small seeded generator, so two runs draw the same mix. */
+function mulberry32(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * The throughput phase's closed loop with a realistic mix instead of plain sends: of the actions,
+ * 10 % are replies (a send quoting a recent message of the conversation), 10 % reactions
+ * (`reaction.add` on a recent message), 2 % edits and 1 % deletes (of the sender's own recent
+ * messages), the rest plain sends. Every action is a frame answered by `ack`; acks/s counts all.
+ */
+export async function runMixed(
+  channels: readonly SendChannel[],
+  options: ThroughputOptions,
+  startMeasurement: () => Promise<Measurement>,
+): Promise<MixedResult> {
+  const random = mulberry32(20261123);
+  let phase: 'warmup' | 'measure' | 'drain' = 'warmup';
+  let acks = 0;
+  const acksByKind: Record<ActionKind, number> = { send: 0, reply: 0, reaction: 0, edit: 0, delete: 0 };
+  const latency = new Samples(1 << 16);
+  const latencyByKind = new Map<ActionKind, Samples>();
+  const errors: Record<string, number> = {};
+  let perSecond = new PerSecond(0, 0);
+  const byConversation = new Map<string, Recent>();
+  const own = new Map<SendChannel, Recent>(channels.map((c) => [c, new Recent()]));
+  const pendingKind = new Map<SendChannel, Map<number, { kind: ActionKind; target?: string }>>(channels.map((c) => [c, new Map()]));
+  for (const c of channels) if (!byConversation.has(c.conversationId)) byConversation.set(c.conversationId, new Recent());
+
+  const act = (channel: SendChannel) => {
+    const stamp = performance.now();
+    const shared = byConversation.get(channel.conversationId)!;
+    const mine = own.get(channel)!;
+    const r = random();
+    let kind: ActionKind = 'send';
+    let target: string | undefined;
+    if (r < MIX.delete) [kind, target] = ['delete', mine.pick(random)];
+    else if (r < MIX.delete + MIX.edit) [kind, target] = ['edit', mine.pick(random)];
+    else if (r < MIX.delete + MIX.edit + MIX.reaction) [kind, target] = ['reaction', shared.pick(random)];
+    else if (r < MIX.delete + MIX.edit + MIX.reaction + MIX.reply) [kind, target] = ['reply', shared.pick(random)];
+    if (kind !== 'send' && target === undefined) kind = 'send'; // nothing to aim at yet
+    let id: number;
+    if (kind === 'send') id = channel.sendWith(stamp, '');
+    else if (kind === 'reply') id = channel.sendWith(stamp, `,"replyToId":"${target}"`);
+    else if (kind === 'reaction') {
+      const emoji = EMOJI[Math.floor(random() * EMOJI.length)]!;
+      id = channel.sendFrame(stamp, (frameId) => JSON.stringify({ type: 'reaction.add', id: String(frameId), messageId: target, emoji }));
+    } else if (kind === 'edit') {
+      id = channel.sendFrame(stamp, (frameId) => `{"type":"message.edit","id":"${frameId}","messageId":"${target}","body":"edited ${frameId}"}`);
+    } else {
+      // Aimed at no more: a delete answered later must not be edited meanwhile.
+      mine.remove(target!);
+      shared.remove(target!);
+      id = channel.sendFrame(stamp, (frameId) => `{"type":"message.delete","id":"${frameId}","messageId":"${target}"}`);
+    }
+    pendingKind.get(channel)!.set(id, { kind, ...(target === undefined ? {} : { target }) });
+  };
+
+  const events: ChannelEvents = {
+    ack(channel, stamp, now, data, id) {
+      const action = pendingKind.get(channel)!.get(id);
+      pendingKind.get(channel)!.delete(id);
+      const kind = action?.kind ?? 'send';
+      if (kind === 'send' || kind === 'reply') {
+        // The stored message's id, to aim later actions at: `"message":{"id":"…"` in the ack.
+        const at = data.indexOf('"message":{"id":"');
+        if (at >= 0) {
+          const start = at + '"message":{"id":"'.length;
+          const messageId = data.toString('latin1', start, data.indexOf(0x22, start));
+          own.get(channel)!.add(messageId);
+          byConversation.get(channel.conversationId)!.add(messageId);
+        }
+      }
+      if (phase === 'measure') {
+        acks += 1;
+        acksByKind[kind] += 1;
+        perSecond.add(now);
+        latency.push(now - stamp);
+        let samples = latencyByKind.get(kind);
+        if (!samples) latencyByKind.set(kind, (samples = new Samples(1 << 14)));
+        samples.push(now - stamp);
+      }
+      if (phase !== 'drain') act(channel);
+    },
+    error(channel, code, _stamp, id) {
+      const action = pendingKind.get(channel)!.get(id);
+      pendingKind.get(channel)!.delete(id);
+      const key = `${action?.kind ?? 'unknown'}:${code}`;
+      errors[key] = (errors[key] ?? 0) + 1;
+      if (phase !== 'drain') act(channel);
+    },
+  };
+  for (const channel of channels) channel.events = events;
+
+  for (const channel of channels) for (let i = 0; i < options.window; i++) act(channel);
+  await sleep(options.warmupMs);
+
+  const measurement = await startMeasurement();
+  const start = performance.now();
+  perSecond = new PerSecond(start, options.durationMs / 1000);
+  phase = 'measure';
+  await sleep(options.durationMs);
+  phase = 'drain';
+  const elapsed = performance.now() - start;
+  const resources = await measurement.stop();
+  const unacknowledged = await drain(channels, options.drainTimeoutMs);
+
+  return {
+    clients: channels.length,
+    conversations: new Set(channels.map((c) => c.conversationId)).size,
+    window: options.window,
+    durationSec: round(elapsed / 1000),
+    acks,
+    acksPerSec: Math.round(acks / (elapsed / 1000)),
+    acksPerSecSeries: perSecond.series(),
+    acksByKind,
+    ackLatencyMs: summarize(latency),
+    ackLatencyByKindMs: Object.fromEntries([...latencyByKind].map(([kind, samples]) => [kind, summarize(samples)])),
+    errors,
+    unacknowledgedAfterDrain: unacknowledged,
+    resources,
+  };
+}
