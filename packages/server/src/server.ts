@@ -118,7 +118,7 @@ export async function createServer(config: Config, options: { logger?: Logger; s
   const conversations = new ConversationService(store, membership, events, config);
   const activity = new MessageActivityFeed((error) => logger.warn({ err: error }, 'a message activity listener failed'));
   const messages = new MessageService(store, membership, bus, events, activity, config, metrics);
-  const lifecycle = new MessageLifecycle(store, membership, events, activity, config);
+  const lifecycle = new MessageLifecycle(store, membership, messages, activity, config);
   const gateway = new Gateway({ config, tokens, conversations, messages, lifecycle, sync, typing, presence, bus, hub, logger, metrics });
   revocations.onRevoked((session) => gateway.closeSession(session.id));
   const services: Services = {
@@ -182,7 +182,6 @@ export async function createServer(config: Config, options: { logger?: Logger; s
       }
       // 3. Commit whatever is still queued, then let go of the bus, presence and the store.
       await services.messages.flush();
-      await services.lifecycle.flush();
       await bus.close();
       await presenceTracker.close();
       await store.close();

@@ -1,10 +1,9 @@
 import { type Message, type MessageList, type MessagePage, type MessageVersionList, type PageQuery, type Role, isReactionKey } from '@confab/protocol';
 import { AppError, detail, forbidden, invalid, notFound } from '../errors.js';
-import type { MessageChange, MessageRecord, MessageUpdate, Store, UpdateOutcome } from '../store/store.js';
-import { GroupCommit } from './group-commit.js';
+import type { MessageChange, MessageRecord, Store } from '../store/store.js';
+import type { MessageService } from './message-service.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { messageDeleted, messageUpdated } from './event-drafts.js';
-import type { EventPublisher } from './event-publisher.js';
 import { parseMentions } from './mentions.js';
 import type { MembershipCache } from './membership.js';
 import type { MessageActivity, MessageActivityFeed } from './message-activity.js';
@@ -18,7 +17,6 @@ export interface LifecycleLimits {
   maxReactionsPerMessage: number;
   allowMemberMentionAll: boolean;
   messagesPageSize: number;
-  groupCommitMaxBatch: number;
 }
 
 /** Pins listed at most (`GET …/pins` has no pages: a conversation pins a handful). */
@@ -34,17 +32,14 @@ const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.is
  * `updateMessage`), logged with it, and published after the commit.
  */
 export class MessageLifecycle {
-  private readonly writer: GroupCommit<MessageUpdate, UpdateOutcome>;
-
   constructor(
     private readonly store: Store,
     private readonly membership: MembershipCache,
-    private readonly events: EventPublisher,
+    /** Where changes are committed: with the sends (MessageService.submitUpdate). */
+    private readonly writer: Pick<MessageService, 'submitUpdate'>,
     private readonly activity: MessageActivityFeed,
     private readonly limits: LifecycleLimits,
-  ) {
-    this.writer = new GroupCommit((batch) => this.commitBatch(batch), limits.groupCommitMaxBatch);
-  }
+  ) {}
 
   async get(userId: string, messageId: string): Promise<Message> {
     return messageView((await this.visible(userId, messageId)).message);
@@ -187,25 +182,13 @@ export class MessageLifecycle {
   }
 
   /**
-   * Runs a change through the change writer (its batch commits in one transaction, as sends do),
-   * and answers what it did; what the decision threw is thrown here.
+   * Runs a change through the message writer (committed with the sends of the same turn, one
+   * transaction per batch), and answers what it did; what the decision threw is thrown here.
    */
   private async change(messageId: string, decide: MessageChange, as: 'updated' | 'deleted' = 'updated') {
-    const outcome = await this.writer.submit({ id: messageId, change: decide, announce: as === 'deleted' ? messageDeleted : messageUpdated });
+    const outcome = await this.writer.submitUpdate({ id: messageId, change: decide, announce: as === 'deleted' ? messageDeleted : messageUpdated });
     if (outcome === undefined) throw notFound('Message');
     if ('refused' in outcome) throw outcome.refused;
     return outcome;
-  }
-
-  /** Waits for every accepted change to commit (graceful shutdown). */
-  flush(): Promise<void> {
-    return this.writer.flush();
-  }
-
-  private async commitBatch(batch: MessageUpdate[]): Promise<UpdateOutcome[]> {
-    const { results, events } = await this.store.updateMessages(batch);
-    // Committed: now tell the members, in log order.
-    await this.events.publish(events);
-    return results;
   }
 }

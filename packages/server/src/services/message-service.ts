@@ -2,7 +2,7 @@ import type { DeliveryMarker, HistoryQuery, Message, MessagePage, ReadMarker, Re
 import type { EventPublisher } from './event-publisher.js';
 import { AppError, detail, invalid } from '../errors.js';
 import { newId } from '../ids.js';
-import type { AppendResult, MessageRecord, NewMessage, Store } from '../store/store.js';
+import type { AppendResult, MessageRecord, MessageUpdate, NewMessage, Store, UpdateOutcome } from '../store/store.js';
 import { type EventBus, conversationTopic } from '../bus/bus.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { GroupCommit } from './group-commit.js';
@@ -39,7 +39,8 @@ export interface SendResult {
 
 /** Sending (REST and WebSocket alike), history, the cross-conversation listing and read markers. */
 export class MessageService {
-  private readonly writer: GroupCommit<NewMessage, AppendResult>;
+  /** Sends and changes of stored messages, committed together: one transaction per batch of both. */
+  private readonly writer: GroupCommit<Write, AppendResult | UpdateOutcome>;
 
   constructor(
     private readonly store: Store,
@@ -78,7 +79,7 @@ export class MessageService {
       },
       input.body,
     );
-    const result = await this.writer.submit({
+    const result = await this.submitSend({
       id: newId(),
       conversationId,
       senderId,
@@ -180,14 +181,33 @@ export class MessageService {
     return { items: await this.store.listReceipts(conversationId) };
   }
 
-  private async commitBatch(batch: NewMessage[]): Promise<AppendResult[]> {
-    const { results, events } = await this.store.appendMessages(batch, sendPlan);
+  /**
+   * Queues a change of a stored message (MessageLifecycle's edits, deletes, reactions, pins) to
+   * commit with the sends of the same turn: a mixed workload costs one commit per batch, not
+   * one per change.
+   */
+  submitUpdate(update: MessageUpdate): Promise<UpdateOutcome> {
+    return this.writer.submit({ update }) as Promise<UpdateOutcome>;
+  }
+
+  private submitSend(message: NewMessage): Promise<AppendResult> {
+    return this.writer.submit({ send: message }) as Promise<AppendResult>;
+  }
+
+  private async commitBatch(batch: Write[]): Promise<(AppendResult | UpdateOutcome)[]> {
+    const sends = batch.flatMap((w) => ('send' in w ? [w.send] : []));
+    const changes = batch.flatMap((w) => ('update' in w ? [w.update] : []));
+    const { results, events, updates } = await this.store.appendMessages(sends, sendPlan, changes);
     this.metrics?.commitBatches.inc();
-    this.metrics?.messagesStored.inc(events.length);
+    this.metrics?.messagesStored.inc(results.filter((r) => r.created).length);
     // Committed: now (and only now) tell the members, in log order.
     await this.events.publish(events);
-    return results;
+    let s = 0;
+    let u = 0;
+    return batch.map((w) => ('send' in w ? results[s++]! : updates[u++]));
   }
 }
 
 const isString = (v: unknown): v is string => typeof v === 'string';
+
+type Write = { send: NewMessage } | { update: MessageUpdate };

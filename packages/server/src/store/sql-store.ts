@@ -193,8 +193,12 @@ export class SqlStore implements Store {
 
   // ---- messages (sql/messages.ts) ----
 
-  appendMessages(batch: readonly NewMessage[], plan: AppendPlan): Promise<{ results: AppendResult[]; events: StoredEvent[] }> {
-    return messages.appendMessages(this.db, this.uniqueViolation, batch, plan);
+  appendMessages(
+    batch: readonly NewMessage[],
+    plan: AppendPlan,
+    updates?: readonly MessageUpdate[],
+  ): Promise<{ results: AppendResult[]; events: StoredEvent[]; updates: UpdateOutcome[] }> {
+    return messages.appendMessages(this.db, this.uniqueViolation, batch, plan, updates);
   }
   listMessages(conversationId: string, page: HistoryPage): Promise<MessageRecord[]> {
     return messages.listMessages(this.db, conversationId, page);

@@ -110,7 +110,12 @@ export interface Store {
    * already stored, or repeated within the batch, yields the stored message with
    * `created: false` instead of a new row (whatever its body or conversation: the service judges).
    */
-  appendMessages(batch: readonly NewMessage[], plan: AppendPlan): Promise<{ results: AppendResult[]; events: StoredEvent[] }>;
+  appendMessages(
+    batch: readonly NewMessage[],
+    plan: AppendPlan,
+    /** Changes of stored messages committed in the same transaction (as `updateMessages`), after the new ones. */
+    updates?: readonly MessageUpdate[],
+  ): Promise<{ results: AppendResult[]; events: StoredEvent[]; updates: UpdateOutcome[] }>;
   /**
    * `after` pages forward (ascending seq); otherwise newest first, below `before` when given.
    * Thread replies are left out unless `threads` is true.

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { MessageRecord } from '../store.js';
-import { drafts, type Fixture } from './fixtures.js';
+import { drafts, type Fixture, sendPlan } from './fixtures.js';
 
 /** One message after it was sent: replies, threads, changes with their versions, mentions, pins. */
 export function describeMessageChanges(f: Fixture): void {
@@ -128,6 +128,26 @@ export function describeMessageChanges(f: Fixture): void {
       ]);
       expect(events[1]!.event.prev).toBe(events[0]!.pos);
       expect((await f.store.getMessage(one!.message.id))?.reactions.map((r) => r.emoji)).toEqual(['👍', '🎉']);
+    });
+
+    it('commits new messages and changes of stored ones in one transaction, the changes logged after the new messages', async () => {
+      const { users: [a, b], conv } = await group('mxa', 'mxb');
+      const other = (await conversation('group', [a!.id, b!.id])).conversation;
+      const [old] = await append([msg(other.id, b!.id, 'mx0')]);
+      const pin = { id: old!.message.id, change: () => ({ pinnedAt: f.tick(), pinnedBy: a!.id }), announce: drafts.messageUpdated };
+      const refused = { id: old!.message.id, change: () => { throw new Error('no'); }, announce: drafts.messageUpdated };
+      const { results, events, updates } = await f.store.appendMessages([msg(conv.id, a!.id, 'mx1')], sendPlan, [pin, refused]);
+      expect(results[0]).toMatchObject({ created: true, message: { seq: 1 } });
+      expect(updates).toMatchObject([{ changed: true, message: { pinnedBy: a!.id } }, { refused: expect.any(Error) }]);
+      expect(events.map((e) => [e.event.type, e.conversationId])).toEqual([
+        ['message.created', conv.id],
+        ['message.updated', other.id],
+      ]);
+      expect(events[1]!.event.prev).toBe((await f.store.readConversationEvents(other.id, 0, 10)).at(-2)!.pos);
+      // Changes alone, with nothing to send, commit too.
+      const alone = await f.store.appendMessages([], sendPlan, [{ ...pin, change: () => ({ pinnedAt: null, pinnedBy: null }) }]);
+      expect(alone.events.map((e) => e.event.type)).toEqual(['message.updated']);
+      expect((await f.store.getMessage(old!.message.id))?.pinnedAt).toBeNull();
     });
 
     it('loses no reaction when changes of one message race', async () => {

@@ -21,45 +21,64 @@ export async function getMessage(db: Db, id: string): Promise<MessageRecord | un
  */
 export function updateMessages(db: Db, batch: readonly MessageUpdate[]): Promise<{ results: UpdateOutcome[]; events: StoredEvent[] }> {
   return db.transaction().execute(async (trx) => {
-    const located = await trx
-      .selectFrom('messages')
-      .select(['id', 'conversation_id'])
-      .where('id', 'in', [...new Set(batch.map((u) => u.id))])
-      .execute();
-    const conversationOf = new Map(located.map((r) => [r.id, r.conversation_id]));
-    const lastPos = await lockConversations(trx, conversationOf.values());
-    const results: UpdateOutcome[] = [];
-    const entries: LogEntry[] = [];
-    let now = 0;
-    for (const { id, change, announce } of batch) {
-      const current = conversationOf.has(id) ? await getMessage(trx, id) : undefined;
-      if (!current) {
-        results.push(undefined);
-        continue;
-      }
-      let patch: MessagePatch | null;
-      try {
-        patch = change(current);
-      } catch (refused) {
-        results.push({ refused });
-        continue;
-      }
-      if (patch === null) {
-        results.push({ message: current, changed: false });
-        continue;
-      }
-      const at = patch.editedAt ?? patch.deletedAt ?? patch.pinnedAt ?? Date.now();
-      now = Math.max(now, at);
-      if (patch.keepVersion) await keepVersion(trx, current, at);
-      if (patch.erase) await erase(trx, current);
-      if (patch.mentions !== undefined) await replaceMentions(trx, current, patch.mentions);
-      await trx.updateTable('messages').set(columnsOf(patch)).where('id', '=', id).execute();
-      const message = (await getMessage(trx, id))!;
-      results.push({ message, changed: true });
-      entries.push({ conversationId: message.conversationId, event: announce(message) });
-    }
+    const located = await locateUpdates(trx, batch);
+    const lastPos = await lockConversations(trx, located.values());
+    const { results, entries, now } = await stageUpdates(trx, batch, located);
     return { results, events: await appendEvents(trx, lastPos, entries, now) };
   });
+}
+
+/** The conversation of each message a batch of changes names (those that exist). */
+export async function locateUpdates(trx: Db, batch: readonly MessageUpdate[]): Promise<Map<string, string>> {
+  if (batch.length === 0) return new Map();
+  const rows = await trx
+    .selectFrom('messages')
+    .select(['id', 'conversation_id'])
+    .where('id', 'in', [...new Set(batch.map((u) => u.id))])
+    .execute();
+  return new Map(rows.map((r) => [r.id, r.conversation_id]));
+}
+
+/**
+ * Applies a batch of changes inside a transaction that already holds their conversations, and
+ * answers what to log (the caller logs it with the transaction's other events).
+ */
+export async function stageUpdates(
+  trx: Db,
+  batch: readonly MessageUpdate[],
+  located: Map<string, string>,
+): Promise<{ results: UpdateOutcome[]; entries: LogEntry[]; now: number }> {
+  const results: UpdateOutcome[] = [];
+  const entries: LogEntry[] = [];
+  let now = 0;
+  for (const { id, change, announce } of batch) {
+    const current = located.has(id) ? await getMessage(trx, id) : undefined;
+    if (!current) {
+      results.push(undefined);
+      continue;
+    }
+    let patch: MessagePatch | null;
+    try {
+      patch = change(current);
+    } catch (refused) {
+      results.push({ refused });
+      continue;
+    }
+    if (patch === null) {
+      results.push({ message: current, changed: false });
+      continue;
+    }
+    const at = patch.editedAt ?? patch.deletedAt ?? patch.pinnedAt ?? Date.now();
+    now = Math.max(now, at);
+    if (patch.keepVersion) await keepVersion(trx, current, at);
+    if (patch.erase) await erase(trx, current);
+    if (patch.mentions !== undefined) await replaceMentions(trx, current, patch.mentions);
+    await trx.updateTable('messages').set(columnsOf(patch)).where('id', '=', id).execute();
+    const message = (await getMessage(trx, id))!;
+    results.push({ message, changed: true });
+    entries.push({ conversationId: message.conversationId, event: announce(message) });
+  }
+  return { results, entries, now };
 }
 
 function columnsOf(patch: MessagePatch): Updateable<Database['messages']> {

@@ -1,33 +1,49 @@
 import { type Insertable, sql } from 'kysely';
 import type { Database } from '../schema.js';
-import { appendEvents } from '../event-log.js';
-import type { AppendPlan, AppendResult, HistoryPage, MessageRecord, NewMessage, RecentFilter, StoredEvent } from '../store.js';
-import { withQuotes } from './message-changes.js';
+import { type LogEntry, appendEvents, lockConversations } from '../event-log.js';
+import type { AppendPlan, AppendResult, HistoryPage, MessageRecord, MessageUpdate, NewMessage, RecentFilter, StoredEvent, UpdateOutcome } from '../store.js';
+import { locateUpdates, stageUpdates, withQuotes } from './message-changes.js';
 import { type Db, type UniqueViolationOf, messageRow, toMessage } from './rows.js';
 
 /** Messages: the group-commit append, history and the cross-conversation listing. */
 
-type Appended = { results: AppendResult[]; events: StoredEvent[] };
+type Appended = { results: AppendResult[]; events: StoredEvent[]; updates: UpdateOutcome[] };
 /** A message of the batch with its place in the batch (results are answered in batch order). */
 type Entry = { index: number; message: NewMessage };
 
-export async function appendMessages(db: Db, uniqueViolation: UniqueViolationOf, batch: readonly NewMessage[], plan: AppendPlan): Promise<Appended> {
+export async function appendMessages(
+  db: Db,
+  uniqueViolation: UniqueViolationOf,
+  batch: readonly NewMessage[],
+  plan: AppendPlan,
+  updates: readonly MessageUpdate[] = [],
+): Promise<Appended> {
   try {
-    return await appendOnce(db, batch, plan);
+    return await appendOnce(db, batch, plan, updates);
   } catch (error) {
     // Another node stored one of these (sender, clientId) pairs after our idempotency read:
     // the unique index refused the duplicate, and a second pass finds the stored message.
     if (uniqueViolation(error) === undefined) throw error;
-    return appendOnce(db, batch, plan);
+    return appendOnce(db, batch, plan, updates);
   }
 }
 
-function appendOnce(db: Db, batch: readonly NewMessage[], plan: AppendPlan): Promise<Appended> {
+/**
+ * One transaction (one commit) for the batch's new messages and its changes of stored ones.
+ * With changes, every conversation the transaction touches is locked first, in id order (one
+ * lock order across nodes); the new messages' events are logged before the changes'.
+ */
+function appendOnce(db: Db, batch: readonly NewMessage[], plan: AppendPlan, updates: readonly MessageUpdate[]): Promise<Appended> {
   return db.transaction().execute(async (trx) => {
+    const located = await locateUpdates(trx, updates);
+    const lastPos = located.size > 0 ? await lockConversations(trx, [...batch.map((m) => m.conversationId), ...located.values()]) : new Map<string, number>();
     const stored = await findStored(trx, batch);
     const { results, fresh, repeats } = sortOut(batch, stored);
+    const entries: LogEntry[] = [];
+    let now = 0;
     if (fresh.length > 0) {
-      const { rows, lastPos } = await reserveSeqs(trx, fresh, results);
+      const { rows, lastPos: reserved } = await reserveSeqs(trx, fresh, results);
+      for (const [id, pos] of reserved) lastPos.set(id, pos);
       const created = fresh.map((f) => results[f.index]!.message);
       if (plan.readBy) await moveReadMarkers(trx, created, plan.readBy);
       await insertRows(trx, rows);
@@ -37,16 +53,19 @@ function appendOnce(db: Db, batch: readonly NewMessage[], plan: AppendPlan): Pro
       await withQuotes(trx, [...new Set(results.map((r) => r!.message))]);
       // Logged per conversation in seq order, the order the messages were numbered in; then
       // each thread root the batch replied to, as it is now.
-      const entries = created.map((message) => ({ conversationId: message.conversationId, event: plan.announce(message) }));
+      for (const message of created) entries.push({ conversationId: message.conversationId, event: plan.announce(message) });
       if (plan.announceRoot) {
         for (const root of roots) entries.push({ conversationId: root.conversationId, event: plan.announceRoot(root) });
       }
-      const events = await appendEvents(trx, lastPos, entries, Math.max(...created.map((m) => m.createdAt)));
-      return { results: results as AppendResult[], events };
+      now = Math.max(...created.map((m) => m.createdAt));
+    } else {
+      // Nothing new (and so no repeats of anything new): every result is a stored message.
+      await withQuotes(trx, results.map((r) => r!.message));
     }
-    // Nothing new (and so no repeats of anything new): every result is a stored message.
-    await withQuotes(trx, results.map((r) => r!.message));
-    return { results: results as AppendResult[], events: [] };
+    const staged = await stageUpdates(trx, updates, located);
+    entries.push(...staged.entries);
+    const events = await appendEvents(trx, lastPos, entries, Math.max(now, staged.now));
+    return { results: results as AppendResult[], events, updates: staged.results };
   });
 }
 
