@@ -107,14 +107,27 @@ async function keepVersion(trx: Db, current: MessageRecord, replacedAt: number):
 /**
  * Removes a deleted message's body from where it was kept besides the row: its earlier versions,
  * and the event log (its own events, and the excerpts of replies quoting it), so a replay shows
- * the tombstone's empty body too. Only the conversation's events that name the message are read.
+ * the tombstone's empty body too. Only the conversation's events since it was sent are read.
  */
 async function erase(trx: Db, message: MessageRecord): Promise<void> {
   await trx.deleteFrom('message_edits').where('message_id', '=', message.id).execute();
+  // Nothing logged before the message was sent names it: start at the first event logged a
+  // minute before it (a margin for clocks of several nodes; log times follow positions), found
+  // through the created_at index, then read the conversation's events from there by
+  // (conversation, pos) — not every event the conversation ever logged.
+  const since = await trx
+    .selectFrom('events')
+    .select('pos')
+    .where('created_at', '>=', message.createdAt - 60_000)
+    .orderBy('created_at')
+    .limit(1)
+    .executeTakeFirst();
+  if (since === undefined) return;
   const rows = await trx
     .selectFrom('events')
     .select(['pos', 'payload'])
     .where('conversation_id', '=', message.conversationId)
+    .where('pos', '>=', Number(since.pos))
     .where('payload', 'like', `%"${message.id}"%`)
     .execute();
   for (const row of rows) {
