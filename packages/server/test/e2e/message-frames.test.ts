@@ -66,3 +66,60 @@ describe('message.edit, message.delete, reaction.add and reaction.remove frames'
     strangerSocket.close();
   });
 });
+
+describe('resume after a reconnect', () => {
+  let t: TestServer;
+  beforeAll(async () => {
+    t = await startServer();
+  });
+  afterAll(() => t.close());
+
+  it('replays the edits, deletes and reactions missed while away, each once and in order, then goes live', async () => {
+    const [alice, bob] = await freshUsers(t.url, 2);
+    const group = await createGroup(alice, [bob]);
+    const first = (await postMessage(t.url, alice, group.id, 'first')).body.message as Message;
+    const away = await RawSocket.ready(t.url, bob.token);
+    await barrier(away);
+    const ready = away.frames.find((f) => f.type === 'ready')!;
+    const positioned = (frames: readonly ServerFrame[]) => frames.filter((f): f is EventOf<'message.updated'> => 'pos' in f);
+    const seen = positioned(away.frames);
+    const [epoch] = (ready as { cursor: string }).cursor.split('.');
+    const cursor = `${epoch}.${seen.at(-1)?.pos ?? (ready as { cursor: string }).cursor.split('.')[1]}`;
+    away.close();
+    await away.closed;
+
+    // While bob is away: an edit, two reactions (one taken back), a reply, a delete.
+    const one = `/api/v1/messages/${first.id}`;
+    await api(t.url, 'PATCH', one, { token: alice.token, body: { body: 'first, edited' } });
+    await api(t.url, 'PUT', `${one}/reactions/${encodeURIComponent('👍')}`, { token: alice.token });
+    await api(t.url, 'PUT', `${one}/reactions/${encodeURIComponent('🎉')}`, { token: alice.token });
+    await api(t.url, 'DELETE', `${one}/reactions/${encodeURIComponent('👍')}`, { token: alice.token });
+    const reply = (await api(t.url, 'POST', `/api/v1/conversations/${group.id}/messages`, { token: alice.token, body: { clientId: 'rp', body: 'reply', replyToId: first.id } })).body.message as Message;
+    await api(t.url, 'DELETE', one, { token: alice.token });
+
+    const back = await RawSocket.open(t.url, bob.token, { query: { since: cursor } });
+    await back.next((f) => f.type === 'ready');
+    // Live after the replay: one more change.
+    await api(t.url, 'DELETE', `/api/v1/messages/${reply.id}`, { token: alice.token });
+    await back.next((f) => f.type === 'message.deleted' && f.message.id === reply.id);
+    await barrier(back);
+    const events = back.frames.filter((f) => 'pos' in f) as (EventOf<'message.updated'> | EventOf<'message.deleted'> | EventOf<'message.created'>)[];
+    expect(events.map((e) => `${e.type}:${e.message.id === first.id ? 'first' : 'reply'}`)).toEqual([
+      'message.updated:first',
+      'message.updated:first',
+      'message.updated:first',
+      'message.updated:first',
+      'message.created:reply',
+      'message.deleted:first',
+      'message.deleted:reply',
+    ]);
+    const positions = events.map((e) => e.pos);
+    expect(positions).toEqual([...positions].sort((a, b) => a - b));
+    expect(new Set(positions).size).toBe(positions.length);
+    expect(events.map((e) => (e.type === 'message.deleted' ? '' : e.message.reactions.map((r) => r.emoji).join()))).toEqual(['', '👍', '👍,🎉', '🎉', '', '', '']);
+    // The replayed edits of a message deleted since carry no body: it is gone from the log too.
+    expect(events.slice(0, 4).map((e) => e.message.body)).toEqual(['', '', '', '']);
+    expect(events[4]!.message.replyTo).toMatchObject({ id: first.id, excerpt: '' });
+    back.close();
+  });
+});
