@@ -3,7 +3,7 @@ import { CLIENT_FRAME_TYPES, type ClientFrame, POSITIONED_EVENT_TYPES, type Posi
 
 describe('type lists derived from the unions', () => {
   it('name every client frame and every positioned event, once, typed as the union', () => {
-    expect(CLIENT_FRAME_TYPES).toEqual(['message.send', 'ping', 'typing', 'delivered', 'read']);
+    expect(CLIENT_FRAME_TYPES).toEqual(['message.send', 'ping', 'typing', 'delivered', 'read', 'message.edit', 'message.delete', 'reaction.add', 'reaction.remove']);
     expect(POSITIONED_EVENT_TYPES).toEqual([
       'message.created',
       'message.updated',
