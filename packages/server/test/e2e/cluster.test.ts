@@ -272,6 +272,34 @@ describeCluster('a three-node cluster (PostgreSQL + Redis)', () => {
     }
   }
 
+  it('an edit, reactions and a delete made on one node reach sockets on the others, once each, in order', async () => {
+    const users = await Promise.all([0, 1, 2].map((i) => registerUser(nodeUrl(i), `lc${i}`)));
+    const group = await users[0]!.client.createGroup(
+      'lifecycle',
+      users.slice(1).map((u) => u.id),
+    );
+    const members = await Promise.all(users.map((u) => connect(u)));
+    const [a, b, c] = members as [Member, Member, Member]; // on nodes 0, 1 and 2
+    const changes = new Map<Member, string[]>(members.map((m) => [m, []]));
+    for (const m of members) {
+      m.conn.on('message.updated', ({ message }) => changes.get(m)!.push(`updated:${message.body}:${message.reactions.map((r) => r.emoji).join('')}`));
+      m.conn.on('message.deleted', ({ message }) => changes.get(m)!.push(`deleted:${message.body}`));
+    }
+    const message = await a.conn.send(group.id, 'original');
+    await a.conn.edit(message.id, 'edited on node 0'); // WebSocket on node 0
+    await b.conn.react(message.id, '👍'); // WebSocket on node 1
+    await c.client.react(message.id, '🎉'); // REST on node 2
+    await expect(c.conn.delete(message.id)).rejects.toMatchObject({ code: 'forbidden' }); // no author, no admin: refused on node 2 too
+    await a.client.deleteMessage(message.id); // REST on node 0
+    const expected = ['updated:edited on node 0:', 'updated:edited on node 0:👍', 'updated:edited on node 0:👍🎉', 'deleted:'];
+    await until(
+      () => members.every((m) => changes.get(m)!.length >= expected.length),
+      () => `every member to see ${expected.length} changes (counts: ${members.map((m) => changes.get(m)!.length).join(',')})`,
+    );
+    await Promise.all(members.map((m) => m.conn.settled()));
+    for (const m of members) expect(changes.get(m), m.auth.user.username).toEqual(expected);
+  }, 30_000);
+
   it('membership changed through one node holds on the others at once: removed → 404 on B; added through B → receives on C', async () => {
     const [owner, removed, stayer, joiner] = await Promise.all([
       registerUser(nodeUrl(0), 'owner'),
