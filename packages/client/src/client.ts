@@ -1,5 +1,6 @@
 import type {
   AuthResponse,
+  BlockResponse,
   ConversationDetail,
   ConversationPage,
   DeliveryMarker,
@@ -79,6 +80,15 @@ export class ConfabClient {
 
   getUser(userId: string): Promise<User> {
     return this.http.request('GET', `/api/v1/users/${encodeURIComponent(userId)}`);
+  }
+
+  /** Blocks (or, with `false`, unblocks) a user; private: they are never told. */
+  setBlocked(userId: string, blocked: boolean): Promise<BlockResponse> {
+    return this.http.request(blocked ? 'PUT' : 'DELETE', `/api/v1/users/${encodeURIComponent(userId)}/block`);
+  }
+
+  blockedUsers(query: PageQuery = {}): Promise<UserPage> {
+    return this.http.request('GET', '/api/v1/users/me/blocks', { query });
   }
 
   // ---- conversations ----

@@ -64,6 +64,11 @@ export type UserSearchQuery = Static<typeof UserSearchQuery>;
 export const UserPage = Page(User, 'UserPage');
 export type UserPage = Static<typeof UserPage>;
 
+// ---- blocking ----
+/** `PUT`/`DELETE /api/v1/users/:id/block`: whether I now block that user. */
+export const BlockResponse = Type.Object({ blocked: Type.Boolean() }, { title: 'BlockResponse' });
+export type BlockResponse = Static<typeof BlockResponse>;
+
 // ---- conversations ----
 export const GroupTitle = VisibleLine({ minLength: 1, maxLength: 100 });
 export const CreateDirectBody = Type.Object({ kind: Type.Literal('direct'), userId: Id }, strict);

@@ -216,8 +216,13 @@ export const PresenceEvent = Type.Object({
   online: Type.Boolean(),
   lastSeenAt: Type.Union([Timestamp, Type.Null()], { description: 'Null while online or when the user hides it' }),
 });
+/**
+ * I blocked or unblocked `userId` (from any of my devices). Only to my own devices: a block is
+ * private, the blocked user is never told.
+ */
+export const BlockUpdatedEvent = Type.Object({ type: Type.Literal('block.updated'), userId: Id, blocked: Type.Boolean() });
 
-export const ServerEvent = Type.Union([...PositionedEvent.anyOf, DeliveryUpdatedEvent, TypingEvent, PresenceEvent]);
+export const ServerEvent = Type.Union([...PositionedEvent.anyOf, DeliveryUpdatedEvent, TypingEvent, PresenceEvent, BlockUpdatedEvent]);
 export type ServerEvent = Static<typeof ServerEvent>;
 export type ServerEventType = ServerEvent['type'];
 export type EventOf<T extends ServerEventType> = Extract<ServerEvent, { type: T }>;

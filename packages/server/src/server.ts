@@ -11,6 +11,7 @@ import { TopicHub } from './bus/topic-hub.js';
 import { buildHttpApp } from './http/app.js';
 import type { Services } from './http/context.js';
 import { AuthService } from './services/auth-service.js';
+import { BlockService } from './services/block-service.js';
 import { ConversationService } from './services/conversation-service.js';
 import { MembershipCache } from './services/membership.js';
 import { MessageActivityFeed } from './services/message-activity.js';
@@ -97,10 +98,14 @@ export async function createServer(config: Config, options: { logger?: Logger; s
     config.refreshTokenTtlSeconds,
     revocations,
   );
-  const membership = new MembershipCache(store);
-  await membership.followCluster(bus);
-  const events = new EventPublisher(bus);
   const hub = new TopicHub(bus);
+  const membership = new MembershipCache(store);
+  const blocks = new BlockService(store, membership, bus);
+  // Both caches hear the `cluster` topic, through the hub (the bus takes one handler per topic).
+  const cluster = { subscribe: hub.consumer().subscribe, onResync: (listener: () => void) => bus.onResync(listener) };
+  await membership.followCluster(cluster);
+  await blocks.followCluster({ subscribe: hub.consumer().subscribe, onResync: cluster.onResync });
+  const events = new EventPublisher(bus);
   // A long-poll answers before the request timeout would cut it off.
   const sync = new SyncService(store, membership, hub.consumer(), config.requestTimeoutMs - 1000);
   const typing = new TypingService(membership, bus, { throttleMs: config.typingThrottleMs, expireMs: config.typingExpireMs });
@@ -115,11 +120,11 @@ export async function createServer(config: Config, options: { logger?: Logger; s
     (error) => logger.warn({ err: error }, 'presence update failed'),
     config.presenceOfflineGraceMs,
   );
-  const conversations = new ConversationService(store, membership, events, config);
+  const conversations = new ConversationService(store, membership, blocks, events, config);
   const activity = new MessageActivityFeed((error) => logger.warn({ err: error }, 'a message activity listener failed'));
-  const messages = new MessageService(store, membership, bus, events, activity, config, metrics);
+  const messages = new MessageService(store, membership, blocks, bus, events, activity, config, metrics);
   const lifecycle = new MessageLifecycle(store, membership, messages, activity, config);
-  const gateway = new Gateway({ config, tokens, conversations, messages, lifecycle, sync, typing, presence, bus, hub, logger, metrics });
+  const gateway = new Gateway({ config, tokens, conversations, messages, lifecycle, sync, typing, presence, blocks, bus, hub, logger, metrics });
   revocations.onRevoked((session) => gateway.closeSession(session.id));
   const services: Services = {
     config,
@@ -138,6 +143,7 @@ export async function createServer(config: Config, options: { logger?: Logger; s
     sync,
     typing,
     presence,
+    blocks,
   };
   let draining = false;
   const app = await buildHttpApp(services, logger, metrics, () => draining);

@@ -8,6 +8,7 @@ import { AppError } from '../errors.js';
 import { installErrorHandler, sendClientError, sendFrameworkError } from './error-handler.js';
 import { checkQueryEncoding, validatorCompiler } from './validation.js';
 import { authRoutes } from './routes/auth.js';
+import { blockRoutes } from './routes/blocks.js';
 import { conversationRoutes } from './routes/conversations.js';
 import { healthRoutes } from './routes/health.js';
 import { messageActionRoutes } from './routes/message-actions.js';
@@ -88,7 +89,7 @@ export async function buildHttpApp(services: Services, logger: Logger, metrics: 
       reply.status(426).header('upgrade', 'websocket').send({ error: { code: 'upgrade_required', message: 'Connect with a WebSocket' } }),
   );
 
-  for (const routes of [healthRoutes, authRoutes, userRoutes, conversationRoutes, messageRoutes, messageActionRoutes, receiptRoutes, syncRoutes, presenceRoutes]) {
+  for (const routes of [healthRoutes, authRoutes, userRoutes, conversationRoutes, messageRoutes, messageActionRoutes, receiptRoutes, syncRoutes, presenceRoutes, blockRoutes]) {
     await app.register(routes, services);
   }
   return app;

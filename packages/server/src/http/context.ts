@@ -3,6 +3,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Config } from '../config.js';
 import type { AuthService } from '../services/auth-service.js';
+import type { BlockService } from '../services/block-service.js';
 import type { ConversationService } from '../services/conversation-service.js';
 import type { MessageActivityFeed } from '../services/message-activity.js';
 import type { MessageLifecycle } from '../services/message-lifecycle.js';
@@ -38,6 +39,7 @@ export interface Services {
   sync: SyncService;
   typing: TypingService;
   presence: PresenceService;
+  blocks: BlockService;
 }
 
 export type RoutePlugin = FastifyPluginAsync<Services, Server, TypeBoxTypeProvider>;

@@ -10,6 +10,7 @@ import { newId } from '../ids.js';
 import { type Store, UniqueViolation } from '../store/store.js';
 import type { EventPublisher } from './event-publisher.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
+import type { BlockService } from './block-service.js';
 import type { MembershipCache } from './membership.js';
 import { conversationCreated, conversationUpdated, memberAdded, memberRemoved, memberUpdated } from './event-drafts.js';
 import { conversationSummaryView, memberView } from './views.js';
@@ -24,6 +25,7 @@ export class ConversationService {
   constructor(
     private readonly store: Store,
     private readonly membership: MembershipCache,
+    private readonly blocks: BlockService,
     private readonly events: EventPublisher,
     private readonly limits: { maxGroupMembers: number },
   ) {}
@@ -44,6 +46,8 @@ export class ConversationService {
       if (input.kind === 'direct') throw notFound('User');
       throw invalid('Some members do not exist', missing.map((id) => detail(`/memberIds/${input.memberIds.indexOf(id)}`, 'no such user')));
     }
+    if (input.kind === 'direct') await this.blocks.assertNotBlockedBy(input.userId, userId);
+    else await this.blocks.assertNoneBlocks(otherIds, userId);
     const id = newId();
     const { conversation, created, events } = await this.store.createConversation(
       {
@@ -111,6 +115,7 @@ export class ConversationService {
       throw invalid(`A group has at most ${maxGroupMembers} members`, [detail('', 'the group is full', { limit: maxGroupMembers })]);
     }
     if (!(await this.store.getUser(userId))) throw invalid('That user does not exist', [detail('/userId', 'no such user')]);
+    await this.blocks.assertNoneBlocks([userId], actorId);
     let added;
     try {
       added = await this.store.addMember({ conversationId, userId, role: 'member', joinedAt: Date.now() }, memberAdded(actorId));

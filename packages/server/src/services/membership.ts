@@ -1,7 +1,13 @@
 import type { Role } from '@confab/protocol';
 import { notFound } from '../errors.js';
 import type { Store } from '../store/store.js';
-import { CLUSTER_TOPIC, type EventBus } from '../bus/bus.js';
+import { type BusHandler, CLUSTER_TOPIC } from '../bus/bus.js';
+
+/** Where a node's caches hear the `cluster` topic: the bus itself, or a consumer of the topic hub. */
+export interface ClusterFeed {
+  subscribe(topic: string, handler: BusHandler): Promise<void>;
+  onResync(listener: () => void): void;
+}
 
 /**
  * Who belongs to which conversation, cached so a send does not query membership per message.
@@ -22,7 +28,7 @@ export class MembershipCache {
   ) {}
 
   /** Keeps this node's cache true to membership changes made on any node. */
-  async followCluster(bus: EventBus): Promise<void> {
+  async followCluster(bus: ClusterFeed): Promise<void> {
     bus.onResync(() => this.clear());
     await bus.subscribe(CLUSTER_TOPIC, ({ event }) => {
       if (event.type === 'member.added' || event.type === 'member.removed' || event.type === 'member.updated') this.invalidate(event.conversationId);

@@ -7,6 +7,7 @@ import { type EventBus, conversationTopic } from '../bus/bus.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { GroupCommit } from './group-commit.js';
 import type { Metrics } from '../metrics.js';
+import type { BlockService } from './block-service.js';
 import type { MembershipCache } from './membership.js';
 import { validateBody } from './message-rules.js';
 import { parseMentions } from './mentions.js';
@@ -45,6 +46,7 @@ export class MessageService {
   constructor(
     private readonly store: Store,
     private readonly membership: MembershipCache,
+    private readonly blocks: BlockService,
     private readonly bus: EventBus,
     private readonly events: EventPublisher,
     private readonly activity: MessageActivityFeed,
@@ -62,6 +64,7 @@ export class MessageService {
   async send(senderId: string, conversationId: string, input: SendInput): Promise<SendResult> {
     validateBody(input.body, this.limits.maxMessageLength);
     const role = await this.membership.requireRole(conversationId, senderId);
+    await this.blocks.assertMaySend(senderId, conversationId);
     const [quoted, root] = await Promise.all([
       this.linked(conversationId, input.replyToId, 'replyToId'),
       this.linked(conversationId, input.threadRootId, 'threadRootId'),

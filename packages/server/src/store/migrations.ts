@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { type Kysely, type Migration, type MigrationProvider, sql } from 'kysely';
 import { messageLifecycle } from './migrations/0004-message-lifecycle.js';
+import { people } from './migrations/0005-people.js';
 
 /**
  * Schema migrations, in code and in order. Written with Kysely's schema builder in types both
@@ -128,6 +129,7 @@ const migrations: Record<string, Migration> = {
     },
   },
   '0004_message_lifecycle': messageLifecycle,
+  '0005_people': people,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -84,6 +84,11 @@ export interface Database {
     conversation_id: string;
     seq: number;
   };
+  blocks: {
+    blocker_id: string;
+    blocked_id: string;
+    created_at: number;
+  };
   stream_head: {
     id: number;
     epoch: string;

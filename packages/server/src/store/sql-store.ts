@@ -3,6 +3,7 @@ import type { EventDraft, Role } from '@confab/protocol';
 import type { Database } from './schema.js';
 import { migrationProvider } from './migrations.js';
 import * as eventLog from './event-log.js';
+import * as blocks from './sql/blocks.js';
 import * as conversations from './sql/conversations.js';
 import * as markers from './sql/markers.js';
 import * as members from './sql/members.js';
@@ -111,6 +112,21 @@ export class SqlStore implements Store {
   }
   setLastSeen(userId: string, at: number): Promise<void> {
     return users.setLastSeen(this.db, userId, at);
+  }
+
+  // ---- blocks (sql/blocks.ts) ----
+
+  setBlock(blockerId: string, blockedId: string, blocked: boolean, now: number): Promise<boolean> {
+    return blocks.setBlock(this.db, blockerId, blockedId, blocked, now);
+  }
+  listBlockedUsers(blockerId: string, page: { limit: number; afterId?: string }): Promise<UserRecord[]> {
+    return blocks.listBlockedUsers(this.db, blockerId, page);
+  }
+  blockedIds(blockerId: string): Promise<string[]> {
+    return blocks.blockedIds(this.db, blockerId);
+  }
+  blockersAmong(userId: string, candidates: readonly string[]): Promise<string[]> {
+    return blocks.blockersAmong(this.db, userId, candidates);
   }
 
   // ---- sessions (sql/sessions.ts) ----

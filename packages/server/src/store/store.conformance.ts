@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Store } from './store.js';
+import { describeBlocks } from './conformance/blocks.js';
 import { describeConversations } from './conformance/conversations.js';
 import { describeEventLog } from './conformance/event-log.js';
 import { Fixture } from './conformance/fixtures.js';
@@ -38,5 +39,6 @@ export function describeStoreConformance(engine: string, openFresh: () => Promis
     describeMessageChanges(f);
     describeEventLog(f);
     describeReceipts(f);
+    describeBlocks(f);
   });
 }

@@ -43,6 +43,16 @@ export interface Store {
   searchUsers(query: { q?: string; limit: number; afterUsername?: string }): Promise<UserRecord[]>;
   updateUser(id: string, patch: UserPatch): Promise<UserRecord | undefined>;
 
+  // ---- blocks ----
+  /** Blocks (`blocked`) or unblocks; idempotent. True when it changed anything. */
+  setBlock(blockerId: string, blockedId: string, blocked: boolean, now: number): Promise<boolean>;
+  /** The users `blockerId` blocks, ordered by id; `afterId` continues after that id. */
+  listBlockedUsers(blockerId: string, page: { limit: number; afterId?: string }): Promise<UserRecord[]>;
+  /** Ids of every user `blockerId` blocks. */
+  blockedIds(blockerId: string): Promise<string[]>;
+  /** Which of `candidates` block `userId`. */
+  blockersAmong(userId: string, candidates: readonly string[]): Promise<string[]>;
+
   // ---- sessions ----
   createSession(session: SessionRecord, refreshTokenHash: string, refreshExpiresAt: number): Promise<void>;
   getSession(id: string): Promise<SessionRecord | undefined>;

@@ -14,6 +14,8 @@ export class Connection implements TopicListener {
   pending: BusMessage[] | null = [];
   /** Events at or below this position reached the socket by replay: the live copy is a duplicate. */
   seam = 0;
+  /** Users this socket's user blocks: their typing and presence are not sent to it. */
+  blocked = new Set<string>();
 
   constructor(
     readonly id: string,

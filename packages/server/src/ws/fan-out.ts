@@ -54,8 +54,14 @@ export class FanOut {
     // A membership event about this very user reaches it through its user topic only (it is
     // published to both), so it arrives once and updates the socket's subscriptions.
     if (!viaUserTopic && membershipSubject(event) === connection.userId) return false;
-    // Typists do not hear themselves, nor users their own presence.
-    if ((event.type === 'typing' || event.type === 'presence') && event.userId === connection.userId) return false;
+    // Typists do not hear themselves, nor users their own presence, nor anyone those they block.
+    if ((event.type === 'typing' || event.type === 'presence') && (event.userId === connection.userId || connection.blocked.has(event.userId))) {
+      return false;
+    }
+    if (event.type === 'block.updated') {
+      if (event.blocked) connection.blocked.add(event.userId);
+      else connection.blocked.delete(event.userId);
+    }
     // Already replayed to this socket from the log.
     if ('pos' in event && event.pos <= connection.seam) return false;
     message.bytes ??= Buffer.from(message.frame);

@@ -9,6 +9,7 @@ import type { Metrics } from '../metrics.js';
 import { type EventBus, conversationTopic } from '../bus/bus.js';
 import type { TopicHub } from '../bus/topic-hub.js';
 import { TopicRegistry } from '../bus/topic-registry.js';
+import type { BlockService } from '../services/block-service.js';
 import type { ConversationService } from '../services/conversation-service.js';
 import type { MessageLifecycle } from '../services/message-lifecycle.js';
 import type { MessageService } from '../services/message-service.js';
@@ -35,6 +36,7 @@ export interface GatewayDeps {
   sync: SyncService;
   typing: TypingService;
   presence: PresenceService;
+  blocks: BlockService;
   bus: EventBus;
   /** The node's shared subscriptions (the long-poll listens to topics too). */
   hub: TopicHub;
@@ -193,7 +195,12 @@ export class Gateway {
       if (ready.length === 0) continue;
       try {
         const heads = await this.deps.sync.heads(userId);
-        for (const connection of ready) connection.send({ type: 'heads', heads });
+        // `block.updated` may have been dropped too.
+        const blocked = await this.deps.blocks.blockedIds(userId);
+        for (const connection of ready) {
+          connection.blocked = new Set(blocked);
+          connection.send({ type: 'heads', heads });
+        }
       } catch (error) {
         this.deps.logger.warn({ err: error }, 'could not send heads after a bus resync');
       }

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { conversationTopic, userTopic } from '../bus/bus.js';
 import type { TopicRegistry } from '../bus/topic-registry.js';
 import { AppError } from '../errors.js';
+import type { BlockService } from '../services/block-service.js';
 import type { ConversationService } from '../services/conversation-service.js';
 import { type StreamStart, type SyncService, encodeSyncCursor } from '../services/sync-service.js';
 import type { Connection } from './connection.js';
@@ -10,6 +11,7 @@ import type { FanOut } from './fan-out.js';
 
 export interface ResumeDeps {
   conversations: ConversationService;
+  blocks: BlockService;
   sync: SyncService;
   logger: Logger;
 }
@@ -31,6 +33,8 @@ export class Resume {
     const { sync } = this.deps;
     try {
       await this.topics.add(connection, userTopic(connection.userId));
+      // Read once subscribed: a `block.updated` from now on waits in `pending` and applies after.
+      connection.blocked = await this.deps.blocks.blockedIds(connection.userId);
       const conversationIds = await this.deps.conversations.conversationIdsOf(connection.userId);
       // Subscribed side by side: over Redis, one round trip for all rather than one each.
       await Promise.all(conversationIds.map((id) => this.topics.add(connection, conversationTopic(id))));

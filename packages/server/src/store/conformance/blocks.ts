@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import type { Fixture } from './fixtures.js';
+
+export function describeBlocks(f: Fixture): void {
+  const { user, tick } = f;
+
+  describe('blocks', () => {
+    it('blocks and unblocks idempotently, saying when something changed', async () => {
+      const [alice, bob] = [await user('alice'), await user('bob')];
+      expect(await f.store.setBlock(alice.id, bob.id, true, tick())).toBe(true);
+      expect(await f.store.setBlock(alice.id, bob.id, true, tick())).toBe(false);
+      expect(await f.store.blockedIds(alice.id)).toEqual([bob.id]);
+      expect(await f.store.blockedIds(bob.id)).toEqual([]); // one direction only
+      expect(await f.store.setBlock(alice.id, bob.id, false, tick())).toBe(true);
+      expect(await f.store.setBlock(alice.id, bob.id, false, tick())).toBe(false);
+      expect(await f.store.blockedIds(alice.id)).toEqual([]);
+    });
+
+    it('lists blocked users in pages by id', async () => {
+      const alice = await user('alice');
+      const others = [await user('b1'), await user('b2'), await user('b3')];
+      for (const other of others) await f.store.setBlock(alice.id, other.id, true, tick());
+      const sorted = others.map((u) => u.id).sort();
+      const first = await f.store.listBlockedUsers(alice.id, { limit: 2 });
+      expect(first.map((u) => u.id)).toEqual(sorted.slice(0, 2));
+      expect(first[0]).toMatchObject({ username: expect.any(String), displayName: expect.any(String) });
+      const rest = await f.store.listBlockedUsers(alice.id, { limit: 2, afterId: first.at(-1)!.id });
+      expect(rest.map((u) => u.id)).toEqual(sorted.slice(2));
+    });
+
+    it('finds which candidates block a user, across more candidates than one statement binds', async () => {
+      const target = await user('target');
+      const [a, b, c] = [await user('a'), await user('b'), await user('c')];
+      await f.store.setBlock(a.id, target.id, true, tick());
+      await f.store.setBlock(c.id, target.id, true, tick());
+      await f.store.setBlock(b.id, a.id, true, tick()); // blocks someone else
+      const filler = Array.from({ length: 1200 }, (_, i) => `nobody-${i}`);
+      expect((await f.store.blockersAmong(target.id, [...filler, a.id, b.id, c.id])).sort()).toEqual([a.id, c.id].sort());
+      expect(await f.store.blockersAmong(target.id, [])).toEqual([]);
+    });
+  });
+}

@@ -1,0 +1,27 @@
+import { afterAll, beforeAll, describe } from 'vitest';
+import { type TestServer, startServer } from './harness.js';
+import { type TestSchema, createTestSchema, postgresService, requireService } from './services.js';
+
+const describePostgres = await requireService(postgresService);
+
+/**
+ * Runs the same end-to-end suite against a server on SQLite and one on PostgreSQL (a schema of
+ * its own). `server()` is the running server of the current engine.
+ */
+export function describeOnEachStore(title: string, body: (server: () => TestServer) => void, env: Record<string, string> = {}): void {
+  for (const engine of ['sqlite', 'postgres'] as const) {
+    (engine === 'postgres' ? describePostgres : describe)(`${title} (${engine})`, () => {
+      let t: TestServer;
+      let schema: TestSchema | undefined;
+      beforeAll(async () => {
+        if (engine === 'postgres') schema = await createTestSchema();
+        t = await startServer({ ...env, ...(schema ? { DATABASE_URL: schema.url, DATABASE_POOL_SIZE: '4', JWT_SECRET: 'an end-to-end test secret of 32+ characters' } : {}) });
+      });
+      afterAll(async () => {
+        await t?.close();
+        await schema?.drop();
+      });
+      body(() => t);
+    });
+  }
+}
