@@ -1,4 +1,4 @@
-import { type ConversationSummary, type Message, type PositionedEvent, replyExcerpt } from '@confab/protocol';
+import { type ConversationSettings, type ConversationSummary, type Message, type PositionedEvent, replyExcerpt } from '@confab/protocol';
 import { conversationOf } from './event-stream.js';
 
 /** The latest page of a conversation that a snapshot holds (the server's default page size). */
@@ -49,6 +49,8 @@ export class ChatState {
 
   async apply(event: PositionedEvent): Promise<void> {
     if (event.type === 'conversation.created') return this.created(event);
+    // My own settings: a private event, outside the conversation's chain; it carries them whole.
+    if (event.type === 'conversation.updated' && event.settings) return this.settingsChanged(event.conversation.id, event.settings);
     if (event.type === 'member.added' && event.member.userId === this.userId) return this.joined(event);
     const conversationId = conversationOf(event);
     const c = this.conversations.get(conversationId);
@@ -84,7 +86,21 @@ export class ChatState {
     }
   }
 
+  private settingsChanged(conversationId: string, settings: ConversationSettings): void {
+    const c = this.conversations.get(conversationId);
+    if (!c) return;
+    Object.assign(c, settings);
+    // What I cleared is gone from my page, my last message and my unread count.
+    const page = (this.pages.get(c.id) ?? []).filter((m) => m.seq > c.clearedSeq);
+    this.pages.set(c.id, page);
+    if (c.lastMessage && c.lastMessage.seq <= c.clearedSeq) c.lastMessage = null;
+    const after = Math.max(c.readSeq, c.clearedSeq);
+    if (c.lastSeq <= c.clearedSeq) c.unreadCount = 0;
+    else c.unreadCount = Math.min(c.unreadCount, page.filter((m) => m.seq > after && m.senderId !== this.userId).length);
+  }
+
   private messageCreated(c: ConversationSummary, message: Message): void {
+    c.archived = false; // a new message brings an archived conversation back
     c.lastSeq = message.seq;
     c.lastMessage = message;
     if (message.createdAt > c.lastActivityAt) c.lastActivityAt = message.createdAt;
@@ -125,6 +141,9 @@ export class ChatState {
       unreadCount: 0,
       lastMessage: null,
       peerId: peer,
+      muted: false,
+      archived: false,
+      clearedSeq: 0,
     });
     this.pages.set(event.conversation.id, []);
   }

@@ -2,6 +2,8 @@ import type {
   AuthResponse,
   BlockResponse,
   ConversationDetail,
+  ConversationListQuery,
+  ConversationResponse,
   ConversationPage,
   DeliveryMarker,
   EventPage,
@@ -105,12 +107,26 @@ export class ConfabClient {
     ).conversation;
   }
 
-  listConversations(query: PageQuery = {}): Promise<ConversationPage> {
+  listConversations(query: ConversationListQuery = {}): Promise<ConversationPage> {
     return this.http.request('GET', '/api/v1/conversations', { query });
   }
 
   async getConversation(conversationId: string): Promise<ConversationDetail> {
     return (await this.http.request<{ conversation: ConversationDetail }>('GET', conversationPath(conversationId))).conversation;
+  }
+
+  /** My own settings of a conversation; each answers my view of it. */
+  async setMuted(conversationId: string, muted: boolean): Promise<ConversationDetail> {
+    return (await this.http.request<ConversationResponse>(muted ? 'PUT' : 'DELETE', `${conversationPath(conversationId)}/mute`)).conversation;
+  }
+
+  async setArchived(conversationId: string, archived: boolean): Promise<ConversationDetail> {
+    return (await this.http.request<ConversationResponse>(archived ? 'PUT' : 'DELETE', `${conversationPath(conversationId)}/archive`)).conversation;
+  }
+
+  /** Clears my history up to the last message now; the others keep theirs. */
+  async clearHistory(conversationId: string): Promise<ConversationDetail> {
+    return (await this.http.request<ConversationResponse>('POST', `${conversationPath(conversationId)}/clear`)).conversation;
   }
 
   async renameConversation(conversationId: string, title: string): Promise<ConversationDetail> {

@@ -1,4 +1,4 @@
-import type { EventPage, Heads, PositionedEvent } from '@confab/protocol';
+import { type EventPage, type Heads, type PositionedEvent, isPrivateEvent } from '@confab/protocol';
 
 /**
  * What a client must remember to resume without loss or duplicates: the stream cursor and,
@@ -75,7 +75,7 @@ export class EventStream {
   }
 
   receive(event: PositionedEvent): void {
-    const conversationId = conversationOf(event);
+    const conversationId = streamOf(event, this.options.userId());
     if (this.filling.has(conversationId)) {
       this.hold(conversationId, event);
       return;
@@ -149,6 +149,14 @@ export class EventStream {
     })();
     this.filling.set(conversationId, run);
   }
+}
+
+/**
+ * The chain an event belongs to: its conversation's, or for an event addressed to me alone my
+ * private stream's, keyed by my user id (in `heads` too, and filled from the same endpoint).
+ */
+export function streamOf(event: PositionedEvent, userId: string | null): string {
+  return isPrivateEvent(event) && userId !== null ? userId : conversationOf(event);
 }
 
 export function conversationOf(event: PositionedEvent): string {

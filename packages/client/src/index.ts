@@ -9,6 +9,6 @@ export {
   type WebSocketConstructor,
   type WebSocketLike,
 } from './realtime.js';
-export { EventStream, MemoryCursorStore, conversationOf, type CursorStore, type SyncState } from './event-stream.js';
+export { EventStream, MemoryCursorStore, conversationOf, streamOf, type CursorStore, type SyncState } from './event-stream.js';
 export { newClientId } from './ids.js';
 export { ChatState, LATEST_PAGE_SIZE, type ChatSnapshot, type PageLoader } from './chat-state.js';

@@ -107,6 +107,19 @@ function PageQueryOf() {
 }
 export const PageQuery = PageQueryOf();
 export type PageQuery = Static<typeof PageQuery>;
+export const ConversationListQuery = Type.Object(
+  {
+    limit: Type.Optional(Limit),
+    cursor: Type.Optional(Cursor),
+    archived: Type.Optional(
+      Type.Union([Type.Literal('include'), Type.Literal('only')], {
+        description: 'Archived conversations are left out unless `include` (all) or `only` (just those)',
+      }),
+    ),
+  },
+  strict,
+);
+export type ConversationListQuery = Static<typeof ConversationListQuery>;
 export const ConversationPage = Type.Object(
   {
     ...Page(ConversationSummary, 'ConversationPage').properties,

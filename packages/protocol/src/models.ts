@@ -134,6 +134,20 @@ export const ConversationInfo = Type.Object(
 );
 export type ConversationInfo = Static<typeof ConversationInfo>;
 
+/** My own settings of a conversation: nobody else sees them. */
+export const ConversationSettings = Type.Object(
+  {
+    muted: Type.Boolean({ description: 'Muted: still counts unread, but notifies me only when I am mentioned' }),
+    archived: Type.Boolean({ description: 'Hidden from my list (unless `?archived=include`) until a new message arrives' }),
+    clearedSeq: Type.Integer({
+      minimum: 0,
+      description: 'I cleared my history up to this seq: my history, thread listings and lastMessage start after it',
+    }),
+  },
+  { title: 'ConversationSettings' },
+);
+export type ConversationSettings = Static<typeof ConversationSettings>;
+
 /** One entry of my conversation list: the shared info plus my own view of it. */
 export const ConversationSummary = Type.Object(
   {
@@ -144,6 +158,7 @@ export const ConversationSummary = Type.Object(
     unreadCount: Type.Integer({ minimum: 0, description: 'Messages from others after my read marker' }),
     lastMessage: Type.Union([Message, Type.Null()]),
     peerId: Type.Union([Id, Type.Null()], { description: 'The other user of a direct conversation' }),
+    ...ConversationSettings.properties,
   },
   { title: 'ConversationSummary' },
 );

@@ -2,7 +2,7 @@ import Type, { type Static } from 'typebox';
 import { ErrorDetail } from './errors.js';
 import { ClientId, MessageBody, ReactionParams } from './api.js';
 import { Identifier } from './strings.js';
-import { ConversationInfo, Id, Member, Message, Timestamp } from './models.js';
+import { ConversationInfo, ConversationSettings, Id, Member, Message, Timestamp } from './models.js';
 
 /** Correlates a client frame with the server's `ack` or `error` answer. */
 export const FrameId = Identifier({ minLength: 1, maxLength: 64 });
@@ -143,11 +143,16 @@ export const ConversationCreatedEvent = Type.Object({
   conversation: ConversationInfo,
   members: Type.Array(Member),
 });
+/**
+ * The conversation changed (its title: to every member). With `settings`, it is my own mute,
+ * archive or clear, sent to my devices only, in my private stream (see `isPrivateEvent`).
+ */
 export const ConversationUpdatedEvent = Type.Object({
   type: Type.Literal('conversation.updated'),
   ...Position,
   conversation: ConversationInfo,
   by: Id,
+  settings: Type.Optional(ConversationSettings),
 });
 export const MemberAddedEvent = Type.Object({
   type: Type.Literal('member.added'),
@@ -200,6 +205,15 @@ export const PositionedEvent = Type.Union([
 ]);
 export type PositionedEvent = Static<typeof PositionedEvent>;
 export const POSITIONED_EVENT_TYPES = typesOf(PositionedEvent);
+
+/**
+ * Events addressed to one user alone (my own conversation settings; later my notifications) form
+ * that user's private stream: chained by `prev` like a conversation, keyed by the user's own id in
+ * `heads`, gap-filled with `GET /api/v1/conversations/<my user id>/events`.
+ */
+export function isPrivateEvent(event: PositionedEvent): boolean {
+  return event.type === 'conversation.updated' && event.settings !== undefined;
+}
 
 // Ephemeral signals: no position, not stored, not replayed.
 /** A member's delivery marker moved: a device of theirs has received up to deliveredSeq. */

@@ -13,6 +13,7 @@ import type { Services } from './http/context.js';
 import { AuthService } from './services/auth-service.js';
 import { BlockService } from './services/block-service.js';
 import { ConversationService } from './services/conversation-service.js';
+import { ConversationSettingsService } from './services/conversation-settings.js';
 import { MembershipCache } from './services/membership.js';
 import { MessageActivityFeed } from './services/message-activity.js';
 import { MessageLifecycle } from './services/message-lifecycle.js';
@@ -144,6 +145,7 @@ export async function createServer(config: Config, options: { logger?: Logger; s
     typing,
     presence,
     blocks,
+    settings: new ConversationSettingsService(store, membership, conversations, events),
   };
   let draining = false;
   const app = await buildHttpApp(services, logger, metrics, () => draining);

@@ -9,6 +9,7 @@ import { installErrorHandler, sendClientError, sendFrameworkError } from './erro
 import { checkQueryEncoding, validatorCompiler } from './validation.js';
 import { authRoutes } from './routes/auth.js';
 import { blockRoutes } from './routes/blocks.js';
+import { conversationSettingsRoutes } from './routes/conversation-settings.js';
 import { conversationRoutes } from './routes/conversations.js';
 import { healthRoutes } from './routes/health.js';
 import { messageActionRoutes } from './routes/message-actions.js';
@@ -89,7 +90,7 @@ export async function buildHttpApp(services: Services, logger: Logger, metrics: 
       reply.status(426).header('upgrade', 'websocket').send({ error: { code: 'upgrade_required', message: 'Connect with a WebSocket' } }),
   );
 
-  for (const routes of [healthRoutes, authRoutes, userRoutes, conversationRoutes, messageRoutes, messageActionRoutes, receiptRoutes, syncRoutes, presenceRoutes, blockRoutes]) {
+  for (const routes of [healthRoutes, authRoutes, userRoutes, conversationRoutes, messageRoutes, messageActionRoutes, receiptRoutes, syncRoutes, presenceRoutes, blockRoutes, conversationSettingsRoutes]) {
     await app.register(routes, services);
   }
   return app;

@@ -4,6 +4,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Config } from '../config.js';
 import type { AuthService } from '../services/auth-service.js';
 import type { BlockService } from '../services/block-service.js';
+import type { ConversationSettingsService } from '../services/conversation-settings.js';
 import type { ConversationService } from '../services/conversation-service.js';
 import type { MessageActivityFeed } from '../services/message-activity.js';
 import type { MessageLifecycle } from '../services/message-lifecycle.js';
@@ -40,6 +41,7 @@ export interface Services {
   typing: TypingService;
   presence: PresenceService;
   blocks: BlockService;
+  settings: ConversationSettingsService;
 }
 
 export type RoutePlugin = FastifyPluginAsync<Services, Server, TypeBoxTypeProvider>;

@@ -74,10 +74,10 @@ export class ConversationService {
     return this.store.listConversationIds(userId);
   }
 
-  async list(userId: string, page: { limit?: number; cursor?: string }): Promise<ConversationPage> {
+  async list(userId: string, page: { limit?: number; cursor?: string; archived?: 'include' | 'only' }): Promise<ConversationPage> {
     const limit = page.limit ?? 20;
     const after = page.cursor === undefined ? undefined : decodeCursor(page.cursor, isActivityKey);
-    const rows = await this.store.listConversations(userId, { limit: limit + 1, ...(after ? { after } : {}) });
+    const rows = await this.store.listConversations(userId, { limit: limit + 1, ...(after ? { after } : {}), archived: page.archived ?? 'exclude' });
     const items = rows.slice(0, limit);
     const last = items.at(-1);
     return {

@@ -1,5 +1,5 @@
 import type { EventDraft } from '@confab/protocol';
-import type { AppendPlan, ConversationRecord, Draft, MemberRecord, MessageRecord, ReadMarkerRecord } from '../store/store.js';
+import type { AppendPlan, ConversationListRow, ConversationRecord, Draft, MemberRecord, MessageRecord, ReadMarkerRecord } from '../store/store.js';
 import { conversationInfoView, memberView, messageView } from './views.js';
 
 /**
@@ -16,6 +16,11 @@ export const conversationCreated = (conversation: ConversationRecord, members: M
 export const conversationUpdated =
   (by: string): Draft<ConversationRecord> =>
   (conversation) => ({ type: 'conversation.updated', conversation: conversationInfoView(conversation), by });
+
+/** My own mute, archive or clear: to my devices only (the store logs it in my private stream). */
+export const settingsUpdated =
+  (by: string): Draft<ConversationListRow> =>
+  (view) => ({ type: 'conversation.updated', conversation: conversationInfoView(view.conversation), by, settings: view.settings });
 
 export const memberAdded =
   (by: string) =>

@@ -1,4 +1,5 @@
 import { CLUSTER_TOPIC, type EventBus, conversationTopic, userTopic } from '../bus/bus.js';
+import { isPrivateEvent } from '@confab/protocol';
 import type { StoredEvent } from '../store/store.js';
 
 /**
@@ -20,6 +21,8 @@ export class EventPublisher {
  * node hears of membership changes on the cluster topic, for its membership cache.
  */
 export function topicsOf({ event, conversationId }: StoredEvent): string[] {
+  // A private event's stream is its user's (`conversationId` is the user's id): their devices alone.
+  if (isPrivateEvent(event)) return [userTopic(conversationId)];
   switch (event.type) {
     case 'conversation.created':
       return event.members.map((m) => userTopic(m.userId));

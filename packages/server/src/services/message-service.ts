@@ -132,12 +132,16 @@ export class MessageService {
   async history(userId: string, conversationId: string, query: HistoryQuery): Promise<MessagePage> {
     await this.membership.requireRole(conversationId, userId);
     const limit = Math.min(query.limit ?? this.limits.messagesPageSize, this.limits.messagesPageMax);
-    const rows = await this.store.listMessages(conversationId, {
-      limit: limit + 1,
-      threads: query.threads === 'include',
-      ...(query.before === undefined ? {} : { before: query.before }),
-      ...(query.after === undefined ? {} : { after: query.after }),
-    });
+    // My history starts after what I cleared (others still see it).
+    const clearedSeq = (await this.store.getMemberSettings(conversationId, userId))?.clearedSeq ?? 0;
+    const rows = (
+      await this.store.listMessages(conversationId, {
+        limit: limit + 1,
+        threads: query.threads === 'include',
+        ...(query.before === undefined ? {} : { before: query.before }),
+        ...(query.after === undefined ? {} : { after: Math.max(query.after, clearedSeq) }),
+      })
+    ).filter((m) => m.seq > clearedSeq);
     const items = rows.slice(0, limit);
     const last = items.at(-1);
     return { items: items.map(messageView), nextCursor: rows.length > limit && last ? String(last.seq) : null };

@@ -64,4 +64,5 @@ export const conversationSummaryView = (row: ConversationListRow): ConversationS
   unreadCount: row.unreadCount,
   lastMessage: row.lastMessage && messageView(row.lastMessage),
   peerId: row.peerId,
+  ...row.settings,
 });

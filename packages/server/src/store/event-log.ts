@@ -11,13 +11,19 @@ import type { StoredEvent, StreamHead } from './store.js';
  * order, so the stored log is always a prefix without holes — what lets a reader resume "after
  * pos N" from storage alone. Locks are taken in one order to rule out deadlocks between nodes:
  * first the conversation rows the transaction changes (`lockConversations`, in id order), then
- * the head. The head is held only for the event rows and the commit, so other transactions do
+ * the user rows of the private streams it writes to (`lockUserStreams`, in id order), then the head.
+ *
+ * A private entry (an event for one user alone: their own settings, their notifications) is
+ * chained in that user's stream instead of a conversation's: stored under the user's id as its
+ * `conversation_id` (no member reads it as a conversation's) and as its subject (so the user does). The head is held only for the event rows and the commit, so other transactions do
  * their own work meanwhile.
  */
 export interface LogEntry {
   conversationId: string;
   /** A non-member who may read the event (the removed member), else null. */
   subjectUserId?: string | null;
+  /** For the user `conversationId` names alone, in their private stream. */
+  private?: boolean;
   event: EventDraft;
 }
 
@@ -34,6 +40,21 @@ export async function lockConversations(trx: Db, conversationIds: Iterable<strin
       .returning('last_pos')
       .executeTakeFirst();
     if (row) lastPos.set(id, Number(row.last_pos));
+  }
+  return lastPos;
+}
+
+/** Row-locks the users' private streams (in id order) and answers each one's newest position. */
+export async function lockUserStreams(trx: Db, userIds: Iterable<string>): Promise<Map<string, number>> {
+  const lastPos = new Map<string, number>();
+  for (const id of [...new Set(userIds)].sort()) {
+    const row = await trx
+      .updateTable('users')
+      .set((eb) => ({ stream_pos: eb.ref('stream_pos') }))
+      .where('id', '=', id)
+      .returning('stream_pos')
+      .executeTakeFirst();
+    if (row) lastPos.set(id, Number(row.stream_pos));
   }
   return lastPos;
 }
@@ -59,7 +80,8 @@ export async function appendEvents(trx: Db, lastPos: Map<string, number>, entrie
     lastPos.set(entry.conversationId, pos);
     const event = { ...entry.event, pos, prev } as PositionedEvent;
     const frame = JSON.stringify(event);
-    return { pos, conversationId: entry.conversationId, subjectUserId: entry.subjectUserId ?? null, createdAt: now, event, frame };
+    const subjectUserId = entry.private ? entry.conversationId : (entry.subjectUserId ?? null);
+    return { pos, conversationId: entry.conversationId, subjectUserId, createdAt: now, event, frame };
   });
 
   for (let i = 0; i < stored.length; i += 500) {
@@ -76,14 +98,24 @@ export async function appendEvents(trx: Db, lastPos: Map<string, number>, entrie
       )
       .execute();
   }
-  // One statement for every conversation the entries touched.
-  const touched = [...new Set(entries.map((e) => e.conversationId))];
-  const newest = sql.join(touched.map((id) => sql`when ${id} then cast(${lastPos.get(id)!} as bigint)`), sql` `);
-  await trx
-    .updateTable('conversations')
-    .set({ last_pos: sql<number>`case id ${newest} end` })
-    .where('id', 'in', touched)
-    .execute();
+  // One statement for every conversation the entries touched, one for every private stream.
+  const touched = [...new Set(entries.filter((e) => !e.private).map((e) => e.conversationId))];
+  const streams = [...new Set(entries.filter((e) => e.private).map((e) => e.conversationId))];
+  const newest = (ids: string[]) => sql.join(ids.map((id) => sql`when ${id} then cast(${lastPos.get(id)!} as bigint)`), sql` `);
+  if (touched.length > 0) {
+    await trx
+      .updateTable('conversations')
+      .set({ last_pos: sql<number>`case id ${newest(touched)} end` })
+      .where('id', 'in', touched)
+      .execute();
+  }
+  if (streams.length > 0) {
+    await trx
+      .updateTable('users')
+      .set({ stream_pos: sql<number>`case id ${newest(streams)} end` })
+      .where('id', 'in', streams)
+      .execute();
+  }
   return stored;
 }
 
@@ -147,6 +179,7 @@ export async function conversationHeadsBetween(db: Db, after: number, upTo: numb
   return new Map(rows.map((r) => [r.conversation_id, Number(r.pos)]));
 }
 
+/** The user's conversations' heads, and their private stream's under their own id once it has an event. */
 export async function conversationHeads(db: Db, userId: string): Promise<Map<string, number>> {
   const rows = await db
     .selectFrom('members as m')
@@ -154,7 +187,10 @@ export async function conversationHeads(db: Db, userId: string): Promise<Map<str
     .select(['c.id', 'c.last_pos'])
     .where('m.user_id', '=', userId)
     .execute();
-  return new Map(rows.map((r) => [r.id, Number(r.last_pos)]));
+  const heads = new Map(rows.map((r) => [r.id, Number(r.last_pos)]));
+  const stream = await db.selectFrom('users').select('stream_pos').where('id', '=', userId).executeTakeFirst();
+  if (stream && Number(stream.stream_pos) > 0) heads.set(userId, Number(stream.stream_pos));
+  return heads;
 }
 
 /**

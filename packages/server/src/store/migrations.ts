@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { type Kysely, type Migration, type MigrationProvider, sql } from 'kysely';
 import { messageLifecycle } from './migrations/0004-message-lifecycle.js';
 import { people } from './migrations/0005-people.js';
+import { memberSettings } from './migrations/0005b-member-settings.js';
 
 /**
  * Schema migrations, in code and in order. Written with Kysely's schema builder in types both
@@ -130,6 +131,7 @@ const migrations: Record<string, Migration> = {
   },
   '0004_message_lifecycle': messageLifecycle,
   '0005_people': people,
+  '0005b_member_settings': memberSettings,
 };
 
 export const migrationProvider: MigrationProvider = {

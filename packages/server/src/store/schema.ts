@@ -14,6 +14,8 @@ export interface Database {
     created_at: number;
     hide_last_seen: Generated<number>;
     last_seen_at: number | null;
+    /** Position of the newest event of the user's private stream. */
+    stream_pos: Generated<number>;
   };
   sessions: {
     id: string;
@@ -47,6 +49,9 @@ export interface Database {
     read_seq: number;
     joined_pos: Generated<number>;
     delivered_seq: Generated<number>;
+    muted: Generated<number>;
+    archived_seq: number | null;
+    cleared_seq: Generated<number>;
   };
   messages: {
     id: string;

@@ -8,11 +8,15 @@ import * as conversations from './sql/conversations.js';
 import * as markers from './sql/markers.js';
 import * as members from './sql/members.js';
 import * as messageChanges from './sql/message-changes.js';
+import * as memberSettings from './sql/member-settings.js';
 import * as messages from './sql/messages.js';
 import * as sessions from './sql/sessions.js';
 import * as users from './sql/users.js';
 import {
   type AppendPlan,
+  type ArchivedFilter,
+  type MemberSettings,
+  type SettingsChange,
   type AppendResult,
   type ConversationListRow,
   type ConversationRecord,
@@ -169,7 +173,10 @@ export class SqlStore implements Store {
   listConversationIds(userId: string): Promise<string[]> {
     return conversations.listConversationIds(this.db, userId);
   }
-  listConversations(userId: string, page: { limit: number; after?: { activityAt: number; id: string } }): Promise<ConversationListRow[]> {
+  listConversations(
+    userId: string,
+    page: { limit: number; after?: { activityAt: number; id: string }; archived?: ArchivedFilter },
+  ): Promise<ConversationListRow[]> {
     return conversations.listConversations(this.db, userId, page);
   }
   getConversationView(userId: string, conversationId: string): Promise<ConversationListRow | undefined> {
@@ -195,6 +202,17 @@ export class SqlStore implements Store {
   }
   removeMember(conversationId: string, userId: string, announce: EventDraft): Promise<{ events: StoredEvent[] } | undefined> {
     return members.removeMember(this.db, conversationId, userId, announce);
+  }
+  updateMemberSettings(
+    conversationId: string,
+    userId: string,
+    change: SettingsChange,
+    announce: Draft<ConversationListRow>,
+  ): Promise<{ view: ConversationListRow; events: StoredEvent[] } | undefined> {
+    return memberSettings.updateMemberSettings(this.db, conversationId, userId, change, announce);
+  }
+  getMemberSettings(conversationId: string, userId: string): Promise<MemberSettings | undefined> {
+    return memberSettings.getMemberSettings(this.db, conversationId, userId);
   }
   setRoles(
     conversationId: string,

@@ -4,6 +4,7 @@ import { describeBlocks } from './conformance/blocks.js';
 import { describeConversations } from './conformance/conversations.js';
 import { describeEventLog } from './conformance/event-log.js';
 import { Fixture } from './conformance/fixtures.js';
+import { describeMemberSettings } from './conformance/member-settings.js';
 import { describeMessageChanges } from './conformance/message-changes.js';
 import { describeMessages } from './conformance/messages.js';
 import { describeReceipts } from './conformance/receipts.js';
@@ -40,5 +41,6 @@ export function describeStoreConformance(engine: string, openFresh: () => Promis
     describeEventLog(f);
     describeReceipts(f);
     describeBlocks(f);
+    describeMemberSettings(f);
   });
 }

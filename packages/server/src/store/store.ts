@@ -1,6 +1,9 @@
 import type { EventDraft, PositionedEvent, Role } from '@confab/protocol';
 import type {
   AppendResult,
+  ArchivedFilter,
+  MemberSettings,
+  SettingsChange,
   ConversationListRow,
   ConversationRecord,
   EditRecord,
@@ -94,7 +97,10 @@ export interface Store {
   findMembersByUsername(conversationId: string, usernames: readonly string[]): Promise<Map<string, string>>;
   listConversationIds(userId: string): Promise<string[]>;
   /** Most recently active first; `after` continues after that (activity, id) key. */
-  listConversations(userId: string, page: { limit: number; after?: { activityAt: number; id: string } }): Promise<ConversationListRow[]>;
+  listConversations(
+    userId: string,
+    page: { limit: number; after?: { activityAt: number; id: string }; archived?: ArchivedFilter },
+  ): Promise<ConversationListRow[]>;
   getConversationView(userId: string, conversationId: string): Promise<ConversationListRow | undefined>;
   /**
    * Logs `announce(member, conversation)`, which the new member reads as their first event.
@@ -106,6 +112,18 @@ export interface Store {
   ): Promise<{ member: MemberRecord; events: StoredEvent[] }>;
   /** Logs `announce`, which the removed user may still read. Returns undefined when the user was not a member. */
   removeMember(conversationId: string, userId: string, announce: EventDraft): Promise<{ events: StoredEvent[] } | undefined>;
+  /**
+   * Changes my own settings of a conversation and logs `announce(view)` in my private stream.
+   * Undefined when I am not a member.
+   */
+  updateMemberSettings(
+    conversationId: string,
+    userId: string,
+    change: SettingsChange,
+    announce: Draft<ConversationListRow>,
+  ): Promise<{ view: ConversationListRow; events: StoredEvent[] } | undefined>;
+  /** My settings of a conversation; undefined when I am not a member. */
+  getMemberSettings(conversationId: string, userId: string): Promise<MemberSettings | undefined>;
   /** Applies role changes in one transaction (an ownership transfer is two changes); logs one event per member changed. */
   setRoles(
     conversationId: string,

@@ -1,6 +1,6 @@
 import type { Duplex } from 'node:stream';
 import type { WebSocket } from 'ws';
-import type { ServerEvent } from '@confab/protocol';
+import { type ServerEvent, isPrivateEvent } from '@confab/protocol';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import type { Metrics } from '../metrics.js';
@@ -36,7 +36,11 @@ export class FanOut {
   deliver(message: BusMessage): void {
     const listeners = this.topics.listenersOf(message.topic);
     if (!listeners || listeners.size === 0) return;
-    if ('pos' in message.event && message.topic.startsWith('conv:')) this.liveCheck.noteDelivered(message.topic.slice('conv:'.length), message.event.pos);
+    const { event } = message;
+    if ('pos' in event) {
+      if (message.topic.startsWith('conv:')) this.liveCheck.noteDelivered(message.topic.slice('conv:'.length), event.pos);
+      else if (isPrivateEvent(event)) this.liveCheck.noteDelivered(message.topic.slice('user:'.length), event.pos);
+    }
     let written = 0;
     // A Set's iteration tolerates the removals a write can cause.
     for (const connection of listeners) if (this.deliverTo(connection, message)) written += 1;

@@ -6,7 +6,7 @@ import { CLOSE_CODES } from '@confab/protocol';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import type { Metrics } from '../metrics.js';
-import { type EventBus, conversationTopic } from '../bus/bus.js';
+import { type EventBus, conversationTopic, userTopic } from '../bus/bus.js';
 import type { TopicHub } from '../bus/topic-hub.js';
 import { TopicRegistry } from '../bus/topic-registry.js';
 import type { BlockService } from '../services/block-service.js';
@@ -70,7 +70,8 @@ export class Gateway {
     this.topics = new TopicRegistry<Connection>(deps.hub.consumer(), (message) => this.fanOut.deliver(message));
     this.liveCheck = new LiveCheck(
       deps.sync,
-      (conversationId) => this.topics.listenersOf(conversationTopic(conversationId)),
+      // A user's private stream is keyed by the user's id: its listeners are that user's sockets.
+      (streamId) => this.topics.listenersOf(conversationTopic(streamId)) ?? this.topics.listenersOf(userTopic(streamId)),
       deps.config.liveCheckIntervalMs,
       deps.logger,
     );

@@ -6,7 +6,7 @@ import {
   IdParams,
   MemberParams,
   MemberResponse,
-  PageQuery,
+  ConversationListQuery,
   UpdateConversationBody,
   UpdateMemberBody,
 } from '@confab/protocol';
@@ -43,9 +43,9 @@ export const conversationRoutes: RoutePlugin = async (app, { conversations, toke
       schema: {
         tags,
         operationId: 'listConversations',
-        summary: 'My conversations, most recently active first, with last message and unread count',
+        summary: 'My conversations, most recently active first, with last message, unread count and my settings (archived ones only with `archived`)',
         security: bearer,
-        querystring: PageQuery,
+        querystring: ConversationListQuery,
         response: { 200: ConversationPage, ...errors(400, 401) },
       },
     },

@@ -1,8 +1,8 @@
-import type { Selectable } from 'kysely';
+import type { ExpressionBuilder, Selectable } from 'kysely';
 import type { EventDraft, Role } from '@confab/protocol';
 import type { Database } from '../schema.js';
 import { appendEvents } from '../event-log.js';
-import type { ConversationListRow, ConversationRecord, Draft, MemberRecord, MessageRecord, NewConversation, NewMember, StoredEvent } from '../store.js';
+import type { ArchivedFilter, ConversationListRow, ConversationRecord, Draft, MemberRecord, MessageRecord, NewConversation, NewMember, StoredEvent } from '../store.js';
 import { withQuotes } from './message-changes.js';
 import { type Db, type UniqueViolationOf, toConversation, toMessage } from './rows.js';
 
@@ -106,9 +106,13 @@ export async function listConversationIds(db: Db, userId: string): Promise<strin
 export async function listConversations(
   db: Db,
   userId: string,
-  page: { limit: number; after?: { activityAt: number; id: string } },
+  page: { limit: number; after?: { activityAt: number; id: string }; archived?: ArchivedFilter },
 ): Promise<ConversationListRow[]> {
   let query = conversationViewQuery(db, userId);
+  // Archived: archived_seq set and no message since (a new message un-archives).
+  const archived = (eb: ExpressionBuilder<ViewTables, 'me' | 'c'>) => eb.and([eb('me.archived_seq', 'is not', null), eb('c.last_seq', '<=', eb.ref('me.archived_seq'))]);
+  if ((page.archived ?? 'exclude') === 'exclude') query = query.where((eb) => eb.not(archived(eb)));
+  if (page.archived === 'only') query = query.where(archived);
   if (page.after) {
     const { activityAt, id } = page.after;
     query = query.where((eb) =>
@@ -134,12 +138,14 @@ function conversationViewQuery(db: Db, userId: string) {
     .innerJoin('conversations as c', 'c.id', 'me.conversation_id')
     .selectAll('c')
     .select(['me.role as my_role', 'me.joined_at as my_joined_at', 'me.read_seq as my_read_seq', 'me.delivered_seq as my_delivered_seq'])
+    .select(['me.muted as my_muted', 'me.archived_seq as my_archived_seq', 'me.cleared_seq as my_cleared_seq'])
     .select((eb) => [
       eb
         .selectFrom('messages as m')
         .select((e) => e.fn.countAll<number>().as('n'))
         .whereRef('m.conversation_id', '=', 'c.id')
         .whereRef('m.seq', '>', 'me.read_seq')
+        .whereRef('m.seq', '>', 'me.cleared_seq')
         .where('m.sender_id', '<>', userId)
         .as('unread_count'),
       eb
@@ -154,18 +160,24 @@ function conversationViewQuery(db: Db, userId: string) {
     .where('me.user_id', '=', userId);
 }
 
+type ViewTables = Database & { me: Database['members']; c: Database['conversations'] };
+
 type ConversationViewRow = Selectable<Database['conversations']> & {
   my_role: Role;
   my_joined_at: number;
   my_read_seq: number;
   my_delivered_seq: number;
+  my_muted: number;
+  my_archived_seq: number | null;
+  my_cleared_seq: number;
   unread_count: number | null;
   peer_id: string | null;
 };
 
 /** Completes the rows with each conversation's last message, fetched in one query. */
 async function withLastMessages(db: Db, userId: string, rows: ConversationViewRow[]): Promise<ConversationListRow[]> {
-  const wanted = rows.filter((r) => Number(r.last_seq) > 0);
+  // What I cleared has no last message for me.
+  const wanted = rows.filter((r) => Number(r.last_seq) > Number(r.my_cleared_seq));
   const lastMessages = new Map<string, MessageRecord>();
   if (wanted.length > 0) {
     const messages = await db
@@ -188,6 +200,11 @@ async function withLastMessages(db: Db, userId: string, rows: ConversationViewRo
     lastMessage: lastMessages.get(r.id) ?? null,
     unreadCount: Number(r.unread_count ?? 0),
     peerId: r.peer_id,
+    settings: {
+      muted: Number(r.my_muted) === 1,
+      archived: r.my_archived_seq !== null && Number(r.last_seq) <= Number(r.my_archived_seq),
+      clearedSeq: Number(r.my_cleared_seq),
+    },
   }));
 }
 

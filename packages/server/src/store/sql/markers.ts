@@ -89,6 +89,7 @@ export async function countUnreadTotal(db: Db, userId: string): Promise<number> 
     .innerJoin('members as me', (join) => join.onRef('me.conversation_id', '=', 'm.conversation_id').on('me.user_id', '=', userId))
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .whereRef('m.seq', '>', 'me.read_seq')
+    .whereRef('m.seq', '>', 'me.cleared_seq') // what I cleared is not unread
     .where('m.sender_id', '<>', userId)
     .executeTakeFirstOrThrow();
   return Number(row.n);
@@ -101,6 +102,7 @@ async function countUnreadIn(db: Db, conversationId: string, userId: string): Pr
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .where('m.conversation_id', '=', conversationId)
     .whereRef('m.seq', '>', 'me.read_seq')
+    .whereRef('m.seq', '>', 'me.cleared_seq') // what I cleared is not unread
     .where('m.sender_id', '<>', userId)
     .executeTakeFirstOrThrow();
   return Number(row.n);

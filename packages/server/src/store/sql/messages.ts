@@ -246,7 +246,8 @@ export async function listRecentMessages(db: Db, userId: string, filter: RecentF
   let query = db
     .selectFrom('messages as m')
     .innerJoin('members as me', (join) => join.onRef('me.conversation_id', '=', 'm.conversation_id').on('me.user_id', '=', userId))
-    .selectAll('m');
+    .selectAll('m')
+    .whereRef('m.seq', '>', 'me.cleared_seq'); // what I cleared is gone for me
   if (filter.sender !== undefined) query = query.where('m.sender_id', '=', filter.sender);
   if (filter.recipient !== undefined) {
     const recipient = filter.recipient;

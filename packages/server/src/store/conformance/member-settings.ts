@@ -1,0 +1,93 @@
+import { describe, expect, it } from 'vitest';
+import type { ConversationListRow, Draft } from '../store.js';
+import type { Fixture } from './fixtures.js';
+
+/** The draft the settings service logs (stands in for services/event-drafts.ts `settingsUpdated`). */
+const settingsDraft =
+  (by: string): Draft<ConversationListRow> =>
+  (view) => ({
+    type: 'conversation.updated',
+    conversation: {
+      id: view.conversation.id,
+      kind: view.conversation.kind,
+      title: view.conversation.title,
+      createdBy: view.conversation.createdBy,
+      createdAt: new Date(view.conversation.createdAt).toISOString(),
+      lastSeq: view.conversation.lastSeq,
+      lastActivityAt: new Date(view.conversation.lastActivityAt).toISOString(),
+      memberCount: view.conversation.memberCount,
+    },
+    by,
+    settings: view.settings,
+  });
+
+export function describeMemberSettings(f: Fixture): void {
+  const { user, conversation, append, msg } = f;
+  const change = (conversationId: string, userId: string, settings: Parameters<typeof f.store.updateMemberSettings>[2]) =>
+    f.store.updateMemberSettings(conversationId, userId, settings, settingsDraft(userId));
+
+  describe('member settings and private streams', () => {
+    it("logs my settings in my private stream only: chained, mine to read, in my heads, in nobody else's", async () => {
+      const [a, b] = [await user('amy'), await user('bo')];
+      const group = (await conversation('group', [a.id, b.id])).conversation;
+      const first = await change(group.id, a.id, { muted: true });
+      const second = await change(group.id, a.id, { muted: false });
+      expect(first!.view.settings).toEqual({ muted: true, archived: false, clearedSeq: 0 });
+      expect(second!.view.settings.muted).toBe(false);
+      const [e1, e2] = [first!.events[0]!, second!.events[0]!];
+      expect(e1).toMatchObject({ conversationId: a.id, subjectUserId: a.id, event: { type: 'conversation.updated', prev: 0 } });
+      expect(e2.event.prev).toBe(e1.pos);
+
+      expect((await f.store.readUserEvents(a.id, group.lastPos, 10)).map((e) => e.pos)).toEqual([e1.pos, e2.pos]);
+      expect(await f.store.readUserEvents(b.id, group.lastPos, 10)).toEqual([]);
+      expect(await f.store.readConversationEvents(group.id, group.lastPos, 10)).toEqual([]);
+      expect((await f.store.readConversationEvents(a.id, 0, 10)).map((e) => e.pos)).toEqual([e1.pos, e2.pos]);
+      expect(await f.store.conversationHeads(a.id)).toEqual(new Map([[group.id, group.lastPos], [a.id, e2.pos]]));
+      expect(await f.store.conversationHeads(b.id)).toEqual(new Map([[group.id, group.lastPos]]));
+      // The conversation's own chain did not move.
+      expect((await f.store.getConversation(group.id))!.lastPos).toBe(group.lastPos);
+      expect(await f.store.getMemberSettings(group.id, b.id)).toEqual({ muted: false, archived: false, clearedSeq: 0 });
+    });
+
+    it('archives until a new message arrives, and lists archived conversations only when asked', async () => {
+      const [a, b] = [await user('amy'), await user('bo')];
+      const dm = (await conversation('direct', [a.id, b.id], [a.id, b.id].sort().join(':'))).conversation;
+      const group = (await conversation('group', [a.id, b.id])).conversation;
+      await append([msg(dm.id, b.id, 'd1')]);
+      expect((await change(dm.id, a.id, { archived: true }))!.view.settings.archived).toBe(true);
+      const ids = async (archived?: 'include' | 'only') => (await f.store.listConversations(a.id, { limit: 10, ...(archived ? { archived } : {}) })).map((r) => r.conversation.id);
+      expect(await ids()).toEqual([group.id]);
+      expect((await ids('include')).sort()).toEqual([dm.id, group.id].sort());
+      expect(await ids('only')).toEqual([dm.id]);
+      expect((await f.store.listConversations(b.id, { limit: 10 })).length).toBe(2);
+      await append([msg(dm.id, b.id, 'd2')]);
+      expect(await ids('only')).toEqual([]);
+      expect((await f.store.getMemberSettings(dm.id, a.id))!.archived).toBe(false);
+    });
+
+    it('clears my history up to the last seq: no last message, nothing unread before it, never backwards', async () => {
+      const [a, b] = [await user('amy'), await user('bo')];
+      const dm = (await conversation('direct', [a.id, b.id], [a.id, b.id].sort().join(':'))).conversation;
+      await append([msg(dm.id, b.id, 'd1'), msg(dm.id, b.id, 'd2')]);
+      const cleared = await change(dm.id, a.id, { clear: true });
+      expect(cleared!.view).toMatchObject({ lastMessage: null, unreadCount: 0, settings: { clearedSeq: 2 } });
+      expect(await f.store.countUnreadTotal(a.id)).toBe(0);
+      expect(await f.store.countUnreadTotal(b.id)).toBe(0);
+      await append([msg(dm.id, b.id, 'd3')]);
+      expect(await f.store.getConversationView(a.id, dm.id)).toMatchObject({ unreadCount: 1, lastMessage: { seq: 3 } });
+      expect((await f.store.listRecentMessages(a.id, { limit: 10 })).map((m) => m.seq)).toEqual([3]);
+      expect((await f.store.listRecentMessages(b.id, { limit: 10 })).map((m) => m.seq)).toEqual([3, 2, 1]);
+      expect((await f.read(dm.id, a.id, 3)).unreadCount).toBe(0);
+      expect((await f.store.getConversationView(b.id, dm.id))!.settings.clearedSeq).toBe(0);
+    });
+
+    it('changes nothing and logs nothing for a non-member or an unknown conversation', async () => {
+      const [a, b, c] = [await user('amy'), await user('bo'), await user('cy')];
+      const group = (await conversation('group', [a.id, b.id])).conversation;
+      expect(await change(group.id, c.id, { muted: true })).toBeUndefined();
+      expect(await change('nope', a.id, { muted: true })).toBeUndefined();
+      expect(await f.store.getMemberSettings(group.id, c.id)).toBeUndefined();
+      expect((await f.store.streamHead()).pos).toBe(group.lastPos);
+    });
+  });
+}

@@ -1,0 +1,56 @@
+import type { Updateable } from 'kysely';
+import type { Database } from '../schema.js';
+import { appendEvents, lockUserStreams } from '../event-log.js';
+import type { ConversationListRow, Draft, MemberSettings, SettingsChange, StoredEvent } from '../store.js';
+import { getConversationView } from './conversations.js';
+import type { Db } from './rows.js';
+
+/** Each member's own settings of a conversation: mute, archive, clear history. Nobody else sees them. */
+
+export function updateMemberSettings(
+  db: Db,
+  conversationId: string,
+  userId: string,
+  change: SettingsChange,
+  announce: Draft<ConversationListRow>,
+): Promise<{ view: ConversationListRow; events: StoredEvent[] } | undefined> {
+  return db.transaction().execute(async (trx) => {
+    const conversation = await trx.selectFrom('conversations').select('last_seq').where('id', '=', conversationId).executeTakeFirst();
+    if (!conversation) return undefined;
+    // The event goes to my private stream alone: its row is the only lock taken before the head.
+    const lastPos = await lockUserStreams(trx, [userId]);
+    const values: Updateable<Database['members']> = {};
+    if (change.muted !== undefined) values.muted = change.muted ? 1 : 0;
+    if (change.archived !== undefined) values.archived_seq = change.archived ? Number(conversation.last_seq) : null;
+    // Never backwards: a clear that raced behind a later one keeps the later seq.
+    const cleared = change.clear ? Number(conversation.last_seq) : undefined;
+    const updated = await trx
+      .updateTable('members')
+      .set(values)
+      .$if(cleared !== undefined, (q) => q.set((eb) => ({ cleared_seq: eb.case().when('cleared_seq', '<', cleared!).then(cleared!).else(eb.ref('cleared_seq')).end() })))
+      .$if(Object.keys(values).length === 0 && cleared === undefined, (q) => q.set((eb) => ({ muted: eb.ref('muted') })))
+      .where('conversation_id', '=', conversationId)
+      .where('user_id', '=', userId)
+      .executeTakeFirst();
+    if (Number(updated.numUpdatedRows) === 0) return undefined;
+    const view = (await getConversationView(trx, userId, conversationId))!;
+    const events = await appendEvents(trx, lastPos, [{ conversationId: userId, private: true, event: announce(view) }], Date.now());
+    return { view, events };
+  });
+}
+
+export async function getMemberSettings(db: Db, conversationId: string, userId: string): Promise<MemberSettings | undefined> {
+  const row = await db
+    .selectFrom('members as me')
+    .innerJoin('conversations as c', 'c.id', 'me.conversation_id')
+    .select(['me.muted', 'me.archived_seq', 'me.cleared_seq', 'c.last_seq'])
+    .where('me.conversation_id', '=', conversationId)
+    .where('me.user_id', '=', userId)
+    .executeTakeFirst();
+  if (!row) return undefined;
+  return {
+    muted: Number(row.muted) === 1,
+    archived: row.archived_seq !== null && Number(row.last_seq) <= Number(row.archived_seq),
+    clearedSeq: Number(row.cleared_seq),
+  };
+}
