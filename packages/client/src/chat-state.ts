@@ -1,4 +1,4 @@
-import { type ConversationSettings, type ConversationSummary, type Message, type PositionedEvent, replyExcerpt } from '@confab/protocol';
+import { type ConversationSettings, type ConversationSummary, type Message, type PositionedEvent, isPrivateEvent, replyExcerpt } from '@confab/protocol';
 import { conversationOf } from './event-stream.js';
 
 /** The latest page of a conversation that a snapshot holds (the server's default page size). */
@@ -49,8 +49,12 @@ export class ChatState {
 
   async apply(event: PositionedEvent): Promise<void> {
     if (event.type === 'conversation.created') return this.created(event);
-    // My own settings: a private event, outside the conversation's chain; it carries them whole.
-    if (event.type === 'conversation.updated' && event.settings) return this.settingsChanged(event.conversation.id, event.settings);
+    // Private events are outside the conversations' chains. My own settings come whole; my
+    // notifications are not part of this state.
+    if (isPrivateEvent(event)) {
+      if (event.type === 'conversation.updated' && event.settings) this.settingsChanged(event.conversation.id, event.settings);
+      return;
+    }
     if (event.type === 'member.added' && event.member.userId === this.userId) return this.joined(event);
     const conversationId = conversationOf(event);
     const c = this.conversations.get(conversationId);

@@ -9,12 +9,15 @@ import type {
   EventPage,
   HistoryQuery,
   LoginBody,
+  MarkNotificationsReadBody,
   Me,
   MemberResponse,
   Message,
   MessageList,
   MessagePage,
   MessageVersionList,
+  NotificationPage,
+  NotificationQuery,
   PageQuery,
   Presence,
   ReadMarker,
@@ -24,6 +27,7 @@ import type {
   Role,
   SyncQuery,
   SyncResponse,
+  UnreadNotifications,
   UpdateMeBody,
   User,
   UserPage,
@@ -230,6 +234,15 @@ export class ConfabClient {
 
   presence(userId: string): Promise<Presence> {
     return this.http.request('GET', `/api/v1/users/${encodeURIComponent(userId)}/presence`);
+  }
+
+  // ---- notifications ----
+  notifications(query: NotificationQuery = {}): Promise<NotificationPage> {
+    return this.http.request('GET', '/api/v1/notifications', { query });
+  }
+
+  markNotificationsRead(body: MarkNotificationsReadBody): Promise<UnreadNotifications> {
+    return this.http.request('POST', '/api/v1/notifications/read', { body });
   }
 
   // ---- sync over HTTP ----

@@ -168,6 +168,8 @@ export function conversationOf(event: PositionedEvent): string {
     case 'conversation.created':
     case 'conversation.updated':
       return event.conversation.id;
+    case 'notification.created':
+      return event.notification.conversationId;
     default:
       return event.conversationId;
   }

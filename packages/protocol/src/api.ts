@@ -1,5 +1,5 @@
 import Type, { type Static } from 'typebox';
-import { ConversationDetail, ConversationSummary, Id, Me, Member, Message, Page, ReadMarker, Role, Timestamp, User } from './models.js';
+import { ConversationDetail, Notification, ConversationSummary, Id, Me, Member, Message, Page, ReadMarker, Role, Timestamp, User } from './models.js';
 import { FreeText, Identifier, SingleLine, VisibleLine, VisibleText } from './strings.js';
 
 /** Request schemas reject unknown fields (`additionalProperties: false`) instead of dropping them. */
@@ -246,3 +246,32 @@ export const Presence = Type.Object(
   { title: 'Presence' },
 );
 export type Presence = Static<typeof Presence>;
+
+// ---- notifications ----
+export const NotificationQuery = Type.Object(
+  {
+    limit: Type.Optional(Limit),
+    cursor: Type.Optional(Cursor),
+    unread: Type.Optional(Type.Boolean({ description: 'Only the unread ones' })),
+  },
+  strict,
+);
+export type NotificationQuery = Static<typeof NotificationQuery>;
+export const NotificationPage = Type.Object(
+  {
+    ...Page(Notification, 'NotificationPage').properties,
+    unreadCount: Type.Integer({ minimum: 0, description: 'All my unread notifications' }),
+  },
+  { title: 'NotificationPage' },
+);
+export type NotificationPage = Static<typeof NotificationPage>;
+export const MarkNotificationsReadBody = Type.Union(
+  [
+    Type.Object({ ids: Type.Array(Id, { minItems: 1, maxItems: 100, uniqueItems: true }) }, strict),
+    Type.Object({ all: Type.Literal(true) }, strict),
+  ],
+  { description: 'The notifications to mark read: these ids (mine; others are ignored), or all' },
+);
+export type MarkNotificationsReadBody = Static<typeof MarkNotificationsReadBody>;
+export const UnreadNotifications = Type.Object({ unreadCount: Type.Integer({ minimum: 0 }) }, { title: 'UnreadNotifications' });
+export type UnreadNotifications = Static<typeof UnreadNotifications>;

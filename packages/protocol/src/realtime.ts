@@ -2,7 +2,7 @@ import Type, { type Static } from 'typebox';
 import { ErrorDetail } from './errors.js';
 import { ClientId, MessageBody, ReactionParams } from './api.js';
 import { Identifier } from './strings.js';
-import { ConversationInfo, ConversationSettings, Id, Member, Message, Timestamp } from './models.js';
+import { ConversationInfo, ConversationSettings, Id, Member, Message, Notification, Timestamp } from './models.js';
 
 /** Correlates a client frame with the server's `ack` or `error` answer. */
 export const FrameId = Identifier({ minLength: 1, maxLength: 64 });
@@ -192,6 +192,9 @@ export const MessageUpdatedEvent = Type.Object({ type: Type.Literal('message.upd
 /** A message was deleted: `message` is the tombstone (same id and seq, no body, reactions or mentions). */
 export const MessageDeletedEvent = Type.Object({ type: Type.Literal('message.deleted'), ...Position, message: Message });
 
+/** A notification for me: in my private stream, to my devices only. */
+export const NotificationCreatedEvent = Type.Object({ type: Type.Literal('notification.created'), ...Position, notification: Notification });
+
 export const PositionedEvent = Type.Union([
   MessageCreatedEvent,
   MessageUpdatedEvent,
@@ -202,17 +205,18 @@ export const PositionedEvent = Type.Union([
   MemberRemovedEvent,
   MemberUpdatedEvent,
   ReadUpdatedEvent,
+  NotificationCreatedEvent,
 ]);
 export type PositionedEvent = Static<typeof PositionedEvent>;
 export const POSITIONED_EVENT_TYPES = typesOf(PositionedEvent);
 
 /**
- * Events addressed to one user alone (my own conversation settings; later my notifications) form
+ * Events addressed to one user alone (my own conversation settings, my notifications) form
  * that user's private stream: chained by `prev` like a conversation, keyed by the user's own id in
  * `heads`, gap-filled with `GET /api/v1/conversations/<my user id>/events`.
  */
 export function isPrivateEvent(event: PositionedEvent): boolean {
-  return event.type === 'conversation.updated' && event.settings !== undefined;
+  return event.type === 'notification.created' || (event.type === 'conversation.updated' && event.settings !== undefined);
 }
 
 // Ephemeral signals: no position, not stored, not replayed.

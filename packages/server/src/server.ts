@@ -14,6 +14,7 @@ import { AuthService } from './services/auth-service.js';
 import { BlockService } from './services/block-service.js';
 import { ConversationService } from './services/conversation-service.js';
 import { ConversationSettingsService } from './services/conversation-settings.js';
+import { NotificationService } from './services/notification-service.js';
 import { MembershipCache } from './services/membership.js';
 import { MessageActivityFeed } from './services/message-activity.js';
 import { MessageLifecycle } from './services/message-lifecycle.js';
@@ -121,7 +122,8 @@ export async function createServer(config: Config, options: { logger?: Logger; s
     (error) => logger.warn({ err: error }, 'presence update failed'),
     config.presenceOfflineGraceMs,
   );
-  const conversations = new ConversationService(store, membership, blocks, events, config);
+  const notifications = new NotificationService(store, events);
+  const conversations = new ConversationService(store, membership, blocks, notifications, events, config);
   const activity = new MessageActivityFeed((error) => logger.warn({ err: error }, 'a message activity listener failed'));
   const messages = new MessageService(store, membership, blocks, bus, events, activity, config, metrics);
   const lifecycle = new MessageLifecycle(store, membership, messages, activity, config);
@@ -146,6 +148,7 @@ export async function createServer(config: Config, options: { logger?: Logger; s
     presence,
     blocks,
     settings: new ConversationSettingsService(store, membership, conversations, events),
+    notifications,
   };
   let draining = false;
   const app = await buildHttpApp(services, logger, metrics, () => draining);

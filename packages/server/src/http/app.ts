@@ -10,6 +10,7 @@ import { checkQueryEncoding, validatorCompiler } from './validation.js';
 import { authRoutes } from './routes/auth.js';
 import { blockRoutes } from './routes/blocks.js';
 import { conversationSettingsRoutes } from './routes/conversation-settings.js';
+import { notificationRoutes } from './routes/notifications.js';
 import { conversationRoutes } from './routes/conversations.js';
 import { healthRoutes } from './routes/health.js';
 import { messageActionRoutes } from './routes/message-actions.js';
@@ -90,7 +91,7 @@ export async function buildHttpApp(services: Services, logger: Logger, metrics: 
       reply.status(426).header('upgrade', 'websocket').send({ error: { code: 'upgrade_required', message: 'Connect with a WebSocket' } }),
   );
 
-  for (const routes of [healthRoutes, authRoutes, userRoutes, conversationRoutes, messageRoutes, messageActionRoutes, receiptRoutes, syncRoutes, presenceRoutes, blockRoutes, conversationSettingsRoutes]) {
+  for (const routes of [healthRoutes, authRoutes, userRoutes, conversationRoutes, messageRoutes, messageActionRoutes, receiptRoutes, syncRoutes, presenceRoutes, blockRoutes, conversationSettingsRoutes, notificationRoutes]) {
     await app.register(routes, services);
   }
   return app;

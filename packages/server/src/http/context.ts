@@ -5,6 +5,7 @@ import type { Config } from '../config.js';
 import type { AuthService } from '../services/auth-service.js';
 import type { BlockService } from '../services/block-service.js';
 import type { ConversationSettingsService } from '../services/conversation-settings.js';
+import type { NotificationService } from '../services/notification-service.js';
 import type { ConversationService } from '../services/conversation-service.js';
 import type { MessageActivityFeed } from '../services/message-activity.js';
 import type { MessageLifecycle } from '../services/message-lifecycle.js';
@@ -42,6 +43,7 @@ export interface Services {
   presence: PresenceService;
   blocks: BlockService;
   settings: ConversationSettingsService;
+  notifications: NotificationService;
 }
 
 export type RoutePlugin = FastifyPluginAsync<Services, Server, TypeBoxTypeProvider>;

@@ -11,6 +11,7 @@ import { type Store, UniqueViolation } from '../store/store.js';
 import type { EventPublisher } from './event-publisher.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import type { BlockService } from './block-service.js';
+import type { NotificationService } from './notification-service.js';
 import type { MembershipCache } from './membership.js';
 import { conversationCreated, conversationUpdated, memberAdded, memberRemoved, memberUpdated } from './event-drafts.js';
 import { conversationSummaryView, memberView } from './views.js';
@@ -26,6 +27,7 @@ export class ConversationService {
     private readonly store: Store,
     private readonly membership: MembershipCache,
     private readonly blocks: BlockService,
+    private readonly notifications: NotificationService,
     private readonly events: EventPublisher,
     private readonly limits: { maxGroupMembers: number },
   ) {}
@@ -64,6 +66,13 @@ export class ConversationService {
         ...otherIds.map((memberId) => ({ conversationId: id, userId: memberId, role: 'member' as const, joinedAt: now })),
       ],
       conversationCreated,
+      // Being put into a group is being added to it; opening a DM is not.
+      input.kind === 'group'
+        ? await this.notifications.draft(
+            { actorId: userId, conversationId: id, messageId: null },
+            otherIds.map((memberId) => ({ userId: memberId, kind: 'added_to_conversation' as const })),
+          )
+        : undefined,
     );
     await this.events.publish(events);
     return { conversation: await this.get(userId, conversation.id), created };
@@ -118,7 +127,8 @@ export class ConversationService {
     await this.blocks.assertNoneBlocks([userId], actorId);
     let added;
     try {
-      added = await this.store.addMember({ conversationId, userId, role: 'member', joinedAt: Date.now() }, memberAdded(actorId));
+      const notify = await this.notifications.draft({ actorId, conversationId, messageId: null }, [{ userId, kind: 'added_to_conversation' }]);
+      added = await this.store.addMember({ conversationId, userId, role: 'member', joinedAt: Date.now() }, memberAdded(actorId), notify);
     } catch (error) {
       if (error instanceof UniqueViolation) throw new AppError('already_member', 'That user is already a member');
       throw error;

@@ -1,6 +1,6 @@
 import type { EventDraft } from '@confab/protocol';
-import type { AppendPlan, ConversationListRow, ConversationRecord, Draft, MemberRecord, MessageRecord, ReadMarkerRecord } from '../store/store.js';
-import { conversationInfoView, memberView, messageView } from './views.js';
+import type { AppendPlan, ConversationListRow, ConversationRecord, Draft, MemberRecord, MessageRecord, NotificationRecord, ReadMarkerRecord } from '../store/store.js';
+import { conversationInfoView, memberView, messageView, notificationView } from './views.js';
 
 /**
  * What each logged change tells the members. The services decide an event's content; the store
@@ -51,3 +51,6 @@ export const messageDeleted: Draft<MessageRecord> = (message) => ({ type: 'messa
  * as updated, and a sender has read their conversation up to what they sent.
  */
 export const sendPlan: AppendPlan = { announce: messageCreated, announceRoot: messageUpdated, readBy: (message) => message.senderId };
+
+/** A notification, in its recipient's private stream. */
+export const notificationCreated: Draft<NotificationRecord> = (notification) => ({ type: 'notification.created', notification: notificationView(notification) });

@@ -1,5 +1,5 @@
-import { type ConversationInfo, type ConversationSummary, type Me, type Member, type Message, type User, replyExcerpt } from '@confab/protocol';
-import type { ConversationListRow, ConversationRecord, MemberRecord, MessageRecord, UserRecord } from '../store/store.js';
+import { type ConversationInfo, type ConversationSummary, type Me, type Member, type Message, type Notification, type User, replyExcerpt } from '@confab/protocol';
+import type { ConversationListRow, ConversationRecord, MemberRecord, MessageRecord, NotificationRecord, UserRecord } from '../store/store.js';
 
 /** Store records → the wire shapes of @confab/protocol. */
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -65,4 +65,14 @@ export const conversationSummaryView = (row: ConversationListRow): ConversationS
   lastMessage: row.lastMessage && messageView(row.lastMessage),
   peerId: row.peerId,
   ...row.settings,
+});
+
+export const notificationView = (n: NotificationRecord): Notification => ({
+  id: n.id,
+  kind: n.kind,
+  conversationId: n.conversationId,
+  messageId: n.messageId,
+  actorId: n.actorId,
+  createdAt: iso(n.createdAt),
+  readAt: n.readAt === null ? null : iso(n.readAt),
 });

@@ -3,6 +3,7 @@ import { type Kysely, type Migration, type MigrationProvider, sql } from 'kysely
 import { messageLifecycle } from './migrations/0004-message-lifecycle.js';
 import { people } from './migrations/0005-people.js';
 import { memberSettings } from './migrations/0005b-member-settings.js';
+import { notifications } from './migrations/0005c-notifications.js';
 
 /**
  * Schema migrations, in code and in order. Written with Kysely's schema builder in types both
@@ -132,6 +133,7 @@ const migrations: Record<string, Migration> = {
   '0004_message_lifecycle': messageLifecycle,
   '0005_people': people,
   '0005b_member_settings': memberSettings,
+  '0005c_notifications': notifications,
 };
 
 export const migrationProvider: MigrationProvider = {

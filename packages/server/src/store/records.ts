@@ -1,4 +1,5 @@
 import type { ConversationKind, EventDraft, Role } from '@confab/protocol';
+import type { MemberSettings } from './people-store.js';
 
 /** The records the Store reads and writes (store.ts is the interface over them). Timestamps are epoch ms. */
 
@@ -80,23 +81,6 @@ export interface ConversationListRow {
   /** The other member of a direct conversation. */
   peerId: string | null;
   settings: MemberSettings;
-}
-
-/** A member's own settings of a conversation. */
-export interface MemberSettings {
-  muted: boolean;
-  /** Archived, and no message has arrived since. */
-  archived: boolean;
-  /** History up to this seq is cleared for this member. */
-  clearedSeq: number;
-}
-export type ArchivedFilter = 'exclude' | 'include' | 'only';
-
-/** A change to my settings; `clear` clears my history up to the conversation's last seq now. */
-export interface SettingsChange {
-  muted?: boolean;
-  archived?: boolean;
-  clear?: true;
 }
 
 export interface MessageRecord {

@@ -89,6 +89,16 @@ export interface Database {
     conversation_id: string;
     seq: number;
   };
+  notifications: {
+    id: string;
+    user_id: string;
+    kind: 'mention' | 'reply' | 'thread_reply' | 'reaction' | 'added_to_conversation';
+    conversation_id: string;
+    message_id: string | null;
+    actor_id: string;
+    created_at: number;
+    read_at: number | null;
+  };
   blocks: {
     blocker_id: string;
     blocked_id: string;

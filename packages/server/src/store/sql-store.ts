@@ -9,6 +9,7 @@ import * as markers from './sql/markers.js';
 import * as members from './sql/members.js';
 import * as messageChanges from './sql/message-changes.js';
 import * as memberSettings from './sql/member-settings.js';
+import * as notifications from './sql/notifications.js';
 import * as messages from './sql/messages.js';
 import * as sessions from './sql/sessions.js';
 import * as users from './sql/users.js';
@@ -16,6 +17,8 @@ import {
   type AppendPlan,
   type ArchivedFilter,
   type MemberSettings,
+  type NotificationRecord,
+  type NotifyDraft,
   type SettingsChange,
   type AppendResult,
   type ConversationListRow,
@@ -157,8 +160,9 @@ export class SqlStore implements Store {
     conversation: NewConversation,
     initialMembers: NewMember[],
     announce: (conversation: ConversationRecord, members: MemberRecord[]) => EventDraft,
+    notify?: NotifyDraft,
   ): Promise<{ conversation: ConversationRecord; created: boolean; events: StoredEvent[] }> {
-    return conversations.createConversation(this.db, this.uniqueViolation, conversation, initialMembers, announce);
+    return conversations.createConversation(this.db, this.uniqueViolation, conversation, initialMembers, announce, notify);
   }
   getConversation(id: string): Promise<ConversationRecord | undefined> {
     return conversations.getConversation(this.db, id);
@@ -197,8 +201,9 @@ export class SqlStore implements Store {
   addMember(
     member: NewMember,
     announce: (member: MemberRecord, conversation: ConversationRecord) => EventDraft,
+    notify?: NotifyDraft,
   ): Promise<{ member: MemberRecord; events: StoredEvent[] }> {
-    return this.unique(() => members.addMember(this.db, member, announce));
+    return this.unique(() => members.addMember(this.db, member, announce, notify));
   }
   removeMember(conversationId: string, userId: string, announce: EventDraft): Promise<{ events: StoredEvent[] } | undefined> {
     return members.removeMember(this.db, conversationId, userId, announce);
@@ -213,6 +218,20 @@ export class SqlStore implements Store {
   }
   getMemberSettings(conversationId: string, userId: string): Promise<MemberSettings | undefined> {
     return memberSettings.getMemberSettings(this.db, conversationId, userId);
+  }
+  // ---- notifications (sql/notifications.ts) ----
+
+  createNotifications(list: readonly NotificationRecord[], announce: Draft<NotificationRecord>): Promise<StoredEvent[]> {
+    return notifications.createNotifications(this.db, list, announce);
+  }
+  listNotifications(userId: string, page: { limit: number; beforeId?: string; unread?: boolean }): Promise<NotificationRecord[]> {
+    return notifications.listNotifications(this.db, userId, page);
+  }
+  markNotificationsRead(userId: string, ids: readonly string[] | undefined, now: number): Promise<void> {
+    return notifications.markNotificationsRead(this.db, userId, ids, now);
+  }
+  countUnreadNotifications(userId: string): Promise<number> {
+    return notifications.countUnreadNotifications(this.db, userId);
   }
   setRoles(
     conversationId: string,

@@ -6,6 +6,7 @@ import { describeEventLog } from './conformance/event-log.js';
 import { Fixture } from './conformance/fixtures.js';
 import { describeMemberSettings } from './conformance/member-settings.js';
 import { describeMessageChanges } from './conformance/message-changes.js';
+import { describeNotifications } from './conformance/notifications.js';
 import { describeMessages } from './conformance/messages.js';
 import { describeReceipts } from './conformance/receipts.js';
 import { describeSessions } from './conformance/sessions.js';
@@ -42,5 +43,6 @@ export function describeStoreConformance(engine: string, openFresh: () => Promis
     describeReceipts(f);
     describeBlocks(f);
     describeMemberSettings(f);
+    describeNotifications(f);
   });
 }

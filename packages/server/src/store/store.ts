@@ -1,9 +1,6 @@
 import type { EventDraft, PositionedEvent, Role } from '@confab/protocol';
 import type {
   AppendResult,
-  ArchivedFilter,
-  MemberSettings,
-  SettingsChange,
   ConversationListRow,
   ConversationRecord,
   EditRecord,
@@ -23,13 +20,16 @@ import type {
   UserPatch,
   UserRecord,
 } from './records.js';
+import type { ArchivedFilter, MemberSettings, NotifyDraft, PeopleStore } from './people-store.js';
+
+export * from './people-store.js';
 
 /**
  * The storage interface. Services depend on this alone; each engine implements it (SQLite now,
  * PostgreSQL next) and every implementation passes the same conformance suite
  * (store/store.conformance.ts). Timestamps are epoch milliseconds; ids are strings.
  */
-export interface Store {
+export interface Store extends PeopleStore {
   readonly engine: 'sqlite' | 'postgres';
   migrate(): Promise<void>;
   /** Throws when the database cannot be reached. */
@@ -45,16 +45,6 @@ export interface Store {
   /** Ordered by username (case-folded); `afterUsername` continues after that key. */
   searchUsers(query: { q?: string; limit: number; afterUsername?: string }): Promise<UserRecord[]>;
   updateUser(id: string, patch: UserPatch): Promise<UserRecord | undefined>;
-
-  // ---- blocks ----
-  /** Blocks (`blocked`) or unblocks; idempotent. True when it changed anything. */
-  setBlock(blockerId: string, blockedId: string, blocked: boolean, now: number): Promise<boolean>;
-  /** The users `blockerId` blocks, ordered by id; `afterId` continues after that id. */
-  listBlockedUsers(blockerId: string, page: { limit: number; afterId?: string }): Promise<UserRecord[]>;
-  /** Ids of every user `blockerId` blocks. */
-  blockedIds(blockerId: string): Promise<string[]>;
-  /** Which of `candidates` block `userId`. */
-  blockersAmong(userId: string, candidates: readonly string[]): Promise<string[]>;
 
   // ---- sessions ----
   createSession(session: SessionRecord, refreshTokenHash: string, refreshExpiresAt: number): Promise<void>;
@@ -84,6 +74,7 @@ export interface Store {
     conversation: NewConversation,
     members: NewMember[],
     announce: (conversation: ConversationRecord, members: MemberRecord[]) => EventDraft,
+    notify?: NotifyDraft,
   ): Promise<{ conversation: ConversationRecord; created: boolean; events: StoredEvent[] }>;
   getConversation(id: string): Promise<ConversationRecord | undefined>;
   updateConversationTitle(
@@ -109,21 +100,10 @@ export interface Store {
   addMember(
     member: NewMember,
     announce: (member: MemberRecord, conversation: ConversationRecord) => EventDraft,
+    notify?: NotifyDraft,
   ): Promise<{ member: MemberRecord; events: StoredEvent[] }>;
   /** Logs `announce`, which the removed user may still read. Returns undefined when the user was not a member. */
   removeMember(conversationId: string, userId: string, announce: EventDraft): Promise<{ events: StoredEvent[] } | undefined>;
-  /**
-   * Changes my own settings of a conversation and logs `announce(view)` in my private stream.
-   * Undefined when I am not a member.
-   */
-  updateMemberSettings(
-    conversationId: string,
-    userId: string,
-    change: SettingsChange,
-    announce: Draft<ConversationListRow>,
-  ): Promise<{ view: ConversationListRow; events: StoredEvent[] } | undefined>;
-  /** My settings of a conversation; undefined when I am not a member. */
-  getMemberSettings(conversationId: string, userId: string): Promise<MemberSettings | undefined>;
   /** Applies role changes in one transaction (an ownership transfer is two changes); logs one event per member changed. */
   setRoles(
     conversationId: string,

@@ -31,6 +31,8 @@ const CONTRACT: [method: string, path: string][] = [
   ['put', '/api/v1/conversations/{id}/archive'],
   ['delete', '/api/v1/conversations/{id}/archive'],
   ['post', '/api/v1/conversations/{id}/clear'],
+  ['get', '/api/v1/notifications'],
+  ['post', '/api/v1/notifications/read'],
   ['post', '/api/v1/conversations/{id}/messages'],
   ['get', '/api/v1/conversations/{id}/messages'],
   ['get', '/api/v1/messages'],

@@ -1,8 +1,20 @@
 import type { ExpressionBuilder, Selectable } from 'kysely';
 import type { EventDraft, Role } from '@confab/protocol';
 import type { Database } from '../schema.js';
-import { appendEvents } from '../event-log.js';
-import type { ArchivedFilter, ConversationListRow, ConversationRecord, Draft, MemberRecord, MessageRecord, NewConversation, NewMember, StoredEvent } from '../store.js';
+import { appendEvents, lockUserStreams } from '../event-log.js';
+import { insertNotificationRows, notificationEntries } from './notifications.js';
+import type {
+  ArchivedFilter,
+  ConversationListRow,
+  ConversationRecord,
+  Draft,
+  MemberRecord,
+  MessageRecord,
+  NewConversation,
+  NewMember,
+  NotifyDraft,
+  StoredEvent,
+} from '../store.js';
 import { withQuotes } from './message-changes.js';
 import { type Db, type UniqueViolationOf, toConversation, toMessage } from './rows.js';
 
@@ -14,6 +26,7 @@ export async function createConversation(
   conversation: NewConversation,
   members: NewMember[],
   announce: (conversation: ConversationRecord, members: MemberRecord[]) => EventDraft,
+  notify?: NotifyDraft,
 ): Promise<{ conversation: ConversationRecord; created: boolean; events: StoredEvent[] }> {
   const create = () => db.transaction().execute(async (trx) => {
     if (conversation.directKey !== null) {
@@ -51,10 +64,13 @@ export async function createConversation(
     }
     const record: ConversationRecord = { ...conversation, lastSeq: 0, memberCount: members.length, lastPos: 0 };
     const memberRecords = members.map((m): MemberRecord => ({ ...m, readSeq: 0, deliveredSeq: 0 }));
+    // A new conversation's row is this transaction's alone: the notified users' streams are next, then the head.
+    const streams = notify ? await lockUserStreams(trx, notify.notifications.map((n) => n.userId)) : new Map<string, number>();
+    if (notify) await insertNotificationRows(trx, notify.notifications);
     const events = await appendEvents(
       trx,
-      new Map([[record.id, 0]]),
-      [{ conversationId: record.id, event: announce(record, memberRecords) }],
+      new Map([[record.id, 0], ...streams]),
+      [{ conversationId: record.id, event: announce(record, memberRecords) }, ...(notify ? notificationEntries(notify.notifications, notify.announce) : [])],
       conversation.createdAt,
     );
     record.lastPos = events[0]!.pos;

@@ -1,6 +1,7 @@
 import type { EventDraft, Role } from '@confab/protocol';
-import { appendEvents, lockConversations } from '../event-log.js';
-import type { ConversationRecord, Draft, MemberRecord, NewMember, StoredEvent } from '../store.js';
+import { appendEvents, lockConversations, lockUserStreams } from '../event-log.js';
+import { insertNotificationRows, notificationEntries } from './notifications.js';
+import type { ConversationRecord, Draft, MemberRecord, NewMember, NotifyDraft, StoredEvent } from '../store.js';
 import { type Db, toConversation, toMember } from './rows.js';
 
 /** Members of a conversation: joining, leaving, roles. */
@@ -31,6 +32,7 @@ export function addMember(
   db: Db,
   member: NewMember,
   announce: (member: MemberRecord, conversation: ConversationRecord) => EventDraft,
+  notify?: NotifyDraft,
 ): Promise<{ member: MemberRecord; events: StoredEvent[] }> {
   return db.transaction().execute(async (trx) => {
     const row = await trx
@@ -51,10 +53,16 @@ export function addMember(
       .execute();
     const conversation = toConversation(row);
     const record: MemberRecord = { ...member, readSeq: 0, deliveredSeq: 0 };
+    // The notifications' streams are locked after the conversation row, before the head.
+    const streams = notify ? await lockUserStreams(trx, notify.notifications.map((n) => n.userId)) : new Map<string, number>();
+    if (notify) await insertNotificationRows(trx, notify.notifications);
     const events = await appendEvents(
       trx,
-      new Map([[member.conversationId, conversation.lastPos]]),
-      [{ conversationId: member.conversationId, subjectUserId: member.userId, event: announce(record, conversation) }],
+      new Map([[member.conversationId, conversation.lastPos], ...streams]),
+      [
+        { conversationId: member.conversationId, subjectUserId: member.userId, event: announce(record, conversation) },
+        ...(notify ? notificationEntries(notify.notifications, notify.announce) : []),
+      ],
       member.joinedAt,
     );
     // The new member reads the conversation from the event that made them one.

@@ -1,0 +1,76 @@
+import type { NotificationKind } from '@confab/protocol';
+import type { ConversationListRow, Draft, StoredEvent, UserRecord } from './store.js';
+
+/**
+ * The part of the Store about people rather than messages (issue 10): blocks, each member's own
+ * settings of a conversation, and notifications. Events for one user alone are logged in that
+ * user's private stream (store/event-log.ts).
+ */
+export interface PeopleStore {
+  // ---- blocks ----
+  /** Blocks (`blocked`) or unblocks; idempotent. True when it changed anything. */
+  setBlock(blockerId: string, blockedId: string, blocked: boolean, now: number): Promise<boolean>;
+  /** The users `blockerId` blocks, ordered by id; `afterId` continues after that id. */
+  listBlockedUsers(blockerId: string, page: { limit: number; afterId?: string }): Promise<UserRecord[]>;
+  /** Ids of every user `blockerId` blocks. */
+  blockedIds(blockerId: string): Promise<string[]>;
+  /** Which of `candidates` block `userId`. */
+  blockersAmong(userId: string, candidates: readonly string[]): Promise<string[]>;
+
+  // ---- my settings of a conversation ----
+  /**
+   * Changes my own settings of a conversation and logs `announce(view)` in my private stream.
+   * Undefined when I am not a member.
+   */
+  updateMemberSettings(
+    conversationId: string,
+    userId: string,
+    change: SettingsChange,
+    announce: Draft<ConversationListRow>,
+  ): Promise<{ view: ConversationListRow; events: StoredEvent[] } | undefined>;
+  /** My settings of a conversation; undefined when I am not a member. */
+  getMemberSettings(conversationId: string, userId: string): Promise<MemberSettings | undefined>;
+
+  // ---- notifications ----
+  /** Stores the notifications and logs `announce(notification)` in each recipient's private stream, in one transaction. */
+  createNotifications(notifications: readonly NotificationRecord[], announce: Draft<NotificationRecord>): Promise<StoredEvent[]>;
+  /** Newest first; `beforeId` continues after that one; `unread` keeps the unread ones only. */
+  listNotifications(userId: string, page: { limit: number; beforeId?: string; unread?: boolean }): Promise<NotificationRecord[]>;
+  /** Marks my notifications read (`ids`, or all when undefined); others' ids are ignored. */
+  markNotificationsRead(userId: string, ids: readonly string[] | undefined, now: number): Promise<void>;
+  countUnreadNotifications(userId: string): Promise<number>;
+}
+
+/** A member's own settings of a conversation. */
+export interface MemberSettings {
+  muted: boolean;
+  /** Archived, and no message has arrived since. */
+  archived: boolean;
+  /** History up to this seq is cleared for this member. */
+  clearedSeq: number;
+}
+export type ArchivedFilter = 'exclude' | 'include' | 'only';
+
+/** A change to my settings; `clear` clears my history up to the conversation's last seq now. */
+export interface SettingsChange {
+  muted?: boolean;
+  archived?: boolean;
+  clear?: true;
+}
+
+/** Notifications a change stores and logs in its own transaction. */
+export interface NotifyDraft {
+  notifications: NotificationRecord[];
+  announce: Draft<NotificationRecord>;
+}
+
+export interface NotificationRecord {
+  id: string;
+  userId: string;
+  kind: NotificationKind;
+  conversationId: string;
+  messageId: string | null;
+  actorId: string;
+  createdAt: number;
+  readAt: number | null;
+}
