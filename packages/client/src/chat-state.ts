@@ -70,6 +70,7 @@ export class ChatState {
         if (event.userId === this.userId) {
           c.readSeq = event.readSeq;
           c.unreadCount = event.unreadCount;
+          c.mentionCount = event.mentionCount;
         }
         return;
       case 'conversation.updated':
@@ -99,8 +100,14 @@ export class ChatState {
     this.pages.set(c.id, page);
     if (c.lastMessage && c.lastMessage.seq <= c.clearedSeq) c.lastMessage = null;
     const after = Math.max(c.readSeq, c.clearedSeq);
-    if (c.lastSeq <= c.clearedSeq) c.unreadCount = 0;
-    else c.unreadCount = Math.min(c.unreadCount, page.filter((m) => m.seq > after && m.senderId !== this.userId).length);
+    const unread = page.filter((m) => m.seq > after && m.senderId !== this.userId);
+    if (c.lastSeq <= c.clearedSeq) {
+      c.unreadCount = 0;
+      c.mentionCount = 0;
+    } else {
+      c.unreadCount = Math.min(c.unreadCount, unread.length);
+      c.mentionCount = Math.min(c.mentionCount, unread.filter((m) => this.mentionsMe(m)).length);
+    }
   }
 
   private messageCreated(c: ConversationSummary, message: Message): void {
@@ -112,7 +119,11 @@ export class ChatState {
       // Sending marks everything before it read (the server moves the sender's marker).
       c.readSeq = Math.max(c.readSeq, message.seq);
       c.unreadCount = 0;
-    } else if (message.seq > c.readSeq) c.unreadCount += 1;
+      c.mentionCount = 0;
+    } else if (message.seq > c.readSeq) {
+      c.unreadCount += 1;
+      if (this.mentionsMe(message)) c.mentionCount += 1;
+    }
     // The main history leaves thread replies out; the root's reply count arrives as message.updated.
     if (message.threadRootId !== null) return;
     const page = this.pages.get(c.id) ?? [];
@@ -121,7 +132,17 @@ export class ChatState {
   }
 
   /** An edit, reaction, pin, reply count or delete: the message where it is shown, and the quotes of it. */
+  /** A mention of me counts until my read marker (or my clear) passes it; my own messages never do. */
+  private mentionsMe(message: Message): boolean {
+    return message.senderId !== this.userId && message.mentions.includes(this.userId);
+  }
+
   private messageChanged(c: ConversationSummary, message: Message): void {
+    // An edit may mention me anew or no longer; a delete takes its mentions away.
+    const before = (this.pages.get(c.id) ?? []).find((m) => m.id === message.id) ?? (c.lastMessage?.id === message.id ? c.lastMessage : undefined);
+    if (before && message.seq > Math.max(c.readSeq, c.clearedSeq)) {
+      c.mentionCount = Math.max(0, c.mentionCount + Number(this.mentionsMe(message)) - Number(this.mentionsMe(before)));
+    }
     const quote = { id: message.id, senderId: message.senderId, excerpt: message.deletedAt === null ? replyExcerpt(message.body) : '', deleted: message.deletedAt !== null };
     const current = (m: Message): Message => {
       if (m.id === message.id) return message;
@@ -143,6 +164,7 @@ export class ChatState {
       readSeq: 0,
       lastPos: event.pos,
       unreadCount: 0,
+      mentionCount: 0,
       lastMessage: null,
       peerId: peer,
       muted: false,

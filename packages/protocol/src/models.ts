@@ -156,6 +156,7 @@ export const ConversationSummary = Type.Object(
     readSeq: Type.Integer({ minimum: 0, description: 'My read marker: I have read up to this seq' }),
     lastPos: Type.Integer({ minimum: 0, description: "`pos` of the conversation's newest event (compare with `heads`)" }),
     unreadCount: Type.Integer({ minimum: 0, description: 'Messages from others after my read marker' }),
+    mentionCount: Type.Integer({ minimum: 0, description: 'Of those, the ones that mention me' }),
     lastMessage: Type.Union([Message, Type.Null()]),
     peerId: Type.Union([Id, Type.Null()], { description: 'The other user of a direct conversation' }),
     ...ConversationSettings.properties,
@@ -179,6 +180,7 @@ export const ReadMarker = Type.Object(
     userId: Id,
     readSeq: Type.Integer({ minimum: 0 }),
     unreadCount: Type.Integer({ minimum: 0 }),
+    mentionCount: Type.Integer({ minimum: 0, description: 'Unread messages that mention this member' }),
   },
   { title: 'ReadMarker' },
 );

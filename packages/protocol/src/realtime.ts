@@ -185,6 +185,7 @@ export const ReadUpdatedEvent = Type.Object({
   userId: Id,
   readSeq: Type.Integer({ minimum: 0 }),
   unreadCount: Type.Integer({ minimum: 0 }),
+  mentionCount: Type.Integer({ minimum: 0, description: "That member's unread mentions" }),
 });
 
 /** A message changed: edited, reacted to, pinned or unpinned, or (a thread root) replied to. Carries the whole message. */

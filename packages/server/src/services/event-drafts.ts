@@ -40,7 +40,7 @@ export const memberUpdated =
 
 export const readUpdated =
   (conversationId: string, userId: string): Draft<ReadMarkerRecord> =>
-  ({ readSeq, unreadCount }) => ({ type: 'read.updated', conversationId, userId, readSeq, unreadCount });
+  ({ readSeq, unreadCount, mentionCount }) => ({ type: 'read.updated', conversationId, userId, readSeq, unreadCount, mentionCount });
 
 export const messageCreated: Draft<MessageRecord> = (message) => ({ type: 'message.created', message: messageView(message) });
 export const messageUpdated: Draft<MessageRecord> = (message) => ({ type: 'message.updated', message: messageView(message) });

@@ -165,9 +165,9 @@ export class MessageService {
   /** Read receipt: moves my read marker forward (never back); the members see `read.updated`. */
   async markRead(userId: string, conversationId: string, seq: number): Promise<ReadMarker> {
     await this.membership.requireRole(conversationId, userId);
-    const { readSeq, unreadCount, events } = await this.store.advanceReadMarker(conversationId, userId, seq, readUpdated(conversationId, userId));
+    const { readSeq, unreadCount, mentionCount, events } = await this.store.advanceReadMarker(conversationId, userId, seq, readUpdated(conversationId, userId));
     await this.events.publish(events);
-    return { conversationId, userId, readSeq, unreadCount };
+    return { conversationId, userId, readSeq, unreadCount, mentionCount };
   }
 
   /**

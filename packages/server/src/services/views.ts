@@ -62,6 +62,7 @@ export const conversationSummaryView = (row: ConversationListRow): ConversationS
   readSeq: row.member.readSeq,
   lastPos: row.conversation.lastPos,
   unreadCount: row.unreadCount,
+  mentionCount: row.mentionCount,
   lastMessage: row.lastMessage && messageView(row.lastMessage),
   peerId: row.peerId,
   ...row.settings,

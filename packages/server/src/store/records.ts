@@ -78,6 +78,7 @@ export interface ConversationListRow {
   member: MemberRecord;
   lastMessage: MessageRecord | null;
   unreadCount: number;
+  mentionCount: number;
   /** The other member of a direct conversation. */
   peerId: string | null;
   settings: MemberSettings;

@@ -208,6 +208,8 @@ export interface ReadMarkerRecord {
   readSeq: number;
   /** The member's unread messages in that conversation, their own never counted. */
   unreadCount: number;
+  /** Of those, the ones that mention the member. */
+  mentionCount: number;
 }
 
 /**

@@ -40,10 +40,10 @@ describe('receipts', () => {
 
       const first = await read(t.url, bob, dm.id, 3);
       expect(first.status).toBe(200);
-      expect(first.body).toEqual({ conversationId: dm.id, userId: bob.id, readSeq: 3, unreadCount: 7 });
+      expect(first.body).toEqual({ conversationId: dm.id, userId: bob.id, readSeq: 3, unreadCount: 7, mentionCount: 0 });
       const back = await read(t.url, bob, dm.id, 1);
       expect(back.status).toBe(200);
-      expect(back.body).toEqual({ conversationId: dm.id, userId: bob.id, readSeq: 3, unreadCount: 7 });
+      expect(back.body).toEqual({ conversationId: dm.id, userId: bob.id, readSeq: 3, unreadCount: 7, mentionCount: 0 });
 
       // Two updates in flight together, the larger first in one round and last in the next.
       for (let round = 0; round < 6; round++) {
@@ -60,7 +60,7 @@ describe('receipts', () => {
       }
 
       const clamped = await read(t.url, bob, dm.id, 1_000);
-      expect(clamped.body).toEqual({ conversationId: dm.id, userId: bob.id, readSeq: 10, unreadCount: 0 });
+      expect(clamped.body).toEqual({ conversationId: dm.id, userId: bob.id, readSeq: 10, unreadCount: 0, mentionCount: 0 });
       const list = await bob.client.listConversations();
       expect(list.items.find((c) => c.id === dm.id)?.unreadCount).toBe(0);
     });
@@ -72,7 +72,7 @@ describe('receipts', () => {
       const [aliceSocket, carolSocket] = await Promise.all([RawSocket.ready(t.url, alice.token), RawSocket.ready(t.url, carol.token)]);
 
       expect((await read(t.url, bob, group.id, 3)).status).toBe(200);
-      const expectedBob = { type: 'read.updated', conversationId: group.id, userId: bob.id, readSeq: 3, unreadCount: 1 };
+      const expectedBob = { type: 'read.updated', conversationId: group.id, userId: bob.id, readSeq: 3, unreadCount: 1, mentionCount: 0 };
       const bobSeenByAlice = await aliceSocket.next<ReadUpdated>((f) => f.type === 'read.updated' && f.userId === bob.id);
       const bobSeenByCarol = await carolSocket.next<ReadUpdated>((f) => f.type === 'read.updated' && f.userId === bob.id);
       expect(bobSeenByAlice).toEqual({ ...expectedBob, pos: expect.any(Number), prev: expect.any(Number) });
@@ -88,6 +88,7 @@ describe('receipts', () => {
         userId: carol.id,
         readSeq: 4,
         unreadCount: 0,
+        mentionCount: 0,
         pos: expect.any(Number),
         // The conversation's previous event was Bob's receipt: a client can tell it missed nothing.
         prev: bobSeenByAlice.pos,

@@ -81,6 +81,21 @@ export function describeMemberSettings(f: Fixture): void {
       expect((await f.store.getConversationView(b.id, dm.id))!.settings.clearedSeq).toBe(0);
     });
 
+    it('counts my unread mentions until my read marker or my clear passes them, in the view and the read marker', async () => {
+      const [a, b] = [await user('amy'), await user('bo')];
+      const group = (await conversation('group', [a.id, b.id])).conversation;
+      await append([{ ...msg(group.id, b.id, 'm1'), mentions: [a.id] }, msg(group.id, b.id, 'm2'), { ...msg(group.id, b.id, 'm3'), mentions: [a.id] }]);
+      expect(await f.store.getConversationView(a.id, group.id)).toMatchObject({ unreadCount: 3, mentionCount: 2 });
+      expect((await f.store.getConversationView(b.id, group.id))!.mentionCount).toBe(0);
+      expect(await f.read(group.id, a.id, 1)).toMatchObject({ unreadCount: 2, mentionCount: 1 });
+      const [event] = (await f.read(group.id, a.id, 2)).events;
+      expect(event!.event).toMatchObject({ type: 'read.updated', unreadCount: 1, mentionCount: 1 });
+      await change(group.id, a.id, { clear: true });
+      expect(await f.store.getConversationView(a.id, group.id)).toMatchObject({ unreadCount: 0, mentionCount: 0 });
+      await append([{ ...msg(group.id, b.id, 'm4'), mentions: [a.id] }]);
+      expect((await f.store.listConversations(a.id, { limit: 10 }))[0]).toMatchObject({ unreadCount: 1, mentionCount: 1 });
+    });
+
     it('changes nothing and logs nothing for a non-member or an unknown conversation', async () => {
       const [a, b, c] = [await user('amy'), await user('bo'), await user('cy')];
       const group = (await conversation('group', [a.id, b.id])).conversation;

@@ -164,6 +164,15 @@ function conversationViewQuery(db: Db, userId: string) {
         .whereRef('m.seq', '>', 'me.cleared_seq')
         .where('m.sender_id', '<>', userId)
         .as('unread_count'),
+      // Mentions of me after my read marker (and what I cleared), from the per-user mention rows.
+      eb
+        .selectFrom('message_mentions as mm')
+        .select((e) => e.fn.countAll<number>().as('n'))
+        .whereRef('mm.conversation_id', '=', 'c.id')
+        .where('mm.user_id', '=', userId)
+        .whereRef('mm.seq', '>', 'me.read_seq')
+        .whereRef('mm.seq', '>', 'me.cleared_seq')
+        .as('mention_count'),
       eb
         .selectFrom('members as peer')
         .select('peer.user_id')
@@ -187,6 +196,7 @@ type ConversationViewRow = Selectable<Database['conversations']> & {
   my_archived_seq: number | null;
   my_cleared_seq: number;
   unread_count: number | null;
+  mention_count: number | null;
   peer_id: string | null;
 };
 
@@ -215,6 +225,7 @@ async function withLastMessages(db: Db, userId: string, rows: ConversationViewRo
     },
     lastMessage: lastMessages.get(r.id) ?? null,
     unreadCount: Number(r.unread_count ?? 0),
+    mentionCount: Number(r.mention_count ?? 0),
     peerId: r.peer_id,
     settings: {
       muted: Number(r.my_muted) === 1,

@@ -35,14 +35,15 @@ export function advanceReadMarker(
       .executeTakeFirstOrThrow();
     const readSeq = Number(member.read_seq);
     const unreadCount = await countUnreadIn(trx, conversationId, userId);
-    if (Number(moved.numUpdatedRows) === 0) return { readSeq, unreadCount, events: [] };
+    const mentionCount = await countMentionsIn(trx, conversationId, userId);
+    if (Number(moved.numUpdatedRows) === 0) return { readSeq, unreadCount, mentionCount, events: [] };
     const events = await appendEvents(
       trx,
       new Map([[conversationId, Number(conversation.last_pos)]]),
-      [{ conversationId, event: announce({ readSeq, unreadCount }) }],
+      [{ conversationId, event: announce({ readSeq, unreadCount, mentionCount }) }],
       Date.now(),
     );
-    return { readSeq, unreadCount, events };
+    return { readSeq, unreadCount, mentionCount, events };
   });
 }
 
@@ -104,6 +105,19 @@ async function countUnreadIn(db: Db, conversationId: string, userId: string): Pr
     .whereRef('m.seq', '>', 'me.read_seq')
     .whereRef('m.seq', '>', 'me.cleared_seq') // what I cleared is not unread
     .where('m.sender_id', '<>', userId)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+async function countMentionsIn(db: Db, conversationId: string, userId: string): Promise<number> {
+  const row = await db
+    .selectFrom('message_mentions as mm')
+    .innerJoin('members as me', (join) => join.onRef('me.conversation_id', '=', 'mm.conversation_id').on('me.user_id', '=', userId))
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('mm.conversation_id', '=', conversationId)
+    .where('mm.user_id', '=', userId)
+    .whereRef('mm.seq', '>', 'me.read_seq')
+    .whereRef('mm.seq', '>', 'me.cleared_seq')
     .executeTakeFirstOrThrow();
   return Number(row.n);
 }

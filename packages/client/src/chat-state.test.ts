@@ -1,0 +1,93 @@
+import { describe, expect, it } from 'vitest';
+import type { ConversationSummary, EventDraft, Message, PositionedEvent } from '@confab/protocol';
+import { ChatState } from './chat-state.js';
+
+const me = 'me';
+const at = '2026-01-01T00:00:00.000Z';
+const summary: ConversationSummary = {
+  id: 'c',
+  kind: 'group',
+  title: 'g',
+  createdBy: 'other',
+  createdAt: at,
+  lastSeq: 0,
+  lastActivityAt: at,
+  memberCount: 2,
+  myRole: 'member',
+  readSeq: 0,
+  lastPos: 1,
+  unreadCount: 0,
+  mentionCount: 0,
+  lastMessage: null,
+  peerId: null,
+  muted: false,
+  archived: false,
+  clearedSeq: 0,
+};
+const message = (seq: number, senderId: string, mentions: string[] = []): Message => ({
+  id: `m${seq}`,
+  conversationId: 'c',
+  seq,
+  senderId,
+  clientId: `k${seq}`,
+  kind: 'text',
+  body: `hi ${seq}`,
+  createdAt: at,
+  editedAt: null,
+  deletedAt: null,
+  replyToId: null,
+  replyTo: null,
+  threadRootId: null,
+  replyCount: 0,
+  lastReplyAt: null,
+  reactions: [],
+  mentions,
+  pinnedAt: null,
+  pinnedBy: null,
+});
+
+describe('ChatState: mentions, and my own settings', () => {
+  it('counts mentions of me by others until my read marker passes them, and follows edits', async () => {
+    const state = new ChatState(me, { conversations: [summary], pages: { c: [] } }, () => Promise.reject(new Error('no load')));
+    let pos = 1;
+    const apply = (event: EventDraft) => state.apply({ ...event, pos: ++pos, prev: pos - 1 } as PositionedEvent);
+    const c = () => state.snapshot().conversations[0]!;
+    await apply({ type: 'message.created', message: message(1, 'other', [me]) });
+    await apply({ type: 'message.created', message: message(2, 'other') });
+    await apply({ type: 'message.created', message: message(3, 'other', [me, 'x']) });
+    expect(c()).toMatchObject({ unreadCount: 3, mentionCount: 2 });
+    await apply({ type: 'message.updated', message: { ...message(3, 'other'), editedAt: at } });
+    expect(c().mentionCount).toBe(1);
+    await apply({ type: 'message.updated', message: { ...message(2, 'other', [me]), editedAt: at } });
+    expect(c().mentionCount).toBe(2);
+    await apply({ type: 'read.updated', conversationId: 'c', userId: me, readSeq: 1, unreadCount: 2, mentionCount: 1 });
+    expect(c()).toMatchObject({ readSeq: 1, unreadCount: 2, mentionCount: 1 });
+    // Someone else's marker changes nothing of mine.
+    await apply({ type: 'read.updated', conversationId: 'c', userId: 'other', readSeq: 3, unreadCount: 0, mentionCount: 0 });
+    expect(c().mentionCount).toBe(1);
+    await apply({ type: 'message.created', message: message(4, me) }); // my send reads everything
+    expect(c()).toMatchObject({ unreadCount: 0, mentionCount: 0, readSeq: 4 });
+  });
+
+  it('applies my private settings outside the conversation chain: a clear empties the page and the counts', async () => {
+    const state = new ChatState(me, { conversations: [{ ...summary, archived: true }], pages: { c: [] } }, () => Promise.reject(new Error('no load')));
+    await state.apply({ type: 'message.created', pos: 2, prev: 1, message: message(1, 'other', [me]) });
+    const c = () => state.snapshot().conversations[0]!;
+    expect(c()).toMatchObject({ archived: false, unreadCount: 1, mentionCount: 1, lastPos: 2 });
+    const info = { id: 'c', kind: 'group' as const, title: 'g', createdBy: 'other', createdAt: at, lastSeq: 1, lastActivityAt: at, memberCount: 2 };
+    await state.apply({ type: 'conversation.updated', pos: 3, prev: 0, conversation: info, by: me, settings: { muted: true, archived: false, clearedSeq: 1 } });
+    expect(c()).toMatchObject({ muted: true, clearedSeq: 1, unreadCount: 0, mentionCount: 0, lastMessage: null, lastPos: 2 });
+    expect(state.snapshot().pages['c']).toEqual([]);
+    // A private event's position is not the conversation's: a later shared event still applies.
+    await state.apply({ type: 'message.created', pos: 4, prev: 2, message: message(2, 'other', [me]) });
+    expect(c()).toMatchObject({ unreadCount: 1, mentionCount: 1, lastPos: 4 });
+    // Notifications are not part of this state.
+    await state.apply({
+      type: 'notification.created',
+      pos: 5,
+      prev: 3,
+      notification: { id: 'n', kind: 'mention', conversationId: 'c', messageId: 'm2', actorId: 'other', createdAt: at, readAt: null },
+    });
+    expect(c().lastPos).toBe(4);
+  });
+});
