@@ -75,6 +75,18 @@ export type ReplyPreview = Static<typeof ReplyPreview>;
 const Nullable = <T extends TSchema>(schema: T, description?: string) =>
   Type.Union([schema, Type.Null()], description === undefined ? {} : { description });
 
+/** What a `system` message records, for clients to render in their own words. */
+export const SystemInfo = Type.Object(
+  {
+    action: Type.Union([Type.Literal('member_added'), Type.Literal('member_removed'), Type.Literal('member_left'), Type.Literal('title_changed')]),
+    actorId: Id,
+    userId: Type.Optional(Id),
+    title: Type.Optional(Type.String()),
+  },
+  { title: 'SystemInfo' },
+);
+export type SystemInfo = Static<typeof SystemInfo>;
+
 export const Message = Type.Object(
   {
     id: Id,
@@ -96,6 +108,7 @@ export const Message = Type.Object(
     mentions: Type.Array(Id, { description: 'Users mentioned in the body (`@username`, or every member for `@all`), the author never' }),
     pinnedAt: Nullable(Timestamp),
     pinnedBy: Nullable(Id),
+    system: Type.Optional(SystemInfo),
   },
   { title: 'Message' },
 );

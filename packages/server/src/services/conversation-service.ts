@@ -13,7 +13,7 @@ import { decodeCursor, encodeCursor } from './cursor.js';
 import type { BlockService } from './block-service.js';
 import type { NotificationService } from './notification-service.js';
 import type { MembershipCache } from './membership.js';
-import { conversationCreated, conversationUpdated, memberAdded, memberRemoved, memberUpdated } from './event-drafts.js';
+import { conversationCreated, conversationUpdated, memberAdded, memberRemoved, memberUpdated, systemDraft } from './event-drafts.js';
 import { conversationSummaryView, memberView } from './views.js';
 
 const canManage = (role: Role) => role === 'owner' || role === 'admin';
@@ -108,7 +108,7 @@ export class ConversationService {
     const role = await this.membership.requireRole(conversationId, userId);
     const conversation = await this.requireGroup(conversationId);
     if (!canManage(role)) throw forbidden('Only the owner or an admin can rename a group');
-    const updated = await this.store.updateConversationTitle(conversation.id, title, conversationUpdated(userId));
+    const updated = await this.store.updateConversationTitle(conversation.id, title, conversationUpdated(userId), systemDraft({ action: 'title_changed', actorId: userId, title }));
     if (!updated) throw notFound('Conversation');
     await this.events.publish(updated.events);
     return this.get(userId, conversationId);
@@ -128,7 +128,10 @@ export class ConversationService {
     let added;
     try {
       const notify = await this.notifications.draft({ actorId, conversationId, messageId: null }, [{ userId, kind: 'added_to_conversation' }]);
-      added = await this.store.addMember({ conversationId, userId, role: 'member', joinedAt: Date.now() }, memberAdded(actorId), notify);
+      added = await this.store.addMember({ conversationId, userId, role: 'member', joinedAt: Date.now() }, memberAdded(actorId), {
+        notify,
+        system: systemDraft({ action: 'member_added', actorId, userId }),
+      });
     } catch (error) {
       if (error instanceof UniqueViolation) throw new AppError('already_member', 'That user is already a member');
       throw error;
@@ -151,7 +154,12 @@ export class ConversationService {
     } else if (!(actorRole === 'owner' || (actorRole === 'admin' && targetRole === 'member'))) {
       throw forbidden('Only the owner can remove admins; owners and admins can remove members');
     }
-    const removed = await this.store.removeMember(conversationId, userId, memberRemoved(conversationId, userId, actorId));
+    const removed = await this.store.removeMember(
+      conversationId,
+      userId,
+      memberRemoved(conversationId, userId, actorId),
+      systemDraft({ action: actorId === userId ? 'member_left' : 'member_removed', actorId, userId }),
+    );
     if (!removed) throw notFound('Member');
     this.membership.invalidate(conversationId);
     await this.events.publish(removed.events);

@@ -1,5 +1,6 @@
-import type { EventDraft } from '@confab/protocol';
-import type { AppendPlan, ConversationListRow, ConversationRecord, Draft, MemberRecord, MessageRecord, NotificationRecord, ReadMarkerRecord } from '../store/store.js';
+import type { EventDraft, SystemInfo } from '@confab/protocol';
+import { newId } from '../ids.js';
+import type { AppendPlan, ConversationListRow, ConversationRecord, Draft, MemberRecord, MessageRecord, NotificationRecord, ReadMarkerRecord, SystemDraft } from '../store/store.js';
 import { conversationInfoView, memberView, messageView, notificationView } from './views.js';
 
 /**
@@ -54,3 +55,6 @@ export const sendPlan: AppendPlan = { announce: messageCreated, announceRoot: me
 
 /** A notification, in its recipient's private stream. */
 export const notificationCreated: Draft<NotificationRecord> = (notification) => ({ type: 'notification.created', notification: notificationView(notification) });
+
+/** The history's record of a membership or title change, written with the change (kind `system`). */
+export const systemDraft = (system: SystemInfo): SystemDraft => ({ id: newId(), system, announce: messageCreated });

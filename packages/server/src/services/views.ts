@@ -41,6 +41,7 @@ export const messageView = (m: MessageRecord): Message => ({
   mentions: m.mentions,
   pinnedAt: isoOrNull(m.pinnedAt),
   pinnedBy: m.pinnedBy,
+  ...(m.system ? { system: m.system } : {}),
 });
 
 export const memberView = (m: MemberRecord): Member => ({ userId: m.userId, role: m.role, joinedAt: iso(m.joinedAt) });

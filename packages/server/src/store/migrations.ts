@@ -4,6 +4,7 @@ import { messageLifecycle } from './migrations/0004-message-lifecycle.js';
 import { people } from './migrations/0005-people.js';
 import { memberSettings } from './migrations/0005b-member-settings.js';
 import { notifications } from './migrations/0005c-notifications.js';
+import { systemMessages } from './migrations/0005d-system-messages.js';
 
 /**
  * Schema migrations, in code and in order. Written with Kysely's schema builder in types both
@@ -134,6 +135,7 @@ const migrations: Record<string, Migration> = {
   '0005_people': people,
   '0005b_member_settings': memberSettings,
   '0005c_notifications': notifications,
+  '0005d_system_messages': systemMessages,
 };
 
 export const migrationProvider: MigrationProvider = {

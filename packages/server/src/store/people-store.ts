@@ -1,5 +1,5 @@
-import type { NotificationKind } from '@confab/protocol';
-import type { ConversationListRow, Draft, StoredEvent, UserRecord } from './store.js';
+import type { NotificationKind, SystemInfo } from '@confab/protocol';
+import type { ConversationListRow, Draft, MessageRecord, StoredEvent, UserRecord } from './store.js';
 
 /**
  * The part of the Store about people rather than messages (issue 10): blocks, each member's own
@@ -56,6 +56,19 @@ export interface SettingsChange {
   muted?: boolean;
   archived?: boolean;
   clear?: true;
+}
+
+/** A `system` message a change writes in its own transaction, recording it in the history. */
+export interface SystemDraft {
+  id: string;
+  system: SystemInfo;
+  announce: Draft<MessageRecord>;
+}
+
+/** What a membership or title change writes besides itself, in the same transaction. */
+export interface ChangeExtras {
+  notify?: NotifyDraft | undefined;
+  system?: SystemDraft | undefined;
 }
 
 /** Notifications a change stores and logs in its own transaction. */

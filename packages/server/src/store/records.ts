@@ -1,4 +1,4 @@
-import type { ConversationKind, EventDraft, Role } from '@confab/protocol';
+import type { ConversationKind, EventDraft, Role, SystemInfo } from '@confab/protocol';
 import type { MemberSettings } from './people-store.js';
 
 /** The records the Store reads and writes (store.ts is the interface over them). Timestamps are epoch ms. */
@@ -106,6 +106,8 @@ export interface MessageRecord {
   mentions: string[];
   pinnedAt: number | null;
   pinnedBy: string | null;
+  /** On a `system` message: the change it records. */
+  system?: SystemInfo;
 }
 export interface ReactionRecord {
   emoji: string;

@@ -74,6 +74,8 @@ export interface Database {
     mentions: Generated<string>;
     pinned_at: number | null;
     pinned_by: string | null;
+    /** A system message's SystemInfo as JSON (null for the others). */
+    system: string | null;
   };
   message_edits: {
     message_id: string;

@@ -19,6 +19,8 @@ import {
   type MemberSettings,
   type NotificationRecord,
   type NotifyDraft,
+  type ChangeExtras,
+  type SystemDraft,
   type SettingsChange,
   type AppendResult,
   type ConversationListRow,
@@ -171,8 +173,9 @@ export class SqlStore implements Store {
     id: string,
     title: string,
     announce: Draft<ConversationRecord>,
+    system?: SystemDraft,
   ): Promise<{ conversation: ConversationRecord; events: StoredEvent[] } | undefined> {
-    return conversations.updateConversationTitle(this.db, id, title, announce);
+    return conversations.updateConversationTitle(this.db, id, title, announce, system);
   }
   listConversationIds(userId: string): Promise<string[]> {
     return conversations.listConversationIds(this.db, userId);
@@ -201,12 +204,12 @@ export class SqlStore implements Store {
   addMember(
     member: NewMember,
     announce: (member: MemberRecord, conversation: ConversationRecord) => EventDraft,
-    notify?: NotifyDraft,
+    also?: ChangeExtras,
   ): Promise<{ member: MemberRecord; events: StoredEvent[] }> {
-    return this.unique(() => members.addMember(this.db, member, announce, notify));
+    return this.unique(() => members.addMember(this.db, member, announce, also));
   }
-  removeMember(conversationId: string, userId: string, announce: EventDraft): Promise<{ events: StoredEvent[] } | undefined> {
-    return members.removeMember(this.db, conversationId, userId, announce);
+  removeMember(conversationId: string, userId: string, announce: EventDraft, system?: SystemDraft): Promise<{ events: StoredEvent[] } | undefined> {
+    return members.removeMember(this.db, conversationId, userId, announce, system);
   }
   updateMemberSettings(
     conversationId: string,

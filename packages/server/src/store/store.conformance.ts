@@ -7,6 +7,7 @@ import { Fixture } from './conformance/fixtures.js';
 import { describeMemberSettings } from './conformance/member-settings.js';
 import { describeMessageChanges } from './conformance/message-changes.js';
 import { describeNotifications } from './conformance/notifications.js';
+import { describeSystemMessages } from './conformance/system-messages.js';
 import { describeMessages } from './conformance/messages.js';
 import { describeReceipts } from './conformance/receipts.js';
 import { describeSessions } from './conformance/sessions.js';
@@ -44,5 +45,6 @@ export function describeStoreConformance(engine: string, openFresh: () => Promis
     describeBlocks(f);
     describeMemberSettings(f);
     describeNotifications(f);
+    describeSystemMessages(f);
   });
 }

@@ -20,7 +20,7 @@ import type {
   UserPatch,
   UserRecord,
 } from './records.js';
-import type { ArchivedFilter, MemberSettings, NotifyDraft, PeopleStore } from './people-store.js';
+import type { ArchivedFilter, ChangeExtras, MemberSettings, NotifyDraft, PeopleStore, SystemDraft } from './people-store.js';
 
 export * from './people-store.js';
 
@@ -81,6 +81,7 @@ export interface Store extends PeopleStore {
     id: string,
     title: string,
     announce: Draft<ConversationRecord>,
+    system?: SystemDraft,
   ): Promise<{ conversation: ConversationRecord; events: StoredEvent[] } | undefined>;
   getMember(conversationId: string, userId: string): Promise<MemberRecord | undefined>;
   listMembers(conversationId: string): Promise<MemberRecord[]>;
@@ -100,10 +101,10 @@ export interface Store extends PeopleStore {
   addMember(
     member: NewMember,
     announce: (member: MemberRecord, conversation: ConversationRecord) => EventDraft,
-    notify?: NotifyDraft,
+    also?: ChangeExtras,
   ): Promise<{ member: MemberRecord; events: StoredEvent[] }>;
   /** Logs `announce`, which the removed user may still read. Returns undefined when the user was not a member. */
-  removeMember(conversationId: string, userId: string, announce: EventDraft): Promise<{ events: StoredEvent[] } | undefined>;
+  removeMember(conversationId: string, userId: string, announce: EventDraft, system?: SystemDraft): Promise<{ events: StoredEvent[] } | undefined>;
   /** Applies role changes in one transaction (an ownership transfer is two changes); logs one event per member changed. */
   setRoles(
     conversationId: string,

@@ -132,7 +132,9 @@ describe('long-poll sync', () => {
     await socket.next((f) => f.type === 'read.updated');
 
     const live = socket.frames.filter((f) => 'pos' in f) as PositionedEvent[];
-    expect(live.map((e) => e.type)).toEqual(['message.created', 'conversation.updated', 'read.updated']);
+    // The rename is recorded in the history too: a system message, logged with it.
+    expect(live.map((e) => e.type)).toEqual(['message.created', 'conversation.updated', 'message.created', 'read.updated']);
+    expect((live[2] as EventOf<'message.created'>).message).toMatchObject({ kind: 'system', system: { action: 'title_changed', actorId: alice.id, title: 'renamed' } });
     const polled = await sync(t.url, bob, `?since=${encodeURIComponent(since)}&timeout=0`);
     expect(polled.body.events).toEqual(live);
     const created = polled.body.events[0] as EventOf<'message.created'>;

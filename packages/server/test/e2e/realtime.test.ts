@@ -169,8 +169,12 @@ describe('WebSocket gateway', () => {
         await socket.next((f) => f.type === 'member.added');
       }
       await owner.client.sendMessage(group.id, 'after late joined');
-      await lateSocket.next((f) => f.type === 'message.created');
-      expect(lateSocket.frames.filter((f) => f.type === 'message.created').map((f: any) => f.message.body)).toEqual(['after late joined']);
+      await lateSocket.next((f) => f.type === 'message.created' && f.message.body === 'after late joined');
+      // The late member reads the history's record of their joining, then what followed.
+      expect(lateSocket.frames.filter((f) => f.type === 'message.created').map((f: any) => [f.message.kind, f.message.system?.action, f.message.body])).toEqual([
+        ['system', 'member_added', ''],
+        ['text', undefined, 'after late joined'],
+      ]);
 
       await owner.client.removeMember(group.id, late.id);
       await lateSocket.next((f) => f.type === 'member.removed');
@@ -178,7 +182,10 @@ describe('WebSocket gateway', () => {
       await owner.client.sendMessage(group.id, 'after late left');
       await earlySocket.next((f) => f.type === 'message.created' && f.message.body === 'after late left');
       await barrier(lateSocket); // whatever the fan-out wrote to the removed member has arrived
-      expect(lateSocket.frames.filter((f) => f.type === 'message.created')).toHaveLength(1);
+      // Not the system message recording their removal, nor anything after.
+      expect(lateSocket.frames.filter((f) => f.type === 'message.created')).toHaveLength(2);
+      const removal = await earlySocket.next<EventOf<'message.created'>>((f) => f.type === 'message.created' && f.message.system?.action === 'member_removed');
+      expect(removal.message.system).toEqual({ action: 'member_removed', actorId: owner.id, userId: late.id });
       for (const socket of [ownerSocket, earlySocket, lateSocket]) {
         expect(socket.frames.filter((f) => f.type === 'member.added')).toHaveLength(1);
         expect(socket.frames.filter((f) => f.type === 'member.removed')).toHaveLength(1);

@@ -74,8 +74,7 @@ export function describeNotifications(f: Fixture): void {
       const group = (await conversation('group', [a.id])).conversation;
       const n = { ...note(b.id, group.id, a.id, 'added_to_conversation') };
       const { events } = await f.store.addMember({ conversationId: group.id, userId: b.id, role: 'member', joinedAt: tick() }, drafts.memberAdded(a.id), {
-        notifications: [n],
-        announce,
+        notify: { notifications: [n], announce },
       });
       expect(events.map((e) => [e.event.type, e.conversationId, e.event.prev])).toEqual([
         ['member.added', group.id, group.lastPos],

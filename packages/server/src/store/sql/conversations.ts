@@ -14,7 +14,9 @@ import type {
   NewMember,
   NotifyDraft,
   StoredEvent,
+  SystemDraft,
 } from '../store.js';
+import { appendSystemMessage } from './system-messages.js';
 import { withQuotes } from './message-changes.js';
 import { type Db, type UniqueViolationOf, toConversation, toMessage } from './rows.js';
 
@@ -98,18 +100,25 @@ export function updateConversationTitle(
   id: string,
   title: string,
   announce: Draft<ConversationRecord>,
+  system?: SystemDraft,
 ): Promise<{ conversation: ConversationRecord; events: StoredEvent[] } | undefined> {
   return db.transaction().execute(async (trx) => {
     const row = await trx.updateTable('conversations').set({ title }).where('id', '=', id).returningAll().executeTakeFirst();
     if (!row) return undefined;
     const conversation = toConversation(row);
+    const now = Date.now();
+    const recorded = system ? await appendSystemMessage(trx, id, system, now) : undefined;
     const events = await appendEvents(
       trx,
       new Map([[id, conversation.lastPos]]),
-      [{ conversationId: id, event: announce(conversation) }],
-      Date.now(),
+      [{ conversationId: id, event: announce(conversation) }, ...(recorded ? [recorded.entry] : [])],
+      now,
     );
-    conversation.lastPos = events[0]!.pos;
+    if (recorded) {
+      conversation.lastSeq = recorded.message.seq;
+      conversation.lastActivityAt = now;
+    }
+    conversation.lastPos = events.at(-1)!.pos;
     return { conversation, events };
   });
 }

@@ -1,7 +1,8 @@
 import type { EventDraft, Role } from '@confab/protocol';
 import { appendEvents, lockConversations, lockUserStreams } from '../event-log.js';
 import { insertNotificationRows, notificationEntries } from './notifications.js';
-import type { ConversationRecord, Draft, MemberRecord, NewMember, NotifyDraft, StoredEvent } from '../store.js';
+import type { ChangeExtras, ConversationRecord, Draft, MemberRecord, NewMember, StoredEvent, SystemDraft } from '../store.js';
+import { appendSystemMessage } from './system-messages.js';
 import { type Db, toConversation, toMember } from './rows.js';
 
 /** Members of a conversation: joining, leaving, roles. */
@@ -32,8 +33,9 @@ export function addMember(
   db: Db,
   member: NewMember,
   announce: (member: MemberRecord, conversation: ConversationRecord) => EventDraft,
-  notify?: NotifyDraft,
+  also: ChangeExtras = {},
 ): Promise<{ member: MemberRecord; events: StoredEvent[] }> {
+  const { notify, system } = also;
   return db.transaction().execute(async (trx) => {
     const row = await trx
       .updateTable('conversations')
@@ -53,6 +55,7 @@ export function addMember(
       .execute();
     const conversation = toConversation(row);
     const record: MemberRecord = { ...member, readSeq: 0, deliveredSeq: 0 };
+    const recorded = system ? await appendSystemMessage(trx, member.conversationId, system, member.joinedAt) : undefined;
     // The notifications' streams are locked after the conversation row, before the head.
     const streams = notify ? await lockUserStreams(trx, notify.notifications.map((n) => n.userId)) : new Map<string, number>();
     if (notify) await insertNotificationRows(trx, notify.notifications);
@@ -61,6 +64,7 @@ export function addMember(
       new Map([[member.conversationId, conversation.lastPos], ...streams]),
       [
         { conversationId: member.conversationId, subjectUserId: member.userId, event: announce(record, conversation) },
+        ...(recorded ? [recorded.entry] : []),
         ...(notify ? notificationEntries(notify.notifications, notify.announce) : []),
       ],
       member.joinedAt,
@@ -76,7 +80,13 @@ export function addMember(
   });
 }
 
-export function removeMember(db: Db, conversationId: string, userId: string, announce: EventDraft): Promise<{ events: StoredEvent[] } | undefined> {
+export function removeMember(
+  db: Db,
+  conversationId: string,
+  userId: string,
+  announce: EventDraft,
+  system?: SystemDraft,
+): Promise<{ events: StoredEvent[] } | undefined> {
   return db.transaction().execute(async (trx) => {
     const lastPos = await lockConversations(trx, [conversationId]);
     const result = await trx
@@ -90,12 +100,15 @@ export function removeMember(db: Db, conversationId: string, userId: string, ann
       .set((eb) => ({ member_count: eb('member_count', '-', 1) }))
       .where('id', '=', conversationId)
       .execute();
+    const now = Date.now();
+    // After the removal: the removed user does not read the system message about it.
+    const recorded = system ? await appendSystemMessage(trx, conversationId, system, now) : undefined;
     // The removed user reads this event as its subject: they are no longer a member.
     const events = await appendEvents(
       trx,
       lastPos,
-      [{ conversationId, subjectUserId: userId, event: announce }],
-      Date.now(),
+      [{ conversationId, subjectUserId: userId, event: announce }, ...(recorded ? [recorded.entry] : [])],
+      now,
     );
     return { events };
   });

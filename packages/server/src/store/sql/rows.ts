@@ -1,5 +1,6 @@
 import type { Insertable, Kysely, Selectable } from 'kysely';
 import type { Database } from '../schema.js';
+import type { SystemInfo } from '@confab/protocol';
 import type { ConversationRecord, MemberRecord, MessageRecord, ReactionRecord, SessionRecord, UserRecord } from '../store.js';
 
 /** The query layer's handle: the Kysely instance or a transaction of it. */
@@ -82,6 +83,7 @@ export function toMessage(row: Selectable<Database['messages']>): MessageRecord 
     mentions: JSON.parse(row.mentions) as string[],
     pinnedAt: nullableNumber(row.pinned_at),
     pinnedBy: row.pinned_by,
+    ...(row.system ? { system: JSON.parse(row.system) as SystemInfo } : {}),
   };
 }
 
@@ -106,6 +108,7 @@ export function messageRow(m: MessageRecord): Insertable<Database['messages']> {
     mentions: JSON.stringify(m.mentions),
     pinned_at: m.pinnedAt,
     pinned_by: m.pinnedBy,
+    system: m.system ? JSON.stringify(m.system) : null,
   };
 }
 
