@@ -1,6 +1,6 @@
 import type { MarkNotificationsReadBody, NotificationKind, NotificationPage, NotificationQuery, UnreadNotifications } from '@confab/protocol';
 import { newId } from '../ids.js';
-import type { NotificationRecord, NotifyDraft, Store } from '../store/store.js';
+import type { MessageRecord, NotificationRecord, NotifyDraft, Store } from '../store/store.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import type { EventPublisher } from './event-publisher.js';
 import { notificationCreated } from './event-drafts.js';
@@ -67,6 +67,40 @@ export class NotificationService {
     const records = await this.records(cause, candidates);
     if (records.length === 0) return;
     await this.events.publish(await this.store.createNotifications(records, notificationCreated));
+  }
+
+  // ---- the message hooks: what the message service calls once a change has committed ----
+
+  /**
+   * A new message: its mentions, the author of the message it replies to, and in a thread the
+   * root's author and everyone who replied there. One notification per user, a mention first.
+   */
+  async messageCreated(message: MessageRecord): Promise<void> {
+    const candidates: NotificationCandidate[] = message.mentions.map((userId) => ({ userId, kind: 'mention' }));
+    if (message.replyToId !== null) {
+      const quoted = message.replyTo ?? (await this.store.getMessage(message.replyToId));
+      if (quoted) candidates.push({ userId: quoted.senderId, kind: 'reply' });
+    }
+    if (message.threadRootId !== null) {
+      const root = await this.store.getMessage(message.threadRootId);
+      const repliers = await this.store.threadParticipants(message.threadRootId);
+      for (const userId of [...(root ? [root.senderId] : []), ...repliers]) candidates.push({ userId, kind: 'thread_reply' });
+    }
+    await this.notify({ actorId: message.senderId, conversationId: message.conversationId, messageId: message.id }, candidates);
+  }
+
+  /** An edit: only the users it mentions anew. */
+  async mentionsAdded(message: MessageRecord, before: readonly string[]): Promise<void> {
+    const added = message.mentions.filter((userId) => !before.includes(userId));
+    await this.notify(
+      { actorId: message.senderId, conversationId: message.conversationId, messageId: message.id },
+      added.map((userId) => ({ userId, kind: 'mention' as const })),
+    );
+  }
+
+  /** A reaction: the message's author. */
+  async reacted(message: MessageRecord, reactorId: string): Promise<void> {
+    await this.notify({ actorId: reactorId, conversationId: message.conversationId, messageId: message.id }, [{ userId: message.senderId, kind: 'reaction' }]);
   }
 
   private async records(cause: NotificationCause, candidates: readonly NotificationCandidate[]): Promise<NotificationRecord[]> {
