@@ -126,6 +126,8 @@ export async function createServer(config: Config, options: { logger?: Logger; s
   const conversations = new ConversationService(store, membership, blocks, notifications, events, config);
   const activity = new MessageActivityFeed((error) => logger.warn({ err: error }, 'a message activity listener failed'));
   const messages = new MessageService(store, membership, blocks, bus, events, activity, config, metrics);
+  // Mentions, replies, thread replies and reactions notify once their action has committed.
+  activity.subscribe((activities) => notifications.fromActivities(activities));
   const lifecycle = new MessageLifecycle(store, membership, messages, activity, config);
   const gateway = new Gateway({ config, tokens, conversations, messages, lifecycle, sync, typing, presence, blocks, bus, hub, logger, metrics });
   revocations.onRevoked((session) => gateway.closeSession(session.id));

@@ -10,9 +10,10 @@ import type { MessageRecord } from '../store/store.js';
 import { EventPublisher } from './event-publisher.js';
 import { NotificationService } from './notification-service.js';
 import { settingsUpdated } from './event-drafts.js';
+import type { MessageActivity, MessageActivityKind } from './message-activity.js';
 
-/** The rules of who is notified of a message, over a real SQLite store and bus. */
-describe('NotificationService message hooks', () => {
+/** The rules of who is notified of a message activity, over a real SQLite store and bus. */
+describe('NotificationService from message activities', () => {
   const f = new Fixture();
   let dir: string;
   let bus: MemoryBus;
@@ -41,40 +42,31 @@ describe('NotificationService message hooks', () => {
   const kinds = async (userId: string) => (await f.store.listNotifications(userId, { limit: 50 })).map((n) => n.kind).reverse();
   const send = async (message: Parameters<typeof f.append>[0][0]): Promise<MessageRecord> => (await f.append([message]))[0]!.message;
 
-  it('notifies mentions, the quoted author and a thread, once per user and a mention first, never the author', async () => {
-    const [amy, bo, cy, di] = [await f.user('amy'), await f.user('bo'), await f.user('cy'), await f.user('di')];
-    const group = (await f.conversation('group', [amy.id, bo.id, cy.id, di.id])).conversation;
-    for (const u of [amy, bo, cy, di]) await listen(u.id);
-
-    const root = await send(f.msg(group.id, amy.id, 'root'));
-    await service.messageCreated(root);
-    const reply = await send({ ...f.msg(group.id, bo.id, 'r1'), replyToId: root.id, mentions: [cy.id, bo.id] });
-    await service.messageCreated(reply);
-    expect(await kinds(amy.id)).toEqual(['reply']);
-    expect(await kinds(cy.id)).toEqual(['mention']);
-    expect(await kinds(bo.id)).toEqual([]); // mentioning oneself notifies nobody
-
-    const first = await send({ ...f.msg(group.id, cy.id, 't1'), threadRootId: root.id, mentions: [amy.id] });
-    await service.messageCreated(first);
-    const second = await send({ ...f.msg(group.id, di.id, 't2'), threadRootId: root.id });
-    await service.messageCreated(second);
-    expect(await kinds(amy.id)).toEqual(['reply', 'mention', 'thread_reply']); // the mention wins over the thread reply
-    expect(await kinds(cy.id)).toEqual(['mention', 'thread_reply']); // replied in the thread before
-    expect(await kinds(di.id)).toEqual([]);
-    expect(heard.get(amy.id)).toEqual([`reply:${reply.id}`, `mention:${first.id}`, `thread_reply:${second.id}`]);
-    expect(heard.get(di.id)).toEqual([]);
+  const activity = (kind: MessageActivityKind, message: MessageRecord, actorId: string, userIds: string[]): MessageActivity => ({
+    kind,
+    conversationId: message.conversationId,
+    messageId: message.id,
+    actorId,
+    userIds,
   });
 
-  it('notifies only the newly mentioned on an edit, and the author of a reaction, not the reactor themselves', async () => {
+  it('notifies each user once per message, a mention first, never the actor', async () => {
     const [amy, bo, cy] = [await f.user('amy'), await f.user('bo'), await f.user('cy')];
     const group = (await f.conversation('group', [amy.id, bo.id, cy.id])).conversation;
-    const message = await send({ ...f.msg(group.id, amy.id, 'm'), mentions: [bo.id] });
-    await service.mentionsAdded({ ...message, mentions: [bo.id, cy.id] }, [bo.id]);
+    for (const u of [amy, bo, cy]) await listen(u.id);
+    const message = await send(f.msg(group.id, bo.id, 'm'));
+    await service.fromActivities([
+      activity('thread_reply', message, bo.id, [amy.id, cy.id, bo.id]),
+      activity('mention', message, bo.id, [amy.id]),
+      activity('reply', message, bo.id, [amy.id]),
+    ]);
+    expect(await kinds(amy.id)).toEqual(['mention']);
+    expect(await kinds(cy.id)).toEqual(['thread_reply']);
     expect(await kinds(bo.id)).toEqual([]);
-    expect(await kinds(cy.id)).toEqual(['mention']);
-    await service.reacted(message, bo.id);
-    await service.reacted(message, amy.id);
-    expect(await kinds(amy.id)).toEqual(['reaction']);
+    expect(heard.get(amy.id)).toEqual([`mention:${message.id}`]);
+    expect(heard.get(bo.id)).toEqual([]);
+    await service.fromActivities([activity('reaction', message, cy.id, [bo.id])]);
+    expect(await kinds(bo.id)).toEqual(['reaction']);
   });
 
   it('skips users who block the actor, and in muted conversations everything but mentions', async () => {
@@ -82,13 +74,12 @@ describe('NotificationService message hooks', () => {
     const group = (await f.conversation('group', [amy.id, bo.id, cy.id])).conversation;
     await f.store.setBlock(cy.id, amy.id, true, f.tick());
     await f.store.updateMemberSettings(group.id, bo.id, { muted: true }, settingsUpdated(bo.id));
-    const root = await send(f.msg(group.id, bo.id, 'root'));
-    const reply = await send({ ...f.msg(group.id, amy.id, 'r'), replyToId: root.id, mentions: [cy.id] });
-    await service.messageCreated(reply);
+    const reply = await send(f.msg(group.id, amy.id, 'r'));
+    await service.fromActivities([activity('reply', reply, amy.id, [bo.id]), activity('mention', reply, amy.id, [cy.id])]);
     expect(await kinds(bo.id)).toEqual([]); // muted: a reply does not notify
     expect(await kinds(cy.id)).toEqual([]); // blocks Amy
-    const mention = await send({ ...f.msg(group.id, amy.id, 'm'), mentions: [bo.id] });
-    await service.messageCreated(mention);
+    const mention = await send(f.msg(group.id, amy.id, 'm'));
+    await service.fromActivities([activity('mention', mention, amy.id, [bo.id])]);
     expect(await kinds(bo.id)).toEqual(['mention']); // muted, but mentioned
   });
 });

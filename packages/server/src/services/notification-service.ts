@@ -1,6 +1,7 @@
 import type { MarkNotificationsReadBody, NotificationKind, NotificationPage, NotificationQuery, UnreadNotifications } from '@confab/protocol';
 import { newId } from '../ids.js';
-import type { MessageRecord, NotificationRecord, NotifyDraft, Store } from '../store/store.js';
+import type { NotificationRecord, NotifyDraft, Store } from '../store/store.js';
+import type { MessageActivity, MessageActivityKind } from './message-activity.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import type { EventPublisher } from './event-publisher.js';
 import { notificationCreated } from './event-drafts.js';
@@ -69,38 +70,26 @@ export class NotificationService {
     await this.events.publish(await this.store.createNotifications(records, notificationCreated));
   }
 
-  // ---- the message hooks: what the message service calls once a change has committed ----
+  // ---- the message hook: the activity feed (services/message-activity.ts) after each action commits ----
 
   /**
-   * A new message: its mentions, the author of the message it replies to, and in a thread the
-   * root's author and everyone who replied there. One notification per user, a mention first.
+   * Mentions, replies, thread replies and reactions, as the message service and lifecycle report
+   * them: one notification per user per message, a mention first.
    */
-  async messageCreated(message: MessageRecord): Promise<void> {
-    const candidates: NotificationCandidate[] = message.mentions.map((userId) => ({ userId, kind: 'mention' }));
-    if (message.replyToId !== null) {
-      const quoted = message.replyTo ?? (await this.store.getMessage(message.replyToId));
-      if (quoted) candidates.push({ userId: quoted.senderId, kind: 'reply' });
+  async fromActivities(activities: readonly MessageActivity[]): Promise<void> {
+    const byMessage = new Map<string, MessageActivity[]>();
+    for (const activity of activities) {
+      const key = `${activity.messageId}:${activity.actorId}`;
+      byMessage.set(key, [...(byMessage.get(key) ?? []), activity]);
     }
-    if (message.threadRootId !== null) {
-      const root = await this.store.getMessage(message.threadRootId);
-      const repliers = await this.store.threadParticipants(message.threadRootId);
-      for (const userId of [...(root ? [root.senderId] : []), ...repliers]) candidates.push({ userId, kind: 'thread_reply' });
+    for (const group of byMessage.values()) {
+      const ordered = [...group].sort((a, b) => PRIORITY.indexOf(a.kind) - PRIORITY.indexOf(b.kind));
+      const { actorId, conversationId, messageId } = ordered[0]!;
+      await this.notify(
+        { actorId, conversationId, messageId },
+        ordered.flatMap((a) => a.userIds.map((userId) => ({ userId, kind: a.kind }))),
+      );
     }
-    await this.notify({ actorId: message.senderId, conversationId: message.conversationId, messageId: message.id }, candidates);
-  }
-
-  /** An edit: only the users it mentions anew. */
-  async mentionsAdded(message: MessageRecord, before: readonly string[]): Promise<void> {
-    const added = message.mentions.filter((userId) => !before.includes(userId));
-    await this.notify(
-      { actorId: message.senderId, conversationId: message.conversationId, messageId: message.id },
-      added.map((userId) => ({ userId, kind: 'mention' as const })),
-    );
-  }
-
-  /** A reaction: the message's author. */
-  async reacted(message: MessageRecord, reactorId: string): Promise<void> {
-    await this.notify({ actorId: reactorId, conversationId: message.conversationId, messageId: message.id }, [{ userId: message.senderId, kind: 'reaction' }]);
   }
 
   private async records(cause: NotificationCause, candidates: readonly NotificationCandidate[]): Promise<NotificationRecord[]> {
@@ -121,3 +110,5 @@ export class NotificationService {
 }
 
 const isString = (v: unknown): v is string => typeof v === 'string';
+/** When one message concerns a user several ways, the first of these is what they are told. */
+const PRIORITY: readonly MessageActivityKind[] = ['mention', 'reply', 'thread_reply', 'reaction'];

@@ -79,6 +79,24 @@ describeOnEachStore('notifications', (server) => {
     expectError(await api(server().url, 'POST', '/api/v1/notifications/read', { body: { all: true } }), 401, 'unauthenticated');
   });
 
+  it('notifies a mention, a reply and a reaction made through the API, to the user concerned only; muted: only the mention', async () => {
+    const [amy, bob, carol] = await freshUsers(server().url, 3);
+    const group = await createGroup(amy, [bob, carol]);
+    await call(bob, 'POST', '/notifications/read', { all: true });
+    await call(carol, 'POST', '/notifications/read', { all: true });
+    const root = (await call(bob, 'POST', `/conversations/${group.id}/messages`, { clientId: 'r', body: 'question' })).body.message;
+    await call(carol, 'PUT', `/conversations/${group.id}/mute`);
+    const mention = (await call(amy, 'POST', `/conversations/${group.id}/messages`, { clientId: 'm', body: `hey @${carol.auth.user.username}`, replyToId: root.id })).body.message;
+    expect(mention.mentions).toEqual([carol.id]);
+    await call(amy, 'PUT', `/messages/${root.id}/reactions/${encodeURIComponent('👍')}`);
+    const unread = async (user: TestUser) => (await call(user, 'GET', '/notifications?unread=true')).body.items.map((n: any) => [n.kind, n.messageId, n.actorId]);
+    await until(async () => (await unread(bob)).length === 2, 'the reply and the reaction');
+    expect((await unread(bob)).sort()).toEqual([['reaction', root.id, amy.id], ['reply', mention.id, amy.id]].sort());
+    await until(async () => (await unread(carol)).length === 1, 'the mention');
+    expect(await unread(carol)).toEqual([['mention', mention.id, amy.id]]);
+    expect(await unread(amy)).toEqual([]);
+  });
+
   it('replays notifications to a device that resumes, once, in my private stream', async () => {
     const [owner, bob] = await freshUsers(server().url, 2);
     const live = bob.client.connect();
