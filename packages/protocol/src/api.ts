@@ -112,9 +112,7 @@ export const ConversationListQuery = Type.Object(
     limit: Type.Optional(Limit),
     cursor: Type.Optional(Cursor),
     archived: Type.Optional(
-      Type.Union([Type.Literal('include'), Type.Literal('only')], {
-        description: 'Archived conversations are left out unless `include` (all) or `only` (just those)',
-      }),
+      Type.Enum(['include', 'only'], { description: 'Archived conversations are left out unless `include` (all) or `only` (just those)' }),
     ),
   },
   strict,
@@ -265,12 +263,13 @@ export const NotificationPage = Type.Object(
   { title: 'NotificationPage' },
 );
 export type NotificationPage = Static<typeof NotificationPage>;
-export const MarkNotificationsReadBody = Type.Union(
-  [
-    Type.Object({ ids: Type.Array(Id, { minItems: 1, maxItems: 100, uniqueItems: true }) }, strict),
-    Type.Object({ all: Type.Literal(true) }, strict),
-  ],
-  { description: 'The notifications to mark read: these ids (mine; others are ignored), or all' },
+export const MarkNotificationsReadBody = Type.Object(
+  {
+    ids: Type.Optional(Type.Array(Id, { minItems: 1, maxItems: 100, uniqueItems: true, description: 'These (mine; others are ignored)' })),
+    all: Type.Optional(Type.Literal(true, { description: 'All of mine' })),
+  },
+  // An object, not a union of two, so that a mistake is one error naming its field; `all` wins.
+  { ...strict, minProperties: 1, description: '`{ids}` or `{all: true}`' },
 );
 export type MarkNotificationsReadBody = Static<typeof MarkNotificationsReadBody>;
 export const UnreadNotifications = Type.Object({ unreadCount: Type.Integer({ minimum: 0 }) }, { title: 'UnreadNotifications' });

@@ -14,6 +14,7 @@ describe('type lists derived from the unions', () => {
       'member.removed',
       'member.updated',
       'read.updated',
+      'notification.created',
     ]);
     expectTypeOf(CLIENT_FRAME_TYPES).toEqualTypeOf<readonly ClientFrame['type'][]>();
     expectTypeOf(POSITIONED_EVENT_TYPES).toEqualTypeOf<readonly PositionedEvent['type'][]>();
@@ -21,6 +22,6 @@ describe('type lists derived from the unions', () => {
 
   it('leave the ephemeral events out of the positioned list', () => {
     const ephemeral = ServerEvent.anyOf.map((e) => e.properties.type.const).filter((t) => !(POSITIONED_EVENT_TYPES as readonly string[]).includes(t));
-    expect(ephemeral).toEqual(['delivery.updated', 'typing', 'presence']);
+    expect(ephemeral).toEqual(['delivery.updated', 'typing', 'presence', 'block.updated']);
   });
 });

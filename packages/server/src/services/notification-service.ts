@@ -50,7 +50,7 @@ export class NotificationService {
   }
 
   async markRead(userId: string, body: MarkNotificationsReadBody): Promise<UnreadNotifications> {
-    await this.store.markNotificationsRead(userId, 'ids' in body ? body.ids : undefined, Date.now());
+    await this.store.markNotificationsRead(userId, body.all ? undefined : body.ids, Date.now());
     return { unreadCount: await this.store.countUnreadNotifications(userId) };
   }
 

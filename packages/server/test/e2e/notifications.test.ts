@@ -69,7 +69,7 @@ describeOnEachStore('notifications', (server) => {
 
   it('refuses malformed requests and strangers without a token', async () => {
     const [bob] = await freshUsers(server().url, 1);
-    for (const body of [{}, { ids: [] }, { all: false }, { ids: ['x'], all: true }, { ids: 'x' }, { ids: Array.from({ length: 101 }, (_, i) => `n${i}`) }]) {
+    for (const body of [{}, { ids: [] }, { all: false }, { ids: 'x' }, { ids: [''] }, { ids: Array.from({ length: 101 }, (_, i) => `n${i}`) }]) {
       expectError(await call(bob, 'POST', '/notifications/read', body), 400, 'validation_failed');
     }
     expectError(await call(bob, 'GET', '/notifications?limit=0'), 400, 'validation_failed');
