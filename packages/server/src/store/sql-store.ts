@@ -3,25 +3,20 @@ import type { EventDraft, Role } from '@confab/protocol';
 import type { Database } from './schema.js';
 import { migrationProvider } from './migrations.js';
 import * as eventLog from './event-log.js';
-import * as blocks from './sql/blocks.js';
+import { PeopleSql } from './people-sql.js';
 import * as conversations from './sql/conversations.js';
 import * as markers from './sql/markers.js';
 import * as members from './sql/members.js';
 import * as messageChanges from './sql/message-changes.js';
-import * as memberSettings from './sql/member-settings.js';
-import * as notifications from './sql/notifications.js';
 import * as messages from './sql/messages.js';
 import * as sessions from './sql/sessions.js';
 import * as users from './sql/users.js';
 import {
   type AppendPlan,
   type ArchivedFilter,
-  type MemberSettings,
-  type NotificationRecord,
   type NotifyDraft,
   type ChangeExtras,
   type SystemDraft,
-  type SettingsChange,
   type AppendResult,
   type ConversationListRow,
   type ConversationRecord,
@@ -68,14 +63,13 @@ export interface Dialect {
  * section in store/sql/ (the event log in store/event-log.ts). Anything an engine does
  * differently lives in its Dialect (store/sqlite/, store/postgres/).
  */
-export class SqlStore implements Store {
+export class SqlStore extends PeopleSql implements Store {
   readonly engine: Store['engine'];
-  private readonly db: Kysely<Database>;
   private readonly uniqueViolation: (error: unknown) => string | undefined;
 
   constructor(private readonly dialect: Dialect) {
+    super(dialect.db);
     this.engine = dialect.engine;
-    this.db = dialect.db;
     this.uniqueViolation = (error) => dialect.uniqueViolation(error);
   }
 
@@ -121,21 +115,6 @@ export class SqlStore implements Store {
   }
   setLastSeen(userId: string, at: number): Promise<void> {
     return users.setLastSeen(this.db, userId, at);
-  }
-
-  // ---- blocks (sql/blocks.ts) ----
-
-  setBlock(blockerId: string, blockedId: string, blocked: boolean, now: number): Promise<boolean> {
-    return blocks.setBlock(this.db, blockerId, blockedId, blocked, now);
-  }
-  listBlockedUsers(blockerId: string, page: { limit: number; afterId?: string }): Promise<UserRecord[]> {
-    return blocks.listBlockedUsers(this.db, blockerId, page);
-  }
-  blockedIds(blockerId: string): Promise<string[]> {
-    return blocks.blockedIds(this.db, blockerId);
-  }
-  blockersAmong(userId: string, candidates: readonly string[]): Promise<string[]> {
-    return blocks.blockersAmong(this.db, userId, candidates);
   }
 
   // ---- sessions (sql/sessions.ts) ----
@@ -210,31 +189,6 @@ export class SqlStore implements Store {
   }
   removeMember(conversationId: string, userId: string, announce: EventDraft, system?: SystemDraft): Promise<{ events: StoredEvent[] } | undefined> {
     return members.removeMember(this.db, conversationId, userId, announce, system);
-  }
-  updateMemberSettings(
-    conversationId: string,
-    userId: string,
-    change: SettingsChange,
-    announce: Draft<ConversationListRow>,
-  ): Promise<{ view: ConversationListRow; events: StoredEvent[] } | undefined> {
-    return memberSettings.updateMemberSettings(this.db, conversationId, userId, change, announce);
-  }
-  getMemberSettings(conversationId: string, userId: string): Promise<MemberSettings | undefined> {
-    return memberSettings.getMemberSettings(this.db, conversationId, userId);
-  }
-  // ---- notifications (sql/notifications.ts) ----
-
-  createNotifications(list: readonly NotificationRecord[], announce: Draft<NotificationRecord>): Promise<StoredEvent[]> {
-    return notifications.createNotifications(this.db, list, announce);
-  }
-  listNotifications(userId: string, page: { limit: number; beforeId?: string; unread?: boolean }): Promise<NotificationRecord[]> {
-    return notifications.listNotifications(this.db, userId, page);
-  }
-  markNotificationsRead(userId: string, ids: readonly string[] | undefined, now: number): Promise<void> {
-    return notifications.markNotificationsRead(this.db, userId, ids, now);
-  }
-  countUnreadNotifications(userId: string): Promise<number> {
-    return notifications.countUnreadNotifications(this.db, userId);
   }
   setRoles(
     conversationId: string,
