@@ -20,7 +20,7 @@ import type {
   UserPatch,
   UserRecord,
 } from './records.js';
-import type { ArchivedFilter, ChangeExtras, MemberSettings, NotifyDraft, PeopleStore, SystemDraft } from './people-store.js';
+import type { ArchivedFilter, ChangeExtras, NotifyDraft, PeopleStore, SystemDraft } from './people-store.js';
 
 export * from './people-store.js';
 
