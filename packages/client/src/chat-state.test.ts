@@ -70,12 +70,30 @@ describe('ChatState: mentions, and my own settings', () => {
   });
 
   it('applies my private settings outside the conversation chain: a clear empties the page and the counts', async () => {
-    const state = new ChatState(me, { conversations: [{ ...summary, archived: true }], pages: { c: [] } }, () => Promise.reject(new Error('no load')));
+    const state = new ChatState(me, { conversations: [{ ...summary, archived: true }], pages: { c: [] } }, () =>
+      Promise.reject(new Error('no load')),
+    );
     await state.apply({ type: 'message.created', pos: 2, prev: 1, message: message(1, 'other', [me]) });
     const c = () => state.snapshot().conversations[0]!;
     expect(c()).toMatchObject({ archived: false, unreadCount: 1, mentionCount: 1, lastPos: 2 });
-    const info = { id: 'c', kind: 'group' as const, title: 'g', createdBy: 'other', createdAt: at, lastSeq: 1, lastActivityAt: at, memberCount: 2 };
-    await state.apply({ type: 'conversation.updated', pos: 3, prev: 0, conversation: info, by: me, settings: { muted: true, archived: false, clearedSeq: 1 } });
+    const info = {
+      id: 'c',
+      kind: 'group' as const,
+      title: 'g',
+      createdBy: 'other',
+      createdAt: at,
+      lastSeq: 1,
+      lastActivityAt: at,
+      memberCount: 2,
+    };
+    await state.apply({
+      type: 'conversation.updated',
+      pos: 3,
+      prev: 0,
+      conversation: info,
+      by: me,
+      settings: { muted: true, archived: false, clearedSeq: 1 },
+    });
     expect(c()).toMatchObject({ muted: true, clearedSeq: 1, unreadCount: 0, mentionCount: 0, lastMessage: null, lastPos: 2 });
     expect(state.snapshot().pages['c']).toEqual([]);
     // A private event's position is not the conversation's: a later shared event still applies.

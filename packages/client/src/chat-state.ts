@@ -1,4 +1,11 @@
-import { type ConversationSettings, type ConversationSummary, type Message, type PositionedEvent, isPrivateEvent, replyExcerpt } from '@confab/protocol';
+import {
+  type ConversationSettings,
+  type ConversationSummary,
+  type Message,
+  type PositionedEvent,
+  isPrivateEvent,
+  replyExcerpt,
+} from '@confab/protocol';
 import { conversationOf } from './event-stream.js';
 
 /** The latest page of a conversation that a snapshot holds (the server's default page size). */
@@ -139,11 +146,17 @@ export class ChatState {
 
   private messageChanged(c: ConversationSummary, message: Message): void {
     // An edit may mention me anew or no longer; a delete takes its mentions away.
-    const before = (this.pages.get(c.id) ?? []).find((m) => m.id === message.id) ?? (c.lastMessage?.id === message.id ? c.lastMessage : undefined);
+    const before =
+      (this.pages.get(c.id) ?? []).find((m) => m.id === message.id) ?? (c.lastMessage?.id === message.id ? c.lastMessage : undefined);
     if (before && message.seq > Math.max(c.readSeq, c.clearedSeq)) {
       c.mentionCount = Math.max(0, c.mentionCount + Number(this.mentionsMe(message)) - Number(this.mentionsMe(before)));
     }
-    const quote = { id: message.id, senderId: message.senderId, excerpt: message.deletedAt === null ? replyExcerpt(message.body) : '', deleted: message.deletedAt !== null };
+    const quote = {
+      id: message.id,
+      senderId: message.senderId,
+      excerpt: message.deletedAt === null ? replyExcerpt(message.body) : '',
+      deleted: message.deletedAt !== null,
+    };
     const current = (m: Message): Message => {
       if (m.id === message.id) return message;
       return m.replyToId === message.id ? { ...m, replyTo: quote } : m;

@@ -99,8 +99,9 @@ export class ConfabClient {
 
   // ---- conversations ----
   async openDirect(userId: string): Promise<ConversationDetail> {
-    return (await this.http.request<{ conversation: ConversationDetail }>('POST', '/api/v1/conversations', { body: { kind: 'direct', userId } }))
-      .conversation;
+    return (
+      await this.http.request<{ conversation: ConversationDetail }>('POST', '/api/v1/conversations', { body: { kind: 'direct', userId } })
+    ).conversation;
   }
 
   async createGroup(title: string, memberIds: string[]): Promise<ConversationDetail> {
@@ -121,11 +122,13 @@ export class ConfabClient {
 
   /** My own settings of a conversation; each answers my view of it. */
   async setMuted(conversationId: string, muted: boolean): Promise<ConversationDetail> {
-    return (await this.http.request<ConversationResponse>(muted ? 'PUT' : 'DELETE', `${conversationPath(conversationId)}/mute`)).conversation;
+    return (await this.http.request<ConversationResponse>(muted ? 'PUT' : 'DELETE', `${conversationPath(conversationId)}/mute`))
+      .conversation;
   }
 
   async setArchived(conversationId: string, archived: boolean): Promise<ConversationDetail> {
-    return (await this.http.request<ConversationResponse>(archived ? 'PUT' : 'DELETE', `${conversationPath(conversationId)}/archive`)).conversation;
+    return (await this.http.request<ConversationResponse>(archived ? 'PUT' : 'DELETE', `${conversationPath(conversationId)}/archive`))
+      .conversation;
   }
 
   /** Clears my history up to the last message now; the others keep theirs. */
@@ -162,7 +165,9 @@ export class ConfabClient {
     links: { replyToId?: string; threadRootId?: string } = {},
   ): Promise<Message> {
     return (
-      await this.http.request<{ message: Message }>('POST', `${conversationPath(conversationId)}/messages`, { body: { clientId, body, ...links } })
+      await this.http.request<{ message: Message }>('POST', `${conversationPath(conversationId)}/messages`, {
+        body: { clientId, body, ...links },
+      })
     ).message;
   }
 
@@ -189,11 +194,13 @@ export class ConfabClient {
   }
 
   async react(messageId: string, emoji: string): Promise<Message> {
-    return (await this.http.request<{ message: Message }>('PUT', `${messagePath(messageId)}/reactions/${encodeURIComponent(emoji)}`)).message;
+    return (await this.http.request<{ message: Message }>('PUT', `${messagePath(messageId)}/reactions/${encodeURIComponent(emoji)}`))
+      .message;
   }
 
   async unreact(messageId: string, emoji: string): Promise<Message> {
-    return (await this.http.request<{ message: Message }>('DELETE', `${messagePath(messageId)}/reactions/${encodeURIComponent(emoji)}`)).message;
+    return (await this.http.request<{ message: Message }>('DELETE', `${messagePath(messageId)}/reactions/${encodeURIComponent(emoji)}`))
+      .message;
   }
 
   async pin(messageId: string): Promise<Message> {

@@ -78,7 +78,12 @@ const Nullable = <T extends TSchema>(schema: T, description?: string) =>
 /** What a `system` message records, for clients to render in their own words. */
 export const SystemInfo = Type.Object(
   {
-    action: Type.Union([Type.Literal('member_added'), Type.Literal('member_removed'), Type.Literal('member_left'), Type.Literal('title_changed')]),
+    action: Type.Union([
+      Type.Literal('member_added'),
+      Type.Literal('member_removed'),
+      Type.Literal('member_left'),
+      Type.Literal('title_changed'),
+    ]),
     actorId: Id,
     userId: Type.Optional(Id),
     title: Type.Optional(Type.String()),
@@ -101,7 +106,10 @@ export const Message = Type.Object(
     deletedAt: Nullable(Timestamp, 'Set on a tombstone: the body, reactions and mentions are gone'),
     replyToId: Nullable(Id, 'The message this one quotes'),
     replyTo: Nullable(ReplyPreview),
-    threadRootId: Nullable(Id, 'The thread this message belongs to (the root message); thread replies are left out of the main history by default'),
+    threadRootId: Nullable(
+      Id,
+      'The thread this message belongs to (the root message); thread replies are left out of the main history by default',
+    ),
     replyCount: Type.Integer({ minimum: 0, description: "A thread root's number of replies (0 for other messages)" }),
     lastReplyAt: Nullable(Timestamp, "A thread root's newest reply"),
     reactions: Type.Array(Reaction, { description: 'By first use' }),
@@ -200,7 +208,13 @@ export const ReadMarker = Type.Object(
 export type ReadMarker = Static<typeof ReadMarker>;
 
 export const NotificationKind = Type.Union(
-  [Type.Literal('mention'), Type.Literal('reply'), Type.Literal('thread_reply'), Type.Literal('reaction'), Type.Literal('added_to_conversation')],
+  [
+    Type.Literal('mention'),
+    Type.Literal('reply'),
+    Type.Literal('thread_reply'),
+    Type.Literal('reaction'),
+    Type.Literal('added_to_conversation'),
+  ],
   { description: 'What happened: I was mentioned, replied to, answered in a thread I am in, reacted to, or added to a conversation' },
 );
 export type NotificationKind = Static<typeof NotificationKind>;

@@ -54,10 +54,7 @@ export const ReadFrame = Type.Object(
 export type ReadFrame = Static<typeof ReadFrame>;
 
 /** The twins of PATCH and DELETE /api/v1/messages/:id and of PUT/DELETE …/reactions/:emoji; answered with `ack` carrying the message. */
-export const MessageEditFrame = Type.Object(
-  { type: Type.Literal('message.edit'), id: FrameId, messageId: Id, body: MessageBody },
-  strict,
-);
+export const MessageEditFrame = Type.Object({ type: Type.Literal('message.edit'), id: FrameId, messageId: Id, body: MessageBody }, strict);
 export type MessageEditFrame = Static<typeof MessageEditFrame>;
 export const MessageDeleteFrame = Type.Object({ type: Type.Literal('message.delete'), id: FrameId, messageId: Id }, strict);
 export type MessageDeleteFrame = Static<typeof MessageDeleteFrame>;
@@ -194,7 +191,11 @@ export const MessageUpdatedEvent = Type.Object({ type: Type.Literal('message.upd
 export const MessageDeletedEvent = Type.Object({ type: Type.Literal('message.deleted'), ...Position, message: Message });
 
 /** A notification for me: in my private stream, to my devices only. */
-export const NotificationCreatedEvent = Type.Object({ type: Type.Literal('notification.created'), ...Position, notification: Notification });
+export const NotificationCreatedEvent = Type.Object({
+  type: Type.Literal('notification.created'),
+  ...Position,
+  notification: Notification,
+});
 
 export const PositionedEvent = Type.Union([
   MessageCreatedEvent,

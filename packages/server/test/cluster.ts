@@ -74,7 +74,10 @@ export class Cluster {
   async front(index: number): Promise<Balancer> {
     const preferred = this.nodes[index]!;
     const front = new Balancer((turn) => {
-      const others = rotate(this.livePorts().filter((port) => port !== preferred.port), turn);
+      const others = rotate(
+        this.livePorts().filter((port) => port !== preferred.port),
+        turn,
+      );
       return preferred.alive ? [preferred.port, ...others] : others;
     });
     await front.listen();
@@ -131,7 +134,12 @@ export class Cluster {
 
   /** The `CLIENT LIST` ids of the Redis connections (bus and presence) of these nodes (default: all live ones). */
   async redisConnectionIds(indexes = this.nodes.filter((n) => n.alive).map((n) => n.index)): Promise<string[]> {
-    const pids = new Set(indexes.map((i) => this.nodes[i]!.process?.child.pid).filter((pid) => pid !== undefined).map(String));
+    const pids = new Set(
+      indexes
+        .map((i) => this.nodes[i]!.process?.child.pid)
+        .filter((pid) => pid !== undefined)
+        .map(String),
+    );
     const list = (await this.admin.client('LIST')) as string;
     const ids: string[] = [];
     for (const line of list.split('\n')) {

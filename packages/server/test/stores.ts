@@ -15,7 +15,12 @@ export function describeOnEachStore(title: string, body: (server: () => TestServ
       let schema: TestSchema | undefined;
       beforeAll(async () => {
         if (engine === 'postgres') schema = await createTestSchema();
-        t = await startServer({ ...env, ...(schema ? { DATABASE_URL: schema.url, DATABASE_POOL_SIZE: '4', JWT_SECRET: 'an end-to-end test secret of 32+ characters' } : {}) });
+        t = await startServer({
+          ...env,
+          ...(schema
+            ? { DATABASE_URL: schema.url, DATABASE_POOL_SIZE: '4', JWT_SECRET: 'an end-to-end test secret of 32+ characters' }
+            : {}),
+        });
       });
       afterAll(async () => {
         await t?.close();

@@ -1,10 +1,4 @@
-import type {
-  ConversationDetail,
-  ConversationPage,
-  CreateConversationBody,
-  MemberResponse,
-  Role,
-} from '@confab/protocol';
+import type { ConversationDetail, ConversationPage, CreateConversationBody, MemberResponse, Role } from '@confab/protocol';
 import { AppError, detail, forbidden, invalid, notFound } from '../errors.js';
 import { newId } from '../ids.js';
 import { type Store, UniqueViolation } from '../store/store.js';
@@ -46,7 +40,10 @@ export class ConversationService {
     const missing = otherIds.filter((id) => !found.has(id));
     if (missing.length > 0) {
       if (input.kind === 'direct') throw notFound('User');
-      throw invalid('Some members do not exist', missing.map((id) => detail(`/memberIds/${input.memberIds.indexOf(id)}`, 'no such user')));
+      throw invalid(
+        'Some members do not exist',
+        missing.map((id) => detail(`/memberIds/${input.memberIds.indexOf(id)}`, 'no such user')),
+      );
     }
     if (input.kind === 'direct') await this.blocks.assertNotBlockedBy(input.userId, userId);
     else await this.blocks.assertNoneBlocks(otherIds, userId);
@@ -86,7 +83,11 @@ export class ConversationService {
   async list(userId: string, page: { limit?: number; cursor?: string; archived?: 'include' | 'only' }): Promise<ConversationPage> {
     const limit = page.limit ?? 20;
     const after = page.cursor === undefined ? undefined : decodeCursor(page.cursor, isActivityKey);
-    const rows = await this.store.listConversations(userId, { limit: limit + 1, ...(after ? { after } : {}), archived: page.archived ?? 'exclude' });
+    const rows = await this.store.listConversations(userId, {
+      limit: limit + 1,
+      ...(after ? { after } : {}),
+      archived: page.archived ?? 'exclude',
+    });
     const items = rows.slice(0, limit);
     const last = items.at(-1);
     return {
@@ -108,7 +109,12 @@ export class ConversationService {
     const role = await this.membership.requireRole(conversationId, userId);
     const conversation = await this.requireGroup(conversationId);
     if (!canManage(role)) throw forbidden('Only the owner or an admin can rename a group');
-    const updated = await this.store.updateConversationTitle(conversation.id, title, conversationUpdated(userId), systemDraft({ action: 'title_changed', actorId: userId, title }));
+    const updated = await this.store.updateConversationTitle(
+      conversation.id,
+      title,
+      conversationUpdated(userId),
+      systemDraft({ action: 'title_changed', actorId: userId, title }),
+    );
     if (!updated) throw notFound('Conversation');
     await this.events.publish(updated.events);
     return this.get(userId, conversationId);
@@ -127,7 +133,9 @@ export class ConversationService {
     await this.blocks.assertNoneBlocks([userId], actorId);
     let added;
     try {
-      const notify = await this.notifications.draft({ actorId, conversationId, messageId: null }, [{ userId, kind: 'added_to_conversation' }]);
+      const notify = await this.notifications.draft({ actorId, conversationId, messageId: null }, [
+        { userId, kind: 'added_to_conversation' },
+      ]);
       added = await this.store.addMember({ conversationId, userId, role: 'member', joinedAt: Date.now() }, memberAdded(actorId), {
         notify,
         system: systemDraft({ action: 'member_added', actorId, userId }),
@@ -190,4 +198,7 @@ export class ConversationService {
 }
 
 const isActivityKey = (v: unknown): v is { activityAt: number; id: string } =>
-  typeof v === 'object' && v !== null && typeof (v as { activityAt?: unknown }).activityAt === 'number' && typeof (v as { id?: unknown }).id === 'string';
+  typeof v === 'object' &&
+  v !== null &&
+  typeof (v as { activityAt?: unknown }).activityAt === 'number' &&
+  typeof (v as { id?: unknown }).id === 'string';

@@ -1,6 +1,16 @@
 import type { EventDraft, SystemInfo } from '@confab/protocol';
 import { newId } from '../ids.js';
-import type { AppendPlan, ConversationListRow, ConversationRecord, Draft, MemberRecord, MessageRecord, NotificationRecord, ReadMarkerRecord, SystemDraft } from '../store/store.js';
+import type {
+  AppendPlan,
+  ConversationListRow,
+  ConversationRecord,
+  Draft,
+  MemberRecord,
+  MessageRecord,
+  NotificationRecord,
+  ReadMarkerRecord,
+  SystemDraft,
+} from '../store/store.js';
 import { conversationInfoView, memberView, messageView, notificationView } from './views.js';
 
 /**
@@ -33,7 +43,12 @@ export const memberAdded =
     by,
   });
 
-export const memberRemoved = (conversationId: string, userId: string, by: string): EventDraft => ({ type: 'member.removed', conversationId, userId, by });
+export const memberRemoved = (conversationId: string, userId: string, by: string): EventDraft => ({
+  type: 'member.removed',
+  conversationId,
+  userId,
+  by,
+});
 
 export const memberUpdated =
   (by: string): Draft<MemberRecord> =>
@@ -54,7 +69,10 @@ export const messageDeleted: Draft<MessageRecord> = (message) => ({ type: 'messa
 export const sendPlan: AppendPlan = { announce: messageCreated, announceRoot: messageUpdated, readBy: (message) => message.senderId };
 
 /** A notification, in its recipient's private stream. */
-export const notificationCreated: Draft<NotificationRecord> = (notification) => ({ type: 'notification.created', notification: notificationView(notification) });
+export const notificationCreated: Draft<NotificationRecord> = (notification) => ({
+  type: 'notification.created',
+  notification: notificationView(notification),
+});
 
 /** The history's record of a membership or title change, written with the change (kind `system`). */
 export const systemDraft = (system: SystemInfo): SystemDraft => ({ id: newId(), system, announce: messageCreated });

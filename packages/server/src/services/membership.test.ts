@@ -62,7 +62,12 @@ describe('MembershipCache', () => {
     const cache = new MembershipCache(db.store);
     expect(await cache.requireRole('c1', 'alice')).toBe('owner');
     expect(await cache.requireRole('c1', 'bob')).toBe('member');
-    expect(await cache.members('c1')).toEqual(new Map([['alice', 'owner'], ['bob', 'member']]));
+    expect(await cache.members('c1')).toEqual(
+      new Map([
+        ['alice', 'owner'],
+        ['bob', 'member'],
+      ]),
+    );
     expect(db.loads).toEqual(['c1']);
   });
 

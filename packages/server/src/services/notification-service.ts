@@ -1,4 +1,10 @@
-import type { MarkNotificationsReadBody, NotificationKind, NotificationPage, NotificationQuery, UnreadNotifications } from '@confab/protocol';
+import type {
+  MarkNotificationsReadBody,
+  NotificationKind,
+  NotificationPage,
+  NotificationQuery,
+  UnreadNotifications,
+} from '@confab/protocol';
 import { newId } from '../ids.js';
 import type { NotificationRecord, NotifyDraft, Store } from '../store/store.js';
 import type { MessageActivity, MessageActivityKind } from './message-activity.js';
@@ -102,7 +108,12 @@ export class NotificationService {
     const records: NotificationRecord[] = [];
     for (const [userId, kind] of byUser) {
       if (blockers.has(userId)) continue;
-      if (kind !== 'mention' && kind !== 'added_to_conversation' && (await this.store.getMemberSettings(cause.conversationId, userId))?.muted) continue;
+      if (
+        kind !== 'mention' &&
+        kind !== 'added_to_conversation' &&
+        (await this.store.getMemberSettings(cause.conversationId, userId))?.muted
+      )
+        continue;
       records.push({ id: newId(), userId, kind, ...cause, createdAt: now, readAt: null });
     }
     return records;

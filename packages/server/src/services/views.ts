@@ -1,5 +1,21 @@
-import { type ConversationInfo, type ConversationSummary, type Me, type Member, type Message, type Notification, type User, replyExcerpt } from '@confab/protocol';
-import type { ConversationListRow, ConversationRecord, MemberRecord, MessageRecord, NotificationRecord, UserRecord } from '../store/store.js';
+import {
+  type ConversationInfo,
+  type ConversationSummary,
+  type Me,
+  type Member,
+  type Message,
+  type Notification,
+  type User,
+  replyExcerpt,
+} from '@confab/protocol';
+import type {
+  ConversationListRow,
+  ConversationRecord,
+  MemberRecord,
+  MessageRecord,
+  NotificationRecord,
+  UserRecord,
+} from '../store/store.js';
 
 /** Store records → the wire shapes of @confab/protocol. */
 const iso = (ms: number) => new Date(ms).toISOString();

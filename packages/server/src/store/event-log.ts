@@ -64,7 +64,12 @@ export async function lockUserStreams(trx: Db, userIds: Iterable<string>): Promi
  * stores them. `lastPos` holds the conversations' newest positions as locked by this transaction
  * (`lockConversations`, or its own seq update), or a conversation it has just created (0).
  */
-export async function appendEvents(trx: Db, lastPos: Map<string, number>, entries: readonly LogEntry[], now: number): Promise<StoredEvent[]> {
+export async function appendEvents(
+  trx: Db,
+  lastPos: Map<string, number>,
+  entries: readonly LogEntry[],
+  now: number,
+): Promise<StoredEvent[]> {
   if (entries.length === 0) return [];
   const head = await trx
     .updateTable('stream_head')
@@ -101,7 +106,11 @@ export async function appendEvents(trx: Db, lastPos: Map<string, number>, entrie
   // One statement for every conversation the entries touched, one for every private stream.
   const touched = [...new Set(entries.filter((e) => !e.private).map((e) => e.conversationId))];
   const streams = [...new Set(entries.filter((e) => e.private).map((e) => e.conversationId))];
-  const newest = (ids: string[]) => sql.join(ids.map((id) => sql`when ${id} then cast(${lastPos.get(id)!} as bigint)`), sql` `);
+  const newest = (ids: string[]) =>
+    sql.join(
+      ids.map((id) => sql`when ${id} then cast(${lastPos.get(id)!} as bigint)`),
+      sql` `,
+    );
   if (touched.length > 0) {
     await trx
       .updateTable('conversations')

@@ -1,6 +1,15 @@
 import type { Kysely } from 'kysely';
 import type { Database } from './schema.js';
-import type { ConversationListRow, Draft, MemberSettings, NotificationRecord, PeopleStore, SettingsChange, StoredEvent, UserRecord } from './store.js';
+import type {
+  ConversationListRow,
+  Draft,
+  MemberSettings,
+  NotificationRecord,
+  PeopleStore,
+  SettingsChange,
+  StoredEvent,
+  UserRecord,
+} from './store.js';
 import * as blocks from './sql/blocks.js';
 import * as memberSettings from './sql/member-settings.js';
 import * as notifications from './sql/notifications.js';
@@ -50,4 +59,5 @@ export class PeopleSql implements PeopleStore {
   }
   countUnreadNotifications(userId: string): Promise<number> {
     return notifications.countUnreadNotifications(this.db, userId);
-  }}
+  }
+}

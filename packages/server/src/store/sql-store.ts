@@ -187,7 +187,12 @@ export class SqlStore extends PeopleSql implements Store {
   ): Promise<{ member: MemberRecord; events: StoredEvent[] }> {
     return this.unique(() => members.addMember(this.db, member, announce, also));
   }
-  removeMember(conversationId: string, userId: string, announce: EventDraft, system?: SystemDraft): Promise<{ events: StoredEvent[] } | undefined> {
+  removeMember(
+    conversationId: string,
+    userId: string,
+    announce: EventDraft,
+    system?: SystemDraft,
+  ): Promise<{ events: StoredEvent[] } | undefined> {
     return members.removeMember(this.db, conversationId, userId, announce, system);
   }
   setRoles(

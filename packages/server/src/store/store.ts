@@ -104,7 +104,12 @@ export interface Store extends PeopleStore {
     also?: ChangeExtras,
   ): Promise<{ member: MemberRecord; events: StoredEvent[] }>;
   /** Logs `announce`, which the removed user may still read. Returns undefined when the user was not a member. */
-  removeMember(conversationId: string, userId: string, announce: EventDraft, system?: SystemDraft): Promise<{ events: StoredEvent[] } | undefined>;
+  removeMember(
+    conversationId: string,
+    userId: string,
+    announce: EventDraft,
+    system?: SystemDraft,
+  ): Promise<{ events: StoredEvent[] } | undefined>;
   /** Applies role changes in one transaction (an ownership transfer is two changes); logs one event per member changed. */
   setRoles(
     conversationId: string,
@@ -243,7 +248,10 @@ export interface ReceiptRecord {
 }
 
 export class UniqueViolation extends Error {
-  constructor(readonly constraint: string, cause?: unknown) {
+  constructor(
+    readonly constraint: string,
+    cause?: unknown,
+  ) {
     super(`unique constraint violated: ${constraint}`, { cause });
     this.name = 'UniqueViolation';
   }

@@ -59,7 +59,10 @@ export class FanOut {
     // published to both), so it arrives once and updates the socket's subscriptions.
     if (!viaUserTopic && membershipSubject(event) === connection.userId) return false;
     // Typists do not hear themselves, nor users their own presence, nor anyone those they block.
-    if ((event.type === 'typing' || event.type === 'presence') && (event.userId === connection.userId || connection.blocked.has(event.userId))) {
+    if (
+      (event.type === 'typing' || event.type === 'presence') &&
+      (event.userId === connection.userId || connection.blocked.has(event.userId))
+    ) {
       return false;
     }
     if (event.type === 'block.updated') {

@@ -24,7 +24,12 @@ describeOnEachStore('blocking', (server) => {
     expect(second.body.nextCursor).toBeNull();
     const listed = [...first.body.items, ...second.body.items];
     expect(listed.map((u: any) => u.id).sort()).toEqual([bob.id, carol.id].sort());
-    expect(listed.find((u: any) => u.id === bob.id)).toEqual({ ...bob.auth.user, email: undefined, isAdmin: undefined, hideLastSeen: undefined });
+    expect(listed.find((u: any) => u.id === bob.id)).toEqual({
+      ...bob.auth.user,
+      email: undefined,
+      isAdmin: undefined,
+      hideLastSeen: undefined,
+    });
     // Blocks are mine alone: Bob's list is empty.
     expect((await call(bob, 'GET', '/users/me/blocks')).body).toEqual({ items: [], nextCursor: null });
 
@@ -58,7 +63,11 @@ describeOnEachStore('blocking', (server) => {
 
     const bobsGroup = await createGroup(bob, [carol]);
     expectError(await call(bob, 'POST', `/conversations/${bobsGroup.id}/members`, { userId: alice.id }), 403, 'blocked');
-    expectError(await call(bob, 'POST', '/conversations', { kind: 'group', title: 'with alice', memberIds: [carol.id, alice.id] }), 403, 'blocked');
+    expectError(
+      await call(bob, 'POST', '/conversations', { kind: 'group', title: 'with alice', memberIds: [carol.id, alice.id] }),
+      403,
+      'blocked',
+    );
     // Nothing was stored by any of the refusals.
     expect((await alice.client.history(dm.id)).items).toEqual([]);
     expect((await alice.client.listConversations()).items.map((c) => c.id)).toEqual([dm.id]);

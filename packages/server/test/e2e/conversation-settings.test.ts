@@ -7,7 +7,8 @@ import { describeOnEachStore } from '../stores.js';
 describeOnEachStore('mute, archive and clear history', (server) => {
   const call = (user: TestUser, method: string, path: string, body?: unknown) =>
     api(server().url, method, `/api/v1${path}`, { token: user.token, ...(body === undefined ? {} : { body }) });
-  const listIds = async (user: TestUser, query = '') => (await call(user, 'GET', `/conversations${query}`)).body.items.map((c: any) => c.id);
+  const listIds = async (user: TestUser, query = '') =>
+    (await call(user, 'GET', `/conversations${query}`)).body.items.map((c: any) => c.id);
 
   it('mutes and unmutes for me alone, idempotently; my other devices hear it, the other members nothing', async () => {
     const [alice, bob] = await freshUsers(server().url, 2);
@@ -157,7 +158,10 @@ describeOnEachStore('mute, archive and clear history', (server) => {
     await alice.client.setMuted(dm.id, false);
     await alice.client.setMuted(dm.id, true);
     await postMessage(server().url, bob, dm.id, 'meanwhile');
-    await until(() => seen.length === 3, () => `three updates, saw ${JSON.stringify(seen)}`);
+    await until(
+      () => seen.length === 3,
+      () => `three updates, saw ${JSON.stringify(seen)}`,
+    );
     await live.settled();
     expect(seen).toEqual([true, false, true]);
     live.close();

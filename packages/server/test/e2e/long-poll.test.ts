@@ -3,7 +3,6 @@ import type { EventOf, PositionedEvent, SyncResponse } from '@confab/protocol';
 import { RawSocket, type TestServer, type TestUser, api, startServer, until } from '../harness.js';
 import { createGroup, expectError, freshUsers } from '../factories.js';
 
-
 const CURSOR = /^[0-9a-f]{1,32}\.\d+$/;
 
 async function sync(url: string, user: TestUser, query = ''): Promise<{ status: number; body: SyncResponse }> {
@@ -134,7 +133,10 @@ describe('long-poll sync', () => {
     const live = socket.frames.filter((f) => 'pos' in f) as PositionedEvent[];
     // The rename is recorded in the history too: a system message, logged with it.
     expect(live.map((e) => e.type)).toEqual(['message.created', 'conversation.updated', 'message.created', 'read.updated']);
-    expect((live[2] as EventOf<'message.created'>).message).toMatchObject({ kind: 'system', system: { action: 'title_changed', actorId: alice.id, title: 'renamed' } });
+    expect((live[2] as EventOf<'message.created'>).message).toMatchObject({
+      kind: 'system',
+      system: { action: 'title_changed', actorId: alice.id, title: 'renamed' },
+    });
     const polled = await sync(t.url, bob, `?since=${encodeURIComponent(since)}&timeout=0`);
     expect(polled.body.events).toEqual(live);
     const created = polled.body.events[0] as EventOf<'message.created'>;

@@ -25,7 +25,11 @@ describeOnEachStore('notifications', (server) => {
     });
     const bobs = await call(bob, 'GET', '/notifications');
     expect(bobs.status).toBe(200);
-    expect(bobs.body).toMatchObject({ items: [{ kind: 'added_to_conversation', conversationId: group.id, actorId: owner.id }], nextCursor: null, unreadCount: 1 });
+    expect(bobs.body).toMatchObject({
+      items: [{ kind: 'added_to_conversation', conversationId: group.id, actorId: owner.id }],
+      nextCursor: null,
+      unreadCount: 1,
+    });
     expect((await call(owner, 'GET', '/notifications')).body).toEqual({ items: [], nextCursor: null, unreadCount: 0 });
 
     await call(owner, 'POST', `/conversations/${group.id}/members`, { userId: dave.id });
@@ -69,7 +73,14 @@ describeOnEachStore('notifications', (server) => {
 
   it('refuses malformed requests and strangers without a token', async () => {
     const [bob] = await freshUsers(server().url, 1);
-    for (const body of [{}, { ids: [] }, { all: false }, { ids: 'x' }, { ids: [''] }, { ids: Array.from({ length: 101 }, (_, i) => `n${i}`) }]) {
+    for (const body of [
+      {},
+      { ids: [] },
+      { all: false },
+      { ids: 'x' },
+      { ids: [''] },
+      { ids: Array.from({ length: 101 }, (_, i) => `n${i}`) },
+    ]) {
       expectError(await call(bob, 'POST', '/notifications/read', body), 400, 'validation_failed');
     }
     expectError(await call(bob, 'GET', '/notifications?limit=0'), 400, 'validation_failed');
@@ -86,12 +97,24 @@ describeOnEachStore('notifications', (server) => {
     await call(carol, 'POST', '/notifications/read', { all: true });
     const root = (await call(bob, 'POST', `/conversations/${group.id}/messages`, { clientId: 'r', body: 'question' })).body.message;
     await call(carol, 'PUT', `/conversations/${group.id}/mute`);
-    const mention = (await call(amy, 'POST', `/conversations/${group.id}/messages`, { clientId: 'm', body: `hey @${carol.auth.user.username}`, replyToId: root.id })).body.message;
+    const mention = (
+      await call(amy, 'POST', `/conversations/${group.id}/messages`, {
+        clientId: 'm',
+        body: `hey @${carol.auth.user.username}`,
+        replyToId: root.id,
+      })
+    ).body.message;
     expect(mention.mentions).toEqual([carol.id]);
     await call(amy, 'PUT', `/messages/${root.id}/reactions/${encodeURIComponent('👍')}`);
-    const unread = async (user: TestUser) => (await call(user, 'GET', '/notifications?unread=true')).body.items.map((n: any) => [n.kind, n.messageId, n.actorId]);
+    const unread = async (user: TestUser) =>
+      (await call(user, 'GET', '/notifications?unread=true')).body.items.map((n: any) => [n.kind, n.messageId, n.actorId]);
     await until(async () => (await unread(bob)).length === 2, 'the reply and the reaction');
-    expect((await unread(bob)).sort()).toEqual([['reaction', root.id, amy.id], ['reply', mention.id, amy.id]].sort());
+    expect((await unread(bob)).sort()).toEqual(
+      [
+        ['reaction', root.id, amy.id],
+        ['reply', mention.id, amy.id],
+      ].sort(),
+    );
     await until(async () => (await unread(carol)).length === 1, 'the mention');
     expect(await unread(carol)).toEqual([['mention', mention.id, amy.id]]);
     expect(await unread(amy)).toEqual([]);
@@ -108,7 +131,10 @@ describeOnEachStore('notifications', (server) => {
     server().server.gateway.terminateUser(bob.id);
     const g2 = await createGroup(owner, [bob]);
     const g3 = await createGroup(owner, [bob]);
-    await until(() => seen.length === 3, () => `three notifications, saw ${seen.length}`);
+    await until(
+      () => seen.length === 3,
+      () => `three notifications, saw ${seen.length}`,
+    );
     await live.settled();
     expect(seen).toEqual([g1.id, g2.id, g3.id]);
     live.close();

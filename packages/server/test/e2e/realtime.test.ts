@@ -57,12 +57,19 @@ describe('WebSocket gateway', () => {
       expect(await fourth.closed).toBe(4429);
       open[0]!.close();
       await open[0]!.closed;
-      await expect.poll(async () => {
-        const again = await RawSocket.open(t.url, u.token);
-        const ok = await again.next((f) => f.type === 'ready', 1000).then(() => true, () => false);
-        again.close();
-        return ok;
-      }).toBe(true);
+      await expect
+        .poll(async () => {
+          const again = await RawSocket.open(t.url, u.token);
+          const ok = await again
+            .next((f) => f.type === 'ready', 1000)
+            .then(
+              () => true,
+              () => false,
+            );
+          again.close();
+          return ok;
+        })
+        .toBe(true);
       open.slice(1).forEach((s) => s.close());
     });
   });
@@ -79,7 +86,10 @@ describe('WebSocket gateway', () => {
       socket.send({ type: 'message.send', id: 'f2', conversationId: dm.id, clientId: 'k1', body: 'hello' });
       const again = await socket.next<any>((f) => f.type === 'ack' && f.id === 'f2');
       expect(again.message).toEqual(ack.message);
-      const rest = await api(t.url, 'POST', `/api/v1/conversations/${dm.id}/messages`, { token: a.token, body: { clientId: 'k1', body: 'hello' } });
+      const rest = await api(t.url, 'POST', `/api/v1/conversations/${dm.id}/messages`, {
+        token: a.token,
+        body: { clientId: 'k1', body: 'hello' },
+      });
       expect(rest).toMatchObject({ status: 200, body: { message: ack.message } });
       expect((await a.client.history(dm.id)).items).toHaveLength(1);
       socket.close();
@@ -112,7 +122,10 @@ describe('WebSocket gateway', () => {
       const big = await errorAfter(() =>
         socket.send({ type: 'message.send', id: 'big', conversationId: 'c', clientId: 'k', body: 'x'.repeat(4000) }),
       );
-      expect(big.error).toMatchObject({ code: 'payload_too_large', details: [{ path: '', message: expect.any(String), params: { limit: 2048 } }] });
+      expect(big.error).toMatchObject({
+        code: 'payload_too_large',
+        details: [{ path: '', message: expect.any(String), params: { limit: 2048 } }],
+      });
       const notMember = await errorAfter(() =>
         socket.send({ type: 'message.send', id: 'nm', conversationId: 'no-such-conversation', clientId: 'k', body: 'hi' }),
       );
@@ -137,7 +150,10 @@ describe('WebSocket gateway', () => {
       const owner = await registerUser(t.url);
       const members = await Promise.all([1, 2, 3].map(() => registerUser(t.url)));
       const outsider = await registerUser(t.url);
-      const group = await owner.client.createGroup('team', members.map((m) => m.id));
+      const group = await owner.client.createGroup(
+        'team',
+        members.map((m) => m.id),
+      );
       const sockets = await Promise.all([owner, owner, ...members, outsider].map((u) => RawSocket.ready(t.url, u.token)));
       for (let i = 0; i < 5; i++) await owner.client.sendMessage(group.id, `msg ${i}`);
       for (const socket of sockets.slice(0, 5)) {
@@ -171,7 +187,11 @@ describe('WebSocket gateway', () => {
       await owner.client.sendMessage(group.id, 'after late joined');
       await lateSocket.next((f) => f.type === 'message.created' && f.message.body === 'after late joined');
       // The late member reads the history's record of their joining, then what followed.
-      expect(lateSocket.frames.filter((f) => f.type === 'message.created').map((f: any) => [f.message.kind, f.message.system?.action, f.message.body])).toEqual([
+      expect(
+        lateSocket.frames
+          .filter((f) => f.type === 'message.created')
+          .map((f: any) => [f.message.kind, f.message.system?.action, f.message.body]),
+      ).toEqual([
         ['system', 'member_added', ''],
         ['text', undefined, 'after late joined'],
       ]);
@@ -184,7 +204,9 @@ describe('WebSocket gateway', () => {
       await barrier(lateSocket); // whatever the fan-out wrote to the removed member has arrived
       // Not the system message recording their removal, nor anything after.
       expect(lateSocket.frames.filter((f) => f.type === 'message.created')).toHaveLength(2);
-      const removal = await earlySocket.next<EventOf<'message.created'>>((f) => f.type === 'message.created' && f.message.system?.action === 'member_removed');
+      const removal = await earlySocket.next<EventOf<'message.created'>>(
+        (f) => f.type === 'message.created' && f.message.system?.action === 'member_removed',
+      );
       expect(removal.message.system).toEqual({ action: 'member_removed', actorId: owner.id, userId: late.id });
       for (const socket of [ownerSocket, earlySocket, lateSocket]) {
         expect(socket.frames.filter((f) => f.type === 'member.added')).toHaveLength(1);

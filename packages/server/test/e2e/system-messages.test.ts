@@ -8,7 +8,9 @@ describeOnEachStore('system messages', (server) => {
   const call = (user: TestUser, method: string, path: string, body?: unknown) =>
     api(server().url, method, `/api/v1${path}`, { token: user.token, ...(body === undefined ? {} : { body }) });
   const systemOf = async (user: TestUser, conversationId: string) =>
-    (await historyOf(user.client, conversationId)).filter((m) => m.kind === 'system').map((m) => ({ seq: m.seq, sender: m.senderId, ...m.system }));
+    (await historyOf(user.client, conversationId))
+      .filter((m) => m.kind === 'system')
+      .map((m) => ({ seq: m.seq, sender: m.senderId, ...m.system }));
 
   it('records membership and title changes in the history, with the change, in order', async () => {
     const [owner, bob, carol] = await freshUsers(server().url, 3);
@@ -33,7 +35,10 @@ describeOnEachStore('system messages', (server) => {
     // Each arrived live right after the change's own event.
     const frames = bobSocket.frames.filter((f) => 'pos' in f) as PositionedEvent[];
     const renamed = frames.findIndex((f) => f.type === 'conversation.updated');
-    expect(frames[renamed + 1]).toMatchObject({ type: 'message.created', message: { kind: 'system', system: { action: 'title_changed' } } });
+    expect(frames[renamed + 1]).toMatchObject({
+      type: 'message.created',
+      message: { kind: 'system', system: { action: 'title_changed' } },
+    });
     expect(frames[renamed + 1]!.prev).toBe(frames[renamed]!.pos);
     bobSocket.close();
   });

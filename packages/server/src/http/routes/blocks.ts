@@ -14,7 +14,8 @@ export const blockRoutes: RoutePlugin = async (app, { blocks, tokens }) => {
       schema: {
         operationId: 'blockUser',
         tags,
-        summary: 'Block a user: they cannot open a DM with me, send into ours or add me to a group; their typing and presence stop reaching me',
+        summary:
+          'Block a user: they cannot open a DM with me, send into ours or add me to a group; their typing and presence stop reaching me',
         security: bearer,
         params: IdParams,
         response: { 200: BlockResponse, ...errors(400, 401, 404) },

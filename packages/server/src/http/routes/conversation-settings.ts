@@ -17,9 +17,13 @@ export const conversationSettingsRoutes: RoutePlugin = async (app, { settings, t
   });
   const me = (request: Parameters<typeof claims>[0]) => claims(request).userId;
 
-  app.put('/api/v1/conversations/:id/mute', { schema: schema('muteConversation', 'Mute: unread still counts, only mentions notify me') }, async (request) => ({
-    conversation: await settings.setMuted(me(request), request.params.id, true),
-  }));
+  app.put(
+    '/api/v1/conversations/:id/mute',
+    { schema: schema('muteConversation', 'Mute: unread still counts, only mentions notify me') },
+    async (request) => ({
+      conversation: await settings.setMuted(me(request), request.params.id, true),
+    }),
+  );
   app.delete('/api/v1/conversations/:id/mute', { schema: schema('unmuteConversation', 'Unmute') }, async (request) => ({
     conversation: await settings.setMuted(me(request), request.params.id, false),
   }));

@@ -43,7 +43,8 @@ export const conversationRoutes: RoutePlugin = async (app, { conversations, toke
       schema: {
         tags,
         operationId: 'listConversations',
-        summary: 'My conversations, most recently active first, with last message, unread count and my settings (archived ones only with `archived`)',
+        summary:
+          'My conversations, most recently active first, with last message, unread count and my settings (archived ones only with `archived`)',
         security: bearer,
         querystring: ConversationListQuery,
         response: { 200: ConversationPage, ...errors(400, 401) },
@@ -115,8 +116,7 @@ export const conversationRoutes: RoutePlugin = async (app, { conversations, toke
         response: { 200: MemberResponse, ...errors(400, 401, 403, 404, 409) },
       },
     },
-    async (request) =>
-      conversations.setRole(claims(request).userId, request.params.id, request.params.userId, request.body.role),
+    async (request) => conversations.setRole(claims(request).userId, request.params.id, request.params.userId, request.body.role),
   );
 
   app.delete(

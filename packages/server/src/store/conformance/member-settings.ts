@@ -42,7 +42,12 @@ export function describeMemberSettings(f: Fixture): void {
       expect(await f.store.readUserEvents(b.id, group.lastPos, 10)).toEqual([]);
       expect(await f.store.readConversationEvents(group.id, group.lastPos, 10)).toEqual([]);
       expect((await f.store.readConversationEvents(a.id, 0, 10)).map((e) => e.pos)).toEqual([e1.pos, e2.pos]);
-      expect(await f.store.conversationHeads(a.id)).toEqual(new Map([[group.id, group.lastPos], [a.id, e2.pos]]));
+      expect(await f.store.conversationHeads(a.id)).toEqual(
+        new Map([
+          [group.id, group.lastPos],
+          [a.id, e2.pos],
+        ]),
+      );
       expect(await f.store.conversationHeads(b.id)).toEqual(new Map([[group.id, group.lastPos]]));
       // The conversation's own chain did not move.
       expect((await f.store.getConversation(group.id))!.lastPos).toBe(group.lastPos);
@@ -55,7 +60,8 @@ export function describeMemberSettings(f: Fixture): void {
       const group = (await conversation('group', [a.id, b.id])).conversation;
       await append([msg(dm.id, b.id, 'd1')]);
       expect((await change(dm.id, a.id, { archived: true }))!.view.settings.archived).toBe(true);
-      const ids = async (archived?: 'include' | 'only') => (await f.store.listConversations(a.id, { limit: 10, ...(archived ? { archived } : {}) })).map((r) => r.conversation.id);
+      const ids = async (archived?: 'include' | 'only') =>
+        (await f.store.listConversations(a.id, { limit: 10, ...(archived ? { archived } : {}) })).map((r) => r.conversation.id);
       expect(await ids()).toEqual([group.id]);
       expect((await ids('include')).sort()).toEqual([dm.id, group.id].sort());
       expect(await ids('only')).toEqual([dm.id]);
@@ -84,7 +90,11 @@ export function describeMemberSettings(f: Fixture): void {
     it('counts my unread mentions until my read marker or my clear passes them, in the view and the read marker', async () => {
       const [a, b] = [await user('amy'), await user('bo')];
       const group = (await conversation('group', [a.id, b.id])).conversation;
-      await append([{ ...msg(group.id, b.id, 'm1'), mentions: [a.id] }, msg(group.id, b.id, 'm2'), { ...msg(group.id, b.id, 'm3'), mentions: [a.id] }]);
+      await append([
+        { ...msg(group.id, b.id, 'm1'), mentions: [a.id] },
+        msg(group.id, b.id, 'm2'),
+        { ...msg(group.id, b.id, 'm3'), mentions: [a.id] },
+      ]);
       expect(await f.store.getConversationView(a.id, group.id)).toMatchObject({ unreadCount: 3, mentionCount: 2 });
       expect((await f.store.getConversationView(b.id, group.id))!.mentionCount).toBe(0);
       expect(await f.read(group.id, a.id, 1)).toMatchObject({ unreadCount: 2, mentionCount: 1 });

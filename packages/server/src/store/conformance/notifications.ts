@@ -19,7 +19,12 @@ const announce: Draft<NotificationRecord> = (n) => ({
 
 export function describeNotifications(f: Fixture): void {
   const { user, conversation, tick } = f;
-  const note = (userId: string, conversationId: string, actorId: string, kind: NotificationRecord['kind'] = 'mention'): NotificationRecord => ({
+  const note = (
+    userId: string,
+    conversationId: string,
+    actorId: string,
+    kind: NotificationRecord['kind'] = 'mention',
+  ): NotificationRecord => ({
     id: newId(),
     userId,
     kind,
@@ -34,7 +39,10 @@ export function describeNotifications(f: Fixture): void {
     it("stores notifications and logs each in its recipient's private stream alone", async () => {
       const [a, b, c] = [await user('amy'), await user('bo'), await user('cy')];
       const group = (await conversation('group', [a.id, b.id, c.id])).conversation;
-      const events = await f.store.createNotifications([note(b.id, group.id, a.id), note(c.id, group.id, a.id), note(b.id, group.id, a.id, 'reply')], announce);
+      const events = await f.store.createNotifications(
+        [note(b.id, group.id, a.id), note(c.id, group.id, a.id), note(b.id, group.id, a.id, 'reply')],
+        announce,
+      );
       expect(events.map((e) => [e.conversationId, e.subjectUserId, e.event.type])).toEqual([
         [b.id, b.id, 'notification.created'],
         [c.id, c.id, 'notification.created'],
@@ -73,9 +81,13 @@ export function describeNotifications(f: Fixture): void {
       const [a, b] = [await user('amy'), await user('bo')];
       const group = (await conversation('group', [a.id])).conversation;
       const n = { ...note(b.id, group.id, a.id, 'added_to_conversation') };
-      const { events } = await f.store.addMember({ conversationId: group.id, userId: b.id, role: 'member', joinedAt: tick() }, drafts.memberAdded(a.id), {
-        notify: { notifications: [n], announce },
-      });
+      const { events } = await f.store.addMember(
+        { conversationId: group.id, userId: b.id, role: 'member', joinedAt: tick() },
+        drafts.memberAdded(a.id),
+        {
+          notify: { notifications: [n], announce },
+        },
+      );
       expect(events.map((e) => [e.event.type, e.conversationId, e.event.prev])).toEqual([
         ['member.added', group.id, group.lastPos],
         ['notification.created', b.id, 0],

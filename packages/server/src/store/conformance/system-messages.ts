@@ -11,11 +11,22 @@ export function describeSystemMessages(f: Fixture): void {
     it('writes the record of a change in its transaction: the next seq, logged after the change, read by the actor', async () => {
       const [a, b] = [await user('amy'), await user('bo')];
       const group = (await conversation('group', [a.id, b.id])).conversation;
-      const renamed = await f.store.updateConversationTitle(group.id, 'New', drafts.conversationUpdated(a.id), system({ action: 'title_changed', actorId: a.id, title: 'New' }));
+      const renamed = await f.store.updateConversationTitle(
+        group.id,
+        'New',
+        drafts.conversationUpdated(a.id),
+        system({ action: 'title_changed', actorId: a.id, title: 'New' }),
+      );
       expect(renamed!.events.map((e) => e.event.type)).toEqual(['conversation.updated', 'message.created']);
       expect(renamed!.conversation).toMatchObject({ lastSeq: 1, lastPos: renamed!.events[1]!.pos });
       const [stored] = await f.store.listMessages(group.id, { limit: 10 });
-      expect(stored).toMatchObject({ seq: 1, kind: 'system', senderId: a.id, body: '', system: { action: 'title_changed', actorId: a.id, title: 'New' } });
+      expect(stored).toMatchObject({
+        seq: 1,
+        kind: 'system',
+        senderId: a.id,
+        body: '',
+        system: { action: 'title_changed', actorId: a.id, title: 'New' },
+      });
       expect(await f.store.getConversationView(a.id, group.id)).toMatchObject({ unreadCount: 0, member: { readSeq: 1 } });
       expect(await f.store.getConversationView(b.id, group.id)).toMatchObject({ unreadCount: 1 });
     });
@@ -23,13 +34,25 @@ export function describeSystemMessages(f: Fixture): void {
     it('logs a removal before its record, which the removed member does not read', async () => {
       const [a, b] = [await user('amy'), await user('bo')];
       const group = (await conversation('group', [a.id, b.id])).conversation;
-      const removed = await f.store.removeMember(group.id, b.id, { type: 'member.removed', conversationId: group.id, userId: b.id, by: a.id }, system({ action: 'member_removed', actorId: a.id, userId: b.id }));
+      const removed = await f.store.removeMember(
+        group.id,
+        b.id,
+        { type: 'member.removed', conversationId: group.id, userId: b.id, by: a.id },
+        system({ action: 'member_removed', actorId: a.id, userId: b.id }),
+      );
       expect(removed!.events.map((e) => e.event.type)).toEqual(['member.removed', 'message.created']);
       expect((await f.store.readUserEvents(b.id, group.lastPos, 10)).map((e) => e.event.type)).toEqual(['member.removed']);
-      expect((await f.store.readUserEvents(a.id, group.lastPos, 10)).map((e) => e.event.type)).toEqual(['member.removed', 'message.created']);
-      const added = await f.store.addMember({ conversationId: group.id, userId: b.id, role: 'member', joinedAt: f.tick() }, drafts.memberAdded(a.id), {
-        system: system({ action: 'member_added', actorId: a.id, userId: b.id }),
-      });
+      expect((await f.store.readUserEvents(a.id, group.lastPos, 10)).map((e) => e.event.type)).toEqual([
+        'member.removed',
+        'message.created',
+      ]);
+      const added = await f.store.addMember(
+        { conversationId: group.id, userId: b.id, role: 'member', joinedAt: f.tick() },
+        drafts.memberAdded(a.id),
+        {
+          system: system({ action: 'member_added', actorId: a.id, userId: b.id }),
+        },
+      );
       expect(added.events.map((e) => e.event.type)).toEqual(['member.added', 'message.created']);
       expect((await f.store.listMessages(group.id, { limit: 10 })).map((m) => [m.seq, m.system?.action])).toEqual([
         [2, 'member_added'],

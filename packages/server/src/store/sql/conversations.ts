@@ -30,61 +30,71 @@ export async function createConversation(
   announce: (conversation: ConversationRecord, members: MemberRecord[]) => EventDraft,
   notify?: NotifyDraft,
 ): Promise<{ conversation: ConversationRecord; created: boolean; events: StoredEvent[] }> {
-  const create = () => db.transaction().execute(async (trx) => {
-    if (conversation.directKey !== null) {
-      const existing = await findDirect(trx, conversation.directKey);
-      if (existing) return { conversation: existing, created: false, events: [] };
-    }
-    await trx
-      .insertInto('conversations')
-      .values({
-        id: conversation.id,
-        kind: conversation.kind,
-        title: conversation.title,
-        direct_key: conversation.directKey,
-        created_by: conversation.createdBy,
-        created_at: conversation.createdAt,
-        last_seq: 0,
-        last_activity_at: conversation.lastActivityAt,
-        member_count: members.length,
-      })
-      .execute();
-    // Chunked so a 10,000-member group stays under SQLite's bound-parameter limit.
-    for (let i = 0; i < members.length; i += 500) {
+  const create = () =>
+    db.transaction().execute(async (trx) => {
+      if (conversation.directKey !== null) {
+        const existing = await findDirect(trx, conversation.directKey);
+        if (existing) return { conversation: existing, created: false, events: [] };
+      }
       await trx
-        .insertInto('members')
-        .values(
-          members.slice(i, i + 500).map((m) => ({
-            conversation_id: m.conversationId,
-            user_id: m.userId,
-            role: m.role,
-            joined_at: m.joinedAt,
-            read_seq: 0,
-          })),
-        )
+        .insertInto('conversations')
+        .values({
+          id: conversation.id,
+          kind: conversation.kind,
+          title: conversation.title,
+          direct_key: conversation.directKey,
+          created_by: conversation.createdBy,
+          created_at: conversation.createdAt,
+          last_seq: 0,
+          last_activity_at: conversation.lastActivityAt,
+          member_count: members.length,
+        })
         .execute();
-    }
-    const record: ConversationRecord = { ...conversation, lastSeq: 0, memberCount: members.length, lastPos: 0 };
-    const memberRecords = members.map((m): MemberRecord => ({ ...m, readSeq: 0, deliveredSeq: 0 }));
-    // A new conversation's row is this transaction's alone: the notified users' streams are next, then the head.
-    const streams = notify ? await lockUserStreams(trx, notify.notifications.map((n) => n.userId)) : new Map<string, number>();
-    if (notify) await insertNotificationRows(trx, notify.notifications);
-    const events = await appendEvents(
-      trx,
-      new Map([[record.id, 0], ...streams]),
-      [{ conversationId: record.id, event: announce(record, memberRecords) }, ...(notify ? notificationEntries(notify.notifications, notify.announce) : [])],
-      conversation.createdAt,
-    );
-    record.lastPos = events[0]!.pos;
-    // Every first member reads the conversation from its creation on.
-    await trx.updateTable('members').set({ joined_pos: record.lastPos }).where('conversation_id', '=', record.id).execute();
-    return { conversation: record, created: true, events };
-  });
+      // Chunked so a 10,000-member group stays under SQLite's bound-parameter limit.
+      for (let i = 0; i < members.length; i += 500) {
+        await trx
+          .insertInto('members')
+          .values(
+            members.slice(i, i + 500).map((m) => ({
+              conversation_id: m.conversationId,
+              user_id: m.userId,
+              role: m.role,
+              joined_at: m.joinedAt,
+              read_seq: 0,
+            })),
+          )
+          .execute();
+      }
+      const record: ConversationRecord = { ...conversation, lastSeq: 0, memberCount: members.length, lastPos: 0 };
+      const memberRecords = members.map((m): MemberRecord => ({ ...m, readSeq: 0, deliveredSeq: 0 }));
+      // A new conversation's row is this transaction's alone: the notified users' streams are next, then the head.
+      const streams = notify
+        ? await lockUserStreams(
+            trx,
+            notify.notifications.map((n) => n.userId),
+          )
+        : new Map<string, number>();
+      if (notify) await insertNotificationRows(trx, notify.notifications);
+      const events = await appendEvents(
+        trx,
+        new Map([[record.id, 0], ...streams]),
+        [
+          { conversationId: record.id, event: announce(record, memberRecords) },
+          ...(notify ? notificationEntries(notify.notifications, notify.announce) : []),
+        ],
+        conversation.createdAt,
+      );
+      record.lastPos = events[0]!.pos;
+      // Every first member reads the conversation from its creation on.
+      await trx.updateTable('members').set({ joined_pos: record.lastPos }).where('conversation_id', '=', record.id).execute();
+      return { conversation: record, created: true, events };
+    });
   try {
     return await create();
   } catch (error) {
     // The pair's direct conversation was created concurrently (another node): that one it is.
-    const existing = conversation.directKey !== null && uniqueViolation(error) !== undefined && (await findDirect(db, conversation.directKey));
+    const existing =
+      conversation.directKey !== null && uniqueViolation(error) !== undefined && (await findDirect(db, conversation.directKey));
     if (existing) return { conversation: existing, created: false, events: [] };
     throw error;
   }
@@ -135,16 +145,14 @@ export async function listConversations(
 ): Promise<ConversationListRow[]> {
   let query = conversationViewQuery(db, userId);
   // Archived: archived_seq set and no message since (a new message un-archives).
-  const archived = (eb: ExpressionBuilder<ViewTables, 'me' | 'c'>) => eb.and([eb('me.archived_seq', 'is not', null), eb('c.last_seq', '<=', eb.ref('me.archived_seq'))]);
+  const archived = (eb: ExpressionBuilder<ViewTables, 'me' | 'c'>) =>
+    eb.and([eb('me.archived_seq', 'is not', null), eb('c.last_seq', '<=', eb.ref('me.archived_seq'))]);
   if ((page.archived ?? 'exclude') === 'exclude') query = query.where((eb) => eb.not(archived(eb)));
   if (page.archived === 'only') query = query.where(archived);
   if (page.after) {
     const { activityAt, id } = page.after;
     query = query.where((eb) =>
-      eb.or([
-        eb('c.last_activity_at', '<', activityAt),
-        eb.and([eb('c.last_activity_at', '=', activityAt), eb('c.id', '<', id)]),
-      ]),
+      eb.or([eb('c.last_activity_at', '<', activityAt), eb.and([eb('c.last_activity_at', '=', activityAt), eb('c.id', '<', id)])]),
     );
   }
   const rows = await query.orderBy('c.last_activity_at', 'desc').orderBy('c.id', 'desc').limit(page.limit).execute();

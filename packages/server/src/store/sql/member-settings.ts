@@ -27,7 +27,9 @@ export function updateMemberSettings(
     const updated = await trx
       .updateTable('members')
       .set(values)
-      .$if(cleared !== undefined, (q) => q.set((eb) => ({ cleared_seq: eb.case().when('cleared_seq', '<', cleared!).then(cleared!).else(eb.ref('cleared_seq')).end() })))
+      .$if(cleared !== undefined, (q) =>
+        q.set((eb) => ({ cleared_seq: eb.case().when('cleared_seq', '<', cleared!).then(cleared!).else(eb.ref('cleared_seq')).end() })),
+      )
       .$if(Object.keys(values).length === 0 && cleared === undefined, (q) => q.set((eb) => ({ muted: eb.ref('muted') })))
       .where('conversation_id', '=', conversationId)
       .where('user_id', '=', userId)

@@ -57,7 +57,12 @@ export function addMember(
     const record: MemberRecord = { ...member, readSeq: 0, deliveredSeq: 0 };
     const recorded = system ? await appendSystemMessage(trx, member.conversationId, system, member.joinedAt) : undefined;
     // The notifications' streams are locked after the conversation row, before the head.
-    const streams = notify ? await lockUserStreams(trx, notify.notifications.map((n) => n.userId)) : new Map<string, number>();
+    const streams = notify
+      ? await lockUserStreams(
+          trx,
+          notify.notifications.map((n) => n.userId),
+        )
+      : new Map<string, number>();
     if (notify) await insertNotificationRows(trx, notify.notifications);
     const events = await appendEvents(
       trx,
@@ -124,12 +129,7 @@ export function setRoles(
     const lastPos = await lockConversations(trx, [conversationId]);
     const members: MemberRecord[] = [];
     for (const { userId, role } of changes) {
-      await trx
-        .updateTable('members')
-        .set({ role })
-        .where('conversation_id', '=', conversationId)
-        .where('user_id', '=', userId)
-        .execute();
+      await trx.updateTable('members').set({ role }).where('conversation_id', '=', conversationId).where('user_id', '=', userId).execute();
       const row = await trx
         .selectFrom('members')
         .selectAll()

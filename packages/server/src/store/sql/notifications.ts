@@ -7,10 +7,17 @@ import type { Db } from './rows.js';
 
 /** Notifications, each logged as an event in its recipient's private stream. */
 
-export function createNotifications(db: Db, notifications: readonly NotificationRecord[], announce: Draft<NotificationRecord>): Promise<StoredEvent[]> {
+export function createNotifications(
+  db: Db,
+  notifications: readonly NotificationRecord[],
+  announce: Draft<NotificationRecord>,
+): Promise<StoredEvent[]> {
   if (notifications.length === 0) return Promise.resolve([]);
   return db.transaction().execute(async (trx) => {
-    const streams = await lockUserStreams(trx, notifications.map((n) => n.userId));
+    const streams = await lockUserStreams(
+      trx,
+      notifications.map((n) => n.userId),
+    );
     await insertNotificationRows(trx, notifications);
     return appendEvents(trx, streams, notificationEntries(notifications, announce), notifications[0]!.createdAt);
   });
@@ -45,7 +52,11 @@ export function notificationEntries(notifications: readonly NotificationRecord[]
   return notifications.map((n) => ({ conversationId: n.userId, private: true, event: announce(n) }));
 }
 
-export async function listNotifications(db: Db, userId: string, page: { limit: number; beforeId?: string; unread?: boolean }): Promise<NotificationRecord[]> {
+export async function listNotifications(
+  db: Db,
+  userId: string,
+  page: { limit: number; beforeId?: string; unread?: boolean },
+): Promise<NotificationRecord[]> {
   let query = db.selectFrom('notifications').selectAll().where('user_id', '=', userId);
   if (page.unread) query = query.where('read_at', 'is', null);
   if (page.beforeId !== undefined) query = query.where('id', '<', page.beforeId);

@@ -8,7 +8,12 @@ import { type Db, messageRow } from './rows.js';
  * send does, and the entry to log (after the change's own event). The caller holds the
  * conversation row already (lock order: conversations, then the head).
  */
-export async function appendSystemMessage(trx: Db, conversationId: string, draft: SystemDraft, now: number): Promise<{ message: MessageRecord; entry: LogEntry }> {
+export async function appendSystemMessage(
+  trx: Db,
+  conversationId: string,
+  draft: SystemDraft,
+  now: number,
+): Promise<{ message: MessageRecord; entry: LogEntry }> {
   const row = await trx
     .updateTable('conversations')
     .set((eb) => ({ last_seq: eb('last_seq', '+', 1), last_activity_at: now }))
