@@ -40,7 +40,6 @@ export class SyncService {
     private readonly store: Store,
     private readonly membership: MembershipCache,
     bus: TopicSubscriber,
-    private readonly maxWaitMs: number,
   ) {
     this.waits = new EventWaits(bus, (userId) => store.listConversationIds(userId));
   }
@@ -97,8 +96,7 @@ export class SyncService {
     const events = await this.read(userId, start.after, request.limit);
     if (events.length > 0 || request.timeoutMs === 0) return respond(events);
     // The log is read again once subscribed: an event committed before that would wake nobody.
-    // Answered before the request timeout would cut the poll off.
-    const deadline = Date.now() + Math.min(request.timeoutMs, this.maxWaitMs);
+    const deadline = Date.now() + request.timeoutMs;
     while (Date.now() < deadline && !request.abandoned()) {
       let fresh: PositionedEvent[] = [];
       const found = async () => (fresh = await this.read(userId, start.after, request.limit)).length > 0;
