@@ -1,4 +1,4 @@
-import type { EventPage, Heads, PositionedEvent, SyncReset, SyncResponse } from '@confab/protocol';
+import { type EventPage, type Heads, type PositionedEvent, type SyncReset, type SyncResponse, encodeSyncCursor } from '@confab/protocol';
 import type { TopicSubscriber } from '../bus/topic-hub.js';
 import { AppError, detail } from '../errors.js';
 import type { Store, StreamHead } from '../store/store.js';
@@ -21,7 +21,7 @@ export interface StreamStart {
   reset: SyncReset;
 }
 
-export const encodeSyncCursor = (epoch: string, pos: number) => `${epoch}.${pos}`;
+export { encodeSyncCursor };
 
 export function parseSyncCursor(cursor: string): { epoch: string; pos: number } | null {
   const match = /^([0-9a-f]{1,32})\.(\d{1,15})$/.exec(cursor);

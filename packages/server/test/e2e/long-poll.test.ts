@@ -57,9 +57,10 @@ describe('long-poll sync', () => {
 
     expect(answer.status).toBe(200);
     expect(answer.body.reset).toBeNull();
-    expect(answer.body.events).toEqual([{ type: 'message.created', pos: expect.any(Number), prev: expect.any(Number), message }]);
+    expect(answer.body.events).toEqual([{ type: 'message.created', pos: expect.any(Number), prev: expect.any(Number), cursor: expect.any(String), message }]);
     const event = answer.body.events[0]!;
     expect(answer.body.cursor).toBe(`${since.split('.')[0]}.${event.pos}`);
+    expect(event.cursor).toBe(answer.body.cursor);
     expect(event.pos).toBeGreaterThan(posOf(since));
   });
 
