@@ -111,6 +111,11 @@ export class SyncService {
     this.waits.stop();
   }
 
+  /** One conversation's events after `after`, as the JSON frames stored: the gateway fills a socket's gap with them. */
+  async conversationFrames(conversationId: string, after: number, limit: number): Promise<{ event: PositionedEvent; frame: string }[]> {
+    return (await this.store.readConversationEvents(conversationId, after, limit)).map(({ event, frame }) => ({ event, frame }));
+  }
+
   /** One conversation's events after `after` (gap fill). A position already pruned is `cursor_expired`. */
   async conversationEvents(userId: string, conversationId: string, after: number, limit: number): Promise<EventPage> {
     await this.membership.requireRole(conversationId, userId);

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { WebSocket } from 'ws';
 import type { EventOf } from '@confab/protocol';
 import { RawSocket, type TestServer, api, barrier, registerUser, startServer } from '../harness.js';
@@ -208,6 +208,33 @@ describe('WebSocket gateway', () => {
       await owner.client.renameConversation(group.id, 'renamed club');
       await earlySocket.next((f) => f.type === 'conversation.updated');
       [ownerSocket, earlySocket, lateSocket].forEach((s) => s.close());
+    });
+  });
+
+  describe('membership while a socket is set up', () => {
+    it('a user added between the socket listing its conversations and going live still gets that conversation', async () => {
+      const owner = await registerUser(t.url);
+      const joiner = await registerUser(t.url);
+      const group = await owner.client.createGroup('joined while connecting', []);
+      // The socket lists the joiner's conversations (none), then the addition commits before the
+      // socket reads the stream head: its member.added sits at or below the seam.
+      const store = t.server.services.store;
+      const listConversationIds = store.listConversationIds.bind(store);
+      const spy = vi.spyOn(store, 'listConversationIds').mockImplementation(async (userId) => {
+        const ids = await listConversationIds(userId);
+        if (userId === joiner.id) await owner.client.addMember(group.id, joiner.id);
+        return ids;
+      });
+      let socket: RawSocket;
+      try {
+        socket = await RawSocket.ready(t.url, joiner.token);
+      } finally {
+        spy.mockRestore();
+      }
+      await owner.client.sendMessage(group.id, 'welcome');
+      const message = await socket.next<EventOf<'message.created'>>((f) => f.type === 'message.created');
+      expect(message.message.body).toBe('welcome');
+      socket.close();
     });
   });
 
