@@ -81,7 +81,9 @@ export class FanOut implements FillTarget {
     switch (stream.admit(message)) {
       case 'send': {
         const written = this.write(connection, (message.bytes ??= Buffer.from(message.frame)));
-        this.sent(connection, id, event);
+        // The user's own membership changes come by the user topic (their copies on the
+        // conversation topic were dropped above): only those move the socket's subscriptions.
+        if (viaUserTopic) this.sent(connection, id, event);
         return written;
       }
       case 'fill':
