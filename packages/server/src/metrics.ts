@@ -10,6 +10,11 @@ export function createMetrics() {
     commitBatches: new Counter({ name: 'confab_commit_batches_total', help: 'Group-commit transactions', registers: [registry] }),
     sockets: new Gauge({ name: 'confab_websockets_open', help: 'Open WebSocket connections', registers: [registry] }),
     framesDelivered: new Counter({ name: 'confab_ws_frames_delivered_total', help: 'Event frames written to sockets', registers: [registry] }),
+    gapFills: new Counter({
+      name: 'confab_ws_gap_fills_total',
+      help: "Gaps in a socket's conversation the node filled from the event log (live events the bus lost)",
+      registers: [registry],
+    }),
     busPublishFailures: new Counter({
       name: 'confab_bus_publish_failures_total',
       help: 'Events the bus could not publish (broker unreachable); clients recover them by resuming',

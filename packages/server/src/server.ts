@@ -101,8 +101,7 @@ export async function createServer(config: Config, options: { logger?: Logger; s
   await membership.followCluster(bus);
   const events = new EventPublisher(bus);
   const hub = new TopicHub(bus);
-  // A long-poll answers before the request timeout would cut it off.
-  const sync = new SyncService(store, membership, hub.consumer(), config.requestTimeoutMs - 1000);
+  const sync = new SyncService(store, membership, hub.consumer());
   const typing = new TypingService(membership, bus, { throttleMs: config.typingThrottleMs, expireMs: config.typingExpireMs });
   const presenceTracker: PresenceTracker =
     config.redisUrl === null

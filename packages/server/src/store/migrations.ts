@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { type Kysely, type Migration, type MigrationProvider, sql } from 'kysely';
 import { messageLifecycle } from './migrations/0004-message-lifecycle.js';
+import { eventCursors } from './migrations/0005-event-cursors.js';
 
 /**
  * Schema migrations, in code and in order. Written with Kysely's schema builder in types both
@@ -128,6 +129,7 @@ const migrations: Record<string, Migration> = {
     },
   },
   '0004_message_lifecycle': messageLifecycle,
+  '0005_event_cursors': eventCursors,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -45,8 +45,8 @@ export interface GatewayDeps {
 /**
  * The WebSocket gateway, composed of: the handshake (`handshake.ts`), the node's sockets by user
  * and session (`connection-registry.ts`), bringing a socket up to date (`resume.ts`), client
- * frames (`frame-dispatch.ts`), bus events to sockets (`fan-out.ts`) and the safety net under
- * pub/sub (`live-check.ts`). This class wires them and runs the sockets' lifecycle.
+ * frames (`frame-dispatch.ts`), bus events to sockets (`fan-out.ts`, in order per conversation,
+ * gaps filled from the log by `gap-fill.ts`) and the safety net under pub/sub (`live-check.ts`). This class wires them and runs the sockets' lifecycle.
  */
 export class Gateway {
   readonly connections = new ConnectionRegistry();
@@ -69,14 +69,15 @@ export class Gateway {
     this.liveCheck = new LiveCheck(
       deps.sync,
       (conversationId) => this.topics.listenersOf(conversationTopic(conversationId)),
+      (listeners, conversationId, pos) => this.fanOut.gapFill.behind(listeners, conversationId, pos),
       deps.config.liveCheckIntervalMs,
       deps.logger,
     );
     this.fanOut = new FanOut(deps, this.topics, this.liveCheck);
     this.resume = new Resume(deps, this.topics, this.fanOut);
     this.frames = new FrameDispatch(deps);
-    // The bus may have dropped events: have every client compare its positions with the heads.
-    deps.bus.onResync(() => void this.sendHeadsToAll());
+    // The bus may have dropped events: catch every socket up from the log (and send `heads`).
+    deps.bus.onResync(() => void this.fanOut.gapFill.resync(this.connections));
   }
 
   attach(server: Server): void {
@@ -184,19 +185,6 @@ export class Gateway {
       await this.deps.presence.disconnected(connection.userId, connection.id);
     } catch (error) {
       this.deps.logger.warn({ err: error }, 'could not record that a user went offline');
-    }
-  }
-
-  private async sendHeadsToAll(): Promise<void> {
-    for (const [userId, set] of this.connections.users()) {
-      const ready = [...set].filter((c) => c.pending === null);
-      if (ready.length === 0) continue;
-      try {
-        const heads = await this.deps.sync.heads(userId);
-        for (const connection of ready) connection.send({ type: 'heads', heads });
-      } catch (error) {
-        this.deps.logger.warn({ err: error }, 'could not send heads after a bus resync');
-      }
     }
   }
 
