@@ -50,6 +50,8 @@ export interface Dialect {
   migrations?: Record<string, Migration>;
   /** The schema the Migrator keeps its own tables in, for engines that have schemas. */
   migrationTableSchema?(): Promise<string>;
+  /** Runs the migrations inside whatever the engine needs around them. */
+  duringMigrations?<T>(run: () => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -76,7 +78,8 @@ export class SqlStore implements Store {
       provider: { getMigrations: async () => ({ ...shared, ...this.dialect.migrations }) },
       migrationTableSchema: await this.dialect.migrationTableSchema?.(),
     });
-    const { error, results } = await migrator.migrateToLatest();
+    const migrate = () => migrator.migrateToLatest();
+    const { error, results } = await (this.dialect.duringMigrations ? this.dialect.duringMigrations(migrate) : migrate());
     const failed = results?.find((r) => r.status === 'Error');
     if (error) throw new Error(`migration ${failed?.migrationName ?? ''} failed`, { cause: error });
   }
