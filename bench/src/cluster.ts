@@ -73,11 +73,18 @@ export async function runScaleOut(options: Options, log: Log, onCrash: (error: E
     totalSec: 0,
     quick: options.quick,
     machine,
-    options: { ...options, phases: [...options.phases], postgresUrl: redactUrl(options.postgresUrl), redisUrl: redactUrl(options.redisUrl) },
+    options: {
+      ...options,
+      phases: [...options.phases],
+      postgresUrl: redactUrl(options.postgresUrl),
+      redisUrl: redactUrl(options.redisUrl),
+    },
     targets: [],
     notes: [],
   };
-  log(`scale-out comparison: ${options.nodes} nodes on PostgreSQL + Redis, then 1 node on SQLite; ${machine.cores} cores, Node ${machine.node}`);
+  log(
+    `scale-out comparison: ${options.nodes} nodes on PostgreSQL + Redis, then 1 node on SQLite; ${machine.cores} cores, Node ${machine.node}`,
+  );
   for (const start of [() => startCluster(options, log, onCrash), () => startSingle(options, onCrash)]) {
     const target = await start();
     try {
@@ -210,11 +217,7 @@ async function sendWorkloads(
   try {
     if (options.phases.has('throughput')) {
       log(`  throughput: ${clients.length} clients, window ${options.window}, ${options.durationSec} s`);
-      result.throughput = await runThroughput(
-        channels,
-        throughputOptions(options),
-        measure,
-      );
+      result.throughput = await runThroughput(channels, throughputOptions(options), measure);
       log(`    ${result.throughput.acksPerSec} acks/s`);
     }
     if (options.phases.has('latency')) {
@@ -248,7 +251,8 @@ async function fanoutWorkload(
     const result = await runFanout(
       {
         sockets,
-        triggerFrame: (payload, k) => `{"type":"message.send","id":"f${k}","conversationId":"${groupId}","clientId":"fo-${k}","body":"${payload}"}`,
+        triggerFrame: (payload, k) =>
+          `{"type":"message.send","id":"f${k}","conversationId":"${groupId}","clientId":"fo-${k}","body":"${payload}"}`,
       },
       fanoutOptions(options),
       measure,
@@ -296,7 +300,9 @@ async function deliveryWorkload(
     ),
   );
   try {
-    log(`  delivery: ${groupCount} senders on node 1, ${groupCount * perGroup} receivers on ${nodes.length > 1 ? 'the other nodes' : 'the same node'}, ${DELIVERY_RATE} msgs/s`);
+    log(
+      `  delivery: ${groupCount} senders on node 1, ${groupCount * perGroup} receivers on ${nodes.length > 1 ? 'the other nodes' : 'the same node'}, ${DELIVERY_RATE} msgs/s`,
+    );
     const result = await runDelivery(senderSockets, receiverSockets, conversationIds, {
       rate: DELIVERY_RATE,
       warmupMs: options.warmupSec * 1000,
@@ -333,7 +339,12 @@ async function clusterMeasurement(nodes: readonly ConfabProcess[]): Promise<Meas
       return {
         cpu: {
           loadGeneratorPct: all[0]!.cpu.loadGeneratorPct,
-          serverPct: cpu.every((c) => c !== null) ? round(cpu.reduce((n, c) => n + c!, 0), 1) : null,
+          serverPct: cpu.every((c) => c !== null)
+            ? round(
+                cpu.reduce((n, c) => n + c!, 0),
+                1,
+              )
+            : null,
         },
         server,
       };
@@ -355,7 +366,10 @@ function notesFor(report: ScaleOutReport): string[] {
     if (t.fanout && t.fanout.lost > 0) notes.push(`${t.label}: fan-out lost ${t.fanout.lost} deliveries`);
     if (t.delivery && t.delivery.lost > 0) notes.push(`${t.label}: the delivery phase lost ${t.delivery.lost} deliveries`);
     const throughputErrors = t.throughput ? Object.keys(t.throughput.errors).length + t.throughput.unacknowledgedAfterDrain : 0;
-    if (throughputErrors > 0) notes.push(`${t.label}: throughput errors ${JSON.stringify(t.throughput!.errors)}, unacknowledged ${t.throughput!.unacknowledgedAfterDrain}`);
+    if (throughputErrors > 0)
+      notes.push(
+        `${t.label}: throughput errors ${JSON.stringify(t.throughput!.errors)}, unacknowledged ${t.throughput!.unacknowledgedAfterDrain}`,
+      );
   }
   return notes;
 }
@@ -388,7 +402,10 @@ export function formatScaleOut(report: ScaleOutReport): string {
     row('  CPU of the Confab processes (100% = one core)', (x) => pct(x.throughput?.resources));
   }
   if (l) {
-    row(`ack p99, open loop at ${num(l.offeredPerSec)} sends/s offered`, (x) => `${ms(x.latency?.ackLatencyMs?.p99)}${x.latency?.saturated ? ' (saturated)' : ''}`);
+    row(
+      `ack p99, open loop at ${num(l.offeredPerSec)} sends/s offered`,
+      (x) => `${ms(x.latency?.ackLatencyMs?.p99)}${x.latency?.saturated ? ' (saturated)' : ''}`,
+    );
     row('  ack p50', (x) => ms(x.latency?.ackLatencyMs?.p50));
     row('  achieved', (x) => `${num(x.latency?.achievedAcksPerSec)} acks/s`);
   }
@@ -398,8 +415,13 @@ export function formatScaleOut(report: ScaleOutReport): string {
     row('  CPU of the Confab processes', (x) => pct(x.fanout?.resources));
   }
   if (d) {
-    row(`delivery p99, ${d.groups} senders on node 1 → ${d.receivers} receivers`, (x) => `${ms(x.delivery?.latencyMs?.p99)} ${x.delivery?.crossNode ? '(other nodes)' : '(same node)'}`);
-    row(`  p50, at ${d.offeredPerSec} msgs/s (${num(d.offeredPerSec * (d.receivers / d.groups))} deliveries/s)`, (x) => ms(x.delivery?.latencyMs?.p50));
+    row(
+      `delivery p99, ${d.groups} senders on node 1 → ${d.receivers} receivers`,
+      (x) => `${ms(x.delivery?.latencyMs?.p99)} ${x.delivery?.crossNode ? '(other nodes)' : '(same node)'}`,
+    );
+    row(`  p50, at ${d.offeredPerSec} msgs/s (${num(d.offeredPerSec * (d.receivers / d.groups))} deliveries/s)`, (x) =>
+      ms(x.delivery?.latencyMs?.p50),
+    );
     row('  lost', (x) => num(x.delivery?.lost));
   }
   if (report.notes.length > 0) {

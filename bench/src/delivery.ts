@@ -84,7 +84,9 @@ export async function runDelivery(
         const g = k % senders.length;
         sentAt[k] = performance.now();
         expected[k] = receivers[g]!.filter((s) => s.open).length;
-        senders[g]!.send(`{"type":"message.send","id":"d${k}","conversationId":"${conversationIds[g]}","clientId":"dl-${k}","body":"dl|${k}|"}`);
+        senders[g]!.send(
+          `{"type":"message.send","id":"d${k}","conversationId":"${conversationIds[g]}","clientId":"dl-${k}","body":"dl|${k}|"}`,
+        );
       }
       if (issued >= total) return resolve();
       setTimeout(tick, Math.max(0, t0 + issued * interval - performance.now()));

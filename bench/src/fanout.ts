@@ -66,7 +66,11 @@ interface Batch {
  * an earlier one has reached every socket. That saturates the pipeline while keeping queues (and
  * so latency) bounded, and measures Confab and the bare ws baseline in exactly the same way.
  */
-export async function runFanout(target: FanoutTarget, options: FanoutOptions, startMeasurement: () => Promise<Measurement>): Promise<FanoutResult> {
+export async function runFanout(
+  target: FanoutTarget,
+  options: FanoutOptions,
+  startMeasurement: () => Promise<Measurement>,
+): Promise<FanoutResult> {
   const sockets = target.sockets;
   const sender = sockets[0]!;
   let open = sockets.filter((s) => s.open).length;

@@ -99,7 +99,10 @@ export async function runMixed(
       const emoji = EMOJI[Math.floor(random() * EMOJI.length)]!;
       id = channel.sendFrame(stamp, (frameId) => JSON.stringify({ type: 'reaction.add', id: String(frameId), messageId: target, emoji }));
     } else if (kind === 'edit') {
-      id = channel.sendFrame(stamp, (frameId) => `{"type":"message.edit","id":"${frameId}","messageId":"${target}","body":"edited ${frameId}"}`);
+      id = channel.sendFrame(
+        stamp,
+        (frameId) => `{"type":"message.edit","id":"${frameId}","messageId":"${target}","body":"edited ${frameId}"}`,
+      );
     } else {
       // Aimed at no more: a delete answered later must not be edited meanwhile.
       mine.remove(target!);

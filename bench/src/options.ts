@@ -228,7 +228,10 @@ export function parseOptions(argv: string[]): Options | null {
   }
   let phases: Set<Phase> = new Set(PHASES);
   if (typeof values.only === 'string') {
-    const asked = values.only.split(',').map((s) => s.trim()).filter((s) => s !== '');
+    const asked = values.only
+      .split(',')
+      .map((s) => s.trim())
+      .filter((s) => s !== '');
     const unknown = asked.filter((p) => !(PHASES as readonly string[]).includes(p));
     if (unknown.length > 0) throw new Error(`--only: unknown phase(s) ${unknown.join(', ')}; known: ${PHASES.join(', ')}`);
     phases = new Set(asked as Phase[]);

@@ -86,7 +86,8 @@ export function newReport(options: Options, startedAt: Date): BenchReport {
   };
 }
 
-const ratio = (a: number | undefined, b: number | undefined) => (a !== undefined && b !== undefined && b > 0 ? Math.round((100 * a) / b) / 100 : null);
+const ratio = (a: number | undefined, b: number | undefined) =>
+  a !== undefined && b !== undefined && b > 0 ? Math.round((100 * a) / b) / 100 : null;
 
 /** Fills in ratios and bars once every phase has run. */
 export function finish(report: BenchReport, finishedAt: Date): void {
@@ -135,7 +136,9 @@ export function finish(report: BenchReport, finishedAt: Date): void {
   if (fanout && fanout.lost > 0) report.notes.push(`Confab fan-out lost ${fanout.lost} deliveries`);
   if (bareWsFanout && bareWsFanout.lost > 0) report.notes.push(`bare ws fan-out lost ${bareWsFanout.lost} deliveries`);
   if (storm && (storm.lost > 0 || storm.duplicates > 0)) {
-    report.notes.push(`the reconnect storm lost ${storm.lost} and duplicated ${storm.duplicates} of ${storm.expectedDeliveries} deliveries`);
+    report.notes.push(
+      `the reconnect storm lost ${storm.lost} and duplicated ${storm.duplicates} of ${storm.expectedDeliveries} deliveries`,
+    );
   }
   if (storm && storm.allCaughtUpMs === null) {
     report.notes.push(`the reconnect storm timed out: not every client caught up (${storm.neverReconnected} never reconnected)`);
@@ -200,11 +203,17 @@ export function format(report: BenchReport): string {
   if (baselines.sqlite) {
     const s = baselines.sqlite;
     add('bare SQLite single-row commits (WAL, FULL)', `${n(s.singleRow.commitsPerSec)} commits/s`);
-    add(`bare SQLite batched, ${s.batched.batchSize} rows/commit`, `${n(s.batched.rowsPerSec)} rows/s (${n(s.batched.commitsPerSec)} commits/s)`);
+    add(
+      `bare SQLite batched, ${s.batched.batchSize} rows/commit`,
+      `${n(s.batched.rowsPerSec)} rows/s (${n(s.batched.commitsPerSec)} commits/s)`,
+    );
   }
   const bare = baselines.bareWsFanout;
   if (bare) {
-    add(`bare ws broadcast, ${bare.sockets} sockets, ${bare.frameBytes} B frames`, `${n(bare.deliveriesPerSec)} deliveries/s  (${bare.messagesPerSec} msgs/s)`);
+    add(
+      `bare ws broadcast, ${bare.sockets} sockets, ${bare.frameBytes} B frames`,
+      `${n(bare.deliveriesPerSec)} deliveries/s  (${bare.messagesPerSec} msgs/s)`,
+    );
     detail(`latency ${dist(bare.latencyMs)}`);
     detail(cpu(bare.resources));
   }
@@ -217,7 +226,9 @@ export function format(report: BenchReport): string {
       `durable sends, ${t.clients} clients / ${t.conversations} groups / window ${t.window}`,
       `${n(t.acksPerSec)} acks/s   bar ${sendBar?.target}: ${verdict(sendBar?.pass ?? null)}`,
     );
-    detail(`= ${ratios.sendsVsSqliteSingleRowCommits ?? '–'}× bare single-row commits, ${ratios.sendsVsSqliteBatchedRows ?? '–'}× bare batched rows`);
+    detail(
+      `= ${ratios.sendsVsSqliteSingleRowCommits ?? '–'}× bare single-row commits, ${ratios.sendsVsSqliteBatchedRows ?? '–'}× bare batched rows`,
+    );
     detail(`per second: ${t.acksPerSecSeries.map(n).join(' ')}`);
     detail(`closed-loop ack latency ${dist(t.ackLatencyMs)}`);
     detail(cpu(t.resources));
@@ -231,7 +242,11 @@ export function format(report: BenchReport): string {
       `mixed workload (10% replies, 10% reactions, 2% edits, 1% deletes), same clients`,
       `${n(x.acksPerSec)} acks/s   = ${ratios.mixedVsPlainSends ?? '–'}× plain sends (bar ≥ 0.75×)`,
     );
-    detail(`acks by kind: ${Object.entries(x.acksByKind).map(([k, v]) => `${k} ${n(v)}`).join(', ')}`);
+    detail(
+      `acks by kind: ${Object.entries(x.acksByKind)
+        .map(([k, v]) => `${k} ${n(v)}`)
+        .join(', ')}`,
+    );
     detail(`per second: ${x.acksPerSecSeries.map(n).join(' ')}`);
     detail(`closed-loop ack latency ${dist(x.ackLatencyMs)}`);
     for (const [kind, summary] of Object.entries(x.ackLatencyByKindMs)) detail(`  ${kind}: ${dist(summary ?? null)}`);
@@ -242,7 +257,10 @@ export function format(report: BenchReport): string {
   }
   const l = confab.latency;
   if (l) {
-    add(`ack latency, open loop at ${n(l.offeredPerSec)} sends/s offered`, `p99 ${ms(l.ackLatencyMs?.p99)}   bar ${latencyBar?.target}: ${verdict(latencyBar?.pass ?? null)}`);
+    add(
+      `ack latency, open loop at ${n(l.offeredPerSec)} sends/s offered`,
+      `p99 ${ms(l.ackLatencyMs?.p99)}   bar ${latencyBar?.target}: ${verdict(latencyBar?.pass ?? null)}`,
+    );
     detail(`${dist(l.ackLatencyMs)}  (achieved ${n(l.achievedAcksPerSec)} acks/s)`);
     detail(`p99 per second (ms): ${l.p99PerSecondMs.map((v) => v.toFixed(1)).join(' ')}`);
     detail(`generator send lag p99 ${ms(l.sendLagMs?.p99)}; unacknowledged ${l.unacknowledged}${l.saturated ? '; SATURATED' : ''}`);

@@ -53,7 +53,9 @@ async function main(): Promise<void> {
   );
 
   if (phases.has('sqlite')) {
-    log(`SQLite baseline: ${options.sqliteDurationSec} s single-row commits, ${options.sqliteDurationSec} s batches of ${options.sqliteBatch}`);
+    log(
+      `SQLite baseline: ${options.sqliteDurationSec} s single-row commits, ${options.sqliteDurationSec} s batches of ${options.sqliteBatch}`,
+    );
     report.baselines.sqlite = runSqliteBaseline(options.sqliteDurationSec * 1000, options.sqliteBatch, options.bodyBytes);
   }
 
@@ -100,9 +102,7 @@ async function sendPhases(confab: ConfabProcess, users: BenchUser[], options: Op
     options.connectConcurrency,
   );
   report.confab.setup!.connectSec['sends'] = round((performance.now() - started) / 1000, 2);
-  const channels = sockets.map(
-    (ws, i) => new SendChannel(ws, i, conversationIds[i % options.conversations]!, 't', options.bodyBytes),
-  );
+  const channels = sockets.map((ws, i) => new SendChannel(ws, i, conversationIds[i % options.conversations]!, 't', options.bodyBytes));
   const measure = () => startMeasurement(confab.child, confab.baseUrl);
   try {
     if (options.phases.has('throughput')) {
@@ -110,11 +110,7 @@ async function sendPhases(confab: ConfabProcess, users: BenchUser[], options: Op
         `throughput: ${options.clients} clients in ${options.conversations} groups, window ${options.window}, ${options.warmupSec} s warm-up + ${options.durationSec} s`,
       );
       started = performance.now();
-      const result = await runThroughput(
-        channels,
-        throughputOptions(options),
-        measure,
-      );
+      const result = await runThroughput(channels, throughputOptions(options), measure);
       report.confab.throughput = result;
       log(`  ${result.acksPerSec} acks/s`);
     }

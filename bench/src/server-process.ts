@@ -180,7 +180,12 @@ export interface BareWsProcess {
 
 export async function startBareWs(onCrash: (error: Error) => void): Promise<BareWsProcess> {
   const port = await freePort();
-  const child = new Child('bare ws server', [fileURLToPath(new URL('./bare-ws-server.js', import.meta.url))], { PORT: String(port) }, onCrash);
+  const child = new Child(
+    'bare ws server',
+    [fileURLToPath(new URL('./bare-ws-server.js', import.meta.url))],
+    { PORT: String(port) },
+    onCrash,
+  );
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`bare ws server did not start:\n${child.output}`)), 10_000);
     const onData = (chunk: Buffer) => {

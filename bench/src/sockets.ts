@@ -52,10 +52,7 @@ export function startsWith(data: Buffer, prefix: Buffer): boolean {
 }
 
 export type Frame =
-  | { kind: 'ack'; id: string }
-  | { kind: 'error'; id: string | null; code: string }
-  | { kind: 'created' }
-  | { kind: 'other'; type: string };
+  { kind: 'ack'; id: string } | { kind: 'error'; id: string | null; code: string } | { kind: 'created' } | { kind: 'other'; type: string };
 
 /**
  * Classifies a server frame: the shapes the server writes (`{"type":"ack","id":"…` and so on)
@@ -198,7 +195,9 @@ class LiteSocket implements BenchSocket {
   static connect(url: string, { timeoutMs = 20_000, onFrame }: OpenOptions): Promise<BenchSocket> {
     const target = new URL(url);
     const key = randomBytes(16).toString('base64');
-    const accept = createHash('sha1').update(key + GUID).digest('base64');
+    const accept = createHash('sha1')
+      .update(key + GUID)
+      .digest('base64');
     return new Promise((resolve, reject) => {
       const socket = connect({ host: target.hostname, port: Number(target.port), noDelay: true });
       let lite: LiteSocket | undefined;

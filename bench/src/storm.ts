@@ -88,7 +88,11 @@ class ConversationAcks {
  * flowing. Measures how long until every client is back and holds every acknowledged message,
  * and counts what was lost or delivered twice.
  */
-export async function runStorm(target: StormTarget, options: StormOptions, startMeasurement: () => Promise<Measurement>): Promise<StormResult> {
+export async function runStorm(
+  target: StormTarget,
+  options: StormOptions,
+  startMeasurement: () => Promise<Measurement>,
+): Promise<StormResult> {
   const storm = new Storm(target, options);
   try {
     const started = performance.now();

@@ -102,7 +102,12 @@ export class ChatState {
 
   /** An edit, reaction, pin, reply count or delete: the message where it is shown, and the quotes of it. */
   private messageChanged(c: ConversationSummary, message: Message): void {
-    const quote = { id: message.id, senderId: message.senderId, excerpt: message.deletedAt === null ? replyExcerpt(message.body) : '', deleted: message.deletedAt !== null };
+    const quote = {
+      id: message.id,
+      senderId: message.senderId,
+      excerpt: message.deletedAt === null ? replyExcerpt(message.body) : '',
+      deleted: message.deletedAt !== null,
+    };
     const current = (m: Message): Message => {
       if (m.id === message.id) return message;
       return m.replyToId === message.id ? { ...m, replyTo: quote } : m;

@@ -83,8 +83,9 @@ export class ConfabClient {
 
   // ---- conversations ----
   async openDirect(userId: string): Promise<ConversationDetail> {
-    return (await this.http.request<{ conversation: ConversationDetail }>('POST', '/api/v1/conversations', { body: { kind: 'direct', userId } }))
-      .conversation;
+    return (
+      await this.http.request<{ conversation: ConversationDetail }>('POST', '/api/v1/conversations', { body: { kind: 'direct', userId } })
+    ).conversation;
   }
 
   async createGroup(title: string, memberIds: string[]): Promise<ConversationDetail> {
@@ -132,7 +133,9 @@ export class ConfabClient {
     links: { replyToId?: string; threadRootId?: string } = {},
   ): Promise<Message> {
     return (
-      await this.http.request<{ message: Message }>('POST', `${conversationPath(conversationId)}/messages`, { body: { clientId, body, ...links } })
+      await this.http.request<{ message: Message }>('POST', `${conversationPath(conversationId)}/messages`, {
+        body: { clientId, body, ...links },
+      })
     ).message;
   }
 
@@ -159,11 +162,13 @@ export class ConfabClient {
   }
 
   async react(messageId: string, emoji: string): Promise<Message> {
-    return (await this.http.request<{ message: Message }>('PUT', `${messagePath(messageId)}/reactions/${encodeURIComponent(emoji)}`)).message;
+    return (await this.http.request<{ message: Message }>('PUT', `${messagePath(messageId)}/reactions/${encodeURIComponent(emoji)}`))
+      .message;
   }
 
   async unreact(messageId: string, emoji: string): Promise<Message> {
-    return (await this.http.request<{ message: Message }>('DELETE', `${messagePath(messageId)}/reactions/${encodeURIComponent(emoji)}`)).message;
+    return (await this.http.request<{ message: Message }>('DELETE', `${messagePath(messageId)}/reactions/${encodeURIComponent(emoji)}`))
+      .message;
   }
 
   async pin(messageId: string): Promise<Message> {

@@ -1,5 +1,15 @@
 import { WebSocket as PlatformWebSocket } from 'isows';
-import type { ErrorFrame, EventOf, EventPage, Message, PositionedEvent, ServerEvent, ServerEventType, ServerFrame, SyncReset } from '@confab/protocol';
+import type {
+  ErrorFrame,
+  EventOf,
+  EventPage,
+  Message,
+  PositionedEvent,
+  ServerEvent,
+  ServerEventType,
+  ServerFrame,
+  SyncReset,
+} from '@confab/protocol';
 import { CLOSE_CODES, POSITIONED_EVENT_TYPES } from '@confab/protocol';
 import { ApiError } from './errors.js';
 import { type CursorStore, EventStream, MemoryCursorStore, type SyncState, conversationOf } from './event-stream.js';
@@ -91,7 +101,9 @@ export class RealtimeConnection {
     this.cursor = saved?.cursor ?? null;
     this.stream = new EventStream({
       fetchEvents: (conversationId, after) =>
-        this.options.http.request<EventPage>('GET', `/api/v1/conversations/${encodeURIComponent(conversationId)}/events`, { query: { after } }),
+        this.options.http.request<EventPage>('GET', `/api/v1/conversations/${encodeURIComponent(conversationId)}/events`, {
+          query: { after },
+        }),
       deliver: (event) => this.deliverPositioned(event),
       reset: (conversationId) => this.emitReset({ reason: 'expired', conversationId }),
       isGone: (error) => error instanceof ApiError && error.code === 'not_found',
@@ -313,7 +325,10 @@ export class RealtimeConnection {
     users?.delete(userId);
     if (typing) {
       if (!users) this.typists.set(conversationId, (users = new Map()));
-      users.set(userId, setTimeout(() => this.trackTyping(conversationId, userId, false), this.options.typingExpireMs ?? 6000));
+      users.set(
+        userId,
+        setTimeout(() => this.trackTyping(conversationId, userId, false), this.options.typingExpireMs ?? 6000),
+      );
     } else if (users?.size === 0) this.typists.delete(conversationId);
   }
 

@@ -135,9 +135,7 @@ export const HistoryQuery = Type.Object(
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
     before: Type.Optional(Seq),
     after: Type.Optional(Seq),
-    threads: Type.Optional(
-      Type.Enum(['include', 'exclude'], { description: 'Thread replies are left out unless `include`' }),
-    ),
+    threads: Type.Optional(Type.Enum(['include', 'exclude'], { description: 'Thread replies are left out unless `include`' })),
   },
   strict,
 );
@@ -163,7 +161,15 @@ export type ThreadQuery = Static<typeof ThreadQuery>;
 export const MessageList = Type.Object({ items: Type.Array(Message) }, { title: 'MessageList' });
 export type MessageList = Static<typeof MessageList>;
 export const ReactionParams = Type.Object(
-  { id: Id, emoji: Type.String({ format: 'reaction', minLength: 1, maxLength: 66, description: 'URL-encoded: one emoji grapheme, or a `:shortcode:` of a-z 0-9 _ + -' }) },
+  {
+    id: Id,
+    emoji: Type.String({
+      format: 'reaction',
+      minLength: 1,
+      maxLength: 66,
+      description: 'URL-encoded: one emoji grapheme, or a `:shortcode:` of a-z 0-9 _ + -',
+    }),
+  },
   strict,
 );
 export type ReactionParams = Static<typeof ReactionParams>;

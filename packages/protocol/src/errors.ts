@@ -43,7 +43,10 @@ export const ErrorCodeSchema = Type.Enum(Object.keys(ERROR_STATUS) as ErrorCode[
  */
 export const ErrorDetailItem = Type.Object(
   {
-    path: Type.String({ description: 'JSON Pointer to the value concerned: `/body/clientId`, `/query/q`, `/params/id`; in a frame `/clientId`; "" for the whole' }),
+    path: Type.String({
+      description:
+        'JSON Pointer to the value concerned: `/body/clientId`, `/query/q`, `/params/id`; in a frame `/clientId`; "" for the whole',
+    }),
     message: Type.String({ description: 'What is wrong, for people' }),
     params: Type.Optional(
       Type.Object({}, { additionalProperties: true, description: 'Machine-readable specifics, e.g. `limit`, `missingProperty`, `format`' }),

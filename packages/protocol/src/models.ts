@@ -89,7 +89,10 @@ export const Message = Type.Object(
     deletedAt: Nullable(Timestamp, 'Set on a tombstone: the body, reactions and mentions are gone'),
     replyToId: Nullable(Id, 'The message this one quotes'),
     replyTo: Nullable(ReplyPreview),
-    threadRootId: Nullable(Id, 'The thread this message belongs to (the root message); thread replies are left out of the main history by default'),
+    threadRootId: Nullable(
+      Id,
+      'The thread this message belongs to (the root message); thread replies are left out of the main history by default',
+    ),
     replyCount: Type.Integer({ minimum: 0, description: "A thread root's number of replies (0 for other messages)" }),
     lastReplyAt: Nullable(Timestamp, "A thread root's newest reply"),
     reactions: Type.Array(Reaction, { description: 'By first use' }),

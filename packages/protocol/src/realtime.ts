@@ -54,10 +54,7 @@ export const ReadFrame = Type.Object(
 export type ReadFrame = Static<typeof ReadFrame>;
 
 /** The twins of PATCH and DELETE /api/v1/messages/:id and of PUT/DELETE …/reactions/:emoji; answered with `ack` carrying the message. */
-export const MessageEditFrame = Type.Object(
-  { type: Type.Literal('message.edit'), id: FrameId, messageId: Id, body: MessageBody },
-  strict,
-);
+export const MessageEditFrame = Type.Object({ type: Type.Literal('message.edit'), id: FrameId, messageId: Id, body: MessageBody }, strict);
 export type MessageEditFrame = Static<typeof MessageEditFrame>;
 export const MessageDeleteFrame = Type.Object({ type: Type.Literal('message.delete'), id: FrameId, messageId: Id }, strict);
 export type MessageDeleteFrame = Static<typeof MessageDeleteFrame>;

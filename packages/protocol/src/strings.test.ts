@@ -16,16 +16,20 @@ const hasControlOrSeparator = (s: string) => [...s].some((c) => /[\u0000-\u001F\
 
 describe('string formats', () => {
   it('text: exactly the well-formed strings without C0 controls other than tab and newline', () => {
-    fc.assert(fc.property(strings, (s) => {
-      expect(text.check(s)).toBe(s.isWellFormed() && !hasC0ButTabAndNewline(s));
-    }));
+    fc.assert(
+      fc.property(strings, (s) => {
+        expect(text.check(s)).toBe(s.isWellFormed() && !hasC0ButTabAndNewline(s));
+      }),
+    );
     expect(text.check('two\nlines\twith a tab, emoji 👋')).toBe(true);
   });
 
   it('line: exactly the well-formed strings without control characters or line separators', () => {
-    fc.assert(fc.property(strings, (s) => {
-      expect(line.check(s)).toBe(s.isWellFormed() && !hasControlOrSeparator(s));
-    }));
+    fc.assert(
+      fc.property(strings, (s) => {
+        expect(line.check(s)).toBe(s.isWellFormed() && !hasControlOrSeparator(s));
+      }),
+    );
     expect(line.check('Ünïcödé 👩‍💻 title')).toBe(true);
   });
 
@@ -37,25 +41,45 @@ describe('string formats', () => {
   });
 
   it('visible: needs one character that shows', () => {
-    const invisible = ['', ' ', '   \n\t ', '\u00A0', '\u2003\u3000', '\u200B', '\u200C\u200D\u2060\uFEFF', '\u00AD', '\u3164', '\u115F', '\u2800', '\u0301', '\uFE0F', '\u{E0041}'];
+    const invisible = [
+      '',
+      ' ',
+      '   \n\t ',
+      '\u00A0',
+      '\u2003\u3000',
+      '\u200B',
+      '\u200C\u200D\u2060\uFEFF',
+      '\u00AD',
+      '\u3164',
+      '\u115F',
+      '\u2800',
+      '\u0301',
+      '\uFE0F',
+      '\u{E0041}',
+    ];
     for (const s of invisible) expect(visibleText.check(s), JSON.stringify(s)).toBe(false);
     const visible = ['a', ' x ', '.', '👍', '\u200Bhi', '\u00A0!', 'é', '中', '٣', '\u{1F3FD}', '\uE000'];
     for (const s of visible) expect(visibleText.check(s) && visibleLine.check(s), JSON.stringify(s)).toBe(true);
-    fc.assert(fc.property(strings, (s) => {
-      // The visible variants add the same one condition to their base format.
-      if (visibleText.check(s)) expect(text.check(s)).toBe(true);
-      expect(visibleLine.check(s)).toBe(line.check(s) && visibleText.check(s));
-    }));
+    fc.assert(
+      fc.property(strings, (s) => {
+        // The visible variants add the same one condition to their base format.
+        if (visibleText.check(s)) expect(text.check(s)).toBe(true);
+        expect(visibleLine.check(s)).toBe(line.check(s) && visibleText.check(s));
+      }),
+    );
   });
 
   it('reaction: one emoji or a shortcode, nothing else', () => {
     for (const s of ['👍', '👍🏽', '👩‍💻', '🇫🇷', ':thumbs_up:', ':+1:']) expect(STRING_FORMATS.reaction.check(s), s).toBe(true);
-    for (const s of ['', 'a', '👍👍', ':Thumbs:', '\uD83D', '👍\u0000', ':a b:']) expect(STRING_FORMATS.reaction.check(s), JSON.stringify(s)).toBe(false);
+    for (const s of ['', 'a', '👍👍', ':Thumbs:', '\uD83D', '👍\u0000', ':a b:'])
+      expect(STRING_FORMATS.reaction.check(s), JSON.stringify(s)).toBe(false);
   });
 
   it('identifiers: URL-safe ASCII only', () => {
     const identifier = new RegExp(IDENTIFIER_PATTERN, 'u');
-    for (const s of ['0199a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b', 'k', 'ws-1', 'a.b~c:d_e', 'bm90IGpzb24']) expect(identifier.test(s), s).toBe(true);
-    for (const s of ['', 'a b', 'é', 'a/b', 'a\u0000', 'k\uD800', 'a\n', 'a+b', 'a%20']) expect(identifier.test(s), JSON.stringify(s)).toBe(false);
+    for (const s of ['0199a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b', 'k', 'ws-1', 'a.b~c:d_e', 'bm90IGpzb24'])
+      expect(identifier.test(s), s).toBe(true);
+    for (const s of ['', 'a b', 'é', 'a/b', 'a\u0000', 'k\uD800', 'a\n', 'a+b', 'a%20'])
+      expect(identifier.test(s), JSON.stringify(s)).toBe(false);
   });
 });

@@ -51,13 +51,22 @@ export const STRING_FORMATS = {
 } as const satisfies Record<string, StringFormat>;
 export type StringFormatName = keyof typeof STRING_FORMATS;
 
-const withFormat = (format: StringFormatName, description: string) => (options: TStringOptions = {}) =>
-  Type.String({ ...options, format, description: options.description === undefined ? description : `${options.description}. ${description}` });
+const withFormat =
+  (format: StringFormatName, description: string) =>
+  (options: TStringOptions = {}) =>
+    Type.String({
+      ...options,
+      format,
+      description: options.description === undefined ? description : `${options.description}. ${description}`,
+    });
 
 /** Free text: may span lines. */
 export const FreeText = withFormat('text', 'Text: no NUL or control characters other than tab and newline');
 /** Free text with at least one visible character (a message body). */
-export const VisibleText = withFormat('visible-text', 'Text with at least one visible character: no NUL or control characters other than tab and newline');
+export const VisibleText = withFormat(
+  'visible-text',
+  'Text with at least one visible character: no NUL or control characters other than tab and newline',
+);
 /** One line of text: no control characters. */
 export const SingleLine = withFormat('line', 'One line of text: no control characters');
 /** One line with at least one visible character (a group title). */

@@ -75,7 +75,10 @@ describe('loadConfig', () => {
       maxReactionsPerMessage: 5,
       allowMemberMentionAll: true,
     });
-    expect(loadConfig({ EDIT_WINDOW_SECONDS: '0', ALLOW_MEMBER_MENTION_ALL: '0' })).toMatchObject({ editWindowSeconds: null, allowMemberMentionAll: false });
+    expect(loadConfig({ EDIT_WINDOW_SECONDS: '0', ALLOW_MEMBER_MENTION_ALL: '0' })).toMatchObject({
+      editWindowSeconds: null,
+      allowMemberMentionAll: false,
+    });
     expect(problems({ EDIT_WINDOW_SECONDS: '-1', MAX_REACTIONS_PER_MESSAGE: '0', ALLOW_MEMBER_MENTION_ALL: 'yes' })).toEqual([
       expect.stringContaining('EDIT_WINDOW_SECONDS'),
       expect.stringContaining('MAX_REACTIONS_PER_MESSAGE'),
@@ -84,7 +87,11 @@ describe('loadConfig', () => {
   });
 
   it('treats empty and blank values as unset', () => {
-    expect(loadConfig({ PORT: '', MAX_MESSAGE_LENGTH: '   ', JWT_SECRET: '' })).toMatchObject({ port: 8080, maxMessageLength: 4000, jwtSecret: null });
+    expect(loadConfig({ PORT: '', MAX_MESSAGE_LENGTH: '   ', JWT_SECRET: '' })).toMatchObject({
+      port: 8080,
+      maxMessageLength: 4000,
+      jwtSecret: null,
+    });
   });
 
   it('accepts only whole numbers within range', () => {
@@ -106,11 +113,15 @@ describe('loadConfig', () => {
     } catch (error) {
       message = (error as Error).message;
     }
-    expect(message).toBe('Invalid configuration:\n  - PORT: expected a whole number from 0 to 65535, got "http"\n  - LOG_LEVEL: expected one of fatal, error, warn, info, debug, trace, silent, got "chatty"');
+    expect(message).toBe(
+      'Invalid configuration:\n  - PORT: expected a whole number from 0 to 65535, got "http"\n  - LOG_LEVEL: expected one of fatal, error, warn, info, debug, trace, silent, got "chatty"',
+    );
   });
 
   it('checks values against each other: the page size may not exceed the page cap', () => {
-    expect(problems({ MESSAGES_PAGE_SIZE: '30', MESSAGES_PAGE_MAX: '20' })).toEqual(['MESSAGES_PAGE_SIZE (30) must not exceed MESSAGES_PAGE_MAX (20)']);
+    expect(problems({ MESSAGES_PAGE_SIZE: '30', MESSAGES_PAGE_MAX: '20' })).toEqual([
+      'MESSAGES_PAGE_SIZE (30) must not exceed MESSAGES_PAGE_MAX (20)',
+    ]);
     expect(problems({ MESSAGES_PAGE_SIZE: '20', MESSAGES_PAGE_MAX: '20' })).toEqual([]);
   });
 
@@ -142,7 +153,10 @@ describe('loadConfig', () => {
   });
 
   it('reads the refresh grace window (0 turns it off) and the revocation check interval', () => {
-    expect(loadConfig({ REFRESH_TOKEN_GRACE_MS: '0', REVOCATION_CHECK_INTERVAL_MS: '250' })).toMatchObject({ refreshTokenGraceMs: 0, revocationCheckIntervalMs: 250 });
+    expect(loadConfig({ REFRESH_TOKEN_GRACE_MS: '0', REVOCATION_CHECK_INTERVAL_MS: '250' })).toMatchObject({
+      refreshTokenGraceMs: 0,
+      revocationCheckIntervalMs: 250,
+    });
     expect(problems({ REFRESH_TOKEN_GRACE_MS: '60001' })).toHaveLength(1);
     expect(problems({ REVOCATION_CHECK_INTERVAL_MS: '10' })).toHaveLength(1);
   });
@@ -151,10 +165,12 @@ describe('loadConfig', () => {
 describe('loadConfig: the event bus', () => {
   it('uses the in-process bus unless REDIS_URL is set, with the confab: channel prefix by default', () => {
     expect(loadConfig({})).toMatchObject({ redisUrl: null, redisChannelPrefix: 'confab:' });
-    expect(loadConfig({ REDIS_URL: 'rediss://user:pw@redis.internal:6380/2', REDIS_CHANNEL_PREFIX: 'staging:', JWT_SECRET })).toMatchObject({
-      redisUrl: 'rediss://user:pw@redis.internal:6380/2',
-      redisChannelPrefix: 'staging:',
-    });
+    expect(loadConfig({ REDIS_URL: 'rediss://user:pw@redis.internal:6380/2', REDIS_CHANNEL_PREFIX: 'staging:', JWT_SECRET })).toMatchObject(
+      {
+        redisUrl: 'rediss://user:pw@redis.internal:6380/2',
+        redisChannelPrefix: 'staging:',
+      },
+    );
   });
 
   it('refuses a REDIS_URL that is not redis:// or rediss:// without echoing it, and a prefix with spaces', () => {

@@ -105,7 +105,8 @@ type Env = Record<string, string | undefined>;
 export function loadDotEnv(file = path.resolve('.env')): void {
   if (!existsSync(file)) return;
   // process.loadEnvFile parses dotenv syntax natively (Node ≥ 20.12).
-  if (typeof process.loadEnvFile !== 'function') throw new ConfigError([`.env found but this Node.js (${process.version}) cannot read it: use Node ≥ 20.12`]);
+  if (typeof process.loadEnvFile !== 'function')
+    throw new ConfigError([`.env found but this Node.js (${process.version}) cannot read it: use Node ≥ 20.12`]);
   process.loadEnvFile(file);
 }
 
@@ -229,7 +230,12 @@ class EnvReader {
 
   list(name: string): string[] {
     const raw = this.optional(name);
-    return raw === null ? [] : raw.split(',').map((s) => s.trim()).filter((s) => s !== '');
+    return raw === null
+      ? []
+      : raw
+          .split(',')
+          .map((s) => s.trim())
+          .filter((s) => s !== '');
   }
 
   oneOf<T extends string>(name: string, fallback: T, allowed: readonly T[]): T {

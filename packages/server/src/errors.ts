@@ -27,8 +27,7 @@ export const invalid = (message: string, details?: ErrorDetailItem[]) => new App
 /** One error detail (see ErrorDetailItem in @confab/protocol). */
 export const detail = (path: string, message: string, params?: Record<string, unknown>): ErrorDetailItem =>
   params === undefined ? { path, message } : { path, message, params };
-export const unauthenticated = (message = 'Sign in first: send a valid access token') =>
-  new AppError('unauthenticated', message);
+export const unauthenticated = (message = 'Sign in first: send a valid access token') => new AppError('unauthenticated', message);
 
 /**
  * A valid token of a session that has ended (logout, or a replayed refresh token): 401 over HTTP

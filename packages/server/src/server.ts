@@ -53,12 +53,13 @@ export function describeDatabase(config: Config): string {
 /** Opens the store the configuration names and brings its schema up to date. */
 export async function openStore(config: Config, logger?: Logger): Promise<Store> {
   const url = config.databaseUrl;
-  const store = url !== null && isPostgresUrl(url)
-    ? openPostgresStore(url, {
-        poolSize: config.databasePoolSize,
-        onIdleError: (error) => logger?.warn({ err: error }, 'an idle PostgreSQL connection failed'),
-      })
-    : openSqliteStore(sqliteFileFor(url, config.dataDir));
+  const store =
+    url !== null && isPostgresUrl(url)
+      ? openPostgresStore(url, {
+          poolSize: config.databasePoolSize,
+          onIdleError: (error) => logger?.warn({ err: error }, 'an idle PostgreSQL connection failed'),
+        })
+      : openSqliteStore(sqliteFileFor(url, config.dataDir));
   // Several nodes may start at once: the Migrator serialises them (PostgreSQL: an advisory lock).
   try {
     await store.migrate();
@@ -72,14 +73,22 @@ export async function openStore(config: Config, logger?: Logger): Promise<Store>
 /** Opens the bus the configuration names: in-process for one node, Redis pub/sub across nodes. */
 export async function openBus(config: Config, logger: Logger, metrics?: Metrics): Promise<EventBus> {
   if (config.redisUrl === null) return new MemoryBus();
-  const bus = new RedisBus({ url: config.redisUrl, prefix: config.redisChannelPrefix, logger: logger.child({ component: 'bus' }), metrics });
+  const bus = new RedisBus({
+    url: config.redisUrl,
+    prefix: config.redisChannelPrefix,
+    logger: logger.child({ component: 'bus' }),
+    metrics,
+  });
   // Serve even while Redis is down: GET /readyz answers 503 until it is up, and clients resume.
   if (!(await bus.waitUntilReady(5000))) logger.warn('Redis is not reachable yet: serving anyway, GET /readyz answers 503 until it is');
   return bus;
 }
 
 /** Wires configuration → store, bus → services → HTTP routes and WebSocket gateway. */
-export async function createServer(config: Config, options: { logger?: Logger; store?: Store; bus?: EventBus } = {}): Promise<ConfabServer> {
+export async function createServer(
+  config: Config,
+  options: { logger?: Logger; store?: Store; bus?: EventBus } = {},
+): Promise<ConfabServer> {
   const logger = options.logger ?? createLogger(config);
   const metrics = createMetrics();
   const store = options.store ?? (await openStore(config, logger));

@@ -77,7 +77,10 @@ export class Cluster {
   async front(index: number): Promise<Balancer> {
     const preferred = this.nodes[index]!;
     const front = new Balancer((turn) => {
-      const others = rotate(this.livePorts().filter((port) => port !== preferred.port), turn);
+      const others = rotate(
+        this.livePorts().filter((port) => port !== preferred.port),
+        turn,
+      );
       return preferred.alive ? [preferred.port, ...others] : others;
     });
     await front.listen();
@@ -137,7 +140,12 @@ export class Cluster {
     indexes = this.nodes.filter((n) => n.alive).map((n) => n.index),
     kinds: readonly RedisConnectionKind[] = ['pub', 'sub', 'presence'],
   ): Promise<string[]> {
-    const pids = new Set(indexes.map((i) => this.nodes[i]!.process?.child.pid).filter((pid) => pid !== undefined).map(String));
+    const pids = new Set(
+      indexes
+        .map((i) => this.nodes[i]!.process?.child.pid)
+        .filter((pid) => pid !== undefined)
+        .map(String),
+    );
     const list = (await this.admin.client('LIST')) as string;
     const ids: string[] = [];
     for (const line of list.split('\n')) {

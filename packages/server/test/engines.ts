@@ -14,7 +14,12 @@ export async function engines(env: Record<string, string> = {}): Promise<[string
     'PostgreSQL',
     async () => {
       const schema = await createTestSchema();
-      const server = await startServer({ DATABASE_URL: schema.url, DATABASE_POOL_SIZE: '4', JWT_SECRET: 'an end-to-end test secret of 32+ characters', ...env });
+      const server = await startServer({
+        DATABASE_URL: schema.url,
+        DATABASE_POOL_SIZE: '4',
+        JWT_SECRET: 'an end-to-end test secret of 32+ characters',
+        ...env,
+      });
       return {
         ...server,
         async close() {

@@ -67,7 +67,7 @@ export async function until(condition: () => boolean | Promise<boolean>, what: s
 /** Every message of a conversation, oldest first, paging through the history API. */
 export async function historyOf(client: ConfabClient, conversationId: string): Promise<Message[]> {
   const all: Message[] = [];
-  for (let after = 0; ; ) {
+  for (let after = 0; ;) {
     const page = await client.history(conversationId, { after, limit: 100 });
     all.push(...page.items);
     if (page.nextCursor === null) return all;

@@ -28,7 +28,8 @@ export function renderNginxConf(template: string, options: { listenPort: number;
   const servers = /^([ \t]*)server[ \t]+\S+:\d+((?:[ \t]+[^;\n]+)?);[^\n]*\n(?:[ \t]*server[ \t]+\S+:\d+[^\n]*\n)*/m;
   const listen = /^([ \t]*)listen[ \t]+\d+;/m;
   const found = servers.exec(template);
-  if (!found || !listen.test(template)) throw new Error('deploy/nginx.conf: expected `listen <port>;` and upstream `server host:port …;` lines');
+  if (!found || !listen.test(template))
+    throw new Error('deploy/nginx.conf: expected `listen <port>;` and upstream `server host:port …;` lines');
   const [, indent, parameters] = found;
   const lines = options.upstreams.map((address) => `${indent}server ${address}${parameters};\n`).join('');
   return template.replace(servers, lines).replace(listen, `$1listen 127.0.0.1:${options.listenPort};`);

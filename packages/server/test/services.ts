@@ -86,14 +86,22 @@ export interface Program extends ExternalService {
   path(): string | undefined;
 }
 
-export function program(options: { name: string; binary: string; env: string; dirs: readonly string[]; install: string; versionArgs: readonly string[] }): Program {
+export function program(options: {
+  name: string;
+  binary: string;
+  env: string;
+  dirs: readonly string[];
+  install: string;
+  versionArgs: readonly string[];
+}): Program {
   const candidates = () => {
     const chosen = process.env[options.env];
     if (chosen) return [chosen];
     const dirs = [...(process.env['PATH'] ?? '').split(path.delimiter), ...options.dirs].filter((dir) => dir !== '');
     return dirs.map((dir) => path.join(dir, options.binary));
   };
-  const runs = (file: string) => existsSync(file) && spawnSync(file, options.versionArgs, { stdio: 'ignore', timeout: 10_000 }).status === 0;
+  const runs = (file: string) =>
+    existsSync(file) && spawnSync(file, options.versionArgs, { stdio: 'ignore', timeout: 10_000 }).status === 0;
   const found = () => candidates().find(runs);
   return {
     name: options.name,

@@ -22,7 +22,9 @@ export async function databaseSnapshot(t: TestServer): Promise<DatabaseSnapshot>
   }
   const db = new Database(sqliteFileFor(url, t.dataDir), { readonly: true, fileMustExist: true });
   try {
-    const tables = db.prepare(`select name from sqlite_master where type = 'table' and name not like 'sqlite_%'`).all() as { name: string }[];
+    const tables = db.prepare(`select name from sqlite_master where type = 'table' and name not like 'sqlite_%'`).all() as {
+      name: string;
+    }[];
     for (const { name } of tables) keep(name, db.prepare(`select * from "${name}"`).all());
   } finally {
     db.close();

@@ -193,7 +193,14 @@ describeRedis('RedisBus', () => {
     node.onResync(() => (resyncs += 1));
 
     proxy.cut();
-    await expect.poll(() => node.ping().then(() => 'up', () => 'down')).toBe('down');
+    await expect
+      .poll(() =>
+        node.ping().then(
+          () => 'up',
+          () => 'down',
+        ),
+      )
+      .toBe('down');
     const t = topic();
     const got = collect();
     await node.subscribe(t, got.handler);
@@ -214,7 +221,14 @@ describeRedis('RedisBus', () => {
     healthy.onResync(() => (resyncs += 1));
 
     proxy.cut();
-    await expect.poll(() => cutOff.ping().then(() => 'up', () => 'down')).toBe('down');
+    await expect
+      .poll(() =>
+        cutOff.ping().then(
+          () => 'up',
+          () => 'down',
+        ),
+      )
+      .toBe('down');
     await cutOff.publish([topic()], testEvent(1)); // dropped: the healthy node never sees it
     expect(resyncs).toBe(0);
 

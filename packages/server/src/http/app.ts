@@ -23,7 +23,12 @@ import { errors } from './responses.js';
  * strict validation, the OpenAPI document generated from the route schemas. `draining` is true
  * once the node is shutting down (server.ts `close`).
  */
-export async function buildHttpApp(services: Services, logger: Logger, metrics: Metrics, draining: () => boolean = () => false): Promise<FastifyInstance> {
+export async function buildHttpApp(
+  services: Services,
+  logger: Logger,
+  metrics: Metrics,
+  draining: () => boolean = () => false,
+): Promise<FastifyInstance> {
   const { config } = services;
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
@@ -81,14 +86,24 @@ export async function buildHttpApp(services: Services, logger: Logger, metrics: 
   );
   // Not in the document (see its description): a WebSocket succeeds with 101, which OpenAPI cannot
   // describe, and client generators would make an HTTP method of it.
-  app.get(
-    '/api/v1/ws',
-    { schema: { hide: true, response: errors(401, 426) } },
-    async (_request, reply) =>
-      reply.status(426).header('upgrade', 'websocket').send({ error: { code: 'upgrade_required', message: 'Connect with a WebSocket' } }),
+  app.get('/api/v1/ws', { schema: { hide: true, response: errors(401, 426) } }, async (_request, reply) =>
+    reply
+      .status(426)
+      .header('upgrade', 'websocket')
+      .send({ error: { code: 'upgrade_required', message: 'Connect with a WebSocket' } }),
   );
 
-  for (const routes of [healthRoutes, authRoutes, userRoutes, conversationRoutes, messageRoutes, messageActionRoutes, receiptRoutes, syncRoutes, presenceRoutes]) {
+  for (const routes of [
+    healthRoutes,
+    authRoutes,
+    userRoutes,
+    conversationRoutes,
+    messageRoutes,
+    messageActionRoutes,
+    receiptRoutes,
+    syncRoutes,
+    presenceRoutes,
+  ]) {
     await app.register(routes, services);
   }
   return app;

@@ -32,7 +32,13 @@ describe('sendClientError', () => {
   });
 
   it('answers headers over the limit with 431 and anything else unparseable with 400', async () => {
-    expect(await answerTo('HPE_HEADER_OVERFLOW')).toMatchObject({ head: expect.stringMatching(/^HTTP\/1\.1 431 /), body: { error: { code: 'headers_too_large' } } });
-    expect(await answerTo('HPE_INVALID_METHOD')).toMatchObject({ head: expect.stringMatching(/^HTTP\/1\.1 400 /), body: { error: { code: 'validation_failed' } } });
+    expect(await answerTo('HPE_HEADER_OVERFLOW')).toMatchObject({
+      head: expect.stringMatching(/^HTTP\/1\.1 431 /),
+      body: { error: { code: 'headers_too_large' } },
+    });
+    expect(await answerTo('HPE_INVALID_METHOD')).toMatchObject({
+      head: expect.stringMatching(/^HTTP\/1\.1 400 /),
+      body: { error: { code: 'validation_failed' } },
+    });
   });
 });

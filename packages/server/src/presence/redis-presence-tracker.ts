@@ -58,13 +58,31 @@ export class RedisPresenceTracker implements PresenceTracker {
   async connect(userId: string, connectionId: string): Promise<boolean> {
     this.local.set(connectionId, userId);
     const now = Date.now();
-    const count = (await this.redis.eval(CONNECT, 2, this.key(userId), this.index, connectionId, now + this.ttlMs, now, entry(userId, connectionId), this.ttlMs * 2)) as number;
+    const count = (await this.redis.eval(
+      CONNECT,
+      2,
+      this.key(userId),
+      this.index,
+      connectionId,
+      now + this.ttlMs,
+      now,
+      entry(userId, connectionId),
+      this.ttlMs * 2,
+    )) as number;
     return count === 1;
   }
 
   async disconnect(userId: string, connectionId: string): Promise<boolean> {
     this.local.delete(connectionId);
-    const [removed, left] = (await this.redis.eval(DISCONNECT, 2, this.key(userId), this.index, connectionId, Date.now(), entry(userId, connectionId))) as [number, number];
+    const [removed, left] = (await this.redis.eval(
+      DISCONNECT,
+      2,
+      this.key(userId),
+      this.index,
+      connectionId,
+      Date.now(),
+      entry(userId, connectionId),
+    )) as [number, number];
     return removed === 1 && left === 0;
   }
 

@@ -1,10 +1,4 @@
-import type {
-  ConversationDetail,
-  ConversationPage,
-  CreateConversationBody,
-  MemberResponse,
-  Role,
-} from '@confab/protocol';
+import type { ConversationDetail, ConversationPage, CreateConversationBody, MemberResponse, Role } from '@confab/protocol';
 import { AppError, detail, forbidden, invalid, notFound } from '../errors.js';
 import { newId } from '../ids.js';
 import { type Store, UniqueViolation } from '../store/store.js';
@@ -42,7 +36,10 @@ export class ConversationService {
     const missing = otherIds.filter((id) => !found.has(id));
     if (missing.length > 0) {
       if (input.kind === 'direct') throw notFound('User');
-      throw invalid('Some members do not exist', missing.map((id) => detail(`/memberIds/${input.memberIds.indexOf(id)}`, 'no such user')));
+      throw invalid(
+        'Some members do not exist',
+        missing.map((id) => detail(`/memberIds/${input.memberIds.indexOf(id)}`, 'no such user')),
+      );
     }
     const id = newId();
     const { conversation, created, events } = await this.store.createConversation(
@@ -167,4 +164,7 @@ export class ConversationService {
 }
 
 const isActivityKey = (v: unknown): v is { activityAt: number; id: string } =>
-  typeof v === 'object' && v !== null && typeof (v as { activityAt?: unknown }).activityAt === 'number' && typeof (v as { id?: unknown }).id === 'string';
+  typeof v === 'object' &&
+  v !== null &&
+  typeof (v as { activityAt?: unknown }).activityAt === 'number' &&
+  typeof (v as { id?: unknown }).id === 'string';

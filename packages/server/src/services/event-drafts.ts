@@ -27,7 +27,12 @@ export const memberAdded =
     by,
   });
 
-export const memberRemoved = (conversationId: string, userId: string, by: string): EventDraft => ({ type: 'member.removed', conversationId, userId, by });
+export const memberRemoved = (conversationId: string, userId: string, by: string): EventDraft => ({
+  type: 'member.removed',
+  conversationId,
+  userId,
+  by,
+});
 
 export const memberUpdated =
   (by: string): Draft<MemberRecord> =>

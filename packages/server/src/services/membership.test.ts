@@ -62,7 +62,12 @@ describe('MembershipCache', () => {
     const cache = new MembershipCache(db.store);
     expect(await cache.requireRole('c1', 'alice')).toBe('owner');
     expect(await cache.requireRole('c1', 'bob')).toBe('member');
-    expect(await cache.members('c1')).toEqual(new Map([['alice', 'owner'], ['bob', 'member']]));
+    expect(await cache.members('c1')).toEqual(
+      new Map([
+        ['alice', 'owner'],
+        ['bob', 'member'],
+      ]),
+    );
     expect(db.loads).toEqual(['c1']);
   });
 
@@ -138,7 +143,15 @@ describe('MembershipCache across nodes', () => {
     expect(await cache.requireRole('c1', 'bob')).toBe('member');
     db.set('c1', 'bob', undefined); // removed by another node
     expect(await cache.requireRole('c1', 'bob')).toBe('member'); // still cached…
-    await bus.publish([CLUSTER_TOPIC], { type: 'member.removed', conversationId: 'c1', userId: 'bob', by: 'alice', pos: 9, prev: 8, cursor: 'e.9' });
+    await bus.publish([CLUSTER_TOPIC], {
+      type: 'member.removed',
+      conversationId: 'c1',
+      userId: 'bob',
+      by: 'alice',
+      pos: 9,
+      prev: 8,
+      cursor: 'e.9',
+    });
     await expect(cache.requireRole('c1', 'bob')).rejects.toBeInstanceOf(AppError); // …until the news arrives
   });
 

@@ -25,7 +25,8 @@ export class MembershipCache {
   async followCluster(bus: EventBus): Promise<void> {
     bus.onResync(() => this.clear());
     await bus.subscribe(CLUSTER_TOPIC, ({ event }) => {
-      if (event.type === 'member.added' || event.type === 'member.removed' || event.type === 'member.updated') this.invalidate(event.conversationId);
+      if (event.type === 'member.added' || event.type === 'member.removed' || event.type === 'member.updated')
+        this.invalidate(event.conversationId);
     });
   }
 

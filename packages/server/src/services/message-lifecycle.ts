@@ -1,4 +1,12 @@
-import { type Message, type MessageList, type MessagePage, type MessageVersionList, type PageQuery, type Role, isReactionKey } from '@confab/protocol';
+import {
+  type Message,
+  type MessageList,
+  type MessagePage,
+  type MessageVersionList,
+  type PageQuery,
+  type Role,
+  isReactionKey,
+} from '@confab/protocol';
 import { AppError, detail, forbidden, invalid, notFound } from '../errors.js';
 import type { MessageChange, MessageRecord, Store } from '../store/store.js';
 import type { MessageService } from './message-service.js';
@@ -93,7 +101,8 @@ export class MessageLifecycle {
     const { message, role } = await this.visible(userId, messageId);
     if (message.senderId !== userId) {
       const kind = (await this.store.getConversation(message.conversationId))?.kind;
-      if (kind !== 'group' || !canModerate(role)) throw forbidden('Only the author, or an owner or admin of the group, may delete a message');
+      if (kind !== 'group' || !canModerate(role))
+        throw forbidden('Only the author, or an owner or admin of the group, may delete a message');
     }
     const now = Date.now();
     const { message: tombstone } = await this.change(
@@ -119,8 +128,16 @@ export class MessageLifecycle {
   }
 
   /** Adds or removes my reaction; idempotent both ways. */
-  async react(userId: string, messageId: string, emoji: string, on: boolean): Promise<{ message: Message; activity: readonly MessageActivity[] }> {
-    if (!isReactionKey(emoji)) throw invalid('A reaction is one emoji, or a :shortcode: of a-z 0-9 _ + -', [detail('', 'the emoji must be one emoji or a :shortcode:')]);
+  async react(
+    userId: string,
+    messageId: string,
+    emoji: string,
+    on: boolean,
+  ): Promise<{ message: Message; activity: readonly MessageActivity[] }> {
+    if (!isReactionKey(emoji))
+      throw invalid('A reaction is one emoji, or a :shortcode: of a-z 0-9 _ + -', [
+        detail('', 'the emoji must be one emoji or a :shortcode:'),
+      ]);
     const { message } = await this.visible(userId, messageId);
     const max = this.limits.maxReactionsPerMessage;
     const updated = await this.change(messageId, (current) => {
@@ -142,12 +159,17 @@ export class MessageLifecycle {
       if (!entry?.userIds.includes(userId)) return null;
       const rest = entry.userIds.filter((id) => id !== userId);
       return {
-        reactions: rest.length === 0 ? current.reactions.filter((r) => r !== entry) : current.reactions.map((r) => (r === entry ? { emoji, userIds: rest } : r)),
+        reactions:
+          rest.length === 0
+            ? current.reactions.filter((r) => r !== entry)
+            : current.reactions.map((r) => (r === entry ? { emoji, userIds: rest } : r)),
       };
     });
     const activity =
       on && updated.changed
-        ? await this.activity.emit([{ kind: 'reaction', conversationId: message.conversationId, messageId, actorId: userId, userIds: [message.senderId], emoji }])
+        ? await this.activity.emit([
+            { kind: 'reaction', conversationId: message.conversationId, messageId, actorId: userId, userIds: [message.senderId], emoji },
+          ])
         : [];
     return { message: messageView(updated.message), activity };
   }
@@ -186,7 +208,11 @@ export class MessageLifecycle {
    * transaction per batch), and answers what it did; what the decision threw is thrown here.
    */
   private async change(messageId: string, decide: MessageChange, as: 'updated' | 'deleted' = 'updated') {
-    const outcome = await this.writer.submitUpdate({ id: messageId, change: decide, announce: as === 'deleted' ? messageDeleted : messageUpdated });
+    const outcome = await this.writer.submitUpdate({
+      id: messageId,
+      change: decide,
+      announce: as === 'deleted' ? messageDeleted : messageUpdated,
+    });
     if (outcome === undefined) throw notFound('Message');
     if ('refused' in outcome) throw outcome.refused;
     return outcome;

@@ -19,7 +19,10 @@ describe('validateBody', () => {
     expect(rejection('a')).toBeUndefined();
     expect(rejection('a'.repeat(10))).toBeUndefined();
     const tooLong = rejection('a'.repeat(11));
-    expect(tooLong).toMatchObject({ code: 'validation_failed', details: [{ path: '/body', message: expect.any(String), params: { limit: 10 } }] });
+    expect(tooLong).toMatchObject({
+      code: 'validation_failed',
+      details: [{ path: '/body', message: expect.any(String), params: { limit: 10 } }],
+    });
     expect(tooLong!.status).toBe(400);
   });
 

@@ -66,7 +66,8 @@ export class MessageService {
       this.linked(conversationId, input.replyToId, 'replyToId'),
       this.linked(conversationId, input.threadRootId, 'threadRootId'),
     ]);
-    if (root && root.threadRootId !== null) throw invalid('A thread root is a top-level message, not a thread reply', [detail('/threadRootId', 'must be a top-level message')]);
+    if (root && root.threadRootId !== null)
+      throw invalid('A thread root is a top-level message, not a thread reply', [detail('/threadRootId', 'must be a top-level message')]);
     const mentions = await parseMentions(
       this.store,
       {
@@ -103,10 +104,15 @@ export class MessageService {
   }
 
   /** The message a send links to (quotes, or threads under): one of this conversation, else 400. */
-  private async linked(conversationId: string, id: string | undefined, field: 'replyToId' | 'threadRootId'): Promise<MessageRecord | undefined> {
+  private async linked(
+    conversationId: string,
+    id: string | undefined,
+    field: 'replyToId' | 'threadRootId',
+  ): Promise<MessageRecord | undefined> {
     if (id === undefined) return undefined;
     const message = await this.store.getMessage(id);
-    if (!message || message.conversationId !== conversationId) throw invalid(`${field} must name a message of this conversation`, [detail(`/${field}`, 'no such message in this conversation')]);
+    if (!message || message.conversationId !== conversationId)
+      throw invalid(`${field} must name a message of this conversation`, [detail(`/${field}`, 'no such message in this conversation')]);
     return message;
   }
 
@@ -158,7 +164,12 @@ export class MessageService {
   /** Read receipt: moves my read marker forward (never back); the members see `read.updated`. */
   async markRead(userId: string, conversationId: string, seq: number): Promise<ReadMarker> {
     await this.membership.requireRole(conversationId, userId);
-    const { readSeq, unreadCount, events } = await this.store.advanceReadMarker(conversationId, userId, seq, readUpdated(conversationId, userId));
+    const { readSeq, unreadCount, events } = await this.store.advanceReadMarker(
+      conversationId,
+      userId,
+      seq,
+      readUpdated(conversationId, userId),
+    );
     await this.events.publish(events);
     return { conversationId, userId, readSeq, unreadCount };
   }

@@ -32,7 +32,11 @@ describe('SessionRevocations', () => {
   });
 
   async function start(checkIntervalMs = 60_000): Promise<{ revocations: SessionRevocations; heard: string[] }> {
-    const revocations = new SessionRevocations(store, bus, { accessTtlMs: TTL_MS, checkIntervalMs, onError: (error) => expect.fail(String(error)) });
+    const revocations = new SessionRevocations(store, bus, {
+      accessTtlMs: TTL_MS,
+      checkIntervalMs,
+      onError: (error) => expect.fail(String(error)),
+    });
     running.push(revocations);
     const heard: string[] = [];
     revocations.onRevoked((session) => heard.push(session.id));
@@ -42,7 +46,16 @@ describe('SessionRevocations', () => {
 
   async function session(revokedAt: number | null = null): Promise<{ id: string; userId: string }> {
     const userId = newId();
-    await store.insertUser({ id: userId, username: `u${userId.slice(-12)}`, displayName: 'u', bio: '', email: null, isAdmin: false, passwordHash: 'x', createdAt: 0 });
+    await store.insertUser({
+      id: userId,
+      username: `u${userId.slice(-12)}`,
+      displayName: 'u',
+      bio: '',
+      email: null,
+      isAdmin: false,
+      passwordHash: 'x',
+      createdAt: 0,
+    });
     const id = newId();
     await store.createSession({ id, userId, createdAt: 0, revokedAt: null }, `hash-${id}`, Date.now() + 60_000);
     if (revokedAt !== null) await store.revokeSession(id, revokedAt);

@@ -39,7 +39,9 @@ export class SessionRevocations {
 
   /** Loads the revocations still in effect and follows new ones; call before serving. */
   async start(): Promise<void> {
-    await this.bus.subscribe<SessionRevokedNotice>(SESSIONS_TOPIC, ({ event }) => this.note(event.sessionId, event.userId, event.revokedAt));
+    await this.bus.subscribe<SessionRevokedNotice>(SESSIONS_TOPIC, ({ event }) =>
+      this.note(event.sessionId, event.userId, event.revokedAt),
+    );
     this.bus.onResync(() => void this.catchUp());
     await this.read(Date.now() - this.retentionMs());
     this.timer = setInterval(() => void this.catchUp(), this.options.checkIntervalMs);
@@ -84,7 +86,8 @@ export class SessionRevocations {
 
   private async read(since: number): Promise<void> {
     const startedAt = Date.now();
-    for (const session of await this.store.listRevokedSessions(since)) this.note(session.id, session.userId, session.revokedAt ?? startedAt);
+    for (const session of await this.store.listRevokedSessions(since))
+      this.note(session.id, session.userId, session.revokedAt ?? startedAt);
     this.lastReadAt = startedAt;
     this.failing = false;
   }

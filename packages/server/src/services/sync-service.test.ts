@@ -28,14 +28,30 @@ describe('SyncService.start', () => {
     store = openSqliteStore(path.join(dir, 'db.sqlite3'));
     await store.migrate();
     sync = new SyncService(store, new MembershipCache(store), new TopicHub(new MemoryBus()).consumer());
-    const user = (id: string) => ({ id, username: id, displayName: id, bio: '', email: null, isAdmin: false, passwordHash: 'x', createdAt: 1 });
+    const user = (id: string) => ({
+      id,
+      username: id,
+      displayName: id,
+      bio: '',
+      email: null,
+      isAdmin: false,
+      passwordHash: 'x',
+      createdAt: 1,
+    });
     await store.insertUser(user('u1'));
     await store.insertUser(user('u2'));
-    await store.createConversation({ id: 'c1', kind: 'group', title: 't', directKey: null, createdBy: 'u1', createdAt: 1, lastActivityAt: 1 }, [
-      { conversationId: 'c1', userId: 'u1', role: 'owner', joinedAt: 1 },
-      { conversationId: 'c1', userId: 'u2', role: 'member', joinedAt: 1 },
-    ], conversationCreated);
-    await store.appendMessages([1, 2, 3].map((i) => ({ id: `m${i}`, conversationId: 'c1', senderId: 'u1', clientId: `k${i}`, body: 'b', createdAt: 1 })), sendPlan);
+    await store.createConversation(
+      { id: 'c1', kind: 'group', title: 't', directKey: null, createdBy: 'u1', createdAt: 1, lastActivityAt: 1 },
+      [
+        { conversationId: 'c1', userId: 'u1', role: 'owner', joinedAt: 1 },
+        { conversationId: 'c1', userId: 'u2', role: 'member', joinedAt: 1 },
+      ],
+      conversationCreated,
+    );
+    await store.appendMessages(
+      [1, 2, 3].map((i) => ({ id: `m${i}`, conversationId: 'c1', senderId: 'u1', clientId: `k${i}`, body: 'b', createdAt: 1 })),
+      sendPlan,
+    );
   });
   afterAll(async () => {
     await store.close();

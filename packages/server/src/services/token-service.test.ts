@@ -30,18 +30,31 @@ describe('TokenService', () => {
 
   it('answers an expired token with token_expired (the client should refresh)', async () => {
     const past = Math.floor(Date.now() / 1000) - 60;
-    const expired = await new SignJWT({ sid: 's1' }).setProtectedHeader({ alg: 'HS256' }).setSubject('u1').setIssuedAt(past - 900).setExpirationTime(past).sign(key);
+    const expired = await new SignJWT({ sid: 's1' })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject('u1')
+      .setIssuedAt(past - 900)
+      .setExpirationTime(past)
+      .sign(key);
     expect(await rejection(expired)).toMatchObject({ code: 'token_expired', status: 401 });
   });
 
   it('answers forged, unsigned, incomplete and garbage tokens with unauthenticated', async () => {
     const soon = Math.floor(Date.now() / 1000) + 60;
     const otherKey = new TextEncoder().encode('a-different-secret-that-is-32-chars!!');
-    const forged = await new SignJWT({ sid: 's1' }).setProtectedHeader({ alg: 'HS256' }).setSubject('u1').setExpirationTime(soon).sign(otherKey);
+    const forged = await new SignJWT({ sid: 's1' })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject('u1')
+      .setExpirationTime(soon)
+      .sign(otherKey);
     const unsigned = new UnsecuredJWT({ sid: 's1' }).setSubject('u1').setExpirationTime(soon).encode();
     const noSession = await new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject('u1').setExpirationTime(soon).sign(key);
     const noUser = await new SignJWT({ sid: 's1' }).setProtectedHeader({ alg: 'HS256' }).setExpirationTime(soon).sign(key);
-    const wrongAlg = await new SignJWT({ sid: 's1' }).setProtectedHeader({ alg: 'HS512' }).setSubject('u1').setExpirationTime(soon).sign(new TextEncoder().encode(SECRET.repeat(2)));
+    const wrongAlg = await new SignJWT({ sid: 's1' })
+      .setProtectedHeader({ alg: 'HS512' })
+      .setSubject('u1')
+      .setExpirationTime(soon)
+      .sign(new TextEncoder().encode(SECRET.repeat(2)));
     for (const token of [forged, unsigned, noSession, noUser, wrongAlg, 'garbage', '']) {
       expect(await rejection(token), token).toMatchObject({ code: 'unauthenticated', status: 401 });
     }

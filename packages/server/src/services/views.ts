@@ -1,4 +1,12 @@
-import { type ConversationInfo, type ConversationSummary, type Me, type Member, type Message, type User, replyExcerpt } from '@confab/protocol';
+import {
+  type ConversationInfo,
+  type ConversationSummary,
+  type Me,
+  type Member,
+  type Message,
+  type User,
+  replyExcerpt,
+} from '@confab/protocol';
 import type { ConversationListRow, ConversationRecord, MemberRecord, MessageRecord, UserRecord } from '../store/store.js';
 
 /** Store records → the wire shapes of @confab/protocol. */

@@ -45,7 +45,12 @@ function describeEventCursors(engine: string, open: () => Promise<{ store: Store
           await raw('update events set payload = $1 where pos = $2', [JSON.stringify(older), row.pos]);
         }
         await raw(`delete from kysely_migration where name = '0005_event_cursors'`);
-        expect((await store.readConversationEvents(conversation.id, 0, 100)).map((e) => e.event.cursor)).toEqual([undefined, undefined, undefined, undefined]);
+        expect((await store.readConversationEvents(conversation.id, 0, 100)).map((e) => e.event.cursor)).toEqual([
+          undefined,
+          undefined,
+          undefined,
+          undefined,
+        ]);
 
         await store.migrate();
         await expectCursors();

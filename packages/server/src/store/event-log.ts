@@ -43,7 +43,12 @@ export async function lockConversations(trx: Db, conversationIds: Iterable<strin
  * stores them. `lastPos` holds the conversations' newest positions as locked by this transaction
  * (`lockConversations`, or its own seq update), or a conversation it has just created (0).
  */
-export async function appendEvents(trx: Db, lastPos: Map<string, number>, entries: readonly LogEntry[], now: number): Promise<StoredEvent[]> {
+export async function appendEvents(
+  trx: Db,
+  lastPos: Map<string, number>,
+  entries: readonly LogEntry[],
+  now: number,
+): Promise<StoredEvent[]> {
   if (entries.length === 0) return [];
   const head = await trx
     .updateTable('stream_head')
@@ -79,7 +84,10 @@ export async function appendEvents(trx: Db, lastPos: Map<string, number>, entrie
   }
   // One statement for every conversation the entries touched.
   const touched = [...new Set(entries.map((e) => e.conversationId))];
-  const newest = sql.join(touched.map((id) => sql`when ${id} then cast(${lastPos.get(id)!} as bigint)`), sql` `);
+  const newest = sql.join(
+    touched.map((id) => sql`when ${id} then cast(${lastPos.get(id)!} as bigint)`),
+    sql` `,
+  );
   await trx
     .updateTable('conversations')
     .set({ last_pos: sql<number>`case id ${newest} end` })

@@ -114,10 +114,22 @@ const migrations: Record<string, Migration> = {
       await db.schema.createIndex('events_subject_pos').on('events').columns(['subject_user_id', 'pos']).execute();
       await db.schema.createIndex('events_created_at').on('events').column('created_at').execute();
 
-      await db.schema.alterTable('conversations').addColumn('last_pos', 'bigint', (c) => c.notNull().defaultTo(0)).execute();
-      await db.schema.alterTable('members').addColumn('joined_pos', 'bigint', (c) => c.notNull().defaultTo(0)).execute();
-      await db.schema.alterTable('members').addColumn('delivered_seq', 'bigint', (c) => c.notNull().defaultTo(0)).execute();
-      await db.schema.alterTable('users').addColumn('hide_last_seen', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+      await db.schema
+        .alterTable('conversations')
+        .addColumn('last_pos', 'bigint', (c) => c.notNull().defaultTo(0))
+        .execute();
+      await db.schema
+        .alterTable('members')
+        .addColumn('joined_pos', 'bigint', (c) => c.notNull().defaultTo(0))
+        .execute();
+      await db.schema
+        .alterTable('members')
+        .addColumn('delivered_seq', 'bigint', (c) => c.notNull().defaultTo(0))
+        .execute();
+      await db.schema
+        .alterTable('users')
+        .addColumn('hide_last_seen', 'integer', (c) => c.notNull().defaultTo(0))
+        .execute();
       await db.schema.alterTable('users').addColumn('last_seen_at', 'bigint').execute();
     },
   },

@@ -42,9 +42,7 @@ export interface RotateInput {
 }
 
 export type RotateResult =
-  | { status: 'rotated'; session: SessionRecord; rotatedAt: number }
-  | { status: 'reused'; session: SessionRecord }
-  | { status: 'invalid' };
+  { status: 'rotated'; session: SessionRecord; rotatedAt: number } | { status: 'reused'; session: SessionRecord } | { status: 'invalid' };
 
 export interface ConversationRecord {
   id: string;

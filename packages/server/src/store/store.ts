@@ -232,7 +232,10 @@ export interface ReceiptRecord {
 }
 
 export class UniqueViolation extends Error {
-  constructor(readonly constraint: string, cause?: unknown) {
+  constructor(
+    readonly constraint: string,
+    cause?: unknown,
+  ) {
     super(`unique constraint violated: ${constraint}`, { cause });
     this.name = 'UniqueViolation';
   }

@@ -11,7 +11,15 @@ function live(pos: number, prev: number): BusMessage {
     pos,
     prev,
     cursor: `e.${pos}`,
-    message: { id: `m${pos}`, conversationId: 'c1', seq: pos, senderId: 'u2', clientId: `k${pos}`, body: '', createdAt: '2026-01-01T00:00:00.000Z' },
+    message: {
+      id: `m${pos}`,
+      conversationId: 'c1',
+      seq: pos,
+      senderId: 'u2',
+      clientId: `k${pos}`,
+      body: '',
+      createdAt: '2026-01-01T00:00:00.000Z',
+    },
   } as PositionedEvent;
   return { topic: 'conv:c1', event, frame: JSON.stringify(event) };
 }
@@ -105,7 +113,10 @@ describe('ConversationStream', () => {
       fc.property(
         // A conversation's positions (other conversations' events sit between them) and, per
         // event, whether the bus delivers it and how far the log reaches when a fill reads it.
-        fc.array(fc.record({ step: fc.integer({ min: 1, max: 3 }), delivered: fc.boolean(), reach: fc.nat(5) }), { minLength: 1, maxLength: 60 }),
+        fc.array(fc.record({ step: fc.integer({ min: 1, max: 3 }), delivered: fc.boolean(), reach: fc.nat(5) }), {
+          minLength: 1,
+          maxLength: 60,
+        }),
         (events) => {
           const log: number[] = [];
           for (const { step } of events) log.push((log.at(-1) ?? 0) + step);

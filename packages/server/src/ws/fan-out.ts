@@ -77,7 +77,8 @@ export class FanOut implements FillTarget {
       return false;
     }
     // Joining starts the socket's stream of a conversation: what came before is not theirs.
-    const stream = viaUserTopic && joins(event, connection.userId) ? connection.order.join(id, event.pos, event.prev) : connection.order.of(id);
+    const stream =
+      viaUserTopic && joins(event, connection.userId) ? connection.order.join(id, event.pos, event.prev) : connection.order.of(id);
     switch (stream.admit(message)) {
       case 'send': {
         const written = this.write(connection, (message.bytes ??= Buffer.from(message.frame)));

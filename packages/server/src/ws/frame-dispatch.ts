@@ -30,7 +30,9 @@ export class FrameDispatch {
       if (isBinary) throw new FrameError(null, 'validation_failed', 'Send JSON text frames');
       const limit = this.deps.config.wsMaxFrameBytes;
       if (rawSize(data) > limit) {
-        throw new FrameError(null, 'payload_too_large', `Frames are limited to ${limit} bytes`, [detail('', `must be at most ${limit} bytes`, { limit })]);
+        throw new FrameError(null, 'payload_too_large', `Frames are limited to ${limit} bytes`, [
+          detail('', `must be at most ${limit} bytes`, { limit }),
+        ]);
       }
       frame = parseClientFrame(rawText(data));
     } catch (error) {

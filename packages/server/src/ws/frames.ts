@@ -30,7 +30,9 @@ export function parseClientFrame(text: string): ClientFrame {
     throw new FrameError(null, 'malformed_json', 'The frame is not valid JSON');
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new FrameError(null, 'validation_failed', 'A frame is a JSON object with a "type"', [detail('', 'must be object', { type: 'object' })]);
+    throw new FrameError(null, 'validation_failed', 'A frame is a JSON object with a "type"', [
+      detail('', 'must be object', { type: 'object' }),
+    ]);
   }
   const type = (value as { type?: unknown }).type;
   const validate = typeof type === 'string' ? validators.get(type) : undefined;
@@ -42,7 +44,12 @@ export function parseClientFrame(text: string): ClientFrame {
   }
   if (!validate(value)) {
     const details = toDetails(validate.errors ?? [], '');
-    throw new FrameError(readFrameId(value), 'validation_failed', `Invalid ${type} frame: ${details[0]?.path || 'the frame'} ${details[0]?.message ?? ''}`.trim(), details);
+    throw new FrameError(
+      readFrameId(value),
+      'validation_failed',
+      `Invalid ${type} frame: ${details[0]?.path || 'the frame'} ${details[0]?.message ?? ''}`.trim(),
+      details,
+    );
   }
   return value;
 }

@@ -64,7 +64,12 @@ export class Gateway {
   constructor(private readonly deps: GatewayDeps) {
     // Frames above the limit but below this hard cap get an error frame and the socket lives on;
     // beyond it `ws` closes with 1009 before buffering more.
-    this.wss = new WebSocketServer({ noServer: true, maxPayload: deps.config.wsMaxFrameBytes * 16, perMessageDeflate: false, clientTracking: false });
+    this.wss = new WebSocketServer({
+      noServer: true,
+      maxPayload: deps.config.wsMaxFrameBytes * 16,
+      perMessageDeflate: false,
+      clientTracking: false,
+    });
     this.topics = new TopicRegistry<Connection>(deps.hub.consumer(), (message) => this.fanOut.deliver(message));
     this.liveCheck = new LiveCheck(
       deps.sync,

@@ -42,7 +42,9 @@ async function postgresStore(): Promise<{ store: Store; done: () => Promise<void
   const store = openPostgresStore(schema.url, { poolSize: 10 });
   await store.migrate();
   await withPostgres(schema.url, async (client) => {
-    await client.query(`insert into users (id, username, username_lower, display_name, password_hash, created_at) values ('u', 'u', 'u', 'u', 'x', 0)`);
+    await client.query(
+      `insert into users (id, username, username_lower, display_name, password_hash, created_at) values ('u', 'u', 'u', 'u', 'x', 0)`,
+    );
     await client.query(seedSql(`generate_series(1, ${SESSIONS}) as n`));
     await client.query('analyze sessions');
   });
@@ -60,7 +62,10 @@ async function prepare(open: () => Promise<{ store: Store; done: () => Promise<v
   return { store, revocations, tokens, token, teardown };
 }
 
-for (const [engine, open] of [['SQLite', sqliteStore], ['PostgreSQL', postgresStore]] as const) {
+for (const [engine, open] of [
+  ['SQLite', sqliteStore],
+  ['PostgreSQL', postgresStore],
+] as const) {
   const { store, revocations, tokens, token, teardown } = await prepare(open);
   let n = 0;
   /** Sessions spread over the table, so reads are not all of one cached row. */

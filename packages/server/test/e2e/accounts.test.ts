@@ -27,7 +27,15 @@ describe('accounts', () => {
       const res = await register({ username, password: PASSWORD, displayName: 'Reggie', email: 'reg@example.com' });
       expect(res.status).toBe(201);
       expect(res.body).toMatchObject({
-        user: { id: expect.any(String), username, displayName: 'Reggie', bio: '', email: 'reg@example.com', isAdmin: false, createdAt: expect.any(String) },
+        user: {
+          id: expect.any(String),
+          username,
+          displayName: 'Reggie',
+          bio: '',
+          email: 'reg@example.com',
+          isAdmin: false,
+          createdAt: expect.any(String),
+        },
         accessToken: expect.any(String),
         refreshToken: expect.any(String),
         accessTokenExpiresIn: 10,
@@ -68,7 +76,10 @@ describe('accounts', () => {
 
     it('lets exactly one of two concurrent registrations of a username win', async () => {
       const username = uniqueName('race');
-      const answers = await Promise.all([register({ username, password: PASSWORD }), register({ username: username.toUpperCase(), password: PASSWORD })]);
+      const answers = await Promise.all([
+        register({ username, password: PASSWORD }),
+        register({ username: username.toUpperCase(), password: PASSWORD }),
+      ]);
       expect(answers.map((a) => a.status).sort()).toEqual([201, 409]);
     });
 
@@ -83,7 +94,12 @@ describe('accounts', () => {
       const user = await registerUser(t.url, 'login');
       const res = await login(user.auth.user.username.toUpperCase(), PASSWORD);
       expect(res.status).toBe(200);
-      expect(res.body).toMatchObject({ user: user.auth.user, accessToken: expect.any(String), refreshToken: expect.any(String), accessTokenExpiresIn: 10 });
+      expect(res.body).toMatchObject({
+        user: user.auth.user,
+        accessToken: expect.any(String),
+        refreshToken: expect.any(String),
+        accessTokenExpiresIn: 10,
+      });
       expect(res.body.refreshToken).not.toBe(user.auth.refreshToken); // a session of its own
       expect((await me(res.body.accessToken)).status).toBe(200);
     });
@@ -175,7 +191,11 @@ describe('accounts', () => {
       expectError(await me(forged), 401, 'unauthenticated');
       expectError(await me('not-a-jwt'), 401, 'unauthenticated');
       expectError(await api(t.url, 'GET', '/api/v1/users/me'), 401, 'unauthenticated');
-      expectError(await api(t.url, 'GET', '/api/v1/users/me', { headers: { authorization: `Basic ${user.token}` } }), 401, 'unauthenticated');
+      expectError(
+        await api(t.url, 'GET', '/api/v1/users/me', { headers: { authorization: `Basic ${user.token}` } }),
+        401,
+        'unauthenticated',
+      );
     });
   });
 
@@ -222,7 +242,12 @@ describe('accounts', () => {
       expect(res.status).toBe(200);
       expect(res.body.nextCursor).toBeNull();
       expect(res.body.items.map((u: any) => u.username)).toEqual(users.map((u) => u.user.username));
-      expect(res.body.items[0]).toMatchObject({ id: users[0].user.id, displayName: users[0].user.displayName, bio: '', createdAt: expect.any(String) });
+      expect(res.body.items[0]).toMatchObject({
+        id: users[0].user.id,
+        displayName: users[0].user.displayName,
+        bio: '',
+        createdAt: expect.any(String),
+      });
       for (const privateField of ['email', 'isAdmin', 'passwordHash']) expect(res.body.items[0]).not.toHaveProperty(privateField);
     });
 

@@ -159,16 +159,24 @@ for (const { engine, describe: describeEngine, env } of engines) {
         expectError(res, 400, 'validation_failed');
         if (path !== null) reached.add(path);
         // The field named is the one made bad: the rest of the request was valid.
-        if (path !== null) expect(res.body.error.details.map((d: any) => d.path), what).toEqual([path]);
+        if (path !== null)
+          expect(
+            res.body.error.details.map((d: any) => d.path),
+            what,
+          ).toEqual([path]);
       };
 
       for (const [template, operations] of Object.entries(doc.paths)) {
         for (const [method, operation] of Object.entries(operations)) {
           const params = operation.parameters ?? [];
           const pathValues = Object.fromEntries(
-            params.filter((p) => p.in === 'path').map((p) => [p.name, p.name === 'id' && template.startsWith('/api/v1/users/') ? other.id : known[p.name]!]),
+            params
+              .filter((p) => p.in === 'path')
+              .map((p) => [p.name, p.name === 'id' && template.startsWith('/api/v1/users/') ? other.id : known[p.name]!]),
           );
-          const requiredQuery = params.filter((p) => p.in === 'query' && p.required).map((p) => [p.name, String(sample(p.schema, known, p.name))]);
+          const requiredQuery = params
+            .filter((p) => p.in === 'query' && p.required)
+            .map((p) => [p.name, String(sample(p.schema, known, p.name))]);
           const url = (path: Record<string, string>, query: string[][]) =>
             template.replace(/\{(\w+)\}/g, (_, name: string) => path[name]!) +
             (query.length > 0 ? `?${query.map(([k, v]) => `${k}=${v}`).join('&')}` : '');
@@ -200,8 +208,25 @@ for (const { engine, describe: describeEngine, env } of engines) {
         }
       }
       // The walk reached every kind of string the API takes.
-      const expected = ['/params/id', '/params/userId', '/query/q', '/query/cursor', '/query/since', '/query/sender', '/body/clientId', '/body/body'];
-      expected.push('/body/title', '/body/displayName', '/body/bio', '/body/memberIds/0', '/body/userId', '/body/username', '/body/password');
+      const expected = [
+        '/params/id',
+        '/params/userId',
+        '/query/q',
+        '/query/cursor',
+        '/query/since',
+        '/query/sender',
+        '/body/clientId',
+        '/body/body',
+      ];
+      expected.push(
+        '/body/title',
+        '/body/displayName',
+        '/body/bio',
+        '/body/memberIds/0',
+        '/body/userId',
+        '/body/username',
+        '/body/password',
+      );
       expected.push('/body/email', '/body/refreshToken', '/body/kind', '/body/role');
       expect([...reached]).toEqual(expect.arrayContaining(expected));
       expect(await databaseSnapshot(t)).toEqual(before);
@@ -226,12 +251,19 @@ for (const { engine, describe: describeEngine, env } of engines) {
             }
             // A bad id is not echoed back: the answer cannot carry it faithfully either.
             expect(answer, what).toMatchObject({ id: leaf.pointer === '/id' ? null : 'frame-1', error: { code: 'validation_failed' } });
-            expect(answer.error.details.map((d: any) => d.path), what).toEqual([leaf.pointer]);
+            expect(
+              answer.error.details.map((d: any) => d.path),
+              what,
+            ).toEqual([leaf.pointer]);
           }
         }
       }
-      expect([...reached]).toEqual(expect.arrayContaining(['message.send /id', 'message.send /conversationId', 'message.send /clientId', 'message.send /body']));
-      expect([...reached]).toEqual(expect.arrayContaining(['ping /id', 'typing /conversationId', 'delivered /conversationId', 'read /conversationId']));
+      expect([...reached]).toEqual(
+        expect.arrayContaining(['message.send /id', 'message.send /conversationId', 'message.send /clientId', 'message.send /body']),
+      );
+      expect([...reached]).toEqual(
+        expect.arrayContaining(['ping /id', 'typing /conversationId', 'delivered /conversationId', 'read /conversationId']),
+      );
       expect(await databaseSnapshot(t)).toEqual(before);
       socket.close();
     });
@@ -240,7 +272,10 @@ for (const { engine, describe: describeEngine, env } of engines) {
       const [alice, bob] = await freshUsers(t.url, 2);
       const dm = await alice.client.openDirect(bob.id);
       for (let attempt = 0; attempt < 2; attempt++) {
-        const res = await api(t.url, 'POST', `/api/v1/conversations/${dm.id}/messages`, { token: alice.token, body: { clientId: 'k\uD800', body: 'hi' } });
+        const res = await api(t.url, 'POST', `/api/v1/conversations/${dm.id}/messages`, {
+          token: alice.token,
+          body: { clientId: 'k\uD800', body: 'hi' },
+        });
         expectError(res, 400, 'validation_failed');
         expect(res.body.error.details[0].path).toBe('/body/clientId');
       }
@@ -250,15 +285,24 @@ for (const { engine, describe: describeEngine, env } of engines) {
     it('answers NUL in a display name, bio, title, registration field or search with 400, not a 500 or a stored NUL', async () => {
       const [alice] = await freshUsers(t.url, 1);
       const nul = 'a\u0000b';
-      const asAlice = (method: string, path: string, body?: unknown) => api(t.url, method, path, { token: alice.token, ...(body === undefined ? {} : { body }) });
+      const asAlice = (method: string, path: string, body?: unknown) =>
+        api(t.url, method, path, { token: alice.token, ...(body === undefined ? {} : { body }) });
       expectError(await asAlice('PATCH', '/api/v1/users/me', { displayName: nul }), 400, 'validation_failed');
       expectError(await asAlice('PATCH', '/api/v1/users/me', { bio: nul }), 400, 'validation_failed');
       expectError(await asAlice('POST', '/api/v1/conversations', { kind: 'group', title: nul, memberIds: [] }), 400, 'validation_failed');
       expectError(await asAlice('GET', '/api/v1/users?q=a%00'), 400, 'validation_failed');
       const register = { username: `nul_${Date.now() % 1e9}`, password: 'correct horse battery' };
       expectError(await api(t.url, 'POST', '/api/v1/auth/register', { body: { ...register, displayName: nul } }), 400, 'validation_failed');
-      expectError(await api(t.url, 'POST', '/api/v1/auth/register', { body: { ...register, password: `correct${nul}horse` } }), 400, 'validation_failed');
-      expectError(await api(t.url, 'POST', '/api/v1/auth/login', { body: { username: nul, password: 'correct horse battery' } }), 400, 'validation_failed');
+      expectError(
+        await api(t.url, 'POST', '/api/v1/auth/register', { body: { ...register, password: `correct${nul}horse` } }),
+        400,
+        'validation_failed',
+      );
+      expectError(
+        await api(t.url, 'POST', '/api/v1/auth/login', { body: { username: nul, password: 'correct horse battery' } }),
+        400,
+        'validation_failed',
+      );
       const me = await alice.client.me();
       expect([me.displayName, me.bio]).toEqual([alice.auth.user.displayName, '']);
       expect((await alice.client.listConversations()).items).toEqual([]);
@@ -268,14 +312,34 @@ for (const { engine, describe: describeEngine, env } of engines) {
       const [alice, bob] = await freshUsers(t.url, 2);
       const group = await alice.client.createGroup('visible', [bob.id]);
       const send = (body: string) =>
-        api(t.url, 'POST', `/api/v1/conversations/${group.id}/messages`, { token: alice.token, body: { clientId: crypto.randomUUID(), body } });
+        api(t.url, 'POST', `/api/v1/conversations/${group.id}/messages`, {
+          token: alice.token,
+          body: { clientId: crypto.randomUUID(), body },
+        });
       for (const body of ['   \n\t ', '\u200B', '\u200B\u200C\u200D\u2060\uFEFF', '\u00A0', '\u00A0\u3000\u2003', '\u3164', '\u2800']) {
         expectError(await send(body), 400, 'validation_failed');
-        expectError(await api(t.url, 'PATCH', `/api/v1/conversations/${group.id}`, { token: alice.token, body: { title: body.replace(/[\n\t]/g, ' ') } }), 400, 'validation_failed');
+        expectError(
+          await api(t.url, 'PATCH', `/api/v1/conversations/${group.id}`, {
+            token: alice.token,
+            body: { title: body.replace(/[\n\t]/g, ' ') },
+          }),
+          400,
+          'validation_failed',
+        );
       }
-      expectError(await api(t.url, 'POST', '/api/v1/conversations', { token: alice.token, body: { kind: 'group', title: '   ', memberIds: [] } }), 400, 'validation_failed');
+      expectError(
+        await api(t.url, 'POST', '/api/v1/conversations', { token: alice.token, body: { kind: 'group', title: '   ', memberIds: [] } }),
+        400,
+        'validation_failed',
+      );
       // Kept byte for byte: surrounding whitespace, tabs and newlines, joiners inside an emoji.
-      const bodies = ['  padded\tand\nmulti-line  ', '\u00A0x\u00A0', '👩‍💻\u200D', '\u200Bzero-width first', 'é (e + combining acute)'.normalize('NFD')];
+      const bodies = [
+        '  padded\tand\nmulti-line  ',
+        '\u00A0x\u00A0',
+        '👩‍💻\u200D',
+        '\u200Bzero-width first',
+        'é (e + combining acute)'.normalize('NFD'),
+      ];
       for (const body of bodies) expect((await send(body)).status).toBe(201);
       expect((await alice.client.history(group.id)).items.map((m) => m.body).reverse()).toEqual(bodies);
       const title = ' Team 👩‍💻\u00A0';

@@ -77,14 +77,26 @@ describe.concurrent('confab admin create', { timeout: 120_000 }, () => {
     expect(res.body.user).toMatchObject({ username, isAdmin: true });
     // Made as sign-up makes users: the same profile, but for the role.
     const registered = await registerUser(t.url, 'peer');
-    const profile = ({ id: _id, username: _username, displayName: _displayName, createdAt: _createdAt, isAdmin: _isAdmin, ...rest }: Record<string, unknown>) => rest;
+    const profile = ({
+      id: _id,
+      username: _username,
+      displayName: _displayName,
+      createdAt: _createdAt,
+      isAdmin: _isAdmin,
+      ...rest
+    }: Record<string, unknown>) => rest;
     expect(profile(res.body.user)).toEqual(profile(registered.auth.user));
     expect(res.body.user.displayName).toBe(username);
   });
 
   it('creates the SQLite database, its -wal and -shm files readable by their owner only (0600)', async ({ onTestFinished }) => {
-    const modes = (file: string) => ['', '-wal', '-shm'].map((suffix) => [`${path.basename(file)}${suffix}`, (statSync(file + suffix).mode & 0o777).toString(8)]);
-    const owner = [['confab.sqlite3', '600'], ['confab.sqlite3-wal', '600'], ['confab.sqlite3-shm', '600']];
+    const modes = (file: string) =>
+      ['', '-wal', '-shm'].map((suffix) => [`${path.basename(file)}${suffix}`, (statSync(file + suffix).mode & 0o777).toString(8)]);
+    const owner = [
+      ['confab.sqlite3', '600'],
+      ['confab.sqlite3-wal', '600'],
+      ['confab.sqlite3-shm', '600'],
+    ];
     // Created by the CLI, then opened by a server:
     const cli = sandbox(onTestFinished);
     const run = await confab(['admin', 'create', uniqueName('mode')], { DATA_DIR: cli.dataDir });
@@ -149,7 +161,11 @@ describePostgres('confab admin create on PostgreSQL', { timeout: 120_000 }, () =
     const withPassword = new URL(schema.url);
     withPassword.password = 'not-needed-with-trust';
     const secret = { JWT_SECRET: 'a shared secret of at least thirty-two characters' }; // required with PostgreSQL
-    const run = await confab(['admin', 'create', username, '--password-stdin'], { DATA_DIR: dataDir, DATABASE_URL: withPassword.toString(), ...secret }, 'a chosen passphrase\n');
+    const run = await confab(
+      ['admin', 'create', username, '--password-stdin'],
+      { DATA_DIR: dataDir, DATABASE_URL: withPassword.toString(), ...secret },
+      'a chosen passphrase\n',
+    );
     expect(run.code, run.stderr).toBe(0);
     const shown = new URL(withPassword);
     shown.password = '***';

@@ -66,7 +66,8 @@ describeCluster('a three-node cluster (PostgreSQL + Redis)', () => {
   async function expectEveryoneGot(members: Member[], conversationId: string, history: Message[]): Promise<void> {
     await until(
       () => members.every((m) => seqsOf(m, conversationId).length >= history.length),
-      () => `every member to receive ${history.length} messages (counts: ${members.map((m) => seqsOf(m, conversationId).length).join(',')})`,
+      () =>
+        `every member to receive ${history.length} messages (counts: ${members.map((m) => seqsOf(m, conversationId).length).join(',')})`,
     );
     await Promise.all(members.map((m) => m.conn.settled()));
     await new Promise((r) => setTimeout(r, 200)); // room for a duplicate to show up (not needed for correctness)
@@ -163,12 +164,15 @@ describeCluster('a three-node cluster (PostgreSQL + Redis)', () => {
 
     await expectEveryoneGot(members, group.id, history);
     // The victim's clients came back through their balancer, to the other nodes: every socket is there.
-    const movedTo = [...fronts[victim]!.routed].filter(([port, n]) => port !== cluster.nodes[victim]!.port && n > (routedBefore.get(port) ?? 0));
+    const movedTo = [...fronts[victim]!.routed].filter(
+      ([port, n]) => port !== cluster.nodes[victim]!.port && n > (routedBefore.get(port) ?? 0),
+    );
     expect(movedTo.length).toBeGreaterThan(0);
     for (const member of members) expect(member.conn.state).toBe('open');
     const survivors = cluster.nodes.filter((n) => n.alive).map((n) => n.index);
     await until(
-      async () => (await Promise.all(survivors.map((i) => cluster.metric(i, 'confab_websockets_open')))).reduce((a, b) => a + b) === members.length,
+      async () =>
+        (await Promise.all(survivors.map((i) => cluster.metric(i, 'confab_websockets_open')))).reduce((a, b) => a + b) === members.length,
       'every socket to be open on the surviving nodes',
       10_000,
     );
@@ -188,10 +192,13 @@ describeCluster('a three-node cluster (PostgreSQL + Redis)', () => {
       return fetch(input, init);
     };
     const members = await Promise.all(
-      users.map((u, i) => connect(u, new ConfabClient({ baseUrl: nodeUrl(i % 3), WebSocket: NodeWebSocket, fetch: countingFetch, tokens: u.client.tokens! }))),
+      users.map((u, i) =>
+        connect(u, new ConfabClient({ baseUrl: nodeUrl(i % 3), WebSocket: NodeWebSocket, fetch: countingFetch, tokens: u.client.tokens! })),
+      ),
     );
     const resyncsBefore = await Promise.all(cluster.nodes.map((n) => cluster.metric(n.index, 'confab_bus_resyncs_total')));
-    const serverFills = async () => (await Promise.all(cluster.nodes.map((n) => cluster.metric(n.index, 'confab_ws_gap_fills_total')))).reduce((a, b) => a + b);
+    const serverFills = async () =>
+      (await Promise.all(cluster.nodes.map((n) => cluster.metric(n.index, 'confab_ws_gap_fills_total')))).reduce((a, b) => a + b);
     const serverFillsBefore = await serverFills();
 
     // Three senders on three nodes, paced in waves so the burst spans the outages.
@@ -285,7 +292,9 @@ describeCluster('a three-node cluster (PostgreSQL + Redis)', () => {
     const [a, b, c] = members as [Member, Member, Member]; // on nodes 0, 1 and 2
     const changes = new Map<Member, string[]>(members.map((m) => [m, []]));
     for (const m of members) {
-      m.conn.on('message.updated', ({ message }) => changes.get(m)!.push(`updated:${message.body}:${message.reactions.map((r) => r.emoji).join('')}`));
+      m.conn.on('message.updated', ({ message }) =>
+        changes.get(m)!.push(`updated:${message.body}:${message.reactions.map((r) => r.emoji).join('')}`),
+      );
       m.conn.on('message.deleted', ({ message }) => changes.get(m)!.push(`deleted:${message.body}`));
     }
     const message = await a.conn.send(group.id, 'original');
@@ -345,7 +354,11 @@ describeCluster('a three-node cluster (PostgreSQL + Redis)', () => {
     expect((await added).conversationId).toBe(group.id);
     await until(() => seqsOf(joinerOnC, group.id).includes(welcome.seq), 'the joiner to receive the welcome on C');
     // C learned of the addition too: the joiner may send through it.
-    await until(async () => (await postMessage(nodeUrl(2), joiner, group.id, 'hello all')).status === 201, 'the joiner to send through C', 3000);
+    await until(
+      async () => (await postMessage(nodeUrl(2), joiner, group.id, 'hello all')).status === 201,
+      'the joiner to send through C',
+      3000,
+    );
 
     const history = await fullHistory(owner.client, group.id);
     expect(history.filter((m) => m.senderId === removed.id).length).toBe(1 + acceptedAfterRemoval);
@@ -416,7 +429,6 @@ describeCluster('a three-node cluster (PostgreSQL + Redis)', () => {
   }, 30_000);
 });
 
-
 function withDeadline<T>(promise: Promise<T>, timeoutMs: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {
@@ -428,7 +440,7 @@ function withDeadline<T>(promise: Promise<T>, timeoutMs: number, what: string): 
 /** Every stored message of a conversation, oldest first. */
 async function fullHistory(client: ConfabClient, conversationId: string): Promise<Message[]> {
   const messages: Message[] = [];
-  for (let after = 0; ; ) {
+  for (let after = 0; ;) {
     const page = await client.history(conversationId, { after, limit: 100 });
     messages.push(...page.items);
     if (page.nextCursor === null) return messages;

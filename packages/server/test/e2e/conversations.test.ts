@@ -20,7 +20,14 @@ describe('conversations', () => {
       const [alice, bob] = await registerUsers(t.url, 2);
       const first = await openDirect(alice!, bob!.id);
       expect(first.status).toBe(201);
-      expect(first.body.conversation).toMatchObject({ kind: 'direct', title: null, memberCount: 2, lastSeq: 0, peerId: bob!.id, lastMessage: null });
+      expect(first.body.conversation).toMatchObject({
+        kind: 'direct',
+        title: null,
+        memberCount: 2,
+        lastSeq: 0,
+        peerId: bob!.id,
+        lastMessage: null,
+      });
       expect(first.body.conversation.members.map((m: any) => m.userId).sort()).toEqual([alice!.id, bob!.id].sort());
       const again = await openDirect(alice!, bob!.id);
       const fromBob = await openDirect(bob!, alice!.id);
@@ -56,7 +63,14 @@ describe('conversations', () => {
       const [owner, a, b] = await registerUsers(t.url, 3);
       const res = await call(owner!, 'POST', '', { kind: 'group', title: 'Team', memberIds: [a!.id, b!.id, owner!.id] });
       expect(res.status).toBe(201);
-      expect(res.body.conversation).toMatchObject({ kind: 'group', title: 'Team', createdBy: owner!.id, memberCount: 3, myRole: 'owner', peerId: null });
+      expect(res.body.conversation).toMatchObject({
+        kind: 'group',
+        title: 'Team',
+        createdBy: owner!.id,
+        memberCount: 3,
+        myRole: 'owner',
+        peerId: null,
+      });
       const roles = Object.fromEntries(res.body.conversation.members.map((m: any) => [m.userId, m.role]));
       expect(roles).toEqual({ [owner!.id]: 'owner', [a!.id]: 'member', [b!.id]: 'member' });
       expect((await a!.client.getConversation(res.body.conversation.id)).myRole).toBe('member');
@@ -94,7 +108,12 @@ describe('conversations', () => {
       expect(list.body.nextCursor).toBeNull();
       expect(list.body.items.map((c: any) => c.id)).toEqual([dmBob.id, dmCarol.id, group.id]);
       // My own message moved my read marker; only bob's message after it is unread.
-      expect(list.body.items[0]).toMatchObject({ readSeq: 3, unreadCount: 1, lastSeq: 4, lastMessage: { seq: 4, body: 'three', senderId: bob!.id } });
+      expect(list.body.items[0]).toMatchObject({
+        readSeq: 3,
+        unreadCount: 1,
+        lastSeq: 4,
+        lastMessage: { seq: 4, body: 'three', senderId: bob!.id },
+      });
       expect(list.body.items[1]).toMatchObject({ unreadCount: 0, lastMessage: null, peerId: carol!.id });
       expect(list.body.items[2]).toMatchObject({ myRole: 'member', title: 'trio' });
       expect(list.body.items[0]).not.toHaveProperty('members');

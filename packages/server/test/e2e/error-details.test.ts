@@ -49,7 +49,10 @@ describe('error details', () => {
     const typing = await errorFor(socket, { type: 'typing', conversationId: 'c', typing: true, body: 'x' });
     expect(typing.error.details).toEqual([{ path: '/body', message: expect.any(String), params: { additionalProperty: 'body' } }]);
     const unknown = await errorFor(socket, { type: 'launch', id: 'u1' });
-    expect(unknown).toMatchObject({ id: 'u1', error: { code: 'unknown_frame', details: [{ path: '/type', params: { allowedValues: expect.arrayContaining(['read']) } }] } });
+    expect(unknown).toMatchObject({
+      id: 'u1',
+      error: { code: 'unknown_frame', details: [{ path: '/type', params: { allowedValues: expect.arrayContaining(['read']) } }] },
+    });
     for (const answer of [read, badSeq, typing, unknown]) validateErrorBody({ error: answer.error });
     socket.close();
   });
@@ -60,9 +63,13 @@ describe('error details', () => {
     const badTitle = await create({ kind: 'group', title: 'a\u0000', memberIds: [] });
     expect(badTitle.body.error.details).toEqual([{ path: '/body/title', message: expect.any(String), params: { format: 'visible-line' } }]);
     const noUser = await create({ kind: 'direct' });
-    expect(noUser.body.error.details).toEqual([{ path: '/body/userId', message: expect.any(String), params: { missingProperty: 'userId' } }]);
+    expect(noUser.body.error.details).toEqual([
+      { path: '/body/userId', message: expect.any(String), params: { missingProperty: 'userId' } },
+    ]);
     const badKind = await create({ kind: 'channel', title: 'x', memberIds: [] });
-    expect(badKind.body.error.details).toEqual([expect.objectContaining({ path: '/body/kind', params: expect.objectContaining({ tag: 'kind', tagValue: 'channel' }) })]);
+    expect(badKind.body.error.details).toEqual([
+      expect.objectContaining({ path: '/body/kind', params: expect.objectContaining({ tag: 'kind', tagValue: 'channel' }) }),
+    ]);
     for (const answer of [badTitle, noUser, badKind]) validateErrorBody(answer.body);
   });
 
@@ -75,13 +82,30 @@ describe('error details', () => {
     const answers = [
       // The schema, over REST and in a frame.
       await api(t.url, 'POST', messages, { token: alice.token, body: { clientId: 'k k', body: 'hi' } }),
-      { status: 400, body: { error: (await errorFor(socket, { type: 'message.send', id: 's1', conversationId: dm.id, clientId: 'k k', body: 'hi' })).error } },
+      {
+        status: 400,
+        body: {
+          error: (await errorFor(socket, { type: 'message.send', id: 's1', conversationId: dm.id, clientId: 'k k', body: 'hi' })).error,
+        },
+      },
       // A service rule (the body's length is a setting), over REST and in a frame.
       await api(t.url, 'POST', messages, { token: alice.token, body: { clientId: 'long', body: 'x'.repeat(11) } }),
-      { status: 400, body: { error: (await errorFor(socket, { type: 'message.send', id: 's2', conversationId: dm.id, clientId: 'long', body: 'x'.repeat(11) })).error } },
+      {
+        status: 400,
+        body: {
+          error: (await errorFor(socket, { type: 'message.send', id: 's2', conversationId: dm.id, clientId: 'long', body: 'x'.repeat(11) }))
+            .error,
+        },
+      },
       // Service rules that name a field, or none.
-      await api(t.url, 'POST', '/api/v1/conversations', { token: alice.token, body: { kind: 'group', title: 'g', memberIds: [bob.id, 'nobody'] } }),
-      await api(t.url, 'POST', '/api/v1/conversations', { token: alice.token, body: { kind: 'group', title: 'g', memberIds: [bob.id, carol.id, dave.id] } }),
+      await api(t.url, 'POST', '/api/v1/conversations', {
+        token: alice.token,
+        body: { kind: 'group', title: 'g', memberIds: [bob.id, 'nobody'] },
+      }),
+      await api(t.url, 'POST', '/api/v1/conversations', {
+        token: alice.token,
+        body: { kind: 'group', title: 'g', memberIds: [bob.id, carol.id, dave.id] },
+      }),
     ];
     const paths = answers.map((a) => a.body.error.details.map((d: { path: string }) => d.path));
     expect(paths).toEqual([['/body/clientId'], ['/clientId'], ['/body/body'], ['/body'], ['/body/memberIds/1'], ['/body/memberIds']]);

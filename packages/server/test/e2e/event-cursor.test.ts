@@ -33,7 +33,8 @@ function describeCursors(engine: string, start: () => Promise<{ t: TestServer; d
       await barrier(live);
       live.close();
 
-      const positioned = (frames: unknown[]) => frames.filter((f): f is PositionedEvent => typeof f === 'object' && f !== null && 'pos' in f);
+      const positioned = (frames: unknown[]) =>
+        frames.filter((f): f is PositionedEvent => typeof f === 'object' && f !== null && 'pos' in f);
       const liveEvents = positioned(live.frames);
       expect(liveEvents.map((e) => e.type)).toEqual(['message.created', 'conversation.updated', 'read.updated', 'message.created']);
       for (const event of liveEvents) expect(event.cursor).toBe(`${epoch}.${event.pos}`);
@@ -44,7 +45,9 @@ function describeCursors(engine: string, start: () => Promise<{ t: TestServer; d
       expect(positioned(resumed.frames)).toEqual(liveEvents.slice(1));
       resumed.close();
 
-      const polled = await api(t.url, 'GET', `/api/v1/sync?since=${encodeURIComponent(liveEvents[0]!.cursor)}&timeout=0`, { token: bob.token });
+      const polled = await api(t.url, 'GET', `/api/v1/sync?since=${encodeURIComponent(liveEvents[0]!.cursor)}&timeout=0`, {
+        token: bob.token,
+      });
       expect(polled.status).toBe(200);
       expect(polled.body.events).toEqual(liveEvents.slice(1));
 
@@ -64,7 +67,11 @@ describePostgres('PostgreSQL', () => {
   let schema: TestSchema;
   describeCursors('PostgreSQL', async () => {
     schema = await createTestSchema();
-    const t = await startServer({ DATABASE_URL: schema.url, DATABASE_POOL_SIZE: '4', JWT_SECRET: 'a cursor test secret of at least 32 characters' });
+    const t = await startServer({
+      DATABASE_URL: schema.url,
+      DATABASE_POOL_SIZE: '4',
+      JWT_SECRET: 'a cursor test secret of at least 32 characters',
+    });
     return {
       t,
       dispose: async () => {

@@ -61,7 +61,9 @@ describe('HTTP errors and limits', () => {
       const { user, messages } = await member();
       const res = await api(t.url, 'POST', messages, { token: user.token, body: { clientId: 'k', body: 'hi', senderId: 'someone-else' } });
       expectError(res, 400, 'validation_failed');
-      expect(res.body.error.details).toEqual([expect.objectContaining({ path: '/body/senderId', params: { additionalProperty: 'senderId' } })]);
+      expect(res.body.error.details).toEqual([
+        expect.objectContaining({ path: '/body/senderId', params: { additionalProperty: 'senderId' } }),
+      ]);
       expect((await user.client.history(messages.split('/')[4]!)).items).toEqual([]);
       expectError(await api(t.url, 'GET', `${messages}?limit=5&page=2`, { token: user.token }), 400, 'validation_failed');
     });
@@ -84,7 +86,11 @@ describe('HTTP errors and limits', () => {
 
     it('answers a body that is not JSON with 415', async () => {
       const { user, messages } = await member();
-      const res = await api(t.url, 'POST', messages, { token: user.token, rawBody: '<message/>', headers: { 'content-type': 'application/xml' } });
+      const res = await api(t.url, 'POST', messages, {
+        token: user.token,
+        rawBody: '<message/>',
+        headers: { 'content-type': 'application/xml' },
+      });
       expectError(res, 415, 'unsupported_media_type');
     });
   });
@@ -110,7 +116,11 @@ describe('HTTP errors and limits', () => {
     it('answers a text/plain body with 415 unsupported_media_type, storing nothing', async () => {
       const { user, messages } = await member();
       const plain = { 'content-type': 'text/plain' };
-      expectError(await api(t.url, 'POST', messages, { token: user.token, rawBody: 'hello', headers: plain }), 415, 'unsupported_media_type');
+      expectError(
+        await api(t.url, 'POST', messages, { token: user.token, rawBody: 'hello', headers: plain }),
+        415,
+        'unsupported_media_type',
+      );
       const login = await api(t.url, 'POST', '/api/v1/auth/login', { rawBody: '{"username":"a","password":"b"}', headers: plain });
       expectError(login, 415, 'unsupported_media_type');
       expect((await user.client.history(messages.split('/')[4]!)).items).toEqual([]);
@@ -139,7 +149,11 @@ describe('HTTP errors and limits', () => {
       const { user, messages } = await member();
       const json = { 'content-type': 'application/json' };
       const group = await user.client.createGroup('empty bodies', [(await registerUser(t.url)).id]);
-      const leave = await api(t.url, 'DELETE', `/api/v1/conversations/${group.id}/members/${user.id}`, { token: user.token, rawBody: '', headers: json });
+      const leave = await api(t.url, 'DELETE', `/api/v1/conversations/${group.id}/members/${user.id}`, {
+        token: user.token,
+        rawBody: '',
+        headers: json,
+      });
       expectError(leave, 409, 'conflict'); // parsed and handled: an owner with company cannot leave
       expect((await api(t.url, 'POST', '/api/v1/auth/logout', { token: user.token, rawBody: '', headers: json })).status).toBe(204);
       const other = await registerUser(t.url);
@@ -150,10 +164,16 @@ describe('HTTP errors and limits', () => {
   describe('413: too large', () => {
     it('refuses a body over BODY_LIMIT_BYTES (1024) with payload_too_large', async () => {
       const { user, messages } = await member();
-      expect((await api(t.url, 'POST', messages, { token: user.token, body: { clientId: 'fits', body: 'x'.repeat(900) } })).status).toBe(201);
+      expect((await api(t.url, 'POST', messages, { token: user.token, body: { clientId: 'fits', body: 'x'.repeat(900) } })).status).toBe(
+        201,
+      );
       const res = await api(t.url, 'POST', messages, { token: user.token, body: { clientId: 'big', body: 'x'.repeat(2000) } });
       expectError(res, 413, 'payload_too_large');
-      expectError(await api(t.url, 'POST', '/api/v1/auth/register', { body: { username: 'big', password: 'p'.repeat(2000) } }), 413, 'payload_too_large');
+      expectError(
+        await api(t.url, 'POST', '/api/v1/auth/register', { body: { username: 'big', password: 'p'.repeat(2000) } }),
+        413,
+        'payload_too_large',
+      );
       expect((await user.client.history(messages.split('/')[4]!)).items.map((m) => m.clientId)).toEqual(['fits']);
     });
 

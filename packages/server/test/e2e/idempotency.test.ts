@@ -14,7 +14,8 @@ const describePostgres = await requireService(postgresService);
  */
 function describeIdempotency(nodes: () => string[]): void {
   const on = (i: number) => nodes()[i % nodes().length]!;
-  const send = (i: number, user: TestUser, conversationId: string, body: string, clientId: string) => postMessage(on(i), user, conversationId, body, clientId);
+  const send = (i: number, user: TestUser, conversationId: string, body: string, clientId: string) =>
+    postMessage(on(i), user, conversationId, body, clientId);
   async function pair() {
     const alice = await registerUser(on(0));
     const bob = await registerUser(on(0));
@@ -74,7 +75,9 @@ function describeIdempotency(nodes: () => string[]): void {
     try {
       const viaRest = [0, 1, 2, 3].map(async (i) => {
         const res = await send(i, alice, id, `rest body ${i}`, 'contested');
-        return res.status === 201 ? { message: res.body.message as Message } : (expectError(res, 409, 'idempotency_conflict'), { code: 'idempotency_conflict' });
+        return res.status === 201
+          ? { message: res.body.message as Message }
+          : (expectError(res, 409, 'idempotency_conflict'), { code: 'idempotency_conflict' });
       });
       const viaSocket = sockets.map((socket, i) => sendFrame(socket, `w${i}`, id, `frame body ${i}`, 'contested'));
       const answers = await Promise.all([...viaRest, ...viaSocket]);

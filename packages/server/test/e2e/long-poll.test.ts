@@ -3,7 +3,6 @@ import type { EventOf, PositionedEvent, SyncResponse } from '@confab/protocol';
 import { RawSocket, type TestServer, type TestUser, api, startServer, until } from '../harness.js';
 import { createGroup, expectError, freshUsers } from '../factories.js';
 
-
 const CURSOR = /^[0-9a-f]{1,32}\.\d+$/;
 
 async function sync(url: string, user: TestUser, query = ''): Promise<{ status: number; body: SyncResponse }> {
@@ -57,7 +56,9 @@ describe('long-poll sync', () => {
 
     expect(answer.status).toBe(200);
     expect(answer.body.reset).toBeNull();
-    expect(answer.body.events).toEqual([{ type: 'message.created', pos: expect.any(Number), prev: expect.any(Number), cursor: expect.any(String), message }]);
+    expect(answer.body.events).toEqual([
+      { type: 'message.created', pos: expect.any(Number), prev: expect.any(Number), cursor: expect.any(String), message },
+    ]);
     const event = answer.body.events[0]!;
     expect(answer.body.cursor).toBe(`${since.split('.')[0]}.${event.pos}`);
     expect(event.cursor).toBe(answer.body.cursor);

@@ -14,16 +14,27 @@ describe.each(await engines())('mentions on %s', (_engine, start) => {
   afterAll(() => t?.close());
 
   const post = async (user: TestUser, conversationId: string, body: string) =>
-    (await api(t.url, 'POST', `/api/v1/conversations/${conversationId}/messages`, { token: user.token, body: { clientId: crypto.randomUUID(), body } })).body.message;
+    (
+      await api(t.url, 'POST', `/api/v1/conversations/${conversationId}/messages`, {
+        token: user.token,
+        body: { clientId: crypto.randomUUID(), body },
+      })
+    ).body.message;
   const name = (user: TestUser) => user.auth.user.username;
   const activityOf = (messageId: string) => activity.filter((a) => a.messageId === messageId);
 
   it('turns @username of a member (any case) into a mention, never the author or a non-member', async () => {
     const [alice, bob, carol, stranger] = await freshUsers(t.url, 4);
     const group = await createGroup(alice, [bob, carol]);
-    const message = await post(alice, group.id, `hey @${name(bob).toUpperCase()}, @${name(carol)}. and @${name(stranger)} and @${name(alice)} mail@${name(bob)}`);
+    const message = await post(
+      alice,
+      group.id,
+      `hey @${name(bob).toUpperCase()}, @${name(carol)}. and @${name(stranger)} and @${name(alice)} mail@${name(bob)}`,
+    );
     expect(message.mentions).toEqual([bob.id, carol.id]);
-    expect(activityOf(message.id)).toEqual([{ kind: 'mention', conversationId: group.id, messageId: message.id, actorId: alice.id, userIds: [bob.id, carol.id] }]);
+    expect(activityOf(message.id)).toEqual([
+      { kind: 'mention', conversationId: group.id, messageId: message.id, actorId: alice.id, userIds: [bob.id, carol.id] },
+    ]);
   });
 
   it('@all mentions every other member of a group when an owner or admin writes it; from a member it is plain text', async () => {
@@ -39,7 +50,10 @@ describe.each(await engines())('mentions on %s', (_engine, start) => {
     const [alice, bob, carol] = await freshUsers(t.url, 3);
     const group = await createGroup(alice, [bob, carol]);
     const message = await post(alice, group.id, `@${name(bob)} look`);
-    const edited = await api(t.url, 'PATCH', `/api/v1/messages/${message.id}`, { token: alice.token, body: { body: `@${name(bob)} @${name(carol)} look` } });
+    const edited = await api(t.url, 'PATCH', `/api/v1/messages/${message.id}`, {
+      token: alice.token,
+      body: { body: `@${name(bob)} @${name(carol)} look` },
+    });
     expect(edited.body.message.mentions).toEqual([bob.id, carol.id]);
     const dropped = await api(t.url, 'PATCH', `/api/v1/messages/${message.id}`, { token: alice.token, body: { body: 'nobody now' } });
     expect(dropped.body.message.mentions).toEqual([]);
@@ -50,10 +64,22 @@ describe.each(await engines())('mentions on %s', (_engine, start) => {
     const [alice, bob, carol] = await freshUsers(t.url, 3);
     const group = await createGroup(alice, [bob, carol]);
     const root = await post(alice, group.id, 'root');
-    const reply = (await api(t.url, 'POST', `/api/v1/conversations/${group.id}/messages`, { token: bob.token, body: { clientId: crypto.randomUUID(), body: 'r', replyToId: root.id } })).body.message;
-    expect(activityOf(reply.id)).toEqual([{ kind: 'reply', conversationId: group.id, messageId: reply.id, actorId: bob.id, userIds: [alice.id] }]);
+    const reply = (
+      await api(t.url, 'POST', `/api/v1/conversations/${group.id}/messages`, {
+        token: bob.token,
+        body: { clientId: crypto.randomUUID(), body: 'r', replyToId: root.id },
+      })
+    ).body.message;
+    expect(activityOf(reply.id)).toEqual([
+      { kind: 'reply', conversationId: group.id, messageId: reply.id, actorId: bob.id, userIds: [alice.id] },
+    ]);
     const threadPost = async (user: TestUser) =>
-      (await api(t.url, 'POST', `/api/v1/conversations/${group.id}/messages`, { token: user.token, body: { clientId: crypto.randomUUID(), body: 't', threadRootId: root.id } })).body.message;
+      (
+        await api(t.url, 'POST', `/api/v1/conversations/${group.id}/messages`, {
+          token: user.token,
+          body: { clientId: crypto.randomUUID(), body: 't', threadRootId: root.id },
+        })
+      ).body.message;
     const t1 = await threadPost(bob);
     const t2 = await threadPost(carol);
     expect(activityOf(t1.id)).toMatchObject([{ kind: 'thread_reply', userIds: [alice.id] }]);
@@ -62,7 +88,9 @@ describe.each(await engines())('mentions on %s', (_engine, start) => {
     await api(t.url, 'PUT', `/api/v1/messages/${root.id}/reactions/${encodeURIComponent('👍')}`, { token: bob.token });
     await api(t.url, 'PUT', `/api/v1/messages/${root.id}/reactions/${encodeURIComponent('👍')}`, { token: bob.token });
     await api(t.url, 'PUT', `/api/v1/messages/${root.id}/reactions/${encodeURIComponent('👍')}`, { token: alice.token });
-    expect(activityOf(root.id)).toEqual([{ kind: 'reaction', conversationId: group.id, messageId: root.id, actorId: bob.id, userIds: [alice.id], emoji: '👍' }]);
+    expect(activityOf(root.id)).toEqual([
+      { kind: 'reaction', conversationId: group.id, messageId: root.id, actorId: bob.id, userIds: [alice.id], emoji: '👍' },
+    ]);
   });
 });
 
@@ -76,10 +104,16 @@ describe('ALLOW_MEMBER_MENTION_ALL=true', () => {
   it('lets a plain member mention @all; in a direct conversation @all stays plain text', async () => {
     const [owner, member, other] = await freshUsers(t.url, 3);
     const group = await createGroup(owner, [member, other]);
-    const sent = await api(t.url, 'POST', `/api/v1/conversations/${group.id}/messages`, { token: member.token, body: { clientId: 'a', body: '@all hi' } });
+    const sent = await api(t.url, 'POST', `/api/v1/conversations/${group.id}/messages`, {
+      token: member.token,
+      body: { clientId: 'a', body: '@all hi' },
+    });
     expect(new Set(sent.body.message.mentions)).toEqual(new Set([owner.id, other.id]));
     const dm = await owner.client.openDirect(member.id);
-    const inDm = await api(t.url, 'POST', `/api/v1/conversations/${dm.id}/messages`, { token: member.token, body: { clientId: 'b', body: '@all hi' } });
+    const inDm = await api(t.url, 'POST', `/api/v1/conversations/${dm.id}/messages`, {
+      token: member.token,
+      body: { clientId: 'b', body: '@all hi' },
+    });
     expect(inDm.body.message.mentions).toEqual([]);
   });
 });

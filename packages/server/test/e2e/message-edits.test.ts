@@ -38,7 +38,13 @@ describe.each(await engines())('get, edit and delete a message on %s', (_engine,
     const message = await sent(t.url, author, group.id, 'first');
     const one = await edit(author, message.id, { body: 'second' });
     expect(one.status).toBe(200);
-    expect(one.body.message).toMatchObject({ id: message.id, seq: message.seq, body: 'second', editedAt: expect.any(String), createdAt: message.createdAt });
+    expect(one.body.message).toMatchObject({
+      id: message.id,
+      seq: message.seq,
+      body: 'second',
+      editedAt: expect.any(String),
+      createdAt: message.createdAt,
+    });
     await edit(author, message.id, { body: 'third 😀' });
     const history = await versions(member, message.id);
     expect(history.status).toBe(200);
@@ -77,7 +83,14 @@ describe.each(await engines())('get, edit and delete a message on %s', (_engine,
     const after = await sent(t.url, member, dm.id, 'after');
     const first = await remove(author, message.id);
     expect(first.status).toBe(200);
-    expect(first.body.message).toMatchObject({ id: message.id, seq: message.seq, body: '', deletedAt: expect.any(String), reactions: [], mentions: [] });
+    expect(first.body.message).toMatchObject({
+      id: message.id,
+      seq: message.seq,
+      body: '',
+      deletedAt: expect.any(String),
+      reactions: [],
+      mentions: [],
+    });
     const again = await remove(author, message.id);
     expect(again).toEqual(first);
     const page = await member.client.history(dm.id);
@@ -120,8 +133,7 @@ describe.each(await engines())('get, edit and delete a message on %s', (_engine,
     await socket.next((f) => f.type === 'message.deleted');
     await barrier(socket);
     const changes = socket.frames.filter((f) => f.type === 'message.updated' || f.type === 'message.deleted') as (
-      | EventOf<'message.updated'>
-      | EventOf<'message.deleted'>
+      EventOf<'message.updated'> | EventOf<'message.deleted'>
     )[];
     expect(changes.map((e) => [e.type, e.message.body])).toEqual([
       ['message.updated', 'v2'],

@@ -26,7 +26,14 @@ describe('message.edit, message.delete, reaction.add and reaction.remove frames'
     const bobSocket = await RawSocket.ready(t.url, bob.token);
     const sent = await ask(aliceSocket, { type: 'message.send', id: 's1', conversationId: group.id, clientId: 'c1', body: 'hello' });
     const message = (sent as Ack).message!;
-    const quoting = await ask(bobSocket, { type: 'message.send', id: 's2', conversationId: group.id, clientId: 'c2', body: 'hi', replyToId: message.id });
+    const quoting = await ask(bobSocket, {
+      type: 'message.send',
+      id: 's2',
+      conversationId: group.id,
+      clientId: 'c2',
+      body: 'hi',
+      replyToId: message.id,
+    });
     expect((quoting as Ack).message).toMatchObject({ replyTo: { id: message.id, excerpt: 'hello' } });
 
     const edited = await ask(aliceSocket, { type: 'message.edit', id: 'e1', messageId: message.id, body: 'hello, edited' });
@@ -40,7 +47,9 @@ describe('message.edit, message.delete, reaction.add and reaction.remove frames'
 
     await bobSocket.next((f) => f.type === 'message.deleted');
     await barrier(bobSocket);
-    const changes = bobSocket.frames.filter((f): f is EventOf<'message.updated'> | EventOf<'message.deleted'> => f.type === 'message.updated' || f.type === 'message.deleted');
+    const changes = bobSocket.frames.filter(
+      (f): f is EventOf<'message.updated'> | EventOf<'message.deleted'> => f.type === 'message.updated' || f.type === 'message.deleted',
+    );
     expect(changes.map((e) => e.type)).toEqual(['message.updated', 'message.updated', 'message.updated', 'message.deleted']);
     const stored = (await api(t.url, 'GET', `/api/v1/messages/${message.id}`, { token: bob.token })).body.message as Message;
     expect(stored).toEqual((deleted as Ack).message);
@@ -54,14 +63,32 @@ describe('message.edit, message.delete, reaction.add and reaction.remove frames'
     const message = (await postMessage(t.url, alice, dm.id, 'mine')).body.message as Message;
     const bobSocket = await RawSocket.ready(t.url, bob.token);
     const strangerSocket = await RawSocket.ready(t.url, stranger.token);
-    expect(await ask(bobSocket, { type: 'message.edit', id: 'x1', messageId: message.id, body: 'not mine' })).toMatchObject({ type: 'error', id: 'x1', error: { code: 'forbidden' } });
-    expect(await ask(strangerSocket, { type: 'message.delete', id: 'x2', messageId: message.id })).toMatchObject({ type: 'error', id: 'x2', error: { code: 'not_found' } });
-    expect(await ask(bobSocket, { type: 'reaction.add', id: 'x3', messageId: message.id, emoji: 'not an emoji' })).toMatchObject({ error: { code: 'validation_failed' } });
-    expect(await ask(bobSocket, { type: 'message.edit', id: 'x4', messageId: message.id, body: '' })).toMatchObject({ error: { code: 'validation_failed' } });
-    expect(await ask(bobSocket, { type: 'message.edit', id: 'x5', messageId: message.id })).toMatchObject({ error: { code: 'validation_failed' } });
-    expect(await ask(bobSocket, { type: 'reaction.remove', id: 'x6', messageId: message.id, emoji: '👍', extra: true })).toMatchObject({ error: { code: 'validation_failed' } });
+    expect(await ask(bobSocket, { type: 'message.edit', id: 'x1', messageId: message.id, body: 'not mine' })).toMatchObject({
+      type: 'error',
+      id: 'x1',
+      error: { code: 'forbidden' },
+    });
+    expect(await ask(strangerSocket, { type: 'message.delete', id: 'x2', messageId: message.id })).toMatchObject({
+      type: 'error',
+      id: 'x2',
+      error: { code: 'not_found' },
+    });
+    expect(await ask(bobSocket, { type: 'reaction.add', id: 'x3', messageId: message.id, emoji: 'not an emoji' })).toMatchObject({
+      error: { code: 'validation_failed' },
+    });
+    expect(await ask(bobSocket, { type: 'message.edit', id: 'x4', messageId: message.id, body: '' })).toMatchObject({
+      error: { code: 'validation_failed' },
+    });
+    expect(await ask(bobSocket, { type: 'message.edit', id: 'x5', messageId: message.id })).toMatchObject({
+      error: { code: 'validation_failed' },
+    });
+    expect(await ask(bobSocket, { type: 'reaction.remove', id: 'x6', messageId: message.id, emoji: '👍', extra: true })).toMatchObject({
+      error: { code: 'validation_failed' },
+    });
     await api(t.url, 'DELETE', `/api/v1/messages/${message.id}`, { token: alice.token });
-    expect(await ask(bobSocket, { type: 'reaction.add', id: 'x7', messageId: message.id, emoji: '👍' })).toMatchObject({ error: { code: 'conflict' } });
+    expect(await ask(bobSocket, { type: 'reaction.add', id: 'x7', messageId: message.id, emoji: '👍' })).toMatchObject({
+      error: { code: 'conflict' },
+    });
     bobSocket.close();
     strangerSocket.close();
   });
@@ -94,7 +121,12 @@ describe('resume after a reconnect', () => {
     await api(t.url, 'PUT', `${one}/reactions/${encodeURIComponent('👍')}`, { token: alice.token });
     await api(t.url, 'PUT', `${one}/reactions/${encodeURIComponent('🎉')}`, { token: alice.token });
     await api(t.url, 'DELETE', `${one}/reactions/${encodeURIComponent('👍')}`, { token: alice.token });
-    const reply = (await api(t.url, 'POST', `/api/v1/conversations/${group.id}/messages`, { token: alice.token, body: { clientId: 'rp', body: 'reply', replyToId: first.id } })).body.message as Message;
+    const reply = (
+      await api(t.url, 'POST', `/api/v1/conversations/${group.id}/messages`, {
+        token: alice.token,
+        body: { clientId: 'rp', body: 'reply', replyToId: first.id },
+      })
+    ).body.message as Message;
     await api(t.url, 'DELETE', one, { token: alice.token });
 
     const back = await RawSocket.open(t.url, bob.token, { query: { since: cursor } });
@@ -103,7 +135,9 @@ describe('resume after a reconnect', () => {
     await api(t.url, 'DELETE', `/api/v1/messages/${reply.id}`, { token: alice.token });
     await back.next((f) => f.type === 'message.deleted' && f.message.id === reply.id);
     await barrier(back);
-    const events = back.frames.filter((f) => 'pos' in f) as (EventOf<'message.updated'> | EventOf<'message.deleted'> | EventOf<'message.created'>)[];
+    const events = back.frames.filter((f) => 'pos' in f) as (
+      EventOf<'message.updated'> | EventOf<'message.deleted'> | EventOf<'message.created'>
+    )[];
     expect(events.map((e) => `${e.type}:${e.message.id === first.id ? 'first' : 'reply'}`)).toEqual([
       'message.updated:first',
       'message.updated:first',
@@ -116,7 +150,15 @@ describe('resume after a reconnect', () => {
     const positions = events.map((e) => e.pos);
     expect(positions).toEqual([...positions].sort((a, b) => a - b));
     expect(new Set(positions).size).toBe(positions.length);
-    expect(events.map((e) => (e.type === 'message.deleted' ? '' : e.message.reactions.map((r) => r.emoji).join()))).toEqual(['', '👍', '👍,🎉', '🎉', '', '', '']);
+    expect(events.map((e) => (e.type === 'message.deleted' ? '' : e.message.reactions.map((r) => r.emoji).join()))).toEqual([
+      '',
+      '👍',
+      '👍,🎉',
+      '🎉',
+      '',
+      '',
+      '',
+    ]);
     // The replayed edits of a message deleted since carry no body: it is gone from the log too.
     expect(events.slice(0, 4).map((e) => e.message.body)).toEqual(['', '', '', '']);
     expect(events[4]!.message.replyTo).toMatchObject({ id: first.id, excerpt: '' });

@@ -18,7 +18,8 @@ describe('messages', () => {
     const dm = await alice!.client.openDirect(bob!.id);
     return { alice: alice!, bob: bob!, id: dm.id };
   }
-  const send = (user: TestUser, conversationId: string, body: string, clientId?: string) => postMessage(t.url, user, conversationId, body, clientId);
+  const send = (user: TestUser, conversationId: string, body: string, clientId?: string) =>
+    postMessage(t.url, user, conversationId, body, clientId);
   const sendAll = async (user: TestUser, conversationId: string, count: number) => {
     for (let i = 1; i <= count; i++) await user.client.sendMessage(conversationId, `m${i}`);
   };
@@ -93,7 +94,9 @@ describe('messages', () => {
       const group = (await createGroup(owner!, members)).id;
       const senders = [owner!, ...members];
       const socket = await RawSocket.ready(t.url, members[0]!.token);
-      const viaRest = Array.from({ length: 800 }, (_, i) => send(senders[i % 4]!, group, `rest ${i}`, `rest-${i}`).then((r) => r.body.message as Message));
+      const viaRest = Array.from({ length: 800 }, (_, i) =>
+        send(senders[i % 4]!, group, `rest ${i}`, `rest-${i}`).then((r) => r.body.message as Message),
+      );
       const viaSocket = Array.from({ length: 200 }, (_, i) => {
         socket.send({ type: 'message.send', id: `f${i}`, conversationId: group, clientId: `ws-${i}`, body: `ws ${i}` });
         return socket.next<any>((f) => f.type === 'ack' && f.id === `f${i}`, 20_000).then((f) => f.message as Message);
@@ -219,9 +222,14 @@ describe('messages', () => {
       return { me: me!, bob: bob!, carol: carol!, dave: dave!, dm, group };
     }
     const recent = async (user: TestUser, query: Record<string, string | number | boolean> = {}) => {
-      const res = await api(t.url, 'GET', `/api/v1/messages?${new URLSearchParams(Object.entries(query).map(([k, v]) => [k, String(v)]))}`, {
-        token: user.token,
-      });
+      const res = await api(
+        t.url,
+        'GET',
+        `/api/v1/messages?${new URLSearchParams(Object.entries(query).map(([k, v]) => [k, String(v)]))}`,
+        {
+          token: user.token,
+        },
+      );
       expect(res.status, JSON.stringify(res.body)).toBe(200);
       return { bodies: res.body.items.map((m: Message) => m.body) as string[], nextCursor: res.body.nextCursor as string | null };
     };

@@ -12,7 +12,10 @@ import { type TestSchema, createTestSchema, postgresService, redisService, requi
 
 describe('deploy/nginx.conf', () => {
   it('renders for other ports and nodes, keeping the health-check parameters', () => {
-    const conf = renderNginxConf(readFileSync(DEPLOY_NGINX_CONF, 'utf8'), { listenPort: 4321, upstreams: ['127.0.0.1:1111', '127.0.0.1:2222'] });
+    const conf = renderNginxConf(readFileSync(DEPLOY_NGINX_CONF, 'utf8'), {
+      listenPort: 4321,
+      upstreams: ['127.0.0.1:1111', '127.0.0.1:2222'],
+    });
     expect(conf).toContain('listen 127.0.0.1:4321;');
     expect(conf.match(/^\s*server \S+ max_fails=\d+ fail_timeout=\d+s;$/gm)?.map((line) => line.trim().split(' ')[1])).toEqual([
       '127.0.0.1:1111',
@@ -31,7 +34,13 @@ async function socketsOn(node: ServerProcess): Promise<number> {
 }
 
 /** A send as a careful client makes it: retried with the same clientId until answered. */
-async function sendUntilStored(client: ConfabClient, conversationId: string, body: string, clientId: string, retries: { n: number }): Promise<Message> {
+async function sendUntilStored(
+  client: ConfabClient,
+  conversationId: string,
+  body: string,
+  clientId: string,
+  retries: { n: number },
+): Promise<Message> {
   for (;;) {
     try {
       return await client.sendMessage(conversationId, body, clientId);
@@ -147,7 +156,7 @@ describeCluster('two nodes behind nginx (deploy/nginx.conf)', () => {
     expect(received.map((m) => m.seq)).toEqual(sent.map((m) => m.seq).sort((a, b) => a - b));
     expect(received.map((m) => m.seq)).toEqual(Array.from({ length: sent.length }, (_, i) => i + 1));
     const stored: Message[] = [];
-    for (let after = 0; ; ) {
+    for (let after = 0; ;) {
       const page = await bob.history(dm.id, { after, limit: 100 });
       stored.push(...page.items);
       if (page.nextCursor === null) break;

@@ -99,7 +99,10 @@ describe('OpenAPI document', () => {
     for (const [method, path] of CONTRACT) {
       const responses = doc.paths[path][method].responses as Record<string, any>;
       const statuses = Object.keys(responses).map(Number);
-      expect(statuses.some((s) => s >= 200 && s < 300), `${method} ${path}`).toBe(true);
+      expect(
+        statuses.some((s) => s >= 200 && s < 300),
+        `${method} ${path}`,
+      ).toBe(true);
       for (const status of statuses.filter((s) => s >= 400)) {
         const schema = responses[status].content['application/json'].schema;
         expect(schema.properties.error.required, `${method} ${path} ${status}`).toEqual(['code', 'message']);
@@ -145,14 +148,26 @@ describe('OpenAPI document', () => {
     const registered = await api(t.url, 'POST', '/api/v1/auth/register', { body: { username, password: 'correct horse battery' } });
     expectDocumented('post', '/api/v1/auth/register', registered);
     const token = registered.body.accessToken;
-    expectDocumented('post', '/api/v1/auth/login', await api(t.url, 'POST', '/api/v1/auth/login', { body: { username, password: 'wrong password' } }));
-    expectDocumented('post', '/api/v1/auth/refresh', await api(t.url, 'POST', '/api/v1/auth/refresh', { body: { refreshToken: registered.body.refreshToken } }));
+    expectDocumented(
+      'post',
+      '/api/v1/auth/login',
+      await api(t.url, 'POST', '/api/v1/auth/login', { body: { username, password: 'wrong password' } }),
+    );
+    expectDocumented(
+      'post',
+      '/api/v1/auth/refresh',
+      await api(t.url, 'POST', '/api/v1/auth/refresh', { body: { refreshToken: registered.body.refreshToken } }),
+    );
     expectDocumented('get', '/api/v1/users/me', await api(t.url, 'GET', '/api/v1/users/me', { token }));
     expectDocumented('patch', '/api/v1/users/me', await api(t.url, 'PATCH', '/api/v1/users/me', { token, body: { bio: 'documented' } }));
     expectDocumented('get', '/api/v1/users', await api(t.url, 'GET', `/api/v1/users?q=${username}`, { token }));
     expectDocumented('get', '/api/v1/users/{id}', await api(t.url, 'GET', `/api/v1/users/${registered.body.user.id}`, { token }));
     expectDocumented('get', '/api/v1/users/{id}', await api(t.url, 'GET', '/api/v1/users/nobody', { token }));
-    expectDocumented('post', '/api/v1/auth/register', await api(t.url, 'POST', '/api/v1/auth/register', { body: { username, password: 'x' } }));
+    expectDocumented(
+      'post',
+      '/api/v1/auth/register',
+      await api(t.url, 'POST', '/api/v1/auth/register', { body: { username, password: 'x' } }),
+    );
     expectDocumented('get', '/healthz', await api(t.url, 'GET', '/healthz'));
     expectDocumented('get', '/readyz', await api(t.url, 'GET', '/readyz'));
     for (const path of ['/healthz', '/readyz'] as const) {
@@ -165,15 +180,29 @@ describe('OpenAPI document', () => {
   it('matches real answers: conversations and messages', async () => {
     const [owner, member] = await registerUsers(t.url, 2);
     const outsider = await registerUser(t.url);
-    const created = await api(t.url, 'POST', '/api/v1/conversations', { token: owner!.token, body: { kind: 'group', title: 'docs', memberIds: [member!.id] } });
+    const created = await api(t.url, 'POST', '/api/v1/conversations', {
+      token: owner!.token,
+      body: { kind: 'group', title: 'docs', memberIds: [member!.id] },
+    });
     expectDocumented('post', '/api/v1/conversations', created);
     const id = created.body.conversation.id;
-    const sent = await api(t.url, 'POST', `/api/v1/conversations/${id}/messages`, { token: owner!.token, body: { clientId: 'doc-1', body: 'hello 👋' } });
+    const sent = await api(t.url, 'POST', `/api/v1/conversations/${id}/messages`, {
+      token: owner!.token,
+      body: { clientId: 'doc-1', body: 'hello 👋' },
+    });
     expectDocumented('post', '/api/v1/conversations/{id}/messages', sent);
     expectDocumented('get', '/api/v1/conversations', await api(t.url, 'GET', '/api/v1/conversations', { token: member!.token }));
     expectDocumented('get', '/api/v1/conversations/{id}', await api(t.url, 'GET', `/api/v1/conversations/${id}`, { token: member!.token }));
-    expectDocumented('get', '/api/v1/conversations/{id}', await api(t.url, 'GET', `/api/v1/conversations/${id}`, { token: outsider.token }));
-    expectDocumented('patch', '/api/v1/conversations/{id}', await api(t.url, 'PATCH', `/api/v1/conversations/${id}`, { token: member!.token, body: { title: 'x' } }));
+    expectDocumented(
+      'get',
+      '/api/v1/conversations/{id}',
+      await api(t.url, 'GET', `/api/v1/conversations/${id}`, { token: outsider.token }),
+    );
+    expectDocumented(
+      'patch',
+      '/api/v1/conversations/{id}',
+      await api(t.url, 'PATCH', `/api/v1/conversations/${id}`, { token: member!.token, body: { title: 'x' } }),
+    );
     expectDocumented(
       'post',
       '/api/v1/conversations/{id}/members',
@@ -184,17 +213,39 @@ describe('OpenAPI document', () => {
       '/api/v1/conversations/{id}/members/{userId}',
       await api(t.url, 'PATCH', `/api/v1/conversations/${id}/members/${member!.id}`, { token: owner!.token, body: { role: 'admin' } }),
     );
-    expectDocumented('get', '/api/v1/conversations/{id}/messages', await api(t.url, 'GET', `/api/v1/conversations/${id}/messages`, { token: member!.token }));
+    expectDocumented(
+      'get',
+      '/api/v1/conversations/{id}/messages',
+      await api(t.url, 'GET', `/api/v1/conversations/${id}/messages`, { token: member!.token }),
+    );
     expectDocumented('get', '/api/v1/messages', await api(t.url, 'GET', '/api/v1/messages', { token: member!.token }));
-    expectDocumented('post', '/api/v1/conversations/{id}/read', await api(t.url, 'POST', `/api/v1/conversations/${id}/read`, { token: member!.token, body: { seq: 1 } }));
-    expectDocumented('post', '/api/v1/conversations/{id}/messages', await api(t.url, 'POST', `/api/v1/conversations/${id}/messages`, { token: owner!.token }));
+    expectDocumented(
+      'post',
+      '/api/v1/conversations/{id}/read',
+      await api(t.url, 'POST', `/api/v1/conversations/${id}/read`, { token: member!.token, body: { seq: 1 } }),
+    );
+    expectDocumented(
+      'post',
+      '/api/v1/conversations/{id}/messages',
+      await api(t.url, 'POST', `/api/v1/conversations/${id}/messages`, { token: owner!.token }),
+    );
   });
 
   it('matches real answers: one message (edits, versions, threads, reactions, pins, deletes), each operation named', async () => {
     const [owner, member] = await registerUsers(t.url, 2);
     const outsider = await registerUser(t.url);
-    const group = (await api(t.url, 'POST', '/api/v1/conversations', { token: owner!.token, body: { kind: 'group', title: 'docs', memberIds: [member!.id] } })).body.conversation;
-    const root = (await api(t.url, 'POST', `/api/v1/conversations/${group.id}/messages`, { token: member!.token, body: { clientId: 'r', body: 'root' } })).body.message;
+    const group = (
+      await api(t.url, 'POST', '/api/v1/conversations', {
+        token: owner!.token,
+        body: { kind: 'group', title: 'docs', memberIds: [member!.id] },
+      })
+    ).body.conversation;
+    const root = (
+      await api(t.url, 'POST', `/api/v1/conversations/${group.id}/messages`, {
+        token: member!.token,
+        body: { clientId: 'r', body: 'root' },
+      })
+    ).body.message;
     const reply = await api(t.url, 'POST', `/api/v1/conversations/${group.id}/messages`, {
       token: owner!.token,
       body: { clientId: 't', body: 'in thread', threadRootId: root.id, replyToId: root.id },
@@ -220,7 +271,9 @@ describe('OpenAPI document', () => {
       ['patch', '/api/v1/messages/{id}', one, { token: member!.token, body: { body: 'after delete' } }],
     ];
     for (const [method, path, url, options] of calls) expectDocumented(method, path, await api(t.url, method.toUpperCase(), url, options));
-    const ids = CONTRACT.filter(([, path]) => path.startsWith('/api/v1/messages/') || path.endsWith('/pins')).map(([m, p]) => doc.paths[p][m].operationId);
+    const ids = CONTRACT.filter(([, path]) => path.startsWith('/api/v1/messages/') || path.endsWith('/pins')).map(
+      ([m, p]) => doc.paths[p][m].operationId,
+    );
     expect(ids.every((id) => typeof id === 'string' && id.length > 0)).toBe(true);
     expect(new Set(ids).size).toBe(ids.length);
   });
@@ -228,7 +281,10 @@ describe('OpenAPI document', () => {
   it('catches answers that break it (the check above is not vacuous)', async () => {
     const [alice, bob] = await registerUsers(t.url, 2);
     const dm = await alice!.client.openDirect(bob!.id);
-    const sent = await api(t.url, 'POST', `/api/v1/conversations/${dm.id}/messages`, { token: alice!.token, body: { clientId: 'k', body: 'hi' } });
+    const sent = await api(t.url, 'POST', `/api/v1/conversations/${dm.id}/messages`, {
+      token: alice!.token,
+      body: { clientId: 'k', body: 'hi' },
+    });
     const validate = responseValidator('post', '/api/v1/conversations/{id}/messages', 201);
     expect(validate(sent.body)).toBe(true);
     const { seq: _seq, ...withoutSeq } = sent.body.message;

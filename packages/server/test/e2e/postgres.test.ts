@@ -18,7 +18,11 @@ describePostgres('a server on PostgreSQL', () => {
     proxy = await TcpProxy.start({ host: url.hostname, port: Number(url.port || 5432) });
     url.hostname = '127.0.0.1';
     url.port = String(proxy.port);
-    t = await startServer({ DATABASE_URL: url.toString(), DATABASE_POOL_SIZE: '4', JWT_SECRET: 'a postgres test secret of at least 32 chars' });
+    t = await startServer({
+      DATABASE_URL: url.toString(),
+      DATABASE_POOL_SIZE: '4',
+      JWT_SECRET: 'a postgres test secret of at least 32 chars',
+    });
   });
   afterAll(async () => {
     await t?.close();

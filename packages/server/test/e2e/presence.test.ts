@@ -11,9 +11,7 @@ import { RawSocket, type TestServer, type TestUser, api, startServer, until, sle
 import { createGroup, expectError, freshUsers } from '../factories.js';
 import { redisService, requireService } from '../services.js';
 
-
 type PresenceEvent = EventOf<'presence'>;
-
 
 const presenceOf = (url: string, viewer: TestUser, userId: string) =>
   api(url, 'GET', `/api/v1/users/${userId}/presence`, { token: viewer.token });
@@ -23,12 +21,15 @@ const presenceEvents = (socket: RawSocket, userId?: string) =>
 /** Polls the presence endpoint until the user's online flag is `online`; returns that answer. */
 async function waitForPresence(url: string, viewer: TestUser, userId: string, online: boolean): Promise<Presence> {
   let last: Presence | undefined;
-  await until(async () => {
-    const answer = await presenceOf(url, viewer, userId);
-    expect(answer.status).toBe(200);
-    last = answer.body as Presence;
-    return last.online === online;
-  }, `${userId} to be ${online ? 'online' : 'offline'}`);
+  await until(
+    async () => {
+      const answer = await presenceOf(url, viewer, userId);
+      expect(answer.status).toBe(200);
+      last = answer.body as Presence;
+      return last.online === online;
+    },
+    `${userId} to be ${online ? 'online' : 'offline'}`,
+  );
   return last!;
 }
 
@@ -54,7 +55,6 @@ function expectRecent(lastSeenAt: string | null, since: number): void {
   expect(at).toBeGreaterThanOrEqual(since - 1000);
   expect(at).toBeLessThanOrEqual(Date.now() + 1000);
 }
-
 
 describe('presence', () => {
   let t: TestServer;
@@ -225,7 +225,10 @@ describe('presence grace period', () => {
     const watcher = await RawSocket.ready(t.url, alice.token);
     const first = await RawSocket.ready(t.url, bob.token);
     const marker = await RawSocket.ready(t.url, carol.token);
-    await until(() => presenceEvents(watcher, bob.id).length === 1 && presenceEvents(watcher, carol.id).length === 1, 'bob and carol online');
+    await until(
+      () => presenceEvents(watcher, bob.id).length === 1 && presenceEvents(watcher, carol.id).length === 1,
+      'bob and carol online',
+    );
 
     first.close();
     await watch.closesHandled(bob.id);
@@ -327,7 +330,8 @@ describeRedis('presence grace period across two nodes', () => {
 
     const offline = await watcher.next<PresenceEvent>((f) => f.type === 'presence' && f.userId === bob.id && !f.online, graceMs + 10_000);
     expect(Date.parse(offline.lastSeenAt!)).toBeLessThan(closedAt + 300);
-    for (const url of urls) expect((await presenceOf(url, alice, bob.id)).body).toEqual({ userId: bob.id, online: false, lastSeenAt: offline.lastSeenAt });
+    for (const url of urls)
+      expect((await presenceOf(url, alice, bob.id)).body).toEqual({ userId: bob.id, online: false, lastSeenAt: offline.lastSeenAt });
     watcher.close();
   });
 
@@ -339,7 +343,10 @@ describeRedis('presence grace period across two nodes', () => {
     const watcher = await RawSocket.ready(b, alice.token);
     const first = await RawSocket.ready(a, bob.token);
     const marker = await RawSocket.ready(a, carol.token);
-    await until(() => presenceEvents(watcher, bob.id).length === 1 && presenceEvents(watcher, carol.id).length === 1, 'bob and carol online');
+    await until(
+      () => presenceEvents(watcher, bob.id).length === 1 && presenceEvents(watcher, carol.id).length === 1,
+      'bob and carol online',
+    );
 
     first.close();
     await watchA.closesHandled(bob.id);

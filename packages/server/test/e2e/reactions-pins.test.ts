@@ -16,7 +16,8 @@ describe.each(await engines())('reactions and pins on %s', (_engine, start) => {
 
   const reaction = (method: 'PUT' | 'DELETE', user: TestUser, id: string, emoji: string) =>
     api(t.url, method, `/api/v1/messages/${id}/reactions/${encodeURIComponent(emoji)}`, { token: user.token });
-  const pin = (method: 'PUT' | 'DELETE', user: TestUser, id: string) => api(t.url, method, `/api/v1/messages/${id}/pin`, { token: user.token });
+  const pin = (method: 'PUT' | 'DELETE', user: TestUser, id: string) =>
+    api(t.url, method, `/api/v1/messages/${id}/pin`, { token: user.token });
 
   it('counts one reaction per user per emoji, by first use; PUT and DELETE are idempotent and remove only my own', async () => {
     const [alice, bob, carol] = await freshUsers(t.url, 3);
@@ -37,7 +38,9 @@ describe.each(await engines())('reactions and pins on %s', (_engine, start) => {
       { emoji: ':party_parrot:', count: 1, userIds: [carol.id] },
     ]);
     await reaction('DELETE', carol, message.id, '👍');
-    expect((await reaction('DELETE', carol, message.id, '👍')).body.message.reactions).toEqual([{ emoji: ':party_parrot:', count: 1, userIds: [carol.id] }]);
+    expect((await reaction('DELETE', carol, message.id, '👍')).body.message.reactions).toEqual([
+      { emoji: ':party_parrot:', count: 1, userIds: [carol.id] },
+    ]);
     for (const emoji of ['👨‍👩‍👧', '🇫🇷', '👍🏽', '1️⃣', ':+1:']) expect((await reaction('PUT', bob, message.id, emoji)).status, emoji).toBe(200);
   });
 
@@ -72,7 +75,11 @@ describe.each(await engines())('reactions and pins on %s', (_engine, start) => {
     const [owner, admin, member, stranger] = await freshUsers(t.url, 4);
     const group = await createGroup(owner, [admin, member]);
     await owner.client.setRole(group.id, admin.id, 'admin');
-    const [m1, m2, m3] = [await sent(t.url, member, group.id, 'one'), await sent(t.url, member, group.id, 'two'), await sent(t.url, member, group.id, 'three')];
+    const [m1, m2, m3] = [
+      await sent(t.url, member, group.id, 'one'),
+      await sent(t.url, member, group.id, 'two'),
+      await sent(t.url, member, group.id, 'three'),
+    ];
     expectError(await pin('PUT', member, m1.id), 403, 'forbidden');
     expectError(await pin('PUT', stranger, m1.id), 404, 'not_found');
     const pinned = await pin('PUT', owner, m1.id);
@@ -131,7 +138,8 @@ describe('MAX_REACTIONS_PER_MESSAGE', () => {
     const [alice, bob] = await freshUsers(t.url, 2);
     const dm = await alice.client.openDirect(bob.id);
     const message = await sent(t.url, alice, dm.id);
-    const put = (emoji: string) => api(t.url, 'PUT', `/api/v1/messages/${message.id}/reactions/${encodeURIComponent(emoji)}`, { token: bob.token });
+    const put = (emoji: string) =>
+      api(t.url, 'PUT', `/api/v1/messages/${message.id}/reactions/${encodeURIComponent(emoji)}`, { token: bob.token });
     expect((await put('👍')).status).toBe(200);
     expect((await put('🎉')).status).toBe(200);
     const refused = await put('🔥');

@@ -45,6 +45,9 @@ describe('README', () => {
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout.trim().split('\n')).toContain('2 hello again');
     const history = await alice.history(dm.id);
-    expect(history.items.map((m) => [m.seq, m.body])).toEqual([[2, 'hello again'], [1, 'hello']]); // newest first
+    expect(history.items.map((m) => [m.seq, m.body])).toEqual([
+      [2, 'hello again'],
+      [1, 'hello'],
+    ]); // newest first
   });
 });

@@ -46,7 +46,11 @@ describe('WebSocket gateway', () => {
       const refusals = [
         [await refusedUpgrade(t.url, '/api/v1/elsewhere', { authorization: `Bearer ${u.token}` }), 404, 'not_found'],
         [await refusedUpgrade(t.url, '/api/v1/ws', {}), 401, 'unauthenticated'],
-        [await refusedUpgrade(t.url, '/api/v1/ws', { authorization: `Bearer ${u.token}`, origin: 'https://evil.example' }), 403, 'forbidden'],
+        [
+          await refusedUpgrade(t.url, '/api/v1/ws', { authorization: `Bearer ${u.token}`, origin: 'https://evil.example' }),
+          403,
+          'forbidden',
+        ],
       ] as const;
       // A node that has begun shutting down refuses new sockets (503) while its port still answers.
       const draining = await startServer();
@@ -79,12 +83,19 @@ describe('WebSocket gateway', () => {
       expect(await fourth.closed).toBe(4429);
       open[0]!.close();
       await open[0]!.closed;
-      await expect.poll(async () => {
-        const again = await RawSocket.open(t.url, u.token);
-        const ok = await again.next((f) => f.type === 'ready', 1000).then(() => true, () => false);
-        again.close();
-        return ok;
-      }).toBe(true);
+      await expect
+        .poll(async () => {
+          const again = await RawSocket.open(t.url, u.token);
+          const ok = await again
+            .next((f) => f.type === 'ready', 1000)
+            .then(
+              () => true,
+              () => false,
+            );
+          again.close();
+          return ok;
+        })
+        .toBe(true);
       open.slice(1).forEach((s) => s.close());
     });
   });
@@ -101,7 +112,10 @@ describe('WebSocket gateway', () => {
       socket.send({ type: 'message.send', id: 'f2', conversationId: dm.id, clientId: 'k1', body: 'hello' });
       const again = await socket.next<any>((f) => f.type === 'ack' && f.id === 'f2');
       expect(again.message).toEqual(ack.message);
-      const rest = await api(t.url, 'POST', `/api/v1/conversations/${dm.id}/messages`, { token: a.token, body: { clientId: 'k1', body: 'hello' } });
+      const rest = await api(t.url, 'POST', `/api/v1/conversations/${dm.id}/messages`, {
+        token: a.token,
+        body: { clientId: 'k1', body: 'hello' },
+      });
       expect(rest).toMatchObject({ status: 200, body: { message: ack.message } });
       expect((await a.client.history(dm.id)).items).toHaveLength(1);
       socket.close();
@@ -134,7 +148,10 @@ describe('WebSocket gateway', () => {
       const big = await errorAfter(() =>
         socket.send({ type: 'message.send', id: 'big', conversationId: 'c', clientId: 'k', body: 'x'.repeat(4000) }),
       );
-      expect(big.error).toMatchObject({ code: 'payload_too_large', details: [{ path: '', message: expect.any(String), params: { limit: 2048 } }] });
+      expect(big.error).toMatchObject({
+        code: 'payload_too_large',
+        details: [{ path: '', message: expect.any(String), params: { limit: 2048 } }],
+      });
       const notMember = await errorAfter(() =>
         socket.send({ type: 'message.send', id: 'nm', conversationId: 'no-such-conversation', clientId: 'k', body: 'hi' }),
       );
@@ -159,7 +176,10 @@ describe('WebSocket gateway', () => {
       const owner = await registerUser(t.url);
       const members = await Promise.all([1, 2, 3].map(() => registerUser(t.url)));
       const outsider = await registerUser(t.url);
-      const group = await owner.client.createGroup('team', members.map((m) => m.id));
+      const group = await owner.client.createGroup(
+        'team',
+        members.map((m) => m.id),
+      );
       const sockets = await Promise.all([owner, owner, ...members, outsider].map((u) => RawSocket.ready(t.url, u.token)));
       for (let i = 0; i < 5; i++) await owner.client.sendMessage(group.id, `msg ${i}`);
       for (const socket of sockets.slice(0, 5)) {
@@ -269,7 +289,11 @@ describe('WebSocket gateway', () => {
 });
 
 /** Attempts an upgrade the server refuses; answers the HTTP response it got instead. */
-function refusedUpgrade(url: string, pathname: string, headers: Record<string, string>): Promise<{ status: number; contentType: string; body: string }> {
+function refusedUpgrade(
+  url: string,
+  pathname: string,
+  headers: Record<string, string>,
+): Promise<{ status: number; contentType: string; body: string }> {
   const ws = new WebSocket(url.replace('http', 'ws') + pathname, { headers });
   return new Promise((resolve, reject) => {
     ws.on('open', () => reject(new Error('the upgrade was accepted')));

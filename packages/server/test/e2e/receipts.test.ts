@@ -3,16 +3,13 @@ import type { EventOf } from '@confab/protocol';
 import { RawSocket, type TestServer, type TestUser, api, startServer, until, sleep, barrier } from '../harness.js';
 import { createGroup, expectError, freshUsers } from '../factories.js';
 
-
 type ReadUpdated = EventOf<'read.updated'>;
 type DeliveryUpdated = EventOf<'delivery.updated'>;
-
 
 const readUpdates = (socket: RawSocket, userId?: string) =>
   socket.frames.filter((f): f is ReadUpdated => f.type === 'read.updated' && (userId === undefined || f.userId === userId));
 const deliveryUpdates = (socket: RawSocket, userId?: string) =>
   socket.frames.filter((f): f is DeliveryUpdated => f.type === 'delivery.updated' && (userId === undefined || f.userId === userId));
-
 
 async function sendMany(user: TestUser, conversationId: string, count: number, prefix = 'm'): Promise<void> {
   for (let i = 0; i < count; i++) await user.client.sendMessage(conversationId, `${prefix}${i}`);

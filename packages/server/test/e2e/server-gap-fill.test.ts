@@ -53,8 +53,13 @@ describeCluster('server-side gap fill across two nodes (PostgreSQL + Redis), for
     }
     await burst;
 
-    const messages = () => socket.frames.filter((f): f is EventOf<'message.created'> => f.type === 'message.created' && f.message.conversationId === group.id);
-    await until(() => messages().length >= total, () => `${total} messages on the raw socket (so far ${messages().length})`, 20_000);
+    const messages = () =>
+      socket.frames.filter((f): f is EventOf<'message.created'> => f.type === 'message.created' && f.message.conversationId === group.id);
+    await until(
+      () => messages().length >= total,
+      () => `${total} messages on the raw socket (so far ${messages().length})`,
+      20_000,
+    );
     await barrier(socket);
     const got = messages();
     expect(got.map((e) => e.message.seq)).toEqual(Array.from({ length: total }, (_, i) => i + 1));

@@ -94,7 +94,8 @@ describeCluster('sessions across two nodes (PostgreSQL + Redis)', () => {
     const answers = await Promise.all([0, 1, 0, 1].map((index) => refresh(index, user.auth.refreshToken)));
     expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200]);
     const [first] = answers;
-    for (const answer of answers) expect(answer.body).toMatchObject({ accessToken: first!.body.accessToken, refreshToken: first!.body.refreshToken });
+    for (const answer of answers)
+      expect(answer.body).toMatchObject({ accessToken: first!.body.accessToken, refreshToken: first!.body.refreshToken });
     expect((await me(1, answers[0]!.body.accessToken)).status).toBe(200);
   });
 

@@ -24,7 +24,10 @@ const engines = [
     describe: describePostgres,
     database: async () => {
       const schema: TestSchema = await createTestSchema();
-      return { env: { DATABASE_URL: schema.url, DATABASE_POOL_SIZE: '4', JWT_SECRET: 'a sessions test secret of at least 32 chars' }, drop: () => schema.drop() };
+      return {
+        env: { DATABASE_URL: schema.url, DATABASE_POOL_SIZE: '4', JWT_SECRET: 'a sessions test secret of at least 32 chars' },
+        drop: () => schema.drop(),
+      };
     },
   },
 ];

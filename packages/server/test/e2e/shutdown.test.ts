@@ -17,7 +17,6 @@ import { processSandbox } from '../process.js';
  * accepted, send sockets elsewhere with 1001, commit, exit 0 — within SHUTDOWN_TIMEOUT_MS.
  */
 
-
 describe('a node stopped with SIGTERM mid-burst', () => {
   let sandbox: Awaited<ReturnType<typeof processSandbox>> | undefined;
   afterEach(() => sandbox?.cleanup());
@@ -179,7 +178,12 @@ describe('the drain, step by step (in process)', () => {
     // The long-poll ends at once (503: poll again elsewhere); new requests and upgrades find the
     // port closed (or, in the instant before it closes, get 503).
     expectError(await longPoll, 503, 'unavailable');
-    expect(['refused', 503]).toContain(await fetch(`${node.url}/healthz`).then((r) => r.status, () => 'refused'));
+    expect(['refused', 503]).toContain(
+      await fetch(`${node.url}/healthz`).then(
+        (r) => r.status,
+        () => 'refused',
+      ),
+    );
     await expect(RawSocket.open(node.url, alice.token)).rejects.toThrow();
     // A frame that arrives now is not taken on: the SDK re-sends it after reconnecting.
     socket.send({ type: 'message.send', id: 'too-late', conversationId: dm.id, clientId: 'ws-2', body: 'after the signal' });

@@ -30,14 +30,30 @@ type Op =
 
 const opArb: fc.Arbitrary<Op> = fc.oneof(
   { weight: 6, arbitrary: fc.record({ kind: fc.constant('send' as const), actor: fc.nat(3), conversation: fc.nat(2) }) },
-  { weight: 3, arbitrary: fc.record({ kind: fc.constant('read' as const), actor: fc.nat(3), conversation: fc.nat(2), fraction: fc.double({ min: 0, max: 1, noNaN: true }) }) },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      kind: fc.constant('read' as const),
+      actor: fc.nat(3),
+      conversation: fc.nat(2),
+      fraction: fc.double({ min: 0, max: 1, noNaN: true }),
+    }),
+  },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('add' as const), group: fc.nat(1), user: fc.nat(3) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('remove' as const), group: fc.nat(1), user: fc.nat(3) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('rename' as const), group: fc.nat(1) }) },
   {
     weight: 6,
     arbitrary: fc.record({
-      kind: fc.constantFrom('reply' as const, 'thread' as const, 'edit' as const, 'delete' as const, 'react' as const, 'unreact' as const, 'pin' as const),
+      kind: fc.constantFrom(
+        'reply' as const,
+        'thread' as const,
+        'edit' as const,
+        'delete' as const,
+        'react' as const,
+        'unreact' as const,
+        'pin' as const,
+      ),
       actor: fc.nat(3),
       conversation: fc.nat(2),
       fraction: fc.double({ min: 0, max: 1, noNaN: true }),
@@ -46,8 +62,16 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
 );
 
 /** One of the conversation's messages (thread replies included) as the actor sees them, picked by `fraction`; undefined when none or not a member. */
-async function pickMessage(url: string, user: TestUser, conversationId: string, fraction: number, topLevel = false): Promise<Message | undefined> {
-  const page = await api(url, 'GET', `/api/v1/conversations/${conversationId}/messages?limit=100${topLevel ? '' : '&threads=include'}`, { token: user.token });
+async function pickMessage(
+  url: string,
+  user: TestUser,
+  conversationId: string,
+  fraction: number,
+  topLevel = false,
+): Promise<Message | undefined> {
+  const page = await api(url, 'GET', `/api/v1/conversations/${conversationId}/messages?limit=100${topLevel ? '' : '&threads=include'}`, {
+    token: user.token,
+  });
   if (page.status !== 200 || page.body.items.length === 0) return undefined;
   const items = page.body.items as Message[];
   return items[Math.min(items.length - 1, Math.floor(fraction * items.length))];
@@ -107,14 +131,22 @@ describe('state equivalence', () => {
             }
             case 'add':
               if (users[op.user] !== owners[op.group])
-                await api(t.url, 'POST', `${path(conversations[op.group + 1]!)}/members`, { token: owners[op.group]!.token, body: { userId: users[op.user]!.id } });
+                await api(t.url, 'POST', `${path(conversations[op.group + 1]!)}/members`, {
+                  token: owners[op.group]!.token,
+                  body: { userId: users[op.user]!.id },
+                });
               break;
             case 'remove':
               if (users[op.user] !== owners[op.group])
-                await api(t.url, 'DELETE', `${path(conversations[op.group + 1]!)}/members/${users[op.user]!.id}`, { token: owners[op.group]!.token });
+                await api(t.url, 'DELETE', `${path(conversations[op.group + 1]!)}/members/${users[op.user]!.id}`, {
+                  token: owners[op.group]!.token,
+                });
               break;
             case 'rename':
-              await api(t.url, 'PATCH', path(conversations[op.group + 1]!), { token: owners[op.group]!.token, body: { title: `renamed ${++renames}` } });
+              await api(t.url, 'PATCH', path(conversations[op.group + 1]!), {
+                token: owners[op.group]!.token,
+                body: { title: `renamed ${++renames}` },
+              });
               break;
             default: {
               // A message lifecycle action on some message of the conversation, whether or not it
@@ -127,8 +159,12 @@ describe('state equivalence', () => {
               const emoji = `${one}/reactions/${encodeURIComponent(op.fraction < 0.5 ? '👍' : ':tada:')}`;
               if (op.kind === 'reply' || op.kind === 'thread') {
                 const link = op.kind === 'reply' ? { replyToId: target.id } : { threadRootId: target.id };
-                await api(t.url, 'POST', `${path(id)}/messages`, { token: actor.token, body: { clientId: crypto.randomUUID(), body: `re ${op.actor}`, ...link } });
-              } else if (op.kind === 'edit') await api(t.url, 'PATCH', one, { token: actor.token, body: { body: `edited ${op.fraction}` } });
+                await api(t.url, 'POST', `${path(id)}/messages`, {
+                  token: actor.token,
+                  body: { clientId: crypto.randomUUID(), body: `re ${op.actor}`, ...link },
+                });
+              } else if (op.kind === 'edit')
+                await api(t.url, 'PATCH', one, { token: actor.token, body: { body: `edited ${op.fraction}` } });
               else if (op.kind === 'delete') await api(t.url, 'DELETE', one, { token: actor.token });
               else if (op.kind === 'react') await api(t.url, 'PUT', emoji, { token: actor.token });
               else if (op.kind === 'unreact') await api(t.url, 'DELETE', emoji, { token: actor.token });

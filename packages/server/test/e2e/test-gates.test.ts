@@ -32,7 +32,9 @@ function vitest(file: string, env: Record<string, string | undefined>): Promise<
     child.on('close', (code) => {
       const tests = new Map<string, string>();
       try {
-        const json = JSON.parse(readFileSync(report, 'utf8')) as { testResults: { assertionResults: { title: string; status: string }[] }[] };
+        const json = JSON.parse(readFileSync(report, 'utf8')) as {
+          testResults: { assertionResults: { title: string; status: string }[] }[];
+        };
         for (const result of json.testResults) for (const test of result.assertionResults) tests.set(test.title, test.status);
       } catch {
         // No report: the run failed before collecting; `output` says why.

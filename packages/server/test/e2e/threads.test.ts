@@ -12,7 +12,10 @@ describe.each(await engines())('replies and threads on %s', (_engine, start) => 
   afterAll(() => t?.close());
 
   const post = (user: TestUser, conversationId: string, body: string, extra: { replyToId?: string; threadRootId?: string } = {}) =>
-    api(t.url, 'POST', `/api/v1/conversations/${conversationId}/messages`, { token: user.token, body: { clientId: crypto.randomUUID(), body, ...extra } });
+    api(t.url, 'POST', `/api/v1/conversations/${conversationId}/messages`, {
+      token: user.token,
+      body: { clientId: crypto.randomUUID(), body, ...extra },
+    });
   const sent = async (...args: Parameters<typeof post>): Promise<Message> => {
     const res = await post(...args);
     expect(res.status, JSON.stringify(res.body)).toBe(201);
@@ -69,13 +72,19 @@ describe.each(await engines())('replies and threads on %s', (_engine, start) => 
     expect((await historyOf(bob.client, group.id)).map((m) => m.body)).toEqual(['root', 'main']);
     const all = await api(t.url, 'GET', `/api/v1/conversations/${group.id}/messages?threads=include`, { token: bob.token });
     expect(all.body.items.map((m: Message) => m.seq)).toEqual([4, 3, 2, 1]);
-    expectError(await api(t.url, 'GET', `/api/v1/conversations/${group.id}/messages?threads=all`, { token: bob.token }), 400, 'validation_failed');
+    expectError(
+      await api(t.url, 'GET', `/api/v1/conversations/${group.id}/messages?threads=all`, { token: bob.token }),
+      400,
+      'validation_failed',
+    );
     const stored = (await api(t.url, 'GET', `/api/v1/messages/${root.id}`, { token: bob.token })).body.message;
     expect(stored).toMatchObject({ replyCount: 2, lastReplyAt: r2.createdAt });
     // Each reply moved the root: a message.updated after its message.created.
     await socket.next((f) => f.type === 'message.updated' && f.message.replyCount === 2);
     await barrier(socket);
-    const seen = socket.frames.filter((f) => f.type === 'message.created' || f.type === 'message.updated') as (EventOf<'message.created'> | EventOf<'message.updated'>)[];
+    const seen = socket.frames.filter((f) => f.type === 'message.created' || f.type === 'message.updated') as (
+      EventOf<'message.created'> | EventOf<'message.updated'>
+    )[];
     expect(seen.map((e) => `${e.type}:${e.message.body}:${e.message.replyCount}`)).toEqual([
       'message.created:root:0',
       'message.created:r1:0',

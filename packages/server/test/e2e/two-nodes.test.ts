@@ -42,7 +42,7 @@ describeRedis('two nodes sharing a store and Redis', () => {
     // Each node closes what it was given; the test closes the shared store once, at the end.
     const shared = Object.create(store, { close: { value: () => Promise.resolve() } }) as Store;
     nodes = [await createServer(config, { store: shared }), await createServer(config, { store: shared })];
-    [urlA, urlB] = await Promise.all(nodes.map((node) => node.listen())) as [string, string];
+    [urlA, urlB] = (await Promise.all(nodes.map((node) => node.listen()))) as [string, string];
     admin = new Redis(redisService.url);
   });
 
@@ -73,7 +73,7 @@ describeRedis('two nodes sharing a store and Redis', () => {
     socket.close();
   });
 
-  it("delivers to a socket on node B the events of a conversation it joins after connecting", async () => {
+  it('delivers to a socket on node B the events of a conversation it joins after connecting', async () => {
     const owner = await registerUser(urlA, 'owner');
     const other = await registerUser(urlA, 'other');
     const joiner = await registerUser(urlB, 'joiner');
@@ -93,7 +93,13 @@ describeRedis('two nodes sharing a store and Redis', () => {
   });
 
   it("tells a node's sockets to catch up after its Redis subscriber was lost, and delivers live again", async () => {
-    const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'silent', JWT_SECRET: 'a shared secret of at least thirty-two characters' });
+    const config = loadConfig({
+      PORT: '0',
+      HOST: '127.0.0.1',
+      DATA_DIR: dataDir,
+      LOG_LEVEL: 'silent',
+      JWT_SECRET: 'a shared secret of at least thirty-two characters',
+    });
     const name = `confab-test-${randomUUID()}`;
     const bus = new RedisBus({ url: redisService.url, prefix, logger: nodes[0]!.logger, name, retryBaseMs: 20, retryMaxMs: 200 });
     expect(await bus.waitUntilReady(5000)).toBe(true);

@@ -3,7 +3,6 @@ import { type EventOf, POSITIONED_EVENT_TYPES } from '@confab/protocol';
 import { RawSocket, type TestServer, api, barrier, registerUser, startServer, sleep } from '../harness.js';
 import { createGroup, expectError, freshUsers } from '../factories.js';
 
-
 type Typing = EventOf<'typing'>;
 
 const typingOf = (socket: RawSocket, userId?: string) =>
@@ -60,7 +59,12 @@ describe('typing indicators', () => {
     const started = await api(t.url, 'POST', `/api/v1/conversations/${dm.id}/typing`, { token: alice.token, body: { typing: true } });
     expect(started.status).toBe(204);
     expect(started.body).toBeNull();
-    expect(await bobSocket.next((f) => f.type === 'typing')).toEqual({ type: 'typing', conversationId: dm.id, userId: alice.id, typing: true });
+    expect(await bobSocket.next((f) => f.type === 'typing')).toEqual({
+      type: 'typing',
+      conversationId: dm.id,
+      userId: alice.id,
+      typing: true,
+    });
     await alice.client.setTyping(dm.id, false);
     expect(await bobSocket.next((f) => f.type === 'typing' && !f.typing)).toEqual({
       type: 'typing',

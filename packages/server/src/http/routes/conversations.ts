@@ -115,8 +115,7 @@ export const conversationRoutes: RoutePlugin = async (app, { conversations, toke
         response: { 200: MemberResponse, ...errors(400, 401, 403, 404, 409) },
       },
     },
-    async (request) =>
-      conversations.setRole(claims(request).userId, request.params.id, request.params.userId, request.body.role),
+    async (request) => conversations.setRole(claims(request).userId, request.params.id, request.params.userId, request.body.role),
   );
 
   app.delete(

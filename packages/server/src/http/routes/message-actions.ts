@@ -110,7 +110,9 @@ export const messageActionRoutes: RoutePlugin = async (app, { lifecycle, tokens 
         response: { 200: MessageResponse, ...errors(400, 401, 404, 409) },
       },
     },
-    async (request) => ({ message: (await lifecycle.react(claims(request).userId, request.params.id, request.params.emoji, true)).message }),
+    async (request) => ({
+      message: (await lifecycle.react(claims(request).userId, request.params.id, request.params.emoji, true)).message,
+    }),
   );
 
   app.delete(
@@ -125,10 +127,15 @@ export const messageActionRoutes: RoutePlugin = async (app, { lifecycle, tokens 
         response: { 200: MessageResponse, ...errors(400, 401, 404, 409) },
       },
     },
-    async (request) => ({ message: (await lifecycle.react(claims(request).userId, request.params.id, request.params.emoji, false)).message }),
+    async (request) => ({
+      message: (await lifecycle.react(claims(request).userId, request.params.id, request.params.emoji, false)).message,
+    }),
   );
 
-  for (const [method, on] of [['put', true], ['delete', false]] as const) {
+  for (const [method, on] of [
+    ['put', true],
+    ['delete', false],
+  ] as const) {
     app[method](
       `${one}/pin`,
       {

@@ -14,7 +14,7 @@ export const receiptRoutes: RoutePlugin = async (app, { messages, tokens }) => {
       schema: {
         tags,
         operationId: 'listReceipts',
-        summary: 'Each member\'s markers: read up to `readSeq`, delivered to a device of theirs up to `deliveredSeq`',
+        summary: "Each member's markers: read up to `readSeq`, delivered to a device of theirs up to `deliveredSeq`",
         security: bearer,
         params: IdParams,
         response: { 200: ReceiptList, ...errors(401, 404) },

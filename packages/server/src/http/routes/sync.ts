@@ -60,7 +60,6 @@ export const syncRoutes: RoutePlugin = async (app, { config, sync, tokens }) => 
         response: { 200: EventPage, ...errors(400, 401, 404, 410) },
       },
     },
-    async (request) =>
-      sync.conversationEvents(claims(request).userId, request.params.id, request.query.after, request.query.limit ?? 500),
+    async (request) => sync.conversationEvents(claims(request).userId, request.params.id, request.query.after, request.query.limit ?? 500),
   );
 };

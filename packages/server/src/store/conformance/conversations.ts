@@ -64,7 +64,9 @@ export function describeConversations(f: Fixture): void {
       expect(await f.removeMember(group.id, c.id, a.id)).toBeUndefined();
       expect((await f.store.getConversation(group.id))?.memberCount).toBe(2);
       expect(await f.store.getMember(group.id, c.id)).toBeUndefined();
-      expect((await f.store.updateConversationTitle(group.id, 'Renamed', drafts.conversationUpdated(a.id)))?.conversation.title).toBe('Renamed');
+      expect((await f.store.updateConversationTitle(group.id, 'Renamed', drafts.conversationUpdated(a.id)))?.conversation.title).toBe(
+        'Renamed',
+      );
     });
   });
 }

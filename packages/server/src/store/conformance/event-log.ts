@@ -18,7 +18,13 @@ export function describeEventLog(f: Fixture): void {
       const all = [...created.events, ...sent, ...added, ...read.events];
       expect(all.map((e) => e.pos)).toEqual([1, 2, 3, 4, 5].map((i) => before.pos + i));
       expect(all.map((e) => e.event.prev)).toEqual([0, ...all.slice(0, -1).map((e) => e.pos)]);
-      expect(all.map((e) => e.event.type)).toEqual(['conversation.created', 'message.created', 'message.created', 'member.added', 'read.updated']);
+      expect(all.map((e) => e.event.type)).toEqual([
+        'conversation.created',
+        'message.created',
+        'message.created',
+        'member.added',
+        'read.updated',
+      ]);
       expect(read.events[0]!.event).toMatchObject({ userId: a.id, readSeq: 2, unreadCount: 0 });
       expect(unmoved.events).toEqual([]);
       expect((await f.store.streamHead()).pos).toBe(before.pos + 5);
@@ -30,11 +36,21 @@ export function describeEventLog(f: Fixture): void {
       const [a, b, c] = [await user('vic'), await user('wes'), await user('xan')];
       const created = await conversation('group', [a.id, b.id]);
       const group = created.conversation;
-      expect(created.events[0]!.event).toMatchObject({ type: 'conversation.created', conversation: { id: group.id, memberCount: 2, lastSeq: 0 } });
+      expect(created.events[0]!.event).toMatchObject({
+        type: 'conversation.created',
+        conversation: { id: group.id, memberCount: 2, lastSeq: 0 },
+      });
       const added = await f.addMember(group.id, c.id, a.id);
-      expect(added.events[0]!.event).toMatchObject({ type: 'member.added', member: { userId: c.id }, conversation: { memberCount: 3 }, by: a.id });
+      expect(added.events[0]!.event).toMatchObject({
+        type: 'member.added',
+        member: { userId: c.id },
+        conversation: { memberCount: 3 },
+        by: a.id,
+      });
       const roles = await f.store.setRoles(group.id, [{ userId: b.id, role: 'admin' }], drafts.memberUpdated(a.id));
-      expect(roles.events.map((e) => e.event)).toMatchObject([{ type: 'member.updated', member: { userId: b.id, role: 'admin' }, by: a.id }]);
+      expect(roles.events.map((e) => e.event)).toMatchObject([
+        { type: 'member.updated', member: { userId: b.id, role: 'admin' }, by: a.id },
+      ]);
       const renamed = await f.store.updateConversationTitle(group.id, 'New name', drafts.conversationUpdated(b.id));
       expect(renamed!.events[0]!.event).toMatchObject({ type: 'conversation.updated', conversation: { title: 'New name' }, by: b.id });
       await append([msg(group.id, a.id, 'one'), msg(group.id, a.id, 'two')]);
@@ -69,7 +85,10 @@ export function describeEventLog(f: Fixture): void {
     it('keeps the log gap-free and every chain whole under concurrent writers of every kind', async () => {
       const users = await Promise.all(['ra', 'rb', 'rc', 'rd', 're'].map((name) => user(name)));
       const [a, b, c, d, e] = users as [UserRecord, UserRecord, UserRecord, UserRecord, UserRecord];
-      const groups = [(await conversation('group', [a.id, b.id, c.id])).conversation, (await conversation('group', [a.id, b.id, c.id])).conversation];
+      const groups = [
+        (await conversation('group', [a.id, b.id, c.id])).conversation,
+        (await conversation('group', [a.id, b.id, c.id])).conversation,
+      ];
       const before = await f.store.streamHead();
       const writes: Promise<unknown>[] = [];
       for (let i = 0; i < 40; i++) {
@@ -88,7 +107,9 @@ export function describeEventLog(f: Fixture): void {
       const dm = await f.store.listConversationIds(e.id);
       for (const id of dm) logged.push(...(await f.store.readConversationEvents(id, before.pos, 10_000)));
       // Every position in (before, head] was used exactly once…
-      expect(logged.map((l) => l.pos).sort((x, y) => x - y)).toEqual(Array.from({ length: head.pos - before.pos }, (_, i) => before.pos + i + 1));
+      expect(logged.map((l) => l.pos).sort((x, y) => x - y)).toEqual(
+        Array.from({ length: head.pos - before.pos }, (_, i) => before.pos + i + 1),
+      );
       // …and each conversation's events chain without a break.
       for (const g of groups) {
         const events = logged.filter((l) => l.conversationId === g.id);

@@ -1,6 +1,17 @@
 import type { ConversationInfo, EventDraft, Member, Message } from '@confab/protocol';
 import { newId } from '../../ids.js';
-import type { AppendPlan, ConversationRecord, Draft, MemberRecord, MessageChange, MessageRecord, NewMessage, ReadMarkerRecord, Store, UserRecord } from '../store.js';
+import type {
+  AppendPlan,
+  ConversationRecord,
+  Draft,
+  MemberRecord,
+  MessageChange,
+  MessageRecord,
+  NewMessage,
+  ReadMarkerRecord,
+  Store,
+  UserRecord,
+} from '../store.js';
 
 /**
  * What the conformance sections share: the store under test (a fresh one per test) and factories
@@ -66,7 +77,8 @@ export class Fixture {
   removeMember = (conversationId: string, userId: string, by: string) =>
     this.store.removeMember(conversationId, userId, { type: 'member.removed', conversationId, userId, by });
 
-  read = (conversationId: string, userId: string, seq: number) => this.store.advanceReadMarker(conversationId, userId, seq, drafts.readUpdated(conversationId, userId));
+  read = (conversationId: string, userId: string, seq: number) =>
+    this.store.advanceReadMarker(conversationId, userId, seq, drafts.readUpdated(conversationId, userId));
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -99,16 +111,24 @@ export const drafts = {
     conversation: info(c),
     members: members.map(member),
   }),
-  conversationUpdated: (by: string): Draft<ConversationRecord> => (c) => ({ type: 'conversation.updated', conversation: info(c), by }),
-  memberAdded: (by: string) => (m: MemberRecord, c: ConversationRecord): EventDraft => ({
-    type: 'member.added',
-    conversationId: m.conversationId,
-    member: member(m),
-    conversation: info(c),
-    by,
-  }),
-  memberUpdated: (by: string): Draft<MemberRecord> => (m) => ({ type: 'member.updated', conversationId: m.conversationId, member: member(m), by }),
-  readUpdated: (conversationId: string, userId: string): Draft<ReadMarkerRecord> => (marker) => ({ type: 'read.updated', conversationId, userId, ...marker }),
+  conversationUpdated:
+    (by: string): Draft<ConversationRecord> =>
+    (c) => ({ type: 'conversation.updated', conversation: info(c), by }),
+  memberAdded:
+    (by: string) =>
+    (m: MemberRecord, c: ConversationRecord): EventDraft => ({
+      type: 'member.added',
+      conversationId: m.conversationId,
+      member: member(m),
+      conversation: info(c),
+      by,
+    }),
+  memberUpdated:
+    (by: string): Draft<MemberRecord> =>
+    (m) => ({ type: 'member.updated', conversationId: m.conversationId, member: member(m), by }),
+  readUpdated:
+    (conversationId: string, userId: string): Draft<ReadMarkerRecord> =>
+    (marker) => ({ type: 'read.updated', conversationId, userId, ...marker }),
   messageCreated: ((m) => ({ type: 'message.created', message: message(m) })) as Draft<MessageRecord>,
   messageUpdated: ((m) => ({ type: 'message.updated', message: message(m) })) as Draft<MessageRecord>,
   messageDeleted: ((m) => ({ type: 'message.deleted', message: message(m) })) as Draft<MessageRecord>,

@@ -7,13 +7,21 @@ export function describeMessageChanges(f: Fixture): void {
   const { user, conversation, append, msg } = f;
   const group = async (...names: string[]) => {
     const users = await Promise.all(names.map((n) => user(n)));
-    const conv = (await conversation('group', users.map((u) => u.id))).conversation;
+    const conv = (
+      await conversation(
+        'group',
+        users.map((u) => u.id),
+      )
+    ).conversation;
     return { users, conv };
   };
 
   describe('message changes', () => {
     it('stores a new message with nothing edited, quoted, reacted to or pinned', async () => {
-      const { users: [a], conv } = await group('nia', 'nob');
+      const {
+        users: [a],
+        conv,
+      } = await group('nia', 'nob');
       const message: MessageRecord = (await append([msg(conv.id, a!.id, 'n1')]))[0]!.message;
       const expected = {
         kind: 'text',
@@ -35,7 +43,10 @@ export function describeMessageChanges(f: Fixture): void {
     });
 
     it('answers a reply with the quoted message as it is now, in every read', async () => {
-      const { users: [a, b], conv } = await group('qua', 'qub');
+      const {
+        users: [a, b],
+        conv,
+      } = await group('qua', 'qub');
       const [quoted] = await append([msg(conv.id, a!.id, 'q1', 'the original')]);
       const [reply] = await append([{ ...msg(conv.id, b!.id, 'q2', 'a reply'), replyToId: quoted!.message.id }]);
       const quote = { id: quoted!.message.id, senderId: a!.id, body: 'the original', deleted: false };
@@ -49,10 +60,17 @@ export function describeMessageChanges(f: Fixture): void {
     });
 
     it('counts thread replies on the root in the same transaction, logs the root after them, and keeps them out of the main history', async () => {
-      const { users: [a, b], conv } = await group('tha', 'thb');
+      const {
+        users: [a, b],
+        conv,
+      } = await group('tha', 'thb');
       const [root] = await append([msg(conv.id, a!.id, 't0')]);
       const rootId = root!.message.id;
-      const batch = [{ ...msg(conv.id, b!.id, 't1'), threadRootId: rootId }, msg(conv.id, a!.id, 't2'), { ...msg(conv.id, a!.id, 't3'), threadRootId: rootId }];
+      const batch = [
+        { ...msg(conv.id, b!.id, 't1'), threadRootId: rootId },
+        msg(conv.id, a!.id, 't2'),
+        { ...msg(conv.id, a!.id, 't3'), threadRootId: rootId },
+      ];
       const { events } = await f.store.appendMessages(batch, { announce: drafts.messageCreated, announceRoot: drafts.messageUpdated });
       expect(events.map((e) => e.event.type)).toEqual(['message.created', 'message.created', 'message.created', 'message.updated']);
       const stored = await f.store.getMessage(rootId);
@@ -66,7 +84,10 @@ export function describeMessageChanges(f: Fixture): void {
     });
 
     it('changes a message from what is stored, logs the change, keeps earlier versions and forgets them on request', async () => {
-      const { users: [a], conv } = await group('eda', 'edb');
+      const {
+        users: [a],
+        conv,
+      } = await group('eda', 'edb');
       const [sent] = await append([msg(conv.id, a!.id, 'e1', 'first')]);
       const id = sent!.message.id;
       const quoting = (await append([{ ...msg(conv.id, a!.id, 'e2', 'quoting'), replyToId: id }]))[0]!;
@@ -83,7 +104,11 @@ export function describeMessageChanges(f: Fixture): void {
         { body: 'first', editedAt: t1 },
         { body: 'second', editedAt: t2 },
       ]);
-      const deleted = await f.update(id, () => ({ body: '', deletedAt: f.tick(), reactions: [], mentions: [], erase: true }), drafts.messageDeleted);
+      const deleted = await f.update(
+        id,
+        () => ({ body: '', deletedAt: f.tick(), reactions: [], mentions: [], erase: true }),
+        drafts.messageDeleted,
+      );
       expect(deleted!.events[0]!.event).toMatchObject({ type: 'message.deleted', message: { body: '', deletedAt: expect.any(String) } });
       expect(await f.store.listEdits(id)).toEqual([]);
       // Gone from the log too: its own events and the quotes of it replay with an empty body.
@@ -97,20 +122,40 @@ export function describeMessageChanges(f: Fixture): void {
     });
 
     it('refuses a change the decision throws on, storing and logging nothing', async () => {
-      const { users: [a], conv } = await group('rfa', 'rfb');
+      const {
+        users: [a],
+        conv,
+      } = await group('rfa', 'rfb');
       const [sent] = await append([msg(conv.id, a!.id, 'r1')]);
       const before = await f.store.streamHead();
-      await expect(f.update(sent!.message.id, () => { throw new Error('refused'); }, drafts.messageUpdated)).rejects.toThrow('refused');
+      await expect(
+        f.update(
+          sent!.message.id,
+          () => {
+            throw new Error('refused');
+          },
+          drafts.messageUpdated,
+        ),
+      ).rejects.toThrow('refused');
       expect(await f.store.streamHead()).toEqual(before);
     });
 
     it('changes a batch in one transaction: a later change sees an earlier one, a refusal or a missing message spares the rest', async () => {
-      const { users: [a], conv } = await group('bta', 'btb');
+      const {
+        users: [a],
+        conv,
+      } = await group('bta', 'btb');
       const [one, two] = await append([msg(conv.id, a!.id, 'b1'), msg(conv.id, a!.id, 'b2')]);
       const add = (emoji: string) => (current: MessageRecord) => ({ reactions: [...current.reactions, { emoji, userIds: [a!.id] }] });
       const { results, events } = await f.store.updateMessages([
         { id: one!.message.id, change: add('👍'), announce: drafts.messageUpdated },
-        { id: two!.message.id, change: () => { throw new Error('refused'); }, announce: drafts.messageUpdated },
+        {
+          id: two!.message.id,
+          change: () => {
+            throw new Error('refused');
+          },
+          announce: drafts.messageUpdated,
+        },
         { id: 'missing', change: add('🎉'), announce: drafts.messageUpdated },
         { id: one!.message.id, change: add('🎉'), announce: drafts.messageUpdated },
         { id: two!.message.id, change: () => null, announce: drafts.messageUpdated },
@@ -131,11 +176,20 @@ export function describeMessageChanges(f: Fixture): void {
     });
 
     it('commits new messages and changes of stored ones in one transaction, the changes logged after the new messages', async () => {
-      const { users: [a, b], conv } = await group('mxa', 'mxb');
+      const {
+        users: [a, b],
+        conv,
+      } = await group('mxa', 'mxb');
       const other = (await conversation('group', [a!.id, b!.id])).conversation;
       const [old] = await append([msg(other.id, b!.id, 'mx0')]);
       const pin = { id: old!.message.id, change: () => ({ pinnedAt: f.tick(), pinnedBy: a!.id }), announce: drafts.messageUpdated };
-      const refused = { id: old!.message.id, change: () => { throw new Error('no'); }, announce: drafts.messageUpdated };
+      const refused = {
+        id: old!.message.id,
+        change: () => {
+          throw new Error('no');
+        },
+        announce: drafts.messageUpdated,
+      };
       const { results, events, updates } = await f.store.appendMessages([msg(conv.id, a!.id, 'mx1')], sendPlan, [pin, refused]);
       expect(results[0]).toMatchObject({ created: true, message: { seq: 1 } });
       expect(updates).toMatchObject([{ changed: true, message: { pinnedBy: a!.id } }, { refused: expect.any(Error) }]);
@@ -151,7 +205,10 @@ export function describeMessageChanges(f: Fixture): void {
     });
 
     it('loses no reaction when changes of one message race', async () => {
-      const { users: [a, ...others], conv } = await group('rca', 'rcb', 'rcc', 'rcd', 'rce');
+      const {
+        users: [a, ...others],
+        conv,
+      } = await group('rca', 'rcb', 'rcc', 'rcd', 'rce');
       const [sent] = await append([msg(conv.id, a!.id, 'rc')]);
       await Promise.all(others.map(() => f.store.ping()));
       await Promise.all(
@@ -168,7 +225,10 @@ export function describeMessageChanges(f: Fixture): void {
     });
 
     it('stores mentions with the message and replaces them on change', async () => {
-      const { users: [a, b, c], conv } = await group('Mia', 'mib', 'mic');
+      const {
+        users: [a, b, c],
+        conv,
+      } = await group('Mia', 'mib', 'mic');
       const [sent] = await append([{ ...msg(conv.id, a!.id, 'm1', '@mib'), mentions: [b!.id] }]);
       expect(sent!.message.mentions).toEqual([b!.id]);
       await f.update(sent!.message.id, () => ({ body: '@mic', mentions: [c!.id] }), drafts.messageUpdated);
@@ -184,7 +244,10 @@ export function describeMessageChanges(f: Fixture): void {
     });
 
     it('lists pinned messages, most recently pinned first', async () => {
-      const { users: [a], conv } = await group('pna', 'pnb');
+      const {
+        users: [a],
+        conv,
+      } = await group('pna', 'pnb');
       const sent = await append([msg(conv.id, a!.id, 'p1'), msg(conv.id, a!.id, 'p2'), msg(conv.id, a!.id, 'p3')]);
       const pin = (i: number) => f.update(sent[i]!.message.id, () => ({ pinnedAt: f.tick(), pinnedBy: a!.id }), drafts.messageUpdated);
       await pin(2);

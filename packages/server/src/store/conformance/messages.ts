@@ -59,7 +59,10 @@ export function describeMessages(f: Fixture): void {
     it("logs the plan's event for each new message and moves the read markers it names, up to the newest", async () => {
       const [a, b] = [await user('ari'), await user('bal')];
       const conv = (await conversation('group', [a.id, b.id])).conversation;
-      const { events } = await f.store.appendMessages([msg(conv.id, b.id, 'b1'), msg(conv.id, a.id, 'a1'), msg(conv.id, b.id, 'b2')], sendPlan);
+      const { events } = await f.store.appendMessages(
+        [msg(conv.id, b.id, 'b1'), msg(conv.id, a.id, 'a1'), msg(conv.id, b.id, 'b2')],
+        sendPlan,
+      );
       expect(events.map((e) => e.event)).toMatchObject([1, 2, 3].map((seq) => ({ type: 'message.created', message: { seq } })));
       expect((await f.store.getMember(conv.id, a.id))?.readSeq).toBe(2);
       expect((await f.store.getMember(conv.id, b.id))?.readSeq).toBe(3);
@@ -74,7 +77,8 @@ export function describeMessages(f: Fixture): void {
       const [a, b] = [await user('axl'), await user('bud')];
       const conv = (await conversation('group', [a.id, b.id])).conversation;
       await append(Array.from({ length: 10 }, (_, i) => msg(conv.id, a.id, `m${i}`)));
-      const seqs = async (page: { limit: number; before?: number; after?: number }) => (await f.store.listMessages(conv.id, page)).map((m) => m.seq);
+      const seqs = async (page: { limit: number; before?: number; after?: number }) =>
+        (await f.store.listMessages(conv.id, page)).map((m) => m.seq);
       expect(await seqs({ limit: 3 })).toEqual([10, 9, 8]);
       expect(await seqs({ limit: 3, before: 8 })).toEqual([7, 6, 5]);
       expect(await seqs({ limit: 3, after: 8 })).toEqual([9, 10]);

@@ -54,10 +54,6 @@ export const messageLifecycle: Migration = {
       .addColumn('seq', 'bigint', (c) => c.notNull())
       .addPrimaryKeyConstraint('message_mentions_pk', ['message_id', 'user_id'])
       .execute();
-    await db.schema
-      .createIndex('message_mentions_user')
-      .on('message_mentions')
-      .columns(['user_id', 'conversation_id', 'seq'])
-      .execute();
+    await db.schema.createIndex('message_mentions_user').on('message_mentions').columns(['user_id', 'conversation_id', 'seq']).execute();
   },
 };

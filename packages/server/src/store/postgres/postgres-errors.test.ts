@@ -7,8 +7,10 @@ const sqlError = (code: string, constraint?: string) => Object.assign(new Databa
 
 describe('PostgreSQL error classification', () => {
   it('counts a missing or lost server as unavailable', () => {
-    for (const code of ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND']) expect(isPostgresUnavailable(withCode(code)), code).toBe(true);
-    for (const code of ['57P01', '57P02', '57P03', '08006', '08001', '53300']) expect(isPostgresUnavailable(sqlError(code)), code).toBe(true);
+    for (const code of ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND'])
+      expect(isPostgresUnavailable(withCode(code)), code).toBe(true);
+    for (const code of ['57P01', '57P02', '57P03', '08006', '08001', '53300'])
+      expect(isPostgresUnavailable(sqlError(code)), code).toBe(true);
     expect(isPostgresUnavailable(new Error('Connection terminated unexpectedly'))).toBe(true);
     expect(isPostgresUnavailable(new Error('timeout exceeded when trying to connect'))).toBe(true);
     expect(isPostgresUnavailable(new Error('Client has encountered a connection error and is not queryable'))).toBe(true);

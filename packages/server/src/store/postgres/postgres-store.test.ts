@@ -71,7 +71,10 @@ describePostgres('PostgreSQL store', () => {
       [1, 2, 3].map(() =>
         db.transaction().execute(async (trx) => {
           await sql`select pg_sleep(0.05)`.execute(trx);
-          const { rows } = await sql<{ synchronous_commit: string; pid: number }>`select current_setting('synchronous_commit') as synchronous_commit, pg_backend_pid() as pid`.execute(trx);
+          const { rows } = await sql<{
+            synchronous_commit: string;
+            pid: number;
+          }>`select current_setting('synchronous_commit') as synchronous_commit, pg_backend_pid() as pid`.execute(trx);
           return rows[0]!;
         }),
       ),

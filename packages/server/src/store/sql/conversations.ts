@@ -2,7 +2,16 @@ import type { Selectable } from 'kysely';
 import type { EventDraft, Role } from '@confab/protocol';
 import type { Database } from '../schema.js';
 import { appendEvents } from '../event-log.js';
-import type { ConversationListRow, ConversationRecord, Draft, MemberRecord, MessageRecord, NewConversation, NewMember, StoredEvent } from '../store.js';
+import type {
+  ConversationListRow,
+  ConversationRecord,
+  Draft,
+  MemberRecord,
+  MessageRecord,
+  NewConversation,
+  NewMember,
+  StoredEvent,
+} from '../store.js';
 import { withQuotes } from './message-changes.js';
 import { type Db, type UniqueViolationOf, toConversation, toMessage } from './rows.js';
 
@@ -15,58 +24,60 @@ export async function createConversation(
   members: NewMember[],
   announce: (conversation: ConversationRecord, members: MemberRecord[]) => EventDraft,
 ): Promise<{ conversation: ConversationRecord; created: boolean; events: StoredEvent[] }> {
-  const create = () => db.transaction().execute(async (trx) => {
-    if (conversation.directKey !== null) {
-      const existing = await findDirect(trx, conversation.directKey);
-      if (existing) return { conversation: existing, created: false, events: [] };
-    }
-    await trx
-      .insertInto('conversations')
-      .values({
-        id: conversation.id,
-        kind: conversation.kind,
-        title: conversation.title,
-        direct_key: conversation.directKey,
-        created_by: conversation.createdBy,
-        created_at: conversation.createdAt,
-        last_seq: 0,
-        last_activity_at: conversation.lastActivityAt,
-        member_count: members.length,
-      })
-      .execute();
-    // Chunked so a 10,000-member group stays under SQLite's bound-parameter limit.
-    for (let i = 0; i < members.length; i += 500) {
+  const create = () =>
+    db.transaction().execute(async (trx) => {
+      if (conversation.directKey !== null) {
+        const existing = await findDirect(trx, conversation.directKey);
+        if (existing) return { conversation: existing, created: false, events: [] };
+      }
       await trx
-        .insertInto('members')
-        .values(
-          members.slice(i, i + 500).map((m) => ({
-            conversation_id: m.conversationId,
-            user_id: m.userId,
-            role: m.role,
-            joined_at: m.joinedAt,
-            read_seq: 0,
-          })),
-        )
+        .insertInto('conversations')
+        .values({
+          id: conversation.id,
+          kind: conversation.kind,
+          title: conversation.title,
+          direct_key: conversation.directKey,
+          created_by: conversation.createdBy,
+          created_at: conversation.createdAt,
+          last_seq: 0,
+          last_activity_at: conversation.lastActivityAt,
+          member_count: members.length,
+        })
         .execute();
-    }
-    const record: ConversationRecord = { ...conversation, lastSeq: 0, memberCount: members.length, lastPos: 0 };
-    const memberRecords = members.map((m): MemberRecord => ({ ...m, readSeq: 0, deliveredSeq: 0 }));
-    const events = await appendEvents(
-      trx,
-      new Map([[record.id, 0]]),
-      [{ conversationId: record.id, event: announce(record, memberRecords) }],
-      conversation.createdAt,
-    );
-    record.lastPos = events[0]!.pos;
-    // Every first member reads the conversation from its creation on.
-    await trx.updateTable('members').set({ joined_pos: record.lastPos }).where('conversation_id', '=', record.id).execute();
-    return { conversation: record, created: true, events };
-  });
+      // Chunked so a 10,000-member group stays under SQLite's bound-parameter limit.
+      for (let i = 0; i < members.length; i += 500) {
+        await trx
+          .insertInto('members')
+          .values(
+            members.slice(i, i + 500).map((m) => ({
+              conversation_id: m.conversationId,
+              user_id: m.userId,
+              role: m.role,
+              joined_at: m.joinedAt,
+              read_seq: 0,
+            })),
+          )
+          .execute();
+      }
+      const record: ConversationRecord = { ...conversation, lastSeq: 0, memberCount: members.length, lastPos: 0 };
+      const memberRecords = members.map((m): MemberRecord => ({ ...m, readSeq: 0, deliveredSeq: 0 }));
+      const events = await appendEvents(
+        trx,
+        new Map([[record.id, 0]]),
+        [{ conversationId: record.id, event: announce(record, memberRecords) }],
+        conversation.createdAt,
+      );
+      record.lastPos = events[0]!.pos;
+      // Every first member reads the conversation from its creation on.
+      await trx.updateTable('members').set({ joined_pos: record.lastPos }).where('conversation_id', '=', record.id).execute();
+      return { conversation: record, created: true, events };
+    });
   try {
     return await create();
   } catch (error) {
     // The pair's direct conversation was created concurrently (another node): that one it is.
-    const existing = conversation.directKey !== null && uniqueViolation(error) !== undefined && (await findDirect(db, conversation.directKey));
+    const existing =
+      conversation.directKey !== null && uniqueViolation(error) !== undefined && (await findDirect(db, conversation.directKey));
     if (existing) return { conversation: existing, created: false, events: [] };
     throw error;
   }
@@ -112,10 +123,7 @@ export async function listConversations(
   if (page.after) {
     const { activityAt, id } = page.after;
     query = query.where((eb) =>
-      eb.or([
-        eb('c.last_activity_at', '<', activityAt),
-        eb.and([eb('c.last_activity_at', '=', activityAt), eb('c.id', '<', id)]),
-      ]),
+      eb.or([eb('c.last_activity_at', '<', activityAt), eb.and([eb('c.last_activity_at', '=', activityAt), eb('c.id', '<', id)])]),
     );
   }
   const rows = await query.orderBy('c.last_activity_at', 'desc').orderBy('c.id', 'desc').limit(page.limit).execute();

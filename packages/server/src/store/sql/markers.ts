@@ -46,9 +46,18 @@ export function advanceReadMarker(
   });
 }
 
-export function advanceDeliveredMarker(db: Db, conversationId: string, userId: string, seq: number): Promise<{ deliveredSeq: number; moved: boolean }> {
+export function advanceDeliveredMarker(
+  db: Db,
+  conversationId: string,
+  userId: string,
+  seq: number,
+): Promise<{ deliveredSeq: number; moved: boolean }> {
   return db.transaction().execute(async (trx) => {
-    const conversation = await trx.selectFrom('conversations').select('last_seq').where('id', '=', conversationId).executeTakeFirstOrThrow();
+    const conversation = await trx
+      .selectFrom('conversations')
+      .select('last_seq')
+      .where('id', '=', conversationId)
+      .executeTakeFirstOrThrow();
     const target = Math.min(seq, Number(conversation.last_seq));
     const moved = await trx
       .updateTable('members')

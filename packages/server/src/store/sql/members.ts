@@ -68,7 +68,12 @@ export function addMember(
   });
 }
 
-export function removeMember(db: Db, conversationId: string, userId: string, announce: EventDraft): Promise<{ events: StoredEvent[] } | undefined> {
+export function removeMember(
+  db: Db,
+  conversationId: string,
+  userId: string,
+  announce: EventDraft,
+): Promise<{ events: StoredEvent[] } | undefined> {
   return db.transaction().execute(async (trx) => {
     const lastPos = await lockConversations(trx, [conversationId]);
     const result = await trx
@@ -83,12 +88,7 @@ export function removeMember(db: Db, conversationId: string, userId: string, ann
       .where('id', '=', conversationId)
       .execute();
     // The removed user reads this event as its subject: they are no longer a member.
-    const events = await appendEvents(
-      trx,
-      lastPos,
-      [{ conversationId, subjectUserId: userId, event: announce }],
-      Date.now(),
-    );
+    const events = await appendEvents(trx, lastPos, [{ conversationId, subjectUserId: userId, event: announce }], Date.now());
     return { events };
   });
 }
@@ -103,12 +103,7 @@ export function setRoles(
     const lastPos = await lockConversations(trx, [conversationId]);
     const members: MemberRecord[] = [];
     for (const { userId, role } of changes) {
-      await trx
-        .updateTable('members')
-        .set({ role })
-        .where('conversation_id', '=', conversationId)
-        .where('user_id', '=', userId)
-        .execute();
+      await trx.updateTable('members').set({ role }).where('conversation_id', '=', conversationId).where('user_id', '=', userId).execute();
       const row = await trx
         .selectFrom('members')
         .selectAll()

@@ -136,7 +136,11 @@ async function erase(trx: Db, message: MessageRecord): Promise<void> {
     if (!m) continue;
     if (m.id === message.id) m.body = '';
     if (m.replyTo?.id === message.id) m.replyTo.excerpt = '';
-    await trx.updateTable('events').set({ payload: JSON.stringify(event) }).where('pos', '=', row.pos).execute();
+    await trx
+      .updateTable('events')
+      .set({ payload: JSON.stringify(event) })
+      .where('pos', '=', row.pos)
+      .execute();
   }
 }
 
@@ -145,12 +149,19 @@ async function replaceMentions(trx: Db, current: MessageRecord, userIds: readonl
   if (userIds.length === 0) return;
   await trx
     .insertInto('message_mentions')
-    .values(userIds.map((userId) => ({ message_id: current.id, user_id: userId, conversation_id: current.conversationId, seq: current.seq })))
+    .values(
+      userIds.map((userId) => ({ message_id: current.id, user_id: userId, conversation_id: current.conversationId, seq: current.seq })),
+    )
     .execute();
 }
 
 export async function listEdits(db: Db, messageId: string): Promise<EditRecord[]> {
-  const rows = await db.selectFrom('message_edits').select(['body', 'edited_at']).where('message_id', '=', messageId).orderBy('version').execute();
+  const rows = await db
+    .selectFrom('message_edits')
+    .select(['body', 'edited_at'])
+    .where('message_id', '=', messageId)
+    .orderBy('version')
+    .execute();
   return rows.map((r) => ({ body: r.body, editedAt: Number(r.edited_at) }));
 }
 
@@ -162,7 +173,13 @@ export async function listThread(db: Db, rootId: string, page: { limit: number; 
 }
 
 export async function threadParticipants(db: Db, rootId: string): Promise<string[]> {
-  const rows = await db.selectFrom('messages').select('sender_id').distinct().where('thread_root_id', '=', rootId).orderBy('sender_id').execute();
+  const rows = await db
+    .selectFrom('messages')
+    .select('sender_id')
+    .distinct()
+    .where('thread_root_id', '=', rootId)
+    .orderBy('sender_id')
+    .execute();
   return rows.map((r) => r.sender_id);
 }
 

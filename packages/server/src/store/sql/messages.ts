@@ -1,7 +1,17 @@
 import { type Insertable, sql } from 'kysely';
 import type { Database } from '../schema.js';
 import { type LogEntry, appendEvents, lockConversations } from '../event-log.js';
-import type { AppendPlan, AppendResult, HistoryPage, MessageRecord, MessageUpdate, NewMessage, RecentFilter, StoredEvent, UpdateOutcome } from '../store.js';
+import type {
+  AppendPlan,
+  AppendResult,
+  HistoryPage,
+  MessageRecord,
+  MessageUpdate,
+  NewMessage,
+  RecentFilter,
+  StoredEvent,
+  UpdateOutcome,
+} from '../store.js';
 import { locateUpdates, stageUpdates, withQuotes } from './message-changes.js';
 import { type Db, type UniqueViolationOf, messageRow, toMessage } from './rows.js';
 
@@ -36,7 +46,10 @@ export async function appendMessages(
 function appendOnce(db: Db, batch: readonly NewMessage[], plan: AppendPlan, updates: readonly MessageUpdate[]): Promise<Appended> {
   return db.transaction().execute(async (trx) => {
     const located = await locateUpdates(trx, updates);
-    const lastPos = located.size > 0 ? await lockConversations(trx, [...batch.map((m) => m.conversationId), ...located.values()]) : new Map<string, number>();
+    const lastPos =
+      located.size > 0
+        ? await lockConversations(trx, [...batch.map((m) => m.conversationId), ...located.values()])
+        : new Map<string, number>();
     const stored = await findStored(trx, batch);
     const { results, fresh, repeats } = sortOut(batch, stored);
     const entries: LogEntry[] = [];
@@ -60,7 +73,10 @@ function appendOnce(db: Db, batch: readonly NewMessage[], plan: AppendPlan, upda
       now = Math.max(...created.map((m) => m.createdAt));
     } else {
       // Nothing new (and so no repeats of anything new): every result is a stored message.
-      await withQuotes(trx, results.map((r) => r!.message));
+      await withQuotes(
+        trx,
+        results.map((r) => r!.message),
+      );
     }
     const staged = await stageUpdates(trx, updates, located);
     entries.push(...staged.entries);
@@ -213,20 +229,34 @@ async function countThreadReplies(trx: Db, created: readonly MessageRecord[]): P
       .where('id', '=', rootId)
       .execute();
   }
-  const rows = await trx.selectFrom('messages').selectAll().where('id', 'in', [...replies.keys()]).orderBy('seq').execute();
+  const rows = await trx
+    .selectFrom('messages')
+    .selectAll()
+    .where('id', 'in', [...replies.keys()])
+    .orderBy('seq')
+    .execute();
   return withQuotes(trx, rows.map(toMessage));
 }
 
 /** One row per mentioned user, for counting mentions after a read marker. */
 async function insertMentions(trx: Db, created: readonly MessageRecord[]): Promise<void> {
-  const rows = created.flatMap((m) => m.mentions.map((userId) => ({ message_id: m.id, user_id: userId, conversation_id: m.conversationId, seq: m.seq })));
-  for (let i = 0; i < rows.length; i += 500) await trx.insertInto('message_mentions').values(rows.slice(i, i + 500)).execute();
+  const rows = created.flatMap((m) =>
+    m.mentions.map((userId) => ({ message_id: m.id, user_id: userId, conversation_id: m.conversationId, seq: m.seq })),
+  );
+  for (let i = 0; i < rows.length; i += 500)
+    await trx
+      .insertInto('message_mentions')
+      .values(rows.slice(i, i + 500))
+      .execute();
 }
 
 /** Step 4: the new rows, in chunks under SQLite's bound-parameter limit (18 columns a row). */
 async function insertRows(trx: Db, rows: readonly Insertable<Database['messages']>[]): Promise<void> {
   for (let i = 0; i < rows.length; i += 100) {
-    await trx.insertInto('messages').values(rows.slice(i, i + 100)).execute();
+    await trx
+      .insertInto('messages')
+      .values(rows.slice(i, i + 100))
+      .execute();
   }
 }
 
@@ -250,15 +280,17 @@ export async function listRecentMessages(db: Db, userId: string, filter: RecentF
   if (filter.sender !== undefined) query = query.where('m.sender_id', '=', filter.sender);
   if (filter.recipient !== undefined) {
     const recipient = filter.recipient;
-    query = query.where('m.sender_id', '<>', recipient).where((eb) =>
-      eb.exists(
-        eb
-          .selectFrom('members as r')
-          .select('r.user_id')
-          .whereRef('r.conversation_id', '=', 'm.conversation_id')
-          .where('r.user_id', '=', recipient),
-      ),
-    );
+    query = query
+      .where('m.sender_id', '<>', recipient)
+      .where((eb) =>
+        eb.exists(
+          eb
+            .selectFrom('members as r')
+            .select('r.user_id')
+            .whereRef('r.conversation_id', '=', 'm.conversation_id')
+            .where('r.user_id', '=', recipient),
+        ),
+      );
   }
   if (filter.isRead === true) query = query.whereRef('m.seq', '<=', 'me.read_seq');
   if (filter.isRead === false) query = query.whereRef('m.seq', '>', 'me.read_seq');

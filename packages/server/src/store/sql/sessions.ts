@@ -56,7 +56,8 @@ export function rotateRefreshToken(db: Db, { oldHash, newHash, now, expiresAt, r
       if (!token || token.spent_at === null) return { status: 'invalid' };
     }
     const spentAt = Number(token.spent_at);
-    if (spentAt > reissueIfSpentAfter && (await unspent(trx, newHash, session.id))) return { status: 'rotated', session, rotatedAt: spentAt };
+    if (spentAt > reissueIfSpentAfter && (await unspent(trx, newHash, session.id)))
+      return { status: 'rotated', session, rotatedAt: spentAt };
     // A replay: someone else holds this session's tokens. End it.
     await trx.updateTable('sessions').set({ revoked_at: now }).where('id', '=', session.id).execute();
     return { status: 'reused', session: { ...session, revokedAt: now } };
@@ -73,12 +74,7 @@ async function unspent(db: Db, tokenHash: string, sessionId: string): Promise<bo
 }
 
 export async function revokeSession(db: Db, sessionId: string, now: number): Promise<void> {
-  await db
-    .updateTable('sessions')
-    .set({ revoked_at: now })
-    .where('id', '=', sessionId)
-    .where('revoked_at', 'is', null)
-    .execute();
+  await db.updateTable('sessions').set({ revoked_at: now }).where('id', '=', sessionId).where('revoked_at', 'is', null).execute();
 }
 
 /** Sessions revoked at or after `since`: an indexed range read (`sessions_revoked_at`). */

@@ -29,11 +29,7 @@ export async function getUser(db: Db, id: string): Promise<UserRecord | undefine
 }
 
 export async function getUserByUsername(db: Db, username: string): Promise<UserRecord | undefined> {
-  const row = await db
-    .selectFrom('users')
-    .selectAll()
-    .where('username_lower', '=', username.toLowerCase())
-    .executeTakeFirst();
+  const row = await db.selectFrom('users').selectAll().where('username_lower', '=', username.toLowerCase()).executeTakeFirst();
   return row && toUser(row);
 }
 
@@ -43,10 +39,16 @@ export async function getUsers(db: Db, ids: readonly string[]): Promise<UserReco
   return rows.map(toUser);
 }
 
-export async function searchUsers(db: Db, { q, limit, afterUsername }: { q?: string; limit: number; afterUsername?: string }): Promise<UserRecord[]> {
+export async function searchUsers(
+  db: Db,
+  { q, limit, afterUsername }: { q?: string; limit: number; afterUsername?: string },
+): Promise<UserRecord[]> {
   let query = db.selectFrom('users').selectAll();
   if (q !== undefined && q.trim() !== '') {
-    const needle = q.trim().toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`);
+    const needle = q
+      .trim()
+      .toLowerCase()
+      .replace(/[\\%_]/g, (c) => `\\${c}`);
     query = query.where((eb) =>
       eb.or([
         eb(sql`username_lower`, 'like', sql`${`${needle}%`} escape '\\'`),
