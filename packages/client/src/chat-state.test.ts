@@ -73,7 +73,7 @@ describe('ChatState: mentions, and my own settings', () => {
     const state = new ChatState(me, { conversations: [{ ...summary, archived: true }], pages: { c: [] } }, () =>
       Promise.reject(new Error('no load')),
     );
-    await state.apply({ type: 'message.created', pos: 2, prev: 1, message: message(1, 'other', [me]) });
+    await state.apply({ type: 'message.created', pos: 2, prev: 1, cursor: 'test', message: message(1, 'other', [me]) });
     const c = () => state.snapshot().conversations[0]!;
     expect(c()).toMatchObject({ archived: false, unreadCount: 1, mentionCount: 1, lastPos: 2 });
     const info = {
@@ -88,6 +88,7 @@ describe('ChatState: mentions, and my own settings', () => {
     };
     await state.apply({
       type: 'conversation.updated',
+      cursor: 'test',
       pos: 3,
       prev: 0,
       conversation: info,
@@ -97,11 +98,12 @@ describe('ChatState: mentions, and my own settings', () => {
     expect(c()).toMatchObject({ muted: true, clearedSeq: 1, unreadCount: 0, mentionCount: 0, lastMessage: null, lastPos: 2 });
     expect(state.snapshot().pages['c']).toEqual([]);
     // A private event's position is not the conversation's: a later shared event still applies.
-    await state.apply({ type: 'message.created', pos: 4, prev: 2, message: message(2, 'other', [me]) });
+    await state.apply({ type: 'message.created', pos: 4, prev: 2, cursor: 'test', message: message(2, 'other', [me]) });
     expect(c()).toMatchObject({ unreadCount: 1, mentionCount: 1, lastPos: 4 });
     // Notifications are not part of this state.
     await state.apply({
       type: 'notification.created',
+      cursor: 'test',
       pos: 5,
       prev: 3,
       notification: { id: 'n', kind: 'mention', conversationId: 'c', messageId: 'm2', actorId: 'other', createdAt: at, readAt: null },

@@ -7,6 +7,7 @@ const ev = (pos: number, prev: number, c = 'c1'): PositionedEvent => ({
   type: 'message.created',
   pos,
   prev,
+  cursor: `e.${pos}`,
   message: {
     id: `m${pos}`,
     conversationId: c,
@@ -115,7 +116,7 @@ describe('EventStream', () => {
 
     const { stream, delivered } = harness([]);
     stream.baseline({ c1: 1 });
-    stream.receive({ type: 'member.removed', pos: 2, prev: 1, conversationId: 'c1', userId: 'me', by: 'u2' });
+    stream.receive({ type: 'member.removed', pos: 2, prev: 1, cursor: 'e.2', conversationId: 'c1', userId: 'me', by: 'u2' });
     expect(delivered).toEqual([2]);
     expect(stream.state).toEqual({});
   });

@@ -86,6 +86,8 @@ export const CLIENT_FRAME_TYPES = typesOf(ClientFrame);
 // ---- server → client: replies ----
 /** Resume position: `<epoch>.<pos>`. Opaque to clients; compare epochs only through the server's answers. */
 export const SyncCursor = Identifier({ minLength: 1, maxLength: 128, description: 'Resume position: `<epoch>.<pos>`' });
+/** The cursor of position `pos` in the log of `epoch`: resume after it. */
+export const encodeSyncCursor = (epoch: string, pos: number): string => `${epoch}.${pos}`;
 export const SyncReset = Type.Union([Type.Literal('expired'), Type.Literal('epoch_mismatch'), Type.Literal('invalid'), Type.Null()], {
   description:
     'Why the `since` cursor could not be resumed (null: it was, or none was given). `expired`: older than the replay window; ' +
@@ -127,10 +129,12 @@ export type ErrorFrame = Static<typeof ErrorFrame>;
 // ---- server → client: events (the catalogue) ----
 // Positioned events are stored in the event log: `pos` is the event's place in the reader's
 // stream (resume after it) and `prev` the `pos` of the previous event of the same conversation
-// (0 for its first), so a client can tell a gap from a quiet conversation.
+// (0 for its first), so a client can tell a gap from a quiet conversation. `cursor` is `pos` as
+// a resume cursor, so a client stores it as it is, without assembling one.
 const Position = {
   pos: Type.Integer({ minimum: 1, description: 'Position in the event log; resume after it' }),
   prev: Type.Integer({ minimum: 0, description: "`pos` of this conversation's previous event (0: none)" }),
+  cursor: SyncCursor,
 };
 
 export const MessageCreatedEvent = Type.Object({ type: Type.Literal('message.created'), ...Position, message: Message });
@@ -247,7 +251,7 @@ export type ServerEvent = Static<typeof ServerEvent>;
 export type ServerEventType = ServerEvent['type'];
 export type EventOf<T extends ServerEventType> = Extract<ServerEvent, { type: T }>;
 /** A positioned event before the log gave it its position. */
-export type EventDraft = PositionedEvent extends infer E ? (E extends PositionedEvent ? Omit<E, 'pos' | 'prev'> : never) : never;
+export type EventDraft = PositionedEvent extends infer E ? (E extends PositionedEvent ? Omit<E, 'pos' | 'prev' | 'cursor'> : never) : never;
 
 export const ServerFrame = Type.Union([ReadyFrame, HeadsFrame, AckFrame, PongFrame, ErrorFrame, ...ServerEvent.anyOf]);
 export type ServerFrame = Static<typeof ServerFrame>;

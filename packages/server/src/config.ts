@@ -53,7 +53,7 @@ export interface Config {
   maxGroupMembers: number;
   /** Largest HTTP request body, bytes. */
   bodyLimitBytes: number;
-  /** Whole-request timeout, ms (Fastify's default is none). */
+  /** Time to receive a whole request, headers and body, ms (Fastify's default is none). A long-poll's wait is not bounded by it. */
   requestTimeoutMs: number;
   /** Idle timeout of an HTTP connection, ms (Node's default is none for a stalled client). */
   connectionTimeoutMs: number;

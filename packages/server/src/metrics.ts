@@ -14,6 +14,11 @@ export function createMetrics() {
       help: 'Event frames written to sockets',
       registers: [registry],
     }),
+    gapFills: new Counter({
+      name: 'confab_ws_gap_fills_total',
+      help: "Gaps in a socket's conversation the node filled from the event log (live events the bus lost)",
+      registers: [registry],
+    }),
     busPublishFailures: new Counter({
       name: 'confab_bus_publish_failures_total',
       help: 'Events the bus could not publish (broker unreachable); clients recover them by resuming',

@@ -117,8 +117,7 @@ export async function createServer(
   await membership.followCluster(cluster);
   await blocks.followCluster({ subscribe: hub.consumer().subscribe, onResync: cluster.onResync });
   const events = new EventPublisher(bus);
-  // A long-poll answers before the request timeout would cut it off.
-  const sync = new SyncService(store, membership, hub.consumer(), config.requestTimeoutMs - 1000);
+  const sync = new SyncService(store, membership, hub.consumer());
   const typing = new TypingService(membership, bus, { throttleMs: config.typingThrottleMs, expireMs: config.typingExpireMs });
   const presenceTracker: PresenceTracker =
     config.redisUrl === null

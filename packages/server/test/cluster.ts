@@ -19,6 +19,9 @@ export interface ClusterOptions {
   env?: Record<string, string>;
 }
 
+/** A node's Redis connections: the bus's publisher and subscriber, and the presence tracker's. */
+export type RedisConnectionKind = 'pub' | 'sub' | 'presence';
+
 export interface ClusterNode {
   readonly index: number;
   readonly port: number;
@@ -132,8 +135,11 @@ export class Cluster {
     this.nodes[index]!.process?.child.kill('SIGCONT');
   }
 
-  /** The `CLIENT LIST` ids of the Redis connections (bus and presence) of these nodes (default: all live ones). */
-  async redisConnectionIds(indexes = this.nodes.filter((n) => n.alive).map((n) => n.index)): Promise<string[]> {
+  /** The `CLIENT LIST` ids of the Redis connections (bus and presence, or only `kinds`) of these nodes (default: all live ones). */
+  async redisConnectionIds(
+    indexes = this.nodes.filter((n) => n.alive).map((n) => n.index),
+    kinds: readonly RedisConnectionKind[] = ['pub', 'sub', 'presence'],
+  ): Promise<string[]> {
     const pids = new Set(
       indexes
         .map((i) => this.nodes[i]!.process?.child.pid)
@@ -143,8 +149,8 @@ export class Cluster {
     const list = (await this.admin.client('LIST')) as string;
     const ids: string[] = [];
     for (const line of list.split('\n')) {
-      const match = /^id=(\d+) .* name=confab:\S*:(\d+):(?:pub|sub|presence) /.exec(line);
-      if (match && pids.has(match[2]!)) ids.push(match[1]!);
+      const match = /^id=(\d+) .* name=confab:\S*:(\d+):(pub|sub|presence) /.exec(line);
+      if (match && pids.has(match[2]!) && kinds.includes(match[3] as RedisConnectionKind)) ids.push(match[1]!);
     }
     return ids;
   }
@@ -153,9 +159,9 @@ export class Cluster {
    * Cuts these nodes' Redis connections (only theirs: Redis is shared), as a Redis restart or a
    * network blip would; returns how many. They reconnect by themselves.
    */
-  async killRedisConnections(indexes?: number[]): Promise<number> {
+  async killRedisConnections(indexes?: number[], kinds?: readonly RedisConnectionKind[]): Promise<number> {
     let killed = 0;
-    for (const id of await this.redisConnectionIds(indexes)) killed += Number(await this.admin.client('KILL', 'ID', id));
+    for (const id of await this.redisConnectionIds(indexes, kinds)) killed += Number(await this.admin.client('KILL', 'ID', id));
     return killed;
   }
 

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { describe } from 'vitest';
 import { Redis } from 'ioredis';
 import pg from 'pg';
+import { SCHEMA_CHANGE_LOCK } from '../src/store/postgres/postgres-store.js';
 
 /**
  * Tests that need something beyond Node — a service (PostgreSQL, Redis) or a program (nginx;
@@ -178,7 +179,12 @@ export async function createTestSchema(baseUrl = postgresService.url): Promise<T
   return {
     name,
     url: url.toString(),
-    drop: () => withPostgres(baseUrl, (client) => client.query(`drop schema if exists ${name} cascade`)).then(() => undefined),
+    // Not while a server migrates elsewhere in the database: its catalog read would fail (SCHEMA_CHANGE_LOCK).
+    drop: () =>
+      withPostgres(baseUrl, async (client) => {
+        await client.query('select pg_advisory_lock($1)', [SCHEMA_CHANGE_LOCK]);
+        await client.query(`drop schema if exists ${name} cascade`);
+      }),
   };
 }
 

@@ -7,6 +7,8 @@ import { TopicHub } from './topic-hub.js';
 
 /** A MemoryBus whose SUBSCRIBE takes hold only when the test opens the gate (a Redis round trip). */
 class GatedBus extends MemoryBus {
+  /** What happened, in order: the test's own steps and each SUBSCRIBE taking hold. */
+  readonly log: string[] = [];
   private open: (() => void) | undefined;
   private gate: Promise<void> | undefined;
 
@@ -19,7 +21,8 @@ class GatedBus extends MemoryBus {
   }
   override async subscribe<E extends BusEvent = ServerEvent>(topic: string, handler: BusHandler<E>): Promise<void> {
     await this.gate;
-    return super.subscribe(topic, handler);
+    await super.subscribe(topic, handler);
+    this.log.push('SUBSCRIBE took hold');
   }
 }
 
@@ -57,15 +60,13 @@ describe('TopicHub', () => {
     const got = collect();
     bus.hold();
     const first = hub.consumer().subscribe(t, () => {});
-    let joined = false;
     const second = hub
       .consumer()
       .subscribe(t, got.handler)
-      .then(() => (joined = true));
-    await new Promise((r) => setImmediate(r));
-    expect(joined).toBe(false);
+      .then(() => bus.log.push('second consumer subscribed'));
     bus.release();
     await Promise.all([first, second]);
+    expect(bus.log).toEqual(['SUBSCRIBE took hold', 'second consumer subscribed']);
     await bus.publish([t], testEvent(1));
     expect(got.messages).toHaveLength(1);
   });

@@ -143,7 +143,15 @@ describe('MembershipCache across nodes', () => {
     expect(await cache.requireRole('c1', 'bob')).toBe('member');
     db.set('c1', 'bob', undefined); // removed by another node
     expect(await cache.requireRole('c1', 'bob')).toBe('member'); // still cached…
-    await bus.publish([CLUSTER_TOPIC], { type: 'member.removed', conversationId: 'c1', userId: 'bob', by: 'alice', pos: 9, prev: 8 });
+    await bus.publish([CLUSTER_TOPIC], {
+      type: 'member.removed',
+      conversationId: 'c1',
+      userId: 'bob',
+      by: 'alice',
+      pos: 9,
+      prev: 8,
+      cursor: 'e.9',
+    });
     await expect(cache.requireRole('c1', 'bob')).rejects.toBeInstanceOf(AppError); // …until the news arrives
   });
 

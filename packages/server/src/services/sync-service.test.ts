@@ -27,7 +27,7 @@ describe('SyncService.start', () => {
     dir = mkdtempSync(path.join(tmpdir(), 'confab-sync-'));
     store = openSqliteStore(path.join(dir, 'db.sqlite3'));
     await store.migrate();
-    sync = new SyncService(store, new MembershipCache(store), new TopicHub(new MemoryBus()).consumer(), 29_000);
+    sync = new SyncService(store, new MembershipCache(store), new TopicHub(new MemoryBus()).consumer());
     const user = (id: string) => ({
       id,
       username: id,

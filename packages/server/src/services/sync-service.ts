@@ -1,4 +1,4 @@
-import type { EventPage, Heads, PositionedEvent, SyncReset, SyncResponse } from '@confab/protocol';
+import { type EventPage, type Heads, type PositionedEvent, type SyncReset, type SyncResponse, encodeSyncCursor } from '@confab/protocol';
 import type { TopicSubscriber } from '../bus/topic-hub.js';
 import { AppError, detail } from '../errors.js';
 import type { Store, StreamHead } from '../store/store.js';
@@ -21,7 +21,7 @@ export interface StreamStart {
   reset: SyncReset;
 }
 
-export const encodeSyncCursor = (epoch: string, pos: number) => `${epoch}.${pos}`;
+export { encodeSyncCursor };
 
 export function parseSyncCursor(cursor: string): { epoch: string; pos: number } | null {
   const match = /^([0-9a-f]{1,32})\.(\d{1,15})$/.exec(cursor);
@@ -40,7 +40,6 @@ export class SyncService {
     private readonly store: Store,
     private readonly membership: MembershipCache,
     bus: TopicSubscriber,
-    private readonly maxWaitMs: number,
   ) {
     this.waits = new EventWaits(bus, (userId) => store.listConversationIds(userId));
   }
@@ -97,8 +96,7 @@ export class SyncService {
     const events = await this.read(userId, start.after, request.limit);
     if (events.length > 0 || request.timeoutMs === 0) return respond(events);
     // The log is read again once subscribed: an event committed before that would wake nobody.
-    // Answered before the request timeout would cut the poll off.
-    const deadline = Date.now() + Math.min(request.timeoutMs, this.maxWaitMs);
+    const deadline = Date.now() + request.timeoutMs;
     while (Date.now() < deadline && !request.abandoned()) {
       let fresh: PositionedEvent[] = [];
       const found = async () => (fresh = await this.read(userId, start.after, request.limit)).length > 0;
@@ -111,6 +109,11 @@ export class SyncService {
   /** Shutdown: waiting long-polls answer 503 and new ones are refused. */
   stopWaiting(): void {
     this.waits.stop();
+  }
+
+  /** One conversation's events after `after`, as the JSON frames stored: the gateway fills a socket's gap with them. */
+  async conversationFrames(conversationId: string, after: number, limit: number): Promise<{ event: PositionedEvent; frame: string }[]> {
+    return (await this.store.readConversationEvents(conversationId, after, limit)).map(({ event, frame }) => ({ event, frame }));
   }
 
   /** One conversation's events after `after` (gap fill). A position already pruned is `cursor_expired`. */

@@ -1,5 +1,5 @@
 import { type Kysely, type Selectable, sql } from 'kysely';
-import type { EventDraft, PositionedEvent } from '@confab/protocol';
+import { type EventDraft, type PositionedEvent, encodeSyncCursor } from '@confab/protocol';
 import type { Database } from './schema.js';
 import type { StoredEvent, StreamHead } from './store.js';
 
@@ -75,7 +75,7 @@ export async function appendEvents(
     .updateTable('stream_head')
     .set((eb) => ({ pos: eb('pos', '+', entries.length) }))
     .where('id', '=', 1)
-    .returning('pos')
+    .returning(['pos', 'epoch'])
     .executeTakeFirstOrThrow();
   let pos = Number(head.pos) - entries.length;
 
@@ -83,7 +83,8 @@ export async function appendEvents(
     pos += 1;
     const prev = lastPos.get(entry.conversationId) ?? 0;
     lastPos.set(entry.conversationId, pos);
-    const event = { ...entry.event, pos, prev } as PositionedEvent;
+    // The cursor is stored in the event, so every reader (live, replay, long-poll, gap fill) sends it as stored.
+    const event = { ...entry.event, pos, prev, cursor: encodeSyncCursor(head.epoch, pos) } as PositionedEvent;
     const frame = JSON.stringify(event);
     const subjectUserId = entry.private ? entry.conversationId : (entry.subjectUserId ?? null);
     return { pos, conversationId: entry.conversationId, subjectUserId, createdAt: now, event, frame };

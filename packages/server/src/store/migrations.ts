@@ -5,6 +5,7 @@ import { people } from './migrations/0005-people.js';
 import { memberSettings } from './migrations/0005b-member-settings.js';
 import { notifications } from './migrations/0005c-notifications.js';
 import { systemMessages } from './migrations/0005d-system-messages.js';
+import { eventCursors } from './migrations/0005-event-cursors.js';
 
 /**
  * Schema migrations, in code and in order. Written with Kysely's schema builder in types both
@@ -148,6 +149,7 @@ const migrations: Record<string, Migration> = {
   '0005b_member_settings': memberSettings,
   '0005c_notifications': notifications,
   '0005d_system_messages': systemMessages,
+  '0005_event_cursors': eventCursors,
 };
 
 export const migrationProvider: MigrationProvider = {

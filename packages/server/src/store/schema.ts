@@ -117,7 +117,7 @@ export interface Database {
     conversation_id: string;
     subject_user_id: string | null;
     created_at: number;
-    /** The protocol event as JSON, its `pos` and `prev` included. */
+    /** The protocol event as JSON, its `pos`, `prev` and `cursor` included. */
     payload: string;
   };
 }

@@ -1,6 +1,7 @@
 import type { WebSocket } from 'ws';
 import type { BusMessage } from '../bus/bus.js';
 import type { TopicListener } from '../bus/topic-registry.js';
+import { ConversationOrder } from './conversation-order.js';
 
 /** One open socket of a signed-in user (and session), and the bus topics it listens to. */
 export class Connection implements TopicListener {
@@ -12,8 +13,8 @@ export class Connection implements TopicListener {
   revoked = false;
   /** While the socket is being brought up to date from the log, live events wait here. */
   pending: BusMessage[] | null = [];
-  /** Events at or below this position reached the socket by replay: the live copy is a duplicate. */
-  seam = 0;
+  /** What each conversation has been sent, in order; its `floor` is the seam with the replay. */
+  readonly order = new ConversationOrder();
   /** Users this socket's user blocks: their typing and presence are not sent to it. */
   blocked = new Set<string>();
 

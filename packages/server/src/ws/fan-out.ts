@@ -1,6 +1,6 @@
 import type { Duplex } from 'node:stream';
 import type { WebSocket } from 'ws';
-import { type ServerEvent, isPrivateEvent } from '@confab/protocol';
+import { type PositionedEvent, type ServerEvent, isPrivateEvent } from '@confab/protocol';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import type { Metrics } from '../metrics.js';
@@ -8,6 +8,8 @@ import { type BusMessage, conversationTopic } from '../bus/bus.js';
 import type { TopicRegistry } from '../bus/topic-registry.js';
 import type { SyncService } from '../services/sync-service.js';
 import type { Connection } from './connection.js';
+import { conversationOf } from './conversation-order.js';
+import { type FillTarget, GapFill } from './gap-fill.js';
 import type { LiveCheck } from './live-check.js';
 
 export interface FanOutDeps {
@@ -19,10 +21,12 @@ export interface FanOutDeps {
 
 /**
  * Bus events to this node's sockets: one serialisation per event (the bus's frame, turned into
- * one `Buffer` shared by every socket), writes corked until the end of the tick, and the
- * socket's subscriptions following its user's memberships.
+ * one `Buffer` shared by every socket), writes corked until the end of the tick, each
+ * conversation's events in order and once per socket (`conversation-order.ts`, gaps filled from
+ * the log by `gap-fill.ts`), and the socket's subscriptions following its user's memberships.
  */
-export class FanOut {
+export class FanOut implements FillTarget {
+  readonly gapFill: GapFill;
   /** TCP sockets whose writes are held until the end of the current tick (`cork`). */
   private readonly corked = new Set<Duplex>();
 
@@ -30,25 +34,29 @@ export class FanOut {
     private readonly deps: FanOutDeps,
     private readonly topics: TopicRegistry<Connection>,
     private readonly liveCheck: LiveCheck,
-  ) {}
+  ) {
+    this.gapFill = new GapFill(deps.sync, deps.logger, deps.metrics, this);
+  }
 
   /** The bus handler of every topic the node's sockets listen to. */
   deliver(message: BusMessage): void {
     const listeners = this.topics.listenersOf(message.topic);
     if (!listeners || listeners.size === 0) return;
-    const { event } = message;
-    if ('pos' in event) {
-      if (message.topic.startsWith('conv:')) this.liveCheck.noteDelivered(message.topic.slice('conv:'.length), event.pos);
-      else if (isPrivateEvent(event)) this.liveCheck.noteDelivered(message.topic.slice('user:'.length), event.pos);
+    let conversationId: string | undefined;
+    if ('pos' in message.event) {
+      conversationId = streamOf(message.event, message.topic);
+      // A private event's stream is its user's: it comes by the user topic alone.
+      if (message.topic.startsWith('conv:') || isPrivateEvent(message.event))
+        this.liveCheck.noteDelivered(conversationId, message.event.pos);
     }
     let written = 0;
     // A Set's iteration tolerates the removals a write can cause.
-    for (const connection of listeners) if (this.deliverTo(connection, message)) written += 1;
+    for (const connection of listeners) if (this.deliverTo(connection, message, conversationId)) written += 1;
     if (written > 0) this.deps.metrics.framesDelivered.inc(written);
   }
 
   /** True when the frame was written to the socket. */
-  deliverTo(connection: Connection, message: BusMessage): boolean {
+  deliverTo(connection: Connection, message: BusMessage, conversationId?: string): boolean {
     if (connection.pending !== null) {
       connection.pending.push(message);
       return false;
@@ -58,26 +66,56 @@ export class FanOut {
     // A membership event about this very user reaches it through its user topic only (it is
     // published to both), so it arrives once and updates the socket's subscriptions.
     if (!viaUserTopic && membershipSubject(event) === connection.userId) return false;
-    // Typists do not hear themselves, nor users their own presence, nor anyone those they block.
-    if (
-      (event.type === 'typing' || event.type === 'presence') &&
-      (event.userId === connection.userId || connection.blocked.has(event.userId))
-    ) {
+    if (!('pos' in event)) {
+      // Typists do not hear themselves, nor users their own presence, nor anyone those they block.
+      if (
+        (event.type === 'typing' || event.type === 'presence') &&
+        (event.userId === connection.userId || connection.blocked.has(event.userId))
+      ) {
+        return false;
+      }
+      if (event.type === 'block.updated') {
+        if (event.blocked) connection.blocked.add(event.userId);
+        else connection.blocked.delete(event.userId);
+      }
+      return this.write(connection, (message.bytes ??= Buffer.from(message.frame)));
+    }
+    // A conversation's events are ordered in its stream; the user's private events in theirs, keyed by their id.
+    const id = conversationId ?? streamOf(event, topic);
+    if (event.pos <= connection.order.floor) {
+      // Already replayed (or before the socket's stream); but a membership change that landed
+      // while the socket was being set up must still move its subscriptions.
+      if (viaUserTopic) this.sent(connection, id, event);
       return false;
     }
-    if (event.type === 'block.updated') {
-      if (event.blocked) connection.blocked.add(event.userId);
-      else connection.blocked.delete(event.userId);
+    // Joining starts the socket's stream of a conversation: what came before is not theirs.
+    const stream =
+      viaUserTopic && joins(event, connection.userId) ? connection.order.join(id, event.pos, event.prev) : connection.order.of(id);
+    switch (stream.admit(message)) {
+      case 'send': {
+        const written = this.write(connection, (message.bytes ??= Buffer.from(message.frame)));
+        // The user's own membership changes come by the user topic (their copies on the
+        // conversation topic were dropped above): only those move the socket's subscriptions.
+        if (viaUserTopic) this.sent(connection, id, event);
+        return written;
+      }
+      case 'fill':
+        this.gapFill.start(connection, id, stream);
+        return false;
+      default:
+        return false;
     }
-    // Already replayed to this socket from the log.
-    if ('pos' in event && event.pos <= connection.seam) return false;
-    message.bytes ??= Buffer.from(message.frame);
-    const written = this.write(connection, message.bytes);
-    if (viaUserTopic) void this.followMembership(connection, event);
-    return written;
   }
 
-  private write(connection: Connection, bytes: Buffer): boolean {
+  /** What follows an event reaching the socket: its subscriptions follow the user's memberships. */
+  sent(connection: Connection, conversationId: string, event: PositionedEvent): void {
+    if (event.type === 'member.removed' && event.userId === connection.userId) {
+      connection.order.of(conversationId).leave(event.pos);
+      void this.topics.remove(connection, conversationTopic(conversationId));
+    } else if (joins(event, connection.userId)) void this.follow(connection, conversationId);
+  }
+
+  write(connection: Connection, data: Buffer | string): boolean {
     const socket = connection.socket;
     if (socket.readyState !== socket.OPEN) return false;
     if (socket.bufferedAmount > this.deps.config.wsMaxBufferedBytes) {
@@ -86,7 +124,7 @@ export class FanOut {
       return false;
     }
     this.cork(socket);
-    socket.send(bytes, TEXT_FRAME);
+    socket.send(data, TEXT_FRAME);
     return true;
   }
 
@@ -107,26 +145,31 @@ export class FanOut {
     this.corked.clear();
   }
 
-  private async followMembership(connection: Connection, event: ServerEvent): Promise<void> {
-    if (event.type === 'member.removed') return this.topics.remove(connection, conversationTopic(event.conversationId));
-    if (event.type !== 'conversation.created' && event.type !== 'member.added') return;
-    const conversationId = event.type === 'member.added' ? event.conversationId : event.conversation.id;
+  private async follow(connection: Connection, conversationId: string): Promise<void> {
     await this.topics.add(connection, conversationTopic(conversationId));
     // Events of the conversation published before the subscription took hold (a bus round trip
-    // on Redis) never reached this socket: tell the client where the conversation stands.
-    try {
-      const head = await this.deps.sync.conversationHead(conversationId);
-      if (head > event.pos) connection.send({ type: 'heads', heads: { [conversationId]: head } });
-    } catch (error) {
-      this.deps.logger.warn({ err: error }, 'could not check a joined conversation for missed events');
-    }
+    // on Redis) never reached this socket: they are read from the log.
+    if (!connection.closed) this.gapFill.catchUp(connection, conversationId);
   }
 }
 
 const TEXT_FRAME = { binary: false } as const;
 
+/** The event makes `userId` a member of its conversation. */
+function joins(event: PositionedEvent, userId: string): boolean {
+  return event.type === 'conversation.created' || (event.type === 'member.added' && event.member.userId === userId);
+}
+
 function membershipSubject(event: ServerEvent): string | undefined {
   if (event.type === 'member.added') return event.member.userId;
   if (event.type === 'member.removed') return event.userId;
   return undefined;
+}
+
+/**
+ * The stream a positioned event is ordered in: its conversation's, or for a private event
+ * (`isPrivateEvent`, published on its user's topic alone) that user's, keyed by the user's id.
+ */
+function streamOf(event: PositionedEvent, topic: string): string {
+  return isPrivateEvent(event) && topic.startsWith('user:') ? topic.slice('user:'.length) : conversationOf(event);
 }

@@ -47,8 +47,8 @@ export interface GatewayDeps {
 /**
  * The WebSocket gateway, composed of: the handshake (`handshake.ts`), the node's sockets by user
  * and session (`connection-registry.ts`), bringing a socket up to date (`resume.ts`), client
- * frames (`frame-dispatch.ts`), bus events to sockets (`fan-out.ts`) and the safety net under
- * pub/sub (`live-check.ts`). This class wires them and runs the sockets' lifecycle.
+ * frames (`frame-dispatch.ts`), bus events to sockets (`fan-out.ts`, in order per conversation,
+ * gaps filled from the log by `gap-fill.ts`) and the safety net under pub/sub (`live-check.ts`). This class wires them and runs the sockets' lifecycle.
  */
 export class Gateway {
   readonly connections = new ConnectionRegistry();
@@ -77,14 +77,18 @@ export class Gateway {
       deps.sync,
       // A user's private stream is keyed by the user's id: its listeners are that user's sockets.
       (streamId) => this.topics.listenersOf(conversationTopic(streamId)) ?? this.topics.listenersOf(userTopic(streamId)),
+      (listeners, streamId, pos) => this.fanOut.gapFill.behind(listeners, streamId, pos),
       deps.config.liveCheckIntervalMs,
       deps.logger,
     );
     this.fanOut = new FanOut(deps, this.topics, this.liveCheck);
     this.resume = new Resume(deps, this.topics, this.fanOut);
     this.frames = new FrameDispatch(deps);
-    // The bus may have dropped events: have every client compare its positions with the heads.
-    deps.bus.onResync(() => void this.sendHeadsToAll());
+    // The bus may have dropped events: catch every socket up from the log (and send `heads`).
+    deps.bus.onResync(() => {
+      void this.refreshBlocks();
+      void this.fanOut.gapFill.resync(this.connections);
+    });
   }
 
   attach(server: Server): void {
@@ -195,20 +199,16 @@ export class Gateway {
     }
   }
 
-  private async sendHeadsToAll(): Promise<void> {
+  /** After a bus resync: `block.updated` may have been dropped too, so each live socket's block list is read again. */
+  private async refreshBlocks(): Promise<void> {
     for (const [userId, set] of this.connections.users()) {
       const ready = [...set].filter((c) => c.pending === null);
       if (ready.length === 0) continue;
       try {
-        const heads = await this.deps.sync.heads(userId);
-        // `block.updated` may have been dropped too.
         const blocked = await this.deps.blocks.blockedIds(userId);
-        for (const connection of ready) {
-          connection.blocked = new Set(blocked);
-          connection.send({ type: 'heads', heads });
-        }
+        for (const connection of ready) connection.blocked = new Set(blocked);
       } catch (error) {
-        this.deps.logger.warn({ err: error }, 'could not send heads after a bus resync');
+        this.deps.logger.warn({ err: error }, 'could not read the blocks again after a bus resync');
       }
     }
   }

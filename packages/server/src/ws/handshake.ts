@@ -1,9 +1,9 @@
-import type { IncomingMessage } from 'node:http';
+import { type IncomingMessage, STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { WebSocket, WebSocketServer } from 'ws';
 import { CLOSE_CODES } from '@confab/protocol';
 import type { Config } from '../config.js';
-import { AppError, SessionRevoked } from '../errors.js';
+import { AppError, SessionRevoked, forbidden, notFound, toErrorBody, unauthenticated } from '../errors.js';
 import type { AccessClaims, TokenService } from '../services/token-service.js';
 import type { ConnectionRegistry } from './connection-registry.js';
 
@@ -27,12 +27,12 @@ export interface HandshakeDeps {
  */
 export async function handleUpgrade(deps: HandshakeDeps, request: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
   const url = new URL(request.url ?? '/', 'http://localhost');
-  if (url.pathname !== WS_PATH) return rejectUpgrade(socket, 404, 'Not Found');
-  if (!deps.accepting()) return rejectUpgrade(socket, 503, 'Service Unavailable');
-  if (!originAllowed(deps.config, request)) return rejectUpgrade(socket, 403, 'Forbidden');
+  if (url.pathname !== WS_PATH) return rejectUpgrade(socket, notFound(`WebSocket endpoint ${url.pathname}`));
+  if (!deps.accepting()) return rejectUpgrade(socket, new AppError('unavailable', 'The server is shutting down: try again'));
+  if (!originAllowed(deps.config, request)) return rejectUpgrade(socket, forbidden('This origin may not open a WebSocket here'));
 
   const token = bearerToken(request) ?? url.searchParams.get('access_token');
-  if (!token) return rejectUpgrade(socket, 401, 'Unauthorized');
+  if (!token) return rejectUpgrade(socket, unauthenticated());
   let claims: AccessClaims | undefined;
   let failure: AppError | undefined;
   try {
@@ -73,6 +73,12 @@ function bearerToken(request: IncomingMessage): string | undefined {
   return match?.[1];
 }
 
-function rejectUpgrade(socket: Duplex, status: number, reason: string): void {
-  socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+/** Refuses before the upgrade with the error envelope REST answers, then closes the connection. */
+function rejectUpgrade(socket: Duplex, error: AppError): void {
+  const { status, body } = toErrorBody(error);
+  const json = JSON.stringify({ error: body });
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nConnection: close\r\nContent-Type: application/json; charset=utf-8\r\n` +
+      `Content-Length: ${Buffer.byteLength(json)}\r\n\r\n${json}`,
+  );
 }

@@ -5,9 +5,9 @@ import type { Connection } from './connection.js';
 /**
  * The safety net under pub/sub: every interval, the node asks the log which of its conversations
  * had events it never saw arrive by the bus — lost by Redis without a reconnect, or never
- * published because the node that committed them died in between — and sends their sockets a
- * `heads` frame, from which clients fill the gap. So a lost live event costs at most about two
- * intervals, even when nothing else happens in that conversation.
+ * published because the node that committed them died in between — and hands them to `behind`
+ * (the gateway fills its sockets from the log, and sends them `heads`). So a lost live event
+ * costs at most about two intervals, even when nothing else happens in that conversation.
  *
  * Each check looks at the log range of the interval before last, so events the bus is still
  * carrying are not taken for lost. One grouped range read per node per interval, whatever the
@@ -24,6 +24,7 @@ export class LiveCheck {
   constructor(
     private readonly sync: Pick<SyncService, 'head' | 'conversationHeadsBetween'>,
     private readonly listenersOf: (conversationId: string) => ReadonlySet<Connection> | undefined,
+    private readonly behind: (listeners: ReadonlySet<Connection>, conversationId: string, pos: number) => void,
     private readonly intervalMs: number,
     private readonly logger: Logger,
   ) {}
@@ -69,8 +70,6 @@ export class LiveCheck {
     if (!listeners || listeners.size === 0) return;
     if (pos <= (this.seen.get(conversationId) ?? 0)) return;
     this.seen.set(conversationId, pos);
-    for (const connection of listeners) {
-      if (connection.pending === null) connection.send({ type: 'heads', heads: { [conversationId]: pos } });
-    }
+    this.behind(listeners, conversationId, pos);
   }
 }

@@ -41,7 +41,7 @@ export class Resume {
       const start = await sync.start(since);
       const cursorPos = start.reset === null && since !== undefined ? await this.replay(connection, start) : start.after;
       if (connection.closed) return false;
-      connection.seam = cursorPos;
+      connection.order.floor = cursorPos;
       connection.send({
         type: 'ready',
         userId: connection.userId,

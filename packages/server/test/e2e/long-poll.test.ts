@@ -56,9 +56,12 @@ describe('long-poll sync', () => {
 
     expect(answer.status).toBe(200);
     expect(answer.body.reset).toBeNull();
-    expect(answer.body.events).toEqual([{ type: 'message.created', pos: expect.any(Number), prev: expect.any(Number), message }]);
+    expect(answer.body.events).toEqual([
+      { type: 'message.created', pos: expect.any(Number), prev: expect.any(Number), cursor: expect.any(String), message },
+    ]);
     const event = answer.body.events[0]!;
     expect(answer.body.cursor).toBe(`${since.split('.')[0]}.${event.pos}`);
+    expect(event.cursor).toBe(answer.body.cursor);
     expect(event.pos).toBeGreaterThan(posOf(since));
   });
 
@@ -187,5 +190,34 @@ describe('long-poll sync', () => {
     expectError(await sync(t.url, alice, '?timeout=-1'), 400, 'validation_failed');
     expectError(await sync(t.url, alice, '?limit=0'), 400, 'validation_failed');
     expectError(await sync(t.url, alice, '?limit=1001'), 400, 'validation_failed');
+  });
+});
+
+describe('long-poll past the request and connection timeouts', () => {
+  let t: TestServer;
+  beforeAll(async () => {
+    // Both a second: a poll asking for three must outlive them (the docs promise up to 120 s
+    // whatever the timeouts; production defaults are 30 s and 75 s).
+    t = await startServer({ REQUEST_TIMEOUT_MS: '1000', CONNECTION_TIMEOUT_MS: '1000' });
+  });
+  afterAll(() => t.close());
+
+  it('waits as long as `timeout` asks, and is still woken by an event after the timeouts have passed', async () => {
+    const [alice, bob] = await freshUsers(t.url, 2);
+    const dm = await alice.client.openDirect(bob.id);
+    const since = await cursorOf(t.url, bob);
+
+    const startedAt = Date.now();
+    const quiet = await sync(t.url, bob, `?since=${encodeURIComponent(since)}&timeout=3`);
+    expect(quiet.status).toBe(200);
+    expect(quiet.body).toEqual({ events: [], cursor: since, reset: null });
+    expect(Date.now() - startedAt).toBeGreaterThanOrEqual(2900);
+
+    const polling = sync(t.url, bob, `?since=${encodeURIComponent(since)}&timeout=5`);
+    await new Promise((r) => setTimeout(r, 1800)); // past both timeouts before anything happens
+    const message = await alice.client.sendMessage(dm.id, 'after the timeouts');
+    const answer = await polling;
+    expect(answer.status).toBe(200);
+    expect(answer.body.events).toEqual([expect.objectContaining({ type: 'message.created', message })]);
   });
 });

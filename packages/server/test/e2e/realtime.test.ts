@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { WebSocket } from 'ws';
 import type { EventOf } from '@confab/protocol';
 import { RawSocket, type TestServer, api, barrier, registerUser, startServer } from '../harness.js';
@@ -36,9 +36,35 @@ describe('WebSocket gateway', () => {
       const u = await registerUser(t.url);
       const plain = await api(t.url, 'GET', '/api/v1/ws', { token: u.token });
       expect(plain).toMatchObject({ status: 426, body: { error: { code: 'upgrade_required' } } });
-      const wrong = new WebSocket(t.url.replace('http', 'ws') + '/elsewhere', { headers: { authorization: `Bearer ${u.token}` } });
-      const status = await new Promise<number>((resolve) => wrong.on('unexpected-response', (_q, res) => resolve(res.statusCode ?? 0)));
-      expect(status).toBe(404);
+      const wrong = await refusedUpgrade(t.url, '/elsewhere', { authorization: `Bearer ${u.token}` });
+      expect(wrong.status).toBe(404);
+    });
+
+    it('refuses an upgrade with the JSON error envelope, as REST does: 404, 401, 403 and 503', async () => {
+      const u = await registerUser(t.url);
+      const host = new URL(t.url).host;
+      const refusals = [
+        [await refusedUpgrade(t.url, '/api/v1/elsewhere', { authorization: `Bearer ${u.token}` }), 404, 'not_found'],
+        [await refusedUpgrade(t.url, '/api/v1/ws', {}), 401, 'unauthenticated'],
+        [
+          await refusedUpgrade(t.url, '/api/v1/ws', { authorization: `Bearer ${u.token}`, origin: 'https://evil.example' }),
+          403,
+          'forbidden',
+        ],
+      ] as const;
+      // A node that has begun shutting down refuses new sockets (503) while its port still answers.
+      const draining = await startServer();
+      try {
+        draining.server.gateway.stopAccepting();
+        const refused = await refusedUpgrade(draining.url, '/api/v1/ws', { origin: `http://${host}` });
+        for (const [answer, status, code] of [...refusals, [refused, 503, 'unavailable'] as const]) {
+          expect(answer.status).toBe(status);
+          expect(answer.contentType).toMatch(/^application\/json/);
+          expect(JSON.parse(answer.body)).toEqual({ error: { code, message: expect.any(String) } });
+        }
+      } finally {
+        await draining.close();
+      }
     });
 
     it('allows same-origin browsers and refuses other origins', async () => {
@@ -218,6 +244,33 @@ describe('WebSocket gateway', () => {
     });
   });
 
+  describe('membership while a socket is set up', () => {
+    it('a user added between the socket listing its conversations and going live still gets that conversation', async () => {
+      const owner = await registerUser(t.url);
+      const joiner = await registerUser(t.url);
+      const group = await owner.client.createGroup('joined while connecting', []);
+      // The socket lists the joiner's conversations (none), then the addition commits before the
+      // socket reads the stream head: its member.added sits at or below the seam.
+      const store = t.server.services.store;
+      const listConversationIds = store.listConversationIds.bind(store);
+      const spy = vi.spyOn(store, 'listConversationIds').mockImplementation(async (userId) => {
+        const ids = await listConversationIds(userId);
+        if (userId === joiner.id) await owner.client.addMember(group.id, joiner.id);
+        return ids;
+      });
+      let socket: RawSocket;
+      try {
+        socket = await RawSocket.ready(t.url, joiner.token);
+      } finally {
+        spy.mockRestore();
+      }
+      await owner.client.sendMessage(group.id, 'welcome');
+      const message = await socket.next<EventOf<'message.created'>>((f) => f.type === 'message.created');
+      expect(message.message.body).toBe('welcome');
+      socket.close();
+    });
+  });
+
   describe('liveness', () => {
     it('reaps a socket that stops answering pings', async () => {
       const u = await registerUser(t.url);
@@ -247,3 +300,22 @@ describe('WebSocket gateway', () => {
     });
   });
 });
+
+/** Attempts an upgrade the server refuses; answers the HTTP response it got instead. */
+function refusedUpgrade(
+  url: string,
+  pathname: string,
+  headers: Record<string, string>,
+): Promise<{ status: number; contentType: string; body: string }> {
+  const ws = new WebSocket(url.replace('http', 'ws') + pathname, { headers });
+  return new Promise((resolve, reject) => {
+    ws.on('open', () => reject(new Error('the upgrade was accepted')));
+    ws.on('error', () => {}); // the refusal aborts the request; the response is what counts
+    ws.on('unexpected-response', (_request, response) => {
+      let body = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => (body += chunk));
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, contentType: response.headers['content-type'] ?? '', body }));
+    });
+  });
+}

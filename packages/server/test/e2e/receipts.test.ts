@@ -72,7 +72,7 @@ describe('receipts', () => {
       const expectedBob = { type: 'read.updated', conversationId: group.id, userId: bob.id, readSeq: 3, unreadCount: 1, mentionCount: 0 };
       const bobSeenByAlice = await aliceSocket.next<ReadUpdated>((f) => f.type === 'read.updated' && f.userId === bob.id);
       const bobSeenByCarol = await carolSocket.next<ReadUpdated>((f) => f.type === 'read.updated' && f.userId === bob.id);
-      expect(bobSeenByAlice).toEqual({ ...expectedBob, pos: expect.any(Number), prev: expect.any(Number) });
+      expect(bobSeenByAlice).toEqual({ ...expectedBob, pos: expect.any(Number), prev: expect.any(Number), cursor: expect.any(String) });
       expect(bobSeenByCarol).toEqual(bobSeenByAlice);
       expect(bobSeenByAlice.prev).toBeLessThan(bobSeenByAlice.pos);
 
@@ -89,6 +89,7 @@ describe('receipts', () => {
         pos: expect.any(Number),
         // The conversation's previous event was Bob's receipt: a client can tell it missed nothing.
         prev: bobSeenByAlice.pos,
+        cursor: expect.any(String),
       });
       expect(await aliceSocket.next((f) => f.type === 'read.updated' && f.userId === carol.id)).toEqual(carolSeenByBob);
 

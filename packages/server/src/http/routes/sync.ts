@@ -4,8 +4,11 @@ import { bearerAuth, claims } from '../authenticate.js';
 import type { RoutePlugin } from '../context.js';
 import { bearer, errors } from '../responses.js';
 
+/** Room for the log read and the answer after a poll's wait, before the idle timeout applies. */
+const POLL_MARGIN_MS = 10_000;
+
 /** The event stream over plain HTTP, for clients that cannot hold a WebSocket, and gap fill. */
-export const syncRoutes: RoutePlugin = async (app, { sync, tokens }) => {
+export const syncRoutes: RoutePlugin = async (app, { config, sync, tokens }) => {
   app.addHook('onRequest', bearerAuth(tokens));
   const tags = ['sync'];
 
@@ -16,7 +19,7 @@ export const syncRoutes: RoutePlugin = async (app, { sync, tokens }) => {
         tags,
         operationId: 'sync',
         summary:
-          'Long-poll: my events after `since`, answered as soon as there is one or after `timeout` seconds (default 30; at most REQUEST_TIMEOUT_MS less a second). Without `since`: the current cursor and no events. `reset` says why a `since` could not be resumed',
+          'Long-poll: my events after `since`, answered as soon as there is one or after `timeout` seconds (default 30, at most 120). Without `since`: the current cursor and no events. `reset` says why a `since` could not be resumed',
         security: bearer,
         querystring: SyncQuery,
         response: { 200: SyncResponse, ...errors(400, 401) },
@@ -26,7 +29,17 @@ export const syncRoutes: RoutePlugin = async (app, { sync, tokens }) => {
       const { since, timeout = 30, limit = 500 } = request.query;
       const { userId, sessionId } = claims(request);
       const ended = () => tokens.isRevoked(sessionId);
-      const page = await sync.poll(userId, { since, timeoutMs: timeout * 1000, limit, abandoned: () => request.raw.destroyed || ended() });
+      // The connection is idle while the poll waits: keep it open past CONNECTION_TIMEOUT_MS for
+      // as long as the client asked (REQUEST_TIMEOUT_MS only bounds receiving the request).
+      const socket = request.raw.socket;
+      const waitMs = timeout * 1000;
+      if (waitMs + POLL_MARGIN_MS > config.connectionTimeoutMs) socket.setTimeout(waitMs + POLL_MARGIN_MS);
+      let page;
+      try {
+        page = await sync.poll(userId, { since, timeoutMs: waitMs, limit, abandoned: () => request.raw.destroyed || ended() });
+      } finally {
+        socket.setTimeout(config.connectionTimeoutMs);
+      }
       // The session may have ended while this waited: what came since is no longer its to read.
       if (ended()) throw new SessionRevoked();
       return page;

@@ -1,5 +1,5 @@
 import { CompiledQuery, Kysely, PostgresDialect, sql } from 'kysely';
-import { Pool, TypeOverrides } from 'pg';
+import { Client, Pool, TypeOverrides } from 'pg';
 import type { Database } from '../schema.js';
 import { SqlStore } from '../sql-store.js';
 import { guardedPool } from './guarded-pool.js';
@@ -14,6 +14,14 @@ export interface PostgresStoreOptions {
 }
 
 const INT8_OID = 20;
+
+/**
+ * Advisory lock a migration holds shared and a schema drop takes exclusively. Kysely's Migrator
+ * reads the catalog of every schema in the database (has_schema_privilege by name), which fails
+ * with 3F000 when another schema is dropped mid-read: a database holding several deployments'
+ * schemas, or the tests', which drop theirs while other tests' servers start.
+ */
+export const SCHEMA_CHANGE_LOCK = 720_613_390;
 /** A database that does not answer a connect within this fails the request (503) instead of hanging it. */
 const CONNECT_TIMEOUT_MS = 5000;
 
@@ -36,6 +44,18 @@ export function openPostgresStore(databaseUrl: string, options: PostgresStoreOpt
       const schema = rows[0]?.schema;
       if (!schema) throw new Error('DATABASE_URL: no schema of the search_path exists; create it first');
       return schema;
+    },
+    // On a connection of its own: the pool may be a single connection, which the Migrator needs.
+    async duringMigrations(run) {
+      const client = new Client({ connectionString: databaseUrl, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
+      client.on('error', () => {}); // a failure surfaces through the queries below
+      await client.connect();
+      try {
+        await client.query('select pg_advisory_lock_shared($1)', [SCHEMA_CHANGE_LOCK]);
+        return await run();
+      } finally {
+        await client.end().catch(() => {});
+      }
     },
     close: () => db.destroy(),
   });
