@@ -1,7 +1,7 @@
-import { type Kysely, type Migration, Migrator, sql } from 'kysely';
+import { type Kysely, type Migration, sql } from 'kysely';
 import type { EventDraft, Role } from '@confab/protocol';
 import type { Database } from './schema.js';
-import { migrationProvider } from './migrations.js';
+import { migrate } from './migrate.js';
 import * as eventLog from './event-log.js';
 import { PeopleSql } from './people-sql.js';
 import * as conversations from './sql/conversations.js';
@@ -75,19 +75,8 @@ export class SqlStore extends PeopleSql implements Store {
     this.uniqueViolation = (error) => dialect.uniqueViolation(error);
   }
 
-  async migrate(): Promise<void> {
-    const shared = await migrationProvider.getMigrations();
-    const migrator = new Migrator({
-      db: this.db,
-      provider: { getMigrations: async () => ({ ...shared, ...this.dialect.migrations }) },
-      migrationTableSchema: await this.dialect.migrationTableSchema?.(),
-      // '0005_event_cursors' and '0005_people'…'0005d_system_messages' are independent: a database that ran either set runs the other.
-      allowUnorderedMigrations: true,
-    });
-    const migrate = () => migrator.migrateToLatest();
-    const { error, results } = await (this.dialect.duringMigrations ? this.dialect.duringMigrations(migrate) : migrate());
-    const failed = results?.find((r) => r.status === 'Error');
-    if (error) throw new Error(`migration ${failed?.migrationName ?? ''} failed`, { cause: error });
+  migrate(): Promise<void> {
+    return migrate(this.dialect);
   }
 
   async ping(): Promise<void> {
