@@ -1,6 +1,7 @@
-import { type ChannelEvents, type SendChannel, drain } from './channel.js';
+import { type ChannelEvents, type SendChannel } from './channel.js';
+import { ClosedLoop } from './closed-loop.js';
 import type { Measurement, Resources } from './server-process.js';
-import { PerSecond, Samples, type Summary, round, sleep, summarize } from './stats.js';
+import { Samples, type Summary, round, summarize } from './stats.js';
 import type { ThroughputOptions } from './throughput.js';
 
 /** What a mixed-workload action is, and its share of the actions (the rest are plain sends). */
@@ -68,13 +69,12 @@ export async function runMixed(
   startMeasurement: () => Promise<Measurement>,
 ): Promise<MixedResult> {
   const random = mulberry32(20261123);
-  let phase: 'warmup' | 'measure' | 'drain' = 'warmup';
+  const loop = new ClosedLoop();
   let acks = 0;
   const acksByKind: Record<ActionKind, number> = { send: 0, reply: 0, reaction: 0, edit: 0, delete: 0 };
   const latency = new Samples(1 << 16);
   const latencyByKind = new Map<ActionKind, Samples>();
   const errors: Record<string, number> = {};
-  let perSecond = new PerSecond(0, 0);
   const byConversation = new Map<string, Recent>();
   const own = new Map<SendChannel, Recent>(channels.map((c) => [c, new Recent()]));
   const pendingKind = new Map<SendChannel, Map<number, { kind: ActionKind; target?: string }>>(channels.map((c) => [c, new Map()]));
@@ -127,39 +127,28 @@ export async function runMixed(
           byConversation.get(channel.conversationId)!.add(messageId);
         }
       }
-      if (phase === 'measure') {
+      if (loop.phase === 'measure') {
         acks += 1;
         acksByKind[kind] += 1;
-        perSecond.add(now);
+        loop.perSecond.add(now);
         latency.push(now - stamp);
         let samples = latencyByKind.get(kind);
         if (!samples) latencyByKind.set(kind, (samples = new Samples(1 << 14)));
         samples.push(now - stamp);
       }
-      if (phase !== 'drain') act(channel);
+      if (loop.phase !== 'drain') act(channel);
     },
     error(channel, code, _stamp, id) {
       const action = pendingKind.get(channel)!.get(id);
       pendingKind.get(channel)!.delete(id);
       const key = `${action?.kind ?? 'unknown'}:${code}`;
       errors[key] = (errors[key] ?? 0) + 1;
-      if (phase !== 'drain') act(channel);
+      if (loop.phase !== 'drain') act(channel);
     },
   };
   for (const channel of channels) channel.events = events;
 
-  for (const channel of channels) for (let i = 0; i < options.window; i++) act(channel);
-  await sleep(options.warmupMs);
-
-  const measurement = await startMeasurement();
-  const start = performance.now();
-  perSecond = new PerSecond(start, options.durationMs / 1000);
-  phase = 'measure';
-  await sleep(options.durationMs);
-  phase = 'drain';
-  const elapsed = performance.now() - start;
-  const resources = await measurement.stop();
-  const unacknowledged = await drain(channels, options.drainTimeoutMs);
+  const { elapsedMs: elapsed, resources, unacknowledged } = await loop.run(channels, options, startMeasurement, act);
 
   return {
     clients: channels.length,
@@ -168,7 +157,7 @@ export async function runMixed(
     durationSec: round(elapsed / 1000),
     acks,
     acksPerSec: Math.round(acks / (elapsed / 1000)),
-    acksPerSecSeries: perSecond.series(),
+    acksPerSecSeries: loop.perSecond.series(),
     acksByKind,
     ackLatencyMs: summarize(latency),
     ackLatencyByKindMs: Object.fromEntries([...latencyByKind].map(([kind, samples]) => [kind, summarize(samples)])),

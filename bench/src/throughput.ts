@@ -1,13 +1,10 @@
-import { type ChannelEvents, type SendChannel, drain } from './channel.js';
+import { type ChannelEvents, type SendChannel } from './channel.js';
+import { ClosedLoop } from './closed-loop.js';
 import type { Measurement, Resources } from './server-process.js';
-import { PerSecond, Samples, type Summary, round, sleep, summarize } from './stats.js';
+import { Samples, type Summary, round, summarize } from './stats.js';
 
-export interface ThroughputOptions {
-  window: number;
-  warmupMs: number;
-  durationMs: number;
-  drainTimeoutMs: number;
-}
+export type { ClosedLoopOptions as ThroughputOptions } from './closed-loop.js';
+import type { ClosedLoopOptions as ThroughputOptions } from './closed-loop.js';
 
 export interface ThroughputResult {
   clients: number;
@@ -34,40 +31,32 @@ export async function runThroughput(
   options: ThroughputOptions,
   startMeasurement: () => Promise<Measurement>,
 ): Promise<ThroughputResult> {
-  let phase: 'warmup' | 'measure' | 'drain' = 'warmup';
+  const loop = new ClosedLoop();
   let acks = 0;
   const latency = new Samples(1 << 16);
   const errors: Record<string, number> = {};
-  let perSecond = new PerSecond(0, 0);
 
   const events: ChannelEvents = {
     ack(channel, stamp, now) {
-      if (phase === 'measure') {
+      if (loop.phase === 'measure') {
         acks += 1;
-        perSecond.add(now);
+        loop.perSecond.add(now);
         latency.push(now - stamp);
       }
-      if (phase !== 'drain') channel.send(performance.now());
+      if (loop.phase !== 'drain') channel.send(performance.now());
     },
     error(channel, code) {
       errors[code] = (errors[code] ?? 0) + 1;
-      if (phase !== 'drain') channel.send(performance.now());
+      if (loop.phase !== 'drain') channel.send(performance.now());
     },
   };
   for (const channel of channels) channel.events = events;
 
-  for (const channel of channels) for (let i = 0; i < options.window; i++) channel.send(performance.now());
-  await sleep(options.warmupMs);
-
-  const measurement = await startMeasurement();
-  const start = performance.now();
-  perSecond = new PerSecond(start, options.durationMs / 1000);
-  phase = 'measure';
-  await sleep(options.durationMs);
-  phase = 'drain';
-  const elapsed = performance.now() - start;
-  const resources = await measurement.stop();
-  const unacknowledged = await drain(channels, options.drainTimeoutMs);
+  const {
+    elapsedMs: elapsed,
+    resources,
+    unacknowledged,
+  } = await loop.run(channels, options, startMeasurement, (channel) => channel.send(performance.now()));
 
   return {
     clients: channels.length,
@@ -76,7 +65,7 @@ export async function runThroughput(
     durationSec: round(elapsed / 1000),
     acks,
     acksPerSec: Math.round(acks / (elapsed / 1000)),
-    acksPerSecSeries: perSecond.series(),
+    acksPerSecSeries: loop.perSecond.series(),
     ackLatencyMs: summarize(latency),
     errors,
     unacknowledgedAfterDrain: unacknowledged,
