@@ -130,10 +130,11 @@ export async function createServer(
     (error) => logger.warn({ err: error }, 'presence update failed'),
     config.presenceOfflineGraceMs,
   );
-  const notifications = new NotificationService(store, events);
-  const conversations = new ConversationService(store, membership, blocks, notifications, events, config);
   const activity = new MessageActivityFeed((error) => logger.warn({ err: error }, 'a message activity listener failed'));
   const messages = new MessageService(store, membership, blocks, bus, events, activity, config, metrics);
+  // The message hook's notifications commit with the message writer's next batch.
+  const notifications = new NotificationService(store, messages);
+  const conversations = new ConversationService(store, membership, blocks, notifications, events, config);
   // Mentions, replies, thread replies and reactions notify once their action has committed.
   activity.subscribe((activities) => notifications.fromActivities(activities));
   const lifecycle = new MessageLifecycle(store, membership, messages, activity, config);

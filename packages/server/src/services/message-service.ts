@@ -2,7 +2,7 @@ import type { DeliveryMarker, HistoryQuery, Message, MessagePage, ReadMarker, Re
 import type { EventPublisher } from './event-publisher.js';
 import { AppError, detail, invalid } from '../errors.js';
 import { newId } from '../ids.js';
-import type { AppendResult, MessageRecord, MessageUpdate, NewMessage, Store, UpdateOutcome } from '../store/store.js';
+import type { AppendResult, MessageRecord, MessageUpdate, NewMessage, NotificationRecord, Store, UpdateOutcome } from '../store/store.js';
 import { type EventBus, conversationTopic } from '../bus/bus.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { GroupCommit } from './group-commit.js';
@@ -12,7 +12,7 @@ import type { MembershipCache } from './membership.js';
 import { validateBody } from './message-rules.js';
 import { parseMentions } from './mentions.js';
 import type { MessageActivity, MessageActivityFeed } from './message-activity.js';
-import { readUpdated, sendPlan } from './event-drafts.js';
+import { notificationCreated, readUpdated, sendPlan } from './event-drafts.js';
 import { messageView } from './views.js';
 
 export interface MessageLimits {
@@ -40,8 +40,8 @@ export interface SendResult {
 
 /** Sending (REST and WebSocket alike), history, the cross-conversation listing and read markers. */
 export class MessageService {
-  /** Sends and changes of stored messages, committed together: one transaction per batch of both. */
-  private readonly writer: GroupCommit<Write, AppendResult | UpdateOutcome>;
+  /** Sends, changes of stored messages and notifications, committed together: one transaction per batch of all three. */
+  private readonly writer: GroupCommit<Write, AppendResult | UpdateOutcome | undefined>;
 
   constructor(
     private readonly store: Store,
@@ -208,24 +208,35 @@ export class MessageService {
     return this.writer.submit({ update }) as Promise<UpdateOutcome>;
   }
 
+  /**
+   * Queues notifications (NotificationService's, for actions already committed) to commit with
+   * the next batch of sends and changes: notifying costs no commit of its own. Resolves once they
+   * are stored and published.
+   */
+  async submitNotifications(notifications: readonly NotificationRecord[]): Promise<void> {
+    if (notifications.length > 0) await this.writer.submit({ notify: notifications });
+  }
+
   private submitSend(message: NewMessage): Promise<AppendResult> {
     return this.writer.submit({ send: message }) as Promise<AppendResult>;
   }
 
-  private async commitBatch(batch: Write[]): Promise<(AppendResult | UpdateOutcome)[]> {
+  private async commitBatch(batch: Write[]): Promise<(AppendResult | UpdateOutcome | undefined)[]> {
     const sends = batch.flatMap((w) => ('send' in w ? [w.send] : []));
     const changes = batch.flatMap((w) => ('update' in w ? [w.update] : []));
-    const { results, events, updates } = await this.store.appendMessages(sends, sendPlan, changes);
+    const notifications = batch.flatMap((w) => ('notify' in w ? w.notify : []));
+    const notify = notifications.length > 0 ? { notifications, announce: notificationCreated } : undefined;
+    const { results, events, updates } = await this.store.appendMessages(sends, sendPlan, changes, notify);
     this.metrics?.commitBatches.inc();
     this.metrics?.messagesStored.inc(results.filter((r) => r.created).length);
     // Committed: now (and only now) tell the members, in log order.
     await this.events.publish(events);
     let s = 0;
     let u = 0;
-    return batch.map((w) => ('send' in w ? results[s++]! : updates[u++]));
+    return batch.map((w) => ('send' in w ? results[s++]! : 'update' in w ? updates[u++] : undefined));
   }
 }
 
 const isString = (v: unknown): v is string => typeof v === 'string';
 
-type Write = { send: NewMessage } | { update: MessageUpdate };
+type Write = { send: NewMessage } | { update: MessageUpdate } | { notify: readonly NotificationRecord[] };

@@ -7,12 +7,15 @@ import { userTopic } from '../bus/bus.js';
 import { Fixture } from '../store/conformance/fixtures.js';
 import { openSqliteStore } from '../store/sqlite/sqlite-store.js';
 import type { MessageRecord } from '../store/store.js';
+import { BlockService } from './block-service.js';
 import { EventPublisher } from './event-publisher.js';
+import { MembershipCache } from './membership.js';
+import { MessageService } from './message-service.js';
 import { NotificationService } from './notification-service.js';
 import { settingsUpdated } from './event-drafts.js';
-import type { MessageActivity, MessageActivityKind } from './message-activity.js';
+import { type MessageActivity, type MessageActivityKind, MessageActivityFeed } from './message-activity.js';
 
-/** The rules of who is notified of a message activity, over a real SQLite store and bus. */
+/** The rules of who is notified of a message activity, over a real SQLite store and bus, written by the message writer. */
 describe('NotificationService from message activities', () => {
   const f = new Fixture();
   let dir: string;
@@ -25,7 +28,24 @@ describe('NotificationService from message activities', () => {
     f.store = openSqliteStore(path.join(dir, 'test.sqlite3'));
     await f.store.migrate();
     bus = new MemoryBus();
-    service = new NotificationService(f.store, new EventPublisher(bus));
+    const membership = new MembershipCache(f.store);
+    const limits = {
+      maxMessageLength: 4000,
+      messagesPageSize: 50,
+      messagesPageMax: 200,
+      groupCommitMaxBatch: 500,
+      allowMemberMentionAll: false,
+    };
+    const writer = new MessageService(
+      f.store,
+      membership,
+      new BlockService(f.store, membership, bus),
+      bus,
+      new EventPublisher(bus),
+      new MessageActivityFeed(),
+      limits,
+    );
+    service = new NotificationService(f.store, writer);
     heard.clear();
   });
   afterEach(async () => {

@@ -9,7 +9,6 @@ import { newId } from '../ids.js';
 import type { NotificationRecord, NotifyDraft, Store } from '../store/store.js';
 import type { MessageActivity, MessageActivityKind } from './message-activity.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
-import type { EventPublisher } from './event-publisher.js';
 import { notificationCreated } from './event-drafts.js';
 import { notificationView } from './views.js';
 
@@ -35,7 +34,8 @@ export interface NotificationCause {
 export class NotificationService {
   constructor(
     private readonly store: Store,
-    private readonly events: EventPublisher,
+    /** Where the message hook's notifications are committed: with the next batch of sends (MessageService). */
+    private readonly writer: NotificationWriter,
   ) {}
 
   async list(userId: string, query: NotificationQuery): Promise<NotificationPage> {
@@ -69,18 +69,12 @@ export class NotificationService {
     return records.length === 0 ? undefined : { notifications: records, announce: notificationCreated };
   }
 
-  /** Stores and publishes the notifications of a change already committed (a send, a reaction). */
-  async notify(cause: NotificationCause, candidates: readonly NotificationCandidate[]): Promise<void> {
-    const records = await this.records(cause, candidates);
-    if (records.length === 0) return;
-    await this.events.publish(await this.store.createNotifications(records, notificationCreated));
-  }
-
   // ---- the message hook: the activity feed (services/message-activity.ts) after each action commits ----
 
   /**
    * Mentions, replies, thread replies and reactions, as the message service and lifecycle report
-   * them: one notification per user per message, a mention first.
+   * them: one notification per user per message, a mention first. They are stored and published
+   * with the next batch of sends (one commit for many actions' notifications, not one each).
    */
   async fromActivities(activities: readonly MessageActivity[]): Promise<void> {
     const byMessage = new Map<string, MessageActivity[]>();
@@ -88,14 +82,14 @@ export class NotificationService {
       const key = `${activity.messageId}:${activity.actorId}`;
       byMessage.set(key, [...(byMessage.get(key) ?? []), activity]);
     }
+    const records: NotificationRecord[] = [];
     for (const group of byMessage.values()) {
       const ordered = [...group].sort((a, b) => PRIORITY.indexOf(a.kind) - PRIORITY.indexOf(b.kind));
       const { actorId, conversationId, messageId } = ordered[0]!;
-      await this.notify(
-        { actorId, conversationId, messageId },
-        ordered.flatMap((a) => a.userIds.map((userId) => ({ userId, kind: a.kind }))),
-      );
+      const candidates = ordered.flatMap((a) => a.userIds.map((userId) => ({ userId, kind: a.kind })));
+      records.push(...(await this.records({ actorId, conversationId, messageId }, candidates)));
     }
+    await this.writer.submitNotifications(records);
   }
 
   private async records(cause: NotificationCause, candidates: readonly NotificationCandidate[]): Promise<NotificationRecord[]> {
@@ -118,6 +112,11 @@ export class NotificationService {
     }
     return records;
   }
+}
+
+/** Commits notifications and publishes their events (MessageService, with its next batch). */
+export interface NotificationWriter {
+  submitNotifications(notifications: readonly NotificationRecord[]): Promise<void>;
 }
 
 const isString = (v: unknown): v is string => typeof v === 'string';

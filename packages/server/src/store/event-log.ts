@@ -100,6 +100,7 @@ export async function appendEvents(
           subject_user_id: e.subjectUserId,
           created_at: e.createdAt,
           payload: e.frame,
+          message_id: 'message' in e.event ? e.event.message.id : null,
         })),
       )
       .execute();

@@ -119,5 +119,7 @@ export interface Database {
     created_at: number;
     /** The protocol event as JSON, its `pos`, `prev` and `cursor` included. */
     payload: string;
+    /** The message the event carries (message.created, .updated, .deleted), else null: what erasing a body looks up. */
+    message_id: string | null;
   };
 }

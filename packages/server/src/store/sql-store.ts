@@ -9,6 +9,7 @@ import * as markers from './sql/markers.js';
 import * as members from './sql/members.js';
 import * as messageChanges from './sql/message-changes.js';
 import * as messages from './sql/messages.js';
+import * as messageAppend from './sql/message-append.js';
 import * as sessions from './sql/sessions.js';
 import * as users from './sql/users.js';
 import {
@@ -200,14 +201,15 @@ export class SqlStore extends PeopleSql implements Store {
     return members.sharesConversation(this.db, userId, otherId);
   }
 
-  // ---- messages (sql/messages.ts) ----
+  // ---- messages (sql/message-append.ts, sql/messages.ts) ----
 
   appendMessages(
     batch: readonly NewMessage[],
     plan: AppendPlan,
     updates?: readonly MessageUpdate[],
+    notify?: NotifyDraft,
   ): Promise<{ results: AppendResult[]; events: StoredEvent[]; updates: UpdateOutcome[] }> {
-    return messages.appendMessages(this.db, this.uniqueViolation, batch, plan, updates);
+    return messageAppend.appendMessages(this.db, this.uniqueViolation, batch, plan, updates, notify);
   }
   listMessages(conversationId: string, page: HistoryPage): Promise<MessageRecord[]> {
     return messages.listMessages(this.db, conversationId, page);

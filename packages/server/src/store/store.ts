@@ -129,6 +129,8 @@ export interface Store extends PeopleStore {
     plan: AppendPlan,
     /** Changes of stored messages committed in the same transaction (as `updateMessages`), after the new ones. */
     updates?: readonly MessageUpdate[],
+    /** Notifications stored and logged in the same transaction (as `createNotifications`), after the changes. */
+    notify?: NotifyDraft,
   ): Promise<{ results: AppendResult[]; events: StoredEvent[]; updates: UpdateOutcome[] }>;
   /**
    * `after` pages forward (ascending seq); otherwise newest first, below `before` when given.

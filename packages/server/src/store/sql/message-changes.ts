@@ -107,40 +107,32 @@ async function keepVersion(trx: Db, current: MessageRecord, replacedAt: number):
 /**
  * Removes a deleted message's body from where it was kept besides the row: its earlier versions,
  * and the event log (its own events, and the excerpts of replies quoting it), so a replay shows
- * the tombstone's empty body too. Only the conversation's events since it was sent are read.
+ * the tombstone's empty body too. The events are found by the message they carry
+ * (`events.message_id`) and the replies by `reply_to_id`, both indexed: a delete reads only what
+ * names the message, however busy the conversation was since.
  */
 async function erase(trx: Db, message: MessageRecord): Promise<void> {
   await trx.deleteFrom('message_edits').where('message_id', '=', message.id).execute();
-  // Nothing logged before the message was sent names it: start at the first event logged a
-  // minute before it (a margin for clocks of several nodes; log times follow positions), found
-  // through the created_at index, then read the conversation's events from there by
-  // (conversation, pos) — not every event the conversation ever logged.
-  const since = await trx
-    .selectFrom('events')
-    .select('pos')
-    .where('created_at', '>=', message.createdAt - 60_000)
-    .orderBy('created_at')
-    .limit(1)
-    .executeTakeFirst();
-  if (since === undefined) return;
-  const rows = await trx
-    .selectFrom('events')
-    .select(['pos', 'payload'])
-    .where('conversation_id', '=', message.conversationId)
-    .where('pos', '>=', Number(since.pos))
-    .where('payload', 'like', `%"${message.id}"%`)
-    .execute();
-  for (const row of rows) {
-    const event = JSON.parse(row.payload) as { message?: { id: string; body: string; replyTo: { id: string; excerpt: string } | null } };
-    const m = event.message;
-    if (!m) continue;
-    if (m.id === message.id) m.body = '';
-    if (m.replyTo?.id === message.id) m.replyTo.excerpt = '';
-    await trx
-      .updateTable('events')
-      .set({ payload: JSON.stringify(event) })
-      .where('pos', '=', row.pos)
+  const replies = await trx.selectFrom('messages').select('id').where('reply_to_id', '=', message.id).execute();
+  const ids = [message.id, ...replies.map((r) => r.id)];
+  for (let i = 0; i < ids.length; i += 500) {
+    const rows = await trx
+      .selectFrom('events')
+      .select(['pos', 'payload'])
+      .where('message_id', 'in', ids.slice(i, i + 500))
       .execute();
+    for (const row of rows) {
+      const event = JSON.parse(row.payload) as { message?: { id: string; body: string; replyTo: { id: string; excerpt: string } | null } };
+      const m = event.message;
+      if (!m) continue;
+      if (m.id === message.id) m.body = '';
+      if (m.replyTo?.id === message.id) m.replyTo.excerpt = '';
+      await trx
+        .updateTable('events')
+        .set({ payload: JSON.stringify(event) })
+        .where('pos', '=', row.pos)
+        .execute();
+    }
   }
 }
 

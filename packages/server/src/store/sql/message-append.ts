@@ -1,0 +1,285 @@
+import { type Insertable, sql } from 'kysely';
+import type { Database } from '../schema.js';
+import { type LogEntry, appendEvents, lockConversations, lockUserStreams } from '../event-log.js';
+import type {
+  AppendPlan,
+  AppendResult,
+  MessageRecord,
+  MessageUpdate,
+  NewMessage,
+  NotifyDraft,
+  StoredEvent,
+  UpdateOutcome,
+} from '../store.js';
+import { locateUpdates, stageUpdates, withQuotes } from './message-changes.js';
+import { insertNotificationRows, notificationEntries } from './notifications.js';
+import { type Db, type UniqueViolationOf, messageRow, toMessage } from './rows.js';
+
+/**
+ * The group-commit append: one transaction for a batch of new messages, changes of stored ones
+ * and notifications, in named steps (idempotency lookup, reserving seqs, inserting rows, thread
+ * counts).
+ */
+
+type Appended = { results: AppendResult[]; events: StoredEvent[]; updates: UpdateOutcome[] };
+/** A message of the batch with its place in the batch (results are answered in batch order). */
+type Entry = { index: number; message: NewMessage };
+
+export async function appendMessages(
+  db: Db,
+  uniqueViolation: UniqueViolationOf,
+  batch: readonly NewMessage[],
+  plan: AppendPlan,
+  updates: readonly MessageUpdate[] = [],
+  notify?: NotifyDraft,
+): Promise<Appended> {
+  try {
+    return await appendOnce(db, batch, plan, updates, notify);
+  } catch (error) {
+    // Another node stored one of these (sender, clientId) pairs after our idempotency read:
+    // the unique index refused the duplicate, and a second pass finds the stored message.
+    if (uniqueViolation(error) === undefined) throw error;
+    return appendOnce(db, batch, plan, updates, notify);
+  }
+}
+
+/**
+ * One transaction (one commit) for the batch's new messages, its changes of stored ones and its
+ * notifications. With changes, every conversation the transaction touches is locked first, in id
+ * order (one lock order across nodes); the recipients' private streams after the conversations
+ * (sends lock theirs by reserving seqs), the head last. The new messages' events are logged
+ * before the changes', the notifications' last.
+ */
+function appendOnce(
+  db: Db,
+  batch: readonly NewMessage[],
+  plan: AppendPlan,
+  updates: readonly MessageUpdate[],
+  notify: NotifyDraft | undefined,
+): Promise<Appended> {
+  return db.transaction().execute(async (trx) => {
+    const located = await locateUpdates(trx, updates);
+    const lastPos =
+      located.size > 0
+        ? await lockConversations(trx, [...batch.map((m) => m.conversationId), ...located.values()])
+        : new Map<string, number>();
+    const stored = await findStored(trx, batch);
+    const { results, fresh, repeats } = sortOut(batch, stored);
+    const entries: LogEntry[] = [];
+    let now = 0;
+    if (fresh.length > 0) {
+      const { rows, lastPos: reserved } = await reserveSeqs(trx, fresh, results);
+      for (const [id, pos] of reserved) lastPos.set(id, pos);
+      const created = fresh.map((f) => results[f.index]!.message);
+      if (plan.readBy) await moveReadMarkers(trx, created, plan.readBy);
+      await insertRows(trx, rows);
+      await insertMentions(trx, created);
+      const roots = await countThreadReplies(trx, created);
+      for (const { index, of } of repeats) results[index] = { message: results[of]!.message, created: false };
+      await withQuotes(trx, [...new Set(results.map((r) => r!.message))]);
+      // Logged per conversation in seq order, the order the messages were numbered in; then
+      // each thread root the batch replied to, as it is now.
+      for (const message of created) entries.push({ conversationId: message.conversationId, event: plan.announce(message) });
+      if (plan.announceRoot) {
+        for (const root of roots) entries.push({ conversationId: root.conversationId, event: plan.announceRoot(root) });
+      }
+      now = Math.max(...created.map((m) => m.createdAt));
+    } else {
+      // Nothing new (and so no repeats of anything new): every result is a stored message.
+      await withQuotes(
+        trx,
+        results.map((r) => r!.message),
+      );
+    }
+    const staged = await stageUpdates(trx, updates, located);
+    entries.push(...staged.entries);
+    now = Math.max(now, staged.now);
+    if (notify && notify.notifications.length > 0) {
+      const streams = await lockUserStreams(
+        trx,
+        notify.notifications.map((n) => n.userId),
+      );
+      for (const [id, pos] of streams) lastPos.set(id, pos);
+      await insertNotificationRows(trx, notify.notifications);
+      entries.push(...notificationEntries(notify.notifications, notify.announce));
+      now = Math.max(now, ...notify.notifications.map((n) => n.createdAt));
+    }
+    const events = await appendEvents(trx, lastPos, entries, now);
+    return { results: results as AppendResult[], events, updates: staged.results };
+  });
+}
+
+const idempotencyKey = (senderId: string, clientId: string) => `${senderId}\u0000${clientId}`;
+
+/** Step 1, idempotency: the batch's (sender, clientId) pairs already stored, by key. */
+async function findStored(trx: Db, batch: readonly NewMessage[]): Promise<Map<string, MessageRecord>> {
+  const stored = new Map<string, MessageRecord>();
+  // Both columns, so the lookup searches the (sender_id, client_id) index instead of scanning
+  // every message; pairs of one sender's id and another's clientId are filtered out by key.
+  const senderIds = [...new Set(batch.map((m) => m.senderId))];
+  const clientIds = [...new Set(batch.map((m) => m.clientId))];
+  for (let i = 0; i < clientIds.length; i += 400) {
+    const rows = await trx
+      .selectFrom('messages')
+      .selectAll()
+      .where('sender_id', 'in', senderIds)
+      .where('client_id', 'in', clientIds.slice(i, i + 400))
+      .execute();
+    for (const row of rows) stored.set(idempotencyKey(row.sender_id, row.client_id), toMessage(row));
+  }
+  return stored;
+}
+
+/**
+ * Step 2: stored pairs answer with the stored message; the rest are new, except repeats within
+ * this batch, which share the first one's row.
+ */
+function sortOut(batch: readonly NewMessage[], stored: Map<string, MessageRecord>) {
+  const results: (AppendResult | undefined)[] = new Array(batch.length);
+  const fresh: Entry[] = [];
+  const firstInBatch = new Map<string, number>();
+  const repeats: { index: number; of: number }[] = [];
+  batch.forEach((message, index) => {
+    const key = idempotencyKey(message.senderId, message.clientId);
+    const existing = stored.get(key);
+    if (existing) results[index] = { message: existing, created: false };
+    else if (firstInBatch.has(key)) repeats.push({ index, of: firstInBatch.get(key)! });
+    else {
+      firstInBatch.set(key, index);
+      fresh.push({ index, message });
+    }
+  });
+  return { results, fresh, repeats };
+}
+
+/**
+ * Step 3: reserves each conversation's next seqs with one UPDATE (which also serialises
+ * concurrent writers), numbers the new messages into `results`, and answers their rows and each
+ * conversation's newest event position (locked by that UPDATE, for the log).
+ */
+async function reserveSeqs(trx: Db, fresh: readonly Entry[], results: (AppendResult | undefined)[]) {
+  const perConversation = new Map<string, Entry[]>();
+  for (const entry of fresh) {
+    const list = perConversation.get(entry.message.conversationId) ?? [];
+    list.push(entry);
+    perConversation.set(entry.message.conversationId, list);
+  }
+  const rows: Insertable<Database['messages']>[] = [];
+  const lastPos = new Map<string, number>();
+  // Conversations in id order: concurrent batches (other nodes) lock their rows in one order.
+  const byId = [...perConversation].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  for (const [conversationId, entries] of byId) {
+    const lastCreatedAt = Math.max(...entries.map((e) => e.message.createdAt));
+    const updated = await trx
+      .updateTable('conversations')
+      .set((eb) => ({
+        last_seq: eb('last_seq', '+', entries.length),
+        last_activity_at: sql<number>`case when last_activity_at > ${lastCreatedAt} then last_activity_at else ${lastCreatedAt} end`,
+      }))
+      .where('id', '=', conversationId)
+      .returning(['last_seq', 'last_pos'])
+      .executeTakeFirstOrThrow();
+    lastPos.set(conversationId, Number(updated.last_pos));
+    let seq = Number(updated.last_seq) - entries.length;
+    for (const { index, message } of entries) {
+      seq += 1;
+      const record = newRecord(message, seq);
+      results[index] = { message: record, created: true };
+      rows.push(messageRow(record));
+    }
+  }
+  return { rows, lastPos };
+}
+
+/** Moves the read marker of each message's `readBy` (the plan's rule) up to the newest such message. */
+async function moveReadMarkers(trx: Db, created: readonly MessageRecord[], readBy: NonNullable<AppendPlan['readBy']>): Promise<void> {
+  const newest = new Map<string, { conversationId: string; userId: string; seq: number }>();
+  for (const message of created) {
+    const userId = readBy(message);
+    if (userId === undefined) continue;
+    const key = `${message.conversationId}\u0000${userId}`;
+    if ((newest.get(key)?.seq ?? 0) < message.seq) newest.set(key, { conversationId: message.conversationId, userId, seq: message.seq });
+  }
+  for (const { conversationId, userId, seq } of newest.values()) {
+    await trx
+      .updateTable('members')
+      .set({ read_seq: seq })
+      .where('conversation_id', '=', conversationId)
+      .where('user_id', '=', userId)
+      .where('read_seq', '<', seq)
+      .execute();
+  }
+}
+
+/** A new message as stored: nothing edited, reacted to or pinned yet. */
+function newRecord(message: NewMessage, seq: number): MessageRecord {
+  return {
+    kind: 'text',
+    replyToId: null,
+    threadRootId: null,
+    mentions: [],
+    ...message,
+    seq,
+    editedAt: null,
+    deletedAt: null,
+    replyTo: null,
+    replyCount: 0,
+    lastReplyAt: null,
+    reactions: [],
+    pinnedAt: null,
+    pinnedBy: null,
+  };
+}
+
+/**
+ * Moves each thread root's reply count and last reply time by the batch's replies to it, and
+ * answers the roots as they are now. The roots are in the conversations this transaction holds.
+ */
+async function countThreadReplies(trx: Db, created: readonly MessageRecord[]): Promise<MessageRecord[]> {
+  const replies = new Map<string, { count: number; lastAt: number }>();
+  for (const m of created) {
+    if (m.threadRootId === null) continue;
+    const entry = replies.get(m.threadRootId) ?? { count: 0, lastAt: 0 };
+    replies.set(m.threadRootId, { count: entry.count + 1, lastAt: Math.max(entry.lastAt, m.createdAt) });
+  }
+  if (replies.size === 0) return [];
+  for (const [rootId, { count, lastAt }] of [...replies].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    await trx
+      .updateTable('messages')
+      .set((eb) => ({
+        reply_count: eb('reply_count', '+', count),
+        last_reply_at: sql<number>`case when last_reply_at > ${lastAt} then last_reply_at else ${lastAt} end`,
+      }))
+      .where('id', '=', rootId)
+      .execute();
+  }
+  const rows = await trx
+    .selectFrom('messages')
+    .selectAll()
+    .where('id', 'in', [...replies.keys()])
+    .orderBy('seq')
+    .execute();
+  return withQuotes(trx, rows.map(toMessage));
+}
+
+/** One row per mentioned user, for counting mentions after a read marker. */
+async function insertMentions(trx: Db, created: readonly MessageRecord[]): Promise<void> {
+  const rows = created.flatMap((m) =>
+    m.mentions.map((userId) => ({ message_id: m.id, user_id: userId, conversation_id: m.conversationId, seq: m.seq })),
+  );
+  for (let i = 0; i < rows.length; i += 500)
+    await trx
+      .insertInto('message_mentions')
+      .values(rows.slice(i, i + 500))
+      .execute();
+}
+
+/** Step 4: the new rows, in chunks under SQLite's bound-parameter limit (18 columns a row). */
+async function insertRows(trx: Db, rows: readonly Insertable<Database['messages']>[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += 100) {
+    await trx
+      .insertInto('messages')
+      .values(rows.slice(i, i + 100))
+      .execute();
+  }
+}
