@@ -5,6 +5,7 @@ import { describeConversations } from './conformance/conversations.js';
 import { describeEventLog } from './conformance/event-log.js';
 import { Fixture } from './conformance/fixtures.js';
 import { describeMemberSettings } from './conformance/member-settings.js';
+import { describeMessageBatches } from './conformance/message-batches.js';
 import { describeMessageChanges } from './conformance/message-changes.js';
 import { describeNotifications } from './conformance/notifications.js';
 import { describeSystemMessages } from './conformance/system-messages.js';
@@ -40,6 +41,7 @@ export function describeStoreConformance(engine: string, openFresh: () => Promis
     describeConversations(f);
     describeMessages(f);
     describeMessageChanges(f);
+    describeMessageBatches(f);
     describeEventLog(f);
     describeReceipts(f);
     describeBlocks(f);

@@ -8,6 +8,7 @@ import type {
   MessageChange,
   MessageRecord,
   NewMessage,
+  NotificationRecord,
   ReadMarkerRecord,
   Store,
   UserRecord,
@@ -132,6 +133,19 @@ export const drafts = {
   messageCreated: ((m) => ({ type: 'message.created', message: message(m) })) as Draft<MessageRecord>,
   messageUpdated: ((m) => ({ type: 'message.updated', message: message(m) })) as Draft<MessageRecord>,
   messageDeleted: ((m) => ({ type: 'message.deleted', message: message(m) })) as Draft<MessageRecord>,
+  /** As services/event-drafts.ts `notificationCreated`. */
+  notificationCreated: ((n) => ({
+    type: 'notification.created',
+    notification: {
+      id: n.id,
+      kind: n.kind,
+      conversationId: n.conversationId,
+      messageId: n.messageId,
+      actorId: n.actorId,
+      createdAt: iso(n.createdAt),
+      readAt: null,
+    },
+  })) as Draft<NotificationRecord>,
 };
 
 export const sendPlan: AppendPlan = { announce: drafts.messageCreated, announceRoot: drafts.messageUpdated, readBy: (m) => m.senderId };

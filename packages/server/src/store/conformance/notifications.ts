@@ -1,21 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { newId } from '../../ids.js';
-import type { Draft, NotificationRecord } from '../store.js';
+import type { NotificationRecord } from '../store.js';
 import { drafts, type Fixture } from './fixtures.js';
 
-/** The draft the notification service logs (stands in for services/event-drafts.ts `notificationCreated`). */
-const announce: Draft<NotificationRecord> = (n) => ({
-  type: 'notification.created',
-  notification: {
-    id: n.id,
-    kind: n.kind,
-    conversationId: n.conversationId,
-    messageId: n.messageId,
-    actorId: n.actorId,
-    createdAt: new Date(n.createdAt).toISOString(),
-    readAt: null,
-  },
-});
+const announce = drafts.notificationCreated;
 
 export function describeNotifications(f: Fixture): void {
   const { user, conversation, tick } = f;

@@ -41,7 +41,10 @@ export async function locateUpdates(trx: Db, batch: readonly MessageUpdate[]): P
 
 /**
  * Applies a batch of changes inside a transaction that already holds their conversations, and
- * answers what to log (the caller logs it with the transaction's other events).
+ * answers what to log (the caller logs it with the transaction's other events). The batch's
+ * messages are read once, together; each change then decides from the record as its batch left
+ * it (earlier changes of the same message, and of a message it quotes, included), and the
+ * changed record is built from that and the patch rather than read again.
  */
 export async function stageUpdates(
   trx: Db,
@@ -51,34 +54,72 @@ export async function stageUpdates(
   const results: UpdateOutcome[] = [];
   const entries: LogEntry[] = [];
   let now = 0;
+  const current = await readMessages(trx, [...new Set(batch.filter((u) => located.has(u.id)).map((u) => u.id))]);
   for (const { id, change, announce } of batch) {
-    const current = located.has(id) ? await getMessage(trx, id) : undefined;
-    if (!current) {
+    const before = current.get(id);
+    if (!before) {
       results.push(undefined);
       continue;
     }
     let patch: MessagePatch | null;
     try {
-      patch = change(current);
+      patch = change(before);
     } catch (refused) {
       results.push({ refused });
       continue;
     }
     if (patch === null) {
-      results.push({ message: current, changed: false });
+      results.push({ message: before, changed: false });
       continue;
     }
     const at = patch.editedAt ?? patch.deletedAt ?? patch.pinnedAt ?? Date.now();
     now = Math.max(now, at);
-    if (patch.keepVersion) await keepVersion(trx, current, at);
-    if (patch.erase) await erase(trx, current);
-    if (patch.mentions !== undefined) await replaceMentions(trx, current, patch.mentions);
+    if (patch.keepVersion) await keepVersion(trx, before, at);
+    if (patch.erase) await erase(trx, before);
+    if (patch.mentions !== undefined) await replaceMentions(trx, before, patch.mentions);
     await trx.updateTable('messages').set(columnsOf(patch)).where('id', '=', id).execute();
-    const message = (await getMessage(trx, id))!;
+    const message = patched(before, patch);
+    current.set(id, message);
+    requote(current, message);
     results.push({ message, changed: true });
     entries.push({ conversationId: message.conversationId, event: announce(message) });
   }
   return { results, entries, now };
+}
+
+/** The messages by id, each reply with its quote (`withQuotes`). */
+async function readMessages(trx: Db, ids: readonly string[]): Promise<Map<string, MessageRecord>> {
+  const found = new Map<string, MessageRecord>();
+  for (let i = 0; i < ids.length; i += 500) {
+    const rows = await trx
+      .selectFrom('messages')
+      .selectAll()
+      .where('id', 'in', ids.slice(i, i + 500))
+      .execute();
+    for (const message of await withQuotes(trx, rows.map(toMessage))) found.set(message.id, message);
+  }
+  return found;
+}
+
+/** The record as the patch leaves it: what reading the row again would answer. */
+function patched(message: MessageRecord, patch: MessagePatch): MessageRecord {
+  const next = { ...message };
+  if (patch.body !== undefined) next.body = patch.body;
+  if (patch.editedAt !== undefined) next.editedAt = patch.editedAt;
+  if (patch.deletedAt !== undefined) next.deletedAt = patch.deletedAt;
+  if (patch.reactions !== undefined) next.reactions = patch.reactions;
+  if (patch.mentions !== undefined) next.mentions = patch.mentions;
+  if (patch.pinnedAt !== undefined) next.pinnedAt = patch.pinnedAt;
+  if (patch.pinnedBy !== undefined) next.pinnedBy = patch.pinnedBy;
+  return next;
+}
+
+/** Replies of the batch that quote a message just changed quote it as it is now (edited, or deleted). */
+function requote(batch: Map<string, MessageRecord>, quoted: MessageRecord): void {
+  for (const [id, m] of batch) {
+    if (m.replyTo?.id !== quoted.id) continue;
+    batch.set(id, { ...m, replyTo: { ...m.replyTo, body: quoted.body, deleted: quoted.deletedAt !== null } });
+  }
 }
 
 function columnsOf(patch: MessagePatch): Updateable<Database['messages']> {
