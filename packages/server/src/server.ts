@@ -216,8 +216,10 @@ export async function createServer(
         app.server.closeAllConnections();
         await httpClosed;
       }
-      // 3. Commit whatever is still queued, then let go of the bus, presence and the store.
+      // 3. Commit whatever is still queued, and the notifications of what it committed (the
+      //    activity listeners submit them to the same writer), then let go of the bus, presence and the store.
       await services.messages.flush();
+      await activity.settled();
       await bus.close();
       await presenceTracker.close();
       await store.close();

@@ -21,6 +21,7 @@ export type ActivityListener = (activities: readonly MessageActivity[]) => void 
 
 export class MessageActivityFeed {
   private readonly listeners = new Set<ActivityListener>();
+  private readonly running = new Set<Promise<void>>();
 
   constructor(private readonly onListenerError: (error: unknown) => void = () => {}) {}
 
@@ -34,21 +35,33 @@ export class MessageActivityFeed {
   }
 
   /**
-   * Hands the activities to every listener, dropping the actor and empty ones. A listener's
+   * Hands the activities to every listener, dropping the actor and empty ones, and answers what
+   * it handed on without waiting for the listeners: what follows an action (its notifications,
+   * committed with the next batch) must not hold up the action's acknowledgement. A listener's
    * failure is reported, never thrown: the action it follows has committed and succeeded.
+   * `settled()` waits for the listeners still at work (graceful shutdown).
    */
-  async emit(activities: readonly MessageActivity[]): Promise<readonly MessageActivity[]> {
+  emit(activities: readonly MessageActivity[]): readonly MessageActivity[] {
     const kept = activities
       .map((a) => ({ ...a, userIds: [...new Set(a.userIds)].filter((id) => id !== a.actorId) }))
       .filter((a) => a.userIds.length > 0);
     if (kept.length === 0) return kept;
     for (const listener of this.listeners) {
+      let work: Promise<void>;
       try {
-        await listener(kept);
+        work = Promise.resolve(listener(kept)).catch(this.onListenerError);
       } catch (error) {
         this.onListenerError(error);
+        continue;
       }
+      this.running.add(work);
+      void work.finally(() => this.running.delete(work));
     }
     return kept;
+  }
+
+  /** Resolves once every listener handed activities so far has finished. */
+  async settled(): Promise<void> {
+    while (this.running.size > 0) await Promise.all([...this.running]);
   }
 }

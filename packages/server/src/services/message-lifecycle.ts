@@ -83,7 +83,7 @@ export class MessageLifecycle {
       return { body, editedAt: now, keepVersion: true, mentions };
     });
     const newlyMentioned = updated.changed ? mentions.filter((id) => !before.includes(id)) : [];
-    const activity = await this.activity.emit([
+    const activity = this.activity.emit([
       { kind: 'mention', conversationId: message.conversationId, messageId, actorId: userId, userIds: newlyMentioned },
     ]);
     return { message: messageView(updated.message), activity };
@@ -167,7 +167,7 @@ export class MessageLifecycle {
     });
     const activity =
       on && updated.changed
-        ? await this.activity.emit([
+        ? this.activity.emit([
             { kind: 'reaction', conversationId: message.conversationId, messageId, actorId: userId, userIds: [message.senderId], emoji },
           ])
         : [];
