@@ -133,7 +133,7 @@ export async function createServer(
   const activity = new MessageActivityFeed((error) => logger.warn({ err: error }, 'a message activity listener failed'));
   const messages = new MessageService(store, membership, blocks, bus, events, activity, config, metrics);
   // The message hook's notifications commit with the message writer's next batch.
-  const notifications = new NotificationService(store, messages);
+  const notifications = new NotificationService(store, messages, blocks);
   const conversations = new ConversationService(store, membership, blocks, notifications, events, config);
   // Mentions, replies, thread replies and reactions notify once their action has committed.
   activity.subscribe((activities) => notifications.fromActivities(activities));

@@ -71,6 +71,13 @@ export class BlockService {
     if ((await this.cachedBlocks(targetId)).has(actorId)) throw blockedError();
   }
 
+  /** Those of `userIds` who block `actorId`, from this node's cache (what notifying them checks). */
+  async blockersOf(actorId: string, userIds: Iterable<string>): Promise<Set<string>> {
+    const blockers = new Set<string>();
+    for (const userId of userIds) if ((await this.cachedBlocks(userId)).has(actorId)) blockers.add(userId);
+    return blockers;
+  }
+
   /** Refuses when one of `targetIds` blocks `actorId` (adding them to a group). */
   async assertNoneBlocks(targetIds: readonly string[], actorId: string): Promise<void> {
     if ((await this.store.blockersAmong(actorId, targetIds)).length > 0) throw blockedError();

@@ -43,8 +43,8 @@ export class MessageLifecycle {
   constructor(
     private readonly store: Store,
     private readonly membership: MembershipCache,
-    /** Where changes are committed: with the sends (MessageService.submitUpdate). */
-    private readonly writer: Pick<MessageService, 'submitUpdate'>,
+    /** Where changes are committed (with the sends: MessageService.submitUpdate), and messages read (readMessage, batched). */
+    private readonly writer: Pick<MessageService, 'submitUpdate' | 'readMessage'>,
     private readonly activity: MessageActivityFeed,
     private readonly limits: LifecycleLimits,
   ) {}
@@ -197,7 +197,7 @@ export class MessageLifecycle {
 
   /** The message and my role in its conversation; not_found for a message I may not see, as for one that does not exist. */
   private async visible(userId: string, messageId: string): Promise<{ message: MessageRecord; role: Role }> {
-    const message = await this.store.getMessage(messageId);
+    const message = await this.writer.readMessage(messageId);
     const role = message && (await this.membership.members(message.conversationId)).get(userId);
     if (!message || role === undefined) throw notFound('Message');
     return { message, role };

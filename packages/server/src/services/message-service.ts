@@ -1,3 +1,4 @@
+import DataLoader from 'dataloader';
 import type { DeliveryMarker, HistoryQuery, Message, MessagePage, ReadMarker, ReceiptList, RecentMessagesQuery } from '@confab/protocol';
 import type { EventPublisher } from './event-publisher.js';
 import { AppError, detail, invalid } from '../errors.js';
@@ -43,6 +44,13 @@ export class MessageService {
   /** Sends, changes of stored messages and notifications, committed together: one transaction per batch of all three. */
   private readonly writer: GroupCommit<Write, AppendResult | UpdateOutcome | undefined>;
 
+  /**
+   * Stored messages read for the actions of one turn of the event loop at once (the quoted
+   * message of each reply, the target of each edit, delete and reaction): one query, not one per
+   * action. Never cached: each turn reads what is stored then.
+   */
+  private readonly reader: DataLoader<string, MessageRecord | undefined>;
+
   constructor(
     private readonly store: Store,
     private readonly membership: MembershipCache,
@@ -54,6 +62,18 @@ export class MessageService {
     private readonly metrics?: Pick<Metrics, 'messagesStored' | 'commitBatches'>,
   ) {
     this.writer = new GroupCommit((batch) => this.commitBatch(batch), limits.groupCommitMaxBatch);
+    this.reader = new DataLoader(
+      async (ids) => {
+        const found = new Map((await store.getMessages(ids)).map((m) => [m.id, m]));
+        return ids.map((id) => found.get(id));
+      },
+      { cache: false, batchScheduleFn: (run) => setImmediate(run) },
+    );
+  }
+
+  /** A stored message (or undefined), read together with the others asked for in this turn. */
+  readMessage(id: string): Promise<MessageRecord | undefined> {
+    return this.reader.load(id);
   }
 
   /**
@@ -113,7 +133,7 @@ export class MessageService {
     field: 'replyToId' | 'threadRootId',
   ): Promise<MessageRecord | undefined> {
     if (id === undefined) return undefined;
-    const message = await this.store.getMessage(id);
+    const message = await this.readMessage(id);
     if (!message || message.conversationId !== conversationId)
       throw invalid(`${field} must name a message of this conversation`, [detail(`/${field}`, 'no such message in this conversation')]);
     return message;

@@ -29,6 +29,7 @@ describe('NotificationService from message activities', () => {
     await f.store.migrate();
     bus = new MemoryBus();
     const membership = new MembershipCache(f.store);
+    const blocks = new BlockService(f.store, membership, bus);
     const limits = {
       maxMessageLength: 4000,
       messagesPageSize: 50,
@@ -36,16 +37,8 @@ describe('NotificationService from message activities', () => {
       groupCommitMaxBatch: 500,
       allowMemberMentionAll: false,
     };
-    const writer = new MessageService(
-      f.store,
-      membership,
-      new BlockService(f.store, membership, bus),
-      bus,
-      new EventPublisher(bus),
-      new MessageActivityFeed(),
-      limits,
-    );
-    service = new NotificationService(f.store, writer);
+    const writer = new MessageService(f.store, membership, blocks, bus, new EventPublisher(bus), new MessageActivityFeed(), limits);
+    service = new NotificationService(f.store, writer, blocks);
     heard.clear();
   });
   afterEach(async () => {

@@ -5,7 +5,9 @@ import type {
   NotificationQuery,
   UnreadNotifications,
 } from '@confab/protocol';
+import DataLoader from 'dataloader';
 import { newId } from '../ids.js';
+import type { BlockService } from './block-service.js';
 import type { NotificationRecord, NotifyDraft, Store } from '../store/store.js';
 import type { MessageActivity, MessageActivityKind } from './message-activity.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
@@ -32,11 +34,31 @@ export interface NotificationCause {
  * in a conversation the recipient muted, only mentions.
  */
 export class NotificationService {
+  /**
+   * Whether a member muted a conversation, read for all the actions of one turn of the event loop
+   * at once (one query, not one per recipient); never cached, so a mute counts from the next turn.
+   */
+  private readonly muted: DataLoader<string, boolean>;
+
   constructor(
     private readonly store: Store,
     /** Where the message hook's notifications are committed: with the next batch of sends (MessageService). */
     private readonly writer: NotificationWriter,
-  ) {}
+    /** Who blocks whom, from the node's cache (kept true by `block.updated`). */
+    private readonly blocks: Pick<BlockService, 'blockersOf'>,
+  ) {
+    this.muted = new DataLoader(
+      async (keys) => {
+        const pairs = keys.map((key) => {
+          const [conversationId, userId] = key.split(KEY_SEPARATOR) as [string, string];
+          return { conversationId, userId };
+        });
+        const muted = new Set((await this.store.mutedAmong(pairs)).map((p) => memberKey(p.conversationId, p.userId)));
+        return keys.map((key) => muted.has(key));
+      },
+      { cache: false, batchScheduleFn: (run) => setImmediate(run) },
+    );
+  }
 
   async list(userId: string, query: NotificationQuery): Promise<NotificationPage> {
     const limit = query.limit ?? 20;
@@ -97,20 +119,17 @@ export class NotificationService {
     const byUser = new Map<string, NotificationKind>();
     for (const { userId, kind } of candidates) if (userId !== cause.actorId && !byUser.has(userId)) byUser.set(userId, kind);
     if (byUser.size === 0) return [];
-    const blockers = new Set(await this.store.blockersAmong(cause.actorId, [...byUser.keys()]));
+    const blockers = await this.blocks.blockersOf(cause.actorId, byUser.keys());
+    const kept = [...byUser].filter(([userId]) => !blockers.has(userId));
+    const muted = await Promise.all(
+      kept.map(([userId, kind]) =>
+        kind === 'mention' || kind === 'added_to_conversation' ? false : this.muted.load(memberKey(cause.conversationId, userId)),
+      ),
+    );
     const now = Date.now();
-    const records: NotificationRecord[] = [];
-    for (const [userId, kind] of byUser) {
-      if (blockers.has(userId)) continue;
-      if (
-        kind !== 'mention' &&
-        kind !== 'added_to_conversation' &&
-        (await this.store.getMemberSettings(cause.conversationId, userId))?.muted
-      )
-        continue;
-      records.push({ id: newId(), userId, kind, ...cause, createdAt: now, readAt: null });
-    }
-    return records;
+    return kept
+      .filter((_, i) => !muted[i])
+      .map(([userId, kind]) => ({ id: newId(), userId, kind, ...cause, createdAt: now, readAt: null }));
   }
 }
 
@@ -120,5 +139,7 @@ export interface NotificationWriter {
 }
 
 const isString = (v: unknown): v is string => typeof v === 'string';
+const KEY_SEPARATOR = '\u0000';
+const memberKey = (conversationId: string, userId: string) => `${conversationId}${KEY_SEPARATOR}${userId}`;
 /** When one message concerns a user several ways, the first of these is what they are told. */
 const PRIORITY: readonly MessageActivityKind[] = ['mention', 'reply', 'thread_reply', 'reaction'];

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from './schema.js';
 import type {
   ConversationListRow,
+  MemberKey,
   Draft,
   MemberSettings,
   NotificationRecord,
@@ -45,6 +46,9 @@ export class PeopleSql implements PeopleStore {
   }
   getMemberSettings(conversationId: string, userId: string): Promise<MemberSettings | undefined> {
     return memberSettings.getMemberSettings(this.db, conversationId, userId);
+  }
+  mutedAmong(pairs: readonly MemberKey[]): Promise<MemberKey[]> {
+    return memberSettings.mutedAmong(this.db, pairs);
   }
   // ---- notifications (sql/notifications.ts) ----
 

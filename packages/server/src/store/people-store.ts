@@ -30,6 +30,8 @@ export interface PeopleStore {
   ): Promise<{ view: ConversationListRow; events: StoredEvent[] } | undefined>;
   /** My settings of a conversation; undefined when I am not a member. */
   getMemberSettings(conversationId: string, userId: string): Promise<MemberSettings | undefined>;
+  /** Of these (conversation, member) pairs, those where the member muted the conversation (one read for many). */
+  mutedAmong(pairs: readonly MemberKey[]): Promise<MemberKey[]>;
 
   // ---- notifications ----
   /** Stores the notifications and logs `announce(notification)` in each recipient's private stream, in one transaction. */
@@ -86,4 +88,10 @@ export interface NotificationRecord {
   actorId: string;
   createdAt: number;
   readAt: number | null;
+}
+
+/** A member of a conversation. */
+export interface MemberKey {
+  conversationId: string;
+  userId: string;
 }

@@ -220,6 +220,9 @@ export class SqlStore extends PeopleSql implements Store {
   getMessage(id: string): Promise<MessageRecord | undefined> {
     return messageChanges.getMessage(this.db, id);
   }
+  async getMessages(ids: readonly string[]): Promise<MessageRecord[]> {
+    return [...(await messageChanges.readMessages(this.db, [...new Set(ids)])).values()];
+  }
   updateMessages(batch: readonly MessageUpdate[]): Promise<{ results: UpdateOutcome[]; events: StoredEvent[] }> {
     return messageChanges.updateMessages(this.db, batch);
   }

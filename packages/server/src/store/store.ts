@@ -138,6 +138,8 @@ export interface Store extends PeopleStore {
    */
   listMessages(conversationId: string, page: HistoryPage): Promise<MessageRecord[]>;
   getMessage(id: string): Promise<MessageRecord | undefined>;
+  /** The messages of those ids that exist, in no particular order (one read for many). */
+  getMessages(ids: readonly string[]): Promise<MessageRecord[]>;
   /**
    * Changes messages in one transaction that holds their conversations: each `change` decides
    * from the message as stored now (so concurrent changes never lose each other's; a later

@@ -114,5 +114,37 @@ export function describeMemberSettings(f: Fixture): void {
       expect(await f.store.getMemberSettings(group.id, c.id)).toBeUndefined();
       expect((await f.store.streamHead()).pos).toBe(group.lastPos);
     });
+
+    it('answers which of many (conversation, member) pairs are muted, in one read', async () => {
+      const [a, b, c] = [await user('mua'), await user('mub'), await user('muc')];
+      const one = (await conversation('group', [a.id, b.id, c.id])).conversation;
+      const two = (await conversation('group', [a.id, b.id])).conversation;
+      await change(one.id, b.id, { muted: true });
+      await change(two.id, a.id, { muted: true });
+      await change(two.id, b.id, { muted: true });
+      await change(two.id, b.id, { muted: false });
+      const pairs = [
+        { conversationId: one.id, userId: a.id },
+        { conversationId: one.id, userId: b.id },
+        { conversationId: two.id, userId: a.id },
+        { conversationId: two.id, userId: b.id },
+        { conversationId: two.id, userId: c.id }, // not a member
+      ];
+      const muted = await f.store.mutedAmong(pairs);
+      expect(muted.map((p) => [p.conversationId, p.userId]).sort()).toEqual(
+        [
+          [one.id, b.id],
+          [two.id, a.id],
+        ].sort(),
+      );
+      // Only the pairs asked about: Bob muted `one`, but asking about `two` alone does not answer it.
+      expect(
+        await f.store.mutedAmong([
+          { conversationId: two.id, userId: b.id },
+          { conversationId: one.id, userId: a.id },
+        ]),
+      ).toEqual([]);
+      expect(await f.store.mutedAmong([])).toEqual([]);
+    });
   });
 }

@@ -119,5 +119,22 @@ export function describeMessageBatches(f: Fixture): void {
         'message.deleted',
       ]);
     });
+
+    it('reads many messages at once, each reply with its quote, leaving out ids that do not exist', async () => {
+      const [a] = [await user('gma')];
+      const group = (await conversation('group', [a.id])).conversation;
+      const [first, second] = await append([msg(group.id, a.id, 'gm0', 'quoted'), msg(group.id, a.id, 'gm1')]);
+      const [reply] = await append([{ ...msg(group.id, a.id, 'gm2', 'reply'), replyToId: first!.message.id }]);
+      const ids = [reply!.message.id, 'missing', first!.message.id, second!.message.id, first!.message.id];
+      const read = await f.store.getMessages(ids);
+      expect(read.map((m) => m.id).sort()).toEqual([first!.message.id, second!.message.id, reply!.message.id].sort());
+      for (const m of read) expect(m).toEqual(await f.store.getMessage(m.id));
+      expect(read.find((m) => m.id === reply!.message.id)!.replyTo).toMatchObject({
+        id: first!.message.id,
+        body: 'quoted',
+        deleted: false,
+      });
+      expect(await f.store.getMessages([])).toEqual([]);
+    });
   });
 }

@@ -1,7 +1,7 @@
 import type { Updateable } from 'kysely';
 import type { Database } from '../schema.js';
 import { appendEvents, lockUserStreams } from '../event-log.js';
-import type { ConversationListRow, Draft, MemberSettings, SettingsChange, StoredEvent } from '../store.js';
+import type { ConversationListRow, Draft, MemberKey, MemberSettings, SettingsChange, StoredEvent } from '../store.js';
 import { getConversationView } from './conversations.js';
 import type { Db } from './rows.js';
 
@@ -55,4 +55,26 @@ export async function getMemberSettings(db: Db, conversationId: string, userId: 
     archived: row.archived_seq !== null && Number(row.last_seq) <= Number(row.archived_seq),
     clearedSeq: Number(row.cleared_seq),
   };
+}
+
+/** Of these pairs, the ones where the member muted the conversation: one read (in chunks) for the lot. */
+export async function mutedAmong(db: Db, pairs: readonly MemberKey[]): Promise<MemberKey[]> {
+  const wanted = new Set(pairs.map((p) => `${p.conversationId}\u0000${p.userId}`));
+  const conversationIds = [...new Set(pairs.map((p) => p.conversationId))];
+  const userIds = [...new Set(pairs.map((p) => p.userId))];
+  const muted: MemberKey[] = [];
+  for (let i = 0; i < conversationIds.length; i += 400) {
+    for (let j = 0; j < userIds.length; j += 400) {
+      const rows = await db
+        .selectFrom('members')
+        .select(['conversation_id', 'user_id'])
+        .where('muted', '=', 1)
+        .where('conversation_id', 'in', conversationIds.slice(i, i + 400))
+        .where('user_id', 'in', userIds.slice(j, j + 400))
+        .execute();
+      for (const r of rows)
+        if (wanted.has(`${r.conversation_id}\u0000${r.user_id}`)) muted.push({ conversationId: r.conversation_id, userId: r.user_id });
+    }
+  }
+  return muted;
 }

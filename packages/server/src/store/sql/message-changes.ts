@@ -88,7 +88,7 @@ export async function stageUpdates(
 }
 
 /** The messages by id, each reply with its quote (`withQuotes`). */
-async function readMessages(trx: Db, ids: readonly string[]): Promise<Map<string, MessageRecord>> {
+export async function readMessages(trx: Db, ids: readonly string[]): Promise<Map<string, MessageRecord>> {
   const found = new Map<string, MessageRecord>();
   for (let i = 0; i < ids.length; i += 500) {
     const rows = await trx
