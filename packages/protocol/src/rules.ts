@@ -24,10 +24,22 @@ export const REACTION_SHORTCODE_PATTERN = /^:[a-z0-9_+-]{1,64}:$/;
 const graphemes = new Intl.Segmenter('en', { granularity: 'grapheme' });
 const emojiGrapheme = /^(?:\p{Extended_Pictographic}|\p{Regional_Indicator}{2}$|[0-9#*]\uFE0F?\u20E3$)/u;
 
+/**
+ * Emoji already judged, so the few in use are segmented once, not at every reaction (grapheme
+ * segmentation is the costly part); bounded, dropped whole when full.
+ */
+const judged = new Map<string, boolean>();
+const JUDGED_MAX = 1000;
+
 /** A reaction key: exactly one emoji grapheme (with its modifiers and joiners), or a `:shortcode:`. */
 export function isReactionKey(value: string): boolean {
   if (REACTION_SHORTCODE_PATTERN.test(value)) return true;
   if (value.length === 0 || value.length > 64 || !value.isWellFormed()) return false;
-  const segments = [...graphemes.segment(value)];
-  return segments.length === 1 && emojiGrapheme.test(value);
+  let verdict = judged.get(value);
+  if (verdict === undefined) {
+    verdict = [...graphemes.segment(value)].length === 1 && emojiGrapheme.test(value);
+    if (judged.size >= JUDGED_MAX) judged.clear();
+    judged.set(value, verdict);
+  }
+  return verdict;
 }

@@ -75,6 +75,16 @@ describe('string formats', () => {
       expect(STRING_FORMATS.reaction.check(s), JSON.stringify(s)).toBe(false);
   });
 
+  it('reaction: judged the same the second time (the verdicts are remembered), and past the memory bound', () => {
+    for (let round = 0; round < 2; round++) {
+      expect(STRING_FORMATS.reaction.check('👍🏽')).toBe(true);
+      expect(STRING_FORMATS.reaction.check('👍👍')).toBe(false);
+    }
+    for (let i = 0; i < 1100; i++) expect(STRING_FORMATS.reaction.check(`x${i}`)).toBe(false);
+    expect(STRING_FORMATS.reaction.check('👩‍💻')).toBe(true);
+    expect(STRING_FORMATS.reaction.check('👍👍')).toBe(false);
+  });
+
   it('identifiers: URL-safe ASCII only', () => {
     const identifier = new RegExp(IDENTIFIER_PATTERN, 'u');
     for (const s of ['0199a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b', 'k', 'ws-1', 'a.b~c:d_e', 'bm90IGpzb24'])
