@@ -7,6 +7,7 @@ import { Fixture } from './conformance/fixtures.js';
 import { describeMemberSettings } from './conformance/member-settings.js';
 import { describeMessageChanges } from './conformance/message-changes.js';
 import { describeNotifications } from './conformance/notifications.js';
+import { describeOutbox } from './conformance/outbox.js';
 import { describeSystemMessages } from './conformance/system-messages.js';
 import { describeMessages } from './conformance/messages.js';
 import { describeReceipts } from './conformance/receipts.js';
@@ -45,6 +46,7 @@ export function describeStoreConformance(engine: string, openFresh: () => Promis
     describeBlocks(f);
     describeMemberSettings(f);
     describeNotifications(f);
+    describeOutbox(f);
     describeSystemMessages(f);
   });
 }
