@@ -15,6 +15,11 @@ import { BlockService } from './services/block-service.js';
 import { ConversationService } from './services/conversation-service.js';
 import { ConversationSettingsService } from './services/conversation-settings.js';
 import { NotificationService } from './services/notification-service.js';
+import { OutboxDispatcher } from './services/outbox-dispatcher.js';
+import { pushSender } from './services/push-sender.js';
+import { PushService } from './services/push-service.js';
+import { resolveVapidKeys } from './services/vapid-keys.js';
+import { webhookSender } from './services/webhook-sender.js';
 import { MembershipCache } from './services/membership.js';
 import { MessageActivityFeed } from './services/message-activity.js';
 import { MessageLifecycle } from './services/message-lifecycle.js';
@@ -130,7 +135,9 @@ export async function createServer(
     (error) => logger.warn({ err: error }, 'presence update failed'),
     config.presenceOfflineGraceMs,
   );
-  const notifications = new NotificationService(store, events);
+  const notifications = new NotificationService(store, events, { webhook: config.outbound.webhookUrl !== null });
+  const outbox = await openOutbox(config, store, presenceTracker, logger);
+  events.onNotificationsPublished(() => outbox.dispatcher.nudge());
   const conversations = new ConversationService(store, membership, blocks, notifications, events, config);
   const activity = new MessageActivityFeed((error) => logger.warn({ err: error }, 'a message activity listener failed'));
   const messages = new MessageService(store, membership, blocks, bus, events, activity, config, metrics);
@@ -173,6 +180,7 @@ export async function createServer(
     blocks,
     settings: new ConversationSettingsService(store, membership, conversations, events),
     notifications,
+    push: outbox.push,
   };
   let draining = false;
   const app = await buildHttpApp(services, logger, metrics, () => draining);
@@ -181,6 +189,7 @@ export async function createServer(
     sync.prune(config.eventRetentionSeconds * 1000).catch((error: unknown) => logger.warn({ err: error }, 'could not prune the event log'));
   }, config.eventPruneIntervalSeconds * 1000);
   pruning.unref();
+  outbox.dispatcher.start();
 
   return {
     app,
@@ -217,11 +226,33 @@ export async function createServer(
       }
       // 3. Commit whatever is still queued, then let go of the bus, presence and the store.
       await services.messages.flush();
+      await outbox.dispatcher.stop(); // the deliveries in flight settle (each within its timeout)
       await bus.close();
       await presenceTracker.close();
       await store.close();
     },
   };
+}
+
+/** The outbound side of notifications: the VAPID pair, push subscriptions, and the node's outbox dispatcher. */
+async function openOutbox(config: Config, store: Store, presence: PresenceTracker, logger: Logger) {
+  const settings = config.outbound;
+  const vapid = await resolveVapidKeys(settings, store, config.dataDir);
+  const timeout = settings.deliveryTimeoutMs;
+  const dispatcher = new OutboxDispatcher(
+    store,
+    {
+      // Webhook rows left from when a URL was set are dropped once it is unset.
+      webhook:
+        settings.webhookUrl === null
+          ? () => Promise.resolve({ done: true })
+          : webhookSender(settings.webhookUrl, settings.webhookSecret ?? '', timeout),
+      push: pushSender(store, presence, vapid, settings.vapidSubject, timeout),
+    },
+    settings,
+    logger.child({ component: 'outbox' }),
+  );
+  return { dispatcher, push: new PushService(store, vapid, settings.pushAllowHttp) };
 }
 
 /** Waits for `work` until `deadline` (epoch ms); true when it settled in time. */

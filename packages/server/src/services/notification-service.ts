@@ -6,11 +6,11 @@ import type {
   UnreadNotifications,
 } from '@confab/protocol';
 import { newId } from '../ids.js';
-import type { NotificationRecord, NotifyDraft, Store } from '../store/store.js';
+import type { NotificationRecord, NotifyDraft, OutboxDraft, Store } from '../store/store.js';
 import type { MessageActivity, MessageActivityKind } from './message-activity.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import type { EventPublisher } from './event-publisher.js';
-import { notificationCreated } from './event-drafts.js';
+import { notificationCreated, outboundNotification } from './event-drafts.js';
 import { notificationView } from './views.js';
 
 /** Whom something concerns, and how: a candidate notification before the rules apply. */
@@ -33,10 +33,16 @@ export interface NotificationCause {
  * in a conversation the recipient muted, only mentions.
  */
 export class NotificationService {
+  /** Each notification's outbound deliveries, stored with it: the webhook when one is set, a push per subscription. */
+  private readonly outbox: OutboxDraft;
+
   constructor(
     private readonly store: Store,
     private readonly events: EventPublisher,
-  ) {}
+    outbound: { webhook: boolean } = { webhook: false },
+  ) {
+    this.outbox = { webhook: outbound.webhook, push: true, payload: outboundNotification };
+  }
 
   async list(userId: string, query: NotificationQuery): Promise<NotificationPage> {
     const limit = query.limit ?? 20;
@@ -66,14 +72,14 @@ export class NotificationService {
    */
   async draft(cause: NotificationCause, candidates: readonly NotificationCandidate[]): Promise<NotifyDraft | undefined> {
     const records = await this.records(cause, candidates);
-    return records.length === 0 ? undefined : { notifications: records, announce: notificationCreated };
+    return records.length === 0 ? undefined : { notifications: records, announce: notificationCreated, outbox: this.outbox };
   }
 
   /** Stores and publishes the notifications of a change already committed (a send, a reaction). */
   async notify(cause: NotificationCause, candidates: readonly NotificationCandidate[]): Promise<void> {
     const records = await this.records(cause, candidates);
     if (records.length === 0) return;
-    await this.events.publish(await this.store.createNotifications(records, notificationCreated));
+    await this.events.publish(await this.store.createNotifications(records, notificationCreated, this.outbox));
   }
 
   // ---- the message hook: the activity feed (services/message-activity.ts) after each action commits ----
