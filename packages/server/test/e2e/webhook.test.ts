@@ -44,11 +44,11 @@ describeOnEachStore(
       for (const d of mine()) byDelivery.set(d.deliveryId, [...(byDelivery.get(d.deliveryId) ?? []), d]);
       expect(byDelivery.size).toBe(3);
       for (const [, attempts] of byDelivery) {
-        expect(attempts.map((a) => [a.attempt, a.answer])).toEqual([
-          [1, 'fail'],
-          [2, 'hang'],
-          [3, 'ok'],
-        ]);
+        // In this order; the attempt numbers rise (a request that timed out before it arrived, on a
+        // loaded machine, still counts as an attempt).
+        expect(attempts.map((a) => a.answer)).toEqual(['fail', 'hang', 'ok']);
+        expect(attempts[0]!.attempt).toBe(1);
+        expect(attempts[1]!.attempt).toBeLessThan(attempts[2]!.attempt);
         expect(attempts.every((a) => a.signed && a.rawBody === attempts[0]!.rawBody)).toBe(true);
       }
       expect([...receiver.successes(mine()).values()]).toEqual([1, 1, 1]);
