@@ -95,7 +95,12 @@ describeCluster('the notification outbox on two nodes (PostgreSQL + Redis)', () 
     await until(() => pushes.to(`carol-${carol.id}`).length === 2, "Carol's two pushes");
     await until(async () => (await outboxIds()).length === 0, 'the outbox emptied');
     expect(pushes.to(`bob-${bob.id}`)).toEqual([]); // online on another node: his sockets have it
-    expect(pushes.to(`carol-${carol.id}`).map((p) => [p.vapid.ok, p.payload.userId, p.payload.notification.kind])).toEqual([
+    expect(
+      pushes
+        .to(`carol-${carol.id}`)
+        .map((p) => [p.vapid.ok, p.payload.userId, p.payload.notification.kind])
+        .sort(),
+    ).toEqual([
       [true, carol.id, 'added_to_conversation'],
       [true, carol.id, 'mention'],
     ]);
