@@ -34,7 +34,7 @@ export class PushEndpoint {
   private constructor(private readonly server: Server) {}
 
   static async start(): Promise<PushEndpoint> {
-    let endpoint: PushEndpoint | undefined;
+    const self: { endpoint?: PushEndpoint } = {};
     const server = createServer((request, response) => {
       const chunks: Buffer[] = [];
       request.on('data', (c: Buffer) => chunks.push(c));
@@ -44,7 +44,7 @@ export class PushEndpoint {
           .then((status) => response.writeHead(status).end());
       });
     });
-    endpoint = new PushEndpoint(server);
+    const endpoint = (self.endpoint = new PushEndpoint(server));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     return endpoint;
   }

@@ -30,9 +30,9 @@ export class WebhookReceiver {
   ) {}
 
   static async start(secret: string, script: (delivery: { id: string; nth: number; body: any }) => Answer): Promise<WebhookReceiver> {
-    let receiver: WebhookReceiver | undefined;
-    const server = createServer((request, response) => void receiver!.handle(request, response));
-    receiver = new WebhookReceiver(server, secret, script);
+    const self: { receiver?: WebhookReceiver } = {};
+    const server = createServer((request, response) => void self.receiver!.handle(request, response));
+    const receiver = (self.receiver = new WebhookReceiver(server, secret, script));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     return receiver;
   }
