@@ -1,3 +1,4 @@
+import { createPublicKey } from 'node:crypto';
 import type { PushSubscriptionBody, PushSubscriptionCreated, PushUnsubscribed, VapidPublicKey } from '@confab/protocol';
 import { detail, invalid } from '../errors.js';
 import type { Store } from '../store/store.js';
@@ -23,7 +24,7 @@ export class PushService {
       ...(this.isEndpoint(body.endpoint)
         ? []
         : [detail('/endpoint', this.allowHttp ? 'must be an http or https URL' : 'must be an https URL')]),
-      ...(bytes(body.keys.p256dh) === 65 && Buffer.from(body.keys.p256dh, 'base64url')[0] === 4
+      ...(isP256Point(body.keys.p256dh)
         ? []
         : [detail('/keys/p256dh', 'must be an uncompressed P-256 public key (65 bytes), URL-safe base64')]),
       ...(bytes(body.keys.auth) === 16 ? [] : [detail('/keys/auth', 'must be 16 bytes, URL-safe base64')]),
@@ -54,3 +55,17 @@ export class PushService {
 }
 
 const bytes = (base64url: string) => (/^[A-Za-z0-9_-]+$/.test(base64url) ? Buffer.from(base64url, 'base64url').length : -1);
+
+/** An uncompressed point on P-256 (what pushes are encrypted to): a key off the curve could never be pushed to. */
+function isP256Point(base64url: string): boolean {
+  if (bytes(base64url) !== 65) return false;
+  const point = Buffer.from(base64url, 'base64url');
+  if (point[0] !== 4) return false;
+  try {
+    const [x, y] = [point.subarray(1, 33).toString('base64url'), point.subarray(33).toString('base64url')];
+    createPublicKey({ key: { kty: 'EC', crv: 'P-256', x, y }, format: 'jwk' });
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -42,6 +42,7 @@ describeOnEachStore(
         { ...subscription, endpoint: 'ftp://push.example/x' },
         { ...subscription, endpoint: 'not a url' },
         { ...subscription, keys: { ...subscription.keys, p256dh: 'AAAA' } },
+        { ...subscription, keys: { ...subscription.keys, p256dh: Buffer.alloc(65, 4).toString('base64url') } }, // not on the curve
         { ...subscription, keys: { ...subscription.keys, auth: Buffer.alloc(8).toString('base64url') } },
       ]) {
         expectError(await call(alice, 'POST', bad), 400, 'validation_failed');
