@@ -35,6 +35,8 @@ export class OutboxDispatcher {
   private readonly leaseMs: number;
   private readonly concurrency: number;
   private readonly inFlight = new Set<Promise<void>>();
+  private readonly completed: string[] = [];
+  private completing: Promise<void> | undefined;
   private timer: NodeJS.Timeout | undefined;
   private claiming: Promise<void> | undefined;
   private again = false;
@@ -114,13 +116,29 @@ export class OutboxDispatcher {
     }
   }
 
+  /**
+   * Deletes a delivered row, with the others done in the same turn: one statement (on SQLite one
+   * fsync) for them all, rather than one each, which would bound a node's rate by the disk.
+   */
+  private complete(id: string): Promise<void> {
+    this.completed.push(id);
+    this.completing ??= new Promise<void>((resolve, reject) =>
+      setImmediate(() => {
+        const ids = this.completed.splice(0);
+        this.completing = undefined;
+        this.store.completeDeliveries(ids, this.token).then(() => resolve(), reject);
+      }),
+    );
+    return this.completing;
+  }
+
   private async attempt(delivery: DeliveryRecord): Promise<void> {
     const outcome = await this.senders[delivery.channel](delivery).catch((error: unknown): DeliveryOutcome => ({
       done: false,
       error: error instanceof Error ? error.message : String(error),
     }));
     if (outcome.done) {
-      await this.store.completeDelivery(delivery.id, this.token);
+      await this.complete(delivery.id);
       return;
     }
     const about = { delivery: delivery.id, channel: delivery.channel, attempts: delivery.attempts, error: outcome.error };

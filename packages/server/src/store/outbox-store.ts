@@ -13,8 +13,8 @@ export interface OutboxStore {
    * Several nodes claiming at once never get the same row.
    */
   claimDeliveries(now: number, claim: { token: string; leaseMs: number; limit: number }): Promise<DeliveryRecord[]>;
-  /** A delivery succeeded (or is not needed): the row goes. False when `token` no longer holds it. */
-  completeDelivery(id: string, token: string): Promise<boolean>;
+  /** Deliveries that succeeded (or are not needed): their rows go, those `token` still holds; returns how many. */
+  completeDeliveries(ids: readonly string[], token: string): Promise<number>;
   /** A delivery failed: due again at `nextAttemptAt`, released. False when `token` no longer holds it. */
   retryDelivery(id: string, token: string, nextAttemptAt: number, error: string): Promise<boolean>;
   /** A delivery failed for good (out of attempts): kept as `dead`, never claimed again. False when `token` no longer holds it. */

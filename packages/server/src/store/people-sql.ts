@@ -79,8 +79,8 @@ export class PeopleSql implements PeopleStore {
   claimDeliveries(now: number, claim: { token: string; leaseMs: number; limit: number }): Promise<DeliveryRecord[]> {
     return outbox.claimDeliveries(this.db, now, claim, this.skipLocked);
   }
-  completeDelivery(id: string, token: string): Promise<boolean> {
-    return outbox.completeDelivery(this.db, id, token);
+  completeDeliveries(ids: readonly string[], token: string): Promise<number> {
+    return outbox.completeDeliveries(this.db, ids, token);
   }
   retryDelivery(id: string, token: string, nextAttemptAt: number, error: string): Promise<boolean> {
     return outbox.retryDelivery(this.db, id, token, nextAttemptAt, error);

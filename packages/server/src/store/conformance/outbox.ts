@@ -83,7 +83,7 @@ export function describeOutbox(f: Fixture): void {
       for (let i = 0; i < 4; i++) tick(); // node 1 went silent past its lease: another node takes it over
       const [again] = await claim('node-2');
       expect(again).toMatchObject({ id: first!.id, attempts: 2 });
-      expect(await f.store.completeDelivery(first!.id, 'node-1')).toBe(false); // no longer node 1's
+      expect(await f.store.completeDeliveries([first!.id], 'node-1')).toBe(0); // no longer node 1's
       expect(await f.store.retryDelivery(first!.id, 'node-1', f.now, 'late')).toBe(false);
 
       expect(await f.store.retryDelivery(first!.id, 'node-2', f.now + 3000, 'HTTP 500')).toBe(true);
@@ -91,8 +91,9 @@ export function describeOutbox(f: Fixture): void {
       for (let i = 0; i < 3; i++) tick();
       const [third] = await claim('node-3');
       expect(third).toMatchObject({ id: first!.id, attempts: 3, lastError: 'HTTP 500', nextAttemptAt: f.now });
-      expect(await f.store.completeDelivery(first!.id, 'node-3')).toBe(true);
-      expect(await f.store.completeDelivery(first!.id, 'node-3')).toBe(false);
+      expect(await f.store.completeDeliveries([first!.id], 'node-3')).toBe(1);
+      expect(await f.store.completeDeliveries([first!.id], 'node-3')).toBe(0);
+      expect(await f.store.completeDeliveries([], 'node-3')).toBe(0);
       for (let i = 0; i < 20; i++) tick();
       expect(await claim('node-4')).toEqual([]);
     });
@@ -129,6 +130,19 @@ export function describeOutbox(f: Fixture): void {
           .map((n) => n.id)
           .sort(),
       );
+      // Completed together: only the rows the token holds go.
+      expect(
+        await f.store.completeDeliveries(
+          [...claims[0]!, ...claims[1]!].map((d) => d.id),
+          'node-0',
+        ),
+      ).toBe(claims[0]!.length);
+      expect(
+        await f.store.completeDeliveries(
+          claims[1]!.map((d) => d.id),
+          'node-1',
+        ),
+      ).toBe(claims[1]!.length);
     });
 
     it('saves, moves, deletes and drops push subscriptions', async () => {

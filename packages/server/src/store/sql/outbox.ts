@@ -95,9 +95,10 @@ export function claimDeliveries(
   });
 }
 
-export async function completeDelivery(db: Db, id: string, token: string): Promise<boolean> {
-  const result = await db.deleteFrom('notification_outbox').where('id', '=', id).where('claim_token', '=', token).executeTakeFirst();
-  return Number(result.numDeletedRows) > 0;
+export async function completeDeliveries(db: Db, ids: readonly string[], token: string): Promise<number> {
+  if (ids.length === 0) return 0;
+  const result = await db.deleteFrom('notification_outbox').where('id', 'in', ids).where('claim_token', '=', token).executeTakeFirst();
+  return Number(result.numDeletedRows);
 }
 
 export async function retryDelivery(db: Db, id: string, token: string, nextAttemptAt: number, error: string): Promise<boolean> {
