@@ -206,6 +206,9 @@ export async function createServer(
       // Clients get three quarters of SHUTDOWN_TIMEOUT_MS; main.ts exits hard once it has passed.
       const deadline = Date.now() + config.shutdownTimeoutMs * 0.75;
       clearInterval(pruning);
+      // Claim no more deliveries; those in flight settle, within the drain (a row left claimed is
+      // delivered by another node, or this one restarted, once its lease passes).
+      const outboxStopped = outbox.dispatcher.stop();
       revocations.stop();
       typing.close();
       presence.close();
@@ -226,7 +229,7 @@ export async function createServer(
       }
       // 3. Commit whatever is still queued, then let go of the bus, presence and the store.
       await services.messages.flush();
-      await outbox.dispatcher.stop(); // the deliveries in flight settle (each within its timeout)
+      await beforeDeadline(outboxStopped, deadline);
       await bus.close();
       await presenceTracker.close();
       await store.close();

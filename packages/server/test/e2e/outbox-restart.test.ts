@@ -37,7 +37,7 @@ describe('the notification outbox across a crash', () => {
     await server.exited;
 
     server = await sandbox.start();
-    await until(() => receiver.successes(bobs()).size === 2, 'both delivered after the restart', 20_000);
+    await until(() => receiver.successes(bobs()).size === 2, 'both delivered after the restart', 45_000);
     // Stopped gracefully, the node settles what it has in flight: nothing can be sent after this.
     server.child.kill('SIGTERM');
     await server.exited;
@@ -58,5 +58,5 @@ describe('the notification outbox across a crash', () => {
     ).toEqual([...notifications, ...notifications].sort());
     expect(bobs().every((d) => d.signed)).toBe(true);
     expect(await outboxRowsAt(null, sandbox.env.DATA_DIR)).toEqual([]);
-  });
+  }, 90_000); // two process starts, which take long on a loaded machine
 });
