@@ -20,6 +20,9 @@ import type {
   NotificationQuery,
   PageQuery,
   Presence,
+  PushSubscriptionBody,
+  PushSubscriptionCreated,
+  PushUnsubscribed,
   ReadMarker,
   ReceiptList,
   RecentMessagesQuery,
@@ -32,6 +35,7 @@ import type {
   User,
   UserPage,
   UserSearchQuery,
+  VapidPublicKey,
 } from '@confab/protocol';
 import { HttpTransport, type HttpOptions, type Tokens } from './http.js';
 import { RealtimeConnection, type RealtimeOptions } from './realtime.js';
@@ -250,6 +254,20 @@ export class ConfabClient {
 
   markNotificationsRead(body: MarkNotificationsReadBody): Promise<UnreadNotifications> {
     return this.http.request('POST', '/api/v1/notifications/read', { body });
+  }
+
+  /** The applicationServerKey for `PushManager.subscribe()`. */
+  vapidPublicKey(): Promise<VapidPublicKey> {
+    return this.http.request('GET', '/api/v1/push/vapid-public-key');
+  }
+
+  /** Registers a browser's `PushSubscription.toJSON()`: my notifications are pushed to it while I have no open socket. */
+  subscribePush(subscription: PushSubscriptionBody): Promise<PushSubscriptionCreated> {
+    return this.http.request('POST', '/api/v1/push/subscriptions', { body: { endpoint: subscription.endpoint, keys: subscription.keys } });
+  }
+
+  unsubscribePush(endpoint: string): Promise<PushUnsubscribed> {
+    return this.http.request('DELETE', '/api/v1/push/subscriptions', { body: { endpoint } });
   }
 
   // ---- sync over HTTP ----

@@ -5,3 +5,4 @@ export * from './api.js';
 export * from './realtime.js';
 export * from './sync.js';
 export * from './rules.js';
+export * from './push.js';

@@ -86,6 +86,44 @@ describe('loadConfig', () => {
     ]);
   });
 
+  it('reads the outbound notification settings: a webhook needs its secret, VAPID keys come in pairs', () => {
+    expect(loadConfig({}).outbound).toEqual({
+      webhookUrl: null,
+      webhookSecret: null,
+      vapidPublicKey: null,
+      vapidPrivateKey: null,
+      vapidSubject: 'mailto:webmaster@localhost',
+      pushAllowHttp: false,
+      deliveryTimeoutMs: 10_000,
+      maxAttempts: 8,
+      retryBaseMs: 1000,
+      retryMaxMs: 300_000,
+      pollIntervalMs: 1000,
+    });
+    const pair = {
+      VAPID_PUBLIC_KEY: Buffer.alloc(65, 4).toString('base64url'),
+      VAPID_PRIVATE_KEY: Buffer.alloc(32, 1).toString('base64url'),
+    };
+    expect(
+      loadConfig({
+        NOTIFY_WEBHOOK_URL: 'https://hooks.example/confab',
+        NOTIFY_WEBHOOK_SECRET: 's'.repeat(16),
+        NOTIFY_MAX_ATTEMPTS: '3',
+        ...pair,
+      }).outbound,
+    ).toMatchObject({ webhookUrl: 'https://hooks.example/confab', maxAttempts: 3, vapidPublicKey: pair.VAPID_PUBLIC_KEY });
+    expect(problems({ NOTIFY_WEBHOOK_URL: 'https://hooks.example/confab' })).toEqual([expect.stringContaining('NOTIFY_WEBHOOK_SECRET')]);
+    expect(problems({ NOTIFY_WEBHOOK_URL: 'ftp://x', NOTIFY_WEBHOOK_SECRET: 's'.repeat(16) })).toEqual([
+      expect.stringContaining('NOTIFY_WEBHOOK_URL'),
+    ]);
+    expect(problems({ VAPID_PUBLIC_KEY: pair.VAPID_PUBLIC_KEY })).toEqual([expect.stringContaining('set both, or neither')]);
+    expect(problems({ ...pair, VAPID_PRIVATE_KEY: 'short' })).toEqual([expect.stringContaining('P-256 pair')]);
+    expect(problems({ VAPID_SUBJECT: 'http://insecure.example' })).toEqual([expect.stringContaining('VAPID_SUBJECT')]);
+    expect(problems({ NOTIFY_RETRY_BASE_MS: '5000', NOTIFY_RETRY_MAX_MS: '1000' })).toEqual([
+      expect.stringContaining('NOTIFY_RETRY_BASE_MS'),
+    ]);
+  });
+
   it('treats empty and blank values as unset', () => {
     expect(loadConfig({ PORT: '', MAX_MESSAGE_LENGTH: '   ', JWT_SECRET: '' })).toMatchObject({
       port: 8080,

@@ -1,5 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { type Env, EnvReader } from './env-reader.js';
+import { type OutboundConfig, readOutboundConfig } from './outbound-config.js';
 
 /**
  * Every setting Confab reads, parsed and validated once at start-up. Each entry documents its
@@ -88,6 +90,8 @@ export interface Config {
   presenceTtlMs: number;
   /** A user whose last connection closed is announced offline only if none opens within this time. */
   presenceOfflineGraceMs: number;
+  /** Outbound notifications: the webhook, Web Push and their delivery outbox (outbound-config.ts). */
+  outbound: OutboundConfig;
   /** pino level. */
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
@@ -98,8 +102,6 @@ export class ConfigError extends Error {
     this.name = 'ConfigError';
   }
 }
-
-type Env = Record<string, string | undefined>;
 
 /** Reads `.env` from the working directory into process.env (real environment variables win). */
 export function loadDotEnv(file = path.resolve('.env')): void {
@@ -150,6 +152,7 @@ export function loadConfig(env: Env = process.env): Config {
     liveCheckIntervalMs: read.int('LIVE_CHECK_INTERVAL_MS', 5000, 50, 600_000),
     presenceTtlMs: read.int('PRESENCE_TTL_MS', 30_000, 300, 3_600_000),
     presenceOfflineGraceMs: read.int('PRESENCE_OFFLINE_GRACE_MS', 2000, 0, 300_000),
+    outbound: readOutboundConfig(read, problems),
     logLevel: read.oneOf('LOG_LEVEL', 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
   };
   if (config.messagesPageSize > config.messagesPageMax) {
@@ -190,61 +193,5 @@ function isRedisUrl(value: string): boolean {
     return (url.protocol === 'redis:' || url.protocol === 'rediss:') && url.hostname !== '';
   } catch {
     return false;
-  }
-}
-
-class EnvReader {
-  constructor(
-    private readonly env: Env,
-    private readonly problems: string[],
-  ) {}
-
-  optional(name: string): string | null {
-    const value = this.env[name]?.trim();
-    return value === undefined || value === '' ? null : value;
-  }
-
-  string(name: string, fallback: string): string {
-    return this.optional(name) ?? fallback;
-  }
-
-  int(name: string, fallback: number, min: number, max: number): number {
-    const raw = this.optional(name);
-    if (raw === null) return fallback;
-    const value = Number(raw);
-    if (!/^-?\d+$/.test(raw) || !Number.isSafeInteger(value) || value < min || value > max) {
-      this.problems.push(`${name}: expected a whole number from ${min} to ${max}, got "${raw}"`);
-      return fallback;
-    }
-    return value;
-  }
-
-  bool(name: string, fallback: boolean): boolean {
-    const raw = this.optional(name);
-    if (raw === null) return fallback;
-    if (raw === 'true' || raw === '1') return true;
-    if (raw === 'false' || raw === '0') return false;
-    this.problems.push(`${name}: expected true or false, got "${raw}"`);
-    return fallback;
-  }
-
-  list(name: string): string[] {
-    const raw = this.optional(name);
-    return raw === null
-      ? []
-      : raw
-          .split(',')
-          .map((s) => s.trim())
-          .filter((s) => s !== '');
-  }
-
-  oneOf<T extends string>(name: string, fallback: T, allowed: readonly T[]): T {
-    const raw = this.optional(name);
-    if (raw === null) return fallback;
-    if (!(allowed as readonly string[]).includes(raw)) {
-      this.problems.push(`${name}: expected one of ${allowed.join(', ')}, got "${raw}"`);
-      return fallback;
-    }
-    return raw as T;
   }
 }

@@ -15,6 +15,11 @@ import { BlockService } from './services/block-service.js';
 import { ConversationService } from './services/conversation-service.js';
 import { ConversationSettingsService } from './services/conversation-settings.js';
 import { NotificationService } from './services/notification-service.js';
+import { OutboxDispatcher } from './services/outbox-dispatcher.js';
+import { pushSender } from './services/push-sender.js';
+import { PushService } from './services/push-service.js';
+import { resolveVapidKeys } from './services/vapid-keys.js';
+import { webhookSender } from './services/webhook-sender.js';
 import { MembershipCache } from './services/membership.js';
 import { MessageActivityFeed } from './services/message-activity.js';
 import { MessageLifecycle } from './services/message-lifecycle.js';
@@ -130,10 +135,12 @@ export async function createServer(
     (error) => logger.warn({ err: error }, 'presence update failed'),
     config.presenceOfflineGraceMs,
   );
+  const outbox = await openOutbox(config, store, presenceTracker, logger);
+  events.onNotificationsPublished(() => outbox.dispatcher.nudge());
   const activity = new MessageActivityFeed((error) => logger.warn({ err: error }, 'a message activity listener failed'));
   const messages = new MessageService(store, membership, blocks, bus, events, activity, config, metrics);
   // The message hook's notifications commit with the message writer's next batch.
-  const notifications = new NotificationService(store, messages, blocks);
+  const notifications = new NotificationService(store, messages, blocks, { webhook: config.outbound.webhookUrl !== null });
   const conversations = new ConversationService(store, membership, blocks, notifications, events, config);
   // Mentions, replies, thread replies and reactions notify once their action has committed.
   activity.subscribe((activities) => notifications.fromActivities(activities));
@@ -174,6 +181,7 @@ export async function createServer(
     blocks,
     settings: new ConversationSettingsService(store, membership, conversations, events),
     notifications,
+    push: outbox.push,
   };
   let draining = false;
   const app = await buildHttpApp(services, logger, metrics, () => draining);
@@ -182,6 +190,7 @@ export async function createServer(
     sync.prune(config.eventRetentionSeconds * 1000).catch((error: unknown) => logger.warn({ err: error }, 'could not prune the event log'));
   }, config.eventPruneIntervalSeconds * 1000);
   pruning.unref();
+  outbox.dispatcher.start();
 
   return {
     app,
@@ -198,6 +207,9 @@ export async function createServer(
       // Clients get three quarters of SHUTDOWN_TIMEOUT_MS; main.ts exits hard once it has passed.
       const deadline = Date.now() + config.shutdownTimeoutMs * 0.75;
       clearInterval(pruning);
+      // Claim no more deliveries; those in flight settle, within the drain (a row left claimed is
+      // delivered by another node, or this one restarted, once its lease passes).
+      const outboxStopped = outbox.dispatcher.stop();
       revocations.stop();
       typing.close();
       presence.close();
@@ -220,11 +232,33 @@ export async function createServer(
       //    activity listeners submit them to the same writer), then let go of the bus, presence and the store.
       await services.messages.flush();
       await activity.settled();
+      await beforeDeadline(outboxStopped, deadline);
       await bus.close();
       await presenceTracker.close();
       await store.close();
     },
   };
+}
+
+/** The outbound side of notifications: the VAPID pair, push subscriptions, and the node's outbox dispatcher. */
+async function openOutbox(config: Config, store: Store, presence: PresenceTracker, logger: Logger) {
+  const settings = config.outbound;
+  const vapid = await resolveVapidKeys(settings, store, config.dataDir);
+  const timeout = settings.deliveryTimeoutMs;
+  const dispatcher = new OutboxDispatcher(
+    store,
+    {
+      // Webhook rows left from when a URL was set are dropped once it is unset.
+      webhook:
+        settings.webhookUrl === null
+          ? () => Promise.resolve({ done: true })
+          : webhookSender(settings.webhookUrl, settings.webhookSecret ?? '', timeout),
+      push: pushSender(store, presence, vapid, settings.vapidSubject, timeout),
+    },
+    settings,
+    logger.child({ component: 'outbox' }),
+  );
+  return { dispatcher, push: new PushService(store, vapid, settings.pushAllowHttp) };
 }
 
 /** Waits for `work` until `deadline` (epoch ms); true when it settled in time. */

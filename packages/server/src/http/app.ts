@@ -11,6 +11,7 @@ import { authRoutes } from './routes/auth.js';
 import { blockRoutes } from './routes/blocks.js';
 import { conversationSettingsRoutes } from './routes/conversation-settings.js';
 import { notificationRoutes } from './routes/notifications.js';
+import { pushRoutes } from './routes/push.js';
 import { conversationRoutes } from './routes/conversations.js';
 import { healthRoutes } from './routes/health.js';
 import { messageActionRoutes } from './routes/message-actions.js';
@@ -109,6 +110,7 @@ export async function buildHttpApp(
     blockRoutes,
     conversationSettingsRoutes,
     notificationRoutes,
+    pushRoutes,
   ]) {
     await app.register(routes, services);
   }

@@ -11,6 +11,7 @@ import type { MessageActivityFeed } from '../services/message-activity.js';
 import type { MessageLifecycle } from '../services/message-lifecycle.js';
 import type { MessageService } from '../services/message-service.js';
 import type { PresenceService } from '../services/presence-service.js';
+import type { PushService } from '../services/push-service.js';
 import type { SyncService } from '../services/sync-service.js';
 import type { TypingService } from '../services/typing-service.js';
 import type { TokenService } from '../services/token-service.js';
@@ -44,6 +45,7 @@ export interface Services {
   blocks: BlockService;
   settings: ConversationSettingsService;
   notifications: NotificationService;
+  push: PushService;
 }
 
 export type RoutePlugin = FastifyPluginAsync<Services, Server, TypeBoxTypeProvider>;

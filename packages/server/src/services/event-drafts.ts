@@ -1,4 +1,4 @@
-import type { EventDraft, SystemInfo } from '@confab/protocol';
+import type { EventDraft, OutboundNotification, SystemInfo } from '@confab/protocol';
 import { newId } from '../ids.js';
 import type {
   AppendPlan,
@@ -71,6 +71,13 @@ export const sendPlan: AppendPlan = { announce: messageCreated, announceRoot: me
 /** A notification, in its recipient's private stream. */
 export const notificationCreated: Draft<NotificationRecord> = (notification) => ({
   type: 'notification.created',
+  notification: notificationView(notification),
+});
+
+/** What the webhook and Web Push carry for a notification (the outbox stores it as the body). */
+export const outboundNotification = (notification: NotificationRecord): OutboundNotification => ({
+  type: 'notification.created',
+  userId: notification.userId,
   notification: notificationView(notification),
 });
 

@@ -8,10 +8,21 @@ import type { StoredEvent } from '../store/store.js';
  * recover anything missed from the log itself (docs/realtime.md).
  */
 export class EventPublisher {
+  private readonly notificationListeners: (() => void)[] = [];
+
   constructor(private readonly bus: EventBus) {}
 
   async publish(events: readonly StoredEvent[]): Promise<void> {
     for (const stored of events) await this.bus.publish(topicsOf(stored), stored.event);
+    if (events.some((e) => e.event.type === 'notification.created')) for (const listener of this.notificationListeners) listener();
+  }
+
+  /**
+   * Called after events including new notifications were published: their transaction has
+   * committed, so their outbox rows are there to deliver (services/outbox-dispatcher.ts).
+   */
+  onNotificationsPublished(listener: () => void): void {
+    this.notificationListeners.push(listener);
   }
 }
 

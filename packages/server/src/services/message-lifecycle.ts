@@ -118,10 +118,13 @@ export class MessageLifecycle {
 
   /** A thread root's replies, oldest first. */
   async thread(userId: string, rootId: string, query: PageQuery): Promise<MessagePage> {
-    await this.visible(userId, rootId);
+    const { message: root } = await this.visible(userId, rootId);
     const limit = query.limit ?? this.limits.messagesPageSize;
-    const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor, isNumber);
-    const rows = await this.store.listThread(rootId, { limit: limit + 1, ...(after === undefined ? {} : { after }) });
+    // My thread listing starts after what I cleared, as my history does (others still see it).
+    const clearedSeq = (await this.store.getMemberSettings(root.conversationId, userId))?.clearedSeq ?? 0;
+    const cursor = query.cursor === undefined ? 0 : decodeCursor(query.cursor, isNumber);
+    const after = Math.max(cursor, clearedSeq);
+    const rows = await this.store.listThread(rootId, { limit: limit + 1, ...(after === 0 ? {} : { after }) });
     const items = rows.slice(0, limit);
     const last = items.at(-1);
     return { items: items.map(messageView), nextCursor: rows.length > limit && last ? encodeCursor(last.seq) : null };

@@ -3,7 +3,7 @@ import type { DeliveryMarker, HistoryQuery, Message, MessagePage, ReadMarker, Re
 import type { EventPublisher } from './event-publisher.js';
 import { AppError, detail, invalid } from '../errors.js';
 import { newId } from '../ids.js';
-import type { AppendResult, MessageRecord, MessageUpdate, NewMessage, NotificationRecord, Store, UpdateOutcome } from '../store/store.js';
+import type { AppendResult, MessageRecord, MessageUpdate, NewMessage, NotificationRecord, OutboxDraft, Store, UpdateOutcome } from '../store/store.js';
 import { type EventBus, conversationTopic } from '../bus/bus.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { GroupCommit } from './group-commit.js';
@@ -233,8 +233,8 @@ export class MessageService {
    * the next batch of sends and changes: notifying costs no commit of its own. Resolves once they
    * are stored and published.
    */
-  async submitNotifications(notifications: readonly NotificationRecord[]): Promise<void> {
-    if (notifications.length > 0) await this.writer.submit({ notify: notifications });
+  async submitNotifications(notifications: readonly NotificationRecord[], outbox: OutboxDraft): Promise<void> {
+    if (notifications.length > 0) await this.writer.submit({ notify: notifications, outbox });
   }
 
   private submitSend(message: NewMessage): Promise<AppendResult> {
@@ -244,8 +244,10 @@ export class MessageService {
   private async commitBatch(batch: Write[]): Promise<(AppendResult | UpdateOutcome | undefined)[]> {
     const sends = batch.flatMap((w) => ('send' in w ? [w.send] : []));
     const changes = batch.flatMap((w) => ('update' in w ? [w.update] : []));
-    const notifications = batch.flatMap((w) => ('notify' in w ? w.notify : []));
-    const notify = notifications.length > 0 ? { notifications, announce: notificationCreated } : undefined;
+    const notifyWrites = batch.flatMap((w) => ('notify' in w ? [w] : []));
+    const notifications = notifyWrites.flatMap((w) => w.notify);
+    // Every notification write carries the same outbound settings (the node's NotificationService).
+    const notify = notifyWrites[0] ? { notifications, announce: notificationCreated, outbox: notifyWrites[0].outbox } : undefined;
     const { results, events, updates } = await this.store.appendMessages(sends, sendPlan, changes, notify);
     this.metrics?.commitBatches.inc();
     this.metrics?.messagesStored.inc(results.filter((r) => r.created).length);
@@ -259,4 +261,4 @@ export class MessageService {
 
 const isString = (v: unknown): v is string => typeof v === 'string';
 
-type Write = { send: NewMessage } | { update: MessageUpdate } | { notify: readonly NotificationRecord[] };
+type Write = { send: NewMessage } | { update: MessageUpdate } | { notify: readonly NotificationRecord[]; outbox: OutboxDraft };

@@ -8,10 +8,10 @@ import type {
 import DataLoader from 'dataloader';
 import { newId } from '../ids.js';
 import type { BlockService } from './block-service.js';
-import type { NotificationRecord, NotifyDraft, Store } from '../store/store.js';
+import type { NotificationRecord, NotifyDraft, OutboxDraft, Store } from '../store/store.js';
 import type { MessageActivity, MessageActivityKind } from './message-activity.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
-import { notificationCreated } from './event-drafts.js';
+import { notificationCreated, outboundNotification } from './event-drafts.js';
 import { notificationView } from './views.js';
 
 /** Whom something concerns, and how: a candidate notification before the rules apply. */
@@ -39,6 +39,8 @@ export class NotificationService {
    * at once (one query, not one per recipient); never cached, so a mute counts from the next turn.
    */
   private readonly muted: DataLoader<string, boolean>;
+  /** Each notification's outbound deliveries, stored with it: the webhook when one is set, a push per subscription. */
+  private readonly outbox: OutboxDraft;
 
   constructor(
     private readonly store: Store,
@@ -46,7 +48,9 @@ export class NotificationService {
     private readonly writer: NotificationWriter,
     /** Who blocks whom, from the node's cache (kept true by `block.updated`). */
     private readonly blocks: Pick<BlockService, 'blockersOf'>,
+    outbound: { webhook: boolean } = { webhook: false },
   ) {
+    this.outbox = { webhook: outbound.webhook, push: true, payload: outboundNotification };
     this.muted = new DataLoader(
       async (keys) => {
         const pairs = keys.map((key) => {
@@ -88,7 +92,7 @@ export class NotificationService {
    */
   async draft(cause: NotificationCause, candidates: readonly NotificationCandidate[]): Promise<NotifyDraft | undefined> {
     const records = await this.records(cause, candidates);
-    return records.length === 0 ? undefined : { notifications: records, announce: notificationCreated };
+    return records.length === 0 ? undefined : { notifications: records, announce: notificationCreated, outbox: this.outbox };
   }
 
   // ---- the message hook: the activity feed (services/message-activity.ts) after each action commits ----
@@ -111,7 +115,7 @@ export class NotificationService {
       const candidates = ordered.flatMap((a) => a.userIds.map((userId) => ({ userId, kind: a.kind })));
       records.push(...(await this.records({ actorId, conversationId, messageId }, candidates)));
     }
-    await this.writer.submitNotifications(records);
+    await this.writer.submitNotifications(records, this.outbox);
   }
 
   private async records(cause: NotificationCause, candidates: readonly NotificationCandidate[]): Promise<NotificationRecord[]> {
@@ -135,7 +139,7 @@ export class NotificationService {
 
 /** Commits notifications and publishes their events (MessageService, with its next batch). */
 export interface NotificationWriter {
-  submitNotifications(notifications: readonly NotificationRecord[]): Promise<void>;
+  submitNotifications(notifications: readonly NotificationRecord[], outbox: OutboxDraft): Promise<void>;
 }
 
 const isString = (v: unknown): v is string => typeof v === 'string';

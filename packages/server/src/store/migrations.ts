@@ -6,6 +6,7 @@ import { memberSettings } from './migrations/0005b-member-settings.js';
 import { notifications } from './migrations/0005c-notifications.js';
 import { systemMessages } from './migrations/0005d-system-messages.js';
 import { eventCursors } from './migrations/0005-event-cursors.js';
+import { outbound } from './migrations/0006-outbound.js';
 import { eventMessageIndex } from './migrations/0011-event-message-index.js';
 
 /**
@@ -151,6 +152,7 @@ const migrations: Record<string, Migration> = {
   '0005c_notifications': notifications,
   '0005d_system_messages': systemMessages,
   '0005_event_cursors': eventCursors,
+  '0006_outbound': outbound,
   '0011_event_message_index': eventMessageIndex,
 };
 

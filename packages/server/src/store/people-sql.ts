@@ -3,6 +3,9 @@ import type { Database } from './schema.js';
 import type {
   ConversationListRow,
   MemberKey,
+  DeliveryRecord,
+  OutboxDraft,
+  PushSubscriptionRecord,
   Draft,
   MemberSettings,
   NotificationRecord,
@@ -14,10 +17,16 @@ import type {
 import * as blocks from './sql/blocks.js';
 import * as memberSettings from './sql/member-settings.js';
 import * as notifications from './sql/notifications.js';
+import * as outbox from './sql/outbox.js';
+import * as push from './sql/push-subscriptions.js';
 
 /** The people side of the SQL store (store/people-store.ts), which SqlStore extends: one delegation per method. */
 export class PeopleSql implements PeopleStore {
-  constructor(protected readonly db: Kysely<Database>) {}
+  /** `skipLocked`: the engine has SELECT … FOR UPDATE SKIP LOCKED (outbox claims by several nodes pass over each other's rows). */
+  constructor(
+    protected readonly db: Kysely<Database>,
+    private readonly skipLocked = false,
+  ) {}
 
   // ---- blocks (sql/blocks.ts) ----
 
@@ -52,8 +61,12 @@ export class PeopleSql implements PeopleStore {
   }
   // ---- notifications (sql/notifications.ts) ----
 
-  createNotifications(list: readonly NotificationRecord[], announce: Draft<NotificationRecord>): Promise<StoredEvent[]> {
-    return notifications.createNotifications(this.db, list, announce);
+  createNotifications(
+    list: readonly NotificationRecord[],
+    announce: Draft<NotificationRecord>,
+    deliveries?: OutboxDraft,
+  ): Promise<StoredEvent[]> {
+    return notifications.createNotifications(this.db, list, announce, deliveries);
   }
   listNotifications(userId: string, page: { limit: number; beforeId?: string; unread?: boolean }): Promise<NotificationRecord[]> {
     return notifications.listNotifications(this.db, userId, page);
@@ -63,5 +76,38 @@ export class PeopleSql implements PeopleStore {
   }
   countUnreadNotifications(userId: string): Promise<number> {
     return notifications.countUnreadNotifications(this.db, userId);
+  }
+
+  // ---- the outbox (sql/outbox.ts), push subscriptions and server keys (sql/push-subscriptions.ts) ----
+
+  claimDeliveries(now: number, claim: { token: string; leaseMs: number; limit: number }): Promise<DeliveryRecord[]> {
+    return outbox.claimDeliveries(this.db, now, claim, this.skipLocked);
+  }
+  completeDeliveries(ids: readonly string[], token: string): Promise<number> {
+    return outbox.completeDeliveries(this.db, ids, token);
+  }
+  retryDelivery(id: string, token: string, nextAttemptAt: number, error: string): Promise<boolean> {
+    return outbox.retryDelivery(this.db, id, token, nextAttemptAt, error);
+  }
+  abandonDelivery(id: string, token: string, error: string): Promise<boolean> {
+    return outbox.abandonDelivery(this.db, id, token, error);
+  }
+  listDeadDeliveries(limit: number): Promise<DeliveryRecord[]> {
+    return outbox.listDeadDeliveries(this.db, limit);
+  }
+  savePushSubscription(subscription: PushSubscriptionRecord): Promise<void> {
+    return push.savePushSubscription(this.db, subscription);
+  }
+  deletePushSubscription(userId: string, endpoint: string): Promise<boolean> {
+    return push.deletePushSubscription(this.db, userId, endpoint);
+  }
+  dropPushSubscription(endpoint: string): Promise<void> {
+    return push.dropPushSubscription(this.db, endpoint);
+  }
+  getPushSubscription(endpoint: string): Promise<PushSubscriptionRecord | undefined> {
+    return push.getPushSubscription(this.db, endpoint);
+  }
+  keepServerKey(name: string, value: string, now: number): Promise<string> {
+    return push.keepServerKey(this.db, name, value, now);
   }
 }

@@ -1,12 +1,15 @@
 import type { NotificationKind, SystemInfo } from '@confab/protocol';
 import type { ConversationListRow, Draft, MessageRecord, StoredEvent, UserRecord } from './store.js';
+import type { OutboxDraft, OutboxStore } from './outbox-store.js';
+
+export type * from './outbox-store.js';
 
 /**
  * The part of the Store about people rather than messages (issue 10): blocks, each member's own
  * settings of a conversation, and notifications. Events for one user alone are logged in that
  * user's private stream (store/event-log.ts).
  */
-export interface PeopleStore {
+export interface PeopleStore extends OutboxStore {
   // ---- blocks ----
   /** Blocks (`blocked`) or unblocks; idempotent. True when it changed anything. */
   setBlock(blockerId: string, blockedId: string, blocked: boolean, now: number): Promise<boolean>;
@@ -34,8 +37,15 @@ export interface PeopleStore {
   mutedAmong(pairs: readonly MemberKey[]): Promise<MemberKey[]>;
 
   // ---- notifications ----
-  /** Stores the notifications and logs `announce(notification)` in each recipient's private stream, in one transaction. */
-  createNotifications(notifications: readonly NotificationRecord[], announce: Draft<NotificationRecord>): Promise<StoredEvent[]>;
+  /**
+   * Stores the notifications and logs `announce(notification)` in each recipient's private
+   * stream, with their outbound deliveries (`outbox`), in one transaction.
+   */
+  createNotifications(
+    notifications: readonly NotificationRecord[],
+    announce: Draft<NotificationRecord>,
+    outbox?: OutboxDraft,
+  ): Promise<StoredEvent[]>;
   /** Newest first; `beforeId` continues after that one; `unread` keeps the unread ones only. */
   listNotifications(userId: string, page: { limit: number; beforeId?: string; unread?: boolean }): Promise<NotificationRecord[]>;
   /** Marks my notifications read (`ids`, or all when undefined); others' ids are ignored. */
@@ -77,6 +87,8 @@ export interface ChangeExtras {
 export interface NotifyDraft {
   notifications: NotificationRecord[];
   announce: Draft<NotificationRecord>;
+  /** Their outbound deliveries, written with them. */
+  outbox?: OutboxDraft | undefined;
 }
 
 export interface NotificationRecord {

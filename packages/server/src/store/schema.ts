@@ -101,6 +101,33 @@ export interface Database {
     created_at: number;
     read_at: number | null;
   };
+  notification_outbox: {
+    id: string;
+    notification_id: string;
+    channel: 'webhook' | 'push';
+    user_id: string;
+    endpoint: string | null;
+    payload: string;
+    status: Generated<'pending' | 'dead'>;
+    attempts: Generated<number>;
+    next_attempt_at: number;
+    claimed_until: number | null;
+    claim_token: string | null;
+    last_error: string | null;
+    created_at: number;
+  };
+  push_subscriptions: {
+    endpoint: string;
+    user_id: string;
+    p256dh: string;
+    auth: string;
+    created_at: number;
+  };
+  server_keys: {
+    name: string;
+    value: string;
+    created_at: number;
+  };
   blocks: {
     blocker_id: string;
     blocked_id: string;

@@ -52,6 +52,8 @@ export interface Dialect {
   db: Kysely<Database>;
   /** The constraint name when `error` is a unique-constraint violation, else undefined. */
   uniqueViolation(error: unknown): string | undefined;
+  /** SELECT … FOR UPDATE SKIP LOCKED exists (PostgreSQL): concurrent outbox claims pass over each other's rows. */
+  skipLocked?: boolean;
   /** Migrations only this engine runs (DDL that cannot be portable), merged by name into the shared list. */
   migrations?: Record<string, Migration>;
   /** The schema the Migrator keeps its own tables in, for engines that have schemas. */
@@ -71,7 +73,7 @@ export class SqlStore extends PeopleSql implements Store {
   private readonly uniqueViolation: (error: unknown) => string | undefined;
 
   constructor(private readonly dialect: Dialect) {
-    super(dialect.db);
+    super(dialect.db, dialect.skipLocked ?? false);
     this.engine = dialect.engine;
     this.uniqueViolation = (error) => dialect.uniqueViolation(error);
   }

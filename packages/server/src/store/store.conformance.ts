@@ -8,6 +8,7 @@ import { describeMemberSettings } from './conformance/member-settings.js';
 import { describeMessageBatches } from './conformance/message-batches.js';
 import { describeMessageChanges } from './conformance/message-changes.js';
 import { describeNotifications } from './conformance/notifications.js';
+import { describeOutbox } from './conformance/outbox.js';
 import { describeSystemMessages } from './conformance/system-messages.js';
 import { describeMessages } from './conformance/messages.js';
 import { describeReceipts } from './conformance/receipts.js';
@@ -47,6 +48,7 @@ export function describeStoreConformance(engine: string, openFresh: () => Promis
     describeBlocks(f);
     describeMemberSettings(f);
     describeNotifications(f);
+    describeOutbox(f);
     describeSystemMessages(f);
   });
 }

@@ -116,6 +116,31 @@ describeOnEachStore('mute, archive and clear history', (server) => {
     expect((await call(alice, 'POST', `/conversations/${dm.id}/clear`)).body.conversation).toMatchObject({ clearedSeq: 5, unreadCount: 0 });
   });
 
+  it('clears my thread listings too: a thread starts after my clearedSeq for me, in full for the others', async () => {
+    const [alice, bob] = await freshUsers(server().url, 2);
+    const group = await createGroup(alice, [bob]);
+    const root = await bob.client.sendMessage(group.id, 'root');
+    const reply = (body: string) => bob.client.sendMessage(group.id, body, undefined, { threadRootId: root.id });
+    await reply('r1');
+    await reply('r2');
+    const thread = async (user: TestUser, query = '') => (await call(user, 'GET', `/messages/${root.id}/thread${query}`)).body;
+
+    const cleared = (await call(alice, 'POST', `/conversations/${group.id}/clear`)).body.conversation.clearedSeq;
+    expect((await thread(alice)).items).toEqual([]);
+    await reply('r3');
+    await reply('r4');
+    expect((await thread(alice)).items.map((m: any) => m.body)).toEqual(['r3', 'r4']);
+    expect((await thread(bob)).items.map((m: any) => m.body)).toEqual(['r1', 'r2', 'r3', 'r4']);
+    // Paging: the first page starts after what I cleared, and a cursor from before it does not reach back.
+    const first = await thread(alice, '?limit=1');
+    expect(first.items.map((m: any) => m.body)).toEqual(['r3']);
+    expect((await thread(alice, `?limit=5&cursor=${first.nextCursor}`)).items.map((m: any) => m.body)).toEqual(['r4']);
+    const bobsFirst = await thread(bob, '?limit=1');
+    expect((await thread(alice, `?cursor=${bobsFirst.nextCursor}`)).items.map((m: any) => m.seq)).toEqual(
+      (await thread(bob)).items.filter((m: any) => m.seq > cleared).map((m: any) => m.seq),
+    );
+  });
+
   it('replays my settings to a device that resumes, and fills my private stream by its id in the heads', async () => {
     const [alice, bob] = await freshUsers(server().url, 2);
     const dm = await alice.client.openDirect(bob.id);

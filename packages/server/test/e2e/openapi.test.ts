@@ -1,3 +1,4 @@
+import { createECDH } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { lintFromString, loadConfig } from '@redocly/openapi-core';
 import { Ajv } from 'ajv';
@@ -33,6 +34,9 @@ const CONTRACT: [method: string, path: string][] = [
   ['post', '/api/v1/conversations/{id}/clear'],
   ['get', '/api/v1/notifications'],
   ['post', '/api/v1/notifications/read'],
+  ['get', '/api/v1/push/vapid-public-key'],
+  ['post', '/api/v1/push/subscriptions'],
+  ['delete', '/api/v1/push/subscriptions'],
   ['post', '/api/v1/conversations/{id}/messages'],
   ['get', '/api/v1/conversations/{id}/messages'],
   ['get', '/api/v1/messages'],
@@ -286,6 +290,23 @@ describe('OpenAPI document', () => {
     );
     expect(ids.every((id) => typeof id === 'string' && id.length > 0)).toBe(true);
     expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  it('matches real answers: Web Push', async () => {
+    const [alice] = await registerUsers(t.url, 1);
+    const token = alice!.token;
+    const browser = createECDH('prime256v1');
+    browser.generateKeys();
+    const keys = { p256dh: browser.getPublicKey().toString('base64url'), auth: Buffer.alloc(16, 1).toString('base64url') };
+    const endpoint = `https://push.example/${alice!.id}`;
+    const calls: [string, string, { token: string; body?: unknown }][] = [
+      ['get', '/api/v1/push/vapid-public-key', { token }],
+      ['post', '/api/v1/push/subscriptions', { token, body: { endpoint, keys } }],
+      ['post', '/api/v1/push/subscriptions', { token, body: { endpoint: 'http://plain.example/x', keys } }],
+      ['delete', '/api/v1/push/subscriptions', { token, body: { endpoint } }],
+      ['delete', '/api/v1/push/subscriptions', { token, body: { endpoint } }],
+    ];
+    for (const [method, path, options] of calls) expectDocumented(method, path, await api(t.url, method.toUpperCase(), path, options));
   });
 
   it('catches answers that break it (the check above is not vacuous)', async () => {

@@ -17,6 +17,7 @@ export const postgresMigrations: Record<string, Migration> = {
   '0005_people_pg_bytewise': bytewiseText(['blocks']),
   '0005c_notifications_pg_bytewise': bytewiseText(['notifications']),
   '0005d_system_messages_pg_bytewise': bytewiseText(['messages']),
+  '0006_outbound_pg_bytewise': bytewiseText(['notification_outbox', 'push_subscriptions', 'server_keys']),
   '0011_event_message_index_pg_bytewise': bytewiseText(['events']),
 };
 

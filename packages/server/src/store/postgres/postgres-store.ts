@@ -37,6 +37,7 @@ export function openPostgresStore(databaseUrl: string, options: PostgresStoreOpt
     engine: 'postgres',
     db,
     uniqueViolation: postgresUniqueViolation,
+    skipLocked: true,
     migrations: postgresMigrations,
     // Kysely's Migrator looks for its tables in every schema unless told which one.
     async migrationTableSchema() {

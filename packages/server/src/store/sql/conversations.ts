@@ -74,7 +74,7 @@ export async function createConversation(
             notify.notifications.map((n) => n.userId),
           )
         : new Map<string, number>();
-      if (notify) await insertNotificationRows(trx, notify.notifications);
+      if (notify) await insertNotificationRows(trx, notify.notifications, notify.outbox);
       const events = await appendEvents(
         trx,
         new Map([[record.id, 0], ...streams]),

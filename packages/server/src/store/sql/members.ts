@@ -63,7 +63,7 @@ export function addMember(
           notify.notifications.map((n) => n.userId),
         )
       : new Map<string, number>();
-    if (notify) await insertNotificationRows(trx, notify.notifications);
+    if (notify) await insertNotificationRows(trx, notify.notifications, notify.outbox);
     const events = await appendEvents(
       trx,
       new Map([[member.conversationId, conversation.lastPos], ...streams]),

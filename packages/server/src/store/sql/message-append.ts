@@ -100,7 +100,7 @@ function appendOnce(
         notify.notifications.map((n) => n.userId),
       );
       for (const [id, pos] of streams) lastPos.set(id, pos);
-      await insertNotificationRows(trx, notify.notifications);
+      await insertNotificationRows(trx, notify.notifications, notify.outbox);
       entries.push(...notificationEntries(notify.notifications, notify.announce));
       now = Math.max(now, ...notify.notifications.map((n) => n.createdAt));
     }

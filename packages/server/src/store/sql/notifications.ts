@@ -2,7 +2,8 @@ import type { Selectable } from 'kysely';
 import type { Database } from '../schema.js';
 import { type LogEntry, appendEvents, lockUserStreams } from '../event-log.js';
 import type { NotificationRecord } from '../people-store.js';
-import type { Draft, StoredEvent } from '../store.js';
+import type { Draft, OutboxDraft, StoredEvent } from '../store.js';
+import { insertOutboxRows } from './outbox.js';
 import type { Db } from './rows.js';
 
 /** Notifications, each logged as an event in its recipient's private stream. */
@@ -11,6 +12,7 @@ export function createNotifications(
   db: Db,
   notifications: readonly NotificationRecord[],
   announce: Draft<NotificationRecord>,
+  outbox?: OutboxDraft,
 ): Promise<StoredEvent[]> {
   if (notifications.length === 0) return Promise.resolve([]);
   return db.transaction().execute(async (trx) => {
@@ -18,17 +20,21 @@ export function createNotifications(
       trx,
       notifications.map((n) => n.userId),
     );
-    await insertNotificationRows(trx, notifications);
+    await insertNotificationRows(trx, notifications, outbox);
     return appendEvents(trx, streams, notificationEntries(notifications, announce), notifications[0]!.createdAt);
   });
 }
 
 /**
- * The rows alone, for a transaction that logs them with its own events: it locks the recipients'
+ * The rows alone (with their outbound deliveries), for a transaction that logs them with its own events: it locks the recipients'
  * streams (`lockUserStreams`) after its conversation rows and before the head, and appends
  * `notificationEntries` with its own entries.
  */
-export async function insertNotificationRows(trx: Db, notifications: readonly NotificationRecord[]): Promise<void> {
+export async function insertNotificationRows(
+  trx: Db,
+  notifications: readonly NotificationRecord[],
+  outbox: OutboxDraft | undefined,
+): Promise<void> {
   for (let i = 0; i < notifications.length; i += 500) {
     await trx
       .insertInto('notifications')
@@ -46,6 +52,7 @@ export async function insertNotificationRows(trx: Db, notifications: readonly No
       )
       .execute();
   }
+  await insertOutboxRows(trx, notifications, outbox);
 }
 
 export function notificationEntries(notifications: readonly NotificationRecord[], announce: Draft<NotificationRecord>): LogEntry[] {

@@ -1,0 +1,67 @@
+import Type, { type Static } from 'typebox';
+import { Notification } from './models.js';
+import { Identifier, SingleLine } from './strings.js';
+
+/** Outbound notifications: Web Push subscriptions, the VAPID key, and what the webhook and pushes carry. */
+
+const strict = { additionalProperties: false } as const;
+
+export const PushEndpoint = SingleLine({
+  minLength: 1,
+  maxLength: 2048,
+  description: "The push service's URL for this browser (PushSubscription.endpoint): https",
+});
+
+export const PushSubscriptionBody = Type.Object(
+  {
+    endpoint: PushEndpoint,
+    keys: Type.Object(
+      {
+        p256dh: Identifier({
+          minLength: 1,
+          maxLength: 128,
+          description: "The browser's P-256 public key, URL-safe base64 (65 bytes)",
+        }),
+        auth: Identifier({ minLength: 1, maxLength: 64, description: 'The authentication secret, URL-safe base64 (16 bytes)' }),
+      },
+      strict,
+    ),
+  },
+  { ...strict, title: 'PushSubscriptionBody', description: 'PushSubscription.toJSON() of the browser, without expirationTime' },
+);
+export type PushSubscriptionBody = Static<typeof PushSubscriptionBody>;
+
+export const PushSubscriptionCreated = Type.Object(
+  { subscription: Type.Object({ endpoint: Type.String() }, { title: 'PushSubscription' }) },
+  { title: 'PushSubscriptionCreated' },
+);
+export type PushSubscriptionCreated = Static<typeof PushSubscriptionCreated>;
+
+export const PushUnsubscribeBody = Type.Object({ endpoint: PushEndpoint }, { ...strict, title: 'PushUnsubscribeBody' });
+export type PushUnsubscribeBody = Static<typeof PushUnsubscribeBody>;
+
+export const PushUnsubscribed = Type.Object(
+  { removed: Type.Boolean({ description: 'False when I had no subscription at that endpoint (nothing changed)' }) },
+  { title: 'PushUnsubscribed' },
+);
+export type PushUnsubscribed = Static<typeof PushUnsubscribed>;
+
+export const VapidPublicKey = Type.Object(
+  { publicKey: Type.String({ description: "The server's VAPID public key, URL-safe base64: the applicationServerKey to subscribe with" }) },
+  { title: 'VapidPublicKey' },
+);
+export type VapidPublicKey = Static<typeof VapidPublicKey>;
+
+/**
+ * The body of every outbound notification: POSTed to NOTIFY_WEBHOOK_URL (signed, with its
+ * delivery id in `X-Confab-Delivery`), and the encrypted payload of a Web Push.
+ */
+export const OutboundNotification = Type.Object(
+  {
+    type: Type.Literal('notification.created'),
+    userId: Type.String({ description: 'Whom the notification is for' }),
+    notification: Notification,
+  },
+  { title: 'OutboundNotification' },
+);
+export type OutboundNotification = Static<typeof OutboundNotification>;
