@@ -1,4 +1,5 @@
 import { type Migration, sql } from 'kysely';
+import { postgresSearchMigrations } from './postgres-search.js';
 
 /**
  * Migrations only PostgreSQL runs, merged by name into the shared list (store/migrations.ts) so
@@ -17,6 +18,8 @@ export const postgresMigrations: Record<string, Migration> = {
   '0005_people_pg_bytewise': bytewiseText(['blocks']),
   '0005c_notifications_pg_bytewise': bytewiseText(['notifications']),
   '0005d_system_messages_pg_bytewise': bytewiseText(['messages']),
+  '0008_location_pg_bytewise': bytewiseText(['messages']),
+  ...postgresSearchMigrations,
 };
 
 /** A migration giving every varchar and text column of `tables` (in the current schema) not yet byte-wise COLLATE "C". */

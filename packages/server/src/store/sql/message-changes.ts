@@ -3,6 +3,7 @@ import type { Database } from '../schema.js';
 import { type LogEntry, appendEvents, lockConversations } from '../event-log.js';
 import type { EditRecord, MessagePatch, MessageRecord, MessageUpdate, StoredEvent, UpdateOutcome } from '../store.js';
 import { type Db, toMessage } from './rows.js';
+import type { SearchIndex } from './search.js';
 
 /** One message after it was sent: reading it, changing it (edit, delete, reactions, pin), its versions, threads and pins. */
 
@@ -19,11 +20,15 @@ export async function getMessage(db: Db, id: string): Promise<MessageRecord | un
  * changes included; two concurrent reactions never overwrite each other. A `change` that throws
  * refuses only its own item, before it wrote anything; the others commit.
  */
-export function updateMessages(db: Db, batch: readonly MessageUpdate[]): Promise<{ results: UpdateOutcome[]; events: StoredEvent[] }> {
+export function updateMessages(
+  db: Db,
+  search: SearchIndex,
+  batch: readonly MessageUpdate[],
+): Promise<{ results: UpdateOutcome[]; events: StoredEvent[] }> {
   return db.transaction().execute(async (trx) => {
     const located = await locateUpdates(trx, batch);
     const lastPos = await lockConversations(trx, located.values());
-    const { results, entries, now } = await stageUpdates(trx, batch, located);
+    const { results, entries, now } = await stageUpdates(trx, search, batch, located);
     return { results, events: await appendEvents(trx, lastPos, entries, now) };
   });
 }
@@ -45,6 +50,7 @@ export async function locateUpdates(trx: Db, batch: readonly MessageUpdate[]): P
  */
 export async function stageUpdates(
   trx: Db,
+  search: SearchIndex,
   batch: readonly MessageUpdate[],
   located: Map<string, string>,
 ): Promise<{ results: UpdateOutcome[]; entries: LogEntry[]; now: number }> {
@@ -73,7 +79,13 @@ export async function stageUpdates(
     if (patch.keepVersion) await keepVersion(trx, current, at);
     if (patch.erase) await erase(trx, current);
     if (patch.mentions !== undefined) await replaceMentions(trx, current, patch.mentions);
-    await trx.updateTable('messages').set(columnsOf(patch)).where('id', '=', id).execute();
+    // A new body is indexed for search with the row, in this transaction (an edit, a delete's empty body).
+    const indexed = patch.body === undefined ? {} : search.indexColumns(patch.body);
+    await trx
+      .updateTable('messages')
+      .set({ ...columnsOf(patch), ...indexed })
+      .where('id', '=', id)
+      .execute();
     const message = (await getMessage(trx, id))!;
     results.push({ message, changed: true });
     entries.push({ conversationId: message.conversationId, event: announce(message) });
@@ -90,6 +102,7 @@ function columnsOf(patch: MessagePatch): Updateable<Database['messages']> {
   if (patch.mentions !== undefined) set.mentions = JSON.stringify(patch.mentions);
   if (patch.pinnedAt !== undefined) set.pinned_at = patch.pinnedAt;
   if (patch.pinnedBy !== undefined) set.pinned_by = patch.pinnedBy;
+  if (patch.location !== undefined) set.location = JSON.stringify(patch.location);
   return set;
 }
 

@@ -14,6 +14,7 @@ import type {
 } from '../store.js';
 import { locateUpdates, stageUpdates, withQuotes } from './message-changes.js';
 import { type Db, type UniqueViolationOf, messageRow, toMessage } from './rows.js';
+import type { SearchIndex } from './search.js';
 
 /** Messages: the group-commit append, history and the cross-conversation listing. */
 
@@ -24,17 +25,18 @@ type Entry = { index: number; message: NewMessage };
 export async function appendMessages(
   db: Db,
   uniqueViolation: UniqueViolationOf,
+  search: SearchIndex,
   batch: readonly NewMessage[],
   plan: AppendPlan,
   updates: readonly MessageUpdate[] = [],
 ): Promise<Appended> {
   try {
-    return await appendOnce(db, batch, plan, updates);
+    return await appendOnce(db, search, batch, plan, updates);
   } catch (error) {
     // Another node stored one of these (sender, clientId) pairs after our idempotency read:
     // the unique index refused the duplicate, and a second pass finds the stored message.
     if (uniqueViolation(error) === undefined) throw error;
-    return appendOnce(db, batch, plan, updates);
+    return appendOnce(db, search, batch, plan, updates);
   }
 }
 
@@ -43,7 +45,13 @@ export async function appendMessages(
  * With changes, every conversation the transaction touches is locked first, in id order (one
  * lock order across nodes); the new messages' events are logged before the changes'.
  */
-function appendOnce(db: Db, batch: readonly NewMessage[], plan: AppendPlan, updates: readonly MessageUpdate[]): Promise<Appended> {
+function appendOnce(
+  db: Db,
+  search: SearchIndex,
+  batch: readonly NewMessage[],
+  plan: AppendPlan,
+  updates: readonly MessageUpdate[],
+): Promise<Appended> {
   return db.transaction().execute(async (trx) => {
     const located = await locateUpdates(trx, updates);
     const lastPos =
@@ -59,7 +67,7 @@ function appendOnce(db: Db, batch: readonly NewMessage[], plan: AppendPlan, upda
       for (const [id, pos] of reserved) lastPos.set(id, pos);
       const created = fresh.map((f) => results[f.index]!.message);
       if (plan.readBy) await moveReadMarkers(trx, created, plan.readBy);
-      await insertRows(trx, rows);
+      await insertRows(trx, search, rows);
       await insertMentions(trx, created);
       const roots = await countThreadReplies(trx, created);
       for (const { index, of } of repeats) results[index] = { message: results[of]!.message, created: false };
@@ -78,7 +86,7 @@ function appendOnce(db: Db, batch: readonly NewMessage[], plan: AppendPlan, upda
         results.map((r) => r!.message),
       );
     }
-    const staged = await stageUpdates(trx, updates, located);
+    const staged = await stageUpdates(trx, search, updates, located);
     entries.push(...staged.entries);
     const events = await appendEvents(trx, lastPos, entries, Math.max(now, staged.now));
     return { results: results as AppendResult[], events, updates: staged.results };
@@ -250,12 +258,15 @@ async function insertMentions(trx: Db, created: readonly MessageRecord[]): Promi
       .execute();
 }
 
-/** Step 4: the new rows, in chunks under SQLite's bound-parameter limit (18 columns a row). */
-async function insertRows(trx: Db, rows: readonly Insertable<Database['messages']>[]): Promise<void> {
+/**
+ * Step 4: the new rows, with what indexes their bodies for search (in this transaction), in
+ * chunks under SQLite's bound-parameter limit (20 columns a row).
+ */
+async function insertRows(trx: Db, search: SearchIndex, rows: readonly Insertable<Database['messages']>[]): Promise<void> {
   for (let i = 0; i < rows.length; i += 100) {
     await trx
       .insertInto('messages')
-      .values(rows.slice(i, i + 100))
+      .values(rows.slice(i, i + 100).map((row) => ({ ...row, ...search.indexColumns(row.body) })))
       .execute();
   }
 }

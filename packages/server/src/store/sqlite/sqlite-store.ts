@@ -4,6 +4,7 @@ import SQLite from 'better-sqlite3';
 import { CompiledQuery, type Driver, Kysely, SqliteDialect, type SqliteDatabase } from 'kysely';
 import type { Database } from '../schema.js';
 import { SqlStore } from '../sql-store.js';
+import { sqliteSearch, sqliteSearchMigrations } from './sqlite-search.js';
 
 /**
  * The embedded store: one SQLite file in WAL mode. `synchronous=FULL` makes every commit durable
@@ -26,6 +27,8 @@ export function openSqliteStore(file: string): SqlStore {
   return new SqlStore({
     engine: 'sqlite',
     db,
+    search: sqliteSearch,
+    migrations: sqliteSearchMigrations,
     uniqueViolation(error) {
       if (error instanceof SQLite.SqliteError && error.code === 'SQLITE_CONSTRAINT_UNIQUE') return error.message;
       if (error instanceof SQLite.SqliteError && error.code === 'SQLITE_CONSTRAINT_PRIMARYKEY') return error.message;
