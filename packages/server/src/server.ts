@@ -18,6 +18,8 @@ import { NotificationService } from './services/notification-service.js';
 import { MembershipCache } from './services/membership.js';
 import { MessageActivityFeed } from './services/message-activity.js';
 import { MessageLifecycle } from './services/message-lifecycle.js';
+import { LiveLocations } from './services/live-location.js';
+import { SearchService } from './services/search-service.js';
 import { MessageService } from './services/message-service.js';
 import { EventPublisher } from './services/event-publisher.js';
 import { PresenceService } from './services/presence-service.js';
@@ -173,6 +175,8 @@ export async function createServer(
     blocks,
     settings: new ConversationSettingsService(store, membership, conversations, events),
     notifications,
+    locations: new LiveLocations(store, membership, messages),
+    search: new SearchService(store, membership, { rankWindow: config.searchRankWindow }),
   };
   let draining = false;
   const app = await buildHttpApp(services, logger, metrics, () => draining);

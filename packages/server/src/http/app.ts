@@ -19,6 +19,8 @@ import { userRoutes } from './routes/users.js';
 import { presenceRoutes } from './routes/presence.js';
 import { receiptRoutes } from './routes/receipts.js';
 import { syncRoutes } from './routes/sync.js';
+import { locationRoutes } from './routes/locations.js';
+import { searchRoutes } from './routes/search.js';
 import { errors } from './responses.js';
 
 /**
@@ -109,6 +111,8 @@ export async function buildHttpApp(
     blockRoutes,
     conversationSettingsRoutes,
     notificationRoutes,
+    locationRoutes,
+    searchRoutes,
   ]) {
     await app.register(routes, services);
   }

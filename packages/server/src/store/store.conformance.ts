@@ -10,6 +10,7 @@ import { describeNotifications } from './conformance/notifications.js';
 import { describeSystemMessages } from './conformance/system-messages.js';
 import { describeMessages } from './conformance/messages.js';
 import { describeReceipts } from './conformance/receipts.js';
+import { describeSearch } from './conformance/search.js';
 import { describeSessions } from './conformance/sessions.js';
 import { describeUsers } from './conformance/users.js';
 
@@ -46,5 +47,6 @@ export function describeStoreConformance(engine: string, openFresh: () => Promis
     describeMemberSettings(f);
     describeNotifications(f);
     describeSystemMessages(f);
+    describeSearch(f);
   });
 }
