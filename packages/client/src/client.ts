@@ -3,6 +3,12 @@ import type {
   BlockResponse,
   ConversationDetail,
   ConversationListQuery,
+  ConversationSearchQuery,
+  ConversationSearchResult,
+  LocationInput,
+  SearchPage,
+  SearchQuery,
+  UpdateLocationBody,
   ConversationResponse,
   ConversationPage,
   DeliveryMarker,
@@ -169,6 +175,43 @@ export class ConfabClient {
         body: { clientId, body, ...links },
       })
     ).message;
+  }
+
+  /**
+   * Shares a place (`kind: "location"`); with `location.liveUntil` (at most 8 hours ahead) it is
+   * live: move it with `updateLocation`, end it with `stopLocation`. `body` is an optional caption.
+   */
+  async sendLocation(
+    conversationId: string,
+    location: LocationInput,
+    options: { clientId?: string; body?: string; replyToId?: string; threadRootId?: string } = {},
+  ): Promise<Message> {
+    const { clientId = newClientId(), ...rest } = options;
+    return (
+      await this.http.request<{ message: Message }>('POST', `${conversationPath(conversationId)}/messages`, {
+        body: { clientId, kind: 'location', location, ...rest },
+      })
+    ).message;
+  }
+
+  /** Moves my live location (members get `message.updated`); 409 conflict once it has ended. */
+  async updateLocation(messageId: string, position: UpdateLocationBody): Promise<Message> {
+    return (await this.http.request<{ message: Message }>('PATCH', `${messagePath(messageId)}/location`, { body: position })).message;
+  }
+
+  /** Ends my live location now. */
+  async stopLocation(messageId: string): Promise<Message> {
+    return (await this.http.request<{ message: Message }>('POST', `${messagePath(messageId)}/location/stop`)).message;
+  }
+
+  /** Full-text search of my conversations' messages: pass `nextCursor` back as `cursor` for the next page. */
+  searchMessages(query: SearchQuery): Promise<SearchPage> {
+    return this.http.request('GET', '/api/v1/search', { query });
+  }
+
+  /** My conversations by name (a group's title, a direct conversation's other member). */
+  searchConversations(query: ConversationSearchQuery): Promise<ConversationSearchResult> {
+    return this.http.request('GET', '/api/v1/search/conversations', { query });
   }
 
   async getMessage(messageId: string): Promise<Message> {

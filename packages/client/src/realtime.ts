@@ -1,5 +1,6 @@
 import { WebSocket as PlatformWebSocket } from 'isows';
 import type {
+  LocationInput,
   ErrorFrame,
   EventOf,
   EventPage,
@@ -173,6 +174,17 @@ export class RealtimeConnection {
     links: { replyToId?: string; threadRootId?: string } = {},
   ): Promise<Message> {
     const { message } = await this.request({ type: 'message.send', conversationId, clientId, body, ...links });
+    return message!;
+  }
+
+  /** Shares a place (as `ConfabClient.sendLocation`), over the socket. */
+  async sendLocation(
+    conversationId: string,
+    location: LocationInput,
+    options: { clientId?: string; body?: string; replyToId?: string; threadRootId?: string } = {},
+  ): Promise<Message> {
+    const { clientId = newClientId(), ...rest } = options;
+    const { message } = await this.request({ type: 'message.send', conversationId, clientId, kind: 'location', location, ...rest });
     return message!;
   }
 

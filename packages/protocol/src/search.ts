@@ -48,7 +48,11 @@ export type SearchPage = Static<typeof SearchPage>;
 
 export const ConversationSearchQuery = Type.Object(
   {
-    q: VisibleLine({ minLength: 1, maxLength: 100, description: "Words of a group's title, or a direct conversation's other member's username or display name" }),
+    q: VisibleLine({
+      minLength: 1,
+      maxLength: 100,
+      description: "Words of a group's title, or a direct conversation's other member's username or display name",
+    }),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 50, description: 'At most this many (default 20)' })),
   },
   strict,

@@ -46,8 +46,7 @@ const isCursor = (v: unknown): v is SearchCursor => {
     typeof c.w[0] === 'string' &&
     (typeof c.w[1] === 'string' || c.w[1] === null) &&
     typeof c.s === 'string' &&
-    (c.a === null ||
-      (Array.isArray(c.a) && typeof c.a[0] === 'number' && typeof c.a[1] === 'number' && typeof c.a[2] === 'string'))
+    (c.a === null || (Array.isArray(c.a) && typeof c.a[0] === 'number' && typeof c.a[1] === 'number' && typeof c.a[2] === 'string'))
   );
 };
 
@@ -55,7 +54,8 @@ const isCursor = (v: unknown): v is SearchCursor => {
 const before = (x: Ranked, y: Ranked) =>
   y.score - x.score || y.hit.message.createdAt - x.hit.message.createdAt || (x.hit.message.id < y.hit.message.id ? 1 : -1);
 const sortsAfter = (r: Ranked, [score, createdAt, id]: [number, number, string]) =>
-  r.score < score || (r.score === score && (r.hit.message.createdAt < createdAt || (r.hit.message.createdAt === createdAt && r.hit.message.id < id)));
+  r.score < score ||
+  (r.score === score && (r.hit.message.createdAt < createdAt || (r.hit.message.createdAt === createdAt && r.hit.message.id < id)));
 
 /**
  * Full-text search of the messages I may read, and of my conversations by name (docs/search.md).
@@ -108,7 +108,8 @@ export class SearchService {
       if (window.from === null) break;
       ({ window, ranked } = await this.nextWindow(search, window.from));
       after = null;
-      if (window !== null && items.length === limit) return this.page(items, terms, { w: [window.upTo, window.from], a: null, s: signature });
+      if (window !== null && items.length === limit)
+        return this.page(items, terms, { w: [window.upTo, window.from], a: null, s: signature });
     }
     return this.page(items, terms, null);
   }
@@ -172,6 +173,16 @@ const keyOf = (r: Ranked): [number, number, string] => [r.score, r.hit.message.c
 /** Which search a cursor was made for: a cursor of another one would page through the wrong window. */
 const signatureOf = (search: Omit<MessageSearch, 'limit'>) =>
   createHash('sha256')
-    .update(JSON.stringify([search.userId, search.terms.folded, search.terms.prefix, search.conversationId, search.senderId, search.after, search.before]))
+    .update(
+      JSON.stringify([
+        search.userId,
+        search.terms.folded,
+        search.terms.prefix,
+        search.conversationId,
+        search.senderId,
+        search.after,
+        search.before,
+      ]),
+    )
     .digest('base64url')
     .slice(0, 16);

@@ -29,7 +29,14 @@ export function describeSearch(f: Fixture): void {
         users: [a],
         conv,
       } = await group('sea', 'seb');
-      const bodies = ['Café au lait', 'the naïve CAFE owner', 'Καλημέρα κόσμε', 'Ёлка и йогурт', '東京タワー night view', 'cafeteria lunch'];
+      const bodies = [
+        'Café au lait',
+        'the naïve CAFE owner',
+        'Καλημέρα κόσμε',
+        'Ёлка и йогурт',
+        '東京タワー night view',
+        'cafeteria lunch',
+      ];
       await append(bodies.map((body, i) => msg(conv.id, a!.id, `s${i}`, body)));
       expect(await find(a!.id, 'cafe ')).toEqual(['the naïve CAFE owner', 'Café au lait']);
       expect(await find(a!.id, 'CAFÉ')).toEqual(['cafeteria lunch', 'the naïve CAFE owner', 'Café au lait']);
@@ -89,7 +96,11 @@ export function describeSearch(f: Fixture): void {
         conv,
       } = await group('sea2', 'seb2');
       const [sent] = await append([msg(conv.id, a!.id, 'e1', 'meet at the harbour')]);
-      await f.update(sent!.message.id, () => ({ body: 'meet at the station', editedAt: f.tick(), keepVersion: true }), drafts.messageUpdated);
+      await f.update(
+        sent!.message.id,
+        () => ({ body: 'meet at the station', editedAt: f.tick(), keepVersion: true }),
+        drafts.messageUpdated,
+      );
       expect(await find(a!.id, 'harbour ')).toEqual([]);
       expect(await find(a!.id, 'station ')).toEqual(['meet at the station']);
     });
@@ -128,8 +139,22 @@ export function describeSearch(f: Fixture): void {
       await conversation('group', [b.id, c.id]);
       const names = await f.store.listConversationNames(a.id);
       expect(names.sort((x, y) => (x.kind < y.kind ? -1 : 1))).toEqual([
-        { conversationId: dm.id, kind: 'direct', title: null, lastActivityAt: dm.lastActivityAt, peerUsername: 'snb', peerDisplayName: 'Bea Ruiz' },
-        { conversationId: grp.id, kind: 'group', title: 'Group', lastActivityAt: grp.lastActivityAt, peerUsername: null, peerDisplayName: null },
+        {
+          conversationId: dm.id,
+          kind: 'direct',
+          title: null,
+          lastActivityAt: dm.lastActivityAt,
+          peerUsername: 'snb',
+          peerDisplayName: 'Bea Ruiz',
+        },
+        {
+          conversationId: grp.id,
+          kind: 'group',
+          title: 'Group',
+          lastActivityAt: grp.lastActivityAt,
+          peerUsername: null,
+          peerDisplayName: null,
+        },
       ]);
     });
   });

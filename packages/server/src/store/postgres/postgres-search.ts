@@ -17,7 +17,7 @@ export const postgresSearchMigrations: Record<string, Migration> = {
     async up(db) {
       await sql`alter table messages add column search_vector tsvector`.execute(db);
       // Messages stored before: indexed here, a page at a time, by the same function as new ones.
-      for (let after = ''; ; ) {
+      for (let after = ''; ;) {
         const { rows } = await sql<{ id: string; body: string }>`
           select id, body from messages where id > ${after} order by id limit 1000`.execute(db);
         if (rows.length === 0) break;

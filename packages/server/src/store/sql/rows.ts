@@ -1,7 +1,15 @@
 import type { Insertable, Kysely, Selectable } from 'kysely';
 import type { Database } from '../schema.js';
 import type { SystemInfo } from '@confab/protocol';
-import type { ConversationRecord, LocationRecord, MemberRecord, MessageRecord, ReactionRecord, SessionRecord, UserRecord } from '../store.js';
+import type {
+  ConversationRecord,
+  LocationRecord,
+  MemberRecord,
+  MessageRecord,
+  ReactionRecord,
+  SessionRecord,
+  UserRecord,
+} from '../store.js';
 
 /** The query layer's handle: the Kysely instance or a transaction of it. */
 export type Db = Kysely<Database>;
