@@ -11,6 +11,7 @@ import { describeSystemMessages } from './conformance/system-messages.js';
 import { describeMessages } from './conformance/messages.js';
 import { describeReceipts } from './conformance/receipts.js';
 import { describeSearch } from './conformance/search.js';
+import { describeLocations } from './conformance/locations.js';
 import { describeSessions } from './conformance/sessions.js';
 import { describeUsers } from './conformance/users.js';
 
@@ -48,5 +49,6 @@ export function describeStoreConformance(engine: string, openFresh: () => Promis
     describeNotifications(f);
     describeSystemMessages(f);
     describeSearch(f);
+    describeLocations(f);
   });
 }
