@@ -93,7 +93,7 @@ const FULL: Omit<Options, 'quick' | 'client' | 'save' | 'phases' | 'serverNodeAr
   searchConversations: 1000,
   searchMemberOf: 100,
   searchRequests: 200,
-  searchRankWindow: 500,
+  searchRankWindow: 200,
   registerConcurrency: 8,
   connectConcurrency: 50,
 };
@@ -175,7 +175,7 @@ export const USAGE = `Usage: npm run bench -- [flags]        (or: node bench/dis
   --search-conversations <n>  conversations they are spread over         (default 1000)
   --search-member-of <n>      of those, the searcher is a member of      (default 100)
   --search-requests <n>       sequential requests per query              (default 200; quick 50)
-  --search-rank-window <n>    SEARCH_RANK_WINDOW of the server           (default 500)
+  --search-rank-window <n>    SEARCH_RANK_WINDOW of the server           (default 200)
 
  set-up
   --register-concurrency <n>  registrations in flight (argon2 is ~10-30 ms each) (default 8)

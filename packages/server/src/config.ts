@@ -155,7 +155,7 @@ export function loadConfig(env: Env = process.env): Config {
     liveCheckIntervalMs: read.int('LIVE_CHECK_INTERVAL_MS', 5000, 50, 600_000),
     presenceTtlMs: read.int('PRESENCE_TTL_MS', 30_000, 300, 3_600_000),
     presenceOfflineGraceMs: read.int('PRESENCE_OFFLINE_GRACE_MS', 2000, 0, 300_000),
-    searchRankWindow: read.int('SEARCH_RANK_WINDOW', 500, 50, 10_000),
+    searchRankWindow: read.int('SEARCH_RANK_WINDOW', 200, 50, 10_000),
     logLevel: read.oneOf('LOG_LEVEL', 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
   };
   if (config.messagesPageSize > config.messagesPageMax) {

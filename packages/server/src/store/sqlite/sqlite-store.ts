@@ -23,6 +23,11 @@ export function openSqliteStore(file: string): SqlStore {
   connection.pragma('synchronous = FULL');
   connection.pragma('foreign_keys = ON');
   connection.pragma('busy_timeout = 5000');
+  // Reads that jump around a big file (a search joins each full-text match to its row) cost a
+  // page-cache miss each with the default 2 MiB cache: 64 MiB of cache, and the file mapped into
+  // memory (reads without a system call each), cut a search over a million messages about 2×.
+  connection.pragma('cache_size = -65536');
+  connection.pragma('mmap_size = 268435456');
   const db = new Kysely<Database>({ dialect: new ImmediateTransactionsDialect({ database: withStatementCache(connection) }) });
   return new SqlStore({
     engine: 'sqlite',
