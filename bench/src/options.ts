@@ -1,7 +1,6 @@
 import { parseArgs } from 'node:util';
 import type { FanoutOptions } from './fanout.js';
 import type { LatencyOptions } from './latency.js';
-import type { SearchBenchOptions } from './search.js';
 import type { ClientKind } from './sockets.js';
 import type { ThroughputOptions } from './throughput.js';
 
@@ -171,11 +170,9 @@ export const USAGE = `Usage: npm run bench -- [flags]        (or: node bench/dis
   --sqlite-batch <n>          rows per transaction, batched variant      (default 100)
 
  full-text search (a SQLite store filled in bulk, searched through the REST API)
-  --search-messages <n>       messages stored                            (default 1000000; quick 100000)
-  --search-conversations <n>  conversations they are spread over         (default 1000)
-  --search-member-of <n>      of those, the searcher is a member of      (default 100)
-  --search-requests <n>       sequential requests per query              (default 200; quick 50)
-  --search-rank-window <n>    SEARCH_RANK_WINDOW of the server           (default 200)
+  --search-messages <n>       messages stored, spread over --search-conversations <n> (default 1000000
+                              over 1000; quick 100000); the searcher is in --search-member-of <n> (100)
+  --search-requests <n>       sequential requests per query (default 200; quick 50); --search-rank-window <n>
 
  set-up
   --register-concurrency <n>  registrations in flight (argon2 is ~10-30 ms each) (default 8)
@@ -298,12 +295,4 @@ export const fanoutOptions = (options: Options): FanoutOptions => ({
   window: options.fanoutWindow,
   messageTimeoutMs: 10_000,
   batchTimeoutMs: 180_000,
-});
-
-export const searchOptions = (options: Options): SearchBenchOptions => ({
-  messages: options.searchMessages,
-  conversations: options.searchConversations,
-  memberOf: options.searchMemberOf,
-  requests: options.searchRequests,
-  rankWindow: options.searchRankWindow,
 });

@@ -11,8 +11,8 @@ import { SendChannel } from './channel.js';
 import { runFanout, type FanoutResult, type FanoutTarget } from './fanout.js';
 import { runLatency } from './latency.js';
 import { runMixed } from './mixed.js';
-import { type Options, USAGE, fanoutOptions, latencyOptions, parseOptions, searchOptions, throughputOptions } from './options.js';
-import { runSearchBench } from './search.js';
+import { type Options, USAGE, fanoutOptions, latencyOptions, parseOptions, throughputOptions } from './options.js';
+import { runSearchBench, searchBenchOptions } from './search.js';
 import { type BenchReport, finish, format, newReport, save } from './report.js';
 import { type ConfabProcess, cleanupSync, startBareWs, startConfab, startMeasurement, untilQuiet } from './server-process.js';
 import { type BenchUser, createGroups, registerUsers } from './setup.js';
@@ -87,7 +87,7 @@ async function main(): Promise<void> {
     await confab.stop();
   }
   // Its own server, on its own store: after the others, so its bulk load disturbs none of them.
-  if (phases.has('search')) report.confab.search = await runSearchBench(searchOptions(options), log, fatal);
+  if (phases.has('search')) report.confab.search = await runSearchBench(searchBenchOptions(options), log, fatal);
   finish(report, new Date());
   process.stdout.write(format(report));
   if (options.save) for (const file of save(report)) log(`saved ${file}`);

@@ -1,6 +1,9 @@
+import { statSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import type { SearchPage } from '@confab/protocol';
+import type { Options } from './options.js';
 import { makeTempDir, removeTempDir, startConfab } from './server-process.js';
 import { registerUsers } from './setup.js';
 import { type Summary, round, summarize } from './stats.js';
@@ -21,6 +24,14 @@ export interface SearchBenchOptions {
   rankWindow: number;
 }
 
+export const searchBenchOptions = (options: Options): SearchBenchOptions => ({
+  messages: options.searchMessages,
+  conversations: options.searchConversations,
+  memberOf: options.searchMemberOf,
+  requests: options.searchRequests,
+  rankWindow: options.searchRankWindow,
+});
+
 export interface SearchBenchResult {
   messages: number;
   conversations: number;
@@ -32,6 +43,8 @@ export interface SearchBenchResult {
   queries: { label: string; q: string; matchesForSearcher: number; firstPageHits: number; latencyMs: Summary | null }[];
   /** The worst query's p99. */
   p99Ms: number | null;
+  /** The machine's 1-minute load average before and after the queries: other work on it shows in the tail. */
+  loadAverage: [number, number];
 }
 
 /** 120 everyday words, most frequent first, then made-up ones: a long tail of rare words. */
@@ -168,6 +181,7 @@ export async function runSearchBench(
       { label: 'two words', q: 'release plan ' },
     ];
     const results: SearchBenchResult['queries'] = [];
+    const loadBefore = round(os.loadavg()[0]!, 1);
     for (const { label, q } of queries) {
       const url = `${confab.baseUrl}/api/v1/search?q=${encodeURIComponent(q)}`;
       const get = async () => {
@@ -188,7 +202,7 @@ export async function runSearchBench(
       log(`  ${label} "${q.trim()}": p50 ${latencyMs?.p50} ms, p99 ${latencyMs?.p99} ms`);
     }
     await confab.stop();
-    const { size } = await import('node:fs').then((fs) => fs.statSync(file));
+    const { size } = statSync(file);
     return {
       messages: options.messages,
       conversations: options.conversations,
@@ -199,6 +213,7 @@ export async function runSearchBench(
       rankWindow: options.rankWindow,
       queries: results,
       p99Ms: Math.max(...results.map((r) => r.latencyMs?.p99 ?? 0)),
+      loadAverage: [loadBefore, round(os.loadavg()[0]!, 1)],
     };
   } finally {
     removeTempDir(dataDir);

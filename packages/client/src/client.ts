@@ -3,12 +3,6 @@ import type {
   BlockResponse,
   ConversationDetail,
   ConversationListQuery,
-  ConversationSearchQuery,
-  ConversationSearchResult,
-  LocationInput,
-  SearchPage,
-  SearchQuery,
-  UpdateLocationBody,
   ConversationResponse,
   ConversationPage,
   DeliveryMarker,
@@ -42,6 +36,7 @@ import type {
 import { HttpTransport, type HttpOptions, type Tokens } from './http.js';
 import { RealtimeConnection, type RealtimeOptions } from './realtime.js';
 import { newClientId } from './ids.js';
+import { LocationsApi, SearchApi } from './features.js';
 
 export interface ConfabClientOptions extends HttpOptions {
   /** WebSocket constructor; defaults to the platform's: the global one, or `ws` in Node 20. */
@@ -51,9 +46,15 @@ export interface ConfabClientOptions extends HttpOptions {
 /** The Confab SDK: typed REST calls plus `connect()` for realtime events. */
 export class ConfabClient {
   readonly http: HttpTransport;
+  /** Full-text search of my messages, and my conversations by name. */
+  readonly search: SearchApi;
+  /** Sharing a place, fixed or live. */
+  readonly locations: LocationsApi;
 
   constructor(private readonly options: ConfabClientOptions) {
     this.http = new HttpTransport(options);
+    this.search = new SearchApi(this.http);
+    this.locations = new LocationsApi(this.http);
   }
 
   get tokens(): Tokens | null {
@@ -175,43 +176,6 @@ export class ConfabClient {
         body: { clientId, body, ...links },
       })
     ).message;
-  }
-
-  /**
-   * Shares a place (`kind: "location"`); with `location.liveUntil` (at most 8 hours ahead) it is
-   * live: move it with `updateLocation`, end it with `stopLocation`. `body` is an optional caption.
-   */
-  async sendLocation(
-    conversationId: string,
-    location: LocationInput,
-    options: { clientId?: string; body?: string; replyToId?: string; threadRootId?: string } = {},
-  ): Promise<Message> {
-    const { clientId = newClientId(), ...rest } = options;
-    return (
-      await this.http.request<{ message: Message }>('POST', `${conversationPath(conversationId)}/messages`, {
-        body: { clientId, kind: 'location', location, ...rest },
-      })
-    ).message;
-  }
-
-  /** Moves my live location (members get `message.updated`); 409 conflict once it has ended. */
-  async updateLocation(messageId: string, position: UpdateLocationBody): Promise<Message> {
-    return (await this.http.request<{ message: Message }>('PATCH', `${messagePath(messageId)}/location`, { body: position })).message;
-  }
-
-  /** Ends my live location now. */
-  async stopLocation(messageId: string): Promise<Message> {
-    return (await this.http.request<{ message: Message }>('POST', `${messagePath(messageId)}/location/stop`)).message;
-  }
-
-  /** Full-text search of my conversations' messages: pass `nextCursor` back as `cursor` for the next page. */
-  searchMessages(query: SearchQuery): Promise<SearchPage> {
-    return this.http.request('GET', '/api/v1/search', { query });
-  }
-
-  /** My conversations by name (a group's title, a direct conversation's other member). */
-  searchConversations(query: ConversationSearchQuery): Promise<ConversationSearchResult> {
-    return this.http.request('GET', '/api/v1/search/conversations', { query });
   }
 
   async getMessage(messageId: string): Promise<Message> {

@@ -123,11 +123,12 @@ describe.each(await engines())('location messages on %s', (_engine, start) => {
   it('stops a live location early; a fixed place or a text message cannot be moved or stopped', async () => {
     const [a, b] = await freshUsers(t.url, 2);
     const group = await createGroup(a, [b]);
-    const live = (await send(a, group.id, { location: { lat: 1, lng: 2, liveUntil: inMs(HOUR) } })).body.message as Message;
+    // Through the SDK, as an application does it.
+    const live = await a.client.locations.send(group.id, { lat: 1, lng: 2, liveUntil: inMs(HOUR) }, { body: 'on my way' });
+    expect(await a.client.locations.update(live.id, { lat: 1.1, lng: 2.1 })).toMatchObject({ location: { lat: 1.1, lng: 2.1 } });
     expectError(await stop(b, live.id), 403, 'forbidden');
-    const stopped = await stop(a, live.id);
-    expect(stopped.status).toBe(200);
-    expect(Date.parse(stopped.body.message.location.liveUntil)).toBeLessThanOrEqual(Date.now());
+    const stopped = await a.client.locations.stop(live.id);
+    expect(Date.parse(stopped.location!.liveUntil!)).toBeLessThanOrEqual(Date.now());
     expectError(await move(a, live.id, { lat: 1, lng: 1 }), 409, 'conflict');
     const fixed = (await send(a, group.id, { location: { lat: 1, lng: 2 } })).body.message as Message;
     expectError(await move(a, fixed.id, { lat: 1, lng: 1 }), 409, 'conflict');
