@@ -22,7 +22,7 @@ export function matchedWords(bodyWords: readonly Word[], terms: SearchTerms): Wo
 }
 
 /**
- * In [0, 1.25]: each word's matches, saturating (a second occurrence adds less than the first),
+ * Non-negative, higher is better: each word's matches, saturating (a second occurrence adds less than the first),
  * averaged over the words typed; shorter messages rank above long ones that merely contain the
  * words; the words typed as a phrase add a bonus. Rounded, so near-equal scores tie and the
  * newer message comes first.

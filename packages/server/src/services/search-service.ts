@@ -51,7 +51,7 @@ const isCursor = (v: unknown): v is SearchCursor => {
 };
 
 /** Ranked order: relevance, then the newer message, then the id (a total order). */
-const before = (x: Ranked, y: Ranked) =>
+const byRank = (x: Ranked, y: Ranked) =>
   y.score - x.score || y.hit.message.createdAt - x.hit.message.createdAt || (x.hit.message.id < y.hit.message.id ? 1 : -1);
 const sortsAfter = (r: Ranked, [score, createdAt, id]: [number, number, string]) =>
   r.score < score ||
@@ -166,7 +166,7 @@ function termsOf(q: string): SearchTerms {
 }
 
 const rankHits = (hits: SearchHit[], terms: SearchTerms): Ranked[] =>
-  hits.map((hit) => ({ hit, score: relevance(hit.message.body, terms) })).sort(before);
+  hits.map((hit) => ({ hit, score: relevance(hit.message.body, terms) })).sort(byRank);
 
 const keyOf = (r: Ranked): [number, number, string] => [r.score, r.hit.message.createdAt, r.hit.message.id];
 
