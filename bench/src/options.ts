@@ -4,7 +4,7 @@ import type { LatencyOptions } from './latency.js';
 import type { ClientKind } from './sockets.js';
 import type { ThroughputOptions } from './throughput.js';
 
-export const PHASES = ['sqlite', 'throughput', 'mixed', 'latency', 'bare-ws', 'fanout', 'storm'] as const;
+export const PHASES = ['sqlite', 'throughput', 'mixed', 'latency', 'bare-ws', 'fanout', 'storm', 'search'] as const;
 export type Phase = (typeof PHASES)[number];
 
 export interface Options {
@@ -44,6 +44,12 @@ export interface Options {
   // baselines
   sqliteDurationSec: number;
   sqliteBatch: number;
+  // search (search.ts)
+  searchMessages: number;
+  searchConversations: number;
+  searchMemberOf: number;
+  searchRequests: number;
+  searchRankWindow: number;
   // set-up
   registerConcurrency: number;
   connectConcurrency: number;
@@ -82,6 +88,11 @@ const FULL: Omit<Options, 'quick' | 'client' | 'save' | 'phases' | 'serverNodeAr
   stormTimeoutSec: 60,
   sqliteDurationSec: 3,
   sqliteBatch: 100,
+  searchMessages: 1_000_000,
+  searchConversations: 1000,
+  searchMemberOf: 100,
+  searchRequests: 200,
+  searchRankWindow: 200,
   registerConcurrency: 8,
   connectConcurrency: 50,
 };
@@ -103,6 +114,8 @@ const QUICK: Omit<Options, 'quick' | 'client' | 'save' | 'phases' | 'serverNodeA
   stormWarmupSec: 2,
   stormTimeoutSec: 30,
   sqliteDurationSec: 1,
+  searchMessages: 100_000,
+  searchRequests: 50,
 };
 
 export const USAGE = `Usage: npm run bench -- [flags]        (or: node bench/dist/run.js [flags])
@@ -156,6 +169,11 @@ export const USAGE = `Usage: npm run bench -- [flags]        (or: node bench/dis
   --sqlite-duration <s>       per SQLite variant                         (default 3; quick 1)
   --sqlite-batch <n>          rows per transaction, batched variant      (default 100)
 
+ full-text search (a SQLite store filled in bulk, searched through the REST API)
+  --search-messages <n>       messages stored, spread over --search-conversations <n> (default 1000000
+                              over 1000; quick 100000); the searcher is in --search-member-of <n> (100)
+  --search-requests <n>       sequential requests per query (default 200; quick 50); --search-rank-window <n>
+
  set-up
   --register-concurrency <n>  registrations in flight (argon2 is ~10-30 ms each) (default 8)
   --connect-concurrency <n>   WebSocket handshakes in flight             (default 50)
@@ -187,6 +205,11 @@ const intFlags = {
   'storm-timeout': 'stormTimeoutSec',
   'sqlite-duration': 'sqliteDurationSec',
   'sqlite-batch': 'sqliteBatch',
+  'search-messages': 'searchMessages',
+  'search-conversations': 'searchConversations',
+  'search-member-of': 'searchMemberOf',
+  'search-requests': 'searchRequests',
+  'search-rank-window': 'searchRankWindow',
   'register-concurrency': 'registerConcurrency',
   'connect-concurrency': 'connectConcurrency',
 } as const satisfies Record<string, keyof typeof FULL>;
@@ -236,6 +259,7 @@ export function parseOptions(argv: string[]): Options | null {
     if (unknown.length > 0) throw new Error(`--only: unknown phase(s) ${unknown.join(', ')}; known: ${PHASES.join(', ')}`);
     phases = new Set(asked as Phase[]);
   }
+  if (sizes.searchMemberOf > sizes.searchConversations) throw new Error('--search-member-of cannot exceed --search-conversations');
   if (sizes.fanoutMembers < 2) throw new Error('--fanout-members: at least 2');
   if (sizes.conversations > sizes.clients) throw new Error('--conversations cannot exceed --clients');
   if (sizes.stormConversations > sizes.stormClients) throw new Error('--storm-conversations cannot exceed --storm-clients');

@@ -11,12 +11,15 @@ import type { Summary } from './stats.js';
 import type { StormResult } from './storm.js';
 import type { MixedResult } from './mixed.js';
 import type { ThroughputResult } from './throughput.js';
+import type { SearchBenchResult } from './search.js';
 
 export const RESULTS_DIR = fileURLToPath(new URL('../results/', import.meta.url));
 
 /** The bars from the issue. */
 export const BARS = {
   sendsPerSec: { min: 5000, aim: 10_000 },
+  /** Issue 11: search over 1,000,000 stored messages on SQLite. */
+  searchP99Ms: { max: 50, messages: 1_000_000 },
   p99AckMsAt: { rate: 2000, max: 20 },
   fanoutVsBareWs: { min: 0.8 },
   /** Never lose a message: after the storm every client holds each acknowledged message exactly once. */
@@ -48,6 +51,8 @@ export interface BenchReport {
     latency?: LatencyResult;
     fanout?: FanoutResult;
     storm?: StormResult;
+    /** Full-text search over a big SQLite store (search.ts). */
+    search?: SearchBenchResult;
   };
   ratios: {
     fanoutVsBareWs: number | null;
@@ -128,6 +133,7 @@ export function finish(report: BenchReport, finishedAt: Date): void {
       pass: fan === null ? null : fan >= BARS.fanoutVsBareWs.min && (fanout?.lost ?? 0) === 0,
     },
     stormBar(storm),
+    searchBar(report.confab.search),
   ];
   if (latency && latency.offeredPerSec !== BARS.p99AckMsAt.rate) {
     report.notes.push(`latency was measured at ${latency.offeredPerSec}/s, not the bar's ${BARS.p99AckMsAt.rate}/s: its bar is not judged`);
@@ -146,6 +152,18 @@ export function finish(report: BenchReport, finishedAt: Date): void {
   if (storm && (storm.unacknowledged > 0 || Object.keys(storm.sendErrors).length > 0)) {
     report.notes.push(`storm sends: ${storm.unacknowledged} unacknowledged, errors ${JSON.stringify(storm.sendErrors)}`);
   }
+}
+
+function searchBar(search: SearchBenchResult | undefined): Bar {
+  const measured = search?.p99Ms ?? null;
+  return {
+    name: `search p99 over ${BARS.searchP99Ms.messages.toLocaleString('en-US')} messages (worst query)`,
+    target: `< ${BARS.searchP99Ms.max} ms`,
+    measured,
+    unit: 'ms',
+    // Judged only over a store of the bar's size.
+    pass: !search || measured === null || search.messages < BARS.searchP99Ms.messages ? null : measured < BARS.searchP99Ms.max,
+  };
 }
 
 function stormBar(storm: StormResult | undefined): Bar {
@@ -278,6 +296,13 @@ export function format(report: BenchReport): string {
     if (f.lost > 0 || f.aborted) detail(`lost ${f.lost}${f.aborted ? `; aborted: ${f.aborted}` : ''}`);
   }
   if (confab.storm) formatStorm(confab.storm, stormBarResult, add, detail);
+  if (confab.search)
+    formatSearch(
+      confab.search,
+      report.bars.find((b) => b.name.startsWith('search p99')),
+      add,
+      detail,
+    );
   if (report.notes.length > 0) {
     lines.push('');
     for (const note of report.notes) lines.push(`note: ${note}`);
@@ -287,6 +312,16 @@ export function format(report: BenchReport): string {
 }
 
 type Line = (text: string) => void;
+
+function formatSearch(s: SearchBenchResult, bar: Bar | undefined, add: (label: string, value: string) => void, detail: Line): void {
+  add(
+    `search, ${n(s.messages)} msgs stored (${n(s.searchableMessages)} mine, ${s.searcherConversations}/${s.conversations} groups)`,
+    `worst p99 ${ms(s.p99Ms)}   bar ${bar?.target}: ${verdict(bar?.pass ?? null)}`,
+  );
+  detail(`seeded in ${s.seedSec} s (bulk SQL, FTS5 triggers on); ${n(s.databaseMiB)} MiB; rank window ${s.rankWindow}`);
+  detail(`load average (1 min) ${s.loadAverage[0]} before the queries, ${s.loadAverage[1]} after`);
+  for (const q of s.queries) detail(`${`${q.label} "${q.q.trim()}" (${n(q.matchesForSearcher)} mine)`.padEnd(44)} ${dist(q.latencyMs)}`);
+}
 
 function formatStorm(s: StormResult, bar: Bar | undefined, add: (label: string, value: string) => void, detail: Line): void {
   const after = (v: number | null) => (v === null ? 'never (timed out)' : `${ms(v)} after the drop`);

@@ -12,6 +12,7 @@ import { runFanout, type FanoutResult, type FanoutTarget } from './fanout.js';
 import { runLatency } from './latency.js';
 import { runMixed } from './mixed.js';
 import { type Options, USAGE, fanoutOptions, latencyOptions, parseOptions, throughputOptions } from './options.js';
+import { runSearchBench, searchBenchOptions } from './search.js';
 import { type BenchReport, finish, format, newReport, save } from './report.js';
 import { type ConfabProcess, cleanupSync, startBareWs, startConfab, startMeasurement, untilQuiet } from './server-process.js';
 import { type BenchUser, createGroups, registerUsers } from './setup.js';
@@ -85,6 +86,8 @@ async function main(): Promise<void> {
     log('stopping the Confab server');
     await confab.stop();
   }
+  // Its own server, on its own store: after the others, so its bulk load disturbs none of them.
+  if (phases.has('search')) report.confab.search = await runSearchBench(searchBenchOptions(options), log, fatal);
   finish(report, new Date());
   process.stdout.write(format(report));
   if (options.save) for (const file of save(report)) log(`saved ${file}`);

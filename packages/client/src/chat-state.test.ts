@@ -111,3 +111,27 @@ describe('ChatState: mentions, and my own settings', () => {
     expect(c().lastPos).toBe(4);
   });
 });
+
+describe('ChatState: live locations', () => {
+  it('lists the live locations held, as their moves left them, until they end or are stopped', async () => {
+    const state = new ChatState(me, { conversations: [summary], pages: { c: [] } }, () => Promise.reject(new Error('no load')));
+    let pos = 1;
+    const apply = (event: EventDraft) => state.apply({ ...event, pos: ++pos, prev: pos - 1 } as PositionedEvent);
+    const now = Date.parse('2026-01-01T10:00:00.000Z');
+    const location = (seq: number, lat: number, liveUntil: string | null): Message => ({
+      ...message(seq, 'other'),
+      kind: 'location',
+      body: '',
+      location: { lat, lng: 2, accuracyM: null, label: null, liveUntil },
+    });
+    await apply({ type: 'message.created', message: location(1, 1, '2026-01-01T11:00:00.000Z') });
+    await apply({ type: 'message.created', message: location(2, 5, null) });
+    await apply({ type: 'message.created', message: message(3, 'other') });
+    expect(state.liveLocations(now).map((m) => m.location?.lat)).toEqual([1]);
+    await apply({ type: 'message.updated', message: location(1, 1.5, '2026-01-01T11:00:00.000Z') });
+    expect(state.liveLocations(now).map((m) => m.location?.lat)).toEqual([1.5]);
+    expect(state.liveLocations(Date.parse('2026-01-01T11:00:00.000Z'))).toEqual([]);
+    await apply({ type: 'message.updated', message: location(1, 1.5, '2026-01-01T09:59:00.000Z') });
+    expect(state.liveLocations(now)).toEqual([]);
+  });
+});

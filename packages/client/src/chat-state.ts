@@ -48,6 +48,21 @@ export class ChatState {
     return { conversations, pages: Object.fromEntries(conversations.map((c) => [c.id, this.pages.get(c.id) ?? []])) };
   }
 
+  /**
+   * The live locations among the held pages (`kind: "location"` still before its `liveUntil`),
+   * as their moves (`message.updated`) left them: what a map of who is where shows.
+   */
+  liveLocations(now: number = Date.now()): Message[] {
+    const live: Message[] = [];
+    for (const page of this.pages.values()) {
+      for (const m of page) {
+        const until = m.location?.liveUntil;
+        if (m.kind === 'location' && m.deletedAt === null && until && Date.parse(until) > now) live.push(m);
+      }
+    }
+    return live;
+  }
+
   get unreadTotal(): number {
     let total = 0;
     for (const c of this.conversations.values()) total += c.unreadCount;

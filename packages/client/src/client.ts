@@ -40,6 +40,7 @@ import type {
 import { HttpTransport, type HttpOptions, type Tokens } from './http.js';
 import { RealtimeConnection, type RealtimeOptions } from './realtime.js';
 import { newClientId } from './ids.js';
+import { LocationsApi, SearchApi } from './features.js';
 
 export interface ConfabClientOptions extends HttpOptions {
   /** WebSocket constructor; defaults to the platform's: the global one, or `ws` in Node 20. */
@@ -49,9 +50,15 @@ export interface ConfabClientOptions extends HttpOptions {
 /** The Confab SDK: typed REST calls plus `connect()` for realtime events. */
 export class ConfabClient {
   readonly http: HttpTransport;
+  /** Full-text search of my messages, and my conversations by name. */
+  readonly search: SearchApi;
+  /** Sharing a place, fixed or live. */
+  readonly locations: LocationsApi;
 
   constructor(private readonly options: ConfabClientOptions) {
     this.http = new HttpTransport(options);
+    this.search = new SearchApi(this.http);
+    this.locations = new LocationsApi(this.http);
   }
 
   get tokens(): Tokens | null {

@@ -12,3 +12,4 @@ export {
 export { EventStream, MemoryCursorStore, conversationOf, streamOf, type CursorStore, type SyncState } from './event-stream.js';
 export { newClientId } from './ids.js';
 export { ChatState, LATEST_PAGE_SIZE, type ChatSnapshot, type PageLoader } from './chat-state.js';
+export { LocationsApi, SearchApi, type LocationSendOptions } from './features.js';

@@ -1,5 +1,6 @@
 import { WebSocket as PlatformWebSocket } from 'isows';
 import type {
+  LocationInput,
   ErrorFrame,
   EventOf,
   EventPage,
@@ -15,6 +16,7 @@ import { ApiError } from './errors.js';
 import { type CursorStore, EventStream, MemoryCursorStore, type SyncState, conversationOf } from './event-stream.js';
 import type { HttpTransport } from './http.js';
 import { newClientId } from './ids.js';
+import type { LocationSendOptions } from './features.js';
 
 /**
  * The part of the WebSocket API the SDK uses: the browser's, Node 22's, and `ws`'s all fit.
@@ -173,6 +175,13 @@ export class RealtimeConnection {
     links: { replyToId?: string; threadRootId?: string } = {},
   ): Promise<Message> {
     const { message } = await this.request({ type: 'message.send', conversationId, clientId, body, ...links });
+    return message!;
+  }
+
+  /** Shares a place (as `ConfabClient.sendLocation`), over the socket. */
+  async sendLocation(conversationId: string, location: LocationInput, options: LocationSendOptions = {}): Promise<Message> {
+    const { clientId = newClientId(), ...rest } = options;
+    const { message } = await this.request({ type: 'message.send', conversationId, clientId, kind: 'location', location, ...rest });
     return message!;
   }
 

@@ -14,6 +14,7 @@ import {
   User,
 } from './models.js';
 import { FreeText, Identifier, SingleLine, VisibleLine, VisibleText } from './strings.js';
+import { LocationInput, SendKind } from './locations.js';
 
 /** Request schemas reject unknown fields (`additionalProperties: false`) instead of dropping them. */
 const strict = { additionalProperties: false } as const;
@@ -148,11 +149,13 @@ export const MessageBody = VisibleText({ minLength: 1, description: 'At most MAX
 export const SendMessageBody = Type.Object(
   {
     clientId: ClientId,
-    body: MessageBody,
+    kind: Type.Optional(SendKind),
+    body: Type.Optional(MessageBody),
+    location: Type.Optional(LocationInput),
     replyToId: Type.Optional(Id),
     threadRootId: Type.Optional(Id),
   },
-  strict,
+  { ...strict, description: '`text` (the default) needs `body`; `location` needs `location`, and may have a `body` (a caption)' },
 );
 export type SendMessageBody = Static<typeof SendMessageBody>;
 export const MessageResponse = Type.Object({ message: Message }, { title: 'MessageResponse' });

@@ -6,3 +6,5 @@ export * from './realtime.js';
 export * from './sync.js';
 export * from './rules.js';
 export * from './push.js';
+export * from './locations.js';
+export * from './search.js';

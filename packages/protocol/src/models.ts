@@ -44,8 +44,9 @@ export const Me = Type.Object(
 );
 export type Me = Static<typeof Me>;
 
-export const MessageKind = Type.Union([Type.Literal('text'), Type.Literal('system')], {
-  description: '`text`: written by a user; `system`: written by the server (membership and title changes)',
+export const MessageKind = Type.Union([Type.Literal('text'), Type.Literal('system'), Type.Literal('location')], {
+  description:
+    '`text`: written by a user; `system`: written by the server (membership and title changes); `location`: a place a user shares (`location`), live until `location.liveUntil`',
 });
 export type MessageKind = Static<typeof MessageKind>;
 
@@ -92,6 +93,22 @@ export const SystemInfo = Type.Object(
 );
 export type SystemInfo = Static<typeof SystemInfo>;
 
+export const Latitude = Type.Number({ minimum: -90, maximum: 90, description: 'Degrees north (WGS 84)' });
+export const Longitude = Type.Number({ minimum: -180, maximum: 180, description: 'Degrees east (WGS 84)' });
+
+/** A shared place; a live one is moved by its author (`PATCH /api/v1/messages/:id/location`) until `liveUntil`. */
+export const Location = Type.Object(
+  {
+    lat: Latitude,
+    lng: Longitude,
+    accuracyM: Nullable(Type.Number({ minimum: 0 }), 'Radius of uncertainty, metres'),
+    label: Nullable(Type.String(), 'A name for the place'),
+    liveUntil: Nullable(Timestamp, 'A live location is updated until then (past once it ended or was stopped); null: a fixed place'),
+  },
+  { title: 'Location' },
+);
+export type Location = Static<typeof Location>;
+
 export const Message = Type.Object(
   {
     id: Id,
@@ -117,6 +134,7 @@ export const Message = Type.Object(
     pinnedAt: Nullable(Timestamp),
     pinnedBy: Nullable(Id),
     system: Type.Optional(SystemInfo),
+    location: Type.Optional(Location),
   },
   { title: 'Message' },
 );

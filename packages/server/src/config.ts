@@ -92,6 +92,11 @@ export interface Config {
   presenceOfflineGraceMs: number;
   /** Outbound notifications: the webhook, Web Push and their delivery outbox (outbound-config.ts). */
   outbound: OutboundConfig;
+  /**
+   * Search ranks this many of the newest matches together by relevance, then the next as many:
+   * the cost of a search page, however many messages match (docs/search.md).
+   */
+  searchRankWindow: number;
   /** pino level. */
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
@@ -153,6 +158,7 @@ export function loadConfig(env: Env = process.env): Config {
     presenceTtlMs: read.int('PRESENCE_TTL_MS', 30_000, 300, 3_600_000),
     presenceOfflineGraceMs: read.int('PRESENCE_OFFLINE_GRACE_MS', 2000, 0, 300_000),
     outbound: readOutboundConfig(read, problems),
+    searchRankWindow: read.int('SEARCH_RANK_WINDOW', 200, 50, 10_000),
     logLevel: read.oneOf('LOG_LEVEL', 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
   };
   if (config.messagesPageSize > config.messagesPageMax) {

@@ -23,6 +23,8 @@ import { webhookSender } from './services/webhook-sender.js';
 import { MembershipCache } from './services/membership.js';
 import { MessageActivityFeed } from './services/message-activity.js';
 import { MessageLifecycle } from './services/message-lifecycle.js';
+import { LiveLocations } from './services/live-location.js';
+import { SearchService } from './services/search-service.js';
 import { MessageService } from './services/message-service.js';
 import { EventPublisher } from './services/event-publisher.js';
 import { PresenceService } from './services/presence-service.js';
@@ -182,6 +184,8 @@ export async function createServer(
     settings: new ConversationSettingsService(store, membership, conversations, events),
     notifications,
     push: outbox.push,
+    locations: new LiveLocations(store, membership, messages),
+    search: new SearchService(store, membership, { rankWindow: config.searchRankWindow }),
   };
   let draining = false;
   const app = await buildHttpApp(services, logger, metrics, () => draining);

@@ -20,6 +20,8 @@ import { userRoutes } from './routes/users.js';
 import { presenceRoutes } from './routes/presence.js';
 import { receiptRoutes } from './routes/receipts.js';
 import { syncRoutes } from './routes/sync.js';
+import { locationRoutes } from './routes/locations.js';
+import { searchRoutes } from './routes/search.js';
 import { errors } from './responses.js';
 
 /**
@@ -111,6 +113,8 @@ export async function buildHttpApp(
     conversationSettingsRoutes,
     notificationRoutes,
     pushRoutes,
+    locationRoutes,
+    searchRoutes,
   ]) {
     await app.register(routes, services);
   }

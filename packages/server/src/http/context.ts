@@ -10,6 +10,8 @@ import type { ConversationService } from '../services/conversation-service.js';
 import type { MessageActivityFeed } from '../services/message-activity.js';
 import type { MessageLifecycle } from '../services/message-lifecycle.js';
 import type { MessageService } from '../services/message-service.js';
+import type { LiveLocations } from '../services/live-location.js';
+import type { SearchService } from '../services/search-service.js';
 import type { PresenceService } from '../services/presence-service.js';
 import type { PushService } from '../services/push-service.js';
 import type { SyncService } from '../services/sync-service.js';
@@ -46,6 +48,10 @@ export interface Services {
   settings: ConversationSettingsService;
   notifications: NotificationService;
   push: PushService;
+  /** Live locations' moves and ends. */
+  locations: LiveLocations;
+  /** Full-text search of messages, and conversations by name. */
+  search: SearchService;
 }
 
 export type RoutePlugin = FastifyPluginAsync<Services, Server, TypeBoxTypeProvider>;

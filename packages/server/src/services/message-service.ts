@@ -10,7 +10,7 @@ import { GroupCommit } from './group-commit.js';
 import type { Metrics } from '../metrics.js';
 import type { BlockService } from './block-service.js';
 import type { MembershipCache } from './membership.js';
-import { validateBody } from './message-rules.js';
+import { type SendContent, sendContent, validateBody } from './message-rules.js';
 import { parseMentions } from './mentions.js';
 import type { MessageActivity, MessageActivityFeed } from './message-activity.js';
 import { notificationCreated, readUpdated, sendPlan } from './event-drafts.js';
@@ -24,9 +24,8 @@ export interface MessageLimits {
   allowMemberMentionAll: boolean;
 }
 
-export interface SendInput {
+export interface SendInput extends SendContent {
   clientId: string;
-  body: string;
   replyToId?: string;
   threadRootId?: string;
 }
@@ -82,7 +81,9 @@ export class MessageService {
    * reply names a top-level message of it as its root. Mentions are parsed from the body.
    */
   async send(senderId: string, conversationId: string, input: SendInput): Promise<SendResult> {
-    validateBody(input.body, this.limits.maxMessageLength);
+    const createdAt = Date.now();
+    const { kind, body, location } = sendContent(input, createdAt);
+    validateBody(body, this.limits.maxMessageLength);
     const role = await this.membership.requireRole(conversationId, senderId);
     await this.blocks.assertMaySend(senderId, conversationId);
     const [quoted, root] = await Promise.all([
@@ -101,15 +102,17 @@ export class MessageService {
         memberIds: async () => (await this.membership.members(conversationId)).keys(),
         allowMemberMentionAll: this.limits.allowMemberMentionAll,
       },
-      input.body,
+      body,
     );
     const result = await this.submitSend({
       id: newId(),
       conversationId,
       senderId,
       clientId: input.clientId,
-      body: input.body,
-      createdAt: Date.now(),
+      kind,
+      body,
+      ...(location ? { location } : {}),
+      createdAt,
       replyToId: quoted?.id ?? null,
       threadRootId: root?.id ?? null,
       mentions,
@@ -119,7 +122,7 @@ export class MessageService {
     if (result.message.conversationId !== conversationId) {
       throw new AppError('idempotency_conflict', 'This clientId was already used for a message in another conversation');
     }
-    if (result.message.body !== input.body) {
+    if (result.message.body !== body || result.message.kind !== kind) {
       throw new AppError('idempotency_conflict', 'This clientId was already used for a message with another body');
     }
     const activity = result.created ? await this.announceActivity(result.message, quoted, root) : [];

@@ -58,6 +58,7 @@ export const messageView = (m: MessageRecord): Message => ({
   pinnedAt: isoOrNull(m.pinnedAt),
   pinnedBy: m.pinnedBy,
   ...(m.system ? { system: m.system } : {}),
+  ...(m.location ? { location: { ...m.location, liveUntil: isoOrNull(m.location.liveUntil) } } : {}),
 });
 
 export const memberView = (m: MemberRecord): Member => ({ userId: m.userId, role: m.role, joinedAt: iso(m.joinedAt) });

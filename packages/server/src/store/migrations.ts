@@ -8,6 +8,7 @@ import { systemMessages } from './migrations/0005d-system-messages.js';
 import { eventCursors } from './migrations/0005-event-cursors.js';
 import { outbound } from './migrations/0006-outbound.js';
 import { eventMessageIndex } from './migrations/0011-event-message-index.js';
+import { location } from './migrations/0008-location.js';
 
 /**
  * Schema migrations, in code and in order. Written with Kysely's schema builder in types both
@@ -154,6 +155,7 @@ const migrations: Record<string, Migration> = {
   '0005_event_cursors': eventCursors,
   '0006_outbound': outbound,
   '0011_event_message_index': eventMessageIndex,
+  '0008_location': location,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,5 +1,6 @@
 import type { ConversationKind, EventDraft, Role, SystemInfo } from '@confab/protocol';
 import type { MemberSettings } from './people-store.js';
+import type { SearchTerms } from './search-tokens.js';
 
 /** The records the Store reads and writes (store.ts is the interface over them). Timestamps are epoch ms. */
 
@@ -88,7 +89,7 @@ export interface MessageRecord {
   seq: number;
   senderId: string;
   clientId: string;
-  kind: 'text' | 'system';
+  kind: 'text' | 'system' | 'location';
   body: string;
   createdAt: number;
   editedAt: number | null;
@@ -106,6 +107,16 @@ export interface MessageRecord {
   pinnedBy: string | null;
   /** On a `system` message: the change it records. */
   system?: SystemInfo;
+  /** On a `location` message: where (live until `liveUntil`). */
+  location?: LocationRecord;
+}
+/** A shared location; a live one is moved by its author until `liveUntil` (epoch ms). */
+export interface LocationRecord {
+  lat: number;
+  lng: number;
+  accuracyM: number | null;
+  label: string | null;
+  liveUntil: number | null;
 }
 export interface ReactionRecord {
   emoji: string;
@@ -119,7 +130,7 @@ export interface QuotedMessage {
 }
 /** What a sender chooses; the rest of a message starts empty (no edits, reactions or pin). */
 export type NewMessage = Pick<MessageRecord, 'id' | 'conversationId' | 'senderId' | 'clientId' | 'body' | 'createdAt'> &
-  Partial<Pick<MessageRecord, 'kind' | 'replyToId' | 'threadRootId' | 'mentions'>>;
+  Partial<Pick<MessageRecord, 'kind' | 'replyToId' | 'threadRootId' | 'mentions' | 'location'>>;
 
 /**
  * A change to a stored message, as the service decides it from the message as it is inside the
@@ -133,6 +144,8 @@ export interface MessagePatch {
   mentions?: string[];
   pinnedAt?: number | null;
   pinnedBy?: string | null;
+  /** A live location's new position, or its end (`liveUntil`). */
+  location?: LocationRecord;
   /** Keep the body being replaced as an earlier version, replaced at `editedAt`. */
   keepVersion?: boolean;
   /**
@@ -174,4 +187,40 @@ export interface RecentFilter {
   isRead?: boolean;
   limit: number;
   beforeId?: string;
+}
+
+/**
+ * A full-text search of the messages `userId` may read: members' conversations only, after their
+ * cleared seq, never deleted or system messages. Matches come newest first by the engine's
+ * `key` (opaque: SQLite's rowid, PostgreSQL's id), between `below`/`upTo` and `from`.
+ */
+export interface MessageSearch {
+  userId: string;
+  terms: SearchTerms;
+  conversationId?: string;
+  senderId?: string;
+  /** Sent strictly after / before (epoch ms). */
+  after?: number;
+  before?: number;
+  /** Keys strictly below this one. */
+  below?: string;
+  /** Keys at or below this one. */
+  upTo?: string;
+  /** Keys at or above this one. */
+  from?: string;
+  limit: number;
+}
+export interface SearchHit {
+  message: MessageRecord;
+  /** The match's place in the engine's newest-first order, for the next window. */
+  key: string;
+}
+/** One of my conversations as search by name sees it: its title, or the other member's names. */
+export interface ConversationName {
+  conversationId: string;
+  kind: ConversationKind;
+  title: string | null;
+  lastActivityAt: number;
+  peerUsername: string | null;
+  peerDisplayName: string | null;
 }

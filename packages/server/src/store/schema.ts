@@ -61,7 +61,7 @@ export interface Database {
     client_id: string;
     body: string;
     created_at: number;
-    kind: Generated<'text' | 'system'>;
+    kind: Generated<'text' | 'system' | 'location'>;
     edited_at: number | null;
     deleted_at: number | null;
     reply_to_id: string | null;
@@ -76,6 +76,10 @@ export interface Database {
     pinned_by: string | null;
     /** A system message's SystemInfo as JSON (null for the others). */
     system: string | null;
+    /** A location message's LocationRecord as JSON (null for the others). */
+    location: Generated<string | null>;
+    /** PostgreSQL only: the body's words for search (store/postgres/postgres-search.ts). */
+    search_vector?: string | null;
   };
   message_edits: {
     message_id: string;

@@ -3,7 +3,8 @@ import type { EventDraft, Role } from '@confab/protocol';
 import type { Database } from './schema.js';
 import { migrate } from './migrate.js';
 import * as eventLog from './event-log.js';
-import { PeopleSql } from './people-sql.js';
+import { SearchSql } from './search-sql.js';
+import type { SearchIndex } from './sql/search.js';
 import * as conversations from './sql/conversations.js';
 import * as markers from './sql/markers.js';
 import * as members from './sql/members.js';
@@ -54,6 +55,8 @@ export interface Dialect {
   uniqueViolation(error: unknown): string | undefined;
   /** SELECT … FOR UPDATE SKIP LOCKED exists (PostgreSQL): concurrent outbox claims pass over each other's rows. */
   skipLocked?: boolean;
+  /** The engine's full-text index (docs/search.md). */
+  search: SearchIndex;
   /** Migrations only this engine runs (DDL that cannot be portable), merged by name into the shared list. */
   migrations?: Record<string, Migration>;
   /** The schema the Migrator keeps its own tables in, for engines that have schemas. */
@@ -68,12 +71,12 @@ export interface Dialect {
  * section in store/sql/ (the event log in store/event-log.ts). Anything an engine does
  * differently lives in its Dialect (store/sqlite/, store/postgres/).
  */
-export class SqlStore extends PeopleSql implements Store {
+export class SqlStore extends SearchSql implements Store {
   readonly engine: Store['engine'];
   private readonly uniqueViolation: (error: unknown) => string | undefined;
 
   constructor(private readonly dialect: Dialect) {
-    super(dialect.db, dialect.skipLocked ?? false);
+    super(dialect.db, dialect.search, dialect.skipLocked ?? false);
     this.engine = dialect.engine;
     this.uniqueViolation = (error) => dialect.uniqueViolation(error);
   }
@@ -211,7 +214,7 @@ export class SqlStore extends PeopleSql implements Store {
     updates?: readonly MessageUpdate[],
     notify?: NotifyDraft,
   ): Promise<{ results: AppendResult[]; events: StoredEvent[]; updates: UpdateOutcome[] }> {
-    return messageAppend.appendMessages(this.db, this.uniqueViolation, batch, plan, updates, notify);
+    return messageAppend.appendMessages(this.db, this.uniqueViolation, this.searchIndex, batch, plan, updates, notify);
   }
   listMessages(conversationId: string, page: HistoryPage): Promise<MessageRecord[]> {
     return messages.listMessages(this.db, conversationId, page);
@@ -226,7 +229,7 @@ export class SqlStore extends PeopleSql implements Store {
     return [...(await messageChanges.readMessages(this.db, [...new Set(ids)])).values()];
   }
   updateMessages(batch: readonly MessageUpdate[]): Promise<{ results: UpdateOutcome[]; events: StoredEvent[] }> {
-    return messageChanges.updateMessages(this.db, batch);
+    return messageChanges.updateMessages(this.db, this.searchIndex, batch);
   }
   listEdits(messageId: string): Promise<EditRecord[]> {
     return messageChanges.listEdits(this.db, messageId);

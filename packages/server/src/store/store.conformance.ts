@@ -12,6 +12,8 @@ import { describeOutbox } from './conformance/outbox.js';
 import { describeSystemMessages } from './conformance/system-messages.js';
 import { describeMessages } from './conformance/messages.js';
 import { describeReceipts } from './conformance/receipts.js';
+import { describeSearch } from './conformance/search.js';
+import { describeLocations } from './conformance/locations.js';
 import { describeSessions } from './conformance/sessions.js';
 import { describeUsers } from './conformance/users.js';
 
@@ -50,5 +52,7 @@ export function describeStoreConformance(engine: string, openFresh: () => Promis
     describeNotifications(f);
     describeOutbox(f);
     describeSystemMessages(f);
+    describeSearch(f);
+    describeLocations(f);
   });
 }

@@ -95,7 +95,7 @@ const info = (c: ConversationRecord): ConversationInfo => ({
 });
 const member = (m: MemberRecord): Member => ({ userId: m.userId, role: m.role, joinedAt: iso(m.joinedAt) });
 const isoOrNull = (ms: number | null) => (ms === null ? null : iso(ms));
-const message = (m: MessageRecord): Message => ({
+const message = ({ location, ...m }: MessageRecord): Message => ({
   ...m,
   createdAt: iso(m.createdAt),
   editedAt: isoOrNull(m.editedAt),
@@ -104,6 +104,7 @@ const message = (m: MessageRecord): Message => ({
   pinnedAt: isoOrNull(m.pinnedAt),
   replyTo: m.replyTo && { id: m.replyTo.id, senderId: m.replyTo.senderId, excerpt: m.replyTo.body, deleted: m.replyTo.deleted },
   reactions: m.reactions.map((r) => ({ ...r, count: r.userIds.length })),
+  ...(location ? { location: { ...location, liveUntil: isoOrNull(location.liveUntil) } } : {}),
 });
 
 export const drafts = {

@@ -3,7 +3,7 @@ import type { ConversationListRow, Draft } from '../store.js';
 import type { Fixture } from './fixtures.js';
 
 /** The draft the settings service logs (stands in for services/event-drafts.ts `settingsUpdated`). */
-const settingsDraft =
+export const settingsDraft =
   (by: string): Draft<ConversationListRow> =>
   (view) => ({
     type: 'conversation.updated',

@@ -1,4 +1,5 @@
 import { type Migration, sql } from 'kysely';
+import { postgresSearchMigrations } from './postgres-search.js';
 
 /**
  * Migrations only PostgreSQL runs, merged by name into the shared list (store/migrations.ts) so
@@ -19,6 +20,8 @@ export const postgresMigrations: Record<string, Migration> = {
   '0005d_system_messages_pg_bytewise': bytewiseText(['messages']),
   '0006_outbound_pg_bytewise': bytewiseText(['notification_outbox', 'push_subscriptions', 'server_keys']),
   '0011_event_message_index_pg_bytewise': bytewiseText(['events']),
+  '0008_location_pg_bytewise': bytewiseText(['messages']),
+  ...postgresSearchMigrations,
 };
 
 /** A migration giving every varchar and text column of `tables` (in the current schema) not yet byte-wise COLLATE "C". */

@@ -5,6 +5,7 @@ import { SqlStore } from '../sql-store.js';
 import { guardedPool } from './guarded-pool.js';
 import { postgresUniqueViolation } from './postgres-errors.js';
 import { postgresMigrations } from './postgres-migrations.js';
+import { postgresSearch } from './postgres-search.js';
 
 export interface PostgresStoreOptions {
   /** Most connections this process holds (DATABASE_POOL_SIZE). */
@@ -38,6 +39,7 @@ export function openPostgresStore(databaseUrl: string, options: PostgresStoreOpt
     db,
     uniqueViolation: postgresUniqueViolation,
     skipLocked: true,
+    search: postgresSearch,
     migrations: postgresMigrations,
     // Kysely's Migrator looks for its tables in every schema unless told which one.
     async migrationTableSchema() {

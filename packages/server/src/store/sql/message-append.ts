@@ -14,6 +14,7 @@ import type {
 import { locateUpdates, stageUpdates, withQuotes } from './message-changes.js';
 import { insertNotificationRows, notificationEntries } from './notifications.js';
 import { type Db, type UniqueViolationOf, messageRow, toMessage } from './rows.js';
+import type { SearchIndex } from './search.js';
 
 /**
  * The group-commit append: one transaction for a batch of new messages, changes of stored ones
@@ -28,18 +29,19 @@ type Entry = { index: number; message: NewMessage };
 export async function appendMessages(
   db: Db,
   uniqueViolation: UniqueViolationOf,
+  search: SearchIndex,
   batch: readonly NewMessage[],
   plan: AppendPlan,
   updates: readonly MessageUpdate[] = [],
   notify?: NotifyDraft,
 ): Promise<Appended> {
   try {
-    return await appendOnce(db, batch, plan, updates, notify);
+    return await appendOnce(db, search, batch, plan, updates, notify);
   } catch (error) {
     // Another node stored one of these (sender, clientId) pairs after our idempotency read:
     // the unique index refused the duplicate, and a second pass finds the stored message.
     if (uniqueViolation(error) === undefined) throw error;
-    return appendOnce(db, batch, plan, updates, notify);
+    return appendOnce(db, search, batch, plan, updates, notify);
   }
 }
 
@@ -52,6 +54,7 @@ export async function appendMessages(
  */
 function appendOnce(
   db: Db,
+  search: SearchIndex,
   batch: readonly NewMessage[],
   plan: AppendPlan,
   updates: readonly MessageUpdate[],
@@ -72,7 +75,7 @@ function appendOnce(
       for (const [id, pos] of reserved) lastPos.set(id, pos);
       const created = fresh.map((f) => results[f.index]!.message);
       if (plan.readBy) await moveReadMarkers(trx, created, plan.readBy);
-      await insertRows(trx, rows);
+      await insertRows(trx, search, rows);
       await insertMentions(trx, created);
       const roots = await countThreadReplies(trx, created);
       for (const { index, of } of repeats) results[index] = { message: results[of]!.message, created: false };
@@ -91,7 +94,7 @@ function appendOnce(
         results.map((r) => r!.message),
       );
     }
-    const staged = await stageUpdates(trx, updates, located);
+    const staged = await stageUpdates(trx, search, updates, located);
     entries.push(...staged.entries);
     now = Math.max(now, staged.now);
     if (notify && notify.notifications.length > 0) {
@@ -274,12 +277,15 @@ async function insertMentions(trx: Db, created: readonly MessageRecord[]): Promi
       .execute();
 }
 
-/** Step 4: the new rows, in chunks under SQLite's bound-parameter limit (18 columns a row). */
-async function insertRows(trx: Db, rows: readonly Insertable<Database['messages']>[]): Promise<void> {
+/**
+ * Step 4: the new rows, with what indexes their bodies for search (in this transaction), in
+ * chunks under SQLite's bound-parameter limit (20 columns a row).
+ */
+async function insertRows(trx: Db, search: SearchIndex, rows: readonly Insertable<Database['messages']>[]): Promise<void> {
   for (let i = 0; i < rows.length; i += 100) {
     await trx
       .insertInto('messages')
-      .values(rows.slice(i, i + 100))
+      .values(rows.slice(i, i + 100).map((row) => ({ ...row, ...search.indexColumns(row.body) })))
       .execute();
   }
 }

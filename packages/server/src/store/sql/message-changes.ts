@@ -3,6 +3,7 @@ import type { Database } from '../schema.js';
 import { type LogEntry, appendEvents, lockConversations } from '../event-log.js';
 import type { EditRecord, MessagePatch, MessageRecord, MessageUpdate, StoredEvent, UpdateOutcome } from '../store.js';
 import { type Db, toMessage } from './rows.js';
+import type { SearchIndex } from './search.js';
 
 /** One message after it was sent: reading it, changing it (edit, delete, reactions, pin), its versions, threads and pins. */
 
@@ -19,11 +20,15 @@ export async function getMessage(db: Db, id: string): Promise<MessageRecord | un
  * changes included; two concurrent reactions never overwrite each other. A `change` that throws
  * refuses only its own item, before it wrote anything; the others commit.
  */
-export function updateMessages(db: Db, batch: readonly MessageUpdate[]): Promise<{ results: UpdateOutcome[]; events: StoredEvent[] }> {
+export function updateMessages(
+  db: Db,
+  search: SearchIndex,
+  batch: readonly MessageUpdate[],
+): Promise<{ results: UpdateOutcome[]; events: StoredEvent[] }> {
   return db.transaction().execute(async (trx) => {
     const located = await locateUpdates(trx, batch);
     const lastPos = await lockConversations(trx, located.values());
-    const { results, entries, now } = await stageUpdates(trx, batch, located);
+    const { results, entries, now } = await stageUpdates(trx, search, batch, located);
     return { results, events: await appendEvents(trx, lastPos, entries, now) };
   });
 }
@@ -48,6 +53,7 @@ export async function locateUpdates(trx: Db, batch: readonly MessageUpdate[]): P
  */
 export async function stageUpdates(
   trx: Db,
+  search: SearchIndex,
   batch: readonly MessageUpdate[],
   located: Map<string, string>,
 ): Promise<{ results: UpdateOutcome[]; entries: LogEntry[]; now: number }> {
@@ -77,7 +83,13 @@ export async function stageUpdates(
     if (patch.keepVersion) await keepVersion(trx, before, at);
     if (patch.erase) await erase(trx, before);
     if (patch.mentions !== undefined) await replaceMentions(trx, before, patch.mentions);
-    await trx.updateTable('messages').set(columnsOf(patch)).where('id', '=', id).execute();
+    // A new body is indexed for search with the row, in this transaction (an edit, a delete's empty body).
+    const indexed = patch.body === undefined ? {} : search.indexColumns(patch.body);
+    await trx
+      .updateTable('messages')
+      .set({ ...columnsOf(patch), ...indexed })
+      .where('id', '=', id)
+      .execute();
     const message = patched(before, patch);
     current.set(id, message);
     requote(current, message);
@@ -111,6 +123,7 @@ function patched(message: MessageRecord, patch: MessagePatch): MessageRecord {
   if (patch.mentions !== undefined) next.mentions = patch.mentions;
   if (patch.pinnedAt !== undefined) next.pinnedAt = patch.pinnedAt;
   if (patch.pinnedBy !== undefined) next.pinnedBy = patch.pinnedBy;
+  if (patch.location !== undefined) next.location = patch.location;
   return next;
 }
 
@@ -131,6 +144,7 @@ function columnsOf(patch: MessagePatch): Updateable<Database['messages']> {
   if (patch.mentions !== undefined) set.mentions = JSON.stringify(patch.mentions);
   if (patch.pinnedAt !== undefined) set.pinned_at = patch.pinnedAt;
   if (patch.pinnedBy !== undefined) set.pinned_by = patch.pinnedBy;
+  if (patch.location !== undefined) set.location = JSON.stringify(patch.location);
   return set;
 }
 

@@ -1,7 +1,15 @@
 import type { Insertable, Kysely, Selectable } from 'kysely';
 import type { Database } from '../schema.js';
 import type { SystemInfo } from '@confab/protocol';
-import type { ConversationRecord, MemberRecord, MessageRecord, ReactionRecord, SessionRecord, UserRecord } from '../store.js';
+import type {
+  ConversationRecord,
+  LocationRecord,
+  MemberRecord,
+  MessageRecord,
+  ReactionRecord,
+  SessionRecord,
+  UserRecord,
+} from '../store.js';
 
 /** The query layer's handle: the Kysely instance or a transaction of it. */
 export type Db = Kysely<Database>;
@@ -84,6 +92,7 @@ export function toMessage(row: Selectable<Database['messages']>): MessageRecord 
     pinnedAt: nullableNumber(row.pinned_at),
     pinnedBy: row.pinned_by,
     ...(row.system ? { system: JSON.parse(row.system) as SystemInfo } : {}),
+    ...(row.location ? { location: JSON.parse(row.location) as LocationRecord } : {}),
   };
 }
 
@@ -109,6 +118,7 @@ export function messageRow(m: MessageRecord): Insertable<Database['messages']> {
     pinned_at: m.pinnedAt,
     pinned_by: m.pinnedBy,
     system: m.system ? JSON.stringify(m.system) : null,
+    location: m.location ? JSON.stringify(m.location) : null,
   };
 }
 

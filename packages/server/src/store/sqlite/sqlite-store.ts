@@ -4,6 +4,7 @@ import SQLite from 'better-sqlite3';
 import { CompiledQuery, type Driver, Kysely, SqliteDialect, type SqliteDatabase } from 'kysely';
 import type { Database } from '../schema.js';
 import { SqlStore } from '../sql-store.js';
+import { sqliteSearch, sqliteSearchMigrations } from './sqlite-search.js';
 
 /**
  * The embedded store: one SQLite file in WAL mode. `synchronous=FULL` makes every commit durable
@@ -22,10 +23,17 @@ export function openSqliteStore(file: string): SqlStore {
   connection.pragma('synchronous = FULL');
   connection.pragma('foreign_keys = ON');
   connection.pragma('busy_timeout = 5000');
+  // Reads that jump around a big file (a search joins each full-text match to its row) cost a
+  // page-cache miss each with the default 2 MiB cache: 64 MiB of cache, and the file mapped into
+  // memory (reads without a system call each), cut a search over a million messages about 2×.
+  connection.pragma('cache_size = -65536');
+  connection.pragma('mmap_size = 268435456');
   const db = new Kysely<Database>({ dialect: new ImmediateTransactionsDialect({ database: withStatementCache(connection) }) });
   return new SqlStore({
     engine: 'sqlite',
     db,
+    search: sqliteSearch,
+    migrations: sqliteSearchMigrations,
     uniqueViolation(error) {
       if (error instanceof SQLite.SqliteError && error.code === 'SQLITE_CONSTRAINT_UNIQUE') return error.message;
       if (error instanceof SQLite.SqliteError && error.code === 'SQLITE_CONSTRAINT_PRIMARYKEY') return error.message;

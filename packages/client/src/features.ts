@@ -1,0 +1,62 @@
+import type {
+  ConversationSearchQuery,
+  ConversationSearchResult,
+  LocationInput,
+  Message,
+  SearchPage,
+  SearchQuery,
+  UpdateLocationBody,
+} from '@confab/protocol';
+import type { HttpTransport } from './http.js';
+import { newClientId } from './ids.js';
+
+/** `ConfabClient.search`: full-text search of my messages, and my conversations by name. */
+export class SearchApi {
+  constructor(private readonly http: HttpTransport) {}
+
+  /** Messages with every word of `q` (the last as a prefix while typing); pass `nextCursor` back as `cursor` for the next page. */
+  messages(query: SearchQuery): Promise<SearchPage> {
+    return this.http.request('GET', '/api/v1/search', { query });
+  }
+
+  /** My conversations by name: a group's title, a direct conversation's other member. */
+  conversations(query: ConversationSearchQuery): Promise<ConversationSearchResult> {
+    return this.http.request('GET', '/api/v1/search/conversations', { query });
+  }
+}
+
+/** Options of a location send; `body` is an optional caption. */
+export interface LocationSendOptions {
+  clientId?: string;
+  body?: string;
+  replyToId?: string;
+  threadRootId?: string;
+}
+
+/** `ConfabClient.locations`: sharing a place, fixed or live, over REST (`RealtimeConnection.sendLocation` over the socket). */
+export class LocationsApi {
+  constructor(private readonly http: HttpTransport) {}
+
+  /**
+   * Shares a place (`kind: "location"`); with `location.liveUntil` (at most 8 hours ahead) it is
+   * live: move it with `update`, end it with `stop`. Retrying with the same `clientId` never stores a duplicate.
+   */
+  async send(conversationId: string, location: LocationInput, options: LocationSendOptions = {}): Promise<Message> {
+    const { clientId = newClientId(), ...rest } = options;
+    const path = `/api/v1/conversations/${encodeURIComponent(conversationId)}/messages`;
+    return (await this.http.request<{ message: Message }>('POST', path, { body: { clientId, kind: 'location', location, ...rest } }))
+      .message;
+  }
+
+  /** Moves my live location (members get `message.updated`); 409 conflict once it has ended. */
+  async update(messageId: string, position: UpdateLocationBody): Promise<Message> {
+    return (await this.http.request<{ message: Message }>('PATCH', `${messagePath(messageId)}/location`, { body: position })).message;
+  }
+
+  /** Ends my live location now (idempotent once ended). */
+  async stop(messageId: string): Promise<Message> {
+    return (await this.http.request<{ message: Message }>('POST', `${messagePath(messageId)}/location/stop`)).message;
+  }
+}
+
+const messagePath = (id: string) => `/api/v1/messages/${encodeURIComponent(id)}`;

@@ -1,0 +1,23 @@
+import type { Kysely } from 'kysely';
+import type { Database } from './schema.js';
+import { PeopleSql } from './people-sql.js';
+import type { ConversationName, MessageSearch, SearchHit, SearchStore } from './store.js';
+import { type SearchIndex, listConversationNames } from './sql/search.js';
+
+/** The search side of the SQL store (store/search-store.ts), over the engine's SearchIndex; SqlStore extends it. */
+export class SearchSql extends PeopleSql implements SearchStore {
+  constructor(
+    db: Kysely<Database>,
+    protected readonly searchIndex: SearchIndex,
+    skipLocked = false,
+  ) {
+    super(db, skipLocked);
+  }
+
+  searchMessages(search: MessageSearch): Promise<SearchHit[]> {
+    return this.searchIndex.findMatches(this.db, search);
+  }
+  listConversationNames(userId: string): Promise<ConversationName[]> {
+    return listConversationNames(this.db, userId);
+  }
+}

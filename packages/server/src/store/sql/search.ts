@@ -1,0 +1,37 @@
+import type { RawBuilder } from 'kysely';
+import type { ConversationName, MessageSearch, SearchHit } from '../store.js';
+import type { Db } from './rows.js';
+
+/**
+ * What an engine contributes to search: how a message's body is indexed, and how matches are
+ * found. SQLite's FTS5 index is kept by triggers (store/sqlite/sqlite-search.ts); PostgreSQL's
+ * tsvector column is written with the row (store/postgres/postgres-search.ts). Either way the
+ * index changes in the transaction that changes the body: a send, an edit, a delete.
+ */
+export interface SearchIndex {
+  /** Columns stored with a row whose body is `body`, on insert and whenever the body changes ({} where triggers index). */
+  indexColumns(body: string): { search_vector?: RawBuilder<string> };
+  findMatches(db: Db, search: MessageSearch): Promise<SearchHit[]>;
+}
+
+export async function listConversationNames(db: Db, userId: string): Promise<ConversationName[]> {
+  const rows = await db
+    .selectFrom('members as me')
+    .innerJoin('conversations as c', 'c.id', 'me.conversation_id')
+    // A direct conversation's other member (none for a group, or a DM whose peer left).
+    .leftJoin('members as peer', (join) =>
+      join.onRef('peer.conversation_id', '=', 'c.id').onRef('peer.user_id', '<>', 'me.user_id').on('c.kind', '=', 'direct'),
+    )
+    .leftJoin('users as u', 'u.id', 'peer.user_id')
+    .select(['c.id', 'c.kind', 'c.title', 'c.last_activity_at', 'u.username', 'u.display_name'])
+    .where('me.user_id', '=', userId)
+    .execute();
+  return rows.map((r) => ({
+    conversationId: r.id,
+    kind: r.kind,
+    title: r.title,
+    lastActivityAt: Number(r.last_activity_at),
+    peerUsername: r.username,
+    peerDisplayName: r.display_name,
+  }));
+}

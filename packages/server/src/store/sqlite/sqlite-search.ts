@@ -1,0 +1,80 @@
+import { type Migration, sql } from 'kysely';
+import type { MessageSearch, SearchHit } from '../store.js';
+import { type Db, toMessage } from '../sql/rows.js';
+import type { SearchIndex } from '../sql/search.js';
+import type { Database } from '../schema.js';
+import type { Selectable } from 'kysely';
+import { withQuotes } from '../sql/message-changes.js';
+
+/**
+ * SQLite's search: an FTS5 index of `messages.body` (external content: the index holds no copy
+ * of the text) tokenized by `unicode61 remove_diacritics 2`, with prefix indexes for 2 and 3
+ * characters so a short prefix reads one doclist. Triggers keep it in step with every insert,
+ * body change and delete, inside the statement's own transaction. System messages and tombstones
+ * have an empty body, so they index nothing; every row is indexed alike, which is what FTS5's
+ * `rebuild` does too (run it after a VACUUM, which may renumber rowids).
+ */
+export const sqliteSearchMigrations: Record<string, Migration> = {
+  '0008_search_sqlite': {
+    async up(db) {
+      await sql`create virtual table messages_fts using fts5(
+        body, content='messages', content_rowid='rowid', tokenize='unicode61 remove_diacritics 2', prefix='2 3')`.execute(db);
+      await sql`create trigger messages_fts_insert after insert on messages begin
+        insert into messages_fts(rowid, body) values (new.rowid, new.body);
+      end`.execute(db);
+      await sql`create trigger messages_fts_delete after delete on messages begin
+        insert into messages_fts(messages_fts, rowid, body) values ('delete', old.rowid, old.body);
+      end`.execute(db);
+      await sql`create trigger messages_fts_update after update of body on messages begin
+        insert into messages_fts(messages_fts, rowid, body) values ('delete', old.rowid, old.body);
+        insert into messages_fts(rowid, body) values (new.rowid, new.body);
+      end`.execute(db);
+      await sql`insert into messages_fts(messages_fts) values ('rebuild')`.execute(db);
+    },
+  },
+};
+
+/**
+ * Each word a quoted FTS5 string (FTS5 tokenizes inside it, as it did the body), the last one a
+ * prefix query: nothing typed is read as FTS5 syntax. Words are letters, digits and marks only,
+ * and a `"` would be doubled anyway.
+ */
+export function fts5Query(search: MessageSearch): string {
+  const { raw, prefix } = search.terms;
+  return raw.map((word, i) => `"${word.replaceAll('"', '""')}"${prefix && i === raw.length - 1 ? '*' : ''}`).join(' ');
+}
+
+export const sqliteSearch: SearchIndex = {
+  indexColumns: () => ({}),
+
+  /**
+   * FTS5 hands out matches in rowid order, newest first; each is joined to its row and my
+   * membership and kept when I may read it, until `limit` are found: the cost follows the
+   * matches read, not all of them.
+   */
+  async findMatches(db: Db, search: MessageSearch): Promise<SearchHit[]> {
+    const bounds = [
+      search.below === undefined ? sql`` : sql`and f.rowid < ${Number(search.below)}`,
+      search.upTo === undefined ? sql`` : sql`and f.rowid <= ${Number(search.upTo)}`,
+      search.from === undefined ? sql`` : sql`and f.rowid >= ${Number(search.from)}`,
+    ];
+    const filters = [
+      search.conversationId === undefined ? sql`` : sql`and m.conversation_id = ${search.conversationId}`,
+      search.senderId === undefined ? sql`` : sql`and m.sender_id = ${search.senderId}`,
+      search.after === undefined ? sql`` : sql`and m.created_at > ${search.after}`,
+      search.before === undefined ? sql`` : sql`and m.created_at < ${search.before}`,
+    ];
+    const { rows } = await sql<Selectable<Database['messages']> & { search_key: number }>`
+      select m.*, f.rowid as search_key
+      from messages_fts f
+      join messages m on m.rowid = f.rowid
+      join members me on me.conversation_id = m.conversation_id and me.user_id = ${search.userId}
+      where messages_fts match ${fts5Query(search)}
+        and m.seq > me.cleared_seq and m.deleted_at is null and m.kind <> 'system'
+        ${sql.join(bounds, sql` `)} ${sql.join(filters, sql` `)}
+      order by f.rowid desc
+      limit ${search.limit}`.execute(db);
+    const messages = await withQuotes(db, rows.map(toMessage));
+    return messages.map((message, i) => ({ message, key: String(rows[i]!.search_key) }));
+  },
+};
