@@ -3,7 +3,16 @@ import type { DeliveryMarker, HistoryQuery, Message, MessagePage, ReadMarker, Re
 import type { EventPublisher } from './event-publisher.js';
 import { AppError, detail, invalid } from '../errors.js';
 import { newId } from '../ids.js';
-import type { AppendResult, MessageRecord, MessageUpdate, NewMessage, NotificationRecord, OutboxDraft, Store, UpdateOutcome } from '../store/store.js';
+import type {
+  AppendResult,
+  MessageRecord,
+  MessageUpdate,
+  NewMessage,
+  NotificationRecord,
+  OutboxDraft,
+  Store,
+  UpdateOutcome,
+} from '../store/store.js';
 import { type EventBus, conversationTopic } from '../bus/bus.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { GroupCommit } from './group-commit.js';
