@@ -13,6 +13,7 @@ import {
   Timestamp,
   User,
 } from './models.js';
+import { SendContentFields } from './files.js';
 import { FreeText, Identifier, SingleLine, VisibleLine, VisibleText } from './strings.js';
 
 /** Request schemas reject unknown fields (`additionalProperties: false`) instead of dropping them. */
@@ -148,9 +149,10 @@ export const MessageBody = VisibleText({ minLength: 1, description: 'At most MAX
 export const SendMessageBody = Type.Object(
   {
     clientId: ClientId,
-    body: MessageBody,
+    body: Type.Optional(MessageBody),
     replyToId: Type.Optional(Id),
     threadRootId: Type.Optional(Id),
+    ...SendContentFields,
   },
   strict,
 );

@@ -1,9 +1,9 @@
 import Type, { type Static, type TSchema } from 'typebox';
-import { Identifier } from './strings.js';
+import { Attachment, VoiceInfo } from './files.js';
+import { Id, Timestamp } from './primitives.js';
 
-/** Server-assigned identifier (UUIDv7 text: time-ordered, not guessable). */
-export const Id = Identifier({ minLength: 1, maxLength: 64 });
-export const Timestamp = Type.String({ format: 'date-time', description: 'ISO 8601, UTC' });
+// Id and Timestamp live in primitives.ts so files.ts can use them without an import cycle.
+export { Id, Timestamp };
 
 export const Page = <T extends TSchema>(item: T, title: string) =>
   Type.Object(
@@ -44,8 +44,9 @@ export const Me = Type.Object(
 );
 export type Me = Static<typeof Me>;
 
-export const MessageKind = Type.Union([Type.Literal('text'), Type.Literal('system')], {
-  description: '`text`: written by a user; `system`: written by the server (membership and title changes)',
+export const MessageKind = Type.Union([Type.Literal('text'), Type.Literal('system'), Type.Literal('attachment'), Type.Literal('voice')], {
+  description:
+    '`text`: written by a user; `system`: written by the server (membership and title changes); `attachment`: files with an optional caption (`body`); `voice`: a voice note',
 });
 export type MessageKind = Static<typeof MessageKind>;
 
@@ -117,6 +118,10 @@ export const Message = Type.Object(
     pinnedAt: Nullable(Timestamp),
     pinnedBy: Nullable(Id),
     system: Type.Optional(SystemInfo),
+    attachments: Type.Optional(
+      Type.Array(Attachment, { description: 'On `attachment` and `voice` messages: the files, in the order sent (gone once deleted)' }),
+    ),
+    voice: Type.Optional(VoiceInfo),
   },
   { title: 'Message' },
 );

@@ -2,6 +2,7 @@ import Type, { type Static } from 'typebox';
 import { ErrorDetail } from './errors.js';
 import { ClientId, MessageBody, ReactionParams } from './api.js';
 import { Identifier } from './strings.js';
+import { SendContentFields } from './files.js';
 import { ConversationInfo, ConversationSettings, Id, Member, Message, Notification, Timestamp } from './models.js';
 
 /** Correlates a client frame with the server's `ack` or `error` answer. */
@@ -20,9 +21,10 @@ export const MessageSendFrame = Type.Object(
     id: FrameId,
     conversationId: Id,
     clientId: ClientId,
-    body: MessageBody,
+    body: Type.Optional(MessageBody),
     replyToId: Type.Optional(Id),
     threadRootId: Type.Optional(Id),
+    ...SendContentFields,
   },
   strict,
 );

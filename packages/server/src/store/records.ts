@@ -1,4 +1,4 @@
-import type { ConversationKind, EventDraft, Role, SystemInfo } from '@confab/protocol';
+import type { ConversationKind, EventDraft, Role, SystemInfo, VoiceInfo } from '@confab/protocol';
 import type { MemberSettings } from './people-store.js';
 
 /** The records the Store reads and writes (store.ts is the interface over them). Timestamps are epoch ms. */
@@ -88,7 +88,7 @@ export interface MessageRecord {
   seq: number;
   senderId: string;
   clientId: string;
-  kind: 'text' | 'system';
+  kind: 'text' | 'system' | 'attachment' | 'voice';
   body: string;
   createdAt: number;
   editedAt: number | null;
@@ -106,6 +106,29 @@ export interface MessageRecord {
   pinnedBy: string | null;
   /** On a `system` message: the change it records. */
   system?: SystemInfo;
+  /** On `attachment` and `voice` messages (until deleted): the uploads, in the order sent. */
+  attachments?: AttachmentRecord[];
+  /** On a `voice` message (until deleted). */
+  voice?: VoiceInfo;
+}
+/** What a message shows of an upload it carries (uploads never change, so it is kept on the message row). */
+export interface AttachmentRecord {
+  id: string;
+  filename: string;
+  contentType: string;
+  size: number;
+  width: number | null;
+  height: number | null;
+  durationMs: number | null;
+}
+export interface UploadRecord extends AttachmentRecord {
+  ownerId: string;
+  sha256: string;
+  /** Where its bytes are in the blob store. */
+  blobKey: string;
+  /** Images: where the thumbnail is in the blob store. */
+  thumbnailKey: string | null;
+  createdAt: number;
 }
 export interface ReactionRecord {
   emoji: string;
@@ -119,7 +142,7 @@ export interface QuotedMessage {
 }
 /** What a sender chooses; the rest of a message starts empty (no edits, reactions or pin). */
 export type NewMessage = Pick<MessageRecord, 'id' | 'conversationId' | 'senderId' | 'clientId' | 'body' | 'createdAt'> &
-  Partial<Pick<MessageRecord, 'kind' | 'replyToId' | 'threadRootId' | 'mentions'>>;
+  Partial<Pick<MessageRecord, 'kind' | 'replyToId' | 'threadRootId' | 'mentions' | 'attachments' | 'voice'>>;
 
 /**
  * A change to a stored message, as the service decides it from the message as it is inside the

@@ -72,6 +72,7 @@ export async function stageUpdates(
     now = Math.max(now, at);
     if (patch.keepVersion) await keepVersion(trx, current, at);
     if (patch.erase) await erase(trx, current);
+    if (patch.erase && current.attachments) await trx.deleteFrom('message_attachments').where('message_id', '=', id).execute();
     if (patch.mentions !== undefined) await replaceMentions(trx, current, patch.mentions);
     await trx.updateTable('messages').set(columnsOf(patch)).where('id', '=', id).execute();
     const message = (await getMessage(trx, id))!;
@@ -90,6 +91,7 @@ function columnsOf(patch: MessagePatch): Updateable<Database['messages']> {
   if (patch.mentions !== undefined) set.mentions = JSON.stringify(patch.mentions);
   if (patch.pinnedAt !== undefined) set.pinned_at = patch.pinnedAt;
   if (patch.pinnedBy !== undefined) set.pinned_by = patch.pinnedBy;
+  if (patch.erase) Object.assign(set, { attachments: null, voice: null });
   return set;
 }
 
@@ -131,10 +133,16 @@ async function erase(trx: Db, message: MessageRecord): Promise<void> {
     .where('payload', 'like', `%"${message.id}"%`)
     .execute();
   for (const row of rows) {
-    const event = JSON.parse(row.payload) as { message?: { id: string; body: string; replyTo: { id: string; excerpt: string } | null } };
+    const event = JSON.parse(row.payload) as {
+      message?: { id: string; body: string; replyTo: { id: string; excerpt: string } | null; attachments?: unknown; voice?: unknown };
+    };
     const m = event.message;
     if (!m) continue;
-    if (m.id === message.id) m.body = '';
+    if (m.id === message.id) {
+      m.body = '';
+      delete m.attachments;
+      delete m.voice;
+    }
     if (m.replyTo?.id === message.id) m.replyTo.excerpt = '';
     await trx
       .updateTable('events')
