@@ -15,6 +15,7 @@ import { ApiError } from './errors.js';
 import { type CursorStore, EventStream, MemoryCursorStore, type SyncState, conversationOf } from './event-stream.js';
 import type { HttpTransport } from './http.js';
 import { newClientId } from './ids.js';
+import type { SendOptions } from './files.js';
 
 /**
  * The part of the WebSocket API the SDK uses: the browser's, Node 22's, and `ws`'s all fit.
@@ -168,11 +169,17 @@ export class RealtimeConnection {
   /** Sends a message and resolves with the stored message once the server acknowledges it. */
   async send(
     conversationId: string,
-    body: string,
+    body: string | undefined,
     clientId: string = newClientId(),
-    links: { replyToId?: string; threadRootId?: string } = {},
+    links: SendOptions = {},
   ): Promise<Message> {
-    const { message } = await this.request({ type: 'message.send', conversationId, clientId, body, ...links });
+    const { message } = await this.request({
+      type: 'message.send',
+      conversationId,
+      clientId,
+      ...(body === undefined ? {} : { body }),
+      ...links,
+    });
     return message!;
   }
 

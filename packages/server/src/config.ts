@@ -121,7 +121,6 @@ export class ConfigError extends Error {
   }
 }
 
-
 /** Reads `.env` from the working directory into process.env (real environment variables win). */
 export function loadDotEnv(file = path.resolve('.env')): void {
   if (!existsSync(file)) return;

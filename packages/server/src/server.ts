@@ -28,6 +28,8 @@ import { SyncService } from './services/sync-service.js';
 import { TypingService } from './services/typing-service.js';
 import { TokenService, resolveJwtSecret } from './services/token-service.js';
 import { UserService } from './services/user-service.js';
+import { UploadService } from './services/upload-service.js';
+import { openBlobStore } from './blobs/open-blob-store.js';
 import type { Store } from './store/store.js';
 import { openPostgresStore } from './store/postgres/postgres-store.js';
 import { openSqliteStore, sqliteFileFor } from './store/sqlite/sqlite-store.js';
@@ -136,7 +138,9 @@ export async function createServer(
   const messages = new MessageService(store, membership, blocks, bus, events, activity, config, metrics);
   // Mentions, replies, thread replies and reactions notify once their action has committed.
   activity.subscribe((activities) => notifications.fromActivities(activities));
-  const lifecycle = new MessageLifecycle(store, membership, messages, activity, config);
+  const blobs = openBlobStore(config);
+  const uploads = new UploadService(store, blobs, config, logger.child({ component: 'uploads' }));
+  const lifecycle = new MessageLifecycle(store, membership, messages, activity, config, uploads);
   const gateway = new Gateway({
     config,
     tokens,
@@ -159,6 +163,7 @@ export async function createServer(
     readiness: [
       { name: 'store', check: () => store.ping() },
       { name: 'bus', check: () => bus.ping() },
+      { name: 'blobs', check: () => blobs.ping() },
     ],
     tokens,
     auth: new AuthService(store, tokens, revocations, config.refreshTokenGraceMs),
@@ -173,6 +178,7 @@ export async function createServer(
     blocks,
     settings: new ConversationSettingsService(store, membership, conversations, events),
     notifications,
+    uploads,
   };
   let draining = false;
   const app = await buildHttpApp(services, logger, metrics, () => draining);
@@ -181,6 +187,11 @@ export async function createServer(
     sync.prune(config.eventRetentionSeconds * 1000).catch((error: unknown) => logger.warn({ err: error }, 'could not prune the event log'));
   }, config.eventPruneIntervalSeconds * 1000);
   pruning.unref();
+  // Every node sweeps; each orphan is deleted by one of them (UploadService.sweepOrphans).
+  const sweeping = setInterval(() => {
+    uploads.sweepOrphans().catch((error: unknown) => logger.warn({ err: error }, 'could not sweep orphan uploads'));
+  }, orphanSweepIntervalMs(config.uploadOrphanTtlSeconds));
+  sweeping.unref();
 
   return {
     app,
@@ -197,6 +208,7 @@ export async function createServer(
       // Clients get three quarters of SHUTDOWN_TIMEOUT_MS; main.ts exits hard once it has passed.
       const deadline = Date.now() + config.shutdownTimeoutMs * 0.75;
       clearInterval(pruning);
+      clearInterval(sweeping);
       revocations.stop();
       typing.close();
       presence.close();
@@ -219,9 +231,15 @@ export async function createServer(
       await services.messages.flush();
       await bus.close();
       await presenceTracker.close();
+      await blobs.close();
       await store.close();
     },
   };
+}
+
+/** Orphans are swept a few times per TTL (so one lives at most about 1¼ TTL), between once a second and once every 10 minutes. */
+export function orphanSweepIntervalMs(ttlSeconds: number): number {
+  return Math.min(600_000, Math.max(1000, (ttlSeconds * 1000) / 4));
 }
 
 /** Waits for `work` until `deadline` (epoch ms); true when it settled in time. */

@@ -74,7 +74,11 @@ export class PostgresBlobStore implements BlobStore {
   }
 
   async get(key: string, range?: ByteRange): Promise<Readable | undefined> {
-    const blob = await this.db.selectFrom('blobs').select(['chunks', 'size', 'chunk_size']).where('key', '=', checkKey(key)).executeTakeFirst();
+    const blob = await this.db
+      .selectFrom('blobs')
+      .select(['chunks', 'size', 'chunk_size'])
+      .where('key', '=', checkKey(key))
+      .executeTakeFirst();
     if (!blob) return undefined;
     const chunkSize = Number(blob.chunk_size);
     const start = range?.start ?? 0;

@@ -19,6 +19,7 @@ import { userRoutes } from './routes/users.js';
 import { presenceRoutes } from './routes/presence.js';
 import { receiptRoutes } from './routes/receipts.js';
 import { syncRoutes } from './routes/sync.js';
+import { uploadRoutes } from './routes/uploads.js';
 import { errors } from './responses.js';
 
 /**
@@ -109,6 +110,7 @@ export async function buildHttpApp(
     blockRoutes,
     conversationSettingsRoutes,
     notificationRoutes,
+    uploadRoutes,
   ]) {
     await app.register(routes, services);
   }

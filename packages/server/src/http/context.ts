@@ -15,6 +15,7 @@ import type { SyncService } from '../services/sync-service.js';
 import type { TypingService } from '../services/typing-service.js';
 import type { TokenService } from '../services/token-service.js';
 import type { UserService } from '../services/user-service.js';
+import type { UploadService } from '../services/upload-service.js';
 import type { Store } from '../store/store.js';
 
 /** A dependency the node needs before it should get traffic (`GET /readyz`); rejects when unusable. */
@@ -44,6 +45,8 @@ export interface Services {
   blocks: BlockService;
   settings: ConversationSettingsService;
   notifications: NotificationService;
+  /** Files: uploads, downloads, thumbnails, the orphan sweep. */
+  uploads: UploadService;
 }
 
 export type RoutePlugin = FastifyPluginAsync<Services, Server, TypeBoxTypeProvider>;

@@ -58,6 +58,8 @@ export const messageView = (m: MessageRecord): Message => ({
   pinnedAt: isoOrNull(m.pinnedAt),
   pinnedBy: m.pinnedBy,
   ...(m.system ? { system: m.system } : {}),
+  ...(m.attachments ? { attachments: m.attachments.map((a) => ({ ...a })) } : {}),
+  ...(m.voice ? { voice: m.voice } : {}),
 });
 
 export const memberView = (m: MemberRecord): Member => ({ userId: m.userId, role: m.role, joinedAt: iso(m.joinedAt) });

@@ -49,12 +49,8 @@ export class FrameDispatch {
   private async run(connection: Connection, frame: ClientFrame): Promise<void> {
     switch (frame.type) {
       case 'message.send': {
-        const { message } = await this.deps.messages.send(connection.userId, frame.conversationId, {
-          clientId: frame.clientId,
-          body: frame.body,
-          ...(frame.replyToId === undefined ? {} : { replyToId: frame.replyToId }),
-          ...(frame.threadRootId === undefined ? {} : { threadRootId: frame.threadRootId }),
-        });
+        const { type: _type, id: _id, conversationId, ...input } = frame;
+        const { message } = await this.deps.messages.send(connection.userId, conversationId, input);
         connection.send({ type: 'ack', id: frame.id, message });
         return;
       }

@@ -124,4 +124,6 @@ export async function deleteUnreferencedUploads(db: Db, ids: readonly string[]):
 }
 
 const isForeignKeyViolation = (error: unknown) =>
-  typeof error === 'object' && error !== null && ['23503', 'SQLITE_CONSTRAINT_FOREIGNKEY'].includes(String((error as { code?: unknown }).code));
+  typeof error === 'object' &&
+  error !== null &&
+  ['23503', 'SQLITE_CONSTRAINT_FOREIGNKEY'].includes(String((error as { code?: unknown }).code));
