@@ -12,6 +12,7 @@ import { describeMessages } from './conformance/messages.js';
 import { describeReceipts } from './conformance/receipts.js';
 import { describeSessions } from './conformance/sessions.js';
 import { describeUsers } from './conformance/users.js';
+import { describeUploads } from './conformance/uploads.js';
 
 /**
  * The behaviour every Store implementation must have, written once (one file per section in
@@ -46,5 +47,6 @@ export function describeStoreConformance(engine: string, openFresh: () => Promis
     describeMemberSettings(f);
     describeNotifications(f);
     describeSystemMessages(f);
+    describeUploads(f);
   });
 }
