@@ -74,7 +74,7 @@ export class UploadService {
     let thumbnailKey: string | null = null;
     if (found.thumbnail) {
       thumbnailKey = `${id}.thumb`;
-      await this.blobs.put(thumbnailKey, Readable.from([found.thumbnail]));
+      await this.blobs.put(thumbnailKey, Readable.from([found.thumbnail], { objectMode: false }));
     }
     const record: UploadRecord = {
       id,
