@@ -11,6 +11,7 @@ import type { Summary } from './stats.js';
 import type { StormResult } from './storm.js';
 import type { MixedResult } from './mixed.js';
 import type { ThroughputResult } from './throughput.js';
+import { type UploadPhaseResult, formatUpload, uploadBar } from './upload.js';
 
 export const RESULTS_DIR = fileURLToPath(new URL('../results/', import.meta.url));
 
@@ -48,6 +49,8 @@ export interface BenchReport {
     latency?: LatencyResult;
     fanout?: FanoutResult;
     storm?: StormResult;
+    /** Delivery p99 with and without a concurrent 25 MiB upload (upload.ts). */
+    upload?: UploadPhaseResult;
   };
   ratios: {
     fanoutVsBareWs: number | null;
@@ -128,6 +131,7 @@ export function finish(report: BenchReport, finishedAt: Date): void {
       pass: fan === null ? null : fan >= BARS.fanoutVsBareWs.min && (fanout?.lost ?? 0) === 0,
     },
     stormBar(storm),
+    ...(report.confab.upload ? [uploadBar(report.confab.upload)] : []),
   ];
   if (latency && latency.offeredPerSec !== BARS.p99AckMsAt.rate) {
     report.notes.push(`latency was measured at ${latency.offeredPerSec}/s, not the bar's ${BARS.p99AckMsAt.rate}/s: its bar is not judged`);
@@ -278,6 +282,7 @@ export function format(report: BenchReport): string {
     if (f.lost > 0 || f.aborted) detail(`lost ${f.lost}${f.aborted ? `; aborted: ${f.aborted}` : ''}`);
   }
   if (confab.storm) formatStorm(confab.storm, stormBarResult, add, detail);
+  if (confab.upload) formatUpload(confab.upload, report.bars.at(-1), add, detail);
   if (report.notes.length > 0) {
     lines.push('');
     for (const note of report.notes) lines.push(`note: ${note}`);

@@ -80,7 +80,7 @@ export async function uploadRaw(
   const form = new FormData();
   form.append(
     options.field ?? 'file',
-    new Blob([bytes], { type: options.type ?? 'application/octet-stream' }),
+    new Blob([new Uint8Array(bytes)], { type: options.type ?? 'application/octet-stream' }),
     options.filename ?? 'file.bin',
   );
   const response = await fetch(`${url}/api/v1/uploads`, {

@@ -50,7 +50,7 @@ describe.each(await fileStacks({ MAX_UPLOAD_BYTES: String(MAX), UPLOAD_QUOTA_BYT
   it('sends it in a message, delivers it over the WebSocket, and serves it whole, by range and as a thumbnail', async () => {
     const [alice, bob] = await freshUsers(t.url, 2);
     const group = await createGroup(alice, [bob]);
-    const upload = await alice.client.upload(new Blob([image]), 'photo.png');
+    const upload = await alice.client.upload(new Blob([new Uint8Array(image)]), 'photo.png');
     const socket = await RawSocket.ready(t.url, bob.token);
     const sent = await send(t, alice.token, group.id, { kind: 'attachment', attachmentIds: [upload.id], body: 'look' });
     expect(sent.status).toBe(201);
