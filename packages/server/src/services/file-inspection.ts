@@ -19,6 +19,12 @@ export interface Inspection {
 
 export const THUMBNAIL_SIZE = 320;
 export const THUMBNAIL_TYPE = 'image/webp';
+// One libvips thread per image: thumbnails are not urgent, and on a small machine the event loop
+// (delivering messages) must keep a core while an image decodes. sharp's cache is for servers
+// that process the same image again; each upload is processed once.
+sharp.concurrency(1);
+sharp.cache(false);
+
 /** Thumbnails are made of images up to this many pixels (a small file can decode to gigabytes). */
 const MAX_THUMBNAIL_INPUT_PIXELS = 50_000_000;
 

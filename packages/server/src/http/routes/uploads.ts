@@ -58,8 +58,16 @@ export const uploadRoutes: RoutePlugin = async (app, { uploads, tokens, config }
           detail(`/${part.fieldname}`, 'is not allowed'),
         ]);
       }
-      const upload = await uploads.create(claims(request).userId, { filename: part.filename, file: part.file });
-      return reply.status(201).send({ upload });
+      try {
+        const upload = await uploads.create(claims(request).userId, { filename: part.filename, file: part.file });
+        return await reply.status(201).send({ upload });
+      } catch (error) {
+        // A client that went away mid-file is its own failure, not the server's (no 500 logged).
+        if (!(error instanceof AppError) && (request.raw.readableAborted || request.raw.destroyed)) {
+          throw invalid('The upload ended before the file did', [detail('/file', 'was cut off')]);
+        }
+        throw error;
+      }
     },
   );
 
