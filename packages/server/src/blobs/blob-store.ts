@@ -19,6 +19,11 @@ export interface BlobStore {
   stat(key: string): Promise<{ size: number } | undefined>;
   /** Idempotent: deleting what is not there is no error. */
   delete(key: string): Promise<void>;
+  /**
+   * Drivers that keep a blob as a local file say where, so native code (sharp, music-metadata)
+   * reads it itself instead of through JavaScript streams; the others leave this out.
+   */
+  localPath?(key: string): string;
   /** Throws when the store cannot be reached (`GET /readyz`). */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -25,6 +25,10 @@ export class DiskBlobStore implements BlobStore {
     return path.join(this.root, key.slice(-2).toLowerCase(), key);
   }
 
+  localPath(key: string): string {
+    return this.file(key);
+  }
+
   async put(key: string, body: Readable): Promise<{ size: number }> {
     const target = this.file(key);
     await mkdir(this.tmp, { recursive: true, mode: 0o700 });

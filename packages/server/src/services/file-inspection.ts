@@ -1,6 +1,5 @@
-import type { Readable } from 'node:stream';
 import { fileTypeFromBuffer } from 'file-type';
-import { parseStream } from 'music-metadata';
+import { parseFile } from 'music-metadata';
 import sharp from 'sharp';
 
 /**
@@ -54,20 +53,22 @@ export function sniffText(head: Buffer): string {
   return 'text/plain';
 }
 
-/** Reads what the type allows from the stored bytes (`open` streams them from the blob store). */
-export async function inspect(contentType: string, size: number, open: () => Promise<Readable>): Promise<Inspection> {
+/**
+ * Reads what the type allows from the stored file, which `file()` gives as a local path (the
+ * blob's own, or a temporary copy). A path, not a stream: sharp decoding from a JavaScript stream
+ * was measured holding the event loop 400–650 ms for a 25 MiB PNG, from a file 12–21 ms.
+ */
+export async function inspect(contentType: string, file: () => Promise<string>): Promise<Inspection> {
   const plain: Inspection = { contentType, width: null, height: null, durationMs: null, thumbnail: null };
-  if (contentType.startsWith('image/') && contentType !== 'image/svg+xml') return { ...plain, ...(await inspectImage(await open())) };
+  if (contentType.startsWith('image/') && contentType !== 'image/svg+xml') return { ...plain, ...(await inspectImage(await file())) };
   if (contentType.startsWith('audio/') || contentType.startsWith('video/'))
-    return { ...plain, ...(await inspectMedia(contentType, size, await open())) };
+    return { ...plain, ...(await inspectMedia(contentType, await file())) };
   return plain;
 }
 
-async function inspectImage(input: Readable): Promise<Partial<Inspection>> {
+async function inspectImage(path: string): Promise<Partial<Inspection>> {
   try {
-    // sharp reads a stream into memory (an image is at most MAX_UPLOAD_BYTES), then decodes off the event loop.
-    const image = sharp({ failOn: 'error', limitInputPixels: MAX_THUMBNAIL_INPUT_PIXELS });
-    input.pipe(image);
+    const image = sharp(path, { failOn: 'error', limitInputPixels: MAX_THUMBNAIL_INPUT_PIXELS });
     const meta = await image.metadata();
     const width = meta.autoOrient?.width ?? meta.width ?? null;
     const height = meta.autoOrient?.height ?? meta.height ?? null;
@@ -81,14 +82,13 @@ async function inspectImage(input: Readable): Promise<Partial<Inspection>> {
     return { width, height, thumbnail };
   } catch {
     // Not decodable (corrupt, too many pixels, a format libvips lacks): a file without a preview.
-    input.destroy();
     return {};
   }
 }
 
-async function inspectMedia(contentType: string, size: number, input: Readable): Promise<Partial<Inspection>> {
+async function inspectMedia(contentType: string, path: string): Promise<Partial<Inspection>> {
   try {
-    const { format } = await parseStream(input, { mimeType: contentType, size }, { duration: false, skipCovers: true });
+    const { format } = await parseFile(path, { duration: false, skipCovers: true });
     const durationMs = format.duration === undefined || !Number.isFinite(format.duration) ? null : Math.round(format.duration * 1000);
     // WebM and MP4 are video containers by their signature; a recording without a video track
     // (a browser's voice note) is audio.
@@ -96,7 +96,5 @@ async function inspectMedia(contentType: string, size: number, input: Readable):
     return { durationMs, ...(audioOnly ? { contentType: contentType.replace(/^video\//, 'audio/') } : {}) };
   } catch {
     return {};
-  } finally {
-    input.destroy();
   }
 }

@@ -1,4 +1,6 @@
-import { Readable } from 'node:stream';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { png, wav } from '../../test/files.js';
 import { AppError } from '../errors.js';
@@ -6,9 +8,6 @@ import { ByteMeter, HEAD_BYTES } from './byte-meter.js';
 import { resolveRange } from './byte-ranges.js';
 import { detectContentType, inspect, sniffText } from './file-inspection.js';
 import { cleanFilename } from './upload-service.js';
-
-/** A byte stream (not object mode), as the blob store gives. */
-const bytesOf = (data: Buffer) => Readable.from([data], { objectMode: false });
 
 describe('resolveRange', () => {
   it('reads one range of bytes, clamped to the file', () => {
@@ -53,15 +52,21 @@ describe('file inspection', () => {
   });
 
   it('measures images (with a thumbnail) and audio; leaves other files alone', async () => {
-    const image = await png(1000, 500);
-    const found = await inspect('image/png', image.length, async () => bytesOf(image));
-    expect(found).toMatchObject({ contentType: 'image/png', width: 1000, height: 500, durationMs: null });
-    expect(found.thumbnail!.subarray(8, 12).toString('ascii')).toBe('WEBP');
-    const audio = wav(2500);
-    expect(await inspect('audio/wav', audio.length, async () => bytesOf(audio))).toMatchObject({ durationMs: 2500, thumbnail: null });
-    const broken = Buffer.concat([(await png(10, 10)).subarray(0, 30), Buffer.alloc(50)]);
-    expect(await inspect('image/png', broken.length, async () => bytesOf(broken))).toMatchObject({ width: null, thumbnail: null });
-    expect(await inspect('application/pdf', 5, async () => bytesOf(Buffer.from('x')))).toMatchObject({ width: null, durationMs: null });
+    const dir = mkdtempSync(path.join(tmpdir(), 'confab-inspect-'));
+    const at = (name: string, data: Buffer) => async () => (writeFileSync(path.join(dir, name), data), path.join(dir, name));
+    try {
+      const found = await inspect('image/png', at('a.png', await png(1000, 500)));
+      expect(found).toMatchObject({ contentType: 'image/png', width: 1000, height: 500, durationMs: null });
+      expect(found.thumbnail!.subarray(8, 12).toString('ascii')).toBe('WEBP');
+      expect(await inspect('audio/wav', at('a.wav', wav(2500)))).toMatchObject({ durationMs: 2500, thumbnail: null });
+      const broken = Buffer.concat([(await png(10, 10)).subarray(0, 30), Buffer.alloc(50)]);
+      expect(await inspect('image/png', at('b.png', broken))).toMatchObject({ width: null, thumbnail: null });
+      let read = false;
+      expect(await inspect('application/pdf', async () => ((read = true), ''))).toMatchObject({ width: null, durationMs: null });
+      expect(read).toBe(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -1,3 +1,7 @@
+import { createWriteStream } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Upload } from '@confab/protocol';
@@ -70,7 +74,7 @@ export class UploadService {
       throw error;
     }
     const detected = await detectContentType(meter.head);
-    const found = await inspect(detected, meter.bytes, async () => (await this.blobs.get(id))!);
+    const found = await this.withLocalFile(id, (file) => inspect(detected, file));
     let thumbnailKey: string | null = null;
     if (found.thumbnail) {
       thumbnailKey = `${id}.thumb`;
@@ -96,6 +100,25 @@ export class UploadService {
       throw quotaExceeded(quota!);
     }
     return uploadView(record);
+  }
+
+  /** Runs `use` on a local path of the blob: its own file (disk driver), or a temporary copy removed afterwards. */
+  private async withLocalFile<T>(key: string, use: (file: () => Promise<string>) => Promise<T>): Promise<T> {
+    if (this.blobs.localPath) {
+      const path = this.blobs.localPath(key);
+      return use(async () => path);
+    }
+    let dir: string | undefined;
+    try {
+      return await use(async () => {
+        dir = await mkdtemp(join(tmpdir(), 'confab-upload-'));
+        const file = join(dir, 'blob');
+        await pipeline((await this.blobs.get(key))!, createWriteStream(file, { mode: 0o600 }));
+        return file;
+      });
+    } finally {
+      if (dir !== undefined) await rm(dir, { recursive: true, force: true });
+    }
   }
 
   /** The file's bytes (or the range asked) for a user allowed to read it. */
