@@ -4,7 +4,7 @@ import type { LatencyOptions } from './latency.js';
 import type { ClientKind } from './sockets.js';
 import type { ThroughputOptions } from './throughput.js';
 
-export const PHASES = ['sqlite', 'throughput', 'mixed', 'latency', 'bare-ws', 'fanout', 'storm', 'search'] as const;
+export const PHASES = ['sqlite', 'throughput', 'mixed', 'latency', 'bare-ws', 'fanout', 'storm', 'search', 'upload'] as const;
 export type Phase = (typeof PHASES)[number];
 
 export interface Options {
@@ -30,6 +30,10 @@ export interface Options {
   fanoutMessages: number;
   fanoutWarmup: number;
   fanoutWindow: number;
+  // upload (delivery with and without a concurrent upload; the fan-out group's size)
+  uploadRate: number;
+  uploadDurationSec: number;
+  uploadBytes: number;
   // reconnect storm
   stormClients: number;
   stormConversations: number;
@@ -78,6 +82,9 @@ const FULL: Omit<Options, 'quick' | 'client' | 'save' | 'phases' | 'serverNodeAr
   fanoutWarmup: 30,
   // Deliveries/s plateau from 4 in flight on (measured 1…32 on 2 cores); more only adds queueing.
   fanoutWindow: 4,
+  uploadRate: 20,
+  uploadDurationSec: 10,
+  uploadBytes: 25 * 1024 * 1024,
   stormClients: 2000,
   stormConversations: 20,
   stormRate: 200,
@@ -109,6 +116,7 @@ const QUICK: Omit<Options, 'quick' | 'client' | 'save' | 'phases' | 'serverNodeA
   fanoutMembers: 100,
   fanoutMessages: 100,
   fanoutWarmup: 10,
+  uploadDurationSec: 4,
   // Same conversations and rate, so each client gets the same messages/s as in the full run.
   stormClients: 200,
   stormWarmupSec: 2,
@@ -155,6 +163,11 @@ export const USAGE = `Usage: npm run bench -- [flags]        (or: node bench/dis
   --fanout-warmup <n>         unmeasured messages first                  (default 30; quick 10)
   --fanout-window <n>         messages in flight (not yet received by every socket) (default 4)
 
+ upload (delivery to --fanout-members sockets, alone and while a 25 MiB image uploads)
+  --upload-rate <n>           messages/s into the group, open loop        (default 20)
+  --upload-duration <s>       each of the two windows                     (default 10; quick 4)
+  --upload-bytes <n>          the uploaded PNG's size                     (default 26214400)
+
  reconnect storm (every client dropped at once, all resume at once while messages flow)
   --storm-clients <n>         WebSocket clients, one user each          (default 2000; quick 200)
   --storm-conversations <n>   groups they are spread over, +1 sender each (default 20)
@@ -195,6 +208,9 @@ const intFlags = {
   'fanout-messages': 'fanoutMessages',
   'fanout-warmup': 'fanoutWarmup',
   'fanout-window': 'fanoutWindow',
+  'upload-rate': 'uploadRate',
+  'upload-duration': 'uploadDurationSec',
+  'upload-bytes': 'uploadBytes',
   'storm-clients': 'stormClients',
   'storm-conversations': 'stormConversations',
   'storm-rate': 'stormRate',

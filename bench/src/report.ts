@@ -12,6 +12,7 @@ import type { StormResult } from './storm.js';
 import type { MixedResult } from './mixed.js';
 import type { ThroughputResult } from './throughput.js';
 import type { SearchBenchResult } from './search.js';
+import { type UploadPhaseResult, formatUpload, uploadBar } from './upload.js';
 
 export const RESULTS_DIR = fileURLToPath(new URL('../results/', import.meta.url));
 
@@ -53,6 +54,8 @@ export interface BenchReport {
     storm?: StormResult;
     /** Full-text search over a big SQLite store (search.ts). */
     search?: SearchBenchResult;
+    /** Delivery p99 with and without a concurrent 25 MiB upload (upload.ts). */
+    upload?: UploadPhaseResult;
   };
   ratios: {
     fanoutVsBareWs: number | null;
@@ -134,6 +137,7 @@ export function finish(report: BenchReport, finishedAt: Date): void {
     },
     stormBar(storm),
     searchBar(report.confab.search),
+    ...(report.confab.upload ? [uploadBar(report.confab.upload)] : []),
   ];
   if (latency && latency.offeredPerSec !== BARS.p99AckMsAt.rate) {
     report.notes.push(`latency was measured at ${latency.offeredPerSec}/s, not the bar's ${BARS.p99AckMsAt.rate}/s: its bar is not judged`);
@@ -303,6 +307,7 @@ export function format(report: BenchReport): string {
       add,
       detail,
     );
+  if (confab.upload) formatUpload(confab.upload, report.bars.at(-1), add, detail);
   if (report.notes.length > 0) {
     lines.push('');
     for (const note of report.notes) lines.push(`note: ${note}`);

@@ -135,3 +135,26 @@ describe('ChatState: live locations', () => {
     expect(state.liveLocations(now)).toEqual([]);
   });
 });
+
+describe('ChatState: files', () => {
+  it('shows an attachment or voice message with its files, and loses them when it is deleted', async () => {
+    const state = new ChatState(me, { conversations: [summary], pages: { c: [] } }, () => Promise.reject(new Error('no load')));
+    let pos = 1;
+    const apply = (event: EventDraft) => state.apply({ ...event, pos: ++pos, prev: pos - 1 } as PositionedEvent);
+    const file = { id: 'u1', filename: 'a.ogg', contentType: 'audio/ogg', size: 10, width: null, height: null, durationMs: 900 };
+    const voice: Message = {
+      ...message(1, 'other'),
+      kind: 'voice',
+      body: '',
+      attachments: [file],
+      voice: { durationMs: 900, waveform: [3, 200] },
+    };
+    await apply({ type: 'message.created', message: voice });
+    expect(state.snapshot().pages['c']).toEqual([voice]);
+    expect(state.snapshot().conversations[0]!).toMatchObject({ unreadCount: 1, lastMessage: { attachments: [file], voice: voice.voice } });
+    const { attachments: _a, voice: _v, ...tombstone } = { ...voice, deletedAt: at };
+    await apply({ type: 'message.deleted', message: tombstone });
+    expect(state.snapshot().pages['c']![0]).not.toHaveProperty('attachments');
+    expect(state.snapshot().conversations[0]!.lastMessage).not.toHaveProperty('voice');
+  });
+});

@@ -36,7 +36,9 @@ import type {
   UserPage,
   UserSearchQuery,
   VapidPublicKey,
+  Upload,
 } from '@confab/protocol';
+import { FileCalls, type SendOptions } from './files.js';
 import { HttpTransport, type HttpOptions, type Tokens } from './http.js';
 import { RealtimeConnection, type RealtimeOptions } from './realtime.js';
 import { newClientId } from './ids.js';
@@ -55,10 +57,14 @@ export class ConfabClient {
   /** Sharing a place, fixed or live. */
   readonly locations: LocationsApi;
 
+  /** Uploads, downloads (with ranges) and thumbnails. */
+  readonly files: FileCalls;
+
   constructor(private readonly options: ConfabClientOptions) {
     this.http = new HttpTransport(options);
     this.search = new SearchApi(this.http);
     this.locations = new LocationsApi(this.http);
+    this.files = new FileCalls(this.http);
   }
 
   get tokens(): Tokens | null {
@@ -164,16 +170,24 @@ export class ConfabClient {
     return this.http.request('PATCH', `${conversationPath(conversationId)}/members/${encodeURIComponent(userId)}`, { body: { role } });
   }
 
+  // ---- files ----
+  /** Uploads a file (a browser `File`, or a `Blob` with a `filename`); see `files` for downloads. */
+  upload(file: Blob, filename?: string): Promise<Upload> {
+    return this.files.upload(file, filename);
+  }
+
   // ---- messages ----
   /**
    * Sends over REST. Retrying with the same `clientId` never stores a duplicate. `replyToId`
-   * quotes a message; `threadRootId` replies in that message's thread.
+   * quotes a message; `threadRootId` replies in that message's thread. Files: `{kind:
+   * 'attachment', attachmentIds}` (the body, if any, is the caption), or `{kind: 'voice',
+   * attachmentIds: [audio], voice}` with no body; upload them first (`upload`).
    */
   async sendMessage(
     conversationId: string,
-    body: string,
+    body: string | undefined,
     clientId: string = newClientId(),
-    links: { replyToId?: string; threadRootId?: string } = {},
+    links: SendOptions = {},
   ): Promise<Message> {
     return (
       await this.http.request<{ message: Message }>('POST', `${conversationPath(conversationId)}/messages`, {

@@ -15,6 +15,8 @@ export interface HttpOptions {
 }
 
 type Query = Record<string, string | number | boolean | undefined>;
+/** `body` is sent as JSON, `form` as multipart/form-data. */
+type RequestOptions = { body?: unknown; form?: FormData; query?: Query; headers?: Record<string, string> | undefined };
 
 /** Typed JSON over fetch, with the access token attached and refreshed once on expiry. */
 export class HttpTransport {
@@ -43,7 +45,7 @@ export class HttpTransport {
     return response;
   }
 
-  async request<T>(method: string, path: string, options: { body?: unknown; query?: Query; auth?: boolean } = {}): Promise<T> {
+  async request<T>(method: string, path: string, options: RequestOptions & { auth?: boolean } = {}): Promise<T> {
     const auth = options.auth ?? true;
     const response = await this.send(method, path, options, auth);
     if (response.status === 401 && auth && this.tokens) {
@@ -53,6 +55,19 @@ export class HttpTransport {
       return this.parse<T>(await this.send(method, path, options, auth));
     }
     return this.parse<T>(response);
+  }
+
+  /** An authenticated request whose answer is not JSON (a file): the Response, once it is a success; an error answer throws ApiError. */
+  async fetchRaw(method: string, path: string, headers?: Record<string, string>): Promise<Response> {
+    let response = await this.send(method, path, { headers }, true);
+    if (response.status === 401 && this.tokens) {
+      const error = await readError(response);
+      if (error.code !== 'token_expired') throw error;
+      await this.refreshTokens();
+      response = await this.send(method, path, { headers }, true);
+    }
+    if (!response.ok) throw await readError(response);
+    return response;
   }
 
   /** Trades the refresh token for a new pair; concurrent callers share one refresh. */
@@ -70,12 +85,13 @@ export class HttpTransport {
     return this.refreshing;
   }
 
-  private async send(method: string, path: string, options: { body?: unknown; query?: Query }, auth: boolean): Promise<Response> {
+  private async send(method: string, path: string, options: RequestOptions, auth: boolean): Promise<Response> {
     const url = new URL(this.baseUrl + path);
     for (const [key, value] of Object.entries(options.query ?? {})) {
       if (value !== undefined) url.searchParams.set(key, String(value));
     }
-    const headers: Record<string, string> = {};
+    // A form sets its own multipart Content-Type, boundary included.
+    const headers: Record<string, string> = { ...options.headers };
     if (options.body !== undefined) headers['content-type'] = 'application/json';
     if (auth && this.tokens) headers['authorization'] = `Bearer ${this.tokens.accessToken}`;
     try {
@@ -83,6 +99,7 @@ export class HttpTransport {
         method,
         headers,
         ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
+        ...(options.form === undefined ? {} : { body: options.form }),
       });
     } catch (error) {
       throw new ApiError(0, 'network_error', `Could not reach ${this.baseUrl}: ${(error as Error).message}`);

@@ -17,6 +17,7 @@ import { type CursorStore, EventStream, MemoryCursorStore, type SyncState, conve
 import type { HttpTransport } from './http.js';
 import { newClientId } from './ids.js';
 import type { LocationSendOptions } from './features.js';
+import type { SendOptions } from './files.js';
 
 /**
  * The part of the WebSocket API the SDK uses: the browser's, Node 22's, and `ws`'s all fit.
@@ -170,11 +171,17 @@ export class RealtimeConnection {
   /** Sends a message and resolves with the stored message once the server acknowledges it. */
   async send(
     conversationId: string,
-    body: string,
+    body: string | undefined,
     clientId: string = newClientId(),
-    links: { replyToId?: string; threadRootId?: string } = {},
+    links: SendOptions = {},
   ): Promise<Message> {
-    const { message } = await this.request({ type: 'message.send', conversationId, clientId, body, ...links });
+    const { message } = await this.request({
+      type: 'message.send',
+      conversationId,
+      clientId,
+      ...(body === undefined ? {} : { body }),
+      ...links,
+    });
     return message!;
   }
 

@@ -13,8 +13,9 @@ import {
   Timestamp,
   User,
 } from './models.js';
+import { SendContentFields } from './files.js';
 import { FreeText, Identifier, SingleLine, VisibleLine, VisibleText } from './strings.js';
-import { LocationInput, SendKind } from './locations.js';
+import { LocationInput } from './locations.js';
 
 /** Request schemas reject unknown fields (`additionalProperties: false`) instead of dropping them. */
 const strict = { additionalProperties: false } as const;
@@ -149,11 +150,11 @@ export const MessageBody = VisibleText({ minLength: 1, description: 'At most MAX
 export const SendMessageBody = Type.Object(
   {
     clientId: ClientId,
-    kind: Type.Optional(SendKind),
     body: Type.Optional(MessageBody),
     location: Type.Optional(LocationInput),
     replyToId: Type.Optional(Id),
     threadRootId: Type.Optional(Id),
+    ...SendContentFields,
   },
   { ...strict, description: '`text` (the default) needs `body`; `location` needs `location`, and may have a `body` (a caption)' },
 );

@@ -23,6 +23,7 @@ export const ERROR_STATUS = {
   cursor_expired: 410,
   payload_too_large: 413,
   unsupported_media_type: 415,
+  range_not_satisfiable: 416,
   upgrade_required: 426,
   rate_limited: 429,
   too_many_connections: 429,

@@ -1,6 +1,7 @@
 export * from './errors.js';
 export * from './strings.js';
 export * from './models.js';
+export * from './files.js';
 export * from './api.js';
 export * from './realtime.js';
 export * from './sync.js';

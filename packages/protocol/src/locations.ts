@@ -6,9 +6,6 @@ import { VisibleLine } from './strings.js';
 const strict = { additionalProperties: false } as const;
 
 /** The kinds of message a user sends (`system` is the server's). */
-export const SendKind = Type.Enum(['text', 'location'], { description: '`text` (the default) or `location`' });
-export type SendKind = Static<typeof SendKind>;
-
 /** The longest a live location may last: `liveUntil` at most this far ahead. */
 export const MAX_LIVE_LOCATION_MS = 8 * 60 * 60 * 1000;
 

@@ -1,9 +1,9 @@
 import Type, { type Static, type TSchema } from 'typebox';
-import { Identifier } from './strings.js';
+import { Attachment, VoiceInfo } from './files.js';
+import { Id, Timestamp } from './primitives.js';
 
-/** Server-assigned identifier (UUIDv7 text: time-ordered, not guessable). */
-export const Id = Identifier({ minLength: 1, maxLength: 64 });
-export const Timestamp = Type.String({ format: 'date-time', description: 'ISO 8601, UTC' });
+// Id and Timestamp live in primitives.ts so files.ts can use them without an import cycle.
+export { Id, Timestamp };
 
 export const Page = <T extends TSchema>(item: T, title: string) =>
   Type.Object(
@@ -44,10 +44,13 @@ export const Me = Type.Object(
 );
 export type Me = Static<typeof Me>;
 
-export const MessageKind = Type.Union([Type.Literal('text'), Type.Literal('system'), Type.Literal('location')], {
-  description:
-    '`text`: written by a user; `system`: written by the server (membership and title changes); `location`: a place a user shares (`location`), live until `location.liveUntil`',
-});
+export const MessageKind = Type.Union(
+  [Type.Literal('text'), Type.Literal('system'), Type.Literal('attachment'), Type.Literal('voice'), Type.Literal('location')],
+  {
+    description:
+      '`text`: written by a user; `system`: written by the server (membership and title changes); `attachment`: files with an optional caption (`body`); `voice`: a voice note; `location`: a place a user shares (`location`), live until `location.liveUntil`',
+  },
+);
 export type MessageKind = Static<typeof MessageKind>;
 
 /** One emoji on a message: who reacted with it. */
@@ -135,6 +138,10 @@ export const Message = Type.Object(
     pinnedBy: Nullable(Id),
     system: Type.Optional(SystemInfo),
     location: Type.Optional(Location),
+    attachments: Type.Optional(
+      Type.Array(Attachment, { description: 'On `attachment` and `voice` messages: the files, in the order sent (gone once deleted)' }),
+    ),
+    voice: Type.Optional(VoiceInfo),
   },
   { title: 'Message' },
 );

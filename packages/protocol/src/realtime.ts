@@ -2,7 +2,8 @@ import Type, { type Static } from 'typebox';
 import { ErrorDetail } from './errors.js';
 import { ClientId, MessageBody, ReactionParams } from './api.js';
 import { Identifier } from './strings.js';
-import { LocationInput, SendKind } from './locations.js';
+import { LocationInput } from './locations.js';
+import { SendContentFields } from './files.js';
 import { ConversationInfo, ConversationSettings, Id, Member, Message, Notification, Timestamp } from './models.js';
 
 /** Correlates a client frame with the server's `ack` or `error` answer. */
@@ -21,11 +22,11 @@ export const MessageSendFrame = Type.Object(
     id: FrameId,
     conversationId: Id,
     clientId: ClientId,
-    kind: Type.Optional(SendKind),
     body: Type.Optional(MessageBody),
     location: Type.Optional(LocationInput),
     replyToId: Type.Optional(Id),
     threadRootId: Type.Optional(Id),
+    ...SendContentFields,
   },
   { ...strict, description: 'The body of `POST /api/v1/conversations/:id/messages`, with the conversation' },
 );

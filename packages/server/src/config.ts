@@ -97,8 +97,29 @@ export interface Config {
    * the cost of a search page, however many messages match (docs/search.md).
    */
   searchRankWindow: number;
+  /** Largest upload, bytes: refused with 413 as soon as the stream crosses it. */
+  maxUploadBytes: number;
+  /** Bytes of uploads one user may hold; null: no limit. */
+  uploadQuotaBytes: number | null;
+  /** An upload no message references is removed this long after it was made. */
+  uploadOrphanTtlSeconds: number;
+  /** Where file bytes live: DATA_DIR, the PostgreSQL database (shared by nodes), or an S3-compatible bucket. */
+  blobStore: 'disk' | 'postgres' | 's3';
+  /** The S3-compatible bucket (set when S3_BUCKET is). */
+  s3: S3Settings | null;
   /** pino level. */
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+}
+
+export interface S3Settings {
+  /** Unset: AWS's own endpoint for the region. */
+  endpoint: string | null;
+  bucket: string;
+  region: string;
+  /** Both or neither: neither leaves credentials to the AWS SDK's own chain (environment, instance role). */
+  credentials: { accessKeyId: string; secretAccessKey: string } | null;
+  /** Bucket in the path (`host/bucket/key`), as most self-hosted S3-compatible servers want. */
+  forcePathStyle: boolean;
 }
 
 export class ConfigError extends Error {
@@ -159,6 +180,11 @@ export function loadConfig(env: Env = process.env): Config {
     presenceOfflineGraceMs: read.int('PRESENCE_OFFLINE_GRACE_MS', 2000, 0, 300_000),
     outbound: readOutboundConfig(read, problems),
     searchRankWindow: read.int('SEARCH_RANK_WINDOW', 200, 50, 10_000),
+    maxUploadBytes: read.int('MAX_UPLOAD_BYTES', 25 * 1_048_576, 1024, 10 * 1_073_741_824),
+    uploadQuotaBytes: read.int('UPLOAD_QUOTA_BYTES', 0, 0, Number.MAX_SAFE_INTEGER) || null,
+    uploadOrphanTtlSeconds: read.int('UPLOAD_ORPHAN_TTL_SECONDS', 86_400, 1, 365 * 86_400),
+    blobStore: 'disk',
+    s3: readS3(read),
     logLevel: read.oneOf('LOG_LEVEL', 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
   };
   if (config.messagesPageSize > config.messagesPageMax) {
@@ -185,8 +211,33 @@ export function loadConfig(env: Env = process.env): Config {
       'JWT_SECRET: required with a PostgreSQL DATABASE_URL or a REDIS_URL, where several nodes may serve one deployment: set the same secret (32+ characters) on every node',
     );
   }
+  config.blobStore = chooseBlobStore(read, config, problems);
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
+}
+
+function readS3(read: EnvReader): S3Settings | null {
+  const bucket = read.optional('S3_BUCKET');
+  const accessKeyId = read.optional('S3_ACCESS_KEY_ID');
+  const secretAccessKey = read.optional('S3_SECRET_ACCESS_KEY');
+  if ((accessKeyId === null) !== (secretAccessKey === null)) read.problem('S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY: set both or neither');
+  if (bucket === null) return null;
+  return {
+    endpoint: read.optional('S3_ENDPOINT'),
+    bucket,
+    region: read.string('S3_REGION', 'us-east-1'),
+    credentials: accessKeyId !== null && secretAccessKey !== null ? { accessKeyId, secretAccessKey } : null,
+    forcePathStyle: read.bool('S3_FORCE_PATH_STYLE', false),
+  };
+}
+
+/** BLOB_STORE, or by default S3 when a bucket is set, else PostgreSQL with a PostgreSQL store (nodes share it), else disk. */
+function chooseBlobStore(read: EnvReader, config: Config, problems: string[]): Config['blobStore'] {
+  const automatic = config.s3 !== null ? 's3' : isPostgresUrl(config.databaseUrl) ? 'postgres' : 'disk';
+  const chosen = read.oneOf('BLOB_STORE', automatic, ['disk', 'postgres', 's3']);
+  if (chosen === 's3' && config.s3 === null) problems.push('BLOB_STORE=s3: set S3_BUCKET (and S3_ENDPOINT for a server other than AWS)');
+  if (chosen === 'postgres' && !isPostgresUrl(config.databaseUrl)) problems.push('BLOB_STORE=postgres: needs a PostgreSQL DATABASE_URL');
+  return chosen;
 }
 
 export function isPostgresUrl(value: string | null): boolean {

@@ -1,11 +1,16 @@
 export type Env = Record<string, string | undefined>;
 
 /** Reads typed values from the environment, adding a readable line to `problems` for each bad one. */
+/** Reads typed settings out of the environment, collecting every bad value (config.ts lists them all at once). */
 export class EnvReader {
   constructor(
     private readonly env: Env,
     private readonly problems: string[],
   ) {}
+
+  problem(text: string): void {
+    this.problems.push(text);
+  }
 
   optional(name: string): string | null {
     const value = this.env[name]?.trim();

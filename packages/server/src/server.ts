@@ -35,6 +35,8 @@ import { SyncService } from './services/sync-service.js';
 import { TypingService } from './services/typing-service.js';
 import { TokenService, resolveJwtSecret } from './services/token-service.js';
 import { UserService } from './services/user-service.js';
+import { UploadService } from './services/upload-service.js';
+import { openBlobStore } from './blobs/open-blob-store.js';
 import type { Store } from './store/store.js';
 import { openPostgresStore } from './store/postgres/postgres-store.js';
 import { openSqliteStore, sqliteFileFor } from './store/sqlite/sqlite-store.js';
@@ -146,7 +148,9 @@ export async function createServer(
   const conversations = new ConversationService(store, membership, blocks, notifications, events, config);
   // Mentions, replies, thread replies and reactions notify once their action has committed.
   activity.subscribe((activities) => notifications.fromActivities(activities));
-  const lifecycle = new MessageLifecycle(store, membership, messages, activity, config);
+  const blobs = openBlobStore(config);
+  const uploads = new UploadService(store, blobs, config, logger.child({ component: 'uploads' }));
+  const lifecycle = new MessageLifecycle(store, membership, messages, activity, config, uploads);
   const gateway = new Gateway({
     config,
     tokens,
@@ -169,6 +173,7 @@ export async function createServer(
     readiness: [
       { name: 'store', check: () => store.ping() },
       { name: 'bus', check: () => bus.ping() },
+      { name: 'blobs', check: () => blobs.ping() },
     ],
     tokens,
     auth: new AuthService(store, tokens, revocations, config.refreshTokenGraceMs),
@@ -186,6 +191,7 @@ export async function createServer(
     push: outbox.push,
     locations: new LiveLocations(store, membership, messages),
     search: new SearchService(store, membership, { rankWindow: config.searchRankWindow }),
+    uploads,
   };
   let draining = false;
   const app = await buildHttpApp(services, logger, metrics, () => draining);
@@ -195,6 +201,11 @@ export async function createServer(
   }, config.eventPruneIntervalSeconds * 1000);
   pruning.unref();
   outbox.dispatcher.start();
+  // Every node sweeps; each orphan is deleted by one of them (UploadService.sweepOrphans).
+  const sweeping = setInterval(() => {
+    uploads.sweepOrphans().catch((error: unknown) => logger.warn({ err: error }, 'could not sweep orphan uploads'));
+  }, orphanSweepIntervalMs(config.uploadOrphanTtlSeconds));
+  sweeping.unref();
 
   return {
     app,
@@ -214,6 +225,7 @@ export async function createServer(
       // Claim no more deliveries; those in flight settle, within the drain (a row left claimed is
       // delivered by another node, or this one restarted, once its lease passes).
       const outboxStopped = outbox.dispatcher.stop();
+      clearInterval(sweeping);
       revocations.stop();
       typing.close();
       presence.close();
@@ -239,6 +251,7 @@ export async function createServer(
       await beforeDeadline(outboxStopped, deadline);
       await bus.close();
       await presenceTracker.close();
+      await blobs.close();
       await store.close();
     },
   };
@@ -263,6 +276,11 @@ async function openOutbox(config: Config, store: Store, presence: PresenceTracke
     logger.child({ component: 'outbox' }),
   );
   return { dispatcher, push: new PushService(store, vapid, settings.pushAllowHttp) };
+}
+
+/** Orphans are swept a few times per TTL (so one lives at most about 1¼ TTL), between once a second and once every 10 minutes. */
+export function orphanSweepIntervalMs(ttlSeconds: number): number {
+  return Math.min(600_000, Math.max(1000, (ttlSeconds * 1000) / 4));
 }
 
 /** Waits for `work` until `deadline` (epoch ms); true when it settled in time. */

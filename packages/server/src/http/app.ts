@@ -22,6 +22,7 @@ import { receiptRoutes } from './routes/receipts.js';
 import { syncRoutes } from './routes/sync.js';
 import { locationRoutes } from './routes/locations.js';
 import { searchRoutes } from './routes/search.js';
+import { uploadRoutes } from './routes/uploads.js';
 import { errors } from './responses.js';
 
 /**
@@ -115,6 +116,7 @@ export async function buildHttpApp(
     pushRoutes,
     locationRoutes,
     searchRoutes,
+    uploadRoutes,
   ]) {
     await app.register(routes, services);
   }

@@ -18,6 +18,7 @@ import type { SyncService } from '../services/sync-service.js';
 import type { TypingService } from '../services/typing-service.js';
 import type { TokenService } from '../services/token-service.js';
 import type { UserService } from '../services/user-service.js';
+import type { UploadService } from '../services/upload-service.js';
 import type { Store } from '../store/store.js';
 
 /** A dependency the node needs before it should get traffic (`GET /readyz`); rejects when unusable. */
@@ -52,6 +53,8 @@ export interface Services {
   locations: LiveLocations;
   /** Full-text search of messages, and conversations by name. */
   search: SearchService;
+  /** Files: uploads, downloads, thumbnails, the orphan sweep. */
+  uploads: UploadService;
 }
 
 export type RoutePlugin = FastifyPluginAsync<Services, Server, TypeBoxTypeProvider>;

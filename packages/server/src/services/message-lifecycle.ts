@@ -47,6 +47,8 @@ export class MessageLifecycle {
     private readonly writer: Pick<MessageService, 'submitUpdate' | 'readMessage'>,
     private readonly activity: MessageActivityFeed,
     private readonly limits: LifecycleLimits,
+    /** Removes a deleted message's files once no other message carries them. */
+    private readonly files?: { release(ids: readonly string[]): Promise<number> },
   ) {}
 
   async get(userId: string, messageId: string): Promise<Message> {
@@ -113,6 +115,10 @@ export class MessageLifecycle {
           : { body: '', deletedAt: now, reactions: [], mentions: [], pinnedAt: null, pinnedBy: null, erase: true },
       'deleted',
     );
+    const carried = message.attachments?.map((a) => a.id) ?? [];
+    // After the commit: its links are gone, so what no other message carries can go too (the
+    // orphan sweep catches whatever this misses).
+    if (carried.length > 0 && this.files) await this.files.release(carried).catch(() => {});
     return messageView(tombstone);
   }
 

@@ -19,7 +19,7 @@ import { GroupCommit } from './group-commit.js';
 import type { Metrics } from '../metrics.js';
 import type { BlockService } from './block-service.js';
 import type { MembershipCache } from './membership.js';
-import { type SendContent, sendContent, validateBody } from './message-rules.js';
+import { type ContentInput, resolveContent, sameContent } from './message-content.js';
 import { parseMentions } from './mentions.js';
 import type { MessageActivity, MessageActivityFeed } from './message-activity.js';
 import { notificationCreated, readUpdated, sendPlan } from './event-drafts.js';
@@ -33,7 +33,7 @@ export interface MessageLimits {
   allowMemberMentionAll: boolean;
 }
 
-export interface SendInput extends SendContent {
+export interface SendInput extends ContentInput {
   clientId: string;
   replyToId?: string;
   threadRootId?: string;
@@ -90,12 +90,10 @@ export class MessageService {
    * reply names a top-level message of it as its root. Mentions are parsed from the body.
    */
   async send(senderId: string, conversationId: string, input: SendInput): Promise<SendResult> {
-    const createdAt = Date.now();
-    const { kind, body, location } = sendContent(input, createdAt);
-    validateBody(body, this.limits.maxMessageLength);
     const role = await this.membership.requireRole(conversationId, senderId);
     await this.blocks.assertMaySend(senderId, conversationId);
-    const [quoted, root] = await Promise.all([
+    const [content, quoted, root] = await Promise.all([
+      resolveContent(this.store, senderId, input, this.limits.maxMessageLength),
       this.linked(conversationId, input.replyToId, 'replyToId'),
       this.linked(conversationId, input.threadRootId, 'threadRootId'),
     ]);
@@ -111,17 +109,15 @@ export class MessageService {
         memberIds: async () => (await this.membership.members(conversationId)).keys(),
         allowMemberMentionAll: this.limits.allowMemberMentionAll,
       },
-      body,
+      content.body,
     );
     const result = await this.submitSend({
       id: newId(),
       conversationId,
       senderId,
       clientId: input.clientId,
-      kind,
-      body,
-      ...(location ? { location } : {}),
-      createdAt,
+      ...content,
+      createdAt: Date.now(),
       replyToId: quoted?.id ?? null,
       threadRootId: root?.id ?? null,
       mentions,
@@ -131,8 +127,8 @@ export class MessageService {
     if (result.message.conversationId !== conversationId) {
       throw new AppError('idempotency_conflict', 'This clientId was already used for a message in another conversation');
     }
-    if (result.message.body !== body || result.message.kind !== kind) {
-      throw new AppError('idempotency_conflict', 'This clientId was already used for a message with another body');
+    if (!sameContent(result.message, content)) {
+      throw new AppError('idempotency_conflict', 'This clientId was already used for a message with another body or files');
     }
     const activity = result.created ? await this.announceActivity(result.message, quoted, root) : [];
     return { message: messageView(result.message), created: result.created, activity };

@@ -59,6 +59,8 @@ export const messageView = (m: MessageRecord): Message => ({
   pinnedBy: m.pinnedBy,
   ...(m.system ? { system: m.system } : {}),
   ...(m.location ? { location: { ...m.location, liveUntil: isoOrNull(m.location.liveUntil) } } : {}),
+  ...(m.attachments ? { attachments: m.attachments.map((a) => ({ ...a })) } : {}),
+  ...(m.voice ? { voice: m.voice } : {}),
 });
 
 export const memberView = (m: MemberRecord): Member => ({ userId: m.userId, role: m.role, joinedAt: iso(m.joinedAt) });

@@ -7,8 +7,9 @@ import { notifications } from './migrations/0005c-notifications.js';
 import { systemMessages } from './migrations/0005d-system-messages.js';
 import { eventCursors } from './migrations/0005-event-cursors.js';
 import { outbound } from './migrations/0006-outbound.js';
-import { eventMessageIndex } from './migrations/0011-event-message-index.js';
+import { uploads } from './migrations/0007-uploads.js';
 import { location } from './migrations/0008-location.js';
+import { eventMessageIndex } from './migrations/0011-event-message-index.js';
 
 /**
  * Schema migrations, in code and in order. Written with Kysely's schema builder in types both
@@ -154,8 +155,9 @@ const migrations: Record<string, Migration> = {
   '0005d_system_messages': systemMessages,
   '0005_event_cursors': eventCursors,
   '0006_outbound': outbound,
-  '0011_event_message_index': eventMessageIndex,
+  '0007_uploads': uploads,
   '0008_location': location,
+  '0011_event_message_index': eventMessageIndex,
 };
 
 export const migrationProvider: MigrationProvider = {

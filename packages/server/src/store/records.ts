@@ -1,4 +1,4 @@
-import type { ConversationKind, EventDraft, Role, SystemInfo } from '@confab/protocol';
+import type { ConversationKind, EventDraft, Role, SystemInfo, VoiceInfo } from '@confab/protocol';
 import type { MemberSettings } from './people-store.js';
 import type { SearchTerms } from './search-tokens.js';
 
@@ -89,7 +89,7 @@ export interface MessageRecord {
   seq: number;
   senderId: string;
   clientId: string;
-  kind: 'text' | 'system' | 'location';
+  kind: 'text' | 'system' | 'attachment' | 'voice' | 'location';
   body: string;
   createdAt: number;
   editedAt: number | null;
@@ -109,6 +109,10 @@ export interface MessageRecord {
   system?: SystemInfo;
   /** On a `location` message: where (live until `liveUntil`). */
   location?: LocationRecord;
+  /** On `attachment` and `voice` messages (until deleted): the uploads, in the order sent. */
+  attachments?: AttachmentRecord[];
+  /** On a `voice` message (until deleted). */
+  voice?: VoiceInfo;
 }
 /** A shared location; a live one is moved by its author until `liveUntil` (epoch ms). */
 export interface LocationRecord {
@@ -117,6 +121,25 @@ export interface LocationRecord {
   accuracyM: number | null;
   label: string | null;
   liveUntil: number | null;
+}
+/** What a message shows of an upload it carries (uploads never change, so it is kept on the message row). */
+export interface AttachmentRecord {
+  id: string;
+  filename: string;
+  contentType: string;
+  size: number;
+  width: number | null;
+  height: number | null;
+  durationMs: number | null;
+}
+export interface UploadRecord extends AttachmentRecord {
+  ownerId: string;
+  sha256: string;
+  /** Where its bytes are in the blob store. */
+  blobKey: string;
+  /** Images: where the thumbnail is in the blob store. */
+  thumbnailKey: string | null;
+  createdAt: number;
 }
 export interface ReactionRecord {
   emoji: string;
@@ -130,7 +153,7 @@ export interface QuotedMessage {
 }
 /** What a sender chooses; the rest of a message starts empty (no edits, reactions or pin). */
 export type NewMessage = Pick<MessageRecord, 'id' | 'conversationId' | 'senderId' | 'clientId' | 'body' | 'createdAt'> &
-  Partial<Pick<MessageRecord, 'kind' | 'replyToId' | 'threadRootId' | 'mentions' | 'location'>>;
+  Partial<Pick<MessageRecord, 'kind' | 'replyToId' | 'threadRootId' | 'mentions' | 'location' | 'attachments' | 'voice'>>;
 
 /**
  * A change to a stored message, as the service decides it from the message as it is inside the

@@ -1,4 +1,5 @@
 import type { Generated } from 'kysely';
+import type { MessageRecord } from './records.js';
 
 /** Kysely table types: the columns as both engines store them (timestamps are epoch ms). */
 export interface Database {
@@ -16,6 +17,8 @@ export interface Database {
     last_seen_at: number | null;
     /** Position of the newest event of the user's private stream. */
     stream_pos: Generated<number>;
+    /** Bytes of the user's uploads, for UPLOAD_QUOTA_BYTES. */
+    upload_bytes: Generated<number>;
   };
   sessions: {
     id: string;
@@ -61,7 +64,7 @@ export interface Database {
     client_id: string;
     body: string;
     created_at: number;
-    kind: Generated<'text' | 'system' | 'location'>;
+    kind: Generated<MessageRecord['kind']>;
     edited_at: number | null;
     deleted_at: number | null;
     reply_to_id: string | null;
@@ -80,6 +83,29 @@ export interface Database {
     location: Generated<string | null>;
     /** PostgreSQL only: the body's words for search (store/postgres/postgres-search.ts). */
     search_vector?: string | null;
+    /** JSON: the AttachmentRecords an attachment or voice message carries (null for the others). */
+    attachments: string | null;
+    /** JSON: a voice message's VoiceInfo. */
+    voice: string | null;
+  };
+  uploads: {
+    id: string;
+    owner_id: string;
+    filename: string;
+    content_type: string;
+    size: number;
+    sha256: string;
+    width: number | null;
+    height: number | null;
+    duration_ms: number | null;
+    blob_key: string;
+    thumbnail_key: string | null;
+    created_at: number;
+  };
+  message_attachments: {
+    message_id: string;
+    upload_id: string;
+    conversation_id: string;
   };
   message_edits: {
     message_id: string;

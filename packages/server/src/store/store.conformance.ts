@@ -16,6 +16,7 @@ import { describeSearch } from './conformance/search.js';
 import { describeLocations } from './conformance/locations.js';
 import { describeSessions } from './conformance/sessions.js';
 import { describeUsers } from './conformance/users.js';
+import { describeUploads } from './conformance/uploads.js';
 
 /**
  * The behaviour every Store implementation must have, written once (one file per section in
@@ -54,5 +55,6 @@ export function describeStoreConformance(engine: string, openFresh: () => Promis
     describeSystemMessages(f);
     describeSearch(f);
     describeLocations(f);
+    describeUploads(f);
   });
 }

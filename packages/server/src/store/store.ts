@@ -22,16 +22,18 @@ import type {
 } from './records.js';
 import type { ArchivedFilter, ChangeExtras, NotifyDraft, PeopleStore, SystemDraft } from './people-store.js';
 import type { SearchStore } from './search-store.js';
+import type { UploadStore } from './upload-store.js';
 
 export * from './people-store.js';
 export * from './search-store.js';
+export * from './upload-store.js';
 
 /**
  * The storage interface. Services depend on this alone; each engine implements it (SQLite now,
  * PostgreSQL next) and every implementation passes the same conformance suite
  * (store/store.conformance.ts). Timestamps are epoch milliseconds; ids are strings.
  */
-export interface Store extends PeopleStore, SearchStore {
+export interface Store extends PeopleStore, SearchStore, UploadStore {
   readonly engine: 'sqlite' | 'postgres';
   migrate(): Promise<void>;
   /** Throws when the database cannot be reached. */

@@ -29,7 +29,7 @@ type Schema = {
 };
 interface Operation {
   parameters?: { in: 'path' | 'query'; name: string; required?: boolean; schema: Schema }[];
-  requestBody?: { content: { 'application/json': { schema: Schema } } };
+  requestBody?: { content: { 'application/json'?: { schema: Schema } } };
 }
 
 /** A bad string: `text` goes in JSON; `url` (percent-encoded) in a path or query. */
@@ -182,7 +182,8 @@ for (const { engine, describe: describeEngine, env } of engines) {
           const url = (path: Record<string, string>, query: string[][]) =>
             template.replace(/\{(\w+)\}/g, (_, name: string) => path[name]!) +
             (query.length > 0 ? `?${query.map(([k, v]) => `${k}=${v}`).join('&')}` : '');
-          const bodySchema = operation.requestBody?.content['application/json'].schema;
+          // JSON bodies only: the upload's multipart body carries bytes, not strings of these kinds.
+          const bodySchema = operation.requestBody?.content['application/json']?.schema;
           // Parameters are made bad in an otherwise valid request: with the first variant's body, if it takes one.
           const validBody = bodySchema ? { body: sample(variants(bodySchema)[0]!, known) } : {};
           const call = (target: string, options: object) => api(t.url, method.toUpperCase(), target, { token: user.token, ...options });

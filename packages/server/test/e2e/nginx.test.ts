@@ -92,6 +92,18 @@ describeCluster('two nodes behind nginx (deploy/nginx.conf)', () => {
     await schema?.drop();
   });
 
+  it('passes an upload larger than the JSON body limit to a node, streamed, and the file back from either node', async () => {
+    const alice = newClient(nginx.url);
+    await alice.register({ username: uniqueName('alice'), password: 'correct horse battery' });
+    const bytes = new Uint8Array(5 * 1024 * 1024).map((_, i) => i % 251);
+    const upload = await alice.upload(new Blob([bytes]), 'five.bin');
+    expect(upload.size).toBe(bytes.length);
+    for (let i = 0; i < 2; i++) {
+      const served = new Uint8Array(await (await alice.files.download(upload.id, { start: 1000, end: 1999 })).arrayBuffer());
+      expect(served).toEqual(bytes.subarray(1000, 2000));
+    }
+  });
+
   it('serves REST and WebSocket; when the node holding the socket stops, the SDK resumes on the other with nothing lost', async () => {
     const alice = newClient(nginx.url);
     const bob = newClient(nginx.url);

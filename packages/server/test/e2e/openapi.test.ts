@@ -150,9 +150,18 @@ describe('OpenAPI document', () => {
   it('is generated from the request schemas: strict bodies, typed parameters', () => {
     const send = doc.paths['/api/v1/conversations/{id}/messages'].post;
     const body = send.requestBody.content['application/json'].schema;
-    // `body` is required of a text message (the default kind), which the service checks: a location message may have none.
+    // `body` is required of a text message (the default kind), which the service checks: location, attachment and voice messages may have none.
     expect(body).toMatchObject({ type: 'object', required: ['clientId'], additionalProperties: false });
-    expect(Object.keys(body.properties)).toEqual(['clientId', 'kind', 'body', 'location', 'replyToId', 'threadRootId']);
+    expect(Object.keys(body.properties)).toEqual([
+      'clientId',
+      'body',
+      'location',
+      'replyToId',
+      'threadRootId',
+      'kind',
+      'attachmentIds',
+      'voice',
+    ]);
     const register = doc.paths['/api/v1/auth/register'].post.requestBody.content['application/json'].schema;
     expect(register.properties.password).toMatchObject({ minLength: 8, maxLength: 256 });
     const historyParams = doc.paths['/api/v1/conversations/{id}/messages'].get.parameters.map((p: any) => `${p.in}:${p.name}`);

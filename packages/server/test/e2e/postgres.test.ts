@@ -73,7 +73,11 @@ describePostgres('a server on PostgreSQL', () => {
       );
       const ready = await api(t.url, 'GET', '/readyz');
       expectError(ready, 503, 'unavailable');
-      expect(ready.body.error.details).toEqual([expect.objectContaining({ path: '', params: { check: 'store' } })]);
+      // The files are in the same database (the PostgreSQL blob store), so they are out too.
+      expect(ready.body.error.details).toEqual([
+        expect.objectContaining({ path: '', params: { check: 'store' } }),
+        expect.objectContaining({ path: '', params: { check: 'blobs' } }),
+      ]);
       expectError(await api(t.url, 'GET', '/healthz'), 503, 'unavailable');
       // The WebSocket twin of the send answers the same code.
       socket.send({ type: 'message.send', id: 'out', conversationId: dm.id, clientId: 'ws-out', body: 'during the outage' });

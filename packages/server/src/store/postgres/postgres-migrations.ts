@@ -22,6 +22,30 @@ export const postgresMigrations: Record<string, Migration> = {
   '0011_event_message_index_pg_bytewise': bytewiseText(['events']),
   '0008_location_pg_bytewise': bytewiseText(['messages']),
   ...postgresSearchMigrations,
+  '0007_uploads_pg_bytewise': bytewiseText(['uploads', 'message_attachments', 'messages']),
+  // The PostgreSQL blob store's tables (blobs/postgres-blob-store.ts): file bytes in chunks.
+  '0007_uploads_pg_blobs': {
+    async up(db) {
+      // `blobs` names the chunk set (`chunks`) that holds each key's bytes: a put writes a new set
+      // and switches the key to it in one statement once complete, so a failed put changes nothing.
+      await db.schema
+        .createTable('blobs')
+        .addColumn('key', 'varchar(128)', (c) => c.primaryKey())
+        .addColumn('chunks', 'varchar(64)', (c) => c.notNull())
+        .addColumn('size', 'bigint', (c) => c.notNull())
+        .addColumn('chunk_size', 'integer', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('blob_chunks')
+        .addColumn('chunks', 'varchar(64)', (c) => c.notNull())
+        .addColumn('n', 'integer', (c) => c.notNull())
+        .addColumn('data', 'bytea', (c) => c.notNull())
+        .addPrimaryKeyConstraint('blob_chunks_pk', ['chunks', 'n'])
+        .execute();
+    },
+  },
+  '0007_uploads_pg_blobs_pg_bytewise': bytewiseText(['blobs', 'blob_chunks']),
 };
 
 /** A migration giving every varchar and text column of `tables` (in the current schema) not yet byte-wise COLLATE "C". */

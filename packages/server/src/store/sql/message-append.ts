@@ -12,6 +12,7 @@ import type {
   UpdateOutcome,
 } from '../store.js';
 import { locateUpdates, stageUpdates, withQuotes } from './message-changes.js';
+import { countThreadReplies, insertAttachmentLinks, insertMentions } from './message-links.js';
 import { insertNotificationRows, notificationEntries } from './notifications.js';
 import { type Db, type UniqueViolationOf, messageRow, toMessage } from './rows.js';
 import type { SearchIndex } from './search.js';
@@ -77,6 +78,7 @@ function appendOnce(
       if (plan.readBy) await moveReadMarkers(trx, created, plan.readBy);
       await insertRows(trx, search, rows);
       await insertMentions(trx, created);
+      await insertAttachmentLinks(trx, created);
       const roots = await countThreadReplies(trx, created);
       for (const { index, of } of repeats) results[index] = { message: results[of]!.message, created: false };
       await withQuotes(trx, [...new Set(results.map((r) => r!.message))]);
@@ -235,51 +237,8 @@ function newRecord(message: NewMessage, seq: number): MessageRecord {
 }
 
 /**
- * Moves each thread root's reply count and last reply time by the batch's replies to it, and
- * answers the roots as they are now. The roots are in the conversations this transaction holds.
- */
-async function countThreadReplies(trx: Db, created: readonly MessageRecord[]): Promise<MessageRecord[]> {
-  const replies = new Map<string, { count: number; lastAt: number }>();
-  for (const m of created) {
-    if (m.threadRootId === null) continue;
-    const entry = replies.get(m.threadRootId) ?? { count: 0, lastAt: 0 };
-    replies.set(m.threadRootId, { count: entry.count + 1, lastAt: Math.max(entry.lastAt, m.createdAt) });
-  }
-  if (replies.size === 0) return [];
-  for (const [rootId, { count, lastAt }] of [...replies].sort(([a], [b]) => (a < b ? -1 : 1))) {
-    await trx
-      .updateTable('messages')
-      .set((eb) => ({
-        reply_count: eb('reply_count', '+', count),
-        last_reply_at: sql<number>`case when last_reply_at > ${lastAt} then last_reply_at else ${lastAt} end`,
-      }))
-      .where('id', '=', rootId)
-      .execute();
-  }
-  const rows = await trx
-    .selectFrom('messages')
-    .selectAll()
-    .where('id', 'in', [...replies.keys()])
-    .orderBy('seq')
-    .execute();
-  return withQuotes(trx, rows.map(toMessage));
-}
-
-/** One row per mentioned user, for counting mentions after a read marker. */
-async function insertMentions(trx: Db, created: readonly MessageRecord[]): Promise<void> {
-  const rows = created.flatMap((m) =>
-    m.mentions.map((userId) => ({ message_id: m.id, user_id: userId, conversation_id: m.conversationId, seq: m.seq })),
-  );
-  for (let i = 0; i < rows.length; i += 500)
-    await trx
-      .insertInto('message_mentions')
-      .values(rows.slice(i, i + 500))
-      .execute();
-}
-
-/**
  * Step 4: the new rows, with what indexes their bodies for search (in this transaction), in
- * chunks under SQLite's bound-parameter limit (20 columns a row).
+ * chunks under SQLite's bound-parameter limit (23 columns a row).
  */
 async function insertRows(trx: Db, search: SearchIndex, rows: readonly Insertable<Database['messages']>[]): Promise<void> {
   for (let i = 0; i < rows.length; i += 100) {

@@ -82,6 +82,7 @@ export async function stageUpdates(
     now = Math.max(now, at);
     if (patch.keepVersion) await keepVersion(trx, before, at);
     if (patch.erase) await erase(trx, before);
+    if (patch.erase && before.attachments) await trx.deleteFrom('message_attachments').where('message_id', '=', id).execute();
     if (patch.mentions !== undefined) await replaceMentions(trx, before, patch.mentions);
     // A new body is indexed for search with the row, in this transaction (an edit, a delete's empty body).
     const indexed = patch.body === undefined ? {} : search.indexColumns(patch.body);
@@ -124,6 +125,10 @@ function patched(message: MessageRecord, patch: MessagePatch): MessageRecord {
   if (patch.pinnedAt !== undefined) next.pinnedAt = patch.pinnedAt;
   if (patch.pinnedBy !== undefined) next.pinnedBy = patch.pinnedBy;
   if (patch.location !== undefined) next.location = patch.location;
+  if (patch.erase) {
+    delete next.attachments;
+    delete next.voice;
+  }
   return next;
 }
 
@@ -145,6 +150,7 @@ function columnsOf(patch: MessagePatch): Updateable<Database['messages']> {
   if (patch.pinnedAt !== undefined) set.pinned_at = patch.pinnedAt;
   if (patch.pinnedBy !== undefined) set.pinned_by = patch.pinnedBy;
   if (patch.location !== undefined) set.location = JSON.stringify(patch.location);
+  if (patch.erase) Object.assign(set, { attachments: null, voice: null });
   return set;
 }
 
@@ -177,10 +183,16 @@ async function erase(trx: Db, message: MessageRecord): Promise<void> {
       .where('message_id', 'in', ids.slice(i, i + 500))
       .execute();
     for (const row of rows) {
-      const event = JSON.parse(row.payload) as { message?: { id: string; body: string; replyTo: { id: string; excerpt: string } | null } };
+      const event = JSON.parse(row.payload) as {
+        message?: { id: string; body: string; replyTo: { id: string; excerpt: string } | null; attachments?: unknown; voice?: unknown };
+      };
       const m = event.message;
       if (!m) continue;
-      if (m.id === message.id) m.body = '';
+      if (m.id === message.id) {
+        m.body = '';
+        delete m.attachments;
+        delete m.voice;
+      }
       if (m.replyTo?.id === message.id) m.replyTo.excerpt = '';
       await trx
         .updateTable('events')

@@ -1,13 +1,15 @@
 import type { Insertable, Kysely, Selectable } from 'kysely';
 import type { Database } from '../schema.js';
-import type { SystemInfo } from '@confab/protocol';
+import type { SystemInfo, VoiceInfo } from '@confab/protocol';
 import type {
+  AttachmentRecord,
   ConversationRecord,
   LocationRecord,
   MemberRecord,
   MessageRecord,
   ReactionRecord,
   SessionRecord,
+  UploadRecord,
   UserRecord,
 } from '../store.js';
 
@@ -93,6 +95,8 @@ export function toMessage(row: Selectable<Database['messages']>): MessageRecord 
     pinnedBy: row.pinned_by,
     ...(row.system ? { system: JSON.parse(row.system) as SystemInfo } : {}),
     ...(row.location ? { location: JSON.parse(row.location) as LocationRecord } : {}),
+    ...(row.attachments ? { attachments: JSON.parse(row.attachments) as AttachmentRecord[] } : {}),
+    ...(row.voice ? { voice: JSON.parse(row.voice) as VoiceInfo } : {}),
   };
 }
 
@@ -119,6 +123,25 @@ export function messageRow(m: MessageRecord): Insertable<Database['messages']> {
     pinned_by: m.pinnedBy,
     system: m.system ? JSON.stringify(m.system) : null,
     location: m.location ? JSON.stringify(m.location) : null,
+    attachments: m.attachments ? JSON.stringify(m.attachments) : null,
+    voice: m.voice ? JSON.stringify(m.voice) : null,
+  };
+}
+
+export function toUpload(row: Selectable<Database['uploads']>): UploadRecord {
+  return {
+    id: row.id,
+    ownerId: row.owner_id,
+    filename: row.filename,
+    contentType: row.content_type,
+    size: Number(row.size),
+    sha256: row.sha256,
+    width: nullableNumber(row.width),
+    height: nullableNumber(row.height),
+    durationMs: nullableNumber(row.duration_ms),
+    blobKey: row.blob_key,
+    thumbnailKey: row.thumbnail_key,
+    createdAt: Number(row.created_at),
   };
 }
 

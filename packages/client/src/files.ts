@@ -1,0 +1,35 @@
+import type { SendMessageBody, Upload, UploadResponse } from '@confab/protocol';
+import type { HttpTransport } from './http.js';
+
+/** What a send may carry besides its body and clientId: links, and the kind with its files. */
+export type SendOptions = Omit<SendMessageBody, 'clientId' | 'body'>;
+
+/**
+ * Files over REST (issue 11), with `fetch`, `FormData` and `Blob` only, so the same code runs in
+ * browsers and on Node (18+, where they are global).
+ */
+export class FileCalls {
+  constructor(private readonly http: HttpTransport) {}
+
+  /**
+   * Uploads a file as the multipart part `file`. Give a browser `File` (its name is used) or any
+   * `Blob` with a `filename`. The answer's `contentType` is what the server found the bytes to be.
+   */
+  async upload(file: Blob, filename?: string): Promise<Upload> {
+    const form = new FormData();
+    const name = filename ?? ('name' in file && typeof file.name === 'string' ? file.name : 'file');
+    form.append('file', file, name);
+    return (await this.http.request<UploadResponse>('POST', '/api/v1/uploads', { form })).upload;
+  }
+
+  /** The file's bytes as a fetch `Response` (`.blob()`, `.arrayBuffer()`, `.body`); `range` asks for bytes `start`–`end` (206). */
+  download(uploadId: string, range?: { start: number; end?: number }): Promise<Response> {
+    const headers = range === undefined ? undefined : { range: `bytes=${range.start}-${range.end ?? ''}` };
+    return this.http.fetchRaw('GET', `/api/v1/uploads/${encodeURIComponent(uploadId)}`, headers);
+  }
+
+  /** An image's thumbnail (WebP, at most 320 px on the long side) as a fetch `Response`. */
+  thumbnail(uploadId: string): Promise<Response> {
+    return this.http.fetchRaw('GET', `/api/v1/uploads/${encodeURIComponent(uploadId)}/thumbnail`);
+  }
+}

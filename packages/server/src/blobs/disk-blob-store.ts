@@ -1,0 +1,83 @@
+import { randomUUID } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
+import path from 'node:path';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { type BlobStore, type ByteRange, checkKey } from './blob-store.js';
+
+/**
+ * Blobs as files under `root` (DATA_DIR/blobs), spread over 256 directories by the key's last two
+ * characters (UUIDv7 ids begin with the time, end at random). A put writes a temporary file in
+ * `root/tmp`, syncs it and renames it into place: a reader sees the old file or the whole new one,
+ * and a failed put leaves nothing.
+ */
+export class DiskBlobStore implements BlobStore {
+  readonly driver = 'disk';
+  private readonly tmp: string;
+
+  constructor(private readonly root: string) {
+    this.tmp = path.join(root, 'tmp');
+  }
+
+  private file(key: string): string {
+    checkKey(key);
+    return path.join(this.root, key.slice(-2).toLowerCase(), key);
+  }
+
+  localPath(key: string): string {
+    return this.file(key);
+  }
+
+  async put(key: string, body: Readable): Promise<{ size: number }> {
+    const target = this.file(key);
+    await mkdir(this.tmp, { recursive: true, mode: 0o700 });
+    await mkdir(path.dirname(target), { recursive: true, mode: 0o700 });
+    const temporary = path.join(this.tmp, `${randomUUID()}.part`);
+    try {
+      await pipeline(body, createWriteStream(temporary, { mode: 0o600 }));
+      const handle = await open(temporary, 'r');
+      try {
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+      await rename(temporary, target);
+    } catch (error) {
+      body.destroy();
+      await rm(temporary, { force: true });
+      throw error;
+    }
+    return { size: (await stat(target)).size };
+  }
+
+  async get(key: string, range?: ByteRange): Promise<Readable | undefined> {
+    const file = this.file(key);
+    // Open first: a missing file is "no such blob", not a stream that fails later.
+    const handle = await open(file, 'r').catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') return undefined;
+      throw error;
+    });
+    if (!handle) return undefined;
+    return createReadStream('', { fd: handle, ...(range ? { start: range.start, end: range.end } : {}) });
+  }
+
+  async stat(key: string): Promise<{ size: number } | undefined> {
+    try {
+      return { size: (await stat(this.file(key))).size };
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw error;
+    }
+  }
+
+  async delete(key: string): Promise<void> {
+    await rm(this.file(key), { force: true });
+  }
+
+  async ping(): Promise<void> {
+    await mkdir(this.root, { recursive: true, mode: 0o700 });
+  }
+
+  async close(): Promise<void> {}
+}
