@@ -63,7 +63,10 @@ describeCluster('the notification outbox on two nodes (PostgreSQL + Redis)', () 
         }
       }),
     );
-    const expected = (await Promise.all(users.map(notificationIds))).flat();
+    // A mention's notification commits with the writer's next batch, after the send's ack.
+    const allNotificationIds = async () => (await Promise.all(users.map(notificationIds))).flat();
+    await until(async () => (await allNotificationIds()).length >= 3 + 24 * 3, 'every notification committed');
+    const expected = await allNotificationIds();
     expect(expected).toHaveLength(3 + 24 * 3);
 
     const ids = users.map((u) => u.id);
