@@ -1,6 +1,6 @@
 import { Migrator } from 'kysely';
 import { migrationProvider } from './migrations.js';
-import type { Dialect } from './sql-store.js';
+import type { Dialect } from './dialect.js';
 
 /** Brings the database to the newest schema: the shared migrations and the engine's own, merged by name. */
 export async function migrate(dialect: Dialect): Promise<void> {

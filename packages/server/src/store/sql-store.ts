@@ -1,10 +1,9 @@
-import { type Kysely, type Migration, sql } from 'kysely';
+import { sql } from 'kysely';
 import type { EventDraft, Role } from '@confab/protocol';
-import type { Database } from './schema.js';
 import { migrate } from './migrate.js';
 import * as eventLog from './event-log.js';
 import { SearchSql } from './search-sql.js';
-import type { SearchIndex } from './sql/search.js';
+import type { Dialect } from './dialect.js';
 import * as conversations from './sql/conversations.js';
 import * as markers from './sql/markers.js';
 import * as members from './sql/members.js';
@@ -46,25 +45,6 @@ import {
   type UserRecord,
   UniqueViolation,
 } from './store.js';
-
-/** What an engine adds to the shared query layer: its Kysely instance and how it reports errors. */
-export interface Dialect {
-  engine: Store['engine'];
-  db: Kysely<Database>;
-  /** The constraint name when `error` is a unique-constraint violation, else undefined. */
-  uniqueViolation(error: unknown): string | undefined;
-  /** SELECT … FOR UPDATE SKIP LOCKED exists (PostgreSQL): concurrent outbox claims pass over each other's rows. */
-  skipLocked?: boolean;
-  /** The engine's full-text index (docs/search.md). */
-  search: SearchIndex;
-  /** Migrations only this engine runs (DDL that cannot be portable), merged by name into the shared list. */
-  migrations?: Record<string, Migration>;
-  /** The schema the Migrator keeps its own tables in, for engines that have schemas. */
-  migrationTableSchema?(): Promise<string>;
-  /** Runs the migrations inside whatever the engine needs around them. */
-  duringMigrations?<T>(run: () => Promise<T>): Promise<T>;
-  close(): Promise<void>;
-}
 
 /**
  * The Store over Kysely, shared by every engine: portable queries only, one file of functions per

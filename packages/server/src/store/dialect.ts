@@ -1,0 +1,23 @@
+import type { Kysely, Migration } from 'kysely';
+import type { Database } from './schema.js';
+import type { SearchIndex } from './sql/search.js';
+import type { Store } from './store.js';
+
+/** What an engine adds to the shared query layer: its Kysely instance and how it reports errors. */
+export interface Dialect {
+  engine: Store['engine'];
+  db: Kysely<Database>;
+  /** The constraint name when `error` is a unique-constraint violation, else undefined. */
+  uniqueViolation(error: unknown): string | undefined;
+  /** SELECT … FOR UPDATE SKIP LOCKED exists (PostgreSQL): concurrent outbox claims pass over each other's rows. */
+  skipLocked?: boolean;
+  /** The engine's full-text index (docs/search.md). */
+  search: SearchIndex;
+  /** Migrations only this engine runs (DDL that cannot be portable), merged by name into the shared list. */
+  migrations?: Record<string, Migration>;
+  /** The schema the Migrator keeps its own tables in, for engines that have schemas. */
+  migrationTableSchema?(): Promise<string>;
+  /** Runs the migrations inside whatever the engine needs around them. */
+  duringMigrations?<T>(run: () => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
