@@ -18,12 +18,18 @@ import { FreeText, Identifier, SingleLine, VisibleLine, VisibleText } from './st
 /** Request schemas reject unknown fields (`additionalProperties: false`) instead of dropping them. */
 const strict = { additionalProperties: false } as const;
 
-export const USERNAME_PATTERN = '^[A-Za-z0-9_.-]{3,32}$';
 export const Username = Type.String({
-  pattern: USERNAME_PATTERN,
-  description: '3–32 of a-z 0-9 _ . - (unique ignoring case)',
+  format: 'username',
+  minLength: 1,
+  maxLength: 128,
+  description:
+    '3–32 letters and digits of one script, and _ . - (NFKC-normalised: full-width and styled letters become plain ones; unique ignoring case)',
 });
-export const Password = SingleLine({ minLength: 8, maxLength: 256 });
+export const Password = SingleLine({
+  minLength: 8,
+  maxLength: 256,
+  description: '8–256 characters, any Unicode, no composition rules; the 10,000 most common passwords are refused',
+});
 export const DisplayName = SingleLine({ minLength: 1, maxLength: 64 });
 export const Bio = FreeText({ maxLength: 500 });
 export const Email = Type.String({ format: 'email', maxLength: 254 });

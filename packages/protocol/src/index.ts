@@ -5,3 +5,5 @@ export * from './api.js';
 export * from './realtime.js';
 export * from './sync.js';
 export * from './rules.js';
+export * from './usernames.js';
+export * from './accounts.js';

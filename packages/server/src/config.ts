@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { type AccountConfig, readAccountConfig } from './account-config.js';
 
 /**
  * Every setting Confab reads, parsed and validated once at start-up. Each entry documents its
@@ -90,6 +91,8 @@ export interface Config {
   presenceOfflineGraceMs: number;
   /** pino level. */
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Mail, account tokens, erasure and password hashing (account-config.ts). */
+  accounts: AccountConfig;
 }
 
 export class ConfigError extends Error {
@@ -113,8 +116,9 @@ export function loadDotEnv(file = path.resolve('.env')): void {
 export function loadConfig(env: Env = process.env): Config {
   const problems: string[] = [];
   const read = new EnvReader(env, problems);
+  const port = read.int('PORT', 8080, 0, 65535);
   const config: Config = {
-    port: read.int('PORT', 8080, 0, 65535),
+    port,
     host: read.string('HOST', '0.0.0.0'),
     dataDir: path.resolve(read.string('DATA_DIR', './data')),
     databaseUrl: read.optional('DATABASE_URL'),
@@ -151,6 +155,7 @@ export function loadConfig(env: Env = process.env): Config {
     presenceTtlMs: read.int('PRESENCE_TTL_MS', 30_000, 300, 3_600_000),
     presenceOfflineGraceMs: read.int('PRESENCE_OFFLINE_GRACE_MS', 2000, 0, 300_000),
     logLevel: read.oneOf('LOG_LEVEL', 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+    accounts: readAccountConfig(read, problems, port),
   };
   if (config.messagesPageSize > config.messagesPageMax) {
     problems.push(`MESSAGES_PAGE_SIZE (${config.messagesPageSize}) must not exceed MESSAGES_PAGE_MAX (${config.messagesPageMax})`);
@@ -193,7 +198,7 @@ function isRedisUrl(value: string): boolean {
   }
 }
 
-class EnvReader {
+export class EnvReader {
   constructor(
     private readonly env: Env,
     private readonly problems: string[],

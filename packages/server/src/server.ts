@@ -11,6 +11,7 @@ import { TopicHub } from './bus/topic-hub.js';
 import { buildHttpApp } from './http/app.js';
 import type { Services } from './http/context.js';
 import { AuthService } from './services/auth-service.js';
+import { createAccountServices } from './account-services.js';
 import { BlockService } from './services/block-service.js';
 import { ConversationService } from './services/conversation-service.js';
 import { ConversationSettingsService } from './services/conversation-settings.js';
@@ -27,7 +28,6 @@ import { RedisPresenceTracker } from './presence/redis-presence-tracker.js';
 import { SyncService } from './services/sync-service.js';
 import { TypingService } from './services/typing-service.js';
 import { TokenService, resolveJwtSecret } from './services/token-service.js';
-import { UserService } from './services/user-service.js';
 import type { Store } from './store/store.js';
 import { openPostgresStore } from './store/postgres/postgres-store.js';
 import { openSqliteStore, sqliteFileFor } from './store/sqlite/sqlite-store.js';
@@ -153,6 +153,7 @@ export async function createServer(
     metrics,
   });
   revocations.onRevoked((session) => gateway.closeSession(session.id));
+  const account = createAccountServices({ config, store, logger, revocations, conversations, lifecycle });
   const services: Services = {
     config,
     store,
@@ -161,8 +162,23 @@ export async function createServer(
       { name: 'bus', check: () => bus.ping() },
     ],
     tokens,
-    auth: new AuthService(store, tokens, revocations, config.refreshTokenGraceMs),
-    users: new UserService(store),
+    auth: new AuthService(
+      store,
+      account.users,
+      account.passwords,
+      tokens,
+      revocations,
+      account.emailVerification,
+      account.securityEvents,
+      config.refreshTokenGraceMs,
+    ),
+    users: account.users,
+    sessions: account.sessions,
+    passwordReset: account.passwordReset,
+    emailVerification: account.emailVerification,
+    accounts: account.accounts,
+    dataExport: account.dataExport,
+    securityEvents: account.securityEvents,
     conversations,
     messages,
     lifecycle,
@@ -215,7 +231,8 @@ export async function createServer(
         app.server.closeAllConnections();
         await httpClosed;
       }
-      // 3. Commit whatever is still queued, then let go of the bus, presence and the store.
+      // 3. Commit whatever is still queued (mails too), then let go of the bus, presence and the store.
+      await account.close();
       await services.messages.flush();
       await bus.close();
       await presenceTracker.close();

@@ -104,8 +104,22 @@ export class MessageLifecycle {
       if (kind !== 'group' || !canModerate(role))
         throw forbidden('Only the author, or an owner or admin of the group, may delete a message');
     }
+    return messageView(await this.tombstone(messageId));
+  }
+
+  /**
+   * The author's own message deleted as `delete` does, whether or not they are still a member:
+   * an account erased with `eraseMessages` (AccountService) takes its messages everywhere.
+   */
+  async eraseAsAuthor(userId: string, messageId: string): Promise<void> {
+    const message = await this.store.getMessage(messageId);
+    if (!message || message.senderId !== userId) throw notFound('Message');
+    await this.tombstone(messageId);
+  }
+
+  private async tombstone(messageId: string): Promise<MessageRecord> {
     const now = Date.now();
-    const { message: tombstone } = await this.change(
+    const { message } = await this.change(
       messageId,
       (current) =>
         current.deletedAt !== null
@@ -113,7 +127,7 @@ export class MessageLifecycle {
           : { body: '', deletedAt: now, reactions: [], mentions: [], pinnedAt: null, pinnedBy: null, erase: true },
       'deleted',
     );
-    return messageView(tombstone);
+    return message;
   }
 
   /** A thread root's replies, oldest first. */

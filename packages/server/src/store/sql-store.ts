@@ -3,7 +3,7 @@ import type { EventDraft, Role } from '@confab/protocol';
 import type { Database } from './schema.js';
 import { migrate } from './migrate.js';
 import * as eventLog from './event-log.js';
-import { PeopleSql } from './people-sql.js';
+import { AccountSql } from './account-sql.js';
 import * as conversations from './sql/conversations.js';
 import * as markers from './sql/markers.js';
 import * as members from './sql/members.js';
@@ -36,6 +36,7 @@ import {
   type UpdateOutcome,
   type RotateInput,
   type RotateResult,
+  type SessionClient,
   type SessionRecord,
   type Store,
   type StoredEvent,
@@ -65,7 +66,7 @@ export interface Dialect {
  * section in store/sql/ (the event log in store/event-log.ts). Anything an engine does
  * differently lives in its Dialect (store/sqlite/, store/postgres/).
  */
-export class SqlStore extends PeopleSql implements Store {
+export class SqlStore extends AccountSql implements Store {
   readonly engine: Store['engine'];
   private readonly uniqueViolation: (error: unknown) => string | undefined;
 
@@ -113,8 +114,8 @@ export class SqlStore extends PeopleSql implements Store {
 
   // ---- sessions (sql/sessions.ts) ----
 
-  createSession(session: SessionRecord, refreshTokenHash: string, refreshExpiresAt: number): Promise<void> {
-    return sessions.createSession(this.db, session, refreshTokenHash, refreshExpiresAt);
+  createSession(session: SessionRecord, refreshTokenHash: string, refreshExpiresAt: number, client?: SessionClient): Promise<void> {
+    return sessions.createSession(this.db, session, refreshTokenHash, refreshExpiresAt, client);
   }
   getSession(id: string): Promise<SessionRecord | undefined> {
     return sessions.getSession(this.db, id);
@@ -279,7 +280,7 @@ export class SqlStore extends PeopleSql implements Store {
   }
 
   /** Runs a write, turning the engine's unique-violation error into UniqueViolation. */
-  private async unique<T>(write: () => Promise<T>): Promise<T> {
+  protected async unique<T>(write: () => Promise<T>): Promise<T> {
     try {
       return await write();
     } catch (error) {

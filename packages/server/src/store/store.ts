@@ -16,20 +16,23 @@ import type {
   UpdateOutcome,
   RotateInput,
   RotateResult,
+  SessionClient,
   SessionRecord,
   UserPatch,
   UserRecord,
 } from './records.js';
 import type { ArchivedFilter, ChangeExtras, NotifyDraft, PeopleStore, SystemDraft } from './people-store.js';
+import type { AccountStore } from './account-store.js';
 
 export * from './people-store.js';
+export * from './account-store.js';
 
 /**
  * The storage interface. Services depend on this alone; each engine implements it (SQLite now,
  * PostgreSQL next) and every implementation passes the same conformance suite
  * (store/store.conformance.ts). Timestamps are epoch milliseconds; ids are strings.
  */
-export interface Store extends PeopleStore {
+export interface Store extends PeopleStore, AccountStore {
   readonly engine: 'sqlite' | 'postgres';
   migrate(): Promise<void>;
   /** Throws when the database cannot be reached. */
@@ -47,7 +50,8 @@ export interface Store extends PeopleStore {
   updateUser(id: string, patch: UserPatch): Promise<UserRecord | undefined>;
 
   // ---- sessions ----
-  createSession(session: SessionRecord, refreshTokenHash: string, refreshExpiresAt: number): Promise<void>;
+  /** `client`: where it is used from (SessionInfoRecord); its last use starts at its creation. */
+  createSession(session: SessionRecord, refreshTokenHash: string, refreshExpiresAt: number, client?: SessionClient): Promise<void>;
   getSession(id: string): Promise<SessionRecord | undefined>;
   /**
    * Spends a refresh token and records its successor `newHash`, atomically. A spent token
