@@ -33,6 +33,7 @@ import type {
   UserPage,
   UserSearchQuery,
 } from '@confab/protocol';
+import { AccountApi } from './account.js';
 import { HttpTransport, type HttpOptions, type Tokens } from './http.js';
 import { RealtimeConnection, type RealtimeOptions } from './realtime.js';
 import { newClientId } from './ids.js';
@@ -45,9 +46,12 @@ export interface ConfabClientOptions extends HttpOptions {
 /** The Confab SDK: typed REST calls plus `connect()` for realtime events. */
 export class ConfabClient {
   readonly http: HttpTransport;
+  /** Email, password recovery and change, sessions, export, erasure. */
+  readonly account: AccountApi;
 
   constructor(private readonly options: ConfabClientOptions) {
     this.http = new HttpTransport(options);
+    this.account = new AccountApi(this.http);
   }
 
   get tokens(): Tokens | null {

@@ -47,6 +47,11 @@ export class PasswordResetService {
     return FORGOT_PASSWORD_ANSWER;
   }
 
+  /** Resolves once the requests made so far have been looked up and their mails sent (tests, shutdown). */
+  settled(): Promise<void> {
+    return this.background.settle();
+  }
+
   /**
    * Mails the user a reset link (also what an admin's "send a reset" calls). False when the
    * account has no verified address to send it to, or is erased.
