@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import nodemailer, { type Transporter } from 'nodemailer';
 import type { Logger } from 'pino';
@@ -60,8 +60,10 @@ class FileMailer implements Mailer {
     const info = await this.transport.sendMail({ from: this.from, ...mail });
     await mkdir(this.directory, { recursive: true, mode: 0o700 });
     const file = path.join(this.directory, `${new Date().toISOString().replace(/[:.]/g, '-')}-${randomBytes(4).toString('hex')}.eml`);
-    // Mails carry sign-in links: readable by the server's user only.
-    await writeFile(file, info.message as Buffer, { mode: 0o600 });
+    // Mails carry sign-in links: readable by the server's user only. Written whole, then renamed,
+    // so whoever watches the directory never opens half a mail.
+    await writeFile(`${file}.part`, info.message as Buffer, { mode: 0o600 });
+    await rename(`${file}.part`, file);
     this.logger.info({ file, subject: mail.subject }, `no SMTP_URL: mail written to ${file}`);
   }
 
