@@ -18,13 +18,13 @@ export class MailCatcher {
   readonly mails: CaughtMail[] = [];
   private waiters: { predicate: (m: CaughtMail) => boolean; resolve: (m: CaughtMail) => void }[] = [];
 
-  private constructor(
-    private readonly server: SMTPServer,
-    readonly port: number,
-  ) {}
+  private server!: SMTPServer;
+  port = 0;
+
+  private constructor() {}
 
   static async start(): Promise<MailCatcher> {
-    let catcher: MailCatcher | undefined;
+    const catcher = new MailCatcher();
     const server = new SMTPServer({
       authOptional: true,
       disabledCommands: ['STARTTLS'],
@@ -32,14 +32,15 @@ export class MailCatcher {
       onData(stream, _session, callback) {
         simpleParser(stream)
           .then((parsed) => {
-            catcher!.receive(parsed);
+            catcher.receive(parsed);
             callback();
           })
           .catch(callback);
       },
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    catcher = new MailCatcher(server, (server.server.address() as AddressInfo).port);
+    catcher.server = server;
+    catcher.port = (server.server.address() as AddressInfo).port;
     return catcher;
   }
 

@@ -88,7 +88,7 @@ export class UserService {
     const last = items.at(-1);
     return {
       items: items.map(userView),
-      nextCursor: rows.length > limit && last ? encodeCursor(last.username.toLowerCase()) : null,
+      nextCursor: rows.length > limit && last ? encodeCursor(usernameKey(last.username)) : null,
     };
   }
 }

@@ -57,7 +57,7 @@ describe('accounts', () => {
         `x${suffix}`.slice(0, 3),
         `m${suffix}`.padEnd(32, '9'),
         `émile_${suffix}`,
-        `иван_${suffix}`,
+        `иван_${Date.now() % 1e6}`,
       ]) {
         expect((await register({ username, password: PASSWORD })).status, username).toBe(201);
       }
@@ -81,7 +81,7 @@ describe('accounts', () => {
       expect((await register({ username: `admin_${suffix}`, password: PASSWORD })).status).toBe(201);
       const res = await register({ username: `\u0430dmin_${suffix}`, password: PASSWORD });
       expectError(res, 400, 'validation_failed');
-      expect(res.body.error.details[0]).toMatchObject({ path: '/body/username', message: expect.stringContaining('mixes scripts') });
+      expect(res.body.error.details[0]).toMatchObject({ path: '/body/username', message: expect.stringContaining('of one script') });
     });
 
     it('answers 409 username_taken for a taken username, ignoring case', async () => {

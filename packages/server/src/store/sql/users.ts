@@ -66,7 +66,7 @@ export async function searchUsers(
       ]),
     );
   }
-  if (afterUsername !== undefined) query = query.where('username_lower', '>', afterUsername.toLowerCase());
+  if (afterUsername !== undefined) query = query.where('username_lower', '>', usernameKey(afterUsername));
   const rows = await query.orderBy('username_lower').limit(limit).execute();
   return rows.map(toUser);
 }
