@@ -1,11 +1,55 @@
 import Type, { type Static } from 'typebox';
-import { Email, Password } from './api.js';
+import { DisplayName } from './api.js';
 import { ConversationSummary, Id, Me, Message, Timestamp } from './models.js';
 import { Identifier, SingleLine } from './strings.js';
 
-/** Accounts beyond sign-in (issue 12): email, password recovery and change, sessions, export, erasure. */
+/** Accounts: sign-up and sign-in, and (issue 12) email, password recovery and change, sessions, export, erasure. */
 const strict = { additionalProperties: false } as const;
 
+export const Username = Type.String({
+  format: 'username',
+  minLength: 1,
+  maxLength: 128,
+  description:
+    '3–32 letters and digits of one script, and _ . - (NFKC-normalised: full-width and styled letters become plain ones; unique ignoring case)',
+});
+export const Password = SingleLine({
+  minLength: 8,
+  maxLength: 256,
+  description: '8–256 characters, any Unicode, no composition rules; the 10,000 most common passwords are refused',
+});
+export const Email = Type.String({ format: 'email', maxLength: 254 });
+
+// ---- sign-up and sign-in ----
+export const RegisterBody = Type.Object(
+  {
+    username: Username,
+    password: Password,
+    displayName: Type.Optional(DisplayName),
+    email: Type.Optional(Email),
+  },
+  strict,
+);
+export type RegisterBody = Static<typeof RegisterBody>;
+
+export const LoginBody = Type.Object({ username: SingleLine({ minLength: 1, maxLength: 64 }), password: Password }, strict);
+export type LoginBody = Static<typeof LoginBody>;
+
+export const RefreshBody = Type.Object({ refreshToken: Identifier({ minLength: 1, maxLength: 512 }) }, strict);
+export type RefreshBody = Static<typeof RefreshBody>;
+
+export const AuthResponse = Type.Object(
+  {
+    user: Me,
+    accessToken: Type.String(),
+    refreshToken: Type.String(),
+    accessTokenExpiresIn: Type.Integer({ description: 'Seconds until the access token expires' }),
+  },
+  { title: 'AuthResponse' },
+);
+export type AuthResponse = Static<typeof AuthResponse>;
+
+// ---- beyond sign-in ----
 /** A token from a mail (email verification, password reset): 256 random bits, base64url. */
 export const AccountToken = Identifier({ minLength: 16, maxLength: 128, description: 'The token from the link or code in the mail' });
 /** The password as it is now, checked against the stored hash (it may predate today's rules). */

@@ -4,7 +4,6 @@ import {
   Notification,
   ConversationSummary,
   Id,
-  Me,
   Member,
   Message,
   Page,
@@ -18,52 +17,10 @@ import { FreeText, Identifier, SingleLine, VisibleLine, VisibleText } from './st
 /** Request schemas reject unknown fields (`additionalProperties: false`) instead of dropping them. */
 const strict = { additionalProperties: false } as const;
 
-export const Username = Type.String({
-  format: 'username',
-  minLength: 1,
-  maxLength: 128,
-  description:
-    '3–32 letters and digits of one script, and _ . - (NFKC-normalised: full-width and styled letters become plain ones; unique ignoring case)',
-});
-export const Password = SingleLine({
-  minLength: 8,
-  maxLength: 256,
-  description: '8–256 characters, any Unicode, no composition rules; the 10,000 most common passwords are refused',
-});
 export const DisplayName = SingleLine({ minLength: 1, maxLength: 64 });
 export const Bio = FreeText({ maxLength: 500 });
-export const Email = Type.String({ format: 'email', maxLength: 254 });
 export const Limit = Type.Integer({ minimum: 1, maximum: 100 });
 export const Cursor = Identifier({ minLength: 1, maxLength: 512, description: 'A `nextCursor` from the previous page' });
-
-// ---- accounts ----
-export const RegisterBody = Type.Object(
-  {
-    username: Username,
-    password: Password,
-    displayName: Type.Optional(DisplayName),
-    email: Type.Optional(Email),
-  },
-  strict,
-);
-export type RegisterBody = Static<typeof RegisterBody>;
-
-export const LoginBody = Type.Object({ username: SingleLine({ minLength: 1, maxLength: 64 }), password: Password }, strict);
-export type LoginBody = Static<typeof LoginBody>;
-
-export const RefreshBody = Type.Object({ refreshToken: Identifier({ minLength: 1, maxLength: 512 }) }, strict);
-export type RefreshBody = Static<typeof RefreshBody>;
-
-export const AuthResponse = Type.Object(
-  {
-    user: Me,
-    accessToken: Type.String(),
-    refreshToken: Type.String(),
-    accessTokenExpiresIn: Type.Integer({ description: 'Seconds until the access token expires' }),
-  },
-  { title: 'AuthResponse' },
-);
-export type AuthResponse = Static<typeof AuthResponse>;
 
 export const UpdateMeBody = Type.Object(
   {

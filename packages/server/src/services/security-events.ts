@@ -12,7 +12,8 @@ export type SecurityEvent =
   | { type: 'password.rehashed'; userId: string }
   | { type: 'email.changed'; userId: string }
   | { type: 'email.verified'; userId: string }
-  | { type: 'session.ended'; userId: string; sessionId: string; by: 'user' | 'logout-all' }
+  | { type: 'session.ended'; userId: string; sessionId: string }
+  | { type: 'sessions.ended_all'; userId: string; sessionsEnded: number }
   | { type: 'account.erased'; userId: string; messagesErased: number };
 
 export interface SecurityEvents {

@@ -37,10 +37,17 @@ export class SessionService {
     const now = Date.now();
     await this.store.revokeSession(sessionId, now);
     await this.revocations.announce(session, now);
-    this.events.record({ type: 'session.ended', userId, sessionId, by: 'user' });
+    this.events.record({ type: 'session.ended', userId, sessionId });
   }
 
-  /** Ends every session of the user but `except`; returns how many it ended. */
+  /** "Sign me out everywhere": every session, this one included; returns how many it ended. */
+  async logoutAll(userId: string): Promise<number> {
+    const sessionsEnded = await this.endAll(userId);
+    this.events.record({ type: 'sessions.ended_all', userId, sessionsEnded });
+    return sessionsEnded;
+  }
+
+  /** Ends every session of the user but `except`; returns how many it ended (the caller records why). */
   async endAll(userId: string, except?: string): Promise<number> {
     const now = Date.now();
     const ended = await this.store.revokeUserSessions(userId, now, except);

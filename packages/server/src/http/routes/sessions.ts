@@ -53,6 +53,6 @@ export const sessionRoutes: RoutePlugin = async (app, { sessions, tokens }) => {
         response: { 200: SessionsEndedResponse, ...errors(401) },
       },
     },
-    async (request) => ({ sessionsEnded: await sessions.endAll(claims(request).userId) }),
+    async (request) => ({ sessionsEnded: await sessions.logoutAll(claims(request).userId) }),
   );
 };
