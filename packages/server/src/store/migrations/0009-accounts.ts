@@ -26,11 +26,14 @@ export const accounts: Migration = {
 
     const users = db as unknown as Users;
     const seen = new Set<string>();
-    for (let after = ''; ;) {
+    // Oldest first (created_at, then id): the first holder of an address keeps it.
+    for (let after = { createdAt: -1, id: '' }; ;) {
+      const { createdAt, id } = after;
       const rows = await users
         .selectFrom('users')
-        .select(['id', 'username', 'username_lower', 'email'])
-        .where('id', '>', after)
+        .select(['id', 'username', 'username_lower', 'email', 'created_at'])
+        .where((eb) => eb.or([eb('created_at', '>', createdAt), eb.and([eb('created_at', '=', createdAt), eb('id', '>', id)])]))
+        .orderBy('created_at')
         .orderBy('id')
         .limit(500)
         .execute();
@@ -49,7 +52,8 @@ export const accounts: Migration = {
           .where('id', '=', row.id)
           .execute();
       }
-      after = rows.at(-1)!.id;
+      const last = rows.at(-1)!;
+      after = { createdAt: Number(last.created_at), id: last.id };
     }
     // NULLs do not collide: any number of users may have no address.
     await db.schema.createIndex('users_email_lower').on('users').column('email_lower').unique().execute();
