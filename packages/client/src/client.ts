@@ -38,6 +38,7 @@ import type {
   VapidPublicKey,
   Upload,
 } from '@confab/protocol';
+import { AccountApi } from './account.js';
 import { FileCalls, type SendOptions } from './files.js';
 import { HttpTransport, type HttpOptions, type Tokens } from './http.js';
 import { RealtimeConnection, type RealtimeOptions } from './realtime.js';
@@ -56,15 +57,17 @@ export class ConfabClient {
   readonly search: SearchApi;
   /** Sharing a place, fixed or live. */
   readonly locations: LocationsApi;
-
   /** Uploads, downloads (with ranges) and thumbnails. */
   readonly files: FileCalls;
+  /** Email, password recovery and change, sessions, export, erasure. */
+  readonly account: AccountApi;
 
   constructor(private readonly options: ConfabClientOptions) {
     this.http = new HttpTransport(options);
     this.search = new SearchApi(this.http);
     this.locations = new LocationsApi(this.http);
     this.files = new FileCalls(this.http);
+    this.account = new AccountApi(this.http);
   }
 
   get tokens(): Tokens | null {

@@ -1,4 +1,5 @@
 export { ConfabClient, type ConfabClientOptions } from './client.js';
+export { AccountApi } from './account.js';
 export { ApiError } from './errors.js';
 export type { Tokens } from './http.js';
 export {

@@ -4,7 +4,6 @@ import {
   Notification,
   ConversationSummary,
   Id,
-  Me,
   Member,
   Message,
   Page,
@@ -20,46 +19,10 @@ import { LocationInput } from './locations.js';
 /** Request schemas reject unknown fields (`additionalProperties: false`) instead of dropping them. */
 const strict = { additionalProperties: false } as const;
 
-export const USERNAME_PATTERN = '^[A-Za-z0-9_.-]{3,32}$';
-export const Username = Type.String({
-  pattern: USERNAME_PATTERN,
-  description: '3–32 of a-z 0-9 _ . - (unique ignoring case)',
-});
-export const Password = SingleLine({ minLength: 8, maxLength: 256 });
 export const DisplayName = SingleLine({ minLength: 1, maxLength: 64 });
 export const Bio = FreeText({ maxLength: 500 });
-export const Email = Type.String({ format: 'email', maxLength: 254 });
 export const Limit = Type.Integer({ minimum: 1, maximum: 100 });
 export const Cursor = Identifier({ minLength: 1, maxLength: 512, description: 'A `nextCursor` from the previous page' });
-
-// ---- accounts ----
-export const RegisterBody = Type.Object(
-  {
-    username: Username,
-    password: Password,
-    displayName: Type.Optional(DisplayName),
-    email: Type.Optional(Email),
-  },
-  strict,
-);
-export type RegisterBody = Static<typeof RegisterBody>;
-
-export const LoginBody = Type.Object({ username: SingleLine({ minLength: 1, maxLength: 64 }), password: Password }, strict);
-export type LoginBody = Static<typeof LoginBody>;
-
-export const RefreshBody = Type.Object({ refreshToken: Identifier({ minLength: 1, maxLength: 512 }) }, strict);
-export type RefreshBody = Static<typeof RefreshBody>;
-
-export const AuthResponse = Type.Object(
-  {
-    user: Me,
-    accessToken: Type.String(),
-    refreshToken: Type.String(),
-    accessTokenExpiresIn: Type.Integer({ description: 'Seconds until the access token expires' }),
-  },
-  { title: 'AuthResponse' },
-);
-export type AuthResponse = Static<typeof AuthResponse>;
 
 export const UpdateMeBody = Type.Object(
   {

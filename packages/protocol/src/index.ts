@@ -9,3 +9,5 @@ export * from './rules.js';
 export * from './push.js';
 export * from './locations.js';
 export * from './search.js';
+export * from './usernames.js';
+export * from './accounts.js';

@@ -23,6 +23,9 @@ export const User = Type.Object(
     displayName: Type.String(),
     bio: Type.String(),
     createdAt: Timestamp,
+    deleted: Type.Optional(
+      Type.Literal(true, { description: 'Present on an erased account: its profile is blank, its messages stay under "Deleted user"' }),
+    ),
   },
   { title: 'User' },
 );
@@ -37,6 +40,7 @@ export const Me = Type.Object(
     bio: Type.String(),
     createdAt: Timestamp,
     email: Type.Union([Type.String(), Type.Null()]),
+    emailVerified: Type.Boolean({ description: 'Whether `email` was confirmed through the link sent to it' }),
     isAdmin: Type.Boolean(),
     hideLastSeen: Type.Boolean(),
   },

@@ -1,5 +1,6 @@
 import Type, { type TStringOptions } from 'typebox';
 import { isReactionKey } from './rules.js';
+import { isUsername } from './usernames.js';
 
 /**
  * The kinds of string a request or frame may carry. Every string field of every request schema
@@ -13,7 +14,8 @@ import { isReactionKey } from './rules.js';
  * - the `visible-` variants also need one character that shows (not only whitespace,
  *   zero-width or other default-ignorable characters, or combining marks);
  * - identifiers and opaque tokens: `IDENTIFIER_PATTERN`, a URL-safe ASCII charset;
- * - a reaction (`reaction`): one emoji grapheme or a `:shortcode:` (`isReactionKey`).
+ * - a reaction (`reaction`): one emoji grapheme or a `:shortcode:` (`isReactionKey`);
+ * - a username (`username`): letters and digits of one script and `_ . -` (usernames.ts).
  *
  * The formats are checked by the server (an Ajv format each, `STRING_FORMATS`); other validators
  * treat an unknown format as an annotation.
@@ -48,6 +50,10 @@ export const STRING_FORMATS = {
     message: 'must be one line of well-formed text without control characters, with at least one visible character',
   },
   reaction: { check: isReactionKey, message: 'must be one emoji or a :shortcode: of a-z 0-9 _ + -' },
+  username: {
+    check: isUsername,
+    message: 'must be 3 to 32 letters and digits of one script (after NFKC normalisation), and _ . -',
+  },
 } as const satisfies Record<string, StringFormat>;
 export type StringFormatName = keyof typeof STRING_FORMATS;
 

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { type AccountConfig, readAccountConfig } from './account-config.js';
 import { type Env, EnvReader } from './env-reader.js';
 import { type OutboundConfig, readOutboundConfig } from './outbound-config.js';
 
@@ -109,6 +110,8 @@ export interface Config {
   s3: S3Settings | null;
   /** pino level. */
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Mail, account tokens, erasure and password hashing (account-config.ts). */
+  accounts: AccountConfig;
 }
 
 export interface S3Settings {
@@ -141,8 +144,9 @@ export function loadDotEnv(file = path.resolve('.env')): void {
 export function loadConfig(env: Env = process.env): Config {
   const problems: string[] = [];
   const read = new EnvReader(env, problems);
+  const port = read.int('PORT', 8080, 0, 65535);
   const config: Config = {
-    port: read.int('PORT', 8080, 0, 65535),
+    port,
     host: read.string('HOST', '0.0.0.0'),
     dataDir: path.resolve(read.string('DATA_DIR', './data')),
     databaseUrl: read.optional('DATABASE_URL'),
@@ -186,6 +190,7 @@ export function loadConfig(env: Env = process.env): Config {
     blobStore: 'disk',
     s3: readS3(read),
     logLevel: read.oneOf('LOG_LEVEL', 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+    accounts: readAccountConfig(read, problems, port),
   };
   if (config.messagesPageSize > config.messagesPageMax) {
     problems.push(`MESSAGES_PAGE_SIZE (${config.messagesPageSize}) must not exceed MESSAGES_PAGE_MAX (${config.messagesPageMax})`);

@@ -5,7 +5,8 @@ import { RegisterBody, Username } from '@confab/protocol';
 import { ConfigError, type Config, loadConfig, loadDotEnv } from './config.js';
 import { bodyProblems } from './http/validation.js';
 import { createServer, describeDatabase, openStore } from './server.js';
-import { UserService } from './services/user-service.js';
+import { userServiceFor } from './account-services.js';
+import { AppError } from './errors.js';
 
 const USAGE = `Usage:
   confab serve                          serve REST + WebSocket (the default)
@@ -77,7 +78,7 @@ async function adminCreate(config: Config, args: string[]): Promise<number> {
   const store = await openStore(config);
   const database = describeDatabase(config);
   try {
-    const users = new UserService(store);
+    const users = userServiceFor(store, config);
     const promoted = await users.makeAdministrator(username);
     if (promoted) {
       process.stdout.write(`${promoted.username} is now an administrator (${database})\n`);
@@ -90,7 +91,14 @@ async function adminCreate(config: Config, args: string[]): Promise<number> {
       process.stderr.write(`confab: ${problems.join('; ')}\n`);
       return 2;
     }
-    await users.create({ username, password }, { isAdmin: true });
+    try {
+      await users.create({ username, password }, { isAdmin: true });
+    } catch (error) {
+      if (!(error instanceof AppError)) throw error;
+      // A common password, a username taken meanwhile: said as the API says it.
+      process.stderr.write(`confab: ${[error.message, ...(error.details ?? []).map((d) => d.message)].join(': ')}\n`);
+      return 2;
+    }
     process.stdout.write(
       generated
         ? `Created administrator ${username} in ${database} with password: ${password}\n(shown once; sign in and keep it safe)\n`

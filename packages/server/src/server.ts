@@ -11,6 +11,7 @@ import { TopicHub } from './bus/topic-hub.js';
 import { buildHttpApp } from './http/app.js';
 import type { Services } from './http/context.js';
 import { AuthService } from './services/auth-service.js';
+import { createAccountServices } from './account-services.js';
 import { BlockService } from './services/block-service.js';
 import { ConversationService } from './services/conversation-service.js';
 import { ConversationSettingsService } from './services/conversation-settings.js';
@@ -34,7 +35,6 @@ import { RedisPresenceTracker } from './presence/redis-presence-tracker.js';
 import { SyncService } from './services/sync-service.js';
 import { TypingService } from './services/typing-service.js';
 import { TokenService, resolveJwtSecret } from './services/token-service.js';
-import { UserService } from './services/user-service.js';
 import { UploadService } from './services/upload-service.js';
 import { openBlobStore } from './blobs/open-blob-store.js';
 import type { Store } from './store/store.js';
@@ -167,6 +167,7 @@ export async function createServer(
     metrics,
   });
   revocations.onRevoked((session) => gateway.closeSession(session.id));
+  const account = createAccountServices({ config, store, logger, revocations, conversations, lifecycle });
   const services: Services = {
     config,
     store,
@@ -176,8 +177,23 @@ export async function createServer(
       { name: 'blobs', check: () => blobs.ping() },
     ],
     tokens,
-    auth: new AuthService(store, tokens, revocations, config.refreshTokenGraceMs),
-    users: new UserService(store),
+    auth: new AuthService(
+      store,
+      account.users,
+      account.passwords,
+      tokens,
+      revocations,
+      account.emailVerification,
+      account.securityEvents,
+      config.refreshTokenGraceMs,
+    ),
+    users: account.users,
+    sessions: account.sessions,
+    passwordReset: account.passwordReset,
+    emailVerification: account.emailVerification,
+    accounts: account.accounts,
+    dataExport: account.dataExport,
+    securityEvents: account.securityEvents,
     conversations,
     messages,
     lifecycle,
@@ -244,8 +260,9 @@ export async function createServer(
         app.server.closeAllConnections();
         await httpClosed;
       }
-      // 3. Commit whatever is still queued, and the notifications of what it committed (the
-      //    activity listeners submit them to the same writer), then let go of the bus, presence and the store.
+      // 3. Commit whatever is still queued (mails too), and the notifications of what it committed
+      //    (the activity listeners submit them to the same writer), then let go of the bus, presence and the store.
+      await account.close();
       await services.messages.flush();
       await activity.settled();
       await beforeDeadline(outboxStopped, deadline);

@@ -7,7 +7,10 @@ import type { Services } from './context.js';
 import { AppError } from '../errors.js';
 import { installErrorHandler, sendClientError, sendFrameworkError } from './error-handler.js';
 import { checkQueryEncoding, validatorCompiler } from './validation.js';
+import { accountRoutes } from './routes/account.js';
 import { authRoutes } from './routes/auth.js';
+import { passwordRoutes } from './routes/passwords.js';
+import { sessionRoutes } from './routes/sessions.js';
 import { blockRoutes } from './routes/blocks.js';
 import { conversationSettingsRoutes } from './routes/conversation-settings.js';
 import { notificationRoutes } from './routes/notifications.js';
@@ -103,6 +106,9 @@ export async function buildHttpApp(
   for (const routes of [
     healthRoutes,
     authRoutes,
+    passwordRoutes,
+    sessionRoutes,
+    accountRoutes,
     userRoutes,
     conversationRoutes,
     messageRoutes,

@@ -2,7 +2,13 @@ import type { Server } from 'node:http';
 import type { FastifyPluginAsync } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Config } from '../config.js';
+import type { AccountService } from '../services/account-service.js';
 import type { AuthService } from '../services/auth-service.js';
+import type { DataExport } from '../services/data-export.js';
+import type { EmailVerification } from '../services/email-verification.js';
+import type { PasswordResetService } from '../services/password-reset.js';
+import type { SecurityEvents } from '../services/security-events.js';
+import type { SessionService } from '../services/session-service.js';
 import type { BlockService } from '../services/block-service.js';
 import type { ConversationSettingsService } from '../services/conversation-settings.js';
 import type { NotificationService } from '../services/notification-service.js';
@@ -36,6 +42,15 @@ export interface Services {
   tokens: TokenService;
   auth: AuthService;
   users: UserService;
+  /** My sessions: listing and ending them (also for the admin calls). */
+  sessions: SessionService;
+  passwordReset: PasswordResetService;
+  emailVerification: EmailVerification;
+  /** Password change and account erasure. */
+  accounts: AccountService;
+  dataExport: DataExport;
+  /** Where failed logins, resets and revocations are recorded (the audit log implements it). */
+  securityEvents: SecurityEvents;
   conversations: ConversationService;
   messages: MessageService;
   /** One message after it was sent: edits, deletes, threads, reactions, pins. */

@@ -1,40 +1,53 @@
-import { hash, verify } from '@node-rs/argon2';
 import type { AuthResponse, LoginBody, RegisterBody } from '@confab/protocol';
 import { AppError } from '../errors.js';
 import { newId } from '../ids.js';
-import type { Store, UserRecord } from '../store/store.js';
+import type { SessionClient, Store, UserRecord } from '../store/store.js';
+import type { EmailVerification } from './email-verification.js';
+import type { Passwords } from './passwords.js';
+import type { SecurityEvents } from './security-events.js';
 import type { SessionRevocations } from './session-revocations.js';
 import { type AccessClaims, type TokenService, hashRefreshToken } from './token-service.js';
-import { UserService } from './user-service.js';
+import type { UserService } from './user-service.js';
 import { meView } from './views.js';
 
 /**
- * Registration, sign-in and session lifecycle. Passwords are hashed with argon2id on libuv's
- * thread pool (@node-rs/argon2 is async), never on the event loop. A session that ends (logout,
- * a replayed refresh token) is announced to every node, which then refuses its tokens and closes
- * its sockets.
+ * Registration, sign-in and session lifecycle. A session that ends (logout, a replayed refresh
+ * token) is announced to every node, which then refuses its tokens and closes its sockets.
  */
 export class AuthService {
-  /** Verified against when the username is unknown, so both failures take the same time. */
-  private dummyHash: Promise<string> | undefined;
-
   constructor(
     private readonly store: Store,
+    private readonly users: UserService,
+    private readonly passwords: Passwords,
     private readonly tokens: TokenService,
     private readonly revocations: SessionRevocations,
+    private readonly verification: EmailVerification,
+    private readonly events: SecurityEvents,
     /** REFRESH_TOKEN_GRACE_MS */
     private readonly refreshGraceMs: number,
   ) {}
 
-  async register(input: RegisterBody): Promise<AuthResponse> {
-    return this.startSession(await new UserService(this.store).create(input));
+  async register(input: RegisterBody, client?: SessionClient): Promise<AuthResponse> {
+    const user = await this.users.create(input);
+    if (user.email !== null) this.verification.send(user.id, user.email);
+    return this.startSession(user, client);
   }
 
-  async login(input: LoginBody): Promise<AuthResponse> {
-    const user = await this.store.getUserByUsername(input.username);
-    const ok = user ? await verify(user.passwordHash, input.password) : await this.verifyDummy(input.password);
-    if (!user || !ok) throw new AppError('invalid_credentials', 'Wrong username or password');
-    return this.startSession(user);
+  /** A wrong password, an unknown user and an erased account get the same 401, in the same time. */
+  async login(input: LoginBody, client?: SessionClient): Promise<AuthResponse> {
+    const found = await this.store.getUserByUsername(input.username);
+    const user = found?.deletedAt === null ? found : undefined;
+    const ok = user ? await this.passwords.verify(user.passwordHash, input.password) : await this.passwords.verifyNothing(input.password);
+    if (!user || !ok) {
+      this.events.record({ type: 'login.failed', userId: user?.id ?? null, ip: client?.ip ?? null });
+      throw new AppError('invalid_credentials', 'Wrong username or password');
+    }
+    // Parameters raised since this hash was made (ARGON2_*): the password is at hand, hash it anew.
+    if (this.passwords.needsRehash(user.passwordHash)) {
+      await this.store.setPasswordHash(user.id, await this.passwords.hash(input.password));
+      this.events.record({ type: 'password.rehashed', userId: user.id });
+    }
+    return this.startSession(user, client);
   }
 
   /**
@@ -42,7 +55,7 @@ export class AuthService {
    * tabs, a retry after a timeout) gets the same pair: the successor is derived from the token
    * and the access token from the moment it was first spent. Later, it ends the session.
    */
-  async refresh(refreshToken: string): Promise<AuthResponse> {
+  async refresh(refreshToken: string, client?: SessionClient): Promise<AuthResponse> {
     const successor = this.tokens.successorOf(refreshToken);
     const now = Date.now();
     const result = await this.store.rotateRefreshToken({
@@ -51,6 +64,7 @@ export class AuthService {
       now,
       expiresAt: now + this.tokens.refreshTtlSeconds * 1000,
       reissueIfSpentAfter: now - this.refreshGraceMs,
+      ...(client ? { client } : {}),
     });
     if (result.status === 'reused') {
       await this.revocations.announce(result.session, now);
@@ -68,7 +82,7 @@ export class AuthService {
     await this.revocations.announce({ id: claims.sessionId, userId: claims.userId }, now);
   }
 
-  private async startSession(user: UserRecord): Promise<AuthResponse> {
+  private async startSession(user: UserRecord, client?: SessionClient): Promise<AuthResponse> {
     const sessionId = newId();
     const refresh = this.tokens.newRefreshToken();
     const now = Date.now();
@@ -76,6 +90,7 @@ export class AuthService {
       { id: sessionId, userId: user.id, createdAt: now, revokedAt: null },
       refresh.hash,
       now + this.tokens.refreshTtlSeconds * 1000,
+      client,
     );
     return this.authResponse(user, sessionId, refresh.token);
   }
@@ -89,11 +104,5 @@ export class AuthService {
       refreshToken,
       accessTokenExpiresIn: this.tokens.accessTtlSeconds - age,
     };
-  }
-
-  private async verifyDummy(password: string): Promise<false> {
-    this.dummyHash ??= hash('confab-dummy-password');
-    await verify(await this.dummyHash, password);
-    return false;
   }
 }

@@ -15,4 +15,8 @@ describe('mentionTokens', () => {
     expect(mentionTokens('thanks @carol.')).toEqual(['carol.', 'carol']);
     expect(mentionTokens('(@dave) and @e.f.g')).toEqual(['dave', 'e.f.g']);
   });
+
+  it('finds names in any script, as their folded keys (NFKC, case)', () => {
+    expect(mentionTokens('привет @Иван и @ＥＭＩＬＥ')).toEqual(['иван', 'emile']);
+  });
 });

@@ -1,11 +1,12 @@
-import type { ConversationKind, Role } from '@confab/protocol';
+import { type ConversationKind, type Role, usernameKey } from '@confab/protocol';
 import type { Store } from '../store/store.js';
 
 /**
- * `@username` (a member's, any case) and, in a group, `@all`. A token starts after a character
- * that cannot be part of an e-mail address or a word, so "bob@example.com" mentions nobody.
+ * `@username` (a member's, any case, in any script usernames may use) and, in a group, `@all`. A
+ * token starts after a character that cannot be part of an e-mail address or a word, so
+ * "bob@example.com" mentions nobody.
  */
-const MENTION = /(?<![\p{L}\p{N}_.@-])@([A-Za-z0-9_.-]{3,32})/gu;
+const MENTION = /(?<![\p{L}\p{M}\p{N}_.@-])@([\p{L}\p{M}\p{Nd}_.-]{3,32})/gu;
 
 export interface MentionContext {
   conversationId: string;
@@ -19,11 +20,11 @@ export interface MentionContext {
   allowMemberMentionAll: boolean;
 }
 
-/** The usernames a body names (lower-cased, each once, in order), `all` included. */
+/** The usernames a body names (as keys: usernameKey, each once, in order), `all` included. */
 export function mentionTokens(body: string): string[] {
   const tokens: string[] = [];
   for (const match of body.matchAll(MENTION)) {
-    const name = match[1]!.toLowerCase();
+    const name = usernameKey(match[1]!);
     tokens.push(name);
     // "@bob." at the end of a sentence: the dots are punctuation when no user has them.
     const trimmed = name.replace(/[.-]+$/, '');

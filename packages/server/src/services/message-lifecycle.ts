@@ -106,20 +106,34 @@ export class MessageLifecycle {
       if (kind !== 'group' || !canModerate(role))
         throw forbidden('Only the author, or an owner or admin of the group, may delete a message');
     }
+    return messageView(await this.tombstone(message));
+  }
+
+  /**
+   * The author's own message deleted as `delete` does, whether or not they are still a member:
+   * an account erased with `eraseMessages` (AccountService) takes its messages everywhere.
+   */
+  async eraseAsAuthor(userId: string, messageId: string): Promise<void> {
+    const message = await this.store.getMessage(messageId);
+    if (!message || message.senderId !== userId) throw notFound('Message');
+    await this.tombstone(message);
+  }
+
+  private async tombstone(before: MessageRecord): Promise<MessageRecord> {
     const now = Date.now();
-    const { message: tombstone } = await this.change(
-      messageId,
+    const { message } = await this.change(
+      before.id,
       (current) =>
         current.deletedAt !== null
           ? null
           : { body: '', deletedAt: now, reactions: [], mentions: [], pinnedAt: null, pinnedBy: null, erase: true },
       'deleted',
     );
-    const carried = message.attachments?.map((a) => a.id) ?? [];
+    const carried = before.attachments?.map((a) => a.id) ?? [];
     // After the commit: its links are gone, so what no other message carries can go too (the
     // orphan sweep catches whatever this misses).
     if (carried.length > 0 && this.files) await this.files.release(carried).catch(() => {});
-    return messageView(tombstone);
+    return message;
   }
 
   /** A thread root's replies, oldest first. */

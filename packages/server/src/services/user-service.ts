@@ -1,35 +1,50 @@
-import { hash } from '@node-rs/argon2';
-import type { Me, RegisterBody, UpdateMeBody, User, UserPage } from '@confab/protocol';
+import { type Me, type RegisterBody, type UpdateMeBody, type User, type UserPage, normalizeUsername, usernameKey } from '@confab/protocol';
 import { AppError, notFound } from '../errors.js';
 import { newId } from '../ids.js';
 import { type Store, UniqueViolation, type UserRecord } from '../store/store.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
+import type { Passwords } from './passwords.js';
 import { meView, userView } from './views.js';
 
 export class UserService {
-  constructor(private readonly store: Store) {}
+  constructor(
+    private readonly store: Store,
+    private readonly passwords: Passwords,
+    /** USERNAME_HOLD_DAYS: an erased account's username is free again this long after. */
+    private readonly usernameHoldDays: number,
+  ) {}
 
   /**
    * Opens an account: the one way users are made, by sign-up (AuthService.register) and by
-   * `confab admin create`. The password is hashed with argon2id on libuv's thread pool.
+   * `confab admin create`. The username is kept in NFKC form; a common password is refused; the
+   * password is hashed with argon2id (services/passwords.ts).
    */
   async create(input: RegisterBody, role: { isAdmin: boolean } = { isAdmin: false }): Promise<UserRecord> {
+    const username = normalizeUsername(input.username);
+    this.passwords.checkNew(input.password, '/password');
+    const now = Date.now();
+    // The name of an account erased long enough ago is taken back from it first.
+    await this.store.releaseUsername(usernameKey(username), now - this.usernameHoldDays * 86_400_000);
     const user: UserRecord = {
       id: newId(),
-      username: input.username,
+      username,
       displayName: input.displayName ?? input.username,
       bio: '',
       email: input.email ?? null,
       isAdmin: role.isAdmin,
       hideLastSeen: false,
       lastSeenAt: null,
-      passwordHash: await hash(input.password),
-      createdAt: Date.now(),
+      emailVerified: false,
+      deletedAt: null,
+      passwordHash: await this.passwords.hash(input.password),
+      createdAt: now,
     };
     try {
       await this.store.insertUser(user);
     } catch (error) {
-      if (error instanceof UniqueViolation) throw new AppError('username_taken', `The username "${input.username}" is taken`);
+      if (error instanceof UniqueViolation && error.constraint.includes('email'))
+        throw new AppError('email_taken', 'Another account has this email address');
+      if (error instanceof UniqueViolation) throw new AppError('username_taken', `The username "${username}" is taken`);
       throw error;
     }
     return user;
@@ -73,7 +88,7 @@ export class UserService {
     const last = items.at(-1);
     return {
       items: items.map(userView),
-      nextCursor: rows.length > limit && last ? encodeCursor(last.username.toLowerCase()) : null,
+      nextCursor: rows.length > limit && last ? encodeCursor(usernameKey(last.username)) : null,
     };
   }
 }

@@ -26,9 +26,16 @@ export const userView = (u: UserRecord): User => ({
   displayName: u.displayName,
   bio: u.bio,
   createdAt: iso(u.createdAt),
+  ...(u.deletedAt === null ? {} : { deleted: true as const }),
 });
 
-export const meView = (u: UserRecord): Me => ({ ...userView(u), email: u.email, isAdmin: u.isAdmin, hideLastSeen: u.hideLastSeen });
+export const meView = (u: UserRecord): Me => ({
+  ...userView(u),
+  email: u.email,
+  emailVerified: u.emailVerified,
+  isAdmin: u.isAdmin,
+  hideLastSeen: u.hideLastSeen,
+});
 
 const isoOrNull = (ms: number | null) => (ms === null ? null : iso(ms));
 

@@ -10,6 +10,7 @@ import { outbound } from './migrations/0006-outbound.js';
 import { uploads } from './migrations/0007-uploads.js';
 import { location } from './migrations/0008-location.js';
 import { eventMessageIndex } from './migrations/0011-event-message-index.js';
+import { accounts } from './migrations/0013-accounts.js';
 
 /**
  * Schema migrations, in code and in order. Written with Kysely's schema builder in types both
@@ -158,6 +159,7 @@ const migrations: Record<string, Migration> = {
   '0007_uploads': uploads,
   '0008_location': location,
   '0011_event_message_index': eventMessageIndex,
+  '0013_accounts': accounts,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -16,8 +16,13 @@ export interface UserRecord {
   /** Privacy: others see no lastSeenAt. */
   hideLastSeen: boolean;
   lastSeenAt: number | null;
+  /** Whether `email` was confirmed through the link mailed to it. */
+  emailVerified: boolean;
+  /** When the account was erased: its profile is blank and nobody can sign in to it. */
+  deletedAt: number | null;
 }
-export type NewUser = Omit<UserRecord, 'hideLastSeen' | 'lastSeenAt'> & Partial<Pick<UserRecord, 'hideLastSeen' | 'lastSeenAt'>>;
+type Defaulted = 'hideLastSeen' | 'lastSeenAt' | 'emailVerified' | 'deletedAt';
+export type NewUser = Omit<UserRecord, Defaulted> & Partial<Pick<UserRecord, Defaulted>>;
 
 export interface UserPatch {
   displayName?: string;
@@ -41,6 +46,14 @@ export interface RotateInput {
   /** When the successor expires, if this call creates it. */
   expiresAt: number;
   reissueIfSpentAfter: number;
+  /** Where the refresh came from: the session's last use is recorded (lastUsedAt, user agent, IP). */
+  client?: SessionClient;
+}
+
+/** Where a session is used from, as the request said. */
+export interface SessionClient {
+  userAgent: string | null;
+  ip: string | null;
 }
 
 export type RotateResult =

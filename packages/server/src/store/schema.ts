@@ -19,12 +19,31 @@ export interface Database {
     stream_pos: Generated<number>;
     /** Bytes of the user's uploads, for UPLOAD_QUOTA_BYTES. */
     upload_bytes: Generated<number>;
+    /** `email` lower-cased: unique. */
+    email_lower: string | null;
+    email_verified_at: number | null;
+    /** When the account was erased (its username is held until USERNAME_HOLD_DAYS later). */
+    deleted_at: number | null;
   };
   sessions: {
     id: string;
     user_id: string;
     created_at: number;
     revoked_at: number | null;
+    last_used_at: number | null;
+    user_agent: string | null;
+    ip: string | null;
+  };
+  /** Single-use tokens sent by mail; only their SHA-256 is kept. */
+  account_tokens: {
+    token_hash: string;
+    user_id: string;
+    purpose: 'password_reset' | 'email_verify';
+    /** The address an email_verify token confirms. */
+    email: string | null;
+    created_at: number;
+    expires_at: number;
+    used_at: number | null;
   };
   refresh_tokens: {
     token_hash: string;

@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { EventDraft, Role } from '@confab/protocol';
 import { migrate } from './migrate.js';
 import * as eventLog from './event-log.js';
-import { SearchSql } from './search-sql.js';
+import { AccountSql } from './account-sql.js';
 import type { Dialect } from './dialect.js';
 import * as conversations from './sql/conversations.js';
 import * as markers from './sql/markers.js';
@@ -37,6 +37,7 @@ import {
   type UpdateOutcome,
   type RotateInput,
   type RotateResult,
+  type SessionClient,
   type SessionRecord,
   type Store,
   type StoredEvent,
@@ -51,7 +52,7 @@ import {
  * section in store/sql/ (the event log in store/event-log.ts). Anything an engine does
  * differently lives in its Dialect (store/sqlite/, store/postgres/).
  */
-export class SqlStore extends SearchSql implements Store {
+export class SqlStore extends AccountSql implements Store {
   readonly engine: Store['engine'];
   private readonly uniqueViolation: (error: unknown) => string | undefined;
 
@@ -99,8 +100,8 @@ export class SqlStore extends SearchSql implements Store {
 
   // ---- sessions (sql/sessions.ts) ----
 
-  createSession(session: SessionRecord, refreshTokenHash: string, refreshExpiresAt: number): Promise<void> {
-    return sessions.createSession(this.db, session, refreshTokenHash, refreshExpiresAt);
+  createSession(session: SessionRecord, refreshTokenHash: string, refreshExpiresAt: number, client?: SessionClient): Promise<void> {
+    return sessions.createSession(this.db, session, refreshTokenHash, refreshExpiresAt, client);
   }
   getSession(id: string): Promise<SessionRecord | undefined> {
     return sessions.getSession(this.db, id);
@@ -269,7 +270,7 @@ export class SqlStore extends SearchSql implements Store {
   }
 
   /** Runs a write, turning the engine's unique-violation error into UniqueViolation. */
-  private async unique<T>(write: () => Promise<T>): Promise<T> {
+  protected async unique<T>(write: () => Promise<T>): Promise<T> {
     try {
       return await write();
     } catch (error) {

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Store } from './store.js';
+import { describeAccounts } from './conformance/accounts.js';
 import { describeBlocks } from './conformance/blocks.js';
 import { describeConversations } from './conformance/conversations.js';
 import { describeEventLog } from './conformance/event-log.js';
@@ -56,5 +57,6 @@ export function describeStoreConformance(engine: string, openFresh: () => Promis
     describeSearch(f);
     describeLocations(f);
     describeUploads(f);
+    describeAccounts(f);
   });
 }

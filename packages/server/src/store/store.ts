@@ -16,15 +16,18 @@ import type {
   UpdateOutcome,
   RotateInput,
   RotateResult,
+  SessionClient,
   SessionRecord,
   UserPatch,
   UserRecord,
 } from './records.js';
 import type { ArchivedFilter, ChangeExtras, NotifyDraft, PeopleStore, SystemDraft } from './people-store.js';
+import type { AccountStore } from './account-store.js';
 import type { SearchStore } from './search-store.js';
 import type { UploadStore } from './upload-store.js';
 
 export * from './people-store.js';
+export * from './account-store.js';
 export * from './search-store.js';
 export * from './upload-store.js';
 
@@ -33,7 +36,7 @@ export * from './upload-store.js';
  * PostgreSQL next) and every implementation passes the same conformance suite
  * (store/store.conformance.ts). Timestamps are epoch milliseconds; ids are strings.
  */
-export interface Store extends PeopleStore, SearchStore, UploadStore {
+export interface Store extends PeopleStore, SearchStore, UploadStore, AccountStore {
   readonly engine: 'sqlite' | 'postgres';
   migrate(): Promise<void>;
   /** Throws when the database cannot be reached. */
@@ -51,7 +54,8 @@ export interface Store extends PeopleStore, SearchStore, UploadStore {
   updateUser(id: string, patch: UserPatch): Promise<UserRecord | undefined>;
 
   // ---- sessions ----
-  createSession(session: SessionRecord, refreshTokenHash: string, refreshExpiresAt: number): Promise<void>;
+  /** `client`: where it is used from (SessionInfoRecord); its last use starts at its creation. */
+  createSession(session: SessionRecord, refreshTokenHash: string, refreshExpiresAt: number, client?: SessionClient): Promise<void>;
   getSession(id: string): Promise<SessionRecord | undefined>;
   /**
    * Spends a refresh token and records its successor `newHash`, atomically. A spent token

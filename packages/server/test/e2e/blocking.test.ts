@@ -27,6 +27,7 @@ describeOnEachStore('blocking', (server) => {
     expect(listed.find((u: any) => u.id === bob.id)).toEqual({
       ...bob.auth.user,
       email: undefined,
+      emailVerified: undefined,
       isAdmin: undefined,
       hideLastSeen: undefined,
     });

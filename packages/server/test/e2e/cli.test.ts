@@ -144,7 +144,7 @@ describe.concurrent('confab admin create', { timeout: 120_000 }, () => {
     ]);
     // The sign-up route's own rules and words.
     expect(badName.code).toBe(2);
-    expect(badName.stderr).toContain('username: must match pattern');
+    expect(badName.stderr).toContain('username: must be 3 to 32 letters and digits of one script');
     expect(shortPassword.code).toBe(2);
     expect(shortPassword.stderr).toContain('password: must NOT have fewer than 8 characters');
     expect(badSetting.code).toBe(2);

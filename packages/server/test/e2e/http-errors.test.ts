@@ -99,7 +99,7 @@ describe('HTTP errors and limits', () => {
     it('answers a wrong method on an existing path with 405 method_not_allowed and Allow', async () => {
       const { user, messages } = await member();
       const cases: [method: string, path: string, allow: string][] = [
-        ['PUT', '/api/v1/users/me', 'GET, HEAD, PATCH'],
+        ['PUT', '/api/v1/users/me', 'GET, HEAD, PATCH, DELETE'],
         ['DELETE', messages, 'GET, HEAD, POST'],
         ['POST', '/healthz', 'GET, HEAD'],
         ['PATCH', '/api/v1/auth/login', 'POST'],

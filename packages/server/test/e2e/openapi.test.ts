@@ -13,6 +13,16 @@ const CONTRACT: [method: string, path: string][] = [
   ['post', '/api/v1/auth/login'],
   ['post', '/api/v1/auth/refresh'],
   ['post', '/api/v1/auth/logout'],
+  ['post', '/api/v1/auth/email/verify'],
+  ['post', '/api/v1/auth/password/forgot'],
+  ['post', '/api/v1/auth/password/reset'],
+  ['post', '/api/v1/auth/password/change'],
+  ['get', '/api/v1/auth/sessions'],
+  ['delete', '/api/v1/auth/sessions/{id}'],
+  ['post', '/api/v1/auth/logout-all'],
+  ['post', '/api/v1/users/me/email'],
+  ['get', '/api/v1/users/me/export'],
+  ['delete', '/api/v1/users/me'],
   ['get', '/api/v1/users/me'],
   ['patch', '/api/v1/users/me'],
   ['get', '/api/v1/users'],
@@ -125,7 +135,16 @@ describe('OpenAPI document', () => {
   });
 
   it('marks signed-in operations with bearer security, and says the rest need none', () => {
-    const open = ['/api/v1/auth/register', '/api/v1/auth/login', '/api/v1/auth/refresh', '/healthz', '/readyz'];
+    const open = [
+      '/api/v1/auth/register',
+      '/api/v1/auth/login',
+      '/api/v1/auth/refresh',
+      '/api/v1/auth/email/verify',
+      '/api/v1/auth/password/forgot',
+      '/api/v1/auth/password/reset',
+      '/healthz',
+      '/readyz',
+    ];
     for (const [method, path, operation] of operationsOf(doc)) {
       if (open.includes(path)) expect(operation.security, path).toEqual([]);
       else expect(operation.security, `${method} ${path}`).toEqual([{ bearerAuth: [] }]);

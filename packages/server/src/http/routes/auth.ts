@@ -3,6 +3,7 @@ import Type from 'typebox';
 import { bearerAuth, claims } from '../authenticate.js';
 import type { RoutePlugin } from '../context.js';
 import { bearer, errors, unauthenticated } from '../responses.js';
+import { clientOf } from '../client-info.js';
 
 export const authRoutes: RoutePlugin = async (app, { auth, tokens }) => {
   app.post(
@@ -12,12 +13,13 @@ export const authRoutes: RoutePlugin = async (app, { auth, tokens }) => {
         tags: ['auth'],
         operationId: 'register',
         security: unauthenticated,
-        summary: 'Create an account and sign in',
+        summary:
+          'Create an account and sign in. With an `email` (unique ignoring case), a verification link is mailed to it; it stays unverified until opened',
         body: RegisterBody,
         response: { 201: AuthResponse, ...errors(400, 409, 413) },
       },
     },
-    async (request, reply) => reply.status(201).send(await auth.register(request.body)),
+    async (request, reply) => reply.status(201).send(await auth.register(request.body, clientOf(request))),
   );
 
   app.post(
@@ -32,7 +34,7 @@ export const authRoutes: RoutePlugin = async (app, { auth, tokens }) => {
         response: { 200: AuthResponse, ...errors(400, 401) },
       },
     },
-    async (request) => auth.login(request.body),
+    async (request) => auth.login(request.body, clientOf(request)),
   );
 
   app.post(
@@ -48,7 +50,7 @@ export const authRoutes: RoutePlugin = async (app, { auth, tokens }) => {
         response: { 200: AuthResponse, ...errors(400, 401) },
       },
     },
-    async (request) => auth.refresh(request.body.refreshToken),
+    async (request) => auth.refresh(request.body.refreshToken, clientOf(request)),
   );
 
   app.post(

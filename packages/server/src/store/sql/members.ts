@@ -1,4 +1,4 @@
-import type { EventDraft, Role } from '@confab/protocol';
+import { type EventDraft, type Role, usernameKey } from '@confab/protocol';
 import { appendEvents, lockConversations, lockUserStreams } from '../event-log.js';
 import { insertNotificationRows, notificationEntries } from './notifications.js';
 import type { ChangeExtras, ConversationRecord, Draft, MemberRecord, NewMember, StoredEvent, SystemDraft } from '../store.js';
@@ -160,10 +160,10 @@ export async function sharesConversation(db: Db, userId: string, otherId: string
   return row !== undefined;
 }
 
-/** Members of the conversation among `usernames` (compared ignoring case): lower-cased username → user id. */
+/** Members of the conversation among `usernames` (compared ignoring case): username key (usernameKey) → user id. */
 export async function findMembersByUsername(db: Db, conversationId: string, usernames: readonly string[]): Promise<Map<string, string>> {
   const found = new Map<string, string>();
-  const lowered = [...new Set(usernames.map((u) => u.toLowerCase()))];
+  const lowered = [...new Set(usernames.map(usernameKey))];
   for (let i = 0; i < lowered.length; i += 500) {
     const rows = await db
       .selectFrom('members as m')

@@ -1,13 +1,27 @@
-import type { RotateInput, RotateResult, SessionRecord } from '../store.js';
+import type { RotateInput, RotateResult, SessionClient, SessionRecord } from '../store.js';
 import { type Db, toSession } from './rows.js';
 
 /** Sessions and their refresh tokens (stored as hashes only). */
 
-export async function createSession(db: Db, session: SessionRecord, refreshTokenHash: string, refreshExpiresAt: number): Promise<void> {
+export async function createSession(
+  db: Db,
+  session: SessionRecord,
+  refreshTokenHash: string,
+  refreshExpiresAt: number,
+  client?: SessionClient,
+): Promise<void> {
   await db.transaction().execute(async (trx) => {
     await trx
       .insertInto('sessions')
-      .values({ id: session.id, user_id: session.userId, created_at: session.createdAt, revoked_at: session.revokedAt })
+      .values({
+        id: session.id,
+        user_id: session.userId,
+        created_at: session.createdAt,
+        revoked_at: session.revokedAt,
+        last_used_at: session.createdAt,
+        user_agent: client?.userAgent ?? null,
+        ip: client?.ip ?? null,
+      })
       .execute();
     await trx
       .insertInto('refresh_tokens')
@@ -27,7 +41,10 @@ export async function getSession(db: Db, id: string): Promise<SessionRecord | un
  * window: spent after `reissueIfSpentAfter`, with the successor it was given still unspent. Then
  * the first rotation is reported again, and the caller answers with the same pair.
  */
-export function rotateRefreshToken(db: Db, { oldHash, newHash, now, expiresAt, reissueIfSpentAfter }: RotateInput): Promise<RotateResult> {
+export function rotateRefreshToken(
+  db: Db,
+  { oldHash, newHash, now, expiresAt, reissueIfSpentAfter, client }: RotateInput,
+): Promise<RotateResult> {
   return db.transaction().execute(async (trx): Promise<RotateResult> => {
     let token = await findToken(trx, oldHash);
     if (!token) return { status: 'invalid' };
@@ -47,6 +64,12 @@ export function rotateRefreshToken(db: Db, { oldHash, newHash, now, expiresAt, r
         await trx
           .insertInto('refresh_tokens')
           .values({ token_hash: newHash, session_id: session.id, expires_at: expiresAt, spent_at: null })
+          .execute();
+        // The session's last use: written at refresh only, never per request.
+        await trx
+          .updateTable('sessions')
+          .set({ last_used_at: now, ...(client ? { user_agent: client.userAgent, ip: client.ip } : {}) })
+          .where('id', '=', session.id)
           .execute();
         return { status: 'rotated', session, rotatedAt: now };
       }

@@ -1,4 +1,5 @@
 import { type Updateable, sql } from 'kysely';
+import { usernameKey } from '@confab/protocol';
 import type { Database } from '../schema.js';
 import type { NewUser, UserPatch, UserRecord } from '../store.js';
 import { type Db, toUser } from './rows.js';
@@ -11,16 +12,24 @@ export async function insertUser(db: Db, user: NewUser): Promise<UserRecord> {
     .values({
       id: user.id,
       username: user.username,
-      username_lower: user.username.toLowerCase(),
+      username_lower: usernameKey(user.username),
       display_name: user.displayName,
       bio: user.bio,
       email: user.email,
+      email_lower: user.email?.toLowerCase() ?? null,
+      email_verified_at: user.emailVerified ? user.createdAt : null,
       is_admin: user.isAdmin ? 1 : 0,
       password_hash: user.passwordHash,
       created_at: user.createdAt,
     })
     .execute();
-  return { ...user, hideLastSeen: user.hideLastSeen ?? false, lastSeenAt: user.lastSeenAt ?? null };
+  return {
+    ...user,
+    hideLastSeen: user.hideLastSeen ?? false,
+    lastSeenAt: user.lastSeenAt ?? null,
+    emailVerified: user.emailVerified ?? false,
+    deletedAt: null,
+  };
 }
 
 export async function getUser(db: Db, id: string): Promise<UserRecord | undefined> {
@@ -29,7 +38,7 @@ export async function getUser(db: Db, id: string): Promise<UserRecord | undefine
 }
 
 export async function getUserByUsername(db: Db, username: string): Promise<UserRecord | undefined> {
-  const row = await db.selectFrom('users').selectAll().where('username_lower', '=', username.toLowerCase()).executeTakeFirst();
+  const row = await db.selectFrom('users').selectAll().where('username_lower', '=', usernameKey(username)).executeTakeFirst();
   return row && toUser(row);
 }
 
@@ -43,7 +52,8 @@ export async function searchUsers(
   db: Db,
   { q, limit, afterUsername }: { q?: string; limit: number; afterUsername?: string },
 ): Promise<UserRecord[]> {
-  let query = db.selectFrom('users').selectAll();
+  // Erased accounts are not in the directory.
+  let query = db.selectFrom('users').selectAll().where('deleted_at', 'is', null);
   if (q !== undefined && q.trim() !== '') {
     const needle = q
       .trim()
@@ -56,7 +66,7 @@ export async function searchUsers(
       ]),
     );
   }
-  if (afterUsername !== undefined) query = query.where('username_lower', '>', afterUsername.toLowerCase());
+  if (afterUsername !== undefined) query = query.where('username_lower', '>', usernameKey(afterUsername));
   const rows = await query.orderBy('username_lower').limit(limit).execute();
   return rows.map(toUser);
 }

@@ -1,0 +1,82 @@
+import type { Logger } from 'pino';
+import type { Config } from './config.js';
+import { AccountService } from './services/account-service.js';
+import { AccountTokens } from './services/account-tokens.js';
+import { BackgroundWork } from './services/background-work.js';
+import type { ConversationService } from './services/conversation-service.js';
+import { DataExport } from './services/data-export.js';
+import { EmailVerification } from './services/email-verification.js';
+import { type Mailer, createMailer } from './services/mailer.js';
+import type { MessageLifecycle } from './services/message-lifecycle.js';
+import { PasswordResetService } from './services/password-reset.js';
+import { Passwords } from './services/passwords.js';
+import { LoggedSecurityEvents, type SecurityEvents } from './services/security-events.js';
+import { SessionService } from './services/session-service.js';
+import type { SessionRevocations } from './services/session-revocations.js';
+import { UserService } from './services/user-service.js';
+import type { Store } from './store/store.js';
+
+/** The password rules and hashing the configuration sets (also for `confab admin create`). */
+export const passwordsFor = (config: Config) =>
+  new Passwords({ memoryKib: config.accounts.argon2MemoryKib, timeCost: config.accounts.argon2TimeCost });
+
+/** The one way to make a UserService: the same password rules and username hold everywhere. */
+export const userServiceFor = (store: Store, config: Config, passwords = passwordsFor(config)) =>
+  new UserService(store, passwords, config.accounts.usernameHoldDays);
+
+export interface AccountServices {
+  passwords: Passwords;
+  users: UserService;
+  sessions: SessionService;
+  emailVerification: EmailVerification;
+  passwordReset: PasswordResetService;
+  accounts: AccountService;
+  dataExport: DataExport;
+  securityEvents: SecurityEvents;
+  /** Shutdown: waits for the mails and lookups still running, then lets go of the mail transport. */
+  close(): Promise<void>;
+}
+
+/** Wires the accounts side (issue 12): passwords, mail, account tokens, sessions, export, erasure. */
+export function createAccountServices(deps: {
+  config: Config;
+  store: Store;
+  logger: Logger;
+  revocations: SessionRevocations;
+  conversations: ConversationService;
+  lifecycle: MessageLifecycle;
+  mailer?: Mailer;
+}): AccountServices {
+  const { config, store, logger } = deps;
+  const { publicUrl } = config.accounts;
+  const securityEvents = new LoggedSecurityEvents(logger.child({ component: 'security' }));
+  const passwords = passwordsFor(config);
+  const users = userServiceFor(store, config, passwords);
+  const mailer =
+    deps.mailer ?? createMailer({ smtpUrl: config.accounts.smtpUrl, from: config.accounts.mailFrom, dataDir: config.dataDir, logger });
+  const background = new BackgroundWork((error, what) => logger.warn({ err: error }, `${what} failed`));
+  const tokens = new AccountTokens(store);
+  const sessions = new SessionService(store, deps.revocations, securityEvents);
+  const emailVerification = new EmailVerification(store, passwords, tokens, mailer, background, securityEvents, {
+    publicUrl,
+    ttlSeconds: config.accounts.emailVerifyTtlSeconds,
+  });
+  const passwordReset = new PasswordResetService(store, passwords, tokens, mailer, background, sessions, securityEvents, {
+    publicUrl,
+    ttlSeconds: config.accounts.passwordResetTtlSeconds,
+  });
+  return {
+    passwords,
+    users,
+    sessions,
+    emailVerification,
+    passwordReset,
+    accounts: new AccountService(store, passwords, sessions, deps.lifecycle, securityEvents),
+    dataExport: new DataExport(store, users, sessions, deps.conversations),
+    securityEvents,
+    async close() {
+      await background.settle();
+      mailer.close();
+    },
+  };
+}

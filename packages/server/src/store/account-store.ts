@@ -1,0 +1,70 @@
+import type { MemberRecord, MessageRecord, SessionClient, SessionRecord, UserRecord } from './records.js';
+
+/**
+ * The part of the Store about accounts (issue 12): email addresses, passwords, erasure, the
+ * single-use tokens mails carry, listing and ending a user's sessions, and what an export reads.
+ */
+export interface AccountStore {
+  // ---- email and password ----
+  /** The account with this address, ignoring case. */
+  getUserByEmail(email: string): Promise<UserRecord | undefined>;
+  /** Sets (or clears) the address, unverified. Throws UniqueViolation when another account has it (ignoring case). */
+  setEmail(userId: string, email: string | null): Promise<UserRecord | undefined>;
+  /** Marks the address verified if it is still the user's (ignoring case); false otherwise. */
+  markEmailVerified(userId: string, email: string, at: number): Promise<boolean>;
+  setPasswordHash(userId: string, passwordHash: string): Promise<void>;
+
+  // ---- erasure ----
+  /**
+   * Blanks the profile (display name "Deleted user", no bio, no email, no password), spends the
+   * account's tokens and marks it erased at `at`. Its username stays taken until released.
+   */
+  eraseUser(userId: string, at: number): Promise<void>;
+  /** Frees a username (its key, usernameKey) held by an account erased before `erasedBefore`; true when it did. */
+  releaseUsername(key: string, erasedBefore: number): Promise<boolean>;
+
+  // ---- tokens sent by mail ----
+  createAccountToken(token: NewAccountToken): Promise<void>;
+  /**
+   * Spends the token once: the record when it was unspent, unexpired and of this purpose, else
+   * undefined (and nothing changes). Concurrent calls: exactly one gets the record.
+   */
+  consumeAccountToken(tokenHash: string, purpose: AccountTokenPurpose, now: number): Promise<AccountTokenRecord | undefined>;
+  /** Spends every unspent token of the user for that purpose (a reset voids the other reset links). */
+  spendAccountTokens(userId: string, purpose: AccountTokenPurpose, now: number): Promise<void>;
+
+  // ---- a user's sessions ----
+  /** Sessions not ended and with a refresh token still usable at `now`, newest first. */
+  listActiveSessions(userId: string, now: number): Promise<SessionInfoRecord[]>;
+  /** Ends every session of the user not ended yet, but `exceptSessionId`; returns those it ended. */
+  revokeUserSessions(userId: string, now: number, exceptSessionId?: string): Promise<SessionRecord[]>;
+
+  // ---- what an export and an erasure read ----
+  /** Messages the user wrote (system messages excluded), in id order (time order); `afterId` continues after that id. */
+  listMessagesBySender(userId: string, page: { limit: number; afterId?: string }): Promise<MessageRecord[]>;
+  /** The user's memberships (read and delivery markers), by conversation id. */
+  listMemberships(userId: string): Promise<MemberRecord[]>;
+}
+
+export type AccountTokenPurpose = 'password_reset' | 'email_verify';
+
+export interface AccountTokenRecord {
+  /** SHA-256 (hex) of the token: the token itself is never stored. */
+  tokenHash: string;
+  userId: string;
+  purpose: AccountTokenPurpose;
+  /** The address an email_verify token confirms (null for a reset). */
+  email: string | null;
+  createdAt: number;
+  expiresAt: number;
+  usedAt: number | null;
+}
+export type NewAccountToken = Omit<AccountTokenRecord, 'usedAt'>;
+
+export interface SessionInfoRecord extends SessionClient {
+  id: string;
+  userId: string;
+  createdAt: number;
+  /** The last refresh (or the sign-in): lastUsedAt is not written per request. */
+  lastUsedAt: number;
+}
