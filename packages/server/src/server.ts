@@ -28,6 +28,8 @@ import { SyncService } from './services/sync-service.js';
 import { TypingService } from './services/typing-service.js';
 import { TokenService, resolveJwtSecret } from './services/token-service.js';
 import { UserService } from './services/user-service.js';
+import { RateLimitService } from './services/rate-limits.js';
+import { LoggedSecurityEvents } from './services/security-events.js';
 import type { Store } from './store/store.js';
 import { openPostgresStore } from './store/postgres/postgres-store.js';
 import { openSqliteStore, sqliteFileFor } from './store/sqlite/sqlite-store.js';
@@ -105,10 +107,19 @@ export async function createServer(
   await revocations.start();
   const tokens = new TokenService(
     resolveJwtSecret(config.jwtSecret, config.dataDir),
-    config.accessTokenTtlSeconds,
-    config.refreshTokenTtlSeconds,
+    {
+      accessTtlSeconds: config.accessTokenTtlSeconds,
+      refreshTtlSeconds: config.refreshTokenTtlSeconds,
+      issuer: config.jwtIssuer,
+      audience: config.jwtAudience,
+    },
     revocations,
   );
+  const rateLimits = new RateLimitService(config.rateLimits, new LoggedSecurityEvents(logger.child({ component: 'security' })), {
+    redisUrl: config.redisUrl,
+    prefix: config.redisChannelPrefix,
+    logger,
+  });
   const hub = new TopicHub(bus);
   const membership = new MembershipCache(store);
   const blocks = new BlockService(store, membership, bus);
@@ -131,15 +142,16 @@ export async function createServer(
     config.presenceOfflineGraceMs,
   );
   const notifications = new NotificationService(store, events);
-  const conversations = new ConversationService(store, membership, blocks, notifications, events, config);
+  const conversations = new ConversationService(store, membership, blocks, notifications, events, config, rateLimits);
   const activity = new MessageActivityFeed((error) => logger.warn({ err: error }, 'a message activity listener failed'));
-  const messages = new MessageService(store, membership, blocks, bus, events, activity, config, metrics);
+  const messages = new MessageService(store, membership, blocks, bus, events, activity, config, rateLimits, metrics);
   // Mentions, replies, thread replies and reactions notify once their action has committed.
   activity.subscribe((activities) => notifications.fromActivities(activities));
   const lifecycle = new MessageLifecycle(store, membership, messages, activity, config);
   const gateway = new Gateway({
     config,
     tokens,
+    rateLimits,
     conversations,
     messages,
     lifecycle,
@@ -161,8 +173,9 @@ export async function createServer(
       { name: 'bus', check: () => bus.ping() },
     ],
     tokens,
-    auth: new AuthService(store, tokens, revocations, config.refreshTokenGraceMs),
-    users: new UserService(store),
+    rateLimits,
+    auth: new AuthService(store, tokens, revocations, config.refreshTokenGraceMs, rateLimits, config.registration),
+    users: new UserService(store, config.directory),
     conversations,
     messages,
     lifecycle,
@@ -219,6 +232,7 @@ export async function createServer(
       await services.messages.flush();
       await bus.close();
       await presenceTracker.close();
+      await rateLimits.close();
       await store.close();
     },
   };

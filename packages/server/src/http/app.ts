@@ -20,6 +20,8 @@ import { presenceRoutes } from './routes/presence.js';
 import { receiptRoutes } from './routes/receipts.js';
 import { syncRoutes } from './routes/sync.js';
 import { errors } from './responses.js';
+import { installRouteLimits } from './route-limits.js';
+import { DOCS_CSP, installSurface, metricsGuard } from './surface.js';
 
 /**
  * The Fastify app: limits set explicitly (Fastify's own defaults have no request timeout),
@@ -44,6 +46,8 @@ export async function buildHttpApp(
     // Shutdown answers 503 itself (below), in the error catalogue's shape.
     return503OnClosing: false,
     routerOptions: { maxParamLength: 200 },
+    // Only these proxies' X-Forwarded-For is believed: nothing else can change request.ip, the key of per-address limits.
+    trustProxy: config.trustProxy.length === 0 ? false : config.trustProxy,
     frameworkErrors: sendFrameworkError,
     clientErrorHandler: sendClientError,
   });
@@ -52,6 +56,8 @@ export async function buildHttpApp(
   acceptJsonOnly(app);
   app.decorateRequest('auth', null);
   installErrorHandler(app);
+  await installSurface(app, config);
+  installRouteLimits(app, services.rateLimits);
   // Shutting down: a request that arrives now gets 503 (a balancer retries it on another node);
   // every answer closes its connection, so kept-alive connections do not hold up the drain.
   app.addHook('onRequest', async (request) => {
@@ -81,10 +87,10 @@ export async function buildHttpApp(
     },
     transformObject: (document) => ('openapiObject' in document ? withoutDiscriminators(document.openapiObject) : document.swaggerObject),
   });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
+  if (config.apiDocs) await app.register(swaggerUi, { routePrefix: '/docs', transformStaticCSP: () => DOCS_CSP });
 
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
-  app.get('/metrics', { schema: { hide: true } }, async (_request, reply) =>
+  app.get('/metrics', { schema: { hide: true }, onRequest: metricsGuard(config) }, async (_request, reply) =>
     reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()),
   );
   // Not in the document (see its description): a WebSocket succeeds with 101, which OpenAPI cannot

@@ -16,6 +16,7 @@ import type { TypingService } from '../services/typing-service.js';
 import type { TokenService } from '../services/token-service.js';
 import type { UserService } from '../services/user-service.js';
 import type { Store } from '../store/store.js';
+import type { RateLimitService } from '../services/rate-limits.js';
 
 /** A dependency the node needs before it should get traffic (`GET /readyz`); rejects when unusable. */
 export interface ReadinessProbe {
@@ -30,6 +31,8 @@ export interface Services {
   /** Checked by `GET /readyz`, in this order. */
   readiness: ReadinessProbe[];
   tokens: TokenService;
+  /** Every abuse limit (routes name theirs in route-limits.ts; services count the rest). */
+  rateLimits: RateLimitService;
   auth: AuthService;
   users: UserService;
   conversations: ConversationService;

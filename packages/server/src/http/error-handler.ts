@@ -61,7 +61,9 @@ export function installErrorHandler(app: FastifyInstance): void {
     if (error instanceof AppError) {
       // An outage (the database went away): the client gets 503 `unavailable`, the log the cause.
       if (error.status >= 500 && error.cause !== undefined) request.log.warn({ err: error.cause }, error.message);
-      return reply.status(error.status).send({ error: inRequest(toErrorBody(error).body) });
+      const body = toErrorBody(error).body;
+      if (body.retryAfterMs !== undefined) void reply.header('retry-after', String(Math.max(1, Math.ceil(body.retryAfterMs / 1000))));
+      return reply.status(error.status).send({ error: inRequest(body) });
     }
     if (error.validation) {
       const details = toDetails(error.validation, PART[error.validationContext ?? 'body'] ?? '');

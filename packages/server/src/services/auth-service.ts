@@ -7,6 +7,10 @@ import type { SessionRevocations } from './session-revocations.js';
 import { type AccessClaims, type TokenService, hashRefreshToken } from './token-service.js';
 import { UserService } from './user-service.js';
 import { meView } from './views.js';
+import { type Attempt, type RateLimitService, accountKey } from './rate-limits.js';
+
+/** Who may sign up (REGISTRATION). */
+export type RegistrationPolicy = 'open' | 'invite' | 'closed';
 
 /**
  * Registration, sign-in and session lifecycle. Passwords are hashed with argon2id on libuv's
@@ -24,16 +28,31 @@ export class AuthService {
     private readonly revocations: SessionRevocations,
     /** REFRESH_TOKEN_GRACE_MS */
     private readonly refreshGraceMs: number,
+    private readonly rateLimits: Pick<RateLimitService, 'check' | 'fail' | 'succeed'>,
+    private readonly registration: RegistrationPolicy,
   ) {}
 
   async register(input: RegisterBody): Promise<AuthResponse> {
+    if (this.registration !== 'open') {
+      throw new AppError('registration_closed', 'Sign-up is not open on this server: an administrator creates accounts');
+    }
     return this.startSession(await new UserService(this.store).create(input));
   }
 
-  async login(input: LoginBody): Promise<AuthResponse> {
+  /**
+   * Failed sign-ins are counted per account (whether or not it exists, so a 429 tells nothing):
+   * past the free attempts the account backs off, 1 s doubling up to a cap, never locked for good.
+   */
+  async login(input: LoginBody, who: Attempt = {}): Promise<AuthResponse> {
+    const key = accountKey(input.username);
+    await this.rateLimits.check('loginAccount', key);
     const user = await this.store.getUserByUsername(input.username);
     const ok = user ? await verify(user.passwordHash, input.password) : await this.verifyDummy(input.password);
-    if (!user || !ok) throw new AppError('invalid_credentials', 'Wrong username or password');
+    if (!user || !ok) {
+      await this.rateLimits.fail('loginAccount', key, who);
+      throw new AppError('invalid_credentials', 'Wrong username or password');
+    }
+    await this.rateLimits.succeed('loginAccount', key);
     return this.startSession(user);
   }
 

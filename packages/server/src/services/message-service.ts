@@ -14,6 +14,7 @@ import { parseMentions } from './mentions.js';
 import type { MessageActivity, MessageActivityFeed } from './message-activity.js';
 import { readUpdated, sendPlan } from './event-drafts.js';
 import { messageView } from './views.js';
+import type { RateLimitService } from './rate-limits.js';
 
 export interface MessageLimits {
   maxMessageLength: number;
@@ -51,6 +52,8 @@ export class MessageService {
     private readonly events: EventPublisher,
     private readonly activity: MessageActivityFeed,
     private readonly limits: MessageLimits,
+    /** Sends per user: one counter for REST and WebSocket, on every node. */
+    private readonly rateLimits: Pick<RateLimitService, 'consume'>,
     private readonly metrics?: Pick<Metrics, 'messagesStored' | 'commitBatches'>,
   ) {
     this.writer = new GroupCommit((batch) => this.commitBatch(batch), limits.groupCommitMaxBatch);
@@ -62,6 +65,7 @@ export class MessageService {
    * reply names a top-level message of it as its root. Mentions are parsed from the body.
    */
   async send(senderId: string, conversationId: string, input: SendInput): Promise<SendResult> {
+    await this.rateLimits.consume('sendUser', senderId, { userId: senderId });
     validateBody(input.body, this.limits.maxMessageLength);
     const role = await this.membership.requireRole(conversationId, senderId);
     await this.blocks.assertMaySend(senderId, conversationId);

@@ -7,7 +7,11 @@ import { decodeCursor, encodeCursor } from './cursor.js';
 import { meView, userView } from './views.js';
 
 export class UserService {
-  constructor(private readonly store: Store) {}
+  constructor(
+    private readonly store: Store,
+    /** DIRECTORY: whom a search finds (`shared`: people I share a conversation with, or an exact username). */
+    private readonly directory: 'all' | 'shared' = 'all',
+  ) {}
 
   /**
    * Opens an account: the one way users are made, by sign-up (AuthService.register) and by
@@ -61,13 +65,14 @@ export class UserService {
     return userView(user);
   }
 
-  async search(query: { q?: string; limit?: number; cursor?: string }): Promise<UserPage> {
+  async search(viewerId: string, query: { q?: string; limit?: number; cursor?: string }): Promise<UserPage> {
     const limit = query.limit ?? 20;
     const afterUsername = query.cursor === undefined ? undefined : decodeCursor(query.cursor, isString);
     const rows = await this.store.searchUsers({
       limit: limit + 1,
       ...(query.q === undefined ? {} : { q: query.q }),
       ...(afterUsername === undefined ? {} : { afterUsername }),
+      ...(this.directory === 'shared' ? { sharedWith: viewerId } : {}),
     });
     const items = rows.slice(0, limit);
     const last = items.at(-1);

@@ -18,6 +18,15 @@ export interface UserRecord {
 }
 export type NewUser = Omit<UserRecord, 'hideLastSeen' | 'lastSeenAt'> & Partial<Pick<UserRecord, 'hideLastSeen' | 'lastSeenAt'>>;
 
+/** A page of the user directory: by username prefix or display-name substring, after a username. */
+export interface UserSearch {
+  q?: string;
+  limit: number;
+  afterUsername?: string;
+  /** Only people sharing a conversation with this user, or whose username is exactly `q` (DIRECTORY=shared). */
+  sharedWith?: string;
+}
+
 export interface UserPatch {
   displayName?: string;
   bio?: string;

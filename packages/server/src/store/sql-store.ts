@@ -13,6 +13,7 @@ import * as sessions from './sql/sessions.js';
 import * as users from './sql/users.js';
 import {
   type AppendPlan,
+  type UserSearch,
   type ArchivedFilter,
   type NotifyDraft,
   type ChangeExtras,
@@ -101,7 +102,7 @@ export class SqlStore extends PeopleSql implements Store {
   getUsers(ids: readonly string[]): Promise<UserRecord[]> {
     return users.getUsers(this.db, ids);
   }
-  searchUsers(query: { q?: string; limit: number; afterUsername?: string }): Promise<UserRecord[]> {
+  searchUsers(query: UserSearch): Promise<UserRecord[]> {
     return users.searchUsers(this.db, query);
   }
   updateUser(id: string, patch: UserPatch): Promise<UserRecord | undefined> {

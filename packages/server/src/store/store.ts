@@ -18,6 +18,7 @@ import type {
   RotateResult,
   SessionRecord,
   UserPatch,
+  UserSearch,
   UserRecord,
 } from './records.js';
 import type { ArchivedFilter, ChangeExtras, NotifyDraft, PeopleStore, SystemDraft } from './people-store.js';
@@ -43,7 +44,7 @@ export interface Store extends PeopleStore {
   getUserByUsername(username: string): Promise<UserRecord | undefined>;
   getUsers(ids: readonly string[]): Promise<UserRecord[]>;
   /** Ordered by username (case-folded); `afterUsername` continues after that key. */
-  searchUsers(query: { q?: string; limit: number; afterUsername?: string }): Promise<UserRecord[]>;
+  searchUsers(query: UserSearch): Promise<UserRecord[]>;
   updateUser(id: string, patch: UserPatch): Promise<UserRecord | undefined>;
 
   // ---- sessions ----

@@ -12,9 +12,9 @@ export const authRoutes: RoutePlugin = async (app, { auth, tokens }) => {
         tags: ['auth'],
         operationId: 'register',
         security: unauthenticated,
-        summary: 'Create an account and sign in',
+        summary: 'Create an account and sign in (403 registration_closed unless REGISTRATION is open)',
         body: RegisterBody,
-        response: { 201: AuthResponse, ...errors(400, 409, 413) },
+        response: { 201: AuthResponse, ...errors(400, 403, 409, 413) },
       },
     },
     async (request, reply) => reply.status(201).send(await auth.register(request.body)),
@@ -27,12 +27,13 @@ export const authRoutes: RoutePlugin = async (app, { auth, tokens }) => {
         tags: ['auth'],
         operationId: 'login',
         security: unauthenticated,
-        summary: 'Sign in (a wrong password and an unknown user get the same 401)',
+        summary:
+          'Sign in (a wrong password and an unknown user get the same 401); failures back one account off (429 with Retry-After), never lock it',
         body: LoginBody,
         response: { 200: AuthResponse, ...errors(400, 401) },
       },
     },
-    async (request) => auth.login(request.body),
+    async (request) => auth.login(request.body, { ip: request.ip }),
   );
 
   app.post(

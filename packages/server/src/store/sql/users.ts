@@ -1,6 +1,6 @@
 import { type Updateable, sql } from 'kysely';
 import type { Database } from '../schema.js';
-import type { NewUser, UserPatch, UserRecord } from '../store.js';
+import type { NewUser, UserPatch, UserRecord, UserSearch } from '../store.js';
 import { type Db, toUser } from './rows.js';
 
 /** Users: accounts, profiles, search and last-seen. */
@@ -39,11 +39,18 @@ export async function getUsers(db: Db, ids: readonly string[]): Promise<UserReco
   return rows.map(toUser);
 }
 
-export async function searchUsers(
-  db: Db,
-  { q, limit, afterUsername }: { q?: string; limit: number; afterUsername?: string },
-): Promise<UserRecord[]> {
+export async function searchUsers(db: Db, { q, limit, afterUsername, sharedWith }: UserSearch): Promise<UserRecord[]> {
   let query = db.selectFrom('users').selectAll();
+  if (sharedWith !== undefined) {
+    // DIRECTORY=shared: people who share a conversation with the searcher, or the exact username asked for.
+    const exact = q?.trim().toLowerCase() ?? '';
+    const shared = db
+      .selectFrom('members as mine')
+      .innerJoin('members as theirs', 'theirs.conversation_id', 'mine.conversation_id')
+      .select('theirs.user_id')
+      .where('mine.user_id', '=', sharedWith);
+    query = query.where((eb) => eb.or([eb('id', 'in', shared), ...(exact === '' ? [] : [eb('username_lower', '=', exact)])]));
+  }
   if (q !== undefined && q.trim() !== '') {
     const needle = q
       .trim()
