@@ -27,6 +27,8 @@ export const Password = SingleLine({ minLength: 8, maxLength: 256 });
 export const DisplayName = SingleLine({ minLength: 1, maxLength: 64 });
 export const Bio = FreeText({ maxLength: 500 });
 export const Email = Type.String({ format: 'email', maxLength: 254 });
+/** An invite's token (REGISTRATION=invite), as `confab admin invite` or POST /api/v1/admin/invites gave it. */
+export const InviteToken = Identifier({ minLength: 1, maxLength: 128, description: 'A single-use invite token (REGISTRATION=invite)' });
 export const Limit = Type.Integer({ minimum: 1, maximum: 100 });
 export const Cursor = Identifier({ minLength: 1, maxLength: 512, description: 'A `nextCursor` from the previous page' });
 
@@ -37,6 +39,7 @@ export const RegisterBody = Type.Object(
     password: Password,
     displayName: Type.Optional(DisplayName),
     email: Type.Optional(Email),
+    invite: Type.Optional(InviteToken),
   },
   strict,
 );

@@ -14,6 +14,7 @@ export const ERROR_STATUS = {
   forbidden: 403,
   blocked: 403,
   registration_closed: 403,
+  invite_invalid: 403,
   not_found: 404,
   method_not_allowed: 405,
   request_timeout: 408,

@@ -29,6 +29,7 @@ import { TypingService } from './services/typing-service.js';
 import { TokenService, resolveJwtSecret } from './services/token-service.js';
 import { UserService } from './services/user-service.js';
 import { RateLimitService } from './services/rate-limits.js';
+import { InviteService } from './services/invite-service.js';
 import { LoggedSecurityEvents } from './services/security-events.js';
 import type { Store } from './store/store.js';
 import { openPostgresStore } from './store/postgres/postgres-store.js';
@@ -176,6 +177,7 @@ export async function createServer(
     rateLimits,
     auth: new AuthService(store, tokens, revocations, config.refreshTokenGraceMs, rateLimits, config.registration),
     users: new UserService(store, config.directory),
+    invites: new InviteService(store, config.inviteTtlSeconds),
     conversations,
     messages,
     lifecycle,

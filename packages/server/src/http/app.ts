@@ -8,6 +8,7 @@ import { AppError } from '../errors.js';
 import { installErrorHandler, sendClientError, sendFrameworkError } from './error-handler.js';
 import { checkQueryEncoding, validatorCompiler } from './validation.js';
 import { authRoutes } from './routes/auth.js';
+import { adminRoutes } from './routes/admin.js';
 import { blockRoutes } from './routes/blocks.js';
 import { conversationSettingsRoutes } from './routes/conversation-settings.js';
 import { notificationRoutes } from './routes/notifications.js';
@@ -115,6 +116,7 @@ export async function buildHttpApp(
     blockRoutes,
     conversationSettingsRoutes,
     notificationRoutes,
+    adminRoutes,
   ]) {
     await app.register(routes, services);
   }

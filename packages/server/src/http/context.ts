@@ -17,6 +17,7 @@ import type { TokenService } from '../services/token-service.js';
 import type { UserService } from '../services/user-service.js';
 import type { Store } from '../store/store.js';
 import type { RateLimitService } from '../services/rate-limits.js';
+import type { InviteService } from '../services/invite-service.js';
 
 /** A dependency the node needs before it should get traffic (`GET /readyz`); rejects when unusable. */
 export interface ReadinessProbe {
@@ -34,6 +35,7 @@ export interface Services {
   /** Every abuse limit (routes name theirs in route-limits.ts; services count the rest). */
   rateLimits: RateLimitService;
   auth: AuthService;
+  invites: InviteService;
   users: UserService;
   conversations: ConversationService;
   messages: MessageService;

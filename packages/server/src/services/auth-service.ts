@@ -7,6 +7,7 @@ import type { SessionRevocations } from './session-revocations.js';
 import { type AccessClaims, type TokenService, hashRefreshToken } from './token-service.js';
 import { UserService } from './user-service.js';
 import { meView } from './views.js';
+import { hashInviteToken } from './invite-service.js';
 import { type Attempt, type RateLimitService, accountKey } from './rate-limits.js';
 
 /** Who may sign up (REGISTRATION). */
@@ -32,11 +33,16 @@ export class AuthService {
     private readonly registration: RegistrationPolicy,
   ) {}
 
+  /** REGISTRATION: `open` to all; `invite` with an unused, unexpired invite (spent by this sign-up); `closed` to none. */
   async register(input: RegisterBody): Promise<AuthResponse> {
-    if (this.registration !== 'open') {
+    if (this.registration === 'closed') {
       throw new AppError('registration_closed', 'Sign-up is not open on this server: an administrator creates accounts');
     }
-    return this.startSession(await new UserService(this.store).create(input));
+    if (this.registration === 'invite' && input.invite === undefined) {
+      throw new AppError('invite_invalid', 'Sign-up on this server needs an invite from an administrator');
+    }
+    const invite = this.registration === 'invite' && input.invite !== undefined ? { tokenHash: hashInviteToken(input.invite) } : undefined;
+    return this.startSession(await new UserService(this.store).create(input, { isAdmin: false }, invite));
   }
 
   /**

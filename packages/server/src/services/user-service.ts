@@ -15,9 +15,10 @@ export class UserService {
 
   /**
    * Opens an account: the one way users are made, by sign-up (AuthService.register) and by
-   * `confab admin create`. The password is hashed with argon2id on libuv's thread pool.
+   * `confab admin create`. The password is hashed with argon2id on libuv's thread pool. With an
+   * invite, it is spent in the same transaction (a taken username leaves it unspent).
    */
-  async create(input: RegisterBody, role: { isAdmin: boolean } = { isAdmin: false }): Promise<UserRecord> {
+  async create(input: RegisterBody, role: { isAdmin: boolean } = { isAdmin: false }, invite?: { tokenHash: string }): Promise<UserRecord> {
     const user: UserRecord = {
       id: newId(),
       username: input.username,
@@ -31,7 +32,9 @@ export class UserService {
       createdAt: Date.now(),
     };
     try {
-      await this.store.insertUser(user);
+      if (invite === undefined) await this.store.insertUser(user);
+      else if (!(await this.store.insertUserWithInvite(user, invite.tokenHash, user.createdAt)))
+        throw new AppError('invite_invalid', 'This invite is not valid: it may have been used or have expired');
     } catch (error) {
       if (error instanceof UniqueViolation) throw new AppError('username_taken', `The username "${input.username}" is taken`);
       throw error;

@@ -6,6 +6,7 @@ import { memberSettings } from './migrations/0005b-member-settings.js';
 import { notifications } from './migrations/0005c-notifications.js';
 import { systemMessages } from './migrations/0005d-system-messages.js';
 import { eventCursors } from './migrations/0005-event-cursors.js';
+import { invites } from './migrations/0010-invites.js';
 
 /**
  * Schema migrations, in code and in order. Written with Kysely's schema builder in types both
@@ -150,6 +151,7 @@ const migrations: Record<string, Migration> = {
   '0005c_notifications': notifications,
   '0005d_system_messages': systemMessages,
   '0005_event_cursors': eventCursors,
+  '0010_invites': invites,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -101,6 +101,15 @@ export interface Database {
     created_at: number;
     read_at: number | null;
   };
+  invites: {
+    id: string;
+    token_hash: string;
+    created_by: string | null;
+    created_at: number;
+    expires_at: number;
+    used_at: number | null;
+    used_by: string | null;
+  };
   blocks: {
     blocker_id: string;
     blocked_id: string;

@@ -3,7 +3,7 @@ import type { EventDraft, Role } from '@confab/protocol';
 import type { Database } from './schema.js';
 import { migrate } from './migrate.js';
 import * as eventLog from './event-log.js';
-import { PeopleSql } from './people-sql.js';
+import { AccessSql } from './access-sql.js';
 import * as conversations from './sql/conversations.js';
 import * as markers from './sql/markers.js';
 import * as members from './sql/members.js';
@@ -66,12 +66,12 @@ export interface Dialect {
  * section in store/sql/ (the event log in store/event-log.ts). Anything an engine does
  * differently lives in its Dialect (store/sqlite/, store/postgres/).
  */
-export class SqlStore extends PeopleSql implements Store {
+export class SqlStore extends AccessSql implements Store {
   readonly engine: Store['engine'];
   private readonly uniqueViolation: (error: unknown) => string | undefined;
 
   constructor(private readonly dialect: Dialect) {
-    super(dialect.db);
+    super(dialect.db, (error) => dialect.uniqueViolation(error));
     this.engine = dialect.engine;
     this.uniqueViolation = (error) => dialect.uniqueViolation(error);
   }

@@ -12,6 +12,7 @@ import { describeMessages } from './conformance/messages.js';
 import { describeReceipts } from './conformance/receipts.js';
 import { describeSessions } from './conformance/sessions.js';
 import { describeUsers } from './conformance/users.js';
+import { describeInvites } from './conformance/invites.js';
 
 /**
  * The behaviour every Store implementation must have, written once (one file per section in
@@ -36,6 +37,7 @@ export function describeStoreConformance(engine: string, openFresh: () => Promis
     });
 
     describeUsers(f);
+    describeInvites(f);
     describeSessions(f);
     describeConversations(f);
     describeMessages(f);

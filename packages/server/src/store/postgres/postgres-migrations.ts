@@ -17,6 +17,7 @@ export const postgresMigrations: Record<string, Migration> = {
   '0005_people_pg_bytewise': bytewiseText(['blocks']),
   '0005c_notifications_pg_bytewise': bytewiseText(['notifications']),
   '0005d_system_messages_pg_bytewise': bytewiseText(['messages']),
+  '0010_invites_pg_bytewise': bytewiseText(['invites']),
 };
 
 /** A migration giving every varchar and text column of `tables` (in the current schema) not yet byte-wise COLLATE "C". */
