@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type TestServer, api, startServer, uniqueName } from '../harness.js';
+import { type TestServer, api, newClient, startServer, uniqueName } from '../harness.js';
 import { engines } from '../engines.js';
 import { hashInviteToken } from '../../src/services/invite-service.js';
 
@@ -69,6 +69,16 @@ describe.each(await engines({ REGISTRATION: 'invite' }))('REGISTRATION=invite on
     });
     const race = await Promise.all([register(t.url, { invite: token }), register(t.url, { invite: token })]);
     expect(race.map((r) => r.status).sort()).toEqual([201, 403]);
+  });
+
+  it('makes invites through the SDK', async () => {
+    const username = uniqueName('sdkadmin');
+    await t.server.services.users.create({ username, password: PASSWORD }, { isAdmin: true });
+    const client = newClient(t.url);
+    await client.login({ username, password: PASSWORD });
+    const made = await client.createInvite({ expiresInSeconds: 600 });
+    const joiner = newClient(t.url);
+    expect((await joiner.register({ username: uniqueName(), password: PASSWORD, invite: made.token })).user.isAdmin).toBe(false);
   });
 
   it('lets only instance admins make invites (403), and signed-in ones (401)', async () => {

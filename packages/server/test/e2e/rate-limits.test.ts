@@ -133,6 +133,11 @@ describe('abuse limits', () => {
     expect((await create()).status).toBe(201);
     expect((await create()).status).toBe(201);
     expectLimited(await create());
+    // The SDK's error says when to come back.
+    await expect(alice.client.createGroup('again', [bob.id])).rejects.toMatchObject({
+      code: 'rate_limited',
+      retryAfterMs: expect.any(Number),
+    });
     expect((await bob.client.createGroup('bob', [alice.id])).title).toBe('bob');
   });
 
