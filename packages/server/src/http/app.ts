@@ -77,7 +77,7 @@ export async function buildHttpApp(
         version: '1.0.0',
         description:
           'REST API of Confab. Errors are {"error": {"code", "message", "details"?}}, details a list of {"path", "message", "params"?} ' +
-          '(path: a JSON Pointer such as /body/clientId). Realtime delivery is a WebSocket at ' +
+          '(path: a JSON Pointer such as /body/clientId); a 429 rate_limited also has retryAfterMs and a Retry-After header. Realtime delivery is a WebSocket at ' +
           '/api/v1/ws (Authorization: Bearer, or ?access_token=; without an Upgrade header it answers 426), not described ' +
           'here: OpenAPI has no WebSockets. Its frames and events: docs/realtime.md.',
         license: { name: 'MIT', url: 'https://opensource.org/licenses/MIT' },
