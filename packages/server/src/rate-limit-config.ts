@@ -1,4 +1,4 @@
-import type { EnvReader } from './config.js';
+import type { EnvReader } from './env-reader.js';
 
 /** At most `points` in any fixed window of `seconds`; `points: 0` turns the limit off. */
 export interface RateWindow {
