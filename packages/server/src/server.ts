@@ -121,6 +121,8 @@ export async function createServer(
     prefix: config.redisChannelPrefix,
     logger,
   });
+  // Counting in shared counters from the first request; meanwhile (Redis down) each node counts alone.
+  if (!(await rateLimits.ready(5000))) logger.warn('Redis is not reachable yet: rate limits count per node until it is');
   const hub = new TopicHub(bus);
   const membership = new MembershipCache(store);
   const blocks = new BlockService(store, membership, bus);

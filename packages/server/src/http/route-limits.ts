@@ -8,6 +8,8 @@ import type { RateLimitService } from '../services/rate-limits.js';
  * under one of these names is limited (and its 429 documented) with no more wiring. Per-account
  * and per-user limits are counted by the services, which know the account.
  */
+// POST /api/v1/auth/password/forgot is to be registered as operationId `passwordForgot`; its
+// service then counts the account with `rateLimits.attempt('passwordForgotAccount', accountKey(login))`.
 export const ROUTE_LIMITS: Readonly<Record<string, RateLimitName>> = {
   register: 'registerIp',
   login: 'loginIp',

@@ -83,6 +83,25 @@ export class RateLimitService {
     }
   }
 
+  /**
+   * Resolves once the Redis connection is up (or straight away without Redis), true if it is;
+   * false after `timeoutMs`, and the node counts in memory until it comes (as during an outage).
+   */
+  async ready(timeoutMs: number): Promise<boolean> {
+    const redis = this.redis;
+    if (redis === null || redis.status === 'ready') return true;
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => finish(false), timeoutMs);
+      const onReady = () => finish(true);
+      const finish = (ok: boolean) => {
+        clearTimeout(timer);
+        redis.off('ready', onReady);
+        resolve(ok);
+      };
+      redis.on('ready', onReady);
+    });
+  }
+
   /** Counts one attempt against a window limit; throws RateLimited when over it. */
   async consume(limit: RateLimitName, key: string, who: Attempt = {}): Promise<void> {
     const limiter = this.windows.get(limit);
@@ -120,6 +139,15 @@ export class RateLimitService {
     const seconds = Math.min(this.settings.backoffMaxSeconds, 2 ** Math.min(over - 1, 30));
     await blocks.block(key, seconds);
     this.trip(limit, key, seconds * 1000, who);
+  }
+
+  /**
+   * A back-off limit that counts every request, not failures (password-reset requests per
+   * account): refused while backing off, else counted.
+   */
+  async attempt(limit: RateLimitName, key: string, who: Attempt = {}): Promise<void> {
+    await this.check(limit, key);
+    await this.fail(limit, key, who);
   }
 
   /** A back-off limit: the account's owner got in, so earlier failures no longer count. */
