@@ -129,6 +129,10 @@ export async function startConfab(
       DATA_DIR: dataDir,
       LOG_LEVEL: 'warn',
       MAX_SOCKETS_PER_USER: '100',
+      // The load generators are a few machines' worth of users on one address, sending far faster
+      // than people type: the abuse limits (docs/security.md) would measure themselves, not Confab.
+      // BENCH_RATE_LIMITS=on measures them (every limit at its default).
+      RATE_LIMITS: process.env['BENCH_RATE_LIMITS'] === 'on' ? 'on' : 'off',
       // The set-up registers users up front; their tokens must outlive the whole run.
       ACCESS_TOKEN_TTL_SECONDS: '86400',
       ...env,

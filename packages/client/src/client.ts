@@ -1,4 +1,7 @@
 import type {
+  CreateInviteBody,
+  Invite,
+  InviteResponse,
   AuthResponse,
   BlockResponse,
   ConversationDetail,
@@ -77,6 +80,11 @@ export class ConfabClient {
   // ---- accounts ----
   async register(input: RegisterBody): Promise<AuthResponse> {
     return this.http.adopt(await this.http.request<AuthResponse>('POST', '/api/v1/auth/register', { body: input, auth: false }));
+  }
+
+  /** Instance admins: a single-use sign-up invite (REGISTRATION=invite); its token is shown once. */
+  async createInvite(input: CreateInviteBody = {}): Promise<Invite> {
+    return (await this.http.request<InviteResponse>('POST', '/api/v1/admin/invites', { body: input })).invite;
   }
 
   async login(input: LoginBody): Promise<AuthResponse> {

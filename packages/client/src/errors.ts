@@ -7,6 +7,8 @@ export class ApiError extends Error {
     readonly code: ErrorCode | 'network_error',
     message: string,
     readonly details?: unknown,
+    /** With `rate_limited`: how long to wait before trying again, ms. */
+    readonly retryAfterMs?: number,
   ) {
     super(message);
     this.name = 'ApiError';

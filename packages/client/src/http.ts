@@ -116,7 +116,9 @@ export class HttpTransport {
 async function readError(response: Response): Promise<ApiError> {
   try {
     const body = (await response.json()) as ErrorResponse;
-    return new ApiError(response.status, body.error.code, body.error.message, body.error.details);
+    const retryAfter = Number(response.headers.get('retry-after'));
+    const retryAfterMs = body.error.retryAfterMs ?? (retryAfter > 0 ? retryAfter * 1000 : undefined);
+    return new ApiError(response.status, body.error.code, body.error.message, body.error.details, retryAfterMs);
   } catch {
     return new ApiError(response.status, 'internal', `HTTP ${response.status}`);
   }

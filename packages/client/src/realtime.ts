@@ -426,5 +426,5 @@ export class RealtimeConnection {
 }
 
 function toApiError(frame: ErrorFrame): ApiError {
-  return new ApiError(0, frame.error.code, frame.error.message, frame.error.details);
+  return new ApiError(0, frame.error.code, frame.error.message, frame.error.details, frame.error.retryAfterMs);
 }

@@ -19,6 +19,8 @@ export const Password = SingleLine({
   description: '8–256 characters, any Unicode, no composition rules; the 10,000 most common passwords are refused',
 });
 export const Email = Type.String({ format: 'email', maxLength: 254 });
+/** An invite's token (REGISTRATION=invite), as `confab admin invite` or POST /api/v1/admin/invites gave it. */
+export const InviteToken = Identifier({ minLength: 1, maxLength: 128, description: 'A single-use invite token (REGISTRATION=invite)' });
 
 // ---- sign-up and sign-in ----
 export const RegisterBody = Type.Object(
@@ -27,6 +29,7 @@ export const RegisterBody = Type.Object(
     password: Password,
     displayName: Type.Optional(DisplayName),
     email: Type.Optional(Email),
+    invite: Type.Optional(InviteToken),
   },
   strict,
 );

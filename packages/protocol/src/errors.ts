@@ -15,6 +15,8 @@ export const ERROR_STATUS = {
   forbidden: 403,
   wrong_password: 403,
   blocked: 403,
+  registration_closed: 403,
+  invite_invalid: 403,
   not_found: 404,
   method_not_allowed: 405,
   request_timeout: 408,
@@ -66,6 +68,12 @@ export const ErrorDetail = Type.Object(
     code: ErrorCodeSchema,
     message: Type.String(),
     details: Type.Optional(Type.Array(ErrorDetailItem)),
+    retryAfterMs: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        description: 'With `rate_limited`: how long to wait before trying again, ms (HTTP also sends Retry-After)',
+      }),
+    ),
   },
   { title: 'ErrorDetail' },
 );
@@ -80,6 +88,8 @@ export const CLOSE_CODES = {
   normal: 1000,
   /** The server is shutting down: reconnect (to another node). */
   goingAway: 1001,
+  /** The client kept sending frames past its rate limit (docs/realtime.md "Limits"). */
+  policyViolation: 1008,
   /** The client could not keep up; reconnect and resume. */
   tryAgainLater: 1013,
   /** Missing, invalid or expired access token. */

@@ -10,7 +10,10 @@ import { type Mailer, createMailer } from './services/mailer.js';
 import type { MessageLifecycle } from './services/message-lifecycle.js';
 import { PasswordResetService } from './services/password-reset.js';
 import { Passwords } from './services/passwords.js';
-import { LoggedSecurityEvents, type SecurityEvents } from './services/security-events.js';
+import type { SecurityEvents } from './services/security-events.js';
+import { AuthService } from './services/auth-service.js';
+import type { RateLimitService } from './services/rate-limits.js';
+import type { TokenService } from './services/token-service.js';
 import { SessionService } from './services/session-service.js';
 import type { SessionRevocations } from './services/session-revocations.js';
 import { UserService } from './services/user-service.js';
@@ -22,9 +25,10 @@ export const passwordsFor = (config: Config) =>
 
 /** The one way to make a UserService: the same password rules and username hold everywhere. */
 export const userServiceFor = (store: Store, config: Config, passwords = passwordsFor(config)) =>
-  new UserService(store, passwords, config.accounts.usernameHoldDays);
+  new UserService(store, passwords, config.accounts.usernameHoldDays, config.directory);
 
 export interface AccountServices {
+  auth: AuthService;
   passwords: Passwords;
   users: UserService;
   sessions: SessionService;
@@ -32,7 +36,6 @@ export interface AccountServices {
   passwordReset: PasswordResetService;
   accounts: AccountService;
   dataExport: DataExport;
-  securityEvents: SecurityEvents;
   /** Shutdown: waits for the mails and lookups still running, then lets go of the mail transport. */
   close(): Promise<void>;
 }
@@ -45,11 +48,13 @@ export function createAccountServices(deps: {
   revocations: SessionRevocations;
   conversations: ConversationService;
   lifecycle: MessageLifecycle;
+  tokens: TokenService;
+  rateLimits: RateLimitService;
+  securityEvents: SecurityEvents;
   mailer?: Mailer;
 }): AccountServices {
-  const { config, store, logger } = deps;
+  const { config, store, logger, securityEvents } = deps;
   const { publicUrl } = config.accounts;
-  const securityEvents = new LoggedSecurityEvents(logger.child({ component: 'security' }));
   const passwords = passwordsFor(config);
   const users = userServiceFor(store, config, passwords);
   const mailer =
@@ -61,11 +66,23 @@ export function createAccountServices(deps: {
     publicUrl,
     ttlSeconds: config.accounts.emailVerifyTtlSeconds,
   });
-  const passwordReset = new PasswordResetService(store, passwords, tokens, mailer, background, sessions, securityEvents, {
+  const passwordReset = new PasswordResetService(store, passwords, tokens, mailer, background, sessions, securityEvents, deps.rateLimits, {
     publicUrl,
     ttlSeconds: config.accounts.passwordResetTtlSeconds,
   });
   return {
+    auth: new AuthService(
+      store,
+      users,
+      passwords,
+      deps.tokens,
+      deps.revocations,
+      emailVerification,
+      securityEvents,
+      config.refreshTokenGraceMs,
+      deps.rateLimits,
+      config.registration,
+    ),
     passwords,
     users,
     sessions,
@@ -73,7 +90,6 @@ export function createAccountServices(deps: {
     passwordReset,
     accounts: new AccountService(store, passwords, sessions, deps.lifecycle, securityEvents),
     dataExport: new DataExport(store, users, sessions, deps.conversations),
-    securityEvents,
     async close() {
       await background.settle();
       mailer.close();

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { type AccountConfig, readAccountConfig } from './account-config.js';
 import { type Env, EnvReader } from './env-reader.js';
 import { type OutboundConfig, readOutboundConfig } from './outbound-config.js';
+import { type RateLimits, readRateLimits } from './rate-limit-config.js';
 
 /**
  * Every setting Confab reads, parsed and validated once at start-up. Each entry documents its
@@ -11,8 +12,31 @@ import { type OutboundConfig, readOutboundConfig } from './outbound-config.js';
 export interface Config {
   /** TCP port to serve on. */
   port: number;
-  /** Interface to bind. */
+  /** Interface to bind: `0.0.0.0` (every IPv4 interface) by default; `127.0.0.1` behind a proxy on the same machine. */
   host: string;
+  /**
+   * The proxies whose `X-Forwarded-For` is believed (addresses or CIDR ranges; `loopback`,
+   * `linklocal`, `uniquelocal` as proxy-addr names them). Empty: the peer's address is the
+   * client's, and no header can change the key a per-IP limit counts.
+   */
+  trustProxy: string[];
+  /** Every abuse limit (rate-limit-config.ts). */
+  rateLimits: RateLimits;
+  /** Who may sign up: anyone, holders of an admin-made invite, or no one (admins create users with the CLI). */
+  registration: 'open' | 'invite' | 'closed';
+  /** Longest an invite stays usable, seconds (an admin may ask for less). */
+  inviteTtlSeconds: number;
+  /** Whom `GET /users` searches: everyone, or only people I share a conversation with (plus an exact username). */
+  directory: 'all' | 'shared';
+  /** When set, `GET /metrics` needs it as a bearer token. */
+  metricsToken: string | null;
+  /** Whether `/docs` (the API reference UI) is served; the OpenAPI document stays at /api/openapi.json. */
+  apiDocs: boolean;
+  /** Browser origins allowed by CORS (exact matches); empty: no cross-origin access. */
+  corsOrigins: string[];
+  /** Access tokens' `iss` and `aud`: verified on every token. */
+  jwtIssuer: string;
+  jwtAudience: string;
   /** Directory for the SQLite file and the generated token secret. */
   dataDir: string;
   /**
@@ -148,6 +172,16 @@ export function loadConfig(env: Env = process.env): Config {
   const config: Config = {
     port,
     host: read.string('HOST', '0.0.0.0'),
+    trustProxy: read.list('TRUST_PROXY'),
+    rateLimits: readRateLimits(read),
+    registration: read.oneOf('REGISTRATION', 'open', ['open', 'invite', 'closed']),
+    inviteTtlSeconds: read.int('INVITE_TTL_SECONDS', 7 * 86_400, 60, 365 * 86_400),
+    directory: read.oneOf('DIRECTORY', 'all', ['all', 'shared']),
+    metricsToken: read.optional('METRICS_TOKEN'),
+    apiDocs: read.bool('API_DOCS', true),
+    corsOrigins: read.list('CORS_ORIGINS'),
+    jwtIssuer: read.string('JWT_ISSUER', 'confab'),
+    jwtAudience: read.string('JWT_AUDIENCE', 'confab'),
     dataDir: path.resolve(read.string('DATA_DIR', './data')),
     databaseUrl: read.optional('DATABASE_URL'),
     databasePoolSize: read.int('DATABASE_POOL_SIZE', 10, 1, 1000),
@@ -217,6 +251,11 @@ export function loadConfig(env: Env = process.env): Config {
     );
   }
   config.blobStore = chooseBlobStore(read, config, problems);
+  for (const origin of config.corsOrigins) {
+    if (origin === '*' || !isOrigin(origin))
+      problems.push(`CORS_ORIGINS: expected exact origins such as https://chat.example.com, got "${origin}"`);
+  }
+  if (config.metricsToken !== null && config.metricsToken.length < 16) problems.push('METRICS_TOKEN: must be at least 16 characters');
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
 }
@@ -247,6 +286,15 @@ function chooseBlobStore(read: EnvReader, config: Config, problems: string[]): C
 
 export function isPostgresUrl(value: string | null): boolean {
   return value !== null && /^postgres(ql)?:\/\//.test(value);
+}
+
+/** An origin as browsers send it: scheme, host and port only, no path or trailing slash. */
+function isOrigin(value: string): boolean {
+  try {
+    return new URL(value).origin === value;
+  } catch {
+    return false;
+  }
 }
 
 function isRedisUrl(value: string): boolean {

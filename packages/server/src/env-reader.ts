@@ -1,15 +1,15 @@
 export type Env = Record<string, string | undefined>;
 
-/** Reads typed values from the environment, adding a readable line to `problems` for each bad one. */
-/** Reads typed settings out of the environment, collecting every bad value (config.ts lists them all at once). */
+/** Reads typed settings from the environment, recording every bad value (config.ts lists them all at once). */
 export class EnvReader {
   constructor(
     private readonly env: Env,
     private readonly problems: string[],
   ) {}
 
-  problem(text: string): void {
-    this.problems.push(text);
+  /** Records a problem with a variable (for readers outside this file). */
+  problem(message: string): void {
+    this.problems.push(message);
   }
 
   optional(name: string): string | null {

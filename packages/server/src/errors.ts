@@ -43,7 +43,14 @@ export class SessionRevoked extends AppError {
 /** Renders any thrown value as the wire error; unknown errors leak nothing. */
 export function toErrorBody(error: unknown): { status: number; body: ErrorDetail } {
   if (error instanceof AppError) {
-    const body = { code: error.code, message: error.message, ...(error.details === undefined ? {} : { details: error.details }) };
+    const body: ErrorDetail = {
+      code: error.code,
+      message: error.message,
+      ...(error.details === undefined ? {} : { details: error.details }),
+    };
+    // A rate limit's refusal says when to come back (RateLimited, services/rate-limits.ts).
+    const retryAfterMs = (error as { retryAfterMs?: unknown }).retryAfterMs;
+    if (typeof retryAfterMs === 'number') body.retryAfterMs = Math.max(0, Math.ceil(retryAfterMs));
     return { status: error.status, body };
   }
   return { status: 500, body: { code: 'internal', message: 'Internal server error' } };

@@ -1,18 +1,21 @@
 import { parseArgs } from 'node:util';
 import { randomBytes } from 'node:crypto';
 import Type from 'typebox';
-import { RegisterBody, Username } from '@confab/protocol';
+import { CreateInviteBody, RegisterBody, Username } from '@confab/protocol';
 import { ConfigError, type Config, loadConfig, loadDotEnv } from './config.js';
 import { bodyProblems } from './http/validation.js';
 import { createServer, describeDatabase, openStore } from './server.js';
 import { userServiceFor } from './account-services.js';
 import { AppError } from './errors.js';
+import { InviteService } from './services/invite-service.js';
 
 const USAGE = `Usage:
   confab serve                          serve REST + WebSocket (the default)
   confab admin create <username>        make a user an administrator (created if missing);
         [--password-stdin]              read the new user's password from standard input,
                                         otherwise a random one is generated and printed once
+  confab admin invite                   make a single-use sign-up invite (REGISTRATION=invite)
+        [--expires-in <seconds>]        its lifetime, at most INVITE_TTL_SECONDS (the default)
 Settings come from the environment and ./.env: see docs/configuration.md.`;
 
 async function main(argv: string[]): Promise<number> {
@@ -21,6 +24,7 @@ async function main(argv: string[]): Promise<number> {
   const [command = 'serve', ...rest] = argv;
   if (command === 'serve') return serve(config);
   if (command === 'admin' && rest[0] === 'create') return adminCreate(config, rest.slice(1));
+  if (command === 'admin' && rest[0] === 'invite') return adminInvite(config, rest.slice(1));
   process.stderr.write(`${USAGE}\n`);
   return command === 'help' || command === '--help' ? 0 : 2;
 }
@@ -104,6 +108,31 @@ async function adminCreate(config: Config, args: string[]): Promise<number> {
         ? `Created administrator ${username} in ${database} with password: ${password}\n(shown once; sign in and keep it safe)\n`
         : `Created administrator ${username} in ${database}\n`,
     );
+    return 0;
+  } finally {
+    await store.close();
+  }
+}
+
+/** `confab admin invite`: through InviteService, as POST /api/v1/admin/invites, made by the operator. */
+async function adminInvite(config: Config, args: string[]): Promise<number> {
+  const { values } = parseArgs({ args, options: { 'expires-in': { type: 'string' } } });
+  const raw = values['expires-in'];
+  const expiresInSeconds = raw === undefined ? undefined : Number(raw);
+  const problems = bodyProblems(CreateInviteBody, expiresInSeconds === undefined ? {} : { expiresInSeconds });
+  if (problems.length > 0 || (raw !== undefined && !/^\d+$/.test(raw))) {
+    process.stderr.write(`confab: --expires-in: expected whole seconds from 60 to ${config.inviteTtlSeconds}\n${USAGE}\n`);
+    return 2;
+  }
+  const store = await openStore(config);
+  try {
+    const invite = await new InviteService(store, config.inviteTtlSeconds).create(
+      null,
+      expiresInSeconds === undefined ? {} : { expiresInSeconds },
+    );
+    if (config.registration !== 'invite')
+      process.stderr.write(`confab: note: REGISTRATION is ${config.registration}, so invites are not asked for\n`);
+    process.stdout.write(`Invite (single use, expires ${invite.expiresAt}; shown once, ${describeDatabase(config)}):\n${invite.token}\n`);
     return 0;
   } finally {
     await store.close();

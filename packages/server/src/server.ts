@@ -10,7 +10,6 @@ import { RedisBus } from './bus/redis-bus.js';
 import { TopicHub } from './bus/topic-hub.js';
 import { buildHttpApp } from './http/app.js';
 import type { Services } from './http/context.js';
-import { AuthService } from './services/auth-service.js';
 import { createAccountServices } from './account-services.js';
 import { BlockService } from './services/block-service.js';
 import { ConversationService } from './services/conversation-service.js';
@@ -37,6 +36,9 @@ import { TypingService } from './services/typing-service.js';
 import { TokenService, resolveJwtSecret } from './services/token-service.js';
 import { UploadService } from './services/upload-service.js';
 import { openBlobStore } from './blobs/open-blob-store.js';
+import { RateLimitService } from './services/rate-limits.js';
+import { InviteService } from './services/invite-service.js';
+import { LoggedSecurityEvents } from './services/security-events.js';
 import type { Store } from './store/store.js';
 import { openPostgresStore } from './store/postgres/postgres-store.js';
 import { openSqliteStore, sqliteFileFor } from './store/sqlite/sqlite-store.js';
@@ -114,10 +116,23 @@ export async function createServer(
   await revocations.start();
   const tokens = new TokenService(
     resolveJwtSecret(config.jwtSecret, config.dataDir),
-    config.accessTokenTtlSeconds,
-    config.refreshTokenTtlSeconds,
+    {
+      accessTtlSeconds: config.accessTokenTtlSeconds,
+      refreshTtlSeconds: config.refreshTokenTtlSeconds,
+      issuer: config.jwtIssuer,
+      audience: config.jwtAudience,
+    },
     revocations,
   );
+  // Failed logins, resets, ended sessions, rate-limit trips: one record (services/security-events.ts).
+  const securityEvents = new LoggedSecurityEvents(logger.child({ component: 'security' }));
+  const rateLimits = new RateLimitService(config.rateLimits, securityEvents, {
+    redisUrl: config.redisUrl,
+    prefix: config.redisChannelPrefix,
+    logger,
+  });
+  // Counting in shared counters from the first request; meanwhile (Redis down) each node counts alone.
+  if (!(await rateLimits.ready(5000))) logger.warn('Redis is not reachable yet: rate limits count per node until it is');
   const hub = new TopicHub(bus);
   const membership = new MembershipCache(store);
   const blocks = new BlockService(store, membership, bus);
@@ -142,10 +157,10 @@ export async function createServer(
   const outbox = await openOutbox(config, store, presenceTracker, logger);
   events.onNotificationsPublished(() => outbox.dispatcher.nudge());
   const activity = new MessageActivityFeed((error) => logger.warn({ err: error }, 'a message activity listener failed'));
-  const messages = new MessageService(store, membership, blocks, bus, events, activity, config, metrics);
+  const messages = new MessageService(store, membership, blocks, bus, events, activity, config, rateLimits, metrics);
   // The message hook's notifications commit with the message writer's next batch.
   const notifications = new NotificationService(store, messages, blocks, { webhook: config.outbound.webhookUrl !== null });
-  const conversations = new ConversationService(store, membership, blocks, notifications, events, config);
+  const conversations = new ConversationService(store, membership, blocks, notifications, events, config, rateLimits);
   // Mentions, replies, thread replies and reactions notify once their action has committed.
   activity.subscribe((activities) => notifications.fromActivities(activities));
   const blobs = openBlobStore(config);
@@ -154,6 +169,7 @@ export async function createServer(
   const gateway = new Gateway({
     config,
     tokens,
+    rateLimits,
     conversations,
     messages,
     lifecycle,
@@ -167,7 +183,17 @@ export async function createServer(
     metrics,
   });
   revocations.onRevoked((session) => gateway.closeSession(session.id));
-  const account = createAccountServices({ config, store, logger, revocations, conversations, lifecycle });
+  const account = createAccountServices({
+    config,
+    store,
+    logger,
+    revocations,
+    conversations,
+    lifecycle,
+    tokens,
+    rateLimits,
+    securityEvents,
+  });
   const services: Services = {
     config,
     store,
@@ -177,23 +203,16 @@ export async function createServer(
       { name: 'blobs', check: () => blobs.ping() },
     ],
     tokens,
-    auth: new AuthService(
-      store,
-      account.users,
-      account.passwords,
-      tokens,
-      revocations,
-      account.emailVerification,
-      account.securityEvents,
-      config.refreshTokenGraceMs,
-    ),
+    rateLimits,
+    auth: account.auth,
     users: account.users,
     sessions: account.sessions,
     passwordReset: account.passwordReset,
     emailVerification: account.emailVerification,
     accounts: account.accounts,
     dataExport: account.dataExport,
-    securityEvents: account.securityEvents,
+    securityEvents,
+    invites: new InviteService(store, config.inviteTtlSeconds),
     conversations,
     messages,
     lifecycle,
@@ -269,6 +288,7 @@ export async function createServer(
       await bus.close();
       await presenceTracker.close();
       await blobs.close();
+      await rateLimits.close();
       await store.close();
     },
   };

@@ -1,11 +1,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import type { Logger } from 'pino';
 import { WebSocket } from 'ws';
 import { ConfabClient, type WebSocketConstructor } from '@confab/client';
 import type { AuthResponse, Message, ServerFrame } from '@confab/protocol';
 import { type ConfabServer, createServer } from '../src/server.js';
 import { loadConfig } from '../src/config.js';
+import { TEST_ADDRESS_LIMITS } from './process.js';
 
 /**
  * Integration-test harness: a real Confab server on a random port with its own SQLite file,
@@ -18,10 +20,10 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-export async function startServer(env: Record<string, string> = {}): Promise<TestServer> {
+export async function startServer(env: Record<string, string> = {}, options: { logger?: Logger } = {}): Promise<TestServer> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'confab-test-'));
-  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'silent', ...env });
-  const server = await createServer(config);
+  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'silent', ...TEST_ADDRESS_LIMITS, ...env });
+  const server = await createServer(config, options);
   const url = await server.listen();
   return {
     url,

@@ -5,6 +5,13 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+/**
+ * Every test client comes from 127.0.0.1, so one address plays thousands of people: the per-address
+ * limits are lifted unless a test sets them (rate-limits.test.ts does). The per-user and per-socket
+ * limits stay at their defaults, which the suite must never meet.
+ */
+export const TEST_ADDRESS_LIMITS: Record<string, string> = { RATE_LIMIT_REGISTER_IP: '0', RATE_LIMIT_LOGIN_IP: '0' };
+
 const BIN = fileURLToPath(new URL('../bin/confab.js', import.meta.url));
 
 /** A free TCP port on loopback, so a restarted server can come back at the same address. */
@@ -31,7 +38,7 @@ export interface ServerProcess {
 export async function startServerProcess(env: Record<string, string>): Promise<ServerProcess> {
   const child = spawn(process.execPath, [BIN, 'serve'], {
     cwd: env['DATA_DIR'],
-    env: { PATH: process.env['PATH'] ?? '', HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env },
+    env: { PATH: process.env['PATH'] ?? '', HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...TEST_ADDRESS_LIMITS, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

@@ -11,6 +11,7 @@ import { accountRoutes } from './routes/account.js';
 import { authRoutes } from './routes/auth.js';
 import { passwordRoutes } from './routes/passwords.js';
 import { sessionRoutes } from './routes/sessions.js';
+import { adminRoutes } from './routes/admin.js';
 import { blockRoutes } from './routes/blocks.js';
 import { conversationSettingsRoutes } from './routes/conversation-settings.js';
 import { notificationRoutes } from './routes/notifications.js';
@@ -27,6 +28,8 @@ import { locationRoutes } from './routes/locations.js';
 import { searchRoutes } from './routes/search.js';
 import { uploadRoutes } from './routes/uploads.js';
 import { errors } from './responses.js';
+import { installRouteLimits } from './route-limits.js';
+import { DOCS_CSP, installSurface, metricsGuard } from './surface.js';
 
 /**
  * The Fastify app: limits set explicitly (Fastify's own defaults have no request timeout),
@@ -51,6 +54,8 @@ export async function buildHttpApp(
     // Shutdown answers 503 itself (below), in the error catalogue's shape.
     return503OnClosing: false,
     routerOptions: { maxParamLength: 200 },
+    // Only these proxies' X-Forwarded-For is believed: nothing else can change request.ip, the key of per-address limits.
+    trustProxy: config.trustProxy.length === 0 ? false : config.trustProxy,
     frameworkErrors: sendFrameworkError,
     clientErrorHandler: sendClientError,
   });
@@ -59,6 +64,8 @@ export async function buildHttpApp(
   acceptJsonOnly(app);
   app.decorateRequest('auth', null);
   installErrorHandler(app);
+  await installSurface(app, config);
+  installRouteLimits(app, services.rateLimits);
   // Shutting down: a request that arrives now gets 503 (a balancer retries it on another node);
   // every answer closes its connection, so kept-alive connections do not hold up the drain.
   app.addHook('onRequest', async (request) => {
@@ -77,7 +84,7 @@ export async function buildHttpApp(
         version: '1.0.0',
         description:
           'REST API of Confab. Errors are {"error": {"code", "message", "details"?}}, details a list of {"path", "message", "params"?} ' +
-          '(path: a JSON Pointer such as /body/clientId). Realtime delivery is a WebSocket at ' +
+          '(path: a JSON Pointer such as /body/clientId); a 429 rate_limited also has retryAfterMs and a Retry-After header. Realtime delivery is a WebSocket at ' +
           '/api/v1/ws (Authorization: Bearer, or ?access_token=; without an Upgrade header it answers 426), not described ' +
           'here: OpenAPI has no WebSockets. Its frames and events: docs/realtime.md.',
         license: { name: 'MIT', url: 'https://opensource.org/licenses/MIT' },
@@ -88,10 +95,10 @@ export async function buildHttpApp(
     },
     transformObject: (document) => ('openapiObject' in document ? withoutDiscriminators(document.openapiObject) : document.swaggerObject),
   });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
+  if (config.apiDocs) await app.register(swaggerUi, { routePrefix: '/docs', transformStaticCSP: () => DOCS_CSP });
 
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
-  app.get('/metrics', { schema: { hide: true } }, async (_request, reply) =>
+  app.get('/metrics', { schema: { hide: true }, onRequest: metricsGuard(config) }, async (_request, reply) =>
     reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()),
   );
   // Not in the document (see its description): a WebSocket succeeds with 101, which OpenAPI cannot
@@ -123,6 +130,7 @@ export async function buildHttpApp(
     locationRoutes,
     searchRoutes,
     uploadRoutes,
+    adminRoutes,
   ]) {
     await app.register(routes, services);
   }

@@ -26,6 +26,8 @@ import type { TokenService } from '../services/token-service.js';
 import type { UserService } from '../services/user-service.js';
 import type { UploadService } from '../services/upload-service.js';
 import type { Store } from '../store/store.js';
+import type { RateLimitService } from '../services/rate-limits.js';
+import type { InviteService } from '../services/invite-service.js';
 
 /** A dependency the node needs before it should get traffic (`GET /readyz`); rejects when unusable. */
 export interface ReadinessProbe {
@@ -40,7 +42,10 @@ export interface Services {
   /** Checked by `GET /readyz`, in this order. */
   readiness: ReadinessProbe[];
   tokens: TokenService;
+  /** Every abuse limit (routes name theirs in route-limits.ts; services count the rest). */
+  rateLimits: RateLimitService;
   auth: AuthService;
+  invites: InviteService;
   users: UserService;
   /** My sessions: listing and ending them (also for the admin calls). */
   sessions: SessionService;

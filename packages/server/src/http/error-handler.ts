@@ -19,8 +19,11 @@ const FRAMEWORK_ERRORS: Record<string, { code: ErrorCode; message: string }> = {
 /** Where each part of a request sits in an error detail's `path`. */
 const PART: Record<string, string> = { body: '/body', querystring: '/query', params: '/params', headers: '/headers' };
 
-/** The methods probed to tell a wrong method (405) from a path that does not exist (404). */
-const METHODS: HTTPMethods[] = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
+/**
+ * The methods probed to tell a wrong method (405) from a path that does not exist (404). Not
+ * OPTIONS: @fastify/cors answers it on every path (`OPTIONS *`), which would make every path exist.
+ */
+const METHODS: HTTPMethods[] = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'];
 
 /**
  * Fastify's `frameworkErrors` option: the router's own errors, raised before any route or error
@@ -61,7 +64,9 @@ export function installErrorHandler(app: FastifyInstance): void {
     if (error instanceof AppError) {
       // An outage (the database went away): the client gets 503 `unavailable`, the log the cause.
       if (error.status >= 500 && error.cause !== undefined) request.log.warn({ err: error.cause }, error.message);
-      return reply.status(error.status).send({ error: inRequest(toErrorBody(error).body) });
+      const body = toErrorBody(error).body;
+      if (body.retryAfterMs !== undefined) void reply.header('retry-after', String(Math.max(1, Math.ceil(body.retryAfterMs / 1000))));
+      return reply.status(error.status).send({ error: inRequest(body) });
     }
     if (error.validation) {
       const details = toDetails(error.validation, PART[error.validationContext ?? 'body'] ?? '');

@@ -9,6 +9,11 @@ import type { SessionRevocations } from './session-revocations.js';
 import { type AccessClaims, type TokenService, hashRefreshToken } from './token-service.js';
 import type { UserService } from './user-service.js';
 import { meView } from './views.js';
+import { hashInviteToken } from './invite-service.js';
+import { type RateLimitService, accountKey } from './rate-limits.js';
+
+/** Who may sign up (REGISTRATION). */
+export type RegistrationPolicy = 'open' | 'invite' | 'closed';
 
 /**
  * Registration, sign-in and session lifecycle. A session that ends (logout, a replayed refresh
@@ -25,23 +30,41 @@ export class AuthService {
     private readonly events: SecurityEvents,
     /** REFRESH_TOKEN_GRACE_MS */
     private readonly refreshGraceMs: number,
+    private readonly rateLimits: Pick<RateLimitService, 'check' | 'fail' | 'succeed'>,
+    private readonly registration: RegistrationPolicy,
   ) {}
 
+  /** REGISTRATION: `open` to all; `invite` with an unused, unexpired invite (spent by this sign-up); `closed` to none. */
   async register(input: RegisterBody, client?: SessionClient): Promise<AuthResponse> {
-    const user = await this.users.create(input);
+    if (this.registration === 'closed') {
+      throw new AppError('registration_closed', 'Sign-up is not open on this server: an administrator creates accounts');
+    }
+    if (this.registration === 'invite' && input.invite === undefined) {
+      throw new AppError('invite_invalid', 'Sign-up on this server needs an invite from an administrator');
+    }
+    const invite = this.registration === 'invite' && input.invite !== undefined ? { tokenHash: hashInviteToken(input.invite) } : undefined;
+    const user = await this.users.create(input, { isAdmin: false }, invite);
     if (user.email !== null) this.verification.send(user.id, user.email);
     return this.startSession(user, client);
   }
 
-  /** A wrong password, an unknown user and an erased account get the same 401, in the same time. */
+  /**
+   * A wrong password, an unknown user and an erased account get the same 401, in the same time.
+   * Failed sign-ins are counted per account (whether or not it exists, so a 429 tells nothing):
+   * past the free attempts the account backs off, 1 s doubling up to a cap, never locked for good.
+   */
   async login(input: LoginBody, client?: SessionClient): Promise<AuthResponse> {
+    const key = accountKey(input.username);
+    await this.rateLimits.check('loginAccount', key);
     const found = await this.store.getUserByUsername(input.username);
     const user = found?.deletedAt === null ? found : undefined;
     const ok = user ? await this.passwords.verify(user.passwordHash, input.password) : await this.passwords.verifyNothing(input.password);
     if (!user || !ok) {
       this.events.record({ type: 'login.failed', userId: user?.id ?? null, ip: client?.ip ?? null });
+      await this.rateLimits.fail('loginAccount', key, client?.ip ? { ip: client.ip } : {});
       throw new AppError('invalid_credentials', 'Wrong username or password');
     }
+    await this.rateLimits.succeed('loginAccount', key);
     // Parameters raised since this hash was made (ARGON2_*): the password is at hand, hash it anew.
     if (this.passwords.needsRehash(user.passwordHash)) {
       await this.store.setPasswordHash(user.id, await this.passwords.hash(input.password));

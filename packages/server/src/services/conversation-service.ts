@@ -9,6 +9,7 @@ import type { NotificationService } from './notification-service.js';
 import type { MembershipCache } from './membership.js';
 import { conversationCreated, conversationUpdated, memberAdded, memberRemoved, memberUpdated, systemDraft } from './event-drafts.js';
 import { conversationSummaryView, memberView } from './views.js';
+import type { RateLimitService } from './rate-limits.js';
 
 const canManage = (role: Role) => role === 'owner' || role === 'admin';
 
@@ -24,9 +25,11 @@ export class ConversationService {
     private readonly notifications: NotificationService,
     private readonly events: EventPublisher,
     private readonly limits: { maxGroupMembers: number },
+    private readonly rateLimits: Pick<RateLimitService, 'consume'>,
   ) {}
 
   async create(userId: string, input: CreateConversationBody): Promise<{ conversation: ConversationDetail; created: boolean }> {
+    await this.rateLimits.consume('conversationCreateUser', userId, { userId });
     const now = Date.now();
     const otherIds = input.kind === 'direct' ? [input.userId] : input.memberIds.filter((id) => id !== userId);
     if (input.kind === 'direct' && input.userId === userId) throw invalid('A direct conversation needs another user');

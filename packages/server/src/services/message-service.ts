@@ -24,6 +24,7 @@ import { parseMentions } from './mentions.js';
 import type { MessageActivity, MessageActivityFeed } from './message-activity.js';
 import { notificationCreated, readUpdated, sendPlan } from './event-drafts.js';
 import { messageView } from './views.js';
+import type { RateLimitService } from './rate-limits.js';
 
 export interface MessageLimits {
   maxMessageLength: number;
@@ -67,6 +68,8 @@ export class MessageService {
     private readonly events: EventPublisher,
     private readonly activity: MessageActivityFeed,
     private readonly limits: MessageLimits,
+    /** Sends per user: one counter for REST and WebSocket, on every node. */
+    private readonly rateLimits: Pick<RateLimitService, 'consume'>,
     private readonly metrics?: Pick<Metrics, 'messagesStored' | 'commitBatches'>,
   ) {
     this.writer = new GroupCommit((batch) => this.commitBatch(batch), limits.groupCommitMaxBatch);
@@ -90,6 +93,7 @@ export class MessageService {
    * reply names a top-level message of it as its root. Mentions are parsed from the body.
    */
   async send(senderId: string, conversationId: string, input: SendInput): Promise<SendResult> {
+    await this.rateLimits.consume('sendUser', senderId, { userId: senderId });
     const role = await this.membership.requireRole(conversationId, senderId);
     await this.blocks.assertMaySend(senderId, conversationId);
     const [content, quoted, root] = await Promise.all([

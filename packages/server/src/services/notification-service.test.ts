@@ -14,6 +14,10 @@ import { MessageService } from './message-service.js';
 import { NotificationService } from './notification-service.js';
 import { settingsUpdated } from './event-drafts.js';
 import { type MessageActivity, type MessageActivityKind, MessageActivityFeed } from './message-activity.js';
+import { pino } from 'pino';
+import { RATE_LIMIT_DEFAULTS } from '../rate-limit-config.js';
+import { RateLimitService } from './rate-limits.js';
+import { LoggedSecurityEvents } from './security-events.js';
 
 /** The rules of who is notified of a message activity, over a real SQLite store and bus, written by the message writer. */
 describe('NotificationService from message activities', () => {
@@ -37,7 +41,25 @@ describe('NotificationService from message activities', () => {
       groupCommitMaxBatch: 500,
       allowMemberMentionAll: false,
     };
-    const writer = new MessageService(f.store, membership, blocks, bus, new EventPublisher(bus), new MessageActivityFeed(), limits);
+    const rateLimits = new RateLimitService(
+      { ...RATE_LIMIT_DEFAULTS, enabled: true, backoffMaxSeconds: 300, wsFloodCloseAfter: 20 },
+      new LoggedSecurityEvents(pino({ level: 'silent' })),
+      {
+        redisUrl: null,
+        prefix: '',
+        logger: pino({ level: 'silent' }),
+      },
+    );
+    const writer = new MessageService(
+      f.store,
+      membership,
+      blocks,
+      bus,
+      new EventPublisher(bus),
+      new MessageActivityFeed(),
+      limits,
+      rateLimits,
+    );
     service = new NotificationService(f.store, writer, blocks);
     heard.clear();
   });

@@ -6,6 +6,7 @@ import { passwordResetMail } from './mail-templates.js';
 import type { Mailer } from './mailer.js';
 import type { Passwords } from './passwords.js';
 import type { SecurityEvents } from './security-events.js';
+import { RateLimited, type RateLimitService, accountKey } from './rate-limits.js';
 import type { SessionService } from './session-service.js';
 
 export interface PasswordResetOptions {
@@ -36,15 +37,28 @@ export class PasswordResetService {
     private readonly background: BackgroundWork,
     private readonly sessions: SessionService,
     private readonly events: SecurityEvents,
+    private readonly rateLimits: Pick<RateLimitService, 'attempt'>,
     private readonly options: PasswordResetOptions,
   ) {}
 
   forgot(login: string): ForgotPasswordResponse {
     this.background.run('password reset request', async () => {
+      // Past the account's limit the answer stays the same and no mail goes (a trip is recorded).
+      if (!(await this.withinLimit(login))) return;
       const user = login.includes('@') ? await this.store.getUserByEmail(login) : await this.store.getUserByUsername(login);
       if (user) await this.start(user);
     });
     return FORGOT_PASSWORD_ANSWER;
+  }
+
+  private async withinLimit(login: string): Promise<boolean> {
+    try {
+      await this.rateLimits.attempt('passwordForgotAccount', accountKey(login));
+      return true;
+    } catch (error) {
+      if (error instanceof RateLimited) return false;
+      throw error;
+    }
   }
 
   /** Resolves once the requests made so far have been looked up and their mails sent (tests, shutdown). */

@@ -1,8 +1,9 @@
 import type { Logger } from 'pino';
+import type { RateLimitName } from '../rate-limit-config.js';
 
 /**
- * What happened to an account that an operator may need to know: the audit log (issue 12, the
- * admin side) implements this interface; until then the events are logged.
+ * What happened to an account, or at the edge, that an operator may need to know: the audit log
+ * (issue 12, the admin side) implements this interface; until then the events are logged.
  */
 export type SecurityEvent =
   | { type: 'login.failed'; userId: string | null; ip: string | null }
@@ -14,17 +15,27 @@ export type SecurityEvent =
   | { type: 'email.verified'; userId: string }
   | { type: 'session.ended'; userId: string; sessionId: string }
   | { type: 'sessions.ended_all'; userId: string; sessionsEnded: number }
-  | { type: 'account.erased'; userId: string; messagesErased: number };
+  | { type: 'account.erased'; userId: string; messagesErased: number }
+  | {
+      type: 'rate_limit.tripped';
+      limit: RateLimitName;
+      /** What was counted: an address, an account's login, a user or socket id. */
+      key: string;
+      retryAfterMs: number;
+      ip?: string;
+      userId?: string;
+    };
 
 export interface SecurityEvents {
   record(event: SecurityEvent): void;
 }
 
-/** Security events as log lines (`securityEvent` field), at info level. */
+/** Security events as log lines (`securityEvent` field): trips at warn, the rest at info. */
 export class LoggedSecurityEvents implements SecurityEvents {
   constructor(private readonly logger: Logger) {}
 
   record(event: SecurityEvent): void {
-    this.logger.info({ securityEvent: event }, `security event: ${event.type}`);
+    if (event.type === 'rate_limit.tripped') this.logger.warn({ securityEvent: event }, `security event: ${event.type} (${event.limit})`);
+    else this.logger.info({ securityEvent: event }, `security event: ${event.type}`);
   }
 }

@@ -8,8 +8,21 @@ import { TokenService, hashRefreshToken, resolveJwtSecret } from './token-servic
 
 const SECRET = 'token-service-test-secret-32-chars-long';
 const revoked = new Set<string>();
-const tokens = new TokenService(SECRET, 900, 3600, { isRevoked: (sessionId) => revoked.has(sessionId) });
+const SETTINGS = { accessTtlSeconds: 900, refreshTtlSeconds: 3600, issuer: 'https://chat.example', audience: 'confab-test' };
+const tokens = new TokenService(SECRET, SETTINGS, { isRevoked: (sessionId: string) => revoked.has(sessionId) });
 const key = new TextEncoder().encode(SECRET);
+
+/** A token as this service signs them, to be spoiled one claim or header at a time. */
+function jwt(payload: Record<string, unknown> = { sid: 's1' }, alg = 'HS256') {
+  const now = Math.floor(Date.now() / 1000);
+  return new SignJWT(payload)
+    .setProtectedHeader({ alg })
+    .setSubject('u1')
+    .setIssuer(SETTINGS.issuer)
+    .setAudience(SETTINGS.audience)
+    .setIssuedAt(now)
+    .setExpirationTime(now + 60);
+}
 
 async function rejection(token: string): Promise<AppError> {
   const error = await tokens.verifyAccessToken(token).then(
@@ -30,26 +43,78 @@ describe('TokenService', () => {
 
   it('answers an expired token with token_expired (the client should refresh)', async () => {
     const past = Math.floor(Date.now() / 1000) - 60;
-    const expired = await new SignJWT({ sid: 's1' })
-      .setProtectedHeader({ alg: 'HS256' })
-      .setSubject('u1')
+    const expired = await jwt()
       .setIssuedAt(past - 900)
       .setExpirationTime(past)
       .sign(key);
     expect(await rejection(expired)).toMatchObject({ code: 'token_expired', status: 401 });
   });
 
+  it('names its issuer and audience, and refuses a wrong audience, a wrong issuer, no expiry, alg none and another algorithm', async () => {
+    const token = await tokens.issueAccessToken({ userId: 'u1', sessionId: 's1' });
+    const header = JSON.parse(Buffer.from(token.split('.')[0]!, 'base64url').toString()) as { alg: string };
+    const payload = JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()) as { iss: string; aud: string };
+    expect(header.alg).toBe('HS256');
+    expect(payload).toMatchObject({ iss: SETTINGS.issuer, aud: SETTINGS.audience });
+    expect(await tokens.verifyAccessToken(await jwt().sign(key))).toEqual({ userId: 'u1', sessionId: 's1' });
+
+    const wrongAudience = await jwt().setAudience('another-service').sign(key);
+    const wrongIssuer = await jwt().setIssuer('https://evil.example').sign(key);
+    const noExpiry = await new SignJWT({ sid: 's1' })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject('u1')
+      .setIssuer(SETTINGS.issuer)
+      .setAudience(SETTINGS.audience)
+      .setIssuedAt()
+      .sign(key);
+    // alg none: the same claims, unsigned (jose's UnsecuredJWT writes {"alg":"none"} and no signature).
+    const none = new UnsecuredJWT({ sid: 's1' })
+      .setSubject('u1')
+      .setIssuer(SETTINGS.issuer)
+      .setAudience(SETTINGS.audience)
+      .setIssuedAt()
+      .setExpirationTime('1m')
+      .encode();
+    // Another HMAC algorithm (jose wants a 64-byte key for HS512): refused for its algorithm.
+    const hs512 = await jwt({ sid: 's1' }, 'HS512').sign(new TextEncoder().encode(SECRET.repeat(2)));
+    // alg none with our header's signature part kept: still refused.
+    const noneWithSignature = `${Buffer.from('{"alg":"none","typ":"JWT"}').toString('base64url')}.${token.split('.')[1]}.${token.split('.')[2]}`;
+    for (const [what, bad] of Object.entries({ wrongAudience, wrongIssuer, noExpiry, none, hs512, noneWithSignature })) {
+      expect(await rejection(bad), what).toMatchObject({ code: 'unauthenticated', status: 401 });
+    }
+  });
+
+  it('asks for a refresh (token_expired) for a token it signed before tokens named an issuer and audience', async () => {
+    const legacy = await new SignJWT({ sid: 's1' })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject('u1')
+      .setIssuedAt()
+      .setExpirationTime('1m')
+      .sign(key);
+    expect(await rejection(legacy)).toMatchObject({ code: 'token_expired' });
+    // The same, not signed by us: not valid at all.
+    const forgedLegacy = await new SignJWT({ sid: 's1' })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject('u1')
+      .setIssuedAt()
+      .setExpirationTime('1m')
+      .sign(new TextEncoder().encode('a-different-secret-that-is-32-chars!!'));
+    expect(await rejection(forgedLegacy)).toMatchObject({ code: 'unauthenticated' });
+  });
+
   it('answers forged, unsigned, incomplete and garbage tokens with unauthenticated', async () => {
     const soon = Math.floor(Date.now() / 1000) + 60;
     const otherKey = new TextEncoder().encode('a-different-secret-that-is-32-chars!!');
-    const forged = await new SignJWT({ sid: 's1' })
-      .setProtectedHeader({ alg: 'HS256' })
-      .setSubject('u1')
-      .setExpirationTime(soon)
-      .sign(otherKey);
+    const forged = await jwt().sign(otherKey);
     const unsigned = new UnsecuredJWT({ sid: 's1' }).setSubject('u1').setExpirationTime(soon).encode();
-    const noSession = await new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject('u1').setExpirationTime(soon).sign(key);
-    const noUser = await new SignJWT({ sid: 's1' }).setProtectedHeader({ alg: 'HS256' }).setExpirationTime(soon).sign(key);
+    const noSession = await jwt({}).sign(key);
+    const noUser = await new SignJWT({ sid: 's1' })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setIssuer(SETTINGS.issuer)
+      .setAudience(SETTINGS.audience)
+      .setIssuedAt()
+      .setExpirationTime(soon)
+      .sign(key);
     const wrongAlg = await new SignJWT({ sid: 's1' })
       .setProtectedHeader({ alg: 'HS512' })
       .setSubject('u1')
@@ -86,7 +151,7 @@ describe('TokenService', () => {
     expect(successor.hash).toBe(hashRefreshToken(successor.token));
     expect(successor.token).not.toBe(token);
     expect(tokens.successorOf(successor.token).token).not.toBe(successor.token);
-    const otherSecret = new TokenService('another-secret-of-at-least-32-chars!!', 900, 3600, { isRevoked: () => false });
+    const otherSecret = new TokenService('another-secret-of-at-least-32-chars!!', SETTINGS, { isRevoked: () => false });
     expect(otherSecret.successorOf(token).token).not.toBe(successor.token);
   });
 

@@ -14,6 +14,17 @@ export interface RevocationCheck {
   isRevoked(sessionId: string): boolean;
 }
 
+export interface TokenSettings {
+  accessTtlSeconds: number;
+  refreshTtlSeconds: number;
+  /** `iss` and `aud` of every access token, both required when verifying. */
+  issuer: string;
+  audience: string;
+}
+
+/** Only this algorithm is accepted: never `none`, never a public-key algorithm confused with the HMAC key. */
+const ALGORITHMS = ['HS256'];
+
 /**
  * Access tokens are short-lived HS256 JWTs naming the user and session, refused once their
  * session has ended; refresh tokens are random strings of which the store keeps only a SHA-256
@@ -26,12 +37,16 @@ export class TokenService {
   /** Its own key, derived from the secret, so the two uses never share one. */
   private readonly successorKey: Buffer;
 
+  readonly accessTtlSeconds: number;
+  readonly refreshTtlSeconds: number;
+
   constructor(
     secret: string,
-    readonly accessTtlSeconds: number,
-    readonly refreshTtlSeconds: number,
+    private readonly settings: TokenSettings,
     private readonly sessions: RevocationCheck,
   ) {
+    this.accessTtlSeconds = settings.accessTtlSeconds;
+    this.refreshTtlSeconds = settings.refreshTtlSeconds;
     this.key = createSecretKey(Buffer.from(secret, 'utf8'));
     this.successorKey = Buffer.from(hkdfSync('sha256', secret, '', 'confab refresh-token successor', 32));
   }
@@ -40,7 +55,9 @@ export class TokenService {
   async issueAccessToken(claims: AccessClaims, issuedAt = Date.now()): Promise<string> {
     const iat = Math.floor(issuedAt / 1000);
     return new SignJWT({ sid: claims.sessionId })
-      .setProtectedHeader({ alg: 'HS256' })
+      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+      .setIssuer(this.settings.issuer)
+      .setAudience(this.settings.audience)
       .setSubject(claims.userId)
       .setIssuedAt(iat)
       .setExpirationTime(iat + this.accessTtlSeconds)
@@ -50,11 +67,24 @@ export class TokenService {
   async verifyAccessToken(token: string): Promise<AccessClaims> {
     let claims: AccessClaims;
     try {
-      const { payload } = await jwtVerify(token, this.key, { algorithms: ['HS256'] });
+      const { payload } = await jwtVerify(token, this.key, {
+        algorithms: ALGORITHMS,
+        issuer: this.settings.issuer,
+        audience: this.settings.audience,
+        requiredClaims: ['exp', 'iat', 'sub'],
+      });
       if (typeof payload.sub !== 'string' || typeof payload['sid'] !== 'string') throw new Error('claims missing');
       claims = { userId: payload.sub, sessionId: payload['sid'] };
     } catch (error) {
       if (error instanceof joseErrors.JWTExpired) throw new AppError('token_expired', 'The access token has expired: refresh it');
+      // Signed by us before tokens named an issuer and audience (claims are checked only once the
+      // signature holds): refreshing gets one that does, so clients sail through the upgrade.
+      if (
+        error instanceof joseErrors.JWTClaimValidationFailed &&
+        error.reason === 'missing' &&
+        (error.claim === 'iss' || error.claim === 'aud')
+      )
+        throw new AppError('token_expired', "The access token predates this server's token rules: refresh it");
       throw new AppError('unauthenticated', 'The access token is not valid');
     }
     if (this.sessions.isRevoked(claims.sessionId)) throw new SessionRevoked();

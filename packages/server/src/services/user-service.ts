@@ -12,14 +12,17 @@ export class UserService {
     private readonly passwords: Passwords,
     /** USERNAME_HOLD_DAYS: an erased account's username is free again this long after. */
     private readonly usernameHoldDays: number,
+    /** DIRECTORY: whom a search finds (`shared`: people I share a conversation with, or an exact username). */
+    private readonly directory: 'all' | 'shared' = 'all',
   ) {}
 
   /**
    * Opens an account: the one way users are made, by sign-up (AuthService.register) and by
    * `confab admin create`. The username is kept in NFKC form; a common password is refused; the
-   * password is hashed with argon2id (services/passwords.ts).
+   * password is hashed with argon2id (services/passwords.ts). With an invite, it is spent in the
+   * same transaction (a taken username leaves it unspent).
    */
-  async create(input: RegisterBody, role: { isAdmin: boolean } = { isAdmin: false }): Promise<UserRecord> {
+  async create(input: RegisterBody, role: { isAdmin: boolean } = { isAdmin: false }, invite?: { tokenHash: string }): Promise<UserRecord> {
     const username = normalizeUsername(input.username);
     this.passwords.checkNew(input.password, '/password');
     const now = Date.now();
@@ -40,7 +43,9 @@ export class UserService {
       createdAt: now,
     };
     try {
-      await this.store.insertUser(user);
+      if (invite === undefined) await this.store.insertUser(user);
+      else if (!(await this.store.insertUserWithInvite(user, invite.tokenHash, user.createdAt)))
+        throw new AppError('invite_invalid', 'This invite is not valid: it may have been used or have expired');
     } catch (error) {
       if (error instanceof UniqueViolation && error.constraint.includes('email'))
         throw new AppError('email_taken', 'Another account has this email address');
@@ -76,13 +81,14 @@ export class UserService {
     return userView(user);
   }
 
-  async search(query: { q?: string; limit?: number; cursor?: string }): Promise<UserPage> {
+  async search(viewerId: string, query: { q?: string; limit?: number; cursor?: string }): Promise<UserPage> {
     const limit = query.limit ?? 20;
     const afterUsername = query.cursor === undefined ? undefined : decodeCursor(query.cursor, isString);
     const rows = await this.store.searchUsers({
       limit: limit + 1,
       ...(query.q === undefined ? {} : { q: query.q }),
       ...(afterUsername === undefined ? {} : { afterUsername }),
+      ...(this.directory === 'shared' ? { sharedWith: viewerId } : {}),
     });
     const items = rows.slice(0, limit);
     const last = items.at(-1);

@@ -11,6 +11,7 @@ import { uploads } from './migrations/0007-uploads.js';
 import { location } from './migrations/0008-location.js';
 import { eventMessageIndex } from './migrations/0011-event-message-index.js';
 import { accounts } from './migrations/0013-accounts.js';
+import { invites } from './migrations/0014-invites.js';
 
 /**
  * Schema migrations, in code and in order. Written with Kysely's schema builder in types both
@@ -160,6 +161,7 @@ const migrations: Record<string, Migration> = {
   '0008_location': location,
   '0011_event_message_index': eventMessageIndex,
   '0013_accounts': accounts,
+  '0014_invites': invites,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -24,6 +24,15 @@ export interface UserRecord {
 type Defaulted = 'hideLastSeen' | 'lastSeenAt' | 'emailVerified' | 'deletedAt';
 export type NewUser = Omit<UserRecord, Defaulted> & Partial<Pick<UserRecord, Defaulted>>;
 
+/** A page of the user directory: by username prefix or display-name substring, after a username. */
+export interface UserSearch {
+  q?: string;
+  limit: number;
+  afterUsername?: string;
+  /** Only people sharing a conversation with this user, or whose username is exactly `q` (DIRECTORY=shared). */
+  sharedWith?: string;
+}
+
 export interface UserPatch {
   displayName?: string;
   bio?: string;

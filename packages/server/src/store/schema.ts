@@ -177,6 +177,15 @@ export interface Database {
     value: string;
     created_at: number;
   };
+  invites: {
+    id: string;
+    token_hash: string;
+    created_by: string | null;
+    created_at: number;
+    expires_at: number;
+    used_at: number | null;
+    used_by: string | null;
+  };
   blocks: {
     blocker_id: string;
     blocked_id: string;

@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { EventDraft, Role } from '@confab/protocol';
 import { migrate } from './migrate.js';
 import * as eventLog from './event-log.js';
-import { AccountSql } from './account-sql.js';
+import { AccessSql } from './access-sql.js';
 import type { Dialect } from './dialect.js';
 import * as conversations from './sql/conversations.js';
 import * as markers from './sql/markers.js';
@@ -14,6 +14,7 @@ import * as sessions from './sql/sessions.js';
 import * as users from './sql/users.js';
 import {
   type AppendPlan,
+  type UserSearch,
   type ArchivedFilter,
   type NotifyDraft,
   type ChangeExtras,
@@ -52,7 +53,7 @@ import {
  * section in store/sql/ (the event log in store/event-log.ts). Anything an engine does
  * differently lives in its Dialect (store/sqlite/, store/postgres/).
  */
-export class SqlStore extends AccountSql implements Store {
+export class SqlStore extends AccessSql implements Store {
   readonly engine: Store['engine'];
   private readonly uniqueViolation: (error: unknown) => string | undefined;
 
@@ -88,7 +89,7 @@ export class SqlStore extends AccountSql implements Store {
   getUsers(ids: readonly string[]): Promise<UserRecord[]> {
     return users.getUsers(this.db, ids);
   }
-  searchUsers(query: { q?: string; limit: number; afterUsername?: string }): Promise<UserRecord[]> {
+  searchUsers(query: UserSearch): Promise<UserRecord[]> {
     return users.searchUsers(this.db, query);
   }
   updateUser(id: string, patch: UserPatch): Promise<UserRecord | undefined> {

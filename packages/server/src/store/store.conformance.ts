@@ -18,6 +18,7 @@ import { describeLocations } from './conformance/locations.js';
 import { describeSessions } from './conformance/sessions.js';
 import { describeUsers } from './conformance/users.js';
 import { describeUploads } from './conformance/uploads.js';
+import { describeInvites } from './conformance/invites.js';
 
 /**
  * The behaviour every Store implementation must have, written once (one file per section in
@@ -42,6 +43,7 @@ export function describeStoreConformance(engine: string, openFresh: () => Promis
     });
 
     describeUsers(f);
+    describeInvites(f);
     describeSessions(f);
     describeConversations(f);
     describeMessages(f);

@@ -19,24 +19,27 @@ import type {
   SessionClient,
   SessionRecord,
   UserPatch,
+  UserSearch,
   UserRecord,
 } from './records.js';
 import type { ArchivedFilter, ChangeExtras, NotifyDraft, PeopleStore, SystemDraft } from './people-store.js';
 import type { AccountStore } from './account-store.js';
 import type { SearchStore } from './search-store.js';
 import type { UploadStore } from './upload-store.js';
+import type { InviteStore } from './invite-store.js';
 
 export * from './people-store.js';
 export * from './account-store.js';
 export * from './search-store.js';
 export * from './upload-store.js';
+export * from './invite-store.js';
 
 /**
  * The storage interface. Services depend on this alone; each engine implements it (SQLite now,
  * PostgreSQL next) and every implementation passes the same conformance suite
  * (store/store.conformance.ts). Timestamps are epoch milliseconds; ids are strings.
  */
-export interface Store extends PeopleStore, SearchStore, UploadStore, AccountStore {
+export interface Store extends PeopleStore, SearchStore, UploadStore, AccountStore, InviteStore {
   readonly engine: 'sqlite' | 'postgres';
   migrate(): Promise<void>;
   /** Throws when the database cannot be reached. */
@@ -50,7 +53,7 @@ export interface Store extends PeopleStore, SearchStore, UploadStore, AccountSto
   getUserByUsername(username: string): Promise<UserRecord | undefined>;
   getUsers(ids: readonly string[]): Promise<UserRecord[]>;
   /** Ordered by username (case-folded); `afterUsername` continues after that key. */
-  searchUsers(query: { q?: string; limit: number; afterUsername?: string }): Promise<UserRecord[]>;
+  searchUsers(query: UserSearch): Promise<UserRecord[]>;
   updateUser(id: string, patch: UserPatch): Promise<UserRecord | undefined>;
 
   // ---- sessions ----

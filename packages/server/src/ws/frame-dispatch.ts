@@ -1,10 +1,11 @@
 import type { RawData } from 'ws';
-import type { ClientFrame } from '@confab/protocol';
+import { CLOSE_CODES, type ClientFrame } from '@confab/protocol';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import { AppError, detail, toErrorBody } from '../errors.js';
 import type { MessageLifecycle } from '../services/message-lifecycle.js';
 import type { MessageService } from '../services/message-service.js';
+import { RateLimited, type RateLimitService } from '../services/rate-limits.js';
 import type { TypingService } from '../services/typing-service.js';
 import type { Connection } from './connection.js';
 import { FrameError, parseClientFrame } from './frames.js';
@@ -14,6 +15,7 @@ export interface FrameDispatchDeps {
   messages: MessageService;
   lifecycle: MessageLifecycle;
   typing: TypingService;
+  rateLimits: RateLimitService;
   logger: Logger;
 }
 
@@ -26,6 +28,12 @@ export class FrameDispatch {
 
   async handle(connection: Connection, data: RawData, isBinary: boolean): Promise<void> {
     let frame: ClientFrame;
+    try {
+      // Counted before anything else, so a flood of malformed or oversized frames is limited too.
+      await this.deps.rateLimits.consume('wsFrameSocket', connection.id, { userId: connection.userId });
+    } catch (error) {
+      return this.refuse(connection, data, isBinary, error);
+    }
     try {
       if (isBinary) throw new FrameError(null, 'validation_failed', 'Send JSON text frames');
       const limit = this.deps.config.wsMaxFrameBytes;
@@ -40,10 +48,37 @@ export class FrameDispatch {
     }
     try {
       await this.run(connection, frame);
+      connection.limitedInARow = 0;
     } catch (error) {
       if (!(error instanceof AppError)) this.deps.logger.error({ err: error }, 'frame handler failed');
+      if (error instanceof RateLimited) this.countRefusal(connection);
       sendError(connection, 'id' in frame && frame.id !== undefined ? frame.id : null, error);
     }
+  }
+
+  /** The socket's frame limit refused this one: an error frame (with its id when it has a valid one), or 1008 for a flood. */
+  private refuse(connection: Connection, data: RawData, isBinary: boolean, error: unknown): void {
+    if (!(error instanceof RateLimited)) {
+      this.deps.logger.error({ err: error }, 'frame limit failed');
+      return sendError(connection, null, error);
+    }
+    if (this.countRefusal(connection)) return;
+    let id: string | null = null;
+    try {
+      const frame = isBinary || rawSize(data) > this.deps.config.wsMaxFrameBytes ? undefined : parseClientFrame(rawText(data));
+      if (frame && 'id' in frame && frame.id !== undefined) id = frame.id;
+    } catch {
+      // Not a valid frame: the error goes without an id.
+    }
+    sendError(connection, id, error);
+  }
+
+  /** One more refusal in a row; true when the socket was closed for flooding (1008). */
+  private countRefusal(connection: Connection): boolean {
+    connection.limitedInARow += 1;
+    if (connection.limitedInARow <= this.deps.config.rateLimits.wsFloodCloseAfter) return false;
+    connection.socket.close(CLOSE_CODES.policyViolation, 'rate_limited');
+    return true;
   }
 
   private async run(connection: Connection, frame: ClientFrame): Promise<void> {

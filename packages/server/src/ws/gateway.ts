@@ -16,6 +16,7 @@ import type { MessageService } from '../services/message-service.js';
 import type { PresenceService } from '../services/presence-service.js';
 import type { SyncService } from '../services/sync-service.js';
 import type { AccessClaims, TokenService } from '../services/token-service.js';
+import type { RateLimitService } from '../services/rate-limits.js';
 import type { TypingService } from '../services/typing-service.js';
 import { Connection } from './connection.js';
 import { ConnectionRegistry } from './connection-registry.js';
@@ -30,6 +31,7 @@ export { WS_PATH } from './handshake.js';
 export interface GatewayDeps {
   config: Config;
   tokens: TokenService;
+  rateLimits: RateLimitService;
   conversations: ConversationService;
   messages: MessageService;
   lifecycle: MessageLifecycle;
@@ -188,6 +190,7 @@ export class Gateway {
     connection.closed = true;
     this.deps.metrics.sockets.dec();
     this.connections.remove(connection);
+    void this.deps.rateLimits.forget('wsFrameSocket', connection.id);
     await this.topics.removeAll(connection);
     // Only a socket that was counted (it reached `ready`) is uncounted; a node shutting down
     // leaves presence alone (its users reconnect to another node).

@@ -51,12 +51,14 @@ async function postgresStore(): Promise<{ store: Store; done: () => Promise<void
   return { store, done: async () => (await store.close(), await schema.drop()) };
 }
 
+const SETTINGS = { accessTtlSeconds: 900, refreshTtlSeconds: 3600, issuer: 'confab', audience: 'confab' };
+
 /** The store, revocations and a token for one engine: set up at load (bench files run no beforeAll). */
 async function prepare(open: () => Promise<{ store: Store; done: () => Promise<void> }>) {
   const { store, done } = await open();
   const revocations = new SessionRevocations(store, new MemoryBus(), { accessTtlMs: 900_000, checkIntervalMs: 60_000, onError: () => {} });
   await revocations.start();
-  const tokens = new TokenService('a bench secret of at least thirty-two chars', 900, 3600, revocations);
+  const tokens = new TokenService('a bench secret of at least thirty-two chars', SETTINGS, revocations);
   const token = await tokens.issueAccessToken({ userId: 'u', sessionId: `s${SESSIONS}` });
   const teardown = async () => (revocations.stop(), await done());
   return { store, revocations, tokens, token, teardown };

@@ -182,6 +182,9 @@ describe('accounts', () => {
       new SignJWT({ sid: claims.sid })
         .setProtectedHeader({ alg: 'HS256' })
         .setSubject(claims.sub)
+        // The server's defaults (JWT_ISSUER, JWT_AUDIENCE): only expiry or the signature is wrong here.
+        .setIssuer('confab')
+        .setAudience('confab')
         .setIssuedAt(exp - 10)
         .setExpirationTime(exp)
         .sign(new TextEncoder().encode(secret));

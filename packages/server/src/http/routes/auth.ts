@@ -14,9 +14,9 @@ export const authRoutes: RoutePlugin = async (app, { auth, tokens }) => {
         operationId: 'register',
         security: unauthenticated,
         summary:
-          'Create an account and sign in. With an `email` (unique ignoring case), a verification link is mailed to it; it stays unverified until opened',
+          'Create an account and sign in (403 registration_closed unless REGISTRATION is open; with REGISTRATION=invite an `invite` is needed). With an `email` (unique ignoring case), a verification link is mailed to it; it stays unverified until opened',
         body: RegisterBody,
-        response: { 201: AuthResponse, ...errors(400, 409, 413) },
+        response: { 201: AuthResponse, ...errors(400, 403, 409, 413) },
       },
     },
     async (request, reply) => reply.status(201).send(await auth.register(request.body, clientOf(request))),
@@ -29,7 +29,8 @@ export const authRoutes: RoutePlugin = async (app, { auth, tokens }) => {
         tags: ['auth'],
         operationId: 'login',
         security: unauthenticated,
-        summary: 'Sign in (a wrong password and an unknown user get the same 401)',
+        summary:
+          'Sign in (a wrong password and an unknown user get the same 401); failures back one account off (429 with Retry-After), never lock it',
         body: LoginBody,
         response: { 200: AuthResponse, ...errors(400, 401) },
       },

@@ -28,7 +28,7 @@ export const conversationRoutes: RoutePlugin = async (app, { conversations, toke
         summary: 'Open the direct conversation with a user (201 the first time, 200 after) or create a group',
         security: bearer,
         body: CreateConversationBody,
-        response: { 200: ConversationResponse, 201: ConversationResponse, ...errors(400, 401, 404) },
+        response: { 200: ConversationResponse, 201: ConversationResponse, ...errors(400, 401, 403, 404, 429) },
       },
     },
     async (request, reply) => {

@@ -27,7 +27,7 @@ export const messageRoutes: RoutePlugin = async (app, { messages, tokens }) => {
         security: bearer,
         params: IdParams,
         body: SendMessageBody,
-        response: { 200: MessageResponse, 201: MessageResponse, ...errors(400, 401, 404, 409, 413) },
+        response: { 200: MessageResponse, 201: MessageResponse, ...errors(400, 401, 403, 404, 409, 413, 429) },
       },
     },
     async (request, reply) => {

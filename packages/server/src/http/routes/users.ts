@@ -33,13 +33,14 @@ export const userRoutes: RoutePlugin = async (app, { users, tokens }) => {
       schema: {
         tags: ['users'],
         operationId: 'searchUsers',
-        summary: 'Search the user directory by username prefix or display name',
+        summary:
+          'Search the user directory by username prefix or display name (DIRECTORY=shared: only people I share a conversation with, or an exact username)',
         security: bearer,
         querystring: UserSearchQuery,
         response: { 200: UserPage, ...errors(400, 401) },
       },
     },
-    async (request) => users.search(request.query),
+    async (request) => users.search(claims(request).userId, request.query),
   );
 
   app.get(

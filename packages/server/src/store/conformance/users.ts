@@ -28,6 +28,23 @@ export function describeUsers(f: Fixture): void {
       expect([...first, ...second].map((u) => u.username)).toEqual(['bob', 'bobby', 'carol', 'dave']);
     });
 
+    it('searches only people sharing a conversation with the searcher, or an exact username, when asked (DIRECTORY=shared)', async () => {
+      const me = await user('shared_me');
+      const friend = await user('shared_friend');
+      const groupie = await user('shared_groupie', 'Shared Groupie');
+      await user('shared_stranger', 'Shared Stranger');
+      await f.conversation('direct', [me.id, friend.id], [me.id, friend.id].sort().join(':'));
+      await f.conversation('group', [groupie.id, me.id]);
+      const names = async (q?: string) =>
+        (await f.store.searchUsers({ limit: 10, sharedWith: me.id, ...(q === undefined ? {} : { q }) })).map((u) => u.username);
+      expect(await names()).toEqual(['shared_friend', 'shared_groupie', 'shared_me']);
+      expect(await names('shared')).toEqual(['shared_friend', 'shared_groupie', 'shared_me']);
+      expect(await names('Stranger')).toEqual([]);
+      expect(await names('SHARED_STRANGER')).toEqual(['shared_stranger']);
+      expect(await names('shared_strange')).toEqual([]);
+      expect((await f.store.searchUsers({ limit: 10, q: 'shared_' })).map((u) => u.username)).toContain('shared_stranger');
+    });
+
     it('orders and pages usernames byte-wise, punctuation included (no locale collation)', async () => {
       for (const name of ['a_a', 'aa', 'a-z', 'a.b']) await user(name);
       expect((await f.store.searchUsers({ limit: 10 })).map((u) => u.username)).toEqual(['a-z', 'a.b', 'a_a', 'aa']);

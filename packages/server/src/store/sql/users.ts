@@ -1,7 +1,7 @@
 import { type Updateable, sql } from 'kysely';
 import { usernameKey } from '@confab/protocol';
 import type { Database } from '../schema.js';
-import type { NewUser, UserPatch, UserRecord } from '../store.js';
+import type { NewUser, UserPatch, UserRecord, UserSearch } from '../store.js';
 import { type Db, toUser } from './rows.js';
 
 /** Users: accounts, profiles, search and last-seen. */
@@ -48,12 +48,19 @@ export async function getUsers(db: Db, ids: readonly string[]): Promise<UserReco
   return rows.map(toUser);
 }
 
-export async function searchUsers(
-  db: Db,
-  { q, limit, afterUsername }: { q?: string; limit: number; afterUsername?: string },
-): Promise<UserRecord[]> {
+export async function searchUsers(db: Db, { q, limit, afterUsername, sharedWith }: UserSearch): Promise<UserRecord[]> {
   // Erased accounts are not in the directory.
   let query = db.selectFrom('users').selectAll().where('deleted_at', 'is', null);
+  if (sharedWith !== undefined) {
+    // DIRECTORY=shared: people who share a conversation with the searcher, or the exact username asked for.
+    const exact = q === undefined || q.trim() === '' ? '' : usernameKey(q.trim());
+    const shared = db
+      .selectFrom('members as mine')
+      .innerJoin('members as theirs', 'theirs.conversation_id', 'mine.conversation_id')
+      .select('theirs.user_id')
+      .where('mine.user_id', '=', sharedWith);
+    query = query.where((eb) => eb.or([eb('id', 'in', shared), ...(exact === '' ? [] : [eb('username_lower', '=', exact)])]));
+  }
   if (q !== undefined && q.trim() !== '') {
     const needle = q
       .trim()

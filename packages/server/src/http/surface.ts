@@ -1,0 +1,64 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import cors from '@fastify/cors';
+import helmet from '@fastify/helmet';
+import type { Config } from '../config.js';
+import { unauthenticated } from '../errors.js';
+
+/**
+ * The policy every answer carries: ready for a web app served from this origin, which may load
+ * scripts, styles, images and fonts from here only, talk to this origin only (its WebSocket
+ * included: `'self'` covers ws/wss to the same host), and be framed by nobody.
+ */
+export const CONTENT_SECURITY_POLICY = {
+  defaultSrc: ["'self'"],
+  scriptSrc: ["'self'"],
+  scriptSrcAttr: ["'none'"],
+  styleSrc: ["'self'"],
+  imgSrc: ["'self'", 'data:'],
+  fontSrc: ["'self'"],
+  connectSrc: ["'self'"],
+  objectSrc: ["'none'"],
+  baseUri: ["'self'"],
+  formAction: ["'self'"],
+  frameAncestors: ["'none'"],
+  upgradeInsecureRequests: null,
+};
+
+/** /docs only: Swagger UI sets inline styles (never inline scripts: its scripts are files). */
+export const DOCS_CSP =
+  "default-src 'self'; script-src 'self'; script-src-attr 'none'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; " +
+  "font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
+
+/**
+ * Security headers (helmet), CORS from the exact CORS_ORIGINS allowlist (none by default: the API
+ * takes bearer tokens, never cookies, so no credentials), and `Cache-Control: no-store` on every
+ * API answer: they carry tokens and people's messages, which no shared or browser cache may keep.
+ */
+export async function installSurface(app: FastifyInstance, config: Config): Promise<void> {
+  await app.register(helmet, { contentSecurityPolicy: { useDefaults: false, directives: CONTENT_SECURITY_POLICY } });
+  await app.register(cors, {
+    origin: config.corsOrigins.length === 0 ? false : config.corsOrigins,
+    methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
+    allowedHeaders: ['authorization', 'content-type'],
+    exposedHeaders: ['retry-after'],
+    credentials: false,
+    maxAge: 600,
+  });
+  app.addHook('onSend', async (request, reply) => {
+    if (request.url.startsWith('/api/')) void reply.header('cache-control', 'no-store');
+  });
+}
+
+/** METRICS_TOKEN: when set, `/metrics` answers only a matching bearer token (compared in constant time). */
+export function metricsGuard(config: Config) {
+  const expected = config.metricsToken === null ? null : digest(config.metricsToken);
+  return async (request: FastifyRequest, _reply: FastifyReply): Promise<void> => {
+    if (expected === null) return;
+    const match = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '');
+    if (!match || !timingSafeEqual(digest(match[1]!), expected))
+      throw unauthenticated('GET /metrics needs METRICS_TOKEN as a bearer token');
+  };
+}
+
+const digest = (value: string) => createHash('sha256').update(value).digest();
