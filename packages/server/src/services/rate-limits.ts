@@ -126,29 +126,36 @@ export class RateLimitService {
   }
 
   /**
-   * A back-off limit: one more failure (or, for password-reset requests, one more request). Past
+   * A back-off limit: one more failure (sign-ins). Past
    * the window's free attempts each one blocks the key for twice as long as the last, 1 s, 2 s,
    * 4 s … up to RATE_LIMIT_BACKOFF_MAX_SECONDS; the count is forgotten when the window ends.
    */
   async fail(limit: RateLimitName, key: string, who: Attempt = {}): Promise<void> {
-    const failures = this.failures.get(limit);
-    const blocks = this.blocks.get(limit);
-    if (failures === undefined || blocks === undefined) return;
-    const counted = await failures.penalty(key, 1);
-    const over = counted.consumedPoints - failures.points;
-    if (over <= 0) return;
-    const seconds = Math.min(this.settings.backoffMaxSeconds, 2 ** Math.min(over - 1, 30));
-    await blocks.block(key, seconds);
-    this.trip(limit, key, seconds * 1000, who);
+    await this.count(limit, key, who);
   }
 
   /**
    * A back-off limit that counts every request, not failures (password-reset requests per
-   * account): refused while backing off, else counted.
+   * account): `points` requests pass in a window, the next is refused and starts the back-off.
    */
   async attempt(limit: RateLimitName, key: string, who: Attempt = {}): Promise<void> {
     await this.check(limit, key);
-    await this.fail(limit, key, who);
+    const blockedMs = await this.count(limit, key, who);
+    if (blockedMs > 0) throw new RateLimited(limit, blockedMs);
+  }
+
+  /** Counts one against a back-off limit; past its points, blocks the key and answers for how long (ms), else 0. */
+  private async count(limit: RateLimitName, key: string, who: Attempt): Promise<number> {
+    const failures = this.failures.get(limit);
+    const blocks = this.blocks.get(limit);
+    if (failures === undefined || blocks === undefined) return 0;
+    const counted = await failures.penalty(key, 1);
+    const over = counted.consumedPoints - failures.points;
+    if (over <= 0) return 0;
+    const seconds = Math.min(this.settings.backoffMaxSeconds, 2 ** Math.min(over - 1, 30));
+    await blocks.block(key, seconds);
+    this.trip(limit, key, seconds * 1000, who);
+    return seconds * 1000;
   }
 
   /** A back-off limit: the account's owner got in, so earlier failures no longer count. */

@@ -2,6 +2,7 @@ import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { RawSocket, type TestServer, registerUser, startServer, uniqueName, until } from '../harness.js';
+import { MailCatcher, tokenIn } from '../mail.js';
 
 /** Raw HTTP keeping the headers (Retry-After). */
 async function call(url: string, method: string, pathname: string, body?: unknown, headers: Record<string, string> = {}) {
@@ -51,6 +52,31 @@ describe('abuse limits', () => {
     expect((await register(url, undefined, { 'x-forwarded-for': '203.0.113.2' })).status).toBe(201);
     // A client cannot prepend its own value: the address the trusted proxy saw is the last one.
     expectLimited(await register(url, undefined, { 'x-forwarded-for': '198.51.100.7, 203.0.113.2' }));
+  });
+
+  it('limits reset requests per address with 429, and per account with the same 202 and no mail', async () => {
+    const mail = await MailCatcher.start();
+    try {
+      const { url, server } = await serve({
+        SMTP_URL: mail.url,
+        RATE_LIMIT_PASSWORD_FORGOT_ACCOUNT: '2/3600',
+        RATE_LIMIT_PASSWORD_FORGOT_IP: '5/3600',
+      });
+      const email = `${uniqueName('m')}@example.test`;
+      expect((await call(url, 'POST', '/api/v1/auth/register', { username: uniqueName(), password: PASSWORD, email })).status).toBe(201);
+      const verify = tokenIn(await mail.next(email, /Confirm/));
+      expect((await call(url, 'POST', '/api/v1/auth/email/verify', { token: verify })).status).toBe(200);
+      const answers = [];
+      for (let i = 0; i < 5; i++) answers.push(await call(url, 'POST', '/api/v1/auth/password/forgot', { login: email }));
+      await server.services.passwordReset.settled();
+      // The account's limit answers as every other request does: 202, the same body; only two mails left.
+      expect(new Set(answers.map((a) => `${a.status} ${JSON.stringify(a.body)}`)).size).toBe(1);
+      expect(answers[0]!.status).toBe(202);
+      expect(mail.to(email).filter((m) => /Reset/.test(m.subject))).toHaveLength(2);
+      expectLimited(await call(url, 'POST', '/api/v1/auth/password/forgot', { login: email }));
+    } finally {
+      await mail.close();
+    }
   });
 
   it('backs an account off after failed sign-ins (any spelling of it, existing or not), then lets its owner in', async () => {

@@ -5,6 +5,9 @@ import { type Schema, encodings, fromSchema, hostileScalar, hostileValue, idArbi
 import { type FuzzTarget, type Operation, encodePart, judge, send, startFuzzTarget } from './target.js';
 import { type Frame, FrameProbe } from './frame-probe.js';
 
+/** Calls that would end the fuzzing user's session with its own token: sent with a bad one instead. */
+const SESSION_ENDING = new Set(['logout', 'logoutAll']);
+
 /**
  * The surface fuzzed from its own contract: every operation of the OpenAPI document and every
  * client frame type, with wrong types, missing and extra fields, huge and negative numbers, deep
@@ -106,7 +109,7 @@ function requestArbitrary(target: FuzzTarget): fc.Arbitrary<BuiltRequest> {
               )
             : mutate(fromSchema(op.body, resolve, ids)).chain((v) => encodings(v, target.bodyLimit)),
         auth: fc.oneof(
-          { arbitrary: fc.constant(op.operationId === 'logout' ? 'Bearer not-a-token' : `Bearer ${target.token}`), weight: 10 },
+          { arbitrary: fc.constant(SESSION_ENDING.has(op.operationId) ? 'Bearer not-a-token' : `Bearer ${target.token}`), weight: 10 },
           fc.constantFrom(undefined, 'Bearer', 'Bearer x.y.z', 'Basic YTpi', `Bearer ${target.token}x`, `bearer  ${target.token} extra`),
         ),
         contentType: fc.oneof(
