@@ -5,7 +5,10 @@ import type { ClientKind } from './sockets.js';
 import type { ThroughputOptions } from './throughput.js';
 
 export const PHASES = ['sqlite', 'throughput', 'mixed', 'latency', 'bare-ws', 'fanout', 'storm', 'search', 'upload'] as const;
-export type Phase = (typeof PHASES)[number];
+/** Phases that run only when `--only` names them (the peer comparison starts servers of its own). */
+export const OPT_IN_PHASES = ['peers'] as const;
+export type Phase = (typeof PHASES)[number] | (typeof OPT_IN_PHASES)[number];
+const KNOWN_PHASES: readonly string[] = [...PHASES, ...OPT_IN_PHASES];
 
 export interface Options {
   quick: boolean;
@@ -129,7 +132,8 @@ const QUICK: Omit<Options, 'quick' | 'client' | 'save' | 'phases' | 'serverNodeA
 export const USAGE = `Usage: npm run bench -- [flags]        (or: node bench/dist/run.js [flags])
 
   --quick                     small sizes for a smoke run (saved as <timestamp>-quick.json)
-  --only <list>               comma-separated phases to run: ${PHASES.join(',')}
+  --only <list>               comma-separated phases to run: ${PHASES.join(',')}; also peers (Confab
+                              against a hand-written Socket.IO server, run only when named)
   --no-save                   print only; write nothing to bench/results
   --client lite|ws            load-generator WebSocket client: a minimal one that parses frames in
                               place (default), or the \`ws\` package's (costs the generator more CPU)
@@ -271,8 +275,8 @@ export function parseOptions(argv: string[]): Options | null {
       .split(',')
       .map((s) => s.trim())
       .filter((s) => s !== '');
-    const unknown = asked.filter((p) => !(PHASES as readonly string[]).includes(p));
-    if (unknown.length > 0) throw new Error(`--only: unknown phase(s) ${unknown.join(', ')}; known: ${PHASES.join(', ')}`);
+    const unknown = asked.filter((p) => !KNOWN_PHASES.includes(p));
+    if (unknown.length > 0) throw new Error(`--only: unknown phase(s) ${unknown.join(', ')}; known: ${KNOWN_PHASES.join(', ')}`);
     phases = new Set(asked as Phase[]);
   }
   if (sizes.searchMemberOf > sizes.searchConversations) throw new Error('--search-member-of cannot exceed --search-conversations');

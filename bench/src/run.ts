@@ -12,6 +12,7 @@ import { runFanout, type FanoutResult, type FanoutTarget } from './fanout.js';
 import { runUploadPhase } from './upload.js';
 import { runLatency } from './latency.js';
 import { runMixed } from './mixed.js';
+import { runPeers } from './peers/peers.js';
 import { type Options, USAGE, fanoutOptions, latencyOptions, parseOptions, throughputOptions } from './options.js';
 import { runSearchBench, searchBenchOptions } from './search.js';
 import { type BenchReport, finish, format, newReport, save } from './report.js';
@@ -47,6 +48,8 @@ async function main(): Promise<void> {
   process.on('unhandledRejection', (error) => fatal(error));
   // --nodes N: N nodes on PostgreSQL + Redis against one on SQLite, side by side (cluster.ts).
   if (options.nodes > 1) return runScaleOut(options, log, fatal);
+  // --only peers: Confab against a hand-written Socket.IO server (peers/peers.ts), on its own.
+  if (options.phases.has('peers')) return runPeers(options, log, fatal);
 
   const report = newReport(options, new Date());
   const { phases } = options;

@@ -190,8 +190,14 @@ export async function startBareWs(onCrash: (error: Error) => void): Promise<Bare
     { PORT: String(port) },
     onCrash,
   );
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`bare ws server did not start:\n${child.output}`)), 10_000);
+  await untilListening(child);
+  return { child, wsUrl: `ws://127.0.0.1:${port}/`, stop: () => child.stop(5000) };
+}
+
+/** Resolves once a helper server (bare ws, the Socket.IO peer) prints `listening`. */
+export function untilListening(child: Child, timeoutMs = 10_000): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${child.name} did not start:\n${child.output}`)), timeoutMs);
     const onData = (chunk: Buffer) => {
       if (!chunk.toString().includes('listening')) return;
       clearTimeout(timer);
@@ -199,9 +205,8 @@ export async function startBareWs(onCrash: (error: Error) => void): Promise<Bare
       resolve();
     };
     child.process.stdout!.on('data', onData);
-    void child.exited.then(() => reject(new Error(`bare ws server exited during start-up:\n${child.output}`)));
+    void child.exited.then(() => reject(new Error(`${child.name} exited during start-up:\n${child.output}`)));
   });
-  return { child, wsUrl: `ws://127.0.0.1:${port}/`, stop: () => child.stop(5000) };
 }
 
 // ---- CPU accounting ----

@@ -1,0 +1,175 @@
+import { randomUUID } from 'node:crypto';
+import { Agent, request } from 'node:http';
+import { fileURLToPath } from 'node:url';
+import { io, type Socket } from 'socket.io-client';
+import { Child, makeTempDir, freePort, removeTempDir, startConfab, untilListening } from '../server-process.js';
+import { registerUsers } from '../setup.js';
+import { type BenchSocket, classify, openSocket, startsWith } from '../sockets.js';
+import { mapPool } from '../stats.js';
+
+/**
+ * The two servers of the peer comparison behind one small interface: pairs of a sender and a
+ * recipient in a DM, the recipient holding a socket. Both are driven by the same HTTP client (a
+ * keep-alive `node:http` agent), so the load generator costs each the same.
+ */
+export interface PeerPair {
+  /** One message over REST; resolves on the 2xx. */
+  sendRest(body: string): Promise<void>;
+  /** One message over the sender's socket; resolves on the server's acknowledgement. */
+  sendSocket(body: string): Promise<void>;
+}
+
+export interface PeerTarget {
+  readonly name: string;
+  readonly pairs: readonly PeerPair[];
+  /** Called with the body of every message a recipient receives. */
+  onDelivered: (body: string) => void;
+  stop(): Promise<void>;
+}
+
+const agent = new Agent({ keepAlive: true, maxSockets: 256 });
+
+/** POSTs JSON and answers the parsed body; a non-2xx status rejects. */
+export function postJson(url: string, body: unknown, token?: string): Promise<unknown> {
+  const text = JSON.stringify(body);
+  return new Promise((resolve, reject) => {
+    const req = request(
+      url,
+      {
+        method: 'POST',
+        agent,
+        headers: {
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(text),
+          ...(token === undefined ? {} : { authorization: `Bearer ${token}` }),
+        },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => {
+          const answer = Buffer.concat(chunks).toString('utf8');
+          if ((res.statusCode ?? 0) >= 300) reject(new Error(`POST ${url}: ${res.statusCode} ${answer.slice(0, 300)}`));
+          else resolve(answer === '' ? null : JSON.parse(answer));
+        });
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.end(text);
+  });
+}
+
+const CREATED = Buffer.from('{"type":"message.created"');
+
+/** Confab as `npm start` runs it (every abuse limit on, but sign-up's, which only the set-up meets). */
+export async function startConfabTarget(
+  pairCount: number,
+  onCrash: (error: Error) => void,
+  nodeArgs: readonly string[],
+): Promise<PeerTarget> {
+  const confab = await startConfab(onCrash, nodeArgs, { RATE_LIMITS: 'on', RATE_LIMIT_REGISTER_IP: '0', RATE_LIMIT_LOGIN_IP: '0' });
+  const users = await registerUsers(confab.baseUrl, pairCount * 2, 8);
+  const sockets: BenchSocket[] = [];
+  const target: PeerTarget = {
+    name: 'Confab',
+    pairs: [],
+    onDelivered: () => {},
+    async stop() {
+      for (const socket of sockets) socket.terminate();
+      await confab.stop();
+    },
+  };
+  const pairs = await mapPool(
+    Array.from({ length: pairCount }, (_, i) => i),
+    8,
+    async (i): Promise<PeerPair> => {
+      const sender = users[2 * i]!;
+      const recipient = users[2 * i + 1]!;
+      const conversationId = (await sender.client.openDirect(recipient.id)).id;
+      const inbox = await openSocket(confab.wsUrl(recipient.accessToken), 'lite');
+      inbox.onFrame = (data) => {
+        if (startsWith(data, CREATED))
+          target.onDelivered((JSON.parse(data.toString('utf8')) as { message: { body: string } }).message.body);
+      };
+      const outbox = await openSocket(confab.wsUrl(sender.accessToken), 'lite');
+      sockets.push(inbox, outbox);
+      const waiting = new Map<string, { resolve: () => void; reject: (error: Error) => void }>();
+      outbox.onFrame = (data) => {
+        const frame = classify(data);
+        if (frame.kind === 'ack') waiting.get(frame.id)?.resolve();
+        else if (frame.kind === 'error' && frame.id !== null)
+          waiting.get(frame.id)?.reject(new Error(`message.send refused: ${frame.code}`));
+      };
+      const url = `${confab.baseUrl}/api/v1/conversations/${conversationId}/messages`;
+      return {
+        sendRest: async (body) => {
+          await postJson(url, { clientId: randomUUID(), body }, sender.accessToken);
+        },
+        sendSocket: (body) =>
+          new Promise<void>((resolve, reject) => {
+            const id = randomUUID();
+            waiting.set(id, {
+              resolve: () => (waiting.delete(id), resolve()),
+              reject: (error) => (waiting.delete(id), reject(error)),
+            });
+            outbox.send(JSON.stringify({ type: 'message.send', id, conversationId, clientId: randomUUID(), body }));
+          }),
+      };
+    },
+  );
+  return Object.assign(target, { pairs });
+}
+
+/** The hand-written server (socketio-peer-server.ts) in its own process. */
+export async function startSocketIoPeer(pairCount: number, onCrash: (error: Error) => void): Promise<PeerTarget> {
+  const dataDir = makeTempDir('confab-bench-peer-');
+  const port = await freePort();
+  const child = new Child(
+    'socket.io peer',
+    [fileURLToPath(new URL('./socketio-peer-server.js', import.meta.url))],
+    { PORT: String(port), DATA_DIR: dataDir },
+    onCrash,
+  );
+  await untilListening(child);
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const sockets: Socket[] = [];
+  const target: PeerTarget = {
+    name: 'Socket.IO peer',
+    pairs: [],
+    onDelivered: () => {},
+    async stop() {
+      for (const socket of sockets) socket.disconnect();
+      await child.stop(5000);
+      removeTempDir(dataDir);
+    },
+  };
+  const connect = (token: string) =>
+    new Promise<Socket>((resolve, reject) => {
+      // WebSocket from the start: the long-polling handshake would only add noise to set-up.
+      const socket = io(baseUrl, { auth: { token }, transports: ['websocket'], reconnection: false });
+      sockets.push(socket);
+      socket.once('connect', () => resolve(socket));
+      socket.once('connect_error', reject);
+    });
+  const pairs = await mapPool(
+    Array.from({ length: pairCount }, (_, i) => i),
+    8,
+    async (i): Promise<PeerPair> => {
+      const sender = (await postJson(`${baseUrl}/register`, { username: `sender${i}` })) as { id: string; token: string };
+      const recipient = (await postJson(`${baseUrl}/register`, { username: `recipient${i}` })) as { id: string; token: string };
+      const inbox = await connect(recipient.token);
+      inbox.on('message', (message: { body: string }) => target.onDelivered(message.body));
+      const outbox = await connect(sender.token);
+      return {
+        sendRest: async (body) => {
+          await postJson(`${baseUrl}/messages`, { to: recipient.id, body }, sender.token);
+        },
+        sendSocket: async (body) => {
+          await outbox.emitWithAck('send', { to: recipient.id, body });
+        },
+      };
+    },
+  );
+  return Object.assign(target, { pairs });
+}

@@ -1,0 +1,62 @@
+import { Samples, type Summary, round, summarize } from '../stats.js';
+import type { PeerTarget } from './targets.js';
+
+export type SendPath = 'rest' | 'socket';
+
+export interface LevelResult {
+  senders: number;
+  messages: number;
+  sendsPerSec: number;
+  /** Send → answer (REST) or acknowledgement (socket), ms. */
+  send: Summary | null;
+  /** Send → the recipient's socket has it, ms. */
+  delivery: Summary | null;
+  /** Acknowledged messages the recipient never got. */
+  lost: number;
+}
+
+/**
+ * `senders` senders each send `perSender` messages one after another (the next when the last is
+ * answered) into their DM; the recipients hold sockets. The body names the message, so the
+ * recipient side times its delivery from the moment it was sent.
+ */
+export async function runLevel(target: PeerTarget, path: SendPath, senders: number, perSender: number, tag: string): Promise<LevelResult> {
+  if (senders > target.pairs.length) throw new Error(`${target.name}: ${senders} senders asked, ${target.pairs.length} set up`);
+  const sentAt = new Map<string, number>();
+  const delivery = new Samples();
+  const send = new Samples();
+  let delivered = 0;
+  let allDelivered: () => void = () => {};
+  const total = senders * perSender;
+  const done = new Promise<void>((resolve) => (allDelivered = resolve));
+  target.onDelivered = (body) => {
+    const at = sentAt.get(body);
+    if (at === undefined) return;
+    sentAt.delete(body);
+    delivery.push(performance.now() - at);
+    if (++delivered === total) allDelivered();
+  };
+  const started = performance.now();
+  await Promise.all(
+    target.pairs.slice(0, senders).map(async (pair, p) => {
+      for (let i = 0; i < perSender; i++) {
+        const body = `${tag} ${p} ${i}`;
+        const t0 = performance.now();
+        sentAt.set(body, t0);
+        await (path === 'rest' ? pair.sendRest(body) : pair.sendSocket(body));
+        send.push(performance.now() - t0);
+      }
+    }),
+  );
+  const elapsedSec = (performance.now() - started) / 1000;
+  await Promise.race([done, new Promise((resolve) => setTimeout(resolve, 10_000))]);
+  target.onDelivered = () => {};
+  return {
+    senders,
+    messages: total,
+    sendsPerSec: round(total / elapsedSec, 0),
+    send: summarize(send),
+    delivery: summarize(delivery),
+    lost: total - delivered,
+  };
+}
