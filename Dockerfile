@@ -21,7 +21,8 @@ COPY tsconfig.base.json tsconfig.json ./
 COPY packages packages
 RUN npx tsc -b packages/server packages/client \
   && npm prune --omit=dev --no-audit --no-fund \
-  && rm -rf node_modules/@confab/bench bench
+  && rm -rf node_modules/@confab/bench bench \
+  && mkdir -p packages/protocol/node_modules packages/client/node_modules packages/server/node_modules
 
 # ---- runtime: the compiled packages and their production dependencies, as a non-root user ----
 FROM ${BASE}
@@ -35,6 +36,10 @@ RUN (getent group confab || groupadd --system confab) \
 WORKDIR /app
 COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules node_modules
+# A package's own versions, where they differ from the hoisted ones (ajv 8 for the server).
+COPY --from=build /app/packages/protocol/node_modules packages/protocol/node_modules
+COPY --from=build /app/packages/client/node_modules packages/client/node_modules
+COPY --from=build /app/packages/server/node_modules packages/server/node_modules
 COPY --from=build /app/packages/protocol/package.json packages/protocol/
 COPY --from=build /app/packages/protocol/dist packages/protocol/dist
 COPY --from=build /app/packages/client/package.json packages/client/

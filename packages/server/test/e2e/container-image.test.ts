@@ -24,7 +24,7 @@ const podman = program({
   binary: 'podman',
   env: 'CONFAB_TEST_PODMAN',
   dirs: ['/usr/bin'],
-  install: 'apt-get install podman runc debootstrap (root)',
+  install: 'apt-get install podman runc catatonit debootstrap (root)',
   versionArgs: ['--version'],
 });
 const env = { ...process.env, CONTAINERS_CONF: path.join(REPO, 'deploy/podman/containers.conf') };
