@@ -4,6 +4,7 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
+import { afterAll, beforeAll } from 'vitest';
 import { type ServerProcess, freePort, startServerProcess } from './process.js';
 import { type TestSchema, createTestSchema, redisService } from './services.js';
 
@@ -283,4 +284,22 @@ export class Balancer {
 
 function rotate<T>(items: readonly T[], turn: number): T[] {
   return items.map((_, i) => items[(turn + i) % items.length]!);
+}
+
+/**
+ * A cluster for the tests of one `describe`: started before them (nodes start slowly under load,
+ * hence the long timeout), closed after. Read it through the getter once the tests run.
+ */
+export function useCluster(options: ClusterOptions, startTimeoutMs = 150_000): () => Cluster {
+  let cluster: Cluster | undefined;
+  beforeAll(async () => {
+    cluster = await Cluster.start(options);
+  }, startTimeoutMs);
+  afterAll(async () => {
+    await cluster?.close();
+  }, 30_000);
+  return () => {
+    if (cluster === undefined) throw new Error('the cluster has not started');
+    return cluster;
+  };
 }

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { Cluster } from '../cluster.js';
+import { expect, it } from 'vitest';
+import { useCluster } from '../cluster.js';
 import { createGroup } from '../factories.js';
 import { fetchBytes, png, uploadRaw } from '../files.js';
 import { api, registerUser } from '../harness.js';
@@ -14,15 +14,9 @@ const describeCluster = await requireService(postgresService, redisService);
  * with no extra service. A file uploaded to one node is read, ranged and thumbnailed on the others.
  */
 describeCluster('files in a three-node cluster (PostgreSQL blobs)', () => {
-  let cluster: Cluster;
-  beforeAll(async () => {
-    cluster = await Cluster.start({ nodes: 3 });
-  }, 150_000);
-  afterAll(async () => {
-    await cluster?.close();
-  }, 30_000);
+  const cluster = useCluster({ nodes: 3 }, 150_000);
 
-  const nodeUrl = (index: number) => cluster.nodes[index]!.url;
+  const nodeUrl = (index: number) => cluster().nodes[index]!.url;
 
   it('serves a file uploaded to one node from every other', async () => {
     const alice = await registerUser(nodeUrl(0));

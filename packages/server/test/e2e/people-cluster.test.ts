@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { Cluster } from '../cluster.js';
+import { expect, it } from 'vitest';
+import { useCluster } from '../cluster.js';
 import { expectError, postMessage } from '../factories.js';
 import { RawSocket, type TestUser, api, historyOf, registerUser, until } from '../harness.js';
 import { postgresService, redisService, requireService } from '../services.js';
@@ -12,15 +12,9 @@ const describeCluster = await requireService(postgresService, redisService);
  * were warm, for sends and DM opens; my mute, archive and clear reach my sockets on the others.
  */
 describeCluster('blocks and conversation settings on three nodes (PostgreSQL + Redis)', () => {
-  let cluster: Cluster;
-  beforeAll(async () => {
-    cluster = await Cluster.start({ nodes: 3 });
-  }, 150_000);
-  afterAll(async () => {
-    await cluster?.close();
-  }, 30_000);
+  const cluster = useCluster({ nodes: 3 }, 150_000);
 
-  const at = (node: number) => cluster.nodes[node]!.url;
+  const at = (node: number) => cluster().nodes[node]!.url;
   const call = (node: number, user: TestUser, method: string, path: string, body?: unknown) =>
     api(at(node), method, `/api/v1${path}`, { token: user.token, ...(body === undefined ? {} : { body }) });
   const openDm = (node: number, from: TestUser, to: TestUser) =>

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Cluster } from '../cluster.js';
+import { describe, expect, it } from 'vitest';
+import { useCluster } from '../cluster.js';
 import { RawSocket, api, registerUser, uniqueName } from '../harness.js';
 import { postgresService, redisService, requireService } from '../services.js';
 
@@ -14,9 +14,8 @@ const PASSWORD = 'correct horse battery';
  * counters, so spreading requests over nodes (a balancer does) earns no more than one node gives.
  */
 describeCluster('abuse limits across two nodes (Redis counters)', () => {
-  let cluster: Cluster;
-  beforeAll(async () => {
-    cluster = await Cluster.start({
+  const cluster = useCluster(
+    {
       nodes: 2,
       env: {
         RATE_LIMIT_SEND_USER: '4/3600',
@@ -24,12 +23,10 @@ describeCluster('abuse limits across two nodes (Redis counters)', () => {
         RATE_LIMIT_BACKOFF_MAX_SECONDS: '60',
         RATE_LIMIT_REGISTER_IP: '30/3600',
       },
-    });
-  }, 120_000);
-  afterAll(async () => {
-    await cluster?.close();
-  }, 30_000);
-  const node = (i: number) => cluster.nodes[i]!.url;
+    },
+    120_000,
+  );
+  const node = (i: number) => cluster().nodes[i]!.url;
 
   it('counts one user’s sends on both nodes, REST and WebSocket, in one counter', async () => {
     const alice = await registerUser(node(0));

@@ -1,11 +1,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { decodeJwt } from 'jose';
 import type { AuthResponse } from '@confab/protocol';
 import { openPostgresStore } from '../../src/store/postgres/postgres-store.js';
-import { Cluster } from '../cluster.js';
+import { useCluster } from '../cluster.js';
 import { expectError } from '../factories.js';
 import { RawSocket, api, barrier, registerUser, until } from '../harness.js';
 import { freePort, startServerProcess } from '../process.js';
@@ -30,15 +30,9 @@ async function closedWithin(socket: RawSocket, ms: number): Promise<number> {
  * every node within a second, and its tokens are refused by both.
  */
 describeCluster('sessions across two nodes (PostgreSQL + Redis)', () => {
-  let cluster: Cluster;
-  beforeAll(async () => {
-    cluster = await Cluster.start({ nodes: 2, env: { REFRESH_TOKEN_GRACE_MS: String(GRACE_MS) } });
-  }, 120_000);
-  afterAll(async () => {
-    await cluster?.close();
-  }, 30_000);
+  const cluster = useCluster({ nodes: 2, env: { REFRESH_TOKEN_GRACE_MS: String(GRACE_MS) } }, 120_000);
 
-  const url = (index: number) => cluster.nodes[index]!.url;
+  const url = (index: number) => cluster().nodes[index]!.url;
   const me = (index: number, token: string) => api(url(index), 'GET', '/api/v1/users/me', { token });
   const refresh = (index: number, refreshToken: string) => api(url(index), 'POST', '/api/v1/auth/refresh', { body: { refreshToken } });
   const login = async (index: number, username: string): Promise<AuthResponse> =>
@@ -103,7 +97,7 @@ describeCluster('sessions across two nodes (PostgreSQL + Redis)', () => {
     const user = await registerUser(url(0), 'cl_lost');
     const sockets = await Promise.all([RawSocket.ready(url(0), user.token), RawSocket.ready(url(1), user.token)]);
     // Committed without a word on the bus, as by a node that died between its commit and its publish.
-    const store = openPostgresStore(cluster.schema.url, { poolSize: 1 });
+    const store = openPostgresStore(cluster().schema.url, { poolSize: 1 });
     try {
       await store.revokeSession(decodeJwt(user.token)['sid'] as string, Date.now());
     } finally {
