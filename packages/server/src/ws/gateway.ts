@@ -79,13 +79,14 @@ export class Gateway {
       deps.sync,
       // A user's private stream is keyed by the user's id: its listeners are that user's sockets.
       (streamId) => this.topics.listenersOf(conversationTopic(streamId)) ?? this.topics.listenersOf(userTopic(streamId)),
-      (listeners, streamId, pos) => this.fanOut.gapFill.behind(listeners, streamId, pos),
+      (listeners, streamId, pos) => (deps.metrics.liveCheckRepairs.inc(), this.fanOut.gapFill.behind(listeners, streamId, pos)),
       deps.config.liveCheckIntervalMs,
       deps.logger,
     );
     this.fanOut = new FanOut(deps, this.topics, this.liveCheck);
     this.resume = new Resume(deps, this.topics, this.fanOut);
     this.frames = new FrameDispatch(deps);
+    deps.metrics.readers.subscriptions = () => this.topics.counts();
     // The bus may have dropped events: catch every socket up from the log (and send `heads`).
     deps.bus.onResync(() => {
       void this.refreshBlocks();
