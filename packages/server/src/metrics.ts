@@ -22,6 +22,7 @@ export function createMetrics() {
   // Event-loop lag (nodejs_eventloop_lag_*), heap, GC, handles: prom-client's default collectors.
   collectDefaultMetrics({ register: registry });
   const readers: MetricReaders = {};
+  let outboxRead: Promise<unknown> | undefined;
   const registers = [registry];
   return {
     registry,
@@ -64,7 +65,7 @@ export function createMetrics() {
     }),
     liveCheckRepairs: new Counter({
       name: 'confab_live_check_repairs_total',
-      help: 'Conversations the live check found behind (events the bus never delivered) and filled from the log',
+      help: 'Conversations in which the live check found sockets behind (events the bus never delivered), then filled from the log',
       registers,
     }),
     rateLimitTrips: new Counter({
@@ -105,9 +106,14 @@ export function createMetrics() {
       help: 'Webhook and push deliveries waiting in the outbox (counted on scrape)',
       registers,
       async collect() {
-        const read = readers.outboxDepth?.().then((depth) => this.set(depth));
-        // A database that is slow or away must not hold the scrape up: the last value stands.
-        if (read) await Promise.race([read.catch(() => {}), new Promise((resolve) => setTimeout(resolve, OUTBOX_READ_WAIT_MS).unref())]);
+        if (!readers.outboxDepth) return;
+        // One count at a time, and a database that is slow or away does not hold the scrape up: the last value stands.
+        outboxRead ??= readers
+          .outboxDepth()
+          .then((depth) => this.set(depth))
+          .catch(() => {})
+          .finally(() => (outboxRead = undefined));
+        await Promise.race([outboxRead, new Promise((resolve) => setTimeout(resolve, OUTBOX_READ_WAIT_MS).unref())]);
       },
     }),
   };

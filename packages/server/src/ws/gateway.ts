@@ -79,7 +79,7 @@ export class Gateway {
       deps.sync,
       // A user's private stream is keyed by the user's id: its listeners are that user's sockets.
       (streamId) => this.topics.listenersOf(conversationTopic(streamId)) ?? this.topics.listenersOf(userTopic(streamId)),
-      (listeners, streamId, pos) => (deps.metrics.liveCheckRepairs.inc(), this.fanOut.gapFill.behind(listeners, streamId, pos)),
+      (listeners, streamId, pos) => this.fanOut.gapFill.behind(listeners, streamId, pos),
       deps.config.liveCheckIntervalMs,
       deps.logger,
     );
