@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { type AccountConfig, readAccountConfig } from './account-config.js';
+import { type BlobStoreKind, type S3Settings, chooseBlobStore, readS3 } from './blob-config.js';
 import { type Env, EnvReader } from './env-reader.js';
 import { type OutboundConfig, readOutboundConfig } from './outbound-config.js';
 import { type RateLimits, readRateLimits } from './rate-limit-config.js';
@@ -129,24 +130,13 @@ export interface Config {
   /** An upload no message references is removed this long after it was made. */
   uploadOrphanTtlSeconds: number;
   /** Where file bytes live: DATA_DIR, the PostgreSQL database (shared by nodes), or an S3-compatible bucket. */
-  blobStore: 'disk' | 'postgres' | 's3';
+  blobStore: BlobStoreKind;
   /** The S3-compatible bucket (set when S3_BUCKET is). */
   s3: S3Settings | null;
   /** pino level. */
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Mail, account tokens, erasure and password hashing (account-config.ts). */
   accounts: AccountConfig;
-}
-
-export interface S3Settings {
-  /** Unset: AWS's own endpoint for the region. */
-  endpoint: string | null;
-  bucket: string;
-  region: string;
-  /** Both or neither: neither leaves credentials to the AWS SDK's own chain (environment, instance role). */
-  credentials: { accessKeyId: string; secretAccessKey: string } | null;
-  /** Bucket in the path (`host/bucket/key`), as most self-hosted S3-compatible servers want. */
-  forcePathStyle: boolean;
 }
 
 export class ConfigError extends Error {
@@ -250,7 +240,7 @@ export function loadConfig(env: Env = process.env): Config {
       'JWT_SECRET: required with a PostgreSQL DATABASE_URL or a REDIS_URL, where several nodes may serve one deployment: set the same secret (32+ characters) on every node',
     );
   }
-  config.blobStore = chooseBlobStore(read, config, problems);
+  config.blobStore = chooseBlobStore(read, config.s3, isPostgresUrl(config.databaseUrl), problems);
   for (const origin of config.corsOrigins) {
     if (origin === '*' || !isOrigin(origin))
       problems.push(`CORS_ORIGINS: expected exact origins such as https://chat.example.com, got "${origin}"`);
@@ -258,30 +248,6 @@ export function loadConfig(env: Env = process.env): Config {
   if (config.metricsToken !== null && config.metricsToken.length < 16) problems.push('METRICS_TOKEN: must be at least 16 characters');
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
-}
-
-function readS3(read: EnvReader): S3Settings | null {
-  const bucket = read.optional('S3_BUCKET');
-  const accessKeyId = read.optional('S3_ACCESS_KEY_ID');
-  const secretAccessKey = read.optional('S3_SECRET_ACCESS_KEY');
-  if ((accessKeyId === null) !== (secretAccessKey === null)) read.problem('S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY: set both or neither');
-  if (bucket === null) return null;
-  return {
-    endpoint: read.optional('S3_ENDPOINT'),
-    bucket,
-    region: read.string('S3_REGION', 'us-east-1'),
-    credentials: accessKeyId !== null && secretAccessKey !== null ? { accessKeyId, secretAccessKey } : null,
-    forcePathStyle: read.bool('S3_FORCE_PATH_STYLE', false),
-  };
-}
-
-/** BLOB_STORE, or by default S3 when a bucket is set, else PostgreSQL with a PostgreSQL store (nodes share it), else disk. */
-function chooseBlobStore(read: EnvReader, config: Config, problems: string[]): Config['blobStore'] {
-  const automatic = config.s3 !== null ? 's3' : isPostgresUrl(config.databaseUrl) ? 'postgres' : 'disk';
-  const chosen = read.oneOf('BLOB_STORE', automatic, ['disk', 'postgres', 's3']);
-  if (chosen === 's3' && config.s3 === null) problems.push('BLOB_STORE=s3: set S3_BUCKET (and S3_ENDPOINT for a server other than AWS)');
-  if (chosen === 'postgres' && !isPostgresUrl(config.databaseUrl)) problems.push('BLOB_STORE=postgres: needs a PostgreSQL DATABASE_URL');
-  return chosen;
 }
 
 export function isPostgresUrl(value: string | null): boolean {

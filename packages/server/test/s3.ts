@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
-import type { S3Settings } from '../src/config.js';
+import type { S3Settings } from '../src/blob-config.js';
 import type { ExternalService } from './services.js';
 
 /**

@@ -10,7 +10,7 @@ import {
   S3Client,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
-import type { S3Settings } from '../config.js';
+import type { S3Settings } from '../blob-config.js';
 import { type BlobStore, type ByteRange, checkKey } from './blob-store.js';
 
 /** S3's smallest multipart part; two in flight bound a put's memory to about 10 MiB whatever the file's size. */
