@@ -4,12 +4,13 @@ import { describe, expect, it } from 'vitest';
 
 const ENTRY = fileURLToPath(new URL('./index.ts', import.meta.url));
 
-/** The files a bundler takes into the SDK's bundle for `platform`. */
-async function bundledFiles(platform: 'browser' | 'node'): Promise<string[]> {
+/** The files a bundler takes into the SDK's bundle for `platform`, and the imports it leaves to the platform. */
+async function bundle(platform: 'browser' | 'node'): Promise<{ files: string[]; imports: string[] }> {
   const bundle = await rolldown({ input: ENTRY, platform, logLevel: 'silent' });
   try {
     const { output } = await bundle.generate({ format: 'esm' });
-    return output.flatMap((file) => (file.type === 'chunk' ? file.moduleIds : []));
+    const chunks = output.flatMap((file) => (file.type === 'chunk' ? [file] : []));
+    return { files: chunks.flatMap((chunk) => chunk.moduleIds), imports: chunks.flatMap((chunk) => chunk.imports) };
   } finally {
     await bundle.close();
   }
@@ -19,13 +20,14 @@ const fromPackage = (name: string) => (file: string) => file.replaceAll('\\', '/
 
 describe('the SDK on each platform', () => {
   it('leaves `ws` out of a browser bundle, which uses the browser’s WebSocket', async () => {
-    const files = await bundledFiles('browser');
+    const { files, imports } = await bundle('browser');
     expect(files.some(fromPackage('isows'))).toBe(true);
     expect(files.filter(fromPackage('ws'))).toEqual([]);
+    expect(imports).toEqual([]); // no `node:` built-in (or anything else) left for a browser to resolve
   });
 
   it('takes `ws` into a Node bundle, for a Node without a global WebSocket (20)', async () => {
-    const files = await bundledFiles('node');
+    const { files } = await bundle('node');
     expect(files.some(fromPackage('ws'))).toBe(true);
   });
 });

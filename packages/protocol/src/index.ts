@@ -12,3 +12,4 @@ export * from './locations.js';
 export * from './search.js';
 export * from './usernames.js';
 export * from './accounts.js';
+export * from './asyncapi.js';

@@ -65,13 +65,15 @@ export function describeDatabase(config: Config): string {
 }
 
 /** Opens the store the configuration names and brings its schema up to date. */
-export async function openStore(config: Config, logger?: Logger): Promise<Store> {
+export async function openStore(config: Config, logger?: Logger, metrics?: Metrics): Promise<Store> {
   const url = config.databaseUrl;
   const store =
     url !== null && isPostgresUrl(url)
       ? openPostgresStore(url, {
           poolSize: config.databasePoolSize,
           onIdleError: (error) => logger?.warn({ err: error }, 'an idle PostgreSQL connection failed'),
+          observePool: (pool) =>
+            metrics && (metrics.readers.dbPool = () => ({ waiting: pool.waitingCount, idle: pool.idleCount, total: pool.totalCount })),
         })
       : openSqliteStore(sqliteFileFor(url, config.dataDir));
   // Several nodes may start at once: the Migrator serialises them (PostgreSQL: an advisory lock).
@@ -105,7 +107,7 @@ export async function createServer(
 ): Promise<ConfabServer> {
   const logger = options.logger ?? createLogger(config);
   const metrics = createMetrics();
-  const store = options.store ?? (await openStore(config, logger));
+  const store = options.store ?? (await openStore(config, logger, metrics));
   const bus = options.bus ?? (await openBus(config, logger, metrics));
   const revocations = new SessionRevocations(store, bus, {
     accessTtlMs: config.accessTokenTtlSeconds * 1000,
@@ -125,7 +127,7 @@ export async function createServer(
     revocations,
   );
   // Failed logins, resets, ended sessions, rate-limit trips: one record (services/security-events.ts).
-  const securityEvents = new LoggedSecurityEvents(logger.child({ component: 'security' }));
+  const securityEvents = new LoggedSecurityEvents(logger.child({ component: 'security' }), metrics);
   const rateLimits = new RateLimitService(config.rateLimits, securityEvents, {
     redisUrl: config.redisUrl,
     prefix: config.redisChannelPrefix,
@@ -156,6 +158,7 @@ export async function createServer(
   );
   const outbox = await openOutbox(config, store, presenceTracker, logger);
   events.onNotificationsPublished(() => outbox.dispatcher.nudge());
+  metrics.readers.outboxDepth = () => store.countPendingDeliveries();
   const activity = new MessageActivityFeed((error) => logger.warn({ err: error }, 'a message activity listener failed'));
   const messages = new MessageService(store, membership, blocks, bus, events, activity, config, rateLimits, metrics);
   // The message hook's notifications commit with the message writer's next batch.

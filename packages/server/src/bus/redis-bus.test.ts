@@ -103,7 +103,8 @@ describeRedis('RedisBus', () => {
 
   it('after its subscriber connection is killed, reconnects, resubscribes every topic, resyncs, and delivers', async () => {
     const name = `confab-test-${randomUUID()}`;
-    const [node, other] = await twoNodes({ name });
+    const metrics = createMetrics();
+    const [node, other] = await twoNodes({ name, metrics });
     const topics = [topic(), topic(), topic()];
     const got = collect();
     for (const t of topics) await node.subscribe(t, got.handler);
@@ -119,6 +120,9 @@ describeRedis('RedisBus', () => {
     await got.waitFor(3);
     expect(got.messages.map((m) => m.topic)).toEqual(topics);
     expect(resyncs).toBe(1);
+    // Counted on /metrics: one reconnect, one resync.
+    expect((await metrics.busReconnects.get()).values[0]?.value).toBe(1);
+    expect((await metrics.busResyncs.get()).values[0]?.value).toBe(1);
   });
 
   it('resolves publish at once and counts the drop when Redis is unreachable; ping rejects; subscribe and close still work', async () => {

@@ -14,7 +14,7 @@ export interface RedisBusOptions {
   /** Prepended to every channel so deployments and tests can share one Redis (pub/sub ignores the db number). */
   prefix?: string;
   logger: Logger;
-  metrics?: Pick<Metrics, 'busPublishFailures' | 'busResyncs'>;
+  metrics?: Pick<Metrics, 'busPublishFailures' | 'busResyncs' | 'busReconnects'>;
   /** Shown by `CLIENT LIST` as `<name>:pub` and `<name>:sub`. */
   name?: string;
   /**
@@ -166,6 +166,7 @@ export class RedisBus implements EventBus {
     this.subscriberLive = true;
     if (this.missed) {
       this.missed = false;
+      this.metrics?.busReconnects.inc();
       this.logger.info({ topics: channels.length - 1 }, 'Redis bus: subscriber back; resyncing');
       this.resync();
     }

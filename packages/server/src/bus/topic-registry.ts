@@ -25,6 +25,13 @@ export class TopicRegistry<L extends TopicListener> {
     return this.listeners.get(topic);
   }
 
+  /** Topics held, and listener-topic pairs (for /metrics: a walk over the topics, on scrape only). */
+  counts(): { topics: number; subscriptions: number } {
+    let subscriptions = 0;
+    for (const set of this.listeners.values()) subscriptions += set.size;
+    return { topics: this.listeners.size, subscriptions };
+  }
+
   /** Resolves once the topic's subscription has taken hold on the bus, for this listener too. */
   async add(listener: L, topic: string): Promise<void> {
     if (listener.closed || listener.topics.has(topic)) return;

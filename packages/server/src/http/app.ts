@@ -2,6 +2,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } 
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { Logger } from 'pino';
+import { asyncApiDocument } from '@confab/protocol';
 import type { Metrics } from '../metrics.js';
 import type { Services } from './context.js';
 import { AppError } from '../errors.js';
@@ -30,6 +31,9 @@ import { uploadRoutes } from './routes/uploads.js';
 import { errors } from './responses.js';
 import { installRouteLimits } from './route-limits.js';
 import { DOCS_CSP, installSurface, metricsGuard } from './surface.js';
+
+/** The WebSocket protocol's contract, generated once from the frame schemas. */
+const asyncApi = asyncApiDocument();
 
 /**
  * The Fastify app: limits set explicitly (Fastify's own defaults have no request timeout),
@@ -86,7 +90,7 @@ export async function buildHttpApp(
           'REST API of Confab. Errors are {"error": {"code", "message", "details"?}}, details a list of {"path", "message", "params"?} ' +
           '(path: a JSON Pointer such as /body/clientId); a 429 rate_limited also has retryAfterMs and a Retry-After header. Realtime delivery is a WebSocket at ' +
           '/api/v1/ws (Authorization: Bearer, or ?access_token=; without an Upgrade header it answers 426), not described ' +
-          'here: OpenAPI has no WebSockets. Its frames and events: docs/realtime.md.',
+          'here: OpenAPI has no WebSockets. Its frames and events: the AsyncAPI 3 document [/api/asyncapi.json](/api/asyncapi.json), and docs/realtime.md.',
         license: { name: 'MIT', url: 'https://opensource.org/licenses/MIT' },
       },
       // Relative: the API is where this document is served from (behind any balancer or prefix).
@@ -98,6 +102,7 @@ export async function buildHttpApp(
   if (config.apiDocs) await app.register(swaggerUi, { routePrefix: '/docs', transformStaticCSP: () => DOCS_CSP });
 
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  app.get('/api/asyncapi.json', { schema: { hide: true } }, async () => asyncApi);
   app.get('/metrics', { schema: { hide: true }, onRequest: metricsGuard(config) }, async (_request, reply) =>
     reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()),
   );

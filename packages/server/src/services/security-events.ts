@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { Metrics } from '../metrics.js';
 import type { RateLimitName } from '../rate-limit-config.js';
 
 /**
@@ -30,11 +31,15 @@ export interface SecurityEvents {
   record(event: SecurityEvent): void;
 }
 
-/** Security events as log lines (`securityEvent` field): trips at warn, the rest at info. */
+/** Security events as log lines (`securityEvent` field): trips at warn, the rest at info; trips counted on /metrics too. */
 export class LoggedSecurityEvents implements SecurityEvents {
-  constructor(private readonly logger: Logger) {}
+  constructor(
+    private readonly logger: Logger,
+    private readonly metrics?: Pick<Metrics, 'rateLimitTrips'>,
+  ) {}
 
   record(event: SecurityEvent): void {
+    if (event.type === 'rate_limit.tripped') this.metrics?.rateLimitTrips.inc({ limit: event.limit });
     if (event.type === 'rate_limit.tripped') this.logger.warn({ securityEvent: event }, `security event: ${event.type} (${event.limit})`);
     else this.logger.info({ securityEvent: event }, `security event: ${event.type}`);
   }

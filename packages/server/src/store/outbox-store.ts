@@ -21,6 +21,8 @@ export interface OutboxStore {
   abandonDelivery(id: string, token: string, error: string): Promise<boolean>;
   /** Dead deliveries, newest first (for operators, and tests). */
   listDeadDeliveries(limit: number): Promise<DeliveryRecord[]>;
+  /** Deliveries still to make (pending, claimed or not): the outbox depth on /metrics. */
+  countPendingDeliveries(): Promise<number>;
 
   // ---- push subscriptions ----
   /** Saves a subscription; an endpoint already known is moved to this user with these keys (a browser re-subscribing). */

@@ -95,6 +95,9 @@ export class PeopleSql implements PeopleStore {
   listDeadDeliveries(limit: number): Promise<DeliveryRecord[]> {
     return outbox.listDeadDeliveries(this.db, limit);
   }
+  countPendingDeliveries(): Promise<number> {
+    return outbox.countPendingDeliveries(this.db);
+  }
   savePushSubscription(subscription: PushSubscriptionRecord): Promise<void> {
     return push.savePushSubscription(this.db, subscription);
   }

@@ -53,6 +53,8 @@ export class FanOut implements FillTarget {
     // A Set's iteration tolerates the removals a write can cause.
     for (const connection of listeners) if (this.deliverTo(connection, message, conversationId)) written += 1;
     if (written > 0) this.deps.metrics.framesDelivered.inc(written);
+    if (written > 0 && message.event.type === 'message.created')
+      this.deps.metrics.fanOutSeconds.observe(secondsSince(message.event.message.createdAt));
   }
 
   /** True when the frame was written to the socket. */
@@ -154,6 +156,8 @@ export class FanOut implements FillTarget {
 }
 
 const TEXT_FRAME = { binary: false } as const;
+
+const secondsSince = (timestamp: string): number => Math.max(0, Date.now() - Date.parse(timestamp)) / 1000;
 
 /** The event makes `userId` a member of its conversation. */
 function joins(event: PositionedEvent, userId: string): boolean {

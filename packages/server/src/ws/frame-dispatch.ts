@@ -2,6 +2,7 @@ import type { RawData } from 'ws';
 import { CLOSE_CODES, type ClientFrame } from '@confab/protocol';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
+import type { Metrics } from '../metrics.js';
 import { AppError, detail, toErrorBody } from '../errors.js';
 import type { MessageLifecycle } from '../services/message-lifecycle.js';
 import type { MessageService } from '../services/message-service.js';
@@ -17,6 +18,7 @@ export interface FrameDispatchDeps {
   typing: TypingService;
   rateLimits: RateLimitService;
   logger: Logger;
+  metrics: Pick<Metrics, 'sendAckSeconds'>;
 }
 
 /**
@@ -84,9 +86,11 @@ export class FrameDispatch {
   private async run(connection: Connection, frame: ClientFrame): Promise<void> {
     switch (frame.type) {
       case 'message.send': {
+        const acked = this.deps.metrics.sendAckSeconds.startTimer();
         const { type: _type, id: _id, conversationId, ...input } = frame;
         const { message } = await this.deps.messages.send(connection.userId, conversationId, input);
         connection.send({ type: 'ack', id: frame.id, message });
+        acked();
         return;
       }
       case 'message.edit': {

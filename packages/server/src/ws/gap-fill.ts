@@ -49,11 +49,15 @@ export class GapFill {
 
   /** The live check found events of the conversation the bus never brought, up to `pos`. */
   behind(listeners: ReadonlySet<Connection>, conversationId: string, pos: number): void {
+    let repaired = false;
     for (const connection of listeners) {
       if (connection.pending !== null) continue; // it reads the log before going live anyway
       connection.send({ type: 'heads', heads: { [conversationId]: pos } });
-      if (pos > connection.order.of(conversationId).sent) this.catchUp(connection, conversationId);
+      if (pos <= connection.order.of(conversationId).sent) continue; // it had them: arrived by its user topic, say
+      repaired = true;
+      this.catchUp(connection, conversationId);
     }
+    if (repaired) this.metrics.liveCheckRepairs.inc();
   }
 
   /** The bus may have dropped events: every live socket gets `heads` and what it missed. */

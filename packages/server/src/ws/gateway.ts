@@ -86,6 +86,7 @@ export class Gateway {
     this.fanOut = new FanOut(deps, this.topics, this.liveCheck);
     this.resume = new Resume(deps, this.topics, this.fanOut);
     this.frames = new FrameDispatch(deps);
+    deps.metrics.readers.subscriptions = () => this.topics.counts();
     // The bus may have dropped events: catch every socket up from the log (and send `heads`).
     deps.bus.onResync(() => {
       void this.refreshBlocks();

@@ -112,6 +112,19 @@ export function describeOutbox(f: Fixture): void {
       expect(dead!.lastError).toHaveLength(500);
     });
 
+    it('counts the deliveries still to make, claimed or not, and neither completed nor dead ones', async () => {
+      const [a, b] = [await user('amy'), await user('bo')];
+      const group = (await conversation('group', [a.id, b.id])).conversation;
+      const before = await f.store.countPendingDeliveries(); // other cases' rows may share the store
+      await f.store.createNotifications([note(b.id, group.id, a.id), note(b.id, group.id, a.id)], announce, { ...both, push: false });
+      expect(await f.store.countPendingDeliveries()).toBe(before + 2);
+      const [one, two] = (await claim('node-1', 1000)).filter((d) => d.userId === b.id);
+      expect(await f.store.countPendingDeliveries()).toBe(before + 2); // held under a lease, still to make
+      await f.store.completeDeliveries([one!.id], 'node-1');
+      await f.store.abandonDelivery(two!.id, 'node-1', 'gone');
+      expect(await f.store.countPendingDeliveries()).toBe(before);
+    });
+
     it('claims oldest due first, up to the limit, and concurrent claims never share a row', async () => {
       const [a, b] = [await user('amy'), await user('bo')];
       const group = (await conversation('group', [a.id, b.id])).conversation;

@@ -12,6 +12,8 @@ export interface PostgresStoreOptions {
   poolSize: number;
   /** An idle pooled connection failed (e.g. the server restarted); the pool drops it and reconnects. */
   onIdleError?: (error: Error) => void;
+  /** Handed the pool once made, to read its counts (waiting queries on /metrics). */
+  observePool?: (pool: Pool) => void;
 }
 
 const INT8_OID = 20;
@@ -76,6 +78,7 @@ export function createPostgresDb(databaseUrl: string, options: PostgresStoreOpti
   });
   // Without a listener an idle connection's error (server restart, terminated backend) would crash the process.
   pool.on('error', (error) => options.onIdleError?.(error));
+  options.observePool?.(pool);
   return new Kysely<Database>({
     dialect: new PostgresDialect({
       pool: guardedPool(pool),

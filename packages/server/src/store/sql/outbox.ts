@@ -132,6 +132,16 @@ export async function listDeadDeliveries(db: Db, limit: number): Promise<Deliver
   return rows.map(toDelivery);
 }
 
+export async function countPendingDeliveries(db: Db): Promise<number> {
+  // The (status, next_attempt_at) index covers it: a scrape reads the index, not the rows.
+  const row = await db
+    .selectFrom('notification_outbox')
+    .select((e) => e.fn.countAll<number>().as('n'))
+    .where('status', '=', 'pending')
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
 function toDelivery(row: Selectable<Database['notification_outbox']>): DeliveryRecord {
   return {
     id: row.id,
