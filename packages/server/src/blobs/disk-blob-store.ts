@@ -88,10 +88,13 @@ const SYNC_EVERY_BYTES = 4 * 1024 * 1024;
 function syncedFile(handle: FileHandle): Writable {
   let unsynced = 0;
   return new Writable({
-    async write(piece: Buffer, _encoding, done) {
+    // Pieces that arrived while a write was out go in one write.
+    async writev(pieces, done) {
       try {
-        await handle.write(piece);
-        unsynced += piece.length;
+        const all = Buffer.concat(pieces.map((p) => p.chunk as Buffer));
+        // A short write (a full disk, say) goes on from where it stopped, or fails.
+        for (let at = 0; at < all.length;) at += (await handle.write(all, at)).bytesWritten;
+        unsynced += all.length;
         if (unsynced >= SYNC_EVERY_BYTES) {
           unsynced = 0;
           await handle.datasync();
