@@ -46,6 +46,9 @@ export function restoreSeeded(dir: string, dataDir: string): void {
   cpSync(path.join(dir, 'data'), dataDir, { recursive: true });
 }
 
+/** The seeded conversations' ids. */
+export const conversationIdOf = (c: number): string => `bench-search-c${String(c).padStart(6, '0')}`;
+
 /** 120 everyday words, most frequent first, then made-up ones: a long tail of rare words. */
 const COMMON =
   `the to and you i it a is that for of in we on be this have are can do not with at will just so what my me but get all was know if
@@ -102,7 +105,7 @@ export function seed(file: string, users: { id: string }[], options: SearchBench
   db.pragma('cache_size = -524288');
   const [searcher, ...senders] = users;
   const start = Date.now() - options.messages * 100;
-  const conversationId = (c: number) => `bench-search-c${String(c).padStart(6, '0')}`;
+  const conversationId = conversationIdOf;
   const insertConversation = db.prepare(
     `insert into conversations (id, kind, title, created_by, created_at, last_seq, last_activity_at, member_count) values (?, 'group', ?, ?, ?, ?, ?, ?)`,
   );

@@ -7,7 +7,7 @@ import type { SearchPage } from '@confab/protocol';
 import type { Options } from './options.js';
 import { makeTempDir, removeTempDir, startConfab } from './server-process.js';
 import { BENCH_PASSWORD, registerUsers } from './setup.js';
-import { keepSeeded, restoreSeeded, seed, seedCache, vocabulary } from './search-seed.js';
+import { conversationIdOf, keepSeeded, restoreSeeded, seed, seedCache, vocabulary } from './search-seed.js';
 import { type Summary, round, summarize } from './stats.js';
 
 /**
@@ -82,16 +82,19 @@ export async function runSearchBench(
     // 3. Search through the REST API, as user0 (the searcher).
     confab = await startConfab(fatal, [], env);
     const searcher = await new ConfabClient({ baseUrl: confab.baseUrl }).login({ username: 'user0', password: BENCH_PASSWORD });
-    const queries = [
+    // The first four search all of the searcher's conversations (100 by default: matches are
+    // filtered by membership); the last one conversation (narrowed inside the index).
+    const queries: { label: string; q: string; conversationId?: string }[] = [
       { label: 'common word', q: 'meeting ' },
       { label: 'rare word', q: `${words[30_000]} ` },
       { label: 'prefix (typing)', q: 'proj' },
       { label: 'two words', q: 'release plan ' },
+      { label: 'common word, one conversation', q: 'meeting ', conversationId: conversationIdOf(0) },
     ];
     const results: SearchBenchResult['queries'] = [];
     const loadBefore = round(os.loadavg()[0]!, 1);
-    for (const { label, q } of queries) {
-      const url = `${confab.baseUrl}/api/v1/search?q=${encodeURIComponent(q)}`;
+    for (const { label, q, conversationId } of queries) {
+      const url = `${confab.baseUrl}/api/v1/search?q=${encodeURIComponent(q)}${conversationId ? `&conversationId=${conversationId}` : ''}`;
       const get = async () => {
         const response = await fetch(url, { headers: { authorization: `Bearer ${searcher.accessToken}` } });
         if (response.status !== 200) throw new Error(`search ${q}: ${response.status} ${await response.text()}`);
@@ -106,7 +109,13 @@ export async function runSearchBench(
         samples.push(performance.now() - t);
       }
       const latencyMs = summarize(samples);
-      results.push({ label, q, matchesForSearcher: countMatches(file, searcher.user.id, q), firstPageHits: hits, latencyMs });
+      results.push({
+        label,
+        q,
+        matchesForSearcher: countMatches(file, searcher.user.id, q, conversationId),
+        firstPageHits: hits,
+        latencyMs,
+      });
       log(`  ${label} "${q.trim()}": p50 ${latencyMs?.p50} ms, p99 ${latencyMs?.p99} ms`);
     }
     await confab.stop();
@@ -129,7 +138,7 @@ export async function runSearchBench(
 }
 
 /** How many messages the searcher could find for `q` (for the report: how much the index had to sift). */
-function countMatches(file: string, userId: string, q: string): number {
+function countMatches(file: string, userId: string, q: string, conversationId?: string): number {
   const db = new SQLite(file, { readonly: true });
   try {
     const words = q.trim().split(/\s+/);
@@ -137,9 +146,10 @@ function countMatches(file: string, userId: string, q: string): number {
     const row = db
       .prepare(
         `select count(*) as n from messages_fts f join messages m on m.rowid = f.rowid
-         join members me on me.conversation_id = m.conversation_id and me.user_id = ? where messages_fts match ?`,
+         join members me on me.conversation_id = m.conversation_id and me.user_id = ?
+         where messages_fts match ? and m.conversation_id = coalesce(?, m.conversation_id)`,
       )
-      .get(userId, match) as { n: number };
+      .get(userId, `body : (${match})`, conversationId ?? null) as { n: number };
     return row.n;
   } finally {
     db.close();
