@@ -8,7 +8,7 @@ export interface BenchUser {
   client: ConfabClient;
 }
 
-const PASSWORD = 'bench-password-not-secret';
+export const BENCH_PASSWORD = 'bench-password-not-secret';
 
 /** Registers `count` users (user0 … userN-1) through the REST API, `concurrency` at a time. */
 export async function registerUsers(
@@ -23,7 +23,7 @@ export async function registerUsers(
     concurrency,
     async (index) => {
       const client = new ConfabClient({ baseUrl });
-      const auth = await client.register({ username: `user${index}`, password: PASSWORD });
+      const auth = await client.register({ username: `user${index}`, password: BENCH_PASSWORD });
       done += 1;
       if (progress && done % 100 === 0) progress(done);
       return { index, id: auth.user.id, accessToken: auth.accessToken, client };

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { type FileHandle, mkdir, open, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
-import type { Readable } from 'node:stream';
+import { type Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { type BlobStore, type ByteRange, checkKey } from './blob-store.js';
 
@@ -35,13 +35,7 @@ export class DiskBlobStore implements BlobStore {
     await mkdir(path.dirname(target), { recursive: true, mode: 0o700 });
     const temporary = path.join(this.tmp, `${randomUUID()}.part`);
     try {
-      await pipeline(body, createWriteStream(temporary, { mode: 0o600 }));
-      const handle = await open(temporary, 'r');
-      try {
-        await handle.sync();
-      } finally {
-        await handle.close();
-      }
+      await pipeline(body, syncedFile(await open(temporary, 'wx', 0o600)));
       await rename(temporary, target);
     } catch (error) {
       body.destroy();
@@ -80,4 +74,47 @@ export class DiskBlobStore implements BlobStore {
   }
 
   async close(): Promise<void> {}
+}
+
+/** Bytes written between two syncs of a file being put. */
+const SYNC_EVERY_BYTES = 4 * 1024 * 1024;
+
+/**
+ * A file written and made durable a few MiB at a time (each write and sync on libuv's thread
+ * pool). One sync at the end would leave tens of MiB dirty, and on ext4 (data=ordered) the
+ * database's next commit — the message path's fsync — waits while the journal flushes them all:
+ * measured as delivery stalls while 25 MiB files were uploaded. Closes the handle either way.
+ */
+function syncedFile(handle: FileHandle): Writable {
+  let unsynced = 0;
+  return new Writable({
+    // Pieces that arrived while a write was out go in one write.
+    async writev(pieces, done) {
+      try {
+        const all = Buffer.concat(pieces.map((p) => p.chunk as Buffer));
+        // A short write (a full disk, say) goes on from where it stopped, or fails.
+        for (let at = 0; at < all.length;) at += (await handle.write(all, at)).bytesWritten;
+        unsynced += all.length;
+        if (unsynced >= SYNC_EVERY_BYTES) {
+          unsynced = 0;
+          await handle.datasync();
+        }
+        done();
+      } catch (error) {
+        done(error as Error);
+      }
+    },
+    async final(done) {
+      try {
+        await handle.sync();
+        done();
+      } catch (error) {
+        done(error as Error);
+      }
+    },
+    async destroy(error, done) {
+      await handle.close().catch(() => {});
+      done(error);
+    },
+  });
 }

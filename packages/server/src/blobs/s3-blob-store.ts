@@ -12,6 +12,7 @@ import {
 import { Upload } from '@aws-sdk/lib-storage';
 import type { S3Settings } from '../blob-config.js';
 import { type BlobStore, type ByteRange, checkKey } from './blob-store.js';
+import { BlobStoreUnavailable } from './blob-unavailable.js';
 
 /** S3's smallest multipart part; two in flight bound a put's memory to about 10 MiB whatever the file's size. */
 const PART_BYTES = 5 * 1024 * 1024;
@@ -57,7 +58,7 @@ export class S3BlobStore implements BlobStore {
     });
     const failed = new Promise<never>((_, reject) => counted.once('error', reject));
     try {
-      await Promise.race([upload.done(), failed]);
+      await Promise.race([upload.done().catch(asUnavailable), failed]);
     } catch (error) {
       await upload.abort().catch(() => {});
       body.destroy();
@@ -84,7 +85,7 @@ export class S3BlobStore implements BlobStore {
       return exact ? body : body.pipe(byteSlice(range, answered === null ? 0 : Number(answered[1])));
     } catch (error) {
       if (error instanceof NoSuchKey || error instanceof NotFound) return undefined;
-      throw error;
+      return asUnavailable(error);
     }
   }
 
@@ -94,22 +95,45 @@ export class S3BlobStore implements BlobStore {
       return { size: head.ContentLength ?? 0 };
     } catch (error) {
       if (error instanceof NotFound || error instanceof NoSuchKey) return undefined;
-      throw error;
+      return asUnavailable(error);
     }
   }
 
   async delete(key: string): Promise<void> {
-    await this.client.send(new DeleteObjectCommand({ Bucket: this.settings.bucket, Key: checkKey(key) }));
+    await this.client.send(new DeleteObjectCommand({ Bucket: this.settings.bucket, Key: checkKey(key) })).catch(asUnavailable);
   }
 
   async ping(): Promise<void> {
-    await this.client.send(new HeadBucketCommand({ Bucket: this.settings.bucket }));
+    await this.client.send(new HeadBucketCommand({ Bucket: this.settings.bucket })).catch(asUnavailable);
   }
 
   async close(): Promise<void> {
     this.client.destroy();
   }
 }
+
+/**
+ * The one place S3 errors are sorted: the endpoint unreachable (no connection, reset, timed out:
+ * errors without an HTTP answer) or failing on its side (5xx) is an outage, 503 `unavailable`;
+ * anything else (a 4xx: credentials, a missing bucket) is a fault of the set-up and stays a 500.
+ */
+function asUnavailable(error: unknown): never {
+  const e = error as { $metadata?: { httpStatusCode?: number }; code?: string; name?: string } | null;
+  const status = e?.$metadata?.httpStatusCode;
+  const unanswered = status === undefined && (NETWORK_ERRORS.has(e?.code ?? '') || e?.name === 'TimeoutError');
+  if (unanswered || (status !== undefined && status >= 500)) throw new BlobStoreUnavailable(error);
+  throw error;
+}
+const NETWORK_ERRORS = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+]);
 
 /** Passes on only bytes `range.start` to `range.end` of what flows through, which begins at byte `offset`. */
 function byteSlice(range: ByteRange, offset: number): Transform {

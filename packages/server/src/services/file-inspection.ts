@@ -1,5 +1,7 @@
 import { fileTypeFromBuffer } from 'file-type';
 import { parseFile } from 'music-metadata';
+import { readFile, readdir } from 'node:fs/promises';
+import { setPriority } from 'node:os';
 import sharp from 'sharp';
 
 /**
@@ -68,8 +70,10 @@ export async function inspect(contentType: string, file: () => Promise<string>):
 
 async function inspectImage(path: string): Promise<Partial<Inspection>> {
   try {
+    await lowerImageThreads();
     const image = sharp(path, { failOn: 'error', limitInputPixels: MAX_THUMBNAIL_INPUT_PIXELS });
     const meta = await image.metadata();
+    await lowerImageThreads();
     const width = meta.autoOrient?.width ?? meta.width ?? null;
     const height = meta.autoOrient?.height ?? meta.height ?? null;
     const thumbnail = await image
@@ -97,4 +101,26 @@ async function inspectMedia(contentType: string, path: string): Promise<Partial<
   } catch {
     return {};
   }
+}
+
+/**
+ * Linux: libvips' worker threads (which decode and resize) at the lowest CPU priority (nice 19),
+ * so on a small machine the kernel runs the event loop first and a 25 MiB image takes only the
+ * CPU left over. Threads are niced one by one (nice is per thread on Linux); libvips keeps its
+ * threads for reuse, so the few it starts are found here before and during each image.
+ */
+async function lowerImageThreads(): Promise<void> {
+  if (process.platform !== 'linux') return;
+  const tasks = await readdir('/proc/self/task').catch(() => [] as string[]);
+  await Promise.all(
+    tasks.map(async (tid) => {
+      const name = await readFile(`/proc/self/task/${tid}/comm`, 'utf8').catch(() => '');
+      if (name.trim() !== 'libvips worker') return;
+      try {
+        setPriority(Number(tid), 19);
+      } catch {
+        // The thread ended meanwhile.
+      }
+    }),
+  );
 }

@@ -61,12 +61,18 @@ async function ownUploads(store: Store, senderId: string, ids: readonly string[]
   const found = new Map((await store.getUploads(ids)).map((u) => [u.id, u]));
   return ids.map((id, i) => {
     const upload = found.get(id);
-    if (!upload || upload.ownerId !== senderId) {
-      throw invalid('attachmentIds must name uploads of yours', [detail(`/attachmentIds/${i}`, 'no such upload of yours')]);
-    }
+    if (!upload || upload.ownerId !== senderId) throw notYourUploads([i]);
     const { filename, contentType, size, width, height, durationMs } = upload;
     return { id, filename, contentType, size, width, height, durationMs };
   });
+}
+
+/** 400 naming the attachmentIds (by position) that are no uploads of the sender's: never theirs, or gone. */
+export function notYourUploads(positions: readonly number[]) {
+  return invalid(
+    'attachmentIds must name uploads of yours',
+    positions.map((i) => detail(`/attachmentIds/${i}`, 'no such upload of yours')),
+  );
 }
 
 function refuse(condition: boolean, path: string, message: string): void {

@@ -4,7 +4,7 @@ import type { EventPublisher } from './event-publisher.js';
 import { AppError, detail, invalid } from '../errors.js';
 import { newId } from '../ids.js';
 import type {
-  AppendResult,
+  AppendOutcome,
   MessageRecord,
   MessageUpdate,
   NewMessage,
@@ -19,7 +19,7 @@ import { GroupCommit } from './group-commit.js';
 import type { Metrics } from '../metrics.js';
 import type { BlockService } from './block-service.js';
 import type { MembershipCache } from './membership.js';
-import { type ContentInput, resolveContent, sameContent } from './message-content.js';
+import { type ContentInput, notYourUploads, resolveContent, sameContent } from './message-content.js';
 import { parseMentions } from './mentions.js';
 import type { MessageActivity, MessageActivityFeed } from './message-activity.js';
 import { notificationCreated, readUpdated, sendPlan } from './event-drafts.js';
@@ -51,7 +51,7 @@ export interface SendResult {
 /** Sending (REST and WebSocket alike), history, the cross-conversation listing and read markers. */
 export class MessageService {
   /** Sends, changes of stored messages and notifications, committed together: one transaction per batch of all three. */
-  private readonly writer: GroupCommit<Write, AppendResult | UpdateOutcome | undefined>;
+  private readonly writer: GroupCommit<Write, AppendOutcome | UpdateOutcome | undefined>;
 
   /**
    * Stored messages read for the actions of one turn of the event loop at once (the quoted
@@ -126,6 +126,11 @@ export class MessageService {
       threadRootId: root?.id ?? null,
       mentions,
     });
+    // An upload swept or deleted after resolveContent read it: refused like one that never was.
+    if ('missingUploadIds' in result) {
+      const ids = content.attachments?.map((a) => a.id) ?? [];
+      throw notYourUploads(result.missingUploadIds.map((id) => ids.indexOf(id)));
+    }
     // The store answers a seen (sender, clientId) with what it stored: a retry of this very send,
     // or the key reused for another message, which must not pass for this one's success.
     if (result.message.conversationId !== conversationId) {
@@ -249,11 +254,11 @@ export class MessageService {
     if (notifications.length > 0) await this.writer.submit({ notify: notifications, outbox });
   }
 
-  private submitSend(message: NewMessage): Promise<AppendResult> {
-    return this.writer.submit({ send: message }) as Promise<AppendResult>;
+  private submitSend(message: NewMessage): Promise<AppendOutcome> {
+    return this.writer.submit({ send: message }) as Promise<AppendOutcome>;
   }
 
-  private async commitBatch(batch: Write[]): Promise<(AppendResult | UpdateOutcome | undefined)[]> {
+  private async commitBatch(batch: Write[]): Promise<(AppendOutcome | UpdateOutcome | undefined)[]> {
     const sends = batch.flatMap((w) => ('send' in w ? [w.send] : []));
     const changes = batch.flatMap((w) => ('update' in w ? [w.update] : []));
     const notifyWrites = batch.flatMap((w) => ('notify' in w ? [w] : []));
@@ -262,7 +267,7 @@ export class MessageService {
     const notify = notifyWrites[0] ? { notifications, announce: notificationCreated, outbox: notifyWrites[0].outbox } : undefined;
     const { results, events, updates } = await this.store.appendMessages(sends, sendPlan, changes, notify);
     this.metrics?.commitBatches.inc();
-    this.metrics?.messagesStored.inc(results.filter((r) => r.created).length);
+    this.metrics?.messagesStored.inc(results.filter((r) => 'created' in r && r.created).length);
     // Committed: now (and only now) tell the members, in log order.
     await this.events.publish(events);
     let s = 0;

@@ -217,6 +217,11 @@ export interface AppendResult {
   message: MessageRecord;
   created: boolean;
 }
+/** A new message the append did not store: uploads it carries are gone (swept or deleted since the send checked them). */
+export interface AppendRefusal {
+  missingUploadIds: string[];
+}
+export type AppendOutcome = AppendResult | AppendRefusal;
 
 export interface HistoryPage {
   limit: number;

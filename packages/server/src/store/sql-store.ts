@@ -19,7 +19,7 @@ import {
   type NotifyDraft,
   type ChangeExtras,
   type SystemDraft,
-  type AppendResult,
+  type AppendOutcome,
   type ConversationListRow,
   type ConversationRecord,
   type Draft,
@@ -195,7 +195,7 @@ export class SqlStore extends AccessSql implements Store {
     plan: AppendPlan,
     updates?: readonly MessageUpdate[],
     notify?: NotifyDraft,
-  ): Promise<{ results: AppendResult[]; events: StoredEvent[]; updates: UpdateOutcome[] }> {
+  ): Promise<{ results: AppendOutcome[]; events: StoredEvent[]; updates: UpdateOutcome[] }> {
     return messageAppend.appendMessages(this.db, this.uniqueViolation, this.searchIndex, batch, plan, updates, notify);
   }
   listMessages(conversationId: string, page: HistoryPage): Promise<MessageRecord[]> {

@@ -1,6 +1,6 @@
 import type { EventDraft, PositionedEvent, Role } from '@confab/protocol';
 import type {
-  AppendResult,
+  AppendOutcome,
   ConversationListRow,
   ConversationRecord,
   EditRecord,
@@ -142,7 +142,7 @@ export interface Store extends PeopleStore, SearchStore, UploadStore, AccountSto
     updates?: readonly MessageUpdate[],
     /** Notifications stored and logged in the same transaction (as `createNotifications`), after the changes. */
     notify?: NotifyDraft,
-  ): Promise<{ results: AppendResult[]; events: StoredEvent[]; updates: UpdateOutcome[] }>;
+  ): Promise<{ results: AppendOutcome[]; events: StoredEvent[]; updates: UpdateOutcome[] }>;
   /**
    * `after` pages forward (ascending seq); otherwise newest first, below `before` when given.
    * Thread replies are left out unless `threads` is true.

@@ -2,6 +2,7 @@ import type { ConversationInfo, EventDraft, Member, Message } from '@confab/prot
 import { newId } from '../../ids.js';
 import type {
   AppendPlan,
+  AppendResult,
   ConversationRecord,
   Draft,
   MemberRecord,
@@ -61,7 +62,11 @@ export class Fixture {
   });
 
   /** Appends as the message service does: announced, and each sender has read what they sent. */
-  append = async (batch: NewMessage[], plan: AppendPlan = sendPlan) => (await this.store.appendMessages(batch, plan)).results;
+  append = async (batch: NewMessage[], plan: AppendPlan = sendPlan): Promise<AppendResult[]> =>
+    (await this.store.appendMessages(batch, plan)).results.map((r) => {
+      if ('missingUploadIds' in r) throw new Error(`refused: uploads ${r.missingUploadIds.join(', ')} are gone`);
+      return r;
+    });
 
   /** One message change as a batch of one: its message and events, undefined for no such message; throws what the change threw. */
   update = async (id: string, change: MessageChange, announce: Draft<MessageRecord>) => {

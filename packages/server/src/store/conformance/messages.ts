@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Store } from '../store.js';
+import type { AppendResult, Store } from '../store.js';
 import { drafts, type Fixture, sendPlan } from './fixtures.js';
 
 export function describeMessages(f: Fixture): void {
@@ -47,7 +47,7 @@ export function describeMessages(f: Fixture): void {
         f.store.appendMessages([msg(conv.id, a.id, 'raced', 'second body')], sendPlan),
         f.store.appendMessages([msg(other.id, a.id, 'raced', 'elsewhere')], sendPlan),
       ]);
-      const results = answers.map((answer) => answer.results[0]!);
+      const results = answers.map((answer) => answer.results[0] as AppendResult);
       expect(results.filter((r) => r.created)).toHaveLength(1);
       const winner = results.find((r) => r.created)!.message;
       expect(results.map((r) => r.message)).toEqual([winner, winner, winner]);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { newId } from '../../ids.js';
 import type { AttachmentRecord, UploadRecord } from '../store.js';
-import { drafts, type Fixture } from './fixtures.js';
+import { drafts, type Fixture, sendPlan } from './fixtures.js';
 
 /** Uploads (issue 11): records and quota totals, who may read one, attachments on messages, orphans. */
 export function describeUploads(f: Fixture): void {
@@ -104,6 +104,35 @@ export function describeUploads(f: Fixture): void {
       const created = logged.find((e) => e.event.type === 'message.created' && e.event.message.id === id)!;
       expect(created.event).not.toHaveProperty('message.attachments');
       expect(await f.store.listOrphanUploads(f.tick() + 1, 10)).toEqual([file.id]);
+    });
+
+    it('refuses alone a new message whose upload was swept before the batch committed; the rest of the batch is stored', async () => {
+      const [a, b] = [await user('amy'), await user('bo')];
+      const group = (await conversation('group', [a.id, b.id])).conversation;
+      const [kept, swept] = [await stored(upload(a.id)), await stored(upload(a.id, 50, { createdAt: 0 }))];
+      // The sweep wins the race: the send had checked the upload, the batch commits after it is gone.
+      expect((await f.store.deleteUnreferencedUploads([swept.id])).map((u) => u.id)).toEqual([swept.id]);
+      const gone = {
+        ...msg(group.id, a.id, 'c2', 'gone'),
+        kind: 'attachment' as const,
+        attachments: [attachment(kept), attachment(swept)],
+      };
+      const { results, events } = await f.store.appendMessages(
+        [
+          msg(group.id, b.id, 'c1', 'before'),
+          gone,
+          { ...msg(group.id, a.id, 'c3', 'fine'), kind: 'attachment', attachments: [attachment(kept)] },
+          { ...gone, id: newId() }, // the same send again in the batch: refused alike
+        ],
+        sendPlan,
+      );
+      expect(results[1]).toEqual({ missingUploadIds: [swept.id] });
+      expect(results[3]).toEqual({ missingUploadIds: [swept.id] });
+      expect(results[0]).toMatchObject({ created: true, message: { body: 'before', seq: 1 } });
+      expect(results[2]).toMatchObject({ created: true, message: { body: 'fine', seq: 2, attachments: [attachment(kept)] } });
+      expect((await f.store.listMessages(group.id, { limit: 10 })).map((m) => m.body)).toEqual(['fine', 'before']);
+      expect(events.map((e) => e.event.type)).toEqual(['message.created', 'message.created']);
+      expect(await f.store.readableUpload(kept.id, b.id)).toEqual(kept);
     });
 
     it('lists orphans made before a time, oldest first, and deletes only those still unreferenced, once', async () => {

@@ -1,7 +1,7 @@
 import { type Migration, type RawBuilder, sql } from 'kysely';
 import type { MessageSearch, SearchHit } from '../store.js';
 import { type Db, toMessage } from '../sql/rows.js';
-import type { SearchIndex } from '../sql/search.js';
+import { type SearchIndex, searchScope } from '../sql/search.js';
 import { withQuotes } from '../sql/message-changes.js';
 import { words } from '../search-tokens.js';
 
@@ -62,7 +62,13 @@ export function tsqueryText(search: MessageSearch): string {
 export const postgresSearch: SearchIndex = {
   indexColumns: (body) => ({ search_vector: tsvectorOf(body) }),
 
+  /**
+   * The GIN index finds the word's matches; narrowed to the scope's conversations (when there is
+   * one) by their index on `conversation_id` too, the two bitmaps meet before any row is read.
+   */
   async findMatches(db: Db, search: MessageSearch): Promise<SearchHit[]> {
+    const scope = await searchScope(db, search);
+    if (scope !== null && scope.length === 0) return [];
     let query = db
       .selectFrom('messages as m')
       .innerJoin('members as me', (join) => join.onRef('me.conversation_id', '=', 'm.conversation_id').on('me.user_id', '=', search.userId))
@@ -71,7 +77,7 @@ export const postgresSearch: SearchIndex = {
       .whereRef('m.seq', '>', 'me.cleared_seq')
       .where('m.deleted_at', 'is', null)
       .where('m.kind', '<>', 'system');
-    if (search.conversationId !== undefined) query = query.where('m.conversation_id', '=', search.conversationId);
+    if (scope !== null) query = query.where('m.conversation_id', 'in', scope);
     if (search.senderId !== undefined) query = query.where('m.sender_id', '=', search.senderId);
     if (search.after !== undefined) query = query.where('m.created_at', '>', search.after);
     if (search.before !== undefined) query = query.where('m.created_at', '<', search.before);

@@ -2,6 +2,7 @@ import { type Insertable, sql } from 'kysely';
 import type { Database } from '../schema.js';
 import { type LogEntry, appendEvents, lockConversations, lockUserStreams } from '../event-log.js';
 import type {
+  AppendOutcome,
   AppendPlan,
   AppendResult,
   MessageRecord,
@@ -12,7 +13,7 @@ import type {
   UpdateOutcome,
 } from '../store.js';
 import { locateUpdates, stageUpdates, withQuotes } from './message-changes.js';
-import { countThreadReplies, insertAttachmentLinks, insertMentions } from './message-links.js';
+import { countThreadReplies, insertAttachmentLinks, insertMentions, sortByUploads } from './message-links.js';
 import { insertNotificationRows, notificationEntries } from './notifications.js';
 import { type Db, type UniqueViolationOf, messageRow, toMessage } from './rows.js';
 import type { SearchIndex } from './search.js';
@@ -23,7 +24,7 @@ import type { SearchIndex } from './search.js';
  * counts).
  */
 
-type Appended = { results: AppendResult[]; events: StoredEvent[]; updates: UpdateOutcome[] };
+type Appended = { results: AppendOutcome[]; events: StoredEvent[]; updates: UpdateOutcome[] };
 /** A message of the batch with its place in the batch (results are answered in batch order). */
 type Entry = { index: number; message: NewMessage };
 
@@ -68,7 +69,8 @@ function appendOnce(
         ? await lockConversations(trx, [...batch.map((m) => m.conversationId), ...located.values()])
         : new Map<string, number>();
     const stored = await findStored(trx, batch);
-    const { results, fresh, repeats } = sortOut(batch, stored);
+    const { results, fresh: sorted, repeats } = sortOut(batch, stored);
+    const { kept: fresh, refused } = await sortByUploads(trx, sorted);
     const entries: LogEntry[] = [];
     let now = 0;
     if (fresh.length > 0) {
@@ -80,8 +82,8 @@ function appendOnce(
       await insertMentions(trx, created);
       await insertAttachmentLinks(trx, created);
       const roots = await countThreadReplies(trx, created);
-      for (const { index, of } of repeats) results[index] = { message: results[of]!.message, created: false };
-      await withQuotes(trx, [...new Set(results.map((r) => r!.message))]);
+      for (const { index, of } of repeats) if (!refused.has(of)) results[index] = { message: results[of]!.message, created: false };
+      await withQuotes(trx, [...new Set(results.flatMap((r) => (r ? [r.message] : [])))]);
       // Logged per conversation in seq order, the order the messages were numbered in; then
       // each thread root the batch replied to, as it is now.
       for (const message of created) entries.push({ conversationId: message.conversationId, event: plan.announce(message) });
@@ -90,10 +92,10 @@ function appendOnce(
       }
       now = Math.max(...created.map((m) => m.createdAt));
     } else {
-      // Nothing new (and so no repeats of anything new): every result is a stored message.
+      // Nothing new (and so no repeats of anything new): every result is a stored message, or refused.
       await withQuotes(
         trx,
-        results.map((r) => r!.message),
+        results.flatMap((r) => (r ? [r.message] : [])),
       );
     }
     const staged = await stageUpdates(trx, search, updates, located);
@@ -110,7 +112,10 @@ function appendOnce(
       now = Math.max(now, ...notify.notifications.map((n) => n.createdAt));
     }
     const events = await appendEvents(trx, lastPos, entries, now);
-    return { results: results as AppendResult[], events, updates: staged.results };
+    const outcomes = batch.map(
+      (_, i): AppendOutcome => results[i] ?? refused.get(i) ?? refused.get(repeats.find((r) => r.index === i)!.of)!,
+    );
+    return { results: outcomes, events, updates: staged.results };
   });
 }
 

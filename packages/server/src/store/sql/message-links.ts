@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { MessageRecord } from '../store.js';
+import type { AppendRefusal, MessageRecord, NewMessage } from '../store.js';
 import { withQuotes } from './message-changes.js';
 import { type Db, toMessage } from './rows.js';
 
@@ -58,4 +58,37 @@ export async function insertAttachmentLinks(trx: Db, created: readonly MessageRe
       .insertInto('message_attachments')
       .values(rows.slice(i, i + 300))
       .execute();
+}
+
+/**
+ * Sorts the batch's new messages by whether every upload they carry is still there. One that was
+ * swept or deleted since the send checked it (a race with the orphan sweep) refuses that message
+ * alone (the service answers as its own check would have): the rest of the batch commits. The uploads still there are
+ * written to (a no-op update: on PostgreSQL a row lock, which holds a concurrent delete until this
+ * transaction commits), so the links inserted later never fail the batch on the foreign key.
+ */
+export async function sortByUploads<E extends { index: number; message: NewMessage }>(
+  trx: Db,
+  entries: readonly E[],
+): Promise<{ kept: E[]; refused: Map<number, AppendRefusal> }> {
+  const ids = [...new Set(entries.flatMap((e) => (e.message.attachments ?? []).map((a) => a.id)))].sort();
+  const refused = new Map<number, AppendRefusal>();
+  if (ids.length === 0) return { kept: [...entries], refused };
+  const present = new Set<string>();
+  for (let i = 0; i < ids.length; i += 500) {
+    const rows = await trx
+      .updateTable('uploads')
+      .set((eb) => ({ owner_id: eb.ref('owner_id') }))
+      .where('id', 'in', ids.slice(i, i + 500))
+      .returning('id')
+      .execute();
+    for (const row of rows) present.add(row.id);
+  }
+  const kept: E[] = [];
+  for (const entry of entries) {
+    const missing = (entry.message.attachments ?? []).map((a) => a.id).filter((id) => !present.has(id));
+    if (missing.length === 0) kept.push(entry);
+    else refused.set(entry.index, { missingUploadIds: missing });
+  }
+  return { kept, refused };
 }

@@ -14,6 +14,28 @@ export interface SearchIndex {
   findMatches(db: Db, search: MessageSearch): Promise<SearchHit[]>;
 }
 
+/**
+ * Up to this many conversations, a search is narrowed to the searcher's conversations inside the
+ * index (each conversation is a term there: matches elsewhere are never read). Past it, naming
+ * them all costs more than skipping the few matches of the others (docs/search.md, Cost).
+ */
+export const SCOPED_CONVERSATIONS_MAX = 32;
+
+/**
+ * The conversations to narrow a search to inside the index: the one asked for, or all of the
+ * searcher's when they are few; null to read the word's matches and keep the searcher's.
+ */
+export async function searchScope(db: Db, search: MessageSearch): Promise<string[] | null> {
+  if (search.conversationId !== undefined) return [search.conversationId];
+  const rows = await db
+    .selectFrom('members')
+    .select('conversation_id')
+    .where('user_id', '=', search.userId)
+    .limit(SCOPED_CONVERSATIONS_MAX + 1)
+    .execute();
+  return rows.length > SCOPED_CONVERSATIONS_MAX ? null : rows.map((r) => r.conversation_id);
+}
+
 export async function listConversationNames(db: Db, userId: string): Promise<ConversationName[]> {
   const rows = await db
     .selectFrom('members as me')
