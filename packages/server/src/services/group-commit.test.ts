@@ -89,4 +89,23 @@ describe('GroupCommit', () => {
     expect(done.sort((a, b) => a - b)).toEqual([10, 20, 30, 40, 50]);
     await writer.flush(); // idle: returns at once
   });
+
+  it('waits one more turn while submits are pending, so a write that work scheduled after the batch leads to joins it', async () => {
+    for (const pendingRead of [false, true]) {
+      const r = recorder();
+      let pending = false;
+      const writer = new GroupCommit(r.commit, 100, () => pending);
+      const first = writer.submit(1); // the batch's turn is scheduled first
+      pending = pendingRead;
+      // Work scheduled after it in the same turn (a read of what an edit aims at), which then submits.
+      const second = new Promise<number>((resolve) =>
+        setImmediate(() => {
+          pending = false;
+          resolve(writer.submit(2));
+        }),
+      );
+      expect(await Promise.all([first, second])).toEqual([10, 20]);
+      expect(r.batches).toEqual(pendingRead ? [[1, 2]] : [[1], [2]]);
+    }
+  });
 });

@@ -10,6 +10,12 @@ export class GroupCommit<In, Out> {
   constructor(
     private readonly commit: (inputs: In[]) => Promise<Out[]>,
     private readonly maxBatch: number,
+    /**
+     * True while work that will submit is already scheduled for this turn (reads of what edits,
+     * reactions and replies aim at): the batch then waits one more turn, so those writes join it
+     * instead of waiting a whole commit for the next.
+     */
+    private readonly submitsPending: () => boolean = () => false,
   ) {}
 
   submit(input: In): Promise<Out> {
@@ -30,6 +36,7 @@ export class GroupCommit<In, Out> {
 
   private async drain(): Promise<void> {
     try {
+      if (this.submitsPending()) await new Promise((r) => setImmediate(r));
       while (this.queue.length > 0) {
         const batch = this.queue.splice(0, this.maxBatch);
         await this.commitBatch(batch);

@@ -59,6 +59,8 @@ export class MessageService {
    * action. Never cached: each turn reads what is stored then.
    */
   private readonly reader: DataLoader<string, MessageRecord | undefined>;
+  /** Read batches scheduled and not yet run: the writer's next batch waits for the writes they lead to. */
+  private readsScheduled = 0;
 
   constructor(
     private readonly store: Store,
@@ -72,13 +74,26 @@ export class MessageService {
     private readonly rateLimits: Pick<RateLimitService, 'consume'>,
     private readonly metrics?: Pick<Metrics, 'messagesStored' | 'commitBatches'>,
   ) {
-    this.writer = new GroupCommit((batch) => this.commitBatch(batch), limits.groupCommitMaxBatch);
+    this.writer = new GroupCommit(
+      (batch) => this.commitBatch(batch),
+      limits.groupCommitMaxBatch,
+      () => this.readsScheduled > 0,
+    );
     this.reader = new DataLoader(
       async (ids) => {
         const found = new Map((await store.getMessages(ids)).map((m) => [m.id, m]));
         return ids.map((id) => found.get(id));
       },
-      { cache: false, batchScheduleFn: (run) => setImmediate(run) },
+      {
+        cache: false,
+        batchScheduleFn: (run) => {
+          this.readsScheduled += 1;
+          setImmediate(() => {
+            this.readsScheduled -= 1;
+            run();
+          });
+        },
+      },
     );
   }
 

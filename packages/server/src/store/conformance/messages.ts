@@ -34,6 +34,21 @@ export function describeMessages(f: Fixture): void {
       expect((await f.store.listMessages(conv.id, { limit: 10 })).map((m) => m.seq)).toEqual([3, 2, 1]);
     });
 
+    it("finds the stored (sender, clientId) pairs of a batch larger than one lookup, never a pair of one sender with another's clientId", async () => {
+      const [a, b, c] = [await user('bxa'), await user('bxb'), await user('bxc')];
+      const conv = (await conversation('group', [a.id, b.id, c.id])).conversation;
+      // Stored: a's k0…k449. The batch: each of those again (past the first lookup's 400 pairs),
+      // and b and c using the same clientIds, which are new pairs.
+      const keys = Array.from({ length: 450 }, (_, i) => `k${i}`);
+      const stored = await append(keys.map((k) => msg(conv.id, a.id, k)));
+      const batch = keys.flatMap((k) => [msg(conv.id, a.id, k, 'again'), msg(conv.id, b.id, k), msg(conv.id, c.id, k)]);
+      const answers = await append(batch);
+      expect(answers.filter((r, i) => batch[i]!.senderId === a.id)).toEqual(stored.map((r) => ({ message: r.message, created: false })));
+      const fresh = answers.filter((r, i) => batch[i]!.senderId !== a.id);
+      expect(fresh.every((r) => r.created)).toBe(true);
+      expect(fresh.map((r) => r.message.seq)).toEqual(Array.from({ length: 900 }, (_, i) => 451 + i));
+    });
+
     it('stores one message when appends of one (sender, clientId) race, whatever their bodies; the others get it back', async () => {
       const [a, b] = [await user('rae'), await user('rob')];
       const conv = (await conversation('group', [a.id, b.id])).conversation;

