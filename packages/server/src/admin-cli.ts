@@ -93,7 +93,11 @@ async function withOperator<T>(config: Config, run: (admin: AdminService, store:
   const store = await openStore(config, logger);
   const bus = await openBus(config, logger);
   const audit = createAuditLog(store, logger);
-  const rateLimits = new RateLimitService(config.rateLimits, audit, { redisUrl: config.redisUrl, prefix: config.redisChannelPrefix, logger });
+  const rateLimits = new RateLimitService(config.rateLimits, audit, {
+    redisUrl: config.redisUrl,
+    prefix: config.redisChannelPrefix,
+    logger,
+  });
   const mailer = createMailer({ smtpUrl: config.accounts.smtpUrl, from: config.accounts.mailFrom, dataDir: config.dataDir, logger });
   const background = new BackgroundWork((error, what) => logger.warn({ err: error }, `${what} failed`));
   try {

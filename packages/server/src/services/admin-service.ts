@@ -134,7 +134,15 @@ export class AdminService {
     const items = rows.slice(0, limit);
     const last = items.at(-1);
     return {
-      items: items.map((e) => ({ id: e.id, at: new Date(e.at).toISOString(), type: e.type, actorId: e.actorId, userId: e.userId, ip: e.ip, details: e.details })),
+      items: items.map((e) => ({
+        id: e.id,
+        at: new Date(e.at).toISOString(),
+        type: e.type,
+        actorId: e.actorId,
+        userId: e.userId,
+        ip: e.ip,
+        details: e.details,
+      })),
       nextCursor: rows.length > limit && last ? encodeCursor([last.at, last.id]) : null,
     };
   }

@@ -67,7 +67,10 @@ export function describeAdmin(f: Fixture): void {
       await f.store.appendAudit(sameTime);
       await f.store.appendAudit([]);
       const all = await f.store.listAudit({ limit: 10 });
-      const newestIds = sameTime.map((e) => e.id).sort().reverse();
+      const newestIds = sameTime
+        .map((e) => e.id)
+        .sort()
+        .reverse();
       expect(all.map((e) => e.id)).toEqual([...newestIds, first.id]);
       expect(all[2]).toEqual(first);
 

@@ -69,8 +69,14 @@ export async function countInstance(db: Db): Promise<InstanceCounts> {
       eb.fn.sum(eb.case().when('deleted_at', 'is not', null).then(1).else(0).end()).as('erased'),
     ])
     .executeTakeFirstOrThrow();
-  const conversations = await db.selectFrom('conversations').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
-  const messages = await db.selectFrom('messages').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
+  const conversations = await db
+    .selectFrom('conversations')
+    .select((eb) => eb.fn.countAll().as('n'))
+    .executeTakeFirstOrThrow();
+  const messages = await db
+    .selectFrom('messages')
+    .select((eb) => eb.fn.countAll().as('n'))
+    .executeTakeFirstOrThrow();
   return {
     users: Number(users.total),
     admins: Number(users.admins ?? 0),
@@ -137,7 +143,13 @@ export async function reportNode(db: Db, report: NodeReport): Promise<void> {
 }
 
 export async function listNodeReports(db: Db, since: number): Promise<NodeReport[]> {
-  const rows = await db.selectFrom('node_reports').selectAll().where('reported_at', '>=', since).orderBy('started_at').orderBy('id').execute();
+  const rows = await db
+    .selectFrom('node_reports')
+    .selectAll()
+    .where('reported_at', '>=', since)
+    .orderBy('started_at')
+    .orderBy('id')
+    .execute();
   return rows.map((row) => ({
     id: row.id,
     host: row.host,
