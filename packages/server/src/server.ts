@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import { createLogger } from './logger.js';
-import { type Metrics, createMetrics } from './metrics.js';
+import { createMetrics } from './metrics.js';
 import type { EventBus } from './bus/bus.js';
 import { TopicHub } from './bus/topic-hub.js';
 import { buildHttpApp } from './http/app.js';
@@ -39,6 +39,7 @@ import { InviteService } from './services/invite-service.js';
 import { createAdminServices, createAuditLog } from './admin-services.js';
 import type { Store } from './store/store.js';
 import { openBus, openStore } from './open-backends.js';
+import { beforeDeadline } from './before-deadline.js';
 import { Gateway } from './ws/gateway.js';
 
 export { describeDatabase, openBus, openStore } from './open-backends.js';
@@ -287,15 +288,4 @@ async function openOutbox(config: Config, store: Store, presence: PresenceTracke
 /** Orphans are swept a few times per TTL (so one lives at most about 1¼ TTL), between once a second and once every 10 minutes. */
 export function orphanSweepIntervalMs(ttlSeconds: number): number {
   return Math.min(600_000, Math.max(1000, (ttlSeconds * 1000) / 4));
-}
-
-/** Waits for `work` until `deadline` (epoch ms); true when it settled in time. */
-async function beforeDeadline(work: Promise<unknown>, deadline: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), Math.max(0, deadline - Date.now()))));
-  try {
-    return await Promise.race([work.then(() => true), late]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
