@@ -32,9 +32,9 @@ export class NodeReports {
     this.self = { id: newId(), host: hostname(), pid: process.pid, startedAt: Date.now() };
   }
 
-  /** Reports at once, then follows the count. */
+  /** Reports at once (a failure is logged: the next look tries again), then follows the count. */
   async start(): Promise<void> {
-    await this.report();
+    await this.report().catch(this.onError);
     this.timer = setInterval(() => void this.tick(), LOOK_MS);
     this.timer.unref();
   }
