@@ -17,6 +17,7 @@ export const ERROR_STATUS = {
   blocked: 403,
   registration_closed: 403,
   invite_invalid: 403,
+  account_deactivated: 403,
   not_found: 404,
   method_not_allowed: 405,
   request_timeout: 408,

@@ -22,6 +22,8 @@ export interface AccountConfig {
   argon2MemoryKib: number;
   /** argon2id passes (at least 2); raising it re-hashes each password at its next sign-in. */
   argon2TimeCost: number;
+  /** How long audit-log entries (admin actions, security events) are kept; every node prunes older ones. */
+  auditRetentionDays: number;
 }
 
 export function readAccountConfig(read: EnvReader, problems: string[], port: number): AccountConfig {
@@ -34,6 +36,7 @@ export function readAccountConfig(read: EnvReader, problems: string[], port: num
     usernameHoldDays: read.int('USERNAME_HOLD_DAYS', 30, 0, 3650),
     argon2MemoryKib: read.int('ARGON2_MEMORY_KIB', ARGON2_MIN_MEMORY_KIB, ARGON2_MIN_MEMORY_KIB, 4 * 1_048_576),
     argon2TimeCost: read.int('ARGON2_TIME_COST', ARGON2_MIN_TIME_COST, ARGON2_MIN_TIME_COST, 100),
+    auditRetentionDays: read.int('AUDIT_RETENTION_DAYS', 90, 1, 3650),
   };
   if (!isHttpUrl(config.publicUrl)) problems.push(`PUBLIC_URL: expected an http:// or https:// URL, got "${config.publicUrl}"`);
   if (config.smtpUrl !== null && !/^smtps?:\/\/[^/]/.test(config.smtpUrl)) {

@@ -8,6 +8,8 @@ import { createServer, describeDatabase, openStore } from './server.js';
 import { userServiceFor } from './account-services.js';
 import { AppError } from './errors.js';
 import { InviteService } from './services/invite-service.js';
+import { ADMIN_COMMANDS, ADMIN_USAGE, cliLogger, runAdminCommand } from './admin-cli.js';
+import { createAuditLog } from './admin-services.js';
 
 const USAGE = `Usage:
   confab serve                          serve REST + WebSocket (the default)
@@ -16,6 +18,7 @@ const USAGE = `Usage:
                                         otherwise a random one is generated and printed once
   confab admin invite                   make a single-use sign-up invite (REGISTRATION=invite)
         [--expires-in <seconds>]        its lifetime, at most INVITE_TTL_SECONDS (the default)
+${ADMIN_USAGE}
 Settings come from the environment and ./.env: see docs/configuration.md.`;
 
 async function main(argv: string[]): Promise<number> {
@@ -25,6 +28,7 @@ async function main(argv: string[]): Promise<number> {
   if (command === 'serve') return serve(config);
   if (command === 'admin' && rest[0] === 'create') return adminCreate(config, rest.slice(1));
   if (command === 'admin' && rest[0] === 'invite') return adminInvite(config, rest.slice(1));
+  if (command === 'admin' && ADMIN_COMMANDS.has(rest[0] ?? '')) return runAdminCommand(config, rest[0]!, rest.slice(1));
   process.stderr.write(`${USAGE}\n`);
   return command === 'help' || command === '--help' ? 0 : 2;
 }
@@ -125,8 +129,9 @@ async function adminInvite(config: Config, args: string[]): Promise<number> {
     return 2;
   }
   const store = await openStore(config);
+  const audit = createAuditLog(store, cliLogger(config));
   try {
-    const invite = await new InviteService(store, config.inviteTtlSeconds).create(
+    const invite = await new InviteService(store, config.inviteTtlSeconds, audit).create(
       null,
       expiresInSeconds === undefined ? {} : { expiresInSeconds },
     );
@@ -135,6 +140,7 @@ async function adminInvite(config: Config, args: string[]): Promise<number> {
     process.stdout.write(`Invite (single use, expires ${invite.expiresAt}; shown once, ${describeDatabase(config)}):\n${invite.token}\n`);
     return 0;
   } finally {
+    await audit.close();
     await store.close();
   }
 }

@@ -1,12 +1,10 @@
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
-import { type Config, isPostgresUrl } from './config.js';
+import type { Config } from './config.js';
 import { createLogger } from './logger.js';
-import { type Metrics, createMetrics } from './metrics.js';
+import { createMetrics } from './metrics.js';
 import type { EventBus } from './bus/bus.js';
-import { MemoryBus } from './bus/memory-bus.js';
-import { RedisBus } from './bus/redis-bus.js';
 import { TopicHub } from './bus/topic-hub.js';
 import { buildHttpApp } from './http/app.js';
 import type { Services } from './http/context.js';
@@ -38,11 +36,13 @@ import { UploadService } from './services/upload-service.js';
 import { openBlobStore } from './blobs/open-blob-store.js';
 import { RateLimitService } from './services/rate-limits.js';
 import { InviteService } from './services/invite-service.js';
-import { LoggedSecurityEvents } from './services/security-events.js';
+import { createAdminServices, createAuditLog } from './admin-services.js';
 import type { Store } from './store/store.js';
-import { openPostgresStore } from './store/postgres/postgres-store.js';
-import { openSqliteStore, sqliteFileFor } from './store/sqlite/sqlite-store.js';
+import { openBus, openStore } from './open-backends.js';
+import { beforeDeadline } from './before-deadline.js';
 import { Gateway } from './ws/gateway.js';
+
+export { describeDatabase, openBus, openStore } from './open-backends.js';
 
 export interface ConfabServer {
   readonly app: FastifyInstance;
@@ -53,51 +53,6 @@ export interface ConfabServer {
   listen(): Promise<string>;
   /** Drains: stops accepting, closes sockets with "going away", commits in-flight writes, closes the store. */
   close(): Promise<void>;
-}
-
-/** The database the configuration names, for people: its engine and where it is (no password). */
-export function describeDatabase(config: Config): string {
-  const url = config.databaseUrl;
-  if (url === null || !isPostgresUrl(url)) return `SQLite database ${sqliteFileFor(url, config.dataDir)}`;
-  const shown = new URL(url);
-  if (shown.password !== '') shown.password = '***';
-  return `PostgreSQL database ${shown.toString()}`;
-}
-
-/** Opens the store the configuration names and brings its schema up to date. */
-export async function openStore(config: Config, logger?: Logger, metrics?: Metrics): Promise<Store> {
-  const url = config.databaseUrl;
-  const store =
-    url !== null && isPostgresUrl(url)
-      ? openPostgresStore(url, {
-          poolSize: config.databasePoolSize,
-          onIdleError: (error) => logger?.warn({ err: error }, 'an idle PostgreSQL connection failed'),
-          observePool: (pool) =>
-            metrics && (metrics.readers.dbPool = () => ({ waiting: pool.waitingCount, idle: pool.idleCount, total: pool.totalCount })),
-        })
-      : openSqliteStore(sqliteFileFor(url, config.dataDir));
-  // Several nodes may start at once: the Migrator serialises them (PostgreSQL: an advisory lock).
-  try {
-    await store.migrate();
-  } catch (error) {
-    await store.close(); // a pool left open would keep the process alive
-    throw error;
-  }
-  return store;
-}
-
-/** Opens the bus the configuration names: in-process for one node, Redis pub/sub across nodes. */
-export async function openBus(config: Config, logger: Logger, metrics?: Metrics): Promise<EventBus> {
-  if (config.redisUrl === null) return new MemoryBus();
-  const bus = new RedisBus({
-    url: config.redisUrl,
-    prefix: config.redisChannelPrefix,
-    logger: logger.child({ component: 'bus' }),
-    metrics,
-  });
-  // Serve even while Redis is down: GET /readyz answers 503 until it is up, and clients resume.
-  if (!(await bus.waitUntilReady(5000))) logger.warn('Redis is not reachable yet: serving anyway, GET /readyz answers 503 until it is');
-  return bus;
 }
 
 /** Wires configuration → store, bus → services → HTTP routes and WebSocket gateway. */
@@ -126,8 +81,8 @@ export async function createServer(
     },
     revocations,
   );
-  // Failed logins, resets, ended sessions, rate-limit trips: one record (services/security-events.ts).
-  const securityEvents = new LoggedSecurityEvents(logger.child({ component: 'security' }), metrics);
+  // Failed logins, resets, ended sessions, rate-limit trips, admin actions: the audit log.
+  const securityEvents = createAuditLog(store, logger, metrics);
   const rateLimits = new RateLimitService(config.rateLimits, securityEvents, {
     redisUrl: config.redisUrl,
     prefix: config.redisChannelPrefix,
@@ -197,6 +152,16 @@ export async function createServer(
     rateLimits,
     securityEvents,
   });
+  const operator = createAdminServices({
+    config,
+    store,
+    logger,
+    audit: securityEvents,
+    sessions: account.sessions,
+    passwordReset: account.passwordReset,
+    sockets: () => gateway.connectionCount,
+  });
+  await operator.start();
   const services: Services = {
     config,
     store,
@@ -215,7 +180,8 @@ export async function createServer(
     accounts: account.accounts,
     dataExport: account.dataExport,
     securityEvents,
-    invites: new InviteService(store, config.inviteTtlSeconds),
+    invites: new InviteService(store, config.inviteTtlSeconds, securityEvents),
+    admin: operator.admin,
     conversations,
     messages,
     lifecycle,
@@ -260,6 +226,7 @@ export async function createServer(
       // Clients get three quarters of SHUTDOWN_TIMEOUT_MS; main.ts exits hard once it has passed.
       const deadline = Date.now() + config.shutdownTimeoutMs * 0.75;
       clearInterval(pruning);
+      operator.stop();
       // Claim no more deliveries; those in flight settle, within the drain (a row left claimed is
       // delivered by another node, or this one restarted, once its lease passes).
       const outboxStopped = outbox.dispatcher.stop();
@@ -292,6 +259,7 @@ export async function createServer(
       await presenceTracker.close();
       await blobs.close();
       await rateLimits.close();
+      await securityEvents.close(); // the last events recorded, before the store goes
       await store.close();
     },
   };
@@ -321,15 +289,4 @@ async function openOutbox(config: Config, store: Store, presence: PresenceTracke
 /** Orphans are swept a few times per TTL (so one lives at most about 1¼ TTL), between once a second and once every 10 minutes. */
 export function orphanSweepIntervalMs(ttlSeconds: number): number {
   return Math.min(600_000, Math.max(1000, (ttlSeconds * 1000) / 4));
-}
-
-/** Waits for `work` until `deadline` (epoch ms); true when it settled in time. */
-async function beforeDeadline(work: Promise<unknown>, deadline: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), Math.max(0, deadline - Date.now()))));
-  try {
-    return await Promise.race([work.then(() => true), late]);
-  } finally {
-    clearTimeout(timer);
-  }
 }

@@ -28,6 +28,7 @@ import type { UploadService } from '../services/upload-service.js';
 import type { Store } from '../store/store.js';
 import type { RateLimitService } from '../services/rate-limits.js';
 import type { InviteService } from '../services/invite-service.js';
+import type { AdminService } from '../services/admin-service.js';
 
 /** A dependency the node needs before it should get traffic (`GET /readyz`); rejects when unusable. */
 export interface ReadinessProbe {
@@ -46,6 +47,8 @@ export interface Services {
   rateLimits: RateLimitService;
   auth: AuthService;
   invites: InviteService;
+  /** The instance admins' tools (users, deactivation, stats, the audit log). */
+  admin: AdminService;
   users: UserService;
   /** My sessions: listing and ending them (also for the admin calls). */
   sessions: SessionService;

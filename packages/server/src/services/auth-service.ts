@@ -12,6 +12,9 @@ import { meView } from './views.js';
 import { hashInviteToken } from './invite-service.js';
 import { type RateLimitService, accountKey } from './rate-limits.js';
 
+const accountDeactivated = () =>
+  new AppError('account_deactivated', 'This account has been deactivated by an administrator: it cannot sign in');
+
 /** Who may sign up (REGISTRATION). */
 export type RegistrationPolicy = 'open' | 'invite' | 'closed';
 
@@ -65,6 +68,11 @@ export class AuthService {
       throw new AppError('invalid_credentials', 'Wrong username or password');
     }
     await this.rateLimits.succeed('loginAccount', key);
+    // Said only to whoever knows the password: an unknown name and a deactivated one look alike otherwise.
+    if (user.deactivatedAt !== null) {
+      this.events.record({ type: 'login.failed', userId: user.id, ip: client?.ip ?? null, reason: 'deactivated' });
+      throw accountDeactivated();
+    }
     // Parameters raised since this hash was made (ARGON2_*): the password is at hand, hash it anew.
     if (this.passwords.needsRehash(user.passwordHash)) {
       await this.store.setPasswordHash(user.id, await this.passwords.hash(input.password));
@@ -93,9 +101,16 @@ export class AuthService {
       await this.revocations.announce(result.session, now);
       throw new AppError('unauthenticated', 'This refresh token was already used; the session has been ended for safety');
     }
-    if (result.status === 'invalid') throw new AppError('unauthenticated', 'The refresh token is not valid');
+    if (result.status === 'invalid') {
+      // The session of a deactivated account was ended with it: say why, not just "not valid".
+      const owner = result.endedSessionOf === undefined ? undefined : await this.store.getUser(result.endedSessionOf);
+      if (owner !== undefined && owner.deactivatedAt !== null) throw accountDeactivated();
+      throw new AppError('unauthenticated', 'The refresh token is not valid');
+    }
     const user = await this.store.getUser(result.session.userId);
     if (!user) throw new AppError('unauthenticated', 'The refresh token is not valid');
+    // Deactivated while this session was being made (AdminService.deactivate ends sessions after marking).
+    if (user.deactivatedAt !== null) throw accountDeactivated();
     return this.authResponse(user, result.session.id, successor.token, result.rotatedAt);
   }
 

@@ -3,6 +3,7 @@ import type { CreateInviteBody, Invite } from '@confab/protocol';
 import { forbidden } from '../errors.js';
 import { newId } from '../ids.js';
 import type { Store } from '../store/store.js';
+import type { SecurityEvents } from './security-events.js';
 
 /** An invite token's stored form: only its SHA-256 (the token itself is shown once). */
 export const hashInviteToken = (token: string) => createHash('sha256').update(token).digest('hex');
@@ -17,6 +18,7 @@ export class InviteService {
     private readonly store: Store,
     /** INVITE_TTL_SECONDS: the longest (and default) lifetime. */
     private readonly maxTtlSeconds: number,
+    private readonly events: SecurityEvents,
   ) {}
 
   /** `adminId` null: the operator, from the CLI. Anyone else must be an instance admin (403). */
@@ -27,6 +29,7 @@ export class InviteService {
     const expiresAt = createdAt + Math.min(input.expiresInSeconds ?? this.maxTtlSeconds, this.maxTtlSeconds) * 1000;
     const id = newId();
     await this.store.createInvite({ id, createdBy: adminId, createdAt, expiresAt, usedAt: null, usedBy: null }, hashInviteToken(token));
+    this.events.record({ type: 'admin.invite_created', actorId: adminId, inviteId: id });
     return { id, token, createdAt: new Date(createdAt).toISOString(), expiresAt: new Date(expiresAt).toISOString() };
   }
 }

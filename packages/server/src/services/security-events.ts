@@ -3,11 +3,12 @@ import type { Metrics } from '../metrics.js';
 import type { RateLimitName } from '../rate-limit-config.js';
 
 /**
- * What happened to an account, or at the edge, that an operator may need to know: the audit log
- * (issue 12, the admin side) implements this interface; until then the events are logged.
+ * What happened to an account, or at the edge, that an operator may need to know, and what the
+ * instance admins did (`admin.*`, `actorId` null: the operator at the CLI). Each is logged and
+ * kept in the audit log (services/audit-log.ts).
  */
 export type SecurityEvent =
-  | { type: 'login.failed'; userId: string | null; ip: string | null }
+  | { type: 'login.failed'; userId: string | null; ip: string | null; reason?: 'deactivated' }
   | { type: 'password.reset_requested'; userId: string }
   | { type: 'password.reset'; userId: string; sessionsEnded: number }
   | { type: 'password.changed'; userId: string; sessionsEnded: number }
@@ -17,6 +18,11 @@ export type SecurityEvent =
   | { type: 'session.ended'; userId: string; sessionId: string }
   | { type: 'sessions.ended_all'; userId: string; sessionsEnded: number }
   | { type: 'account.erased'; userId: string; messagesErased: number }
+  | { type: 'admin.user_deactivated'; actorId: string | null; userId: string; sessionsEnded: number }
+  | { type: 'admin.user_reactivated'; actorId: string | null; userId: string }
+  | { type: 'admin.password_reset_sent'; actorId: string | null; userId: string }
+  | { type: 'admin.sessions_ended'; actorId: string | null; userId: string; sessionsEnded: number }
+  | { type: 'admin.invite_created'; actorId: string | null; inviteId: string }
   | {
       type: 'rate_limit.tripped';
       limit: RateLimitName;

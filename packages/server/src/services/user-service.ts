@@ -39,6 +39,7 @@ export class UserService {
       lastSeenAt: null,
       emailVerified: false,
       deletedAt: null,
+      deactivatedAt: null,
       passwordHash: await this.passwords.hash(input.password),
       createdAt: now,
     };

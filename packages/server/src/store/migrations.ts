@@ -12,6 +12,7 @@ import { location } from './migrations/0008-location.js';
 import { eventMessageIndex } from './migrations/0011-event-message-index.js';
 import { accounts } from './migrations/0013-accounts.js';
 import { invites } from './migrations/0014-invites.js';
+import { admin } from './migrations/0015-admin.js';
 
 /**
  * Schema migrations, in code and in order. Written with Kysely's schema builder in types both
@@ -162,6 +163,7 @@ const migrations: Record<string, Migration> = {
   '0011_event_message_index': eventMessageIndex,
   '0013_accounts': accounts,
   '0014_invites': invites,
+  '0015_admin': admin,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -20,8 +20,10 @@ export interface UserRecord {
   emailVerified: boolean;
   /** When the account was erased: its profile is blank and nobody can sign in to it. */
   deletedAt: number | null;
+  /** While an admin has the account deactivated: no sign-in, no refresh. */
+  deactivatedAt: number | null;
 }
-type Defaulted = 'hideLastSeen' | 'lastSeenAt' | 'emailVerified' | 'deletedAt';
+type Defaulted = 'hideLastSeen' | 'lastSeenAt' | 'emailVerified' | 'deletedAt' | 'deactivatedAt';
 export type NewUser = Omit<UserRecord, Defaulted> & Partial<Pick<UserRecord, Defaulted>>;
 
 /** A page of the user directory: by username prefix or display-name substring, after a username. */
@@ -66,7 +68,10 @@ export interface SessionClient {
 }
 
 export type RotateResult =
-  { status: 'rotated'; session: SessionRecord; rotatedAt: number } | { status: 'reused'; session: SessionRecord } | { status: 'invalid' };
+  | { status: 'rotated'; session: SessionRecord; rotatedAt: number }
+  | { status: 'reused'; session: SessionRecord }
+  /** `endedSessionOf`: the token is of a session that has ended, of this user (to say why). */
+  | { status: 'invalid'; endedSessionOf?: string };
 
 export interface ConversationRecord {
   id: string;

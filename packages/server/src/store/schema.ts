@@ -24,6 +24,28 @@ export interface Database {
     email_verified_at: number | null;
     /** When the account was erased (its username is held until USERNAME_HOLD_DAYS later). */
     deleted_at: number | null;
+    /** Set while an admin has the account deactivated (no sign-in, no refresh). */
+    deactivated_at: number | null;
+  };
+  /** Admin actions and security events (services/audit-log.ts), newest read first. */
+  audit_log: {
+    id: string;
+    at: number;
+    type: string;
+    actor_id: string | null;
+    user_id: string | null;
+    ip: string | null;
+    /** JSON: the rest of the event. */
+    details: string;
+  };
+  /** Each node's last report of its open sockets (services/node-reports.ts). */
+  node_reports: {
+    id: string;
+    host: string;
+    pid: number;
+    sockets: number;
+    started_at: number;
+    reported_at: number;
   };
   sessions: {
     id: string;

@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { EventDraft, Role } from '@confab/protocol';
 import { migrate } from './migrate.js';
 import * as eventLog from './event-log.js';
-import { AccessSql } from './access-sql.js';
+import { AdminSql } from './admin-sql.js';
 import type { Dialect } from './dialect.js';
 import * as conversations from './sql/conversations.js';
 import * as markers from './sql/markers.js';
@@ -53,7 +53,7 @@ import {
  * section in store/sql/ (the event log in store/event-log.ts). Anything an engine does
  * differently lives in its Dialect (store/sqlite/, store/postgres/).
  */
-export class SqlStore extends AccessSql implements Store {
+export class SqlStore extends AdminSql implements Store {
   readonly engine: Store['engine'];
   private readonly uniqueViolation: (error: unknown) => string | undefined;
 

@@ -19,6 +19,7 @@ import { describeSessions } from './conformance/sessions.js';
 import { describeUsers } from './conformance/users.js';
 import { describeUploads } from './conformance/uploads.js';
 import { describeInvites } from './conformance/invites.js';
+import { describeAdmin } from './conformance/admin.js';
 
 /**
  * The behaviour every Store implementation must have, written once (one file per section in
@@ -44,6 +45,7 @@ export function describeStoreConformance(engine: string, openFresh: () => Promis
 
     describeUsers(f);
     describeInvites(f);
+    describeAdmin(f);
     describeSessions(f);
     describeConversations(f);
     describeMessages(f);

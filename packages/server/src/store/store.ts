@@ -27,19 +27,21 @@ import type { AccountStore } from './account-store.js';
 import type { SearchStore } from './search-store.js';
 import type { UploadStore } from './upload-store.js';
 import type { InviteStore } from './invite-store.js';
+import type { AdminStore } from './admin-store.js';
 
 export * from './people-store.js';
 export * from './account-store.js';
 export * from './search-store.js';
 export * from './upload-store.js';
 export * from './invite-store.js';
+export * from './admin-store.js';
 
 /**
  * The storage interface. Services depend on this alone; each engine implements it (SQLite now,
  * PostgreSQL next) and every implementation passes the same conformance suite
  * (store/store.conformance.ts). Timestamps are epoch milliseconds; ids are strings.
  */
-export interface Store extends PeopleStore, SearchStore, UploadStore, AccountStore, InviteStore {
+export interface Store extends PeopleStore, SearchStore, UploadStore, AccountStore, InviteStore, AdminStore {
   readonly engine: 'sqlite' | 'postgres';
   migrate(): Promise<void>;
   /** Throws when the database cannot be reached. */

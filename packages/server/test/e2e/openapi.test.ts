@@ -6,6 +6,7 @@ import addFormats from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestServer, api, registerUser, startServer } from '../harness.js';
 import { registerUsers } from '../factories.js';
+import { adminOf } from '../admin.js';
 
 /** The operations the v1 contract names; the document must describe each of them. */
 const CONTRACT: [method: string, path: string][] = [
@@ -20,6 +21,15 @@ const CONTRACT: [method: string, path: string][] = [
   ['get', '/api/v1/auth/sessions'],
   ['delete', '/api/v1/auth/sessions/{id}'],
   ['post', '/api/v1/auth/logout-all'],
+  ['post', '/api/v1/admin/invites'],
+  ['get', '/api/v1/admin/users'],
+  ['get', '/api/v1/admin/users/{id}'],
+  ['post', '/api/v1/admin/users/{id}/deactivate'],
+  ['post', '/api/v1/admin/users/{id}/reactivate'],
+  ['post', '/api/v1/admin/users/{id}/password-reset'],
+  ['post', '/api/v1/admin/users/{id}/logout-all'],
+  ['get', '/api/v1/admin/stats'],
+  ['get', '/api/v1/admin/audit'],
   ['post', '/api/v1/users/me/email'],
   ['get', '/api/v1/users/me/export'],
   ['delete', '/api/v1/users/me'],
@@ -185,6 +195,27 @@ describe('OpenAPI document', () => {
     expect(register.properties.password).toMatchObject({ minLength: 8, maxLength: 256 });
     const historyParams = doc.paths['/api/v1/conversations/{id}/messages'].get.parameters.map((p: any) => `${p.in}:${p.name}`);
     expect(historyParams.sort()).toEqual(['path:id', 'query:after', 'query:before', 'query:limit', 'query:threads']);
+  });
+
+  it('matches real answers: the admin calls', async () => {
+    const admin = await adminOf(t);
+    const user = await registerUser(t.url, 'docadmin');
+    const call = (method: string, path: string) => api(t.url, method.toUpperCase(), path.replace('{id}', user.id), { token: admin.token });
+    for (const [method, path, status] of [
+      ['get', '/api/v1/admin/users', 200],
+      ['get', '/api/v1/admin/users/{id}', 200],
+      ['post', '/api/v1/admin/users/{id}/deactivate', 200],
+      ['post', '/api/v1/admin/users/{id}/reactivate', 200],
+      ['post', '/api/v1/admin/users/{id}/password-reset', 409],
+      ['post', '/api/v1/admin/users/{id}/logout-all', 200],
+      ['get', '/api/v1/admin/stats', 200],
+      ['get', '/api/v1/admin/audit', 200],
+    ] as const) {
+      const answer = await call(method, path);
+      expect(answer.status, `${method} ${path}`).toBe(status);
+      expectDocumented(method, path, answer);
+    }
+    expectDocumented('get', '/api/v1/admin/stats', await api(t.url, 'GET', '/api/v1/admin/stats', { token: user.token }));
   });
 
   it('matches real answers: accounts and users', async () => {

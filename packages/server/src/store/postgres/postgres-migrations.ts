@@ -48,6 +48,7 @@ export const postgresMigrations: Record<string, Migration> = {
   '0007_uploads_pg_blobs_pg_bytewise': bytewiseText(['blobs', 'blob_chunks']),
   '0013_accounts_pg_bytewise': bytewiseText(['users', 'sessions', 'account_tokens']),
   '0014_invites_pg_bytewise': bytewiseText(['invites']),
+  '0015_admin_pg_bytewise': bytewiseText(['audit_log', 'node_reports']),
 };
 
 /** A migration giving every varchar and text column of `tables` (in the current schema) not yet byte-wise COLLATE "C". */

@@ -35,6 +35,7 @@ export function toUser(row: Selectable<Database['users']>): UserRecord {
     lastSeenAt: row.last_seen_at === null ? null : Number(row.last_seen_at),
     emailVerified: row.email_verified_at !== null,
     deletedAt: row.deleted_at === null ? null : Number(row.deleted_at),
+    deactivatedAt: row.deactivated_at === null ? null : Number(row.deactivated_at),
   };
 }
 

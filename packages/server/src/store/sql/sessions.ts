@@ -49,7 +49,8 @@ export function rotateRefreshToken(
     let token = await findToken(trx, oldHash);
     if (!token) return { status: 'invalid' };
     const sessionRow = await trx.selectFrom('sessions').selectAll().where('id', '=', token.session_id).executeTakeFirst();
-    if (!sessionRow || sessionRow.revoked_at !== null) return { status: 'invalid' };
+    if (!sessionRow) return { status: 'invalid' };
+    if (sessionRow.revoked_at !== null) return { status: 'invalid', endedSessionOf: sessionRow.user_id };
     const session = toSession(sessionRow);
     if (token.spent_at === null) {
       if (Number(token.expires_at) <= now) return { status: 'invalid' };

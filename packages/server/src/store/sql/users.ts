@@ -29,6 +29,7 @@ export async function insertUser(db: Db, user: NewUser): Promise<UserRecord> {
     lastSeenAt: user.lastSeenAt ?? null,
     emailVerified: user.emailVerified ?? false,
     deletedAt: null,
+    deactivatedAt: null,
   };
 }
 

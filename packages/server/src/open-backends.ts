@@ -1,0 +1,56 @@
+import type { Logger } from 'pino';
+import { type Config, isPostgresUrl } from './config.js';
+import type { Metrics } from './metrics.js';
+import type { EventBus } from './bus/bus.js';
+import { MemoryBus } from './bus/memory-bus.js';
+import { RedisBus } from './bus/redis-bus.js';
+import type { Store } from './store/store.js';
+import { openPostgresStore } from './store/postgres/postgres-store.js';
+import { openSqliteStore, sqliteFileFor } from './store/sqlite/sqlite-store.js';
+
+/** What a node (and the CLI) opens first: the store and the bus the configuration names. */
+
+/** The database the configuration names, for people: its engine and where it is (no password). */
+export function describeDatabase(config: Config): string {
+  const url = config.databaseUrl;
+  if (url === null || !isPostgresUrl(url)) return `SQLite database ${sqliteFileFor(url, config.dataDir)}`;
+  const shown = new URL(url);
+  if (shown.password !== '') shown.password = '***';
+  return `PostgreSQL database ${shown.toString()}`;
+}
+
+/** Opens the store the configuration names and brings its schema up to date. */
+export async function openStore(config: Config, logger?: Logger, metrics?: Metrics): Promise<Store> {
+  const url = config.databaseUrl;
+  const store =
+    url !== null && isPostgresUrl(url)
+      ? openPostgresStore(url, {
+          poolSize: config.databasePoolSize,
+          onIdleError: (error) => logger?.warn({ err: error }, 'an idle PostgreSQL connection failed'),
+          observePool: (pool) =>
+            metrics && (metrics.readers.dbPool = () => ({ waiting: pool.waitingCount, idle: pool.idleCount, total: pool.totalCount })),
+        })
+      : openSqliteStore(sqliteFileFor(url, config.dataDir));
+  // Several nodes may start at once: the Migrator serialises them (PostgreSQL: an advisory lock).
+  try {
+    await store.migrate();
+  } catch (error) {
+    await store.close(); // a pool left open would keep the process alive
+    throw error;
+  }
+  return store;
+}
+
+/** Opens the bus the configuration names: in-process for one node, Redis pub/sub across nodes. */
+export async function openBus(config: Config, logger: Logger, metrics?: Metrics): Promise<EventBus> {
+  if (config.redisUrl === null) return new MemoryBus();
+  const bus = new RedisBus({
+    url: config.redisUrl,
+    prefix: config.redisChannelPrefix,
+    logger: logger.child({ component: 'bus' }),
+    metrics,
+  });
+  // Serve even while Redis is down: GET /readyz answers 503 until it is up, and clients resume.
+  if (!(await bus.waitUntilReady(5000))) logger.warn('Redis is not reachable yet: serving anyway, GET /readyz answers 503 until it is');
+  return bus;
+}
