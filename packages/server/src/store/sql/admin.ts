@@ -4,6 +4,7 @@ import type { AdminUserRecord, AdminUserSearch, AuditRecord, InstanceCounts, Nod
 import type { Database } from '../schema.js';
 import type { UserRecord } from '../store.js';
 import { type Db, toUser } from './rows.js';
+import { likeNeedle } from './users.js';
 
 /** The operator's reads and writes: every account, the audit log, the nodes' reports. */
 
@@ -31,10 +32,7 @@ const toAdminUser = (row: AdminUserRow): AdminUserRecord => ({
 export async function listUsersForAdmin(db: Db, { q, limit, afterUsername }: AdminUserSearch): Promise<AdminUserRecord[]> {
   let query = adminUsers(db) as unknown as SelectQueryBuilder<Database, 'users', AdminUserRow>;
   if (q !== undefined && q.trim() !== '') {
-    const needle = q
-      .trim()
-      .toLowerCase()
-      .replace(/[\\%_]/g, (c) => `\\${c}`);
+    const needle = likeNeedle(q);
     query = query.where((eb) =>
       eb.or([
         eb(sql`username_lower`, 'like', sql`${`${needle}%`} escape '\\'`),

@@ -49,6 +49,13 @@ export async function getUsers(db: Db, ids: readonly string[]): Promise<UserReco
   return rows.map(toUser);
 }
 
+/** A search text for LIKE: trimmed, lower-cased, its wildcards escaped (with `escape '\\'`). */
+export const likeNeedle = (q: string): string =>
+  q
+    .trim()
+    .toLowerCase()
+    .replace(/[\\%_]/g, (c) => `\\${c}`);
+
 export async function searchUsers(db: Db, { q, limit, afterUsername, sharedWith }: UserSearch): Promise<UserRecord[]> {
   // Erased accounts are not in the directory.
   let query = db.selectFrom('users').selectAll().where('deleted_at', 'is', null);
@@ -63,10 +70,7 @@ export async function searchUsers(db: Db, { q, limit, afterUsername, sharedWith 
     query = query.where((eb) => eb.or([eb('id', 'in', shared), ...(exact === '' ? [] : [eb('username_lower', '=', exact)])]));
   }
   if (q !== undefined && q.trim() !== '') {
-    const needle = q
-      .trim()
-      .toLowerCase()
-      .replace(/[\\%_]/g, (c) => `\\${c}`);
+    const needle = likeNeedle(q);
     query = query.where((eb) =>
       eb.or([
         eb(sql`username_lower`, 'like', sql`${`${needle}%`} escape '\\'`),
