@@ -278,4 +278,21 @@ describe.each(await fileStacks({ MAX_UPLOAD_BYTES: String(MAX), UPLOAD_QUOTA_BYT
     expectError(await api(t.url, 'POST', '/api/v1/uploads', { token: alice.token, body: { file: 'x' } }), 415, 'unsupported_media_type');
     expectError(await uploadRaw(t.url, alice.token, image, { field: 'picture' }), 400, 'validation_failed');
   });
+
+  it('answers 400 to a multipart body it cannot read: no boundary, or a part cut off (the fuzz found a 500)', async () => {
+    const [alice] = await freshUsers(t.url, 1);
+    const post = (contentType: string, body: string) =>
+      fetch(`${t.url}/api/v1/uploads`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${alice.token}`, 'content-type': contentType },
+        body,
+      });
+    for (const [contentType, body] of [
+      ['multipart/form-data', '{"file":"x"}'],
+      ['multipart/form-data; boundary=xyz', '--xyz\r\nContent-Disposition: form-data; name="file"; filename="a.txt"\r\n\r\nno end'],
+    ] as const) {
+      const res = await post(contentType, body);
+      expectError({ status: res.status, body: await res.json() }, 400, 'validation_failed');
+    }
+  });
 });

@@ -49,7 +49,16 @@ export const uploadRoutes: RoutePlugin = async (app, { uploads, tokens, config }
     async (request, reply) => {
       if (!request.isMultipart())
         throw new AppError('unsupported_media_type', 'Send the file as multipart/form-data, in a part named "file"');
-      const part = await request.file({ throwFileSizeLimit: false });
+      const part = await request.file({ throwFileSizeLimit: false }).catch((error: unknown) => {
+        // The multipart parser's own refusals (no boundary, a malformed part) are the client's.
+        if (
+          error instanceof Error &&
+          !(error instanceof AppError) &&
+          /^Multipart: |Unexpected end of form|Malformed part header/.test(error.message)
+        )
+          throw invalid(`The multipart body is malformed: ${error.message}`, [detail('/file', 'could not be read')]);
+        throw error;
+      });
       if (!part) throw invalid('Send the file in a multipart part named "file"', [detail('/file', 'is required')]);
       if (part.fieldname !== 'file') {
         part.file.resume();
