@@ -30,7 +30,10 @@ export async function openStore(config: Config, logger?: Logger, metrics?: Metri
           observePool: (pool) =>
             metrics && (metrics.readers.dbPool = () => ({ waiting: pool.waitingCount, idle: pool.idleCount, total: pool.totalCount })),
         })
-      : openSqliteStore(sqliteFileFor(url, config.dataDir));
+      : openSqliteStore(sqliteFileFor(url, config.dataDir), {
+          onCheckpointError: (error) =>
+            logger?.warn({ err: error }, 'a WAL checkpoint failed (the next commit past the fallback threshold checkpoints instead)'),
+        });
   // Several nodes may start at once: the Migrator serialises them (PostgreSQL: an advisory lock).
   try {
     await store.migrate();

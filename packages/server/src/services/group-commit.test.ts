@@ -44,6 +44,23 @@ describe('GroupCommit', () => {
     expect(r.batches).toEqual([[1, 2, 3], [4, 5, 6], [7]]);
   });
 
+  it('lets what arrives during a full batch join the remainder, instead of committing the remainder alone', async () => {
+    const r = recorder();
+    const writer = new GroupCommit(r.commit, 3);
+    r.hold();
+    const burst = [1, 2, 3, 4].map((n) => writer.submit(n));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(r.batches).toEqual([[1, 2, 3]]);
+    r.release();
+    // Submitted in the turn after the full batch committed (as frames read off sockets are).
+    const later = new Promise<number[]>((resolve) => setImmediate(() => resolve(Promise.all([writer.submit(5), writer.submit(6)]))));
+    expect(await Promise.all([...burst, later])).toEqual([10, 20, 30, 40, [50, 60]]);
+    expect(r.batches).toEqual([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]);
+  });
+
   it('keeps one batch in flight: what arrives meanwhile waits and commits next, together', async () => {
     const r = recorder();
     const writer = new GroupCommit(r.commit, 100);

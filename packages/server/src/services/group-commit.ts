@@ -40,6 +40,9 @@ export class GroupCommit<In, Out> {
       while (this.queue.length > 0) {
         const batch = this.queue.splice(0, this.maxBatch);
         await this.commitBatch(batch);
+        // Left over past maxBatch: wait a turn so what the sockets brought in meanwhile joins it,
+        // rather than paying a whole commit for a remainder of a few items.
+        if (this.queue.length > 0) await new Promise((r) => setImmediate(r));
       }
     } finally {
       this.draining = false;

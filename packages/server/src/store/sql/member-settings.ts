@@ -1,4 +1,4 @@
-import type { Updateable } from 'kysely';
+import { type Updateable, sql } from 'kysely';
 import type { Database } from '../schema.js';
 import { appendEvents, lockUserStreams } from '../event-log.js';
 import type { ConversationListRow, Draft, MemberKey, MemberSettings, SettingsChange, StoredEvent } from '../store.js';
@@ -57,24 +57,24 @@ export async function getMemberSettings(db: Db, conversationId: string, userId: 
   };
 }
 
-/** Of these pairs, the ones where the member muted the conversation: one read (in chunks) for the lot. */
+/**
+ * Of these pairs, the ones where the member muted the conversation: one read (in chunks) for the
+ * lot. The pairs are matched as row values, one probe of the members key each (the conversations
+ * and users listed apart would probe every pairing of them).
+ */
 export async function mutedAmong(db: Db, pairs: readonly MemberKey[]): Promise<MemberKey[]> {
-  const wanted = new Set(pairs.map((p) => `${p.conversationId}\u0000${p.userId}`));
-  const conversationIds = [...new Set(pairs.map((p) => p.conversationId))];
-  const userIds = [...new Set(pairs.map((p) => p.userId))];
+  const unique = [...new Map(pairs.map((p) => [`${p.conversationId}\u0000${p.userId}`, p])).values()];
   const muted: MemberKey[] = [];
-  for (let i = 0; i < conversationIds.length; i += 400) {
-    for (let j = 0; j < userIds.length; j += 400) {
-      const rows = await db
-        .selectFrom('members')
-        .select(['conversation_id', 'user_id'])
-        .where('muted', '=', 1)
-        .where('conversation_id', 'in', conversationIds.slice(i, i + 400))
-        .where('user_id', 'in', userIds.slice(j, j + 400))
-        .execute();
-      for (const r of rows)
-        if (wanted.has(`${r.conversation_id}\u0000${r.user_id}`)) muted.push({ conversationId: r.conversation_id, userId: r.user_id });
-    }
+  for (let i = 0; i < unique.length; i += 400) {
+    // `IN (VALUES …)`: SQLite takes a row value's list only as a subquery; PostgreSQL takes either.
+    const keys = sql.join(unique.slice(i, i + 400).map((p) => sql`(${p.conversationId}, ${p.userId})`));
+    const rows = await db
+      .selectFrom('members')
+      .select(['conversation_id', 'user_id'])
+      .where('muted', '=', 1)
+      .where(sql<boolean>`(conversation_id, user_id) in (values ${keys})`)
+      .execute();
+    for (const r of rows) muted.push({ conversationId: r.conversation_id, userId: r.user_id });
   }
   return muted;
 }

@@ -5,13 +5,14 @@ import { CompiledQuery, type Driver, Kysely, SqliteDialect, type SqliteDatabase 
 import type { Database } from '../schema.js';
 import { SqlStore } from '../sql-store.js';
 import { sqliteSearch, sqliteSearchMigrations } from './sqlite-search.js';
+import { FALLBACK_AUTOCHECKPOINT_PAGES, type WalCheckpointer, startWalCheckpointer } from './wal-checkpointer.js';
 
 /**
  * The embedded store: one SQLite file in WAL mode. `synchronous=FULL` makes every commit durable
  * before it returns, so an acknowledged message survives a crash or power loss; group commit
  * (SqlStore.appendMessages) wins the throughput back by committing many messages per fsync.
  */
-export function openSqliteStore(file: string): SqlStore {
+export function openSqliteStore(file: string, options: { onCheckpointError?: (error: Error) => void } = {}): SqlStore {
   if (file !== ':memory:') {
     mkdirSync(path.dirname(file), { recursive: true });
     // Readable by its owner only, like the JWT secret: it holds password hashes and every message.
@@ -28,6 +29,11 @@ export function openSqliteStore(file: string): SqlStore {
   // memory (reads without a system call each), cut a search over a million messages about 2×.
   connection.pragma('cache_size = -65536');
   connection.pragma('mmap_size = 268435456');
+  let checkpointer: WalCheckpointer | undefined;
+  if (file !== ':memory:') {
+    connection.pragma(`wal_autocheckpoint = ${FALLBACK_AUTOCHECKPOINT_PAGES}`);
+    checkpointer = startWalCheckpointer(file, options.onCheckpointError ? { onError: options.onCheckpointError } : {});
+  }
   const db = new Kysely<Database>({ dialect: new ImmediateTransactionsDialect({ database: withStatementCache(connection) }) });
   return new SqlStore({
     engine: 'sqlite',
@@ -39,7 +45,10 @@ export function openSqliteStore(file: string): SqlStore {
       if (error instanceof SQLite.SqliteError && error.code === 'SQLITE_CONSTRAINT_PRIMARYKEY') return error.message;
       return undefined;
     },
-    close: () => db.destroy(),
+    close: async () => {
+      await checkpointer?.close();
+      await db.destroy();
+    },
   });
 }
 
