@@ -1,24 +1,12 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import SQLite from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { createTestSchema, postgresService, requireService, withPostgres } from '../../test/services.js';
-import { openPostgresStore } from './postgres/postgres-store.js';
-import { openSqliteStore } from './sqlite/sqlite-store.js';
-import type { Store } from './store.js';
-
-const describePostgres = await requireService(postgresService);
-
-/** Runs SQL on the engine's database behind the store's back (as an older version left it). */
-type Raw = (statement: string, params?: unknown[]) => Promise<Record<string, unknown>[]>;
+import { type RawStore, describeWithRawStore } from '../../test/raw-stores.js';
 
 /**
  * Migration 0013 on a database with users in it: as a version before issue 12 left it (no
  * account columns, emails not unique), users come through with their username keys and the
  * oldest holder of a duplicated address keeps it.
  */
-function describeAccountsMigration(engine: string, open: () => Promise<{ store: Store; raw: Raw; dispose(): Promise<void> }>): void {
+function describeAccountsMigration(engine: string, open: () => Promise<RawStore>): void {
   describe(`migration 0013_accounts on existing users: ${engine}`, () => {
     it('keys existing usernames and keeps a duplicated address on its oldest account only', async () => {
       const { store, raw, dispose } = await open();
@@ -57,38 +45,4 @@ function describeAccountsMigration(engine: string, open: () => Promise<{ store: 
   });
 }
 
-describeAccountsMigration('sqlite', async () => {
-  const dir = mkdtempSync(path.join(tmpdir(), 'confab-accounts-'));
-  const file = path.join(dir, 'test.sqlite3');
-  const store = openSqliteStore(file);
-  await store.migrate();
-  const connection = new SQLite(file);
-  return {
-    store,
-    raw: async (statement, params = []) => {
-      const prepared = connection.prepare(statement.replace(/\$\d+/g, '?'));
-      return prepared.reader ? (prepared.all(...params) as Record<string, unknown>[]) : (prepared.run(...params), []);
-    },
-    dispose: async () => {
-      connection.close();
-      await store.close();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-});
-
-describePostgres('PostgreSQL', () => {
-  describeAccountsMigration('postgres', async () => {
-    const schema = await createTestSchema();
-    const store = openPostgresStore(schema.url, { poolSize: 2 });
-    await store.migrate();
-    return {
-      store,
-      raw: (statement, params = []) => withPostgres(schema.url, async (client) => (await client.query(statement, params)).rows),
-      dispose: async () => {
-        await store.close();
-        await schema.drop();
-      },
-    };
-  });
-});
+describeWithRawStore(describeAccountsMigration);

@@ -1,24 +1,12 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import SQLite from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { createTestSchema, postgresService, requireService, withPostgres } from '../../test/services.js';
-import { openPostgresStore } from './postgres/postgres-store.js';
-import { openSqliteStore } from './sqlite/sqlite-store.js';
+import { type RawStore, describeWithRawStore } from '../../test/raw-stores.js';
 import { Fixture } from './conformance/fixtures.js';
-import type { Store } from './store.js';
-
-const describePostgres = await requireService(postgresService);
-
-/** Runs SQL on the engine's database behind the store's back (as an older version left it). */
-type Raw = (statement: string, params?: unknown[]) => Promise<Record<string, unknown>[]>;
 
 /**
  * Every positioned event carries its cursor in the stored text. Events logged before that (an
  * upgraded database) get theirs from migration 0005, so readers never meet one without.
  */
-function describeEventCursors(engine: string, open: () => Promise<{ store: Store; raw: Raw; dispose(): Promise<void> }>): void {
+function describeEventCursors(engine: string, open: () => Promise<RawStore>): void {
   describe(`event cursors: ${engine}`, () => {
     it('are written with each event, and given by the migration to events logged before', async () => {
       const { store, raw, dispose } = await open();
@@ -61,38 +49,4 @@ function describeEventCursors(engine: string, open: () => Promise<{ store: Store
   });
 }
 
-describeEventCursors('sqlite', async () => {
-  const dir = mkdtempSync(path.join(tmpdir(), 'confab-cursors-'));
-  const file = path.join(dir, 'test.sqlite3');
-  const store = openSqliteStore(file);
-  await store.migrate();
-  const connection = new SQLite(file);
-  return {
-    store,
-    raw: async (statement, params = []) => {
-      const prepared = connection.prepare(statement.replace(/\$\d+/g, '?'));
-      return prepared.reader ? (prepared.all(...params) as Record<string, unknown>[]) : (prepared.run(...params), []);
-    },
-    dispose: async () => {
-      connection.close();
-      await store.close();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-});
-
-describePostgres('PostgreSQL', () => {
-  describeEventCursors('postgres', async () => {
-    const schema = await createTestSchema();
-    const store = openPostgresStore(schema.url, { poolSize: 2 });
-    await store.migrate();
-    return {
-      store,
-      raw: (statement, params = []) => withPostgres(schema.url, async (client) => (await client.query(statement, params)).rows),
-      dispose: async () => {
-        await store.close();
-        await schema.drop();
-      },
-    };
-  });
-});
+describeWithRawStore(describeEventCursors);
