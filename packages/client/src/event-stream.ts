@@ -1,4 +1,4 @@
-import { type EventPage, type Heads, type PositionedEvent, isPrivateEvent } from '@confab/protocol';
+import { type EventPage, type Heads, type PositionedEvent, conversationOf, isPrivateEvent } from '@confab/protocol';
 
 /**
  * What a client must remember to resume without loss or duplicates: the stream cursor and,
@@ -159,18 +159,5 @@ export function streamOf(event: PositionedEvent, userId: string | null): string 
   return isPrivateEvent(event) && userId !== null ? userId : conversationOf(event);
 }
 
-export function conversationOf(event: PositionedEvent): string {
-  switch (event.type) {
-    case 'message.created':
-    case 'message.updated':
-    case 'message.deleted':
-      return event.message.conversationId;
-    case 'conversation.created':
-    case 'conversation.updated':
-      return event.conversation.id;
-    case 'notification.created':
-      return event.notification.conversationId;
-    default:
-      return event.conversationId;
-  }
-}
+/** Re-exported for the SDK's users: the conversation an event is about. */
+export { conversationOf };

@@ -1,5 +1,12 @@
 import { describe, expect, expectTypeOf, it } from 'vitest';
-import { CLIENT_FRAME_TYPES, type ClientFrame, POSITIONED_EVENT_TYPES, type PositionedEvent, ServerEvent } from './realtime.js';
+import {
+  CLIENT_FRAME_TYPES,
+  type ClientFrame,
+  POSITIONED_EVENT_TYPES,
+  type PositionedEvent,
+  ServerEvent,
+  conversationOf,
+} from './realtime.js';
 
 describe('type lists derived from the unions', () => {
   it('name every client frame and every positioned event, once, typed as the union', () => {
@@ -35,5 +42,21 @@ describe('type lists derived from the unions', () => {
       .map((e) => e.properties.type.const)
       .filter((t) => !(POSITIONED_EVENT_TYPES as readonly string[]).includes(t));
     expect(ephemeral).toEqual(['delivery.updated', 'typing', 'presence', 'block.updated']);
+  });
+});
+
+describe('conversationOf', () => {
+  it('finds the conversation of every positioned event type', () => {
+    const conversation = { id: 'c9' } as never;
+    const message = { conversationId: 'c1' } as never;
+    for (const type of ['message.created', 'message.updated', 'message.deleted'] as const) {
+      expect(conversationOf({ type, message } as unknown as PositionedEvent)).toBe('c1');
+    }
+    expect(conversationOf({ type: 'conversation.created', conversation } as unknown as PositionedEvent)).toBe('c9');
+    expect(conversationOf({ type: 'conversation.updated', conversation } as unknown as PositionedEvent)).toBe('c9');
+    expect(conversationOf({ type: 'notification.created', notification: { conversationId: 'c7' } } as unknown as PositionedEvent)).toBe(
+      'c7',
+    );
+    expect(conversationOf({ type: 'read.updated', conversationId: 'c8' } as PositionedEvent)).toBe('c8');
   });
 });

@@ -229,6 +229,26 @@ export function isPrivateEvent(event: PositionedEvent): boolean {
   return event.type === 'notification.created' || (event.type === 'conversation.updated' && event.settings !== undefined);
 }
 
+/**
+ * The conversation a positioned event is about. A private event (`isPrivateEvent`) is ordered in
+ * its user's stream, not this conversation's: clients and the gateway key such events by user.
+ */
+export function conversationOf(event: PositionedEvent): string {
+  switch (event.type) {
+    case 'message.created':
+    case 'message.updated':
+    case 'message.deleted':
+      return event.message.conversationId;
+    case 'conversation.created':
+    case 'conversation.updated':
+      return event.conversation.id;
+    case 'notification.created':
+      return event.notification.conversationId;
+    default:
+      return event.conversationId;
+  }
+}
+
 // Ephemeral signals: no position, not stored, not replayed.
 /** A member's delivery marker moved: a device of theirs has received up to deliveredSeq. */
 export const DeliveryUpdatedEvent = Type.Object({

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { PositionedEvent } from '@confab/protocol';
 import type { BusMessage } from '../bus/bus.js';
-import { ConversationOrder, type ConversationStream, conversationOf } from './conversation-order.js';
+import { ConversationOrder, type ConversationStream } from './conversation-order.js';
 
 /** A message.created of conversation c1 at `pos`, chained to `prev`, as the bus hands it over. */
 function live(pos: number, prev: number): BusMessage {
@@ -147,15 +147,5 @@ describe('ConversationStream', () => {
       ),
       { numRuns: 500 },
     );
-  });
-});
-
-describe('conversationOf', () => {
-  it('finds the conversation of every positioned event type', () => {
-    const conversation = { id: 'c9' } as never;
-    expect(conversationOf(live(1, 0).event as PositionedEvent)).toBe('c1');
-    expect(conversationOf({ type: 'conversation.created', conversation } as unknown as PositionedEvent)).toBe('c9');
-    expect(conversationOf({ type: 'conversation.updated', conversation } as unknown as PositionedEvent)).toBe('c9');
-    expect(conversationOf({ type: 'read.updated', conversationId: 'c8' } as PositionedEvent)).toBe('c8');
   });
 });

@@ -133,21 +133,3 @@ export class ConversationOrder {
     return this.streams.get(conversationId);
   }
 }
-
-/** The conversation a positioned event belongs to. */
-export function conversationOf(event: PositionedEvent): string {
-  switch (event.type) {
-    case 'message.created':
-    case 'message.updated':
-    case 'message.deleted':
-      return event.message.conversationId;
-    case 'conversation.created':
-    case 'conversation.updated':
-      return event.conversation.id;
-    case 'notification.created':
-      // A private event: ordered in its user's stream (the fan-out's `streamOf`), not a conversation's.
-      return event.notification.conversationId;
-    default:
-      return event.conversationId;
-  }
-}

@@ -1,6 +1,6 @@
 import type { Duplex } from 'node:stream';
 import type { WebSocket } from 'ws';
-import { type PositionedEvent, type ServerEvent, isPrivateEvent } from '@confab/protocol';
+import { type PositionedEvent, type ServerEvent, conversationOf, isPrivateEvent } from '@confab/protocol';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import type { Metrics } from '../metrics.js';
@@ -8,7 +8,6 @@ import { type BusMessage, conversationTopic } from '../bus/bus.js';
 import type { TopicRegistry } from '../bus/topic-registry.js';
 import type { SyncService } from '../services/sync-service.js';
 import type { Connection } from './connection.js';
-import { conversationOf } from './conversation-order.js';
 import { type FillTarget, GapFill } from './gap-fill.js';
 import type { LiveCheck } from './live-check.js';
 
