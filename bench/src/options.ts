@@ -4,7 +4,7 @@ import type { LatencyOptions } from './latency.js';
 import type { ClientKind } from './sockets.js';
 import type { ThroughputOptions } from './throughput.js';
 
-export const PHASES = ['sqlite', 'throughput', 'mixed', 'latency', 'bare-ws', 'fanout', 'storm', 'search', 'upload'] as const;
+export const PHASES = ['sqlite', 'throughput', 'mixed', 'latency', 'bare-ws', 'fanout', 'storm', 'search', 'upload', 'login'] as const;
 /** Phases that run only when `--only` names them (the peer comparison starts servers of its own). */
 export const OPT_IN_PHASES = ['peers'] as const;
 export type Phase = (typeof PHASES)[number] | (typeof OPT_IN_PHASES)[number];
@@ -37,6 +37,9 @@ export interface Options {
   uploadRate: number;
   uploadDurationSec: number;
   uploadBytes: number;
+  // login (delivery with and without logins; the fan-out group and the upload phase's message rate)
+  loginRate: number;
+  loginDurationSec: number;
   // reconnect storm
   stormClients: number;
   stormConversations: number;
@@ -88,6 +91,8 @@ const FULL: Omit<Options, 'quick' | 'client' | 'save' | 'phases' | 'serverNodeAr
   uploadRate: 20,
   uploadDurationSec: 10,
   uploadBytes: 25 * 1024 * 1024,
+  loginRate: 50,
+  loginDurationSec: 10,
   stormClients: 2000,
   stormConversations: 20,
   stormRate: 200,
@@ -120,6 +125,7 @@ const QUICK: Omit<Options, 'quick' | 'client' | 'save' | 'phases' | 'serverNodeA
   fanoutMessages: 100,
   fanoutWarmup: 10,
   uploadDurationSec: 4,
+  loginDurationSec: 4,
   // Same conversations and rate, so each client gets the same messages/s as in the full run.
   stormClients: 200,
   stormWarmupSec: 2,
@@ -172,6 +178,10 @@ export const USAGE = `Usage: npm run bench -- [flags]        (or: node bench/dis
   --upload-duration <s>       each of the two windows                     (default 10; quick 4)
   --upload-bytes <n>          the uploaded PNG's size                     (default 26214400)
 
+ login (delivery to --fanout-members sockets at --upload-rate, alone and while others sign in)
+  --login-rate <n>            logins/s, open loop, from a process of its own (default 50)
+  --login-duration <s>        each of the two windows                     (default 10; quick 4)
+
  reconnect storm (every client dropped at once, all resume at once while messages flow)
   --storm-clients <n>         WebSocket clients, one user each          (default 2000; quick 200)
   --storm-conversations <n>   groups they are spread over, +1 sender each (default 20)
@@ -215,6 +225,8 @@ const intFlags = {
   'upload-rate': 'uploadRate',
   'upload-duration': 'uploadDurationSec',
   'upload-bytes': 'uploadBytes',
+  'login-rate': 'loginRate',
+  'login-duration': 'loginDurationSec',
   'storm-clients': 'stormClients',
   'storm-conversations': 'stormConversations',
   'storm-rate': 'stormRate',

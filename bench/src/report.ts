@@ -13,6 +13,7 @@ import type { MixedResult } from './mixed.js';
 import type { ThroughputResult } from './throughput.js';
 import type { SearchBenchResult } from './search.js';
 import { type UploadPhaseResult, formatUpload, uploadBar } from './upload.js';
+import { type LoginPhaseResult, formatLogin, loginBar } from './login.js';
 
 export const RESULTS_DIR = fileURLToPath(new URL('../results/', import.meta.url));
 
@@ -56,6 +57,8 @@ export interface BenchReport {
     search?: SearchBenchResult;
     /** Delivery p99 with and without a concurrent 25 MiB upload (upload.ts). */
     upload?: UploadPhaseResult;
+    /** Delivery p99 with and without 50 logins/s (login.ts). */
+    login?: LoginPhaseResult;
   };
   ratios: {
     fanoutVsBareWs: number | null;
@@ -138,6 +141,7 @@ export function finish(report: BenchReport, finishedAt: Date): void {
     stormBar(storm),
     searchBar(report.confab.search),
     ...(report.confab.upload ? [uploadBar(report.confab.upload)] : []),
+    ...(report.confab.login ? [loginBar(report.confab.login)] : []),
   ];
   if (latency && latency.offeredPerSec !== BARS.p99AckMsAt.rate) {
     report.notes.push(`latency was measured at ${latency.offeredPerSec}/s, not the bar's ${BARS.p99AckMsAt.rate}/s: its bar is not judged`);
@@ -307,7 +311,20 @@ export function format(report: BenchReport): string {
       add,
       detail,
     );
-  if (confab.upload) formatUpload(confab.upload, report.bars.at(-1), add, detail);
+  if (confab.upload)
+    formatUpload(
+      confab.upload,
+      report.bars.find((b) => b.name.includes('25 MiB upload')),
+      add,
+      detail,
+    );
+  if (confab.login)
+    formatLogin(
+      confab.login,
+      report.bars.find((b) => b.name.includes('logins/s')),
+      add,
+      detail,
+    );
   if (report.notes.length > 0) {
     lines.push('');
     for (const note of report.notes) lines.push(`note: ${note}`);

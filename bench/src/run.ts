@@ -10,6 +10,7 @@ import { runScaleOut } from './cluster.js';
 import { SendChannel } from './channel.js';
 import { runFanout, type FanoutResult, type FanoutTarget } from './fanout.js';
 import { runUploadPhase } from './upload.js';
+import { runLoginPhase } from './login.js';
 import { runLatency } from './latency.js';
 import { runMixed } from './mixed.js';
 import { runPeers } from './peers/peers.js';
@@ -69,7 +70,10 @@ async function main(): Promise<void> {
   let users: BenchUser[] = [];
   // The storm's users come after the others': sharing no conversation with them, their presence
   // announcements and replays concern the storm's groups only, whichever phases ran before.
-  const shared = Math.max(sends ? options.clients : 0, phases.has('fanout') || phases.has('upload') ? options.fanoutMembers : 0);
+  const shared = Math.max(
+    sends ? options.clients : 0,
+    phases.has('fanout') || phases.has('upload') || phases.has('login') ? options.fanoutMembers : 0,
+  );
   const stormUsers = phases.has('storm') ? options.stormClients + options.stormConversations : 0;
   if (shared + stormUsers > 0) {
     confab = await startConfab(fatal, options.serverNodeArgs);
@@ -85,6 +89,7 @@ async function main(): Promise<void> {
   if (phases.has('bare-ws')) report.baselines.bareWsFanout = await bareWsFanout(options, report);
   if (phases.has('fanout') && confab) report.confab.fanout = await confabFanout(confab, users, options, report);
   if (phases.has('upload') && confab) report.confab.upload = await runUploadPhase(confab, users, options, log);
+  if (phases.has('login') && confab) report.confab.login = await runLoginPhase(confab, users, options, log);
   if (phases.has('storm') && confab) report.confab.storm = await confabStorm(confab, users.slice(shared), options, report);
 
   if (confab) {

@@ -3,9 +3,9 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { type ConfabProcess, makeTempDir, removeTempDir } from './server-process.js';
-import { type BenchSocket, closeSockets, isAck, isError, openSockets } from './sockets.js';
-import { type BenchUser, createGroups } from './setup.js';
-import { Samples, type Summary, round, sleep, summarize } from './stats.js';
+import { type DeliveryWindow, openDeliveryProbe } from './delivery-probe.js';
+import type { BenchUser } from './setup.js';
+import { type Summary, round, summarize } from './stats.js';
 import type { Options } from './options.js';
 
 /**
@@ -26,11 +26,7 @@ export interface UploadPhaseResult {
   p99IncreaseMs: number | null;
 }
 
-interface Window {
-  /** Send→receive time of every delivery. */
-  latencyMs: Summary | null;
-  deliveries: number;
-  lost: number;
+interface Window extends DeliveryWindow {
   /** Uploads completed during the window, and how long each took. */
   uploads: number;
   uploadSec: Summary | null;
@@ -38,8 +34,6 @@ interface Window {
 }
 
 export const UPLOAD_BAR_MS = 20;
-const MARKER = Buffer.from('up|');
-const PIPE = 0x7c;
 
 export async function runUploadPhase(
   confab: ConfabProcess,
@@ -51,58 +45,17 @@ export async function runUploadPhase(
   log(`upload: making a ${options.uploadBytes}-byte PNG of noise`);
   const file = await noisePng(options.uploadBytes);
   log(`upload: a ${members.length}-member group, one socket per member`);
-  const [groupId] = await createGroups([members], 'upload');
-  let sockets: BenchSocket[] = [];
+  const probe = await openDeliveryProbe(confab, members, options.uploadRate, 'up', options);
   try {
-    sockets = await openSockets(
-      members.map((u) => confab.wsUrl(u.accessToken)),
-      options.client,
-      options.connectConcurrency,
-    );
-    const sender = sockets[0]!;
-    let latency = new Samples();
-    let received = 0;
-    const onFrame = (data: Buffer) => {
-      if (isAck(data) || isError(data)) return;
-      const at = data.indexOf(MARKER);
-      if (at < 0) return;
-      const end = data.indexOf(PIPE, at + MARKER.length);
-      latency.push(performance.now() - Number(data.toString('latin1', at + MARKER.length, end)));
-      received += 1;
-    };
-    for (const socket of sockets) socket.onFrame = onFrame;
-    let k = 0;
-    /** Sends at the rate for `seconds` (on schedule, whatever the answers), then waits for stragglers. */
-    const window = async (seconds: number, during?: () => Promise<void>) => {
-      latency = new Samples();
-      received = 0;
-      const start = performance.now();
-      const count = Math.round(seconds * options.uploadRate);
-      const background = during?.();
-      for (let i = 0; i < count; i++) {
-        const due = start + (i * 1000) / options.uploadRate;
-        const wait = due - performance.now();
-        if (wait > 0) await sleep(wait);
-        const n = k++;
-        sender.send(
-          `{"type":"message.send","id":"u${n}","conversationId":"${groupId}","clientId":"up-${n}","body":"up|${performance.now().toFixed(3)}|"}`,
-        );
-      }
-      const expected = count * sockets.length;
-      const deadline = performance.now() + 10_000;
-      while (received < expected && performance.now() < deadline) await sleep(20);
-      await background;
-      return { latencyMs: summarize(latency), deliveries: received, lost: expected - received };
-    };
     log(`upload: warm-up, then ${options.uploadDurationSec} s at ${options.uploadRate} messages/s without uploads`);
-    await window(2);
-    const baseline = { ...(await window(options.uploadDurationSec)), uploads: 0, uploadSec: null, uploadStatuses: {} };
+    await probe.window(2);
+    const baseline = { ...(await probe.window(options.uploadDurationSec)), uploads: 0, uploadSec: null, uploadStatuses: {} };
     log(`  p99 ${baseline.latencyMs?.p99} ms; now with 25 MiB uploads back to back`);
     // Uploaded by a process of its own (as another client would), so the uploading itself does
     // not slow this process's sockets down: what is measured is the server's share.
     const times: number[] = [];
     const statuses: Record<string, number> = {};
-    const measured = await window(options.uploadDurationSec, async () => {
+    const measured = await probe.window(options.uploadDurationSec, async () => {
       for (const { status, sec } of await uploadFor(confab.baseUrl, members[1]!.accessToken, file, options.uploadDurationSec)) {
         statuses[status] = (statuses[status] ?? 0) + 1;
         times.push(sec);
@@ -113,7 +66,7 @@ export async function runUploadPhase(
     const before = baseline.latencyMs?.p99;
     const after = withUploads.latencyMs?.p99;
     return {
-      sockets: sockets.length,
+      sockets: probe.sockets,
       ratePerSec: options.uploadRate,
       durationSec: options.uploadDurationSec,
       fileBytes: file.length,
@@ -122,7 +75,7 @@ export async function runUploadPhase(
       p99IncreaseMs: before === undefined || after === undefined ? null : round(after - before),
     };
   } finally {
-    await closeSockets(sockets);
+    await probe.close();
   }
 }
 

@@ -1,4 +1,5 @@
 import type { EnvReader } from './env-reader.js';
+import { DEFAULT_HASHING_NICE } from './services/password-threads.js';
 
 /** ASVS 2.4.1 / OWASP's floor for argon2id: 19 MiB of memory, two passes. */
 export const ARGON2_MIN_MEMORY_KIB = 19_456;
@@ -22,6 +23,8 @@ export interface AccountConfig {
   argon2MemoryKib: number;
   /** argon2id passes (at least 2); raising it re-hashes each password at its next sign-in. */
   argon2TimeCost: number;
+  /** CPU priority (nice, Linux) of the threads that hash passwords: 0 as the event loop, up to 19. */
+  argon2ThreadNice: number;
   /** How long audit-log entries (admin actions, security events) are kept; every node prunes older ones. */
   auditRetentionDays: number;
 }
@@ -36,6 +39,7 @@ export function readAccountConfig(read: EnvReader, problems: string[], port: num
     usernameHoldDays: read.int('USERNAME_HOLD_DAYS', 30, 0, 3650),
     argon2MemoryKib: read.int('ARGON2_MEMORY_KIB', ARGON2_MIN_MEMORY_KIB, ARGON2_MIN_MEMORY_KIB, 4 * 1_048_576),
     argon2TimeCost: read.int('ARGON2_TIME_COST', ARGON2_MIN_TIME_COST, ARGON2_MIN_TIME_COST, 100),
+    argon2ThreadNice: read.int('ARGON2_THREAD_NICE', DEFAULT_HASHING_NICE, 0, 19),
     auditRetentionDays: read.int('AUDIT_RETENTION_DAYS', 90, 1, 3650),
   };
   if (!isHttpUrl(config.publicUrl)) problems.push(`PUBLIC_URL: expected an http:// or https:// URL, got "${config.publicUrl}"`);

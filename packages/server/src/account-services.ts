@@ -21,7 +21,11 @@ import type { Store } from './store/store.js';
 
 /** The password rules and hashing the configuration sets (also for `confab admin create`). */
 export const passwordsFor = (config: Config) =>
-  new Passwords({ memoryKib: config.accounts.argon2MemoryKib, timeCost: config.accounts.argon2TimeCost });
+  new Passwords({
+    memoryKib: config.accounts.argon2MemoryKib,
+    timeCost: config.accounts.argon2TimeCost,
+    threadNice: config.accounts.argon2ThreadNice,
+  });
 
 /** The one way to make a UserService: the same password rules and username hold everywhere. */
 export const userServiceFor = (store: Store, config: Config, passwords = passwordsFor(config)) =>

@@ -1,6 +1,15 @@
-import { type Algorithm, hash, parseOptions, verify } from '@node-rs/argon2';
+import { type Algorithm, parseOptions } from '@node-rs/argon2';
 import { dictionary } from '@zxcvbn-ts/language-common';
 import { detail, invalid } from '../errors.js';
+import { DEFAULT_HASHING_NICE, PasswordThreads } from './password-threads.js';
+
+/** One pool of hashing threads per process and priority, whatever number of `Passwords` (servers in a test) share it. */
+const pools = new Map<number, PasswordThreads>();
+function threadsAt(nice: number): PasswordThreads {
+  let pool = pools.get(nice);
+  if (!pool) pools.set(nice, (pool = new PasswordThreads(nice)));
+  return pool;
+}
 
 /** How many of the most common passwords are refused. */
 export const COMMON_PASSWORDS_REFUSED = 10_000;
@@ -11,11 +20,13 @@ export interface PasswordParameters {
   memoryKib: number;
   /** argon2id passes. */
   timeCost: number;
+  /** CPU priority of the hashing threads (`DEFAULT_HASHING_NICE` when not given). */
+  threadNice?: number;
 }
 
 /**
- * Password hashing and the password rules. Hashes are argon2id PHC strings made on libuv's thread
- * pool (@node-rs/argon2 is async), never on the event loop. A hash made with weaker parameters
+ * Password hashing and the password rules. Hashes are argon2id PHC strings made on threads of
+ * their own at the lowest CPU priority (`PasswordThreads`), never on the event loop. A hash made with weaker parameters
  * than today's is re-made at the next sign-in (`needsRehash`). The rules are NIST SP 800-63B's:
  * length (8–256, checked by the schema), no composition rules, and not one of the 10,000 most
  * common passwords (zxcvbn-ts's frequency-ordered list, compared ignoring case).
@@ -25,10 +36,14 @@ export class Passwords {
   /** Verified against when there is no account, so both failures take the same time. */
   private dummyHash: Promise<string> | undefined;
 
-  constructor(private readonly parameters: PasswordParameters) {}
+  private readonly threads: PasswordThreads;
+
+  constructor(private readonly parameters: PasswordParameters) {
+    this.threads = threadsAt(parameters.threadNice ?? DEFAULT_HASHING_NICE);
+  }
 
   hash(password: string): Promise<string> {
-    return hash(password, {
+    return this.threads.hash(password, {
       algorithm: ARGON2ID,
       memoryCost: this.parameters.memoryKib,
       timeCost: this.parameters.timeCost,
@@ -39,13 +54,13 @@ export class Passwords {
   /** False for a wrong password and for a hash that is not one (an erased account's). */
   async verify(passwordHash: string, password: string): Promise<boolean> {
     if (!passwordHash.startsWith('$argon2')) return false;
-    return verify(passwordHash, password);
+    return this.threads.verify(passwordHash, password);
   }
 
   /** Spends a verification's time on nothing: for an unknown account, so it answers as slowly as a known one. */
   async verifyNothing(password: string): Promise<false> {
     this.dummyHash ??= this.hash('confab-dummy-password');
-    await verify(await this.dummyHash, password);
+    await this.threads.verify(await this.dummyHash, password);
     return false;
   }
 

@@ -1,0 +1,81 @@
+import type { ConfabProcess } from './server-process.js';
+import { type BenchSocket, closeSockets, isAck, isError, openSockets } from './sockets.js';
+import { type BenchUser, createGroups } from './setup.js';
+import { Samples, type Summary, sleep, summarize } from './stats.js';
+import type { Options } from './options.js';
+
+/**
+ * Live delivery as a person sees it, measured while something else loads the server: one group
+ * of members, one socket each, gets messages at a fixed rate (open loop: on schedule, whatever the
+ * answers), and every socket's send→receive time is kept. The upload and login phases compare a
+ * window alone with a window under their load.
+ */
+export interface DeliveryWindow {
+  /** Send→receive time of every delivery. */
+  latencyMs: Summary | null;
+  deliveries: number;
+  lost: number;
+}
+
+export interface DeliveryProbe {
+  sockets: number;
+  /** Sends at the probe's rate for `seconds` while `during` runs, then waits for stragglers (and for `during`). */
+  window(seconds: number, during?: () => Promise<void>): Promise<DeliveryWindow>;
+  close(): Promise<void>;
+}
+
+const PIPE = 0x7c;
+
+export async function openDeliveryProbe(
+  confab: ConfabProcess,
+  members: readonly BenchUser[],
+  ratePerSec: number,
+  tag: string,
+  options: Pick<Options, 'client' | 'connectConcurrency'>,
+): Promise<DeliveryProbe> {
+  const [groupId] = await createGroups([members], tag);
+  const sockets: BenchSocket[] = await openSockets(
+    members.map((u) => confab.wsUrl(u.accessToken)),
+    options.client,
+    options.connectConcurrency,
+  );
+  const sender = sockets[0]!;
+  const marker = Buffer.from(`${tag}|`);
+  let latency = new Samples();
+  let received = 0;
+  const onFrame = (data: Buffer) => {
+    if (isAck(data) || isError(data)) return;
+    const at = data.indexOf(marker);
+    if (at < 0) return;
+    const end = data.indexOf(PIPE, at + marker.length);
+    latency.push(performance.now() - Number(data.toString('latin1', at + marker.length, end)));
+    received += 1;
+  };
+  for (const socket of sockets) socket.onFrame = onFrame;
+  let k = 0;
+  return {
+    sockets: sockets.length,
+    async window(seconds, during) {
+      latency = new Samples();
+      received = 0;
+      const start = performance.now();
+      const count = Math.round(seconds * ratePerSec);
+      const background = during?.();
+      for (let i = 0; i < count; i++) {
+        const due = start + (i * 1000) / ratePerSec;
+        const wait = due - performance.now();
+        if (wait > 0) await sleep(wait);
+        const n = k++;
+        sender.send(
+          `{"type":"message.send","id":"${tag}${n}","conversationId":"${groupId}","clientId":"${tag}-${n}","body":"${tag}|${performance.now().toFixed(3)}|"}`,
+        );
+      }
+      const expected = count * sockets.length;
+      const deadline = performance.now() + 10_000;
+      while (received < expected && performance.now() < deadline) await sleep(20);
+      await background;
+      return { latencyMs: summarize(latency), deliveries: received, lost: expected - received };
+    },
+    close: () => closeSockets(sockets),
+  };
+}
