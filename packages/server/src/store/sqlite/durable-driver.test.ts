@@ -2,13 +2,13 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely } from 'kysely';
+import { type Generated, Kysely } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { durableSqliteDialect } from './durable-driver.js';
 import { WalSync } from './wal-sync.js';
 
 interface Db {
-  t: { id: number; body: string };
+  t: { id: Generated<number>; body: string };
 }
 
 /** A flush the test lets go of by hand: `pending` counts flushes begun and not yet released. */
