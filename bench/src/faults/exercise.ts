@@ -23,6 +23,8 @@ export interface ExerciseOptions {
   /** Messages a second, per sender. */
   rate: number;
   bodyBytes?: number;
+  /** The SDK's delivery receipts (default on). */
+  deliveryReceipts?: boolean;
   warmupMs: number;
   /** Sending goes on this long after the fault returns. */
   afterMs: number;
@@ -64,7 +66,7 @@ export async function exercise(options: ExerciseOptions): Promise<ExerciseResult
     others.map((m) => m.id),
   );
   const sdkMembers = members.slice(0, options.members - options.raw);
-  await mapPool(sdkMembers, 8, (member) => member.connect(group.id));
+  await mapPool(sdkMembers, 8, (member) => member.connect(group.id, options.deliveryReceipts));
   const raws = members
     .slice(options.members - options.raw)
     .map((member, i) => new RawClient(member.name, options.entryFor(options.members - options.raw + i), member.accessToken, group.id));
@@ -109,6 +111,11 @@ export async function exercise(options: ExerciseOptions): Promise<ExerciseResult
     .map((r) => ({ name: r.name, ms: tally({ acks, stored, receivers: [r], recoveryFrom }).recoveryMs ?? Infinity }))
     .sort((a, b) => b.ms - a.ms)[0];
   if (slowest) notes.push(`slowest to recover: ${slowest.name} (${(slowest.ms / 1000).toFixed(1)} s)`);
+  for (const raw of raws) {
+    const readies = raw.readyAt.filter((at) => at >= recoveryFrom).map((at) => `${((at - recoveryFrom) / 1000).toFixed(1)} s`);
+    const closes = raw.closedAt.filter((at) => at >= recoveryFrom).map((at) => `${((at - recoveryFrom) / 1000).toFixed(1)} s`);
+    if (readies.length > 0) notes.push(`${raw.name} (raw) saw closes ${closes.join(', ')}, resumed ${readies.join(', ')} after the fault`);
+  }
   return { tally: tally({ acks, stored, receivers, recoveryFrom }), failures, problems, notes, raws };
 }
 

@@ -24,8 +24,8 @@ export class Member {
   }
 
   /** Connects (through the address it registered at) and resolves once ready. */
-  async connect(conversationId: string): Promise<void> {
-    const conn = this.client.connect(SDK_OPTIONS);
+  async connect(conversationId: string, deliveryReceipts = true): Promise<void> {
+    const conn = this.client.connect({ ...SDK_OPTIONS, deliveryReceipts });
     this.conn = conn;
     conn.on('message.created', ({ message }) => {
       if (message.conversationId === conversationId) this.arrivals.push({ seq: message.seq, at: performance.now() });

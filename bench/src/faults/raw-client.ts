@@ -19,6 +19,9 @@ export class RawClient {
   reconnects = 0;
   /** Close codes seen, for the report. */
   readonly closeCodes: number[] = [];
+  /** When each `ready` came, and each close (performance.now()), for the report. */
+  readonly readyAt: number[] = [];
+  readonly closedAt: number[] = [];
 
   constructor(
     readonly name: string,
@@ -58,10 +61,19 @@ export class RawClient {
     if (this.cursor !== undefined) url.searchParams.set('since', this.cursor);
     const socket = new WebSocket(url);
     this.socket = socket;
+    // FAULTS_TRACE=1 prints each connection's milestones (where a slow recovery spent its time).
+    if (process.env['FAULTS_TRACE']) {
+      const t0 = performance.now();
+      const trace = (what: string) => process.stdout.write(`  [${this.name}] ${what} +${Math.round(performance.now() - t0)} ms\n`);
+      socket.once('upgrade', () => trace('upgraded'));
+      socket.once('message', () => trace('first frame'));
+      socket.once('close', (code) => trace(`closed ${code}`));
+    }
     socket.on('message', (data: Buffer) => this.onFrame(data.toString('utf8')));
     socket.on('error', () => {}); // 'close' follows
     socket.on('close', (code) => {
       this.closeCodes.push(code);
+      this.closedAt.push(performance.now());
       if (this.closed || this.socket !== socket) return;
       this.reconnects += 1;
       setTimeout(() => this.open(), 100 + Math.random() * 200);
@@ -78,6 +90,7 @@ export class RawClient {
     if (frame.type === 'ready') {
       if (frame.reset !== null && this.cursor !== undefined) this.resets += 1;
       this.cursor = frame.cursor;
+      this.readyAt.push(performance.now());
       for (const resolve of this.readyWaiters.splice(0)) resolve();
       return;
     }

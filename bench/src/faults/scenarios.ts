@@ -48,6 +48,11 @@ async function onSingleNode(
   const stack = await SingleStack.start(name, env, context.onCrash);
   try {
     const result = await exercise({ ...(await options(stack)), log: context.log, prefix: `${name.replace(/\W/g, '')}${context.runId}u` });
+    const [gapFills, repairs] = await Promise.all([
+      stack.node.metric('confab_ws_gap_fills_total'),
+      stack.node.metric('confab_live_check_repairs_total'),
+    ]);
+    result.notes.push(`the node filled ${gapFills} gaps from the log, ${repairs} found by its live check`);
     return { ...result, fiveXx: restFiveXx(result) };
   } finally {
     await stack.close();
@@ -225,6 +230,7 @@ function blackhole(): Scenario {
     allowed5xx: [],
     run: async (context) => {
       const holeMs = context.quick ? 10_000 : 60_000;
+      const problems: string[] = [];
       let hole: TcpProxy | undefined;
       try {
         const outcome = await onSingleNode(context, 'blackhole', {}, async (stack) => {
@@ -235,16 +241,21 @@ function blackhole(): Scenario {
             entryFor: (i: number) => (i >= 6 ? holeUrl : stack.proxy.url),
             members: 8,
             raw: 1,
-            fault: async () => {
+            fault: async ({ members, raws }) => {
+              const victims = [members[6]!, raws[0]!];
               hole!.blackhole();
+              const before = victims.map((v) => v.arrivals.length);
               await sleep(holeMs);
+              // The fault must have happened: nothing reached the black-holed clients meanwhile.
+              const through = victims.reduce((n, v, i) => n + v.arrivals.length - before[i]!, 0);
+              if (through > 0) problems.push(`${through} messages crossed the black hole`);
               hole!.heal();
               return performance.now();
             },
           };
         });
         outcome.notes.push(`black-holed ${holeMs / 1000} s; the raw client's close codes: ${closeCodes(outcome)}`);
-        return outcome;
+        return { ...outcome, problems: [...outcome.problems, ...problems] };
       } finally {
         await hole?.close();
       }
@@ -254,6 +265,11 @@ function blackhole(): Scenario {
 
 const closeCodes = (outcome: ExerciseResult) => outcome.raws[0]!.closeCodes.slice(0, -1).join(', ') || 'none';
 
+/**
+ * The raw client stops reading: the kernel's buffers fill, then the node's, and past
+ * WS_MAX_BUFFERED_BYTES (lowered so that happens within seconds rather than after 8 MiB) the node
+ * drops it. The others must not wait for it; it must get everything once it reads again.
+ */
 function slowConsumer(): Scenario {
   return {
     name: 'slow-consumer',
@@ -261,23 +277,38 @@ function slowConsumer(): Scenario {
     boundMs: 10_000,
     allowed5xx: [],
     run: async (context) => {
-      const stallMs = context.quick ? 8000 : 20_000;
-      const outcome = await onSingleNode(context, 'slow-consumer', { WS_MAX_BUFFERED_BYTES: '262144' }, (stack) => ({
+      const maxStallMs = context.quick ? 15_000 : 30_000;
+      let stalledMs = 0;
+      let dropped = false;
+      const outcome = await onSingleNode(context, 'slow-consumer', { WS_MAX_BUFFERED_BYTES: '65536' }, (stack) => ({
         ...LOAD,
-        rate: 10,
-        bodyBytes: 2000,
-        entryFor: () => stack.proxy.url,
+        bodyBytes: 3900, // near MAX_MESSAGE_LENGTH: the kernel's buffers fill in seconds, not minutes
+        // Each SDK connection acknowledges deliveries every 100 ms, and each receipt is announced to
+        // every member: 199 receivers would make 400,000 frames a second, which measures receipts.
+        deliveryReceipts: false,
+        entryFor: () => stack.node.url, // no proxy: its buffers would hold what the node's cannot
+
         members: context.quick ? 50 : 200,
         raw: 1,
         fault: async ({ raws }) => {
           const slow = raws[0]!;
+          const open = await stack.node.metric('confab_websockets_open');
+          const start = performance.now();
           slow.pause();
-          await sleep(stallMs);
+          // Until the node drops it (its socket count falls), at least 5 s.
+          while (performance.now() - start < maxStallMs) {
+            await sleep(500);
+            dropped = (await stack.node.metric('confab_websockets_open')) < open;
+            if (dropped && performance.now() - start >= 5000) break;
+          }
+          stalledMs = performance.now() - start;
           slow.resume();
           return performance.now();
         },
       }));
-      outcome.notes.push(`stopped reading ${stallMs / 1000} s; its close codes: ${closeCodes(outcome)}`);
+      outcome.notes.push(
+        `stopped reading ${(stalledMs / 1000).toFixed(1)} s; ${dropped ? 'dropped by the node' : 'NOT dropped by the node'}; its close codes: ${closeCodes(outcome)}`,
+      );
       return outcome;
     },
   };
