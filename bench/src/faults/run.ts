@@ -109,6 +109,7 @@ async function main(): Promise<void> {
     }
   }
   if (cluster) await (await cluster.catch(() => undefined))?.close();
+  stopAllPostgres(); // one a failed cluster start left running
 
   const failed = verdicts.filter((v) => v.failures.length > 0);
   const wall = (Date.now() - started.getTime()) / 1000;
