@@ -118,6 +118,9 @@ export function ensureWebBuild(): void {
       mkdirSync(lock);
       break;
     } catch {
+      // A lock left by a run that was killed mid-build is older than any build takes.
+      const held = statSync(lock, { throwIfNoEntry: false });
+      if (held && Date.now() - held.mtimeMs > 300_000) rmSync(lock, { recursive: true, force: true });
       spawnSync('sleep', ['0.2']);
     }
   }

@@ -39,6 +39,9 @@ export function Timeline({
     overscan: 6,
     anchorTo: 'end',
     followOnAppend: true,
+    // Rendered in React's own time, not forced synchronously on every measurement: a flood of
+    // live messages must not nest updates (React's "maximum update depth").
+    useFlushSync: false,
   });
 
   // The first page opens at the newest message.
@@ -69,10 +72,10 @@ export function Timeline({
     }
   }, [rows, timeline, virtualizer, onSeen]);
 
-  // After every change (a page loaded, a message arrived, sizes measured), and when the tab comes back.
+  // After a change of rows (a page loaded, a message arrived), and when the tab comes back.
   useEffect(() => {
     check();
-  });
+  }, [check]);
   useEffect(() => {
     document.addEventListener('visibilitychange', check);
     return () => document.removeEventListener('visibilitychange', check);

@@ -22,7 +22,14 @@ export function timelineRows(
   const rows: TimelineRow[] = [];
   let lastDay: string | null = null;
   let dividerPlaced = dividerAfterSeq === null;
+  // The calendar day from the Date's fields (cheap); the text is formatted only when it changes,
+  // so ten thousand rows cost ten thousand Date parses, not ten thousand Intl calls.
+  let lastKey = -1;
   const dayOf = (iso: string) => {
+    const date = new Date(iso);
+    const key = date.getFullYear() * 10_000 + date.getMonth() * 100 + date.getDate();
+    if (key === lastKey) return null;
+    lastKey = key;
     const day = formatDay(iso, now);
     if (day === lastDay) return null;
     lastDay = day;
