@@ -11,6 +11,12 @@ import { type WebHarness, describeBrowser, openContext, startWebHarness } from '
 const enabled = process.env.CONFAB_WEB_FIGURES === '1';
 const password = 'correct horse battery';
 
+/** One figure, as a JSON line on stdout (what this file is for). */
+function report(figure: Record<string, unknown>): void {
+  // eslint-disable-next-line no-console
+  console.log(JSON.stringify(figure));
+}
+
 /** Long tasks (over 50 ms) the page records from now on. */
 async function watchLongTasks(page: Page): Promise<void> {
   await page.evaluate(() => {
@@ -70,7 +76,7 @@ describeBrowser('figures of the web app', () => {
       await page.reload();
       await page.getByRole('link', { name: /Group 19/ }).waitFor();
       const listPaintMs = await page.evaluate(() => Math.round(performance.now()));
-      console.log(JSON.stringify({ figure: 'conversation list painted after navigation', ms: listPaintMs, conversations: 21 }));
+      report({ figure: 'conversation list painted after navigation', ms: listPaintMs, conversations: 21 });
 
       // Scroll to the top of 10,000 messages (15 a page), then down through all of them.
       await page.goto(`/c/${big.id}`);
@@ -111,7 +117,7 @@ describeBrowser('figures of the web app', () => {
       await log.getByText('live 5000:').waitFor({ timeout: 120_000 });
       const after = await heapMb(cdp);
       const rows = await page.evaluate(() => document.querySelectorAll('[data-seq]').length);
-      console.log(JSON.stringify({ figure: 'JS heap after 5,000 live messages', beforeMb: before, afterMb: after, rowsInDom: rows }));
+      report({ figure: 'JS heap after 5,000 live messages', beforeMb: before, afterMb: after, rowsInDom: rows });
       expect(after).toBeGreaterThan(0);
       socket.close();
       await context.close();
