@@ -122,4 +122,10 @@ async function main(): Promise<void> {
   } else process.stdout.write(`\nall ${verdicts.length} scenarios kept the promise\n`);
 }
 
-main().catch(fatal);
+// Exits once the table is out: a connection or timer some library keeps must not hold the run open.
+main()
+  .then(() => {
+    cleanupSync();
+    process.exit();
+  })
+  .catch(fatal);
