@@ -30,11 +30,14 @@ export async function serveWebApp(app: FastifyInstance, webDir: string): Promise
   });
 }
 
-/** Whether a request that matched no route is a page of the app: a GET or HEAD outside /api whose last segment is not a file name. */
+/** Paths the server answers itself, never the app: when their route is off (API_DOCS=false), they are a 404. */
+const SERVER_PATHS = ['/api', '/docs', '/metrics', '/healthz', '/readyz'];
+
+/** Whether a request that matched no route is a page of the app: a GET or HEAD outside the server's paths whose last segment is not a file name. */
 export function isAppPage(request: FastifyRequest): boolean {
   if (request.method !== 'GET' && request.method !== 'HEAD') return false;
   const pathname = request.url.split('?')[0] ?? '/';
-  if (pathname === '/api' || pathname.startsWith('/api/')) return false;
+  if (SERVER_PATHS.some((prefix) => pathname === prefix || pathname.startsWith(`${prefix}/`))) return false;
   const last = pathname.slice(pathname.lastIndexOf('/') + 1);
   // A missing /assets/x.js is a 404, not the page: a stale tab must not run HTML as a script.
   return !/\.[A-Za-z0-9]+$/.test(last);

@@ -75,7 +75,7 @@ describe('serving the web app', () => {
   });
 
   it('keeps the API JSON: unknown API paths, missing files and other methods are 404s', async () => {
-    for (const pathname of ['/api', '/api/v1/nothing-here', '/assets/index-gone.js', '/robots.txt']) {
+    for (const pathname of ['/api', '/api/v1/nothing-here', '/assets/index-gone.js', '/robots.txt', '/metrics/x', '/docs/nothing']) {
       const response = await get(`${server.url}${pathname}`);
       expect(response.status, pathname).toBe(404);
       expect((await response.json()).error.code).toBe('not_found');
