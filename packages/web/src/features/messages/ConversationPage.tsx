@@ -3,6 +3,7 @@ import { useLocation } from 'wouter';
 import type { ConversationSummary } from '@confab/protocol';
 import { useApp, useConversationList, usePending } from '../../state/AppContext.js';
 import { TimelineStore } from '../../state/timeline-store.js';
+import { registerTimeline } from '../../state/active-timelines.js';
 import { ConversationTitle } from '../conversations/ConversationList.js';
 import { Composer } from './Composer.js';
 import { MessageRow } from './MessageRow.js';
@@ -29,7 +30,11 @@ function Conversation({ conversation, panel, arg }: { conversation: Conversation
   const [timeline] = useState(() => new TimelineStore(services.client, services.connection, conversation.id));
   useEffect(() => {
     timeline.start();
-    return () => timeline.stop();
+    const unregister = registerTimeline(timeline);
+    return () => {
+      unregister();
+      timeline.stop();
+    };
   }, [timeline]);
   const state = useSyncExternalStore(timeline.subscribe, timeline.getSnapshot);
   const pending = usePending(conversation.id);
@@ -69,12 +74,14 @@ function Conversation({ conversation, panel, arg }: { conversation: Conversation
           {contexts.map((context) => (
             <MessageRow key={context.message.id} context={context} />
           ))}
-          {pending.map((p) => (
-            <article key={p.clientId} className="message pending" data-mine="true">
-              <p dir="auto">{p.body}</p>
-              <p className="message-status">{p.status === 'failed' ? `Not sent: ${p.error ?? ''}` : 'Sending…'}</p>
-            </article>
-          ))}
+          {pending
+            .filter((p) => !p.links.threadRootId)
+            .map((p) => (
+              <article key={p.clientId} className="message pending" data-mine="true">
+                <p dir="auto">{p.body}</p>
+                <p className="message-status">{p.status === 'failed' ? `Not sent: ${p.error ?? ''}` : 'Sending…'}</p>
+              </article>
+            ))}
         </div>
         <Composer conversation={conversation} />
       </section>
