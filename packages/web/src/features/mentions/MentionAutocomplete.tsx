@@ -18,7 +18,7 @@ export function MentionAutocomplete({ composer }: { composer: ComposerContext })
   const listId = useId();
   const [active, setActive] = useState(0);
   const [dismissedAt, setDismissedAt] = useState<number | null>(null);
-  const caret = field.current?.selectionStart ?? text.length;
+  const caret = Math.min(useCaret(field), text.length);
   const mention = mentionAt(text, caret);
   const offerAll = conversation.kind === 'group' && conversation.myRole !== 'member';
   const candidates = useMemo(
@@ -33,7 +33,10 @@ export function MentionAutocomplete({ composer }: { composer: ComposerContext })
     const next = applyMention(text, mention, candidate.kind === 'all' ? 'all' : candidate.user.username);
     composer.setText(next.text);
     setActive(0);
-    requestAnimationFrame(() => field.current?.setSelectionRange(next.caret, next.caret));
+    requestAnimationFrame(() => {
+      field.current?.setSelectionRange(next.caret, next.caret);
+      field.current?.dispatchEvent(new Event('select'));
+    });
   };
 
   // The field's own keys (Enter sends) come after these while the list is open: a native
@@ -128,4 +131,23 @@ function useMembers({ conversation, services }: ComposerContext): User[] {
   }, [ids, people]);
   const known = useSyncExternalStore(people.subscribe, people.getSnapshot);
   return useMemo(() => ids.map((id) => known.get(id)).filter((u): u is User => u !== undefined), [ids, known]);
+}
+
+/**
+ * Where the caret is in the field, followed through its events: reading `selectionStart` while
+ * rendering would give the position in the text before this render's change.
+ */
+function useCaret(field: ComposerContext['field']): number {
+  const [caret, setCaret] = useState(Number.MAX_SAFE_INTEGER);
+  useEffect(() => {
+    const element = field.current;
+    if (!element) return;
+    const update = () => setCaret(element.selectionStart ?? element.value.length);
+    const events = ['input', 'keyup', 'click', 'select', 'focus'] as const;
+    for (const name of events) element.addEventListener(name, update);
+    return () => {
+      for (const name of events) element.removeEventListener(name, update);
+    };
+  }, [field]);
+  return caret;
 }

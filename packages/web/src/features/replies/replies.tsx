@@ -65,7 +65,7 @@ function Quote({ context }: { context: MessageContext }) {
   };
   return (
     <blockquote className="quote">
-      <button type="button" className="quote-link" onClick={() => void show()} aria-label="Show the quoted message">
+      <button type="button" className="quote-link" onClick={() => void show()} title="Show the quoted message">
         <PersonName userId={quoted.senderId} />
       </button>
       <bdi className="excerpt">{quoted.deleted ? 'Deleted message' : quoted.excerpt}</bdi>
