@@ -1,6 +1,9 @@
 import type { ComponentType } from 'react';
 import { ConversationPage } from '../features/messages/ConversationPage.js';
+import { NewDirectPage } from '../features/conversations/NewDirectPage.js';
+import { NewGroupPage } from '../features/conversations/NewGroupPage.js';
 import { HomePage } from '../pages/HomePage.js';
+import { ProfilePage } from '../pages/ProfilePage.js';
 import { NotFoundPage } from '../pages/NotFoundPage.js';
 
 /**
@@ -18,6 +21,9 @@ export interface PageRoute {
 
 export const signedInRoutes: PageRoute[] = [
   { path: '/', component: HomePage },
+  { path: '/new/direct', component: NewDirectPage, hidesListOnPhone: true },
+  { path: '/new/group', component: NewGroupPage, hidesListOnPhone: true },
+  { path: '/settings/profile', component: ProfilePage, hidesListOnPhone: true },
   { path: '/c/:conversationId/:panel?/:arg?', component: ConversationPage, hidesListOnPhone: true },
 ];
 

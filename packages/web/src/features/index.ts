@@ -3,6 +3,7 @@
  * imported here, once, for its side effect of registering itself. Add a line per feature.
  * The order is the order of the actions menu, the add-ons and the composer's buttons.
  */
+import './conversations/MembersPanel.js';
 import './message-features.css';
 import './replies/replies.js';
 import './threads/threads.js';

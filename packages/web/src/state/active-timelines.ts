@@ -16,3 +16,18 @@ export function registerTimeline(timeline: TimelineStore): () => void {
 export function activeTimeline(conversationId: string): TimelineStore | undefined {
   return timelines.get(conversationId);
 }
+
+/** Scrolls a virtualised timeline to the row of a message it holds; false when it holds none with that seq. */
+export type RowScroller = (seq: number) => boolean;
+const scrollers = new Map<string, RowScroller>();
+
+export function registerScroller(conversationId: string, scroller: RowScroller): () => void {
+  scrollers.set(conversationId, scroller);
+  return () => {
+    if (scrollers.get(conversationId) === scroller) scrollers.delete(conversationId);
+  };
+}
+
+export function scrollerOf(conversationId: string): RowScroller | undefined {
+  return scrollers.get(conversationId);
+}

@@ -2,14 +2,16 @@ import { type KeyboardEvent, useId, useRef, useState } from 'react';
 import type { ConversationSummary } from '@confab/protocol';
 import { useApp } from '../../state/AppContext.js';
 import { type ComposerContext, composerAddons, composerDraftLinks } from './extensions.js';
+import { useTypingSignal } from './useTypingSignal.js';
 
 /**
  * The message field: Enter sends, Shift+Enter starts a new line. Sends go through the outbox
  * (pending at once, delivered when the connection allows). Add-ons (extensions.ts) render
  * beside the field with the same `send`.
  */
-export function Composer({ conversation, onTyping }: { conversation: ConversationSummary; onTyping?: (text: string) => void }) {
+export function Composer({ conversation }: { conversation: ConversationSummary }) {
   const services = useApp();
+  const onTyping = useTypingSignal(services.connection, conversation.id);
   const [text, setText] = useState('');
   const id = useId();
   const field = useRef<HTMLTextAreaElement>(null);
@@ -27,7 +29,7 @@ export function Composer({ conversation, onTyping }: { conversation: Conversatio
     composer.send(text, Object.assign({}, ...composerDraftLinks.map((draft) => draft.links(conversation.id))));
     for (const draft of composerDraftLinks) draft.sent(conversation.id);
     setText('');
-    onTyping?.('');
+    onTyping('');
   };
   const onKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>) => {
     if (event.key === 'Enter' && !event.shiftKey && !event.nativeEvent.isComposing) {
@@ -43,9 +45,7 @@ export function Composer({ conversation, onTyping }: { conversation: Conversatio
         submit();
       }}
     >
-      <label htmlFor={id} className="visually-hidden-on-phone">
-        Message
-      </label>
+      <label htmlFor={id}>Message</label>
       <div className="composer-row">
         {composerAddons.map(({ id: addonId, component: Addon }) => (
           <Addon key={addonId} composer={composer} />
@@ -59,7 +59,7 @@ export function Composer({ conversation, onTyping }: { conversation: Conversatio
           placeholder="Write a message"
           onChange={(event) => {
             setText(event.target.value);
-            onTyping?.(event.target.value);
+            onTyping(event.target.value);
           }}
           onKeyDown={onKeyDown}
         />

@@ -7,7 +7,7 @@ import { useAction } from '../../components/useAction.js';
 import { formatListTime } from '../../components/time.js';
 import { topbarItems, signedInRoutes } from '../../app/routes.js';
 import { type AppServices, useApp } from '../../state/AppContext.js';
-import { ConversationTitle } from '../conversations/ConversationList.js';
+import { ConversationTitle } from '../conversations/ConversationTitle.js';
 import { jumpToMessage } from '../search/jump.js';
 import { NotificationStore } from './notification-store.js';
 

@@ -1,5 +1,5 @@
 import { navigate } from 'wouter/use-browser-location';
-import { activeTimeline } from '../../state/active-timelines.js';
+import { activeTimeline, scrollerOf } from '../../state/active-timelines.js';
 
 const MAX_PAGES = 200;
 
@@ -21,7 +21,12 @@ export async function jumpToMessage(conversationId: string, seq: number): Promis
     if (state.messages.some((m) => m.seq <= seq) || !state.hasOlder) break;
     await timeline.loadOlder();
   }
-  const row = await until(() => document.querySelector<HTMLElement>(`.timeline [data-seq="${seq}"]`) ?? undefined);
+  // The timeline is virtualised: the row is in the DOM once scrolled to.
+  const row = await until(() => {
+    const found = document.querySelector<HTMLElement>(`.timeline [data-seq="${seq}"]`);
+    if (!found) scrollerOf(conversationId)?.(seq);
+    return found ?? undefined;
+  });
   if (!row) return false;
   row.scrollIntoView({ block: 'center' });
   row.tabIndex = -1;
