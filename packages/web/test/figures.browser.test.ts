@@ -97,15 +97,13 @@ describeBrowser('figures of the web app', () => {
         await page.waitForTimeout(16);
       }
       const tasks = await longTasks(page);
-      console.log(
-        JSON.stringify({
-          figure: 'scrolling a 10,000-message conversation',
-          upToFirstSeconds: upSeconds,
-          whileLoadingPages: { longTasksOver50ms: loading.length, longestTaskMs: Math.round(Math.max(0, ...loading)) },
-          rowsInDom: loaded,
-          scrollingDownThroughAll: { longTasksOver50ms: tasks.length, longestTaskMs: Math.round(Math.max(0, ...tasks)) },
-        }),
-      );
+      report({
+        figure: 'scrolling a 10,000-message conversation',
+        upToFirstSeconds: upSeconds,
+        whileLoadingPages: { longTasksOver50ms: loading.length, longestTaskMs: Math.round(Math.max(0, ...loading)) },
+        rowsInDom: loaded,
+        scrollingDownThroughAll: { longTasksOver50ms: tasks.length, longestTaskMs: Math.round(Math.max(0, ...tasks)) },
+      });
 
       // Memory after 5,000 messages arrive live in the open conversation.
       const cdp = await context.newCDPSession(page);
