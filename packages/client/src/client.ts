@@ -16,9 +16,7 @@ import type {
   Me,
   MemberResponse,
   Message,
-  MessageList,
   MessagePage,
-  MessageVersionList,
   NotificationPage,
   NotificationQuery,
   PageQuery,
@@ -43,6 +41,8 @@ import type {
 } from '@confab/protocol';
 import { AccountApi } from './account.js';
 import { FileCalls, type SendOptions } from './files.js';
+import { MessageActions } from './message-actions.js';
+import type { UploadOptions } from './upload-transfer.js';
 import { HttpTransport, type HttpOptions, type Tokens } from './http.js';
 import { RealtimeConnection, type RealtimeOptions } from './realtime.js';
 import { newClientId } from './ids.js';
@@ -64,6 +64,8 @@ export class ConfabClient {
   readonly files: FileCalls;
   /** Email, password recovery and change, sessions, export, erasure. */
   readonly account: AccountApi;
+  /** One message after it was sent: edit, delete, versions, thread, reactions, pins; the page around it. */
+  readonly messages: MessageActions;
 
   constructor(private readonly options: ConfabClientOptions) {
     this.http = new HttpTransport(options);
@@ -71,6 +73,7 @@ export class ConfabClient {
     this.locations = new LocationsApi(this.http);
     this.files = new FileCalls(this.http);
     this.account = new AccountApi(this.http);
+    this.messages = new MessageActions(this.http);
   }
 
   get tokens(): Tokens | null {
@@ -182,9 +185,9 @@ export class ConfabClient {
   }
 
   // ---- files ----
-  /** Uploads a file (a browser `File`, or a `Blob` with a `filename`); see `files` for downloads. */
-  upload(file: Blob, filename?: string): Promise<Upload> {
-    return this.files.upload(file, filename);
+  /** Uploads a file (a browser `File`, or a `Blob` with a `filename`), reporting progress if asked; see `files` for downloads. */
+  upload(file: Blob, options?: string | UploadOptions): Promise<Upload> {
+    return this.files.upload(file, options);
   }
 
   // ---- messages ----
@@ -192,7 +195,8 @@ export class ConfabClient {
    * Sends over REST. Retrying with the same `clientId` never stores a duplicate. `replyToId`
    * quotes a message; `threadRootId` replies in that message's thread. Files: `{kind:
    * 'attachment', attachmentIds}` (the body, if any, is the caption), or `{kind: 'voice',
-   * attachmentIds: [audio], voice}` with no body; upload them first (`upload`).
+   * attachmentIds: [audio], voice}` with no body; upload them first (`upload`). After it is
+   * sent, `messages` edits, deletes, reacts to and pins it.
    */
   async sendMessage(
     conversationId: string,
@@ -205,50 +209,6 @@ export class ConfabClient {
         body: { clientId, body, ...links },
       })
     ).message;
-  }
-
-  async getMessage(messageId: string): Promise<Message> {
-    return (await this.http.request<{ message: Message }>('GET', messagePath(messageId))).message;
-  }
-
-  /** Edits my message; the earlier body stays listed by `messageVersions`. */
-  async editMessage(messageId: string, body: string): Promise<Message> {
-    return (await this.http.request<{ message: Message }>('PATCH', messagePath(messageId), { body: { body } })).message;
-  }
-
-  /** Deletes a message (mine, or any as a group's owner or admin), leaving a tombstone. */
-  async deleteMessage(messageId: string): Promise<Message> {
-    return (await this.http.request<{ message: Message }>('DELETE', messagePath(messageId))).message;
-  }
-
-  messageVersions(messageId: string): Promise<MessageVersionList> {
-    return this.http.request('GET', `${messagePath(messageId)}/history`);
-  }
-
-  thread(messageId: string, query: PageQuery = {}): Promise<MessagePage> {
-    return this.http.request('GET', `${messagePath(messageId)}/thread`, { query });
-  }
-
-  async react(messageId: string, emoji: string): Promise<Message> {
-    return (await this.http.request<{ message: Message }>('PUT', `${messagePath(messageId)}/reactions/${encodeURIComponent(emoji)}`))
-      .message;
-  }
-
-  async unreact(messageId: string, emoji: string): Promise<Message> {
-    return (await this.http.request<{ message: Message }>('DELETE', `${messagePath(messageId)}/reactions/${encodeURIComponent(emoji)}`))
-      .message;
-  }
-
-  async pin(messageId: string): Promise<Message> {
-    return (await this.http.request<{ message: Message }>('PUT', `${messagePath(messageId)}/pin`)).message;
-  }
-
-  async unpin(messageId: string): Promise<Message> {
-    return (await this.http.request<{ message: Message }>('DELETE', `${messagePath(messageId)}/pin`)).message;
-  }
-
-  pins(conversationId: string): Promise<MessageList> {
-    return this.http.request('GET', `${conversationPath(conversationId)}/pins`);
   }
 
   history(conversationId: string, query: HistoryQuery = {}): Promise<MessagePage> {
@@ -321,4 +281,3 @@ export class ConfabClient {
 }
 
 const conversationPath = (id: string) => `/api/v1/conversations/${encodeURIComponent(id)}`;
-const messagePath = (id: string) => `/api/v1/messages/${encodeURIComponent(id)}`;

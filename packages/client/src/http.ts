@@ -1,5 +1,6 @@
 import type { AuthResponse, ErrorResponse } from '@confab/protocol';
 import { ApiError } from './errors.js';
+import type { Transfer } from './upload-transfer.js';
 
 export interface Tokens {
   accessToken: string;
@@ -15,8 +16,15 @@ export interface HttpOptions {
 }
 
 type Query = Record<string, string | number | boolean | undefined>;
-/** `body` is sent as JSON, `form` as multipart/form-data. */
-type RequestOptions = { body?: unknown; form?: FormData; query?: Query; headers?: Record<string, string> | undefined };
+/** `body` is sent as JSON, `form` as multipart/form-data; `transfer` sends instead of fetch (an upload reporting progress). */
+type RequestOptions = {
+  body?: unknown;
+  form?: FormData;
+  query?: Query;
+  headers?: Record<string, string> | undefined;
+  transfer?: Transfer;
+  signal?: AbortSignal | undefined;
+};
 
 /** Typed JSON over fetch, with the access token attached and refreshed once on expiry. */
 export class HttpTransport {
@@ -94,14 +102,19 @@ export class HttpTransport {
     const headers: Record<string, string> = { ...options.headers };
     if (options.body !== undefined) headers['content-type'] = 'application/json';
     if (auth && this.tokens) headers['authorization'] = `Bearer ${this.tokens.accessToken}`;
+    const { signal } = options;
     try {
+      if (options.transfer) return await options.transfer({ url, method, headers, signal, fetch: this.fetchImpl });
       return await this.fetchImpl(url, {
         method,
         headers,
         ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
         ...(options.form === undefined ? {} : { body: options.form }),
+        ...(signal === undefined ? {} : { signal }),
       });
     } catch (error) {
+      // Aborting is the caller's choice, not a network failure: it gets its own reason back.
+      if (signal?.aborted) throw signal.reason;
       throw new ApiError(0, 'network_error', `Could not reach ${this.baseUrl}: ${(error as Error).message}`);
     }
   }

@@ -38,13 +38,14 @@ export interface WebHarness {
   close(): Promise<void>;
 }
 
-export async function startWebHarness(env: Record<string, string> = {}): Promise<WebHarness> {
+/** `browserArgs`: more Chromium switches (a fake microphone for voice notes). */
+export async function startWebHarness(env: Record<string, string> = {}, browserArgs: string[] = []): Promise<WebHarness> {
   ensureWebBuild();
   const server = await startServer({ WEB_DIR: WEB_DIST, ...env });
   const browser = await chromium.launch({
     executablePath: chromiumProgram.path()!,
     // No sandbox: tests run as root in a container, where Chromium's sandbox cannot start.
-    args: ['--no-sandbox', '--disable-dev-shm-usage', '--disable-gpu'],
+    args: ['--no-sandbox', '--disable-dev-shm-usage', '--disable-gpu', ...browserArgs],
   });
   return {
     server,

@@ -7,7 +7,8 @@ import { unauthenticated } from '../errors.js';
 
 /**
  * The policy every answer carries: ready for a web app served from this origin, which may load
- * scripts, styles, images and fonts from here only, talk to this origin only (its WebSocket
+ * scripts, styles, images, media and fonts from here only (images and media also from its own
+ * object URLs), talk to this origin only (its WebSocket
  * included: `'self'` covers ws/wss to the same host), and be framed by nobody.
  */
 export const CONTENT_SECURITY_POLICY = {
@@ -15,7 +16,10 @@ export const CONTENT_SECURITY_POLICY = {
   scriptSrc: ["'self'"],
   scriptSrcAttr: ["'none'"],
   styleSrc: ["'self'"],
-  imgSrc: ["'self'", 'data:'],
+  // blob: the web app shows files it downloaded with the bearer token (thumbnails, voice notes)
+  // from object URLs it made itself; an <img> or <audio> cannot send the token.
+  imgSrc: ["'self'", 'data:', 'blob:'],
+  mediaSrc: ["'self'", 'blob:'],
   fontSrc: ["'self'"],
   connectSrc: ["'self'"],
   objectSrc: ["'none'"],

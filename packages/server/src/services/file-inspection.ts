@@ -3,6 +3,7 @@ import { parseFile } from 'music-metadata';
 import { readFile, readdir } from 'node:fs/promises';
 import { setPriority } from 'node:os';
 import sharp from 'sharp';
+import { webmTrackKinds } from './webm-tracks.js';
 
 /**
  * What an upload is, from its bytes alone (issue 11: never what the client claimed): its type,
@@ -99,7 +100,11 @@ async function inspectMedia(contentType: string, path: string): Promise<Partial<
     const audioOnly = contentType.startsWith('video/') && format.hasVideo === false && format.hasAudio === true;
     return { durationMs, ...(audioOnly ? { contentType: contentType.replace(/^video\//, 'audio/') } : {}) };
   } catch {
-    return {};
+    // A browser's recording (MediaRecorder streams its WebM with an unknown Segment size, which
+    // the parser refuses): its tracks still say whether it is audio only; its length is unknown.
+    if (contentType !== 'video/webm') return {};
+    const kinds = await webmTrackKinds(path).catch(() => null);
+    return kinds?.includes('audio') && !kinds.includes('video') ? { contentType: 'audio/webm' } : {};
   }
 }
 

@@ -300,9 +300,9 @@ describeCluster('a three-node cluster (PostgreSQL + Redis)', () => {
     const message = await a.conn.send(group.id, 'original');
     await a.conn.edit(message.id, 'edited on node 0'); // WebSocket on node 0
     await b.conn.react(message.id, '👍'); // WebSocket on node 1
-    await c.client.react(message.id, '🎉'); // REST on node 2
+    await c.client.messages.react(message.id, '🎉'); // REST on node 2
     await expect(c.conn.delete(message.id)).rejects.toMatchObject({ code: 'forbidden' }); // no author, no admin: refused on node 2 too
-    await a.client.deleteMessage(message.id); // REST on node 0
+    await a.client.messages.delete(message.id); // REST on node 0
     const expected = ['updated:edited on node 0:', 'updated:edited on node 0:👍', 'updated:edited on node 0:👍🎉', 'deleted:'];
     await until(
       () => members.every((m) => changes.get(m)!.length >= expected.length),

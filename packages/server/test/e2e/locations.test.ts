@@ -135,7 +135,7 @@ describe.each(await engines())('location messages on %s', (_engine, start) => {
     expectError(await stop(a, fixed.id), 409, 'conflict');
     const text = await a.client.sendMessage(group.id, 'just text');
     expectError(await move(a, text.id, { lat: 1, lng: 1 }), 409, 'conflict');
-    await a.client.deleteMessage(live.id);
+    await a.client.messages.delete(live.id);
     expectError(await stop(a, live.id), 409, 'conflict');
   });
 });

@@ -76,10 +76,10 @@ describe.each(await engines({ SEARCH_RANK_WINDOW: '50' }))('full-text search on 
     const group = await createGroup(a, [], 'Walrus planning');
     await a.client.addMember(group.id, b.id);
     const m = await sent(t.url, a, group.id, 'the walrus arrives at noon');
-    await a.client.editMessage(m.id, 'the seal arrives at noon');
+    await a.client.messages.edit(m.id, 'the seal arrives at noon');
     expect(await bodies(a, 'walrus ')).toEqual([]);
     expect(await bodies(a, 'seal ')).toEqual(['the seal arrives at noon']);
-    await a.client.deleteMessage(m.id);
+    await a.client.messages.delete(m.id);
     expect(await bodies(a, 'seal ')).toEqual([]);
     expect(await bodies(a, 'arrives')).toEqual([]);
   });

@@ -246,12 +246,12 @@ describe.each(await fileStacks({ MAX_UPLOAD_BYTES: String(MAX), UPLOAD_QUOTA_BYT
     const alone = await uploaded(alice.token, wav(200), 'alone.wav');
     const first = await send(t, alice.token, group.id, { kind: 'attachment', attachmentIds: [shared.id, alone.id] });
     const second = await send(t, alice.token, group.id, { kind: 'attachment', attachmentIds: [shared.id] });
-    const deleted = await alice.client.deleteMessage(first.body.message.id);
+    const deleted = await alice.client.messages.delete(first.body.message.id);
     expect(deleted.attachments).toBeUndefined();
     expect((await fetchBytes(t.url, alice.token, `/api/v1/uploads/${alone.id}`)).status).toBe(404);
     expect(await t.server.services.store.getUpload(alone.id)).toBeUndefined();
     expect((await fetchBytes(t.url, bob.token, `/api/v1/uploads/${shared.id}`)).status).toBe(200);
-    await alice.client.deleteMessage(second.body.message.id);
+    await alice.client.messages.delete(second.body.message.id);
     expect((await fetchBytes(t.url, bob.token, `/api/v1/uploads/${shared.id}`)).status).toBe(404);
     expect((await fetchBytes(t.url, alice.token, `/api/v1/uploads/${shared.id}/thumbnail`)).status).toBe(404);
     expect(await t.server.services.store.uploadBytesUsed(alice.id)).toBe(0);

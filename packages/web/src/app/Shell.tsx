@@ -2,7 +2,7 @@ import { Route, Switch, matchRoute, useRouter } from 'wouter';
 import { ConnectionStatus } from '../components/ConnectionStatus.js';
 import { UserMenu } from '../components/UserMenu.js';
 import { ConversationList } from '../features/conversations/ConversationList.js';
-import { notFoundRoute, signedInRoutes } from './routes.js';
+import { notFoundRoute, signedInRoutes, topbarItems } from './routes.js';
 
 /**
  * The signed-in layout: a top bar (brand, connection state, my menu), the conversation list,
@@ -17,6 +17,9 @@ export function Shell({ location }: { location: string }) {
       <header className="topbar">
         <h1 className="brand">Confab</h1>
         <ConnectionStatus />
+        {topbarItems.map(({ id, component: Item }) => (
+          <Item key={id} />
+        ))}
         <UserMenu />
       </header>
       <nav className="sidebar" aria-label="Conversations">

@@ -32,3 +32,6 @@ export const notFoundRoute: PageRoute = { path: '*', component: NotFoundPage, hi
 
 /** Pages reachable while signed out besides sign-in and sign-up (e.g. a password reset link's page). */
 export const publicRoutes: PageRoute[] = [];
+
+/** Things in the top bar before my menu (the notifications bell). */
+export const topbarItems: { id: string; component: ComponentType }[] = [];

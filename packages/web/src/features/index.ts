@@ -1,5 +1,19 @@
 /**
  * Every feature module that extends the conversation (features/messages/extensions.ts) is
  * imported here, once, for its side effect of registering itself. Add a line per feature.
+ * The order is the order of the actions menu, the add-ons and the composer's buttons.
  */
 import './conversations/MembersPanel.js';
+import './message-features.css';
+import './replies/replies.js';
+import './threads/threads.js';
+import './reactions/reactions.js';
+import './editing/editing.js';
+import './pins/pins.js';
+import './attachments/attachments.js';
+import './voice/voice.js';
+import './location/location.js';
+import './mentions/MentionAutocomplete.js';
+import './search/search.js';
+import './settings/settings.js';
+import './notifications/notifications.js';

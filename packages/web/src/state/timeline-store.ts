@@ -44,6 +44,10 @@ export class TimelineStore extends ExternalStore<TimelineState> {
       this.connection.on('message.deleted', ({ message }) => {
         if (mine(message.conversationId)) this.replace(message);
       }),
+      // My history cleared (here or on another device of mine): what it held up to then goes.
+      this.connection.on('conversation.updated', ({ conversation, settings }) => {
+        if (mine(conversation.id) && settings) this.dropThrough(settings.clearedSeq);
+      }),
       this.connection.onReset((notice) => {
         if (notice.conversationId === undefined || mine(notice.conversationId)) void this.loadLatest();
       }),
@@ -96,6 +100,12 @@ export class TimelineStore extends ExternalStore<TimelineState> {
     } catch (error) {
       if (generation === this.generation) this.set({ ...this.getSnapshot(), loadingOlder: false, error: String(error) });
     }
+  }
+
+  private dropThrough(seq: number): void {
+    const state = this.getSnapshot();
+    if (state.messages.some((m) => m.seq <= seq))
+      this.set({ ...state, messages: state.messages.filter((m) => m.seq > seq), hasOlder: false });
   }
 
   private upsert(message: Message): void {

@@ -1,7 +1,7 @@
-import { type KeyboardEvent, useId, useState } from 'react';
+import { type KeyboardEvent, useId, useRef, useState } from 'react';
 import type { ConversationSummary } from '@confab/protocol';
 import { useApp } from '../../state/AppContext.js';
-import { type ComposerContext, composerAddons } from './extensions.js';
+import { type ComposerContext, composerAddons, composerDraftLinks } from './extensions.js';
 import { useTypingSignal } from './useTypingSignal.js';
 
 /**
@@ -14,17 +14,20 @@ export function Composer({ conversation }: { conversation: ConversationSummary }
   const onTyping = useTypingSignal(services.connection, conversation.id);
   const [text, setText] = useState('');
   const id = useId();
+  const field = useRef<HTMLTextAreaElement>(null);
   const composer: ComposerContext = {
     conversation,
     services,
     text,
     setText,
+    field,
     send: (body, links) => services.outbox.send(conversation.id, body, links),
   };
   const submit = () => {
     const body = text.trim();
     if (body === '') return;
-    composer.send(text);
+    composer.send(text, Object.assign({}, ...composerDraftLinks.map((draft) => draft.links(conversation.id))));
+    for (const draft of composerDraftLinks) draft.sent(conversation.id);
     setText('');
     onTyping('');
   };
@@ -48,6 +51,7 @@ export function Composer({ conversation }: { conversation: ConversationSummary }
           <Addon key={addonId} composer={composer} />
         ))}
         <textarea
+          ref={field}
           id={id}
           dir="auto"
           rows={1}

@@ -3,6 +3,7 @@ import { useLocation } from 'wouter';
 import type { ConversationSummary } from '@confab/protocol';
 import { useApp, usePending } from '../../state/AppContext.js';
 import { TimelineStore } from '../../state/timeline-store.js';
+import { registerTimeline } from '../../state/active-timelines.js';
 import { ReceiptsStore } from '../../state/receipts-store.js';
 import { ConversationHeader } from './ConversationHeader.js';
 import { Composer } from './Composer.js';
@@ -38,14 +39,18 @@ function Conversation({ conversation, panel, arg }: { conversation: Conversation
   useEffect(() => {
     timeline.start();
     receiptsStore.start();
+    const unregister = registerTimeline(timeline);
     return () => {
+      unregister();
       timeline.stop();
       receiptsStore.stop();
     };
   }, [timeline, receiptsStore]);
   const state = useSyncExternalStore(timeline.subscribe, timeline.getSnapshot);
   const receipts = useSyncExternalStore(receiptsStore.subscribe, receiptsStore.getSnapshot);
-  const pending = usePending(conversation.id);
+  const allPending = usePending(conversation.id);
+  // Thread replies wait in their thread's panel, not in the main timeline.
+  const pending = useMemo(() => allPending.filter((p) => !p.links.threadRootId), [allPending]);
 
   // The "new messages" divider goes where my read marker was when I opened the conversation.
   const [dividerAfter] = useState(() => (conversation.unreadCount > 0 ? conversation.readSeq : null));

@@ -1,6 +1,7 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { type ReactNode, useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import type { TimelineState, TimelineStore } from '../../state/timeline-store.js';
+import { registerScroller } from '../../state/active-timelines.js';
 import type { TimelineRow } from './timeline-rows.js';
 
 /** How close to the top (px) the view may come before the next older page is asked for. */
@@ -71,6 +72,17 @@ export function Timeline({
       }
     }
   }, [rows, timeline, virtualizer, onSeen]);
+
+  // A jump to a message (search, pins, notifications: features/search/jump.ts) scrolls here.
+  useEffect(
+    () =>
+      registerScroller(timeline.conversationId, (seq) => {
+        const index = rows.findIndex((row) => row.kind === 'message' && row.message.seq === seq);
+        if (index >= 0) virtualizer.scrollToIndex(index, { align: 'center' });
+        return index >= 0;
+      }),
+    [rows, timeline, virtualizer],
+  );
 
   // After a change of rows (a page loaded, a message arrived), and when the tab comes back.
   useEffect(() => {

@@ -1,6 +1,6 @@
 import type { SendOptions } from '@confab/client';
 import type { ConversationSummary, Message } from '@confab/protocol';
-import type { ComponentType } from 'react';
+import type { ComponentType, RefObject } from 'react';
 import type { AppServices } from '../../state/AppContext.js';
 
 /**
@@ -54,6 +54,8 @@ export interface ComposerContext {
   /** The text being typed, and replacing it (mention autocomplete, emoji). */
   text: string;
   setText(text: string): void;
+  /** The message field itself: its caret, and keys an add-on handles first (mention autocomplete). */
+  field: RefObject<HTMLTextAreaElement | null>;
 }
 
 /** A control beside the message field (attach, record a voice note, share a location, …). */
@@ -62,6 +64,16 @@ export interface ComposerAddon {
   component: ComponentType<{ composer: ComposerContext }>;
 }
 export const composerAddons: ComposerAddon[] = [];
+
+/**
+ * Links that go with the next message typed in the composer (a reply's `replyToId`): each is
+ * asked when the text is sent, and told once it went.
+ */
+export interface ComposerDraftLink {
+  links(conversationId: string): SendOptions | undefined;
+  sent(conversationId: string): void;
+}
+export const composerDraftLinks: ComposerDraftLink[] = [];
 
 /**
  * A side panel of a conversation, opened at `/c/:conversationId/:panel/:arg?` (a thread, the

@@ -1,0 +1,82 @@
+import type { HistoryQuery, Message, MessageList, MessagePage, MessageResponse, MessageVersionList, PageQuery } from '@confab/protocol';
+import type { HttpTransport } from './http.js';
+
+/** The messages around one, oldest first: what a view shows after jumping to it (a search hit, a notification). */
+export interface MessagesAround {
+  /** Oldest first; the target is among them unless it was deleted from my history (cleared) or is a thread reply. */
+  items: Message[];
+  /** Seq to pass as `before` for older messages; null when the history starts within `items`. */
+  olderCursor: string | null;
+  /** Seq to pass as `after` for newer messages; null when `items` reach the newest. */
+  newerCursor: string | null;
+}
+
+/**
+ * `ConfabClient.messages`: one message after it was sent — read it, edit it (and list its
+ * earlier bodies), delete it, its thread, reactions and pins — and the page around it.
+ */
+export class MessageActions {
+  constructor(private readonly http: HttpTransport) {}
+
+  async get(messageId: string): Promise<Message> {
+    return (await this.http.request<MessageResponse>('GET', messagePath(messageId))).message;
+  }
+
+  /** Edits my message; the earlier body stays listed by `versions`. */
+  async edit(messageId: string, body: string): Promise<Message> {
+    return (await this.http.request<MessageResponse>('PATCH', messagePath(messageId), { body: { body } })).message;
+  }
+
+  /** Deletes a message (mine, or any as a group's owner or admin), leaving a tombstone. */
+  async delete(messageId: string): Promise<Message> {
+    return (await this.http.request<MessageResponse>('DELETE', messagePath(messageId))).message;
+  }
+
+  /** The earlier bodies of an edited message, oldest first. */
+  versions(messageId: string): Promise<MessageVersionList> {
+    return this.http.request('GET', `${messagePath(messageId)}/history`);
+  }
+
+  /** A thread's replies, oldest first (`nextCursor` pages on); send one with `sendMessage(…, { threadRootId })`. */
+  thread(rootId: string, query: PageQuery = {}): Promise<MessagePage> {
+    return this.http.request('GET', `${messagePath(rootId)}/thread`, { query });
+  }
+
+  /** Adds my reaction (idempotent); the answer carries every reaction of the message. */
+  async react(messageId: string, emoji: string): Promise<Message> {
+    return (await this.http.request<MessageResponse>('PUT', reactionPath(messageId, emoji))).message;
+  }
+
+  async unreact(messageId: string, emoji: string): Promise<Message> {
+    return (await this.http.request<MessageResponse>('DELETE', reactionPath(messageId, emoji))).message;
+  }
+
+  async pin(messageId: string): Promise<Message> {
+    return (await this.http.request<MessageResponse>('PUT', `${messagePath(messageId)}/pin`)).message;
+  }
+
+  async unpin(messageId: string): Promise<Message> {
+    return (await this.http.request<MessageResponse>('DELETE', `${messagePath(messageId)}/pin`)).message;
+  }
+
+  /** A conversation's pinned messages, most recently pinned first. */
+  pins(conversationId: string): Promise<MessageList> {
+    return this.http.request('GET', `/api/v1/conversations/${encodeURIComponent(conversationId)}/pins`);
+  }
+
+  /**
+   * About `limit` messages of the main history centred on `seq` (half before, half from it on),
+   * oldest first, with cursors to page either way: two history reads.
+   */
+  async around(conversationId: string, seq: number, limit = 30): Promise<MessagesAround> {
+    const half = Math.max(1, Math.floor(limit / 2));
+    const path = `/api/v1/conversations/${encodeURIComponent(conversationId)}/messages`;
+    const read = (query: HistoryQuery) => this.http.request<MessagePage>('GET', path, { query });
+    const [older, newer] = await Promise.all([read({ before: seq, limit: half }), read({ after: seq - 1, limit: limit - half })]);
+    const items = [...older.items.reverse(), ...newer.items];
+    return { items, olderCursor: older.nextCursor, newerCursor: newer.nextCursor };
+  }
+}
+
+const messagePath = (id: string) => `/api/v1/messages/${encodeURIComponent(id)}`;
+const reactionPath = (id: string, emoji: string) => `${messagePath(id)}/reactions/${encodeURIComponent(emoji)}`;

@@ -1,0 +1,81 @@
+import type { Attachment } from '@confab/protocol';
+import { RichText } from '../../components/RichText.js';
+import { describeError } from '../../components/errors.js';
+import type { MessageContext } from '../messages/extensions.js';
+import { fileUrl, formatBytes, useFileUrl } from './file-urls.js';
+import { useState } from 'react';
+
+/** An attachment message: its caption, then each file — an image as its thumbnail (opening full size), anything else as a download. */
+export function AttachmentBody({ context }: { context: MessageContext }) {
+  const { message } = context;
+  return (
+    <div className="attachment-body">
+      {message.body !== '' && <RichText text={message.body} />}
+      <ul className="attachments">
+        {(message.attachments ?? []).map((a) => (
+          <li key={a.id}>
+            {isPreviewable(a) ? <ImageAttachment attachment={a} context={context} /> : <FileAttachment attachment={a} context={context} />}
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+const isPreviewable = (a: Attachment) => a.contentType.startsWith('image/') && a.contentType !== 'image/svg+xml' && a.width !== null;
+
+function ImageAttachment({ attachment, context }: { attachment: Attachment; context: MessageContext }) {
+  const { client } = context.services;
+  const thumbnail = useFileUrl(client, attachment.id, 'thumbnail');
+  const [error, setError] = useState<string | null>(null);
+  const scale = Math.min(1, 320 / Math.max(attachment.width ?? 320, attachment.height ?? 320));
+  const open = async () => {
+    try {
+      window.open(await fileUrl(client, attachment.id, 'file'), '_blank', 'noopener');
+    } catch (caught) {
+      setError(describeError(caught));
+    }
+  };
+  return (
+    <figure className="image-attachment">
+      <button type="button" className="image-open" onClick={() => void open()} aria-label={`Open ${attachment.filename} full size`}>
+        {thumbnail.url ? (
+          <img
+            src={thumbnail.url}
+            alt={attachment.filename}
+            width={Math.round((attachment.width ?? 320) * scale)}
+            height={Math.round((attachment.height ?? 320) * scale)}
+          />
+        ) : (
+          <span className="image-placeholder">{thumbnail.failed ? 'Preview unavailable' : 'Loading preview…'}</span>
+        )}
+      </button>
+      <figcaption className="hint">
+        <bdi>{attachment.filename}</bdi> · {attachment.width}×{attachment.height} · {formatBytes(attachment.size)}
+      </figcaption>
+      {error && <p className="error">{error}</p>}
+    </figure>
+  );
+}
+
+function FileAttachment({ attachment, context }: { attachment: Attachment; context: MessageContext }) {
+  const [error, setError] = useState<string | null>(null);
+  const download = async () => {
+    try {
+      const link = document.createElement('a');
+      link.href = await fileUrl(context.services.client, attachment.id, 'file');
+      link.download = attachment.filename;
+      link.click();
+    } catch (caught) {
+      setError(describeError(caught));
+    }
+  };
+  return (
+    <div className="file-attachment">
+      <button type="button" onClick={() => void download()}>
+        ⬇ Download <bdi>{attachment.filename}</bdi> ({formatBytes(attachment.size)})
+      </button>
+      {error && <p className="error">{error}</p>}
+    </div>
+  );
+}

@@ -1,0 +1,114 @@
+import { type KeyboardEvent, useId, useState } from 'react';
+import { useAction } from '../../components/useAction.js';
+import { type MessageContext, messageActions, messageAddons } from '../messages/extensions.js';
+import { rowMode, useRowMode } from '../row-mode.js';
+
+/**
+ * Edit and delete. Edit: my own text messages, in place (Enter saves, Shift+Enter a new line,
+ * Esc cancels); "edited" shows on the row afterwards. Delete: mine, or anyone's as a group's
+ * owner or admin, after a confirmation in the row; the tombstone replaces it for everyone.
+ */
+const live = (c: MessageContext) => c.message.deletedAt === null && c.message.kind !== 'system';
+const canModerate = (c: MessageContext) => c.conversation.kind === 'group' && c.conversation.myRole !== 'member';
+
+messageActions.push(
+  {
+    id: 'edit',
+    label: 'Edit',
+    available: (c) => c.mine && live(c) && c.message.kind === 'text',
+    run: (c) => rowMode.toggle(c.message.id, 'edit'),
+  },
+  {
+    id: 'delete',
+    label: 'Delete',
+    available: (c) => live(c) && (c.mine || canModerate(c)),
+    run: (c) => rowMode.toggle(c.message.id, 'delete'),
+  },
+);
+
+messageAddons.push({ id: 'editing', component: RowForms });
+
+function RowForms({ context }: { context: MessageContext }) {
+  const mode = useRowMode(context.message.id);
+  const edited = context.message.editedAt !== null && context.message.deletedAt === null;
+  return (
+    <>
+      {edited && (
+        <span className="message-edited" title={`Edited ${new Date(context.message.editedAt!).toLocaleString()}`}>
+          (edited)
+        </span>
+      )}
+      {mode === 'edit' && <EditForm context={context} />}
+      {mode === 'delete' && <DeleteConfirmation context={context} />}
+    </>
+  );
+}
+
+function EditForm({ context }: { context: MessageContext }) {
+  const { message, services } = context;
+  const [text, setText] = useState(message.body);
+  const id = useId();
+  const save = useAction(async () => {
+    if (text.trim() !== '' && text !== message.body) await services.client.messages.edit(message.id, text);
+    rowMode.close();
+  });
+  const onKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>) => {
+    if (event.key === 'Escape') {
+      event.preventDefault();
+      rowMode.close();
+    } else if (event.key === 'Enter' && !event.shiftKey && !event.nativeEvent.isComposing) {
+      event.preventDefault();
+      void save.run();
+    }
+  };
+  return (
+    <form
+      className="row-form"
+      onSubmit={(event) => {
+        event.preventDefault();
+        void save.run();
+      }}
+    >
+      <label htmlFor={id}>Edit message</label>
+      <textarea id={id} dir="auto" value={text} autoFocus onChange={(e) => setText(e.target.value)} onKeyDown={onKeyDown} />
+      {save.error && (
+        <p className="error" role="alert">
+          {save.error}
+        </p>
+      )}
+      <div className="row-form-buttons">
+        <button type="submit" className="primary" disabled={save.busy}>
+          Save
+        </button>
+        <button type="button" onClick={() => rowMode.close()}>
+          Cancel
+        </button>
+      </div>
+    </form>
+  );
+}
+
+function DeleteConfirmation({ context }: { context: MessageContext }) {
+  const remove = useAction(async () => {
+    await context.services.client.messages.delete(context.message.id);
+    rowMode.close();
+  });
+  return (
+    <div className="row-form" role="group" aria-label="Confirm deletion">
+      <p>Delete this message for everyone?</p>
+      {remove.error && (
+        <p className="error" role="alert">
+          {remove.error}
+        </p>
+      )}
+      <div className="row-form-buttons">
+        <button type="button" className="danger" disabled={remove.busy} onClick={() => void remove.run()}>
+          Delete for everyone
+        </button>
+        <button type="button" autoFocus onClick={() => rowMode.close()}>
+          Keep it
+        </button>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,60 @@
+import { useEffect, useRef, useState } from 'react';
+import type { MessageContext } from '../messages/extensions.js';
+import { useFileUrl } from '../attachments/file-urls.js';
+import { WaveformSlider } from './WaveformSlider.js';
+import { formatDuration } from './waveform.js';
+
+/** A voice note, played inline: play/pause, its waveform as the seek bar, the time. */
+export function VoiceBody({ context }: { context: MessageContext }) {
+  const { message, services } = context;
+  const attachment = message.attachments?.[0];
+  const audio = useRef<HTMLAudioElement>(null);
+  const [playing, setPlaying] = useState(false);
+  const [positionMs, setPositionMs] = useState(0);
+  const [wanted, setWanted] = useState(false);
+  // Downloaded on first play, not for every note in the history.
+  const file = useFileUrl(services.client, attachment?.id ?? '', 'file', wanted && attachment !== undefined);
+  const durationMs = message.voice?.durationMs ?? attachment?.durationMs ?? 0;
+  useEffect(() => {
+    if (wanted && file.url && audio.current && audio.current.paused) void audio.current.play().catch(() => setPlaying(false));
+  }, [wanted, file.url]);
+  if (!attachment) return null;
+  const toggle = () => {
+    const element = audio.current;
+    if (!file.url || !element) return setWanted(true);
+    if (element.paused) void element.play();
+    else element.pause();
+  };
+  return (
+    <div className="voice-note">
+      <button type="button" className="voice-play" onClick={toggle} aria-label={playing ? 'Pause voice note' : 'Play voice note'}>
+        {playing ? '⏸' : '▶'}
+      </button>
+      <WaveformSlider
+        waveform={message.voice?.waveform ?? []}
+        durationMs={durationMs}
+        positionMs={positionMs}
+        onSeek={(ms) => {
+          setPositionMs(ms);
+          if (audio.current) audio.current.currentTime = ms / 1000;
+        }}
+      />
+      <span className="voice-time">{formatDuration(playing || positionMs > 0 ? positionMs : durationMs)}</span>
+      {file.failed && <span className="error">Could not load the recording.</span>}
+      {file.url && (
+        <audio
+          ref={audio}
+          src={file.url}
+          preload="auto"
+          onPlay={() => setPlaying(true)}
+          onPause={() => setPlaying(false)}
+          onEnded={() => {
+            setPlaying(false);
+            setPositionMs(0);
+          }}
+          onTimeUpdate={(e) => setPositionMs(e.currentTarget.currentTime * 1000)}
+        />
+      )}
+    </div>
+  );
+}

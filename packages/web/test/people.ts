@@ -1,0 +1,47 @@
+import type { Page } from 'playwright-core';
+import { ConfabClient } from '@confab/client';
+import type { ConversationDetail } from '@confab/protocol';
+import { type BrowserUser, type WebHarness, signUp } from './browser.js';
+
+/** A person signed up through the app, and the same account through the SDK for setting up what a test needs. */
+export interface Person extends BrowserUser {
+  id: string;
+  sdk: ConfabClient;
+}
+
+export async function person(harness: WebHarness, prefix: string, displayName?: string): Promise<Person> {
+  const user = await signUp(harness, prefix, displayName);
+  const sdk = new ConfabClient({ baseUrl: harness.url });
+  await sdk.login({ username: user.username, password: user.password });
+  return { ...user, id: (await sdk.me()).id, sdk };
+}
+
+/** A direct conversation between two people, made through the SDK. */
+export function directBetween(a: Person, b: Person): Promise<ConversationDetail> {
+  return a.sdk.openDirect(b.id);
+}
+
+/** A group owned by `owner` with the others as members, made through the SDK. */
+export function groupOf(owner: Person, others: Person[], title = 'Team'): Promise<ConversationDetail> {
+  return owner.sdk.createGroup(
+    title,
+    others.map((o) => o.id),
+  );
+}
+
+/** Opens a conversation in the app and waits for its timeline. */
+export async function openConversation(page: Page, conversationId: string): Promise<void> {
+  await page.goto(`/c/${conversationId}`);
+  await page.getByRole('log', { name: 'Messages' }).waitFor();
+}
+
+/** Types a message in the composer and sends it with Enter. */
+export async function sendText(page: Page, text: string): Promise<void> {
+  const field = page.getByRole('textbox', { name: 'Message', exact: true });
+  await field.fill(text);
+  await field.press('Enter');
+}
+
+/** A message row of the main timeline, by text. */
+export const row = (page: Page, text: string) =>
+  page.getByRole('log', { name: 'Messages', exact: true }).locator('article.message', { hasText: text });
