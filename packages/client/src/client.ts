@@ -1,7 +1,4 @@
 import type {
-  CreateInviteBody,
-  Invite,
-  InviteResponse,
   AuthResponse,
   BlockResponse,
   ConversationDetail,
@@ -9,7 +6,6 @@ import type {
   ConversationResponse,
   ConversationPage,
   DeliveryMarker,
-  EventPage,
   HistoryQuery,
   LoginBody,
   MarkNotificationsReadBody,
@@ -23,25 +19,22 @@ import type {
   NotificationQuery,
   PageQuery,
   Presence,
-  PushSubscriptionBody,
-  PushSubscriptionCreated,
-  PushUnsubscribed,
   ReadMarker,
   ReceiptList,
   RecentMessagesQuery,
   RegisterBody,
   Role,
-  SyncQuery,
-  SyncResponse,
   UnreadNotifications,
   UpdateMeBody,
   User,
   UserPage,
   UserSearchQuery,
-  VapidPublicKey,
   Upload,
 } from '@confab/protocol';
 import { AccountApi } from './account.js';
+import { AdminApi } from './admin.js';
+import { PushApi } from './push.js';
+import { EventsApi } from './long-poll.js';
 import { FileCalls, type SendOptions } from './files.js';
 import { HttpTransport, type HttpOptions, type Tokens } from './http.js';
 import { RealtimeConnection, type RealtimeOptions } from './realtime.js';
@@ -64,6 +57,12 @@ export class ConfabClient {
   readonly files: FileCalls;
   /** Email, password recovery and change, sessions, export, erasure. */
   readonly account: AccountApi;
+  /** Instance administration (admins only): users, deactivation, resets, stats, the audit log, invites. */
+  readonly admin: AdminApi;
+  /** Web Push subscriptions of my browsers. */
+  readonly push: PushApi;
+  /** The event log over HTTP: long-poll `sync`, one conversation's events. */
+  readonly events: EventsApi;
 
   constructor(private readonly options: ConfabClientOptions) {
     this.http = new HttpTransport(options);
@@ -71,6 +70,9 @@ export class ConfabClient {
     this.locations = new LocationsApi(this.http);
     this.files = new FileCalls(this.http);
     this.account = new AccountApi(this.http);
+    this.admin = new AdminApi(this.http);
+    this.push = new PushApi(this.http);
+    this.events = new EventsApi(this.http);
   }
 
   get tokens(): Tokens | null {
@@ -80,11 +82,6 @@ export class ConfabClient {
   // ---- accounts ----
   async register(input: RegisterBody): Promise<AuthResponse> {
     return this.http.adopt(await this.http.request<AuthResponse>('POST', '/api/v1/auth/register', { body: input, auth: false }));
-  }
-
-  /** Instance admins: a single-use sign-up invite (REGISTRATION=invite); its token is shown once. */
-  async createInvite(input: CreateInviteBody = {}): Promise<Invite> {
-    return (await this.http.request<InviteResponse>('POST', '/api/v1/admin/invites', { body: input })).invite;
   }
 
   async login(input: LoginBody): Promise<AuthResponse> {
@@ -286,30 +283,6 @@ export class ConfabClient {
 
   markNotificationsRead(body: MarkNotificationsReadBody): Promise<UnreadNotifications> {
     return this.http.request('POST', '/api/v1/notifications/read', { body });
-  }
-
-  /** The applicationServerKey for `PushManager.subscribe()`. */
-  vapidPublicKey(): Promise<VapidPublicKey> {
-    return this.http.request('GET', '/api/v1/push/vapid-public-key');
-  }
-
-  /** Registers a browser's `PushSubscription.toJSON()`: my notifications are pushed to it while I have no open socket. */
-  subscribePush(subscription: PushSubscriptionBody): Promise<PushSubscriptionCreated> {
-    return this.http.request('POST', '/api/v1/push/subscriptions', { body: { endpoint: subscription.endpoint, keys: subscription.keys } });
-  }
-
-  unsubscribePush(endpoint: string): Promise<PushUnsubscribed> {
-    return this.http.request('DELETE', '/api/v1/push/subscriptions', { body: { endpoint } });
-  }
-
-  // ---- sync over HTTP ----
-  /** Long-poll: events after `since` as soon as there are some, or none after `timeout` seconds. */
-  sync(query: SyncQuery = {}): Promise<SyncResponse> {
-    return this.http.request('GET', '/api/v1/sync', { query: query as Record<string, string | number | undefined> });
-  }
-
-  conversationEvents(conversationId: string, after: number): Promise<EventPage> {
-    return this.http.request('GET', `${conversationPath(conversationId)}/events`, { query: { after } });
   }
 
   // ---- realtime ----
