@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { SignJWT, UnsecuredJWT } from 'jose';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { AppError, SessionRevoked } from '../errors.js';
 import { TokenService, hashRefreshToken, resolveJwtSecret } from './token-service.js';
 
@@ -132,6 +132,25 @@ describe('TokenService', () => {
     const error = await rejection(token);
     expect(error).toBeInstanceOf(SessionRevoked);
     expect(error).toMatchObject({ code: 'unauthenticated', status: 401 });
+  });
+
+  it('remembers a verified token until its expiry, still checking its session on every use', async () => {
+    const fresh = new TokenService(SECRET, SETTINGS, { isRevoked: (sessionId: string) => revoked.has(sessionId) });
+    vi.useFakeTimers({ now: Date.UTC(2026, 0, 1), toFake: ['Date'] });
+    try {
+      const token = await fresh.issueAccessToken({ userId: 'u1', sessionId: 'cached' });
+      expect(await fresh.verifyAccessToken(token)).toEqual({ userId: 'u1', sessionId: 'cached' });
+      vi.setSystemTime(Date.UTC(2026, 0, 1) + 899_999);
+      expect(await fresh.verifyAccessToken(token)).toEqual({ userId: 'u1', sessionId: 'cached' });
+      revoked.add('cached');
+      await expect(fresh.verifyAccessToken(token)).rejects.toBeInstanceOf(SessionRevoked);
+      revoked.delete('cached');
+      // The instant jose would call it expired, the remembered verdict ends too.
+      vi.setSystemTime(Date.UTC(2026, 0, 1) + 900_000);
+      await expect(fresh.verifyAccessToken(token)).rejects.toMatchObject({ code: 'token_expired', status: 401 });
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('signs the same claims at the same instant to the same token (a refresh repeated within the grace window)', async () => {
