@@ -14,12 +14,14 @@ COPY package.json package-lock.json ./
 COPY packages/protocol/package.json packages/protocol/
 COPY packages/server/package.json packages/server/
 COPY packages/client/package.json packages/client/
+COPY packages/web/package.json packages/web/
 COPY bench/package.json bench/
 RUN npm ci --no-audit --no-fund --ignore-scripts \
   && npm rebuild better-sqlite3 sharp
 COPY tsconfig.base.json tsconfig.json ./
 COPY packages packages
 RUN npx tsc -b packages/server packages/client \
+  && npm run build -w @confab/web \
   && npm prune --omit=dev --no-audit --no-fund \
   && rm -rf node_modules/@confab/bench bench \
   && mkdir -p packages/protocol/node_modules packages/client/node_modules packages/server/node_modules
@@ -47,6 +49,8 @@ COPY --from=build /app/packages/client/dist packages/client/dist
 COPY --from=build /app/packages/server/package.json packages/server/
 COPY --from=build /app/packages/server/dist packages/server/dist
 COPY --from=build /app/packages/server/bin packages/server/bin
+# The web app, built: the server serves it at / (WEB_DIR's default).
+COPY --from=build /app/packages/web/dist packages/web/dist
 USER confab
 VOLUME /data
 EXPOSE 8080

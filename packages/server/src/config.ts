@@ -5,6 +5,7 @@ import { type BlobStoreKind, type S3Settings, chooseBlobStore, readS3 } from './
 import { type Env, EnvReader } from './env-reader.js';
 import { type OutboundConfig, readOutboundConfig } from './outbound-config.js';
 import { type RateLimits, readRateLimits } from './rate-limit-config.js';
+import { readWebDir } from './web-config.js';
 
 /**
  * Every setting Confab reads, parsed and validated once at start-up. Each entry documents its
@@ -31,6 +32,8 @@ export interface Config {
   directory: 'all' | 'shared';
   /** When set, `GET /metrics` needs it as a bearer token. */
   metricsToken: string | null;
+  /** The built web app served at `/` (web-config.ts), or null to serve the API alone. */
+  webDir: string | null;
   /** Whether `/docs` (the API reference UI) is served; the OpenAPI document stays at /api/openapi.json. */
   apiDocs: boolean;
   /** Browser origins allowed by CORS (exact matches); empty: no cross-origin access. */
@@ -168,6 +171,7 @@ export function loadConfig(env: Env = process.env): Config {
     inviteTtlSeconds: read.int('INVITE_TTL_SECONDS', 7 * 86_400, 60, 365 * 86_400),
     directory: read.oneOf('DIRECTORY', 'all', ['all', 'shared']),
     metricsToken: read.optional('METRICS_TOKEN'),
+    webDir: readWebDir(read),
     apiDocs: read.bool('API_DOCS', true),
     corsOrigins: read.list('CORS_ORIGINS'),
     jwtIssuer: read.string('JWT_ISSUER', 'confab'),

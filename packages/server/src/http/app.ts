@@ -31,6 +31,7 @@ import { uploadRoutes } from './routes/uploads.js';
 import { errors } from './responses.js';
 import { installRouteLimits } from './route-limits.js';
 import { DOCS_CSP, installSurface, metricsGuard } from './surface.js';
+import { serveWebApp } from './web-app.js';
 
 /** The WebSocket protocol's contract, generated once from the frame schemas. */
 const asyncApi = asyncApiDocument();
@@ -67,7 +68,7 @@ export async function buildHttpApp(
   app.setValidatorCompiler(validatorCompiler);
   acceptJsonOnly(app);
   app.decorateRequest('auth', null);
-  installErrorHandler(app);
+  installErrorHandler(app, { webApp: config.webDir !== null });
   await installSurface(app, config);
   installRouteLimits(app, services.rateLimits);
   // Shutting down: a request that arrives now gets 503 (a balancer retries it on another node);
@@ -114,6 +115,8 @@ export async function buildHttpApp(
       .header('upgrade', 'websocket')
       .send({ error: { code: 'upgrade_required', message: 'Connect with a WebSocket' } }),
   );
+
+  if (config.webDir !== null) await serveWebApp(app, config.webDir);
 
   for (const routes of [
     healthRoutes,

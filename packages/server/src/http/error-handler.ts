@@ -4,6 +4,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, HTTPMethods } from 'f
 import { ERROR_STATUS, type ErrorCode, type ErrorDetail } from '@confab/protocol';
 import { AppError, toErrorBody } from '../errors.js';
 import { toDetails } from '../schema-validator.js';
+import { isAppPage, sendAppPage } from './web-app.js';
 
 /** Framework errors that are the client's fault, by Fastify error code. */
 const FRAMEWORK_ERRORS: Record<string, { code: ErrorCode; message: string }> = {
@@ -59,7 +60,7 @@ export function sendClientError(error: Error & { code?: string }, socket: Socket
 }
 
 /** The one place errors become HTTP responses. Unknown errors are logged and leak nothing. */
-export function installErrorHandler(app: FastifyInstance): void {
+export function installErrorHandler(app: FastifyInstance, options: { webApp?: boolean } = {}): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error instanceof AppError) {
       // An outage (the database went away): the client gets 503 `unavailable`, the log the cause.
@@ -93,6 +94,7 @@ export function installErrorHandler(app: FastifyInstance): void {
       const error = { code: 'method_not_allowed', message: `${request.method} is not allowed on ${path}: use ${allowed.join(', ')}` };
       return reply.status(405).header('allow', allowed.join(', ')).send({ error });
     }
+    if (options.webApp && isAppPage(request)) return sendAppPage(reply);
     return reply.status(404).send({ error: { code: 'not_found', message: `No route ${request.method} ${path}` } });
   });
 }

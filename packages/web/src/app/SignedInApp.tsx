@@ -1,0 +1,46 @@
+import { useEffect, useState } from 'react';
+import { Redirect, Route, Switch, useLocation } from 'wouter';
+import { ConversationStore } from '../state/conversation-store.js';
+import { PeopleStore } from '../state/people-store.js';
+import { Outbox } from '../state/outbox.js';
+import { AppContext, type AppServices } from '../state/AppContext.js';
+import { useSignedIn } from '../session/SessionContext.js';
+import { Shell } from './Shell.js';
+
+/** The signed-in app: the stores live as long as the session; the sign-in pages send you on to where you were going. */
+export function SignedInApp() {
+  const { me, client, connection } = useSignedIn();
+  const [services] = useState<AppServices>(() => {
+    const people = new PeopleStore(client);
+    people.remember([me]);
+    const conversations = new ConversationStore(client, connection, me.id);
+    return { me, client, connection, people, conversations, outbox: new Outbox(connection) };
+  });
+  useEffect(() => {
+    services.conversations.start();
+    services.outbox.start();
+    return () => {
+      services.conversations.stop();
+      services.outbox.stop();
+    };
+  }, [services]);
+  const [location] = useLocation();
+  return (
+    <AppContext.Provider value={{ ...services, me }}>
+      <Switch>
+        <Route path={/^\/sign-(in|up)$/}>
+          <Redirect to={nextPage()} replace />
+        </Route>
+        <Route>
+          <Shell location={location} />
+        </Route>
+      </Switch>
+    </AppContext.Provider>
+  );
+}
+
+/** Where a sign-in was headed (`?next=`), only ever a path of this app. */
+function nextPage(): string {
+  const next = new URLSearchParams(window.location.search).get('next') ?? '/';
+  return next.startsWith('/') && !next.startsWith('//') ? next : '/';
+}

@@ -1,0 +1,28 @@
+import type { ComponentType } from 'react';
+import { ConversationPage } from '../features/messages/ConversationPage.js';
+import { HomePage } from '../pages/HomePage.js';
+import { NotFoundPage } from '../pages/NotFoundPage.js';
+
+/**
+ * The route table: the extension point for pages. A page is a component rendered in the shell's
+ * main area (beside the conversation list) for a path; wouter's `:param` syntax, the params
+ * reaching the component as `params`. Add yours here (account pages, the admin area, …); the
+ * first match wins, so keep the catch-all last.
+ */
+export interface PageRoute {
+  path: string;
+  component: ComponentType<{ params: Record<string, string | undefined> }>;
+  /** Pages that fill the screen on a phone hide the conversation list there (everything but the home page). */
+  hidesListOnPhone?: boolean;
+}
+
+export const signedInRoutes: PageRoute[] = [
+  { path: '/', component: HomePage },
+  { path: '/c/:conversationId/:panel?/:arg?', component: ConversationPage, hidesListOnPhone: true },
+];
+
+/** The fallback, after every route above. */
+export const notFoundRoute: PageRoute = { path: '*', component: NotFoundPage, hidesListOnPhone: true };
+
+/** Pages reachable while signed out besides sign-in and sign-up (e.g. a password reset link's page). */
+export const publicRoutes: PageRoute[] = [];

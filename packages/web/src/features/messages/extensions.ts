@@ -1,0 +1,82 @@
+import type { SendOptions } from '@confab/client';
+import type { ConversationSummary, Message } from '@confab/protocol';
+import type { ComponentType } from 'react';
+import type { AppServices } from '../../state/AppContext.js';
+
+/**
+ * The extension points of a conversation. A feature adds itself by pushing an entry into one of
+ * these lists from its own module, imported once by `features/index.ts`; nothing in the
+ * message row, the composer or the conversation page changes for it.
+ */
+
+/** What a message row knows, handed to every extension of it. */
+export interface MessageContext {
+  message: Message;
+  conversation: ConversationSummary;
+  /** Sent by the signed-in user. */
+  mine: boolean;
+  services: AppServices;
+  /** Opens a conversation panel (see `conversationPanels`), e.g. a thread: `openPanel('thread', message.id)`. */
+  openPanel(panel: string, arg?: string): void;
+}
+
+/** An entry of a message's actions menu (edit, delete, reply, react, pin, …). */
+export interface MessageAction {
+  id: string;
+  /** The visible label, which is also the button's accessible name. */
+  label: string | ((context: MessageContext) => string);
+  /** Shown only where this says so (e.g. only on my messages, only for admins). */
+  available(context: MessageContext): boolean;
+  run(context: MessageContext): void | Promise<void>;
+}
+export const messageActions: MessageAction[] = [];
+
+/**
+ * Something shown inside a message row, after its body: reactions, attachments, a thread's
+ * reply count, "edited". `placement: 'before-body'` puts it above (a quoted reply).
+ */
+export interface MessageAddon {
+  id: string;
+  placement?: 'before-body' | 'after-body';
+  component: ComponentType<{ context: MessageContext }>;
+}
+export const messageAddons: MessageAddon[] = [];
+
+/** How a message kind other than text shows its content (`location`, `voice`, `attachment`); text is the default body. */
+export const messageBodies: Partial<Record<Message['kind'], ComponentType<{ context: MessageContext }>>> = {};
+
+/** What a composer add-on may do. */
+export interface ComposerContext {
+  conversation: ConversationSummary;
+  services: AppServices;
+  /** Sends a message through the offline-safe outbox; `links` as the SDK's SendOptions (attachments, reply, thread). */
+  send(body: string | undefined, links?: SendOptions): void;
+  /** The text being typed, and replacing it (mention autocomplete, emoji). */
+  text: string;
+  setText(text: string): void;
+}
+
+/** A control beside the message field (attach, record a voice note, share a location, …). */
+export interface ComposerAddon {
+  id: string;
+  component: ComponentType<{ composer: ComposerContext }>;
+}
+export const composerAddons: ComposerAddon[] = [];
+
+/**
+ * A side panel of a conversation, opened at `/c/:conversationId/:panel/:arg?` (a thread, the
+ * pins, search results, the members). Esc and its close button return to the conversation.
+ */
+export interface ConversationPanel {
+  id: string;
+  title: string;
+  component: ComponentType<{ conversation: ConversationSummary; arg: string | undefined; close(): void }>;
+}
+export const conversationPanels: ConversationPanel[] = [];
+
+/** A button in the conversation's header (mute, pins, search, members, …). */
+export interface HeaderAction {
+  id: string;
+  component: ComponentType<{ conversation: ConversationSummary; openPanel(panel: string, arg?: string): void }>;
+}
+export const conversationHeaderActions: HeaderAction[] = [];

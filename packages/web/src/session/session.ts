@@ -1,0 +1,134 @@
+import { ApiError, ConfabClient, type RealtimeConnection, type Tokens } from '@confab/client';
+import type { LoginBody, Me, RegisterBody } from '@confab/protocol';
+import { loadTokens, onTokensElsewhere, saveTokens } from './token-storage.js';
+
+/** What the app shows: a splash while it finds out, the sign-in pages, or the signed-in app. */
+export type SessionState =
+  | { status: 'starting' }
+  | { status: 'signed-out'; notice?: string }
+  | { status: 'unreachable'; message: string }
+  | { status: 'signed-in'; me: Me; client: ConfabClient; connection: RealtimeConnection };
+
+/**
+ * The signed-in person and everything that hangs off them: the SDK client (tokens persisted on
+ * every rotation), the realtime connection, and the transitions between signed in and out.
+ * A plain class with `subscribe`/`getState`, read by React through `useSyncExternalStore`.
+ */
+export class SessionController {
+  private state: SessionState = { status: 'starting' };
+  private readonly listeners = new Set<() => void>();
+  private stopWatchingTabs: (() => void) | undefined;
+  /** True while this app closes a connection itself, which is not the server ending the session. */
+  private closing = false;
+
+  constructor(private readonly baseUrl: string = window.location.origin) {}
+
+  readonly getState = (): SessionState => this.state;
+
+  readonly subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+
+  /** Resumes the stored session, if any: an expired access token is refreshed by the SDK on the first call. */
+  async start(): Promise<void> {
+    const tokens = loadTokens();
+    if (tokens === null) return this.set({ status: 'signed-out' });
+    const client = this.newClient(tokens);
+    try {
+      this.enter(client, await this.resume(client));
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 0) {
+        this.set({ status: 'unreachable', message: error.message });
+        return;
+      }
+      saveTokens(null);
+      this.set({ status: 'signed-out', notice: 'Your session has ended. Please sign in again.' });
+    }
+  }
+
+  /**
+   * The stored access token may be expired (the SDK refreshes that by itself) or refused for
+   * another reason (a new server secret): either way the refresh token, if still good, rotates
+   * into a new pair rather than signing the person out.
+   */
+  private async resume(client: ConfabClient): Promise<Me> {
+    try {
+      return await client.me();
+    } catch (error) {
+      if (!(error instanceof ApiError) || error.status !== 401) throw error;
+      await client.refresh();
+      return client.me();
+    }
+  }
+
+  async signIn(body: LoginBody): Promise<void> {
+    const client = this.newClient(null);
+    const auth = await client.login(body);
+    this.enter(client, auth.user);
+  }
+
+  async signUp(body: RegisterBody): Promise<void> {
+    const client = this.newClient(null);
+    const auth = await client.register(body);
+    this.enter(client, auth.user);
+  }
+
+  /** Signs out here (the server ends the session); signed out locally even when the server cannot be reached. */
+  async signOut(): Promise<void> {
+    const state = this.state;
+    if (state.status !== 'signed-in') return;
+    this.closeConnection(state.connection);
+    await state.client.logout().catch(() => undefined);
+    this.leave();
+  }
+
+  /** The signed-in person changed their profile (or another device did). */
+  updateMe(me: Me): void {
+    if (this.state.status === 'signed-in') this.set({ ...this.state, me });
+  }
+
+  private enter(client: ConfabClient, me: Me): void {
+    const connection = client.connect();
+    connection.onStateChange((state) => {
+      // The SDK closes a connection by itself only when the session cannot go on (ended
+      // elsewhere, revoked, the refresh token refused): back to the sign-in page.
+      if (state === 'closed' && this.state.status === 'signed-in' && this.state.connection === connection && !this.closing) {
+        this.leave('Your session has ended. Please sign in again.');
+      }
+    });
+    this.stopWatchingTabs?.();
+    this.stopWatchingTabs = onTokensElsewhere((tokens) => {
+      if (tokens === null) this.leave('You signed out in another tab.');
+      // Another tab rotated the refresh token: adopt the new pair so this tab never spends the old one.
+      else client.http.setTokens(tokens);
+    });
+    this.set({ status: 'signed-in', me, client, connection });
+  }
+
+  private leave(notice?: string): void {
+    if (this.state.status === 'signed-in') this.closeConnection(this.state.connection);
+    this.stopWatchingTabs?.();
+    this.stopWatchingTabs = undefined;
+    saveTokens(null);
+    this.set(notice === undefined ? { status: 'signed-out' } : { status: 'signed-out', notice });
+  }
+
+  private closeConnection(connection: RealtimeConnection): void {
+    this.closing = true;
+    try {
+      connection.close();
+    } finally {
+      this.closing = false;
+    }
+  }
+
+  private newClient(tokens: Tokens | null): ConfabClient {
+    return new ConfabClient({ baseUrl: this.baseUrl, ...(tokens ? { tokens } : {}), onTokens: (next) => saveTokens(next) });
+  }
+
+  private set(state: SessionState): void {
+    this.state = state;
+    for (const listener of this.listeners) listener();
+  }
+}

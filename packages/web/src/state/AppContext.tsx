@@ -1,0 +1,54 @@
+import type { ConfabClient, ConnectionState, RealtimeConnection } from '@confab/client';
+import type { Me, User } from '@confab/protocol';
+import { createContext, useContext, useEffect, useMemo, useSyncExternalStore } from 'react';
+import type { ConversationListState, ConversationStore } from './conversation-store.js';
+import type { PeopleStore } from './people-store.js';
+import type { Outbox, PendingMessage } from './outbox.js';
+
+/** What every signed-in component may use: the SDK, the realtime connection and the shared stores. */
+export interface AppServices {
+  me: Me;
+  client: ConfabClient;
+  connection: RealtimeConnection;
+  conversations: ConversationStore;
+  people: PeopleStore;
+  outbox: Outbox;
+}
+
+export const AppContext = createContext<AppServices | null>(null);
+
+export function useApp(): AppServices {
+  const services = useContext(AppContext);
+  if (services === null) throw new Error('useApp outside the signed-in app');
+  return services;
+}
+
+export function useConversationList(): ConversationListState {
+  const { conversations } = useApp();
+  return useSyncExternalStore(conversations.subscribe, conversations.getSnapshot);
+}
+
+/** A user's profile, read on first use; undefined until it arrives. */
+export function usePerson(userId: string | null | undefined): User | undefined {
+  const { people } = useApp();
+  const all = useSyncExternalStore(people.subscribe, people.getSnapshot);
+  useEffect(() => {
+    if (userId) people.request(userId);
+  }, [people, userId]);
+  return userId ? all.get(userId) : undefined;
+}
+
+export function useConnectionState(): ConnectionState {
+  const { connection } = useApp();
+  return useSyncExternalStore(
+    (listener) => connection.onStateChange(listener),
+    () => connection.state,
+  );
+}
+
+/** My messages not yet confirmed by the server, in one conversation. */
+export function usePending(conversationId: string): PendingMessage[] {
+  const { outbox } = useApp();
+  const all = useSyncExternalStore(outbox.subscribe, outbox.getSnapshot);
+  return useMemo(() => all.filter((p) => p.conversationId === conversationId), [all, conversationId]);
+}

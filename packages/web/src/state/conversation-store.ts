@@ -1,0 +1,88 @@
+import { ChatState, type ConfabClient, type RealtimeConnection } from '@confab/client';
+import { type ConversationSummary, POSITIONED_EVENT_TYPES, type PositionedEvent, type ServerEvent } from '@confab/protocol';
+import { ExternalStore } from './external-store.js';
+
+const positioned: ReadonlySet<string> = new Set(POSITIONED_EVENT_TYPES);
+
+export interface ConversationListState {
+  loaded: boolean;
+  /** Most recently active first. */
+  conversations: ConversationSummary[];
+  unreadTotal: number;
+}
+
+/**
+ * My conversations, kept current by the realtime connection: the SDK's ChatState applies every
+ * positioned event to a snapshot of the list. Events that arrive while the snapshot loads wait
+ * and are applied after it (ChatState skips what the snapshot already reflects); a reset
+ * (the server could not resume us) loads a fresh snapshot.
+ */
+export class ConversationStore extends ExternalStore<ConversationListState> {
+  private chat: ChatState | null = null;
+  private waiting: PositionedEvent[] = [];
+  private readonly stops: (() => void)[] = [];
+  private applying: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly client: ConfabClient,
+    private readonly connection: RealtimeConnection,
+    private readonly userId: string,
+  ) {
+    super({ loaded: false, conversations: [], unreadTotal: 0 });
+  }
+
+  start(): void {
+    this.stops.push(this.connection.onEvent((event) => this.receive(event)));
+    this.stops.push(this.connection.onReset(() => void this.load()));
+    void this.load();
+  }
+
+  stop(): void {
+    for (const stop of this.stops.splice(0)) stop();
+  }
+
+  /** One conversation of mine, if it is in the list. */
+  find(conversationId: string): ConversationSummary | undefined {
+    return this.getSnapshot().conversations.find((c) => c.id === conversationId);
+  }
+
+  /** Loads the list (every page) and re-applies the events that came meanwhile. */
+  async load(): Promise<void> {
+    this.chat = null;
+    const conversations: ConversationSummary[] = [];
+    for (let cursor: string | undefined; ;) {
+      const page = await this.client.listConversations({ limit: 100, ...(cursor ? { cursor } : {}) });
+      conversations.push(...page.items);
+      if (page.nextCursor === null) break;
+      cursor = page.nextCursor;
+    }
+    const chat = new ChatState(this.userId, { conversations, pages: {} }, async (id) => {
+      const summary = await this.client.getConversation(id);
+      return { summary, page: [] };
+    });
+    this.chat = chat;
+    const waiting = this.waiting.splice(0);
+    for (const event of waiting) await chat.apply(event);
+    this.publish();
+  }
+
+  private receive(event: ServerEvent): void {
+    if (!positioned.has(event.type)) return;
+    const chat = this.chat;
+    if (chat === null) {
+      this.waiting.push(event as PositionedEvent);
+      return;
+    }
+    // In order: a join reads its conversation before the next event is applied.
+    this.applying = this.applying.then(async () => {
+      await chat.apply(event as PositionedEvent);
+      if (this.chat === chat) this.publish();
+    });
+  }
+
+  private publish(): void {
+    if (this.chat === null) return;
+    const { conversations } = this.chat.snapshot();
+    this.set({ loaded: true, conversations, unreadTotal: this.chat.unreadTotal });
+  }
+}

@@ -1,0 +1,107 @@
+import { ApiError, type RealtimeConnection, type SendOptions, newClientId } from '@confab/client';
+import type { Message } from '@confab/protocol';
+import { ExternalStore } from './external-store.js';
+
+/** A message I sent that the server has not confirmed yet. */
+export interface PendingMessage {
+  clientId: string;
+  conversationId: string;
+  body: string | undefined;
+  links: SendOptions;
+  createdAt: string;
+  /** `sending`: on its way (or waiting for the connection); `failed`: refused by the server, kept to show why. */
+  status: 'sending' | 'failed';
+  error?: string;
+}
+
+/**
+ * Every message I send goes through here. It shows as pending at once, and goes out over the
+ * realtime connection; the SDK re-sends a frame not acknowledged before a reconnect, and a send
+ * that timed out (offline for long) is tried again here each time the connection opens — always
+ * with the same clientId, so the server stores it once however often it goes. A message leaves
+ * the outbox when the server confirms it (the ack or its `message.created`), or stays as failed
+ * when the server refuses it for a reason a retry cannot fix.
+ */
+export class Outbox extends ExternalStore<readonly PendingMessage[]> {
+  private readonly inFlight = new Set<string>();
+  private readonly stops: (() => void)[] = [];
+
+  constructor(private readonly connection: RealtimeConnection) {
+    super([]);
+  }
+
+  start(): void {
+    this.stops.push(
+      this.connection.onStateChange((state) => {
+        if (state === 'open') this.flush();
+      }),
+      this.connection.on('message.created', ({ message }) => this.confirmed(message)),
+    );
+  }
+
+  stop(): void {
+    for (const stop of this.stops.splice(0)) stop();
+  }
+
+  send(conversationId: string, body: string | undefined, links: SendOptions = {}): PendingMessage {
+    const pending: PendingMessage = {
+      clientId: newClientId(),
+      conversationId,
+      body,
+      links,
+      createdAt: new Date().toISOString(),
+      status: 'sending',
+    };
+    this.set([...this.getSnapshot(), pending]);
+    this.attempt(pending);
+    return pending;
+  }
+
+  /** Drops a failed message (the person gave up on it). */
+  discard(clientId: string): void {
+    this.set(this.getSnapshot().filter((p) => p.clientId !== clientId));
+  }
+
+  /** Tries a failed message again, same clientId. */
+  retry(clientId: string): void {
+    const pending = this.getSnapshot().find((p) => p.clientId === clientId);
+    if (!pending) return;
+    this.replace({ ...pending, status: 'sending' });
+    this.attempt(pending);
+  }
+
+  private flush(): void {
+    for (const pending of this.getSnapshot()) if (pending.status === 'sending') this.attempt(pending);
+  }
+
+  private attempt(pending: PendingMessage): void {
+    if (this.inFlight.has(pending.clientId)) return;
+    this.inFlight.add(pending.clientId);
+    this.connection.send(pending.conversationId, pending.body, pending.clientId, pending.links).then(
+      (message) => {
+        this.inFlight.delete(pending.clientId);
+        this.confirmed(message);
+      },
+      (error: unknown) => {
+        this.inFlight.delete(pending.clientId);
+        // Not acknowledged (offline, timed out, connection closing): it stays pending and goes
+        // again when the connection opens. Anything else is the server's answer: show it.
+        if (error instanceof ApiError && error.code === 'network_error') {
+          if (this.connection.state === 'open') this.attempt(pending);
+          return;
+        }
+        const current = this.getSnapshot().find((p) => p.clientId === pending.clientId);
+        if (current) this.replace({ ...current, status: 'failed', error: error instanceof Error ? error.message : String(error) });
+      },
+    );
+  }
+
+  private confirmed(message: Message): void {
+    if (!this.getSnapshot().some((p) => p.clientId === message.clientId && p.conversationId === message.conversationId)) return;
+    this.set(this.getSnapshot().filter((p) => !(p.clientId === message.clientId && p.conversationId === message.conversationId)));
+  }
+
+  private replace(next: PendingMessage): void {
+    this.set(this.getSnapshot().map((p) => (p.clientId === next.clientId ? next : p)));
+  }
+}

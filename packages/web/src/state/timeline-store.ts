@@ -1,0 +1,119 @@
+import type { ConfabClient, RealtimeConnection } from '@confab/client';
+import type { Message } from '@confab/protocol';
+import { ExternalStore } from './external-store.js';
+
+/** How many messages one page of history holds (the issue's 15). */
+export const PAGE_SIZE = 15;
+
+export interface TimelineState {
+  /** The main history held so far, oldest first (thread replies live in their thread). */
+  messages: readonly Message[];
+  loaded: boolean;
+  /** Whether older messages remain on the server. */
+  hasOlder: boolean;
+  loadingOlder: boolean;
+  error: string | null;
+}
+
+/**
+ * One conversation's history as the page shows it: the newest page first, older pages on
+ * demand (`loadOlder`), new and changed messages from the realtime connection as they arrive.
+ * A reset of the stream reloads the newest page.
+ */
+export class TimelineStore extends ExternalStore<TimelineState> {
+  private readonly stops: (() => void)[] = [];
+  private generation = 0;
+
+  constructor(
+    private readonly client: ConfabClient,
+    private readonly connection: RealtimeConnection,
+    readonly conversationId: string,
+  ) {
+    super({ messages: [], loaded: false, hasOlder: false, loadingOlder: false, error: null });
+  }
+
+  start(): void {
+    const mine = (id: string) => id === this.conversationId;
+    this.stops.push(
+      this.connection.on('message.created', ({ message }) => {
+        if (mine(message.conversationId) && message.threadRootId === null) this.upsert(message);
+      }),
+      this.connection.on('message.updated', ({ message }) => {
+        if (mine(message.conversationId)) this.replace(message);
+      }),
+      this.connection.on('message.deleted', ({ message }) => {
+        if (mine(message.conversationId)) this.replace(message);
+      }),
+      this.connection.onReset((notice) => {
+        if (notice.conversationId === undefined || mine(notice.conversationId)) void this.loadLatest();
+      }),
+    );
+    void this.loadLatest();
+  }
+
+  stop(): void {
+    this.generation += 1;
+    for (const stop of this.stops.splice(0)) stop();
+  }
+
+  async loadLatest(): Promise<void> {
+    const generation = ++this.generation;
+    try {
+      const page = await this.client.history(this.conversationId, { limit: PAGE_SIZE });
+      if (generation !== this.generation) return;
+      // Live messages that arrived while the page loaded are kept (they are newer).
+      const live = this.getSnapshot().messages.filter((m) => m.seq > (page.items[0]?.seq ?? 0));
+      this.set({
+        ...this.getSnapshot(),
+        messages: merge([...page.items].reverse(), live),
+        loaded: true,
+        hasOlder: page.nextCursor !== null,
+        error: null,
+      });
+    } catch (error) {
+      if (generation === this.generation) this.set({ ...this.getSnapshot(), loaded: true, error: String(error) });
+    }
+  }
+
+  /** The next older page; one at a time. */
+  async loadOlder(): Promise<void> {
+    const state = this.getSnapshot();
+    if (!state.hasOlder || state.loadingOlder) return;
+    const oldest = state.messages[0];
+    if (!oldest) return;
+    const generation = this.generation;
+    this.set({ ...state, loadingOlder: true });
+    try {
+      const page = await this.client.history(this.conversationId, { limit: PAGE_SIZE, before: oldest.seq });
+      if (generation !== this.generation) return;
+      const now = this.getSnapshot();
+      this.set({
+        ...now,
+        messages: merge([...page.items].reverse(), now.messages),
+        hasOlder: page.nextCursor !== null,
+        loadingOlder: false,
+      });
+    } catch (error) {
+      if (generation === this.generation) this.set({ ...this.getSnapshot(), loadingOlder: false, error: String(error) });
+    }
+  }
+
+  private upsert(message: Message): void {
+    const state = this.getSnapshot();
+    this.set({ ...state, messages: merge(state.messages, [message]) });
+  }
+
+  private replace(message: Message): void {
+    const state = this.getSnapshot();
+    if (!state.messages.some((m) => m.id === message.id)) return;
+    this.set({ ...state, messages: state.messages.map((m) => (m.id === message.id ? message : m)) });
+  }
+}
+
+/** Two runs of messages as one, by seq, each once (the later copy of a message wins). */
+export function merge(a: readonly Message[], b: readonly Message[]): Message[] {
+  const bySeq = new Map<number, Message>();
+  for (const m of a) bySeq.set(m.seq, m);
+  for (const m of b) bySeq.set(m.seq, m);
+  return [...bySeq.values()].sort((x, y) => x.seq - y.seq);
+}
