@@ -53,7 +53,7 @@ export class PushApi {
 export interface PushRegistration {
   pushManager: {
     getSubscription(): Promise<BrowserPushSubscription | null>;
-    subscribe(options: { userVisibleOnly: boolean; applicationServerKey: Uint8Array }): Promise<BrowserPushSubscription>;
+    subscribe(options: { userVisibleOnly: boolean; applicationServerKey: Uint8Array<ArrayBuffer> }): Promise<BrowserPushSubscription>;
   };
 }
 
@@ -64,7 +64,7 @@ export interface BrowserPushSubscription {
 }
 
 /** URL-safe base64 (unpadded) to bytes, with `atob` (browsers and Node 16+). */
-export function base64UrlBytes(text: string): Uint8Array {
+export function base64UrlBytes(text: string): Uint8Array<ArrayBuffer> {
   const binary = atob(
     text
       .replace(/-/g, '+')

@@ -1,4 +1,5 @@
 import type { ComponentType } from 'react';
+import { accountPublicRoutes, accountRoutes } from '../features/account/routes.js';
 import { ConversationPage } from '../features/messages/ConversationPage.js';
 import { HomePage } from '../pages/HomePage.js';
 import { NotFoundPage } from '../pages/NotFoundPage.js';
@@ -19,10 +20,11 @@ export interface PageRoute {
 export const signedInRoutes: PageRoute[] = [
   { path: '/', component: HomePage },
   { path: '/c/:conversationId/:panel?/:arg?', component: ConversationPage, hidesListOnPhone: true },
+  ...accountRoutes,
 ];
 
 /** The fallback, after every route above. */
 export const notFoundRoute: PageRoute = { path: '*', component: NotFoundPage, hidesListOnPhone: true };
 
 /** Pages reachable while signed out besides sign-in and sign-up (e.g. a password reset link's page). */
-export const publicRoutes: PageRoute[] = [];
+export const publicRoutes: PageRoute[] = [...accountPublicRoutes];

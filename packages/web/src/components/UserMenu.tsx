@@ -1,3 +1,4 @@
+import { Link } from 'wouter';
 import { useApp } from '../state/AppContext.js';
 import { useSessionController } from '../session/SessionContext.js';
 import { PersonName } from './PersonName.js';
@@ -9,6 +10,8 @@ export function UserMenu() {
   return (
     <div className="user-menu">
       <PersonName user={me} />
+      <Link href="/settings">Account</Link>
+      {me.isAdmin && <Link href="/admin">Administration</Link>}
       <button type="button" onClick={() => void session.signOut()}>
         Sign out
       </button>

@@ -74,13 +74,17 @@ export class SessionController {
     this.enter(client, auth.user);
   }
 
-  /** Signs out here (the server ends the session); signed out locally even when the server cannot be reached. */
-  async signOut(): Promise<void> {
+  /**
+   * Signs out here (the server ends the session); signed out locally even when the server cannot be
+   * reached. `notice` is said on the sign-in page.
+   */
+  async signOut(notice?: string): Promise<void> {
     const state = this.state;
     if (state.status !== 'signed-in') return;
     this.closeConnection(state.connection);
-    await state.client.logout().catch(() => undefined);
-    this.leave();
+    // Unless the session already ended (sign out everywhere, account deleted): then there are no tokens left to sign out with.
+    if (state.client.tokens) await state.client.logout().catch(() => undefined);
+    this.leave(notice);
   }
 
   /** The signed-in person changed their profile (or another device did). */
