@@ -1,16 +1,21 @@
 import { closeSync, mkdirSync, openSync } from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import { CompiledQuery, type Driver, Kysely, SqliteDialect, type SqliteDatabase } from 'kysely';
+import { Kysely } from 'kysely';
 import type { Database } from '../schema.js';
 import { SqlStore } from '../sql-store.js';
 import { sqliteSearch, sqliteSearchMigrations } from './sqlite-search.js';
+import { durableSqliteDialect } from './durable-driver.js';
 import { FALLBACK_AUTOCHECKPOINT_PAGES, type WalCheckpointer, startWalCheckpointer } from './wal-checkpointer.js';
+import { WalSync } from './wal-sync.js';
 
 /**
- * The embedded store: one SQLite file in WAL mode. `synchronous=FULL` makes every commit durable
- * before it returns, so an acknowledged message survives a crash or power loss; group commit
- * (SqlStore.appendMessages) wins the throughput back by committing many messages per fsync.
+ * The embedded store: one SQLite file in WAL mode. Every write is reported only once the log
+ * holding it is flushed to disk, so an acknowledged message survives a crash or power loss: SQLite
+ * runs at `synchronous=NORMAL` (commits write the log without flushing it) and the driver waits
+ * for an `fdatasync` of the log on libuv's thread pool (`WalSync`, `DurableSqliteDriver`), which
+ * keeps the event loop serving during the flush (decision 0015). Group commit
+ * (SqlStore.appendMessages) wins the throughput back by committing many messages per flush.
  */
 export function openSqliteStore(file: string, options: { onCheckpointError?: (error: Error) => void } = {}): SqlStore {
   if (file !== ':memory:') {
@@ -21,7 +26,8 @@ export function openSqliteStore(file: string, options: { onCheckpointError?: (er
   }
   const connection = new SQLite(file);
   connection.pragma('journal_mode = WAL');
-  connection.pragma('synchronous = FULL');
+  // In memory there is nothing to flush; a file's commits are flushed by WalSync.
+  connection.pragma(file === ':memory:' ? 'synchronous = FULL' : 'synchronous = NORMAL');
   connection.pragma('foreign_keys = ON');
   connection.pragma('busy_timeout = 5000');
   // Reads that jump around a big file (a search joins each full-text match to its row) cost a
@@ -34,7 +40,8 @@ export function openSqliteStore(file: string, options: { onCheckpointError?: (er
     connection.pragma(`wal_autocheckpoint = ${FALLBACK_AUTOCHECKPOINT_PAGES}`);
     checkpointer = startWalCheckpointer(file, options.onCheckpointError ? { onError: options.onCheckpointError } : {});
   }
-  const db = new Kysely<Database>({ dialect: new ImmediateTransactionsDialect({ database: withStatementCache(connection) }) });
+  const wal = file === ':memory:' ? undefined : new WalSync(`${file}-wal`);
+  const db = new Kysely<Database>({ dialect: durableSqliteDialect(connection, wal) });
   return new SqlStore({
     engine: 'sqlite',
     db,
@@ -48,23 +55,9 @@ export function openSqliteStore(file: string, options: { onCheckpointError?: (er
     close: async () => {
       await checkpointer?.close();
       await db.destroy();
+      await wal?.close();
     },
   });
-}
-
-/**
- * Transactions begin IMMEDIATE: they take the write lock up front and wait for it (busy_timeout).
- * A deferred transaction that reads first would fail at once with SQLITE_BUSY when it tries to
- * write after another connection to the file (the `confab admin` CLI, say) committed in between.
- */
-class ImmediateTransactionsDialect extends SqliteDialect {
-  override createDriver(): Driver {
-    const driver = super.createDriver();
-    driver.beginTransaction = async (connection) => {
-      await connection.executeQuery(CompiledQuery.raw('begin immediate'));
-    };
-    return driver;
-  }
 }
 
 /** Resolves DATABASE_URL (`sqlite:<path>`) or the default file in DATA_DIR. */
@@ -72,27 +65,4 @@ export function sqliteFileFor(databaseUrl: string | null, dataDir: string): stri
   if (databaseUrl === null) return path.join(dataDir, 'confab.sqlite3');
   const file = databaseUrl.slice('sqlite:'.length).replace(/^\/\//, '');
   return file === ':memory:' ? file : path.resolve(file);
-}
-
-/**
- * Kysely prepares every query anew; better-sqlite3 statements can be reused. Keeping the most
- * recent ones saves the parse and plan of each repeated query (about 8% of the server's CPU
- * under a send load). Safe: the driver runs one statement at a time, to completion.
- */
-function withStatementCache(connection: SQLite.Database, size = 1000): SqliteDatabase {
-  const statements = new Map<string, SQLite.Statement>();
-  return {
-    close: () => void connection.close(),
-    prepare(sql: string) {
-      let statement = statements.get(sql);
-      if (statement) {
-        statements.delete(sql); // re-inserted last: the map's order is recency
-      } else {
-        statement = connection.prepare(sql);
-        if (statements.size >= size) statements.delete(statements.keys().next().value!);
-      }
-      statements.set(sql, statement);
-      return statement;
-    },
-  };
 }

@@ -1,0 +1,145 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import SQLite from 'better-sqlite3';
+import { type Generated, Kysely } from 'kysely';
+import { afterEach, describe, expect, it } from 'vitest';
+import { durableSqliteDialect } from './durable-driver.js';
+import { WalSync } from './wal-sync.js';
+
+interface Db {
+  t: { id: Generated<number>; body: string };
+}
+
+/** A flush the test lets go of by hand: `pending` counts flushes begun and not yet released. */
+class HeldFlush {
+  started = 0;
+  private releases: (() => void)[] = [];
+  readonly flush = async () => {
+    this.started++;
+    await new Promise<void>((resolve) => this.releases.push(resolve));
+  };
+  get pending(): number {
+    return this.releases.length;
+  }
+  releaseOne(): void {
+    this.releases.shift()?.();
+  }
+}
+
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+function open(): { db: Kysely<Db>; held: HeldFlush } {
+  const dir = mkdtempSync(path.join(tmpdir(), 'confab-durable-'));
+  const file = path.join(dir, 'db.sqlite3');
+  const connection = new SQLite(file);
+  connection.pragma('journal_mode = WAL');
+  connection.pragma('synchronous = NORMAL');
+  connection.exec('create table t (id integer primary key, body text not null)');
+  const held = new HeldFlush();
+  const wal = new WalSync(`${file}-wal`, held.flush);
+  const db = new Kysely<Db>({ dialect: durableSqliteDialect(connection, wal) });
+  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+  cleanups.push(async () => {
+    while (held.pending > 0) held.releaseOne();
+    await db.destroy();
+    await wal.close();
+  });
+  return { db, held };
+}
+
+/** Whether `promise` has settled after the event loop has had a few turns to run. */
+async function settled(promise: Promise<unknown>): Promise<boolean> {
+  let done = false;
+  void promise.then(
+    () => (done = true),
+    () => (done = true),
+  );
+  for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
+  return done;
+}
+
+/** Flushes open the log on the thread pool first, which a busy machine can take a while to get to. */
+async function until(condition: () => boolean): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (!condition() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 2));
+  expect(condition()).toBe(true);
+}
+
+describe('DurableSqliteDriver', () => {
+  it('reports a write outside a transaction only after its log is flushed, while reads go on meanwhile', async () => {
+    const { db, held } = open();
+    const write = db.insertInto('t').values({ body: 'a' }).execute();
+    await until(() => held.pending === 1);
+    expect(await settled(write)).toBe(false);
+    // The connection was handed on before the flush: the row is readable, just not yet reported.
+    expect(await db.selectFrom('t').select('body').execute()).toEqual([{ body: 'a' }]);
+    held.releaseOne();
+    await write;
+  });
+
+  it('reports a committed transaction only after the flush, and flushes nothing for reads or a rollback', async () => {
+    const { db, held } = open();
+    const committed = db.transaction().execute(async (trx) => {
+      await trx.insertInto('t').values({ body: 'b' }).execute();
+      return 'done';
+    });
+    await until(() => held.pending === 1);
+    expect(await settled(committed)).toBe(false);
+    held.releaseOne();
+    expect(await committed).toBe('done');
+
+    const before = held.started;
+    await db.selectFrom('t').selectAll().execute();
+    await db.transaction().execute((trx) => trx.selectFrom('t').selectAll().execute());
+    await expect(
+      db.transaction().execute(async (trx) => {
+        await trx.insertInto('t').values({ body: 'never' }).execute();
+        throw new Error('changed my mind');
+      }),
+    ).rejects.toThrow('changed my mind');
+    expect(held.started).toBe(before);
+    expect(await db.selectFrom('t').select('body').execute()).toEqual([{ body: 'b' }]);
+  });
+});
+
+describe('WalSync', () => {
+  it('shares flushes: callers during a flush wait for the next one, which they all share', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'confab-walsync-'));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const log = path.join(dir, 'log');
+    writeFileSync(log, 'frames');
+    const flushes = new HeldFlush();
+    const wal = new WalSync(log, flushes.flush);
+    cleanups.push(() => wal.close());
+
+    const first = wal.sync();
+    await until(() => flushes.started === 1);
+    const second = wal.sync();
+    const third = wal.sync();
+    expect(flushes.started).toBe(1);
+    flushes.releaseOne();
+    await first;
+    // The second flush starts only now: what was written during the first may not be in it.
+    await until(() => flushes.started === 2);
+    expect(await settled(second)).toBe(false);
+    flushes.releaseOne();
+    await Promise.all([second, third]);
+    expect(flushes.started).toBe(2);
+  });
+
+  it('flushes a real file with fdatasync, and fails the callers when the file is missing', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'confab-walsync-'));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    writeFileSync(path.join(dir, 'log'), 'frames');
+    const wal = new WalSync(path.join(dir, 'log'));
+    await wal.sync();
+    await wal.close();
+    const missing = new WalSync(path.join(dir, 'none'));
+    await expect(missing.sync()).rejects.toMatchObject({ code: 'ENOENT' });
+    await missing.close();
+  });
+});
