@@ -6,6 +6,9 @@ import { uniqueName } from '../../server/test/harness.js';
 import { type CaughtMail, MailCatcher } from '../../server/test/mail.js';
 import { type BrowserUser, type WebHarness, openContext, startWebHarness } from './browser.js';
 
+/** A whole flow through several pages and devices (sign-ups hash passwords): on a shared two-core machine it takes a while. */
+export const LONG_FLOW_MS = 120_000;
+
 /**
  * The account pages' browser tests share this: a server whose mails go to a real SMTP receiver
  * and whose PUBLIC_URL is its own address, so a mail's link opens this app as a person's would.

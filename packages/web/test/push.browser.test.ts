@@ -1,7 +1,8 @@
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { registerUser, until } from '../../server/test/harness.js';
+import { newClient, registerUser, until } from '../../server/test/harness.js';
 import { PushEndpoint, type TestSubscription } from '../../server/test/push-endpoint.js';
+import { LONG_FLOW_MS } from './accounts.js';
 import { type WebHarness, describeBrowser, expectAccessible, signUp, startWebHarness } from './browser.js';
 
 /**
@@ -25,69 +26,79 @@ describeBrowser('Web Push notifications (browser)', () => {
     await pushes?.close();
   });
 
-  it('turns on notifications; with the tab closed, a notification is pushed and the worker shows it; turns them off', async () => {
-    const bob = await signUp(harness, 'bob');
-    const bobId = (await harness.server.server.services.store.getUserByUsername(bob.username))!.id;
-    const subscription = pushes.subscription(`bob-${bobId}`);
-    await bob.context.grantPermissions(['notifications'], { origin: harness.url });
-    await withTestPushService(bob.context, subscription);
-    const page = await bob.context.newPage();
-    await bob.page.close();
+  it(
+    'turns on notifications; with the tab closed, a notification is pushed and the worker shows it; turns them off',
+    async () => {
+      const bob = await signUp(harness, 'bob');
+      const bobId = (await harness.server.server.services.store.getUserByUsername(bob.username))!.id;
+      const subscription = pushes.subscription(`bob-${bobId}`);
+      await bob.context.grantPermissions(['notifications'], { origin: harness.url });
+      await withTestPushService(bob.context, subscription);
+      const page = await bob.context.newPage();
+      await bob.page.close();
 
-    await page.goto('/settings/notifications');
-    await page.getByRole('status').filter({ hasText: 'Off:' }).waitFor();
-    await expectAccessible(page);
-    await page.getByRole('button', { name: 'Turn on notifications' }).click();
-    await page.getByRole('status').filter({ hasText: 'On:' }).waitFor();
-    const stored = await harness.server.server.services.store.getPushSubscription(subscription.endpoint);
-    expect(stored).toMatchObject({ userId: bobId, p256dh: subscription.keys.p256dh, auth: subscription.keys.auth });
-    // Subscribed with the server's VAPID key, and the worker is registered for the whole app.
-    const { publicKey } = await (await registerUser(harness.url, 'keyreader')).client.push.vapidPublicKey();
-    expect(await page.evaluate(() => localStorage.getItem('test.push.applicationServerKey'))).toBe(publicKey);
-    pushes.vapidPublicKey = publicKey;
-    expect(await page.evaluate(async () => (await navigator.serviceWorker.getRegistration('/'))?.active?.scriptURL)).toBe(
-      `${harness.url}/sw.js`,
-    );
+      await page.goto('/settings/notifications');
+      await page.getByRole('status').filter({ hasText: 'Off:' }).waitFor();
+      await expectAccessible(page);
+      await page.getByRole('button', { name: 'Turn on notifications' }).click();
+      await page.getByRole('status').filter({ hasText: 'On:' }).waitFor();
+      const stored = await harness.server.server.services.store.getPushSubscription(subscription.endpoint);
+      expect(stored).toMatchObject({ userId: bobId, p256dh: subscription.keys.p256dh, auth: subscription.keys.auth });
+      // Subscribed with the server's VAPID key, and the worker is registered for the whole app.
+      const { publicKey } = await (await registerUser(harness.url, 'keyreader')).client.push.vapidPublicKey();
+      expect(await page.evaluate(() => localStorage.getItem('test.push.applicationServerKey'))).toBe(publicKey);
+      pushes.vapidPublicKey = publicKey;
+      expect(await page.evaluate(async () => (await navigator.serviceWorker.getRegistration('/'))?.active?.scriptURL)).toBe(
+        `${harness.url}/sw.js`,
+      );
 
-    // The tab closes: Bob has no socket, so what concerns him is pushed.
-    await page.close();
-    const alice = await registerUser(harness.url, 'alice');
-    await until(async () => !(await alice.client.presence(bobId)).online, 'Bob offline');
-    const group = await alice.client.createGroup('push test', [bobId]);
-    await until(() => pushes.to(`bob-${bobId}`).length === 1, 'the push to Bob’s browser');
-    const [push] = pushes.to(`bob-${bobId}`);
-    expect(push!.vapid).toMatchObject({ ok: true });
-    expect(push!.payload).toMatchObject({
-      type: 'notification.created',
-      notification: { kind: 'added_to_conversation', conversationId: group.id },
-    });
+      // The tab closes: Bob has no socket, so what concerns him is pushed.
+      await page.close();
+      const alice = await registerUser(harness.url, 'alice');
+      const bobAsks = newClient(harness.url); // no socket: only to ask whether Bob is still online
+      await bobAsks.login({ username: bob.username, password: bob.password });
+      await until(async () => !(await bobAsks.presence(bobId)).online, 'Bob offline');
+      const group = await alice.client.createGroup('push test', [bobId]);
+      await until(() => pushes.to(`bob-${bobId}`).length === 1, 'the push to Bob’s browser');
+      const [push] = pushes.to(`bob-${bobId}`);
+      expect(push!.vapid).toMatchObject({ ok: true });
+      expect(push!.payload).toMatchObject({
+        type: 'notification.created',
+        notification: { kind: 'added_to_conversation', conversationId: group.id },
+      });
 
-    // A document of the site that runs no app (no socket): the worker shows the notification.
-    const probe = await bob.context.newPage();
-    await probe.goto('/favicon.svg');
-    await deliverPush(bob.context, probe, harness.url, JSON.stringify(push!.payload));
-    await expect
-      .poll(() => shownNotifications(probe))
-      .toEqual([{ title: 'Confab', body: 'You were added to a conversation', tag: `conversation:${group.id}`, url: `/c/${group.id}` }]);
-    // A push the worker cannot read still shows something (Chromium wants one per push).
-    await deliverPush(bob.context, probe, harness.url, 'not json');
-    await expect.poll(async () => (await shownNotifications(probe)).map((n) => n.body)).toContain('Something new is waiting for you');
+      // A document of the site that runs no app (no socket): the worker shows the notification.
+      const probe = await bob.context.newPage();
+      await probe.goto('/favicon.svg');
+      await deliverPush(bob.context, probe, harness.url, JSON.stringify(push!.payload));
+      await expect
+        .poll(() => shownNotifications(probe))
+        .toEqual([{ title: 'Confab', body: 'You were added to a conversation', tag: `conversation:${group.id}`, url: `/c/${group.id}` }]);
+      // A push the worker cannot read still shows something (Chromium wants one per push).
+      await deliverPush(bob.context, probe, harness.url, 'not json');
+      await expect.poll(async () => (await shownNotifications(probe)).map((n) => n.body)).toContain('Something new is waiting for you');
 
-    const settings = await bob.context.newPage();
-    await settings.goto('/settings/notifications');
-    await settings.getByRole('button', { name: 'Turn off notifications' }).click();
-    await settings.getByRole('status').filter({ hasText: 'Off:' }).waitFor();
-    expect(await harness.server.server.services.store.getPushSubscription(subscription.endpoint)).toBeUndefined();
-    await bob.context.close();
-  });
+      const settings = await bob.context.newPage();
+      await settings.goto('/settings/notifications');
+      await settings.getByRole('button', { name: 'Turn off notifications' }).click();
+      await settings.getByRole('status').filter({ hasText: 'Off:' }).waitFor();
+      expect(await harness.server.server.services.store.getPushSubscription(subscription.endpoint)).toBeUndefined();
+      await bob.context.close();
+    },
+    LONG_FLOW_MS,
+  );
 
-  it('says so when the person does not allow notifications', async () => {
-    const { context, page } = await signUp(harness, 'nope');
-    await page.goto('/settings/notifications');
-    await page.getByRole('button', { name: 'Turn on notifications' }).click();
-    await expect.poll(() => page.getByRole('alert').textContent()).toContain('Notifications are blocked for this site');
-    await context.close();
-  });
+  it(
+    'says so when the person does not allow notifications',
+    async () => {
+      const { context, page } = await signUp(harness, 'nope');
+      await page.goto('/settings/notifications');
+      await page.getByRole('button', { name: 'Turn on notifications' }).click();
+      await expect.poll(() => page.getByRole('alert').textContent()).toContain('Notifications are blocked for this site');
+      await context.close();
+    },
+    LONG_FLOW_MS,
+  );
 });
 
 /** Every page of `context` gets a PushManager whose subscription is `subscription` (kept in localStorage, like the browser keeps its own). */

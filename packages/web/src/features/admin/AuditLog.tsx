@@ -2,6 +2,7 @@ import type { AuditEntry } from '@confab/protocol';
 import { useCallback } from 'react';
 import { PersonName } from '../../components/PersonName.js';
 import { useSignedIn } from '../../session/SessionContext.js';
+import { ScrollingTable } from './ScrollingTable.js';
 import { usePaged } from './paged.js';
 
 const when = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
@@ -21,7 +22,7 @@ export function AuditLog() {
       )}
       {entries.items && entries.items.length === 0 && <p role="status">Nothing logged yet.</p>}
       {entries.items && entries.items.length > 0 && (
-        <table className="admin-table" aria-label="Audit log">
+        <ScrollingTable label="Audit log">
           <thead>
             <tr>
               <th scope="col">When</th>
@@ -48,7 +49,7 @@ export function AuditLog() {
               </tr>
             ))}
           </tbody>
-        </table>
+        </ScrollingTable>
       )}
       {entries.hasMore && (
         <button type="button" disabled={entries.busy} onClick={() => void entries.more()}>

@@ -2,6 +2,7 @@ import type { AdminUser } from '@confab/protocol';
 import { useCallback, useEffect, useId, useState } from 'react';
 import { useSignedIn } from '../../session/SessionContext.js';
 import { UserRow } from './UserRow.js';
+import { ScrollingTable } from './ScrollingTable.js';
 import { usePaged } from './paged.js';
 
 const PAGE = 50;
@@ -39,7 +40,7 @@ export function UserAdmin() {
       )}
       {users.items && users.items.length === 0 && <p role="status">No account matches.</p>}
       {users.items && users.items.length > 0 && (
-        <table className="admin-table" aria-label="Users">
+        <ScrollingTable label="Users">
           <thead>
             <tr>
               <th scope="col">User</th>
@@ -54,7 +55,7 @@ export function UserAdmin() {
               <UserRow key={user.id} user={user} onChange={replace} />
             ))}
           </tbody>
-        </table>
+        </ScrollingTable>
       )}
       {users.hasMore && (
         <button type="button" disabled={users.busy} onClick={() => void users.more()}>
