@@ -17,16 +17,38 @@ export const PAGE_PROBES = () => {
   watch.observe(document, { childList: true, subtree: true });
 };
 
-/** Milliseconds from navigation start to the conversation list's first painted item, over `runs` fresh loads. */
-export async function listPaintTimes(context: BrowserContext, runs: number): Promise<number[]> {
-  const times: number[] = [];
+/** One load of the app, ms from navigation start: the list's first painted item, and the steps before it. */
+export interface ListPaint {
+  paintedMs: number;
+  /** index.html parsed and the module script run (DOMContentLoaded fires after a module script ran). */
+  domContentLoadedMs: number;
+  /** The answers the list waits for: who I am, then the list's pages (the last one's end). */
+  meResponseEndMs: number;
+  listResponseEndMs: number;
+}
+
+/** The conversation list's first paint over `runs` fresh loads of the app. */
+export async function listPaintTimes(context: BrowserContext, runs: number): Promise<ListPaint[]> {
+  const times: ListPaint[] = [];
   for (let i = 0; i < runs; i++) {
     const page = await context.newPage();
     await page.goto('/');
     await page.waitForFunction(() => ((window as unknown as { __listPaintedAt?: number }).__listPaintedAt ?? -1) > 0, undefined, {
       timeout: 30_000,
     });
-    times.push(await page.evaluate(() => (window as unknown as { __listPaintedAt: number }).__listPaintedAt));
+    times.push(
+      await page.evaluate(() => {
+        const resources = performance.getEntriesByType('resource') as PerformanceResourceTiming[];
+        const end = (pattern: RegExp) => Math.max(0, ...resources.filter((r) => pattern.test(r.name)).map((r) => r.responseEnd));
+        const navigation = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming;
+        return {
+          paintedMs: (window as unknown as { __listPaintedAt: number }).__listPaintedAt,
+          domContentLoadedMs: navigation.domContentLoadedEventEnd,
+          meResponseEndMs: end(/\/api\/v1\/users\/me$/),
+          listResponseEndMs: end(/\/api\/v1\/conversations(\?|$)/),
+        };
+      }),
+    );
     await page.close();
   }
   return times;

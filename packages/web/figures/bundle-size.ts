@@ -61,11 +61,11 @@ function bytesBySource(file: string): Map<string, number> {
   return result;
 }
 
-/** `node_modules/<package>` → the package; the workspace's own packages by name. */
+/** `node_modules/<package>` → the package; the workspace's own packages by name (sources are relative to the map). */
 function originOf(source: string): string {
   const modules = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(source);
   if (modules) return modules[1]!;
-  const workspace = /packages\/(web|client|protocol)\//.exec(source);
-  if (workspace) return workspace[1] === 'web' ? 'the app (packages/web)' : `@confab/${workspace[1]}`;
+  const workspace = /(?:^|\/)(web|client|protocol)\/src\//.exec(source);
+  if (workspace) return workspace[1] === 'web' ? 'the app (packages/web/src)' : `@confab/${workspace[1]}`;
   return source;
 }

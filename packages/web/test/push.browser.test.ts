@@ -83,6 +83,15 @@ describeBrowser('Web Push notifications (browser)', () => {
       await settings.getByRole('button', { name: 'Turn off notifications' }).click();
       await settings.getByRole('status').filter({ hasText: 'Off:' }).waitFor();
       expect(await harness.server.server.services.store.getPushSubscription(subscription.endpoint)).toBeUndefined();
+
+      // On again, then signing out: this browser stops receiving Bob's notifications.
+      await settings.getByRole('button', { name: 'Turn on notifications' }).click();
+      await settings.getByRole('status').filter({ hasText: 'On:' }).waitFor();
+      expect(await harness.server.server.services.store.getPushSubscription(subscription.endpoint)).toBeDefined();
+      await settings.getByRole('button', { name: 'Sign out' }).click();
+      await settings.getByRole('heading', { name: 'Sign in' }).waitFor();
+      expect(await harness.server.server.services.store.getPushSubscription(subscription.endpoint)).toBeUndefined();
+      expect(await settings.evaluate(() => localStorage.getItem('test.push.applicationServerKey'))).toBeNull();
       await bob.context.close();
     },
     LONG_FLOW_MS,

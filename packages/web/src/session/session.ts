@@ -1,5 +1,6 @@
 import { ApiError, ConfabClient, type RealtimeConnection, type Tokens } from '@confab/client';
 import type { LoginBody, Me, RegisterBody } from '@confab/protocol';
+import { forgetPush } from '../features/push/browser-push.js';
 import { loadTokens, onTokensElsewhere, saveTokens } from './token-storage.js';
 
 /** What the app shows: a splash while it finds out, the sign-in pages, or the signed-in app. */
@@ -82,6 +83,7 @@ export class SessionController {
     const state = this.state;
     if (state.status !== 'signed-in') return;
     this.closeConnection(state.connection);
+    await forgetPush(state.client).catch(() => undefined);
     // Unless the session already ended (sign out everywhere, account deleted): then there are no tokens left to sign out with.
     if (state.client.tokens) await state.client.logout().catch(() => undefined);
     this.leave(notice);
@@ -115,6 +117,8 @@ export class SessionController {
     this.stopWatchingTabs?.();
     this.stopWatchingTabs = undefined;
     saveTokens(null);
+    // Ended elsewhere: the person's notifications must not keep arriving in this browser.
+    void forgetPush().catch(() => undefined);
     this.set(notice === undefined ? { status: 'signed-out' } : { status: 'signed-out', notice });
   }
 

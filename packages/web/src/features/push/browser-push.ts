@@ -41,3 +41,16 @@ export async function disablePush(client: ConfabClient): Promise<void> {
   const registration = supported() ? await existingRegistration() : undefined;
   if (registration) await client.push.unsubscribeBrowser(registration);
 }
+
+/**
+ * On signing out (or a session ended elsewhere): this browser stops receiving the person's
+ * notifications. With a client that still has tokens the server forgets the subscription at
+ * once; either way the browser ends it, so the push service answers 410 and the server drops it.
+ */
+export async function forgetPush(client?: ConfabClient): Promise<void> {
+  if (!supported()) return;
+  const subscription = await (await existingRegistration())?.pushManager.getSubscription();
+  if (!subscription) return;
+  if (client?.tokens) await client.push.unsubscribe(subscription.endpoint).catch(() => undefined);
+  await subscription.unsubscribe();
+}
