@@ -49,8 +49,10 @@ export class Child {
     env: Record<string, string>,
     /** Called if the child dies while not being stopped: the run cannot go on. */
     onCrash: (error: Error) => void,
+    /** The program; Node by default (`args` then start with the script). */
+    command: string = process.execPath,
   ) {
-    this.process = spawn(process.execPath, args, {
+    this.process = spawn(command, args, {
       cwd: REPO_ROOT,
       env: { ...process.env, ...env },
       // stdin stays open as a lifeline: the bare ws server exits when it closes.
@@ -77,6 +79,12 @@ export class Child {
 
   get output(): string {
     return this.tail;
+  }
+
+  /** Sends `signal` as an expected end (a fault being played): the exit is not a crash. */
+  signal(signal: NodeJS.Signals): void {
+    this.stopping = true;
+    this.process.kill(signal);
   }
 
   /** SIGTERM (the server drains and exits), then SIGKILL after `graceMs`. */
@@ -159,7 +167,7 @@ export async function startConfab(
   };
 }
 
-async function waitForHealth(url: string, child: Child, timeoutMs: number): Promise<void> {
+export async function waitForHealth(url: string, child: Child, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (child.process.exitCode !== null) throw new Error(`${child.name} exited during start-up:\n${child.output}`);

@@ -15,6 +15,7 @@ export {
 } from './realtime.js';
 export { EventStream, MemoryCursorStore, conversationOf, streamOf, type CursorStore, type SyncState } from './event-stream.js';
 export { newClientId } from './ids.js';
+export { type NetworkStatus, platformNetworkStatus } from './network-status.js';
 export { FileCalls, type SendOptions } from './files.js';
 export { ChatState, LATEST_PAGE_SIZE, type ChatSnapshot, type PageLoader } from './chat-state.js';
 export { LocationsApi, SearchApi, type LocationSendOptions } from './features.js';

@@ -18,6 +18,7 @@ import type { HttpTransport } from './http.js';
 import { newClientId } from './ids.js';
 import type { LocationSendOptions } from './features.js';
 import type { SendOptions } from './files.js';
+import { type NetworkStatus, platformNetworkStatus } from './network-status.js';
 
 /**
  * The part of the WebSocket API the SDK uses: the browser's, Node 22's, and `ws`'s all fit.
@@ -50,6 +51,8 @@ export interface RealtimeOptions {
   deliveryReceipts?: boolean;
   /** A typist not heard from for this long is no longer shown as typing (the server's TYPING_EXPIRE_MS). */
   typingExpireMs?: number;
+  /** Where the device's network state comes from; default: the browser's online/offline events (none in Node). */
+  network?: NetworkStatus;
 }
 
 /** Why the application must re-fetch state: the whole stream, or one conversation. */
@@ -96,6 +99,8 @@ export class RealtimeConnection {
   /** conversationId → userId → the timer that ends their indicator if no refresh comes. */
   private readonly typists = new Map<string, Map<string, ReturnType<typeof setTimeout>>>();
   private deliveryTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly typingHandlers = new Set<(conversationId: string, userIds: string[]) => void>();
+  private readonly stopWatchingNetwork: (() => void) | undefined;
 
   constructor(private readonly options: RealtimeOptions) {
     this.WebSocketImpl = options.WebSocket ?? (PlatformWebSocket as unknown as WebSocketConstructor);
@@ -117,6 +122,9 @@ export class RealtimeConnection {
       userId: () => this.userIdValue,
     });
     if (saved) this.stream.restore(saved.conversations);
+    this.stopWatchingNetwork = (options.network ?? platformNetworkStatus())?.onChange((online) =>
+      online ? this.reconnectNow() : this.drop(),
+    );
     this.open();
   }
 
@@ -218,6 +226,15 @@ export class RealtimeConnection {
     await this.request({ type: 'typing', conversationId, typing });
   }
 
+  /**
+   * Calls `handler` whenever the people typing in a conversation change: a `typing` event, or an
+   * indicator that ran out without one (`typingExpireMs`). Returns the unsubscribe function.
+   */
+  onTypingChange(handler: (conversationId: string, userIds: string[]) => void): () => void {
+    this.typingHandlers.add(handler);
+    return () => this.typingHandlers.delete(handler);
+  }
+
   /** Who is typing in the conversation now (from `typing` events, expiring by themselves). */
   typingIn(conversationId: string): string[] {
     return [...(this.typists.get(conversationId)?.keys() ?? [])];
@@ -239,6 +256,7 @@ export class RealtimeConnection {
   }
 
   close(): void {
+    this.stopWatchingNetwork?.();
     this.setState('closed');
     clearTimeout(this.reconnectTimer);
     clearTimeout(this.deliveryTimer);
@@ -346,6 +364,8 @@ export class RealtimeConnection {
         setTimeout(() => this.trackTyping(conversationId, userId, false), this.options.typingExpireMs ?? 6000),
       );
     } else if (users?.size === 0) this.typists.delete(conversationId);
+    const now = this.typingIn(conversationId);
+    for (const handler of this.typingHandlers) handler(conversationId, now);
   }
 
   private advanceCursor(pos: number): void {
@@ -386,6 +406,27 @@ export class RealtimeConnection {
     for (const key of [event.type, '*']) {
       for (const handler of this.handlers.get(key) ?? []) (handler as (e: ServerEvent) => void)(event);
     }
+  }
+
+  /** The network went: give up the socket now (it may linger on a dead link) and reconnect with backoff. */
+  private drop(): void {
+    const socket = this.socket;
+    if (socket === null || this.stateValue === 'closed') return;
+    this.socket = null; // its own close event, whenever it comes, is ignored
+    try {
+      socket.close(CLOSE_CODES.normal, 'network lost');
+    } catch {
+      // already closing
+    }
+    void this.onClose(1006);
+  }
+
+  /** The network is back: reconnect at once rather than when the backoff's timer would. */
+  private reconnectNow(): void {
+    if (this.stateValue !== 'reconnecting' || this.socket !== null) return;
+    clearTimeout(this.reconnectTimer);
+    this.attempts = 0;
+    this.open();
   }
 
   private async onClose(code: number): Promise<void> {

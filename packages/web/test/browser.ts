@@ -4,7 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import AxeBuilder from '@axe-core/playwright';
 import { type Browser, type BrowserContext, type Page, chromium } from 'playwright-core';
-import { expect } from 'vitest';
+import { expect, vi } from 'vitest';
 import { type TestServer, startServer, uniqueName } from '../../server/test/harness.js';
 import { program, requireService } from '../../server/test/services.js';
 
@@ -21,6 +21,9 @@ export const chromiumProgram = program({
   install: 'apt-get install chromium',
   versionArgs: ['--version'],
 });
+
+// A browser test walks through several screens as two or three people: more than the default 30 s on a busy machine.
+vi.setConfig({ testTimeout: 90_000 });
 
 /** `describe` when Chromium is there; `describe.skip` (loudly) when not, a failure under CONFAB_REQUIRE_SERVICES=1. */
 export const describeBrowser = await requireService(chromiumProgram);
@@ -71,6 +74,8 @@ export async function openContext(
     colorScheme: options.colorScheme ?? 'light',
     viewport: options.viewport ?? { width: 1200, height: 800 },
   });
+  // Shorter than the test's own timeout, so a wait that fails names its locator.
+  context.setDefaultTimeout(10_000);
   const page = await context.newPage();
   // A page error is a failed test, not a line in a log nobody reads.
   page.on('pageerror', (error) => {
@@ -113,6 +118,9 @@ export function ensureWebBuild(): void {
       mkdirSync(lock);
       break;
     } catch {
+      // A lock left by a run that was killed mid-build is older than any build takes.
+      const held = statSync(lock, { throwIfNoEntry: false });
+      if (held && Date.now() - held.mtimeMs > 300_000) rmSync(lock, { recursive: true, force: true });
       spawnSync('sleep', ['0.2']);
     }
   }

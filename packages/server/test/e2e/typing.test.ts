@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type EventOf, POSITIONED_EVENT_TYPES } from '@confab/protocol';
-import { RawSocket, type TestServer, api, barrier, registerUser, startServer, sleep } from '../harness.js';
+import { RawSocket, type TestServer, api, barrier, registerUser, startServer, sleep, until } from '../harness.js';
 import { createGroup, expectError, freshUsers } from '../factories.js';
 
 type Typing = EventOf<'typing'>;
@@ -199,6 +199,26 @@ describe('typing expiry', () => {
     expect(typingOf(bobSocket).map((e) => e.typing)).toEqual([true, false]);
     expect(typingOf(aliceSocket)).toEqual([]);
     [aliceSocket, bobSocket].forEach((s) => s.close());
+  });
+
+  it('reaches the SDK as changes of who is typing, an indicator ending by itself included', async () => {
+    const alice = await registerUser(t.url);
+    const bob = await registerUser(t.url);
+    const dm = await alice.client.openDirect(bob.id);
+    // Bob's SDK ends indicators sooner than the server's expiry: the change comes from its own timer.
+    const inbox = bob.client.connect({ typingExpireMs: 100 });
+    const changes: string[][] = [];
+    inbox.onTypingChange((conversationId, userIds) => {
+      if (conversationId === dm.id) changes.push(userIds);
+    });
+    await inbox.ready();
+    const aliceSocket = await RawSocket.ready(t.url, alice.token);
+    aliceSocket.send({ type: 'typing', conversationId: dm.id, typing: true });
+    await until(() => changes.length >= 2, 'typing to start and end');
+    expect(changes.slice(0, 2)).toEqual([[alice.id], []]);
+    expect(inbox.typingIn(dm.id)).toEqual([]);
+    aliceSocket.close();
+    inbox.close();
   });
 
   it('keeps an indicator that is refreshed alive past the expiry', async () => {

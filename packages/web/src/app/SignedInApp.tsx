@@ -3,6 +3,7 @@ import { Redirect, Route, Switch, useLocation } from 'wouter';
 import { ConversationStore } from '../state/conversation-store.js';
 import { PeopleStore } from '../state/people-store.js';
 import { Outbox } from '../state/outbox.js';
+import { PresenceStore } from '../state/presence-store.js';
 import { AppContext, type AppServices } from '../state/AppContext.js';
 import { useSignedIn } from '../session/SessionContext.js';
 import { Shell } from './Shell.js';
@@ -14,12 +15,22 @@ export function SignedInApp() {
     const people = new PeopleStore(client);
     people.remember([me]);
     const conversations = new ConversationStore(client, connection, me.id);
-    return { me, client, connection, people, conversations, outbox: new Outbox(connection) };
+    return {
+      me,
+      client,
+      connection,
+      people,
+      conversations,
+      outbox: new Outbox(connection),
+      presence: new PresenceStore(client, connection),
+    };
   });
   useEffect(() => {
     services.conversations.start();
     services.outbox.start();
+    services.presence.start();
     return () => {
+      services.presence.stop();
       services.conversations.stop();
       services.outbox.stop();
     };

@@ -1,7 +1,10 @@
 import type { ComponentType } from 'react';
 import { accountPublicRoutes, accountRoutes } from '../features/account/routes.js';
 import { ConversationPage } from '../features/messages/ConversationPage.js';
+import { NewDirectPage } from '../features/conversations/NewDirectPage.js';
+import { NewGroupPage } from '../features/conversations/NewGroupPage.js';
 import { HomePage } from '../pages/HomePage.js';
+import { ProfilePage } from '../pages/ProfilePage.js';
 import { NotFoundPage } from '../pages/NotFoundPage.js';
 
 /**
@@ -19,6 +22,9 @@ export interface PageRoute {
 
 export const signedInRoutes: PageRoute[] = [
   { path: '/', component: HomePage },
+  { path: '/new/direct', component: NewDirectPage, hidesListOnPhone: true },
+  { path: '/new/group', component: NewGroupPage, hidesListOnPhone: true },
+  { path: '/settings/profile', component: ProfilePage, hidesListOnPhone: true },
   { path: '/c/:conversationId/:panel?/:arg?', component: ConversationPage, hidesListOnPhone: true },
   ...accountRoutes,
 ];

@@ -10,6 +10,7 @@ export function UserMenu() {
   return (
     <div className="user-menu">
       <PersonName user={me} />
+      <Link href="/settings/profile">Profile</Link>
       <Link href="/settings">Account</Link>
       {me.isAdmin && <Link href="/admin">Administration</Link>}
       <button type="button" onClick={() => void session.signOut()}>

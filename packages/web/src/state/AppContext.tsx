@@ -1,9 +1,11 @@
 import type { ConfabClient, ConnectionState, RealtimeConnection } from '@confab/client';
-import type { Me, User } from '@confab/protocol';
+import type { Me, Presence, User } from '@confab/protocol';
 import { createContext, useContext, useEffect, useMemo, useSyncExternalStore } from 'react';
 import type { ConversationListState, ConversationStore } from './conversation-store.js';
 import type { PeopleStore } from './people-store.js';
 import type { Outbox, PendingMessage } from './outbox.js';
+import type { PresenceStore } from './presence-store.js';
+import { TypingWatch } from './typing-watch.js';
 
 /** What every signed-in component may use: the SDK, the realtime connection and the shared stores. */
 export interface AppServices {
@@ -13,6 +15,7 @@ export interface AppServices {
   conversations: ConversationStore;
   people: PeopleStore;
   outbox: Outbox;
+  presence: PresenceStore;
 }
 
 export const AppContext = createContext<AppServices | null>(null);
@@ -51,4 +54,21 @@ export function usePending(conversationId: string): PendingMessage[] {
   const { outbox } = useApp();
   const all = useSyncExternalStore(outbox.subscribe, outbox.getSnapshot);
   return useMemo(() => all.filter((p) => p.conversationId === conversationId), [all, conversationId]);
+}
+
+/** Whether a user is online (watched from first use, kept by presence events). */
+export function usePresence(userId: string | null | undefined): Presence | undefined {
+  const { presence } = useApp();
+  const all = useSyncExternalStore(presence.subscribe, presence.getSnapshot);
+  useEffect(() => {
+    if (userId) presence.watch(userId);
+  }, [presence, userId]);
+  return userId ? all.get(userId) : undefined;
+}
+
+/** Who is typing in a conversation now (others only: my own typing is never sent back to me). */
+export function useTyping(conversationId: string): readonly string[] {
+  const { connection } = useApp();
+  const typing = useMemo(() => new TypingWatch(connection, conversationId), [connection, conversationId]);
+  return useSyncExternalStore(typing.subscribe, typing.getSnapshot);
 }

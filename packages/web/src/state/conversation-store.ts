@@ -1,5 +1,5 @@
 import { ChatState, type ConfabClient, type RealtimeConnection } from '@confab/client';
-import { type ConversationSummary, POSITIONED_EVENT_TYPES, type PositionedEvent, type ServerEvent } from '@confab/protocol';
+import { type ConversationSummary, POSITIONED_EVENT_TYPES, type PositionedEvent, type ServerEvent, conversationOf } from '@confab/protocol';
 import { ExternalStore } from './external-store.js';
 
 const positioned: ReadonlySet<string> = new Set(POSITIONED_EVENT_TYPES);
@@ -22,6 +22,8 @@ export class ConversationStore extends ExternalStore<ConversationListState> {
   private waiting: PositionedEvent[] = [];
   private readonly stops: (() => void)[] = [];
   private applying: Promise<void> = Promise.resolve();
+  /** The copies last published, by id: ChatState changes its own objects in place, React needs new ones to see a change. */
+  private published = new Map<string, ConversationSummary>();
 
   constructor(
     private readonly client: ConfabClient,
@@ -63,7 +65,8 @@ export class ConversationStore extends ExternalStore<ConversationListState> {
     this.chat = chat;
     const waiting = this.waiting.splice(0);
     for (const event of waiting) await chat.apply(event);
-    this.publish();
+    this.published.clear();
+    this.publish(null);
   }
 
   private receive(event: ServerEvent): void {
@@ -73,16 +76,27 @@ export class ConversationStore extends ExternalStore<ConversationListState> {
       this.waiting.push(event as PositionedEvent);
       return;
     }
-    // In order: a join reads its conversation before the next event is applied.
-    this.applying = this.applying.then(async () => {
-      await chat.apply(event as PositionedEvent);
-      if (this.chat === chat) this.publish();
-    });
+    // In order: a join reads its conversation before the next event is applied. A failure
+    // (the join's read) must not stop the events after it: the list is read afresh instead.
+    this.applying = this.applying
+      .then(async () => {
+        await chat.apply(event as PositionedEvent);
+        if (this.chat === chat) this.publish(conversationOf(event as PositionedEvent));
+      })
+      .catch(() => this.load().catch(() => undefined));
   }
 
-  private publish(): void {
+  /** Publishes the list; only `changed` (null: all) gets a new object, so unchanged rows keep theirs and skip rendering. */
+  private publish(changed: string | null): void {
     if (this.chat === null) return;
-    const { conversations } = this.chat.snapshot();
+    const next = new Map<string, ConversationSummary>();
+    const conversations = this.chat.snapshot().conversations.map((c) => {
+      const kept = c.id === changed ? undefined : this.published.get(c.id);
+      const copy = kept ?? { ...c };
+      next.set(c.id, copy);
+      return copy;
+    });
+    this.published = next;
     this.set({ loaded: true, conversations, unreadTotal: this.chat.unreadTotal });
   }
 }

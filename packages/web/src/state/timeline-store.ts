@@ -112,6 +112,10 @@ export class TimelineStore extends ExternalStore<TimelineState> {
 
 /** Two runs of messages as one, by seq, each once (the later copy of a message wins). */
 export function merge(a: readonly Message[], b: readonly Message[]): Message[] {
+  // The usual cases in order, without sorting everything held: a page of older messages, a new one.
+  if (b.length === 0) return [...a];
+  if (a.length === 0 || a.at(-1)!.seq < b[0]!.seq) return [...a, ...b];
+  if (b.at(-1)!.seq < a[0]!.seq) return [...b, ...a];
   const bySeq = new Map<number, Message>();
   for (const m of a) bySeq.set(m.seq, m);
   for (const m of b) bySeq.set(m.seq, m);

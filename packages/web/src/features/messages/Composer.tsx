@@ -2,14 +2,16 @@ import { type KeyboardEvent, useId, useState } from 'react';
 import type { ConversationSummary } from '@confab/protocol';
 import { useApp } from '../../state/AppContext.js';
 import { type ComposerContext, composerAddons } from './extensions.js';
+import { useTypingSignal } from './useTypingSignal.js';
 
 /**
  * The message field: Enter sends, Shift+Enter starts a new line. Sends go through the outbox
  * (pending at once, delivered when the connection allows). Add-ons (extensions.ts) render
  * beside the field with the same `send`.
  */
-export function Composer({ conversation, onTyping }: { conversation: ConversationSummary; onTyping?: (text: string) => void }) {
+export function Composer({ conversation }: { conversation: ConversationSummary }) {
   const services = useApp();
+  const onTyping = useTypingSignal(services.connection, conversation.id);
   const [text, setText] = useState('');
   const id = useId();
   const composer: ComposerContext = {
@@ -24,7 +26,7 @@ export function Composer({ conversation, onTyping }: { conversation: Conversatio
     if (body === '') return;
     composer.send(text);
     setText('');
-    onTyping?.('');
+    onTyping('');
   };
   const onKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>) => {
     if (event.key === 'Enter' && !event.shiftKey && !event.nativeEvent.isComposing) {
@@ -40,9 +42,7 @@ export function Composer({ conversation, onTyping }: { conversation: Conversatio
         submit();
       }}
     >
-      <label htmlFor={id} className="visually-hidden-on-phone">
-        Message
-      </label>
+      <label htmlFor={id}>Message</label>
       <div className="composer-row">
         {composerAddons.map(({ id: addonId, component: Addon }) => (
           <Addon key={addonId} composer={composer} />
@@ -55,7 +55,7 @@ export function Composer({ conversation, onTyping }: { conversation: Conversatio
           placeholder="Write a message"
           onChange={(event) => {
             setText(event.target.value);
-            onTyping?.(event.target.value);
+            onTyping(event.target.value);
           }}
           onKeyDown={onKeyDown}
         />

@@ -1,87 +1,141 @@
-import { useEffect, useMemo, useState, useSyncExternalStore } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import { useLocation } from 'wouter';
 import type { ConversationSummary } from '@confab/protocol';
-import { useApp, useConversationList, usePending } from '../../state/AppContext.js';
+import { useApp, usePending } from '../../state/AppContext.js';
 import { TimelineStore } from '../../state/timeline-store.js';
-import { ConversationTitle } from '../conversations/ConversationList.js';
+import { ReceiptsStore } from '../../state/receipts-store.js';
+import { ConversationHeader } from './ConversationHeader.js';
 import { Composer } from './Composer.js';
 import { MessageRow } from './MessageRow.js';
-import { type MessageContext, conversationHeaderActions, conversationPanels } from './extensions.js';
+import { MessageStatus } from './MessageStatus.js';
+import { PendingRow } from './PendingRow.js';
+import { Timeline } from './Timeline.js';
+import { TypingIndicator } from './TypingIndicator.js';
+import { type TimelineRow, timelineRows } from './timeline-rows.js';
+import { type MessageContext, conversationPanels } from './extensions.js';
+import { useConversation } from './useConversation.js';
 
 /** `/c/:conversationId/:panel?/:arg?`: one conversation, and the side panel the path opens, if any. */
 export function ConversationPage({ params }: { params: Record<string, string | undefined> }) {
   const conversationId = params['conversationId']!;
-  const { loaded, conversations } = useConversationList();
-  const conversation = conversations.find((c) => c.id === conversationId);
-  if (!conversation) {
+  const lookup = useConversation(conversationId);
+  if (lookup.status !== 'found') {
     return (
       <section className="page empty-state" aria-label="Conversation">
-        <p role="status">{loaded ? 'This conversation is not one of yours.' : 'Loading…'}</p>
+        <p role="status">{lookup.status === 'loading' ? 'Loading…' : 'This conversation is not one of yours.'}</p>
       </section>
     );
   }
-  return <Conversation key={conversation.id} conversation={conversation} panel={params['panel']} arg={params['arg']} />;
+  return <Conversation key={conversationId} conversation={lookup.conversation} panel={params['panel']} arg={params['arg']} />;
 }
 
 function Conversation({ conversation, panel, arg }: { conversation: ConversationSummary; panel?: string; arg?: string | undefined }) {
   const services = useApp();
+  const { me, connection } = services;
   const [, navigate] = useLocation();
-  const [timeline] = useState(() => new TimelineStore(services.client, services.connection, conversation.id));
+  const [timeline] = useState(() => new TimelineStore(services.client, connection, conversation.id));
+  const [receiptsStore] = useState(() => new ReceiptsStore(services.client, connection, conversation.id));
   useEffect(() => {
     timeline.start();
-    return () => timeline.stop();
-  }, [timeline]);
+    receiptsStore.start();
+    return () => {
+      timeline.stop();
+      receiptsStore.stop();
+    };
+  }, [timeline, receiptsStore]);
   const state = useSyncExternalStore(timeline.subscribe, timeline.getSnapshot);
+  const receipts = useSyncExternalStore(receiptsStore.subscribe, receiptsStore.getSnapshot);
   const pending = usePending(conversation.id);
-  const openPanel = (id: string, panelArg?: string) => navigate(`/c/${conversation.id}/${id}${panelArg ? `/${panelArg}` : ''}`);
-  const closePanel = () => navigate(`/c/${conversation.id}`);
+
+  // The "new messages" divider goes where my read marker was when I opened the conversation.
+  const [dividerAfter] = useState(() => (conversation.unreadCount > 0 ? conversation.readSeq : null));
+  const rows = useMemo(() => timelineRows(state.messages, pending, me.id, dividerAfter), [state.messages, pending, me.id, dividerAfter]);
+
+  const openPanel = useCallback(
+    (id: string, panelArg?: string) => navigate(`/c/${conversation.id}/${id}${panelArg ? `/${encodeURIComponent(panelArg)}` : ''}`),
+    [navigate, conversation.id],
+  );
+  const closePanel = useCallback(() => navigate(`/c/${conversation.id}`), [navigate, conversation.id]);
   const openedPanel = conversationPanels.find((p) => p.id === panel);
+  useEffect(() => {
+    if (!openedPanel) return;
+    const onKey = (event: KeyboardEvent) => {
+      if (event.key === 'Escape') closePanel();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [openedPanel, closePanel]);
+
+  // Read markers move as messages are seen: only forward, one request per new position.
+  const readUpTo = useRef(conversation.readSeq);
+  const onSeen = useCallback(
+    (row: TimelineRow) => {
+      if (row.kind !== 'message' || row.message.seq <= readUpTo.current) return;
+      readUpTo.current = row.message.seq;
+      connection.markRead(conversation.id, row.message.seq).catch(() => {
+        readUpTo.current = Math.min(readUpTo.current, row.message.seq - 1); // tried again when next seen
+      });
+    },
+    [connection, conversation.id],
+  );
+
+  const lastMine = useMemo(() => state.messages.findLast((m) => m.senderId === me.id)?.seq, [state.messages, me.id]);
+  // One context per message, made when the message (or the conversation) changes, so unchanged rows skip rendering.
   const contexts = useMemo(
     () =>
-      state.messages.map((message): MessageContext => ({
-        message,
-        conversation,
-        mine: message.senderId === services.me.id,
-        services,
-        openPanel,
-      })),
-    // openPanel is rebuilt each render but only navigates: the rows need not re-render for it.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-    [state.messages, conversation, services],
+      new Map(
+        state.messages.map((message): [string, MessageContext] => [
+          message.id,
+          { message, conversation, mine: message.senderId === me.id, services, openPanel },
+        ]),
+      ),
+    [state.messages, conversation, me.id, services, openPanel],
   );
+
+  const renderRow = (row: TimelineRow) => (
+    <>
+      {row.day && (
+        <h3 className="date-separator">
+          <span>{row.day}</span>
+        </h3>
+      )}
+      {row.newDivider && (
+        <p className="new-divider" role="separator">
+          <span>New messages</span>
+        </p>
+      )}
+      {row.kind === 'pending' ? (
+        <PendingRow pending={row.pending} />
+      ) : (
+        <MessageRow
+          context={contexts.get(row.message.id)!}
+          status={
+            row.message.senderId === me.id && row.message.kind !== 'system' ? (
+              <MessageStatus
+                seq={row.message.seq}
+                receipts={receipts}
+                me={me.id}
+                showSeenBy={conversation.kind === 'group' && row.message.seq === lastMine}
+              />
+            ) : undefined
+          }
+        />
+      )}
+    </>
+  );
+
   return (
     <div className="conversation" data-panel-open={openedPanel ? 'true' : 'false'}>
       <section className="conversation-main" aria-labelledby="conversation-title">
-        <header className="conversation-header">
-          <h2 id="conversation-title">
-            <ConversationTitle conversation={conversation} />
-          </h2>
-          {conversationHeaderActions.map(({ id, component: Action }) => (
-            <Action key={id} conversation={conversation} openPanel={openPanel} />
-          ))}
-        </header>
-        <div className="timeline" role="log" aria-label="Messages">
-          {state.hasOlder && (
-            <button type="button" onClick={() => void timeline.loadOlder()} disabled={state.loadingOlder}>
-              Load older messages
-            </button>
-          )}
-          {contexts.map((context) => (
-            <MessageRow key={context.message.id} context={context} />
-          ))}
-          {pending.map((p) => (
-            <article key={p.clientId} className="message pending" data-mine="true">
-              <p dir="auto">{p.body}</p>
-              <p className="message-status">{p.status === 'failed' ? `Not sent: ${p.error ?? ''}` : 'Sending…'}</p>
-            </article>
-          ))}
-        </div>
+        <ConversationHeader conversation={conversation} openPanel={openPanel} />
+        <Timeline rows={rows} state={state} timeline={timeline} renderRow={renderRow} onSeen={onSeen} />
+        <TypingIndicator conversationId={conversation.id} />
         <Composer conversation={conversation} />
       </section>
       {openedPanel && (
-        <aside className="panel" aria-label={openedPanel.title}>
+        <aside className="panel" aria-labelledby="panel-title">
           <header className="panel-header">
-            <h2>{openedPanel.title}</h2>
+            <h2 id="panel-title">{openedPanel.title}</h2>
             <button type="button" onClick={closePanel}>
               Close
             </button>

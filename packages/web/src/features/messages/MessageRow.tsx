@@ -2,6 +2,7 @@ import { memo } from 'react';
 import { PersonName } from '../../components/PersonName.js';
 import { RichText } from '../../components/RichText.js';
 import { formatTime } from '../../components/time.js';
+import { SystemNotice } from './SystemNotice.js';
 import { type MessageContext, messageActions, messageAddons, messageBodies } from './extensions.js';
 
 /**
@@ -11,10 +12,11 @@ import { type MessageContext, messageActions, messageAddons, messageBodies } fro
  */
 export const MessageRow = memo(function MessageRow({ context, status }: { context: MessageContext; status?: React.ReactNode }) {
   const { message } = context;
+  if (message.kind === 'system') return <SystemNotice message={message} />;
   const Body = messageBodies[message.kind];
   const actions = messageActions.filter((action) => action.available(context));
   return (
-    <article className="message" data-mine={context.mine ? 'true' : 'false'} data-seq={message.seq} aria-label={undefined}>
+    <article className="message" data-mine={context.mine ? 'true' : 'false'} data-seq={message.seq}>
       <header className="message-meta">
         <PersonName userId={message.senderId} />
         <time dateTime={message.createdAt}>{formatTime(message.createdAt)}</time>

@@ -1,0 +1,116 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { freePort } from '../server-process.js';
+import { type NginxProcess, startNginx } from './nginx.js';
+import { ConfabNode } from './nodes.js';
+import { OwnPostgres } from './postgres.js';
+import { OwnRedis } from './redis.js';
+import { TcpProxy } from './tcp-proxy.js';
+
+type OnCrash = (error: Error) => void;
+
+/** One node on SQLite (the default deployment), its clients reaching it through a TCP proxy that can cut them all. */
+export class SingleStack {
+  private constructor(
+    readonly node: ConfabNode,
+    readonly proxy: TcpProxy,
+  ) {}
+
+  static async start(name: string, env: Record<string, string>, onCrash: OnCrash): Promise<SingleStack> {
+    const node = await ConfabNode.create(name, env, onCrash);
+    await node.start();
+    const proxy = await TcpProxy.start({ host: '127.0.0.1', port: node.port });
+    return new SingleStack(node, proxy);
+  }
+
+  async close(): Promise<void> {
+    await this.proxy.close();
+    await this.node.stop();
+  }
+}
+
+/**
+ * Three nodes on a PostgreSQL cluster and a Redis of the suite's own, behind nginx running
+ * deploy/nginx.conf: the documented scale-out deployment. Started once, shared by the cluster
+ * scenarios (each with users and a group of its own); a scenario that stops a node starts it again.
+ */
+export class ClusterStack {
+  private constructor(
+    readonly postgres: OwnPostgres,
+    readonly redis: OwnRedis,
+    readonly nodes: ConfabNode[],
+    readonly nginx: NginxProcess,
+  ) {}
+
+  get url(): string {
+    return this.nginx.url;
+  }
+
+  static async start(onCrash: OnCrash, log: (text: string) => void): Promise<ClusterStack> {
+    const binary = nginxBinary();
+    const postgres = await OwnPostgres.start();
+    log(`PostgreSQL of its own on port ${postgres.port}`);
+    const redis = await OwnRedis.start(onCrash);
+    log(`Redis of its own on port ${redis.port}`);
+    const env = {
+      DATABASE_URL: postgres.url,
+      REDIS_URL: redis.url,
+      JWT_SECRET: 'the fault suite shares this secret between its nodes',
+    };
+    const nodes = await Promise.all([0, 1, 2].map((i) => ConfabNode.create(`node${i}`, env, onCrash)));
+    await Promise.all(nodes.map((node) => node.start()));
+    const nginx = await startNginx(binary, { listenPort: await freePort(), upstreams: nodes.map((n) => `127.0.0.1:${n.port}`) });
+    log(`3 nodes behind nginx at ${nginx.url}`);
+    return new ClusterStack(postgres, redis, nodes, nginx);
+  }
+
+  async ensureAllUp(): Promise<void> {
+    await Promise.all(this.nodes.map((node) => node.start()));
+  }
+
+  /** The node holding the most WebSockets now (the one whose loss hurts most). */
+  async busiestNode(): Promise<ConfabNode> {
+    const counts = await Promise.all(this.nodes.map((node) => node.metric('confab_websockets_open')));
+    const best = counts.indexOf(Math.max(...counts));
+    return this.nodes[best]!;
+  }
+
+  /** Answers of nginx with status 5xx, by status, logged after `offset` (a length of the access log). */
+  fiveXxSince(offset: number): Map<string, number> {
+    const counts = new Map<string, number>();
+    for (const line of this.nginx.accessLog().slice(offset).split('\n')) {
+      const match = /" (5\d\d) /.exec(line);
+      if (match) counts.set(match[1]!, (counts.get(match[1]!) ?? 0) + 1);
+    }
+    return counts;
+  }
+
+  get accessLogLength(): number {
+    return this.nginx.accessLog().length;
+  }
+
+  async close(): Promise<void> {
+    await this.nginx.stop();
+    await Promise.all(this.nodes.map((node) => node.stop()));
+    await this.redis.stop();
+    this.postgres.stop();
+  }
+}
+
+function nginxBinary(): string {
+  const chosen = process.env['NGINX'];
+  const candidates = chosen ? [chosen] : ['/usr/sbin/nginx', '/usr/local/sbin/nginx', '/usr/local/nginx/sbin/nginx'];
+  for (const dir of (process.env['PATH'] ?? '').split(path.delimiter)) if (dir) candidates.push(path.join(dir, 'nginx'));
+  const found = candidates.find((file) => {
+    if (!existsSync(file)) return false;
+    try {
+      execFileSync(file, ['-v'], { stdio: 'ignore' });
+      return true;
+    } catch {
+      return false;
+    }
+  });
+  if (!found) throw new Error('nginx not found (apt-get install nginx-light), or set NGINX');
+  return found;
+}

@@ -1,0 +1,167 @@
+import type { ConversationSummary, Member, Role } from '@confab/protocol';
+import { type FormEvent, useCallback, useEffect, useId, useState } from 'react';
+import { useLocation } from 'wouter';
+import { useApp, usePerson } from '../../state/AppContext.js';
+import { Field } from '../../components/Field.js';
+import { PersonName } from '../../components/PersonName.js';
+import { useAction } from '../../components/useAction.js';
+import { conversationHeaderActions, conversationPanels } from '../messages/extensions.js';
+import { PeopleSearch } from './PeopleSearch.js';
+
+const canManage = (role: Role) => role === 'owner' || role === 'admin';
+
+/**
+ * A group's members and settings (the `members` panel): rename, add and remove members,
+ * change roles, leave. Controls show only where my role allows them (the server checks too);
+ * the list is read again whenever membership changes.
+ */
+function MembersPanel({ conversation }: { conversation: ConversationSummary }) {
+  const { client, connection, me } = useApp();
+  const [members, setMembers] = useState<Member[] | null>(null);
+  const load = useCallback(async () => setMembers((await client.getConversation(conversation.id)).members), [client, conversation.id]);
+  const { run: reload, error: loadError } = useAction(load);
+  useEffect(() => {
+    void reload();
+    const here = (id: string) => id === conversation.id;
+    const stops = [
+      connection.on('member.added', (e) => here(e.conversationId) && void reload()),
+      connection.on('member.removed', (e) => here(e.conversationId) && void reload()),
+      connection.on('member.updated', (e) => here(e.conversationId) && void reload()),
+    ];
+    return () => stops.forEach((stop) => stop());
+  }, [connection, conversation.id, reload]);
+  const { run: act, error: actError } = useAction(async (action: () => Promise<unknown>) => {
+    await action();
+  });
+  const manage = canManage(conversation.myRole);
+  return (
+    <div className="panel-body stack">
+      {manage && <RenameForm conversation={conversation} />}
+      {manage && (
+        <PeopleSearch
+          label="Add people"
+          actionLabel="Add"
+          exclude={members?.map((m) => m.userId) ?? []}
+          onPick={(user) => act(() => client.addMember(conversation.id, user.id))}
+        />
+      )}
+      {(loadError ?? actError) && (
+        <p role="alert" className="error">
+          {loadError ?? actError}
+        </p>
+      )}
+      <h3>Members ({members?.length ?? conversation.memberCount})</h3>
+      <ul className="member-list">
+        {members?.map((member) => (
+          <MemberItem key={member.userId} member={member} conversation={conversation} me={me.id} act={act} />
+        ))}
+      </ul>
+      <LeaveButton conversation={conversation} />
+    </div>
+  );
+}
+
+function MemberItem({
+  member,
+  conversation,
+  me,
+  act,
+}: {
+  member: Member;
+  conversation: ConversationSummary;
+  me: string;
+  act: (action: () => Promise<unknown>) => Promise<void>;
+}) {
+  const { client } = useApp();
+  const person = usePerson(member.userId);
+  const id = useId();
+  const myRole = conversation.myRole;
+  const isMe = member.userId === me;
+  const canRemove = !isMe && (myRole === 'owner' || (myRole === 'admin' && member.role === 'member'));
+  return (
+    <li className="member">
+      <PersonName userId={member.userId} />
+      {myRole === 'owner' && !isMe ? (
+        <span>
+          <label htmlFor={id} className="visually-hidden">
+            Role of {person ? `${person.displayName} @${person.username}` : 'this member'}
+          </label>
+          <select
+            id={id}
+            value={member.role}
+            onChange={(e) => void act(() => client.setRole(conversation.id, member.userId, e.target.value as Role))}
+          >
+            <option value="member">Member</option>
+            <option value="admin">Admin</option>
+            <option value="owner">Owner</option>
+          </select>
+        </span>
+      ) : (
+        <span className="role">{member.role === 'owner' ? 'Owner' : member.role === 'admin' ? 'Admin' : 'Member'}</span>
+      )}
+      {canRemove && (
+        <button type="button" onClick={() => void act(() => client.removeMember(conversation.id, member.userId))}>
+          Remove
+        </button>
+      )}
+    </li>
+  );
+}
+
+function RenameForm({ conversation }: { conversation: ConversationSummary }) {
+  const { client } = useApp();
+  const [title, setTitle] = useState(conversation.title ?? '');
+  const { run, busy, error } = useAction(async () => {
+    await client.renameConversation(conversation.id, title.trim());
+  });
+  const onSubmit = (event: FormEvent) => {
+    event.preventDefault();
+    void run();
+  };
+  return (
+    <form className="inline-form" onSubmit={onSubmit}>
+      <Field label="Group name" value={title} onChange={(e) => setTitle(e.target.value)} required maxLength={200} />
+      <button type="submit" disabled={busy || title.trim() === '' || title.trim() === conversation.title}>
+        Rename
+      </button>
+      {error && (
+        <p role="alert" className="error">
+          {error}
+        </p>
+      )}
+    </form>
+  );
+}
+
+function LeaveButton({ conversation }: { conversation: ConversationSummary }) {
+  const { client, me } = useApp();
+  const [, navigate] = useLocation();
+  const { run, busy, error } = useAction(async () => {
+    await client.removeMember(conversation.id, me.id);
+    navigate('/');
+  });
+  return (
+    <>
+      <button type="button" className="danger" disabled={busy} onClick={() => void run()}>
+        Leave group
+      </button>
+      {error && (
+        <p role="alert" className="error">
+          {error}
+        </p>
+      )}
+    </>
+  );
+}
+
+function MembersButton({ conversation, openPanel }: { conversation: ConversationSummary; openPanel(panel: string): void }) {
+  if (conversation.kind !== 'group') return null;
+  return (
+    <button type="button" onClick={() => openPanel('members')}>
+      Members
+    </button>
+  );
+}
+
+conversationPanels.push({ id: 'members', title: 'Members', component: MembersPanel });
+conversationHeaderActions.push({ id: 'members', component: MembersButton });

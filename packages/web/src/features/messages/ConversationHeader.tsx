@@ -1,0 +1,50 @@
+import type { ConversationSummary } from '@confab/protocol';
+import { Link } from 'wouter';
+import { usePresence } from '../../state/AppContext.js';
+import { ConversationTitle } from '../conversations/ConversationTitle.js';
+import { formatDay, formatTime } from '../../components/time.js';
+import { conversationHeaderActions } from './extensions.js';
+
+/** The conversation's name, the other person's presence in a DM, and the header actions features add. */
+export function ConversationHeader({
+  conversation,
+  openPanel,
+}: {
+  conversation: ConversationSummary;
+  openPanel: (panel: string, arg?: string) => void;
+}) {
+  return (
+    <header className="conversation-header">
+      <Link href="/" className="back-link">
+        ← Conversations
+      </Link>
+      <div className="conversation-heading">
+        <h2 id="conversation-title">
+          <ConversationTitle conversation={conversation} />
+        </h2>
+        {conversation.kind === 'direct' ? (
+          <PeerPresence userId={conversation.peerId} />
+        ) : (
+          <p className="conversation-sub">{conversation.memberCount} members</p>
+        )}
+      </div>
+      <div className="header-actions">
+        {conversationHeaderActions.map(({ id, component: Action }) => (
+          <Action key={id} conversation={conversation} openPanel={openPanel} />
+        ))}
+      </div>
+    </header>
+  );
+}
+
+function PeerPresence({ userId }: { userId: string | null }) {
+  const presence = usePresence(userId);
+  if (!presence) return null;
+  if (presence.online) return <p className="conversation-sub">Online</p>;
+  if (!presence.lastSeenAt) return <p className="conversation-sub">Offline</p>;
+  return (
+    <p className="conversation-sub">
+      Last seen {formatDay(presence.lastSeenAt).toLowerCase()} at {formatTime(presence.lastSeenAt)}
+    </p>
+  );
+}

@@ -1,0 +1,115 @@
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { type ReactNode, useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
+import type { TimelineState, TimelineStore } from '../../state/timeline-store.js';
+import type { TimelineRow } from './timeline-rows.js';
+
+/** How close to the top (px) the view may come before the next older page is asked for. */
+const LOAD_OLDER_WITHIN = 400;
+/** How close to the bottom (px) still counts as "at the newest". */
+const AT_END_WITHIN = 48;
+
+/**
+ * The scrolling part of a conversation, virtualised (@tanstack/react-virtual): only the rows in
+ * and near the viewport are in the DOM, so ten thousand messages scroll like fifteen. Anchored
+ * to the end, as chats are: a page of older messages added above keeps what is on screen where
+ * it is, and a new message at the bottom is followed while the view is at the newest. Nearing
+ * the top asks for the next older page; `onSeen` reports the newest row fully in view.
+ */
+export function Timeline({
+  rows,
+  state,
+  timeline,
+  renderRow,
+  onSeen,
+}: {
+  rows: TimelineRow[];
+  state: TimelineState;
+  timeline: TimelineStore;
+  renderRow: (row: TimelineRow) => ReactNode;
+  onSeen: (row: TimelineRow) => void;
+}) {
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const [atEnd, setAtEnd] = useState(true);
+  // eslint-disable-next-line react-hooks/incompatible-library -- the virtualiser re-renders this component itself; nothing here is memoised on it
+  const virtualizer = useVirtualizer({
+    count: rows.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => 72,
+    getItemKey: (index) => rows[index]!.key,
+    overscan: 6,
+    anchorTo: 'end',
+    followOnAppend: true,
+    // Rendered in React's own time, not forced synchronously on every measurement: a flood of
+    // live messages must not nest updates (React's "maximum update depth").
+    useFlushSync: false,
+  });
+
+  // The first page opens at the newest message.
+  const opened = useRef(false);
+  useLayoutEffect(() => {
+    if (opened.current || !state.loaded || rows.length === 0) return;
+    opened.current = true;
+    virtualizer.scrollToEnd();
+  }, [state.loaded, rows.length, virtualizer]);
+
+  const check = useCallback(() => {
+    const element = scrollRef.current;
+    if (!element) return;
+    const fromEnd = element.scrollHeight - element.scrollTop - element.clientHeight;
+    setAtEnd(fromEnd <= AT_END_WITHIN);
+    if (element.scrollTop <= LOAD_OLDER_WITHIN) void timeline.loadOlder();
+    if (document.visibilityState !== 'visible') return;
+    // The newest row whose bottom is on screen has been seen, and everything before it.
+    const bottom = element.scrollTop + element.clientHeight + 2;
+    const items = virtualizer.getVirtualItems();
+    for (let i = items.length - 1; i >= 0; i--) {
+      const item = items[i]!;
+      if (item.end <= bottom && item.end > element.scrollTop) {
+        const row = rows[item.index];
+        if (row) onSeen(row);
+        return;
+      }
+    }
+  }, [rows, timeline, virtualizer, onSeen]);
+
+  // After a change of rows (a page loaded, a message arrived), and when the tab comes back.
+  useEffect(() => {
+    check();
+  }, [check]);
+  useEffect(() => {
+    document.addEventListener('visibilitychange', check);
+    return () => document.removeEventListener('visibilitychange', check);
+  }, [check]);
+
+  const items = virtualizer.getVirtualItems();
+  return (
+    <div className="timeline-frame">
+      {state.loadingOlder && (
+        <p className="timeline-loading" role="status">
+          Loading older messages…
+        </p>
+      )}
+      <div ref={scrollRef} className="timeline" role="log" aria-label="Messages" tabIndex={0} onScroll={check}>
+        {state.loaded && rows.length === 0 && <p className="timeline-note">No messages yet. Say hello!</p>}
+        <div className="timeline-rows" style={{ height: virtualizer.getTotalSize() }}>
+          <div className="timeline-window" style={{ transform: `translateY(${items[0]?.start ?? 0}px)` }}>
+            {items.map((item) => (
+              <div key={item.key} data-index={item.index} ref={virtualizer.measureElement} className="timeline-row">
+                {/* Inside the first row, so the anchoring measures it like any row. */}
+                {item.index === 0 && state.loaded && !state.hasOlder && (
+                  <p className="timeline-note">This is the beginning of the conversation.</p>
+                )}
+                {renderRow(rows[item.index]!)}
+              </div>
+            ))}
+          </div>
+        </div>
+      </div>
+      {!atEnd && (
+        <button type="button" className="jump-to-newest" onClick={() => virtualizer.scrollToEnd()}>
+          Jump to newest ↓
+        </button>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,54 @@
+import type { Message } from '@confab/protocol';
+import { describe, expect, it } from 'vitest';
+import type { PendingMessage } from '../../state/outbox.js';
+import { timelineRows } from './timeline-rows.js';
+
+const message = (seq: number, senderId: string, createdAt: string): Message =>
+  ({ id: `m${seq}`, seq, senderId, createdAt, conversationId: 'c', body: `#${seq}`, kind: 'text' }) as Message;
+const now = new Date('2026-03-10T12:00:00');
+
+describe('timelineRows', () => {
+  it('puts a date separator above the first message of each day', () => {
+    const rows = timelineRows(
+      [message(1, 'bob', '2026-03-09T09:00:00'), message(2, 'bob', '2026-03-09T10:00:00'), message(3, 'bob', '2026-03-10T08:00:00')],
+      [],
+      'me',
+      null,
+      now,
+    );
+    expect(rows.map((r) => r.day)).toEqual(['Yesterday', null, 'Today']);
+  });
+
+  it('puts the new-messages divider above the first message from someone else after my marker, once', () => {
+    const rows = timelineRows(
+      [
+        message(1, 'bob', '2026-03-10T08:00:00'),
+        message(2, 'me', '2026-03-10T08:01:00'),
+        message(3, 'bob', '2026-03-10T08:02:00'),
+        message(4, 'bob', '2026-03-10T08:03:00'),
+      ],
+      [],
+      'me',
+      1,
+      now,
+    );
+    expect(rows.map((r) => r.newDivider)).toEqual([false, false, true, false]);
+    expect(timelineRows([message(1, 'bob', '2026-03-10T08:00:00')], [], 'me', null, now)[0]!.newDivider).toBe(false);
+  });
+
+  it('ends with my pending messages, keyed apart from stored ones', () => {
+    const pending = {
+      clientId: 'x',
+      conversationId: 'c',
+      body: 'hi',
+      links: {},
+      createdAt: '2026-03-10T08:05:00',
+      status: 'sending',
+    } as PendingMessage;
+    const rows = timelineRows([message(1, 'bob', '2026-03-10T08:00:00')], [pending], 'me', null, now);
+    expect(rows.map((r) => [r.kind, r.key])).toEqual([
+      ['message', 'm1'],
+      ['pending', 'pending:x'],
+    ]);
+  });
+});
