@@ -91,6 +91,24 @@ describeBrowser('chatting in the browser', () => {
     await bob.context.close();
   });
 
+  it('loads history 15 at a time as the view nears the top, down to the first message', async () => {
+    const alice = await signUp(harness, 'alice');
+    const bob = await signUp(harness, 'bob');
+    await startDirect(bob, alice);
+    for (let i = 1; i <= 40; i++) await send(bob.page, `note ${i}`);
+    await timeline(bob.page).getByText('note 40').waitFor();
+    await startDirect(alice, bob);
+    await timeline(alice.page).getByText('note 40').waitFor();
+    expect(await timeline(alice.page).getByText('note 1', { exact: true }).count()).toBe(0);
+    while (!(await timeline(alice.page).getByText('This is the beginning of the conversation.').isVisible())) {
+      await timeline(alice.page).evaluate((el) => el.scrollBy(0, -600));
+      await alice.page.waitForTimeout(50); // a person's scrolling pace
+    }
+    await timeline(alice.page).getByText('note 1', { exact: true }).waitFor();
+    await alice.context.close();
+    await bob.context.close();
+  });
+
   it('shows markup in a message as text, never running it', async () => {
     const alice = await signUp(harness, 'alice');
     const bob = await signUp(harness, 'bob');
