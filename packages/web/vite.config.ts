@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import react from '@vitejs/plugin-react';
 import { type Plugin, defineConfig, defaultClientConditions } from 'vite';
@@ -50,6 +51,15 @@ export default defineConfig({
     sourcemap: true,
     // Hashed file names under assets/: the server marks them immutable.
     assetsDir: 'assets',
+    rolldownOptions: {
+      // The service worker is an entry of its own, served from the root (a worker's scope is the
+      // folder it comes from) under a fixed name (browsers register the URL; it is revalidated).
+      input: {
+        index: fileURLToPath(new URL('index.html', import.meta.url)),
+        sw: fileURLToPath(new URL('src/sw/service-worker.ts', import.meta.url)),
+      },
+      output: { entryFileNames: (chunk) => (chunk.name === 'sw' ? 'sw.js' : 'assets/[name]-[hash].js') },
+    },
   },
   server: {
     proxy: {

@@ -61,6 +61,11 @@ export class AccountApi {
     return this.http.request('GET', '/api/v1/users/me/export');
   }
 
+  /** All my data as the file the server streams (`.blob()` for a download, `.body` to stream it on). */
+  exportFile(): Promise<Response> {
+    return this.http.fetchRaw('GET', '/api/v1/users/me/export');
+  }
+
   /** Erases my account; `eraseMessages` deletes my messages too. */
   async deleteAccount(body: DeleteMeBody): Promise<void> {
     await this.http.request<void>('DELETE', '/api/v1/users/me', { body });

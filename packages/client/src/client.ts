@@ -1,7 +1,4 @@
 import type {
-  CreateInviteBody,
-  Invite,
-  InviteResponse,
   AuthResponse,
   BlockResponse,
   ConversationDetail,
@@ -9,7 +6,6 @@ import type {
   ConversationResponse,
   ConversationPage,
   DeliveryMarker,
-  EventPage,
   HistoryQuery,
   LoginBody,
   MarkNotificationsReadBody,
@@ -21,25 +17,22 @@ import type {
   NotificationQuery,
   PageQuery,
   Presence,
-  PushSubscriptionBody,
-  PushSubscriptionCreated,
-  PushUnsubscribed,
   ReadMarker,
   ReceiptList,
   RecentMessagesQuery,
   RegisterBody,
   Role,
-  SyncQuery,
-  SyncResponse,
   UnreadNotifications,
   UpdateMeBody,
   User,
   UserPage,
   UserSearchQuery,
-  VapidPublicKey,
   Upload,
 } from '@confab/protocol';
 import { AccountApi } from './account.js';
+import { AdminApi } from './admin.js';
+import { PushApi } from './push.js';
+import { EventsApi } from './long-poll.js';
 import { FileCalls, type SendOptions } from './files.js';
 import { MessageActions } from './message-actions.js';
 import type { UploadOptions } from './upload-transfer.js';
@@ -66,6 +59,12 @@ export class ConfabClient {
   readonly account: AccountApi;
   /** One message after it was sent: edit, delete, versions, thread, reactions, pins; the page around it. */
   readonly messages: MessageActions;
+  /** Instance administration (admins only): users, deactivation, resets, stats, the audit log, invites. */
+  readonly admin: AdminApi;
+  /** Web Push subscriptions of my browsers. */
+  readonly push: PushApi;
+  /** The event log over HTTP: long-poll `sync`, one conversation's events. */
+  readonly events: EventsApi;
 
   constructor(private readonly options: ConfabClientOptions) {
     this.http = new HttpTransport(options);
@@ -74,6 +73,9 @@ export class ConfabClient {
     this.files = new FileCalls(this.http);
     this.account = new AccountApi(this.http);
     this.messages = new MessageActions(this.http);
+    this.admin = new AdminApi(this.http);
+    this.push = new PushApi(this.http);
+    this.events = new EventsApi(this.http);
   }
 
   get tokens(): Tokens | null {
@@ -83,11 +85,6 @@ export class ConfabClient {
   // ---- accounts ----
   async register(input: RegisterBody): Promise<AuthResponse> {
     return this.http.adopt(await this.http.request<AuthResponse>('POST', '/api/v1/auth/register', { body: input, auth: false }));
-  }
-
-  /** Instance admins: a single-use sign-up invite (REGISTRATION=invite); its token is shown once. */
-  async createInvite(input: CreateInviteBody = {}): Promise<Invite> {
-    return (await this.http.request<InviteResponse>('POST', '/api/v1/admin/invites', { body: input })).invite;
   }
 
   async login(input: LoginBody): Promise<AuthResponse> {
@@ -246,30 +243,6 @@ export class ConfabClient {
 
   markNotificationsRead(body: MarkNotificationsReadBody): Promise<UnreadNotifications> {
     return this.http.request('POST', '/api/v1/notifications/read', { body });
-  }
-
-  /** The applicationServerKey for `PushManager.subscribe()`. */
-  vapidPublicKey(): Promise<VapidPublicKey> {
-    return this.http.request('GET', '/api/v1/push/vapid-public-key');
-  }
-
-  /** Registers a browser's `PushSubscription.toJSON()`: my notifications are pushed to it while I have no open socket. */
-  subscribePush(subscription: PushSubscriptionBody): Promise<PushSubscriptionCreated> {
-    return this.http.request('POST', '/api/v1/push/subscriptions', { body: { endpoint: subscription.endpoint, keys: subscription.keys } });
-  }
-
-  unsubscribePush(endpoint: string): Promise<PushUnsubscribed> {
-    return this.http.request('DELETE', '/api/v1/push/subscriptions', { body: { endpoint } });
-  }
-
-  // ---- sync over HTTP ----
-  /** Long-poll: events after `since` as soon as there are some, or none after `timeout` seconds. */
-  sync(query: SyncQuery = {}): Promise<SyncResponse> {
-    return this.http.request('GET', '/api/v1/sync', { query: query as Record<string, string | number | undefined> });
-  }
-
-  conversationEvents(conversationId: string, after: number): Promise<EventPage> {
-    return this.http.request('GET', `${conversationPath(conversationId)}/events`, { query: { after } });
   }
 
   // ---- realtime ----

@@ -1,5 +1,8 @@
 export { ConfabClient, type ConfabClientOptions } from './client.js';
 export { AccountApi } from './account.js';
+export { AdminApi } from './admin.js';
+export { PushApi, base64UrlBytes, type BrowserPushSubscription, type PushRegistration } from './push.js';
+export { EventsApi } from './long-poll.js';
 export { ApiError } from './errors.js';
 export type { Tokens } from './http.js';
 export {

@@ -128,7 +128,13 @@ export function ensureWebBuild(): void {
   try {
     if (buildIsFresh()) return;
     const vite = fileURLToPath(new URL('../../../node_modules/vite/bin/vite.js', import.meta.url));
-    const result = spawnSync(process.execPath, [vite, 'build', '--logLevel', 'warn'], { cwd: webRoot, encoding: 'utf8' });
+    // NODE_ENV is `test` under vitest, and Vite would then build React's development bundle: the
+    // tests (and the figures) run the production build, as `npm start` serves it.
+    const result = spawnSync(process.execPath, [vite, 'build', '--logLevel', 'warn'], {
+      cwd: webRoot,
+      encoding: 'utf8',
+      env: { ...process.env, NODE_ENV: 'production' },
+    });
     if (result.status !== 0) throw new Error(`vite build failed:\n${result.stdout}\n${result.stderr}`);
   } finally {
     rmSync(lock, { recursive: true, force: true });

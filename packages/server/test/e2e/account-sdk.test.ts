@@ -42,6 +42,9 @@ describe('SDK: client.account', () => {
     expect(await client.account.changeEmail(next, PASSWORD)).toMatchObject({ email: next, emailVerified: false });
     const exported = await client.account.exportData();
     expect(exported.profile).toMatchObject({ id: user.id, email: next });
+    const file = await client.account.exportFile();
+    expect(file.headers.get('content-disposition')).toBe('attachment; filename="confab-export.json"');
+    expect(JSON.parse(await (await file.blob()).text())).toMatchObject({ profile: { id: user.id, email: next } });
 
     const third = newClient(t.url);
     await third.login({ username: user.username, password: PASSWORD });

@@ -76,7 +76,7 @@ describe.each(await engines({ REGISTRATION: 'invite' }))('REGISTRATION=invite on
     await t.server.services.users.create({ username, password: PASSWORD }, { isAdmin: true });
     const client = newClient(t.url);
     await client.login({ username, password: PASSWORD });
-    const made = await client.createInvite({ expiresInSeconds: 600 });
+    const made = await client.admin.createInvite({ expiresInSeconds: 600 });
     const joiner = newClient(t.url);
     expect((await joiner.register({ username: uniqueName(), password: PASSWORD, invite: made.token })).user.isAdmin).toBe(false);
   });

@@ -29,7 +29,7 @@ describe('long-poll sync', () => {
     expect(Date.now() - startedAt).toBeLessThan(3000);
     expect(answer.status).toBe(200);
     expect(answer.body).toEqual({ events: [], cursor: expect.stringMatching(CURSOR), reset: null });
-    expect((await alice.client.sync()).cursor).toMatch(CURSOR);
+    expect((await alice.client.events.sync()).cursor).toMatch(CURSOR);
   });
 
   it('answers as soon as another user sends, well before the timeout', async () => {

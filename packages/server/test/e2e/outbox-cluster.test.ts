@@ -86,11 +86,11 @@ describeCluster('the notification outbox on two nodes (PostgreSQL + Redis)', () 
   it('pushes with the one VAPID key of the deployment, and only to users with no socket on any node', async () => {
     const [node0, node1] = [cluster.nodes[0]!.url, cluster.nodes[1]!.url];
     const [alice, bob, carol] = [await registerUser(node0), await registerUser(node1), await registerUser(node0)];
-    const keys = [(await alice.client.vapidPublicKey()).publicKey, (await bob.client.vapidPublicKey()).publicKey];
+    const keys = [(await alice.client.push.vapidPublicKey()).publicKey, (await bob.client.push.vapidPublicKey()).publicKey];
     expect(keys[0]).toBe(keys[1]);
     pushes.vapidPublicKey = keys[0]!;
-    await bob.client.subscribePush(pushes.subscription(`bob-${bob.id}`));
-    await carol.client.subscribePush(pushes.subscription(`carol-${carol.id}`));
+    await bob.client.push.subscribe(pushes.subscription(`bob-${bob.id}`));
+    await carol.client.push.subscribe(pushes.subscription(`carol-${carol.id}`));
     const bobOnline = await RawSocket.ready(node1, bob.token); // Bob is connected to node 1
 
     const group = await alice.client.createGroup('pushed', [bob.id, carol.id]); // made on node 0

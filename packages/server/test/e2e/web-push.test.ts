@@ -22,7 +22,7 @@ describeOnEachStore(
       const { status, body } = await call(alice, 'GET', undefined, '/push/vapid-public-key');
       expect(status).toBe(200);
       expect(Buffer.from(body.publicKey, 'base64url')).toHaveLength(65);
-      expect((await alice.client.vapidPublicKey()).publicKey).toBe(body.publicKey);
+      expect((await alice.client.push.vapidPublicKey()).publicKey).toBe(body.publicKey);
       expectError(await call(undefined, 'GET', undefined, '/push/vapid-public-key'), 401, 'unauthenticated');
       if (server().server.services.store.engine === 'sqlite') {
         expect(statSync(path.join(server().dataDir, 'vapid-keys.json')).mode & 0o777).toBe(0o600);
@@ -52,15 +52,15 @@ describeOnEachStore(
 
       // Bob cannot remove Alice's; Alice can, once.
       expect(await call(bob, 'DELETE', { endpoint: subscription.endpoint })).toEqual({ status: 200, body: { removed: false } });
-      expect(await alice.client.unsubscribePush(subscription.endpoint)).toEqual({ removed: true });
-      expect(await alice.client.unsubscribePush(subscription.endpoint)).toEqual({ removed: false });
+      expect(await alice.client.push.unsubscribe(subscription.endpoint)).toEqual({ removed: true });
+      expect(await alice.client.push.unsubscribe(subscription.endpoint)).toEqual({ removed: false });
       expectError(await call(alice, 'DELETE', {}), 400, 'validation_failed');
     });
 
     it('pushes each notification to a user with no open socket, VAPID-signed and encrypted for the subscription', async () => {
       const [alice, bob] = await freshUsers(server().url, 2);
       const name = `bob-${bob.id}`;
-      await bob.client.subscribePush(pushes.subscription(name));
+      await bob.client.push.subscribe(pushes.subscription(name));
       const group = await createGroup(alice, [bob]);
       await alice.client.sendMessage(group.id, `hey @${bob.auth.user.username}`);
       await until(() => pushes.to(name).length === 2, 'two pushes');
@@ -82,7 +82,7 @@ describeOnEachStore(
     it('does not push to a user who has a socket open: the socket has it', async () => {
       const [alice, bob] = await freshUsers(server().url, 2);
       const name = `online-${bob.id}`;
-      await bob.client.subscribePush(pushes.subscription(name));
+      await bob.client.push.subscribe(pushes.subscription(name));
       const socket = await RawSocket.ready(server().url, bob.token);
       const group = await createGroup(alice, [bob]);
       await socket.next((f) => f.type === 'notification.created');
@@ -99,11 +99,11 @@ describeOnEachStore(
       const name = `gone-${bob.id}`;
       const subscription = pushes.subscription(name);
       pushes.gone.add(`/push/${name}`);
-      await bob.client.subscribePush(subscription);
+      await bob.client.push.subscribe(subscription);
       await createGroup(alice, [bob]);
       await until(() => pushes.to(name).length === 1, 'the push');
       await until(async () => (await server().server.services.store.getPushSubscription(subscription.endpoint)) === undefined, 'removed');
-      expect(await bob.client.unsubscribePush(subscription.endpoint)).toEqual({ removed: false });
+      expect(await bob.client.push.unsubscribe(subscription.endpoint)).toEqual({ removed: false });
       expect(await outboxOf(bob)).toEqual([]);
     });
   },

@@ -1,4 +1,5 @@
 import type { ComponentType } from 'react';
+import { accountPublicRoutes, accountRoutes } from '../features/account/routes.js';
 import { ConversationPage } from '../features/messages/ConversationPage.js';
 import { NewDirectPage } from '../features/conversations/NewDirectPage.js';
 import { NewGroupPage } from '../features/conversations/NewGroupPage.js';
@@ -25,13 +26,14 @@ export const signedInRoutes: PageRoute[] = [
   { path: '/new/group', component: NewGroupPage, hidesListOnPhone: true },
   { path: '/settings/profile', component: ProfilePage, hidesListOnPhone: true },
   { path: '/c/:conversationId/:panel?/:arg?', component: ConversationPage, hidesListOnPhone: true },
+  ...accountRoutes,
 ];
 
 /** The fallback, after every route above. */
 export const notFoundRoute: PageRoute = { path: '*', component: NotFoundPage, hidesListOnPhone: true };
 
 /** Pages reachable while signed out besides sign-in and sign-up (e.g. a password reset link's page). */
-export const publicRoutes: PageRoute[] = [];
+export const publicRoutes: PageRoute[] = [...accountPublicRoutes];
 
 /** Things in the top bar before my menu (the notifications bell). */
 export const topbarItems: { id: string; component: ComponentType }[] = [];

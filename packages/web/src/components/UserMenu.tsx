@@ -11,6 +11,8 @@ export function UserMenu() {
     <div className="user-menu">
       <PersonName user={me} />
       <Link href="/settings/profile">Profile</Link>
+      <Link href="/settings">Account</Link>
+      {me.isAdmin && <Link href="/admin">Administration</Link>}
       <button type="button" onClick={() => void session.signOut()}>
         Sign out
       </button>

@@ -32,6 +32,9 @@ export function SignInPage({ notice }: { notice?: string | undefined }) {
           {busy ? 'Signing in…' : 'Sign in'}
         </button>
         <p>
+          <Link href="/forgot-password">Forgot your password?</Link>
+        </p>
+        <p>
           New here? <Link href="/sign-up">Create an account</Link>
         </p>
       </form>

@@ -1,5 +1,6 @@
 import { ApiError, ConfabClient, type RealtimeConnection, type Tokens } from '@confab/client';
 import type { LoginBody, Me, RegisterBody } from '@confab/protocol';
+import { forgetPush } from '../features/push/browser-push.js';
 import { loadTokens, onTokensElsewhere, saveTokens } from './token-storage.js';
 
 /** What the app shows: a splash while it finds out, the sign-in pages, or the signed-in app. */
@@ -74,13 +75,18 @@ export class SessionController {
     this.enter(client, auth.user);
   }
 
-  /** Signs out here (the server ends the session); signed out locally even when the server cannot be reached. */
-  async signOut(): Promise<void> {
+  /**
+   * Signs out here (the server ends the session); signed out locally even when the server cannot be
+   * reached. `notice` is said on the sign-in page.
+   */
+  async signOut(notice?: string): Promise<void> {
     const state = this.state;
     if (state.status !== 'signed-in') return;
     this.closeConnection(state.connection);
-    await state.client.logout().catch(() => undefined);
-    this.leave();
+    await forgetPush(state.client).catch(() => undefined);
+    // Unless the session already ended (sign out everywhere, account deleted): then there are no tokens left to sign out with.
+    if (state.client.tokens) await state.client.logout().catch(() => undefined);
+    this.leave(notice);
   }
 
   /** The signed-in person changed their profile (or another device did). */
@@ -111,6 +117,8 @@ export class SessionController {
     this.stopWatchingTabs?.();
     this.stopWatchingTabs = undefined;
     saveTokens(null);
+    // Ended elsewhere: the person's notifications must not keep arriving in this browser.
+    void forgetPush().catch(() => undefined);
     this.set(notice === undefined ? { status: 'signed-out' } : { status: 'signed-out', notice });
   }
 

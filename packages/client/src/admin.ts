@@ -1,0 +1,67 @@
+import type {
+  AdminResetSentResponse,
+  AdminUser,
+  AdminUserPage,
+  AdminUserQuery,
+  AdminUserResponse,
+  AuditPage,
+  AuditQuery,
+  CreateInviteBody,
+  InstanceStats,
+  Invite,
+  InviteResponse,
+  SessionsEndedResponse,
+} from '@confab/protocol';
+import type { HttpTransport } from './http.js';
+
+/**
+ * Instance administration (`client.admin`), for instance admins (`Me.isAdmin`): anyone else gets
+ * 403 `forbidden` from every call.
+ */
+export class AdminApi {
+  constructor(private readonly http: HttpTransport) {}
+
+  /** A single-use sign-up invite (REGISTRATION=invite); its token is shown once. */
+  async createInvite(input: CreateInviteBody = {}): Promise<Invite> {
+    return (await this.http.request<InviteResponse>('POST', '/api/v1/admin/invites', { body: input })).invite;
+  }
+
+  /** Every account (deactivated and erased ones too), by username; `q` searches. Pass `nextCursor` back as `cursor`. */
+  users(query: AdminUserQuery = {}): Promise<AdminUserPage> {
+    return this.http.request('GET', '/api/v1/admin/users', { query });
+  }
+
+  async user(userId: string): Promise<AdminUser> {
+    return (await this.http.request<AdminUserResponse>('GET', userPath(userId))).user;
+  }
+
+  /** Ends every session of the account and refuses its sign-ins until `reactivate`; not myself (409). */
+  async deactivate(userId: string): Promise<AdminUser> {
+    return (await this.http.request<AdminUserResponse>('POST', `${userPath(userId)}/deactivate`)).user;
+  }
+
+  async reactivate(userId: string): Promise<AdminUser> {
+    return (await this.http.request<AdminUserResponse>('POST', `${userPath(userId)}/reactivate`)).user;
+  }
+
+  /** Mails the user a reset link; 409 `conflict` when the account has no verified address. */
+  sendPasswordReset(userId: string): Promise<AdminResetSentResponse> {
+    return this.http.request('POST', `${userPath(userId)}/password-reset`);
+  }
+
+  /** Ends every session of the user; they can sign in again. */
+  endSessions(userId: string): Promise<SessionsEndedResponse> {
+    return this.http.request('POST', `${userPath(userId)}/logout-all`);
+  }
+
+  stats(): Promise<InstanceStats> {
+    return this.http.request('GET', '/api/v1/admin/stats');
+  }
+
+  /** The audit log, newest first. */
+  audit(query: AuditQuery = {}): Promise<AuditPage> {
+    return this.http.request('GET', '/api/v1/admin/audit', { query });
+  }
+}
+
+const userPath = (id: string) => `/api/v1/admin/users/${encodeURIComponent(id)}`;

@@ -1,0 +1,16 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+import root from '../../../vitest.config.js';
+
+/** `npm run figures -w @confab/web`: the root's setup, only the figures, one at a time, with long timeouts. */
+export default defineConfig({
+  ...root,
+  root: fileURLToPath(new URL('../../..', import.meta.url)),
+  test: {
+    ...root.test,
+    include: ['packages/web/figures/**/*.figures.ts'],
+    maxWorkers: 1,
+    testTimeout: 600_000,
+    hookTimeout: 300_000,
+  },
+});

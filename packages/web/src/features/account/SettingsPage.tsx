@@ -1,0 +1,49 @@
+import type { ComponentType } from 'react';
+import { Link } from 'wouter';
+import { useSignedIn } from '../../session/SessionContext.js';
+import { NotificationSettings } from '../push/NotificationSettings.js';
+import { DeleteAccountSettings } from './DeleteAccountSettings.js';
+import { EmailSettings } from './EmailSettings.js';
+import { ExportSettings } from './ExportSettings.js';
+import { PasswordSettings } from './PasswordSettings.js';
+import { SessionsSettings } from './SessionsSettings.js';
+import './account.css';
+
+/** The account's sections, each at /settings/<path> (the first is /settings itself). */
+const SECTIONS: { path: string; label: string; component: ComponentType }[] = [
+  { path: 'email', label: 'Email', component: EmailSettings },
+  { path: 'password', label: 'Password', component: PasswordSettings },
+  { path: 'sessions', label: 'Sessions', component: SessionsSettings },
+  { path: 'notifications', label: 'Notifications', component: NotificationSettings },
+  { path: 'data', label: 'Your data', component: ExportSettings },
+  { path: 'delete', label: 'Delete account', component: DeleteAccountSettings },
+];
+
+/** My account: one section at a time, chosen from a list of links (deep-linkable, keyboard-reachable). */
+export function SettingsPage({ params }: { params: Record<string, string | undefined> }) {
+  const { me } = useSignedIn();
+  const current = SECTIONS.find((s) => s.path === params.section) ?? SECTIONS[0]!;
+  const Section = current.component;
+  return (
+    <section className="page settings" aria-labelledby="settings-title">
+      <h2 id="settings-title">Account</h2>
+      <nav aria-label="Account sections" className="settings-nav">
+        <ul>
+          {SECTIONS.map((s) => (
+            <li key={s.path}>
+              <Link href={`/settings/${s.path}`} aria-current={s === current ? 'page' : undefined}>
+                {s.label}
+              </Link>
+            </li>
+          ))}
+          {me.isAdmin && (
+            <li>
+              <Link href="/admin">Administration</Link>
+            </li>
+          )}
+        </ul>
+      </nav>
+      <Section />
+    </section>
+  );
+}

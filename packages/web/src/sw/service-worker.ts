@@ -1,0 +1,45 @@
+/**
+ * Confab's service worker, served at /sw.js (scope: the whole app). Its one job: show the Web
+ * Push notifications the server sends while none of my tabs is connected, and open the
+ * conversation when one is clicked. It caches nothing: the app needs the server anyway.
+ */
+import { notificationFor } from './notification-text.js';
+import type { WorkerScope } from './worker-types.js';
+
+declare const self: WorkerScope;
+
+self.addEventListener('install', () => void self.skipWaiting());
+self.addEventListener('activate', (event) => event.waitUntil(self.clients.claim()));
+
+self.addEventListener('push', (event) => {
+  const shown = notificationFor(readJson(event.data));
+  event.waitUntil(
+    self.registration.showNotification(shown.title, { body: shown.body, tag: shown.tag, icon: '/favicon.svg', data: { url: shown.url } }),
+  );
+});
+
+self.addEventListener('notificationclick', (event) => {
+  event.notification.close();
+  const url = new URL(String((event.notification.data as { url?: string } | null)?.url ?? '/'), self.location.origin).href;
+  event.waitUntil(openOrFocus(url));
+});
+
+/** A tab of the app already open is brought forward and sent there; otherwise a new one opens. */
+async function openOrFocus(url: string): Promise<void> {
+  const windows = await self.clients.matchAll({ type: 'window', includeUncontrolled: true });
+  const open = windows.find((client) => new URL(client.url).origin === self.location.origin);
+  if (open) {
+    await open.focus();
+    await open.navigate(url);
+  } else {
+    await self.clients.openWindow(url);
+  }
+}
+
+function readJson(data: { json(): unknown } | null): unknown {
+  try {
+    return data?.json();
+  } catch {
+    return undefined;
+  }
+}
