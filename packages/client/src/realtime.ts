@@ -19,6 +19,7 @@ import { newClientId } from './ids.js';
 import type { LocationSendOptions } from './features.js';
 import type { SendOptions } from './files.js';
 import { type NetworkStatus, platformNetworkStatus } from './network-status.js';
+import { TypingTracker } from './typing-tracker.js';
 
 /**
  * The part of the WebSocket API the SDK uses: the browser's, Node 22's, and `ws`'s all fit.
@@ -96,15 +97,14 @@ export class RealtimeConnection {
   private cursor: string | null;
   private userIdValue: string | null = null;
   private readonly deliveredUpTo = new Map<string, number>();
-  /** conversationId → userId → the timer that ends their indicator if no refresh comes. */
-  private readonly typists = new Map<string, Map<string, ReturnType<typeof setTimeout>>>();
+  private readonly typing: TypingTracker;
   private deliveryTimer: ReturnType<typeof setTimeout> | undefined;
-  private readonly typingHandlers = new Set<(conversationId: string, userIds: string[]) => void>();
   private readonly stopWatchingNetwork: (() => void) | undefined;
 
   constructor(private readonly options: RealtimeOptions) {
     this.WebSocketImpl = options.WebSocket ?? (PlatformWebSocket as unknown as WebSocketConstructor);
     this.cursorStore = options.cursorStore ?? new MemoryCursorStore();
+    this.typing = new TypingTracker(options.typingExpireMs ?? 6000);
     const saved = this.cursorStore.load();
     this.cursor = saved?.cursor ?? null;
     this.stream = new EventStream({
@@ -231,13 +231,12 @@ export class RealtimeConnection {
    * indicator that ran out without one (`typingExpireMs`). Returns the unsubscribe function.
    */
   onTypingChange(handler: (conversationId: string, userIds: string[]) => void): () => void {
-    this.typingHandlers.add(handler);
-    return () => this.typingHandlers.delete(handler);
+    return this.typing.onChange(handler);
   }
 
   /** Who is typing in the conversation now (from `typing` events, expiring by themselves). */
   typingIn(conversationId: string): string[] {
-    return [...(this.typists.get(conversationId)?.keys() ?? [])];
+    return this.typing.typingIn(conversationId);
   }
 
   /** Frames answered with `ack` or `error`; re-sent after a reconnect until answered. */
@@ -260,8 +259,7 @@ export class RealtimeConnection {
     this.setState('closed');
     clearTimeout(this.reconnectTimer);
     clearTimeout(this.deliveryTimer);
-    for (const users of this.typists.values()) for (const timer of users.values()) clearTimeout(timer);
-    this.typists.clear();
+    this.typing.clear();
     this.socket?.close(CLOSE_CODES.normal, 'client closing');
     this.socket = null;
     const error = new ApiError(0, 'network_error', 'Connection closed');
@@ -335,7 +333,7 @@ export class RealtimeConnection {
         return;
       default:
         if (!positionedTypes.has(frame.type)) {
-          if (frame.type === 'typing') this.trackTyping(frame.conversationId, frame.userId, frame.typing);
+          if (frame.type === 'typing') this.typing.track(frame.conversationId, frame.userId, frame.typing);
           this.emit(frame);
           return;
         }
@@ -351,21 +349,6 @@ export class RealtimeConnection {
     if (event.type === 'message.created' && event.message.senderId !== this.userIdValue && this.options.deliveryReceipts !== false) {
       this.queueDeliveryReceipt(conversationOf(event), event.message.seq);
     }
-  }
-
-  private trackTyping(conversationId: string, userId: string, typing: boolean): void {
-    let users = this.typists.get(conversationId);
-    clearTimeout(users?.get(userId));
-    users?.delete(userId);
-    if (typing) {
-      if (!users) this.typists.set(conversationId, (users = new Map()));
-      users.set(
-        userId,
-        setTimeout(() => this.trackTyping(conversationId, userId, false), this.options.typingExpireMs ?? 6000),
-      );
-    } else if (users?.size === 0) this.typists.delete(conversationId);
-    const now = this.typingIn(conversationId);
-    for (const handler of this.typingHandlers) handler(conversationId, now);
   }
 
   private advanceCursor(pos: number): void {
