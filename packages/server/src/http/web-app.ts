@@ -24,8 +24,9 @@ export async function serveWebApp(app: FastifyInstance, webDir: string): Promise
     lastModified: true,
     setHeaders(res, file) {
       const relative = path.relative(webDir, file).split(path.sep).join('/');
-      // Version 10 hands over the reply itself, whose method is `header` (its types still say `setHeader`).
-      (res as unknown as FastifyReply).header('cache-control', relative.startsWith('assets/') ? IMMUTABLE : REVALIDATE);
+      res.setHeader('cache-control', relative.startsWith('assets/') ? IMMUTABLE : REVALIDATE);
+      // The .br/.gz chosen by Accept-Encoding: caches must keep one copy per encoding.
+      res.setHeader('vary', 'accept-encoding');
     },
   });
 }
