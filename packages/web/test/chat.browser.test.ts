@@ -39,7 +39,7 @@ describeBrowser('chatting in the browser', () => {
     await item.click();
     await timeline(bob.page).getByText('hello bob').waitFor();
     // Seen: Alice's message turns read.
-    await timeline(alice.page).getByText('Read').waitFor();
+    await timeline(alice.page).getByText('Read', { exact: true }).waitFor();
 
     // Typing shows on the other side, then the message arrives live.
     await messageField(bob.page).pressSequentially('hi al');
