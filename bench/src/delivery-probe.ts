@@ -1,7 +1,7 @@
 import type { ConfabProcess } from './server-process.js';
 import { type BenchSocket, closeSockets, isAck, isError, openSockets } from './sockets.js';
 import { type BenchUser, createGroups } from './setup.js';
-import { Samples, type Summary, sleep, summarize } from './stats.js';
+import { Samples, type Summary, round, sleep, summarize } from './stats.js';
 import type { Options } from './options.js';
 
 /**
@@ -78,4 +78,11 @@ export async function openDeliveryProbe(
     },
     close: () => closeSockets(sockets),
   };
+}
+
+/** How much the delivery p99 rose from the quiet window to the loaded one (null when either has no samples). */
+export function p99IncreaseMs(quiet: DeliveryWindow, loaded: DeliveryWindow): number | null {
+  const before = quiet.latencyMs?.p99;
+  const after = loaded.latencyMs?.p99;
+  return before === undefined || after === undefined ? null : round(after - before);
 }

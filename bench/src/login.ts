@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
-import { openDeliveryProbe, type DeliveryWindow } from './delivery-probe.js';
+import { openDeliveryProbe, p99IncreaseMs, type DeliveryWindow } from './delivery-probe.js';
 import type { ConfabProcess } from './server-process.js';
 import { BENCH_PASSWORD, type BenchUser } from './setup.js';
-import { type Summary, round, summarize } from './stats.js';
+import { type Summary, summarize } from './stats.js';
 import type { Options } from './options.js';
 
 /**
@@ -47,8 +47,6 @@ export async function runLoginPhase(
     for (const { status } of answers) statuses[status] = (statuses[status] ?? 0) + 1;
     const withLogins = { ...measured, logins: answers.length, loginMs: summarize(answers.map((a) => a.ms)), loginStatuses: statuses };
     log(`  p99 ${withLogins.latencyMs?.p99} ms; ${answers.length} logins, p99 ${withLogins.loginMs?.p99} ms each`);
-    const before = baseline.latencyMs?.p99;
-    const after = withLogins.latencyMs?.p99;
     return {
       sockets: probe.sockets,
       ratePerSec: options.uploadRate,
@@ -56,7 +54,7 @@ export async function runLoginPhase(
       loginRate: options.loginRate,
       baseline,
       withLogins,
-      p99IncreaseMs: before === undefined || after === undefined ? null : round(after - before),
+      p99IncreaseMs: p99IncreaseMs(baseline, withLogins),
     };
   } finally {
     await probe.close();

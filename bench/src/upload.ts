@@ -3,9 +3,9 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { type ConfabProcess, makeTempDir, removeTempDir } from './server-process.js';
-import { type DeliveryWindow, openDeliveryProbe } from './delivery-probe.js';
+import { type DeliveryWindow, openDeliveryProbe, p99IncreaseMs } from './delivery-probe.js';
 import type { BenchUser } from './setup.js';
-import { type Summary, round, summarize } from './stats.js';
+import { type Summary, summarize } from './stats.js';
 import type { Options } from './options.js';
 
 /**
@@ -63,8 +63,6 @@ export async function runUploadPhase(
     });
     const withUploads = { ...measured, uploads: times.length, uploadSec: summarize(times), uploadStatuses: statuses };
     log(`  p99 ${withUploads.latencyMs?.p99} ms; ${times.length} uploads`);
-    const before = baseline.latencyMs?.p99;
-    const after = withUploads.latencyMs?.p99;
     return {
       sockets: probe.sockets,
       ratePerSec: options.uploadRate,
@@ -72,7 +70,7 @@ export async function runUploadPhase(
       fileBytes: file.length,
       baseline,
       withUploads,
-      p99IncreaseMs: before === undefined || after === undefined ? null : round(after - before),
+      p99IncreaseMs: p99IncreaseMs(baseline, withUploads),
     };
   } finally {
     await probe.close();
