@@ -4,6 +4,9 @@ import { notFound } from '../errors.js';
 import type { Store } from '../store/store.js';
 import type { PresenceTracker } from '../presence/presence-tracker.js';
 
+/** How long, in grace periods from the disconnect, a departure may wait for a busy gateway. */
+const MAX_DEFERRAL_GRACES = 5;
+
 /**
  * Presence: online while any connection of the user is open, offline with `lastSeenAt` when
  * the last one closes or is reaped. Only users who share a conversation see it, and a user may
@@ -40,10 +43,29 @@ export class PresenceService {
     const at = Date.now();
     if (this.offlineGraceMs === 0) return this.inTurn(userId, () => this.uncount(userId, connectionId, at));
     // The tracker keeps counting the connection meanwhile, so every node answers "online".
+    this.leaveAfter(userId, connectionId, at, this.offlineGraceMs);
+  }
+
+  /**
+   * While `busy` says so (the gateway has handshakes not yet answered: a reconnect storm), a
+   * departure whose grace period is over waits a little more, up to `MAX_DEFERRAL_GRACES` grace
+   * periods in all: the user may be in that queue, and announcing them offline then online again
+   * costs every contact two frames, in the storm.
+   */
+  deferDeparturesWhile(busy: () => boolean): void {
+    this.busy = busy;
+  }
+
+  private busy: () => boolean = () => false;
+
+  private leaveAfter(userId: string, connectionId: string, at: number, delayMs: number): void {
     const timer = setTimeout(() => {
       this.leaving.delete(connectionId);
+      if (this.busy() && Date.now() - at < this.offlineGraceMs * MAX_DEFERRAL_GRACES) {
+        return this.leaveAfter(userId, connectionId, at, Math.max(50, this.offlineGraceMs / 8));
+      }
       void this.inTurn(userId, () => this.uncount(userId, connectionId, at)).catch(this.onError);
-    }, this.offlineGraceMs);
+    }, delayMs);
     timer.unref();
     this.leaving.set(connectionId, timer);
   }

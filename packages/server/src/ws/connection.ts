@@ -17,6 +17,8 @@ export class Connection implements TopicListener {
   readonly order = new ConversationOrder();
   /** Users this socket's user blocks: their typing and presence are not sent to it. */
   blocked = new Set<string>();
+  /** Counted by presence (from its opening on): uncounted when it closes. */
+  counted = false;
   /** Frames refused by a rate limit since the last one taken on: past WS_FLOOD_CLOSE_AFTER, 1008. */
   limitedInARow = 0;
 

@@ -18,6 +18,7 @@ import type { SyncService } from '../services/sync-service.js';
 import type { AccessClaims, TokenService } from '../services/token-service.js';
 import type { RateLimitService } from '../services/rate-limits.js';
 import type { TypingService } from '../services/typing-service.js';
+import { Admission } from './admission.js';
 import { Connection } from './connection.js';
 import { ConnectionRegistry } from './connection-registry.js';
 import { FanOut } from './fan-out.js';
@@ -27,6 +28,9 @@ import { LiveCheck } from './live-check.js';
 import { Resume } from './resume.js';
 
 export { WS_PATH } from './handshake.js';
+
+/** Enough to keep the store busy while one resume waits on I/O; few enough that a live send's queries are not queued behind thousands. */
+const RESUMES_AT_ONCE = 16;
 
 export interface GatewayDeps {
   config: Config;
@@ -60,8 +64,13 @@ export class Gateway {
   private readonly fanOut: FanOut;
   private readonly resume: Resume;
   private readonly frames: FrameDispatch;
+  /** Sockets being brought up to date, a few at a time (a reconnect storm must not starve live senders). */
+  private readonly admission = new Admission(RESUMES_AT_ONCE);
   private heartbeat: NodeJS.Timeout | undefined;
   private accepting = true;
+  /** Upgrade requests read but not yet answered. */
+  private handshaking = 0;
+  private lastUpgradeAt = -Infinity;
   /** Client frames being handled: a node shutting down answers them before it closes the sockets. */
   private readonly inFlight = new Set<Promise<void>>();
 
@@ -95,7 +104,13 @@ export class Gateway {
   }
 
   attach(server: Server): void {
+    // Departures wait while handshakes are arriving: the user leaving may be among them (in a
+    // storm, the next ones still wait in the kernel's accept queue or the client's backlog).
+    const quiet = this.deps.config.presenceOfflineGraceMs / 4;
+    this.deps.presence.deferDeparturesWhile(() => this.handshaking > 0 || performance.now() - this.lastUpgradeAt < quiet);
     server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+      this.handshaking += 1;
+      this.lastUpgradeAt = performance.now();
       void handleUpgrade(
         {
           ...this.deps,
@@ -107,7 +122,7 @@ export class Gateway {
         request,
         socket,
         head,
-      );
+      ).finally(() => (this.handshaking -= 1));
     });
     this.heartbeat = setInterval(() => this.reapAndPing(), this.deps.config.wsPingIntervalMs);
     this.heartbeat.unref();
@@ -177,13 +192,15 @@ export class Gateway {
     ws.on('pong', () => (connection.alive = true));
     ws.on('close', () => void this.onClose(connection));
     ws.on('error', (error) => this.deps.logger.debug({ err: error, connectionId: connection.id }, 'socket error'));
-    if (!(await this.resume.start(connection, since))) return;
-    // Presence is best effort: a Redis outage must not cost the socket.
-    try {
-      await this.deps.presence.connected(connection.userId, connection.id);
-    } catch (error) {
-      this.deps.logger.warn({ err: error }, 'could not record that a user came online');
-    }
+    // Counted before it is brought up to date, not after: in a reconnect storm the resume may wait
+    // longer than the grace period, and the user coming back must not be announced offline (then
+    // online) meanwhile. Presence is best effort: a Redis outage must not cost the socket.
+    connection.counted = true;
+    const counted = this.deps.presence
+      .connected(connection.userId, connection.id)
+      .catch((error: unknown) => this.deps.logger.warn({ err: error }, 'could not record that a user came online'));
+    await this.admission.run(() => this.resume.start(connection, since));
+    await counted;
   }
 
   private async onClose(connection: Connection): Promise<void> {
@@ -193,9 +210,9 @@ export class Gateway {
     this.connections.remove(connection);
     void this.deps.rateLimits.forget('wsFrameSocket', connection.id);
     await this.topics.removeAll(connection);
-    // Only a socket that was counted (it reached `ready`) is uncounted; a node shutting down
-    // leaves presence alone (its users reconnect to another node).
-    if (connection.pending !== null || !this.accepting) return;
+    // Only a socket that was counted is uncounted; a node shutting down leaves presence alone
+    // (its users reconnect to another node).
+    if (!connection.counted || !this.accepting) return;
     try {
       await this.deps.presence.disconnected(connection.userId, connection.id);
     } catch (error) {

@@ -1,3 +1,4 @@
+import type { Duplex } from 'node:stream';
 import { CLOSE_CODES } from '@confab/protocol';
 import type { Logger } from 'pino';
 import { conversationTopic, userTopic } from '../bus/bus.js';
@@ -39,20 +40,27 @@ export class Resume {
       // Subscribed side by side: over Redis, one round trip for all rather than one each.
       await Promise.all(conversationIds.map((id) => this.topics.add(connection, conversationTopic(id))));
       const start = await sync.start(since);
-      const cursorPos = start.reset === null && since !== undefined ? await this.replay(connection, start) : start.after;
-      if (connection.closed) return false;
-      connection.order.floor = cursorPos;
-      connection.send({
-        type: 'ready',
-        userId: connection.userId,
-        connectionId: connection.id,
-        cursor: encodeSyncCursor(start.epoch, cursorPos),
-        reset: start.reset,
-        heads: await sync.heads(connection.userId),
-      });
-      const pending = connection.pending ?? [];
-      connection.pending = null;
-      for (const message of pending) this.fanOut.deliverTo(connection, message);
+      // The replay and `ready` leave in one write call rather than one per frame.
+      const raw = rawSocket(connection);
+      raw?.cork();
+      try {
+        const cursorPos = start.reset === null && since !== undefined ? await this.replay(connection, start) : start.after;
+        if (connection.closed) return false;
+        connection.order.floor = cursorPos;
+        connection.send({
+          type: 'ready',
+          userId: connection.userId,
+          connectionId: connection.id,
+          cursor: encodeSyncCursor(start.epoch, cursorPos),
+          reset: start.reset,
+          heads: await sync.heads(connection.userId),
+        });
+        const pending = connection.pending ?? [];
+        connection.pending = null;
+        for (const message of pending) this.fanOut.deliverTo(connection, message);
+      } finally {
+        raw?.uncork();
+      }
       return !connection.closed;
     } catch (error) {
       // A store outage is temporary: 1013 tells the client to come back (it resumes then).
@@ -77,7 +85,13 @@ export class Resume {
       }
       if (events.length < pageSize || connection.closed) return after;
       // Let a slow reader drain rather than buffering a long backlog in memory.
+      rawSocket(connection)?.uncork();
+      rawSocket(connection)?.cork();
       while (connection.socket.bufferedAmount > 1_048_576 && !connection.closed) await new Promise((r) => setTimeout(r, 5));
     }
   }
+}
+
+function rawSocket(connection: Connection): Duplex | undefined {
+  return (connection.socket as unknown as { _socket?: Duplex })._socket;
 }
