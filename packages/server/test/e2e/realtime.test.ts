@@ -251,10 +251,11 @@ describe('WebSocket gateway', () => {
       const group = await owner.client.createGroup('joined while connecting', []);
       // The socket lists the joiner's conversations (none), then the addition commits before the
       // socket reads the stream head: its member.added sits at or below the seam.
-      const store = t.server.services.store;
-      const listConversationIds = store.listConversationIds.bind(store);
-      const spy = vi.spyOn(store, 'listConversationIds').mockImplementation(async (userId) => {
-        const ids = await listConversationIds(userId);
+      // The socket's own listing (presence, counting the socket from its opening, lists them too).
+      const conversations = t.server.services.conversations;
+      const conversationIdsOf = conversations.conversationIdsOf.bind(conversations);
+      const spy = vi.spyOn(conversations, 'conversationIdsOf').mockImplementation(async (userId) => {
+        const ids = await conversationIdsOf(userId);
         if (userId === joiner.id) await owner.client.addMember(group.id, joiner.id);
         return ids;
       });
