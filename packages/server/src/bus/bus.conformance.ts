@@ -81,7 +81,7 @@ export function describeBusConformance(name: string, open: () => Promise<EventBu
       }
     });
 
-    it('carries a frame already made (a logged event\'s) without serialising the event again', async () => {
+    it("carries a frame already made (a logged event's) without serialising the event again", async () => {
       const topics = [topic(), topic()];
       const got = collect();
       for (const t of topics) await bus.subscribe(t, got.handler);
