@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { type WebHarness, describeBrowser, expectAccessible, startWebHarness } from './browser.js';
-import { directBetween, openConversation, person, row, sendText } from './people.js';
+import { directBetween, openConversation, person, row } from './people.js';
 
 /** What a message was before: its earlier versions, and a quoted original deleted while the reply is on screen. */
 describeBrowser('message history (browser)', () => {

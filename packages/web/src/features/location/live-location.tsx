@@ -28,15 +28,15 @@ export function currentPosition(): Promise<UpdateLocationBody> {
   );
 }
 
-/** Whether a location is live now; re-renders when it runs out. */
+/** Whether a location is live now; re-renders when it runs out (or was stopped: `liveUntil` moved to the past). */
 export function useLiveNow(location: Location | null | undefined): boolean {
   const until = location?.liveUntil ? Date.parse(location.liveUntil) : null;
-  const [, tick] = useState(0);
-  const live = until !== null && until > Date.now();
+  const [now, setNow] = useState(() => Date.now());
+  const live = until !== null && until > now;
   useEffect(() => {
     if (!live || until === null) return;
-    // Timers past ~24.8 days overflow; a live location lasts at most 8 hours.
-    const timer = setTimeout(() => tick((n) => n + 1), until - Date.now() + 50);
+    // A live location lasts at most 8 hours: well within a timer's range.
+    const timer = setTimeout(() => setNow(Date.now()), Math.max(0, until - Date.now()) + 50);
     return () => clearTimeout(timer);
   }, [live, until]);
   return live;
