@@ -34,4 +34,22 @@ describeBrowser('message history (browser)', () => {
     expect(await versions.count()).toBe(0);
     await Promise.all([alice.context.close(), bob.context.close()]);
   }, 120_000);
+
+  it('updates a reply’s quote live when the original is edited, then deleted', async () => {
+    const [alice, bob] = await Promise.all([person(harness, 'alice', 'Alice'), person(harness, 'bob', 'Bob')]);
+    const dm = await directBetween(alice, bob);
+    const original = await alice.sdk.sendMessage(dm.id, 'meet at the station');
+    await bob.sdk.sendMessage(dm.id, 'see you there', undefined, { replyToId: original.id });
+    await openConversation(bob.page, dm.id);
+    const quote = row(bob.page, 'see you there').locator('blockquote');
+    await quote.filter({ hasText: 'meet at the station' }).waitFor();
+
+    await alice.sdk.messages.edit(original.id, 'meet at the bridge');
+    await quote.filter({ hasText: 'meet at the bridge' }).waitFor();
+    await alice.sdk.messages.delete(original.id);
+    // No reload: the delete event carries the tombstone, which the quote follows.
+    await quote.filter({ hasText: 'Deleted message' }).waitFor();
+    expect(await quote.textContent()).not.toContain('bridge');
+    await Promise.all([alice.context.close(), bob.context.close()]);
+  }, 120_000);
 });
