@@ -46,6 +46,9 @@ export function Timeline({
     // Rendered in React's own time, not forced synchronously on every measurement: a flood of
     // live messages must not nest updates (React's "maximum update depth").
     useFlushSync: false,
+    // Size changes reported by the ResizeObserver are applied together once a frame: each one
+    // above the view moves the scroll position, and one write per row forced a layout per row.
+    useAnimationFrameWithResizeObserver: true,
   });
 
   // The first page opens at the newest message.
