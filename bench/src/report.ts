@@ -14,6 +14,7 @@ import type { ThroughputResult } from './throughput.js';
 import type { SearchBenchResult } from './search.js';
 import { type UploadPhaseResult, formatUpload, uploadBar } from './upload.js';
 import { type LoginPhaseResult, formatLogin, loginBar } from './login.js';
+import { type IdlePhaseResult, formatIdle, idleBar } from './idle.js';
 
 export const RESULTS_DIR = fileURLToPath(new URL('../results/', import.meta.url));
 
@@ -59,6 +60,8 @@ export interface BenchReport {
     upload?: UploadPhaseResult;
     /** Delivery p99 with and without 50 logins/s (login.ts). */
     login?: LoginPhaseResult;
+    /** Server RSS per idle socket and delivery among them (idle.ts). */
+    idle?: IdlePhaseResult;
   };
   ratios: {
     fanoutVsBareWs: number | null;
@@ -142,6 +145,7 @@ export function finish(report: BenchReport, finishedAt: Date): void {
     searchBar(report.confab.search),
     ...(report.confab.upload ? [uploadBar(report.confab.upload)] : []),
     ...(report.confab.login ? [loginBar(report.confab.login)] : []),
+    ...(report.confab.idle ? [idleBar(report.confab.idle)] : []),
   ];
   if (latency && latency.offeredPerSec !== BARS.p99AckMsAt.rate) {
     report.notes.push(`latency was measured at ${latency.offeredPerSec}/s, not the bar's ${BARS.p99AckMsAt.rate}/s: its bar is not judged`);
@@ -322,6 +326,13 @@ export function format(report: BenchReport): string {
     formatLogin(
       confab.login,
       report.bars.find((b) => b.name.includes('logins/s')),
+      add,
+      detail,
+    );
+  if (confab.idle)
+    formatIdle(
+      confab.idle,
+      report.bars.find((b) => b.name.includes('idle socket')),
       add,
       detail,
     );
