@@ -28,13 +28,18 @@ export interface IdlePhaseResult {
   /** The server's `Max open files` (soft), read from /proc. */
   serverFdLimit: number | null;
   setupSec: { seed: number; tokens: number; connect: number; quiet: number };
-  /** Server VmRSS before any socket (set-up done, the probe group not yet made) and with every socket open and quiet. */
+  /**
+   * Server VmRSS before any socket (set-up done, the probe group not yet made) and with every
+   * socket open and quiet; the probe's sockets have by then carried two delivery windows.
+   */
   rssMiB: { before: number; after: number; afterDelivery: number };
   /** (after − before) / sockets. */
   rssPerSocketKB: number;
   /** V8 heap used (GET /metrics) before and after, per socket: what of the RSS is JavaScript objects. */
   heapPerSocketKB: number | null;
   delivery: DeliveryWindow & { members: number; ratePerSec: number; durationSec: number };
+  /** The same window before the other sockets were opened. */
+  deliveryAlone: DeliveryWindow;
   /** 1-minute load average when the sockets were open and after the delivery window. */
   loadAverage: [number, number];
 }
@@ -92,6 +97,11 @@ export async function runIdlePhase(
     const before = { rss: rssMiB(pid), heap: await heapUsed(confab.baseUrl) };
     started = performance.now();
     const probe = await openDeliveryProbe(confab, users.slice(0, probeSize), options.uploadRate, 'id', options);
+    // The same group's delivery with only its own sockets open: what the idle ones add.
+    await untilQuiet(confab.baseUrl, 1000, 60_000);
+    await probe.window(2);
+    const alone = await probe.window(options.uploadDurationSec);
+    log(`  delivery to ${probeSize} with no other socket open: p99 ${alone.latencyMs?.p99} ms`);
     const rest = users.slice(probeSize);
     const counts = splitAcross(rest.length, SOCKETS_PER_HOLDER);
     log(`idle: ${probeSize} sockets here (a ${probeSize}-member group), ${rest.length} in ${counts.length} holder processes`);
@@ -138,6 +148,7 @@ export async function runIdlePhase(
       rssPerSocketKB: perSocket((after.rss - before.rss) * 2 ** 20),
       heapPerSocketKB: before.heap === null || after.heap === null ? null : perSocket(after.heap - before.heap),
       delivery: { ...window, members: probeSize, ratePerSec: options.uploadRate, durationSec: options.uploadDurationSec },
+      deliveryAlone: alone,
       loadAverage: [loadOpen, round(os.loadavg()[0]!, 1)],
     };
   } finally {
@@ -210,6 +221,10 @@ export function formatIdle(
   const l = r.delivery.latencyMs;
   detail(
     `delivery to ${r.delivery.members} members at ${r.delivery.ratePerSec} msgs/s meanwhile: ${l ? `p50 ${l.p50} / p99 ${l.p99} / max ${l.max} ms` : '–'}; lost ${r.delivery.lost}`,
+  );
+  const a = r.deliveryAlone.latencyMs;
+  detail(
+    `the same before the other sockets were opened: ${a ? `p50 ${a.p50} / p99 ${a.p99} / max ${a.max} ms` : '–'}; lost ${r.deliveryAlone.lost}`,
   );
   detail(
     `set-up: seed ${r.setupSec.seed} s, tokens ${r.setupSec.tokens} s, connect ${r.setupSec.connect} s, quiet ${r.setupSec.quiet} s; holders ${r.holders.join('+')}; fd limit ${r.serverFdLimit ?? '?'}; load ${r.loadAverage.join(' → ')}`,

@@ -195,7 +195,9 @@ export function save(report: BenchReport): string[] {
   mkdirSync(RESULTS_DIR, { recursive: true });
   const stamp = report.startedAt.slice(0, 19).replace(/:/g, '-') + 'Z';
   const names = [report.quick ? `${stamp}-quick.json` : `${stamp}.json`];
-  if (!report.quick) names.push('latest.json');
+  // A run of the idle phase alone must not replace the whole run's latest.json.
+  const phases = report.options['phases'] as string[];
+  if (!report.quick) names.push(phases.length === 1 && phases[0] === 'idle' ? 'idle-latest.json' : 'latest.json');
   const text = `${JSON.stringify(report, null, 2)}\n`;
   return names.map((name) => {
     const file = path.join(RESULTS_DIR, name);
