@@ -23,9 +23,13 @@ async function measure(target: PeerTarget, perSender: number, log: (text: string
   // Warm-up: every pair sends a few over each path, so neither side is measured cold (JIT, caches).
   for (const sendPath of PATHS) await runLevel(target, sendPath, target.pairs.length, 5, `warm-${sendPath}`);
   const results = { rest: {}, socket: {} } as Results;
+  // Every path and level sends from pairs of its own: a sender reused across levels would meet
+  // Confab's per-user send limit (1,200 a minute), which `npm start` keeps on.
+  let firstPair = 0;
   for (const sendPath of PATHS) {
     for (const senders of LEVELS) {
-      const result = await runLevel(target, sendPath, senders, perSender, `${sendPath}-${senders}`);
+      const result = await runLevel(target, sendPath, senders, perSender, `${sendPath}-${senders}`, firstPair);
+      firstPair += senders;
       results[sendPath][senders] = result;
       log(
         `  ${target.name}, ${sendPath}, ${senders} sender(s): ${result.sendsPerSec} sends/s, send p50 ${result.send?.p50} ms, delivery p99 ${result.delivery?.p99} ms${result.lost > 0 ? `, ${result.lost} not delivered` : ''}`,
@@ -60,7 +64,7 @@ function table(peer: Results, confab: Results): string {
 
 export async function runPeers(options: Options, log: (text: string) => void, fatal: (error: unknown) => never): Promise<void> {
   const perSender = options.quick ? 50 : 200;
-  const pairs = Math.max(...LEVELS);
+  const pairs = PATHS.length * LEVELS.reduce((sum, level) => sum + level, 0);
   log(`peers: ${pairs} DM pairs per server, ${perSender} messages per sender at ${LEVELS.join(', ')} senders, over REST and sockets`);
   const peerTarget = await startSocketIoPeer(pairs, fatal);
   const peer = await measure(peerTarget, perSender, log);

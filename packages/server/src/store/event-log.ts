@@ -1,4 +1,4 @@
-import { type Kysely, type Selectable, sql } from 'kysely';
+import { type Kysely, type Selectable, SqliteAdapter, sql } from 'kysely';
 import { type EventDraft, type PositionedEvent, encodeSyncCursor } from '@confab/protocol';
 import type { Database } from './schema.js';
 import type { StoredEvent, StreamHead } from './store.js';
@@ -31,33 +31,52 @@ type Db = Kysely<Database>;
 
 /** Row-locks the conversations (in id order) and answers each one's newest event position. */
 export async function lockConversations(trx: Db, conversationIds: Iterable<string>): Promise<Map<string, number>> {
-  const lastPos = new Map<string, number>();
-  for (const id of [...new Set(conversationIds)].sort()) {
-    const row = await trx
-      .updateTable('conversations')
-      .set((eb) => ({ last_pos: eb.ref('last_pos') }))
-      .where('id', '=', id)
-      .returning('last_pos')
-      .executeTakeFirst();
-    if (row) lastPos.set(id, Number(row.last_pos));
+  const locked = await lockConversationRows(trx, conversationIds);
+  return new Map([...locked].map(([id, row]) => [id, row.lastPos]));
+}
+
+/** Row-locks the conversations (in id order) and answers each one's newest seq and event position. */
+export async function lockConversationRows(
+  trx: Db,
+  conversationIds: Iterable<string>,
+): Promise<Map<string, { lastSeq: number; lastPos: number }>> {
+  const locked = new Map<string, { lastSeq: number; lastPos: number }>();
+  for (const ids of lockOrder(conversationIds)) {
+    let query = trx.selectFrom('conversations').select(['id', 'last_seq', 'last_pos']).where('id', 'in', ids).orderBy('id');
+    if (rowLocks(trx)) query = query.forUpdate();
+    for (const row of await query.execute()) locked.set(row.id, { lastSeq: Number(row.last_seq), lastPos: Number(row.last_pos) });
   }
-  return lastPos;
+  return locked;
 }
 
 /** Row-locks the users' private streams (in id order) and answers each one's newest position. */
 export async function lockUserStreams(trx: Db, userIds: Iterable<string>): Promise<Map<string, number>> {
   const lastPos = new Map<string, number>();
-  for (const id of [...new Set(userIds)].sort()) {
-    const row = await trx
-      .updateTable('users')
-      .set((eb) => ({ stream_pos: eb.ref('stream_pos') }))
-      .where('id', '=', id)
-      .returning('stream_pos')
-      .executeTakeFirst();
-    if (row) lastPos.set(id, Number(row.stream_pos));
+  for (const ids of lockOrder(userIds)) {
+    let query = trx.selectFrom('users').select(['id', 'stream_pos']).where('id', 'in', ids).orderBy('id');
+    if (rowLocks(trx)) query = query.forUpdate();
+    for (const row of await query.execute()) lastPos.set(row.id, Number(row.stream_pos));
   }
   return lastPos;
 }
+
+/**
+ * The ids sorted, in chunks of a statement each: one locking read per chunk rather than one per
+ * row (a batch of notifications locks dozens of streams). PostgreSQL locks the rows of
+ * `ORDER BY id FOR UPDATE` in the sorted order, so chunks taken in order keep the one lock order.
+ */
+function lockOrder(ids: Iterable<string>): string[][] {
+  const sorted = [...new Set(ids)].sort();
+  const chunks: string[][] = [];
+  for (let i = 0; i < sorted.length; i += 500) chunks.push(sorted.slice(i, i + 500));
+  return chunks;
+}
+
+/**
+ * Whether the engine locks rows (PostgreSQL): SQLite has no `FOR UPDATE`, and needs none — its
+ * transactions begin IMMEDIATE, holding the whole database's write lock (store/sqlite).
+ */
+const rowLocks = (trx: Db) => !(trx.getExecutor().adapter instanceof SqliteAdapter);
 
 /**
  * Gives the entries the next positions, chains each to its conversation's previous event and

@@ -64,24 +64,26 @@ async function subscriptionsOf(trx: Db, userIds: readonly string[]): Promise<Map
  * never taken twice on any engine. (Two statements, not `UPDATE … WHERE id IN (SELECT … LIMIT n
  * FOR UPDATE SKIP LOCKED)`: PostgreSQL may run that sub-select again per row and take them all.)
  */
-export function claimDeliveries(
+export async function claimDeliveries(
   db: Db,
   now: number,
   claim: { token: string; leaseMs: number; limit: number },
   skipLocked: boolean,
 ): Promise<DeliveryRecord[]> {
-  return db.transaction().execute(async (trx) => {
-    let due = trx
+  const due = (from: Db) =>
+    from
       .selectFrom('notification_outbox')
       .select('id')
       .where('status', '=', 'pending')
       .where('next_attempt_at', '<=', now)
-      .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<=', now)]))
-      .orderBy('next_attempt_at')
-      .orderBy('id')
-      .limit(claim.limit);
-    if (skipLocked) due = due.forUpdate().skipLocked();
-    const ids = (await due.execute()).map((r) => r.id);
+      .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<=', now)]));
+  // A node is nudged after every batch of notifications, most of which have no delivery (no
+  // webhook, no push subscription): a plain read answers those without a write transaction.
+  if ((await due(db).limit(1).executeTakeFirst()) === undefined) return [];
+  return db.transaction().execute(async (trx) => {
+    let pick = due(trx).orderBy('next_attempt_at').orderBy('id').limit(claim.limit);
+    if (skipLocked) pick = pick.forUpdate().skipLocked();
+    const ids = (await pick.execute()).map((r) => r.id);
     if (ids.length === 0) return [];
     const rows = await trx
       .updateTable('notification_outbox')
