@@ -119,7 +119,13 @@ export class TimelineStore extends ExternalStore<TimelineState> {
 
   private upsert(messages: Message[]): void {
     const state = this.getSnapshot();
-    this.set({ ...state, messages: merge(state.messages, messages.sort((x, y) => x.seq - y.seq)) });
+    this.set({
+      ...state,
+      messages: merge(
+        state.messages,
+        messages.sort((x, y) => x.seq - y.seq),
+      ),
+    });
   }
 
   private replace(message: Message): void {

@@ -40,8 +40,7 @@ export function timelineRows(
     if (newDivider) dividerPlaced = true;
     rows.push({ kind: 'message', key: message.id, message, day: dayOf(message), newDivider });
   }
-  for (const p of pending)
-    rows.push({ kind: 'pending', key: `pending:${p.clientId}`, pending: p, day: dayOf(p), newDivider: false });
+  for (const p of pending) rows.push({ kind: 'pending', key: `pending:${p.clientId}`, pending: p, day: dayOf(p), newDivider: false });
   return rows;
 }
 
