@@ -5,8 +5,8 @@ import type { ClientKind } from './sockets.js';
 import type { ThroughputOptions } from './throughput.js';
 
 export const PHASES = ['sqlite', 'throughput', 'mixed', 'latency', 'bare-ws', 'fanout', 'storm', 'search', 'upload', 'login'] as const;
-/** Phases that run only when `--only` names them (the peer comparison starts servers of its own). */
-export const OPT_IN_PHASES = ['peers'] as const;
+/** Phases that run only when `--only` names them (the peer comparison and the idle phase start servers of their own, for minutes). */
+export const OPT_IN_PHASES = ['peers', 'idle'] as const;
 export type Phase = (typeof PHASES)[number] | (typeof OPT_IN_PHASES)[number];
 const KNOWN_PHASES: readonly string[] = [...PHASES, ...OPT_IN_PHASES];
 
@@ -40,6 +40,9 @@ export interface Options {
   // login (delivery with and without logins; the fan-out group and the upload phase's message rate)
   loginRate: number;
   loginDurationSec: number;
+  // idle capacity (idle.ts): sockets held open, and the size of the groups each user is in
+  idleSockets: number;
+  idleGroupSize: number;
   // reconnect storm
   stormClients: number;
   stormConversations: number;
@@ -93,6 +96,8 @@ const FULL: Omit<Options, 'quick' | 'client' | 'save' | 'phases' | 'serverNodeAr
   uploadBytes: 25 * 1024 * 1024,
   loginRate: 50,
   loginDurationSec: 10,
+  idleSockets: 19_000,
+  idleGroupSize: 20,
   stormClients: 2000,
   stormConversations: 20,
   stormRate: 200,
@@ -126,6 +131,7 @@ const QUICK: Omit<Options, 'quick' | 'client' | 'save' | 'phases' | 'serverNodeA
   fanoutWarmup: 10,
   uploadDurationSec: 4,
   loginDurationSec: 4,
+  idleSockets: 2000,
   // Same conversations and rate, so each client gets the same messages/s as in the full run.
   stormClients: 200,
   stormWarmupSec: 2,
@@ -139,7 +145,7 @@ export const USAGE = `Usage: npm run bench -- [flags]        (or: node bench/dis
 
   --quick                     small sizes for a smoke run (saved as <timestamp>-quick.json)
   --only <list>               comma-separated phases to run: ${PHASES.join(',')}; also peers (Confab
-                              against a hand-written Socket.IO server, run only when named)
+                              against a hand-written Socket.IO server) and idle, run only when named)
   --no-save                   print only; write nothing to bench/results
   --client lite|ws            load-generator WebSocket client: a minimal one that parses frames in
                               place (default), or the \`ws\` package's (costs the generator more CPU)
@@ -181,6 +187,10 @@ export const USAGE = `Usage: npm run bench -- [flags]        (or: node bench/dis
  login (delivery to --fanout-members sockets at --upload-rate, alone and while others sign in)
   --login-rate <n>            logins/s, open loop, from a process of its own (default 50)
   --login-duration <s>        each of the two windows                     (default 10; quick 4)
+
+ idle (sockets held open: server RSS per socket, delivery to --fanout-members at --upload-rate)
+  --idle-sockets <n>          signed-in sockets, one user each, in 5 groups each (default 19000; quick 2000)
+  --idle-group-size <n>       members of each of those groups              (default 20)
 
  reconnect storm (every client dropped at once, all resume at once while messages flow)
   --storm-clients <n>         WebSocket clients, one user each          (default 2000; quick 200)
@@ -227,6 +237,8 @@ const intFlags = {
   'upload-bytes': 'uploadBytes',
   'login-rate': 'loginRate',
   'login-duration': 'loginDurationSec',
+  'idle-sockets': 'idleSockets',
+  'idle-group-size': 'idleGroupSize',
   'storm-clients': 'stormClients',
   'storm-conversations': 'stormConversations',
   'storm-rate': 'stormRate',

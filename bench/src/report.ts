@@ -14,6 +14,7 @@ import type { ThroughputResult } from './throughput.js';
 import type { SearchBenchResult } from './search.js';
 import { type UploadPhaseResult, formatUpload, uploadBar } from './upload.js';
 import { type LoginPhaseResult, formatLogin, loginBar } from './login.js';
+import { type IdlePhaseResult, formatIdle, idleBar } from './idle.js';
 
 export const RESULTS_DIR = fileURLToPath(new URL('../results/', import.meta.url));
 
@@ -59,6 +60,8 @@ export interface BenchReport {
     upload?: UploadPhaseResult;
     /** Delivery p99 with and without 50 logins/s (login.ts). */
     login?: LoginPhaseResult;
+    /** Server RSS per idle socket and delivery among them (idle.ts). */
+    idle?: IdlePhaseResult;
   };
   ratios: {
     fanoutVsBareWs: number | null;
@@ -142,6 +145,7 @@ export function finish(report: BenchReport, finishedAt: Date): void {
     searchBar(report.confab.search),
     ...(report.confab.upload ? [uploadBar(report.confab.upload)] : []),
     ...(report.confab.login ? [loginBar(report.confab.login)] : []),
+    ...(report.confab.idle ? [idleBar(report.confab.idle)] : []),
   ];
   if (latency && latency.offeredPerSec !== BARS.p99AckMsAt.rate) {
     report.notes.push(`latency was measured at ${latency.offeredPerSec}/s, not the bar's ${BARS.p99AckMsAt.rate}/s: its bar is not judged`);
@@ -191,7 +195,9 @@ export function save(report: BenchReport): string[] {
   mkdirSync(RESULTS_DIR, { recursive: true });
   const stamp = report.startedAt.slice(0, 19).replace(/:/g, '-') + 'Z';
   const names = [report.quick ? `${stamp}-quick.json` : `${stamp}.json`];
-  if (!report.quick) names.push('latest.json');
+  // A run of the idle phase alone must not replace the whole run's latest.json.
+  const phases = report.options['phases'] as string[];
+  if (!report.quick) names.push(phases.length === 1 && phases[0] === 'idle' ? 'idle-latest.json' : 'latest.json');
   const text = `${JSON.stringify(report, null, 2)}\n`;
   return names.map((name) => {
     const file = path.join(RESULTS_DIR, name);
@@ -322,6 +328,13 @@ export function format(report: BenchReport): string {
     formatLogin(
       confab.login,
       report.bars.find((b) => b.name.includes('logins/s')),
+      add,
+      detail,
+    );
+  if (confab.idle)
+    formatIdle(
+      confab.idle,
+      report.bars.find((b) => b.name.includes('idle socket')),
       add,
       detail,
     );

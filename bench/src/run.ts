@@ -10,6 +10,7 @@ import { runScaleOut } from './cluster.js';
 import { SendChannel } from './channel.js';
 import { runFanout, type FanoutResult, type FanoutTarget } from './fanout.js';
 import { runUploadPhase } from './upload.js';
+import { runIdlePhase } from './idle.js';
 import { runLoginPhase } from './login.js';
 import { runLatency } from './latency.js';
 import { runMixed } from './mixed.js';
@@ -98,6 +99,7 @@ async function main(): Promise<void> {
   }
   // Its own server, on its own store: after the others, so its bulk load disturbs none of them.
   if (phases.has('search')) report.confab.search = await runSearchBench(searchBenchOptions(options), log, fatal);
+  if (phases.has('idle')) report.confab.idle = await runIdlePhase(options, log, fatal);
   finish(report, new Date());
   process.stdout.write(format(report));
   if (options.save) for (const file of save(report)) log(`saved ${file}`);

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import react from '@vitejs/plugin-react';
-import { type Plugin, defineConfig, defaultClientConditions } from 'vite';
+import { type Plugin, build, defineConfig, defaultClientConditions } from 'vite';
 
 /** Where `npm run dev` sends API and WebSocket calls: a Confab server running locally. */
 const apiTarget = process.env.CONFAB_DEV_API ?? 'http://127.0.0.1:8080';
@@ -40,8 +40,51 @@ function filesUnder(dir: string): string[] {
   });
 }
 
+const serviceWorkerSource = fileURLToPath(new URL('src/sw/service-worker.ts', import.meta.url));
+
+/**
+ * `npm run dev` serves `/sw.js` as the build does: the worker bundled into one classic script
+ * (a worker registered without `type: "module"` cannot import), built again on each request so
+ * an edit shows on the next registration check.
+ */
+function devServiceWorker(): Plugin {
+  return {
+    name: 'confab-dev-service-worker',
+    apply: 'serve',
+    configureServer(server) {
+      server.middlewares.use('/sw.js', (_req, res, next) => {
+        bundleServiceWorker().then((code) => {
+          res.setHeader('Content-Type', 'text/javascript; charset=utf-8');
+          res.setHeader('Cache-Control', 'no-cache');
+          res.end(code);
+        }, next);
+      });
+    },
+  };
+}
+
+/** The service worker as one script, through Vite's own build (no config file: just this entry). */
+export async function bundleServiceWorker(): Promise<string> {
+  const output = await build({
+    configFile: false,
+    logLevel: 'silent',
+    resolve: { conditions: ['source', ...defaultClientConditions] },
+    build: {
+      write: false,
+      minify: false,
+      sourcemap: 'inline',
+      rolldownOptions: { input: serviceWorkerSource, output: { format: 'iife', entryFileNames: 'sw.js' } },
+    },
+  });
+  const [result] = Array.isArray(output) ? output : [output];
+  if (!result || !('output' in result)) throw new Error('the service worker build gave no output');
+  const chunk = result.output.find((file) => file.type === 'chunk' && file.fileName === 'sw.js');
+  if (!chunk || chunk.type !== 'chunk') throw new Error('the service worker build gave no sw.js');
+  return chunk.code;
+}
+
 export default defineConfig({
-  plugins: [react(), precompress()],
+  plugins: [react(), precompress(), devServiceWorker()],
   resolve: {
     // The workspace packages' TypeScript sources, as the tests use them: no separate build step.
     conditions: ['source', ...defaultClientConditions],
@@ -56,7 +99,7 @@ export default defineConfig({
       // folder it comes from) under a fixed name (browsers register the URL; it is revalidated).
       input: {
         index: fileURLToPath(new URL('index.html', import.meta.url)),
-        sw: fileURLToPath(new URL('src/sw/service-worker.ts', import.meta.url)),
+        sw: serviceWorkerSource,
       },
       output: { entryFileNames: (chunk) => (chunk.name === 'sw' ? 'sw.js' : 'assets/[name]-[hash].js') },
     },

@@ -34,6 +34,7 @@ describeBrowser('web app figures', () => {
   it('JavaScript for the first load (target: under 250 KB gzipped)', () => {
     const js = firstLoadJs(WEB_DIST);
     results['firstLoadJs'] = {
+      loadAverage: loadavg(),
       files: js.files,
       kb: { raw: kb(js.bytes), gzip: kb(js.gzip), brotli: kb(js.brotli) },
       topOrigins: js.origins.slice(0, 8).map((o) => ({ origin: o.origin, kbRaw: kb(o.bytes), share: Math.round(o.share * 1000) / 10 })),
@@ -57,6 +58,7 @@ describeBrowser('web app figures', () => {
     const median = (pick: (run: ListPaint) => number) => Math.round(runs.map(pick).sort((a, b) => a - b)[3]!);
     results['listPaint'] = {
       conversations: LIST,
+      loadAverage: loadavg(),
       paintedMs: runs.map((r) => Math.round(r.paintedMs)),
       medianMs: {
         painted: median((r) => r.paintedMs),
@@ -92,6 +94,7 @@ describeBrowser('web app figures', () => {
     const cdp = await context.newCDPSession(page);
     results['bigConversation'] = {
       messages: BIG,
+      loadAverage: loadavg(),
       seedSeconds: Math.round((Date.now() - seedStart) / 1000),
       historyLoad: { oldestReached: loading.oldest, seconds: Math.round(loading.ms / 1000), ...summary(duringLoad) },
       wheelScroll: { notches: wheel.notches, seconds: Math.round(wheel.ms / 100) / 10, ...summary(duringScroll) },
@@ -125,6 +128,7 @@ describeBrowser('web app figures', () => {
     const after = await pageMemory(cdp);
     results['liveMessages'] = {
       messages: LIVE,
+      loadAverage: loadavg(),
       seconds: Math.round(received / 100) / 10,
       before: { heapMB: mb(before.heapUsedBytes), domNodes: before.domNodes },
       after: { heapMB: mb(after.heapUsedBytes), domNodes: after.domNodes },

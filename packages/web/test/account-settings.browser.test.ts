@@ -53,6 +53,8 @@ describeBrowser('account settings (browser)', () => {
       const { page } = me;
       await page.goto('/settings/sessions');
       const sessions = page.getByRole('list', { name: 'Sessions' }).getByRole('listitem');
+      // The settings page's code loads on first visit, then the sessions: wait past both.
+      await sessions.nth(1).waitFor();
       await expect.poll(() => sessions.count()).toBe(2);
       const thisDevice = page.getByText('This device', { exact: true });
       await expect.poll(() => sessions.filter({ has: thisDevice }).count()).toBe(1);

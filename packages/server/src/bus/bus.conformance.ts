@@ -81,6 +81,26 @@ export function describeBusConformance(name: string, open: () => Promise<EventBu
       }
     });
 
+    it("carries a frame already made (a logged event's) without serialising the event again", async () => {
+      const topics = [topic(), topic()];
+      const got = collect();
+      for (const t of topics) await bus.subscribe(t, got.handler);
+      const event = testEvent(9, 'logged');
+      const frame = JSON.stringify(event);
+      const stringify = vi.spyOn(JSON, 'stringify');
+      try {
+        await bus.publish(topics, event, frame);
+        await got.waitFor(2);
+        expect(stringify).not.toHaveBeenCalled();
+      } finally {
+        stringify.mockRestore();
+      }
+      for (const message of got.messages) {
+        expect(message.frame).toBe(frame);
+        expect(message.event).toEqual(event);
+      }
+    });
+
     it('stops delivering a topic once unsubscribed', async () => {
       const [t, marker] = [topic(), topic()];
       const got = collect();

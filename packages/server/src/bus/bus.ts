@@ -10,9 +10,10 @@ export interface EventBus {
   /**
    * Delivers `event` to every subscriber of each topic, in publish order per topic. Never rejects
    * and never waits on an unreachable broker: the event is already committed, so one the bus
-   * cannot hand on is dropped (and counted), and resume recovers it.
+   * cannot hand on is dropped (and counted), and resume recovers it. `frame`, when given, is
+   * `JSON.stringify(event)` already made (a logged event's, as stored): it is not made again.
    */
-  publish(topics: readonly string[], event: BusEvent): Promise<void>;
+  publish(topics: readonly string[], event: BusEvent, frame?: string): Promise<void>;
   /**
    * One handler per topic per node: the gateway fans out to its sockets itself. The topic decides
    * what its events are: `SESSIONS_TOPIC` carries `SessionRevokedNotice`s, every other topic

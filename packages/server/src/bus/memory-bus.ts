@@ -5,8 +5,8 @@ import type { BusEvent, BusHandler, EventBus } from './bus.js';
 export class MemoryBus implements EventBus {
   private readonly handlers = new Map<string, BusHandler<BusEvent>>();
 
-  publish(topics: readonly string[], event: BusEvent): Promise<void> {
-    let frame: string | undefined;
+  publish(topics: readonly string[], event: BusEvent, serialised?: string): Promise<void> {
+    let frame = serialised;
     for (const topic of topics) {
       const handler = this.handlers.get(topic);
       if (!handler) continue;

@@ -107,8 +107,8 @@ export class RedisBus implements EventBus {
 
   // ---- publishing (redis-publisher.ts) ----
 
-  publish(topics: readonly string[], event: BusEvent): Promise<void> {
-    return this.publisher.publish(topics, event);
+  publish(topics: readonly string[], event: BusEvent, frame?: string): Promise<void> {
+    return this.publisher.publish(topics, event, frame);
   }
 
   // ---- subscribing ----

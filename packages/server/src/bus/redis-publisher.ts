@@ -50,10 +50,10 @@ export class RedisPublisher {
    * callers publish in commit order and the one connection keeps that order, so waiting would
    * only put a round trip per event into every commit. Failures are handled here.
    */
-  publish(topics: readonly string[], event: BusEvent): Promise<void> {
+  publish(topics: readonly string[], event: BusEvent, serialised?: string): Promise<void> {
     if (this.options.isClosed() || topics.length === 0) return Promise.resolve();
     try {
-      const frame = JSON.stringify(event);
+      const frame = serialised ?? JSON.stringify(event);
       const sent: Promise<unknown> =
         topics.length === 1 ? this.connection.publish(this.options.prefix + topics[0], frame) : this.publishPipelined(topics, frame);
       this.liveness.track(sent).then(

@@ -13,7 +13,8 @@ export class EventPublisher {
   constructor(private readonly bus: EventBus) {}
 
   async publish(events: readonly StoredEvent[]): Promise<void> {
-    for (const stored of events) await this.bus.publish(topicsOf(stored), stored.event);
+    // The frame made for the log is the one the bus carries: each event is serialised once.
+    for (const stored of events) await this.bus.publish(topicsOf(stored), stored.event, stored.frame);
     if (events.some((e) => e.event.type === 'notification.created')) for (const listener of this.notificationListeners) listener();
   }
 

@@ -1,3 +1,4 @@
+import { Suspense } from 'react';
 import { Route, Switch, matchRoute, useRouter } from 'wouter';
 import { ConnectionStatus } from '../components/ConnectionStatus.js';
 import { UserMenu } from '../components/UserMenu.js';
@@ -26,12 +27,15 @@ export function Shell({ location }: { location: string }) {
         <ConversationList />
       </nav>
       <main className="main">
-        <Switch>
-          {signedInRoutes.map(({ path, component }) => (
-            <Route key={path} path={path} component={component} />
-          ))}
-          <Route component={notFoundRoute.component} />
-        </Switch>
+        {/* Lazily loaded pages (settings, admin) show this while their code arrives. */}
+        <Suspense fallback={<p role="status">Loading…</p>}>
+          <Switch>
+            {signedInRoutes.map(({ path, component }) => (
+              <Route key={path} path={path} component={component} />
+            ))}
+            <Route component={notFoundRoute.component} />
+          </Switch>
+        </Suspense>
       </main>
     </div>
   );

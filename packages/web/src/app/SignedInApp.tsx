@@ -3,6 +3,7 @@ import { Redirect, Route, Switch, useLocation } from 'wouter';
 import { ConversationStore } from '../state/conversation-store.js';
 import { PeopleStore } from '../state/people-store.js';
 import { Outbox } from '../state/outbox.js';
+import { localOutboxStorage } from '../state/outbox-storage.js';
 import { PresenceStore } from '../state/presence-store.js';
 import { AppContext, type AppServices } from '../state/AppContext.js';
 import { useSignedIn } from '../session/SessionContext.js';
@@ -21,7 +22,7 @@ export function SignedInApp() {
       connection,
       people,
       conversations,
-      outbox: new Outbox(connection),
+      outbox: new Outbox(connection, localOutboxStorage(me.id)),
       presence: new PresenceStore(client, connection),
     };
   });

@@ -1,6 +1,7 @@
 import { ApiError, type RealtimeConnection, type SendOptions, newClientId } from '@confab/client';
 import type { Message } from '@confab/protocol';
 import { ExternalStore } from './external-store.js';
+import type { OutboxStorage } from './outbox-storage.js';
 
 /** A message I sent that the server has not confirmed yet. */
 export interface PendingMessage {
@@ -20,14 +21,20 @@ export interface PendingMessage {
  * that timed out (offline for long) is tried again here each time the connection opens — always
  * with the same clientId, so the server stores it once however often it goes. A message leaves
  * the outbox when the server confirms it (the ack or its `message.created`), or stays as failed
- * when the server refuses it for a reason a retry cannot fix.
+ * when the server refuses it for a reason a retry cannot fix. With a storage, what is pending
+ * survives a reload and is sent again then.
  */
 export class Outbox extends ExternalStore<readonly PendingMessage[]> {
   private readonly inFlight = new Set<string>();
   private readonly stops: (() => void)[] = [];
 
-  constructor(private readonly connection: RealtimeConnection) {
-    super([]);
+  /** `storage`: where pending messages outlive the page (a reload), `outbox-storage.ts`. */
+  constructor(
+    private readonly connection: RealtimeConnection,
+    storage?: OutboxStorage,
+  ) {
+    super(storage?.load() ?? []);
+    if (storage) this.subscribe(() => storage.save(this.getSnapshot()));
   }
 
   start(): void {
@@ -37,6 +44,8 @@ export class Outbox extends ExternalStore<readonly PendingMessage[]> {
       }),
       this.connection.on('message.created', ({ message }) => this.confirmed(message)),
     );
+    // Messages loaded from storage go as soon as they can (already open: now).
+    if (this.connection.state === 'open') this.flush();
   }
 
   stop(): void {

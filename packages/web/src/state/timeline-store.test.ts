@@ -18,4 +18,28 @@ describe('merge', () => {
     expect(seqs(merged)).toEqual([1, 2, 3, 4]);
     expect(merged[1]!.body).toBe('edited');
   });
+
+  it('puts a few messages into their places among many, replacing a copy already held', () => {
+    const held = Array.from({ length: 100 }, (_, i) => m(i * 2 + 1)); // odd seqs 1..199
+    const merged = merge(held, [m(4), m(51, 'edited'), m(198)]);
+    expect(merged).toHaveLength(102);
+    expect(seqs(merged)).toEqual([...seqs(held), 4, 198].sort((x, y) => x - y));
+    expect(merged.find((x) => x.seq === 51)!.body).toBe('edited');
+    expect(held).toHaveLength(100); // the inputs are not changed
+  });
+
+  it('merges many overlapping messages by seq', () => {
+    const a = Array.from({ length: 100 }, (_, i) => m(i + 1));
+    const b = Array.from({ length: 100 }, (_, i) => m(i + 51, 'b'));
+    const merged = merge(a, b);
+    expect(seqs(merged)).toEqual(Array.from({ length: 150 }, (_, i) => i + 1));
+    expect(merged[60]!.body).toBe('b');
+  });
+
+  it('keeps the objects of the messages it does not replace (rows keep their memoised render)', () => {
+    const a = [m(1), m(2)];
+    const merged = merge(a, [m(3)]);
+    expect(merged[0]).toBe(a[0]);
+    expect(merged[1]).toBe(a[1]);
+  });
 });

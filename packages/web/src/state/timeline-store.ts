@@ -1,6 +1,7 @@
 import type { ConfabClient, RealtimeConnection } from '@confab/client';
 import type { Message } from '@confab/protocol';
 import { ExternalStore } from './external-store.js';
+import { FrameBatch, type Scheduler, nextFrame } from './frame-batch.js';
 
 /** How many messages one page of history holds (the issue's 15). */
 export const PAGE_SIZE = 15;
@@ -18,25 +19,29 @@ export interface TimelineState {
 /**
  * One conversation's history as the page shows it: the newest page first, older pages on
  * demand (`loadOlder`), new and changed messages from the realtime connection as they arrive.
- * A reset of the stream reloads the newest page.
+ * A reset of the stream reloads the newest page. New messages are applied once per animation
+ * frame (`FrameBatch`), so a burst of them costs one update, not one per message.
  */
 export class TimelineStore extends ExternalStore<TimelineState> {
   private readonly stops: (() => void)[] = [];
   private generation = 0;
+  private readonly arrived: FrameBatch<Message>;
 
   constructor(
     private readonly client: ConfabClient,
     private readonly connection: RealtimeConnection,
     readonly conversationId: string,
+    schedule: Scheduler = nextFrame,
   ) {
     super({ messages: [], loaded: false, hasOlder: false, loadingOlder: false, error: null });
+    this.arrived = new FrameBatch((messages) => this.upsert(messages), schedule);
   }
 
   start(): void {
     const mine = (id: string) => id === this.conversationId;
     this.stops.push(
       this.connection.on('message.created', ({ message }) => {
-        if (mine(message.conversationId) && message.threadRootId === null) this.upsert(message);
+        if (mine(message.conversationId) && message.threadRootId === null) this.arrived.add(message);
       }),
       this.connection.on('message.updated', ({ message }) => {
         if (mine(message.conversationId)) this.replace(message);
@@ -57,6 +62,7 @@ export class TimelineStore extends ExternalStore<TimelineState> {
 
   stop(): void {
     this.generation += 1;
+    this.arrived.clear();
     for (const stop of this.stops.splice(0)) stop();
   }
 
@@ -65,6 +71,7 @@ export class TimelineStore extends ExternalStore<TimelineState> {
     try {
       const page = await this.client.history(this.conversationId, { limit: PAGE_SIZE });
       if (generation !== this.generation) return;
+      this.arrived.flush();
       // Live messages that arrived while the page loaded are kept (they are newer).
       const live = this.getSnapshot().messages.filter((m) => m.seq > (page.items[0]?.seq ?? 0));
       this.set({
@@ -81,6 +88,7 @@ export class TimelineStore extends ExternalStore<TimelineState> {
 
   /** The next older page; one at a time. */
   async loadOlder(): Promise<void> {
+    this.arrived.flush();
     const state = this.getSnapshot();
     if (!state.hasOlder || state.loadingOlder) return;
     const oldest = state.messages[0];
@@ -103,31 +111,60 @@ export class TimelineStore extends ExternalStore<TimelineState> {
   }
 
   private dropThrough(seq: number): void {
+    this.arrived.flush();
     const state = this.getSnapshot();
     if (state.messages.some((m) => m.seq <= seq))
       this.set({ ...state, messages: state.messages.filter((m) => m.seq > seq), hasOlder: false });
   }
 
-  private upsert(message: Message): void {
+  private upsert(messages: Message[]): void {
     const state = this.getSnapshot();
-    this.set({ ...state, messages: merge(state.messages, [message]) });
+    this.set({
+      ...state,
+      messages: merge(
+        state.messages,
+        messages.sort((x, y) => x.seq - y.seq),
+      ),
+    });
   }
 
   private replace(message: Message): void {
+    this.arrived.flush(); // a change to a message still waiting in the batch
     const state = this.getSnapshot();
     if (!state.messages.some((m) => m.id === message.id)) return;
     this.set({ ...state, messages: state.messages.map((m) => (m.id === message.id ? message : m)) });
   }
 }
 
-/** Two runs of messages as one, by seq, each once (the later copy of a message wins). */
+/** Two runs of messages as one, by seq, each once (the later copy of a message wins); each run sorted by seq. */
 export function merge(a: readonly Message[], b: readonly Message[]): Message[] {
-  // The usual cases in order, without sorting everything held: a page of older messages, a new one.
+  // The usual cases in order, without sorting everything held: a page of older messages, new ones.
   if (b.length === 0) return [...a];
   if (a.length === 0 || a.at(-1)!.seq < b[0]!.seq) return [...a, ...b];
   if (b.at(-1)!.seq < a[0]!.seq) return [...b, ...a];
+  // A few into many (a live message already held, or one arriving out of order): each put in its place.
+  if (b.length <= 64) {
+    const merged = [...a];
+    for (const m of b) {
+      const at = firstAtOrAfter(merged, m.seq);
+      merged.splice(at, merged[at]?.seq === m.seq ? 1 : 0, m);
+    }
+    return merged;
+  }
   const bySeq = new Map<number, Message>();
   for (const m of a) bySeq.set(m.seq, m);
   for (const m of b) bySeq.set(m.seq, m);
   return [...bySeq.values()].sort((x, y) => x.seq - y.seq);
+}
+
+/** The index of the first message with a seq at or after `seq` (binary search). */
+function firstAtOrAfter(messages: readonly Message[], seq: number): number {
+  let low = 0;
+  let high = messages.length;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if (messages[mid]!.seq < seq) low = mid + 1;
+    else high = mid;
+  }
+  return low;
 }

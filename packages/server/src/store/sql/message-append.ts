@@ -1,6 +1,6 @@
 import { type Insertable, sql } from 'kysely';
 import type { Database } from '../schema.js';
-import { type LogEntry, appendEvents, lockConversations, lockUserStreams } from '../event-log.js';
+import { type LogEntry, appendEvents, lockConversationRows, lockConversations, lockUserStreams } from '../event-log.js';
 import type {
   AppendOutcome,
   AppendPlan,
@@ -166,9 +166,9 @@ function sortOut(batch: readonly NewMessage[], stored: Map<string, MessageRecord
 }
 
 /**
- * Step 3: reserves each conversation's next seqs with one UPDATE (which also serialises
- * concurrent writers), numbers the new messages into `results`, and answers their rows and each
- * conversation's newest event position (locked by that UPDATE, for the log).
+ * Step 3: locks the batch's conversations (in id order, `lockConversationRows`), numbers the new
+ * messages from each one's last seq into `results`, and moves the seqs and activity times on with
+ * one UPDATE; answers the rows and each conversation's newest event position, for the log.
  */
 async function reserveSeqs(trx: Db, fresh: readonly Entry[], results: (AppendResult | undefined)[]) {
   const perConversation = new Map<string, Entry[]>();
@@ -177,31 +177,52 @@ async function reserveSeqs(trx: Db, fresh: readonly Entry[], results: (AppendRes
     list.push(entry);
     perConversation.set(entry.message.conversationId, list);
   }
+  const locked = await lockConversationRows(trx, perConversation.keys());
   const rows: Insertable<Database['messages']>[] = [];
   const lastPos = new Map<string, number>();
-  // Conversations in id order: concurrent batches (other nodes) lock their rows in one order.
-  const byId = [...perConversation].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  for (const [conversationId, entries] of byId) {
-    const lastCreatedAt = Math.max(...entries.map((e) => e.message.createdAt));
-    const updated = await trx
-      .updateTable('conversations')
-      .set((eb) => ({
-        last_seq: eb('last_seq', '+', entries.length),
-        last_activity_at: sql<number>`case when last_activity_at > ${lastCreatedAt} then last_activity_at else ${lastCreatedAt} end`,
-      }))
-      .where('id', '=', conversationId)
-      .returning(['last_seq', 'last_pos'])
-      .executeTakeFirstOrThrow();
-    lastPos.set(conversationId, Number(updated.last_pos));
-    let seq = Number(updated.last_seq) - entries.length;
+  const moves: { id: string; lastSeq: number; lastCreatedAt: number }[] = [];
+  for (const [conversationId, entries] of perConversation) {
+    const row = locked.get(conversationId);
+    if (!row) throw new Error(`no conversation ${conversationId}`);
+    lastPos.set(conversationId, row.lastPos);
+    let seq = row.lastSeq;
     for (const { index, message } of entries) {
       seq += 1;
       const record = newRecord(message, seq);
       results[index] = { message: record, created: true };
       rows.push(messageRow(record));
     }
+    moves.push({ id: conversationId, lastSeq: seq, lastCreatedAt: Math.max(...entries.map((e) => e.message.createdAt)) });
   }
+  await moveConversations(trx, moves);
   return { rows, lastPos };
+}
+
+/** Each conversation's new last seq, and its activity time moved up to its newest message: one statement per 300. */
+async function moveConversations(trx: Db, moves: readonly { id: string; lastSeq: number; lastCreatedAt: number }[]): Promise<void> {
+  for (let i = 0; i < moves.length; i += 300) {
+    const chunk = moves.slice(i, i + 300);
+    const seqs = sql.join(
+      chunk.map((m) => sql`when ${m.id} then cast(${m.lastSeq} as bigint)`),
+      sql` `,
+    );
+    const times = sql.join(
+      chunk.map(
+        (m) =>
+          sql`when ${m.id} then case when last_activity_at > ${m.lastCreatedAt} then last_activity_at else cast(${m.lastCreatedAt} as bigint) end`,
+      ),
+      sql` `,
+    );
+    await trx
+      .updateTable('conversations')
+      .set({ last_seq: sql<number>`case id ${seqs} end`, last_activity_at: sql<number>`case id ${times} end` })
+      .where(
+        'id',
+        'in',
+        chunk.map((m) => m.id),
+      )
+      .execute();
+  }
 }
 
 /** Moves the read marker of each message's `readBy` (the plan's rule) up to the newest such message. */
@@ -213,13 +234,20 @@ async function moveReadMarkers(trx: Db, created: readonly MessageRecord[], readB
     const key = `${message.conversationId}\u0000${userId}`;
     if ((newest.get(key)?.seq ?? 0) < message.seq) newest.set(key, { conversationId: message.conversationId, userId, seq: message.seq });
   }
-  for (const { conversationId, userId, seq } of newest.values()) {
+  // One statement per 300 markers: each row takes its new seq only if that is ahead of its own.
+  // (The rows are safe to update in any order: this transaction holds their conversations.)
+  const markers = [...newest.values()];
+  for (let i = 0; i < markers.length; i += 300) {
+    const chunk = markers.slice(i, i + 300);
+    const ahead = sql.join(
+      chunk.map((m) => sql`when conversation_id = ${m.conversationId} and user_id = ${m.userId} and read_seq < ${m.seq} then ${m.seq}`),
+      sql` `,
+    );
+    const keys = sql.join(chunk.map((m) => sql`(${m.conversationId}, ${m.userId})`));
     await trx
       .updateTable('members')
-      .set({ read_seq: seq })
-      .where('conversation_id', '=', conversationId)
-      .where('user_id', '=', userId)
-      .where('read_seq', '<', seq)
+      .set({ read_seq: sql<number>`case ${ahead} else read_seq end` })
+      .where(sql<boolean>`(conversation_id, user_id) in (values ${keys})`)
       .execute();
   }
 }

@@ -1,9 +1,14 @@
+import { lazy } from 'react';
 import type { PageRoute } from '../../app/routes.js';
-import { AdminPage } from '../admin/AdminPage.js';
 import { ForgotPasswordPage } from './ForgotPasswordPage.js';
 import { ResetPasswordPage } from './ResetPasswordPage.js';
-import { SettingsPage } from './SettingsPage.js';
 import { VerifyEmailPage } from './VerifyEmailPage.js';
+
+// The settings and the admin area load on first visit (chunks of their own): most page loads
+// are a conversation, and these pages are the largest the first load would otherwise carry.
+// The shell's <Suspense> shows "Loading…" meanwhile.
+const SettingsPage = lazy(() => import('./SettingsPage.js').then((m) => ({ default: m.SettingsPage })));
+const AdminPage = lazy(() => import('../admin/AdminPage.js').then((m) => ({ default: m.AdminPage })));
 
 /** The pages a mail's link opens: they work signed in or out. */
 const linkedFromMail: PageRoute[] = [

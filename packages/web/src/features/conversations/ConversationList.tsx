@@ -4,6 +4,7 @@ import { Link, useRoute } from 'wouter';
 import { useConversationList, usePerson, usePresence } from '../../state/AppContext.js';
 import { formatListTime } from '../../components/time.js';
 import { ConversationTitle } from './ConversationTitle.js';
+import { GlobalSearch } from '../search/GlobalSearch.js';
 
 /** My conversations, most recently active first, kept live by the conversation store. */
 export function ConversationList() {
@@ -20,19 +21,21 @@ export function ConversationList() {
           New group
         </Link>
       </div>
-      {!loaded ? (
-        <p className="list-status" role="status">
-          Loading conversations…
-        </p>
-      ) : conversations.length === 0 ? (
-        <p className="list-status">No conversations yet. Start one with “New message”.</p>
-      ) : (
-        <ul className="conversation-list">
-          {conversations.map((c) => (
-            <ConversationItem key={c.id} conversation={c} current={params?.conversationId === c.id} />
-          ))}
-        </ul>
-      )}
+      <GlobalSearch>
+        {!loaded ? (
+          <p className="list-status" role="status">
+            Loading conversations…
+          </p>
+        ) : conversations.length === 0 ? (
+          <p className="list-status">No conversations yet. Start one with “New message”.</p>
+        ) : (
+          <ul className="conversation-list">
+            {conversations.map((c) => (
+              <ConversationItem key={c.id} conversation={c} current={params?.conversationId === c.id} />
+            ))}
+          </ul>
+        )}
+      </GlobalSearch>
     </>
   );
 }

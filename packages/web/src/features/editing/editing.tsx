@@ -2,10 +2,11 @@ import { type KeyboardEvent, useId, useState } from 'react';
 import { useAction } from '../../components/useAction.js';
 import { type MessageContext, messageActions, messageAddons } from '../messages/extensions.js';
 import { rowMode, useRowMode } from '../row-mode.js';
+import { EditedControl } from './VersionHistory.js';
 
 /**
  * Edit and delete. Edit: my own text messages, in place (Enter saves, Shift+Enter a new line,
- * Esc cancels); "edited" shows on the row afterwards. Delete: mine, or anyone's as a group's
+ * Esc cancels); "(edited)" shows on the row afterwards and opens the earlier versions. Delete: mine, or anyone's as a group's
  * owner or admin, after a confirmation in the row; the tombstone replaces it for everyone.
  */
 const live = (c: MessageContext) => c.message.deletedAt === null && c.message.kind !== 'system';
@@ -33,11 +34,7 @@ function RowForms({ context }: { context: MessageContext }) {
   const edited = context.message.editedAt !== null && context.message.deletedAt === null;
   return (
     <>
-      {edited && (
-        <span className="message-edited" title={`Edited ${new Date(context.message.editedAt!).toLocaleString()}`}>
-          (edited)
-        </span>
-      )}
+      {edited && <EditedControl context={context} />}
       {mode === 'edit' && <EditForm context={context} />}
       {mode === 'delete' && <DeleteConfirmation context={context} />}
     </>

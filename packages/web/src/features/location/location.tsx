@@ -3,12 +3,14 @@ import type { LocationInput } from '@confab/protocol';
 import { describeError } from '../../components/errors.js';
 import { RichText } from '../../components/RichText.js';
 import { type ComposerContext, type MessageContext, composerAddons, messageBodies } from '../messages/extensions.js';
+import { LIVE_FOR_MS, LiveLocationControls, currentPosition, useLiveNow } from './live-location.js';
 
 /**
  * Locations: "Share location" sends where the browser says I am (after the browser asks me) as
- * a `location` message; received, it shows the place's label, its coordinates and a link to the
- * map at OpenStreetMap (no map tiles are loaded inside the app). A live location shows until
- * when it is live. A browser without geolocation shows no button.
+ * a `location` message; "Share live location" sends one that stays live for an hour, which I
+ * can move ("Update location") and stop. Received, it shows
+ * the place's label, its coordinates and a link to the map at OpenStreetMap (no map tiles are
+ * loaded inside the app), and until when it is live. A browser without geolocation shows no button.
  */
 messageBodies.location = LocationBody;
 if (typeof navigator !== 'undefined' && 'geolocation' in navigator) composerAddons.push({ id: 'location', component: ShareLocation });
@@ -16,34 +18,33 @@ if (typeof navigator !== 'undefined' && 'geolocation' in navigator) composerAddo
 function ShareLocation({ composer }: { composer: ComposerContext }) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const share = () => {
+  const share = async (live: boolean) => {
     setBusy(true);
     setError(null);
-    navigator.geolocation.getCurrentPosition(
-      (position) => {
-        setBusy(false);
-        const location: LocationInput = {
-          lat: round(position.coords.latitude),
-          lng: round(position.coords.longitude),
-          ...(Number.isFinite(position.coords.accuracy) ? { accuracyM: Math.round(position.coords.accuracy) } : {}),
-        };
-        try {
-          composer.send(undefined, { kind: 'location', location });
-        } catch (caught) {
-          setError(describeError(caught));
-        }
-      },
-      (failure) => {
-        setBusy(false);
-        setError(failure.code === failure.PERMISSION_DENIED ? 'Location is not allowed.' : 'Your location could not be found.');
-      },
-      { enableHighAccuracy: true, timeout: 15_000 },
-    );
+    try {
+      const location: LocationInput = { ...(await currentPosition()) };
+      if (live) location.liveUntil = new Date(Date.now() + LIVE_FOR_MS).toISOString();
+      composer.send(undefined, { kind: 'location', location });
+    } catch (caught) {
+      setError(describeError(caught));
+    } finally {
+      setBusy(false);
+    }
   };
   return (
     <>
-      <button type="button" className="icon-button" onClick={share} disabled={busy} aria-label="Share location">
+      <button type="button" className="icon-button" onClick={() => void share(false)} disabled={busy} aria-label="Share location">
         📍
+      </button>
+      <button
+        type="button"
+        className="icon-button"
+        onClick={() => void share(true)}
+        disabled={busy}
+        aria-label="Share live location"
+        title="Share live location for an hour"
+      >
+        📡
       </button>
       {error && (
         <span className="error" role="alert">
@@ -54,16 +55,12 @@ function ShareLocation({ composer }: { composer: ComposerContext }) {
   );
 }
 
-/** Six decimals: about 10 cm, more than any phone knows. */
-const round = (degrees: number) => Math.round(degrees * 1e6) / 1e6;
-
 function LocationBody({ context }: { context: MessageContext }) {
   const { location, body } = context.message;
-  const [now] = useState(() => Date.now());
+  const live = useLiveNow(location);
   if (!location) return null;
   const { lat, lng } = location;
   const map = `https://www.openstreetmap.org/?mlat=${lat}&mlon=${lng}#map=16/${lat}/${lng}`;
-  const live = location.liveUntil && Date.parse(location.liveUntil) > now;
   return (
     <div className="location-body">
       {body !== '' && <RichText text={body} />}
@@ -76,6 +73,8 @@ function LocationBody({ context }: { context: MessageContext }) {
         </span>
       </p>
       {live && <p className="hint">Live until {new Date(location.liveUntil!).toLocaleTimeString()}</p>}
+      {location.liveUntil && !live && <p className="hint">Live location ended</p>}
+      {live && context.mine && context.message.deletedAt === null && <LiveLocationControls context={context} />}
       <a href={map} target="_blank" rel="noopener noreferrer nofollow">
         Open in OpenStreetMap
       </a>

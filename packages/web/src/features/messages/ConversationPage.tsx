@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import { useLocation } from 'wouter';
-import type { ConversationSummary } from '@confab/protocol';
+import type { ConversationSummary, Message } from '@confab/protocol';
 import { useApp, usePending } from '../../state/AppContext.js';
 import { TimelineStore } from '../../state/timeline-store.js';
 import { registerTimeline } from '../../state/active-timelines.js';
@@ -85,16 +85,12 @@ function Conversation({ conversation, panel, arg }: { conversation: Conversation
   );
 
   const lastMine = useMemo(() => state.messages.findLast((m) => m.senderId === me.id)?.seq, [state.messages, me.id]);
-  // One context per message, made when the message (or the conversation) changes, so unchanged rows skip rendering.
-  const contexts = useMemo(
-    () =>
-      new Map(
-        state.messages.map((message): [string, MessageContext] => [
-          message.id,
-          { message, conversation, mine: message.senderId === me.id, services, openPanel },
-        ]),
-      ),
-    [state.messages, conversation, me.id, services, openPanel],
+  // One context per message, made when the row is first rendered and kept until the message (or
+  // the conversation) changes, so unchanged rows skip rendering and a new message costs one context,
+  // not one per message held.
+  const contextOf = useMemo(
+    () => messageContexts({ conversation, me: me.id, services, openPanel }),
+    [conversation, me.id, services, openPanel],
   );
 
   const renderRow = (row: TimelineRow) => (
@@ -113,7 +109,7 @@ function Conversation({ conversation, panel, arg }: { conversation: Conversation
         <PendingRow pending={row.pending} />
       ) : (
         <MessageRow
-          context={contexts.get(row.message.id)!}
+          context={contextOf(row.message)}
           status={
             row.message.senderId === me.id && row.message.kind !== 'system' ? (
               <MessageStatus
@@ -150,4 +146,18 @@ function Conversation({ conversation, panel, arg }: { conversation: Conversation
       )}
     </div>
   );
+}
+
+/** A message's context, made the first time it is asked for and then the same object for the same message. */
+function messageContexts(common: Omit<MessageContext, 'message' | 'mine'> & { me: string }): (message: Message) => MessageContext {
+  const { me, ...shared } = common;
+  const made = new WeakMap<Message, MessageContext>();
+  return (message) => {
+    let context = made.get(message);
+    if (!context) {
+      context = { ...shared, message, mine: message.senderId === me };
+      made.set(message, context);
+    }
+    return context;
+  };
 }

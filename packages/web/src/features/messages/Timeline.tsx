@@ -40,9 +40,15 @@ export function Timeline({
     overscan: 6,
     anchorTo: 'end',
     followOnAppend: true,
+    // "At the end" (and so followed when messages arrive) within a few pixels, not within one: a
+    // burst that lands while the last follow is being applied must not leave the view behind.
+    scrollEndThreshold: AT_END_WITHIN,
     // Rendered in React's own time, not forced synchronously on every measurement: a flood of
     // live messages must not nest updates (React's "maximum update depth").
     useFlushSync: false,
+    // Size changes reported by the ResizeObserver are applied together once a frame: each one
+    // above the view moves the scroll position, and one write per row forced a layout per row.
+    useAnimationFrameWithResizeObserver: true,
   });
 
   // The first page opens at the newest message.
@@ -53,11 +59,32 @@ export function Timeline({
     virtualizer.scrollToEnd();
   }, [state.loaded, rows.length, virtualizer]);
 
+  // Whether new rows at the bottom are followed: yes while the view is at the newest, no once the
+  // person scrolls up. Only scrolling changes it, never rows growing below the view, so a burst
+  // of messages landing while the last follow is still being applied cannot leave the view
+  // behind (the virtualiser's own followOnAppend judges "at the end" from its last read of the
+  // scroll position, which lags then).
+  const following = useRef(true);
+  const lastScrollTop = useRef(0);
+  const lastKey = rows.at(-1)?.key;
+  useLayoutEffect(() => {
+    const element = scrollRef.current;
+    if (element && opened.current && following.current) element.scrollTop = element.scrollHeight;
+  }, [lastKey]);
+
+  // The latest rows and callbacks, read by the handlers below, which therefore stay the same
+  // function across renders (no listener re-attached per new message).
+  const latest = useRef({ rows, onSeen });
+  useLayoutEffect(() => {
+    latest.current = { rows, onSeen };
+  });
+
   const check = useCallback(() => {
     const element = scrollRef.current;
     if (!element) return;
     const fromEnd = element.scrollHeight - element.scrollTop - element.clientHeight;
     setAtEnd(fromEnd <= AT_END_WITHIN);
+    if (fromEnd <= AT_END_WITHIN) following.current = true;
     if (element.scrollTop <= LOAD_OLDER_WITHIN) void timeline.loadOlder();
     if (document.visibilityState !== 'visible') return;
     // The newest row whose bottom is on screen has been seen, and everything before it.
@@ -66,31 +93,39 @@ export function Timeline({
     for (let i = items.length - 1; i >= 0; i--) {
       const item = items[i]!;
       if (item.end <= bottom && item.end > element.scrollTop) {
-        const row = rows[item.index];
-        if (row) onSeen(row);
+        const row = latest.current.rows[item.index];
+        if (row) latest.current.onSeen(row);
         return;
       }
     }
-  }, [rows, timeline, virtualizer, onSeen]);
+  }, [timeline, virtualizer]);
 
   // A jump to a message (search, pins, notifications: features/search/jump.ts) scrolls here.
   useEffect(
     () =>
       registerScroller(timeline.conversationId, (seq) => {
-        const index = rows.findIndex((row) => row.kind === 'message' && row.message.seq === seq);
+        const index = latest.current.rows.findIndex((row) => row.kind === 'message' && row.message.seq === seq);
         if (index >= 0) virtualizer.scrollToIndex(index, { align: 'center' });
         return index >= 0;
       }),
-    [rows, timeline, virtualizer],
+    [timeline, virtualizer],
   );
 
   // After a change of rows (a page loaded, a message arrived), and when the tab comes back.
   useEffect(() => {
     check();
-  }, [check]);
+  }, [check, rows]);
   useEffect(() => {
     document.addEventListener('visibilitychange', check);
     return () => document.removeEventListener('visibilitychange', check);
+  }, [check]);
+
+  const onScroll = useCallback(() => {
+    const element = scrollRef.current;
+    if (!element) return;
+    if (element.scrollTop < lastScrollTop.current) following.current = false; // scrolled up (check() sets it again at the end)
+    lastScrollTop.current = element.scrollTop;
+    check();
   }, [check]);
 
   const items = virtualizer.getVirtualItems();
@@ -101,7 +136,7 @@ export function Timeline({
           Loading older messages…
         </p>
       )}
-      <div ref={scrollRef} className="timeline" role="log" aria-label="Messages" tabIndex={0} onScroll={check}>
+      <div ref={scrollRef} className="timeline" role="log" aria-label="Messages" tabIndex={0} onScroll={onScroll}>
         {state.loaded && rows.length === 0 && <p className="timeline-note">No messages yet. Say hello!</p>}
         <div className="timeline-rows" style={{ height: virtualizer.getTotalSize() }}>
           <div className="timeline-window" style={{ transform: `translateY(${items[0]?.start ?? 0}px)` }}>

@@ -22,12 +22,12 @@ export function timelineRows(
   const rows: TimelineRow[] = [];
   let lastDay: string | null = null;
   let dividerPlaced = dividerAfterSeq === null;
-  // The calendar day from the Date's fields (cheap); the text is formatted only when it changes,
-  // so ten thousand rows cost ten thousand Date parses, not ten thousand Intl calls.
+  // The calendar day from the Date's fields, read once per message (rows are rebuilt on every
+  // change); the text is formatted only when the day changes, not once per row.
   let lastKey = -1;
-  const dayOf = (iso: string) => {
-    const date = new Date(iso);
-    const key = date.getFullYear() * 10_000 + date.getMonth() * 100 + date.getDate();
+  const dayOf = (item: Message | PendingMessage) => {
+    const iso = item.createdAt;
+    const key = calendarDay(item);
     if (key === lastKey) return null;
     lastKey = key;
     const day = formatDay(iso, now);
@@ -38,9 +38,21 @@ export function timelineRows(
   for (const message of messages) {
     const newDivider = !dividerPlaced && message.seq > dividerAfterSeq! && message.senderId !== me;
     if (newDivider) dividerPlaced = true;
-    rows.push({ kind: 'message', key: message.id, message, day: dayOf(message.createdAt), newDivider });
+    rows.push({ kind: 'message', key: message.id, message, day: dayOf(message), newDivider });
   }
-  for (const p of pending)
-    rows.push({ kind: 'pending', key: `pending:${p.clientId}`, pending: p, day: dayOf(p.createdAt), newDivider: false });
+  for (const p of pending) rows.push({ kind: 'pending', key: `pending:${p.clientId}`, pending: p, day: dayOf(p), newDivider: false });
   return rows;
+}
+
+const calendarDays = new WeakMap<object, number>();
+
+/** The local calendar day of a message's `createdAt` as one number, remembered per message object. */
+function calendarDay(item: Message | PendingMessage): number {
+  let key = calendarDays.get(item);
+  if (key === undefined) {
+    const date = new Date(item.createdAt);
+    key = date.getFullYear() * 10_000 + date.getMonth() * 100 + date.getDate();
+    calendarDays.set(item, key);
+  }
+  return key;
 }

@@ -9,11 +9,13 @@ import {
 } from '../messages/extensions.js';
 import { jumpToMessage } from '../search/jump.js';
 import { replyDraft, useReplyDraft } from './reply-draft.js';
+import { useLiveQuote } from './live-quotes.js';
 
 /**
  * Replies that quote: "Reply" on a message puts it above the composer ("Replying to …", Esc or
  * Cancel drops it), the next message sent carries its `replyToId`, and the reply shows the
- * quote (sender and excerpt, as the server keeps it current: empty once the original is deleted).
+ * quote (sender and excerpt, as the server keeps it current: empty once the original is deleted; an
+ * edit or delete of the original while the reply is on screen shows at once, `live-quotes.ts`).
  */
 messageActions.push({
   id: 'reply',
@@ -57,7 +59,7 @@ function ReplyingTo({ composer }: { composer: ComposerContext }) {
 }
 
 function Quote({ context }: { context: MessageContext }) {
-  const quoted = context.message.replyTo;
+  const quoted = useLiveQuote(context.services.connection, context.message.replyTo);
   if (!quoted || context.message.deletedAt !== null) return null;
   const show = async () => {
     const original = await context.services.client.messages.get(quoted.id);
