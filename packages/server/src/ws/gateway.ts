@@ -29,8 +29,8 @@ import { Resume } from './resume.js';
 
 export { WS_PATH } from './handshake.js';
 
-/** Enough to keep the store busy while one resume waits on I/O; few enough that a live send's queries are not queued behind thousands. */
-const RESUMES_AT_ONCE = 16;
+/** Enough to keep the store busy while one resume waits on I/O; few enough that a live send's queries are not queued behind thousands (16/32/64 measured in bench/README.md's storm section). */
+const RESUMES_AT_ONCE = 32;
 
 export interface GatewayDeps {
   config: Config;
