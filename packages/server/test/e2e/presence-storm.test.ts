@@ -1,12 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { EventOf } from '@confab/protocol';
-import { RawSocket, type TestServer, sleep, startServer, until } from '../harness.js';
-import { createGroup, freshUsers } from '../factories.js';
-
-type PresenceEvent = EventOf<'presence'>;
-
-const presenceEvents = (socket: RawSocket, userId: string) =>
-  socket.frames.filter((f): f is PresenceEvent => f.type === 'presence' && f.userId === userId);
+import { RawSocket, type TestServer, sleep, startServer } from '../harness.js';
+import { type PresenceEvent, presenceEvents, presenceScene } from '../presence-scene.js';
 
 /** A reconnect storm: handshakes keep arriving, and a user's may come after the grace period. */
 describe('presence in a reconnect storm', () => {
@@ -18,15 +12,8 @@ describe('presence in a reconnect storm', () => {
   afterAll(() => t.close());
 
   it('announces nothing for a user back after the grace period while handshakes were still arriving', async () => {
-    const [alice, bob, carol, dave] = await freshUsers(t.url, 4);
-    await createGroup(alice, [bob, carol]);
-    const watcher = await RawSocket.ready(t.url, alice.token);
-    const first = await RawSocket.ready(t.url, bob.token);
-    const marker = await RawSocket.ready(t.url, carol.token);
-    await until(
-      () => presenceEvents(watcher, bob.id).length === 1 && presenceEvents(watcher, carol.id).length === 1,
-      'bob and carol online',
-    );
+    const { bob, carol, others, watcher, bobSocket: first, carolSocket: marker } = await presenceScene(t.url, 1);
+    const dave = others[0]!;
 
     first.close();
     await first.closed;

@@ -3,20 +3,17 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { EventOf, Presence } from '@confab/protocol';
+import type { Presence } from '@confab/protocol';
 import { loadConfig } from '../../src/config.js';
 import { type ConfabServer, createServer, openStore } from '../../src/server.js';
 import type { Store } from '../../src/store/store.js';
 import { RawSocket, type TestServer, type TestUser, api, startServer, until, sleep, barrier } from '../harness.js';
 import { createGroup, expectError, freshUsers } from '../factories.js';
+import { type PresenceEvent, presenceEvents, presenceScene } from '../presence-scene.js';
 import { redisService, requireService } from '../services.js';
-
-type PresenceEvent = EventOf<'presence'>;
 
 const presenceOf = (url: string, viewer: TestUser, userId: string) =>
   api(url, 'GET', `/api/v1/users/${userId}/presence`, { token: viewer.token });
-const presenceEvents = (socket: RawSocket, userId?: string) =>
-  socket.frames.filter((f): f is PresenceEvent => f.type === 'presence' && (userId === undefined || f.userId === userId));
 
 /** Polls the presence endpoint until the user's online flag is `online`; returns that answer. */
 async function waitForPresence(url: string, viewer: TestUser, userId: string, online: boolean): Promise<Presence> {
@@ -220,15 +217,7 @@ describe('presence grace period', () => {
   afterAll(() => t.close());
 
   it('announces nothing for a reconnect within the grace period, and offline once it has passed', async () => {
-    const [alice, bob, carol] = await freshUsers(t.url, 3);
-    await createGroup(alice, [bob, carol]);
-    const watcher = await RawSocket.ready(t.url, alice.token);
-    const first = await RawSocket.ready(t.url, bob.token);
-    const marker = await RawSocket.ready(t.url, carol.token);
-    await until(
-      () => presenceEvents(watcher, bob.id).length === 1 && presenceEvents(watcher, carol.id).length === 1,
-      'bob and carol online',
-    );
+    const { alice, bob, carol, watcher, bobSocket: first, carolSocket: marker } = await presenceScene(t.url);
 
     first.close();
     await watch.closesHandled(bob.id);
