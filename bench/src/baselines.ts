@@ -2,11 +2,11 @@ import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import SQLite from 'better-sqlite3';
 import { makeTempDir, removeTempDir } from './server-process.js';
-import { round } from './stats.js';
+import { Samples, type Summary, round, summarize } from './stats.js';
 
 export interface SqliteBaseline {
-  /** One row per transaction: each commit waits for its own fsync. */
-  singleRow: { commitsPerSec: number; commits: number; durationSec: number };
+  /** One row per transaction: each commit waits for its own fsync. `latencyMs`: each commit's time (issue 13 compares the ack p99 with its p99). */
+  singleRow: { commitsPerSec: number; commits: number; durationSec: number; latencyMs: Summary | null };
   /** `batchSize` rows per transaction: what group commit can approach. */
   batched: { batchSize: number; rowsPerSec: number; commitsPerSec: number; durationSec: number };
   settings: string;
@@ -57,11 +57,15 @@ export function runSqliteBaseline(durationMs: number, batchSize: number, bodyByt
 
     // Single-row commits (autocommit: one transaction, one fsync each).
     let commits = 0;
+    const latency = new Samples();
     let start = performance.now();
     let end = start + durationMs;
-    while (performance.now() < end) {
+    for (let at = start; at < end; ) {
       row();
       commits += 1;
+      const done = performance.now();
+      latency.push(done - at);
+      at = done;
     }
     const singleSec = (performance.now() - start) / 1000;
 
@@ -79,7 +83,12 @@ export function runSqliteBaseline(durationMs: number, batchSize: number, bodyByt
     const batchedSec = (performance.now() - start) / 1000;
 
     return {
-      singleRow: { commitsPerSec: Math.round(commits / singleSec), commits, durationSec: round(singleSec) },
+      singleRow: {
+        commitsPerSec: Math.round(commits / singleSec),
+        commits,
+        durationSec: round(singleSec),
+        latencyMs: summarize(latency),
+      },
       batched: {
         batchSize,
         rowsPerSec: Math.round((batches * batchSize) / batchedSec),

@@ -235,6 +235,7 @@ export function format(report: BenchReport): string {
   if (baselines.sqlite) {
     const s = baselines.sqlite;
     add('bare SQLite single-row commits (WAL, FULL)', `${n(s.singleRow.commitsPerSec)} commits/s`);
+    detail(`each commit ${dist(s.singleRow.latencyMs)}`);
     add(
       `bare SQLite batched, ${s.batched.batchSize} rows/commit`,
       `${n(s.batched.rowsPerSec)} rows/s (${n(s.batched.commitsPerSec)} commits/s)`,
@@ -294,6 +295,10 @@ export function format(report: BenchReport): string {
       `p99 ${ms(l.ackLatencyMs?.p99)}   bar ${latencyBar?.target}: ${verdict(latencyBar?.pass ?? null)}`,
     );
     detail(`${dist(l.ackLatencyMs)}  (achieved ${n(l.achievedAcksPerSec)} acks/s)`);
+    const bareP99 = baselines.sqlite?.singleRow.latencyMs?.p99;
+    if (bareP99 !== undefined && l.ackLatencyMs) {
+      detail(`= ${(l.ackLatencyMs.p99 / bareP99).toFixed(1)}× the bare single-row commit's p99 (${ms(bareP99)}; issue 13 asks ≤ 4×)`);
+    }
     detail(`p99 per second (ms): ${l.p99PerSecondMs.map((v) => v.toFixed(1)).join(' ')}`);
     detail(`generator send lag p99 ${ms(l.sendLagMs?.p99)}; unacknowledged ${l.unacknowledged}${l.saturated ? '; SATURATED' : ''}`);
     detail(cpu(l.resources));
