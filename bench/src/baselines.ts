@@ -60,7 +60,7 @@ export function runSqliteBaseline(durationMs: number, batchSize: number, bodyByt
     const latency = new Samples();
     let start = performance.now();
     let end = start + durationMs;
-    for (let at = start; at < end; ) {
+    for (let at = start; at < end;) {
       row();
       commits += 1;
       const done = performance.now();
