@@ -1,21 +1,17 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { hashAccountToken } from '../../server/src/services/account-tokens.js';
 import { uniqueName } from '../../server/test/harness.js';
-import { LONG_FLOW_MS, type AccountHarness, expectSignedOut, linkIn, startAccountHarness, submitSignIn } from './accounts.js';
+import { LONG_FLOW_MS, expectSignedOut, linkIn, useAccountHarness, submitSignIn } from './accounts.js';
 import { describeBrowser, expectAccessible, openContext, signUp } from './browser.js';
 
 /** Email and password recovery in the browser, with the mails' links opened as a person opens them. */
 describeBrowser('email and password recovery (browser)', () => {
-  let harness: AccountHarness;
-  beforeAll(async () => {
-    harness = await startAccountHarness();
-  }, 120_000);
-  afterAll(async () => harness?.close());
+  const harness = useAccountHarness();
 
   it(
     'adds an email address and confirms it through the mailed link',
     async () => {
-      const { context, page, password } = await signUp(harness, 'mail');
+      const { context, page, password } = await signUp(harness(), 'mail');
       const email = `${uniqueName('mail')}@example.test`;
       await page.goto('/settings/email');
       await page.getByText('No email address yet').waitFor();
@@ -35,7 +31,7 @@ describeBrowser('email and password recovery (browser)', () => {
         .waitFor();
       await page.getByText('Not confirmed yet').waitFor();
 
-      await page.goto(linkIn(await harness.mail.next(email, /Confirm/), harness));
+      await page.goto(linkIn(await harness().mail.next(email, /Confirm/), harness()));
       await page
         .getByRole('status')
         .filter({ hasText: `${email} is confirmed` })
@@ -51,11 +47,11 @@ describeBrowser('email and password recovery (browser)', () => {
   it(
     'resets a forgotten password through the mailed link, once; a used or expired link is refused',
     async () => {
-      const { context, page, username, password } = await signUp(harness, 'forgot');
+      const { context, page, username, password } = await signUp(harness(), 'forgot');
       const email = `${username}@example.test`;
-      const user = await harness.server.server.services.store.getUserByUsername(username);
-      await harness.server.server.services.store.setEmail(user!.id, email);
-      await harness.server.server.services.store.markEmailVerified(user!.id, email, Date.now());
+      const user = await harness().server.server.services.store.getUserByUsername(username);
+      await harness().server.server.services.store.setEmail(user!.id, email);
+      await harness().server.server.services.store.markEmailVerified(user!.id, email, Date.now());
       await page.getByRole('button', { name: 'Sign out' }).click();
       await expectSignedOut(page);
 
@@ -66,7 +62,7 @@ describeBrowser('email and password recovery (browser)', () => {
       await page.getByRole('button', { name: 'Send me a link' }).click();
       await page.getByRole('status').filter({ hasText: 'If an account' }).waitFor();
 
-      const link = linkIn(await harness.mail.next(email, /Reset/), harness);
+      const link = linkIn(await harness().mail.next(email, /Reset/), harness());
       expect(new URL(link).pathname).toBe('/reset-password');
       await page.goto(link);
       await page.getByRole('heading', { name: 'Choose a new password' }).waitFor();
@@ -90,7 +86,7 @@ describeBrowser('email and password recovery (browser)', () => {
 
       // An expired one.
       const expired = 'an-expired-reset-token-of-forty-three-chars';
-      await harness.server.server.services.store.createAccountToken({
+      await harness().server.server.services.store.createAccountToken({
         tokenHash: hashAccountToken(expired),
         userId: user!.id,
         purpose: 'password_reset',
@@ -117,7 +113,7 @@ describeBrowser('email and password recovery (browser)', () => {
   it(
     'answers "forgot password" the same for an unknown account, and says what a link without a code is',
     async () => {
-      const { context, page } = await openContext(harness);
+      const { context, page } = await openContext(harness());
       await page.goto('/forgot-password');
       await page.getByLabel('Username or email').fill(`${uniqueName('nobody')}@example.test`);
       await page.getByRole('button', { name: 'Send me a link' }).click();

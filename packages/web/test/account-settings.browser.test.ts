@@ -1,21 +1,17 @@
 import { readFile } from 'node:fs/promises';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { LONG_FLOW_MS, type AccountHarness, expectSignedOut, signIn, startAccountHarness, submitSignIn } from './accounts.js';
+import { expect, it } from 'vitest';
+import { LONG_FLOW_MS, expectSignedOut, signIn, useAccountHarness, submitSignIn } from './accounts.js';
 import { describeBrowser, expectAccessible, signUp } from './browser.js';
 
 /** Password change, sessions, export and erasure from the account pages, with a second device watching. */
 describeBrowser('account settings (browser)', () => {
-  let harness: AccountHarness;
-  beforeAll(async () => {
-    harness = await startAccountHarness();
-  }, 120_000);
-  afterAll(async () => harness?.close());
+  const harness = useAccountHarness();
 
   it(
     'changes the password: a wrong current one is refused; my other device is signed out, this one stays',
     async () => {
-      const me = await signUp(harness, 'pw');
-      const other = await signIn(harness, me.username, me.password);
+      const me = await signUp(harness(), 'pw');
+      const other = await signIn(harness(), me.username, me.password);
       const { page } = me;
       await page.getByRole('link', { name: 'Account' }).click();
       await page.getByRole('link', { name: 'Password' }).click();
@@ -48,8 +44,8 @@ describeBrowser('account settings (browser)', () => {
   it(
     'lists my sessions, signs one device out, then signs out everywhere',
     async () => {
-      const me = await signUp(harness, 'sess');
-      const other = await signIn(harness, me.username, me.password);
+      const me = await signUp(harness(), 'sess');
+      const other = await signIn(harness(), me.username, me.password);
       const { page } = me;
       await page.goto('/settings/sessions');
       const sessions = page.getByRole('list', { name: 'Sessions' }).getByRole('listitem');
@@ -79,7 +75,7 @@ describeBrowser('account settings (browser)', () => {
   it(
     'downloads my data as a JSON file',
     async () => {
-      const { context, page, username } = await signUp(harness, 'export');
+      const { context, page, username } = await signUp(harness(), 'export');
       await page.goto('/settings/data');
       await expectAccessible(page);
       const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download my data' }).click()]);
@@ -96,7 +92,7 @@ describeBrowser('account settings (browser)', () => {
   it(
     'deletes my account only with my username typed and my password; then I cannot sign in',
     async () => {
-      const { context, page, username, password } = await signUp(harness, 'erase');
+      const { context, page, username, password } = await signUp(harness(), 'erase');
       await page.goto('/settings/delete');
       await expectAccessible(page);
       const submit = () => page.getByRole('button', { name: 'Delete my account' }).click();

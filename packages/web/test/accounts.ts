@@ -1,6 +1,6 @@
 import { createServer } from 'node:net';
 import type { Page } from 'playwright-core';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { ADMIN_PASSWORD } from '../../server/test/admin.js';
 import { uniqueName } from '../../server/test/harness.js';
 import { type CaughtMail, MailCatcher } from '../../server/test/mail.js';
@@ -15,6 +15,19 @@ export const LONG_FLOW_MS = 120_000;
  */
 export interface AccountHarness extends WebHarness {
   mail: MailCatcher;
+}
+
+/** An account harness for the enclosing describe block: started before its tests, closed after them. */
+export function useAccountHarness(): () => AccountHarness {
+  let harness: AccountHarness | undefined;
+  beforeAll(async () => {
+    harness = await startAccountHarness();
+  }, 120_000);
+  afterAll(async () => harness?.close());
+  return () => {
+    if (!harness) throw new Error('the account harness has not started');
+    return harness;
+  };
 }
 
 export async function startAccountHarness(env: Record<string, string> = {}): Promise<AccountHarness> {

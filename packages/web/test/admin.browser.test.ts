@@ -1,20 +1,16 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { LONG_FLOW_MS, type AccountHarness, expectSignedOut, signInAdmin, startAccountHarness, submitSignIn } from './accounts.js';
+import { expect, it } from 'vitest';
+import { LONG_FLOW_MS, expectSignedOut, signInAdmin, useAccountHarness, submitSignIn } from './accounts.js';
 import { describeBrowser, expectAccessible, signUp } from './browser.js';
 
 /** The instance admins' area: users, deactivation, resets, the audit log; and nothing of it for anyone else. */
 describeBrowser('administration (browser)', () => {
-  let harness: AccountHarness;
-  beforeAll(async () => {
-    harness = await startAccountHarness();
-  }, 120_000);
-  afterAll(async () => harness?.close());
+  const harness = useAccountHarness();
 
   it(
     'finds a user, deactivates them (their tab is signed out, sign-in refused), reactivates them, and logs it',
     async () => {
-      const admin = await signInAdmin(harness);
-      const user = await signUp(harness, 'target');
+      const admin = await signInAdmin(harness());
+      const user = await signUp(harness(), 'target');
       const { page } = admin;
       await page.getByRole('link', { name: 'Administration' }).click();
       await page.getByRole('heading', { name: 'Users' }).waitFor();
@@ -56,12 +52,12 @@ describeBrowser('administration (browser)', () => {
   it(
     'mails a reset link to a user with a confirmed address',
     async () => {
-      const admin = await signInAdmin(harness);
-      const user = await signUp(harness, 'resetee');
+      const admin = await signInAdmin(harness());
+      const user = await signUp(harness(), 'resetee');
       const email = `${user.username}@example.test`;
-      const record = await harness.server.server.services.store.getUserByUsername(user.username);
-      await harness.server.server.services.store.setEmail(record!.id, email);
-      await harness.server.server.services.store.markEmailVerified(record!.id, email, Date.now());
+      const record = await harness().server.server.services.store.getUserByUsername(user.username);
+      await harness().server.server.services.store.setEmail(record!.id, email);
+      await harness().server.server.services.store.markEmailVerified(record!.id, email, Date.now());
       await admin.page.goto('/admin/users');
       await admin.page.getByLabel('Search users').fill(user.username);
       const row = admin.page
@@ -70,7 +66,7 @@ describeBrowser('administration (browser)', () => {
         .filter({ hasText: `@${user.username}` });
       await row.getByRole('button', { name: 'Send password reset' }).click();
       await row.getByRole('status').filter({ hasText: 'A link to reset the password was sent' }).waitFor();
-      expect((await harness.mail.next(email, /Reset/)).text).toContain('/reset-password?token=');
+      expect((await harness().mail.next(email, /Reset/)).text).toContain('/reset-password?token=');
       await Promise.all([admin.context.close(), user.context.close()]);
     },
     LONG_FLOW_MS,
@@ -79,7 +75,7 @@ describeBrowser('administration (browser)', () => {
   it(
     'shows nothing of it to a non-admin, and the server refuses them',
     async () => {
-      const { context, page } = await signUp(harness, 'plain');
+      const { context, page } = await signUp(harness(), 'plain');
       await page.goto('/settings');
       await page.getByRole('navigation', { name: 'Account sections' }).waitFor();
       expect(await page.getByRole('link', { name: 'Administration' }).count()).toBe(0);
