@@ -131,7 +131,7 @@ async function sendPhases(confab: ConfabProcess, users: BenchUser[], options: Op
     }
     if (options.phases.has('mixed')) {
       log(
-        `mixed: the same loop, 10% replies, 10% reactions, 2% edits, 1% deletes; ${options.warmupSec} s warm-up + ${options.durationSec} s`,
+        `mixed: the same loop, 10% replies, 10% reactions, 2% edits, 1% deletes, in 1 s slices alternating with plain sends; ${options.warmupSec} s warm-up + 2 × ${options.durationSec} s`,
       );
       for (const channel of channels) channel.setTag('x');
       const result = await runMixed(channels, throughputOptions(options), measure);
