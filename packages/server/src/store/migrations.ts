@@ -13,6 +13,7 @@ import { eventMessageIndex } from './migrations/0011-event-message-index.js';
 import { accounts } from './migrations/0013-accounts.js';
 import { invites } from './migrations/0014-invites.js';
 import { admin } from './migrations/0015-admin.js';
+import { notificationIndex } from './migrations/0016-notification-index.js';
 
 /**
  * Schema migrations, in code and in order. Written with Kysely's schema builder in types both
@@ -164,6 +165,7 @@ const migrations: Record<string, Migration> = {
   '0013_accounts': accounts,
   '0014_invites': invites,
   '0015_admin': admin,
+  '0016_notification_index': notificationIndex,
 };
 
 export const migrationProvider: MigrationProvider = {
