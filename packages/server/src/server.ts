@@ -132,6 +132,7 @@ export async function createServer(
     messages,
     lifecycle,
     sync,
+    published: events.published,
     typing,
     presence,
     blocks,

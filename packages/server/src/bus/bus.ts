@@ -8,6 +8,12 @@ import type { ServerEvent } from '@confab/protocol';
  */
 export interface EventBus {
   /**
+   * True when a publish reaches every subscriber in this process for certain (a function call:
+   * the single-process bus). The live check then trusts the positions this node published itself
+   * (ws/live-check.ts). A broker in between, which may drop, makes it false.
+   */
+  readonly lossless: boolean;
+  /**
    * Delivers `event` to every subscriber of each topic, in publish order per topic. Never rejects
    * and never waits on an unreachable broker: the event is already committed, so one the bus
    * cannot hand on is dropped (and counted), and resume recovers it. `frame`, when given, is

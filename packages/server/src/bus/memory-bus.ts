@@ -4,6 +4,7 @@ import type { BusEvent, BusHandler, EventBus } from './bus.js';
 /** The single-process bus: delivery is a function call, the frame serialised once per event. */
 export class MemoryBus implements EventBus {
   private readonly handlers = new Map<string, BusHandler<BusEvent>>();
+  readonly lossless: boolean = true;
 
   publish(topics: readonly string[], event: BusEvent, serialised?: string): Promise<void> {
     let frame = serialised;

@@ -36,6 +36,8 @@ const SUBSCRIBE_CHUNK = 1000;
  * resync). Delivery is at most once; resume from storage is the source of truth.
  */
 export class RedisBus implements EventBus {
+  /** Redis drops what it cannot deliver (a reconnect, a slow subscriber): the live check reads the log. */
+  readonly lossless: boolean = false;
   private readonly prefix: string;
   private readonly logger: Logger;
   private readonly metrics: RedisBusOptions['metrics'];

@@ -1,6 +1,7 @@
 import { CLUSTER_TOPIC, type EventBus, conversationTopic, userTopic } from '../bus/bus.js';
 import { isPrivateEvent } from '@confab/protocol';
 import type { StoredEvent } from '../store/store.js';
+import { PublishedPositions } from './published-positions.js';
 
 /**
  * Publishes logged events after their transaction committed, in log order, to the topics of
@@ -9,12 +10,19 @@ import type { StoredEvent } from '../store/store.js';
  */
 export class EventPublisher {
   private readonly notificationListeners: (() => void)[] = [];
+  /** What this process published, for the live check (only kept when the bus drops nothing). */
+  readonly published: PublishedPositions | undefined;
 
-  constructor(private readonly bus: EventBus) {}
+  constructor(private readonly bus: EventBus) {
+    this.published = bus.lossless ? new PublishedPositions() : undefined;
+  }
 
   async publish(events: readonly StoredEvent[]): Promise<void> {
     // The frame made for the log is the one the bus carries: each event is serialised once.
-    for (const stored of events) await this.bus.publish(topicsOf(stored), stored.event, stored.frame);
+    for (const stored of events) {
+      await this.bus.publish(topicsOf(stored), stored.event, stored.frame);
+      this.published?.note(stored.pos);
+    }
     if (events.some((e) => e.event.type === 'notification.created')) for (const listener of this.notificationListeners) listener();
   }
 

@@ -25,6 +25,7 @@ import { FanOut } from './fan-out.js';
 import { FrameDispatch } from './frame-dispatch.js';
 import { SESSION_REVOKED, handleUpgrade } from './handshake.js';
 import { LiveCheck } from './live-check.js';
+import type { PublishedPositions } from '../services/published-positions.js';
 import { Resume } from './resume.js';
 
 export { WS_PATH } from './handshake.js';
@@ -40,6 +41,8 @@ export interface GatewayDeps {
   messages: MessageService;
   lifecycle: MessageLifecycle;
   sync: SyncService;
+  /** The log positions this node published, when its bus drops nothing: the live check skips what they cover. */
+  published?: PublishedPositions | undefined;
   typing: TypingService;
   presence: PresenceService;
   blocks: BlockService;
@@ -91,6 +94,7 @@ export class Gateway {
       (listeners, streamId, pos) => this.fanOut.gapFill.behind(listeners, streamId, pos),
       deps.config.liveCheckIntervalMs,
       deps.logger,
+      deps.published,
     );
     this.fanOut = new FanOut(deps, this.topics, this.liveCheck);
     this.resume = new Resume(deps, this.topics, this.fanOut);

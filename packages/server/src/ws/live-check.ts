@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { PublishedPositions } from '../services/published-positions.js';
 import type { SyncService } from '../services/sync-service.js';
 import type { Connection } from './connection.js';
 
@@ -11,7 +12,9 @@ import type { Connection } from './connection.js';
  *
  * Each check looks at the log range of the interval before last, so events the bus is still
  * carrying are not taken for lost. One grouped range read per node per interval, whatever the
- * number of sockets.
+ * number of sockets; none when the bus drops nothing and this node published that whole range
+ * itself (`published`). The read scans every event of the range on the event loop: 47 ms at
+ * 10,000 events a second on a lone SQLite node, which had nothing to find.
  */
 export class LiveCheck {
   /** Highest position seen arriving by the bus, per conversation this node listens to. */
@@ -27,6 +30,8 @@ export class LiveCheck {
     private readonly behind: (listeners: ReadonlySet<Connection>, conversationId: string, pos: number) => void,
     private readonly intervalMs: number,
     private readonly logger: Logger,
+    /** The positions this node published, when its bus drops nothing (`EventBus.lossless`). */
+    private readonly published?: PublishedPositions,
   ) {}
 
   start(): void {
@@ -49,8 +54,10 @@ export class LiveCheck {
       const head = (await this.sync.head()).pos;
       // First checks only set the window up: (checkedUpTo, previousHead] is a full interval old.
       if (this.checkedUpTo !== null && this.previousHead !== null && this.previousHead > this.checkedUpTo) {
-        const heads = await this.sync.conversationHeadsBetween(this.checkedUpTo, this.previousHead);
-        for (const [conversationId, pos] of heads) this.compare(conversationId, pos);
+        if (!this.published?.covers(this.checkedUpTo, this.previousHead)) {
+          const heads = await this.sync.conversationHeadsBetween(this.checkedUpTo, this.previousHead);
+          for (const [conversationId, pos] of heads) this.compare(conversationId, pos);
+        }
         this.checkedUpTo = this.previousHead;
       }
       for (const conversationId of this.seen.keys()) {

@@ -15,6 +15,7 @@ import { createGroup } from '../factories.js';
  * chooses, for real, and can announce a resync as the Redis bus does after reconnecting.
  */
 class LossyBus implements EventBus {
+  readonly lossless = false;
   private readonly inner = new MemoryBus();
   private readonly resyncListeners: (() => void)[] = [];
   drop: (event: ServerEvent) => boolean = () => false;

@@ -18,6 +18,7 @@ const DASHBOARD = fileURLToPath(new URL('../../../../deploy/grafana/confab.json'
 
 /** An in-process bus that loses every message.created while `dropping` (as Redis may, without a reconnect). */
 class DroppingBus extends MemoryBus {
+  override readonly lossless = false;
   dropping = false;
   override publish(topics: readonly string[], event: BusEvent): Promise<void> {
     if (this.dropping && 'type' in event && event.type === 'message.created') return Promise.resolve();
