@@ -2,6 +2,7 @@ import { type Kysely, type Selectable, SqliteAdapter, sql } from 'kysely';
 import { type EventDraft, type PositionedEvent, encodeSyncCursor } from '@confab/protocol';
 import type { Database } from './schema.js';
 import type { StoredEvent, StreamHead } from './store.js';
+import { insertBulk } from './sql/bulk-insert.js';
 
 /**
  * Writing to the event log inside a store transaction.
@@ -110,19 +111,18 @@ export async function appendEvents(
   });
 
   for (let i = 0; i < stored.length; i += 500) {
-    await trx
-      .insertInto('events')
-      .values(
-        stored.slice(i, i + 500).map((e) => ({
-          pos: e.pos,
-          conversation_id: e.conversationId,
-          subject_user_id: e.subjectUserId,
-          created_at: e.createdAt,
-          payload: e.frame,
-          message_id: 'message' in e.event ? e.event.message.id : null,
-        })),
-      )
-      .execute();
+    await insertBulk(
+      trx,
+      'events',
+      stored.slice(i, i + 500).map((e) => ({
+        pos: e.pos,
+        conversation_id: e.conversationId,
+        subject_user_id: e.subjectUserId,
+        created_at: e.createdAt,
+        payload: e.frame,
+        message_id: 'message' in e.event ? e.event.message.id : null,
+      })),
+    );
   }
   // One statement for every conversation the entries touched, one for every private stream.
   const touched = [...new Set(entries.filter((e) => !e.private).map((e) => e.conversationId))];

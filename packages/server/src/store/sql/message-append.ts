@@ -14,6 +14,7 @@ import type {
 } from '../store.js';
 import { locateUpdates, stageUpdates, withQuotes } from './message-changes.js';
 import { countThreadReplies, insertAttachmentLinks, insertMentions, sortByUploads } from './message-links.js';
+import { insertBulk } from './bulk-insert.js';
 import { insertNotificationRows, notificationEntries } from './notifications.js';
 import { type Db, type UniqueViolationOf, messageRow, toMessage } from './rows.js';
 import type { SearchIndex } from './search.js';
@@ -278,9 +279,10 @@ function newRecord(message: NewMessage, seq: number): MessageRecord {
  */
 async function insertRows(trx: Db, search: SearchIndex, rows: readonly Insertable<Database['messages']>[]): Promise<void> {
   for (let i = 0; i < rows.length; i += 100) {
-    await trx
-      .insertInto('messages')
-      .values(rows.slice(i, i + 100).map((row) => ({ ...row, ...search.indexColumns(row.body) })))
-      .execute();
+    await insertBulk(
+      trx,
+      'messages',
+      rows.slice(i, i + 100).map((row) => ({ ...row, ...search.indexColumns(row.body) })),
+    );
   }
 }

@@ -3,6 +3,7 @@ import type { Database } from '../schema.js';
 import { type LogEntry, appendEvents, lockUserStreams } from '../event-log.js';
 import type { NotificationRecord } from '../people-store.js';
 import type { Draft, OutboxDraft, StoredEvent } from '../store.js';
+import { insertBulk } from './bulk-insert.js';
 import { insertOutboxRows } from './outbox.js';
 import type { Db } from './rows.js';
 
@@ -36,21 +37,20 @@ export async function insertNotificationRows(
   outbox: OutboxDraft | undefined,
 ): Promise<void> {
   for (let i = 0; i < notifications.length; i += 500) {
-    await trx
-      .insertInto('notifications')
-      .values(
-        notifications.slice(i, i + 500).map((n) => ({
-          id: n.id,
-          user_id: n.userId,
-          kind: n.kind,
-          conversation_id: n.conversationId,
-          message_id: n.messageId,
-          actor_id: n.actorId,
-          created_at: n.createdAt,
-          read_at: n.readAt,
-        })),
-      )
-      .execute();
+    await insertBulk(
+      trx,
+      'notifications',
+      notifications.slice(i, i + 500).map((n) => ({
+        id: n.id,
+        user_id: n.userId,
+        kind: n.kind,
+        conversation_id: n.conversationId,
+        message_id: n.messageId,
+        actor_id: n.actorId,
+        created_at: n.createdAt,
+        read_at: n.readAt,
+      })),
+    );
   }
   await insertOutboxRows(trx, notifications, outbox);
 }

@@ -1,0 +1,91 @@
+import SQLite from 'better-sqlite3';
+import { Kysely, SqliteDialect, sql } from 'kysely';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createTestSchema, postgresService, requireService } from '../../../test/services.js';
+import { createPostgresDb } from '../postgres/postgres-store.js';
+import type { Database } from '../schema.js';
+import { insertBulk } from './bulk-insert.js';
+
+const describePostgres = await requireService(postgresService);
+
+/** The events table's columns, enough for these tests. */
+async function eventsTable(db: Kysely<Database>): Promise<void> {
+  await sql`create table events (pos bigint primary key, conversation_id varchar(64) not null, subject_user_id varchar(64),
+    created_at bigint not null, payload text not null, message_id varchar(64))`.execute(db);
+}
+
+const row = (pos: number, subject: string | null = null) => ({
+  pos,
+  conversation_id: `c${pos % 3}`,
+  subject_user_id: subject,
+  created_at: 1000 + pos,
+  payload: `{"pos":${pos},"quote":"it's"}`,
+  message_id: pos % 2 === 0 ? `m${pos}` : null,
+});
+
+function behavesLikeTheBuilder(open: () => Promise<{ db: Kysely<Database>; close: () => Promise<void> }>) {
+  it('stores every row and column as given, nulls included, in chunks of any size', async () => {
+    const { db, close } = await open();
+    try {
+      await eventsTable(db);
+      const rows = Array.from({ length: 7 }, (_, i) => row(i + 1, i === 3 ? 'u1' : null));
+      await insertBulk(db, 'events', rows.slice(0, 5));
+      await insertBulk(db, 'events', rows.slice(5));
+      await insertBulk(db, 'events', []);
+      const stored = await db.selectFrom('events').selectAll().orderBy('pos').execute();
+      expect(stored.map((r) => ({ ...r, pos: Number(r.pos), created_at: Number(r.created_at) }))).toEqual(rows);
+    } finally {
+      await close();
+    }
+  });
+
+  it('leaves a batch whose rows leave a column out to the builder, which stores it all the same', async () => {
+    const { db, close } = await open();
+    try {
+      await eventsTable(db);
+      const { message_id: _, ...withoutMessage } = row(2);
+      await insertBulk(db, 'events', [row(1), withoutMessage, { ...row(3), subject_user_id: undefined }]);
+      const stored = await db.selectFrom('events').select(['pos', 'message_id', 'subject_user_id']).orderBy('pos').execute();
+      expect(stored.map((r) => [Number(r.pos), r.message_id, r.subject_user_id])).toEqual([
+        [1, null, null],
+        [2, null, null],
+        [3, null, null],
+      ]);
+    } finally {
+      await close();
+    }
+  });
+
+  it('refuses a duplicate key like any insert, storing none of the batch', async () => {
+    const { db, close } = await open();
+    try {
+      await eventsTable(db);
+      await insertBulk(db, 'events', [row(1)]);
+      await expect(insertBulk(db, 'events', [row(2), row(1)])).rejects.toThrow();
+      expect((await db.selectFrom('events').select('pos').execute()).map((r) => Number(r.pos))).toEqual([1]);
+    } finally {
+      await close();
+    }
+  });
+}
+
+describe('insertBulk on SQLite', () => {
+  behavesLikeTheBuilder(() => {
+    const connection = new SQLite(':memory:');
+    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: connection }) });
+    return Promise.resolve({ db, close: () => db.destroy() });
+  });
+});
+
+describePostgres('insertBulk on PostgreSQL', () => {
+  const schemas: { drop: () => Promise<void> }[] = [];
+  afterAll(async () => {
+    for (const schema of schemas) await schema.drop();
+  });
+  behavesLikeTheBuilder(async () => {
+    const schema = await createTestSchema();
+    schemas.push(schema);
+    const db = createPostgresDb(schema.url, { poolSize: 1 });
+    return { db, close: () => db.destroy() };
+  });
+});
