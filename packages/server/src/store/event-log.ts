@@ -2,7 +2,7 @@ import { type Kysely, type Selectable, SqliteAdapter, sql } from 'kysely';
 import { type EventDraft, type PositionedEvent, encodeSyncCursor } from '@confab/protocol';
 import type { Database } from './schema.js';
 import type { StoredEvent, StreamHead } from './store.js';
-import { insertBulk } from './sql/bulk-insert.js';
+import { insertBulk } from './sql/hot-statements.js';
 
 /**
  * Writing to the event log inside a store transaction.

@@ -102,6 +102,22 @@ describePostgres('PostgreSQL store', () => {
     expect(rows.map((r) => r.column)).toEqual([]);
   });
 
+  it("introspects its own schema only, so another schema's tables coming and going cannot fail a migration", async () => {
+    const [mine, theirs] = [await freshSchema(), await freshSchema()];
+    const store = openPostgresStore(mine.url, { poolSize: 1 });
+    cleanups.push(() => store.close());
+    await store.migrate();
+    const other = createPostgresDb(theirs.url, { poolSize: 1 });
+    cleanups.push(() => other.destroy());
+    await sql`create table elsewhere (id int)`.execute(other);
+    const db = createPostgresDb(mine.url, { poolSize: 1 });
+    cleanups.push(() => db.destroy());
+    const tables = await db.introspection.getTables({ withInternalKyselyTables: true });
+    expect(new Set(tables.map((t) => t.schema))).toEqual(new Set([mine.name]));
+    expect(tables.map((t) => t.name)).toEqual(expect.arrayContaining(['kysely_migration', 'messages', 'events']));
+    expect(tables.map((t) => t.name)).not.toContain('elsewhere');
+  });
+
   it('reads int8 as a number and refuses one a number cannot hold exactly', async () => {
     const db = createPostgresDb(postgresService.url, { poolSize: 1 });
     cleanups.push(() => db.destroy());

@@ -1,7 +1,8 @@
-import { CompiledQuery, Kysely, PostgresDialect, sql } from 'kysely';
+import { CompiledQuery, Kysely, sql } from 'kysely';
 import { Client, Pool, TypeOverrides } from 'pg';
 import type { Database } from '../schema.js';
 import { SqlStore } from '../sql-store.js';
+import { SchemaScopedPostgresDialect } from './schema-introspector.js';
 import { guardedPool } from './guarded-pool.js';
 import { postgresUniqueViolation } from './postgres-errors.js';
 import { postgresMigrations } from './postgres-migrations.js';
@@ -20,9 +21,11 @@ const INT8_OID = 20;
 
 /**
  * Advisory lock a migration holds shared and a schema drop takes exclusively. Kysely's Migrator
- * reads the catalog of every schema in the database (has_schema_privilege by name), which fails
- * with 3F000 when another schema is dropped mid-read: a database holding several deployments'
- * schemas, or the tests', which drop theirs while other tests' servers start.
+ * read the catalog of every schema in the database (has_schema_privilege by name), which failed
+ * with 3F000 when another schema was dropped mid-read: a database holding several deployments'
+ * schemas, or the tests', which drop theirs while other tests' servers start. Its introspection
+ * now reads the store's own schema only (`SchemaScopedPostgresDialect`), which also ends the
+ * 42703 failures a dropped table caused; the lock stays for drops of whole schemas by the tests.
  */
 export const SCHEMA_CHANGE_LOCK = 720_613_390;
 /** A database that does not answer a connect within this fails the request (503) instead of hanging it. */
@@ -80,7 +83,7 @@ export function createPostgresDb(databaseUrl: string, options: PostgresStoreOpti
   pool.on('error', (error) => options.onIdleError?.(error));
   options.observePool?.(pool);
   return new Kysely<Database>({
-    dialect: new PostgresDialect({
+    dialect: new SchemaScopedPostgresDialect({
       pool: guardedPool(pool),
       onCreateConnection: async (connection) => {
         await connection.executeQuery(CompiledQuery.raw('set synchronous_commit = on'));

@@ -14,7 +14,7 @@ import type {
 } from '../store.js';
 import { locateUpdates, stageUpdates, withQuotes } from './message-changes.js';
 import { countThreadReplies, insertAttachmentLinks, insertMentions, sortByUploads } from './message-links.js';
-import { insertBulk } from './bulk-insert.js';
+import { insertBulk } from './hot-statements.js';
 import { insertNotificationRows, notificationEntries } from './notifications.js';
 import { type Db, type UniqueViolationOf, messageRow, toMessage } from './rows.js';
 import type { SearchIndex } from './search.js';

@@ -3,6 +3,7 @@ import type { Database } from '../schema.js';
 import { type LogEntry, appendEvents, lockConversations } from '../event-log.js';
 import type { EditRecord, MessagePatch, MessageRecord, MessageUpdate, StoredEvent, UpdateOutcome } from '../store.js';
 import { type Db, toMessage } from './rows.js';
+import { updateById } from './hot-statements.js';
 import type { SearchIndex } from './search.js';
 
 /** One message after it was sent: reading it, changing it (edit, delete, reactions, pin), its versions, threads and pins. */
@@ -86,11 +87,7 @@ export async function stageUpdates(
     if (patch.mentions !== undefined) await replaceMentions(trx, before, patch.mentions);
     // A new body is indexed for search with the row, in this transaction (an edit, a delete's empty body).
     const indexed = patch.body === undefined ? {} : search.indexColumns(patch.body);
-    await trx
-      .updateTable('messages')
-      .set({ ...columnsOf(patch), ...indexed })
-      .where('id', '=', id)
-      .execute();
+    await updateById(trx, 'messages', { ...columnsOf(patch), ...indexed }, id);
     const message = patched(before, patch);
     current.set(id, message);
     requote(current, message);

@@ -3,7 +3,7 @@ import type { Database } from '../schema.js';
 import { type LogEntry, appendEvents, lockUserStreams } from '../event-log.js';
 import type { NotificationRecord } from '../people-store.js';
 import type { Draft, OutboxDraft, StoredEvent } from '../store.js';
-import { insertBulk } from './bulk-insert.js';
+import { insertBulk } from './hot-statements.js';
 import { insertOutboxRows } from './outbox.js';
 import type { Db } from './rows.js';
 

@@ -4,7 +4,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createTestSchema, postgresService, requireService } from '../../../test/services.js';
 import { createPostgresDb } from '../postgres/postgres-store.js';
 import type { Database } from '../schema.js';
-import { insertBulk } from './bulk-insert.js';
+import { insertBulk, updateById } from './hot-statements.js';
 
 const describePostgres = await requireService(postgresService);
 
@@ -87,5 +87,37 @@ describePostgres('insertBulk on PostgreSQL', () => {
     schemas.push(schema);
     const db = createPostgresDb(schema.url, { poolSize: 1 });
     return { db, close: () => db.destroy() };
+  });
+});
+
+describe('updateById on SQLite', () => {
+  it('sets the given columns of the row with that id, nulls included, and no other row', async () => {
+    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: new SQLite(':memory:') }) });
+    try {
+      await sql`create table messages (id varchar(64) primary key, body text not null, reactions text, edited_at bigint)`.execute(db);
+      await db
+        .insertInto('messages')
+        .values([
+          { id: 'm1', body: 'one', reactions: '[]', edited_at: 5 },
+          { id: 'm2', body: 'two', reactions: '[]', edited_at: 5 },
+        ] as never)
+        .execute();
+      await updateById(db, 'messages', { reactions: '[{"emoji":"👍"}]', edited_at: null }, 'm1');
+      await updateById(db, 'messages', { body: 'it\'s "two"', reactions: undefined }, 'm2');
+      await updateById(db, 'messages', { body: 'nobody' }, 'missing');
+      await updateById(db, 'messages', {}, 'm1');
+      const rows = await sql<{
+        id: string;
+        body: string;
+        reactions: string;
+        edited_at: number | null;
+      }>`select * from messages order by id`.execute(db);
+      expect(rows.rows).toEqual([
+        { id: 'm1', body: 'one', reactions: '[{"emoji":"👍"}]', edited_at: null },
+        { id: 'm2', body: 'it\'s "two"', reactions: '[]', edited_at: 5 },
+      ]);
+    } finally {
+      await db.destroy();
+    }
   });
 });
