@@ -18,7 +18,11 @@ function fakeSync(heads: Map<string, number>) {
   return sync;
 }
 
-function liveCheck(sync: ReturnType<typeof fakeSync>, published?: PublishedPositions) {
+/**
+ * Three checks with the head at 5, 8 and 9: the first sets the window up, the third reads (5, 8].
+ * `meanwhile` runs between the first two (the positions this node publishes in that window).
+ */
+async function threeChecks(sync: ReturnType<typeof fakeSync>, published?: PublishedPositions, meanwhile = () => {}) {
   const listeners = new Set([{} as Connection]);
   const behind: [string, number][] = [];
   const check = new LiveCheck(
@@ -29,19 +33,18 @@ function liveCheck(sync: ReturnType<typeof fakeSync>, published?: PublishedPosit
     pino({ level: 'silent' }),
     published,
   );
-  return { check, behind };
+  for (const head of [5, 8, 9]) {
+    sync.pos = head;
+    await check.check();
+    if (head === 5) meanwhile();
+  }
+  return behind;
 }
 
 describe('LiveCheck', () => {
   it('reads the log range of the interval before last, and hands on what never arrived', async () => {
     const sync = fakeSync(new Map([['c1', 7]]));
-    const { check, behind } = liveCheck(sync);
-    sync.pos = 5;
-    await check.check(); // sets the window up
-    sync.pos = 8;
-    await check.check();
-    sync.pos = 9;
-    await check.check();
+    const behind = await threeChecks(sync);
     expect(sync.reads).toEqual([[5, 8]]);
     expect(behind).toEqual([['c1', 7]]);
   });
@@ -49,14 +52,7 @@ describe('LiveCheck', () => {
   it('reads nothing for a range this node published whole through a bus that drops nothing', async () => {
     const sync = fakeSync(new Map([['c1', 7]]));
     const published = new PublishedPositions();
-    const { check, behind } = liveCheck(sync, published);
-    sync.pos = 5;
-    await check.check();
-    for (const pos of [6, 7, 8]) published.note(pos);
-    sync.pos = 8;
-    await check.check();
-    sync.pos = 9;
-    await check.check();
+    const behind = await threeChecks(sync, published, () => [6, 7, 8].forEach((pos) => published.note(pos)));
     expect(sync.reads).toEqual([]);
     expect(behind).toEqual([]);
   });
@@ -64,14 +60,8 @@ describe('LiveCheck', () => {
   it('reads a range holding a position another process committed (a command-line change)', async () => {
     const sync = fakeSync(new Map([['c1', 7]]));
     const published = new PublishedPositions();
-    const { check, behind } = liveCheck(sync, published);
-    sync.pos = 5;
-    await check.check();
-    for (const pos of [6, 8]) published.note(pos); // 7 was committed elsewhere
-    sync.pos = 8;
-    await check.check();
-    sync.pos = 9;
-    await check.check();
+    // 7 was committed elsewhere.
+    const behind = await threeChecks(sync, published, () => [6, 8].forEach((pos) => published.note(pos)));
     expect(sync.reads).toEqual([[5, 8]]);
     expect(behind).toEqual([['c1', 7]]);
   });
