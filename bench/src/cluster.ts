@@ -24,6 +24,7 @@ import { type BenchUser, createGroups, registerUsers } from './setup.js';
 import { closeSockets, openSockets } from './sockets.js';
 import { round } from './stats.js';
 import { type ThroughputResult, runThroughput } from './throughput.js';
+import { type PostgresWaits, PostgresWaitSampler } from './postgres-waits.js';
 
 type Log = (text: string) => void;
 
@@ -32,6 +33,8 @@ interface Target {
   label: string;
   store: string;
   nodes: ConfabProcess[];
+  /** Where the nodes' PostgreSQL sessions can be watched (`postgres-waits.ts`), for a cluster. */
+  sessions?: { url: string; applicationName: string };
   cleanup(): Promise<void>;
 }
 
@@ -44,6 +47,8 @@ export interface TargetResult {
   latency?: LatencyResult;
   fanout?: FanoutResult;
   delivery?: DeliveryResult;
+  /** What the PostgreSQL sessions waited on during each send phase (a cluster only). */
+  postgresWaits?: { throughput?: PostgresWaits; latency?: PostgresWaits };
 }
 
 export interface ScaleOutReport {
@@ -112,6 +117,9 @@ async function startCluster(options: Options, log: Log, onCrash: (error: Error) 
   log(`made schema ${schema} and Redis prefix ${prefix}`);
   const databaseUrl = new URL(options.postgresUrl);
   databaseUrl.searchParams.set('options', `-c search_path=${schema}`);
+  // Names the nodes' sessions, so the wait sampler watches theirs alone.
+  const applicationName = `confab-bench-${id}`;
+  databaseUrl.searchParams.set('application_name', applicationName);
   const env = {
     DATABASE_URL: databaseUrl.toString(),
     // Nodes × pool size stays well below PostgreSQL's default max_connections (100), shared with others.
@@ -134,7 +142,13 @@ async function startCluster(options: Options, log: Log, onCrash: (error: Error) 
     throw failed.reason;
   }
   for (const node of nodes) log(`  node pid ${node.child.pid} at ${node.baseUrl}`);
-  return { label: `${options.nodes} nodes`, store: 'PostgreSQL + Redis', nodes, cleanup };
+  return {
+    label: `${options.nodes} nodes`,
+    store: 'PostgreSQL + Redis',
+    nodes,
+    sessions: { url: options.postgresUrl, applicationName },
+    cleanup,
+  };
 }
 
 async function startSingle(options: Options, onCrash: (error: Error) => void): Promise<Target> {
@@ -189,7 +203,28 @@ async function measureTarget(target: Target, options: Options, log: Log): Promis
   const measure = () => clusterMeasurement(nodes);
   // Client i connects to node i mod N: every node serves its share, as behind a balancer.
   const nodeOf = (i: number) => nodes[i % nodes.length]!;
-  if (options.phases.has('throughput') || options.phases.has('latency')) await sendWorkloads(result, users, nodeOf, options, measure, log);
+  if (options.phases.has('throughput') || options.phases.has('latency')) {
+    // The send phases' windows also sample what the PostgreSQL sessions wait on.
+    const sessions = target.sessions;
+    let waits: PostgresWaits | undefined;
+    const watched = sessions
+      ? async (): Promise<Measurement> => {
+          const sampler = await PostgresWaitSampler.start(sessions.url, sessions.applicationName);
+          const inner = await measure();
+          return {
+            async stop() {
+              const resources = await inner.stop();
+              waits = await sampler.stop();
+              return resources;
+            },
+          };
+        }
+      : measure;
+    await sendWorkloads(result, users, nodeOf, options, watched, log, (phase) => {
+      if (waits) result.postgresWaits = { ...result.postgresWaits, [phase]: waits };
+      waits = undefined;
+    });
+  }
   if (options.phases.has('fanout')) {
     result.fanout = await fanoutWorkload(users, nodeOf, options, measure, log);
     result.delivery = await deliveryWorkload(users, nodes, options, measure, log);
@@ -204,6 +239,8 @@ async function sendWorkloads(
   options: Options,
   measure: () => Promise<Measurement>,
   log: Log,
+  /** Called after each phase (its measurement has stopped). */
+  after: (phase: 'throughput' | 'latency') => void,
 ): Promise<void> {
   const clients = users.slice(0, options.clients);
   const groups = Array.from({ length: options.conversations }, (_, g) => clients.filter((u) => u.index % options.conversations === g));
@@ -219,12 +256,14 @@ async function sendWorkloads(
       log(`  throughput: ${clients.length} clients, window ${options.window}, ${options.durationSec} s`);
       result.throughput = await runThroughput(channels, throughputOptions(options), measure);
       log(`    ${result.throughput.acksPerSec} acks/s`);
+      after('throughput');
     }
     if (options.phases.has('latency')) {
       log(`  latency: open loop at ${options.latencyRate} sends/s, ${options.latencyDurationSec} s`);
       for (const channel of channels) channel.setTag('l');
       result.latency = await runLatency(channels, latencyOptions(options), measure);
       log(`    p99 ${result.latency.ackLatencyMs?.p99} ms`);
+      after('latency');
     }
   } finally {
     await closeSockets(sockets);
@@ -423,6 +462,12 @@ export function formatScaleOut(report: ScaleOutReport): string {
       ms(x.delivery?.latencyMs?.p50),
     );
     row('  lost', (x) => num(x.delivery?.lost));
+  }
+  for (const target of report.targets) {
+    for (const [phase, waits] of Object.entries(target.postgresWaits ?? {})) {
+      lines.push('', `  PostgreSQL sessions of the ${target.label}, ${phase} phase (${waits.meanBusySessions} busy on average, ${waits.rounds} samples):`);
+      for (const w of waits.top) lines.push(`    ${`${Math.round(w.share * 100)}%`.padStart(4)}  ${w.wait.padEnd(42)} ${w.statement}`);
+    }
   }
   if (report.notes.length > 0) {
     lines.push('');

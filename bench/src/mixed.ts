@@ -5,10 +5,24 @@ import { Samples, type Summary, round, summarize } from './stats.js';
 import type { ThroughputOptions } from './throughput.js';
 
 /** What a mixed-workload action is, and its share of the actions (the rest are plain sends). */
-export const MIX = { reply: 0.1, reaction: 0.1, edit: 0.02, delete: 0.01 } as const;
-export type ActionKind = 'send' | keyof typeof MIX;
+export type Mix = Record<'reply' | 'reaction' | 'edit' | 'delete', number>;
+export type ActionKind = 'send' | keyof Mix;
+
+/** The mix issue 10's bar is measured with; `--mix` sets another (one kind alone, say, to price it). */
+export const DEFAULT_MIX: Mix = { reply: 0.1, reaction: 0.1, edit: 0.02, delete: 0.01 };
+
+export const sameMix = (a: Mix, b: Mix): boolean => (Object.keys(b) as (keyof Mix)[]).every((k) => a[k] === b[k]);
+
+/** "10% replies, 10% reactions, 2% edits, 1% deletes": the kinds a mix has. */
+export function describeMix(mix: Mix): string {
+  const names = { reply: 'replies', reaction: 'reactions', edit: 'edits', delete: 'deletes' } as const;
+  const parts = (Object.keys(names) as (keyof Mix)[]).filter((k) => mix[k] > 0).map((k) => `${+(mix[k] * 100).toFixed(2)}% ${names[k]}`);
+  return parts.length > 0 ? parts.join(', ') : 'plain sends only';
+}
 
 export interface MixedResult {
+  /** Each kind's share of the mix's actions. */
+  mix: Mix;
   clients: number;
   conversations: number;
   window: number;
@@ -82,6 +96,7 @@ export async function runMixed(
   channels: readonly SendChannel[],
   options: ThroughputOptions,
   startMeasurement: () => Promise<Measurement>,
+  mix: Mix = DEFAULT_MIX,
 ): Promise<MixedResult> {
   const random = mulberry32(20261123);
   const loop = new ClosedLoop();
@@ -109,10 +124,10 @@ export async function runMixed(
     const r = plainSlice(stamp) ? 1 : random();
     let kind: ActionKind = 'send';
     let target: string | undefined;
-    if (r < MIX.delete) [kind, target] = ['delete', mine.pick(random)];
-    else if (r < MIX.delete + MIX.edit) [kind, target] = ['edit', mine.pick(random)];
-    else if (r < MIX.delete + MIX.edit + MIX.reaction) [kind, target] = ['reaction', shared.pick(random)];
-    else if (r < MIX.delete + MIX.edit + MIX.reaction + MIX.reply) [kind, target] = ['reply', shared.pick(random)];
+    if (r < mix.delete) [kind, target] = ['delete', mine.pick(random)];
+    else if (r < mix.delete + mix.edit) [kind, target] = ['edit', mine.pick(random)];
+    else if (r < mix.delete + mix.edit + mix.reaction) [kind, target] = ['reaction', shared.pick(random)];
+    else if (r < mix.delete + mix.edit + mix.reaction + mix.reply) [kind, target] = ['reply', shared.pick(random)];
     if (kind !== 'send' && target === undefined) kind = 'send'; // nothing to aim at yet
     let id: number;
     if (kind === 'send') id = channel.sendWith(stamp, '');
@@ -184,6 +199,7 @@ export async function runMixed(
   const plainAcksPerSec = Math.round(counted.plain / countedSec(1));
 
   return {
+    mix,
     clients: channels.length,
     conversations: new Set(channels.map((c) => c.conversationId)).size,
     window: options.window,

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import type { FanoutOptions } from './fanout.js';
 import type { LatencyOptions } from './latency.js';
+import { DEFAULT_MIX, type Mix } from './mixed.js';
 import type { ClientKind } from './sockets.js';
 import type { ThroughputOptions } from './throughput.js';
 
@@ -68,6 +69,8 @@ export interface Options {
   connectConcurrency: number;
   /** Extra node flags for the Confab server process, e.g. --cpu-prof --cpu-prof-dir=/tmp/prof. */
   serverNodeArgs: string[];
+  /** The mixed phase's share of each kind of action (`--mix reply=0.2`: replies alone, to price them). */
+  mix: Mix;
   /** Above 1: the scale-out comparison (cluster.ts), this many nodes on PostgreSQL + Redis against one on SQLite. */
   nodes: number;
   /** Where the scale-out comparison makes (and drops) its schema, and its Redis. */
@@ -75,7 +78,7 @@ export interface Options {
   redisUrl: string;
 }
 
-const FULL: Omit<Options, 'quick' | 'client' | 'save' | 'phases' | 'serverNodeArgs' | 'postgresUrl' | 'redisUrl'> = {
+const FULL: Omit<Options, 'quick' | 'client' | 'save' | 'phases' | 'serverNodeArgs' | 'postgresUrl' | 'redisUrl' | 'mix'> = {
   timeoutSec: 1800,
   nodes: 1,
   clients: 50,
@@ -117,7 +120,7 @@ const FULL: Omit<Options, 'quick' | 'client' | 'save' | 'phases' | 'serverNodeAr
   connectConcurrency: 50,
 };
 
-const QUICK: Omit<Options, 'quick' | 'client' | 'save' | 'phases' | 'serverNodeArgs' | 'postgresUrl' | 'redisUrl'> = {
+const QUICK: Omit<Options, 'quick' | 'client' | 'save' | 'phases' | 'serverNodeArgs' | 'postgresUrl' | 'redisUrl' | 'mix'> = {
   ...FULL,
   timeoutSec: 300,
   clients: 10,
@@ -168,6 +171,8 @@ export const USAGE = `Usage: npm run bench -- [flags]        (or: node bench/dis
   --warmup <s>                unmeasured warm-up before each timed phase (default 2; quick 1)
   --duration <s>              measured duration                          (default 10; quick 3)
   --body-bytes <n>            message body size                          (default 100)
+  --mix <kind=share,…>        the mixed phase's actions other than plain sends (default
+                              reply=0.1,reaction=0.1,edit=0.02,delete=0.01; one kind alone prices it)
 
  ack latency (open loop)
   --latency-rate <n>          offered sends/s                            (default 2000)
@@ -273,6 +278,7 @@ export function parseOptions(argv: string[]): Options | null {
       client: { type: 'string' },
       'no-save': { type: 'boolean' },
       'server-node-args': { type: 'string' },
+      mix: { type: 'string' },
       postgres: { type: 'string' },
       redis: { type: 'string' },
       ...Object.fromEntries(Object.keys(intFlags).map((name) => [name, { type: 'string' as const }])),
@@ -313,7 +319,22 @@ export function parseOptions(argv: string[]): Options | null {
   const serverNodeArgs = typeof rawNodeArgs === 'string' ? rawNodeArgs.split(/\s+/).filter((a) => a !== '') : [];
   const postgresUrl = values.postgres ?? process.env['CONFAB_BENCH_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres';
   const redisUrl = values.redis ?? process.env['CONFAB_BENCH_REDIS_URL'] ?? 'redis://127.0.0.1:6379';
-  return { quick, client, save: values['no-save'] !== true, phases, serverNodeArgs, postgresUrl, redisUrl, ...sizes };
+  const mix = typeof values.mix === 'string' ? parseMix(values.mix) : DEFAULT_MIX;
+  return { quick, client, save: values['no-save'] !== true, phases, serverNodeArgs, postgresUrl, redisUrl, mix, ...sizes };
+}
+
+/** `reply=0.2,edit=0.05`: the kinds named, each with its share of the actions; the others none. */
+export function parseMix(text: string): Mix {
+  const mix: Mix = { reply: 0, reaction: 0, edit: 0, delete: 0 };
+  for (const part of text.split(',').map((p) => p.trim()).filter((p) => p !== '')) {
+    const [kind, raw] = part.split('=');
+    const share = Number(raw);
+    if (!kind || !(kind in mix)) throw new Error(`--mix: unknown kind "${kind}"; known: ${Object.keys(mix).join(', ')}`);
+    if (raw === undefined || !Number.isFinite(share) || share < 0 || share > 1) throw new Error(`--mix: ${kind} needs a share from 0 to 1, got "${raw}"`);
+    mix[kind as keyof Mix] = share;
+  }
+  if (mix.reply + mix.reaction + mix.edit + mix.delete > 1) throw new Error('--mix: the shares add up to more than 1');
+  return mix;
 }
 
 // ---- each workload's settings, derived once for the single-node run and the cluster comparison ----

@@ -13,7 +13,7 @@ import { runUploadPhase } from './upload.js';
 import { runIdlePhase } from './idle.js';
 import { runLoginPhase } from './login.js';
 import { runLatency } from './latency.js';
-import { runMixed } from './mixed.js';
+import { describeMix, runMixed } from './mixed.js';
 import { runPeers } from './peers/peers.js';
 import { type Options, USAGE, fanoutOptions, latencyOptions, parseOptions, throughputOptions } from './options.js';
 import { runSearchBench, searchBenchOptions } from './search.js';
@@ -131,10 +131,10 @@ async function sendPhases(confab: ConfabProcess, users: BenchUser[], options: Op
     }
     if (options.phases.has('mixed')) {
       log(
-        `mixed: the same loop, 10% replies, 10% reactions, 2% edits, 1% deletes, in 1 s slices alternating with plain sends; ${options.warmupSec} s warm-up + 2 × ${options.durationSec} s`,
+        `mixed: the same loop, ${describeMix(options.mix)}, in 1 s slices alternating with plain sends; ${options.warmupSec} s warm-up + 2 × ${options.durationSec} s`,
       );
       for (const channel of channels) channel.setTag('x');
-      const result = await runMixed(channels, throughputOptions(options), measure);
+      const result = await runMixed(channels, throughputOptions(options), measure, options.mix);
       report.confab.mixed = result;
       log(`  ${result.acksPerSec} acks/s`);
     }
