@@ -29,4 +29,15 @@ describe('PublishedPositions', () => {
     published.note(10);
     expect(published.covers(9, 10)).toBe(true);
   });
+
+  it('keeps nothing apart once started: positions in order extend the prefix as they come', () => {
+    const published = new PublishedPositions();
+    for (const pos of [1, 2, 3]) published.note(pos);
+    expect(published.held).toBe(3); // not started: every position kept
+    published.startAfter(3);
+    expect(published.held).toBe(0);
+    for (let pos = 4; pos <= 1000; pos += 1) published.note(pos);
+    expect(published.held).toBe(0);
+    expect(published.covers(3, 1000)).toBe(true);
+  });
 });

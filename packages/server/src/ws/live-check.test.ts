@@ -52,9 +52,15 @@ describe('LiveCheck', () => {
   it('reads nothing for a range this node published whole through a bus that drops nothing', async () => {
     const sync = fakeSync(new Map([['c1', 7]]));
     const published = new PublishedPositions();
-    const behind = await threeChecks(sync, published, () => [6, 7, 8].forEach((pos) => published.note(pos)));
+    let held = -1;
+    const behind = await threeChecks(sync, published, () => {
+      [6, 7, 8].forEach((pos) => published.note(pos));
+      held = published.held;
+    });
     expect(sync.reads).toEqual([]);
     expect(behind).toEqual([]);
+    // From the first check on, what the node publishes in order extends the prefix: nothing is held apart.
+    expect(held).toBe(0);
   });
 
   it('reads a range holding a position another process committed (a command-line change)', async () => {

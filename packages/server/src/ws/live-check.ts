@@ -63,7 +63,10 @@ export class LiveCheck {
       for (const conversationId of this.seen.keys()) {
         if (!this.listenersOf(conversationId)?.size) this.seen.delete(conversationId); // no longer listened to here
       }
-      this.checkedUpTo ??= head;
+      if (this.checkedUpTo === null) {
+        this.checkedUpTo = head;
+        this.published?.startAfter(head);
+      }
       this.previousHead = head;
     } catch (error) {
       this.logger.warn({ err: error }, 'live check failed; retrying next interval');
