@@ -1,7 +1,6 @@
 import { WebSocket as PlatformWebSocket } from 'isows';
 import type {
   LocationInput,
-  ErrorFrame,
   EventOf,
   EventPage,
   Message,
@@ -20,6 +19,8 @@ import type { LocationSendOptions } from './features.js';
 import type { SendOptions } from './files.js';
 import { type NetworkStatus, platformNetworkStatus } from './network-status.js';
 import { TypingTracker } from './typing-tracker.js';
+import { DeliveryReceipts } from './delivery-receipts.js';
+import { PendingRequests, type RequestAnswer } from './pending-requests.js';
 
 /**
  * The part of the WebSocket API the SDK uses: the browser's, Node 22's, and `ws`'s all fit.
@@ -67,13 +68,6 @@ const positionedTypes: ReadonlySet<string> = new Set(POSITIONED_EVENT_TYPES);
 
 export type ConnectionState = 'connecting' | 'open' | 'reconnecting' | 'closed';
 
-interface PendingSend {
-  frame: string;
-  resolve: (message: Message | undefined, readSeq: number | undefined) => void;
-  reject: (error: unknown) => void;
-  timer: ReturnType<typeof setTimeout>;
-}
-
 /**
  * One realtime connection that keeps itself open: it reconnects with backoff and jitter,
  * refreshes an expired token, and re-sends unacknowledged messages after a reconnect — with the
@@ -85,7 +79,7 @@ export class RealtimeConnection {
   private stateValue: ConnectionState = 'connecting';
   private readonly handlers = new Map<string, Set<(event: never) => void>>();
   private readonly stateHandlers = new Set<(state: ConnectionState) => void>();
-  private readonly pending = new Map<string, PendingSend>();
+  private readonly pending: PendingRequests;
   private readyWaiters: { resolve: () => void; reject: (e: unknown) => void }[] = [];
   private attempts = 0;
   private reconnectTimer: ReturnType<typeof setTimeout> | undefined;
@@ -96,15 +90,20 @@ export class RealtimeConnection {
   private readonly resetHandlers = new Set<(notice: ResetNotice) => void>();
   private cursor: string | null;
   private userIdValue: string | null = null;
-  private readonly deliveredUpTo = new Map<string, number>();
   private readonly typing: TypingTracker;
-  private deliveryTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly receipts: DeliveryReceipts;
   private readonly stopWatchingNetwork: (() => void) | undefined;
 
   constructor(private readonly options: RealtimeOptions) {
     this.WebSocketImpl = options.WebSocket ?? (PlatformWebSocket as unknown as WebSocketConstructor);
     this.cursorStore = options.cursorStore ?? new MemoryCursorStore();
     this.typing = new TypingTracker(options.typingExpireMs ?? 6000);
+    this.pending = new PendingRequests(options.sendTimeoutMs ?? 30_000);
+    this.receipts = new DeliveryReceipts((frame) => {
+      if (this.stateValue !== 'open' || !this.socket) return false;
+      this.socket.send(frame);
+      return true;
+    });
     const saved = this.cursorStore.load();
     this.cursor = saved?.cursor ?? null;
     this.stream = new EventStream({
@@ -240,34 +239,25 @@ export class RealtimeConnection {
   }
 
   /** Frames answered with `ack` or `error`; re-sent after a reconnect until answered. */
-  private request(body: Record<string, unknown>): Promise<{ message: Message | undefined; readSeq: number | undefined }> {
+  private request(body: Record<string, unknown>): Promise<RequestAnswer> {
     if (this.stateValue === 'closed') return Promise.reject(new ApiError(0, 'network_error', 'Connection closed'));
     const id = String(this.nextFrameId++);
     const frame = JSON.stringify({ ...body, id });
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.pending.delete(id);
-        reject(new ApiError(0, 'network_error', 'The request was not acknowledged in time; a send may be retried with the same clientId'));
-      }, this.options.sendTimeoutMs ?? 30_000);
-      this.pending.set(id, { frame, resolve: (message, readSeq) => resolve({ message, readSeq }), reject, timer });
-      if (this.stateValue === 'open') this.socket?.send(frame);
-    });
+    const answer = this.pending.add(id, frame);
+    if (this.stateValue === 'open') this.socket?.send(frame);
+    return answer;
   }
 
   close(): void {
     this.stopWatchingNetwork?.();
     this.setState('closed');
     clearTimeout(this.reconnectTimer);
-    clearTimeout(this.deliveryTimer);
+    this.receipts.stop();
     this.typing.clear();
     this.socket?.close(CLOSE_CODES.normal, 'client closing');
     this.socket = null;
     const error = new ApiError(0, 'network_error', 'Connection closed');
-    for (const [id, pending] of this.pending) {
-      clearTimeout(pending.timer);
-      pending.reject(error);
-      this.pending.delete(id);
-    }
+    this.pending.rejectAll(error);
     for (const waiter of this.readyWaiters.splice(0)) waiter.reject(error);
   }
 
@@ -317,17 +307,17 @@ export class RealtimeConnection {
         if (frame.reset !== null) this.emitReset({ reason: frame.reset });
         for (const waiter of this.readyWaiters.splice(0)) waiter.resolve();
         // Whatever was not acknowledged before the reconnect goes again, same clientId.
-        for (const pending of this.pending.values()) this.socket?.send(pending.frame);
+        for (const frame of this.pending.frames()) this.socket?.send(frame);
         return;
       }
       case 'heads':
         this.stream.compare(frame.heads);
         return;
       case 'ack':
-        this.settle(frame.id, (p) => p.resolve(frame.message, frame.readSeq));
+        this.pending.resolve(frame.id, { message: frame.message, readSeq: frame.readSeq });
         return;
       case 'error':
-        if (frame.id !== null) this.settle(frame.id, (p) => p.reject(toApiError(frame)));
+        if (frame.id !== null) this.pending.reject(frame.id, frame);
         return;
       case 'pong':
         return;
@@ -347,7 +337,7 @@ export class RealtimeConnection {
     this.advanceCursor(event.pos);
     this.emit(event);
     if (event.type === 'message.created' && event.message.senderId !== this.userIdValue && this.options.deliveryReceipts !== false) {
-      this.queueDeliveryReceipt(conversationOf(event), event.message.seq);
+      this.receipts.received(conversationOf(event), event.message.seq);
     }
   }
 
@@ -357,32 +347,12 @@ export class RealtimeConnection {
     if (pos > Number(this.cursor.slice(dot + 1))) this.cursor = `${this.cursor.slice(0, dot)}.${pos}`;
   }
 
-  /** One `delivered` frame per conversation for whatever arrived within a short window. */
-  private queueDeliveryReceipt(conversationId: string, seq: number): void {
-    if (seq <= (this.deliveredUpTo.get(conversationId) ?? 0)) return;
-    this.deliveredUpTo.set(conversationId, seq);
-    this.deliveryTimer ??= setTimeout(() => {
-      this.deliveryTimer = undefined;
-      if (this.stateValue !== 'open') return;
-      for (const [id, upTo] of this.deliveredUpTo) this.socket?.send(JSON.stringify({ type: 'delivered', conversationId: id, seq: upTo }));
-      this.deliveredUpTo.clear();
-    }, 100);
-  }
-
   private saveState(): void {
     this.cursorStore.save(this.syncState);
   }
 
   private emitReset(notice: ResetNotice): void {
     for (const handler of this.resetHandlers) handler(notice);
-  }
-
-  private settle(id: string, action: (pending: PendingSend) => void): void {
-    const pending = this.pending.get(id);
-    if (!pending) return;
-    clearTimeout(pending.timer);
-    this.pending.delete(id);
-    action(pending);
   }
 
   private emit(event: ServerEvent): void {
@@ -447,8 +417,4 @@ export class RealtimeConnection {
     this.stateValue = state;
     for (const handler of this.stateHandlers) handler(state);
   }
-}
-
-function toApiError(frame: ErrorFrame): ApiError {
-  return new ApiError(0, frame.error.code, frame.error.message, frame.error.details, frame.error.retryAfterMs);
 }
