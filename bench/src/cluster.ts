@@ -465,7 +465,10 @@ export function formatScaleOut(report: ScaleOutReport): string {
   }
   for (const target of report.targets) {
     for (const [phase, waits] of Object.entries(target.postgresWaits ?? {})) {
-      lines.push('', `  PostgreSQL sessions of the ${target.label}, ${phase} phase (${waits.meanBusySessions} busy on average, ${waits.rounds} samples):`);
+      lines.push(
+        '',
+        `  PostgreSQL sessions of the ${target.label}, ${phase} phase (${waits.meanBusySessions} busy on average, ${waits.rounds} samples):`,
+      );
       for (const w of waits.top) lines.push(`    ${`${Math.round(w.share * 100)}%`.padStart(4)}  ${w.wait.padEnd(42)} ${w.statement}`);
     }
   }

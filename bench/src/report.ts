@@ -276,12 +276,13 @@ export function format(report: BenchReport): string {
     const standard = sameMix(x.mix, DEFAULT_MIX);
     add(
       `mixed workload (${describeMix(x.mix)}), same clients`,
-      `${n(x.acksPerSec)} acks/s   = ${x.control.ratio ?? '–'}× plain sends (${standard ? 'bar ≥ 0.75×' : 'not the bar\'s mix'})`,
+      `${n(x.acksPerSec)} acks/s   = ${x.control.ratio ?? '–'}× plain sends (${standard ? 'bar ≥ 0.75×' : "not the bar's mix"})`,
     );
     // What one action of the mix's other kinds costs, in plain sends: the mix costs 1/ratio sends per action.
     const share = x.mix.reply + x.mix.reaction + x.mix.edit + x.mix.delete;
     const ratio = x.control.ratio;
-    if (ratio !== null && ratio > 0 && share > 0) detail(`each action other than a plain send costs ${round(1 + (1 / ratio - 1) / share, 2)} plain sends on average`);
+    if (ratio !== null && ratio > 0 && share > 0)
+      detail(`each action other than a plain send costs ${round(1 + (1 / ratio - 1) / share, 2)} plain sends on average`);
     detail(
       `interleaved 1 s slices: mix ${n(x.control.mixedAcksPerSec)} acks/s against plain sends ${n(x.control.plainAcksPerSec)} acks/s` +
         (t ? ` (the throughput phase: ${n(t.acksPerSec)})` : ''),
