@@ -210,7 +210,10 @@ async function measureTarget(target: Target, options: Options, log: Log): Promis
     const watched = sessions
       ? async (): Promise<Measurement> => {
           const sampler = await PostgresWaitSampler.start(sessions.url, sessions.applicationName);
-          const inner = await measure();
+          const inner = await measure().catch(async (error: unknown) => {
+            await sampler.stop();
+            throw error;
+          });
           return {
             async stop() {
               const resources = await inner.stop();

@@ -54,7 +54,16 @@ export class PostgresWaitSampler {
     return { rounds: this.rounds, meanBusySessions: this.rounds > 0 ? Math.round((100 * this.seen) / this.rounds) / 100 : 0, top };
   }
 
+  /** Samples until stopped; a failed query (PostgreSQL gone) ends the sampling, keeping what was seen. */
   private async sample(applicationName: string): Promise<void> {
+    try {
+      await this.sampleUntilStopped(applicationName);
+    } catch {
+      this.running = false;
+    }
+  }
+
+  private async sampleUntilStopped(applicationName: string): Promise<void> {
     while (this.running) {
       const { rows } = await this.client.query<{ state: string; type: string | null; event: string | null; query: string; locks: boolean }>(
         `select state, wait_event_type as type, wait_event as event, left(query, 200) as query, query like '%for update' as locks
