@@ -110,20 +110,18 @@ export async function appendEvents(
     return { pos, conversationId: entry.conversationId, subjectUserId, createdAt: now, event, frame };
   });
 
-  for (let i = 0; i < stored.length; i += 500) {
-    await insertBulk(
-      trx,
-      'events',
-      stored.slice(i, i + 500).map((e) => ({
-        pos: e.pos,
-        conversation_id: e.conversationId,
-        subject_user_id: e.subjectUserId,
-        created_at: e.createdAt,
-        payload: e.frame,
-        message_id: 'message' in e.event ? e.event.message.id : null,
-      })),
-    );
-  }
+  await insertBulk(
+    trx,
+    'events',
+    stored.map((e) => ({
+      pos: e.pos,
+      conversation_id: e.conversationId,
+      subject_user_id: e.subjectUserId,
+      created_at: e.createdAt,
+      payload: e.frame,
+      message_id: 'message' in e.event ? e.event.message.id : null,
+    })),
+  );
   // One statement for every conversation the entries touched, one for every private stream.
   const touched = [...new Set(entries.filter((e) => !e.private).map((e) => e.conversationId))];
   const streams = [...new Set(entries.filter((e) => e.private).map((e) => e.conversationId))];

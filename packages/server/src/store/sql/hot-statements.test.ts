@@ -39,6 +39,19 @@ function behavesLikeTheBuilder(open: () => Promise<{ db: Kysely<Database>; close
     }
   });
 
+  it('splits a batch larger than one statement takes (500 rows) into several, storing every row once', async () => {
+    const { db, close } = await open();
+    try {
+      await eventsTable(db);
+      const rows = Array.from({ length: 1201 }, (_, i) => row(i + 1));
+      await insertBulk(db, 'events', rows);
+      const stored = await db.selectFrom('events').select('pos').orderBy('pos').execute();
+      expect(stored.map((r) => Number(r.pos))).toEqual(rows.map((r) => r.pos));
+    } finally {
+      await close();
+    }
+  });
+
   it('leaves a batch whose rows leave a column out to the builder, which stores it all the same', async () => {
     const { db, close } = await open();
     try {

@@ -13,8 +13,10 @@ import type { Db } from './rows.js';
  */
 
 /**
- * A multi-row INSERT (messages, events, notifications). Every row must give the same columns a
- * value; a batch with a gap (never in the hot paths) goes through the builder, which fills it.
+ * Multi-row INSERTs (messages, events, notifications), as many statements as the rows need: at
+ * most `MAX_ROWS` rows and `MAX_PARAMS` bound values each (SQLite allows 32,766 since 3.32,
+ * PostgreSQL 65,535). Every row must give the same columns a value; a batch with a gap (never in
+ * the hot paths) goes through the builder, which fills it.
  */
 export async function insertBulk<T extends keyof Database & string>(
   db: Db,
@@ -22,6 +24,19 @@ export async function insertBulk<T extends keyof Database & string>(
   rows: readonly InsertObject<Database, T>[],
 ): Promise<void> {
   if (rows.length === 0) return;
+  const width = Object.values(rows[0]!).filter((v) => v !== undefined).length;
+  const chunk = Math.max(1, Math.min(MAX_ROWS, Math.floor(MAX_PARAMS / Math.max(1, width))));
+  for (let i = 0; i < rows.length; i += chunk) await insertStatement(db, table, rows.slice(i, i + chunk));
+}
+
+const MAX_ROWS = 500;
+const MAX_PARAMS = 32_766;
+
+async function insertStatement<T extends keyof Database & string>(
+  db: Db,
+  table: T,
+  rows: readonly InsertObject<Database, T>[],
+): Promise<void> {
   const columns = Object.keys(rows[0]!).filter((c) => (rows[0] as Record<string, unknown>)[c] !== undefined);
   const params: unknown[] = [];
   for (const row of rows) {

@@ -273,16 +273,11 @@ function newRecord(message: NewMessage, seq: number): MessageRecord {
   };
 }
 
-/**
- * Step 4: the new rows, with what indexes their bodies for search (in this transaction), in
- * chunks under SQLite's bound-parameter limit (23 columns a row).
- */
+/** Step 4: the new rows, with what indexes their bodies for search (in this transaction). */
 async function insertRows(trx: Db, search: SearchIndex, rows: readonly Insertable<Database['messages']>[]): Promise<void> {
-  for (let i = 0; i < rows.length; i += 100) {
-    await insertBulk(
-      trx,
-      'messages',
-      rows.slice(i, i + 100).map((row) => ({ ...row, ...search.indexColumns(row.body) })),
-    );
-  }
+  await insertBulk(
+    trx,
+    'messages',
+    rows.map((row) => ({ ...row, ...search.indexColumns(row.body) })),
+  );
 }

@@ -36,22 +36,20 @@ export async function insertNotificationRows(
   notifications: readonly NotificationRecord[],
   outbox: OutboxDraft | undefined,
 ): Promise<void> {
-  for (let i = 0; i < notifications.length; i += 500) {
-    await insertBulk(
-      trx,
-      'notifications',
-      notifications.slice(i, i + 500).map((n) => ({
-        id: n.id,
-        user_id: n.userId,
-        kind: n.kind,
-        conversation_id: n.conversationId,
-        message_id: n.messageId,
-        actor_id: n.actorId,
-        created_at: n.createdAt,
-        read_at: n.readAt,
-      })),
-    );
-  }
+  await insertBulk(
+    trx,
+    'notifications',
+    notifications.map((n) => ({
+      id: n.id,
+      user_id: n.userId,
+      kind: n.kind,
+      conversation_id: n.conversationId,
+      message_id: n.messageId,
+      actor_id: n.actorId,
+      created_at: n.createdAt,
+      read_at: n.readAt,
+    })),
+  );
   await insertOutboxRows(trx, notifications, outbox);
 }
 
