@@ -21,6 +21,8 @@ import { type NetworkStatus, platformNetworkStatus } from './network-status.js';
 import { TypingTracker } from './typing-tracker.js';
 import { DeliveryReceipts } from './delivery-receipts.js';
 import { PendingRequests, type RequestAnswer } from './pending-requests.js';
+import { ReconnectBackoff } from './reconnect-backoff.js';
+import { EventHandlers } from './event-handlers.js';
 
 /**
  * The part of the WebSocket API the SDK uses: the browser's, Node 22's, and `ws`'s all fit.
@@ -77,12 +79,11 @@ export type ConnectionState = 'connecting' | 'open' | 'reconnecting' | 'closed';
 export class RealtimeConnection {
   private socket: WebSocketLike | null = null;
   private stateValue: ConnectionState = 'connecting';
-  private readonly handlers = new Map<string, Set<(event: never) => void>>();
+  private readonly handlers = new EventHandlers();
   private readonly stateHandlers = new Set<(state: ConnectionState) => void>();
   private readonly pending: PendingRequests;
   private readyWaiters: { resolve: () => void; reject: (e: unknown) => void }[] = [];
-  private attempts = 0;
-  private reconnectTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly backoff: ReconnectBackoff;
   private nextFrameId = 1;
   private readonly WebSocketImpl: WebSocketConstructor;
   private readonly cursorStore: CursorStore;
@@ -99,6 +100,7 @@ export class RealtimeConnection {
     this.cursorStore = options.cursorStore ?? new MemoryCursorStore();
     this.typing = new TypingTracker(options.typingExpireMs ?? 6000);
     this.pending = new PendingRequests(options.sendTimeoutMs ?? 30_000);
+    this.backoff = new ReconnectBackoff(options.minReconnectDelayMs ?? 250, options.maxReconnectDelayMs ?? 10_000);
     this.receipts = new DeliveryReceipts((frame) => {
       if (this.stateValue !== 'open' || !this.socket) return false;
       this.socket.send(frame);
@@ -152,10 +154,7 @@ export class RealtimeConnection {
 
   /** Subscribes to one event type; returns the unsubscribe function. */
   on<T extends ServerEventType>(type: T, handler: (event: EventOf<T>) => void): () => void {
-    let set = this.handlers.get(type);
-    if (!set) this.handlers.set(type, (set = new Set()));
-    set.add(handler as (event: never) => void);
-    return () => set.delete(handler as (event: never) => void);
+    return this.handlers.add(type, handler as (event: ServerEvent) => void);
   }
 
   /** Subscribes to every event. */
@@ -251,7 +250,7 @@ export class RealtimeConnection {
   close(): void {
     this.stopWatchingNetwork?.();
     this.setState('closed');
-    clearTimeout(this.reconnectTimer);
+    this.backoff.cancel();
     this.receipts.stop();
     this.typing.clear();
     this.socket?.close(CLOSE_CODES.normal, 'client closing');
@@ -296,7 +295,7 @@ export class RealtimeConnection {
     }
     switch (frame.type) {
       case 'ready': {
-        this.attempts = 0;
+        this.backoff.reset();
         this.userIdValue = frame.userId;
         const resumed = this.cursor !== null && frame.reset === null;
         this.cursor = frame.cursor;
@@ -324,7 +323,7 @@ export class RealtimeConnection {
       default:
         if (!positionedTypes.has(frame.type)) {
           if (frame.type === 'typing') this.typing.track(frame.conversationId, frame.userId, frame.typing);
-          this.emit(frame);
+          this.handlers.emit(frame);
           return;
         }
         this.advanceCursor((frame as PositionedEvent).pos);
@@ -335,7 +334,7 @@ export class RealtimeConnection {
 
   private deliverPositioned(event: PositionedEvent): void {
     this.advanceCursor(event.pos);
-    this.emit(event);
+    this.handlers.emit(event);
     if (event.type === 'message.created' && event.message.senderId !== this.userIdValue && this.options.deliveryReceipts !== false) {
       this.receipts.received(conversationOf(event), event.message.seq);
     }
@@ -355,12 +354,6 @@ export class RealtimeConnection {
     for (const handler of this.resetHandlers) handler(notice);
   }
 
-  private emit(event: ServerEvent): void {
-    for (const key of [event.type, '*']) {
-      for (const handler of this.handlers.get(key) ?? []) (handler as (e: ServerEvent) => void)(event);
-    }
-  }
-
   /** The network went: give up the socket now (it may linger on a dead link) and reconnect with backoff. */
   private drop(): void {
     const socket = this.socket;
@@ -377,8 +370,8 @@ export class RealtimeConnection {
   /** The network is back: reconnect at once rather than when the backoff's timer would. */
   private reconnectNow(): void {
     if (this.stateValue !== 'reconnecting' || this.socket !== null) return;
-    clearTimeout(this.reconnectTimer);
-    this.attempts = 0;
+    this.backoff.cancel();
+    this.backoff.reset();
     this.open();
   }
 
@@ -398,13 +391,9 @@ export class RealtimeConnection {
       }
     }
     this.setState('reconnecting');
-    const min = this.options.minReconnectDelayMs ?? 250;
-    const max = this.options.maxReconnectDelayMs ?? 10_000;
-    const delay = Math.min(max, min * 2 ** this.attempts) * (0.5 + Math.random() / 2);
-    this.attempts += 1;
-    this.reconnectTimer = setTimeout(() => {
+    this.backoff.schedule(() => {
       if (this.stateValue !== 'closed') this.open();
-    }, delay);
+    });
   }
 
   private fail(error: unknown): void {
