@@ -9,6 +9,7 @@ import {
   type SqliteDialectConfig,
   SqliteDriver,
 } from 'kysely';
+import { type LastStatement, withStatementCache } from './statement-cache.js';
 import type { WalSync } from './wal-sync.js';
 
 const BEGIN = 'begin immediate';
@@ -20,11 +21,6 @@ const BEGIN = 'begin immediate';
 export function durableSqliteDialect(connection: SQLite.Database, wal: WalSync | undefined): SqliteDialect {
   const database = withStatementCache(connection);
   return new DurableSqliteDialect({ database }, connection, database, wal);
-}
-
-/** The statement a connection ran last: whether it wrote decides whether its commit must be flushed. */
-export interface LastStatement {
-  readonly last: SQLite.Statement | undefined;
 }
 
 /**
@@ -108,32 +104,4 @@ class DurableSqliteDialect extends SqliteDialect {
   override createDriver(): Driver {
     return new DurableSqliteDriver(this.config, this.connection, this.statements, this.wal);
   }
-}
-
-/**
- * Kysely prepares every query anew; better-sqlite3 statements can be reused. Keeping the most
- * recent ones saves the parse and plan of each repeated query (about 8% of the server's CPU
- * under a send load). Safe: the driver runs one statement at a time, to completion.
- */
-function withStatementCache(connection: SQLite.Database, size = 1000): SqliteDatabase & LastStatement {
-  const statements = new Map<string, SQLite.Statement>();
-  let last: SQLite.Statement | undefined;
-  return {
-    get last() {
-      return last;
-    },
-    close: () => void connection.close(),
-    prepare(sql: string) {
-      let statement = statements.get(sql);
-      if (statement) {
-        statements.delete(sql); // re-inserted last: the map's order is recency
-      } else {
-        statement = connection.prepare(sql);
-        if (statements.size >= size) statements.delete(statements.keys().next().value!);
-      }
-      statements.set(sql, statement);
-      last = statement;
-      return statement;
-    },
-  };
 }
