@@ -4,7 +4,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createTestSchema, postgresService, requireService } from '../../../test/services.js';
 import { createPostgresDb } from '../postgres/postgres-store.js';
 import type { Database } from '../schema.js';
-import { insertBulk, updateById } from './hot-statements.js';
+import { evenChunks, insertBulk, roundedChunks, updateById } from './hot-statements.js';
 
 const describePostgres = await requireService(postgresService);
 
@@ -21,6 +21,31 @@ const row = (pos: number, subject: string | null = null) => ({
   created_at: 1000 + pos,
   payload: `{"pos":${pos},"quote":"it's"}`,
   message_id: pos % 2 === 0 ? `m${pos}` : null,
+});
+
+describe('statement sizes', () => {
+  it('on SQLite, a multiple of 16 and then fewer than 16, never past the limit', () => {
+    expect(roundedChunks(376, 500)).toEqual([368, 8]);
+    expect(roundedChunks(15, 500)).toEqual([15]);
+    expect(roundedChunks(16, 500)).toEqual([16]);
+    expect(roundedChunks(1201, 500)).toEqual([496, 496, 208, 1]);
+    expect(roundedChunks(30, 10)).toEqual([10, 10, 10]);
+    expect(roundedChunks(0, 500)).toEqual([]);
+    // Every size from 1 to 2,000 rows: the rows add up, and the texts stay few.
+    const sizes = new Set<number>();
+    for (let n = 1; n <= 2000; n++) {
+      const chunks = roundedChunks(n, 500);
+      expect(chunks.reduce((a, b) => a + b, 0)).toBe(n);
+      expect(Math.max(...chunks)).toBeLessThanOrEqual(500);
+      for (const c of chunks) sizes.add(c);
+    }
+    expect(sizes.size).toBe(46);
+  });
+
+  it('elsewhere, as many rows as allowed, then the rest', () => {
+    expect(evenChunks(1201, 500)).toEqual([500, 500, 201]);
+    expect(evenChunks(376, 500)).toEqual([376]);
+  });
 });
 
 function behavesLikeTheBuilder(open: () => Promise<{ db: Kysely<Database>; close: () => Promise<void> }>) {

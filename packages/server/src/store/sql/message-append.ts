@@ -133,7 +133,11 @@ async function findStored(trx: Db, batch: readonly NewMessage[]): Promise<Map<st
   const pairs = [...new Map(batch.map((m) => [idempotencyKey(m.senderId, m.clientId), m])).values()];
   for (let i = 0; i < pairs.length; i += 400) {
     // `IN (VALUES …)`: SQLite takes a row value's list only as a subquery; PostgreSQL takes either.
-    const keys = sql.join(pairs.slice(i, i + 400).map((m) => sql`(${m.senderId}, ${m.clientId})`));
+    // The list is padded (with its last pair again) to a multiple of 16: a handful of statement
+    // texts, prepared once, rather than one per batch size (see `roundedChunks`).
+    const chunk = pairs.slice(i, i + 400);
+    while (chunk.length % 16 !== 0) chunk.push(chunk.at(-1)!);
+    const keys = sql.join(chunk.map((m) => sql`(${m.senderId}, ${m.clientId})`));
     const rows = await trx
       .selectFrom('messages')
       .selectAll()
