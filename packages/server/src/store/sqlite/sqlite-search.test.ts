@@ -57,3 +57,30 @@ describe('SQLite search index: migration 0012_search_scope', () => {
     }
   });
 });
+
+describe('SQLite search index: migration 0017_search_automerge', () => {
+  it('has FTS5 merge a level once 16 segments are there, and the index still answers', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'confab-search-automerge-'));
+    const file = path.join(dir, 'test.sqlite3');
+    const store = openSqliteStore(file);
+    const raw = new SQLite(file);
+    try {
+      await store.migrate();
+      expect(raw.prepare(`select v from messages_fts_config where k = 'automerge'`).get()).toEqual({ v: 16 });
+      const f = new Fixture();
+      f.store = store;
+      const a = await f.user('amy');
+      const group = (await f.conversation('group', [a.id])).conversation;
+      // One commit each: 40 segments written, merged as they pile up.
+      for (let i = 0; i < 40; i++) await f.append([f.msg(group.id, a.id, `k${i}`, `standup ${i}`)]);
+      const hits = await store.searchMessages({ userId: a.id, terms: searchTerms('standup'), limit: 50 });
+      expect(hits).toHaveLength(40);
+      // FTS5's own check of the index against itself throws on any inconsistency.
+      expect(() => raw.prepare(`insert into messages_fts(messages_fts) values ('integrity-check')`).run()).not.toThrow();
+    } finally {
+      raw.close();
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
