@@ -37,7 +37,7 @@ export async function insertBulk<T extends keyof Database & string>(
 const MAX_ROWS = 500;
 const MAX_PARAMS = 32_766;
 /** On SQLite, rows per statement are a multiple of this, or fewer than it (`roundedChunks`). */
-const ROW_STEP = 16;
+export const ROW_STEP = 16;
 
 /** `max` rows per statement, the last one what is left. */
 export function evenChunks(rows: number, max: number): number[] {
