@@ -59,14 +59,17 @@ describe('SQLite search index: migration 0012_search_scope', () => {
 });
 
 describe('SQLite search index: migration 0017_search_automerge', () => {
-  it('has FTS5 merge a level once 16 segments are there, and the index still answers', async () => {
+  it('has FTS5 merge a level from 16 segments on, all at once only past 64, and the index still answers', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'confab-search-automerge-'));
     const file = path.join(dir, 'test.sqlite3');
     const store = openSqliteStore(file);
     const raw = new SQLite(file);
     try {
       await store.migrate();
-      expect(raw.prepare(`select v from messages_fts_config where k = 'automerge'`).get()).toEqual({ v: 16 });
+      expect(raw.prepare(`select k, v from messages_fts_config where k in ('automerge', 'crisismerge') order by k`).all()).toEqual([
+        { k: 'automerge', v: 16 },
+        { k: 'crisismerge', v: 64 },
+      ]);
       const f = new Fixture();
       f.store = store;
       const a = await f.user('amy');

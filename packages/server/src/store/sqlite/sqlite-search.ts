@@ -58,17 +58,19 @@ export const sqliteSearchMigrations: Record<string, Migration> = {
     },
   },
   /**
-   * FTS5 merges a level's segments once 16 are there, not 4 (its `automerge`). Each commit
-   * writes a segment, and each edit or delete one more (a change of an earlier row makes FTS5
-   * write out what it holds); merging every 4 rewrote the index's data about twice as often.
-   * Measured on a store of 190,000 messages, per transaction of 368 sends: 8.2 → 7.1 ms, and with
-   * 11 edits and deletes among them 10.3 → 7.8 ms (an edit 190 → 68 µs). A search reads up to
-   * 15 segments a level instead of 3: the bench's search phase over 1,000,000 messages shows what
-   * that costs (docs/search.md, Cost).
+   * FTS5 merges a level's segments once 16 are there, not 4 (its `automerge`), and merges a level
+   * all at once only past 64, not 16 (its `crisismerge`). Each commit writes a segment, and each
+   * edit or delete one more (a change of an earlier row makes FTS5 write out what it holds);
+   * merging every 4 rewrote the index's data about twice as often. Measured on a store of 190,000
+   * messages, per transaction of 368 sends: 8.2 → 7.1 ms, and with 11 edits and deletes among
+   * them 10.3 → 7.8 ms (an edit 190 → 68 µs). A whole-level merge held one commit for up to
+   * 290 ms; past 64 segments it comes far more rarely (10,000 commits of 8 messages: the longest
+   * 278 → 29 ms). A search reads up to 15 segments a level instead of 3 (docs/search.md, Cost).
    */
   '0017_search_automerge': {
     async up(db) {
       await sql`insert into messages_fts(messages_fts, rank) values ('automerge', 16)`.execute(db);
+      await sql`insert into messages_fts(messages_fts, rank) values ('crisismerge', 64)`.execute(db);
     },
   },
 };
