@@ -8,67 +8,24 @@ import type {
   ServerEvent,
   ServerEventType,
   ServerFrame,
-  SyncReset,
 } from '@confab/protocol';
 import { CLOSE_CODES, POSITIONED_EVENT_TYPES } from '@confab/protocol';
 import { ApiError } from './errors.js';
 import { type CursorStore, EventStream, MemoryCursorStore, type SyncState, conversationOf } from './event-stream.js';
-import type { HttpTransport } from './http.js';
 import { newClientId } from './ids.js';
 import type { LocationSendOptions } from './features.js';
 import type { SendOptions } from './files.js';
-import { type NetworkStatus, platformNetworkStatus } from './network-status.js';
+import { platformNetworkStatus } from './network-status.js';
 import { TypingTracker } from './typing-tracker.js';
 import { DeliveryReceipts } from './delivery-receipts.js';
 import { PendingRequests, type RequestAnswer } from './pending-requests.js';
 import { ReconnectBackoff } from './reconnect-backoff.js';
 import { EventHandlers } from './event-handlers.js';
+import type { ConnectionState, RealtimeOptions, ResetNotice, WebSocketConstructor, WebSocketLike } from './realtime-options.js';
 
-/**
- * The part of the WebSocket API the SDK uses: the browser's, Node 22's, and `ws`'s all fit.
- * Without one in the options the SDK takes the platform's through `isows`: the global one
- * where there is one, `ws` in a Node without it (20); a browser bundle never includes `ws`.
- */
-export interface WebSocketLike {
-  readonly readyState: number;
-  send(data: string): void;
-  close(code?: number, reason?: string): void;
-  onopen: ((event: unknown) => void) | null;
-  onmessage: ((event: { data: unknown }) => void) | null;
-  onclose: ((event: { code: number; reason: string }) => void) | null;
-  onerror: ((event: unknown) => void) | null;
-}
-export type WebSocketConstructor = new (url: string) => WebSocketLike;
-
-export interface RealtimeOptions {
-  http: HttpTransport;
-  /** Default: the platform's (see WebSocketLike). */
-  WebSocket?: WebSocketConstructor;
-  /** First reconnect delay; doubles per failed attempt up to the max, with jitter. */
-  minReconnectDelayMs?: number;
-  maxReconnectDelayMs?: number;
-  /** A send not acknowledged within this time fails (it may still be stored: retry with its clientId). */
-  sendTimeoutMs?: number;
-  /** Where the resume position is kept; pass one that persists it to resume across restarts. */
-  cursorStore?: CursorStore;
-  /** Acknowledge received messages as delivered (delivery receipts), batched per conversation. Default true. */
-  deliveryReceipts?: boolean;
-  /** A typist not heard from for this long is no longer shown as typing (the server's TYPING_EXPIRE_MS). */
-  typingExpireMs?: number;
-  /** Where the device's network state comes from; default: the browser's online/offline events (none in Node). */
-  network?: NetworkStatus;
-}
-
-/** Why the application must re-fetch state: the whole stream, or one conversation. */
-export interface ResetNotice {
-  reason: Exclude<SyncReset, null>;
-  /** Set when only this conversation must be re-fetched. */
-  conversationId?: string;
-}
+export type { ConnectionState, RealtimeOptions, ResetNotice, WebSocketConstructor, WebSocketLike } from './realtime-options.js';
 
 const positionedTypes: ReadonlySet<string> = new Set(POSITIONED_EVENT_TYPES);
-
-export type ConnectionState = 'connecting' | 'open' | 'reconnecting' | 'closed';
 
 /**
  * One realtime connection that keeps itself open: it reconnects with backoff and jitter,

@@ -1,0 +1,50 @@
+import type { SyncReset } from '@confab/protocol';
+import type { CursorStore } from './event-stream.js';
+import type { HttpTransport } from './http.js';
+import type { NetworkStatus } from './network-status.js';
+
+/** What a realtime connection is given (RealtimeOptions) and what it tells the application of itself. */
+
+/**
+ * The part of the WebSocket API the SDK uses: the browser's, Node 22's, and `ws`'s all fit.
+ * Without one in the options the SDK takes the platform's through `isows`: the global one
+ * where there is one, `ws` in a Node without it (20); a browser bundle never includes `ws`.
+ */
+export interface WebSocketLike {
+  readonly readyState: number;
+  send(data: string): void;
+  close(code?: number, reason?: string): void;
+  onopen: ((event: unknown) => void) | null;
+  onmessage: ((event: { data: unknown }) => void) | null;
+  onclose: ((event: { code: number; reason: string }) => void) | null;
+  onerror: ((event: unknown) => void) | null;
+}
+export type WebSocketConstructor = new (url: string) => WebSocketLike;
+
+export interface RealtimeOptions {
+  http: HttpTransport;
+  /** Default: the platform's (see WebSocketLike). */
+  WebSocket?: WebSocketConstructor;
+  /** First reconnect delay; doubles per failed attempt up to the max, with jitter. */
+  minReconnectDelayMs?: number;
+  maxReconnectDelayMs?: number;
+  /** A send not acknowledged within this time fails (it may still be stored: retry with its clientId). */
+  sendTimeoutMs?: number;
+  /** Where the resume position is kept; pass one that persists it to resume across restarts. */
+  cursorStore?: CursorStore;
+  /** Acknowledge received messages as delivered (delivery receipts), batched per conversation. Default true. */
+  deliveryReceipts?: boolean;
+  /** A typist not heard from for this long is no longer shown as typing (the server's TYPING_EXPIRE_MS). */
+  typingExpireMs?: number;
+  /** Where the device's network state comes from; default: the browser's online/offline events (none in Node). */
+  network?: NetworkStatus;
+}
+
+/** Why the application must re-fetch state: the whole stream, or one conversation. */
+export interface ResetNotice {
+  reason: Exclude<SyncReset, null>;
+  /** Set when only this conversation must be re-fetched. */
+  conversationId?: string;
+}
+
+export type ConnectionState = 'connecting' | 'open' | 'reconnecting' | 'closed';
