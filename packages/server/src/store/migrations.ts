@@ -14,6 +14,7 @@ import { accounts } from './migrations/0013-accounts.js';
 import { invites } from './migrations/0014-invites.js';
 import { admin } from './migrations/0015-admin.js';
 import { notificationIndex } from './migrations/0016-notification-index.js';
+import { partialIndexes } from './migrations/0018-partial-indexes.js';
 
 /**
  * Schema migrations, in code and in order. Written with Kysely's schema builder in types both
@@ -166,6 +167,7 @@ const migrations: Record<string, Migration> = {
   '0014_invites': invites,
   '0015_admin': admin,
   '0016_notification_index': notificationIndex,
+  '0018_partial_indexes': partialIndexes,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -83,6 +83,25 @@ describePostgres('PostgreSQL store', () => {
     expect(new Set(settings.map((s) => s.pid)).size).toBe(3);
   });
 
+  it('leaves the null rows out of the indexes of mostly-null columns (migration 0018)', async () => {
+    const schema = await freshSchema();
+    const store = openPostgresStore(schema.url, { poolSize: 1 });
+    cleanups.push(() => store.close());
+    await store.migrate();
+    const { rows } = await withPostgres(schema.url, (c) =>
+      c.query<{ indexname: string; indexdef: string }>(
+        `select indexname, indexdef from pg_indexes where schemaname = $1
+         and indexname in ('messages_pinned', 'messages_thread', 'events_subject_pos') order by indexname`,
+        [schema.name],
+      ),
+    );
+    expect(rows.map((r) => [r.indexname, /WHERE \((\w+) IS NOT NULL\)$/.exec(r.indexdef)?.[1]])).toEqual([
+      ['events_subject_pos', 'subject_user_id'],
+      ['messages_pinned', 'pinned_at'],
+      ['messages_thread', 'thread_root_id'],
+    ]);
+  });
+
   it('makes every text column byte-wise (COLLATE "C"), so ordering matches SQLite', async () => {
     const schema = await freshSchema();
     const store = openPostgresStore(schema.url, { poolSize: 1 });
