@@ -2,6 +2,7 @@ import type { BlockResponse, UserPage } from '@confab/protocol';
 import { CLUSTER_TOPIC, type EventBus, userTopic } from '../bus/bus.js';
 import { AppError, invalid, notFound } from '../errors.js';
 import type { Store } from '../store/store.js';
+import { batchedReads } from './batched-reads.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import type { ClusterFeed, MembershipCache } from './membership.js';
 import { userView } from './views.js';
@@ -22,6 +23,11 @@ export class BlockService {
   private readonly directPeers = new Map<string, string[] | null>();
   /** Bumped by every change heard of: a load that ran across one is not kept. */
   private generation = 0;
+  /** Whom each user blocks, fresh from the store; the reads of sockets resuming together are one query. */
+  private readonly blockLists = batchedReads(
+    (ids) => this.store.blockedIds(ids),
+    (): string[] => [],
+  );
 
   constructor(
     private readonly store: Store,
@@ -63,7 +69,7 @@ export class BlockService {
 
   /** Every user `userId` blocks, fresh from the store (a socket filters their typing and presence). */
   async blockedIds(userId: string): Promise<Set<string>> {
-    return new Set(await this.store.blockedIds(userId));
+    return new Set(await this.blockLists.load(userId));
   }
 
   /** Refuses when `targetId` blocks `actorId` (opening a DM with them). */

@@ -3,6 +3,7 @@ import { AppError, detail, forbidden, invalid, notFound } from '../errors.js';
 import { newId } from '../ids.js';
 import { type Store, UniqueViolation } from '../store/store.js';
 import type { EventPublisher } from './event-publisher.js';
+import { batchedReads } from './batched-reads.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import type { BlockService } from './block-service.js';
 import type { NotificationService } from './notification-service.js';
@@ -18,6 +19,12 @@ const canManage = (role: Role) => role === 'owner' || role === 'admin';
  * change is published on the bus after its transaction commits.
  */
 export class ConversationService {
+  /** Each user's conversation ids; the reads of sockets resuming together are one query. */
+  private readonly conversationIds = batchedReads(
+    (ids) => this.store.listConversationIds(ids),
+    (): string[] => [],
+  );
+
   constructor(
     private readonly store: Store,
     private readonly membership: MembershipCache,
@@ -80,7 +87,7 @@ export class ConversationService {
 
   /** Every conversation the user is in (the gateway subscribes a new socket to these). */
   conversationIdsOf(userId: string): Promise<string[]> {
-    return this.store.listConversationIds(userId);
+    return this.conversationIds.load(userId);
   }
 
   async list(userId: string, page: { limit?: number; cursor?: string; archived?: 'include' | 'only' }): Promise<ConversationPage> {

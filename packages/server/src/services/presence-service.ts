@@ -132,7 +132,8 @@ export class PresenceService {
    * conversations with the user hears it once per conversation; presence is state, not a count.
    */
   private async announce(userId: string, online: boolean, at: number | null): Promise<void> {
-    const [user, conversationIds] = await Promise.all([this.store.getUser(userId), this.store.listConversationIds(userId)]);
+    const [user, byUser] = await Promise.all([this.store.getUser(userId), this.store.listConversationIds([userId])]);
+    const conversationIds = byUser.get(userId) ?? [];
     if (!user || conversationIds.length === 0) return;
     const lastSeenAt = at === null || user.hideLastSeen ? null : new Date(at).toISOString();
     await this.bus.publish(conversationIds.map(conversationTopic), { type: 'presence', userId, online, lastSeenAt });

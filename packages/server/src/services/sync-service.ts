@@ -2,6 +2,7 @@ import { type EventPage, type Heads, type PositionedEvent, type SyncReset, type 
 import type { TopicSubscriber } from '../bus/topic-hub.js';
 import { AppError, detail } from '../errors.js';
 import type { Store, StreamHead } from '../store/store.js';
+import { batchedReads, sharedRead } from './batched-reads.js';
 import { EventWaits } from './event-waits.js';
 import type { MembershipCache } from './membership.js';
 
@@ -41,12 +42,16 @@ export class SyncService {
     private readonly membership: MembershipCache,
     bus: TopicSubscriber,
   ) {
-    this.waits = new EventWaits(bus, (userId) => store.listConversationIds(userId));
+    this.waits = new EventWaits(bus, async (userId) => (await store.listConversationIds([userId])).get(userId) ?? []);
   }
 
-  head(): Promise<StreamHead> {
-    return this.store.streamHead();
-  }
+  /** The log's head; the reads of sockets resuming together are one query. */
+  readonly head: () => Promise<StreamHead> = sharedRead(() => this.store.streamHead());
+  /** Each user's conversation heads, batched the same way. */
+  private readonly headsOf = batchedReads(
+    (ids) => this.store.conversationHeads(ids),
+    () => new Map<string, number>(),
+  );
 
   /** Which conversations had events in (after, upTo], with the newest position of each. */
   conversationHeadsBetween(after: number, upTo: number): Promise<Map<string, number>> {
@@ -60,7 +65,7 @@ export class SyncService {
 
   /** Resolves a client's `since` cursor against the log: resume after it, or say why not and start at the head. */
   async start(since: string | undefined): Promise<StreamStart> {
-    const head = await this.store.streamHead();
+    const head = await this.head();
     if (since === undefined) return { epoch: head.epoch, after: head.pos, reset: null };
     const cursor = parseSyncCursor(since);
     if (!cursor) return { epoch: head.epoch, after: head.pos, reset: 'invalid' };
@@ -120,7 +125,7 @@ export class SyncService {
   async conversationEvents(userId: string, conversationId: string, after: number, limit: number): Promise<EventPage> {
     // My own id names my private stream (isPrivateEvent); anything else must be my conversation.
     if (conversationId !== userId) await this.membership.requireRole(conversationId, userId);
-    const head = await this.store.streamHead();
+    const head = await this.head();
     if (after < head.floor) {
       throw new AppError('cursor_expired', 'Events this old are no longer kept: fetch the conversation and its messages again', [
         detail('', `the oldest position kept is ${head.floor}`, { floor: head.floor }),
@@ -131,7 +136,7 @@ export class SyncService {
   }
 
   async heads(userId: string): Promise<Heads> {
-    return Object.fromEntries(await this.store.conversationHeads(userId));
+    return Object.fromEntries(await this.headsOf.load(userId));
   }
 
   /** Drops events older than the replay window; cursors below what remains get `expired`. */

@@ -2,7 +2,7 @@ import { type Kysely, type Selectable, SqliteAdapter, sql } from 'kysely';
 import { type EventDraft, type PositionedEvent, encodeSyncCursor } from '@confab/protocol';
 import type { Database } from './schema.js';
 import type { StoredEvent, StreamHead } from './store.js';
-import { insertBulk } from './sql/hot-statements.js';
+import { insertBulk, paddedIdLists } from './sql/hot-statements.js';
 
 /**
  * Writing to the event log inside a store transaction.
@@ -207,17 +207,23 @@ export async function conversationHeadsBetween(db: Db, after: number, upTo: numb
   return new Map(rows.map((r) => [r.conversation_id, Number(r.pos)]));
 }
 
-/** The user's conversations' heads, and their private stream's under their own id once it has an event. */
-export async function conversationHeads(db: Db, userId: string): Promise<Map<string, number>> {
-  const rows = await db
-    .selectFrom('members as m')
-    .innerJoin('conversations as c', 'c.id', 'm.conversation_id')
-    .select(['c.id', 'c.last_pos'])
-    .where('m.user_id', '=', userId)
-    .execute();
-  const heads = new Map(rows.map((r) => [r.id, Number(r.last_pos)]));
-  const stream = await db.selectFrom('users').select('stream_pos').where('id', '=', userId).executeTakeFirst();
-  if (stream && Number(stream.stream_pos) > 0) heads.set(userId, Number(stream.stream_pos));
+/**
+ * Each user's conversations' heads, and their private stream's under their own id once it has an
+ * event; every user asked for has an entry.
+ */
+export async function conversationHeads(db: Db, userIds: readonly string[]): Promise<Map<string, Map<string, number>>> {
+  const heads = new Map(userIds.map((id) => [id, new Map<string, number>()]));
+  for (const ids of paddedIdLists(userIds)) {
+    const rows = await db
+      .selectFrom('members as m')
+      .innerJoin('conversations as c', 'c.id', 'm.conversation_id')
+      .select(['m.user_id', 'c.id', 'c.last_pos'])
+      .where('m.user_id', 'in', ids)
+      .execute();
+    for (const row of rows) heads.get(row.user_id)?.set(row.id, Number(row.last_pos));
+    const streams = await db.selectFrom('users').select(['id', 'stream_pos']).where('id', 'in', ids).execute();
+    for (const row of streams) if (Number(row.stream_pos) > 0) heads.get(row.id)?.set(row.id, Number(row.stream_pos));
+  }
   return heads;
 }
 

@@ -36,8 +36,8 @@ export class PeopleSql implements PeopleStore {
   listBlockedUsers(blockerId: string, page: { limit: number; afterId?: string }): Promise<UserRecord[]> {
     return blocks.listBlockedUsers(this.db, blockerId, page);
   }
-  blockedIds(blockerId: string): Promise<string[]> {
-    return blocks.blockedIds(this.db, blockerId);
+  blockedIds(blockerIds: readonly string[]): Promise<Map<string, string[]>> {
+    return blocks.blockedIds(this.db, blockerIds);
   }
   blockersAmong(userId: string, candidates: readonly string[]): Promise<string[]> {
     return blocks.blockersAmong(this.db, userId, candidates);

@@ -15,8 +15,8 @@ export interface PeopleStore extends OutboxStore {
   setBlock(blockerId: string, blockedId: string, blocked: boolean, now: number): Promise<boolean>;
   /** The users `blockerId` blocks, ordered by id; `afterId` continues after that id. */
   listBlockedUsers(blockerId: string, page: { limit: number; afterId?: string }): Promise<UserRecord[]>;
-  /** Ids of every user `blockerId` blocks. */
-  blockedIds(blockerId: string): Promise<string[]>;
+  /** Ids of every user each of `blockerIds` blocks; one who blocks nobody is left out. */
+  blockedIds(blockerIds: readonly string[]): Promise<Map<string, string[]>>;
   /** Which of `candidates` block `userId`. */
   blockersAmong(userId: string, candidates: readonly string[]): Promise<string[]>;
 

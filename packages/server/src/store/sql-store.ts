@@ -138,8 +138,8 @@ export class SqlStore extends AdminSql implements Store {
   ): Promise<{ conversation: ConversationRecord; events: StoredEvent[] } | undefined> {
     return conversations.updateConversationTitle(this.db, id, title, announce, system);
   }
-  listConversationIds(userId: string): Promise<string[]> {
-    return conversations.listConversationIds(this.db, userId);
+  listConversationIds(userIds: readonly string[]): Promise<Map<string, string[]>> {
+    return conversations.listConversationIds(this.db, userIds);
   }
   listConversations(
     userId: string,
@@ -263,8 +263,8 @@ export class SqlStore extends AdminSql implements Store {
   conversationHeadsBetween(after: number, upTo: number): Promise<Map<string, number>> {
     return eventLog.conversationHeadsBetween(this.db, after, upTo);
   }
-  conversationHeads(userId: string): Promise<Map<string, number>> {
-    return eventLog.conversationHeads(this.db, userId);
+  conversationHeads(userIds: readonly string[]): Promise<Map<string, Map<string, number>>> {
+    return eventLog.conversationHeads(this.db, userIds);
   }
   pruneEvents(before: number): Promise<number> {
     return this.db.transaction().execute((trx) => eventLog.pruneEvents(trx, before));

@@ -100,7 +100,8 @@ export interface Store extends PeopleStore, SearchStore, UploadStore, AccountSto
   listMembers(conversationId: string): Promise<MemberRecord[]>;
   /** Members of the conversation among `usernames` (ignoring case): lower-cased username → user id. */
   findMembersByUsername(conversationId: string, usernames: readonly string[]): Promise<Map<string, string>>;
-  listConversationIds(userId: string): Promise<string[]>;
+  /** Each user's conversation ids, for many users in one read (sockets resuming together); a user in none is left out. */
+  listConversationIds(userIds: readonly string[]): Promise<Map<string, string[]>>;
   /** Most recently active first; `after` continues after that (activity, id) key. */
   listConversations(
     userId: string,
@@ -197,8 +198,8 @@ export interface Store extends PeopleStore, SearchStore, UploadStore, AccountSto
   readConversationEvents(conversationId: string, after: number, limit: number): Promise<StoredEvent[]>;
   /** Per conversation, the newest position in (after, upTo]: which conversations moved in that range. */
   conversationHeadsBetween(after: number, upTo: number): Promise<Map<string, number>>;
-  /** `pos` of each of the user's conversations' newest event. */
-  conversationHeads(userId: string): Promise<Map<string, number>>;
+  /** Per user asked for, `pos` of each of their conversations' newest event (and their private stream's, once it has one). */
+  conversationHeads(userIds: readonly string[]): Promise<Map<string, Map<string, number>>>;
   /** Deletes events created before `before` (epoch ms); returns how many. The floor moves up. */
   pruneEvents(before: number): Promise<number>;
 

@@ -90,12 +90,12 @@ describe('long-poll sync', () => {
     const store = t.server.services.store;
     const listConversationIds = store.listConversationIds.bind(store);
     let sent: Promise<unknown> | undefined;
-    const spy = vi.spyOn(store, 'listConversationIds').mockImplementation(async (userId) => {
-      if (userId === bob.id && sent === undefined) {
+    const spy = vi.spyOn(store, 'listConversationIds').mockImplementation(async (userIds) => {
+      if (userIds.includes(bob.id) && sent === undefined) {
         sent = alice.client.sendMessage(dm.id, 'while subscribing');
         await sent;
       }
-      return listConversationIds(userId);
+      return listConversationIds(userIds);
     });
     try {
       const startedAt = Date.now();

@@ -9,11 +9,23 @@ export function describeBlocks(f: Fixture): void {
       const [alice, bob] = [await user('alice'), await user('bob')];
       expect(await f.store.setBlock(alice.id, bob.id, true, tick())).toBe(true);
       expect(await f.store.setBlock(alice.id, bob.id, true, tick())).toBe(false);
-      expect(await f.store.blockedIds(alice.id)).toEqual([bob.id]);
-      expect(await f.store.blockedIds(bob.id)).toEqual([]); // one direction only
+      expect(await f.store.blockedIds([alice.id])).toEqual(new Map([[alice.id, [bob.id]]]));
+      expect(await f.store.blockedIds([bob.id])).toEqual(new Map()); // one direction only
       expect(await f.store.setBlock(alice.id, bob.id, false, tick())).toBe(true);
       expect(await f.store.setBlock(alice.id, bob.id, false, tick())).toBe(false);
-      expect(await f.store.blockedIds(alice.id)).toEqual([]);
+      expect(await f.store.blockedIds([alice.id])).toEqual(new Map());
+    });
+
+    it("reads many users' blocks at once, each user's alone", async () => {
+      const [alice, bob, carol, dave] = [await user('alice'), await user('bob'), await user('carol'), await user('dave')];
+      await f.store.setBlock(alice.id, bob.id, true, tick());
+      await f.store.setBlock(alice.id, carol.id, true, tick());
+      await f.store.setBlock(carol.id, alice.id, true, tick());
+      const many = await f.store.blockedIds([alice.id, bob.id, carol.id, dave.id, alice.id]);
+      expect([...many.keys()].sort()).toEqual([alice.id, carol.id].sort());
+      expect(many.get(alice.id)!.sort()).toEqual([bob.id, carol.id].sort());
+      expect(many.get(carol.id)).toEqual([alice.id]);
+      expect(await f.store.blockedIds([])).toEqual(new Map());
     });
 
     it('lists blocked users in pages by id', async () => {

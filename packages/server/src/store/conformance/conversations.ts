@@ -38,7 +38,11 @@ export function describeConversations(f: Fixture): void {
       expect(page2.map((r) => r.conversation.id)).toEqual([dm.id]);
       expect((await f.store.getConversationView(a.id, dm.id))?.unreadCount).toBe(2);
       expect(await f.store.getConversationView(c.id, dm.id)).toBeUndefined();
-      expect((await f.store.listConversationIds(a.id)).sort()).toEqual([dm.id, group.id].sort());
+      expect((await f.store.listConversationIds([a.id])).get(a.id)!.sort()).toEqual([dm.id, group.id].sort());
+      // Many users at once, each with their own; a user in none is left out.
+      const many = await f.store.listConversationIds([a.id, c.id, 'nobody']);
+      expect(many.get(a.id)!.sort()).toEqual([dm.id, group.id].sort());
+      expect(many.has('nobody')).toBe(false);
     });
 
     it('adds, removes and re-roles members, keeping the count', async () => {

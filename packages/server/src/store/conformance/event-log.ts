@@ -77,9 +77,9 @@ export function describeEventLog(f: Fixture): void {
       const forA = await f.store.readUserEvents(a.id, added[0]!.pos, 100);
       expect(forA.map((e) => e.event.type)).toEqual(['message.created', 'member.removed', 'message.created']);
       expect(await f.store.readUserEvents(a.id, 0, 2)).toHaveLength(2);
-      const heads = await f.store.conversationHeads(a.id);
-      expect(heads.get(group.id)).toBe((await f.store.getConversation(group.id))!.lastPos);
-      expect((await f.store.conversationHeads(c.id)).has(group.id)).toBe(false);
+      const heads = await f.store.conversationHeads([a.id, c.id]);
+      expect(heads.get(a.id)!.get(group.id)).toBe((await f.store.getConversation(group.id))!.lastPos);
+      expect(heads.get(c.id)!.has(group.id)).toBe(false);
     });
 
     it('keeps the log gap-free and every chain whole under concurrent writers of every kind', async () => {
@@ -104,7 +104,7 @@ export function describeEventLog(f: Fixture): void {
       const head = await f.store.streamHead();
       const logged = [];
       for (const g of groups) logged.push(...(await f.store.readConversationEvents(g.id, before.pos, 10_000)));
-      const dm = await f.store.listConversationIds(e.id);
+      const dm = (await f.store.listConversationIds([e.id])).get(e.id) ?? [];
       for (const id of dm) logged.push(...(await f.store.readConversationEvents(id, before.pos, 10_000)));
       // Every position in (before, head] was used exactly once…
       expect(logged.map((l) => l.pos).sort((x, y) => x - y)).toEqual(

@@ -42,13 +42,18 @@ export function describeMemberSettings(f: Fixture): void {
       expect(await f.store.readUserEvents(b.id, group.lastPos, 10)).toEqual([]);
       expect(await f.store.readConversationEvents(group.id, group.lastPos, 10)).toEqual([]);
       expect((await f.store.readConversationEvents(a.id, 0, 10)).map((e) => e.pos)).toEqual([e1.pos, e2.pos]);
-      expect(await f.store.conversationHeads(a.id)).toEqual(
+      expect(await f.store.conversationHeads([a.id, b.id])).toEqual(
         new Map([
-          [group.id, group.lastPos],
-          [a.id, e2.pos],
+          [
+            a.id,
+            new Map([
+              [group.id, group.lastPos],
+              [a.id, e2.pos],
+            ]),
+          ],
+          [b.id, new Map([[group.id, group.lastPos]])],
         ]),
       );
-      expect(await f.store.conversationHeads(b.id)).toEqual(new Map([[group.id, group.lastPos]]));
       // The conversation's own chain did not move.
       expect((await f.store.getConversation(group.id))!.lastPos).toBe(group.lastPos);
       expect(await f.store.getMemberSettings(group.id, b.id)).toEqual({ muted: false, archived: false, clearedSeq: 0 });

@@ -53,7 +53,7 @@ export function describeMessageBatches(f: Fixture): void {
       expect(alone.results).toEqual([]);
       expect(alone.events.map((e) => [e.event.type, e.event.prev])).toEqual([['notification.created', events[2]!.pos]]);
       expect(await f.store.countUnreadNotifications(b.id)).toBe(2);
-      expect((await f.store.conversationHeads(b.id)).get(b.id)).toBe(alone.events[0]!.pos);
+      expect((await f.store.conversationHeads([b.id])).get(b.id)!.get(b.id)).toBe(alone.events[0]!.pos);
     });
 
     it('answers each change with the message as stored, a quote the same batch changed included', async () => {

@@ -1,5 +1,6 @@
 import type { UserRecord } from '../store.js';
 import { type Db, toUser } from './rows.js';
+import { readGrouped } from './hot-statements.js';
 
 /** Blocks: who will not hear from whom. */
 
@@ -29,9 +30,14 @@ export async function listBlockedUsers(db: Db, blockerId: string, page: { limit:
   return rows.map(toUser);
 }
 
-export async function blockedIds(db: Db, blockerId: string): Promise<string[]> {
-  const rows = await db.selectFrom('blocks').select('blocked_id').where('blocker_id', '=', blockerId).execute();
-  return rows.map((r) => r.blocked_id);
+/** Whom each of `blockerIds` blocks (a user who blocks nobody is left out). */
+export function blockedIds(db: Db, blockerIds: readonly string[]): Promise<Map<string, string[]>> {
+  return readGrouped(blockerIds, async (ids) =>
+    (await db.selectFrom('blocks').select(['blocker_id', 'blocked_id']).where('blocker_id', 'in', ids).execute()).map((r) => [
+      r.blocker_id,
+      r.blocked_id,
+    ]),
+  );
 }
 
 /** Which of `candidates` block `userId`. */

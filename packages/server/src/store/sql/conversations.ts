@@ -19,6 +19,7 @@ import type {
 import { appendSystemMessage } from './system-messages.js';
 import { withQuotes } from './message-changes.js';
 import { type Db, type UniqueViolationOf, toConversation, toMessage } from './rows.js';
+import { readGrouped } from './hot-statements.js';
 
 /** Conversations: creating, renaming, and each member's view of them (the conversation list). */
 
@@ -133,9 +134,14 @@ export function updateConversationTitle(
   });
 }
 
-export async function listConversationIds(db: Db, userId: string): Promise<string[]> {
-  const rows = await db.selectFrom('members').select('conversation_id').where('user_id', '=', userId).execute();
-  return rows.map((r) => r.conversation_id);
+/** Each user's conversation ids (a user in none is left out). */
+export function listConversationIds(db: Db, userIds: readonly string[]): Promise<Map<string, string[]>> {
+  return readGrouped(userIds, async (ids) =>
+    (await db.selectFrom('members').select(['user_id', 'conversation_id']).where('user_id', 'in', ids).execute()).map((r) => [
+      r.user_id,
+      r.conversation_id,
+    ]),
+  );
 }
 
 export async function listConversations(

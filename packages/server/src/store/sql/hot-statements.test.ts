@@ -4,7 +4,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createTestSchema, postgresService, requireService } from '../../../test/services.js';
 import { createPostgresDb } from '../postgres/postgres-store.js';
 import type { Database } from '../schema.js';
-import { evenChunks, insertBulk, roundedChunks, updateById } from './hot-statements.js';
+import { evenChunks, insertBulk, paddedIdLists, paddedLists, roundedChunks, updateById } from './hot-statements.js';
 
 const describePostgres = await requireService(postgresService);
 
@@ -40,6 +40,17 @@ describe('statement sizes', () => {
       for (const c of chunks) sizes.add(c);
     }
     expect(sizes.size).toBe(46);
+  });
+
+  it('pads an `in` list with its last item to a multiple of 16, at most `max` per list', () => {
+    expect(paddedLists([], 400)).toEqual([]);
+    expect(paddedLists(['a', 'b'], 400)).toEqual([['a', 'b', ...Array<string>(14).fill('b')]]);
+    const items = Array.from({ length: 417 }, (_, i) => i);
+    const lists = paddedLists(items, 400);
+    expect(lists.map((l) => l.length)).toEqual([400, 32]);
+    expect(lists.flat().filter((v, i, all) => all.indexOf(v) === i)).toEqual(items);
+    // Ids: each once, before padding.
+    expect(paddedIdLists(['u', 'v', 'u'])).toEqual([['u', 'v', ...Array<string>(14).fill('v')]]);
   });
 
   it('elsewhere, as many rows as allowed, then the rest', () => {

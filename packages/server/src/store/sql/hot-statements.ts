@@ -3,7 +3,8 @@ import type { Database } from '../schema.js';
 import type { Db } from './rows.js';
 
 /**
- * The group commit's most frequent statements, built without Kysely's query builder. The builder
+ * The group commit's most frequent statements, built without Kysely's query builder, and the
+ * padded `in (…)` lists that keep SQLite's statement texts few (`paddedLists`). The builder
  * makes and freezes an operation node per value, then compiles the tree: under a send load that
  * was about 7 % of the server's CPU, and much of the garbage the collector then spent 12–15 % of
  * the event loop on. Here a statement's text depends only on its table, its columns and its row
@@ -65,6 +66,37 @@ export function roundedChunks(rows: number, max: number): number[] {
     left -= size;
   }
   return sizes;
+}
+
+/**
+ * An `in (…)` list in pieces of at most `max` (a multiple of `ROW_STEP`), each padded with its
+ * last item to a multiple of `ROW_STEP`: a handful of statement texts for SQLite's cache, as for
+ * inserts, not one per list length (a repeated item changes nothing in an `in` list).
+ */
+export function paddedLists<T>(items: readonly T[], max: number): T[][] {
+  const lists: T[][] = [];
+  for (let i = 0; i < items.length; i += max) {
+    const list = items.slice(i, i + max);
+    while (list.length % ROW_STEP !== 0) list.push(list.at(-1)!);
+    lists.push(list);
+  }
+  return lists;
+}
+
+/** Distinct ids for reads of many users at once, as `paddedLists`. */
+export const paddedIdLists = (ids: Iterable<string>): string[][] => paddedLists([...new Set(ids)], 496);
+
+/** Reads `[key, value]` pairs for many keys, a padded list of keys per statement, grouped by key. */
+export async function readGrouped<V>(keys: readonly string[], read: (ids: string[]) => Promise<[string, V][]>): Promise<Map<string, V[]>> {
+  const grouped = new Map<string, V[]>();
+  for (const ids of paddedIdLists(keys)) {
+    for (const [key, value] of await read(ids)) {
+      const list = grouped.get(key);
+      if (list) list.push(value);
+      else grouped.set(key, [value]);
+    }
+  }
+  return grouped;
 }
 
 async function insertStatement<T extends keyof Database & string>(

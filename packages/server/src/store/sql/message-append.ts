@@ -14,7 +14,7 @@ import type {
 } from '../store.js';
 import { locateUpdates, stageUpdates, withQuotes } from './message-changes.js';
 import { countThreadReplies, insertAttachmentLinks, insertMentions, sortByUploads } from './message-links.js';
-import { ROW_STEP, insertBulk } from './hot-statements.js';
+import { insertBulk, paddedLists } from './hot-statements.js';
 import { insertNotificationRows, notificationEntries } from './notifications.js';
 import { type Db, type UniqueViolationOf, messageRow, toMessage } from './rows.js';
 import type { SearchIndex } from './search.js';
@@ -131,12 +131,8 @@ const idempotencyKey = (senderId: string, clientId: string) => `${senderId}\u000
 async function findStored(trx: Db, batch: readonly NewMessage[]): Promise<Map<string, MessageRecord>> {
   const stored = new Map<string, MessageRecord>();
   const pairs = [...new Map(batch.map((m) => [idempotencyKey(m.senderId, m.clientId), m])).values()];
-  for (let i = 0; i < pairs.length; i += 400) {
-    // `IN (VALUES …)`: SQLite takes a row value's list only as a subquery; PostgreSQL takes either.
-    // The list is padded (with its last pair again) to a multiple of ROW_STEP: a handful of
-    // statement texts for SQLite's statement cache to keep, not one per batch size (`roundedChunks`).
-    const chunk = pairs.slice(i, i + 400);
-    while (chunk.length % ROW_STEP !== 0) chunk.push(chunk.at(-1)!);
+  // `IN (VALUES …)`: SQLite takes a row value's list only as a subquery; PostgreSQL takes either.
+  for (const chunk of paddedLists(pairs, 400)) {
     const keys = sql.join(chunk.map((m) => sql`(${m.senderId}, ${m.clientId})`));
     const rows = await trx
       .selectFrom('messages')
