@@ -44,6 +44,9 @@ import { Gateway } from './ws/gateway.js';
 
 export { describeDatabase, openBus, openStore } from './open-backends.js';
 
+/** Connections the kernel may hold for us before we accept them (a reconnect storm's), capped by net.core.somaxconn. */
+const LISTEN_BACKLOG = 4096;
+
 export interface ConfabServer {
   readonly app: FastifyInstance;
   readonly services: Services;
@@ -218,7 +221,10 @@ export async function createServer(
     gateway,
     logger,
     async listen() {
-      await app.listen({ port: config.port, host: config.host });
+      // Node's default accept queue (511) overflows when a few thousand clients reconnect at
+      // once; each connection the kernel drops then retries only after TCP's 1 s timeout. The
+      // kernel caps this at net.core.somaxconn.
+      await app.listen({ port: config.port, host: config.host, backlog: LISTEN_BACKLOG });
       const { port } = app.server.address() as AddressInfo;
       const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
       return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;

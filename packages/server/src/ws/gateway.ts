@@ -32,6 +32,12 @@ export { WS_PATH } from './handshake.js';
 
 /** Enough to keep the store busy while one resume waits on I/O; few enough that a live send's queries are not queued behind thousands (16/32/64 measured in bench/README.md's storm section). */
 const RESUMES_AT_ONCE = 32;
+/**
+ * Upgrade requests answered at once. A reconnect storm's thousands of handshakes (token check,
+ * the 101, a connection set up: about 0.1 ms each) otherwise run back to back as their requests
+ * arrive, and a live sender's ack waits behind all of them.
+ */
+const HANDSHAKES_AT_ONCE = 32;
 
 export interface GatewayDeps {
   config: Config;
@@ -69,6 +75,8 @@ export class Gateway {
   private readonly frames: FrameDispatch;
   /** Sockets being brought up to date, a few at a time (a reconnect storm must not starve live senders). */
   private readonly admission = new Admission(RESUMES_AT_ONCE);
+  /** Upgrade requests, a slice at a time, for the same reason. */
+  private readonly handshakes = new Admission(HANDSHAKES_AT_ONCE);
   private heartbeat: NodeJS.Timeout | undefined;
   private accepting = true;
   /** Upgrade requests read but not yet answered. */
@@ -115,18 +123,22 @@ export class Gateway {
     server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
       this.handshaking += 1;
       this.lastUpgradeAt = performance.now();
-      void handleUpgrade(
-        {
-          ...this.deps,
-          wss: this.wss,
-          connections: this.connections,
-          accepting: () => this.accepting,
-          accepted: (ws, claims, since) => void this.open(ws, claims, since),
-        },
-        request,
-        socket,
-        head,
-      ).finally(() => (this.handshaking -= 1));
+      void this.handshakes
+        .run(() =>
+          handleUpgrade(
+            {
+              ...this.deps,
+              wss: this.wss,
+              connections: this.connections,
+              accepting: () => this.accepting,
+              accepted: (ws, claims, since) => void this.open(ws, claims, since),
+            },
+            request,
+            socket,
+            head,
+          ),
+        )
+        .finally(() => (this.handshaking -= 1));
     });
     this.heartbeat = setInterval(() => this.reapAndPing(), this.deps.config.wsPingIntervalMs);
     this.heartbeat.unref();
