@@ -17,6 +17,10 @@ export default defineConfig({
     include: ['packages/*/src/**/*.test.ts', 'packages/web/src/**/*.test.tsx', 'packages/*/test/**/*.test.ts', 'bench/src/**/*.test.ts'],
     testTimeout: 30_000,
     hookTimeout: 30_000,
+    // expect.poll bounds how long a test waits for something to happen, not how fast it must be:
+    // the 1 s default failed a browser test once a stopped service worker took longer to start
+    // beside the other worker's load (CI, stop 25).
+    expect: { poll: { timeout: 10_000 } },
     // Two cores: one worker per core keeps end-to-end timings steady.
     maxWorkers: 2,
     // Test servers hash passwords at the event loop's priority: beside the other worker's busy

@@ -70,13 +70,15 @@ describeBrowser('Web Push notifications (browser)', () => {
       // A document of the site that runs no app (no socket): the worker shows the notification.
       const probe = await bob.context.newPage();
       await probe.goto('/favicon.svg');
-      await deliverPush(bob.context, probe, harness.url, JSON.stringify(push!.payload));
-      await expect
-        .poll(() => shownNotifications(probe))
-        .toEqual([{ title: 'Confab', body: 'You were added to a conversation', tag: `conversation:${group.id}`, url: `/c/${group.id}` }]);
+      await deliverPush(bob.context, probe, harness.url, JSON.stringify(push!.payload), () =>
+        expect
+          .poll(() => shownNotifications(probe))
+          .toEqual([{ title: 'Confab', body: 'You were added to a conversation', tag: `conversation:${group.id}`, url: `/c/${group.id}` }]),
+      );
       // A push the worker cannot read still shows something (Chromium wants one per push).
-      await deliverPush(bob.context, probe, harness.url, 'not json');
-      await expect.poll(async () => (await shownNotifications(probe)).map((n) => n.body)).toContain('Something new is waiting for you');
+      await deliverPush(bob.context, probe, harness.url, 'not json', () =>
+        expect.poll(async () => (await shownNotifications(probe)).map((n) => n.body)).toContain('Something new is waiting for you'),
+      );
 
       const settings = await bob.context.newPage();
       await settings.goto('/settings/notifications');
@@ -139,8 +141,13 @@ async function withTestPushService(context: BrowserContext, subscription: TestSu
   }, subscription);
 }
 
-/** What a push service does on a push: hands the payload to the origin's service worker (DevTools: ServiceWorker.deliverPushMessage). */
-async function deliverPush(context: BrowserContext, page: Page, origin: string, data: string): Promise<void> {
+/**
+ * What a push service does on a push: hands the payload to the origin's service worker (DevTools:
+ * ServiceWorker.deliverPushMessage), then waits for `shown`. The DevTools session stays attached
+ * until then: the command answers before the worker has the push, and detaching at once lost one
+ * push in about thirty runs (the worker showed nothing).
+ */
+async function deliverPush(context: BrowserContext, page: Page, origin: string, data: string, shown: () => Promise<void>): Promise<void> {
   const cdp = await context.newCDPSession(page);
   const registrations = new Promise<string>((resolve) =>
     cdp.on('ServiceWorker.workerRegistrationUpdated', ({ registrations }) => {
@@ -150,7 +157,11 @@ async function deliverPush(context: BrowserContext, page: Page, origin: string, 
   );
   await cdp.send('ServiceWorker.enable');
   await cdp.send('ServiceWorker.deliverPushMessage', { origin, registrationId: await registrations, data });
-  await cdp.detach();
+  try {
+    await shown();
+  } finally {
+    await cdp.detach();
+  }
 }
 
 async function shownNotifications(page: Page) {
