@@ -11,5 +11,11 @@ describe('statementOf (what a PostgreSQL session is in, by verb and table)', () 
     expect(statementOf('update "stream_head" set "pos" = "pos" + $1', false)).toBe('update stream_head');
     expect(statementOf('delete from "node_reports" where "reported_at" < $1', false)).toBe('delete from node_reports');
     expect(statementOf('BEGIN', false)).toBe('begin');
+    expect(
+      statementOf(
+        'with locked as materialized (select id from conversations where id in ($1) order by id for update) update conversations set',
+        false,
+      ),
+    ).toBe('with … from conversations for update, then a write');
   });
 });

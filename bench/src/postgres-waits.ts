@@ -93,6 +93,9 @@ export function statementOf(query: string, locks: boolean): string {
   const text = query.replace(/\s+/g, ' ').trim().toLowerCase();
   const table = (after: RegExp) => after.exec(text)?.[1]?.replaceAll('"', '') ?? '?';
   if (text.startsWith('select')) return `select … from ${table(/ from ("?[\w.]+"?)/)}${locks ? ' for update' : ''}`;
+  // The seq reservation: `with locked as materialized (select … for update) update conversations …` (the text may be cut short).
+  if (text.startsWith('with'))
+    return `with … from ${table(/ from ("?[\w.]+"?)/)}${/ for update\)/.test(text) ? ' for update' : ''}, then a write`;
   if (text.startsWith('insert')) return `insert into ${table(/^insert into ("?[\w.]+"?)/)}`;
   if (text.startsWith('update')) return `update ${table(/^update ("?[\w.]+"?)/)}`;
   if (text.startsWith('delete')) return `delete from ${table(/^delete from ("?[\w.]+"?)/)}`;

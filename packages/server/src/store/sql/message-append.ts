@@ -1,6 +1,6 @@
 import { type Insertable, sql } from 'kysely';
 import type { Database } from '../schema.js';
-import { type LogEntry, appendEvents, lockConversationRows, lockConversations, lockUserStreams } from '../event-log.js';
+import { type LogEntry, appendEvents, lockConversations, lockUserStreams, reserveConversationSeqs } from '../event-log.js';
 import type {
   AppendOutcome,
   AppendPlan,
@@ -167,9 +167,10 @@ function sortOut(batch: readonly NewMessage[], stored: Map<string, MessageRecord
 }
 
 /**
- * Step 3: locks the batch's conversations (in id order, `lockConversationRows`), numbers the new
- * messages from each one's last seq into `results`, and moves the seqs and activity times on with
- * one UPDATE; answers the rows and each conversation's newest event position, for the log.
+ * Step 3: locks the batch's conversations and moves each one's last seq on by its new messages
+ * in one statement (`reserveConversationSeqs`), then numbers the messages into `results` from
+ * where each conversation's seq stood; answers the rows and each conversation's newest event
+ * position, for the log.
  */
 async function reserveSeqs(trx: Db, fresh: readonly Entry[], results: (AppendResult | undefined)[]) {
   const perConversation = new Map<string, Entry[]>();
@@ -178,52 +179,29 @@ async function reserveSeqs(trx: Db, fresh: readonly Entry[], results: (AppendRes
     list.push(entry);
     perConversation.set(entry.message.conversationId, list);
   }
-  const locked = await lockConversationRows(trx, perConversation.keys());
+  const reserved = await reserveConversationSeqs(
+    trx,
+    [...perConversation].map(([id, entries]) => ({
+      id,
+      count: entries.length,
+      lastCreatedAt: Math.max(...entries.map((e) => e.message.createdAt)),
+    })),
+  );
   const rows: Insertable<Database['messages']>[] = [];
   const lastPos = new Map<string, number>();
-  const moves: { id: string; lastSeq: number; lastCreatedAt: number }[] = [];
   for (const [conversationId, entries] of perConversation) {
-    const row = locked.get(conversationId);
+    const row = reserved.get(conversationId);
     if (!row) throw new Error(`no conversation ${conversationId}`);
     lastPos.set(conversationId, row.lastPos);
-    let seq = row.lastSeq;
+    let seq = row.lastSeq - entries.length;
     for (const { index, message } of entries) {
       seq += 1;
       const record = newRecord(message, seq);
       results[index] = { message: record, created: true };
       rows.push(messageRow(record));
     }
-    moves.push({ id: conversationId, lastSeq: seq, lastCreatedAt: Math.max(...entries.map((e) => e.message.createdAt)) });
   }
-  await moveConversations(trx, moves);
   return { rows, lastPos };
-}
-
-/** Each conversation's new last seq, and its activity time moved up to its newest message: one statement per 300. */
-async function moveConversations(trx: Db, moves: readonly { id: string; lastSeq: number; lastCreatedAt: number }[]): Promise<void> {
-  for (let i = 0; i < moves.length; i += 300) {
-    const chunk = moves.slice(i, i + 300);
-    const seqs = sql.join(
-      chunk.map((m) => sql`when ${m.id} then cast(${m.lastSeq} as bigint)`),
-      sql` `,
-    );
-    const times = sql.join(
-      chunk.map(
-        (m) =>
-          sql`when ${m.id} then case when last_activity_at > ${m.lastCreatedAt} then last_activity_at else cast(${m.lastCreatedAt} as bigint) end`,
-      ),
-      sql` `,
-    );
-    await trx
-      .updateTable('conversations')
-      .set({ last_seq: sql<number>`case id ${seqs} end`, last_activity_at: sql<number>`case id ${times} end` })
-      .where(
-        'id',
-        'in',
-        chunk.map((m) => m.id),
-      )
-      .execute();
-  }
 }
 
 /** Moves the read marker of each message's `readBy` (the plan's rule) up to the newest such message. */
