@@ -1,4 +1,4 @@
-import { type Kysely, type Selectable, SqliteAdapter, sql } from 'kysely';
+import { type Kysely, type Selectable, sql } from 'kysely';
 import { type EventDraft, type PositionedEvent, encodeSyncCursor } from '@confab/protocol';
 import type { Database } from './schema.js';
 import type { StoredEvent, StreamHead } from './store.js';
@@ -11,8 +11,8 @@ import { insertBulk, paddedIdLists } from './sql/hot-statements.js';
  * last write: transactions that log events queue on that one row lock and commit in position
  * order, so the stored log is always a prefix without holes — what lets a reader resume "after
  * pos N" from storage alone. Locks are taken in one order to rule out deadlocks between nodes:
- * first the conversation rows the transaction changes (`lockConversations`, in id order), then
- * the user rows of the private streams it writes to (`lockUserStreams`, in id order), then the head.
+ * first the conversation rows the transaction changes, then the user rows of the private streams
+ * it writes to (both in id order: `stream-locks.ts`), then the head.
  *
  * A private entry (an event for one user alone: their own settings, their notifications) is
  * chained in that user's stream instead of a conversation's: stored under the user's id as its
@@ -30,108 +30,10 @@ export interface LogEntry {
 
 type Db = Kysely<Database>;
 
-/** Row-locks the conversations (in id order) and answers each one's newest event position. */
-export async function lockConversations(trx: Db, conversationIds: Iterable<string>): Promise<Map<string, number>> {
-  const locked = await lockConversationRows(trx, conversationIds);
-  return new Map([...locked].map(([id, row]) => [id, row.lastPos]));
-}
-
-/** Row-locks the conversations (in id order) and answers each one's newest seq and event position. */
-export async function lockConversationRows(
-  trx: Db,
-  conversationIds: Iterable<string>,
-): Promise<Map<string, { lastSeq: number; lastPos: number }>> {
-  const locked = new Map<string, { lastSeq: number; lastPos: number }>();
-  for (const ids of lockOrder(conversationIds)) {
-    let query = trx.selectFrom('conversations').select(['id', 'last_seq', 'last_pos']).where('id', 'in', ids).orderBy('id');
-    if (rowLocks(trx)) query = query.forUpdate();
-    for (const row of await query.execute()) locked.set(row.id, { lastSeq: Number(row.last_seq), lastPos: Number(row.last_pos) });
-  }
-  return locked;
-}
-
-/** A conversation's share of a batch of sends: how many new messages, and the newest one's time. */
-export interface SeqReservation {
-  id: string;
-  count: number;
-  lastCreatedAt: number;
-}
-
-/**
- * Locks the conversations (in id order) and moves each one's last seq on by its count (and its
- * activity time up to its newest message) in the same statement, answering each one's last seq
- * after the move and its newest event position: one round trip under the lock instead of a
- * locking read and then an UPDATE. On PostgreSQL a CTE takes the row locks in id order (one lock
- * order across nodes: an UPDATE alone locks rows in whatever order its plan visits them); in
- * READ COMMITTED the UPDATE then works on the row versions those locks waited for. SQLite's
- * transaction already holds the database's write lock.
- */
-export async function reserveConversationSeqs(
-  trx: Db,
-  reservations: readonly SeqReservation[],
-): Promise<Map<string, { lastSeq: number; lastPos: number }>> {
-  const reserved = new Map<string, { lastSeq: number; lastPos: number }>();
-  const sorted = [...reservations].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  for (let i = 0; i < sorted.length; i += 300) {
-    const chunk = sorted.slice(i, i + 300);
-    const ids = sql.join(chunk.map((r) => sql`${r.id}`));
-    const counts = sql.join(
-      chunk.map((r) => sql`when ${r.id} then cast(${r.count} as bigint)`),
-      sql` `,
-    );
-    const times = sql.join(
-      chunk.map(
-        (r) =>
-          sql`when ${r.id} then case when last_activity_at > ${r.lastCreatedAt} then last_activity_at else cast(${r.lastCreatedAt} as bigint) end`,
-      ),
-      sql` `,
-    );
-    const set = sql`last_seq = last_seq + case id ${counts} end, last_activity_at = case id ${times} end`;
-    const statement = rowLocks(trx)
-      ? sql<{ id: string; last_seq: number | string; last_pos: number | string }>`
-          with locked as materialized (select id from conversations where id in (${ids}) order by id for update)
-          update conversations set ${set} where id in (select id from locked) returning id, last_seq, last_pos`
-      : sql<{ id: string; last_seq: number | string; last_pos: number | string }>`
-          update conversations set ${set} where id in (${ids}) returning id, last_seq, last_pos`;
-    const { rows } = await statement.execute(trx);
-    for (const row of rows) reserved.set(row.id, { lastSeq: Number(row.last_seq), lastPos: Number(row.last_pos) });
-  }
-  return reserved;
-}
-
-/** Row-locks the users' private streams (in id order) and answers each one's newest position. */
-export async function lockUserStreams(trx: Db, userIds: Iterable<string>): Promise<Map<string, number>> {
-  const lastPos = new Map<string, number>();
-  for (const ids of lockOrder(userIds)) {
-    let query = trx.selectFrom('users').select(['id', 'stream_pos']).where('id', 'in', ids).orderBy('id');
-    if (rowLocks(trx)) query = query.forUpdate();
-    for (const row of await query.execute()) lastPos.set(row.id, Number(row.stream_pos));
-  }
-  return lastPos;
-}
-
-/**
- * The ids sorted, in chunks of a statement each: one locking read per chunk rather than one per
- * row (a batch of notifications locks dozens of streams). PostgreSQL locks the rows of
- * `ORDER BY id FOR UPDATE` in the sorted order, so chunks taken in order keep the one lock order.
- */
-function lockOrder(ids: Iterable<string>): string[][] {
-  const sorted = [...new Set(ids)].sort();
-  const chunks: string[][] = [];
-  for (let i = 0; i < sorted.length; i += 500) chunks.push(sorted.slice(i, i + 500));
-  return chunks;
-}
-
-/**
- * Whether the engine locks rows (PostgreSQL): SQLite has no `FOR UPDATE`, and needs none — its
- * transactions begin IMMEDIATE, holding the whole database's write lock (store/sqlite).
- */
-const rowLocks = (trx: Db) => !(trx.getExecutor().adapter instanceof SqliteAdapter);
-
 /**
  * Gives the entries the next positions, chains each to its conversation's previous event and
  * stores them. `lastPos` holds the conversations' newest positions as locked by this transaction
- * (`lockConversations`, or its own seq update), or a conversation it has just created (0).
+ * (`lockConversations`, or its seq reservation), or a conversation it has just created (0).
  */
 export async function appendEvents(
   trx: Db,

@@ -1,7 +1,8 @@
 import type { ExpressionBuilder, Selectable } from 'kysely';
 import type { EventDraft, Role } from '@confab/protocol';
 import type { Database } from '../schema.js';
-import { appendEvents, lockUserStreams } from '../event-log.js';
+import { appendEvents } from '../event-log.js';
+import { lockUserStreams } from '../stream-locks.js';
 import { insertNotificationRows, notificationEntries } from './notifications.js';
 import type {
   ArchivedFilter,

@@ -1,6 +1,7 @@
 import { type Updateable, sql } from 'kysely';
 import type { Database } from '../schema.js';
-import { appendEvents, lockUserStreams } from '../event-log.js';
+import { appendEvents } from '../event-log.js';
+import { lockUserStreams } from '../stream-locks.js';
 import type { ConversationListRow, Draft, MemberKey, MemberSettings, SettingsChange, StoredEvent } from '../store.js';
 import { getConversationView } from './conversations.js';
 import type { Db } from './rows.js';

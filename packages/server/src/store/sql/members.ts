@@ -1,5 +1,6 @@
 import { type EventDraft, type Role, usernameKey } from '@confab/protocol';
-import { appendEvents, lockConversations, lockUserStreams } from '../event-log.js';
+import { appendEvents } from '../event-log.js';
+import { lockConversations, lockUserStreams } from '../stream-locks.js';
 import { insertNotificationRows, notificationEntries } from './notifications.js';
 import type { ChangeExtras, ConversationRecord, Draft, MemberRecord, NewMember, StoredEvent, SystemDraft } from '../store.js';
 import { appendSystemMessage } from './system-messages.js';

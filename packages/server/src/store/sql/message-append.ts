@@ -1,6 +1,7 @@
 import { type Insertable, sql } from 'kysely';
 import type { Database } from '../schema.js';
-import { type LogEntry, appendEvents, lockConversations, lockUserStreams, reserveConversationSeqs } from '../event-log.js';
+import { type LogEntry, appendEvents } from '../event-log.js';
+import { lockConversations, lockUserStreams, reserveConversationSeqs } from '../stream-locks.js';
 import type {
   AppendOutcome,
   AppendPlan,

@@ -1,6 +1,7 @@
 import type { Updateable } from 'kysely';
 import type { Database } from '../schema.js';
-import { type LogEntry, appendEvents, lockConversations } from '../event-log.js';
+import { type LogEntry, appendEvents } from '../event-log.js';
+import { lockConversations } from '../stream-locks.js';
 import type { EditRecord, MessagePatch, MessageRecord, MessageUpdate, StoredEvent, UpdateOutcome } from '../store.js';
 import { type Db, toMessage } from './rows.js';
 import { updateById } from './hot-statements.js';
