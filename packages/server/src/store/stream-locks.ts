@@ -13,22 +13,13 @@ type Db = Kysely<Database>;
 
 /** Row-locks the conversations (in id order) and answers each one's newest event position. */
 export async function lockConversations(trx: Db, conversationIds: Iterable<string>): Promise<Map<string, number>> {
-  const locked = await lockConversationRows(trx, conversationIds);
-  return new Map([...locked].map(([id, row]) => [id, row.lastPos]));
-}
-
-/** Row-locks the conversations (in id order) and answers each one's newest seq and event position. */
-export async function lockConversationRows(
-  trx: Db,
-  conversationIds: Iterable<string>,
-): Promise<Map<string, { lastSeq: number; lastPos: number }>> {
-  const locked = new Map<string, { lastSeq: number; lastPos: number }>();
+  const lastPos = new Map<string, number>();
   for (const ids of lockOrder(conversationIds)) {
-    let query = trx.selectFrom('conversations').select(['id', 'last_seq', 'last_pos']).where('id', 'in', ids).orderBy('id');
+    let query = trx.selectFrom('conversations').select(['id', 'last_pos']).where('id', 'in', ids).orderBy('id');
     if (rowLocks(trx)) query = query.forUpdate();
-    for (const row of await query.execute()) locked.set(row.id, { lastSeq: Number(row.last_seq), lastPos: Number(row.last_pos) });
+    for (const row of await query.execute()) lastPos.set(row.id, Number(row.last_pos));
   }
-  return locked;
+  return lastPos;
 }
 
 /** A conversation's share of a batch of sends: how many new messages, and the newest one's time. */
