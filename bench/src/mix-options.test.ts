@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_MIX, describeMix, sameMix } from './mixed.js';
+import { DEFAULT_MIX, describeMix, sameMix, sliceModes } from './mixed.js';
+import { ratioInterval } from './stats.js';
 import { parseMix, parseOptions } from './options.js';
 
 describe('the mixed phase’s mix (--mix)', () => {
@@ -21,5 +22,30 @@ describe('the mixed phase’s mix (--mix)', () => {
     expect(() => parseMix('reply=1.5')).toThrow(/share from 0 to 1/);
     expect(() => parseMix('reply')).toThrow(/share from 0 to 1/);
     expect(() => parseMix('reply=0.6,reaction=0.6')).toThrow(/more than 1/);
+  });
+});
+
+describe('the mixed phase’s slices and its ratio’s interval', () => {
+  it('runs one slice of each mode per pair, the order of each pair drawn from the seed', () => {
+    const modes = sliceModes(7);
+    const slices = Array.from({ length: 40 }, (_, i) => modes(i));
+    for (let p = 0; p < 20; p++) expect(new Set([slices[2 * p], slices[2 * p + 1]])).toEqual(new Set(['mix', 'plain']));
+    const mixFirst = Array.from({ length: 20 }, (_, p) => slices[2 * p] === 'mix');
+    expect(mixFirst).toContain(true);
+    expect(mixFirst).toContain(false);
+    expect(Array.from({ length: 40 }, (_, i) => sliceModes(7)(i))).toEqual(slices);
+  });
+
+  it('brackets the ratio of the sums, narrower with steadier pairs, and none without two pairs', () => {
+    const steady = Array.from({ length: 20 }, () => ({ mix: 800, plain: 1000 }));
+    expect(ratioInterval(steady, 1)).toEqual([0.8, 0.8]);
+    const noisy = Array.from({ length: 20 }, (_, i) => ({ mix: 800 + (i % 2 === 0 ? 150 : -150), plain: 1000 }));
+    const [lo, hi] = ratioInterval(noisy, 1)!;
+    expect(lo).toBeLessThan(0.8);
+    expect(hi).toBeGreaterThan(0.8);
+    expect(lo).toBeGreaterThan(0.7);
+    expect(hi).toBeLessThan(0.9);
+    expect(ratioInterval(noisy, 1)).toEqual([lo, hi]);
+    expect(ratioInterval([{ mix: 1, plain: 1 }], 1)).toBeNull();
   });
 });

@@ -1,7 +1,7 @@
 import { type ChannelEvents, type SendChannel } from './channel.js';
 import { ClosedLoop } from './closed-loop.js';
 import type { Measurement, Resources } from './server-process.js';
-import { Samples, type Summary, round, summarize } from './stats.js';
+import { type Pair, Samples, type Summary, mulberry32, ratioInterval, round, summarize } from './stats.js';
 import type { ThroughputOptions } from './throughput.js';
 
 /** What a mixed-workload action is, and its share of the actions (the rest are plain sends). */
@@ -40,7 +40,16 @@ export interface MixedResult {
    * Plain sends by the same clients in slices interleaved with the mix's (see `runMixed`): what
    * the mix is compared with, measured over the same seconds' machine, database and sockets.
    */
-  control: { sliceMs: number; mixedAcksPerSec: number; plainAcksPerSec: number; ratio: number | null };
+  control: {
+    sliceMs: number;
+    mixedAcksPerSec: number;
+    plainAcksPerSec: number;
+    ratio: number | null;
+    /** Slice pairs (one slice of each mode, in a random order) measured whole: what `interval` resamples. */
+    pairs: number;
+    /** The ratio's 95 % bootstrap interval over those pairs: how far this run's machine noise leaves it uncertain. */
+    interval: [number, number] | null;
+  };
   errors: Record<string, number>;
   unacknowledgedAfterDrain: number;
   resources: Resources;
@@ -49,6 +58,22 @@ export interface MixedResult {
 /** Each measured slice runs one mode; the first part of a slice settles the window left by the other mode. */
 const SLICE_MS = 1000;
 const SETTLE_MS = 200;
+
+/**
+ * Which mode each measured slice runs: slices go in pairs, one of each mode, the pair's order
+ * drawn from a seeded generator. A fixed mix-then-plain order lets anything that comes and goes
+ * with a 2 s period (or drifts across the run) land on one mode more than the other: with plain
+ * sends in both modes, that order measured ratios from 0.87 to 1.01.
+ */
+export function sliceModes(seed: number): (slice: number) => 'mix' | 'plain' {
+  const random = mulberry32(seed);
+  const mixFirst: boolean[] = [];
+  return (slice) => {
+    const pair = Math.floor(slice / 2);
+    while (mixFirst.length <= pair) mixFirst.push(random() < 0.5);
+    return (slice % 2 === 0) === mixFirst[pair] ? 'mix' : 'plain';
+  };
+}
 
 const EMOJI = ['👍', '🎉', '❤️', ':eyes:', ':rocket:', '😂'];
 const RECENT = 32;
@@ -69,17 +94,6 @@ class Recent {
   }
 }
 
-/** A small seeded generator, so two runs draw the same mix. */
-function mulberry32(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /**
  * The throughput phase's closed loop with a realistic mix instead of plain sends: of the actions,
  * 10 % are replies (a send quoting a recent message of the conversation), 10 % reactions
@@ -88,9 +102,11 @@ function mulberry32(seed: number): () => number {
  *
  * The comparison with plain sends is measured here too, not against the throughput phase: this
  * 2-core machine's speed drifts by ±15 % between runs seconds apart, which a ratio of two phases
- * takes whole. So the measured time alternates 1 s slices of the mix and of plain sends (twice the
- * phase's duration in all); acks that arrive in a slice's first 200 ms, while the other mode's
- * window drains, count for neither. `acksPerSec` and the rest describe the whole run of the mix.
+ * takes whole. So the measured time is pairs of 1 s slices, one of the mix and one of plain
+ * sends in a random order (`sliceModes`; twice the phase's duration in all); acks that arrive in
+ * a slice's first 200 ms, while the other mode's window drains, count for neither. The ratio
+ * comes with its bootstrap interval over the pairs (`ratioInterval`): one run's slices still
+ * differ by ±15 %. `acksPerSec` and the rest describe the whole run of the mix.
  */
 export async function runMixed(
   channels: readonly SendChannel[],
@@ -110,12 +126,13 @@ export async function runMixed(
   const pendingKind = new Map<SendChannel, Map<number, { kind: ActionKind; target?: string }>>(channels.map((c) => [c, new Map()]));
   for (const c of channels) if (!byConversation.has(c.conversationId)) byConversation.set(c.conversationId, new Recent());
 
-  // The interleaving clock: which mode the measured slice runs, and the acks each mode counted.
+  // The interleaving clock: which mode the measured slice runs, and the acks each slice counted.
   let measureStart = 0;
   const slice = (now: number) => Math.floor((now - measureStart) / SLICE_MS);
-  const plainSlice = (now: number) => loop.phase === 'measure' && slice(now) % 2 === 1;
+  const modeOf = sliceModes(20261124);
+  const plainSlice = (now: number) => loop.phase === 'measure' && modeOf(slice(now)) === 'plain';
   const settled = (now: number) => (now - measureStart) % SLICE_MS >= SETTLE_MS;
-  const counted = { mixed: 0, plain: 0 };
+  const countedBySlice: number[] = [];
 
   const act = (channel: SendChannel) => {
     const stamp = performance.now();
@@ -164,7 +181,7 @@ export async function runMixed(
           byConversation.get(channel.conversationId)!.add(messageId);
         }
       }
-      if (loop.phase === 'measure' && settled(now)) counted[plainSlice(now) ? 'plain' : 'mixed'] += 1;
+      if (loop.phase === 'measure' && settled(now)) countedBySlice[slice(now)] = (countedBySlice[slice(now)] ?? 0) + 1;
       if (loop.phase === 'measure' && !plainSlice(now)) {
         acks += 1;
         acksByKind[kind] += 1;
@@ -193,10 +210,16 @@ export async function runMixed(
     return measurement;
   };
   const { elapsedMs: elapsed, resources, unacknowledged } = await loop.run(channels, measured, start, act);
-  const slices = Math.floor(elapsed / SLICE_MS);
-  const countedSec = (odd: 0 | 1) => (Math.ceil((slices - odd) / 2) * (SLICE_MS - SETTLE_MS)) / 1000;
-  const mixedAcksPerSec = Math.round(counted.mixed / countedSec(0));
-  const plainAcksPerSec = Math.round(counted.plain / countedSec(1));
+  // Whole pairs only: a slice the run's end cut short would weigh one mode down.
+  const pairs: Pair[] = [];
+  for (let p = 0; 2 * p + 1 < Math.floor(elapsed / SLICE_MS); p++) {
+    const [a, b] = [2 * p, 2 * p + 1].map((i) => countedBySlice[i] ?? 0) as [number, number];
+    pairs.push(modeOf(2 * p) === 'mix' ? { mix: a, plain: b } : { mix: b, plain: a });
+  }
+  const countedSec = (pairs.length * (SLICE_MS - SETTLE_MS)) / 1000;
+  const mixedAcksPerSec = Math.round(pairs.reduce((sum, p) => sum + p.mix, 0) / countedSec);
+  const plainAcksPerSec = Math.round(pairs.reduce((sum, p) => sum + p.plain, 0) / countedSec);
+  const interval = ratioInterval(pairs, 20261124);
 
   return {
     mix,
@@ -206,7 +229,7 @@ export async function runMixed(
     durationSec: round(elapsed / 2000),
     acks,
     acksPerSec: Math.round(acks / (elapsed / 2000)),
-    acksPerSecSeries: loop.perSecond.series().filter((_, i) => i % 2 === 0),
+    acksPerSecSeries: loop.perSecond.series().filter((_, i) => modeOf(i) === 'mix'),
     acksByKind,
     ackLatencyMs: summarize(latency),
     ackLatencyByKindMs: Object.fromEntries([...latencyByKind].map(([kind, samples]) => [kind, summarize(samples)])),
@@ -215,6 +238,8 @@ export async function runMixed(
       mixedAcksPerSec,
       plainAcksPerSec,
       ratio: plainAcksPerSec > 0 ? round(mixedAcksPerSec / plainAcksPerSec) : null,
+      pairs: pairs.length,
+      interval: interval && [round(interval[0]), round(interval[1])],
     },
     errors,
     unacknowledgedAfterDrain: unacknowledged,

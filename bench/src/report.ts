@@ -287,6 +287,8 @@ export function format(report: BenchReport): string {
       `interleaved 1 s slices: mix ${n(x.control.mixedAcksPerSec)} acks/s against plain sends ${n(x.control.plainAcksPerSec)} acks/s` +
         (t ? ` (the throughput phase: ${n(t.acksPerSec)})` : ''),
     );
+    if (x.control.interval)
+      detail(`ratio's 95% interval over ${x.control.pairs} slice pairs: ${x.control.interval[0]}–${x.control.interval[1]}×`);
     detail(
       `acks by kind: ${Object.entries(x.acksByKind)
         .map(([k, v]) => `${k} ${n(v)}`)

@@ -94,3 +94,45 @@ export async function mapPool<T, R>(items: readonly T[], limit: number, fn: (ite
 }
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** A small seeded generator, so two runs draw the same numbers. */
+export function mulberry32(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** What two modes counted over neighbouring stretches of time (a slice of each). */
+export interface Pair {
+  mix: number;
+  plain: number;
+}
+
+/**
+ * The 95 % percentile-bootstrap interval of Σmix / Σplain over the pairs: the pairs drawn again
+ * with replacement, `draws` times, from a seeded generator (the same pairs give the same
+ * interval). Null with fewer than two pairs, or nothing counted.
+ */
+export function ratioInterval(pairs: readonly Pair[], seed: number, draws = 4000): [number, number] | null {
+  if (pairs.length < 2) return null;
+  const random = mulberry32(seed);
+  const ratios: number[] = [];
+  for (let d = 0; d < draws; d++) {
+    let mix = 0;
+    let plain = 0;
+    for (let i = 0; i < pairs.length; i++) {
+      const pair = pairs[Math.floor(random() * pairs.length)]!;
+      mix += pair.mix;
+      plain += pair.plain;
+    }
+    if (plain > 0) ratios.push(mix / plain);
+  }
+  if (ratios.length === 0) return null;
+  ratios.sort((a, b) => a - b);
+  const at = (q: number) => ratios[Math.min(ratios.length - 1, Math.floor(q * ratios.length))]!;
+  return [at(0.025), at(0.975)];
+}
