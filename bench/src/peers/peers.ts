@@ -11,7 +11,7 @@ import os from 'node:os';
 import type { Options } from '../options.js';
 import { RESULTS_DIR } from '../report.js';
 import { round } from '../stats.js';
-import { type PeerTarget, startConfabTarget, startSocketIoPeer } from './targets.js';
+import { type PeerTarget, startConfabTarget, startFloor, startSocketIoPeer } from './targets.js';
 import { type LevelResult, type SendPath, runLevel } from './workload.js';
 
 const LEVELS = [1, 10, 100] as const;
@@ -42,49 +42,73 @@ async function measure(target: PeerTarget, perSender: number, log: (text: string
 const ratio = (ours: number | undefined, theirs: number | undefined) =>
   ours === undefined || theirs === undefined || theirs === 0 ? '–' : `${round(ours / theirs, 2)}×`;
 
-function table(peer: Results, confab: Results): string {
-  const rows = ['| path | senders | figure | Socket.IO peer | Confab | Confab / peer |', '| --- | --- | --- | --- | --- | --- |'];
+/** Every target's figures side by side; the ratios against the peer are Confab's and the durable floor's. */
+function table(measured: Measured): string {
+  const { peer, floor, durableFloor, confab } = measured;
+  const rows = [
+    '| path | senders | figure | Socket.IO peer | floor (no store) | durable floor | Confab | Confab / peer | durable floor / peer |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+  ];
   for (const sendPath of PATHS) {
     for (const senders of LEVELS) {
-      const p = peer[sendPath][senders]!;
-      const c = confab[sendPath][senders]!;
-      const figures: [string, number | undefined, number | undefined][] = [
-        ['sends/s', p.sendsPerSec, c.sendsPerSec],
-        ['send p50 ms', p.send?.p50, c.send?.p50],
-        ['send p99 ms', p.send?.p99, c.send?.p99],
-        ['delivery p50 ms', p.delivery?.p50, c.delivery?.p50],
-        ['delivery p99 ms', p.delivery?.p99, c.delivery?.p99],
+      const at = (results: Results) => results[sendPath][senders]!;
+      const figures: [string, (r: LevelResult) => number | undefined][] = [
+        ['sends/s', (r) => r.sendsPerSec],
+        ['send p50 ms', (r) => r.send?.p50],
+        ['send p99 ms', (r) => r.send?.p99],
+        ['delivery p50 ms', (r) => r.delivery?.p50],
+        ['delivery p99 ms', (r) => r.delivery?.p99],
       ];
-      for (const [figure, theirs, ours] of figures)
-        rows.push(`| ${sendPath} | ${senders} | ${figure} | ${theirs ?? '–'} | ${ours ?? '–'} | ${ratio(ours, theirs)} |`);
+      for (const [figure, read] of figures) {
+        const [p, f, d, c] = [peer, floor, durableFloor, confab].map((results) => read(at(results)));
+        rows.push(
+          `| ${sendPath} | ${senders} | ${figure} | ${p ?? '–'} | ${f ?? '–'} | ${d ?? '–'} | ${c ?? '–'} | ${ratio(c, p)} | ${ratio(d, p)} |`,
+        );
+      }
     }
   }
   return rows.join('\n');
+}
+
+interface Measured {
+  peer: Results;
+  /** No store: what the machine and the load generator carry at all. */
+  floor: Results;
+  /** Only an fdatasync'd append before each answer: the ceiling of any server whose ack means on disk. */
+  durableFloor: Results;
+  confab: Results;
 }
 
 export async function runPeers(options: Options, log: (text: string) => void, fatal: (error: unknown) => never): Promise<void> {
   const perSender = options.quick ? 50 : 200;
   const pairs = PATHS.length * LEVELS.reduce((sum, level) => sum + level, 0);
   log(`peers: ${pairs} DM pairs per server, ${perSender} messages per sender at ${LEVELS.join(', ')} senders, over REST and sockets`);
-  const peerTarget = await startSocketIoPeer(pairs, fatal);
-  const peer = await measure(peerTarget, perSender, log);
-  await peerTarget.stop();
-  const confabTarget = await startConfabTarget(pairs, fatal, options.serverNodeArgs);
-  const confab = await measure(confabTarget, perSender, log);
-  await confabTarget.stop();
-  const lost = [...PATHS].flatMap((p) => LEVELS.map((l) => confab[p][l]!.lost + peer[p][l]!.lost)).reduce((a, b) => a + b, 0);
+  const run = async (target: PeerTarget) => {
+    const results = await measure(target, perSender, log);
+    await target.stop();
+    return results;
+  };
+  const measured: Measured = {
+    peer: await run(await startSocketIoPeer(pairs, fatal)),
+    floor: await run(await startFloor(pairs, false, fatal)),
+    durableFloor: await run(await startFloor(pairs, true, fatal)),
+    confab: await run(await startConfabTarget(pairs, fatal, options.serverNodeArgs)),
+  };
+  const lost = Object.values(measured)
+    .flatMap((results: Results) => PATHS.flatMap((p) => LEVELS.map((l) => results[p][l]!.lost)))
+    .reduce((a, b) => a + b, 0);
   process.stdout.write(
-    `\n${table(peer, confab)}\n\n${lost === 0 ? 'every acknowledged message was delivered' : `${lost} messages not delivered`}\n`,
+    `\n${table(measured)}\n\n${lost === 0 ? 'every acknowledged message was delivered' : `${lost} messages not delivered`}\n`,
   );
   if (!options.save) return;
   mkdirSync(RESULTS_DIR, { recursive: true });
   const at = new Date();
   const file = path.join(RESULTS_DIR, `peers-${at.toISOString().replace(/[:.]/g, '-')}.json`);
   const machine = { cores: os.cpus().length, node: process.version, loadAverage: os.loadavg() };
-  writeFileSync(file, `${JSON.stringify({ at: at.toISOString(), machine, perSender, peer, confab }, null, 2)}\n`);
+  writeFileSync(file, `${JSON.stringify({ at: at.toISOString(), machine, perSender, ...measured }, null, 2)}\n`);
   writeFileSync(
     path.join(RESULTS_DIR, 'peers-latest.json'),
-    `${JSON.stringify({ at: at.toISOString(), machine, perSender, peer, confab }, null, 2)}\n`,
+    `${JSON.stringify({ at: at.toISOString(), machine, perSender, ...measured }, null, 2)}\n`,
   );
   log(`saved ${file}`);
 }

@@ -87,35 +87,89 @@ export async function startConfabTarget(
       const sender = users[2 * i]!;
       const recipient = users[2 * i + 1]!;
       const conversationId = (await sender.client.openDirect(recipient.id)).id;
-      const inbox = await openSocket(confab.wsUrl(recipient.accessToken), 'lite');
-      inbox.onFrame = (data) => {
-        if (startsWith(data, CREATED))
-          target.onDelivered((JSON.parse(data.toString('utf8')) as { message: { body: string } }).message.body);
-      };
-      const outbox = await openSocket(confab.wsUrl(sender.accessToken), 'lite');
-      sockets.push(inbox, outbox);
-      const waiting = new Map<string, { resolve: () => void; reject: (error: Error) => void }>();
-      outbox.onFrame = (data) => {
-        const frame = classify(data);
-        if (frame.kind === 'ack') waiting.get(frame.id)?.resolve();
-        else if (frame.kind === 'error' && frame.id !== null)
-          waiting.get(frame.id)?.reject(new Error(`message.send refused: ${frame.code}`));
-      };
       const url = `${confab.baseUrl}/api/v1/conversations/${conversationId}/messages`;
-      return {
-        sendRest: async (body) => {
-          await postJson(url, { clientId: randomUUID(), body }, sender.accessToken);
-        },
-        sendSocket: (body) =>
-          new Promise<void>((resolve, reject) => {
-            const id = randomUUID();
-            waiting.set(id, {
-              resolve: () => (waiting.delete(id), resolve()),
-              reject: (error) => (waiting.delete(id), reject(error)),
-            });
-            outbox.send(JSON.stringify({ type: 'message.send', id, conversationId, clientId: randomUUID(), body }));
-          }),
-      };
+      return framePair(target, sockets, confab.wsUrl(recipient.accessToken), confab.wsUrl(sender.accessToken), {
+        post: (body) => postJson(url, { clientId: randomUUID(), body }, sender.accessToken),
+        frame: (id, body) => JSON.stringify({ type: 'message.send', id, conversationId, clientId: randomUUID(), body }),
+      });
+    },
+  );
+  return Object.assign(target, { pairs });
+}
+
+/**
+ * A pair over sockets that speak Confab's frames (Confab's own, and the floor's): the recipient's
+ * socket reports every `message.created`, the sender's resolves each send on its `ack`.
+ */
+async function framePair(
+  target: PeerTarget,
+  sockets: BenchSocket[],
+  inboxUrl: string,
+  outboxUrl: string,
+  send: { post: (body: string) => Promise<unknown>; frame: (id: string, body: string) => string },
+): Promise<PeerPair> {
+  const inbox = await openSocket(inboxUrl, 'lite');
+  inbox.onFrame = (data) => {
+    if (startsWith(data, CREATED)) target.onDelivered((JSON.parse(data.toString('utf8')) as { message: { body: string } }).message.body);
+  };
+  const outbox = await openSocket(outboxUrl, 'lite');
+  sockets.push(inbox, outbox);
+  const waiting = new Map<string, { resolve: () => void; reject: (error: Error) => void }>();
+  outbox.onFrame = (data) => {
+    const frame = classify(data);
+    if (frame.kind === 'ack') waiting.get(frame.id)?.resolve();
+    else if (frame.kind === 'error' && frame.id !== null) waiting.get(frame.id)?.reject(new Error(`message.send refused: ${frame.code}`));
+  };
+  return {
+    sendRest: async (body) => {
+      await send.post(body);
+    },
+    sendSocket: (body) =>
+      new Promise<void>((resolve, reject) => {
+        const id = randomUUID();
+        waiting.set(id, {
+          resolve: () => (waiting.delete(id), resolve()),
+          reject: (error) => (waiting.delete(id), reject(error)),
+        });
+        outbox.send(send.frame(id, body));
+      }),
+  };
+}
+
+/**
+ * The floor (floor-server.ts) in its own process: no store, or with `durable` only an
+ * fdatasync'd append before each answer. What this machine and client carry at all.
+ */
+export async function startFloor(pairCount: number, durable: boolean, onCrash: (error: Error) => void): Promise<PeerTarget> {
+  const name = durable ? 'durable floor' : 'floor';
+  const dataDir = makeTempDir('confab-bench-floor-');
+  const port = await freePort();
+  const script = fileURLToPath(new URL('./floor-server.js', import.meta.url));
+  const child = new Child(name, [script], { PORT: String(port), DATA_DIR: dataDir, DURABLE: durable ? '1' : '0' }, onCrash);
+  await untilListening(child);
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const wsUrl = (token: string) => `ws://127.0.0.1:${port}/ws?token=${token}`;
+  const sockets: BenchSocket[] = [];
+  const target: PeerTarget = {
+    name,
+    pairs: [],
+    onDelivered: () => {},
+    async stop() {
+      for (const socket of sockets) socket.terminate();
+      await child.stop(5000);
+      removeTempDir(dataDir);
+    },
+  };
+  const pairs = await mapPool(
+    Array.from({ length: pairCount }, (_, i) => i),
+    8,
+    async (i): Promise<PeerPair> => {
+      const sender = (await postJson(`${baseUrl}/register`, { username: `sender${i}` })) as { id: string; token: string };
+      const recipient = (await postJson(`${baseUrl}/register`, { username: `recipient${i}` })) as { id: string; token: string };
+      return framePair(target, sockets, wsUrl(recipient.token), wsUrl(sender.token), {
+        post: (body) => postJson(`${baseUrl}/messages`, { to: recipient.id, body }, sender.token),
+        frame: (id, body) => JSON.stringify({ type: 'message.send', id, to: recipient.id, body }),
+      });
     },
   );
   return Object.assign(target, { pairs });
