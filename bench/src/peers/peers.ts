@@ -12,14 +12,24 @@ import type { Options } from '../options.js';
 import { RESULTS_DIR } from '../report.js';
 import { round } from '../stats.js';
 import { type PeerTarget, startConfabTarget, startFloor, startSocketIoPeer } from './targets.js';
-import { type LevelResult, type SendPath, runLevel } from './workload.js';
+import { runSqliteBaseline } from '../baselines.js';
+import { type LevelResult, type OpenLoopResult, type SendPath, runLevel, runOpenLoop } from './workload.js';
 
 const LEVELS = [1, 10, 100] as const;
 const PATHS: readonly SendPath[] = ['rest', 'socket'];
 
-type Results = Record<SendPath, Record<number, LevelResult>>;
+/** Sends a second each open-loop sender offers: half of Confab's per-user send limit (1,200 a minute). */
+const OPEN_LOOP_PER_SENDER = 10;
 
-async function measure(target: PeerTarget, perSender: number, log: (text: string) => void): Promise<Results> {
+type Results = Record<SendPath, Record<number, LevelResult>> & { openLoop: OpenLoopResult };
+
+interface OpenLoop {
+  rate: number;
+  durationSec: number;
+  pairs: number;
+}
+
+async function measure(target: PeerTarget, perSender: number, open: OpenLoop, log: (text: string) => void): Promise<Results> {
   // Warm-up: every pair sends a few over each path, so neither side is measured cold (JIT, caches).
   for (const sendPath of PATHS) await runLevel(target, sendPath, target.pairs.length, 5, `warm-${sendPath}`);
   const results = { rest: {}, socket: {} } as Results;
@@ -36,6 +46,11 @@ async function measure(target: PeerTarget, perSender: number, log: (text: string
       );
     }
   }
+  // The open loop's senders come after every level's.
+  results.openLoop = await runOpenLoop(target, open.rate, open.durationSec, firstPair, open.pairs);
+  log(
+    `  ${target.name}, open loop at ${open.rate}/s over sockets: ack p50 ${results.openLoop.ack?.p50} ms, p99 ${results.openLoop.ack?.p99} ms`,
+  );
   return results;
 }
 
@@ -79,12 +94,40 @@ interface Measured {
   confab: Results;
 }
 
+/**
+ * Part 6's figure for every target: the open loop's ack p50 and p99, and the p99 against the
+ * bare fsync'd single-row commit's p99, measured at the start of the same run.
+ */
+function openLoopTable(measured: Measured, commitP99: number | undefined): string {
+  const targets = [measured.peer, measured.floor, measured.durableFloor, measured.confab];
+  const row = (figure: string, read: (r: OpenLoopResult) => number | string | undefined) =>
+    `| ${figure} | ${targets.map((t) => read(t.openLoop) ?? '–').join(' | ')} |`;
+  return [
+    '| open loop over sockets | Socket.IO peer | floor (no store) | durable floor | Confab |',
+    '| --- | --- | --- | --- | --- |',
+    row('ack p50 ms', (r) => r.ack?.p50),
+    row('ack p99 ms', (r) => r.ack?.p99),
+    row(`ack p99 / bare commit p99 (${commitP99 ?? '–'} ms)`, (r) => ratio(r.ack?.p99, commitP99)),
+    row('unacknowledged', (r) => r.unacknowledged),
+  ].join('\n');
+}
+
 export async function runPeers(options: Options, log: (text: string) => void, fatal: (error: unknown) => never): Promise<void> {
   const perSender = options.quick ? 50 : 200;
-  const pairs = PATHS.length * LEVELS.reduce((sum, level) => sum + level, 0);
-  log(`peers: ${pairs} DM pairs per server, ${perSender} messages per sender at ${LEVELS.join(', ')} senders, over REST and sockets`);
+  const open: OpenLoop = {
+    rate: options.latencyRate,
+    durationSec: options.latencyDurationSec,
+    pairs: Math.ceil(options.latencyRate / OPEN_LOOP_PER_SENDER),
+  };
+  const pairs = PATHS.length * LEVELS.reduce((sum, level) => sum + level, 0) + open.pairs;
+  log(`peers: bare SQLite commits for ${options.sqliteDurationSec} s (the open loop's yardstick)`);
+  const bareCommits = runSqliteBaseline(options.sqliteDurationSec * 1000, options.sqliteBatch, options.bodyBytes).singleRow;
+  log(
+    `peers: ${pairs} DM pairs per server, ${perSender} messages per sender at ${LEVELS.join(', ')} senders, over REST and sockets; ` +
+      `then ${open.rate} sends/s offered for ${open.durationSec} s over ${open.pairs} senders' sockets`,
+  );
   const run = async (target: PeerTarget) => {
-    const results = await measure(target, perSender, log);
+    const results = await measure(target, perSender, open, log);
     await target.stop();
     return results;
   };
@@ -97,18 +140,26 @@ export async function runPeers(options: Options, log: (text: string) => void, fa
   const lost = Object.values(measured)
     .flatMap((results: Results) => PATHS.flatMap((p) => LEVELS.map((l) => results[p][l]!.lost)))
     .reduce((a, b) => a + b, 0);
+  const unacknowledged = Object.values(measured).reduce((sum, results: Results) => sum + results.openLoop.unacknowledged, 0);
+  const commitP99 = bareCommits.latencyMs?.p99;
   process.stdout.write(
-    `\n${table(measured)}\n\n${lost === 0 ? 'every acknowledged message was delivered' : `${lost} messages not delivered`}\n`,
+    `\n${table(measured)}\n\n${lost === 0 ? 'every acknowledged message was delivered' : `${lost} messages not delivered`}\n` +
+      `\n${openLoopTable(measured, commitP99)}\n\n` +
+      `bare fsync'd single-row commits: ${bareCommits.commitsPerSec}/s, p50 ${bareCommits.latencyMs?.p50} ms, p99 ${commitP99} ms` +
+      `${unacknowledged === 0 ? '' : `; ${unacknowledged} open-loop sends never acknowledged`}\n`,
   );
   if (!options.save) return;
   mkdirSync(RESULTS_DIR, { recursive: true });
   const at = new Date();
   const file = path.join(RESULTS_DIR, `peers-${at.toISOString().replace(/[:.]/g, '-')}.json`);
   const machine = { cores: os.cpus().length, node: process.version, loadAverage: os.loadavg() };
-  writeFileSync(file, `${JSON.stringify({ at: at.toISOString(), machine, perSender, ...measured }, null, 2)}\n`);
+  writeFileSync(
+    file,
+    `${JSON.stringify({ at: at.toISOString(), machine, perSender, openLoop: open, bareCommits, ...measured }, null, 2)}\n`,
+  );
   writeFileSync(
     path.join(RESULTS_DIR, 'peers-latest.json'),
-    `${JSON.stringify({ at: at.toISOString(), machine, perSender, ...measured }, null, 2)}\n`,
+    `${JSON.stringify({ at: at.toISOString(), machine, perSender, openLoop: open, bareCommits, ...measured }, null, 2)}\n`,
   );
   log(`saved ${file}`);
 }

@@ -69,3 +69,51 @@ export async function runLevel(
     lost: total - delivered,
   };
 }
+
+export interface OpenLoopResult {
+  offeredPerSec: number;
+  sends: number;
+  /** Send → acknowledgement over the sender's socket, from each send's *scheduled* time, ms. */
+  ack: Summary | null;
+  unacknowledged: number;
+}
+
+/**
+ * Open loop over sockets (issue 13, part 6): `rate` sends a second for `durationSec`, scheduled on
+ * a timer round-robin over `pairCount` pairs from `firstPair`, whether or not earlier ones were
+ * acknowledged; each acknowledgement's latency counts from its scheduled time, so a stall weighs
+ * on every send it held up.
+ */
+export async function runOpenLoop(
+  target: PeerTarget,
+  rate: number,
+  durationSec: number,
+  firstPair: number,
+  pairCount: number,
+): Promise<OpenLoopResult> {
+  const pairs = target.pairs.slice(firstPair, firstPair + pairCount);
+  if (pairs.length < pairCount) throw new Error(`${target.name}: ${pairCount} pairs from ${firstPair} asked, ${pairs.length} set up`);
+  const interval = 1000 / rate;
+  const total = Math.round(rate * durationSec);
+  const ack = new Samples(total + 16);
+  const acknowledged: Promise<void>[] = [];
+  let issued = 0;
+  const t0 = performance.now() + 5;
+  await new Promise<void>((resolve) => {
+    const tick = () => {
+      const due = Math.min(total, Math.floor((performance.now() - t0) / interval) + 1);
+      for (; issued < due; issued++) {
+        const scheduled = t0 + issued * interval;
+        const sent = pairs[issued % pairs.length]!.sendSocket(`open ${issued}`);
+        acknowledged.push(sent.then(() => ack.push(performance.now() - scheduled)));
+      }
+      if (issued >= total) return resolve();
+      setTimeout(tick, Math.max(0, t0 + issued * interval - performance.now()));
+    };
+    setTimeout(tick, Math.max(0, t0 - performance.now()));
+  });
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([Promise.all(acknowledged), new Promise((resolve) => (timer = setTimeout(resolve, 10_000)))]);
+  clearTimeout(timer);
+  return { offeredPerSec: rate, sends: total, ack: summarize(ack), unacknowledged: total - ack.length };
+}
