@@ -108,6 +108,9 @@ function openLoopTable(measured: Measured, commitP99: number | undefined): strin
     row('ack p50 ms', (r) => r.ack?.p50),
     row('ack p99 ms', (r) => r.ack?.p99),
     row(`ack p99 / bare commit p99 (${commitP99 ?? '–'} ms)`, (r) => ratio(r.ack?.p99, commitP99)),
+    row('from the actual send: ack p50 / p99 ms', (r) => `${r.ackFromSend?.p50} / ${r.ackFromSend?.p99}`),
+    row('from the actual send: p99 / bare commit p99', (r) => ratio(r.ackFromSend?.p99, commitP99)),
+    row("the generator's send lag p50 / p99 ms", (r) => `${r.sendLag?.p50} / ${r.sendLag?.p99}`),
     row('unacknowledged', (r) => r.unacknowledged),
   ].join('\n');
 }

@@ -75,6 +75,10 @@ export interface OpenLoopResult {
   sends: number;
   /** Send → acknowledgement over the sender's socket, from each send's *scheduled* time, ms. */
   ack: Summary | null;
+  /** The same from the moment the generator actually sent it: without the generator's own lag. */
+  ackFromSend: Summary | null;
+  /** How late the generator issued each send against its schedule, ms: part of every ack figure. */
+  sendLag: Summary | null;
   unacknowledged: number;
 }
 
@@ -96,16 +100,27 @@ export async function runOpenLoop(
   const interval = 1000 / rate;
   const total = Math.round(rate * durationSec);
   const ack = new Samples(total + 16);
+  const sendLag = new Samples(total + 16);
+  const ackFromSend = new Samples(total + 16);
   const acknowledged: Promise<void>[] = [];
   let issued = 0;
   const t0 = performance.now() + 5;
   await new Promise<void>((resolve) => {
     const tick = () => {
-      const due = Math.min(total, Math.floor((performance.now() - t0) / interval) + 1);
+      const now = performance.now();
+      const due = Math.min(total, Math.floor((now - t0) / interval) + 1);
       for (; issued < due; issued++) {
         const scheduled = t0 + issued * interval;
+        sendLag.push(now - scheduled);
+        const sentAt = performance.now();
         const sent = pairs[issued % pairs.length]!.sendSocket(`open ${issued}`);
-        acknowledged.push(sent.then(() => ack.push(performance.now() - scheduled)));
+        acknowledged.push(
+          sent.then(() => {
+            const at = performance.now();
+            ack.push(at - scheduled);
+            ackFromSend.push(at - sentAt);
+          }),
+        );
       }
       if (issued >= total) return resolve();
       setTimeout(tick, Math.max(0, t0 + issued * interval - performance.now()));
@@ -115,5 +130,12 @@ export async function runOpenLoop(
   let timer: NodeJS.Timeout | undefined;
   await Promise.race([Promise.all(acknowledged), new Promise((resolve) => (timer = setTimeout(resolve, 10_000)))]);
   clearTimeout(timer);
-  return { offeredPerSec: rate, sends: total, ack: summarize(ack), unacknowledged: total - ack.length };
+  return {
+    offeredPerSec: rate,
+    sends: total,
+    ack: summarize(ack),
+    ackFromSend: summarize(ackFromSend),
+    sendLag: summarize(sendLag),
+    unacknowledged: total - ack.length,
+  };
 }
