@@ -1,8 +1,8 @@
-import { type Kysely, type Selectable, sql } from 'kysely';
+import { CompiledQuery, type Kysely, type Selectable } from 'kysely';
 import { type EventDraft, type PositionedEvent, encodeSyncCursor } from '@confab/protocol';
 import type { Database } from './schema.js';
 import type { StoredEvent, StreamHead } from './store.js';
-import { insertBulk, paddedIdLists } from './sql/hot-statements.js';
+import { insertBulk, paddedIdLists, shapedText } from './sql/hot-statements.js';
 
 /**
  * Writing to the event log inside a store transaction.
@@ -42,12 +42,15 @@ export async function appendEvents(
   now: number,
 ): Promise<StoredEvent[]> {
   if (entries.length === 0) return [];
-  const head = await trx
-    .updateTable('stream_head')
-    .set((eb) => ({ pos: eb('pos', '+', entries.length) }))
-    .where('id', '=', 1)
-    .returning(['pos', 'epoch'])
-    .executeTakeFirstOrThrow();
+  const text = shapedText(
+    trx,
+    'stream_head',
+    (mark) => `update "stream_head" set "pos" = "pos" + ${mark(0)} where "id" = ${mark(1)} returning "pos", "epoch"`,
+  );
+  const {
+    rows: [head],
+  } = await trx.executeQuery<Pick<Selectable<Database['stream_head']>, 'pos' | 'epoch'>>(CompiledQuery.raw(text, [entries.length, 1]));
+  if (head === undefined) throw new Error('the stream_head row is missing');
   let pos = Number(head.pos) - entries.length;
 
   const stored: StoredEvent[] = entries.map((entry) => {
@@ -76,25 +79,18 @@ export async function appendEvents(
   // One statement for every conversation the entries touched, one for every private stream.
   const touched = [...new Set(entries.filter((e) => !e.private).map((e) => e.conversationId))];
   const streams = [...new Set(entries.filter((e) => e.private).map((e) => e.conversationId))];
-  const newest = (ids: string[]) =>
-    sql.join(
-      ids.map((id) => sql`when ${id} then cast(${lastPos.get(id)!} as bigint)`),
-      sql` `,
-    );
-  if (touched.length > 0) {
-    await trx
-      .updateTable('conversations')
-      .set({ last_pos: sql<number>`case id ${newest(touched)} end` })
-      .where('id', 'in', touched)
-      .execute();
-  }
-  if (streams.length > 0) {
-    await trx
-      .updateTable('users')
-      .set({ stream_pos: sql<number>`case id ${newest(streams)} end` })
-      .where('id', 'in', streams)
-      .execute();
-  }
+  // The newest position of each, one statement per table: `case id when … then … end`.
+  const moveOn = async (table: 'conversations' | 'users', column: 'last_pos' | 'stream_pos', ids: string[]) => {
+    if (ids.length === 0) return;
+    const text = shapedText(trx, `${column}|${ids.length}`, (mark) => {
+      const cases = ids.map((_, i) => `when ${mark(2 * i)} then cast(${mark(2 * i + 1)} as bigint)`).join(' ');
+      const list = ids.map((_, i) => mark(2 * ids.length + i)).join(', ');
+      return `update "${table}" set "${column}" = case id ${cases} end where "id" in (${list})`;
+    });
+    await trx.executeQuery(CompiledQuery.raw(text, [...ids.flatMap((id) => [id, lastPos.get(id)!]), ...ids]));
+  };
+  await moveOn('conversations', 'last_pos', touched);
+  await moveOn('users', 'stream_pos', streams);
   return stored;
 }
 

@@ -1,4 +1,5 @@
-import { type Kysely, SqliteAdapter, sql } from 'kysely';
+import { CompiledQuery, type Kysely, SqliteAdapter } from 'kysely';
+import { shapedText } from './sql/hot-statements.js';
 import type { Database } from './schema.js';
 
 /**
@@ -46,26 +47,30 @@ export async function reserveConversationSeqs(
   const sorted = [...reservations].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   for (let i = 0; i < sorted.length; i += 300) {
     const chunk = sorted.slice(i, i + 300);
-    const ids = sql.join(chunk.map((r) => sql`${r.id}`));
-    const counts = sql.join(
-      chunk.map((r) => sql`when ${r.id} then cast(${r.count} as bigint)`),
-      sql` `,
+    const locks = rowLocks(trx);
+    // Placeholders numbered in the order they appear, the values bound in that order below.
+    const text = shapedText(trx, `reserve|${locks}|${chunk.length}`, (mark) => {
+      let n = 0;
+      const next = () => mark(n++);
+      const ids = () => chunk.map(next).join(', ');
+      const locked = locks ? ids() : '';
+      const counts = chunk.map(() => `when ${next()} then cast(${next()} as bigint)`).join(' ');
+      const times = chunk
+        .map(() => `when ${next()} then case when last_activity_at > ${next()} then last_activity_at else cast(${next()} as bigint) end`)
+        .join(' ');
+      const set = `last_seq = last_seq + case id ${counts} end, last_activity_at = case id ${times} end`;
+      return locks
+        ? `with locked as materialized (select id from conversations where id in (${locked}) order by id for update) ` +
+            `update conversations set ${set} where id in (select id from locked) returning id, last_seq, last_pos`
+        : `update conversations set ${set} where id in (${ids()}) returning id, last_seq, last_pos`;
+    });
+    const ids = chunk.map((r) => r.id);
+    const counts = chunk.flatMap((r) => [r.id, r.count]);
+    const times = chunk.flatMap((r) => [r.id, r.lastCreatedAt, r.lastCreatedAt]);
+    const params = locks ? [...ids, ...counts, ...times] : [...counts, ...times, ...ids];
+    const { rows } = await trx.executeQuery<{ id: string; last_seq: number | string; last_pos: number | string }>(
+      CompiledQuery.raw(text, params),
     );
-    const times = sql.join(
-      chunk.map(
-        (r) =>
-          sql`when ${r.id} then case when last_activity_at > ${r.lastCreatedAt} then last_activity_at else cast(${r.lastCreatedAt} as bigint) end`,
-      ),
-      sql` `,
-    );
-    const set = sql`last_seq = last_seq + case id ${counts} end, last_activity_at = case id ${times} end`;
-    const statement = rowLocks(trx)
-      ? sql<{ id: string; last_seq: number | string; last_pos: number | string }>`
-          with locked as materialized (select id from conversations where id in (${ids}) order by id for update)
-          update conversations set ${set} where id in (select id from locked) returning id, last_seq, last_pos`
-      : sql<{ id: string; last_seq: number | string; last_pos: number | string }>`
-          update conversations set ${set} where id in (${ids}) returning id, last_seq, last_pos`;
-    const { rows } = await statement.execute(trx);
     for (const row of rows) reserved.set(row.id, { lastSeq: Number(row.last_seq), lastPos: Number(row.last_pos) });
   }
   return reserved;

@@ -1,10 +1,10 @@
 import SQLite from 'better-sqlite3';
-import { Kysely, SqliteDialect, sql } from 'kysely';
+import { CompiledQuery, Kysely, SqliteDialect, sql } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createTestSchema, postgresService, requireService } from '../../../test/services.js';
 import { createPostgresDb } from '../postgres/postgres-store.js';
 import type { Database } from '../schema.js';
-import { evenChunks, insertBulk, paddedIdLists, paddedLists, roundedChunks, updateById } from './hot-statements.js';
+import { evenChunks, insertBulk, paddedIdLists, paddedLists, roundedChunks, shapedText, updateById } from './hot-statements.js';
 
 const describePostgres = await requireService(postgresService);
 
@@ -167,6 +167,33 @@ describe('updateById on SQLite', () => {
       ]);
     } finally {
       await db.destroy();
+    }
+  });
+});
+
+describe('shapedText', () => {
+  it("numbers placeholders as each dialect binds them, and builds a shape's text once per dialect", async () => {
+    const sqlite = new Kysely<Database>({ dialect: new SqliteDialect({ database: new SQLite(':memory:') }) });
+    // Not connected: the dialect's adapter is all shapedText reads.
+    const postgres = createPostgresDb('postgres://nobody@127.0.0.1:1/none', { poolSize: 1 });
+    try {
+      let builds = 0;
+      const build = (mark: (index: number) => string) => {
+        builds += 1;
+        return `select ${mark(0)} as a, ${mark(1)} as b`;
+      };
+      expect(shapedText(sqlite, 'test|two', build)).toBe('select ? as a, ? as b');
+      expect(shapedText(postgres, 'test|two', build)).toBe('select $1 as a, $2 as b');
+      expect(shapedText(sqlite, 'test|two', build)).toBe('select ? as a, ? as b');
+      expect(shapedText(postgres, 'test|two', build)).toBe('select $1 as a, $2 as b');
+      expect(builds).toBe(2);
+      const { rows } = await sqlite.executeQuery<Record<string, unknown>>(
+        CompiledQuery.raw(shapedText(sqlite, 'test|two', build), [1, 'a']),
+      );
+      expect(rows).toEqual([{ a: 1, b: 'a' }]);
+    } finally {
+      await sqlite.destroy();
+      await postgres.destroy();
     }
   });
 });

@@ -156,15 +156,29 @@ export async function updateById<T extends keyof Database & string>(
       .execute();
     return;
   }
-  const sqlite = db.getExecutor().adapter instanceof SqliteAdapter;
-  const key = `u|${sqlite ? 's' : 'p'}|${table}|${columns.join(',')}`;
-  let text = texts.get(key);
-  if (text === undefined) {
-    const mark = (i: number) => (sqlite ? '?' : `$${i + 1}`);
-    text = `update "${table}" set ${columns.map((c, i) => `"${c}" = ${mark(i)}`).join(', ')} where "id" = ${mark(columns.length)}`;
-    remember(key, text);
-  }
+  const text = shapedText(
+    db,
+    `u|${table}|${columns.join(',')}`,
+    (mark) => `update "${table}" set ${columns.map((c, i) => `"${c}" = ${mark(i)}`).join(', ')} where "id" = ${mark(columns.length)}`,
+  );
   await db.executeQuery(CompiledQuery.raw(text, [...params, id]));
+}
+
+/**
+ * A statement whose text depends only on its shape (`key`: what it does and how many values it
+ * binds), made once per dialect by `build`, which numbers the placeholders with `mark` (`?` on
+ * SQLite, `$1`, `$2`… on PostgreSQL). For the group commit's per-batch statements that the
+ * builder would build and compile anew each time.
+ */
+export function shapedText(db: Db, key: string, build: (mark: (index: number) => string) => string): string {
+  const sqlite = db.getExecutor().adapter instanceof SqliteAdapter;
+  const full = `${sqlite ? 's' : 'p'}|${key}`;
+  let text = texts.get(full);
+  if (text === undefined) {
+    text = build((index) => (sqlite ? '?' : `$${index + 1}`));
+    remember(full, text);
+  }
+  return text;
 }
 
 /** A value bound as it is (as Kysely would bind it); an object is an SQL expression for the builder. */

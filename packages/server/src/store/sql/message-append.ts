@@ -1,4 +1,4 @@
-import { type Insertable, sql } from 'kysely';
+import { CompiledQuery, type Insertable, type Selectable } from 'kysely';
 import type { Database } from '../schema.js';
 import { type LogEntry, appendEvents } from '../event-log.js';
 import { lockConversations, lockUserStreams, reserveConversationSeqs } from '../stream-locks.js';
@@ -15,7 +15,7 @@ import type {
 } from '../store.js';
 import { locateUpdates, stageUpdates, withQuotes } from './message-changes.js';
 import { countThreadReplies, insertAttachmentLinks, insertMentions, sortByUploads } from './message-links.js';
-import { insertBulk, paddedLists } from './hot-statements.js';
+import { insertBulk, paddedLists, shapedText } from './hot-statements.js';
 import { insertNotificationRows, notificationEntries } from './notifications.js';
 import { type Db, type UniqueViolationOf, messageRow, toMessage } from './rows.js';
 import type { SearchIndex } from './search.js';
@@ -134,12 +134,12 @@ async function findStored(trx: Db, batch: readonly NewMessage[]): Promise<Map<st
   const pairs = [...new Map(batch.map((m) => [idempotencyKey(m.senderId, m.clientId), m])).values()];
   // `IN (VALUES …)`: SQLite takes a row value's list only as a subquery; PostgreSQL takes either.
   for (const chunk of paddedLists(pairs, 400)) {
-    const keys = sql.join(chunk.map((m) => sql`(${m.senderId}, ${m.clientId})`));
-    const rows = await trx
-      .selectFrom('messages')
-      .selectAll()
-      .where(sql<boolean>`(sender_id, client_id) in (values ${keys})`)
-      .execute();
+    const text = shapedText(trx, `stored|${chunk.length}`, (mark) => {
+      const keys = chunk.map((_, i) => `(${mark(2 * i)}, ${mark(2 * i + 1)})`);
+      return `select * from "messages" where (sender_id, client_id) in (values ${keys.join(', ')})`;
+    });
+    const params = chunk.flatMap((m) => [m.senderId, m.clientId]);
+    const { rows } = await trx.executeQuery<Selectable<Database['messages']>>(CompiledQuery.raw(text, params));
     for (const row of rows) stored.set(idempotencyKey(row.sender_id, row.client_id), toMessage(row));
   }
   return stored;
@@ -219,16 +219,20 @@ async function moveReadMarkers(trx: Db, created: readonly MessageRecord[], readB
   const markers = [...newest.values()];
   for (let i = 0; i < markers.length; i += 300) {
     const chunk = markers.slice(i, i + 300);
-    const ahead = sql.join(
-      chunk.map((m) => sql`when conversation_id = ${m.conversationId} and user_id = ${m.userId} and read_seq < ${m.seq} then ${m.seq}`),
-      sql` `,
-    );
-    const keys = sql.join(chunk.map((m) => sql`(${m.conversationId}, ${m.userId})`));
-    await trx
-      .updateTable('members')
-      .set({ read_seq: sql<number>`case ${ahead} else read_seq end` })
-      .where(sql<boolean>`(conversation_id, user_id) in (values ${keys})`)
-      .execute();
+    const text = shapedText(trx, `read markers|${chunk.length}`, (mark) => {
+      let n = 0;
+      const next = () => mark(n++);
+      const ahead = chunk
+        .map(() => `when conversation_id = ${next()} and user_id = ${next()} and read_seq < ${next()} then ${next()}`)
+        .join(' ');
+      const keys = chunk.map(() => `(${next()}, ${next()})`).join(', ');
+      return `update "members" set "read_seq" = case ${ahead} else read_seq end where (conversation_id, user_id) in (values ${keys})`;
+    });
+    const params = [
+      ...chunk.flatMap((m) => [m.conversationId, m.userId, m.seq, m.seq]),
+      ...chunk.flatMap((m) => [m.conversationId, m.userId]),
+    ];
+    await trx.executeQuery(CompiledQuery.raw(text, params));
   }
 }
 
