@@ -12,9 +12,10 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { closeSync, fdatasync, openSync, writeSync } from 'node:fs';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer } from 'node:http';
 import path from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { answer, readJson } from './plain-http.js';
 
 const port = Number(process.env['PORT'] ?? 0);
 const durable = process.env['DURABLE'] === '1';
@@ -58,55 +59,34 @@ function flush(): void {
 }
 
 /** Stores (in durable mode), then pushes the message to the recipient and answers the sender. */
-function send(senderId: string, to: string, body: string, answer: (message: FloorMessage) => void): void {
+function send(senderId: string, to: string, body: string, done: (message: FloorMessage) => void): void {
   const message = { id: ++lastId, senderId, recipientId: to, body, createdAt: Date.now() };
   store(message, () => {
     const frame = JSON.stringify({ type: 'message.created', message });
     for (const socket of socketsOf.get(to) ?? []) socket.send(frame);
-    answer(message);
+    done(message);
   });
-}
-
-function readJson(request: IncomingMessage): Promise<Record<string, unknown>> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => {
-      try {
-        resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>);
-      } catch (error) {
-        reject(error);
-      }
-    });
-    request.on('error', reject);
-  });
-}
-
-function reply(response: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  response.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
-  response.end(text);
 }
 
 const http = createServer((request, response) => {
   void (async () => {
     try {
-      if (request.method === 'GET' && request.url === '/health') return reply(response, 200, { ok: true });
+      if (request.method === 'GET' && request.url === '/health') return answer(response, 200, { ok: true });
       if (request.method === 'POST' && request.url === '/register') {
         await readJson(request);
         const user = { id: randomUUID(), token: randomBytes(24).toString('base64url') };
         userByToken.set(user.token, user.id);
-        return reply(response, 201, user);
+        return answer(response, 201, user);
       }
       if (request.method === 'POST' && request.url === '/messages') {
         const userId = userByToken.get(request.headers.authorization?.replace(/^Bearer /, '') ?? '');
-        if (userId === undefined) return reply(response, 401, { error: 'unauthenticated' });
+        if (userId === undefined) return answer(response, 401, { error: 'unauthenticated' });
         const { to, body } = await readJson(request);
-        return send(userId, String(to), String(body), (message) => reply(response, 201, message));
+        return send(userId, String(to), String(body), (message) => answer(response, 201, message));
       }
-      reply(response, 404, { error: 'not_found' });
+      answer(response, 404, { error: 'not_found' });
     } catch (error) {
-      reply(response, 500, { error: String(error) });
+      answer(response, 500, { error: String(error) });
     }
   })();
 });

@@ -6,10 +6,11 @@
  * must have: exactly what Confab has to beat while doing all of that.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer } from 'node:http';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { Server } from 'socket.io';
+import { answer, readJson } from './plain-http.js';
 
 const port = Number(process.env['PORT'] ?? 0);
 const dataDir = process.env['DATA_DIR'] ?? '.';
@@ -48,27 +49,6 @@ function send(senderId: string, to: string, body: string): PeerMessage {
   const message = { id, senderId, recipientId: to, body, createdAt };
   io.to(`user:${to}`).emit('message', message);
   return message;
-}
-
-function readJson(request: IncomingMessage): Promise<Record<string, unknown>> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => {
-      try {
-        resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>);
-      } catch (error) {
-        reject(error);
-      }
-    });
-    request.on('error', reject);
-  });
-}
-
-function answer(response: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  response.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
-  response.end(text);
 }
 
 const http = createServer((request, response) => {
