@@ -28,8 +28,9 @@ describe('the notification outbox across a crash', () => {
     const bobUser = (await bob.register({ username: uniqueName('bob'), password: 'correct horse battery' })).user;
     const group = await alice.createGroup('crash', [bobUser.id]);
     await alice.sendMessage(group.id, `look @${bobUser.username}`);
+    // The mention is written after the send's ack, so it may not be listed yet.
+    await until(async () => (await bob.notifications()).items.length === 2, 'Bob’s two notifications written');
     const notifications = (await bob.notifications()).items.map((n) => n.id);
-    expect(notifications).toHaveLength(2);
 
     const bobs = () => receiver.about([bobUser.id]);
     await until(() => bobs().length === 2, 'both deliveries in flight');

@@ -26,6 +26,8 @@ describeOnEachStore(
       const group = await createGroup(alice, [bob]); // Bob: added_to_conversation (written with the group)
       await mention(alice, group.id, bob); // Bob: mention (written after the send)
       await alice.client.addMember(group.id, carol.id); // Carol: added_to_conversation (written with the addition)
+      // The mention is written after the send's ack, so it may not be listed yet.
+      await until(async () => (await idsOf(bob)).length === 2, 'Bob’s mention notification written');
       const [bobs, carols] = [await idsOf(bob), await idsOf(carol)];
       expect([bobs.length, carols.length]).toEqual([2, 1]);
 
