@@ -4,6 +4,12 @@
  * send over their socket) one message after another into a DM whose recipient holds a socket, at
  * 1, 10 and 100 senders. Prints sends/s, send p50/p99 and delivery p50/p99 side by side with the
  * ratio, and saves them in bench/results/peers-*.json.
+ *
+ * Two floors run the same workload in the same run (floor-server.ts): one with no store (what the
+ * machine and the load generator carry at all) and one that only appends and fdatasyncs before it
+ * answers (the ceiling of any server whose ack means on disk). Then an open loop offers
+ * --latency-rate sends/s over sockets to every target, beside the bare fsync'd commit's p99 of the
+ * same run (part 6's yardstick).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -11,8 +17,8 @@ import os from 'node:os';
 import type { Options } from '../options.js';
 import { RESULTS_DIR } from '../report.js';
 import { round } from '../stats.js';
-import { type PeerTarget, startConfabTarget, startFloor, startSocketIoPeer } from './targets.js';
 import { runSqliteBaseline } from '../baselines.js';
+import { type PeerTarget, startConfabTarget, startFloor, startSocketIoPeer } from './targets.js';
 import { type LevelResult, type OpenLoopResult, type SendPath, runLevel, runOpenLoop } from './workload.js';
 
 const LEVELS = [1, 10, 100] as const;
@@ -21,7 +27,7 @@ const PATHS: readonly SendPath[] = ['rest', 'socket'];
 /** Sends a second each open-loop sender offers: half of Confab's per-user send limit (1,200 a minute). */
 const OPEN_LOOP_PER_SENDER = 10;
 
-type Results = Record<SendPath, Record<number, LevelResult>> & { openLoop: OpenLoopResult };
+type Results = Record<SendPath, Record<number, LevelResult & { rounds?: number[] }>> & { openLoop: OpenLoopResult };
 
 interface OpenLoop {
   rate: number;
@@ -29,29 +35,55 @@ interface OpenLoop {
   pairs: number;
 }
 
-async function measure(target: PeerTarget, perSender: number, open: OpenLoop, log: (text: string) => void): Promise<Results> {
+interface Plan {
+  perSender: number;
+  /** Measured rounds per level, after one that is not counted. */
+  rounds: number;
+  open: OpenLoop;
+}
+
+async function measure(target: PeerTarget, plan: Plan, log: (text: string) => void): Promise<Results> {
   // Warm-up: every pair sends a few over each path, so neither side is measured cold (JIT, caches).
   for (const sendPath of PATHS) await runLevel(target, sendPath, target.pairs.length, 5, `warm-${sendPath}`);
   const results = { rest: {}, socket: {} } as Results;
-  // Every path and level sends from pairs of its own: a sender reused across levels would meet
-  // Confab's per-user send limit (1,200 a minute), which `npm start` keeps on.
+  // Every path and level sends from pairs of its own, the same in each of its rounds: a sender
+  // reused across levels would meet Confab's per-user send limit (1,200 a minute), which `npm
+  // start` keeps on; a level's rounds stay under it (plan.rounds + 1 times perSender, plus five).
   let firstPair = 0;
   for (const sendPath of PATHS) {
     for (const senders of LEVELS) {
-      const result = await runLevel(target, sendPath, senders, perSender, `${sendPath}-${senders}`, firstPair);
+      const rounds: LevelResult[] = [];
+      // One round not counted, then the measured ones: at 18,000 sends/s a round of 200 per sender
+      // lasts a tenth of a second, and the first one at a level runs partly cold (the peer's first
+      // round at 10 senders ran at a quarter of its later ones).
+      for (let round = 0; round <= plan.rounds; round++) {
+        const result = await runLevel(target, sendPath, senders, plan.perSender, `${sendPath}-${senders}-${round}`, firstPair);
+        if (round > 0) rounds.push(result);
+      }
       firstPair += senders;
+      const result = medianRound(rounds);
       results[sendPath][senders] = result;
       log(
-        `  ${target.name}, ${sendPath}, ${senders} sender(s): ${result.sendsPerSec} sends/s, send p50 ${result.send?.p50} ms, delivery p99 ${result.delivery?.p99} ms${result.lost > 0 ? `, ${result.lost} not delivered` : ''}`,
+        `  ${target.name}, ${sendPath}, ${senders} sender(s): ${result.sendsPerSec} sends/s (rounds ${result.rounds?.join(', ')}), send p50 ${result.send?.p50} ms, delivery p99 ${result.delivery?.p99} ms${result.lost > 0 ? `, ${result.lost} not delivered` : ''}`,
       );
     }
   }
   // The open loop's senders come after every level's.
-  results.openLoop = await runOpenLoop(target, open.rate, open.durationSec, firstPair, open.pairs);
+  results.openLoop = await runOpenLoop(target, plan.open.rate, plan.open.durationSec, firstPair, plan.open.pairs);
   log(
-    `  ${target.name}, open loop at ${open.rate}/s over sockets: ack p50 ${results.openLoop.ack?.p50} ms, p99 ${results.openLoop.ack?.p99} ms`,
+    `  ${target.name}, open loop at ${plan.open.rate}/s over sockets: ack p50 ${results.openLoop.ack?.p50} ms, p99 ${results.openLoop.ack?.p99} ms`,
   );
   return results;
+}
+
+/**
+ * The round with the median sends/s, whole (its latencies with it), carrying every round's rate
+ * and the messages not delivered in any round.
+ */
+function medianRound(rounds: readonly LevelResult[]): LevelResult & { rounds: number[] } {
+  const sorted = [...rounds].sort((a, b) => a.sendsPerSec - b.sendsPerSec);
+  const median = sorted[Math.floor((sorted.length - 1) / 2)]!;
+  return { ...median, rounds: rounds.map((r) => r.sendsPerSec), lost: rounds.reduce((sum, r) => sum + r.lost, 0) };
 }
 
 const ratio = (ours: number | undefined, theirs: number | undefined) =>
@@ -108,15 +140,16 @@ function openLoopTable(measured: Measured, commitP99: number | undefined): strin
     row('ack p50 ms', (r) => r.ack?.p50),
     row('ack p99 ms', (r) => r.ack?.p99),
     row(`ack p99 / bare commit p99 (${commitP99 ?? '–'} ms)`, (r) => ratio(r.ack?.p99, commitP99)),
-    row('from the actual send: ack p50 / p99 ms', (r) => `${r.ackFromSend?.p50} / ${r.ackFromSend?.p99}`),
+    row('from the actual send: ack p50 / p99 ms', (r) => `${r.ackFromSend?.p50 ?? '–'} / ${r.ackFromSend?.p99 ?? '–'}`),
     row('from the actual send: p99 / bare commit p99', (r) => ratio(r.ackFromSend?.p99, commitP99)),
-    row("the generator's send lag p50 / p99 ms", (r) => `${r.sendLag?.p50} / ${r.sendLag?.p99}`),
+    row("the generator's send lag p50 / p99 ms", (r) => `${r.sendLag?.p50 ?? '–'} / ${r.sendLag?.p99 ?? '–'}`),
     row('unacknowledged', (r) => r.unacknowledged),
   ].join('\n');
 }
 
 export async function runPeers(options: Options, log: (text: string) => void, fatal: (error: unknown) => never): Promise<void> {
   const perSender = options.quick ? 50 : 200;
+  const rounds = options.quick ? 1 : 3;
   const open: OpenLoop = {
     rate: options.latencyRate,
     durationSec: options.latencyDurationSec,
@@ -126,11 +159,12 @@ export async function runPeers(options: Options, log: (text: string) => void, fa
   log(`peers: bare SQLite commits for ${options.sqliteDurationSec} s (the open loop's yardstick)`);
   const bareCommits = runSqliteBaseline(options.sqliteDurationSec * 1000, options.sqliteBatch, options.bodyBytes).singleRow;
   log(
-    `peers: ${pairs} DM pairs per server, ${perSender} messages per sender at ${LEVELS.join(', ')} senders, over REST and sockets; ` +
+    `peers: ${pairs} DM pairs per server, ${perSender} messages per sender at ${LEVELS.join(', ')} senders, over REST and sockets, ` +
+      `the median of ${rounds} rounds after one not counted; ` +
       `then ${open.rate} sends/s offered for ${open.durationSec} s over ${open.pairs} senders' sockets`,
   );
   const run = async (target: PeerTarget) => {
-    const results = await measure(target, perSender, open, log);
+    const results = await measure(target, { perSender, rounds, open }, log);
     await target.stop();
     return results;
   };
@@ -158,11 +192,11 @@ export async function runPeers(options: Options, log: (text: string) => void, fa
   const machine = { cores: os.cpus().length, node: process.version, loadAverage: os.loadavg() };
   writeFileSync(
     file,
-    `${JSON.stringify({ at: at.toISOString(), machine, perSender, openLoop: open, bareCommits, ...measured }, null, 2)}\n`,
+    `${JSON.stringify({ at: at.toISOString(), machine, perSender, rounds, openLoop: open, bareCommits, ...measured }, null, 2)}\n`,
   );
   writeFileSync(
     path.join(RESULTS_DIR, 'peers-latest.json'),
-    `${JSON.stringify({ at: at.toISOString(), machine, perSender, openLoop: open, bareCommits, ...measured }, null, 2)}\n`,
+    `${JSON.stringify({ at: at.toISOString(), machine, perSender, rounds, openLoop: open, bareCommits, ...measured }, null, 2)}\n`,
   );
   log(`saved ${file}`);
 }

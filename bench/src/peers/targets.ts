@@ -150,16 +150,7 @@ export async function startFloor(pairCount: number, durable: boolean, onCrash: (
   const baseUrl = `http://127.0.0.1:${port}`;
   const wsUrl = (token: string) => `ws://127.0.0.1:${port}/ws?token=${token}`;
   const sockets: BenchSocket[] = [];
-  const target: PeerTarget = {
-    name,
-    pairs: [],
-    onDelivered: () => {},
-    async stop() {
-      for (const socket of sockets) socket.terminate();
-      await child.stop(5000);
-      removeTempDir(dataDir);
-    },
-  };
+  const target = childTarget(name, child, dataDir, () => sockets.forEach((socket) => socket.terminate()));
   const pairs = await mapPool(
     Array.from({ length: pairCount }, (_, i) => i),
     8,
@@ -175,6 +166,20 @@ export async function startFloor(pairCount: number, durable: boolean, onCrash: (
   return Object.assign(target, { pairs });
 }
 
+/** A target served by a process of the bench's own: on stop, its clients close, then the process goes and its data with it. */
+function childTarget(name: string, child: Child, dataDir: string, closeClients: () => void): PeerTarget {
+  return {
+    name,
+    pairs: [],
+    onDelivered: () => {},
+    async stop() {
+      closeClients();
+      await child.stop(5000);
+      removeTempDir(dataDir);
+    },
+  };
+}
+
 /** The hand-written server (socketio-peer-server.ts) in its own process. */
 export async function startSocketIoPeer(pairCount: number, onCrash: (error: Error) => void): Promise<PeerTarget> {
   const dataDir = makeTempDir('confab-bench-peer-');
@@ -188,16 +193,7 @@ export async function startSocketIoPeer(pairCount: number, onCrash: (error: Erro
   await untilListening(child);
   const baseUrl = `http://127.0.0.1:${port}`;
   const sockets: Socket[] = [];
-  const target: PeerTarget = {
-    name: 'Socket.IO peer',
-    pairs: [],
-    onDelivered: () => {},
-    async stop() {
-      for (const socket of sockets) socket.disconnect();
-      await child.stop(5000);
-      removeTempDir(dataDir);
-    },
-  };
+  const target = childTarget('Socket.IO peer', child, dataDir, () => sockets.forEach((socket) => socket.disconnect()));
   const connect = (token: string) =>
     new Promise<Socket>((resolve, reject) => {
       // WebSocket from the start: the long-polling handshake would only add noise to set-up.
