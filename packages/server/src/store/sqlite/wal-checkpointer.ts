@@ -10,10 +10,14 @@ import type SQLiteDriver from 'better-sqlite3';
  * copies the pages and fsyncs the database file, and every socket waits for it. Measured under a
  * mixed send load, commits took p90 34 ms with the automatic checkpoint and 14 ms without.
  *
- * The worker's checkpoints are PASSIVE: they never block a writer, and once one has copied the
- * whole log the next commit starts the WAL over from its beginning. The main connection keeps a
- * far higher automatic threshold (`FALLBACK_AUTOCHECKPOINT_PAGES`) as a bound should the worker
- * ever fall behind or stop.
+ * The worker's checkpoints are PASSIVE: they never block a writer. When one has copied the whole
+ * log, the next commit starts the WAL over from its beginning; under a steady load that never
+ * happens (commits land while it copies), so the log grows to the main connection's far higher
+ * automatic threshold (`FALLBACK_AUTOCHECKPOINT_PAGES`), whose checkpoint then finds almost
+ * everything copied already and lets the log start over. At 2,000 sends/s that was every 3.4 s,
+ * at 80 MB; the event loop's longest gap around it was 12–18 ms. (Restarting the log from the
+ * worker sooner, the store's queries paused meanwhile, was tried in issue 13 and changed no
+ * figure: bench/README.md.)
  */
 export const FALLBACK_AUTOCHECKPOINT_PAGES = 20_000;
 
