@@ -76,9 +76,24 @@ export interface Options {
   /** Where the scale-out comparison makes (and drops) its schema, and its Redis. */
   postgresUrl: string;
   redisUrl: string;
+  /** The peers phase's servers, senders per level and send paths (all by default; fewer for a focused A/B). */
+  peers: PeerSelection;
 }
 
-const FULL: Omit<Options, 'quick' | 'client' | 'save' | 'phases' | 'serverNodeArgs' | 'postgresUrl' | 'redisUrl' | 'mix'> = {
+export const PEER_TARGETS = ['peer', 'floor', 'durable', 'confab'] as const;
+export type PeerTargetName = (typeof PEER_TARGETS)[number];
+export const PEER_PATHS = ['rest', 'socket'] as const;
+export const PEER_LEVELS = [1, 10, 100] as const;
+
+export interface PeerSelection {
+  targets: readonly PeerTargetName[];
+  levels: readonly number[];
+  paths: readonly (typeof PEER_PATHS)[number][];
+  /** Every target, level and path: only such a run replaces results/peers-latest.json. */
+  complete: boolean;
+}
+
+const FULL: Omit<Options, 'quick' | 'client' | 'save' | 'phases' | 'serverNodeArgs' | 'postgresUrl' | 'redisUrl' | 'mix' | 'peers'> = {
   timeoutSec: 1800,
   nodes: 1,
   clients: 50,
@@ -120,7 +135,7 @@ const FULL: Omit<Options, 'quick' | 'client' | 'save' | 'phases' | 'serverNodeAr
   connectConcurrency: 50,
 };
 
-const QUICK: Omit<Options, 'quick' | 'client' | 'save' | 'phases' | 'serverNodeArgs' | 'postgresUrl' | 'redisUrl' | 'mix'> = {
+const QUICK: Omit<Options, 'quick' | 'client' | 'save' | 'phases' | 'serverNodeArgs' | 'postgresUrl' | 'redisUrl' | 'mix' | 'peers'> = {
   ...FULL,
   timeoutSec: 300,
   clients: 10,
@@ -153,6 +168,12 @@ export const USAGE = `Usage: npm run bench -- [flags]        (or: node bench/dis
   --client lite|ws            load-generator WebSocket client: a minimal one that parses frames in
                               place (default), or the \`ws\` package's (costs the generator more CPU)
   --timeout <s>               abort the whole run after this long (default 1800; quick 300)
+
+ peer comparison (--only peers): a focused run, e.g. Confab alone at 100 socket senders to A/B a build
+  --peer-targets <list>       of ${PEER_TARGETS.join(',')} (default all; the ratios need the peer)
+  --peer-levels <list>        senders per level                          (default ${PEER_LEVELS.join(',')})
+  --peer-paths <list>         of ${PEER_PATHS.join(',')}                           (default both)
+                              a run with fewer than all is saved, but never as results/peers-latest.json
 
  scale-out comparison
   --nodes <n>                 above 1: throughput, latency and fan-out against <n> nodes on PostgreSQL +
@@ -281,6 +302,9 @@ export function parseOptions(argv: string[]): Options | null {
       mix: { type: 'string' },
       postgres: { type: 'string' },
       redis: { type: 'string' },
+      'peer-targets': { type: 'string' },
+      'peer-levels': { type: 'string' },
+      'peer-paths': { type: 'string' },
       ...Object.fromEntries(Object.keys(intFlags).map((name) => [name, { type: 'string' as const }])),
     },
   });
@@ -320,7 +344,35 @@ export function parseOptions(argv: string[]): Options | null {
   const postgresUrl = values.postgres ?? process.env['CONFAB_BENCH_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres';
   const redisUrl = values.redis ?? process.env['CONFAB_BENCH_REDIS_URL'] ?? 'redis://127.0.0.1:6379';
   const mix = typeof values.mix === 'string' ? parseMix(values.mix) : DEFAULT_MIX;
-  return { quick, client, save: values['no-save'] !== true, phases, serverNodeArgs, postgresUrl, redisUrl, mix, ...sizes };
+  const peers = parsePeerSelection(values['peer-targets'], values['peer-levels'], values['peer-paths']);
+  return { quick, client, save: values['no-save'] !== true, phases, serverNodeArgs, postgresUrl, redisUrl, mix, peers, ...sizes };
+}
+
+/** `--peer-targets`, `--peer-levels`, `--peer-paths`: each a comma-separated list, in the order run. */
+export function parsePeerSelection(targets?: string, levels?: string, paths?: string): PeerSelection {
+  const list = (text: string) => [...new Set(text.split(',').map((s) => s.trim()))].filter((s) => s !== '');
+  const pick = <T extends string>(flag: string, text: string | undefined, known: readonly T[]): readonly T[] => {
+    if (text === undefined) return known;
+    const asked = list(text);
+    const unknown = asked.filter((a) => !(known as readonly string[]).includes(a));
+    if (unknown.length > 0 || asked.length === 0) throw new Error(`--${flag}: expected some of ${known.join(', ')}, got "${text}"`);
+    // In the order of the known list: the tables read the same whatever order was typed.
+    return known.filter((k) => asked.includes(k));
+  };
+  const chosenLevels = levels === undefined ? [...PEER_LEVELS] : list(levels).map(Number);
+  if (chosenLevels.length === 0 || chosenLevels.some((n) => !Number.isInteger(n) || n < 1))
+    throw new Error(`--peer-levels: expected positive whole numbers of senders, got "${levels}"`);
+  chosenLevels.sort((a, b) => a - b);
+  const selection = {
+    targets: pick('peer-targets', targets, PEER_TARGETS),
+    levels: chosenLevels,
+    paths: pick('peer-paths', paths, PEER_PATHS),
+  };
+  const complete =
+    selection.targets.length === PEER_TARGETS.length &&
+    selection.paths.length === PEER_PATHS.length &&
+    selection.levels.join() === PEER_LEVELS.join();
+  return { ...selection, complete };
 }
 
 /** `reply=0.2,edit=0.05`: the kinds named, each with its share of the actions; the others none. */

@@ -10,19 +10,19 @@
  * answers (the ceiling of any server whose ack means on disk). Then an open loop offers
  * --latency-rate sends/s over sockets to every target, beside the bare fsync'd commit's p99 of the
  * same run (part 6's yardstick).
+ *
+ * `--peer-targets`, `--peer-levels` and `--peer-paths` narrow a run to some servers, levels and
+ * paths (to A/B two builds of Confab at one load); such a run never replaces peers-latest.json.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import os from 'node:os';
-import type { Options } from '../options.js';
+import type { Options, PeerTargetName } from '../options.js';
 import { RESULTS_DIR } from '../report.js';
 import { round } from '../stats.js';
 import { runSqliteBaseline } from '../baselines.js';
 import { type PeerTarget, startConfabTarget, startFloor, startSocketIoPeer } from './targets.js';
 import { type LevelResult, type OpenLoopResult, type SendPath, runLevel, runOpenLoop } from './workload.js';
-
-const LEVELS = [1, 10, 100] as const;
-const PATHS: readonly SendPath[] = ['rest', 'socket'];
 
 /** Sends a second each open-loop sender offers: half of Confab's per-user send limit (1,200 a minute). */
 const OPEN_LOOP_PER_SENDER = 10;
@@ -36,6 +36,8 @@ interface OpenLoop {
 }
 
 interface Plan {
+  levels: readonly number[];
+  paths: readonly SendPath[];
   perSender: number;
   /** Measured rounds per level, after one that is not counted. */
   rounds: number;
@@ -44,14 +46,14 @@ interface Plan {
 
 async function measure(target: PeerTarget, plan: Plan, log: (text: string) => void): Promise<Results> {
   // Warm-up: every pair sends a few over each path, so neither side is measured cold (JIT, caches).
-  for (const sendPath of PATHS) await runLevel(target, sendPath, target.pairs.length, 5, `warm-${sendPath}`);
+  for (const sendPath of plan.paths) await runLevel(target, sendPath, target.pairs.length, 5, `warm-${sendPath}`);
   const results = { rest: {}, socket: {} } as Results;
   // Every path and level sends from pairs of its own, the same in each of its rounds: a sender
   // reused across levels would meet Confab's per-user send limit (1,200 a minute), which `npm
   // start` keeps on; a level's rounds stay under it (plan.rounds + 1 times perSender, plus five).
   let firstPair = 0;
-  for (const sendPath of PATHS) {
-    for (const senders of LEVELS) {
+  for (const sendPath of plan.paths) {
+    for (const senders of plan.levels) {
       const rounds: LevelResult[] = [];
       // One round not counted, then the measured ones: at 18,000 sends/s a round of 200 per sender
       // lasts a tenth of a second, and the first one at a level runs partly cold (the peer's first
@@ -90,15 +92,15 @@ const ratio = (ours: number | undefined, theirs: number | undefined) =>
   ours === undefined || theirs === undefined || theirs === 0 ? '–' : `${round(ours / theirs, 2)}×`;
 
 /** Every target's figures side by side; the ratios against the peer are Confab's and the durable floor's. */
-function table(measured: Measured): string {
+function table(measured: Measured, plan: Plan): string {
   const { peer, floor, durableFloor, confab } = measured;
   const rows = [
     '| path | senders | figure | Socket.IO peer | floor (no store) | durable floor | Confab | Confab / peer | durable floor / peer |',
     '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
   ];
-  for (const sendPath of PATHS) {
-    for (const senders of LEVELS) {
-      const at = (results: Results) => results[sendPath][senders]!;
+  for (const sendPath of plan.paths) {
+    for (const senders of plan.levels) {
+      const at = (results: Results | undefined) => results?.[sendPath][senders];
       const figures: [string, (r: LevelResult) => number | undefined][] = [
         ['sends/s', (r) => r.sendsPerSec],
         ['send p50 ms', (r) => r.send?.p50],
@@ -107,7 +109,10 @@ function table(measured: Measured): string {
         ['delivery p99 ms', (r) => r.delivery?.p99],
       ];
       for (const [figure, read] of figures) {
-        const [p, f, d, c] = [peer, floor, durableFloor, confab].map((results) => read(at(results)));
+        const [p, f, d, c] = [peer, floor, durableFloor, confab].map((results) => {
+          const result = at(results);
+          return result === undefined ? undefined : read(result);
+        });
         rows.push(
           `| ${sendPath} | ${senders} | ${figure} | ${p ?? '–'} | ${f ?? '–'} | ${d ?? '–'} | ${c ?? '–'} | ${ratio(c, p)} | ${ratio(d, p)} |`,
         );
@@ -117,13 +122,14 @@ function table(measured: Measured): string {
   return rows.join('\n');
 }
 
+/** Each target's results; a focused run (`--peer-targets`) leaves the others out. */
 interface Measured {
-  peer: Results;
+  peer?: Results;
   /** No store: what the machine and the load generator carry at all. */
-  floor: Results;
+  floor?: Results;
   /** Only an fdatasync'd append before each answer: the ceiling of any server whose ack means on disk. */
-  durableFloor: Results;
-  confab: Results;
+  durableFloor?: Results;
+  confab?: Results;
 }
 
 /**
@@ -133,7 +139,7 @@ interface Measured {
 function openLoopTable(measured: Measured, commitP99: number | undefined): string {
   const targets = [measured.peer, measured.floor, measured.durableFloor, measured.confab];
   const row = (figure: string, read: (r: OpenLoopResult) => number | string | undefined) =>
-    `| ${figure} | ${targets.map((t) => read(t.openLoop) ?? '–').join(' | ')} |`;
+    `| ${figure} | ${targets.map((t) => (t === undefined ? undefined : read(t.openLoop)) ?? '–').join(' | ')} |`;
   return [
     '| open loop over sockets | Socket.IO peer | floor (no store) | durable floor | Confab |',
     '| --- | --- | --- | --- | --- |',
@@ -148,39 +154,47 @@ function openLoopTable(measured: Measured, commitP99: number | undefined): strin
 }
 
 export async function runPeers(options: Options, log: (text: string) => void, fatal: (error: unknown) => never): Promise<void> {
-  const perSender = options.quick ? 50 : 200;
-  const rounds = options.quick ? 1 : 3;
-  const open: OpenLoop = {
-    rate: options.latencyRate,
-    durationSec: options.latencyDurationSec,
-    pairs: Math.ceil(options.latencyRate / OPEN_LOOP_PER_SENDER),
+  const selection = options.peers;
+  const plan: Plan = {
+    levels: selection.levels,
+    paths: selection.paths,
+    perSender: options.quick ? 50 : 200,
+    rounds: options.quick ? 1 : 3,
+    open: {
+      rate: options.latencyRate,
+      durationSec: options.latencyDurationSec,
+      pairs: Math.ceil(options.latencyRate / OPEN_LOOP_PER_SENDER),
+    },
   };
-  const pairs = PATHS.length * LEVELS.reduce((sum, level) => sum + level, 0) + open.pairs;
+  const { perSender, rounds, open } = plan;
+  const pairs = plan.paths.length * plan.levels.reduce((sum, level) => sum + level, 0) + open.pairs;
   log(`peers: bare SQLite commits for ${options.sqliteDurationSec} s (the open loop's yardstick)`);
   const bareCommits = runSqliteBaseline(options.sqliteDurationSec * 1000, options.sqliteBatch, options.bodyBytes).singleRow;
   log(
-    `peers: ${pairs} DM pairs per server, ${perSender} messages per sender at ${LEVELS.join(', ')} senders, over REST and sockets, ` +
-      `the median of ${rounds} rounds after one not counted; ` +
+    `peers: ${selection.targets.join(', ')}; ${pairs} DM pairs per server, ${perSender} messages per sender at ` +
+      `${plan.levels.join(', ')} senders, over ${plan.paths.join(' and ')}, the median of ${rounds} rounds after one not counted; ` +
       `then ${open.rate} sends/s offered for ${open.durationSec} s over ${open.pairs} senders' sockets`,
   );
-  const run = async (target: PeerTarget) => {
-    const results = await measure(target, { perSender, rounds, open }, log);
+  const starts: Record<PeerTargetName, () => Promise<PeerTarget>> = {
+    peer: () => startSocketIoPeer(pairs, fatal),
+    floor: () => startFloor(pairs, false, fatal),
+    durable: () => startFloor(pairs, true, fatal),
+    confab: () => startConfabTarget(pairs, fatal, options.serverNodeArgs),
+  };
+  const keys: Record<PeerTargetName, keyof Measured> = { peer: 'peer', floor: 'floor', durable: 'durableFloor', confab: 'confab' };
+  const measured: Measured = {};
+  // One server at a time, in the tables' order, each stopped before the next starts.
+  for (const name of selection.targets) {
+    const target = await starts[name]();
+    measured[keys[name]] = await measure(target, plan, log);
     await target.stop();
-    return results;
-  };
-  const measured: Measured = {
-    peer: await run(await startSocketIoPeer(pairs, fatal)),
-    floor: await run(await startFloor(pairs, false, fatal)),
-    durableFloor: await run(await startFloor(pairs, true, fatal)),
-    confab: await run(await startConfabTarget(pairs, fatal, options.serverNodeArgs)),
-  };
-  const lost = Object.values(measured)
-    .flatMap((results: Results) => PATHS.flatMap((p) => LEVELS.map((l) => results[p][l]!.lost)))
-    .reduce((a, b) => a + b, 0);
-  const unacknowledged = Object.values(measured).reduce((sum, results: Results) => sum + results.openLoop.unacknowledged, 0);
+  }
+  const ran = Object.values(measured) as Results[];
+  const lost = ran.flatMap((results) => plan.paths.flatMap((p) => plan.levels.map((l) => results[p][l]!.lost))).reduce((a, b) => a + b, 0);
+  const unacknowledged = ran.reduce((sum, results) => sum + results.openLoop.unacknowledged, 0);
   const commitP99 = bareCommits.latencyMs?.p99;
   process.stdout.write(
-    `\n${table(measured)}\n\n${lost === 0 ? 'every acknowledged message was delivered' : `${lost} messages not delivered`}\n` +
+    `\n${table(measured, plan)}\n\n${lost === 0 ? 'every acknowledged message was delivered' : `${lost} messages not delivered`}\n` +
       `\n${openLoopTable(measured, commitP99)}\n\n` +
       `bare fsync'd single-row commits: ${bareCommits.commitsPerSec}/s, p50 ${bareCommits.latencyMs?.p50} ms, p99 ${commitP99} ms` +
       `${unacknowledged === 0 ? '' : `; ${unacknowledged} open-loop sends never acknowledged`}\n`,
@@ -188,15 +202,12 @@ export async function runPeers(options: Options, log: (text: string) => void, fa
   if (!options.save) return;
   mkdirSync(RESULTS_DIR, { recursive: true });
   const at = new Date();
-  const file = path.join(RESULTS_DIR, `peers-${at.toISOString().replace(/[:.]/g, '-')}.json`);
+  const stamp = at.toISOString().replace(/[:.]/g, '-');
+  // A focused run is kept under its own name; only a complete one stands for the comparison.
+  const file = path.join(RESULTS_DIR, `peers-${stamp}${selection.complete ? '' : '-partial'}.json`);
   const machine = { cores: os.cpus().length, node: process.version, loadAverage: os.loadavg() };
-  writeFileSync(
-    file,
-    `${JSON.stringify({ at: at.toISOString(), machine, perSender, rounds, openLoop: open, bareCommits, ...measured }, null, 2)}\n`,
-  );
-  writeFileSync(
-    path.join(RESULTS_DIR, 'peers-latest.json'),
-    `${JSON.stringify({ at: at.toISOString(), machine, perSender, rounds, openLoop: open, bareCommits, ...measured }, null, 2)}\n`,
-  );
+  const saved = `${JSON.stringify({ at: at.toISOString(), machine, selection, perSender, rounds, openLoop: open, bareCommits, ...measured }, null, 2)}\n`;
+  writeFileSync(file, saved);
+  if (selection.complete) writeFileSync(path.join(RESULTS_DIR, 'peers-latest.json'), saved);
   log(`saved ${file}`);
 }

@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { parseOptions, parsePeerSelection } from './options.js';
+
+describe('the peers phase’s selection (--peer-targets, --peer-levels, --peer-paths)', () => {
+  it('runs every server, level and path by default: the complete comparison', () => {
+    expect(parseOptions([])!.peers).toEqual({
+      targets: ['peer', 'floor', 'durable', 'confab'],
+      levels: [1, 10, 100],
+      paths: ['rest', 'socket'],
+      complete: true,
+    });
+  });
+
+  it('takes fewer for a focused run, in the tables’ order whatever order was typed, and says it is not complete', () => {
+    const options = parseOptions([
+      '--only',
+      'peers',
+      '--peer-targets',
+      'confab,peer',
+      '--peer-levels',
+      '100,10',
+      '--peer-paths',
+      'socket',
+    ])!;
+    expect(options.peers).toEqual({ targets: ['peer', 'confab'], levels: [10, 100], paths: ['socket'], complete: false });
+    expect(parsePeerSelection('confab').complete).toBe(false);
+    expect(parsePeerSelection(undefined, '1,10,100', 'socket,rest').complete).toBe(true);
+  });
+
+  it('refuses an unknown server or path, an empty list, and a level that is not a positive whole number', () => {
+    expect(() => parsePeerSelection('nginx')).toThrow(/--peer-targets: expected some of peer, floor, durable, confab/);
+    expect(() => parsePeerSelection(' , ')).toThrow(/--peer-targets/);
+    expect(() => parsePeerSelection(undefined, undefined, 'grpc')).toThrow(/--peer-paths/);
+    for (const levels of ['0', '2.5', 'ten', '']) expect(() => parsePeerSelection(undefined, levels)).toThrow(/--peer-levels/);
+  });
+});
