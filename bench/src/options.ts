@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import type { FanoutOptions } from './fanout.js';
 import type { LatencyOptions } from './latency.js';
 import { DEFAULT_MIX, type Mix } from './mixed.js';
+import type { SendPath } from './peers/workload.js';
 import type { ClientKind } from './sockets.js';
 import type { ThroughputOptions } from './throughput.js';
 
@@ -82,13 +83,13 @@ export interface Options {
 
 export const PEER_TARGETS = ['peer', 'floor', 'durable', 'confab'] as const;
 export type PeerTargetName = (typeof PEER_TARGETS)[number];
-export const PEER_PATHS = ['rest', 'socket'] as const;
+export const PEER_PATHS = ['rest', 'socket'] as const satisfies readonly SendPath[];
 export const PEER_LEVELS = [1, 10, 100] as const;
 
 export interface PeerSelection {
   targets: readonly PeerTargetName[];
   levels: readonly number[];
-  paths: readonly (typeof PEER_PATHS)[number][];
+  paths: readonly SendPath[];
   /** Every target, level and path: only such a run replaces results/peers-latest.json. */
   complete: boolean;
 }
@@ -348,7 +349,7 @@ export function parseOptions(argv: string[]): Options | null {
   return { quick, client, save: values['no-save'] !== true, phases, serverNodeArgs, postgresUrl, redisUrl, mix, peers, ...sizes };
 }
 
-/** `--peer-targets`, `--peer-levels`, `--peer-paths`: each a comma-separated list, in the order run. */
+/** `--peer-targets`, `--peer-levels`, `--peer-paths`: each a comma-separated list; run in the tables' order whatever order was typed. */
 export function parsePeerSelection(targets?: string, levels?: string, paths?: string): PeerSelection {
   const list = (text: string) => [...new Set(text.split(',').map((s) => s.trim()))].filter((s) => s !== '');
   const pick = <T extends string>(flag: string, text: string | undefined, known: readonly T[]): readonly T[] => {
@@ -356,7 +357,6 @@ export function parsePeerSelection(targets?: string, levels?: string, paths?: st
     const asked = list(text);
     const unknown = asked.filter((a) => !(known as readonly string[]).includes(a));
     if (unknown.length > 0 || asked.length === 0) throw new Error(`--${flag}: expected some of ${known.join(', ')}, got "${text}"`);
-    // In the order of the known list: the tables read the same whatever order was typed.
     return known.filter((k) => asked.includes(k));
   };
   const chosenLevels = levels === undefined ? [...PEER_LEVELS] : list(levels).map(Number);
