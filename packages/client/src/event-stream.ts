@@ -1,4 +1,6 @@
 import { type EventPage, type Heads, type PositionedEvent, conversationOf, isPrivateEvent } from '@confab/protocol';
+import { ApiError } from './errors.js';
+import type { HttpTransport } from './http.js';
 
 /**
  * What a client must remember to resume without loss or duplicates: the stream cursor and,
@@ -149,6 +151,24 @@ export class EventStream {
     })();
     this.filling.set(conversationId, run);
   }
+}
+
+/**
+ * An EventStream that fills its gaps from the server's log over HTTP
+ * (`GET /api/v1/conversations/:id/events`): a 404 means the user left the conversation, and
+ * `cursor_expired` that the log no longer reaches back far enough. Failed reads are retried by the stream.
+ */
+export function httpEventStream(http: HttpTransport, hooks: Pick<EventStreamOptions, 'deliver' | 'reset' | 'userId'>): EventStream {
+  return new EventStream({
+    ...hooks,
+    fetchEvents: (conversationId, after) =>
+      http.request<EventPage>('GET', `/api/v1/conversations/${encodeURIComponent(conversationId)}/events`, { query: { after } }),
+    isGone: (error) => error instanceof ApiError && error.code === 'not_found',
+    isExpired: (error) => error instanceof ApiError && error.code === 'cursor_expired',
+    onError: () => {
+      /* retried by the stream */
+    },
+  });
 }
 
 /**

@@ -1,24 +1,13 @@
 import { WebSocket as PlatformWebSocket } from 'isows';
-import type {
-  LocationInput,
-  EventOf,
-  EventPage,
-  Message,
-  PositionedEvent,
-  ServerEvent,
-  ServerEventType,
-  ServerFrame,
-} from '@confab/protocol';
+import type { EventOf, PositionedEvent, ServerEvent, ServerEventType, ServerFrame } from '@confab/protocol';
 import { CLOSE_CODES, POSITIONED_EVENT_TYPES } from '@confab/protocol';
 import { ApiError } from './errors.js';
-import { type CursorStore, EventStream, MemoryCursorStore, type SyncState, conversationOf } from './event-stream.js';
-import { newClientId } from './ids.js';
-import type { LocationSendOptions } from './features.js';
-import type { SendOptions } from './files.js';
+import { type CursorStore, type EventStream, MemoryCursorStore, type SyncState, conversationOf, httpEventStream } from './event-stream.js';
 import { platformNetworkStatus } from './network-status.js';
 import { TypingTracker } from './typing-tracker.js';
 import { DeliveryReceipts } from './delivery-receipts.js';
 import { PendingRequests, type RequestAnswer } from './pending-requests.js';
+import { RealtimeRequests } from './realtime-requests.js';
 import { ReconnectBackoff } from './reconnect-backoff.js';
 import { EventHandlers } from './event-handlers.js';
 import type { ConnectionState, RealtimeOptions, ResetNotice, WebSocketConstructor, WebSocketLike } from './realtime-options.js';
@@ -33,7 +22,7 @@ const positionedTypes: ReadonlySet<string> = new Set(POSITIONED_EVENT_TYPES);
  * same clientId, so the server stores each once. It resumes from its cursor on every reconnect
  * and hands the application each event exactly once, in order per conversation (EventStream).
  */
-export class RealtimeConnection {
+export class RealtimeConnection extends RealtimeRequests {
   private socket: WebSocketLike | null = null;
   private stateValue: ConnectionState = 'connecting';
   private readonly handlers = new EventHandlers();
@@ -53,6 +42,7 @@ export class RealtimeConnection {
   private readonly stopWatchingNetwork: (() => void) | undefined;
 
   constructor(private readonly options: RealtimeOptions) {
+    super();
     this.WebSocketImpl = options.WebSocket ?? (PlatformWebSocket as unknown as WebSocketConstructor);
     this.cursorStore = options.cursorStore ?? new MemoryCursorStore();
     this.typing = new TypingTracker(options.typingExpireMs ?? 6000);
@@ -65,18 +55,9 @@ export class RealtimeConnection {
     });
     const saved = this.cursorStore.load();
     this.cursor = saved?.cursor ?? null;
-    this.stream = new EventStream({
-      fetchEvents: (conversationId, after) =>
-        this.options.http.request<EventPage>('GET', `/api/v1/conversations/${encodeURIComponent(conversationId)}/events`, {
-          query: { after },
-        }),
+    this.stream = httpEventStream(options.http, {
       deliver: (event) => this.deliverPositioned(event),
       reset: (conversationId) => this.emitReset({ reason: 'expired', conversationId }),
-      isGone: (error) => error instanceof ApiError && error.code === 'not_found',
-      isExpired: (error) => error instanceof ApiError && error.code === 'cursor_expired',
-      onError: () => {
-        /* retried by the stream */
-      },
       userId: () => this.userIdValue,
     });
     if (saved) this.stream.restore(saved.conversations);
@@ -131,56 +112,6 @@ export class RealtimeConnection {
     return new Promise((resolve, reject) => this.readyWaiters.push({ resolve, reject }));
   }
 
-  /** Sends a message and resolves with the stored message once the server acknowledges it. */
-  async send(
-    conversationId: string,
-    body: string | undefined,
-    clientId: string = newClientId(),
-    links: SendOptions = {},
-  ): Promise<Message> {
-    const { message } = await this.request({
-      type: 'message.send',
-      conversationId,
-      clientId,
-      ...(body === undefined ? {} : { body }),
-      ...links,
-    });
-    return message!;
-  }
-
-  /** Shares a place (as `ConfabClient.sendLocation`), over the socket. */
-  async sendLocation(conversationId: string, location: LocationInput, options: LocationSendOptions = {}): Promise<Message> {
-    const { clientId = newClientId(), ...rest } = options;
-    const { message } = await this.request({ type: 'message.send', conversationId, clientId, kind: 'location', location, ...rest });
-    return message!;
-  }
-
-  /** Edits my message (as `PATCH /api/v1/messages/:id`); resolves with it as stored. */
-  async edit(messageId: string, body: string): Promise<Message> {
-    return (await this.request({ type: 'message.edit', messageId, body })).message!;
-  }
-
-  /** Deletes a message, leaving a tombstone; resolves with the tombstone. */
-  async delete(messageId: string): Promise<Message> {
-    return (await this.request({ type: 'message.delete', messageId })).message!;
-  }
-
-  /** Adds (true) or takes back (false) my reaction; resolves with the message as stored. */
-  async react(messageId: string, emoji: string, on = true): Promise<Message> {
-    return (await this.request({ type: on ? 'reaction.add' : 'reaction.remove', messageId, emoji })).message!;
-  }
-
-  /** Moves my read marker (read receipt); resolves with the marker as stored. */
-  async markRead(conversationId: string, seq: number): Promise<number> {
-    const { readSeq } = await this.request({ type: 'read', conversationId, seq });
-    return readSeq!;
-  }
-
-  /** Starts (repeat every few seconds while typing) or stops my typing indicator. */
-  async setTyping(conversationId: string, typing: boolean): Promise<void> {
-    await this.request({ type: 'typing', conversationId, typing });
-  }
-
   /**
    * Calls `handler` whenever the people typing in a conversation change: a `typing` event, or an
    * indicator that ran out without one (`typingExpireMs`). Returns the unsubscribe function.
@@ -195,7 +126,7 @@ export class RealtimeConnection {
   }
 
   /** Frames answered with `ack` or `error`; re-sent after a reconnect until answered. */
-  private request(body: Record<string, unknown>): Promise<RequestAnswer> {
+  protected request(body: Record<string, unknown>): Promise<RequestAnswer> {
     if (this.stateValue === 'closed') return Promise.reject(new ApiError(0, 'network_error', 'Connection closed'));
     const id = String(this.nextFrameId++);
     const frame = JSON.stringify({ ...body, id });
