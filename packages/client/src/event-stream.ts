@@ -1,6 +1,7 @@
 import { type EventPage, type Heads, type PositionedEvent, conversationOf, isPrivateEvent } from '@confab/protocol';
 import { ApiError } from './errors.js';
 import type { HttpTransport } from './http.js';
+import { EventsApi } from './long-poll.js';
 
 /**
  * What a client must remember to resume without loss or duplicates: the stream cursor and,
@@ -159,10 +160,10 @@ export class EventStream {
  * `cursor_expired` that the log no longer reaches back far enough. Failed reads are retried by the stream.
  */
 export function httpEventStream(http: HttpTransport, hooks: Pick<EventStreamOptions, 'deliver' | 'reset' | 'userId'>): EventStream {
+  const events = new EventsApi(http);
   return new EventStream({
     ...hooks,
-    fetchEvents: (conversationId, after) =>
-      http.request<EventPage>('GET', `/api/v1/conversations/${encodeURIComponent(conversationId)}/events`, { query: { after } }),
+    fetchEvents: (conversationId, after) => events.conversation(conversationId, after),
     isGone: (error) => error instanceof ApiError && error.code === 'not_found',
     isExpired: (error) => error instanceof ApiError && error.code === 'cursor_expired',
     onError: () => {
