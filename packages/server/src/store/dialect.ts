@@ -1,5 +1,6 @@
 import type { Kysely, Migration } from 'kysely';
 import type { Database } from './schema.js';
+import type { FreshAppender } from './sql/message-append.js';
 import type { SearchIndex } from './sql/search.js';
 import type { Store } from './store.js';
 
@@ -13,6 +14,11 @@ export interface Dialect {
   skipLocked?: boolean;
   /** The engine's full-text index (docs/search.md). */
   search: SearchIndex;
+  /**
+   * Stores a batch of plain new messages and commits, in one query (PostgreSQL:
+   * `postgres/one-statement-append.ts`); without it every batch goes statement by statement.
+   */
+  appendFresh?: FreshAppender;
   /** Migrations only this engine runs (DDL that cannot be portable), merged by name into the shared list. */
   migrations?: Record<string, Migration>;
   /** The schema the Migrator keeps its own tables in, for engines that have schemas. */

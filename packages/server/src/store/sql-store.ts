@@ -196,7 +196,16 @@ export class SqlStore extends AdminSql implements Store {
     updates?: readonly MessageUpdate[],
     notify?: NotifyDraft,
   ): Promise<{ results: AppendOutcome[]; events: StoredEvent[]; updates: UpdateOutcome[] }> {
-    return messageAppend.appendMessages(this.db, this.uniqueViolation, this.searchIndex, batch, plan, updates, notify);
+    return messageAppend.appendMessages(
+      this.db,
+      this.uniqueViolation,
+      this.searchIndex,
+      batch,
+      plan,
+      updates,
+      notify,
+      this.dialect.appendFresh,
+    );
   }
   listMessages(conversationId: string, page: HistoryPage): Promise<MessageRecord[]> {
     return messages.listMessages(this.db, conversationId, page);

@@ -71,6 +71,38 @@ export function describeMessages(f: Fixture): void {
       expect(stored).toEqual([winner]);
     });
 
+    it('stores every body exactly as sent, in the row and in its logged event, whatever characters it holds', async () => {
+      // On PostgreSQL a batch of plain messages is written as one script with its values as
+      // literals (postgres/statement-script.ts): quotes, backslashes and `$n` must come back as sent.
+      const [a, b] = [await user('qua'), await user('qub')];
+      const conv = (await conversation('group', [a.id, b.id])).conversation;
+      const bodies = [
+        `it's ''quoted'' and "double"`,
+        String.raw`back\slash \\x41 \' E'\n' \0`,
+        '$1 $2 $$ $10 $body$ ; commit; --',
+        'tab\tnew\nline, emoji 👍🏽, 漢字, \u00a0nbsp',
+      ];
+      const results = await append(bodies.map((body, i) => msg(conv.id, i % 2 === 0 ? a.id : b.id, `q${i}`, body)));
+      expect(results.map((r) => r.message.body)).toEqual(bodies);
+      const stored = await f.store.listMessages(conv.id, { limit: 10 });
+      expect(stored.map((m) => m.body).reverse()).toEqual(bodies);
+      const logged = await f.store.readConversationEvents(conv.id, 0, 10);
+      const created = logged.flatMap((e) => (e.event.type === 'message.created' ? [e.event.message.body] : []));
+      expect(created).toEqual(bodies);
+      // The numbers that stand in for a seq and positions while the event is cut into pieces,
+      // in a body: that batch goes statement by statement, stored as well.
+      const odd = '9007199254740001 9007199254740002 9007199254740003';
+      const [again] = await append([msg(conv.id, a.id, 'q-odd', odd)]);
+      expect(again!.message).toMatchObject({ body: odd, seq: bodies.length + 1 });
+      const [last] = await f.store.readConversationEvents(conv.id, logged.at(-1)!.pos, 10);
+      expect(last!.event).toMatchObject({
+        type: 'message.created',
+        message: { body: odd, seq: bodies.length + 1 },
+        prev: logged.at(-1)!.pos,
+      });
+      expect(JSON.parse(last!.frame)).toEqual(last!.event);
+    });
+
     it("logs the plan's event for each new message and moves the read markers it names, up to the newest", async () => {
       const [a, b] = [await user('ari'), await user('bal')];
       const conv = (await conversation('group', [a.id, b.id])).conversation;

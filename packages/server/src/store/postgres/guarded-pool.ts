@@ -1,5 +1,5 @@
 import type { PostgresPool, PostgresPoolClient, PostgresQueryResult } from 'kysely';
-import type { Pool, PoolClient } from 'pg';
+import type { Pool, PoolClient, QueryResult } from 'pg';
 import { StoreUnavailable } from '../unavailable.js';
 import { isPostgresUnavailable } from './postgres-errors.js';
 
@@ -21,7 +21,9 @@ export function guardedPool(pool: Pool): PostgresPool {
         // the process; its next statement fails instead, and is reported as StoreUnavailable.
         client.on('error', () => {});
         const query = async <R>(text: string, parameters: readonly unknown[]): Promise<PostgresQueryResult<R>> => {
-          const { command, rowCount, rows } = await guard(() => client.query(text, [...parameters]));
+          const answer: QueryResult | QueryResult[] = await guard(() => client.query(text, [...parameters]));
+          // A query of several statements (no parameters: one-statement-append.ts) answers with its first one's rows.
+          const { command, rowCount, rows } = Array.isArray(answer) ? answer[0]! : answer;
           return { command: command as PostgresQueryResult<R>['command'], rowCount: rowCount ?? 0, rows: rows as R[] };
         };
         // Only the (sql, parameters) form: the cursor form serves streaming, which the store never uses.

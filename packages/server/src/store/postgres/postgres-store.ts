@@ -7,6 +7,7 @@ import { guardedPool } from './guarded-pool.js';
 import { postgresUniqueViolation } from './postgres-errors.js';
 import { postgresMigrations } from './postgres-migrations.js';
 import { postgresSearch } from './postgres-search.js';
+import { appendFreshAndCommit } from './one-statement-append.js';
 
 export interface PostgresStoreOptions {
   /** Most connections this process holds (DATABASE_POOL_SIZE). */
@@ -45,6 +46,7 @@ export function openPostgresStore(databaseUrl: string, options: PostgresStoreOpt
     uniqueViolation: postgresUniqueViolation,
     skipLocked: true,
     search: postgresSearch,
+    appendFresh: appendFreshAndCommit,
     migrations: postgresMigrations,
     // Kysely's Migrator looks for its tables in every schema unless told which one.
     async migrationTableSchema() {

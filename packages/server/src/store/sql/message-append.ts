@@ -27,6 +27,19 @@ import type { SearchIndex } from './search.js';
  */
 
 type Appended = { results: AppendOutcome[]; events: StoredEvent[]; updates: UpdateOutcome[] };
+
+/** A new message of a batch as it will be stored, but for its seq, and its place in the batch. */
+export interface FreshMessage {
+  index: number;
+  record: MessageRecord;
+}
+
+/**
+ * An engine's way to store a batch of plain new messages (in that order) and commit the
+ * transaction `conn` has open, in one query: sets each record's seq and answers the logged
+ * events, or answers undefined having written nothing (the batch then goes statement by statement).
+ */
+export type FreshAppender = (conn: Db, fresh: readonly FreshMessage[], plan: AppendPlan) => Promise<StoredEvent[] | undefined>;
 /** A message of the batch with its place in the batch (results are answered in batch order). */
 type Entry = { index: number; message: NewMessage };
 
@@ -38,15 +51,80 @@ export async function appendMessages(
   plan: AppendPlan,
   updates: readonly MessageUpdate[] = [],
   notify?: NotifyDraft,
+  appendFresh?: FreshAppender,
 ): Promise<Appended> {
+  const attempt = () =>
+    appendFresh && inOneQuery(batch, updates, notify)
+      ? appendInOneQuery(db, search, batch, plan, appendFresh)
+      : appendOnce(db, search, batch, plan, updates, notify);
   try {
-    return await appendOnce(db, search, batch, plan, updates, notify);
+    return await attempt();
   } catch (error) {
     // Another node stored one of these (sender, clientId) pairs after our idempotency read:
     // the unique index refused the duplicate, and a second pass finds the stored message.
     if (uniqueViolation(error) === undefined) throw error;
-    return appendOnce(db, search, batch, plan, updates, notify);
+    return attempt();
   }
+}
+
+/**
+ * Whether the engine's one-query append takes the batch: plain new messages only (no changes,
+ * notifications, replies or attachments, whose steps read under the locks), in at most 300
+ * conversations.
+ */
+function inOneQuery(batch: readonly NewMessage[], updates: readonly MessageUpdate[], notify: NotifyDraft | undefined): boolean {
+  if (updates.length > 0 || (notify !== undefined && notify.notifications.length > 0)) return false;
+  const conversations = new Set<string>();
+  for (const m of batch) {
+    if ((m.replyToId ?? null) !== null || (m.threadRootId ?? null) !== null || (m.attachments?.length ?? 0) > 0) return false;
+    conversations.add(m.conversationId);
+  }
+  return conversations.size > 0 && conversations.size <= 300;
+}
+
+/**
+ * `appendOnce` for a batch of plain new messages, where the engine has a `FreshAppender`: BEGIN,
+ * the idempotency lookup (no locks yet), then the engine's one query that stores, numbers, logs
+ * and commits the new ones, so the node has nothing to do while the locks are held.
+ */
+async function appendInOneQuery(
+  db: Db,
+  search: SearchIndex,
+  batch: readonly NewMessage[],
+  plan: AppendPlan,
+  appendFresh: FreshAppender,
+): Promise<Appended> {
+  const appended = await db.connection().execute(async (conn): Promise<Appended | undefined> => {
+    await conn.executeQuery(CompiledQuery.raw('begin'));
+    let events: StoredEvent[] | undefined = [];
+    let results: (AppendResult | undefined)[] = [];
+    try {
+      const stored = await findStored(conn, batch);
+      const sorted = sortOut(batch, stored);
+      results = sorted.results;
+      await withQuotes(
+        conn,
+        results.flatMap((r) => (r ? [r.message] : [])),
+      );
+      if (sorted.fresh.length === 0) {
+        await conn.executeQuery(CompiledQuery.raw('commit'));
+      } else {
+        const fresh = sorted.fresh.map(({ index, message }) => ({ index, record: newRecord(message, 0) }));
+        events = await appendFresh(conn, fresh, plan);
+        if (events !== undefined) {
+          for (const { index, record } of fresh) results[index] = { message: record, created: true };
+          for (const { index, of } of sorted.repeats) results[index] = { message: results[of]!.message, created: false };
+        } else await conn.executeQuery(CompiledQuery.raw('rollback'));
+      }
+    } catch (error) {
+      // A failed statement leaves the transaction aborted; a failed COMMIT has ended it.
+      await conn.executeQuery(CompiledQuery.raw('rollback')).catch(() => {});
+      throw error;
+    }
+    return events && { results: results.map((r) => r!), events, updates: [] };
+  });
+  // An event that could not be cut into pieces: the batch goes statement by statement.
+  return appended ?? appendOnce(db, search, batch, plan, [], undefined);
 }
 
 /**
@@ -174,20 +252,34 @@ function sortOut(batch: readonly NewMessage[], stored: Map<string, MessageRecord
  * position, for the log.
  */
 async function reserveSeqs(trx: Db, fresh: readonly Entry[], results: (AppendResult | undefined)[]) {
+  const perConversation = byConversation(fresh);
+  const reserved = await reserveConversationSeqs(trx, reservationsOf(perConversation));
+  return numberMessages(perConversation, reserved, results);
+}
+
+function byConversation(fresh: readonly Entry[]): Map<string, Entry[]> {
   const perConversation = new Map<string, Entry[]>();
   for (const entry of fresh) {
     const list = perConversation.get(entry.message.conversationId) ?? [];
     list.push(entry);
     perConversation.set(entry.message.conversationId, list);
   }
-  const reserved = await reserveConversationSeqs(
-    trx,
-    [...perConversation].map(([id, entries]) => ({
-      id,
-      count: entries.length,
-      lastCreatedAt: Math.max(...entries.map((e) => e.message.createdAt)),
-    })),
-  );
+  return perConversation;
+}
+
+const reservationsOf = (perConversation: Map<string, Entry[]>) =>
+  [...perConversation].map(([id, entries]) => ({
+    id,
+    count: entries.length,
+    lastCreatedAt: Math.max(...entries.map((e) => e.message.createdAt)),
+  }));
+
+/** Numbers each conversation's new messages up to its reserved last seq, into `results`. */
+function numberMessages(
+  perConversation: Map<string, Entry[]>,
+  reserved: Map<string, { lastSeq: number; lastPos: number }>,
+  results: (AppendResult | undefined)[],
+) {
   const rows: Insertable<Database['messages']>[] = [];
   const lastPos = new Map<string, number>();
   for (const [conversationId, entries] of perConversation) {

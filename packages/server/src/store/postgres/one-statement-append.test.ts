@@ -1,0 +1,52 @@
+import { escapeLiteral } from 'pg';
+import { describe, expect, it } from 'vitest';
+import { sendPlan } from '../../services/event-drafts.js';
+import type { MessageRecord } from '../store.js';
+import { eventPieces, joinPieces, literal } from './one-statement-append.js';
+
+const record = (body: string): MessageRecord => ({
+  id: 'm1',
+  conversationId: 'c1',
+  senderId: 'u1',
+  clientId: 'k1',
+  body,
+  createdAt: 1_700_000_000_000,
+  kind: 'text',
+  replyToId: null,
+  threadRootId: null,
+  mentions: ['u2'],
+  seq: 0,
+  editedAt: null,
+  deletedAt: null,
+  replyTo: null,
+  replyCount: 0,
+  lastReplyAt: null,
+  reactions: [],
+  pinnedAt: null,
+  pinnedBy: null,
+});
+
+describe('the one-statement append', () => {
+  it("cuts a message's event around its seq, position, previous position and cursor; joined, it is the event as logged", () => {
+    for (const body of ['hello', `quotes ' " and \\ backslashes`, 'seq 12 pos 40 "cursor":"x"', 'emoji 👍🏽\nline']) {
+      const message = record(body);
+      const pieces = eventPieces(sendPlan, message)!;
+      expect(pieces).toHaveLength(5);
+      const logged = { ...sendPlan.announce({ ...message, seq: 12 }), pos: 40, prev: 7, cursor: 'epochA.40' };
+      expect(joinPieces(pieces, 12, 40, 7, 'epochA')).toBe(JSON.stringify(logged));
+    }
+  });
+
+  it('gives up on an event holding a stand-in number, so that batch goes statement by statement', () => {
+    expect(eventPieces(sendPlan, record('9007199254740002'))).toBeUndefined();
+    expect(eventPieces(sendPlan, record('about 9007199254740001'))).toBeUndefined();
+  });
+
+  it("writes strings as pg's escapeLiteral does, and only safe integers as numbers", () => {
+    for (const text of [`it's`, String.raw`a\b`, String.raw`'\'' \\x41 E'`, '', 'plain 👍🏽'])
+      expect(literal(text)).toBe(escapeLiteral(text));
+    expect(literal(42)).toBe('42');
+    expect(() => literal(1.5)).toThrow(/integer/);
+    expect(() => literal(2 ** 60)).toThrow(/integer/);
+  });
+});
