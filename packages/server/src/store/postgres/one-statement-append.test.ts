@@ -1,30 +1,11 @@
 import { escapeLiteral } from 'pg';
 import { describe, expect, it } from 'vitest';
 import { sendPlan } from '../../services/event-drafts.js';
-import type { MessageRecord } from '../store.js';
+import { newRecord } from '../sql/message-append.js';
 import { eventPieces, joinPieces, literal } from './one-statement-append.js';
 
-const record = (body: string): MessageRecord => ({
-  id: 'm1',
-  conversationId: 'c1',
-  senderId: 'u1',
-  clientId: 'k1',
-  body,
-  createdAt: 1_700_000_000_000,
-  kind: 'text',
-  replyToId: null,
-  threadRootId: null,
-  mentions: ['u2'],
-  seq: 0,
-  editedAt: null,
-  deletedAt: null,
-  replyTo: null,
-  replyCount: 0,
-  lastReplyAt: null,
-  reactions: [],
-  pinnedAt: null,
-  pinnedBy: null,
-});
+const record = (body: string) =>
+  newRecord({ id: 'm1', conversationId: 'c1', senderId: 'u1', clientId: 'k1', body, createdAt: 1_700_000_000_000, mentions: ['u2'] }, 0);
 
 describe('the one-statement append', () => {
   it("cuts a message's event around its seq, position, previous position and cursor; joined, it is the event as logged", () => {

@@ -329,7 +329,7 @@ async function moveReadMarkers(trx: Db, created: readonly MessageRecord[], readB
 }
 
 /** A new message as stored: nothing edited, reacted to or pinned yet. */
-function newRecord(message: NewMessage, seq: number): MessageRecord {
+export function newRecord(message: NewMessage, seq: number): MessageRecord {
   return {
     kind: 'text',
     replyToId: null,
