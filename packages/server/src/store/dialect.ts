@@ -1,6 +1,6 @@
 import type { Kysely, Migration } from 'kysely';
 import type { Database } from './schema.js';
-import type { FreshAppender } from './sql/message-append.js';
+import type { FreshAppender } from './sql/one-query-append.js';
 import type { SearchIndex } from './sql/search.js';
 import type { Store } from './store.js';
 

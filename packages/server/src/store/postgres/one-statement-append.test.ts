@@ -1,7 +1,7 @@
 import { escapeLiteral } from 'pg';
 import { describe, expect, it } from 'vitest';
 import { sendPlan } from '../../services/event-drafts.js';
-import { newRecord } from '../sql/message-append.js';
+import { newRecord } from '../sql/append-steps.js';
 import { eventPieces, joinPieces, literal } from './one-statement-append.js';
 
 const record = (body: string) =>

@@ -1,7 +1,7 @@
 import { CompiledQuery } from 'kysely';
 import type { PositionedEvent } from '@confab/protocol';
 import type { AppendPlan, MessageRecord } from '../store.js';
-import type { FreshAppender } from '../sql/message-append.js';
+import type { FreshAppender } from '../sql/one-query-append.js';
 import { messageRow } from '../sql/rows.js';
 import { tsvectorText } from './postgres-search.js';
 

@@ -1,4 +1,4 @@
-import { CompiledQuery, type Insertable, type Selectable } from 'kysely';
+import { CompiledQuery, type Insertable } from 'kysely';
 import type { Database } from '../schema.js';
 import { type LogEntry, appendEvents } from '../event-log.js';
 import { lockConversations, lockUserStreams, reserveConversationSeqs } from '../stream-locks.js';
@@ -15,33 +15,21 @@ import type {
 } from '../store.js';
 import { locateUpdates, stageUpdates, withQuotes } from './message-changes.js';
 import { countThreadReplies, insertAttachmentLinks, insertMentions, sortByUploads } from './message-links.js';
-import { insertBulk, paddedLists, shapedText } from './hot-statements.js';
+import { insertBulk, shapedText } from './hot-statements.js';
 import { insertNotificationRows, notificationEntries } from './notifications.js';
-import { type Db, type UniqueViolationOf, messageRow, toMessage } from './rows.js';
+import { type Db, type UniqueViolationOf, messageRow } from './rows.js';
 import type { SearchIndex } from './search.js';
+import { type Entry, findStored, newRecord, sortOut } from './append-steps.js';
+import { type FreshAppender, appendInOneQuery, inOneQuery } from './one-query-append.js';
 
 /**
  * The group-commit append: one transaction for a batch of new messages, changes of stored ones
- * and notifications, in named steps (idempotency lookup, reserving seqs, inserting rows, thread
- * counts).
+ * and notifications, in named steps (idempotency lookup and sorting out, in `append-steps.ts`;
+ * reserving seqs, inserting rows, thread counts). A batch of plain new messages goes to the
+ * engine's one query where it has one (`one-query-append.ts`).
  */
 
 type Appended = { results: AppendOutcome[]; events: StoredEvent[]; updates: UpdateOutcome[] };
-
-/** A new message of a batch as it will be stored, but for its seq, and its place in the batch. */
-export interface FreshMessage {
-  index: number;
-  record: MessageRecord;
-}
-
-/**
- * An engine's way to store a batch of plain new messages (in that order) and commit the
- * transaction `conn` has open, in one query: sets each record's seq and answers the logged
- * events, or answers undefined having written nothing (the batch then goes statement by statement).
- */
-export type FreshAppender = (conn: Db, fresh: readonly FreshMessage[], plan: AppendPlan) => Promise<StoredEvent[] | undefined>;
-/** A message of the batch with its place in the batch (results are answered in batch order). */
-type Entry = { index: number; message: NewMessage };
 
 export async function appendMessages(
   db: Db,
@@ -53,10 +41,10 @@ export async function appendMessages(
   notify?: NotifyDraft,
   appendFresh?: FreshAppender,
 ): Promise<Appended> {
-  const attempt = () =>
-    appendFresh && inOneQuery(batch, updates, notify)
-      ? appendInOneQuery(db, search, batch, plan, appendFresh)
-      : appendOnce(db, search, batch, plan, updates, notify);
+  // An engine's one query takes what it can; the rest goes statement by statement.
+  const attempt = async () =>
+    (appendFresh && inOneQuery(batch, updates, notify) ? await appendInOneQuery(db, batch, plan, appendFresh) : undefined) ??
+    appendOnce(db, search, batch, plan, updates, notify);
   try {
     return await attempt();
   } catch (error) {
@@ -65,66 +53,6 @@ export async function appendMessages(
     if (uniqueViolation(error) === undefined) throw error;
     return attempt();
   }
-}
-
-/**
- * Whether the engine's one-query append takes the batch: plain new messages only (no changes,
- * notifications, replies or attachments, whose steps read under the locks), in at most 300
- * conversations.
- */
-function inOneQuery(batch: readonly NewMessage[], updates: readonly MessageUpdate[], notify: NotifyDraft | undefined): boolean {
-  if (updates.length > 0 || (notify !== undefined && notify.notifications.length > 0)) return false;
-  const conversations = new Set<string>();
-  for (const m of batch) {
-    if ((m.replyToId ?? null) !== null || (m.threadRootId ?? null) !== null || (m.attachments?.length ?? 0) > 0) return false;
-    conversations.add(m.conversationId);
-  }
-  return conversations.size > 0 && conversations.size <= 300;
-}
-
-/**
- * `appendOnce` for a batch of plain new messages, where the engine has a `FreshAppender`: BEGIN,
- * the idempotency lookup (no locks yet), then the engine's one query that stores, numbers, logs
- * and commits the new ones, so the node has nothing to do while the locks are held.
- */
-async function appendInOneQuery(
-  db: Db,
-  search: SearchIndex,
-  batch: readonly NewMessage[],
-  plan: AppendPlan,
-  appendFresh: FreshAppender,
-): Promise<Appended> {
-  const appended = await db.connection().execute(async (conn): Promise<Appended | undefined> => {
-    await conn.executeQuery(CompiledQuery.raw('begin'));
-    let events: StoredEvent[] | undefined = [];
-    let results: (AppendResult | undefined)[] = [];
-    try {
-      const stored = await findStored(conn, batch);
-      const sorted = sortOut(batch, stored);
-      results = sorted.results;
-      await withQuotes(
-        conn,
-        results.flatMap((r) => (r ? [r.message] : [])),
-      );
-      if (sorted.fresh.length === 0) {
-        await conn.executeQuery(CompiledQuery.raw('commit'));
-      } else {
-        const fresh = sorted.fresh.map(({ index, message }) => ({ index, record: newRecord(message, 0) }));
-        events = await appendFresh(conn, fresh, plan);
-        if (events !== undefined) {
-          for (const { index, record } of fresh) results[index] = { message: record, created: true };
-          for (const { index, of } of sorted.repeats) results[index] = { message: results[of]!.message, created: false };
-        } else await conn.executeQuery(CompiledQuery.raw('rollback'));
-      }
-    } catch (error) {
-      // A failed statement leaves the transaction aborted; a failed COMMIT has ended it.
-      await conn.executeQuery(CompiledQuery.raw('rollback')).catch(() => {});
-      throw error;
-    }
-    return events && { results: results.map((r) => r!), events, updates: [] };
-  });
-  // An event that could not be cut into pieces: the batch goes statement by statement.
-  return appended ?? appendOnce(db, search, batch, plan, [], undefined);
 }
 
 /**
@@ -199,52 +127,6 @@ function appendOnce(
   });
 }
 
-const idempotencyKey = (senderId: string, clientId: string) => `${senderId}\u0000${clientId}`;
-
-/**
- * Step 1, idempotency: the batch's (sender, clientId) pairs already stored, by key. The pairs are
- * matched as row values, so each is one probe of the (sender_id, client_id) index: listing the
- * senders and the clientIds apart would probe every sender with every clientId of the batch
- * (50 senders × 300 clientIds is 15,000 probes, about 10× slower on a busy table).
- */
-async function findStored(trx: Db, batch: readonly NewMessage[]): Promise<Map<string, MessageRecord>> {
-  const stored = new Map<string, MessageRecord>();
-  const pairs = [...new Map(batch.map((m) => [idempotencyKey(m.senderId, m.clientId), m])).values()];
-  // `IN (VALUES …)`: SQLite takes a row value's list only as a subquery; PostgreSQL takes either.
-  for (const chunk of paddedLists(pairs, 400)) {
-    const text = shapedText(trx, `stored|${chunk.length}`, (mark) => {
-      const keys = chunk.map((_, i) => `(${mark(2 * i)}, ${mark(2 * i + 1)})`);
-      return `select * from "messages" where (sender_id, client_id) in (values ${keys.join(', ')})`;
-    });
-    const params = chunk.flatMap((m) => [m.senderId, m.clientId]);
-    const { rows } = await trx.executeQuery<Selectable<Database['messages']>>(CompiledQuery.raw(text, params));
-    for (const row of rows) stored.set(idempotencyKey(row.sender_id, row.client_id), toMessage(row));
-  }
-  return stored;
-}
-
-/**
- * Step 2: stored pairs answer with the stored message; the rest are new, except repeats within
- * this batch, which share the first one's row.
- */
-function sortOut(batch: readonly NewMessage[], stored: Map<string, MessageRecord>) {
-  const results: (AppendResult | undefined)[] = new Array(batch.length);
-  const fresh: Entry[] = [];
-  const firstInBatch = new Map<string, number>();
-  const repeats: { index: number; of: number }[] = [];
-  batch.forEach((message, index) => {
-    const key = idempotencyKey(message.senderId, message.clientId);
-    const existing = stored.get(key);
-    if (existing) results[index] = { message: existing, created: false };
-    else if (firstInBatch.has(key)) repeats.push({ index, of: firstInBatch.get(key)! });
-    else {
-      firstInBatch.set(key, index);
-      fresh.push({ index, message });
-    }
-  });
-  return { results, fresh, repeats };
-}
-
 /**
  * Step 3: locks the batch's conversations and moves each one's last seq on by its new messages
  * in one statement (`reserveConversationSeqs`), then numbers the messages into `results` from
@@ -252,34 +134,20 @@ function sortOut(batch: readonly NewMessage[], stored: Map<string, MessageRecord
  * position, for the log.
  */
 async function reserveSeqs(trx: Db, fresh: readonly Entry[], results: (AppendResult | undefined)[]) {
-  const perConversation = byConversation(fresh);
-  const reserved = await reserveConversationSeqs(trx, reservationsOf(perConversation));
-  return numberMessages(perConversation, reserved, results);
-}
-
-function byConversation(fresh: readonly Entry[]): Map<string, Entry[]> {
   const perConversation = new Map<string, Entry[]>();
   for (const entry of fresh) {
     const list = perConversation.get(entry.message.conversationId) ?? [];
     list.push(entry);
     perConversation.set(entry.message.conversationId, list);
   }
-  return perConversation;
-}
-
-const reservationsOf = (perConversation: Map<string, Entry[]>) =>
-  [...perConversation].map(([id, entries]) => ({
-    id,
-    count: entries.length,
-    lastCreatedAt: Math.max(...entries.map((e) => e.message.createdAt)),
-  }));
-
-/** Numbers each conversation's new messages up to its reserved last seq, into `results`. */
-function numberMessages(
-  perConversation: Map<string, Entry[]>,
-  reserved: Map<string, { lastSeq: number; lastPos: number }>,
-  results: (AppendResult | undefined)[],
-) {
+  const reserved = await reserveConversationSeqs(
+    trx,
+    [...perConversation].map(([id, entries]) => ({
+      id,
+      count: entries.length,
+      lastCreatedAt: Math.max(...entries.map((e) => e.message.createdAt)),
+    })),
+  );
   const rows: Insertable<Database['messages']>[] = [];
   const lastPos = new Map<string, number>();
   for (const [conversationId, entries] of perConversation) {
@@ -326,26 +194,6 @@ async function moveReadMarkers(trx: Db, created: readonly MessageRecord[], readB
     ];
     await trx.executeQuery(CompiledQuery.raw(text, params));
   }
-}
-
-/** A new message as stored: nothing edited, reacted to or pinned yet. */
-export function newRecord(message: NewMessage, seq: number): MessageRecord {
-  return {
-    kind: 'text',
-    replyToId: null,
-    threadRootId: null,
-    mentions: [],
-    ...message,
-    seq,
-    editedAt: null,
-    deletedAt: null,
-    replyTo: null,
-    replyCount: 0,
-    lastReplyAt: null,
-    reactions: [],
-    pinnedAt: null,
-    pinnedBy: null,
-  };
 }
 
 /** Step 4: the new rows, with what indexes their bodies for search (in this transaction). */
