@@ -103,6 +103,18 @@ export function describeMessages(f: Fixture): void {
       expect(JSON.parse(last!.frame)).toEqual(last!.event);
     });
 
+    it('refuses a batch naming a conversation that does not exist, storing and numbering nothing', async () => {
+      const [a, b] = [await user('gna'), await user('gnb')];
+      const conv = (await conversation('group', [a.id, b.id])).conversation;
+      await append([msg(conv.id, a.id, 'g1')]);
+      await expect(append([msg(conv.id, a.id, 'g2'), msg('no-such-conversation', a.id, 'g3')])).rejects.toThrow();
+      expect((await f.store.getConversation(conv.id))?.lastSeq).toBe(1);
+      const [next] = await append([msg(conv.id, b.id, 'g4')]);
+      expect(next!.message.seq).toBe(2);
+      const events = await f.store.readConversationEvents(conv.id, 0, 10);
+      expect(events.at(-1)!.event.prev).toBe(events.at(-2)!.pos);
+    });
+
     it("logs the plan's event for each new message and moves the read markers it names, up to the newest", async () => {
       const [a, b] = [await user('ari'), await user('bal')];
       const conv = (await conversation('group', [a.id, b.id])).conversation;

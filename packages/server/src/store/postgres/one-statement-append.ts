@@ -96,7 +96,8 @@ locked as materialized (select id from conversations where id in (${idList}) ord
 moved as (update conversations c set last_seq = c.last_seq + x.n, last_activity_at = greatest(c.last_activity_at, x.t)
   from json_to_recordset(${json(totals)}) as x(id text, n bigint, t bigint)
   where c.id = x.id and c.id in (select id from locked) returning c.id, c.last_seq, c.last_pos),
-head as (update stream_head set pos = pos + ${n} where id = 1 and (select count(*) from moved) = ${ids.length} returning pos, epoch),
+head as (update stream_head set pos = pos + ${n} where id = 1 and case when (select count(*) from moved) = ${ids.length} then true
+  else cast((select count(*) from moved) || ' of the batch''s ${ids.length} conversations exist' as boolean) end returning pos, epoch),
 input as (select * from json_to_recordset(${json(input)})
   as i(ord bigint, id text, conversation_id text, rank bigint, reader text, f0 text, f1 text, f2 text, f3 text, f4 text)),
 numbered as (
@@ -120,7 +121,10 @@ logged as (insert into events (pos, conversation_id, subject_user_id, created_at
 select n.ord, n.seq, n.pos, n.prev, n.epoch from numbered n order by n.ord;
 update conversations c set last_pos = (select max(e.pos) from events e where e.conversation_id = c.id) where c.id in (${idList});
 commit`;
-  // A script answers with its first statement's rows (postgres/guarded-pool.ts).
+  // A script answers with its first statement's rows (postgres/guarded-pool.ts). A conversation
+  // that is gone fails the head's UPDATE (a cast that cannot succeed; of a value read at run time,
+  // as PostgreSQL folds constant ones while planning), so that the script stops before its COMMIT
+  // and the other conversations' seqs are not moved on: the transaction is then rolled back.
   const { rows: numbered } = await conn.executeQuery<{ ord: number; seq: number; pos: number; prev: number; epoch: string }>(
     CompiledQuery.raw(text),
   );
