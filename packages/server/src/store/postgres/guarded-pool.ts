@@ -22,8 +22,11 @@ export function guardedPool(pool: Pool): PostgresPool {
         client.on('error', () => {});
         const query = async <R>(text: string, parameters: readonly unknown[]): Promise<PostgresQueryResult<R>> => {
           const answer: QueryResult | QueryResult[] = await guard(() => client.query(text, [...parameters]));
-          // A query of several statements (no parameters: one-statement-append.ts) answers with its first one's rows.
-          const { command, rowCount, rows } = Array.isArray(answer) ? answer[0]! : answer;
+          // A query of several statements (no parameters: one-statement-append.ts) answers with the
+          // rows of its last statement that has columns (a SELECT, or RETURNING).
+          const { command, rowCount, rows } = Array.isArray(answer)
+            ? (answer.findLast((r) => r.fields.length > 0) ?? answer.at(-1)!)
+            : answer;
           return { command: command as PostgresQueryResult<R>['command'], rowCount: rowCount ?? 0, rows: rows as R[] };
         };
         // Only the (sql, parameters) form: the cursor form serves streaming, which the store never uses.

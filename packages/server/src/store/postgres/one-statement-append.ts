@@ -16,10 +16,10 @@ import { tsvectorText } from './postgres-search.js';
  * Here the node prepares everything that does not depend on a seq or a position before it takes
  * a lock: the rows as JSON (typed by the tables themselves, `json_populate_recordset`), each
  * event's JSON in pieces around its seq, position, previous position and cursor. The database
- * then reserves the seqs and the positions (conversations first, in id order, then the head: the
- * order every transaction keeps), numbers the rows, and joins the pieces, in one statement; the
- * newest positions and the COMMIT follow in the same query. The node learns the numbers from the
- * answer and builds the same event JSON from the same pieces.
+ * then, in one query of three statements and a COMMIT, reserves the seqs and stores the messages,
+ * takes the positions from the head (after every other lock: the order every transaction keeps)
+ * and logs the events by joining the pieces, and moves the conversations' newest positions on.
+ * The node learns the numbers from the answer and builds the same event JSON from the same pieces.
  */
 
 /** Stands for a number in an event's JSON while it is cut into pieces: far above any real seq or position. */
@@ -61,24 +61,16 @@ export const appendFreshAndCommit: FreshAppender = async (conn, fresh, plan) => 
     pieces.push(cut);
   }
   const perConversation = new Map<string, { n: number; t: number }>();
-  const input = fresh.map(({ record }, ord) => {
+  const numbering = fresh.map(({ record }, ord) => {
     const c = perConversation.get(record.conversationId) ?? { n: 0, t: 0 };
     c.n += 1;
     c.t = Math.max(c.t, record.createdAt);
     perConversation.set(record.conversationId, c);
+    return { ord: ord + 1, id: record.id, conversation_id: record.conversationId, rank: c.n, reader: plan.readBy?.(record) ?? null };
+  });
+  const logging = fresh.map(({ record }, ord) => {
     const [f0, f1, f2, f3, f4] = pieces[ord]!;
-    return {
-      ord: ord + 1,
-      id: record.id,
-      conversation_id: record.conversationId,
-      rank: c.n,
-      reader: plan.readBy?.(record) ?? null,
-      f0,
-      f1,
-      f2,
-      f3,
-      f4,
-    };
+    return { ord: ord + 1, id: record.id, conversation_id: record.conversationId, f0, f1, f2, f3, f4 };
   });
   const totals = [...perConversation].map(([id, { n, t }]) => ({ id, n, t }));
   const ids = totals.map((t) => t.id).sort();
@@ -91,21 +83,22 @@ export const appendFreshAndCommit: FreshAppender = async (conn, fresh, plan) => 
   const json = (value: unknown) => literal(JSON.stringify(value));
   const idList = ids.map(literal).join(', ');
 
+  // 1. The conversations (in id order), the messages, their mentions, the read markers. Its
+  //    foreign keys are checked when it ends (key-share locks on the senders' and the mentioned
+  //    users' rows), before the head is taken: a notification's transaction locks users, then
+  //    the head, so taking the head first could deadlock with it. Its answer fails the whole
+  //    query when a conversation of the batch does not exist (a cast that cannot succeed, of a
+  //    value read at run time: PostgreSQL folds constant ones while planning).
+  // 2. The head, and the events, their JSON joined from the pieces.
+  // 3. The conversations' newest positions (a row cannot be updated twice in one statement).
   const text = `with
 locked as materialized (select id from conversations where id in (${idList}) order by id for update),
+totals as (select * from json_to_recordset(${json(totals)}) as x(id text, n bigint, t bigint)),
 moved as (update conversations c set last_seq = c.last_seq + x.n, last_activity_at = greatest(c.last_activity_at, x.t)
-  from json_to_recordset(${json(totals)}) as x(id text, n bigint, t bigint)
-  where c.id = x.id and c.id in (select id from locked) returning c.id, c.last_seq, c.last_pos),
-head as (update stream_head set pos = pos + ${n} where id = 1 and case when (select count(*) from moved) = ${ids.length} then true
-  else cast((select count(*) from moved) || ' of the batch''s ${ids.length} conversations exist' as boolean) end returning pos, epoch),
-input as (select * from json_to_recordset(${json(input)})
-  as i(ord bigint, id text, conversation_id text, rank bigint, reader text, f0 text, f1 text, f2 text, f3 text, f4 text)),
-numbered as (
-  select i.*, m.last_seq - x.n + i.rank as seq, h.pos - ${n} + i.ord as pos, h.epoch,
-    coalesce(lag(h.pos - ${n} + i.ord) over (partition by i.conversation_id order by i.ord), m.last_pos) as prev
-  from input i join moved m on m.id = i.conversation_id
-  join json_to_recordset(${json(totals)}) as x(id text, n bigint, t bigint) on x.id = i.conversation_id
-  cross join head h),
+  from totals x where c.id = x.id and c.id in (select id from locked) returning c.id, c.last_seq),
+numbered as (select i.*, m.last_seq - x.n + i.rank as seq
+  from json_to_recordset(${json(numbering)}) as i(ord bigint, id text, conversation_id text, rank bigint, reader text)
+  join moved m on m.id = i.conversation_id join totals x on x.id = i.conversation_id),
 stored as (insert into messages (${columns.map((c) => `"${c}"`).join(', ')})
   select ${columns.map((c) => (c === 'seq' ? 'n.seq' : `r."${c}"`)).join(', ')}
   from json_populate_recordset(null::messages, ${json(rows)}) r join numbered n on n.id = r.id returning 1),
@@ -114,17 +107,22 @@ mentioned as (insert into message_mentions (message_id, user_id, conversation_id
   join numbered n on n.id = x.message_id returning 1),
 marked as (update members mb set read_seq = r.seq
   from (select conversation_id, reader, max(seq) as seq from numbered where reader is not null group by conversation_id, reader) r
-  where mb.conversation_id = r.conversation_id and mb.user_id = r.reader and mb.read_seq < r.seq returning 1),
+  where mb.conversation_id = r.conversation_id and mb.user_id = r.reader and mb.read_seq < r.seq returning 1)
+select case when (select count(*) from moved) = ${ids.length} then 0
+  else cast((select count(*) from moved) || ' of the batch''s ${ids.length} conversations exist' as integer) end as checked;
+with
+head as (update stream_head set pos = pos + ${n} where id = 1 returning pos, epoch),
+positioned as (select p.*, m.seq, h.pos - ${n} + p.ord as pos, h.epoch,
+    coalesce(lag(h.pos - ${n} + p.ord) over (partition by p.conversation_id order by p.ord), c.last_pos) as prev
+  from json_to_recordset(${json(logging)}) as p(ord bigint, id text, conversation_id text, f0 text, f1 text, f2 text, f3 text, f4 text)
+  join messages m on m.id = p.id join conversations c on c.id = p.conversation_id cross join head h),
 logged as (insert into events (pos, conversation_id, subject_user_id, created_at, payload, message_id)
   select n.pos, n.conversation_id, null, ${now}, n.f0 || n.seq || n.f1 || n.pos || n.f2 || n.prev || n.f3 || n.epoch || '.' || n.pos || n.f4, n.id
-  from numbered n returning 1)
-select n.ord, n.seq, n.pos, n.prev, n.epoch from numbered n order by n.ord;
+  from positioned n returning 1)
+select n.ord, n.seq, n.pos, n.prev, n.epoch from positioned n order by n.ord;
 update conversations c set last_pos = (select max(e.pos) from events e where e.conversation_id = c.id) where c.id in (${idList});
 commit`;
-  // A script answers with its first statement's rows (postgres/guarded-pool.ts). A conversation
-  // that is gone fails the head's UPDATE (a cast that cannot succeed; of a value read at run time,
-  // as PostgreSQL folds constant ones while planning), so that the script stops before its COMMIT
-  // and the other conversations' seqs are not moved on: the transaction is then rolled back.
+  // A query of several statements answers with the last one's rows that has columns (guarded-pool.ts).
   const { rows: numbered } = await conn.executeQuery<{ ord: number; seq: number; pos: number; prev: number; epoch: string }>(
     CompiledQuery.raw(text),
   );
