@@ -87,7 +87,10 @@ export class RedisBus implements EventBus {
       disableClientInfo: true,
       retryStrategy: (attempt: number) => (this.closed ? null : backoff(attempt, base, cap)),
     };
-    this.publisherConnection = new Redis(options.url, { ...common, connectionName: `${name}:pub` });
+    // Auto-pipelining: the publishes of one event-loop turn (a committed batch's events, often
+    // several batches') go to Redis in one write; one write per event was ~5 % of a busy node's
+    // CPU. Order on the connection is kept.
+    this.publisherConnection = new Redis(options.url, { ...common, connectionName: `${name}:pub`, enableAutoPipelining: true });
     this.publisher = new RedisPublisher(this.publisherConnection, {
       prefix: this.prefix,
       resyncChannel: this.resyncChannel,

@@ -20,6 +20,8 @@ import { tsvectorText } from './postgres-search.js';
  * takes the positions from the head (after every other lock: the order every transaction keeps)
  * and logs the events by joining the pieces, and moves the conversations' newest positions on.
  * The node learns the numbers from the answer and builds the same event JSON from the same pieces.
+ * On a first try the query also opens the transaction and checks the idempotency keys itself, so
+ * a batch of new messages is one round trip (`sql/one-query-append.ts`).
  */
 
 /** Stands for a number in an event's JSON while it is cut into pieces: far above any real seq or position. */
@@ -49,11 +51,13 @@ export const joinPieces = (p: readonly string[], seq: number, pos: number, prev:
 
 /**
  * Stores `fresh` (in that order: their positions follow it, their seqs follow it within each
- * conversation) and commits the transaction `conn` has open. Answers the stored events, or
+ * conversation) and commits: the transaction `conn` has open when `lookedUp`, else one the query
+ * opens itself, having checked that no (sender, clientId) pair of the batch is stored already
+ * (when one is, it answers `'stored'`, having written nothing). Answers the stored events, or
  * undefined, having written nothing, when an event cannot be cut into pieces (a body holding one
  * of the stand-in numbers), for the caller's statement-by-statement append.
  */
-export const appendFreshAndCommit: FreshAppender = async (conn, fresh, plan) => {
+export const appendFreshAndCommit: FreshAppender = async (conn, fresh, plan, lookedUp) => {
   const pieces: string[][] = [];
   for (const { record } of fresh) {
     const cut = eventPieces(plan, record);
@@ -82,6 +86,16 @@ export const appendFreshAndCommit: FreshAppender = async (conn, fresh, plan) => 
   const n = fresh.length;
   const json = (value: unknown) => literal(JSON.stringify(value));
   const idList = ids.map(literal).join(', ');
+  // Without the caller's lookup: nothing moves when a pair of the batch is stored (its first
+  // statement locks no conversation, the others find no message of the batch), and the answer has
+  // no rows. The unique index still refuses a pair another node stores meanwhile.
+  const pairs = fresh.map(({ record }) => `(${literal(record.senderId)}, ${literal(record.clientId)})`).join(', ');
+  const check = lookedUp
+    ? ''
+    : `stored as materialized (select 1 from messages where (sender_id, client_id) in (values ${pairs}) limit 1),\n`;
+  const unlessStored = lookedUp ? '' : ' and not exists (select 1 from stored)';
+  const ifStored = lookedUp ? '' : 'when exists (select 1 from stored) then 1 ';
+  const ifWritten = lookedUp ? '' : ` and exists (select 1 from messages where id = ${literal(fresh[0]!.record.id)})`;
 
   // 1. The conversations (in id order), the messages, their mentions, the read markers. Its
   //    foreign keys are checked when it ends (key-share locks on the senders' and the mentioned
@@ -91,15 +105,15 @@ export const appendFreshAndCommit: FreshAppender = async (conn, fresh, plan) => 
   //    value read at run time: PostgreSQL folds constant ones while planning).
   // 2. The head, and the events, their JSON joined from the pieces.
   // 3. The conversations' newest positions (a row cannot be updated twice in one statement).
-  const text = `with
-locked as materialized (select id from conversations where id in (${idList}) order by id for update),
+  const text = `${lookedUp ? '' : 'begin;\n'}with
+${check}locked as materialized (select id from conversations where id in (${idList})${unlessStored} order by id for update),
 totals as (select * from json_to_recordset(${json(totals)}) as x(id text, n bigint, t bigint)),
 moved as (update conversations c set last_seq = c.last_seq + x.n, last_activity_at = greatest(c.last_activity_at, x.t)
   from totals x where c.id = x.id and c.id in (select id from locked) returning c.id, c.last_seq),
 numbered as (select i.*, m.last_seq - x.n + i.rank as seq
   from json_to_recordset(${json(numbering)}) as i(ord bigint, id text, conversation_id text, rank bigint, reader text)
   join moved m on m.id = i.conversation_id join totals x on x.id = i.conversation_id),
-stored as (insert into messages (${columns.map((c) => `"${c}"`).join(', ')})
+inserted as (insert into messages (${columns.map((c) => `"${c}"`).join(', ')})
   select ${columns.map((c) => (c === 'seq' ? 'n.seq' : `r."${c}"`)).join(', ')}
   from json_populate_recordset(null::messages, ${json(rows)}) r join numbered n on n.id = r.id returning 1),
 mentioned as (insert into message_mentions (message_id, user_id, conversation_id, seq)
@@ -108,10 +122,10 @@ mentioned as (insert into message_mentions (message_id, user_id, conversation_id
 marked as (update members mb set read_seq = r.seq
   from (select conversation_id, reader, max(seq) as seq from numbered where reader is not null group by conversation_id, reader) r
   where mb.conversation_id = r.conversation_id and mb.user_id = r.reader and mb.read_seq < r.seq returning 1)
-select case when (select count(*) from moved) = ${ids.length} then 0
+select case ${ifStored}when (select count(*) from moved) = ${ids.length} then 0
   else cast((select count(*) from moved) || ' of the batch''s ${ids.length} conversations exist' as integer) end as checked;
 with
-head as (update stream_head set pos = pos + ${n} where id = 1 returning pos, epoch),
+head as (update stream_head set pos = pos + ${n} where id = 1${ifWritten} returning pos, epoch),
 positioned as (select p.*, m.seq, h.pos - ${n} + p.ord as pos, h.epoch,
     coalesce(lag(h.pos - ${n} + p.ord) over (partition by p.conversation_id order by p.ord), c.last_pos) as prev
   from json_to_recordset(${json(logging)}) as p(ord bigint, id text, conversation_id text, f0 text, f1 text, f2 text, f3 text, f4 text)
@@ -120,12 +134,13 @@ logged as (insert into events (pos, conversation_id, subject_user_id, created_at
   select n.pos, n.conversation_id, null, ${now}, n.f0 || n.seq || n.f1 || n.pos || n.f2 || n.prev || n.f3 || n.epoch || '.' || n.pos || n.f4, n.id
   from positioned n returning 1)
 select n.ord, n.seq, n.pos, n.prev, n.epoch from positioned n order by n.ord;
-update conversations c set last_pos = (select max(e.pos) from events e where e.conversation_id = c.id) where c.id in (${idList});
+update conversations c set last_pos = (select max(e.pos) from events e where e.conversation_id = c.id) where c.id in (${idList})${ifWritten};
 commit`;
   // A query of several statements answers with the last one's rows that has columns (guarded-pool.ts).
   const { rows: numbered } = await conn.executeQuery<{ ord: number; seq: number; pos: number; prev: number; epoch: string }>(
     CompiledQuery.raw(text),
   );
+  if (numbered.length === 0 && !lookedUp) return 'stored';
   if (numbered.length !== n) throw new Error(`the append numbered ${numbered.length} of ${n} messages`);
   return numbered.map(({ seq, pos, prev, epoch }, i) => {
     const { record } = fresh[i]!;

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { afterEach, expect, it } from 'vitest';
 import { createTestSchema, postgresService, requireService, type TestSchema, withPostgres } from '../../../test/services.js';
+import { Fixture, sendPlan } from '../conformance/fixtures.js';
 import { describeStoreConformance } from '../store.conformance.js';
 import { StoreUnavailable } from '../unavailable.js';
 import { createPostgresDb, openPostgresStore } from './postgres-store.js';
@@ -175,5 +176,40 @@ describePostgres('PostgreSQL store', () => {
     // The pool dropped the dead connection: the next query gets a new one.
     const { rows } = await sql<{ one: number }>`select 1 as one`.execute(db);
     expect(rows[0]!.one).toBe(1);
+  });
+  it('stores a batch of new plain messages in one round trip; one resending a stored pair in four, writing nothing on the first', async () => {
+    const schema = await freshSchema();
+    // What the pool's connections send, by first word (the one query opens its own transaction).
+    let sent: string[] = [];
+    const store = openPostgresStore(schema.url, {
+      poolSize: 1,
+      observePool: (pool) =>
+        pool.on('connect', (client) => {
+          const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+          (client as unknown as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => {
+            if (typeof args[0] === 'string') sent.push(args[0].split(/\s/)[0]!);
+            return query(...args);
+          };
+        }),
+    });
+    cleanups.push(() => store.close());
+    await store.migrate();
+    const f = new Fixture();
+    f.store = store;
+    const [a, b] = [await f.user('ann'), await f.user('ben')];
+    const conv = (await f.conversation('group', [a.id, b.id])).conversation;
+
+    sent = [];
+    const first = await store.appendMessages([f.msg(conv.id, a.id, 'k1'), f.msg(conv.id, b.id, 'k2')], sendPlan);
+    expect(sent).toEqual(['begin;']);
+    expect(first.results.map((r) => r.message.seq)).toEqual([1, 2]);
+
+    sent = [];
+    const again = await store.appendMessages([f.msg(conv.id, b.id, 'k3'), f.msg(conv.id, a.id, 'k1', 'resent')], sendPlan);
+    expect(sent).toEqual(['begin;', 'begin', 'select', 'with']);
+    expect(again.results[1]).toEqual({ message: first.results[0]!.message, created: false });
+    expect(again.results[0]).toMatchObject({ created: true, message: { seq: 3 } });
+    expect(again.events.map((e) => e.event.type)).toEqual(['message.created']);
+    expect((await store.getConversation(conv.id))?.lastSeq).toBe(3);
   });
 });

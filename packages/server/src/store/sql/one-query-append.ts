@@ -1,15 +1,6 @@
 import { CompiledQuery } from 'kysely';
-import type {
-  AppendPlan,
-  AppendOutcome,
-  AppendResult,
-  MessageRecord,
-  MessageUpdate,
-  NewMessage,
-  NotifyDraft,
-  StoredEvent,
-} from '../store.js';
-import { findStored, newRecord, sortOut } from './append-steps.js';
+import type { AppendPlan, AppendOutcome, MessageRecord, MessageUpdate, NewMessage, NotifyDraft, StoredEvent } from '../store.js';
+import { type Entry, findStored, newRecord, sortOut } from './append-steps.js';
 import { withQuotes } from './message-changes.js';
 import type { Db } from './rows.js';
 
@@ -25,11 +16,19 @@ export interface FreshMessage {
 }
 
 /**
- * An engine's way to store a batch of plain new messages (in that order) and commit the
- * transaction `conn` has open, in one query: sets each record's seq and answers the logged
- * events, or answers undefined having written nothing (the batch then goes statement by statement).
+ * An engine's way to store a batch of plain new messages (in that order) and commit, in one query:
+ * sets each record's seq and answers the logged events. With `lookedUp` the caller has opened a
+ * transaction and left the stored (sender, clientId) pairs out of `fresh`; without, the query
+ * opens its own and checks. It answers, having written nothing, undefined when it cannot take the
+ * batch (which then goes statement by statement) and, when it checked, `'stored'` when a pair of
+ * the batch is stored already.
  */
-export type FreshAppender = (conn: Db, fresh: readonly FreshMessage[], plan: AppendPlan) => Promise<StoredEvent[] | undefined>;
+export type FreshAppender = (
+  conn: Db,
+  fresh: readonly FreshMessage[],
+  plan: AppendPlan,
+  lookedUp: boolean,
+) => Promise<StoredEvent[] | 'stored' | undefined>;
 
 type Appended = { results: AppendOutcome[]; events: StoredEvent[]; updates: [] };
 
@@ -49,11 +48,16 @@ export function inOneQuery(batch: readonly NewMessage[], updates: readonly Messa
 }
 
 /**
- * The append of a batch of plain new messages, where the engine has a `FreshAppender`: BEGIN, the
- * idempotency lookup (no locks yet), then the engine's one query that stores, numbers, logs and
- * commits the new ones, so the node has nothing to do while the locks are held. Undefined, having
- * written nothing, where the engine's query cannot take the batch: it then goes statement by
- * statement (`message-append.ts`).
+ * The append of a batch of plain new messages, where the engine has a `FreshAppender`: the
+ * engine's one query stores, numbers, logs and commits the new ones, so the node has nothing to do
+ * while the locks are held. Undefined, having written nothing, where the engine's query cannot
+ * take the batch: it then goes statement by statement (`message-append.ts`).
+ *
+ * First try, one round trip in all: every (sender, clientId) pair taken to be new, the query
+ * checking that none is stored. Where one is (a resend), BEGIN, the idempotency lookup (no locks
+ * yet), then the query for the pairs that are new: resends are rare, and the round trips of the
+ * lookup, paid by every batch, were most of what a busy cluster's sessions waited on besides locks
+ * (issue 13, part 7).
  */
 export function appendInOneQuery(
   db: Db,
@@ -62,32 +66,54 @@ export function appendInOneQuery(
   appendFresh: FreshAppender,
 ): Promise<Appended | undefined> {
   return db.connection().execute(async (conn): Promise<Appended | undefined> => {
+    const first = await inTransaction(conn, async () => {
+      const sorted = sortOut(batch, new Map());
+      const fresh = freshRecords(sorted.fresh);
+      const answer = await appendFresh(conn, fresh, plan, false);
+      return answer === 'stored' ? answer : answer && appended(sorted, fresh, answer);
+    });
+    if (first !== 'stored') return first;
     await conn.executeQuery(CompiledQuery.raw('begin'));
-    let events: StoredEvent[] | undefined = [];
-    let results: (AppendResult | undefined)[] = [];
-    try {
-      const stored = await findStored(conn, batch);
-      const sorted = sortOut(batch, stored);
-      results = sorted.results;
+    return inTransaction(conn, async () => {
+      const sorted = sortOut(batch, await findStored(conn, batch));
       await withQuotes(
         conn,
-        results.flatMap((r) => (r ? [r.message] : [])),
+        sorted.results.flatMap((r) => (r ? [r.message] : [])),
       );
       if (sorted.fresh.length === 0) {
         await conn.executeQuery(CompiledQuery.raw('commit'));
-      } else {
-        const fresh = sorted.fresh.map(({ index, message }) => ({ index, record: newRecord(message, 0) }));
-        events = await appendFresh(conn, fresh, plan);
-        if (events !== undefined) {
-          for (const { index, record } of fresh) results[index] = { message: record, created: true };
-          for (const { index, of } of sorted.repeats) results[index] = { message: results[of]!.message, created: false };
-        } else await conn.executeQuery(CompiledQuery.raw('rollback'));
+        return appended(sorted, [], []);
       }
-    } catch (error) {
-      // A failed statement leaves the transaction aborted; a failed COMMIT has ended it.
-      await conn.executeQuery(CompiledQuery.raw('rollback')).catch(() => {});
-      throw error;
-    }
-    return events && { results: results.map((r) => r!), events, updates: [] };
+      const fresh = freshRecords(sorted.fresh);
+      const answer = await appendFresh(conn, fresh, plan, true);
+      if (answer === undefined || answer === 'stored') {
+        await conn.executeQuery(CompiledQuery.raw('rollback'));
+        return undefined;
+      }
+      return appended(sorted, fresh, answer);
+    });
   });
+}
+
+const freshRecords = (entries: readonly Entry[]): FreshMessage[] =>
+  entries.map(({ index, message }) => ({ index, record: newRecord(message, 0) }));
+
+/** The batch's answers: the stored messages, the new ones as stored, repeats within the batch as their first. */
+function appended(sorted: ReturnType<typeof sortOut>, fresh: readonly FreshMessage[], events: StoredEvent[]): Appended {
+  const results = [...sorted.results];
+  for (const { index, record } of fresh) results[index] = { message: record, created: true };
+  for (const { index, of } of sorted.repeats) results[index] = { message: results[of]!.message, created: false };
+  return { results: results.map((r) => r!), events, updates: [] };
+}
+
+/** Runs `work`, rolling back whatever transaction it left open when it fails. */
+async function inTransaction<T>(conn: Db, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    // A failed statement leaves the transaction aborted (a query that opened its own included);
+    // a failed COMMIT has ended it, and a ROLLBACK then only warns.
+    await conn.executeQuery(CompiledQuery.raw('rollback')).catch(() => {});
+    throw error;
+  }
 }
