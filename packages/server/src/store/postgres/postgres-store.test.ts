@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { afterEach, expect, it } from 'vitest';
 import { createTestSchema, postgresService, requireService, type TestSchema, withPostgres } from '../../../test/services.js';
 import { Fixture, sendPlan } from '../conformance/fixtures.js';
+import type { AppendResult } from '../store.js';
 import { describeStoreConformance } from '../store.conformance.js';
 import { StoreUnavailable } from '../unavailable.js';
 import { createPostgresDb, openPostgresStore } from './postgres-store.js';
@@ -202,12 +203,13 @@ describePostgres('PostgreSQL store', () => {
     sent = [];
     const first = await store.appendMessages([f.msg(conv.id, a.id, 'k1'), f.msg(conv.id, b.id, 'k2')], sendPlan);
     expect(sent).toEqual(['begin;']);
-    expect(first.results.map((r) => r.message.seq)).toEqual([1, 2]);
+    const stored = first.results as AppendResult[];
+    expect(stored.map((r) => r.message.seq)).toEqual([1, 2]);
 
     sent = [];
     const again = await store.appendMessages([f.msg(conv.id, b.id, 'k3'), f.msg(conv.id, a.id, 'k1', 'resent')], sendPlan);
     expect(sent).toEqual(['begin;', 'begin', 'select', 'with']);
-    expect(again.results[1]).toEqual({ message: first.results[0]!.message, created: false });
+    expect(again.results[1]).toEqual({ message: stored[0]!.message, created: false });
     expect(again.results[0]).toMatchObject({ created: true, message: { seq: 3 } });
     expect(again.events.map((e) => e.event.type)).toEqual(['message.created']);
     expect((await store.getConversation(conv.id))?.lastSeq).toBe(3);
