@@ -21,12 +21,7 @@ export function guardedPool(pool: Pool): PostgresPool {
         // the process; its next statement fails instead, and is reported as StoreUnavailable.
         client.on('error', () => {});
         const query = async <R>(text: string, parameters: readonly unknown[]): Promise<PostgresQueryResult<R>> => {
-          const answer: QueryResult | QueryResult[] = await guard(() => client.query(text, [...parameters]));
-          // A query of several statements (no parameters: one-statement-append.ts) answers with the
-          // rows of its last statement that has columns (a SELECT, or RETURNING).
-          const { command, rowCount, rows } = Array.isArray(answer)
-            ? (answer.findLast((r) => r.fields.length > 0) ?? answer.at(-1)!)
-            : answer;
+          const { command, rowCount, rows }: QueryResult = await guard(() => client.query(text, [...parameters]));
           return { command: command as PostgresQueryResult<R>['command'], rowCount: rowCount ?? 0, rows: rows as R[] };
         };
         // Only the (sql, parameters) form: the cursor form serves streaming, which the store never uses.

@@ -1,4 +1,5 @@
 import { type Migration, sql } from 'kysely';
+import { appendFunctionMigration } from './one-statement-append.js';
 import { postgresSearchMigrations } from './postgres-search.js';
 
 /**
@@ -49,6 +50,8 @@ export const postgresMigrations: Record<string, Migration> = {
   '0013_accounts_pg_bytewise': bytewiseText(['users', 'sessions', 'account_tokens']),
   '0014_invites_pg_bytewise': bytewiseText(['invites']),
   '0015_admin_pg_bytewise': bytewiseText(['audit_log', 'node_reports']),
+  // The function a batch of plain new messages is stored by (one-statement-append.ts, decision 0017).
+  '0019_pg_append_function': appendFunctionMigration,
 };
 
 /** A migration giving every varchar and text column of `tables` (in the current schema) not yet byte-wise COLLATE "C". */

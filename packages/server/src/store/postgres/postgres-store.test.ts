@@ -2,6 +2,8 @@ import { sql } from 'kysely';
 import { afterEach, expect, it } from 'vitest';
 import { createTestSchema, postgresService, requireService, type TestSchema, withPostgres } from '../../../test/services.js';
 import { Fixture, sendPlan } from '../conformance/fixtures.js';
+import { newRecord } from '../sql/append-steps.js';
+import { messageRow } from '../sql/rows.js';
 import type { AppendResult } from '../store.js';
 import { describeStoreConformance } from '../store.conformance.js';
 import { StoreUnavailable } from '../unavailable.js';
@@ -178,9 +180,28 @@ describePostgres('PostgreSQL store', () => {
     const { rows } = await sql<{ one: number }>`select 1 as one`.execute(db);
     expect(rows[0]!.one).toBe(1);
   });
-  it('stores a batch of new plain messages in one round trip; one resending a stored pair in four, writing nothing on the first', async () => {
+  it("gives the append function every column of messages: messageRow's and the search vector, nothing defaulted", async () => {
+    // The function inserts whole rows typed by the table (json_populate_recordset): a column the
+    // node does not send would be null there, where the statement-by-statement insert takes its default.
     const schema = await freshSchema();
-    // What the pool's connections send, by first word (the one query opens its own transaction).
+    const store = openPostgresStore(schema.url, { poolSize: 1 });
+    cleanups.push(() => store.close());
+    await store.migrate();
+    const columns = await withPostgres(schema.url, (c) =>
+      c.query<{ name: string }>(
+        `select column_name as name from information_schema.columns where table_schema = $1 and table_name = 'messages'`,
+        [schema.name],
+      ),
+    );
+    const sent = Object.keys(
+      messageRow(newRecord({ id: 'm', conversationId: 'c', senderId: 'u', clientId: 'k', body: 'b', createdAt: 1 }, 1)),
+    );
+    expect([...sent, 'search_vector'].sort()).toEqual(columns.rows.map((r) => r.name).sort());
+  });
+
+  it('stores a batch of new plain messages in one round trip; one resending a stored pair in five, writing nothing on the first', async () => {
+    const schema = await freshSchema();
+    // What the pool's connections send: the append function's calls, and the rest by first word.
     let sent: string[] = [];
     const store = openPostgresStore(schema.url, {
       poolSize: 1,
@@ -188,7 +209,8 @@ describePostgres('PostgreSQL store', () => {
         pool.on('connect', (client) => {
           const query = client.query.bind(client) as (...args: unknown[]) => unknown;
           (client as unknown as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => {
-            if (typeof args[0] === 'string') sent.push(args[0].split(/\s/)[0]!);
+            if (typeof args[0] === 'string')
+              sent.push(args[0].startsWith('select * from confab_append_fresh(') ? 'append' : args[0].split(/\s/)[0]!);
             return query(...args);
           };
         }),
@@ -202,13 +224,13 @@ describePostgres('PostgreSQL store', () => {
 
     sent = [];
     const first = await store.appendMessages([f.msg(conv.id, a.id, 'k1'), f.msg(conv.id, b.id, 'k2')], sendPlan);
-    expect(sent).toEqual(['begin;']);
+    expect(sent).toEqual(['append']);
     const stored = first.results as AppendResult[];
     expect(stored.map((r) => r.message.seq)).toEqual([1, 2]);
 
     sent = [];
     const again = await store.appendMessages([f.msg(conv.id, b.id, 'k3'), f.msg(conv.id, a.id, 'k1', 'resent')], sendPlan);
-    expect(sent).toEqual(['begin;', 'begin', 'select', 'with']);
+    expect(sent).toEqual(['append', 'begin', 'select', 'append', 'commit']);
     expect(again.results[1]).toEqual({ message: stored[0]!.message, created: false });
     expect(again.results[0]).toMatchObject({ created: true, message: { seq: 3 } });
     expect(again.events.map((e) => e.event.type)).toEqual(['message.created']);
