@@ -27,6 +27,7 @@ import { tsvectorText } from './postgres-search.js';
  * per connection. It takes the batch as parameters, so nothing is quoted into SQL text, and an
  * error logs the call, not the messages. Called alone it is its own transaction: one round trip.
  */
+
 /** Stands for a number in an event's JSON while it is cut into pieces: far above any real seq or position. */
 const SEQ = 9_007_199_254_740_001;
 const POS = 9_007_199_254_740_002;
