@@ -72,8 +72,9 @@ export function describeMessages(f: Fixture): void {
     });
 
     it('stores every body exactly as sent, in the row and in its logged event, whatever characters it holds', async () => {
-      // On PostgreSQL a batch of plain messages is written as one script with its values as
-      // literals (postgres/one-statement-append.ts): quotes, backslashes and `$n` must come back as sent.
+      // On PostgreSQL a batch of plain messages goes to a function in the database as JSON, and its
+      // events are joined there from pieces (postgres/one-statement-append.ts): quotes, backslashes
+      // and `$n` must come back as sent.
       const [a, b] = [await user('qua'), await user('qub')];
       const conv = (await conversation('group', [a.id, b.id])).conversation;
       const bodies = [
