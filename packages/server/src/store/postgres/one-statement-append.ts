@@ -118,7 +118,7 @@ export const appendFreshAndCommit: FreshAppender = async (conn, fresh, plan, loo
 };
 
 /**
- * Migration 0019: the function. Its statements, in order:
+ * Migrations 0019 and 0020: the function. Its statements, in order:
  * 1. With `pairs` (the first try): when one of the batch's (sender, clientId) pairs is stored,
  *    return no rows, having done nothing.
  * 2. The conversations (locked in id order), the messages (every column of the row, its seq
@@ -126,9 +126,14 @@ export const appendFreshAndCommit: FreshAppender = async (conn, fresh, plan, loo
  *    (key-share locks on the senders' and the mentioned users' rows), before the head is taken: a
  *    notification's transaction locks users, then the head, so taking the head first could
  *    deadlock with it. A conversation of the batch that does not exist raises, so nothing commits.
- * 3. The head, and the events, their JSON joined from the pieces; the answer.
- * 4. The conversations' newest positions (a row cannot be updated twice in one statement).
- * `create or replace`: a later migration changing what a send writes replaces it.
+ * 3. The head, the events (their JSON joined from the pieces), the conversations' newest
+ *    positions (their rows' second update: a row cannot be updated twice in one statement, and
+ *    `prev` still reads the position before the batch, the statement's snapshot); the answer.
+ *
+ * Each version of the function is installed by a migration of its own name, so that a database
+ * migrated under an earlier one gets it; every name installs this text (`create or replace`: a new
+ * database runs it once per name). A version that needs a later schema change must give the
+ * earlier names the text of their day instead.
  *
  * No sequential scans inside it, and the tables reached only by index probes (lookups per batch
  * row, `= any(p_conversations)`), never joined wholesale: plpgsql keeps a plan per connection, made
@@ -191,9 +196,11 @@ begin
     cross join head h),
   logged as (insert into events (pos, conversation_id, subject_user_id, created_at, payload, message_id)
     select n.pos, n.conversation_id, null, p_now, n.f0 || n.seq || n.f1 || n.pos || n.f2 || n.prev || n.f3 || n.epoch || '.' || n.pos || n.f4, n.id
-    from positioned n returning 1)
+    from positioned n returning 1),
+  newest as (update conversations c set last_pos = x.pos
+    from (select conversation_id, max(pos) as pos from positioned group by conversation_id) x
+    where c.id = any(p_conversations) and c.id = x.conversation_id returning 1)
   select n.ord::bigint, n.seq::bigint, n.pos::bigint, n.prev::bigint, n.epoch::text from positioned n order by n.ord;
-  update conversations c set last_pos = (select max(e.pos) from events e where e.conversation_id = c.id) where c.id = any(p_conversations);
 end
 $fn$`.execute(db);
   },

@@ -50,8 +50,10 @@ export const postgresMigrations: Record<string, Migration> = {
   '0013_accounts_pg_bytewise': bytewiseText(['users', 'sessions', 'account_tokens']),
   '0014_invites_pg_bytewise': bytewiseText(['invites']),
   '0015_admin_pg_bytewise': bytewiseText(['audit_log', 'node_reports']),
-  // The function a batch of plain new messages is stored by (one-statement-append.ts, decision 0017).
+  // The function a batch of plain new messages is stored by (one-statement-append.ts, decision 0017),
+  // one name per version: each installs the newest text.
   '0019_pg_append_function': appendFunctionMigration,
+  '0020_pg_append_function_newest_in_one': appendFunctionMigration,
 };
 
 /** A migration giving every varchar and text column of `tables` (in the current schema) not yet byte-wise COLLATE "C". */
