@@ -115,6 +115,11 @@ export interface Config {
   typingExpireMs: number;
   /** How often a node checks the log for events the bus lost (they reach clients within about two intervals). */
   liveCheckIntervalMs: number;
+  /**
+   * How long a gap in a conversation's live events waits for the bus before the node reads the
+   * log: with several nodes, events of one conversation can arrive out of order. 0 reads at once.
+   */
+  busReorderWaitMs: number;
   /** With Redis: a node that stops refreshing its users' presence (it died) has them offline after this long. */
   presenceTtlMs: number;
   /** A user whose last connection closed is announced offline only if none opens within this time. */
@@ -208,6 +213,7 @@ export function loadConfig(env: Env = process.env): Config {
     typingThrottleMs: read.int('TYPING_THROTTLE_MS', 2000, 10, 60_000),
     typingExpireMs: read.int('TYPING_EXPIRE_MS', 6000, 50, 300_000),
     liveCheckIntervalMs: read.int('LIVE_CHECK_INTERVAL_MS', 5000, 50, 600_000),
+    busReorderWaitMs: read.int('BUS_REORDER_WAIT_MS', 20, 0, 1000),
     presenceTtlMs: read.int('PRESENCE_TTL_MS', 30_000, 300, 3_600_000),
     presenceOfflineGraceMs: read.int('PRESENCE_OFFLINE_GRACE_MS', 2000, 0, 300_000),
     outbound: readOutboundConfig(read, problems),

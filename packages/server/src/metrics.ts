@@ -63,6 +63,11 @@ export function createMetrics() {
       buckets: LATENCY_BUCKETS,
       registers,
     }),
+    gapsClosedByBus: new Counter({
+      name: 'confab_ws_gaps_closed_by_bus_total',
+      help: "Gaps in a socket's conversation that the bus closed while they waited (events arriving out of order), with no log read",
+      registers,
+    }),
     liveCheckRepairs: new Counter({
       name: 'confab_live_check_repairs_total',
       help: 'Conversations in which the live check found sockets behind (events the bus never delivered), then filled from the log',

@@ -66,6 +66,7 @@ describe('ConversationStream', () => {
     const stream = new ConversationOrder().of('c1');
     expect(stream.admit(live(3, 2))).toBe('fill');
     expect(stream.admit(live(6, 5))).toBe('hold');
+    expect(stream.stopAwaitingBus()).toBe(true); // the wait for the bus ends with the gap open
     expect(fill(stream, [1, 2, 3], 3)).toEqual({ sent: [1, 2, 3], again: true }); // 4, 5 not read yet
     expect(stream.beginFill()).toBe(false); // a resync while filling: the running fill looks again
     expect(fill(stream, [4, 5, 6], 6)).toEqual({ sent: [4, 5, 6], again: true });
@@ -108,6 +109,83 @@ describe('ConversationStream', () => {
     expect(stream.admit(live(6, 5))).toBe('send');
   });
 
+  it('a gap first waits for the bus: when the missing event comes, the held ones follow it in order and the log is not read', () => {
+    const stream = new ConversationOrder().of('c1');
+    expect(stream.admit(live(2, 0))).toBe('send');
+    expect(stream.admit(live(5, 3))).toBe('fill'); // 3 is published by another node, a moment behind
+    expect(stream.awaitingBus).toBe(true);
+    expect(stream.admit(live(7, 5))).toBe('hold');
+    expect(stream.drainHeld()).toEqual([]); // 3 still missing
+    expect(stream.admit(live(3, 2))).toBe('hold');
+    expect(stream.drainHeld().map((m) => (m.event as PositionedEvent).pos)).toEqual([3, 5, 7]);
+    expect(stream.filling).toBe(false);
+    expect(stream.awaitingBus).toBe(false);
+    expect(stream.stopAwaitingBus()).toBe(false); // the wait's end finds nothing to read
+    expect(stream.admit(live(9, 7))).toBe('send');
+  });
+
+  it('a gap still open when the wait ends is filled from the log; a resync or the live check ends the wait at once', () => {
+    const stream = new ConversationOrder().of('c1');
+    expect(stream.admit(live(4, 3))).toBe('fill');
+    expect(stream.admit(live(6, 4))).toBe('hold');
+    expect(stream.stopAwaitingBus()).toBe(true);
+    expect(stream.drainHeld()).toEqual([]); // no longer waiting: the log's fill releases them
+    expect(fill(stream, [1, 3, 4, 6], 6)).toEqual({ sent: [1, 3, 4, 6], again: false });
+
+    expect(stream.admit(live(9, 8))).toBe('fill');
+    expect(stream.beginFill()).toBe(true); // the caller reads the log now
+    expect(stream.awaitingBus).toBe(false);
+    expect(stream.stopAwaitingBus()).toBe(false); // the wait's own end then does nothing
+    expect(fill(stream, [8, 9], 9)).toEqual({ sent: [8, 9], again: false });
+  });
+
+  it('whatever order the bus brings events in, and whatever it loses, every event is sent once, in order', () => {
+    fc.assert(
+      fc.property(
+        // Per event: how far behind its place it arrives (published by another node), whether it
+        // arrives at all, and whether a gap's wait for the bus ends when it does.
+        fc.array(fc.record({ step: fc.integer({ min: 1, max: 3 }), late: fc.nat(3), delivered: fc.boolean(), waitEnds: fc.boolean() }), {
+          minLength: 1,
+          maxLength: 60,
+        }),
+        (events) => {
+          const log: number[] = [];
+          for (const { step } of events) log.push((log.at(-1) ?? 0) + step);
+          const arrivals = events
+            .map((e, i) => ({ ...e, i }))
+            .filter((e) => e.delivered)
+            .sort((a, b) => a.i + a.late - (b.i + b.late) || a.i - b.i);
+          const stream = new ConversationOrder().of('c1');
+          const sent: number[] = [];
+          const pos = (m: BusMessage) => (m.event as PositionedEvent).pos;
+          let fillOpen = false;
+          let committed = 0; // every event up to the latest arrival is in the log
+          for (const { i, waitEnds } of arrivals) {
+            committed = Math.max(committed, i);
+            const admission = stream.admit(live(log[i]!, log[i - 1] ?? 0));
+            if (admission === 'send') sent.push(log[i]!);
+            if (admission === 'hold') sent.push(...stream.drainHeld().map(pos));
+            if (waitEnds && stream.stopAwaitingBus()) fillOpen = true;
+            if (fillOpen) {
+              const result = fill(stream, log, log[committed]!);
+              sent.push(...result.sent);
+              fillOpen = result.again;
+            }
+          }
+          if (stream.stopAwaitingBus()) fillOpen = true;
+          if (fillOpen || stream.beginFill()) {
+            for (let result = fill(stream, log, Infinity); ; result = fill(stream, log, Infinity)) {
+              sent.push(...result.sent);
+              if (!result.again) break;
+            }
+          }
+          expect(sent).toEqual(log);
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
   it('whatever the bus loses and whenever fills read the log, every event is sent once, in order', () => {
     fc.assert(
       fc.property(
@@ -133,7 +211,7 @@ describe('ConversationStream', () => {
             if (!delivered) return;
             const admission = stream.admit(live(log[i]!, log[i - 1] ?? 0));
             if (admission === 'send') sent.push(log[i]!);
-            if (admission === 'fill') fillOpen = true;
+            if (admission === 'fill') fillOpen = stream.stopAwaitingBus(); // no wait for the bus
           });
           // The last events may be lost with nothing after them: the live check or a resync asks.
           if (fillOpen || stream.beginFill()) {

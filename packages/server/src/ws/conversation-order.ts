@@ -6,12 +6,19 @@ export type Admission = 'send' | 'drop' | 'hold' | 'fill';
 
 /**
  * One conversation as one socket has been sent it: the position of the last event sent, and the
- * live events held back while a gap before them is filled from the log. Events leave in `pos`
- * order, each once: a live event whose `prev` is ahead of what was sent waits for the fill.
+ * live events held back while a gap before them is filled. Events leave in `pos` order, each once:
+ * a live event whose `prev` is ahead of what was sent waits for the fill.
+ *
+ * A gap first waits a moment for the bus (`awaitingBus`): with several nodes, each publishes what
+ * it committed, so a conversation's events can arrive out of order, the missing one a few
+ * milliseconds behind. When it comes, the held events follow it (`drainHeld`) and the log is not
+ * read; only a gap still open when the wait ends is filled from the log.
  */
 export class ConversationStream {
-  /** Live events held while a fill runs (null: none runs), in arrival order. */
+  /** Live events held while a fill runs (null: none runs), in `pos` order. */
   private held: BusMessage[] | null = null;
+  /** The fill began at a live event's gap and has not read the log yet: the bus may still close it. */
+  awaitingBus = false;
   /** Asked to fill again while a fill ran: it reads the log once more before it ends. */
   private again = false;
   /** The user left the conversation: nothing after `sent` is theirs. */
@@ -33,25 +40,65 @@ export class ConversationStream {
     const { pos, prev } = message.event as PositionedEvent;
     if (this.left || pos <= this.sentPos) return 'drop';
     if (this.held !== null) {
-      this.held.push(message);
+      hold(this.held, message);
       return 'hold';
     }
     if (prev > this.sentPos) {
       this.held = [message];
+      this.awaitingBus = true;
       return 'fill';
     }
     this.sentPos = pos;
     return 'send';
   }
 
-  /** Something says the log may be ahead (a resync, the live check, a join): true when the caller is to fill now. */
+  /**
+   * Something says the log may be ahead (a resync, the live check, a join): true when the caller
+   * is to fill now (a fill still awaiting the bus then stops waiting and reads the log).
+   */
   beginFill(): boolean {
     if (this.left) return false;
     if (this.held !== null) {
+      if (this.awaitingBus) {
+        this.awaitingBus = false;
+        return true;
+      }
       this.again = true;
       return false;
     }
     this.held = [];
+    return true;
+  }
+
+  /**
+   * While the fill awaits the bus: the held events that now follow what was sent, in order (each
+   * counted as sent). The fill is over when none is left held.
+   */
+  drainHeld(): BusMessage[] {
+    const held = this.held;
+    if (!this.awaitingBus || held === null) return [];
+    const out: BusMessage[] = [];
+    while (held.length > 0) {
+      const { pos, prev } = held[0]!.event as PositionedEvent;
+      if (pos <= this.sentPos) {
+        held.shift();
+        continue;
+      }
+      if (prev > this.sentPos) break;
+      this.sentPos = pos;
+      out.push(held.shift()!);
+    }
+    if (held.length === 0) {
+      this.held = null;
+      this.awaitingBus = false;
+    }
+    return out;
+  }
+
+  /** The wait for the bus is over with the gap still open: true when the caller is to read the log now. */
+  stopAwaitingBus(): boolean {
+    if (!this.awaitingBus || this.held === null) return false;
+    this.awaitingBus = false;
     return true;
   }
 
@@ -84,6 +131,7 @@ export class ConversationStream {
       return 'gap';
     }
     this.held = null;
+    this.awaitingBus = false;
     return undefined;
   }
 
@@ -92,6 +140,7 @@ export class ConversationStream {
     const held = this.held ?? [];
     this.held = null;
     this.again = false;
+    this.awaitingBus = false;
     for (const message of held) this.sentPos = Math.max(this.sentPos, (message.event as PositionedEvent).pos);
     return held;
   }
@@ -101,7 +150,16 @@ export class ConversationStream {
     this.left = true;
     this.sentPos = Math.max(this.sentPos, pos);
     this.held = null;
+    this.awaitingBus = false;
   }
+}
+
+/** Puts a live event among the held ones by `pos` (they arrive nearly in order: a short search from the end). */
+function hold(held: BusMessage[], message: BusMessage): void {
+  const pos = (message.event as PositionedEvent).pos;
+  let at = held.length;
+  while (at > 0 && (held[at - 1]!.event as PositionedEvent).pos > pos) at -= 1;
+  held.splice(at, 0, message);
 }
 
 /** A socket's conversations, each a stream in order; a conversation not seen yet starts at `floor`. */

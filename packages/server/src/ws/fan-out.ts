@@ -34,7 +34,7 @@ export class FanOut implements FillTarget {
     private readonly topics: TopicRegistry<Connection>,
     private readonly liveCheck: LiveCheck,
   ) {
-    this.gapFill = new GapFill(deps.sync, deps.logger, deps.metrics, this);
+    this.gapFill = new GapFill(deps.sync, deps.logger, deps.metrics, this, deps.config.busReorderWaitMs);
   }
 
   /** The bus handler of every topic the node's sockets listen to. */
@@ -102,6 +102,9 @@ export class FanOut implements FillTarget {
       }
       case 'fill':
         this.gapFill.start(connection, id, stream);
+        return false;
+      case 'hold':
+        this.gapFill.held(connection, id, stream);
         return false;
       default:
         return false;

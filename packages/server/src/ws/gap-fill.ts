@@ -34,11 +34,33 @@ export class GapFill {
     private readonly logger: Logger,
     private readonly metrics: Metrics,
     private readonly target: FillTarget,
+    /** How long a live event's gap waits for the bus to bring what is missing before the log is read. */
+    private readonly busWaitMs = 0,
   ) {}
 
-  /** A live event found a gap before it, and is held by `stream`: fill the gap, then release it. */
+  /**
+   * A live event found a gap before it, and is held by `stream`: wait a moment for the bus (the
+   * missing events are usually just behind, published by another node), then fill what is still
+   * missing from the log and release the held events.
+   */
   start(connection: Connection, conversationId: string, stream: ConversationStream): void {
-    void this.run(connection, conversationId, stream);
+    if (this.busWaitMs === 0) {
+      if (stream.stopAwaitingBus()) void this.run(connection, conversationId, stream);
+      return;
+    }
+    setTimeout(() => {
+      if (connection.closed || connection.order.current(conversationId) !== stream) return;
+      if (stream.stopAwaitingBus()) void this.run(connection, conversationId, stream);
+    }, this.busWaitMs).unref();
+  }
+
+  /** A live event joined the held ones: while the gap awaits the bus, send what now follows in order. */
+  held(connection: Connection, conversationId: string, stream: ConversationStream): void {
+    if (!stream.awaitingBus) return;
+    for (const message of stream.drainHeld()) {
+      this.send(connection, conversationId, message.event as PositionedEvent, (message.bytes ??= Buffer.from(message.frame)));
+    }
+    if (!stream.filling) this.metrics.gapsClosedByBus.inc();
   }
 
   /** The log may be ahead of what the socket was sent in this conversation: fill (or have the running fill look again). */
