@@ -22,6 +22,8 @@ export class SessionController {
   private stopWatchingTabs: (() => void) | undefined;
   /** True while this app closes a connection itself, which is not the server ending the session. */
   private closing = false;
+  /** While a request of this app ends the session on the server (`signOutAfter`): what to say when the server closes the connection first. */
+  private endingNotice: string | undefined;
 
   constructor(private readonly baseUrl: string = window.location.origin) {}
 
@@ -92,6 +94,22 @@ export class SessionController {
     this.leave(notice);
   }
 
+  /**
+   * Runs `request`, which ends this session on the server (signing out everywhere, deleting the
+   * account, resetting the password), then signs out here with `notice`. The server may close the
+   * realtime connection before the request answers; that close is the request's doing, so the
+   * sign-in page says `notice` then too, not that the session ended by itself.
+   */
+  async signOutAfter(request: () => Promise<unknown>, notice: string): Promise<void> {
+    this.endingNotice = notice;
+    try {
+      await request();
+      await this.signOut(notice);
+    } finally {
+      this.endingNotice = undefined;
+    }
+  }
+
   /** The signed-in person changed their profile (or another device did). */
   updateMe(me: Me): void {
     if (this.state.status === 'signed-in') this.set({ ...this.state, me });
@@ -103,7 +121,7 @@ export class SessionController {
       // The SDK closes a connection by itself only when the session cannot go on (ended
       // elsewhere, revoked, the refresh token refused): back to the sign-in page.
       if (state === 'closed' && this.state.status === 'signed-in' && this.state.connection === connection && !this.closing) {
-        this.leave('Your session has ended. Please sign in again.');
+        this.leave(this.endingNotice ?? 'Your session has ended. Please sign in again.');
       }
     });
     this.stopWatchingTabs?.();

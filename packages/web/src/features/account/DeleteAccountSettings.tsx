@@ -14,8 +14,10 @@ export function DeleteAccountSettings() {
   const erase = useCallback(
     async (fields: FormFields) => {
       if (fields.text('confirm').trim() !== me.username) throw new Error(`Type your username, ${me.username}, to confirm`);
-      await client.account.deleteAccount({ password: fields.text('password'), eraseMessages: fields.checked('eraseMessages') });
-      await session.signOut('Your account was deleted.');
+      await session.signOutAfter(
+        () => client.account.deleteAccount({ password: fields.text('password'), eraseMessages: fields.checked('eraseMessages') }),
+        'Your account was deleted.',
+      );
     },
     [client, me.username, session],
   );

@@ -21,10 +21,13 @@ export function ResetPasswordPage() {
   const reset = useCallback(
     async (fields: FormFields) => {
       if (fields.text('password') !== fields.text('repeat')) throw new Error('The two passwords are not the same');
-      await anonymousClient().account.resetPassword(token, fields.text('password'));
-      if (state.status !== 'signed-in') return setDone(true);
-      // Signed in here too: that session has just ended with the others.
-      await session.signOut('Your password was changed and every device was signed out. Sign in with the new one.');
+      const resetPassword = () => anonymousClient().account.resetPassword(token, fields.text('password'));
+      if (state.status !== 'signed-in') {
+        await resetPassword();
+        return setDone(true);
+      }
+      // Signed in here too: this session ends with the others.
+      await session.signOutAfter(resetPassword, 'Your password was changed and every device was signed out. Sign in with the new one.');
       navigate('/sign-in', { replace: true });
     },
     [token, state.status, session, navigate],

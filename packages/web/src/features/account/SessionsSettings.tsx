@@ -40,8 +40,7 @@ export function SessionsSettings() {
   );
   const everywhere = useAction(
     useCallback(async () => {
-      await client.account.logoutAll();
-      await session.signOut('You were signed out everywhere.');
+      await session.signOutAfter(() => client.account.logoutAll(), 'You were signed out everywhere.');
     }, [client, session]),
   );
 
