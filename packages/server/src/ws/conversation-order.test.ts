@@ -3,26 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { PositionedEvent } from '@confab/protocol';
 import type { BusMessage } from '../bus/bus.js';
 import { ConversationOrder, type ConversationStream } from './conversation-order.js';
-
-/** A message.created of conversation c1 at `pos`, chained to `prev`, as the bus hands it over. */
-function live(pos: number, prev: number): BusMessage {
-  const event = {
-    type: 'message.created',
-    pos,
-    prev,
-    cursor: `e.${pos}`,
-    message: {
-      id: `m${pos}`,
-      conversationId: 'c1',
-      seq: pos,
-      senderId: 'u2',
-      clientId: `k${pos}`,
-      body: '',
-      createdAt: '2026-01-01T00:00:00.000Z',
-    },
-  } as PositionedEvent;
-  return { topic: 'conv:c1', event, frame: JSON.stringify(event) };
-}
+import { live } from './live-events.js';
 
 /** Drains a fill the way the gateway does once the log was read to `upTo`: returns what was sent, in order. */
 function fill(stream: ConversationStream, log: number[], upTo: number): { sent: number[]; again: boolean } {
@@ -33,6 +14,18 @@ function fill(stream: ConversationStream, log: number[], upTo: number): { sent: 
     sent.push((next.event as PositionedEvent).pos);
   }
   return { sent, again: false };
+}
+
+/** The end of a run: a fill still open, or one the live check or a resync asks for, reads the whole log until nothing is left held. */
+function finish(stream: ConversationStream, log: number[], fillOpen: boolean): number[] {
+  const sent: number[] = [];
+  if (fillOpen || stream.beginFill()) {
+    for (let result = fill(stream, log, Infinity); ; result = fill(stream, log, Infinity)) {
+      sent.push(...result.sent);
+      if (!result.again) break;
+    }
+  }
+  return sent;
 }
 
 describe('ConversationStream', () => {
@@ -173,12 +166,7 @@ describe('ConversationStream', () => {
             }
           }
           if (stream.stopAwaitingBus()) fillOpen = true;
-          if (fillOpen || stream.beginFill()) {
-            for (let result = fill(stream, log, Infinity); ; result = fill(stream, log, Infinity)) {
-              sent.push(...result.sent);
-              if (!result.again) break;
-            }
-          }
+          sent.push(...finish(stream, log, fillOpen));
           expect(sent).toEqual(log);
         },
       ),
@@ -214,12 +202,7 @@ describe('ConversationStream', () => {
             if (admission === 'fill') fillOpen = stream.stopAwaitingBus(); // no wait for the bus
           });
           // The last events may be lost with nothing after them: the live check or a resync asks.
-          if (fillOpen || stream.beginFill()) {
-            for (let result = fill(stream, log, Infinity); ; result = fill(stream, log, Infinity)) {
-              sent.push(...result.sent);
-              if (!result.again) break;
-            }
-          }
+          sent.push(...finish(stream, log, fillOpen));
           expect(sent).toEqual(log);
         },
       ),

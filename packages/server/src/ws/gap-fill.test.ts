@@ -6,32 +6,9 @@ import { createMetrics } from '../metrics.js';
 import type { Connection } from './connection.js';
 import { ConversationOrder } from './conversation-order.js';
 import { GapFill } from './gap-fill.js';
+import { live, messageEvent as event } from './live-events.js';
 
 const WAIT_MS = 20;
-
-/** A message.created of conversation c1 at `pos`, chained to `prev`. */
-function event(pos: number, prev: number): PositionedEvent {
-  return {
-    type: 'message.created',
-    pos,
-    prev,
-    cursor: `e.${pos}`,
-    message: {
-      id: `m${pos}`,
-      conversationId: 'c1',
-      seq: pos,
-      senderId: 'u2',
-      clientId: `k${pos}`,
-      body: '',
-      createdAt: '2026-01-01T00:00:00.000Z',
-    },
-  } as PositionedEvent;
-}
-const live = (pos: number, prev: number): BusMessage => ({
-  topic: 'conv:c1',
-  event: event(pos, prev),
-  frame: JSON.stringify(event(pos, prev)),
-});
 
 /**
  * A GapFill over a log held in memory (`log`, the positions of c1 in order), writing to one
