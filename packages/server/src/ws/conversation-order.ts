@@ -75,23 +75,10 @@ export class ConversationStream {
    * counted as sent). The fill is over when none is left held.
    */
   drainHeld(): BusMessage[] {
-    const held = this.held;
-    if (!this.awaitingBus || held === null) return [];
     const out: BusMessage[] = [];
-    while (held.length > 0) {
-      const { pos, prev } = held[0]!.event as PositionedEvent;
-      if (pos <= this.sentPos) {
-        held.shift();
-        continue;
-      }
-      if (prev > this.sentPos) break;
-      this.sentPos = pos;
-      out.push(held.shift()!);
-    }
-    if (held.length === 0) {
-      this.held = null;
-      this.awaitingBus = false;
-    }
+    if (!this.awaitingBus) return out;
+    // No fill is asked for again while waiting, so `nextHeld` ends the fill once nothing is held.
+    for (let next = this.nextHeld(); next !== undefined && next !== 'gap'; next = this.nextHeld()) out.push(next);
     return out;
   }
 
