@@ -30,7 +30,7 @@ import { Resume } from './resume.js';
 
 export { WS_PATH } from './handshake.js';
 
-/** Enough to keep the store busy while one resume waits on I/O; few enough that a live send's queries are not queued behind thousands (16/32/64 measured in bench/README.md's storm section). */
+/** Enough to keep the store busy while one resume waits on I/O; few enough that a live send's queries are not queued behind thousands (16/32/64 measured: bench/journal.md, the storm on 2026-11-23). */
 const RESUMES_AT_ONCE = 32;
 /**
  * Upgrade requests answered at once. A reconnect storm's thousands of handshakes (token check,

@@ -17,7 +17,7 @@ import type SQLiteDriver from 'better-sqlite3';
  * everything copied already and lets the log start over. At 2,000 sends/s that was every 3.4 s,
  * at 80 MB; the event loop's longest gap around it was 12–18 ms. (Restarting the log from the
  * worker sooner, the store's queries paused meanwhile, was tried in issue 13 and changed no
- * figure: bench/README.md.)
+ * figure: bench/journal.md.)
  */
 export const FALLBACK_AUTOCHECKPOINT_PAGES = 20_000;
 
