@@ -25,6 +25,7 @@ import { closeSockets, openSockets } from './sockets.js';
 import { round } from './stats.js';
 import { type ThroughputResult, runThroughput } from './throughput.js';
 import { type PostgresWaits, PostgresWaitSampler } from './postgres-waits.js';
+import { machineCpuMeter } from './machine-cpu.js';
 
 type Log = (text: string) => void;
 
@@ -360,11 +361,23 @@ async function deliveryWorkload(
   }
 }
 
-/** One measurement window over every node: their CPU summed, their counters summed. */
+/**
+ * One measurement window over every node: their CPU summed, their counters summed, and the whole
+ * machine's CPU by kind of process (nodes, PostgreSQL, Redis, the load generator).
+ */
 async function clusterMeasurement(nodes: readonly ConfabProcess[]): Promise<Measurement> {
   const each = await Promise.all(nodes.map((node) => startMeasurement(node.child, node.baseUrl)));
+  const nodePids = new Set(nodes.map((node) => node.child.pid));
+  const machine = machineCpuMeter((pid, comm) => {
+    if (nodePids.has(pid)) return 'nodes';
+    if (pid === process.pid) return 'load generator';
+    if (comm.startsWith('postgres')) return 'PostgreSQL';
+    if (comm.startsWith('redis-server')) return 'Redis';
+    return undefined;
+  });
   return {
     async stop(): Promise<Resources> {
+      const machineCpu = machine.stop();
       const all = await Promise.all(each.map((m) => m.stop()));
       const cpu = all.map((r) => r.cpu.serverPct);
       const servers = all.map((r) => r.server);
@@ -374,6 +387,8 @@ async function clusterMeasurement(nodes: readonly ConfabProcess[]): Promise<Meas
             messagesStored: sum((s) => s.messagesStored),
             commitBatches: sum((s) => s.commitBatches),
             framesDelivered: sum((s) => s.framesDelivered),
+            gapFills: sum((s) => s.gapFills),
+            gapsClosedByBus: sum((s) => s.gapsClosedByBus),
             storedBefore: sum((s) => s.storedBefore),
             meanBatch: sum((s) => s.commitBatches) > 0 ? round(sum((s) => s.messagesStored) / sum((s) => s.commitBatches), 1) : null,
           }
@@ -389,6 +404,7 @@ async function clusterMeasurement(nodes: readonly ConfabProcess[]): Promise<Meas
             : null,
         },
         server,
+        machine: machineCpu,
       };
     },
   };
@@ -419,6 +435,10 @@ function notesFor(report: ScaleOutReport): string[] {
 const num = (v: number | null | undefined) => (v === null || v === undefined ? '–' : Math.round(v).toLocaleString('en-US'));
 const ms = (v: number | null | undefined) => (v === null || v === undefined ? '–' : `${v < 10 ? v.toFixed(2) : v.toFixed(1)} ms`);
 const pct = (r: Resources | undefined) => (r?.cpu.serverPct === null || r === undefined ? '–' : `${r.cpu.serverPct}%`);
+const idle = (r: Resources | undefined) => (r?.machine ? `${r.machine.idlePct}%` : '–');
+const GROUPS = ['nodes', 'PostgreSQL', 'Redis', 'load generator', 'other'];
+const gaps = (r: Resources | undefined) =>
+  r?.server && Number.isFinite(r.server.gapsClosedByBus) ? `${num(r.server.gapsClosedByBus)} / ${num(r.server.gapFills)}` : '–';
 
 export function formatScaleOut(report: ScaleOutReport): string {
   const [a, b] = report.targets;
@@ -442,6 +462,7 @@ export function formatScaleOut(report: ScaleOutReport): string {
     row(`durable sends/s (${t.clients} clients, window ${t.window})`, (x) => `${num(x.throughput?.acksPerSec)} acks/s`);
     row('  closed-loop ack p99', (x) => ms(x.throughput?.ackLatencyMs?.p99));
     row('  CPU of the Confab processes (100% = one core)', (x) => pct(x.throughput?.resources));
+    row('  the machine idle', (x) => idle(x.throughput?.resources));
   }
   if (l) {
     row(
@@ -450,6 +471,8 @@ export function formatScaleOut(report: ScaleOutReport): string {
     );
     row('  ack p50', (x) => ms(x.latency?.ackLatencyMs?.p50));
     row('  achieved', (x) => `${num(x.latency?.achievedAcksPerSec)} acks/s`);
+    row('  the machine idle', (x) => idle(x.latency?.resources));
+    row('  live gaps closed by the bus / read from the log', (x) => gaps(x.latency?.resources));
   }
   if (f) {
     row(`fan-out deliveries/s (${f.sockets} sockets, window ${f.window})`, (x) => `${num(x.fanout?.deliveriesPerSec)} /s`);
@@ -465,6 +488,17 @@ export function formatScaleOut(report: ScaleOutReport): string {
       ms(x.delivery?.latencyMs?.p50),
     );
     row('  lost', (x) => num(x.delivery?.lost));
+  }
+  const machineLines = report.targets.flatMap((target) =>
+    (['throughput', 'latency'] as const).flatMap((phase) => {
+      const machine = target[phase]?.resources.machine;
+      if (!machine) return [];
+      const groups = GROUPS.map((group) => `${group} ${machine.byGroup[group] ?? 0}`).join(', ');
+      return [`    ${`${target.label}, ${phase}:`.padEnd(32)} busy ${machine.busyPct} (idle ${machine.idlePct} %): ${groups}`];
+    }),
+  );
+  if (machineLines.length > 0) {
+    lines.push('', "  The machine's CPU by process, each send phase (% of one core; every core busy = 100 × cores):", ...machineLines);
   }
   for (const target of report.targets) {
     for (const [phase, waits] of Object.entries(target.postgresWaits ?? {})) {

@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { MachineCpu } from './machine-cpu.js';
 import { sleep } from './stats.js';
 
 /** The repository root (bench/dist/… → ../..). */
@@ -220,7 +221,7 @@ export function untilListening(child: Child, timeoutMs = 10_000): Promise<void> 
 // ---- CPU accounting ----
 
 let clockTicks: number | undefined;
-function clkTck(): number {
+export function clkTck(): number {
   if (clockTicks === undefined) {
     try {
       clockTicks = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
@@ -276,6 +277,9 @@ export interface ServerCounters {
   messagesStored: number;
   commitBatches: number;
   framesDelivered: number;
+  /** Gaps in a socket's live events filled from the log, and closed by the bus while they waited. */
+  gapFills: number;
+  gapsClosedByBus: number;
 }
 
 export async function readCounters(baseUrl: string): Promise<ServerCounters | null> {
@@ -289,6 +293,8 @@ export async function readCounters(baseUrl: string): Promise<ServerCounters | nu
       messagesStored: value('confab_messages_stored_total'),
       commitBatches: value('confab_commit_batches_total'),
       framesDelivered: value('confab_ws_frames_delivered_total'),
+      gapFills: value('confab_ws_gap_fills_total'),
+      gapsClosedByBus: value('confab_ws_gaps_closed_by_bus_total'),
     };
   } catch {
     return null;
@@ -319,6 +325,8 @@ export function counterDelta(before: ServerCounters | null, after: ServerCounter
     messagesStored: after.messagesStored - before.messagesStored,
     commitBatches: after.commitBatches - before.commitBatches,
     framesDelivered: after.framesDelivered - before.framesDelivered,
+    gapFills: after.gapFills - before.gapFills,
+    gapsClosedByBus: after.gapsClosedByBus - before.gapsClosedByBus,
   };
 }
 
@@ -331,6 +339,8 @@ export interface Resources {
    * window began (the idempotency lookup's cost grows with it); null without a Confab server.
    */
   server: (ServerCounters & { meanBatch: number | null; storedBefore: number }) | null;
+  /** The whole machine's CPU by kind of process (the scale-out comparison's windows). */
+  machine?: MachineCpu | null;
 }
 
 export interface Measurement {
