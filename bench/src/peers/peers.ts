@@ -66,7 +66,7 @@ async function measure(target: PeerTarget, plan: Plan, log: (text: string) => vo
       const result = medianRound(rounds);
       results[sendPath][senders] = result;
       log(
-        `  ${target.name}, ${sendPath}, ${senders} sender(s): ${result.sendsPerSec} sends/s (rounds ${result.rounds?.join(', ')}), send p50 ${result.send?.p50} ms, delivery p99 ${result.delivery?.p99} ms${result.lost > 0 ? `, ${result.lost} not delivered` : ''}`,
+        `  ${target.name}, ${sendPath}, ${senders} sender(s): ${result.sendsPerSec} sends/s (rounds ${result.rounds?.join(', ')}), send p50 ${result.send?.p50} ms, delivery p99 ${result.delivery?.p99} ms, CPU ${cpuText(result)}${result.lost > 0 ? `, ${result.lost} not delivered` : ''}`,
       );
     }
   }
@@ -87,6 +87,12 @@ function medianRound(rounds: readonly LevelResult[]): LevelResult & { rounds: nu
   const median = sorted[Math.floor((sorted.length - 1) / 2)]!;
   return { ...median, rounds: rounds.map((r) => r.sendsPerSec), lost: rounds.reduce((sum, r) => sum + r.lost, 0) };
 }
+
+/** The server's and the generator's CPU (% of one core) and the machine's idle share, as the table shows them. */
+const cpuText = (r: LevelResult) =>
+  r.cpu
+    ? `server ${Math.round(r.cpu.serverPct)} %, generator ${Math.round(r.cpu.generatorPct)} %, idle ${Math.round(r.cpu.idlePct)} %`
+    : '–';
 
 const ratio = (ours: number | undefined, theirs: number | undefined) =>
   ours === undefined || theirs === undefined || theirs === 0 ? '–' : `${round(ours / theirs, 2)}×`;
@@ -117,6 +123,12 @@ function table(measured: Measured, plan: Plan): string {
           `| ${sendPath} | ${senders} | ${figure} | ${p ?? '–'} | ${f ?? '–'} | ${d ?? '–'} | ${c ?? '–'} | ${ratio(c, p)} | ${ratio(d, p)} |`,
         );
       }
+      // What each server and the generator took while the senders sent, and what the machine had left.
+      const cpu = [peer, floor, durableFloor, confab].map((results) => {
+        const c = at(results)?.cpu;
+        return c ? `${Math.round(c.serverPct)} / ${Math.round(c.generatorPct)}, ${Math.round(c.idlePct)}` : '–';
+      });
+      rows.push(`| ${sendPath} | ${senders} | CPU % server / generator, idle % | ${cpu.join(' | ')} | | |`);
     }
   }
   return rows.join('\n');

@@ -22,6 +22,8 @@ export interface PeerPair {
 export interface PeerTarget {
   readonly name: string;
   readonly pairs: readonly PeerPair[];
+  /** The server's process, whose CPU each level reports. */
+  readonly pid: number;
   /** Called with the body of every message a recipient receives. */
   onDelivered: (body: string) => void;
   stop(): Promise<void>;
@@ -74,6 +76,7 @@ export async function startConfabTarget(
   const target: PeerTarget = {
     name: 'Confab',
     pairs: [],
+    pid: confab.child.pid,
     onDelivered: () => {},
     async stop() {
       for (const socket of sockets) socket.terminate();
@@ -171,6 +174,7 @@ function childTarget(name: string, child: Child, dataDir: string, closeClients: 
   return {
     name,
     pairs: [],
+    pid: child.pid,
     onDelivered: () => {},
     async stop() {
       closeClients();

@@ -1,3 +1,4 @@
+import { machineCpuMeter } from '../machine-cpu.js';
 import { Samples, type Summary, round, summarize } from '../stats.js';
 import type { PeerTarget } from './targets.js';
 
@@ -13,6 +14,11 @@ export interface LevelResult {
   delivery: Summary | null;
   /** Acknowledged messages the recipient never got. */
   lost: number;
+  /**
+   * CPU while the senders sent, percent of one core: the server, the load generator, the machine
+   * idle (of every core); null for a round shorter than half a second.
+   */
+  cpu: { serverPct: number; generatorPct: number; idlePct: number } | null;
 }
 
 /**
@@ -45,6 +51,7 @@ export async function runLevel(
     delivery.push(performance.now() - at);
     if (++delivered === total) allDelivered();
   };
+  const meter = machineCpuMeter((pid) => (pid === target.pid ? 'server' : pid === process.pid ? 'load generator' : undefined));
   const started = performance.now();
   await Promise.all(
     target.pairs.slice(firstPair, firstPair + senders).map(async (pair, p) => {
@@ -58,6 +65,7 @@ export async function runLevel(
     }),
   );
   const elapsedSec = (performance.now() - started) / 1000;
+  const machine = meter.stop();
   await Promise.race([done, new Promise((resolve) => setTimeout(resolve, 10_000))]);
   target.onDelivered = () => {};
   return {
@@ -67,6 +75,11 @@ export async function runLevel(
     send: summarize(send),
     delivery: summarize(delivery),
     lost: total - delivered,
+    // /proc counts CPU in 10 ms ticks: a shorter round's shares would be a few ticks' noise.
+    cpu:
+      machine === null || elapsedSec < 0.5
+        ? null
+        : { serverPct: machine.byGroup['server'] ?? 0, generatorPct: machine.byGroup['load generator'] ?? 0, idlePct: machine.idlePct },
   };
 }
 
