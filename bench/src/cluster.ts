@@ -366,7 +366,7 @@ async function deliveryWorkload(
  * machine's CPU by kind of process (nodes, PostgreSQL, Redis, the load generator).
  */
 async function clusterMeasurement(nodes: readonly ConfabProcess[]): Promise<Measurement> {
-  const each = await Promise.all(nodes.map((node) => startMeasurement(node.child, node.baseUrl)));
+  const each = await Promise.all(nodes.map((node) => startMeasurement(node.child, node.baseUrl, { machine: false })));
   const nodePids = new Set(nodes.map((node) => node.child.pid));
   const machine = machineCpuMeter((pid, comm) => {
     if (nodePids.has(pid)) return 'nodes';

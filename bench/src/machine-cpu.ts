@@ -1,5 +1,5 @@
+import { execFileSync } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
-import { clkTck } from './server-process.js';
 
 /**
  * The whole machine's CPU over a window, by kind of process (Linux `/proc`): how busy the box was,
@@ -18,6 +18,19 @@ export interface MachineCpu {
 
 /** Names the group a process belongs to, from its pid and its command name; undefined: "other". */
 export type Grouping = (pid: number, comm: string) => string | undefined;
+
+/** Clock ticks a second: the unit of `/proc`'s CPU times. */
+let clockTicks: number | undefined;
+export function clkTck(): number {
+  if (clockTicks === undefined) {
+    try {
+      clockTicks = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+    } catch {
+      clockTicks = 100;
+    }
+  }
+  return clockTicks;
+}
 
 interface Snapshot {
   at: number;

@@ -220,7 +220,8 @@ function cpu(r: Resources | undefined): string {
   if (!r) return '';
   const server = r.cpu.serverPct === null ? '?' : `${r.cpu.serverPct}%`;
   const batch = r.server ? `; commit batch mean ${r.server.meanBatch ?? '–'} msgs; ${n(r.server.storedBefore)} msgs stored before` : '';
-  return `CPU (100% = one core): server ${server}, load generator ${r.cpu.loadGeneratorPct}%${batch}`;
+  const idle = r.machine ? `, machine idle ${r.machine.idlePct}%` : '';
+  return `CPU (100% = one core): server ${server}, load generator ${r.cpu.loadGeneratorPct}%${idle}${batch}`;
 }
 
 export function format(report: BenchReport): string {

@@ -1,10 +1,10 @@
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { MachineCpu } from './machine-cpu.js';
+import { type MachineCpu, clkTck, machineCpuMeter } from './machine-cpu.js';
 import { sleep } from './stats.js';
 
 /** The repository root (bench/dist/… → ../..). */
@@ -220,18 +220,6 @@ export function untilListening(child: Child, timeoutMs = 10_000): Promise<void> 
 
 // ---- CPU accounting ----
 
-let clockTicks: number | undefined;
-export function clkTck(): number {
-  if (clockTicks === undefined) {
-    try {
-      clockTicks = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
-    } catch {
-      clockTicks = 100;
-    }
-  }
-  return clockTicks;
-}
-
 /** User + system CPU seconds of another process (Linux /proc); null where unavailable. */
 export function processCpuSeconds(pid: number): number | null {
   try {
@@ -339,7 +327,10 @@ export interface Resources {
    * window began (the idempotency lookup's cost grows with it); null without a Confab server.
    */
   server: (ServerCounters & { meanBatch: number | null; storedBefore: number }) | null;
-  /** The whole machine's CPU by kind of process (the scale-out comparison's windows). */
+  /**
+   * The whole machine's CPU by kind of process: `server` and `load generator` (one server), or
+   * the nodes, PostgreSQL and Redis (the scale-out comparison).
+   */
   machine?: MachineCpu | null;
 }
 
@@ -347,12 +338,17 @@ export interface Measurement {
   stop(): Promise<Resources>;
 }
 
-export async function startMeasurement(server: Child, confabBaseUrl?: string): Promise<Measurement> {
+/** A window over one server: its CPU and the generator's, its counters, and (unless `machine` is false) the machine's CPU. */
+export async function startMeasurement(server: Child, confabBaseUrl?: string, { machine = true } = {}): Promise<Measurement> {
   const before = confabBaseUrl ? await readCounters(confabBaseUrl) : null;
   const cpu = cpuMeter(server);
+  const box = machine
+    ? machineCpuMeter((pid) => (pid === server.pid ? 'server' : pid === process.pid ? 'load generator' : undefined))
+    : null;
   return {
     async stop() {
       const cpuUse = cpu.stop();
+      const machineCpu = box?.stop();
       const delta = confabBaseUrl ? counterDelta(before, await readCounters(confabBaseUrl)) : null;
       return {
         cpu: cpuUse,
@@ -361,6 +357,7 @@ export async function startMeasurement(server: Child, confabBaseUrl?: string): P
           storedBefore: before!.messagesStored,
           meanBatch: delta.commitBatches > 0 ? Math.round((10 * delta.messagesStored) / delta.commitBatches) / 10 : null,
         },
+        ...(machineCpu === undefined ? {} : { machine: machineCpu }),
       };
     },
   };
