@@ -8,6 +8,8 @@ export class Connection implements TopicListener {
   readonly topics = new Set<string>();
   /** Cleared at each ping; a socket still not alive at the next ping is dead and reaped. */
   alive = true;
+  /** Its slice of the gateway's heartbeat (`heartbeat.ts`). */
+  heartbeatSlice = 0;
   closed = false;
   /** Its session ended: it is closing with 4403, and frames still arriving are ignored. */
   revoked = false;

@@ -24,6 +24,7 @@ import { ConnectionRegistry } from './connection-registry.js';
 import { FanOut } from './fan-out.js';
 import { FrameDispatch } from './frame-dispatch.js';
 import { SESSION_REVOKED, handleUpgrade } from './handshake.js';
+import { Heartbeat } from './heartbeat.js';
 import { LiveCheck } from './live-check.js';
 import type { PublishedPositions } from '../services/published-positions.js';
 import { Resume } from './resume.js';
@@ -77,7 +78,7 @@ export class Gateway {
   private readonly admission = new Admission(RESUMES_AT_ONCE);
   /** Upgrade requests, a slice at a time, for the same reason. */
   private readonly handshakes = new Admission(HANDSHAKES_AT_ONCE);
-  private heartbeat: NodeJS.Timeout | undefined;
+  private readonly heartbeat: Heartbeat<Connection>;
   private accepting = true;
   /** Upgrade requests read but not yet answered. */
   private handshaking = 0;
@@ -95,6 +96,7 @@ export class Gateway {
       clientTracking: false,
     });
     this.topics = new TopicRegistry<Connection>(deps.hub.consumer(), (message) => this.fanOut.deliver(message));
+    this.heartbeat = new Heartbeat(deps.config.wsPingIntervalMs);
     this.liveCheck = new LiveCheck(
       deps.sync,
       // A user's private stream is keyed by the user's id: its listeners are that user's sockets.
@@ -140,8 +142,7 @@ export class Gateway {
         )
         .finally(() => (this.handshaking -= 1));
     });
-    this.heartbeat = setInterval(() => this.reapAndPing(), this.deps.config.wsPingIntervalMs);
-    this.heartbeat.unref();
+    this.heartbeat.start();
     this.liveCheck.start();
   }
 
@@ -151,7 +152,7 @@ export class Gateway {
    */
   stopAccepting(): void {
     this.accepting = false;
-    if (this.heartbeat) clearInterval(this.heartbeat);
+    this.heartbeat.stop();
     this.liveCheck.stop();
   }
 
@@ -198,6 +199,7 @@ export class Gateway {
   private async open(ws: WebSocket, claims: AccessClaims, since: string | undefined): Promise<void> {
     const connection = new Connection(randomUUID(), claims.userId, claims.sessionId, ws);
     this.connections.add(connection);
+    this.heartbeat.add(connection);
     this.deps.metrics.sockets.inc();
     ws.on('message', (data, isBinary) => {
       if (!this.accepting || connection.revoked) return;
@@ -224,6 +226,7 @@ export class Gateway {
     connection.closed = true;
     this.deps.metrics.sockets.dec();
     this.connections.remove(connection);
+    this.heartbeat.remove(connection);
     void this.deps.rateLimits.forget('wsFrameSocket', connection.id);
     await this.topics.removeAll(connection);
     // Only a socket that was counted is uncounted; a node shutting down leaves presence alone
@@ -247,17 +250,6 @@ export class Gateway {
       } catch (error) {
         this.deps.logger.warn({ err: error }, 'could not read the blocks again after a bus resync');
       }
-    }
-  }
-
-  private reapAndPing(): void {
-    for (const connection of this.connections.all()) {
-      if (!connection.alive) {
-        connection.socket.terminate();
-        continue;
-      }
-      connection.alive = false;
-      connection.socket.ping();
     }
   }
 }
