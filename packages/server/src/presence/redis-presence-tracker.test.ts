@@ -52,6 +52,20 @@ describeRedis('RedisPresenceTracker across nodes', () => {
     }
   });
 
+  it('keeps every connection of a node with many online, refreshed a pipeline at a time', async () => {
+    const tracker = open(`confab-test:${randomUUID()}:`, 400);
+    // More than several refresh pipelines' worth, one connection per user.
+    const users = Array.from({ length: 1_050 }, () => randomUUID());
+    try {
+      await Promise.all(users.map((user, i) => tracker.connect(user, `c${i}`)));
+      await new Promise((r) => setTimeout(r, 1000));
+      const online = await Promise.all(users.map((user) => tracker.isOnline(user)));
+      expect(online.filter((o) => !o)).toHaveLength(0);
+    } finally {
+      await tracker.close();
+    }
+  });
+
   it('reports a connection that was expired and swept but is alive after all (a stalled node)', async () => {
     const prefix = `confab-test:${randomUUID()}:`;
     const tracker = open(prefix, 300);

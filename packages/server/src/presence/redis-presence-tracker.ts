@@ -41,6 +41,7 @@ export class RedisPresenceTracker implements PresenceTracker {
   private readonly listeners: ((userId: string, at: number) => void)[] = [];
   private readonly revivedListeners: ((userId: string) => void)[] = [];
   private readonly timer: NodeJS.Timeout;
+  private ticking = false;
   private readonly index: string;
 
   constructor(private readonly options: RedisPresenceOptions) {
@@ -119,14 +120,24 @@ export class RedisPresenceTracker implements PresenceTracker {
     return `${this.options.prefix}presence:user:${userId}`;
   }
 
-  /** Refreshes this node's connections, then sweeps what other (dead) nodes left behind. */
+  /**
+   * Refreshes this node's connections, then sweeps what other (dead) nodes left behind. The
+   * refresh goes in pipelines of `REFRESH_CHUNK` connections, one after another: one pipeline of
+   * every connection held the event loop 0.6–0.9 s at 19,000 sockets (building the commands, then
+   * reading the answers), every third of the TTL.
+   */
   private async tick(): Promise<void> {
+    // A refresh still running (many sockets, a slow Redis) is not started again beside itself.
+    if (this.ticking) return;
+    this.ticking = true;
     try {
       const expiry = Date.now() + this.ttlMs;
-      if (this.local.size > 0) {
+      const connections = [...this.local];
+      const revived = new Set<string>();
+      for (let from = 0; from < connections.length; from += REFRESH_CHUNK) {
+        const chunk = connections.slice(from, from + REFRESH_CHUNK);
         const pipeline = this.redis.pipeline();
-        const refreshed = [...this.local];
-        for (const [connectionId, userId] of refreshed) {
+        for (const [connectionId, userId] of chunk) {
           pipeline.zadd(this.key(userId), expiry, connectionId);
           pipeline.pexpire(this.key(userId), this.ttlMs * 2);
           pipeline.zadd(this.index, expiry, entry(userId, connectionId));
@@ -134,15 +145,16 @@ export class RedisPresenceTracker implements PresenceTracker {
         const results = (await pipeline.exec()) ?? [];
         // ZADD answering 1 added the connection back: it had expired (this node stalled past the
         // TTL) and may have been announced offline. It is alive: say so.
-        const revived = new Set<string>();
-        refreshed.forEach(([, userId], i) => {
+        chunk.forEach(([, userId], i) => {
           if (results[i * 3]?.[1] === 1) revived.add(userId);
         });
-        for (const userId of revived) for (const listener of this.revivedListeners) listener(userId);
       }
+      for (const userId of revived) for (const listener of this.revivedListeners) listener(userId);
       await this.sweep();
     } catch (error) {
       this.options.logger.debug({ err: error }, 'presence: refresh failed (Redis unreachable?)');
+    } finally {
+      this.ticking = false;
     }
   }
 
@@ -163,3 +175,6 @@ export class RedisPresenceTracker implements PresenceTracker {
 }
 
 const entry = (userId: string, connectionId: string) => `${userId}|${connectionId}`;
+
+/** Connections refreshed per pipeline: a few milliseconds of the event loop each, on a small machine. */
+const REFRESH_CHUNK = 100;
