@@ -175,11 +175,19 @@ export async function conversationHeads(db: Db, userIds: readonly string[]): Pro
 }
 
 /**
- * Deletes the log up to the newest event created before `before` and raises the floor to it,
- * so what is kept stays a suffix of the log. Found through the `created_at` index: a
- * `max(pos)` would walk every event still inside the window on each prune.
+ * Events deleted per transaction when the log is pruned. One DELETE of everything due held a
+ * SQLite node's event loop for about a second per 120,000 events (a minute of 2,000 sends a
+ * second, a week on; a backlog after downtime is far more): in chunks, sends and reads run between.
  */
-export async function pruneEvents(trx: Db, before: number): Promise<number> {
+export const PRUNE_CHUNK = 1_000;
+
+/**
+ * Deletes the oldest events, at most `chunk` of them and none newer than the newest event created
+ * before `before`, and raises the floor to the last one deleted, so what is kept stays a suffix
+ * of the log. That newest event is found through the `created_at` index: a `max(pos)` would walk
+ * every event still inside the window on each prune. Answers how many it deleted.
+ */
+export async function pruneEvents(trx: Db, before: number, chunk: number): Promise<number> {
   const newest = await trx
     .selectFrom('events')
     .select('pos')
@@ -188,8 +196,15 @@ export async function pruneEvents(trx: Db, before: number): Promise<number> {
     .orderBy('pos', 'desc')
     .limit(1)
     .executeTakeFirst();
-  const floor = Number(newest?.pos ?? 0);
-  if (floor === 0) return 0;
+  const due = Number(newest?.pos ?? 0);
+  if (due === 0) return 0;
+  const oldest = await trx
+    .selectFrom('events')
+    .select((eb) => eb.fn.min('pos').as('pos'))
+    .executeTakeFirst();
+  if (oldest?.pos === null || oldest?.pos === undefined) return 0;
+  // Positions are gap-free above the floor: this takes `chunk` events at most.
+  const floor = Math.min(due, Number(oldest.pos) + chunk - 1);
   const deleted = await trx.deleteFrom('events').where('pos', '<=', floor).executeTakeFirst();
   await trx.updateTable('stream_head').set({ floor }).where('id', '=', 1).where('floor', '<', floor).execute();
   return Number(deleted.numDeletedRows);

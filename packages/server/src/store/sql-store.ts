@@ -275,8 +275,15 @@ export class SqlStore extends AdminSql implements Store {
   conversationHeads(userIds: readonly string[]): Promise<Map<string, Map<string, number>>> {
     return eventLog.conversationHeads(this.db, userIds);
   }
-  pruneEvents(before: number): Promise<number> {
-    return this.db.transaction().execute((trx) => eventLog.pruneEvents(trx, before));
+  async pruneEvents(before: number, chunk = eventLog.PRUNE_CHUNK): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const deleted = await this.db.transaction().execute((trx) => eventLog.pruneEvents(trx, before, chunk));
+      total += deleted;
+      if (deleted < chunk) return total;
+      // Between chunks the event loop serves requests, and sends take the write lock.
+      await new Promise((resolve) => setImmediate(resolve));
+    }
   }
 
   /** Runs a write, turning the engine's unique-violation error into UniqueViolation. */

@@ -200,8 +200,11 @@ export interface Store extends PeopleStore, SearchStore, UploadStore, AccountSto
   conversationHeadsBetween(after: number, upTo: number): Promise<Map<string, number>>;
   /** Per user asked for, `pos` of each of their conversations' newest event (and their private stream's, once it has one). */
   conversationHeads(userIds: readonly string[]): Promise<Map<string, Map<string, number>>>;
-  /** Deletes events created before `before` (epoch ms); returns how many. The floor moves up. */
-  pruneEvents(before: number): Promise<number>;
+  /**
+   * Deletes events created before `before` (epoch ms), oldest first, in transactions of at most
+   * `chunk` events (a default of the store's own); returns how many. The floor moves up with each.
+   */
+  pruneEvents(before: number, chunk?: number): Promise<number>;
 
   // ---- receipts and presence ----
   listReceipts(conversationId: string): Promise<ReceiptRecord[]>;

@@ -142,5 +142,22 @@ export function describeEventLog(f: Fixture): void {
       expect(await f.store.pruneEvents(0)).toBe(0);
       expect((await f.store.streamHead()).floor).toBe(head.pos);
     });
+
+    it('prunes in chunks, oldest first, up to the newest event before the cut and no further', async () => {
+      const [a, b] = [await user('ola'), await user('pia')];
+      const group = (await conversation('group', [a.id, b.id])).conversation;
+      await append([msg(group.id, a.id, 'p1'), msg(group.id, b.id, 'p2'), msg(group.id, a.id, 'p3')]);
+      await append([msg(group.id, b.id, 'p4'), msg(group.id, a.id, 'p5')]);
+      const cut = await f.store.streamHead();
+      const before = f.now + 1;
+      await append([msg(group.id, a.id, 'p6'), msg(group.id, b.id, 'p7')]);
+      // Everything up to the cut, two events a transaction.
+      expect(await f.store.pruneEvents(before, 2)).toBe(cut.pos - cut.floor);
+      expect(await f.store.streamHead()).toMatchObject({ epoch: cut.epoch, floor: cut.pos });
+      const kept = await f.store.readConversationEvents(group.id, 0, 10);
+      expect(kept.map((e) => (e.event as { message?: { body: string } }).message?.body)).toEqual(['p6', 'p7']);
+      expect(kept[0]!.pos).toBe(cut.pos + 1);
+      expect(await f.store.pruneEvents(before, 2)).toBe(0);
+    });
   });
 }
