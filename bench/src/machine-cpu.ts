@@ -19,8 +19,8 @@ export interface MachineCpu {
 /** Names the group a process belongs to, from its pid and its command name; undefined: "other". */
 export type Grouping = (pid: number, comm: string) => string | undefined;
 
-/** Clock ticks a second: the unit of `/proc`'s CPU times. */
 let clockTicks: number | undefined;
+/** Clock ticks a second: the unit of `/proc`'s CPU times. */
 export function clkTck(): number {
   if (clockTicks === undefined) {
     try {
