@@ -1,8 +1,10 @@
 import type { Presence } from '@confab/protocol';
 import { type EventBus, conversationTopic } from '../bus/bus.js';
 import { notFound } from '../errors.js';
+import type { UserRecord } from '../store/records.js';
 import type { Store } from '../store/store.js';
 import type { PresenceTracker } from '../presence/presence-tracker.js';
+import { batchedReads } from './batched-reads.js';
 
 /** How long, in grace periods from the disconnect, a departure may wait for a busy gateway. */
 const MAX_DEFERRAL_GRACES = 5;
@@ -31,6 +33,20 @@ export class PresenceService {
 
   /** Closed connections still counted, by connection id: uncounted when the grace period ends. */
   private readonly leaving = new Map<string, NodeJS.Timeout>();
+
+  /**
+   * The announcement's reads, shared by the users coming and going in one moment: sockets
+   * connecting together (clients finding a new node, users back after more than the grace period)
+   * would otherwise cost two queries each.
+   */
+  private readonly users = batchedReads(
+    async (ids) => new Map((await this.store.getUsers(ids)).map((user) => [user.id, user])),
+    (): UserRecord | undefined => undefined,
+  );
+  private readonly conversationIds = batchedReads(
+    (ids) => this.store.listConversationIds(ids),
+    (): string[] => [],
+  );
 
   async connected(userId: string, connectionId: string): Promise<void> {
     await this.inTurn(userId, async () => {
@@ -132,8 +148,7 @@ export class PresenceService {
    * conversations with the user hears it once per conversation; presence is state, not a count.
    */
   private async announce(userId: string, online: boolean, at: number | null): Promise<void> {
-    const [user, byUser] = await Promise.all([this.store.getUser(userId), this.store.listConversationIds([userId])]);
-    const conversationIds = byUser.get(userId) ?? [];
+    const [user, conversationIds] = await Promise.all([this.users.load(userId), this.conversationIds.load(userId)]);
     if (!user || conversationIds.length === 0) return;
     const lastSeenAt = at === null || user.hideLastSeen ? null : new Date(at).toISOString();
     await this.bus.publish(conversationIds.map(conversationTopic), { type: 'presence', userId, online, lastSeenAt });

@@ -34,9 +34,13 @@ export class Resume {
     const { sync } = this.deps;
     try {
       await this.topics.add(connection, userTopic(connection.userId));
-      // Read once subscribed: a `block.updated` from now on waits in `pending` and applies after.
-      connection.blocked = await this.deps.blocks.blockedIds(connection.userId);
-      const conversationIds = await this.deps.conversations.conversationIdsOf(connection.userId);
+      // Read once subscribed: a `block.updated` or a join from now on waits in `pending` and
+      // applies after. The two reads side by side: one wait for both (each is batched per slice).
+      const [blocked, conversationIds] = await Promise.all([
+        this.deps.blocks.blockedIds(connection.userId),
+        this.deps.conversations.conversationIdsOf(connection.userId),
+      ]);
+      connection.blocked = blocked;
       // Subscribed side by side: over Redis, one round trip for all rather than one each.
       await Promise.all(conversationIds.map((id) => this.topics.add(connection, conversationTopic(id))));
       const start = await sync.start(since);
