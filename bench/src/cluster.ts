@@ -8,12 +8,10 @@
  * The comparison makes a schema of its own (confab_bench_<id>) and a Redis prefix of its own, and
  * removes both at the end (an interrupted run leaves the schema named in its log).
  */
-import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { Redis } from 'ioredis';
-import pg from 'pg';
 import { SendChannel } from './channel.js';
+import { makeClusterSpace } from './cluster-space.js';
 import { type DeliveryResult, runDelivery } from './delivery.js';
 import { type FanoutResult, runFanout } from './fanout.js';
 import { type LatencyResult, runLatency } from './latency.js';
@@ -111,31 +109,15 @@ export async function runScaleOut(options: Options, log: Log, onCrash: (error: E
 // ---- the two systems under test ----
 
 async function startCluster(options: Options, log: Log, onCrash: (error: Error) => void): Promise<Target> {
-  const id = randomBytes(6).toString('hex');
-  const schema = `confab_bench_${id}`;
-  const prefix = `confab-bench:${id}:`;
-  await withPostgres(options.postgresUrl, (client) => client.query(`create schema ${schema}`));
-  log(`made schema ${schema} and Redis prefix ${prefix}`);
-  const databaseUrl = new URL(options.postgresUrl);
-  databaseUrl.searchParams.set('options', `-c search_path=${schema}`);
-  // Names the nodes' sessions, so the wait sampler watches theirs alone.
-  const applicationName = `confab-bench-${id}`;
-  databaseUrl.searchParams.set('application_name', applicationName);
-  const env = {
-    DATABASE_URL: databaseUrl.toString(),
-    // Nodes × pool size stays well below PostgreSQL's default max_connections (100), shared with others.
-    DATABASE_POOL_SIZE: '8',
-    REDIS_URL: options.redisUrl,
-    REDIS_CHANNEL_PREFIX: prefix,
-    JWT_SECRET: randomBytes(32).toString('hex'),
-  };
+  const space = await makeClusterSpace(options.postgresUrl, options.redisUrl, log);
   // Started together: the first migrates, the others wait on its advisory lock.
-  const started = await Promise.allSettled(Array.from({ length: options.nodes }, () => startConfab(onCrash, options.serverNodeArgs, env)));
+  const started = await Promise.allSettled(
+    Array.from({ length: options.nodes }, () => startConfab(onCrash, options.serverNodeArgs, space.env)),
+  );
   const nodes = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
   const cleanup = async () => {
     for (const node of nodes) await node.stop();
-    await withPostgres(options.postgresUrl, (client) => client.query(`drop schema if exists ${schema} cascade`));
-    await deleteRedisKeys(options.redisUrl, prefix);
+    await space.cleanup();
   };
   const failed = started.find((s) => s.status === 'rejected');
   if (failed) {
@@ -147,7 +129,7 @@ async function startCluster(options: Options, log: Log, onCrash: (error: Error) 
     label: `${options.nodes} nodes`,
     store: 'PostgreSQL + Redis',
     nodes,
-    sessions: { url: options.postgresUrl, applicationName },
+    sessions: { url: options.postgresUrl, applicationName: space.applicationName },
     cleanup,
   };
 }
@@ -156,36 +138,6 @@ async function startSingle(options: Options, onCrash: (error: Error) => void): P
   const node = await startConfab(onCrash, options.serverNodeArgs);
   return { label: '1 node', store: 'SQLite', nodes: [node], cleanup: () => node.stop() };
 }
-
-async function withPostgres<T>(url: string, use: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5000 });
-  client.on('error', () => {});
-  await client.connect();
-  try {
-    return await use(client);
-  } finally {
-    await client.end();
-  }
-}
-
-/** Pub/sub channels leave nothing behind; the presence tracker's keys are removed here. */
-async function deleteRedisKeys(url: string, prefix: string): Promise<void> {
-  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1 });
-  redis.on('error', () => {});
-  try {
-    await redis.connect();
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${globEscape(prefix)}*`, 'COUNT', 1000);
-      if (keys.length > 0) await redis.del(...keys);
-      cursor = next;
-    } while (cursor !== '0');
-  } finally {
-    redis.disconnect();
-  }
-}
-
-const globEscape = (text: string) => text.replace(/[*?[\]\\]/g, '\\$&');
 
 // ---- the workloads ----
 

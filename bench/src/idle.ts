@@ -3,10 +3,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfabClient } from '@confab/client';
+import { type ClusterSpace, makeClusterSpace } from './cluster-space.js';
 import { type DeliveryWindow, openDeliveryProbe } from './delivery-probe.js';
 import { planGroups, splitAcross } from './idle-plan.js';
-import { passwordHashOf, seedIdle } from './idle-seed.js';
-import type { Options } from './options.js';
+import { passwordHashOf, passwordHashOfPostgres, seedIdle, seedIdlePostgres } from './idle-seed.js';
+import type { IdleStore, Options } from './options.js';
 import { Child, makeTempDir, removeTempDir, startConfab, untilQuiet } from './server-process.js';
 import { type BenchUser, registerUsers } from './setup.js';
 import { mapPool, round, sleep } from './stats.js';
@@ -17,9 +18,12 @@ import { mapPool, round, sleep } from './stats.js';
  * in GROUPS_PER_USER groups of `--idle-group-size`; the first `--fanout-members` users also share
  * one big group, whose members' sockets (in this process) measure delivery at `--upload-rate`
  * messages/s for `--upload-duration` s; the other sockets are held by child processes of at most
- * SOCKETS_PER_HOLDER each. Its own server and store (seeded: idle-seed.ts), like the search bench.
+ * SOCKETS_PER_HOLDER each. Its own server and store (seeded: idle-seed.ts), like the search bench:
+ * one node on SQLite, or with `--idle-store postgres` one cluster node on PostgreSQL + Redis.
  */
 export interface IdlePhaseResult {
+  /** The server's store: one node on SQLite (as `npm start` runs it), or a cluster node on PostgreSQL + Redis. */
+  store: IdleStore;
   sockets: number;
   holders: number[];
   groupsPerUser: number;
@@ -40,6 +44,11 @@ export interface IdlePhaseResult {
   delivery: DeliveryWindow & { members: number; ratePerSec: number; durationSec: number };
   /** The same window before the other sockets were opened. */
   deliveryAlone: DeliveryWindow;
+  /**
+   * The same window as the holders' sockets all close at its start and stay away: their closes,
+   * then (one grace period later) their users going offline, stored and announced.
+   */
+  deliveryDeparture?: DeliveryWindow;
   /** 1-minute load average when the sockets were open and after the delivery window. */
   loadAverage: [number, number];
 }
@@ -56,10 +65,13 @@ export async function runIdlePhase(
   const count = options.idleSockets;
   const probeSize = Math.min(options.fanoutMembers, count);
   const dataDir = makeTempDir('confab-bench-idle-');
-  const env = { DATA_DIR: dataDir };
   const file = path.join(dataDir, 'confab.sqlite3');
   const holders: Child[] = [];
+  let space: ClusterSpace | null = null;
   try {
+    // A cluster node keeps its store in a schema of its own, its bus and presence in Redis.
+    if (options.idleStore === 'postgres') space = await makeClusterSpace(options.postgresUrl, options.redisUrl, log);
+    const env = { DATA_DIR: dataDir, ...space?.env };
     // 1. One registration through the API: the real argon2id hash every seeded user shares.
     let confab = await startConfab(fatal, [], env);
     await registerUsers(confab.baseUrl, 1, 1);
@@ -67,14 +79,17 @@ export async function runIdlePhase(
     let started = performance.now();
     const groups = planGroups(count, GROUPS_PER_USER, options.idleGroupSize);
     log(`idle: seeding ${count} users, each in ${GROUPS_PER_USER} of ${groups.length} groups of ${options.idleGroupSize}`);
-    const seeded = seedIdle(file, count, passwordHashOf(file, 'user0'), groups);
+    const databaseUrl = space?.env['DATABASE_URL'];
+    const seeded = databaseUrl
+      ? await seedIdlePostgres(databaseUrl, count, await passwordHashOfPostgres(databaseUrl, 'user0'), groups)
+      : seedIdle(file, count, passwordHashOf(file, 'user0'), groups);
     const seedSec = secondsSince(started);
 
     // 2. The server as the bench runs it; each access token minted by it from a refresh token.
     confab = await startConfab(fatal, options.serverNodeArgs, env);
     const pid = confab.child.pid;
     const serverFdLimit = fdLimit(pid);
-    log(`idle: server pid ${pid}, ${serverFdLimit ?? '?'} file descriptors allowed`);
+    log(`idle: server pid ${pid} on ${storeLabel(options.idleStore)}, ${serverFdLimit ?? '?'} file descriptors allowed`);
     if (serverFdLimit !== null && serverFdLimit < count + 200) {
       throw new Error(`the server may open ${serverFdLimit} files: too few for ${count} sockets (raise ulimit -n, or use --idle-sockets)`);
     }
@@ -132,11 +147,16 @@ export async function runIdlePhase(
     const window = await probe.window(options.uploadDurationSec);
     const afterDelivery = rssMiB(pid);
     log(`  p50 ${window.latencyMs?.p50} ms, p99 ${window.latencyMs?.p99} ms, lost ${window.lost}`);
+    log(`idle: the holders' ${rest.length} sockets close at once and stay away; delivery meanwhile`);
+    const departure = await probe.window(options.uploadDurationSec, () => Promise.all(holders.map((h) => h.stop(5000))).then(() => {}));
+    log(
+      `  p50 ${departure.latencyMs?.p50} ms, p99 ${departure.latencyMs?.p99} ms, max ${departure.latencyMs?.max} ms, lost ${departure.lost}`,
+    );
     await probe.close();
-    await Promise.all(holders.map((h) => h.stop(5000)));
     await confab.stop();
     const perSocket = (bytes: number) => round(bytes / 1024 / count, 2);
     return {
+      store: options.idleStore,
       sockets: count,
       holders: counts,
       groupsPerUser: GROUPS_PER_USER,
@@ -149,13 +169,17 @@ export async function runIdlePhase(
       heapPerSocketKB: before.heap === null || after.heap === null ? null : perSocket(after.heap - before.heap),
       delivery: { ...window, members: probeSize, ratePerSec: options.uploadRate, durationSec: options.uploadDurationSec },
       deliveryAlone: alone,
+      deliveryDeparture: departure,
       loadAverage: [loadOpen, round(os.loadavg()[0]!, 1)],
     };
   } finally {
     for (const holder of holders) await holder.stop(1000);
+    await space?.cleanup();
     removeTempDir(dataDir);
   }
 }
+
+const storeLabel = (store: IdleStore) => (store === 'postgres' ? 'a cluster node (PostgreSQL + Redis)' : 'SQLite');
 
 const secondsSince = (t: number) => round((performance.now() - t) / 1000, 1);
 
@@ -212,7 +236,7 @@ export function formatIdle(
   detail: (text: string) => void,
 ): void {
   add(
-    `${r.sockets} idle sockets, ${r.groupsPerUser} groups of ${r.groupSize} each`,
+    `${r.sockets} idle sockets, ${r.groupsPerUser} groups of ${r.groupSize} each, ${storeLabel(r.store)}`,
     `${r.rssPerSocketKB} KB RSS/socket   bar ${bar?.target}: ${bar?.pass === null ? 'n/a' : bar?.pass ? 'PASS' : 'FAIL'}`,
   );
   detail(
@@ -226,6 +250,12 @@ export function formatIdle(
   detail(
     `the same before the other sockets were opened: ${a ? `p50 ${a.p50} / p99 ${a.p99} / max ${a.max} ms` : '–'}; lost ${r.deliveryAlone.lost}`,
   );
+  const d = r.deliveryDeparture?.latencyMs;
+  if (r.deliveryDeparture) {
+    detail(
+      `the same as the other ${r.sockets - r.delivery.members} close at once and go offline: ${d ? `p50 ${d.p50} / p99 ${d.p99} / max ${d.max} ms` : '–'}; lost ${r.deliveryDeparture.lost}`,
+    );
+  }
   detail(
     `set-up: seed ${r.setupSec.seed} s, tokens ${r.setupSec.tokens} s, connect ${r.setupSec.connect} s, quiet ${r.setupSec.quiet} s; holders ${r.holders.join('+')}; fd limit ${r.serverFdLimit ?? '?'}; load ${r.loadAverage.join(' → ')}`,
   );

@@ -74,12 +74,16 @@ export interface Options {
   mix: Mix;
   /** Above 1: the scale-out comparison (cluster.ts), this many nodes on PostgreSQL + Redis against one on SQLite. */
   nodes: number;
-  /** Where the scale-out comparison makes (and drops) its schema, and its Redis. */
+  /** The idle phase's server: SQLite as `npm start` runs it, or one cluster node on PostgreSQL + Redis. */
+  idleStore: IdleStore;
+  /** Where the scale-out comparison and a cluster idle phase make (and drop) a schema, and their Redis. */
   postgresUrl: string;
   redisUrl: string;
   /** The peers phase's servers, senders per level and send paths (all by default; fewer for a focused A/B). */
   peers: PeerSelection;
 }
+
+export type IdleStore = 'sqlite' | 'postgres';
 
 export const PEER_TARGETS = ['peer', 'floor', 'durable', 'confab'] as const;
 export type PeerTargetName = (typeof PEER_TARGETS)[number];
@@ -94,7 +98,13 @@ export interface PeerSelection {
   complete: boolean;
 }
 
-const FULL: Omit<Options, 'quick' | 'client' | 'save' | 'phases' | 'serverNodeArgs' | 'postgresUrl' | 'redisUrl' | 'mix' | 'peers'> = {
+/** The numeric options: each has a default for full and quick runs, and a flag (intFlags). */
+type Sizes = Omit<
+  Options,
+  'quick' | 'client' | 'save' | 'phases' | 'serverNodeArgs' | 'postgresUrl' | 'redisUrl' | 'mix' | 'peers' | 'idleStore'
+>;
+
+const FULL: Sizes = {
   timeoutSec: 1800,
   nodes: 1,
   clients: 50,
@@ -136,7 +146,7 @@ const FULL: Omit<Options, 'quick' | 'client' | 'save' | 'phases' | 'serverNodeAr
   connectConcurrency: 50,
 };
 
-const QUICK: Omit<Options, 'quick' | 'client' | 'save' | 'phases' | 'serverNodeArgs' | 'postgresUrl' | 'redisUrl' | 'mix' | 'peers'> = {
+const QUICK: Sizes = {
   ...FULL,
   timeoutSec: 300,
   clients: 10,
@@ -218,6 +228,8 @@ export const USAGE = `Usage: npm run bench -- [flags]        (or: node bench/dis
  idle (sockets held open: server RSS per socket, delivery to --fanout-members at --upload-rate)
   --idle-sockets <n>          signed-in sockets, one user each, in 5 groups each (default 19000; quick 2000)
   --idle-group-size <n>       members of each of those groups              (default 20)
+  --idle-store sqlite|postgres  the server: one node on SQLite, or one cluster node on PostgreSQL +
+                              Redis (--postgres, --redis; a schema and prefix of its own) (default sqlite)
 
  reconnect storm (every client dropped at once, all resume at once while messages flow)
   --storm-clients <n>         WebSocket clients, one user each          (default 2000; quick 200)
@@ -303,6 +315,7 @@ export function parseOptions(argv: string[]): Options | null {
       mix: { type: 'string' },
       postgres: { type: 'string' },
       redis: { type: 'string' },
+      'idle-store': { type: 'string' },
       'peer-targets': { type: 'string' },
       'peer-levels': { type: 'string' },
       'peer-paths': { type: 'string' },
@@ -344,9 +357,23 @@ export function parseOptions(argv: string[]): Options | null {
   const serverNodeArgs = typeof rawNodeArgs === 'string' ? rawNodeArgs.split(/\s+/).filter((a) => a !== '') : [];
   const postgresUrl = values.postgres ?? process.env['CONFAB_BENCH_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres';
   const redisUrl = values.redis ?? process.env['CONFAB_BENCH_REDIS_URL'] ?? 'redis://127.0.0.1:6379';
+  const idleStore = values['idle-store'] ?? 'sqlite';
+  if (idleStore !== 'sqlite' && idleStore !== 'postgres') throw new Error(`--idle-store: expected sqlite or postgres, got "${idleStore}"`);
   const mix = typeof values.mix === 'string' ? parseMix(values.mix) : DEFAULT_MIX;
   const peers = parsePeerSelection(values['peer-targets'], values['peer-levels'], values['peer-paths']);
-  return { quick, client, save: values['no-save'] !== true, phases, serverNodeArgs, postgresUrl, redisUrl, mix, peers, ...sizes };
+  return {
+    quick,
+    client,
+    save: values['no-save'] !== true,
+    phases,
+    serverNodeArgs,
+    postgresUrl,
+    redisUrl,
+    idleStore,
+    mix,
+    peers,
+    ...sizes,
+  };
 }
 
 /** `--peer-targets`, `--peer-levels`, `--peer-paths`: each a comma-separated list; run in the tables' order whatever order was typed. */

@@ -199,7 +199,9 @@ export function save(report: BenchReport): string[] {
   const names = [report.quick ? `${stamp}-quick.json` : `${stamp}.json`];
   // A run of the idle phase alone must not replace the whole run's latest.json.
   const phases = report.options['phases'] as string[];
-  if (!report.quick) names.push(phases.length === 1 && phases[0] === 'idle' ? 'idle-latest.json' : 'latest.json');
+  const idleAlone = phases.length === 1 && phases[0] === 'idle';
+  const idleName = report.options['idleStore'] === 'postgres' ? 'idle-postgres-latest.json' : 'idle-latest.json';
+  if (!report.quick) names.push(idleAlone ? idleName : 'latest.json');
   const text = `${JSON.stringify(report, null, 2)}\n`;
   return names.map((name) => {
     const file = path.join(RESULTS_DIR, name);

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { describe } from 'vitest';
 import { Redis } from 'ioredis';
 import pg from 'pg';
+import { withPostgres } from '../../../bench/src/cluster-space.js';
 import { SCHEMA_CHANGE_LOCK } from '../src/store/postgres/postgres-store.js';
 
 /**
@@ -188,14 +189,5 @@ export async function createTestSchema(baseUrl = postgresService.url): Promise<T
   };
 }
 
-/** Runs `use` on a short-lived connection of its own (not a store's pool). */
-export async function withPostgres<T>(url: string, use: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url });
-  client.on('error', () => {});
-  await client.connect();
-  try {
-    return await use(client);
-  } finally {
-    await client.end();
-  }
-}
+/** Runs `use` on a short-lived connection of its own (not a store's pool): one implementation with the bench's. */
+export { withPostgres };
