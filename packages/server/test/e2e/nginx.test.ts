@@ -22,6 +22,7 @@ describe('deploy/nginx.conf', () => {
       '127.0.0.1:2222',
     ]);
     expect(conf).not.toMatch(/^\s*(ip_hash|hash|sticky)\b/m); // no stickiness: any node serves any client
+    expect(conf).toMatch(/^\s*zone \S+ \d+k;$/m); // least_conn and max_fails counted across nginx's workers
   });
 });
 
@@ -127,7 +128,8 @@ describeCluster('two nodes behind nginx (deploy/nginx.conf)', () => {
     const holder = (await socketsOn(nodes[0]!)) === 1 ? nodes[0]! : nodes[1]!;
     const other = holder === nodes[0] ? nodes[1]! : nodes[0]!;
 
-    // Carol long-polls through nginx; least_conn puts at least one poll on the node about to stop.
+    // Carol long-polls through nginx. least_conn puts at least one of four polls on the node about
+    // to stop (Bob's socket counts there), as long as nginx's workers share their counts (the zone).
     const carol = newClient(nginx.url);
     const carolUser = (await carol.register({ username: uniqueName('carol'), password: 'correct horse battery' })).user;
     const carolDm = await alice.openDirect(carolUser.id);
