@@ -2,7 +2,7 @@ import type { BlockResponse, UserPage } from '@confab/protocol';
 import { CLUSTER_TOPIC, type EventBus, userTopic } from '../bus/bus.js';
 import { AppError, invalid, notFound } from '../errors.js';
 import type { Store } from '../store/store.js';
-import { batchedReads } from './batched-reads.js';
+import { batchedReads } from './batching.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import type { ClusterFeed, MembershipCache } from './membership.js';
 import { userView } from './views.js';

@@ -3,7 +3,7 @@ import { AppError, detail, forbidden, invalid, notFound } from '../errors.js';
 import { newId } from '../ids.js';
 import { type Store, UniqueViolation } from '../store/store.js';
 import type { EventPublisher } from './event-publisher.js';
-import { batchedReads } from './batched-reads.js';
+import { batchedReads } from './batching.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import type { BlockService } from './block-service.js';
 import type { NotificationService } from './notification-service.js';

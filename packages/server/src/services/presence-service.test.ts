@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ServerEvent } from '@confab/protocol';
 import { conversationTopic } from '../bus/bus.js';
 import { MemoryBus } from '../bus/memory-bus.js';
@@ -87,5 +87,57 @@ describe('PresenceService announcements', () => {
       { conversationId: conversation.id, userId: a!.id, online: false },
     ]);
     expect((await store.getUser(a!.id))?.lastSeenAt).not.toBeNull();
+  });
+
+  it('records and announces a mass departure in slices: a statement per slice, lastSeenAt stored before the tracker lets go', async () => {
+    const users = await Promise.all(Array.from({ length: 450 }, (_, i) => f.user(`leaver${i}`)));
+    const { conversation } = await f.conversation(
+      'group',
+      users.map((u) => u.id),
+    );
+    const heard = await heardOn([conversation.id]);
+    const writes: number[] = [];
+    const recorded: Store = new Proxy(store, {
+      get(target, name, receiver) {
+        if (name !== 'setLastSeen') return Reflect.get(target, name, receiver);
+        return (entries: Parameters<Store['setLastSeen']>[0]) => {
+          writes.push(entries.length);
+          return target.setLastSeen(entries);
+        };
+      },
+    });
+    // The tracker lets a user go only once their lastSeenAt is in the store.
+    const storedWhenLetGo: boolean[] = [];
+    const tracker = new LocalPresenceTracker();
+    const disconnect = tracker.disconnect.bind(tracker);
+    tracker.disconnect = async (userId, connectionId) => {
+      storedWhenLetGo.push((await store.getUser(userId))?.lastSeenAt != null);
+      return disconnect(userId, connectionId);
+    };
+    const presence = new PresenceService(recorded, bus, tracker, (error) => expect.fail(String(error)), 20);
+    await Promise.all(users.map((u) => presence.connected(u.id, `socket-${u.id}`)));
+    heard.length = 0;
+
+    // The event loop turns while they are recorded: a live socket's frames are not held behind them.
+    let turns = 0;
+    let leaving = true;
+    const turn = (): void => {
+      turns += 1;
+      if (leaving) setImmediate(turn);
+    };
+    setImmediate(turn);
+    await Promise.all(users.map((u) => presence.disconnected(u.id, `socket-${u.id}`)));
+    await vi.waitFor(() => expect(heard).toHaveLength(users.length), { timeout: 5000, interval: 5 });
+    leaving = false;
+
+    expect(heard.every((h) => !h.online)).toBe(true);
+    expect(new Set(heard.map((h) => h.userId)).size).toBe(users.length);
+    expect(writes.reduce((a, b) => a + b, 0)).toBe(users.length);
+    expect(writes.length).toBeLessThanOrEqual(10); // not one each
+    expect(Math.max(...writes)).toBeLessThanOrEqual(200); // a slice at a time
+    expect(storedWhenLetGo).toHaveLength(users.length);
+    expect(storedWhenLetGo.every(Boolean)).toBe(true);
+    expect(turns).toBeGreaterThan(2);
+    for (const u of await store.getUsers(users.map((x) => x.id))) expect(u.lastSeenAt).not.toBeNull();
   });
 });

@@ -2,7 +2,7 @@ import { type EventPage, type Heads, type PositionedEvent, type SyncReset, type 
 import type { TopicSubscriber } from '../bus/topic-hub.js';
 import { AppError, detail } from '../errors.js';
 import type { Store, StreamHead } from '../store/store.js';
-import { batchedReads, sharedRead } from './batched-reads.js';
+import { batchedReads, sharedRead } from './batching.js';
 import { EventWaits } from './event-waits.js';
 import type { MembershipCache } from './membership.js';
 

@@ -18,6 +18,7 @@ import {
   type ArchivedFilter,
   type NotifyDraft,
   type ChangeExtras,
+  type LastSeen,
   type SystemDraft,
   type AppendOutcome,
   type ConversationListRow,
@@ -95,8 +96,8 @@ export class SqlStore extends AdminSql implements Store {
   updateUser(id: string, patch: UserPatch): Promise<UserRecord | undefined> {
     return users.updateUser(this.db, id, patch);
   }
-  setLastSeen(userId: string, at: number): Promise<void> {
-    return users.setLastSeen(this.db, userId, at);
+  setLastSeen(entries: readonly LastSeen[]): Promise<void> {
+    return users.setLastSeen(this.db, entries);
   }
 
   // ---- sessions (sql/sessions.ts) ----

@@ -209,7 +209,13 @@ export interface Store extends PeopleStore, SearchStore, UploadStore, AccountSto
   // ---- receipts and presence ----
   listReceipts(conversationId: string): Promise<ReceiptRecord[]>;
   sharesConversation(userId: string, otherId: string): Promise<boolean>;
-  setLastSeen(userId: string, at: number): Promise<void>;
+  /** Each user's `lastSeenAt` (epoch ms); a user given twice gets the later entry's. */
+  setLastSeen(entries: readonly LastSeen[]): Promise<void>;
+}
+
+export interface LastSeen {
+  userId: string;
+  at: number;
 }
 
 /**

@@ -18,7 +18,7 @@ import type { SyncService } from '../services/sync-service.js';
 import type { AccessClaims, TokenService } from '../services/token-service.js';
 import type { RateLimitService } from '../services/rate-limits.js';
 import type { TypingService } from '../services/typing-service.js';
-import { Admission } from './admission.js';
+import { Admission } from '../services/admission.js';
 import { Connection } from './connection.js';
 import { ConnectionRegistry } from './connection-registry.js';
 import { FanOut } from './fan-out.js';

@@ -164,13 +164,16 @@ describe('presence', () => {
     // Recording Bob's lastSeenAt takes a while (a busy database); he reconnects meanwhile.
     const store = t.server.services.store;
     const setLastSeen = store.setLastSeen.bind(store);
-    const spy = vi.spyOn(store, 'setLastSeen').mockImplementation(async (userId, at) => {
-      if (userId === bob.id) await sleep(500);
-      return setLastSeen(userId, at);
+    const spy = vi.spyOn(store, 'setLastSeen').mockImplementation(async (entries) => {
+      if (entries.some((entry) => entry.userId === bob.id)) await sleep(500);
+      return setLastSeen(entries);
     });
     try {
       first.close();
-      await until(() => spy.mock.calls.some(([userId]) => userId === bob.id), 'the server to record Bob leaving');
+      await until(
+        () => spy.mock.calls.some(([entries]) => entries.some((entry) => entry.userId === bob.id)),
+        'the server to record Bob leaving',
+      );
       const second = await RawSocket.ready(t.url, bob.token);
       await until(() => presenceEvents(aliceSocket, bob.id).length >= 3, 'three presence events about Bob');
       await watch.closesHandled(bob.id); // all the server does about the close has been written out…

@@ -24,9 +24,23 @@ export function describeReceipts(f: Fixture): void {
       await conversation('group', [a.id, b.id]);
       expect(await f.store.sharesConversation(a.id, b.id)).toBe(true);
       expect(await f.store.sharesConversation(a.id, c.id)).toBe(false);
-      await f.store.setLastSeen(a.id, 1234);
+      await f.store.setLastSeen([{ userId: a.id, at: 1234 }]);
       await f.store.updateUser(a.id, { hideLastSeen: true });
       expect(await f.store.getUser(a.id)).toMatchObject({ lastSeenAt: 1234, hideLastSeen: true });
+    });
+
+    it('records the last seen of users leaving together, the later entry of a user given twice', async () => {
+      const [a, b, c] = [await user('rae'), await user('sol'), await user('tam')];
+      await f.store.setLastSeen([{ userId: c.id, at: 1 }]);
+      const late = Date.UTC(2026, 10, 25, 16); // past 2^31: stored as the 64-bit integer it is
+      await f.store.setLastSeen([
+        { userId: a.id, at: 1000 },
+        { userId: b.id, at: 2000 },
+        { userId: a.id, at: late },
+      ]);
+      const byId = new Map((await f.store.getUsers([a.id, b.id, c.id])).map((u) => [u.id, u.lastSeenAt]));
+      expect(Object.fromEntries(byId)).toEqual({ [a.id]: late, [b.id]: 2000, [c.id]: 1 });
+      await f.store.setLastSeen([]);
     });
   });
 }

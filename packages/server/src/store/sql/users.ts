@@ -1,7 +1,7 @@
 import { type Updateable, sql } from 'kysely';
 import { usernameKey } from '@confab/protocol';
 import type { Database } from '../schema.js';
-import type { NewUser, UserPatch, UserRecord, UserSearch } from '../store.js';
+import type { LastSeen, NewUser, UserPatch, UserRecord, UserSearch } from '../store.js';
 import { type Db, toUser } from './rows.js';
 
 /** Users: accounts, profiles, search and last-seen. */
@@ -93,6 +93,21 @@ export async function updateUser(db: Db, id: string, patch: UserPatch): Promise<
   return getUser(db, id);
 }
 
-export async function setLastSeen(db: Db, userId: string, at: number): Promise<void> {
-  await db.updateTable('users').set({ last_seen_at: at }).where('id', '=', userId).execute();
+/** Users leaving together (a load balancer restarting drops thousands): one UPDATE per 500, not one each. */
+export async function setLastSeen(db: Db, entries: readonly LastSeen[]): Promise<void> {
+  const latest = [...new Map(entries.map((entry) => [entry.userId, entry.at]))]; // a user twice: the later entry wins
+  for (let i = 0; i < latest.length; i += 500) {
+    const chunk = latest.slice(i, i + 500);
+    // The cast: PostgreSQL would otherwise type the parameters as text.
+    const cases = sql.join(
+      chunk.map(([userId, at]) => sql`when ${userId} then cast(${at} as bigint)`),
+      sql` `,
+    );
+    const ids = chunk.map(([userId]) => userId);
+    await db
+      .updateTable('users')
+      .set({ last_seen_at: sql<number>`case id ${cases} end` })
+      .where('id', 'in', ids)
+      .execute();
+  }
 }

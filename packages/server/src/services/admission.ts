@@ -1,7 +1,8 @@
 /**
- * Bringing sockets up to date (resume: subscriptions, the log replay, `ready`), and answering
- * their upgrade requests, a bounded number at a time. A reconnect storm otherwise starts
- * thousands at once: their queries queue on the store ahead of the live senders' (one SQLite
+ * Work that arrives in thousands at once, run a bounded number at a time: sockets brought up to
+ * date (resume: subscriptions, the log replay, `ready`) and upgrade requests answered in a
+ * reconnect storm, users' departures when thousands of sockets close together. Otherwise all of
+ * it starts at once: its queries queue on the store ahead of the live senders' (one SQLite
  * connection), and the senders' acks wait seconds.
  * Each admission starts in its own macrotask (`setImmediate`), so the I/O that arrived meanwhile
  * (frames of live sockets, their acks, new handshakes) is handled between two slices.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { batchedReads, sharedRead } from './batched-reads.js';
+import { batchedReads, batchedWrites, sharedRead } from './batching.js';
 
 describe('batchedReads', () => {
   it('answers the calls of one moment with one read, each its own value or the default', async () => {
@@ -43,5 +43,28 @@ describe('sharedRead', () => {
     const head = sharedRead(async () => ++reads);
     expect(await Promise.all([head(), head(), head()])).toEqual([1, 1, 1]);
     expect(await head()).toBe(2);
+  });
+});
+
+describe('batchedWrites', () => {
+  it('carries the calls of one moment in one write, in the order they were made, and settles each after it', async () => {
+    const writes: string[][] = [];
+    let written = false;
+    const write = batchedWrites<string>(async (items) => {
+      await Promise.resolve();
+      writes.push([...items]);
+      written = true;
+    });
+    const seen = await Promise.all(['a', 'b', 'a'].map(async (item) => (await write(item), written)));
+    expect(writes).toEqual([['a', 'b', 'a']]);
+    expect(seen).toEqual([true, true, true]);
+    await write('c');
+    expect(writes).toEqual([['a', 'b', 'a'], ['c']]);
+  });
+
+  it('fails every call of a write that fails', async () => {
+    const write = batchedWrites<number>(() => Promise.reject(new Error('disk full')));
+    const results = await Promise.allSettled([write(1), write(2)]);
+    expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
   });
 });

@@ -28,3 +28,19 @@ export function sharedRead<V>(read: () => Promise<V>): () => Promise<V> {
   );
   return () => loader.load(0);
 }
+
+/**
+ * A write whose calls of one moment share a statement: thousands of users leaving at once would
+ * otherwise cost a commit each. Each call settles when the write that carried it has (and fails
+ * with it), so a caller can still order what it does after its own write.
+ */
+export function batchedWrites<T>(write: (items: readonly T[]) => Promise<void>): (item: T) => Promise<void> {
+  const loader = new DataLoader<T, void>(
+    async (items) => {
+      await write(items);
+      return items.map(() => undefined);
+    },
+    { cache: false },
+  );
+  return (item) => loader.load(item);
+}
