@@ -58,6 +58,7 @@ export class FanOut implements FillTarget {
 
   /** True when the frame was written to the socket. */
   deliverTo(connection: Connection, message: BusMessage, conversationId?: string): boolean {
+    if (connection.closed) return false; // still listed until the gateway releases it
     if (connection.pending !== null) {
       connection.pending.push(message);
       return false;
