@@ -1,3 +1,5 @@
+import Denque from 'denque';
+
 /**
  * Work that arrives in thousands at once, run a bounded number at a time: sockets brought up to
  * date (resume: subscriptions, the log replay, `ready`) and upgrade requests answered in a
@@ -9,7 +11,8 @@
  */
 export class Admission {
   private running = 0;
-  private readonly queue: (() => void)[] = [];
+  /** A deque: a long array's `shift()` copies the rest (draining 18,000 took 26 ms, 50,000 1.3 s; a deque 1.4 and 2.1 ms). */
+  private readonly queue = new Denque<() => void>();
   private scheduled = false;
 
   constructor(private readonly concurrency: number) {}
