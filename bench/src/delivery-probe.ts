@@ -15,6 +15,12 @@ export interface DeliveryWindow {
   latencyMs: Summary | null;
   deliveries: number;
   lost: number;
+  /**
+   * The p99 of the deliveries of the messages sent in each second of the window, in order: where
+   * in the window a rise came from (a mass departure's closes at 0 s, its users going offline one
+   * grace period later).
+   */
+  p99BySecondMs: (number | null)[];
 }
 
 export interface DeliveryProbe {
@@ -42,13 +48,18 @@ export async function openDeliveryProbe(
   const sender = sockets[0]!;
   const marker = Buffer.from(`${tag}|`);
   let latency = new Samples();
+  let bySecond: Samples[] = [];
+  let windowStart = 0;
   let received = 0;
   const onFrame = (data: Buffer) => {
     if (isAck(data) || isError(data)) return;
     const at = data.indexOf(marker);
     if (at < 0) return;
     const end = data.indexOf(PIPE, at + marker.length);
-    latency.push(performance.now() - Number(data.toString('latin1', at + marker.length, end)));
+    const sentAt = Number(data.toString('latin1', at + marker.length, end));
+    const ms = performance.now() - sentAt;
+    latency.push(ms);
+    (bySecond[Math.floor((sentAt - windowStart) / 1000)] ??= new Samples()).push(ms);
     received += 1;
   };
   for (const socket of sockets) socket.onFrame = onFrame;
@@ -57,8 +68,9 @@ export async function openDeliveryProbe(
     sockets: sockets.length,
     async window(seconds, during) {
       latency = new Samples();
+      bySecond = [];
       received = 0;
-      const start = performance.now();
+      const start = (windowStart = performance.now());
       const count = Math.round(seconds * ratePerSec);
       const background = during?.();
       for (let i = 0; i < count; i++) {
@@ -74,7 +86,12 @@ export async function openDeliveryProbe(
       const deadline = performance.now() + 10_000;
       while (received < expected && performance.now() < deadline) await sleep(20);
       await background;
-      return { latencyMs: summarize(latency), deliveries: received, lost: expected - received };
+      return {
+        latencyMs: summarize(latency),
+        deliveries: received,
+        lost: expected - received,
+        p99BySecondMs: Array.from({ length: Math.ceil(seconds) }, (_, i) => (bySecond[i] ? summarize(bySecond[i]!)!.p99 : null)),
+      };
     },
     close: () => closeSockets(sockets),
   };
