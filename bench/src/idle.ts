@@ -257,7 +257,8 @@ export function formatIdle(
       `the same as the other ${r.sockets - r.delivery.members} close at once and go offline: ${d ? `p50 ${d.p50} / p99 ${d.p99} / max ${d.max} ms` : '–'}; lost ${r.deliveryDeparture.lost}`,
     );
     // Older results have no timeline.
-    if (r.deliveryDeparture.p99BySecondMs) detail(`  its p99 by the second sent: ${r.deliveryDeparture.p99BySecondMs.map((p) => p ?? '–').join(' / ')} ms`);
+    if (r.deliveryDeparture.p99BySecondMs)
+      detail(`  its p99 by the second sent: ${r.deliveryDeparture.p99BySecondMs.map((p) => p ?? '–').join(' / ')} ms`);
   }
   detail(
     `set-up: seed ${r.setupSec.seed} s, tokens ${r.setupSec.tokens} s, connect ${r.setupSec.connect} s, quiet ${r.setupSec.quiet} s; holders ${r.holders.join('+')}; fd limit ${r.serverFdLimit ?? '?'}; load ${r.loadAverage.join(' → ')}`,
