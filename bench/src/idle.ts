@@ -48,7 +48,7 @@ export interface IdlePhaseResult {
    * The same window as the holders' sockets all close at its start and stay away: their closes,
    * then (one grace period later) their users going offline, stored and announced.
    */
-  deliveryDeparture?: DeliveryWindow;
+  deliveryDeparture: DeliveryWindow;
   /** 1-minute load average when the sockets were open and after the delivery window. */
   loadAverage: [number, number];
 }
@@ -251,15 +251,11 @@ export function formatIdle(
   detail(
     `the same before the other sockets were opened: ${a ? `p50 ${a.p50} / p99 ${a.p99} / max ${a.max} ms` : '–'}; lost ${r.deliveryAlone.lost}`,
   );
-  const d = r.deliveryDeparture?.latencyMs;
-  if (r.deliveryDeparture) {
-    detail(
-      `the same as the other ${r.sockets - r.delivery.members} close at once and go offline: ${d ? `p50 ${d.p50} / p99 ${d.p99} / max ${d.max} ms` : '–'}; lost ${r.deliveryDeparture.lost}`,
-    );
-    // Older results have no timeline.
-    if (r.deliveryDeparture.p99BySecondMs)
-      detail(`  its p99 by the second sent: ${r.deliveryDeparture.p99BySecondMs.map((p) => p ?? '–').join(' / ')} ms`);
-  }
+  const d = r.deliveryDeparture.latencyMs;
+  detail(
+    `the same as the other ${r.sockets - r.delivery.members} close at once and go offline: ${d ? `p50 ${d.p50} / p99 ${d.p99} / max ${d.max} ms` : '–'}; lost ${r.deliveryDeparture.lost}`,
+  );
+  detail(`  its p99 by the second sent: ${r.deliveryDeparture.p99BySecondMs.map((p) => p ?? '–').join(' / ')} ms`);
   detail(
     `set-up: seed ${r.setupSec.seed} s, tokens ${r.setupSec.tokens} s, connect ${r.setupSec.connect} s, quiet ${r.setupSec.quiet} s; holders ${r.holders.join('+')}; fd limit ${r.serverFdLimit ?? '?'}; load ${r.loadAverage.join(' → ')}`,
   );
