@@ -3,6 +3,19 @@ import { defineConfig } from 'vitest/config';
 
 const src = (pkg: string) => fileURLToPath(new URL(`./packages/${pkg}/src/index.ts`, import.meta.url));
 
+/**
+ * Four tiers, one vitest project each; `npm test` runs all of them, `npm run test:<tier>` one:
+ * - unit: the `*.test.ts(x)` beside the code. Node alone, no service, no server process.
+ * - e2e: a real server on a random port, the store on every engine, fan-out across real nodes,
+ *   nginx in front; and the `*.integration.test.ts` beside the code, which need a service
+ *   (PostgreSQL, Redis, an S3 emulator). Services that are missing skip loudly (test/services.ts).
+ * - browser: the web app in Debian's Chromium through playwright-core.
+ * - image: the container image built with podman and run.
+ */
+const INTEGRATION = '**/*.integration.test.ts';
+const BROWSER = 'packages/web/test/**/*.browser.test.ts';
+const IMAGE = 'packages/server/test/e2e/container-image.test.ts';
+
 export default defineConfig({
   resolve: {
     // Tests run the TypeScript sources of the workspace packages, not their build output.
@@ -14,7 +27,6 @@ export default defineConfig({
   },
   test: {
     globalSetup: ['packages/server/test/global-setup.ts'],
-    include: ['packages/*/src/**/*.test.ts', 'packages/web/src/**/*.test.tsx', 'packages/*/test/**/*.test.ts', 'bench/src/**/*.test.ts'],
     testTimeout: 30_000,
     hookTimeout: 30_000,
     // expect.poll bounds how long a test waits for something to happen, not how fast it must be:
@@ -27,5 +39,25 @@ export default defineConfig({
     // servers, niced hashing threads (the production default, ARGON2_THREAD_NICE) would wait
     // seconds for each sign-up. password-threads.test.ts checks the niceness itself.
     env: { ARGON2_THREAD_NICE: '0' },
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'unit',
+          include: ['packages/*/src/**/*.test.ts', 'packages/web/src/**/*.test.tsx', 'bench/src/**/*.test.ts'],
+          exclude: [INTEGRATION],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'e2e',
+          include: ['packages/*/test/**/*.test.ts', INTEGRATION],
+          exclude: [BROWSER, IMAGE, '**/node_modules/**'],
+        },
+      },
+      { extends: true, test: { name: 'browser', include: [BROWSER] } },
+      { extends: true, test: { name: 'image', include: [IMAGE] } },
+    ],
   },
 });
