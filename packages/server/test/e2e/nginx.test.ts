@@ -166,7 +166,10 @@ describeCluster('two nodes behind nginx (deploy/nginx.conf)', () => {
     // Nothing lost, nothing twice, in order: what Bob received is exactly what was stored.
     await until(() => received.length >= sent.length, `${sent.length} messages received`);
     await live.settled();
-    await sleep(200);
+    // A duplicate would arrive before a later message of the same conversation: wait for one.
+    const barrier = await alice.sendMessage(dm.id, 'barrier');
+    await until(() => received.some((m) => m.id === barrier.id), 'the barrier message');
+    sent.push(barrier);
     expect(received.map((m) => m.seq)).toEqual(sent.map((m) => m.seq).sort((a, b) => a - b));
     expect(received.map((m) => m.seq)).toEqual(Array.from({ length: sent.length }, (_, i) => i + 1));
     const stored: Message[] = [];
