@@ -175,8 +175,21 @@ export function handleEvent<T extends ServerEventType, R, C>(table: EventTable<T
  * `heads`, gap-filled with `GET /api/v1/conversations/<my user id>/events`.
  */
 export function isPrivateEvent(event: PositionedEvent): boolean {
-  return event.type === 'notification.created' || (event.type === 'conversation.updated' && event.settings !== undefined);
+  return handleEvent(privateEvents, event);
 }
+
+const privateEvents: EventTable<PositionedEventType, boolean> = {
+  'message.created': () => false,
+  'message.updated': () => false,
+  'message.deleted': () => false,
+  'conversation.created': () => false,
+  'conversation.updated': (e) => e.settings !== undefined,
+  'member.added': () => false,
+  'member.removed': () => false,
+  'member.updated': () => false,
+  'read.updated': () => false,
+  'notification.created': () => true,
+};
 
 const conversationIds: EventTable<PositionedEventType, string> = {
   'message.created': (e) => e.message.conversationId,
