@@ -158,3 +158,70 @@ describe('ChatState: files', () => {
     expect(state.snapshot().conversations[0]!.lastMessage).not.toHaveProperty('voice');
   });
 });
+
+describe('ChatState: one reducer entry per positioned event type', () => {
+  const info = {
+    id: 'c',
+    kind: 'group',
+    title: 'g',
+    createdBy: 'other',
+    createdAt: at,
+    lastSeq: 0,
+    lastActivityAt: at,
+    memberCount: 2,
+  } as const;
+  const member = (userId: string, role: 'member' | 'admin' = 'member') => ({ userId, role, joinedAt: at });
+  const fresh = () => new ChatState(me, { conversations: [summary], pages: { c: [] } }, () => Promise.reject(new Error('no load')));
+
+  it('applies each event of a conversation once: one the snapshot already reflects (pos at or below lastPos) changes nothing', async () => {
+    const state = fresh();
+    const c = () => state.snapshot().conversations[0]!;
+    const events: EventDraft[] = [
+      { type: 'conversation.updated', conversation: { ...info, title: 'renamed' }, by: 'other' },
+      { type: 'member.added', conversationId: 'c', member: member('third'), conversation: { ...info, memberCount: 3 }, by: 'other' },
+      { type: 'member.updated', conversationId: 'c', member: member(me, 'admin'), by: 'other' },
+      { type: 'message.created', message: message(1, 'other') },
+      { type: 'read.updated', conversationId: 'c', userId: me, readSeq: 1, unreadCount: 0, mentionCount: 0 },
+      { type: 'member.removed', conversationId: 'c', userId: 'third', by: 'other' },
+    ];
+    // At pos 1 (the snapshot's lastPos): all already reflected, so none applies.
+    for (const event of events) await state.apply({ ...event, pos: 1, prev: 0, cursor: 'e.1' } as PositionedEvent);
+    expect(state.snapshot()).toEqual({ conversations: [summary], pages: { c: [] } });
+    let pos = 1;
+    for (const event of events) await state.apply({ ...event, pos: ++pos, prev: pos - 1, cursor: `e.${pos}` } as PositionedEvent);
+    expect(c()).toMatchObject({ title: 'renamed', memberCount: 2, myRole: 'admin', lastSeq: 1, readSeq: 1, unreadCount: 0, lastPos: 7 });
+    expect(state.snapshot().pages.c!.map((m) => m.id)).toEqual(['m1']);
+  });
+
+  it('leaves my notifications out, creates a conversation I am in, and drops one I am removed from', async () => {
+    const state = fresh();
+    const notification = {
+      id: 'n',
+      kind: 'mention',
+      conversationId: 'c',
+      messageId: 'm1',
+      actorId: 'other',
+      createdAt: at,
+      readAt: null,
+    } as const;
+    await state.apply({ type: 'notification.created', pos: 2, prev: 0, cursor: 'e.2', notification });
+    expect(state.snapshot().conversations).toEqual([summary]);
+    await state.apply({
+      type: 'conversation.created',
+      pos: 3,
+      prev: 0,
+      cursor: 'e.3',
+      conversation: { ...info, id: 'd' },
+      members: [member(me)],
+    });
+    await state.apply({ type: 'conversation.created', pos: 4, prev: 0, cursor: 'e.4', conversation: { ...info, id: 'x' }, members: [] });
+    expect(
+      state
+        .snapshot()
+        .conversations.map((c) => c.id)
+        .sort(),
+    ).toEqual(['c', 'd']);
+    await state.apply({ type: 'member.removed', pos: 5, prev: 1, cursor: 'e.5', conversationId: 'c', userId: me, by: 'other' });
+    expect(state.snapshot()).toEqual({ conversations: [expect.objectContaining({ id: 'd', lastPos: 3 })], pages: { d: [] } });
+  });
+});

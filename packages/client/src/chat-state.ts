@@ -1,9 +1,12 @@
 import {
   type ConversationSettings,
   type ConversationSummary,
+  type EventOf,
+  type EventTable,
   type Message,
   type PositionedEvent,
-  isPrivateEvent,
+  type PositionedEventType,
+  handleEvent,
   replyExcerpt,
 } from '@confab/protocol';
 import { conversationOf } from './event-stream.js';
@@ -69,48 +72,61 @@ export class ChatState {
     return total;
   }
 
+  /** Applies one positioned event (any order of conversations; each conversation's in order). */
   async apply(event: PositionedEvent): Promise<void> {
-    if (event.type === 'conversation.created') return this.created(event);
-    // Private events are outside the conversations' chains. My own settings come whole; my
-    // notifications are not part of this state.
-    if (isPrivateEvent(event)) {
-      if (event.type === 'conversation.updated' && event.settings) this.settingsChanged(event.conversation.id, event.settings);
-      return;
-    }
-    if (event.type === 'member.added' && event.member.userId === this.userId) return this.joined(event);
-    const conversationId = conversationOf(event);
-    const c = this.conversations.get(conversationId);
+    return handleEvent(this.reducers, event);
+  }
+
+  /**
+   * How each positioned event changes the state: one entry per type of the protocol's event map,
+   * so a new event type does not compile until it says. Events of a conversation's chain go
+   * through `inChain`, which skips what the snapshot already holds.
+   */
+  private readonly reducers: EventTable<PositionedEventType, void | Promise<void>> = {
+    'conversation.created': (event) => this.created(event),
+    'message.created': (event) => this.inChain(event, (c) => this.messageCreated(c, event.message)),
+    'message.updated': (event) => this.inChain(event, (c) => this.messageChanged(c, event.message)),
+    'message.deleted': (event) => this.inChain(event, (c) => this.messageChanged(c, event.message)),
+    'read.updated': (event) =>
+      this.inChain(event, (c) => {
+        if (event.userId !== this.userId) return;
+        c.readSeq = event.readSeq;
+        c.unreadCount = event.unreadCount;
+        c.mentionCount = event.mentionCount;
+      }),
+    // With `settings` it is private, outside the conversations' chains: my own settings come whole.
+    'conversation.updated': (event) =>
+      event.settings
+        ? this.settingsChanged(event.conversation.id, event.settings)
+        : this.inChain(event, (c) => Object.assign(c, { title: event.conversation.title, memberCount: event.conversation.memberCount })),
+    'member.added': (event) =>
+      event.member.userId === this.userId
+        ? this.joined(event)
+        : this.inChain(event, (c) => {
+            c.memberCount = event.conversation.memberCount;
+          }),
+    'member.removed': (event) =>
+      this.inChain(event, (c) => {
+        if (event.userId !== this.userId) c.memberCount -= 1;
+        else {
+          this.conversations.delete(c.id);
+          this.pages.delete(c.id);
+        }
+      }),
+    'member.updated': (event) =>
+      this.inChain(event, (c) => {
+        if (event.member.userId === this.userId) c.myRole = event.member.role;
+      }),
+    // Private, and not part of this state.
+    'notification.created': () => undefined,
+  };
+
+  /** Applies an event of a conversation I hold, once: not what the snapshot (or an earlier event) already reflects. */
+  private inChain(event: PositionedEvent, change: (c: ConversationSummary) => void): void {
+    const c = this.conversations.get(conversationOf(event));
     if (!c || event.pos <= c.lastPos) return;
     c.lastPos = event.pos;
-    switch (event.type) {
-      case 'message.created':
-        return this.messageCreated(c, event.message);
-      case 'message.updated':
-      case 'message.deleted':
-        return this.messageChanged(c, event.message);
-      case 'read.updated':
-        if (event.userId === this.userId) {
-          c.readSeq = event.readSeq;
-          c.unreadCount = event.unreadCount;
-          c.mentionCount = event.mentionCount;
-        }
-        return;
-      case 'conversation.updated':
-        Object.assign(c, { title: event.conversation.title, memberCount: event.conversation.memberCount });
-        return;
-      case 'member.added':
-        c.memberCount = event.conversation.memberCount;
-        return;
-      case 'member.removed':
-        if (event.userId === this.userId) {
-          this.conversations.delete(conversationId);
-          this.pages.delete(conversationId);
-        } else c.memberCount -= 1;
-        return;
-      case 'member.updated':
-        if (event.member.userId === this.userId) c.myRole = event.member.role;
-        return;
-    }
+    change(c);
   }
 
   private settingsChanged(conversationId: string, settings: ConversationSettings): void {
@@ -181,7 +197,7 @@ export class ChatState {
     if (page) this.pages.set(c.id, page.map(current));
   }
 
-  private created(event: Extract<PositionedEvent, { type: 'conversation.created' }>): void {
+  private created(event: EventOf<'conversation.created'>): void {
     if (this.conversations.has(event.conversation.id)) return;
     const me = event.members.find((m) => m.userId === this.userId);
     if (!me) return;
@@ -203,7 +219,7 @@ export class ChatState {
   }
 
   /** Joining an existing group: its history is not in the event, so it is read once. */
-  private async joined(event: Extract<PositionedEvent, { type: 'member.added' }>): Promise<void> {
+  private async joined(event: EventOf<'member.added'>): Promise<void> {
     const known = this.conversations.get(event.conversationId);
     if (known && event.pos <= known.lastPos) return;
     const { summary, page } = await this.loadPage(event.conversationId);

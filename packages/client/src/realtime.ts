@@ -1,6 +1,6 @@
 import { WebSocket as PlatformWebSocket } from 'isows';
 import type { EventOf, PositionedEvent, ServerEvent, ServerEventType, ServerFrame } from '@confab/protocol';
-import { CLOSE_CODES, POSITIONED_EVENT_TYPES } from '@confab/protocol';
+import { CLOSE_CODES, isPositionedEvent } from '@confab/protocol';
 import { ApiError } from './errors.js';
 import { type CursorStore, type EventStream, MemoryCursorStore, type SyncState, conversationOf, httpEventStream } from './event-stream.js';
 import { platformNetworkStatus } from './network-status.js';
@@ -13,8 +13,6 @@ import { EventHandlers } from './event-handlers.js';
 import type { ConnectionState, RealtimeOptions, ResetNotice, WebSocketConstructor, WebSocketLike } from './realtime-options.js';
 
 export type { ConnectionState, RealtimeOptions, ResetNotice, WebSocketConstructor, WebSocketLike } from './realtime-options.js';
-
-const positionedTypes: ReadonlySet<string> = new Set(POSITIONED_EVENT_TYPES);
 
 /**
  * One realtime connection that keeps itself open: it reconnects with backoff and jitter,
@@ -92,12 +90,12 @@ export class RealtimeConnection extends RealtimeRequests {
 
   /** Subscribes to one event type; returns the unsubscribe function. */
   on<T extends ServerEventType>(type: T, handler: (event: EventOf<T>) => void): () => void {
-    return this.handlers.add(type, handler as (event: ServerEvent) => void);
+    return this.handlers.add(type, handler);
   }
 
   /** Subscribes to every event. */
   onEvent(handler: (event: ServerEvent) => void): () => void {
-    return this.on('*' as ServerEventType, handler as never);
+    return this.handlers.add('*', handler);
   }
 
   onStateChange(handler: (state: ConnectionState) => void): () => void {
@@ -209,13 +207,13 @@ export class RealtimeConnection extends RealtimeRequests {
       case 'pong':
         return;
       default:
-        if (!positionedTypes.has(frame.type)) {
+        if (!isPositionedEvent(frame)) {
           if (frame.type === 'typing') this.typing.track(frame.conversationId, frame.userId, frame.typing);
           this.handlers.emit(frame);
           return;
         }
-        this.advanceCursor((frame as PositionedEvent).pos);
-        this.stream.receive(frame as PositionedEvent);
+        this.advanceCursor(frame.pos);
+        this.stream.receive(frame);
         this.saveState();
     }
   }

@@ -1,6 +1,7 @@
 import type { TSchema } from 'typebox';
 import { CLOSE_CODES } from './errors.js';
-import { ClientFrame, POSITIONED_EVENT_TYPES, ServerEvent, ServerFrame } from './realtime.js';
+import { EPHEMERAL_EVENT_TYPES, POSITIONED_EVENT_TYPES } from './events.js';
+import { ClientFrame, ServerFrame } from './realtime.js';
 
 /**
  * The WebSocket protocol as an AsyncAPI 3 (3.1) document, generated from the same TypeBox unions the
@@ -11,11 +12,11 @@ import { ClientFrame, POSITIONED_EVENT_TYPES, ServerEvent, ServerFrame } from '.
 type Direction = 'client' | 'server';
 type Member = TSchema & { properties: { type: { const: string } }; description?: string };
 
-/** Where a server frame stands: stored and replayed, a live signal, or an answer to a client frame. */
+/** Where a server frame stands: stored and replayed, a live signal (as the event map declares them), or an answer to a client frame. */
 function tagOf(direction: Direction, type: string): string {
   if (direction === 'client') return 'client-frame';
   if ((POSITIONED_EVENT_TYPES as readonly string[]).includes(type)) return 'positioned-event';
-  if (ServerEvent.anyOf.some((event) => event.properties.type.const === type)) return 'ephemeral-event';
+  if ((EPHEMERAL_EVENT_TYPES as readonly string[]).includes(type)) return 'ephemeral-event';
   return 'reply';
 }
 

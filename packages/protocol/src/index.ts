@@ -4,6 +4,7 @@ export * from './models.js';
 export * from './files.js';
 export * from './api.js';
 export * from './admin.js';
+export * from './events.js';
 export * from './realtime.js';
 export * from './sync.js';
 export * from './rules.js';

@@ -1,15 +1,9 @@
 import { describe, expect, expectTypeOf, it } from 'vitest';
-import {
-  CLIENT_FRAME_TYPES,
-  type ClientFrame,
-  POSITIONED_EVENT_TYPES,
-  type PositionedEvent,
-  ServerEvent,
-  conversationOf,
-} from './realtime.js';
+import { CLIENT_FRAME_TYPES, type ClientFrame } from './realtime.js';
 
+// The event types, their unions and tables are tested with the event map, in events.test.ts.
 describe('type lists derived from the unions', () => {
-  it('name every client frame and every positioned event, once, typed as the union', () => {
+  it('name every client frame, once, typed as the union', () => {
     expect(CLIENT_FRAME_TYPES).toEqual([
       'message.send',
       'ping',
@@ -21,42 +15,6 @@ describe('type lists derived from the unions', () => {
       'reaction.add',
       'reaction.remove',
     ]);
-    expect(POSITIONED_EVENT_TYPES).toEqual([
-      'message.created',
-      'message.updated',
-      'message.deleted',
-      'conversation.created',
-      'conversation.updated',
-      'member.added',
-      'member.removed',
-      'member.updated',
-      'read.updated',
-      'notification.created',
-    ]);
     expectTypeOf(CLIENT_FRAME_TYPES).toEqualTypeOf<readonly ClientFrame['type'][]>();
-    expectTypeOf(POSITIONED_EVENT_TYPES).toEqualTypeOf<readonly PositionedEvent['type'][]>();
-  });
-
-  it('leave the ephemeral events out of the positioned list', () => {
-    const ephemeral = ServerEvent.anyOf
-      .map((e) => e.properties.type.const)
-      .filter((t) => !(POSITIONED_EVENT_TYPES as readonly string[]).includes(t));
-    expect(ephemeral).toEqual(['delivery.updated', 'typing', 'presence', 'block.updated']);
-  });
-});
-
-describe('conversationOf', () => {
-  it('finds the conversation of every positioned event type', () => {
-    const conversation = { id: 'c9' } as never;
-    const message = { conversationId: 'c1' } as never;
-    for (const type of ['message.created', 'message.updated', 'message.deleted'] as const) {
-      expect(conversationOf({ type, message } as unknown as PositionedEvent)).toBe('c1');
-    }
-    expect(conversationOf({ type: 'conversation.created', conversation } as unknown as PositionedEvent)).toBe('c9');
-    expect(conversationOf({ type: 'conversation.updated', conversation } as unknown as PositionedEvent)).toBe('c9');
-    expect(conversationOf({ type: 'notification.created', notification: { conversationId: 'c7' } } as unknown as PositionedEvent)).toBe(
-      'c7',
-    );
-    expect(conversationOf({ type: 'read.updated', conversationId: 'c8' } as PositionedEvent)).toBe('c8');
   });
 });

@@ -4,7 +4,8 @@ import { ClientId, MessageBody, ReactionParams } from './api.js';
 import { Identifier } from './strings.js';
 import { LocationInput } from './locations.js';
 import { SendContentFields } from './files.js';
-import { ConversationInfo, ConversationSettings, Id, Member, Message, Notification, Timestamp } from './models.js';
+import { Id, Message } from './models.js';
+import { ServerEvent, SyncCursor } from './events.js';
 
 /** Correlates a client frame with the server's `ack` or `error` answer. */
 export const FrameId = Identifier({ minLength: 1, maxLength: 64 });
@@ -88,10 +89,6 @@ export type ClientFrame = Static<typeof ClientFrame>;
 export const CLIENT_FRAME_TYPES = typesOf(ClientFrame);
 
 // ---- server → client: replies ----
-/** Resume position: `<epoch>.<pos>`. Opaque to clients; compare epochs only through the server's answers. */
-export const SyncCursor = Identifier({ minLength: 1, maxLength: 128, description: 'Resume position: `<epoch>.<pos>`' });
-/** The cursor of position `pos` in the log of `epoch`: resume after it. */
-export const encodeSyncCursor = (epoch: string, pos: number): string => `${epoch}.${pos}`;
 export const SyncReset = Type.Union([Type.Literal('expired'), Type.Literal('epoch_mismatch'), Type.Literal('invalid'), Type.Null()], {
   description:
     'Why the `since` cursor could not be resumed (null: it was, or none was given). `expired`: older than the replay window; ' +
@@ -130,152 +127,7 @@ export const ErrorFrame = Type.Object({
 });
 export type ErrorFrame = Static<typeof ErrorFrame>;
 
-// ---- server → client: events (the catalogue) ----
-// Positioned events are stored in the event log: `pos` is the event's place in the reader's
-// stream (resume after it) and `prev` the `pos` of the previous event of the same conversation
-// (0 for its first), so a client can tell a gap from a quiet conversation. `cursor` is `pos` as
-// a resume cursor, so a client stores it as it is, without assembling one.
-const Position = {
-  pos: Type.Integer({ minimum: 1, description: 'Position in the event log; resume after it' }),
-  prev: Type.Integer({ minimum: 0, description: "`pos` of this conversation's previous event (0: none)" }),
-  cursor: SyncCursor,
-};
-
-export const MessageCreatedEvent = Type.Object({ type: Type.Literal('message.created'), ...Position, message: Message });
-export const ConversationCreatedEvent = Type.Object({
-  type: Type.Literal('conversation.created'),
-  ...Position,
-  conversation: ConversationInfo,
-  members: Type.Array(Member),
-});
-/**
- * The conversation changed (its title: to every member). With `settings`, it is my own mute,
- * archive or clear, sent to my devices only, in my private stream (see `isPrivateEvent`).
- */
-export const ConversationUpdatedEvent = Type.Object({
-  type: Type.Literal('conversation.updated'),
-  ...Position,
-  conversation: ConversationInfo,
-  by: Id,
-  settings: Type.Optional(ConversationSettings),
-});
-export const MemberAddedEvent = Type.Object({
-  type: Type.Literal('member.added'),
-  ...Position,
-  conversationId: Id,
-  member: Member,
-  /** The conversation as it is now, so the new member can show it without a round trip. */
-  conversation: ConversationInfo,
-  by: Id,
-});
-export const MemberRemovedEvent = Type.Object({
-  type: Type.Literal('member.removed'),
-  ...Position,
-  conversationId: Id,
-  userId: Id,
-  by: Id,
-});
-export const MemberUpdatedEvent = Type.Object({
-  type: Type.Literal('member.updated'),
-  ...Position,
-  conversationId: Id,
-  member: Member,
-  by: Id,
-});
-/** A member's read marker moved: "read up to readSeq". `unreadCount` is that member's own count. */
-export const ReadUpdatedEvent = Type.Object({
-  type: Type.Literal('read.updated'),
-  ...Position,
-  conversationId: Id,
-  userId: Id,
-  readSeq: Type.Integer({ minimum: 0 }),
-  unreadCount: Type.Integer({ minimum: 0 }),
-  mentionCount: Type.Integer({ minimum: 0, description: "That member's unread mentions" }),
-});
-
-/** A message changed: edited, reacted to, pinned or unpinned, or (a thread root) replied to. Carries the whole message. */
-export const MessageUpdatedEvent = Type.Object({ type: Type.Literal('message.updated'), ...Position, message: Message });
-/** A message was deleted: `message` is the tombstone (same id and seq, no body, reactions or mentions). */
-export const MessageDeletedEvent = Type.Object({ type: Type.Literal('message.deleted'), ...Position, message: Message });
-
-/** A notification for me: in my private stream, to my devices only. */
-export const NotificationCreatedEvent = Type.Object({
-  type: Type.Literal('notification.created'),
-  ...Position,
-  notification: Notification,
-});
-
-export const PositionedEvent = Type.Union([
-  MessageCreatedEvent,
-  MessageUpdatedEvent,
-  MessageDeletedEvent,
-  ConversationCreatedEvent,
-  ConversationUpdatedEvent,
-  MemberAddedEvent,
-  MemberRemovedEvent,
-  MemberUpdatedEvent,
-  ReadUpdatedEvent,
-  NotificationCreatedEvent,
-]);
-export type PositionedEvent = Static<typeof PositionedEvent>;
-export const POSITIONED_EVENT_TYPES = typesOf(PositionedEvent);
-
-/**
- * Events addressed to one user alone (my own conversation settings, my notifications) form
- * that user's private stream: chained by `prev` like a conversation, keyed by the user's own id in
- * `heads`, gap-filled with `GET /api/v1/conversations/<my user id>/events`.
- */
-export function isPrivateEvent(event: PositionedEvent): boolean {
-  return event.type === 'notification.created' || (event.type === 'conversation.updated' && event.settings !== undefined);
-}
-
-/**
- * The conversation a positioned event is about. A private event (`isPrivateEvent`) is ordered in
- * its user's stream, not this conversation's: clients and the gateway key such events by user.
- */
-export function conversationOf(event: PositionedEvent): string {
-  switch (event.type) {
-    case 'message.created':
-    case 'message.updated':
-    case 'message.deleted':
-      return event.message.conversationId;
-    case 'conversation.created':
-    case 'conversation.updated':
-      return event.conversation.id;
-    case 'notification.created':
-      return event.notification.conversationId;
-    default:
-      return event.conversationId;
-  }
-}
-
-// Ephemeral signals: no position, not stored, not replayed.
-/** A member's delivery marker moved: a device of theirs has received up to deliveredSeq. */
-export const DeliveryUpdatedEvent = Type.Object({
-  type: Type.Literal('delivery.updated'),
-  conversationId: Id,
-  userId: Id,
-  deliveredSeq: Type.Integer({ minimum: 0 }),
-});
-export const TypingEvent = Type.Object({ type: Type.Literal('typing'), conversationId: Id, userId: Id, typing: Type.Boolean() });
-export const PresenceEvent = Type.Object({
-  type: Type.Literal('presence'),
-  userId: Id,
-  online: Type.Boolean(),
-  lastSeenAt: Type.Union([Timestamp, Type.Null()], { description: 'Null while online or when the user hides it' }),
-});
-/**
- * I blocked or unblocked `userId` (from any of my devices). Only to my own devices: a block is
- * private, the blocked user is never told.
- */
-export const BlockUpdatedEvent = Type.Object({ type: Type.Literal('block.updated'), userId: Id, blocked: Type.Boolean() });
-
-export const ServerEvent = Type.Union([...PositionedEvent.anyOf, DeliveryUpdatedEvent, TypingEvent, PresenceEvent, BlockUpdatedEvent]);
-export type ServerEvent = Static<typeof ServerEvent>;
-export type ServerEventType = ServerEvent['type'];
-export type EventOf<T extends ServerEventType> = Extract<ServerEvent, { type: T }>;
-/** A positioned event before the log gave it its position. */
-export type EventDraft = PositionedEvent extends infer E ? (E extends PositionedEvent ? Omit<E, 'pos' | 'prev' | 'cursor'> : never) : never;
-
+// ---- server → client: every frame ----
+// The events are declared once, in events.ts (the typed event map); the socket sends them as they are.
 export const ServerFrame = Type.Union([ReadyFrame, HeadsFrame, AckFrame, PongFrame, ErrorFrame, ...ServerEvent.anyOf]);
 export type ServerFrame = Static<typeof ServerFrame>;

@@ -1,5 +1,6 @@
 import Type, { type Static } from 'typebox';
-import { PositionedEvent, SyncCursor, SyncReset } from './realtime.js';
+import { PositionedEvent, SyncCursor } from './events.js';
+import { SyncReset } from './realtime.js';
 
 /** Request schemas reject unknown fields (`additionalProperties: false`) instead of dropping them. */
 const strict = { additionalProperties: false } as const;

@@ -1,5 +1,5 @@
 import { CLUSTER_TOPIC, type EventBus, conversationTopic, userTopic } from '../bus/bus.js';
-import { isPrivateEvent } from '@confab/protocol';
+import { type EventTable, type PositionedEventType, handleEvent, isPrivateEvent } from '@confab/protocol';
 import type { StoredEvent } from '../store/store.js';
 import { PublishedPositions } from './published-positions.js';
 
@@ -36,23 +36,28 @@ export class EventPublisher {
 }
 
 /**
- * A new conversation's members are not subscribed to it yet: they hear of it on their user
- * topics. A member added or removed hears of it on both (the gateway delivers it once). Every
- * node hears of membership changes on the cluster topic, for its membership cache.
+ * The topics of each positioned event type: one entry per type of the protocol's event map, so a
+ * new event does not compile until it says who hears it. A new conversation's members are not
+ * subscribed to it yet: they hear of it on their user topics. A member added or removed hears of
+ * it on both (the gateway delivers it once). Every node hears of membership changes on the
+ * cluster topic, for its membership cache.
  */
+const topicsByType: EventTable<PositionedEventType, string[], string> = {
+  'message.created': (_, conversationId) => [conversationTopic(conversationId)],
+  'message.updated': (_, conversationId) => [conversationTopic(conversationId)],
+  'message.deleted': (_, conversationId) => [conversationTopic(conversationId)],
+  'conversation.created': (event) => event.members.map((m) => userTopic(m.userId)),
+  'conversation.updated': (_, conversationId) => [conversationTopic(conversationId)],
+  'member.added': (event, conversationId) => [conversationTopic(conversationId), userTopic(event.member.userId), CLUSTER_TOPIC],
+  'member.removed': (event, conversationId) => [conversationTopic(conversationId), userTopic(event.userId), CLUSTER_TOPIC],
+  'member.updated': (_, conversationId) => [conversationTopic(conversationId), CLUSTER_TOPIC],
+  'read.updated': (_, conversationId) => [conversationTopic(conversationId)],
+  // Always private (isPrivateEvent): its stream is its user's.
+  'notification.created': (_, userId) => [userTopic(userId)],
+};
+
 export function topicsOf({ event, conversationId }: StoredEvent): string[] {
   // A private event's stream is its user's (`conversationId` is the user's id): their devices alone.
   if (isPrivateEvent(event)) return [userTopic(conversationId)];
-  switch (event.type) {
-    case 'conversation.created':
-      return event.members.map((m) => userTopic(m.userId));
-    case 'member.added':
-      return [conversationTopic(conversationId), userTopic(event.member.userId), CLUSTER_TOPIC];
-    case 'member.removed':
-      return [conversationTopic(conversationId), userTopic(event.userId), CLUSTER_TOPIC];
-    case 'member.updated':
-      return [conversationTopic(conversationId), CLUSTER_TOPIC];
-    default:
-      return [conversationTopic(conversationId)];
-  }
+  return handleEvent(topicsByType, event, conversationId);
 }

@@ -1,8 +1,6 @@
 import { ChatState, type ConfabClient, type RealtimeConnection } from '@confab/client';
-import { type ConversationSummary, POSITIONED_EVENT_TYPES, type PositionedEvent, type ServerEvent, conversationOf } from '@confab/protocol';
+import { type ConversationSummary, type PositionedEvent, type ServerEvent, conversationOf, isPositionedEvent } from '@confab/protocol';
 import { ExternalStore } from './external-store.js';
-
-const positioned: ReadonlySet<string> = new Set(POSITIONED_EVENT_TYPES);
 
 export interface ConversationListState {
   loaded: boolean;
@@ -70,18 +68,18 @@ export class ConversationStore extends ExternalStore<ConversationListState> {
   }
 
   private receive(event: ServerEvent): void {
-    if (!positioned.has(event.type)) return;
+    if (!isPositionedEvent(event)) return;
     const chat = this.chat;
     if (chat === null) {
-      this.waiting.push(event as PositionedEvent);
+      this.waiting.push(event);
       return;
     }
     // In order: a join reads its conversation before the next event is applied. A failure
     // (the join's read) must not stop the events after it: the list is read afresh instead.
     this.applying = this.applying
       .then(async () => {
-        await chat.apply(event as PositionedEvent);
-        if (this.chat === chat) this.publish(conversationOf(event as PositionedEvent));
+        await chat.apply(event);
+        if (this.chat === chat) this.publish(conversationOf(event));
       })
       .catch(() => this.load().catch(() => undefined));
   }
