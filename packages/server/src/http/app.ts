@@ -30,6 +30,7 @@ import { searchRoutes } from './routes/search.js';
 import { uploadRoutes } from './routes/uploads.js';
 import { errors } from './responses.js';
 import { installRouteLimits } from './route-limits.js';
+import { closeAfterUnreadBody } from './unread-body.js';
 import { DOCS_CSP, installSurface, metricsGuard } from './surface.js';
 import { serveWebApp } from './web-app.js';
 
@@ -71,6 +72,7 @@ export async function buildHttpApp(
   installErrorHandler(app, { webApp: config.webDir !== null });
   await installSurface(app, config);
   installRouteLimits(app, services.rateLimits);
+  closeAfterUnreadBody(app);
   // Shutting down: a request that arrives now gets 503 (a balancer retries it on another node);
   // every answer closes its connection, so kept-alive connections do not hold up the drain.
   app.addHook('onRequest', async (request) => {
