@@ -135,7 +135,7 @@ export interface Config {
   searchRankWindow: number;
   /** Largest upload, bytes: refused with 413 as soon as the stream crosses it. */
   maxUploadBytes: number;
-  /** Bytes of uploads one user may hold; null: no limit. */
+  /** Bytes of uploads one user may hold (1 GiB by default); null: no limit (`UPLOAD_QUOTA_BYTES=0`). */
   uploadQuotaBytes: number | null;
   /** An upload no message references is removed this long after it was made. */
   uploadOrphanTtlSeconds: number;
@@ -164,6 +164,9 @@ export function loadDotEnv(file = path.resolve('.env')): void {
     throw new ConfigError([`.env found but this Node.js (${process.version}) cannot read it: use Node ≥ 20.12`]);
   process.loadEnvFile(file);
 }
+
+/** Bytes of uploads one user may hold unless UPLOAD_QUOTA_BYTES says otherwise: 1 GiB. */
+export const DEFAULT_UPLOAD_QUOTA_BYTES = 1_073_741_824;
 
 export function loadConfig(env: Env = process.env): Config {
   const problems: string[] = [];
@@ -223,7 +226,8 @@ export function loadConfig(env: Env = process.env): Config {
     outbound: readOutboundConfig(read, problems),
     searchRankWindow: read.int('SEARCH_RANK_WINDOW', 200, 50, 10_000),
     maxUploadBytes: read.int('MAX_UPLOAD_BYTES', 25 * 1_048_576, 1024, 10 * 1_073_741_824),
-    uploadQuotaBytes: read.int('UPLOAD_QUOTA_BYTES', 0, 0, Number.MAX_SAFE_INTEGER) || null,
+    // A quota by default (issue 35): without one, any account could fill the disk.
+    uploadQuotaBytes: read.int('UPLOAD_QUOTA_BYTES', DEFAULT_UPLOAD_QUOTA_BYTES, 0, Number.MAX_SAFE_INTEGER) || null,
     uploadOrphanTtlSeconds: read.int('UPLOAD_ORPHAN_TTL_SECONDS', 86_400, 1, 365 * 86_400),
     blobStore: 'disk',
     s3: readS3(read),

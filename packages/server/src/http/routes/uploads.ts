@@ -37,11 +37,11 @@ export const uploadRoutes: RoutePlugin = async (app, { uploads, tokens, config }
       schema: {
         tags,
         operationId: 'createUpload',
-        summary: `Upload a file: multipart/form-data with one part named \`file\`. Its type is detected from the bytes; images get width, height and a thumbnail, audio and video their length. 413 payload_too_large past MAX_UPLOAD_BYTES (refused while streaming, nothing kept) or past the user's UPLOAD_QUOTA_BYTES`,
+        summary: `Upload a file: multipart/form-data with one part named \`file\`. Its type is detected from the bytes; images get width, height and a thumbnail, audio and video their length. 413 payload_too_large past MAX_UPLOAD_BYTES (refused while streaming, nothing kept) or past the user's UPLOAD_QUOTA_BYTES (1 GiB by default); 429 rate_limited past RATE_LIMIT_UPLOAD_USER, before the file is read. An answer given before the body was read closes the connection`,
         security: bearer,
         consumes: ['multipart/form-data'],
         body: UploadBody,
-        response: { 201: UploadResponse, ...errors(400, 401, 413, 415) },
+        response: { 201: UploadResponse, ...errors(400, 401, 413, 415, 429) },
       },
       // The body is a stream the handler reads: nothing for the validator.
       validatorCompiler: (route) => (route.httpPart === 'body' ? () => true : validatorCompiler(route)),
