@@ -15,10 +15,10 @@ function problems(env: Record<string, string>): string[] {
 }
 
 describe('file settings', () => {
-  it('defaults: 25 MiB uploads, no quota, a day for orphans, disk blobs', () => {
+  it('defaults: 25 MiB uploads, a 1 GiB quota per user, a day for orphans, disk blobs', () => {
     expect(loadConfig({})).toMatchObject({
       maxUploadBytes: 25 * 1024 * 1024,
-      uploadQuotaBytes: null,
+      uploadQuotaBytes: 1024 * 1024 * 1024,
       uploadOrphanTtlSeconds: 86_400,
       blobStore: 'disk',
       s3: null,

@@ -42,6 +42,15 @@ describe('loadConfig', () => {
     });
   });
 
+  it('reads the HTTP timeouts: headers within the request timeout (Node refuses a longer one)', () => {
+    expect(loadConfig({})).toMatchObject({ requestTimeoutMs: 30_000, headersTimeoutMs: 15_000 });
+    expect(loadConfig({ REQUEST_TIMEOUT_MS: '5000' })).toMatchObject({ requestTimeoutMs: 5000, headersTimeoutMs: 5000 });
+    expect(loadConfig({ HEADERS_TIMEOUT_MS: '2000' }).headersTimeoutMs).toBe(2000);
+    expect(problems({ REQUEST_TIMEOUT_MS: '5000', HEADERS_TIMEOUT_MS: '6000' })).toEqual([
+      'HEADERS_TIMEOUT_MS (6000) must not exceed REQUEST_TIMEOUT_MS (5000)',
+    ]);
+  });
+
   it('reads the variables the contract names', () => {
     const config = loadConfig({
       PORT: '0',

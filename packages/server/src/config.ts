@@ -86,6 +86,8 @@ export interface Config {
   bodyLimitBytes: number;
   /** Time to receive a whole request, headers and body, ms (Fastify's default is none). A long-poll's wait is not bounded by it. */
   requestTimeoutMs: number;
+  /** Time to receive a request's headers, ms (Node's `headersTimeout`; at most requestTimeoutMs). */
+  headersTimeoutMs: number;
   /** Idle timeout of an HTTP connection, ms (Node's default is none for a stalled client). */
   connectionTimeoutMs: number;
   /**
@@ -133,7 +135,7 @@ export interface Config {
   searchRankWindow: number;
   /** Largest upload, bytes: refused with 413 as soon as the stream crosses it. */
   maxUploadBytes: number;
-  /** Bytes of uploads one user may hold; null: no limit. */
+  /** Bytes of uploads one user may hold (1 GiB by default); null: no limit (`UPLOAD_QUOTA_BYTES=0`). */
   uploadQuotaBytes: number | null;
   /** An upload no message references is removed this long after it was made. */
   uploadOrphanTtlSeconds: number;
@@ -163,10 +165,14 @@ export function loadDotEnv(file = path.resolve('.env')): void {
   process.loadEnvFile(file);
 }
 
+/** Bytes of uploads one user may hold unless UPLOAD_QUOTA_BYTES says otherwise: 1 GiB. */
+export const DEFAULT_UPLOAD_QUOTA_BYTES = 1_073_741_824;
+
 export function loadConfig(env: Env = process.env): Config {
   const problems: string[] = [];
   const read = new EnvReader(env, problems);
   const port = read.int('PORT', 8080, 0, 65535);
+  const requestTimeoutMs = read.int('REQUEST_TIMEOUT_MS', 30_000, 1000, 600_000);
   const config: Config = {
     port,
     host: read.string('HOST', '0.0.0.0'),
@@ -199,7 +205,8 @@ export function loadConfig(env: Env = process.env): Config {
     allowMemberMentionAll: read.bool('ALLOW_MEMBER_MENTION_ALL', false),
     maxGroupMembers: read.int('MAX_GROUP_MEMBERS', 10_000, 2, 100_000),
     bodyLimitBytes: read.int('BODY_LIMIT_BYTES', 1_048_576, 1024, 100 * 1_048_576),
-    requestTimeoutMs: read.int('REQUEST_TIMEOUT_MS', 30_000, 1000, 600_000),
+    requestTimeoutMs,
+    headersTimeoutMs: read.int('HEADERS_TIMEOUT_MS', Math.min(15_000, requestTimeoutMs), 1000, 600_000),
     connectionTimeoutMs: read.int('CONNECTION_TIMEOUT_MS', 75_000, 1000, 3_600_000),
     shutdownTimeoutMs: read.int('SHUTDOWN_TIMEOUT_MS', 10_000, 100, 600_000),
     wsMaxFrameBytes: read.int('WS_MAX_FRAME_BYTES', 65_536, 1024, 16 * 1_048_576),
@@ -219,13 +226,18 @@ export function loadConfig(env: Env = process.env): Config {
     outbound: readOutboundConfig(read, problems),
     searchRankWindow: read.int('SEARCH_RANK_WINDOW', 200, 50, 10_000),
     maxUploadBytes: read.int('MAX_UPLOAD_BYTES', 25 * 1_048_576, 1024, 10 * 1_073_741_824),
-    uploadQuotaBytes: read.int('UPLOAD_QUOTA_BYTES', 0, 0, Number.MAX_SAFE_INTEGER) || null,
+    // A quota by default (issue 35): without one, any account could fill the disk.
+    uploadQuotaBytes: read.int('UPLOAD_QUOTA_BYTES', DEFAULT_UPLOAD_QUOTA_BYTES, 0, Number.MAX_SAFE_INTEGER) || null,
     uploadOrphanTtlSeconds: read.int('UPLOAD_ORPHAN_TTL_SECONDS', 86_400, 1, 365 * 86_400),
     blobStore: 'disk',
     s3: readS3(read),
     logLevel: read.oneOf('LOG_LEVEL', 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
     accounts: readAccountConfig(read, problems, port),
   };
+  // Node refuses a headersTimeout longer than its requestTimeout.
+  if (config.headersTimeoutMs > config.requestTimeoutMs) {
+    problems.push(`HEADERS_TIMEOUT_MS (${config.headersTimeoutMs}) must not exceed REQUEST_TIMEOUT_MS (${config.requestTimeoutMs})`);
+  }
   if (config.messagesPageSize > config.messagesPageMax) {
     problems.push(`MESSAGES_PAGE_SIZE (${config.messagesPageSize}) must not exceed MESSAGES_PAGE_MAX (${config.messagesPageMax})`);
   }

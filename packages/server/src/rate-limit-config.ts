@@ -28,6 +28,11 @@ export interface RateLimitSettings {
   conversationCreateUser: RateWindow;
   /** Frames one WebSocket sends, whatever their type. */
   wsFrameSocket: RateWindow;
+  // Uploads and search (issue 35): each costs the server far more than a message.
+  /** Uploads one user starts (`POST /api/v1/uploads`), counted before the file is read. */
+  uploadUser: RateWindow;
+  /** Searches one user makes: messages and conversations together. */
+  searchUser: RateWindow;
 }
 
 export type RateLimitName = keyof RateLimitSettings;
@@ -51,6 +56,8 @@ export const RATE_LIMIT_DEFAULTS: RateLimitSettings = {
   sendUser: { points: 1200, seconds: 60 },
   conversationCreateUser: { points: 300, seconds: 3600 },
   wsFrameSocket: { points: 1200, seconds: 10 },
+  uploadUser: { points: 60, seconds: 60 },
+  searchUser: { points: 120, seconds: 60 },
 };
 
 /** The environment variable of each limit: `RATE_LIMIT_LOGIN_IP` for `loginIp`. */

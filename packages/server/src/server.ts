@@ -125,7 +125,7 @@ export async function createServer(
   // Mentions, replies, thread replies and reactions notify once their action has committed.
   activity.subscribe((activities) => notifications.fromActivities(activities));
   const blobs = openBlobStore(config);
-  const uploads = new UploadService(store, blobs, config, logger.child({ component: 'uploads' }));
+  const uploads = new UploadService(store, blobs, config, rateLimits, logger.child({ component: 'uploads' }));
   const lifecycle = new MessageLifecycle(store, membership, messages, activity, config, uploads);
   const gateway = new Gateway({
     config,
@@ -198,7 +198,7 @@ export async function createServer(
     notifications,
     push: outbox.push,
     locations: new LiveLocations(store, membership, messages),
-    search: new SearchService(store, membership, { rankWindow: config.searchRankWindow }),
+    search: new SearchService(store, membership, { rankWindow: config.searchRankWindow }, rateLimits),
     uploads,
   };
   let draining = false;

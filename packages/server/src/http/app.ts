@@ -30,8 +30,12 @@ import { searchRoutes } from './routes/search.js';
 import { uploadRoutes } from './routes/uploads.js';
 import { errors } from './responses.js';
 import { installRouteLimits } from './route-limits.js';
+import { closeAfterUnreadBody } from './unread-body.js';
 import { DOCS_CSP, installSurface, metricsGuard } from './surface.js';
 import { serveWebApp } from './web-app.js';
+
+/** How often Node looks for requests past REQUEST_TIMEOUT_MS / HEADERS_TIMEOUT_MS: the most they can overrun by. */
+const TIMEOUT_CHECK_INTERVAL_MS = 1000;
 
 /** The WebSocket protocol's contract, generated once from the frame schemas. */
 const asyncApi = asyncApiDocument();
@@ -55,6 +59,14 @@ export async function buildHttpApp(
     bodyLimit: config.bodyLimitBytes,
     requestTimeout: config.requestTimeoutMs,
     connectionTimeout: config.connectionTimeoutMs,
+    // Slow requests (issue 35): Node's own timeouts are the configured ones, checked every
+    // second, so a dribbled request is cut off near REQUEST_TIMEOUT_MS / HEADERS_TIMEOUT_MS
+    // (Node's defaults, 60 s for headers and a check every 30 s, let one run ~89 s).
+    http: {
+      requestTimeout: config.requestTimeoutMs,
+      headersTimeout: config.headersTimeoutMs,
+      connectionsCheckingInterval: TIMEOUT_CHECK_INTERVAL_MS,
+    },
     keepAliveTimeout: 72_000,
     // Shutdown answers 503 itself (below), in the error catalogue's shape.
     return503OnClosing: false,
@@ -71,6 +83,7 @@ export async function buildHttpApp(
   installErrorHandler(app, { webApp: config.webDir !== null });
   await installSurface(app, config);
   installRouteLimits(app, services.rateLimits);
+  closeAfterUnreadBody(app);
   // Shutting down: a request that arrives now gets 503 (a balancer retries it on another node);
   // every answer closes its connection, so kept-alive connections do not hold up the drain.
   app.addHook('onRequest', async (request) => {

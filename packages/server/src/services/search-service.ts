@@ -11,6 +11,7 @@ import type { MessageSearch, SearchHit, Store } from '../store/store.js';
 import { type SearchTerms, searchTerms, words } from '../store/search-tokens.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import type { MembershipCache } from './membership.js';
+import type { RateLimitService } from './rate-limits.js';
 import { relevance, snippetOf } from './search-ranking.js';
 import { conversationSummaryView, messageView } from './views.js';
 
@@ -68,9 +69,11 @@ export class SearchService {
     private readonly store: Store,
     private readonly membership: MembershipCache,
     private readonly limits: SearchLimits,
+    private readonly rateLimits: RateLimitService,
   ) {}
 
   async messages(userId: string, query: SearchQuery): Promise<SearchPage> {
+    await this.rateLimits.consume('searchUser', userId, { userId });
     const terms = termsOf(query.q);
     if (query.conversationId !== undefined) await this.membership.requireRole(query.conversationId, userId);
     const search: Omit<MessageSearch, 'limit'> = {
@@ -142,6 +145,7 @@ export class SearchService {
    * then the most recently active.
    */
   async conversations(userId: string, query: ConversationSearchQuery): Promise<ConversationSearchResult> {
+    await this.rateLimits.consume('searchUser', userId, { userId });
     const typed = termsOf(query.q).folded;
     const scored: { id: string; score: number; activity: number }[] = [];
     for (const c of await this.store.listConversationNames(userId)) {

@@ -10,6 +10,7 @@ import type { BlobStore, ByteRange } from '../blobs/blob-store.js';
 import { AppError, notFound } from '../errors.js';
 import { newId } from '../ids.js';
 import type { Store, UploadRecord } from '../store/store.js';
+import type { RateLimitService } from './rate-limits.js';
 import { ByteMeter } from './byte-meter.js';
 import { THUMBNAIL_TYPE, detectContentType, inspect } from './file-inspection.js';
 import { type RangeRequest, resolveRange } from './byte-ranges.js';
@@ -47,6 +48,7 @@ export class UploadService {
     private readonly store: Store,
     private readonly blobs: BlobStore,
     private readonly limits: UploadLimits,
+    private readonly rateLimits: RateLimitService,
     private readonly logger?: Logger,
   ) {}
 
@@ -55,24 +57,19 @@ export class UploadService {
    * MAX_UPLOAD_BYTES or what is left of the user's quota.
    */
   async create(userId: string, input: { filename: string; file: Readable }): Promise<Upload> {
+    // Refused before a byte of the file is read: the HTTP layer closes the connection after the
+    // answer rather than receive the rest (http/unread-body.ts).
+    await this.rateLimits.consume('uploadUser', userId, { userId });
     const quota = this.limits.uploadQuotaBytes;
     const left = quota === null ? Infinity : quota - (await this.store.uploadBytesUsed(userId));
-    if (left <= 0) {
-      input.file.resume(); // the rest of the request is read and dropped, so the answer can be read
-      throw quotaExceeded(quota!);
-    }
+    if (left <= 0) throw quotaExceeded(quota!);
     const max = this.limits.maxUploadBytes;
     const meter = new ByteMeter(Math.min(max, left), () => (left < max ? quotaExceeded(quota!) : tooLarge(max)));
     const id = newId();
     const piping = pipeline(input.file, meter);
     piping.catch(() => {}); // its error is the put's
-    try {
-      await this.blobs.put(id, meter);
-      await piping;
-    } catch (error) {
-      input.file.resume();
-      throw error;
-    }
+    await this.blobs.put(id, meter);
+    await piping;
     const detected = await detectContentType(meter.head);
     const found = await this.withLocalFile(id, (file) => inspect(detected, file));
     let thumbnailKey: string | null = null;

@@ -15,6 +15,13 @@ async function call(url: string, method: string, pathname: string, body?: unknow
   return { status: response.status, headers: response.headers, body: text === '' ? null : JSON.parse(text) };
 }
 
+/** A multipart body with one part named `file`. */
+function form(bytes: Buffer): FormData {
+  const body = new FormData();
+  body.append('file', new Blob([new Uint8Array(bytes)]), 'file.bin');
+  return body;
+}
+
 function expectLimited(answer: { status: number; headers: Headers; body: any }): void {
   expect(answer.status).toBe(429);
   expect(answer.body.error).toMatchObject({ code: 'rate_limited' });
@@ -165,6 +172,60 @@ describe('abuse limits', () => {
       retryAfterMs: expect.any(Number),
     });
     expect((await bob.client.createGroup('bob', [alice.id])).title).toBe('bob');
+  });
+
+  // Issue 35: 120 uploads and 300 searches in half a second were all accepted.
+  it('limits uploads per user, before the file is read: 429 with Retry-After, nothing kept, other users unaffected', async () => {
+    const t = await serve({ RATE_LIMIT_UPLOAD_USER: '3/3600' });
+    const alice = await registerUser(t.url);
+    const bob = await registerUser(t.url);
+    const upload = (token: string) =>
+      fetch(`${t.url}/api/v1/uploads`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}` },
+        body: form(Buffer.alloc(1000, 1)),
+      });
+    for (let i = 0; i < 3; i++) expect((await upload(alice.token)).status).toBe(201);
+    const refused = await upload(alice.token);
+    expectLimited({ status: refused.status, headers: refused.headers, body: await refused.json() });
+    expect(refused.headers.get('connection')).toBe('close'); // the file was never read
+    expect(await t.server.services.store.uploadBytesUsed(alice.id)).toBe(3000);
+    await expect(alice.client.upload(new Blob([new Uint8Array(10)]), 'a.bin')).rejects.toMatchObject({ code: 'rate_limited' });
+    expect((await upload(bob.token)).status).toBe(201);
+  });
+
+  it('with the default limits, a burst of 80 uploads is cut at 60 and one of 150 searches at 120', async () => {
+    const { url } = await serve({});
+    const alice = await registerUser(url);
+    const auth = { authorization: `Bearer ${alice.token}` };
+    const uploads = await Promise.all(
+      Array.from({ length: 80 }, () =>
+        fetch(`${url}/api/v1/uploads`, { method: 'POST', headers: auth, body: form(Buffer.from('hello')) }).then((r) => r.status),
+      ),
+    );
+    expect(uploads.filter((status) => status === 201)).toHaveLength(60);
+    expect(uploads.filter((status) => status === 429)).toHaveLength(20);
+    const searches = await Promise.all(
+      Array.from({ length: 150 }, (_, i) =>
+        call(url, 'GET', i % 2 === 0 ? '/api/v1/search?q=hello' : '/api/v1/search/conversations?q=hello', undefined, auth),
+      ),
+    );
+    expect(searches.filter((answer) => answer.status === 200)).toHaveLength(120);
+    const limited = searches.filter((answer) => answer.status !== 200);
+    expect(limited).toHaveLength(30);
+    for (const answer of limited) expectLimited(answer);
+  });
+
+  it('limits searches per user, of messages and of conversations together', async () => {
+    const { url } = await serve({ RATE_LIMIT_SEARCH_USER: '2/3600' });
+    const alice = await registerUser(url);
+    const bob = await registerUser(url);
+    const auth = (token: string) => ({ authorization: `Bearer ${token}` });
+    expect((await call(url, 'GET', '/api/v1/search?q=hi', undefined, auth(alice.token))).status).toBe(200);
+    expect((await call(url, 'GET', '/api/v1/search/conversations?q=hi', undefined, auth(alice.token))).status).toBe(200);
+    expectLimited(await call(url, 'GET', '/api/v1/search?q=hi', undefined, auth(alice.token)));
+    expectLimited(await call(url, 'GET', '/api/v1/search/conversations?q=hi', undefined, auth(alice.token)));
+    expect((await call(url, 'GET', '/api/v1/search?q=hi', undefined, auth(bob.token))).status).toBe(200);
   });
 
   it('reports each trip (not each refusal) to the security log', async () => {

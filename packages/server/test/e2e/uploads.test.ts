@@ -290,9 +290,23 @@ describe.each(await fileStacks({ MAX_UPLOAD_BYTES: String(MAX), UPLOAD_QUOTA_BYT
     for (const [contentType, body] of [
       ['multipart/form-data', '{"file":"x"}'],
       ['multipart/form-data; boundary=xyz', '--xyz\r\nContent-Disposition: form-data; name="file"; filename="a.txt"\r\n\r\nno end'],
+      // Issue 35: a body that ends after its first boundary answered 500.
+      ['multipart/form-data; boundary=x', '--x\r\n'],
+      ['multipart/form-data; boundary=x', '--x\r\nContent-Disposition: form-data; name="file"; filename="a.txt"\r\n'],
+      ['multipart/form-data; boundary=x', '--x'],
+      ['multipart/form-data; boundary=x', ''],
+      [
+        'multipart/form-data; boundary=x',
+        `--x\r\nContent-Disposition: form-data; name="file"; filename="a.bin"\r\n\r\n${'a'.repeat(300_000)}`,
+      ],
     ] as const) {
       const res = await post(contentType, body);
-      expectError({ status: res.status, body: await res.json() }, 400, 'validation_failed');
+      const answer = { status: res.status, body: await res.json() };
+      expectError(answer, 400, 'validation_failed');
+      expect(answer.body.error).toMatchObject({
+        message: expect.any(String),
+        details: [{ path: '/body/file' }],
+      });
     }
   });
 });

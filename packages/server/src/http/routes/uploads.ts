@@ -37,11 +37,11 @@ export const uploadRoutes: RoutePlugin = async (app, { uploads, tokens, config }
       schema: {
         tags,
         operationId: 'createUpload',
-        summary: `Upload a file: multipart/form-data with one part named \`file\`. Its type is detected from the bytes; images get width, height and a thumbnail, audio and video their length. 413 payload_too_large past MAX_UPLOAD_BYTES (refused while streaming, nothing kept) or past the user's UPLOAD_QUOTA_BYTES`,
+        summary: `Upload a file: multipart/form-data with one part named \`file\`. Its type is detected from the bytes; images get width, height and a thumbnail, audio and video their length. 413 payload_too_large past MAX_UPLOAD_BYTES (refused while streaming, nothing kept) or past the user's UPLOAD_QUOTA_BYTES (1 GiB by default); 429 rate_limited past RATE_LIMIT_UPLOAD_USER, before the file is read. An answer given before the body was read closes the connection`,
         security: bearer,
         consumes: ['multipart/form-data'],
         body: UploadBody,
-        response: { 201: UploadResponse, ...errors(400, 401, 413, 415) },
+        response: { 201: UploadResponse, ...errors(400, 401, 413, 415, 429) },
       },
       // The body is a stream the handler reads: nothing for the validator.
       validatorCompiler: (route) => (route.httpPart === 'body' ? () => true : validatorCompiler(route)),
@@ -49,15 +49,12 @@ export const uploadRoutes: RoutePlugin = async (app, { uploads, tokens, config }
     async (request, reply) => {
       if (!request.isMultipart())
         throw new AppError('unsupported_media_type', 'Send the file as multipart/form-data, in a part named "file"');
+      // Everything request.file() throws comes from parsing the client's body (no boundary, a
+      // malformed part header, a body that ends early — issue 35 found `--x\r\n` answered 500):
+      // each is the client's, a 400. Only our own refusals pass through as they are.
       const part = await request.file({ throwFileSizeLimit: false }).catch((error: unknown) => {
-        // The multipart parser's own refusals (no boundary, a malformed part) are the client's.
-        if (
-          error instanceof Error &&
-          !(error instanceof AppError) &&
-          /^Multipart: |Unexpected end of form|Malformed part header/.test(error.message)
-        )
-          throw invalid(`The multipart body is malformed: ${error.message}`, [detail('/file', 'could not be read')]);
-        throw error;
+        if (error instanceof AppError) throw error;
+        throw malformedMultipart(error);
       });
       if (!part) throw invalid('Send the file in a multipart part named "file"', [detail('/file', 'is required')]);
       if (part.fieldname !== 'file') {
@@ -67,14 +64,19 @@ export const uploadRoutes: RoutePlugin = async (app, { uploads, tokens, config }
           detail(`/${part.fieldname}`, 'is not allowed'),
         ]);
       }
+      // The parser fails the file's stream when the body ends inside the file (truncated multipart).
+      let parseError: unknown;
+      part.file.once('error', (error) => (parseError ??= error));
       try {
         const upload = await uploads.create(claims(request).userId, { filename: part.filename, file: part.file });
         return await reply.status(201).send({ upload });
       } catch (error) {
+        if (error instanceof AppError) throw error;
         // A client that went away mid-file is its own failure, not the server's (no 500 logged).
-        if (!(error instanceof AppError) && (request.raw.readableAborted || request.raw.destroyed)) {
+        if (request.raw.readableAborted || request.raw.destroyed) {
           throw invalid('The upload ended before the file did', [detail('/file', 'was cut off')]);
         }
+        if (parseError !== undefined) throw malformedMultipart(parseError);
         throw error;
       }
     },
@@ -134,6 +136,12 @@ export const uploadRoutes: RoutePlugin = async (app, { uploads, tokens, config }
       sendFile(reply, await uploads.thumbnail(claims(request).userId, request.params.id), request.headers['if-none-match']),
   );
 };
+
+/** A multipart body the parser could not read: the client's error, 400 saying what the parser found. */
+const malformedMultipart = (error: unknown) =>
+  invalid(`The multipart body is malformed: ${error instanceof Error ? error.message : String(error)}`, [
+    detail('/file', 'could not be read'),
+  ]);
 
 /** Types a browser shows without running anything: raster images, audio, video. */
 const showsInline = (type: string) =>
