@@ -1,7 +1,7 @@
 import { type IncomingMessage, STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { WebSocket, WebSocketServer } from 'ws';
-import { CLOSE_CODES } from '@confab/protocol';
+import { CLOSE_CODES, tokenFromSubprotocols } from '@confab/protocol';
 import type { Config } from '../config.js';
 import { AppError, SessionRevoked, forbidden, notFound, toErrorBody, unauthenticated } from '../errors.js';
 import type { AccessClaims, TokenService } from '../services/token-service.js';
@@ -31,7 +31,10 @@ export async function handleUpgrade(deps: HandshakeDeps, request: IncomingMessag
   if (!deps.accepting()) return rejectUpgrade(socket, new AppError('unavailable', 'The server is shutting down: try again'));
   if (!originAllowed(deps.config, request)) return rejectUpgrade(socket, forbidden('This origin may not open a WebSocket here'));
 
-  const token = bearerToken(request) ?? url.searchParams.get('access_token');
+  // The header (other clients), the subprotocol list (browsers: the SDK), the query (raw clients only:
+  // a URL is logged by browsers and proxies).
+  const token =
+    bearerToken(request) ?? tokenFromSubprotocols(request.headers['sec-websocket-protocol']) ?? url.searchParams.get('access_token');
   if (!token) return rejectUpgrade(socket, unauthenticated());
   let claims: AccessClaims | undefined;
   let failure: AppError | undefined;
