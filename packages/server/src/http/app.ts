@@ -19,6 +19,7 @@ import { notificationRoutes } from './routes/notifications.js';
 import { pushRoutes } from './routes/push.js';
 import { conversationRoutes } from './routes/conversations.js';
 import { healthRoutes } from './routes/health.js';
+import { instanceConfigRoutes } from './routes/instance-config.js'; // issue 35 item 5
 import { messageActionRoutes } from './routes/message-actions.js';
 import { messageRoutes } from './routes/messages.js';
 import { userRoutes } from './routes/users.js';
@@ -90,7 +91,7 @@ export async function buildHttpApp(
         description:
           'REST API of Confab. Errors are {"error": {"code", "message", "details"?}}, details a list of {"path", "message", "params"?} ' +
           '(path: a JSON Pointer such as /body/clientId); a 429 rate_limited also has retryAfterMs and a Retry-After header. Realtime delivery is a WebSocket at ' +
-          '/api/v1/ws (Authorization: Bearer, or ?access_token=; without an Upgrade header it answers 426), not described ' +
+          '/api/v1/ws (Authorization: Bearer, or the subprotocols `confab.v1, confab.bearer.<token>` from browsers; ?access_token= is logged by proxies; without an Upgrade header it answers 426), not described ' +
           'here: OpenAPI has no WebSockets. Its frames and events: the AsyncAPI 3 document [/api/asyncapi.json](/api/asyncapi.json), and docs/realtime.md.',
         license: { name: 'MIT', url: 'https://opensource.org/licenses/MIT' },
       },
@@ -120,6 +121,7 @@ export async function buildHttpApp(
 
   for (const routes of [
     healthRoutes,
+    instanceConfigRoutes,
     authRoutes,
     passwordRoutes,
     sessionRoutes,

@@ -73,6 +73,7 @@ const CONTRACT: [method: string, path: string][] = [
   ['get', '/api/v1/conversations/{id}/pins'],
   ['get', '/healthz'],
   ['get', '/readyz'],
+  ['get', '/api/v1/config'],
 ];
 
 /** Every operation of a document, as [method, path, operation]. */
@@ -154,6 +155,7 @@ describe('OpenAPI document', () => {
       '/api/v1/auth/password/reset',
       '/healthz',
       '/readyz',
+      '/api/v1/config',
     ];
     for (const [method, path, operation] of operationsOf(doc)) {
       if (open.includes(path)) expect(operation.security, path).toEqual([]);
@@ -245,7 +247,8 @@ describe('OpenAPI document', () => {
     );
     expectDocumented('get', '/healthz', await api(t.url, 'GET', '/healthz'));
     expectDocumented('get', '/readyz', await api(t.url, 'GET', '/readyz'));
-    for (const path of ['/healthz', '/readyz'] as const) {
+    expectDocumented('get', '/api/v1/config', await api(t.url, 'GET', '/api/v1/config'));
+    for (const path of ['/healthz', '/readyz', '/api/v1/config'] as const) {
       const unknownQuery = await api(t.url, 'GET', `${path}?verbose=1`);
       expect(unknownQuery.status).toBe(400); // no query parameters, as every route refuses unknown ones
       expectDocumented('get', path, unknownQuery);
