@@ -33,6 +33,7 @@ import { errors } from './responses.js';
 import { installRouteLimits } from './route-limits.js';
 import { DOCS_CSP, installSurface, metricsGuard } from './surface.js';
 import { serveWebApp } from './web-app.js';
+import { SERVER_VERSION } from '../version.js';
 
 /** The WebSocket protocol's contract, generated once from the frame schemas. */
 const asyncApi = asyncApiDocument();
@@ -87,7 +88,7 @@ export async function buildHttpApp(
       openapi: '3.0.3',
       info: {
         title: 'Confab API',
-        version: '1.0.0',
+        version: SERVER_VERSION,
         description:
           'REST API of Confab. Errors are {"error": {"code", "message", "details"?}}, details a list of {"path", "message", "params"?} ' +
           '(path: a JSON Pointer such as /body/clientId); a 429 rate_limited also has retryAfterMs and a Retry-After header. Realtime delivery is a WebSocket at ' +
