@@ -2,6 +2,7 @@ import type { Page, WebSocket as PageSocket } from 'playwright-core';
 import { ConfabClient } from '@confab/client';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { type BrowserUser, type WebHarness, describeBrowser, expectAccessible, signUp, startWebHarness } from './browser.js';
+import { row } from './people.js';
 
 const LIMIT = 40;
 const timeline = (page: Page) => page.getByRole('log', { name: 'Messages' });
@@ -64,6 +65,22 @@ describeBrowser('message limits and failed messages in the browser', () => {
     const bobSdk = await sdkOf(harness, bob);
     const dm = (await bobSdk.listConversations()).items.find((c) => c.kind === 'direct')!;
     expect((await bobSdk.history(dm.id)).items.map((m) => m.body)).toEqual([`${'y'.repeat(38)}😀😀`]);
+
+    // Editing it, and replying in its thread, count and refuse alike.
+    const mine = row(alice.page, 'yyyy').first();
+    await mine.getByRole('button', { name: 'Edit', exact: true }).click();
+    const editor = alice.page.getByRole('textbox', { name: 'Edit message' });
+    await editor.fill('z'.repeat(41));
+    await mine.locator('.composer-counter').getByText('41 / 40').waitFor();
+    expect(await mine.getByRole('button', { name: 'Save' }).isDisabled()).toBe(true);
+    await editor.press('Escape');
+    await mine.getByRole('button', { name: 'Reply in thread' }).click();
+    const thread = alice.page.getByRole('complementary', { name: 'Thread' });
+    await thread.getByRole('textbox', { name: 'Reply in thread' }).fill('t'.repeat(41));
+    await thread.locator('.composer-counter').getByText('41 / 40').waitFor();
+    expect(await thread.getByRole('button', { name: 'Send reply' }).isDisabled()).toBe(true);
+    await thread.getByRole('textbox', { name: 'Reply in thread' }).press('Enter');
+    expect(await thread.getByRole('textbox', { name: 'Reply in thread' }).inputValue()).toBe('t'.repeat(41));
     await alice.context.close();
     await bob.context.close();
   });
