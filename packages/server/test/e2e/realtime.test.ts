@@ -45,6 +45,22 @@ describe('WebSocket gateway', () => {
       expect(socket.closeReason).toBe('unauthenticated');
     });
 
+    it('refuses a malformed subprotocol list with 400 in the error envelope, before the upgrade', async () => {
+      const u = await registerUser(t.url);
+      for (const header of [
+        `confab.v1, confab.bearer.${u.token}/x`,
+        `confab.v1, confab.v1, confab.bearer.${u.token}`,
+        'confab.v1,, x',
+        'a b',
+      ]) {
+        const refused = await refusedUpgrade(t.url, '/api/v1/ws', { 'sec-websocket-protocol': header });
+        expect(refused.status, header).toBe(400);
+        expect(JSON.parse(refused.body)).toEqual({
+          error: { code: 'validation_failed', message: expect.stringContaining('Sec-WebSocket-Protocol') },
+        });
+      }
+    });
+
     it('refuses confab.v1 without a token entry with 401 before the upgrade', async () => {
       await expect(RawSocket.open(t.url, undefined, { protocols: [WS_SUBPROTOCOL] })).rejects.toThrow('HTTP 401');
       await expect(
