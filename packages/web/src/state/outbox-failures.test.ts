@@ -1,7 +1,7 @@
 import { ApiError } from '@confab/client';
 import { describe, expect, it } from 'vitest';
 import { ComposerRefills, type Refill } from './composer-refill.js';
-import { isRetryable } from './outbox.js';
+import { type PendingMessage, isEditable, isRetryable } from './outbox.js';
 
 /** Issue 35 item 5: a message the server refused for good is edited or discarded, not retried forever. */
 describe('which failures a retry can fix', () => {
@@ -65,5 +65,29 @@ describe('handing a failed message back to the composer', () => {
     const next: Refill[] = [];
     refills.listen('d', (r) => next.push(r));
     expect(next).toEqual([{ body: 'x', links: {} }]);
+  });
+});
+
+describe('which failed messages Edit can take back', () => {
+  const failed = (body: string | undefined, links: PendingMessage['links']): PendingMessage => ({
+    clientId: 'c',
+    conversationId: 'conv',
+    body,
+    links,
+    createdAt: '2026-11-25T00:00:00.000Z',
+    status: 'failed',
+    permanent: true,
+  });
+
+  it('text, also a reply or in a thread: yes', () => {
+    expect(isEditable(failed('hello', {}))).toBe(true);
+    expect(isEditable(failed('hello', { kind: 'text', replyToId: 'm1', threadRootId: 'm0' }))).toBe(true);
+  });
+
+  it('an attachment, a voice note, a location (the composer would send them unseen), or no text: no', () => {
+    expect(isEditable(failed('caption', { kind: 'attachment', attachmentIds: ['u1'] }))).toBe(false);
+    expect(isEditable(failed(undefined, { kind: 'voice', attachmentIds: ['u1'], voice: { durationMs: 1000, waveform: [] } }))).toBe(false);
+    expect(isEditable(failed('here', { kind: 'location', location: { lat: 1, lng: 2 } }))).toBe(false);
+    expect(isEditable(failed(undefined, {}))).toBe(false);
   });
 });

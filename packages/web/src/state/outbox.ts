@@ -84,12 +84,17 @@ export class Outbox extends ExternalStore<readonly PendingMessage[]> {
     this.attempt(pending);
   }
 
-  /** Takes a failed message back into its conversation's composer, to edit and send as a new one. */
+  /**
+   * Takes a failed text message back into its conversation's composer, to edit and send as a new
+   * one (still a reply, or in its thread).
+   */
   edit(clientId: string): void {
     const pending = this.getSnapshot().find((p) => p.clientId === clientId && p.status === 'failed');
-    if (!pending) return;
+    if (!pending || !isEditable(pending)) return;
     this.discard(clientId);
-    this.refills.put(pending.conversationId, { body: pending.body ?? '', links: pending.links });
+    const { replyToId, threadRootId } = pending.links;
+    const links = { ...(replyToId ? { replyToId } : {}), ...(threadRootId ? { threadRootId } : {}) };
+    this.refills.put(pending.conversationId, { body: pending.body ?? '', links });
   }
 
   private flush(): void {
@@ -129,6 +134,14 @@ export class Outbox extends ExternalStore<readonly PendingMessage[]> {
   private replace(next: PendingMessage): void {
     this.set(this.getSnapshot().map((p) => (p.clientId === next.clientId ? next : p)));
   }
+}
+
+/**
+ * Whether a failed message can go back into the composer: text only (the composer shows text; an
+ * attachment, voice note or location sent from it unseen would surprise).
+ */
+export function isEditable(pending: PendingMessage): boolean {
+  return pending.body !== undefined && (pending.links.kind ?? 'text') === 'text' && pending.links.location === undefined;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { useApp } from '../../state/AppContext.js';
-import type { PendingMessage } from '../../state/outbox.js';
+import { type PendingMessage, isEditable } from '../../state/outbox.js';
 import { PersonName } from '../../components/PersonName.js';
 import { RichText } from '../../components/RichText.js';
 
@@ -23,7 +23,7 @@ export function PendingRow({ pending }: { pending: PendingMessage }) {
               </button>{' '}
             </>
           )}
-          {pending.body !== undefined && (
+          {isEditable(pending) && (
             <>
               <button type="button" onClick={() => outbox.edit(pending.clientId)}>
                 Edit
