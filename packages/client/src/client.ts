@@ -7,6 +7,7 @@ import type {
   ConversationPage,
   DeliveryMarker,
   HistoryQuery,
+  InstanceConfig,
   LoginBody,
   MarkNotificationsReadBody,
   Me,
@@ -80,6 +81,11 @@ export class ConfabClient {
 
   get tokens(): Tokens | null {
     return this.http.currentTokens;
+  }
+
+  /** This instance's limits and optional features (`GET /api/v1/config`, public): longest message, largest upload, who may sign up. */
+  instanceConfig(): Promise<InstanceConfig> {
+    return this.http.request('GET', '/api/v1/config', { auth: false });
   }
 
   // ---- accounts ----

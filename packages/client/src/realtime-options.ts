@@ -19,7 +19,8 @@ export interface WebSocketLike {
   onclose: ((event: { code: number; reason: string }) => void) | null;
   onerror: ((event: unknown) => void) | null;
 }
-export type WebSocketConstructor = new (url: string) => WebSocketLike;
+/** Called with the URL and the subprotocol list, which carries the access token (`confab.bearer.<token>`). */
+export type WebSocketConstructor = new (url: string, protocols: string[]) => WebSocketLike;
 
 export interface RealtimeOptions {
   http: HttpTransport;

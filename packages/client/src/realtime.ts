@@ -1,6 +1,6 @@
 import { WebSocket as PlatformWebSocket } from 'isows';
 import type { EventOf, PositionedEvent, ServerEvent, ServerEventType, ServerFrame } from '@confab/protocol';
-import { CLOSE_CODES, isPositionedEvent } from '@confab/protocol';
+import { CLOSE_CODES, isPositionedEvent, wsSubprotocols } from '@confab/protocol';
 import { ApiError } from './errors.js';
 import { type CursorStore, type EventStream, MemoryCursorStore, type SyncState, conversationOf, httpEventStream } from './event-stream.js';
 import { platformNetworkStatus } from './network-status.js';
@@ -156,10 +156,10 @@ export class RealtimeConnection extends RealtimeRequests {
     }
     const url = new URL(`${this.options.http.baseUrl}/api/v1/ws`);
     url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
-    // Browsers cannot set headers on a WebSocket, so the token travels as a query parameter.
-    url.searchParams.set('access_token', tokens.accessToken);
     if (this.cursor !== null) url.searchParams.set('since', this.cursor);
-    const socket = new this.WebSocketImpl(url.toString());
+    // Browsers cannot set headers on a WebSocket: the token travels in the subprotocol list, never
+    // in the URL (browsers print a failed socket's URL in the console; proxies log it).
+    const socket = new this.WebSocketImpl(url.toString(), wsSubprotocols(tokens.accessToken));
     this.socket = socket;
     socket.onmessage = (event) => {
       if (this.socket === socket) this.onFrame(String(event.data));

@@ -81,7 +81,9 @@ export function asyncApiDocument(): Record<string, unknown> {
       socket: {
         address: '/api/v1/ws',
         title: 'The realtime socket',
-        description: 'One per device. Authenticate with `Authorization: Bearer <access token>` or `?access_token=`.',
+        description:
+          'One per device. Authenticate with `Authorization: Bearer <access token>`, or from browsers with the subprotocols ' +
+          '`confab.v1, confab.bearer.<access token>` (the server selects `confab.v1`). `?access_token=` works too but puts the token in URLs, which browsers and proxies log.',
         servers: [{ $ref: '#/servers/confab' }],
         messages: Object.fromEntries(
           [...Object.keys(clientMessages), ...Object.keys(serverMessages)].map((key) => [key, { $ref: `#/components/messages/${key}` }]),
@@ -89,10 +91,23 @@ export function asyncApiDocument(): Record<string, unknown> {
         bindings: {
           ws: {
             method: 'GET',
+            headers: {
+              type: 'object',
+              properties: {
+                Authorization: { type: 'string', description: '`Bearer <access token>`' },
+                'Sec-WebSocket-Protocol': {
+                  type: 'string',
+                  description: '`confab.v1, confab.bearer.<access token>`: the token where browsers can send it (issue 35)',
+                },
+              },
+            },
             query: {
               type: 'object',
               properties: {
-                access_token: { type: 'string', description: 'The access token, for clients that cannot set headers' },
+                access_token: {
+                  type: 'string',
+                  description: 'The access token, for raw clients only: URLs are logged by browsers and proxies',
+                },
                 since: { type: 'string', description: 'Resume after this cursor (the `cursor` of the last positioned event seen)' },
               },
             },

@@ -6,6 +6,8 @@ export * from './api.js';
 export * from './admin.js';
 export * from './events.js';
 export * from './realtime.js';
+export * from './websocket-auth.js';
+export * from './instance.js';
 export * from './sync.js';
 export * from './rules.js';
 export * from './push.js';

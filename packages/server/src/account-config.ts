@@ -9,6 +9,8 @@ export const ARGON2_MIN_TIME_COST = 2;
 export interface AccountConfig {
   /** Where people reach this instance: links in mails start with it. Default `http://localhost:<PORT>`. */
   publicUrl: string;
+  /** Whether PUBLIC_URL was set: unset on an address others reach, start-up warns (mail links would say localhost). */
+  publicUrlSet: boolean;
   /** `smtp://user:pass@host:port` or `smtps://…` (nodemailer's URL form); unset: each mail is written as an .eml file under DATA_DIR/mail/. */
   smtpUrl: string | null;
   /** The From of every mail. */
@@ -32,6 +34,7 @@ export interface AccountConfig {
 export function readAccountConfig(read: EnvReader, problems: string[], port: number): AccountConfig {
   const config: AccountConfig = {
     publicUrl: (read.optional('PUBLIC_URL') ?? `http://localhost:${port}`).replace(/\/+$/, ''),
+    publicUrlSet: read.optional('PUBLIC_URL') !== null,
     smtpUrl: read.optional('SMTP_URL'),
     mailFrom: read.string('MAIL_FROM', 'Confab <no-reply@localhost>'),
     passwordResetTtlSeconds: read.int('PASSWORD_RESET_TTL_SECONDS', 1800, 60, 7 * 86_400),

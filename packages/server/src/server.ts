@@ -41,6 +41,7 @@ import type { Store } from './store/store.js';
 import { openBus, openStore } from './open-backends.js';
 import { beforeDeadline } from './before-deadline.js';
 import { Gateway } from './ws/gateway.js';
+import { publicUrlWarning } from './public-url-check.js'; // issue 35 item 8
 
 export { describeDatabase, openBus, openStore } from './open-backends.js';
 
@@ -225,6 +226,9 @@ export async function createServer(
       // once; each connection the kernel drops then retries only after TCP's 1 s timeout. The
       // kernel caps this at net.core.somaxconn.
       await app.listen({ port: config.port, host: config.host, backlog: LISTEN_BACKLOG });
+      // Issue 35 item 8: mail links on an address others reach need PUBLIC_URL.
+      const publicUrlProblem = publicUrlWarning(config);
+      if (publicUrlProblem !== null) logger.warn({ host: config.host }, publicUrlProblem);
       const { port } = app.server.address() as AddressInfo;
       const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
       return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;

@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import { WebSocket } from 'ws';
 import { ConfabClient, type WebSocketConstructor } from '@confab/client';
 import type { AuthResponse, Message, ServerFrame } from '@confab/protocol';
+import { wsSubprotocols } from '@confab/protocol';
 import { type ConfabServer, createServer } from '../src/server.js';
 import { loadConfig } from '../src/config.js';
 import { TEST_ADDRESS_LIMITS } from './process.js';
@@ -42,8 +43,8 @@ export const NodeWebSocket = WebSocket as unknown as WebSocketConstructor;
 export function recordingWebSocket(closeCodes: Map<number, number>): WebSocketConstructor {
   let opened = 0;
   return class extends WebSocket {
-    constructor(url: string) {
-      super(url);
+    constructor(url: string, protocols: string[]) {
+      super(url, protocols);
       const n = opened++;
       this.on('close', (code) => closeCodes.set(n, code));
     }
@@ -145,14 +146,21 @@ export class RawSocket {
   static async open(
     url: string,
     token?: string,
-    options: { via?: 'header' | 'query'; headers?: Record<string, string>; query?: Record<string, string> } = {},
+    options: {
+      via?: 'header' | 'query' | 'subprotocol';
+      headers?: Record<string, string>;
+      query?: Record<string, string>;
+      protocols?: string[];
+    } = {},
   ): Promise<RawSocket> {
     const wsUrl = new URL('/api/v1/ws', url.replace(/^http/, 'ws'));
     for (const [name, value] of Object.entries(options.query ?? {})) wsUrl.searchParams.set(name, value);
     const headers: Record<string, string> = { ...options.headers };
+    const protocols = [...(options.protocols ?? [])];
     if (token && options.via === 'query') wsUrl.searchParams.set('access_token', token);
+    else if (token && options.via === 'subprotocol') protocols.push(...wsSubprotocols(token));
     else if (token) headers['authorization'] = `Bearer ${token}`;
-    const raw = new RawSocket(new WebSocket(wsUrl, { headers }));
+    const raw = new RawSocket(new WebSocket(wsUrl, protocols, { headers }));
     await new Promise<void>((resolve, reject) => {
       raw.ws.once('open', () => resolve());
       raw.ws.once('error', reject);

@@ -19,6 +19,7 @@ import { notificationRoutes } from './routes/notifications.js';
 import { pushRoutes } from './routes/push.js';
 import { conversationRoutes } from './routes/conversations.js';
 import { healthRoutes } from './routes/health.js';
+import { instanceConfigRoutes } from './routes/instance-config.js'; // issue 35 item 5
 import { messageActionRoutes } from './routes/message-actions.js';
 import { messageRoutes } from './routes/messages.js';
 import { userRoutes } from './routes/users.js';
@@ -33,6 +34,7 @@ import { installRouteLimits } from './route-limits.js';
 import { closeAfterUnreadBody } from './unread-body.js';
 import { DOCS_CSP, installSurface, metricsGuard } from './surface.js';
 import { serveWebApp } from './web-app.js';
+import { SERVER_VERSION } from '../version.js';
 
 /** How often Node looks for requests past REQUEST_TIMEOUT_MS / HEADERS_TIMEOUT_MS: the most they can overrun by. */
 const TIMEOUT_CHECK_INTERVAL_MS = 1000;
@@ -99,11 +101,11 @@ export async function buildHttpApp(
       openapi: '3.0.3',
       info: {
         title: 'Confab API',
-        version: '1.0.0',
+        version: SERVER_VERSION,
         description:
           'REST API of Confab. Errors are {"error": {"code", "message", "details"?}}, details a list of {"path", "message", "params"?} ' +
           '(path: a JSON Pointer such as /body/clientId); a 429 rate_limited also has retryAfterMs and a Retry-After header. Realtime delivery is a WebSocket at ' +
-          '/api/v1/ws (Authorization: Bearer, or ?access_token=; without an Upgrade header it answers 426), not described ' +
+          '/api/v1/ws (Authorization: Bearer, or the subprotocols `confab.v1, confab.bearer.<token>` from browsers; ?access_token= is logged by proxies; without an Upgrade header it answers 426), not described ' +
           'here: OpenAPI has no WebSockets. Its frames and events: the AsyncAPI 3 document [/api/asyncapi.json](/api/asyncapi.json), and docs/realtime.md.',
         license: { name: 'MIT', url: 'https://opensource.org/licenses/MIT' },
       },
@@ -133,6 +135,7 @@ export async function buildHttpApp(
 
   for (const routes of [
     healthRoutes,
+    instanceConfigRoutes,
     authRoutes,
     passwordRoutes,
     sessionRoutes,

@@ -2,7 +2,7 @@ import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { randomUUID } from 'node:crypto';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { CLOSE_CODES } from '@confab/protocol';
+import { CLOSE_CODES, WS_SUBPROTOCOL } from '@confab/protocol';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import type { Metrics } from '../metrics.js';
@@ -102,6 +102,9 @@ export class Gateway {
       maxPayload: deps.config.wsMaxFrameBytes * 16,
       perMessageDeflate: false,
       clientTracking: false,
+      // The token rides in the subprotocol list (handshake.ts): select the version, never echo the token.
+      // Selected for a bad token too, so a browser completes the upgrade and reads the 4401 close.
+      handleProtocols: (protocols) => (protocols.has(WS_SUBPROTOCOL) ? WS_SUBPROTOCOL : false),
     });
     this.topics = new TopicRegistry<Connection>(deps.hub.consumer(), (message) => this.fanOut.deliver(message));
     this.heartbeat = new Heartbeat(deps.config.wsPingIntervalMs);

@@ -1,9 +1,9 @@
 import { type IncomingMessage, STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { WebSocket, WebSocketServer } from 'ws';
-import { CLOSE_CODES } from '@confab/protocol';
+import { CLOSE_CODES, tokenFromSubprotocols } from '@confab/protocol';
 import type { Config } from '../config.js';
-import { AppError, SessionRevoked, forbidden, notFound, toErrorBody, unauthenticated } from '../errors.js';
+import { AppError, SessionRevoked, forbidden, invalid, notFound, toErrorBody, unauthenticated } from '../errors.js';
 import type { AccessClaims, TokenService } from '../services/token-service.js';
 import type { ConnectionRegistry } from './connection-registry.js';
 
@@ -31,7 +31,18 @@ export async function handleUpgrade(deps: HandshakeDeps, request: IncomingMessag
   if (!deps.accepting()) return rejectUpgrade(socket, new AppError('unavailable', 'The server is shutting down: try again'));
   if (!originAllowed(deps.config, request)) return rejectUpgrade(socket, forbidden('This origin may not open a WebSocket here'));
 
-  const token = bearerToken(request) ?? url.searchParams.get('access_token');
+  // `ws` would refuse a malformed list itself, in plain text: answer it in the envelope instead.
+  const protocols = request.headers['sec-websocket-protocol'];
+  if (protocols !== undefined && !isTokenList(protocols)) {
+    return rejectUpgrade(
+      socket,
+      invalid('Sec-WebSocket-Protocol: expected distinct tokens separated by commas, such as "confab.v1, confab.bearer.<accessToken>"'),
+    );
+  }
+  // The header (other clients), the subprotocol list (browsers: the SDK), the query (raw clients only:
+  // a URL is logged by browsers and proxies).
+  const token =
+    bearerToken(request) ?? tokenFromSubprotocols(request.headers['sec-websocket-protocol']) ?? url.searchParams.get('access_token');
   if (!token) return rejectUpgrade(socket, unauthenticated());
   let claims: AccessClaims | undefined;
   let failure: AppError | undefined;
@@ -66,6 +77,12 @@ function originAllowed(config: Config, request: IncomingMessage): boolean {
   } catch {
     return false;
   }
+}
+
+/** RFC 6455's subprotocol list: distinct RFC 7230 tokens (a JWT's base64url and dots are), separated by commas. */
+function isTokenList(header: string): boolean {
+  const entries = header.split(',').map((entry) => entry.trim());
+  return entries.every((entry) => /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(entry)) && new Set(entries).size === entries.length;
 }
 
 function bearerToken(request: IncomingMessage): string | undefined {

@@ -1,4 +1,5 @@
 import { createECDH } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { lintFromString, loadConfig } from '@redocly/openapi-core';
 import { Ajv } from 'ajv';
@@ -73,6 +74,7 @@ const CONTRACT: [method: string, path: string][] = [
   ['get', '/api/v1/conversations/{id}/pins'],
   ['get', '/healthz'],
   ['get', '/readyz'],
+  ['get', '/api/v1/config'],
 ];
 
 /** Every operation of a document, as [method, path, operation]. */
@@ -119,7 +121,11 @@ describe('OpenAPI document', () => {
 
   it('is OpenAPI 3 with bearer authentication', () => {
     expect(doc.openapi).toMatch(/^3\.\d+\.\d+$/);
-    expect(doc.info).toMatchObject({ title: expect.any(String), version: expect.any(String) });
+    // The version the packages say (issue 35 item 8: /docs said 1.0.0 beside 0.1.0).
+    const { version } = JSON.parse(readFileSync(fileURLToPath(new URL('../../package.json', import.meta.url)), 'utf8')) as {
+      version: string;
+    };
+    expect(doc.info).toMatchObject({ title: expect.any(String), version });
     expect(doc.components.securitySchemes.bearerAuth).toEqual({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
   });
 
@@ -154,6 +160,7 @@ describe('OpenAPI document', () => {
       '/api/v1/auth/password/reset',
       '/healthz',
       '/readyz',
+      '/api/v1/config',
     ];
     for (const [method, path, operation] of operationsOf(doc)) {
       if (open.includes(path)) expect(operation.security, path).toEqual([]);
@@ -245,7 +252,8 @@ describe('OpenAPI document', () => {
     );
     expectDocumented('get', '/healthz', await api(t.url, 'GET', '/healthz'));
     expectDocumented('get', '/readyz', await api(t.url, 'GET', '/readyz'));
-    for (const path of ['/healthz', '/readyz'] as const) {
+    expectDocumented('get', '/api/v1/config', await api(t.url, 'GET', '/api/v1/config'));
+    for (const path of ['/healthz', '/readyz', '/api/v1/config'] as const) {
       const unknownQuery = await api(t.url, 'GET', `${path}?verbose=1`);
       expect(unknownQuery.status).toBe(400); // no query parameters, as every route refuses unknown ones
       expectDocumented('get', path, unknownQuery);

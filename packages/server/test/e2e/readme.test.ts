@@ -13,10 +13,28 @@ function readmeExample(): string {
   return blocks[0]![1]!;
 }
 
+/** The README's shell walk-through: the `sh` block of "Using it" (the one that registers). */
+function readmeShell(): string {
+  const blocks = [...readFileSync(`${ROOT}/README.md`, 'utf8').matchAll(/^```sh\n([\s\S]*?)^```$/gm)].filter((b) =>
+    b[1]!.includes('/api/v1/auth/register'),
+  );
+  expect(blocks, 'README.md has one shell block that registers').toHaveLength(1);
+  return blocks[0]![1]!;
+}
+
+/** Runs a shell script with bash; `set -u` so an unset variable is an error, not an empty string. */
+function runShell(script: string): Promise<{ code: number; stdout: string; stderr: string }> {
+  return run('bash', ['-u', '-c', script]);
+}
+
 /** Runs an ES module in plain Node from the repository root, as a user of the built packages would. */
 function runModule(source: string): Promise<{ code: number; stdout: string; stderr: string }> {
+  return run(process.execPath, ['--input-type=module', '-e', source]);
+}
+
+function run(program: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--input-type=module', '-e', source], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(program, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk) => (stdout += chunk));
@@ -33,13 +51,30 @@ describe('README', () => {
   });
   afterAll(() => t.close());
 
-  it(`its SDK example runs in plain Node ${process.version}, no WebSocket passed in, after its shell example`, async () => {
-    // What the shell example did: alice and bob, their conversation, "hello".
+  it(`its shell example runs twice (issue 35: the second run signed nobody in), then its SDK example in plain Node ${process.version}`, async () => {
+    const host = new URL(t.url).host; // 127.0.0.1:<port>
+    // What the script leaves in its variables, printed after it (TOKEN was "null" on a second run).
+    const script = `${readmeShell().replaceAll('localhost:8080', host)}\necho; echo "TOKEN=$TOKEN"; echo "BOB=$BOB"; echo "DM=$DM"\n`;
+    const runs = [await runShell(script), await runShell(script)];
+    const sent: unknown[] = [];
+    for (const [i, shell] of runs.entries()) {
+      expect(shell.code, `run ${i + 1}: ${shell.stderr}`).toBe(0);
+      const lines = shell.stdout.trim().split('\n');
+      const vars = Object.fromEntries(lines.filter((l) => /^[A-Z]+=/.test(l)).map((l) => l.split('=', 2) as [string, string]));
+      expect(vars['TOKEN'], `run ${i + 1}`).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
+      expect(vars['BOB'], `run ${i + 1}`).toMatch(/^[\w-]+$/);
+      expect(vars['DM'], `run ${i + 1}`).toMatch(/^[\w-]+$/);
+      expect(vars['BOB']).not.toBe('null');
+      sent.push(JSON.parse(lines[0]!).message);
+    }
+    // The second run answered the message the first stored (same clientId), not a second one.
+    expect(sent[1]).toEqual(sent[0]);
+    expect(sent[0]).toMatchObject({ seq: 1, body: 'hello', clientId: 'c-1' });
+
     const alice = newClient(t.url);
-    await alice.register({ username: 'alice', password: 'correct horse' });
-    const bob = await newClient(t.url).register({ username: 'bob', password: 'battery staple' });
-    const dm = await alice.openDirect(bob.user.id);
-    await alice.sendMessage(dm.id, 'hello', 'c-1');
+    await alice.login({ username: 'alice', password: 'correct horse' });
+    const bob = (await alice.searchUsers({ q: 'bob' })).items[0]!;
+    const dm = await alice.openDirect(bob.id);
 
     const run = await runModule(readmeExample().replaceAll('http://localhost:8080', t.url));
     expect(run.code, run.stderr).toBe(0);

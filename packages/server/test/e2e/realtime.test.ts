@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { WebSocket } from 'ws';
-import type { EventOf } from '@confab/protocol';
+import { ConfabClient, type WebSocketConstructor } from '@confab/client';
+import { type EventOf, WS_BEARER_PROTOCOL_PREFIX, WS_SUBPROTOCOL } from '@confab/protocol';
 import { RawSocket, type TestServer, api, barrier, registerUser, startServer } from '../harness.js';
 
 describe('WebSocket gateway', () => {
@@ -20,6 +21,72 @@ describe('WebSocket gateway', () => {
         expect(await socket.next((f) => f.type === 'ready')).toMatchObject({ type: 'ready', userId: u.id });
         socket.close();
       }
+    });
+
+    // Issue 35 item 6: browsers log a socket's URL, so the token rides in the subprotocol list.
+    it('accepts the token in the subprotocol list and selects confab.v1, never the token', async () => {
+      const u = await registerUser(t.url);
+      const socket = await RawSocket.open(t.url, u.token, { via: 'subprotocol' });
+      expect(socket.ws.protocol).toBe(WS_SUBPROTOCOL);
+      expect(await socket.next((f) => f.type === 'ready')).toMatchObject({ type: 'ready', userId: u.id });
+      socket.close();
+      // The token offered first: still the version is selected.
+      const reversed = await RawSocket.open(t.url, undefined, { protocols: [`${WS_BEARER_PROTOCOL_PREFIX}${u.token}`, WS_SUBPROTOCOL] });
+      expect(reversed.ws.protocol).toBe(WS_SUBPROTOCOL);
+      await reversed.next((f) => f.type === 'ready');
+      reversed.close();
+    });
+
+    it('refuses a bad token in the subprotocol list as in the header: upgraded with confab.v1, then closed 4401', async () => {
+      const socket = await RawSocket.open(t.url, 'not-a-jwt', { via: 'subprotocol' });
+      // Selected, or a browser would fail the handshake and never see the close code.
+      expect(socket.ws.protocol).toBe(WS_SUBPROTOCOL);
+      expect(await socket.closed).toBe(4401);
+      expect(socket.closeReason).toBe('unauthenticated');
+    });
+
+    it('refuses a malformed subprotocol list with 400 in the error envelope, before the upgrade', async () => {
+      const u = await registerUser(t.url);
+      for (const header of [
+        `confab.v1, confab.bearer.${u.token}/x`,
+        `confab.v1, confab.v1, confab.bearer.${u.token}`,
+        'confab.v1,, x',
+        'a b',
+      ]) {
+        const refused = await refusedUpgrade(t.url, '/api/v1/ws', { 'sec-websocket-protocol': header });
+        expect(refused.status, header).toBe(400);
+        expect(JSON.parse(refused.body)).toEqual({
+          error: { code: 'validation_failed', message: expect.stringContaining('Sec-WebSocket-Protocol') },
+        });
+      }
+    });
+
+    it('refuses confab.v1 without a token entry with 401 before the upgrade', async () => {
+      await expect(RawSocket.open(t.url, undefined, { protocols: [WS_SUBPROTOCOL] })).rejects.toThrow('HTTP 401');
+      await expect(
+        RawSocket.open(t.url, undefined, { protocols: [WS_SUBPROTOCOL, WS_BEARER_PROTOCOL_PREFIX.slice(0, -1)] }),
+      ).rejects.toThrow('HTTP 401');
+    });
+
+    it('the SDK opens its socket with the token in the subprotocol list, none in the URL', async () => {
+      const u = await registerUser(t.url);
+      const opened: { url: string; protocols: string[] }[] = [];
+      const Recording = class extends WebSocket {
+        constructor(url: string, protocols: string[]) {
+          super(url, protocols);
+          opened.push({ url, protocols });
+        }
+      } as unknown as WebSocketConstructor;
+      const client = new ConfabClient({ baseUrl: t.url, WebSocket: Recording, tokens: u.client.tokens! });
+      const live = client.connect();
+      await live.ready();
+      live.close();
+      expect(opened).toHaveLength(1);
+      const url = new URL(opened[0]!.url);
+      expect(url.pathname).toBe('/api/v1/ws');
+      expect(url.search).not.toContain(u.token);
+      expect(url.searchParams.has('access_token')).toBe(false);
+      expect(opened[0]!.protocols).toEqual([WS_SUBPROTOCOL, `${WS_BEARER_PROTOCOL_PREFIX}${u.token}`]);
     });
 
     it('refuses a missing token with 401 before the upgrade', async () => {

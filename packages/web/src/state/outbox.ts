@@ -1,7 +1,8 @@
 import { ApiError, type RealtimeConnection, type SendOptions, newClientId } from '@confab/client';
-import type { Message } from '@confab/protocol';
+import { ERROR_STATUS, type Message } from '@confab/protocol';
 import { ExternalStore } from './external-store.js';
 import type { OutboxStorage } from './outbox-storage.js';
+import { ComposerRefills } from './composer-refill.js';
 
 /** A message I sent that the server has not confirmed yet. */
 export interface PendingMessage {
@@ -13,6 +14,8 @@ export interface PendingMessage {
   /** `sending`: on its way (or waiting for the connection); `failed`: refused by the server, kept to show why. */
   status: 'sending' | 'failed';
   error?: string;
+  /** Failed for a reason sending the same again cannot fix (too long, not a member, blocked): no Retry, but Edit. */
+  permanent?: boolean;
 }
 
 /**
@@ -25,6 +28,8 @@ export interface PendingMessage {
  * survives a reload and is sent again then.
  */
 export class Outbox extends ExternalStore<readonly PendingMessage[]> {
+  /** Where Edit puts a failed message back: its conversation's composer. */
+  readonly refills = new ComposerRefills();
   private readonly inFlight = new Set<string>();
   private readonly stops: (() => void)[] = [];
 
@@ -71,12 +76,25 @@ export class Outbox extends ExternalStore<readonly PendingMessage[]> {
     this.set(this.getSnapshot().filter((p) => p.clientId !== clientId));
   }
 
-  /** Tries a failed message again, same clientId. */
+  /** Tries a failed message again, same clientId; not one the server refused for good (it would fail forever). */
   retry(clientId: string): void {
     const pending = this.getSnapshot().find((p) => p.clientId === clientId);
-    if (!pending) return;
-    this.replace({ ...pending, status: 'sending' });
+    if (!pending || pending.permanent) return;
+    this.replace({ ...pending, status: 'sending', error: undefined });
     this.attempt(pending);
+  }
+
+  /**
+   * Takes a failed text message back into its conversation's composer, to edit and send as a new
+   * one (still a reply, or in its thread).
+   */
+  edit(clientId: string): void {
+    const pending = this.getSnapshot().find((p) => p.clientId === clientId && p.status === 'failed');
+    if (!pending || !isEditable(pending)) return;
+    this.discard(clientId);
+    const { replyToId, threadRootId } = pending.links;
+    const links = { ...(replyToId ? { replyToId } : {}), ...(threadRootId ? { threadRootId } : {}) };
+    this.refills.put(pending.conversationId, { body: pending.body ?? '', links });
   }
 
   private flush(): void {
@@ -100,7 +118,10 @@ export class Outbox extends ExternalStore<readonly PendingMessage[]> {
           return;
         }
         const current = this.getSnapshot().find((p) => p.clientId === pending.clientId);
-        if (current) this.replace({ ...current, status: 'failed', error: error instanceof Error ? error.message : String(error) });
+        if (current) {
+          const message = error instanceof Error ? error.message : String(error);
+          this.replace({ ...current, status: 'failed', error: message, permanent: !isRetryable(error) });
+        }
       },
     );
   }
@@ -113,4 +134,23 @@ export class Outbox extends ExternalStore<readonly PendingMessage[]> {
   private replace(next: PendingMessage): void {
     this.set(this.getSnapshot().map((p) => (p.clientId === next.clientId ? next : p)));
   }
+}
+
+/**
+ * Whether a failed message can go back into the composer: text only (the composer shows text; an
+ * attachment, voice note or location sent from it unseen would surprise).
+ */
+export function isEditable(pending: PendingMessage): boolean {
+  return pending.body !== undefined && (pending.links.kind ?? 'text') === 'text' && pending.links.location === undefined;
+}
+
+/**
+ * Whether the same message may succeed later: the server was busy or failing (5xx), or a rate
+ * limit. A 4xx otherwise (validation, permissions, a block) answers the same every time.
+ */
+export function isRetryable(error: unknown): boolean {
+  if (!(error instanceof ApiError) || error.code === 'network_error') return true;
+  // An error frame of the socket carries no HTTP status: the catalogue gives its code's.
+  const status = error.status || ERROR_STATUS[error.code];
+  return status === 408 || status === 429 || status >= 500;
 }

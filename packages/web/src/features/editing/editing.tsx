@@ -3,6 +3,7 @@ import { useAction } from '../../components/useAction.js';
 import { type MessageContext, messageActions, messageAddons } from '../messages/extensions.js';
 import { rowMode, useRowMode } from '../row-mode.js';
 import { EditedControl } from './VersionHistory.js';
+import { LengthCounter, useLengthLimit } from '../messages/LengthLimit.js';
 
 /**
  * Edit and delete. Edit: my own text messages, in place (Enter saves, Shift+Enter a new line,
@@ -45,7 +46,10 @@ function EditForm({ context }: { context: MessageContext }) {
   const { message, services } = context;
   const [text, setText] = useState(message.body);
   const id = useId();
+  const counterId = useId();
+  const measured = useLengthLimit(text); // issue 35 item 5: the instance's limit, before the server says it
   const save = useAction(async () => {
+    if (measured.over) return;
     if (text.trim() !== '' && text !== message.body) await services.client.messages.edit(message.id, text);
     rowMode.close();
   });
@@ -67,14 +71,24 @@ function EditForm({ context }: { context: MessageContext }) {
       }}
     >
       <label htmlFor={id}>Edit message</label>
-      <textarea id={id} dir="auto" value={text} autoFocus onChange={(e) => setText(e.target.value)} onKeyDown={onKeyDown} />
+      <textarea
+        id={id}
+        dir="auto"
+        value={text}
+        autoFocus
+        aria-invalid={measured.over || undefined}
+        aria-describedby={measured.near ? counterId : undefined}
+        onChange={(e) => setText(e.target.value)}
+        onKeyDown={onKeyDown}
+      />
+      <LengthCounter measured={measured} id={counterId} />
       {save.error && (
         <p className="error" role="alert">
           {save.error}
         </p>
       )}
       <div className="row-form-buttons">
-        <button type="submit" className="primary" disabled={save.busy}>
+        <button type="submit" className="primary" disabled={save.busy || measured.over}>
           Save
         </button>
         <button type="button" onClick={() => rowMode.close()}>

@@ -1,9 +1,9 @@
 import { useApp } from '../../state/AppContext.js';
-import type { PendingMessage } from '../../state/outbox.js';
+import { type PendingMessage, isEditable } from '../../state/outbox.js';
 import { PersonName } from '../../components/PersonName.js';
 import { RichText } from '../../components/RichText.js';
 
-/** One of my messages the server has not stored yet: "Sending…", or why it failed with Retry / Discard. */
+/** One of my messages the server has not stored yet: "Sending…", or why it failed with Retry (when another try may work), Edit (back into the composer) and Discard. */
 export function PendingRow({ pending }: { pending: PendingMessage }) {
   const { me, outbox } = useApp();
   return (
@@ -15,10 +15,21 @@ export function PendingRow({ pending }: { pending: PendingMessage }) {
       {pending.body !== undefined && <RichText text={pending.body} />}
       {pending.status === 'failed' && (
         <p className="error">
-          {pending.error}{' '}
-          <button type="button" onClick={() => outbox.retry(pending.clientId)}>
-            Retry
-          </button>{' '}
+          {pending.error} {/* Refused for good (too long, not allowed): sending it again would fail again, so Edit instead. */}
+          {!pending.permanent && (
+            <>
+              <button type="button" onClick={() => outbox.retry(pending.clientId)}>
+                Retry
+              </button>{' '}
+            </>
+          )}
+          {isEditable(pending) && (
+            <>
+              <button type="button" onClick={() => outbox.edit(pending.clientId)}>
+                Edit
+              </button>{' '}
+            </>
+          )}
           <button type="button" onClick={() => outbox.discard(pending.clientId)}>
             Discard
           </button>

@@ -3,6 +3,7 @@ import type { ConversationSummary, Message } from '@confab/protocol';
 import { describeError } from '../../components/errors.js';
 import { useApp } from '../../state/AppContext.js';
 import { MessageRow } from '../messages/MessageRow.js';
+import { LengthCounter, useLengthLimit } from '../messages/LengthLimit.js';
 import { type MessageContext, conversationPanels, messageActions, messageAddons } from '../messages/extensions.js';
 import { ThreadStore } from './thread-store.js';
 
@@ -74,9 +75,12 @@ function ThreadComposer({ conversationId, rootId }: { conversationId: string; ro
   const [text, setText] = useState('');
   const [error, setError] = useState<string | null>(null);
   const id = useId();
+  // Issue 35 item 5: the instance's length limit, counted near it and refused past it.
+  const counterId = useId();
+  const measured = useLengthLimit(text);
   const submit = (event?: FormEvent) => {
     event?.preventDefault();
-    if (text.trim() === '') return;
+    if (text.trim() === '' || measured.over) return;
     try {
       outbox.send(conversationId, text, { threadRootId: rootId });
       setText('');
@@ -93,15 +97,18 @@ function ThreadComposer({ conversationId, rootId }: { conversationId: string; ro
           dir="auto"
           rows={1}
           value={text}
+          aria-invalid={measured.over || undefined}
+          aria-describedby={measured.near ? counterId : undefined}
           onChange={(e) => setText(e.target.value)}
           onKeyDown={(e) => {
             if (e.key === 'Enter' && !e.shiftKey && !e.nativeEvent.isComposing) submit(e);
           }}
         />
-        <button type="submit" className="primary">
+        <button type="submit" className="primary" disabled={measured.over}>
           Send reply
         </button>
       </div>
+      <LengthCounter measured={measured} id={counterId} />
       {error && <p className="error">{error}</p>}
     </form>
   );
