@@ -16,9 +16,9 @@ function describeEventCursors(engine: string, open: () => Promise<RawStore>): vo
         const [u1, u2] = [await f.user('u1'), await f.user('u2')];
         const { conversation } = await f.conversation('group', [u1.id, u2.id]);
         await f.append(['k1', 'k2', 'k3'].map((clientId) => f.msg(conversation.id, u1.id, clientId)));
-        const { epoch } = await store.streamHead();
+        const { epoch } = await store.events.streamHead();
         const expectCursors = async () => {
-          const events = await store.readConversationEvents(conversation.id, 0, 100);
+          const events = await store.events.readConversationEvents(conversation.id, 0, 100);
           expect(events).toHaveLength(4);
           for (const { pos, event, frame } of events) {
             expect(event.cursor).toBe(`${epoch}.${pos}`);
@@ -33,7 +33,7 @@ function describeEventCursors(engine: string, open: () => Promise<RawStore>): vo
           await raw('update events set payload = $1 where pos = $2', [JSON.stringify(older), row.pos]);
         }
         await raw(`delete from kysely_migration where name = '0005_event_cursors'`);
-        expect((await store.readConversationEvents(conversation.id, 0, 100)).map((e) => e.event.cursor)).toEqual([
+        expect((await store.events.readConversationEvents(conversation.id, 0, 100)).map((e) => e.event.cursor)).toEqual([
           undefined,
           undefined,
           undefined,
