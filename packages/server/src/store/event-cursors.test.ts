@@ -4,7 +4,7 @@ import { Fixture } from './conformance/fixtures.js';
 
 /**
  * Every positioned event carries its cursor in the stored text. Events logged before that (an
- * upgraded database) get theirs from migration 0005, so readers never meet one without.
+ * upgraded database) get theirs from migration 0004b (once 0005), so readers never meet one without.
  */
 function describeEventCursors(engine: string, open: () => Promise<RawStore>): void {
   describe(`event cursors: ${engine}`, () => {
@@ -27,12 +27,12 @@ function describeEventCursors(engine: string, open: () => Promise<RawStore>): vo
         };
         await expectCursors();
 
-        // As a version before cursors left the log: no cursor in the stored events, 0005 not run.
+        // As a version before cursors left the log: no cursor in the stored events, 0004b not run.
         for (const row of await raw('select pos, payload from events')) {
           const { cursor: _, ...older } = JSON.parse(String(row.payload)) as Record<string, unknown>;
           await raw('update events set payload = $1 where pos = $2', [JSON.stringify(older), row.pos]);
         }
-        await raw(`delete from kysely_migration where name = '0005_event_cursors'`);
+        await raw(`delete from kysely_migration where name = '0004b_event_cursors'`);
         expect((await store.events.readConversationEvents(conversation.id, 0, 100)).map((e) => e.event.cursor)).toEqual([
           undefined,
           undefined,
