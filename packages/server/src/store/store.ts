@@ -45,6 +45,11 @@ export type * from './search/search-store.js';
  * differences living in its Dialect. Every implementation passes the same conformance suite.
  * Timestamps are epoch milliseconds; ids are strings.
  *
+ * A new method goes in the aggregate whose rows it changes (or reads): its interface here in
+ * <aggregate>/<name>-store.ts, one line in <aggregate>/sql-<name>-store.ts calling its query,
+ * the query in store/sql/<section>.ts, and a case in that aggregate's conformance section. A new
+ * aggregate is a new folder and one member here and in SqlStore.
+ *
  * A write that must commit with another aggregate's rows (a message with its events, markers,
  * notifications and upload links) is a method of the aggregate that owns the change, which
  * calls the other sections' queries with its transaction.
