@@ -16,10 +16,10 @@ const SIZE = 4;
 const HASH = '$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNoaGFzaA';
 
 async function expectReadable(store: Store, users: SeededUser[]): Promise<void> {
-  const first = await store.getUserByUsername('idle0');
+  const first = await store.users.getUserByUsername('idle0');
   expect(first?.id).toBe(users[0]!.id);
   expect(first?.passwordHash).toBe(HASH);
-  const conversations = await store.listConversationIds(users.map((u) => u.id));
+  const conversations = await store.conversations.listConversationIds(users.map((u) => u.id));
   for (const user of users) expect(conversations.get(user.id)).toHaveLength(PER_USER);
   // User 0's groups, as the plan made them: members, and the first of them the owner.
   const planned = planGroups(COUNT, PER_USER, SIZE)
@@ -27,7 +27,7 @@ async function expectReadable(store: Store, users: SeededUser[]): Promise<void> 
     .map((g) => ({ owner: users[g[0]!]!.id, members: g.map((i) => users[i]!.id).sort() }));
   const stored = [];
   for (const conversationId of conversations.get(users[0]!.id)!) {
-    const members = await store.listMembers(conversationId);
+    const members = await store.members.listMembers(conversationId);
     stored.push({ owner: members.find((m) => m.role === 'owner')?.userId, members: members.map((m) => m.userId).sort() });
     expect(members.filter((m) => m.role === 'owner')).toHaveLength(1);
   }
@@ -35,7 +35,7 @@ async function expectReadable(store: Store, users: SeededUser[]): Promise<void> 
     JSON.stringify(a).localeCompare(JSON.stringify(b));
   expect(stored.sort(byOwnerAndMembers)).toEqual(planned.sort(byOwnerAndMembers));
   const now = Date.now();
-  const rotated = await store.rotateRefreshToken({
+  const rotated = await store.sessions.rotateRefreshToken({
     oldHash: createHash('sha256').update(users[7]!.refreshToken).digest('hex'),
     newHash: createHash('sha256').update('next').digest('hex'),
     now,

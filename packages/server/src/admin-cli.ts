@@ -75,7 +75,7 @@ function parse(command: string, args: string[]): Run | string {
   if (positionals.length !== 1 || who === undefined) return `${command}: name one user (username or id)`;
   return async (admin, store) => {
     // A username, else an id: the operator thinks in names.
-    const userId = (await store.getUserByUsername(who))?.id ?? who;
+    const userId = (await store.users.getUserByUsername(who))?.id ?? who;
     if (command === 'deactivate') return { user: await admin.deactivate(null, userId) };
     if (command === 'reactivate') return { user: await admin.reactivate(null, userId) };
     if (command === 'reset-password') return admin.sendPasswordReset(null, userId);

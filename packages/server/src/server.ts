@@ -117,7 +117,7 @@ export async function createServer(
   );
   const outbox = await openOutbox(config, store, presenceTracker, logger);
   events.onNotificationsPublished(() => outbox.dispatcher.nudge());
-  metrics.readers.outboxDepth = () => store.countPendingDeliveries();
+  metrics.readers.outboxDepth = () => store.outbox.countPendingDeliveries();
   const activity = new MessageActivityFeed((error) => logger.warn({ err: error }, 'a message activity listener failed'));
   const messages = new MessageService(store, membership, blocks, bus, events, activity, config, rateLimits, metrics);
   // The message hook's notifications commit with the message writer's next batch.

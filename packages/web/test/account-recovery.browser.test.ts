@@ -49,9 +49,9 @@ describeBrowser('email and password recovery (browser)', () => {
     async () => {
       const { context, page, username, password } = await signUp(harness(), 'forgot');
       const email = `${username}@example.test`;
-      const user = await harness().server.server.services.store.getUserByUsername(username);
-      await harness().server.server.services.store.setEmail(user!.id, email);
-      await harness().server.server.services.store.markEmailVerified(user!.id, email, Date.now());
+      const user = await harness().server.server.services.store.users.getUserByUsername(username);
+      await harness().server.server.services.store.accounts.setEmail(user!.id, email);
+      await harness().server.server.services.store.accounts.markEmailVerified(user!.id, email, Date.now());
       await page.getByRole('button', { name: 'Sign out' }).click();
       await expectSignedOut(page);
 
@@ -86,7 +86,7 @@ describeBrowser('email and password recovery (browser)', () => {
 
       // An expired one.
       const expired = 'an-expired-reset-token-of-forty-three-chars';
-      await harness().server.server.services.store.createAccountToken({
+      await harness().server.server.services.store.accounts.createAccountToken({
         tokenHash: hashAccountToken(expired),
         userId: user!.id,
         purpose: 'password_reset',

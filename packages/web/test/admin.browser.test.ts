@@ -55,9 +55,9 @@ describeBrowser('administration (browser)', () => {
       const admin = await signInAdmin(harness());
       const user = await signUp(harness(), 'resetee');
       const email = `${user.username}@example.test`;
-      const record = await harness().server.server.services.store.getUserByUsername(user.username);
-      await harness().server.server.services.store.setEmail(record!.id, email);
-      await harness().server.server.services.store.markEmailVerified(record!.id, email, Date.now());
+      const record = await harness().server.server.services.store.users.getUserByUsername(user.username);
+      await harness().server.server.services.store.accounts.setEmail(record!.id, email);
+      await harness().server.server.services.store.accounts.markEmailVerified(record!.id, email, Date.now());
       await admin.page.goto('/admin/users');
       await admin.page.getByLabel('Search users').fill(user.username);
       const row = admin.page

@@ -30,7 +30,7 @@ describeBrowser('Web Push notifications (browser)', () => {
     'turns on notifications; with the tab closed, a notification is pushed and the worker shows it; turns them off',
     async () => {
       const bob = await signUp(harness, 'bob');
-      const bobId = (await harness.server.server.services.store.getUserByUsername(bob.username))!.id;
+      const bobId = (await harness.server.server.services.store.users.getUserByUsername(bob.username))!.id;
       const subscription = pushes.subscription(`bob-${bobId}`);
       await bob.context.grantPermissions(['notifications'], { origin: harness.url });
       await withTestPushService(bob.context, subscription);
@@ -42,7 +42,7 @@ describeBrowser('Web Push notifications (browser)', () => {
       await expectAccessible(page);
       await page.getByRole('button', { name: 'Turn on notifications' }).click();
       await page.getByRole('status').filter({ hasText: 'On:' }).waitFor();
-      const stored = await harness.server.server.services.store.getPushSubscription(subscription.endpoint);
+      const stored = await harness.server.server.services.store.push.getPushSubscription(subscription.endpoint);
       expect(stored).toMatchObject({ userId: bobId, p256dh: subscription.keys.p256dh, auth: subscription.keys.auth });
       // Subscribed with the server's VAPID key, and the worker is registered for the whole app.
       const { publicKey } = await (await registerUser(harness.url, 'keyreader')).client.push.vapidPublicKey();
@@ -84,15 +84,15 @@ describeBrowser('Web Push notifications (browser)', () => {
       await settings.goto('/settings/notifications');
       await settings.getByRole('button', { name: 'Turn off notifications' }).click();
       await settings.getByRole('status').filter({ hasText: 'Off:' }).waitFor();
-      expect(await harness.server.server.services.store.getPushSubscription(subscription.endpoint)).toBeUndefined();
+      expect(await harness.server.server.services.store.push.getPushSubscription(subscription.endpoint)).toBeUndefined();
 
       // On again, then signing out: this browser stops receiving Bob's notifications.
       await settings.getByRole('button', { name: 'Turn on notifications' }).click();
       await settings.getByRole('status').filter({ hasText: 'On:' }).waitFor();
-      expect(await harness.server.server.services.store.getPushSubscription(subscription.endpoint)).toBeDefined();
+      expect(await harness.server.server.services.store.push.getPushSubscription(subscription.endpoint)).toBeDefined();
       await settings.getByRole('button', { name: 'Sign out' }).click();
       await settings.getByRole('heading', { name: 'Sign in' }).waitFor();
-      expect(await harness.server.server.services.store.getPushSubscription(subscription.endpoint)).toBeUndefined();
+      expect(await harness.server.server.services.store.push.getPushSubscription(subscription.endpoint)).toBeUndefined();
       expect(await settings.evaluate(() => localStorage.getItem('test.push.applicationServerKey'))).toBeNull();
       await bob.context.close();
     },

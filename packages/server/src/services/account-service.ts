@@ -23,9 +23,9 @@ export class AccountService {
   async changePassword(claims: AccessClaims, body: ChangePasswordBody): Promise<SessionsEndedResponse> {
     await this.confirmPassword(claims.userId, body.currentPassword);
     this.passwords.checkNew(body.newPassword, '/newPassword');
-    await this.store.setPasswordHash(claims.userId, await this.passwords.hash(body.newPassword));
+    await this.store.accounts.setPasswordHash(claims.userId, await this.passwords.hash(body.newPassword));
     // Reset links mailed before no longer apply to the new password.
-    await this.store.spendAccountTokens(claims.userId, 'password_reset', Date.now());
+    await this.store.accounts.spendAccountTokens(claims.userId, 'password_reset', Date.now());
     const sessionsEnded = body.keepOtherSessions === true ? 0 : await this.sessions.endAll(claims.userId, claims.sessionId);
     this.events.record({ type: 'password.changed', userId: claims.userId, sessionsEnded });
     return { sessionsEnded };
@@ -40,7 +40,7 @@ export class AccountService {
     await this.confirmPassword(userId, body.password);
     let messagesErased = 0;
     if (body.eraseMessages === true) messagesErased = await this.eraseMessages(userId);
-    await this.store.eraseUser(userId, Date.now());
+    await this.store.accounts.eraseUser(userId, Date.now());
     await this.sessions.endAll(userId);
     this.events.record({ type: 'account.erased', userId, messagesErased });
   }
@@ -48,7 +48,7 @@ export class AccountService {
   private async eraseMessages(userId: string): Promise<number> {
     let erased = 0;
     for (let afterId: string | undefined; ;) {
-      const page = await this.store.listMessagesBySender(userId, { limit: ERASE_PAGE, ...(afterId ? { afterId } : {}) });
+      const page = await this.store.accounts.listMessagesBySender(userId, { limit: ERASE_PAGE, ...(afterId ? { afterId } : {}) });
       // A page at once: group commit writes them in one transaction.
       const live = page.filter((message) => message.deletedAt === null);
       await Promise.all(live.map((message) => this.lifecycle.eraseAsAuthor(userId, message.id)));
@@ -59,7 +59,7 @@ export class AccountService {
   }
 
   private async confirmPassword(userId: string, password: string): Promise<UserRecord> {
-    const user = await this.store.getUser(userId);
+    const user = await this.store.users.getUser(userId);
     if (!user || user.deletedAt !== null) throw notFound('User');
     if (!(await this.passwords.verify(user.passwordHash, password))) throw new AppError('wrong_password', 'The password is not right');
     return user;

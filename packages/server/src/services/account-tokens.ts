@@ -12,7 +12,7 @@ export class AccountTokens {
   async issue(input: { userId: string; purpose: AccountTokenPurpose; ttlSeconds: number; email?: string }): Promise<string> {
     const token = randomBytes(32).toString('base64url');
     const now = Date.now();
-    await this.store.createAccountToken({
+    await this.store.accounts.createAccountToken({
       tokenHash: hashAccountToken(token),
       userId: input.userId,
       purpose: input.purpose,
@@ -25,7 +25,7 @@ export class AccountTokens {
 
   /** Spends the token; unknown, spent, expired and other-purpose tokens all get the same invalid_token. */
   async consume(token: string, purpose: AccountTokenPurpose): Promise<AccountTokenRecord> {
-    const record = await this.store.consumeAccountToken(hashAccountToken(token), purpose, Date.now());
+    const record = await this.store.accounts.consumeAccountToken(hashAccountToken(token), purpose, Date.now());
     if (!record) throw new AppError('invalid_token', 'This link is not valid: it was used already, has expired, or was never issued');
     return record;
   }

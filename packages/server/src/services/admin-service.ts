@@ -41,7 +41,7 @@ export class AdminService {
   /** 403 unless `actor` is an instance admin whose account is usable (the operator always is). */
   async authorize(actor: Actor): Promise<void> {
     if (actor === null) return;
-    const user = await this.store.getUser(actor);
+    const user = await this.store.users.getUser(actor);
     if (!user?.isAdmin || user.deactivatedAt !== null || user.deletedAt !== null)
       throw forbidden('Only instance administrators may do this');
   }
@@ -50,7 +50,7 @@ export class AdminService {
     await this.authorize(actor);
     const limit = query.limit ?? 50;
     const afterUsername = query.cursor === undefined ? undefined : decodeCursor(query.cursor, isString);
-    const rows = await this.store.listUsersForAdmin({
+    const rows = await this.store.admin.listUsersForAdmin({
       limit: limit + 1,
       ...(query.q === undefined ? {} : { q: query.q }),
       ...(afterUsername === undefined ? {} : { afterUsername }),
@@ -74,7 +74,7 @@ export class AdminService {
     if (actor === userId) throw new AppError('conflict', 'Administrators cannot deactivate themselves');
     const user = await this.target(userId);
     // Marked first: a sign-in racing with this is refused at its next refresh at the latest.
-    if (user.deactivatedAt === null) await this.store.setDeactivated(userId, Date.now());
+    if (user.deactivatedAt === null) await this.store.admin.setDeactivated(userId, Date.now());
     const sessionsEnded = await this.sessions.endAll(userId);
     await this.recorded({ type: 'admin.user_deactivated', actorId: actor, userId, sessionsEnded });
     return adminUserView(await this.target(userId));
@@ -83,7 +83,7 @@ export class AdminService {
   async reactivate(actor: Actor, userId: string): Promise<AdminUser> {
     await this.authorize(actor);
     const user = await this.target(userId);
-    if (user.deactivatedAt !== null) await this.store.setDeactivated(userId, null);
+    if (user.deactivatedAt !== null) await this.store.admin.setDeactivated(userId, null);
     await this.recorded({ type: 'admin.user_reactivated', actorId: actor, userId });
     return adminUserView(await this.target(userId));
   }
@@ -108,7 +108,7 @@ export class AdminService {
 
   async stats(actor: Actor): Promise<InstanceStats> {
     await this.authorize(actor);
-    const [counts, nodes] = await Promise.all([this.store.countInstance(), this.nodes.list()]);
+    const [counts, nodes] = await Promise.all([this.store.admin.countInstance(), this.nodes.list()]);
     return {
       users: { total: counts.users, admins: counts.admins, deactivated: counts.deactivated, erased: counts.erased },
       conversations: counts.conversations,
@@ -130,7 +130,7 @@ export class AdminService {
     await this.authorize(actor);
     const limit = query.limit ?? 50;
     const before = query.cursor === undefined ? undefined : decodeCursor(query.cursor, isAuditKey);
-    const rows = await this.store.listAudit({ limit: limit + 1, ...(before ? { before: { at: before[0], id: before[1] } } : {}) });
+    const rows = await this.store.admin.listAudit({ limit: limit + 1, ...(before ? { before: { at: before[0], id: before[1] } } : {}) });
     const items = rows.slice(0, limit);
     const last = items.at(-1);
     return {
@@ -148,7 +148,7 @@ export class AdminService {
   }
 
   private async target(userId: string): Promise<AdminUserRecord> {
-    const user = await this.store.getUserForAdmin(userId);
+    const user = await this.store.admin.getUserForAdmin(userId);
     if (!user) throw notFound('User');
     return user;
   }

@@ -42,7 +42,7 @@ describe('AuditLog', () => {
     // Two full batches started writing on their own; nothing waits on them in `record`.
     expect(lines.filter((l) => l.securityEvent?.type === 'login.failed')).toHaveLength(1000);
     await audit.flush();
-    const stored = await store.listAudit({ limit: 100 });
+    const stored = await store.admin.listAudit({ limit: 100 });
     expect(stored).toHaveLength(100);
     expect(stored[0]).toMatchObject({
       type: 'login.failed',
@@ -51,7 +51,7 @@ describe('AuditLog', () => {
       ip: expect.stringMatching(/^198\.51\.100\./),
       details: {},
     });
-    expect(await store.pruneAudit(Date.now() + 1)).toBe(1000);
+    expect(await store.admin.pruneAudit(Date.now() + 1)).toBe(1000);
     await audit.close();
   });
 
@@ -61,7 +61,7 @@ describe('AuditLog', () => {
     audit.record({ type: 'admin.user_deactivated', actorId: 'admin-1', userId: 'user-1', sessionsEnded: 3 });
     audit.record({ type: 'rate_limit.tripped', limit: 'loginIp', key: '203.0.113.1', retryAfterMs: 500, ip: '203.0.113.1' });
     await audit.close();
-    const [trip, action] = await store.listAudit({ limit: 10 });
+    const [trip, action] = await store.admin.listAudit({ limit: 10 });
     expect(action).toMatchObject({
       type: 'admin.user_deactivated',
       actorId: 'admin-1',
@@ -81,7 +81,7 @@ describe('AuditLog', () => {
     const audit = new AuditLog(store, new LoggedSecurityEvents(log), log, { flushIntervalMs: 60_000, batchSize: 1000, maxQueued: 10 });
     for (let i = 0; i < 25; i++) audit.record({ type: 'login.failed', userId: null, ip: null });
     await audit.close();
-    expect(await store.listAudit({ limit: 100 })).toHaveLength(10);
+    expect(await store.admin.listAudit({ limit: 100 })).toHaveLength(10);
     expect(lines.find((l) => l.dropped !== undefined)).toMatchObject({ dropped: 15, msg: expect.stringMatching(/dropped/) });
   });
 

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { newId } from '../ids.js';
-import type { AuditRecord, Store } from '../store/store.js';
+import type { AdminStore, AuditRecord } from '../store/store.js';
 import type { SecurityEvent, SecurityEvents } from './security-events.js';
 
 /** What the admin tools need of the audit log: recording, and waiting until what was recorded is stored. */
@@ -34,7 +34,7 @@ export class AuditLog implements AuditTrail {
   private readonly options: AuditLogOptions;
 
   constructor(
-    private readonly store: Pick<Store, 'appendAudit' | 'pruneAudit'>,
+    private readonly store: { admin: Pick<AdminStore, 'appendAudit' | 'pruneAudit'> },
     private readonly logged: SecurityEvents,
     private readonly logger: Logger,
     options: Partial<AuditLogOptions> = {},
@@ -69,7 +69,7 @@ export class AuditLog implements AuditTrail {
 
   /** Deletes entries older than `retentionDays`; idempotent, so every node may run it. */
   prune(retentionDays: number, now = Date.now()): Promise<number> {
-    return this.store.pruneAudit(now - retentionDays * 86_400_000);
+    return this.store.admin.pruneAudit(now - retentionDays * 86_400_000);
   }
 
   private async writeQueued(): Promise<void> {
@@ -80,7 +80,7 @@ export class AuditLog implements AuditTrail {
     while (this.queue.length > 0) {
       const batch = this.queue.splice(0, this.options.batchSize);
       try {
-        await this.store.appendAudit(batch);
+        await this.store.admin.appendAudit(batch);
       } catch (error) {
         // The events are in the log lines already; the entries are not retried (a store that is down would grow the queue).
         this.logger.warn({ err: error, entries: batch.length }, 'audit log: could not store entries');

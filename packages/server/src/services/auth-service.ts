@@ -59,7 +59,7 @@ export class AuthService {
   async login(input: LoginBody, client?: SessionClient): Promise<AuthResponse> {
     const key = accountKey(input.username);
     await this.rateLimits.check('loginAccount', key);
-    const found = await this.store.getUserByUsername(input.username);
+    const found = await this.store.users.getUserByUsername(input.username);
     const user = found?.deletedAt === null ? found : undefined;
     const ok = user ? await this.passwords.verify(user.passwordHash, input.password) : await this.passwords.verifyNothing(input.password);
     if (!user || !ok) {
@@ -75,7 +75,7 @@ export class AuthService {
     }
     // Parameters raised since this hash was made (ARGON2_*): the password is at hand, hash it anew.
     if (this.passwords.needsRehash(user.passwordHash)) {
-      await this.store.setPasswordHash(user.id, await this.passwords.hash(input.password));
+      await this.store.accounts.setPasswordHash(user.id, await this.passwords.hash(input.password));
       this.events.record({ type: 'password.rehashed', userId: user.id });
     }
     return this.startSession(user, client);
@@ -89,7 +89,7 @@ export class AuthService {
   async refresh(refreshToken: string, client?: SessionClient): Promise<AuthResponse> {
     const successor = this.tokens.successorOf(refreshToken);
     const now = Date.now();
-    const result = await this.store.rotateRefreshToken({
+    const result = await this.store.sessions.rotateRefreshToken({
       oldHash: hashRefreshToken(refreshToken),
       newHash: successor.hash,
       now,
@@ -103,11 +103,11 @@ export class AuthService {
     }
     if (result.status === 'invalid') {
       // The session of a deactivated account was ended with it: say why, not just "not valid".
-      const owner = result.endedSessionOf === undefined ? undefined : await this.store.getUser(result.endedSessionOf);
+      const owner = result.endedSessionOf === undefined ? undefined : await this.store.users.getUser(result.endedSessionOf);
       if (owner !== undefined && owner.deactivatedAt !== null) throw accountDeactivated();
       throw new AppError('unauthenticated', 'The refresh token is not valid');
     }
-    const user = await this.store.getUser(result.session.userId);
+    const user = await this.store.users.getUser(result.session.userId);
     if (!user) throw new AppError('unauthenticated', 'The refresh token is not valid');
     // Deactivated while this session was being made (AdminService.deactivate ends sessions after marking).
     if (user.deactivatedAt !== null) throw accountDeactivated();
@@ -116,7 +116,7 @@ export class AuthService {
 
   async logout(claims: AccessClaims): Promise<void> {
     const now = Date.now();
-    await this.store.revokeSession(claims.sessionId, now);
+    await this.store.sessions.revokeSession(claims.sessionId, now);
     await this.revocations.announce({ id: claims.sessionId, userId: claims.userId }, now);
   }
 
@@ -124,7 +124,7 @@ export class AuthService {
     const sessionId = newId();
     const refresh = this.tokens.newRefreshToken();
     const now = Date.now();
-    await this.store.createSession(
+    await this.store.sessions.createSession(
       { id: sessionId, userId: user.id, createdAt: now, revokedAt: null },
       refresh.hash,
       now + this.tokens.refreshTtlSeconds * 1000,

@@ -25,7 +25,7 @@ export class BlockService {
   private generation = 0;
   /** Whom each user blocks, fresh from the store; the reads of sockets resuming together are one query. */
   private readonly blockLists = batchedReads(
-    (ids) => this.store.blockedIds(ids),
+    (ids) => this.store.blocks.blockedIds(ids),
     (): string[] => [],
   );
 
@@ -48,8 +48,8 @@ export class BlockService {
 
   async setBlocked(userId: string, targetId: string, blocked: boolean): Promise<BlockResponse> {
     if (targetId === userId) throw invalid('You cannot block yourself');
-    if (!(await this.store.getUser(targetId))) throw notFound('User');
-    const changed = await this.store.setBlock(userId, targetId, blocked, Date.now());
+    if (!(await this.store.users.getUser(targetId))) throw notFound('User');
+    const changed = await this.store.blocks.setBlock(userId, targetId, blocked, Date.now());
     if (changed) {
       this.forget();
       // My devices (and every node's cache) hear of it; the blocked user's topic never does.
@@ -61,7 +61,7 @@ export class BlockService {
   async list(userId: string, page: { limit?: number; cursor?: string }): Promise<UserPage> {
     const limit = page.limit ?? 20;
     const afterId = page.cursor === undefined ? undefined : decodeCursor(page.cursor, isString);
-    const rows = await this.store.listBlockedUsers(userId, { limit: limit + 1, ...(afterId === undefined ? {} : { afterId }) });
+    const rows = await this.store.blocks.listBlockedUsers(userId, { limit: limit + 1, ...(afterId === undefined ? {} : { afterId }) });
     const items = rows.slice(0, limit);
     const last = items.at(-1);
     return { items: items.map(userView), nextCursor: rows.length > limit && last ? encodeCursor(last.id) : null };
@@ -86,14 +86,14 @@ export class BlockService {
 
   /** Refuses when one of `targetIds` blocks `actorId` (adding them to a group). */
   async assertNoneBlocks(targetIds: readonly string[], actorId: string): Promise<void> {
-    if ((await this.store.blockersAmong(actorId, targetIds)).length > 0) throw blockedError();
+    if ((await this.store.blocks.blockersAmong(actorId, targetIds)).length > 0) throw blockedError();
   }
 
   /** A send into a DM whose other member blocks the sender is refused; groups are unaffected. */
   async assertMaySend(senderId: string, conversationId: string): Promise<void> {
     let peers = this.directPeers.get(conversationId);
     if (peers === undefined) {
-      const conversation = await this.store.getConversation(conversationId);
+      const conversation = await this.store.conversations.getConversation(conversationId);
       if (!conversation) return;
       peers = conversation.kind === 'direct' ? [...(await this.membership.members(conversationId)).keys()] : null;
       if (this.directPeers.size >= this.maxEntries) this.directPeers.clear();

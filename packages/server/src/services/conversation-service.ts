@@ -21,7 +21,7 @@ const canManage = (role: Role) => role === 'owner' || role === 'admin';
 export class ConversationService {
   /** Each user's conversation ids; the reads of sockets resuming together are one query. */
   private readonly conversationIds = batchedReads(
-    (ids) => this.store.listConversationIds(ids),
+    (ids) => this.store.conversations.listConversationIds(ids),
     (): string[] => [],
   );
 
@@ -46,7 +46,7 @@ export class ConversationService {
         detail('/memberIds', `must have at most ${maxGroupMembers - 1} members besides the creator`, { limit: maxGroupMembers - 1 }),
       ]);
     }
-    const found = new Set((await this.store.getUsers(otherIds)).map((u) => u.id));
+    const found = new Set((await this.store.users.getUsers(otherIds)).map((u) => u.id));
     const missing = otherIds.filter((id) => !found.has(id));
     if (missing.length > 0) {
       if (input.kind === 'direct') throw notFound('User');
@@ -58,7 +58,7 @@ export class ConversationService {
     if (input.kind === 'direct') await this.blocks.assertNotBlockedBy(input.userId, userId);
     else await this.blocks.assertNoneBlocks(otherIds, userId);
     const id = newId();
-    const { conversation, created, events } = await this.store.createConversation(
+    const { conversation, created, events } = await this.store.conversations.createConversation(
       {
         id,
         kind: input.kind,
@@ -93,7 +93,7 @@ export class ConversationService {
   async list(userId: string, page: { limit?: number; cursor?: string; archived?: 'include' | 'only' }): Promise<ConversationPage> {
     const limit = page.limit ?? 20;
     const after = page.cursor === undefined ? undefined : decodeCursor(page.cursor, isActivityKey);
-    const rows = await this.store.listConversations(userId, {
+    const rows = await this.store.conversations.listConversations(userId, {
       limit: limit + 1,
       ...(after ? { after } : {}),
       archived: page.archived ?? 'exclude',
@@ -101,7 +101,7 @@ export class ConversationService {
     const items = rows.slice(0, limit);
     const last = items.at(-1);
     return {
-      unreadTotal: await this.store.countUnreadTotal(userId),
+      unreadTotal: await this.store.markers.countUnreadTotal(userId),
       items: items.map(conversationSummaryView),
       nextCursor:
         rows.length > limit && last ? encodeCursor({ activityAt: last.conversation.lastActivityAt, id: last.conversation.id }) : null,
@@ -109,9 +109,9 @@ export class ConversationService {
   }
 
   async get(userId: string, conversationId: string): Promise<ConversationDetail> {
-    const view = await this.store.getConversationView(userId, conversationId);
+    const view = await this.store.conversations.getConversationView(userId, conversationId);
     if (!view) throw notFound('Conversation');
-    const members = await this.store.listMembers(conversationId);
+    const members = await this.store.members.listMembers(conversationId);
     return { ...conversationSummaryView(view), members: members.map(memberView) };
   }
 
@@ -119,7 +119,7 @@ export class ConversationService {
     const role = await this.membership.requireRole(conversationId, userId);
     const conversation = await this.requireGroup(conversationId);
     if (!canManage(role)) throw forbidden('Only the owner or an admin can rename a group');
-    const updated = await this.store.updateConversationTitle(
+    const updated = await this.store.conversations.updateConversationTitle(
       conversation.id,
       title,
       conversationUpdated(userId),
@@ -139,14 +139,14 @@ export class ConversationService {
       const { maxGroupMembers } = this.limits;
       throw invalid(`A group has at most ${maxGroupMembers} members`, [detail('', 'the group is full', { limit: maxGroupMembers })]);
     }
-    if (!(await this.store.getUser(userId))) throw invalid('That user does not exist', [detail('/userId', 'no such user')]);
+    if (!(await this.store.users.getUser(userId))) throw invalid('That user does not exist', [detail('/userId', 'no such user')]);
     await this.blocks.assertNoneBlocks([userId], actorId);
     let added;
     try {
       const notify = await this.notifications.draft({ actorId, conversationId, messageId: null }, [
         { userId, kind: 'added_to_conversation' },
       ]);
-      added = await this.store.addMember({ conversationId, userId, role: 'member', joinedAt: Date.now() }, memberAdded(actorId), {
+      added = await this.store.members.addMember({ conversationId, userId, role: 'member', joinedAt: Date.now() }, memberAdded(actorId), {
         notify,
         system: systemDraft({ action: 'member_added', actorId, userId }),
       });
@@ -172,7 +172,7 @@ export class ConversationService {
     } else if (!(actorRole === 'owner' || (actorRole === 'admin' && targetRole === 'member'))) {
       throw forbidden('Only the owner can remove admins; owners and admins can remove members');
     }
-    const removed = await this.store.removeMember(
+    const removed = await this.store.members.removeMember(
       conversationId,
       userId,
       memberRemoved(conversationId, userId, actorId),
@@ -193,14 +193,14 @@ export class ConversationService {
     if (userId === actorId) throw new AppError('conflict', 'The owner hands over ownership by making another member owner');
     const changes: { userId: string; role: Role }[] = [{ userId, role }];
     if (role === 'owner') changes.push({ userId: actorId, role: 'admin' });
-    const { members: updated, events } = await this.store.setRoles(conversationId, changes, memberUpdated(actorId));
+    const { members: updated, events } = await this.store.members.setRoles(conversationId, changes, memberUpdated(actorId));
     this.membership.invalidate(conversationId);
     await this.events.publish(events);
     return { conversationId, member: memberView(updated.find((m) => m.userId === userId)!) };
   }
 
   private async requireGroup(conversationId: string) {
-    const conversation = await this.store.getConversation(conversationId);
+    const conversation = await this.store.conversations.getConversation(conversationId);
     if (!conversation) throw notFound('Conversation');
     if (conversation.kind !== 'group') throw forbidden('A direct conversation has fixed members and no title');
     return conversation;

@@ -36,7 +36,7 @@ export class ConversationSettingsService {
 
   private async change(userId: string, conversationId: string, change: SettingsChange): Promise<ConversationDetail> {
     await this.membership.requireRole(conversationId, userId);
-    const updated = await this.store.updateMemberSettings(conversationId, userId, change, settingsUpdated(userId));
+    const updated = await this.store.members.updateMemberSettings(conversationId, userId, change, settingsUpdated(userId));
     if (!updated) throw notFound('Conversation');
     await this.events.publish(updated.events);
     return this.conversations.get(userId, conversationId);

@@ -26,7 +26,7 @@ export class DataExport {
     yield `,"sessions":${JSON.stringify((await this.sessions.list(userId, currentSessionId)).items)}`;
     yield* array('conversations', this.conversationPages(userId));
     yield* array('messages', this.messagePages(userId));
-    const receipts = (await this.store.listMemberships(userId)).map((m) => ({
+    const receipts = (await this.store.accounts.listMemberships(userId)).map((m) => ({
       conversationId: m.conversationId,
       readSeq: m.readSeq,
       deliveredSeq: m.deliveredSeq,
@@ -45,7 +45,7 @@ export class DataExport {
 
   private async *messagePages(userId: string): AsyncGenerator<unknown[]> {
     for (let afterId: string | undefined; ;) {
-      const rows = await this.store.listMessagesBySender(userId, { limit: PAGE, ...(afterId ? { afterId } : {}) });
+      const rows = await this.store.accounts.listMessagesBySender(userId, { limit: PAGE, ...(afterId ? { afterId } : {}) });
       yield rows.map(messageView);
       if (rows.length < PAGE) return;
       afterId = rows.at(-1)!.id;

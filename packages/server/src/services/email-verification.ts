@@ -41,7 +41,7 @@ export class EmailVerification {
 
   async verify(token: string): Promise<VerifyEmailResponse> {
     const record = await this.tokens.consume(token, 'email_verify');
-    if (record.email === null || !(await this.store.markEmailVerified(record.userId, record.email, Date.now())))
+    if (record.email === null || !(await this.store.accounts.markEmailVerified(record.userId, record.email, Date.now())))
       throw new AppError('invalid_token', 'This link is for an address the account no longer has');
     this.events.record({ type: 'email.verified', userId: record.userId });
     return { email: record.email, emailVerified: true };
@@ -49,12 +49,12 @@ export class EmailVerification {
 
   /** Sets a new address (unverified) once the password is confirmed, and mails it a link. */
   async change(userId: string, email: string, password: string): Promise<Me> {
-    const user = await this.store.getUser(userId);
+    const user = await this.store.users.getUser(userId);
     if (!user) throw notFound('User');
     if (!(await this.passwords.verify(user.passwordHash, password))) throw new AppError('wrong_password', 'The password is not right');
     let updated;
     try {
-      updated = await this.store.setEmail(userId, email);
+      updated = await this.store.accounts.setEmail(userId, email);
     } catch (error) {
       if (error instanceof UniqueViolation) throw new AppError('email_taken', 'Another account has this email address');
       throw error;

@@ -23,12 +23,16 @@ export class InviteService {
 
   /** `adminId` null: the operator, from the CLI. Anyone else must be an instance admin (403). */
   async create(adminId: string | null, input: CreateInviteBody = {}): Promise<Invite> {
-    if (adminId !== null && !(await this.store.getUser(adminId))?.isAdmin) throw forbidden('Only instance administrators make invites');
+    if (adminId !== null && !(await this.store.users.getUser(adminId))?.isAdmin)
+      throw forbidden('Only instance administrators make invites');
     const token = randomBytes(32).toString('base64url');
     const createdAt = Date.now();
     const expiresAt = createdAt + Math.min(input.expiresInSeconds ?? this.maxTtlSeconds, this.maxTtlSeconds) * 1000;
     const id = newId();
-    await this.store.createInvite({ id, createdBy: adminId, createdAt, expiresAt, usedAt: null, usedBy: null }, hashInviteToken(token));
+    await this.store.invites.createInvite(
+      { id, createdBy: adminId, createdAt, expiresAt, usedAt: null, usedBy: null },
+      hashInviteToken(token),
+    );
     this.events.record({ type: 'admin.invite_created', actorId: adminId, inviteId: id });
     return { id, token, createdAt: new Date(createdAt).toISOString(), expiresAt: new Date(expiresAt).toISOString() };
   }

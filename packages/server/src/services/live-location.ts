@@ -42,7 +42,7 @@ export class LiveLocations {
 
   /** 404 for a message I may not see (as for none), 403 for one I did not write. */
   private async authored(userId: string, messageId: string): Promise<MessageRecord> {
-    const message = await this.store.getMessage(messageId);
+    const message = await this.store.messages.getMessage(messageId);
     if (!message || !(await this.membership.members(message.conversationId)).has(userId)) throw notFound('Message');
     if (message.senderId !== userId) throw forbidden('Only the author moves or stops a live location');
     return message;

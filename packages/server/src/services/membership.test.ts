@@ -1,7 +1,7 @@
 import type { Role } from '@confab/protocol';
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../errors.js';
-import type { MemberRecord, Store } from '../store/store.js';
+import type { MemberRecord, MemberStore, Store } from '../store/store.js';
 import { MembershipCache } from './membership.js';
 import { CLUSTER_TOPIC } from '../bus/bus.js';
 import { MemoryBus } from '../bus/memory-bus.js';
@@ -12,7 +12,7 @@ function fakeStore(initial: Record<string, Record<string, Role>>) {
   const loads: string[] = [];
   let gate: Promise<void> | undefined;
   let failNext = false;
-  const store = {
+  const members = {
     async listMembers(conversationId: string): Promise<MemberRecord[]> {
       loads.push(conversationId);
       const snapshot = [...(tables.get(conversationId) ?? new Map<string, Role>())];
@@ -23,7 +23,8 @@ function fakeStore(initial: Record<string, Record<string, Role>>) {
       }
       return snapshot.map(([userId, role]) => ({ conversationId, userId, role, joinedAt: 0, readSeq: 0, deliveredSeq: 0 }));
     },
-  } as Partial<Store> as Store;
+  } as Partial<MemberStore> as MemberStore;
+  const store = { members } as Partial<Store> as Store;
   return {
     store,
     loads,

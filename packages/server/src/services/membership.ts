@@ -56,7 +56,7 @@ export class MembershipCache {
     let pending = this.loading.get(conversationId);
     if (!pending) {
       const generation = this.generation;
-      pending = this.store.listMembers(conversationId).then((rows) => {
+      pending = this.store.members.listMembers(conversationId).then((rows) => {
         const map = new Map(rows.map((r) => [r.userId, r.role] as const));
         // A change committed while this load ran may be missing from it: keep it only if none did.
         if (this.loading.get(conversationId) === pending && this.generation === generation) this.remember(conversationId, map);

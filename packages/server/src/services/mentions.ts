@@ -46,7 +46,7 @@ export async function parseMentions(store: Store, context: MentionContext, body:
     tokens.includes('all') &&
     (context.authorRole === 'owner' || context.authorRole === 'admin' || context.allowMemberMentionAll) &&
     (await context.kind()) === 'group';
-  const named = await store.findMembersByUsername(
+  const named = await store.members.findMembersByUsername(
     context.conversationId,
     tokens.filter((t) => !(everyone && t === 'all')),
   );

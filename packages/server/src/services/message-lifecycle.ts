@@ -69,7 +69,7 @@ export class MessageLifecycle {
       this.store,
       {
         conversationId: message.conversationId,
-        kind: async () => (await this.store.getConversation(message.conversationId))?.kind ?? 'direct',
+        kind: async () => (await this.store.conversations.getConversation(message.conversationId))?.kind ?? 'direct',
         authorId: userId,
         authorRole: role,
         memberIds: async () => (await this.membership.members(message.conversationId)).keys(),
@@ -94,7 +94,7 @@ export class MessageLifecycle {
   /** Earlier bodies, oldest first, each with when an edit replaced it. */
   async versions(userId: string, messageId: string): Promise<MessageVersionList> {
     await this.visible(userId, messageId);
-    const edits = await this.store.listEdits(messageId);
+    const edits = await this.store.messages.listEdits(messageId);
     return { items: edits.map((e) => ({ body: e.body, editedAt: new Date(e.editedAt).toISOString() })) };
   }
 
@@ -102,7 +102,7 @@ export class MessageLifecycle {
   async delete(userId: string, messageId: string): Promise<Message> {
     const { message, role } = await this.visible(userId, messageId);
     if (message.senderId !== userId) {
-      const kind = (await this.store.getConversation(message.conversationId))?.kind;
+      const kind = (await this.store.conversations.getConversation(message.conversationId))?.kind;
       if (kind !== 'group' || !canModerate(role))
         throw forbidden('Only the author, or an owner or admin of the group, may delete a message');
     }
@@ -114,7 +114,7 @@ export class MessageLifecycle {
    * an account erased with `eraseMessages` (AccountService) takes its messages everywhere.
    */
   async eraseAsAuthor(userId: string, messageId: string): Promise<void> {
-    const message = await this.store.getMessage(messageId);
+    const message = await this.store.messages.getMessage(messageId);
     if (!message || message.senderId !== userId) throw notFound('Message');
     await this.tombstone(message);
   }
@@ -141,10 +141,10 @@ export class MessageLifecycle {
     const { message: root } = await this.visible(userId, rootId);
     const limit = query.limit ?? this.limits.messagesPageSize;
     // My thread listing starts after what I cleared, as my history does (others still see it).
-    const clearedSeq = (await this.store.getMemberSettings(root.conversationId, userId))?.clearedSeq ?? 0;
+    const clearedSeq = (await this.store.members.getMemberSettings(root.conversationId, userId))?.clearedSeq ?? 0;
     const cursor = query.cursor === undefined ? 0 : decodeCursor(query.cursor, isNumber);
     const after = Math.max(cursor, clearedSeq);
-    const rows = await this.store.listThread(rootId, { limit: limit + 1, ...(after === 0 ? {} : { after }) });
+    const rows = await this.store.messages.listThread(rootId, { limit: limit + 1, ...(after === 0 ? {} : { after }) });
     const items = rows.slice(0, limit);
     const last = items.at(-1);
     return { items: items.map(messageView), nextCursor: rows.length > limit && last ? encodeCursor(last.seq) : null };
@@ -200,7 +200,7 @@ export class MessageLifecycle {
   /** Pins or unpins; in groups owners and admins only, in direct conversations either member. Idempotent. */
   async pin(userId: string, messageId: string, on: boolean): Promise<Message> {
     const { message, role } = await this.visible(userId, messageId);
-    const kind = (await this.store.getConversation(message.conversationId))?.kind;
+    const kind = (await this.store.conversations.getConversation(message.conversationId))?.kind;
     if (kind === 'group' && !canModerate(role)) throw forbidden('Only owners and admins pin messages in a group');
     const now = Date.now();
     const updated = await this.change(messageId, (current) => {
@@ -215,7 +215,7 @@ export class MessageLifecycle {
 
   async pins(userId: string, conversationId: string): Promise<MessageList> {
     await this.membership.requireRole(conversationId, userId);
-    return { items: (await this.store.listPins(conversationId, MAX_PINS_LISTED)).map(messageView) };
+    return { items: (await this.store.messages.listPins(conversationId, MAX_PINS_LISTED)).map(messageView) };
   }
 
   /** The message and my role in its conversation; not_found for a message I may not see, as for one that does not exist. */

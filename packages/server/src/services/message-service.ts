@@ -81,7 +81,7 @@ export class MessageService {
     );
     this.reader = new DataLoader(
       async (ids) => {
-        const found = new Map((await store.getMessages(ids)).map((m) => [m.id, m]));
+        const found = new Map((await store.messages.getMessages(ids)).map((m) => [m.id, m]));
         return ids.map((id) => found.get(id));
       },
       {
@@ -122,7 +122,7 @@ export class MessageService {
       this.store,
       {
         conversationId,
-        kind: async () => (await this.store.getConversation(conversationId))?.kind ?? 'direct',
+        kind: async () => (await this.store.conversations.getConversation(conversationId))?.kind ?? 'direct',
         authorId: senderId,
         authorRole: role,
         memberIds: async () => (await this.membership.members(conversationId)).keys(),
@@ -177,7 +177,11 @@ export class MessageService {
     const activities: MessageActivity[] = [{ kind: 'mention', ...base, userIds: message.mentions }];
     if (quoted) activities.push({ kind: 'reply', ...base, userIds: [quoted.senderId] });
     if (root && this.activity.hasListeners) {
-      activities.push({ kind: 'thread_reply', ...base, userIds: [root.senderId, ...(await this.store.threadParticipants(root.id))] });
+      activities.push({
+        kind: 'thread_reply',
+        ...base,
+        userIds: [root.senderId, ...(await this.store.messages.threadParticipants(root.id))],
+      });
     }
     return this.activity.emit(activities);
   }
@@ -191,9 +195,9 @@ export class MessageService {
     await this.membership.requireRole(conversationId, userId);
     const limit = Math.min(query.limit ?? this.limits.messagesPageSize, this.limits.messagesPageMax);
     // My history starts after what I cleared (others still see it).
-    const clearedSeq = (await this.store.getMemberSettings(conversationId, userId))?.clearedSeq ?? 0;
+    const clearedSeq = (await this.store.members.getMemberSettings(conversationId, userId))?.clearedSeq ?? 0;
     const rows = (
-      await this.store.listMessages(conversationId, {
+      await this.store.messages.listMessages(conversationId, {
         limit: limit + 1,
         threads: query.threads === 'include',
         ...(query.before === undefined ? {} : { before: query.before }),
@@ -208,7 +212,7 @@ export class MessageService {
   async recent(userId: string, query: RecentMessagesQuery): Promise<MessagePage> {
     const limit = query.limit ?? this.limits.messagesPageSize;
     const beforeId = query.cursor === undefined ? undefined : decodeCursor(query.cursor, isString);
-    const rows = await this.store.listRecentMessages(userId, {
+    const rows = await this.store.messages.listRecentMessages(userId, {
       limit: limit + 1,
       ...(query.sender === undefined ? {} : { sender: query.sender }),
       ...(query.recipient === undefined ? {} : { recipient: query.recipient }),
@@ -223,7 +227,7 @@ export class MessageService {
   /** Read receipt: moves my read marker forward (never back); the members see `read.updated`. */
   async markRead(userId: string, conversationId: string, seq: number): Promise<ReadMarker> {
     await this.membership.requireRole(conversationId, userId);
-    const { readSeq, unreadCount, mentionCount, events } = await this.store.advanceReadMarker(
+    const { readSeq, unreadCount, mentionCount, events } = await this.store.markers.advanceReadMarker(
       conversationId,
       userId,
       seq,
@@ -239,7 +243,7 @@ export class MessageService {
    */
   async markDelivered(userId: string, conversationId: string, seq: number): Promise<DeliveryMarker> {
     await this.membership.requireRole(conversationId, userId);
-    const { deliveredSeq, moved } = await this.store.advanceDeliveredMarker(conversationId, userId, seq);
+    const { deliveredSeq, moved } = await this.store.markers.advanceDeliveredMarker(conversationId, userId, seq);
     if (moved) {
       await this.bus.publish([conversationTopic(conversationId)], { type: 'delivery.updated', conversationId, userId, deliveredSeq });
     }
@@ -248,7 +252,7 @@ export class MessageService {
 
   async receipts(userId: string, conversationId: string): Promise<ReceiptList> {
     await this.membership.requireRole(conversationId, userId);
-    return { items: await this.store.listReceipts(conversationId) };
+    return { items: await this.store.markers.listReceipts(conversationId) };
   }
 
   /**
@@ -280,7 +284,7 @@ export class MessageService {
     const notifications = notifyWrites.flatMap((w) => w.notify);
     // Every notification write carries the same outbound settings (the node's NotificationService).
     const notify = notifyWrites[0] ? { notifications, announce: notificationCreated, outbox: notifyWrites[0].outbox } : undefined;
-    const { results, events, updates } = await this.store.appendMessages(sends, sendPlan, changes, notify);
+    const { results, events, updates } = await this.store.messages.appendMessages(sends, sendPlan, changes, notify);
     this.metrics?.commitBatches.inc();
     this.metrics?.messagesStored.inc(results.filter((r) => 'created' in r && r.created).length);
     // Committed: now (and only now) tell the members, in log order.

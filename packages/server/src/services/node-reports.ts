@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { newId } from '../ids.js';
-import type { NodeReport, Store } from '../store/store.js';
+import type { AdminStore, NodeReport } from '../store/store.js';
 
 /** A node not heard from for this long has stopped (or died): stats leave it out. */
 export const NODE_STALE_MS = 30_000;
@@ -24,7 +24,7 @@ export class NodeReports {
   private writing = false;
 
   constructor(
-    private readonly store: Pick<Store, 'reportNode' | 'listNodeReports' | 'pruneNodeReports'>,
+    private readonly store: { admin: Pick<AdminStore, 'reportNode' | 'listNodeReports' | 'pruneNodeReports'> },
     /** This node's open sockets now; absent in the CLI, which is no node. */
     private readonly sockets: (() => number) | undefined,
     private readonly onError: (error: unknown) => void,
@@ -45,7 +45,7 @@ export class NodeReports {
 
   /** The live nodes' reports, this node's (live) first. */
   async list(now = Date.now()): Promise<NodeReport[]> {
-    const reports = await this.store.listNodeReports(now - NODE_STALE_MS);
+    const reports = await this.store.admin.listNodeReports(now - NODE_STALE_MS);
     if (this.sockets === undefined) return reports;
     const mine: NodeReport = { ...this.self, sockets: this.sockets(), reportedAt: now };
     return [mine, ...reports.filter((r) => r.id !== this.self.id)];
@@ -53,7 +53,7 @@ export class NodeReports {
 
   /** Forgets nodes gone for a day; idempotent, every node runs it. */
   prune(now = Date.now()): Promise<number> {
-    return this.store.pruneNodeReports(now - FORGET_MS);
+    return this.store.admin.pruneNodeReports(now - FORGET_MS);
   }
 
   private async tick(): Promise<void> {
@@ -75,7 +75,7 @@ export class NodeReports {
     if (this.sockets === undefined) return;
     const sockets = this.sockets();
     const at = Date.now();
-    await this.store.reportNode({ ...this.self, sockets, reportedAt: at });
+    await this.store.admin.reportNode({ ...this.self, sockets, reportedAt: at });
     this.reported = { sockets, at };
   }
 }

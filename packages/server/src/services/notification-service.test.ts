@@ -74,7 +74,8 @@ describe('NotificationService from message activities', () => {
       if (event.type === 'notification.created') heard.get(userId)!.push(`${event.notification.kind}:${event.notification.messageId}`);
     });
   };
-  const kinds = async (userId: string) => (await f.store.listNotifications(userId, { limit: 50 })).map((n) => n.kind).reverse();
+  const kinds = async (userId: string) =>
+    (await f.store.notifications.listNotifications(userId, { limit: 50 })).map((n) => n.kind).reverse();
   const send = async (message: Parameters<typeof f.append>[0][0]): Promise<MessageRecord> => (await f.append([message]))[0]!.message;
 
   const activity = (kind: MessageActivityKind, message: MessageRecord, actorId: string, userIds: string[]): MessageActivity => ({
@@ -107,8 +108,8 @@ describe('NotificationService from message activities', () => {
   it('skips users who block the actor, and in muted conversations everything but mentions', async () => {
     const [amy, bo, cy] = [await f.user('amy'), await f.user('bo'), await f.user('cy')];
     const group = (await f.conversation('group', [amy.id, bo.id, cy.id])).conversation;
-    await f.store.setBlock(cy.id, amy.id, true, f.tick());
-    await f.store.updateMemberSettings(group.id, bo.id, { muted: true }, settingsUpdated(bo.id));
+    await f.store.blocks.setBlock(cy.id, amy.id, true, f.tick());
+    await f.store.members.updateMemberSettings(group.id, bo.id, { muted: true }, settingsUpdated(bo.id));
     const reply = await send(f.msg(group.id, amy.id, 'r'));
     await service.fromActivities([activity('reply', reply, amy.id, [bo.id]), activity('mention', reply, amy.id, [cy.id])]);
     expect(await kinds(bo.id)).toEqual([]); // muted: a reply does not notify

@@ -57,7 +57,7 @@ export class NotificationService {
           const [conversationId, userId] = key.split(KEY_SEPARATOR) as [string, string];
           return { conversationId, userId };
         });
-        const muted = new Set((await this.store.mutedAmong(pairs)).map((p) => memberKey(p.conversationId, p.userId)));
+        const muted = new Set((await this.store.members.mutedAmong(pairs)).map((p) => memberKey(p.conversationId, p.userId)));
         return keys.map((key) => muted.has(key));
       },
       { cache: false, batchScheduleFn: (run) => setImmediate(run) },
@@ -67,7 +67,7 @@ export class NotificationService {
   async list(userId: string, query: NotificationQuery): Promise<NotificationPage> {
     const limit = query.limit ?? 20;
     const beforeId = query.cursor === undefined ? undefined : decodeCursor(query.cursor, isString);
-    const rows = await this.store.listNotifications(userId, {
+    const rows = await this.store.notifications.listNotifications(userId, {
       limit: limit + 1,
       ...(beforeId === undefined ? {} : { beforeId }),
       ...(query.unread ? { unread: true } : {}),
@@ -77,13 +77,13 @@ export class NotificationService {
     return {
       items: items.map(notificationView),
       nextCursor: rows.length > limit && last ? encodeCursor(last.id) : null,
-      unreadCount: await this.store.countUnreadNotifications(userId),
+      unreadCount: await this.store.notifications.countUnreadNotifications(userId),
     };
   }
 
   async markRead(userId: string, body: MarkNotificationsReadBody): Promise<UnreadNotifications> {
-    await this.store.markNotificationsRead(userId, body.all ? undefined : body.ids, Date.now());
-    return { unreadCount: await this.store.countUnreadNotifications(userId) };
+    await this.store.notifications.markNotificationsRead(userId, body.all ? undefined : body.ids, Date.now());
+    return { unreadCount: await this.store.notifications.countUnreadNotifications(userId) };
   }
 
   /**

@@ -98,7 +98,7 @@ export class OutboxDispatcher {
     if (free <= 0) return; // a delivery that finishes nudges again
     let claimed: DeliveryRecord[];
     try {
-      claimed = await this.store.claimDeliveries(Date.now(), { token: this.token, leaseMs: this.leaseMs, limit: free });
+      claimed = await this.store.outbox.claimDeliveries(Date.now(), { token: this.token, leaseMs: this.leaseMs, limit: free });
     } catch (error) {
       // The store is unreachable: the rows stay, and the next poll tries again.
       this.logger.warn({ err: error }, 'outbox: could not claim deliveries');
@@ -126,7 +126,7 @@ export class OutboxDispatcher {
       setImmediate(() => {
         const ids = this.completed.splice(0);
         this.completing = undefined;
-        this.store.completeDeliveries(ids, this.token).then(() => resolve(), reject);
+        this.store.outbox.completeDeliveries(ids, this.token).then(() => resolve(), reject);
       }),
     );
     return this.completing;
@@ -143,12 +143,12 @@ export class OutboxDispatcher {
     }
     const about = { delivery: delivery.id, channel: delivery.channel, attempts: delivery.attempts, error: outcome.error };
     if (delivery.attempts >= this.options.maxAttempts) {
-      await this.store.abandonDelivery(delivery.id, this.token, outcome.error);
+      await this.store.outbox.abandonDelivery(delivery.id, this.token, outcome.error);
       this.logger.error(about, 'outbox: a delivery failed every attempt and is marked dead');
       return;
     }
     const delay = retryDelay(delivery.attempts, this.options.retryBaseMs, this.options.retryMaxMs);
-    await this.store.retryDelivery(delivery.id, this.token, Date.now() + delay, outcome.error);
+    await this.store.outbox.retryDelivery(delivery.id, this.token, Date.now() + delay, outcome.error);
     this.logger.warn({ ...about, retryInMs: delay }, 'outbox: a delivery failed; it will be retried');
   }
 }

@@ -45,7 +45,7 @@ export class PasswordResetService {
     this.background.run('password reset request', async () => {
       // Past the account's limit the answer stays the same and no mail goes (a trip is recorded).
       if (!(await this.withinLimit(login))) return;
-      const user = login.includes('@') ? await this.store.getUserByEmail(login) : await this.store.getUserByUsername(login);
+      const user = login.includes('@') ? await this.store.accounts.getUserByEmail(login) : await this.store.users.getUserByUsername(login);
       if (user) await this.start(user);
     });
     return FORGOT_PASSWORD_ANSWER;
@@ -71,7 +71,7 @@ export class PasswordResetService {
    * account has no verified address to send it to, or is erased.
    */
   async start(userOrId: UserRecord | string): Promise<boolean> {
-    const user = typeof userOrId === 'string' ? await this.store.getUser(userOrId) : userOrId;
+    const user = typeof userOrId === 'string' ? await this.store.users.getUser(userOrId) : userOrId;
     if (!user || user.deletedAt !== null || user.email === null || !user.emailVerified) return false;
     const token = await this.tokens.issue({ userId: user.id, purpose: 'password_reset', ttlSeconds: this.options.ttlSeconds });
     await this.mailer.send(
@@ -86,8 +86,8 @@ export class PasswordResetService {
     this.passwords.checkNew(password, '/password');
     const record = await this.tokens.consume(token, 'password_reset');
     const now = Date.now();
-    await this.store.setPasswordHash(record.userId, await this.passwords.hash(password));
-    await this.store.spendAccountTokens(record.userId, 'password_reset', now);
+    await this.store.accounts.setPasswordHash(record.userId, await this.passwords.hash(password));
+    await this.store.accounts.spendAccountTokens(record.userId, 'password_reset', now);
     const sessionsEnded = await this.sessions.endAll(record.userId);
     this.events.record({ type: 'password.reset', userId: record.userId, sessionsEnded });
     return { sessionsEnded };

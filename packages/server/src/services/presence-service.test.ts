@@ -33,17 +33,28 @@ describe('PresenceService announcements', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const counted = (inner: Store): Store =>
-    new Proxy(inner, {
+  const counted = (inner: Store): Store => {
+    const count = <T extends object>(section: T): T =>
+      new Proxy(section, {
+        get(target, name, receiver) {
+          const value: unknown = Reflect.get(target, name, receiver);
+          if (typeof value !== 'function' || !['getUser', 'getUsers', 'listConversationIds'].includes(String(name))) return value;
+          return (...args: unknown[]) => {
+            reads.set(String(name), (reads.get(String(name)) ?? 0) + 1);
+            return (value as (...a: unknown[]) => unknown).apply(target, args);
+          };
+        },
+      });
+    const users = count(inner.users);
+    const conversations = count(inner.conversations);
+    return new Proxy(inner, {
       get(target, name, receiver) {
-        const value: unknown = Reflect.get(target, name, receiver);
-        if (typeof value !== 'function' || !['getUser', 'getUsers', 'listConversationIds'].includes(String(name))) return value;
-        return (...args: unknown[]) => {
-          reads.set(String(name), (reads.get(String(name)) ?? 0) + 1);
-          return (value as (...a: unknown[]) => unknown).apply(target, args);
-        };
+        if (name === 'users') return users;
+        if (name === 'conversations') return conversations;
+        return Reflect.get(target, name, receiver);
       },
     });
+  };
 
   async function heardOn(conversationIds: string[]): Promise<{ conversationId: string; userId: string; online: boolean }[]> {
     const heard: { conversationId: string; userId: string; online: boolean }[] = [];
@@ -86,7 +97,7 @@ describe('PresenceService announcements', () => {
       { conversationId: conversation.id, userId: a!.id, online: true },
       { conversationId: conversation.id, userId: a!.id, online: false },
     ]);
-    expect((await store.getUser(a!.id))?.lastSeenAt).not.toBeNull();
+    expect((await store.users.getUser(a!.id))?.lastSeenAt).not.toBeNull();
   });
 
   it('records and announces a mass departure in slices: a statement per slice, lastSeenAt stored before the tracker lets go', async () => {
@@ -97,13 +108,18 @@ describe('PresenceService announcements', () => {
     );
     const heard = await heardOn([conversation.id]);
     const writes: number[] = [];
-    const recorded: Store = new Proxy(store, {
+    const recordedUsers = new Proxy(store.users, {
       get(target, name, receiver) {
         if (name !== 'setLastSeen') return Reflect.get(target, name, receiver);
-        return (entries: Parameters<Store['setLastSeen']>[0]) => {
+        return (entries: Parameters<Store['users']['setLastSeen']>[0]) => {
           writes.push(entries.length);
           return target.setLastSeen(entries);
         };
+      },
+    });
+    const recorded: Store = new Proxy(store, {
+      get(target, name, receiver) {
+        return name === 'users' ? recordedUsers : Reflect.get(target, name, receiver);
       },
     });
     // The tracker lets a user go only once their lastSeenAt is in the store.
@@ -111,7 +127,7 @@ describe('PresenceService announcements', () => {
     const tracker = new LocalPresenceTracker();
     const disconnect = tracker.disconnect.bind(tracker);
     tracker.disconnect = async (userId, connectionId) => {
-      storedWhenLetGo.push((await store.getUser(userId))?.lastSeenAt != null);
+      storedWhenLetGo.push((await store.users.getUser(userId))?.lastSeenAt != null);
       return disconnect(userId, connectionId);
     };
     const presence = new PresenceService(recorded, bus, tracker, (error) => expect.fail(String(error)), 20);
@@ -138,6 +154,6 @@ describe('PresenceService announcements', () => {
     expect(storedWhenLetGo).toHaveLength(users.length);
     expect(storedWhenLetGo.every(Boolean)).toBe(true);
     expect(turns).toBeGreaterThan(2);
-    for (const u of await store.getUsers(users.map((x) => x.id))) expect(u.lastSeenAt).not.toBeNull();
+    for (const u of await store.users.getUsers(users.map((x) => x.id))) expect(u.lastSeenAt).not.toBeNull();
   });
 });

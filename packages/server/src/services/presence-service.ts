@@ -48,15 +48,15 @@ export class PresenceService {
    * would otherwise cost two queries each.
    */
   private readonly users = batchedReads(
-    async (ids) => new Map((await this.store.getUsers(ids)).map((user) => [user.id, user])),
+    async (ids) => new Map((await this.store.users.getUsers(ids)).map((user) => [user.id, user])),
     (): UserRecord | undefined => undefined,
   );
   private readonly conversationIds = batchedReads(
-    (ids) => this.store.listConversationIds(ids),
+    (ids) => this.store.conversations.listConversationIds(ids),
     (): string[] => [],
   );
   /** …and their `lastSeenAt` writes: one statement, not a commit each. */
-  private readonly lastSeen = batchedWrites<LastSeen>((entries) => this.store.setLastSeen(entries));
+  private readonly lastSeen = batchedWrites<LastSeen>((entries) => this.store.users.setLastSeen(entries));
   private readonly departures = new Admission(DEPARTURES_AT_ONCE);
   private closed = false;
 
@@ -151,10 +151,10 @@ export class PresenceService {
   async get(viewerId: string, userId: string): Promise<Presence> {
     // The tracker before the user row: going offline stores lastSeenAt before the tracker lets go.
     const online = await this.tracker.isOnline(userId);
-    const user = await this.store.getUser(userId);
-    if (!user || (viewerId !== userId && !(await this.store.sharesConversation(viewerId, userId)))) throw notFound('User');
+    const user = await this.store.users.getUser(userId);
+    if (!user || (viewerId !== userId && !(await this.store.members.sharesConversation(viewerId, userId)))) throw notFound('User');
     // Whom I block, I no longer see come and go.
-    if (viewerId !== userId && (await this.store.blockersAmong(userId, [viewerId])).length > 0) throw notFound('User');
+    if (viewerId !== userId && (await this.store.blocks.blockersAmong(userId, [viewerId])).length > 0) throw notFound('User');
     const hidden = user.hideLastSeen && viewerId !== userId;
     const lastSeenAt = online || hidden || user.lastSeenAt === null ? null : new Date(user.lastSeenAt).toISOString();
     return { userId, online, lastSeenAt };

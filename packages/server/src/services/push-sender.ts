@@ -16,7 +16,7 @@ const PUSH_TTL_SECONDS = 24 * 3600;
  */
 export function pushSender(store: Store, presence: PresenceTracker, vapid: VapidKeys, subject: string, timeoutMs: number) {
   return async (delivery: DeliveryRecord): Promise<DeliveryOutcome> => {
-    const subscription = delivery.endpoint === null ? undefined : await store.getPushSubscription(delivery.endpoint);
+    const subscription = delivery.endpoint === null ? undefined : await store.push.getPushSubscription(delivery.endpoint);
     // Unsubscribed (or the endpoint moved to someone else) since the notification was made.
     if (!subscription || subscription.userId !== delivery.userId) return { done: true };
     if (await presence.isOnline(delivery.userId)) return { done: true };
@@ -41,7 +41,7 @@ export function pushSender(store: Store, presence: PresenceTracker, vapid: Vapid
       });
       await response.body?.cancel();
       if (response.status === 404 || response.status === 410) {
-        await store.dropPushSubscription(subscription.endpoint);
+        await store.push.dropPushSubscription(subscription.endpoint);
         return { done: true };
       }
       return response.ok ? { done: true } : { done: false, error: `HTTP ${response.status}` };

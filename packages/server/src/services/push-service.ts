@@ -30,7 +30,7 @@ export class PushService {
       ...(bytes(body.keys.auth) === 16 ? [] : [detail('/keys/auth', 'must be 16 bytes, URL-safe base64')]),
     ];
     if (problems.length > 0) throw invalid('Not a push subscription this server can use', problems);
-    await this.store.savePushSubscription({
+    await this.store.push.savePushSubscription({
       endpoint: body.endpoint,
       userId,
       p256dh: body.keys.p256dh,
@@ -41,7 +41,7 @@ export class PushService {
   }
 
   async unsubscribe(userId: string, endpoint: string): Promise<PushUnsubscribed> {
-    return { removed: await this.store.deletePushSubscription(userId, endpoint) };
+    return { removed: await this.store.push.deletePushSubscription(userId, endpoint) };
   }
 
   private isEndpoint(value: string): boolean {

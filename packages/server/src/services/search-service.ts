@@ -119,7 +119,11 @@ export class SearchService {
 
   /** The newest `rankWindow` matches below `below` (all when undefined), ranked; null when there are none. */
   private async nextWindow(search: Omit<MessageSearch, 'limit'>, below: string | undefined) {
-    const hits = await this.store.searchMessages({ ...search, ...(below === undefined ? {} : { below }), limit: this.limits.rankWindow });
+    const hits = await this.store.search.searchMessages({
+      ...search,
+      ...(below === undefined ? {} : { below }),
+      limit: this.limits.rankWindow,
+    });
     if (hits.length === 0) return { window: null, ranked: [] };
     const window: Window = { upTo: hits[0]!.key, from: hits.length === this.limits.rankWindow ? hits.at(-1)!.key : null };
     return { window, ranked: rankHits(hits, search.terms) };
@@ -128,7 +132,7 @@ export class SearchService {
   /** A window again, for a later page: the same keys (less what was deleted since; an edit may add or drop one). */
   private async windowAgain(search: Omit<MessageSearch, 'limit'>, window: Window) {
     const bounds = { upTo: window.upTo, ...(window.from === null ? {} : { from: window.from }) };
-    const hits = await this.store.searchMessages({ ...search, ...bounds, limit: 2 * this.limits.rankWindow });
+    const hits = await this.store.search.searchMessages({ ...search, ...bounds, limit: 2 * this.limits.rankWindow });
     return rankHits(hits, search.terms);
   }
 
@@ -148,13 +152,15 @@ export class SearchService {
     await this.rateLimits.consume('searchUser', userId, { userId });
     const typed = termsOf(query.q).folded;
     const scored: { id: string; score: number; activity: number }[] = [];
-    for (const c of await this.store.listConversationNames(userId)) {
+    for (const c of await this.store.search.listConversationNames(userId)) {
       const names = words([c.title, c.peerUsername, c.peerDisplayName].filter((n) => n !== null).join(' ')).map((w) => w.folded);
       if (!typed.every((t) => names.some((n) => n.startsWith(t)))) continue;
       scored.push({ id: c.conversationId, score: typed.filter((t) => names.includes(t)).length, activity: c.lastActivityAt });
     }
     scored.sort((a, b) => b.score - a.score || b.activity - a.activity || (a.id < b.id ? -1 : 1));
-    const views = await Promise.all(scored.slice(0, query.limit ?? PAGE_SIZE).map((c) => this.store.getConversationView(userId, c.id)));
+    const views = await Promise.all(
+      scored.slice(0, query.limit ?? PAGE_SIZE).map((c) => this.store.conversations.getConversationView(userId, c.id)),
+    );
     return { items: views.flatMap((v) => (v ? [conversationSummaryView(v)] : [])) };
   }
 }

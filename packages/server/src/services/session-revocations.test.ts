@@ -46,7 +46,7 @@ describe('SessionRevocations', () => {
 
   async function session(revokedAt: number | null = null): Promise<{ id: string; userId: string }> {
     const userId = newId();
-    await store.insertUser({
+    await store.users.insertUser({
       id: userId,
       username: `u${userId.slice(-12)}`,
       displayName: 'u',
@@ -57,8 +57,8 @@ describe('SessionRevocations', () => {
       createdAt: 0,
     });
     const id = newId();
-    await store.createSession({ id, userId, createdAt: 0, revokedAt: null }, `hash-${id}`, Date.now() + 60_000);
-    if (revokedAt !== null) await store.revokeSession(id, revokedAt);
+    await store.sessions.createSession({ id, userId, createdAt: 0, revokedAt: null }, `hash-${id}`, Date.now() + 60_000);
+    if (revokedAt !== null) await store.sessions.revokeSession(id, revokedAt);
     return { id, userId };
   }
 
@@ -94,7 +94,7 @@ describe('SessionRevocations', () => {
   it('finds a revocation the bus never carried at the next periodic read', async () => {
     const { revocations, heard } = await start(50);
     const s = await session();
-    await store.revokeSession(s.id, Date.now());
+    await store.sessions.revokeSession(s.id, Date.now());
     await until(() => revocations.isRevoked(s.id), 'the periodic read to find the revocation', 2000);
     expect(heard).toEqual([s.id]);
   });

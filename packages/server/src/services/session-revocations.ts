@@ -86,7 +86,7 @@ export class SessionRevocations {
 
   private async read(since: number): Promise<void> {
     const startedAt = Date.now();
-    for (const session of await this.store.listRevokedSessions(since))
+    for (const session of await this.store.sessions.listRevokedSessions(since))
       this.note(session.id, session.userId, session.revokedAt ?? startedAt);
     this.lastReadAt = startedAt;
     this.failing = false;

@@ -17,7 +17,7 @@ export class SessionService {
   ) {}
 
   async list(userId: string, currentSessionId: string): Promise<SessionList> {
-    const sessions = await this.store.listActiveSessions(userId, Date.now());
+    const sessions = await this.store.sessions.listActiveSessions(userId, Date.now());
     return {
       items: sessions.map((s) => ({
         id: s.id,
@@ -32,10 +32,10 @@ export class SessionService {
 
   /** Ends one of the user's sessions; not_found for another user's, an unknown or an ended one. */
   async end(userId: string, sessionId: string): Promise<void> {
-    const session = await this.store.getSession(sessionId);
+    const session = await this.store.sessions.getSession(sessionId);
     if (!session || session.userId !== userId || session.revokedAt !== null) throw notFound('Session');
     const now = Date.now();
-    await this.store.revokeSession(sessionId, now);
+    await this.store.sessions.revokeSession(sessionId, now);
     await this.revocations.announce(session, now);
     this.events.record({ type: 'session.ended', userId, sessionId });
   }
@@ -50,7 +50,7 @@ export class SessionService {
   /** Ends every session of the user but `except`; returns how many it ended (the caller records why). */
   async endAll(userId: string, except?: string): Promise<number> {
     const now = Date.now();
-    const ended = await this.store.revokeUserSessions(userId, now, except);
+    const ended = await this.store.sessions.revokeUserSessions(userId, now, except);
     await Promise.all(ended.map((session) => this.revocations.announce(session, now)));
     return ended.length;
   }

@@ -38,9 +38,9 @@ describe('SyncService.start', () => {
       passwordHash: 'x',
       createdAt: 1,
     });
-    await store.insertUser(user('u1'));
-    await store.insertUser(user('u2'));
-    await store.createConversation(
+    await store.users.insertUser(user('u1'));
+    await store.users.insertUser(user('u2'));
+    await store.conversations.createConversation(
       { id: 'c1', kind: 'group', title: 't', directKey: null, createdBy: 'u1', createdAt: 1, lastActivityAt: 1 },
       [
         { conversationId: 'c1', userId: 'u1', role: 'owner', joinedAt: 1 },
@@ -48,7 +48,7 @@ describe('SyncService.start', () => {
       ],
       conversationCreated,
     );
-    await store.appendMessages(
+    await store.messages.appendMessages(
       [1, 2, 3].map((i) => ({ id: `m${i}`, conversationId: 'c1', senderId: 'u1', clientId: `k${i}`, body: 'b', createdAt: 1 })),
       sendPlan,
     );
@@ -59,7 +59,7 @@ describe('SyncService.start', () => {
   });
 
   it('resumes a cursor inside the log, and says why it cannot otherwise', async () => {
-    const head = await store.streamHead();
+    const head = await store.events.streamHead();
     expect(head.pos).toBe(4);
     const at = (pos: number, epoch = head.epoch) => encodeSyncCursor(epoch, pos);
     expect(await sync.start(undefined)).toEqual({ epoch: head.epoch, after: 4, reset: null });
@@ -73,8 +73,8 @@ describe('SyncService.start', () => {
   });
 
   it('refuses cursors below the pruned floor, over the socket and for gap fill', async () => {
-    await store.pruneEvents(Date.now() + 1000);
-    const head = await store.streamHead();
+    await store.events.pruneEvents(Date.now() + 1000);
+    const head = await store.events.streamHead();
     expect((await sync.start(encodeSyncCursor(head.epoch, 1))).reset).toBe('expired');
     expect((await sync.start(encodeSyncCursor(head.epoch, head.pos))).reset).toBeNull();
     await expect(sync.conversationEvents('u2', 'c1', 0, 10)).rejects.toMatchObject({ code: 'cursor_expired' });

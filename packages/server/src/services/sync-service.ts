@@ -42,25 +42,25 @@ export class SyncService {
     private readonly membership: MembershipCache,
     bus: TopicSubscriber,
   ) {
-    this.waits = new EventWaits(bus, async (userId) => (await store.listConversationIds([userId])).get(userId) ?? []);
+    this.waits = new EventWaits(bus, async (userId) => (await store.conversations.listConversationIds([userId])).get(userId) ?? []);
   }
 
   /** The log's head; the reads of sockets resuming together are one query. */
-  readonly head: () => Promise<StreamHead> = sharedRead(() => this.store.streamHead());
+  readonly head: () => Promise<StreamHead> = sharedRead(() => this.store.events.streamHead());
   /** Each user's conversation heads, batched the same way. */
   private readonly headsOf = batchedReads(
-    (ids) => this.store.conversationHeads(ids),
+    (ids) => this.store.events.conversationHeads(ids),
     () => new Map<string, number>(),
   );
 
   /** Which conversations had events in (after, upTo], with the newest position of each. */
   conversationHeadsBetween(after: number, upTo: number): Promise<Map<string, number>> {
-    return this.store.conversationHeadsBetween(after, upTo);
+    return this.store.events.conversationHeadsBetween(after, upTo);
   }
 
   /** `pos` of the conversation's newest event. */
   async conversationHead(conversationId: string): Promise<number> {
-    return (await this.store.getConversation(conversationId))?.lastPos ?? 0;
+    return (await this.store.conversations.getConversation(conversationId))?.lastPos ?? 0;
   }
 
   /** Resolves a client's `since` cursor against the log: resume after it, or say why not and start at the head. */
@@ -77,12 +77,12 @@ export class SyncService {
 
   /** The user's events after `after`, oldest first, at most `limit`. */
   async read(userId: string, after: number, limit: number): Promise<PositionedEvent[]> {
-    return (await this.store.readUserEvents(userId, after, limit)).map((e) => e.event);
+    return (await this.store.events.readUserEvents(userId, after, limit)).map((e) => e.event);
   }
 
   /** The same, as the JSON frames stored (replay to a socket sends them as they are). */
   async readFrames(userId: string, after: number, limit: number): Promise<{ pos: number; frame: string }[]> {
-    return (await this.store.readUserEvents(userId, after, limit)).map(({ pos, frame }) => ({ pos, frame }));
+    return (await this.store.events.readUserEvents(userId, after, limit)).map(({ pos, frame }) => ({ pos, frame }));
   }
 
   /**
@@ -118,7 +118,7 @@ export class SyncService {
 
   /** One conversation's events after `after`, as the JSON frames stored: the gateway fills a socket's gap with them. */
   async conversationFrames(conversationId: string, after: number, limit: number): Promise<{ event: PositionedEvent; frame: string }[]> {
-    return (await this.store.readConversationEvents(conversationId, after, limit)).map(({ event, frame }) => ({ event, frame }));
+    return (await this.store.events.readConversationEvents(conversationId, after, limit)).map(({ event, frame }) => ({ event, frame }));
   }
 
   /** One conversation's events after `after` (gap fill). A position already pruned is `cursor_expired`. */
@@ -131,7 +131,7 @@ export class SyncService {
         detail('', `the oldest position kept is ${head.floor}`, { floor: head.floor }),
       ]);
     }
-    const rows = await this.store.readConversationEvents(conversationId, after, limit + 1);
+    const rows = await this.store.events.readConversationEvents(conversationId, after, limit + 1);
     return { events: rows.slice(0, limit).map((e) => e.event), more: rows.length > limit };
   }
 
@@ -141,6 +141,6 @@ export class SyncService {
 
   /** Drops events older than the replay window; cursors below what remains get `expired`. */
   prune(retentionMs: number): Promise<number> {
-    return this.store.pruneEvents(Date.now() - retentionMs);
+    return this.store.events.pruneEvents(Date.now() - retentionMs);
   }
 }

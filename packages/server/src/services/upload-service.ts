@@ -61,7 +61,7 @@ export class UploadService {
     // answer rather than receive the rest (http/unread-body.ts).
     await this.rateLimits.consume('uploadUser', userId, { userId });
     const quota = this.limits.uploadQuotaBytes;
-    const left = quota === null ? Infinity : quota - (await this.store.uploadBytesUsed(userId));
+    const left = quota === null ? Infinity : quota - (await this.store.uploads.uploadBytesUsed(userId));
     if (left <= 0) throw quotaExceeded(quota!);
     const max = this.limits.maxUploadBytes;
     const meter = new ByteMeter(Math.min(max, left), () => (left < max ? quotaExceeded(quota!) : tooLarge(max)));
@@ -92,7 +92,7 @@ export class UploadService {
       createdAt: Date.now(),
     };
     // The quota is checked again as the record is stored: concurrent uploads cannot both pass it.
-    if (!(await this.store.insertUpload(record, quota))) {
+    if (!(await this.store.uploads.insertUpload(record, quota))) {
       await this.removeBlobs(record);
       throw quotaExceeded(quota!);
     }
@@ -138,7 +138,7 @@ export class UploadService {
   }
 
   private async readable(userId: string, uploadId: string): Promise<UploadRecord> {
-    const upload = await this.store.readableUpload(uploadId, userId);
+    const upload = await this.store.uploads.readableUpload(uploadId, userId);
     if (!upload) throw notFound('Upload');
     return upload;
   }
@@ -151,7 +151,7 @@ export class UploadService {
     const before = now - this.limits.uploadOrphanTtlSeconds * 1000;
     let removed = 0;
     for (;;) {
-      const ids = await this.store.listOrphanUploads(before, SWEEP_BATCH);
+      const ids = await this.store.uploads.listOrphanUploads(before, SWEEP_BATCH);
       removed += await this.removeUnreferenced(ids);
       if (ids.length < SWEEP_BATCH) return removed;
     }
@@ -164,7 +164,7 @@ export class UploadService {
 
   private async removeUnreferenced(ids: readonly string[]): Promise<number> {
     if (ids.length === 0) return 0;
-    const deleted = await this.store.deleteUnreferencedUploads(ids);
+    const deleted = await this.store.uploads.deleteUnreferencedUploads(ids);
     // The records are gone (committed) first: a blob whose delete fails is only space, never a
     // record pointing at nothing.
     await Promise.all(deleted.map((upload) => this.removeBlobs(upload)));

@@ -27,7 +27,7 @@ export class UserService {
     this.passwords.checkNew(input.password, '/password');
     const now = Date.now();
     // The name of an account erased long enough ago is taken back from it first.
-    await this.store.releaseUsername(usernameKey(username), now - this.usernameHoldDays * 86_400_000);
+    await this.store.accounts.releaseUsername(usernameKey(username), now - this.usernameHoldDays * 86_400_000);
     const user: UserRecord = {
       id: newId(),
       username,
@@ -44,8 +44,8 @@ export class UserService {
       createdAt: now,
     };
     try {
-      if (invite === undefined) await this.store.insertUser(user);
-      else if (!(await this.store.insertUserWithInvite(user, invite.tokenHash, user.createdAt)))
+      if (invite === undefined) await this.store.users.insertUser(user);
+      else if (!(await this.store.invites.insertUserWithInvite(user, invite.tokenHash, user.createdAt)))
         throw new AppError('invite_invalid', 'This invite is not valid: it may have been used or have expired');
     } catch (error) {
       if (error instanceof UniqueViolation && error.constraint.includes('email'))
@@ -58,26 +58,26 @@ export class UserService {
 
   /** Makes the user with this username (ignoring case) an administrator; undefined when there is none. */
   async makeAdministrator(username: string): Promise<Me | undefined> {
-    const user = await this.store.getUserByUsername(username);
+    const user = await this.store.users.getUserByUsername(username);
     if (!user) return undefined;
-    const updated = await this.store.updateUser(user.id, { isAdmin: true });
+    const updated = await this.store.users.updateUser(user.id, { isAdmin: true });
     return updated && meView(updated);
   }
 
   async getMe(userId: string): Promise<Me> {
-    const user = await this.store.getUser(userId);
+    const user = await this.store.users.getUser(userId);
     if (!user) throw notFound('User');
     return meView(user);
   }
 
   async updateMe(userId: string, patch: UpdateMeBody): Promise<Me> {
-    const user = await this.store.updateUser(userId, patch);
+    const user = await this.store.users.updateUser(userId, patch);
     if (!user) throw notFound('User');
     return meView(user);
   }
 
   async getUser(userId: string): Promise<User> {
-    const user = await this.store.getUser(userId);
+    const user = await this.store.users.getUser(userId);
     if (!user) throw notFound('User');
     return userView(user);
   }
@@ -85,7 +85,7 @@ export class UserService {
   async search(viewerId: string, query: { q?: string; limit?: number; cursor?: string }): Promise<UserPage> {
     const limit = query.limit ?? 20;
     const afterUsername = query.cursor === undefined ? undefined : decodeCursor(query.cursor, isString);
-    const rows = await this.store.searchUsers({
+    const rows = await this.store.users.searchUsers({
       limit: limit + 1,
       ...(query.q === undefined ? {} : { q: query.q }),
       ...(afterUsername === undefined ? {} : { afterUsername }),

@@ -23,7 +23,7 @@ export async function resolveVapidKeys(
     return { publicKey: configured.vapidPublicKey, privateKey: configured.vapidPrivateKey };
   }
   if (store.engine === 'postgres') {
-    const kept = await store.keepServerKey('vapid', JSON.stringify(webpush.generateVAPIDKeys()), Date.now());
+    const kept = await store.push.keepServerKey('vapid', JSON.stringify(webpush.generateVAPIDKeys()), Date.now());
     return parse(kept);
   }
   const file = path.join(dataDir, 'vapid-keys.json');

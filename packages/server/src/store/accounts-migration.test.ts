@@ -28,16 +28,16 @@ function describeAccountsMigration(engine: string, open: () => Promise<RawStore>
         await insert('u0', 'carol', null, 3000);
 
         await store.migrate();
-        expect(await store.getUser('u2')).toMatchObject({
+        expect(await store.users.getUser('u2')).toMatchObject({
           username: 'Alice',
           email: 'Same@Example.test',
           emailVerified: false,
           deletedAt: null,
         });
-        expect(await store.getUser('u1')).toMatchObject({ username: 'bob', email: null });
-        expect((await store.getUserByUsername('ALICE'))?.id).toBe('u2');
-        expect((await store.getUserByEmail('same@example.test'))?.id).toBe('u2');
-        expect(await store.setEmail('u0', 'carol@example.test')).toMatchObject({ email: 'carol@example.test' });
+        expect(await store.users.getUser('u1')).toMatchObject({ username: 'bob', email: null });
+        expect((await store.users.getUserByUsername('ALICE'))?.id).toBe('u2');
+        expect((await store.accounts.getUserByEmail('same@example.test'))?.id).toBe('u2');
+        expect(await store.accounts.setEmail('u0', 'carol@example.test')).toMatchObject({ email: 'carol@example.test' });
       } finally {
         await dispose();
       }

@@ -4,7 +4,7 @@ import { Fixture } from './conformance/fixtures.js';
 
 /**
  * Every positioned event carries its cursor in the stored text. Events logged before that (an
- * upgraded database) get theirs from migration 0005, so readers never meet one without.
+ * upgraded database) get theirs from migration 0004b (once 0005), so readers never meet one without.
  */
 function describeEventCursors(engine: string, open: () => Promise<RawStore>): void {
   describe(`event cursors: ${engine}`, () => {
@@ -16,9 +16,9 @@ function describeEventCursors(engine: string, open: () => Promise<RawStore>): vo
         const [u1, u2] = [await f.user('u1'), await f.user('u2')];
         const { conversation } = await f.conversation('group', [u1.id, u2.id]);
         await f.append(['k1', 'k2', 'k3'].map((clientId) => f.msg(conversation.id, u1.id, clientId)));
-        const { epoch } = await store.streamHead();
+        const { epoch } = await store.events.streamHead();
         const expectCursors = async () => {
-          const events = await store.readConversationEvents(conversation.id, 0, 100);
+          const events = await store.events.readConversationEvents(conversation.id, 0, 100);
           expect(events).toHaveLength(4);
           for (const { pos, event, frame } of events) {
             expect(event.cursor).toBe(`${epoch}.${pos}`);
@@ -27,13 +27,13 @@ function describeEventCursors(engine: string, open: () => Promise<RawStore>): vo
         };
         await expectCursors();
 
-        // As a version before cursors left the log: no cursor in the stored events, 0005 not run.
+        // As a version before cursors left the log: no cursor in the stored events, 0004b not run.
         for (const row of await raw('select pos, payload from events')) {
           const { cursor: _, ...older } = JSON.parse(String(row.payload)) as Record<string, unknown>;
           await raw('update events set payload = $1 where pos = $2', [JSON.stringify(older), row.pos]);
         }
-        await raw(`delete from kysely_migration where name = '0005_event_cursors'`);
-        expect((await store.readConversationEvents(conversation.id, 0, 100)).map((e) => e.event.cursor)).toEqual([
+        await raw(`delete from kysely_migration where name = '0004b_event_cursors'`);
+        expect((await store.events.readConversationEvents(conversation.id, 0, 100)).map((e) => e.event.cursor)).toEqual([
           undefined,
           undefined,
           undefined,

@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { type Kysely, type Migration, type MigrationProvider, sql } from 'kysely';
 import { messageLifecycle } from './migrations/0004-message-lifecycle.js';
+import { eventCursors } from './migrations/0004b-event-cursors.js';
 import { people } from './migrations/0005-people.js';
 import { memberSettings } from './migrations/0005b-member-settings.js';
 import { notifications } from './migrations/0005c-notifications.js';
 import { systemMessages } from './migrations/0005d-system-messages.js';
-import { eventCursors } from './migrations/0005-event-cursors.js';
 import { outbound } from './migrations/0006-outbound.js';
 import { uploads } from './migrations/0007-uploads.js';
 import { location } from './migrations/0008-location.js';
@@ -154,11 +154,11 @@ const migrations: Record<string, Migration> = {
     },
   },
   '0004_message_lifecycle': messageLifecycle,
+  '0004b_event_cursors': eventCursors,
   '0005_people': people,
   '0005b_member_settings': memberSettings,
   '0005c_notifications': notifications,
   '0005d_system_messages': systemMessages,
-  '0005_event_cursors': eventCursors,
   '0006_outbound': outbound,
   '0007_uploads': uploads,
   '0008_location': location,
@@ -168,6 +168,17 @@ const migrations: Record<string, Migration> = {
   '0015_admin': admin,
   '0016_notification_index': notificationIndex,
   '0018_partial_indexes': partialIndexes,
+};
+
+/**
+ * Migrations recorded under another name by earlier versions, old name → name now. Two branches
+ * each numbered a migration 0005 (`0005_event_cursors` and `0005_people`…`0005d_system_messages`);
+ * the event cursors' is `0004b` now, the place it always had in name order. A database that
+ * recorded the old name has it renamed in its bookkeeping before migrating (migrate.ts), so the
+ * migration is not run again. Never reuse an old name.
+ */
+export const renamedMigrations: Readonly<Record<string, string>> = {
+  '0005_event_cursors': '0004b_event_cursors',
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,5 +1,5 @@
 import type { ConversationKind, EventDraft, Role, SystemInfo, VoiceInfo } from '@confab/protocol';
-import type { MemberSettings } from './people-store.js';
+import type { MemberSettings } from './members/member-store.js';
 import type { SearchTerms } from './search-tokens.js';
 
 /** The records the Store reads and writes (store.ts is the interface over them). Timestamps are epoch ms. */

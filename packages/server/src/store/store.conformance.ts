@@ -1,25 +1,25 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Store } from './store.js';
-import { describeAccounts } from './conformance/accounts.js';
-import { describeBlocks } from './conformance/blocks.js';
-import { describeConversations } from './conformance/conversations.js';
-import { describeEventLog } from './conformance/event-log.js';
+import { describeAccounts } from './accounts/accounts.conformance.js';
+import { describeBlocks } from './blocks/blocks.conformance.js';
+import { describeConversations } from './conversations/conversations.conformance.js';
+import { describeEventLog } from './events/event-log.conformance.js';
 import { Fixture } from './conformance/fixtures.js';
-import { describeMemberSettings } from './conformance/member-settings.js';
-import { describeMessageBatches } from './conformance/message-batches.js';
-import { describeMessageChanges } from './conformance/message-changes.js';
-import { describeNotifications } from './conformance/notifications.js';
-import { describeOutbox } from './conformance/outbox.js';
-import { describeSystemMessages } from './conformance/system-messages.js';
-import { describeMessages } from './conformance/messages.js';
-import { describeReceipts } from './conformance/receipts.js';
-import { describeSearch } from './conformance/search.js';
-import { describeLocations } from './conformance/locations.js';
-import { describeSessions } from './conformance/sessions.js';
-import { describeUsers } from './conformance/users.js';
-import { describeUploads } from './conformance/uploads.js';
-import { describeInvites } from './conformance/invites.js';
-import { describeAdmin } from './conformance/admin.js';
+import { describeMemberSettings } from './members/member-settings.conformance.js';
+import { describeMessageBatches } from './messages/message-batches.conformance.js';
+import { describeMessageChanges } from './messages/message-changes.conformance.js';
+import { describeNotifications } from './notifications/notifications.conformance.js';
+import { describeOutbox } from './outbox/outbox.conformance.js';
+import { describeSystemMessages } from './messages/system-messages.conformance.js';
+import { describeMessages } from './messages/messages.conformance.js';
+import { describeReceipts } from './markers/receipts.conformance.js';
+import { describeSearch } from './search/search.conformance.js';
+import { describeLocations } from './messages/locations.conformance.js';
+import { describeSessions } from './sessions/sessions.conformance.js';
+import { describeUsers } from './users/users.conformance.js';
+import { describeUploads } from './uploads/uploads.conformance.js';
+import { describeInvites } from './invites/invites.conformance.js';
+import { describeAdmin } from './admin/admin.conformance.js';
 
 /**
  * The behaviour every Store implementation must have, written once (one file per section in

@@ -81,15 +81,15 @@ for (const [engine, open] of [
       revocations.isRevoked(nextSession());
     });
     bench('alternative: one store read per request (getSession)', async () => {
-      await store.getSession(nextSession());
+      await store.sessions.getSession(nextSession());
     });
     bench('alternative: 32 requests at once, each reading its session', async () => {
-      await Promise.all(Array.from({ length: 32 }, () => store.getSession(nextSession())));
+      await Promise.all(Array.from({ length: 32 }, () => store.sessions.getSession(nextSession())));
     });
     bench(
       'background: one catch-up read (revoked in the last 10 s + interval)',
       async () => {
-        await store.listRevokedSessions(Date.now() - 10_500);
+        await store.sessions.listRevokedSessions(Date.now() - 10_500);
       },
       { teardown: async (_task, mode) => void (mode === 'run' && (await teardown())) },
     );

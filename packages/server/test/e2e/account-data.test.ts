@@ -144,7 +144,7 @@ describe.each(await engines())('account data on %s', (_name, start) => {
   describe('passwords', () => {
     it('are stored as argon2id PHC strings with m ≥ 19 MiB and t ≥ 2', async () => {
       const user = await registerUser(t.url, 'phc');
-      const stored = await t.server.services.store.getUser(user.id);
+      const stored = await t.server.services.store.users.getUser(user.id);
       const match = /^\$argon2id\$v=19\$m=(\d+),t=(\d+),p=(\d+)\$[A-Za-z0-9+/]+\$[A-Za-z0-9+/]+$/.exec(stored!.passwordHash);
       expect(match, stored!.passwordHash).not.toBeNull();
       expect(Number(match![1])).toBeGreaterThanOrEqual(19_456);
@@ -154,9 +154,9 @@ describe.each(await engines())('account data on %s', (_name, start) => {
     it('are re-hashed at sign-in when stored with weaker parameters', async () => {
       const user = await registerUser(t.url, 'rehash');
       const weak = await hash(PASSWORD, { memoryCost: 4096, timeCost: 1, parallelism: 1 });
-      await t.server.services.store.setPasswordHash(user.id, weak);
+      await t.server.services.store.accounts.setPasswordHash(user.id, weak);
       expect((await login(user.auth.user.username)).status).toBe(200);
-      const stored = (await t.server.services.store.getUser(user.id))!.passwordHash;
+      const stored = (await t.server.services.store.users.getUser(user.id))!.passwordHash;
       expect(stored).not.toBe(weak);
       expect(stored).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
       expect((await login(user.auth.user.username)).status).toBe(200);

@@ -206,7 +206,7 @@ describe.each(
       const user = await account({ verified: false });
       const expired = 'expired-token-of-forty-three-characters-xyz';
       const now = Date.now();
-      await t.server.services.store.createAccountToken({
+      await t.server.services.store.accounts.createAccountToken({
         tokenHash: hashAccountToken(expired),
         userId: user.id,
         purpose: 'password_reset',

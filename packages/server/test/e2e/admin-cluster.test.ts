@@ -23,7 +23,7 @@ describeCluster('the operator across two nodes (PostgreSQL + Redis)', () => {
     // Promoted in the database, as `confab admin create` does for an existing user.
     const store = openPostgresStore(cluster.schema.url, { poolSize: 1 });
     try {
-      await store.updateUser(admin.id, { isAdmin: true });
+      await store.users.updateUser(admin.id, { isAdmin: true });
     } finally {
       await store.close();
     }

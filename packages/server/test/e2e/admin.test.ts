@@ -109,8 +109,8 @@ describe.each(await engines({ SMTP_URL: mail.url, MAIL_FROM: 'Confab <no-reply@e
     const user = await registerUser(t.url, 'resetme');
     expectError(await adminCall('POST', `/api/v1/admin/users/${user.id}/password-reset`), 409, 'conflict');
     const email = `${user.auth.user.username}@example.test`;
-    await t.server.services.store.setEmail(user.id, email);
-    await t.server.services.store.markEmailVerified(user.id, email, Date.now());
+    await t.server.services.store.accounts.setEmail(user.id, email);
+    await t.server.services.store.accounts.markEmailVerified(user.id, email, Date.now());
     const sent = await adminCall('POST', `/api/v1/admin/users/${user.id}/password-reset`);
     expect(sent).toMatchObject({ status: 202, body: { sent: true } });
     const token = tokenIn(await mail.next(email, /reset/i));

@@ -49,10 +49,13 @@ describe.each(await engines({ REGISTRATION: 'invite' }))('REGISTRATION=invite on
     expect(await register(t.url, { invite: 'not-an-invite' })).toMatchObject({ status: 403, body: { error: { code: 'invite_invalid' } } });
     const { id, token } = await invite();
     // Expired: moved into the past in the store (no waiting).
-    const stored = await t.server.services.store.getInvite(id);
+    const stored = await t.server.services.store.invites.getInvite(id);
     expect(stored).toMatchObject({ usedAt: null, createdBy: expect.any(String) });
     const expiredToken = 'an-expired-invite-token';
-    await t.server.services.store.createInvite({ ...stored!, id: `${id}-x`, expiresAt: Date.now() - 1 }, hashInviteToken(expiredToken));
+    await t.server.services.store.invites.createInvite(
+      { ...stored!, id: `${id}-x`, expiresAt: Date.now() - 1 },
+      hashInviteToken(expiredToken),
+    );
     expect(await register(t.url, { invite: expiredToken })).toMatchObject({ status: 403, body: { error: { code: 'invite_invalid' } } });
     // The unexpired one still works.
     expect((await register(t.url, { invite: token })).status).toBe(201);

@@ -88,9 +88,9 @@ describe('long-poll sync', () => {
     // The poll has read the log (empty) and is subscribing: the message commits just before it
     // listens to the conversation's topic, so only a look at the log after subscribing finds it.
     const store = t.server.services.store;
-    const listConversationIds = store.listConversationIds.bind(store);
+    const listConversationIds = store.conversations.listConversationIds.bind(store.conversations);
     let sent: Promise<unknown> | undefined;
-    const spy = vi.spyOn(store, 'listConversationIds').mockImplementation(async (userIds) => {
+    const spy = vi.spyOn(store.conversations, 'listConversationIds').mockImplementation(async (userIds) => {
       if (userIds.includes(bob.id) && sent === undefined) {
         sent = alice.client.sendMessage(dm.id, 'while subscribing');
         await sent;

@@ -163,8 +163,8 @@ describe('presence', () => {
 
     // Recording Bob's lastSeenAt takes a while (a busy database); he reconnects meanwhile.
     const store = t.server.services.store;
-    const setLastSeen = store.setLastSeen.bind(store);
-    const spy = vi.spyOn(store, 'setLastSeen').mockImplementation(async (entries) => {
+    const setLastSeen = store.users.setLastSeen.bind(store.users);
+    const spy = vi.spyOn(store.users, 'setLastSeen').mockImplementation(async (entries) => {
       if (entries.some((entry) => entry.userId === bob.id)) await sleep(500);
       return setLastSeen(entries);
     });

@@ -189,7 +189,7 @@ describe('abuse limits', () => {
     const refused = await upload(alice.token);
     expectLimited({ status: refused.status, headers: refused.headers, body: await refused.json() });
     expect(refused.headers.get('connection')).toBe('close'); // the file was never read
-    expect(await t.server.services.store.uploadBytesUsed(alice.id)).toBe(3000);
+    expect(await t.server.services.store.uploads.uploadBytesUsed(alice.id)).toBe(3000);
     await expect(alice.client.upload(new Blob([new Uint8Array(10)]), 'a.bin')).rejects.toMatchObject({ code: 'rate_limited' });
     expect((await upload(bob.token)).status).toBe(201);
   });

@@ -99,7 +99,7 @@ describeCluster('sessions across two nodes (PostgreSQL + Redis)', () => {
     // Committed without a word on the bus, as by a node that died between its commit and its publish.
     const store = openPostgresStore(cluster().schema.url, { poolSize: 1 });
     try {
-      await store.revokeSession(decodeJwt(user.token)['sid'] as string, Date.now());
+      await store.sessions.revokeSession(decodeJwt(user.token)['sid'] as string, Date.now());
     } finally {
       await store.close();
     }

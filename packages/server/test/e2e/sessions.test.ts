@@ -181,7 +181,7 @@ for (const engine of engines) {
       // A second connection to the same database, as another node whose news was lost would be.
       const elsewhere = await openStore(t.server.services.config);
       try {
-        await elsewhere.revokeSession(sessionId, Date.now());
+        await elsewhere.sessions.revokeSession(sessionId, Date.now());
       } finally {
         await elsewhere.close();
       }

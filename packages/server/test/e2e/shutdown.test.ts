@@ -131,15 +131,16 @@ describe('the drain, step by step (in process)', () => {
     let gate: Promise<void> = Promise.resolve();
     let open = () => {};
     let waiting = 0;
-    const gated = Object.create(store, {
+    const gatedMessages = Object.create(store.messages, {
       appendMessages: {
-        value: async (...args: Parameters<Store['appendMessages']>) => {
+        value: async (...args: Parameters<Store['messages']['appendMessages']>) => {
           waiting += args[0].length;
           await gate;
-          return store.appendMessages(...args);
+          return store.messages.appendMessages(...args);
         },
       },
-    }) as Store;
+    }) as Store['messages'];
+    const gated = Object.create(store, { messages: { value: gatedMessages } }) as Store;
     const server = await createServer(config, { store: gated });
     // Counts sends taken on (REST and WebSocket call this one service).
     const messages = server.services.messages;
@@ -203,7 +204,7 @@ describe('the drain, step by step (in process)', () => {
 
     const store = await openStore(node.config);
     try {
-      const stored = await store.listMessages(dm.id, { limit: 10 });
+      const stored = await store.messages.listMessages(dm.id, { limit: 10 });
       expect(stored.map((m) => m.clientId).sort()).toEqual(['rest-1', 'ws-1']);
     } finally {
       await store.close();

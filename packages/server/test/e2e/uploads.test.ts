@@ -151,7 +151,7 @@ describe.each(await fileStacks({ MAX_UPLOAD_BYTES: String(MAX), UPLOAD_QUOTA_BYT
     const refused = await uploadRaw(t.url, alice.token, Buffer.alloc(MAX + 1, 7), { filename: 'big.bin' });
     expectError(refused, 413, 'payload_too_large');
     expect(refused.body.error.message).toContain('MAX_UPLOAD_BYTES');
-    expect(await t.server.services.store.uploadBytesUsed(alice.id)).toBe(0);
+    expect(await t.server.services.store.uploads.uploadBytesUsed(alice.id)).toBe(0);
     if (t.server.services.config.blobStore === 'disk') {
       const tmp = path.join(t.dataDir, 'blobs', 'tmp');
       expect(readdirSync(tmp)).toEqual([]);
@@ -249,12 +249,12 @@ describe.each(await fileStacks({ MAX_UPLOAD_BYTES: String(MAX), UPLOAD_QUOTA_BYT
     const deleted = await alice.client.messages.delete(first.body.message.id);
     expect(deleted.attachments).toBeUndefined();
     expect((await fetchBytes(t.url, alice.token, `/api/v1/uploads/${alone.id}`)).status).toBe(404);
-    expect(await t.server.services.store.getUpload(alone.id)).toBeUndefined();
+    expect(await t.server.services.store.uploads.getUpload(alone.id)).toBeUndefined();
     expect((await fetchBytes(t.url, bob.token, `/api/v1/uploads/${shared.id}`)).status).toBe(200);
     await alice.client.messages.delete(second.body.message.id);
     expect((await fetchBytes(t.url, bob.token, `/api/v1/uploads/${shared.id}`)).status).toBe(404);
     expect((await fetchBytes(t.url, alice.token, `/api/v1/uploads/${shared.id}/thumbnail`)).status).toBe(404);
-    expect(await t.server.services.store.uploadBytesUsed(alice.id)).toBe(0);
+    expect(await t.server.services.store.uploads.uploadBytesUsed(alice.id)).toBe(0);
   });
 
   it('sweeps uploads no message carries once UPLOAD_ORPHAN_TTL_SECONDS have passed', async () => {

@@ -102,7 +102,10 @@ describeOnEachStore(
       await bob.client.push.subscribe(subscription);
       await createGroup(alice, [bob]);
       await until(() => pushes.to(name).length === 1, 'the push');
-      await until(async () => (await server().server.services.store.getPushSubscription(subscription.endpoint)) === undefined, 'removed');
+      await until(
+        async () => (await server().server.services.store.push.getPushSubscription(subscription.endpoint)) === undefined,
+        'removed',
+      );
       expect(await bob.client.push.unsubscribe(subscription.endpoint)).toEqual({ removed: false });
       expect(await outboxOf(bob)).toEqual([]);
     });

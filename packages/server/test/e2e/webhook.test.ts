@@ -72,7 +72,7 @@ describeOnEachStore(
       failing.add(dave.id);
       const group = await createGroup(alice, [dave]);
       const store = server().server.services.store;
-      const deadOf = async () => (await store.listDeadDeliveries(100)).filter((d) => d.userId === dave.id);
+      const deadOf = async () => (await store.outbox.listDeadDeliveries(100)).filter((d) => d.userId === dave.id);
       await until(async () => (await deadOf()).length === 1, 'the delivery marked dead');
       const [dead] = await deadOf();
       expect(dead).toMatchObject({ channel: 'webhook', status: 'dead', attempts: 4, lastError: 'HTTP 500' });

@@ -31,7 +31,7 @@ export class Fixture {
   }
 
   user = (username: string, displayName = username): Promise<UserRecord> =>
-    this.store.insertUser({
+    this.store.users.insertUser({
       id: newId(),
       username,
       displayName,
@@ -45,7 +45,7 @@ export class Fixture {
   conversation = (kind: 'direct' | 'group', memberIds: string[], directKey: string | null = null) => {
     const id = newId();
     const now = this.tick();
-    return this.store.createConversation(
+    return this.store.conversations.createConversation(
       { id, kind, title: kind === 'group' ? 'Group' : null, directKey, createdBy: memberIds[0]!, createdAt: now, lastActivityAt: now },
       memberIds.map((userId, i) => ({ conversationId: id, userId, role: i === 0 && kind === 'group' ? 'owner' : 'member', joinedAt: now })),
       drafts.conversationCreated,
@@ -63,14 +63,14 @@ export class Fixture {
 
   /** Appends as the message service does: announced, and each sender has read what they sent. */
   append = async (batch: NewMessage[], plan: AppendPlan = sendPlan): Promise<AppendResult[]> =>
-    (await this.store.appendMessages(batch, plan)).results.map((r) => {
+    (await this.store.messages.appendMessages(batch, plan)).results.map((r) => {
       if ('missingUploadIds' in r) throw new Error(`refused: uploads ${r.missingUploadIds.join(', ')} are gone`);
       return r;
     });
 
   /** One message change as a batch of one: its message and events, undefined for no such message; throws what the change threw. */
   update = async (id: string, change: MessageChange, announce: Draft<MessageRecord>) => {
-    const { results, events } = await this.store.updateMessages([{ id, change, announce }]);
+    const { results, events } = await this.store.messages.updateMessages([{ id, change, announce }]);
     const outcome = results[0];
     if (outcome === undefined) return undefined;
     if ('refused' in outcome) throw outcome.refused;
@@ -78,13 +78,13 @@ export class Fixture {
   };
 
   addMember = (conversationId: string, userId: string, by: string) =>
-    this.store.addMember({ conversationId, userId, role: 'member', joinedAt: this.tick() }, drafts.memberAdded(by));
+    this.store.members.addMember({ conversationId, userId, role: 'member', joinedAt: this.tick() }, drafts.memberAdded(by));
 
   removeMember = (conversationId: string, userId: string, by: string) =>
-    this.store.removeMember(conversationId, userId, { type: 'member.removed', conversationId, userId, by });
+    this.store.members.removeMember(conversationId, userId, { type: 'member.removed', conversationId, userId, by });
 
   read = (conversationId: string, userId: string, seq: number) =>
-    this.store.advanceReadMarker(conversationId, userId, seq, drafts.readUpdated(conversationId, userId));
+    this.store.markers.advanceReadMarker(conversationId, userId, seq, drafts.readUpdated(conversationId, userId));
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();

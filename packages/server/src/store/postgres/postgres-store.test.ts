@@ -154,7 +154,7 @@ describePostgres('PostgreSQL store', () => {
     url.port = '1'; // nothing listens there
     const store = openPostgresStore(url.toString(), { poolSize: 1 });
     cleanups.push(() => store.close());
-    const failure = await store.getUser('someone').catch((error: unknown) => error);
+    const failure = await store.users.getUser('someone').catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(StoreUnavailable);
     expect(failure).toMatchObject({ code: 'unavailable', status: 503 });
     await expect(store.ping()).rejects.toBeInstanceOf(StoreUnavailable);
@@ -223,17 +223,17 @@ describePostgres('PostgreSQL store', () => {
     const conv = (await f.conversation('group', [a.id, b.id])).conversation;
 
     sent = [];
-    const first = await store.appendMessages([f.msg(conv.id, a.id, 'k1'), f.msg(conv.id, b.id, 'k2')], sendPlan);
+    const first = await store.messages.appendMessages([f.msg(conv.id, a.id, 'k1'), f.msg(conv.id, b.id, 'k2')], sendPlan);
     expect(sent).toEqual(['append']);
     const stored = first.results as AppendResult[];
     expect(stored.map((r) => r.message.seq)).toEqual([1, 2]);
 
     sent = [];
-    const again = await store.appendMessages([f.msg(conv.id, b.id, 'k3'), f.msg(conv.id, a.id, 'k1', 'resent')], sendPlan);
+    const again = await store.messages.appendMessages([f.msg(conv.id, b.id, 'k3'), f.msg(conv.id, a.id, 'k1', 'resent')], sendPlan);
     expect(sent).toEqual(['append', 'begin', 'select', 'append', 'commit']);
     expect(again.results[1]).toEqual({ message: stored[0]!.message, created: false });
     expect(again.results[0]).toMatchObject({ created: true, message: { seq: 3 } });
     expect(again.events.map((e) => e.event.type)).toEqual(['message.created']);
-    expect((await store.getConversation(conv.id))?.lastSeq).toBe(3);
+    expect((await store.conversations.getConversation(conv.id))?.lastSeq).toBe(3);
   });
 });

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import type { AccountTokenPurpose, AccountTokenRecord, NewAccountToken, SessionInfoRecord } from '../account-store.js';
+import type { AccountTokenPurpose, AccountTokenRecord, NewAccountToken } from '../accounts/account-store.js';
+import type { SessionInfoRecord } from '../sessions/session-store.js';
 import type { MemberRecord, MessageRecord, SessionRecord, UserRecord } from '../store.js';
 import { type Db, toMember, toMessage, toSession, toUser } from './rows.js';
 import { getUser } from './users.js';

@@ -1,6 +1,6 @@
 import { type SelectQueryBuilder, sql } from 'kysely';
 import { usernameKey } from '@confab/protocol';
-import type { AdminUserRecord, AdminUserSearch, AuditRecord, InstanceCounts, NodeReport } from '../admin-store.js';
+import type { AdminUserRecord, AdminUserSearch, AuditRecord, InstanceCounts, NodeReport } from '../admin/admin-store.js';
 import type { Database } from '../schema.js';
 import type { UserRecord } from '../store.js';
 import { type Db, toUser } from './rows.js';

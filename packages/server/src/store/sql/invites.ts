@@ -1,4 +1,4 @@
-import type { InviteRecord } from '../invite-store.js';
+import type { InviteRecord } from '../invites/invite-store.js';
 import type { NewUser, UserRecord } from '../store.js';
 import type { Db } from './rows.js';
 import { insertUser } from './users.js';

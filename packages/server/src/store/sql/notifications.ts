@@ -2,7 +2,7 @@ import type { Selectable } from 'kysely';
 import type { Database } from '../schema.js';
 import { type LogEntry, appendEvents } from '../event-log.js';
 import { lockUserStreams } from '../stream-locks.js';
-import type { NotificationRecord } from '../people-store.js';
+import type { NotificationRecord } from '../notifications/notification-store.js';
 import type { Draft, OutboxDraft, StoredEvent } from '../store.js';
 import { insertBulk } from './hot-statements.js';
 import { insertOutboxRows } from './outbox.js';

@@ -37,9 +37,9 @@ describe('SQLite search index: migration 0012_search_scope', () => {
 
       await store.migrate();
       const find = async (userId: string, q: string, conversationId?: string) =>
-        (await store.searchMessages({ userId, terms: searchTerms(q), limit: 10, ...(conversationId ? { conversationId } : {}) })).map(
-          (hit) => hit.message.body,
-        );
+        (
+          await store.search.searchMessages({ userId, terms: searchTerms(q), limit: 10, ...(conversationId ? { conversationId } : {}) })
+        ).map((hit) => hit.message.body);
       expect(await find(a.id, 'meeting ')).toEqual(['old meeting notes']);
       expect(await find(b.id, 'meeting ')).toEqual(['their meeting', 'old meeting notes']);
       expect(await find(b.id, 'meet', theirs.id)).toEqual(['their meeting']);
@@ -76,7 +76,7 @@ describe('SQLite search index: migration 0017_search_automerge', () => {
       const group = (await f.conversation('group', [a.id])).conversation;
       // One commit each: 40 segments written, merged as they pile up.
       for (let i = 0; i < 40; i++) await f.append([f.msg(group.id, a.id, `k${i}`, `standup ${i}`)]);
-      const hits = await store.searchMessages({ userId: a.id, terms: searchTerms('standup'), limit: 50 });
+      const hits = await store.search.searchMessages({ userId: a.id, terms: searchTerms('standup'), limit: 50 });
       expect(hits).toHaveLength(40);
       // FTS5's own check of the index against itself throws on any inconsistency.
       expect(() => raw.prepare(`insert into messages_fts(messages_fts) values ('integrity-check')`).run()).not.toThrow();

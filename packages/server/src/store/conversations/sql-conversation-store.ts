@@ -1,0 +1,19 @@
+import type { SqlContext } from '../sql-context.js';
+import type { ConversationStore } from './conversation-store.js';
+import * as conversations from '../sql/conversations.js';
+
+/**
+ * `store.conversations` on the SQL engines: each method calls its query in
+ * store/sql/conversations.ts.
+ */
+export function sqlConversationStore({ db, uniqueViolation }: SqlContext): ConversationStore {
+  return {
+    createConversation: (conversation, initialMembers, announce, notify) =>
+      conversations.createConversation(db, uniqueViolation, conversation, initialMembers, announce, notify),
+    getConversation: (id) => conversations.getConversation(db, id),
+    updateConversationTitle: (id, title, announce, system) => conversations.updateConversationTitle(db, id, title, announce, system),
+    listConversationIds: (userIds) => conversations.listConversationIds(db, userIds),
+    listConversations: (userId, page) => conversations.listConversations(db, userId, page),
+    getConversationView: (userId, conversationId) => conversations.getConversationView(db, userId, conversationId),
+  };
+}

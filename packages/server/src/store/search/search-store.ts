@@ -1,0 +1,15 @@
+import type { ConversationName, MessageSearch, SearchHit } from '../store.js';
+
+/**
+ * `store.search`: message search (docs/search.md), over the engine's full-text index. Its
+ * conformance section is beside it (search/*.conformance.ts).
+ */
+export interface SearchStore {
+  /**
+   * Messages matching every term (the last as a prefix when `terms.prefix`), that `search.userId`
+   * may read, newest first by the engine's key, at most `limit`.
+   */
+  searchMessages(search: MessageSearch): Promise<SearchHit[]>;
+  /** Every conversation of the user, with what it is called: its title, or a direct conversation's other member. */
+  listConversationNames(userId: string): Promise<ConversationName[]>;
+}

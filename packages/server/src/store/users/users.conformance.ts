@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { UniqueViolation } from '../store.js';
+import type { Fixture } from '../conformance/fixtures.js';
+
+export function describeUsers(f: Fixture): void {
+  const { user } = f;
+
+  describe('users', () => {
+    it('keeps usernames unique ignoring case and finds them ignoring case', async () => {
+      const alice = await user('Alice');
+      await expect(user('alice')).rejects.toBeInstanceOf(UniqueViolation);
+      expect((await f.store.users.getUserByUsername('ALICE'))?.id).toBe(alice.id);
+      expect(await f.store.users.getUser(alice.id)).toEqual(alice);
+      expect(await f.store.users.getUser('nope')).toBeUndefined();
+      expect((await f.store.users.getUsers([alice.id, 'nope'])).map((u) => u.id)).toEqual([alice.id]);
+    });
+
+    it('searches by username prefix or display-name substring, literally, in pages', async () => {
+      await user('bob', 'Robert Smith');
+      await user('bobby', 'Bobby Tables');
+      await user('carol', 'Carol 100%_sure');
+      await user('dave', 'Dave');
+      expect((await f.store.users.searchUsers({ q: 'bob', limit: 10 })).map((u) => u.username)).toEqual(['bob', 'bobby']);
+      expect((await f.store.users.searchUsers({ q: 'SMITH', limit: 10 })).map((u) => u.username)).toEqual(['bob']);
+      expect((await f.store.users.searchUsers({ q: '%_', limit: 10 })).map((u) => u.username)).toEqual(['carol']);
+      const first = await f.store.users.searchUsers({ limit: 2 });
+      const second = await f.store.users.searchUsers({ limit: 2, afterUsername: first.at(-1)!.username });
+      expect([...first, ...second].map((u) => u.username)).toEqual(['bob', 'bobby', 'carol', 'dave']);
+    });
+
+    it('searches only people sharing a conversation with the searcher, or an exact username, when asked (DIRECTORY=shared)', async () => {
+      const me = await user('shared_me');
+      const friend = await user('shared_friend');
+      const groupie = await user('shared_groupie', 'Shared Groupie');
+      await user('shared_stranger', 'Shared Stranger');
+      await f.conversation('direct', [me.id, friend.id], [me.id, friend.id].sort().join(':'));
+      await f.conversation('group', [groupie.id, me.id]);
+      const names = async (q?: string) =>
+        (await f.store.users.searchUsers({ limit: 10, sharedWith: me.id, ...(q === undefined ? {} : { q }) })).map((u) => u.username);
+      expect(await names()).toEqual(['shared_friend', 'shared_groupie', 'shared_me']);
+      expect(await names('shared')).toEqual(['shared_friend', 'shared_groupie', 'shared_me']);
+      expect(await names('Stranger')).toEqual([]);
+      expect(await names('SHARED_STRANGER')).toEqual(['shared_stranger']);
+      expect(await names('shared_strange')).toEqual([]);
+      expect((await f.store.users.searchUsers({ limit: 10, q: 'shared_' })).map((u) => u.username)).toContain('shared_stranger');
+    });
+
+    it('orders and pages usernames byte-wise, punctuation included (no locale collation)', async () => {
+      for (const name of ['a_a', 'aa', 'a-z', 'a.b']) await user(name);
+      expect((await f.store.users.searchUsers({ limit: 10 })).map((u) => u.username)).toEqual(['a-z', 'a.b', 'a_a', 'aa']);
+      expect((await f.store.users.searchUsers({ limit: 10, afterUsername: 'a.b' })).map((u) => u.username)).toEqual(['a_a', 'aa']);
+    });
+
+    it('updates profile fields', async () => {
+      const u = await user('erin');
+      const updated = await f.store.users.updateUser(u.id, { displayName: 'Erin E.', bio: 'hi', isAdmin: true });
+      expect(updated).toMatchObject({ displayName: 'Erin E.', bio: 'hi', isAdmin: true });
+    });
+  });
+}
