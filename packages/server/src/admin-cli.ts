@@ -2,19 +2,19 @@ import { parseArgs } from 'node:util';
 import { pino } from 'pino';
 import { AdminUserQuery, AuditQuery } from '@confab/protocol';
 import type { Config } from './config.js';
-import { createAdminServices, createAuditLog } from './admin-services.js';
-import { passwordsFor } from './account-services.js';
+import { createAdminServices, createAuditLog } from './services/admin/index.js';
+import { passwordsFor } from './services/accounts/index.js';
 import { AppError } from './errors.js';
 import { bodyProblems } from './http/validation.js';
 import { openBus, openStore } from './open-backends.js';
-import { AccountTokens } from './services/account-tokens.js';
-import type { AdminService } from './services/admin-service.js';
-import { BackgroundWork } from './services/background-work.js';
-import { createMailer } from './services/mailer.js';
-import { PasswordResetService } from './services/password-reset.js';
+import { AccountTokens } from './services/accounts/account-tokens.js';
+import type { AdminService } from './services/admin/admin-service.js';
+import { BackgroundWork } from './infra/background-work.js';
+import { createMailer } from './infra/mailer.js';
+import { PasswordResetService } from './services/accounts/password-reset.js';
 import { RateLimitService } from './services/rate-limits.js';
-import { SessionRevocations } from './services/session-revocations.js';
-import { SessionService } from './services/session-service.js';
+import { SessionRevocations } from './services/accounts/session-revocations.js';
+import { SessionService } from './services/accounts/session-service.js';
 import type { Store } from './store/store.js';
 
 export const ADMIN_USAGE = `  confab admin users [--q <text>] [--limit <n>] [--cursor <c>]

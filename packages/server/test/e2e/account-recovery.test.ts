@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hashAccountToken } from '../../src/services/account-tokens.js';
+import { hashAccountToken } from '../../src/services/accounts/account-tokens.js';
 import { engines } from '../engines.js';
 import { expectError } from '../factories.js';
 import { RawSocket, type TestServer, api, uniqueName, until } from '../harness.js';

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestServer, api, newClient, startServer, uniqueName } from '../harness.js';
 import { engines } from '../engines.js';
-import { hashInviteToken } from '../../src/services/invite-service.js';
+import { hashInviteToken } from '../../src/services/accounts/invite-service.js';
 
 const PASSWORD = 'correct horse battery';
 const BIN = fileURLToPath(new URL('../../bin/confab.js', import.meta.url));

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { engines } from '../engines.js';
 import { createGroup, freshUsers } from '../factories.js';
 import { type TestServer, type TestUser, api, startServer } from '../harness.js';
-import type { MessageActivity } from '../../src/services/message-activity.js';
+import type { MessageActivity } from '../../src/services/messaging/message-activity.js';
 
 describe.each(await engines())('mentions on %s', (_engine, start) => {
   let t: TestServer;

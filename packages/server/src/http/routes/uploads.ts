@@ -3,7 +3,7 @@ import type { FastifyReply } from 'fastify';
 import Type from 'typebox';
 import { IdParams, UploadResponse } from '@confab/protocol';
 import { AppError, detail, invalid } from '../../errors.js';
-import type { Download } from '../../services/upload-service.js';
+import type { Download } from '../../services/files/upload-service.js';
 import { bearerAuth, claims } from '../authenticate.js';
 import type { RoutePlugin } from '../context.js';
 import { bearer, errors } from '../responses.js';
