@@ -9,7 +9,7 @@ describe.each(await engines())('mentions on %s', (_engine, start) => {
   const activity: MessageActivity[] = [];
   beforeAll(async () => {
     t = await start();
-    t.server.services.activity.subscribe((a) => void activity.push(...a));
+    t.server.services.messaging.activity.subscribe((a) => void activity.push(...a));
   });
   afterAll(() => t?.close());
 

@@ -4,7 +4,7 @@ import type { RoutePlugin } from '../context.js';
 import { bearer, errors } from '../responses.js';
 
 /** A live location's moves and its end (services/live-location.ts). */
-export const locationRoutes: RoutePlugin = async (app, { locations, tokens }) => {
+export const locationRoutes: RoutePlugin = async (app, { messaging: { locations }, accounts: { tokens } }) => {
   app.addHook('onRequest', bearerAuth(tokens));
   const tags = ['messages'];
 

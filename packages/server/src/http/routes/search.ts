@@ -4,7 +4,7 @@ import type { RoutePlugin } from '../context.js';
 import { bearer, errors } from '../responses.js';
 
 /** Full-text search of my messages, and of my conversations by name (services/search-service.ts). */
-export const searchRoutes: RoutePlugin = async (app, { search, tokens }) => {
+export const searchRoutes: RoutePlugin = async (app, { search: { search }, accounts: { tokens } }) => {
   app.addHook('onRequest', bearerAuth(tokens));
   const tags = ['search'];
 

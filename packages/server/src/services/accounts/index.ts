@@ -13,9 +13,12 @@ import { Passwords } from './passwords.js';
 import type { SecurityEvents } from '../security-events.js';
 import { AuthService } from './auth-service.js';
 import type { RateLimitService } from '../rate-limits.js';
-import type { TokenService } from './token-service.js';
+import { TokenService, resolveJwtSecret } from './token-service.js';
 import { SessionService } from './session-service.js';
-import type { SessionRevocations } from './session-revocations.js';
+import { SessionRevocations } from './session-revocations.js';
+import { InviteService } from './invite-service.js';
+import type { EventBus } from '../../bus/bus.js';
+import type { Backends } from '../backends.js';
 import { UserService } from './user-service.js';
 import type { Store } from '../../store/store.js';
 
@@ -31,33 +34,67 @@ export const passwordsFor = (config: Config) =>
 export const userServiceFor = (store: Store, config: Config, passwords = passwordsFor(config)) =>
   new UserService(store, passwords, config.accounts.usernameHoldDays, config.directory);
 
-export interface AccountServices {
+/** The session side, up before anything serves: a token of a session ended while this node was down is refused too. */
+export async function openSessions({ config, store, bus, logger }: Pick<Backends, 'config' | 'store' | 'bus' | 'logger'>) {
+  const revocations = revocationsFor(config, store, bus, logger);
+  await revocations.start();
+  const tokens = new TokenService(
+    resolveJwtSecret(config.jwtSecret, config.dataDir),
+    {
+      accessTtlSeconds: config.accessTokenTtlSeconds,
+      refreshTtlSeconds: config.refreshTokenTtlSeconds,
+      issuer: config.jwtIssuer,
+      audience: config.jwtAudience,
+    },
+    revocations,
+  );
+  return { revocations, tokens };
+}
+
+export type Sessions = Awaited<ReturnType<typeof openSessions>>;
+
+/** The sessions ended lately, as a node (or the CLI) follows them. */
+export const revocationsFor = (config: Config, store: Store, bus: EventBus, logger: Logger) =>
+  new SessionRevocations(store, bus, {
+    accessTtlMs: config.accessTokenTtlSeconds * 1000,
+    checkIntervalMs: config.revocationCheckIntervalMs,
+    onError: (error) => logger.warn({ err: error }, 'could not read the sessions ended lately'),
+  });
+
+export interface Accounts {
+  /** Access and refresh tokens: every authenticated route checks its bearer with them. */
+  tokens: TokenService;
+  revocations: SessionRevocations;
   auth: AuthService;
   passwords: Passwords;
   users: UserService;
+  /** My sessions: listing and ending them (also for the admin calls). */
   sessions: SessionService;
   emailVerification: EmailVerification;
   passwordReset: PasswordResetService;
-  accounts: AccountService;
+  /** Password change and account erasure. */
+  account: AccountService;
   dataExport: DataExport;
+  /** Sign-up invites (REGISTRATION=invite). */
+  invites: InviteService;
   /** Shutdown: waits for the mails and lookups still running, then lets go of the mail transport. */
   close(): Promise<void>;
 }
 
-/** Wires the accounts side (issue 12): passwords, mail, account tokens, sessions, export, erasure. */
-export function createAccountServices(deps: {
-  config: Config;
-  store: Store;
-  logger: Logger;
-  revocations: SessionRevocations;
-  conversations: ConversationService;
-  lifecycle: MessageLifecycle;
-  tokens: TokenService;
-  rateLimits: RateLimitService;
-  securityEvents: SecurityEvents;
-  mailer?: Mailer;
-}): AccountServices {
-  const { config, store, logger, securityEvents } = deps;
+/** Wires the accounts side (issue 12): passwords, mail, account tokens, sessions, invites, export, erasure. */
+export function createAccounts(
+  { config, store, logger }: Pick<Backends, 'config' | 'store' | 'logger'>,
+  deps: {
+    sessions: Sessions;
+    conversations: ConversationService;
+    lifecycle: MessageLifecycle;
+    rateLimits: RateLimitService;
+    securityEvents: SecurityEvents;
+    mailer?: Mailer;
+  },
+): Accounts {
+  const { securityEvents } = deps;
+  const { revocations } = deps.sessions;
   const { publicUrl } = config.accounts;
   const passwords = passwordsFor(config);
   const users = userServiceFor(store, config, passwords);
@@ -65,7 +102,7 @@ export function createAccountServices(deps: {
     deps.mailer ?? createMailer({ smtpUrl: config.accounts.smtpUrl, from: config.accounts.mailFrom, dataDir: config.dataDir, logger });
   const background = new BackgroundWork((error, what) => logger.warn({ err: error }, `${what} failed`));
   const tokens = new AccountTokens(store);
-  const sessions = new SessionService(store, deps.revocations, securityEvents);
+  const sessions = new SessionService(store, revocations, securityEvents);
   const emailVerification = new EmailVerification(store, passwords, tokens, mailer, background, securityEvents, {
     publicUrl,
     ttlSeconds: config.accounts.emailVerifyTtlSeconds,
@@ -75,12 +112,14 @@ export function createAccountServices(deps: {
     ttlSeconds: config.accounts.passwordResetTtlSeconds,
   });
   return {
+    tokens: deps.sessions.tokens,
+    revocations,
     auth: new AuthService(
       store,
       users,
       passwords,
-      deps.tokens,
-      deps.revocations,
+      deps.sessions.tokens,
+      revocations,
       emailVerification,
       securityEvents,
       config.refreshTokenGraceMs,
@@ -92,8 +131,9 @@ export function createAccountServices(deps: {
     sessions,
     emailVerification,
     passwordReset,
-    accounts: new AccountService(store, passwords, sessions, deps.lifecycle, securityEvents),
+    account: new AccountService(store, passwords, sessions, deps.lifecycle, securityEvents),
     dataExport: new DataExport(store, users, sessions, deps.conversations),
+    invites: new InviteService(store, config.inviteTtlSeconds, securityEvents),
     async close() {
       await background.settle();
       mailer.close();

@@ -16,7 +16,7 @@ const PRUNE_INTERVAL_MS = 3_600_000;
 export const createAuditLog = (store: Store, logger: Logger, metrics?: Pick<Metrics, 'rateLimitTrips'>) =>
   new AuditLog(store, new LoggedSecurityEvents(logger.child({ component: 'security' }), metrics), logger.child({ component: 'audit' }));
 
-export interface AdminServices {
+export interface Admin {
   admin: AdminService;
   /** Reports this node's sockets and prunes periodically (a server's node only). */
   start(): Promise<void>;
@@ -27,7 +27,7 @@ export interface AdminServices {
  * Wires the operator's side (issue 12): the admin calls over the audit log and the nodes' reports.
  * `sockets` is the node's live count; the CLI, which is no node, passes none and only reads.
  */
-export function createAdminServices(deps: {
+export function createAdmin(deps: {
   config: Config;
   store: Store;
   logger: Logger;
@@ -35,7 +35,7 @@ export function createAdminServices(deps: {
   sessions: Pick<SessionService, 'endAll'>;
   passwordReset: Pick<PasswordResetService, 'start'>;
   sockets?: () => number;
-}): AdminServices {
+}): Admin {
   const { config, store, logger, audit } = deps;
   const nodes = new NodeReports(store, deps.sockets, (error) => logger.warn({ err: error }, 'could not report this node’s sockets'));
   const admin = new AdminService(store, deps.sessions, deps.passwordReset, audit, nodes);
