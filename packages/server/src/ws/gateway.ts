@@ -190,7 +190,7 @@ export class Gateway {
   }
 
   /**
-   * A session ended (services/session-revocations.ts, on every node): its sockets here close with
+   * A session ended (services/accounts/session-revocations.ts, on every node): its sockets here close with
    * 4403 and are heard no more. Frames already taken on finish; nothing is sent after the close.
    */
   closeSession(sessionId: string): void {

@@ -6,7 +6,7 @@ import type { SessionRevocations } from './session-revocations.js';
 
 /**
  * A user's sessions: listing them and ending them. Every session ended here is announced to every
- * node (services/session-revocations.ts), which refuses its tokens and closes its sockets with
+ * node (services/accounts/session-revocations.ts), which refuses its tokens and closes its sockets with
  * 4403. Password reset and change, account erasure and the admin calls end sessions through it.
  */
 export class SessionService {

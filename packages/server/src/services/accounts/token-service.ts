@@ -10,7 +10,7 @@ export interface AccessClaims {
   sessionId: string;
 }
 
-/** Whether a session has ended; consulted on every token verified (services/session-revocations.ts). */
+/** Whether a session has ended; consulted on every token verified (services/accounts/session-revocations.ts). */
 export interface RevocationCheck {
   isRevoked(sessionId: string): boolean;
 }

@@ -19,7 +19,7 @@ export class UserService {
   /**
    * Opens an account: the one way users are made, by sign-up (AuthService.register) and by
    * `confab admin create`. The username is kept in NFKC form; a common password is refused; the
-   * password is hashed with argon2id (services/passwords.ts). With an invite, it is spent in the
+   * password is hashed with argon2id (services/accounts/passwords.ts). With an invite, it is spent in the
    * same transaction (a taken username leaves it unspent).
    */
   async create(input: RegisterBody, role: { isAdmin: boolean } = { isAdmin: false }, invite?: { tokenHash: string }): Promise<UserRecord> {

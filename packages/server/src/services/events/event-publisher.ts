@@ -28,7 +28,7 @@ export class EventPublisher {
 
   /**
    * Called after events including new notifications were published: their transaction has
-   * committed, so their outbox rows are there to deliver (services/outbox-dispatcher.ts).
+   * committed, so their outbox rows are there to deliver (services/notifications/outbox-dispatcher.ts).
    */
   onNotificationsPublished(listener: () => void): void {
     this.notificationListeners.push(listener);

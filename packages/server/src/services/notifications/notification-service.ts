@@ -95,7 +95,7 @@ export class NotificationService {
     return records.length === 0 ? undefined : { notifications: records, announce: notificationCreated, outbox: this.outbox };
   }
 
-  // ---- the message hook: the activity feed (services/message-activity.ts) after each action commits ----
+  // ---- the message hook: the activity feed (services/messaging/message-activity.ts) after each action commits ----
 
   /**
    * Mentions, replies, thread replies and reactions, as the message service and lifecycle report

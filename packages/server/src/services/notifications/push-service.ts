@@ -6,7 +6,7 @@ import type { VapidKeys } from '../../infra/vapid-keys.js';
 
 /**
  * My Web Push subscriptions (one per browser), and the key to subscribe with. Pushes themselves
- * go through the notification outbox (services/push-sender.ts).
+ * go through the notification outbox (services/notifications/push-sender.ts).
  */
 export class PushService {
   constructor(
