@@ -1,5 +1,5 @@
 import type { EnvReader } from './env-reader.js';
-import { DEFAULT_HASHING_NICE } from './services/password-threads.js';
+import { DEFAULT_HASHING_NICE } from './infra/password-threads.js';
 
 /** ASVS 2.4.1 / OWASP's floor for argon2id: 19 MiB of memory, two passes. */
 export const ARGON2_MIN_MEMORY_KIB = 19_456;

@@ -2,19 +2,18 @@ import { parseArgs } from 'node:util';
 import { pino } from 'pino';
 import { AdminUserQuery, AuditQuery } from '@confab/protocol';
 import type { Config } from './config.js';
-import { createAdminServices, createAuditLog } from './admin-services.js';
-import { passwordsFor } from './account-services.js';
+import { createAdmin, createAuditLog } from './services/admin/index.js';
+import { passwordsFor, revocationsFor } from './services/accounts/index.js';
 import { AppError } from './errors.js';
 import { bodyProblems } from './http/validation.js';
 import { openBus, openStore } from './open-backends.js';
-import { AccountTokens } from './services/account-tokens.js';
-import type { AdminService } from './services/admin-service.js';
-import { BackgroundWork } from './services/background-work.js';
-import { createMailer } from './services/mailer.js';
-import { PasswordResetService } from './services/password-reset.js';
+import { AccountTokens } from './services/accounts/account-tokens.js';
+import type { AdminService } from './services/admin/admin-service.js';
+import { BackgroundWork } from './infra/background-work.js';
+import { createMailer } from './infra/mailer.js';
+import { PasswordResetService } from './services/accounts/password-reset.js';
 import { RateLimitService } from './services/rate-limits.js';
-import { SessionRevocations } from './services/session-revocations.js';
-import { SessionService } from './services/session-service.js';
+import { SessionService } from './services/accounts/session-service.js';
 import type { Store } from './store/store.js';
 
 export const ADMIN_USAGE = `  confab admin users [--q <text>] [--limit <n>] [--cursor <c>]
@@ -101,11 +100,7 @@ async function withOperator<T>(config: Config, run: (admin: AdminService, store:
   const mailer = createMailer({ smtpUrl: config.accounts.smtpUrl, from: config.accounts.mailFrom, dataDir: config.dataDir, logger });
   const background = new BackgroundWork((error, what) => logger.warn({ err: error }, `${what} failed`));
   try {
-    const revocations = new SessionRevocations(store, bus, {
-      accessTtlMs: config.accessTokenTtlSeconds * 1000,
-      checkIntervalMs: config.revocationCheckIntervalMs,
-      onError: (error) => logger.warn({ err: error }, 'could not read the sessions ended lately'),
-    });
+    const revocations = revocationsFor(config, store, bus, logger);
     const sessions = new SessionService(store, revocations, audit);
     const passwordReset = new PasswordResetService(
       store,
@@ -118,7 +113,7 @@ async function withOperator<T>(config: Config, run: (admin: AdminService, store:
       rateLimits,
       { publicUrl: config.accounts.publicUrl, ttlSeconds: config.accounts.passwordResetTtlSeconds },
     );
-    const { admin } = createAdminServices({ config, store, logger, audit, sessions, passwordReset });
+    const { admin } = createAdmin({ config, store, logger, audit, sessions, passwordReset });
     return await run(admin, store);
   } finally {
     await background.settle();

@@ -5,11 +5,11 @@ import { CreateInviteBody, RegisterBody, Username } from '@confab/protocol';
 import { ConfigError, type Config, loadConfig, loadDotEnv } from './config.js';
 import { bodyProblems } from './http/validation.js';
 import { createServer, describeDatabase, openStore } from './server.js';
-import { userServiceFor } from './account-services.js';
+import { userServiceFor } from './services/accounts/index.js';
 import { AppError } from './errors.js';
-import { InviteService } from './services/invite-service.js';
+import { InviteService } from './services/accounts/invite-service.js';
 import { ADMIN_COMMANDS, ADMIN_USAGE, cliLogger, runAdminCommand } from './admin-cli.js';
-import { createAuditLog } from './admin-services.js';
+import { createAuditLog } from './services/admin/index.js';
 
 const USAGE = `Usage:
   confab serve                          serve REST + WebSocket (the default)

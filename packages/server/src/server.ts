@@ -8,35 +8,16 @@ import type { EventBus } from './bus/bus.js';
 import { TopicHub } from './bus/topic-hub.js';
 import { buildHttpApp } from './http/app.js';
 import type { Services } from './http/context.js';
-import { createAccountServices } from './account-services.js';
-import { BlockService } from './services/block-service.js';
-import { ConversationService } from './services/conversation-service.js';
-import { ConversationSettingsService } from './services/conversation-settings.js';
-import { NotificationService } from './services/notification-service.js';
-import { OutboxDispatcher } from './services/outbox-dispatcher.js';
-import { pushSender } from './services/push-sender.js';
-import { PushService } from './services/push-service.js';
-import { resolveVapidKeys } from './services/vapid-keys.js';
-import { webhookSender } from './services/webhook-sender.js';
-import { MembershipCache } from './services/membership.js';
-import { MessageActivityFeed } from './services/message-activity.js';
-import { MessageLifecycle } from './services/message-lifecycle.js';
-import { LiveLocations } from './services/live-location.js';
-import { SearchService } from './services/search-service.js';
-import { MessageService } from './services/message-service.js';
-import { EventPublisher } from './services/event-publisher.js';
-import { PresenceService } from './services/presence-service.js';
-import { SessionRevocations } from './services/session-revocations.js';
-import { LocalPresenceTracker, type PresenceTracker } from './presence/presence-tracker.js';
-import { RedisPresenceTracker } from './presence/redis-presence-tracker.js';
-import { SyncService } from './services/sync-service.js';
-import { TypingService } from './services/typing-service.js';
-import { TokenService, resolveJwtSecret } from './services/token-service.js';
-import { UploadService } from './services/upload-service.js';
-import { openBlobStore } from './blobs/open-blob-store.js';
+import { createAccounts, openSessions } from './services/accounts/index.js';
+import { createAdmin, createAuditLog } from './services/admin/index.js';
+import { createConversations, openAccess } from './services/conversations/index.js';
+import { createEvents } from './services/events/index.js';
+import { createFiles } from './services/files/index.js';
+import { createMessaging } from './services/messaging/index.js';
+import { createNotifications } from './services/notifications/index.js';
+import { createPresence } from './services/presence/index.js';
+import { createSearch } from './services/search/index.js';
 import { RateLimitService } from './services/rate-limits.js';
-import { InviteService } from './services/invite-service.js';
-import { createAdminServices, createAuditLog } from './admin-services.js';
 import type { Store } from './store/store.js';
 import { openBus, openStore } from './open-backends.js';
 import { beforeDeadline } from './before-deadline.js';
@@ -68,23 +49,9 @@ export async function createServer(
   const metrics = createMetrics();
   const store = options.store ?? (await openStore(config, logger, metrics));
   const bus = options.bus ?? (await openBus(config, logger, metrics));
-  const revocations = new SessionRevocations(store, bus, {
-    accessTtlMs: config.accessTokenTtlSeconds * 1000,
-    checkIntervalMs: config.revocationCheckIntervalMs,
-    onError: (error) => logger.warn({ err: error }, 'could not read the sessions ended lately'),
-  });
-  // Before serving: a token of a session ended while this node was down must be refused too.
-  await revocations.start();
-  const tokens = new TokenService(
-    resolveJwtSecret(config.jwtSecret, config.dataDir),
-    {
-      accessTtlSeconds: config.accessTokenTtlSeconds,
-      refreshTtlSeconds: config.refreshTokenTtlSeconds,
-      issuer: config.jwtIssuer,
-      audience: config.jwtAudience,
-    },
-    revocations,
-  );
+  const backends = { config, store, bus, hub: new TopicHub(bus), logger, metrics };
+  // Each domain is built from the backends and the domains before it: read down for what depends on what.
+  const sessions = await openSessions(backends);
   // Failed logins, resets, ended sessions, rate-limit trips, admin actions: the audit log.
   const securityEvents = createAuditLog(store, logger, metrics);
   const rateLimits = new RateLimitService(config.rateLimits, securityEvents, {
@@ -94,127 +61,84 @@ export async function createServer(
   });
   // Counting in shared counters from the first request; meanwhile (Redis down) each node counts alone.
   if (!(await rateLimits.ready(5000))) logger.warn('Redis is not reachable yet: rate limits count per node until it is');
-  const hub = new TopicHub(bus);
-  const membership = new MembershipCache(store);
-  const blocks = new BlockService(store, membership, bus);
-  // Both caches hear the `cluster` topic, through the hub (the bus takes one handler per topic).
-  const cluster = { subscribe: hub.consumer().subscribe, onResync: (listener: () => void) => bus.onResync(listener) };
-  await membership.followCluster(cluster);
-  await blocks.followCluster({ subscribe: hub.consumer().subscribe, onResync: cluster.onResync });
-  const events = new EventPublisher(bus);
-  const sync = new SyncService(store, membership, hub.consumer());
-  const typing = new TypingService(membership, bus, { throttleMs: config.typingThrottleMs, expireMs: config.typingExpireMs });
-  const presenceTracker: PresenceTracker =
-    config.redisUrl === null
-      ? new LocalPresenceTracker()
-      : new RedisPresenceTracker({ url: config.redisUrl, prefix: config.redisChannelPrefix, logger, ttlMs: config.presenceTtlMs });
-  const presence = new PresenceService(
-    store,
-    bus,
-    presenceTracker,
-    (error) => logger.warn({ err: error }, 'presence update failed'),
-    config.presenceOfflineGraceMs,
-  );
-  const outbox = await openOutbox(config, store, presenceTracker, logger);
-  events.onNotificationsPublished(() => outbox.dispatcher.nudge());
-  metrics.readers.outboxDepth = () => store.outbox.countPendingDeliveries();
-  const activity = new MessageActivityFeed((error) => logger.warn({ err: error }, 'a message activity listener failed'));
-  const messages = new MessageService(store, membership, blocks, bus, events, activity, config, rateLimits, metrics);
-  // The message hook's notifications commit with the message writer's next batch.
-  const notifications = new NotificationService(store, messages, blocks, { webhook: config.outbound.webhookUrl !== null });
-  const conversations = new ConversationService(store, membership, blocks, notifications, events, config, rateLimits);
-  // Mentions, replies, thread replies and reactions notify once their action has committed.
-  activity.subscribe((activities) => notifications.fromActivities(activities));
-  const blobs = openBlobStore(config);
-  const uploads = new UploadService(store, blobs, config, rateLimits, logger.child({ component: 'uploads' }));
-  const lifecycle = new MessageLifecycle(store, membership, messages, activity, config, uploads);
+  const access = await openAccess(backends);
+  const events = createEvents(backends, access);
+  const presence = createPresence(backends);
+  const files = createFiles(backends, { rateLimits });
+  const messaging = createMessaging(backends, { access, publisher: events.publisher, rateLimits, uploads: files.uploads });
+  const notifications = await createNotifications(backends, {
+    blocks: access.blocks,
+    publisher: events.publisher,
+    tracker: presence.tracker,
+    messaging,
+  });
+  const conversations = createConversations(backends, {
+    access,
+    publisher: events.publisher,
+    notifications: notifications.notifications,
+    rateLimits,
+  });
+  const search = createSearch(backends, { membership: access.membership, rateLimits });
   const gateway = new Gateway({
     config,
-    tokens,
+    tokens: sessions.tokens,
     rateLimits,
-    conversations,
-    messages,
-    lifecycle,
-    sync,
-    published: events.published,
-    typing,
-    presence,
-    blocks,
+    conversations: conversations.conversations,
+    messages: messaging.messages,
+    lifecycle: messaging.lifecycle,
+    sync: events.sync,
+    published: events.publisher.published,
+    typing: messaging.typing,
+    presence: presence.presence,
+    blocks: access.blocks,
     bus,
-    hub,
+    hub: backends.hub,
     logger,
     metrics,
   });
-  revocations.onRevoked((session) => gateway.closeSession(session.id));
-  const account = createAccountServices({
-    config,
-    store,
-    logger,
-    revocations,
-    conversations,
-    lifecycle,
-    tokens,
+  sessions.revocations.onRevoked((session) => gateway.closeSession(session.id));
+  const accounts = createAccounts(backends, {
+    sessions,
+    conversations: conversations.conversations,
+    lifecycle: messaging.lifecycle,
     rateLimits,
     securityEvents,
   });
-  const operator = createAdminServices({
+  const admin = createAdmin({
     config,
     store,
     logger,
     audit: securityEvents,
-    sessions: account.sessions,
-    passwordReset: account.passwordReset,
+    sessions: accounts.sessions,
+    passwordReset: accounts.passwordReset,
     sockets: () => gateway.connectionCount,
   });
-  await operator.start();
+  await admin.start();
   const services: Services = {
     config,
     store,
     readiness: [
       { name: 'store', check: () => store.ping() },
       { name: 'bus', check: () => bus.ping() },
-      { name: 'blobs', check: () => blobs.ping() },
+      { name: 'blobs', check: () => files.blobs.ping() },
     ],
-    tokens,
     rateLimits,
-    auth: account.auth,
-    users: account.users,
-    sessions: account.sessions,
-    passwordReset: account.passwordReset,
-    emailVerification: account.emailVerification,
-    accounts: account.accounts,
-    dataExport: account.dataExport,
-    securityEvents,
-    invites: new InviteService(store, config.inviteTtlSeconds, securityEvents),
-    admin: operator.admin,
+    accounts,
+    admin,
     conversations,
-    messages,
-    lifecycle,
-    activity,
-    sync,
-    typing,
+    messaging,
+    events,
     presence,
-    blocks,
-    settings: new ConversationSettingsService(store, membership, conversations, events),
     notifications,
-    push: outbox.push,
-    locations: new LiveLocations(store, membership, messages),
-    search: new SearchService(store, membership, { rankWindow: config.searchRankWindow }, rateLimits),
-    uploads,
+    files,
+    search,
   };
   let draining = false;
   const app = await buildHttpApp(services, logger, metrics, () => draining);
   gateway.attach(app.server);
-  const pruning = setInterval(() => {
-    sync.prune(config.eventRetentionSeconds * 1000).catch((error: unknown) => logger.warn({ err: error }, 'could not prune the event log'));
-  }, config.eventPruneIntervalSeconds * 1000);
-  pruning.unref();
-  outbox.dispatcher.start();
-  // Every node sweeps; each orphan is deleted by one of them (UploadService.sweepOrphans).
-  const sweeping = setInterval(() => {
-    uploads.sweepOrphans().catch((error: unknown) => logger.warn({ err: error }, 'could not sweep orphan uploads'));
-  }, orphanSweepIntervalMs(config.uploadOrphanTtlSeconds));
-  sweeping.unref();
+  events.start();
+  notifications.dispatcher.start();
+  files.start();
 
   return {
     app,
@@ -236,19 +160,19 @@ export async function createServer(
     async close() {
       // Clients get three quarters of SHUTDOWN_TIMEOUT_MS; main.ts exits hard once it has passed.
       const deadline = Date.now() + config.shutdownTimeoutMs * 0.75;
-      clearInterval(pruning);
-      operator.stop();
+      events.stop();
+      admin.stop();
       // Claim no more deliveries; those in flight settle, within the drain (a row left claimed is
       // delivered by another node, or this one restarted, once its lease passes).
-      const outboxStopped = outbox.dispatcher.stop();
-      clearInterval(sweeping);
-      revocations.stop();
-      typing.close();
-      presence.close();
+      const outboxStopped = notifications.dispatcher.stop();
+      files.stop();
+      sessions.revocations.stop();
+      messaging.typing.close();
+      presence.presence.close();
       // 1. Stop accepting: the port closes; new requests, upgrades and long-polls get 503.
       draining = true;
       gateway.stopAccepting();
-      sync.stopWaiting();
+      events.sync.stopWaiting();
       const httpClosed = app.close();
       // 2. Answer what was accepted (in-flight requests run on; frames are awaited here), then
       //    send every socket elsewhere with 1001; the HTTP server closes once all are gone.
@@ -262,42 +186,16 @@ export async function createServer(
       }
       // 3. Commit whatever is still queued (mails too), and the notifications of what it committed
       //    (the activity listeners submit them to the same writer), then let go of the bus, presence and the store.
-      await account.close();
-      await services.messages.flush();
-      await activity.settled();
+      await accounts.close();
+      await messaging.messages.flush();
+      await messaging.activity.settled();
       await beforeDeadline(outboxStopped, deadline);
       await bus.close();
-      await presenceTracker.close();
-      await blobs.close();
+      await presence.tracker.close();
+      await files.blobs.close();
       await rateLimits.close();
       await securityEvents.close(); // the last events recorded, before the store goes
       await store.close();
     },
   };
-}
-
-/** The outbound side of notifications: the VAPID pair, push subscriptions, and the node's outbox dispatcher. */
-async function openOutbox(config: Config, store: Store, presence: PresenceTracker, logger: Logger) {
-  const settings = config.outbound;
-  const vapid = await resolveVapidKeys(settings, store, config.dataDir);
-  const timeout = settings.deliveryTimeoutMs;
-  const dispatcher = new OutboxDispatcher(
-    store,
-    {
-      // Webhook rows left from when a URL was set are dropped once it is unset.
-      webhook:
-        settings.webhookUrl === null
-          ? () => Promise.resolve({ done: true })
-          : webhookSender(settings.webhookUrl, settings.webhookSecret ?? '', timeout),
-      push: pushSender(store, presence, vapid, settings.vapidSubject, timeout),
-    },
-    settings,
-    logger.child({ component: 'outbox' }),
-  );
-  return { dispatcher, push: new PushService(store, vapid, settings.pushAllowHttp) };
-}
-
-/** Orphans are swept a few times per TTL (so one lives at most about 1¼ TTL), between once a second and once every 10 minutes. */
-export function orphanSweepIntervalMs(ttlSeconds: number): number {
-  return Math.min(600_000, Math.max(1000, (ttlSeconds * 1000) / 4));
 }

@@ -9,7 +9,7 @@ export async function seedMessages(
   body: (i: number) => string,
   concurrency = 200,
 ): Promise<void> {
-  const { messages } = server.server.services;
+  const { messages } = server.server.services.messaging;
   for (let start = 0; start < count; start += concurrency) {
     const batch = Array.from({ length: Math.min(concurrency, count - start) }, (_, k) => start + k);
     // In order within the conversation: each batch commits before the next is submitted.

@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { hashAccountToken } from '../../server/src/services/account-tokens.js';
+import { hashAccountToken } from '../../server/src/services/accounts/account-tokens.js';
 import { uniqueName } from '../../server/test/harness.js';
 import { LONG_FLOW_MS, expectSignedOut, linkIn, useAccountHarness, submitSignIn } from './accounts.js';
 import { describeBrowser, expectAccessible, openContext, signUp } from './browser.js';

@@ -79,7 +79,7 @@ export async function submitSignIn(page: Page, username: string, password: strin
 /** An instance admin, made as `confab admin create` makes one, signed in through the app. */
 export async function signInAdmin(harness: WebHarness): Promise<BrowserUser> {
   const username = uniqueName('admin');
-  await harness.server.server.services.users.create({ username, password: ADMIN_PASSWORD }, { isAdmin: true });
+  await harness.server.server.services.accounts.users.create({ username, password: ADMIN_PASSWORD }, { isAdmin: true });
   return signIn(harness, username, ADMIN_PASSWORD);
 }
 

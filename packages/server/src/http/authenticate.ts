@@ -1,6 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import { unauthenticated } from '../errors.js';
-import type { AccessClaims, TokenService } from '../services/token-service.js';
+import type { AccessClaims, TokenService } from '../services/accounts/token-service.js';
 
 declare module 'fastify' {
   interface FastifyRequest {

@@ -5,7 +5,7 @@ import type { RateLimitName } from '../rate-limit-config.js';
 /**
  * What happened to an account, or at the edge, that an operator may need to know, and what the
  * instance admins did (`admin.*`, `actorId` null: the operator at the CLI). Each is logged and
- * kept in the audit log (services/audit-log.ts).
+ * kept in the audit log (services/admin/audit-log.ts).
  */
 export type SecurityEvent =
   | { type: 'login.failed'; userId: string | null; ip: string | null; reason?: 'deactivated' }

@@ -148,7 +148,7 @@ const migrations: Record<string, Migration> = {
   },
   '0003_sessions_revoked_at': {
     // Every node reads the sessions revoked lately, every few hundred milliseconds
-    // (services/session-revocations.ts): a range of this index, not a scan of every session.
+    // (services/accounts/session-revocations.ts): a range of this index, not a scan of every session.
     async up(db: Kysely<unknown>) {
       await db.schema.createIndex('sessions_revoked_at').on('sessions').column('revoked_at').execute();
     },

@@ -51,7 +51,7 @@ export interface SessionRecord {
 
 export interface RotateInput {
   oldHash: string;
-  /** The successor's hash: the same for the same old token (services/token-service.ts `successorOf`). */
+  /** The successor's hash: the same for the same old token (services/accounts/token-service.ts `successorOf`). */
   newHash: string;
   now: number;
   /** When the successor expires, if this call creates it. */

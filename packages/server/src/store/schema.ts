@@ -27,7 +27,7 @@ export interface Database {
     /** Set while an admin has the account deactivated (no sign-in, no refresh). */
     deactivated_at: number | null;
   };
-  /** Admin actions and security events (services/audit-log.ts), newest read first. */
+  /** Admin actions and security events (services/admin/audit-log.ts), newest read first. */
   audit_log: {
     id: string;
     at: number;
@@ -38,7 +38,7 @@ export interface Database {
     /** JSON: the rest of the event. */
     details: string;
   };
-  /** Each node's last report of its open sockets (services/node-reports.ts). */
+  /** Each node's last report of its open sockets (services/admin/node-reports.ts). */
   node_reports: {
     id: string;
     host: string;

@@ -6,7 +6,7 @@ import type { Config } from '../config.js';
 import type { Metrics } from '../metrics.js';
 import { type BusMessage, conversationTopic } from '../bus/bus.js';
 import type { TopicRegistry } from '../bus/topic-registry.js';
-import type { SyncService } from '../services/sync-service.js';
+import type { SyncService } from '../services/events/sync-service.js';
 import type { Connection } from './connection.js';
 import { type FillTarget, GapFill } from './gap-fill.js';
 import type { LiveCheck } from './live-check.js';

@@ -4,10 +4,10 @@ import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import type { Metrics } from '../metrics.js';
 import { AppError, detail, toErrorBody } from '../errors.js';
-import type { MessageLifecycle } from '../services/message-lifecycle.js';
-import type { MessageService } from '../services/message-service.js';
+import type { MessageLifecycle } from '../services/messaging/message-lifecycle.js';
+import type { MessageService } from '../services/messaging/message-service.js';
 import { RateLimited, type RateLimitService } from '../services/rate-limits.js';
-import type { TypingService } from '../services/typing-service.js';
+import type { TypingService } from '../services/messaging/typing-service.js';
 import type { Connection } from './connection.js';
 import { FrameError, parseClientFrame } from './frames.js';
 

@@ -2,7 +2,7 @@ import type { PositionedEvent } from '@confab/protocol';
 import type { Logger } from 'pino';
 import { conversationTopic } from '../bus/bus.js';
 import type { Metrics } from '../metrics.js';
-import type { SyncService } from '../services/sync-service.js';
+import type { SyncService } from '../services/events/sync-service.js';
 import type { Connection } from './connection.js';
 import type { ConnectionRegistry } from './connection-registry.js';
 import type { ConversationStream } from './conversation-order.js';

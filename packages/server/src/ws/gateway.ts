@@ -9,16 +9,16 @@ import type { Metrics } from '../metrics.js';
 import { type EventBus, conversationTopic, userTopic } from '../bus/bus.js';
 import type { TopicHub } from '../bus/topic-hub.js';
 import { TopicRegistry } from '../bus/topic-registry.js';
-import type { BlockService } from '../services/block-service.js';
-import type { ConversationService } from '../services/conversation-service.js';
-import type { MessageLifecycle } from '../services/message-lifecycle.js';
-import type { MessageService } from '../services/message-service.js';
-import type { PresenceService } from '../services/presence-service.js';
-import type { SyncService } from '../services/sync-service.js';
-import type { AccessClaims, TokenService } from '../services/token-service.js';
+import type { BlockService } from '../services/conversations/block-service.js';
+import type { ConversationService } from '../services/conversations/conversation-service.js';
+import type { MessageLifecycle } from '../services/messaging/message-lifecycle.js';
+import type { MessageService } from '../services/messaging/message-service.js';
+import type { PresenceService } from '../services/presence/presence-service.js';
+import type { SyncService } from '../services/events/sync-service.js';
+import type { AccessClaims, TokenService } from '../services/accounts/token-service.js';
 import type { RateLimitService } from '../services/rate-limits.js';
-import type { TypingService } from '../services/typing-service.js';
-import { Admission } from '../services/admission.js';
+import type { TypingService } from '../services/messaging/typing-service.js';
+import { Admission } from '../infra/admission.js';
 import { Connection } from './connection.js';
 import { ConnectionRegistry } from './connection-registry.js';
 import { FanOut } from './fan-out.js';
@@ -26,7 +26,7 @@ import { FrameDispatch } from './frame-dispatch.js';
 import { SESSION_REVOKED, handleUpgrade } from './handshake.js';
 import { Heartbeat } from './heartbeat.js';
 import { LiveCheck } from './live-check.js';
-import type { PublishedPositions } from '../services/published-positions.js';
+import type { PublishedPositions } from '../services/events/published-positions.js';
 import { Resume } from './resume.js';
 
 export { WS_PATH } from './handshake.js';
@@ -193,7 +193,7 @@ export class Gateway {
   }
 
   /**
-   * A session ended (services/session-revocations.ts, on every node): its sockets here close with
+   * A session ended (services/accounts/session-revocations.ts, on every node): its sockets here close with
    * 4403 and are heard no more. Frames already taken on finish; nothing is sent after the close.
    */
   closeSession(sessionId: string): void {

@@ -4,7 +4,7 @@ import type { WebSocket, WebSocketServer } from 'ws';
 import { CLOSE_CODES, tokenFromSubprotocols } from '@confab/protocol';
 import type { Config } from '../config.js';
 import { AppError, SessionRevoked, forbidden, invalid, notFound, toErrorBody, unauthenticated } from '../errors.js';
-import type { AccessClaims, TokenService } from '../services/token-service.js';
+import type { AccessClaims, TokenService } from '../services/accounts/token-service.js';
 import type { ConnectionRegistry } from './connection-registry.js';
 
 export const WS_PATH = '/api/v1/ws';

@@ -1,6 +1,6 @@
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
-import { PublishedPositions } from '../services/published-positions.js';
+import { PublishedPositions } from '../services/events/published-positions.js';
 import type { Connection } from './connection.js';
 import { LiveCheck } from './live-check.js';
 

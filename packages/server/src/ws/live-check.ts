@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
-import type { PublishedPositions } from '../services/published-positions.js';
-import type { SyncService } from '../services/sync-service.js';
+import type { PublishedPositions } from '../services/events/published-positions.js';
+import type { SyncService } from '../services/events/sync-service.js';
 import type { Connection } from './connection.js';
 
 /**

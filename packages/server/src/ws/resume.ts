@@ -4,9 +4,9 @@ import type { Logger } from 'pino';
 import { conversationTopic, userTopic } from '../bus/bus.js';
 import type { TopicRegistry } from '../bus/topic-registry.js';
 import { AppError } from '../errors.js';
-import type { BlockService } from '../services/block-service.js';
-import type { ConversationService } from '../services/conversation-service.js';
-import { type StreamStart, type SyncService, encodeSyncCursor } from '../services/sync-service.js';
+import type { BlockService } from '../services/conversations/block-service.js';
+import type { ConversationService } from '../services/conversations/conversation-service.js';
+import { type StreamStart, type SyncService, encodeSyncCursor } from '../services/events/sync-service.js';
 import type { Connection } from './connection.js';
 import type { FanOut } from './fan-out.js';
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hashAccountToken } from '../../src/services/account-tokens.js';
+import { hashAccountToken } from '../../src/services/accounts/account-tokens.js';
 import { engines } from '../engines.js';
 import { expectError } from '../factories.js';
 import { RawSocket, type TestServer, api, uniqueName, until } from '../harness.js';
@@ -136,7 +136,7 @@ describe.each(
       );
       expect(shapes[0]!.status).toBe(202);
       for (const shape of shapes) expect(shape).toEqual(shapes[0]);
-      await t.server.services.passwordReset.settled();
+      await t.server.services.accounts.passwordReset.settled();
       expect(mail.to(user.email).filter((m) => /Reset/.test(m.subject))).toHaveLength(2);
       expect(mail.to(unverified.email).filter((m) => /Reset/.test(m.subject))).toHaveLength(0);
     });
@@ -155,7 +155,7 @@ describe.each(
         known.push(await time(user.username));
         unknown.push(await time(uniqueName('ghost')));
       }
-      await t.server.services.passwordReset.settled();
+      await t.server.services.accounts.passwordReset.settled();
       // The lookup and the mail happen after the answer: both answers are a validation and a reply.
       expect(Math.abs(median(known) - median(unknown))).toBeLessThan(50);
     });
@@ -190,7 +190,7 @@ describe.each(
       const user = await account();
       await post('/api/v1/auth/password/forgot', { login: user.username });
       await post('/api/v1/auth/password/forgot', { login: user.username });
-      await t.server.services.passwordReset.settled();
+      await t.server.services.accounts.passwordReset.settled();
       const [first, second] = mail
         .to(user.email)
         .filter((m) => /Reset/.test(m.subject))

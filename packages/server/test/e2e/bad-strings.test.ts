@@ -145,7 +145,7 @@ for (const { engine, describe: describeEngine, env } of engines) {
       t = await startServer(setup.env);
       [user, other] = await freshUsers(t.url, 2);
       // An instance admin, so the admin routes read their input too (others get 403 before it).
-      await t.server.services.users.makeAdministrator(user.auth.user.username);
+      await t.server.services.accounts.users.makeAdministrator(user.auth.user.username);
       const group = await user.client.createGroup('walk', [other.id]);
       await user.client.sendMessage(group.id, 'something to change');
       known = { id: group.id, conversationId: group.id, userId: other.id, memberIds: other.id };

@@ -208,7 +208,7 @@ describe('HTTP errors and limits', () => {
   describe('500: unexpected errors', () => {
     it('answers a bare internal error that leaks nothing', async () => {
       const user = await registerUser(t.url);
-      vi.spyOn(t.server.services.users, 'getMe').mockRejectedValue(new Error('SQLITE_CORRUPT at /secret/path'));
+      vi.spyOn(t.server.services.accounts.users, 'getMe').mockRejectedValue(new Error('SQLITE_CORRUPT at /secret/path'));
       const res = await api(t.url, 'GET', '/api/v1/users/me', { token: user.token });
       expect(res).toEqual({ status: 500, body: { error: { code: 'internal', message: 'Internal server error' } } });
     });

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestServer, api, newClient, startServer, uniqueName } from '../harness.js';
 import { engines } from '../engines.js';
-import { hashInviteToken } from '../../src/services/invite-service.js';
+import { hashInviteToken } from '../../src/services/accounts/invite-service.js';
 
 const PASSWORD = 'correct horse battery';
 const BIN = fileURLToPath(new URL('../../bin/confab.js', import.meta.url));
@@ -12,7 +12,7 @@ const BIN = fileURLToPath(new URL('../../bin/confab.js', import.meta.url));
 /** Makes an instance admin through the store, as `confab admin create` does, and signs them in. */
 async function adminOf(t: TestServer): Promise<string> {
   const username = uniqueName('admin');
-  await t.server.services.users.create({ username, password: PASSWORD }, { isAdmin: true });
+  await t.server.services.accounts.users.create({ username, password: PASSWORD }, { isAdmin: true });
   const signedIn = await api(t.url, 'POST', '/api/v1/auth/login', { body: { username, password: PASSWORD } });
   return signedIn.body.accessToken as string;
 }
@@ -76,7 +76,7 @@ describe.each(await engines({ REGISTRATION: 'invite' }))('REGISTRATION=invite on
 
   it('makes invites through the SDK', async () => {
     const username = uniqueName('sdkadmin');
-    await t.server.services.users.create({ username, password: PASSWORD }, { isAdmin: true });
+    await t.server.services.accounts.users.create({ username, password: PASSWORD }, { isAdmin: true });
     const client = newClient(t.url);
     await client.login({ username, password: PASSWORD });
     const made = await client.admin.createInvite({ expiresInSeconds: 600 });

@@ -39,7 +39,7 @@ describe('long-poll sync', () => {
 
     // The poll reads the log, subscribes, and reads it once more (for an event committed while it
     // subscribed): once that second read has come back empty, it is waiting.
-    const reads = vi.spyOn(t.server.services.sync, 'read');
+    const reads = vi.spyOn(t.server.services.events.sync, 'read');
     let answered = false;
     const polling = sync(t.url, bob, `?since=${encodeURIComponent(since)}&timeout=20`).finally(() => (answered = true));
     try {

@@ -2,14 +2,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { engines } from '../engines.js';
 import { createGroup, freshUsers } from '../factories.js';
 import { type TestServer, type TestUser, api, startServer } from '../harness.js';
-import type { MessageActivity } from '../../src/services/message-activity.js';
+import type { MessageActivity } from '../../src/services/messaging/message-activity.js';
 
 describe.each(await engines())('mentions on %s', (_engine, start) => {
   let t: TestServer;
   const activity: MessageActivity[] = [];
   beforeAll(async () => {
     t = await start();
-    t.server.services.activity.subscribe((a) => void activity.push(...a));
+    t.server.services.messaging.activity.subscribe((a) => void activity.push(...a));
   });
   afterAll(() => t?.close());
 

@@ -35,7 +35,7 @@ async function waitForPresence(url: string, viewer: TestUser, userId: string, on
  * until the server has finished with the socket closes it caused instead of sleeping.
  */
 function watchPresence(server: ConfabServer) {
-  const disconnected = vi.spyOn(server.services.presence, 'disconnected');
+  const disconnected = vi.spyOn(server.services.presence.presence, 'disconnected');
   return {
     /** Resolves once the node has handled `count` closes of the user's sockets. */
     async closesHandled(userId: string, count = 1): Promise<void> {

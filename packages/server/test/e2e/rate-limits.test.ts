@@ -75,7 +75,7 @@ describe('abuse limits', () => {
       expect((await call(url, 'POST', '/api/v1/auth/email/verify', { token: verify })).status).toBe(200);
       const answers = [];
       for (let i = 0; i < 5; i++) answers.push(await call(url, 'POST', '/api/v1/auth/password/forgot', { login: email }));
-      await server.services.passwordReset.settled();
+      await server.services.accounts.passwordReset.settled();
       // The account's limit answers as every other request does: 202, the same body; only two mails left.
       expect(new Set(answers.map((a) => `${a.status} ${JSON.stringify(a.body)}`)).size).toBe(1);
       expect(answers[0]!.status).toBe(202);

@@ -319,7 +319,7 @@ describe('WebSocket gateway', () => {
       // The socket lists the joiner's conversations (none), then the addition commits before the
       // socket reads the stream head: its member.added sits at or below the seam.
       // The socket's own listing (presence, counting the socket from its opening, lists them too).
-      const conversations = t.server.services.conversations;
+      const conversations = t.server.services.conversations.conversations;
       const conversationIdsOf = conversations.conversationIdsOf.bind(conversations);
       const spy = vi.spyOn(conversations, 'conversationIdsOf').mockImplementation(async (userId) => {
         const ids = await conversationIdsOf(userId);

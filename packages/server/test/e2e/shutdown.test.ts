@@ -143,7 +143,7 @@ describe('the drain, step by step (in process)', () => {
     const gated = Object.create(store, { messages: { value: gatedMessages } }) as Store;
     const server = await createServer(config, { store: gated });
     // Counts sends taken on (REST and WebSocket call this one service).
-    const messages = server.services.messages;
+    const messages = server.services.messaging.messages;
     const send = messages.send.bind(messages);
     let sending = 0;
     messages.send = (...args) => ((sending += 1), send(...args));

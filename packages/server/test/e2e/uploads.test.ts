@@ -263,7 +263,7 @@ describe.each(await fileStacks({ MAX_UPLOAD_BYTES: String(MAX), UPLOAD_QUOTA_BYT
     const orphan = await uploaded(alice.token, image, 'orphan.png');
     const kept = await uploaded(alice.token, image, 'kept.png');
     await send(t, alice.token, group.id, { kind: 'attachment', attachmentIds: [kept.id] });
-    const uploads = t.server.services.uploads;
+    const uploads = t.server.services.files.uploads;
     const ttlMs = t.server.services.config.uploadOrphanTtlSeconds * 1000;
     await uploads.sweepOrphans(Date.now()); // too young
     expect((await fetchBytes(t.url, alice.token, `/api/v1/uploads/${orphan.id}`)).status).toBe(200);

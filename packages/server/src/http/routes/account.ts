@@ -6,7 +6,7 @@ import type { RoutePlugin } from '../context.js';
 import { NoQuery, bearer, errors, unauthenticated } from '../responses.js';
 
 /** My email address, my data, and erasing my account. */
-export const accountRoutes: RoutePlugin = async (app, { emailVerification, accounts, dataExport, tokens }) => {
+export const accountRoutes: RoutePlugin = async (app, { accounts: { emailVerification, account, dataExport, tokens } }) => {
   app.post(
     '/api/v1/auth/email/verify',
     {
@@ -87,7 +87,7 @@ export const accountRoutes: RoutePlugin = async (app, { emailVerification, accou
       },
     },
     async (request, reply) => {
-      await accounts.erase(claims(request).userId, request.body);
+      await account.erase(claims(request).userId, request.body);
       return reply.status(204).send(null);
     },
   );

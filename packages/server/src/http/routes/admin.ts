@@ -19,7 +19,7 @@ import { NoQuery, bearer, errors } from '../responses.js';
  * Instance administration: admins only. Anyone else gets 403 before their input is even read
  * (AdminService.authorize, in a hook after the token's), and each service checks again.
  */
-export const adminRoutes: RoutePlugin = async (app, { admin, invites, tokens }) => {
+export const adminRoutes: RoutePlugin = async (app, { admin: { admin }, accounts: { invites, tokens } }) => {
   app.addHook('onRequest', bearerAuth(tokens));
   app.addHook('onRequest', async (request) => admin.authorize(claims(request).userId));
   const tags = ['admin'];

@@ -5,7 +5,7 @@ import type { RoutePlugin } from '../context.js';
 import { bearer, errors, unauthenticated } from '../responses.js';
 import { clientOf } from '../client-info.js';
 
-export const authRoutes: RoutePlugin = async (app, { auth, tokens }) => {
+export const authRoutes: RoutePlugin = async (app, { accounts: { auth, tokens } }) => {
   app.post(
     '/api/v1/auth/register',
     {

@@ -4,7 +4,7 @@ import type { RoutePlugin } from '../context.js';
 import { bearer, errors } from '../responses.js';
 
 /** Blocking users. Private: nothing here, or anywhere, tells a user who blocks them. */
-export const blockRoutes: RoutePlugin = async (app, { blocks, tokens }) => {
+export const blockRoutes: RoutePlugin = async (app, { conversations: { blocks }, accounts: { tokens } }) => {
   app.addHook('onRequest', bearerAuth(tokens));
   const tags = ['users'];
 

@@ -4,7 +4,7 @@ import type { RoutePlugin } from '../context.js';
 import { bearer, errors } from '../responses.js';
 
 /** My own settings of a conversation: mute, archive, clear history. Each answers my view of it. */
-export const conversationSettingsRoutes: RoutePlugin = async (app, { settings, tokens }) => {
+export const conversationSettingsRoutes: RoutePlugin = async (app, { conversations: { settings }, accounts: { tokens } }) => {
   app.addHook('onRequest', bearerAuth(tokens));
   const tags = ['conversations'];
   const schema = (operationId: string, summary: string) => ({

@@ -15,7 +15,7 @@ import { bearerAuth, claims } from '../authenticate.js';
 import type { RoutePlugin } from '../context.js';
 import { bearer, errors } from '../responses.js';
 
-export const conversationRoutes: RoutePlugin = async (app, { conversations, tokens }) => {
+export const conversationRoutes: RoutePlugin = async (app, { conversations: { conversations }, accounts: { tokens } }) => {
   app.addHook('onRequest', bearerAuth(tokens));
   const tags = ['conversations'];
 

@@ -3,8 +3,8 @@ import { bearerAuth, claims } from '../authenticate.js';
 import type { RoutePlugin } from '../context.js';
 import { bearer, errors } from '../responses.js';
 
-/** A live location's moves and its end (services/live-location.ts). */
-export const locationRoutes: RoutePlugin = async (app, { locations, tokens }) => {
+/** A live location's moves and its end (services/messaging/live-location.ts). */
+export const locationRoutes: RoutePlugin = async (app, { messaging: { locations }, accounts: { tokens } }) => {
   app.addHook('onRequest', bearerAuth(tokens));
   const tags = ['messages'];
 

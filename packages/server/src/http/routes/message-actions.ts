@@ -13,7 +13,7 @@ import type { RoutePlugin } from '../context.js';
 import { bearer, errors } from '../responses.js';
 
 /** One message after it was sent: read, edit and its versions, delete, thread, reactions, pins. */
-export const messageActionRoutes: RoutePlugin = async (app, { lifecycle, tokens }) => {
+export const messageActionRoutes: RoutePlugin = async (app, { messaging: { lifecycle }, accounts: { tokens } }) => {
   app.addHook('onRequest', bearerAuth(tokens));
   const tags = ['messages'];
   const one = '/api/v1/messages/:id';

@@ -12,7 +12,7 @@ import { bearerAuth, claims } from '../authenticate.js';
 import type { RoutePlugin } from '../context.js';
 import { bearer, errors } from '../responses.js';
 
-export const messageRoutes: RoutePlugin = async (app, { messages, tokens }) => {
+export const messageRoutes: RoutePlugin = async (app, { messaging: { messages }, accounts: { tokens } }) => {
   app.addHook('onRequest', bearerAuth(tokens));
   const tags = ['messages'];
 

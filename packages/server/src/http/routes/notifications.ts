@@ -4,7 +4,7 @@ import type { RoutePlugin } from '../context.js';
 import { bearer, errors } from '../responses.js';
 
 /** My notifications: what others did that concerns me. New ones arrive live as `notification.created`. */
-export const notificationRoutes: RoutePlugin = async (app, { notifications, tokens }) => {
+export const notificationRoutes: RoutePlugin = async (app, { notifications: { notifications }, accounts: { tokens } }) => {
   app.addHook('onRequest', bearerAuth(tokens));
   const tags = ['notifications'];
 

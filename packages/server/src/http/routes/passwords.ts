@@ -4,7 +4,7 @@ import type { RoutePlugin } from '../context.js';
 import { bearer, errors, unauthenticated } from '../responses.js';
 
 /** Password recovery by mail, and changing my password. */
-export const passwordRoutes: RoutePlugin = async (app, { passwordReset, accounts, tokens }) => {
+export const passwordRoutes: RoutePlugin = async (app, { accounts: { passwordReset, account, tokens } }) => {
   const tags = ['auth'];
 
   app.post(
@@ -53,6 +53,6 @@ export const passwordRoutes: RoutePlugin = async (app, { passwordReset, accounts
         response: { 200: SessionsEndedResponse, ...errors(400, 401, 403) },
       },
     },
-    async (request) => accounts.changePassword(claims(request), request.body),
+    async (request) => account.changePassword(claims(request), request.body),
   );
 };

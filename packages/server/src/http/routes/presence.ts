@@ -5,7 +5,7 @@ import type { RoutePlugin } from '../context.js';
 import { bearer, errors } from '../responses.js';
 
 /** Ephemeral signals: who is online, who is typing. */
-export const presenceRoutes: RoutePlugin = async (app, { presence, typing, tokens }) => {
+export const presenceRoutes: RoutePlugin = async (app, { presence: { presence }, messaging: { typing }, accounts: { tokens } }) => {
   app.addHook('onRequest', bearerAuth(tokens));
 
   app.get(

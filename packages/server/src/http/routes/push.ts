@@ -4,7 +4,7 @@ import type { RoutePlugin } from '../context.js';
 import { NoQuery, bearer, errors } from '../responses.js';
 
 /** Web Push: my browsers' subscriptions, and the server's VAPID key to subscribe with. */
-export const pushRoutes: RoutePlugin = async (app, { push, tokens }) => {
+export const pushRoutes: RoutePlugin = async (app, { notifications: { push }, accounts: { tokens } }) => {
   app.addHook('onRequest', bearerAuth(tokens));
   const tags = ['notifications'];
 

@@ -4,7 +4,7 @@ import type { RoutePlugin } from '../context.js';
 import { bearer, errors } from '../responses.js';
 
 /** Receipts: read markers are moved by `POST …/read` (messages.ts); delivery markers here. */
-export const receiptRoutes: RoutePlugin = async (app, { messages, tokens }) => {
+export const receiptRoutes: RoutePlugin = async (app, { messaging: { messages }, accounts: { tokens } }) => {
   app.addHook('onRequest', bearerAuth(tokens));
   const tags = ['receipts'];
 

@@ -3,8 +3,8 @@ import { bearerAuth, claims } from '../authenticate.js';
 import type { RoutePlugin } from '../context.js';
 import { bearer, errors } from '../responses.js';
 
-/** Full-text search of my messages, and of my conversations by name (services/search-service.ts). */
-export const searchRoutes: RoutePlugin = async (app, { search, tokens }) => {
+/** Full-text search of my messages, and of my conversations by name (services/search/search-service.ts). */
+export const searchRoutes: RoutePlugin = async (app, { search: { search }, accounts: { tokens } }) => {
   app.addHook('onRequest', bearerAuth(tokens));
   const tags = ['search'];
 

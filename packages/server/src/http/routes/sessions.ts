@@ -5,7 +5,7 @@ import type { RoutePlugin } from '../context.js';
 import { NoQuery, bearer, errors } from '../responses.js';
 
 /** My sessions (one per sign-in): which there are, and ending them. */
-export const sessionRoutes: RoutePlugin = async (app, { sessions, tokens }) => {
+export const sessionRoutes: RoutePlugin = async (app, { accounts: { sessions, tokens } }) => {
   app.addHook('onRequest', bearerAuth(tokens));
   const tags = ['auth'];
 

@@ -8,7 +8,7 @@ import { bearer, errors } from '../responses.js';
 const POLL_MARGIN_MS = 10_000;
 
 /** The event stream over plain HTTP, for clients that cannot hold a WebSocket, and gap fill. */
-export const syncRoutes: RoutePlugin = async (app, { config, sync, tokens }) => {
+export const syncRoutes: RoutePlugin = async (app, { config, events: { sync }, accounts: { tokens } }) => {
   app.addHook('onRequest', bearerAuth(tokens));
   const tags = ['sync'];
 

@@ -3,7 +3,7 @@ import type { FastifyReply } from 'fastify';
 import Type from 'typebox';
 import { IdParams, UploadResponse } from '@confab/protocol';
 import { AppError, detail, invalid } from '../../errors.js';
-import type { Download } from '../../services/upload-service.js';
+import type { Download } from '../../services/files/upload-service.js';
 import { bearerAuth, claims } from '../authenticate.js';
 import type { RoutePlugin } from '../context.js';
 import { bearer, errors } from '../responses.js';
@@ -25,7 +25,7 @@ const fileResponse = (description: string) => ({
  * that keep a served file from running as a page of this origin: its real type, `nosniff`, a
  * sandboxing CSP, and `attachment` for anything but images, audio and video.
  */
-export const uploadRoutes: RoutePlugin = async (app, { uploads, tokens, config }) => {
+export const uploadRoutes: RoutePlugin = async (app, { files: { uploads }, accounts: { tokens }, config }) => {
   // Registered here, so multipart bodies are parsed for these routes only (the others take JSON).
   await app.register(multipart, { limits: { fileSize: config.maxUploadBytes + 1, files: 1, fields: 0, parts: 1, headerPairs: 100 } });
   app.addHook('onRequest', bearerAuth(tokens));

@@ -3,7 +3,7 @@ import { bearerAuth, claims } from '../authenticate.js';
 import type { RoutePlugin } from '../context.js';
 import { bearer, errors } from '../responses.js';
 
-export const userRoutes: RoutePlugin = async (app, { users, tokens }) => {
+export const userRoutes: RoutePlugin = async (app, { accounts: { users, tokens } }) => {
   app.addHook('onRequest', bearerAuth(tokens));
 
   app.get(

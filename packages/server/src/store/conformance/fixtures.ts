@@ -139,7 +139,7 @@ export const drafts = {
   messageCreated: ((m) => ({ type: 'message.created', message: message(m) })) as Draft<MessageRecord>,
   messageUpdated: ((m) => ({ type: 'message.updated', message: message(m) })) as Draft<MessageRecord>,
   messageDeleted: ((m) => ({ type: 'message.deleted', message: message(m) })) as Draft<MessageRecord>,
-  /** As services/event-drafts.ts `notificationCreated`. */
+  /** As services/events/event-drafts.ts `notificationCreated`. */
   notificationCreated: ((n) => ({
     type: 'notification.created',
     notification: {

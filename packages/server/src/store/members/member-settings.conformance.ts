@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ConversationListRow, Draft } from '../store.js';
 import type { Fixture } from '../conformance/fixtures.js';
 
-/** The draft the settings service logs (stands in for services/event-drafts.ts `settingsUpdated`). */
+/** The draft the settings service logs (stands in for services/events/event-drafts.ts `settingsUpdated`). */
 export const settingsDraft =
   (by: string): Draft<ConversationListRow> =>
   (view) => ({

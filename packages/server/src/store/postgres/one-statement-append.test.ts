@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { sendPlan } from '../../services/event-drafts.js';
+import { sendPlan } from '../../services/events/event-drafts.js';
 import { newRecord } from '../sql/append-steps.js';
 import { eventPieces, joinPieces } from './one-statement-append.js';
 

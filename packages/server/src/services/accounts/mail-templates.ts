@@ -1,0 +1,45 @@
+import type { Mail } from '../../infra/mailer.js';
+
+/** The mails accounts send: plain text plus simple HTML, links built on PUBLIC_URL. */
+
+export function verifyEmailMail(input: { to: string; publicUrl: string; token: string; ttlSeconds: number }): Mail {
+  const link = `${input.publicUrl}/verify-email?token=${encodeURIComponent(input.token)}`;
+  return mail(input.to, 'Confirm your email address', [
+    'Confirm that this address is yours by opening this link:',
+    { link },
+    `The link works for ${duration(input.ttlSeconds)}. Or enter this code: ${input.token}`,
+    'If you did not give this address to Confab, ignore this mail.',
+  ]);
+}
+
+export function passwordResetMail(input: { to: string; publicUrl: string; token: string; ttlSeconds: number }): Mail {
+  const link = `${input.publicUrl}/reset-password?token=${encodeURIComponent(input.token)}`;
+  return mail(input.to, 'Reset your password', [
+    'Someone asked to reset the password of your Confab account. To choose a new one, open this link:',
+    { link },
+    `The link works once, for ${duration(input.ttlSeconds)}. Or enter this code: ${input.token}`,
+    'Resetting signs out every device. If you did not ask for this, ignore this mail: your password stays as it is.',
+  ]);
+}
+
+type Paragraph = string | { link: string };
+
+function mail(to: string, subject: string, paragraphs: Paragraph[]): Mail {
+  const text = paragraphs.map((p) => (typeof p === 'string' ? p : p.link)).join('\n\n');
+  const body = paragraphs
+    .map((p) => (typeof p === 'string' ? `<p>${escapeHtml(p)}</p>` : `<p><a href="${escapeHtml(p.link)}">${escapeHtml(p.link)}</a></p>`))
+    .join('\n');
+  const html = `<!doctype html>\n<html><body style="font-family: sans-serif">\n${body}\n</body></html>\n`;
+  return { to, subject, text: `${text}\n`, html };
+}
+
+function duration(seconds: number): string {
+  if (seconds % 86_400 === 0) return plural(seconds / 86_400, 'day');
+  if (seconds % 3600 === 0) return plural(seconds / 3600, 'hour');
+  return plural(Math.ceil(seconds / 60), 'minute');
+}
+
+const plural = (n: number, unit: string) => `${n} ${unit}${n === 1 ? '' : 's'}`;
+
+const escapeHtml = (s: string) =>
+  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);

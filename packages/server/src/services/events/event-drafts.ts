@@ -1,0 +1,81 @@
+import { type DraftOf, type OutboundNotification, type SystemInfo, draftOf } from '@confab/protocol';
+import { newId } from '../../ids.js';
+import type {
+  AppendPlan,
+  ConversationListRow,
+  ConversationRecord,
+  Draft,
+  MemberRecord,
+  MessageRecord,
+  NotificationRecord,
+  ReadMarkerRecord,
+  SystemDraft,
+} from '../../store/store.js';
+import { conversationInfoView, memberView, messageView, notificationView } from '../views.js';
+
+/**
+ * What each logged change tells the members. The services decide an event's content; the store
+ * logs these drafts, built from what it has just stored, in the change's own transaction. Each
+ * draft is checked against its event's entry in the protocol's event map (`draftOf`).
+ */
+
+export const conversationCreated = (conversation: ConversationRecord, members: MemberRecord[]): DraftOf<'conversation.created'> =>
+  draftOf('conversation.created', { conversation: conversationInfoView(conversation), members: members.map(memberView) });
+
+export const conversationUpdated =
+  (by: string): Draft<ConversationRecord> =>
+  (conversation) =>
+    draftOf('conversation.updated', { conversation: conversationInfoView(conversation), by });
+
+/** My own mute, archive or clear: to my devices only (the store logs it in my private stream). */
+export const settingsUpdated =
+  (by: string): Draft<ConversationListRow> =>
+  (view) =>
+    draftOf('conversation.updated', { conversation: conversationInfoView(view.conversation), by, settings: view.settings });
+
+export const memberAdded =
+  (by: string) =>
+  (member: MemberRecord, conversation: ConversationRecord): DraftOf<'member.added'> =>
+    draftOf('member.added', {
+      conversationId: member.conversationId,
+      member: memberView(member),
+      conversation: conversationInfoView(conversation),
+      by,
+    });
+
+export const memberRemoved = (conversationId: string, userId: string, by: string): DraftOf<'member.removed'> =>
+  draftOf('member.removed', { conversationId, userId, by });
+
+export const memberUpdated =
+  (by: string): Draft<MemberRecord> =>
+  (member) =>
+    draftOf('member.updated', { conversationId: member.conversationId, member: memberView(member), by });
+
+export const readUpdated =
+  (conversationId: string, userId: string): Draft<ReadMarkerRecord> =>
+  ({ readSeq, unreadCount, mentionCount }) =>
+    draftOf('read.updated', { conversationId, userId, readSeq, unreadCount, mentionCount });
+
+export const messageCreated: Draft<MessageRecord> = (message) => draftOf('message.created', { message: messageView(message) });
+export const messageUpdated: Draft<MessageRecord> = (message) => draftOf('message.updated', { message: messageView(message) });
+export const messageDeleted: Draft<MessageRecord> = (message) => draftOf('message.deleted', { message: messageView(message) });
+
+/**
+ * Storing sent messages: each is announced, a thread root whose reply count moved is announced
+ * as updated, and a sender has read their conversation up to what they sent.
+ */
+export const sendPlan: AppendPlan = { announce: messageCreated, announceRoot: messageUpdated, readBy: (message) => message.senderId };
+
+/** A notification, in its recipient's private stream. */
+export const notificationCreated: Draft<NotificationRecord> = (notification) =>
+  draftOf('notification.created', { notification: notificationView(notification) });
+
+/** What the webhook and Web Push carry for a notification (the outbox stores it as the body). */
+export const outboundNotification = (notification: NotificationRecord): OutboundNotification => ({
+  type: 'notification.created',
+  userId: notification.userId,
+  notification: notificationView(notification),
+});
+
+/** The history's record of a membership or title change, written with the change (kind `system`). */
+export const systemDraft = (system: SystemInfo): SystemDraft => ({ id: newId(), system, announce: messageCreated });

@@ -1,0 +1,40 @@
+import type { Backends } from '../backends.js';
+import type { Access } from '../conversations/index.js';
+import type { EventPublisher } from '../events/event-publisher.js';
+import type { UploadService } from '../files/upload-service.js';
+import type { RateLimitService } from '../rate-limits.js';
+import { LiveLocations } from './live-location.js';
+import { MessageActivityFeed } from './message-activity.js';
+import { MessageLifecycle } from './message-lifecycle.js';
+import { MessageService } from './message-service.js';
+import { TypingService } from './typing-service.js';
+
+export interface Messaging {
+  /** Sends (through the group-commit writer), history, receipts. */
+  messages: MessageService;
+  /** One message after it was sent: edits, deletes, threads, reactions, pins. */
+  lifecycle: MessageLifecycle;
+  /** Who message actions concern (mentions, replies, reactions): subscribe to notify them. */
+  activity: MessageActivityFeed;
+  /** Live locations' moves and ends. */
+  locations: LiveLocations;
+  typing: TypingService;
+}
+
+/** Messages and what happens to them after they are sent; every change commits through the one writer. */
+export function createMessaging(
+  { config, store, bus, logger, metrics }: Pick<Backends, 'config' | 'store' | 'bus' | 'logger' | 'metrics'>,
+  deps: { access: Access; publisher: EventPublisher; rateLimits: RateLimitService; uploads: UploadService },
+): Messaging {
+  const { membership, blocks } = deps.access;
+  const typing = new TypingService(membership, bus, { throttleMs: config.typingThrottleMs, expireMs: config.typingExpireMs });
+  const activity = new MessageActivityFeed((error) => logger.warn({ err: error }, 'a message activity listener failed'));
+  const messages = new MessageService(store, membership, blocks, bus, deps.publisher, activity, config, deps.rateLimits, metrics);
+  return {
+    messages,
+    lifecycle: new MessageLifecycle(store, membership, messages, activity, config, deps.uploads),
+    activity,
+    locations: new LiveLocations(store, membership, messages),
+    typing,
+  };
+}
