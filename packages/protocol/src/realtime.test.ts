@@ -6,6 +6,7 @@ import {
   type PositionedEvent,
   ServerEvent,
   conversationOf,
+  isPrivateEvent,
 } from './realtime.js';
 
 describe('type lists derived from the unions', () => {
@@ -32,6 +33,8 @@ describe('type lists derived from the unions', () => {
       'member.updated',
       'read.updated',
       'notification.created',
+      'thread.read',
+      'thread.updated',
     ]);
     expectTypeOf(CLIENT_FRAME_TYPES).toEqualTypeOf<readonly ClientFrame['type'][]>();
     expectTypeOf(POSITIONED_EVENT_TYPES).toEqualTypeOf<readonly PositionedEvent['type'][]>();
@@ -58,5 +61,12 @@ describe('conversationOf', () => {
       'c7',
     );
     expect(conversationOf({ type: 'read.updated', conversationId: 'c8' } as PositionedEvent)).toBe('c8');
+    expect(conversationOf({ type: 'thread.read', conversationId: 'c6' } as PositionedEvent)).toBe('c6');
+  });
+
+  it('puts my thread state in my private stream (issue 35 item 2)', () => {
+    for (const type of ['thread.read', 'thread.updated'] as const) {
+      expect(isPrivateEvent({ type, conversationId: 'c1' } as PositionedEvent)).toBe(true);
+    }
   });
 });

@@ -5,6 +5,7 @@ import { Identifier } from './strings.js';
 import { LocationInput } from './locations.js';
 import { SendContentFields } from './files.js';
 import { ConversationInfo, ConversationSettings, Id, Member, Message, Notification, Timestamp } from './models.js';
+import { ThreadState } from './threads.js';
 
 /** Correlates a client frame with the server's `ack` or `error` answer. */
 export const FrameId = Identifier({ minLength: 1, maxLength: 64 });
@@ -205,6 +206,12 @@ export const NotificationCreatedEvent = Type.Object({
   notification: Notification,
 });
 
+// ---- thread read state (issue 35 item 2): private events, in my own stream ----
+/** I read a thread up to `readSeq` (on any of my devices). */
+export const ThreadReadEvent = Type.Object({ type: Type.Literal('thread.read'), ...Position, ...ThreadState });
+/** I followed or unfollowed a thread (on any of my devices). */
+export const ThreadUpdatedEvent = Type.Object({ type: Type.Literal('thread.updated'), ...Position, ...ThreadState });
+
 export const PositionedEvent = Type.Union([
   MessageCreatedEvent,
   MessageUpdatedEvent,
@@ -216,6 +223,8 @@ export const PositionedEvent = Type.Union([
   MemberUpdatedEvent,
   ReadUpdatedEvent,
   NotificationCreatedEvent,
+  ThreadReadEvent,
+  ThreadUpdatedEvent,
 ]);
 export type PositionedEvent = Static<typeof PositionedEvent>;
 export const POSITIONED_EVENT_TYPES = typesOf(PositionedEvent);
@@ -226,7 +235,12 @@ export const POSITIONED_EVENT_TYPES = typesOf(PositionedEvent);
  * `heads`, gap-filled with `GET /api/v1/conversations/<my user id>/events`.
  */
 export function isPrivateEvent(event: PositionedEvent): boolean {
-  return event.type === 'notification.created' || (event.type === 'conversation.updated' && event.settings !== undefined);
+  return (
+    event.type === 'notification.created' ||
+    event.type === 'thread.read' ||
+    event.type === 'thread.updated' ||
+    (event.type === 'conversation.updated' && event.settings !== undefined)
+  );
 }
 
 /**

@@ -12,6 +12,7 @@ import { createAccountServices } from './account-services.js';
 import { BlockService } from './services/block-service.js';
 import { ConversationService } from './services/conversation-service.js';
 import { ConversationSettingsService } from './services/conversation-settings.js';
+import { ThreadService } from './services/thread-service.js';
 import { NotificationService } from './services/notification-service.js';
 import { OutboxDispatcher } from './services/outbox-dispatcher.js';
 import { pushSender } from './services/push-sender.js';
@@ -195,6 +196,8 @@ export async function createServer(
     presence,
     blocks,
     settings: new ConversationSettingsService(store, membership, conversations, events),
+    // Thread read state (issue 35 item 2).
+    threads: new ThreadService(store, membership, events, config.messagesPageSize),
     notifications,
     push: outbox.push,
     locations: new LiveLocations(store, membership, messages),

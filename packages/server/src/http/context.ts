@@ -11,6 +11,7 @@ import type { SecurityEvents } from '../services/security-events.js';
 import type { SessionService } from '../services/session-service.js';
 import type { BlockService } from '../services/block-service.js';
 import type { ConversationSettingsService } from '../services/conversation-settings.js';
+import type { ThreadService } from '../services/thread-service.js';
 import type { NotificationService } from '../services/notification-service.js';
 import type { ConversationService } from '../services/conversation-service.js';
 import type { MessageActivityFeed } from '../services/message-activity.js';
@@ -70,6 +71,8 @@ export interface Services {
   presence: PresenceService;
   blocks: BlockService;
   settings: ConversationSettingsService;
+  /** Thread read state and follows (issue 35 item 2). */
+  threads: ThreadService;
   notifications: NotificationService;
   push: PushService;
   /** Live locations' moves and ends. */

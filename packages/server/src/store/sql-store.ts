@@ -12,6 +12,7 @@ import * as messages from './sql/messages.js';
 import * as messageAppend from './sql/message-append.js';
 import * as sessions from './sql/sessions.js';
 import * as users from './sql/users.js';
+import { type ThreadStore, threadSql } from './thread-store.js';
 import {
   type AppendPlan,
   type UserSearch,
@@ -56,11 +57,14 @@ import {
  */
 export class SqlStore extends AdminSql implements Store {
   readonly engine: Store['engine'];
+  // Thread read state (issue 35 item 2).
+  readonly threads: ThreadStore;
   private readonly uniqueViolation: (error: unknown) => string | undefined;
 
   constructor(private readonly dialect: Dialect) {
     super(dialect.db, dialect.search, dialect.skipLocked ?? false);
     this.engine = dialect.engine;
+    this.threads = threadSql(dialect.db);
     this.uniqueViolation = (error) => dialect.uniqueViolation(error);
   }
 

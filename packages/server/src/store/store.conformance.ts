@@ -20,6 +20,8 @@ import { describeUsers } from './conformance/users.js';
 import { describeUploads } from './conformance/uploads.js';
 import { describeInvites } from './conformance/invites.js';
 import { describeAdmin } from './conformance/admin.js';
+// Thread read state (issue 35 item 2).
+import { describeThreads } from './conformance/threads.js';
 
 /**
  * The behaviour every Store implementation must have, written once (one file per section in
@@ -58,6 +60,7 @@ export function describeStoreConformance(engine: string, openFresh: () => Promis
     describeNotifications(f);
     describeOutbox(f);
     describeSystemMessages(f);
+    describeThreads(f);
     describeSearch(f);
     describeLocations(f);
     describeUploads(f);

@@ -28,6 +28,7 @@ import type { SearchStore } from './search-store.js';
 import type { UploadStore } from './upload-store.js';
 import type { InviteStore } from './invite-store.js';
 import type { AdminStore } from './admin-store.js';
+import type { ThreadStore } from './thread-store.js';
 
 export * from './people-store.js';
 export * from './account-store.js';
@@ -35,6 +36,8 @@ export * from './search-store.js';
 export * from './upload-store.js';
 export * from './invite-store.js';
 export * from './admin-store.js';
+// Thread read state (issue 35 item 2): a composed sub-store, `store.threads`.
+export * from './thread-store.js';
 
 /**
  * The storage interface. Services depend on this alone; each engine implements it (SQLite now,
@@ -43,6 +46,8 @@ export * from './admin-store.js';
  */
 export interface Store extends PeopleStore, SearchStore, UploadStore, AccountStore, InviteStore, AdminStore {
   readonly engine: 'sqlite' | 'postgres';
+  /** Thread read state and follows (issue 35 item 2). */
+  readonly threads: ThreadStore;
   migrate(): Promise<void>;
   /** Throws when the database cannot be reached. */
   ping(): Promise<void>;
