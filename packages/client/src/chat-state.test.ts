@@ -212,3 +212,21 @@ describe('ChatState: threads', () => {
     ]);
   });
 });
+
+describe('ChatState: a thread met by its reply alone', () => {
+  it("learns the root's author from the root's message.updated that follows the reply", async () => {
+    const state = new ChatState(me, { conversations: [summary], pages: { c: [] } }, () => Promise.reject(new Error('no load')));
+    let pos = 1;
+    const apply = (event: EventDraft) => state.apply({ ...event, pos: ++pos, prev: pos - 1 } as PositionedEvent);
+    await apply({ type: 'message.created', message: { ...message(5, 'other'), threadRootId: 'm1' } });
+    expect(state.snapshot().conversations[0]!.unreadThreads).toBe(0);
+    await apply({ type: 'message.updated', message: { ...message(1, me), replyCount: 1 } });
+    expect(state.snapshot().conversations[0]!.unreadThreads).toBe(1);
+    expect(state.thread('m1')).toMatchObject({ rootSenderId: me, following: true, unreadCount: 1 });
+    // Someone else's root: not followed.
+    await apply({ type: 'message.created', message: { ...message(6, 'other'), threadRootId: 'm2' } });
+    await apply({ type: 'message.updated', message: { ...message(2, 'other'), replyCount: 1 } });
+    expect(state.thread('m2')).toMatchObject({ rootSenderId: 'other', following: false });
+    expect(state.snapshot().conversations[0]!.unreadThreads).toBe(1);
+  });
+});

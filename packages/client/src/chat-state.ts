@@ -34,6 +34,8 @@ export class ChatState {
   private readonly pages = new Map<string, Message[]>();
   /** Thread read state (issue 35 item 2): my state of the threads this client has heard of, by root id. */
   private readonly threads = new Map<string, ThreadView>();
+  /** The threads whose state this client inferred (no word from the server on them yet). */
+  private readonly inferred = new Set<string>();
 
   constructor(
     private readonly userId: string,
@@ -80,6 +82,7 @@ export class ChatState {
   /** Takes my state of threads from a `threads()` page (the server's word, newer than what was inferred). */
   knowThreads(conversationId: string, items: readonly ThreadSummary[]): void {
     for (const item of items) {
+      this.inferred.delete(item.root.id);
       this.threads.set(item.root.id, {
         conversationId,
         rootId: item.root.id,
@@ -196,6 +199,7 @@ export class ChatState {
       const involved = root?.senderId === this.userId || this.mentionsMe(message) || message.senderId === this.userId;
       t = { conversationId: c.id, rootId, rootSenderId: root?.senderId ?? null, following: involved, unreadCount: 0 };
       this.threads.set(rootId, t);
+      this.inferred.add(rootId);
     }
     const wasUnread = t.following && t.unreadCount > 0;
     if (message.senderId === this.userId) {
@@ -209,9 +213,23 @@ export class ChatState {
     c.unreadThreads = Math.max(0, c.unreadThreads + Number(isUnread) - Number(wasUnread));
   }
 
+  /**
+   * A thread root as its reply moved it (`message.updated` right after the reply): who wrote it,
+   * for a thread this client met by a reply alone. Its author follows it from the first reply.
+   */
+  private rootSeen(c: ConversationSummary, root: Message): void {
+    const t = this.threads.get(root.id);
+    if (!t || t.rootSenderId !== null || root.threadRootId !== null) return;
+    t.rootSenderId = root.senderId;
+    if (root.senderId !== this.userId || t.following || !this.inferred.has(root.id)) return;
+    t.following = true;
+    if (t.unreadCount > 0) c.unreadThreads += 1;
+  }
+
   /** `thread.read` / `thread.updated` from any of my devices: the server's word on the thread and the conversation's count. */
   private threadChanged(event: Extract<PositionedEvent, { type: 'thread.read' | 'thread.updated' }>): void {
     const known = this.threads.get(event.rootId);
+    this.inferred.delete(event.rootId);
     this.threads.set(event.rootId, {
       conversationId: event.conversationId,
       rootId: event.rootId,
@@ -230,6 +248,7 @@ export class ChatState {
   }
 
   private messageChanged(c: ConversationSummary, message: Message): void {
+    this.rootSeen(c, message);
     // An edit may mention me anew or no longer; a delete takes its mentions away.
     const before =
       (this.pages.get(c.id) ?? []).find((m) => m.id === message.id) ?? (c.lastMessage?.id === message.id ? c.lastMessage : undefined);
