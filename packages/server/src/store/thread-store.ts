@@ -44,6 +44,8 @@ export interface ThreadStore {
     announce: Draft<ThreadStateRecord>,
   ): Promise<ThreadStateRecord & { events: StoredEvent[] }>;
   getState(root: MessageRecord, userId: string): Promise<ThreadStateRecord>;
+  /** Who a new reply concerns: the root's author, the repliers and the followers, less those who unfollowed. */
+  audience(root: MessageRecord): Promise<string[]>;
   list(
     conversationId: string,
     userId: string,
@@ -56,6 +58,7 @@ export function threadSql(db: Dialect['db']): ThreadStore {
     markRead: (root, userId, seq, announce) => threads.markThreadRead(db, root, userId, seq, announce),
     setFollowing: (root, userId, following, announce) => threads.setThreadFollowing(db, root, userId, following, announce),
     getState: (root, userId) => threads.getThreadState(db, root, userId),
+    audience: (root) => threads.threadAudience(db, root),
     list: (conversationId, userId, page) => threads.listThreads(db, conversationId, userId, page),
   };
 }

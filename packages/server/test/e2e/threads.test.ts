@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type EventOf, type Message, REPLY_EXCERPT_LENGTH } from '@confab/protocol';
 import { engines } from '../engines.js';
 import { createGroup, expectError, freshUsers, nextMillisecond } from '../factories.js';
-import { RawSocket, type TestServer, type TestUser, api, barrier, historyOf } from '../harness.js';
+import { RawSocket, type TestServer, type TestUser, api, barrier, historyOf, until } from '../harness.js';
 
 describe.each(await engines())('replies and threads on %s', (_engine, start) => {
   let t: TestServer;
@@ -281,6 +281,22 @@ describe.each(await engines())('thread read state on %s', (_engine, start) => {
     const forged = Buffer.from(JSON.stringify({ lastReplyAt: 1.5, id: 'x' })).toString('base64url');
     expectError(await threads(alice, group.id, `?cursor=${forged}`), 400, 'validation_failed');
     expect((await api(t.url, 'POST', `/api/v1/messages/${root.id}/thread/read`, { body: { seq: 1 } })).status).toBe(401);
+  });
+
+  it('notifies the followers of a new reply, not who unfollowed it', async () => {
+    const [alice, bob, carol] = await freshUsers(t.url, 3);
+    const group = await createGroup(alice, [bob, carol]);
+    const root = await sent(alice, group.id, 'root');
+    expect((await follow(alice, root.id, false)).status).toBe(204);
+    expect((await follow(bob, root.id, true)).status).toBe(204);
+    const reply = await sent(carol, group.id, 'r1', root.id);
+    const threadReplies = async (user: TestUser) =>
+      (await api(t.url, 'GET', '/api/v1/notifications', { token: user.token })).body.items.filter(
+        (n: { kind: string; messageId: string }) => n.kind === 'thread_reply' && n.messageId === reply.id,
+      );
+    // Both come from the one reply's activity, in one commit: once Bob has his, Alice would have had hers.
+    await until(async () => (await threadReplies(bob)).length === 1, "Bob's thread_reply notification");
+    expect(await threadReplies(alice)).toEqual([]);
   });
 
   it('pages the threads newest reply first', async () => {

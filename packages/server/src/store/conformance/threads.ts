@@ -53,6 +53,23 @@ export function describeThreads(f: Fixture): void {
       expect(await f.store.threads.getState(root, a.id)).toMatchObject({ following: true, unreadCount: 0 });
     });
 
+    it("tells a reply's audience: the root's author, repliers and followers, less who unfollowed", async () => {
+      const { a, b, c, root } = await setUp(['tua', 'tub', 'tuc']);
+      expect(await f.store.threads.audience(root)).toEqual([a.id]);
+      await reply(root, b.id, 'tu-r1');
+      expect(await f.store.threads.audience(root)).toEqual([a.id, b.id].sort());
+      await f.store.threads.setFollowing(root, c.id, true, drafts.threadUpdated);
+      await f.store.threads.setFollowing(root, a.id, false, drafts.threadUpdated);
+      expect(await f.store.threads.audience(root)).toEqual([b.id, c.id].sort());
+      // An unfollow before the first reply stands against the author's auto-follow.
+      const [second] = await append([msg(root.conversationId, a.id, 'tu-root2')]);
+      const off = await f.store.threads.setFollowing(second!.message, a.id, false, drafts.threadUpdated);
+      expect(off.events).toHaveLength(1);
+      await reply(second!.message, b.id, 'tu-r2');
+      expect(await f.store.threads.getState(second!.message, a.id)).toMatchObject({ following: false, unreadCount: 1, unreadThreads: 0 });
+      expect(await f.store.threads.audience(second!.message)).toEqual([b.id]);
+    });
+
     it('moves a read position up to the newest reply, never back, logging thread.read in my stream', async () => {
       const { a, b, group, root } = await setUp(['tra', 'trb', 'trc']);
       const r1 = await reply(root, b.id, 'tr-r1');

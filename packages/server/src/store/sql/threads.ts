@@ -96,7 +96,7 @@ export function markThreadRead(
   });
 }
 
-/** Follows or unfollows a thread; logs the change in my private stream when it changed anything. */
+/** Follows or unfollows a thread; logs the change in my private stream when it recorded anything new. */
 export function setThreadFollowing(
   db: Db,
   root: MessageRecord,
@@ -106,7 +106,9 @@ export function setThreadFollowing(
 ): Promise<ThreadStateRecord & { events: StoredEvent[] }> {
   return db.transaction().execute(async (trx) => {
     const before = await stateRow(trx, root.id, userId);
-    const changed = (Number(before?.following ?? 0) === 1) !== following;
+    // Without a row the choice is recorded too: an unfollow before the first reply stands against
+    // the auto-follow of the root's author.
+    const changed = before === undefined || (Number(before.following) === 1) !== following;
     if (changed) {
       await trx
         .insertInto('thread_reads')
@@ -164,6 +166,23 @@ async function countThreadUnread(db: Db, rootId: string, userId: string, readSeq
     .where('sender_id', '<>', userId)
     .executeTakeFirstOrThrow();
   return Number(row.n);
+}
+
+/**
+ * Who a new reply in the thread concerns (its `thread_reply` notification): the root's author,
+ * every replier and everyone who follows it, less whoever unfollowed it.
+ */
+export async function threadAudience(db: Db, root: MessageRecord): Promise<string[]> {
+  const [repliers, states] = await Promise.all([
+    db.selectFrom('messages').select('sender_id').distinct().where('thread_root_id', '=', root.id).execute(),
+    db.selectFrom('thread_reads').select(['user_id', 'following']).where('root_id', '=', root.id).execute(),
+  ]);
+  const audience = new Set([root.senderId, ...repliers.map((r) => r.sender_id)]);
+  for (const s of states) {
+    if (Number(s.following) === 1) audience.add(s.user_id);
+    else audience.delete(s.user_id);
+  }
+  return [...audience].sort();
 }
 
 /** How many threads of the conversation I follow have replies from others I have not read. */
