@@ -1,4 +1,4 @@
-import type { Kysely, Migration } from 'kysely';
+import { type Kysely, type Migration, sql } from 'kysely';
 
 /**
  * Issue 35 item 2: each user's own state of a thread. `read_seq` is the seq of the newest reply
@@ -19,5 +19,12 @@ export const threadReads: Migration = {
       .execute();
     // My threads of a conversation (unreadThreads in the conversation list).
     await db.schema.createIndex('thread_reads_user').on('thread_reads').columns(['user_id', 'conversation_id', 'following']).execute();
+    // A conversation's threads, newest reply first (GET …/threads): the roots alone, as in 0018.
+    await db.schema
+      .createIndex('messages_thread_roots')
+      .on('messages')
+      .columns(['conversation_id', 'last_reply_at', 'id'])
+      .where(sql.ref('last_reply_at'), 'is not', null)
+      .execute();
   },
 };

@@ -235,7 +235,7 @@ export async function listThreads(
         .as('unread_count'),
     )
     .where('m.conversation_id', '=', conversationId)
-    .where('m.reply_count', '>', 0);
+    .where('m.last_reply_at', 'is not', null); // a root with a reply (index messages_thread_roots)
   if (page.followed) query = query.where('t.following', '=', 1);
   if (page.after) {
     const { lastReplyAt, id } = page.after;

@@ -60,5 +60,12 @@ describe('SQLite: migration 0018_partial_indexes', () => {
     );
     expect(unreadThreads).toContain('USING INDEX thread_reads_user');
     expect(unreadThreads).toContain('USING INDEX messages_thread');
+    expect(
+      plan(
+        `select * from messages m where m.conversation_id = ? and m.last_reply_at is not null
+         order by m.last_reply_at desc, m.id desc limit 16`,
+        'c',
+      ),
+    ).toContain('USING INDEX messages_thread_roots');
   });
 });
