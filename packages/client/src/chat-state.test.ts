@@ -18,6 +18,7 @@ const summary: ConversationSummary = {
   lastPos: 1,
   unreadCount: 0,
   mentionCount: 0,
+  unreadThreads: 0,
   lastMessage: null,
   peerId: null,
   muted: false,
@@ -223,5 +224,76 @@ describe('ChatState: one reducer entry per positioned event type', () => {
     ).toEqual(['c', 'd']);
     await state.apply({ type: 'member.removed', pos: 5, prev: 1, cursor: 'e.5', conversationId: 'c', userId: me, by: 'other' });
     expect(state.snapshot()).toEqual({ conversations: [expect.objectContaining({ id: 'd', lastPos: 3 })], pages: { d: [] } });
+  });
+});
+
+// Thread read state (issue 35 item 2).
+describe('ChatState: threads', () => {
+  const setUp = (pages: Message[] = []) => {
+    const state = new ChatState(me, { conversations: [summary], pages: { c: pages } }, () => Promise.reject(new Error('no load')));
+    let pos = 1;
+    const apply = (event: EventDraft) => state.apply({ ...event, pos: ++pos, prev: pos - 1 } as PositionedEvent);
+    const c = () => state.snapshot().conversations[0]!;
+    return { state, apply, c };
+  };
+  const reply = (seq: number, senderId: string, rootId: string, mentions: string[] = []): Message => ({
+    ...message(seq, senderId, mentions),
+    threadRootId: rootId,
+  });
+
+  it('leaves thread replies out of unreadCount, counts my mentions in them, and an unread followed thread once', async () => {
+    const { state, apply, c } = setUp();
+    await apply({ type: 'message.created', message: message(1, me) }); // my root
+    await apply({ type: 'message.created', message: message(2, 'other') });
+    await apply({ type: 'message.created', message: reply(3, 'other', 'm1') });
+    await apply({ type: 'message.created', message: reply(4, 'other', 'm1', [me]) });
+    expect(c()).toMatchObject({ readSeq: 1, unreadCount: 1, mentionCount: 1, unreadThreads: 1, lastSeq: 4 });
+    expect(state.thread('m1')).toMatchObject({ following: true, unreadCount: 2 });
+    expect(state.unreadThreadsOf('c').map((t) => t.rootId)).toEqual(['m1']);
+    // A thread I am not involved in: unread in the thread, not in unreadThreads.
+    await apply({ type: 'message.created', message: reply(5, 'other', 'm2') });
+    expect(state.thread('m2')).toMatchObject({ following: false, unreadCount: 1 });
+    expect(c().unreadThreads).toBe(1);
+    // My reply in a thread reads it and follows it, without moving my conversation marker.
+    await apply({ type: 'message.created', message: reply(6, me, 'm2') });
+    expect(state.thread('m2')).toMatchObject({ following: true, unreadCount: 0 });
+    expect(c()).toMatchObject({ readSeq: 1, unreadCount: 1 });
+  });
+
+  it("takes the server's word from thread.read and thread.updated, and from a threads() page", async () => {
+    const { state, apply, c } = setUp([message(1, me)]);
+    await apply({ type: 'message.created', message: reply(2, 'other', 'm1') });
+    expect(c().unreadThreads).toBe(1);
+    const state1 = { conversationId: 'c', rootId: 'm1', readSeq: 2, unreadCount: 0, following: true, unreadThreads: 0 };
+    await apply({ type: 'thread.read', ...state1 });
+    expect(c().unreadThreads).toBe(0);
+    expect(state.thread('m1')).toMatchObject({ unreadCount: 0, following: true });
+    await apply({ type: 'thread.updated', ...state1, following: false });
+    await apply({ type: 'message.created', message: reply(3, 'other', 'm1') });
+    expect(c().unreadThreads).toBe(0); // unfollowed: unread in the thread only
+    expect(state.thread('m1')).toMatchObject({ unreadCount: 1, following: false });
+    const root = { ...message(9, 'other'), id: 'm9', replyCount: 1 };
+    state.knowThreads('c', [{ root, replyCount: 1, lastReplyAt: at, unreadCount: 2, following: true }]);
+    expect(state.unreadThreadsOf('c')).toEqual([
+      { conversationId: 'c', rootId: 'm9', rootSenderId: 'other', following: true, unreadCount: 2 },
+    ]);
+  });
+});
+
+describe('ChatState: a thread met by its reply alone', () => {
+  it("learns the root's author from the root's message.updated that follows the reply", async () => {
+    const state = new ChatState(me, { conversations: [summary], pages: { c: [] } }, () => Promise.reject(new Error('no load')));
+    let pos = 1;
+    const apply = (event: EventDraft) => state.apply({ ...event, pos: ++pos, prev: pos - 1 } as PositionedEvent);
+    await apply({ type: 'message.created', message: { ...message(5, 'other'), threadRootId: 'm1' } });
+    expect(state.snapshot().conversations[0]!.unreadThreads).toBe(0);
+    await apply({ type: 'message.updated', message: { ...message(1, me), replyCount: 1 } });
+    expect(state.snapshot().conversations[0]!.unreadThreads).toBe(1);
+    expect(state.thread('m1')).toMatchObject({ rootSenderId: me, following: true, unreadCount: 1 });
+    // Someone else's root: not followed.
+    await apply({ type: 'message.created', message: { ...message(6, 'other'), threadRootId: 'm2' } });
+    await apply({ type: 'message.updated', message: { ...message(2, 'other'), replyCount: 1 } });
+    expect(state.thread('m2')).toMatchObject({ rootSenderId: 'other', following: false });
+    expect(state.snapshot().conversations[0]!.unreadThreads).toBe(1);
   });
 });

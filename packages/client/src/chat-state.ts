@@ -7,6 +7,7 @@ import {
   type PositionedEvent,
   type PositionedEventType,
   handleEvent,
+  type ThreadSummary,
   replyExcerpt,
 } from '@confab/protocol';
 import { conversationOf } from './event-stream.js';
@@ -34,6 +35,10 @@ export type PageLoader = (conversationId: string) => Promise<{ summary: Conversa
 export class ChatState {
   private readonly conversations = new Map<string, ConversationSummary>();
   private readonly pages = new Map<string, Message[]>();
+  /** Thread read state (issue 35 item 2): my state of the threads this client has heard of, by root id. */
+  private readonly threads = new Map<string, ThreadView>();
+  /** The threads whose state this client inferred (no word from the server on them yet). */
+  private readonly inferred = new Set<string>();
 
   constructor(
     private readonly userId: string,
@@ -64,6 +69,31 @@ export class ChatState {
       }
     }
     return live;
+  }
+
+  /** My state of a thread, when this client knows it (from `knowThreads`, `thread.*` events or a reply it saw). */
+  thread(rootId: string): ThreadView | undefined {
+    const t = this.threads.get(rootId);
+    return t && { ...t };
+  }
+
+  /** My threads of a conversation that I follow and have unread replies in, as this client knows them. */
+  unreadThreadsOf(conversationId: string): ThreadView[] {
+    return [...this.threads.values()].filter((t) => t.conversationId === conversationId && t.following && t.unreadCount > 0);
+  }
+
+  /** Takes my state of threads from a `threads()` page (the server's word, newer than what was inferred). */
+  knowThreads(conversationId: string, items: readonly ThreadSummary[]): void {
+    for (const item of items) {
+      this.inferred.delete(item.root.id);
+      this.threads.set(item.root.id, {
+        conversationId,
+        rootId: item.root.id,
+        rootSenderId: item.root.senderId,
+        following: item.following,
+        unreadCount: item.unreadCount,
+      });
+    }
   }
 
   get unreadTotal(): number {
@@ -119,6 +149,9 @@ export class ChatState {
       }),
     // Private, and not part of this state.
     'notification.created': () => undefined,
+    // Private: my own state of a thread, outside the conversations' chains.
+    'thread.read': (event) => this.threadChanged(event),
+    'thread.updated': (event) => this.threadChanged(event),
   };
 
   /** Applies an event of a conversation I hold, once: not what the snapshot (or an earlier event) already reflects. */
@@ -153,6 +186,9 @@ export class ChatState {
     c.lastSeq = message.seq;
     c.lastMessage = message;
     if (message.createdAt > c.lastActivityAt) c.lastActivityAt = message.createdAt;
+    // The main history leaves thread replies out; the root's reply count arrives as message.updated.
+    // A thread reply counts in its thread, not in the conversation's unreadCount (issue 35 item 2).
+    if (message.threadRootId !== null) return this.threadReply(c, message);
     if (message.senderId === this.userId) {
       // Sending marks everything before it read (the server moves the sender's marker).
       c.readSeq = Math.max(c.readSeq, message.seq);
@@ -162,11 +198,65 @@ export class ChatState {
       c.unreadCount += 1;
       if (this.mentionsMe(message)) c.mentionCount += 1;
     }
-    // The main history leaves thread replies out; the root's reply count arrives as message.updated.
-    if (message.threadRootId !== null) return;
     const page = this.pages.get(c.id) ?? [];
     page.push(message);
     this.pages.set(c.id, page.slice(-LATEST_PAGE_SIZE));
+  }
+
+  /**
+   * A thread reply: my mention still counts in the conversation's `mentionCount`; the thread's own
+   * count moves, and the conversation's `unreadThreads` when a thread I follow turns unread. Who
+   * follows mirrors the server (store/sql/threads.ts): a replier follows again; the root's author
+   * and those mentioned follow unless they have a state of the thread already.
+   */
+  private threadReply(c: ConversationSummary, message: Message): void {
+    const rootId = message.threadRootId!;
+    const root = (this.pages.get(c.id) ?? []).find((m) => m.id === rootId);
+    let t = this.threads.get(rootId);
+    if (!t) {
+      const involved = root?.senderId === this.userId || this.mentionsMe(message) || message.senderId === this.userId;
+      t = { conversationId: c.id, rootId, rootSenderId: root?.senderId ?? null, following: involved, unreadCount: 0 };
+      this.threads.set(rootId, t);
+      this.inferred.add(rootId);
+    }
+    const wasUnread = t.following && t.unreadCount > 0;
+    if (message.senderId === this.userId) {
+      t.following = true;
+      t.unreadCount = 0;
+    } else {
+      t.unreadCount += 1;
+      if (message.seq > c.readSeq && this.mentionsMe(message)) c.mentionCount += 1;
+    }
+    const isUnread = t.following && t.unreadCount > 0;
+    c.unreadThreads = Math.max(0, c.unreadThreads + Number(isUnread) - Number(wasUnread));
+  }
+
+  /**
+   * A thread root as its reply moved it (`message.updated` right after the reply): who wrote it,
+   * for a thread this client met by a reply alone. Its author follows it from the first reply.
+   */
+  private rootSeen(c: ConversationSummary, root: Message): void {
+    const t = this.threads.get(root.id);
+    if (!t || t.rootSenderId !== null || root.threadRootId !== null) return;
+    t.rootSenderId = root.senderId;
+    if (root.senderId !== this.userId || t.following || !this.inferred.has(root.id)) return;
+    t.following = true;
+    if (t.unreadCount > 0) c.unreadThreads += 1;
+  }
+
+  /** `thread.read` / `thread.updated` from any of my devices: the server's word on the thread and the conversation's count. */
+  private threadChanged(event: Extract<PositionedEvent, { type: 'thread.read' | 'thread.updated' }>): void {
+    const known = this.threads.get(event.rootId);
+    this.inferred.delete(event.rootId);
+    this.threads.set(event.rootId, {
+      conversationId: event.conversationId,
+      rootId: event.rootId,
+      rootSenderId: known?.rootSenderId ?? null,
+      following: event.following,
+      unreadCount: event.unreadCount,
+    });
+    const c = this.conversations.get(event.conversationId);
+    if (c) c.unreadThreads = event.unreadThreads;
   }
 
   /** An edit, reaction, pin, reply count or delete: the message where it is shown, and the quotes of it. */
@@ -176,6 +266,7 @@ export class ChatState {
   }
 
   private messageChanged(c: ConversationSummary, message: Message): void {
+    this.rootSeen(c, message);
     // An edit may mention me anew or no longer; a delete takes its mentions away.
     const before =
       (this.pages.get(c.id) ?? []).find((m) => m.id === message.id) ?? (c.lastMessage?.id === message.id ? c.lastMessage : undefined);
@@ -209,6 +300,7 @@ export class ChatState {
       lastPos: event.pos,
       unreadCount: 0,
       mentionCount: 0,
+      unreadThreads: 0,
       lastMessage: null,
       peerId: peer,
       muted: false,
@@ -226,6 +318,17 @@ export class ChatState {
     this.conversations.set(summary.id, { ...summary });
     this.pages.set(summary.id, page);
   }
+}
+
+/** My state of one thread, as a client holds it (issue 35 item 2). */
+export interface ThreadView {
+  conversationId: string;
+  rootId: string;
+  /** The root's author, when known. */
+  rootSenderId: string | null;
+  following: boolean;
+  /** Replies from others I have not read. */
+  unreadCount: number;
 }
 
 const byActivity = (a: ConversationSummary, b: ConversationSummary) =>

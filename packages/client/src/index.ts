@@ -17,7 +17,7 @@ export { EventStream, MemoryCursorStore, conversationOf, streamOf, type CursorSt
 export { newClientId } from './ids.js';
 export { type NetworkStatus, platformNetworkStatus } from './network-status.js';
 export { FileCalls, type SendOptions } from './files.js';
-export { ChatState, LATEST_PAGE_SIZE, type ChatSnapshot, type PageLoader } from './chat-state.js';
+export { ChatState, LATEST_PAGE_SIZE, type ChatSnapshot, type PageLoader, type ThreadView } from './chat-state.js';
 export { LocationsApi, SearchApi, type LocationSendOptions } from './features.js';
 export { MessageActions, type MessagesAround } from './message-actions.js';
 export type { UploadOptions, UploadProgress } from './upload-transfer.js';

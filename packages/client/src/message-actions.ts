@@ -1,4 +1,14 @@
-import type { HistoryQuery, Message, MessageList, MessagePage, MessageResponse, MessageVersionList, PageQuery } from '@confab/protocol';
+import type {
+  HistoryQuery,
+  Message,
+  MessageList,
+  MessagePage,
+  MessageResponse,
+  MessageVersionList,
+  PageQuery,
+  ThreadListQuery,
+  ThreadPage,
+} from '@confab/protocol';
 import type { HttpTransport } from './http.js';
 
 /** The messages around one, oldest first: what a view shows after jumping to it (a search hit, a notification). */
@@ -40,6 +50,22 @@ export class MessageActions {
   /** A thread's replies, oldest first (`nextCursor` pages on); send one with `sendMessage(…, { threadRootId })`. */
   thread(rootId: string, query: PageQuery = {}): Promise<MessagePage> {
     return this.http.request('GET', `${messagePath(rootId)}/thread`, { query });
+  }
+
+  // ---- thread read state (issue 35 item 2) ----
+  /** A conversation's threads, newest reply first, with my unread count of each; `{ followed: true }` keeps the ones I follow. */
+  threads(conversationId: string, query: ThreadListQuery = {}): Promise<ThreadPage> {
+    return this.http.request('GET', `/api/v1/conversations/${encodeURIComponent(conversationId)}/threads`, { query });
+  }
+
+  /** I have read the thread up to `seq` (never moves back); my other devices get `thread.read`. */
+  async markThreadRead(rootId: string, seq: number): Promise<void> {
+    await this.http.request('POST', `${messagePath(rootId)}/thread/read`, { body: { seq } });
+  }
+
+  /** Follows (counts in my `unreadThreads`) or unfollows a thread; my other devices get `thread.updated`. */
+  async followThread(rootId: string, following: boolean): Promise<void> {
+    await this.http.request(following ? 'PUT' : 'DELETE', `${messagePath(rootId)}/thread/follow`);
   }
 
   /** Adds my reaction (idempotent); the answer carries every reaction of the message. */

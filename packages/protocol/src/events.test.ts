@@ -80,6 +80,26 @@ const samples: { [K in ServerEventType]: EventOf<K> } = {
   'member.updated': { type: 'member.updated', ...position, conversationId: 'c2', member: { ...member, role: 'admin' }, by: 'u1' },
   'read.updated': { type: 'read.updated', ...position, conversationId: 'c2', userId: 'u2', readSeq: 1, unreadCount: 0, mentionCount: 0 },
   'notification.created': { type: 'notification.created', ...position, notification },
+  'thread.read': {
+    type: 'thread.read',
+    ...position,
+    conversationId: 'c4',
+    rootId: 'm1',
+    readSeq: 2,
+    unreadCount: 0,
+    following: true,
+    unreadThreads: 0,
+  },
+  'thread.updated': {
+    type: 'thread.updated',
+    ...position,
+    conversationId: 'c4',
+    rootId: 'm1',
+    readSeq: 2,
+    unreadCount: 1,
+    following: false,
+    unreadThreads: 0,
+  },
   'delivery.updated': { type: 'delivery.updated', conversationId: 'c2', userId: 'u2', deliveredSeq: 1 },
   typing: { type: 'typing', conversationId: 'c2', userId: 'u2', typing: true },
   presence: { type: 'presence', userId: 'u2', online: false, lastSeenAt: at },
@@ -200,13 +220,15 @@ describe('tables by event type', () => {
       'member.updated': 'c2',
       'read.updated': 'c2',
       'notification.created': 'c3',
+      'thread.read': 'c4',
+      'thread.updated': 'c4',
     };
     for (const type of POSITIONED_EVENT_TYPES) expect(conversationOf(samples[type]), type).toBe(expected[type]);
   });
 
   it('name the private events: my notifications and my own settings', () => {
     const privateTypes = POSITIONED_EVENT_TYPES.filter((type) => isPrivateEvent(samples[type]));
-    expect(privateTypes).toEqual(['notification.created']);
+    expect(privateTypes).toEqual(['notification.created', 'thread.read', 'thread.updated']);
     const settings = { muted: true, archived: false, clearedSeq: 0 };
     expect(isPrivateEvent({ ...samples['conversation.updated'], settings })).toBe(true);
   });

@@ -1,6 +1,7 @@
 import Type, { type Static, type TLiteral, type TObject, type TProperties, type TSchema, type TUnion } from 'typebox';
 import { Identifier } from './strings.js';
 import { ConversationInfo, ConversationSettings, Id, Member, Message, Notification, Timestamp } from './models.js';
+import { ThreadState } from './threads.js';
 
 /**
  * The event catalogue: every event the server sends is declared once, here, by its `type` and
@@ -73,6 +74,8 @@ export const PositionedEventPayloads = {
     mentionCount: Type.Integer({ minimum: 0, description: "That member's unread mentions" }),
   }),
   'notification.created': payload('A notification for me: in my private stream, to my devices only', { notification: Notification }),
+  'thread.read': payload('I read a thread up to `readSeq` (on any of my devices): in my private stream', ThreadState),
+  'thread.updated': payload('I followed or unfollowed a thread (on any of my devices): in my private stream', ThreadState),
 };
 
 /** Live signals: no position, not stored, not replayed. Each carries `type`, then these fields. */
@@ -189,6 +192,8 @@ const privateEvents: EventTable<PositionedEventType, boolean> = {
   'member.updated': () => false,
   'read.updated': () => false,
   'notification.created': () => true,
+  'thread.read': () => true,
+  'thread.updated': () => true,
 };
 
 const conversationIds: EventTable<PositionedEventType, string> = {
@@ -202,6 +207,8 @@ const conversationIds: EventTable<PositionedEventType, string> = {
   'member.updated': (e) => e.conversationId,
   'read.updated': (e) => e.conversationId,
   'notification.created': (e) => e.notification.conversationId,
+  'thread.read': (e) => e.conversationId,
+  'thread.updated': (e) => e.conversationId,
 };
 
 /**

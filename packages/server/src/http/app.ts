@@ -15,6 +15,8 @@ import { sessionRoutes } from './routes/sessions.js';
 import { adminRoutes } from './routes/admin.js';
 import { blockRoutes } from './routes/blocks.js';
 import { conversationSettingsRoutes } from './routes/conversation-settings.js';
+// Thread read state (issue 35 item 2).
+import { threadRoutes } from './routes/threads.js';
 import { notificationRoutes } from './routes/notifications.js';
 import { pushRoutes } from './routes/push.js';
 import { conversationRoutes } from './routes/conversations.js';
@@ -149,6 +151,7 @@ export async function buildHttpApp(
     presenceRoutes,
     blockRoutes,
     conversationSettingsRoutes,
+    threadRoutes,
     notificationRoutes,
     pushRoutes,
     locationRoutes,

@@ -90,6 +90,7 @@ export const conversationSummaryView = (row: ConversationListRow): ConversationS
   lastPos: row.conversation.lastPos,
   unreadCount: row.unreadCount,
   mentionCount: row.mentionCount,
+  unreadThreads: row.unreadThreads,
   lastMessage: row.lastMessage && messageView(row.lastMessage),
   peerId: row.peerId,
   ...row.settings,

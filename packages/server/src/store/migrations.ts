@@ -15,6 +15,8 @@ import { invites } from './migrations/0014-invites.js';
 import { admin } from './migrations/0015-admin.js';
 import { notificationIndex } from './migrations/0016-notification-index.js';
 import { partialIndexes } from './migrations/0018-partial-indexes.js';
+// Thread read state (issue 35 item 2).
+import { threadReads } from './migrations/0021-thread-reads.js';
 
 /**
  * Schema migrations, in code and in order. Written with Kysely's schema builder in types both
@@ -168,6 +170,8 @@ const migrations: Record<string, Migration> = {
   '0015_admin': admin,
   '0016_notification_index': notificationIndex,
   '0018_partial_indexes': partialIndexes,
+  // Thread read state (issue 35 item 2).
+  '0021_thread_reads': threadReads,
 };
 
 /**

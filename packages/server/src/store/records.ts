@@ -105,6 +105,8 @@ export interface ConversationListRow {
   lastMessage: MessageRecord | null;
   unreadCount: number;
   mentionCount: number;
+  /** The threads I follow with replies I have not read (issue 35 item 2). */
+  unreadThreads: number;
   /** The other member of a direct conversation. */
   peerId: string | null;
   settings: MemberSettings;

@@ -156,6 +156,14 @@ export interface Database {
     /** When an edit replaced this body. */
     edited_at: number;
   };
+  /** Each user's own state of a thread (issue 35 item 2): store/sql/threads.ts. */
+  thread_reads: {
+    root_id: string;
+    user_id: string;
+    conversation_id: string;
+    following: number;
+    read_seq: number;
+  };
   message_mentions: {
     message_id: string;
     user_id: string;

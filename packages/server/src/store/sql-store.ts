@@ -20,6 +20,7 @@ import type {
   PushStore,
   UploadStore,
   SearchStore,
+  ThreadStore,
 } from './store.js';
 import { sqlUserStore } from './users/sql-user-store.js';
 import { sqlSessionStore } from './sessions/sql-session-store.js';
@@ -37,6 +38,7 @@ import { sqlOutboxStore } from './outbox/sql-outbox-store.js';
 import { sqlPushStore } from './push/sql-push-store.js';
 import { sqlUploadStore } from './uploads/sql-upload-store.js';
 import { sqlSearchStore } from './search/sql-search-store.js';
+import { sqlThreadStore } from './threads/sql-thread-store.js';
 
 /**
  * The Store over Kysely, shared by every engine: one sub-store per aggregate, each made from the
@@ -62,6 +64,7 @@ export class SqlStore implements Store {
   readonly push: PushStore;
   readonly uploads: UploadStore;
   readonly search: SearchStore;
+  readonly threads: ThreadStore;
 
   constructor(private readonly dialect: Dialect) {
     this.engine = dialect.engine;
@@ -82,6 +85,7 @@ export class SqlStore implements Store {
     this.push = sqlPushStore(context);
     this.uploads = sqlUploadStore(context);
     this.search = sqlSearchStore(context);
+    this.threads = sqlThreadStore(context);
   }
 
   migrate(): Promise<void> {

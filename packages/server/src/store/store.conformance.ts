@@ -20,6 +20,7 @@ import { describeUsers } from './users/users.conformance.js';
 import { describeUploads } from './uploads/uploads.conformance.js';
 import { describeInvites } from './invites/invites.conformance.js';
 import { describeAdmin } from './admin/admin.conformance.js';
+import { describeThreads } from './threads/threads.conformance.js';
 
 /**
  * The behaviour every Store implementation must have, written once (one file per section in
@@ -58,6 +59,7 @@ export function describeStoreConformance(engine: string, openFresh: () => Promis
     describeNotifications(f);
     describeOutbox(f);
     describeSystemMessages(f);
+    describeThreads(f);
     describeSearch(f);
     describeLocations(f);
     describeUploads(f);

@@ -35,6 +35,8 @@ export type * from './outbox/outbox-store.js';
 export type * from './push/push-store.js';
 export type * from './uploads/upload-store.js';
 export type * from './search/search-store.js';
+import type { ThreadStore } from './threads/thread-store.js';
+export type * from './threads/thread-store.js';
 
 /**
  * The storage interface. Services depend on this alone. It is composed of one sub-store per
@@ -98,6 +100,8 @@ export interface Store {
   readonly uploads: UploadStore;
   /** Full-text search of messages (search/search-store.ts). */
   readonly search: SearchStore;
+  /** Threads' own read state and who follows them (threads/thread-store.ts). */
+  readonly threads: ThreadStore;
 }
 
 /**

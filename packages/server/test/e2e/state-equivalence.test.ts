@@ -27,7 +27,9 @@ type Op =
   | { kind: 'remove'; group: number; user: number }
   | { kind: 'rename'; group: number }
   | { kind: 'reply' | 'thread' | 'edit' | 'delete' | 'react' | 'unreact' | 'pin'; actor: number; conversation: number; fraction: number }
-  | { kind: 'setting'; actor: number; conversation: number; setting: 'mute' | 'archive' | 'clear'; on: boolean };
+  | { kind: 'setting'; actor: number; conversation: number; setting: 'mute' | 'archive' | 'clear'; on: boolean }
+  // Thread read state (issue 35 item 2): reading a thread, following or unfollowing it.
+  | { kind: 'threadRead' | 'follow'; actor: number; conversation: number; fraction: number; on: boolean };
 
 const opArb: fc.Arbitrary<Op> = fc.oneof(
   { weight: 6, arbitrary: fc.record({ kind: fc.constant('send' as const), actor: fc.nat(3), conversation: fc.nat(2) }) },
@@ -70,6 +72,16 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
       on: fc.boolean(),
     }),
   },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      kind: fc.constantFrom('threadRead' as const, 'follow' as const),
+      actor: fc.nat(3),
+      conversation: fc.nat(2),
+      fraction: fc.double({ min: 0, max: 1, noNaN: true }),
+      on: fc.boolean(),
+    }),
+  },
 );
 
 /** One of the conversation's messages (thread replies included) as the actor sees them, picked by `fraction`; undefined when none or not a member. */
@@ -95,7 +107,7 @@ describe('state equivalence', () => {
   });
   afterAll(() => t.close());
 
-  it('a snapshot plus every event equals a fresh snapshot, on random workloads of sends, reads, membership changes, replies, threads, edits, deletes, reactions, pins and my mute, archive and clear', async () => {
+  it('a snapshot plus every event equals a fresh snapshot, on random workloads of sends, reads, membership changes, replies, threads (read, followed, unfollowed), edits, deletes, reactions, pins and my mute, archive and clear', async () => {
     let run = 0;
     await fc.assert(
       fc.asyncProperty(fc.array(opArb, { minLength: 10, maxLength: 50 }), async (ops) => {
@@ -158,6 +170,18 @@ describe('state equivalence', () => {
               const actor = op.actor === 3 ? users[1]! : o;
               const method = op.setting === 'clear' ? 'POST' : op.on ? 'PUT' : 'DELETE';
               await api(t.url, method, `${path(conversations[op.conversation]!)}/${op.setting}`, { token: actor.token });
+              break;
+            }
+            case 'threadRead':
+            case 'follow': {
+              // Mostly the observer's own (private events), on a thread root picked by `fraction`.
+              const actor = op.actor === 3 ? users[1]! : o;
+              const root = await pickMessage(t.url, actor, conversations[op.conversation]!, op.fraction, true);
+              if (!root) break;
+              const thread = `/api/v1/messages/${root.id}/thread`;
+              if (op.kind === 'follow') await api(t.url, op.on ? 'PUT' : 'DELETE', `${thread}/follow`, { token: actor.token });
+              else
+                await api(t.url, 'POST', `${thread}/read`, { token: actor.token, body: { seq: root.seq + Math.floor(op.fraction * 20) } });
               break;
             }
             case 'rename':

@@ -7,6 +7,7 @@ import './conversations/MembersPanel.js';
 import './message-features.css';
 import './replies/replies.js';
 import './threads/threads.js';
+import './threads/followed-threads.js';
 import './reactions/reactions.js';
 import './editing/editing.js';
 import './pins/pins.js';

@@ -60,6 +60,18 @@ export class ConversationStore extends ExternalStore<ConversationListState> {
       const summary = await this.client.getConversation(id);
       return { summary, page: [] };
     });
+    // Thread read state (issue 35 item 2): the followed threads already unread, so a reply to one
+    // is not counted a second time in `unreadThreads` (ChatState infers the rest).
+    await Promise.all(
+      conversations
+        .filter((c) => c.unreadThreads > 0)
+        .map((c) =>
+          this.client.messages.threads(c.id, { followed: true, limit: 100 }).then(
+            (page) => chat.knowThreads(c.id, page.items),
+            () => undefined, // the counts stay the snapshot's; only a later reply may count twice
+          ),
+        ),
+    );
     this.chat = chat;
     const waiting = this.waiting.splice(0);
     for (const event of waiting) await chat.apply(event);

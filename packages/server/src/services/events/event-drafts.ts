@@ -10,6 +10,7 @@ import type {
   NotificationRecord,
   ReadMarkerRecord,
   SystemDraft,
+  ThreadStateRecord,
 } from '../../store/store.js';
 import { conversationInfoView, memberView, messageView, notificationView } from '../views.js';
 
@@ -64,7 +65,13 @@ export const messageDeleted: Draft<MessageRecord> = (message) => draftOf('messag
  * Storing sent messages: each is announced, a thread root whose reply count moved is announced
  * as updated, and a sender has read their conversation up to what they sent.
  */
-export const sendPlan: AppendPlan = { announce: messageCreated, announceRoot: messageUpdated, readBy: (message) => message.senderId };
+// A send marks what came before it read, in the main timeline only: a thread reply moves the sender's
+// read position in its thread instead (store/sql/threads.ts; issue 35 item 2).
+export const sendPlan: AppendPlan = {
+  announce: messageCreated,
+  announceRoot: messageUpdated,
+  readBy: (message) => (message.threadRootId === null ? message.senderId : undefined),
+};
 
 /** A notification, in its recipient's private stream. */
 export const notificationCreated: Draft<NotificationRecord> = (notification) =>
@@ -79,3 +86,7 @@ export const outboundNotification = (notification: NotificationRecord): Outbound
 
 /** The history's record of a membership or title change, written with the change (kind `system`). */
 export const systemDraft = (system: SystemInfo): SystemDraft => ({ id: newId(), system, announce: messageCreated });
+
+// Thread read state (issue 35 item 2): my state of a thread, to my own devices.
+export const threadRead: Draft<ThreadStateRecord> = (state) => draftOf('thread.read', state);
+export const threadUpdated: Draft<ThreadStateRecord> = (state) => draftOf('thread.updated', state);

@@ -17,6 +17,7 @@ const conversation = {
 const member = (userId: string) => ({ userId, role: 'member' as const, joinedAt: at });
 const message = { conversationId: 'c1' } as Message; // topics are chosen by the stream, not by the message
 const position = { pos: 5, prev: 4, cursor: 'e.5' };
+const thread = { conversationId: 'c1', rootId: 'm1', readSeq: 3, unreadCount: 0, following: true, unreadThreads: 0 };
 
 /** One event of each positioned type, with who must hear it. */
 const cases: Record<PositionedEventType, { event: PositionedEvent; stream: string; topics: string[] }> = {
@@ -60,6 +61,16 @@ const cases: Record<PositionedEventType, { event: PositionedEvent; stream: strin
       notification: { id: 'n1', kind: 'mention', conversationId: 'c1', messageId: 'm1', actorId: 'a', createdAt: at, readAt: null },
     },
     stream: 'b', // a private event is logged in its user's stream
+    topics: ['user:b'],
+  },
+  'thread.read': {
+    event: { type: 'thread.read', ...position, ...thread },
+    stream: 'b',
+    topics: ['user:b'],
+  },
+  'thread.updated': {
+    event: { type: 'thread.updated', ...position, ...thread, following: false },
+    stream: 'b',
     topics: ['user:b'],
   },
 };

@@ -52,8 +52,10 @@ const topicsByType: EventTable<PositionedEventType, string[], string> = {
   'member.removed': (event, conversationId) => [conversationTopic(conversationId), userTopic(event.userId), CLUSTER_TOPIC],
   'member.updated': (_, conversationId) => [conversationTopic(conversationId), CLUSTER_TOPIC],
   'read.updated': (_, conversationId) => [conversationTopic(conversationId)],
-  // Always private (isPrivateEvent): its stream is its user's.
+  // Always private (isPrivateEvent): their stream is their user's.
   'notification.created': (_, userId) => [userTopic(userId)],
+  'thread.read': (_, userId) => [userTopic(userId)],
+  'thread.updated': (_, userId) => [userTopic(userId)],
 };
 
 export function topicsOf({ event, conversationId }: StoredEvent): string[] {

@@ -7,6 +7,7 @@ import { LiveLocations } from './live-location.js';
 import { MessageActivityFeed } from './message-activity.js';
 import { MessageLifecycle } from './message-lifecycle.js';
 import { MessageService } from './message-service.js';
+import { ThreadService } from './thread-service.js';
 import { TypingService } from './typing-service.js';
 
 export interface Messaging {
@@ -19,6 +20,8 @@ export interface Messaging {
   /** Live locations' moves and ends. */
   locations: LiveLocations;
   typing: TypingService;
+  /** Threads' own read state: the thread list, read positions, follows. */
+  threads: ThreadService;
 }
 
 /** Messages and what happens to them after they are sent; every change commits through the one writer. */
@@ -36,5 +39,6 @@ export function createMessaging(
     activity,
     locations: new LiveLocations(store, membership, messages),
     typing,
+    threads: new ThreadService(store, membership, deps.publisher, config.messagesPageSize),
   };
 }

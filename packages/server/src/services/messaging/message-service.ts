@@ -177,11 +177,8 @@ export class MessageService {
     const activities: MessageActivity[] = [{ kind: 'mention', ...base, userIds: message.mentions }];
     if (quoted) activities.push({ kind: 'reply', ...base, userIds: [quoted.senderId] });
     if (root && this.activity.hasListeners) {
-      activities.push({
-        kind: 'thread_reply',
-        ...base,
-        userIds: [root.senderId, ...(await this.store.messages.threadParticipants(root.id))],
-      });
+      // Thread read state (issue 35 item 2): the thread's followers, not who unfollowed it.
+      activities.push({ kind: 'thread_reply', ...base, userIds: await this.store.threads.audience(root) });
     }
     return this.activity.emit(activities);
   }

@@ -12,6 +12,7 @@ import type {
   NotificationRecord,
   ReadMarkerRecord,
   Store,
+  ThreadStateRecord,
   UserRecord,
 } from '../store.js';
 
@@ -133,6 +134,9 @@ export const drafts = {
   memberUpdated:
     (by: string): Draft<MemberRecord> =>
     (m) => ({ type: 'member.updated', conversationId: m.conversationId, member: member(m), by }),
+  // Thread read state (issue 35 item 2), as services/event-drafts.ts.
+  threadRead: ((t) => ({ type: 'thread.read', ...t })) as Draft<ThreadStateRecord>,
+  threadUpdated: ((t) => ({ type: 'thread.updated', ...t })) as Draft<ThreadStateRecord>,
   readUpdated:
     (conversationId: string, userId: string): Draft<ReadMarkerRecord> =>
     (marker) => ({ type: 'read.updated', conversationId, userId, ...marker }),
@@ -154,4 +158,9 @@ export const drafts = {
   })) as Draft<NotificationRecord>,
 };
 
-export const sendPlan: AppendPlan = { announce: drafts.messageCreated, announceRoot: drafts.messageUpdated, readBy: (m) => m.senderId };
+/** As services/event-drafts.ts `sendPlan`: a send marks the main timeline read, not a thread reply (issue 35 item 2). */
+export const sendPlan: AppendPlan = {
+  announce: drafts.messageCreated,
+  announceRoot: drafts.messageUpdated,
+  readBy: (m) => (m.threadRootId === null ? m.senderId : undefined),
+};

@@ -54,6 +54,8 @@ export const postgresMigrations: Record<string, Migration> = {
   // one name per version: each installs the newest text.
   '0019_pg_append_function': appendFunctionMigration,
   '0020_pg_append_function_newest_in_one': appendFunctionMigration,
+  // Thread read state (issue 35 item 2).
+  '0021_thread_reads_pg_bytewise': bytewiseText(['thread_reads']),
 };
 
 /** A migration giving every varchar and text column of `tables` (in the current schema) not yet byte-wise COLLATE "C". */

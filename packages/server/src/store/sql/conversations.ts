@@ -20,6 +20,7 @@ import type {
 import { appendSystemMessage } from './system-messages.js';
 import { withQuotes } from './message-changes.js';
 import { type Db, type UniqueViolationOf, toConversation, toMessage } from './rows.js';
+import { hasUnreadReply } from './threads.js';
 import { readGrouped } from './hot-statements.js';
 
 /** Conversations: creating, renaming, and each member's view of them (the conversation list). */
@@ -187,7 +188,17 @@ function conversationViewQuery(db: Db, userId: string) {
         .whereRef('m.seq', '>', 'me.read_seq')
         .whereRef('m.seq', '>', 'me.cleared_seq')
         .where('m.sender_id', '<>', userId)
+        .where('m.thread_root_id', 'is', null) // the main timeline's: a thread has its own
         .as('unread_count'),
+      // Thread read state (issue 35 item 2): the threads I follow with replies I have not read.
+      eb
+        .selectFrom('thread_reads as t')
+        .select((e) => e.fn.countAll<number>().as('n'))
+        .whereRef('t.conversation_id', '=', 'c.id')
+        .where('t.user_id', '=', userId)
+        .where('t.following', '=', 1)
+        .where((e) => hasUnreadReply(e, userId))
+        .as('unread_threads'),
       // Mentions of me after my read marker (and what I cleared), from the per-user mention rows.
       eb
         .selectFrom('message_mentions as mm')
@@ -221,6 +232,7 @@ type ConversationViewRow = Selectable<Database['conversations']> & {
   my_cleared_seq: number;
   unread_count: number | null;
   mention_count: number | null;
+  unread_threads: number | null;
   peer_id: string | null;
 };
 
@@ -250,6 +262,7 @@ async function withLastMessages(db: Db, userId: string, rows: ConversationViewRo
     lastMessage: lastMessages.get(r.id) ?? null,
     unreadCount: Number(r.unread_count ?? 0),
     mentionCount: Number(r.mention_count ?? 0),
+    unreadThreads: Number(r.unread_threads ?? 0),
     peerId: r.peer_id,
     settings: {
       muted: Number(r.my_muted) === 1,

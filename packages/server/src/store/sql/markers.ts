@@ -101,6 +101,7 @@ export async function countUnreadTotal(db: Db, userId: string): Promise<number> 
     .whereRef('m.seq', '>', 'me.read_seq')
     .whereRef('m.seq', '>', 'me.cleared_seq') // what I cleared is not unread
     .where('m.sender_id', '<>', userId)
+    .where('m.thread_root_id', 'is', null) // the main timeline's: a thread has its own (sql/threads.ts)
     .executeTakeFirstOrThrow();
   return Number(row.n);
 }
@@ -114,6 +115,7 @@ async function countUnreadIn(db: Db, conversationId: string, userId: string): Pr
     .whereRef('m.seq', '>', 'me.read_seq')
     .whereRef('m.seq', '>', 'me.cleared_seq') // what I cleared is not unread
     .where('m.sender_id', '<>', userId)
+    .where('m.thread_root_id', 'is', null) // the main timeline's: a thread has its own (sql/threads.ts)
     .executeTakeFirstOrThrow();
   return Number(row.n);
 }

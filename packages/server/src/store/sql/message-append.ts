@@ -16,6 +16,7 @@ import type {
 import { locateUpdates, stageUpdates, withQuotes } from './message-changes.js';
 import { countThreadReplies, insertAttachmentLinks, insertMentions, sortByUploads } from './message-links.js';
 import { insertBulk, shapedText } from './hot-statements.js';
+import { followRepliedThreads } from './threads.js';
 import { insertNotificationRows, notificationEntries } from './notifications.js';
 import { type Db, type UniqueViolationOf, messageRow } from './rows.js';
 import type { SearchIndex } from './search.js';
@@ -90,6 +91,8 @@ function appendOnce(
       await insertMentions(trx, created);
       await insertAttachmentLinks(trx, created);
       const roots = await countThreadReplies(trx, created);
+      // Thread read state (issue 35 item 2): repliers, the root's author and those mentioned follow.
+      if (roots.length > 0) await followRepliedThreads(trx, created, roots);
       for (const { index, of } of repeats) if (!refused.has(of)) results[index] = { message: results[of]!.message, created: false };
       await withQuotes(trx, [...new Set(results.flatMap((r) => (r ? [r.message] : [])))]);
       // Logged per conversation in seq order, the order the messages were numbered in; then

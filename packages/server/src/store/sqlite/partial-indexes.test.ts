@@ -48,4 +48,24 @@ describe('SQLite: migration 0018_partial_indexes', () => {
       'USING INDEX events_subject_pos',
     );
   });
+
+  // Thread read state (issue 35 item 2): unreadThreads reads my thread rows and each thread's replies by index.
+  it("serves a conversation's unreadThreads from my thread rows and the thread index", () => {
+    const unreadThreads = plan(
+      `select count(*) from thread_reads t where t.user_id = ? and t.conversation_id = ? and t.following = 1
+       and exists (select 1 from messages r where r.thread_root_id = t.root_id and r.seq > t.read_seq and r.sender_id <> ?)`,
+      'u',
+      'c',
+      'u',
+    );
+    expect(unreadThreads).toContain('USING INDEX thread_reads_user');
+    expect(unreadThreads).toContain('USING INDEX messages_thread');
+    expect(
+      plan(
+        `select * from messages m where m.conversation_id = ? and m.last_reply_at is not null
+         order by m.last_reply_at desc, m.id desc limit 16`,
+        'c',
+      ),
+    ).toContain('USING INDEX messages_thread_roots');
+  });
 });

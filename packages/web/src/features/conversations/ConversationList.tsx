@@ -66,6 +66,13 @@ const ConversationItem = memo(function ConversationItem({
               @<span className="visually-hidden"> {c.mentionCount} mentioning you</span>
             </span>
           )}
+          {/* Thread read state (issue 35 item 2): followed threads with replies I have not read. */}
+          {c.unreadThreads > 0 && (
+            <span className="badge thread-unread" title={`${c.unreadThreads} followed threads with new replies`}>
+              {c.unreadThreads}
+              <span className="visually-hidden"> threads with new replies</span>
+            </span>
+          )}
           {c.unreadCount > 0 && (
             <span className="badge unread">
               {c.unreadCount}

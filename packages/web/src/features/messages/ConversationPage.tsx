@@ -141,7 +141,8 @@ function Conversation({ conversation, panel, arg }: { conversation: Conversation
               Close
             </button>
           </header>
-          <openedPanel.component conversation={conversation} arg={arg} close={closePanel} />
+          {/* Keyed by panel and argument: opening another thread mounts a fresh panel (issue 35 item 2). */}
+          <openedPanel.component key={`${openedPanel.id}/${arg ?? ''}`} conversation={conversation} arg={arg} close={closePanel} />
         </aside>
       )}
     </div>

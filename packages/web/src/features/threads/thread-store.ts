@@ -9,6 +9,8 @@ export interface ThreadState {
   replies: readonly Message[];
   hasMore: boolean;
   error: string | null;
+  /** Whether I follow the thread (null until known). Thread read state: issue 35 item 2. */
+  following: boolean | null;
 }
 
 const PAGE = 50;
@@ -17,13 +19,15 @@ const PAGE = 50;
 export class ThreadStore extends ExternalStore<ThreadState> {
   private readonly stops: (() => void)[] = [];
   private cursor: string | null = null;
+  private readUpTo = 0;
 
   constructor(
     private readonly client: ConfabClient,
     private readonly connection: RealtimeConnection,
     readonly rootId: string,
+    private readonly me: string,
   ) {
-    super({ root: null, replies: [], hasMore: false, error: null });
+    super({ root: null, replies: [], hasMore: false, error: null, following: null });
   }
 
   start(): void {
@@ -32,12 +36,47 @@ export class ThreadStore extends ExternalStore<ThreadState> {
       if (message.id === this.rootId) this.set({ ...state, root: message });
       else if (message.threadRootId === this.rootId) this.set({ ...state, replies: upsert(state.replies, message) });
     };
+    // My follow, as any of my devices changes it (a reply of mine follows it again).
+    const followed = (event: { rootId: string; following: boolean }) => {
+      if (event.rootId === this.rootId) this.set({ ...this.getSnapshot(), following: event.following });
+    };
     this.stops.push(
       this.connection.on('message.created', update),
+      this.connection.on('message.created', ({ message }) => {
+        if (message.threadRootId === this.rootId && message.senderId === this.me) this.set({ ...this.getSnapshot(), following: true });
+      }),
       this.connection.on('message.updated', update),
       this.connection.on('message.deleted', update),
+      this.connection.on('thread.read', followed),
+      this.connection.on('thread.updated', followed),
     );
     void this.load();
+  }
+
+  /** Follows or unfollows the thread (my other devices hear `thread.updated`). */
+  async setFollowing(following: boolean): Promise<void> {
+    await this.client.messages.followThread(this.rootId, following);
+    this.set({ ...this.getSnapshot(), following });
+  }
+
+  /** Marks the thread read up to `seq`: only forward, one request per new position. */
+  markRead(seq: number): void {
+    if (seq <= this.readUpTo) return;
+    this.readUpTo = seq;
+    this.client.messages.markThreadRead(this.rootId, seq).catch(() => {
+      this.readUpTo = Math.min(this.readUpTo, seq - 1); // tried again when next shown
+    });
+  }
+
+  /** Whether I follow the thread: it is among my followed threads of the conversation. */
+  private async loadFollowing(conversationId: string): Promise<boolean> {
+    for (let cursor: string | undefined, pages = 0; pages < 20; pages++) {
+      const page = await this.client.messages.threads(conversationId, { followed: true, limit: 100, ...(cursor ? { cursor } : {}) });
+      if (page.items.some((t) => t.root.id === this.rootId)) return true;
+      if (page.nextCursor === null) return false;
+      cursor = page.nextCursor;
+    }
+    return false;
   }
 
   stop(): void {
@@ -52,7 +91,9 @@ export class ThreadStore extends ExternalStore<ThreadState> {
       ]);
       this.cursor = page.nextCursor;
       const state = this.getSnapshot();
-      this.set({ root, replies: page.items.reduce(upsert, state.replies), hasMore: page.nextCursor !== null, error: null });
+      this.set({ ...state, root, replies: page.items.reduce(upsert, state.replies), hasMore: page.nextCursor !== null, error: null });
+      const following = await this.loadFollowing(root.conversationId);
+      if (this.getSnapshot().following === null) this.set({ ...this.getSnapshot(), following });
     } catch (error) {
       this.set({ ...this.getSnapshot(), error: describeError(error) });
     }

@@ -33,7 +33,7 @@ conversationPanels.push({ id: 'thread', title: 'Thread', component: ThreadPanel 
 
 function ThreadPanel({ conversation, arg, close }: { conversation: ConversationSummary; arg: string | undefined; close(): void }) {
   const services = useApp();
-  const [store] = useState(() => (arg ? new ThreadStore(services.client, services.connection, arg) : null));
+  const [store] = useState(() => (arg ? new ThreadStore(services.client, services.connection, arg, services.me.id) : null));
   useEffect(() => {
     store?.start();
     return () => store?.stop();
@@ -48,11 +48,23 @@ function ThreadPanel({ conversation, arg, close }: { conversation: ConversationS
     // eslint-disable-next-line react-hooks/exhaustive-deps
     [state, conversation, services],
   );
+  // The panel shows the newest reply once every page is loaded: the thread is read up to it.
+  const newest = state.replies.at(-1)?.seq;
+  useEffect(() => {
+    if (!store || state.hasMore || newest === undefined) return;
+    const mark = () => {
+      if (document.visibilityState === 'visible') store.markRead(newest);
+    };
+    mark();
+    document.addEventListener('visibilitychange', mark);
+    return () => document.removeEventListener('visibilitychange', mark);
+  }, [store, state.hasMore, newest]);
   if (!store) return <p className="error">No thread was given.</p>;
   if (state.error) return <p className="error">{state.error}</p>;
   if (!state.root) return <p role="status">Loading…</p>;
   return (
     <div className="thread">
+      <FollowToggle store={store} following={state.following} />
       <div className="thread-messages" role="log" aria-label="Thread messages">
         {contexts.map((context, i) => (
           <div key={context.message.id} className={i === 0 ? 'thread-root' : undefined}>
@@ -66,6 +78,29 @@ function ThreadPanel({ conversation, arg, close }: { conversation: ConversationS
         )}
       </div>
       <ThreadComposer conversationId={conversation.id} rootId={state.root.id} />
+    </div>
+  );
+}
+
+/** Follow or unfollow: a followed thread counts in the conversation's "threads with new replies". */
+function FollowToggle({ store, following }: { store: ThreadStore; following: boolean | null }) {
+  const [error, setError] = useState<string | null>(null);
+  if (following === null) return null;
+  return (
+    <div className="thread-follow">
+      <button
+        type="button"
+        aria-pressed={following}
+        onClick={() =>
+          store.setFollowing(!following).then(
+            () => setError(null),
+            (caught: unknown) => setError(describeError(caught)),
+          )
+        }
+      >
+        {following ? 'Following' : 'Follow thread'}
+      </button>
+      {error && <p className="error">{error}</p>}
     </div>
   );
 }
@@ -115,5 +150,5 @@ function ThreadComposer({ conversationId, rootId }: { conversationId: string; ro
 }
 
 const noSubscribe = () => () => undefined;
-const empty = { root: null, replies: [], hasMore: false, error: null };
+const empty = { root: null, replies: [], hasMore: false, error: null, following: null };
 const noSnapshot = () => empty;
