@@ -164,6 +164,8 @@ describe('the unions and lists derived from the map', () => {
       'member.updated',
       'read.updated',
       'notification.created',
+      'thread.read',
+      'thread.updated',
     ]);
     expect(EPHEMERAL_EVENT_TYPES).toEqual(['delivery.updated', 'typing', 'presence', 'block.updated']);
     const union = (schema: { anyOf: readonly { properties: { type: { const: string } } }[] }) =>
