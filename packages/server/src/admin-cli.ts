@@ -8,6 +8,7 @@ import { AppError } from './errors.js';
 import { bodyProblems } from './http/validation.js';
 import { openBus, openStore } from './open-backends.js';
 import { AccountTokens } from './services/account-tokens.js';
+import { AccountStates } from './services/account-states.js';
 import type { AdminService } from './services/admin-service.js';
 import { BackgroundWork } from './services/background-work.js';
 import { createMailer } from './services/mailer.js';
@@ -118,7 +119,9 @@ async function withOperator<T>(config: Config, run: (admin: AdminService, store:
       rateLimits,
       { publicUrl: config.accounts.publicUrl, ttlSeconds: config.accounts.passwordResetTtlSeconds },
     );
-    const { admin } = createAdminServices({ config, store, logger, audit, sessions, passwordReset });
+    // A deactivation reaches the nodes' caches through the bus (with REDIS_URL; else their cache's age bounds it).
+    const accounts = new AccountStates(store, bus);
+    const { admin } = createAdminServices({ config, store, logger, audit, sessions, passwordReset, accounts });
     return await run(admin, store);
   } finally {
     await background.settle();

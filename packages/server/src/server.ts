@@ -9,6 +9,7 @@ import { TopicHub } from './bus/topic-hub.js';
 import { buildHttpApp } from './http/app.js';
 import type { Services } from './http/context.js';
 import { createAccountServices } from './account-services.js';
+import { AccountStates } from './services/account-states.js';
 import { BlockService } from './services/block-service.js';
 import { ConversationService } from './services/conversation-service.js';
 import { ConversationSettingsService } from './services/conversation-settings.js';
@@ -95,11 +96,14 @@ export async function createServer(
   if (!(await rateLimits.ready(5000))) logger.warn('Redis is not reachable yet: rate limits count per node until it is');
   const hub = new TopicHub(bus);
   const membership = new MembershipCache(store);
-  const blocks = new BlockService(store, membership, bus);
+  // Issue 35: a DM's other side deactivated refuses sends; every node's cache hears of changes.
+  const accountStates = new AccountStates(store, bus);
+  const blocks = new BlockService(store, membership, bus, accountStates);
   // Both caches hear the `cluster` topic, through the hub (the bus takes one handler per topic).
   const cluster = { subscribe: hub.consumer().subscribe, onResync: (listener: () => void) => bus.onResync(listener) };
   await membership.followCluster(cluster);
   await blocks.followCluster({ subscribe: hub.consumer().subscribe, onResync: cluster.onResync });
+  await accountStates.followCluster({ subscribe: hub.consumer().subscribe, onResync: cluster.onResync });
   const events = new EventPublisher(bus);
   const sync = new SyncService(store, membership, hub.consumer());
   const typing = new TypingService(membership, bus, { throttleMs: config.typingThrottleMs, expireMs: config.typingExpireMs });
@@ -126,7 +130,7 @@ export async function createServer(
   activity.subscribe((activities) => notifications.fromActivities(activities));
   const blobs = openBlobStore(config);
   const uploads = new UploadService(store, blobs, config, logger.child({ component: 'uploads' }));
-  const lifecycle = new MessageLifecycle(store, membership, messages, activity, config, uploads);
+  const lifecycle = new MessageLifecycle(store, membership, messages, activity, config, uploads, blocks);
   const gateway = new Gateway({
     config,
     tokens,
@@ -164,6 +168,7 @@ export async function createServer(
     sessions: account.sessions,
     passwordReset: account.passwordReset,
     sockets: () => gateway.connectionCount,
+    accounts: accountStates,
   });
   await operator.start();
   const services: Services = {
@@ -197,7 +202,7 @@ export async function createServer(
     settings: new ConversationSettingsService(store, membership, conversations, events),
     notifications,
     push: outbox.push,
-    locations: new LiveLocations(store, membership, messages),
+    locations: new LiveLocations(store, membership, messages, blocks),
     search: new SearchService(store, membership, { rankWindow: config.searchRankWindow }),
     uploads,
   };

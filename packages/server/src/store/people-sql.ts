@@ -39,6 +39,9 @@ export class PeopleSql implements PeopleStore {
   blockedIds(blockerIds: readonly string[]): Promise<Map<string, string[]>> {
     return blocks.blockedIds(this.db, blockerIds);
   }
+  blockerIds(blockedIds: readonly string[]): Promise<Map<string, string[]>> {
+    return blocks.blockerIds(this.db, blockedIds);
+  }
   blockersAmong(userId: string, candidates: readonly string[]): Promise<string[]> {
     return blocks.blockersAmong(this.db, userId, candidates);
   }
