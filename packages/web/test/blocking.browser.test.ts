@@ -46,12 +46,17 @@ describeBrowser('blocking and deactivated accounts (browser)', () => {
     expect((await alice.sdk.blockedUsers()).items.map((u) => u.id)).toEqual([bob.id]);
     // Both ways: Bob cannot write to Alice, nor Alice to Bob, whose refusal says how to end it.
     await expect(bob.sdk.sendMessage(dm.id, 'hello?')).rejects.toMatchObject({ status: 409, code: 'blocked' });
+    await page.getByRole('status').filter({ hasText: 'You blocked this person: unblock to send.' }).waitFor();
     await sendText(page, 'can I still write?');
-    await expect.poll(() => page.getByText(/unblock to send/i).count()).toBeGreaterThan(0);
+    // The server's refusal, on the message itself.
+    const refused = page.locator('article.message.pending', { hasText: 'can I still write?' });
+    await refused.getByText('Not sent').waitFor();
+    await refused.getByText(/You blocked this user: unblock to send/).waitFor();
 
     // Unblocking asks nothing.
     await page.getByRole('button', { name: 'Unblock' }).click();
     await page.getByRole('button', { name: 'Block', pressed: false }).waitFor();
+    expect(await page.getByText('You blocked this person: unblock to send.').count()).toBe(0);
     await bob.sdk.sendMessage(dm.id, 'hello again');
     await row(page, 'hello again').waitFor();
     await Promise.all([alice.context.close(), bob.context.close()]);
@@ -95,26 +100,36 @@ describeBrowser('blocking and deactivated accounts (browser)', () => {
   }, 120_000);
 
   it('names a deactivated account "(deactivated)", and leaves it out of Find people and mention autocomplete', async () => {
-    const [alice, dave] = await Promise.all([person(harness, 'alice', 'Alice'), person(harness, 'dave', 'Dave Dormant')]);
+    const [alice, dave, davina] = await Promise.all([
+      person(harness, 'alice', 'Alice'),
+      person(harness, 'dave', 'Dave Dormant'),
+      person(harness, 'davina', 'Davina Awake'),
+    ]);
     const dm = await directBetween(alice, dave);
-    const group = await groupOf(alice, [dave], 'With Dave');
+    const group = await groupOf(alice, [dave, davina], 'With Dave');
     await harness.server.server.services.admin.deactivate(null, dave.id);
 
     const { page } = alice;
     await openConversation(page, dm.id);
     await page.getByRole('heading', { name: /Dave Dormant.*\(deactivated\)/ }).waitFor();
+    await page.getByRole('status').filter({ hasText: 'This account is deactivated: it cannot receive messages.' }).waitFor();
     await sendText(page, 'are you still there?');
-    await expect.poll(() => page.getByText(/deactivated: it cannot receive messages/i).count()).toBeGreaterThan(0);
+    const refused = page.locator('article.message.pending', { hasText: 'are you still there?' });
+    await refused.getByText('Not sent').waitFor();
+    await refused.getByText(/This account is deactivated: it cannot receive messages/).waitFor();
 
     await openConversation(page, group.id);
     const field = page.getByRole('textbox', { name: 'Message', exact: true });
     await field.fill('@dav');
-    await expect.poll(() => page.getByRole('listbox', { name: 'People to mention' }).count()).toBe(0);
+    // Davina is offered (the members are loaded); Dave is not.
+    const offered = page.getByRole('listbox', { name: 'People to mention' });
+    await offered.getByRole('option', { name: /Davina Awake/ }).waitFor();
+    expect(await offered.getByRole('option', { name: /Dave Dormant/ }).count()).toBe(0);
 
     await page.goto('/new/direct');
     await page.getByLabel('Find people').fill(dave.username);
     await page.getByText('Nobody found.').waitFor();
     await expectAccessible(page);
-    await Promise.all([alice.context.close(), dave.context.close()]);
+    await Promise.all([alice.context.close(), dave.context.close(), davina.context.close()]);
   }, 120_000);
 });

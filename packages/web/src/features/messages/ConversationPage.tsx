@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import { useLocation } from 'wouter';
 import type { ConversationSummary, Message } from '@confab/protocol';
-import { useApp, useBlocked, usePending } from '../../state/AppContext.js';
+import { useApp, useBlocked, usePending, usePerson } from '../../state/AppContext.js';
 import { TimelineStore } from '../../state/timeline-store.js';
 import { registerTimeline } from '../../state/active-timelines.js';
 import { ReceiptsStore } from '../../state/receipts-store.js';
@@ -149,6 +149,7 @@ function Conversation({ conversation, panel, arg }: { conversation: Conversation
         <ConversationHeader conversation={conversation} openPanel={openPanel} />
         <Timeline rows={rows} state={state} timeline={timeline} renderRow={renderRow} onSeen={onSeen} />
         <TypingIndicator conversationId={conversation.id} />
+        <DirectNotice conversation={conversation} />
         <Composer conversation={conversation} />
       </section>
       {openedPanel && (
@@ -163,6 +164,24 @@ function Conversation({ conversation, panel, arg }: { conversation: Conversation
         </aside>
       )}
     </div>
+  );
+}
+
+/** Why a direct conversation cannot take messages now (issue 35): I block the other person, or their account is deactivated. */
+function DirectNotice({ conversation }: { conversation: ConversationSummary }) {
+  const peerId = conversation.kind === 'direct' ? conversation.peerId : null;
+  const blocked = useBlocked().ids;
+  const peer = usePerson(peerId);
+  const notice =
+    peerId !== null && blocked.has(peerId)
+      ? 'You blocked this person: unblock to send.'
+      : peer?.deactivated
+        ? 'This account is deactivated: it cannot receive messages.'
+        : null;
+  return notice === null ? null : (
+    <p className="direct-notice" role="status">
+      {notice}
+    </p>
   );
 }
 
