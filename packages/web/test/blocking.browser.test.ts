@@ -96,6 +96,17 @@ describeBrowser('blocking and deactivated accounts (browser)', () => {
     await alice.sdk.setBlocked(bob.id, false);
     await row(alice.page, 'third from bob').waitFor();
     expect(await timeline.locator('p.folded-messages').count()).toBe(0);
+
+    // Blocked again from another device while this tab was offline (`block.updated` is not
+    // replayed): read again on reconnect. What was shown before stays shown.
+    await alice.context.setOffline(true);
+    await alice.page.getByRole('status').filter({ hasText: 'Offline' }).waitFor();
+    await alice.sdk.setBlocked(bob.id, true);
+    await alice.context.setOffline(false);
+    await alice.page.getByRole('status').filter({ hasText: 'Connected' }).waitFor();
+    await timeline.locator('p.folded-messages', { hasText: '1 message from a blocked user' }).waitFor();
+    expect(await row(alice.page, 'third from bob').count()).toBe(0);
+    await row(alice.page, 'first from bob').waitFor();
     await Promise.all([alice.context.close(), bob.context.close(), carol.context.close()]);
   }, 120_000);
 

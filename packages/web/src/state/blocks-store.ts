@@ -2,8 +2,8 @@ import type { ConfabClient, RealtimeConnection } from '@confab/client';
 import { ExternalStore } from './external-store.js';
 
 /**
- * Whom I block (issue 35): read once, page by page, when the app starts, then kept by
- * `block.updated` (from any of my devices) and by my own changes here. The DM header's block
+ * Whom I block (issue 35): read page by page when the app starts and after each reconnect, and
+ * kept by `block.updated` (from any of my devices) and by my own changes here. The DM header's block
  * button and the folding of a blocked person's messages in groups read it (`useBlocked`).
  * `loaded` is false until the first read has finished.
  */
@@ -20,7 +20,13 @@ export class BlocksStore extends ExternalStore<{ loaded: boolean; ids: ReadonlyS
   }
 
   start(): void {
-    this.stops.push(this.connection.on('block.updated', ({ userId, blocked }) => this.put(userId, blocked)));
+    this.stops.push(
+      this.connection.on('block.updated', ({ userId, blocked }) => this.put(userId, blocked)),
+      // `block.updated` is a live signal, not replayed: a change made while this tab was offline is read again.
+      this.connection.onStateChange((state) => {
+        if (state === 'open' && this.heard === null) void this.load();
+      }),
+    );
     void this.load();
   }
 
@@ -34,6 +40,7 @@ export class BlocksStore extends ExternalStore<{ loaded: boolean; ids: ReadonlyS
   }
 
   private async load(): Promise<void> {
+    this.heard = [];
     const ids = new Set<string>();
     try {
       for (let cursor: string | undefined; ;) {
@@ -43,7 +50,13 @@ export class BlocksStore extends ExternalStore<{ loaded: boolean; ids: ReadonlyS
         cursor = page.nextCursor;
       }
     } catch {
-      // Shown as blocking nobody; the next change heard of still lands.
+      // A re-read that failed keeps what is shown (the changes heard meanwhile are in it); a first
+      // read that failed shows blocking nobody, and the next change heard of still lands.
+      if (this.getSnapshot().loaded) {
+        this.heard = null;
+        return;
+      }
+      ids.clear();
     }
     for (const [id, blocked] of this.heard ?? []) {
       if (blocked) ids.add(id);
