@@ -261,7 +261,7 @@ export class Gateway {
     }
   }
 
-  /** After a bus resync: `block.updated` may have been dropped too, so each live socket's block list is read again. */
+  /** After a bus resync: `block.updated` and `block.changed` may have been dropped too, so each live socket's block lists (both ways) are read again. */
   private async refreshBlocks(): Promise<void> {
     for (const [userId, set] of this.connections.users()) {
       const ready = [...set].filter((c) => c.pending === null);
