@@ -14,7 +14,6 @@ export const ERROR_STATUS = {
   token_expired: 401,
   forbidden: 403,
   wrong_password: 403,
-  blocked: 403,
   registration_closed: 403,
   invite_invalid: 403,
   account_deactivated: 403,
@@ -26,6 +25,9 @@ export const ERROR_STATUS = {
   already_member: 409,
   idempotency_conflict: 409,
   conflict: 409,
+  // A block, either way, or a deactivated account on the other side of a direct conversation (issue 35).
+  blocked: 409,
+  user_deactivated: 409,
   cursor_expired: 410,
   payload_too_large: 413,
   unsupported_media_type: 415,

@@ -26,6 +26,12 @@ export const User = Type.Object(
     deleted: Type.Optional(
       Type.Literal(true, { description: 'Present on an erased account: its profile is blank, its messages stay under "Deleted user"' }),
     ),
+    deactivated: Type.Optional(
+      Type.Literal(true, {
+        description:
+          'Present while an admin has the account deactivated: it is out of the directory (but for admins), and a new or existing direct conversation with it refuses sends (409 user_deactivated)',
+      }),
+    ),
   },
   { title: 'User' },
 );

@@ -12,6 +12,7 @@ import type { AdminService } from './services/admin/admin-service.js';
 import { BackgroundWork } from './infra/background-work.js';
 import { createMailer } from './infra/mailer.js';
 import { PasswordResetService } from './services/accounts/password-reset.js';
+import { AccountStates } from './services/accounts/account-states.js';
 import { RateLimitService } from './services/rate-limits.js';
 import { SessionService } from './services/accounts/session-service.js';
 import type { Store } from './store/store.js';
@@ -113,7 +114,9 @@ async function withOperator<T>(config: Config, run: (admin: AdminService, store:
       rateLimits,
       { publicUrl: config.accounts.publicUrl, ttlSeconds: config.accounts.passwordResetTtlSeconds },
     );
-    const { admin } = createAdmin({ config, store, logger, audit, sessions, passwordReset });
+    // A deactivation reaches the nodes' caches through the bus (with REDIS_URL; else their cache's age bounds it).
+    const accounts = new AccountStates(store, bus);
+    const { admin } = createAdmin({ config, store, logger, audit, sessions, passwordReset, accounts });
     return await run(admin, store);
   } finally {
     await background.settle();

@@ -112,6 +112,7 @@ export async function createServer(
     sessions: accounts.sessions,
     passwordReset: accounts.passwordReset,
     sockets: () => gateway.connectionCount,
+    accounts: access.accountStates,
   });
   await admin.start();
   const services: Services = {

@@ -139,6 +139,7 @@ describeBrowser('message actions (browser)', () => {
     expect((await bob.sdk.history(dm.id)).items).toHaveLength(15);
 
     await alice.page.getByRole('button', { name: 'Block', exact: true }).click();
+    await alice.page.getByRole('dialog', { name: 'Block this person?' }).getByRole('button', { name: 'Block' }).click();
     await alice.page.getByRole('button', { name: 'Unblock', pressed: true }).waitFor();
     await expect(bob.sdk.sendMessage(dm.id, 'are you there?')).rejects.toMatchObject({ code: 'blocked' });
     await alice.page.getByRole('button', { name: 'Unblock' }).click();

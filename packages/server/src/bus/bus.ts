@@ -46,7 +46,23 @@ export interface SessionRevokedNotice {
   userId: string;
   revokedAt: number;
 }
-export type BusEvent = ServerEvent | SessionRevokedNotice;
+// ---- issue 35: two-sided blocks, deactivated accounts (news on the `cluster` topic) ----
+/** News for the nodes: a block changed. Both ids: the blocked user's sockets stop seeing the blocker too. */
+export interface BlockChangedNotice {
+  type: 'block.changed';
+  blockerId: string;
+  blockedId: string;
+  blocked: boolean;
+}
+/** News for the nodes: an admin deactivated or reactivated an account (their caches of it are dropped). */
+export interface AccountStateNotice {
+  type: 'account.state';
+  userId: string;
+  deactivated: boolean;
+}
+/** What the `cluster` topic carries besides client events (which its consumers ignore by `type`). */
+export type ClusterNotice = BlockChangedNotice | AccountStateNotice;
+export type BusEvent = ServerEvent | SessionRevokedNotice | ClusterNotice;
 
 /** An event as delivered: parsed, and its wire frame serialised exactly once. */
 export interface BusMessage<E extends BusEvent = ServerEvent> {

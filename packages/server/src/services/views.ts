@@ -27,6 +27,7 @@ export const userView = (u: UserRecord): User => ({
   bio: u.bio,
   createdAt: iso(u.createdAt),
   ...(u.deletedAt === null ? {} : { deleted: true as const }),
+  ...(u.deactivatedAt === null ? {} : { deactivated: true as const }),
 });
 
 export const meView = (u: UserRecord): Me => ({

@@ -33,6 +33,8 @@ export interface UserSearch {
   afterUsername?: string;
   /** Only people sharing a conversation with this user, or whose username is exactly `q` (DIRECTORY=shared). */
   sharedWith?: string;
+  /** Deactivated accounts too (what admins see); otherwise they are left out of the directory (issue 35). */
+  includeDeactivated?: boolean;
 }
 
 export interface UserPatch {

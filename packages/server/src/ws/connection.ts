@@ -19,6 +19,10 @@ export class Connection implements TopicListener {
   readonly order = new ConversationOrder();
   /** Users this socket's user blocks: their typing and presence are not sent to it. */
   blocked = new Set<string>();
+  /** Users who block this socket's user: theirs are not sent to it either (a block hides both ways). */
+  blockedBy = new Set<string>();
+  /** Changes to `blockedBy` heard while its first read was under way: applied after it (`resume.ts`). */
+  blockedByNews: [string, boolean][] | null = [];
   /** Counted by presence (from its opening on): uncounted when it closes. */
   counted = false;
   /** Frames refused by a rate limit since the last one taken on: past WS_FLOOD_CLOSE_AFTER, 1008. */

@@ -69,10 +69,11 @@ export class FanOut implements FillTarget {
     // published to both), so it arrives once and updates the socket's subscriptions.
     if (!viaUserTopic && membershipSubject(event) === connection.userId) return false;
     if (!('pos' in event)) {
-      // Typists do not hear themselves, nor users their own presence, nor anyone those they block.
+      // Typists do not hear themselves, nor users their own presence, nor anyone those they
+      // block or who blocks them.
       if (
         (event.type === 'typing' || event.type === 'presence') &&
-        (event.userId === connection.userId || connection.blocked.has(event.userId))
+        (event.userId === connection.userId || connection.blocked.has(event.userId) || connection.blockedBy.has(event.userId))
       ) {
         return false;
       }

@@ -27,7 +27,7 @@ import { SESSION_REVOKED, handleUpgrade } from './handshake.js';
 import { Heartbeat } from './heartbeat.js';
 import { LiveCheck } from './live-check.js';
 import type { PublishedPositions } from '../services/events/published-positions.js';
-import { Resume } from './resume.js';
+import { Resume, setMember } from './resume.js';
 
 export { WS_PATH } from './handshake.js';
 
@@ -121,6 +121,14 @@ export class Gateway {
     this.resume = new Resume(deps, this.topics, this.fanOut);
     this.frames = new FrameDispatch(deps);
     deps.metrics.readers.subscriptions = () => this.topics.counts();
+    // Someone blocked (or unblocked) one of this node's users: its sockets hide (or show) the
+    // blocker's typing and presence from now on; a socket still resuming applies it after its read.
+    deps.blocks.onChange(({ blockerId, blockedId, blocked }) => {
+      for (const connection of this.connections.ofUser(blockedId)) {
+        if (connection.blockedByNews) connection.blockedByNews.push([blockerId, blocked]);
+        else setMember(connection.blockedBy, blockerId, blocked);
+      }
+    });
     // The bus may have dropped events: catch every socket up from the log (and send `heads`).
     deps.bus.onResync(() => {
       void this.refreshBlocks();
@@ -256,14 +264,17 @@ export class Gateway {
     }
   }
 
-  /** After a bus resync: `block.updated` may have been dropped too, so each live socket's block list is read again. */
+  /** After a bus resync: `block.updated` and `block.changed` may have been dropped too, so each live socket's block lists (both ways) are read again. */
   private async refreshBlocks(): Promise<void> {
     for (const [userId, set] of this.connections.users()) {
       const ready = [...set].filter((c) => c.pending === null);
       if (ready.length === 0) continue;
       try {
-        const blocked = await this.deps.blocks.blockedIds(userId);
-        for (const connection of ready) connection.blocked = new Set(blocked);
+        const [blocked, blockedBy] = await Promise.all([this.deps.blocks.blockedIds(userId), this.deps.blocks.blockerIds(userId)]);
+        for (const connection of ready) {
+          connection.blocked = new Set(blocked);
+          connection.blockedBy = new Set(blockedBy);
+        }
       } catch (error) {
         this.deps.logger.warn({ err: error }, 'could not read the blocks again after a bus resync');
       }

@@ -36,11 +36,16 @@ export class Resume {
       await this.topics.add(connection, userTopic(connection.userId));
       // Read once subscribed: a `block.updated` or a join from now on waits in `pending` and
       // applies after. The two reads side by side: one wait for both (each is batched per slice).
-      const [blocked, conversationIds] = await Promise.all([
+      const [blocked, blockedBy, conversationIds] = await Promise.all([
         this.deps.blocks.blockedIds(connection.userId),
+        this.deps.blocks.blockerIds(connection.userId),
         this.deps.conversations.conversationIdsOf(connection.userId),
       ]);
       connection.blocked = blocked;
+      // Blocks by others heard meanwhile (the gateway's `block.changed` listener) apply after the read, in order.
+      connection.blockedBy = blockedBy;
+      for (const [id, on] of connection.blockedByNews ?? []) setMember(connection.blockedBy, id, on);
+      connection.blockedByNews = null;
       // Subscribed side by side: over Redis, one round trip for all rather than one each.
       await Promise.all(conversationIds.map((id) => this.topics.add(connection, conversationTopic(id))));
       const start = await sync.start(since);
@@ -98,4 +103,10 @@ export class Resume {
 
 function rawSocket(connection: Connection): Duplex | undefined {
   return (connection.socket as unknown as { _socket?: Duplex })._socket;
+}
+
+/** Adds `id` to `set` or takes it out. */
+export function setMember(set: Set<string>, id: string, on: boolean): void {
+  if (on) set.add(id);
+  else set.delete(id);
 }

@@ -106,7 +106,7 @@ describe('SDK: message features', () => {
     expect((await alice.client.blockedUsers()).items.map((u) => u.id)).toEqual([bob.id]);
     const refused = bob.client.sendMessage(dm.id, 'still there?');
     await expect(refused).rejects.toBeInstanceOf(ApiError);
-    await expect(refused).rejects.toMatchObject({ status: 403, code: 'blocked' });
+    await expect(refused).rejects.toMatchObject({ status: 409, code: 'blocked' });
     expect(await alice.client.setBlocked(bob.id, false)).toEqual({ blocked: false });
     expect((await alice.client.blockedUsers()).items).toEqual([]);
     await expect(bob.client.sendMessage(dm.id, 'still there?')).resolves.toMatchObject({ seq: 2 });

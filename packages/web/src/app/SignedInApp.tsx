@@ -5,6 +5,7 @@ import { PeopleStore } from '../state/people-store.js';
 import { Outbox } from '../state/outbox.js';
 import { localOutboxStorage } from '../state/outbox-storage.js';
 import { PresenceStore } from '../state/presence-store.js';
+import { BlocksStore } from '../state/blocks-store.js';
 import { AppContext, type AppServices } from '../state/AppContext.js';
 import { useSignedIn } from '../session/SessionContext.js';
 import { Shell } from './Shell.js';
@@ -24,13 +25,16 @@ export function SignedInApp() {
       conversations,
       outbox: new Outbox(connection, localOutboxStorage(me.id)),
       presence: new PresenceStore(client, connection),
+      blocks: new BlocksStore(client, connection),
     };
   });
   useEffect(() => {
     services.conversations.start();
     services.outbox.start();
     services.presence.start();
+    services.blocks.start();
     return () => {
+      services.blocks.stop();
       services.presence.stop();
       services.conversations.stop();
       services.outbox.stop();

@@ -1,6 +1,7 @@
 import type { ConfabClient, ConnectionState, RealtimeConnection } from '@confab/client';
 import type { Me, Presence, User } from '@confab/protocol';
 import { createContext, useContext, useEffect, useMemo, useSyncExternalStore } from 'react';
+import type { BlocksStore } from './blocks-store.js';
 import type { ConversationListState, ConversationStore } from './conversation-store.js';
 import type { PeopleStore } from './people-store.js';
 import type { Outbox, PendingMessage } from './outbox.js';
@@ -16,6 +17,8 @@ export interface AppServices {
   people: PeopleStore;
   outbox: Outbox;
   presence: PresenceStore;
+  /** Whom I block (issue 35). */
+  blocks: BlocksStore;
 }
 
 export const AppContext = createContext<AppServices | null>(null);
@@ -71,4 +74,10 @@ export function useTyping(conversationId: string): readonly string[] {
   const { connection } = useApp();
   const typing = useMemo(() => new TypingWatch(connection, conversationId), [connection, conversationId]);
   return useSyncExternalStore(typing.subscribe, typing.getSnapshot);
+}
+
+/** Whom I block, and whether that has been read yet (issue 35). */
+export function useBlocked(): { loaded: boolean; ids: ReadonlySet<string> } {
+  const { blocks } = useApp();
+  return useSyncExternalStore(blocks.subscribe, blocks.getSnapshot);
 }

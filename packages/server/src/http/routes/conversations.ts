@@ -25,10 +25,11 @@ export const conversationRoutes: RoutePlugin = async (app, { conversations: { co
       schema: {
         tags,
         operationId: 'createConversation',
-        summary: 'Open the direct conversation with a user (201 the first time, 200 after) or create a group',
+        summary:
+          'Open the direct conversation with a user (201 the first time, 200 after) or create a group; 409 blocked when the user (or one to add) blocks me, 409 user_deactivated for a direct conversation with a deactivated account',
         security: bearer,
         body: CreateConversationBody,
-        response: { 200: ConversationResponse, 201: ConversationResponse, ...errors(400, 401, 403, 404, 429) },
+        response: { 200: ConversationResponse, 201: ConversationResponse, ...errors(400, 401, 403, 404, 409, 429) },
       },
     },
     async (request, reply) => {

@@ -15,7 +15,7 @@ export const locationRoutes: RoutePlugin = async (app, { messaging: { locations 
         tags,
         operationId: 'updateLiveLocation',
         summary:
-          'Move my live location (members see `message.updated`): the author only (403), until its `liveUntil`; 409 conflict after it, or for a message that is not a live location',
+          'Move my live location (members see `message.updated`): the author only (403), until its `liveUntil`; 409 conflict after it, or for a message that is not a live location; 409 blocked in a direct conversation where either side blocks the other (stopping stays allowed)',
         security: bearer,
         params: IdParams,
         body: UpdateLocationBody,

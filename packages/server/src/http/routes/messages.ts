@@ -23,7 +23,7 @@ export const messageRoutes: RoutePlugin = async (app, { messaging: { messages },
         tags,
         operationId: 'sendMessage',
         summary:
-          'Send a message: 201 when stored, 200 with the same message when this clientId was already sent with this body, 409 idempotency_conflict when it was used for another body or conversation',
+          'Send a message: 201 when stored, 200 with the same message when this clientId was already sent with this body, 409 idempotency_conflict when it was used for another body or conversation; in a direct conversation 409 blocked when either side blocks the other, 409 user_deactivated when the other side is deactivated',
         security: bearer,
         params: IdParams,
         body: SendMessageBody,

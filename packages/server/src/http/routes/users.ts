@@ -34,7 +34,7 @@ export const userRoutes: RoutePlugin = async (app, { accounts: { users, tokens }
         tags: ['users'],
         operationId: 'searchUsers',
         summary:
-          'Search the user directory by username prefix or display name (DIRECTORY=shared: only people I share a conversation with, or an exact username)',
+          'Search the user directory by username prefix or display name (DIRECTORY=shared: only people I share a conversation with, or an exact username); deactivated accounts are listed to admins only (with `deactivated: true`)',
         security: bearer,
         querystring: UserSearchQuery,
         response: { 200: UserPage, ...errors(400, 401) },

@@ -85,8 +85,11 @@ export class UserService {
   async search(viewerId: string, query: { q?: string; limit?: number; cursor?: string }): Promise<UserPage> {
     const limit = query.limit ?? 20;
     const afterUsername = query.cursor === undefined ? undefined : decodeCursor(query.cursor, isString);
+    // Deactivated accounts leave the directory for everyone but admins (issue 35).
+    const viewer = await this.store.users.getUser(viewerId);
     const rows = await this.store.users.searchUsers({
       limit: limit + 1,
+      includeDeactivated: viewer?.isAdmin === true,
       ...(query.q === undefined ? {} : { q: query.q }),
       ...(afterUsername === undefined ? {} : { afterUsername }),
       ...(this.directory === 'shared' ? { sharedWith: viewerId } : {}),

@@ -9,6 +9,7 @@ import type {
   SessionsEndedResponse,
 } from '@confab/protocol';
 import { AppError, forbidden, notFound } from '../../errors.js';
+import type { AccountStates } from '../accounts/account-states.js';
 import type { AdminUserRecord, Store } from '../../store/store.js';
 import type { AuditTrail } from './audit-log.js';
 import { decodeCursor, encodeCursor } from '../../infra/cursor.js';
@@ -36,6 +37,8 @@ export class AdminService {
     private readonly passwordReset: Pick<PasswordResetService, 'start'>,
     private readonly audit: AuditTrail,
     private readonly nodes: Pick<NodeReports, 'list'>,
+    /** Every node's cache of deactivated accounts hears of a change (issue 35); the CLI has none (the caches' age bounds it). */
+    private readonly accounts?: Pick<AccountStates, 'changed'>,
   ) {}
 
   /** 403 unless `actor` is an instance admin whose account is usable (the operator always is). */
@@ -75,6 +78,7 @@ export class AdminService {
     const user = await this.target(userId);
     // Marked first: a sign-in racing with this is refused at its next refresh at the latest.
     if (user.deactivatedAt === null) await this.store.admin.setDeactivated(userId, Date.now());
+    await this.accounts?.changed(userId, true);
     const sessionsEnded = await this.sessions.endAll(userId);
     await this.recorded({ type: 'admin.user_deactivated', actorId: actor, userId, sessionsEnded });
     return adminUserView(await this.target(userId));
@@ -84,6 +88,7 @@ export class AdminService {
     await this.authorize(actor);
     const user = await this.target(userId);
     if (user.deactivatedAt !== null) await this.store.admin.setDeactivated(userId, null);
+    await this.accounts?.changed(userId, false);
     await this.recorded({ type: 'admin.user_reactivated', actorId: actor, userId });
     return adminUserView(await this.target(userId));
   }

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Metrics } from '../../metrics.js';
 import type { Config } from '../../config.js';
+import type { AccountStates } from '../accounts/account-states.js';
 import { AdminService } from './admin-service.js';
 import { AuditLog } from './audit-log.js';
 import { NodeReports } from './node-reports.js';
@@ -35,10 +36,12 @@ export function createAdmin(deps: {
   sessions: Pick<SessionService, 'endAll'>;
   passwordReset: Pick<PasswordResetService, 'start'>;
   sockets?: () => number;
+  /** A server's node: deactivations reach every node's cache (issue 35). */
+  accounts?: AccountStates;
 }): Admin {
   const { config, store, logger, audit } = deps;
   const nodes = new NodeReports(store, deps.sockets, (error) => logger.warn({ err: error }, 'could not report this node’s sockets'));
-  const admin = new AdminService(store, deps.sessions, deps.passwordReset, audit, nodes);
+  const admin = new AdminService(store, deps.sessions, deps.passwordReset, audit, nodes, deps.accounts);
   let timer: NodeJS.Timeout | undefined;
   const prune = () => {
     audit.prune(config.accounts.auditRetentionDays).catch((error: unknown) => logger.warn({ err: error }, 'could not prune the audit log'));

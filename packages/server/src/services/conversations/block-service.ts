@@ -1,7 +1,8 @@
 import type { BlockResponse, UserPage } from '@confab/protocol';
-import { CLUSTER_TOPIC, type EventBus, userTopic } from '../../bus/bus.js';
+import { type BlockChangedNotice, CLUSTER_TOPIC, type ClusterNotice, type EventBus, userTopic } from '../../bus/bus.js';
 import { AppError, invalid, notFound } from '../../errors.js';
 import type { Store } from '../../store/store.js';
+import type { AccountStates } from '../accounts/account-states.js';
 import { batchedReads } from '../../infra/batching.js';
 import { decodeCursor, encodeCursor } from '../../infra/cursor.js';
 import type { ClusterFeed, MembershipCache } from './membership.js';
@@ -9,13 +10,19 @@ import { userView } from '../views.js';
 
 /** The wire error for anything a block refuses. The blocker is not named: blocks are private. */
 export const blockedError = () => new AppError('blocked', 'This user does not accept that from you');
+/** …and for the blocker, who can end it. */
+export const blockingError = () => new AppError('blocked', 'You blocked this user: unblock to send');
 
 /**
- * Blocking: a user I block cannot open a DM with me, send into our DM or add me to a group, and
- * their typing and presence no longer reach my sockets (the gateway filters those per socket,
- * from `blockedIds` and the `block.updated` events to my own devices). Nothing ever tells the
- * blocked user. A send into a DM checks the peer's blocks in a per-node cache, kept true to
- * changes on every node through the `cluster` topic and bounded in age, so sends cost no query.
+ * Blocking (issue 35: both ways in a direct conversation): a user I block cannot open a DM with
+ * me or add me to a group; in our DM neither of us can send, edit, react or pin (409 `blocked`;
+ * deleting one's own message and reading stay); neither sees the other's typing, presence or
+ * last seen (the gateway filters those per socket, from `blockedIds` and `blockerIds`, kept true
+ * by `block.updated` to the blocker's devices and `block.changed` on the `cluster` topic). In
+ * groups both stay. Nothing ever tells the blocked user. The DM checks read the blocks from a
+ * per-node cache, kept true to changes on every node through the `cluster` topic and bounded in
+ * age, so sends cost no query; a DM's other side being deactivated is checked the same way
+ * (`AccountStates`).
  */
 export class BlockService {
   private readonly blocksOf = new Map<string, { ids: Set<string>; loadedAt: number }>();
@@ -28,22 +35,38 @@ export class BlockService {
     (ids) => this.store.blocks.blockedIds(ids),
     (): string[] => [],
   );
+  /** Who blocks each user, the same way (a socket hides its blockers' typing and presence too). */
+  private readonly blockerLists = batchedReads(
+    (ids) => this.store.blocks.blockerIds(ids),
+    (): string[] => [],
+  );
+  private readonly changeListeners: ((notice: BlockChangedNotice) => void)[] = [];
 
   constructor(
     private readonly store: Store,
     private readonly membership: MembershipCache,
     private readonly bus: EventBus,
+    /** A DM's other side deactivated refuses sends too (issue 35); none: not checked. */
+    private readonly accounts?: AccountStates,
     private readonly ttlMs = 60_000,
     private readonly maxEntries = 10_000,
   ) {}
 
-  /** Keeps this node's cache true to blocks made on any node. */
+  /** Keeps this node's cache (and its sockets' filters, through `onChange`) true to blocks made on any node. */
   async followCluster(subscriber: ClusterFeed): Promise<void> {
     subscriber.onResync(() => this.forget());
     await subscriber.subscribe(CLUSTER_TOPIC, ({ event }) => {
-      // The event names the blocked user, not the blocker (it goes to the blocker's devices too).
-      if (event.type === 'block.updated') this.forget();
+      // The topic carries node notices beside client events (bus.ts `ClusterNotice`).
+      const notice = event as unknown as ClusterNotice;
+      if (notice.type !== 'block.changed') return;
+      this.forget();
+      for (const listener of this.changeListeners) listener(notice);
     });
+  }
+
+  /** `listener` hears every block made or lifted on any node (the gateway updates its sockets' filters). */
+  onChange(listener: (notice: BlockChangedNotice) => void): void {
+    this.changeListeners.push(listener);
   }
 
   async setBlocked(userId: string, targetId: string, blocked: boolean): Promise<BlockResponse> {
@@ -52,8 +75,13 @@ export class BlockService {
     const changed = await this.store.blocks.setBlock(userId, targetId, blocked, Date.now());
     if (changed) {
       this.forget();
-      // My devices (and every node's cache) hear of it; the blocked user's topic never does.
-      await this.bus.publish([userTopic(userId), CLUSTER_TOPIC], { type: 'block.updated', userId: targetId, blocked });
+      // My devices hear of it; every node's cache and sockets through the `cluster` topic. The
+      // blocked user's topic never does (their sockets' filters change without a frame).
+      const notice: BlockChangedNotice = { type: 'block.changed', blockerId: userId, blockedId: targetId, blocked };
+      await Promise.all([
+        this.bus.publish([userTopic(userId)], { type: 'block.updated', userId: targetId, blocked }),
+        this.bus.publish([CLUSTER_TOPIC], notice),
+      ]);
     }
     return { blocked };
   }
@@ -70,6 +98,11 @@ export class BlockService {
   /** Every user `userId` blocks, fresh from the store (a socket filters their typing and presence). */
   async blockedIds(userId: string): Promise<Set<string>> {
     return new Set(await this.blockLists.load(userId));
+  }
+
+  /** Everyone who blocks `userId`, fresh from the store (a socket hides their typing and presence too). */
+  async blockerIds(userId: string): Promise<Set<string>> {
+    return new Set(await this.blockerLists.load(userId));
   }
 
   /** Refuses when `targetId` blocks `actorId` (opening a DM with them). */
@@ -89,18 +122,39 @@ export class BlockService {
     if ((await this.store.blocks.blockersAmong(actorId, targetIds)).length > 0) throw blockedError();
   }
 
-  /** A send into a DM whose other member blocks the sender is refused; groups are unaffected. */
+  /**
+   * A send into a DM is refused when either side blocks the other (409 `blocked`), or when the
+   * other side is deactivated (409 `user_deactivated`); groups are unaffected.
+   */
   async assertMaySend(senderId: string, conversationId: string): Promise<void> {
+    const peer = await this.assertMayReach(senderId, conversationId);
+    if (peer !== null && this.accounts) await this.accounts.assertActive(peer);
+  }
+
+  /**
+   * What reaches the other side of a DM (a send, an edit, a reaction, a pin, a live location's
+   * update) is refused when either blocks the other; groups are unaffected. Answers the DM's
+   * other member (null for a group, or a DM left alone).
+   */
+  async assertMayReach(actorId: string, conversationId: string): Promise<string | null> {
+    const peer = await this.directPeer(conversationId, actorId);
+    if (peer === null) return null;
+    if ((await this.cachedBlocks(actorId)).has(peer)) throw blockingError();
+    await this.assertNotBlockedBy(peer, actorId);
+    return peer;
+  }
+
+  /** The other member of a direct conversation (null for a group): neither ever changes, so cached. */
+  private async directPeer(conversationId: string, actorId: string): Promise<string | null> {
     let peers = this.directPeers.get(conversationId);
     if (peers === undefined) {
       const conversation = await this.store.conversations.getConversation(conversationId);
-      if (!conversation) return;
+      if (!conversation) return null;
       peers = conversation.kind === 'direct' ? [...(await this.membership.members(conversationId)).keys()] : null;
       if (this.directPeers.size >= this.maxEntries) this.directPeers.clear();
       this.directPeers.set(conversationId, peers);
     }
-    if (peers === null) return;
-    for (const peer of peers) if (peer !== senderId) await this.assertNotBlockedBy(peer, senderId);
+    return peers?.find((id) => id !== actorId) ?? null;
   }
 
   private async cachedBlocks(userId: string): Promise<Set<string>> {

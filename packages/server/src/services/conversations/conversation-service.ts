@@ -5,6 +5,7 @@ import { type Store, UniqueViolation } from '../../store/store.js';
 import type { EventPublisher } from '../events/event-publisher.js';
 import { batchedReads } from '../../infra/batching.js';
 import { decodeCursor, encodeCursor } from '../../infra/cursor.js';
+import { userDeactivatedError } from '../accounts/account-states.js';
 import type { BlockService } from './block-service.js';
 import type { NotificationService } from '../notifications/notification-service.js';
 import type { MembershipCache } from './membership.js';
@@ -53,7 +54,8 @@ export class ConversationService {
         detail('/memberIds', `must have at most ${maxGroupMembers - 1} members besides the creator`, { limit: maxGroupMembers - 1 }),
       ]);
     }
-    const found = new Set((await this.store.users.getUsers(otherIds)).map((u) => u.id));
+    const others = await this.store.users.getUsers(otherIds);
+    const found = new Set(others.map((u) => u.id));
     const missing = otherIds.filter((id) => !found.has(id));
     if (missing.length > 0) {
       if (input.kind === 'direct') throw notFound('User');
@@ -62,6 +64,8 @@ export class ConversationService {
         missing.map((id) => detail(`/memberIds/${input.memberIds.indexOf(id)}`, 'no such user')),
       );
     }
+    // A new DM with a deactivated account could never be answered (issue 35).
+    if (input.kind === 'direct' && others[0]!.deactivatedAt !== null) throw userDeactivatedError();
     if (input.kind === 'direct') await this.blocks.assertNotBlockedBy(input.userId, userId);
     else await this.blocks.assertNoneBlocks(otherIds, userId);
     const id = newId();

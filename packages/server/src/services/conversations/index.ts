@@ -1,3 +1,4 @@
+import { AccountStates } from '../accounts/account-states.js';
 import type { Backends } from '../backends.js';
 import type { EventPublisher } from '../events/event-publisher.js';
 import type { NotificationService } from '../notifications/notification-service.js';
@@ -7,20 +8,26 @@ import { ConversationService } from './conversation-service.js';
 import { ConversationSettingsService } from './conversation-settings.js';
 import { MembershipCache } from './membership.js';
 
-/** Who may see what, cached on every node: who belongs to which conversation, and who blocks whom. */
+/**
+ * Who may see what, cached on every node: who belongs to which conversation, who blocks whom, and
+ * whose account is deactivated (a DM with one refuses sends).
+ */
 export interface Access {
   membership: MembershipCache;
   blocks: BlockService;
+  accountStates: AccountStates;
 }
 
-/** Opens both caches; each follows the `cluster` topic through the hub (the bus takes one handler per topic). */
+/** Opens the caches; each follows the `cluster` topic through the hub (the bus takes one handler per topic). */
 export async function openAccess({ store, bus, hub }: Pick<Backends, 'store' | 'bus' | 'hub'>): Promise<Access> {
   const membership = new MembershipCache(store);
-  const blocks = new BlockService(store, membership, bus);
+  const accountStates = new AccountStates(store, bus);
+  const blocks = new BlockService(store, membership, bus, accountStates);
   const onResync = (listener: () => void) => bus.onResync(listener);
   await membership.followCluster({ subscribe: hub.consumer().subscribe, onResync });
   await blocks.followCluster({ subscribe: hub.consumer().subscribe, onResync });
-  return { membership, blocks };
+  await accountStates.followCluster({ subscribe: hub.consumer().subscribe, onResync });
+  return { membership, blocks, accountStates };
 }
 
 export interface Conversations {

@@ -35,9 +35,9 @@ export function createMessaging(
   const messages = new MessageService(store, membership, blocks, bus, deps.publisher, activity, config, deps.rateLimits, metrics);
   return {
     messages,
-    lifecycle: new MessageLifecycle(store, membership, messages, activity, config, deps.uploads),
+    lifecycle: new MessageLifecycle(store, membership, messages, activity, config, deps.uploads, blocks),
     activity,
-    locations: new LiveLocations(store, membership, messages),
+    locations: new LiveLocations(store, membership, messages, blocks),
     typing,
     threads: new ThreadService(store, membership, deps.publisher, config.messagesPageSize),
   };

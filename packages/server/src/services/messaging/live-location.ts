@@ -1,6 +1,7 @@
 import type { Message, UpdateLocationBody } from '@confab/protocol';
 import { AppError, forbidden, notFound } from '../../errors.js';
 import type { LocationRecord, MessageChange, MessageRecord, Store } from '../../store/store.js';
+import type { BlockService } from '../conversations/block-service.js';
 import type { MessageService } from './message-service.js';
 import type { MembershipCache } from '../conversations/membership.js';
 import { messageUpdated } from '../events/event-drafts.js';
@@ -16,13 +17,16 @@ export class LiveLocations {
     private readonly store: Store,
     private readonly membership: MembershipCache,
     private readonly writer: Pick<MessageService, 'submitUpdate'>,
+    /** In a DM, a block either way refuses a move (it reaches the other side); stopping stays (issue 35). */
+    private readonly blocks: Pick<BlockService, 'assertMayReach'>,
     /** The clock deciding whether a location is still live (tests pass their own). */
     private readonly now: () => number = Date.now,
   ) {}
 
   /** Moves my live location; 409 conflict once it has ended (or for a message that is not a live location). */
   async update(userId: string, messageId: string, input: UpdateLocationBody): Promise<Message> {
-    await this.authored(userId, messageId);
+    const message = await this.authored(userId, messageId);
+    await this.blocks.assertMayReach(userId, message.conversationId);
     return this.change(messageId, (current) => {
       const location = liveLocation(current);
       if (location.liveUntil! <= this.now()) throw new AppError('conflict', 'This live location has ended');

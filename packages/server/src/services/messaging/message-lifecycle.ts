@@ -9,6 +9,7 @@ import {
 } from '@confab/protocol';
 import { AppError, detail, forbidden, invalid, notFound } from '../../errors.js';
 import type { MessageChange, MessageRecord, Store } from '../../store/store.js';
+import type { BlockService } from '../conversations/block-service.js';
 import type { MessageService } from './message-service.js';
 import { decodeCursor, encodeCursor } from '../../infra/cursor.js';
 import { messageDeleted, messageUpdated } from '../events/event-drafts.js';
@@ -49,6 +50,8 @@ export class MessageLifecycle {
     private readonly limits: LifecycleLimits,
     /** Removes a deleted message's files once no other message carries them. */
     private readonly files?: { release(ids: readonly string[]): Promise<number> },
+    /** In a DM, a block either way refuses what reaches the other side: edit, react, pin (issue 35). */
+    private readonly blocks?: Pick<BlockService, 'assertMayReach'>,
   ) {}
 
   async get(userId: string, messageId: string): Promise<Message> {
@@ -60,6 +63,7 @@ export class MessageLifecycle {
     validateBody(body, this.limits.maxMessageLength);
     const { message, role } = await this.visible(userId, messageId);
     if (message.senderId !== userId || message.kind !== 'text') throw forbidden('Only the author may edit a message');
+    await this.blocks?.assertMayReach(userId, message.conversationId);
     const now = Date.now();
     const window = this.limits.editWindowSeconds;
     if (window !== null && now - message.createdAt > window * 1000) {
@@ -162,6 +166,7 @@ export class MessageLifecycle {
         detail('', 'the emoji must be one emoji or a :shortcode:'),
       ]);
     const { message } = await this.visible(userId, messageId);
+    await this.blocks?.assertMayReach(userId, message.conversationId);
     const max = this.limits.maxReactionsPerMessage;
     const updated = await this.change(messageId, (current) => {
       if (current.deletedAt !== null) throw new AppError('conflict', 'The message was deleted');
@@ -202,6 +207,7 @@ export class MessageLifecycle {
     const { message, role } = await this.visible(userId, messageId);
     const kind = (await this.store.conversations.getConversation(message.conversationId))?.kind;
     if (kind === 'group' && !canModerate(role)) throw forbidden('Only owners and admins pin messages in a group');
+    await this.blocks?.assertMayReach(userId, message.conversationId);
     const now = Date.now();
     const updated = await this.change(messageId, (current) => {
       if (on) {

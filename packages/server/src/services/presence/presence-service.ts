@@ -153,8 +153,9 @@ export class PresenceService {
     const online = await this.tracker.isOnline(userId);
     const user = await this.store.users.getUser(userId);
     if (!user || (viewerId !== userId && !(await this.store.members.sharesConversation(viewerId, userId)))) throw notFound('User');
-    // Whom I block, I no longer see come and go.
+    // Whom I block, or who blocks me, I no longer see come and go (a block hides both ways).
     if (viewerId !== userId && (await this.store.blocks.blockersAmong(userId, [viewerId])).length > 0) throw notFound('User');
+    if (viewerId !== userId && (await this.store.blocks.blockersAmong(viewerId, [userId])).length > 0) throw notFound('User');
     const hidden = user.hideLastSeen && viewerId !== userId;
     const lastSeenAt = online || hidden || user.lastSeenAt === null ? null : new Date(user.lastSeenAt).toISOString();
     return { userId, online, lastSeenAt };

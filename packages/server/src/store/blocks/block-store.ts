@@ -11,6 +11,8 @@ export interface BlockStore {
   listBlockedUsers(blockerId: string, page: { limit: number; afterId?: string }): Promise<UserRecord[]>;
   /** Ids of every user each of `blockerIds` blocks; one who blocks nobody is left out. */
   blockedIds(blockerIds: readonly string[]): Promise<Map<string, string[]>>;
+  /** Ids of every user who blocks each of `blockedIds`; one nobody blocks is left out. */
+  blockerIds(blockedIds: readonly string[]): Promise<Map<string, string[]>>;
   /** Which of `candidates` block `userId`. */
   blockersAmong(userId: string, candidates: readonly string[]): Promise<string[]>;
 }

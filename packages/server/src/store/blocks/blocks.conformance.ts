@@ -28,6 +28,20 @@ export function describeBlocks(f: Fixture): void {
       expect(await f.store.blocks.blockedIds([])).toEqual(new Map());
     });
 
+    it('reads who blocks each of many users at once (a block hides both ways)', async () => {
+      const [alice, bob, carol, dave] = [await user('alice'), await user('bob'), await user('carol'), await user('dave')];
+      await f.store.blocks.setBlock(alice.id, bob.id, true, tick());
+      await f.store.blocks.setBlock(carol.id, bob.id, true, tick());
+      await f.store.blocks.setBlock(bob.id, alice.id, true, tick());
+      const many = await f.store.blocks.blockerIds([bob.id, alice.id, dave.id, bob.id]);
+      expect([...many.keys()].sort()).toEqual([alice.id, bob.id].sort());
+      expect(many.get(bob.id)!.sort()).toEqual([alice.id, carol.id].sort());
+      expect(many.get(alice.id)).toEqual([bob.id]);
+      await f.store.blocks.setBlock(carol.id, bob.id, false, tick());
+      expect(await f.store.blocks.blockerIds([bob.id])).toEqual(new Map([[bob.id, [alice.id]]]));
+      expect(await f.store.blocks.blockerIds([])).toEqual(new Map());
+    });
+
     it('lists blocked users in pages by id', async () => {
       const alice = await user('alice');
       const others = [await user('b1'), await user('b2'), await user('b3')];

@@ -8,6 +8,7 @@ export function sqlBlockStore({ db }: SqlContext): BlockStore {
     setBlock: (blockerId, blockedId, blocked, now) => blocks.setBlock(db, blockerId, blockedId, blocked, now),
     listBlockedUsers: (blockerId, page) => blocks.listBlockedUsers(db, blockerId, page),
     blockedIds: (blockerIds) => blocks.blockedIds(db, blockerIds),
+    blockerIds: (blockedIds) => blocks.blockerIds(db, blockedIds),
     blockersAmong: (userId, candidates) => blocks.blockersAmong(db, userId, candidates),
   };
 }

@@ -40,6 +40,16 @@ export function blockedIds(db: Db, blockerIds: readonly string[]): Promise<Map<s
   );
 }
 
+/** Who blocks each of `blockedIds` (a user nobody blocks is left out): a block hides both ways (issue 35). */
+export function blockerIds(db: Db, blockedIds: readonly string[]): Promise<Map<string, string[]>> {
+  return readGrouped(blockedIds, async (ids) =>
+    (await db.selectFrom('blocks').select(['blocker_id', 'blocked_id']).where('blocked_id', 'in', ids).execute()).map((r) => [
+      r.blocked_id,
+      r.blocker_id,
+    ]),
+  );
+}
+
 /** Which of `candidates` block `userId`. */
 export async function blockersAmong(db: Db, userId: string, candidates: readonly string[]): Promise<string[]> {
   if (candidates.length === 0) return [];

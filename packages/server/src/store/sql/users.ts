@@ -56,9 +56,10 @@ export const likeNeedle = (q: string): string =>
     .toLowerCase()
     .replace(/[\\%_]/g, (c) => `\\${c}`);
 
-export async function searchUsers(db: Db, { q, limit, afterUsername, sharedWith }: UserSearch): Promise<UserRecord[]> {
-  // Erased accounts are not in the directory.
+export async function searchUsers(db: Db, { q, limit, afterUsername, sharedWith, includeDeactivated }: UserSearch): Promise<UserRecord[]> {
+  // Erased accounts are not in the directory, nor deactivated ones unless asked (admins see them).
   let query = db.selectFrom('users').selectAll().where('deleted_at', 'is', null);
+  if (includeDeactivated !== true) query = query.where('deactivated_at', 'is', null);
   if (sharedWith !== undefined) {
     // DIRECTORY=shared: people who share a conversation with the searcher, or the exact username asked for.
     const exact = q === undefined || q.trim() === '' ? '' : usernameKey(q.trim());

@@ -45,6 +45,23 @@ export function describeUsers(f: Fixture): void {
       expect((await f.store.users.searchUsers({ limit: 10, q: 'shared_' })).map((u) => u.username)).toContain('shared_stranger');
     });
 
+    it('leaves deactivated accounts out of the directory unless asked for them', async () => {
+      const gone = await user('dormant_gone');
+      await user('dormant_here');
+      await f.store.admin.setDeactivated(gone.id, f.tick());
+      expect((await f.store.users.searchUsers({ q: 'dormant_', limit: 10 })).map((u) => u.username)).toEqual(['dormant_here']);
+      const all = await f.store.users.searchUsers({ q: 'dormant_', limit: 10, includeDeactivated: true });
+      expect(all.map((u) => [u.username, u.deactivatedAt !== null])).toEqual([
+        ['dormant_gone', true],
+        ['dormant_here', false],
+      ]);
+      await f.store.admin.setDeactivated(gone.id, null);
+      expect((await f.store.users.searchUsers({ q: 'dormant_', limit: 10 })).map((u) => u.username)).toEqual([
+        'dormant_gone',
+        'dormant_here',
+      ]);
+    });
+
     it('orders and pages usernames byte-wise, punctuation included (no locale collation)', async () => {
       for (const name of ['a_a', 'aa', 'a-z', 'a.b']) await user(name);
       expect((await f.store.users.searchUsers({ limit: 10 })).map((u) => u.username)).toEqual(['a-z', 'a.b', 'a_a', 'aa']);

@@ -22,8 +22,9 @@ export function MentionAutocomplete({ composer }: { composer: ComposerContext })
   const mention = mentionAt(text, caret);
   const offerAll = conversation.kind === 'group' && conversation.myRole !== 'member';
   const candidates = useMemo(
-    () => (mention ? matchCandidates(members, mention.query, { myId: services.me.id, offerAll }) : []),
-    [members, mention?.query, services.me.id, offerAll], // eslint-disable-line react-hooks/exhaustive-deps
+    () =>
+      mention ? matchCandidates(members, mention.query, { myId: services.me.id, offerAll, showDeactivated: services.me.isAdmin }) : [],
+    [members, mention?.query, services.me.id, services.me.isAdmin, offerAll], // eslint-disable-line react-hooks/exhaustive-deps
   );
   const open = mention !== null && candidates.length > 0 && dismissedAt !== mention.start;
   const chosen = Math.min(active, candidates.length - 1);

@@ -31,6 +31,7 @@ describe('matchCandidates', () => {
     user('4', 'alice', 'Alice Böb'),
     user('5', 'zed', 'Zed'),
     { ...user('6', 'bobo_gone', ''), deleted: true as const },
+    { ...user('7', 'bobette', 'Bobette'), deactivated: true as const },
   ];
 
   it('offers usernames by prefix, then display-name words, never me or an erased account', () => {
@@ -41,6 +42,15 @@ describe('matchCandidates', () => {
     expect(names('rob')).toEqual(['bob']);
     expect(names('me')).toEqual([]);
     expect(names('')).toEqual(['alice', 'bob', 'bobby', 'zed']);
+  });
+
+  it('leaves deactivated accounts out, but for admins (issue 35)', () => {
+    const names = (showDeactivated: boolean) =>
+      matchCandidates(members, 'bob', { myId: '1', offerAll: false, showDeactivated }).map((c) =>
+        c.kind === 'user' ? c.user.username : '@all',
+      );
+    expect(names(false)).toEqual(['bob', 'bobby', 'alice']);
+    expect(names(true)).toEqual(['bob', 'bobby', 'bobette', 'alice']);
   });
 
   it('offers @all first where it may be used, and caps the list', () => {

@@ -34,19 +34,21 @@ export type MentionCandidate = { kind: 'user'; user: User } | { kind: 'all' };
 
 /**
  * Members whose username starts with the query, then those with a word of their display name
- * starting with it (case and accents aside), me left out, at most `limit`; `@all` first when it
+ * starting with it (case and accents aside), me and erased accounts left out (deactivated ones
+ * too, but for admins), at most `limit`; `@all` first when it
  * is offered and matches.
  */
 export function matchCandidates(
   members: readonly User[],
   query: string,
-  options: { myId: string; offerAll: boolean; limit?: number },
+  /** `showDeactivated`: deactivated accounts are offered too (to admins only, issue 35). */
+  options: { myId: string; offerAll: boolean; limit?: number; showDeactivated?: boolean },
 ): MentionCandidate[] {
   const q = fold(query);
   const byUsername: User[] = [];
   const byName: User[] = [];
   for (const user of members) {
-    if (user.id === options.myId || user.deleted) continue;
+    if (user.id === options.myId || user.deleted || (user.deactivated && !options.showDeactivated)) continue;
     if (fold(user.username).startsWith(q)) byUsername.push(user);
     else if (
       fold(user.displayName)

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import { useLocation } from 'wouter';
 import type { ConversationSummary, Message } from '@confab/protocol';
-import { useApp, usePending } from '../../state/AppContext.js';
+import { useApp, useBlocked, usePending, usePerson } from '../../state/AppContext.js';
 import { TimelineStore } from '../../state/timeline-store.js';
 import { registerTimeline } from '../../state/active-timelines.js';
 import { ReceiptsStore } from '../../state/receipts-store.js';
@@ -54,7 +54,21 @@ function Conversation({ conversation, panel, arg }: { conversation: Conversation
 
   // The "new messages" divider goes where my read marker was when I opened the conversation.
   const [dividerAfter] = useState(() => (conversation.unreadCount > 0 ? conversation.readSeq : null));
-  const rows = useMemo(() => timelineRows(state.messages, pending, me.id, dividerAfter), [state.messages, pending, me.id, dividerAfter]);
+  // In a group, the messages of people I block are folded until I ask to see them (issue 35).
+  const blocked = useBlocked().ids;
+  const [revealed, setRevealed] = useState<ReadonlySet<string>>(() => new Set());
+  const folded = useMemo(
+    () =>
+      conversation.kind === 'group' && blocked.size > 0
+        ? (message: Message) => message.kind !== 'system' && blocked.has(message.senderId) && !revealed.has(message.id)
+        : undefined,
+    [conversation.kind, blocked, revealed],
+  );
+  const reveal = useCallback((messages: readonly Message[]) => setRevealed((ids) => new Set([...ids, ...messages.map((m) => m.id)])), []);
+  const rows = useMemo(
+    () => timelineRows(state.messages, pending, me.id, dividerAfter, undefined, folded),
+    [state.messages, pending, me.id, dividerAfter, folded],
+  );
 
   const openPanel = useCallback(
     (id: string, panelArg?: string) => navigate(`/c/${conversation.id}/${id}${panelArg ? `/${encodeURIComponent(panelArg)}` : ''}`),
@@ -75,10 +89,12 @@ function Conversation({ conversation, panel, arg }: { conversation: Conversation
   const readUpTo = useRef(conversation.readSeq);
   const onSeen = useCallback(
     (row: TimelineRow) => {
-      if (row.kind !== 'message' || row.message.seq <= readUpTo.current) return;
-      readUpTo.current = row.message.seq;
-      connection.markRead(conversation.id, row.message.seq).catch(() => {
-        readUpTo.current = Math.min(readUpTo.current, row.message.seq - 1); // tried again when next seen
+      // A folded row counts as seen: its messages were shown as folded.
+      const seq = row.kind === 'message' ? row.message.seq : row.kind === 'folded' ? row.messages.at(-1)!.seq : 0;
+      if (seq <= readUpTo.current) return;
+      readUpTo.current = seq;
+      connection.markRead(conversation.id, seq).catch(() => {
+        readUpTo.current = Math.min(readUpTo.current, seq - 1); // tried again when next seen
       });
     },
     [connection, conversation.id],
@@ -107,6 +123,8 @@ function Conversation({ conversation, panel, arg }: { conversation: Conversation
       )}
       {row.kind === 'pending' ? (
         <PendingRow pending={row.pending} />
+      ) : row.kind === 'folded' ? (
+        <FoldedMessages messages={row.messages} reveal={reveal} />
       ) : (
         <MessageRow
           context={contextOf(row.message)}
@@ -131,6 +149,7 @@ function Conversation({ conversation, panel, arg }: { conversation: Conversation
         <ConversationHeader conversation={conversation} openPanel={openPanel} />
         <Timeline rows={rows} state={state} timeline={timeline} renderRow={renderRow} onSeen={onSeen} />
         <TypingIndicator conversationId={conversation.id} />
+        <DirectNotice conversation={conversation} />
         <Composer conversation={conversation} />
       </section>
       {openedPanel && (
@@ -146,6 +165,38 @@ function Conversation({ conversation, panel, arg }: { conversation: Conversation
         </aside>
       )}
     </div>
+  );
+}
+
+/** Why a direct conversation cannot take messages now (issue 35): I block the other person, or their account is deactivated. */
+function DirectNotice({ conversation }: { conversation: ConversationSummary }) {
+  const peerId = conversation.kind === 'direct' ? conversation.peerId : null;
+  const blocked = useBlocked().ids;
+  const peer = usePerson(peerId);
+  const notice =
+    peerId !== null && blocked.has(peerId)
+      ? 'You blocked this person: unblock to send.'
+      : peer?.deactivated
+        ? 'This account is deactivated: it cannot receive messages.'
+        : null;
+  return notice === null ? null : (
+    <p className="direct-notice" role="status">
+      {notice}
+    </p>
+  );
+}
+
+/** "2 messages from a blocked user · show": a run of folded messages, shown on request. */
+function FoldedMessages({ messages, reveal }: { messages: readonly Message[]; reveal: (messages: readonly Message[]) => void }) {
+  const count = messages.length === 1 ? '1 message' : `${messages.length} messages`;
+  return (
+    <p className="folded-messages">
+      <span>{count} from a blocked user</span>
+      {' · '}
+      <button type="button" className="link-button" onClick={() => reveal(messages)}>
+        show<span className="visually-hidden"> {count} from a blocked user</span>
+      </button>
+    </p>
   );
 }
 

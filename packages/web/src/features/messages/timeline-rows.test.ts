@@ -51,4 +51,33 @@ describe('timelineRows', () => {
       ['pending', 'pending:x'],
     ]);
   });
+
+  it("folds a run of a blocked person's messages into one row per day, and nothing else (issue 35)", () => {
+    const rows = timelineRows(
+      [
+        message(1, 'bob', '2026-03-09T09:00:00'),
+        message(2, 'eve', '2026-03-09T09:01:00'),
+        message(3, 'eve', '2026-03-09T09:02:00'),
+        message(4, 'bob', '2026-03-09T09:03:00'),
+        message(5, 'eve', '2026-03-09T09:04:00'),
+        message(6, 'eve', '2026-03-10T08:00:00'),
+      ],
+      [],
+      'me',
+      null,
+      now,
+      (m) => m.senderId === 'eve',
+    );
+    expect(rows.map((r) => [r.kind, r.kind === 'folded' ? r.messages.map((m) => m.seq) : r.key, r.day])).toEqual([
+      ['message', 'm1', 'Yesterday'],
+      ['folded', [2, 3], null],
+      ['message', 'm4', null],
+      ['folded', [5], null],
+      ['folded', [6], 'Today'],
+    ]);
+    // Revealed (no longer folded): plain rows again.
+    expect(timelineRows([message(2, 'eve', '2026-03-09T09:01:00')], [], 'me', null, now, () => false).map((r) => r.kind)).toEqual([
+      'message',
+    ]);
+  });
 });

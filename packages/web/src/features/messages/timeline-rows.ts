@@ -5,12 +5,15 @@ import { formatDay } from '../../components/time.js';
 /** One row of the timeline: a stored message or one of mine still pending, with what goes above it. */
 export type TimelineRow =
   | { kind: 'message'; key: string; message: Message; day: string | null; newDivider: boolean }
-  | { kind: 'pending'; key: string; pending: PendingMessage; day: string | null; newDivider: false };
+  | { kind: 'pending'; key: string; pending: PendingMessage; day: string | null; newDivider: false }
+  /** Messages folded away (from a person I block, in a group: issue 35), shown on request. */
+  | { kind: 'folded'; key: string; messages: Message[]; day: string | null; newDivider: boolean };
 
 /**
  * The rows in order: a date separator above the first message of each day, the "new messages"
  * divider above the first message from someone else after `dividerAfterSeq` (my read marker as
- * it was when I opened the conversation, or null for none), then my pending messages.
+ * it was when I opened the conversation, or null for none), then my pending messages. Messages
+ * `folded` says to fold become one row per run of them in a day ("2 messages from a blocked user").
  */
 export function timelineRows(
   messages: readonly Message[],
@@ -18,6 +21,7 @@ export function timelineRows(
   me: string,
   dividerAfterSeq: number | null,
   now: Date = new Date(),
+  folded?: (message: Message) => boolean,
 ): TimelineRow[] {
   const rows: TimelineRow[] = [];
   let lastDay: string | null = null;
@@ -38,7 +42,14 @@ export function timelineRows(
   for (const message of messages) {
     const newDivider = !dividerPlaced && message.seq > dividerAfterSeq! && message.senderId !== me;
     if (newDivider) dividerPlaced = true;
-    rows.push({ kind: 'message', key: message.id, message, day: dayOf(message), newDivider });
+    const day = dayOf(message);
+    if (folded?.(message)) {
+      const last = rows.at(-1);
+      if (last?.kind === 'folded' && day === null && !newDivider) last.messages.push(message);
+      else rows.push({ kind: 'folded', key: `folded:${message.id}`, messages: [message], day, newDivider });
+      continue;
+    }
+    rows.push({ kind: 'message', key: message.id, message, day, newDivider });
   }
   for (const p of pending) rows.push({ kind: 'pending', key: `pending:${p.clientId}`, pending: p, day: dayOf(p), newDivider: false });
   return rows;

@@ -1,13 +1,15 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import type { ConversationSummary } from '@confab/protocol';
 import { useAction } from '../../components/useAction.js';
-import { useApp } from '../../state/AppContext.js';
+import { ConfirmDialog } from '../../components/ConfirmDialog.js';
+import { useApp, useBlocked } from '../../state/AppContext.js';
 import { conversationHeaderActions } from '../messages/extensions.js';
 
 /**
  * My own settings of a conversation, in its header: mute (only mentions notify me), clear my
  * history (after a confirmation; the others keep theirs), and in a direct conversation block
- * or unblock the other person (they are never told; while blocked they cannot write to me).
+ * (after a confirmation dialog) or unblock the other person (they are never told; while
+ * blocked neither of us can write in our DM, issue 35).
  * The list's summaries carry mute and clear (the store applies `conversation.updated`), so the
  * buttons show the state as it is on every device.
  */
@@ -61,37 +63,44 @@ function ClearHistory({ conversation }: { conversation: ConversationSummary }) {
 }
 
 function BlockButton({ conversation }: { conversation: ConversationSummary }) {
-  const { client, connection } = useApp();
+  const { blocks } = useApp();
+  const { loaded, ids } = useBlocked();
   const peerId = conversation.kind === 'direct' ? conversation.peerId : null;
-  const [blocked, setBlocked] = useState<boolean | null>(null);
-  useEffect(() => {
-    if (!peerId) return;
-    let current = true;
-    // Whether I block them: my blocks, paged through.
-    void (async () => {
-      for (let cursor: string | undefined; ;) {
-        const page = await client.blockedUsers({ limit: 100, ...(cursor ? { cursor } : {}) });
-        if (page.items.some((u) => u.id === peerId)) return current && setBlocked(true);
-        if (page.nextCursor === null) return current && setBlocked(false);
-        cursor = page.nextCursor;
-      }
-    })().catch(() => current && setBlocked(false));
-    const stop = connection.on('block.updated', (event) => {
-      if (event.userId === peerId) setBlocked(event.blocked);
-    });
-    return () => {
-      current = false;
-      stop();
-    };
-  }, [client, connection, peerId]);
+  const [confirming, setConfirming] = useState(false);
+  const blocked = peerId !== null && ids.has(peerId);
   const toggle = useAction(async () => {
-    if (!peerId || blocked === null) return;
-    setBlocked((await client.setBlocked(peerId, !blocked)).blocked);
+    if (!peerId) return;
+    await blocks.setBlocked(peerId, !blocked);
+    setConfirming(false);
   });
-  if (!peerId || blocked === null) return null;
+  if (!peerId || !loaded) return null;
+  // Unblocking needs no question; blocking asks first (issue 35).
   return (
-    <button type="button" aria-pressed={blocked} disabled={toggle.busy} onClick={() => void toggle.run()}>
-      {blocked ? 'Unblock' : 'Block'}
-    </button>
+    <>
+      <button
+        type="button"
+        aria-pressed={blocked}
+        disabled={toggle.busy}
+        onClick={() => (blocked ? void toggle.run() : setConfirming(true))}
+        title={confirming ? undefined : (toggle.error ?? undefined)}
+      >
+        {blocked ? 'Unblock' : 'Block'}
+      </button>
+      {confirming && (
+        <ConfirmDialog
+          title="Block this person?"
+          confirmLabel="Block"
+          busy={toggle.busy}
+          error={toggle.error}
+          onConfirm={() => void toggle.run()}
+          onCancel={() => setConfirming(false)}
+        >
+          <p>
+            Neither of you will be able to send messages, react or pin here, and neither will see the other online or typing. In groups you
+            share, their messages are folded away. They are not told. You can unblock at any time.
+          </p>
+        </ConfirmDialog>
+      )}
+    </>
   );
 }
