@@ -3,7 +3,7 @@ import { CLUSTER_TOPIC, type EventBus, userTopic } from '../bus/bus.js';
 import { AppError, invalid, notFound } from '../errors.js';
 import type { Store } from '../store/store.js';
 import { batchedReads } from './batching.js';
-import { decodeCursor, encodeCursor } from './cursor.js';
+import { CursorFields, decodeCursor, encodeCursor } from './cursor.js';
 import type { ClusterFeed, MembershipCache } from './membership.js';
 import { userView } from './views.js';
 
@@ -60,7 +60,7 @@ export class BlockService {
 
   async list(userId: string, page: { limit?: number; cursor?: string }): Promise<UserPage> {
     const limit = page.limit ?? 20;
-    const afterId = page.cursor === undefined ? undefined : decodeCursor(page.cursor, isString);
+    const afterId = page.cursor === undefined ? undefined : decodeCursor(page.cursor, CursorFields.id);
     const rows = await this.store.listBlockedUsers(userId, { limit: limit + 1, ...(afterId === undefined ? {} : { afterId }) });
     const items = rows.slice(0, limit);
     const last = items.at(-1);
@@ -119,5 +119,3 @@ export class BlockService {
     this.blocksOf.clear();
   }
 }
-
-const isString = (v: unknown): v is string => typeof v === 'string';

@@ -10,7 +10,7 @@ import {
 import { AppError, detail, forbidden, invalid, notFound } from '../errors.js';
 import type { MessageChange, MessageRecord, Store } from '../store/store.js';
 import type { MessageService } from './message-service.js';
-import { decodeCursor, encodeCursor } from './cursor.js';
+import { CursorFields, decodeCursor, encodeCursor } from './cursor.js';
 import { messageDeleted, messageUpdated } from './event-drafts.js';
 import { parseMentions } from './mentions.js';
 import type { MembershipCache } from './membership.js';
@@ -31,7 +31,6 @@ export interface LifecycleLimits {
 export const MAX_PINS_LISTED = 1000;
 
 const canModerate = (role: Role) => role === 'owner' || role === 'admin';
-const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
 
 /**
  * A message after it was sent: reading it, editing (earlier versions kept), deleting (a
@@ -142,7 +141,7 @@ export class MessageLifecycle {
     const limit = query.limit ?? this.limits.messagesPageSize;
     // My thread listing starts after what I cleared, as my history does (others still see it).
     const clearedSeq = (await this.store.getMemberSettings(root.conversationId, userId))?.clearedSeq ?? 0;
-    const cursor = query.cursor === undefined ? 0 : decodeCursor(query.cursor, isNumber);
+    const cursor = query.cursor === undefined ? 0 : decodeCursor(query.cursor, CursorFields.integer);
     const after = Math.max(cursor, clearedSeq);
     const rows = await this.store.listThread(rootId, { limit: limit + 1, ...(after === 0 ? {} : { after }) });
     const items = rows.slice(0, limit);
