@@ -16,6 +16,7 @@ import { NotificationService } from './services/notification-service.js';
 import { OutboxDispatcher } from './services/outbox-dispatcher.js';
 import { pushSender } from './services/push-sender.js';
 import { PushService } from './services/push-service.js';
+import { type HostResolver, OutboundAddressGuard } from './services/outbound-address-guard.js';
 import { resolveVapidKeys } from './services/vapid-keys.js';
 import { webhookSender } from './services/webhook-sender.js';
 import { MembershipCache } from './services/membership.js';
@@ -61,7 +62,8 @@ export interface ConfabServer {
 /** Wires configuration → store, bus → services → HTTP routes and WebSocket gateway. */
 export async function createServer(
   config: Config,
-  options: { logger?: Logger; store?: Store; bus?: EventBus } = {},
+  // resolveHost: tests resolve push endpoints' hosts without DNS (issue 35, the SSRF guard).
+  options: { logger?: Logger; store?: Store; bus?: EventBus; resolveHost?: HostResolver } = {},
 ): Promise<ConfabServer> {
   const logger = options.logger ?? createLogger(config);
   const metrics = createMetrics();
@@ -114,7 +116,7 @@ export async function createServer(
     (error) => logger.warn({ err: error }, 'presence update failed'),
     config.presenceOfflineGraceMs,
   );
-  const outbox = await openOutbox(config, store, presenceTracker, logger);
+  const outbox = await openOutbox(config, store, presenceTracker, logger, options.resolveHost);
   events.onNotificationsPublished(() => outbox.dispatcher.nudge());
   metrics.readers.outboxDepth = () => store.countPendingDeliveries();
   const activity = new MessageActivityFeed((error) => logger.warn({ err: error }, 'a message activity listener failed'));
@@ -273,8 +275,14 @@ export async function createServer(
 }
 
 /** The outbound side of notifications: the VAPID pair, push subscriptions, and the node's outbox dispatcher. */
-async function openOutbox(config: Config, store: Store, presence: PresenceTracker, logger: Logger) {
+async function openOutbox(config: Config, store: Store, presence: PresenceTracker, logger: Logger, resolveHost?: HostResolver) {
   const settings = config.outbound;
+  // Web Push endpoints: only allowed push services, at public addresses (issue 35, SSRF).
+  const guard = new OutboundAddressGuard(
+    { allowedHosts: settings.pushAllowedHosts, allowPrivateAddresses: settings.pushAllowPrivateAddresses },
+    resolveHost,
+  );
+  const schemes = settings.pushAllowHttp ? ['https:', 'http:'] : ['https:'];
   const vapid = await resolveVapidKeys(settings, store, config.dataDir);
   const timeout = settings.deliveryTimeoutMs;
   const dispatcher = new OutboxDispatcher(
@@ -285,12 +293,12 @@ async function openOutbox(config: Config, store: Store, presence: PresenceTracke
         settings.webhookUrl === null
           ? () => Promise.resolve({ done: true })
           : webhookSender(settings.webhookUrl, settings.webhookSecret ?? '', timeout),
-      push: pushSender(store, presence, vapid, settings.vapidSubject, timeout),
+      push: pushSender(store, presence, vapid, settings.vapidSubject, timeout, guard, schemes),
     },
     settings,
     logger.child({ component: 'outbox' }),
   );
-  return { dispatcher, push: new PushService(store, vapid, settings.pushAllowHttp) };
+  return { dispatcher, push: new PushService(store, vapid, guard, schemes, settings.pushMaxSubscriptionsPerUser) };
 }
 
 /** Orphans are swept a few times per TTL (so one lives at most about 1¼ TTL), between once a second and once every 10 minutes. */

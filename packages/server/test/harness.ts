@@ -7,6 +7,7 @@ import { ConfabClient, type WebSocketConstructor } from '@confab/client';
 import type { AuthResponse, Message, ServerFrame } from '@confab/protocol';
 import { type ConfabServer, createServer } from '../src/server.js';
 import { loadConfig } from '../src/config.js';
+import type { HostResolver } from '../src/services/outbound-address-guard.js';
 import { TEST_ADDRESS_LIMITS } from './process.js';
 
 /**
@@ -20,7 +21,10 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-export async function startServer(env: Record<string, string> = {}, options: { logger?: Logger } = {}): Promise<TestServer> {
+export async function startServer(
+  env: Record<string, string> = {},
+  options: { logger?: Logger; resolveHost?: HostResolver } = {},
+): Promise<TestServer> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'confab-test-'));
   const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'silent', ...TEST_ADDRESS_LIMITS, ...env });
   const server = await createServer(config, options);

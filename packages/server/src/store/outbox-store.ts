@@ -29,6 +29,8 @@ export interface OutboxStore {
   savePushSubscription(subscription: PushSubscriptionRecord): Promise<void>;
   /** Removes the user's subscription at `endpoint`; false when they had none there. */
   deletePushSubscription(userId: string, endpoint: string): Promise<boolean>;
+  /** Drops the user's subscriptions but the newest `keep`; how many were dropped (the cap per user, issue 35). */
+  trimPushSubscriptions(userId: string, keep: number): Promise<number>;
   /** Removes a subscription whoever holds it (the push service said it is gone). */
   dropPushSubscription(endpoint: string): Promise<void>;
   getPushSubscription(endpoint: string): Promise<PushSubscriptionRecord | undefined>;

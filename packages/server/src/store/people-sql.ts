@@ -104,6 +104,10 @@ export class PeopleSql implements PeopleStore {
   deletePushSubscription(userId: string, endpoint: string): Promise<boolean> {
     return push.deletePushSubscription(this.db, userId, endpoint);
   }
+  // Issue 35: the cap on push subscriptions per user.
+  trimPushSubscriptions(userId: string, keep: number): Promise<number> {
+    return push.trimPushSubscriptions(this.db, userId, keep);
+  }
   dropPushSubscription(endpoint: string): Promise<void> {
     return push.dropPushSubscription(this.db, endpoint);
   }
