@@ -73,7 +73,7 @@ export const STRING_FORMATS = {
   reaction: { check: isReactionKey, message: 'must be one emoji or a :shortcode: of a-z 0-9 _ + -' },
   username: {
     check: isUsername,
-    message: 'must be 3 to 32 letters and digits of one script (after NFKC normalisation), and _ . -',
+    message: 'must be 3 to 32 letters and digits of one script (after NFKC normalisation), and _ . -, without invisible characters',
   },
 } as const satisfies Record<string, StringFormat>;
 export type StringFormatName = keyof typeof STRING_FORMATS;

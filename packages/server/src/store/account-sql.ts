@@ -12,7 +12,7 @@ export abstract class AccountSql extends SearchSql implements AccountStore {
     return this.unique(() => accounts.setEmail(this.db, userId, email));
   }
   markEmailVerified(userId: string, email: string, at: number): Promise<boolean> {
-    return accounts.markEmailVerified(this.db, userId, email, at);
+    return this.unique(() => accounts.markEmailVerified(this.db, userId, email, at));
   }
   setPasswordHash(userId: string, passwordHash: string): Promise<void> {
     return accounts.setPasswordHash(this.db, userId, passwordHash);

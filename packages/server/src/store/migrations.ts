@@ -15,6 +15,7 @@ import { invites } from './migrations/0014-invites.js';
 import { admin } from './migrations/0015-admin.js';
 import { notificationIndex } from './migrations/0016-notification-index.js';
 import { partialIndexes } from './migrations/0018-partial-indexes.js';
+import { lookalikeUsernamesVerifiedEmails } from './migrations/0019-lookalike-usernames-verified-emails.js';
 
 /**
  * Schema migrations, in code and in order. Written with Kysely's schema builder in types both
@@ -168,6 +169,7 @@ const migrations: Record<string, Migration> = {
   '0015_admin': admin,
   '0016_notification_index': notificationIndex,
   '0018_partial_indexes': partialIndexes,
+  '0019_lookalike_usernames_verified_emails': lookalikeUsernamesVerifiedEmails,
 };
 
 export const migrationProvider: MigrationProvider = {
