@@ -15,7 +15,9 @@ import { isUsername } from './usernames.js';
  *   zero-width or other default-ignorable characters, or combining marks);
  * - identifiers and opaque tokens: `IDENTIFIER_PATTERN`, a URL-safe ASCII charset;
  * - a reaction (`reaction`): one emoji grapheme or a `:shortcode:` (`isReactionKey`);
- * - a username (`username`): letters and digits of one script and `_ . -` (usernames.ts).
+ * - a username (`username`): letters and digits of one script and `_ . -` (usernames.ts);
+ * - an instant a client sends (`instant`): RFC 3339 with a zone, every field in range (no leap
+ *   second, no 31 February), so it parses to the Date it names on every engine.
  *
  * The formats are checked by the server (an Ajv format each, `STRING_FORMATS`); other validators
  * treat an unknown format as an annotation.
