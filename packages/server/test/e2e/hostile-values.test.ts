@@ -2,7 +2,7 @@ import { Writable } from 'node:stream';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGroup, expectError, freshUsers, postMessage } from '../factories.js';
-import { type TestServer, type TestUser, api, startServer } from '../harness.js';
+import { RawSocket, type TestServer, type TestUser, api, startServer } from '../harness.js';
 import { createTestSchema, postgresService, requireService } from '../services.js';
 
 /**
@@ -101,6 +101,26 @@ describe.each(await engines(pino({ level: 'error' }, sink)))('hostile numbers an
     const response = await api(t.url, method, path(conversationId), { token: alice.token, ...(body === undefined ? {} : { body }) });
     expectError(response, 400, 'validation_failed');
     expect(errorsLogged.slice(before)).toEqual([]);
+  });
+
+  it('a read or delivered frame with a seq beyond 2^53 − 1: an error frame validation_failed, the socket stays open', async () => {
+    const socket = await RawSocket.ready(t.url, alice.token);
+    try {
+      const before = errorsLogged.length;
+      for (const [type, id] of [
+        ['read', 'r1'],
+        ['delivered', 'd1'],
+      ] as const) {
+        socket.send(`{"type":"${type}","id":"${id}","conversationId":"${conversationId}","seq":${BEYOND_BIGINT}}`);
+        const error = await socket.next((f) => f.type === 'error' && (f as { id?: string }).id === id);
+        expect(error).toMatchObject({ error: { code: 'validation_failed' } });
+      }
+      socket.send({ type: 'read', id: 'r2', conversationId, seq: 1 });
+      expect(await socket.next((f) => f.type === 'ack' && f.id === 'r2')).toMatchObject({ readSeq: 1 });
+      expect(errorsLogged.slice(before)).toEqual([]);
+    } finally {
+      socket.close();
+    }
   });
 
   it('still takes the largest safe position and a real instant', async () => {
