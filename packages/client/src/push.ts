@@ -19,7 +19,7 @@ export class PushApi {
     return this.http.request('POST', '/api/v1/push/subscriptions', { body: { endpoint, keys: { p256dh: keys.p256dh, auth: keys.auth } } });
   }
 
-  /** Idempotent: `removed` is false when I had no subscription at `endpoint`. */
+  /** Idempotent: `removed` is always true (whether a subscription was there is not told: issue 35). */
   unsubscribe(endpoint: string): Promise<PushUnsubscribed> {
     return this.http.request('DELETE', '/api/v1/push/subscriptions', { body: { endpoint } });
   }

@@ -15,6 +15,7 @@ import {
 import { SendContentFields } from './files.js';
 import { FreeText, Identifier, SingleLine, VisibleLine, VisibleText } from './strings.js';
 import { LocationInput } from './locations.js';
+import { PositionInput } from './primitives.js';
 
 /** Request schemas reject unknown fields (`additionalProperties: false`) instead of dropping them. */
 const strict = { additionalProperties: false } as const;
@@ -125,7 +126,7 @@ export type SendMessageBody = Static<typeof SendMessageBody>;
 export const MessageResponse = Type.Object({ message: Message }, { title: 'MessageResponse' });
 export type MessageResponse = Static<typeof MessageResponse>;
 
-export const Seq = Type.Integer({ minimum: 0 });
+export const Seq = PositionInput();
 export const HistoryQuery = Type.Object(
   {
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),

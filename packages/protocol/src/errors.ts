@@ -8,6 +8,8 @@ export const ERROR_STATUS = {
   validation_failed: 400,
   invalid_token: 400,
   malformed_json: 400,
+  /** A Web Push endpoint that is not an allowed push service at a public address (issue 35: SSRF). */
+  push_endpoint_refused: 400,
   unknown_frame: 400,
   unauthenticated: 401,
   invalid_credentials: 401,

@@ -1,6 +1,6 @@
 import Type, { type Static } from 'typebox';
 import { Latitude, Longitude } from './models.js';
-import { VisibleLine } from './strings.js';
+import { Instant, VisibleLine } from './strings.js';
 
 /** Location messages: what a sender gives, and a live location's moves. */
 const strict = { additionalProperties: false } as const;
@@ -18,8 +18,7 @@ export const LocationInput = Type.Object(
     accuracyM: Type.Optional(Accuracy),
     label: Type.Optional(VisibleLine({ minLength: 1, maxLength: 200, description: 'A name for the place' })),
     liveUntil: Type.Optional(
-      Type.String({
-        format: 'date-time',
+      Instant({
         description: 'Share it live until then (ISO 8601): in the future, at most 8 hours ahead (else 400); leave out for a fixed place',
       }),
     ),

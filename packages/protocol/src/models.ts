@@ -1,9 +1,9 @@
 import Type, { type Static, type TSchema } from 'typebox';
 import { Attachment, VoiceInfo } from './files.js';
-import { Id, Timestamp } from './primitives.js';
+import { Id, PositionInput, Timestamp } from './primitives.js';
 
 // Id and Timestamp live in primitives.ts so files.ts can use them without an import cycle.
-export { Id, Timestamp };
+export { Id, PositionInput, Timestamp };
 
 export const Page = <T extends TSchema>(item: T, title: string) =>
   Type.Object(

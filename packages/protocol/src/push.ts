@@ -9,7 +9,10 @@ const strict = { additionalProperties: false } as const;
 export const PushEndpoint = SingleLine({
   minLength: 1,
   maxLength: 2048,
-  description: "The push service's URL for this browser (PushSubscription.endpoint): https",
+  description:
+    "The push service's URL for this browser (PushSubscription.endpoint): https, on a push service the server sends to " +
+    '(FCM, Mozilla, Apple, Windows unless the operator set PUSH_ALLOWED_HOSTS) whose host resolves to public addresses only; ' +
+    'otherwise 400 `push_endpoint_refused`. A user keeps at most PUSH_MAX_SUBSCRIPTIONS_PER_USER (10): subscribing past it drops their oldest',
 });
 
 export const PushSubscriptionBody = Type.Object(
@@ -41,7 +44,13 @@ export const PushUnsubscribeBody = Type.Object({ endpoint: PushEndpoint }, { ...
 export type PushUnsubscribeBody = Static<typeof PushUnsubscribeBody>;
 
 export const PushUnsubscribed = Type.Object(
-  { removed: Type.Boolean({ description: 'False when I had no subscription at that endpoint (nothing changed)' }) },
+  {
+    removed: Type.Boolean({
+      description:
+        'Always true: I have no subscription at that endpoint any more. Whether I had one is not said: the push service ' +
+        'may have ended it, and what it answered is not for the caller to learn',
+    }),
+  },
   { title: 'PushUnsubscribed' },
 );
 export type PushUnsubscribed = Static<typeof PushUnsubscribed>;

@@ -1,6 +1,6 @@
 import Type, { type Static } from 'typebox';
 import { ErrorDetail } from './errors.js';
-import { ClientId, MessageBody, ReactionParams } from './api.js';
+import { ClientId, MessageBody, ReactionParams, Seq } from './api.js';
 import { Identifier } from './strings.js';
 import { LocationInput } from './locations.js';
 import { SendContentFields } from './files.js';
@@ -46,16 +46,13 @@ export type TypingFrame = Static<typeof TypingFrame>;
 
 /** Delivery receipt: this device has received the conversation's messages up to `seq`. */
 export const DeliveredFrame = Type.Object(
-  { type: Type.Literal('delivered'), id: Type.Optional(FrameId), conversationId: Id, seq: Type.Integer({ minimum: 0 }) },
+  { type: Type.Literal('delivered'), id: Type.Optional(FrameId), conversationId: Id, seq: Seq },
   strict,
 );
 export type DeliveredFrame = Static<typeof DeliveredFrame>;
 
 /** Read receipt: the same as `POST /api/v1/conversations/:id/read`; answered with `ack` when `id` is given. */
-export const ReadFrame = Type.Object(
-  { type: Type.Literal('read'), id: Type.Optional(FrameId), conversationId: Id, seq: Type.Integer({ minimum: 0 }) },
-  strict,
-);
+export const ReadFrame = Type.Object({ type: Type.Literal('read'), id: Type.Optional(FrameId), conversationId: Id, seq: Seq }, strict);
 export type ReadFrame = Static<typeof ReadFrame>;
 
 /** The twins of PATCH and DELETE /api/v1/messages/:id and of PUT/DELETE …/reactions/:emoji; answered with `ack` carrying the message. */

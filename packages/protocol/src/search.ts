@@ -1,7 +1,7 @@
 import Type, { type Static } from 'typebox';
 import { Cursor } from './api.js';
 import { ConversationSummary, Id, Message, Page } from './models.js';
-import { VisibleLine } from './strings.js';
+import { Instant, VisibleLine } from './strings.js';
 
 /** Full-text search of messages and of my conversations' names (docs/search.md). */
 const strict = { additionalProperties: false } as const;
@@ -16,15 +16,15 @@ const SearchText = VisibleLine({
   maxLength: MAX_SEARCH_LENGTH,
   description: `Words to find, in any language (1–${MAX_SEARCH_WORDS} words); every word must be in the message, the last one as a prefix unless the text ends with a space`,
 });
-const Instant = (description: string) => Type.String({ format: 'date-time', description: `ISO 8601 instant: ${description}` });
+const InstantBound = (description: string) => Instant({ description: `ISO 8601 instant: ${description}` });
 
 export const SearchQuery = Type.Object(
   {
     q: SearchText,
     conversationId: Type.Optional(Id),
     senderId: Type.Optional(Id),
-    before: Type.Optional(Instant('only messages sent before it (exclusive)')),
-    after: Type.Optional(Instant('only messages sent after it (exclusive)')),
+    before: Type.Optional(InstantBound('only messages sent before it (exclusive)')),
+    after: Type.Optional(InstantBound('only messages sent after it (exclusive)')),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 50, description: 'Hits per page (default 20)' })),
     cursor: Type.Optional(Cursor),
   },

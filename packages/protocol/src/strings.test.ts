@@ -92,4 +92,22 @@ describe('string formats', () => {
     for (const s of ['', 'a b', 'é', 'a/b', 'a\u0000', 'k\uD800', 'a\n', 'a+b', 'a%20'])
       expect(identifier.test(s), JSON.stringify(s)).toBe(false);
   });
+
+  it('instant: an RFC 3339 date and time with a zone whose every field is in range (issue 35)', () => {
+    const { instant } = STRING_FORMATS;
+    for (const s of ['2026-01-31T12:00:00Z', '2024-02-29T23:59:59.999Z', '2026-06-01T08:30:00+02:00', new Date(0).toISOString()])
+      expect(instant.check(s), s).toBe(true);
+    const refused = [
+      '2016-12-31T23:59:60Z', // a leap second: Date.parse gives NaN
+      '2026-02-31T00:00:00Z', // Date.parse would roll it over to 3 March
+      '2025-02-29T00:00:00Z',
+      '2026-13-01T00:00:00Z',
+      '2026-01-01T24:00:00Z',
+      '2026-01-01T00:00:00', // no zone
+      '2026-01-01',
+      '2026-01-01T00:00:00Z\u0000',
+      'yesterday',
+    ];
+    for (const s of refused) expect(instant.check(s), s).toBe(false);
+  });
 });

@@ -15,7 +15,9 @@ import { isUsername } from './usernames.js';
  *   zero-width or other default-ignorable characters, or combining marks);
  * - identifiers and opaque tokens: `IDENTIFIER_PATTERN`, a URL-safe ASCII charset;
  * - a reaction (`reaction`): one emoji grapheme or a `:shortcode:` (`isReactionKey`);
- * - a username (`username`): letters and digits of one script and `_ . -` (usernames.ts).
+ * - a username (`username`): letters and digits of one script and `_ . -` (usernames.ts);
+ * - an instant a client sends (`instant`): RFC 3339 with a zone, every field in range (no leap
+ *   second, no 31 February), so it parses to the Date it names on every engine.
  *
  * The formats are checked by the server (an Ajv format each, `STRING_FORMATS`); other validators
  * treat an unknown format as an annotation.
@@ -27,6 +29,23 @@ const C0_BUT_TAB_AND_NEWLINE = /[\u0000-\u0008\u000B-\u001F]/;
 const CONTROL_OR_SEPARATOR = /[\p{Cc}\u2028\u2029]/u;
 // U+2800 (braille blank) is neither whitespace nor ignorable, yet shows nothing.
 const VISIBLE = /[^\p{White_Space}\p{Default_Ignorable_Code_Point}\p{Cc}\p{M}\u2800]/u;
+
+// RFC 3339 date-time whose every field is in range: a leap second (…:60) passes the date-time
+// format yet parses to NaN, and Date.parse rolls 31 February over into March, so an instant a
+// client sends is checked field by field here.
+const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})T([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d{1,9})?(Z|[+-]([01]\d|2[0-3]):[0-5]\d)$/;
+function isInstant(value: string): boolean {
+  const match = RFC3339.exec(value);
+  if (!match) return false;
+  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  return (
+    month >= 1 &&
+    month <= 12 &&
+    day >= 1 &&
+    new Date(Date.UTC(year, month - 1, day)).getUTCDate() === day &&
+    Number.isFinite(Date.parse(value))
+  );
+}
 
 const isText = (value: string) => value.isWellFormed() && !C0_BUT_TAB_AND_NEWLINE.test(value);
 const isLine = (value: string) => value.isWellFormed() && !CONTROL_OR_SEPARATOR.test(value);
@@ -49,10 +68,14 @@ export const STRING_FORMATS = {
     check: (value) => isLine(value) && VISIBLE.test(value),
     message: 'must be one line of well-formed text without control characters, with at least one visible character',
   },
+  instant: {
+    check: isInstant,
+    message: 'must be an RFC 3339 date and time with a time zone that names a real instant (e.g. 2026-01-31T12:00:00Z)',
+  },
   reaction: { check: isReactionKey, message: 'must be one emoji or a :shortcode: of a-z 0-9 _ + -' },
   username: {
     check: isUsername,
-    message: 'must be 3 to 32 letters and digits of one script (after NFKC normalisation), and _ . -',
+    message: 'must be 3 to 32 letters and digits of one script (after NFKC normalisation), and _ . -, without invisible characters',
   },
 } as const satisfies Record<string, StringFormat>;
 export type StringFormatName = keyof typeof STRING_FORMATS;
@@ -77,5 +100,7 @@ export const VisibleText = withFormat(
 export const SingleLine = withFormat('line', 'One line of text: no control characters');
 /** One line with at least one visible character (a group title). */
 export const VisibleLine = withFormat('visible-line', 'One line of text with at least one visible character: no control characters');
+/** A point in time a client sends: RFC 3339 with a zone, one Date can hold (no leap second, no 31 February). */
+export const Instant = withFormat('instant', 'RFC 3339 date and time with a time zone, e.g. 2026-01-31T12:00:00Z');
 /** An identifier or opaque token: letters, digits and `. _ ~ : -`. */
 export const Identifier = (options: TStringOptions = {}) => Type.String({ pattern: IDENTIFIER_PATTERN, ...options });

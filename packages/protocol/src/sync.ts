@@ -1,6 +1,7 @@
 import Type, { type Static } from 'typebox';
 import { PositionedEvent, SyncCursor } from './events.js';
 import { SyncReset } from './realtime.js';
+import { PositionInput } from './primitives.js';
 
 /** Request schemas reject unknown fields (`additionalProperties: false`) instead of dropping them. */
 const strict = { additionalProperties: false } as const;
@@ -26,7 +27,7 @@ export const SyncResponse = Type.Object(
 export type SyncResponse = Static<typeof SyncResponse>;
 
 export const EventsQuery = Type.Object(
-  { after: Type.Integer({ minimum: 0 }), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })) },
+  { after: PositionInput(), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })) },
   strict,
 );
 export type EventsQuery = Static<typeof EventsQuery>;

@@ -24,4 +24,14 @@ describe('usernames', () => {
     expect(usernameKey('ΣΊΣΥΦΟΣ')).toBe(usernameKey('σίσυφος'));
     expect(usernameKey('Straße')).toBe(usernameKey('STRASSE'));
   });
+
+  // Issue 35: names with a character that shows nothing look like the plain name beside them.
+  it('refuses default-ignorable (invisible) characters anywhere in the name', () => {
+    for (const invisible of ['\u034F', '\uFE0F', '\u1160', '\u200D', '\u200B', '\u2060', '\u00AD', '\u180E', '\uFEFF', '\u3164']) {
+      const name = `copex${invisible}123456`;
+      expect(isUsername(name), JSON.stringify(name)).toBe(false);
+      expect(usernameProblem(name), JSON.stringify(name)).toMatch(/invisible|letters, digits/);
+    }
+    expect(isUsername('copex123456')).toBe(true);
+  });
 });

@@ -4,7 +4,9 @@
  * case, and its letters come from one script (or one of the combinations a language writes
  * with), so "admin" and "аdmin" with a Cyrillic "а" cannot both exist as look-alikes: the
  * "highly restrictive" level of Unicode's UTS #39, over the scripts UAX #31 recommends for
- * identifiers.
+ * identifiers. Default-ignorable (invisible) characters are refused, and the server also keeps
+ * usernames unique by their confusable skeleton (UTS #39), so one-script look-alikes such as
+ * Latin "copex" and Cyrillic "сорех" cannot both exist.
  */
 export const USERNAME_MIN_LENGTH = 3;
 export const USERNAME_MAX_LENGTH = 32;
@@ -12,6 +14,11 @@ export const USERNAME_MAX_LENGTH = 32;
 /** Letters, combining marks and decimal digits of any recommended script, and `_ . -`. */
 const USERNAME_CHARACTERS = /^[\p{L}\p{M}\p{Nd}_.-]+$/u;
 const SHARED = /^[\p{Script=Common}\p{Script=Inherited}]$/u;
+/**
+ * Characters that show nothing (U+034F combining grapheme joiner, U+FE0F variation selector,
+ * U+1160 Hangul filler, ZWJ, …): a name holding one looks like the name without it.
+ */
+const INVISIBLE = /\p{Default_Ignorable_Code_Point}/u;
 
 /** UAX #31, table 5 (Recommended Scripts), less Common and Inherited, which any name may use. */
 const SCRIPTS = [
@@ -83,6 +90,7 @@ export function usernameProblem(username: string): string | undefined {
   const length = [...name].length;
   if (length < USERNAME_MIN_LENGTH || length > USERNAME_MAX_LENGTH || [...usernameKey(name)].length > USERNAME_MAX_LENGTH)
     return `must be ${USERNAME_MIN_LENGTH} to ${USERNAME_MAX_LENGTH} characters`;
+  if (INVISIBLE.test(username) || INVISIBLE.test(name)) return 'may not hold invisible characters';
   if (!USERNAME_CHARACTERS.test(name)) return 'may hold only letters, digits and _ . -';
   const scripts = scriptsOf(name);
   if (!scripts) return 'uses a script usernames may not use';

@@ -95,6 +95,22 @@ describe('loadConfig', () => {
     ]);
   });
 
+  it('reads the push endpoint guard: allowed hosts (patterns), private addresses (unsafe), the cap per user', () => {
+    expect(
+      loadConfig({
+        PUSH_ALLOWED_HOSTS: 'push.example, *.push.example',
+        PUSH_ALLOW_PRIVATE_ADDRESSES: 'true',
+        PUSH_MAX_SUBSCRIPTIONS_PER_USER: '3',
+      }).outbound,
+    ).toMatchObject({
+      pushAllowedHosts: ['push.example', '*.push.example'],
+      pushAllowPrivateAddresses: true,
+      pushMaxSubscriptionsPerUser: 3,
+    });
+    expect(() => loadConfig({ PUSH_ALLOWED_HOSTS: 'https://push.example/' })).toThrow(/PUSH_ALLOWED_HOSTS/);
+    expect(() => loadConfig({ PUSH_MAX_SUBSCRIPTIONS_PER_USER: '0' })).toThrow(/PUSH_MAX_SUBSCRIPTIONS_PER_USER/);
+  });
+
   it('reads the outbound notification settings: a webhook needs its secret, VAPID keys come in pairs', () => {
     expect(loadConfig({}).outbound).toEqual({
       webhookUrl: null,
@@ -103,6 +119,15 @@ describe('loadConfig', () => {
       vapidPrivateKey: null,
       vapidSubject: 'mailto:webmaster@localhost',
       pushAllowHttp: false,
+      pushAllowedHosts: [
+        'fcm.googleapis.com',
+        'updates.push.services.mozilla.com',
+        '*.push.services.mozilla.com',
+        '*.push.apple.com',
+        '*.notify.windows.com',
+      ],
+      pushAllowPrivateAddresses: false,
+      pushMaxSubscriptionsPerUser: 10,
       deliveryTimeoutMs: 10_000,
       maxAttempts: 8,
       retryBaseMs: 1000,

@@ -1,4 +1,5 @@
 import type { EnvReader } from './env-reader.js';
+import { KNOWN_PUSH_SERVICES } from './infra/outbound-address-guard.js';
 
 /** Outbound notifications (issue 10): the webhook, Web Push, and the outbox both are delivered from. */
 export interface OutboundConfig {
@@ -13,6 +14,17 @@ export interface OutboundConfig {
   vapidSubject: string;
   /** Accept `http:` push endpoints (tests, development); otherwise only `https:` ones. */
   pushAllowHttp: boolean;
+  /**
+   * Push services the server sends to (host names, `*.suffix` patterns, or `*` for any host): by
+   * default the browsers' own (FCM, Mozilla, Apple, Windows). Whatever the list, an endpoint whose
+   * host resolves to a loopback, private, link-local or otherwise non-public address is refused
+   * at subscribe and again at every delivery (infra/outbound-address-guard.ts).
+   */
+  pushAllowedHosts: string[];
+  /** UNSAFE, tests and development only: let push endpoints resolve to loopback and private addresses (SSRF). */
+  pushAllowPrivateAddresses: boolean;
+  /** Subscriptions one user may hold; subscribing past it drops their oldest. */
+  pushMaxSubscriptionsPerUser: number;
   /** Longest a delivery (webhook POST or push) may take before it counts as failed, ms. */
   deliveryTimeoutMs: number;
   /** Attempts before a delivery is given up and marked dead. */
@@ -32,6 +44,9 @@ export function readOutboundConfig(read: EnvReader, problems: string[]): Outboun
     vapidPrivateKey: read.optional('VAPID_PRIVATE_KEY'),
     vapidSubject: read.string('VAPID_SUBJECT', 'mailto:webmaster@localhost'),
     pushAllowHttp: read.bool('PUSH_ALLOW_HTTP', false),
+    pushAllowedHosts: read.list('PUSH_ALLOWED_HOSTS'),
+    pushAllowPrivateAddresses: read.bool('PUSH_ALLOW_PRIVATE_ADDRESSES', false),
+    pushMaxSubscriptionsPerUser: read.int('PUSH_MAX_SUBSCRIPTIONS_PER_USER', 10, 1, 1000),
     deliveryTimeoutMs: read.int('NOTIFY_DELIVERY_TIMEOUT_MS', 10_000, 50, 120_000),
     maxAttempts: read.int('NOTIFY_MAX_ATTEMPTS', 8, 1, 100),
     retryBaseMs: read.int('NOTIFY_RETRY_BASE_MS', 1000, 10, 3_600_000),
@@ -55,6 +70,12 @@ export function readOutboundConfig(read: EnvReader, problems: string[]): Outboun
   }
   if (!/^(mailto:\S+@\S+|https:\/\/\S+)$/.test(config.vapidSubject)) {
     problems.push(`VAPID_SUBJECT: expected a mailto: or https: URL, got "${config.vapidSubject}"`);
+  }
+  if (config.pushAllowedHosts.length === 0) config.pushAllowedHosts = [...KNOWN_PUSH_SERVICES];
+  for (const host of config.pushAllowedHosts) {
+    if (!/^(\*|(\*\.)?[a-z0-9-]+(\.[a-z0-9-]+)*|\d{1,3}(\.\d{1,3}){3}|\[[0-9a-f:.]+\])$/i.test(host)) {
+      problems.push(`PUSH_ALLOWED_HOSTS: expected host names, *.suffix patterns or *, got "${host}"`);
+    }
   }
   if (config.retryBaseMs > config.retryMaxMs) {
     problems.push(`NOTIFY_RETRY_BASE_MS (${config.retryBaseMs}) must not exceed NOTIFY_RETRY_MAX_MS (${config.retryMaxMs})`);

@@ -19,6 +19,7 @@ import { createPresence } from './services/presence/index.js';
 import { createSearch } from './services/search/index.js';
 import { RateLimitService } from './services/rate-limits.js';
 import type { Store } from './store/store.js';
+import type { HostResolver } from './infra/outbound-address-guard.js';
 import { openBus, openStore } from './open-backends.js';
 import { beforeDeadline } from './before-deadline.js';
 import { Gateway } from './ws/gateway.js';
@@ -43,7 +44,8 @@ export interface ConfabServer {
 /** Wires configuration → store, bus → services → HTTP routes and WebSocket gateway. */
 export async function createServer(
   config: Config,
-  options: { logger?: Logger; store?: Store; bus?: EventBus } = {},
+  // resolveHost: tests resolve push endpoints' hosts without DNS (issue 35, the SSRF guard).
+  options: { logger?: Logger; store?: Store; bus?: EventBus; resolveHost?: HostResolver } = {},
 ): Promise<ConfabServer> {
   const logger = options.logger ?? createLogger(config);
   const metrics = createMetrics();
@@ -71,6 +73,7 @@ export async function createServer(
     publisher: events.publisher,
     tracker: presence.tracker,
     messaging,
+    resolveHost: options.resolveHost,
   });
   const conversations = createConversations(backends, {
     access,

@@ -8,6 +8,7 @@ import type { AuthResponse, Message, ServerFrame } from '@confab/protocol';
 import { wsSubprotocols } from '@confab/protocol';
 import { type ConfabServer, createServer } from '../src/server.js';
 import { loadConfig } from '../src/config.js';
+import type { HostResolver } from '../src/infra/outbound-address-guard.js';
 import { TEST_ADDRESS_LIMITS } from './process.js';
 
 /**
@@ -21,7 +22,10 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-export async function startServer(env: Record<string, string> = {}, options: { logger?: Logger } = {}): Promise<TestServer> {
+export async function startServer(
+  env: Record<string, string> = {},
+  options: { logger?: Logger; resolveHost?: HostResolver } = {},
+): Promise<TestServer> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'confab-test-'));
   const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'silent', ...TEST_ADDRESS_LIMITS, ...env });
   const server = await createServer(config, options);

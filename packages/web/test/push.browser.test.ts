@@ -19,7 +19,13 @@ describeBrowser('Web Push notifications (browser)', () => {
   let pushes: PushEndpoint;
   beforeAll(async () => {
     pushes = await PushEndpoint.start();
-    harness = await startWebHarness({ PUSH_ALLOW_HTTP: 'true', PRESENCE_OFFLINE_GRACE_MS: '0', NOTIFY_POLL_INTERVAL_MS: '20' });
+    harness = await startWebHarness({
+      PUSH_ALLOW_HTTP: 'true',
+      PUSH_ALLOWED_HOSTS: '127.0.0.1',
+      PUSH_ALLOW_PRIVATE_ADDRESSES: 'true',
+      PRESENCE_OFFLINE_GRACE_MS: '0',
+      NOTIFY_POLL_INTERVAL_MS: '20',
+    });
   }, 120_000);
   afterAll(async () => {
     await harness?.close();

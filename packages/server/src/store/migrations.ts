@@ -17,6 +17,7 @@ import { notificationIndex } from './migrations/0016-notification-index.js';
 import { partialIndexes } from './migrations/0018-partial-indexes.js';
 // Thread read state (issue 35 item 2).
 import { threadReads } from './migrations/0021-thread-reads.js';
+import { lookalikeUsernamesVerifiedEmails } from './migrations/0022-lookalike-usernames-verified-emails.js';
 
 /**
  * Schema migrations, in code and in order. Written with Kysely's schema builder in types both
@@ -172,6 +173,8 @@ const migrations: Record<string, Migration> = {
   '0018_partial_indexes': partialIndexes,
   // Thread read state (issue 35 item 2).
   '0021_thread_reads': threadReads,
+  // Look-alike usernames and verified-only email ownership (issue 35 item 7).
+  '0022_lookalike_usernames_verified_emails': lookalikeUsernamesVerifiedEmails,
 };
 
 /**

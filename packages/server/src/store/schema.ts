@@ -7,6 +7,8 @@ export interface Database {
     id: string;
     username: string;
     username_lower: string;
+    /** Confusable skeleton of the username (store/username-skeleton.ts): unique; null on the newer of two look-alikes from before it. */
+    username_skeleton: Generated<string | null>;
     display_name: string;
     bio: string;
     email: string | null;

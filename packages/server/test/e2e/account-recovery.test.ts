@@ -74,20 +74,41 @@ describe.each(
       expectError(await post('/api/v1/auth/email/verify', { token: reset }), 400, 'invalid_token');
     });
 
-    it('keeps an address to one account, ignoring case', async () => {
-      const user = await account({ verified: false });
-      const again = await post('/api/v1/auth/register', {
-        username: uniqueName('dup'),
-        password: PASSWORD,
-        email: user.email.toUpperCase(),
-      });
-      expectError(again, 409, 'email_taken');
+    // Issue 35: sign-up told whether another account had an address (409 email_taken), and an
+    // unverified claim squatted it. Now sign-up answers alike and the first to confirm owns it.
+    it('answers sign-up alike whoever has the address; the first account to confirm it owns it, ignoring case', async () => {
+      const email = freshEmail();
+      const register = (prefix: string, address: string) =>
+        post('/api/v1/auth/register', { username: uniqueName(prefix), password: PASSWORD, email: address });
+      const links = () => mail.to(email).filter((m) => /Confirm/.test(m.subject));
+      const first = await register('sq1', email);
+      await until(() => links().length === 1, "the first account's link");
+      const second = await register('sq2', email.toUpperCase());
+      expect([first.status, second.status]).toEqual([201, 201]);
+      expect(Object.keys(second.body).sort()).toEqual(Object.keys(first.body).sort());
+      expect(second.body.user).toMatchObject({ email: email.toUpperCase(), emailVerified: false });
+      await until(() => links().length === 2, "the second account's link");
+      const [firstToken, secondToken] = links().map(tokenIn) as [string, string];
+
+      // The second confirms first: the address is theirs, the first account's claim is dropped.
+      expect(await post('/api/v1/auth/email/verify', { token: secondToken })).toMatchObject({ status: 200, body: { emailVerified: true } });
+      expect((await me(second.body.accessToken)).body).toMatchObject({ email: email.toUpperCase(), emailVerified: true });
+      expect((await me(first.body.accessToken)).body).toMatchObject({ email: null, emailVerified: false });
+      expectError(await post('/api/v1/auth/email/verify', { token: firstToken }), 409, 'email_taken');
+      // An address names only the account that confirmed it (password recovery by address).
+      expect((await t.server.services.store.accounts.getUserByEmail(email))?.id).toBe(second.body.user.id);
+
+      // Giving the confirmed address again (sign-up or change) answers as before; its owner gets a notice, not a link.
+      const third = await register('sq3', email);
+      expect(third.status).toBe(201);
+      expect(third.body.user).toMatchObject({ email, emailVerified: false });
       const other = await account({ verified: false });
-      expectError(
-        await post('/api/v1/users/me/email', { email: user.email.toLowerCase(), password: PASSWORD }, other.token),
-        409,
-        'email_taken',
-      );
+      expect(await post('/api/v1/users/me/email', { email, password: PASSWORD }, other.token)).toMatchObject({
+        status: 200,
+        body: { email, emailVerified: false },
+      });
+      await until(() => mail.to(email).filter((m) => /was used to sign up/.test(m.subject)).length === 2, 'two notices to the owner');
+      expect(links()).toHaveLength(2);
     });
 
     it('changes the address only with the password; the new one is unverified and the old link verifies nothing', async () => {

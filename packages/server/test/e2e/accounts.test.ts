@@ -84,6 +84,29 @@ describe('accounts', () => {
       expect(res.body.error.details[0]).toMatchObject({ path: '/body/username', message: expect.stringContaining('of one script') });
     });
 
+    // Issue 35: each name is of one script, so only the confusable skeleton (UTS #39) tells them apart.
+    it('refuses a one-script look-alike of an existing name with 409 username_taken (Latin "copex…" beside all-Cyrillic "сорех…")', async () => {
+      const digits = String(Math.floor(Math.random() * 1e9)).padStart(9, '0');
+      expect((await register({ username: `copex${digits}`, password: PASSWORD })).status).toBe(201);
+      const cyrillic = `\u0441\u043e\u0440\u0435\u0445${digits}`;
+      expectError(await register({ username: cyrillic, password: PASSWORD }), 409, 'username_taken');
+      expectError(await register({ username: `COPEX${digits}`.replace('O', '\u041e'), password: PASSWORD }), 400, 'validation_failed'); // mixed
+      // The other way round too: the Cyrillic name first.
+      const other = String(Math.floor(Math.random() * 1e9)).padStart(9, '0');
+      expect((await register({ username: `\u0441\u043e\u0440\u0435\u0445${other}`, password: PASSWORD })).status).toBe(201);
+      expectError(await register({ username: `copex${other}`, password: PASSWORD }), 409, 'username_taken');
+    });
+
+    it('refuses invisible (default-ignorable) characters beside a plain name with 400', async () => {
+      const base = uniqueName('inv').slice(0, 24);
+      expect((await register({ username: base, password: PASSWORD })).status).toBe(201);
+      for (const invisible of ['\u034F', '\uFE0F', '\u1160', '\u200D']) {
+        const res = await register({ username: `${base.slice(0, 3)}${invisible}${base.slice(3)}`, password: PASSWORD });
+        expectError(res, 400, 'validation_failed');
+        expect(res.body.error.details[0]).toMatchObject({ path: '/body/username' });
+      }
+    });
+
     it('answers 409 username_taken for a taken username, ignoring case', async () => {
       const username = uniqueName('dup');
       expect((await register({ username, password: PASSWORD })).status).toBe(201);

@@ -85,7 +85,7 @@ function sample(schema: Schema, known: Record<string, string>, name = ''): unkno
       if (schema.format === 'email') return 'someone@example.com';
       if (schema.format === 'reaction') return ':thumbs_up:';
       // An instant an hour ahead: valid wherever one is taken (a live location's end, a search bound).
-      if (schema.format === 'date-time') return new Date(Date.now() + 3_600_000).toISOString();
+      if (schema.format === 'date-time' || schema.format === 'instant') return new Date(Date.now() + 3_600_000).toISOString();
       return 'abcdefgh'.padEnd(schema.minLength ?? 0, 'x');
     case 'integer':
     case 'number':

@@ -33,6 +33,8 @@ describeCluster('the notification outbox on two nodes (PostgreSQL + Redis)', () 
         NOTIFY_RETRY_BASE_MS: '10',
         NOTIFY_RETRY_MAX_MS: '50',
         PUSH_ALLOW_HTTP: 'true',
+        PUSH_ALLOWED_HOSTS: '127.0.0.1',
+        PUSH_ALLOW_PRIVATE_ADDRESSES: 'true',
         PRESENCE_OFFLINE_GRACE_MS: '0',
       },
     });

@@ -14,9 +14,10 @@ export const accountRoutes: RoutePlugin = async (app, { accounts: { emailVerific
         tags: ['auth'],
         operationId: 'verifyEmail',
         security: unauthenticated,
-        summary: 'Confirm an email address with the token from the verification mail (single use, EMAIL_VERIFY_TTL_SECONDS)',
+        summary:
+          'Confirm an email address with the token from the verification mail (single use, EMAIL_VERIFY_TTL_SECONDS). The first account to confirm an address owns it: the other accounts that gave it lose it, and a later confirmation is 409 `email_taken`',
         body: VerifyEmailBody,
-        response: { 200: VerifyEmailResponse, ...errors(400) },
+        response: { 200: VerifyEmailResponse, ...errors(400, 409) },
       },
     },
     async (request) => emailVerification.verify(request.body.token),

@@ -14,7 +14,7 @@ export const authRoutes: RoutePlugin = async (app, { accounts: { auth, tokens } 
         operationId: 'register',
         security: unauthenticated,
         summary:
-          'Create an account and sign in (403 registration_closed unless REGISTRATION is open; with REGISTRATION=invite an `invite` is needed). With an `email` (unique ignoring case), a verification link is mailed to it; it stays unverified until opened',
+          'Create an account and sign in (403 registration_closed unless REGISTRATION is open; with REGISTRATION=invite an `invite` is needed). With an `email`, a verification link is mailed to it; it stays unverified until opened, and belongs to the first account that verifies it (sign-up answers the same whoever else gave it). 409 `username_taken` for a taken username or a look-alike of one (same confusable skeleton)',
         body: RegisterBody,
         response: { 201: AuthResponse, ...errors(400, 403, 409, 413) },
       },

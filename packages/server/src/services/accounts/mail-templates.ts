@@ -12,6 +12,14 @@ export function verifyEmailMail(input: { to: string; publicUrl: string; token: s
   ]);
 }
 
+/** To the owner of a verified address another account was just given (issue 35): no link, since it could not be verified again. */
+export function addressInUseMail(input: { to: string; publicUrl: string }): Mail {
+  return mail(input.to, 'Your email address was used to sign up', [
+    'Someone gave this address to a new Confab account. It stays with your account, which confirmed it: the new account cannot.',
+    `If it was you, sign in to your account at ${input.publicUrl} (or reset its password there). Otherwise, ignore this mail.`,
+  ]);
+}
+
 export function passwordResetMail(input: { to: string; publicUrl: string; token: string; ttlSeconds: number }): Mail {
   const link = `${input.publicUrl}/reset-password?token=${encodeURIComponent(input.token)}`;
   return mail(input.to, 'Reset your password', [

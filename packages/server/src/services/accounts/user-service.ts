@@ -2,7 +2,7 @@ import { type Me, type RegisterBody, type UpdateMeBody, type User, type UserPage
 import { AppError, notFound } from '../../errors.js';
 import { newId } from '../../ids.js';
 import { type Store, UniqueViolation, type UserRecord } from '../../store/store.js';
-import { decodeCursor, encodeCursor } from '../../infra/cursor.js';
+import { CursorFields, decodeCursor, encodeCursor } from '../../infra/cursor.js';
 import type { Passwords } from './passwords.js';
 import { meView, userView } from '../views.js';
 
@@ -84,7 +84,7 @@ export class UserService {
 
   async search(viewerId: string, query: { q?: string; limit?: number; cursor?: string }): Promise<UserPage> {
     const limit = query.limit ?? 20;
-    const afterUsername = query.cursor === undefined ? undefined : decodeCursor(query.cursor, isString);
+    const afterUsername = query.cursor === undefined ? undefined : decodeCursor(query.cursor, CursorFields.text);
     // Deactivated accounts leave the directory for everyone but admins (issue 35).
     const viewer = await this.store.users.getUser(viewerId);
     const rows = await this.store.users.searchUsers({
@@ -102,5 +102,3 @@ export class UserService {
     };
   }
 }
-
-const isString = (v: unknown): v is string => typeof v === 'string';

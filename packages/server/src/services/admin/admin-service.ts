@@ -1,3 +1,4 @@
+import Type from 'typebox';
 import type {
   AdminResetSentResponse,
   AdminUser,
@@ -12,7 +13,7 @@ import { AppError, forbidden, notFound } from '../../errors.js';
 import type { AccountStates } from '../accounts/account-states.js';
 import type { AdminUserRecord, Store } from '../../store/store.js';
 import type { AuditTrail } from './audit-log.js';
-import { decodeCursor, encodeCursor } from '../../infra/cursor.js';
+import { CursorFields, decodeCursor, encodeCursor } from '../../infra/cursor.js';
 import type { NodeReports } from './node-reports.js';
 import type { PasswordResetService } from '../accounts/password-reset.js';
 import type { SessionService } from '../accounts/session-service.js';
@@ -21,9 +22,7 @@ import type { SessionService } from '../accounts/session-service.js';
 export type Actor = string | null;
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
-const isString = (value: unknown): value is string => typeof value === 'string';
-const isAuditKey = (value: unknown): value is [number, string] =>
-  Array.isArray(value) && value.length === 2 && Number.isSafeInteger(value[0]) && typeof value[1] === 'string';
+const AuditKey = Type.Tuple([CursorFields.integer, CursorFields.id]);
 
 /**
  * The instance admins' tools (`/api/v1/admin/*` and `confab admin …`): the user list, deactivation,
@@ -52,7 +51,7 @@ export class AdminService {
   async listUsers(actor: Actor, query: AdminUserQuery): Promise<AdminUserPage> {
     await this.authorize(actor);
     const limit = query.limit ?? 50;
-    const afterUsername = query.cursor === undefined ? undefined : decodeCursor(query.cursor, isString);
+    const afterUsername = query.cursor === undefined ? undefined : decodeCursor(query.cursor, CursorFields.text);
     const rows = await this.store.admin.listUsersForAdmin({
       limit: limit + 1,
       ...(query.q === undefined ? {} : { q: query.q }),
@@ -134,7 +133,7 @@ export class AdminService {
   async auditLog(actor: Actor, query: AuditQuery): Promise<AuditPage> {
     await this.authorize(actor);
     const limit = query.limit ?? 50;
-    const before = query.cursor === undefined ? undefined : decodeCursor(query.cursor, isAuditKey);
+    const before = query.cursor === undefined ? undefined : decodeCursor(query.cursor, AuditKey);
     const rows = await this.store.admin.listAudit({ limit: limit + 1, ...(before ? { before: { at: before[0], id: before[1] } } : {}) });
     const items = rows.slice(0, limit);
     const last = items.at(-1);

@@ -4,7 +4,7 @@ import { AppError, invalid, notFound } from '../../errors.js';
 import type { Store } from '../../store/store.js';
 import type { AccountStates } from '../accounts/account-states.js';
 import { batchedReads } from '../../infra/batching.js';
-import { decodeCursor, encodeCursor } from '../../infra/cursor.js';
+import { CursorFields, decodeCursor, encodeCursor } from '../../infra/cursor.js';
 import type { ClusterFeed, MembershipCache } from './membership.js';
 import { userView } from '../views.js';
 
@@ -88,7 +88,7 @@ export class BlockService {
 
   async list(userId: string, page: { limit?: number; cursor?: string }): Promise<UserPage> {
     const limit = page.limit ?? 20;
-    const afterId = page.cursor === undefined ? undefined : decodeCursor(page.cursor, isString);
+    const afterId = page.cursor === undefined ? undefined : decodeCursor(page.cursor, CursorFields.id);
     const rows = await this.store.blocks.listBlockedUsers(userId, { limit: limit + 1, ...(afterId === undefined ? {} : { afterId }) });
     const items = rows.slice(0, limit);
     const last = items.at(-1);
@@ -173,5 +173,3 @@ export class BlockService {
     this.blocksOf.clear();
   }
 }
-
-const isString = (v: unknown): v is string => typeof v === 'string';

@@ -1,10 +1,11 @@
+import Type from 'typebox';
 import type { ConversationDetail, ConversationPage, CreateConversationBody, MemberResponse, Role } from '@confab/protocol';
 import { AppError, detail, forbidden, invalid, notFound } from '../../errors.js';
 import { newId } from '../../ids.js';
 import { type Store, UniqueViolation } from '../../store/store.js';
 import type { EventPublisher } from '../events/event-publisher.js';
 import { batchedReads } from '../../infra/batching.js';
-import { decodeCursor, encodeCursor } from '../../infra/cursor.js';
+import { CursorFields, decodeCursor, encodeCursor } from '../../infra/cursor.js';
 import { userDeactivatedError } from '../accounts/account-states.js';
 import type { BlockService } from './block-service.js';
 import type { NotificationService } from '../notifications/notification-service.js';
@@ -103,7 +104,7 @@ export class ConversationService {
 
   async list(userId: string, page: { limit?: number; cursor?: string; archived?: 'include' | 'only' }): Promise<ConversationPage> {
     const limit = page.limit ?? 20;
-    const after = page.cursor === undefined ? undefined : decodeCursor(page.cursor, isActivityKey);
+    const after = page.cursor === undefined ? undefined : decodeCursor(page.cursor, ActivityKey);
     const rows = await this.store.conversations.listConversations(userId, {
       limit: limit + 1,
       ...(after ? { after } : {}),
@@ -218,8 +219,4 @@ export class ConversationService {
   }
 }
 
-const isActivityKey = (v: unknown): v is { activityAt: number; id: string } =>
-  typeof v === 'object' &&
-  v !== null &&
-  typeof (v as { activityAt?: unknown }).activityAt === 'number' &&
-  typeof (v as { id?: unknown }).id === 'string';
+const ActivityKey = Type.Object({ activityAt: CursorFields.integer, id: CursorFields.id }, { additionalProperties: false });

@@ -11,7 +11,7 @@ import { AppError, detail, forbidden, invalid, notFound } from '../../errors.js'
 import type { MessageChange, MessageRecord, Store } from '../../store/store.js';
 import type { BlockService } from '../conversations/block-service.js';
 import type { MessageService } from './message-service.js';
-import { decodeCursor, encodeCursor } from '../../infra/cursor.js';
+import { CursorFields, decodeCursor, encodeCursor } from '../../infra/cursor.js';
 import { messageDeleted, messageUpdated } from '../events/event-drafts.js';
 import { parseMentions } from './mentions.js';
 import type { MembershipCache } from '../conversations/membership.js';
@@ -32,7 +32,6 @@ export interface LifecycleLimits {
 export const MAX_PINS_LISTED = 1000;
 
 const canModerate = (role: Role) => role === 'owner' || role === 'admin';
-const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
 
 /**
  * A message after it was sent: reading it, editing (earlier versions kept), deleting (a
@@ -146,7 +145,7 @@ export class MessageLifecycle {
     const limit = query.limit ?? this.limits.messagesPageSize;
     // My thread listing starts after what I cleared, as my history does (others still see it).
     const clearedSeq = (await this.store.members.getMemberSettings(root.conversationId, userId))?.clearedSeq ?? 0;
-    const cursor = query.cursor === undefined ? 0 : decodeCursor(query.cursor, isNumber);
+    const cursor = query.cursor === undefined ? 0 : decodeCursor(query.cursor, CursorFields.integer);
     const after = Math.max(cursor, clearedSeq);
     const rows = await this.store.messages.listThread(rootId, { limit: limit + 1, ...(after === 0 ? {} : { after }) });
     const items = rows.slice(0, limit);

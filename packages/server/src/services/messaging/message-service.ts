@@ -14,7 +14,7 @@ import type {
   UpdateOutcome,
 } from '../../store/store.js';
 import { type EventBus, conversationTopic } from '../../bus/bus.js';
-import { decodeCursor, encodeCursor } from '../../infra/cursor.js';
+import { CursorFields, decodeCursor, encodeCursor } from '../../infra/cursor.js';
 import { GroupCommit } from '../../infra/group-commit.js';
 import type { Metrics } from '../../metrics.js';
 import type { BlockService } from '../conversations/block-service.js';
@@ -208,7 +208,7 @@ export class MessageService {
 
   async recent(userId: string, query: RecentMessagesQuery): Promise<MessagePage> {
     const limit = query.limit ?? this.limits.messagesPageSize;
-    const beforeId = query.cursor === undefined ? undefined : decodeCursor(query.cursor, isString);
+    const beforeId = query.cursor === undefined ? undefined : decodeCursor(query.cursor, CursorFields.id);
     const rows = await this.store.messages.listRecentMessages(userId, {
       limit: limit + 1,
       ...(query.sender === undefined ? {} : { sender: query.sender }),
@@ -291,7 +291,5 @@ export class MessageService {
     return batch.map((w) => ('send' in w ? results[s++]! : 'update' in w ? updates[u++] : undefined));
   }
 }
-
-const isString = (v: unknown): v is string => typeof v === 'string';
 
 type Write = { send: NewMessage } | { update: MessageUpdate } | { notify: readonly NotificationRecord[]; outbox: OutboxDraft };

@@ -1,7 +1,8 @@
+import Type from 'typebox';
 import type { ThreadListQuery, ThreadPage } from '@confab/protocol';
 import { invalid, notFound } from '../../errors.js';
 import type { MessageRecord, Store, ThreadStateRecord } from '../../store/store.js';
-import { decodeCursor, encodeCursor } from '../../infra/cursor.js';
+import { CursorFields, decodeCursor, encodeCursor } from '../../infra/cursor.js';
 import type { EventPublisher } from '../events/event-publisher.js';
 import { threadRead, threadUpdated } from '../events/event-drafts.js';
 import type { MembershipCache } from '../conversations/membership.js';
@@ -25,7 +26,7 @@ export class ThreadService {
   async list(userId: string, conversationId: string, query: ThreadListQuery): Promise<ThreadPage> {
     await this.membership.requireRole(conversationId, userId);
     const limit = query.limit ?? this.pageSize;
-    const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor, isThreadKey);
+    const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor, ThreadKey);
     const rows = await this.store.threads.list(conversationId, userId, {
       limit: limit + 1,
       followed: query.followed ?? false,
@@ -71,15 +72,4 @@ export class ThreadService {
 }
 
 /** A decoded cursor of this list: the last root's (last reply time, id), checked field by field. */
-const isThreadKey = (v: unknown): v is { lastReplyAt: number; id: string } => {
-  if (typeof v !== 'object' || v === null) return false;
-  const { lastReplyAt, id } = v as { lastReplyAt?: unknown; id?: unknown };
-  return (
-    Number.isSafeInteger(lastReplyAt) &&
-    (lastReplyAt as number) >= 0 &&
-    typeof id === 'string' &&
-    id.length > 0 &&
-    id.length <= 64 &&
-    !id.includes('\u0000')
-  );
-};
+const ThreadKey = Type.Object({ lastReplyAt: CursorFields.integer, id: CursorFields.id }, { additionalProperties: false });

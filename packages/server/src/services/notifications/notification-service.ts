@@ -10,7 +10,7 @@ import { newId } from '../../ids.js';
 import type { BlockService } from '../conversations/block-service.js';
 import type { NotificationRecord, NotifyDraft, OutboxDraft, Store } from '../../store/store.js';
 import type { MessageActivity, MessageActivityKind } from '../messaging/message-activity.js';
-import { decodeCursor, encodeCursor } from '../../infra/cursor.js';
+import { CursorFields, decodeCursor, encodeCursor } from '../../infra/cursor.js';
 import { notificationCreated, outboundNotification } from '../events/event-drafts.js';
 import { notificationView } from '../views.js';
 
@@ -66,7 +66,7 @@ export class NotificationService {
 
   async list(userId: string, query: NotificationQuery): Promise<NotificationPage> {
     const limit = query.limit ?? 20;
-    const beforeId = query.cursor === undefined ? undefined : decodeCursor(query.cursor, isString);
+    const beforeId = query.cursor === undefined ? undefined : decodeCursor(query.cursor, CursorFields.id);
     const rows = await this.store.notifications.listNotifications(userId, {
       limit: limit + 1,
       ...(beforeId === undefined ? {} : { beforeId }),
@@ -142,7 +142,6 @@ export interface NotificationWriter {
   submitNotifications(notifications: readonly NotificationRecord[], outbox: OutboxDraft): Promise<void>;
 }
 
-const isString = (v: unknown): v is string => typeof v === 'string';
 const KEY_SEPARATOR = '\u0000';
 const memberKey = (conversationId: string, userId: string) => `${conversationId}${KEY_SEPARATOR}${userId}`;
 /** When one message concerns a user several ways, the first of these is what they are told. */

@@ -1,3 +1,4 @@
+import Type from 'typebox';
 import { createHash } from 'node:crypto';
 import {
   type ConversationSearchQuery,
@@ -9,9 +10,9 @@ import {
 import { detail, invalid } from '../../errors.js';
 import type { MessageSearch, SearchHit, Store } from '../../store/store.js';
 import { type SearchTerms, searchTerms, words } from '../../store/search-tokens.js';
-import { decodeCursor, encodeCursor } from '../../infra/cursor.js';
-import type { RateLimitService } from '../rate-limits.js';
+import { CursorFields, decodeCursor, encodeCursor } from '../../infra/cursor.js';
 import type { MembershipCache } from '../conversations/membership.js';
+import type { RateLimitService } from '../rate-limits.js';
 import { relevance, snippetOf } from './search-ranking.js';
 import { conversationSummaryView, messageView } from '../views.js';
 
@@ -38,18 +39,15 @@ interface SearchCursor {
   s: string;
 }
 
-const isCursor = (v: unknown): v is SearchCursor => {
-  const c = v as SearchCursor;
-  return (
-    typeof c === 'object' &&
-    c !== null &&
-    Array.isArray(c.w) &&
-    typeof c.w[0] === 'string' &&
-    (typeof c.w[1] === 'string' || c.w[1] === null) &&
-    typeof c.s === 'string' &&
-    (c.a === null || (Array.isArray(c.a) && typeof c.a[0] === 'number' && typeof c.a[1] === 'number' && typeof c.a[2] === 'string'))
-  );
-};
+// The window's keys are a message id (PostgreSQL) or a row number (SQLite); the score a finite number.
+const SearchCursor = Type.Object(
+  {
+    w: Type.Tuple([CursorFields.id, Type.Union([CursorFields.id, Type.Null()])]),
+    a: Type.Union([Type.Tuple([Type.Number({ minimum: -1e9, maximum: 1e9 }), CursorFields.integer, CursorFields.id]), Type.Null()]),
+    s: Type.String({ maxLength: 128 }),
+  },
+  { additionalProperties: false },
+);
 
 /** Ranked order: relevance, then the newer message, then the id (a total order). */
 const byRank = (x: Ranked, y: Ranked) =>
@@ -92,7 +90,7 @@ export class SearchService {
     if (query.cursor === undefined) {
       ({ window, ranked } = await this.nextWindow(search, undefined));
     } else {
-      const cursor = decodeCursor(query.cursor, isCursor);
+      const cursor = decodeCursor(query.cursor, SearchCursor);
       if (cursor.s !== signature) throw invalid('cursor belongs to another search', [detail('', 'cursor is for another search')]);
       window = { upTo: cursor.w[0], from: cursor.w[1] };
       after = cursor.a;

@@ -7,10 +7,15 @@ import type { MemberRecord, MessageRecord, UserRecord } from '../store.js';
  */
 export interface AccountStore {
   /** The account with this address, ignoring case. */
+  /** The account that verified `email` (ignoring case); unverified claims name nobody. */
   getUserByEmail(email: string): Promise<UserRecord | undefined>;
-  /** Sets (or clears) the address, unverified. Throws UniqueViolation when another account has it (ignoring case). */
+  /** Sets (or clears) the address, unverified: any number of accounts may claim one address until one verifies it. */
   setEmail(userId: string, email: string | null): Promise<UserRecord | undefined>;
-  /** Marks the address verified if it is still the user's (ignoring case); false otherwise. */
+  /**
+   * Marks the address verified if it is still the user's (ignoring case), and drops the other
+   * accounts' unverified claims to it; false when it is not the user's. Throws UniqueViolation
+   * when another account verified it first.
+   */
   markEmailVerified(userId: string, email: string, at: number): Promise<boolean>;
   setPasswordHash(userId: string, passwordHash: string): Promise<void>;
   /**

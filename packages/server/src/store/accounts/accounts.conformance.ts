@@ -3,7 +3,7 @@ import { newId } from '../../ids.js';
 import { UniqueViolation } from '../store.js';
 import type { Fixture } from '../conformance/fixtures.js';
 
-/** Accounts (issue 12): addresses unique ignoring case, mailed tokens spent once, erasure, a user's sessions, exports. */
+/** Accounts (issue 12): addresses unique ignoring case once verified (issue 35), mailed tokens spent once, erasure, a user's sessions, exports. */
 export function describeAccounts(f: Fixture): void {
   const { user, tick } = f;
   const token = (userId: string, tokenHash: string, purpose: 'password_reset' | 'email_verify' = 'password_reset', ttl = 60_000) => {
@@ -24,17 +24,24 @@ export function describeAccounts(f: Fixture): void {
   };
 
   describe('accounts', () => {
-    it('keeps an email address to one account ignoring case, unverified until marked for that address', async () => {
-      const [ann, bea] = [await user('ann'), await user('bea')];
+    // Issue 35: only verified addresses are unique; the first account to verify one owns it.
+    it('lets accounts claim one address until one verifies it (ignoring case): the others lose it, a later verify is refused', async () => {
+      const [ann, bea, cyd] = [await user('ann'), await user('bea'), await user('cyd')];
       expect(await f.store.accounts.setEmail(ann.id, 'Ann@X.test')).toMatchObject({ email: 'Ann@X.test', emailVerified: false });
-      await expect(f.store.accounts.setEmail(bea.id, 'ann@x.TEST')).rejects.toBeInstanceOf(UniqueViolation);
-      expect((await f.store.accounts.getUserByEmail('ANN@x.test'))?.id).toBe(ann.id);
+      expect(await f.store.accounts.setEmail(bea.id, 'ann@x.TEST')).toMatchObject({ email: 'ann@x.TEST', emailVerified: false });
+      expect(await f.store.accounts.getUserByEmail('ANN@x.test')).toBeUndefined(); // unverified claims name nobody
       expect(await f.store.accounts.markEmailVerified(ann.id, 'other@x.test', tick())).toBe(false);
-      expect(await f.store.accounts.markEmailVerified(ann.id, 'ann@x.test', tick())).toBe(true);
-      expect((await f.store.users.getUser(ann.id))?.emailVerified).toBe(true);
-      // A new address starts unverified; the old one is free.
-      expect(await f.store.accounts.setEmail(ann.id, 'new@x.test')).toMatchObject({ emailVerified: false });
-      expect(await f.store.accounts.setEmail(bea.id, 'ann@x.test')).toMatchObject({ email: 'ann@x.test' });
+      expect(await f.store.accounts.markEmailVerified(bea.id, 'ann@x.test', tick())).toBe(true);
+      expect((await f.store.accounts.getUserByEmail('ANN@x.test'))?.id).toBe(bea.id);
+      expect(await f.store.users.getUser(ann.id)).toMatchObject({ email: null, emailVerified: false }); // its claim was dropped
+      expect(await f.store.accounts.markEmailVerified(ann.id, 'ann@x.test', tick())).toBe(false);
+      // A claim made after the verification cannot be verified: the unique index of verified addresses refuses it.
+      expect(await f.store.accounts.setEmail(cyd.id, 'ANN@x.test')).toMatchObject({ emailVerified: false });
+      await expect(f.store.accounts.markEmailVerified(cyd.id, 'ann@x.test', tick())).rejects.toBeInstanceOf(UniqueViolation);
+      expect((await f.store.users.getUser(bea.id))?.emailVerified).toBe(true);
+      // A new address starts unverified; the old one is free to verify.
+      expect(await f.store.accounts.setEmail(bea.id, 'new@x.test')).toMatchObject({ emailVerified: false });
+      expect(await f.store.accounts.markEmailVerified(cyd.id, 'ann@x.test', tick())).toBe(true);
     });
 
     it('spends a token once, of its purpose only, before it expires; concurrent spends: one wins', async () => {

@@ -7,7 +7,7 @@ export function sqlAccountStore({ db, unique }: SqlContext): AccountStore {
   return {
     getUserByEmail: (email) => accounts.getUserByEmail(db, email),
     setEmail: (userId, email) => unique(() => accounts.setEmail(db, userId, email)),
-    markEmailVerified: (userId, email, at) => accounts.markEmailVerified(db, userId, email, at),
+    markEmailVerified: (userId, email, at) => unique(() => accounts.markEmailVerified(db, userId, email, at)),
     setPasswordHash: (userId, passwordHash) => accounts.setPasswordHash(db, userId, passwordHash),
     eraseUser: (userId, at) => accounts.eraseUser(db, userId, at),
     releaseUsername: (key, erasedBefore) => accounts.releaseUsername(db, key, erasedBefore),

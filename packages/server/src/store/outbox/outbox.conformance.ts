@@ -193,6 +193,25 @@ export function describeOutbox(f: Fixture): void {
       expect(await f.store.push.getPushSubscription('https://push.example/y')).toBeUndefined();
     });
 
+    // Issue 35: a user's subscriptions are capped; the oldest go first, nobody else's are touched.
+    it("trims a user's push subscriptions to the newest few", async () => {
+      const [a, b] = [await user('trim-a'), await user('trim-b')];
+      for (const n of [1, 2, 3, 4]) await subscribe(a.id, `https://push.example/trim-${n}`);
+      await subscribe(b.id, 'https://push.example/trim-other');
+      expect(await f.store.push.trimPushSubscriptions(a.id, 2)).toBe(2);
+      expect(await f.store.push.trimPushSubscriptions(a.id, 2)).toBe(0);
+      for (const [n, kept] of [
+        [1, false],
+        [2, false],
+        [3, true],
+        [4, true],
+      ] as const)
+        expect(await f.store.push.getPushSubscription(`https://push.example/trim-${n}`), `trim-${n}`).toEqual(
+          kept ? expect.anything() : undefined,
+        );
+      expect(await f.store.push.getPushSubscription('https://push.example/trim-other')).toMatchObject({ userId: b.id });
+    });
+
     it('keeps the first value of a server key, whoever stores it next', async () => {
       const results = await Promise.all(['one', 'two', 'three'].map((v) => f.store.push.keepServerKey('vapid', v, tick())));
       expect(new Set(results).size).toBe(1);

@@ -21,6 +21,7 @@ export const postgresMigrations: Record<string, Migration> = {
   '0005d_system_messages_pg_bytewise': bytewiseText(['messages']),
   '0006_outbound_pg_bytewise': bytewiseText(['notification_outbox', 'push_subscriptions', 'server_keys']),
   '0011_event_message_index_pg_bytewise': bytewiseText(['events']),
+  '0022_lookalike_usernames_verified_emails_pg_bytewise': bytewiseText(['users']),
   '0008_location_pg_bytewise': bytewiseText(['messages']),
   ...postgresSearchMigrations,
   '0007_uploads_pg_bytewise': bytewiseText(['uploads', 'message_attachments', 'messages']),

@@ -7,6 +7,8 @@ export interface PushStore {
   savePushSubscription(subscription: PushSubscriptionRecord): Promise<void>;
   /** Removes the user's subscription at `endpoint`; false when they had none there. */
   deletePushSubscription(userId: string, endpoint: string): Promise<boolean>;
+  /** Keeps the user's `keep` newest subscriptions and removes the rest (the cap per user); how many went. */
+  trimPushSubscriptions(userId: string, keep: number): Promise<number>;
   /** Removes a subscription whoever holds it (the push service said it is gone). */
   dropPushSubscription(endpoint: string): Promise<void>;
   getPushSubscription(endpoint: string): Promise<PushSubscriptionRecord | undefined>;

@@ -9,6 +9,7 @@ export function sqlPushStore({ db }: SqlContext): PushStore {
   return {
     savePushSubscription: (subscription) => push.savePushSubscription(db, subscription),
     deletePushSubscription: (userId, endpoint) => push.deletePushSubscription(db, userId, endpoint),
+    trimPushSubscriptions: (userId, keep) => push.trimPushSubscriptions(db, userId, keep),
     dropPushSubscription: (endpoint) => push.dropPushSubscription(db, endpoint),
     getPushSubscription: (endpoint) => push.getPushSubscription(db, endpoint),
     keepServerKey: (name, value, now) => push.keepServerKey(db, name, value, now),

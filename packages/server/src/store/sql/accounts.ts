@@ -7,8 +7,14 @@ import { getUser } from './users.js';
 
 /** Accounts: email addresses, passwords, erasure, mailed tokens, a user's sessions, exports. */
 
+/** The account that verified this address (unverified claims may be many: issue 35, they name nobody). */
 export async function getUserByEmail(db: Db, email: string): Promise<UserRecord | undefined> {
-  const row = await db.selectFrom('users').selectAll().where('email_lower', '=', email.toLowerCase()).executeTakeFirst();
+  const row = await db
+    .selectFrom('users')
+    .selectAll()
+    .where('email_lower', '=', email.toLowerCase())
+    .where('email_verified_at', 'is not', null)
+    .executeTakeFirst();
   return row && toUser(row);
 }
 
@@ -21,14 +27,30 @@ export async function setEmail(db: Db, userId: string, email: string | null): Pr
   return getUser(db, userId);
 }
 
+/**
+ * The first account to verify an address owns it (issue 35): the other accounts' unverified
+ * claims to it are cleared in the same transaction. Another account's verified claim makes the
+ * UPDATE break the unique index of verified addresses (the caller gets UniqueViolation).
+ */
 export async function markEmailVerified(db: Db, userId: string, email: string, at: number): Promise<boolean> {
-  const result = await db
-    .updateTable('users')
-    .set({ email_verified_at: at })
-    .where('id', '=', userId)
-    .where('email_lower', '=', email.toLowerCase())
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows) === 1;
+  const emailLower = email.toLowerCase();
+  return db.transaction().execute(async (trx) => {
+    const result = await trx
+      .updateTable('users')
+      .set({ email_verified_at: at })
+      .where('id', '=', userId)
+      .where('email_lower', '=', emailLower)
+      .executeTakeFirst();
+    if (Number(result.numUpdatedRows) !== 1) return false;
+    await trx
+      .updateTable('users')
+      .set({ email: null, email_lower: null })
+      .where('email_lower', '=', emailLower)
+      .where('email_verified_at', 'is', null)
+      .where('id', '<>', userId)
+      .execute();
+    return true;
+  });
 }
 
 export async function setPasswordHash(db: Db, userId: string, passwordHash: string): Promise<void> {
@@ -62,7 +84,7 @@ export async function releaseUsername(db: Db, key: string, erasedBefore: number)
   // The key moves to a placeholder no username can equal ("~" is not a username character).
   const result = await db
     .updateTable('users')
-    .set({ username_lower: `~${randomBytes(12).toString('base64url')}` })
+    .set({ username_lower: `~${randomBytes(12).toString('base64url')}`, username_skeleton: null })
     .where('username_lower', '=', key)
     .where('deleted_at', 'is not', null)
     .where('deleted_at', '<', erasedBefore)

@@ -21,6 +21,24 @@ export async function deletePushSubscription(db: Db, userId: string, endpoint: s
   return Number(result.numDeletedRows) > 0;
 }
 
+/** Drops the user's subscriptions but the newest `keep` (by when subscribed); how many were dropped. Issue 35: a cap per user. */
+export async function trimPushSubscriptions(db: Db, userId: string, keep: number): Promise<number> {
+  const result = await db
+    .deleteFrom('push_subscriptions')
+    .where('user_id', '=', userId)
+    .where('endpoint', 'not in', (q) =>
+      q
+        .selectFrom('push_subscriptions')
+        .select('endpoint')
+        .where('user_id', '=', userId)
+        .orderBy('created_at', 'desc')
+        .orderBy('endpoint', 'desc')
+        .limit(keep),
+    )
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
+
 export async function dropPushSubscription(db: Db, endpoint: string): Promise<void> {
   await db.deleteFrom('push_subscriptions').where('endpoint', '=', endpoint).execute();
 }

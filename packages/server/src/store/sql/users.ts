@@ -1,6 +1,7 @@
 import { type Updateable, sql } from 'kysely';
 import { usernameKey } from '@confab/protocol';
 import type { Database } from '../schema.js';
+import { usernameSkeleton } from '../username-skeleton.js';
 import type { LastSeen, NewUser, UserPatch, UserRecord, UserSearch } from '../store.js';
 import { type Db, toUser } from './rows.js';
 
@@ -13,6 +14,7 @@ export async function insertUser(db: Db, user: NewUser): Promise<UserRecord> {
       id: user.id,
       username: user.username,
       username_lower: usernameKey(user.username),
+      username_skeleton: usernameSkeleton(user.username),
       display_name: user.displayName,
       bio: user.bio,
       email: user.email,
