@@ -4,7 +4,7 @@ import type { PresenceTracker } from './presence-tracker.js';
 
 /**
  * What every PresenceTracker must do, written once and run against each implementation
- * (local-presence-tracker.test.ts, redis-presence-tracker.test.ts).
+ * (local-presence-tracker.test.ts, redis-presence-tracker.integration.test.ts).
  */
 export function describePresenceTrackerConformance(
   name: string,

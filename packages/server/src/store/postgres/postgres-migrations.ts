@@ -9,7 +9,7 @@ import { postgresSearchMigrations } from './postgres-search.js';
  * Text columns are made byte-wise (COLLATE "C") whatever locale the database was created with:
  * ORDER BY and range comparisons on them (the pagination keys: usernames, ids) then agree with
  * SQLite's BINARY collation, and lower() folds ASCII only, as SQLite's does. A shared migration
- * that adds text columns gets its `_pg_bytewise` companion here; postgres-store.test.ts fails
+ * that adds text columns gets its `_pg_bytewise` companion here; postgres-store.integration.test.ts fails
  * when one is missing.
  */
 export const postgresMigrations: Record<string, Migration> = {
