@@ -1,5 +1,5 @@
 import { InstanceConfig } from '@confab/protocol';
-import { instanceConfig } from '../../services/instance-config.js';
+import { instanceConfig } from '../../services/admin/instance-config.js';
 import type { RoutePlugin } from '../context.js';
 import { NoQuery, errors, unauthenticated } from '../responses.js';
 

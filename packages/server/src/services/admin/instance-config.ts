@@ -1,5 +1,5 @@
 import { type InstanceConfig, MAX_ATTACHMENTS } from '@confab/protocol';
-import type { Config } from '../config.js';
+import type { Config } from '../../config.js';
 
 /**
  * What `GET /api/v1/config` publishes (issue 35 item 5): the limits a client must respect and the
