@@ -9,7 +9,9 @@ export interface Search {
 }
 
 /** Search over what the user may read (ranking: search-ranking.ts). */
-export function createSearch({ config, store }: Pick<Backends, 'config' | 'store'>, deps: { membership: MembershipCache; rateLimits: RateLimitService },
+export function createSearch(
+  { config, store }: Pick<Backends, 'config' | 'store'>,
+  deps: { membership: MembershipCache; rateLimits: RateLimitService },
 ): Search {
   return { search: new SearchService(store, deps.membership, { rankWindow: config.searchRankWindow }, deps.rateLimits) };
 }
