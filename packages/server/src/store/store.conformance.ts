@@ -23,8 +23,8 @@ import { describeAdmin } from './admin/admin.conformance.js';
 import { describeThreads } from './threads/threads.conformance.js';
 
 /**
- * The behaviour every Store implementation must have, written once (one file per section in
- * conformance/). Each engine's test file calls this with a factory giving a fresh, migrated,
+ * The behaviour every Store implementation must have, written once (one section per aggregate,
+ * beside it: store/<aggregate>/*.conformance.ts). Each engine's test file calls this with a factory giving a fresh, migrated,
  * empty store.
  */
 export function describeStoreConformance(engine: string, openFresh: () => Promise<{ store: Store; dispose: () => Promise<void> }>): void {
