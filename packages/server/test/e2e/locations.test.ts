@@ -54,6 +54,32 @@ describe.each(await engines())('location messages on %s', (_engine, start) => {
     socket.close();
   });
 
+  it('forgets where a deleted location message was: in history, its answer, live and in the replayed events', async () => {
+    const [a, b] = await freshUsers(t.url, 2);
+    const group = await createGroup(a, [b]);
+    const sent = (await send(a, group.id, { location: { lat: 51.5007, lng: -0.1246, label: 'Home' }, body: 'here' })).body
+      .message as Message;
+    const socket = await RawSocket.ready(t.url, b.token);
+    const deleted = await api(t.url, 'DELETE', `/api/v1/messages/${sent.id}`, { token: a.token });
+    expect(deleted.status).toBe(200);
+    expect(deleted.body.message).toMatchObject({ id: sent.id, body: '', deletedAt: expect.any(String) });
+    expect(deleted.body.message).not.toHaveProperty('location');
+    const live = await socket.next<EventOf<'message.deleted'>>((f) => f.type === 'message.deleted' && f.message.id === sent.id);
+    expect(live.message).not.toHaveProperty('location');
+    const kept = (await b.client.history(group.id)).items.find((m) => m.id === sent.id);
+    expect(kept).toBeDefined();
+    expect(kept).not.toHaveProperty('location');
+    // The replayed log: the message.created event no longer carries the place either.
+    const replay = await api(t.url, 'GET', `/api/v1/conversations/${group.id}/events?after=0`, { token: b.token });
+    expect(replay.status).toBe(200);
+    const events = replay.body.events as { type: string; message?: Message }[];
+    const about = events.filter((e) => e.message?.id === sent.id);
+    expect(about.length).toBeGreaterThan(0);
+    for (const event of about) expect(event.message).not.toHaveProperty('location');
+    expect(JSON.stringify(events)).not.toContain('51.5007');
+    socket.close();
+  });
+
   it('refuses coordinates out of bounds, a liveUntil past or over 8 hours ahead, and kinds without what they need', async () => {
     const [a] = await freshUsers(t.url, 1);
     const group = await createGroup(a, []);

@@ -126,6 +126,7 @@ function patched(message: MessageRecord, patch: MessagePatch): MessageRecord {
   if (patch.erase) {
     delete next.attachments;
     delete next.voice;
+    delete next.location;
   }
   return next;
 }
@@ -148,7 +149,7 @@ function columnsOf(patch: MessagePatch): Updateable<Database['messages']> {
   if (patch.pinnedAt !== undefined) set.pinned_at = patch.pinnedAt;
   if (patch.pinnedBy !== undefined) set.pinned_by = patch.pinnedBy;
   if (patch.location !== undefined) set.location = JSON.stringify(patch.location);
-  if (patch.erase) Object.assign(set, { attachments: null, voice: null });
+  if (patch.erase) Object.assign(set, { attachments: null, voice: null, location: null });
   return set;
 }
 
@@ -182,7 +183,14 @@ async function erase(trx: Db, message: MessageRecord): Promise<void> {
       .execute();
     for (const row of rows) {
       const event = JSON.parse(row.payload) as {
-        message?: { id: string; body: string; replyTo: { id: string; excerpt: string } | null; attachments?: unknown; voice?: unknown };
+        message?: {
+          id: string;
+          body: string;
+          replyTo: { id: string; excerpt: string } | null;
+          attachments?: unknown;
+          voice?: unknown;
+          location?: unknown;
+        };
       };
       const m = event.message;
       if (!m) continue;
@@ -190,6 +198,7 @@ async function erase(trx: Db, message: MessageRecord): Promise<void> {
         m.body = '';
         delete m.attachments;
         delete m.voice;
+        delete m.location;
       }
       if (m.replyTo?.id === message.id) m.replyTo.excerpt = '';
       await trx
