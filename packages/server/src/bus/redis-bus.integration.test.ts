@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import net from 'node:net';
-import { afterEach, beforeAll, afterAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, afterAll, describe, expect, it, onTestFinished, vi } from 'vitest';
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { createMetrics } from '../metrics.js';
 import { redisService, requireService } from '../../test/services.js';
 import { collect, describeBusConformance, seqOf, testEvent, topic } from './bus.conformance.js';
 import { RedisBus, type RedisBusOptions } from './redis-bus.js';
+import { RedisPublisher } from './redis-publisher.js';
 import { backoff } from './redis-connection.js';
 
 const REDIS_URL = redisService.url;
@@ -170,6 +171,10 @@ describeRedis('RedisBus', () => {
   });
 
   it('does not take an event-loop pause longer than the stall timeout for a dead connection', async () => {
+    // The watchdog's checks, counted (this node is the only bus open): each one runs both
+    // connections' checks, the publisher's first.
+    const checks = vi.spyOn(RedisPublisher.prototype, 'checkLiveness');
+    onTestFinished(() => checks.mockRestore());
     const metrics = createMetrics();
     const node = track(await openBus({ metrics }));
     const t = topic();
@@ -182,8 +187,14 @@ describeRedis('RedisBus', () => {
     while (Date.now() < until) {
       // the event loop is blocked with 100 publishes unanswered
     }
+    const checksBefore = checks.mock.calls.length;
     await got.waitFor(100);
-    await new Promise((r) => setTimeout(r, 700));
+    // Two silent checks in a row make a stall verdict. The first check after the pause runs before
+    // the replies are read; three checks since it take in every pair it belongs to (and one more).
+    await expect.poll(() => checks.mock.calls.length - checksBefore, { timeout: 5000 }).toBeGreaterThanOrEqual(3);
+    // A connection dropped by one of them would fail this ping (still down), or have come back and
+    // so already have counted its failures and resynced (both happen before it is up again).
+    await expect(node.ping()).resolves.toBeUndefined();
     expect((await metrics.busPublishFailures.get()).values[0]?.value ?? 0).toBe(0);
     expect(resyncs).toBe(0);
   });
@@ -223,6 +234,9 @@ describeRedis('RedisBus', () => {
     const healthy = track(await openBus({ prefix }));
     let resyncs = 0;
     healthy.onResync(() => (resyncs += 1));
+    const t = topic();
+    const got = collect();
+    await healthy.subscribe(t, got.handler);
 
     proxy.cut();
     await expect
@@ -238,7 +252,10 @@ describeRedis('RedisBus', () => {
 
     proxy.restore();
     await expect.poll(() => resyncs, { timeout: 5000 }).toBe(1);
-    await new Promise((r) => setTimeout(r, 100));
+    // A second announcement, written on cutOff's one publishing connection before this publish,
+    // would reach the healthy node before it.
+    await cutOff.publish([t], testEvent(2));
+    await got.waitFor(1);
     expect(resyncs).toBe(1);
   });
 });

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { GroupCommit } from './group-commit.js';
 
 /** A commit function that records its batches and can be held open or made to fail. */
@@ -28,6 +28,8 @@ function recorder(options: { fail?: (item: number) => boolean } = {}) {
 const settle = (promises: Promise<number>[]) => Promise.allSettled(promises);
 
 describe('GroupCommit', () => {
+  afterEach(() => void vi.useRealTimers());
+
   it('commits everything submitted in the same turn as one batch, each caller getting its own result', async () => {
     const r = recorder();
     const writer = new GroupCommit(r.commit, 100);
@@ -62,15 +64,18 @@ describe('GroupCommit', () => {
   });
 
   it('keeps one batch in flight: what arrives meanwhile waits and commits next, together', async () => {
+    // The writer takes its turns with setImmediate: faked, every turn it scheduled can be run out.
+    vi.useFakeTimers({ toFake: ['setImmediate'] });
     const r = recorder();
     const writer = new GroupCommit(r.commit, 100);
     r.hold();
     const first = writer.submit(1);
-    await new Promise((resolve) => setImmediate(resolve));
+    await vi.runAllTimersAsync();
     expect(r.batches).toEqual([[1]]); // in flight
     const later = [writer.submit(2), writer.submit(3)];
-    await new Promise((resolve) => setTimeout(resolve, 5));
+    await vi.runAllTimersAsync(); // every turn the writer scheduled meanwhile, and those they scheduled, has run
     expect(r.batches).toEqual([[1]]); // nothing overtakes the open batch
+    vi.useRealTimers();
     r.release();
     expect(await Promise.all([first, ...later])).toEqual([10, 20, 30]);
     expect(r.batches).toEqual([[1], [2, 3]]);

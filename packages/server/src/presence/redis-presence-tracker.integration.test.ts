@@ -17,11 +17,13 @@ describeRedis('RedisPresenceTracker across nodes', () => {
   it('shares presence between nodes, and a dead node’s users expire, reported once', async () => {
     const prefix = `confab-test:${randomUUID()}:`;
     const [nodeA, nodeB, nodeC] = [open(prefix, 600), open(prefix, 600), open(prefix, 600)];
+    const admin = new Redis(redisService.url);
     const expired: [string, string, number][] = [];
     nodeB.onExpired((user, at) => expired.push(['B', user, at]));
     nodeC.onExpired((user, at) => expired.push(['C', user, at]));
     const user = randomUUID();
     try {
+      const [tickB, tickC] = [await tickWatcher(nodeB, prefix, admin), await tickWatcher(nodeC, prefix, admin)];
       expect(await nodeA.connect(user, 'a-1')).toBe(true);
       expect(await nodeB.isOnline(user)).toBe(true);
       expect(await nodeB.connect(user, 'b-1')).toBe(false); // online already, through node A
@@ -31,11 +33,12 @@ describeRedis('RedisPresenceTracker across nodes', () => {
       const diedAt = Date.now();
       const deadline = Date.now() + 5000;
       while (expired.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-      await new Promise((r) => setTimeout(r, 400)); // a second report would come now
+      await Promise.all([tickB(), tickC()]); // a second report would have come by now
       expect(expired.map(([, u]) => u)).toEqual([user]);
       expect(expired[0]![2]).toBeLessThanOrEqual(diedAt + 700);
       expect(await nodeB.isOnline(user)).toBe(false);
     } finally {
+      admin.disconnect();
       await Promise.all([nodeA.close(), nodeB.close(), nodeC.close()]);
     }
   });
@@ -45,6 +48,7 @@ describeRedis('RedisPresenceTracker across nodes', () => {
     const user = randomUUID();
     try {
       await tracker.connect(user, 'c');
+      // Time itself is under test: past the TTL and the key's PEXPIRE (Redis's clock); no event stands for it.
       await new Promise((r) => setTimeout(r, 1000));
       expect(await tracker.isOnline(user)).toBe(true);
     } finally {
@@ -58,6 +62,7 @@ describeRedis('RedisPresenceTracker across nodes', () => {
     const users = Array.from({ length: 1_050 }, () => randomUUID());
     try {
       await Promise.all(users.map((user, i) => tracker.connect(user, `c${i}`)));
+      // Time itself is under test: past the TTL and the key's PEXPIRE (Redis's clock); no event stands for it.
       await new Promise((r) => setTimeout(r, 1000));
       const online = await Promise.all(users.map((user) => tracker.isOnline(user)));
       expect(online.filter((o) => !o)).toHaveLength(0);
@@ -88,3 +93,24 @@ describeRedis('RedisPresenceTracker across nodes', () => {
     }
   });
 });
+
+/**
+ * Watches `node`'s ticks through a connection of its own: the returned function resolves once a
+ * sweep of the node that began after the call has ended. Taken out of Redis (as another
+ * node's sweep would), the connection is put back by the node's next refresh, which reports it
+ * through `onRevived` and then sweeps; taken out again, the next report can only come from a
+ * later tick (ticks never overlap), so by then that sweep has ended.
+ */
+async function tickWatcher(node: RedisPresenceTracker, prefix: string, admin: Redis): Promise<() => Promise<void>> {
+  const probe = randomUUID();
+  const revived: string[] = [];
+  node.onRevived((user) => void (user === probe && revived.push(user)));
+  await node.connect(probe, 'probe');
+  return async () => {
+    for (let round = 0; round < 2; round += 1) {
+      const before = revived.length;
+      await admin.zrem(`${prefix}presence:user:${probe}`, 'probe');
+      await expect.poll(() => revived.length, { timeout: 3000 }).toBeGreaterThan(before);
+    }
+  };
+}

@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { type Socket, connect } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -190,7 +191,12 @@ describe('the drain, step by step (in process)', () => {
     await expect(RawSocket.open(node.url, alice.token)).rejects.toThrow();
     // A frame that arrives now is not taken on: the SDK re-sends it after reconnecting.
     socket.send({ type: 'message.send', id: 'too-late', conversationId: dm.id, clientId: 'ws-2', body: 'after the signal' });
-    await sleep(200);
+    // A WebSocket ping (answered by the socket itself, not by the frame handler that now ignores
+    // frames) is read after that frame: its pong means the server has seen the frame, and any close
+    // it sent before would have come first (after a close there is no pong).
+    const pong = once(socket.ws, 'pong');
+    socket.ws.ping();
+    await Promise.race([pong, socket.closed]);
     expect(closed).toBe(false);
     expect(socket.closeCode).toBeUndefined();
 

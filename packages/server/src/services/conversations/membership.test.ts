@@ -1,5 +1,5 @@
 import type { Role } from '@confab/protocol';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { AppError } from '../../errors.js';
 import type { MemberRecord, MemberStore, Store } from '../../store/store.js';
 import { MembershipCache } from './membership.js';
@@ -136,6 +136,8 @@ describe('MembershipCache', () => {
 });
 
 describe('MembershipCache across nodes', () => {
+  afterEach(() => void vi.useRealTimers());
+
   it('drops a conversation when another node announces a membership change on the cluster topic', async () => {
     const db = fakeStore({ c1: { alice: 'owner', bob: 'member' } });
     const bus = new MemoryBus();
@@ -157,6 +159,8 @@ describe('MembershipCache across nodes', () => {
   });
 
   it('forgets everything when the bus resyncs, and reloads entries older than the TTL', async () => {
+    // The TTL is read from Date.now: a fake clock moves past it without waiting.
+    vi.useFakeTimers({ toFake: ['Date'] });
     const db = fakeStore({ c1: { alice: 'owner' } });
     const resyncs: (() => void)[] = [];
     const bus = Object.assign(new MemoryBus(), { onResync: (listener: () => void) => resyncs.push(listener) });
@@ -168,7 +172,10 @@ describe('MembershipCache across nodes', () => {
     for (const resync of resyncs) resync();
     await cache.requireRole('c1', 'alice');
     expect(db.loads).toEqual(['c1', 'c1']);
-    await new Promise((r) => setTimeout(r, 60));
+    vi.advanceTimersByTime(49);
+    await cache.requireRole('c1', 'alice');
+    expect(db.loads).toEqual(['c1', 'c1']); // still within the TTL of 50 ms
+    vi.advanceTimersByTime(11);
     await cache.requireRole('c1', 'alice');
     expect(db.loads).toEqual(['c1', 'c1', 'c1']);
   });
