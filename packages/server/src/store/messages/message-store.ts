@@ -51,8 +51,6 @@ export interface MessageStore {
   listEdits(messageId: string): Promise<EditRecord[]>;
   /** A thread root's replies in seq order, after `after`. */
   listThread(rootId: string, page: { limit: number; after?: number }): Promise<MessageRecord[]>;
-  /** Who has replied in a thread (each once). */
-  threadParticipants(rootId: string): Promise<string[]>;
   /** Pinned messages, most recently pinned first. */
   listPins(conversationId: string, limit: number): Promise<MessageRecord[]>;
   /** Newest first across the user's conversations; `beforeId` continues after that message. */

@@ -20,7 +20,6 @@ export function sqlMessageStore({ db, dialect, searchIndex, uniqueViolation }: S
     updateMessages: (batch) => messageChanges.updateMessages(db, searchIndex, batch),
     listEdits: (messageId) => messageChanges.listEdits(db, messageId),
     listThread: (rootId, page) => messageChanges.listThread(db, rootId, page),
-    threadParticipants: (rootId) => messageChanges.threadParticipants(db, rootId),
     listPins: (conversationId, limit) => messageChanges.listPins(db, conversationId, limit),
     listRecentMessages: (userId, filter) => messages.listRecentMessages(db, userId, filter),
   };

@@ -238,17 +238,6 @@ export async function listThread(db: Db, rootId: string, page: { limit: number; 
   return withQuotes(db, rows.map(toMessage));
 }
 
-export async function threadParticipants(db: Db, rootId: string): Promise<string[]> {
-  const rows = await db
-    .selectFrom('messages')
-    .select('sender_id')
-    .distinct()
-    .where('thread_root_id', '=', rootId)
-    .orderBy('sender_id')
-    .execute();
-  return rows.map((r) => r.sender_id);
-}
-
 export async function listPins(db: Db, conversationId: string, limit: number): Promise<MessageRecord[]> {
   const rows = await db
     .selectFrom('messages')
