@@ -11,6 +11,9 @@ import {
   replyExcerpt,
 } from '@confab/protocol';
 import { conversationOf } from './event-stream.js';
+import { ThreadStates, type ThreadView } from './thread-states.js';
+
+export type { ThreadView } from './thread-states.js';
 
 /** The latest page of a conversation that a snapshot holds (the server's default page size). */
 export const LATEST_PAGE_SIZE = 15;
@@ -35,16 +38,15 @@ export type PageLoader = (conversationId: string) => Promise<{ summary: Conversa
 export class ChatState {
   private readonly conversations = new Map<string, ConversationSummary>();
   private readonly pages = new Map<string, Message[]>();
-  /** Thread read state (issue 35 item 2): my state of the threads this client has heard of, by root id. */
-  private readonly threads = new Map<string, ThreadView>();
-  /** The threads whose state this client inferred (no word from the server on them yet). */
-  private readonly inferred = new Set<string>();
+  /** Thread read state (issue 35 item 2): my state of the threads this client has heard of. */
+  private readonly threads: ThreadStates;
 
   constructor(
     private readonly userId: string,
     snapshot: ChatSnapshot,
     private readonly loadPage: PageLoader,
   ) {
+    this.threads = new ThreadStates(userId, (message) => this.mentionsMe(message));
     for (const summary of snapshot.conversations) {
       this.conversations.set(summary.id, { ...summary });
       this.pages.set(summary.id, [...(snapshot.pages[summary.id] ?? [])]);
@@ -73,27 +75,17 @@ export class ChatState {
 
   /** My state of a thread, when this client knows it (from `knowThreads`, `thread.*` events or a reply it saw). */
   thread(rootId: string): ThreadView | undefined {
-    const t = this.threads.get(rootId);
-    return t && { ...t };
+    return this.threads.get(rootId);
   }
 
   /** My threads of a conversation that I follow and have unread replies in, as this client knows them. */
   unreadThreadsOf(conversationId: string): ThreadView[] {
-    return [...this.threads.values()].filter((t) => t.conversationId === conversationId && t.following && t.unreadCount > 0);
+    return this.threads.unreadOf(conversationId);
   }
 
   /** Takes my state of threads from a `threads()` page (the server's word, newer than what was inferred). */
   knowThreads(conversationId: string, items: readonly ThreadSummary[]): void {
-    for (const item of items) {
-      this.inferred.delete(item.root.id);
-      this.threads.set(item.root.id, {
-        conversationId,
-        rootId: item.root.id,
-        rootSenderId: item.root.senderId,
-        following: item.following,
-        unreadCount: item.unreadCount,
-      });
-    }
+    this.threads.know(conversationId, items);
   }
 
   get unreadTotal(): number {
@@ -188,7 +180,10 @@ export class ChatState {
     if (message.createdAt > c.lastActivityAt) c.lastActivityAt = message.createdAt;
     // The main history leaves thread replies out; the root's reply count arrives as message.updated.
     // A thread reply counts in its thread, not in the conversation's unreadCount (issue 35 item 2).
-    if (message.threadRootId !== null) return this.threadReply(c, message);
+    if (message.threadRootId !== null) {
+      const root = (this.pages.get(c.id) ?? []).find((m) => m.id === message.threadRootId);
+      return this.threads.reply(c, message, root);
+    }
     if (message.senderId === this.userId) {
       // Sending marks everything before it read (the server moves the sender's marker).
       c.readSeq = Math.max(c.readSeq, message.seq);
@@ -203,58 +198,9 @@ export class ChatState {
     this.pages.set(c.id, page.slice(-LATEST_PAGE_SIZE));
   }
 
-  /**
-   * A thread reply: my mention still counts in the conversation's `mentionCount`; the thread's own
-   * count moves, and the conversation's `unreadThreads` when a thread I follow turns unread. Who
-   * follows mirrors the server (store/sql/threads.ts): a replier follows again; the root's author
-   * and those mentioned follow unless they have a state of the thread already.
-   */
-  private threadReply(c: ConversationSummary, message: Message): void {
-    const rootId = message.threadRootId!;
-    const root = (this.pages.get(c.id) ?? []).find((m) => m.id === rootId);
-    let t = this.threads.get(rootId);
-    if (!t) {
-      const involved = root?.senderId === this.userId || this.mentionsMe(message) || message.senderId === this.userId;
-      t = { conversationId: c.id, rootId, rootSenderId: root?.senderId ?? null, following: involved, unreadCount: 0 };
-      this.threads.set(rootId, t);
-      this.inferred.add(rootId);
-    }
-    const wasUnread = t.following && t.unreadCount > 0;
-    if (message.senderId === this.userId) {
-      t.following = true;
-      t.unreadCount = 0;
-    } else {
-      t.unreadCount += 1;
-      if (message.seq > c.readSeq && this.mentionsMe(message)) c.mentionCount += 1;
-    }
-    const isUnread = t.following && t.unreadCount > 0;
-    c.unreadThreads = Math.max(0, c.unreadThreads + Number(isUnread) - Number(wasUnread));
-  }
-
-  /**
-   * A thread root as its reply moved it (`message.updated` right after the reply): who wrote it,
-   * for a thread this client met by a reply alone. Its author follows it from the first reply.
-   */
-  private rootSeen(c: ConversationSummary, root: Message): void {
-    const t = this.threads.get(root.id);
-    if (!t || t.rootSenderId !== null || root.threadRootId !== null) return;
-    t.rootSenderId = root.senderId;
-    if (root.senderId !== this.userId || t.following || !this.inferred.has(root.id)) return;
-    t.following = true;
-    if (t.unreadCount > 0) c.unreadThreads += 1;
-  }
-
   /** `thread.read` / `thread.updated` from any of my devices: the server's word on the thread and the conversation's count. */
   private threadChanged(event: Extract<PositionedEvent, { type: 'thread.read' | 'thread.updated' }>): void {
-    const known = this.threads.get(event.rootId);
-    this.inferred.delete(event.rootId);
-    this.threads.set(event.rootId, {
-      conversationId: event.conversationId,
-      rootId: event.rootId,
-      rootSenderId: known?.rootSenderId ?? null,
-      following: event.following,
-      unreadCount: event.unreadCount,
-    });
+    this.threads.changed(event);
     const c = this.conversations.get(event.conversationId);
     if (c) c.unreadThreads = event.unreadThreads;
   }
@@ -266,7 +212,7 @@ export class ChatState {
   }
 
   private messageChanged(c: ConversationSummary, message: Message): void {
-    this.rootSeen(c, message);
+    this.threads.rootSeen(c, message);
     // An edit may mention me anew or no longer; a delete takes its mentions away.
     const before =
       (this.pages.get(c.id) ?? []).find((m) => m.id === message.id) ?? (c.lastMessage?.id === message.id ? c.lastMessage : undefined);
@@ -318,17 +264,6 @@ export class ChatState {
     this.conversations.set(summary.id, { ...summary });
     this.pages.set(summary.id, page);
   }
-}
-
-/** My state of one thread, as a client holds it (issue 35 item 2). */
-export interface ThreadView {
-  conversationId: string;
-  rootId: string;
-  /** The root's author, when known. */
-  rootSenderId: string | null;
-  following: boolean;
-  /** Replies from others I have not read. */
-  unreadCount: number;
 }
 
 const byActivity = (a: ConversationSummary, b: ConversationSummary) =>
