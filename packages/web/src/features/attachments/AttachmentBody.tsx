@@ -4,6 +4,7 @@ import { describeError } from '../../components/errors.js';
 import type { MessageContext } from '../messages/extensions.js';
 import { fileUrl, formatBytes, useFileUrl } from './file-urls.js';
 import { useState } from 'react';
+import { Download } from 'lucide-react';
 
 /** An attachment message: its caption, then each file — an image as its thumbnail (opening full size), anything else as a download. */
 export function AttachmentBody({ context }: { context: MessageContext }) {
@@ -73,7 +74,8 @@ function FileAttachment({ attachment, context }: { attachment: Attachment; conte
   return (
     <div className="file-attachment">
       <button type="button" onClick={() => void download()}>
-        ⬇ Download <bdi>{attachment.filename}</bdi> ({formatBytes(attachment.size)})
+        <Download aria-hidden="true" size={14} className="inline-icon" /> Download <bdi>{attachment.filename}</bdi> (
+        {formatBytes(attachment.size)})
       </button>
       {error && <p className="error">{error}</p>}
     </div>

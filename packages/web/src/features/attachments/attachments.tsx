@@ -5,6 +5,7 @@ import { type ComposerContext, composerAddons, messageBodies } from '../messages
 import { AttachmentBody } from './AttachmentBody.js';
 import { UploadTray } from './upload-tray-store.js';
 import { formatBytes } from './file-urls.js';
+import { FileText, Paperclip, X } from 'lucide-react';
 
 /**
  * Attachments: "Attach files" (a file picker) or files dropped anywhere on the page while a
@@ -47,7 +48,7 @@ function AttachControl({ composer }: { composer: ComposerContext }) {
         }}
       />
       <button type="button" className="icon-button" onClick={() => input.current?.click()} aria-label="Attach files">
-        📎
+        <Paperclip aria-hidden="true" size={18} />
       </button>
       {dragging && (
         <div className="drop-overlay" aria-hidden="true">
@@ -122,7 +123,7 @@ function Tray({ tray, composer, notice }: { tray: UploadTray; composer: Composer
               <img src={item.previewUrl} alt="" className="tray-preview" />
             ) : (
               <span className="tray-icon" aria-hidden="true">
-                📄
+                <FileText aria-hidden="true" size={20} />
               </span>
             )}
             <span className="tray-name">
@@ -136,7 +137,7 @@ function Tray({ tray, composer, notice }: { tray: UploadTray; composer: Composer
               </span>
             )}
             <button type="button" onClick={() => tray.remove(item.key)} aria-label={`Remove ${item.name}`}>
-              ✕
+              <X aria-hidden="true" size={14} />
             </button>
           </li>
         ))}

@@ -4,6 +4,7 @@ import { describeError } from '../../components/errors.js';
 import { RichText } from '../../components/RichText.js';
 import { type ComposerContext, type MessageContext, composerAddons, messageBodies } from '../messages/extensions.js';
 import { LIVE_FOR_MS, LiveLocationControls, currentPosition, useLiveNow } from './live-location.js';
+import { MapPin, Radio } from 'lucide-react';
 
 /**
  * Locations: "Share location" sends where the browser says I am (after the browser asks me) as
@@ -34,7 +35,7 @@ function ShareLocation({ composer }: { composer: ComposerContext }) {
   return (
     <>
       <button type="button" className="icon-button" onClick={() => void share(false)} disabled={busy} aria-label="Share location">
-        📍
+        <MapPin aria-hidden="true" size={18} />
       </button>
       <button
         type="button"
@@ -44,7 +45,7 @@ function ShareLocation({ composer }: { composer: ComposerContext }) {
         aria-label="Share live location"
         title="Share live location for an hour"
       >
-        📡
+        <Radio aria-hidden="true" size={18} />
       </button>
       {error && (
         <span className="error" role="alert">
@@ -65,7 +66,7 @@ function LocationBody({ context }: { context: MessageContext }) {
     <div className="location-body">
       {body !== '' && <RichText text={body} />}
       <p>
-        <span aria-hidden="true">📍 </span>
+        <MapPin aria-hidden="true" size={14} className="inline-icon" />{' '}
         {location.label ? <bdi className="location-label">{location.label}</bdi> : 'Location'}{' '}
         <span className="hint">
           {lat.toFixed(5)}, {lng.toFixed(5)}

@@ -10,6 +10,7 @@ import { type AppServices, useApp } from '../../state/AppContext.js';
 import { ConversationTitle } from '../conversations/ConversationTitle.js';
 import { jumpToMessage } from '../search/jump.js';
 import { NotificationStore } from './notification-store.js';
+import { Bell } from 'lucide-react';
 
 /**
  * Notifications: the top bar's "Notifications" link with my unread count, and the page at
@@ -39,7 +40,7 @@ function NotificationsLink() {
       className="notifications-link"
       aria-label={state.unreadCount > 0 ? `Notifications, ${state.unreadCount} unread` : 'Notifications'}
     >
-      <span aria-hidden="true">🔔</span>
+      <Bell aria-hidden="true" size={18} />
       {state.unreadCount > 0 && (
         <span className="badge" aria-hidden="true">
           {state.unreadCount}

@@ -11,6 +11,7 @@ import {
   messageAddons,
 } from '../messages/extensions.js';
 import { jumpToMessage } from '../search/jump.js';
+import { Pin } from 'lucide-react';
 
 /**
  * Pins: "Pin"/"Unpin" on a message (a group's owners and admins; either person of a direct
@@ -33,7 +34,11 @@ messageAddons.push({
   id: 'pinned-mark',
   placement: 'before-body',
   component: ({ context }) =>
-    context.message.pinnedAt !== null && context.message.deletedAt === null ? <span className="pinned-mark">📌 Pinned</span> : null,
+    context.message.pinnedAt !== null && context.message.deletedAt === null ? (
+      <span className="pinned-mark">
+        <Pin aria-hidden="true" size={12} className="inline-icon" /> Pinned
+      </span>
+    ) : null,
 });
 
 conversationHeaderActions.push({

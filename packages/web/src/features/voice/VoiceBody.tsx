@@ -3,6 +3,7 @@ import type { MessageContext } from '../messages/extensions.js';
 import { useFileUrl } from '../attachments/file-urls.js';
 import { WaveformSlider } from './WaveformSlider.js';
 import { formatDuration } from './waveform.js';
+import { Pause, Play } from 'lucide-react';
 
 /** A voice note, played inline: play/pause, its waveform as the seek bar, the time. */
 export function VoiceBody({ context }: { context: MessageContext }) {
@@ -28,7 +29,7 @@ export function VoiceBody({ context }: { context: MessageContext }) {
   return (
     <div className="voice-note">
       <button type="button" className="voice-play" onClick={toggle} aria-label={playing ? 'Pause voice note' : 'Play voice note'}>
-        {playing ? '⏸' : '▶'}
+        {playing ? <Pause aria-hidden="true" size={16} /> : <Play aria-hidden="true" size={16} />}
       </button>
       <WaveformSlider
         waveform={message.voice?.waveform ?? []}

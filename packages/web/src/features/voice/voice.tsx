@@ -4,6 +4,7 @@ import { type ComposerContext, composerAddons, messageBodies } from '../messages
 import { VoiceBody } from './VoiceBody.js';
 import { VoiceRecorder, canRecord } from './recorder.js';
 import { formatDuration } from './waveform.js';
+import { Mic } from 'lucide-react';
 
 /**
  * Voice notes: "Record voice note" records from the microphone (MediaRecorder) until "Send
@@ -75,7 +76,7 @@ function RecordControl({ composer }: { composer: ComposerContext }) {
   return (
     <>
       <button type="button" className="icon-button" onClick={() => void start()} aria-label="Record voice note">
-        🎤
+        <Mic aria-hidden="true" size={18} />
       </button>
       {error && (
         <span className="error" role="alert">
