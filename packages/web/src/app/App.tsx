@@ -6,6 +6,7 @@ import { SignInPage } from '../pages/SignInPage.js';
 import { SignUpPage } from '../pages/SignUpPage.js';
 import { Splash } from '../pages/Splash.js';
 import { SignedInApp } from './SignedInApp.js';
+import { TooltipProvider } from '../components/ui/index.js';
 import { publicRoutes } from './routes.js';
 
 /** The root: one session for the page's life; signed out, the public pages; signed in, the shell. */
@@ -16,7 +17,9 @@ export function App({ controller }: { controller?: SessionController }) {
   }, [session]);
   return (
     <SessionContext.Provider value={session}>
-      <Root />
+      <TooltipProvider>
+        <Root />
+      </TooltipProvider>
     </SessionContext.Provider>
   );
 }

@@ -1,0 +1,50 @@
+import type { ReactNode } from 'react';
+import { Dialog as RadixDialog } from 'radix-ui';
+import { X } from 'lucide-react';
+
+/**
+ * A modal dialog (the shortcuts sheet, a lightbox, the quick switcher): the page behind is inert,
+ * focus is trapped inside and returns to where it was, Escape closes. `variant: 'sheet'` slides it
+ * up from the bottom edge (phone message actions, Sheet.tsx).
+ */
+export function Dialog({
+  open,
+  onOpenChange,
+  title,
+  description,
+  hideTitle = false,
+  variant = 'center',
+  className,
+  children,
+}: {
+  open: boolean;
+  onOpenChange: (open: boolean) => void;
+  title: string;
+  description?: string;
+  /** The title is still read by screen readers, just not shown (a lightbox, a quick switcher). */
+  hideTitle?: boolean;
+  variant?: 'center' | 'sheet' | 'fullscreen';
+  className?: string;
+  children: ReactNode;
+}) {
+  return (
+    <RadixDialog.Root open={open} onOpenChange={onOpenChange}>
+      <RadixDialog.Portal>
+        <RadixDialog.Overlay className="ui-overlay" />
+        <RadixDialog.Content
+          className={`ui-dialog ui-dialog-${variant}${className ? ` ${className}` : ''}`}
+          {...(description ? {} : { 'aria-describedby': undefined })}
+        >
+          <header className={hideTitle ? 'visually-hidden' : 'ui-dialog-header'}>
+            <RadixDialog.Title className="ui-dialog-title">{title}</RadixDialog.Title>
+            <RadixDialog.Close className="icon-button" aria-label="Close">
+              <X size={18} aria-hidden="true" />
+            </RadixDialog.Close>
+          </header>
+          {description && <RadixDialog.Description className="ui-dialog-description">{description}</RadixDialog.Description>}
+          {children}
+        </RadixDialog.Content>
+      </RadixDialog.Portal>
+    </RadixDialog.Root>
+  );
+}
