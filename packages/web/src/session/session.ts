@@ -3,6 +3,7 @@ import type { LoginBody, Me, RegisterBody } from '@confab/protocol';
 import { forgetPush } from '../features/push/browser-push.js';
 import { loadTokens, onTokensElsewhere, saveTokens } from './token-storage.js';
 import { forgetOutbox } from '../state/outbox-storage.js';
+import { forgetDrafts } from '../features/composer/drafts.js';
 
 /** What the app shows: a splash while it finds out, the sign-in pages, or the signed-in app. */
 export type SessionState =
@@ -88,6 +89,7 @@ export class SessionController {
     this.closeConnection(state.connection);
     // Messages still pending are not sent for a person who signed out on this device.
     forgetOutbox(state.me.id);
+    forgetDrafts(state.me.id);
     await forgetPush(state.client).catch(() => undefined);
     // Unless the session already ended (sign out everywhere, account deleted): then there are no tokens left to sign out with.
     if (state.client.tokens) await state.client.logout().catch(() => undefined);

@@ -1,0 +1,97 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { DraftStore } from './drafts.js';
+
+/** A Storage over a Map (node has no localStorage), failing on demand. */
+class MemoryStorage implements Storage {
+  readonly items = new Map<string, string>();
+  refuse = false;
+  get length() {
+    return this.items.size;
+  }
+  clear() {
+    this.items.clear();
+  }
+  getItem(key: string) {
+    return this.items.get(key) ?? null;
+  }
+  key(index: number) {
+    return [...this.items.keys()][index] ?? null;
+  }
+  removeItem(key: string) {
+    this.items.delete(key);
+  }
+  setItem(key: string, value: string) {
+    if (this.refuse) throw new DOMException('full', 'QuotaExceededError');
+    this.items.set(key, value);
+  }
+}
+
+describe('DraftStore', () => {
+  let storage: MemoryStorage;
+  beforeEach(() => {
+    vi.useFakeTimers();
+    storage = new MemoryStorage();
+  });
+  afterEach(() => vi.useRealTimers());
+
+  it('holds a draft at once and writes it after the delay', () => {
+    const drafts = new DraftStore('k', storage, 300);
+    drafts.save('c1', 'hello');
+    expect(drafts.get('c1')).toBe('hello');
+    expect(storage.getItem('k')).toBeNull();
+    vi.advanceTimersByTime(300);
+    expect(JSON.parse(storage.getItem('k')!)).toEqual({ c1: 'hello' });
+  });
+
+  it('writes at once on flush, and a new store reads it back', () => {
+    const drafts = new DraftStore('k', storage, 300);
+    drafts.save('c1', 'one');
+    drafts.save('c2', 'two');
+    drafts.flush();
+    const again = new DraftStore('k', storage);
+    expect(again.get('c1')).toBe('one');
+    expect(again.get('c2')).toBe('two');
+  });
+
+  it('drops a blank draft and clears a sent one at once', () => {
+    const drafts = new DraftStore('k', storage, 300);
+    drafts.save('c1', 'hi');
+    drafts.save('c2', 'there');
+    drafts.flush();
+    drafts.save('c2', '   ');
+    expect(drafts.get('c2')).toBeUndefined();
+    drafts.clear('c1');
+    expect(storage.getItem('k')).toBeNull();
+    expect(new DraftStore('k', storage).getSnapshot().size).toBe(0);
+  });
+
+  it('notifies only on a change', () => {
+    const drafts = new DraftStore('k', storage);
+    const listener = vi.fn();
+    drafts.subscribe(listener);
+    drafts.save('c1', 'a');
+    drafts.save('c1', 'a');
+    drafts.clear('nope');
+    expect(listener).toHaveBeenCalledTimes(1);
+  });
+
+  it('ignores a stored value it did not write, and survives a refused write', () => {
+    storage.setItem('k', '[1,2');
+    expect(new DraftStore('k', storage).getSnapshot().size).toBe(0);
+    storage.setItem('k', JSON.stringify({ c1: 'ok', c2: 5 }));
+    const drafts = new DraftStore('k', storage);
+    expect([...drafts.getSnapshot()]).toEqual([['c1', 'ok']]);
+    storage.refuse = true;
+    drafts.save('c3', 'kept in memory');
+    expect(() => drafts.flush()).not.toThrow();
+    expect(drafts.get('c3')).toBe('kept in memory');
+  });
+
+  it('clearAll empties memory and storage', () => {
+    const drafts = new DraftStore('k', storage);
+    drafts.save('c1', 'x');
+    drafts.clearAll();
+    expect(drafts.getSnapshot().size).toBe(0);
+    expect(storage.getItem('k')).toBeNull();
+  });
+});

@@ -1,0 +1,128 @@
+import { useSyncExternalStore } from 'react';
+import { useApp } from '../../state/AppContext.js';
+import { ExternalStore } from '../../state/external-store.js';
+
+/**
+ * What I had typed in each conversation and not sent, per user, kept in localStorage so it
+ * survives switching conversations, a reload and a crash. The text is held in memory at once
+ * (the list shows "Draft: …" as I type) and written a moment later, in one batch; leaving the
+ * page (pagehide, the tab hidden) writes at once, so nothing typed is lost to the delay.
+ */
+export class DraftStore extends ExternalStore<ReadonlyMap<string, string>> {
+  private timer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(
+    private readonly key: string,
+    private readonly storage: Storage,
+    /** How long typing may go on before it is written: a write per keystroke is wasted work. */
+    private readonly delayMs = 300,
+  ) {
+    super(readDrafts(storage, key));
+  }
+
+  get(conversationId: string): string | undefined {
+    return this.getSnapshot().get(conversationId);
+  }
+
+  /** Replaces a conversation's draft; blank text (only spaces) removes it. */
+  save(conversationId: string, text: string): void {
+    if ((this.get(conversationId) ?? '') === text) return;
+    const next = new Map(this.getSnapshot());
+    if (text.trim() === '') next.delete(conversationId);
+    else next.set(conversationId, text);
+    this.set(next);
+    this.schedule();
+  }
+
+  /** Sent: the draft goes, written at once (a reload right after sending must not bring it back). */
+  clear(conversationId: string): void {
+    if (!this.getSnapshot().has(conversationId)) return;
+    const next = new Map(this.getSnapshot());
+    next.delete(conversationId);
+    this.set(next);
+    this.flush();
+  }
+
+  /** Writes what is pending now. */
+  flush(): void {
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
+    writeDrafts(this.storage, this.key, this.getSnapshot());
+  }
+
+  /** Every draft goes (signing out). */
+  clearAll(): void {
+    this.set(new Map());
+    this.flush();
+  }
+
+  /** Another tab wrote the drafts: take its version. */
+  reload(): void {
+    if (this.timer !== undefined) return; // mine are newer and about to be written
+    this.set(readDrafts(this.storage, this.key));
+  }
+
+  private schedule(): void {
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.flush(), this.delayMs);
+  }
+}
+
+const keyOf = (userId: string) => `confab.drafts.${userId}`;
+
+function readDrafts(storage: Storage, key: string): Map<string, string> {
+  try {
+    const value = JSON.parse(storage.getItem(key) ?? '{}') as unknown;
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) return new Map();
+    return new Map(Object.entries(value).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
+  } catch {
+    // A value this app did not write: no drafts.
+    return new Map();
+  }
+}
+
+function writeDrafts(storage: Storage, key: string, drafts: ReadonlyMap<string, string>): void {
+  try {
+    if (drafts.size === 0) storage.removeItem(key);
+    else storage.setItem(key, JSON.stringify(Object.fromEntries(drafts)));
+  } catch {
+    // Storage full or refused (private mode): the drafts stay in this page only.
+  }
+}
+
+const stores = new Map<string, DraftStore>();
+
+/** The signed-in user's drafts (one store per user for the page's life, flushed when the page is left). */
+export function draftsOf(userId: string): DraftStore {
+  let store = stores.get(userId);
+  if (!store) {
+    const created = new DraftStore(keyOf(userId), localStorage);
+    stores.set(userId, created);
+    const flush = () => created.flush();
+    addEventListener('pagehide', flush);
+    document.addEventListener('visibilitychange', () => document.visibilityState === 'hidden' && flush());
+    addEventListener('storage', (event) => event.key === keyOf(userId) && created.reload());
+    store = created;
+  }
+  return store;
+}
+
+/** Signing out forgets my drafts on this device. */
+export function forgetDrafts(userId: string, storage: Storage = localStorage): void {
+  // The store's page listeners outlive it: emptied, a later flush writes nothing back.
+  stores.get(userId)?.clearAll();
+  stores.delete(userId);
+  storage.removeItem(keyOf(userId));
+}
+
+/** The signed-in user's draft in a conversation (undefined: none): the list shows "Draft: …". */
+export function useDraft(conversationId: string): string | undefined {
+  const store = draftsOf(useApp().me.id);
+  return useSyncExternalStore(store.subscribe, store.getSnapshot).get(conversationId);
+}
+
+/** All of my drafts, by conversation id. */
+export function useDrafts(): ReadonlyMap<string, string> {
+  const store = draftsOf(useApp().me.id);
+  return useSyncExternalStore(store.subscribe, store.getSnapshot);
+}
