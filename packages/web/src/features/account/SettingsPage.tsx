@@ -2,6 +2,7 @@ import type { ComponentType } from 'react';
 import { Link } from 'wouter';
 import { useSignedIn } from '../../session/SessionContext.js';
 import { NotificationSettings } from '../push/NotificationSettings.js';
+import { AppearanceSettings } from './AppearanceSettings.js';
 import { DeleteAccountSettings } from './DeleteAccountSettings.js';
 import { EmailSettings } from './EmailSettings.js';
 import { ExportSettings } from './ExportSettings.js';
@@ -15,6 +16,7 @@ const SECTIONS: { path: string; label: string; component: ComponentType }[] = [
   { path: 'password', label: 'Password', component: PasswordSettings },
   { path: 'sessions', label: 'Sessions', component: SessionsSettings },
   { path: 'notifications', label: 'Notifications', component: NotificationSettings },
+  { path: 'appearance', label: 'Appearance', component: AppearanceSettings },
   { path: 'data', label: 'Your data', component: ExportSettings },
   { path: 'delete', label: 'Delete account', component: DeleteAccountSettings },
 ];
