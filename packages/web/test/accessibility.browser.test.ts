@@ -63,6 +63,11 @@ describeBrowser('accessibility (axe-core, browser)', () => {
     await visitor.page.goto('/sign-in');
     await visitor.page.getByRole('heading', { name: 'Sign in' }).waitFor();
     await check(visitor.page, 'sign-in');
+    // The check itself works: a button with no name is reported, in both themes.
+    await visitor.page.evaluate(() => document.body.append(Object.assign(document.createElement('button'), { id: 'unnamed' })));
+    const planted = await seriousViolations(visitor.page, 'planted');
+    expect(planted.filter((line) => line.includes('button-name') && line.includes('#unnamed'))).toHaveLength(2);
+    await visitor.page.evaluate(() => document.getElementById('unnamed')?.remove());
     await visitor.page.goto('/sign-up');
     await visitor.page.getByRole('button', { name: 'Create account' }).waitFor();
     await check(visitor.page, 'sign-up');
@@ -119,10 +124,17 @@ describeBrowser('accessibility (axe-core, browser)', () => {
     await admin.page.getByRole('link', { name: 'Administration' }).click();
     await admin.page.getByRole('table', { name: 'Users' }).waitFor();
     await check(admin.page, 'admin/users');
-    await admin.page.getByRole('table', { name: 'Users' }).getByRole('button', { name: 'Deactivate' }).first().click();
-    await admin.page.getByRole('dialog', { name: /^Deactivate @/ }).waitFor();
+    const bobRow = admin.page
+      .getByRole('table', { name: 'Users' })
+      .getByRole('row')
+      .filter({ hasText: `@${bob.username}` });
+    await bobRow.getByRole('button', { name: 'Deactivate' }).click();
+    const deactivate = admin.page.getByRole('dialog', { name: `Deactivate @${bob.username}?` });
+    await deactivate.waitFor();
     await check(admin.page, 'deactivate confirmation');
-    await admin.page.keyboard.press('Escape');
+    // Confirmed: the audit log below then has an entry to show.
+    await deactivate.getByRole('button', { name: 'Deactivate' }).click();
+    await bobRow.getByRole('cell', { name: 'Deactivated' }).waitFor();
     await admin.page.getByRole('link', { name: 'Audit log' }).click();
     await admin.page.getByRole('table', { name: 'Audit log' }).waitFor();
     await check(admin.page, 'admin/audit');

@@ -63,7 +63,7 @@ export function ConfirmDialog({
         <button ref={cancel} type="button" onClick={onCancel}>
           {cancelLabel}
         </button>
-        <button type="button" className="danger" disabled={busy} onClick={onConfirm}>
+        <button type="button" className="danger solid" disabled={busy} onClick={onConfirm}>
           {confirmLabel}
         </button>
       </div>
