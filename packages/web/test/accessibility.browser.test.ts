@@ -26,8 +26,10 @@ async function seriousViolations(page: Page, where: string): Promise<string[]> {
   for (const theme of ['light', 'dark'] as const) {
     const findings = await page.evaluate(async (chosen) => {
       document.documentElement.dataset.theme = chosen;
-      // The colours change with the attribute; axe reads them from the next style computation.
+      // The colours change with the attribute; buttons ease into theirs (a CSS transition), and
+      // axe must read where they end, not a colour halfway.
       await new Promise(requestAnimationFrame);
+      await Promise.all(document.getAnimations().map((animation) => animation.finished.catch(() => undefined)));
       const axe = (window as unknown as { axe: { run(context: Document): Promise<{ violations: unknown[] }> } }).axe;
       const result = await axe.run(document);
       return (result.violations as { id: string; impact: string | null; help: string; nodes: { target: string[] }[] }[]).map(
