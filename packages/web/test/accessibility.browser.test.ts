@@ -29,7 +29,13 @@ async function seriousViolations(page: Page, where: string): Promise<string[]> {
       // The colours change with the attribute; buttons ease into theirs (a CSS transition), and
       // axe must read where they end, not a colour halfway.
       await new Promise(requestAnimationFrame);
-      await Promise.all(document.getAnimations().map((animation) => animation.finished.catch(() => undefined)));
+      await Promise.all(
+        document
+          .getAnimations()
+          // Transitions only: an endless animation (a pulse, a spinner) never finishes.
+          .filter((animation) => animation instanceof CSSTransition)
+          .map((animation) => animation.finished.catch(() => undefined)),
+      );
       const axe = (window as unknown as { axe: { run(context: Document): Promise<{ violations: unknown[] }> } }).axe;
       const result = await axe.run(document);
       return (result.violations as { id: string; impact: string | null; help: string; nodes: { target: string[] }[] }[]).map(
