@@ -109,8 +109,11 @@ describeBrowser('accessibility (axe-core, browser)', () => {
     // The safe choice has the focus, so Enter by habit does not leave.
     expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Cancel');
     await check(page, 'leave-group confirmation');
-    await leave.getByRole('button', { name: 'Cancel' }).click();
+    // Escape answers the question only: the Members panel behind stays, focus back on its button.
+    await page.keyboard.press('Escape');
     await expect.poll(() => leave.count()).toBe(0);
+    expect(await members.isVisible()).toBe(true);
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Leave group');
     expect((await alice.sdk.getConversation(group.id)).members.some((m) => m.userId === alice.id)).toBe(true);
 
     for (const section of ['email', 'sessions', 'appearance', 'delete']) {
@@ -160,5 +163,23 @@ describeBrowser('accessibility (axe-core, browser)', () => {
     await bob.sdk.sendMessage(group.id, 'hello from bob');
     await expect.poll(() => region.textContent()).toBe('New message from Bob: hello from bob');
     await Promise.all([alice.context.close(), bob.context.close()]);
+  });
+
+  it('settings on a phone: the section list first, then one section with a way back, nothing wider than the screen', async () => {
+    const alice = await person(harness, 'alice', 'Alice');
+    const { page } = alice;
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.goto('/settings');
+    const nav = page.getByRole('navigation', { name: 'Account sections' });
+    await nav.getByRole('link', { name: 'Appearance' }).click();
+    await page.getByRole('group', { name: 'Theme' }).waitFor();
+    expect(await nav.isVisible()).toBe(false);
+    const overflow = () => page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    expect(await overflow()).toBe(0);
+    await page.getByRole('link', { name: 'All settings' }).click();
+    await nav.waitFor();
+    expect(await page.getByRole('group', { name: 'Theme' }).count()).toBe(0);
+    expect(await overflow()).toBe(0);
+    await alice.context.close();
   });
 });

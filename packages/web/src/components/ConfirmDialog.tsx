@@ -46,6 +46,11 @@ export function ConfirmDialog({
       className="confirm-dialog"
       aria-labelledby={titleId}
       aria-describedby={bodyId}
+      onKeyDown={(event) => {
+        // Escape answers this question only: a panel behind (Members) listens on the window and
+        // would close too.
+        if (event.key === 'Escape') event.stopPropagation();
+      }}
       onCancel={(event) => {
         // Escape: closed by us, not by the browser, so React's state stays the truth.
         event.preventDefault();
