@@ -59,7 +59,7 @@ describeBrowser('account settings (browser)', () => {
 
       await sessions.filter({ hasNot: thisDevice }).getByRole('button', { name: 'Sign out this device' }).click();
       // It asks first, naming the device; cancelling keeps the other device signed in.
-      const endOne = page.getByRole('dialog', { name: 'Sign out Chrome on Linux?' });
+      const endOne = page.getByRole('dialog', { name: 'Sign out Headless Chrome on Linux?' });
       await endOne.getByRole('button', { name: 'Cancel' }).click();
       await expect.poll(() => endOne.count()).toBe(0);
       expect(await sessions.count()).toBe(2);
