@@ -39,48 +39,50 @@ export function UserRow({ user, onChange }: { user: AdminUser; onChange: (user: 
       </td>
       <td>{status}</td>
       <td>{user.lastActiveAt ? when.format(new Date(user.lastActiveAt)) : 'Never'}</td>
-      <td className="actions">
-        {!erased && user.id !== me.id && (
-          <>
-            {user.deactivatedAt ? (
-              <button type="button" disabled={act.busy} onClick={() => void act.run('reactivate')}>
-                Reactivate
+      <td>
+        <div className="actions">
+          {!erased && user.id !== me.id && (
+            <>
+              {user.deactivatedAt ? (
+                <button type="button" disabled={act.busy} onClick={() => void act.run('reactivate')}>
+                  Reactivate
+                </button>
+              ) : (
+                <button type="button" className="danger" disabled={act.busy} onClick={() => setConfirming('deactivate')}>
+                  Deactivate
+                </button>
+              )}
+              <button type="button" disabled={act.busy || !user.emailVerified} onClick={() => void act.run('reset')}>
+                Send password reset
               </button>
-            ) : (
-              <button type="button" className="danger" disabled={act.busy} onClick={() => setConfirming('deactivate')}>
-                Deactivate
+              <button type="button" disabled={act.busy} onClick={() => setConfirming('signOut')}>
+                Sign out everywhere
               </button>
-            )}
-            <button type="button" disabled={act.busy || !user.emailVerified} onClick={() => void act.run('reset')}>
-              Send password reset
-            </button>
-            <button type="button" disabled={act.busy} onClick={() => setConfirming('signOut')}>
-              Sign out everywhere
-            </button>
-          </>
-        )}
-        {act.error && (
-          <p role="alert" className="error">
-            {act.error}
-          </p>
-        )}
-        {said && <p role="status">{said}</p>}
-        {confirming && (
-          <ConfirmDialog
-            title={confirming === 'deactivate' ? `Deactivate @${user.username}?` : `Sign @${user.username} out everywhere?`}
-            confirmLabel={confirming === 'deactivate' ? 'Deactivate' : 'Sign out everywhere'}
-            busy={act.busy}
-            error={act.error}
-            onConfirm={() => void act.run(confirming)}
-            onCancel={() => setConfirming(null)}
-          >
-            <p>
-              {confirming === 'deactivate'
-                ? 'They are signed out on every device and cannot sign in until an administrator reactivates the account. Their messages stay.'
-                : 'Every device signed in to this account is signed out; they can sign in again with their password.'}
+            </>
+          )}
+          {act.error && (
+            <p role="alert" className="error">
+              {act.error}
             </p>
-          </ConfirmDialog>
-        )}
+          )}
+          {said && <p role="status">{said}</p>}
+          {confirming && (
+            <ConfirmDialog
+              title={confirming === 'deactivate' ? `Deactivate @${user.username}?` : `Sign @${user.username} out everywhere?`}
+              confirmLabel={confirming === 'deactivate' ? 'Deactivate' : 'Sign out everywhere'}
+              busy={act.busy}
+              error={act.error}
+              onConfirm={() => void act.run(confirming)}
+              onCancel={() => setConfirming(null)}
+            >
+              <p>
+                {confirming === 'deactivate'
+                  ? 'They are signed out on every device and cannot sign in until an administrator reactivates the account. Their messages stay.'
+                  : 'Every device signed in to this account is signed out; they can sign in again with their password.'}
+              </p>
+            </ConfirmDialog>
+          )}
+        </div>
       </td>
     </tr>
   );
