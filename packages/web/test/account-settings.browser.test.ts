@@ -58,12 +58,22 @@ describeBrowser('account settings (browser)', () => {
       await expectAccessible(page);
 
       await sessions.filter({ hasNot: thisDevice }).getByRole('button', { name: 'Sign out this device' }).click();
+      // It asks first, naming the device; cancelling keeps the other device signed in.
+      const endOne = page.getByRole('dialog', { name: 'Sign out Headless Chrome on Linux?' });
+      await endOne.getByRole('button', { name: 'Cancel' }).click();
+      await expect.poll(() => endOne.count()).toBe(0);
+      expect(await sessions.count()).toBe(2);
+      await sessions.filter({ hasNot: thisDevice }).getByRole('button', { name: 'Sign out this device' }).click();
+      await endOne.getByRole('button', { name: 'Sign out', exact: true }).click();
       await expectSignedOut(other.page);
       await expect.poll(() => sessions.count()).toBe(1);
 
       await submitSignIn(other.page, me.username, me.password);
       await other.page.getByRole('navigation', { name: 'Conversations' }).waitFor();
       await page.getByRole('button', { name: 'Sign out everywhere' }).click();
+      const everywhere = page.getByRole('dialog', { name: 'Sign out everywhere?' });
+      expect(await everywhere.textContent()).toMatch(/this one included/);
+      await everywhere.getByRole('button', { name: 'Sign out everywhere' }).click();
       await expectSignedOut(page);
       await expectSignedOut(other.page);
       expect(await page.evaluate(() => localStorage.getItem('confab.tokens'))).toBeNull();

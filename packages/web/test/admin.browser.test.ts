@@ -23,6 +23,14 @@ describeBrowser('administration (browser)', () => {
       await expectAccessible(page);
 
       await row.getByRole('button', { name: 'Deactivate' }).click();
+      // It asks first, naming whom; Escape cancels and nothing changes.
+      const deactivate = page.getByRole('dialog', { name: `Deactivate @${user.username}?` });
+      await deactivate.waitFor();
+      await page.keyboard.press('Escape');
+      await expect.poll(() => deactivate.count()).toBe(0);
+      await row.getByRole('cell', { name: 'Active' }).waitFor();
+      await row.getByRole('button', { name: 'Deactivate' }).click();
+      await deactivate.getByRole('button', { name: 'Deactivate' }).click();
       await row.getByRole('cell', { name: 'Deactivated' }).waitFor();
       await expectSignedOut(user.page);
       await submitSignIn(user.page, user.username, user.password);
@@ -34,6 +42,10 @@ describeBrowser('administration (browser)', () => {
       await user.page.getByRole('navigation', { name: 'Conversations' }).waitFor();
 
       await row.getByRole('button', { name: 'Sign out everywhere' }).click();
+      await page
+        .getByRole('dialog', { name: `Sign @${user.username} out everywhere?` })
+        .getByRole('button', { name: 'Sign out everywhere' })
+        .click();
       await row.getByRole('status').filter({ hasText: '1 sessions ended' }).waitFor();
       await expectSignedOut(user.page);
       // No confirmed address: no reset link to send.

@@ -49,6 +49,8 @@ describeBrowser('groups and profiles in the browser', () => {
       .filter({ hasText: `@${carol.username}` })
       .getByRole('button', { name: 'Remove' })
       .click();
+    // It asks first, naming whom and from where.
+    await page.getByRole('dialog', { name: 'Remove Carol from Book club?' }).getByRole('button', { name: 'Remove' }).click();
     await expect.poll(() => carol.page.getByRole('link', { name: /Book club/ }).count()).toBe(0);
     await timeline(bob.page)
       .getByText(new RegExp(`removed .*@${carol.username}`))

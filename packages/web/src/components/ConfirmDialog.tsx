@@ -46,6 +46,11 @@ export function ConfirmDialog({
       className="confirm-dialog"
       aria-labelledby={titleId}
       aria-describedby={bodyId}
+      onKeyDown={(event) => {
+        // Escape answers this question only: a panel behind (Members) listens on the window and
+        // would close too.
+        if (event.key === 'Escape') event.stopPropagation();
+      }}
       onCancel={(event) => {
         // Escape: closed by us, not by the browser, so React's state stays the truth.
         event.preventDefault();
@@ -63,7 +68,7 @@ export function ConfirmDialog({
         <button ref={cancel} type="button" onClick={onCancel}>
           {cancelLabel}
         </button>
-        <button type="button" className="danger" disabled={busy} onClick={onConfirm}>
+        <button type="button" className="danger solid" disabled={busy} onClick={onConfirm}>
           {confirmLabel}
         </button>
       </div>

@@ -1,5 +1,6 @@
 import type { SessionInfo } from '@confab/protocol';
 import { useCallback, useEffect, useState } from 'react';
+import { ConfirmDialog } from '../../components/ConfirmDialog.js';
 import { describeError } from '../../components/errors.js';
 import { useAction } from '../../components/useAction.js';
 import { useSessionController, useSignedIn } from '../../session/SessionContext.js';
@@ -15,6 +16,8 @@ export function SessionsSettings() {
   const [sessions, setSessions] = useState<SessionInfo[] | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
   const [done, setDone] = useState<string | null>(null);
+  // Which sign-out is being asked about: one device, or every one.
+  const [confirming, setConfirming] = useState<SessionInfo | 'everywhere' | null>(null);
   // Bumped to read the list again after a change.
   const [version, setVersion] = useState(0);
   useEffect(() => {
@@ -32,6 +35,7 @@ export function SessionsSettings() {
     useCallback(
       async (target: SessionInfo) => {
         await client.account.endSession(target.id);
+        setConfirming(null);
         setDone(`Signed out ${describeDevice(target.userAgent)}.`);
         setVersion((v) => v + 1);
       },
@@ -66,7 +70,7 @@ export function SessionsSettings() {
                 {when.format(new Date(s.lastUsedAt))}
               </small>
               {!s.current && (
-                <button type="button" disabled={end.busy} onClick={() => void end.run(s)}>
+                <button type="button" disabled={end.busy} onClick={() => setConfirming(s)}>
                   Sign out this device
                 </button>
               )}
@@ -75,10 +79,37 @@ export function SessionsSettings() {
         </ul>
       )}
       <FormOutcome error={end.error ?? everywhere.error} done={done} />
-      <button type="button" className="danger" disabled={everywhere.busy} onClick={() => void everywhere.run()}>
+      <button type="button" className="danger" disabled={everywhere.busy} onClick={() => setConfirming('everywhere')}>
         {everywhere.busy ? 'Signing out…' : 'Sign out everywhere'}
       </button>
       <p className="hint">Signs out every device, this one included.</p>
+      {confirming === 'everywhere' && (
+        <ConfirmDialog
+          title="Sign out everywhere?"
+          confirmLabel="Sign out everywhere"
+          busy={everywhere.busy}
+          error={everywhere.error}
+          onConfirm={() => void everywhere.run()}
+          onCancel={() => setConfirming(null)}
+        >
+          <p>Every device signed in to your account is signed out, this one included. You will need your password to sign in again.</p>
+        </ConfirmDialog>
+      )}
+      {confirming !== null && confirming !== 'everywhere' && (
+        <ConfirmDialog
+          title={`Sign out ${describeDevice(confirming.userAgent)}?`}
+          confirmLabel="Sign out"
+          busy={end.busy}
+          error={end.error}
+          onConfirm={() => void end.run(confirming)}
+          onCancel={() => setConfirming(null)}
+        >
+          <p>
+            That device ({confirming.ip ?? 'unknown address'}, last active {when.format(new Date(confirming.lastUsedAt))}) is signed out and
+            needs your password to sign in again.
+          </p>
+        </ConfirmDialog>
+      )}
     </section>
   );
 }

@@ -1,7 +1,9 @@
 import type { ComponentType } from 'react';
+import { ChevronLeft } from 'lucide-react';
 import { Link } from 'wouter';
 import { useSignedIn } from '../../session/SessionContext.js';
 import { NotificationSettings } from '../push/NotificationSettings.js';
+import { AppearanceSettings } from './AppearanceSettings.js';
 import { DeleteAccountSettings } from './DeleteAccountSettings.js';
 import { EmailSettings } from './EmailSettings.js';
 import { ExportSettings } from './ExportSettings.js';
@@ -15,35 +17,48 @@ const SECTIONS: { path: string; label: string; component: ComponentType }[] = [
   { path: 'password', label: 'Password', component: PasswordSettings },
   { path: 'sessions', label: 'Sessions', component: SessionsSettings },
   { path: 'notifications', label: 'Notifications', component: NotificationSettings },
+  { path: 'appearance', label: 'Appearance', component: AppearanceSettings },
   { path: 'data', label: 'Your data', component: ExportSettings },
   { path: 'delete', label: 'Delete account', component: DeleteAccountSettings },
 ];
 
-/** My account: one section at a time, chosen from a list of links (deep-linkable, keyboard-reachable). */
+/**
+ * My account: one section at a time, chosen from a list of links (deep-linkable, keyboard-reachable).
+ * Wide: the list on the left, the section beside it. Phone: /settings is the list alone, and a
+ * section fills the screen with a link back to it (account.css, `data-section`).
+ */
 export function SettingsPage({ params }: { params: Record<string, string | undefined> }) {
   const { me } = useSignedIn();
   const current = SECTIONS.find((s) => s.path === params.section) ?? SECTIONS[0]!;
   const Section = current.component;
   return (
-    <section className="page settings" aria-labelledby="settings-title">
+    <section className="page settings" aria-labelledby="settings-title" data-section={params.section ? 'chosen' : 'none'}>
       <h2 id="settings-title">Account</h2>
-      <nav aria-label="Account sections" className="settings-nav">
-        <ul>
-          {SECTIONS.map((s) => (
-            <li key={s.path}>
-              <Link href={`/settings/${s.path}`} aria-current={s === current ? 'page' : undefined}>
-                {s.label}
-              </Link>
-            </li>
-          ))}
-          {me.isAdmin && (
-            <li>
-              <Link href="/admin">Administration</Link>
-            </li>
-          )}
-        </ul>
-      </nav>
-      <Section />
+      <div className="settings-layout">
+        <nav aria-label="Account sections" className="settings-nav">
+          <ul>
+            {SECTIONS.map((s) => (
+              <li key={s.path}>
+                <Link href={`/settings/${s.path}`} aria-current={s === current ? 'page' : undefined}>
+                  {s.label}
+                </Link>
+              </li>
+            ))}
+            {me.isAdmin && (
+              <li>
+                <Link href="/admin">Administration</Link>
+              </li>
+            )}
+          </ul>
+        </nav>
+        <div className="settings-content">
+          <Link href="/settings" className="settings-back">
+            <ChevronLeft size={18} aria-hidden="true" />
+            All settings
+          </Link>
+          <Section />
+        </div>
+      </div>
     </section>
   );
 }

@@ -29,25 +29,29 @@ export function AdminPage({ params }: { params: Record<string, string | undefine
   return (
     <section className="page settings" aria-labelledby="admin-title">
       <h2 id="admin-title">Administration</h2>
-      <nav aria-label="Administration sections" className="settings-nav">
-        <ul>
-          {SECTIONS.map((s) => (
-            <li key={s.path}>
-              <Link href={`/admin/${s.path}`} aria-current={s === current ? 'page' : undefined}>
-                {s.label}
-              </Link>
-            </li>
-          ))}
-        </ul>
-      </nav>
-      {current.path === 'users' ? (
-        <>
-          <InstanceStatsPanel />
-          <UserAdmin />
-        </>
-      ) : (
-        <AuditLog />
-      )}
+      <div className="settings-layout">
+        <nav aria-label="Administration sections" className="settings-nav">
+          <ul>
+            {SECTIONS.map((s) => (
+              <li key={s.path}>
+                <Link href={`/admin/${s.path}`} aria-current={s === current ? 'page' : undefined}>
+                  {s.label}
+                </Link>
+              </li>
+            ))}
+          </ul>
+        </nav>
+        <div className="settings-content">
+          {current.path === 'users' ? (
+            <>
+              <InstanceStatsPanel />
+              <UserAdmin />
+            </>
+          ) : (
+            <AuditLog />
+          )}
+        </div>
+      </div>
     </section>
   );
 }

@@ -1,5 +1,6 @@
 import type { AdminUser } from '@confab/protocol';
 import { useCallback, useState } from 'react';
+import { ConfirmDialog } from '../../components/ConfirmDialog.js';
 import { useAction } from '../../components/useAction.js';
 import { useSignedIn } from '../../session/SessionContext.js';
 
@@ -9,6 +10,8 @@ const when = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle
 export function UserRow({ user, onChange }: { user: AdminUser; onChange: (user: AdminUser) => void }) {
   const { me, client } = useSignedIn();
   const [said, setSaid] = useState<string | null>(null);
+  // The destructive actions ask first (issue 36 item 10); reactivating and mailing a reset link do not.
+  const [confirming, setConfirming] = useState<'deactivate' | 'signOut' | null>(null);
   const act = useAction(
     useCallback(
       async (action: 'deactivate' | 'reactivate' | 'reset' | 'signOut') => {
@@ -17,6 +20,7 @@ export function UserRow({ user, onChange }: { user: AdminUser; onChange: (user: 
         else if (action === 'reactivate') onChange(await client.admin.reactivate(user.id));
         else if (action === 'reset') setSaid((await client.admin.sendPasswordReset(user.id)).message);
         else setSaid(`${(await client.admin.endSessions(user.id)).sessionsEnded} sessions ended`);
+        setConfirming(null);
       },
       [client, user.id, onChange],
     ),
@@ -35,32 +39,50 @@ export function UserRow({ user, onChange }: { user: AdminUser; onChange: (user: 
       </td>
       <td>{status}</td>
       <td>{user.lastActiveAt ? when.format(new Date(user.lastActiveAt)) : 'Never'}</td>
-      <td className="actions">
-        {!erased && user.id !== me.id && (
-          <>
-            {user.deactivatedAt ? (
-              <button type="button" disabled={act.busy} onClick={() => void act.run('reactivate')}>
-                Reactivate
+      <td>
+        <div className="actions">
+          {!erased && user.id !== me.id && (
+            <>
+              {user.deactivatedAt ? (
+                <button type="button" disabled={act.busy} onClick={() => void act.run('reactivate')}>
+                  Reactivate
+                </button>
+              ) : (
+                <button type="button" className="danger" disabled={act.busy} onClick={() => setConfirming('deactivate')}>
+                  Deactivate
+                </button>
+              )}
+              <button type="button" disabled={act.busy || !user.emailVerified} onClick={() => void act.run('reset')}>
+                Send password reset
               </button>
-            ) : (
-              <button type="button" className="danger" disabled={act.busy} onClick={() => void act.run('deactivate')}>
-                Deactivate
+              <button type="button" disabled={act.busy} onClick={() => setConfirming('signOut')}>
+                Sign out everywhere
               </button>
-            )}
-            <button type="button" disabled={act.busy || !user.emailVerified} onClick={() => void act.run('reset')}>
-              Send password reset
-            </button>
-            <button type="button" disabled={act.busy} onClick={() => void act.run('signOut')}>
-              Sign out everywhere
-            </button>
-          </>
-        )}
-        {act.error && (
-          <p role="alert" className="error">
-            {act.error}
-          </p>
-        )}
-        {said && <p role="status">{said}</p>}
+            </>
+          )}
+          {act.error && (
+            <p role="alert" className="error">
+              {act.error}
+            </p>
+          )}
+          {said && <p role="status">{said}</p>}
+          {confirming && (
+            <ConfirmDialog
+              title={confirming === 'deactivate' ? `Deactivate @${user.username}?` : `Sign @${user.username} out everywhere?`}
+              confirmLabel={confirming === 'deactivate' ? 'Deactivate' : 'Sign out everywhere'}
+              busy={act.busy}
+              error={act.error}
+              onConfirm={() => void act.run(confirming)}
+              onCancel={() => setConfirming(null)}
+            >
+              <p>
+                {confirming === 'deactivate'
+                  ? 'They are signed out on every device and cannot sign in until an administrator reactivates the account. Their messages stay.'
+                  : 'Every device signed in to this account is signed out; they can sign in again with their password.'}
+              </p>
+            </ConfirmDialog>
+          )}
+        </div>
       </td>
     </tr>
   );

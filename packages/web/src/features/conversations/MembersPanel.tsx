@@ -2,6 +2,7 @@ import type { ConversationSummary, Member, Role } from '@confab/protocol';
 import { type FormEvent, useCallback, useEffect, useId, useState } from 'react';
 import { useLocation } from 'wouter';
 import { useApp, usePerson } from '../../state/AppContext.js';
+import { ConfirmDialog } from '../../components/ConfirmDialog.js';
 import { Field } from '../../components/Field.js';
 import { PersonName } from '../../components/PersonName.js';
 import { useAction } from '../../components/useAction.js';
@@ -9,6 +10,7 @@ import { conversationHeaderActions, conversationPanels } from '../messages/exten
 import { PeopleSearch } from './PeopleSearch.js';
 
 const canManage = (role: Role) => role === 'owner' || role === 'admin';
+const groupName = (conversation: ConversationSummary) => conversation.title ?? 'this group';
 
 /**
  * A group's members and settings (the `members` panel): rename, add and remove members,
@@ -78,6 +80,12 @@ function MemberItem({
   const myRole = conversation.myRole;
   const isMe = member.userId === me;
   const canRemove = !isMe && (myRole === 'owner' || (myRole === 'admin' && member.role === 'member'));
+  const [confirming, setConfirming] = useState(false);
+  const remove = useAction(async () => {
+    await client.removeMember(conversation.id, member.userId);
+    setConfirming(false);
+  });
+  const name = person ? person.displayName || `@${person.username}` : 'this member';
   return (
     <li className="member">
       <PersonName userId={member.userId} />
@@ -100,9 +108,21 @@ function MemberItem({
         <span className="role">{member.role === 'owner' ? 'Owner' : member.role === 'admin' ? 'Admin' : 'Member'}</span>
       )}
       {canRemove && (
-        <button type="button" onClick={() => void act(() => client.removeMember(conversation.id, member.userId))}>
+        <button type="button" className="danger" onClick={() => setConfirming(true)}>
           Remove
         </button>
+      )}
+      {confirming && (
+        <ConfirmDialog
+          title={`Remove ${name} from ${groupName(conversation)}?`}
+          confirmLabel="Remove"
+          busy={remove.busy}
+          error={remove.error}
+          onConfirm={() => void remove.run()}
+          onCancel={() => setConfirming(false)}
+        >
+          <p>They will no longer see new messages here, and they can come back only if someone adds them again.</p>
+        </ConfirmDialog>
       )}
     </li>
   );
@@ -136,19 +156,32 @@ function RenameForm({ conversation }: { conversation: ConversationSummary }) {
 function LeaveButton({ conversation }: { conversation: ConversationSummary }) {
   const { client, me } = useApp();
   const [, navigate] = useLocation();
+  const [confirming, setConfirming] = useState(false);
   const { run, busy, error } = useAction(async () => {
     await client.removeMember(conversation.id, me.id);
     navigate('/');
   });
+  // The server refuses an owner's leaving while others remain: say so before, not after.
+  const ownerWithOthers = conversation.myRole === 'owner' && conversation.memberCount > 1;
   return (
     <>
-      <button type="button" className="danger" disabled={busy} onClick={() => void run()}>
+      <button type="button" className="danger" disabled={busy} onClick={() => setConfirming(true)}>
         Leave group
       </button>
-      {error && (
-        <p role="alert" className="error">
-          {error}
-        </p>
+      {confirming && (
+        <ConfirmDialog
+          title={`Leave ${groupName(conversation)}?`}
+          confirmLabel="Leave group"
+          busy={busy}
+          error={error}
+          onConfirm={() => void run()}
+          onCancel={() => setConfirming(false)}
+        >
+          <p>
+            You will no longer see new messages here, and you can come back only if a member adds you again.
+            {ownerWithOthers && ' As its owner, make another member owner first.'}
+          </p>
+        </ConfirmDialog>
       )}
     </>
   );

@@ -12,6 +12,7 @@ import { MessageStatus } from './MessageStatus.js';
 import { PendingRow } from './PendingRow.js';
 import { Timeline } from './Timeline.js';
 import { TypingIndicator } from './TypingIndicator.js';
+import { LiveAnnouncer } from './LiveAnnouncer.js';
 import { type TimelineRow, timelineRows } from './timeline-rows.js';
 import { type MessageContext, conversationPanels } from './extensions.js';
 import { useConversation } from './useConversation.js';
@@ -149,6 +150,7 @@ function Conversation({ conversation, panel, arg }: { conversation: Conversation
         <ConversationHeader conversation={conversation} openPanel={openPanel} />
         <Timeline rows={rows} state={state} timeline={timeline} renderRow={renderRow} onSeen={onSeen} />
         <TypingIndicator conversationId={conversation.id} />
+        <LiveAnnouncer conversationId={conversation.id} />
         <DirectNotice conversation={conversation} />
         <Composer conversation={conversation} />
       </section>

@@ -1,0 +1,55 @@
+import type { Message } from '@confab/protocol';
+import { useEffect, useRef, useState } from 'react';
+import { useApp } from '../../state/AppContext.js';
+
+/** How many announcements stay in the region: enough for a burst, few enough to stay small. */
+const KEPT = 5;
+const EXCERPT = 140;
+
+/** What a screen reader says for one incoming message. */
+export function announcementOf(message: Message, sender: string): string {
+  const what =
+    message.kind === 'text'
+      ? message.body.length > EXCERPT
+        ? `${message.body.slice(0, EXCERPT)}…`
+        : message.body
+      : message.kind === 'voice'
+        ? 'a voice message'
+        : message.kind === 'location'
+          ? 'a location'
+          : 'an attachment';
+  return `New message from ${sender}: ${what}`;
+}
+
+/**
+ * Incoming messages of the open conversation, read out politely (issue 36 item 11): a visually
+ * hidden live region of its own, because the timeline (role="log") is virtualised — rows enter
+ * and leave it as one scrolls, which is no signal of a new message. Mine, system notices, thread
+ * replies (their panel shows them) and people I block are not announced.
+ */
+export function LiveAnnouncer({ conversationId }: { conversationId: string }) {
+  const { connection, me, people, blocks } = useApp();
+  const [lines, setLines] = useState<{ id: string; text: string }[]>([]);
+  const seen = useRef(new Set<string>());
+  useEffect(
+    () =>
+      connection.on('message.created', ({ message }) => {
+        if (message.conversationId !== conversationId || message.senderId === me.id) return;
+        if (message.kind === 'system' || message.threadRootId || message.deletedAt) return;
+        if (blocks.getSnapshot().ids.has(message.senderId) || seen.current.has(message.id)) return;
+        seen.current.add(message.id);
+        const person = people.getSnapshot().get(message.senderId);
+        if (!person) people.request(message.senderId);
+        const sender = person ? person.displayName || `@${person.username}` : 'someone';
+        setLines((kept) => [...kept.slice(1 - KEPT), { id: message.id, text: announcementOf(message, sender) }]);
+      }),
+    [connection, conversationId, me.id, people, blocks],
+  );
+  return (
+    <div className="visually-hidden" aria-live="polite" aria-relevant="additions">
+      {lines.map((line) => (
+        <p key={line.id}>{line.text}</p>
+      ))}
+    </div>
+  );
+}
