@@ -175,7 +175,7 @@ describeBrowser('composer and reactions (browser)', () => {
     await alice.page.getByRole('button', { name: 'Insert emoji' }).click();
     const picker = alice.page.getByRole('dialog', { name: 'Insert an emoji' });
     await picker.getByRole('searchbox', { name: 'Search emoji' }).fill('pizza');
-    await picker.getByRole('gridcell', { name: 'pizza', exact: true }).click();
+    await picker.getByRole('gridcell', { name: 'Pizza', exact: true }).click();
     await expect.poll(() => field(alice.page).inputValue()).toBe('I want 🍕 now');
     expect(await picker.count()).toBe(0);
     expect(elsewhere).toEqual([]);
@@ -215,7 +215,7 @@ describeBrowser('composer and reactions (browser)', () => {
     await quick.getByRole('button', { name: 'More reactions' }).click();
     const picker = alice.page.getByRole('dialog', { name: 'Pick a reaction' });
     await picker.getByRole('searchbox', { name: 'Search emoji' }).fill('rocket');
-    await picker.getByRole('gridcell', { name: 'rocket', exact: true }).click();
+    await picker.getByRole('gridcell', { name: 'Rocket', exact: true }).click();
     await target.getByRole('button', { name: '🚀 1: you', exact: true }).waitFor();
     await expect.poll(async () => (await bob.sdk.history(dm.id)).items[0]!.reactions.map((r) => r.emoji)).toEqual(['👍', '🚀']);
     await target.getByRole('button', { name: 'React', exact: true }).click();

@@ -31,7 +31,8 @@ export default function EmojiPicker({ onPick }: { onPick(emoji: string): void })
           ))}
         </div>
       )}
-      <Frimousse.Viewport className="emoji-picker-viewport">
+      {/* Focusable: the arrow keys move through the emoji from here (frimousse), and a scrolling region must be reachable by keyboard. */}
+      <Frimousse.Viewport className="emoji-picker-viewport" tabIndex={0} aria-label="Emoji">
         <Frimousse.Loading className="emoji-picker-note">Loading…</Frimousse.Loading>
         <Frimousse.Empty className="emoji-picker-note">No emoji found.</Frimousse.Empty>
         <Frimousse.List
@@ -42,8 +43,16 @@ export default function EmojiPicker({ onPick }: { onPick(emoji: string): void })
                 {category.label}
               </div>
             ),
+            // ARIA counts from 1, frimousse from 0, and an index of 0 is invalid. Rows keep frimousse's
+            // numbers (its arrow keys find the row to scroll to by them) but the first drops its own
+            // (row 0 is scrolled to by moving to the top); columns are counted from 1.
+            Row: ({ children, ...props }) => (
+              <div {...props} aria-rowindex={props['aria-rowindex'] === 0 ? undefined : props['aria-rowindex']}>
+                {children}
+              </div>
+            ),
             Emoji: ({ emoji, ...props }) => (
-              <button className="emoji-picker-emoji" {...props}>
+              <button className="emoji-picker-emoji" {...props} aria-colindex={oneBased(props['aria-colindex'])}>
                 {emoji.emoji}
               </button>
             ),
@@ -52,4 +61,8 @@ export default function EmojiPicker({ onPick }: { onPick(emoji: string): void })
       </Frimousse.Viewport>
     </Frimousse.Root>
   );
+}
+
+function oneBased(index: number | undefined): number | undefined {
+  return index === undefined ? undefined : index + 1;
 }
