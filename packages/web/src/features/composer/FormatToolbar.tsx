@@ -11,7 +11,7 @@ const formats: { format: Format; label: string; icon: ReactNode }[] = [
   { format: 'italic', label: `Italic (${mod}I)`, icon: <Italic aria-hidden="true" size={16} /> },
   { format: 'strike', label: 'Strikethrough', icon: <Strikethrough aria-hidden="true" size={16} /> },
   { format: 'code', label: `Code (${mod}E)`, icon: <Code aria-hidden="true" size={16} /> },
-  { format: 'codeBlock', label: 'Code block', icon: <SquareCode aria-hidden="true" size={16} /> },
+  { format: 'codeBlock', label: 'Multi-line code', icon: <SquareCode aria-hidden="true" size={16} /> },
   { format: 'link', label: `Link (${mod}K)`, icon: <Link aria-hidden="true" size={16} /> },
   { format: 'bulletList', label: 'Bulleted list', icon: <List aria-hidden="true" size={16} /> },
   { format: 'quote', label: 'Quote', icon: <Quote aria-hidden="true" size={16} /> },
