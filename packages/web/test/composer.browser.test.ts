@@ -224,6 +224,30 @@ describeBrowser('composer and reactions (browser)', () => {
     await bob.context.close();
   });
 
+  it('a message refused for good says so, and Edit brings it back into the composer as my draft (kept over a reload) or Discard drops it', async () => {
+    const [alice, bob] = await Promise.all([person(harness, 'alice'), person(harness, 'bob')]);
+    const dm = await directBetween(alice, bob);
+    await bob.sdk.setBlocked(alice.id, true);
+    await openConversation(alice.page, dm.id);
+    await sendText(alice.page, 'keep these words');
+    await sendText(alice.page, 'drop these');
+    const failed = (text: string) =>
+      alice.page.getByRole('log', { name: 'Messages' }).locator('article.pending[data-status="failed"]').filter({ hasText: text });
+    await failed('keep these words').getByText('Not sent').waitFor();
+    await failed('drop these').getByRole('button', { name: 'Discard' }).click();
+    await expect.poll(() => failed('drop these').count()).toBe(0);
+    await failed('keep these words').getByRole('button', { name: 'Edit' }).click();
+    await expect.poll(() => field(alice.page).inputValue()).toBe('keep these words');
+    await alice.page.reload();
+    await expect.poll(() => field(alice.page).inputValue()).toBe('keep these words');
+    expect(await failed('keep these words').count()).toBe(0);
+    await bob.sdk.setBlocked(alice.id, false);
+    await field(alice.page).press('Enter');
+    await expect.poll(async () => (await bob.sdk.history(dm.id)).items.map((m) => m.body)).toEqual(['keep these words']);
+    await alice.context.close();
+    await bob.context.close();
+  });
+
   it('on a phone the field keeps most of the width and formatting is one + menu', async () => {
     const alice = await person(harness, 'alice');
     const bob = await person(harness, 'bob');
