@@ -40,6 +40,34 @@ function filesUnder(dir: string): string[] {
   });
 }
 
+/** The emoji picker's data (frimousse reads `${emojibaseUrl}/<locale>/{data,messages}.json`). */
+const emojiFiles = ['data.json', 'messages.json'];
+const emojiSource = path.dirname(fileURLToPath(import.meta.resolve('emojibase-data/en/data.json')));
+
+/**
+ * Serves the emoji picker's data from the app itself, at /emoji/en/…: a self-hosted server must
+ * not send its users to a CDN (frimousse's default). The build copies the files into dist/emoji/
+ * (the server's web dir serves them, precompressed like the rest); `npm run dev` serves them too.
+ */
+function emojiData(): Plugin {
+  return {
+    name: 'confab-emoji-data',
+    generateBundle() {
+      for (const file of emojiFiles) {
+        this.emitFile({ type: 'asset', fileName: `emoji/en/${file}`, source: readFileSync(path.join(emojiSource, file)) });
+      }
+    },
+    configureServer(server) {
+      server.middlewares.use('/emoji/en', (req, res, next) => {
+        const file = emojiFiles.find((name) => req.url === `/${name}`);
+        if (!file) return next();
+        res.setHeader('Content-Type', 'application/json');
+        res.end(readFileSync(path.join(emojiSource, file)));
+      });
+    },
+  };
+}
+
 const serviceWorkerSource = fileURLToPath(new URL('src/sw/service-worker.ts', import.meta.url));
 
 /**
@@ -84,7 +112,7 @@ export async function bundleServiceWorker(): Promise<string> {
 }
 
 export default defineConfig({
-  plugins: [react(), precompress(), devServiceWorker()],
+  plugins: [react(), emojiData(), precompress(), devServiceWorker()],
   resolve: {
     // The workspace packages' TypeScript sources, as the tests use them: no separate build step.
     conditions: ['source', ...defaultClientConditions],

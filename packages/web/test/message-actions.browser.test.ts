@@ -22,7 +22,7 @@ describeBrowser('message actions (browser)', () => {
     await bobsView.getByRole('button', { name: 'React', exact: true }).click();
     await bobsView.getByRole('button', { name: 'React with 👍' }).click();
     await row(alice.page, 'helo bob').getByRole('button', { name: '👍 1' }).waitFor();
-    await bobsView.getByRole('button', { name: '👍 1, including you' }).waitFor();
+    await bobsView.getByRole('button', { name: '👍 1: you', exact: true }).waitFor();
 
     await bobsView.getByRole('button', { name: 'Reply', exact: true }).click();
     await bob.page.getByRole('group', { name: 'Replying to' }).waitFor();

@@ -8,8 +8,8 @@ import { formatBytes } from './file-urls.js';
 import { FileText, Paperclip, X } from 'lucide-react';
 
 /**
- * Attachments: "Attach files" (a file picker) or files dropped anywhere on the page while a
- * conversation is open. Each file uploads at once with a progress bar (images previewed
+ * Attachments: "Attach files" (a file picker), files dropped anywhere on the page while a
+ * conversation is open, or files and images pasted into the message field. Each file uploads at once with a progress bar (images previewed
  * locally); "Send" sends them together with the caption as one `attachment` message. Received,
  * images show as thumbnails that open full size, other files as downloads.
  */
@@ -34,6 +34,7 @@ function AttachControl({ composer }: { composer: ComposerContext }) {
     setNotice(refused.length > 0 ? `At most ${MAX_ATTACHMENTS} files go in one message: ${refused.length} left out.` : null);
   };
   useDropTarget(add, setDragging);
+  usePastedFiles(composer.field, add);
   return (
     <>
       <input
@@ -58,6 +59,26 @@ function AttachControl({ composer }: { composer: ComposerContext }) {
       {(items.length > 0 || notice) && <Tray tray={tray} composer={composer} notice={notice} />}
     </>
   );
+}
+
+/** Files or images pasted into the message field go to the tray, as if attached; pasted text stays text. */
+function usePastedFiles(field: ComposerContext['field'], add: (files: Iterable<File>) => void) {
+  const addRef = useRef(add);
+  useEffect(() => {
+    addRef.current = add;
+  });
+  useEffect(() => {
+    const element = field.current;
+    if (!element) return;
+    const paste = (e: ClipboardEvent) => {
+      const files = e.clipboardData?.files;
+      if (!files || files.length === 0) return;
+      e.preventDefault();
+      addRef.current(files);
+    };
+    element.addEventListener('paste', paste);
+    return () => element.removeEventListener('paste', paste);
+  }, [field]);
 }
 
 /** The whole page takes dropped files while this is mounted (the composer of the open conversation). */

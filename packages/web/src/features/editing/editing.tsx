@@ -4,6 +4,7 @@ import { type MessageContext, messageActions, messageAddons } from '../messages/
 import { rowMode, useRowMode } from '../row-mode.js';
 import { EditedControl } from './VersionHistory.js';
 import { LengthCounter, useLengthLimit } from '../messages/LengthLimit.js';
+import type { AppServices } from '../../state/AppContext.js';
 
 /**
  * Edit and delete. Edit: my own text messages, in place (Enter saves, Shift+Enter a new line,
@@ -29,6 +30,21 @@ messageActions.push(
 );
 
 messageAddons.push({ id: 'editing', component: RowForms });
+
+/**
+ * ↑ in an empty composer (Slack, Element): opens the edit form of my latest text message in the
+ * conversation's main timeline. It is looked up in the newest page, which the timeline shows too.
+ * Resolves false when there is none there to edit.
+ */
+export async function editMyLastMessage(services: AppServices, conversationId: string): Promise<boolean> {
+  const page = await services.client.history(conversationId, { limit: 20 });
+  const last = page.items.find(
+    (m) => m.senderId === services.me.id && m.kind === 'text' && m.deletedAt === null && m.threadRootId === null,
+  );
+  if (!last) return false;
+  rowMode.open(last.id, 'edit');
+  return true;
+}
 
 function RowForms({ context }: { context: MessageContext }) {
   const mode = useRowMode(context.message.id);

@@ -1,35 +1,87 @@
-import { type KeyboardEvent, useEffect, useId, useRef, useState } from 'react';
+import { type KeyboardEvent, useEffect, useId, useLayoutEffect, useRef, useState } from 'react';
+import { Smile } from 'lucide-react';
 import type { SendOptions } from '@confab/client';
 import type { ConversationSummary } from '@confab/protocol';
 import { useApp } from '../../state/AppContext.js';
 import { type ComposerContext, composerAddons, composerDraftLinks } from './extensions.js';
 import { useTypingSignal } from './useTypingSignal.js';
 import { LengthCounter, useLengthLimit } from './LengthLimit.js';
+import { draftsOf } from '../composer/drafts.js';
+import { type Edit, type Format, applyFormat, formatShortcuts, insertAt } from '../composer/formatting.js';
+import { FormatMenu, FormatToolbar } from '../composer/FormatToolbar.js';
+import { EmojiPickerButton } from '../reactions/EmojiPickerButton.js';
+import { editMyLastMessage } from '../editing/editing.js';
+import { replyDraft } from '../replies/reply-draft.js';
+import { rowMode } from '../row-mode.js';
+import '../composer/composer.css';
 
 /**
- * The message field: Enter sends, Shift+Enter starts a new line. Sends go through the outbox
+ * The message field: Enter sends, Shift+Enter starts a new line, and it grows up to 40 % of the
+ * window. What I type is my draft for this conversation (drafts.ts: kept across switching,
+ * reloads and crashes; cleared on send). Formatting (toolbar, Ctrl/⌘+B, I, E, K) writes
+ * Markdown around the selection; the emoji button inserts at the caret. ↑ in an empty field
+ * edits my last message; Esc cancels the reply or edit in progress. Sends go through the outbox
  * (pending at once, delivered when the connection allows). Add-ons (extensions.ts) render
- * beside the field with the same `send`.
+ * beside the field with the same `send`; pasted or dropped files go to the attachments' tray.
  */
 export function Composer({ conversation }: { conversation: ConversationSummary }) {
   const services = useApp();
+  const drafts = draftsOf(services.me.id);
   const onTyping = useTypingSignal(services.connection, conversation.id);
-  const [text, setText] = useState('');
+  const [text, setTextState] = useState(() => drafts.get(conversation.id) ?? '');
+  // Another conversation opened in the same composer: its own draft comes back.
+  const [shownFor, setShownFor] = useState(conversation.id);
+  if (shownFor !== conversation.id) {
+    setShownFor(conversation.id);
+    setTextState(drafts.get(conversation.id) ?? '');
+  }
   const id = useId();
   const counterId = useId();
   const field = useRef<HTMLTextAreaElement>(null);
+  // A selection to restore once React has written the new text (formatting, an emoji).
+  const selectionAfter = useRef<Edit | null>(null);
   // Issue 35 item 5: the instance's limit, counted near it and refused past it; a failed message's Edit lands here.
   const measured = useLengthLimit(text);
   const [carried, setCarried] = useState<SendOptions>({});
+
+  const setText = (next: string) => {
+    setTextState(next);
+    drafts.save(conversation.id, next);
+  };
   useEffect(
     () =>
       services.outbox.refills.listen(conversation.id, ({ body, links }) => {
-        setText(body);
+        setTextState(body);
+        drafts.save(conversation.id, body);
         setCarried(links);
         field.current?.focus();
       }),
-    [services.outbox, conversation.id],
+    [services.outbox, conversation.id, drafts],
   );
+  // Grows with its text up to the CSS max-height (40vh), then scrolls.
+  useLayoutEffect(() => {
+    const element = field.current;
+    if (!element) return;
+    element.style.height = 'auto';
+    element.style.height = `${element.scrollHeight + element.offsetHeight - element.clientHeight}px`;
+    const wanted = selectionAfter.current;
+    if (wanted && element.value === wanted.text) {
+      element.setSelectionRange(wanted.start, wanted.end);
+      selectionAfter.current = null;
+    }
+  }, [text]);
+
+  const replaceSelection = (change: (edit: Edit) => Edit) => {
+    const element = field.current;
+    const current = { text, start: element?.selectionStart ?? text.length, end: element?.selectionEnd ?? text.length };
+    const next = change(current);
+    selectionAfter.current = next;
+    setText(next.text);
+    onTyping(next.text);
+    element?.focus();
+  };
+  const format = (kind: Format) => replaceSelection((edit) => applyFormat(edit, kind));
+
   const composer: ComposerContext = {
     conversation,
     services,
@@ -43,14 +95,31 @@ export function Composer({ conversation }: { conversation: ConversationSummary }
     if (body === '' || measured.over) return;
     composer.send(text, Object.assign({}, carried, ...composerDraftLinks.map((draft) => draft.links(conversation.id))));
     for (const draft of composerDraftLinks) draft.sent(conversation.id);
-    setText('');
+    setTextState('');
+    drafts.clear(conversation.id);
     setCarried({});
     onTyping('');
   };
   const onKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>) => {
-    if (event.key === 'Enter' && !event.shiftKey && !event.nativeEvent.isComposing) {
+    if (event.nativeEvent.isComposing || event.defaultPrevented) return;
+    const shortcut = (event.ctrlKey || event.metaKey) && !event.altKey && !event.shiftKey && formatShortcuts[event.key.toLowerCase()];
+    if (shortcut) {
+      event.preventDefault();
+      format(shortcut);
+    } else if (event.key === 'Enter' && !event.shiftKey) {
       event.preventDefault();
       submit();
+    } else if (event.key === 'ArrowUp' && text === '' && !event.shiftKey) {
+      event.preventDefault();
+      void editMyLastMessage(services, conversation.id);
+    } else if (event.key === 'Escape') {
+      if (replyDraft.get(conversation.id)) {
+        event.preventDefault();
+        replyDraft.set_(conversation.id, null);
+      } else if (rowMode.getSnapshot()?.mode === 'edit') {
+        event.preventDefault();
+        rowMode.close();
+      }
     }
   };
   return (
@@ -66,22 +135,35 @@ export function Composer({ conversation }: { conversation: ConversationSummary }
         {composerAddons.map(({ id: addonId, component: Addon }) => (
           <Addon key={addonId} composer={composer} />
         ))}
-        <textarea
-          ref={field}
-          id={id}
-          dir="auto"
-          rows={1}
-          value={text}
-          placeholder="Write a message"
-          aria-invalid={measured.over || undefined}
-          aria-describedby={measured.near ? counterId : undefined}
-          onChange={(event) => {
-            setText(event.target.value);
-            onTyping(event.target.value);
-          }}
-          onKeyDown={onKeyDown}
+        <EmojiPickerButton
+          label="Insert an emoji"
+          onPick={(emoji) => replaceSelection((edit) => insertAt(edit, emoji))}
+          trigger={
+            <button type="button" className="icon-button" aria-label="Insert emoji">
+              <Smile aria-hidden="true" size={18} />
+            </button>
+          }
         />
-        <button type="submit" className="primary" disabled={measured.over}>
+        <FormatMenu onFormat={format} />
+        <div className="composer-field">
+          <FormatToolbar onFormat={format} />
+          <textarea
+            ref={field}
+            id={id}
+            dir="auto"
+            rows={1}
+            value={text}
+            placeholder="Write a message"
+            aria-invalid={measured.over || undefined}
+            aria-describedby={measured.near ? counterId : undefined}
+            onChange={(event) => {
+              setText(event.target.value);
+              onTyping(event.target.value);
+            }}
+            onKeyDown={onKeyDown}
+          />
+        </div>
+        <button type="submit" className="primary composer-send" disabled={measured.over}>
           Send
         </button>
       </div>

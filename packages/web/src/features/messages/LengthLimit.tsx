@@ -31,7 +31,7 @@ function codePoints(text: string): number {
   return n;
 }
 
-/** "3,950 / 4,000", and past the limit why Send is off. */
+/** "3,950 / 4,000 · 50 left" from 90 % of the limit, and past it why Send is off. */
 export function LengthCounter({ measured, id }: { measured: LengthLimit; id: string }) {
   if (!measured.near || measured.limit === undefined) return null;
   const { length, limit, over } = measured;
@@ -40,6 +40,7 @@ export function LengthCounter({ measured, id }: { measured: LengthLimit; id: str
       <span>
         {length.toLocaleString()} / {limit.toLocaleString()}
       </span>
+      {!over && <span> · {(limit - length).toLocaleString()} left</span>}
       {over && (
         <span role="alert">
           {' '}

@@ -1,14 +1,18 @@
+import { SmilePlus } from 'lucide-react';
+import type { Reaction } from '@confab/protocol';
 import { useAction } from '../../components/useAction.js';
+import { Tooltip } from '../../components/ui/index.js';
 import { type MessageContext, messageActions, messageAddons } from '../messages/extensions.js';
 import { rowMode, useRowMode } from '../row-mode.js';
-
-/** The picker's choices: common ones; the server takes any single emoji or `:shortcode:`. */
-export const QUICK_REACTIONS = ['👍', '❤️', '😂', '🎉', '😮', '😢', '👀', '✅'];
+import { EmojiPickerButton } from './EmojiPickerButton.js';
+import { quickBar, useRecentEmoji } from './recent-emoji.js';
+import { reactedBy, useDisplayNames } from './reacted-by.js';
 
 /**
- * Reactions: chips under the message (emoji and count, pressed when one is mine; pressing
- * toggles mine), and "React" opens a small picker in the row. Everyone sees the change live
- * (`message.updated`).
+ * Reactions: chips under the message (emoji and count, pressed when one is mine, pressing
+ * toggles mine; the tooltip and the accessible name say who reacted). "React" opens the quick
+ * bar in the row: my six most recent emoji (defaults until then) and "More reactions", the full
+ * picker. Everyone sees the change live (`message.updated`).
  */
 messageActions.push({
   id: 'react',
@@ -22,49 +26,46 @@ messageAddons.push({ id: 'reactions', component: Reactions });
 function Reactions({ context }: { context: MessageContext }) {
   const { message, services } = context;
   const picking = useRowMode(message.id) === 'react';
+  const [recent, recentList] = useRecentEmoji();
   const toggle = useAction(async (emoji: string, on: boolean) => {
     await (on ? services.client.messages.react(message.id, emoji) : services.client.messages.unreact(message.id, emoji));
   });
   if (message.deletedAt !== null || (message.reactions.length === 0 && !picking)) return null;
+  const isMine = (emoji: string) => message.reactions.some((r) => r.emoji === emoji && r.userIds.includes(services.me.id));
+  const react = (emoji: string) => {
+    rowMode.close();
+    const on = !isMine(emoji);
+    if (on) recent.use(emoji);
+    void toggle.run(emoji, on);
+  };
   return (
     <div className="reactions">
       {message.reactions.length > 0 && (
         <ul className="reaction-chips" aria-label="Reactions">
-          {message.reactions.map((reaction) => {
-            const mine = reaction.userIds.includes(services.me.id);
-            return (
-              <li key={reaction.emoji}>
-                <button
-                  type="button"
-                  className="reaction-chip"
-                  aria-pressed={mine}
-                  aria-label={`${reaction.emoji} ${reaction.count}${mine ? ', including you' : ''}`}
-                  onClick={() => void toggle.run(reaction.emoji, !mine)}
-                >
-                  <span aria-hidden="true">{reaction.emoji}</span> <span aria-hidden="true">{reaction.count}</span>
-                </button>
-              </li>
-            );
-          })}
+          {message.reactions.map((reaction) => (
+            <li key={reaction.emoji}>
+              <ReactionChip reaction={reaction} meId={services.me.id} onToggle={(on) => void toggle.run(reaction.emoji, on)} />
+            </li>
+          ))}
         </ul>
       )}
       {picking && (
-        <div className="reaction-picker" role="group" aria-label="Pick a reaction">
-          {QUICK_REACTIONS.map((emoji) => (
-            <button
-              key={emoji}
-              type="button"
-              aria-label={`React with ${emoji}`}
-              onClick={() => {
-                rowMode.close();
-                const mine = message.reactions.some((r) => r.emoji === emoji && r.userIds.includes(services.me.id));
-                void toggle.run(emoji, !mine);
-              }}
-              onKeyDown={(e) => e.key === 'Escape' && rowMode.close()}
-            >
+        <div className="reaction-picker" role="group" aria-label="Pick a reaction" onKeyDown={(e) => e.key === 'Escape' && rowMode.close()}>
+          {quickBar(recentList).map((emoji) => (
+            <button key={emoji} type="button" aria-label={`React with ${emoji}`} aria-pressed={isMine(emoji)} onClick={() => react(emoji)}>
               {emoji}
             </button>
           ))}
+          <EmojiPickerButton
+            label="Pick a reaction"
+            side="bottom"
+            onPick={react}
+            trigger={
+              <button type="button" className="icon-button" aria-label="More reactions">
+                <SmilePlus aria-hidden="true" size={18} />
+              </button>
+            }
+          />
         </div>
       )}
       {toggle.error && (
@@ -73,5 +74,19 @@ function Reactions({ context }: { context: MessageContext }) {
         </p>
       )}
     </div>
+  );
+}
+
+/** One emoji's chip: "👍 3: Ada, Bo and you" as its name and tooltip; pressed when I am among them. */
+function ReactionChip({ reaction, meId, onToggle }: { reaction: Reaction; meId: string; onToggle(on: boolean): void }) {
+  const nameOf = useDisplayNames(reaction.userIds.filter((id) => id !== meId));
+  const mine = reaction.userIds.includes(meId);
+  const who = `${reaction.emoji} ${reaction.count}: ${reactedBy(reaction.userIds, meId, nameOf)}`;
+  return (
+    <Tooltip label={who}>
+      <button type="button" className="reaction-chip" aria-pressed={mine} aria-label={who} onClick={() => onToggle(!mine)}>
+        <span aria-hidden="true">{reaction.emoji}</span> <span aria-hidden="true">{reaction.count}</span>
+      </button>
+    </Tooltip>
   );
 }
