@@ -1,4 +1,5 @@
 import { useAction } from '../../components/useAction.js';
+import { SmilePlus } from 'lucide-react';
 import { type MessageContext, messageActions, messageAddons } from '../messages/extensions.js';
 import { rowMode, useRowMode } from '../row-mode.js';
 
@@ -13,6 +14,8 @@ export const QUICK_REACTIONS = ['👍', '❤️', '😂', '🎉', '😮', '😢'
 messageActions.push({
   id: 'react',
   label: 'React',
+  icon: SmilePlus,
+  placement: 'bar',
   available: (c) => c.message.deletedAt === null && c.message.kind !== 'system',
   run: (c) => rowMode.toggle(c.message.id, 'react'),
 });
