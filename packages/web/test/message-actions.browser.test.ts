@@ -32,14 +32,16 @@ describeBrowser('message actions (browser)', () => {
     expect(await bob.page.getByRole('group', { name: 'Replying to' }).count()).toBe(0);
 
     const mine = row(alice.page, 'helo bob').first();
-    await mine.getByRole('button', { name: 'Edit', exact: true }).click();
+    await mine.getByRole('button', { name: 'More…' }).click();
+    await alice.page.getByRole('menuitem', { name: 'Edit' }).click();
     const editor = alice.page.getByRole('textbox', { name: 'Edit message' });
     await editor.fill('hello bob');
     await expectAccessible(alice.page);
     await editor.press('Enter');
     await row(bob.page, 'hello bob').getByText('(edited)').waitFor();
 
-    await row(alice.page, 'hello bob').getByRole('button', { name: 'Delete', exact: true }).click();
+    await row(alice.page, 'hello bob').first().getByRole('button', { name: 'More…' }).click();
+    await alice.page.getByRole('menuitem', { name: 'Delete' }).click();
     await alice.page.getByRole('button', { name: 'Delete for everyone' }).click();
     await bob.page.getByText('This message was deleted.').waitFor();
     // The reply's quote, as the server keeps it: its original is gone.
@@ -61,6 +63,11 @@ describeBrowser('message actions (browser)', () => {
     await threadPanel.getByRole('textbox', { name: 'Reply in thread' }).fill('first in the thread');
     await threadPanel.getByRole('textbox', { name: 'Reply in thread' }).press('Enter');
     await threadPanel.getByRole('log', { name: 'Thread messages' }).getByText('first in the thread').waitFor();
+    // Bob had all twenty unread: his view opened at the first of them, under "New messages".
+    const bobsLog = bob.page.getByRole('log', { name: 'Messages' });
+    await bobsLog.getByRole('separator').getByText('New messages').waitFor();
+    await bobsLog.locator('article.message').filter({ hasText: 'old message 1' }).first().waitFor();
+    await bob.page.getByRole('button', { name: 'Jump to newest' }).click();
     await row(bob.page, 'old message 20').getByRole('button', { name: '1 reply' }).click();
     const bobsThread = bob.page.getByRole('complementary', { name: 'Thread' });
     await bobsThread.getByText('first in the thread').waitFor();

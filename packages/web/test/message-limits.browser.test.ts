@@ -68,7 +68,8 @@ describeBrowser('message limits and failed messages in the browser', () => {
 
     // Editing it, and replying in its thread, count and refuse alike.
     const mine = row(alice.page, 'yyyy').first();
-    await mine.getByRole('button', { name: 'Edit', exact: true }).click();
+    await mine.getByRole('button', { name: 'More…' }).click();
+    await alice.page.getByRole('menuitem', { name: 'Edit' }).click();
     const editor = alice.page.getByRole('textbox', { name: 'Edit message' });
     await editor.fill('z'.repeat(41));
     await mine.locator('.composer-counter').getByText('41 / 40').waitFor();

@@ -1,50 +1,67 @@
-import { Fragment, type ReactNode } from 'react';
-import { type Inline, parseRichText } from './rich-text.js';
+import { Fragment, Suspense, lazy, memo } from 'react';
+import { MENTION } from './markdown-plugins.js';
+
+/** The Markdown renderer (react-markdown + GFM), in a chunk of its own: most messages never need it. */
+const MarkdownText = lazy(() => import('./MarkdownText.js'));
 
 /**
- * A message body, safely: the text is parsed into a small Markdown subset (rich-text.ts) and
- * rendered as React elements, so whatever it contains (`<script>`, `<img onerror>`) is text.
- * Nothing is ever set as HTML. Each paragraph isolates its direction (`dir="auto"`).
+ * Anything Markdown could read as markup: emphasis, code, links and bare URLs, headings, quotes,
+ * lists, tables, HTML or an entity. A message with none of these reads the same as plain text.
  */
-export function RichText({ text }: { text: string }) {
+const MARKUP = /[*_~`[\]#>|<&\\]|https?:|www\.|mailto:|^\s*(?:[-+]|\d+[.)])\s/im;
+
+export function needsMarkdown(text: string): boolean {
+  return MARKUP.test(text);
+}
+
+/**
+ * A message body, safely. Plain text (most chat) is drawn here at once: paragraphs, line breaks
+ * and `@name` chips. Text with markup goes through MarkdownText (loaded the first time one
+ * appears, the plain rendering standing in meanwhile). Either way nothing from the message ever
+ * becomes HTML, and each paragraph isolates its direction (`dir="auto"`).
+ */
+export const RichText = memo(function RichText({ text }: { text: string }) {
   return (
     <div className="rich-text">
-      {parseRichText(text).map((block, i) =>
-        block.kind === 'code' ? (
-          <pre key={i} dir="ltr">
-            <code>{block.text}</code>
-          </pre>
-        ) : (
-          <p key={i} dir="auto">
-            {renderInline(block.content)}
-          </p>
-        ),
+      {needsMarkdown(text) ? (
+        <Suspense fallback={<PlainText text={text} />}>
+          <MarkdownText text={text} />
+        </Suspense>
+      ) : (
+        <PlainText text={text} />
       )}
     </div>
   );
+});
+
+function PlainText({ text }: { text: string }) {
+  return text
+    .split(/\n{2,}/)
+    .filter((paragraph) => paragraph.trim() !== '')
+    .map((paragraph, i) => (
+      <p key={i} dir="auto">
+        {paragraph.split('\n').map((line, j) => (
+          <Fragment key={j}>
+            {j > 0 && <br />}
+            {withMentions(line)}
+          </Fragment>
+        ))}
+      </p>
+    ));
 }
 
-function renderInline(nodes: Inline[]): ReactNode {
-  return nodes.map((node, i) => {
-    switch (node.kind) {
-      case 'text':
-        return <Fragment key={i}>{node.text}</Fragment>;
-      case 'break':
-        return <br key={i} />;
-      case 'code':
-        return <code key={i}>{node.text}</code>;
-      case 'link':
-        return (
-          <a key={i} href={node.href} target="_blank" rel="noopener noreferrer nofollow">
-            {node.text}
-          </a>
-        );
-      case 'strong':
-        return <strong key={i}>{renderInline(node.content)}</strong>;
-      case 'em':
-        return <em key={i}>{renderInline(node.content)}</em>;
-      case 'strike':
-        return <s key={i}>{renderInline(node.content)}</s>;
-    }
-  });
+function withMentions(line: string): React.ReactNode {
+  const parts: React.ReactNode[] = [];
+  let at = 0;
+  for (const match of line.matchAll(MENTION)) {
+    if (match.index > at) parts.push(line.slice(at, match.index));
+    parts.push(
+      <span key={match.index} className="mention">
+        {match[0]}
+      </span>,
+    );
+    at = match.index + match[0].length;
+  }
+  if (at < line.length) parts.push(line.slice(at));
+  return parts;
 }

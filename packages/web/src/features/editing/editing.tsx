@@ -1,4 +1,5 @@
 import { type KeyboardEvent, useId, useState } from 'react';
+import { Pencil, Trash2 } from 'lucide-react';
 import { useAction } from '../../components/useAction.js';
 import { type MessageContext, messageActions, messageAddons } from '../messages/extensions.js';
 import { rowMode, useRowMode } from '../row-mode.js';
@@ -18,12 +19,14 @@ messageActions.push(
   {
     id: 'edit',
     label: 'Edit',
+    icon: Pencil,
     available: (c) => c.mine && live(c) && c.message.kind === 'text',
     run: (c) => rowMode.toggle(c.message.id, 'edit'),
   },
   {
     id: 'delete',
     label: 'Delete',
+    icon: Trash2,
     available: (c) => live(c) && (c.mine || canModerate(c)),
     run: (c) => rowMode.toggle(c.message.id, 'delete'),
   },

@@ -2,7 +2,7 @@ import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore
 import { useLocation } from 'wouter';
 import type { ConversationSummary, Message } from '@confab/protocol';
 import { useApp, useBlocked, usePending, usePerson } from '../../state/AppContext.js';
-import { TimelineStore } from '../../state/timeline-store.js';
+import { type TimelineState, TimelineStore } from '../../state/timeline-store.js';
 import { registerTimeline } from '../../state/active-timelines.js';
 import { ReceiptsStore } from '../../state/receipts-store.js';
 import { ConversationHeader } from './ConversationHeader.js';
@@ -70,6 +70,10 @@ function Conversation({ conversation, panel, arg }: { conversation: Conversation
     () => timelineRows(state.messages, pending, me.id, dividerAfter, undefined, folded),
     [state.messages, pending, me.id, dividerAfter, folded],
   );
+  // It opens at the first unread message (item 5 of issue 36): older pages are loaded until the
+  // divider's place is in the timeline, then the timeline opens there instead of at the newest.
+  const firstUnread = useMemo(() => rows.findIndex((row) => row.newDivider), [rows]);
+  const unreadLoaded = useUnreadLoaded(timeline, state, dividerAfter);
 
   const openPanel = useCallback(
     (id: string, panelArg?: string) => navigate(`/c/${conversation.id}/${id}${panelArg ? `/${encodeURIComponent(panelArg)}` : ''}`),
@@ -129,6 +133,7 @@ function Conversation({ conversation, panel, arg }: { conversation: Conversation
       ) : (
         <MessageRow
           context={contextOf(row.message)}
+          continued={row.continued}
           status={
             row.message.senderId === me.id && row.message.kind !== 'system' ? (
               <MessageStatus
@@ -148,7 +153,15 @@ function Conversation({ conversation, panel, arg }: { conversation: Conversation
     <div className="conversation" data-panel-open={openedPanel ? 'true' : 'false'}>
       <section className="conversation-main" aria-labelledby="conversation-title">
         <ConversationHeader conversation={conversation} openPanel={openPanel} />
-        <Timeline rows={rows} state={state} timeline={timeline} renderRow={renderRow} onSeen={onSeen} />
+        <Timeline
+          rows={rows}
+          state={state}
+          timeline={timeline}
+          renderRow={renderRow}
+          onSeen={onSeen}
+          ready={unreadLoaded}
+          firstUnread={firstUnread >= 0 ? firstUnread : null}
+        />
         <TypingIndicator conversationId={conversation.id} />
         <LiveAnnouncer conversationId={conversation.id} />
         <DirectNotice conversation={conversation} />
@@ -168,6 +181,26 @@ function Conversation({ conversation, panel, arg }: { conversation: Conversation
       )}
     </div>
   );
+}
+
+/** How many older pages may be loaded to reach the first unread message before opening at the newest instead. */
+const MAX_UNREAD_PAGES = 20;
+
+/**
+ * Whether the timeline may open: at once when nothing is unread, else once the message after my
+ * read marker is loaded (older pages are asked for until it is), or the history ends, or
+ * MAX_UNREAD_PAGES were loaded (a conversation with thousands unread then opens at the newest).
+ */
+function useUnreadLoaded(timeline: TimelineStore, state: TimelineState, dividerAfter: number | null): boolean {
+  const oldest = state.messages[0]?.seq;
+  const reached = dividerAfter === null || (state.loaded && (!state.hasOlder || (oldest !== undefined && oldest <= dividerAfter + 1)));
+  const [pages, setPages] = useState(0);
+  const gaveUp = pages >= MAX_UNREAD_PAGES;
+  useEffect(() => {
+    if (reached || gaveUp || !state.loaded || state.loadingOlder) return;
+    void timeline.loadOlder().then(() => setPages((n) => n + 1));
+  }, [reached, gaveUp, state.loaded, state.loadingOlder, timeline]);
+  return state.loaded && (reached || gaveUp);
 }
 
 /** Why a direct conversation cannot take messages now (issue 35): I block the other person, or their account is deactivated. */

@@ -1,53 +1,77 @@
 import { memo } from 'react';
+import { Avatar } from '../../components/Avatar.js';
 import { PersonName } from '../../components/PersonName.js';
 import { RichText } from '../../components/RichText.js';
 import { formatTime } from '../../components/time.js';
+import { MessageActionBar } from './MessageActionBar.js';
 import { SystemNotice } from './SystemNotice.js';
 import { type MessageContext, messageActions, messageAddons, messageBodies } from './extensions.js';
 
 /**
- * One message: who sent it (display name and username), when, its body, then whatever the
- * features add (extensions.ts): add-ons before and after the body, a body of its own for a
- * non-text kind, and the actions menu. `status` is the row's delivery state for my messages.
+ * One message: the sender's avatar, name and time (or, continuing a group of one person's
+ * messages, only the body, with the time in the gutter on hover), the body, what the features add
+ * (extensions.ts: add-ons before and after the body, a body of its own for a non-text kind) and
+ * the action bar shown on hover or focus. `status` is the row's delivery state for my messages.
+ * A message that mentions me is highlighted.
  */
-export const MessageRow = memo(function MessageRow({ context, status }: { context: MessageContext; status?: React.ReactNode }) {
+export const MessageRow = memo(function MessageRow({
+  context,
+  status,
+  continued = false,
+}: {
+  context: MessageContext;
+  status?: React.ReactNode;
+  /** Follows a message of the same person within a few minutes (timeline-rows.ts). */
+  continued?: boolean;
+}) {
   const { message } = context;
   if (message.kind === 'system') return <SystemNotice message={message} />;
   const Body = messageBodies[message.kind];
   const actions = messageActions.filter((action) => action.available(context));
+  const mentionsMe = message.deletedAt === null && message.mentions.includes(context.services.me.id);
   return (
-    <article className="message" data-mine={context.mine ? 'true' : 'false'} data-seq={message.seq}>
-      <header className="message-meta">
-        <PersonName userId={message.senderId} />
-        <time dateTime={message.createdAt}>{formatTime(message.createdAt)}</time>
-        {status}
-      </header>
-      {messageAddons
-        .filter((addon) => addon.placement === 'before-body')
-        .map(({ id, component: Addon }) => (
-          <Addon key={id} context={context} />
-        ))}
-      {message.deletedAt !== null ? (
-        <p className="message-deleted">This message was deleted.</p>
-      ) : Body ? (
-        <Body context={context} />
-      ) : (
-        <RichText text={message.body} />
-      )}
-      {messageAddons
-        .filter((addon) => addon.placement !== 'before-body')
-        .map(({ id, component: Addon }) => (
-          <Addon key={id} context={context} />
-        ))}
-      {actions.length > 0 && (
-        <div className="message-actions" role="group" aria-label="Message actions">
-          {actions.map((action) => (
-            <button key={action.id} type="button" onClick={() => void action.run(context)}>
-              {typeof action.label === 'string' ? action.label : action.label(context)}
-            </button>
+    <article
+      className="message"
+      data-mine={context.mine ? 'true' : 'false'}
+      data-seq={message.seq}
+      data-continued={continued ? 'true' : 'false'}
+      data-mentions-me={mentionsMe ? 'true' : undefined}
+    >
+      <div className="message-gutter">
+        {continued ? (
+          <time className="message-gutter-time" dateTime={message.createdAt} aria-hidden="true">
+            {formatTime(message.createdAt)}
+          </time>
+        ) : (
+          <Avatar userId={message.senderId} />
+        )}
+      </div>
+      <div className="message-main">
+        {/* In a continued row the name and time are still read out, just not shown. */}
+        <header className="message-meta">
+          <PersonName userId={message.senderId} />
+          <time dateTime={message.createdAt}>{formatTime(message.createdAt)}</time>
+          {status}
+        </header>
+        {messageAddons
+          .filter((addon) => addon.placement === 'before-body')
+          .map(({ id, component: Addon }) => (
+            <Addon key={id} context={context} />
           ))}
-        </div>
-      )}
+        {message.deletedAt !== null ? (
+          <p className="message-deleted">This message was deleted.</p>
+        ) : Body ? (
+          <Body context={context} />
+        ) : (
+          <RichText text={message.body} />
+        )}
+        {messageAddons
+          .filter((addon) => addon.placement !== 'before-body')
+          .map(({ id, component: Addon }) => (
+            <Addon key={id} context={context} />
+          ))}
+      </div>
+      {actions.length > 0 && <MessageActionBar context={context} actions={actions} />}
     </article>
   );
 });

@@ -1,4 +1,5 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
+import { ArrowDown, ArrowUp } from 'lucide-react';
 import { type ReactNode, useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import type { TimelineState, TimelineStore } from '../../state/timeline-store.js';
 import { registerScroller } from '../../state/active-timelines.js';
@@ -22,12 +23,18 @@ export function Timeline({
   timeline,
   renderRow,
   onSeen,
+  ready = true,
+  firstUnread = null,
 }: {
   rows: TimelineRow[];
   state: TimelineState;
   timeline: TimelineStore;
   renderRow: (row: TimelineRow) => ReactNode;
   onSeen: (row: TimelineRow) => void;
+  /** Whether it may open: the conversation waits until its first unread message is loaded. */
+  ready?: boolean;
+  /** The index of the row under the "New messages" divider: it opens there, not at the newest. */
+  firstUnread?: number | null;
 }) {
   const scrollRef = useRef<HTMLDivElement>(null);
   const [atEnd, setAtEnd] = useState(true);
@@ -51,20 +58,30 @@ export function Timeline({
     useAnimationFrameWithResizeObserver: true,
   });
 
-  // The first page opens at the newest message.
+  // It opens at the first unread message, under the divider (and then follows nothing until the
+  // person reaches the end), or at the newest when nothing is unread.
   const opened = useRef(false);
+  const following = useRef(true);
+  const [openedAt, setOpenedAt] = useState<number | null>(null);
   useLayoutEffect(() => {
-    if (opened.current || !state.loaded || rows.length === 0) return;
+    if (opened.current || !ready || !state.loaded || rows.length === 0) return;
     opened.current = true;
-    virtualizer.scrollToEnd();
-  }, [state.loaded, rows.length, virtualizer]);
+    if (firstUnread === null) {
+      virtualizer.scrollToEnd();
+      return;
+    }
+    following.current = false;
+    setOpenedAt(firstUnread);
+    // A row's true height is known once rendered: aim again after the first measurement.
+    virtualizer.scrollToIndex(firstUnread, { align: 'start' });
+    requestAnimationFrame(() => virtualizer.scrollToIndex(firstUnread, { align: 'start' }));
+  }, [ready, state.loaded, rows.length, firstUnread, virtualizer]);
 
   // Whether new rows at the bottom are followed: yes while the view is at the newest, no once the
   // person scrolls up. Only scrolling changes it, never rows growing below the view, so a burst
   // of messages landing while the last follow is still being applied cannot leave the view
   // behind (the virtualiser's own followOnAppend judges "at the end" from its last read of the
   // scroll position, which lags then).
-  const following = useRef(true);
   const lastScrollTop = useRef(0);
   const lastKey = rows.at(-1)?.key;
   useLayoutEffect(() => {
@@ -86,7 +103,8 @@ export function Timeline({
     setAtEnd(fromEnd <= AT_END_WITHIN);
     if (fromEnd <= AT_END_WITHIN) following.current = true;
     if (element.scrollTop <= LOAD_OLDER_WITHIN) void timeline.loadOlder();
-    if (document.visibilityState !== 'visible') return;
+    // Nothing counts as seen before it opened where the person will read.
+    if (!opened.current || document.visibilityState !== 'visible') return;
     // The newest row whose bottom is on screen has been seen, and everything before it.
     const bottom = element.scrollTop + element.clientHeight + 2;
     const items = virtualizer.getVirtualItems();
@@ -129,6 +147,8 @@ export function Timeline({
   }, [check]);
 
   const items = virtualizer.getVirtualItems();
+  // "Jump to first unread" while the divider is above what is on screen.
+  const unreadAbove = firstUnread !== null && openedAt !== null && items.length > 0 && items[0]!.index > firstUnread;
   return (
     <div className="timeline-frame">
       {state.loadingOlder && (
@@ -152,9 +172,18 @@ export function Timeline({
           </div>
         </div>
       </div>
+      {unreadAbove && (
+        <button
+          type="button"
+          className="jump-pill jump-to-unread"
+          onClick={() => virtualizer.scrollToIndex(firstUnread, { align: 'start' })}
+        >
+          <ArrowUp size={16} aria-hidden="true" /> Jump to first unread
+        </button>
+      )}
       {!atEnd && (
-        <button type="button" className="jump-to-newest" onClick={() => virtualizer.scrollToEnd()}>
-          Jump to newest ↓
+        <button type="button" className="jump-pill jump-to-newest" onClick={() => virtualizer.scrollToEnd()}>
+          <ArrowDown size={16} aria-hidden="true" /> Jump to newest
         </button>
       )}
     </div>

@@ -1,5 +1,6 @@
 import type { SendOptions } from '@confab/client';
 import type { ConversationSummary, Message } from '@confab/protocol';
+import type { LucideIcon } from 'lucide-react';
 import type { ComponentType, RefObject } from 'react';
 import type { AppServices } from '../../state/AppContext.js';
 
@@ -20,11 +21,17 @@ export interface MessageContext {
   openPanel(panel: string, arg?: string): void;
 }
 
-/** An entry of a message's actions menu (edit, delete, reply, react, pin, …). */
+/**
+ * An action on a message (edit, delete, reply, react, pin, …). `placement: 'bar'` puts it in the
+ * bar that appears when the message is hovered or focused (the few used most: React, Reply in
+ * thread, Quote); the rest go in that bar's "More…" menu. On touch, a long press lists them all.
+ */
 export interface MessageAction {
   id: string;
-  /** The visible label, which is also the button's accessible name. */
+  /** The visible label (in the menu) or tooltip (in the bar), and the accessible name either way. */
   label: string | ((context: MessageContext) => string);
+  icon?: LucideIcon;
+  placement?: 'bar' | 'menu';
   /** Shown only where this says so (e.g. only on my messages, only for admins). */
   available(context: MessageContext): boolean;
   run(context: MessageContext): void | Promise<void>;

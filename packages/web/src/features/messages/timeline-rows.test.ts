@@ -36,6 +36,27 @@ describe('timelineRows', () => {
     expect(timelineRows([message(1, 'bob', '2026-03-10T08:00:00')], [], 'me', null, now)[0]!.newDivider).toBe(false);
   });
 
+  it('groups consecutive messages of one person within five minutes, and starts a new group after a gap, another sender, a divider or a new day', () => {
+    const rows = timelineRows(
+      [
+        message(1, 'bob', '2026-03-09T23:58:00'),
+        message(2, 'bob', '2026-03-10T00:01:00'), // a new day
+        message(3, 'bob', '2026-03-10T00:04:59'),
+        message(4, 'ann', '2026-03-10T00:05:00'), // another sender
+        message(5, 'ann', '2026-03-10T00:10:00'), // exactly five minutes later
+        message(6, 'ann', '2026-03-10T00:11:00'),
+        message(7, 'ann', '2026-03-10T00:12:00'), // under the new-messages divider
+        { ...message(8, 'ann', '2026-03-10T00:12:30'), kind: 'system' } as Message,
+        message(9, 'ann', '2026-03-10T00:13:00'), // after a system message
+      ],
+      [],
+      'me',
+      6,
+      now,
+    );
+    expect(rows.map((r) => r.kind === 'message' && r.continued)).toEqual([false, false, true, false, false, true, false, false, false]);
+  });
+
   it('ends with my pending messages, keyed apart from stored ones', () => {
     const pending = {
       clientId: 'x',

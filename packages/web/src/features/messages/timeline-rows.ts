@@ -4,16 +4,22 @@ import { formatDay } from '../../components/time.js';
 
 /** One row of the timeline: a stored message or one of mine still pending, with what goes above it. */
 export type TimelineRow =
-  | { kind: 'message'; key: string; message: Message; day: string | null; newDivider: boolean }
+  /** `continued`: follows a message of the same person within GROUP_WITHIN_MS, shown without avatar and name. */
+  | { kind: 'message'; key: string; message: Message; day: string | null; newDivider: boolean; continued: boolean }
   | { kind: 'pending'; key: string; pending: PendingMessage; day: string | null; newDivider: false }
   /** Messages folded away (from a person I block, in a group: issue 35), shown on request. */
   | { kind: 'folded'; key: string; messages: Message[]; day: string | null; newDivider: boolean };
+
+/** Consecutive messages of one person this close together form one group under one avatar and name. */
+export const GROUP_WITHIN_MS = 5 * 60_000;
 
 /**
  * The rows in order: a date separator above the first message of each day, the "new messages"
  * divider above the first message from someone else after `dividerAfterSeq` (my read marker as
  * it was when I opened the conversation, or null for none), then my pending messages. Messages
  * `folded` says to fold become one row per run of them in a day ("2 messages from a blocked user").
+ * A message continues the group of the one before it when the same person sent both within
+ * GROUP_WITHIN_MS, on the same day, with no divider between.
  */
 export function timelineRows(
   messages: readonly Message[],
@@ -49,7 +55,16 @@ export function timelineRows(
       else rows.push({ kind: 'folded', key: `folded:${message.id}`, messages: [message], day, newDivider });
       continue;
     }
-    rows.push({ kind: 'message', key: message.id, message, day, newDivider });
+    const before = rows.at(-1);
+    const continued =
+      before?.kind === 'message' &&
+      day === null &&
+      !newDivider &&
+      message.kind !== 'system' &&
+      before.message.kind !== 'system' &&
+      before.message.senderId === message.senderId &&
+      Date.parse(message.createdAt) - Date.parse(before.message.createdAt) < GROUP_WITHIN_MS;
+    rows.push({ kind: 'message', key: message.id, message, day, newDivider, continued });
   }
   for (const p of pending) rows.push({ kind: 'pending', key: `pending:${p.clientId}`, pending: p, day: dayOf(p), newDivider: false });
   return rows;

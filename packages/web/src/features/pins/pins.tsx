@@ -23,6 +23,7 @@ const mayPin = (c: Pick<MessageContext, 'conversation'>) => c.conversation.kind 
 messageActions.push({
   id: 'pin',
   label: (c) => (c.message.pinnedAt === null ? 'Pin' : 'Unpin'),
+  icon: Pin,
   available: (c) => c.message.deletedAt === null && c.message.kind !== 'system' && mayPin(c),
   run: async (c) => {
     if (c.message.pinnedAt === null) await c.services.client.messages.pin(c.message.id);

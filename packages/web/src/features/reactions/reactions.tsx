@@ -17,6 +17,8 @@ import { reactedBy, useDisplayNames } from './reacted-by.js';
 messageActions.push({
   id: 'react',
   label: 'React',
+  icon: SmilePlus,
+  placement: 'bar',
   available: (c) => c.message.deletedAt === null && c.message.kind !== 'system',
   run: (c) => rowMode.toggle(c.message.id, 'react'),
 });

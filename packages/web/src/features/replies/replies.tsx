@@ -1,4 +1,5 @@
 import { PersonName } from '../../components/PersonName.js';
+import { Reply } from 'lucide-react';
 import {
   type ComposerContext,
   type MessageContext,
@@ -20,6 +21,8 @@ import { useLiveQuote } from './live-quotes.js';
 messageActions.push({
   id: 'reply',
   label: 'Reply',
+  icon: Reply,
+  placement: 'bar',
   available: (c) => c.message.deletedAt === null && c.message.kind !== 'system' && c.message.threadRootId === null,
   run: (c) => {
     replyDraft.set_(c.conversation.id, c.message);

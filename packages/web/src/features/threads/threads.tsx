@@ -1,4 +1,5 @@
 import { type FormEvent, useEffect, useId, useMemo, useState, useSyncExternalStore } from 'react';
+import { MessageSquareText } from 'lucide-react';
 import type { ConversationSummary, Message } from '@confab/protocol';
 import { describeError } from '../../components/errors.js';
 import { useApp } from '../../state/AppContext.js';
@@ -15,6 +16,8 @@ import { ThreadStore } from './thread-store.js';
 messageActions.push({
   id: 'thread',
   label: 'Reply in thread',
+  icon: MessageSquareText,
+  placement: 'bar',
   available: (c) => c.message.deletedAt === null && c.message.kind !== 'system' && c.message.threadRootId === null,
   run: (c) => c.openPanel('thread', c.message.id),
 });
