@@ -31,7 +31,7 @@ describe('search words', () => {
   });
 
   it('takes the last word as a prefix only while it is being typed and has two characters', () => {
-    expect(searchTerms('hello wor')).toEqual({ raw: ['hello', 'wor'], folded: ['hello', 'wor'], prefix: true });
+    expect(searchTerms('hello wor')).toMatchObject({ raw: ['hello', 'wor'], folded: ['hello', 'wor'], prefix: true });
     expect(searchTerms('hello wor ').prefix).toBe(false);
     expect(searchTerms('hello wor!').prefix).toBe(false);
     expect(searchTerms('hello w').prefix).toBe(false);
