@@ -16,6 +16,8 @@ export interface Database {
     password_hash: string;
     created_at: number;
     hide_last_seen: Generated<number>;
+    /** BCP 47 language tag (PATCH /users/me), null when unknown: stems a message too short to detect its language. */
+    locale: Generated<string | null>;
     last_seen_at: number | null;
     /** Position of the newest event of the user's private stream. */
     stream_pos: Generated<number>;

@@ -151,6 +151,21 @@ describe.each(await engines({ SEARCH_RANK_WINDOW: '50' }))('full-text search on 
     expectError(await search(a, { q: 'figs', cursor: nextCursor! }), 400, 'validation_failed');
   });
 
+  it('keeps my language (a BCP 47 tag, canonical), and refuses what is not one', async () => {
+    const [a] = await freshUsers(t.url, 1);
+    const me = (body: unknown) => api(t.url, 'PATCH', '/api/v1/users/me', { token: a.token, body });
+    expect((await me({ locale: 'pt-br' })).body).toMatchObject({ locale: 'pt-BR' });
+    expect((await api(t.url, 'GET', '/api/v1/users/me', { token: a.token })).body).toMatchObject({ locale: 'pt-BR' });
+    for (const bad of ['not a tag', 'e', 'en-a', 'x'.repeat(40), 42]) expectError(await me({ locale: bad }), 400, 'validation_failed');
+    expect((await me({ locale: 'RU' })).body).toMatchObject({ locale: 'ru' });
+    // A message too short to detect its language is stemmed every way: found by another form.
+    const group = await createGroup(a, []);
+    await sent(t.url, a, group.id, 'книги');
+    expect(await bodies(a, 'книга ')).toEqual(['книги']);
+    const cleared = (await me({ locale: null })).body as Record<string, unknown>;
+    expect('locale' in cleared).toBe(false);
+  });
+
   it('finds my conversations by title, and direct ones by the other member', async () => {
     const [a, b, c] = await freshUsers(t.url, 3);
     await b.client.updateMe({ displayName: 'Zoë Quartermaine' });

@@ -1,14 +1,18 @@
 import { type Kysely, type Migration, sql } from 'kysely';
 
 /**
- * Issue 38: search indexes prepared tokens (store/search-tokens.ts: segmented, stemmed, CJK
+ * Issue 38: search in every language. `users.locale` is the BCP 47 tag a user's client reports
+ * (the web app: the browser's language), null when unknown.
+ *
+ * Search indexes prepared tokens (store/search-tokens.ts: segmented, stemmed, CJK
  * bigrams). Messages stored before are indexed again by a background job
  * (services/search/reindex-job.ts) whose mark is this one row: every message from `below` up is
  * done. An install with no messages has nothing to do. Each engine's own `0024_search_tokens`
  * (which runs after this one) changes its index.
  */
-export const searchReindex: Migration = {
+export const searchLanguages: Migration = {
   async up(db: Kysely<unknown>) {
+    await db.schema.alterTable('users').addColumn('locale', 'varchar(35)').execute();
     await db.schema
       .createTable('search_reindex')
       .addColumn('id', 'varchar(32)', (c) => c.primaryKey())
