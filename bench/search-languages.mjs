@@ -8,7 +8,7 @@
  *
  * Messages are written in bulk with SQL, each with the tokens the server would make
  * (store/search-tokens.ts): SQLite's FTS5 triggers and PostgreSQL's tsvector column index them as
- * a send would. Results go to bench/results/search-languages-<date>.json.
+ * a send would. Results go to bench/results/search-languages-<engine>-<date>.json.
  */
 import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -331,8 +331,9 @@ for (const engine of ENGINES) {
   const queries = await measure(store, 'bench-lang-u0');
   report.engines[engine] = { seedSec, bytesPerMessage: perMessage, loadBefore: load, loadAfter: round(os.loadavg()[0], 1), queries };
   await cleanup();
+  // Each engine's figures as soon as they are measured (a run of both takes long at a million messages).
+  mkdirSync(path.join(root, 'bench/results'), { recursive: true });
+  const out = path.join(root, `bench/results/search-languages-${engine}-${report.date.slice(0, 10)}.json`);
+  writeFileSync(out, `${JSON.stringify({ ...report, engines: { [engine]: report.engines[engine] } }, null, 2)}\n`);
+  log(`written ${out}`);
 }
-mkdirSync(path.join(root, 'bench/results'), { recursive: true });
-const out = path.join(root, `bench/results/search-languages-${report.date.slice(0, 10)}.json`);
-writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
-log(`written ${out}`);

@@ -90,14 +90,11 @@ function stemsOf(word: Word, text: string, stemmers: () => readonly Stemmer[]): 
   });
 }
 
-/**
- * What a message is indexed as: its distinct tokens. `locale` (the sender's) chooses the stemmer
- * when the text is too short for its language to be detected.
- */
-export function indexTokens(body: string, locale?: string | null): string[] {
+/** What a message is indexed as: its distinct tokens. */
+export function indexTokens(body: string): string[] {
   const tokens = new Set<string>();
   let stemmers: readonly Stemmer[] | undefined;
-  const lazyStemmers = () => (stemmers ??= stemmersFor(body, locale));
+  const lazyStemmers = () => (stemmers ??= stemmersFor(body));
   for (const word of words(body)) {
     tokens.add(word.folded);
     for (const stem of stemsOf(word, body, lazyStemmers)) tokens.add(stem);

@@ -82,15 +82,14 @@ const MAX_LANGUAGES = 3;
 
 /**
  * The stemmers for a message: the languages detected in it; when it is too short to tell
- * (franc-min needs 10 letters), the sender's `locale` when it names a stemmed language, else
- * every stemmer (a short message is a few words: stemming it every way costs little).
+ * (franc-min needs 10 characters), every stemmer. Not the sender's `locale`: people write short
+ * messages in more than one language (an English locale would leave a short Russian message
+ * unstemmed), a short message is a few words (stemming them every way costs a few tokens), and
+ * looking the locale up would add a query to every send's commit (decision 0024).
  */
-export function stemmersFor(text: string, locale?: string | null): readonly Stemmer[] {
+export function stemmersFor(text: string): readonly Stemmer[] {
   const guesses = francAll(text, { only: ONLY });
-  if (guesses[0]?.[0] === 'und') {
-    const byLocale = locale ? STEMMERS[locale.split('-')[0]!.toLowerCase()] : undefined;
-    return byLocale ? [byLocale] : ALL_STEMMERS;
-  }
+  if (guesses[0]?.[0] === 'und') return ALL_STEMMERS;
   const chosen = guesses.filter(([, score]) => score >= CLOSE_SCORE).slice(0, MAX_LANGUAGES);
   return [...new Set(chosen.map(([code]) => STEMMERS[DETECTED[code]!]!))];
 }
