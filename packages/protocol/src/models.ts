@@ -52,7 +52,7 @@ export const Me = Type.Object(
     locale: Type.Optional(
       Type.String({
         description:
-          "My language, a BCP 47 tag (canonical form, `en-GB`), when set (PATCH /users/me; the web app sends the browser's): search stems a message of mine too short to detect its language by it",
+          "My language, a BCP 47 tag (canonical form, `en-GB`), when set (PATCH /users/me; the web app sends the browser's). Search does not use it: a message too short to detect its language is stemmed in every supported language (docs/search.md)",
       }),
     ),
   },
