@@ -7,10 +7,11 @@ import { indexTokens } from '../search-tokens.js';
 
 /**
  * PostgreSQL's search: a `tsvector` column of each message, under a GIN index. The vector is
- * made here from the words of store/search-tokens.ts (folded, with their positions) rather than
- * by a text search configuration's parser, so it splits and folds words exactly as SQLite's FTS5
- * does, with no extension (`unaccent`) to install: in effect the `simple` configuration with
- * Latin diacritics folded. It is written with the row, in the transaction of the send or edit.
+ * the message's prepared tokens (store/search-tokens.ts: words, stems, CJK bigrams) rather than a
+ * text search configuration's parse, so it holds exactly what SQLite's index holds, with no
+ * extension to install: in effect the `simple` configuration over the tokens. It is written with
+ * the row, in the transaction of the send or edit. Migration 0024 changes no schema here: the
+ * re-index job (services/search/reindex-job.ts) writes stored messages' vectors again.
  */
 export const postgresSearchMigrations: Record<string, Migration> = {
   '0008_search_pg': {

@@ -8,12 +8,16 @@ import type { Selectable } from 'kysely';
 import { withQuotes } from '../sql/message-changes.js';
 
 /**
- * SQLite's search: an FTS5 index of `messages.body` tokenized by `unicode61 remove_diacritics 2`,
- * with prefix indexes for 2 and 3 characters so a short prefix reads one doclist. Contentless (it
- * holds no copy of the text); beside each body it indexes the message's conversation as one term
- * (`scope`: the id's bytes in hex), so a search narrowed to some conversations reads only their
- * matches. Triggers keep it in step with every insert, body change and delete, inside the
- * statement's own transaction. An empty body (a system message, a tombstone) is not indexed.
+ * SQLite's search: an FTS5 index (`messages_search`, migration 0024) of each message's prepared
+ * tokens (`messages.search_tokens`, store/search-tokens.ts), with prefix indexes for 2 and 3
+ * characters so a short prefix reads one doclist. Contentless (it holds no copy of the text);
+ * beside the tokens it indexes the message's conversation as one term (`scope`: the id's bytes in
+ * hex), so a search narrowed to some conversations reads only their matches. Triggers keep it in
+ * step with every insert, change of the tokens and delete, inside the statement's own
+ * transaction. An empty body (a system message, a tombstone) is not indexed.
+ *
+ * `messages_fts` below is the index before 0024 (raw bodies through `unicode61`): kept until the
+ * re-index job has done the messages stored before, then dropped.
  */
 const createIndex = [
   sql`create virtual table messages_fts using fts5(
