@@ -49,8 +49,32 @@ export const STEMMERS: Readonly<Record<string, Stemmer>> = {
   uk: ukrainian,
 };
 
+/**
+ * Each stemmer's answers, remembered: a Snowball port takes 5–25 µs a word, and chat repeats its
+ * words (a bounded map per stemmer, emptied when full: no entry outlives 50,000 others).
+ */
+const CACHE_MAX = 50_000;
+function remembered(stemmer: Stemmer): Stemmer {
+  const known = new Map<string, string>();
+  return (word) => {
+    let stem = known.get(word);
+    if (stem === undefined) {
+      if (known.size >= CACHE_MAX) known.clear();
+      stem = stemmer(word);
+      known.set(word, stem);
+    }
+    return stem;
+  };
+}
+
+const CACHED: ReadonlyMap<Stemmer, Stemmer> = new Map([...new Set(Object.values(STEMMERS))].map((s) => [s, remembered(s)]));
+const cachedOf = (stemmer: Stemmer): Stemmer => CACHED.get(stemmer)!;
+
+const CYRILLIC_STEMMERS = [cachedOf(russian), cachedOf(ukrainian)];
+const ARABIC_STEMMERS = [cachedOf(arabic)];
+
 /** Every distinct stemmer: a query word, too short to say its language, is stemmed by each. */
-export const ALL_STEMMERS: readonly Stemmer[] = [...new Set(Object.values(STEMMERS))];
+export const ALL_STEMMERS: readonly Stemmer[] = [...CACHED.values()];
 
 /** franc-min's ISO 639-3 names of the languages above that it detects (it has no Danish, Finnish or Norwegian). */
 const DETECTED: Readonly<Record<string, string>> = {
@@ -78,6 +102,10 @@ const ONLY = Object.keys(DETECTED);
  * index entry where a stem too few loses a hit.
  */
 const CLOSE_SCORE = 0.7;
+const DETECT_CHARS = 256;
+const LATIN = /\p{Script=Latin}/u;
+const CYRILLIC = /\p{Script=Cyrillic}/u;
+const ARABIC = /\p{Script=Arabic}/u;
 const MAX_LANGUAGES = 3;
 
 /**
@@ -88,10 +116,17 @@ const MAX_LANGUAGES = 3;
  * looking the locale up would add a query to every send's commit (decision 0024).
  */
 export function stemmersFor(text: string): readonly Stemmer[] {
-  const guesses = francAll(text, { only: ONLY });
+  // Without Latin letters the script says it (the detector costs 50–200 µs a message): Cyrillic
+  // is Russian or Ukrainian (both stemmed), Arabic script Arabic.
+  if (!LATIN.test(text)) {
+    const byScript = [...(CYRILLIC.test(text) ? CYRILLIC_STEMMERS : []), ...(ARABIC.test(text) ? ARABIC_STEMMERS : [])];
+    if (byScript.length > 0) return byScript;
+  }
+  // The detector's time grows with the text; its first few hundred characters tell the language.
+  const guesses = francAll(text.slice(0, DETECT_CHARS), { only: ONLY });
   if (guesses[0]?.[0] === 'und') return ALL_STEMMERS;
   const chosen = guesses.filter(([, score]) => score >= CLOSE_SCORE).slice(0, MAX_LANGUAGES);
-  return [...new Set(chosen.map(([code]) => STEMMERS[DETECTED[code]!]!))];
+  return [...new Set(chosen.map(([code]) => cachedOf(STEMMERS[DETECTED[code]!]!)))];
 }
 
 /**
