@@ -5,7 +5,7 @@ import SQLite from 'better-sqlite3';
 import { ConfabClient } from '@confab/client';
 import type { SearchPage } from '@confab/protocol';
 import type { Options } from './options.js';
-import { makeTempDir, removeTempDir, startConfab } from './server-process.js';
+import { REPO_ROOT, makeTempDir, removeTempDir, startConfab } from './server-process.js';
 import { BENCH_PASSWORD, registerUsers } from './setup.js';
 import { conversationIdOf, keepSeeded, restoreSeeded, seed, seedCache, vocabulary } from './search-seed.js';
 import { type Summary, round, summarize } from './stats.js';
@@ -74,7 +74,7 @@ export async function runSearchBench(
       await confab.stop();
       log(`search: seeding ${options.messages.toLocaleString('en-US')} messages in ${options.conversations} conversations`);
       const started = performance.now();
-      seed(file, users, options, words);
+      await seed(file, users, options, words);
       seedSec = round((performance.now() - started) / 1000, 1);
       log(`  seeded in ${seedSec} s`);
       keepSeeded(dataDir, cache.dir);
@@ -112,7 +112,7 @@ export async function runSearchBench(
       results.push({
         label,
         q,
-        matchesForSearcher: countMatches(file, searcher.user.id, q, conversationId),
+        matchesForSearcher: await countMatches(file, searcher.user.id, q, conversationId),
         firstPageHits: hits,
         latencyMs,
       });
@@ -138,18 +138,23 @@ export async function runSearchBench(
 }
 
 /** How many messages the searcher could find for `q` (for the report: how much the index had to sift). */
-function countMatches(file: string, userId: string, q: string, conversationId?: string): number {
+async function countMatches(file: string, userId: string, q: string, conversationId?: string): Promise<number> {
+  // The server's own query of the token index (store/sqlite/sqlite-search.ts).
+  const { searchTerms } = (await import(path.join(REPO_ROOT, 'packages/server/dist/store/search-tokens.js'))) as {
+    searchTerms(q: string): unknown;
+  };
+  const { tokenQuery } = (await import(path.join(REPO_ROOT, 'packages/server/dist/store/sqlite/sqlite-search.js'))) as {
+    tokenQuery(terms: unknown): string;
+  };
   const db = new SQLite(file, { readonly: true });
   try {
-    const words = q.trim().split(/\s+/);
-    const match = words.map((w, i) => `"${w}"${i === words.length - 1 && !q.endsWith(' ') ? '*' : ''}`).join(' ');
     const row = db
       .prepare(
-        `select count(*) as n from messages_fts f join messages m on m.rowid = f.rowid
+        `select count(*) as n from messages_search f join messages m on m.rowid = f.rowid
          join members me on me.conversation_id = m.conversation_id and me.user_id = ?
-         where messages_fts match ? and m.conversation_id = coalesce(?, m.conversation_id)`,
+         where messages_search match ? and m.conversation_id = coalesce(?, m.conversation_id)`,
       )
-      .get(userId, `body : (${match})`, conversationId ?? null) as { n: number };
+      .get(userId, `tokens : (${tokenQuery(searchTerms(q))})`, conversationId ?? null) as { n: number };
     return row.n;
   } finally {
     db.close();

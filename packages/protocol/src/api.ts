@@ -25,11 +25,17 @@ export const Bio = FreeText({ maxLength: 500 });
 export const Limit = Type.Integer({ minimum: 1, maximum: 100 });
 export const Cursor = Identifier({ minLength: 1, maxLength: 512, description: 'A `nextCursor` from the previous page' });
 
+/** A BCP 47 language tag: its shape here, its validity (Intl.getCanonicalLocales) in the user service. */
+export const Locale = Type.String({ minLength: 2, maxLength: 35, pattern: '^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$' });
+
 export const UpdateMeBody = Type.Object(
   {
     displayName: Type.Optional(DisplayName),
     bio: Type.Optional(Bio),
     hideLastSeen: Type.Optional(Type.Boolean({ description: 'Privacy: others see no lastSeenAt' })),
+    locale: Type.Optional(
+      Type.Union([Locale, Type.Null()], { description: 'My language (a BCP 47 tag such as `ru` or `pt-BR`); null forgets it' }),
+    ),
   },
   { ...strict, minProperties: 1 },
 );

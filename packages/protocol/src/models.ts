@@ -49,6 +49,12 @@ export const Me = Type.Object(
     emailVerified: Type.Boolean({ description: 'Whether `email` was confirmed through the link sent to it' }),
     isAdmin: Type.Boolean(),
     hideLastSeen: Type.Boolean(),
+    locale: Type.Optional(
+      Type.String({
+        description:
+          "My language, a BCP 47 tag (canonical form, `en-GB`), when set (PATCH /users/me; the web app sends the browser's). Search does not use it: a message too short to detect its language is stemmed in every supported language (docs/search.md)",
+      }),
+    ),
   },
   { title: 'Me' },
 );

@@ -36,6 +36,7 @@ export const meView = (u: UserRecord): Me => ({
   emailVerified: u.emailVerified,
   isAdmin: u.isAdmin,
   hideLastSeen: u.hideLastSeen,
+  ...(u.locale === null ? {} : { locale: u.locale }),
 });
 
 const isoOrNull = (ms: number | null) => (ms === null ? null : iso(ms));

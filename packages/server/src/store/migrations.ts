@@ -18,6 +18,8 @@ import { partialIndexes } from './migrations/0018-partial-indexes.js';
 // Thread read state (issue 35 item 2).
 import { threadReads } from './migrations/0021-thread-reads.js';
 import { lookalikeUsernamesVerifiedEmails } from './migrations/0022-lookalike-usernames-verified-emails.js';
+// Search in every language: users' locale, the re-index job's mark (issue 38).
+import { searchLanguages } from './migrations/0024-search-languages.js';
 
 /**
  * Schema migrations, in code and in order. Written with Kysely's schema builder in types both
@@ -175,6 +177,7 @@ const migrations: Record<string, Migration> = {
   '0021_thread_reads': threadReads,
   // Look-alike usernames and verified-only email ownership (issue 35 item 7).
   '0022_lookalike_usernames_verified_emails': lookalikeUsernamesVerifiedEmails,
+  '0024_search_languages': searchLanguages,
 };
 
 /**

@@ -15,6 +15,8 @@ export interface UserRecord {
   createdAt: number;
   /** Privacy: others see no lastSeenAt. */
   hideLastSeen: boolean;
+  /** The user's language, a canonical BCP 47 tag (`en-GB`), null when unknown. */
+  locale: string | null;
   lastSeenAt: number | null;
   /** Whether `email` was confirmed through the link mailed to it. */
   emailVerified: boolean;
@@ -23,7 +25,7 @@ export interface UserRecord {
   /** While an admin has the account deactivated: no sign-in, no refresh. */
   deactivatedAt: number | null;
 }
-type Defaulted = 'hideLastSeen' | 'lastSeenAt' | 'emailVerified' | 'deletedAt' | 'deactivatedAt';
+type Defaulted = 'hideLastSeen' | 'locale' | 'lastSeenAt' | 'emailVerified' | 'deletedAt' | 'deactivatedAt';
 export type NewUser = Omit<UserRecord, Defaulted> & Partial<Pick<UserRecord, Defaulted>>;
 
 /** A page of the user directory: by username prefix or display-name substring, after a username. */
@@ -42,6 +44,7 @@ export interface UserPatch {
   bio?: string;
   isAdmin?: boolean;
   hideLastSeen?: boolean;
+  locale?: string | null;
 }
 
 export interface SessionRecord {

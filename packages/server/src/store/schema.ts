@@ -16,6 +16,8 @@ export interface Database {
     password_hash: string;
     created_at: number;
     hide_last_seen: Generated<number>;
+    /** BCP 47 language tag (PATCH /users/me), null when unknown: stems a message too short to detect its language. */
+    locale: Generated<string | null>;
     last_seen_at: number | null;
     /** Position of the newest event of the user's private stream. */
     stream_pos: Generated<number>;
@@ -99,6 +101,13 @@ export interface Database {
     archived_seq: number | null;
     cleared_seq: Generated<number>;
   };
+  /** Where the search re-index job is (services/search/reindex-job.ts): one row, `messages`. */
+  search_reindex: {
+    id: string;
+    /** The engine's key (SQLite rowid, else message id) under which messages are still to re-index; null before the first step. */
+    below: string | null;
+    finished_at: number | null;
+  };
   messages: {
     id: string;
     conversation_id: string;
@@ -126,6 +135,8 @@ export interface Database {
     location: Generated<string | null>;
     /** PostgreSQL only: the body's words for search (store/postgres/postgres-search.ts). */
     search_vector?: string | null;
+    /** SQLite only: the body's search tokens, space-separated, which FTS5 indexes (store/sqlite/sqlite-search.ts). */
+    search_tokens?: string | null;
     /** JSON: the AttachmentRecords an attachment or voice message carries (null for the others). */
     attachments: string | null;
     /** JSON: a voice message's VoiceInfo. */

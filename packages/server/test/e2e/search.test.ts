@@ -37,10 +37,12 @@ describe.each(await engines({ SEARCH_RANK_WINDOW: '50' }))('full-text search on 
     expect(await bodies(b, 'lunch ')).toEqual(['no lunch today', m.body]);
     expect((await b.client.search.messages({ q: 'müller' })).items.map((i) => i.message.id)).toEqual([m.id]);
     expect(await bodies(b, 'lun')).toHaveLength(2);
-    expect(await bodies(b, 'lunches ')).toEqual([]);
+    // Stemmed: an inflected form finds the word (English: lunches → lunch).
+    expect(await bodies(b, 'lunches ')).toEqual(['no lunch today', m.body]);
+    expect(await bodies(b, 'dinner ')).toEqual([]);
   });
 
-  it('matches other scripts word by word; a CJK run is one word (found whole or by its start)', async () => {
+  it('matches other scripts word by word, and CJK words inside a run', async () => {
     const [a] = await freshUsers(t.url, 1);
     const group = await createGroup(a, []);
     await sent(t.url, a, group.id, 'Привет, мир! Добрый вечер');
@@ -50,7 +52,10 @@ describe.each(await engines({ SEARCH_RANK_WINDOW: '50' }))('full-text search on 
     expect(await bodies(a, 'добр')).toEqual(['Привет, мир! Добрый вечер']);
     expect(await bodies(a, 'κόσμε')).toEqual(['Γειά σου Κόσμε']);
     expect(await bodies(a, '今日は')).toEqual(['今日は東京で会議 tomorrow']);
-    expect(await bodies(a, '東京 ')).toEqual([]);
+    expect(await bodies(a, '東京 ')).toEqual(['今日は東京で会議 tomorrow']);
+    const [hit] = ((await search(a, { q: '会議' })).body as SearchPage).items;
+    expect(hit!.highlights.map(([s, e]) => hit!.snippet.slice(s, e))).toEqual(['会議']);
+    expect(await bodies(a, '大阪 ')).toEqual([]);
   });
 
   it("never returns another conversation's message, nor anything after leaving or before my clear", async () => {
@@ -144,6 +149,21 @@ describe.each(await engines({ SEARCH_RANK_WINDOW: '50' }))('full-text search on 
     const { nextCursor } = (await search(a, { q: 'fig', limit: 1 })).body as SearchPage;
     expect(nextCursor).not.toBeNull();
     expectError(await search(a, { q: 'figs', cursor: nextCursor! }), 400, 'validation_failed');
+  });
+
+  it('keeps my language (a BCP 47 tag, canonical), and refuses what is not one', async () => {
+    const [a] = await freshUsers(t.url, 1);
+    const me = (body: unknown) => api(t.url, 'PATCH', '/api/v1/users/me', { token: a.token, body });
+    expect((await me({ locale: 'pt-br' })).body).toMatchObject({ locale: 'pt-BR' });
+    expect((await api(t.url, 'GET', '/api/v1/users/me', { token: a.token })).body).toMatchObject({ locale: 'pt-BR' });
+    for (const bad of ['not a tag', 'e', 'en-a', 'x'.repeat(40), 42]) expectError(await me({ locale: bad }), 400, 'validation_failed');
+    expect((await me({ locale: 'RU' })).body).toMatchObject({ locale: 'ru' });
+    // A message too short to detect its language is stemmed every way: found by another form.
+    const group = await createGroup(a, []);
+    await sent(t.url, a, group.id, 'книги');
+    expect(await bodies(a, 'книга ')).toEqual(['книги']);
+    const cleared = (await me({ locale: null })).body as Record<string, unknown>;
+    expect('locale' in cleared).toBe(false);
   });
 
   it('finds my conversations by title, and direct ones by the other member', async () => {

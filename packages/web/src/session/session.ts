@@ -133,6 +133,15 @@ export class SessionController {
       else client.http.setTokens(tokens);
     });
     this.set({ status: 'signed-in', me, client, connection });
+    void this.reportLanguage(client, me);
+  }
+
+  /** Tells the server the browser's language when it changed (search stems short messages by it); a refusal changes nothing. */
+  private async reportLanguage(client: ConfabClient, me: Me): Promise<void> {
+    const locale = navigator.language;
+    if (!locale || locale.toLowerCase() === me.locale?.toLowerCase()) return;
+    const updated = await client.updateMe({ locale }).catch(() => undefined);
+    if (updated && this.state.status === 'signed-in' && this.state.client === client) this.updateMe(updated);
   }
 
   private leave(notice?: string): void {

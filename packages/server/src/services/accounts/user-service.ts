@@ -1,5 +1,5 @@
 import { type Me, type RegisterBody, type UpdateMeBody, type User, type UserPage, normalizeUsername, usernameKey } from '@confab/protocol';
-import { AppError, notFound } from '../../errors.js';
+import { AppError, detail, invalid, notFound } from '../../errors.js';
 import { newId } from '../../ids.js';
 import { type Store, UniqueViolation, type UserRecord } from '../../store/store.js';
 import { CursorFields, decodeCursor, encodeCursor } from '../../infra/cursor.js';
@@ -36,6 +36,7 @@ export class UserService {
       email: input.email ?? null,
       isAdmin: role.isAdmin,
       hideLastSeen: false,
+      locale: null,
       lastSeenAt: null,
       emailVerified: false,
       deletedAt: null,
@@ -71,7 +72,8 @@ export class UserService {
   }
 
   async updateMe(userId: string, patch: UpdateMeBody): Promise<Me> {
-    const user = await this.store.users.updateUser(userId, patch);
+    const locale = patch.locale === undefined || patch.locale === null ? patch.locale : canonicalLocale(patch.locale);
+    const user = await this.store.users.updateUser(userId, { ...patch, ...(locale === undefined ? {} : { locale }) });
     if (!user) throw notFound('User');
     return meView(user);
   }
@@ -100,5 +102,14 @@ export class UserService {
       items: items.map(userView),
       nextCursor: rows.length > limit && last ? encodeCursor(usernameKey(last.username)) : null,
     };
+  }
+}
+
+/** A BCP 47 tag in its canonical form (`EN-gb` → `en-GB`), or 400 when it is not one (issue 38: search stems by it). */
+function canonicalLocale(tag: string): string {
+  try {
+    return Intl.getCanonicalLocales(tag)[0]!;
+  } catch {
+    throw invalid('locale is not a BCP 47 language tag', [detail('/locale', 'must be a BCP 47 language tag, such as en or pt-BR')]);
   }
 }

@@ -31,7 +31,7 @@ describe('search words', () => {
   });
 
   it('takes the last word as a prefix only while it is being typed and has two characters', () => {
-    expect(searchTerms('hello wor')).toEqual({ raw: ['hello', 'wor'], folded: ['hello', 'wor'], prefix: true });
+    expect(searchTerms('hello wor')).toMatchObject({ raw: ['hello', 'wor'], folded: ['hello', 'wor'], prefix: true });
     expect(searchTerms('hello wor ').prefix).toBe(false);
     expect(searchTerms('hello wor!').prefix).toBe(false);
     expect(searchTerms('hello w').prefix).toBe(false);
@@ -75,5 +75,24 @@ describe('snippets', () => {
     expect(snippet.isWellFormed()).toBe(true);
     const start = `${'x '.repeat(100)}find ${'𝒜'.repeat(200)}`;
     expect(snippetOf(start, searchTerms('find ')).snippet.isWellFormed()).toBe(true);
+  });
+});
+
+describe('matches in every language', () => {
+  it('highlights what the engines matched: a stem, a CJK word inside a run, a Korean word without its particle', () => {
+    expect(marked('встреча в пятницу', 'пятница ').words).toEqual(['пятницу']);
+    expect(marked('Die Häuser sind groß', 'Haus ').words).toEqual(['Häuser']);
+    expect(marked('明日の会議は十時からです', '会議 ').words).toEqual(['会議']);
+    expect(marked('東京タワー night view', 'タワー ').words).toEqual(['タワー']);
+    expect(marked('회의는 내일입니다', '회의 ').words).toEqual(['회의']);
+    expect(marked('The meetings were running late', 'run meeting ').words).toEqual(['meetings', 'running']);
+  });
+
+  it('ranks a stem like the word itself, and the words typed in order above the same words apart', () => {
+    const q = searchTerms('пятница ');
+    expect(relevance('пятницу', q)).toBe(relevance('пятница', q));
+    const two = searchTerms('会議 十時 ');
+    expect(relevance('会議十時', two)).toBeGreaterThan(relevance('十時の会議', two));
+    expect(relevance('no match', q)).toBe(0);
   });
 });

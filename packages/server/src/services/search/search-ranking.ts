@@ -1,4 +1,4 @@
-import { type SearchTerms, type Word, words } from '../../store/search-tokens.js';
+import { type Match, type SearchTerms, type Word, termMatches, words } from '../../store/search-tokens.js';
 
 /**
  * How relevant a message is to a search, and the snippet a client shows. Computed here from the
@@ -14,11 +14,15 @@ const PHRASE_BONUS = 0.25;
 /** The body length (in words) at which the length penalty halves a score's first part. */
 const LENGTH_SCALE = 16;
 
-/** The body's words that match one of the search's words (the last one also by prefix, when it is one). */
-export function matchedWords(bodyWords: readonly Word[], terms: SearchTerms): Word[] {
-  const exact = new Set(terms.folded);
-  const last = terms.folded.at(-1);
-  return bodyWords.filter((w) => exact.has(w.folded) || (terms.prefix && last !== undefined && w.folded.startsWith(last)));
+/** Every place in the body that matches one of the search's words, in order (search-tokens.ts, termMatches). */
+export function matchesIn(body: string, bodyWords: readonly Word[], terms: SearchTerms): Match[] {
+  const n = terms.terms.length;
+  const found = terms.terms.flatMap((term, i) => termMatches(body, bodyWords, term, terms.prefix && i === n - 1));
+  // One place matched by two words (a word typed twice, or a stem shared) is highlighted once.
+  const seen = new Set<string>();
+  return found
+    .sort((a, b) => a.start - b.start || b.end - a.end)
+    .filter((m) => !seen.has(`${m.start}:${m.end}`) && seen.add(`${m.start}:${m.end}`) !== undefined);
 }
 
 /**
@@ -29,30 +33,25 @@ export function matchedWords(bodyWords: readonly Word[], terms: SearchTerms): Wo
  */
 export function relevance(body: string, terms: SearchTerms): number {
   const bodyWords = words(body);
-  if (terms.folded.length === 0 || bodyWords.length === 0) return 0;
-  const n = terms.folded.length;
+  if (terms.terms.length === 0 || bodyWords.length === 0) return 0;
+  const n = terms.terms.length;
+  const perTerm = terms.terms.map((term, i) => termMatches(body, bodyWords, term, terms.prefix && i === n - 1));
   let sum = 0;
-  terms.folded.forEach((term, i) => {
-    let tf = 0;
-    for (const w of bodyWords) {
-      if (w.folded === term) tf += EXACT;
-      else if (terms.prefix && i === n - 1 && w.folded.startsWith(term)) tf += PREFIX;
-    }
+  for (const found of perTerm) {
+    const tf = found.reduce((total, m) => total + (m.exact ? EXACT : PREFIX), 0);
     sum += tf / (tf + 1);
-  });
+  }
   const lengthFactor = 1 / (1 + Math.log2(1 + bodyWords.length / LENGTH_SCALE));
-  const score = (2 * sum * lengthFactor) / n + (n > 1 && hasPhrase(bodyWords, terms) ? PHRASE_BONUS : 0);
+  const score = (2 * sum * lengthFactor) / n + (n > 1 && hasPhrase(body, perTerm) ? PHRASE_BONUS : 0);
   return Math.round(score * 1e6) / 1e6;
 }
 
-function hasPhrase(bodyWords: readonly Word[], terms: SearchTerms): boolean {
-  const n = terms.folded.length;
-  const matches = (w: Word, i: number) =>
-    w.folded === terms.folded[i] || (terms.prefix && i === n - 1 && w.folded.startsWith(terms.folded[i]!));
-  for (let start = 0; start + n <= bodyWords.length; start++) {
-    if (terms.folded.every((_, i) => matches(bodyWords[start + i]!, i))) return true;
-  }
-  return false;
+/** The words typed, in the order typed, next to each other: nothing but spaces or punctuation between their matches. */
+function hasPhrase(body: string, perTerm: readonly Match[][]): boolean {
+  const between = (a: Match, b: Match) => b.start >= a.end && !/[\p{L}\p{N}]/u.test(body.slice(a.end, b.start));
+  const chain = (from: Match, i: number): boolean =>
+    i === perTerm.length || perTerm[i]!.some((next) => between(from, next) && chain(next, i + 1));
+  return perTerm[0]!.some((first) => chain(first, 1));
 }
 
 /** Longest snippet, UTF-16 code units (before the `…` marks). */
@@ -67,8 +66,8 @@ const LEAD = 40;
  */
 export function snippetOf(body: string, terms: SearchTerms): { snippet: string; highlights: [number, number][] } {
   const bodyWords = words(body);
-  const matched = matchedWords(bodyWords, terms);
-  if (body.length <= SNIPPET_LENGTH) return { snippet: body, highlights: matched.map((w) => [w.start, w.end]) };
+  const matched = matchesIn(body, bodyWords, terms);
+  if (body.length <= SNIPPET_LENGTH) return { snippet: body, highlights: matched.map((m) => [m.start, m.end]) };
   const first = matched[0]?.start ?? 0;
   // Start at a word's start (never inside a word or a surrogate pair), keeping some context before the match.
   const start = first <= LEAD ? 0 : (bodyWords.find((w) => w.start >= first - LEAD)?.start ?? first);

@@ -1,16 +1,17 @@
 import { type Migration, type RawBuilder, sql } from 'kysely';
 import type { MessageSearch, SearchHit } from '../store.js';
 import { type Db, toMessage } from '../sql/rows.js';
-import { type SearchIndex, searchScope } from '../sql/search.js';
+import { type ReindexProgress, type SearchIndex, searchScope } from '../sql/search.js';
 import { withQuotes } from '../sql/message-changes.js';
-import { words } from '../search-tokens.js';
+import { indexTokens } from '../search-tokens.js';
 
 /**
  * PostgreSQL's search: a `tsvector` column of each message, under a GIN index. The vector is
- * made here from the words of store/search-tokens.ts (folded, with their positions) rather than
- * by a text search configuration's parser, so it splits and folds words exactly as SQLite's FTS5
- * does, with no extension (`unaccent`) to install: in effect the `simple` configuration with
- * Latin diacritics folded. It is written with the row, in the transaction of the send or edit.
+ * the message's prepared tokens (store/search-tokens.ts: words, stems, CJK bigrams) rather than a
+ * text search configuration's parse, so it holds exactly what SQLite's index holds, with no
+ * extension to install: in effect the `simple` configuration over the tokens. It is written with
+ * the row, in the transaction of the send or edit. Migration 0024 changes no schema here: the
+ * re-index job (services/search/reindex-job.ts) writes stored messages' vectors again.
  */
 export const postgresSearchMigrations: Record<string, Migration> = {
   '0008_search_pg': {
@@ -31,32 +32,44 @@ export const postgresSearchMigrations: Record<string, Migration> = {
   },
 };
 
-/** Lexemes longer than this are refused by PostgreSQL ("word is too long"): such a word is not indexed. */
-const MAX_LEXEME_BYTES = 2047;
-/** PostgreSQL keeps positions up to this; later words share it. */
-const MAX_POSITION = 16_383;
-
-/** `'lexeme' 'lexeme'` text quoting: a quote is doubled, a backslash escaped (words never hold either, but the literal stays sound). */
+/** `'lexeme' 'lexeme'` text quoting: a quote is doubled, a backslash escaped (tokens never hold either, but the literal stays sound). */
 const quoteLexeme = (word: string) => `'${word.replaceAll('\\', '\\\\').replaceAll("'", "''")}'`;
 
-/** The body's tsvector literal: each folded word with its positions. */
+/**
+ * The body's tsvector literal: its prepared tokens (store/search-tokens.ts), without positions
+ * (no query asks for them; the service ranks). In effect the `simple` configuration over tokens
+ * made in JavaScript, so it holds exactly what SQLite's token index holds.
+ */
 export function tsvectorText(body: string): string {
-  const positions = new Map<string, number[]>();
-  words(body).forEach((word, i) => {
-    if (Buffer.byteLength(word.folded) > MAX_LEXEME_BYTES) return;
-    const list = positions.get(word.folded) ?? [];
-    if (list.length < 256) list.push(Math.min(i + 1, MAX_POSITION));
-    positions.set(word.folded, list);
-  });
-  return [...positions].map(([lexeme, at]) => `${quoteLexeme(lexeme)}:${[...new Set(at)].join(',')}`).join(' ');
+  return indexTokens(body).map(quoteLexeme).join(' ');
 }
 
 const tsvectorOf = (body: string): RawBuilder<string> => sql<string>`${tsvectorText(body)}::tsvector`;
 
-/** Every folded word must be there; the last one as a prefix (`:*`) when the search asks for it. */
+/**
+ * Every word must match, by any one of its tokens (a CJK run also by all its bigrams), the last
+ * word's own token also as a prefix (`:*`): the same query as SQLite's (sqlite-search.ts, tokenQuery).
+ */
 export function tsqueryText(search: MessageSearch): string {
-  const { folded, prefix } = search.terms;
-  return folded.map((word, i) => `${quoteLexeme(word)}${prefix && i === folded.length - 1 ? ':*' : ''}`).join(' & ');
+  const { terms, prefix } = search.terms;
+  return terms
+    .map((term, i) => {
+      const any = term.tokens.map((t) => `${quoteLexeme(t)}${t === term.word && prefix && i === terms.length - 1 ? ':*' : ''}`);
+      if (term.bigrams.length > 0) any.push(`(${term.bigrams.map(quoteLexeme).join(' & ')})`);
+      return `(${any.join(' | ')})`;
+    })
+    .join(' & ');
+}
+
+/** How many messages the re-index job takes per transaction. */
+const REINDEX_BATCH = 500;
+
+/** Where the re-index job is: messages under `below` (by id) are still to do; null before it starts. */
+async function reindexMark(db: Db, lock: boolean): Promise<{ below: string | null } | 'done'> {
+  const { rows } = await sql<{ below: string | null; finished_at: string | null }>`
+    select below, finished_at from search_reindex where id = 'messages' ${lock ? sql`for update` : sql``}`.execute(db);
+  const row = rows[0];
+  return row === undefined || row.finished_at !== null ? 'done' : { below: row.below };
 }
 
 export const postgresSearch: SearchIndex = {
@@ -87,5 +100,37 @@ export const postgresSearch: SearchIndex = {
     const rows = await query.orderBy('m.id', 'desc').limit(search.limit).execute();
     const messages = await withQuotes(db, rows.map(toMessage));
     return messages.map((message) => ({ message, key: message.id }));
+  },
+
+  /**
+   * The next messages, newest first by id, their vectors made again from their tokens; the mark
+   * moves with them in the transaction. The mark's row is locked: nodes of a cluster take turns.
+   * Until a message is done, its old vector (its words, folded) still answers for its words.
+   */
+  async reindexBatch(db: Db): Promise<ReindexProgress> {
+    return db.transaction().execute(async (trx) => {
+      const mark = await reindexMark(trx, true);
+      if (mark === 'done') return { indexed: 0, finished: true };
+      const { rows } = await sql<{ id: string; body: string }>`
+        select id, body from messages where body <> '' ${mark.below === null ? sql`` : sql`and id < ${mark.below}`}
+        order by id desc limit ${REINDEX_BATCH}`.execute(trx);
+      if (rows.length > 0) {
+        const vectors = JSON.stringify(rows.map((r) => ({ id: r.id, v: tsvectorText(r.body) })));
+        await sql`update messages m set search_vector = (x.v)::tsvector
+          from json_to_recordset(${vectors}::json) as x(id text, v text) where m.id = x.id`.execute(trx);
+      }
+      const finished = rows.length < REINDEX_BATCH;
+      await sql`update search_reindex set below = ${rows.at(-1)?.id ?? mark.below},
+        finished_at = ${finished ? Date.now() : null} where id = 'messages'`.execute(trx);
+      return { indexed: rows.length, finished };
+    });
+  },
+
+  async reindexRemaining(db: Db): Promise<number> {
+    const mark = await reindexMark(db, false);
+    if (mark === 'done') return 0;
+    const { rows } = await sql<{ n: string }>`select count(*) as n from messages
+      where body <> '' ${mark.below === null ? sql`` : sql`and id < ${mark.below}`}`.execute(db);
+    return Number(rows[0]!.n);
   },
 };

@@ -45,12 +45,86 @@ export function describeSearch(f: Fixture): void {
       expect(await find(a!.id, 'καλημέρα ')).toEqual(['Καλημέρα κόσμε']);
       expect(await find(a!.id, 'ΚΌΣΜΕ ')).toEqual(['Καλημέρα κόσμε']);
       expect(await find(a!.id, 'ёлка йогу')).toEqual(['Ёлка и йогурт']);
-      // CJK has no spaces: a run of it is one word, found whole or by its beginning only.
+      // CJK has no spaces: a run is found whole, by its beginning, or by any part of two characters or more.
       expect(await find(a!.id, '東京タワー ')).toEqual(['東京タワー night view']);
       expect(await find(a!.id, '東京')).toEqual(['東京タワー night view']);
-      expect(await find(a!.id, 'タワー ')).toEqual([]);
+      expect(await find(a!.id, 'タワー ')).toEqual(['東京タワー night view']);
+      expect(await find(a!.id, 'タワ京 ')).toEqual([]);
       expect(await find(a!.id, 'lunch cafe')).toEqual(['cafeteria lunch']);
       expect(await find(a!.id, 'lunch tea ')).toEqual([]);
+    });
+
+    it('finds words in every language: segmented, stemmed, without their particles, in mixed scripts', async () => {
+      const {
+        users: [a],
+        conv,
+      } = await group('sla', 'slb');
+      const bodies = {
+        ja: '明日の会議は十時からです',
+        jaRoom: '会議室を予約しました',
+        zh: '我们明天在上海开会',
+        ko: '회의는 내일입니다',
+        koRoom: '회의실에서 만나요',
+        th: 'ประชุมพรุ่งนี้สิบโมง',
+        ru: 'встреча в пятницу',
+        de: 'Die Häuser sind groß',
+        deHaus: 'Das Haus am See',
+        deCompound: 'Die Donaudampfschifffahrt fährt',
+        fr: "L'équipe arrive demain matin",
+        es: 'Las canciones de la mañana',
+        tr: 'Evlerimizden çıktık hemen',
+        ar: 'ذهبت إلى المكتبة الجديدة',
+        en: 'The meetings were running late',
+        mixed: 'Meeting in 東京 at 10時 🎉🎉',
+      };
+      await append(Object.values(bodies).map((body, i) => msg(conv.id, a!.id, `l${i}`, body)));
+      const expectations: [string, string[]][] = [
+        // Japanese and Chinese words inside a sentence, and any two characters of a run.
+        ['会議 ', [bodies.jaRoom, bodies.ja]],
+        ['十時 ', [bodies.ja]],
+        ['会議室 ', [bodies.jaRoom]],
+        ['予約 ', [bodies.jaRoom]],
+        ['上海 ', [bodies.zh]],
+        ['开会 ', [bodies.zh]],
+        // Korean: a particle or copula ending stripped (회의는 → 회의), a compound by its part.
+        ['회의 ', [bodies.koRoom, bodies.ko]],
+        ['내일 ', [bodies.ko]],
+        ['회의는 ', [bodies.koRoom, bodies.ko]],
+        // Thai has no spaces: the segmenter's words.
+        ['ประชุม ', [bodies.th]],
+        ['พรุ่งนี้ ', [bodies.th]],
+        // Inflected forms meet at their stem.
+        ['пятница ', [bodies.ru]],
+        ['встречи ', [bodies.ru]],
+        ['Häuser ', [bodies.deHaus, bodies.de]],
+        ['Haus ', [bodies.deHaus, bodies.de]],
+        ['arriver ', [bodies.fr]],
+        ['equipe ', [bodies.fr]],
+        ['canción ', [bodies.es]],
+        ['manana ', [bodies.es]],
+        ['evler ', [bodies.tr]],
+        ['مكتبة ', [bodies.ar]],
+        ['run ', [bodies.en]],
+        ['meeting ', [bodies.mixed, bodies.en]],
+        // A German compound is one word: found whole or by its beginning, not by a later part.
+        ['donaudampfschifffahrt ', [bodies.deCompound]],
+        ['donaudampf', [bodies.deCompound]],
+        ['schifffahrt ', []],
+        // Mixed scripts, emoji between words (emoji are not words).
+        ['東京 meeting ', [bodies.mixed]],
+        ['meeting 🎉 東京', [bodies.mixed]],
+        // Several words: every one must be there, in any order.
+        ['meetings were running ', [bodies.en]],
+        ['running meetings ', [bodies.en]],
+        ['running 会議 ', []],
+        // The last word as a prefix, in any script.
+        ['встре', [bodies.ru]],
+        ['canci', [bodies.es]],
+        // (A Thai word cut short is cut again by the segmenter, ประชุ → ประ + ชุ: no hit; a whole word then a prefix is.)
+        ['ประชุ', []],
+        ['ประชุม พรุ่', [bodies.th]],
+      ];
+      for (const [q, expected] of expectations) expect(await find(a!.id, q), q).toEqual(expected);
     });
 
     it('never reads syntax in what is typed', async () => {

@@ -10,5 +10,7 @@ export function sqlSearchStore({ db, searchIndex }: SqlContext): SearchStore {
   return {
     searchMessages: (search) => searchIndex.findMatches(db, search),
     listConversationNames: (userId) => listConversationNames(db, userId),
+    reindexStep: () => searchIndex.reindexBatch(db),
+    reindexRemaining: () => searchIndex.reindexRemaining(db),
   };
 }

@@ -71,6 +71,7 @@ export async function eraseUser(db: Db, userId: string, at: number): Promise<voi
         // No argon2 hash verifies against an empty string: nobody can sign in.
         password_hash: '',
         hide_last_seen: 1,
+        locale: null,
         last_seen_at: null,
         deleted_at: at,
       })

@@ -32,6 +32,7 @@ export function toUser(row: Selectable<Database['users']>): UserRecord {
     passwordHash: row.password_hash,
     createdAt: Number(row.created_at),
     hideLastSeen: Number(row.hide_last_seen) === 1,
+    locale: row.locale ?? null,
     lastSeenAt: row.last_seen_at === null ? null : Number(row.last_seen_at),
     emailVerified: row.email_verified_at !== null,
     deletedAt: row.deleted_at === null ? null : Number(row.deleted_at),

@@ -9,9 +9,26 @@ import type { Db } from './rows.js';
  * index changes in the transaction that changes the body: a send, an edit, a delete.
  */
 export interface SearchIndex {
-  /** Columns stored with a row whose body is `body`, on insert and whenever the body changes ({} where triggers index). */
-  indexColumns(body: string): { search_vector?: RawBuilder<string> };
+  /**
+   * Columns stored with a row whose body is `body`, on insert and whenever the body changes: its
+   * prepared tokens (store/search-tokens.ts), as the engine indexes them.
+   */
+  indexColumns(body: string): { search_vector?: RawBuilder<string>; search_tokens?: string };
   findMatches(db: Db, search: MessageSearch): Promise<SearchHit[]>;
+  /**
+   * Indexes the next few messages stored before the token index (migration 0024), newest first,
+   * and moves the job's mark (`search_reindex`) in the same transaction: resumable anywhere.
+   */
+  reindexBatch(db: Db): Promise<ReindexProgress>;
+  /** How many messages the re-index job has still to do (0 once finished). */
+  reindexRemaining(db: Db): Promise<number>;
+}
+
+/** What one step of the re-index job did. */
+export interface ReindexProgress {
+  indexed: number;
+  /** Every message is in the token index: the job is over. */
+  finished: boolean;
 }
 
 /**

@@ -23,11 +23,13 @@ export async function insertUser(db: Db, user: NewUser): Promise<UserRecord> {
       is_admin: user.isAdmin ? 1 : 0,
       password_hash: user.passwordHash,
       created_at: user.createdAt,
+      locale: user.locale ?? null,
     })
     .execute();
   return {
     ...user,
     hideLastSeen: user.hideLastSeen ?? false,
+    locale: user.locale ?? null,
     lastSeenAt: user.lastSeenAt ?? null,
     emailVerified: user.emailVerified ?? false,
     deletedAt: null,
@@ -92,6 +94,7 @@ export async function updateUser(db: Db, id: string, patch: UserPatch): Promise<
   if (patch.bio !== undefined) values.bio = patch.bio;
   if (patch.isAdmin !== undefined) values.is_admin = patch.isAdmin ? 1 : 0;
   if (patch.hideLastSeen !== undefined) values.hide_last_seen = patch.hideLastSeen ? 1 : 0;
+  if (patch.locale !== undefined) values.locale = patch.locale;
   if (Object.keys(values).length > 0) await db.updateTable('users').set(values).where('id', '=', id).execute();
   return getUser(db, id);
 }

@@ -2,71 +2,139 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, SqliteDialect, sql } from 'kysely';
+import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { Fixture, drafts } from '../conformance/fixtures.js';
 import { searchTerms } from '../search-tokens.js';
+import { createMetrics } from '../../metrics.js';
+import { createReindexJob } from '../../services/search/reindex-job.js';
 import { openSqliteStore } from './sqlite-store.js';
-import { sqliteSearchMigrations } from './sqlite-search.js';
 
-describe('SQLite search index: migration 0012_search_scope', () => {
-  it('indexes the messages stored before it, with their conversations, and keeps the index in step after', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'confab-search-scope-'));
-    const file = path.join(dir, 'test.sqlite3');
-    const store = openSqliteStore(file);
-    const older = new Kysely<unknown>({ dialect: new SqliteDialect({ database: new SQLite(file) }) });
-    try {
-      await store.migrate();
+/** A fresh store in a file of its own, with a second connection to read and change it behind the store's back. */
+async function withStore(run: (store: ReturnType<typeof openSqliteStore>, raw: SQLite.Database) => Promise<void>) {
+  const dir = mkdtempSync(path.join(tmpdir(), 'confab-search-'));
+  const file = path.join(dir, 'test.sqlite3');
+  const store = openSqliteStore(file);
+  await store.migrate();
+  const raw = new SQLite(file);
+  try {
+    await run(store, raw);
+  } finally {
+    raw.close();
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * The store as a version before 0024 left it: the 0012 index of raw bodies (unicode61), no tokens,
+ * the re-index job's mark above the last message.
+ */
+function asBefore0024(raw: SQLite.Database): void {
+  raw.exec(`
+    create virtual table messages_fts using fts5(
+      body, scope, content='', contentless_delete=1, tokenize='unicode61 remove_diacritics 2', prefix='2 3');
+    create trigger messages_fts_insert after insert on messages when new.body <> '' begin
+      insert into messages_fts(rowid, body, scope) values (new.rowid, new.body, hex(new.conversation_id));
+    end;
+    create trigger messages_fts_delete after delete on messages begin
+      delete from messages_fts where rowid = old.rowid;
+    end;
+    create trigger messages_fts_update after update of body on messages begin
+      delete from messages_fts where rowid = old.rowid;
+      insert into messages_fts(rowid, body, scope) select new.rowid, new.body, hex(new.conversation_id) where new.body <> '';
+    end;
+    insert into messages_fts(rowid, body, scope) select rowid, body, hex(conversation_id) from messages where body <> '';
+    update messages set search_tokens = null;
+    delete from messages_search;
+    update search_reindex set below = (select max(rowid) + 1 from messages), finished_at = null;
+  `);
+}
+
+describe('SQLite search index: migration 0024_search_tokens and the re-index job', () => {
+  it('answers from the old index under the job’s mark and the token index above it, then from the token index alone', async () => {
+    await withStore(async (store, raw) => {
       const f = new Fixture();
       f.store = store;
       const [a, b] = [await f.user('amy'), await f.user('bo')];
-      const mine = (await f.conversation('group', [a.id, b.id])).conversation;
-      const theirs = (await f.conversation('group', [b.id])).conversation;
-      await f.append([f.msg(mine.id, a.id, 'k1', 'old meeting notes'), f.msg(theirs.id, b.id, 'k2', 'their meeting')]);
+      const group = (await f.conversation('group', [a.id, b.id])).conversation;
+      // 450 messages stored before: three steps of the job (200 a step).
+      const older = Array.from({ length: 450 }, (_, i) =>
+        f.msg(group.id, a.id, `o${i}`, i % 2 ? `meeting notes ${i}` : `明日の会議は${i}時`),
+      );
+      const stored = await f.append(older);
+      asBefore0024(raw);
+      const find = async (q: string, limit = 500) =>
+        (await store.search.searchMessages({ userId: b.id, terms: searchTerms(q), limit })).map((h) => h.message.body);
 
-      // As a version before 0012 left the file: the index of 0008 (body alone), 0012 not run.
-      for (const statement of [
-        'drop trigger messages_fts_insert',
-        'drop trigger messages_fts_delete',
-        'drop trigger messages_fts_update',
-        'drop table messages_fts',
-        `delete from kysely_migration where name = '0012_search_scope'`,
-      ])
-        await sql.raw(statement).execute(older);
-      await sqliteSearchMigrations['0008_search_sqlite']!.up(older);
+      // Before the job: found by their words as before (no segmenting: 会議 is inside a run).
+      expect(await find('meeting ')).toHaveLength(225);
+      expect(await find('会議 ')).toEqual([]);
+      expect(await store.search.reindexRemaining()).toBe(450);
+      // Sent since: in both indexes; found once, by its stems too.
+      await f.append([f.msg(group.id, b.id, 'n1', 'the meetings ran late')]);
+      expect(await find('meeting ')).toHaveLength(226);
 
-      await store.migrate();
-      const find = async (userId: string, q: string, conversationId?: string) =>
-        (
-          await store.search.searchMessages({ userId, terms: searchTerms(q), limit: 10, ...(conversationId ? { conversationId } : {}) })
-        ).map((hit) => hit.message.body);
-      expect(await find(a.id, 'meeting ')).toEqual(['old meeting notes']);
-      expect(await find(b.id, 'meeting ')).toEqual(['their meeting', 'old meeting notes']);
-      expect(await find(b.id, 'meet', theirs.id)).toEqual(['their meeting']);
+      // One step: the newest 200 stored before are in the token index, the rest still answer from the old one.
+      expect(await store.search.reindexStep()).toEqual({ indexed: 200, finished: false });
+      const hits = await find('meeting ');
+      expect(hits).toHaveLength(226);
+      expect(new Set(hits).size).toBe(226);
+      expect(hits[0]).toBe('the meetings ran late');
+      expect(await find('会議 ')).toHaveLength(100);
+      expect(await store.search.reindexRemaining()).toBe(250);
+      // Pages by key across the mark: the same hits in the same order, in pieces.
+      const keys = await store.search.searchMessages({ userId: b.id, terms: searchTerms('meeting '), limit: 150 });
+      const rest = await store.search.searchMessages({ userId: b.id, terms: searchTerms('meeting '), limit: 500, below: keys.at(-1)!.key });
+      expect([...keys, ...rest].map((h) => h.message.body)).toEqual(hits);
 
-      // Sends, edits and deletes after it move the new index.
-      const [sent] = await f.append([f.msg(mine.id, b.id, 'k3', 'new meeting')]);
-      expect(await find(a.id, 'meeting ')).toEqual(['new meeting', 'old meeting notes']);
-      await f.update(sent!.message.id, () => ({ body: 'new agenda', editedAt: f.tick() }), drafts.messageUpdated);
-      expect(await find(a.id, 'meeting ')).toEqual(['old meeting notes']);
-      expect(await find(a.id, 'agenda ')).toEqual(['new agenda']);
-    } finally {
-      await older.destroy();
-      await store.close();
-      rmSync(dir, { recursive: true, force: true });
-    }
+      // A message under the mark edited meanwhile is found once, by its new words.
+      await f.update(stored[5]!.message.id, () => ({ body: 'meeting moved', editedAt: f.tick() }), drafts.messageUpdated);
+      expect((await find('moved ')).filter((x) => x === 'meeting moved')).toHaveLength(1);
+
+      // The job, as the server runs it: to the end, its progress in /metrics.
+      const metrics = createMetrics();
+      const job = createReindexJob(store, pino({ level: 'silent' }), metrics);
+      job.start();
+      await job.finished;
+      const text = await metrics.registry.metrics();
+      expect(text).toMatch(/confab_search_reindexed_messages_total 250/);
+      expect(text).toMatch(/confab_search_reindex_remaining_messages 0/);
+      expect(raw.prepare(`select count(*) as n from sqlite_master where name like 'messages_fts%'`).get()).toEqual({ n: 0 });
+      expect(await find('会議 ')).toHaveLength(225);
+      expect(await find('meeting ')).toHaveLength(226);
+      expect(await find('moved ')).toEqual(['meeting moved']);
+      expect(await store.search.reindexRemaining()).toBe(0);
+      expect(await store.search.reindexStep()).toEqual({ indexed: 0, finished: true });
+      expect(() => raw.prepare(`insert into messages_search(messages_search) values ('integrity-check')`).run()).not.toThrow();
+    });
   });
-});
 
-describe('SQLite search index: migration 0017_search_automerge', () => {
+  it('resumes from its mark after a stop, and a new install has nothing to do', async () => {
+    await withStore(async (store, raw) => {
+      expect(raw.prepare(`select below, finished_at is not null as done from search_reindex`).get()).toEqual({ below: null, done: 1 });
+      expect(raw.prepare(`select count(*) as n from sqlite_master where name = 'messages_fts'`).get()).toEqual({ n: 0 });
+      const f = new Fixture();
+      f.store = store;
+      const a = await f.user('amy');
+      const group = (await f.conversation('group', [a.id])).conversation;
+      await f.append(Array.from({ length: 300 }, (_, i) => f.msg(group.id, a.id, `o${i}`, `пятницу ${i}`)));
+      asBefore0024(raw);
+      await store.search.reindexStep();
+      const mark = raw.prepare(`select below from search_reindex`).get() as { below: string };
+      // A restart: a new job carries on under the mark.
+      const job = createReindexJob(store, pino({ level: 'silent' }), createMetrics());
+      job.start();
+      await job.finished;
+      expect(Number(mark.below)).toBeGreaterThan(1);
+      const hits = await store.search.searchMessages({ userId: a.id, terms: searchTerms('пятница '), limit: 500 });
+      expect(hits).toHaveLength(300);
+    });
+  });
+
   it('has FTS5 merge a level from 16 segments on, all at once only past 64, and the index still answers', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'confab-search-automerge-'));
-    const file = path.join(dir, 'test.sqlite3');
-    const store = openSqliteStore(file);
-    const raw = new SQLite(file);
-    try {
-      await store.migrate();
-      expect(raw.prepare(`select k, v from messages_fts_config where k in ('automerge', 'crisismerge') order by k`).all()).toEqual([
+    await withStore(async (store, raw) => {
+      expect(raw.prepare(`select k, v from messages_search_config where k in ('automerge', 'crisismerge') order by k`).all()).toEqual([
         { k: 'automerge', v: 16 },
         { k: 'crisismerge', v: 64 },
       ]);
@@ -79,11 +147,7 @@ describe('SQLite search index: migration 0017_search_automerge', () => {
       const hits = await store.search.searchMessages({ userId: a.id, terms: searchTerms('standup'), limit: 50 });
       expect(hits).toHaveLength(40);
       // FTS5's own check of the index against itself throws on any inconsistency.
-      expect(() => raw.prepare(`insert into messages_fts(messages_fts) values ('integrity-check')`).run()).not.toThrow();
-    } finally {
-      raw.close();
-      await store.close();
-      rmSync(dir, { recursive: true, force: true });
-    }
+      expect(() => raw.prepare(`insert into messages_search(messages_search) values ('integrity-check')`).run()).not.toThrow();
+    });
   });
 });
