@@ -156,7 +156,7 @@ export function Timeline({
           Loading older messages…
         </p>
       )}
-      <div ref={scrollRef} className="timeline" role="log" aria-label="Messages" tabIndex={0} onScroll={onScroll}>
+      <div ref={scrollRef} className="timeline" role="log" aria-label="Messages" aria-live="off" tabIndex={0} onScroll={onScroll}>
         {state.loaded && rows.length === 0 && <p className="timeline-note">No messages yet. Say hello!</p>}
         <div className="timeline-rows" style={{ height: virtualizer.getTotalSize() }}>
           <div className="timeline-window" style={{ transform: `translateY(${items[0]?.start ?? 0}px)` }}>
