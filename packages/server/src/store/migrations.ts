@@ -18,6 +18,9 @@ import { partialIndexes } from './migrations/0018-partial-indexes.js';
 // Thread read state (issue 35 item 2).
 import { threadReads } from './migrations/0021-thread-reads.js';
 import { lookalikeUsernamesVerifiedEmails } from './migrations/0022-lookalike-usernames-verified-emails.js';
+// Polls, forwarding, saved messages (issue 37).
+import { messageContent } from './migrations/0027-message-content.js';
+import { savedMessages } from './migrations/0028-saved-messages.js';
 
 /**
  * Schema migrations, in code and in order. Written with Kysely's schema builder in types both
@@ -175,6 +178,9 @@ const migrations: Record<string, Migration> = {
   '0021_thread_reads': threadReads,
   // Look-alike usernames and verified-only email ownership (issue 35 item 7).
   '0022_lookalike_usernames_verified_emails': lookalikeUsernamesVerifiedEmails,
+  // Polls and forwarding (a message's content as JSON), saved messages (issue 37).
+  '0027_message_content': messageContent,
+  '0028_saved_messages': savedMessages,
 };
 
 /**

@@ -203,7 +203,7 @@ export class MessageService {
     ).filter((m) => m.seq > clearedSeq);
     const items = rows.slice(0, limit);
     const last = items.at(-1);
-    return { items: items.map(messageView), nextCursor: rows.length > limit && last ? String(last.seq) : null };
+    return { items: items.map((m) => messageView(m)), nextCursor: rows.length > limit && last ? String(last.seq) : null };
   }
 
   async recent(userId: string, query: RecentMessagesQuery): Promise<MessagePage> {
@@ -218,7 +218,7 @@ export class MessageService {
     });
     const items = rows.slice(0, limit);
     const last = items.at(-1);
-    return { items: items.map(messageView), nextCursor: rows.length > limit && last ? encodeCursor(last.id) : null };
+    return { items: items.map((m) => messageView(m)), nextCursor: rows.length > limit && last ? encodeCursor(last.id) : null };
   }
 
   /** Read receipt: moves my read marker forward (never back); the members see `read.updated`. */
