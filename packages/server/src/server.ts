@@ -143,6 +143,7 @@ export async function createServer(
   events.start();
   notifications.dispatcher.start();
   files.start();
+  messaging.start();
 
   return {
     app,
@@ -170,6 +171,7 @@ export async function createServer(
       // delivered by another node, or this one restarted, once its lease passes).
       const outboxStopped = notifications.dispatcher.stop();
       files.stop();
+      messaging.stop();
       sessions.revocations.stop();
       messaging.typing.close();
       presence.presence.close();

@@ -156,6 +156,23 @@ export interface MessageRecord {
  */
 export type ContentRecord = Pick<MessageRecord, 'poll' | 'forwardedFrom'>;
 export const CONTENT_KEYS = ['poll', 'forwardedFrom'] as const satisfies readonly (keyof ContentRecord)[];
+/** A user's saved message (issue 37), as `GET /api/v1/saved` lists it. */
+export interface SavedRecord {
+  message: MessageRecord;
+  savedAt: number;
+}
+/** Where a page of saved messages continues: after this (saved time, message id). */
+export interface SavedPageKey {
+  savedAt: number;
+  messageId: string;
+}
+/** A save or unsave, as `saved.updated` announces it (`savedAt` null: unsaved). */
+export interface SavedChange {
+  userId: string;
+  conversationId: string;
+  messageId: string;
+  savedAt: number | null;
+}
 /** A poll as stored: each option's voters, in the order they voted. Times are epoch ms. */
 export interface PollRecord {
   question: string;

@@ -18,6 +18,7 @@ import type { MembershipCache } from '../conversations/membership.js';
 import type { MessageActivity, MessageActivityFeed } from './message-activity.js';
 import { validateBody } from './message-rules.js';
 import { messageView } from '../views.js';
+import { readerViews } from './forwarding.js';
 
 export interface LifecycleLimits {
   maxMessageLength: number;
@@ -54,7 +55,8 @@ export class MessageLifecycle {
   ) {}
 
   async get(userId: string, messageId: string): Promise<Message> {
-    return messageView((await this.visible(userId, messageId)).message);
+    const [view] = await readerViews(this.membership, userId, [(await this.visible(userId, messageId)).message]);
+    return view!;
   }
 
   /** The author changes the body; the replaced one is kept as an earlier version, mentions are parsed again. */
