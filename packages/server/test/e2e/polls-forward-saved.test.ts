@@ -53,7 +53,12 @@ describe.each(await engines())('polls, forwarding and saved messages on %s', (_e
         anonymous: false,
         closedAt: null,
       });
-      expect((await vote(bob, message.id, ['1'])).body.message.poll.options[0]).toEqual({ id: '1', text: 'Pizza', count: 1, voterIds: [bob.id] });
+      expect((await vote(bob, message.id, ['1'])).body.message.poll.options[0]).toEqual({
+        id: '1',
+        text: 'Pizza',
+        count: 1,
+        voterIds: [bob.id],
+      });
       await vote(carol, message.id, ['1']);
       const moved = (await vote(bob, message.id, ['2'])).body.message.poll;
       expect(moved.options.map((o: { count: number; voterIds: string[] }) => [o.count, o.voterIds])).toEqual([
@@ -99,7 +104,11 @@ describe.each(await engines())('polls, forwarding and saved messages on %s', (_e
       expectError(await sendPoll(alice, group.id, { poll: poll({ options: ['Same', 'same '] }) }), 400, 'validation_failed');
       expectError(await sendPoll(alice, group.id, { poll: poll(), body: 'extra' }), 400, 'validation_failed');
       expectError(await sendPoll(alice, group.id, {}), 400, 'validation_failed');
-      expectError(await sendPoll(alice, group.id, { poll: poll({ closesAt: new Date(Date.now() - 1000).toISOString() }) }), 400, 'validation_failed');
+      expectError(
+        await sendPoll(alice, group.id, { poll: poll({ closesAt: new Date(Date.now() - 1000).toISOString() }) }),
+        400,
+        'validation_failed',
+      );
       expectError(
         await api(t.url, 'POST', `/api/v1/conversations/${group.id}/messages`, {
           token: alice.token,
@@ -124,7 +133,11 @@ describe.each(await engines())('polls, forwarding and saved messages on %s', (_e
       const first = await sendPoll(alice, group.id, { clientId, poll: poll() });
       const again = await sendPoll(alice, group.id, { clientId, poll: poll() });
       expect(again.body.message.id).toBe(first.body.message.id);
-      expectError(await sendPoll(alice, group.id, { clientId, poll: poll({ options: ['Other', 'Answers'] }) }), 409, 'idempotency_conflict');
+      expectError(
+        await sendPoll(alice, group.id, { clientId, poll: poll({ options: ['Other', 'Answers'] }) }),
+        409,
+        'idempotency_conflict',
+      );
     });
 
     it('keeps every one of many concurrent votes', async () => {

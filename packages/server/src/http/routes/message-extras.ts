@@ -97,7 +97,8 @@ export const messageExtraRoutes: RoutePlugin = async (app, { messaging: { polls,
       schema: {
         tags: ['saved'],
         operationId: 'listSaved',
-        summary: 'My saved messages across conversations, newest saved first; only those I can still read (not after leaving, or clearing, their conversation)',
+        summary:
+          'My saved messages across conversations, newest saved first; only those I can still read (not after leaving, or clearing, their conversation)',
         security: bearer,
         querystring: PageQuery,
         response: { 200: SavedPage, ...errors(400, 401) },

@@ -93,7 +93,11 @@ export class ForwardService {
       }
       const { message } = await this.messages.send(userId, conversationId, { clientId: `fwd-${batch}-${i}` }, content);
       // The send's view is the one every member shares (no source named); mine names it when I am a member there.
-      views.push(originKnown && message.forwardedFrom ? { ...message, forwardedFrom: { ...message.forwardedFrom, conversationId: origin } } : message);
+      views.push(
+        originKnown && message.forwardedFrom
+          ? { ...message, forwardedFrom: { ...message.forwardedFrom, conversationId: origin } }
+          : message,
+      );
     }
     return views;
   }

@@ -55,7 +55,10 @@ export async function listSaved(db: Db, userId: string, page: { limit: number; b
   const before = page.before;
   if (before !== undefined)
     query = query.where((eb) =>
-      eb.or([eb('s.saved_at', '<', before.savedAt), eb.and([eb('s.saved_at', '=', before.savedAt), eb('s.message_id', '<', before.messageId)])]),
+      eb.or([
+        eb('s.saved_at', '<', before.savedAt),
+        eb.and([eb('s.saved_at', '=', before.savedAt), eb('s.message_id', '<', before.messageId)]),
+      ]),
     );
   const rows = await query.orderBy('s.saved_at', 'desc').orderBy('s.message_id', 'desc').limit(page.limit).execute();
   const messages = await withQuotes(
