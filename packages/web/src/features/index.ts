@@ -14,6 +14,9 @@ import './pins/pins.js';
 import './attachments/attachments.js';
 import './voice/voice.js';
 import './location/location.js';
+// Polls, forwarding and saved messages (issue 37).
+import './polls/polls.js';
+import './saved/saved.js';
 import './mentions/MentionAutocomplete.js';
 import './search/search.js';
 import './settings/settings.js';
