@@ -29,11 +29,10 @@ export function SavedPage() {
   const [loading, setLoading] = useState(true);
 
   const load = useCallback(
-    async (cursor?: string) => {
-      setLoading(true);
+    async (cursor: string) => {
       try {
-        const page = await client.messages.saved(cursor === undefined ? {} : { cursor });
-        setItems((before) => (cursor === undefined ? page.items : [...before, ...page.items]));
+        const page = await client.messages.saved({ cursor });
+        setItems((before) => [...before, ...page.items]);
         setNext(page.nextCursor);
         setError(null);
       } catch (e) {
@@ -46,8 +45,24 @@ export function SavedPage() {
   );
 
   useEffect(() => {
-    void load();
-  }, [load]);
+    let live = true;
+    client.messages.saved().then(
+      (page) => {
+        if (!live) return;
+        setItems(page.items);
+        setNext(page.nextCursor);
+        setLoading(false);
+      },
+      (e: unknown) => {
+        if (!live) return;
+        setError(describeError(e));
+        setLoading(false);
+      },
+    );
+    return () => {
+      live = false;
+    };
+  }, [client]);
 
   async function unsave(messageId: string) {
     try {
@@ -80,7 +95,14 @@ export function SavedPage() {
         ))}
       </ul>
       {next !== null && (
-        <button type="button" onClick={() => void load(next)} disabled={loading}>
+        <button
+          type="button"
+          onClick={() => {
+            setLoading(true);
+            void load(next);
+          }}
+          disabled={loading}
+        >
           Show more
         </button>
       )}
