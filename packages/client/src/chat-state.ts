@@ -40,6 +40,8 @@ export class ChatState {
   private readonly pages = new Map<string, Message[]>();
   /** Thread read state (issue 35 item 2): my state of the threads this client has heard of. */
   private readonly threads: ThreadStates;
+  /** My saved messages this client knows of (issue 37): message id → when saved (ISO), from `knowSaved` and `saved.updated`. */
+  private readonly saved = new Map<string, string>();
 
   constructor(
     private readonly userId: string,
@@ -86,6 +88,16 @@ export class ChatState {
   /** Takes my state of threads from a `threads()` page (the server's word, newer than what was inferred). */
   knowThreads(conversationId: string, items: readonly ThreadSummary[]): void {
     this.threads.know(conversationId, items);
+  }
+
+  /** When I saved this message (ISO), as this client knows it; undefined: not saved. */
+  savedAt(messageId: string): string | undefined {
+    return this.saved.get(messageId);
+  }
+
+  /** Takes my saved messages from a `saved()` page (the server's word). */
+  knowSaved(items: readonly { message: Message; savedAt: string }[]): void {
+    for (const item of items) this.saved.set(item.message.id, item.savedAt);
   }
 
   get unreadTotal(): number {
@@ -144,6 +156,11 @@ export class ChatState {
     // Private: my own state of a thread, outside the conversations' chains.
     'thread.read': (event) => this.threadChanged(event),
     'thread.updated': (event) => this.threadChanged(event),
+    // Private to me (isPrivateEvent), outside the conversations' chains: applied as it comes.
+    'saved.updated': (event) => {
+      if (event.saved && event.savedAt !== null) this.saved.set(event.messageId, event.savedAt);
+      else this.saved.delete(event.messageId);
+    },
   };
 
   /** Applies an event of a conversation I hold, once: not what the snapshot (or an earlier event) already reflects. */

@@ -6,6 +6,8 @@ import type {
   MessageResponse,
   MessageVersionList,
   PageQuery,
+  ForwardResponse,
+  SavedPage,
   ThreadListQuery,
   ThreadPage,
 } from '@confab/protocol';
@@ -83,6 +85,36 @@ export class MessageActions {
 
   async unpin(messageId: string): Promise<Message> {
     return (await this.http.request<MessageResponse>('DELETE', `${messagePath(messageId)}/pin`)).message;
+  }
+
+  /** Replaces my vote on a poll with `optionIds` (`[]` retracts it); the answer has the counts. Issue 37. */
+  async vote(messageId: string, optionIds: readonly string[]): Promise<Message> {
+    return (await this.http.request<MessageResponse>('PUT', `${messagePath(messageId)}/poll/vote`, { body: { optionIds } })).message;
+  }
+
+  /** Closes a poll (its author, or a group admin); idempotent. */
+  async closePoll(messageId: string): Promise<Message> {
+    return (await this.http.request<MessageResponse>('POST', `${messagePath(messageId)}/poll/close`)).message;
+  }
+
+  /** Copies a message into 1–10 conversations, each after `comment` when given: the new messages, in order. */
+  async forward(messageId: string, conversationIds: readonly string[], comment?: string): Promise<Message[]> {
+    const body = comment === undefined ? { conversationIds } : { conversationIds, comment };
+    return (await this.http.request<ForwardResponse>('POST', `${messagePath(messageId)}/forward`, { body })).messages;
+  }
+
+  /** Saves a message for later (idempotent); my other devices get `saved.updated`. */
+  async save(messageId: string): Promise<void> {
+    await this.http.request('PUT', `${messagePath(messageId)}/save`);
+  }
+
+  async unsave(messageId: string): Promise<void> {
+    await this.http.request('DELETE', `${messagePath(messageId)}/save`);
+  }
+
+  /** My saved messages, newest saved first (only those I can still read). */
+  saved(query: PageQuery = {}): Promise<SavedPage> {
+    return this.http.request('GET', '/api/v1/saved', { query });
   }
 
   /** A conversation's pinned messages, most recently pinned first. */

@@ -163,6 +163,14 @@ export const ThreadQuery = PageQueryOf();
 export type ThreadQuery = Static<typeof ThreadQuery>;
 export const MessageList = Type.Object({ items: Type.Array(Message) }, { title: 'MessageList' });
 export type MessageList = Static<typeof MessageList>;
+/** `POST /api/v1/messages/:id/forward`: per conversation in the order asked, the comment (if any) then the copy. */
+export const ForwardResponse = Type.Object({ messages: Type.Array(Message) }, { title: 'ForwardResponse' });
+export type ForwardResponse = Static<typeof ForwardResponse>;
+/** One of my saved messages (`GET /api/v1/saved`): newest saved first. */
+export const SavedMessage = Type.Object({ message: Message, savedAt: Timestamp }, { title: 'SavedMessage' });
+export type SavedMessage = Static<typeof SavedMessage>;
+export const SavedPage = Page(SavedMessage, 'SavedPage');
+export type SavedPage = Static<typeof SavedPage>;
 export const ReactionParams = Type.Object(
   {
     id: Id,

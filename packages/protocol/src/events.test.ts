@@ -100,6 +100,14 @@ const samples: { [K in ServerEventType]: EventOf<K> } = {
     following: false,
     unreadThreads: 0,
   },
+  'saved.updated': {
+    type: 'saved.updated',
+    ...position,
+    conversationId: 'c5',
+    messageId: 'm2',
+    saved: true,
+    savedAt: '2026-01-01T00:00:00.000Z',
+  },
   'delivery.updated': { type: 'delivery.updated', conversationId: 'c2', userId: 'u2', deliveredSeq: 1 },
   typing: { type: 'typing', conversationId: 'c2', userId: 'u2', typing: true },
   presence: { type: 'presence', userId: 'u2', online: false, lastSeenAt: at },
@@ -166,6 +174,7 @@ describe('the unions and lists derived from the map', () => {
       'notification.created',
       'thread.read',
       'thread.updated',
+      'saved.updated',
     ]);
     expect(EPHEMERAL_EVENT_TYPES).toEqual(['delivery.updated', 'typing', 'presence', 'block.updated']);
     const union = (schema: { anyOf: readonly { properties: { type: { const: string } } }[] }) =>
@@ -224,13 +233,14 @@ describe('tables by event type', () => {
       'notification.created': 'c3',
       'thread.read': 'c4',
       'thread.updated': 'c4',
+      'saved.updated': 'c5',
     };
     for (const type of POSITIONED_EVENT_TYPES) expect(conversationOf(samples[type]), type).toBe(expected[type]);
   });
 
   it('name the private events: my notifications and my own settings', () => {
     const privateTypes = POSITIONED_EVENT_TYPES.filter((type) => isPrivateEvent(samples[type]));
-    expect(privateTypes).toEqual(['notification.created', 'thread.read', 'thread.updated']);
+    expect(privateTypes).toEqual(['notification.created', 'thread.read', 'thread.updated', 'saved.updated']);
     const settings = { muted: true, archived: false, clearedSeq: 0 };
     expect(isPrivateEvent({ ...samples['conversation.updated'], settings })).toBe(true);
   });

@@ -76,6 +76,12 @@ export const PositionedEventPayloads = {
   'notification.created': payload('A notification for me: in my private stream, to my devices only', { notification: Notification }),
   'thread.read': payload('I read a thread up to `readSeq` (on any of my devices): in my private stream', ThreadState),
   'thread.updated': payload('I followed or unfollowed a thread (on any of my devices): in my private stream', ThreadState),
+  'saved.updated': payload('I saved or unsaved a message (on any of my devices): in my private stream', {
+    conversationId: Id,
+    messageId: Id,
+    saved: Type.Boolean(),
+    savedAt: Type.Union([Timestamp, Type.Null()], { description: 'When I saved it; null once unsaved' }),
+  }),
 };
 
 /** Live signals: no position, not stored, not replayed. Each carries `type`, then these fields. */
@@ -194,6 +200,7 @@ const privateEvents: EventTable<PositionedEventType, boolean> = {
   'notification.created': () => true,
   'thread.read': () => true,
   'thread.updated': () => true,
+  'saved.updated': () => true,
 };
 
 const conversationIds: EventTable<PositionedEventType, string> = {
@@ -209,6 +216,7 @@ const conversationIds: EventTable<PositionedEventType, string> = {
   'notification.created': (e) => e.notification.conversationId,
   'thread.read': (e) => e.conversationId,
   'thread.updated': (e) => e.conversationId,
+  'saved.updated': (e) => e.conversationId,
 };
 
 /**

@@ -1,5 +1,6 @@
 import Type, { type Static } from 'typebox';
 import { Id, Timestamp } from './primitives.js';
+import { PollInput } from './polls.js';
 
 /**
  * Files: uploads, and what a message says about the ones it carries. An upload's type is what
@@ -58,9 +59,9 @@ export const AttachmentIds = Type.Array(Id, {
   description: `1–${MAX_ATTACHMENTS} of my own uploads (\`kind: "voice"\`: exactly one, audio)`,
 });
 
-export const SendKind = Type.Enum(['text', 'attachment', 'voice', 'location'], {
+export const SendKind = Type.Enum(['text', 'attachment', 'voice', 'location', 'poll'], {
   description:
-    '`text` (the default): `body` required; `attachment`: `attachmentIds`, `body` an optional caption; `voice`: one audio upload in `attachmentIds` and `voice`; `location`: `location`, `body` an optional caption',
+    '`text` (the default): `body` required; `attachment`: `attachmentIds`, `body` an optional caption; `voice`: one audio upload in `attachmentIds` and `voice`; `location`: `location`, `body` an optional caption; `poll`: `poll` (its question becomes the body), no `body`',
 });
 
 /** What a send adds to a text message's fields for the other kinds (REST body and `message.send` frame alike). */
@@ -68,4 +69,5 @@ export const SendContentFields = {
   kind: Type.Optional(SendKind),
   attachmentIds: Type.Optional(AttachmentIds),
   voice: Type.Optional(VoiceInfo),
+  poll: Type.Optional(PollInput),
 };

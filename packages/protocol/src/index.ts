@@ -18,3 +18,6 @@ export * from './threads.js';
 export * from './usernames.js';
 export * from './accounts.js';
 export * from './asyncapi.js';
+// Polls, forwarding and saved messages (issue 37).
+export * from './polls.js';
+export * from './forwarding.js';

@@ -1,5 +1,7 @@
 import Type, { type Static, type TSchema } from 'typebox';
 import { Attachment, VoiceInfo } from './files.js';
+import { Poll } from './polls.js';
+import { ForwardedFrom } from './forwarding.js';
 import { Id, PositionInput, Timestamp } from './primitives.js';
 
 // Id and Timestamp live in primitives.ts so files.ts can use them without an import cycle.
@@ -61,10 +63,17 @@ export const Me = Type.Object(
 export type Me = Static<typeof Me>;
 
 export const MessageKind = Type.Union(
-  [Type.Literal('text'), Type.Literal('system'), Type.Literal('attachment'), Type.Literal('voice'), Type.Literal('location')],
+  [
+    Type.Literal('text'),
+    Type.Literal('system'),
+    Type.Literal('attachment'),
+    Type.Literal('voice'),
+    Type.Literal('location'),
+    Type.Literal('poll'),
+  ],
   {
     description:
-      '`text`: written by a user; `system`: written by the server (membership and title changes); `attachment`: files with an optional caption (`body`); `voice`: a voice note; `location`: a place a user shares (`location`), live until `location.liveUntil`',
+      '`text`: written by a user; `system`: written by the server (membership and title changes); `attachment`: files with an optional caption (`body`); `voice`: a voice note; `location`: a place a user shares (`location`), live until `location.liveUntil`; `poll`: a question (`body`) with options to vote on (`poll`)',
   },
 );
 export type MessageKind = Static<typeof MessageKind>;
@@ -158,6 +167,8 @@ export const Message = Type.Object(
       Type.Array(Attachment, { description: 'On `attachment` and `voice` messages: the files, in the order sent (gone once deleted)' }),
     ),
     voice: Type.Optional(VoiceInfo),
+    poll: Type.Optional(Poll),
+    forwardedFrom: Type.Optional(ForwardedFrom),
   },
   { title: 'Message' },
 );

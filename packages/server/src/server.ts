@@ -144,6 +144,7 @@ export async function createServer(
   notifications.dispatcher.start();
   files.start();
   search.reindex.start();
+  messaging.start();
 
   return {
     app,
@@ -172,6 +173,7 @@ export async function createServer(
       const outboxStopped = notifications.dispatcher.stop();
       files.stop();
       await search.reindex.stop();
+      messaging.stop();
       sessions.revocations.stop();
       messaging.typing.close();
       presence.presence.close();

@@ -23,6 +23,7 @@ import { conversationRoutes } from './routes/conversations.js';
 import { healthRoutes } from './routes/health.js';
 import { instanceConfigRoutes } from './routes/instance-config.js'; // issue 35 item 5
 import { messageActionRoutes } from './routes/message-actions.js';
+import { messageExtraRoutes } from './routes/message-extras.js';
 import { messageRoutes } from './routes/messages.js';
 import { userRoutes } from './routes/users.js';
 import { presenceRoutes } from './routes/presence.js';
@@ -146,6 +147,7 @@ export async function buildHttpApp(
     conversationRoutes,
     messageRoutes,
     messageActionRoutes,
+    messageExtraRoutes,
     receiptRoutes,
     syncRoutes,
     presenceRoutes,

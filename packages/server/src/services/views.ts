@@ -16,6 +16,7 @@ import type {
   NotificationRecord,
   UserRecord,
 } from '../store/store.js';
+import { pollView } from './messaging/polls.js';
 
 /** Store records → the wire shapes of @confab/protocol. */
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -41,7 +42,12 @@ export const meView = (u: UserRecord): Me => ({
 
 const isoOrNull = (ms: number | null) => (ms === null ? null : iso(ms));
 
-export const messageView = (m: MessageRecord): Message => ({
+/**
+ * A message as a reader sees it. A forwarded copy names the conversation it came from only to
+ * readers who are members there: `sourcesOfReader` holds those of the copies' source
+ * conversations this reader belongs to (without it, as in events every member shares, none is named).
+ */
+export const messageView = (m: MessageRecord, sourcesOfReader?: ReadonlySet<string>): Message => ({
   id: m.id,
   conversationId: m.conversationId,
   seq: m.seq,
@@ -70,6 +76,16 @@ export const messageView = (m: MessageRecord): Message => ({
   ...(m.location ? { location: { ...m.location, liveUntil: isoOrNull(m.location.liveUntil) } } : {}),
   ...(m.attachments ? { attachments: m.attachments.map((a) => ({ ...a })) } : {}),
   ...(m.voice ? { voice: m.voice } : {}),
+  ...(m.poll ? { poll: pollView(m.poll) } : {}),
+  ...(m.forwardedFrom
+    ? {
+        forwardedFrom: {
+          ...(sourcesOfReader?.has(m.forwardedFrom.conversationId) ? { conversationId: m.forwardedFrom.conversationId } : {}),
+          senderId: m.forwardedFrom.senderId,
+          sentAt: iso(m.forwardedFrom.sentAt),
+        },
+      }
+    : {}),
 });
 
 export const memberView = (m: MemberRecord): Member => ({ userId: m.userId, role: m.role, joinedAt: iso(m.joinedAt) });

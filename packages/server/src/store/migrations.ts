@@ -20,6 +20,9 @@ import { threadReads } from './migrations/0021-thread-reads.js';
 import { lookalikeUsernamesVerifiedEmails } from './migrations/0022-lookalike-usernames-verified-emails.js';
 // Search in every language: users' locale, the re-index job's mark (issue 38).
 import { searchLanguages } from './migrations/0024-search-languages.js';
+// Polls, forwarding, saved messages (issue 37).
+import { messageContent } from './migrations/0027-message-content.js';
+import { savedMessages } from './migrations/0028-saved-messages.js';
 
 /**
  * Schema migrations, in code and in order. Written with Kysely's schema builder in types both
@@ -178,6 +181,9 @@ const migrations: Record<string, Migration> = {
   // Look-alike usernames and verified-only email ownership (issue 35 item 7).
   '0022_lookalike_usernames_verified_emails': lookalikeUsernamesVerifiedEmails,
   '0024_search_languages': searchLanguages,
+  // Polls and forwarding (a message's content as JSON), saved messages (issue 37).
+  '0027_message_content': messageContent,
+  '0028_saved_messages': savedMessages,
 };
 
 /**

@@ -123,7 +123,7 @@ export interface MessageRecord {
   seq: number;
   senderId: string;
   clientId: string;
-  kind: 'text' | 'system' | 'attachment' | 'voice' | 'location';
+  kind: 'text' | 'system' | 'attachment' | 'voice' | 'location' | 'poll';
   body: string;
   createdAt: number;
   editedAt: number | null;
@@ -147,6 +147,49 @@ export interface MessageRecord {
   attachments?: AttachmentRecord[];
   /** On a `voice` message (until deleted). */
   voice?: VoiceInfo;
+  /** On a `poll` message (until deleted): its options and votes. Kept in the `content` column (ContentRecord). */
+  poll?: PollRecord;
+  /** On a forwarded copy: where the original was. Kept in the `content` column (ContentRecord). */
+  forwardedFrom?: ForwardedFromRecord;
+}
+/**
+ * What a message kind or feature keeps on the row besides the columns every message has: stored
+ * together as one JSON column (`content`) by store/sql/rows.ts, so a new one needs no migration.
+ * Its keys are the MessageRecord fields of the same names; CONTENT_KEYS lists them.
+ */
+export type ContentRecord = Pick<MessageRecord, 'poll' | 'forwardedFrom'>;
+export const CONTENT_KEYS = ['poll', 'forwardedFrom'] as const satisfies readonly (keyof ContentRecord)[];
+/** A user's saved message (issue 37), as `GET /api/v1/saved` lists it. */
+export interface SavedRecord {
+  message: MessageRecord;
+  savedAt: number;
+}
+/** Where a page of saved messages continues: after this (saved time, message id). */
+export interface SavedPageKey {
+  savedAt: number;
+  messageId: string;
+}
+/** A save or unsave, as `saved.updated` announces it (`savedAt` null: unsaved). */
+export interface SavedChange {
+  userId: string;
+  conversationId: string;
+  messageId: string;
+  savedAt: number | null;
+}
+/** A poll as stored: each option's voters, in the order they voted. Times are epoch ms. */
+export interface PollRecord {
+  question: string;
+  options: { id: string; text: string; userIds: string[] }[];
+  multiple: boolean;
+  anonymous: boolean;
+  closesAt: number | null;
+  closedAt: number | null;
+}
+export interface ForwardedFromRecord {
+  conversationId: string;
+  senderId: string;
+  /** When the original was sent (epoch ms). */
+  sentAt: number;
 }
 /** A shared location; a live one is moved by its author until `liveUntil` (epoch ms). */
 export interface LocationRecord {
@@ -187,7 +230,12 @@ export interface QuotedMessage {
 }
 /** What a sender chooses; the rest of a message starts empty (no edits, reactions or pin). */
 export type NewMessage = Pick<MessageRecord, 'id' | 'conversationId' | 'senderId' | 'clientId' | 'body' | 'createdAt'> &
-  Partial<Pick<MessageRecord, 'kind' | 'replyToId' | 'threadRootId' | 'mentions' | 'location' | 'attachments' | 'voice'>>;
+  Partial<
+    Pick<
+      MessageRecord,
+      'kind' | 'replyToId' | 'threadRootId' | 'mentions' | 'location' | 'attachments' | 'voice' | 'poll' | 'forwardedFrom'
+    >
+  >;
 
 /**
  * A change to a stored message, as the service decides it from the message as it is inside the
@@ -203,6 +251,8 @@ export interface MessagePatch {
   pinnedBy?: string | null;
   /** A live location's new position, or its end (`liveUntil`). */
   location?: LocationRecord;
+  /** Content fields replaced whole (ContentRecord: a poll's votes or its close); the others stay. */
+  content?: ContentRecord;
   /** Keep the body being replaced as an earlier version, replaced at `editedAt`. */
   keepVersion?: boolean;
   /**

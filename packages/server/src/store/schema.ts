@@ -141,6 +141,10 @@ export interface Database {
     attachments: string | null;
     /** JSON: a voice message's VoiceInfo. */
     voice: string | null;
+    /** JSON: what a kind or feature keeps on the row (ContentRecord: a poll, where a forward came from); null: nothing. */
+    content: Generated<string | null>;
+    /** When the server looks at the message again by itself (a poll's closesAt); null: nothing due. */
+    due_at: Generated<number | null>;
   };
   uploads: {
     id: string;
@@ -170,6 +174,12 @@ export interface Database {
     edited_at: number;
   };
   /** Each user's own state of a thread (issue 35 item 2): store/sql/threads.ts. */
+  saved_messages: {
+    user_id: string;
+    message_id: string;
+    conversation_id: string;
+    saved_at: number;
+  };
   thread_reads: {
     root_id: string;
     user_id: string;

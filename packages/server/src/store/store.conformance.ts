@@ -15,6 +15,7 @@ import { describeMessages } from './messages/messages.conformance.js';
 import { describeReceipts } from './markers/receipts.conformance.js';
 import { describeSearch } from './search/search.conformance.js';
 import { describeLocations } from './messages/locations.conformance.js';
+import { describePollsAndSaved } from './messages/polls-saved.conformance.js';
 import { describeSessions } from './sessions/sessions.conformance.js';
 import { describeUsers } from './users/users.conformance.js';
 import { describeUploads } from './uploads/uploads.conformance.js';
@@ -62,6 +63,7 @@ export function describeStoreConformance(engine: string, openFresh: () => Promis
     describeThreads(f);
     describeSearch(f);
     describeLocations(f);
+    describePollsAndSaved(f);
     describeUploads(f);
     describeAccounts(f);
   });

@@ -197,6 +197,7 @@ describe('OpenAPI document', () => {
       'kind',
       'attachmentIds',
       'voice',
+      'poll',
     ]);
     const register = doc.paths['/api/v1/auth/register'].post.requestBody.content['application/json'].schema;
     expect(register.properties.password).toMatchObject({ minLength: 8, maxLength: 256 });

@@ -6,6 +6,7 @@ import { NewGroupPage } from '../features/conversations/NewGroupPage.js';
 import { HomePage } from '../pages/HomePage.js';
 import { ProfilePage } from '../pages/ProfilePage.js';
 import { NotFoundPage } from '../pages/NotFoundPage.js';
+import { SavedPage } from '../features/saved/saved.js';
 
 /**
  * The route table: the extension point for pages. A page is a component rendered in the shell's
@@ -25,6 +26,7 @@ export const signedInRoutes: PageRoute[] = [
   { path: '/new/direct', component: NewDirectPage, hidesListOnPhone: true },
   { path: '/new/group', component: NewGroupPage, hidesListOnPhone: true },
   { path: '/settings/profile', component: ProfilePage, hidesListOnPhone: true },
+  { path: '/saved', component: SavedPage, hidesListOnPhone: true },
   { path: '/c/:conversationId/:panel?/:arg?', component: ConversationPage, hidesListOnPhone: true },
   ...accountRoutes,
 ];

@@ -15,6 +15,7 @@ export function UserMenu() {
     <div className="user-menu">
       <PersonName user={me} />
       <Link href="/settings/profile">Profile</Link>
+      <Link href="/saved">Saved</Link>
       <Link href="/settings">Account</Link>
       {me.isAdmin && <Link href="/admin">Administration</Link>}
       <ThemeMenu />

@@ -14,6 +14,10 @@ import './pins/pins.js';
 import './attachments/attachments.js';
 import './voice/voice.js';
 import './location/location.js';
+// Polls, forwarding and saved messages (issue 37).
+import './polls/polls.js';
+import './forward/forward.js';
+import './saved/saved.js';
 import './mentions/MentionAutocomplete.js';
 import './search/search.js';
 import './settings/settings.js';

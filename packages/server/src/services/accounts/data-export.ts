@@ -46,7 +46,7 @@ export class DataExport {
   private async *messagePages(userId: string): AsyncGenerator<unknown[]> {
     for (let afterId: string | undefined; ;) {
       const rows = await this.store.accounts.listMessagesBySender(userId, { limit: PAGE, ...(afterId ? { afterId } : {}) });
-      yield rows.map(messageView);
+      yield rows.map((m) => messageView(m));
       if (rows.length < PAGE) return;
       afterId = rows.at(-1)!.id;
     }

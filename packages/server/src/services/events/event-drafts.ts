@@ -10,6 +10,7 @@ import type {
   NotificationRecord,
   ReadMarkerRecord,
   SystemDraft,
+  SavedChange,
   ThreadStateRecord,
 } from '../../store/store.js';
 import { conversationInfoView, memberView, messageView, notificationView } from '../views.js';
@@ -90,3 +91,12 @@ export const systemDraft = (system: SystemInfo): SystemDraft => ({ id: newId(), 
 // Thread read state (issue 35 item 2): my state of a thread, to my own devices.
 export const threadRead: Draft<ThreadStateRecord> = (state) => draftOf('thread.read', state);
 export const threadUpdated: Draft<ThreadStateRecord> = (state) => draftOf('thread.updated', state);
+
+// Saved messages (issue 37): my save or unsave, to my own devices.
+export const savedUpdated: Draft<SavedChange> = (change) =>
+  draftOf('saved.updated', {
+    conversationId: change.conversationId,
+    messageId: change.messageId,
+    saved: change.savedAt !== null,
+    savedAt: change.savedAt === null ? null : new Date(change.savedAt).toISOString(),
+  });

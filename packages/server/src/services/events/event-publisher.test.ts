@@ -73,6 +73,11 @@ const cases: Record<PositionedEventType, { event: PositionedEvent; stream: strin
     stream: 'b',
     topics: ['user:b'],
   },
+  'saved.updated': {
+    event: { type: 'saved.updated', ...position, conversationId: 'c1', messageId: 'm1', saved: false, savedAt: null },
+    stream: 'b',
+    topics: ['user:b'],
+  },
 };
 
 const stored = (event: PositionedEvent, conversationId: string): StoredEvent => ({

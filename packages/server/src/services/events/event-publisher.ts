@@ -56,6 +56,7 @@ const topicsByType: EventTable<PositionedEventType, string[], string> = {
   'notification.created': (_, userId) => [userTopic(userId)],
   'thread.read': (_, userId) => [userTopic(userId)],
   'thread.updated': (_, userId) => [userTopic(userId)],
+  'saved.updated': (_, userId) => [userTopic(userId)],
 };
 
 export function topicsOf({ event, conversationId }: StoredEvent): string[] {

@@ -8,6 +8,12 @@ import { MessageActivityFeed } from './message-activity.js';
 import { MessageLifecycle } from './message-lifecycle.js';
 import { MessageService } from './message-service.js';
 import { ThreadService } from './thread-service.js';
+import { PollService } from './poll-service.js';
+import { ForwardService } from './forwarding.js';
+import { SavedService } from './saved-service.js';
+
+/** How often each node looks for polls past their `closesAt` (one indexed query; a poll closes within this of its time). */
+export const POLL_SWEEP_MS = 1000;
 import { TypingService } from './typing-service.js';
 
 export interface Messaging {
@@ -22,6 +28,15 @@ export interface Messaging {
   typing: TypingService;
   /** Threads' own read state: the thread list, read positions, follows. */
   threads: ThreadService;
+  /** Polls' votes and closing (issue 37). */
+  polls: PollService;
+  /** Copies of a message into other conversations (issue 37). */
+  forwarding: ForwardService;
+  /** My saved messages (issue 37). */
+  saved: SavedService;
+  /** Starts the sweep that closes polls past their `closesAt` (every node; each poll closes once). */
+  start(): void;
+  stop(): void;
 }
 
 /** Messages and what happens to them after they are sent; every change commits through the one writer. */
@@ -33,6 +48,8 @@ export function createMessaging(
   const typing = new TypingService(membership, bus, { throttleMs: config.typingThrottleMs, expireMs: config.typingExpireMs });
   const activity = new MessageActivityFeed((error) => logger.warn({ err: error }, 'a message activity listener failed'));
   const messages = new MessageService(store, membership, blocks, bus, deps.publisher, activity, config, deps.rateLimits, metrics);
+  const polls = new PollService(store, membership, messages, blocks);
+  let sweeping: NodeJS.Timeout | undefined;
   return {
     messages,
     lifecycle: new MessageLifecycle(store, membership, messages, activity, config, deps.uploads, blocks),
@@ -40,5 +57,17 @@ export function createMessaging(
     locations: new LiveLocations(store, membership, messages, blocks),
     typing,
     threads: new ThreadService(store, membership, deps.publisher, config.messagesPageSize),
+    polls,
+    forwarding: new ForwardService(membership, blocks, messages),
+    saved: new SavedService(store, membership, deps.publisher, config.messagesPageSize),
+    start() {
+      sweeping = setInterval(() => {
+        polls.closeDue().catch((error: unknown) => logger.warn({ err: error }, 'could not close the polls past their closesAt'));
+      }, POLL_SWEEP_MS);
+      sweeping.unref();
+    },
+    stop() {
+      clearInterval(sweeping);
+    },
   };
 }

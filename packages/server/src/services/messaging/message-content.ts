@@ -1,24 +1,29 @@
-import type { LocationInput, VoiceInfo } from '@confab/protocol';
+import type { LocationInput, PollInput, VoiceInfo } from '@confab/protocol';
 import { detail, invalid } from '../../errors.js';
-import type { AttachmentRecord, LocationRecord, MessageRecord, Store } from '../../store/store.js';
+import type { AttachmentRecord, ForwardedFromRecord, LocationRecord, MessageRecord, PollRecord, Store } from '../../store/store.js';
 import { sendContent, validateBody } from './message-rules.js';
+import { pollRecord, samePoll } from './polls.js';
 
 /** What a send asks for besides its links: the kind and what that kind carries (REST body and frame alike). */
 export interface ContentInput {
-  kind?: 'text' | 'attachment' | 'voice' | 'location';
+  kind?: 'text' | 'attachment' | 'voice' | 'location' | 'poll';
   body?: string;
   attachmentIds?: string[];
   voice?: VoiceInfo;
   location?: LocationInput;
+  poll?: PollInput;
 }
 
 /** A send's content as stored. */
 export interface Content {
-  kind: 'text' | 'attachment' | 'voice' | 'location';
+  kind: 'text' | 'attachment' | 'voice' | 'location' | 'poll';
   body: string;
   attachments?: AttachmentRecord[];
   voice?: VoiceInfo;
   location?: LocationRecord;
+  poll?: PollRecord;
+  /** A forwarded copy's origin (set by forwarding, never by a send). */
+  forwardedFrom?: ForwardedFromRecord;
 }
 
 /**
@@ -30,6 +35,17 @@ export interface Content {
 export async function resolveContent(store: Store, senderId: string, input: ContentInput, maxLength: number): Promise<Content> {
   const kind = input.kind ?? 'text';
   if (input.body !== undefined) validateBody(input.body, maxLength);
+  if (kind !== 'poll') refuse(input.poll !== undefined, '/poll', 'is only for poll messages');
+  if (kind === 'poll') {
+    // A poll's question is its body, so search, previews and mentions treat it as text.
+    refuse(input.poll === undefined, '/poll', 'is required for a poll message');
+    refuse(input.body !== undefined, '/body', 'is not allowed on a poll message: the question is its body');
+    refuse(input.attachmentIds !== undefined, '/attachmentIds', 'is only for attachment and voice messages');
+    refuse(input.voice !== undefined, '/voice', 'is only for voice messages');
+    refuse(input.location !== undefined, '/location', 'is only for location messages');
+    validateBody(input.poll!.question, maxLength);
+    return { kind, body: input.poll!.question, poll: pollRecord(input.poll!, Date.now()) };
+  }
   if (kind === 'text' || kind === 'location') {
     refuse(input.attachmentIds !== undefined, '/attachmentIds', 'is only for attachment and voice messages');
     refuse(input.voice !== undefined, '/voice', 'is only for voice messages');
@@ -83,5 +99,5 @@ function refuse(condition: boolean, path: string, message: string): void {
 export function sameContent(stored: MessageRecord, content: Content): boolean {
   const storedIds = (stored.attachments ?? []).map((a) => a.id).join(',');
   const ids = (content.attachments ?? []).map((a) => a.id).join(',');
-  return stored.kind === content.kind && stored.body === content.body && storedIds === ids;
+  return stored.kind === content.kind && stored.body === content.body && storedIds === ids && samePoll(stored.poll, content.poll);
 }

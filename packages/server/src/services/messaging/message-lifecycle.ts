@@ -18,6 +18,7 @@ import type { MembershipCache } from '../conversations/membership.js';
 import type { MessageActivity, MessageActivityFeed } from './message-activity.js';
 import { validateBody } from './message-rules.js';
 import { messageView } from '../views.js';
+import { readerViews } from './forwarding.js';
 
 export interface LifecycleLimits {
   maxMessageLength: number;
@@ -54,7 +55,8 @@ export class MessageLifecycle {
   ) {}
 
   async get(userId: string, messageId: string): Promise<Message> {
-    return messageView((await this.visible(userId, messageId)).message);
+    const [view] = await readerViews(this.membership, userId, [(await this.visible(userId, messageId)).message]);
+    return view!;
   }
 
   /** The author changes the body; the replaced one is kept as an earlier version, mentions are parsed again. */
@@ -150,7 +152,7 @@ export class MessageLifecycle {
     const rows = await this.store.messages.listThread(rootId, { limit: limit + 1, ...(after === 0 ? {} : { after }) });
     const items = rows.slice(0, limit);
     const last = items.at(-1);
-    return { items: items.map(messageView), nextCursor: rows.length > limit && last ? encodeCursor(last.seq) : null };
+    return { items: items.map((m) => messageView(m)), nextCursor: rows.length > limit && last ? encodeCursor(last.seq) : null };
   }
 
   /** Adds or removes my reaction; idempotent both ways. */
@@ -220,7 +222,7 @@ export class MessageLifecycle {
 
   async pins(userId: string, conversationId: string): Promise<MessageList> {
     await this.membership.requireRole(conversationId, userId);
-    return { items: (await this.store.messages.listPins(conversationId, MAX_PINS_LISTED)).map(messageView) };
+    return { items: (await this.store.messages.listPins(conversationId, MAX_PINS_LISTED)).map((m) => messageView(m)) };
   }
 
   /** The message and my role in its conversation; not_found for a message I may not see, as for one that does not exist. */

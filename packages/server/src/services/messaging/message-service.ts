@@ -19,11 +19,12 @@ import { GroupCommit } from '../../infra/group-commit.js';
 import type { Metrics } from '../../metrics.js';
 import type { BlockService } from '../conversations/block-service.js';
 import type { MembershipCache } from '../conversations/membership.js';
-import { type ContentInput, notYourUploads, resolveContent, sameContent } from './message-content.js';
+import { type Content, type ContentInput, notYourUploads, resolveContent, sameContent } from './message-content.js';
 import { parseMentions } from './mentions.js';
 import type { MessageActivity, MessageActivityFeed } from './message-activity.js';
 import { notificationCreated, readUpdated, sendPlan } from '../events/event-drafts.js';
 import { messageView } from '../views.js';
+import { readerViews } from './forwarding.js';
 import type { RateLimitService } from '../rate-limits.js';
 
 export interface MessageLimits {
@@ -107,12 +108,18 @@ export class MessageService {
    * acknowledged message is on disk. A reply quotes a message of the same conversation; a thread
    * reply names a top-level message of it as its root. Mentions are parsed from the body.
    */
-  async send(senderId: string, conversationId: string, input: SendInput): Promise<SendResult> {
+  async send(
+    senderId: string,
+    conversationId: string,
+    input: SendInput,
+    /** Content decided already (a forwarded copy: forwarding.ts), instead of resolving `input`'s. */
+    prepared?: Content,
+  ): Promise<SendResult> {
     await this.rateLimits.consume('sendUser', senderId, { userId: senderId });
     const role = await this.membership.requireRole(conversationId, senderId);
     await this.blocks.assertMaySend(senderId, conversationId);
     const [content, quoted, root] = await Promise.all([
-      resolveContent(this.store, senderId, input, this.limits.maxMessageLength),
+      prepared ?? resolveContent(this.store, senderId, input, this.limits.maxMessageLength),
       this.linked(conversationId, input.replyToId, 'replyToId'),
       this.linked(conversationId, input.threadRootId, 'threadRootId'),
     ]);
@@ -203,7 +210,8 @@ export class MessageService {
     ).filter((m) => m.seq > clearedSeq);
     const items = rows.slice(0, limit);
     const last = items.at(-1);
-    return { items: items.map(messageView), nextCursor: rows.length > limit && last ? String(last.seq) : null };
+    // Forwarded copies name their source to readers who are members there (forwarding.ts).
+    return { items: await readerViews(this.membership, userId, items), nextCursor: rows.length > limit && last ? String(last.seq) : null };
   }
 
   async recent(userId: string, query: RecentMessagesQuery): Promise<MessagePage> {
@@ -218,7 +226,7 @@ export class MessageService {
     });
     const items = rows.slice(0, limit);
     const last = items.at(-1);
-    return { items: items.map(messageView), nextCursor: rows.length > limit && last ? encodeCursor(last.id) : null };
+    return { items: items.map((m) => messageView(m)), nextCursor: rows.length > limit && last ? encodeCursor(last.id) : null };
   }
 
   /** Read receipt: moves my read marker forward (never back); the members see `read.updated`. */

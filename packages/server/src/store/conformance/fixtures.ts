@@ -15,6 +15,7 @@ import type {
   ThreadStateRecord,
   UserRecord,
 } from '../store.js';
+import { pollView } from '../../services/messaging/polls.js';
 
 /**
  * What the conformance sections share: the store under test (a fresh one per test) and factories
@@ -101,7 +102,7 @@ const info = (c: ConversationRecord): ConversationInfo => ({
 });
 const member = (m: MemberRecord): Member => ({ userId: m.userId, role: m.role, joinedAt: iso(m.joinedAt) });
 const isoOrNull = (ms: number | null) => (ms === null ? null : iso(ms));
-const message = ({ location, ...m }: MessageRecord): Message => ({
+const message = ({ location, poll, forwardedFrom, ...m }: MessageRecord): Message => ({
   ...m,
   createdAt: iso(m.createdAt),
   editedAt: isoOrNull(m.editedAt),
@@ -111,6 +112,8 @@ const message = ({ location, ...m }: MessageRecord): Message => ({
   replyTo: m.replyTo && { id: m.replyTo.id, senderId: m.replyTo.senderId, excerpt: m.replyTo.body, deleted: m.replyTo.deleted },
   reactions: m.reactions.map((r) => ({ ...r, count: r.userIds.length })),
   ...(location ? { location: { ...location, liveUntil: isoOrNull(location.liveUntil) } } : {}),
+  ...(poll ? { poll: pollView(poll) } : {}),
+  ...(forwardedFrom ? { forwardedFrom: { senderId: forwardedFrom.senderId, sentAt: iso(forwardedFrom.sentAt) } } : {}),
 });
 
 export const drafts = {

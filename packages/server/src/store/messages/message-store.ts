@@ -8,6 +8,9 @@ import type {
   NewMessage,
   NotifyDraft,
   RecentFilter,
+  SavedChange,
+  SavedPageKey,
+  SavedRecord,
   StoredEvent,
   UpdateOutcome,
 } from '../store.js';
@@ -55,6 +58,20 @@ export interface MessageStore {
   listPins(conversationId: string, limit: number): Promise<MessageRecord[]>;
   /** Newest first across the user's conversations; `beforeId` continues after that message. */
   listRecentMessages(userId: string, filter: RecentFilter): Promise<MessageRecord[]>;
+  /**
+   * Saves (`savedAt`) or unsaves (null) a message for a user; idempotent. When it changed
+   * something, `announce` is logged in the user's private stream in the same transaction.
+   */
+  setSaved(
+    userId: string,
+    message: MessageRecord,
+    savedAt: number | null,
+    announce: Draft<SavedChange>,
+  ): Promise<{ changed: boolean; events: StoredEvent[] }>;
+  /** A user's saved messages, newest saved first, only in conversations they are a member of (and not cleared). */
+  listSaved(userId: string, page: { limit: number; before?: SavedPageKey }): Promise<SavedRecord[]>;
+  /** Messages with something due by `now` (a poll's `closesAt`: store/sql/rows.ts `contentColumns`), soonest first. */
+  listDue(now: number, limit: number): Promise<string[]>;
 }
 
 /** What appending messages does besides storing them, as the message service decides. */

@@ -3,6 +3,7 @@ import type { MessageStore } from './message-store.js';
 import * as messageChanges from '../sql/message-changes.js';
 import * as messages from '../sql/messages.js';
 import * as messageAppend from '../sql/message-append.js';
+import * as saved from '../sql/saved.js';
 
 /**
  * `store.messages` on the SQL engines: each method calls its query in store/sql/message-append.ts,
@@ -22,5 +23,8 @@ export function sqlMessageStore({ db, dialect, searchIndex, uniqueViolation }: S
     listThread: (rootId, page) => messageChanges.listThread(db, rootId, page),
     listPins: (conversationId, limit) => messageChanges.listPins(db, conversationId, limit),
     listRecentMessages: (userId, filter) => messages.listRecentMessages(db, userId, filter),
+    setSaved: (userId, message, savedAt, announce) => saved.setSaved(db, userId, message, savedAt, announce),
+    listSaved: (userId, page) => saved.listSaved(db, userId, page),
+    listDue: (now, limit) => messages.listDue(db, now, limit),
   };
 }

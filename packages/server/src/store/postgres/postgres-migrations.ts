@@ -23,6 +23,8 @@ export const postgresMigrations: Record<string, Migration> = {
   '0011_event_message_index_pg_bytewise': bytewiseText(['events']),
   '0022_lookalike_usernames_verified_emails_pg_bytewise': bytewiseText(['users']),
   '0008_location_pg_bytewise': bytewiseText(['messages']),
+  '0027_message_content_pg_bytewise': bytewiseText(['messages']),
+  '0028_saved_messages_pg_bytewise': bytewiseText(['saved_messages']),
   ...postgresSearchMigrations,
   '0007_uploads_pg_bytewise': bytewiseText(['uploads', 'message_attachments', 'messages']),
   // The PostgreSQL blob store's tables (blobs/postgres-blob-store.ts): file bytes in chunks.

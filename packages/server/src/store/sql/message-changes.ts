@@ -3,7 +3,7 @@ import type { Database } from '../schema.js';
 import { type LogEntry, appendEvents } from '../event-log.js';
 import { lockConversations } from '../stream-locks.js';
 import type { EditRecord, MessagePatch, MessageRecord, MessageUpdate, StoredEvent, UpdateOutcome } from '../store.js';
-import { type Db, toMessage } from './rows.js';
+import { type Db, contentColumns, toMessage } from './rows.js';
 import { updateById } from './hot-statements.js';
 import type { SearchIndex } from './search.js';
 
@@ -88,8 +88,9 @@ export async function stageUpdates(
     if (patch.mentions !== undefined) await replaceMentions(trx, before, patch.mentions);
     // A new body is indexed for search with the row, in this transaction (an edit, a delete's empty body).
     const indexed = patch.body === undefined ? {} : search.indexColumns(patch.body);
-    await updateById(trx, 'messages', { ...columnsOf(patch), ...indexed }, id);
     const message = patched(before, patch);
+    const content = patch.content !== undefined || patch.erase ? contentColumns(message) : {};
+    await updateById(trx, 'messages', { ...columnsOf(patch), ...content, ...indexed }, id);
     current.set(id, message);
     requote(current, message);
     results.push({ message, changed: true });
@@ -123,10 +124,13 @@ function patched(message: MessageRecord, patch: MessagePatch): MessageRecord {
   if (patch.pinnedAt !== undefined) next.pinnedAt = patch.pinnedAt;
   if (patch.pinnedBy !== undefined) next.pinnedBy = patch.pinnedBy;
   if (patch.location !== undefined) next.location = patch.location;
+  if (patch.content !== undefined) Object.assign(next, patch.content);
   if (patch.erase) {
     delete next.attachments;
     delete next.voice;
     delete next.location;
+    // A deleted poll's question and votes go too; a forward's origin stays (it is no content).
+    delete next.poll;
   }
   return next;
 }
@@ -190,6 +194,7 @@ async function erase(trx: Db, message: MessageRecord): Promise<void> {
           attachments?: unknown;
           voice?: unknown;
           location?: unknown;
+          poll?: unknown;
         };
       };
       const m = event.message;
@@ -199,6 +204,7 @@ async function erase(trx: Db, message: MessageRecord): Promise<void> {
         delete m.attachments;
         delete m.voice;
         delete m.location;
+        delete m.poll;
       }
       if (m.replyTo?.id === message.id) m.replyTo.excerpt = '';
       await trx

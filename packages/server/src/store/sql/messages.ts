@@ -43,3 +43,17 @@ export async function listRecentMessages(db: Db, userId: string, filter: RecentF
   const rows = await query.orderBy('m.id', 'desc').limit(filter.limit).execute();
   return withQuotes(db, rows.map(toMessage));
 }
+
+/** The ids of messages with something due by `now` (an open poll's `closesAt`), soonest first. */
+export async function listDue(db: Db, now: number, limit: number): Promise<string[]> {
+  const rows = await db
+    .selectFrom('messages')
+    .select('id')
+    .where('due_at', 'is not', null)
+    .where('due_at', '<=', now)
+    .orderBy('due_at')
+    .orderBy('id')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => r.id);
+}

@@ -12,6 +12,7 @@ import type {
   UploadRecord,
   UserRecord,
 } from '../store.js';
+import { CONTENT_KEYS, type ContentRecord } from '../records.js';
 
 /** The query layer's handle: the Kysely instance or a transaction of it. */
 export type Db = Kysely<Database>;
@@ -101,6 +102,22 @@ export function toMessage(row: Selectable<Database['messages']>): MessageRecord 
     ...(row.location ? { location: JSON.parse(row.location) as LocationRecord } : {}),
     ...(row.attachments ? { attachments: JSON.parse(row.attachments) as AttachmentRecord[] } : {}),
     ...(row.voice ? { voice: JSON.parse(row.voice) as VoiceInfo } : {}),
+    ...(row.content ? (JSON.parse(row.content) as ContentRecord) : {}),
+  };
+}
+
+/**
+ * The `content` and `due_at` columns of a message: its ContentRecord fields as one JSON object
+ * (null without any), and when the server has to look at it again by itself (an open poll's
+ * `closesAt`). Written on insert and on every change, from the record as it is then.
+ */
+export function contentColumns(m: MessageRecord): { content: string | null; due_at: number | null } {
+  const content: Record<string, unknown> = {};
+  for (const key of CONTENT_KEYS) if (m[key] !== undefined) content[key] = m[key];
+  const poll = m.poll;
+  return {
+    content: Object.keys(content).length === 0 ? null : JSON.stringify(content),
+    due_at: poll && poll.closedAt === null && poll.closesAt !== null && m.deletedAt === null ? poll.closesAt : null,
   };
 }
 
@@ -129,6 +146,7 @@ export function messageRow(m: MessageRecord): Insertable<Database['messages']> {
     location: m.location ? JSON.stringify(m.location) : null,
     attachments: m.attachments ? JSON.stringify(m.attachments) : null,
     voice: m.voice ? JSON.stringify(m.voice) : null,
+    ...contentColumns(m),
   };
 }
 

@@ -1,0 +1,109 @@
+import { ForwardBody, ForwardResponse, IdParams, MessageResponse, PageQuery, PollVoteBody, SavedPage } from '@confab/protocol';
+import Type from 'typebox';
+import { bearerAuth, claims } from '../authenticate.js';
+import type { RoutePlugin } from '../context.js';
+import { NoQuery, bearer, errors } from '../responses.js';
+
+/** Issue 37: a poll's votes and close, forwarding a message, my saved messages. */
+export const messageExtraRoutes: RoutePlugin = async (app, { messaging: { polls, forwarding, saved }, accounts: { tokens } }) => {
+  app.addHook('onRequest', bearerAuth(tokens));
+  const me = (request: Parameters<typeof claims>[0]) => claims(request).userId;
+  const one = '/api/v1/messages/:id';
+
+  app.put(
+    `${one}/poll/vote`,
+    {
+      schema: {
+        tags: ['polls'],
+        operationId: 'votePoll',
+        summary:
+          'Replace my vote with `optionIds` (`[]` retracts it): options of this poll, at most one unless it is `multiple` (else 400); 409 conflict once closed or deleted, 409 blocked in a direct conversation where either side blocks the other. Everyone sees the counts through `message.updated`',
+        security: bearer,
+        params: IdParams,
+        querystring: NoQuery,
+        body: PollVoteBody,
+        response: { 200: MessageResponse, ...errors(400, 401, 404, 409) },
+      },
+    },
+    async (request) => ({ message: await polls.vote(me(request), request.params.id, request.body.optionIds) }),
+  );
+
+  app.post(
+    `${one}/poll/close`,
+    {
+      schema: {
+        tags: ['polls'],
+        operationId: 'closePoll',
+        summary: 'Close the poll (idempotent): its author, or an owner or admin of the group (else 403); no vote is taken after',
+        security: bearer,
+        params: IdParams,
+        querystring: NoQuery,
+        response: { 200: MessageResponse, ...errors(400, 401, 403, 404, 409) },
+      },
+    },
+    async (request) => ({ message: await polls.close(me(request), request.params.id) }),
+  );
+
+  app.post(
+    `${one}/forward`,
+    {
+      schema: {
+        tags: ['messages'],
+        operationId: 'forwardMessage',
+        summary:
+          'Copy a message I can read into 1–10 conversations I can post in, each after my `comment` as a text message when given. The copy carries `forwardedFrom` (its source conversation only to readers who are members there) and the same files. Every target is checked first: 404 for one I am not in, 409 blocked for a direct conversation with a block either way, and then nothing is sent',
+        security: bearer,
+        params: IdParams,
+        querystring: NoQuery,
+        body: ForwardBody,
+        response: { 201: ForwardResponse, ...errors(400, 401, 404, 409, 413, 429) },
+      },
+    },
+    async (request, reply) => {
+      const messages = await forwarding.forward(me(request), request.params.id, request.body.conversationIds, request.body.comment);
+      return reply.status(201).send({ messages });
+    },
+  );
+
+  for (const [method, on] of [
+    ['put', true],
+    ['delete', false],
+  ] as const) {
+    app[method](
+      `${one}/save`,
+      {
+        schema: {
+          tags: ['saved'],
+          operationId: on ? 'saveMessage' : 'unsaveMessage',
+          summary: on
+            ? 'Save a message I can read for later (idempotent); my other devices get `saved.updated`'
+            : 'Take a message off my saved list (idempotent); my other devices get `saved.updated`',
+          security: bearer,
+          params: IdParams,
+          querystring: NoQuery,
+          response: { 204: Type.Null(), ...errors(400, 401, 404) },
+        },
+      },
+      async (request, reply) => {
+        await saved.set(me(request), request.params.id, on);
+        return reply.status(204).send(null);
+      },
+    );
+  }
+
+  app.get(
+    '/api/v1/saved',
+    {
+      schema: {
+        tags: ['saved'],
+        operationId: 'listSaved',
+        summary:
+          'My saved messages across conversations, newest saved first; only those I can still read (not after leaving, or clearing, their conversation)',
+        security: bearer,
+        querystring: PageQuery,
+        response: { 200: SavedPage, ...errors(400, 401) },
+      },
+    },
+    async (request) => saved.list(me(request), request.query),
+  );
+};
