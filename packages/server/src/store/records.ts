@@ -9,6 +9,8 @@ export interface UserRecord {
   username: string;
   displayName: string;
   bio: string;
+  /** IANA time zone, for others' "local time"; null until set. */
+  timeZone: string | null;
   email: string | null;
   isAdmin: boolean;
   passwordHash: string;
@@ -23,7 +25,7 @@ export interface UserRecord {
   /** While an admin has the account deactivated: no sign-in, no refresh. */
   deactivatedAt: number | null;
 }
-type Defaulted = 'hideLastSeen' | 'lastSeenAt' | 'emailVerified' | 'deletedAt' | 'deactivatedAt';
+type Defaulted = 'timeZone' | 'hideLastSeen' | 'lastSeenAt' | 'emailVerified' | 'deletedAt' | 'deactivatedAt';
 export type NewUser = Omit<UserRecord, Defaulted> & Partial<Pick<UserRecord, Defaulted>>;
 
 /** A page of the user directory: by username prefix or display-name substring, after a username. */
@@ -40,6 +42,8 @@ export interface UserSearch {
 export interface UserPatch {
   displayName?: string;
   bio?: string;
+  /** null clears it. */
+  timeZone?: string | null;
   isAdmin?: boolean;
   hideLastSeen?: boolean;
 }
