@@ -32,6 +32,11 @@ export const UpdateMeBody = Type.Object(
   {
     displayName: Type.Optional(DisplayName),
     bio: Type.Optional(Bio),
+    timeZone: Type.Optional(
+      Type.Union([Type.String({ minLength: 1, maxLength: 64 }), Type.Null()], {
+        description: 'An IANA time zone Intl knows (e.g. `Europe/Paris`), else 400 validation_failed; null clears it',
+      }),
+    ),
     hideLastSeen: Type.Optional(Type.Boolean({ description: 'Privacy: others see no lastSeenAt' })),
     locale: Type.Optional(
       Type.Union([Locale, Type.Null()], { description: 'My language (a BCP 47 tag such as `ru` or `pt-BR`); null forgets it' }),

@@ -24,6 +24,9 @@ export const User = Type.Object(
     username: Type.String(),
     displayName: Type.String(),
     bio: Type.String(),
+    timeZone: Type.Optional(
+      Type.String({ description: "The person's IANA time zone (e.g. `Europe/Paris`), for their local time; absent until they set it" }),
+    ),
     createdAt: Timestamp,
     deleted: Type.Optional(
       Type.Literal(true, { description: 'Present on an erased account: its profile is blank, its messages stay under "Deleted user"' }),
@@ -46,6 +49,9 @@ export const Me = Type.Object(
     username: Type.String(),
     displayName: Type.String(),
     bio: Type.String(),
+    timeZone: Type.Optional(
+      Type.String({ description: "The person's IANA time zone (e.g. `Europe/Paris`), for their local time; absent until they set it" }),
+    ),
     createdAt: Timestamp,
     email: Type.Union([Type.String(), Type.Null()]),
     emailVerified: Type.Boolean({ description: 'Whether `email` was confirmed through the link sent to it' }),

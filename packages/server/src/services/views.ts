@@ -26,6 +26,7 @@ export const userView = (u: UserRecord): User => ({
   username: u.username,
   displayName: u.displayName,
   bio: u.bio,
+  ...(u.timeZone === null ? {} : { timeZone: u.timeZone }),
   createdAt: iso(u.createdAt),
   ...(u.deletedAt === null ? {} : { deleted: true as const }),
   ...(u.deactivatedAt === null ? {} : { deactivated: true as const }),

@@ -18,6 +18,8 @@ import { partialIndexes } from './migrations/0018-partial-indexes.js';
 // Thread read state (issue 35 item 2).
 import { threadReads } from './migrations/0021-thread-reads.js';
 import { lookalikeUsernamesVerifiedEmails } from './migrations/0022-lookalike-usernames-verified-emails.js';
+// A person's time zone (issue 36 item 2).
+import { profileTimeZone } from './migrations/0023-profile-time-zone.js';
 // Search in every language: users' locale, the re-index job's mark (issue 38).
 import { searchLanguages } from './migrations/0024-search-languages.js';
 // Polls, forwarding, saved messages (issue 37).
@@ -180,6 +182,8 @@ const migrations: Record<string, Migration> = {
   '0021_thread_reads': threadReads,
   // Look-alike usernames and verified-only email ownership (issue 35 item 7).
   '0022_lookalike_usernames_verified_emails': lookalikeUsernamesVerifiedEmails,
+  // A person's time zone, for the profile card's local time (issue 36 item 2).
+  '0023_profile_time_zone': profileTimeZone,
   '0024_search_languages': searchLanguages,
   // Polls and forwarding (a message's content as JSON), saved messages (issue 37).
   '0027_message_content': messageContent,

@@ -9,6 +9,8 @@ export interface UserRecord {
   username: string;
   displayName: string;
   bio: string;
+  /** IANA time zone, for others' "local time"; null until set. */
+  timeZone: string | null;
   email: string | null;
   isAdmin: boolean;
   passwordHash: string;
@@ -25,7 +27,7 @@ export interface UserRecord {
   /** While an admin has the account deactivated: no sign-in, no refresh. */
   deactivatedAt: number | null;
 }
-type Defaulted = 'hideLastSeen' | 'locale' | 'lastSeenAt' | 'emailVerified' | 'deletedAt' | 'deactivatedAt';
+type Defaulted = 'timeZone' | 'hideLastSeen' | 'locale' | 'lastSeenAt' | 'emailVerified' | 'deletedAt' | 'deactivatedAt';
 export type NewUser = Omit<UserRecord, Defaulted> & Partial<Pick<UserRecord, Defaulted>>;
 
 /** A page of the user directory: by username prefix or display-name substring, after a username. */
@@ -42,6 +44,8 @@ export interface UserSearch {
 export interface UserPatch {
   displayName?: string;
   bio?: string;
+  /** null clears it. */
+  timeZone?: string | null;
   isAdmin?: boolean;
   hideLastSeen?: boolean;
   locale?: string | null;

@@ -11,6 +11,8 @@ export interface Database {
     username_skeleton: Generated<string | null>;
     display_name: string;
     bio: string;
+    /** IANA time zone (validated with Intl by the user service); null until set. */
+    time_zone: Generated<string | null>;
     email: string | null;
     is_admin: number;
     password_hash: string;

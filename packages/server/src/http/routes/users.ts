@@ -18,7 +18,7 @@ export const userRoutes: RoutePlugin = async (app, { accounts: { users, tokens }
       schema: {
         tags: ['users'],
         operationId: 'updateMe',
-        summary: 'Change my display name or bio',
+        summary: 'Change my display name, bio, time zone or last-seen privacy',
         security: bearer,
         body: UpdateMeBody,
         response: { 200: Me, ...errors(400, 401) },

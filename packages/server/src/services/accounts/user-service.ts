@@ -1,5 +1,6 @@
 import { type Me, type RegisterBody, type UpdateMeBody, type User, type UserPage, normalizeUsername, usernameKey } from '@confab/protocol';
 import { AppError, detail, invalid, notFound } from '../../errors.js';
+import { canonicalTimeZone } from './time-zone.js';
 import { newId } from '../../ids.js';
 import { type Store, UniqueViolation, type UserRecord } from '../../store/store.js';
 import { CursorFields, decodeCursor, encodeCursor } from '../../infra/cursor.js';
@@ -33,6 +34,7 @@ export class UserService {
       username,
       displayName: input.displayName ?? input.username,
       bio: '',
+      timeZone: null,
       email: input.email ?? null,
       isAdmin: role.isAdmin,
       hideLastSeen: false,
@@ -73,7 +75,18 @@ export class UserService {
 
   async updateMe(userId: string, patch: UpdateMeBody): Promise<Me> {
     const locale = patch.locale === undefined || patch.locale === null ? patch.locale : canonicalLocale(patch.locale);
-    const user = await this.store.users.updateUser(userId, { ...patch, ...(locale === undefined ? {} : { locale }) });
+    let timeZone = patch.timeZone;
+    if (typeof timeZone === 'string') {
+      timeZone = canonicalTimeZone(timeZone);
+      if (timeZone === undefined) {
+        throw invalid('Unknown time zone', [detail('/timeZone', 'Not an IANA time zone this server knows', { timeZone: patch.timeZone })]);
+      }
+    }
+    const user = await this.store.users.updateUser(userId, {
+      ...patch,
+      ...(locale === undefined ? {} : { locale }),
+      ...(timeZone === undefined ? {} : { timeZone }),
+    });
     if (!user) throw notFound('User');
     return meView(user);
   }

@@ -65,6 +65,7 @@ export async function eraseUser(db: Db, userId: string, at: number): Promise<voi
         username: 'deleted',
         display_name: 'Deleted user',
         bio: '',
+        time_zone: null,
         email: null,
         email_lower: null,
         email_verified_at: null,

@@ -28,6 +28,7 @@ export function toUser(row: Selectable<Database['users']>): UserRecord {
     username: row.username,
     displayName: row.display_name,
     bio: row.bio,
+    timeZone: row.time_zone ?? null,
     email: row.email,
     isAdmin: Number(row.is_admin) === 1,
     passwordHash: row.password_hash,

@@ -17,6 +17,7 @@ export async function insertUser(db: Db, user: NewUser): Promise<UserRecord> {
       username_skeleton: usernameSkeleton(user.username),
       display_name: user.displayName,
       bio: user.bio,
+      time_zone: user.timeZone ?? null,
       email: user.email,
       email_lower: user.email?.toLowerCase() ?? null,
       email_verified_at: user.emailVerified ? user.createdAt : null,
@@ -28,6 +29,7 @@ export async function insertUser(db: Db, user: NewUser): Promise<UserRecord> {
     .execute();
   return {
     ...user,
+    timeZone: user.timeZone ?? null,
     hideLastSeen: user.hideLastSeen ?? false,
     locale: user.locale ?? null,
     lastSeenAt: user.lastSeenAt ?? null,
@@ -92,6 +94,7 @@ export async function updateUser(db: Db, id: string, patch: UserPatch): Promise<
   const values: Updateable<Database['users']> = {};
   if (patch.displayName !== undefined) values.display_name = patch.displayName;
   if (patch.bio !== undefined) values.bio = patch.bio;
+  if (patch.timeZone !== undefined) values.time_zone = patch.timeZone;
   if (patch.isAdmin !== undefined) values.is_admin = patch.isAdmin ? 1 : 0;
   if (patch.hideLastSeen !== undefined) values.hide_last_seen = patch.hideLastSeen ? 1 : 0;
   if (patch.locale !== undefined) values.locale = patch.locale;

@@ -73,5 +73,17 @@ export function describeUsers(f: Fixture): void {
       const updated = await f.store.users.updateUser(u.id, { displayName: 'Erin E.', bio: 'hi', isAdmin: true });
       expect(updated).toMatchObject({ displayName: 'Erin E.', bio: 'hi', isAdmin: true });
     });
+
+    it('keeps a time zone: null until set, then set, then cleared; other patches leave it alone', async () => {
+      const u = await user('tz');
+      expect(u.timeZone).toBeNull();
+      expect((await f.store.users.getUser(u.id))?.timeZone).toBeNull();
+      await f.store.users.updateUser(u.id, { timeZone: 'Asia/Kolkata' });
+      expect((await f.store.users.getUser(u.id))?.timeZone).toBe('Asia/Kolkata');
+      await f.store.users.updateUser(u.id, { bio: 'still here' });
+      expect(await f.store.users.getUser(u.id)).toMatchObject({ timeZone: 'Asia/Kolkata', bio: 'still here' });
+      await f.store.users.updateUser(u.id, { timeZone: null });
+      expect((await f.store.users.getUser(u.id))?.timeZone).toBeNull();
+    });
   });
 }
