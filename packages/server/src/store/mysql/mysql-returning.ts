@@ -46,8 +46,12 @@ export async function withEmulatedReturning(
     return { ...result, rows };
   }
   if (DeleteQueryNode.is(node) && node.returning !== undefined) {
-    if (node.using !== undefined || node.joins !== undefined) throw new Error('MySQL: DELETE … USING … RETURNING is not emulated');
-    const locked = forUpdate(select(node.from.froms, node.returning.selections, node.where));
+    // `delete from a using t as a` (mysql-translation.ts): the rows are read from `t as a`.
+    const tables = node.using?.tables ?? node.from.froms;
+    if (node.joins !== undefined || (node.using !== undefined && tables.length !== 1)) {
+      throw new Error('MySQL: DELETE … USING … RETURNING of several tables is not emulated');
+    }
+    const locked = forUpdate(select(tables, node.returning.selections, node.where));
     const { rows } = await conn.executeQuery(compile(locked));
     const { returning: _, ...remove } = node;
     const result = await conn.executeQuery(compile(remove));

@@ -5,6 +5,7 @@ import {
   type Driver,
   Kysely,
   type KyselyConfig,
+  MysqlAdapter,
   MysqlDialect,
   type MysqlDialectConfig,
   type QueryCompiler,
@@ -147,8 +148,19 @@ class ConfabMysqlDialect extends MysqlDialect {
     super(config);
   }
 
+  /** RETURNING answers rows here (emulated: mysql-returning.ts); Kysely's MySQL adapter would drop them. */
+  override createAdapter(): MysqlAdapter {
+    return new ReturningMysqlAdapter();
+  }
+
   override createDriver(): Driver {
     return new ConfabMysqlDriver(super.createDriver(), this.steps, this.createQueryCompiler());
+  }
+}
+
+class ReturningMysqlAdapter extends MysqlAdapter {
+  override get supportsReturning(): boolean {
+    return true;
   }
 }
 

@@ -1,5 +1,13 @@
 import {
+  AliasNode,
+  type BinaryOperationNode,
   type ColumnDefinitionNode,
+  type DeleteQueryNode,
+  IdentifierNode,
+  SelectQueryNode,
+  SelectionNode,
+  TableNode,
+  UsingNode,
   type CreateIndexNode,
   type CreateTableNode,
   type DataTypeNode,
@@ -38,6 +46,9 @@ import {
  * - An inline `references` becomes a table-level foreign key (MySQL 8 parses and ignores the inline form).
  * - `cast(x as bigint)` → `cast(x as signed)`, and `escape '\'` → `escape '\\'` (MySQL reads a
  *   backslash in a literal as an escape): `mysqlText`, for SQL written as text.
+ * - `delete from t as a …` → `delete from a using t as a …` (MariaDB has no alias in a single-table DELETE).
+ * - `x in (select … limit n)` → `x in (select * from (select … limit n) as limited)`: neither engine
+ *   takes LIMIT in an IN subquery, and the derived table also lets a DELETE read its own table.
  * - A partial index (`where …`) is a plain one: InnoDB has none, and the index then also lists
  *   the rows whose column is null, which every query of it still skips by its `=` or `is not null`.
  *   A unique partial index is not rewritten here: it needs the column's type from the catalog
@@ -75,6 +86,26 @@ class Transformer extends OperationNodeTransformer {
     const { onConflict: _, ...rest } = inserted;
     if (conflict.doNothing) return { ...rest, orAction: OrActionNode.create('ignore') };
     return { ...rest, onDuplicateKey: OnDuplicateKeyNode.create(conflict.updates ?? []) };
+  }
+
+  protected override transformDeleteQuery(node: DeleteQueryNode): DeleteQueryNode {
+    const deleted = super.transformDeleteQuery(node);
+    const [from] = deleted.from.froms;
+    if (deleted.from.froms.length !== 1 || deleted.using !== undefined || from === undefined || !AliasNode.is(from)) return deleted;
+    const alias = from.alias;
+    if (!IdentifierNode.is(alias)) return deleted;
+    return { ...deleted, from: { ...deleted.from, froms: [TableNode.create(alias.name)] }, using: UsingNode.create([from]) };
+  }
+
+  protected override transformBinaryOperation(node: BinaryOperationNode): BinaryOperationNode {
+    const operation = super.transformBinaryOperation(node);
+    const right = operation.rightOperand;
+    if (!SelectQueryNode.is(right) || right.limit === undefined) return operation;
+    const limited = SelectQueryNode.cloneWithSelections(
+      SelectQueryNode.createFrom([AliasNode.create(right, IdentifierNode.create('limited'))]),
+      [SelectionNode.createSelectAll()],
+    );
+    return { ...operation, rightOperand: limited };
   }
 
   protected override transformReference(node: ReferenceNode): ReferenceNode {
