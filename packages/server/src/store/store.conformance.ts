@@ -21,6 +21,7 @@ import { describeUploads } from './uploads/uploads.conformance.js';
 import { describeInvites } from './invites/invites.conformance.js';
 import { describeAdmin } from './admin/admin.conformance.js';
 import { describeThreads } from './threads/threads.conformance.js';
+import { describeTextFidelity } from './conformance/text-fidelity.conformance.js';
 
 /**
  * The behaviour every Store implementation must have, written once (one section per aggregate,
@@ -64,5 +65,6 @@ export function describeStoreConformance(engine: string, openFresh: () => Promis
     describeLocations(f);
     describeUploads(f);
     describeAccounts(f);
+    describeTextFidelity(f);
   });
 }

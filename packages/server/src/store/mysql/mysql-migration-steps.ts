@@ -32,10 +32,10 @@ export class MigrationSteps {
   #current: { name: string; done: Set<number>; next: number } | undefined;
 
   /** The table of steps, made before any migration runs. */
-  async prepare(db: Kysely<unknown>): Promise<void> {
+  async prepare(db: Kysely<unknown>, collation: string): Promise<void> {
     await sql`create table if not exists ${sql.table(STEPS_TABLE)} (
       name varchar(190) not null, step integer not null, statement text not null, done_at bigint not null,
-      primary key (name, step))`.execute(db);
+      primary key (name, step)) character set utf8mb4 collate ${sql.raw(collation)}`.execute(db);
   }
 
   /** `migration` with its steps recorded and, when run again, skipped. */

@@ -65,7 +65,7 @@ export function openMysqlStore(databaseUrl: string, options: MysqlStoreOptions):
     resumableMigration: (name, migration) => steps.resumable(name, migration),
     async duringMigrations(run) {
       translation.collation = await binaryCollation(db);
-      await steps.prepare(db as Kysely<unknown>);
+      await steps.prepare(db as Kysely<unknown>, translation.collation);
       return run();
     },
     close: () => db.destroy(),
