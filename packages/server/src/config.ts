@@ -263,7 +263,12 @@ export function loadConfig(env: Env = process.env): Config {
       'JWT_SECRET: required with a PostgreSQL or MySQL DATABASE_URL or a REDIS_URL, where several nodes may serve one deployment: set the same secret (32+ characters) on every node',
     );
   }
-  config.blobStore = chooseBlobStore(read, config.s3, isPostgresUrl(config.databaseUrl), problems);
+  config.blobStore = chooseBlobStore(
+    read,
+    config.s3,
+    isPostgresUrl(config.databaseUrl) ? 'postgres' : isMysqlUrl(config.databaseUrl) ? 'mysql' : null,
+    problems,
+  );
   for (const origin of config.corsOrigins) {
     if (origin === '*' || !isOrigin(origin))
       problems.push(`CORS_ORIGINS: expected exact origins such as https://chat.example.com, got "${origin}"`);

@@ -19,7 +19,8 @@ import { SqlStore } from '../sql-store.js';
 import { isRetryableMysqlError, mysqlUniqueViolation } from './mysql-errors.js';
 import { MigrationSteps } from './mysql-migration-steps.js';
 import { withEmulatedReturning } from './mysql-returning.js';
-import { mysqlSearch, mysqlSearchMigrations } from './mysql-search.js';
+import { mysqlSearch } from './mysql-search.js';
+import { mysqlMigrations } from './mysql-migrations.js';
 import { MysqlTranslation } from './mysql-translation.js';
 
 export interface MysqlStoreOptions {
@@ -61,7 +62,7 @@ export function openMysqlStore(databaseUrl: string, options: MysqlStoreOptions):
     // FOR UPDATE SKIP LOCKED: MySQL 8.0.1+, MariaDB 10.6+ (checked before migrating).
     skipLocked: true,
     search: mysqlSearch,
-    migrations: mysqlSearchMigrations,
+    migrations: mysqlMigrations,
     resumableMigration: (name, migration) => steps.resumable(name, migration),
     async duringMigrations(run) {
       translation.collation = await binaryCollation(db);
