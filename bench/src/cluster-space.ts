@@ -5,6 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
+import mysql from 'mysql2/promise';
 import pg from 'pg';
 
 export interface ClusterSpace {
@@ -16,6 +17,7 @@ export interface ClusterSpace {
 }
 
 export async function makeClusterSpace(postgresUrl: string, redisUrl: string, log: (text: string) => void): Promise<ClusterSpace> {
+  if (/^(mysql|mariadb):/.test(postgresUrl)) return makeMysqlSpace(postgresUrl, redisUrl, log);
   const id = randomBytes(6).toString('hex');
   const schema = `confab_bench_${id}`;
   const prefix = `confab-bench:${id}:`;
@@ -37,6 +39,39 @@ export async function makeClusterSpace(postgresUrl: string, redisUrl: string, lo
     applicationName,
     cleanup: async () => {
       await withPostgres(postgresUrl, (client) => client.query(`drop schema if exists ${schema} cascade`));
+      await deleteRedisKeys(redisUrl, prefix);
+    },
+  };
+}
+
+/** The same on MySQL/MariaDB: a database `confab_bench_<id>` (MySQL's schemas are databases). */
+async function makeMysqlSpace(serverUrl: string, redisUrl: string, log: (text: string) => void): Promise<ClusterSpace> {
+  const id = randomBytes(6).toString('hex');
+  const database = `confab_bench_${id}`;
+  const prefix = `confab-bench:${id}:`;
+  const onServer = async (statement: string) => {
+    const connection = await mysql.createConnection({ uri: serverUrl.replace(/^mariadb:/, 'mysql:'), connectTimeout: 5000 });
+    try {
+      await connection.query(statement);
+    } finally {
+      await connection.end();
+    }
+  };
+  await onServer(`create database ${database} character set utf8mb4`);
+  log(`made database ${database} and Redis prefix ${prefix}`);
+  const databaseUrl = new URL(serverUrl);
+  databaseUrl.pathname = `/${database}`;
+  return {
+    env: {
+      DATABASE_URL: databaseUrl.toString(),
+      DATABASE_POOL_SIZE: '8',
+      REDIS_URL: redisUrl,
+      REDIS_CHANNEL_PREFIX: prefix,
+      JWT_SECRET: randomBytes(32).toString('hex'),
+    },
+    applicationName: `confab-bench-${id}`,
+    cleanup: async () => {
+      await onServer(`drop database if exists ${database}`);
       await deleteRedisKeys(redisUrl, prefix);
     },
   };

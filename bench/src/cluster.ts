@@ -89,7 +89,9 @@ export async function runScaleOut(options: Options, log: Log, onCrash: (error: E
   log(
     `scale-out comparison: ${options.nodes} nodes on PostgreSQL + Redis, then 1 node on SQLite; ${machine.cores} cores, Node ${machine.node}`,
   );
-  for (const start of [() => startCluster(options, log, onCrash), () => startSingle(options, onCrash)]) {
+  const clusters = [() => startCluster(options, log, onCrash, options.postgresUrl)];
+  if (options.mysqlUrl !== null) clusters.push(() => startCluster(options, log, onCrash, options.mysqlUrl!));
+  for (const start of [...clusters, () => startSingle(options, onCrash)]) {
     const target = await start();
     try {
       report.targets.push(await measureTarget(target, options, log));
@@ -108,8 +110,9 @@ export async function runScaleOut(options: Options, log: Log, onCrash: (error: E
 
 // ---- the two systems under test ----
 
-async function startCluster(options: Options, log: Log, onCrash: (error: Error) => void): Promise<Target> {
-  const space = await makeClusterSpace(options.postgresUrl, options.redisUrl, log);
+async function startCluster(options: Options, log: Log, onCrash: (error: Error) => void, databaseUrl: string): Promise<Target> {
+  const space = await makeClusterSpace(databaseUrl, options.redisUrl, log);
+  const mysqlCluster = /^(mysql|mariadb):/.test(databaseUrl);
   // Started together: the first migrates, the others wait on its advisory lock.
   const started = await Promise.allSettled(
     Array.from({ length: options.nodes }, () => startConfab(onCrash, options.serverNodeArgs, space.env)),
@@ -127,9 +130,10 @@ async function startCluster(options: Options, log: Log, onCrash: (error: Error) 
   for (const node of nodes) log(`  node pid ${node.child.pid} at ${node.baseUrl}`);
   return {
     label: `${options.nodes} nodes`,
-    store: 'PostgreSQL + Redis',
+    store: mysqlCluster ? 'MySQL + Redis' : 'PostgreSQL + Redis',
     nodes,
-    sessions: { url: options.postgresUrl, applicationName: space.applicationName },
+    // The wait sampler reads PostgreSQL's pg_stat_activity: none on MySQL.
+    ...(mysqlCluster ? {} : { sessions: { url: options.postgresUrl, applicationName: space.applicationName } }),
     cleanup,
   };
 }

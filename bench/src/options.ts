@@ -78,6 +78,8 @@ export interface Options {
   idleStore: IdleStore;
   /** Where the scale-out comparison and a cluster idle phase make (and drop) a schema, and their Redis. */
   postgresUrl: string;
+  /** When set, the scale-out comparison also runs its nodes on MySQL/MariaDB + Redis (a database of its own here, dropped after). */
+  mysqlUrl: string | null;
   redisUrl: string;
   /** The peers phase's servers, senders per level and send paths (all by default; fewer for a focused A/B). */
   peers: PeerSelection;
@@ -101,7 +103,7 @@ export interface PeerSelection {
 /** The numeric options: each has a default for full and quick runs, and a flag (intFlags). */
 type Sizes = Omit<
   Options,
-  'quick' | 'client' | 'save' | 'phases' | 'serverNodeArgs' | 'postgresUrl' | 'redisUrl' | 'mix' | 'peers' | 'idleStore'
+  'quick' | 'client' | 'save' | 'phases' | 'serverNodeArgs' | 'postgresUrl' | 'mysqlUrl' | 'redisUrl' | 'mix' | 'peers' | 'idleStore'
 >;
 
 const FULL: Sizes = {
@@ -193,6 +195,8 @@ export const USAGE = `Usage: npm run bench -- [flags]        (or: node bench/dis
                               the others); the other phases do not run (default 1)
   --postgres <url>            database the comparison makes its own schema in, and drops
                               (default $CONFAB_BENCH_DATABASE_URL or postgres://postgres@127.0.0.1:5432/postgres)
+  --mysql <url>               the scale-out comparison also runs its nodes on this MySQL/MariaDB server
+                              + Redis, in a database of its own (default $CONFAB_BENCH_MYSQL_URL; unset: not run)
   --redis <url>               Redis for the comparison, on a channel prefix of its own
                               (default $CONFAB_BENCH_REDIS_URL or redis://127.0.0.1:6379)
 
@@ -314,6 +318,7 @@ export function parseOptions(argv: string[]): Options | null {
       'server-node-args': { type: 'string' },
       mix: { type: 'string' },
       postgres: { type: 'string' },
+      mysql: { type: 'string' },
       redis: { type: 'string' },
       'idle-store': { type: 'string' },
       'peer-targets': { type: 'string' },
@@ -356,6 +361,7 @@ export function parseOptions(argv: string[]): Options | null {
   const rawNodeArgs = values['server-node-args'];
   const serverNodeArgs = typeof rawNodeArgs === 'string' ? rawNodeArgs.split(/\s+/).filter((a) => a !== '') : [];
   const postgresUrl = values.postgres ?? process.env['CONFAB_BENCH_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+  const mysqlUrl = values.mysql ?? process.env['CONFAB_BENCH_MYSQL_URL'] ?? null;
   const redisUrl = values.redis ?? process.env['CONFAB_BENCH_REDIS_URL'] ?? 'redis://127.0.0.1:6379';
   const idleStore = values['idle-store'] ?? 'sqlite';
   if (idleStore !== 'sqlite' && idleStore !== 'postgres') throw new Error(`--idle-store: expected sqlite or postgres, got "${idleStore}"`);
@@ -368,6 +374,7 @@ export function parseOptions(argv: string[]): Options | null {
     phases,
     serverNodeArgs,
     postgresUrl,
+    mysqlUrl,
     redisUrl,
     idleStore,
     mix,

@@ -153,7 +153,9 @@ export async function startConfab(
   );
   const baseUrl = `http://127.0.0.1:${port}`;
   try {
-    await waitForHealth(`${baseUrl}/healthz`, child, 30_000);
+    // 90 s: a fresh MySQL/MariaDB database takes 10–25 s to migrate on a loaded machine (its DDL rebuilds
+    // a table per added column), and nodes started together migrate one after the other.
+    await waitForHealth(`${baseUrl}/healthz`, child, 90_000);
   } catch (error) {
     await child.stop();
     removeTempDir(dataDir);

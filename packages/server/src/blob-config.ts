@@ -1,7 +1,7 @@
 import type { EnvReader } from './env-reader.js';
 
 /** Where file bytes live (blobs/): DATA_DIR, the PostgreSQL database (shared by nodes), or an S3-compatible bucket. */
-export type BlobStoreKind = 'disk' | 'postgres' | 's3';
+export type BlobStoreKind = 'disk' | 'postgres' | 'mysql' | 's3';
 
 export interface S3Settings {
   /** Unset: AWS's own endpoint for the region. */
@@ -29,11 +29,17 @@ export function readS3(read: EnvReader): S3Settings | null {
   };
 }
 
-/** BLOB_STORE, or by default S3 when a bucket is set, else PostgreSQL with a PostgreSQL store (nodes share it), else disk. */
-export function chooseBlobStore(read: EnvReader, s3: S3Settings | null, postgres: boolean, problems: string[]): BlobStoreKind {
-  const automatic = s3 !== null ? 's3' : postgres ? 'postgres' : 'disk';
-  const chosen = read.oneOf('BLOB_STORE', automatic, ['disk', 'postgres', 's3']);
+/** BLOB_STORE, or by default S3 when a bucket is set, else the database of a PostgreSQL or MySQL store (nodes share it), else disk. */
+export function chooseBlobStore(
+  read: EnvReader,
+  s3: S3Settings | null,
+  database: 'postgres' | 'mysql' | null,
+  problems: string[],
+): BlobStoreKind {
+  const automatic = s3 !== null ? 's3' : (database ?? 'disk');
+  const chosen = read.oneOf('BLOB_STORE', automatic, ['disk', 'postgres', 'mysql', 's3']);
   if (chosen === 's3' && s3 === null) problems.push('BLOB_STORE=s3: set S3_BUCKET (and S3_ENDPOINT for a server other than AWS)');
-  if (chosen === 'postgres' && !postgres) problems.push('BLOB_STORE=postgres: needs a PostgreSQL DATABASE_URL');
+  if (chosen === 'postgres' && database !== 'postgres') problems.push('BLOB_STORE=postgres: needs a PostgreSQL DATABASE_URL');
+  if (chosen === 'mysql' && database !== 'mysql') problems.push('BLOB_STORE=mysql: needs a MySQL or MariaDB DATABASE_URL');
   return chosen;
 }

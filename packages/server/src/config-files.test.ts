@@ -31,6 +31,11 @@ describe('file settings', () => {
     expect(loadConfig(PG).blobStore).toBe('postgres');
     expect(loadConfig({ ...PG, S3_BUCKET: 'b' }).blobStore).toBe('s3');
     expect(loadConfig({ ...PG, BLOB_STORE: 'disk' }).blobStore).toBe('disk');
+    // MySQL/MariaDB keeps files in its database too (blobs/mysql-blob-store.ts).
+    const MY = { ...PG, DATABASE_URL: 'mariadb://confab@db:3306/confab' };
+    expect(loadConfig(MY).blobStore).toBe('mysql');
+    expect(loadConfig({ ...MY, S3_BUCKET: 'b' }).blobStore).toBe('s3');
+    expect(() => loadConfig({ ...MY, BLOB_STORE: 'postgres' })).toThrow(/BLOB_STORE=postgres: needs a PostgreSQL DATABASE_URL/);
     expect(
       loadConfig({
         S3_BUCKET: 'files',
@@ -51,6 +56,7 @@ describe('file settings', () => {
   it('lists every bad file setting', () => {
     expect(problems({ BLOB_STORE: 's3' })).toEqual([expect.stringContaining('S3_BUCKET')]);
     expect(problems({ BLOB_STORE: 'postgres' })).toEqual([expect.stringContaining('PostgreSQL DATABASE_URL')]);
+    expect(problems({ BLOB_STORE: 'mysql' })).toEqual([expect.stringContaining('MySQL or MariaDB DATABASE_URL')]);
     expect(problems({ BLOB_STORE: 'ftp' })).toEqual([expect.stringContaining('BLOB_STORE')]);
     expect(problems({ S3_BUCKET: 'b', S3_ACCESS_KEY_ID: 'k' })).toEqual([expect.stringContaining('set both or neither')]);
     expect(problems({ MAX_UPLOAD_BYTES: '10', UPLOAD_ORPHAN_TTL_SECONDS: '0', UPLOAD_QUOTA_BYTES: '-1' })).toHaveLength(3);

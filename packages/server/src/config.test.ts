@@ -216,8 +216,10 @@ describe('loadConfig', () => {
   });
 
   it('needs JWT_SECRET wherever several nodes may share one deployment (PostgreSQL or Redis), so all sign alike', () => {
-    const required = [expect.stringMatching(/^JWT_SECRET: required with a PostgreSQL DATABASE_URL or a REDIS_URL/)];
+    const required = [expect.stringMatching(/^JWT_SECRET: required with a PostgreSQL or MySQL DATABASE_URL or a REDIS_URL/)];
     expect(problems({ DATABASE_URL: 'postgres://db/confab' })).toEqual(required);
+    expect(problems({ DATABASE_URL: 'mysql://db/confab' })).toEqual(required);
+    expect(problems({ DATABASE_URL: 'mariadb://db/confab' })).toEqual(required);
     expect(problems({ REDIS_URL: 'redis://redis:6379' })).toEqual(required);
     expect(problems({ DATABASE_URL: 'postgres://db/confab', REDIS_URL: 'redis://redis:6379', JWT_SECRET })).toEqual([]);
     // A lone SQLite node generates its own into DATA_DIR.

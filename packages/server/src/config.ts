@@ -45,7 +45,8 @@ export interface Config {
   dataDir: string;
   /**
    * Store selection: unset → SQLite file in DATA_DIR; `sqlite:<path>` → that SQLite file;
-   * `postgres://…` or `postgresql://…` → PostgreSQL (the store several nodes share).
+   * `postgres://…` or `postgresql://…` → PostgreSQL; `mysql://…` or `mariadb://…` → MySQL 8.0+ or
+   * MariaDB 10.6+ (either is a store several nodes share).
    */
   databaseUrl: string | null;
   /** Most PostgreSQL connections one node holds (ignored for SQLite). */
@@ -241,9 +242,9 @@ export function loadConfig(env: Env = process.env): Config {
   if (config.messagesPageSize > config.messagesPageMax) {
     problems.push(`MESSAGES_PAGE_SIZE (${config.messagesPageSize}) must not exceed MESSAGES_PAGE_MAX (${config.messagesPageMax})`);
   }
-  if (config.databaseUrl !== null && !/^(sqlite:|postgres(ql)?:\/\/)/.test(config.databaseUrl)) {
+  if (config.databaseUrl !== null && !/^(sqlite:|postgres(ql)?:\/\/|mysql:\/\/|mariadb:\/\/)/.test(config.databaseUrl)) {
     problems.push(
-      `DATABASE_URL: expected sqlite:<path> or postgres://user@host:port/database (got a ${config.databaseUrl.split(':')[0]} URL)`,
+      `DATABASE_URL: expected sqlite:<path>, postgres://user@host:port/database or mysql://user@host:port/database (got a ${config.databaseUrl.split(':')[0]} URL)`,
     );
   }
   if (config.redisUrl !== null && !isRedisUrl(config.redisUrl)) {
@@ -257,12 +258,17 @@ export function loadConfig(env: Env = process.env): Config {
     problems.push('JWT_SECRET: must be at least 32 characters');
   }
   // A secret generated per node would make each node refuse the others' tokens (decision 0006).
-  if (config.jwtSecret === null && (isPostgresUrl(config.databaseUrl) || (config.redisUrl !== null && isRedisUrl(config.redisUrl)))) {
+  if (config.jwtSecret === null && (isSharedDatabaseUrl(config.databaseUrl) || (config.redisUrl !== null && isRedisUrl(config.redisUrl)))) {
     problems.push(
-      'JWT_SECRET: required with a PostgreSQL DATABASE_URL or a REDIS_URL, where several nodes may serve one deployment: set the same secret (32+ characters) on every node',
+      'JWT_SECRET: required with a PostgreSQL or MySQL DATABASE_URL or a REDIS_URL, where several nodes may serve one deployment: set the same secret (32+ characters) on every node',
     );
   }
-  config.blobStore = chooseBlobStore(read, config.s3, isPostgresUrl(config.databaseUrl), problems);
+  config.blobStore = chooseBlobStore(
+    read,
+    config.s3,
+    isPostgresUrl(config.databaseUrl) ? 'postgres' : isMysqlUrl(config.databaseUrl) ? 'mysql' : null,
+    problems,
+  );
   for (const origin of config.corsOrigins) {
     if (origin === '*' || !isOrigin(origin))
       problems.push(`CORS_ORIGINS: expected exact origins such as https://chat.example.com, got "${origin}"`);
@@ -274,6 +280,16 @@ export function loadConfig(env: Env = process.env): Config {
 
 export function isPostgresUrl(value: string | null): boolean {
   return value !== null && /^postgres(ql)?:\/\//.test(value);
+}
+
+/** `mysql://…` or `mariadb://…`: MySQL 8.0+ or MariaDB 10.6+. */
+export function isMysqlUrl(value: string | null): boolean {
+  return value !== null && /^(mysql|mariadb):\/\//.test(value);
+}
+
+/** A database several nodes may share (PostgreSQL, MySQL): the token secret and the files must be shared too. */
+export function isSharedDatabaseUrl(value: string | null): boolean {
+  return isPostgresUrl(value) || isMysqlUrl(value);
 }
 
 /** An origin as browsers send it: scheme, host and port only, no path or trailing slash. */

@@ -1,11 +1,12 @@
 import type { Logger } from 'pino';
-import { type Config, isPostgresUrl } from './config.js';
+import { type Config, isMysqlUrl, isPostgresUrl } from './config.js';
 import type { Metrics } from './metrics.js';
 import type { EventBus } from './bus/bus.js';
 import { MemoryBus } from './bus/memory-bus.js';
 import { RedisBus } from './bus/redis-bus.js';
 import type { Store } from './store/store.js';
 import { openPostgresStore } from './store/postgres/postgres-store.js';
+import { openMysqlStore } from './store/mysql/mysql-store.js';
 import { openSqliteStore, sqliteFileFor } from './store/sqlite/sqlite-store.js';
 
 /** What a node (and the CLI) opens first: the store and the bus the configuration names. */
@@ -13,27 +14,29 @@ import { openSqliteStore, sqliteFileFor } from './store/sqlite/sqlite-store.js';
 /** The database the configuration names, for people: its engine and where it is (no password). */
 export function describeDatabase(config: Config): string {
   const url = config.databaseUrl;
-  if (url === null || !isPostgresUrl(url)) return `SQLite database ${sqliteFileFor(url, config.dataDir)}`;
+  if (url === null || !(isPostgresUrl(url) || isMysqlUrl(url))) return `SQLite database ${sqliteFileFor(url, config.dataDir)}`;
   const shown = new URL(url);
   if (shown.password !== '') shown.password = '***';
-  return `PostgreSQL database ${shown.toString()}`;
+  return `${isMysqlUrl(url) ? 'MySQL' : 'PostgreSQL'} database ${shown.toString()}`;
 }
 
 /** Opens the store the configuration names and brings its schema up to date. */
 export async function openStore(config: Config, logger?: Logger, metrics?: Metrics): Promise<Store> {
   const url = config.databaseUrl;
   const store =
-    url !== null && isPostgresUrl(url)
-      ? openPostgresStore(url, {
-          poolSize: config.databasePoolSize,
-          onIdleError: (error) => logger?.warn({ err: error }, 'an idle PostgreSQL connection failed'),
-          observePool: (pool) =>
-            metrics && (metrics.readers.dbPool = () => ({ waiting: pool.waitingCount, idle: pool.idleCount, total: pool.totalCount })),
-        })
-      : openSqliteStore(sqliteFileFor(url, config.dataDir), {
-          onCheckpointError: (error) =>
-            logger?.warn({ err: error }, 'a WAL checkpoint failed (the next commit past the fallback threshold checkpoints instead)'),
-        });
+    url !== null && isMysqlUrl(url)
+      ? openMysqlStore(url, { poolSize: config.databasePoolSize })
+      : url !== null && isPostgresUrl(url)
+        ? openPostgresStore(url, {
+            poolSize: config.databasePoolSize,
+            onIdleError: (error) => logger?.warn({ err: error }, 'an idle PostgreSQL connection failed'),
+            observePool: (pool) =>
+              metrics && (metrics.readers.dbPool = () => ({ waiting: pool.waitingCount, idle: pool.idleCount, total: pool.totalCount })),
+          })
+        : openSqliteStore(sqliteFileFor(url, config.dataDir), {
+            onCheckpointError: (error) =>
+              logger?.warn({ err: error }, 'a WAL checkpoint failed (the next commit past the fallback threshold checkpoints instead)'),
+          });
   // Several nodes may start at once: the Migrator serialises them (PostgreSQL: an advisory lock).
   try {
     await store.migrate();

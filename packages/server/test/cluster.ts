@@ -6,7 +6,7 @@ import path from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll } from 'vitest';
 import { type ServerProcess, freePort, startServerProcess } from './process.js';
-import { type TestSchema, createTestSchema, redisService } from './services.js';
+import { type TestDatabase, type TestSchema, createTestDatabase, createTestSchema, redisService } from './services.js';
 
 /**
  * A Confab cluster for the scale-out tests: N `confab serve` processes on their own ports,
@@ -16,6 +16,8 @@ import { type TestSchema, createTestSchema, redisService } from './services.js';
  */
 export interface ClusterOptions {
   nodes: number;
+  /** The shared database: PostgreSQL (a schema of its own, the default) or MariaDB/MySQL (a database of its own). */
+  engine?: 'postgres' | 'mysql';
   /** Extra environment for every node (timings, limits). */
   env?: Record<string, string>;
 }
@@ -40,7 +42,7 @@ export class Cluster {
   private readonly admin: Redis;
 
   private constructor(
-    readonly schema: TestSchema,
+    readonly schema: TestSchema | TestDatabase,
     readonly nodes: ClusterNode[],
     private readonly env: Record<string, string>,
     private readonly dataDirs: string[],
@@ -50,7 +52,7 @@ export class Cluster {
   }
 
   static async start(options: ClusterOptions): Promise<Cluster> {
-    const schema = await createTestSchema();
+    const schema = options.engine === 'mysql' ? await createTestDatabase() : await createTestSchema();
     const nodes: ClusterNode[] = [];
     const dataDirs: string[] = [];
     for (let index = 0; index < options.nodes; index++) {

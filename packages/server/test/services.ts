@@ -4,6 +4,7 @@ import path from 'node:path';
 import { describe } from 'vitest';
 import { Redis } from 'ioredis';
 import pg from 'pg';
+import mysql from 'mysql2/promise';
 import { withPostgres } from '../../../bench/src/cluster-space.js';
 import { SCHEMA_CHANGE_LOCK } from '../src/store/postgres/postgres-store.js';
 
@@ -191,3 +192,57 @@ export async function createTestSchema(baseUrl = postgresService.url): Promise<T
 
 /** Runs `use` on a short-lived connection of its own (not a store's pool): one implementation with the bench's. */
 export { withPostgres };
+
+/** MySQL or MariaDB for the store tests. Shared with other tests: work in a database of your own (createTestDatabase). */
+export const mysqlService: NetworkService = {
+  name: 'MySQL/MariaDB',
+  url: process.env.CONFAB_TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/test',
+  env: 'CONFAB_TEST_MYSQL_URL',
+  where: () => redactUrl(mysqlService.url),
+  install: 'start MariaDB 10.6+ or MySQL 8.0+ with a database `test` and a passwordless root on 127.0.0.1 (.ci/run does)',
+  async probe() {
+    await withMysql(mysqlService.url, (connection) => connection.query('select 1'));
+  },
+};
+
+export interface TestDatabase {
+  name: string;
+  /** The URL of this database, for a store or a server. */
+  url: string;
+  /** Drops the database and everything in it; close the stores using it first. */
+  drop(): Promise<void>;
+}
+
+/** A new, empty database `confab_test_<random>` on the MySQL/MariaDB server (MySQL's schemas are databases). */
+export async function createTestDatabase(baseUrl = mysqlService.url): Promise<TestDatabase> {
+  const name = `confab_test_${crypto.randomUUID().replaceAll('-', '').slice(0, 16)}`;
+  await withMysql(baseUrl, (connection) => connection.query(`create database ${name} character set utf8mb4`));
+  const url = new URL(baseUrl);
+  url.pathname = `/${name}`;
+  return {
+    name,
+    url: url.toString(),
+    drop: async () => {
+      await withMysql(baseUrl, (connection) => connection.query(`drop database if exists ${name}`));
+    },
+  };
+}
+
+/** Runs `use` on a short-lived connection of its own. */
+export async function withMysql<T>(url: string, use: (connection: mysql.Connection) => Promise<T>): Promise<T> {
+  const parsed = new URL(url);
+  const connection = await mysql.createConnection({
+    host: parsed.hostname,
+    port: parsed.port === '' ? 3306 : Number(parsed.port),
+    user: decodeURIComponent(parsed.username),
+    password: decodeURIComponent(parsed.password),
+    database: decodeURIComponent(parsed.pathname.slice(1)),
+    connectTimeout: 2000,
+    charset: 'UTF8MB4_BIN',
+  });
+  try {
+    return await use(connection);
+  } finally {
+    await connection.end().catch(() => {});
+  }
+}

@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { sqliteFileFor } from '../src/store/sqlite/sqlite-store.js';
 import type { TestServer } from './harness.js';
-import { withPostgres } from './services.js';
+import { withMysql, withPostgres } from './services.js';
 
 /**
  * Every row of every table, each table's rows as sorted JSON: equal snapshots mean nothing was
@@ -22,6 +22,16 @@ export async function databaseSnapshot(t: TestServer): Promise<DatabaseSnapshot>
         `select table_name as name from information_schema.tables where table_schema = current_schema() and table_type = 'BASE TABLE'`,
       );
       for (const { name } of tables.rows) keep(name, (await client.query(`select * from "${name}"`)).rows);
+    });
+    return snapshot;
+  }
+  if (url !== null && /^(mysql|mariadb):/.test(url)) {
+    await withMysql(url, async (connection) => {
+      const [tables] = await connection.query(
+        `select table_name as name from information_schema.tables where table_schema = database() and table_type = 'BASE TABLE'`,
+      );
+      for (const { name } of tables as { name: string }[])
+        keep(name, (await connection.query(`select * from \`${name}\``))[0] as unknown[]);
     });
     return snapshot;
   }

@@ -1,20 +1,30 @@
 import { afterAll, beforeAll, describe } from 'vitest';
 import { type TestServer, startServer } from './harness.js';
-import { type TestSchema, createTestSchema, postgresService, requireService } from './services.js';
+import {
+  type TestDatabase,
+  type TestSchema,
+  createTestDatabase,
+  createTestSchema,
+  mysqlService,
+  postgresService,
+  requireService,
+} from './services.js';
 
 const describePostgres = await requireService(postgresService);
+const describeMysql = await requireService(mysqlService);
 
 /**
- * Runs the same end-to-end suite against a server on SQLite and one on PostgreSQL (a schema of
- * its own). `server()` is the running server of the current engine.
+ * Runs the same end-to-end suite against a server on SQLite, one on PostgreSQL (a schema of its
+ * own) and one on MariaDB/MySQL (a database of its own). `server()` is the running server of the current engine.
  */
 export function describeOnEachStore(title: string, body: (server: () => TestServer) => void, env: Record<string, string> = {}): void {
-  for (const engine of ['sqlite', 'postgres'] as const) {
-    (engine === 'postgres' ? describePostgres : describe)(`${title} (${engine})`, () => {
+  for (const engine of ['sqlite', 'postgres', 'mysql'] as const) {
+    (engine === 'postgres' ? describePostgres : engine === 'mysql' ? describeMysql : describe)(`${title} (${engine})`, () => {
       let t: TestServer;
-      let schema: TestSchema | undefined;
+      let schema: TestSchema | TestDatabase | undefined;
       beforeAll(async () => {
         if (engine === 'postgres') schema = await createTestSchema();
+        if (engine === 'mysql') schema = await createTestDatabase();
         t = await startServer({
           ...env,
           ...(schema

@@ -7,7 +7,7 @@ import type { Readable } from 'node:stream';
  * blob-store.conformance.ts. Bytes are streamed both ways, never held whole in memory.
  */
 export interface BlobStore {
-  readonly driver: 'disk' | 'postgres' | 's3';
+  readonly driver: 'disk' | 'postgres' | 'mysql' | 's3';
   /**
    * Stores what `body` yields under `key`, replacing what was there, once all of it has been
    * read. When `body` fails (the upload was refused half-way), `put` rejects with its error and

@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { Kysely } from 'kysely';
 import type { Config } from '../config.js';
 import { createPostgresDb } from '../store/postgres/postgres-store.js';
+import { openMysqlBlobStore } from './mysql-blob-store.js';
 import type { BlobStore } from './blob-store.js';
 import { DiskBlobStore } from './disk-blob-store.js';
 import { type BlobTables, PostgresBlobStore } from './postgres-blob-store.js';
@@ -9,7 +10,7 @@ import { S3BlobStore } from './s3-blob-store.js';
 
 /**
  * The blob store the configuration names (config.ts `blobStore`): DATA_DIR/blobs, the
- * PostgreSQL database (its tables are made by the store's migrations, which run first), or S3.
+ * PostgreSQL or MySQL database (its tables are made by the store's migrations, which run first), or S3.
  */
 export function openBlobStore(config: Config): BlobStore {
   switch (config.blobStore) {
@@ -20,6 +21,8 @@ export function openBlobStore(config: Config): BlobStore {
       const db = createPostgresDb(config.databaseUrl!, { poolSize: Math.min(4, config.databasePoolSize) });
       return new PostgresBlobStore(db as unknown as Kysely<BlobTables>);
     }
+    case 'mysql':
+      return openMysqlBlobStore(config.databaseUrl!, Math.min(4, config.databasePoolSize));
     case 'disk':
       return new DiskBlobStore(path.join(config.dataDir, 'blobs'));
   }

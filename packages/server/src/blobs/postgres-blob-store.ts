@@ -22,7 +22,7 @@ const CHUNKS_PER_READ = 8;
  * its own chunks. Readers follow the key's set, so they never see half a file.
  */
 export class PostgresBlobStore implements BlobStore {
-  readonly driver = 'postgres';
+  readonly driver: 'postgres' | 'mysql' = 'postgres';
 
   constructor(
     private readonly db: Kysely<BlobTables>,

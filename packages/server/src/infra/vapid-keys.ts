@@ -10,7 +10,7 @@ export interface VapidKeys {
 
 /**
  * VAPID_PUBLIC_KEY / VAPID_PRIVATE_KEY when set. Otherwise a pair generated once and kept: on
- * SQLite (one node) in DATA_DIR/vapid-keys.json (0600), as the token secret is; on PostgreSQL in
+ * SQLite (one node) in DATA_DIR/vapid-keys.json (0600), as the token secret is; on PostgreSQL or MySQL in
  * the shared database (`server_keys`, the first node's pair wins), since every node must push
  * with the key browsers subscribed with (docs/decisions/0007-notification-outbox.md).
  */
@@ -22,7 +22,7 @@ export async function resolveVapidKeys(
   if (configured.vapidPublicKey !== null && configured.vapidPrivateKey !== null) {
     return { publicKey: configured.vapidPublicKey, privateKey: configured.vapidPrivateKey };
   }
-  if (store.engine === 'postgres') {
+  if (store.engine !== 'sqlite') {
     const kept = await store.push.keepServerKey('vapid', JSON.stringify(webpush.generateVAPIDKeys()), Date.now());
     return parse(kept);
   }

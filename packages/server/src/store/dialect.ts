@@ -23,6 +23,11 @@ export interface Dialect {
   migrations?: Record<string, Migration>;
   /** The schema the Migrator keeps its own tables in, for engines that have schemas. */
   migrationTableSchema?(): Promise<string>;
+  /**
+   * A migration as the engine runs it. MySQL/MariaDB (no transactional DDL): its schema steps
+   * recorded as they run, and skipped when a failed migration is run again (mysql/mysql-migration-steps.ts).
+   */
+  resumableMigration?(name: string, migration: Migration): Migration;
   /** Runs the migrations inside whatever the engine needs around them. */
   duringMigrations?<T>(run: () => Promise<T>): Promise<T>;
   close(): Promise<void>;

@@ -1,6 +1,7 @@
 import { CompiledQuery, type Kysely, type Selectable } from 'kysely';
 import { type EventDraft, type PositionedEvent, encodeSyncCursor } from '@confab/protocol';
 import type { Database } from './schema.js';
+import { isMysql, takePositions } from './mysql/mysql-counters.js';
 import type { StoredEvent, StreamHead } from './store.js';
 import { insertBulk, paddedIdLists, shapedText } from './sql/hot-statements.js';
 
@@ -47,9 +48,11 @@ export async function appendEvents(
     'stream_head',
     (mark) => `update "stream_head" set "pos" = "pos" + ${mark(0)} where "id" = ${mark(1)} returning "pos", "epoch"`,
   );
-  const {
-    rows: [head],
-  } = await trx.executeQuery<Pick<Selectable<Database['stream_head']>, 'pos' | 'epoch'>>(CompiledQuery.raw(text, [entries.length, 1]));
+  // MySQL/MariaDB: no UPDATE … RETURNING; the UPDATE takes the row, a read under its lock follows.
+  const head = isMysql(trx)
+    ? await takePositions(trx, entries.length)
+    : (await trx.executeQuery<Pick<Selectable<Database['stream_head']>, 'pos' | 'epoch'>>(CompiledQuery.raw(text, [entries.length, 1])))
+        .rows[0];
   if (head === undefined) throw new Error('the stream_head row is missing');
   let pos = Number(head.pos) - entries.length;
 

@@ -1,4 +1,4 @@
-import { type Kysely, Migrator, sql } from 'kysely';
+import { type Kysely, type Migration, Migrator, sql } from 'kysely';
 import type { Database } from './schema.js';
 import { migrationProvider, renamedMigrations } from './migrations.js';
 import type { Dialect } from './dialect.js';
@@ -12,7 +12,7 @@ export async function migrate(dialect: Dialect): Promise<void> {
   const schema = await dialect.migrationTableSchema?.();
   const migrator = new Migrator({
     db: dialect.db,
-    provider: { getMigrations: async () => ({ ...shared, ...dialect.migrations }) },
+    provider: { getMigrations: async () => resumable(dialect, { ...shared, ...dialect.migrations }) },
     migrationTableSchema: schema,
     // '0004b_event_cursors' (once '0005_event_cursors') and '0005_people'…'0005d_system_messages'
     // were written apart and are independent: a database that ran either set runs the other.
@@ -25,6 +25,13 @@ export async function migrate(dialect: Dialect): Promise<void> {
   const { error, results } = await (dialect.duringMigrations ? dialect.duringMigrations(run) : run());
   const failed = results?.find((r) => r.status === 'Error');
   if (error) throw new Error(`migration ${failed?.migrationName ?? ''} failed`, { cause: error });
+}
+
+/** Each migration as the engine runs it (Dialect.resumableMigration), where it says. */
+function resumable(dialect: Dialect, migrations: Record<string, Migration>): Record<string, Migration> {
+  const wrap = dialect.resumableMigration;
+  if (!wrap) return migrations;
+  return Object.fromEntries(Object.entries(migrations).map(([name, migration]) => [name, wrap(name, migration)]));
 }
 
 /**

@@ -22,6 +22,7 @@ import { describeUploads } from './uploads/uploads.conformance.js';
 import { describeInvites } from './invites/invites.conformance.js';
 import { describeAdmin } from './admin/admin.conformance.js';
 import { describeThreads } from './threads/threads.conformance.js';
+import { describeTextFidelity } from './conformance/text-fidelity.conformance.js';
 
 /**
  * The behaviour every Store implementation must have, written once (one section per aggregate,
@@ -66,5 +67,6 @@ export function describeStoreConformance(engine: string, openFresh: () => Promis
     describePollsAndSaved(f);
     describeUploads(f);
     describeAccounts(f);
+    describeTextFidelity(f);
   });
 }

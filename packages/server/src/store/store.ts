@@ -62,7 +62,7 @@ export type * from './threads/thread-store.js';
  * draft (Draft), and the store logs it with its position.
  */
 export interface Store {
-  readonly engine: 'sqlite' | 'postgres';
+  readonly engine: 'sqlite' | 'postgres' | 'mysql';
   migrate(): Promise<void>;
   /** Throws when the database cannot be reached. */
   ping(): Promise<void>;

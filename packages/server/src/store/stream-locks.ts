@@ -1,6 +1,7 @@
 import { CompiledQuery, type Kysely, SqliteAdapter } from 'kysely';
 import { shapedText } from './sql/hot-statements.js';
 import type { Database } from './schema.js';
+import { isMysql, reserveSeqsByLockingRead } from './mysql/mysql-counters.js';
 
 /**
  * The row locks a transaction takes before it logs events (`event-log.ts`), always in one order
@@ -47,6 +48,11 @@ export async function reserveConversationSeqs(
   const sorted = [...reservations].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   for (let i = 0; i < sorted.length; i += 300) {
     const chunk = sorted.slice(i, i + 300);
+    // MySQL/MariaDB: no UPDATE … RETURNING; a locking read in id order, then the UPDATE.
+    if (isMysql(trx)) {
+      for (const [id, reservedSeq] of await reserveSeqsByLockingRead(trx, chunk)) reserved.set(id, reservedSeq);
+      continue;
+    }
     const locks = rowLocks(trx);
     // Placeholders numbered in the order they appear, the values bound in that order below.
     const text = shapedText(trx, `reserve|${locks}|${chunk.length}`, (mark) => {

@@ -4,10 +4,16 @@ import type { EventOf, Message } from '@confab/protocol';
 import { type Balancer, Cluster } from '../cluster.js';
 import { expectError, postMessage } from '../factories.js';
 import { NodeWebSocket, type TestUser, api, registerUser, startServer, until } from '../harness.js';
-import { postgresService, redisService, requireService } from '../services.js';
+import { describe } from 'vitest';
+import { mysqlService, postgresService, redisService, requireService } from '../services.js';
 import { TcpProxy } from '../tcp-proxy.js';
 
 const describeCluster = await requireService(postgresService, redisService);
+/** The shared engines the cluster runs on: PostgreSQL, and MariaDB/MySQL when it answers (skipped loudly otherwise). */
+const clusterEngines: ['PostgreSQL' | 'MariaDB', 'postgres' | 'mysql'][] = [
+  ['PostgreSQL', 'postgres'],
+  ...((await requireService(mysqlService)) === describe ? [['MariaDB', 'mysql'] as ['MariaDB', 'mysql']] : []),
+];
 
 /**
  * The scale-out issue, end to end: three `confab serve` processes on one PostgreSQL schema and
@@ -23,7 +29,7 @@ interface Member extends TestUser {
   inbox: Map<string, Message[]>;
 }
 
-describeCluster('a three-node cluster (PostgreSQL + Redis)', () => {
+describeCluster.each(clusterEngines)('a three-node cluster (%s + Redis)', (_name, engine) => {
   let cluster: Cluster;
   let fronts: Balancer[];
   const cleanups: (() => void)[] = [];
@@ -31,6 +37,7 @@ describeCluster('a three-node cluster (PostgreSQL + Redis)', () => {
   beforeAll(async () => {
     cluster = await Cluster.start({
       nodes: 3,
+      engine,
       env: { WS_PING_INTERVAL_MS: '5000', PRESENCE_TTL_MS: String(PRESENCE_TTL_MS), GROUP_COMMIT_MAX_BATCH: '20' },
     });
     fronts = await Promise.all(cluster.nodes.map((node) => cluster.front(node.index)));

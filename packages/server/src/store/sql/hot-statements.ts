@@ -1,4 +1,5 @@
-import { CompiledQuery, type InsertObject, SqliteAdapter, type UpdateObject } from 'kysely';
+import { CompiledQuery, type InsertObject, MysqlAdapter, SqliteAdapter, type UpdateObject } from 'kysely';
+import { mysqlText } from '../mysql/mysql-translation.js';
 import type { Database } from '../schema.js';
 import type { Db } from './rows.js';
 
@@ -171,14 +172,22 @@ export async function updateById<T extends keyof Database & string>(
  * builder would build and compile anew each time.
  */
 export function shapedText(db: Db, key: string, build: (mark: (index: number) => string) => string): string {
-  const sqlite = db.getExecutor().adapter instanceof SqliteAdapter;
-  const full = `${sqlite ? 's' : 'p'}|${key}`;
+  const engine = placeholders(db);
+  const full = `${engine}|${key}`;
   let text = texts.get(full);
   if (text === undefined) {
-    text = build((index) => (sqlite ? '?' : `$${index + 1}`));
+    text = build((index) => (engine === 'p' ? `$${index + 1}` : '?'));
+    // MySQL/MariaDB: `?` in the order the values are bound, and its own spelling of a few things.
+    if (engine === 'm') text = mysqlText(text);
     remember(full, text);
   }
   return text;
+}
+
+/** How the engine marks bound values: `?` (SQLite `s`, MySQL `m`) or `$1`, `$2`… (PostgreSQL `p`). */
+function placeholders(db: Db): 's' | 'm' | 'p' {
+  const adapter = db.getExecutor().adapter;
+  return adapter instanceof SqliteAdapter ? 's' : adapter instanceof MysqlAdapter ? 'm' : 'p';
 }
 
 /** A value bound as it is (as Kysely would bind it); an object is an SQL expression for the builder. */
@@ -193,14 +202,14 @@ const remember = (key: string, text: string) => {
 
 /** `insert into "t" ("a", "b") values (?, ?), (?, ?)` (`$1`, `$2`… on PostgreSQL), made once per shape. */
 function statementText(db: Db, table: string, columns: readonly string[], rowCount: number): string {
-  const sqlite = db.getExecutor().adapter instanceof SqliteAdapter;
-  const key = `${sqlite ? 's' : 'p'}|${table}|${columns.join(',')}|${rowCount}`;
+  const engine = placeholders(db);
+  const key = `${engine}|${table}|${columns.join(',')}|${rowCount}`;
   let text = texts.get(key);
   if (text !== undefined) return text;
   const width = columns.length;
   const tuples: string[] = [];
   for (let r = 0; r < rowCount; r++) {
-    const marks = sqlite ? new Array<string>(width).fill('?') : columns.map((_, c) => `$${r * width + c + 1}`);
+    const marks = engine === 'p' ? columns.map((_, c) => `$${r * width + c + 1}`) : new Array<string>(width).fill('?');
     tuples.push(`(${marks.join(', ')})`);
   }
   text = `insert into "${table}" (${columns.map((c) => `"${c}"`).join(', ')}) values ${tuples.join(', ')}`;

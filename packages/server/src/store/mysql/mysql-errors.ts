@@ -1,0 +1,36 @@
+/**
+ * The MySQL/MariaDB server errors the store acts on, by their numbers (the `errno` mysql2 gives
+ * every server error), and the constraint a duplicate-key error names.
+ */
+
+/** ER_DUP_ENTRY: a unique or primary key refused a row. */
+export const DUPLICATE_ENTRY = 1062;
+/** ER_LOCK_DEADLOCK: InnoDB chose this transaction as a deadlock's victim and rolled it back. */
+export const LOCK_DEADLOCK = 1213;
+/** ER_LOCK_WAIT_TIMEOUT: a row lock was not granted within innodb_lock_wait_timeout. */
+export const LOCK_WAIT_TIMEOUT = 1205;
+
+const errnoOf = (error: unknown): number | undefined =>
+  typeof error === 'object' && error !== null && typeof (error as { errno?: unknown }).errno === 'number'
+    ? (error as { errno: number }).errno
+    : undefined;
+
+/**
+ * The key's name when `error` is a duplicate-key error. MariaDB says `for key 'users_email_verified'`,
+ * MySQL 8.0.19+ `for key 'users.users_email_verified'`: the table prefix is dropped, so both name it alike.
+ */
+export function mysqlUniqueViolation(error: unknown): string | undefined {
+  if (errnoOf(error) !== DUPLICATE_ENTRY) return undefined;
+  const message = (error as { message?: unknown }).message;
+  const key = typeof message === 'string' ? /for key '([^']+)'/.exec(message)?.[1] : undefined;
+  return key === undefined ? 'unknown' : key.slice(key.lastIndexOf('.') + 1);
+}
+
+/**
+ * A deadlock victim (rolled back whole) or a lock wait that timed out (the statement rolled back,
+ * the transaction is then rolled back by Kysely): running the transaction again is the answer.
+ */
+export function isRetryableMysqlError(error: unknown): boolean {
+  const errno = errnoOf(error);
+  return errno === LOCK_DEADLOCK || errno === LOCK_WAIT_TIMEOUT;
+}

@@ -1,0 +1,90 @@
+import { type Migration, type RawBuilder, sql } from 'kysely';
+import type { MessageSearch, SearchHit } from '../store.js';
+import { type Db, toMessage } from '../sql/rows.js';
+import { type SearchIndex, searchScope } from '../sql/search.js';
+import { withQuotes } from '../sql/message-changes.js';
+import { words } from '../search-tokens.js';
+
+/**
+ * MySQL's and MariaDB's search: an InnoDB FULLTEXT index over `messages.search_vector`, a column
+ * of prepared tokens written with the row (in the transaction of the send or edit), made from the
+ * words of store/search-tokens.ts as PostgreSQL's tsvector and SQLite's FTS5 are, so the three
+ * engines answer a query with the same hits.
+ *
+ * Each folded word is stored as `w` + the hex of its UTF-8 bytes. InnoDB's parser then sees one
+ * plain ASCII token per word, whatever the script: it never splits a word the tokenizer kept
+ * whole, never meets a stopword, and its minimum token size (innodb_ft_min_token_size, 3 by
+ * default; 上海 is two characters) hides nothing: the shortest word, one ASCII letter, is `w` and
+ * two hex digits. Its maximum (innodb_ft_max_token_size, 84) is kept by indexing a word's first 41
+ * bytes: a longer word matches any word sharing those bytes, and a query is cut the same way. A
+ * hex prefix is the prefix of a word, so `term*` still finds words by their start; and a query
+ * never reaches the engine as text typed: each term is `+w<hex>`, nothing InnoDB's boolean mode
+ * could read as syntax.
+ */
+export const mysqlSearchMigrations: Record<string, Migration> = {
+  '0008_search_mysql': {
+    async up(db) {
+      await sql`alter table messages add column search_vector longtext not null default ('')`.execute(db);
+      // Messages stored before: indexed here, a page at a time, by the same function as new ones.
+      for (let after = ''; ;) {
+        const { rows } = await sql<{ id: string; body: string }>`
+          select id, body from messages where id > ${after} order by id limit 1000`.execute(db);
+        if (rows.length === 0) break;
+        for (const row of rows) {
+          await sql`update messages set search_vector = ${searchTokens(row.body)} where id = ${row.id}`.execute(db);
+        }
+        after = rows.at(-1)!.id;
+      }
+      await sql`create fulltext index messages_search on messages (search_vector)`.execute(db);
+    },
+  },
+};
+
+/** Bytes of a word indexed: 2 hex digits each plus the `w` stay within innodb_ft_max_token_size (84). */
+const MAX_WORD_BYTES = 41;
+
+/** A folded word as the token stored for it. */
+export function wordToken(folded: string): string {
+  return `w${Buffer.from(folded, 'utf8').subarray(0, MAX_WORD_BYTES).toString('hex')}`;
+}
+
+/** The body's tokens, each once, space-separated. */
+export function searchTokens(body: string): string {
+  return [...new Set(words(body).map((w) => wordToken(w.folded)))].join(' ');
+}
+
+/** Every folded word must be there (`+`); the last one as a prefix (`*`) when the search asks for it. */
+export function booleanQuery(search: MessageSearch): string {
+  const { folded, prefix } = search.terms;
+  return folded.map((word, i) => `+${wordToken(word)}${prefix && i === folded.length - 1 ? '*' : ''}`).join(' ');
+}
+
+const tokensOf = (body: string): RawBuilder<string> => sql<string>`${searchTokens(body)}`;
+
+export const mysqlSearch: SearchIndex = {
+  indexColumns: (body) => ({ search_vector: tokensOf(body) }),
+
+  async findMatches(db: Db, search: MessageSearch): Promise<SearchHit[]> {
+    if (search.terms.folded.length === 0) return [];
+    const scope = await searchScope(db, search);
+    if (scope !== null && scope.length === 0) return [];
+    let query = db
+      .selectFrom('messages as m')
+      .innerJoin('members as me', (join) => join.onRef('me.conversation_id', '=', 'm.conversation_id').on('me.user_id', '=', search.userId))
+      .selectAll('m')
+      .where(sql<boolean>`match(m.search_vector) against (${booleanQuery(search)} in boolean mode)`)
+      .whereRef('m.seq', '>', 'me.cleared_seq')
+      .where('m.deleted_at', 'is', null)
+      .where('m.kind', '<>', 'system');
+    if (scope !== null) query = query.where('m.conversation_id', 'in', scope);
+    if (search.senderId !== undefined) query = query.where('m.sender_id', '=', search.senderId);
+    if (search.after !== undefined) query = query.where('m.created_at', '>', search.after);
+    if (search.before !== undefined) query = query.where('m.created_at', '<', search.before);
+    if (search.below !== undefined) query = query.where('m.id', '<', search.below);
+    if (search.upTo !== undefined) query = query.where('m.id', '<=', search.upTo);
+    if (search.from !== undefined) query = query.where('m.id', '>=', search.from);
+    const rows = await query.orderBy('m.id', 'desc').limit(search.limit).execute();
+    const messages = await withQuotes(db, rows.map(toMessage));
+    return messages.map((message) => ({ message, key: message.id }));
+  },
+};
