@@ -1,9 +1,9 @@
 import { type Migration, type RawBuilder, sql } from 'kysely';
 import type { MessageSearch, SearchHit } from '../store.js';
 import { type Db, toMessage } from '../sql/rows.js';
-import { type SearchIndex, searchScope } from '../sql/search.js';
+import { type ReindexProgress, type SearchIndex, searchScope } from '../sql/search.js';
 import { withQuotes } from '../sql/message-changes.js';
-import { words } from '../search-tokens.js';
+import { indexTokens } from '../search-tokens.js';
 
 /**
  * MySQL's and MariaDB's search: an InnoDB FULLTEXT index over `messages.search_vector`, a column
@@ -48,15 +48,36 @@ export function wordToken(folded: string): string {
   return `w${Buffer.from(folded, 'utf8').subarray(0, MAX_WORD_BYTES).toString('hex')}`;
 }
 
-/** The body's tokens, each once, space-separated. */
+/** The body's tokens (store/search-tokens.ts: words, stems, CJK bigrams), each once, space-separated. */
 export function searchTokens(body: string): string {
-  return [...new Set(words(body).map((w) => wordToken(w.folded)))].join(' ');
+  return [...new Set(indexTokens(body).map(wordToken))].join(' ');
 }
 
-/** Every folded word must be there (`+`); the last one as a prefix (`*`) when the search asks for it. */
+/**
+ * Every search word must match (`+(…)`): as any one of its tokens (the word, its stems), or, for a
+ * CJK run, as all of its bigrams (`(+b1 +b2)`); the last word's own token also as a prefix (`*`)
+ * when the search asks for it. The same query SQLite's FTS5 and PostgreSQL's tsquery get.
+ */
 export function booleanQuery(search: MessageSearch): string {
-  const { folded, prefix } = search.terms;
-  return folded.map((word, i) => `+${wordToken(word)}${prefix && i === folded.length - 1 ? '*' : ''}`).join(' ');
+  const { terms, prefix } = search.terms;
+  return terms
+    .map((term, i) => {
+      // Two tokens can share their first MAX_WORD_BYTES (a long word and its stem): ask once.
+      const any = [...new Set(term.tokens.map((t) => `${wordToken(t)}${t === term.word && prefix && i === terms.length - 1 ? '*' : ''}`))];
+      if (term.bigrams.length > 0) any.push(`(${term.bigrams.map((b) => `+${wordToken(b)}`).join(' ')})`);
+      return `+(${any.join(' ')})`;
+    })
+    .join(' ');
+}
+
+/** Messages re-indexed per step of the background job (services/search/reindex-job.ts). */
+const REINDEX_BATCH = 500;
+
+async function reindexMark(db: Db, lock: boolean): Promise<{ below: string | null } | 'done'> {
+  const { rows } = await sql<{ below: string | null; finished_at: string | null }>`
+    select below, finished_at from search_reindex where id = 'messages' ${lock ? sql`for update` : sql``}`.execute(db);
+  const row = rows[0];
+  return row === undefined || row.finished_at !== null ? 'done' : { below: row.below };
 }
 
 const tokensOf = (body: string): RawBuilder<string> => sql<string>`${searchTokens(body)}`;
@@ -86,5 +107,29 @@ export const mysqlSearch: SearchIndex = {
     const rows = await query.orderBy('m.id', 'desc').limit(search.limit).execute();
     const messages = await withQuotes(db, rows.map(toMessage));
     return messages.map((message) => ({ message, key: message.id }));
+  },
+
+  /** Newest first, a batch per transaction, the mark's row locked: nodes take turns, and it resumes anywhere. */
+  async reindexBatch(db: Db): Promise<ReindexProgress> {
+    return db.transaction().execute(async (trx) => {
+      const mark = await reindexMark(trx, true);
+      if (mark === 'done') return { indexed: 0, finished: true };
+      const { rows } = await sql<{ id: string; body: string }>`
+        select id, body from messages where body <> '' ${mark.below === null ? sql`` : sql`and id < ${mark.below}`}
+        order by id desc limit ${REINDEX_BATCH}`.execute(trx);
+      for (const row of rows) await sql`update messages set search_vector = ${searchTokens(row.body)} where id = ${row.id}`.execute(trx);
+      const finished = rows.length < REINDEX_BATCH;
+      await sql`update search_reindex set below = ${rows.at(-1)?.id ?? mark.below},
+        finished_at = ${finished ? Date.now() : null} where id = 'messages'`.execute(trx);
+      return { indexed: rows.length, finished };
+    });
+  },
+
+  async reindexRemaining(db: Db): Promise<number> {
+    const mark = await reindexMark(db, false);
+    if (mark === 'done') return 0;
+    const { rows } = await sql<{ n: string }>`select count(*) as n from messages
+      where body <> '' ${mark.below === null ? sql`` : sql`and id < ${mark.below}`}`.execute(db);
+    return Number(rows[0]!.n);
   },
 };
