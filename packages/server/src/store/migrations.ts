@@ -17,6 +17,7 @@ import { notificationIndex } from './migrations/0016-notification-index.js';
 import { partialIndexes } from './migrations/0018-partial-indexes.js';
 // Thread read state (issue 35 item 2).
 import { threadReads } from './migrations/0021-thread-reads.js';
+import { avatars } from './migrations/0023-avatars.js';
 import { lookalikeUsernamesVerifiedEmails } from './migrations/0022-lookalike-usernames-verified-emails.js';
 
 /**
@@ -175,6 +176,8 @@ const migrations: Record<string, Migration> = {
   '0021_thread_reads': threadReads,
   // Look-alike usernames and verified-only email ownership (issue 35 item 7).
   '0022_lookalike_usernames_verified_emails': lookalikeUsernamesVerifiedEmails,
+  // Avatars (issue 36 item 2).
+  '0023_avatars': avatars,
 };
 
 /**

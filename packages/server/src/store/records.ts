@@ -22,8 +22,10 @@ export interface UserRecord {
   deletedAt: number | null;
   /** While an admin has the account deactivated: no sign-in, no refresh. */
   deactivatedAt: number | null;
+  /** When the picture was set (epoch ms): its blobs' name and its URL's version; null without one. */
+  avatarVersion: number | null;
 }
-type Defaulted = 'hideLastSeen' | 'lastSeenAt' | 'emailVerified' | 'deletedAt' | 'deactivatedAt';
+type Defaulted = 'hideLastSeen' | 'lastSeenAt' | 'emailVerified' | 'deletedAt' | 'deactivatedAt' | 'avatarVersion';
 export type NewUser = Omit<UserRecord, Defaulted> & Partial<Pick<UserRecord, Defaulted>>;
 
 /** A page of the user directory: by username prefix or display-name substring, after a username. */
@@ -42,6 +44,8 @@ export interface UserPatch {
   bio?: string;
   isAdmin?: boolean;
   hideLastSeen?: boolean;
+  /** null removes the picture. */
+  avatarVersion?: number | null;
 }
 
 export interface SessionRecord {
