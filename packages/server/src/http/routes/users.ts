@@ -125,7 +125,7 @@ export const userRoutes: RoutePlugin = async (app, { accounts: { users, tokens }
         tags: ['users'],
         operationId: 'getAvatar',
         summary:
-          "A user's picture (image/webp), to any signed-in user; with `v` it is immutable (cache it for good), ETag and If-None-Match either way. 404 without one",
+          "A user's picture (image/webp), to any signed-in user; a `v` other than the current one is 404 (a version's bytes never change); ETag and If-None-Match. 404 without one",
         security: bearer,
         params: IdParams,
         querystring: AvatarQuery,
@@ -142,8 +142,8 @@ export const userRoutes: RoutePlugin = async (app, { accounts: { users, tokens }
       const picture = await avatars.get(request.params.id, size === '64' ? 64 : 256, v === undefined ? undefined : Number(v));
       reply.header('etag', picture.etag);
       reply.header('x-content-type-options', 'nosniff');
-      // Private: it is served to signed-in users only, so no shared cache should keep it.
-      reply.header('cache-control', v === undefined ? 'private, no-cache' : 'private, max-age=31536000, immutable');
+      // No Cache-Control of its own: every API answer is no-store (http/surface.ts). The web app
+      // keeps each version for the session instead (features/profile/avatar-urls.ts).
       if (request.headers['if-none-match'] === picture.etag) {
         picture.body.destroy();
         return reply.status(304).send();
