@@ -3,8 +3,9 @@ import { useApp } from '../state/AppContext.js';
 import { useSessionController } from '../session/SessionContext.js';
 import { Field } from '../components/Field.js';
 import { useAction } from '../components/useAction.js';
+import { AvatarEditor } from '../features/profile/AvatarEditor.js';
 
-/** `/settings/profile`: how others see me — display name, bio — and whether they see when I was last online. */
+/** `/settings/profile`: how others see me — picture, display name, bio — and whether they see when I was last online. */
 export function ProfilePage() {
   const { client, me, people } = useApp();
   const session = useSessionController();
@@ -26,6 +27,7 @@ export function ProfilePage() {
   return (
     <section className="page" aria-labelledby="profile-title">
       <h2 id="profile-title">Your profile</h2>
+      <AvatarEditor />
       <form className="stack narrow" onSubmit={onSubmit}>
         <p>
           Username: <bdi>@{me.username}</bdi>
