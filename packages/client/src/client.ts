@@ -114,6 +114,23 @@ export class ConfabClient {
     return this.http.request('PATCH', '/api/v1/users/me', { body: patch });
   }
 
+  /** Sets my picture (PNG, JPEG, WebP or GIF; the server crops it square): the answer has the new `avatarUrl`. */
+  setAvatar(file: Blob, filename = 'avatar'): Promise<Me> {
+    const form = new FormData();
+    form.append('file', file, filename);
+    return this.http.request('PUT', '/api/v1/users/me/avatar', { form });
+  }
+
+  /** Removes my picture (`avatarUrl` null). */
+  removeAvatar(): Promise<Me> {
+    return this.http.request('DELETE', '/api/v1/users/me/avatar');
+  }
+
+  /** A user's picture as a fetch `Response` (WebP), from their `avatarUrl` and a size in px (64 or 256). */
+  avatar(avatarUrl: string, size: 64 | 256 = 256): Promise<Response> {
+    return this.http.fetchRaw('GET', `${avatarUrl}${avatarUrl.includes('?') ? '&' : '?'}size=${String(size)}`);
+  }
+
   searchUsers(query: UserSearchQuery = {}): Promise<UserPage> {
     return this.http.request('GET', '/api/v1/users', { query });
   }

@@ -27,6 +27,10 @@ export const User = Type.Object(
     timeZone: Type.Optional(
       Type.String({ description: "The person's IANA time zone (e.g. `Europe/Paris`), for their local time; absent until they set it" }),
     ),
+    avatarUrl: Type.Union([Type.String(), Type.Null()], {
+      description:
+        'Where their picture is (`GET /api/v1/users/{id}/avatar?size=64|256&v=…`, with the bearer token; immutable per `v`); null without one: show initials',
+    }),
     createdAt: Timestamp,
     deleted: Type.Optional(
       Type.Literal(true, { description: 'Present on an erased account: its profile is blank, its messages stay under "Deleted user"' }),
@@ -52,6 +56,10 @@ export const Me = Type.Object(
     timeZone: Type.Optional(
       Type.String({ description: "The person's IANA time zone (e.g. `Europe/Paris`), for their local time; absent until they set it" }),
     ),
+    avatarUrl: Type.Union([Type.String(), Type.Null()], {
+      description:
+        'Where their picture is (`GET /api/v1/users/{id}/avatar?size=64|256&v=…`, with the bearer token; immutable per `v`); null without one: show initials',
+    }),
     createdAt: Timestamp,
     email: Type.Union([Type.String(), Type.Null()]),
     emailVerified: Type.Boolean({ description: 'Whether `email` was confirmed through the link sent to it' }),

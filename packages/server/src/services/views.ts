@@ -21,12 +21,17 @@ import { pollView } from './messaging/polls.js';
 /** Store records → the wire shapes of @confab/protocol. */
 const iso = (ms: number) => new Date(ms).toISOString();
 
+/** The picture's URL, versioned so a cache may keep it for good (routes/users.ts serves it). */
+export const avatarUrl = (u: UserRecord): string | null =>
+  u.avatarVersion === null || u.deletedAt !== null ? null : `/api/v1/users/${u.id}/avatar?v=${String(u.avatarVersion)}`;
+
 export const userView = (u: UserRecord): User => ({
   id: u.id,
   username: u.username,
   displayName: u.displayName,
   bio: u.bio,
   ...(u.timeZone === null ? {} : { timeZone: u.timeZone }),
+  avatarUrl: avatarUrl(u),
   createdAt: iso(u.createdAt),
   ...(u.deletedAt === null ? {} : { deleted: true as const }),
   ...(u.deactivatedAt === null ? {} : { deactivated: true as const }),

@@ -17,6 +17,7 @@ import { notificationIndex } from './migrations/0016-notification-index.js';
 import { partialIndexes } from './migrations/0018-partial-indexes.js';
 // Thread read state (issue 35 item 2).
 import { threadReads } from './migrations/0021-thread-reads.js';
+import { avatars } from './migrations/0023-avatars.js';
 import { lookalikeUsernamesVerifiedEmails } from './migrations/0022-lookalike-usernames-verified-emails.js';
 // A person's time zone (issue 36 item 2).
 import { profileTimeZone } from './migrations/0023-profile-time-zone.js';
@@ -188,6 +189,8 @@ const migrations: Record<string, Migration> = {
   // Polls and forwarding (a message's content as JSON), saved messages (issue 37).
   '0027_message_content': messageContent,
   '0028_saved_messages': savedMessages,
+  // Avatars (issue 36 item 2).
+  '0023_avatars': avatars,
 };
 
 /**

@@ -26,8 +26,10 @@ export interface UserRecord {
   deletedAt: number | null;
   /** While an admin has the account deactivated: no sign-in, no refresh. */
   deactivatedAt: number | null;
+  /** When the picture was set (epoch ms): its blobs' name and its URL's version; null without one. */
+  avatarVersion: number | null;
 }
-type Defaulted = 'timeZone' | 'hideLastSeen' | 'locale' | 'lastSeenAt' | 'emailVerified' | 'deletedAt' | 'deactivatedAt';
+type Defaulted = 'timeZone' | 'hideLastSeen' | 'locale' | 'lastSeenAt' | 'emailVerified' | 'deletedAt' | 'deactivatedAt' | 'avatarVersion';
 export type NewUser = Omit<UserRecord, Defaulted> & Partial<Pick<UserRecord, Defaulted>>;
 
 /** A page of the user directory: by username prefix or display-name substring, after a username. */
@@ -49,6 +51,8 @@ export interface UserPatch {
   isAdmin?: boolean;
   hideLastSeen?: boolean;
   locale?: string | null;
+  /** null removes the picture. */
+  avatarVersion?: number | null;
 }
 
 export interface SessionRecord {

@@ -32,6 +32,8 @@ export interface Database {
     deleted_at: number | null;
     /** Set while an admin has the account deactivated (no sign-in, no refresh). */
     deactivated_at: number | null;
+    /** When the picture was set (epoch ms), naming its blobs; null without one (issue 36). */
+    avatar_version: Generated<number | null>;
   };
   /** Admin actions and security events (services/admin/audit-log.ts), newest read first. */
   audit_log: {

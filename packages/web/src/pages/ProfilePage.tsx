@@ -3,6 +3,7 @@ import { useApp } from '../state/AppContext.js';
 import { useSessionController } from '../session/SessionContext.js';
 import { Field } from '../components/Field.js';
 import { useAction } from '../components/useAction.js';
+import { AvatarEditor } from '../features/profile/AvatarEditor.js';
 
 /** The zones this browser's Intl knows (the server validates with Intl too), with the browser's own first. */
 const browserTimeZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
@@ -12,7 +13,7 @@ const timeZones = (): string[] => {
 };
 
 /**
- * `/settings/profile`: how others see me — display name, bio, time zone (for the "local time" on
+ * `/settings/profile`: how others see me — picture, display name, bio, time zone (for the "local time" on
  * my profile card; the browser's zone until I pick another) — and whether they see when I was last online.
  */
 export function ProfilePage() {
@@ -38,6 +39,7 @@ export function ProfilePage() {
   return (
     <section className="page" aria-labelledby="profile-title">
       <h2 id="profile-title">Your profile</h2>
+      <AvatarEditor />
       <form className="stack narrow" onSubmit={onSubmit}>
         <p>
           Username: <bdi>@{me.username}</bdi>

@@ -43,6 +43,7 @@ export class UserService {
       emailVerified: false,
       deletedAt: null,
       deactivatedAt: null,
+      avatarVersion: null,
       passwordHash: await this.passwords.hash(input.password),
       createdAt: now,
     };

@@ -39,6 +39,7 @@ export function toUser(row: Selectable<Database['users']>): UserRecord {
     emailVerified: row.email_verified_at !== null,
     deletedAt: row.deleted_at === null ? null : Number(row.deleted_at),
     deactivatedAt: row.deactivated_at === null ? null : Number(row.deactivated_at),
+    avatarVersion: row.avatar_version === null ? null : Number(row.avatar_version),
   };
 }
 

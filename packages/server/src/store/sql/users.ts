@@ -36,6 +36,7 @@ export async function insertUser(db: Db, user: NewUser): Promise<UserRecord> {
     emailVerified: user.emailVerified ?? false,
     deletedAt: null,
     deactivatedAt: null,
+    avatarVersion: null,
   };
 }
 
@@ -98,6 +99,7 @@ export async function updateUser(db: Db, id: string, patch: UserPatch): Promise<
   if (patch.isAdmin !== undefined) values.is_admin = patch.isAdmin ? 1 : 0;
   if (patch.hideLastSeen !== undefined) values.hide_last_seen = patch.hideLastSeen ? 1 : 0;
   if (patch.locale !== undefined) values.locale = patch.locale;
+  if (patch.avatarVersion !== undefined) values.avatar_version = patch.avatarVersion;
   if (Object.keys(values).length > 0) await db.updateTable('users').set(values).where('id', '=', id).execute();
   return getUser(db, id);
 }

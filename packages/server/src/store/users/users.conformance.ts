@@ -15,6 +15,17 @@ export function describeUsers(f: Fixture): void {
       expect((await f.store.users.getUsers([alice.id, 'nope'])).map((u) => u.id)).toEqual([alice.id]);
     });
 
+    it('keeps the avatar version: none at first, set (a large epoch ms), replaced, and removed', async () => {
+      const erin = await user('erin_avatar');
+      expect((await f.store.users.getUser(erin.id))?.avatarVersion).toBeNull();
+      const version = 1_764_000_000_123;
+      expect((await f.store.users.updateUser(erin.id, { avatarVersion: version }))?.avatarVersion).toBe(version);
+      expect((await f.store.users.getUsers([erin.id]))[0]?.avatarVersion).toBe(version);
+      // Other fields leave it alone.
+      expect((await f.store.users.updateUser(erin.id, { bio: 'hi' }))?.avatarVersion).toBe(version);
+      expect((await f.store.users.updateUser(erin.id, { avatarVersion: null }))?.avatarVersion).toBeNull();
+    });
+
     it('searches by username prefix or display-name substring, literally, in pages', async () => {
       await user('bob', 'Robert Smith');
       await user('bobby', 'Bobby Tables');

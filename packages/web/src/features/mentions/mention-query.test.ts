@@ -2,7 +2,14 @@ import { describe, expect, it } from 'vitest';
 import type { User } from '@confab/protocol';
 import { applyMention, matchCandidates, mentionAt } from './mention-query.js';
 
-const user = (id: string, username: string, displayName = ''): User => ({ id, username, displayName, bio: '', createdAt: '' });
+const user = (id: string, username: string, displayName = ''): User => ({
+  id,
+  username,
+  displayName,
+  bio: '',
+  avatarUrl: null,
+  createdAt: '',
+});
 
 describe('mentionAt', () => {
   it('finds the @partial the caret ends', () => {
