@@ -250,6 +250,7 @@ export class ChatState {
       lastMessage: null,
       peerId: peer,
       muted: false,
+      starred: false,
       archived: false,
       clearedSeq: 0,
     });

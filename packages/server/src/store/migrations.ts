@@ -18,6 +18,7 @@ import { partialIndexes } from './migrations/0018-partial-indexes.js';
 // Thread read state (issue 35 item 2).
 import { threadReads } from './migrations/0021-thread-reads.js';
 import { lookalikeUsernamesVerifiedEmails } from './migrations/0022-lookalike-usernames-verified-emails.js';
+import { starred } from './migrations/0025-starred.js';
 
 /**
  * Schema migrations, in code and in order. Written with Kysely's schema builder in types both
@@ -175,6 +176,8 @@ const migrations: Record<string, Migration> = {
   '0021_thread_reads': threadReads,
   // Look-alike usernames and verified-only email ownership (issue 35 item 7).
   '0022_lookalike_usernames_verified_emails': lookalikeUsernamesVerifiedEmails,
+  // Starred conversations, pinned to the top of my list (issue 36 item 8).
+  '0025_starred': starred,
 };
 
 /**
