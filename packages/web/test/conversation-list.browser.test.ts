@@ -44,4 +44,20 @@ describeBrowser('the conversation list at a glance (issue 36 item 8)', () => {
     await expect.poll(() => row(/Books/).getByText('1 unread').count()).toBe(0);
     await expectAccessible(page);
   }, 90_000);
+
+  it('fits a 390 px phone: the list has no horizontal overflow and my links sit in one menu', async () => {
+    const alice = await person(harness, 'phone', 'Alice');
+    const bob = await person(harness, 'phoneb', 'Bob');
+    await groupOf(bob, [alice], 'A group with a rather long title that must not widen the page');
+    const { page } = alice;
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page
+      .getByRole('navigation', { name: 'Conversations' })
+      .getByRole('link', { name: /rather long title/ })
+      .waitFor();
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await page.getByRole('button', { name: /My menu/ }).click();
+    await page.getByRole('menuitem', { name: 'Sign out' }).waitFor();
+    await page.keyboard.press('Escape');
+  }, 90_000);
 });
