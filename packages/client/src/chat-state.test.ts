@@ -22,6 +22,7 @@ const summary: ConversationSummary = {
   lastMessage: null,
   peerId: null,
   muted: false,
+  starred: false,
   archived: false,
   clearedSeq: 0,
 };
@@ -94,7 +95,7 @@ describe('ChatState: mentions, and my own settings', () => {
       prev: 0,
       conversation: info,
       by: me,
-      settings: { muted: true, archived: false, clearedSeq: 1 },
+      settings: { muted: true, starred: false, archived: false, clearedSeq: 1 },
     });
     expect(c()).toMatchObject({ muted: true, clearedSeq: 1, unreadCount: 0, mentionCount: 0, lastMessage: null, lastPos: 2 });
     expect(state.snapshot().pages['c']).toEqual([]);

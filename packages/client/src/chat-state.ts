@@ -267,6 +267,7 @@ export class ChatState {
       lastMessage: null,
       peerId: peer,
       muted: false,
+      starred: false,
       archived: false,
       clearedSeq: 0,
     });

@@ -177,6 +177,11 @@ export class ConfabClient {
       .conversation;
   }
 
+  /** Star (pinned to the top of my list) or unstar; my devices learn it from `conversation.updated`. */
+  async setStarred(conversationId: string, starred: boolean): Promise<void> {
+    await this.http.request(starred ? 'PUT' : 'DELETE', `${conversationPath(conversationId)}/star`);
+  }
+
   async setArchived(conversationId: string, archived: boolean): Promise<ConversationDetail> {
     return (await this.http.request<ConversationResponse>(archived ? 'PUT' : 'DELETE', `${conversationPath(conversationId)}/archive`))
       .conversation;

@@ -241,7 +241,7 @@ describe('tables by event type', () => {
   it('name the private events: my notifications and my own settings', () => {
     const privateTypes = POSITIONED_EVENT_TYPES.filter((type) => isPrivateEvent(samples[type]));
     expect(privateTypes).toEqual(['notification.created', 'thread.read', 'thread.updated', 'saved.updated']);
-    const settings = { muted: true, archived: false, clearedSeq: 0 };
+    const settings = { muted: true, starred: false, archived: false, clearedSeq: 0 };
     expect(isPrivateEvent({ ...samples['conversation.updated'], settings })).toBe(true);
   });
 });

@@ -225,6 +225,7 @@ export type ConversationInfo = Static<typeof ConversationInfo>;
 export const ConversationSettings = Type.Object(
   {
     muted: Type.Boolean({ description: 'Muted: still counts unread, but notifies me only when I am mentioned' }),
+    starred: Type.Boolean({ description: 'Starred: pinned to the top of my list' }),
     archived: Type.Boolean({ description: 'Hidden from my list (unless `?archived=include`) until a new message arrives' }),
     clearedSeq: Type.Integer({
       minimum: 0,

@@ -26,6 +26,7 @@ import { searchLanguages } from './migrations/0024-search-languages.js';
 // Polls, forwarding, saved messages (issue 37).
 import { messageContent } from './migrations/0027-message-content.js';
 import { savedMessages } from './migrations/0028-saved-messages.js';
+import { starred } from './migrations/0025-starred.js';
 
 /**
  * Schema migrations, in code and in order. Written with Kysely's schema builder in types both
@@ -183,14 +184,16 @@ const migrations: Record<string, Migration> = {
   '0021_thread_reads': threadReads,
   // Look-alike usernames and verified-only email ownership (issue 35 item 7).
   '0022_lookalike_usernames_verified_emails': lookalikeUsernamesVerifiedEmails,
+  // Avatars (issue 36 item 2).
+  '0023_avatars': avatars,
   // A person's time zone, for the profile card's local time (issue 36 item 2).
   '0023_profile_time_zone': profileTimeZone,
   '0024_search_languages': searchLanguages,
+  // Starred conversations, pinned to the top of my list (issue 36 item 8).
+  '0025_starred': starred,
   // Polls and forwarding (a message's content as JSON), saved messages (issue 37).
   '0027_message_content': messageContent,
   '0028_saved_messages': savedMessages,
-  // Avatars (issue 36 item 2).
-  '0023_avatars': avatars,
 };
 
 /**

@@ -102,6 +102,7 @@ export interface Database {
     joined_pos: Generated<number>;
     delivered_seq: Generated<number>;
     muted: Generated<number>;
+    starred: Generated<number>;
     archived_seq: number | null;
     cleared_seq: Generated<number>;
   };

@@ -43,6 +43,47 @@ describeOnEachStore('mute, archive and clear history', (server) => {
     bobSocket.close();
   });
 
+  it('stars and unstars for me alone with 204, idempotently; my other devices hear it and a resume replays it', async () => {
+    const [alice, bob] = await freshUsers(server().url, 2);
+    const group = await createGroup(alice, [bob]);
+    const device = await RawSocket.ready(server().url, alice.token);
+    const ready: any = device.frames.find((f) => f.type === 'ready');
+    const bobSocket = await RawSocket.ready(server().url, bob.token);
+
+    for (let i = 0; i < 2; i++) {
+      const starred = await call(alice, 'PUT', `/conversations/${group.id}/star`);
+      expect(starred.status).toBe(204);
+      expect(starred.body).toBeNull();
+    }
+    expect((await alice.client.getConversation(group.id)).starred).toBe(true);
+    expect((await bob.client.getConversation(group.id)).starred).toBe(false);
+    const listed = (await call(alice, 'GET', '/conversations')).body.items.find((c: any) => c.id === group.id);
+    expect(listed.starred).toBe(true);
+
+    await alice.client.setStarred(group.id, false);
+    expect((await call(alice, 'DELETE', `/conversations/${group.id}/star`)).status).toBe(204);
+    expect((await alice.client.getConversation(group.id)).starred).toBe(false);
+
+    const updates = () => device.frames.filter((f) => f.type === 'conversation.updated');
+    await until(() => updates().length === 4, 'four conversation.updated on my other device');
+    expect(updates().map((f: any) => [f.conversation.id, f.settings.starred])).toEqual([
+      [group.id, true],
+      [group.id, true],
+      [group.id, false],
+      [group.id, false],
+    ]);
+    await barrier(bobSocket);
+    expect(bobSocket.frames.filter((f) => f.type === 'conversation.updated')).toEqual([]);
+    device.close();
+    bobSocket.close();
+
+    const resumed = await RawSocket.open(server().url, alice.token, { query: { since: ready.cursor } });
+    await resumed.next((f) => f.type === 'ready');
+    const replayed = resumed.frames.filter((f) => f.type === 'conversation.updated') as any[];
+    expect(replayed.map((f) => f.settings.starred)).toEqual([true, true, false, false]);
+    resumed.close();
+  });
+
   it('answers 404 to non-members and unknown conversations, 401 without a token, 400 to a bad list filter', async () => {
     const [alice, bob, stranger] = await freshUsers(server().url, 3);
     const dm = await alice.client.openDirect(bob.id);
@@ -51,6 +92,8 @@ describeOnEachStore('mute, archive and clear history', (server) => {
       ['DELETE', 'mute'],
       ['PUT', 'archive'],
       ['DELETE', 'archive'],
+      ['PUT', 'star'],
+      ['DELETE', 'star'],
       ['POST', 'clear'],
     ] as const) {
       expectError(await call(stranger, method, `/conversations/${dm.id}/${path}`), 404, 'not_found');
@@ -157,9 +200,9 @@ describeOnEachStore('mute, archive and clear history', (server) => {
     const again: any = await resumed.next((f) => f.type === 'ready');
     const replayed = resumed.frames.filter((f) => f.type === 'conversation.updated') as any[];
     expect(replayed.map((f) => f.settings)).toEqual([
-      { muted: true, archived: false, clearedSeq: 0 },
-      { muted: true, archived: true, clearedSeq: 0 },
-      { muted: true, archived: true, clearedSeq: 0 },
+      { muted: true, starred: false, archived: false, clearedSeq: 0 },
+      { muted: true, starred: false, archived: true, clearedSeq: 0 },
+      { muted: true, starred: false, archived: true, clearedSeq: 0 },
     ]);
     expect(again.heads[alice.id]).toBe(replayed.at(-1).pos);
     const stream = await call(alice, 'GET', `/conversations/${alice.id}/events?after=0`);

@@ -3,6 +3,7 @@ import { Route, Switch, matchRoute, useRouter } from 'wouter';
 import { ConnectionStatus } from '../components/ConnectionStatus.js';
 import { UserMenu } from '../components/UserMenu.js';
 import { ConversationList } from '../features/conversations/ConversationList.js';
+import { PhoneUserMenu } from './PhoneUserMenu.js';
 import { notFoundRoute, signedInRoutes, topbarItems } from './routes.js';
 
 /**
@@ -22,6 +23,7 @@ export function Shell({ location }: { location: string }) {
           <Item key={id} />
         ))}
         <UserMenu />
+        <PhoneUserMenu />
       </header>
       <nav className="sidebar" aria-label="Conversations">
         <ConversationList />

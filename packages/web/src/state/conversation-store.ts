@@ -46,12 +46,24 @@ export class ConversationStore extends ExternalStore<ConversationListState> {
     return this.getSnapshot().conversations.find((c) => c.id === conversationId);
   }
 
-  /** Loads the list (every page) and re-applies the events that came meanwhile. */
+  /**
+   * Star (pinned on top of my list) or archive; the list changes when my private stream's
+   * `conversation.updated` arrives, as it does on my other devices.
+   */
+  async setStarred(conversationId: string, starred: boolean): Promise<void> {
+    await this.client.setStarred(conversationId, starred);
+  }
+
+  async setArchived(conversationId: string, archived: boolean): Promise<void> {
+    await this.client.setArchived(conversationId, archived);
+  }
+
+  /** Loads the list (every page, the archived too: they have a section of their own) and re-applies the events that came meanwhile. */
   async load(): Promise<void> {
     this.chat = null;
     const conversations: ConversationSummary[] = [];
     for (let cursor: string | undefined; ;) {
-      const page = await this.client.listConversations({ limit: 100, ...(cursor ? { cursor } : {}) });
+      const page = await this.client.listConversations({ limit: 100, archived: 'include', ...(cursor ? { cursor } : {}) });
       conversations.push(...page.items);
       if (page.nextCursor === null) break;
       cursor = page.nextCursor;

@@ -7,7 +7,7 @@ import { settingsUpdated } from '../events/event-drafts.js';
 import type { MembershipCache } from './membership.js';
 
 /**
- * My own settings of a conversation — mute, archive, clear history — which change nothing for the
+ * My own settings of a conversation — mute, star, archive, clear history — which change nothing for the
  * other members. Each change is a `conversation.updated` with `settings` in my private stream, so
  * my other devices (and a device that resumes later) apply it.
  */
@@ -22,6 +22,11 @@ export class ConversationSettingsService {
   /** A muted conversation still counts unread, but notifies me only when I am mentioned. */
   setMuted(userId: string, conversationId: string, muted: boolean): Promise<ConversationDetail> {
     return this.change(userId, conversationId, { muted });
+  }
+
+  /** Pinned to the top of my list (on each of my devices: the list orders it, the server does not). */
+  setStarred(userId: string, conversationId: string, starred: boolean): Promise<ConversationDetail> {
+    return this.change(userId, conversationId, { starred });
   }
 
   /** Hidden from my list until a new message arrives; a DM, which cannot be left, can be archived. */

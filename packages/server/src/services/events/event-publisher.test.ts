@@ -96,7 +96,7 @@ describe('topicsOf: who hears each positioned event', () => {
   });
 
   it("sends my own settings to my devices alone, in my private stream, not to the conversation's members", () => {
-    const settings = { muted: true, archived: false, clearedSeq: 0 };
+    const settings = { muted: true, starred: false, archived: false, clearedSeq: 0 };
     const mine = { type: 'conversation.updated' as const, ...position, conversation, by: 'b', settings };
     expect(topicsOf(stored(mine, 'b'))).toEqual(['user:b']);
   });

@@ -32,7 +32,7 @@ export function describeMemberSettings(f: Fixture): void {
       const group = (await conversation('group', [a.id, b.id])).conversation;
       const first = await change(group.id, a.id, { muted: true });
       const second = await change(group.id, a.id, { muted: false });
-      expect(first!.view.settings).toEqual({ muted: true, archived: false, clearedSeq: 0 });
+      expect(first!.view.settings).toEqual({ muted: true, starred: false, archived: false, clearedSeq: 0 });
       expect(second!.view.settings.muted).toBe(false);
       const [e1, e2] = [first!.events[0]!, second!.events[0]!];
       expect(e1).toMatchObject({ conversationId: a.id, subjectUserId: a.id, event: { type: 'conversation.updated', prev: 0 } });
@@ -56,7 +56,41 @@ export function describeMemberSettings(f: Fixture): void {
       );
       // The conversation's own chain did not move.
       expect((await f.store.conversations.getConversation(group.id))!.lastPos).toBe(group.lastPos);
-      expect(await f.store.members.getMemberSettings(group.id, b.id)).toEqual({ muted: false, archived: false, clearedSeq: 0 });
+      expect(await f.store.members.getMemberSettings(group.id, b.id)).toEqual({
+        muted: false,
+        starred: false,
+        archived: false,
+        clearedSeq: 0,
+      });
+    });
+
+    it('stars for me alone, keeps the star across new messages and archive, and lists it', async () => {
+      const [a, b] = [await user('sta'), await user('stb')];
+      const group = (await conversation('group', [a.id, b.id])).conversation;
+      expect((await change(group.id, a.id, { starred: true }))!.view.settings.starred).toBe(true);
+      // Idempotent: starring again changes nothing but still logs my setting.
+      expect((await change(group.id, a.id, { starred: true }))!.view.settings).toEqual({
+        muted: false,
+        starred: true,
+        archived: false,
+        clearedSeq: 0,
+      });
+      await append([msg(group.id, b.id, 'after-star')]);
+      expect((await f.store.members.getMemberSettings(group.id, a.id))!.starred).toBe(true);
+      expect((await f.store.members.getMemberSettings(group.id, b.id))!.starred).toBe(false);
+      const listed = await f.store.conversations.listConversations(a.id, { limit: 10 });
+      expect(listed.find((r) => r.conversation.id === group.id)!.settings.starred).toBe(true);
+      const theirs = await f.store.conversations.listConversations(b.id, { limit: 10 });
+      expect(theirs.find((r) => r.conversation.id === group.id)!.settings.starred).toBe(false);
+      // Archiving keeps the star; unstarring leaves the other settings as they were.
+      await change(group.id, a.id, { archived: true });
+      expect((await change(group.id, a.id, { starred: false }))!.view.settings).toEqual({
+        muted: false,
+        starred: false,
+        archived: true,
+        clearedSeq: 0,
+      });
+      expect(await change(group.id, 'not-a-member', { starred: true })).toBeUndefined();
     });
 
     it('archives until a new message arrives, and lists archived conversations only when asked', async () => {

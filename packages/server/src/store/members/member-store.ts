@@ -62,6 +62,8 @@ export interface MemberStore {
 /** A member's own settings of a conversation. */
 export interface MemberSettings {
   muted: boolean;
+  /** Pinned to the top of the member's own list. */
+  starred: boolean;
   /** Archived, and no message has arrived since. */
   archived: boolean;
   /** History up to this seq is cleared for this member. */
@@ -71,6 +73,7 @@ export interface MemberSettings {
 /** A change to my settings; `clear` clears my history up to the conversation's last seq now. */
 export interface SettingsChange {
   muted?: boolean;
+  starred?: boolean;
   archived?: boolean;
   clear?: true;
 }

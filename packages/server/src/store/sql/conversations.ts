@@ -179,7 +179,7 @@ function conversationViewQuery(db: Db, userId: string) {
     .innerJoin('conversations as c', 'c.id', 'me.conversation_id')
     .selectAll('c')
     .select(['me.role as my_role', 'me.joined_at as my_joined_at', 'me.read_seq as my_read_seq', 'me.delivered_seq as my_delivered_seq'])
-    .select(['me.muted as my_muted', 'me.archived_seq as my_archived_seq', 'me.cleared_seq as my_cleared_seq'])
+    .select(['me.muted as my_muted', 'me.starred as my_starred', 'me.archived_seq as my_archived_seq', 'me.cleared_seq as my_cleared_seq'])
     .select((eb) => [
       eb
         .selectFrom('messages as m')
@@ -228,6 +228,7 @@ type ConversationViewRow = Selectable<Database['conversations']> & {
   my_read_seq: number;
   my_delivered_seq: number;
   my_muted: number;
+  my_starred: number;
   my_archived_seq: number | null;
   my_cleared_seq: number;
   unread_count: number | null;
@@ -266,6 +267,7 @@ async function withLastMessages(db: Db, userId: string, rows: ConversationViewRo
     peerId: r.peer_id,
     settings: {
       muted: Number(r.my_muted) === 1,
+      starred: Number(r.my_starred) === 1,
       archived: r.my_archived_seq !== null && Number(r.last_seq) <= Number(r.my_archived_seq),
       clearedSeq: Number(r.my_cleared_seq),
     },

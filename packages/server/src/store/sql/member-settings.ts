@@ -6,7 +6,7 @@ import type { ConversationListRow, Draft, MemberKey, MemberSettings, SettingsCha
 import { getConversationView } from './conversations.js';
 import type { Db } from './rows.js';
 
-/** Each member's own settings of a conversation: mute, archive, clear history. Nobody else sees them. */
+/** Each member's own settings of a conversation: mute, star, archive, clear history. Nobody else sees them. */
 
 export function updateMemberSettings(
   db: Db,
@@ -22,6 +22,7 @@ export function updateMemberSettings(
     const lastPos = await lockUserStreams(trx, [userId]);
     const values: Updateable<Database['members']> = {};
     if (change.muted !== undefined) values.muted = change.muted ? 1 : 0;
+    if (change.starred !== undefined) values.starred = change.starred ? 1 : 0;
     if (change.archived !== undefined) values.archived_seq = change.archived ? Number(conversation.last_seq) : null;
     // Never backwards: a clear that raced behind a later one keeps the later seq.
     const cleared = change.clear ? Number(conversation.last_seq) : undefined;
@@ -46,13 +47,14 @@ export async function getMemberSettings(db: Db, conversationId: string, userId: 
   const row = await db
     .selectFrom('members as me')
     .innerJoin('conversations as c', 'c.id', 'me.conversation_id')
-    .select(['me.muted', 'me.archived_seq', 'me.cleared_seq', 'c.last_seq'])
+    .select(['me.muted', 'me.starred', 'me.archived_seq', 'me.cleared_seq', 'c.last_seq'])
     .where('me.conversation_id', '=', conversationId)
     .where('me.user_id', '=', userId)
     .executeTakeFirst();
   if (!row) return undefined;
   return {
     muted: Number(row.muted) === 1,
+    starred: Number(row.starred) === 1,
     archived: row.archived_seq !== null && Number(row.last_seq) <= Number(row.archived_seq),
     clearedSeq: Number(row.cleared_seq),
   };

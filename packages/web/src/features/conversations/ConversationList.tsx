@@ -1,15 +1,30 @@
 import type { ConversationSummary, Message } from '@confab/protocol';
-import { memo } from 'react';
+import { Archive, ArchiveRestore, BellOff, MoreHorizontal, Star, StarOff } from 'lucide-react';
+import { memo, useState } from 'react';
 import { Link, useRoute } from 'wouter';
-import { useConversationList, usePerson, usePresence } from '../../state/AppContext.js';
+import { useApp, useConversationList, usePerson, usePresence, useTyping } from '../../state/AppContext.js';
 import { formatListTime } from '../../components/time.js';
+import { Avatar } from '../../components/Avatar.js';
+import { avatarColourOf } from '../../components/avatar-initials.js';
+import { Menu } from '../../components/ui/Menu.js';
+import { useDraft } from '../composer/drafts.js';
 import { ConversationTitle } from './ConversationTitle.js';
 import { GlobalSearch } from '../search/GlobalSearch.js';
 
-/** My conversations, most recently active first, kept live by the conversation store. */
+/**
+ * My conversations, kept live by the conversation store: starred on top, then the rest most
+ * recently active first, and the archived in a collapsed section at the bottom (a new message
+ * brings one back, as the server decides).
+ */
 export function ConversationList() {
   const { loaded, conversations } = useConversationList();
   const [, params] = useRoute('/c/:conversationId/*?');
+  const [showArchived, setShowArchived] = useState(false);
+  const live = conversations.filter((c) => !c.archived);
+  const starred = live.filter((c) => c.starred);
+  const others = live.filter((c) => !c.starred);
+  const archived = conversations.filter((c) => c.archived);
+  const item = (c: ConversationSummary) => <ConversationItem key={c.id} conversation={c} current={params?.conversationId === c.id} />;
   return (
     <>
       <div className="sidebar-head">
@@ -29,11 +44,39 @@ export function ConversationList() {
         ) : conversations.length === 0 ? (
           <p className="list-status">No conversations yet. Start one with “New message”.</p>
         ) : (
-          <ul className="conversation-list">
-            {conversations.map((c) => (
-              <ConversationItem key={c.id} conversation={c} current={params?.conversationId === c.id} />
-            ))}
-          </ul>
+          <>
+            {starred.length > 0 && (
+              <section aria-labelledby="list-starred">
+                <h3 className="list-section" id="list-starred">
+                  Starred
+                </h3>
+                <ul className="conversation-list">{starred.map(item)}</ul>
+              </section>
+            )}
+            <section aria-label={starred.length > 0 ? 'Conversations' : undefined}>
+              {starred.length > 0 && others.length > 0 && (
+                <h3 className="list-section" aria-hidden="true">
+                  Conversations
+                </h3>
+              )}
+              <ul className="conversation-list">{others.map(item)}</ul>
+            </section>
+            {archived.length > 0 && (
+              <section>
+                <h3 className="list-section">
+                  <button
+                    type="button"
+                    className="list-section-toggle"
+                    aria-expanded={showArchived}
+                    onClick={() => setShowArchived((v) => !v)}
+                  >
+                    Archived ({archived.length})
+                  </button>
+                </h3>
+                {showArchived && <ul className="conversation-list archived">{archived.map(item)}</ul>}
+              </section>
+            )}
+          </>
         )}
       </GlobalSearch>
     </>
@@ -47,18 +90,42 @@ const ConversationItem = memo(function ConversationItem({
   conversation: ConversationSummary;
   current: boolean;
 }) {
+  const { conversations } = useApp();
+  const draft = useDraft(c.id);
+  const typing = useTyping(c.id);
+  // Muted: no unread count (it still counts), only mentions show, as Slack and Element do.
+  const showUnread = c.unreadCount > 0 && !c.muted;
   return (
-    <li>
+    <li className="conversation-row" data-muted={c.muted ? 'true' : undefined} data-unread={showUnread ? 'true' : undefined}>
       <Link href={`/c/${c.id}`} className="conversation-item" aria-current={current ? 'page' : undefined}>
-        <span className="conversation-title">
+        <span className="conversation-avatar">
+          {c.kind === 'direct' ? <Avatar userId={c.peerId} /> : <GroupAvatar title={c.title} id={c.id} />}
           {c.kind === 'direct' && <PresenceDot userId={c.peerId} />}
+        </span>
+        <span className="conversation-title">
           <ConversationTitle conversation={c} />
+          {c.muted && (
+            <span className="muted-icon" title="Muted">
+              <BellOff size={14} aria-hidden="true" />
+              <span className="visually-hidden"> (muted)</span>
+            </span>
+          )}
         </span>
         <time className="conversation-time" dateTime={c.lastActivityAt}>
           {formatListTime(c.lastActivityAt)}
         </time>
         <span className="conversation-preview">
-          {c.lastMessage ? <Preview message={c.lastMessage} group={c.kind === 'group'} /> : 'No messages yet'}
+          {typing.length > 0 ? (
+            <TypingHint userIds={typing} />
+          ) : draft && !current ? (
+            <>
+              <span className="draft-label">Draft:</span> <bdi>{draft.replace(/\s+/g, ' ').slice(0, 80)}</bdi>
+            </>
+          ) : c.lastMessage ? (
+            <Preview message={c.lastMessage} group={c.kind === 'group'} />
+          ) : (
+            'No messages yet'
+          )}
         </span>
         <span className="badges">
           {c.mentionCount > 0 && (
@@ -67,13 +134,13 @@ const ConversationItem = memo(function ConversationItem({
             </span>
           )}
           {/* Thread read state (issue 35 item 2): followed threads with replies I have not read. */}
-          {c.unreadThreads > 0 && (
+          {c.unreadThreads > 0 && !c.muted && (
             <span className="badge thread-unread" title={`${c.unreadThreads} followed threads with new replies`}>
               {c.unreadThreads}
               <span className="visually-hidden"> threads with new replies</span>
             </span>
           )}
-          {c.unreadCount > 0 && (
+          {showUnread && (
             <span className="badge unread">
               {c.unreadCount}
               <span className="visually-hidden"> unread</span>
@@ -81,9 +148,54 @@ const ConversationItem = memo(function ConversationItem({
           )}
         </span>
       </Link>
+      <Menu
+        label="Conversation options"
+        items={[
+          {
+            id: 'star',
+            label: c.starred ? 'Unstar' : 'Star',
+            icon: c.starred ? <StarOff size={16} /> : <Star size={16} />,
+            onSelect: () => void conversations.setStarred(c.id, !c.starred),
+          },
+          {
+            id: 'archive',
+            label: c.archived ? 'Unarchive' : 'Archive',
+            icon: c.archived ? <ArchiveRestore size={16} /> : <Archive size={16} />,
+            onSelect: () => void conversations.setArchived(c.id, !c.archived),
+          },
+        ]}
+        trigger={
+          <button type="button" className="conversation-more" aria-label="More options">
+            <MoreHorizontal size={16} aria-hidden="true" />
+          </button>
+        }
+      />
     </li>
   );
 });
+
+/** A group has no picture: its title's initials on a colour of its own (Avatar's look). */
+function GroupAvatar({ title, id }: { title: string | null; id: string }) {
+  const initials = (title ?? '')
+    .split(/\s+/)
+    .filter(Boolean)
+    .slice(0, 2)
+    .map((w) => [...w][0]!.toUpperCase())
+    .join('');
+  return (
+    <span className="avatar" data-size="md" data-group="true" style={{ background: avatarColourOf(id) }} aria-hidden="true">
+      {initials || '#'}
+    </span>
+  );
+}
+
+function TypingHint({ userIds }: { userIds: readonly string[] }) {
+  const first = usePerson(userIds[0]);
+  const name = first?.displayName ?? 'Someone';
+  return (
+    <em className="typing-hint">{userIds.length > 1 ? `${name} and ${userIds.length - 1} more are typing…` : `${name} is typing…`}</em>
+  );
+}
 
 function PresenceDot({ userId }: { userId: string | null }) {
   const presence = usePresence(userId);
