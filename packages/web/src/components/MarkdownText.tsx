@@ -1,7 +1,7 @@
 import { type ComponentProps, Suspense, lazy } from 'react';
 import Markdown, { type Components, defaultUrlTransform } from 'react-markdown';
 import remarkGfm from 'remark-gfm';
-import { remarkChat } from './markdown-plugins.js';
+import { remarkChat, remarkNoHtml } from './markdown-plugins.js';
 
 /** Code blocks are coloured by a highlighter loaded only when a message has one (not in first-load JS). */
 const HighlightedMarkdown = lazy(() => import('./HighlightedMarkdown.js'));
@@ -44,7 +44,7 @@ export const markdownComponents: Components = {
 };
 
 export const markdownProps = {
-  remarkPlugins: [remarkGfm, remarkChat],
+  remarkPlugins: [remarkNoHtml, remarkGfm, remarkChat],
   urlTransform: safeUrl,
   components: markdownComponents,
 } satisfies Partial<ComponentProps<typeof Markdown>>;

@@ -23,6 +23,18 @@ describe('RichText', () => {
     expect(container.querySelector('script, img')).toBeNull();
   });
 
+  it('reads markup around HTML as markup: the HTML stays text, the bold is bold', async () => {
+    const text = '<script>x()</script><img src=x onerror=y()> **bold** https://example.com/x <https://example.com/auto>';
+    const { container } = await draw(text);
+    await waitFor(() => expect(container.querySelector('strong')?.textContent).toBe('bold'));
+    expect(container.querySelector('script, img')).toBeNull();
+    expect(container.textContent).toContain('<script>x()</script><img src=x onerror=y()>');
+    expect([...container.querySelectorAll('a')].map((a) => a.getAttribute('href'))).toEqual([
+      'https://example.com/x',
+      'https://example.com/auto',
+    ]);
+  });
+
   it('makes links only of http(s) and mailto, opening apart from the app and passing nothing on', async () => {
     await draw('see https://example.com/a and [docs](https://example.com/docs) but not [this](javascript:alert(1))');
     const links = await screen.findAllByRole('link');

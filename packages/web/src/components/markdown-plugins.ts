@@ -19,6 +19,21 @@ const MENTION_OR_BREAK = new RegExp(`${MENTION.source}|\\n`, 'gu');
 /** Where text is code or already a link, it is left alone. */
 const VERBATIM = new Set(['code', 'inlineCode', 'link', 'linkReference']);
 
+/** What unified hands a plugin as `this`: the processor's data, where parser extensions go. */
+interface Processor {
+  data(): object;
+}
+
+/**
+ * HTML is not a construct at all: the parser never opens an HTML block or tag (micromark's
+ * `disable`), so `<script>…</script> **bold**` is text followed by bold, as typed. Autolinks
+ * (`<https://…>`) are a construct of their own and still work.
+ */
+export function remarkNoHtml(this: Processor) {
+  const data = this.data() as { micromarkExtensions?: unknown[] };
+  (data.micromarkExtensions ??= []).push({ disable: { null: ['htmlFlow', 'htmlText'] } });
+}
+
 export function remarkChat() {
   return (tree: MdNode) => transform(tree);
 }

@@ -86,8 +86,18 @@ export class TimelineStore extends ExternalStore<TimelineState> {
     }
   }
 
-  /** The next older page; one at a time. */
-  async loadOlder(): Promise<void> {
+  /**
+   * The next older page; one at a time. A call while a page is on its way waits for that page
+   * (the jump to a search hit and the opening at the first unread may both be paging back).
+   */
+  loadOlder(): Promise<void> {
+    this.loadingOlder ??= this.loadOlderPage().finally(() => (this.loadingOlder = undefined));
+    return this.loadingOlder;
+  }
+
+  private loadingOlder: Promise<void> | undefined;
+
+  private async loadOlderPage(): Promise<void> {
     this.arrived.flush();
     const state = this.getSnapshot();
     if (!state.hasOlder || state.loadingOlder) return;

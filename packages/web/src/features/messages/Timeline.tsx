@@ -7,6 +7,8 @@ import type { TimelineRow } from './timeline-rows.js';
 
 /** How close to the top (px) the view may come before the next older page is asked for. */
 const LOAD_OLDER_WITHIN = 400;
+/** Frames during which opening at the first unread message re-aims while row heights are measured. */
+const SETTLE_FRAMES = 12;
 /** How close to the bottom (px) still counts as "at the newest". */
 const AT_END_WITHIN = 48;
 
@@ -72,9 +74,14 @@ export function Timeline({
     }
     following.current = false;
     setOpenedAt(firstUnread);
-    // A row's true height is known once rendered: aim again after the first measurement.
-    virtualizer.scrollToIndex(firstUnread, { align: 'start' });
-    requestAnimationFrame(() => virtualizer.scrollToIndex(firstUnread, { align: 'start' }));
+    // A row's true height is known only once rendered, and the end-anchored list moves as rows
+    // above are measured: aim again each frame until the rows around it have settled.
+    let frames = 0;
+    const aim = () => {
+      virtualizer.scrollToIndex(firstUnread, { align: 'start' });
+      if (++frames < SETTLE_FRAMES) requestAnimationFrame(aim);
+    };
+    aim();
   }, [ready, state.loaded, rows.length, firstUnread, virtualizer]);
 
   // Whether new rows at the bottom are followed: yes while the view is at the newest, no once the
