@@ -27,7 +27,10 @@ const pointerSegment = (name: string) => name.replaceAll('~', '~0').replaceAll('
  * A missing or unknown property is pointed at itself rather than at the object holding it.
  */
 export function toDetails(errors: readonly ErrorObject[], prefix: string): ErrorDetailItem[] {
-  return errors.map((error) => {
+  // A union (`anyOf`: a value or null) fails once per branch and once as a whole, all at one
+  // path: the field is named once, by its first (most specific) error.
+  const seen = new Set<string>();
+  return errors.flatMap((error) => {
     const params = error.params as Record<string, unknown>;
     let path = prefix + error.instancePath;
     if (error.keyword === 'required') path += `/${pointerSegment(String(params.missingProperty))}`;
@@ -35,6 +38,8 @@ export function toDetails(errors: readonly ErrorObject[], prefix: string): Error
     if (error.keyword === 'discriminator') path += `/${pointerSegment(String(params.tag))}`;
     const format = error.keyword === 'format' ? STRING_FORMATS[params.format as StringFormatName] : undefined;
     const message = format?.message ?? error.message ?? 'is not valid';
-    return Object.keys(params).length > 0 ? { path, message, params } : { path, message };
+    if (seen.has(path)) return [];
+    seen.add(path);
+    return [Object.keys(params).length > 0 ? { path, message, params } : { path, message }];
   });
 }

@@ -22,6 +22,7 @@ type Schema = {
   properties?: Record<string, Schema>;
   required?: string[];
   items?: Schema;
+  minItems?: number;
   format?: string;
   pattern?: string;
   minLength?: number;
@@ -78,8 +79,11 @@ function sample(schema: Schema, known: Record<string, string>, name = ''): unkno
   switch (schema.type) {
     case 'object':
       return Object.fromEntries(Object.entries(schema.properties ?? {}).map(([key, s]) => [key, sample(s, known, key)]));
-    case 'array':
-      return [sample(schema.items!, known, name)];
+    case 'array': {
+      // As many items as the array needs (a poll's two options), distinct where they are text.
+      const one = sample(schema.items!, known, name);
+      return Array.from({ length: Math.max(1, schema.minItems ?? 1) }, (_, i) => (i > 0 && typeof one === 'string' ? `${one}${i}` : one));
+    }
     case 'string':
       if (known[name] !== undefined) return known[name];
       if (schema.format === 'email') return 'someone@example.com';
