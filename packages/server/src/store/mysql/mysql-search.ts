@@ -1,7 +1,7 @@
 import { type Migration, type RawBuilder, sql } from 'kysely';
 import type { MessageSearch, SearchHit } from '../store.js';
 import { type Db, toMessage } from '../sql/rows.js';
-import { type ReindexProgress, type SearchIndex, searchScope } from '../sql/search.js';
+import { type SearchIndex, reindexNewestFirst, reindexRemainingById, searchScope } from '../sql/search.js';
 import { withQuotes } from '../sql/message-changes.js';
 import { indexTokens } from '../search-tokens.js';
 
@@ -70,16 +70,6 @@ export function booleanQuery(search: MessageSearch): string {
     .join(' ');
 }
 
-/** Messages re-indexed per step of the background job (services/search/reindex-job.ts). */
-const REINDEX_BATCH = 500;
-
-async function reindexMark(db: Db, lock: boolean): Promise<{ below: string | null } | 'done'> {
-  const { rows } = await sql<{ below: string | null; finished_at: string | null }>`
-    select below, finished_at from search_reindex where id = 'messages' ${lock ? sql`for update` : sql``}`.execute(db);
-  const row = rows[0];
-  return row === undefined || row.finished_at !== null ? 'done' : { below: row.below };
-}
-
 const tokensOf = (body: string): RawBuilder<string> => sql<string>`${searchTokens(body)}`;
 
 export const mysqlSearch: SearchIndex = {
@@ -109,27 +99,10 @@ export const mysqlSearch: SearchIndex = {
     return messages.map((message) => ({ message, key: message.id }));
   },
 
-  /** Newest first, a batch per transaction, the mark's row locked: nodes take turns, and it resumes anywhere. */
-  async reindexBatch(db: Db): Promise<ReindexProgress> {
-    return db.transaction().execute(async (trx) => {
-      const mark = await reindexMark(trx, true);
-      if (mark === 'done') return { indexed: 0, finished: true };
-      const { rows } = await sql<{ id: string; body: string }>`
-        select id, body from messages where body <> '' ${mark.below === null ? sql`` : sql`and id < ${mark.below}`}
-        order by id desc limit ${REINDEX_BATCH}`.execute(trx);
+  reindexBatch: (db) =>
+    reindexNewestFirst(db, async (trx, rows) => {
       for (const row of rows) await sql`update messages set search_vector = ${searchTokens(row.body)} where id = ${row.id}`.execute(trx);
-      const finished = rows.length < REINDEX_BATCH;
-      await sql`update search_reindex set below = ${rows.at(-1)?.id ?? mark.below},
-        finished_at = ${finished ? Date.now() : null} where id = 'messages'`.execute(trx);
-      return { indexed: rows.length, finished };
-    });
-  },
+    }),
 
-  async reindexRemaining(db: Db): Promise<number> {
-    const mark = await reindexMark(db, false);
-    if (mark === 'done') return 0;
-    const { rows } = await sql<{ n: string }>`select count(*) as n from messages
-      where body <> '' ${mark.below === null ? sql`` : sql`and id < ${mark.below}`}`.execute(db);
-    return Number(rows[0]!.n);
-  },
+  reindexRemaining: reindexRemainingById,
 };

@@ -1,7 +1,7 @@
 import { type Migration, type RawBuilder, sql } from 'kysely';
 import type { MessageSearch, SearchHit } from '../store.js';
 import { type Db, toMessage } from '../sql/rows.js';
-import { type ReindexProgress, type SearchIndex, searchScope } from '../sql/search.js';
+import { type SearchIndex, reindexNewestFirst, reindexRemainingById, searchScope } from '../sql/search.js';
 import { withQuotes } from '../sql/message-changes.js';
 import { indexTokens } from '../search-tokens.js';
 
@@ -61,17 +61,6 @@ export function tsqueryText(search: MessageSearch): string {
     .join(' & ');
 }
 
-/** How many messages the re-index job takes per transaction. */
-const REINDEX_BATCH = 500;
-
-/** Where the re-index job is: messages under `below` (by id) are still to do; null before it starts. */
-async function reindexMark(db: Db, lock: boolean): Promise<{ below: string | null } | 'done'> {
-  const { rows } = await sql<{ below: string | null; finished_at: string | null }>`
-    select below, finished_at from search_reindex where id = 'messages' ${lock ? sql`for update` : sql``}`.execute(db);
-  const row = rows[0];
-  return row === undefined || row.finished_at !== null ? 'done' : { below: row.below };
-}
-
 export const postgresSearch: SearchIndex = {
   indexColumns: (body) => ({ search_vector: tsvectorOf(body) }),
 
@@ -102,35 +91,13 @@ export const postgresSearch: SearchIndex = {
     return messages.map((message) => ({ message, key: message.id }));
   },
 
-  /**
-   * The next messages, newest first by id, their vectors made again from their tokens; the mark
-   * moves with them in the transaction. The mark's row is locked: nodes of a cluster take turns.
-   * Until a message is done, its old vector (its words, folded) still answers for its words.
-   */
-  async reindexBatch(db: Db): Promise<ReindexProgress> {
-    return db.transaction().execute(async (trx) => {
-      const mark = await reindexMark(trx, true);
-      if (mark === 'done') return { indexed: 0, finished: true };
-      const { rows } = await sql<{ id: string; body: string }>`
-        select id, body from messages where body <> '' ${mark.below === null ? sql`` : sql`and id < ${mark.below}`}
-        order by id desc limit ${REINDEX_BATCH}`.execute(trx);
-      if (rows.length > 0) {
-        const vectors = JSON.stringify(rows.map((r) => ({ id: r.id, v: tsvectorText(r.body) })));
-        await sql`update messages m set search_vector = (x.v)::tsvector
-          from json_to_recordset(${vectors}::json) as x(id text, v text) where m.id = x.id`.execute(trx);
-      }
-      const finished = rows.length < REINDEX_BATCH;
-      await sql`update search_reindex set below = ${rows.at(-1)?.id ?? mark.below},
-        finished_at = ${finished ? Date.now() : null} where id = 'messages'`.execute(trx);
-      return { indexed: rows.length, finished };
-    });
-  },
+  /** Until a message is done, its old vector (its words, folded) still answers for its words. */
+  reindexBatch: (db) =>
+    reindexNewestFirst(db, async (trx, rows) => {
+      const vectors = JSON.stringify(rows.map((r) => ({ id: r.id, v: tsvectorText(r.body) })));
+      await sql`update messages m set search_vector = (x.v)::tsvector
+        from json_to_recordset(${vectors}::json) as x(id text, v text) where m.id = x.id`.execute(trx);
+    }),
 
-  async reindexRemaining(db: Db): Promise<number> {
-    const mark = await reindexMark(db, false);
-    if (mark === 'done') return 0;
-    const { rows } = await sql<{ n: string }>`select count(*) as n from messages
-      where body <> '' ${mark.below === null ? sql`` : sql`and id < ${mark.below}`}`.execute(db);
-    return Number(rows[0]!.n);
-  },
+  reindexRemaining: reindexRemainingById,
 };

@@ -1,4 +1,4 @@
-import type { RawBuilder } from 'kysely';
+import { type RawBuilder, sql } from 'kysely';
 import type { ConversationName, MessageSearch, SearchHit } from '../store.js';
 import type { Db } from './rows.js';
 
@@ -29,6 +29,49 @@ export interface ReindexProgress {
   indexed: number;
   /** Every message is in the token index: the job is over. */
   finished: boolean;
+}
+
+/** How many messages a server-engine re-index step takes per transaction. */
+const REINDEX_BATCH = 500;
+
+/** Where the re-index job is: messages under `below` (by id) are still to do; null before it starts. */
+async function reindexMark(db: Db, lock: boolean): Promise<{ below: string | null } | 'done'> {
+  const { rows } = await sql<{ below: string | null; finished_at: string | null }>`
+    select below, finished_at from search_reindex where id = 'messages' ${lock ? sql`for update` : sql``}`.execute(db);
+  const row = rows[0];
+  return row === undefined || row.finished_at !== null ? 'done' : { below: row.below };
+}
+
+/**
+ * One step of the re-index job on PostgreSQL and MySQL: the next messages, newest first by id,
+ * indexed again by `index`; the mark moves with them in the transaction. The mark's row is
+ * locked: nodes of a cluster take turns, and the job resumes anywhere.
+ */
+export async function reindexNewestFirst(
+  db: Db,
+  index: (trx: Db, rows: readonly { id: string; body: string }[]) => Promise<void>,
+): Promise<ReindexProgress> {
+  return db.transaction().execute(async (trx) => {
+    const mark = await reindexMark(trx, true);
+    if (mark === 'done') return { indexed: 0, finished: true };
+    const { rows } = await sql<{ id: string; body: string }>`
+      select id, body from messages where body <> '' ${mark.below === null ? sql`` : sql`and id < ${mark.below}`}
+      order by id desc limit ${REINDEX_BATCH}`.execute(trx);
+    if (rows.length > 0) await index(trx, rows);
+    const finished = rows.length < REINDEX_BATCH;
+    await sql`update search_reindex set below = ${rows.at(-1)?.id ?? mark.below},
+      finished_at = ${finished ? Date.now() : null} where id = 'messages'`.execute(trx);
+    return { indexed: rows.length, finished };
+  });
+}
+
+/** How many messages reindexNewestFirst has still to do. */
+export async function reindexRemainingById(db: Db): Promise<number> {
+  const mark = await reindexMark(db, false);
+  if (mark === 'done') return 0;
+  const { rows } = await sql<{ n: string }>`select count(*) as n from messages
+    where body <> '' ${mark.below === null ? sql`` : sql`and id < ${mark.below}`}`.execute(db);
+  return Number(rows[0]!.n);
 }
 
 /**
