@@ -120,9 +120,9 @@ describeCluster('blocks and conversation settings on three nodes (PostgreSQL + R
     for (const socket of mine) {
       await until(() => updates(socket).length === 3, 'three conversation.updated on each of my other nodes');
       expect(updates(socket).map((f: any) => [f.conversation.id, f.by, f.settings])).toEqual([
-        [group.id, alice.id, { muted: true, archived: false, clearedSeq: 0 }],
-        [group.id, alice.id, { muted: true, archived: true, clearedSeq: 0 }],
-        [group.id, alice.id, { muted: true, archived: true, clearedSeq: lastSeq }],
+        [group.id, alice.id, { muted: true, archived: false, clearedSeq: 0, starred: false }],
+        [group.id, alice.id, { muted: true, archived: true, clearedSeq: 0, starred: false }],
+        [group.id, alice.id, { muted: true, archived: true, clearedSeq: lastSeq, starred: false }],
       ]);
     }
     // Bob's socket on node B shares the conversation, and hears none of it: a message he sends after is the barrier.

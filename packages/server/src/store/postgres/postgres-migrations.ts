@@ -23,6 +23,8 @@ export const postgresMigrations: Record<string, Migration> = {
   '0011_event_message_index_pg_bytewise': bytewiseText(['events']),
   '0022_lookalike_usernames_verified_emails_pg_bytewise': bytewiseText(['users']),
   '0008_location_pg_bytewise': bytewiseText(['messages']),
+  '0023_profile_time_zone_pg_bytewise': bytewiseText(['users']),
+  '0024_search_languages_pg_bytewise': bytewiseText(['users', 'search_reindex']),
   '0027_message_content_pg_bytewise': bytewiseText(['messages']),
   '0028_saved_messages_pg_bytewise': bytewiseText(['saved_messages']),
   ...postgresSearchMigrations,

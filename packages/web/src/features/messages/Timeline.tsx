@@ -63,6 +63,7 @@ export function Timeline({
   // It opens at the first unread message, under the divider (and then follows nothing until the
   // person reaches the end), or at the newest when nothing is unread.
   const opened = useRef(false);
+  const jumped = useRef(false);
   const following = useRef(true);
   const [openedAt, setOpenedAt] = useState<number | null>(null);
   useLayoutEffect(() => {
@@ -78,6 +79,7 @@ export function Timeline({
     // above are measured: aim again each frame until the rows around it have settled.
     let frames = 0;
     const aim = () => {
+      if (jumped.current) return; // a jump to a message (below) has taken the view elsewhere
       virtualizer.scrollToIndex(firstUnread, { align: 'start' });
       if (++frames < SETTLE_FRAMES) requestAnimationFrame(aim);
     };
@@ -130,8 +132,13 @@ export function Timeline({
     () =>
       registerScroller(timeline.conversationId, (seq) => {
         const index = latest.current.rows.findIndex((row) => row.kind === 'message' && row.message.seq === seq);
-        if (index >= 0) virtualizer.scrollToIndex(index, { align: 'center' });
-        return index >= 0;
+        if (index < 0) return false;
+        // The view is where the person asked to go: it neither opens at the first unread
+        // afterwards nor follows new messages from here.
+        jumped.current = opened.current = true;
+        following.current = false;
+        virtualizer.scrollToIndex(index, { align: 'center' });
+        return true;
       }),
     [timeline, virtualizer],
   );

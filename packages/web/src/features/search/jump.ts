@@ -21,10 +21,12 @@ export async function jumpToMessage(conversationId: string, seq: number): Promis
     if (state.messages.some((m) => m.seq <= seq) || !state.hasOlder) break;
     await timeline.loadOlder();
   }
-  // The timeline is virtualised: the row is in the DOM once scrolled to.
+  // The timeline is virtualised: the row is in the DOM once scrolled to. Scrolled to even when it
+  // is already in the DOM, so the timeline knows the view was taken there (and stays).
+  let scrolled = false;
   const row = await until(() => {
     const found = document.querySelector<HTMLElement>(`.timeline [data-seq="${seq}"]`);
-    if (!found) scrollerOf(conversationId)?.(seq);
+    if (!found || !scrolled) scrolled = scrollerOf(conversationId)?.(seq) ?? false;
     return found ?? undefined;
   });
   if (!row) return false;
