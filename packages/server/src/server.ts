@@ -203,6 +203,7 @@ export async function createServer(
       await files.blobs.close();
       await rateLimits.close();
       await securityEvents.close(); // the last events recorded, before the store goes
+      await admin.leave();
       await store.close();
     },
   };

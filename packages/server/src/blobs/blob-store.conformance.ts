@@ -115,6 +115,17 @@ export function describeBlobStoreConformance(name: string, open: () => Promise<{
       expect(sha(await buffer((await store.get(k))!))).toBe(sha(first));
     });
 
+    it('lists every key it holds, and none it deleted or never finished', async () => {
+      const [kept, deleted, failed] = [key(), key(), key()];
+      await store.put(kept, streamOf(bytes(10, 8)));
+      await store.put(deleted, streamOf(bytes(10, 9)));
+      await store.delete(deleted);
+      await expect(store.put(failed, streamOf(bytes(1000), { failAfter: 10 }))).rejects.toThrow();
+      const listed = new Set<string>();
+      for await (const k of store.keys()) listed.add(k);
+      expect([listed.has(kept), listed.has(deleted), listed.has(failed)]).toEqual([true, false, false]);
+    });
+
     it('deletes, idempotently', async () => {
       const k = key();
       await store.put(k, streamOf(bytes(10)));

@@ -19,6 +19,8 @@ export interface BlobStore {
   stat(key: string): Promise<{ size: number } | undefined>;
   /** Idempotent: deleting what is not there is no error. */
   delete(key: string): Promise<void>;
+  /** Every key it holds, in no promised order (`confab migrate-store` copies them all). */
+  keys(): AsyncIterable<string>;
   /**
    * Drivers that keep a blob as a local file say where, so native code (sharp, music-metadata)
    * reads it itself instead of through JavaScript streams; the others leave this out.

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { type FileHandle, mkdir, open, rename, rm, stat } from 'node:fs/promises';
+import { type FileHandle, mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { type Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { type BlobStore, type ByteRange, checkKey } from './blob-store.js';
+import { BLOB_KEY, type BlobStore, type ByteRange, checkKey } from './blob-store.js';
 
 /**
  * Blobs as files under `root` (DATA_DIR/blobs), spread over 256 directories by the key's last two
@@ -67,6 +67,20 @@ export class DiskBlobStore implements BlobStore {
 
   async delete(key: string): Promise<void> {
     await rm(this.file(key), { force: true });
+  }
+
+  async *keys(): AsyncIterable<string> {
+    // root/<last two characters>/<key>; root/tmp holds puts under way, which are not blobs yet.
+    const shards = await readdir(this.root, { withFileTypes: true }).catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') return [];
+      throw error;
+    });
+    for (const shard of shards) {
+      if (!shard.isDirectory() || shard.name === 'tmp') continue;
+      for (const entry of await readdir(path.join(this.root, shard.name), { withFileTypes: true })) {
+        if (entry.isFile() && BLOB_KEY.test(entry.name)) yield entry.name;
+      }
+    }
   }
 
   async ping(): Promise<void> {

@@ -11,6 +11,8 @@ export interface BlobTables {
 
 /** 256 KiB: a row well under PostgreSQL's TOAST limits, few enough rows for a 25 MiB file (100). */
 export const CHUNK_BYTES = 256 * 1024;
+/** Keys read per query by `keys()`. */
+const KEYS_PER_PAGE = 1000;
 /** Chunks read per query while streaming a blob out: 2 MiB in memory at most. */
 const CHUNKS_PER_READ = 8;
 
@@ -117,6 +119,17 @@ export class PostgresBlobStore implements BlobStore {
       const gone = await trx.deleteFrom('blobs').where('key', '=', checkKey(key)).returning('chunks').executeTakeFirst();
       if (gone) await trx.deleteFrom('blob_chunks').where('chunks', '=', gone.chunks).execute();
     });
+  }
+
+  async *keys(): AsyncIterable<string> {
+    // Keyset pages: no transaction or cursor held between them.
+    let after = '';
+    for (;;) {
+      const page = await this.db.selectFrom('blobs').select('key').where('key', '>', after).orderBy('key').limit(KEYS_PER_PAGE).execute();
+      for (const row of page) yield row.key;
+      if (page.length < KEYS_PER_PAGE) return;
+      after = page.at(-1)!.key;
+    }
   }
 
   async ping(): Promise<void> {

@@ -8,10 +8,11 @@ import {
   NoSuchKey,
   NotFound,
   S3Client,
+  paginateListObjectsV2,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import type { S3Settings } from '../blob-config.js';
-import { type BlobStore, type ByteRange, checkKey } from './blob-store.js';
+import { BLOB_KEY, type BlobStore, type ByteRange, checkKey } from './blob-store.js';
 import { BlobStoreUnavailable } from './blob-unavailable.js';
 
 /** S3's smallest multipart part; two in flight bound a put's memory to about 10 MiB whatever the file's size. */
@@ -101,6 +102,12 @@ export class S3BlobStore implements BlobStore {
 
   async delete(key: string): Promise<void> {
     await this.client.send(new DeleteObjectCommand({ Bucket: this.settings.bucket, Key: checkKey(key) })).catch(asUnavailable);
+  }
+
+  async *keys(): AsyncIterable<string> {
+    for await (const page of paginateListObjectsV2({ client: this.client }, { Bucket: this.settings.bucket })) {
+      for (const object of page.Contents ?? []) if (object.Key !== undefined && BLOB_KEY.test(object.Key)) yield object.Key;
+    }
   }
 
   async ping(): Promise<void> {

@@ -1,6 +1,7 @@
-import { sql } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import { migrate } from './migrate.js';
 import type { Dialect } from './dialect.js';
+import type { Database } from './schema.js';
 import { sqlContext } from './sql-context.js';
 import type {
   Store,
@@ -90,6 +91,14 @@ export class SqlStore implements Store {
 
   migrate(): Promise<void> {
     return migrate(this.dialect);
+  }
+
+  /**
+   * The database itself, for whole-database tools only (store/copy/: `confab migrate-store`),
+   * which read and write every table as rows; services go through the sub-stores.
+   */
+  database(): Kysely<Database> {
+    return this.dialect.db;
   }
 
   async ping(): Promise<void> {

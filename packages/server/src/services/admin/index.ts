@@ -22,6 +22,8 @@ export interface Admin {
   /** Reports this node's sockets and prunes periodically (a server's node only). */
   start(): Promise<void>;
   stop(): void;
+  /** Says this node has left (its report dated 0); before the store closes. */
+  leave(): Promise<void>;
 }
 
 /**
@@ -59,5 +61,6 @@ export function createAdmin(deps: {
       clearInterval(timer);
       nodes.stop();
     },
+    leave: () => nodes.leave(),
   };
 }

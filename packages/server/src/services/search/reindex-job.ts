@@ -44,8 +44,22 @@ export function createReindexJob(store: Store, logger: Logger, metrics: Metrics)
   const finished = new Promise<void>((resolve) => (finish = resolve));
   const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms).unref());
 
+  /** The count to start from; the database away at start-up (nodes often start before it) is waited for. */
+  async function remainingAtStart(): Promise<number | undefined> {
+    while (!stopped) {
+      try {
+        return await store.search.reindexRemaining();
+      } catch (error) {
+        logger.warn({ err: error }, 'search: could not count the messages to index again; retrying');
+        await wait(RETRY_MS);
+      }
+    }
+    return undefined;
+  }
+
   async function run(): Promise<void> {
-    let left = await store.search.reindexRemaining();
+    let left = await remainingAtStart();
+    if (left === undefined) return;
     remaining.set(left);
     if (left === 0) return;
     logger.info({ remaining: left }, 'search: indexing stored messages again (search answers meanwhile)');
