@@ -46,7 +46,7 @@ export class LinkPages {
     return new Promise((resolve) => this.server.close(() => resolve()));
   }
 
-  private serve(url: URL, request: http.IncomingMessage, response: http.ServerResponse, picture: Buffer): void {
+  private serve(url: URL, request: http.IncomingMessage, response: http.ServerResponse, picture: Buffer): unknown {
     const html = (body: string) => response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(body);
     switch (url.pathname) {
       case '/og':
