@@ -103,6 +103,16 @@ export class MessageActions {
     return (await this.http.request<ForwardResponse>('POST', `${messagePath(messageId)}/forward`, { body })).messages;
   }
 
+  /** Removes the link preview of my message (idempotent): everyone gets `message.updated` with `preview: null`. Issue 37. */
+  async removePreview(messageId: string): Promise<void> {
+    await this.http.request('DELETE', `${messagePath(messageId)}/preview`);
+  }
+
+  /** A link preview's picture as a fetch `Response` (WebP), from its `preview.image` path. */
+  previewImage(imagePath: string): Promise<Response> {
+    return this.http.fetchRaw('GET', imagePath);
+  }
+
   /** Saves a message for later (idempotent); my other devices get `saved.updated`. */
   async save(messageId: string): Promise<void> {
     await this.http.request('PUT', `${messagePath(messageId)}/save`);

@@ -21,3 +21,4 @@ export * from './asyncapi.js';
 // Polls, forwarding and saved messages (issue 37).
 export * from './polls.js';
 export * from './forwarding.js';
+export * from './link-previews.js';

@@ -2,6 +2,7 @@ import Type, { type Static, type TSchema } from 'typebox';
 import { Attachment, VoiceInfo } from './files.js';
 import { Poll } from './polls.js';
 import { ForwardedFrom } from './forwarding.js';
+import { LinkPreview } from './link-previews.js';
 import { Id, PositionInput, Timestamp } from './primitives.js';
 
 // Id and Timestamp live in primitives.ts so files.ts can use them without an import cycle.
@@ -183,6 +184,12 @@ export const Message = Type.Object(
     voice: Type.Optional(VoiceInfo),
     poll: Type.Optional(Poll),
     forwardedFrom: Type.Optional(ForwardedFrom),
+    preview: Type.Optional(
+      Type.Union([LinkPreview, Type.Null()], {
+        description:
+          'The card of the first http(s) link of a text message, set by the server shortly after the send or an edit that changes that link; null once its sender removed it. Absent while there is none',
+      }),
+    ),
   },
   { title: 'Message' },
 );

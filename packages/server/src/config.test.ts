@@ -111,6 +111,22 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ PUSH_MAX_SUBSCRIPTIONS_PER_USER: '0' })).toThrow(/PUSH_MAX_SUBSCRIPTIONS_PER_USER/);
   });
 
+  it('reads the link preview settings: on by default, trusted hosts and CIDR ranges, the budget', () => {
+    expect(loadConfig({}).linkPreviews).toEqual({
+      enabled: true,
+      trusted: { hosts: [], ranges: [] },
+      timeoutMs: 5000,
+      maxBytes: 1_048_576,
+      concurrency: 8,
+    });
+    expect(loadConfig({ LINK_PREVIEWS: 'off', LINK_PREVIEW_ALLOW_HOSTS: 'wiki.corp, 10.0.0.0/8, ::1' }).linkPreviews).toMatchObject({
+      enabled: false,
+      trusted: { hosts: ['wiki.corp'], ranges: ['10.0.0.0/8', '::1/128'] },
+    });
+    expect(() => loadConfig({ LINK_PREVIEW_ALLOW_HOSTS: 'http://wiki.corp/' })).toThrow(/LINK_PREVIEW_ALLOW_HOSTS/);
+    expect(() => loadConfig({ LINK_PREVIEWS: 'maybe' })).toThrow(/LINK_PREVIEWS/);
+  });
+
   it('reads the outbound notification settings: a webhook needs its secret, VAPID keys come in pairs', () => {
     expect(loadConfig({}).outbound).toEqual({
       webhookUrl: null,

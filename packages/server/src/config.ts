@@ -4,6 +4,7 @@ import { type AccountConfig, readAccountConfig } from './account-config.js';
 import { type BlobStoreKind, type S3Settings, chooseBlobStore, readS3 } from './blob-config.js';
 import { type Env, EnvReader } from './env-reader.js';
 import { type OutboundConfig, readOutboundConfig } from './outbound-config.js';
+import { type LinkPreviewConfig, readLinkPreviewConfig } from './link-preview-config.js';
 import { type RateLimits, readRateLimits } from './rate-limit-config.js';
 import { readWebDir } from './web-config.js';
 
@@ -129,6 +130,8 @@ export interface Config {
   presenceOfflineGraceMs: number;
   /** Outbound notifications: the webhook, Web Push and their delivery outbox (outbound-config.ts). */
   outbound: OutboundConfig;
+  /** Link previews: on or off, the hosts and ranges trusted, the fetch's budget (link-preview-config.ts). */
+  linkPreviews: LinkPreviewConfig;
   /**
    * Search ranks this many of the newest matches together by relevance, then the next as many:
    * the cost of a search page, however many messages match (docs/search.md).
@@ -225,6 +228,7 @@ export function loadConfig(env: Env = process.env): Config {
     presenceTtlMs: read.int('PRESENCE_TTL_MS', 30_000, 300, 3_600_000),
     presenceOfflineGraceMs: read.int('PRESENCE_OFFLINE_GRACE_MS', 2000, 0, 300_000),
     outbound: readOutboundConfig(read, problems),
+    linkPreviews: readLinkPreviewConfig(read),
     searchRankWindow: read.int('SEARCH_RANK_WINDOW', 200, 50, 10_000),
     maxUploadBytes: read.int('MAX_UPLOAD_BYTES', 25 * 1_048_576, 1024, 10 * 1_073_741_824),
     // A quota by default (issue 35): without one, any account could fill the disk.

@@ -44,7 +44,7 @@ export interface ConfabServer {
 /** Wires configuration → store, bus → services → HTTP routes and WebSocket gateway. */
 export async function createServer(
   config: Config,
-  // resolveHost: tests resolve push endpoints' hosts without DNS (issue 35, the SSRF guard).
+  // resolveHost: tests resolve push endpoints' and links' hosts without DNS (issue 35, the SSRF guard).
   options: { logger?: Logger; store?: Store; bus?: EventBus; resolveHost?: HostResolver } = {},
 ): Promise<ConfabServer> {
   const logger = options.logger ?? createLogger(config);
@@ -67,7 +67,14 @@ export async function createServer(
   const events = createEvents(backends, access);
   const presence = createPresence(backends);
   const files = createFiles(backends, { rateLimits });
-  const messaging = createMessaging(backends, { access, publisher: events.publisher, rateLimits, uploads: files.uploads });
+  const messaging = createMessaging(backends, {
+    access,
+    publisher: events.publisher,
+    rateLimits,
+    uploads: files.uploads,
+    blobs: files.blobs,
+    resolveHost: options.resolveHost,
+  });
   const notifications = await createNotifications(backends, {
     blocks: access.blocks,
     publisher: events.publisher,
@@ -174,6 +181,8 @@ export async function createServer(
       files.stop();
       await search.reindex.stop();
       messaging.stop();
+      // Link previews in flight are cut (a preview lost at shutdown is only a missing card).
+      const previewsStopped = messaging.previews.stop();
       sessions.revocations.stop();
       messaging.typing.close();
       presence.presence.close();
@@ -195,6 +204,7 @@ export async function createServer(
       // 3. Commit whatever is still queued (mails too), and the notifications of what it committed
       //    (the activity listeners submit them to the same writer), then let go of the bus, presence and the store.
       await accounts.close();
+      await previewsStopped;
       await messaging.messages.flush();
       await messaging.activity.settled();
       await beforeDeadline(outboxStopped, deadline);

@@ -6,6 +6,7 @@ import {
   OutboundRefused,
   hostAllowed,
   isPublicAddress,
+  parseTrustedTargets,
 } from './outbound-address-guard.js';
 
 const NOT_PUBLIC = [
@@ -91,5 +92,37 @@ describe('outbound address guard', () => {
         .check(new URL('https://public.example/'), ['https:'])
         .catch((e: OutboundRefused) => e.reason),
     ).toBe('host_not_allowed');
+  });
+
+  it("lets the operator's trusted host names and CIDR ranges through, and nothing else (link previews)", async () => {
+    const trusted = parseTrustedTargets([
+      'wiki.corp',
+      '*.intra.example',
+      '10.0.0.0/8',
+      '192.168.1.5',
+      'fd00::/8',
+      'bad host',
+      '10.0.0.0/99',
+    ]);
+    expect(trusted).toEqual({
+      hosts: ['wiki.corp', '*.intra.example'],
+      ranges: ['10.0.0.0/8', '192.168.1.5/32', 'fd00::/8'],
+      invalid: ['bad host', '10.0.0.0/99'],
+    });
+    const zone: Record<string, string[]> = {
+      'wiki.corp': ['127.0.0.1'],
+      'app.intra.example': ['192.168.9.9'],
+      'other.example': ['10.1.2.3'],
+    };
+    const resolve: HostResolver = (host) => Promise.resolve((zone[host] ?? []).map((address) => ({ address, family: 4 })));
+    const guard = new OutboundAddressGuard({ allowedHosts: ['*'], allowPrivateAddresses: false, trusted }, resolve);
+    const check = (url: string) => guard.check(new URL(url), ['http:', 'https:']);
+    await expect(check('http://wiki.corp/page')).resolves.toMatchObject({ address: '127.0.0.1' });
+    await expect(check('http://app.intra.example/')).resolves.toMatchObject({ address: '192.168.9.9' });
+    await expect(check('http://other.example/')).resolves.toMatchObject({ address: '10.1.2.3' });
+    await expect(check('http://192.168.1.5/')).resolves.toMatchObject({ address: '192.168.1.5' });
+    await expect(check('http://[fd12::1]/')).resolves.toMatchObject({ address: 'fd12::1' });
+    for (const url of ['http://192.168.1.6/', 'http://127.0.0.1/', 'http://[::ffff:10.0.0.1]/', 'http://169.254.169.254/'])
+      await expect(check(url), url).rejects.toMatchObject({ reason: 'address_not_public' });
   });
 });

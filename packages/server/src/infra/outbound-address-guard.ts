@@ -20,6 +20,42 @@ export interface OutboundPolicy {
   allowedHosts: readonly string[];
   /** UNSAFE, for tests and development only: skip the address check (loopback and private addresses pass). */
   allowPrivateAddresses: boolean;
+  /**
+   * The operator's exceptions to the address check (link previews of an intranet wiki): hosts
+   * named here (exact or `*.suffix`) may resolve anywhere, and an address inside one of these
+   * CIDR ranges passes whatever host it came from. Everything else is checked as usual.
+   */
+  trusted?: TrustedTargets;
+}
+
+/** Hosts and CIDR ranges the operator lets the server reach although they are not public. */
+export interface TrustedTargets {
+  hosts: readonly string[];
+  ranges: readonly string[];
+}
+
+/**
+ * Splits an operator's comma-separated list (`wiki.corp, 10.0.0.0/8, 192.168.1.5`) into host
+ * names and CIDR ranges (a lone address is a range of one); what is neither is in `invalid`.
+ */
+export function parseTrustedTargets(items: readonly string[]): TrustedTargets & { invalid: string[] } {
+  const hosts: string[] = [];
+  const ranges: string[] = [];
+  const invalid: string[] = [];
+  for (const item of items) {
+    const bare = item.startsWith('[') && item.endsWith(']') ? item.slice(1, -1) : item;
+    if (bare.includes('/')) {
+      if (ipaddr.isValidCIDR(bare)) ranges.push(bare);
+      else invalid.push(item);
+    } else if (ipaddr.isValid(bare)) {
+      ranges.push(`${bare}/${ipaddr.parse(bare).kind() === 'ipv4' ? '32' : '128'}`);
+    } else if (/^(\*\.)?[a-z0-9-]+(\.[a-z0-9-]+)*$/i.test(item)) {
+      hosts.push(item.toLowerCase());
+    } else {
+      invalid.push(item);
+    }
+  }
+  return { hosts, ranges, invalid };
 }
 
 /** A resolver: every address of a host name. Tests inject one; production uses the system's (`dns.lookup`). */
@@ -46,10 +82,14 @@ export interface CheckedTarget {
 }
 
 export class OutboundAddressGuard {
+  private readonly ranges: [ipaddr.IPv4 | ipaddr.IPv6, number][];
+
   constructor(
     private readonly policy: OutboundPolicy,
     private readonly resolve: HostResolver = systemResolver,
-  ) {}
+  ) {
+    this.ranges = (policy.trusted?.ranges ?? []).map((cidr) => ipaddr.parseCIDR(cidr));
+  }
 
   /** The URL's host resolved and checked; throws `OutboundRefused` when the server must not connect there. */
   async check(url: URL, schemes: readonly string[]): Promise<CheckedTarget> {
@@ -57,7 +97,7 @@ export class OutboundAddressGuard {
       throw new OutboundRefused('scheme', `must be an ${schemes.map((s) => s.slice(0, -1)).join(' or ')} URL`);
     const host = hostOf(url);
     if (!hostAllowed(host, this.policy.allowedHosts))
-      throw new OutboundRefused('host_not_allowed', `${host} is not a push service this server sends to`);
+      throw new OutboundRefused('host_not_allowed', `${host} is not a host this server connects to`);
     const literal = ipaddr.isValid(host) ? host : null;
     let addresses: { address: string; family: number }[];
     try {
@@ -67,7 +107,9 @@ export class OutboundAddressGuard {
     }
     if (addresses.length === 0) throw new OutboundRefused('unresolvable', `${host} does not resolve`);
     // Every address must pass, not only the first: a resolver may answer in another order next time.
-    if (!this.policy.allowPrivateAddresses && !addresses.every((a) => isPublicAddress(a.address)))
+    const trustedHost = this.policy.trusted !== undefined && hostAllowed(host, this.policy.trusted.hosts);
+    const passes = (address: string) => isPublicAddress(address) || inRanges(address, this.ranges);
+    if (!this.policy.allowPrivateAddresses && !trustedHost && !addresses.every((a) => passes(a.address)))
       throw new OutboundRefused('address_not_public', `${host} resolves to an address that is not public`);
     const first = addresses[0]!;
     return { url, address: first.address, family: first.family === 6 ? 6 : 4 };
@@ -99,6 +141,16 @@ export function hostAllowed(host: string, allowed: readonly string[]): boolean {
 
 // Global unicast IPv6 is 2000::/3; ipaddr.js calls ::/96 (IPv4-compatible, deprecated) "unicast" too.
 const GLOBAL_UNICAST_V6 = ipaddr.parseCIDR('2000::/3');
+
+/**
+ * Whether an address lies in one of the ranges, compared in its own family only: `::ffff:10.0.0.1`
+ * is not in `10.0.0.0/8`, so an IPv6 wrapping never borrows an IPv4 range's trust.
+ */
+function inRanges(address: string, ranges: readonly [ipaddr.IPv4 | ipaddr.IPv6, number][]): boolean {
+  if (ranges.length === 0 || !ipaddr.isValid(address)) return false;
+  const parsed = ipaddr.parse(address);
+  return ranges.some((range) => range[0].kind() === parsed.kind() && parsed.match(range as [typeof parsed, number]));
+}
 
 /** Whether an address is one on the public internet: not loopback, private, link-local, reserved, or an IPv6 wrapping of IPv4. */
 export function isPublicAddress(address: string): boolean {

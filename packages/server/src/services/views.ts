@@ -17,6 +17,7 @@ import type {
   UserRecord,
 } from '../store/store.js';
 import { pollView } from './messaging/polls.js';
+import { previewView } from './messaging/link-preview-rules.js';
 
 /** Store records → the wire shapes of @confab/protocol. */
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -83,6 +84,7 @@ export const messageView = (m: MessageRecord, sourcesOfReader?: ReadonlySet<stri
   ...(m.attachments ? { attachments: m.attachments.map((a) => ({ ...a })) } : {}),
   ...(m.voice ? { voice: m.voice } : {}),
   ...(m.poll ? { poll: pollView(m.poll) } : {}),
+  ...(m.preview ? { preview: previewView(m.id, m.preview) } : {}),
   ...(m.forwardedFrom
     ? {
         forwardedFrom: {

@@ -159,14 +159,16 @@ export interface MessageRecord {
   poll?: PollRecord;
   /** On a forwarded copy: where the original was. Kept in the `content` column (ContentRecord). */
   forwardedFrom?: ForwardedFromRecord;
+  /** A text message's link preview, set after the send (or an edit) by the server. Kept in the `content` column (ContentRecord). */
+  preview?: LinkPreviewRecord;
 }
 /**
  * What a message kind or feature keeps on the row besides the columns every message has: stored
  * together as one JSON column (`content`) by store/sql/rows.ts, so a new one needs no migration.
  * Its keys are the MessageRecord fields of the same names; CONTENT_KEYS lists them.
  */
-export type ContentRecord = Pick<MessageRecord, 'poll' | 'forwardedFrom'>;
-export const CONTENT_KEYS = ['poll', 'forwardedFrom'] as const satisfies readonly (keyof ContentRecord)[];
+export type ContentRecord = Pick<MessageRecord, 'poll' | 'forwardedFrom' | 'preview'>;
+export const CONTENT_KEYS = ['poll', 'forwardedFrom', 'preview'] as const satisfies readonly (keyof ContentRecord)[];
 /** A user's saved message (issue 37), as `GET /api/v1/saved` lists it. */
 export interface SavedRecord {
   message: MessageRecord;
@@ -193,6 +195,12 @@ export interface PollRecord {
   closesAt: number | null;
   closedAt: number | null;
 }
+/**
+ * The card of the first link of a message's body, or the sender's removal of it (`removed`: shown
+ * as no preview, and that URL is not fetched again). `imageKey` names the WebP in the blob store.
+ */
+export type LinkPreviewRecord =
+  { url: string; title: string; description: string | null; siteName: string; imageKey: string | null } | { url: string; removed: true };
 export interface ForwardedFromRecord {
   conversationId: string;
   senderId: string;

@@ -7,6 +7,8 @@ import './conversations/MembersPanel.js';
 import './message-features.css';
 import './replies/replies.js';
 import './threads/threads.js';
+// Link previews (issue 37): the card right under the body.
+import './link-previews/link-previews.js';
 import './threads/followed-threads.js';
 import './reactions/reactions.js';
 import './editing/editing.js';

@@ -1,11 +1,23 @@
-import { ForwardBody, ForwardResponse, IdParams, MessageResponse, PageQuery, PollVoteBody, SavedPage } from '@confab/protocol';
+import {
+  ForwardBody,
+  ForwardResponse,
+  IdParams,
+  LinkPreviewImageQuery,
+  MessageResponse,
+  PageQuery,
+  PollVoteBody,
+  SavedPage,
+} from '@confab/protocol';
+import type { FastifyReply } from 'fastify';
 import Type from 'typebox';
 import { bearerAuth, claims } from '../authenticate.js';
 import type { RoutePlugin } from '../context.js';
 import { NoQuery, bearer, errors } from '../responses.js';
 
-/** Issue 37: a poll's votes and close, forwarding a message, my saved messages. */
-export const messageExtraRoutes: RoutePlugin = async (app, { messaging: { polls, forwarding, saved }, accounts: { tokens } }) => {
+const Binary = Type.String({ format: 'binary' });
+
+/** Issue 37: a poll's votes and close, forwarding a message, my saved messages, link previews. */
+export const messageExtraRoutes: RoutePlugin = async (app, { messaging: { polls, forwarding, saved, previews }, accounts: { tokens } }) => {
   app.addHook('onRequest', bearerAuth(tokens));
   const me = (request: Parameters<typeof claims>[0]) => claims(request).userId;
   const one = '/api/v1/messages/:id';
@@ -105,5 +117,56 @@ export const messageExtraRoutes: RoutePlugin = async (app, { messaging: { polls,
       },
     },
     async (request) => saved.list(me(request), request.query),
+  );
+
+  app.delete(
+    `${one}/preview`,
+    {
+      schema: {
+        tags: ['messages'],
+        operationId: 'removeLinkPreview',
+        summary:
+          'Remove the link preview of my message (idempotent; also one still being fetched): everyone gets `message.updated` with `preview: null`, and that link is not previewed again. Only the sender (else 403)',
+        security: bearer,
+        params: IdParams,
+        querystring: NoQuery,
+        response: { 204: Type.Null(), ...errors(400, 401, 403, 404) },
+      },
+    },
+    async (request, reply) => {
+      await previews.remove(me(request), request.params.id);
+      return reply.status(204).send(null);
+    },
+  );
+
+  app.get(
+    `${one}/preview/image`,
+    {
+      schema: {
+        tags: ['messages'],
+        operationId: 'getLinkPreviewImage',
+        summary:
+          "A link preview's picture (image/webp, at most 400 px a side), to members of the conversation; a `v` other than the preview's is 404 (a version's bytes never change); ETag and If-None-Match",
+        security: bearer,
+        params: IdParams,
+        querystring: LinkPreviewImageQuery,
+        response: {
+          200: { description: 'The picture (image/webp)', content: { 'image/webp': { schema: Binary } } },
+          304: { description: 'Not modified', type: 'null' },
+          ...errors(400, 401, 404),
+        },
+      },
+    },
+    async (request, typedReply) => {
+      const reply = typedReply as FastifyReply; // its bytes are a stream, not the schema's JSON
+      const picture = await previews.image(me(request), request.params.id, request.query.v);
+      reply.header('etag', picture.etag);
+      reply.header('x-content-type-options', 'nosniff');
+      if (request.headers['if-none-match'] === picture.etag) {
+        picture.body.destroy();
+        return reply.status(304).send();
+      }
+      return reply.type('image/webp').send(picture.body);
+    },
   );
 };

@@ -1,4 +1,6 @@
 import type { Backends } from '../backends.js';
+import type { BlobStore } from '../../blobs/blob-store.js';
+import { type HostResolver, OutboundAddressGuard } from '../../infra/outbound-address-guard.js';
 import type { Access } from '../conversations/index.js';
 import type { EventPublisher } from '../events/event-publisher.js';
 import type { UploadService } from '../files/upload-service.js';
@@ -15,6 +17,7 @@ import { SavedService } from './saved-service.js';
 /** How often each node looks for polls past their `closesAt` (one indexed query; a poll closes within this of its time). */
 export const POLL_SWEEP_MS = 1000;
 import { TypingService } from './typing-service.js';
+import { LinkPreviewService } from './link-previews.js';
 
 export interface Messaging {
   /** Sends (through the group-commit writer), history, receipts. */
@@ -34,6 +37,8 @@ export interface Messaging {
   forwarding: ForwardService;
   /** My saved messages (issue 37). */
   saved: SavedService;
+  /** Link previews: fetched after a send or an edit, removed by the sender (issue 37). */
+  previews: LinkPreviewService;
   /** Starts the sweep that closes polls past their `closesAt` (every node; each poll closes once). */
   start(): void;
   stop(): void;
@@ -42,13 +47,36 @@ export interface Messaging {
 /** Messages and what happens to them after they are sent; every change commits through the one writer. */
 export function createMessaging(
   { config, store, bus, logger, metrics }: Pick<Backends, 'config' | 'store' | 'bus' | 'logger' | 'metrics'>,
-  deps: { access: Access; publisher: EventPublisher; rateLimits: RateLimitService; uploads: UploadService },
+  deps: {
+    access: Access;
+    publisher: EventPublisher;
+    rateLimits: RateLimitService;
+    uploads: UploadService;
+    /** Where link previews' pictures are kept. */
+    blobs: BlobStore;
+    /** Tests resolve links' hosts without DNS; production resolves them (the SSRF guard). */
+    resolveHost?: HostResolver;
+  },
 ): Messaging {
   const { membership, blocks } = deps.access;
   const typing = new TypingService(membership, bus, { throttleMs: config.typingThrottleMs, expireMs: config.typingExpireMs });
   const activity = new MessageActivityFeed((error) => logger.warn({ err: error }, 'a message activity listener failed'));
   const messages = new MessageService(store, membership, blocks, bus, deps.publisher, activity, config, deps.rateLimits, metrics);
   const polls = new PollService(store, membership, messages, blocks);
+  // Any host, at public addresses only, unless the operator trusts it (LINK_PREVIEW_ALLOW_HOSTS).
+  const previewGuard = new OutboundAddressGuard(
+    { allowedHosts: ['*'], allowPrivateAddresses: false, trusted: config.linkPreviews.trusted },
+    deps.resolveHost,
+  );
+  const previews = new LinkPreviewService(
+    messages,
+    membership,
+    deps.blobs,
+    previewGuard,
+    config.linkPreviews,
+    logger.child({ component: 'link-previews' }),
+  );
+  activity.onBodyStored(previews.bodyStored);
   let sweeping: NodeJS.Timeout | undefined;
   return {
     messages,
@@ -60,6 +88,7 @@ export function createMessaging(
     polls,
     forwarding: new ForwardService(membership, blocks, messages),
     saved: new SavedService(store, membership, deps.publisher, config.messagesPageSize),
+    previews,
     start() {
       sweeping = setInterval(() => {
         polls.closeDue().catch((error: unknown) => logger.warn({ err: error }, 'could not close the polls past their closesAt'));

@@ -1,3 +1,5 @@
+import type { MessageRecord } from '../../store/store.js';
+
 /**
  * What a message action means for other users, told after its transaction committed: the hook
  * notifications (and anything else that reacts to people being mentioned, quoted or reacted to)
@@ -18,10 +20,13 @@ export interface MessageActivity {
 }
 
 export type ActivityListener = (activities: readonly MessageActivity[]) => void | Promise<void>;
+/** A message whose body was just stored (sent, edited, deleted), and the message as it was before (edits and deletes). */
+export type BodyListener = (message: MessageRecord, before: MessageRecord | undefined) => void;
 
 export class MessageActivityFeed {
   private readonly listeners = new Set<ActivityListener>();
   private readonly running = new Set<Promise<void>>();
+  private readonly bodyListeners = new Set<BodyListener>();
 
   constructor(private readonly onListenerError: (error: unknown) => void = () => {}) {}
 
@@ -58,6 +63,26 @@ export class MessageActivityFeed {
       void work.finally(() => this.running.delete(work));
     }
     return kept;
+  }
+
+  /**
+   * Work that follows from a message's text itself, whoever it concerns (link previews): told
+   * after commit of every send, edit and delete. A listener starts its work and returns at once,
+   * so the action's answer never waits for it.
+   */
+  onBodyStored(listener: BodyListener): () => void {
+    this.bodyListeners.add(listener);
+    return () => this.bodyListeners.delete(listener);
+  }
+
+  bodyStored(message: MessageRecord, before?: MessageRecord): void {
+    for (const listener of this.bodyListeners) {
+      try {
+        listener(message, before);
+      } catch (error) {
+        this.onListenerError(error);
+      }
+    }
   }
 
   /** Resolves once every listener handed activities so far has finished. */

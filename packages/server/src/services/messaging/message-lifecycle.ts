@@ -89,6 +89,7 @@ export class MessageLifecycle {
       before = current.mentions;
       return { body, editedAt: now, keepVersion: true, mentions };
     });
+    if (updated.changed) this.activity.bodyStored(updated.message, message);
     const newlyMentioned = updated.changed ? mentions.filter((id) => !before.includes(id)) : [];
     const activity = this.activity.emit([
       { kind: 'mention', conversationId: message.conversationId, messageId, actorId: userId, userIds: newlyMentioned },
@@ -126,14 +127,18 @@ export class MessageLifecycle {
 
   private async tombstone(before: MessageRecord): Promise<MessageRecord> {
     const now = Date.now();
-    const { message } = await this.change(
+    let stored = before;
+    const { message, changed } = await this.change(
       before.id,
-      (current) =>
-        current.deletedAt !== null
+      (current) => {
+        stored = current;
+        return current.deletedAt !== null
           ? null
-          : { body: '', deletedAt: now, reactions: [], mentions: [], pinnedAt: null, pinnedBy: null, erase: true },
+          : { body: '', deletedAt: now, reactions: [], mentions: [], pinnedAt: null, pinnedBy: null, erase: true };
+      },
       'deleted',
     );
+    if (changed) this.activity.bodyStored(message, stored);
     const carried = before.attachments?.map((a) => a.id) ?? [];
     // After the commit: its links are gone, so what no other message carries can go too (the
     // orphan sweep catches whatever this misses).

@@ -161,6 +161,7 @@ export class MessageService {
     if (!sameContent(result.message, content)) {
       throw new AppError('idempotency_conflict', 'This clientId was already used for a message with another body or files');
     }
+    if (result.created) this.activity.bodyStored(result.message);
     const activity = result.created ? await this.announceActivity(result.message, quoted, root) : [];
     return { message: messageView(result.message), created: result.created, activity };
   }

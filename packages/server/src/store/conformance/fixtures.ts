@@ -15,6 +15,7 @@ import type {
   ThreadStateRecord,
   UserRecord,
 } from '../store.js';
+import { previewView } from '../../services/messaging/link-preview-rules.js';
 import { pollView } from '../../services/messaging/polls.js';
 
 /**
@@ -102,7 +103,7 @@ const info = (c: ConversationRecord): ConversationInfo => ({
 });
 const member = (m: MemberRecord): Member => ({ userId: m.userId, role: m.role, joinedAt: iso(m.joinedAt) });
 const isoOrNull = (ms: number | null) => (ms === null ? null : iso(ms));
-const message = ({ location, poll, forwardedFrom, ...m }: MessageRecord): Message => ({
+const message = ({ location, poll, forwardedFrom, preview, ...m }: MessageRecord): Message => ({
   ...m,
   createdAt: iso(m.createdAt),
   editedAt: isoOrNull(m.editedAt),
@@ -114,6 +115,7 @@ const message = ({ location, poll, forwardedFrom, ...m }: MessageRecord): Messag
   ...(location ? { location: { ...location, liveUntil: isoOrNull(location.liveUntil) } } : {}),
   ...(poll ? { poll: pollView(poll) } : {}),
   ...(forwardedFrom ? { forwardedFrom: { senderId: forwardedFrom.senderId, sentAt: iso(forwardedFrom.sentAt) } } : {}),
+  ...(preview ? { preview: previewView(m.id, preview) } : {}),
 });
 
 export const drafts = {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { drafts, type Fixture } from '../conformance/fixtures.js';
 import type { PollRecord, SavedChange } from '../store.js';
 import { decideDueClose, decideVote } from '../../services/messaging/polls.js';
+import { decideCard, decideRemoval } from '../../services/messaging/link-preview-rules.js';
 
 const savedDraft = (c: SavedChange) => ({
   type: 'saved.updated' as const,
@@ -42,6 +43,23 @@ export function describePollsAndSaved(f: Fixture): void {
       const deleted = await f.store.messages.getMessage(sent!.message.id);
       expect(deleted!.poll).toBeUndefined();
       expect(deleted!.forwardedFrom).toEqual(forwardedFrom);
+    });
+
+    it('keeps a link preview in the content column: set, kept by other changes, removed, erased with the message', async () => {
+      const [a] = [await user('lpa')];
+      const conv = (await conversation('group', [a.id])).conversation;
+      const [sent] = await append([msg(conv.id, a.id, 'lp', 'see https://x.example/a')]);
+      const id = sent!.message.id;
+      const card = { title: 'A', description: 'd', siteName: 'x.example', imageKey: `link-preview-${id}-ab12` };
+      await f.update(id, (current) => decideCard(current, 'https://x.example/a', card), drafts.messageUpdated);
+      const preview = { url: 'https://x.example/a', ...card };
+      expect((await f.store.messages.getMessage(id))!.preview).toEqual(preview);
+      await f.update(id, () => ({ reactions: [{ emoji: '👍', userIds: [a.id] }] }), drafts.messageUpdated);
+      expect((await f.store.messages.listMessages(conv.id, { limit: 10 }))[0]!.preview).toEqual(preview);
+      await f.update(id, decideRemoval, drafts.messageUpdated);
+      expect((await f.store.messages.getMessage(id))!.preview).toEqual({ url: 'https://x.example/a', removed: true });
+      await f.update(id, () => ({ body: '', deletedAt: f.now, erase: true }), drafts.messageUpdated);
+      expect((await f.store.messages.getMessage(id))!.preview).toBeUndefined();
     });
 
     it('loses no vote when votes of one poll race', async () => {

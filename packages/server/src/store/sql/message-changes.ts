@@ -131,6 +131,7 @@ function patched(message: MessageRecord, patch: MessagePatch): MessageRecord {
     delete next.location;
     // A deleted poll's question and votes go too; a forward's origin stays (it is no content).
     delete next.poll;
+    delete next.preview;
   }
   return next;
 }
@@ -195,6 +196,7 @@ async function erase(trx: Db, message: MessageRecord): Promise<void> {
           voice?: unknown;
           location?: unknown;
           poll?: unknown;
+          preview?: unknown;
         };
       };
       const m = event.message;
@@ -205,6 +207,8 @@ async function erase(trx: Db, message: MessageRecord): Promise<void> {
         delete m.voice;
         delete m.location;
         delete m.poll;
+        // The card names the link that was in the body, so it goes with it.
+        delete m.preview;
       }
       if (m.replyTo?.id === message.id) m.replyTo.excerpt = '';
       await trx
