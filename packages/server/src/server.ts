@@ -197,6 +197,7 @@ export async function createServer(
       await accounts.close();
       await messaging.messages.flush();
       await messaging.activity.settled();
+      await messaging.drafts.settled();
       await beforeDeadline(outboxStopped, deadline);
       await bus.close();
       await presence.tracker.close();

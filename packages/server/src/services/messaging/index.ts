@@ -11,6 +11,7 @@ import { ThreadService } from './thread-service.js';
 import { PollService } from './poll-service.js';
 import { ForwardService } from './forwarding.js';
 import { SavedService } from './saved-service.js';
+import { DraftService } from './draft-service.js';
 
 /** How often each node looks for polls past their `closesAt` (one indexed query; a poll closes within this of its time). */
 export const POLL_SWEEP_MS = 1000;
@@ -34,6 +35,8 @@ export interface Messaging {
   forwarding: ForwardService;
   /** My saved messages (issue 37). */
   saved: SavedService;
+  /** My drafts, synced across my devices and cleared when I send (issue 37). */
+  drafts: DraftService;
   /** Starts the sweep that closes polls past their `closesAt` (every node; each poll closes once). */
   start(): void;
   stop(): void;
@@ -49,6 +52,10 @@ export function createMessaging(
   const activity = new MessageActivityFeed((error) => logger.warn({ err: error }, 'a message activity listener failed'));
   const messages = new MessageService(store, membership, blocks, bus, deps.publisher, activity, config, deps.rateLimits, metrics);
   const polls = new PollService(store, membership, messages, blocks);
+  const drafts = new DraftService(store, membership, deps.publisher, config.maxMessageLength, (error) =>
+    logger.warn({ err: error }, 'could not clear the drafts of sent messages'),
+  );
+  messages.onSent((sent) => drafts.clearSent(sent));
   let sweeping: NodeJS.Timeout | undefined;
   return {
     messages,
@@ -60,6 +67,7 @@ export function createMessaging(
     polls,
     forwarding: new ForwardService(membership, blocks, messages),
     saved: new SavedService(store, membership, deps.publisher, config.messagesPageSize),
+    drafts,
     start() {
       sweeping = setInterval(() => {
         polls.closeDue().catch((error: unknown) => logger.warn({ err: error }, 'could not close the polls past their closesAt'));
