@@ -9,16 +9,14 @@ interface SyncMeta {
   dirty: boolean;
 }
 
-/** A keystroke this recent means the composer is being typed in: another device's text is offered, not put in its place. */
-const TYPING_MS = 5000;
-
 /**
  * My drafts on the server (issue 37), so they follow me across devices. The text lives in the
  * local DraftStore first (typing, offline and reloads work as before); a second after typing stops
  * (at once when I switch conversation) it is saved on the version this device last saw. A save
  * another device got in first answers 409 with its text: kept as a conflict (this store's
  * snapshot, shown as a banner by the composer) until I choose "Use theirs" or "Keep mine"; what I
- * typed stays. `draft.updated` from another device replaces the text when I am not typing there.
+ * typed stays. `draft.updated` from another device replaces the text unless I have typed there
+ * since my last save (then theirs is offered, as for a 409).
  * A failed save (offline) stays marked and goes again when the connection opens.
  */
 export class DraftSync extends ExternalStore<ReadonlyMap<string, Draft>> {
@@ -27,7 +25,6 @@ export class DraftSync extends ExternalStore<ReadonlyMap<string, Draft>> {
   /** The text of each save in flight: its own `draft.updated` may arrive before its answer. */
   private readonly saving = new Map<string, string>();
   private readonly again = new Set<string>();
-  private readonly lastEdit = new Map<string, number>();
   private readonly remote = new Set<(conversationId: string) => void>();
   private readonly stops: (() => void)[] = [];
   private loaded = false;
@@ -64,7 +61,6 @@ export class DraftSync extends ExternalStore<ReadonlyMap<string, Draft>> {
   /** The composer's text changed (typed, formatted, refilled): kept locally at once, saved a moment later. */
   edited(conversationId: string, text: string): void {
     this.local.save(conversationId, text);
-    this.lastEdit.set(conversationId, Date.now());
     this.setMeta(conversationId, { ...this.metaOf(conversationId), dirty: true });
     clearTimeout(this.timers.get(conversationId));
     this.timers.set(
@@ -86,7 +82,6 @@ export class DraftSync extends ExternalStore<ReadonlyMap<string, Draft>> {
     clearTimeout(this.timers.get(conversationId));
     this.timers.delete(conversationId);
     this.local.clear(conversationId);
-    this.lastEdit.delete(conversationId);
     this.setMeta(conversationId, { ...this.metaOf(conversationId), dirty: false });
     this.resolve(conversationId);
   }
@@ -167,8 +162,8 @@ export class DraftSync extends ExternalStore<ReadonlyMap<string, Draft>> {
       this.setMeta(id, { version: draft.version, dirty: false });
       return;
     }
-    const typing = Date.now() - (this.lastEdit.get(id) ?? 0) < TYPING_MS;
-    if ((meta.dirty || typing) && mine !== '') {
+    // Typed here and not saved yet: the composer is being typed in, and what I typed stays.
+    if (meta.dirty && mine !== '') {
       if (draft.body !== '') this.offer(draft);
       // Sent or cleared elsewhere while I type here: my text stays, saved on the new version.
       else this.setMeta(id, { version: draft.version, dirty: true });
