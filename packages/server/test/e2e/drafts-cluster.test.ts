@@ -1,20 +1,45 @@
-import { expect, it } from 'vitest';
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Draft, EventOf, ServerFrame } from '@confab/protocol';
-import { useCluster } from '../cluster.js';
+import { loadConfig } from '../../src/config.js';
+import { type ConfabServer, createServer } from '../../src/server.js';
 import { postMessage } from '../factories.js';
 import { RawSocket, type TestUser, api, registerUser } from '../harness.js';
-import { postgresService, redisService, requireService } from '../services.js';
+import { type TestSchema, createTestSchema, postgresService, redisService, requireService } from '../services.js';
 
 const describeCluster = await requireService(postgresService, redisService);
 
 /**
- * Issue 37: one person's draft edited on two devices at once, each device on its own node (one
- * PostgreSQL, one Redis): every round, exactly one save wins and the other is told the winner's
- * draft; each device hears the other's saves and the clear after a send, across nodes.
+ * Issue 37: one person's draft edited on two devices at once, each device on its own node (two
+ * nodes in this process, each with its own PostgreSQL pool and Redis bus, on one schema): every
+ * round, exactly one save wins and the other is told the winner's draft; each device hears the
+ * other's saves and the clear after a send, across nodes.
  */
 describeCluster('drafts edited on two devices at once, on two nodes (PostgreSQL + Redis)', () => {
-  const cluster = useCluster({ nodes: 2 }, 150_000);
-  const at = (node: number) => cluster().nodes[node]!.url;
+  let schema: TestSchema;
+  let nodes: ConfabServer[];
+  let urls: string[];
+  beforeAll(async () => {
+    schema = await createTestSchema();
+    const config = loadConfig({
+      PORT: '0',
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'silent',
+      DATABASE_URL: schema.url,
+      DATABASE_POOL_SIZE: '4',
+      JWT_SECRET: 'a shared secret of at least thirty-two characters',
+      REDIS_URL: redisService.url,
+      REDIS_CHANNEL_PREFIX: `confab-test:${randomUUID()}:`,
+      RATE_LIMIT_REGISTER_IP: '0',
+    });
+    nodes = [await createServer(config), await createServer(config)];
+    urls = await Promise.all(nodes.map((node) => node.listen()));
+  }, 120_000);
+  afterAll(async () => {
+    await Promise.all((nodes ?? []).map((node) => node.close()));
+    await schema?.drop();
+  });
+  const at = (node: number) => urls[node]!;
   const save = (node: number, user: TestUser, conversationId: string, body: string, version: number) =>
     api(at(node), 'PUT', `/api/v1/conversations/${conversationId}/draft`, { token: user.token, body: { body, version } });
   const isDraft = (f: ServerFrame): f is EventOf<'draft.updated'> => f.type === 'draft.updated';
