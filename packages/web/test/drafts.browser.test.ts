@@ -33,7 +33,7 @@ describeBrowser('drafts across devices (browser)', () => {
     await expect.poll(async () => (await alice.sdk.drafts()).items.map((d) => d.body)).toEqual(['written on the phone']);
 
     await field(laptop.page).press('Enter');
-    await row(bob.page, 'written on the phone').waitFor();
+    await row(alice.page, 'written on the phone').waitFor();
     await expect.poll(() => field(laptop.page).inputValue()).toBe('');
     await expect.poll(() => field(alice.page).inputValue()).toBe('');
     expect((await alice.sdk.drafts()).items).toEqual([]);
