@@ -298,3 +298,24 @@ describe('ChatState: a thread met by its reply alone', () => {
     expect(state.snapshot().conversations[0]!.unreadThreads).toBe(1);
   });
 });
+
+describe('ChatState: drafts (issue 37)', () => {
+  it('keeps my newest draft of each conversation, from drafts() and draft.updated, never going back a version', async () => {
+    const state = new ChatState(me, { conversations: [summary], pages: {} }, () => Promise.reject(new Error('no load')));
+    const draft = (version: number, body: string) => ({ conversationId: 'c', body, replyToId: null, version, updatedAt: at });
+    state.knowDrafts([draft(2, 'listed')]);
+    const event = (pos: number, version: number, body: string): PositionedEvent => ({
+      type: 'draft.updated',
+      pos,
+      prev: pos - 1,
+      cursor: `e.${pos}`,
+      draft: draft(version, body),
+      deleted: body === '',
+    });
+    await state.apply(event(5, 1, 'older, replayed'));
+    expect(state.draft('c')).toEqual(draft(2, 'listed'));
+    await state.apply(event(6, 3, ''));
+    expect(state.draft('c')).toEqual(draft(3, ''));
+    expect(state.draft('other')).toBeUndefined();
+  });
+});

@@ -1,6 +1,7 @@
 import {
   type ConversationSettings,
   type ConversationSummary,
+  type Draft,
   type EventOf,
   type EventTable,
   type Message,
@@ -42,6 +43,8 @@ export class ChatState {
   private readonly threads: ThreadStates;
   /** My saved messages this client knows of (issue 37): message id → when saved (ISO), from `knowSaved` and `saved.updated`. */
   private readonly saved = new Map<string, string>();
+  /** My drafts this client knows of (issue 37), by conversation: from `knowDrafts` and `draft.updated`, cleared ones kept for their version. */
+  private readonly drafts = new Map<string, Draft>();
 
   constructor(
     private readonly userId: string,
@@ -98,6 +101,16 @@ export class ChatState {
   /** Takes my saved messages from a `saved()` page (the server's word). */
   knowSaved(items: readonly { message: Message; savedAt: string }[]): void {
     for (const item of items) this.saved.set(item.message.id, item.savedAt);
+  }
+
+  /** My draft of a conversation as this client knows it (`body` "" once cleared: its `version` is the one to save on). */
+  draft(conversationId: string): Draft | undefined {
+    return this.drafts.get(conversationId);
+  }
+
+  /** Takes my drafts from `drafts()` (the server's word); an older version than one already known is ignored. */
+  knowDrafts(items: readonly Draft[]): void {
+    for (const draft of items) this.draftChanged(draft);
   }
 
   get unreadTotal(): number {
@@ -161,7 +174,14 @@ export class ChatState {
       if (event.saved && event.savedAt !== null) this.saved.set(event.messageId, event.savedAt);
       else this.saved.delete(event.messageId);
     },
+    // Private to me as well: my draft saved or cleared on one of my devices.
+    'draft.updated': (event) => this.draftChanged(event.draft),
   };
+
+  private draftChanged(draft: Draft): void {
+    const known = this.drafts.get(draft.conversationId);
+    if (!known || known.version < draft.version) this.drafts.set(draft.conversationId, draft);
+  }
 
   /** Applies an event of a conversation I hold, once: not what the snapshot (or an earlier event) already reflects. */
   private inChain(event: PositionedEvent, change: (c: ConversationSummary) => void): void {

@@ -6,6 +6,9 @@ import type {
   ConversationResponse,
   ConversationPage,
   DeliveryMarker,
+  Draft,
+  DraftList,
+  DraftResponse,
   HistoryQuery,
   InstanceConfig,
   LoginBody,
@@ -22,6 +25,7 @@ import type {
   ReceiptList,
   RecentMessagesQuery,
   RegisterBody,
+  SaveDraftBody,
   Role,
   UnreadNotifications,
   UpdateMeBody,
@@ -190,6 +194,24 @@ export class ConfabClient {
   /** Clears my history up to the last message now; the others keep theirs. */
   async clearHistory(conversationId: string): Promise<ConversationDetail> {
     return (await this.http.request<ConversationResponse>('POST', `${conversationPath(conversationId)}/clear`)).conversation;
+  }
+
+  /**
+   * My draft of a conversation, saved on the `version` I last saw (0: none). A stale version
+   * throws ApiError `draft_conflict` carrying the stored draft (`error.draft`); "" clears it.
+   */
+  async saveDraft(conversationId: string, draft: SaveDraftBody): Promise<Draft> {
+    return (await this.http.request<DraftResponse>('PUT', `${conversationPath(conversationId)}/draft`, { body: draft })).draft;
+  }
+
+  /** Clears my draft of a conversation whatever its version (sending there clears it too). */
+  async deleteDraft(conversationId: string): Promise<void> {
+    await this.http.request('DELETE', `${conversationPath(conversationId)}/draft`);
+  }
+
+  /** My drafts with text, newest first. */
+  drafts(): Promise<DraftList> {
+    return this.http.request('GET', '/api/v1/drafts');
   }
 
   async renameConversation(conversationId: string, title: string): Promise<ConversationDetail> {

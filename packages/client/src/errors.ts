@@ -1,4 +1,4 @@
-import type { ErrorCode } from '@confab/protocol';
+import type { Draft, ErrorCode } from '@confab/protocol';
 
 /** A structured error answered by the server (HTTP or WebSocket). */
 export class ApiError extends Error {
@@ -9,6 +9,8 @@ export class ApiError extends Error {
     readonly details?: unknown,
     /** With `rate_limited`: how long to wait before trying again, ms. */
     readonly retryAfterMs?: number,
+    /** With `draft_conflict`: my draft as stored now (null: none), to show beside what I typed. */
+    readonly draft?: Draft | null,
   ) {
     super(message);
     this.name = 'ApiError';

@@ -1,4 +1,5 @@
 import Type, { type Static } from 'typebox';
+import { Draft } from './drafts.js';
 
 /**
  * The error catalogue: every machine-readable code the API can answer with, and the HTTP status
@@ -26,6 +27,8 @@ export const ERROR_STATUS = {
   email_taken: 409,
   already_member: 409,
   idempotency_conflict: 409,
+  // A draft saved on a version another device has moved past (issue 37): the body carries the current draft.
+  draft_conflict: 409,
   conflict: 409,
   // A block, either way, or a deactivated account on the other side of a direct conversation (issue 35).
   blocked: 409,
@@ -77,6 +80,11 @@ export const ErrorDetail = Type.Object(
       Type.Integer({
         minimum: 0,
         description: 'With `rate_limited`: how long to wait before trying again, ms (HTTP also sends Retry-After)',
+      }),
+    ),
+    draft: Type.Optional(
+      Type.Union([Draft, Type.Null()], {
+        description: 'With `draft_conflict`: the draft as stored now (null: none was ever saved; send version 0)',
       }),
     ),
   },

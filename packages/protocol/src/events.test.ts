@@ -108,6 +108,12 @@ const samples: { [K in ServerEventType]: EventOf<K> } = {
     saved: true,
     savedAt: '2026-01-01T00:00:00.000Z',
   },
+  'draft.updated': {
+    type: 'draft.updated',
+    ...position,
+    draft: { conversationId: 'c6', body: 'half a thought', replyToId: null, version: 3, updatedAt: '2026-01-01T00:00:00.000Z' },
+    deleted: false,
+  },
   'delivery.updated': { type: 'delivery.updated', conversationId: 'c2', userId: 'u2', deliveredSeq: 1 },
   typing: { type: 'typing', conversationId: 'c2', userId: 'u2', typing: true },
   presence: { type: 'presence', userId: 'u2', online: false, lastSeenAt: at },
@@ -175,6 +181,7 @@ describe('the unions and lists derived from the map', () => {
       'thread.read',
       'thread.updated',
       'saved.updated',
+      'draft.updated',
     ]);
     expect(EPHEMERAL_EVENT_TYPES).toEqual(['delivery.updated', 'typing', 'presence', 'block.updated']);
     const union = (schema: { anyOf: readonly { properties: { type: { const: string } } }[] }) =>
@@ -234,13 +241,14 @@ describe('tables by event type', () => {
       'thread.read': 'c4',
       'thread.updated': 'c4',
       'saved.updated': 'c5',
+      'draft.updated': 'c6',
     };
     for (const type of POSITIONED_EVENT_TYPES) expect(conversationOf(samples[type]), type).toBe(expected[type]);
   });
 
   it('name the private events: my notifications and my own settings', () => {
     const privateTypes = POSITIONED_EVENT_TYPES.filter((type) => isPrivateEvent(samples[type]));
-    expect(privateTypes).toEqual(['notification.created', 'thread.read', 'thread.updated', 'saved.updated']);
+    expect(privateTypes).toEqual(['notification.created', 'thread.read', 'thread.updated', 'saved.updated', 'draft.updated']);
     const settings = { muted: true, starred: false, archived: false, clearedSeq: 0 };
     expect(isPrivateEvent({ ...samples['conversation.updated'], settings })).toBe(true);
   });

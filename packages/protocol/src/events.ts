@@ -2,6 +2,7 @@ import Type, { type Static, type TLiteral, type TObject, type TProperties, type 
 import { Identifier } from './strings.js';
 import { ConversationInfo, ConversationSettings, Id, Member, Message, Notification, Timestamp } from './models.js';
 import { ThreadState } from './threads.js';
+import { Draft } from './drafts.js';
 
 /**
  * The event catalogue: every event the server sends is declared once, here, by its `type` and
@@ -82,6 +83,11 @@ export const PositionedEventPayloads = {
     saved: Type.Boolean(),
     savedAt: Type.Union([Timestamp, Type.Null()], { description: 'When I saved it; null once unsaved' }),
   }),
+  'draft.updated': payload(
+    'My draft of a conversation changed on one of my devices, or was cleared (`deleted`: sent or deleted; `draft.body` is "" ' +
+      'and `draft.version` the version to save on next): in my private stream',
+    { draft: Draft, deleted: Type.Boolean() },
+  ),
 };
 
 /** Live signals: no position, not stored, not replayed. Each carries `type`, then these fields. */
@@ -201,6 +207,7 @@ const privateEvents: EventTable<PositionedEventType, boolean> = {
   'thread.read': () => true,
   'thread.updated': () => true,
   'saved.updated': () => true,
+  'draft.updated': () => true,
 };
 
 const conversationIds: EventTable<PositionedEventType, string> = {
@@ -217,6 +224,7 @@ const conversationIds: EventTable<PositionedEventType, string> = {
   'thread.read': (e) => e.conversationId,
   'thread.updated': (e) => e.conversationId,
   'saved.updated': (e) => e.conversationId,
+  'draft.updated': (e) => e.draft.conversationId,
 };
 
 /**

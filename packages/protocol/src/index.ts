@@ -22,3 +22,5 @@ export * from './asyncapi.js';
 export * from './polls.js';
 export * from './forwarding.js';
 export * from './link-previews.js';
+// Drafts that follow me across devices (issue 37).
+export * from './drafts.js';

@@ -1,4 +1,4 @@
-import { ERROR_STATUS, type ErrorCode, type ErrorDetail, type ErrorDetailItem } from '@confab/protocol';
+import { type Draft, ERROR_STATUS, type ErrorCode, type ErrorDetail, type ErrorDetailItem } from '@confab/protocol';
 
 /**
  * The one error type services throw. HTTP routes and WebSocket handlers both render it from the
@@ -40,6 +40,17 @@ export class SessionRevoked extends AppError {
   }
 }
 
+/**
+ * A draft saved on a version another device has moved past (issue 37): 409 `draft_conflict`,
+ * carrying the draft as stored (null: none), so the device can show both texts and choose.
+ */
+export class DraftConflict extends AppError {
+  constructor(readonly draft: Draft | null) {
+    super('draft_conflict', 'This draft was changed on another device: the current draft is in `draft`');
+    this.name = 'DraftConflict';
+  }
+}
+
 /** Renders any thrown value as the wire error; unknown errors leak nothing. */
 export function toErrorBody(error: unknown): { status: number; body: ErrorDetail } {
   if (error instanceof AppError) {
@@ -51,6 +62,8 @@ export function toErrorBody(error: unknown): { status: number; body: ErrorDetail
     // A rate limit's refusal says when to come back (RateLimited, services/rate-limits.ts).
     const retryAfterMs = (error as { retryAfterMs?: unknown }).retryAfterMs;
     if (typeof retryAfterMs === 'number') body.retryAfterMs = Math.max(0, Math.ceil(retryAfterMs));
+    // A refused draft save says what is stored now (DraftConflict, services/drafts/draft-service.ts).
+    if (error instanceof DraftConflict) body.draft = error.draft;
     return { status: error.status, body };
   }
   return { status: 500, body: { code: 'internal', message: 'Internal server error' } };

@@ -207,6 +207,7 @@ export async function createServer(
       await previewsStopped;
       await messaging.messages.flush();
       await messaging.activity.settled();
+      await messaging.drafts.settled();
       await beforeDeadline(outboxStopped, deadline);
       await bus.close();
       await presence.tracker.close();

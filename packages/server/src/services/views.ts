@@ -1,6 +1,7 @@
 import {
   type ConversationInfo,
   type ConversationSummary,
+  type Draft,
   type Me,
   type Member,
   type Message,
@@ -11,6 +12,7 @@ import {
 import type {
   ConversationListRow,
   ConversationRecord,
+  DraftRecord,
   MemberRecord,
   MessageRecord,
   NotificationRecord,
@@ -130,4 +132,12 @@ export const notificationView = (n: NotificationRecord): Notification => ({
   actorId: n.actorId,
   createdAt: iso(n.createdAt),
   readAt: n.readAt === null ? null : iso(n.readAt),
+});
+
+export const draftView = (d: DraftRecord): Draft => ({
+  conversationId: d.conversationId,
+  body: d.body,
+  replyToId: d.replyToId,
+  version: d.version,
+  updatedAt: iso(d.updatedAt),
 });

@@ -26,6 +26,8 @@ import { searchLanguages } from './migrations/0024-search-languages.js';
 // Polls, forwarding, saved messages (issue 37).
 import { messageContent } from './migrations/0027-message-content.js';
 import { savedMessages } from './migrations/0028-saved-messages.js';
+// Drafts that follow me across devices (issue 37).
+import { drafts } from './migrations/0030-drafts.js';
 import { starred } from './migrations/0025-starred.js';
 
 /**
@@ -194,6 +196,8 @@ const migrations: Record<string, Migration> = {
   // Polls and forwarding (a message's content as JSON), saved messages (issue 37).
   '0027_message_content': messageContent,
   '0028_saved_messages': savedMessages,
+  // Drafts that follow me across devices (issue 37).
+  '0030_drafts': drafts,
 };
 
 /**

@@ -179,6 +179,15 @@ export interface Database {
     edited_at: number;
   };
   /** Each user's own state of a thread (issue 35 item 2): store/sql/threads.ts. */
+  /** Each user's draft of each conversation (issue 37): store/sql/drafts.ts. */
+  drafts: {
+    user_id: string;
+    conversation_id: string;
+    body: string;
+    reply_to_id: string | null;
+    version: number;
+    updated_at: number;
+  };
   saved_messages: {
     user_id: string;
     message_id: string;

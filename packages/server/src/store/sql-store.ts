@@ -40,6 +40,8 @@ import { sqlPushStore } from './push/sql-push-store.js';
 import { sqlUploadStore } from './uploads/sql-upload-store.js';
 import { sqlSearchStore } from './search/sql-search-store.js';
 import { sqlThreadStore } from './threads/sql-thread-store.js';
+import { sqlDraftStore } from './drafts/sql-draft-store.js';
+import type { DraftStore } from './drafts/draft-store.js';
 
 /**
  * The Store over Kysely, shared by every engine: one sub-store per aggregate, each made from the
@@ -66,6 +68,7 @@ export class SqlStore implements Store {
   readonly uploads: UploadStore;
   readonly search: SearchStore;
   readonly threads: ThreadStore;
+  readonly drafts: DraftStore;
 
   constructor(private readonly dialect: Dialect) {
     this.engine = dialect.engine;
@@ -87,6 +90,7 @@ export class SqlStore implements Store {
     this.uploads = sqlUploadStore(context);
     this.search = sqlSearchStore(context);
     this.threads = sqlThreadStore(context);
+    this.drafts = sqlDraftStore(context);
   }
 
   migrate(): Promise<void> {

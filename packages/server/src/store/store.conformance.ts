@@ -22,6 +22,7 @@ import { describeUploads } from './uploads/uploads.conformance.js';
 import { describeInvites } from './invites/invites.conformance.js';
 import { describeAdmin } from './admin/admin.conformance.js';
 import { describeThreads } from './threads/threads.conformance.js';
+import { describeDrafts } from './drafts/drafts.conformance.js';
 import { describeTextFidelity } from './conformance/text-fidelity.conformance.js';
 
 /**
@@ -65,6 +66,7 @@ export function describeStoreConformance(engine: string, openFresh: () => Promis
     describeSearch(f);
     describeLocations(f);
     describePollsAndSaved(f);
+    describeDrafts(f);
     describeUploads(f);
     describeAccounts(f);
     describeTextFidelity(f);

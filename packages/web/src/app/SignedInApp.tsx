@@ -6,6 +6,8 @@ import { Outbox } from '../state/outbox.js';
 import { localOutboxStorage } from '../state/outbox-storage.js';
 import { PresenceStore } from '../state/presence-store.js';
 import { BlocksStore } from '../state/blocks-store.js';
+import { DraftSync } from '../features/composer/draft-sync.js';
+import { draftsOf } from '../features/composer/drafts.js';
 import { AppContext, type AppServices } from '../state/AppContext.js';
 import { useSignedIn } from '../session/SessionContext.js';
 import { Shell } from './Shell.js';
@@ -26,6 +28,7 @@ export function SignedInApp() {
       outbox: new Outbox(connection, localOutboxStorage(me.id)),
       presence: new PresenceStore(client, connection),
       blocks: new BlocksStore(client, connection),
+      drafts: new DraftSync(client, connection, draftsOf(me.id), me.id),
     };
   });
   useEffect(() => {
@@ -33,7 +36,9 @@ export function SignedInApp() {
     services.outbox.start();
     services.presence.start();
     services.blocks.start();
+    services.drafts.start();
     return () => {
+      services.drafts.stop();
       services.blocks.stop();
       services.presence.stop();
       services.conversations.stop();

@@ -7,6 +7,7 @@ import type { PeopleStore } from './people-store.js';
 import type { Outbox, PendingMessage } from './outbox.js';
 import type { PresenceStore } from './presence-store.js';
 import { TypingWatch } from './typing-watch.js';
+import type { DraftSync } from '../features/composer/draft-sync.js';
 
 /** What every signed-in component may use: the SDK, the realtime connection and the shared stores. */
 export interface AppServices {
@@ -19,6 +20,8 @@ export interface AppServices {
   presence: PresenceStore;
   /** Whom I block (issue 35). */
   blocks: BlocksStore;
+  /** My drafts synced across my devices, and the conflicts to show (issue 37). */
+  drafts: DraftSync;
 }
 
 export const AppContext = createContext<AppServices | null>(null);

@@ -5,6 +5,7 @@ import type {
   ConversationListRow,
   ConversationRecord,
   Draft,
+  DraftRecord,
   MemberRecord,
   MessageRecord,
   NotificationRecord,
@@ -13,7 +14,7 @@ import type {
   SavedChange,
   ThreadStateRecord,
 } from '../../store/store.js';
-import { conversationInfoView, memberView, messageView, notificationView } from '../views.js';
+import { conversationInfoView, draftView, memberView, messageView, notificationView } from '../views.js';
 
 /**
  * What each logged change tells the members. The services decide an event's content; the store
@@ -100,3 +101,7 @@ export const savedUpdated: Draft<SavedChange> = (change) =>
     saved: change.savedAt !== null,
     savedAt: change.savedAt === null ? null : new Date(change.savedAt).toISOString(),
   });
+
+// Drafts (issue 37): my draft of a conversation saved or cleared, to my own devices.
+export const draftUpdated: Draft<DraftRecord> = (draft) =>
+  draftOf('draft.updated', { draft: draftView(draft), deleted: draft.body === '' });

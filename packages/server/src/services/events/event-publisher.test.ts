@@ -78,6 +78,16 @@ const cases: Record<PositionedEventType, { event: PositionedEvent; stream: strin
     stream: 'b',
     topics: ['user:b'],
   },
+  'draft.updated': {
+    event: {
+      type: 'draft.updated',
+      ...position,
+      draft: { conversationId: 'c1', body: '', replyToId: null, version: 2, updatedAt: '2026-01-01T00:00:00.000Z' },
+      deleted: true,
+    },
+    stream: 'b',
+    topics: ['user:b'],
+  },
 };
 
 const stored = (event: PositionedEvent, conversationId: string): StoredEvent => ({

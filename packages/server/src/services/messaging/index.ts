@@ -13,6 +13,7 @@ import { ThreadService } from './thread-service.js';
 import { PollService } from './poll-service.js';
 import { ForwardService } from './forwarding.js';
 import { SavedService } from './saved-service.js';
+import { DraftService } from './draft-service.js';
 
 /** How often each node looks for polls past their `closesAt` (one indexed query; a poll closes within this of its time). */
 export const POLL_SWEEP_MS = 1000;
@@ -39,6 +40,8 @@ export interface Messaging {
   saved: SavedService;
   /** Link previews: fetched after a send or an edit, removed by the sender (issue 37). */
   previews: LinkPreviewService;
+  /** My drafts, synced across my devices and cleared when I send (issue 37). */
+  drafts: DraftService;
   /** Starts the sweep that closes polls past their `closesAt` (every node; each poll closes once). */
   start(): void;
   stop(): void;
@@ -77,6 +80,10 @@ export function createMessaging(
     logger.child({ component: 'link-previews' }),
   );
   activity.onBodyStored(previews.bodyStored);
+  const drafts = new DraftService(store, membership, deps.publisher, config.maxMessageLength, (error) =>
+    logger.warn({ err: error }, 'could not clear the drafts of sent messages'),
+  );
+  messages.onSent((sent) => drafts.clearSent(sent));
   let sweeping: NodeJS.Timeout | undefined;
   return {
     messages,
@@ -89,6 +96,7 @@ export function createMessaging(
     forwarding: new ForwardService(membership, blocks, messages),
     saved: new SavedService(store, membership, deps.publisher, config.messagesPageSize),
     previews,
+    drafts,
     start() {
       sweeping = setInterval(() => {
         polls.closeDue().catch((error: unknown) => logger.warn({ err: error }, 'could not close the polls past their closesAt'));

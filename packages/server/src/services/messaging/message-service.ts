@@ -62,6 +62,8 @@ export class MessageService {
   private readonly reader: DataLoader<string, MessageRecord | undefined>;
   /** Read batches scheduled and not yet run: the writer's next batch waits for the writes they lead to. */
   private readsScheduled = 0;
+  /** Told each batch's new messages once committed and published (drafts clear on send). */
+  private readonly sentListeners: ((messages: readonly MessageRecord[]) => void)[] = [];
 
   constructor(
     private readonly store: Store,
@@ -191,6 +193,11 @@ export class MessageService {
     return this.activity.emit(activities);
   }
 
+  /** Calls `listener` with each batch's new messages, after their commit and publication; it must not throw. */
+  onSent(listener: (messages: readonly MessageRecord[]) => void): void {
+    this.sentListeners.push(listener);
+  }
+
   /** Waits for every accepted send to commit (graceful shutdown). */
   flush(): Promise<void> {
     return this.writer.flush();
@@ -295,6 +302,10 @@ export class MessageService {
     this.metrics?.messagesStored.inc(results.filter((r) => 'created' in r && r.created).length);
     // Committed: now (and only now) tell the members, in log order.
     await this.events.publish(events);
+    if (this.sentListeners.length > 0) {
+      const sent = results.flatMap((r) => ('created' in r && r.created ? [r.message] : []));
+      if (sent.length > 0) for (const listener of this.sentListeners) listener(sent);
+    }
     let s = 0;
     let u = 0;
     return batch.map((w) => ('send' in w ? results[s++]! : 'update' in w ? updates[u++] : undefined));

@@ -69,6 +69,8 @@ export class DraftStore extends ExternalStore<ReadonlyMap<string, string>> {
 }
 
 const keyOf = (userId: string) => `confab.drafts.${userId}`;
+/** Where draft-sync.ts keeps what this device knows of each draft on the server (its version). */
+export const draftMetaKey = (userId: string) => `confab.draftMeta.${userId}`;
 
 function readDrafts(storage: Storage, key: string): Map<string, string> {
   try {
@@ -113,6 +115,7 @@ export function forgetDrafts(userId: string, storage: Storage = localStorage): v
   stores.get(userId)?.clearAll();
   stores.delete(userId);
   storage.removeItem(keyOf(userId));
+  storage.removeItem(draftMetaKey(userId));
 }
 
 /** The signed-in user's draft in a conversation (undefined: none): the list shows "Draft: …". */

@@ -1,4 +1,4 @@
-import { type KeyboardEvent, useEffect, useId, useLayoutEffect, useRef, useState } from 'react';
+import { type KeyboardEvent, useEffect, useId, useLayoutEffect, useRef, useState, useSyncExternalStore } from 'react';
 import { Smile } from 'lucide-react';
 import type { SendOptions } from '@confab/client';
 import type { ConversationSummary } from '@confab/protocol';
@@ -7,6 +7,7 @@ import { type ComposerContext, composerAddons, composerDraftLinks } from './exte
 import { useTypingSignal } from './useTypingSignal.js';
 import { LengthCounter, useLengthLimit } from './LengthLimit.js';
 import { draftsOf } from '../composer/drafts.js';
+import { DraftConflictBanner } from '../composer/DraftConflictBanner.js';
 import { type Edit, type Format, applyFormat, formatShortcuts, insertAt } from '../composer/formatting.js';
 import { FormatMenu, FormatToolbar } from '../composer/FormatToolbar.js';
 import { EmojiPickerButton } from '../reactions/EmojiPickerButton.js';
@@ -18,7 +19,8 @@ import '../composer/composer.css';
 /**
  * The message field: Enter sends, Shift+Enter starts a new line, and it grows up to 40 % of the
  * window. What I type is my draft for this conversation (drafts.ts: kept across switching,
- * reloads and crashes; cleared on send). Formatting (toolbar, Ctrl/⌘+B, I, E, K) writes
+ * reloads and crashes; cleared on send), saved to the server for my other devices (draft-sync.ts:
+ * another device's text comes in when I am not typing here, or is offered beside mine). Formatting (toolbar, Ctrl/⌘+B, I, E, K) writes
  * Markdown around the selection; the emoji button inserts at the caret. ↑ in an empty field
  * edits my last message; Esc cancels the reply or edit in progress. Sends go through the outbox
  * (pending at once, delivered when the connection allows). Add-ons (extensions.ts) render
@@ -27,6 +29,8 @@ import '../composer/composer.css';
 export function Composer({ conversation }: { conversation: ConversationSummary }) {
   const services = useApp();
   const drafts = draftsOf(services.me.id);
+  const sync = services.drafts;
+  const theirs = useSyncExternalStore(sync.subscribe, sync.getSnapshot).get(conversation.id);
   const onTyping = useTypingSignal(services.connection, conversation.id);
   const [text, setTextState] = useState(() => drafts.get(conversation.id) ?? '');
   // Another conversation opened in the same composer: its own draft comes back.
@@ -46,17 +50,23 @@ export function Composer({ conversation }: { conversation: ConversationSummary }
 
   const setText = (next: string) => {
     setTextState(next);
-    drafts.save(conversation.id, next);
+    sync.edited(conversation.id, next);
   };
   useEffect(
     () =>
       services.outbox.refills.listen(conversation.id, ({ body, links }) => {
         setTextState(body);
-        drafts.save(conversation.id, body);
+        sync.edited(conversation.id, body);
         setCarried(links);
         field.current?.focus();
       }),
-    [services.outbox, conversation.id, drafts],
+    [services.outbox, conversation.id, sync],
+  );
+  // Switching away saves what waits for its delay; another device's text replaces mine when I was not typing.
+  useEffect(() => () => sync.flush(conversation.id), [sync, conversation.id]);
+  useEffect(
+    () => sync.onRemote((changed) => changed === conversation.id && setTextState(drafts.get(changed) ?? '')),
+    [sync, drafts, conversation.id],
   );
   // Grows with its text up to the CSS max-height (40vh), then scrolls.
   useLayoutEffect(() => {
@@ -96,7 +106,7 @@ export function Composer({ conversation }: { conversation: ConversationSummary }
     composer.send(text, Object.assign({}, carried, ...composerDraftLinks.map((draft) => draft.links(conversation.id))));
     for (const draft of composerDraftLinks) draft.sent(conversation.id);
     setTextState('');
-    drafts.clear(conversation.id);
+    sync.sent(conversation.id);
     setCarried({});
     onTyping('');
   };
@@ -131,6 +141,16 @@ export function Composer({ conversation }: { conversation: ConversationSummary }
       }}
     >
       <label htmlFor={id}>Message</label>
+      {theirs && (
+        <DraftConflictBanner
+          theirs={theirs.body}
+          onUseTheirs={() => {
+            sync.useTheirs(conversation.id);
+            setTextState(drafts.get(conversation.id) ?? '');
+          }}
+          onKeepMine={() => sync.keepMine(conversation.id)}
+        />
+      )}
       <div className="composer-row">
         {composerAddons.map(({ id: addonId, component: Addon }) => (
           <Addon key={addonId} composer={composer} />
