@@ -26,6 +26,7 @@ export const ERROR_STATUS = {
   email_taken: 409,
   already_member: 409,
   idempotency_conflict: 409,
+  device_revoked: 409,
   conflict: 409,
   // A block, either way, or a deactivated account on the other side of a direct conversation (issue 35).
   blocked: 409,

@@ -21,3 +21,5 @@ export * from './asyncapi.js';
 // Polls, forwarding and saved messages (issue 37).
 export * from './polls.js';
 export * from './forwarding.js';
+// End-to-end encryption: devices, identity keys, KeyPackages (issue 39).
+export * from './encryption.js';

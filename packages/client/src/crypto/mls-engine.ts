@@ -20,7 +20,7 @@ import type { RatchetTree } from 'ts-mls/ratchetTree.js';
 // The decryption step that names the sender's leaf, which processMessage drops for application
 // messages (see decryptApplication).
 import { unprotectPrivateMessage } from 'ts-mls/messageProtection.js';
-import { decodeDeviceIdentity, encodeDeviceIdentity } from './device-credential.js';
+import { decodeDeviceIdentity, encodeDeviceIdentity } from '@confab/protocol';
 import {
   type CredentialValidator,
   type DeviceKeys,

@@ -26,6 +26,8 @@ import { searchLanguages } from './migrations/0024-search-languages.js';
 // Polls, forwarding, saved messages (issue 37).
 import { messageContent } from './migrations/0027-message-content.js';
 import { savedMessages } from './migrations/0028-saved-messages.js';
+// Devices, identity keys and KeyPackages for end-to-end encryption (issue 39).
+import { devicesAndKeyPackages } from './migrations/0033-devices-and-key-packages.js';
 import { starred } from './migrations/0025-starred.js';
 
 /**
@@ -194,6 +196,8 @@ const migrations: Record<string, Migration> = {
   // Polls and forwarding (a message's content as JSON), saved messages (issue 37).
   '0027_message_content': messageContent,
   '0028_saved_messages': savedMessages,
+  // End-to-end encryption, part 1: devices, identity keys, KeyPackages (issue 39).
+  '0033_devices_and_key_packages': devicesAndKeyPackages,
 };
 
 /**

@@ -39,6 +39,8 @@ import { sqlPushStore } from './push/sql-push-store.js';
 import { sqlUploadStore } from './uploads/sql-upload-store.js';
 import { sqlSearchStore } from './search/sql-search-store.js';
 import { sqlThreadStore } from './threads/sql-thread-store.js';
+import { sqlDeviceStore } from './devices/sql-device-store.js';
+import type { DeviceStore } from './devices/device-store.js';
 
 /**
  * The Store over Kysely, shared by every engine: one sub-store per aggregate, each made from the
@@ -65,6 +67,7 @@ export class SqlStore implements Store {
   readonly uploads: UploadStore;
   readonly search: SearchStore;
   readonly threads: ThreadStore;
+  readonly devices: DeviceStore;
 
   constructor(private readonly dialect: Dialect) {
     this.engine = dialect.engine;
@@ -86,6 +89,7 @@ export class SqlStore implements Store {
     this.uploads = sqlUploadStore(context);
     this.search = sqlSearchStore(context);
     this.threads = sqlThreadStore(context);
+    this.devices = sqlDeviceStore(context);
   }
 
   migrate(): Promise<void> {

@@ -22,6 +22,7 @@ import { describeUploads } from './uploads/uploads.conformance.js';
 import { describeInvites } from './invites/invites.conformance.js';
 import { describeAdmin } from './admin/admin.conformance.js';
 import { describeThreads } from './threads/threads.conformance.js';
+import { describeDevices } from './devices/devices.conformance.js';
 import { describeTextFidelity } from './conformance/text-fidelity.conformance.js';
 
 /**
@@ -67,6 +68,7 @@ export function describeStoreConformance(engine: string, openFresh: () => Promis
     describePollsAndSaved(f);
     describeUploads(f);
     describeAccounts(f);
+    describeDevices(f);
     describeTextFidelity(f);
   });
 }

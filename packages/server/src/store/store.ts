@@ -37,6 +37,8 @@ export type * from './uploads/upload-store.js';
 export type * from './search/search-store.js';
 import type { ThreadStore } from './threads/thread-store.js';
 export type * from './threads/thread-store.js';
+import type { DeviceStore } from './devices/device-store.js';
+export type * from './devices/device-store.js';
 
 /**
  * The storage interface. Services depend on this alone. It is composed of one sub-store per
@@ -102,6 +104,8 @@ export interface Store {
   readonly search: SearchStore;
   /** Threads' own read state and who follows them (threads/thread-store.ts). */
   readonly threads: ThreadStore;
+  /** Devices, identity keys and KeyPackages for end-to-end encryption (devices/device-store.ts). */
+  readonly devices: DeviceStore;
 }
 
 /**
