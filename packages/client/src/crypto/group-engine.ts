@@ -65,7 +65,11 @@ export interface MessageFrame {
 
 export interface GroupEngine {
   readonly ciphersuite: string;
+  /** An Ed25519 key pair: a device's MLS signature key, or a user's identity key. */
   generateDeviceKeys(): Promise<DeviceKeys>;
+  /** Plain Ed25519 over `data` (the identity key signing the device list). */
+  sign(privateKey: Uint8Array, data: Uint8Array): Promise<Uint8Array>;
+  verify(publicKey: Uint8Array, data: Uint8Array, signature: Uint8Array): Promise<boolean>;
   /** A KeyPackage for this device; a last-resort one is kept by the server when the pool is empty. */
   createKeyPackage(device: DeviceRef, keys: DeviceKeys, options?: { lastResort?: boolean }): Promise<KeyPackageBundle>;
   createGroup(groupId: Uint8Array, device: DeviceRef, keys: DeviceKeys): Promise<Group>;

@@ -96,6 +96,18 @@ class MlsEngine implements GroupEngine {
     return { signaturePublicKey: publicKey, signaturePrivateKey: signKey };
   }
 
+  sign(privateKey: Uint8Array, data: Uint8Array): Promise<Uint8Array> {
+    return this.cs.signature.sign(privateKey, data);
+  }
+
+  async verify(publicKey: Uint8Array, data: Uint8Array, signature: Uint8Array): Promise<boolean> {
+    try {
+      return await this.cs.signature.verify(publicKey, data, signature);
+    } catch {
+      return false;
+    }
+  }
+
   async createKeyPackage(device: DeviceRef, keys: DeviceKeys, options?: { lastResort?: boolean }): Promise<KeyPackageBundle> {
     const { publicPackage, privatePackage } = await this.generate(device, keys);
     return {

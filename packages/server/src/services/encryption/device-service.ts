@@ -53,10 +53,10 @@ export class DeviceService {
   async register(userId: string, body: RegisterDeviceBody): Promise<{ created: boolean; device: Device }> {
     const named = decodeDeviceIdentity(Buffer.from(body.credential, 'base64url'));
     if (named?.userId !== userId || named.deviceId !== body.id) {
-      throw invalid('The credential must name this user and this device id', [detail('/body/credential', 'names another user or device')]);
+      throw invalid('The credential must name this user and this device id', [detail('/credential', 'names another user or device')]);
     }
     if (!isEd25519PublicKey(body.signatureKey))
-      throw invalid('The signature key is not an Ed25519 key', [detail('/body/signatureKey', 'is not an Ed25519 public key')]);
+      throw invalid('The signature key is not an Ed25519 key', [detail('/signatureKey', 'is not an Ed25519 public key')]);
     const existing = await this.store.devices.getDevice(body.id);
     if (!existing && (await this.store.devices.listActiveDevices(userId)).length >= MAX_DEVICES_PER_USER) {
       throw new AppError('conflict', `A user has at most ${MAX_DEVICES_PER_USER} active devices: revoke one first`);
@@ -100,7 +100,7 @@ export class DeviceService {
     payload.devices.forEach((listed, i) => {
       if (active.get(listed.id)?.signatureKey !== listed.signatureKey) {
         throw invalid('The list names a device that is not an active device of mine with that key', [
-          detail(`/body/deviceList/devices/${i}`, 'is not an active device of this user'),
+          detail(`/deviceList/devices/${i}`, 'is not an active device of this user'),
         ]);
       }
     });
@@ -137,8 +137,8 @@ export class DeviceService {
       return { id: newId(), ref: createHash('sha256').update(data).digest('hex'), data, createdAt: now };
     };
     const upload: KeyPackageUpload = { packages: [] };
-    for (const [i, data] of body.keyPackages.entries()) upload.packages.push(await checked(data, `/body/keyPackages/${i}`));
-    if (body.lastResort !== undefined) upload.lastResort = await checked(body.lastResort, '/body/lastResort');
+    for (const [i, data] of body.keyPackages.entries()) upload.packages.push(await checked(data, `/keyPackages/${i}`));
+    if (body.lastResort !== undefined) upload.lastResort = await checked(body.lastResort, '/lastResort');
     const added = await this.store.devices.addKeyPackages(deviceId, upload, MAX_KEY_PACKAGES_PER_DEVICE);
     if ('refused' in added) {
       throw new AppError(

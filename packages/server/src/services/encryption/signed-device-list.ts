@@ -18,18 +18,18 @@ export function readSignedDeviceList(userId: string, body: PutIdentityBody): Sig
   } catch {
     signed = false;
   }
-  if (!signed) throw invalid('The signature does not verify with the identity key', [detail('/body/signature', 'does not verify')]);
+  if (!signed) throw invalid('The signature does not verify with the identity key', [detail('/signature', 'does not verify')]);
   let payload: unknown;
   try {
     payload = JSON.parse(body.deviceList);
   } catch {
-    throw invalid('The device list is not JSON', [detail('/body/deviceList', 'is not JSON')]);
+    throw invalid('The device list is not JSON', [detail('/deviceList', 'is not JSON')]);
   }
   if (!checkPayload(payload))
-    throw invalid('The device list is not a SignedDeviceListPayload', toDetails(checkPayload.errors ?? [], '/body/deviceList'));
-  if (payload.userId !== userId) throw invalid('The device list is of another user', [detail('/body/deviceList', 'names another user')]);
+    throw invalid('The device list is not a SignedDeviceListPayload', toDetails(checkPayload.errors ?? [], '/deviceList'));
+  if (payload.userId !== userId) throw invalid('The device list is of another user', [detail('/deviceList', 'names another user')]);
   if (payload.identityKey !== body.identityKey) {
-    throw invalid('The device list names another identity key', [detail('/body/deviceList', 'names another identity key')]);
+    throw invalid('The device list names another identity key', [detail('/deviceList', 'names another identity key')]);
   }
   return payload;
 }
