@@ -45,10 +45,14 @@ import { HttpTransport, type HttpOptions, type Tokens } from './http.js';
 import { RealtimeConnection, type RealtimeOptions } from './realtime.js';
 import { newClientId } from './ids.js';
 import { LocationsApi, SearchApi } from './features.js';
+import type { CryptoStore } from './crypto/crypto-store.js';
+import { DeviceManager, type EnableEncryptionOptions, EncryptionError, type MyDevice } from './crypto/device-manager.js';
 
 export interface ConfabClientOptions extends HttpOptions {
   /** WebSocket constructor; defaults to the platform's: the global one, or `ws` in Node 20. */
   WebSocket?: RealtimeOptions['WebSocket'];
+  /** End-to-end encryption: where this device keeps its keys and MLS state (`memoryCryptoStore()`). */
+  crypto?: { store: CryptoStore };
 }
 
 /** The Confab SDK: typed REST calls plus `connect()` for realtime events. */
@@ -70,6 +74,7 @@ export class ConfabClient {
   readonly push: PushApi;
   /** The event log over HTTP: long-poll `sync`, one conversation's events. */
   readonly events: EventsApi;
+  private deviceManager: DeviceManager | undefined;
 
   constructor(private readonly options: ConfabClientOptions) {
     this.http = new HttpTransport(options);
@@ -81,6 +86,39 @@ export class ConfabClient {
     this.admin = new AdminApi(this.http);
     this.push = new PushApi(this.http);
     this.events = new EventsApi(this.http);
+  }
+
+  // ---- end-to-end encryption (issue 39; docs/encryption.md) ----
+  /** Makes this device's keys (and my identity key, the first time), registers it and uploads its KeyPackages. */
+  async enableEncryption(options: EnableEncryptionOptions): Promise<{ deviceId: string }> {
+    return this.devicesOfMine().enable(options);
+  }
+
+  /** My active devices; `current` is this one. */
+  devices(): Promise<MyDevice[]> {
+    return this.devicesOfMine().devices();
+  }
+
+  /** Revokes a device of mine: it is added to no group again, and my signed list leaves it out. */
+  revokeDevice(deviceId: string): Promise<void> {
+    return this.devicesOfMine().revoke(deviceId);
+  }
+
+  /** The number both people compare to verify each other: 60 digits in groups of five, from our identity keys. */
+  safetyNumber(userId: string): Promise<string> {
+    return this.devicesOfMine().safetyNumber(userId);
+  }
+
+  /** This device's keys, registration and KeyPackages (the MLS engine's seam: `DeviceManager.engine()`). */
+  get encryption(): DeviceManager {
+    return this.devicesOfMine();
+  }
+
+  private devicesOfMine(): DeviceManager {
+    const store = this.options.crypto?.store;
+    // The browser's IndexedDB store, owned by one tab, is a later slice: until then the store is named.
+    if (!store) throw new EncryptionError('not_enabled', 'Pass crypto: { store } to the ConfabClient to use encryption');
+    return (this.deviceManager ??= new DeviceManager(this.http, store));
   }
 
   get tokens(): Tokens | null {

@@ -21,3 +21,20 @@ export { ChatState, LATEST_PAGE_SIZE, type ChatSnapshot, type PageLoader, type T
 export { LocationsApi, SearchApi, type LocationSendOptions } from './features.js';
 export { MessageActions, type MessagesAround } from './message-actions.js';
 export type { UploadOptions, UploadProgress } from './upload-transfer.js';
+// End-to-end encryption (issue 39, decision 0027).
+export { type CryptoStore, memoryCryptoStore } from './crypto/crypto-store.js';
+export { DeviceManager, EncryptionError, KEY_PACKAGE_POOL, type EnableEncryptionOptions, type MyDevice } from './crypto/device-manager.js';
+export type {
+  CredentialValidator,
+  DeviceKeys,
+  DeviceRef,
+  Group,
+  GroupEngine,
+  KeyPackageBundle,
+  MessageFrame,
+  PendingCommit,
+  Processed,
+} from './crypto/group-engine.js';
+export { GroupError } from './crypto/group-engine.js';
+export { CONFAB_CIPHERSUITE, CONFAB_KEY_RETENTION, createMlsEngine } from './crypto/mls-engine.js';
+export { safetyNumber } from './crypto/safety-number.js';

@@ -29,6 +29,7 @@ export const ERROR_STATUS = {
   idempotency_conflict: 409,
   // A draft saved on a version another device has moved past (issue 37): the body carries the current draft.
   draft_conflict: 409,
+  device_revoked: 409,
   conflict: 409,
   // A block, either way, or a deactivated account on the other side of a direct conversation (issue 35).
   blocked: 409,

@@ -24,3 +24,5 @@ export * from './forwarding.js';
 export * from './link-previews.js';
 // Drafts that follow me across devices (issue 37).
 export * from './drafts.js';
+// End-to-end encryption: devices, identity keys, KeyPackages (issue 39).
+export * from './encryption.js';

@@ -17,6 +17,7 @@ import { createMessaging } from './services/messaging/index.js';
 import { createNotifications } from './services/notifications/index.js';
 import { createPresence } from './services/presence/index.js';
 import { createSearch } from './services/search/index.js';
+import { createEncryption } from './services/encryption/index.js';
 import { RateLimitService } from './services/rate-limits.js';
 import type { Store } from './store/store.js';
 import type { HostResolver } from './infra/outbound-address-guard.js';
@@ -89,6 +90,7 @@ export async function createServer(
     rateLimits,
   });
   const search = createSearch(backends, { membership: access.membership, rateLimits });
+  const encryption = createEncryption(backends);
   const gateway = new Gateway({
     config,
     tokens: sessions.tokens,
@@ -143,6 +145,7 @@ export async function createServer(
     notifications,
     files,
     search,
+    encryption,
   };
   let draining = false;
   const app = await buildHttpApp(services, logger, metrics, () => draining);

@@ -33,6 +33,7 @@ import { syncRoutes } from './routes/sync.js';
 import { locationRoutes } from './routes/locations.js';
 import { searchRoutes } from './routes/search.js';
 import { uploadRoutes } from './routes/uploads.js';
+import { deviceRoutes } from './routes/devices.js';
 import { errors } from './responses.js';
 import { installRouteLimits } from './route-limits.js';
 import { closeAfterUnreadBody } from './unread-body.js';
@@ -161,6 +162,7 @@ export async function buildHttpApp(
     locationRoutes,
     searchRoutes,
     uploadRoutes,
+    deviceRoutes,
     adminRoutes,
   ]) {
     await app.register(routes, services);

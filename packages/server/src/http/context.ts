@@ -11,6 +11,7 @@ import type { Messaging } from '../services/messaging/index.js';
 import type { Notifications } from '../services/notifications/index.js';
 import type { Presence } from '../services/presence/index.js';
 import type { Search } from '../services/search/index.js';
+import type { Encryption } from '../services/encryption/index.js';
 import type { RateLimitService } from '../services/rate-limits.js';
 import type { Store } from '../store/store.js';
 
@@ -45,6 +46,8 @@ export interface Services {
   files: Files;
   /** Full-text search of messages, and conversations by name. */
   search: Search;
+  /** End-to-end encryption: devices, identity keys, KeyPackages. */
+  encryption: Encryption;
 }
 
 export type RoutePlugin = FastifyPluginAsync<Services, Server, TypeBoxTypeProvider>;

@@ -28,6 +28,8 @@ import { messageContent } from './migrations/0027-message-content.js';
 import { savedMessages } from './migrations/0028-saved-messages.js';
 // Drafts that follow me across devices (issue 37).
 import { drafts } from './migrations/0030-drafts.js';
+// Devices, identity keys and KeyPackages for end-to-end encryption (issue 39).
+import { devicesAndKeyPackages } from './migrations/0033-devices-and-key-packages.js';
 import { starred } from './migrations/0025-starred.js';
 
 /**
@@ -198,6 +200,8 @@ const migrations: Record<string, Migration> = {
   '0028_saved_messages': savedMessages,
   // Drafts that follow me across devices (issue 37).
   '0030_drafts': drafts,
+  // End-to-end encryption, part 1: devices, identity keys, KeyPackages (issue 39).
+  '0033_devices_and_key_packages': devicesAndKeyPackages,
 };
 
 /**

@@ -194,6 +194,33 @@ export interface Database {
     conversation_id: string;
     saved_at: number;
   };
+  /** Each user's devices (issue 39): store/sql/devices.ts. */
+  devices: {
+    id: string;
+    user_id: string;
+    name: string;
+    signature_key: string;
+    credential: string;
+    created_at: number;
+    last_seen_at: number;
+    revoked_at: number | null;
+  };
+  identity_keys: {
+    user_id: string;
+    identity_key: string;
+    device_list: string;
+    signature: string;
+    version: number;
+    updated_at: number;
+  };
+  key_packages: {
+    id: string;
+    device_id: string;
+    ref: string;
+    data: string;
+    last_resort: number;
+    created_at: number;
+  };
   thread_reads: {
     root_id: string;
     user_id: string;

@@ -42,6 +42,8 @@ import { sqlSearchStore } from './search/sql-search-store.js';
 import { sqlThreadStore } from './threads/sql-thread-store.js';
 import { sqlDraftStore } from './drafts/sql-draft-store.js';
 import type { DraftStore } from './drafts/draft-store.js';
+import { sqlDeviceStore } from './devices/sql-device-store.js';
+import type { DeviceStore } from './devices/device-store.js';
 
 /**
  * The Store over Kysely, shared by every engine: one sub-store per aggregate, each made from the
@@ -69,6 +71,7 @@ export class SqlStore implements Store {
   readonly search: SearchStore;
   readonly threads: ThreadStore;
   readonly drafts: DraftStore;
+  readonly devices: DeviceStore;
 
   constructor(private readonly dialect: Dialect) {
     this.engine = dialect.engine;
@@ -91,6 +94,7 @@ export class SqlStore implements Store {
     this.search = sqlSearchStore(context);
     this.threads = sqlThreadStore(context);
     this.drafts = sqlDraftStore(context);
+    this.devices = sqlDeviceStore(context);
   }
 
   migrate(): Promise<void> {

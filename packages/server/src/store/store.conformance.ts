@@ -23,6 +23,7 @@ import { describeInvites } from './invites/invites.conformance.js';
 import { describeAdmin } from './admin/admin.conformance.js';
 import { describeThreads } from './threads/threads.conformance.js';
 import { describeDrafts } from './drafts/drafts.conformance.js';
+import { describeDevices } from './devices/devices.conformance.js';
 import { describeTextFidelity } from './conformance/text-fidelity.conformance.js';
 
 /**
@@ -69,6 +70,7 @@ export function describeStoreConformance(engine: string, openFresh: () => Promis
     describeDrafts(f);
     describeUploads(f);
     describeAccounts(f);
+    describeDevices(f);
     describeTextFidelity(f);
   });
 }

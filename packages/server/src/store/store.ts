@@ -39,6 +39,8 @@ import type { ThreadStore } from './threads/thread-store.js';
 export type * from './threads/thread-store.js';
 import type { DraftStore } from './drafts/draft-store.js';
 export type * from './drafts/draft-store.js';
+import type { DeviceStore } from './devices/device-store.js';
+export type * from './devices/device-store.js';
 
 /**
  * The storage interface. Services depend on this alone. It is composed of one sub-store per
@@ -106,6 +108,8 @@ export interface Store {
   readonly threads: ThreadStore;
   /** Each user's draft of each conversation, versioned (drafts/draft-store.ts; issue 37). */
   readonly drafts: DraftStore;
+  /** Devices, identity keys and KeyPackages for end-to-end encryption (devices/device-store.ts). */
+  readonly devices: DeviceStore;
 }
 
 /**

@@ -1,0 +1,33 @@
+/**
+ * Where a device keeps its secrets: its identity and device keys, the private halves of its
+ * KeyPackages and each group's MLS state. Values are bytes the engine produced; the store only
+ * keeps them. `memoryCryptoStore()` lives as long as the process (scripts, tests); the browser's
+ * IndexedDB store, owned by one tab, is a later slice (decision 0027).
+ */
+export interface CryptoStore {
+  get(key: string): Promise<Uint8Array | undefined>;
+  put(key: string, value: Uint8Array): Promise<void>;
+  delete(key: string): Promise<void>;
+  /** Every key that starts with `prefix`, in no particular order. */
+  keys(prefix: string): Promise<string[]>;
+}
+
+export function memoryCryptoStore(): CryptoStore {
+  const values = new Map<string, Uint8Array>();
+  return {
+    async get(key) {
+      const value = values.get(key);
+      return value && value.slice();
+    },
+    async put(key, value) {
+      // A copy, so a caller that reuses its buffer does not change what was kept.
+      values.set(key, value.slice());
+    },
+    async delete(key) {
+      values.delete(key);
+    },
+    async keys(prefix) {
+      return [...values.keys()].filter((key) => key.startsWith(prefix));
+    },
+  };
+}

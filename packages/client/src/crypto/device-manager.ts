@@ -1,0 +1,250 @@
+import {
+  type ClaimedKeyPackages,
+  type DeviceCreated,
+  type DeviceList,
+  type KeyPackagesUploaded,
+  type SignedDeviceListPayload,
+  type UserDevices,
+  encodeDeviceIdentity,
+} from '@confab/protocol';
+import type { HttpTransport } from '../http.js';
+import { newClientId } from '../ids.js';
+import { base64UrlBytes } from '../push.js';
+import { packBytes, unpackBytes } from './byte-packing.js';
+import type { CryptoStore } from './crypto-store.js';
+import type { DeviceKeys, DeviceRef, GroupEngine } from './group-engine.js';
+import { createMlsEngine } from './mls-engine.js';
+import { safetyNumber } from './safety-number.js';
+
+/** How many single-use KeyPackages a device keeps on the server (plus one last-resort one). */
+export const KEY_PACKAGE_POOL = 20;
+
+/** A device as `client.devices()` lists it. */
+export interface MyDevice {
+  id: string;
+  name: string;
+  /** This client's own device. */
+  current: boolean;
+  createdAt: string;
+  lastSeenAt: string;
+}
+
+export interface EnableEncryptionOptions {
+  deviceName: string;
+  /**
+   * When my identity key was made on another device, this one cannot sign a new device list. Until
+   * devices can be linked (a later slice), `resetIdentity: true` makes a new identity key here:
+   * the people I talk to then see that my key changed. Without it, enabling throws.
+   */
+  resetIdentity?: boolean;
+}
+
+export class EncryptionError extends Error {
+  constructor(
+    readonly code: 'not_enabled' | 'identity_elsewhere' | 'no_identity' | 'bad_signature',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'EncryptionError';
+  }
+}
+
+const b64 = (bytes: Uint8Array) => base64Url(bytes);
+const KEYS = { identity: 'identity', device: 'device', keyPackage: (ref: string) => `key-package:${ref}` };
+
+/**
+ * This client's device: its keys in the `CryptoStore`, its registration, the user's signed device
+ * list and the KeyPackages on the server (issue 39, decision 0027). The credential validator the
+ * MLS engine runs for every member is `trusts`: a device is trusted only when its user's identity
+ * key signed a list naming it with that key, and the server lists it as active.
+ */
+export class DeviceManager {
+  private engineReady: Promise<GroupEngine> | undefined;
+
+  constructor(
+    private readonly http: HttpTransport,
+    private readonly store: CryptoStore,
+  ) {}
+
+  engine(): Promise<GroupEngine> {
+    return (this.engineReady ??= createMlsEngine({ validateCredential: (device, key) => this.trusts(device, key) }));
+  }
+
+  async enable(options: EnableEncryptionOptions): Promise<{ deviceId: string }> {
+    const engine = await this.engine();
+    const me = await this.http.request<{ id: string }>('GET', '/api/v1/users/me');
+    const published = await this.http.request<UserDevices>('GET', `/api/v1/users/${encodeURIComponent(me.id)}/devices`);
+    let identity = await this.loadKeys(KEYS.identity);
+    if (identity && published.identity && published.identity.identityKey !== b64(identity.signaturePublicKey)) identity = undefined;
+    if (!identity && published.identity && !options.resetIdentity) {
+      throw new EncryptionError(
+        'identity_elsewhere',
+        'My identity key is on another device: link this one from there, or reset the identity',
+      );
+    }
+    if (!identity) {
+      identity = await engine.generateDeviceKeys();
+      await this.store.put(KEYS.identity, packKeys(identity));
+    }
+    let device = await this.loadDevice();
+    if (!device || device.userId !== me.id) {
+      device = { userId: me.id, deviceId: `dev_${newClientId().replaceAll('-', '')}`, ...(await engine.generateDeviceKeys()) };
+      await this.store.put(
+        KEYS.device,
+        packBytes([utf8(device.userId), utf8(device.deviceId), device.signaturePublicKey, device.signaturePrivateKey]),
+      );
+    }
+    await this.http.request<DeviceCreated>('POST', '/api/v1/devices', {
+      body: {
+        id: device.deviceId,
+        name: options.deviceName,
+        signatureKey: b64(device.signaturePublicKey),
+        credential: b64(encodeDeviceIdentity(device)),
+      },
+    });
+    await this.publishDeviceList(published.identity?.version ?? 0);
+    await this.replenishKeyPackages();
+    return { deviceId: device.deviceId };
+  }
+
+  async devices(): Promise<MyDevice[]> {
+    const device = await this.loadDevice();
+    const { devices } = await this.http.request<DeviceList>('GET', '/api/v1/devices');
+    return devices.map((d) => ({
+      id: d.id,
+      name: d.name,
+      current: d.id === device?.deviceId,
+      createdAt: d.createdAt,
+      lastSeenAt: d.lastSeenAt,
+    }));
+  }
+
+  /** Revokes a device of mine and, holding the identity key, publishes the list without it. */
+  async revoke(deviceId: string): Promise<void> {
+    await this.http.request<void>('DELETE', `/api/v1/devices/${encodeURIComponent(deviceId)}`);
+    if (await this.loadKeys(KEYS.identity)) await this.publishDeviceList();
+  }
+
+  async safetyNumber(userId: string): Promise<string> {
+    const identity = await this.loadKeys(KEYS.identity);
+    const device = await this.loadDevice();
+    if (!identity || !device) throw new EncryptionError('not_enabled', 'Enable encryption first');
+    const theirs = await this.verifiedDevices(userId);
+    if (!theirs) throw new EncryptionError('no_identity', 'That person has not enabled encryption');
+    return safetyNumber(
+      { userId: device.userId, identityKey: identity.signaturePublicKey },
+      { userId, identityKey: base64UrlBytes(theirs.identityKey) },
+    );
+  }
+
+  /** One KeyPackage of each active device of the user (each single-use one is handed out once). */
+  claimKeyPackages(userId: string): Promise<ClaimedKeyPackages> {
+    return this.http.request('POST', `/api/v1/users/${encodeURIComponent(userId)}/key-packages/claim`);
+  }
+
+  /** Tops the pool up to `KEY_PACKAGE_POOL` and makes sure a last-resort package is there. */
+  async replenishKeyPackages(): Promise<KeyPackagesUploaded> {
+    const engine = await this.engine();
+    const device = await this.requireDevice();
+    const bundles = await Promise.all(Array.from({ length: KEY_PACKAGE_POOL }, () => engine.createKeyPackage(device, device)));
+    const lastResort = await engine.createKeyPackage(device, device, { lastResort: true });
+    for (const bundle of [...bundles, lastResort]) {
+      await this.store.put(
+        KEYS.keyPackage(await sha256Hex(bundle.keyPackage)),
+        packBytes([bundle.keyPackage, bundle.privateKeys, new Uint8Array([bundle.lastResort ? 1 : 0])]),
+      );
+    }
+    return this.http.request('POST', `/api/v1/devices/${encodeURIComponent(device.deviceId)}/key-packages`, {
+      body: { keyPackages: bundles.map((b) => b64(b.keyPackage)), lastResort: b64(lastResort.keyPackage) },
+    });
+  }
+
+  /** The credential validator: the device is on its user's signed list with this key, and active. */
+  async trusts(device: DeviceRef, signaturePublicKey: Uint8Array): Promise<boolean> {
+    const verified = await this.verifiedDevices(device.userId);
+    const key = b64(signaturePublicKey);
+    return verified?.devices.some((d) => d.id === device.deviceId && d.signatureKey === key) ?? false;
+  }
+
+  /** A user's devices that the signed list names and the server lists as active; undefined without an identity. */
+  private async verifiedDevices(
+    userId: string,
+  ): Promise<{ identityKey: string; devices: { id: string; signatureKey: string }[] } | undefined> {
+    const engine = await this.engine();
+    const published = await this.http.request<UserDevices>('GET', `/api/v1/users/${encodeURIComponent(userId)}/devices`);
+    const identity = published.identity;
+    if (!identity) return undefined;
+    const signed = await engine.verify(base64UrlBytes(identity.identityKey), utf8(identity.deviceList), base64UrlBytes(identity.signature));
+    if (!signed) throw new EncryptionError('bad_signature', `The device list of ${userId} is not signed by their identity key`);
+    const payload = JSON.parse(identity.deviceList) as SignedDeviceListPayload;
+    if (payload.userId !== userId || payload.identityKey !== identity.identityKey) {
+      throw new EncryptionError('bad_signature', `The device list served for ${userId} is another user's`);
+    }
+    const active = new Map(published.devices.map((d) => [d.id, d.signatureKey]));
+    return { identityKey: identity.identityKey, devices: payload.devices.filter((d) => active.get(d.id) === d.signatureKey) };
+  }
+
+  private async publishDeviceList(knownVersion?: number): Promise<void> {
+    const engine = await this.engine();
+    const identity = await this.loadKeys(KEYS.identity);
+    const device = await this.requireDevice();
+    if (!identity) throw new EncryptionError('not_enabled', 'Enable encryption first');
+    const version =
+      knownVersion ??
+      (await this.http.request<UserDevices>('GET', `/api/v1/users/${encodeURIComponent(device.userId)}/devices`)).identity?.version ??
+      0;
+    const { devices } = await this.http.request<DeviceList>('GET', '/api/v1/devices');
+    const payload: SignedDeviceListPayload = {
+      v: 1,
+      userId: device.userId,
+      version: version + 1,
+      identityKey: b64(identity.signaturePublicKey),
+      devices: devices.map((d) => ({ id: d.id, signatureKey: d.signatureKey })),
+    };
+    const deviceList = JSON.stringify(payload);
+    const signature = await engine.sign(identity.signaturePrivateKey, utf8(deviceList));
+    await this.http.request('PUT', '/api/v1/users/me/identity', {
+      body: { identityKey: payload.identityKey, deviceList, signature: b64(signature) },
+    });
+  }
+
+  private async requireDevice(): Promise<DeviceRef & DeviceKeys> {
+    const device = await this.loadDevice();
+    if (!device) throw new EncryptionError('not_enabled', 'Enable encryption first');
+    return device;
+  }
+
+  private async loadDevice(): Promise<(DeviceRef & DeviceKeys) | undefined> {
+    const packed = await this.store.get(KEYS.device);
+    if (!packed) return undefined;
+    const [userId, deviceId, signaturePublicKey, signaturePrivateKey] = unpackBytes(packed, 4) as [
+      Uint8Array,
+      Uint8Array,
+      Uint8Array,
+      Uint8Array,
+    ];
+    return { userId: fromUtf8(userId), deviceId: fromUtf8(deviceId), signaturePublicKey, signaturePrivateKey };
+  }
+
+  private async loadKeys(key: string): Promise<DeviceKeys | undefined> {
+    const packed = await this.store.get(key);
+    if (!packed) return undefined;
+    const [signaturePublicKey, signaturePrivateKey] = unpackBytes(packed, 2) as [Uint8Array, Uint8Array];
+    return { signaturePublicKey, signaturePrivateKey };
+  }
+}
+
+const packKeys = (keys: DeviceKeys) => packBytes([keys.signaturePublicKey, keys.signaturePrivateKey]);
+const utf8 = (text: string) => new TextEncoder().encode(text);
+const fromUtf8 = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
+
+async function sha256Hex(bytes: Uint8Array): Promise<string> {
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>));
+  return [...digest].map((b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+function base64Url(bytes: Uint8Array): string {
+  let binary = '';
+  for (const byte of bytes) binary += String.fromCharCode(byte);
+  return btoa(binary).replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, '');
+}

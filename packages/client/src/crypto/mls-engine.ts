@@ -1,0 +1,413 @@
+// ts-mls is imported by module, never through its index: the index (1.6.4) also loads its noble
+// crypto provider, which needs @noble/hashes, a package ts-mls does not declare. The default
+// provider used here runs on WebCrypto and @hpke/core.
+import type { ClientConfig } from 'ts-mls/clientConfig.js';
+import { type ClientState, createGroup as mlsCreateGroup, decodeGroupState, encodeGroupState, joinGroup } from 'ts-mls/clientState.js';
+import { createCommit, createGroupInfoWithExternalPubAndRatchetTree, joinGroupExternal } from 'ts-mls/createCommit.js';
+import { createApplicationMessage } from 'ts-mls/createMessage.js';
+import { type CiphersuiteImpl, getCiphersuiteFromName } from 'ts-mls/crypto/ciphersuite.js';
+import { getCiphersuiteImpl } from 'ts-mls/crypto/getCiphersuiteImpl.js';
+import { defaultCapabilities } from 'ts-mls/defaultCapabilities.js';
+import { type KeyPackage, generateKeyPackageWithKey } from 'ts-mls/keyPackage.js';
+import { defaultKeyPackageEqualityConfig } from 'ts-mls/keyPackageEqualityConfig.js';
+import { defaultLifetimeConfig } from 'ts-mls/lifetimeConfig.js';
+import { type MLSMessage, decodeMlsMessage, encodeMlsMessage } from 'ts-mls/message.js';
+import { defaultPaddingConfig } from 'ts-mls/paddingConfig.js';
+import { processMessage } from 'ts-mls/processMessages.js';
+import type { Proposal } from 'ts-mls/proposal.js';
+import { emptyPskIndex } from 'ts-mls/pskIndex.js';
+import type { RatchetTree } from 'ts-mls/ratchetTree.js';
+// The decryption step that names the sender's leaf, which processMessage drops for application
+// messages (see decryptApplication).
+import { unprotectPrivateMessage } from 'ts-mls/messageProtection.js';
+import { decodeDeviceIdentity, encodeDeviceIdentity } from '@confab/protocol';
+import {
+  type CredentialValidator,
+  type DeviceKeys,
+  type DeviceRef,
+  type Group,
+  type GroupEngine,
+  GroupError,
+  type KeyPackageBundle,
+  type MessageFrame,
+  type PendingCommit,
+  type Processed,
+} from './group-engine.js';
+import { packBytes, unpackBytes } from './byte-packing.js';
+
+export const CONFAB_CIPHERSUITE = 'MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519' as const;
+
+/**
+ * How long old keys are kept. The order is gap-free, so a device applies every commit before the
+ * messages after it; an older epoch is needed only for a message that was encrypted before a
+ * commit and stored after it (a send racing a commit), and a generation skipped only for sends
+ * that were refused. Both windows are far wider than such races, and bounded so a stolen state
+ * does not open a long history (decision 0027).
+ */
+export const CONFAB_KEY_RETENTION = {
+  retainKeysForEpochs: 16,
+  retainKeysForGenerations: 1000,
+  maximumForwardRatchetSteps: 1000,
+};
+
+/** KeyPackages live 28 days (ts-mls refuses lifetimes over a month); the SDK replaces them before. */
+const KEY_PACKAGE_LIFETIME_SECONDS = 28n * 24n * 3600n;
+
+interface MlsGroup extends Group {
+  state: ClientState;
+}
+
+export interface MlsEngineOptions {
+  validateCredential: CredentialValidator;
+  /** Overrides of the retention window, for tests that need a short one. */
+  keyRetention?: Partial<typeof CONFAB_KEY_RETENTION>;
+}
+
+export async function createMlsEngine(options: MlsEngineOptions): Promise<GroupEngine> {
+  const cs = await getCiphersuiteImpl(getCiphersuiteFromName(CONFAB_CIPHERSUITE));
+  const config: ClientConfig = {
+    keyRetentionConfig: { ...CONFAB_KEY_RETENTION, ...options.keyRetention },
+    lifetimeConfig: defaultLifetimeConfig,
+    keyPackageEqualityConfig: defaultKeyPackageEqualityConfig,
+    paddingConfig: defaultPaddingConfig,
+    authService: {
+      // Every credential ts-mls meets (a leaf, an added KeyPackage, a GroupInfo's signer) comes
+      // through here: a credential not in Confab's form, or not on the signed list, is refused.
+      async validateCredential(credential, signaturePublicKey) {
+        if (credential.credentialType !== 'basic') return false;
+        const device = decodeDeviceIdentity(credential.identity);
+        return device !== undefined && (await options.validateCredential(device, signaturePublicKey));
+      },
+    },
+  };
+  return new MlsEngine(cs, config);
+}
+
+class MlsEngine implements GroupEngine {
+  readonly ciphersuite = CONFAB_CIPHERSUITE;
+
+  constructor(
+    private readonly cs: CiphersuiteImpl,
+    private readonly config: ClientConfig,
+  ) {}
+
+  async generateDeviceKeys(): Promise<DeviceKeys> {
+    const { publicKey, signKey } = await this.cs.signature.keygen();
+    return { signaturePublicKey: publicKey, signaturePrivateKey: signKey };
+  }
+
+  sign(privateKey: Uint8Array, data: Uint8Array): Promise<Uint8Array> {
+    return this.cs.signature.sign(privateKey, data);
+  }
+
+  async verify(publicKey: Uint8Array, data: Uint8Array, signature: Uint8Array): Promise<boolean> {
+    try {
+      return await this.cs.signature.verify(publicKey, data, signature);
+    } catch {
+      return false;
+    }
+  }
+
+  async createKeyPackage(device: DeviceRef, keys: DeviceKeys, options?: { lastResort?: boolean }): Promise<KeyPackageBundle> {
+    const { publicPackage, privatePackage } = await this.generate(device, keys);
+    return {
+      keyPackage: encodeMlsMessage({ version: 'mls10', wireformat: 'mls_key_package', keyPackage: publicPackage }),
+      privateKeys: packBytes([privatePackage.initPrivateKey, privatePackage.hpkePrivateKey, privatePackage.signaturePrivateKey]),
+      lastResort: options?.lastResort === true,
+    };
+  }
+
+  async createGroup(groupId: Uint8Array, device: DeviceRef, keys: DeviceKeys): Promise<Group> {
+    const { publicPackage, privatePackage } = await this.generate(device, keys);
+    return wrap(await mlsCreateGroup(groupId, publicPackage, privatePackage, [], this.cs, this.config));
+  }
+
+  async addMembers(group: Group, keyPackages: Uint8Array[]): Promise<PendingCommit> {
+    const proposals: Proposal[] = [];
+    for (const bytes of keyPackages) {
+      const keyPackage = this.decodeKeyPackage(bytes);
+      // ts-mls checks an added leaf's credential only when the commit is received; the committer
+      // checks too, so a forged device is refused before it is sent.
+      const device = credentialDevice(keyPackage.leafNode.credential);
+      if (
+        !device ||
+        !(await this.config.authService.validateCredential(keyPackage.leafNode.credential, keyPackage.leafNode.signaturePublicKey))
+      ) {
+        throw new GroupError('untrusted_credential', 'a KeyPackage names a device that is not on its user’s signed list');
+      }
+      proposals.push({ proposalType: 'add', add: { keyPackage } });
+    }
+    return this.commit(group, proposals);
+  }
+
+  async removeMembers(group: Group, devices: DeviceRef[]): Promise<PendingCommit> {
+    const state = unwrap(group).state;
+    const proposals: Proposal[] = devices.map((device) => {
+      const leafIndex = leafIndexOf(state.ratchetTree, device);
+      if (leafIndex === undefined) throw new GroupError('not_a_member', `${device.userId}/${device.deviceId} is not in the group`);
+      return { proposalType: 'remove', remove: { removed: leafIndex } };
+    });
+    return this.commit(group, proposals);
+  }
+
+  async joinFromWelcome(welcome: Uint8Array, bundle: KeyPackageBundle): Promise<Group> {
+    const message = this.decode(welcome);
+    if (message.wireformat !== 'mls_welcome') throw new GroupError('malformed_message', 'not a Welcome');
+    const keyPackage = this.decodeKeyPackage(bundle.keyPackage);
+    const [initPrivateKey, hpkePrivateKey, signaturePrivateKey] = unpackBytes(bundle.privateKeys, 3) as [
+      Uint8Array,
+      Uint8Array,
+      Uint8Array,
+    ];
+    const state = await this.guard(() =>
+      joinGroup(
+        message.welcome,
+        keyPackage,
+        { initPrivateKey, hpkePrivateKey, signaturePrivateKey },
+        emptyPskIndex,
+        this.cs,
+        undefined,
+        undefined,
+        this.config,
+      ),
+    );
+    return wrap(state);
+  }
+
+  async groupInfo(group: Group): Promise<Uint8Array> {
+    const groupInfo = await createGroupInfoWithExternalPubAndRatchetTree(unwrap(group).state, [], this.cs);
+    return encodeMlsMessage({ version: 'mls10', wireformat: 'mls_group_info', groupInfo });
+  }
+
+  async joinByExternalCommit(groupInfo: Uint8Array, device: DeviceRef, keys: DeviceKeys): Promise<PendingCommit> {
+    const message = this.decode(groupInfo);
+    if (message.wireformat !== 'mls_group_info') throw new GroupError('malformed_message', 'not a GroupInfo');
+    const { publicPackage, privatePackage } = await this.generate(device, keys);
+    const { publicMessage, newState } = await this.guard(() =>
+      joinGroupExternal(message.groupInfo, publicPackage, privatePackage, false, this.cs, undefined, this.config),
+    );
+    return {
+      commit: encodeMlsMessage({ version: 'mls10', wireformat: 'mls_public_message', publicMessage }),
+      welcome: undefined,
+      epoch: message.groupInfo.groupContext.epoch,
+      group: wrap(newState),
+    };
+  }
+
+  async encrypt(group: Group, plaintext: Uint8Array): Promise<{ ciphertext: Uint8Array; group: Group }> {
+    const { newState, privateMessage } = await createApplicationMessage(unwrap(group).state, plaintext, this.cs);
+    return {
+      ciphertext: encodeMlsMessage({ version: 'mls10', wireformat: 'mls_private_message', privateMessage }),
+      group: wrap(newState),
+    };
+  }
+
+  async process(group: Group, bytes: Uint8Array): Promise<Processed> {
+    const state = unwrap(group).state;
+    const message = this.decode(bytes);
+    if (message.wireformat !== 'mls_private_message' && message.wireformat !== 'mls_public_message') {
+      throw new GroupError('malformed_message', `a ${message.wireformat} is not processed in a group`);
+    }
+    const { groupId, epoch } = frameOf(message);
+    if (!groupId || !sameBytes(groupId, state.groupContext.groupId))
+      throw new GroupError('wrong_group', 'the message is for another group');
+    if (epoch !== undefined && epoch > state.groupContext.epoch) {
+      throw new GroupError('epoch_ahead', `the message is of epoch ${epoch}, this device is at ${state.groupContext.epoch}`);
+    }
+    if (message.wireformat === 'mls_private_message' && message.privateMessage.contentType === 'application') {
+      return this.decryptApplication(state, message.privateMessage);
+    }
+    if (epoch !== undefined && epoch < state.groupContext.epoch) {
+      throw new GroupError('epoch_expired', `a commit of epoch ${epoch} is stale, this device is at ${state.groupContext.epoch}`);
+    }
+    const result = await this.guard(() => processMessage(message, state, emptyPskIndex, () => 'accept', this.cs));
+    if (result.kind === 'applicationMessage') throw new GroupError('malformed_message', 'an application message in clear');
+    const next = wrap(result.newState);
+    const removedSelf = result.newState.groupActiveState.kind !== 'active';
+    return { kind: 'commit', epoch: state.groupContext.epoch, group: next, removedSelf };
+  }
+
+  members(group: Group): DeviceRef[] {
+    const devices: DeviceRef[] = [];
+    for (const node of unwrap(group).state.ratchetTree) {
+      if (node?.nodeType !== 'leaf') continue;
+      const device = credentialDevice(node.leaf.credential);
+      if (device) devices.push(device);
+    }
+    return devices;
+  }
+
+  frame(bytes: Uint8Array): MessageFrame {
+    return frameOf(this.decode(bytes));
+  }
+
+  save(group: Group): Uint8Array {
+    return encodeGroupState(unwrap(group).state);
+  }
+
+  load(bytes: Uint8Array): Group {
+    const decoded = decodeGroupState(bytes, 0);
+    if (!decoded) throw new GroupError('malformed_message', 'the saved group state does not decode');
+    return wrap({ ...decoded[0], clientConfig: this.config });
+  }
+
+  /**
+   * ts-mls's processMessage returns an application message's bytes without its sender; the sender
+   * comes from the same authenticated sender data it decrypts (the leaf whose signature key
+   * verified the content), so this is that step with the leaf kept. Older epochs are read from
+   * the retained receiver data, as processMessage does.
+   */
+  private async decryptApplication(
+    state: ClientState,
+    pm: Extract<MLSMessage, { wireformat: 'mls_private_message' }>['privateMessage'],
+  ): Promise<Processed> {
+    const current = pm.epoch === state.groupContext.epoch;
+    const receiver = current
+      ? {
+          senderDataSecret: state.keySchedule.senderDataSecret,
+          secretTree: state.secretTree,
+          ratchetTree: state.ratchetTree,
+          groupContext: state.groupContext,
+        }
+      : state.historicalReceiverData.get(pm.epoch);
+    if (!receiver) throw new GroupError('epoch_expired', `the keys of epoch ${pm.epoch} are no longer kept`);
+    const result = await this.guard(() =>
+      unprotectPrivateMessage(
+        receiver.senderDataSecret,
+        pm,
+        receiver.secretTree,
+        receiver.ratchetTree,
+        receiver.groupContext,
+        state.clientConfig.keyRetentionConfig,
+        this.cs,
+      ),
+    );
+    const { content } = result.content;
+    if (content.contentType !== 'application' || content.sender.senderType !== 'member') {
+      throw new GroupError('malformed_message', 'not an application message of a member');
+    }
+    const leaf = receiver.ratchetTree[content.sender.leafIndex * 2];
+    const sender = leaf?.nodeType === 'leaf' ? credentialDevice(leaf.leaf.credential) : undefined;
+    if (!sender) throw new GroupError('untrusted_credential', 'the sender’s leaf has no Confab credential');
+    const newState: ClientState = current
+      ? { ...state, secretTree: result.tree }
+      : {
+          ...state,
+          historicalReceiverData: new Map(state.historicalReceiverData).set(pm.epoch, {
+            ...state.historicalReceiverData.get(pm.epoch)!,
+            secretTree: result.tree,
+          }),
+        };
+    return { kind: 'application', plaintext: content.applicationData, sender, epoch: pm.epoch, group: wrap(newState) };
+  }
+
+  private async commit(group: Group, proposals: Proposal[]): Promise<PendingCommit> {
+    const state = unwrap(group).state;
+    const result = await this.guard(() =>
+      createCommit(
+        { state, cipherSuite: this.cs },
+        // A PublicMessage, so the Delivery Service can check the proposals against the
+        // conversation's roles; the tree rides in the Welcome so joiners need no other fetch.
+        { extraProposals: proposals, wireAsPublicMessage: true, ratchetTreeExtension: true },
+      ),
+    );
+    return {
+      commit: encodeMlsMessage(result.commit),
+      welcome: result.welcome ? encodeMlsMessage({ version: 'mls10', wireformat: 'mls_welcome', welcome: result.welcome }) : undefined,
+      epoch: state.groupContext.epoch,
+      group: wrap(result.newState),
+    };
+  }
+
+  private async generate(device: DeviceRef, keys: DeviceKeys) {
+    const now = BigInt(Math.floor(Date.now() / 1000));
+    return generateKeyPackageWithKey(
+      { credentialType: 'basic', identity: encodeDeviceIdentity(device) },
+      defaultCapabilities(),
+      { notBefore: now - 3600n, notAfter: now + KEY_PACKAGE_LIFETIME_SECONDS },
+      [],
+      { signKey: keys.signaturePrivateKey, publicKey: keys.signaturePublicKey },
+      this.cs,
+    );
+  }
+
+  private decode(bytes: Uint8Array): MLSMessage {
+    let decoded: [MLSMessage, number] | undefined;
+    try {
+      decoded = decodeMlsMessage(bytes, 0);
+    } catch {
+      decoded = undefined;
+    }
+    if (!decoded || decoded[1] !== bytes.length) throw new GroupError('malformed_message', 'the bytes are not one MLS message');
+    return decoded[0];
+  }
+
+  private decodeKeyPackage(bytes: Uint8Array): KeyPackage {
+    const message = this.decode(bytes);
+    if (message.wireformat !== 'mls_key_package') throw new GroupError('malformed_message', 'not a KeyPackage');
+    return message.keyPackage;
+  }
+
+  /** ts-mls throws its own error classes; the ones a caller can act on become `GroupError`s. */
+  private async guard<T>(run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (error) {
+      if (error instanceof GroupError) throw error;
+      const text = error instanceof Error ? error.message : String(error);
+      if (/credential/i.test(text)) throw new GroupError('untrusted_credential', text);
+      if (/epoch too old|former epoch/i.test(text)) throw new GroupError('epoch_expired', text);
+      throw new GroupError('decryption_failed', text);
+    }
+  }
+}
+
+function wrap(state: ClientState): MlsGroup {
+  return { groupId: state.groupContext.groupId, epoch: state.groupContext.epoch, state };
+}
+
+function unwrap(group: Group): MlsGroup {
+  if (!('state' in group)) throw new TypeError('a group of another engine');
+  return group as MlsGroup;
+}
+
+function credentialDevice(credential: KeyPackage['leafNode']['credential']): DeviceRef | undefined {
+  return credential.credentialType === 'basic' ? decodeDeviceIdentity(credential.identity) : undefined;
+}
+
+function leafIndexOf(tree: RatchetTree, device: DeviceRef): number | undefined {
+  for (let node = 0; node < tree.length; node += 2) {
+    const entry = tree[node];
+    if (entry?.nodeType !== 'leaf') continue;
+    const found = credentialDevice(entry.leaf.credential);
+    if (found?.userId === device.userId && found.deviceId === device.deviceId) return node / 2;
+  }
+  return undefined;
+}
+
+function frameOf(message: MLSMessage): MessageFrame {
+  switch (message.wireformat) {
+    case 'mls_private_message': {
+      const { groupId, epoch, contentType } = message.privateMessage;
+      return {
+        wireformat: contentType === 'application' ? 'application' : contentType === 'commit' ? 'commit' : 'proposal',
+        groupId,
+        epoch,
+      };
+    }
+    case 'mls_public_message': {
+      const { groupId, epoch, contentType } = message.publicMessage.content;
+      return { wireformat: contentType === 'commit' ? 'commit' : contentType === 'proposal' ? 'proposal' : 'application', groupId, epoch };
+    }
+    case 'mls_welcome':
+      return { wireformat: 'welcome' };
+    case 'mls_group_info':
+      return { wireformat: 'group_info', groupId: message.groupInfo.groupContext.groupId, epoch: message.groupInfo.groupContext.epoch };
+    case 'mls_key_package':
+      return { wireformat: 'key_package' };
+  }
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((byte, i) => byte === b[i]);
+}

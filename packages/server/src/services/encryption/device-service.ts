@@ -1,0 +1,166 @@
+import { createHash } from 'node:crypto';
+import {
+  type ClaimedKeyPackages,
+  type Device,
+  type KeyPackagesUploaded,
+  MAX_DEVICES_PER_USER,
+  MAX_KEY_PACKAGES_PER_DEVICE,
+  type PutIdentityBody,
+  type RegisterDeviceBody,
+  type UserDevices,
+  type UserIdentity,
+  type UploadKeyPackagesBody,
+  decodeDeviceIdentity,
+} from '@confab/protocol';
+import { AppError, detail, invalid, notFound } from '../../errors.js';
+import { newId } from '../../ids.js';
+import { readKeyPackage } from '../../infra/mls-key-packages.js';
+import type { DeviceRecord, IdentityRecord, KeyPackageUpload, Store } from '../../store/store.js';
+import { isEd25519PublicKey, readSignedDeviceList } from './signed-device-list.js';
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+export const deviceView = (d: DeviceRecord): Device => ({
+  id: d.id,
+  userId: d.userId,
+  name: d.name,
+  signatureKey: d.signatureKey,
+  credential: d.credential,
+  createdAt: iso(d.createdAt),
+  lastSeenAt: iso(d.lastSeenAt),
+});
+
+const identityView = (i: IdentityRecord): UserIdentity => ({
+  identityKey: i.identityKey,
+  deviceList: i.deviceList,
+  signature: i.signature,
+  version: i.version,
+  updatedAt: iso(i.updatedAt),
+});
+
+/**
+ * The Delivery Service's device registry (issue 39, decision 0027): devices, the signed device
+ * list, KeyPackage pools. Every key and package is checked for form here; whether a device is to
+ * be trusted is decided by clients, from the list the user's identity key signed.
+ */
+export class DeviceService {
+  constructor(
+    private readonly store: Store,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** Registers a device of mine; the same registration again answers the device as stored. */
+  async register(userId: string, body: RegisterDeviceBody): Promise<{ created: boolean; device: Device }> {
+    const named = decodeDeviceIdentity(Buffer.from(body.credential, 'base64url'));
+    if (named?.userId !== userId || named.deviceId !== body.id) {
+      throw invalid('The credential must name this user and this device id', [detail('/credential', 'names another user or device')]);
+    }
+    if (!isEd25519PublicKey(body.signatureKey))
+      throw invalid('The signature key is not an Ed25519 key', [detail('/signatureKey', 'is not an Ed25519 public key')]);
+    const existing = await this.store.devices.getDevice(body.id);
+    if (!existing && (await this.store.devices.listActiveDevices(userId)).length >= MAX_DEVICES_PER_USER) {
+      throw new AppError('conflict', `A user has at most ${MAX_DEVICES_PER_USER} active devices: revoke one first`);
+    }
+    const now = this.now();
+    const record: DeviceRecord = {
+      id: body.id,
+      userId,
+      name: body.name,
+      signatureKey: body.signatureKey,
+      credential: body.credential,
+      createdAt: now,
+      lastSeenAt: now,
+      revokedAt: null,
+    };
+    const { created, device } = existing ? { created: false, device: existing } : await this.store.devices.insertDevice(record);
+    if (!created) {
+      if (device.userId !== userId || device.signatureKey !== body.signatureKey || device.credential !== body.credential) {
+        throw new AppError('conflict', 'That device id is taken: choose another');
+      }
+      if (device.revokedAt !== null) throw new AppError('device_revoked', 'This device was revoked: register a new one');
+    }
+    return { created, device: deviceView(device) };
+  }
+
+  async mine(userId: string): Promise<Device[]> {
+    return (await this.store.devices.listActiveDevices(userId)).map(deviceView);
+  }
+
+  /** Revokes a device of mine (idempotent); someone else's, or none, is not found. */
+  async revoke(userId: string, deviceId: string): Promise<void> {
+    if (await this.store.devices.revokeDevice(userId, deviceId, this.now())) return;
+    const device = await this.store.devices.getDevice(deviceId);
+    if (device?.userId !== userId) throw notFound('Device');
+  }
+
+  /** Publishes my identity key and the device list it signed; an older or equal version is refused. */
+  async putIdentity(userId: string, body: PutIdentityBody): Promise<UserIdentity> {
+    const payload = readSignedDeviceList(userId, body);
+    const active = new Map((await this.store.devices.listActiveDevices(userId)).map((d) => [d.id, d]));
+    payload.devices.forEach((listed, i) => {
+      if (active.get(listed.id)?.signatureKey !== listed.signatureKey) {
+        throw invalid('The list names a device that is not an active device of mine with that key', [
+          detail(`/deviceList/devices/${i}`, 'is not an active device of this user'),
+        ]);
+      }
+    });
+    const record: IdentityRecord = {
+      userId,
+      identityKey: body.identityKey,
+      deviceList: body.deviceList,
+      signature: body.signature,
+      version: payload.version,
+      updatedAt: this.now(),
+    };
+    if (!(await this.store.devices.putIdentity(record))) {
+      throw new AppError('conflict', 'A device list of this version or a newer one is published: sign the next version');
+    }
+    return identityView(record);
+  }
+
+  /** A user's identity and active devices, for anyone signed in (to add them, to verify them). */
+  async devicesOf(userId: string): Promise<UserDevices> {
+    if (!(await this.store.users.getUser(userId))) throw notFound('User');
+    const [identity, devices] = await Promise.all([this.store.devices.getIdentity(userId), this.store.devices.listActiveDevices(userId)]);
+    return { userId, identity: identity ? identityView(identity) : null, devices: devices.map(deviceView) };
+  }
+
+  async uploadKeyPackages(userId: string, deviceId: string, body: UploadKeyPackagesBody): Promise<KeyPackagesUploaded> {
+    const device = await this.ownDevice(userId, deviceId);
+    const now = this.now();
+    const checked = async (data: string, path: string) => {
+      const info = await readKeyPackage(Buffer.from(data, 'base64url'));
+      if ('refused' in info) throw invalid(`A KeyPackage ${info.refused}`, [detail(path, info.refused)]);
+      if (info.userId !== userId || info.deviceId !== deviceId || info.signatureKey !== device.signatureKey) {
+        throw invalid('A KeyPackage is not of this device', [detail(path, 'names another device or signature key')]);
+      }
+      return { id: newId(), ref: createHash('sha256').update(data).digest('hex'), data, createdAt: now };
+    };
+    const upload: KeyPackageUpload = { packages: [] };
+    for (const [i, data] of body.keyPackages.entries()) upload.packages.push(await checked(data, `/keyPackages/${i}`));
+    if (body.lastResort !== undefined) upload.lastResort = await checked(body.lastResort, '/lastResort');
+    const added = await this.store.devices.addKeyPackages(deviceId, upload, MAX_KEY_PACKAGES_PER_DEVICE);
+    if ('refused' in added) {
+      throw new AppError(
+        'conflict',
+        `A device holds at most ${MAX_KEY_PACKAGES_PER_DEVICE} unclaimed KeyPackages; it has ${added.available}`,
+      );
+    }
+    await this.store.devices.touchDevice(deviceId, now);
+    return added;
+  }
+
+  /** One KeyPackage per active device of the user, each single-use one handed out once. */
+  async claim(userId: string): Promise<ClaimedKeyPackages> {
+    if (!(await this.store.users.getUser(userId))) throw notFound('User');
+    const claimed = await this.store.devices.claimKeyPackages(userId);
+    return { keyPackages: claimed.map((k) => ({ deviceId: k.deviceId, keyPackage: k.data, lastResort: k.lastResort })) };
+  }
+
+  private async ownDevice(userId: string, deviceId: string): Promise<DeviceRecord> {
+    const device = await this.store.devices.getDevice(deviceId);
+    if (device?.userId !== userId) throw notFound('Device');
+    if (device.revokedAt !== null) throw new AppError('device_revoked', 'This device was revoked');
+    return device;
+  }
+}

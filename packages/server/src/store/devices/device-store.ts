@@ -1,0 +1,78 @@
+/**
+ * Devices, identity keys and KeyPackages for end-to-end encryption (issue 39, decision 0027), a
+ * sub-store of its own (`store.devices`). The server keeps what devices publish; it cannot sign a
+ * device list (it has no identity key) and never sees a private key.
+ */
+export interface DeviceStore {
+  /** Registers a device; an id already taken answers the device stored under it, unchanged. */
+  insertDevice(device: DeviceRecord): Promise<{ created: boolean; device: DeviceRecord }>;
+  getDevice(id: string): Promise<DeviceRecord | undefined>;
+  /** The user's devices that are not revoked, oldest first. */
+  listActiveDevices(userId: string): Promise<DeviceRecord[]>;
+  /** Marks the user's device revoked and drops its KeyPackages; false when it is not theirs or was revoked already. */
+  revokeDevice(userId: string, deviceId: string, now: number): Promise<boolean>;
+  touchDevice(deviceId: string, now: number): Promise<void>;
+
+  getIdentity(userId: string): Promise<IdentityRecord | undefined>;
+  /** Stores the user's identity and signed list unless one of the same or a newer version is there; whether it was stored. */
+  putIdentity(identity: IdentityRecord): Promise<boolean>;
+
+  /**
+   * Adds single-use KeyPackages to the device's pool (a package already there, by `ref`, is not
+   * added again) and replaces its last-resort package when one is given. Refused, storing
+   * nothing, when the pool would pass `maxPool`.
+   */
+  addKeyPackages(
+    deviceId: string,
+    upload: KeyPackageUpload,
+    maxPool: number,
+  ): Promise<KeyPackagesAdded | { refused: 'pool_full'; available: number }>;
+  /**
+   * Takes one KeyPackage for each active device of the user: the oldest single-use one, deleted
+   * as it is taken, so two claims never get the same; the last-resort one, kept, when the pool
+   * is empty. A device with neither is left out.
+   */
+  claimKeyPackages(userId: string): Promise<KeyPackageRecord[]>;
+}
+
+export interface DeviceRecord {
+  id: string;
+  userId: string;
+  name: string;
+  signatureKey: string;
+  credential: string;
+  createdAt: number;
+  lastSeenAt: number;
+  revokedAt: number | null;
+}
+
+export interface IdentityRecord {
+  userId: string;
+  identityKey: string;
+  deviceList: string;
+  signature: string;
+  version: number;
+  updatedAt: number;
+}
+
+export interface KeyPackageRecord {
+  id: string;
+  deviceId: string;
+  /** SHA-256 of the package's bytes, hex. */
+  ref: string;
+  /** The package, URL-safe base64 as uploaded. */
+  data: string;
+  lastResort: boolean;
+  createdAt: number;
+}
+
+export interface KeyPackageUpload {
+  packages: Omit<KeyPackageRecord, 'deviceId' | 'lastResort'>[];
+  lastResort?: Omit<KeyPackageRecord, 'deviceId' | 'lastResort'>;
+}
+
+export interface KeyPackagesAdded {
+  stored: number;
+  available: number;
+  lastResort: boolean;
+}

@@ -1,0 +1,121 @@
+import { createHash } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { newId } from '../../ids.js';
+import type { Fixture } from '../conformance/fixtures.js';
+import type { DeviceRecord } from '../store.js';
+
+/** Devices, identity keys and KeyPackage pools (issue 39). */
+export function describeDevices(f: Fixture): void {
+  const device = (userId: string, id = newId()): DeviceRecord => ({
+    id,
+    userId,
+    name: 'laptop',
+    signatureKey: `sig-${id}`,
+    credential: `cred-${id}`,
+    createdAt: f.tick(),
+    lastSeenAt: f.now,
+    revokedAt: null,
+  });
+  const kp = (data: string) => ({ id: newId(), ref: createHash('sha256').update(data).digest('hex'), data, createdAt: f.tick() });
+
+  describe('devices and key packages', () => {
+    it('registers devices once per id, lists the active ones, and revokes only the owner’s', async () => {
+      const [a, b] = await Promise.all([f.user('dva'), f.user('dvb')]);
+      const laptop = device(a!.id);
+      expect(await f.store.devices.insertDevice(laptop)).toEqual({ created: true, device: laptop });
+      // The same id again (a retried registration, or another user's guess) changes nothing.
+      const again = await f.store.devices.insertDevice({ ...device(b!.id, laptop.id), name: 'taken' });
+      expect(again).toEqual({ created: false, device: laptop });
+      const phone = device(a!.id);
+      await f.store.devices.insertDevice(phone);
+      expect((await f.store.devices.listActiveDevices(a!.id)).map((d) => d.id)).toEqual([laptop.id, phone.id]);
+
+      await f.store.devices.addKeyPackages(phone.id, { packages: [kp('p1')], lastResort: kp('p-last') }, 10);
+      expect(await f.store.devices.revokeDevice(b!.id, phone.id, f.tick())).toBe(false);
+      expect(await f.store.devices.revokeDevice(a!.id, phone.id, f.tick())).toBe(true);
+      expect(await f.store.devices.revokeDevice(a!.id, phone.id, f.tick())).toBe(false);
+      expect((await f.store.devices.listActiveDevices(a!.id)).map((d) => d.id)).toEqual([laptop.id]);
+      expect((await f.store.devices.getDevice(phone.id))?.revokedAt).toBe(f.now - 1000);
+      // Its packages went with it: nobody can add a revoked device again.
+      expect(await f.store.devices.claimKeyPackages(a!.id)).toEqual([]);
+
+      await f.store.devices.touchDevice(laptop.id, f.tick());
+      expect((await f.store.devices.getDevice(laptop.id))?.lastSeenAt).toBe(f.now);
+    });
+
+    it('keeps the newest signed device list, whatever order the puts come in', async () => {
+      const a = await f.user('dvid');
+      const identity = (version: number) => ({
+        userId: a.id,
+        identityKey: 'ik',
+        deviceList: `list-${version}`,
+        signature: `sig-${version}`,
+        version,
+        updatedAt: f.tick(),
+      });
+      expect(await f.store.devices.getIdentity(a.id)).toBeUndefined();
+      expect(await f.store.devices.putIdentity(identity(2))).toBe(true);
+      expect(await f.store.devices.putIdentity(identity(1))).toBe(false);
+      expect(await f.store.devices.putIdentity(identity(2))).toBe(false);
+      const racing = await Promise.all([3, 5, 4].map((v) => f.store.devices.putIdentity(identity(v))));
+      expect(racing.filter(Boolean).length).toBeGreaterThanOrEqual(1);
+      expect(await f.store.devices.getIdentity(a.id)).toMatchObject({ deviceList: 'list-5', signature: 'sig-5', version: 5 });
+    });
+
+    it('stores an upload once, caps the pool, and replaces the last-resort package', async () => {
+      const a = await f.user('dvkp');
+      const d = device(a.id);
+      await f.store.devices.insertDevice(d);
+      const [k1, k2, k3] = [kp('k1'), kp('k2'), kp('k3')];
+      expect(await f.store.devices.addKeyPackages(d.id, { packages: [k1!, k2!, k2!] }, 3)).toEqual({
+        stored: 2,
+        available: 2,
+        lastResort: false,
+      });
+      expect(await f.store.devices.addKeyPackages(d.id, { packages: [k1!, k2!] }, 3)).toEqual({
+        stored: 0,
+        available: 2,
+        lastResort: false,
+      });
+      expect(await f.store.devices.addKeyPackages(d.id, { packages: [k3!, kp('k4')] }, 3)).toEqual({ refused: 'pool_full', available: 2 });
+      const last1 = kp('last-1');
+      expect(await f.store.devices.addKeyPackages(d.id, { packages: [], lastResort: last1 }, 3)).toEqual({
+        stored: 0,
+        available: 2,
+        lastResort: true,
+      });
+      const last2 = kp('last-2');
+      await f.store.devices.addKeyPackages(d.id, { packages: [], lastResort: last2 }, 3);
+      const claims = [];
+      for (let i = 0; i < 4; i++) claims.push(...(await f.store.devices.claimKeyPackages(a.id)));
+      expect(claims.map((c) => [c.data, c.lastResort])).toEqual([
+        ['k1', false],
+        ['k2', false],
+        ['last-2', true],
+        ['last-2', true],
+      ]);
+    });
+
+    it('never hands the same package to two concurrent claims', async () => {
+      const a = await f.user('dvcc');
+      const [d1, d2] = [device(a.id), device(a.id)];
+      await f.store.devices.insertDevice(d1);
+      await f.store.devices.insertDevice(d2);
+      await f.store.devices.addKeyPackages(
+        d1.id,
+        { packages: Array.from({ length: 6 }, (_, i) => kp(`c1-${i}`)), lastResort: kp('c1-last') },
+        50,
+      );
+      await f.store.devices.addKeyPackages(d2.id, { packages: Array.from({ length: 3 }, (_, i) => kp(`c2-${i}`)) }, 50);
+      const results = await Promise.all(Array.from({ length: 8 }, () => f.store.devices.claimKeyPackages(a.id)));
+      const all = results.flat();
+      const singleUse = all.filter((c) => !c.lastResort).map((c) => c.data);
+      expect(new Set(singleUse).size).toBe(singleUse.length);
+      expect(singleUse.length).toBe(9);
+      // Device 1: six single-use and then its last resort; device 2 runs dry after three.
+      expect(all.filter((c) => c.deviceId === d1.id).length).toBe(8);
+      expect(all.filter((c) => c.deviceId === d1.id && c.lastResort).length).toBe(2);
+      expect(all.filter((c) => c.deviceId === d2.id).length).toBe(3);
+    });
+  });
+}

@@ -1,0 +1,19 @@
+import type { SqlContext } from '../sql-context.js';
+import type { DeviceStore } from './device-store.js';
+import * as devices from '../sql/devices.js';
+import * as keyPackages from '../sql/key-packages.js';
+
+/** `store.devices` on the SQL engines: each method calls its query in store/sql/devices.ts or key-packages.ts. */
+export function sqlDeviceStore({ db }: SqlContext): DeviceStore {
+  return {
+    insertDevice: (device) => devices.insertDevice(db, device),
+    getDevice: (id) => devices.getDevice(db, id),
+    listActiveDevices: (userId) => devices.listActiveDevices(db, userId),
+    revokeDevice: (userId, deviceId, now) => devices.revokeDevice(db, userId, deviceId, now),
+    touchDevice: (deviceId, now) => devices.touchDevice(db, deviceId, now),
+    getIdentity: (userId) => devices.getIdentity(db, userId),
+    putIdentity: (identity) => devices.putIdentity(db, identity),
+    addKeyPackages: (deviceId, upload, maxPool) => keyPackages.addKeyPackages(db, deviceId, upload, maxPool),
+    claimKeyPackages: (userId) => keyPackages.claimKeyPackages(db, userId),
+  };
+}

@@ -1,0 +1,114 @@
+import type { Selectable } from 'kysely';
+import type { DeviceRecord, IdentityRecord } from '../devices/device-store.js';
+import type { Database } from '../schema.js';
+import type { Db } from './rows.js';
+
+/** Devices and identity keys (issue 39): what each user's devices publish, kept as sent. */
+
+const toDevice = (row: Selectable<Database['devices']>): DeviceRecord => ({
+  id: row.id,
+  userId: row.user_id,
+  name: row.name,
+  signatureKey: row.signature_key,
+  credential: row.credential,
+  createdAt: Number(row.created_at),
+  lastSeenAt: Number(row.last_seen_at),
+  revokedAt: row.revoked_at === null ? null : Number(row.revoked_at),
+});
+
+export async function insertDevice(db: Db, d: DeviceRecord): Promise<{ created: boolean; device: DeviceRecord }> {
+  const result = await db
+    .insertInto('devices')
+    .values({
+      id: d.id,
+      user_id: d.userId,
+      name: d.name,
+      signature_key: d.signatureKey,
+      credential: d.credential,
+      created_at: d.createdAt,
+      last_seen_at: d.lastSeenAt,
+      revoked_at: d.revokedAt,
+    })
+    .onConflict((oc) => oc.column('id').doNothing())
+    .executeTakeFirst();
+  if (Number(result.numInsertedOrUpdatedRows ?? 0n) === 1) return { created: true, device: d };
+  return { created: false, device: (await getDevice(db, d.id))! };
+}
+
+export async function getDevice(db: Db, id: string): Promise<DeviceRecord | undefined> {
+  const row = await db.selectFrom('devices').selectAll().where('id', '=', id).executeTakeFirst();
+  return row && toDevice(row);
+}
+
+export async function listActiveDevices(db: Db, userId: string): Promise<DeviceRecord[]> {
+  const rows = await db
+    .selectFrom('devices')
+    .selectAll()
+    .where('user_id', '=', userId)
+    .where('revoked_at', 'is', null)
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
+  return rows.map(toDevice);
+}
+
+export function revokeDevice(db: Db, userId: string, deviceId: string, now: number): Promise<boolean> {
+  return db.transaction().execute(async (trx) => {
+    const result = await trx
+      .updateTable('devices')
+      .set({ revoked_at: now })
+      .where('id', '=', deviceId)
+      .where('user_id', '=', userId)
+      .where('revoked_at', 'is', null)
+      .executeTakeFirst();
+    if (Number(result.numUpdatedRows) === 0) return false;
+    // A revoked device's packages must never be claimed: nobody may add it to a group again.
+    await trx.deleteFrom('key_packages').where('device_id', '=', deviceId).execute();
+    return true;
+  });
+}
+
+export async function touchDevice(db: Db, deviceId: string, now: number): Promise<void> {
+  await db.updateTable('devices').set({ last_seen_at: now }).where('id', '=', deviceId).where('last_seen_at', '<', now).execute();
+}
+
+export async function getIdentity(db: Db, userId: string): Promise<IdentityRecord | undefined> {
+  const row = await db.selectFrom('identity_keys').selectAll().where('user_id', '=', userId).executeTakeFirst();
+  return (
+    row && {
+      userId: row.user_id,
+      identityKey: row.identity_key,
+      deviceList: row.device_list,
+      signature: row.signature,
+      version: Number(row.version),
+      updatedAt: Number(row.updated_at),
+    }
+  );
+}
+
+/**
+ * Insert, or update where the stored version is older: the version check is in the UPDATE's
+ * WHERE, so of two concurrent puts the newer list wins whatever order they commit in.
+ */
+export async function putIdentity(db: Db, identity: IdentityRecord): Promise<boolean> {
+  const values = {
+    identity_key: identity.identityKey,
+    device_list: identity.deviceList,
+    signature: identity.signature,
+    version: identity.version,
+    updated_at: identity.updatedAt,
+  };
+  const inserted = await db
+    .insertInto('identity_keys')
+    .values({ user_id: identity.userId, ...values })
+    .onConflict((oc) => oc.column('user_id').doNothing())
+    .executeTakeFirst();
+  if (Number(inserted.numInsertedOrUpdatedRows ?? 0n) === 1) return true;
+  const updated = await db
+    .updateTable('identity_keys')
+    .set(values)
+    .where('user_id', '=', identity.userId)
+    .where('version', '<', identity.version)
+    .executeTakeFirst();
+  return Number(updated.numUpdatedRows) === 1;
+}
