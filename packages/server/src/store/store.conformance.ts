@@ -22,6 +22,7 @@ import { describeUploads } from './uploads/uploads.conformance.js';
 import { describeInvites } from './invites/invites.conformance.js';
 import { describeAdmin } from './admin/admin.conformance.js';
 import { describeThreads } from './threads/threads.conformance.js';
+import { describeAssist } from './assist/assist.conformance.js';
 import { describeTextFidelity } from './conformance/text-fidelity.conformance.js';
 
 /**
@@ -62,6 +63,7 @@ export function describeStoreConformance(engine: string, openFresh: () => Promis
     describeOutbox(f);
     describeSystemMessages(f);
     describeThreads(f);
+    describeAssist(f);
     describeSearch(f);
     describeLocations(f);
     describePollsAndSaved(f);
