@@ -38,9 +38,8 @@ export const UpdateUserSettingsBody = Type.Object(
 );
 export type UpdateUserSettingsBody = Static<typeof UpdateUserSettingsBody>;
 
-export const NEEDS_REPLY_REASONS = ['question', 'mention', 'reply', 'request'] as const;
 export const NeedsReplyReason = Type.Union(
-  NEEDS_REPLY_REASONS.map((r) => Type.Literal(r)),
+  [Type.Literal('question'), Type.Literal('mention'), Type.Literal('reply'), Type.Literal('request')],
   {
     description:
       'question or request: a direct message that asks something (a question mark, an interrogative word, a request phrase); mention: it mentions me; reply: it replies to my message',
