@@ -32,6 +32,7 @@ import type {
 } from '@confab/protocol';
 import { AccountApi } from './account.js';
 import { AdminApi } from './admin.js';
+import { AssistApi } from './assist.js';
 import { PushApi } from './push.js';
 import { EventsApi } from './long-poll.js';
 import { FileCalls, type SendOptions } from './files.js';
@@ -66,6 +67,8 @@ export class ConfabClient {
   readonly push: PushApi;
   /** The event log over HTTP: long-poll `sync`, one conversation's events. */
   readonly events: EventsApi;
+  /** Needs reply, catch-up, suggestions, my Assist switches (issue 40). */
+  readonly assist: AssistApi;
 
   constructor(private readonly options: ConfabClientOptions) {
     this.http = new HttpTransport(options);
@@ -77,6 +80,7 @@ export class ConfabClient {
     this.admin = new AdminApi(this.http);
     this.push = new PushApi(this.http);
     this.events = new EventsApi(this.http);
+    this.assist = new AssistApi(this.http);
   }
 
   get tokens(): Tokens | null {

@@ -68,6 +68,10 @@ export const NeedsReplyPage = Type.Object(
 );
 export type NeedsReplyPage = Static<typeof NeedsReplyPage>;
 
+/** `DELETE /api/v1/assist/needs-reply/:messageId`. */
+export const NeedsReplyParams = Type.Object({ messageId: Id }, strict);
+export type NeedsReplyParams = Static<typeof NeedsReplyParams>;
+
 export const NeedsReplyQuery = Type.Object({ limit: Type.Optional(Limit), cursor: Type.Optional(Cursor) }, strict);
 export type NeedsReplyQuery = Static<typeof NeedsReplyQuery>;
 
@@ -80,6 +84,7 @@ export type CatchUpQuery = Static<typeof CatchUpQuery>;
 export const CatchUpSentence = Type.Object(
   {
     messageId: Id,
+    seq: Type.Integer({ minimum: 1, description: "The message's seq, to open the conversation at it" }),
     text: Type.String({ description: 'A sentence of that message, exactly as written' }),
   },
   { title: 'CatchUpSentence' },

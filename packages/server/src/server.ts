@@ -17,6 +17,7 @@ import { createMessaging } from './services/messaging/index.js';
 import { createNotifications } from './services/notifications/index.js';
 import { createPresence } from './services/presence/index.js';
 import { createSearch } from './services/search/index.js';
+import { createAssist } from './services/assist/index.js';
 import { RateLimitService } from './services/rate-limits.js';
 import type { Store } from './store/store.js';
 import type { HostResolver } from './infra/outbound-address-guard.js';
@@ -82,6 +83,7 @@ export async function createServer(
     rateLimits,
   });
   const search = createSearch(backends, { membership: access.membership, rateLimits });
+  const assist = createAssist(backends, { membership: access.membership });
   const gateway = new Gateway({
     config,
     tokens: sessions.tokens,
@@ -136,6 +138,7 @@ export async function createServer(
     notifications,
     files,
     search,
+    assist,
   };
   let draining = false;
   const app = await buildHttpApp(services, logger, metrics, () => draining);

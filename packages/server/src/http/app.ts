@@ -31,6 +31,7 @@ import { receiptRoutes } from './routes/receipts.js';
 import { syncRoutes } from './routes/sync.js';
 import { locationRoutes } from './routes/locations.js';
 import { searchRoutes } from './routes/search.js';
+import { assistRoutes } from './routes/assist.js';
 import { uploadRoutes } from './routes/uploads.js';
 import { errors } from './responses.js';
 import { installRouteLimits } from './route-limits.js';
@@ -158,6 +159,7 @@ export async function buildHttpApp(
     pushRoutes,
     locationRoutes,
     searchRoutes,
+    assistRoutes,
     uploadRoutes,
     adminRoutes,
   ]) {

@@ -4,6 +4,7 @@ import { type SummaryMessage, sentencesOf, summarize } from './catch-up-ranking.
 let next = 0;
 const m = (body: string, extra: Partial<SummaryMessage> = {}): SummaryMessage => ({
   id: `m${++next}`,
+  seq: next,
   body,
   pinned: false,
   mentionsMe: false,

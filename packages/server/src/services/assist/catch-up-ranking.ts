@@ -12,6 +12,7 @@ import { isQuestion } from './asks.js';
 
 export interface SummaryMessage {
   id: string;
+  seq: number;
   body: string;
   pinned: boolean;
   mentionsMe: boolean;
@@ -19,6 +20,7 @@ export interface SummaryMessage {
 
 export interface SummarySentence {
   messageId: string;
+  seq: number;
   text: string;
 }
 
@@ -72,7 +74,7 @@ export function summarize(messages: readonly SummaryMessage[], max = MAX_SUMMARY
     seenTexts.add(s.text);
     chosen.push(s);
   }
-  return chosen.sort((x, y) => x.order - y.order).map(({ messageId, text }) => ({ messageId, text }));
+  return chosen.sort((x, y) => x.order - y.order).map(({ messageId, seq, text }) => ({ messageId, seq, text }));
 }
 
 function collect(messages: readonly SummaryMessage[]): Sentence[] {
@@ -82,7 +84,7 @@ function collect(messages: readonly SummaryMessage[]): Sentence[] {
     for (const text of sentencesOf(m.body)) {
       const boost =
         base + (DECISION.test(text) ? BOOST.decision : 0) + (isQuestion(text) ? BOOST.question : 0) + (LINK.test(text) ? BOOST.link : 0);
-      all.push({ messageId: m.id, text, order: all.length, tokens: new Set(words(text).map((w) => w.folded)), boost });
+      all.push({ messageId: m.id, seq: m.seq, text, order: all.length, tokens: new Set(words(text).map((w) => w.folded)), boost });
     }
   }
   return all.slice(-MAX_SENTENCES);
