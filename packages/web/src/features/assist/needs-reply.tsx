@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { Link } from 'wouter';
 import { Check, MessageCircleQuestion } from 'lucide-react';
 import type { NeedsReplyItem } from '@confab/protocol';
@@ -15,7 +15,7 @@ import { featureOn, useAssist } from './assist-state.js';
  */
 const PAGE = 50;
 const REFRESH_MS = 60_000;
-const listeners = new Set<() => void>();
+const listeners = new Set<() => unknown>();
 const refreshAll = () => listeners.forEach((l) => l());
 
 function useNeedsReply(enabled: boolean) {
@@ -23,27 +23,29 @@ function useNeedsReply(enabled: boolean) {
   const [items, setItems] = useState<NeedsReplyItem[] | null>(null);
   const [more, setMore] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const load = useCallback(async () => {
-    try {
-      const page = await client.assist.needsReply({ limit: PAGE });
-      setItems(page.items);
-      setMore(page.nextCursor !== null);
-      setError(null);
-    } catch (e) {
-      setError(describeError(e));
-    }
-  }, [client]);
   useEffect(() => {
     if (!enabled) return;
-    void load();
-    listeners.add(load);
+    let live = true;
+    const read = () =>
+      client.assist.needsReply({ limit: PAGE }).then(
+        (page) => {
+          if (!live) return;
+          setItems(page.items);
+          setMore(page.nextCursor !== null);
+          setError(null);
+        },
+        (e: unknown) => live && setError(describeError(e)),
+      );
+    void read();
+    listeners.add(read);
     // New messages arrive all the time; a minute late is soon enough for a to-do list.
-    const timer = setInterval(() => void load(), REFRESH_MS);
+    const timer = setInterval(() => void read(), REFRESH_MS);
     return () => {
-      listeners.delete(load);
+      live = false;
+      listeners.delete(read);
       clearInterval(timer);
     };
-  }, [enabled, load]);
+  }, [enabled, client]);
   return { items, more, error, setItems };
 }
 
