@@ -36,6 +36,7 @@ import type {
 } from '@confab/protocol';
 import { AccountApi } from './account.js';
 import { AdminApi } from './admin.js';
+import { AssistApi } from './assist.js';
 import { PushApi } from './push.js';
 import { EventsApi } from './long-poll.js';
 import { FileCalls, type SendOptions } from './files.js';
@@ -75,6 +76,8 @@ export class ConfabClient {
   /** The event log over HTTP: long-poll `sync`, one conversation's events. */
   readonly events: EventsApi;
   private deviceManager: DeviceManager | undefined;
+  /** Needs reply, catch-up, suggestions, my Assist switches (issue 40). */
+  readonly assist: AssistApi;
 
   constructor(private readonly options: ConfabClientOptions) {
     this.http = new HttpTransport(options);
@@ -86,6 +89,7 @@ export class ConfabClient {
     this.admin = new AdminApi(this.http);
     this.push = new PushApi(this.http);
     this.events = new EventsApi(this.http);
+    this.assist = new AssistApi(this.http);
   }
 
   // ---- end-to-end encryption (issue 39; docs/encryption.md) ----

@@ -1,6 +1,7 @@
 export { ConfabClient, type ConfabClientOptions } from './client.js';
 export { AccountApi } from './account.js';
 export { AdminApi } from './admin.js';
+export { AssistApi } from './assist.js';
 export { PushApi, base64UrlBytes, type BrowserPushSubscription, type PushRegistration } from './push.js';
 export { EventsApi } from './long-poll.js';
 export { ApiError } from './errors.js';

@@ -20,6 +20,8 @@ export const ERROR_STATUS = {
   registration_closed: 403,
   invite_invalid: 403,
   account_deactivated: 403,
+  // Assist (issue 40) is off for the instance (ASSIST=off) or for me.
+  assist_disabled: 403,
   not_found: 404,
   method_not_allowed: 405,
   request_timeout: 408,

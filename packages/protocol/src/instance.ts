@@ -15,6 +15,7 @@ export const InstanceFeatures = Type.Object(
     search: Type.Boolean({ description: 'Full-text search of messages (`GET /api/v1/search`)' }),
     locations: Type.Boolean({ description: 'Location sharing, fixed or live' }),
     apiDocs: Type.Boolean({ description: 'The API reference UI is served at `/docs`' }),
+    assist: Type.Boolean({ description: 'Assist (needs reply, catch-up, suggestions), computed on the instance; false when ASSIST=off' }),
   },
   { title: 'InstanceFeatures', description: 'Optional features, true when enabled on this instance' },
 );

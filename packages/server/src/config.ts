@@ -137,6 +137,8 @@ export interface Config {
    * the cost of a search page, however many messages match (docs/search.md).
    */
   searchRankWindow: number;
+  /** ASSIST: `on` (default) or `off`; off, every Assist call answers 403 assist_disabled for everyone (docs/assist.md). */
+  assist: boolean;
   /** Largest upload, bytes: refused with 413 as soon as the stream crosses it. */
   maxUploadBytes: number;
   /** Bytes of uploads one user may hold (1 GiB by default); null: no limit (`UPLOAD_QUOTA_BYTES=0`). */
@@ -230,6 +232,7 @@ export function loadConfig(env: Env = process.env): Config {
     outbound: readOutboundConfig(read, problems),
     linkPreviews: readLinkPreviewConfig(read),
     searchRankWindow: read.int('SEARCH_RANK_WINDOW', 200, 50, 10_000),
+    assist: read.oneOf('ASSIST', 'on', ['on', 'off']) === 'on',
     maxUploadBytes: read.int('MAX_UPLOAD_BYTES', 25 * 1_048_576, 1024, 10 * 1_073_741_824),
     // A quota by default (issue 35): without one, any account could fill the disk.
     uploadQuotaBytes: read.int('UPLOAD_QUOTA_BYTES', DEFAULT_UPLOAD_QUOTA_BYTES, 0, Number.MAX_SAFE_INTEGER) || null,

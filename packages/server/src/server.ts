@@ -18,6 +18,7 @@ import { createNotifications } from './services/notifications/index.js';
 import { createPresence } from './services/presence/index.js';
 import { createSearch } from './services/search/index.js';
 import { createEncryption } from './services/encryption/index.js';
+import { createAssist } from './services/assist/index.js';
 import { RateLimitService } from './services/rate-limits.js';
 import type { Store } from './store/store.js';
 import type { HostResolver } from './infra/outbound-address-guard.js';
@@ -91,6 +92,7 @@ export async function createServer(
   });
   const search = createSearch(backends, { membership: access.membership, rateLimits });
   const encryption = createEncryption(backends);
+  const assist = createAssist(backends, { membership: access.membership });
   const gateway = new Gateway({
     config,
     tokens: sessions.tokens,
@@ -146,6 +148,7 @@ export async function createServer(
     files,
     search,
     encryption,
+    assist,
   };
   let draining = false;
   const app = await buildHttpApp(services, logger, metrics, () => draining);

@@ -32,6 +32,7 @@ import { receiptRoutes } from './routes/receipts.js';
 import { syncRoutes } from './routes/sync.js';
 import { locationRoutes } from './routes/locations.js';
 import { searchRoutes } from './routes/search.js';
+import { assistRoutes } from './routes/assist.js';
 import { uploadRoutes } from './routes/uploads.js';
 import { deviceRoutes } from './routes/devices.js';
 import { errors } from './responses.js';
@@ -161,6 +162,7 @@ export async function buildHttpApp(
     pushRoutes,
     locationRoutes,
     searchRoutes,
+    assistRoutes,
     uploadRoutes,
     deviceRoutes,
     adminRoutes,

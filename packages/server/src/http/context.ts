@@ -4,6 +4,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Config } from '../config.js';
 import type { Accounts } from '../services/accounts/index.js';
 import type { Admin } from '../services/admin/index.js';
+import type { Assist } from '../services/assist/index.js';
 import type { Conversations } from '../services/conversations/index.js';
 import type { Events } from '../services/events/index.js';
 import type { Files } from '../services/files/index.js';
@@ -48,6 +49,8 @@ export interface Services {
   search: Search;
   /** End-to-end encryption: devices, identity keys, KeyPackages. */
   encryption: Encryption;
+  /** Needs reply, catch-up, frecency suggestions, my Assist switches (issue 40). */
+  assist: Assist;
 }
 
 export type RoutePlugin = FastifyPluginAsync<Services, Server, TypeBoxTypeProvider>;

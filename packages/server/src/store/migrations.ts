@@ -30,6 +30,7 @@ import { savedMessages } from './migrations/0028-saved-messages.js';
 import { drafts } from './migrations/0030-drafts.js';
 // Devices, identity keys and KeyPackages for end-to-end encryption (issue 39).
 import { devicesAndKeyPackages } from './migrations/0033-devices-and-key-packages.js';
+import { assist } from './migrations/0035-assist.js';
 import { starred } from './migrations/0025-starred.js';
 
 /**
@@ -202,6 +203,8 @@ const migrations: Record<string, Migration> = {
   '0030_drafts': drafts,
   // End-to-end encryption, part 1: devices, identity keys, KeyPackages (issue 39).
   '0033_devices_and_key_packages': devicesAndKeyPackages,
+  // Assist: my switches, dismissed needs-reply items, messages by sender (issue 40).
+  '0035_assist': assist,
 };
 
 /**

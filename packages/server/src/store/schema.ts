@@ -221,6 +221,22 @@ export interface Database {
     last_resort: number;
     created_at: number;
   };
+  /** Each person's Assist switches (issue 40): a row once they change one; absent, all on. */
+  assist_settings: {
+    user_id: string;
+    enabled: number;
+    needs_reply: number;
+    catch_up: number;
+    reply_suggestions: number;
+    updated_at: number;
+  };
+  /** "Needs reply" items a person dismissed (DELETE /api/v1/assist/needs-reply/:messageId). */
+  assist_dismissals: {
+    user_id: string;
+    message_id: string;
+    conversation_id: string;
+    dismissed_at: number;
+  };
   thread_reads: {
     root_id: string;
     user_id: string;

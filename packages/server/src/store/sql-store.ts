@@ -22,6 +22,7 @@ import type {
   UploadStore,
   SearchStore,
   ThreadStore,
+  AssistStore,
 } from './store.js';
 import { sqlUserStore } from './users/sql-user-store.js';
 import { sqlSessionStore } from './sessions/sql-session-store.js';
@@ -44,6 +45,7 @@ import { sqlDraftStore } from './drafts/sql-draft-store.js';
 import type { DraftStore } from './drafts/draft-store.js';
 import { sqlDeviceStore } from './devices/sql-device-store.js';
 import type { DeviceStore } from './devices/device-store.js';
+import { sqlAssistStore } from './assist/sql-assist-store.js';
 
 /**
  * The Store over Kysely, shared by every engine: one sub-store per aggregate, each made from the
@@ -72,6 +74,7 @@ export class SqlStore implements Store {
   readonly threads: ThreadStore;
   readonly drafts: DraftStore;
   readonly devices: DeviceStore;
+  readonly assist: AssistStore;
 
   constructor(private readonly dialect: Dialect) {
     this.engine = dialect.engine;
@@ -95,6 +98,7 @@ export class SqlStore implements Store {
     this.threads = sqlThreadStore(context);
     this.drafts = sqlDraftStore(context);
     this.devices = sqlDeviceStore(context);
+    this.assist = sqlAssistStore(context);
   }
 
   migrate(): Promise<void> {

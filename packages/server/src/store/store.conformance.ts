@@ -24,6 +24,7 @@ import { describeAdmin } from './admin/admin.conformance.js';
 import { describeThreads } from './threads/threads.conformance.js';
 import { describeDrafts } from './drafts/drafts.conformance.js';
 import { describeDevices } from './devices/devices.conformance.js';
+import { describeAssist } from './assist/assist.conformance.js';
 import { describeTextFidelity } from './conformance/text-fidelity.conformance.js';
 
 /**
@@ -64,6 +65,7 @@ export function describeStoreConformance(engine: string, openFresh: () => Promis
     describeOutbox(f);
     describeSystemMessages(f);
     describeThreads(f);
+    describeAssist(f);
     describeSearch(f);
     describeLocations(f);
     describePollsAndSaved(f);

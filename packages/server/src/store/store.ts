@@ -41,6 +41,8 @@ import type { DraftStore } from './drafts/draft-store.js';
 export type * from './drafts/draft-store.js';
 import type { DeviceStore } from './devices/device-store.js';
 export type * from './devices/device-store.js';
+import type { AssistStore } from './assist/assist-store.js';
+export type * from './assist/assist-store.js';
 
 /**
  * The storage interface. Services depend on this alone. It is composed of one sub-store per
@@ -110,6 +112,8 @@ export interface Store {
   readonly drafts: DraftStore;
   /** Devices, identity keys and KeyPackages for end-to-end encryption (devices/device-store.ts). */
   readonly devices: DeviceStore;
+  /** Assist's switches, dismissals and reads (assist/assist-store.ts; issue 40). */
+  readonly assist: AssistStore;
 }
 
 /**

@@ -25,7 +25,7 @@ describe('GET /api/v1/config', () => {
         maxUploadBytes: 25 * 1_048_576,
         maxAttachments: 10,
         registration: 'open',
-        features: { push: true, mail: false, search: true, locations: true, apiDocs: true },
+        features: { push: true, mail: false, search: true, locations: true, apiDocs: true, assist: true },
       },
     });
     expect(await newClient(t.url).instanceConfig()).toEqual(res.body);
@@ -42,13 +42,14 @@ describe('GET /api/v1/config', () => {
         REGISTRATION: 'invite',
         SMTP_URL: mail.url,
         API_DOCS: 'false',
+        ASSIST: 'off',
       });
       expect((await api(t.url, 'GET', '/api/v1/config')).body).toEqual({
         maxMessageLength: 50,
         maxUploadBytes: 2048,
         maxAttachments: 10,
         registration: 'invite',
-        features: { push: true, mail: true, search: true, locations: true, apiDocs: false },
+        features: { push: true, mail: true, search: true, locations: true, apiDocs: false, assist: false },
       });
     } finally {
       await mail.close();

@@ -24,3 +24,5 @@ import './mentions/MentionAutocomplete.js';
 import './search/search.js';
 import './settings/settings.js';
 import './notifications/notifications.js';
+// Assist: needs reply, catch up (issue 40).
+import './assist/assist.js';

@@ -18,6 +18,7 @@ export function instanceConfig(config: Config): InstanceConfig {
       search: true,
       locations: true,
       apiDocs: config.apiDocs,
+      assist: config.assist,
     },
   };
 }

@@ -29,6 +29,7 @@ export const postgresMigrations: Record<string, Migration> = {
   '0028_saved_messages_pg_bytewise': bytewiseText(['saved_messages']),
   '0030_drafts_pg_bytewise': bytewiseText(['drafts']),
   '0033_devices_and_key_packages_pg_bytewise': bytewiseText(['devices', 'identity_keys', 'key_packages']),
+  '0035_assist_pg_bytewise': bytewiseText(['assist_settings', 'assist_dismissals']),
   ...postgresSearchMigrations,
   '0007_uploads_pg_bytewise': bytewiseText(['uploads', 'message_attachments', 'messages']),
   // The PostgreSQL blob store's tables (blobs/postgres-blob-store.ts): file bytes in chunks.

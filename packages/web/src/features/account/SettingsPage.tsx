@@ -4,6 +4,7 @@ import { Link } from 'wouter';
 import { useSignedIn } from '../../session/SessionContext.js';
 import { NotificationSettings } from '../push/NotificationSettings.js';
 import { AppearanceSettings } from './AppearanceSettings.js';
+import { AssistSettings } from '../assist/AssistSettings.js';
 import { DeleteAccountSettings } from './DeleteAccountSettings.js';
 import { EmailSettings } from './EmailSettings.js';
 import { ExportSettings } from './ExportSettings.js';
@@ -18,6 +19,7 @@ const SECTIONS: { path: string; label: string; component: ComponentType }[] = [
   { path: 'sessions', label: 'Sessions', component: SessionsSettings },
   { path: 'notifications', label: 'Notifications', component: NotificationSettings },
   { path: 'appearance', label: 'Appearance', component: AppearanceSettings },
+  { path: 'assist', label: 'Assist', component: AssistSettings },
   { path: 'data', label: 'Your data', component: ExportSettings },
   { path: 'delete', label: 'Delete account', component: DeleteAccountSettings },
 ];

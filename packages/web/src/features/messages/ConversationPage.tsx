@@ -14,7 +14,7 @@ import { Timeline } from './Timeline.js';
 import { TypingIndicator } from './TypingIndicator.js';
 import { LiveAnnouncer } from './LiveAnnouncer.js';
 import { type TimelineRow, timelineRows } from './timeline-rows.js';
-import { type MessageContext, conversationPanels } from './extensions.js';
+import { type MessageContext, conversationBanners, conversationPanels } from './extensions.js';
 import { useConversation } from './useConversation.js';
 
 /** `/c/:conversationId/:panel?/:arg?`: one conversation, and the side panel the path opens, if any. */
@@ -153,6 +153,9 @@ function Conversation({ conversation, panel, arg }: { conversation: Conversation
     <div className="conversation" data-panel-open={openedPanel ? 'true' : 'false'}>
       <section className="conversation-main" aria-labelledby="conversation-title">
         <ConversationHeader conversation={conversation} openPanel={openPanel} />
+        {conversationBanners.map((b) => (
+          <b.component key={b.id} conversation={conversation} />
+        ))}
         <Timeline
           rows={rows}
           state={state}

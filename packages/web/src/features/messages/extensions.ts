@@ -99,3 +99,10 @@ export interface HeaderAction {
   component: ComponentType<{ conversation: ConversationSummary; openPanel(panel: string, arg?: string): void }>;
 }
 export const conversationHeaderActions: HeaderAction[] = [];
+
+/** Something shown above a conversation's timeline (issue 40: "Catch up" when many are unread); it renders nothing when it has nothing to say. */
+export interface ConversationBanner {
+  id: string;
+  component: ComponentType<{ conversation: ConversationSummary }>;
+}
+export const conversationBanners: ConversationBanner[] = [];

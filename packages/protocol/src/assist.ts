@@ -1,0 +1,132 @@
+import Type, { type Static } from 'typebox';
+import { Cursor, Limit } from './api.js';
+import { ConversationSummary, Message, User } from './models.js';
+import { Id, PositionInput } from './primitives.js';
+import { SingleLine } from './strings.js';
+
+/**
+ * Assist (issue 40): help keeping up, computed on the instance from its own data; no model, no
+ * download, nothing sent anywhere (docs/assist.md). A feature that is off, for the instance
+ * (ASSIST=off) or for me, answers 403 `assist_disabled`.
+ */
+const strict = { additionalProperties: false } as const;
+
+export const AssistSettings = Type.Object(
+  {
+    enabled: Type.Boolean({ description: 'Assist as a whole: false turns every feature below off for me' }),
+    needsReply: Type.Boolean({ description: 'The "Needs reply" list (`GET /api/v1/assist/needs-reply`)' }),
+    catchUp: Type.Boolean({ description: 'Summaries of what I missed (`GET /api/v1/conversations/:id/catch-up`)' }),
+    replySuggestions: Type.Boolean({ description: 'Suggested replies (not served yet: kept for when they are)' }),
+  },
+  { title: 'AssistSettings' },
+);
+export type AssistSettings = Static<typeof AssistSettings>;
+
+/** `GET` / `PATCH /api/v1/users/me/settings`. */
+export const UserSettings = Type.Object(
+  { assist: AssistSettings },
+  {
+    title: 'UserSettings',
+    description: 'My settings; whether the instance has Assist at all is `features.assist` of `GET /api/v1/config`',
+  },
+);
+export type UserSettings = Static<typeof UserSettings>;
+
+export const UpdateUserSettingsBody = Type.Object(
+  { assist: Type.Partial(Type.Object(AssistSettings.properties, strict), { ...strict, minProperties: 1 }) },
+  strict,
+);
+export type UpdateUserSettingsBody = Static<typeof UpdateUserSettingsBody>;
+
+export const NeedsReplyReason = Type.Union(
+  [Type.Literal('question'), Type.Literal('mention'), Type.Literal('reply'), Type.Literal('request')],
+  {
+    description:
+      'question or request: a direct message that asks something (a question mark, an interrogative word, a request phrase); mention: it mentions me; reply: it replies to my message',
+  },
+);
+export type NeedsReplyReason = Static<typeof NeedsReplyReason>;
+
+export const NeedsReplyItem = Type.Object(
+  {
+    message: Message,
+    reason: NeedsReplyReason,
+    evidence: Type.Array(Type.String(), {
+      description: 'The words of the message that triggered it, as written (e.g. "?", "could you", "@alice")',
+    }),
+  },
+  { title: 'NeedsReplyItem' },
+);
+export type NeedsReplyItem = Static<typeof NeedsReplyItem>;
+
+export const NeedsReplyPage = Type.Object(
+  {
+    items: Type.Array(NeedsReplyItem, { description: 'Newest first' }),
+    nextCursor: Type.Union([Type.String(), Type.Null()], { description: 'Pass as `cursor` for the next page; null on the last page' }),
+  },
+  { title: 'NeedsReplyPage' },
+);
+export type NeedsReplyPage = Static<typeof NeedsReplyPage>;
+
+/** `DELETE /api/v1/assist/needs-reply/:messageId`. */
+export const NeedsReplyParams = Type.Object({ messageId: Id }, strict);
+export type NeedsReplyParams = Static<typeof NeedsReplyParams>;
+
+export const NeedsReplyQuery = Type.Object({ limit: Type.Optional(Limit), cursor: Type.Optional(Cursor) }, strict);
+export type NeedsReplyQuery = Static<typeof NeedsReplyQuery>;
+
+export const CatchUpQuery = Type.Object(
+  { since: Type.Optional(PositionInput({ description: 'Summarise the messages after this seq (default: after my read marker)' })) },
+  strict,
+);
+export type CatchUpQuery = Static<typeof CatchUpQuery>;
+
+export const CatchUpSentence = Type.Object(
+  {
+    messageId: Id,
+    seq: Type.Integer({ minimum: 1, description: "The message's seq, to open the conversation at it" }),
+    text: Type.String({ description: 'A sentence of that message, exactly as written' }),
+  },
+  { title: 'CatchUpSentence' },
+);
+export type CatchUpSentence = Static<typeof CatchUpSentence>;
+
+export const CatchUp = Type.Object(
+  {
+    items: Type.Array(CatchUpSentence, { maxItems: 5, description: 'At most 5 sentences, in the order they were written' }),
+    speakers: Type.Array(Id, { description: 'Who wrote in that stretch, most messages first' }),
+    openQuestions: Type.Array(Id, { description: 'Questions in that stretch that no one has replied to or reacted to' }),
+  },
+  { title: 'CatchUp' },
+);
+export type CatchUp = Static<typeof CatchUp>;
+
+export const AssistPeopleQuery = Type.Object(
+  {
+    q: Type.Optional(SingleLine({ maxLength: 64, description: 'Keep people whose username or display name has a word starting with it' })),
+    limit: Type.Optional(Limit),
+  },
+  strict,
+);
+export type AssistPeopleQuery = Static<typeof AssistPeopleQuery>;
+
+export const AssistListQuery = Type.Object({ limit: Type.Optional(Limit) }, strict);
+export type AssistListQuery = Static<typeof AssistListQuery>;
+
+const Score = Type.Number({ minimum: 0, description: 'Frecency: each interaction weighted by kind, halved every 7 days' });
+
+export const SuggestedPerson = Type.Object({ user: User, score: Score }, { title: 'SuggestedPerson' });
+export type SuggestedPerson = Static<typeof SuggestedPerson>;
+export const SuggestedPeople = Type.Object(
+  { items: Type.Array(SuggestedPerson, { description: 'Best first' }) },
+  { title: 'SuggestedPeople' },
+);
+export type SuggestedPeople = Static<typeof SuggestedPeople>;
+
+export const SuggestedConversation = Type.Object({ conversation: ConversationSummary, score: Score }, { title: 'SuggestedConversation' });
+export type SuggestedConversation = Static<typeof SuggestedConversation>;
+export const SuggestedConversations = Type.Object(
+  { items: Type.Array(SuggestedConversation, { description: 'Best first' }) },
+  { title: 'SuggestedConversations' },
+);
+export type SuggestedConversations = Static<typeof SuggestedConversations>;

@@ -1,0 +1,115 @@
+import { describe, expect, it } from 'vitest';
+import { drafts, type Fixture } from '../conformance/fixtures.js';
+import { settingsDraft } from '../members/member-settings.conformance.js';
+
+/** Assist (issue 40): switches, dismissals, the needs-reply candidates, my latest answers, interactions. */
+export function describeAssist(f: Fixture): void {
+  const { user, conversation, append, msg } = f;
+
+  const setUp = async (prefix: string) => {
+    const [a, b, c] = await Promise.all(['a', 'b', 'c'].map((n) => user(`${prefix}${n}`)));
+    const key = [a!.id, b!.id].sort().join(':');
+    const dm = (await conversation('direct', [a!.id, b!.id], key)).conversation;
+    const group = (await conversation('group', [a!.id, b!.id, c!.id])).conversation;
+    return { a: a!, b: b!, c: c!, dm, group };
+  };
+
+  describe('assist', () => {
+    it('keeps my switches: none until set, then replaced whole', async () => {
+      const { a, b } = await setUp('as');
+      expect(await f.store.assist.getSettings(a.id)).toBeUndefined();
+      await f.store.assist.putSettings(a.id, { enabled: true, needsReply: false, catchUp: true, replySuggestions: true }, f.tick());
+      await f.store.assist.putSettings(a.id, { enabled: false, needsReply: false, catchUp: true, replySuggestions: false }, f.tick());
+      expect(await f.store.assist.getSettings(a.id)).toEqual({ enabled: false, needsReply: false, catchUp: true, replySuggestions: false });
+      expect(await f.store.assist.getSettings(b.id)).toBeUndefined();
+    });
+
+    it('hands over direct messages, mentions of me and replies to me from others, newest first, less what I dismissed', async () => {
+      const { a, b, c, dm, group } = await setUp('an');
+      const since = f.now;
+      const [mine] = await append([msg(group.id, a.id, 'an-mine')]);
+      const [direct] = await append([msg(dm.id, b.id, 'an-direct', 'can you look?')]);
+      await append([msg(group.id, b.id, 'an-chatter')]); // a group message neither to nor about me
+      const [mention] = await append([{ ...msg(group.id, c.id, 'an-mention'), mentions: [a.id] }]);
+      const [reply] = await append([{ ...msg(group.id, b.id, 'an-reply'), replyToId: mine!.message.id }]);
+      await append([msg(dm.id, a.id, 'an-own')]); // my own message never
+
+      const candidates = await f.store.assist.needsReplyCandidates(a.id, { since, limit: 10 });
+      expect(candidates.map((x) => [x.message.id, x.direct, x.mentionsMe, x.repliesToMe])).toEqual([
+        [reply!.message.id, false, false, true],
+        [mention!.message.id, false, true, false],
+        [direct!.message.id, true, false, false],
+      ]);
+      expect(candidates[0]!.message.replyTo).toMatchObject({ id: mine!.message.id });
+      // A page below an id; nothing older than `since`.
+      const below = await f.store.assist.needsReplyCandidates(a.id, { since, limit: 1, beforeId: mention!.message.id });
+      expect(below.map((x) => x.message.id)).toEqual([direct!.message.id]);
+      expect(await f.store.assist.needsReplyCandidates(a.id, { since: f.now + 1, limit: 10 })).toEqual([]);
+
+      expect(await f.store.assist.dismiss(a.id, mention!.message, f.tick())).toBe(true);
+      expect(await f.store.assist.dismiss(a.id, mention!.message, f.tick())).toBe(false);
+      const left = await f.store.assist.needsReplyCandidates(a.id, { since, limit: 10 });
+      expect(left.map((x) => x.message.id)).toEqual([reply!.message.id, direct!.message.id]);
+      // Dismissed for me only.
+      const forB = await f.store.assist.needsReplyCandidates(b.id, { since, limit: 10 });
+      expect(forB.map((x) => x.message.id)).toEqual([(await f.store.messages.listMessages(dm.id, { limit: 1 }))[0]!.id]);
+    });
+
+    it('leaves out deleted messages and what I cleared', async () => {
+      const { a, b, dm } = await setUp('ad');
+      const since = f.now;
+      const [gone, kept] = await append([msg(dm.id, b.id, 'ad-1'), msg(dm.id, b.id, 'ad-2')]);
+      await f.update(
+        gone!.message.id,
+        () => ({ body: '', deletedAt: f.tick(), reactions: [], mentions: [], erase: true }),
+        drafts.messageUpdated,
+      );
+      expect((await f.store.assist.needsReplyCandidates(a.id, { since, limit: 10 })).map((x) => x.message.id)).toEqual([kept!.message.id]);
+      await f.store.members.updateMemberSettings(dm.id, a.id, { clear: true }, settingsDraft(a.id));
+      expect(await f.store.assist.needsReplyCandidates(a.id, { since, limit: 10 })).toEqual([]);
+    });
+
+    it('knows my newest message in each conversation and each thread', async () => {
+      const { a, b, group, dm } = await setUp('al');
+      const since = f.now;
+      const [root] = await append([msg(group.id, b.id, 'al-root')]);
+      const [m1] = await append([msg(group.id, a.id, 'al-1')]);
+      const [t1] = await append([{ ...msg(group.id, a.id, 'al-t1'), threadRootId: root!.message.id }]);
+      const [m2] = await append([msg(group.id, a.id, 'al-2')]);
+      await append([msg(dm.id, b.id, 'al-dm')]);
+      const latest = await f.store.assist.myLatestSeqs(a.id, since);
+      expect(latest.sort((x, y) => x.seq - y.seq)).toEqual([
+        { conversationId: group.id, threadRootId: root!.message.id, seq: t1!.message.seq },
+        { conversationId: group.id, threadRootId: null, seq: m2!.message.seq },
+      ]);
+      expect(m1!.message.seq).toBeLessThan(m2!.message.seq);
+    });
+
+    it('lists my interactions: sent (with the direct peer), replies, mentions both ways, reactions, reads', async () => {
+      const { a, b, c, dm, group } = await setUp('ai');
+      const since = f.now;
+      const [theirs] = await append([msg(group.id, c.id, 'ai-theirs')]);
+      await append([msg(dm.id, a.id, 'ai-dm')]);
+      await append([{ ...msg(group.id, a.id, 'ai-reply'), replyToId: theirs!.message.id, mentions: [b.id] }]);
+      await append([{ ...msg(group.id, b.id, 'ai-mention'), mentions: [a.id] }]);
+      await f.update(theirs!.message.id, (m) => ({ reactions: [...m.reactions, { emoji: '👍', userIds: [a.id] }] }), drafts.messageUpdated);
+      const found = await f.store.assist.interactions(a.id, since, 50);
+      const kinds = found.map((i) => `${i.kind}:${i.conversationId === dm.id ? 'dm' : 'group'}:${i.peerId ?? '-'}`).sort();
+      expect(kinds).toEqual(
+        [
+          `sent:dm:${b.id}`,
+          `sent:group:-`,
+          `replied:group:${c.id}`,
+          `mentioned:group:${b.id}`,
+          `mentioned_me:group:${b.id}`,
+          `reacted:group:${c.id}`,
+          // The sender has read what they sent (the fixture's append): both conversations.
+          `read:dm:${b.id}`,
+          `read:group:-`,
+        ].sort(),
+      );
+      expect(found.every((i) => i.at >= since)).toBe(true);
+      expect(await f.store.assist.interactions(a.id, f.now + 1, 50)).toEqual([]);
+    });
+  });
+}
