@@ -6,6 +6,7 @@ import {
   type Message,
   type PositionedEvent,
   type PositionedEventType,
+  type ScheduledMessage,
   handleEvent,
   type ThreadSummary,
   replyExcerpt,
@@ -42,6 +43,8 @@ export class ChatState {
   private readonly threads: ThreadStates;
   /** My saved messages this client knows of (issue 37): message id → when saved (ISO), from `knowSaved` and `saved.updated`. */
   private readonly saved = new Map<string, string>();
+  /** My pending scheduled messages (issue 37): id → schedule, from `knowScheduled` and `scheduled.*` events. */
+  private readonly scheduled = new Map<string, ScheduledMessage>();
 
   constructor(
     private readonly userId: string,
@@ -98,6 +101,19 @@ export class ChatState {
   /** Takes my saved messages from a `saved()` page (the server's word). */
   knowSaved(items: readonly { message: Message; savedAt: string }[]): void {
     for (const item of items) this.saved.set(item.message.id, item.savedAt);
+  }
+
+  /** My pending scheduled messages this client knows of (of one conversation, or all), soonest first. */
+  scheduledMessages(conversationId?: string): ScheduledMessage[] {
+    return [...this.scheduled.values()]
+      .filter((s) => conversationId === undefined || s.conversationId === conversationId)
+      .sort((a, b) => Date.parse(a.scheduledAt) - Date.parse(b.scheduledAt) || (a.id < b.id ? -1 : 1));
+  }
+
+  /** Takes my whole list of pending schedules (every page of `scheduled()`: the server's word). */
+  knowScheduled(items: readonly ScheduledMessage[]): void {
+    this.scheduled.clear();
+    for (const item of items) this.scheduled.set(item.id, item);
   }
 
   get unreadTotal(): number {
@@ -160,6 +176,13 @@ export class ChatState {
     'saved.updated': (event) => {
       if (event.saved && event.savedAt !== null) this.saved.set(event.messageId, event.savedAt);
       else this.saved.delete(event.messageId);
+    },
+    // Private to me as well: a schedule made or changed on any device, or gone (sent, deleted, failed).
+    'scheduled.updated': (event) => {
+      this.scheduled.set(event.scheduled.id, event.scheduled);
+    },
+    'scheduled.removed': (event) => {
+      this.scheduled.delete(event.scheduledId);
     },
   };
 

@@ -2,6 +2,8 @@ import Type, { type Static, type TLiteral, type TObject, type TProperties, type 
 import { Identifier } from './strings.js';
 import { ConversationInfo, ConversationSettings, Id, Member, Message, Notification, Timestamp } from './models.js';
 import { ThreadState } from './threads.js';
+import { ErrorCodeSchema } from './errors.js';
+import { ScheduledMessage, ScheduledRemovedReason } from './scheduled.js';
 
 /**
  * The event catalogue: every event the server sends is declared once, here, by its `type` and
@@ -82,6 +84,21 @@ export const PositionedEventPayloads = {
     saved: Type.Boolean(),
     savedAt: Type.Union([Timestamp, Type.Null()], { description: 'When I saved it; null once unsaved' }),
   }),
+  'scheduled.updated': payload('I scheduled a message, or changed one I scheduled (on any of my devices): in my private stream', {
+    scheduled: ScheduledMessage,
+  }),
+  'scheduled.removed': payload(
+    'A message I scheduled left my list: sent (`messageId`), deleted by me, or failed at its time (`error`: why it could not be sent, e.g. `not_found` once I am no longer a member). In my private stream',
+    {
+      scheduledId: Id,
+      conversationId: Id,
+      reason: ScheduledRemovedReason,
+      messageId: Type.Union([Id, Type.Null()], { description: 'The message sent, when `sent`' }),
+      error: Type.Union([Type.Object({ code: ErrorCodeSchema, message: Type.String() }), Type.Null()], {
+        description: 'Why, when `failed`',
+      }),
+    },
+  ),
 };
 
 /** Live signals: no position, not stored, not replayed. Each carries `type`, then these fields. */
@@ -201,6 +218,8 @@ const privateEvents: EventTable<PositionedEventType, boolean> = {
   'thread.read': () => true,
   'thread.updated': () => true,
   'saved.updated': () => true,
+  'scheduled.updated': () => true,
+  'scheduled.removed': () => true,
 };
 
 const conversationIds: EventTable<PositionedEventType, string> = {
@@ -217,6 +236,8 @@ const conversationIds: EventTable<PositionedEventType, string> = {
   'thread.read': (e) => e.conversationId,
   'thread.updated': (e) => e.conversationId,
   'saved.updated': (e) => e.conversationId,
+  'scheduled.updated': (e) => e.scheduled.conversationId,
+  'scheduled.removed': (e) => e.conversationId,
 };
 
 /**

@@ -21,3 +21,5 @@ export * from './asyncapi.js';
 // Polls, forwarding and saved messages (issue 37).
 export * from './polls.js';
 export * from './forwarding.js';
+// Scheduled send (issue 37).
+export * from './scheduled.js';

@@ -15,6 +15,7 @@ import { createEvents } from './services/events/index.js';
 import { createFiles } from './services/files/index.js';
 import { createMessaging } from './services/messaging/index.js';
 import { createNotifications } from './services/notifications/index.js';
+import { createScheduling } from './services/scheduling/index.js';
 import { createPresence } from './services/presence/index.js';
 import { createSearch } from './services/search/index.js';
 import { RateLimitService } from './services/rate-limits.js';
@@ -68,6 +69,7 @@ export async function createServer(
   const presence = createPresence(backends);
   const files = createFiles(backends, { rateLimits });
   const messaging = createMessaging(backends, { access, publisher: events.publisher, rateLimits, uploads: files.uploads });
+  const scheduling = createScheduling(backends, { access, publisher: events.publisher, rateLimits, messaging });
   const notifications = await createNotifications(backends, {
     blocks: access.blocks,
     publisher: events.publisher,
@@ -131,6 +133,7 @@ export async function createServer(
     admin,
     conversations,
     messaging,
+    scheduling,
     events,
     presence,
     notifications,
@@ -145,6 +148,7 @@ export async function createServer(
   files.start();
   search.reindex.start();
   messaging.start();
+  scheduling.dispatcher.start();
 
   return {
     app,
@@ -174,6 +178,9 @@ export async function createServer(
       files.stop();
       await search.reindex.stop();
       messaging.stop();
+      // Sends in flight settle before the writer is flushed below; a row left claimed is sent by
+      // another node (or this one restarted) once its lease passes, with the same clientId.
+      const schedulingStopped = scheduling.dispatcher.stop();
       sessions.revocations.stop();
       messaging.typing.close();
       presence.presence.close();
@@ -195,6 +202,7 @@ export async function createServer(
       // 3. Commit whatever is still queued (mails too), and the notifications of what it committed
       //    (the activity listeners submit them to the same writer), then let go of the bus, presence and the store.
       await accounts.close();
+      await beforeDeadline(schedulingStopped, deadline);
       await messaging.messages.flush();
       await messaging.activity.settled();
       await beforeDeadline(outboxStopped, deadline);

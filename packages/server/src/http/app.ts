@@ -24,6 +24,7 @@ import { healthRoutes } from './routes/health.js';
 import { instanceConfigRoutes } from './routes/instance-config.js'; // issue 35 item 5
 import { messageActionRoutes } from './routes/message-actions.js';
 import { messageExtraRoutes } from './routes/message-extras.js';
+import { scheduledRoutes } from './routes/scheduled.js';
 import { messageRoutes } from './routes/messages.js';
 import { userRoutes } from './routes/users.js';
 import { presenceRoutes } from './routes/presence.js';
@@ -148,6 +149,7 @@ export async function buildHttpApp(
     messageRoutes,
     messageActionRoutes,
     messageExtraRoutes,
+    scheduledRoutes,
     receiptRoutes,
     syncRoutes,
     presenceRoutes,

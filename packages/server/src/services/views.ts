@@ -5,6 +5,7 @@ import {
   type Member,
   type Message,
   type Notification,
+  type ScheduledMessage,
   type User,
   replyExcerpt,
 } from '@confab/protocol';
@@ -14,6 +15,7 @@ import type {
   MemberRecord,
   MessageRecord,
   NotificationRecord,
+  ScheduledRecord,
   UserRecord,
 } from '../store/store.js';
 import { pollView } from './messaging/polls.js';
@@ -128,4 +130,16 @@ export const notificationView = (n: NotificationRecord): Notification => ({
   actorId: n.actorId,
   createdAt: iso(n.createdAt),
   readAt: n.readAt === null ? null : iso(n.readAt),
+});
+
+export const scheduledView = (s: ScheduledRecord): ScheduledMessage => ({
+  id: s.id,
+  conversationId: s.conversationId,
+  clientId: s.clientId,
+  kind: 'text',
+  body: s.body,
+  replyToId: s.replyToId,
+  threadRootId: s.threadRootId,
+  scheduledAt: iso(s.scheduledAt),
+  createdAt: iso(s.createdAt),
 });

@@ -26,6 +26,7 @@ import { searchLanguages } from './migrations/0024-search-languages.js';
 // Polls, forwarding, saved messages (issue 37).
 import { messageContent } from './migrations/0027-message-content.js';
 import { savedMessages } from './migrations/0028-saved-messages.js';
+import { scheduledMessages } from './migrations/0029-scheduled-messages.js';
 import { starred } from './migrations/0025-starred.js';
 
 /**
@@ -194,6 +195,8 @@ const migrations: Record<string, Migration> = {
   // Polls and forwarding (a message's content as JSON), saved messages (issue 37).
   '0027_message_content': messageContent,
   '0028_saved_messages': savedMessages,
+  // Scheduled send (issue 37).
+  '0029_scheduled_messages': scheduledMessages,
 };
 
 /**

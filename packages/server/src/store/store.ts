@@ -37,6 +37,8 @@ export type * from './uploads/upload-store.js';
 export type * from './search/search-store.js';
 import type { ThreadStore } from './threads/thread-store.js';
 export type * from './threads/thread-store.js';
+import type { ScheduledStore } from './scheduled/scheduled-store.js';
+export type * from './scheduled/scheduled-store.js';
 
 /**
  * The storage interface. Services depend on this alone. It is composed of one sub-store per
@@ -102,6 +104,8 @@ export interface Store {
   readonly search: SearchStore;
   /** Threads' own read state and who follows them (threads/thread-store.ts). */
   readonly threads: ThreadStore;
+  /** Messages scheduled to be sent later, claimed under a lease when due (scheduled/scheduled-store.ts). */
+  readonly scheduled: ScheduledStore;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { type DraftOf, type OutboundNotification, type SystemInfo, draftOf } from '@confab/protocol';
+import { type DraftOf, type ErrorCode, type OutboundNotification, type SystemInfo, draftOf } from '@confab/protocol';
 import { newId } from '../../ids.js';
 import type {
   AppendPlan,
@@ -11,9 +11,11 @@ import type {
   ReadMarkerRecord,
   SystemDraft,
   SavedChange,
+  ScheduledEnd,
+  ScheduledRecord,
   ThreadStateRecord,
 } from '../../store/store.js';
-import { conversationInfoView, memberView, messageView, notificationView } from '../views.js';
+import { conversationInfoView, memberView, messageView, notificationView, scheduledView } from '../views.js';
 
 /**
  * What each logged change tells the members. The services decide an event's content; the store
@@ -99,4 +101,16 @@ export const savedUpdated: Draft<SavedChange> = (change) =>
     messageId: change.messageId,
     saved: change.savedAt !== null,
     savedAt: change.savedAt === null ? null : new Date(change.savedAt).toISOString(),
+  });
+
+// Scheduled send (issue 37): my schedules, to my own devices.
+export const scheduledUpdated: Draft<ScheduledRecord> = (scheduled) =>
+  draftOf('scheduled.updated', { scheduled: scheduledView(scheduled) });
+export const scheduledRemoved: Draft<ScheduledEnd> = (end) =>
+  draftOf('scheduled.removed', {
+    scheduledId: end.id,
+    conversationId: end.conversationId,
+    reason: end.reason,
+    messageId: end.messageId,
+    error: end.error === null ? null : { code: end.error.code as ErrorCode, message: end.error.message },
   });

@@ -57,6 +57,8 @@ const topicsByType: EventTable<PositionedEventType, string[], string> = {
   'thread.read': (_, userId) => [userTopic(userId)],
   'thread.updated': (_, userId) => [userTopic(userId)],
   'saved.updated': (_, userId) => [userTopic(userId)],
+  'scheduled.updated': (_, userId) => [userTopic(userId)],
+  'scheduled.removed': (_, userId) => [userTopic(userId)],
 };
 
 export function topicsOf({ event, conversationId }: StoredEvent): string[] {
