@@ -319,3 +319,36 @@ describe('ChatState: drafts (issue 37)', () => {
     expect(state.draft('other')).toBeUndefined();
   });
 });
+
+describe('ChatState: my scheduled messages', () => {
+  it('follows my devices’ schedules: made or changed, then gone when sent, deleted or failed; soonest first', async () => {
+    const state = new ChatState(me, { conversations: [summary], pages: { c: [] } }, () => Promise.reject(new Error('no load')));
+    const scheduled = (id: string, scheduledAt: string, conversationId = 'c') => ({
+      id,
+      conversationId,
+      clientId: `k-${id}`,
+      kind: 'text' as const,
+      body: id,
+      replyToId: null,
+      threadRootId: null,
+      scheduledAt,
+      createdAt: at,
+    });
+    state.knowScheduled([scheduled('s1', '2026-01-03T09:00:00.000Z')]);
+    let pos = 1;
+    const apply = (event: EventDraft) => state.apply({ ...event, pos: ++pos, prev: pos - 1 } as PositionedEvent);
+    await apply({ type: 'scheduled.updated', scheduled: scheduled('s2', '2026-01-02T09:00:00.000Z') });
+    await apply({ type: 'scheduled.updated', scheduled: scheduled('s3', '2026-01-04T09:00:00.000Z', 'other') });
+    expect(state.scheduledMessages().map((s) => s.id)).toEqual(['s2', 's1', 's3']);
+    expect(state.scheduledMessages('c').map((s) => s.id)).toEqual(['s2', 's1']);
+    await apply({ type: 'scheduled.updated', scheduled: { ...scheduled('s1', '2026-01-01T09:00:00.000Z'), body: 'moved' } });
+    expect(state.scheduledMessages('c').map((s) => [s.id, s.body])).toEqual([
+      ['s1', 'moved'],
+      ['s2', 's2'],
+    ]);
+    const removed = { type: 'scheduled.removed' as const, conversationId: 'c', messageId: null, error: null };
+    await apply({ ...removed, scheduledId: 's1', reason: 'sent', messageId: 'm9' });
+    await apply({ ...removed, scheduledId: 's2', reason: 'failed', error: { code: 'not_found', message: 'gone' } });
+    expect(state.scheduledMessages().map((s) => s.id)).toEqual(['s3']);
+  });
+});

@@ -7,6 +7,7 @@ import {
   type Message,
   type PositionedEvent,
   type PositionedEventType,
+  type ScheduledMessage,
   handleEvent,
   type ThreadSummary,
   replyExcerpt,
@@ -45,6 +46,8 @@ export class ChatState {
   private readonly saved = new Map<string, string>();
   /** My drafts this client knows of (issue 37), by conversation: from `knowDrafts` and `draft.updated`, cleared ones kept for their version. */
   private readonly drafts = new Map<string, Draft>();
+  /** My pending scheduled messages (issue 37): id → schedule, from `knowScheduled` and `scheduled.*` events. */
+  private readonly scheduled = new Map<string, ScheduledMessage>();
 
   constructor(
     private readonly userId: string,
@@ -113,6 +116,19 @@ export class ChatState {
     for (const draft of items) this.draftChanged(draft);
   }
 
+  /** My pending scheduled messages this client knows of (of one conversation, or all), soonest first. */
+  scheduledMessages(conversationId?: string): ScheduledMessage[] {
+    return [...this.scheduled.values()]
+      .filter((s) => conversationId === undefined || s.conversationId === conversationId)
+      .sort((a, b) => Date.parse(a.scheduledAt) - Date.parse(b.scheduledAt) || (a.id < b.id ? -1 : 1));
+  }
+
+  /** Takes my whole list of pending schedules (every page of `scheduled()`: the server's word). */
+  knowScheduled(items: readonly ScheduledMessage[]): void {
+    this.scheduled.clear();
+    for (const item of items) this.scheduled.set(item.id, item);
+  }
+
   get unreadTotal(): number {
     let total = 0;
     for (const c of this.conversations.values()) total += c.unreadCount;
@@ -176,6 +192,13 @@ export class ChatState {
     },
     // Private to me as well: my draft saved or cleared on one of my devices.
     'draft.updated': (event) => this.draftChanged(event.draft),
+    // Private to me as well: a schedule made or changed on any device, or gone (sent, deleted, failed).
+    'scheduled.updated': (event) => {
+      this.scheduled.set(event.scheduled.id, event.scheduled);
+    },
+    'scheduled.removed': (event) => {
+      this.scheduled.delete(event.scheduledId);
+    },
   };
 
   private draftChanged(draft: Draft): void {

@@ -41,6 +41,7 @@ import { PushApi } from './push.js';
 import { EventsApi } from './long-poll.js';
 import { FileCalls, type SendOptions } from './files.js';
 import { MessageActions } from './message-actions.js';
+import { ScheduledApi } from './scheduled.js';
 import type { UploadOptions } from './upload-transfer.js';
 import { HttpTransport, type HttpOptions, type Tokens } from './http.js';
 import { RealtimeConnection, type RealtimeOptions } from './realtime.js';
@@ -69,6 +70,8 @@ export class ConfabClient {
   readonly account: AccountApi;
   /** One message after it was sent: edit, delete, versions, thread, reactions, pins; the page around it. */
   readonly messages: MessageActions;
+  /** My scheduled messages (issue 37): schedule, list, change, delete. */
+  readonly scheduled: ScheduledApi;
   /** Instance administration (admins only): users, deactivation, resets, stats, the audit log, invites. */
   readonly admin: AdminApi;
   /** Web Push subscriptions of my browsers. */
@@ -86,6 +89,7 @@ export class ConfabClient {
     this.files = new FileCalls(this.http);
     this.account = new AccountApi(this.http);
     this.messages = new MessageActions(this.http);
+    this.scheduled = new ScheduledApi(this.http);
     this.admin = new AdminApi(this.http);
     this.push = new PushApi(this.http);
     this.events = new EventsApi(this.http);

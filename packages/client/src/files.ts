@@ -3,7 +3,7 @@ import type { HttpTransport } from './http.js';
 import { type UploadOptions, progressTransfer } from './upload-transfer.js';
 
 /** What a send may carry besides its body and clientId: links, and the kind with its files. */
-export type SendOptions = Omit<SendMessageBody, 'clientId' | 'body'>;
+export type SendOptions = Omit<SendMessageBody, 'clientId' | 'body' | 'scheduledAt'>;
 
 /**
  * Files over REST (issue 11), with `fetch`, `FormData` and `Blob` only, so the same code runs in

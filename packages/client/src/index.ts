@@ -21,6 +21,7 @@ export { FileCalls, type SendOptions } from './files.js';
 export { ChatState, LATEST_PAGE_SIZE, type ChatSnapshot, type PageLoader, type ThreadView } from './chat-state.js';
 export { LocationsApi, SearchApi, type LocationSendOptions } from './features.js';
 export { MessageActions, type MessagesAround } from './message-actions.js';
+export { ScheduledApi, type ScheduleOptions } from './scheduled.js';
 export type { UploadOptions, UploadProgress } from './upload-transfer.js';
 // End-to-end encryption (issue 39, decision 0027).
 export { type CryptoStore, memoryCryptoStore } from './crypto/crypto-store.js';

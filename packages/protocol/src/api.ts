@@ -130,6 +130,13 @@ export const SendMessageBody = Type.Object(
     replyToId: Type.Optional(Id),
     threadRootId: Type.Optional(Id),
     ...SendContentFields,
+    scheduledAt: Type.Optional(
+      Type.String({
+        format: 'date-time',
+        description:
+          'Send it at this time instead of now (a text message; at least a minute and at most a year ahead): 202 with the schedule, 400 schedule_out_of_range outside that window',
+      }),
+    ),
   },
   { ...strict, description: '`text` (the default) needs `body`; `location` needs `location`, and may have a `body` (a caption)' },
 );

@@ -12,6 +12,8 @@ export const ERROR_STATUS = {
   /** A Web Push endpoint that is not an allowed push service at a public address (issue 35: SSRF). */
   push_endpoint_refused: 400,
   unknown_frame: 400,
+  /** A `scheduledAt` sooner than the minimum lead (a minute) or more than a year ahead (issue 37). */
+  schedule_out_of_range: 400,
   unauthenticated: 401,
   invalid_credentials: 401,
   token_expired: 401,

@@ -114,6 +114,30 @@ const samples: { [K in ServerEventType]: EventOf<K> } = {
     draft: { conversationId: 'c6', body: 'half a thought', replyToId: null, version: 3, updatedAt: '2026-01-01T00:00:00.000Z' },
     deleted: false,
   },
+  'scheduled.updated': {
+    type: 'scheduled.updated',
+    ...position,
+    scheduled: {
+      id: 's1',
+      conversationId: 'c6',
+      clientId: 'k1',
+      kind: 'text',
+      body: 'later',
+      replyToId: null,
+      threadRootId: null,
+      scheduledAt: '2026-01-02T09:00:00.000Z',
+      createdAt: '2026-01-01T00:00:00.000Z',
+    },
+  },
+  'scheduled.removed': {
+    type: 'scheduled.removed',
+    ...position,
+    scheduledId: 's1',
+    conversationId: 'c6',
+    reason: 'failed',
+    messageId: null,
+    error: { code: 'not_found', message: 'Conversation not found' },
+  },
   'delivery.updated': { type: 'delivery.updated', conversationId: 'c2', userId: 'u2', deliveredSeq: 1 },
   typing: { type: 'typing', conversationId: 'c2', userId: 'u2', typing: true },
   presence: { type: 'presence', userId: 'u2', online: false, lastSeenAt: at },
@@ -182,6 +206,8 @@ describe('the unions and lists derived from the map', () => {
       'thread.updated',
       'saved.updated',
       'draft.updated',
+      'scheduled.updated',
+      'scheduled.removed',
     ]);
     expect(EPHEMERAL_EVENT_TYPES).toEqual(['delivery.updated', 'typing', 'presence', 'block.updated']);
     const union = (schema: { anyOf: readonly { properties: { type: { const: string } } }[] }) =>
@@ -242,13 +268,23 @@ describe('tables by event type', () => {
       'thread.updated': 'c4',
       'saved.updated': 'c5',
       'draft.updated': 'c6',
+      'scheduled.updated': 'c6',
+      'scheduled.removed': 'c6',
     };
     for (const type of POSITIONED_EVENT_TYPES) expect(conversationOf(samples[type]), type).toBe(expected[type]);
   });
 
   it('name the private events: my notifications and my own settings', () => {
     const privateTypes = POSITIONED_EVENT_TYPES.filter((type) => isPrivateEvent(samples[type]));
-    expect(privateTypes).toEqual(['notification.created', 'thread.read', 'thread.updated', 'saved.updated', 'draft.updated']);
+    expect(privateTypes).toEqual([
+      'notification.created',
+      'thread.read',
+      'thread.updated',
+      'saved.updated',
+      'draft.updated',
+      'scheduled.updated',
+      'scheduled.removed',
+    ]);
     const settings = { muted: true, starred: false, archived: false, clearedSeq: 0 };
     expect(isPrivateEvent({ ...samples['conversation.updated'], settings })).toBe(true);
   });

@@ -3,6 +3,8 @@ import { Identifier } from './strings.js';
 import { ConversationInfo, ConversationSettings, Id, Member, Message, Notification, Timestamp } from './models.js';
 import { ThreadState } from './threads.js';
 import { Draft } from './drafts.js';
+import { ErrorCodeSchema } from './errors.js';
+import { ScheduledMessage, ScheduledRemovedReason } from './scheduled.js';
 
 /**
  * The event catalogue: every event the server sends is declared once, here, by its `type` and
@@ -87,6 +89,21 @@ export const PositionedEventPayloads = {
     'My draft of a conversation changed on one of my devices, or was cleared (`deleted`: sent or deleted; `draft.body` is "" ' +
       'and `draft.version` the version to save on next): in my private stream',
     { draft: Draft, deleted: Type.Boolean() },
+  ),
+  'scheduled.updated': payload('I scheduled a message, or changed one I scheduled (on any of my devices): in my private stream', {
+    scheduled: ScheduledMessage,
+  }),
+  'scheduled.removed': payload(
+    'A message I scheduled left my list: sent (`messageId`), deleted by me, or failed at its time (`error`: why it could not be sent, e.g. `not_found` once I am no longer a member). In my private stream',
+    {
+      scheduledId: Id,
+      conversationId: Id,
+      reason: ScheduledRemovedReason,
+      messageId: Type.Union([Id, Type.Null()], { description: 'The message sent, when `sent`' }),
+      error: Type.Union([Type.Object({ code: ErrorCodeSchema, message: Type.String() }), Type.Null()], {
+        description: 'Why, when `failed`',
+      }),
+    },
   ),
 };
 
@@ -208,6 +225,8 @@ const privateEvents: EventTable<PositionedEventType, boolean> = {
   'thread.updated': () => true,
   'saved.updated': () => true,
   'draft.updated': () => true,
+  'scheduled.updated': () => true,
+  'scheduled.removed': () => true,
 };
 
 const conversationIds: EventTable<PositionedEventType, string> = {
@@ -225,6 +244,8 @@ const conversationIds: EventTable<PositionedEventType, string> = {
   'thread.updated': (e) => e.conversationId,
   'saved.updated': (e) => e.conversationId,
   'draft.updated': (e) => e.draft.conversationId,
+  'scheduled.updated': (e) => e.scheduled.conversationId,
+  'scheduled.removed': (e) => e.conversationId,
 };
 
 /**

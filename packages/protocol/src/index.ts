@@ -28,3 +28,5 @@ export * from './drafts.js';
 export * from './encryption.js';
 // Assist: needs reply, catch-up, frecency (issue 40).
 export * from './assist.js';
+// Scheduled send (issue 37).
+export * from './scheduled.js';

@@ -145,6 +145,10 @@ export interface Config {
   uploadQuotaBytes: number | null;
   /** An upload no message references is removed this long after it was made. */
   uploadOrphanTtlSeconds: number;
+  /** The soonest a message may be scheduled for, ms ahead (a minute; shorter only for tests and demos). */
+  scheduledMinLeadMs: number;
+  /** How often each node looks for scheduled messages that are due: one is sent within this of its time. */
+  scheduledPollIntervalMs: number;
   /** Where file bytes live: DATA_DIR, the PostgreSQL database (shared by nodes), or an S3-compatible bucket. */
   blobStore: BlobStoreKind;
   /** The S3-compatible bucket (set when S3_BUCKET is). */
@@ -237,6 +241,8 @@ export function loadConfig(env: Env = process.env): Config {
     // A quota by default (issue 35): without one, any account could fill the disk.
     uploadQuotaBytes: read.int('UPLOAD_QUOTA_BYTES', DEFAULT_UPLOAD_QUOTA_BYTES, 0, Number.MAX_SAFE_INTEGER) || null,
     uploadOrphanTtlSeconds: read.int('UPLOAD_ORPHAN_TTL_SECONDS', 86_400, 1, 365 * 86_400),
+    scheduledMinLeadMs: read.int('SCHEDULED_MIN_LEAD_MS', 60_000, 0, 3_600_000),
+    scheduledPollIntervalMs: read.int('SCHEDULED_POLL_INTERVAL_MS', 1000, 10, 60_000),
     blobStore: 'disk',
     s3: readS3(read),
     logLevel: read.oneOf('LOG_LEVEL', 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),

@@ -15,6 +15,7 @@ import { createEvents } from './services/events/index.js';
 import { createFiles } from './services/files/index.js';
 import { createMessaging } from './services/messaging/index.js';
 import { createNotifications } from './services/notifications/index.js';
+import { createScheduling } from './services/scheduling/index.js';
 import { createPresence } from './services/presence/index.js';
 import { createSearch } from './services/search/index.js';
 import { createEncryption } from './services/encryption/index.js';
@@ -77,6 +78,7 @@ export async function createServer(
     blobs: files.blobs,
     resolveHost: options.resolveHost,
   });
+  const scheduling = createScheduling(backends, { access, publisher: events.publisher, rateLimits, messaging });
   const notifications = await createNotifications(backends, {
     blocks: access.blocks,
     publisher: events.publisher,
@@ -142,6 +144,7 @@ export async function createServer(
     admin,
     conversations,
     messaging,
+    scheduling,
     events,
     presence,
     notifications,
@@ -158,6 +161,7 @@ export async function createServer(
   files.start();
   search.reindex.start();
   messaging.start();
+  scheduling.dispatcher.start();
 
   return {
     app,
@@ -189,6 +193,9 @@ export async function createServer(
       messaging.stop();
       // Link previews in flight are cut (a preview lost at shutdown is only a missing card).
       const previewsStopped = messaging.previews.stop();
+      // Sends in flight settle before the writer is flushed below; a row left claimed is sent by
+      // another node (or this one restarted) once its lease passes, with the same clientId.
+      const schedulingStopped = scheduling.dispatcher.stop();
       sessions.revocations.stop();
       messaging.typing.close();
       presence.presence.close();
@@ -211,6 +218,7 @@ export async function createServer(
       //    (the activity listeners submit them to the same writer), then let go of the bus, presence and the store.
       await accounts.close();
       await previewsStopped;
+      await beforeDeadline(schedulingStopped, deadline);
       await messaging.messages.flush();
       await messaging.activity.settled();
       await messaging.drafts.settled();

@@ -25,6 +25,7 @@ import { instanceConfigRoutes } from './routes/instance-config.js'; // issue 35 
 import { messageActionRoutes } from './routes/message-actions.js';
 import { messageExtraRoutes } from './routes/message-extras.js';
 import { draftRoutes } from './routes/drafts.js';
+import { scheduledRoutes } from './routes/scheduled.js';
 import { messageRoutes } from './routes/messages.js';
 import { userRoutes } from './routes/users.js';
 import { presenceRoutes } from './routes/presence.js';
@@ -152,6 +153,7 @@ export async function buildHttpApp(
     messageActionRoutes,
     messageExtraRoutes,
     draftRoutes,
+    scheduledRoutes,
     receiptRoutes,
     syncRoutes,
     presenceRoutes,

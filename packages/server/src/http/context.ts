@@ -10,6 +10,7 @@ import type { Events } from '../services/events/index.js';
 import type { Files } from '../services/files/index.js';
 import type { Messaging } from '../services/messaging/index.js';
 import type { Notifications } from '../services/notifications/index.js';
+import type { Scheduling } from '../services/scheduling/index.js';
 import type { Presence } from '../services/presence/index.js';
 import type { Search } from '../services/search/index.js';
 import type { Encryption } from '../services/encryption/index.js';
@@ -38,6 +39,8 @@ export interface Services {
   conversations: Conversations;
   /** Messages: sends, history, receipts, edits, threads, reactions, pins, live locations, typing. */
   messaging: Messaging;
+  /** Scheduled send: my scheduled messages, and the node's dispatcher. */
+  scheduling: Scheduling;
   /** The event log: publishing and reading from a cursor (sync). */
   events: Events;
   presence: Presence;

@@ -6,6 +6,7 @@ import {
   type Member,
   type Message,
   type Notification,
+  type ScheduledMessage,
   type User,
   replyExcerpt,
 } from '@confab/protocol';
@@ -16,6 +17,7 @@ import type {
   MemberRecord,
   MessageRecord,
   NotificationRecord,
+  ScheduledRecord,
   UserRecord,
 } from '../store/store.js';
 import { pollView } from './messaging/polls.js';
@@ -140,4 +142,16 @@ export const draftView = (d: DraftRecord): Draft => ({
   replyToId: d.replyToId,
   version: d.version,
   updatedAt: iso(d.updatedAt),
+});
+
+export const scheduledView = (s: ScheduledRecord): ScheduledMessage => ({
+  id: s.id,
+  conversationId: s.conversationId,
+  clientId: s.clientId,
+  kind: 'text',
+  body: s.body,
+  replyToId: s.replyToId,
+  threadRootId: s.threadRootId,
+  scheduledAt: iso(s.scheduledAt),
+  createdAt: iso(s.createdAt),
 });

@@ -237,6 +237,22 @@ export interface Database {
     conversation_id: string;
     dismissed_at: number;
   };
+  scheduled_messages: {
+    id: string;
+    user_id: string;
+    conversation_id: string;
+    client_id: string;
+    body: string;
+    reply_to_id: string | null;
+    thread_root_id: string | null;
+    scheduled_at: number;
+    created_at: number;
+    status: Generated<'pending' | 'sent' | 'failed'>;
+    message_id: string | null;
+    claim_token: string | null;
+    claimed_until: number | null;
+    attempts: Generated<number>;
+  };
   thread_reads: {
     root_id: string;
     user_id: string;

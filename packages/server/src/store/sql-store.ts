@@ -23,6 +23,7 @@ import type {
   SearchStore,
   ThreadStore,
   AssistStore,
+  ScheduledStore,
 } from './store.js';
 import { sqlUserStore } from './users/sql-user-store.js';
 import { sqlSessionStore } from './sessions/sql-session-store.js';
@@ -46,6 +47,7 @@ import type { DraftStore } from './drafts/draft-store.js';
 import { sqlDeviceStore } from './devices/sql-device-store.js';
 import type { DeviceStore } from './devices/device-store.js';
 import { sqlAssistStore } from './assist/sql-assist-store.js';
+import { sqlScheduledStore } from './scheduled/sql-scheduled-store.js';
 
 /**
  * The Store over Kysely, shared by every engine: one sub-store per aggregate, each made from the
@@ -75,6 +77,7 @@ export class SqlStore implements Store {
   readonly drafts: DraftStore;
   readonly devices: DeviceStore;
   readonly assist: AssistStore;
+  readonly scheduled: ScheduledStore;
 
   constructor(private readonly dialect: Dialect) {
     this.engine = dialect.engine;
@@ -99,6 +102,7 @@ export class SqlStore implements Store {
     this.drafts = sqlDraftStore(context);
     this.devices = sqlDeviceStore(context);
     this.assist = sqlAssistStore(context);
+    this.scheduled = sqlScheduledStore(context);
   }
 
   migrate(): Promise<void> {

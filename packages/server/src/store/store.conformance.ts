@@ -10,6 +10,7 @@ import { describeMessageBatches } from './messages/message-batches.conformance.j
 import { describeMessageChanges } from './messages/message-changes.conformance.js';
 import { describeNotifications } from './notifications/notifications.conformance.js';
 import { describeOutbox } from './outbox/outbox.conformance.js';
+import { describeScheduled } from './scheduled/scheduled.conformance.js';
 import { describeSystemMessages } from './messages/system-messages.conformance.js';
 import { describeMessages } from './messages/messages.conformance.js';
 import { describeReceipts } from './markers/receipts.conformance.js';
@@ -70,6 +71,7 @@ export function describeStoreConformance(engine: string, openFresh: () => Promis
     describeLocations(f);
     describePollsAndSaved(f);
     describeDrafts(f);
+    describeScheduled(f);
     describeUploads(f);
     describeAccounts(f);
     describeDevices(f);

@@ -43,6 +43,8 @@ import type { DeviceStore } from './devices/device-store.js';
 export type * from './devices/device-store.js';
 import type { AssistStore } from './assist/assist-store.js';
 export type * from './assist/assist-store.js';
+import type { ScheduledStore } from './scheduled/scheduled-store.js';
+export type * from './scheduled/scheduled-store.js';
 
 /**
  * The storage interface. Services depend on this alone. It is composed of one sub-store per
@@ -114,6 +116,8 @@ export interface Store {
   readonly devices: DeviceStore;
   /** Assist's switches, dismissals and reads (assist/assist-store.ts; issue 40). */
   readonly assist: AssistStore;
+  /** Messages scheduled to be sent later, claimed under a lease when due (scheduled/scheduled-store.ts). */
+  readonly scheduled: ScheduledStore;
 }
 
 /**

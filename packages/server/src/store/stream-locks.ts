@@ -109,4 +109,4 @@ function lockOrder(ids: Iterable<string>): string[][] {
  * Whether the engine locks rows (PostgreSQL): SQLite has no `FOR UPDATE`, and needs none — its
  * transactions begin IMMEDIATE, holding the whole database's write lock (store/sqlite).
  */
-const rowLocks = (trx: Db) => !(trx.getExecutor().adapter instanceof SqliteAdapter);
+export const rowLocks = (trx: Db) => !(trx.getExecutor().adapter instanceof SqliteAdapter);

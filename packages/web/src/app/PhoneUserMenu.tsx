@@ -14,6 +14,7 @@ export function PhoneUserMenu() {
   const [, navigate] = useLocation();
   const items: MenuItem[] = [
     { id: 'profile', label: 'Profile', onSelect: () => navigate('/settings/profile') },
+    { id: 'scheduled', label: 'Scheduled', onSelect: () => navigate('/scheduled') },
     { id: 'account', label: 'Account', onSelect: () => navigate('/settings') },
     ...(me.isAdmin ? [{ id: 'admin', label: 'Administration', onSelect: () => navigate('/admin') }] : []),
     { id: 'sign-out', label: 'Sign out', onSelect: () => void session.signOut() },

@@ -7,6 +7,7 @@ import { HomePage } from '../pages/HomePage.js';
 import { ProfilePage } from '../pages/ProfilePage.js';
 import { NotFoundPage } from '../pages/NotFoundPage.js';
 import { SavedPage } from '../features/saved/saved.js';
+import { ScheduledPage } from '../features/scheduled/ScheduledPage.js';
 
 /**
  * The route table: the extension point for pages. A page is a component rendered in the shell's
@@ -27,6 +28,7 @@ export const signedInRoutes: PageRoute[] = [
   { path: '/new/group', component: NewGroupPage, hidesListOnPhone: true },
   { path: '/settings/profile', component: ProfilePage, hidesListOnPhone: true },
   { path: '/saved', component: SavedPage, hidesListOnPhone: true },
+  { path: '/scheduled', component: ScheduledPage, hidesListOnPhone: true },
   { path: '/c/:conversationId/:panel?/:arg?', component: ConversationPage, hidesListOnPhone: true },
   ...accountRoutes,
 ];

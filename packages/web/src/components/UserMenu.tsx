@@ -16,6 +16,7 @@ export function UserMenu() {
       <PersonName user={me} />
       <Link href="/settings/profile">Profile</Link>
       <Link href="/saved">Saved</Link>
+      <Link href="/scheduled">Scheduled</Link>
       <Link href="/settings">Account</Link>
       {me.isAdmin && <Link href="/admin">Administration</Link>}
       <ThemeMenu />

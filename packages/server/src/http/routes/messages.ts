@@ -6,13 +6,14 @@ import {
   ReadBody,
   ReadMarkerResponse,
   RecentMessagesQuery,
+  ScheduledResponse,
   SendMessageBody,
 } from '@confab/protocol';
 import { bearerAuth, claims } from '../authenticate.js';
 import type { RoutePlugin } from '../context.js';
 import { bearer, errors } from '../responses.js';
 
-export const messageRoutes: RoutePlugin = async (app, { messaging: { messages }, accounts: { tokens } }) => {
+export const messageRoutes: RoutePlugin = async (app, { messaging: { messages }, scheduling: { scheduled }, accounts: { tokens } }) => {
   app.addHook('onRequest', bearerAuth(tokens));
   const tags = ['messages'];
 
@@ -23,14 +24,24 @@ export const messageRoutes: RoutePlugin = async (app, { messaging: { messages },
         tags,
         operationId: 'sendMessage',
         summary:
-          'Send a message: 201 when stored, 200 with the same message when this clientId was already sent with this body, 409 idempotency_conflict when it was used for another body or conversation; in a direct conversation 409 blocked when either side blocks the other, 409 user_deactivated when the other side is deactivated',
+          'Send a message: 201 when stored, 200 with the same message when this clientId was already sent with this body, 409 idempotency_conflict when it was used for another body or conversation; in a direct conversation 409 blocked when either side blocks the other, 409 user_deactivated when the other side is deactivated. With `scheduledAt`: 202 with the schedule (the same one again for a repeat of this clientId), sent at that time as this send would be, my rights checked again then; 400 schedule_out_of_range unless a minute to a year ahead',
         security: bearer,
         params: IdParams,
         body: SendMessageBody,
-        response: { 200: MessageResponse, 201: MessageResponse, ...errors(400, 401, 403, 404, 409, 413, 429) },
+        response: {
+          200: MessageResponse,
+          201: MessageResponse,
+          202: ScheduledResponse,
+          ...errors(400, 401, 403, 404, 409, 413, 429),
+        },
       },
     },
     async (request, reply) => {
+      const { scheduledAt } = request.body;
+      if (scheduledAt !== undefined) {
+        const schedule = await scheduled.schedule(claims(request).userId, request.params.id, { ...request.body, scheduledAt });
+        return reply.status(202).send({ scheduled: schedule });
+      }
       const { message, created } = await messages.send(claims(request).userId, request.params.id, request.body);
       return reply.status(created ? 201 : 200).send({ message });
     },

@@ -1,4 +1,4 @@
-import { type DraftOf, type OutboundNotification, type SystemInfo, draftOf } from '@confab/protocol';
+import { type DraftOf, type ErrorCode, type OutboundNotification, type SystemInfo, draftOf } from '@confab/protocol';
 import { newId } from '../../ids.js';
 import type {
   AppendPlan,
@@ -12,9 +12,11 @@ import type {
   ReadMarkerRecord,
   SystemDraft,
   SavedChange,
+  ScheduledEnd,
+  ScheduledRecord,
   ThreadStateRecord,
 } from '../../store/store.js';
-import { conversationInfoView, draftView, memberView, messageView, notificationView } from '../views.js';
+import { conversationInfoView, draftView, memberView, messageView, notificationView, scheduledView } from '../views.js';
 
 /**
  * What each logged change tells the members. The services decide an event's content; the store
@@ -105,3 +107,14 @@ export const savedUpdated: Draft<SavedChange> = (change) =>
 // Drafts (issue 37): my draft of a conversation saved or cleared, to my own devices.
 export const draftUpdated: Draft<DraftRecord> = (draft) =>
   draftOf('draft.updated', { draft: draftView(draft), deleted: draft.body === '' });
+// Scheduled send (issue 37): my schedules, to my own devices.
+export const scheduledUpdated: Draft<ScheduledRecord> = (scheduled) =>
+  draftOf('scheduled.updated', { scheduled: scheduledView(scheduled) });
+export const scheduledRemoved: Draft<ScheduledEnd> = (end) =>
+  draftOf('scheduled.removed', {
+    scheduledId: end.id,
+    conversationId: end.conversationId,
+    reason: end.reason,
+    messageId: end.messageId,
+    error: end.error === null ? null : { code: end.error.code as ErrorCode, message: end.error.message },
+  });

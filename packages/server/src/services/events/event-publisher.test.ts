@@ -88,6 +88,38 @@ const cases: Record<PositionedEventType, { event: PositionedEvent; stream: strin
     stream: 'b',
     topics: ['user:b'],
   },
+  'scheduled.updated': {
+    event: {
+      type: 'scheduled.updated',
+      ...position,
+      scheduled: {
+        id: 's1',
+        conversationId: 'c1',
+        clientId: 'k1',
+        kind: 'text',
+        body: 'later',
+        replyToId: null,
+        threadRootId: null,
+        scheduledAt: at,
+        createdAt: at,
+      },
+    },
+    stream: 'b',
+    topics: ['user:b'],
+  },
+  'scheduled.removed': {
+    event: {
+      type: 'scheduled.removed',
+      ...position,
+      scheduledId: 's1',
+      conversationId: 'c1',
+      reason: 'sent',
+      messageId: 'm1',
+      error: null,
+    },
+    stream: 'b',
+    topics: ['user:b'],
+  },
 };
 
 const stored = (event: PositionedEvent, conversationId: string): StoredEvent => ({

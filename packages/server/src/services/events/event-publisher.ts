@@ -58,6 +58,8 @@ const topicsByType: EventTable<PositionedEventType, string[], string> = {
   'thread.updated': (_, userId) => [userTopic(userId)],
   'saved.updated': (_, userId) => [userTopic(userId)],
   'draft.updated': (_, userId) => [userTopic(userId)],
+  'scheduled.updated': (_, userId) => [userTopic(userId)],
+  'scheduled.removed': (_, userId) => [userTopic(userId)],
 };
 
 export function topicsOf({ event, conversationId }: StoredEvent): string[] {

@@ -5,7 +5,7 @@ import type { MembershipCache } from '../conversations/membership.js';
 import type { EventPublisher } from '../events/event-publisher.js';
 import { draftUpdated } from '../events/event-drafts.js';
 import { draftView } from '../views.js';
-import { validateBody } from './message-rules.js';
+import { SCHEDULED_CLIENT_ID_PREFIX, validateBody } from './message-rules.js';
 
 /**
  * Drafts that follow me across devices (issue 37). A save names the version the device last saw
@@ -60,7 +60,8 @@ export class DraftService {
    */
   clearSent(messages: readonly MessageRecord[]): void {
     const sends = messages
-      .filter((m) => m.kind !== 'system' && m.forwardedFrom === undefined)
+      // Not a scheduled message going out: what I type now is not what I scheduled then.
+      .filter((m) => m.kind !== 'system' && m.forwardedFrom === undefined && !m.clientId.startsWith(SCHEDULED_CLIENT_ID_PREFIX))
       .map((m) => ({ userId: m.senderId, conversationId: m.conversationId, sentAt: m.createdAt }));
     if (sends.length === 0) return;
     const run = this.store.drafts

@@ -56,3 +56,6 @@ export function locationRecord(input: LocationInput, now: number): LocationRecor
   }
   return { lat: input.lat, lng: input.lng, accuracyM: input.accuracyM ?? null, label: input.label ?? null, liveUntil };
 }
+
+/** Every scheduled send's clientId starts so (services/scheduling): such a message going out does not clear my draft. */
+export const SCHEDULED_CLIENT_ID_PREFIX = 'sched-';

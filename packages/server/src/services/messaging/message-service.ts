@@ -116,8 +116,10 @@ export class MessageService {
     input: SendInput,
     /** Content decided already (a forwarded copy: forwarding.ts), instead of resolving `input`'s. */
     prepared?: Content,
+    /** False for a scheduled message at its time: its send was counted when it was scheduled. */
+    metered = true,
   ): Promise<SendResult> {
-    await this.rateLimits.consume('sendUser', senderId, { userId: senderId });
+    if (metered) await this.rateLimits.consume('sendUser', senderId, { userId: senderId });
     const role = await this.membership.requireRole(conversationId, senderId);
     await this.blocks.assertMaySend(senderId, conversationId);
     const [content, quoted, root] = await Promise.all([

@@ -14,6 +14,7 @@ import { EmojiPickerButton } from '../reactions/EmojiPickerButton.js';
 import { editMyLastMessage } from '../editing/editing.js';
 import { replyDraft } from '../replies/reply-draft.js';
 import { rowMode } from '../row-mode.js';
+import { ScheduleSendMenu, ScheduledHint } from '../scheduled/ScheduleSend.js';
 import '../composer/composer.css';
 
 /**
@@ -100,15 +101,18 @@ export function Composer({ conversation }: { conversation: ConversationSummary }
     field,
     send: (body, links) => services.outbox.send(conversation.id, body, links),
   };
+  const clear = () => {
+    setTextState('');
+    sync.sent(conversation.id);
+    setCarried({});
+    onTyping('');
+  };
   const submit = () => {
     const body = text.trim();
     if (body === '' || measured.over) return;
     composer.send(text, Object.assign({}, carried, ...composerDraftLinks.map((draft) => draft.links(conversation.id))));
     for (const draft of composerDraftLinks) draft.sent(conversation.id);
-    setTextState('');
-    sync.sent(conversation.id);
-    setCarried({});
-    onTyping('');
+    clear();
   };
   const onKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>) => {
     if (event.nativeEvent.isComposing || event.defaultPrevented) return;
@@ -140,6 +144,7 @@ export function Composer({ conversation }: { conversation: ConversationSummary }
         submit();
       }}
     >
+      <ScheduledHint conversationId={conversation.id} />
       <label htmlFor={id}>Message</label>
       {theirs && (
         <DraftConflictBanner
@@ -186,6 +191,7 @@ export function Composer({ conversation }: { conversation: ConversationSummary }
         <button type="submit" className="primary composer-send" disabled={measured.over}>
           Send
         </button>
+        <ScheduleSendMenu conversation={conversation} text={measured.over ? '' : text} onScheduled={clear} />
       </div>
       <LengthCounter measured={measured} id={counterId} />
     </form>
