@@ -15,6 +15,7 @@ export function Dialog({
   hideTitle = false,
   variant = 'center',
   className,
+  onCloseAutoFocus,
   children,
 }: {
   open: boolean;
@@ -25,6 +26,8 @@ export function Dialog({
   hideTitle?: boolean;
   variant?: 'center' | 'sheet' | 'fullscreen';
   className?: string;
+  /** Where focus goes when it closes; `event.preventDefault()` keeps it from returning to where it was (the quick switcher sends it to the conversation it opened). */
+  onCloseAutoFocus?: (event: Event) => void;
   children: ReactNode;
 }) {
   return (
@@ -34,6 +37,7 @@ export function Dialog({
         <RadixDialog.Content
           className={`ui-dialog ui-dialog-${variant}${className ? ` ${className}` : ''}`}
           {...(description ? {} : { 'aria-describedby': undefined })}
+          {...(onCloseAutoFocus ? { onCloseAutoFocus } : {})}
         >
           <header className={hideTitle ? 'visually-hidden' : 'ui-dialog-header'}>
             <RadixDialog.Title className="ui-dialog-title">{title}</RadixDialog.Title>
