@@ -17,11 +17,9 @@ describeBrowser('the app by keyboard (browser)', () => {
   afterAll(async () => harness?.close());
 
   it('Ctrl+K finds a conversation or a person by typing, Enter opens it and the field takes focus', async () => {
-    const [alice, bob, carol] = await Promise.all([
-      person(harness, 'alice'),
-      person(harness, 'bob', 'Bob Brown'),
-      person(harness, 'carol', 'Carol Quinn'),
-    ]);
+    const alice = await person(harness, 'alice');
+    const bob = await person(harness, 'bob', 'Bob Brown');
+    const carol = await person(harness, 'carol', 'Carol Quinn');
     const group = await groupOf(alice, [bob], 'Launch plans');
     const dm = await directBetween(alice, bob);
     await bob.sdk.sendMessage(dm.id, 'are you there?');
@@ -70,7 +68,9 @@ describeBrowser('the app by keyboard (browser)', () => {
   });
 
   it('? lists the shortcuts (not while typing); Alt+↓ and Alt+↑ move through the list', async () => {
-    const [alice, bob, carol] = await Promise.all([person(harness, 'alice'), person(harness, 'bob'), person(harness, 'carol')]);
+    const alice = await person(harness, 'alice');
+    const bob = await person(harness, 'bob');
+    const carol = await person(harness, 'carol');
     const older = await directBetween(alice, carol);
     await alice.sdk.sendMessage(older.id, 'older');
     const newer = await directBetween(alice, bob);
@@ -104,7 +104,8 @@ describeBrowser('the app by keyboard (browser)', () => {
   });
 
   it('moves through a long timeline with ↑/↓, j/k, Home and End, scrolling each message in; keys act on the focused one', async () => {
-    const [alice, bob] = await Promise.all([person(harness, 'alice'), person(harness, 'bob')]);
+    const alice = await person(harness, 'alice');
+    const bob = await person(harness, 'bob');
     const dm = await directBetween(alice, bob);
     for (let i = 1; i <= 40; i++) await bob.sdk.sendMessage(dm.id, `line ${i}`);
     await alice.sdk.sendMessage(dm.id, 'mine at the end');

@@ -57,7 +57,7 @@ describeBrowser('on a phone (browser)', () => {
 
     const main = (p: Page) => p.getByRole('main');
     const views: [string, (p: Page) => Locator][] = [
-      ['/', (p) => p.getByRole('navigation', { name: 'Conversations' }).getByRole('link', { name: /Bob/ })],
+      ['/', (p) => p.getByRole('navigation', { name: 'Conversations' }).getByRole('link', { name: /Bob @bob_/ })],
       [`/c/${dm.id}`, (p) => p.locator('article.message', { hasText: 'supercalifragilistic' })],
       [`/c/${group.id}`, (p) => p.locator('article.message', { hasText: 'a thread root' })],
       [`/c/${group.id}/members`, (p) => p.getByRole('complementary', { name: 'Members' }).getByText('Bob')],
@@ -105,7 +105,8 @@ describeBrowser('on a phone (browser)', () => {
   });
 
   it("puts the header's actions in one More menu on a phone, and shows them as icon buttons with tooltips on a desktop", async () => {
-    const [alice, bob] = await Promise.all([person(harness, 'alice'), person(harness, 'bob')]);
+    const alice = await person(harness, 'alice');
+    const bob = await person(harness, 'bob');
     const dm = await directBetween(alice, bob);
     const { page } = alice;
     await openConversation(page, dm.id);
@@ -120,6 +121,7 @@ describeBrowser('on a phone (browser)', () => {
     const more = header.getByRole('button', { name: 'More', exact: true });
     await more.click();
     const menu = page.getByRole('menu', { name: 'Conversation actions' });
+    await menu.getByRole('menuitem').first().waitFor();
     expect(await menu.getByRole('menuitem').allTextContents()).toEqual(['Threads', 'Pinned', 'Search', 'Mute', 'Clear history', 'Block']);
     await expectAccessible(page);
     await menu.getByRole('menuitem', { name: 'Mute' }).click();
