@@ -65,7 +65,7 @@ describeBrowser('the app by keyboard (browser)', () => {
     expect(page.url()).toBe(url);
     expect(await field(page).evaluate((el) => el === document.activeElement)).toBe(true);
     await Promise.all([alice.context.close(), bob.context.close(), carol.context.close()]);
-  });
+  }, 180_000);
 
   it('? lists the shortcuts (not while typing); Alt+↓ and Alt+↑ move through the list', async () => {
     const alice = await person(harness, 'alice');
@@ -101,7 +101,7 @@ describeBrowser('the app by keyboard (browser)', () => {
     await page.waitForURL(`**/c/${newer.id}`);
     expect(await page.getByRole('textbox', { name: 'Edit message' }).count()).toBe(0);
     await Promise.all([alice.context.close(), bob.context.close(), carol.context.close()]);
-  });
+  }, 180_000);
 
   it('moves through a long timeline with ↑/↓, j/k, Home and End, scrolling each message in; keys act on the focused one', async () => {
     const alice = await person(harness, 'alice');
@@ -173,5 +173,5 @@ describeBrowser('the app by keyboard (browser)', () => {
     await page.keyboard.press('Escape');
     await expect.poll(() => field(page).evaluate((el) => el === document.activeElement)).toBe(true);
     await Promise.all([alice.context.close(), bob.context.close()]);
-  });
+  }, 180_000);
 });

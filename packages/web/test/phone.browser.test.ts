@@ -102,7 +102,7 @@ describeBrowser('on a phone (browser)', () => {
       expect(await overflowing(admin.page), path).toEqual([]);
     }
     await Promise.all([alice.context.close(), bob.context.close(), admin.context.close()]);
-  });
+  }, 180_000);
 
   it("puts the header's actions in one More menu on a phone, and shows them as icon buttons with tooltips on a desktop", async () => {
     const alice = await person(harness, 'alice');
@@ -136,5 +136,5 @@ describeBrowser('on a phone (browser)', () => {
     expect((await alice.sdk.blockedUsers()).items).toEqual([]);
     expect(await overflowing(page)).toEqual([]);
     await Promise.all([alice.context.close(), bob.context.close()]);
-  });
+  }, 180_000);
 });

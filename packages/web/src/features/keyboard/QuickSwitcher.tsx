@@ -1,6 +1,6 @@
 import type { ConversationSummary, User } from '@confab/protocol';
 import { Command } from 'cmdk';
-import { useEffect, useState, useSyncExternalStore } from 'react';
+import { useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import { useLocation } from 'wouter';
 import { Avatar } from '../../components/Avatar.js';
 import { PersonName } from '../../components/PersonName.js';
@@ -29,7 +29,8 @@ export default function QuickSwitcher({ onClose }: { onClose: () => void }) {
   const [query, setQuery] = useState('');
   const people = useDirectory(query);
   const [error, setError] = useState<string | null>(null);
-  const [opened, setOpened] = useState<string | null>(null);
+  // A ref, not state: the dialog unmounts in the same update that chose, and its focus handler reads this then.
+  const chosen = useRef(false);
 
   const titleOf = (c: ConversationSummary) => {
     if (c.kind === 'group') return c.title ?? 'Untitled group';
@@ -37,7 +38,7 @@ export default function QuickSwitcher({ onClose }: { onClose: () => void }) {
     return peer ? `${peer.displayName} @${peer.username}` : '';
   };
   const go = (conversationId: string) => {
-    setOpened(conversationId);
+    chosen.current = true;
     navigate(`/c/${conversationId}`);
     onClose();
   };
@@ -60,7 +61,7 @@ export default function QuickSwitcher({ onClose }: { onClose: () => void }) {
       hideTitle
       className="quick-switcher"
       onCloseAutoFocus={(event) => {
-        if (opened === null) return; // closed without choosing: focus goes back where it was
+        if (!chosen.current) return; // closed without choosing: focus goes back where it was
         event.preventDefault();
         focusComposerWhenShown();
       }}
