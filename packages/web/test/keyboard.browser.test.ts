@@ -29,7 +29,7 @@ describeBrowser('the app by keyboard (browser)', () => {
 
     await page.keyboard.press('ControlOrMeta+k');
     const dialog = page.getByRole('dialog', { name: 'Quick switcher' });
-    const input = dialog.getByRole('combobox', { name: 'Conversation or person' });
+    const input = dialog.getByRole('combobox', { name: 'Quick switcher' });
     await input.waitFor();
     expect(await input.evaluate((el) => el === document.activeElement)).toBe(true);
     // Most recent first (the DM had the last message), the unread one marked.

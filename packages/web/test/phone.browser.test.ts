@@ -60,7 +60,7 @@ describeBrowser('on a phone (browser)', () => {
       ['/', (p) => p.getByRole('navigation', { name: 'Conversations' }).getByRole('link', { name: /Bob @bob_/ })],
       [`/c/${dm.id}`, (p) => p.locator('article.message', { hasText: 'supercalifragilistic' })],
       [`/c/${group.id}`, (p) => p.locator('article.message', { hasText: 'a thread root' })],
-      [`/c/${group.id}/members`, (p) => p.getByRole('complementary', { name: 'Members' }).getByText('Bob')],
+      [`/c/${group.id}/members`, (p) => p.getByRole('complementary', { name: 'Members' }).getByText('Bob', { exact: true })],
       [`/c/${group.id}/thread/${root.id}`, (p) => p.getByRole('complementary', { name: 'Thread' }).getByText('the reply')],
       [`/c/${group.id}/threads`, (p) => p.getByRole('complementary', { name: 'Threads' })],
       [`/c/${dm.id}/pins`, (p) => p.getByText('Nothing is pinned.')],
@@ -120,7 +120,8 @@ describeBrowser('on a phone (browser)', () => {
     expect(await mute.count()).toBe(0);
     const more = header.getByRole('button', { name: 'More', exact: true });
     await more.click();
-    const menu = page.getByRole('menu', { name: 'Conversation actions' });
+    // Named by its button (Radix labels a menu by its trigger).
+    const menu = page.getByRole('menu', { name: 'More' });
     await menu.getByRole('menuitem').first().waitFor();
     expect(await menu.getByRole('menuitem').allTextContents()).toEqual(['Threads', 'Pinned', 'Search', 'Mute', 'Clear history', 'Block']);
     await expectAccessible(page);

@@ -39,12 +39,13 @@ export function Dialog({
           {...(description ? {} : { 'aria-describedby': undefined })}
           {...(onCloseAutoFocus ? { onCloseAutoFocus } : {})}
         >
-          <header className={hideTitle ? 'visually-hidden' : 'ui-dialog-header'}>
+          {/* A div, not a <header>: outside a sectioning element that would be a second banner landmark. */}
+          <div className={hideTitle ? 'visually-hidden' : 'ui-dialog-header'}>
             <RadixDialog.Title className="ui-dialog-title">{title}</RadixDialog.Title>
             <RadixDialog.Close className="icon-button" aria-label="Close">
               <X size={18} aria-hidden="true" />
             </RadixDialog.Close>
-          </header>
+          </div>
           {description && <RadixDialog.Description className="ui-dialog-description">{description}</RadixDialog.Description>}
           {children}
         </RadixDialog.Content>

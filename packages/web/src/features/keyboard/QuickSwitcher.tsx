@@ -72,7 +72,6 @@ export default function QuickSwitcher({ onClose }: { onClose: () => void }) {
           value={query}
           onValueChange={setQuery}
           placeholder="Go to a conversation or a person"
-          aria-label="Conversation or person"
         />
         {error && (
           <p role="alert" className="error">
