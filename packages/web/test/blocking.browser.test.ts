@@ -33,7 +33,7 @@ describeBrowser('blocking and deactivated accounts (browser)', () => {
     await dialog.waitFor({ state: 'detached' });
     expect((await alice.sdk.blockedUsers()).items).toEqual([]);
     // The focus is back on the button that opened it.
-    await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe('Block');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Block');
 
     await blockButton.click();
     await dialog.getByRole('button', { name: 'Cancel' }).click();

@@ -137,11 +137,14 @@ describeBrowser('message actions (browser)', () => {
 
     const mute = alice.page.getByRole('button', { name: 'Mute', exact: true });
     await mute.click();
-    await alice.page.getByRole('button', { name: 'Muted', pressed: true }).waitFor();
+    await alice.page.getByRole('button', { name: 'Unmute', pressed: true }).waitFor();
     expect((await alice.sdk.getConversation(dm.id)).muted).toBe(true);
 
     await alice.page.getByRole('button', { name: 'Clear history' }).click();
-    await alice.page.getByRole('button', { name: 'Clear for me' }).click();
+    await alice.page
+      .getByRole('dialog', { name: 'Clear your history of this conversation?' })
+      .getByRole('button', { name: 'Clear for me' })
+      .click();
     await expect.poll(() => row(alice.page, 'filler').count()).toBe(0);
     expect((await bob.sdk.history(dm.id)).items).toHaveLength(15);
 

@@ -39,7 +39,7 @@ describeBrowser('thread read state (browser)', () => {
     await expect.poll(() => item(alice).textContent()).toContain('threads with new replies');
     expect(await item(bob).textContent()).not.toContain('threads with new replies');
     const threadsButton = alice.page.getByRole('button', { name: /^Threads/ });
-    await expect.poll(() => threadsButton.textContent()).toContain('1 with new replies');
+    await expect.poll(() => threadsButton.getAttribute('aria-label')).toBe('Threads (1 with new replies)');
     expect((await bob.sdk.listConversations()).items.find((c) => c.id === group.id)).toMatchObject({
       readSeq: 3,
       lastSeq: 4,
@@ -57,7 +57,7 @@ describeBrowser('thread read state (browser)', () => {
     const thread = alice.page.getByRole('complementary', { name: 'Thread', exact: true });
     await thread.getByText('in the thread').waitFor();
     await thread.getByRole('button', { name: 'Following' }).waitFor();
-    await expect.poll(() => threadsButton.textContent()).not.toContain('with new replies');
+    await expect.poll(() => threadsButton.getAttribute('aria-label')).toBe('Threads');
     await expect.poll(() => item(alice).textContent()).not.toContain('threads with new replies');
     expect((await alice.sdk.messages.threads(group.id, { followed: true })).items).toMatchObject([{ unreadCount: 0, following: true }]);
 

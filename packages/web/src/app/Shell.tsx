@@ -3,6 +3,7 @@ import { Route, Switch, matchRoute, useRouter } from 'wouter';
 import { ConnectionStatus } from '../components/ConnectionStatus.js';
 import { UserMenu } from '../components/UserMenu.js';
 import { ConversationList } from '../features/conversations/ConversationList.js';
+import { KeyboardShortcuts } from '../features/keyboard/KeyboardShortcuts.js';
 import { PhoneUserMenu } from './PhoneUserMenu.js';
 import { notFoundRoute, signedInRoutes, topbarItems } from './routes.js';
 
@@ -39,6 +40,7 @@ export function Shell({ location }: { location: string }) {
           </Switch>
         </Suspense>
       </main>
+      <KeyboardShortcuts />
     </div>
   );
 }

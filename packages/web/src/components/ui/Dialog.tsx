@@ -15,6 +15,7 @@ export function Dialog({
   hideTitle = false,
   variant = 'center',
   className,
+  onCloseAutoFocus,
   children,
 }: {
   open: boolean;
@@ -25,6 +26,8 @@ export function Dialog({
   hideTitle?: boolean;
   variant?: 'center' | 'sheet' | 'fullscreen';
   className?: string;
+  /** Where focus goes when it closes; `event.preventDefault()` keeps it from returning to where it was (the quick switcher sends it to the conversation it opened). */
+  onCloseAutoFocus?: (event: Event) => void;
   children: ReactNode;
 }) {
   return (
@@ -34,13 +37,15 @@ export function Dialog({
         <RadixDialog.Content
           className={`ui-dialog ui-dialog-${variant}${className ? ` ${className}` : ''}`}
           {...(description ? {} : { 'aria-describedby': undefined })}
+          {...(onCloseAutoFocus ? { onCloseAutoFocus } : {})}
         >
-          <header className={hideTitle ? 'visually-hidden' : 'ui-dialog-header'}>
+          {/* A div, not a <header>: outside a sectioning element that would be a second banner landmark. */}
+          <div className={hideTitle ? 'visually-hidden' : 'ui-dialog-header'}>
             <RadixDialog.Title className="ui-dialog-title">{title}</RadixDialog.Title>
             <RadixDialog.Close className="icon-button" aria-label="Close">
               <X size={18} aria-hidden="true" />
             </RadixDialog.Close>
-          </header>
+          </div>
           {description && <RadixDialog.Description className="ui-dialog-description">{description}</RadixDialog.Description>}
           {children}
         </RadixDialog.Content>

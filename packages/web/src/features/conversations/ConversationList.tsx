@@ -175,7 +175,7 @@ const ConversationItem = memo(function ConversationItem({
 });
 
 /** A group has no picture: its title's initials on a colour of its own (Avatar's look). */
-function GroupAvatar({ title, id }: { title: string | null; id: string }) {
+export function GroupAvatar({ title, id }: { title: string | null; id: string }) {
   const initials = (title ?? '')
     .split(/\s+/)
     .filter(Boolean)

@@ -7,6 +7,7 @@ import { Field } from '../../components/Field.js';
 import { PersonName } from '../../components/PersonName.js';
 import { useAction } from '../../components/useAction.js';
 import { conversationHeaderActions, conversationPanels } from '../messages/extensions.js';
+import { Users } from 'lucide-react';
 import { PeopleSearch } from './PeopleSearch.js';
 
 const canManage = (role: Role) => role === 'owner' || role === 'admin';
@@ -187,14 +188,11 @@ function LeaveButton({ conversation }: { conversation: ConversationSummary }) {
   );
 }
 
-function MembersButton({ conversation, openPanel }: { conversation: ConversationSummary; openPanel(panel: string): void }) {
-  if (conversation.kind !== 'group') return null;
-  return (
-    <button type="button" onClick={() => openPanel('members')}>
-      Members
-    </button>
-  );
-}
-
 conversationPanels.push({ id: 'members', title: 'Members', component: MembersPanel });
-conversationHeaderActions.push({ id: 'members', component: MembersButton });
+conversationHeaderActions.push({
+  id: 'members',
+  label: 'Members',
+  icon: Users,
+  available: (c) => c.conversation.kind === 'group',
+  run: (c) => c.openPanel('members'),
+});

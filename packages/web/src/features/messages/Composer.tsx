@@ -15,6 +15,7 @@ import { editMyLastMessage } from '../editing/editing.js';
 import { replyDraft } from '../replies/reply-draft.js';
 import { rowMode } from '../row-mode.js';
 import { ScheduleSendMenu, ScheduledHint } from '../scheduled/ScheduleSend.js';
+import { matches } from '../keyboard/shortcuts.js';
 import '../composer/composer.css';
 
 /**
@@ -120,13 +121,13 @@ export function Composer({ conversation }: { conversation: ConversationSummary }
     if (shortcut) {
       event.preventDefault();
       format(shortcut);
-    } else if (event.key === 'Enter' && !event.shiftKey) {
+    } else if (matches('send', event)) {
       event.preventDefault();
       submit();
-    } else if (event.key === 'ArrowUp' && text === '' && !event.shiftKey) {
+    } else if (matches('edit-last', event) && text === '') {
       event.preventDefault();
       void editMyLastMessage(services, conversation.id);
-    } else if (event.key === 'Escape') {
+    } else if (matches('cancel-reply', event)) {
       if (replyDraft.get(conversation.id)) {
         event.preventDefault();
         replyDraft.set_(conversation.id, null);

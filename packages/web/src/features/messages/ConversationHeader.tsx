@@ -3,7 +3,7 @@ import { Link } from 'wouter';
 import { usePresence } from '../../state/AppContext.js';
 import { ConversationTitle } from '../conversations/ConversationTitle.js';
 import { formatDay, formatTime } from '../../components/time.js';
-import { conversationHeaderActions } from './extensions.js';
+import { HeaderActions } from './HeaderActions.js';
 
 /** The conversation's name, the other person's presence in a DM, and the header actions features add. */
 export function ConversationHeader({
@@ -28,11 +28,7 @@ export function ConversationHeader({
           <p className="conversation-sub">{conversation.memberCount} members</p>
         )}
       </div>
-      <div className="header-actions">
-        {conversationHeaderActions.map(({ id, component: Action }) => (
-          <Action key={id} conversation={conversation} openPanel={openPanel} />
-        ))}
-      </div>
+      <HeaderActions conversation={conversation} openPanel={openPanel} />
     </header>
   );
 }

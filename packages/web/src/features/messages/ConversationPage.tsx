@@ -14,8 +14,10 @@ import { Timeline } from './Timeline.js';
 import { TypingIndicator } from './TypingIndicator.js';
 import { LiveAnnouncer } from './LiveAnnouncer.js';
 import { type TimelineRow, timelineRows } from './timeline-rows.js';
-import { type MessageContext, conversationBanners, conversationPanels } from './extensions.js';
+import { type MessageContext, conversationBanners, conversationPanels, messageActions } from './extensions.js';
+import type { RowShortcut } from './timeline-keys.js';
 import { useConversation } from './useConversation.js';
+import { matches } from '../keyboard/shortcuts.js';
 
 /** `/c/:conversationId/:panel?/:arg?`: one conversation, and the side panel the path opens, if any. */
 export function ConversationPage({ params }: { params: Record<string, string | undefined> }) {
@@ -84,7 +86,7 @@ function Conversation({ conversation, panel, arg }: { conversation: Conversation
   useEffect(() => {
     if (!openedPanel) return;
     const onKey = (event: KeyboardEvent) => {
-      if (event.key === 'Escape') closePanel();
+      if (matches('close-panel', event)) closePanel();
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
@@ -113,6 +115,19 @@ function Conversation({ conversation, panel, arg }: { conversation: Conversation
     () => messageContexts({ conversation, me: me.id, services, openPanel }),
     [conversation, me.id, services, openPanel],
   );
+
+  // A key on a focused message runs the action of the same name, where it is offered (Enter: Reply).
+  const onRowKey = useCallback(
+    (row: TimelineRow, key: RowShortcut) => {
+      if (row.kind !== 'message') return;
+      const context = contextOf(row.message);
+      const action = messageActions.find((a) => a.id === key);
+      if (action?.available(context)) void action.run(context);
+    },
+    [contextOf],
+  );
+  const section = useRef<HTMLElement>(null);
+  const toComposer = useCallback(() => section.current?.querySelector<HTMLTextAreaElement>('.composer textarea')?.focus(), []);
 
   const renderRow = (row: TimelineRow) => (
     <>
@@ -151,7 +166,7 @@ function Conversation({ conversation, panel, arg }: { conversation: Conversation
 
   return (
     <div className="conversation" data-panel-open={openedPanel ? 'true' : 'false'}>
-      <section className="conversation-main" aria-labelledby="conversation-title">
+      <section ref={section} className="conversation-main" aria-labelledby="conversation-title">
         <ConversationHeader conversation={conversation} openPanel={openPanel} />
         {conversationBanners.map((b) => (
           <b.component key={b.id} conversation={conversation} />
@@ -164,6 +179,8 @@ function Conversation({ conversation, panel, arg }: { conversation: Conversation
           onSeen={onSeen}
           ready={unreadLoaded}
           firstUnread={firstUnread >= 0 ? firstUnread : null}
+          onRowKey={onRowKey}
+          onLeave={toComposer}
         />
         <TypingIndicator conversationId={conversation.id} />
         <LiveAnnouncer conversationId={conversation.id} />

@@ -32,6 +32,8 @@ export const MessageRow = memo(function MessageRow({
   return (
     <article
       className="message"
+      // Focused by the timeline's arrow keys (timeline-keys.ts), not by Tab: one stop for the list, not one per message.
+      tabIndex={-1}
       data-mine={context.mine ? 'true' : 'false'}
       data-seq={message.seq}
       data-continued={continued ? 'true' : 'false'}

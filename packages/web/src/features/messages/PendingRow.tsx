@@ -7,7 +7,7 @@ import { RichText } from '../../components/RichText.js';
 export function PendingRow({ pending }: { pending: PendingMessage }) {
   const { me, outbox } = useApp();
   return (
-    <article className="message pending" data-mine="true" data-status={pending.status}>
+    <article className="message pending" tabIndex={-1} data-mine="true" data-status={pending.status}>
       <header className="message-meta">
         <PersonName user={me} />
         <span className="message-status">{pending.status === 'failed' ? 'Not sent' : 'Sending…'}</span>

@@ -4,6 +4,7 @@ import { type ReactNode, useCallback, useEffect, useLayoutEffect, useRef, useSta
 import type { TimelineState, TimelineStore } from '../../state/timeline-store.js';
 import { registerScroller } from '../../state/active-timelines.js';
 import type { TimelineRow } from './timeline-rows.js';
+import { type RowShortcut, useTimelineKeys } from './timeline-keys.js';
 
 /** How close to the top (px) the view may come before the next older page is asked for. */
 const LOAD_OLDER_WITHIN = 400;
@@ -27,6 +28,8 @@ export function Timeline({
   onSeen,
   ready = true,
   firstUnread = null,
+  onRowKey,
+  onLeave,
 }: {
   rows: TimelineRow[];
   state: TimelineState;
@@ -37,6 +40,10 @@ export function Timeline({
   ready?: boolean;
   /** The index of the row under the "New messages" divider: it opens there, not at the newest. */
   firstUnread?: number | null;
+  /** A key pressed on a focused message (Enter, r, t, e: timeline-keys.ts). */
+  onRowKey?: (row: TimelineRow, key: RowShortcut) => void;
+  /** Esc in the timeline: back to the message field. */
+  onLeave?: () => void;
 }) {
   const scrollRef = useRef<HTMLDivElement>(null);
   const [atEnd, setAtEnd] = useState(true);
@@ -59,6 +66,8 @@ export function Timeline({
     // above the view moves the scroll position, and one write per row forced a layout per row.
     useAnimationFrameWithResizeObserver: true,
   });
+
+  useTimelineKeys(scrollRef, virtualizer, rows, { onRowKey, onLeave });
 
   // It opens at the first unread message, under the divider (and then follows nothing until the
   // person reaches the end), or at the newest when nothing is unread.

@@ -93,10 +93,34 @@ export interface ConversationPanel {
 }
 export const conversationPanels: ConversationPanel[] = [];
 
-/** A button in the conversation's header (mute, pins, search, members, …). */
+/** What a header action knows: the conversation, the app's services, whom I block, and how to open a panel. */
+export interface HeaderContext {
+  conversation: ConversationSummary;
+  services: AppServices;
+  blocked: { loaded: boolean; ids: ReadonlySet<string> };
+  openPanel(panel: string, arg?: string): void;
+}
+
+/**
+ * An action in the conversation's header (members, pins, search, mute, block, clear, …), as a
+ * description: the header draws it as an icon button with a tooltip on a desktop and as an
+ * entry of one "More" menu on a phone (HeaderActions.tsx), from this one entry.
+ */
 export interface HeaderAction {
   id: string;
-  component: ComponentType<{ conversation: ConversationSummary; openPanel(panel: string, arg?: string): void }>;
+  /** The tooltip or menu entry, and the accessible name either way (it says the state: "Unmute"). */
+  label: string | ((context: HeaderContext) => string);
+  icon: LucideIcon;
+  /** Shown only where this says so (a group's members, a DM's block). */
+  available?(context: HeaderContext): boolean;
+  /** A toggle's state (muted, blocked): `aria-pressed` on the button. */
+  pressed?(context: HeaderContext): boolean;
+  /** A count on the button (threads with new replies); the label says it too. */
+  badge?(context: HeaderContext): number;
+  /** A question asked first (issue 36 item 10), or null to act at once. */
+  confirm?(context: HeaderContext): { title: string; body: string; confirmLabel: string } | null;
+  danger?: boolean;
+  run(context: HeaderContext): void | Promise<void>;
 }
 export const conversationHeaderActions: HeaderAction[] = [];
 

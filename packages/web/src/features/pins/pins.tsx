@@ -42,14 +42,7 @@ messageAddons.push({
     ) : null,
 });
 
-conversationHeaderActions.push({
-  id: 'pins',
-  component: ({ openPanel }) => (
-    <button type="button" onClick={() => openPanel('pins')}>
-      Pinned
-    </button>
-  ),
-});
+conversationHeaderActions.push({ id: 'pins', label: 'Pinned', icon: Pin, run: (c) => c.openPanel('pins') });
 
 conversationPanels.push({ id: 'pins', title: 'Pinned messages', component: PinsPanel });
 

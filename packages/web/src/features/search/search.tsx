@@ -7,20 +7,14 @@ import { formatTime } from '../../components/time.js';
 import { useApp } from '../../state/AppContext.js';
 import { conversationHeaderActions, conversationPanels } from '../messages/extensions.js';
 import { jumpToMessage } from './jump.js';
+import { Search } from 'lucide-react';
 
 /**
  * Search in a conversation: results as you type (every word, the last as a prefix), each a
  * snippet with the matched words marked; choosing one jumps to the message in the timeline (or
  * opens its thread, for a thread reply).
  */
-conversationHeaderActions.push({
-  id: 'search',
-  component: ({ openPanel }) => (
-    <button type="button" onClick={() => openPanel('search')}>
-      Search
-    </button>
-  ),
-});
+conversationHeaderActions.push({ id: 'search', label: 'Search', icon: Search, run: (c) => c.openPanel('search') });
 
 conversationPanels.push({ id: 'search', title: 'Search', component: SearchPanel });
 

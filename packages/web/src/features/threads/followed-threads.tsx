@@ -5,6 +5,7 @@ import { PersonName } from '../../components/PersonName.js';
 import { describeError } from '../../components/errors.js';
 import { useApp } from '../../state/AppContext.js';
 import { conversationHeaderActions, conversationPanels } from '../messages/extensions.js';
+import { MessagesSquare } from 'lucide-react';
 
 /**
  * Threads' read state (issue 35 item 2): the header's "Threads" button, with how many of the
@@ -13,17 +14,10 @@ import { conversationHeaderActions, conversationPanels } from '../messages/exten
  */
 conversationHeaderActions.push({
   id: 'threads',
-  component: ({ conversation, openPanel }) => (
-    <button type="button" onClick={() => openPanel('threads')}>
-      Threads
-      {conversation.unreadThreads > 0 && (
-        <span className="badge thread-unread">
-          {conversation.unreadThreads}
-          <span className="visually-hidden"> with new replies</span>
-        </span>
-      )}
-    </button>
-  ),
+  label: ({ conversation: { unreadThreads } }) => (unreadThreads > 0 ? `Threads (${unreadThreads} with new replies)` : 'Threads'),
+  icon: MessagesSquare,
+  badge: (c) => c.conversation.unreadThreads,
+  run: (c) => c.openPanel('threads'),
 });
 
 conversationPanels.push({ id: 'threads', title: 'Threads', component: FollowedThreadsPanel });

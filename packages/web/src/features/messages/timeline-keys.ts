@@ -1,0 +1,99 @@
+import type { Virtualizer } from '@tanstack/react-virtual';
+import { type RefObject, useEffect, useRef } from 'react';
+import { type ShortcutId, shortcutFor } from '../keyboard/shortcuts.js';
+import type { TimelineRow } from './timeline-rows.js';
+
+/** The keys of a focused message that act on it (the rest move the focus). */
+export type RowShortcut = Extract<ShortcutId, 'reply' | 'react' | 'thread' | 'edit'>;
+const rowShortcuts: readonly ShortcutId[] = ['reply', 'react', 'thread', 'edit'] satisfies RowShortcut[];
+const isRowShortcut = (id: ShortcutId): id is RowShortcut => rowShortcuts.includes(id);
+
+/** Frames to wait for a row scrolled into view to be rendered by the virtualiser before giving up. */
+const RENDER_FRAMES = 30;
+
+/** A message (sent or on its way) can take focus; a system notice or a folded run cannot. */
+export const focusable = (row: TimelineRow | undefined) =>
+  row !== undefined && (row.kind === 'pending' || (row.kind === 'message' && row.message.kind !== 'system'));
+
+/**
+ * Moving through a timeline by keyboard (shortcuts.ts, scope `timeline`), once it or one of its
+ * messages has focus: ↑/k and ↓/j the previous and next message, Home and End the first loaded
+ * and the newest; Enter, r, t and e act on the focused message (`onRowKey`); Esc goes back to
+ * the message field (`onLeave`). The list is virtualised, so a message out of view is scrolled
+ * in (and so rendered) before it takes focus. Keys typed in a field inside a row (the edit form)
+ * or on a button of its action bar are theirs, not the timeline's.
+ */
+export function useTimelineKeys(
+  scrollRef: RefObject<HTMLDivElement | null>,
+  virtualizer: Virtualizer<HTMLDivElement, Element>,
+  rows: readonly TimelineRow[],
+  handlers: { onRowKey?: ((row: TimelineRow, key: RowShortcut) => void) | undefined; onLeave?: (() => void) | undefined },
+): void {
+  const latest = useRef({ rows, handlers });
+  useEffect(() => {
+    latest.current = { rows, handlers };
+  });
+
+  useEffect(() => {
+    const scroller = scrollRef.current;
+    if (!scroller) return;
+    const rowElement = (index: number) => scroller.querySelector<HTMLElement>(`[data-index="${index}"] article.message`);
+    const focusRow = (index: number) => {
+      virtualizer.scrollToIndex(index, { align: 'auto' });
+      let frames = 0;
+      const attempt = () => {
+        const element = rowElement(index);
+        if (element) element.focus({ preventScroll: true });
+        else if (++frames < RENDER_FRAMES) requestAnimationFrame(attempt);
+      };
+      // The row may already be rendered (in the overscan): focus at once; else after the scroll renders it.
+      if (rowElement(index)) attempt();
+      else requestAnimationFrame(attempt);
+    };
+    // Where a move starts when the timeline itself has focus: the first or last message on screen.
+    const onScreen = (from: 'top' | 'bottom') => {
+      const top = scroller.scrollTop;
+      const bottom = top + scroller.clientHeight;
+      const visible = virtualizer
+        .getVirtualItems()
+        .filter((item) => item.end > top && item.start < bottom && focusable(latest.current.rows[item.index]));
+      return (from === 'top' ? visible[0] : visible.at(-1))?.index;
+    };
+    const step = (from: number, by: -1 | 1) => {
+      const all = latest.current.rows;
+      for (let i = from + by; i >= 0 && i < all.length; i += by) if (focusable(all[i])) return i;
+      return undefined;
+    };
+
+    const onKey = (event: KeyboardEvent) => {
+      if (event.defaultPrevented || event.isComposing) return;
+      const target = event.target as HTMLElement;
+      const onRow = target.matches('article.message');
+      if (target !== scroller && !onRow) return;
+      const id = shortcutFor('timeline', event);
+      if (id === null) return;
+      const { rows: all, handlers: on } = latest.current;
+      const current = onRow ? Number(target.closest<HTMLElement>('[data-index]')?.dataset['index']) : undefined;
+      let to: number | undefined;
+      if (id === 'previous-message') to = current === undefined ? onScreen('bottom') : step(current, -1);
+      else if (id === 'next-message') to = current === undefined ? onScreen('top') : step(current, 1);
+      else if (id === 'first-message') to = step(-1, 1);
+      else if (id === 'last-message') to = step(all.length, -1);
+      else if (id === 'to-composer') {
+        event.preventDefault();
+        event.stopPropagation(); // not also closing a side panel
+        on.onLeave?.();
+        return;
+      } else if (isRowShortcut(id) && current !== undefined && all[current]) {
+        event.preventDefault();
+        on.onRowKey?.(all[current], id);
+        return;
+      } else return;
+      // At the first or last message the key does nothing, rather than scroll the list under the focus.
+      event.preventDefault();
+      if (to !== undefined) focusRow(to);
+    };
+    scroller.addEventListener('keydown', onKey);
+    return () => scroller.removeEventListener('keydown', onKey);
+  }, [scrollRef, virtualizer]);
+}
