@@ -27,6 +27,8 @@ import { searchLanguages } from './migrations/0024-search-languages.js';
 import { messageContent } from './migrations/0027-message-content.js';
 import { savedMessages } from './migrations/0028-saved-messages.js';
 import { starred } from './migrations/0025-starred.js';
+// Imports from Slack and Mattermost (issue 37).
+import { imports } from './migrations/0032-imports.js';
 
 /**
  * Schema migrations, in code and in order. Written with Kysely's schema builder in types both
@@ -194,6 +196,7 @@ const migrations: Record<string, Migration> = {
   // Polls and forwarding (a message's content as JSON), saved messages (issue 37).
   '0027_message_content': messageContent,
   '0028_saved_messages': savedMessages,
+  '0032_imports': imports,
 };
 
 /**

@@ -21,6 +21,7 @@ import type {
   UploadStore,
   SearchStore,
   ThreadStore,
+  ImportStore,
 } from './store.js';
 import { sqlUserStore } from './users/sql-user-store.js';
 import { sqlSessionStore } from './sessions/sql-session-store.js';
@@ -39,6 +40,7 @@ import { sqlPushStore } from './push/sql-push-store.js';
 import { sqlUploadStore } from './uploads/sql-upload-store.js';
 import { sqlSearchStore } from './search/sql-search-store.js';
 import { sqlThreadStore } from './threads/sql-thread-store.js';
+import { sqlImportStore } from './imports/sql-import-store.js';
 
 /**
  * The Store over Kysely, shared by every engine: one sub-store per aggregate, each made from the
@@ -65,6 +67,7 @@ export class SqlStore implements Store {
   readonly uploads: UploadStore;
   readonly search: SearchStore;
   readonly threads: ThreadStore;
+  readonly imports: ImportStore;
 
   constructor(private readonly dialect: Dialect) {
     this.engine = dialect.engine;
@@ -86,6 +89,7 @@ export class SqlStore implements Store {
     this.uploads = sqlUploadStore(context);
     this.search = sqlSearchStore(context);
     this.threads = sqlThreadStore(context);
+    this.imports = sqlImportStore(context);
   }
 
   migrate(): Promise<void> {

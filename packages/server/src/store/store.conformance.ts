@@ -23,6 +23,7 @@ import { describeInvites } from './invites/invites.conformance.js';
 import { describeAdmin } from './admin/admin.conformance.js';
 import { describeThreads } from './threads/threads.conformance.js';
 import { describeTextFidelity } from './conformance/text-fidelity.conformance.js';
+import { describeImports } from './imports/imports.conformance.js';
 
 /**
  * The behaviour every Store implementation must have, written once (one section per aggregate,
@@ -68,5 +69,6 @@ export function describeStoreConformance(engine: string, openFresh: () => Promis
     describeUploads(f);
     describeAccounts(f);
     describeTextFidelity(f);
+    describeImports(f);
   });
 }

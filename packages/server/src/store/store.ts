@@ -37,6 +37,8 @@ export type * from './uploads/upload-store.js';
 export type * from './search/search-store.js';
 import type { ThreadStore } from './threads/thread-store.js';
 export type * from './threads/thread-store.js';
+import type { ImportStore } from './imports/import-store.js';
+export type * from './imports/import-store.js';
 
 /**
  * The storage interface. Services depend on this alone. It is composed of one sub-store per
@@ -102,6 +104,8 @@ export interface Store {
   readonly search: SearchStore;
   /** Threads' own read state and who follows them (threads/thread-store.ts). */
   readonly threads: ThreadStore;
+  /** Import runs and the map of exported ids (imports/import-store.ts; issue 37). */
+  readonly imports: ImportStore;
 }
 
 /**

@@ -27,6 +27,7 @@ export const postgresMigrations: Record<string, Migration> = {
   '0024_search_languages_pg_bytewise': bytewiseText(['users', 'search_reindex']),
   '0027_message_content_pg_bytewise': bytewiseText(['messages']),
   '0028_saved_messages_pg_bytewise': bytewiseText(['saved_messages']),
+  '0032_imports_pg_bytewise': bytewiseText(['imports', 'import_mappings', 'conversations']),
   ...postgresSearchMigrations,
   '0007_uploads_pg_bytewise': bytewiseText(['uploads', 'message_attachments', 'messages']),
   // The PostgreSQL blob store's tables (blobs/postgres-blob-store.ts): file bytes in chunks.
