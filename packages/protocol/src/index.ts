@@ -21,3 +21,5 @@ export * from './asyncapi.js';
 // Polls, forwarding and saved messages (issue 37).
 export * from './polls.js';
 export * from './forwarding.js';
+// Imports from Slack and Mattermost (issue 37).
+export * from './imports.js';

@@ -13,6 +13,7 @@ import { createAdmin, createAuditLog } from './services/admin/index.js';
 import { createConversations, openAccess } from './services/conversations/index.js';
 import { createEvents } from './services/events/index.js';
 import { createFiles } from './services/files/index.js';
+import { createImports } from './services/imports/index.js';
 import { createMessaging } from './services/messaging/index.js';
 import { createNotifications } from './services/notifications/index.js';
 import { createPresence } from './services/presence/index.js';
@@ -118,6 +119,14 @@ export async function createServer(
     accounts: access.accountStates,
   });
   await admin.start();
+  const imports = createImports({
+    config,
+    store,
+    blobs: files.blobs,
+    publish: (stored) => events.publisher.publish(stored),
+    securityEvents,
+    logger,
+  });
   const services: Services = {
     config,
     store,
@@ -136,6 +145,7 @@ export async function createServer(
     notifications,
     files,
     search,
+    imports,
   };
   let draining = false;
   const app = await buildHttpApp(services, logger, metrics, () => draining);
@@ -173,6 +183,7 @@ export async function createServer(
       const outboxStopped = notifications.dispatcher.stop();
       files.stop();
       await search.reindex.stop();
+      await beforeDeadline(imports.imports.stop(), deadline);
       messaging.stop();
       sessions.revocations.stop();
       messaging.typing.close();

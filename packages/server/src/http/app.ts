@@ -32,6 +32,7 @@ import { syncRoutes } from './routes/sync.js';
 import { locationRoutes } from './routes/locations.js';
 import { searchRoutes } from './routes/search.js';
 import { uploadRoutes } from './routes/uploads.js';
+import { importRoutes } from './routes/imports.js';
 import { errors } from './responses.js';
 import { installRouteLimits } from './route-limits.js';
 import { closeAfterUnreadBody } from './unread-body.js';
@@ -160,6 +161,7 @@ export async function buildHttpApp(
     searchRoutes,
     uploadRoutes,
     adminRoutes,
+    importRoutes,
   ]) {
     await app.register(routes, services);
   }

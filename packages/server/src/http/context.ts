@@ -1,3 +1,4 @@
+import type { Imports } from '../services/imports/index.js';
 import type { Server } from 'node:http';
 import type { FastifyPluginAsync } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
@@ -45,6 +46,8 @@ export interface Services {
   files: Files;
   /** Full-text search of messages, and conversations by name. */
   search: Search;
+  /** Imports from Slack and Mattermost (issue 37). */
+  imports: Imports;
 }
 
 export type RoutePlugin = FastifyPluginAsync<Services, Server, TypeBoxTypeProvider>;
