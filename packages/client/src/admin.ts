@@ -7,6 +7,9 @@ import type {
   AuditPage,
   AuditQuery,
   CreateInviteBody,
+  ImportJob,
+  ImportResponse,
+  ImportSource,
   InstanceStats,
   Invite,
   InviteResponse,
@@ -52,6 +55,23 @@ export class AdminApi {
   /** Ends every session of the user; they can sign in again. */
   endSessions(userId: string): Promise<SessionsEndedResponse> {
     return this.http.request('POST', `${userPath(userId)}/logout-all`);
+  }
+
+  /**
+   * Starts an import of a Slack workspace export or a Mattermost bulk export (issue 37): the file
+   * as the multipart part `file` with a `source` field. Answers the queued run; follow it with
+   * `importStatus` until its state is `done` or `failed`.
+   */
+  async startImport(source: ImportSource, file: Blob, filename?: string): Promise<ImportJob> {
+    const form = new FormData();
+    form.append('source', source);
+    form.append('file', file, filename ?? ('name' in file && typeof file.name === 'string' ? file.name : 'export'));
+    return (await this.http.request<ImportResponse>('POST', '/api/v1/admin/imports', { form })).import;
+  }
+
+  /** An import run: its state, what it added by kind, the files it could not read. */
+  async importStatus(importId: string): Promise<ImportJob> {
+    return (await this.http.request<ImportResponse>('GET', `/api/v1/admin/imports/${encodeURIComponent(importId)}`)).import;
   }
 
   stats(): Promise<InstanceStats> {

@@ -30,3 +30,5 @@ export * from './encryption.js';
 export * from './assist.js';
 // Scheduled send (issue 37).
 export * from './scheduled.js';
+// Imports from Slack and Mattermost (issue 37).
+export * from './imports.js';

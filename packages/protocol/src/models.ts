@@ -223,6 +223,9 @@ export const ConversationInfo = Type.Object(
     lastSeq: Type.Integer({ minimum: 0 }),
     lastActivityAt: Timestamp,
     memberCount: Type.Integer({ minimum: 0 }),
+    description: Type.Optional(
+      Type.String({ maxLength: 250, description: "A group's description (an imported channel's topic); absent without one" }),
+    ),
   },
   { title: 'ConversationInfo' },
 );

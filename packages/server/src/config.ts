@@ -141,6 +141,8 @@ export interface Config {
   assist: boolean;
   /** Largest upload, bytes: refused with 413 as soon as the stream crosses it. */
   maxUploadBytes: number;
+  /** Largest export `POST /api/v1/admin/imports` takes, bytes (issue 37); `confab import` reads any size. */
+  importMaxBytes: number;
   /** Bytes of uploads one user may hold (1 GiB by default); null: no limit (`UPLOAD_QUOTA_BYTES=0`). */
   uploadQuotaBytes: number | null;
   /** An upload no message references is removed this long after it was made. */
@@ -238,6 +240,7 @@ export function loadConfig(env: Env = process.env): Config {
     searchRankWindow: read.int('SEARCH_RANK_WINDOW', 200, 50, 10_000),
     assist: read.oneOf('ASSIST', 'on', ['on', 'off']) === 'on',
     maxUploadBytes: read.int('MAX_UPLOAD_BYTES', 25 * 1_048_576, 1024, 10 * 1_073_741_824),
+    importMaxBytes: read.int('IMPORT_MAX_BYTES', 4 * 1_073_741_824, 1024, 64 * 1_073_741_824),
     // A quota by default (issue 35): without one, any account could fill the disk.
     uploadQuotaBytes: read.int('UPLOAD_QUOTA_BYTES', DEFAULT_UPLOAD_QUOTA_BYTES, 0, Number.MAX_SAFE_INTEGER) || null,
     uploadOrphanTtlSeconds: read.int('UPLOAD_ORPHAN_TTL_SECONDS', 86_400, 1, 365 * 86_400),

@@ -11,6 +11,7 @@ import { InviteService } from './services/accounts/invite-service.js';
 import { ADMIN_COMMANDS, ADMIN_USAGE, cliLogger, runAdminCommand } from './admin-cli.js';
 import { createAuditLog } from './services/admin/index.js';
 import { MIGRATE_STORE_USAGE, migrateStore } from './migrate-store-cli.js';
+import { IMPORT_USAGE, runImportCommand } from './import-cli.js';
 
 const USAGE = `Usage:
   confab serve                          serve REST + WebSocket (the default)
@@ -21,6 +22,7 @@ const USAGE = `Usage:
         [--expires-in <seconds>]        its lifetime, at most INVITE_TTL_SECONDS (the default)
 ${ADMIN_USAGE}
 ${MIGRATE_STORE_USAGE}
+${IMPORT_USAGE}
 Settings come from the environment and ./.env: see docs/configuration.md.`;
 
 async function main(argv: string[]): Promise<number> {
@@ -32,6 +34,7 @@ async function main(argv: string[]): Promise<number> {
   if (command === 'admin' && rest[0] === 'invite') return adminInvite(config, rest.slice(1));
   if (command === 'admin' && ADMIN_COMMANDS.has(rest[0] ?? '')) return runAdminCommand(config, rest[0]!, rest.slice(1));
   if (command === 'migrate-store') return migrateStore(config, rest);
+  if (command === 'import') return runImportCommand(config, rest);
   process.stderr.write(`${USAGE}\n`);
   return command === 'help' || command === '--help' ? 0 : 2;
 }

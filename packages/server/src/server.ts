@@ -13,6 +13,7 @@ import { createAdmin, createAuditLog } from './services/admin/index.js';
 import { createConversations, openAccess } from './services/conversations/index.js';
 import { createEvents } from './services/events/index.js';
 import { createFiles } from './services/files/index.js';
+import { createImports } from './services/imports/index.js';
 import { createMessaging } from './services/messaging/index.js';
 import { createNotifications } from './services/notifications/index.js';
 import { createScheduling } from './services/scheduling/index.js';
@@ -131,6 +132,14 @@ export async function createServer(
     accounts: access.accountStates,
   });
   await admin.start();
+  const imports = createImports({
+    config,
+    store,
+    blobs: files.blobs,
+    publish: (stored) => events.publisher.publish(stored),
+    securityEvents,
+    logger,
+  });
   const services: Services = {
     config,
     store,
@@ -152,6 +161,7 @@ export async function createServer(
     search,
     encryption,
     assist,
+    imports,
   };
   let draining = false;
   const app = await buildHttpApp(services, logger, metrics, () => draining);
@@ -190,6 +200,7 @@ export async function createServer(
       const outboxStopped = notifications.dispatcher.stop();
       files.stop();
       await search.reindex.stop();
+      await beforeDeadline(imports.imports.stop(), deadline);
       messaging.stop();
       // Link previews in flight are cut (a preview lost at shutdown is only a missing card).
       const previewsStopped = messaging.previews.stop();

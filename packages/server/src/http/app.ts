@@ -36,6 +36,7 @@ import { searchRoutes } from './routes/search.js';
 import { assistRoutes } from './routes/assist.js';
 import { uploadRoutes } from './routes/uploads.js';
 import { deviceRoutes } from './routes/devices.js';
+import { importRoutes } from './routes/imports.js';
 import { errors } from './responses.js';
 import { installRouteLimits } from './route-limits.js';
 import { closeAfterUnreadBody } from './unread-body.js';
@@ -168,6 +169,7 @@ export async function buildHttpApp(
     uploadRoutes,
     deviceRoutes,
     adminRoutes,
+    importRoutes,
   ]) {
     await app.register(routes, services);
   }

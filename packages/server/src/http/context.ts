@@ -1,3 +1,4 @@
+import type { Imports } from '../services/imports/index.js';
 import type { Server } from 'node:http';
 import type { FastifyPluginAsync } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
@@ -54,6 +55,8 @@ export interface Services {
   encryption: Encryption;
   /** Needs reply, catch-up, frecency suggestions, my Assist switches (issue 40). */
   assist: Assist;
+  /** Imports from Slack and Mattermost (issue 37). */
+  imports: Imports;
 }
 
 export type RoutePlugin = FastifyPluginAsync<Services, Server, TypeBoxTypeProvider>;

@@ -111,6 +111,7 @@ export const conversationInfoView = (c: ConversationRecord): ConversationInfo =>
   lastSeq: c.lastSeq,
   lastActivityAt: iso(c.lastActivityAt),
   memberCount: c.memberCount,
+  ...(c.description ? { description: c.description } : {}),
 });
 
 export const conversationSummaryView = (row: ConversationListRow): ConversationSummary => ({

@@ -33,6 +33,8 @@ import { devicesAndKeyPackages } from './migrations/0033-devices-and-key-package
 import { assist } from './migrations/0035-assist.js';
 import { scheduledMessages } from './migrations/0029-scheduled-messages.js';
 import { starred } from './migrations/0025-starred.js';
+// Imports from Slack and Mattermost (issue 37).
+import { imports } from './migrations/0032-imports.js';
 
 /**
  * Schema migrations, in code and in order. Written with Kysely's schema builder in types both
@@ -208,6 +210,7 @@ const migrations: Record<string, Migration> = {
   '0035_assist': assist,
   // Scheduled send (issue 37).
   '0029_scheduled_messages': scheduledMessages,
+  '0032_imports': imports,
 };
 
 /**

@@ -99,6 +99,8 @@ export interface ConversationRecord {
   memberCount: number;
   /** Position of the conversation's newest event in the log. */
   lastPos: number;
+  /** A group's description (an imported channel's topic; issue 37); absent without one. */
+  description?: string;
 }
 export type NewConversation = Omit<ConversationRecord, 'lastSeq' | 'memberCount' | 'lastPos'>;
 

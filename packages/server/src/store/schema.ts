@@ -92,6 +92,8 @@ export interface Database {
     last_activity_at: number;
     member_count: number;
     last_pos: Generated<number>;
+    /** A group's description (an imported channel's topic; issue 37), null without one. */
+    description: string | null;
   };
   members: {
     conversation_id: string;
@@ -177,6 +179,26 @@ export interface Database {
     body: string;
     /** When an edit replaced this body. */
     edited_at: number;
+  };
+  /** Import runs (issue 37): store/sql/imports.ts. */
+  imports: {
+    id: string;
+    source: string;
+    state: string;
+    /** JSON: ImportCounts. */
+    counts: string;
+    /** JSON: ImportErrorRecord[]. */
+    errors: string;
+    created_by: string | null;
+    created_at: number;
+    updated_at: number;
+  };
+  /** An exported id (source, kind, external id) and the row it became here. */
+  import_mappings: {
+    source: string;
+    kind: string;
+    external_id: string;
+    local_id: string;
   };
   /** Each user's own state of a thread (issue 35 item 2): store/sql/threads.ts. */
   /** Each user's draft of each conversation (issue 37): store/sql/drafts.ts. */

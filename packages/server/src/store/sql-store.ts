@@ -24,6 +24,7 @@ import type {
   ThreadStore,
   AssistStore,
   ScheduledStore,
+  ImportStore,
 } from './store.js';
 import { sqlUserStore } from './users/sql-user-store.js';
 import { sqlSessionStore } from './sessions/sql-session-store.js';
@@ -48,6 +49,7 @@ import { sqlDeviceStore } from './devices/sql-device-store.js';
 import type { DeviceStore } from './devices/device-store.js';
 import { sqlAssistStore } from './assist/sql-assist-store.js';
 import { sqlScheduledStore } from './scheduled/sql-scheduled-store.js';
+import { sqlImportStore } from './imports/sql-import-store.js';
 
 /**
  * The Store over Kysely, shared by every engine: one sub-store per aggregate, each made from the
@@ -78,6 +80,7 @@ export class SqlStore implements Store {
   readonly devices: DeviceStore;
   readonly assist: AssistStore;
   readonly scheduled: ScheduledStore;
+  readonly imports: ImportStore;
 
   constructor(private readonly dialect: Dialect) {
     this.engine = dialect.engine;
@@ -103,6 +106,7 @@ export class SqlStore implements Store {
     this.devices = sqlDeviceStore(context);
     this.assist = sqlAssistStore(context);
     this.scheduled = sqlScheduledStore(context);
+    this.imports = sqlImportStore(context);
   }
 
   migrate(): Promise<void> {

@@ -27,6 +27,7 @@ import { describeDrafts } from './drafts/drafts.conformance.js';
 import { describeDevices } from './devices/devices.conformance.js';
 import { describeAssist } from './assist/assist.conformance.js';
 import { describeTextFidelity } from './conformance/text-fidelity.conformance.js';
+import { describeImports } from './imports/imports.conformance.js';
 
 /**
  * The behaviour every Store implementation must have, written once (one section per aggregate,
@@ -76,5 +77,6 @@ export function describeStoreConformance(engine: string, openFresh: () => Promis
     describeAccounts(f);
     describeDevices(f);
     describeTextFidelity(f);
+    describeImports(f);
   });
 }

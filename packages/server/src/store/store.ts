@@ -45,6 +45,8 @@ import type { AssistStore } from './assist/assist-store.js';
 export type * from './assist/assist-store.js';
 import type { ScheduledStore } from './scheduled/scheduled-store.js';
 export type * from './scheduled/scheduled-store.js';
+import type { ImportStore } from './imports/import-store.js';
+export type * from './imports/import-store.js';
 
 /**
  * The storage interface. Services depend on this alone. It is composed of one sub-store per
@@ -118,6 +120,8 @@ export interface Store {
   readonly assist: AssistStore;
   /** Messages scheduled to be sent later, claimed under a lease when due (scheduled/scheduled-store.ts). */
   readonly scheduled: ScheduledStore;
+  /** Import runs and the map of exported ids (imports/import-store.ts; issue 37). */
+  readonly imports: ImportStore;
 }
 
 /**

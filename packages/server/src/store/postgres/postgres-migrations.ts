@@ -31,6 +31,7 @@ export const postgresMigrations: Record<string, Migration> = {
   '0033_devices_and_key_packages_pg_bytewise': bytewiseText(['devices', 'identity_keys', 'key_packages']),
   '0035_assist_pg_bytewise': bytewiseText(['assist_settings', 'assist_dismissals']),
   '0029_scheduled_messages_pg_bytewise': bytewiseText(['scheduled_messages']),
+  '0032_imports_pg_bytewise': bytewiseText(['imports', 'import_mappings', 'conversations']),
   ...postgresSearchMigrations,
   '0007_uploads_pg_bytewise': bytewiseText(['uploads', 'message_attachments', 'messages']),
   // The PostgreSQL blob store's tables (blobs/postgres-blob-store.ts): file bytes in chunks.

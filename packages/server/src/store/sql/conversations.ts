@@ -51,6 +51,7 @@ export async function createConversation(
           last_seq: 0,
           last_activity_at: conversation.lastActivityAt,
           member_count: members.length,
+          description: conversation.description ?? null,
         })
         .execute();
       // Chunked so a 10,000-member group stays under SQLite's bound-parameter limit.

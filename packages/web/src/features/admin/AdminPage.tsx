@@ -3,11 +3,13 @@ import { useSignedIn } from '../../session/SessionContext.js';
 import { AuditLog } from './AuditLog.js';
 import { InstanceStatsPanel } from './InstanceStatsPanel.js';
 import { UserAdmin } from './UserAdmin.js';
+import { ImportPanel } from './ImportPanel.js';
 import '../account/account.css';
 
 const SECTIONS = [
   { path: 'users', label: 'Users' },
   { path: 'audit', label: 'Audit log' },
+  { path: 'import', label: 'Import' },
 ] as const;
 
 /**
@@ -47,6 +49,8 @@ export function AdminPage({ params }: { params: Record<string, string | undefine
               <InstanceStatsPanel />
               <UserAdmin />
             </>
+          ) : current.path === 'import' ? (
+            <ImportPanel />
           ) : (
             <AuditLog />
           )}
