@@ -8,6 +8,7 @@ import {
   type PositionedEventType,
   handleEvent,
   type ThreadSummary,
+  type User,
   replyExcerpt,
 } from '@confab/protocol';
 import { conversationOf } from './event-stream.js';
@@ -42,6 +43,8 @@ export class ChatState {
   private readonly threads: ThreadStates;
   /** My saved messages this client knows of (issue 37): message id → when saved (ISO), from `knowSaved` and `saved.updated`. */
   private readonly saved = new Map<string, string>();
+  /** The people this client knows, by id: from `knowUsers` (a `getUser`, a search) and kept current by `user.updated`. */
+  private readonly users = new Map<string, User>();
 
   constructor(
     private readonly userId: string,
@@ -98,6 +101,21 @@ export class ChatState {
   /** Takes my saved messages from a `saved()` page (the server's word). */
   knowSaved(items: readonly { message: Message; savedAt: string }[]): void {
     for (const item of items) this.saved.set(item.message.id, item.savedAt);
+  }
+
+  /** Takes profiles read from the server (a `getUser`, a directory page). */
+  knowUsers(users: readonly User[]): void {
+    for (const user of users) this.users.set(user.id, user);
+  }
+
+  /** A profile as the latest `user.updated` (or read) left it. */
+  user(userId: string): User | undefined {
+    return this.users.get(userId);
+  }
+
+  /** A profile changed (`user.updated`, an ephemeral event: not through `apply`). It is state, so the latest wins. */
+  applyUser(event: EventOf<'user.updated'>): void {
+    this.users.set(event.user.id, event.user);
   }
 
   get unreadTotal(): number {

@@ -14,7 +14,7 @@ import { Shell } from './Shell.js';
 export function SignedInApp() {
   const { me, client, connection } = useSignedIn();
   const [services] = useState<AppServices>(() => {
-    const people = new PeopleStore(client);
+    const people = new PeopleStore(client, connection);
     people.remember([me]);
     const conversations = new ConversationStore(client, connection, me.id);
     return {
@@ -30,11 +30,13 @@ export function SignedInApp() {
   });
   useEffect(() => {
     services.conversations.start();
+    services.people.start();
     services.outbox.start();
     services.presence.start();
     services.blocks.start();
     return () => {
       services.blocks.stop();
+      services.people.stop();
       services.presence.stop();
       services.conversations.stop();
       services.outbox.stop();
