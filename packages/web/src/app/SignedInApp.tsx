@@ -9,6 +9,7 @@ import { BlocksStore } from '../state/blocks-store.js';
 import { AppContext, type AppServices } from '../state/AppContext.js';
 import { useSignedIn } from '../session/SessionContext.js';
 import { Shell } from './Shell.js';
+import { DesktopNotifier } from '../features/desktop/desktop-notifier.js';
 
 /** The signed-in app: the stores live as long as the session; the sign-in pages send you on to where you were going. */
 export function SignedInApp() {
@@ -34,7 +35,10 @@ export function SignedInApp() {
     services.outbox.start();
     services.presence.start();
     services.blocks.start();
+    const desktop = new DesktopNotifier(services);
+    desktop.start();
     return () => {
+      desktop.stop();
       services.blocks.stop();
       services.people.stop();
       services.presence.stop();
