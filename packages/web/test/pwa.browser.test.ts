@@ -37,9 +37,11 @@ describeBrowser('installable web app (browser)', () => {
     // Each icon decodes in the browser at the size the manifest states (an SVG at any size).
     for (const icon of manifest.icons) {
       const decoded = await page.evaluate(async (src) => {
-        const answer = await fetch(src);
-        const bitmap = await createImageBitmap(await answer.blob());
-        return { type: answer.headers.get('content-type'), width: bitmap.width, height: bitmap.height };
+        const type = (await fetch(src)).headers.get('content-type');
+        const image = new Image();
+        image.src = src;
+        await image.decode();
+        return { type, width: image.naturalWidth, height: image.naturalHeight };
       }, icon.src);
       expect(decoded.type, icon.src).toBe(icon.type);
       if (icon.sizes !== 'any') expect(`${String(decoded.width)}x${String(decoded.height)}`, icon.src).toBe(icon.sizes);
