@@ -23,11 +23,10 @@ describeBrowser('profile card, lightbox and desktop notifications (browser)', ()
   afterAll(async () => harness?.close());
 
   it('opens a profile card from a name, shows a new display name live, and "Message" opens the DM', async () => {
-    const [alice, bob, carol] = await Promise.all([
-      person(harness, 'alice', 'Alice'),
-      person(harness, 'bob', 'Bob'),
-      person(harness, 'carol'),
-    ]);
+    // One after the other: three pages loading at once time out on a busy machine.
+    const alice = await person(harness, 'alice', 'Alice');
+    const bob = await person(harness, 'bob', 'Bob');
+    const carol = await person(harness, 'carol');
     await alice.sdk.updateMe({ bio: 'Makes the coffee', timeZone: 'Asia/Tokyo' });
     const group = await groupOf(alice, [bob, carol]);
     await alice.sdk.sendMessage(group.id, 'hello team');
@@ -58,7 +57,8 @@ describeBrowser('profile card, lightbox and desktop notifications (browser)', ()
   });
 
   it('opens images full screen, steps through them with the arrow keys, downloads, and Escape closes', async () => {
-    const [alice, bob] = await Promise.all([person(harness, 'lena'), person(harness, 'max')]);
+    const alice = await person(harness, 'lena');
+    const bob = await person(harness, 'max');
     const dm = await directBetween(alice, bob);
     for (const [name, r] of [
       ['first.png', 10],
@@ -93,7 +93,8 @@ describeBrowser('profile card, lightbox and desktop notifications (browser)', ()
   });
 
   it('shows a desktop notification for a DM and a mention while the tab is not in front, and not for what a muted group says without me', async () => {
-    const [alice, bob] = await Promise.all([person(harness, 'ann', 'Ann'), person(harness, 'ben', 'Ben')]);
+    const alice = await person(harness, 'ann', 'Ann');
+    const bob = await person(harness, 'ben', 'Ben');
     await bob.context.grantPermissions(['notifications'], { origin: harness.url });
     const dm = await directBetween(alice, bob);
     const group = await groupOf(alice, [bob], 'Ops');
