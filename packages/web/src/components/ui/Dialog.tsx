@@ -35,12 +35,13 @@ export function Dialog({
           className={`ui-dialog ui-dialog-${variant}${className ? ` ${className}` : ''}`}
           {...(description ? {} : { 'aria-describedby': undefined })}
         >
-          <header className={hideTitle ? 'visually-hidden' : 'ui-dialog-header'}>
+          {/* A div, not a <header>: inside a dialog that would be a second banner landmark. */}
+          <div className={hideTitle ? 'visually-hidden' : 'ui-dialog-header'}>
             <RadixDialog.Title className="ui-dialog-title">{title}</RadixDialog.Title>
             <RadixDialog.Close className="icon-button" aria-label="Close">
               <X size={18} aria-hidden="true" />
             </RadixDialog.Close>
-          </header>
+          </div>
           {description && <RadixDialog.Description className="ui-dialog-description">{description}</RadixDialog.Description>}
           {children}
         </RadixDialog.Content>

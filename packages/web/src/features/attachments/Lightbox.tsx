@@ -59,7 +59,7 @@ export default function Lightbox({ images, start, onClose }: { images: readonly 
             <ChevronRight size={28} aria-hidden="true" />
           </button>
         </div>
-        <footer className="lightbox-footer">
+        <div className="lightbox-footer">
           <div className="lightbox-meta">
             {message.body !== '' && <RichText text={message.body} />}
             <p>
@@ -75,7 +75,7 @@ export default function Lightbox({ images, start, onClose }: { images: readonly 
               <Download size={16} aria-hidden="true" /> Download
             </a>
           )}
-        </footer>
+        </div>
       </div>
     </Dialog>
   );
