@@ -91,7 +91,7 @@ describeBrowser('profile card, lightbox and desktop notifications (browser)', ()
     expect(await open.evaluate((button) => button === document.activeElement)).toBe(true);
   });
 
-  it('shows a desktop notification for a DM while the tab is not in front, once, and not for what a muted group says without me', async () => {
+  it('shows a desktop notification for a DM and a mention while the tab is not in front, and not for what a muted group says without me', async () => {
     const alice = await person(harness, 'ann', 'Ann');
     const bob = await person(harness, 'ben', 'Ben');
     await bob.context.grantPermissions(['notifications'], { origin: harness.url });
@@ -119,9 +119,13 @@ describeBrowser('profile card, lightbox and desktop notifications (browser)', ()
 
     const direct = await alice.sdk.sendMessage(dm.id, 'lunch at noon?');
     await alice.sdk.sendMessage(group.id, 'no mention in a muted group');
-    await expect.poll(() => shownNotifications(bob.page).then((shown) => shown.map((n) => n.body))).toEqual(['lunch at noon?']);
+    await alice.sdk.sendMessage(group.id, `@${bob.username} can you check the deploy?`);
+    await expect
+      .poll(() => shownNotifications(bob.page).then((shown) => shown.map((n) => n.body).sort()), { timeout: 20_000 })
+      .toEqual([`@${bob.username} can you check the deploy?`, 'lunch at noon?']);
     const shown = await shownNotifications(bob.page);
-    expect(shown).toEqual([{ title: 'Ann', body: 'lunch at noon?', tag: `message:${direct.id}` }]);
+    expect(shown).toContainEqual({ title: 'Ann', body: 'lunch at noon?', tag: `message:${direct.id}` });
+    expect(shown.find((n) => n.body.includes('deploy'))?.title).toBe('Ann in Ops');
     expect(shown.some((n) => n.body === 'seen while looking')).toBe(false);
 
     await other.close();

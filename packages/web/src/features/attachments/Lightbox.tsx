@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { ChevronLeft, ChevronRight, Download } from 'lucide-react';
 import { PersonName } from '../../components/PersonName.js';
 import { RichText } from '../../components/RichText.js';
@@ -20,20 +20,23 @@ export default function Lightbox({ images, start, onClose }: { images: readonly 
   const [index, setIndex] = useState(start);
   const image = images[index];
   const file = useFileUrl(client, image?.attachment.id ?? '', 'file', image !== undefined);
+  // ← and → wherever focus is in the dialog (its Close button too, which sits outside the body).
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if (event.key !== 'ArrowLeft' && event.key !== 'ArrowRight') return;
+      event.preventDefault();
+      const by = event.key === 'ArrowLeft' ? -1 : 1;
+      setIndex((at) => Math.min(images.length - 1, Math.max(0, at + by)));
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [images.length]);
   if (!image) return null;
   const { attachment, message } = image;
   const step = (by: number) => setIndex((at) => Math.min(images.length - 1, Math.max(0, at + by)));
   return (
     <Dialog open onOpenChange={(open) => !open && onClose()} title={attachment.filename} variant="fullscreen" className="lightbox">
-      <div
-        className="lightbox-body"
-        onKeyDown={(event) => {
-          if (event.key === 'ArrowLeft') step(-1);
-          else if (event.key === 'ArrowRight') step(1);
-          else return;
-          event.preventDefault();
-        }}
-      >
+      <div className="lightbox-body">
         <div className="lightbox-stage">
           <button
             type="button"
