@@ -352,3 +352,15 @@ describe('ChatState: my scheduled messages', () => {
     expect(state.scheduledMessages().map((s) => s.id)).toEqual(['s3']);
   });
 });
+
+describe('ChatState: people', () => {
+  it('keeps the profiles it was given and takes the latest from user.updated', () => {
+    const chat = new ChatState(me, { conversations: [], pages: {} }, () => Promise.reject(new Error('no page')));
+    const alice = { id: 'a', username: 'alice', displayName: 'Alice', bio: '', avatarUrl: null, createdAt: at };
+    expect(chat.user('a')).toBeUndefined();
+    chat.knowUsers([alice]);
+    expect(chat.user('a')?.displayName).toBe('Alice');
+    chat.applyUser({ type: 'user.updated', user: { ...alice, displayName: 'Alice L', avatarUrl: '/api/v1/users/a/avatar?v=1' } });
+    expect(chat.user('a')).toMatchObject({ displayName: 'Alice L', avatarUrl: '/api/v1/users/a/avatar?v=1' });
+  });
+});

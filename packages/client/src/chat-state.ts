@@ -10,6 +10,7 @@ import {
   type ScheduledMessage,
   handleEvent,
   type ThreadSummary,
+  type User,
   replyExcerpt,
 } from '@confab/protocol';
 import { conversationOf } from './event-stream.js';
@@ -48,6 +49,8 @@ export class ChatState {
   private readonly drafts = new Map<string, Draft>();
   /** My pending scheduled messages (issue 37): id → schedule, from `knowScheduled` and `scheduled.*` events. */
   private readonly scheduled = new Map<string, ScheduledMessage>();
+  /** The people this client knows, by id: from `knowUsers` (a `getUser`, a search) and kept current by `user.updated`. */
+  private readonly users = new Map<string, User>();
 
   constructor(
     private readonly userId: string,
@@ -127,6 +130,21 @@ export class ChatState {
   knowScheduled(items: readonly ScheduledMessage[]): void {
     this.scheduled.clear();
     for (const item of items) this.scheduled.set(item.id, item);
+  }
+
+  /** Takes profiles read from the server (a `getUser`, a directory page). */
+  knowUsers(users: readonly User[]): void {
+    for (const user of users) this.users.set(user.id, user);
+  }
+
+  /** A profile as the latest `user.updated` (or read) left it. */
+  user(userId: string): User | undefined {
+    return this.users.get(userId);
+  }
+
+  /** A profile changed (`user.updated`, an ephemeral event: not through `apply`). It is state, so the latest wins. */
+  applyUser(event: EventOf<'user.updated'>): void {
+    this.users.set(event.user.id, event.user);
   }
 
   get unreadTotal(): number {

@@ -142,6 +142,10 @@ const samples: { [K in ServerEventType]: EventOf<K> } = {
   typing: { type: 'typing', conversationId: 'c2', userId: 'u2', typing: true },
   presence: { type: 'presence', userId: 'u2', online: false, lastSeenAt: at },
   'block.updated': { type: 'block.updated', userId: 'u2', blocked: true },
+  'user.updated': {
+    type: 'user.updated',
+    user: { id: 'u2', username: 'bob', displayName: 'Bob B', bio: '', avatarUrl: null, createdAt: '2024-01-01T00:00:00.000Z' },
+  },
 };
 
 describe('the event map', () => {
@@ -209,7 +213,7 @@ describe('the unions and lists derived from the map', () => {
       'scheduled.updated',
       'scheduled.removed',
     ]);
-    expect(EPHEMERAL_EVENT_TYPES).toEqual(['delivery.updated', 'typing', 'presence', 'block.updated']);
+    expect(EPHEMERAL_EVENT_TYPES).toEqual(['delivery.updated', 'typing', 'presence', 'block.updated', 'user.updated']);
     const union = (schema: { anyOf: readonly { properties: { type: { const: string } } }[] }) =>
       schema.anyOf.map((member) => member.properties.type.const);
     expect(union(PositionedEvent)).toEqual(POSITIONED_EVENT_TYPES);

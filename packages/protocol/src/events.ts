@@ -1,6 +1,6 @@
 import Type, { type Static, type TLiteral, type TObject, type TProperties, type TSchema, type TUnion } from 'typebox';
 import { Identifier } from './strings.js';
-import { ConversationInfo, ConversationSettings, Id, Member, Message, Notification, Timestamp } from './models.js';
+import { ConversationInfo, ConversationSettings, Id, Member, Message, Notification, Timestamp, User } from './models.js';
 import { ThreadState } from './threads.js';
 import { Draft } from './drafts.js';
 import { ErrorCodeSchema } from './errors.js';
@@ -126,6 +126,11 @@ export const EphemeralEventPayloads = {
       userId: Id,
       blocked: Type.Boolean(),
     },
+  ),
+  'user.updated': payload(
+    "A user's public profile changed (display name, bio, time zone or picture; or the account was erased): " +
+      'to everyone who shares a conversation with them, and to their own devices. It is state: apply the latest',
+    { user: User },
   ),
 };
 

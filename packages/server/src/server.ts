@@ -115,6 +115,7 @@ export async function createServer(
   });
   sessions.revocations.onRevoked((session) => gateway.closeSession(session.id));
   const accounts = createAccounts(backends, {
+    blobs: files.blobs,
     sessions,
     conversations: conversations.conversations,
     lifecycle: messaging.lifecycle,

@@ -40,9 +40,17 @@ describeBrowser('message actions (browser)', () => {
     await editor.press('Enter');
     await row(bob.page, 'hello bob').getByText('(edited)').waitFor();
 
+    // Deleting asks first, in the shared dialog; Escape keeps the message.
     await row(alice.page, 'hello bob').first().getByRole('button', { name: 'More…' }).click();
     await alice.page.getByRole('menuitem', { name: 'Delete' }).click();
-    await alice.page.getByRole('button', { name: 'Delete for everyone' }).click();
+    const ask = alice.page.getByRole('dialog', { name: 'Delete this message for everyone?' });
+    await ask.getByText('It disappears for the other person').waitFor();
+    await alice.page.keyboard.press('Escape');
+    await ask.waitFor({ state: 'detached' });
+    await row(alice.page, 'hello bob').first().waitFor();
+    await row(alice.page, 'hello bob').first().getByRole('button', { name: 'More…' }).click();
+    await alice.page.getByRole('menuitem', { name: 'Delete' }).click();
+    await ask.getByRole('button', { name: 'Delete for everyone' }).click();
     await bob.page.getByText('This message was deleted.').waitFor();
     // The reply's quote, as the server keeps it: its original is gone.
     await bob.page.reload();

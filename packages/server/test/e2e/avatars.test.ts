@@ -1,7 +1,7 @@
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Me } from '@confab/protocol';
-import { type TestServer, startServer } from '../harness.js';
+import type { EventOf, Me } from '@confab/protocol';
+import { RawSocket, type TestServer, barrier, startServer } from '../harness.js';
 import { expectError, freshUsers } from '../factories.js';
 import { fetchBytes, png } from '../files.js';
 
@@ -102,5 +102,49 @@ describe('avatars (issue 36 item 2)', () => {
     expect((await alice.client.me()).avatarUrl).toBeNull();
     const noPicture = await fetchBytes(t.url, alice.token, `/api/v1/users/${alice.id}/avatar`);
     expect(noPicture.status).toBe(404);
+  });
+
+  it('tells everyone who shares a conversation about a new name or picture (user.updated), and nobody else', async () => {
+    const [alice, bob, stranger] = await freshUsers(t.url, 3);
+    await alice.client.openDirect(bob.id);
+    const [bobSocket, strangerSocket, aliceSocket] = await Promise.all([
+      RawSocket.ready(t.url, bob.token),
+      RawSocket.ready(t.url, stranger.token),
+      RawSocket.ready(t.url, alice.token),
+    ]);
+    const about = (predicate: (user: EventOf<'user.updated'>['user']) => boolean) => (f: { type: string }) =>
+      f.type === 'user.updated' && predicate((f as EventOf<'user.updated'>).user);
+
+    await alice.client.updateMe({ displayName: 'Alice Renamed', bio: 'hello' });
+    const renamed = await bobSocket.next<EventOf<'user.updated'>>(about((u) => u.displayName === 'Alice Renamed'));
+    expect(renamed.user).toMatchObject({ id: alice.id, displayName: 'Alice Renamed', bio: 'hello', avatarUrl: null });
+    expect(renamed.user).not.toHaveProperty('email'); // the public profile, not Me
+    const me = await alice.client.setAvatar(new Blob([new Uint8Array(await png(64, 64))]));
+    await bobSocket.next(about((u) => u.avatarUrl === me.avatarUrl));
+    // My own devices hear it too; a private setting is no news to anyone.
+    await aliceSocket.next(about((u) => u.avatarUrl === me.avatarUrl));
+    await alice.client.updateMe({ hideLastSeen: true });
+    await barrier(bobSocket, strangerSocket);
+    expect(bobSocket.frames.filter((f) => f.type === 'user.updated')).toHaveLength(2);
+    expect(strangerSocket.frames.filter((f) => f.type === 'user.updated')).toEqual([]);
+    for (const socket of [bobSocket, strangerSocket, aliceSocket]) socket.close();
+  });
+
+  it("erasing an account deletes its picture's blobs and tells its contacts it is a deleted user", async () => {
+    const [alice, bob] = await freshUsers(t.url, 2);
+    await alice.client.openDirect(bob.id);
+    const avatarUrl = (await alice.client.setAvatar(new Blob([new Uint8Array(await png(64, 64))]))).avatarUrl!;
+    const version = new URL(avatarUrl, t.url).searchParams.get('v')!;
+    const blobs = t.server.services.files.blobs;
+    const keys = [64, 256].map((size) => `avatar-${alice.id}-${version}-${String(size)}`);
+    for (const key of keys) expect(await blobs.get(key), key).toBeDefined();
+    const bobSocket = await RawSocket.ready(t.url, bob.token);
+
+    await alice.client.account.deleteAccount({ password: 'correct horse battery' });
+    for (const key of keys) expect(await blobs.get(key), key).toBeUndefined();
+    const told = await bobSocket.next<EventOf<'user.updated'>>((f) => f.type === 'user.updated');
+    expect(told.user).toMatchObject({ id: alice.id, displayName: 'Deleted user', avatarUrl: null, deleted: true });
+    expect((await bob.client.getUser(alice.id)).avatarUrl).toBeNull();
+    bobSocket.close();
   });
 });

@@ -11,12 +11,13 @@ import { draftsOf } from '../features/composer/drafts.js';
 import { AppContext, type AppServices } from '../state/AppContext.js';
 import { useSignedIn } from '../session/SessionContext.js';
 import { Shell } from './Shell.js';
+import { DesktopNotifier } from '../features/desktop/desktop-notifier.js';
 
 /** The signed-in app: the stores live as long as the session; the sign-in pages send you on to where you were going. */
 export function SignedInApp() {
   const { me, client, connection } = useSignedIn();
   const [services] = useState<AppServices>(() => {
-    const people = new PeopleStore(client);
+    const people = new PeopleStore(client, connection);
     people.remember([me]);
     const conversations = new ConversationStore(client, connection, me.id);
     return {
@@ -33,13 +34,18 @@ export function SignedInApp() {
   });
   useEffect(() => {
     services.conversations.start();
+    services.people.start();
     services.outbox.start();
     services.presence.start();
     services.blocks.start();
     services.drafts.start();
+    const desktop = new DesktopNotifier(services);
+    desktop.start();
     return () => {
       services.drafts.stop();
+      desktop.stop();
       services.blocks.stop();
+      services.people.stop();
       services.presence.stop();
       services.conversations.stop();
       services.outbox.stop();

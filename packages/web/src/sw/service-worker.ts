@@ -20,17 +20,27 @@ self.addEventListener('push', (event) => {
 
 self.addEventListener('notificationclick', (event) => {
   event.notification.close();
-  const url = new URL(String((event.notification.data as { url?: string } | null)?.url ?? '/'), self.location.origin).href;
-  event.waitUntil(openOrFocus(url));
+  const data = event.notification.data as { url?: string; conversationId?: string; seq?: number } | null;
+  const url = new URL(String(data?.url ?? '/'), self.location.origin).href;
+  // A desktop notification of a message (a tab showed it) names the message: the tab opens it there.
+  const message =
+    typeof data?.conversationId === 'string' && typeof data.seq === 'number'
+      ? { conversationId: data.conversationId, seq: data.seq }
+      : null;
+  event.waitUntil(openOrFocus(url, message));
 });
 
-/** A tab of the app already open is brought forward and sent there; otherwise a new one opens. */
-async function openOrFocus(url: string): Promise<void> {
+/**
+ * A tab of the app already open is brought forward and sent there (to the message itself when
+ * the notification names one: the tab jumps to it without reloading); otherwise a new one opens.
+ */
+async function openOrFocus(url: string, message: { conversationId: string; seq: number } | null): Promise<void> {
   const windows = await self.clients.matchAll({ type: 'window', includeUncontrolled: true });
   const open = windows.find((client) => new URL(client.url).origin === self.location.origin);
   if (open) {
     await open.focus();
-    await open.navigate(url);
+    if (message) open.postMessage({ type: 'confab.open-message', ...message });
+    else await open.navigate(url);
   } else {
     await self.clients.openWindow(url);
   }

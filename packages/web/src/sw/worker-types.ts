@@ -18,6 +18,7 @@ export interface WindowClient {
   readonly url: string;
   focus(): Promise<WindowClient>;
   navigate(url: string): Promise<WindowClient | null>;
+  postMessage(message: unknown): void;
 }
 
 export interface WorkerScope {

@@ -3,7 +3,6 @@ import type { FastifyReply } from 'fastify';
 import Type from 'typebox';
 import { IdParams, Me, UpdateMeBody, User, UserPage, UserSearchQuery } from '@confab/protocol';
 import { AppError, detail, invalid } from '../../errors.js';
-import { AvatarService } from '../../services/accounts/avatar-service.js';
 import { bearerAuth, claims } from '../authenticate.js';
 import type { RoutePlugin } from '../context.js';
 import { bearer, errors } from '../responses.js';
@@ -16,11 +15,10 @@ const AvatarQuery = Type.Object({
   v: Type.Optional(Type.String({ pattern: '^[0-9]{1,16}$', description: "The version in the user's avatarUrl; 404 once replaced" })),
 });
 
-export const userRoutes: RoutePlugin = async (app, { accounts: { users, tokens }, files, store, config }) => {
+export const userRoutes: RoutePlugin = async (app, { accounts: { users, tokens, avatars }, config }) => {
   // Multipart for the avatar upload only (registered in this plugin, so no other route parses it).
   await app.register(multipart, { limits: { fileSize: config.maxUploadBytes + 1, files: 1, fields: 0, parts: 1, headerPairs: 100 } });
   app.addHook('onRequest', bearerAuth(tokens));
-  const avatars = new AvatarService(store, files.blobs, config.maxUploadBytes);
 
   app.get(
     '/api/v1/users/me',

@@ -6,6 +6,8 @@ import type { MessageLifecycle } from '../messaging/message-lifecycle.js';
 import type { Passwords } from './passwords.js';
 import type { SecurityEvents } from '../security-events.js';
 import type { SessionService } from './session-service.js';
+import type { AvatarService } from './avatar-service.js';
+import type { ProfileAnnouncer } from './profile-announcer.js';
 
 const ERASE_PAGE = 200;
 
@@ -17,6 +19,8 @@ export class AccountService {
     private readonly sessions: SessionService,
     private readonly lifecycle: MessageLifecycle,
     private readonly events: SecurityEvents,
+    private readonly avatars: AvatarService,
+    private readonly profiles: ProfileAnnouncer,
   ) {}
 
   /** The other sessions end (sockets closed with 4403 on every node) unless `keepOtherSessions`. */
@@ -34,13 +38,17 @@ export class AccountService {
   /**
    * Erases the account: with `eraseMessages`, every message I wrote is first deleted through the
    * message delete path (tombstones, events to the members); then the profile is blanked, the
-   * username held for USERNAME_HOLD_DAYS, and every session ended.
+   * username held for USERNAME_HOLD_DAYS, the picture's blobs deleted, every session ended, and
+   * the people I shared a conversation with told (`user.updated`: "Deleted user", no picture).
    */
   async erase(userId: string, body: DeleteMeBody): Promise<void> {
-    await this.confirmPassword(userId, body.password);
+    const before = await this.confirmPassword(userId, body.password);
     let messagesErased = 0;
     if (body.eraseMessages === true) messagesErased = await this.eraseMessages(userId);
     await this.store.accounts.eraseUser(userId, Date.now());
+    await this.avatars.erased(userId, before.avatarVersion);
+    const after = await this.store.users.getUser(userId);
+    if (after) await this.profiles.changed(before, after);
     await this.sessions.endAll(userId);
     this.events.record({ type: 'account.erased', userId, messagesErased });
   }

@@ -6,6 +6,7 @@ import type { BlobStore } from '../../blobs/blob-store.js';
 import { detectContentType } from '../../infra/file-inspection.js';
 import type { Store } from '../../store/store.js';
 import { meView } from '../views.js';
+import type { ProfileAnnouncer } from './profile-announcer.js';
 
 /** The sizes each picture is kept in (px, square): a list row's and a profile card's. */
 export const AVATAR_SIZES = [64, 256] as const;
@@ -29,6 +30,7 @@ export class AvatarService {
     private readonly blobs: BlobStore,
     /** The upload limit (MAX_UPLOAD_BYTES): a picture is refused past it. */
     private readonly maxBytes: number,
+    private readonly profiles: ProfileAnnouncer,
   ) {}
 
   async set(userId: string, file: Readable): Promise<Me> {
@@ -42,6 +44,7 @@ export class AvatarService {
     const user = await this.store.users.updateUser(userId, { avatarVersion: version });
     if (!user) throw notFound('User');
     await this.dropBlobs(userId, before?.avatarVersion ?? null);
+    await this.profiles.changed(before, user);
     return meView(user);
   }
 
@@ -51,7 +54,13 @@ export class AvatarService {
     const user = await this.store.users.updateUser(userId, { avatarVersion: null });
     if (!user) throw notFound('User');
     await this.dropBlobs(userId, before.avatarVersion);
+    await this.profiles.changed(before, user);
     return meView(user);
+  }
+
+  /** An erased account's picture: its blobs go once the row no longer names them (AccountService.erase). */
+  async erased(userId: string, version: number | null): Promise<void> {
+    await this.dropBlobs(userId, version);
   }
 
   /** The picture's WebP bytes at `size`, for any signed-in user; 404 without one (or an old version). */

@@ -20,6 +20,9 @@ import { InviteService } from './invite-service.js';
 import type { EventBus } from '../../bus/bus.js';
 import type { Backends } from '../backends.js';
 import { UserService } from './user-service.js';
+import { AvatarService } from './avatar-service.js';
+import type { BlobStore } from '../../blobs/blob-store.js';
+import { ProfileAnnouncer } from './profile-announcer.js';
 import type { Store } from '../../store/store.js';
 
 /** The password rules and hashing the configuration sets (also for `confab admin create`). */
@@ -31,8 +34,8 @@ export const passwordsFor = (config: Config) =>
   });
 
 /** The one way to make a UserService: the same password rules and username hold everywhere. */
-export const userServiceFor = (store: Store, config: Config, passwords = passwordsFor(config)) =>
-  new UserService(store, passwords, config.accounts.usernameHoldDays, config.directory);
+export const userServiceFor = (store: Store, config: Config, passwords = passwordsFor(config), profiles?: ProfileAnnouncer) =>
+  new UserService(store, passwords, config.accounts.usernameHoldDays, config.directory, profiles);
 
 /** The session side, up before anything serves: a token of a session ended while this node was down is refused too. */
 export async function openSessions({ config, store, bus, logger }: Pick<Backends, 'config' | 'store' | 'bus' | 'logger'>) {
@@ -68,6 +71,8 @@ export interface Accounts {
   auth: AuthService;
   passwords: Passwords;
   users: UserService;
+  /** People's pictures: set, removed, served, and deleted with an erased account. */
+  avatars: AvatarService;
   /** My sessions: listing and ending them (also for the admin calls). */
   sessions: SessionService;
   emailVerification: EmailVerification;
@@ -83,8 +88,9 @@ export interface Accounts {
 
 /** Wires the accounts side (issue 12): passwords, mail, account tokens, sessions, invites, export, erasure. */
 export function createAccounts(
-  { config, store, logger }: Pick<Backends, 'config' | 'store' | 'logger'>,
+  { config, store, bus, logger }: Pick<Backends, 'config' | 'store' | 'bus' | 'logger'>,
   deps: {
+    blobs: BlobStore;
     sessions: Sessions;
     conversations: ConversationService;
     lifecycle: MessageLifecycle;
@@ -97,7 +103,9 @@ export function createAccounts(
   const { revocations } = deps.sessions;
   const { publicUrl } = config.accounts;
   const passwords = passwordsFor(config);
-  const users = userServiceFor(store, config, passwords);
+  const profiles = new ProfileAnnouncer(store, bus);
+  const users = userServiceFor(store, config, passwords, profiles);
+  const avatars = new AvatarService(store, deps.blobs, config.maxUploadBytes, profiles);
   const mailer =
     deps.mailer ?? createMailer({ smtpUrl: config.accounts.smtpUrl, from: config.accounts.mailFrom, dataDir: config.dataDir, logger });
   const background = new BackgroundWork((error, what) => logger.warn({ err: error }, `${what} failed`));
@@ -128,10 +136,11 @@ export function createAccounts(
     ),
     passwords,
     users,
+    avatars,
     sessions,
     emailVerification,
     passwordReset,
-    account: new AccountService(store, passwords, sessions, deps.lifecycle, securityEvents),
+    account: new AccountService(store, passwords, sessions, deps.lifecycle, securityEvents, avatars, profiles),
     dataExport: new DataExport(store, users, sessions, deps.conversations),
     invites: new InviteService(store, config.inviteTtlSeconds, securityEvents),
     async close() {

@@ -6,6 +6,7 @@ import { type Store, UniqueViolation, type UserRecord } from '../../store/store.
 import { CursorFields, decodeCursor, encodeCursor } from '../../infra/cursor.js';
 import type { Passwords } from './passwords.js';
 import { meView, userView } from '../views.js';
+import type { ProfileAnnouncer } from './profile-announcer.js';
 
 export class UserService {
   constructor(
@@ -15,6 +16,8 @@ export class UserService {
     private readonly usernameHoldDays: number,
     /** DIRECTORY: whom a search finds (`shared`: people I share a conversation with, or an exact username). */
     private readonly directory: 'all' | 'shared' = 'all',
+    /** Tells the people I share a conversation with about a new name, bio or time zone; the CLI has none. */
+    private readonly profiles?: ProfileAnnouncer,
   ) {}
 
   /**
@@ -83,12 +86,14 @@ export class UserService {
         throw invalid('Unknown time zone', [detail('/timeZone', 'Not an IANA time zone this server knows', { timeZone: patch.timeZone })]);
       }
     }
+    const before = await this.store.users.getUser(userId);
     const user = await this.store.users.updateUser(userId, {
       ...patch,
       ...(locale === undefined ? {} : { locale }),
       ...(timeZone === undefined ? {} : { timeZone }),
     });
     if (!user) throw notFound('User');
+    await this.profiles?.changed(before, user);
     return meView(user);
   }
 

@@ -74,6 +74,8 @@ export async function eraseUser(db: Db, userId: string, at: number): Promise<voi
         hide_last_seen: 1,
         locale: null,
         last_seen_at: null,
+        // The picture goes too (the service deletes its blobs once this commits).
+        avatar_version: null,
         deleted_at: at,
       })
       .where('id', '=', userId)

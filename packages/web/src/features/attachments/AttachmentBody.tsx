@@ -3,8 +3,13 @@ import { RichText } from '../../components/RichText.js';
 import { describeError } from '../../components/errors.js';
 import type { MessageContext } from '../messages/extensions.js';
 import { fileUrl, formatBytes, useFileUrl } from './file-urls.js';
-import { useState } from 'react';
+import { Suspense, lazy, useState } from 'react';
 import { Download } from 'lucide-react';
+import { activeTimeline } from '../../state/active-timelines.js';
+import { type GalleryImage, galleryOf, isPreviewable } from './gallery.js';
+
+// Its own chunk, fetched on the first click of an image: the first load stays small.
+const Lightbox = lazy(() => import('./Lightbox.js'));
 
 /** An attachment message: its caption, then each file — an image as its thumbnail (opening full size), anything else as a download. */
 export function AttachmentBody({ context }: { context: MessageContext }) {
@@ -23,23 +28,20 @@ export function AttachmentBody({ context }: { context: MessageContext }) {
   );
 }
 
-const isPreviewable = (a: Attachment) => a.contentType.startsWith('image/') && a.contentType !== 'image/svg+xml' && a.width !== null;
-
 function ImageAttachment({ attachment, context }: { attachment: Attachment; context: MessageContext }) {
   const { client } = context.services;
   const thumbnail = useFileUrl(client, attachment.id, 'thumbnail');
-  const [error, setError] = useState<string | null>(null);
   const scale = Math.min(1, 320 / Math.max(attachment.width ?? 320, attachment.height ?? 320));
-  const open = async () => {
-    try {
-      window.open(await fileUrl(client, attachment.id, 'file'), '_blank', 'noopener');
-    } catch (caught) {
-      setError(describeError(caught));
-    }
+  // The conversation's images loaded so far (← and → go through them); this one alone in a thread panel or a search hit.
+  const [gallery, setGallery] = useState<{ images: GalleryImage[]; start: number } | null>(null);
+  const open = () => {
+    const images = galleryOf(activeTimeline(context.message.conversationId)?.getSnapshot().messages ?? []);
+    const start = images.findIndex((image) => image.attachment.id === attachment.id);
+    setGallery(start === -1 ? { images: [{ attachment, message: context.message }], start: 0 } : { images, start });
   };
   return (
     <figure className="image-attachment">
-      <button type="button" className="image-open" onClick={() => void open()} aria-label={`Open ${attachment.filename} full size`}>
+      <button type="button" className="image-open" onClick={open} aria-label={`Open ${attachment.filename} full size`}>
         {thumbnail.url ? (
           <img
             src={thumbnail.url}
@@ -54,7 +56,11 @@ function ImageAttachment({ attachment, context }: { attachment: Attachment; cont
       <figcaption className="hint">
         <bdi>{attachment.filename}</bdi> · {attachment.width}×{attachment.height} · {formatBytes(attachment.size)}
       </figcaption>
-      {error && <p className="error">{error}</p>}
+      {gallery && (
+        <Suspense fallback={null}>
+          <Lightbox images={gallery.images} start={gallery.start} onClose={() => setGallery(null)} />
+        </Suspense>
+      )}
     </figure>
   );
 }

@@ -5,6 +5,7 @@ import { useApp, usePerson } from '../../state/AppContext.js';
 import { ConfirmDialog } from '../../components/ConfirmDialog.js';
 import { Field } from '../../components/Field.js';
 import { PersonName } from '../../components/PersonName.js';
+import { ProfileTrigger } from '../profile/ProfileCard.js';
 import { useAction } from '../../components/useAction.js';
 import { conversationHeaderActions, conversationPanels } from '../messages/extensions.js';
 import { Users } from 'lucide-react';
@@ -89,7 +90,9 @@ function MemberItem({
   const name = person ? person.displayName || `@${person.username}` : 'this member';
   return (
     <li className="member">
-      <PersonName userId={member.userId} />
+      <ProfileTrigger userId={member.userId}>
+        <PersonName userId={member.userId} />
+      </ProfileTrigger>
       {myRole === 'owner' && !isMe ? (
         <span>
           <label htmlFor={id} className="visually-hidden">

@@ -1,6 +1,7 @@
 import { type KeyboardEvent, useId, useState } from 'react';
 import { Pencil, Trash2 } from 'lucide-react';
 import { useAction } from '../../components/useAction.js';
+import { ConfirmDialog } from '../../components/ConfirmDialog.js';
 import { type MessageContext, messageActions, messageAddons } from '../messages/extensions.js';
 import { rowMode, useRowMode } from '../row-mode.js';
 import { EditedControl } from './VersionHistory.js';
@@ -10,7 +11,7 @@ import type { AppServices } from '../../state/AppContext.js';
 /**
  * Edit and delete. Edit: my own text messages, in place (Enter saves, Shift+Enter a new line,
  * Esc cancels); "(edited)" shows on the row afterwards and opens the earlier versions. Delete: mine, or anyone's as a group's
- * owner or admin, after a confirmation in the row; the tombstone replaces it for everyone.
+ * owner or admin, after the confirmation dialog; the tombstone replaces it for everyone.
  */
 const live = (c: MessageContext) => c.message.deletedAt === null && c.message.kind !== 'system';
 const canModerate = (c: MessageContext) => c.conversation.kind === 'group' && c.conversation.myRole !== 'member';
@@ -118,27 +119,24 @@ function EditForm({ context }: { context: MessageContext }) {
   );
 }
 
+/** Asks in the shared dialog (issue 36 item 10), naming what happens: gone for everyone, for good. */
 function DeleteConfirmation({ context }: { context: MessageContext }) {
   const remove = useAction(async () => {
     await context.services.client.messages.delete(context.message.id);
     rowMode.close();
   });
+  const others = context.conversation.kind === 'direct' ? 'the other person' : 'everyone in this conversation';
   return (
-    <div className="row-form" role="group" aria-label="Confirm deletion">
-      <p>Delete this message for everyone?</p>
-      {remove.error && (
-        <p className="error" role="alert">
-          {remove.error}
-        </p>
-      )}
-      <div className="row-form-buttons">
-        <button type="button" className="danger" disabled={remove.busy} onClick={() => void remove.run()}>
-          Delete for everyone
-        </button>
-        <button type="button" autoFocus onClick={() => rowMode.close()}>
-          Keep it
-        </button>
-      </div>
-    </div>
+    <ConfirmDialog
+      title="Delete this message for everyone?"
+      confirmLabel="Delete for everyone"
+      cancelLabel="Keep it"
+      busy={remove.busy}
+      error={remove.error}
+      onConfirm={() => void remove.run()}
+      onCancel={() => rowMode.close()}
+    >
+      <p>It disappears for {others}, with its reactions and attachments; quotes of it show “Deleted message”. This cannot be undone.</p>
+    </ConfirmDialog>
   );
 }

@@ -1,6 +1,7 @@
 import { memo } from 'react';
 import { Avatar } from '../../components/Avatar.js';
 import { PersonName } from '../../components/PersonName.js';
+import { ProfileTrigger } from '../profile/ProfileCard.js';
 import { RichText } from '../../components/RichText.js';
 import { formatTime } from '../../components/time.js';
 import { MessageActionBar } from './MessageActionBar.js';
@@ -45,13 +46,17 @@ export const MessageRow = memo(function MessageRow({
             {formatTime(message.createdAt)}
           </time>
         ) : (
-          <Avatar userId={message.senderId} />
+          <ProfileTrigger userId={message.senderId} keyboard={false}>
+            <Avatar userId={message.senderId} />
+          </ProfileTrigger>
         )}
       </div>
       <div className="message-main">
         {/* In a continued row the name and time are still read out, just not shown. */}
         <header className="message-meta">
-          <PersonName userId={message.senderId} />
+          <ProfileTrigger userId={message.senderId}>
+            <PersonName userId={message.senderId} />
+          </ProfileTrigger>
           <time dateTime={message.createdAt}>{formatTime(message.createdAt)}</time>
           {status}
         </header>

@@ -3,6 +3,7 @@ import { useAction } from '../../components/useAction.js';
 import { useSignedIn } from '../../session/SessionContext.js';
 import { FormOutcome } from '../account/Notice.js';
 import { type PushStatus, disablePush, enablePush, pushStatus } from './browser-push.js';
+import { DesktopNotificationSettings } from '../desktop/DesktopNotificationSettings.js';
 
 const SAYS: Record<PushStatus, string> = {
   unsupported: 'This browser cannot show notifications from a website.',
@@ -11,8 +12,18 @@ const SAYS: Record<PushStatus, string> = {
   on: 'On: this browser shows a notification when you are mentioned, replied to or added to a conversation while Confab is closed.',
 };
 
-/** Browser notifications while the app is closed (Web Push): on or off for this browser. */
+/** Settings → Notifications: while Confab is open in a hidden tab (desktop), and while it is closed (Web Push). */
 export function NotificationSettings() {
+  return (
+    <>
+      <DesktopNotificationSettings />
+      <PushSettings />
+    </>
+  );
+}
+
+/** Browser notifications while the app is closed (Web Push): on or off for this browser. */
+function PushSettings() {
   const { client } = useSignedIn();
   const [status, setStatus] = useState<PushStatus | null>(null);
   useEffect(() => {

@@ -1,0 +1,117 @@
+import { type ReactNode, useEffect, useState } from 'react';
+import { MessageSquare } from 'lucide-react';
+import { useLocation } from 'wouter';
+import { Avatar } from '../../components/Avatar.js';
+import { formatDay, formatTime } from '../../components/time.js';
+import { Popover } from '../../components/ui/index.js';
+import { useAction } from '../../components/useAction.js';
+import { useApp, usePerson, usePresence } from '../../state/AppContext.js';
+import { localTimeIn } from './local-time.js';
+import './profile-card.css';
+
+/**
+ * A name or avatar that opens the person's profile card (issue 36 item 2): a button, so it is
+ * reached and opened from the keyboard too. `label` names the button ("Alice's profile").
+ */
+export function ProfileTrigger({
+  userId,
+  children,
+  className,
+  keyboard = true,
+}: {
+  userId: string;
+  children: ReactNode;
+  className?: string;
+  /** False for a second trigger beside one that is (an avatar beside the name): one tab stop per person. */
+  keyboard?: boolean;
+}) {
+  const person = usePerson(userId);
+  const name = person ? (person.deleted ? 'Deleted user' : person.displayName || `@${person.username}`) : 'this person';
+  return (
+    <Popover
+      label={`Profile of ${name}`}
+      className="profile-card-popover"
+      trigger={
+        <button
+          type="button"
+          className={className ? `profile-trigger ${className}` : 'profile-trigger'}
+          aria-label={`Profile of ${name}`}
+          {...(keyboard ? {} : { tabIndex: -1 })}
+        >
+          {children}
+        </button>
+      }
+    >
+      <ProfileCard userId={userId} />
+    </Popover>
+  );
+}
+
+/** Avatar (256 px), display name, username, bio, local time, presence and "Message" (opens or creates the DM). */
+export function ProfileCard({ userId }: { userId: string }) {
+  const { client, me } = useApp();
+  const person = usePerson(userId);
+  const presence = usePresence(userId === me.id ? null : userId);
+  const [, navigate] = useLocation();
+  const now = useMinute();
+  const message = useAction(async () => {
+    const conversation = await client.openDirect(userId);
+    navigate(`/c/${conversation.id}`);
+  });
+  if (!person) return <p className="profile-card">Loading…</p>;
+  if (person.deleted) return <p className="profile-card">Deleted user</p>;
+  const localTime = person.timeZone ? localTimeIn(person.timeZone, now) : null;
+  return (
+    <div className="profile-card">
+      <Avatar user={person} size="lg" />
+      <h3 className="profile-card-name">
+        <bdi>{person.displayName}</bdi>
+      </h3>
+      <p className="profile-card-username">
+        <bdi>@{person.username}</bdi>
+        {person.deactivated && ' (deactivated)'}
+      </p>
+      {person.bio && <p className="profile-card-bio">{person.bio}</p>}
+      <dl className="profile-card-facts">
+        {localTime && (
+          <div>
+            <dt className="visually-hidden">Local time</dt>
+            <dd>{localTime} local time</dd>
+          </div>
+        )}
+        {presence && (
+          <div>
+            <dt className="visually-hidden">Presence</dt>
+            <dd>
+              {presence.online
+                ? 'Online'
+                : presence.lastSeenAt
+                  ? `Last seen ${formatDay(presence.lastSeenAt).toLowerCase()} at ${formatTime(presence.lastSeenAt)}`
+                  : 'Offline'}
+            </dd>
+          </div>
+        )}
+      </dl>
+      {message.error && (
+        <p className="error" role="alert">
+          {message.error}
+        </p>
+      )}
+      {userId !== me.id && !person.deactivated && (
+        <button type="button" className="primary" disabled={message.busy} onClick={() => void message.run()}>
+          <MessageSquare size={16} aria-hidden="true" /> Message
+        </button>
+      )}
+    </div>
+  );
+}
+
+/** The time now, again each minute while the card is open: its local time stays right. */
+function useMinute(): Date {
+  const [now, setNow] = useState(() => new Date());
+  useEffect(() => {
+    const timer = setInterval(() => setNow(new Date()), 60_000 - (Date.now() % 60_000));
+    return () => clearInterval(timer);
+  }, []);
+  return now;
+}
