@@ -1,37 +1,16 @@
-import { execFile, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type TestServer, api, registerUser, startServer, uniqueName } from '../harness.js';
 import { createTestSchema, postgresService, requireService } from '../services.js';
+import { buildCli, runConfab } from '../cli.js';
 
 const describePostgres = await requireService(postgresService);
 
-const ROOT = fileURLToPath(new URL('../../../..', import.meta.url));
-const BIN = path.join(ROOT, 'packages/server/bin/confab.js');
-const COMPILED = path.join(ROOT, 'packages/server/dist/main.js');
-const TSC = path.join(ROOT, 'node_modules/typescript/bin/tsc');
-
 /** Runs the real `confab` command in a fresh working directory (so no stray .env is read). */
-function confab(args: string[], env: Record<string, string>, stdin?: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
-      cwd: env['DATA_DIR'],
-      env: { PATH: process.env['PATH'] ?? '', LOG_LEVEL: 'silent', ...env },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-    child.stdin.end(stdin ?? '');
-  });
-}
+const confab = (args: string[], env: Record<string, string>, stdin?: string) =>
+  runConfab(args, env, { cwd: env['DATA_DIR']!, ...(stdin === undefined ? {} : { stdin }) });
 
 const login = (url: string, username: string, password: string) => api(url, 'POST', '/api/v1/auth/login', { body: { username, password } });
 
@@ -54,11 +33,7 @@ function sandbox(onTestFinished: (fn: () => Promise<void> | void) => void) {
 // several seconds each on a busy two-core machine: hence the longer timeout).
 describe.concurrent('confab admin create', { timeout: 120_000 }, () => {
   beforeAll(async () => {
-    // bin/confab.js runs the compiled CLI (`npm ci` builds it). Bring it up to date with the sources
-    // first, so the CLI migrates the database exactly as the server under test does; `tsc -b` is a
-    // no-op when nothing changed, and type errors elsewhere do not stop it emitting.
-    await promisify(execFile)(process.execPath, [TSC, '-b', 'packages/server'], { cwd: ROOT }).catch(() => undefined);
-    expect(existsSync(COMPILED), `${COMPILED} is missing: run npm run build`).toBe(true);
+    await buildCli();
   }, 180_000);
 
   it('creates an administrator with a generated password, printed once, that can sign in', async ({ onTestFinished }) => {
