@@ -13,7 +13,6 @@ import { base64UrlBytes } from '../push.js';
 import { packBytes, unpackBytes } from './byte-packing.js';
 import type { CryptoStore } from './crypto-store.js';
 import type { DeviceKeys, DeviceRef, GroupEngine } from './group-engine.js';
-import { createMlsEngine } from './mls-engine.js';
 import { safetyNumber } from './safety-number.js';
 
 /** How many single-use KeyPackages a device keeps on the server (plus one last-resort one). */
@@ -67,7 +66,10 @@ export class DeviceManager {
   ) {}
 
   engine(): Promise<GroupEngine> {
-    return (this.engineReady ??= createMlsEngine({ validateCredential: (device, key) => this.trusts(device, key) }));
+    // ts-mls is loaded only by a client that uses encryption: the web app's first load stays small.
+    return (this.engineReady ??= import('./mls-engine.js').then(({ createMlsEngine }) =>
+      createMlsEngine({ validateCredential: (device, key) => this.trusts(device, key) }),
+    ));
   }
 
   async enable(options: EnableEncryptionOptions): Promise<{ deviceId: string }> {
