@@ -62,6 +62,8 @@ describeBrowser('screenshots of the main screens', () => {
         await shoot(page, `conversations-${size}-${colorScheme}`);
         await page.goto(`/c/${conversationId}`);
         await page.getByRole('log', { name: 'Messages' }).getByText('ship at 15:00').waitFor();
+        // Markdown is drawn by a chunk loaded after the plain text: shot once it has.
+        await page.getByRole('log', { name: 'Messages' }).locator('strong', { hasText: 'launch checklist' }).waitFor();
         await shoot(page, `conversation-${size}-${colorScheme}`);
         await context.close();
       }
