@@ -31,7 +31,7 @@ describeBrowser('the app by keyboard (browser)', () => {
     const dialog = page.getByRole('dialog', { name: 'Quick switcher' });
     const input = dialog.getByRole('combobox', { name: 'Quick switcher' });
     await input.waitFor();
-    expect(await input.evaluate((el) => el === document.activeElement)).toBe(true);
+    await expect.poll(() => input.evaluate((el) => el === document.activeElement)).toBe(true);
     // Most recent first (the DM had the last message), the unread one marked.
     const options = dialog.getByRole('option');
     await expect.poll(() => options.count()).toBe(2);
@@ -63,7 +63,7 @@ describeBrowser('the app by keyboard (browser)', () => {
     await page.keyboard.press('Escape');
     await expect.poll(() => dialog.count()).toBe(0);
     expect(page.url()).toBe(url);
-    expect(await field(page).evaluate((el) => el === document.activeElement)).toBe(true);
+    await expect.poll(() => field(page).evaluate((el) => el === document.activeElement)).toBe(true);
     await Promise.all([alice.context.close(), bob.context.close(), carol.context.close()]);
   }, 180_000);
 

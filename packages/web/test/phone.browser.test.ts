@@ -123,7 +123,7 @@ describeBrowser('on a phone (browser)', () => {
     // Named by its button (Radix labels a menu by its trigger).
     const menu = page.getByRole('menu', { name: 'More' });
     await menu.getByRole('menuitem').first().waitFor();
-    expect(await menu.getByRole('menuitem').allTextContents()).toEqual(['Threads', 'Pinned', 'Search', 'Mute', 'Clear history', 'Block']);
+    expect(await menu.getByRole('menuitem').allTextContents()).toEqual(['Search', 'Threads', 'Pinned', 'Mute', 'Clear history', 'Block']);
     await expectAccessible(page);
     await menu.getByRole('menuitem', { name: 'Mute' }).click();
     await expect.poll(async () => (await alice.sdk.getConversation(dm.id)).muted).toBe(true);

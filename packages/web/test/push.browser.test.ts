@@ -44,10 +44,10 @@ describeBrowser('Web Push notifications (browser)', () => {
       await bob.page.close();
 
       await page.goto('/settings/notifications');
-      await page.getByRole('status').filter({ hasText: 'Off:' }).waitFor();
+      await page.getByRole('status').filter({ hasText: 'Off: you see what is new' }).waitFor();
       await expectAccessible(page);
       await page.getByRole('button', { name: 'Turn on notifications' }).click();
-      await page.getByRole('status').filter({ hasText: 'On:' }).waitFor();
+      await page.getByRole('status').filter({ hasText: 'On: this browser shows' }).waitFor();
       const stored = await harness.server.server.services.store.push.getPushSubscription(subscription.endpoint);
       expect(stored).toMatchObject({ userId: bobId, p256dh: subscription.keys.p256dh, auth: subscription.keys.auth });
       // Subscribed with the server's VAPID key, and the worker is registered for the whole app.
@@ -89,12 +89,12 @@ describeBrowser('Web Push notifications (browser)', () => {
       const settings = await bob.context.newPage();
       await settings.goto('/settings/notifications');
       await settings.getByRole('button', { name: 'Turn off notifications' }).click();
-      await settings.getByRole('status').filter({ hasText: 'Off:' }).waitFor();
+      await settings.getByRole('status').filter({ hasText: 'Off: you see what is new' }).waitFor();
       expect(await harness.server.server.services.store.push.getPushSubscription(subscription.endpoint)).toBeUndefined();
 
       // On again, then signing out: this browser stops receiving Bob's notifications.
       await settings.getByRole('button', { name: 'Turn on notifications' }).click();
-      await settings.getByRole('status').filter({ hasText: 'On:' }).waitFor();
+      await settings.getByRole('status').filter({ hasText: 'On: this browser shows' }).waitFor();
       expect(await harness.server.server.services.store.push.getPushSubscription(subscription.endpoint)).toBeDefined();
       await settings.getByRole('button', { name: 'Sign out' }).click();
       await settings.getByRole('heading', { name: 'Sign in' }).waitFor();

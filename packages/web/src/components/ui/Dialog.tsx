@@ -15,6 +15,7 @@ export function Dialog({
   hideTitle = false,
   variant = 'center',
   className,
+  onOpenAutoFocus,
   onCloseAutoFocus,
   children,
 }: {
@@ -26,6 +27,8 @@ export function Dialog({
   hideTitle?: boolean;
   variant?: 'center' | 'sheet' | 'fullscreen';
   className?: string;
+  /** Where focus goes when it opens (by default its first control: the Close button); `event.preventDefault()` and focus another. */
+  onOpenAutoFocus?: (event: Event) => void;
   /** Where focus goes when it closes; `event.preventDefault()` keeps it from returning to where it was (the quick switcher sends it to the conversation it opened). */
   onCloseAutoFocus?: (event: Event) => void;
   children: ReactNode;
@@ -37,6 +40,7 @@ export function Dialog({
         <RadixDialog.Content
           className={`ui-dialog ui-dialog-${variant}${className ? ` ${className}` : ''}`}
           {...(description ? {} : { 'aria-describedby': undefined })}
+          {...(onOpenAutoFocus ? { onOpenAutoFocus } : {})}
           {...(onCloseAutoFocus ? { onCloseAutoFocus } : {})}
         >
           {/* A div, not a <header>: outside a sectioning element that would be a second banner landmark. */}

@@ -31,6 +31,7 @@ export default function QuickSwitcher({ onClose }: { onClose: () => void }) {
   const [error, setError] = useState<string | null>(null);
   // A ref, not state: the dialog unmounts in the same update that chose, and its focus handler reads this then.
   const chosen = useRef(false);
+  const input = useRef<HTMLInputElement>(null);
 
   const titleOf = (c: ConversationSummary) => {
     if (c.kind === 'group') return c.title ?? 'Untitled group';
@@ -60,6 +61,10 @@ export default function QuickSwitcher({ onClose }: { onClose: () => void }) {
       title="Quick switcher"
       hideTitle
       className="quick-switcher"
+      onOpenAutoFocus={(event) => {
+        event.preventDefault(); // typing starts at once, not on the Close button
+        input.current?.focus();
+      }}
       onCloseAutoFocus={(event) => {
         if (!chosen.current) return; // closed without choosing: focus goes back where it was
         event.preventDefault();
@@ -68,6 +73,7 @@ export default function QuickSwitcher({ onClose }: { onClose: () => void }) {
     >
       <Command label="Quick switcher" loop filter={(value, search, keywords) => matchScore(keywords?.join(' ') ?? value, search)}>
         <Command.Input
+          ref={input}
           className="quick-switcher-input"
           value={query}
           onValueChange={setQuery}

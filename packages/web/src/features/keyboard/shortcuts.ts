@@ -70,7 +70,7 @@ const formatNames: Record<Format, string> = {
   strike: 'Strikethrough',
   code: 'Inline code',
   codeBlock: 'Code block',
-  link: 'Link',
+  link: 'Link (the selected text)',
   bulletList: 'Bulleted list',
   quote: 'Quote',
 };

@@ -118,7 +118,9 @@ export function Composer({ conversation }: { conversation: ConversationSummary }
   const onKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>) => {
     if (event.nativeEvent.isComposing || event.defaultPrevented) return;
     const shortcut = (event.ctrlKey || event.metaKey) && !event.altKey && !event.shiftKey && formatShortcuts[event.key.toLowerCase()];
-    if (shortcut) {
+    // Ctrl/⌘+K makes the selection a link; with nothing selected it is the quick switcher's (global).
+    const selected = event.currentTarget.selectionStart !== event.currentTarget.selectionEnd;
+    if (shortcut && (shortcut !== 'link' || selected)) {
       event.preventDefault();
       format(shortcut);
     } else if (matches('send', event)) {
