@@ -99,7 +99,7 @@ export type SignedDeviceListPayload = Static<typeof SignedDeviceListPayload>;
 export const PutIdentityBody = Type.Object(
   {
     identityKey: Ed25519PublicKey("The user's identity key, which people verify (safety number)"),
-    deviceList: Type.String({ minLength: 2, maxLength: 16_384, description: 'A SignedDeviceListPayload as JSON text' }),
+    deviceList: Type.String({ format: 'text', minLength: 2, maxLength: 16_384, description: 'A SignedDeviceListPayload as JSON text' }),
     signature: Base64Url({
       minLength: 86,
       maxLength: 86,
