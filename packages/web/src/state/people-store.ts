@@ -50,6 +50,28 @@ export class PeopleStore extends ExternalStore<ReadonlyMap<string, User>> {
     this.read(userId);
   }
 
+  /**
+   * A user as soon as they are known: at once if they are, else after their read lands, or
+   * `undefined` if it fails or takes longer than `waitMs` (the caller then names no one).
+   */
+  known(userId: string, waitMs = 3000): Promise<User | undefined> {
+    const now = this.getSnapshot().get(userId);
+    if (now) return Promise.resolve(now);
+    return new Promise((resolve) => {
+      const done = (user: User | undefined) => {
+        clearTimeout(timer);
+        stop();
+        resolve(user);
+      };
+      const stop = this.subscribe(() => {
+        const user = this.getSnapshot().get(userId);
+        if (user) done(user);
+      });
+      const timer = setTimeout(() => done(undefined), waitMs);
+      this.request(userId);
+    });
+  }
+
   private read(userId: string): void {
     this.client.getUser(userId).then(
       (user) => this.remember([user]),
