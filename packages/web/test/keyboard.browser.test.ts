@@ -18,7 +18,7 @@ describeBrowser('the app by keyboard (browser)', () => {
 
   // Skipped (issue 36 note, 2026-11-26): after the day's merge a focus check in it fails (the
   // switcher's field, or the message field after Enter or Escape): to find and fix, then un-skip.
-  it.skip('Ctrl+K finds a conversation or a person by typing, Enter opens it and the field takes focus', async () => {
+  it('Ctrl+K finds a conversation or a person by typing, Enter opens it and the field takes focus', async () => {
     const alice = await person(harness, 'alice');
     const bob = await person(harness, 'bob', 'Bob Brown');
     const carol = await person(harness, 'carol', 'Carol Quinn');

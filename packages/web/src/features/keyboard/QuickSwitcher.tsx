@@ -32,6 +32,8 @@ export default function QuickSwitcher({ onClose }: { onClose: () => void }) {
   // A ref, not state: the dialog unmounts in the same update that chose, and its focus handler reads this then.
   const chosen = useRef(false);
   const input = useRef<HTMLInputElement>(null);
+  // Read while rendering, before the dialog takes focus: where focus goes back to on Escape.
+  const before = useRef(document.activeElement instanceof HTMLElement ? document.activeElement : null);
 
   const titleOf = (c: ConversationSummary) => {
     if (c.kind === 'group') return c.title ?? 'Untitled group';
@@ -66,9 +68,12 @@ export default function QuickSwitcher({ onClose }: { onClose: () => void }) {
         input.current?.focus();
       }}
       onCloseAutoFocus={(event) => {
-        if (!chosen.current) return; // closed without choosing: focus goes back where it was
         event.preventDefault();
-        focusComposerWhenShown();
+        // Closed without choosing: focus goes back where it was, or to the composer when that
+        // element was replaced meanwhile (a list or timeline re-render).
+        const back = before.current;
+        if (!chosen.current && back?.isConnected && back !== document.body) back.focus();
+        else focusComposerWhenShown();
       }}
     >
       <Command label="Quick switcher" loop filter={(value, search, keywords) => matchScore(keywords?.join(' ') ?? value, search)}>
