@@ -88,6 +88,8 @@ describeBrowser('profile card, lightbox and desktop notifications (browser)', ()
     await box.getByText('1 of 2').waitFor();
     await bob.page.keyboard.press('Escape');
     await box.waitFor({ state: 'detached' });
+    // Focus back on the thumbnail that opened it.
+    await expect.poll(() => open.evaluate((el) => el === document.activeElement)).toBe(true);
   });
 
   // Skipped (issue 36 note, 2026-11-26): passed on its branch, but on main after the merge of that

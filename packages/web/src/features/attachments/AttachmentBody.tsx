@@ -3,7 +3,7 @@ import { RichText } from '../../components/RichText.js';
 import { describeError } from '../../components/errors.js';
 import type { MessageContext } from '../messages/extensions.js';
 import { fileUrl, formatBytes, useFileUrl } from './file-urls.js';
-import { Suspense, lazy, useState } from 'react';
+import { Suspense, lazy, useRef, useState } from 'react';
 import { Download } from 'lucide-react';
 import { activeTimeline } from '../../state/active-timelines.js';
 import { type GalleryImage, galleryOf, isPreviewable } from './gallery.js';
@@ -34,6 +34,12 @@ function ImageAttachment({ attachment, context }: { attachment: Attachment; cont
   const scale = Math.min(1, 320 / Math.max(attachment.width ?? 320, attachment.height ?? 320));
   // The conversation's images loaded so far (← and → go through them); this one alone in a thread panel or a search hit.
   const [gallery, setGallery] = useState<{ images: GalleryImage[]; start: number } | null>(null);
+  const opener = useRef<HTMLButtonElement>(null);
+  // The same thumbnail in the timeline, the thread panel or a search hit: the one that opened it if still shown.
+  const returnFocus = () =>
+    opener.current?.isConnected
+      ? opener.current
+      : document.querySelector<HTMLElement>(`[data-opens-attachment="${CSS.escape(attachment.id)}"]`);
   const open = () => {
     const images = galleryOf(activeTimeline(context.message.conversationId)?.getSnapshot().messages ?? []);
     const start = images.findIndex((image) => image.attachment.id === attachment.id);
@@ -41,7 +47,14 @@ function ImageAttachment({ attachment, context }: { attachment: Attachment; cont
   };
   return (
     <figure className="image-attachment">
-      <button type="button" className="image-open" onClick={open} aria-label={`Open ${attachment.filename} full size`}>
+      <button
+        ref={opener}
+        type="button"
+        className="image-open"
+        onClick={open}
+        data-opens-attachment={attachment.id}
+        aria-label={`Open ${attachment.filename} full size`}
+      >
         {thumbnail.url ? (
           <img
             src={thumbnail.url}
@@ -58,7 +71,7 @@ function ImageAttachment({ attachment, context }: { attachment: Attachment; cont
       </figcaption>
       {gallery && (
         <Suspense fallback={null}>
-          <Lightbox images={gallery.images} start={gallery.start} onClose={() => setGallery(null)} />
+          <Lightbox images={gallery.images} start={gallery.start} onClose={() => setGallery(null)} returnFocus={returnFocus} />
         </Suspense>
       )}
     </figure>

@@ -15,7 +15,18 @@ import './lightbox.css';
  * download, and ← / → (or the buttons) through the conversation's images loaded so far. Loaded
  * lazily: the first screen's JavaScript does not carry it.
  */
-export default function Lightbox({ images, start, onClose }: { images: readonly GalleryImage[]; start: number; onClose: () => void }) {
+export default function Lightbox({
+  images,
+  start,
+  onClose,
+  returnFocus,
+}: {
+  images: readonly GalleryImage[];
+  start: number;
+  onClose: () => void;
+  /** The control focus goes back to on closing, found again then (its row may have been drawn anew meanwhile). */
+  returnFocus: () => HTMLElement | null;
+}) {
   const { client } = useApp();
   const [index, setIndex] = useState(start);
   const image = images[index];
@@ -35,7 +46,19 @@ export default function Lightbox({ images, start, onClose }: { images: readonly 
   const { attachment, message } = image;
   const step = (by: number) => setIndex((at) => Math.min(images.length - 1, Math.max(0, at + by)));
   return (
-    <Dialog open onOpenChange={(open) => !open && onClose()} title={attachment.filename} variant="fullscreen" className="lightbox">
+    <Dialog
+      open
+      onOpenChange={(open) => !open && onClose()}
+      title={attachment.filename}
+      variant="fullscreen"
+      className="lightbox"
+      onCloseAutoFocus={(event) => {
+        const back = returnFocus();
+        if (!back) return;
+        event.preventDefault();
+        back.focus();
+      }}
+    >
       <div className="lightbox-body">
         <div className="lightbox-stage">
           <button
