@@ -69,7 +69,7 @@ describeBrowser('the app by keyboard (browser)', () => {
     await Promise.all([alice.context.close(), bob.context.close(), carol.context.close()]);
   }, 180_000);
 
-  it('? lists the shortcuts (not while typing); Alt+↓ and Alt+↑ move through the list', async () => {
+  it('? lists the shortcuts (not while typing); Alt+↓ and Alt+↑ move through the list, and ↑/↓/Home/End within it', async () => {
     const alice = await person(harness, 'alice');
     const bob = await person(harness, 'bob');
     const carol = await person(harness, 'carol');
@@ -102,6 +102,21 @@ describeBrowser('the app by keyboard (browser)', () => {
     await page.keyboard.press('Alt+ArrowUp');
     await page.waitForURL(`**/c/${newer.id}`);
     expect(await page.getByRole('textbox', { name: 'Edit message' }).count()).toBe(0);
+
+    // In the list itself: ↓/↑/End/Home move focus from conversation to conversation, Enter opens.
+    const list = page.getByRole('navigation', { name: 'Conversations' });
+    const focusedLink = () => page.evaluate(() => document.activeElement?.getAttribute('href') ?? null);
+    await list.locator(`a[href="/c/${newer.id}"]`).focus();
+    await page.keyboard.press('ArrowDown');
+    await expect.poll(focusedLink).toBe(`/c/${older.id}`);
+    await page.keyboard.press('ArrowDown'); // the last one: focus stays
+    await expect.poll(focusedLink).toBe(`/c/${older.id}`);
+    await page.keyboard.press('Home');
+    await expect.poll(focusedLink).toBe(`/c/${newer.id}`);
+    await page.keyboard.press('End');
+    await expect.poll(focusedLink).toBe(`/c/${older.id}`);
+    await page.keyboard.press('Enter');
+    await page.waitForURL(`**/c/${older.id}`);
     await Promise.all([alice.context.close(), bob.context.close(), carol.context.close()]);
   }, 180_000);
 

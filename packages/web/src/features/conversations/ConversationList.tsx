@@ -1,6 +1,6 @@
 import type { ConversationSummary, Message } from '@confab/protocol';
 import { Archive, ArchiveRestore, BellOff, MoreHorizontal, Star, StarOff } from 'lucide-react';
-import { memo, useState } from 'react';
+import { type KeyboardEvent, memo, useState } from 'react';
 import { Link, useRoute } from 'wouter';
 import { useApp, useConversationList, usePerson, usePresence, useTyping } from '../../state/AppContext.js';
 import { formatListTime } from '../../components/time.js';
@@ -10,6 +10,7 @@ import { Menu } from '../../components/ui/Menu.js';
 import { useDraft } from '../composer/drafts.js';
 import { ConversationTitle } from './ConversationTitle.js';
 import { GlobalSearch } from '../search/GlobalSearch.js';
+import { type ShortcutId, shortcutFor } from '../keyboard/shortcuts.js';
 
 /**
  * My conversations, kept live by the conversation store: starred on top, then the rest most
@@ -26,7 +27,9 @@ export function ConversationList() {
   const archived = conversations.filter((c) => c.archived);
   const item = (c: ConversationSummary) => <ConversationItem key={c.id} conversation={c} current={params?.conversationId === c.id} />;
   return (
-    <>
+    // ↑/↓/Home/End move focus between the conversations shown (starred, the rest, the archived
+    // when open) as one list; Tab still leaves it, Enter opens the focused one (it is a link).
+    <div className="conversation-list-keys" onKeyDown={moveFocusInList}>
       <div className="sidebar-head">
         <h2 className="sidebar-title">Conversations</h2>
         <Link href="/new/direct" className="button-link">
@@ -79,8 +82,28 @@ export function ConversationList() {
           </>
         )}
       </GlobalSearch>
-    </>
+    </div>
   );
+}
+
+function moveFocusInList(event: KeyboardEvent<HTMLElement>): void {
+  const from = event.target;
+  if (!(from instanceof HTMLElement) || !from.classList.contains('conversation-item')) return;
+  const id = shortcutFor('list', event);
+  if (id === null) return;
+  const items = [...event.currentTarget.querySelectorAll<HTMLElement>('a.conversation-item')];
+  const at = items.indexOf(from);
+  const moves: Partial<Record<ShortcutId, number>> = {
+    'list-previous': at - 1,
+    'list-next': at + 1,
+    'list-first': 0,
+    'list-last': items.length - 1,
+  };
+  const to = moves[id];
+  const target = to === undefined ? undefined : items[to];
+  if (!target) return;
+  event.preventDefault();
+  target.focus();
 }
 
 const ConversationItem = memo(function ConversationItem({

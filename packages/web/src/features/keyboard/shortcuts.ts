@@ -15,8 +15,8 @@ export interface KeyCombo {
   shift?: boolean;
 }
 
-/** Where a shortcut works: anywhere, in the timeline when it has focus, in the message field. */
-export type ShortcutScope = 'global' | 'timeline' | 'composer';
+/** Where a shortcut works: anywhere, in the conversation list or the timeline when it has focus, in the message field. */
+export type ShortcutScope = 'global' | 'list' | 'timeline' | 'composer';
 
 export interface Shortcut {
   keys: readonly KeyCombo[];
@@ -42,6 +42,10 @@ export const shortcuts = {
     whileTyping: true,
   },
   'close-panel': { keys: [{ key: 'Escape' }], scope: 'global', description: 'Close a dialog, menu or side panel', whileTyping: true },
+  'list-previous': { keys: [{ key: 'ArrowUp' }], scope: 'list', description: 'Focus the conversation above' },
+  'list-next': { keys: [{ key: 'ArrowDown' }], scope: 'list', description: 'Focus the conversation below' },
+  'list-first': { keys: [{ key: 'Home' }], scope: 'list', description: 'Focus the first conversation' },
+  'list-last': { keys: [{ key: 'End' }], scope: 'list', description: 'Focus the last conversation' },
   'previous-message': { keys: [{ key: 'ArrowUp' }, { key: 'k' }], scope: 'timeline', description: 'Focus the previous message' },
   'next-message': { keys: [{ key: 'ArrowDown' }, { key: 'j' }], scope: 'timeline', description: 'Focus the next message' },
   'first-message': { keys: [{ key: 'Home' }], scope: 'timeline', description: 'Focus the first loaded message' },
@@ -143,6 +147,7 @@ export function comboLabel(combo: KeyCombo, mac: boolean): string[] {
 /** The sheet's sections, in this order. */
 export const scopeTitles: Record<ShortcutScope, string> = {
   global: 'Anywhere',
+  list: 'In the conversation list (Enter opens the focused one)',
   timeline: 'In the messages (focus them with Tab or a click)',
   composer: 'In the message field',
 };
