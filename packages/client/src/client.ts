@@ -147,6 +147,11 @@ export class ConfabClient {
     return this.http.adopt(await this.http.request<AuthResponse>('POST', '/api/v1/auth/login', { body: input, auth: false }));
   }
 
+  /** Claims an account an import made: the token from the claim mail and a first password; signs in. */
+  async claimAccount(token: string, password: string): Promise<AuthResponse> {
+    return this.http.adopt(await this.http.request<AuthResponse>('POST', '/api/v1/auth/claim', { body: { token, password }, auth: false }));
+  }
+
   refresh(): Promise<void> {
     return this.http.refreshTokens();
   }

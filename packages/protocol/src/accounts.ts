@@ -83,6 +83,10 @@ export type ForgotPasswordResponse = Static<typeof ForgotPasswordResponse>;
 export const ResetPasswordBody = Type.Object({ token: AccountToken, password: Password }, strict);
 export type ResetPasswordBody = Static<typeof ResetPasswordBody>;
 
+/** Claiming an account an import made (the token from the claim mail) by choosing its password. */
+export const ClaimAccountBody = Type.Object({ token: AccountToken, password: Password }, { ...strict, title: 'ClaimAccountBody' });
+export type ClaimAccountBody = Static<typeof ClaimAccountBody>;
+
 export const ChangePasswordBody = Type.Object(
   {
     currentPassword: CurrentPassword,

@@ -19,6 +19,8 @@ export interface AccountConfig {
   passwordResetTtlSeconds: number;
   /** How long an email-verification link works. */
   emailVerifyTtlSeconds: number;
+  /** How long the link that claims an imported account works. */
+  accountClaimTtlSeconds: number;
   /** How long the username of an erased account stays taken (0: freed at once). */
   usernameHoldDays: number;
   /** argon2id memory per hash, KiB (at least 19456); raising it re-hashes each password at its next sign-in. */
@@ -39,6 +41,7 @@ export function readAccountConfig(read: EnvReader, problems: string[], port: num
     mailFrom: read.string('MAIL_FROM', 'Confab <no-reply@localhost>'),
     passwordResetTtlSeconds: read.int('PASSWORD_RESET_TTL_SECONDS', 1800, 60, 7 * 86_400),
     emailVerifyTtlSeconds: read.int('EMAIL_VERIFY_TTL_SECONDS', 2 * 86_400, 60, 30 * 86_400),
+    accountClaimTtlSeconds: read.int('ACCOUNT_CLAIM_TTL_SECONDS', 30 * 86_400, 3600, 365 * 86_400),
     usernameHoldDays: read.int('USERNAME_HOLD_DAYS', 30, 0, 3650),
     argon2MemoryKib: read.int('ARGON2_MEMORY_KIB', ARGON2_MIN_MEMORY_KIB, ARGON2_MIN_MEMORY_KIB, 4 * 1_048_576),
     argon2TimeCost: read.int('ARGON2_TIME_COST', ARGON2_MIN_TIME_COST, ARGON2_MIN_TIME_COST, 100),

@@ -6,6 +6,10 @@ import { describeDatabase, openBus, openStore } from './open-backends.js';
 import { createAuditLog } from './services/admin/index.js';
 import { EventPublisher } from './services/events/event-publisher.js';
 import { createImports } from './services/imports/index.js';
+import { AccountClaim } from './services/accounts/account-claim.js';
+import { AccountTokens } from './services/accounts/account-tokens.js';
+import { passwordsFor } from './services/accounts/index.js';
+import { createMailer } from './infra/mailer.js';
 import type { ImportRecord } from './store/store.js';
 
 export const IMPORT_USAGE = `  confab import slack <export.zip>     import a Slack workspace export (users, channels, DMs, history)
@@ -38,7 +42,13 @@ export async function runImportCommand(config: Config, args: string[]): Promise<
   const blobs = openBlobStore(config);
   const audit = createAuditLog(store, logger);
   const publisher = new EventPublisher(bus);
+  const mailer = createMailer({ smtpUrl: config.accounts.smtpUrl, from: config.accounts.mailFrom, dataDir: config.dataDir, logger });
   try {
+    // No account states to tell: the accounts an import makes wait for their claim, which a node handles.
+    const claim = new AccountClaim(store, passwordsFor(config), new AccountTokens(store), mailer, audit, {
+      publicUrl: config.accounts.publicUrl,
+      ttlSeconds: config.accounts.accountClaimTtlSeconds,
+    });
     const { imports } = createImports({
       config,
       store,
@@ -46,6 +56,7 @@ export async function runImportCommand(config: Config, args: string[]): Promise<
       publish: (events) => publisher.publish(events),
       securityEvents: audit,
       logger,
+      claim,
     });
     const record = await imports.create(null, source);
     process.stderr.write(
@@ -59,6 +70,7 @@ export async function runImportCommand(config: Config, args: string[]): Promise<
     );
     return done.state === 'done' ? 0 : 1;
   } finally {
+    mailer.close();
     await audit.close();
     await bus.close();
     await blobs.close();

@@ -121,6 +121,7 @@ export async function createServer(
     lifecycle: messaging.lifecycle,
     rateLimits,
     securityEvents,
+    accountStates: access.accountStates,
   });
   const admin = createAdmin({
     config,
@@ -140,6 +141,7 @@ export async function createServer(
     publish: (stored) => events.publisher.publish(stored),
     securityEvents,
     logger,
+    claim: accounts.claim,
   });
   const services: Services = {
     config,

@@ -11,6 +11,8 @@ export type SecurityEvent =
   | { type: 'login.failed'; userId: string | null; ip: string | null; reason?: 'deactivated' }
   | { type: 'password.reset_requested'; userId: string }
   | { type: 'password.reset'; userId: string; sessionsEnded: number }
+  | { type: 'account.claim_sent'; userId: string }
+  | { type: 'account.claimed'; userId: string }
   | { type: 'password.changed'; userId: string; sessionsEnded: number }
   | { type: 'password.rehashed'; userId: string }
   | { type: 'email.changed'; userId: string }

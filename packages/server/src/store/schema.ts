@@ -68,7 +68,7 @@ export interface Database {
   account_tokens: {
     token_hash: string;
     user_id: string;
-    purpose: 'password_reset' | 'email_verify';
+    purpose: 'password_reset' | 'email_verify' | 'account_claim';
     /** The address an email_verify token confirms. */
     email: string | null;
     created_at: number;

@@ -5,6 +5,12 @@ import { adminOf } from '../admin.js';
 import { engines } from '../engines.js';
 import { type TestServer, api, registerUser, until } from '../harness.js';
 import { DAY1, mattermostExport, slackExport, writeZip } from '../exports.js';
+import { expectError } from '../factories.js';
+import { MailCatcher, tokenIn } from '../mail.js';
+
+const mail = await MailCatcher.start();
+afterAll(() => mail.close());
+const ZOE = 'zoe@import.test';
 
 /** Posts an export as the admin web page does: a `source` field and a part named `file`. */
 async function postImport(
@@ -35,7 +41,7 @@ async function finished(t: TestServer, token: string, id: string) {
   return last;
 }
 
-describe.each(await engines())('imports on %s', (_name, start) => {
+describe.each(await engines({ SMTP_URL: mail.url, PUBLIC_URL: 'https://chat.example.test' }))('imports on %s', (_name, start) => {
   let t: TestServer;
   let admin: Awaited<ReturnType<typeof adminOf>>;
   beforeAll(async () => {
@@ -44,8 +50,10 @@ describe.each(await engines())('imports on %s', (_name, start) => {
   });
   afterAll(() => t?.close());
 
-  it('imports a Slack export with its history intact, and a second run adds nothing', async () => {
+  it('imports a Slack export with its history intact, mails each new account a claim link, and a second run adds nothing', async () => {
     const store = t.server.services.store;
+    // One catcher for every engine, which run one after the other: this run's mails come after these.
+    const mailsBefore = mail.to(ZOE).length;
     // An account here that verified Alice's address: she is matched, not created.
     const alice = await registerUser(t.url, 'alice');
     await store.accounts.setEmail(alice.id, 'alice@import.test');
@@ -102,6 +110,37 @@ describe.each(await engines())('imports on %s', (_name, start) => {
     });
     expect((await store.messages.listMessages(general.conversation.id, { limit: 50, threads: true })).length).toBe(5);
     expect((await store.conversations.listConversations(alice.id, { limit: 50 })).length).toBe(3);
+
+    // Zoë's claim mail (one, though two runs saw her), its link to this instance's claim page.
+    await until(() => mail.to(ZOE).length > mailsBefore, 'the claim mail to Zoë');
+    expect(mail.to(ZOE).length).toBe(mailsBefore + 1);
+    const claimMail = mail.to(ZOE)[mailsBefore]!;
+    expect(claimMail.subject).toBe('Your account on Confab is ready');
+    expect(claimMail.text).toContain('@zoë');
+    expect(claimMail.text).toContain('https://chat.example.test/claim?token=');
+    const token = tokenIn(claimMail);
+    // No password signs in to it before it is claimed.
+    expect((await api(t.url, 'POST', '/api/v1/auth/login', { body: { username: 'zoë', password: '' } })).status).toBe(400);
+    // A common password is refused and leaves the link usable.
+    expectError(await api(t.url, 'POST', '/api/v1/auth/claim', { body: { token, password: 'password123' } }), 400, 'validation_failed');
+    const claimed = await api(t.url, 'POST', '/api/v1/auth/claim', { body: { token, password: 'a fresh claim passphrase' } });
+    expect(claimed.status).toBe(200);
+    expect(claimed.body.user).toMatchObject({ id: zoe.id, username: 'zoë' });
+    expect((await api(t.url, 'GET', '/api/v1/users/me', { token: claimed.body.accessToken })).status).toBe(200);
+    expect((await store.users.getUser(zoe.id))!.deactivatedAt).toBeNull();
+    const login = await api(t.url, 'POST', '/api/v1/auth/login', { body: { username: 'zoë', password: 'a fresh claim passphrase' } });
+    expect(login.status).toBe(200);
+    // The link works once; and an unknown token is the same error.
+    expectError(
+      await api(t.url, 'POST', '/api/v1/auth/claim', { body: { token, password: 'another passphrase here' } }),
+      400,
+      'invalid_token',
+    );
+    expectError(
+      await api(t.url, 'POST', '/api/v1/auth/claim', { body: { token: 'x'.repeat(43), password: 'another passphrase here' } }),
+      400,
+      'invalid_token',
+    );
   });
 
   it('imports a Mattermost bulk export (JSONL), reporting the line that is not JSON', async () => {

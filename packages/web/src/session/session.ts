@@ -73,6 +73,13 @@ export class SessionController {
     this.enter(client, auth.user);
   }
 
+  /** Claims an account an import made (the token of its claim mail) with a first password, and signs in to it. */
+  async claimAccount(token: string, password: string): Promise<void> {
+    const client = this.newClient(null);
+    const auth = await client.claimAccount(token, password);
+    this.enter(client, auth.user);
+  }
+
   async signUp(body: RegisterBody): Promise<void> {
     const client = this.newClient(null);
     const auth = await client.register(body);

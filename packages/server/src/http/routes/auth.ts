@@ -1,11 +1,11 @@
-import { AuthResponse, LoginBody, RefreshBody, RegisterBody } from '@confab/protocol';
+import { AuthResponse, ClaimAccountBody, LoginBody, RefreshBody, RegisterBody } from '@confab/protocol';
 import Type from 'typebox';
 import { bearerAuth, claims } from '../authenticate.js';
 import type { RoutePlugin } from '../context.js';
 import { bearer, errors, unauthenticated } from '../responses.js';
 import { clientOf } from '../client-info.js';
 
-export const authRoutes: RoutePlugin = async (app, { accounts: { auth, tokens } }) => {
+export const authRoutes: RoutePlugin = async (app, { accounts: { auth, tokens, claim } }) => {
   app.post(
     '/api/v1/auth/register',
     {
@@ -36,6 +36,22 @@ export const authRoutes: RoutePlugin = async (app, { accounts: { auth, tokens } 
       },
     },
     async (request) => auth.login(request.body, clientOf(request)),
+  );
+
+  app.post(
+    '/api/v1/auth/claim',
+    {
+      schema: {
+        tags: ['auth'],
+        operationId: 'claimAccount',
+        security: unauthenticated,
+        summary:
+          'Claim an account an import made (issue 37): with the token from the claim mail, choose its first password; the account is activated and this signs in. 400 invalid_token for a link used, expired or never issued, or an account claimed already (ACCOUNT_CLAIM_TTL_SECONDS)',
+        body: ClaimAccountBody,
+        response: { 200: AuthResponse, ...errors(400) },
+      },
+    },
+    async (request) => auth.signIn(await claim.claim(request.body.token, request.body.password), clientOf(request)),
   );
 
   app.post(

@@ -120,6 +120,11 @@ export class AuthService {
     await this.revocations.announce({ id: claims.sessionId, userId: claims.userId }, now);
   }
 
+  /** A session for an account that proved itself another way than a password (an import's claim link). */
+  signIn(user: UserRecord, client?: SessionClient): Promise<AuthResponse> {
+    return this.startSession(user, client);
+  }
+
   private async startSession(user: UserRecord, client?: SessionClient): Promise<AuthResponse> {
     const sessionId = newId();
     const refresh = this.tokens.newRefreshToken();

@@ -9,6 +9,7 @@ import { EmailVerification } from './email-verification.js';
 import { type Mailer, createMailer } from '../../infra/mailer.js';
 import type { MessageLifecycle } from '../messaging/message-lifecycle.js';
 import { PasswordResetService } from './password-reset.js';
+import { AccountClaim, type AccountStateChanges } from './account-claim.js';
 import { Passwords } from './passwords.js';
 import type { SecurityEvents } from '../security-events.js';
 import { AuthService } from './auth-service.js';
@@ -77,6 +78,8 @@ export interface Accounts {
   sessions: SessionService;
   emailVerification: EmailVerification;
   passwordReset: PasswordResetService;
+  /** Imported accounts: the claim mail, and the first password that activates one. */
+  claim: AccountClaim;
   /** Password change and account erasure. */
   account: AccountService;
   dataExport: DataExport;
@@ -97,6 +100,7 @@ export function createAccounts(
     rateLimits: RateLimitService;
     securityEvents: SecurityEvents;
     mailer?: Mailer;
+    accountStates?: AccountStateChanges;
   },
 ): Accounts {
   const { securityEvents } = deps;
@@ -140,6 +144,15 @@ export function createAccounts(
     sessions,
     emailVerification,
     passwordReset,
+    claim: new AccountClaim(
+      store,
+      passwords,
+      tokens,
+      mailer,
+      securityEvents,
+      { publicUrl, ttlSeconds: config.accounts.accountClaimTtlSeconds },
+      deps.accountStates,
+    ),
     account: new AccountService(store, passwords, sessions, deps.lifecycle, securityEvents, avatars, profiles),
     dataExport: new DataExport(store, users, sessions, deps.conversations),
     invites: new InviteService(store, config.inviteTtlSeconds, securityEvents),

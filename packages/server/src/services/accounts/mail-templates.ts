@@ -30,6 +30,25 @@ export function passwordResetMail(input: { to: string; publicUrl: string; token:
   ]);
 }
 
+/** To the owner of an account an import made: their history is here, and a link to choose a password. */
+export function accountClaimMail(input: {
+  to: string;
+  publicUrl: string;
+  token: string;
+  ttlSeconds: number;
+  username: string;
+  source: string;
+}): Mail {
+  const link = `${input.publicUrl}/claim?token=${encodeURIComponent(input.token)}`;
+  return mail(input.to, 'Your account on Confab is ready', [
+    `Your team brought its ${input.source} history to Confab, and you have an account there: @${input.username}, with your messages, channels and reactions.`,
+    'To sign in, choose a password by opening this link:',
+    { link },
+    `The link works once, for ${duration(input.ttlSeconds)}. Or enter this code: ${input.token}`,
+    'Until you do, nobody can sign in to the account. If you did not expect this, ignore this mail.',
+  ]);
+}
+
 type Paragraph = string | { link: string };
 
 function mail(to: string, subject: string, paragraphs: Paragraph[]): Mail {

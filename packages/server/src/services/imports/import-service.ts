@@ -16,8 +16,8 @@ const MAX_ERRORS = 500;
 const PROGRESS_INTERVAL_MS = 1000;
 
 export interface ImportOptions {
-  /** Mails a created account's owner how to claim it (none without mail set up). */
-  claim?: (user: UserRecord) => Promise<void>;
+  /** Mails a created account's owner how to claim it (accounts/account-claim.ts). */
+  claim?: (user: UserRecord, source: ImportSource) => Promise<void>;
 }
 
 /**
@@ -160,7 +160,11 @@ class Run {
       );
       this.progress.add({ users: outcome.mapped });
       for (const user of outcome.created) {
-        if (user.email !== null && this.options.claim) await this.options.claim(user);
+        if (user.email === null || !this.options.claim) continue;
+        // A mail that cannot go is the run's error, not its end: the admin can send a reset later.
+        await this.options
+          .claim(user, this.source)
+          .catch((error: unknown) => this.progress.error(`@${user.username}`, `the claim mail could not be sent: ${messageOf(error)}`));
       }
       return;
     }

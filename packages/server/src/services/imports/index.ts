@@ -5,6 +5,7 @@ import type { Store, StoredEvent } from '../../store/store.js';
 import { UploadService } from '../files/upload-service.js';
 import { RateLimitService } from '../rate-limits.js';
 import type { SecurityEvents } from '../security-events.js';
+import type { AccountClaim } from '../accounts/account-claim.js';
 import { ImportService } from './import-service.js';
 
 export interface Imports {
@@ -23,6 +24,8 @@ export function createImports(deps: {
   publish: (events: readonly StoredEvent[]) => Promise<void>;
   securityEvents: SecurityEvents;
   logger: Logger;
+  /** Mails each account the import creates a link to claim it. */
+  claim: Pick<AccountClaim, 'invite'>;
 }): Imports {
   const { config, store, logger } = deps;
   const unlimited = new RateLimitService({ ...config.rateLimits, enabled: false }, deps.securityEvents, {
@@ -36,6 +39,7 @@ export function createImports(deps: {
     deps.publish,
     async (ownerId, filename, file) => uploads.create(ownerId, { filename, file }),
     logger.child({ component: 'imports' }),
+    { claim: (user, source) => deps.claim.invite(user, source).then(() => {}) },
   );
   return { imports };
 }

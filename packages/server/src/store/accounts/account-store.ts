@@ -39,7 +39,8 @@ export interface AccountStore {
   listMemberships(userId: string): Promise<MemberRecord[]>;
 }
 
-export type AccountTokenPurpose = 'password_reset' | 'email_verify';
+/** `account_claim`: the first password of an account an import made (services/accounts/account-claim.ts). */
+export type AccountTokenPurpose = 'password_reset' | 'email_verify' | 'account_claim';
 
 export interface AccountTokenRecord {
   /** SHA-256 (hex) of the token: the token itself is never stored. */

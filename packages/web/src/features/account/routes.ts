@@ -2,6 +2,7 @@ import { lazy } from 'react';
 import type { PageRoute } from '../../app/routes.js';
 import { ForgotPasswordPage } from './ForgotPasswordPage.js';
 import { ResetPasswordPage } from './ResetPasswordPage.js';
+import { ClaimAccountPage } from './ClaimAccountPage.js';
 import { VerifyEmailPage } from './VerifyEmailPage.js';
 
 // The settings and the admin area load on first visit (chunks of their own): most page loads
@@ -14,6 +15,7 @@ const AdminPage = lazy(() => import('../admin/AdminPage.js').then((m) => ({ defa
 const linkedFromMail: PageRoute[] = [
   { path: '/reset-password', component: ResetPasswordPage, hidesListOnPhone: true },
   { path: '/verify-email', component: VerifyEmailPage, hidesListOnPhone: true },
+  { path: '/claim', component: ClaimAccountPage, hidesListOnPhone: true },
 ];
 
 /** Account and administration pages in the signed-in shell. */
