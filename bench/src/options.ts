@@ -87,15 +87,21 @@ export interface Options {
 
 export type IdleStore = 'sqlite' | 'postgres';
 
-export const PEER_TARGETS = ['peer', 'floor', 'durable', 'confab'] as const;
+/** `flushed` is the peer with `synchronous=FULL`: each commit flushed before it answers, as Confab's ack promises. */
+export const PEER_TARGETS = ['peer', 'flushed', 'floor', 'durable', 'confab'] as const;
 export type PeerTargetName = (typeof PEER_TARGETS)[number];
 export const PEER_PATHS = ['rest', 'socket'] as const satisfies readonly SendPath[];
 export const PEER_LEVELS = [1, 10, 100] as const;
+/** Who the senders are: a user each, or this many users sharing the senders (each sender its own connection). */
+export type PeerSenderUsers = 'each' | number;
+export const PEER_USERS: readonly PeerSenderUsers[] = ['each', 4];
 
 export interface PeerSelection {
   targets: readonly PeerTargetName[];
   levels: readonly number[];
   paths: readonly SendPath[];
+  /** Each level runs once per entry whose users are fewer than its senders ('each' always). */
+  users: readonly PeerSenderUsers[];
   /** Every target, level and path: only such a run replaces results/peers-latest.json. */
   complete: boolean;
 }
@@ -186,6 +192,9 @@ export const USAGE = `Usage: npm run bench -- [flags]        (or: node bench/dis
   --peer-targets <list>       of ${PEER_TARGETS.join(',')} (default all; the ratios need the peer)
   --peer-levels <list>        senders per level                          (default ${PEER_LEVELS.join(',')})
   --peer-paths <list>         of ${PEER_PATHS.join(',')}                           (default both)
+  --peer-users <list>         who sends: each (a user per sender) and/or a number of users the senders
+                              share, each sender on its own connection; a level runs a number only
+                              when it is below its senders                (default ${PEER_USERS.join(',')})
                               a run with fewer than all is saved, but never as results/peers-latest.json
 
  scale-out comparison
@@ -324,6 +333,7 @@ export function parseOptions(argv: string[]): Options | null {
       'peer-targets': { type: 'string' },
       'peer-levels': { type: 'string' },
       'peer-paths': { type: 'string' },
+      'peer-users': { type: 'string' },
       ...Object.fromEntries(Object.keys(intFlags).map((name) => [name, { type: 'string' as const }])),
     },
   });
@@ -366,7 +376,7 @@ export function parseOptions(argv: string[]): Options | null {
   const idleStore = values['idle-store'] ?? 'sqlite';
   if (idleStore !== 'sqlite' && idleStore !== 'postgres') throw new Error(`--idle-store: expected sqlite or postgres, got "${idleStore}"`);
   const mix = typeof values.mix === 'string' ? parseMix(values.mix) : DEFAULT_MIX;
-  const peers = parsePeerSelection(values['peer-targets'], values['peer-levels'], values['peer-paths']);
+  const peers = parsePeerSelection(values['peer-targets'], values['peer-levels'], values['peer-paths'], values['peer-users']);
   return {
     quick,
     client,
@@ -383,8 +393,11 @@ export function parseOptions(argv: string[]): Options | null {
   };
 }
 
-/** `--peer-targets`, `--peer-levels`, `--peer-paths`: each a comma-separated list; run in the tables' order whatever order was typed. */
-export function parsePeerSelection(targets?: string, levels?: string, paths?: string): PeerSelection {
+/**
+ * `--peer-targets`, `--peer-levels`, `--peer-paths`, `--peer-users`: each a comma-separated list;
+ * run in the tables' order whatever order was typed.
+ */
+export function parsePeerSelection(targets?: string, levels?: string, paths?: string, users?: string): PeerSelection {
   const list = (text: string) => [...new Set(text.split(',').map((s) => s.trim()))].filter((s) => s !== '');
   const pick = <T extends string>(flag: string, text: string | undefined, known: readonly T[]): readonly T[] => {
     if (text === undefined) return known;
@@ -397,15 +410,22 @@ export function parsePeerSelection(targets?: string, levels?: string, paths?: st
   if (chosenLevels.length === 0 || chosenLevels.some((n) => !Number.isInteger(n) || n < 1))
     throw new Error(`--peer-levels: expected positive whole numbers of senders, got "${levels}"`);
   chosenLevels.sort((a, b) => a - b);
+  const chosenUsers = users === undefined ? [...PEER_USERS] : list(users).map((u) => (u === 'each' ? u : Number(u)));
+  if (chosenUsers.length === 0 || chosenUsers.some((u) => u !== 'each' && (!Number.isInteger(u) || u < 1)))
+    throw new Error(`--peer-users: expected each and/or positive whole numbers of users, got "${users}"`);
+  // 'each' first, then the fewest users.
+  chosenUsers.sort((a, b) => (a === 'each' ? -1 : b === 'each' ? 1 : a - b));
   const selection = {
     targets: pick('peer-targets', targets, PEER_TARGETS),
     levels: chosenLevels,
     paths: pick('peer-paths', paths, PEER_PATHS),
+    users: chosenUsers,
   };
   const complete =
     selection.targets.length === PEER_TARGETS.length &&
     selection.paths.length === PEER_PATHS.length &&
-    selection.levels.join() === PEER_LEVELS.join();
+    selection.levels.join() === PEER_LEVELS.join() &&
+    selection.users.join() === PEER_USERS.join();
   return { ...selection, complete };
 }
 
