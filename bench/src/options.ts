@@ -8,7 +8,7 @@ import type { ThroughputOptions } from './throughput.js';
 
 export const PHASES = ['sqlite', 'throughput', 'mixed', 'latency', 'bare-ws', 'fanout', 'storm', 'search', 'upload', 'login'] as const;
 /** Phases that run only when `--only` names them (the peer comparison and the idle phase start servers of their own, for minutes). */
-export const OPT_IN_PHASES = ['peers', 'idle'] as const;
+export const OPT_IN_PHASES = ['peers', 'idle', 'soak'] as const;
 export type Phase = (typeof PHASES)[number] | (typeof OPT_IN_PHASES)[number];
 const KNOWN_PHASES: readonly string[] = [...PHASES, ...OPT_IN_PHASES];
 
@@ -45,6 +45,12 @@ export interface Options {
   // idle capacity (idle.ts): sockets held open, and the size of the groups each user is in
   idleSockets: number;
   idleGroupSize: number;
+  // soak (soak.ts): a steady load for minutes, by windows
+  soakSockets: number;
+  soakGroups: number;
+  soakRate: number;
+  soakDurationSec: number;
+  soakWindowSec: number;
   // reconnect storm
   stormClients: number;
   stormConversations: number;
@@ -135,6 +141,11 @@ const FULL: Sizes = {
   loginDurationSec: 10,
   idleSockets: 19_000,
   idleGroupSize: 20,
+  soakSockets: 500,
+  soakGroups: 10,
+  soakRate: 300,
+  soakDurationSec: 600,
+  soakWindowSec: 15,
   stormClients: 2000,
   stormConversations: 20,
   stormRate: 200,
@@ -169,6 +180,11 @@ const QUICK: Sizes = {
   uploadDurationSec: 4,
   loginDurationSec: 4,
   idleSockets: 2000,
+  soakSockets: 100,
+  soakGroups: 2,
+  soakRate: 50,
+  soakDurationSec: 30,
+  soakWindowSec: 5,
   // Same conversations and rate, so each client gets the same messages/s as in the full run.
   stormClients: 200,
   stormWarmupSec: 2,
@@ -182,7 +198,7 @@ export const USAGE = `Usage: npm run bench -- [flags]        (or: node bench/dis
 
   --quick                     small sizes for a smoke run (saved as <timestamp>-quick.json)
   --only <list>               comma-separated phases to run: ${PHASES.join(',')}; also peers (Confab
-                              against a hand-written Socket.IO server) and idle, run only when named)
+                              against a hand-written Socket.IO server), idle and soak, run only when named)
   --no-save                   print only; write nothing to bench/results
   --client lite|ws            load-generator WebSocket client: a minimal one that parses frames in
                               place (default), or the \`ws\` package's (costs the generator more CPU)
@@ -244,6 +260,13 @@ export const USAGE = `Usage: npm run bench -- [flags]        (or: node bench/dis
   --idle-store sqlite|postgres  the server: one node on SQLite, or one cluster node on PostgreSQL +
                               Redis (--postgres, --redis; a schema and prefix of its own) (default sqlite)
 
+ soak (--only soak, run only when named): a steady open loop for minutes, figures by window
+  --soak-sockets <n>          sockets, one user each, in --soak-groups groups  (default 500; quick 100)
+  --soak-groups <n>           groups; the first member of each sends           (default 10; quick 2)
+  --soak-rate <n>             messages/s over all groups                       (default 300; quick 50)
+  --soak-duration <s>         how long                                         (default 600; quick 30)
+  --soak-window <s>           the windows' length                              (default 15; quick 5)
+
  reconnect storm (every client dropped at once, all resume at once while messages flow)
   --storm-clients <n>         WebSocket clients, one user each          (default 2000; quick 200)
   --storm-conversations <n>   groups they are spread over, +1 sender each (default 20)
@@ -291,6 +314,11 @@ const intFlags = {
   'login-duration': 'loginDurationSec',
   'idle-sockets': 'idleSockets',
   'idle-group-size': 'idleGroupSize',
+  'soak-sockets': 'soakSockets',
+  'soak-groups': 'soakGroups',
+  'soak-rate': 'soakRate',
+  'soak-duration': 'soakDurationSec',
+  'soak-window': 'soakWindowSec',
   'storm-clients': 'stormClients',
   'storm-conversations': 'stormConversations',
   'storm-rate': 'stormRate',
@@ -365,6 +393,7 @@ export function parseOptions(argv: string[]): Options | null {
   if (sizes.searchMemberOf > sizes.searchConversations) throw new Error('--search-member-of cannot exceed --search-conversations');
   if (sizes.fanoutMembers < 2) throw new Error('--fanout-members: at least 2');
   if (sizes.conversations > sizes.clients) throw new Error('--conversations cannot exceed --clients');
+  if (sizes.soakSockets % sizes.soakGroups !== 0) throw new Error('--soak-sockets must be a multiple of --soak-groups');
   if (sizes.stormConversations > sizes.stormClients) throw new Error('--storm-conversations cannot exceed --storm-clients');
   const client = values.client ?? 'lite';
   if (client !== 'lite' && client !== 'ws') throw new Error(`--client: expected lite or ws, got "${client}"`);
