@@ -8,7 +8,7 @@ import type { ThroughputOptions } from './throughput.js';
 
 export const PHASES = ['sqlite', 'throughput', 'mixed', 'latency', 'bare-ws', 'fanout', 'storm', 'search', 'upload', 'login'] as const;
 /** Phases that run only when `--only` names them (the peer comparison and the idle phase start servers of their own, for minutes). */
-export const OPT_IN_PHASES = ['peers', 'idle'] as const;
+export const OPT_IN_PHASES = ['peers', 'idle', 'soak'] as const;
 export type Phase = (typeof PHASES)[number] | (typeof OPT_IN_PHASES)[number];
 const KNOWN_PHASES: readonly string[] = [...PHASES, ...OPT_IN_PHASES];
 
@@ -45,6 +45,12 @@ export interface Options {
   // idle capacity (idle.ts): sockets held open, and the size of the groups each user is in
   idleSockets: number;
   idleGroupSize: number;
+  // soak (soak.ts): a steady load for minutes, by windows
+  soakSockets: number;
+  soakGroups: number;
+  soakRate: number;
+  soakDurationSec: number;
+  soakWindowSec: number;
   // reconnect storm
   stormClients: number;
   stormConversations: number;
@@ -87,15 +93,21 @@ export interface Options {
 
 export type IdleStore = 'sqlite' | 'postgres';
 
-export const PEER_TARGETS = ['peer', 'floor', 'durable', 'confab'] as const;
+/** `flushed` is the peer with `synchronous=FULL`: each commit flushed before it answers, as Confab's ack promises. */
+export const PEER_TARGETS = ['peer', 'flushed', 'floor', 'durable', 'confab'] as const;
 export type PeerTargetName = (typeof PEER_TARGETS)[number];
 export const PEER_PATHS = ['rest', 'socket'] as const satisfies readonly SendPath[];
 export const PEER_LEVELS = [1, 10, 100] as const;
+/** Who the senders are: a user each, or this many users sharing the senders (each sender its own connection). */
+export type PeerSenderUsers = 'each' | number;
+export const PEER_USERS: readonly PeerSenderUsers[] = ['each', 4];
 
 export interface PeerSelection {
   targets: readonly PeerTargetName[];
   levels: readonly number[];
   paths: readonly SendPath[];
+  /** Each level runs once per entry whose users are fewer than its senders ('each' always). */
+  users: readonly PeerSenderUsers[];
   /** Every target, level and path: only such a run replaces results/peers-latest.json. */
   complete: boolean;
 }
@@ -129,6 +141,11 @@ const FULL: Sizes = {
   loginDurationSec: 10,
   idleSockets: 19_000,
   idleGroupSize: 20,
+  soakSockets: 500,
+  soakGroups: 10,
+  soakRate: 300,
+  soakDurationSec: 600,
+  soakWindowSec: 15,
   stormClients: 2000,
   stormConversations: 20,
   stormRate: 200,
@@ -163,6 +180,11 @@ const QUICK: Sizes = {
   uploadDurationSec: 4,
   loginDurationSec: 4,
   idleSockets: 2000,
+  soakSockets: 100,
+  soakGroups: 2,
+  soakRate: 50,
+  soakDurationSec: 30,
+  soakWindowSec: 5,
   // Same conversations and rate, so each client gets the same messages/s as in the full run.
   stormClients: 200,
   stormWarmupSec: 2,
@@ -176,7 +198,7 @@ export const USAGE = `Usage: npm run bench -- [flags]        (or: node bench/dis
 
   --quick                     small sizes for a smoke run (saved as <timestamp>-quick.json)
   --only <list>               comma-separated phases to run: ${PHASES.join(',')}; also peers (Confab
-                              against a hand-written Socket.IO server) and idle, run only when named)
+                              against a hand-written Socket.IO server), idle and soak, run only when named)
   --no-save                   print only; write nothing to bench/results
   --client lite|ws            load-generator WebSocket client: a minimal one that parses frames in
                               place (default), or the \`ws\` package's (costs the generator more CPU)
@@ -186,6 +208,9 @@ export const USAGE = `Usage: npm run bench -- [flags]        (or: node bench/dis
   --peer-targets <list>       of ${PEER_TARGETS.join(',')} (default all; the ratios need the peer)
   --peer-levels <list>        senders per level                          (default ${PEER_LEVELS.join(',')})
   --peer-paths <list>         of ${PEER_PATHS.join(',')}                           (default both)
+  --peer-users <list>         who sends: each (a user per sender) and/or a number of users the senders
+                              share, each sender on its own connection; a level runs a number only
+                              when it is below its senders                (default ${PEER_USERS.join(',')})
                               a run with fewer than all is saved, but never as results/peers-latest.json
 
  scale-out comparison
@@ -235,6 +260,13 @@ export const USAGE = `Usage: npm run bench -- [flags]        (or: node bench/dis
   --idle-store sqlite|postgres  the server: one node on SQLite, or one cluster node on PostgreSQL +
                               Redis (--postgres, --redis; a schema and prefix of its own) (default sqlite)
 
+ soak (--only soak, run only when named): a steady open loop for minutes, figures by window
+  --soak-sockets <n>          sockets, one user each, in --soak-groups groups  (default 500; quick 100)
+  --soak-groups <n>           groups; the first member of each sends           (default 10; quick 2)
+  --soak-rate <n>             messages/s over all groups                       (default 300; quick 50)
+  --soak-duration <s>         how long                                         (default 600; quick 30)
+  --soak-window <s>           the windows' length                              (default 15; quick 5)
+
  reconnect storm (every client dropped at once, all resume at once while messages flow)
   --storm-clients <n>         WebSocket clients, one user each          (default 2000; quick 200)
   --storm-conversations <n>   groups they are spread over, +1 sender each (default 20)
@@ -282,6 +314,11 @@ const intFlags = {
   'login-duration': 'loginDurationSec',
   'idle-sockets': 'idleSockets',
   'idle-group-size': 'idleGroupSize',
+  'soak-sockets': 'soakSockets',
+  'soak-groups': 'soakGroups',
+  'soak-rate': 'soakRate',
+  'soak-duration': 'soakDurationSec',
+  'soak-window': 'soakWindowSec',
   'storm-clients': 'stormClients',
   'storm-conversations': 'stormConversations',
   'storm-rate': 'stormRate',
@@ -324,6 +361,7 @@ export function parseOptions(argv: string[]): Options | null {
       'peer-targets': { type: 'string' },
       'peer-levels': { type: 'string' },
       'peer-paths': { type: 'string' },
+      'peer-users': { type: 'string' },
       ...Object.fromEntries(Object.keys(intFlags).map((name) => [name, { type: 'string' as const }])),
     },
   });
@@ -355,6 +393,7 @@ export function parseOptions(argv: string[]): Options | null {
   if (sizes.searchMemberOf > sizes.searchConversations) throw new Error('--search-member-of cannot exceed --search-conversations');
   if (sizes.fanoutMembers < 2) throw new Error('--fanout-members: at least 2');
   if (sizes.conversations > sizes.clients) throw new Error('--conversations cannot exceed --clients');
+  if (sizes.soakSockets % sizes.soakGroups !== 0) throw new Error('--soak-sockets must be a multiple of --soak-groups');
   if (sizes.stormConversations > sizes.stormClients) throw new Error('--storm-conversations cannot exceed --storm-clients');
   const client = values.client ?? 'lite';
   if (client !== 'lite' && client !== 'ws') throw new Error(`--client: expected lite or ws, got "${client}"`);
@@ -366,7 +405,7 @@ export function parseOptions(argv: string[]): Options | null {
   const idleStore = values['idle-store'] ?? 'sqlite';
   if (idleStore !== 'sqlite' && idleStore !== 'postgres') throw new Error(`--idle-store: expected sqlite or postgres, got "${idleStore}"`);
   const mix = typeof values.mix === 'string' ? parseMix(values.mix) : DEFAULT_MIX;
-  const peers = parsePeerSelection(values['peer-targets'], values['peer-levels'], values['peer-paths']);
+  const peers = parsePeerSelection(values['peer-targets'], values['peer-levels'], values['peer-paths'], values['peer-users']);
   return {
     quick,
     client,
@@ -383,8 +422,11 @@ export function parseOptions(argv: string[]): Options | null {
   };
 }
 
-/** `--peer-targets`, `--peer-levels`, `--peer-paths`: each a comma-separated list; run in the tables' order whatever order was typed. */
-export function parsePeerSelection(targets?: string, levels?: string, paths?: string): PeerSelection {
+/**
+ * `--peer-targets`, `--peer-levels`, `--peer-paths`, `--peer-users`: each a comma-separated list;
+ * run in the tables' order whatever order was typed.
+ */
+export function parsePeerSelection(targets?: string, levels?: string, paths?: string, users?: string): PeerSelection {
   const list = (text: string) => [...new Set(text.split(',').map((s) => s.trim()))].filter((s) => s !== '');
   const pick = <T extends string>(flag: string, text: string | undefined, known: readonly T[]): readonly T[] => {
     if (text === undefined) return known;
@@ -397,15 +439,22 @@ export function parsePeerSelection(targets?: string, levels?: string, paths?: st
   if (chosenLevels.length === 0 || chosenLevels.some((n) => !Number.isInteger(n) || n < 1))
     throw new Error(`--peer-levels: expected positive whole numbers of senders, got "${levels}"`);
   chosenLevels.sort((a, b) => a - b);
+  const chosenUsers = users === undefined ? [...PEER_USERS] : list(users).map((u) => (u === 'each' ? u : Number(u)));
+  if (chosenUsers.length === 0 || chosenUsers.some((u) => u !== 'each' && (!Number.isInteger(u) || u < 1)))
+    throw new Error(`--peer-users: expected each and/or positive whole numbers of users, got "${users}"`);
+  // 'each' first, then the fewest users.
+  chosenUsers.sort((a, b) => (a === 'each' ? -1 : b === 'each' ? 1 : a - b));
   const selection = {
     targets: pick('peer-targets', targets, PEER_TARGETS),
     levels: chosenLevels,
     paths: pick('peer-paths', paths, PEER_PATHS),
+    users: chosenUsers,
   };
   const complete =
     selection.targets.length === PEER_TARGETS.length &&
     selection.paths.length === PEER_PATHS.length &&
-    selection.levels.join() === PEER_LEVELS.join();
+    selection.levels.join() === PEER_LEVELS.join() &&
+    selection.users.join() === PEER_USERS.join();
   return { ...selection, complete };
 }
 

@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { parseOptions, parsePeerSelection } from './options.js';
 
-describe('the peers phase’s selection (--peer-targets, --peer-levels, --peer-paths)', () => {
-  it('runs every server, level and path by default: the complete comparison', () => {
+describe('the peers phase’s selection (--peer-targets, --peer-levels, --peer-paths, --peer-users)', () => {
+  it('runs every server (the peer flushed too), level, path and sender users by default: the complete comparison', () => {
     expect(parseOptions([])!.peers).toEqual({
-      targets: ['peer', 'floor', 'durable', 'confab'],
+      targets: ['peer', 'flushed', 'floor', 'durable', 'confab'],
       levels: [1, 10, 100],
       paths: ['rest', 'socket'],
+      users: ['each', 4],
       complete: true,
     });
   });
@@ -22,15 +23,27 @@ describe('the peers phase’s selection (--peer-targets, --peer-levels, --peer-p
       '--peer-paths',
       'socket',
     ])!;
-    expect(options.peers).toEqual({ targets: ['peer', 'confab'], levels: [10, 100], paths: ['socket'], complete: false });
+    expect(options.peers).toEqual({
+      targets: ['peer', 'confab'],
+      levels: [10, 100],
+      paths: ['socket'],
+      users: ['each', 4],
+      complete: false,
+    });
     expect(parsePeerSelection('confab').complete).toBe(false);
+    expect(parsePeerSelection('flushed,confab').targets).toEqual(['flushed', 'confab']);
     expect(parsePeerSelection(undefined, '1,10,100', 'socket,rest').complete).toBe(true);
+    expect(parsePeerSelection(undefined, undefined, undefined, '4,each').complete).toBe(true);
+    expect(parsePeerSelection(undefined, undefined, undefined, 'each')).toMatchObject({ users: ['each'], complete: false });
+    expect(parsePeerSelection(undefined, undefined, undefined, '10, 2 ,each')).toMatchObject({ users: ['each', 2, 10], complete: false });
   });
 
   it('refuses an unknown server or path, an empty list, and a level that is not a positive whole number', () => {
-    expect(() => parsePeerSelection('nginx')).toThrow(/--peer-targets: expected some of peer, floor, durable, confab/);
+    expect(() => parsePeerSelection('nginx')).toThrow(/--peer-targets: expected some of peer, flushed, floor, durable, confab/);
     expect(() => parsePeerSelection(' , ')).toThrow(/--peer-targets/);
     expect(() => parsePeerSelection(undefined, undefined, 'grpc')).toThrow(/--peer-paths/);
     for (const levels of ['0', '2.5', 'ten', '']) expect(() => parsePeerSelection(undefined, levels)).toThrow(/--peer-levels/);
+    for (const users of ['0', '-4', '1.5', 'all', '', ' , '])
+      expect(() => parsePeerSelection(undefined, undefined, undefined, users)).toThrow(/--peer-users/);
   });
 });

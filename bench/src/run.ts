@@ -15,6 +15,7 @@ import { runLoginPhase } from './login.js';
 import { runLatency } from './latency.js';
 import { describeMix, runMixed } from './mixed.js';
 import { runPeers } from './peers/peers.js';
+import { runSoak } from './soak.js';
 import { type Options, USAGE, fanoutOptions, latencyOptions, parseOptions, throughputOptions } from './options.js';
 import { runSearchBench, searchBenchOptions } from './search.js';
 import { type BenchReport, finish, format, newReport, save } from './report.js';
@@ -52,6 +53,8 @@ async function main(): Promise<void> {
   if (options.nodes > 1) return runScaleOut(options, log, fatal);
   // --only peers: Confab against a hand-written Socket.IO server (peers/peers.ts), on its own.
   if (options.phases.has('peers')) return runPeers(options, log, fatal);
+  // --only soak: a steady load for minutes on a server of its own, by windows (soak.ts).
+  if (options.phases.has('soak')) return runSoak(options, log, fatal);
 
   const report = newReport(options, new Date());
   const { phases } = options;

@@ -15,7 +15,7 @@ import { closeSync, fdatasync, openSync, writeSync } from 'node:fs';
 import { createServer } from 'node:http';
 import path from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { answer, readJson } from './plain-http.js';
+import { answer, keepIdleConnections, readJson } from './plain-http.js';
 
 const port = Number(process.env['PORT'] ?? 0);
 const durable = process.env['DURABLE'] === '1';
@@ -107,6 +107,7 @@ wss.on('connection', (socket, request) => {
   });
 });
 
+keepIdleConnections(http);
 http.listen(port, '127.0.0.1', () => {
   const address = http.address();
   process.stdout.write(`listening on ${typeof address === 'object' && address ? address.port : port}\n`);

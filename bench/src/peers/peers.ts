@@ -2,7 +2,9 @@
  * `npm run bench -- --only peers` (issue 13): Confab against the chat server a team would write by
  * hand (socketio-peer-server.ts), the same workload against each in one run: senders POST (or
  * send over their socket) one message after another into a DM whose recipient holds a socket, at
- * 1, 10 and 100 senders. Prints sends/s, send p50/p99 and delivery p50/p99 side by side with the
+ * 1, 10 and 100 senders, each sender a user of its own and again four users sharing the senders
+ * (each sender on its own connection). The peer runs twice: as written (its commits not flushed)
+ * and flushed on every commit (`synchronous=FULL`), the promise Confab's ack makes. Prints sends/s, send p50/p99 and delivery p50/p99 side by side with the
  * ratio, and saves them in bench/results/peers-*.json.
  *
  * Two floors run the same workload in the same run (floor-server.ts): one with no store (what the
@@ -11,7 +13,7 @@
  * --latency-rate sends/s over sockets to every target, beside the bare fsync'd commit's p99 of the
  * same run (part 6's yardstick).
  *
- * `--peer-targets`, `--peer-levels` and `--peer-paths` narrow a run to some servers, levels and
+ * `--peer-targets`, `--peer-levels`, `--peer-paths` and `--peer-users` narrow a run to some servers, levels and
  * paths (to A/B two builds of Confab at one load); such a run never replaces peers-latest.json.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -23,11 +25,13 @@ import { round } from '../stats.js';
 import { runSqliteBaseline } from '../baselines.js';
 import { type PeerTarget, startConfabTarget, startFloor, startSocketIoPeer } from './targets.js';
 import { type LevelResult, type OpenLoopResult, type SendPath, runLevel, runOpenLoop } from './workload.js';
+import { type Load, loadKey, loadLabel, loadsOf, senderPlan } from './plan.js';
 
 /** Sends a second each open-loop sender offers: half of Confab's per-user send limit (1,200 a minute). */
 const OPEN_LOOP_PER_SENDER = 10;
 
-type Results = Record<SendPath, Record<number, LevelResult & { rounds?: number[] }>> & { openLoop: OpenLoopResult };
+/** By path, then by load (loadKey: `100`, or `100/4u` for 100 senders signed in as 4 users). */
+type Results = Record<SendPath, Record<string, LevelResult & { rounds?: number[]; users?: number }>> & { openLoop: OpenLoopResult };
 
 interface OpenLoop {
   rate: number;
@@ -36,7 +40,7 @@ interface OpenLoop {
 }
 
 interface Plan {
-  levels: readonly number[];
+  loads: readonly Load[];
   paths: readonly SendPath[];
   perSender: number;
   /** Measured rounds per level, after one that is not counted. */
@@ -48,25 +52,25 @@ async function measure(target: PeerTarget, plan: Plan, log: (text: string) => vo
   // Warm-up: every pair sends a few over each path, so neither side is measured cold (JIT, caches).
   for (const sendPath of plan.paths) await runLevel(target, sendPath, target.pairs.length, 5, `warm-${sendPath}`);
   const results = { rest: {}, socket: {} } as Results;
-  // Every path and level sends from pairs of its own, the same in each of its rounds: a sender
-  // reused across levels would meet Confab's per-user send limit (1,200 a minute), which `npm
-  // start` keeps on; a level's rounds stay under it (plan.rounds + 1 times perSender, plus five).
+  // Every path and load sends from pairs of its own (senderPlan), the same in each of its rounds,
+  // so no sender's conversation grows longer than another's.
   let firstPair = 0;
   for (const sendPath of plan.paths) {
-    for (const senders of plan.levels) {
+    for (const load of plan.loads) {
+      const { senders } = load;
       const rounds: LevelResult[] = [];
       // One round not counted, then the measured ones: at 18,000 sends/s a round of 200 per sender
       // lasts a tenth of a second, and the first one at a level runs partly cold (the peer's first
       // round at 10 senders ran at a quarter of its later ones).
       for (let round = 0; round <= plan.rounds; round++) {
-        const result = await runLevel(target, sendPath, senders, plan.perSender, `${sendPath}-${senders}-${round}`, firstPair);
+        const result = await runLevel(target, sendPath, senders, plan.perSender, `${sendPath}-${loadKey(load)}-${round}`, firstPair);
         if (round > 0) rounds.push(result);
       }
       firstPair += senders;
-      const result = medianRound(rounds);
-      results[sendPath][senders] = result;
+      const result = { ...medianRound(rounds), users: load.users };
+      results[sendPath][loadKey(load)] = result;
       log(
-        `  ${target.name}, ${sendPath}, ${senders} sender(s): ${result.sendsPerSec} sends/s (rounds ${result.rounds?.join(', ')}), send p50 ${result.send?.p50} ms, delivery p99 ${result.delivery?.p99} ms, CPU ${cpuText(result)}${result.lost > 0 ? `, ${result.lost} not delivered` : ''}`,
+        `  ${target.name}, ${sendPath}, ${loadLabel(load)} sender(s): ${result.sendsPerSec} sends/s (rounds ${result.rounds?.join(', ')}), send p50 ${result.send?.p50} ms, delivery p99 ${result.delivery?.p99} ms, CPU ${cpuText(result)}${result.lost > 0 ? `, ${result.lost} not delivered` : ''}`,
       );
     }
   }
@@ -97,16 +101,20 @@ const cpuText = (r: LevelResult) =>
 const ratio = (ours: number | undefined, theirs: number | undefined) =>
   ours === undefined || theirs === undefined || theirs === 0 ? '–' : `${round(ours / theirs, 2)}×`;
 
-/** Every target's figures side by side; the ratios against the peer are Confab's and the durable floor's. */
+/**
+ * Every target's figures side by side; the ratios are Confab's against the peer as written and
+ * against the flushed peer (equal guarantees), and the durable floor's against the flushed peer.
+ */
 function table(measured: Measured, plan: Plan): string {
-  const { peer, floor, durableFloor, confab } = measured;
+  const { peer, flushedPeer, floor, durableFloor, confab } = measured;
   const rows = [
-    '| path | senders | figure | Socket.IO peer | floor (no store) | durable floor | Confab | Confab / peer | durable floor / peer |',
-    '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+    '| path | senders | figure | Socket.IO peer | the peer, flushed | floor (no store) | durable floor | Confab | Confab / peer | Confab / flushed peer | durable floor / flushed peer |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
   ];
   for (const sendPath of plan.paths) {
-    for (const senders of plan.levels) {
-      const at = (results: Results | undefined) => results?.[sendPath][senders];
+    for (const load of plan.loads) {
+      const senders = loadLabel(load);
+      const at = (results: Results | undefined) => results?.[sendPath][loadKey(load)];
       const figures: [string, (r: LevelResult) => number | undefined][] = [
         ['sends/s', (r) => r.sendsPerSec],
         ['send p50 ms', (r) => r.send?.p50],
@@ -115,20 +123,20 @@ function table(measured: Measured, plan: Plan): string {
         ['delivery p99 ms', (r) => r.delivery?.p99],
       ];
       for (const [figure, read] of figures) {
-        const [p, f, d, c] = [peer, floor, durableFloor, confab].map((results) => {
+        const [p, pf, f, d, c] = [peer, flushedPeer, floor, durableFloor, confab].map((results) => {
           const result = at(results);
           return result === undefined ? undefined : read(result);
         });
         rows.push(
-          `| ${sendPath} | ${senders} | ${figure} | ${p ?? '–'} | ${f ?? '–'} | ${d ?? '–'} | ${c ?? '–'} | ${ratio(c, p)} | ${ratio(d, p)} |`,
+          `| ${sendPath} | ${senders} | ${figure} | ${p ?? '–'} | ${pf ?? '–'} | ${f ?? '–'} | ${d ?? '–'} | ${c ?? '–'} | ${ratio(c, p)} | ${ratio(c, pf)} | ${ratio(d, pf)} |`,
         );
       }
       // What each server and the generator took while the senders sent, and what the machine had left.
-      const cpu = [peer, floor, durableFloor, confab].map((results) => {
+      const cpu = [peer, flushedPeer, floor, durableFloor, confab].map((results) => {
         const c = at(results)?.cpu;
         return c ? `${Math.round(c.serverPct)} / ${Math.round(c.generatorPct)}, ${Math.round(c.idlePct)}` : '–';
       });
-      rows.push(`| ${sendPath} | ${senders} | CPU % server / generator, idle % | ${cpu.join(' | ')} | | |`);
+      rows.push(`| ${sendPath} | ${senders} | CPU % server / generator, idle % | ${cpu.join(' | ')} | | | |`);
     }
   }
   return rows.join('\n');
@@ -137,6 +145,8 @@ function table(measured: Measured, plan: Plan): string {
 /** Each target's results; a focused run (`--peer-targets`) leaves the others out. */
 interface Measured {
   peer?: Results;
+  /** The same peer with `synchronous=FULL`: each commit flushed before it answers. */
+  flushedPeer?: Results;
   /** No store: what the machine and the load generator carry at all. */
   floor?: Results;
   /** Only an fdatasync'd append before each answer: the ceiling of any server whose ack means on disk. */
@@ -149,12 +159,12 @@ interface Measured {
  * bare fsync'd single-row commit's p99, measured at the start of the same run.
  */
 function openLoopTable(measured: Measured, commitP99: number | undefined): string {
-  const targets = [measured.peer, measured.floor, measured.durableFloor, measured.confab];
+  const targets = [measured.peer, measured.flushedPeer, measured.floor, measured.durableFloor, measured.confab];
   const row = (figure: string, read: (r: OpenLoopResult) => number | string | undefined) =>
     `| ${figure} | ${targets.map((t) => (t === undefined ? undefined : read(t.openLoop)) ?? '–').join(' | ')} |`;
   return [
-    '| open loop over sockets | Socket.IO peer | floor (no store) | durable floor | Confab |',
-    '| --- | --- | --- | --- | --- |',
+    '| open loop over sockets | Socket.IO peer | the peer, flushed | floor (no store) | durable floor | Confab |',
+    '| --- | --- | --- | --- | --- | --- |',
     row('ack p50 ms', (r) => r.ack?.p50),
     row('ack p99 ms', (r) => r.ack?.p99),
     row(`ack p99 / bare commit p99 (${commitP99 ?? '–'} ms)`, (r) => ratio(r.ack?.p99, commitP99)),
@@ -168,7 +178,7 @@ function openLoopTable(measured: Measured, commitP99: number | undefined): strin
 export async function runPeers(options: Options, log: (text: string) => void, fatal: (error: unknown) => never): Promise<void> {
   const selection = options.peers;
   const plan: Plan = {
-    levels: selection.levels,
+    loads: loadsOf(selection.levels, selection.users),
     paths: selection.paths,
     perSender: options.quick ? 50 : 200,
     rounds: options.quick ? 1 : 3,
@@ -179,21 +189,29 @@ export async function runPeers(options: Options, log: (text: string) => void, fa
     },
   };
   const { perSender, rounds, open } = plan;
-  const pairs = plan.paths.length * plan.levels.reduce((sum, level) => sum + level, 0) + open.pairs;
+  const senderOf = senderPlan(plan.loads, plan.paths.length, open.pairs);
+  const pairs = senderOf.length;
   log(`peers: bare SQLite commits for ${options.sqliteDurationSec} s (the open loop's yardstick)`);
   const bareCommits = runSqliteBaseline(options.sqliteDurationSec * 1000, options.sqliteBatch, options.bodyBytes).singleRow;
   log(
     `peers: ${selection.targets.join(', ')}; ${pairs} DM pairs per server, ${perSender} messages per sender at ` +
-      `${plan.levels.join(', ')} senders, over ${plan.paths.join(' and ')}, the median of ${rounds} rounds after one not counted; ` +
+      `${plan.loads.map(loadLabel).join(', ')} senders, over ${plan.paths.join(' and ')}, the median of ${rounds} rounds after one not counted; ` +
       `then ${open.rate} sends/s offered for ${open.durationSec} s over ${open.pairs} senders' sockets`,
   );
   const starts: Record<PeerTargetName, () => Promise<PeerTarget>> = {
-    peer: () => startSocketIoPeer(pairs, fatal),
-    floor: () => startFloor(pairs, false, fatal),
-    durable: () => startFloor(pairs, true, fatal),
-    confab: () => startConfabTarget(pairs, fatal, options.serverNodeArgs),
+    peer: () => startSocketIoPeer(senderOf, false, fatal),
+    flushed: () => startSocketIoPeer(senderOf, true, fatal),
+    floor: () => startFloor(senderOf, false, fatal),
+    durable: () => startFloor(senderOf, true, fatal),
+    confab: () => startConfabTarget(senderOf, fatal, options.serverNodeArgs),
   };
-  const keys: Record<PeerTargetName, keyof Measured> = { peer: 'peer', floor: 'floor', durable: 'durableFloor', confab: 'confab' };
+  const keys: Record<PeerTargetName, keyof Measured> = {
+    peer: 'peer',
+    flushed: 'flushedPeer',
+    floor: 'floor',
+    durable: 'durableFloor',
+    confab: 'confab',
+  };
   const measured: Measured = {};
   // One server at a time, in the tables' order, each stopped before the next starts.
   for (const name of selection.targets) {
@@ -202,7 +220,9 @@ export async function runPeers(options: Options, log: (text: string) => void, fa
     await target.stop();
   }
   const ran = Object.values(measured) as Results[];
-  const lost = ran.flatMap((results) => plan.paths.flatMap((p) => plan.levels.map((l) => results[p][l]!.lost))).reduce((a, b) => a + b, 0);
+  const lost = ran
+    .flatMap((results) => plan.paths.flatMap((p) => plan.loads.map((l) => results[p][loadKey(l)]!.lost)))
+    .reduce((a, b) => a + b, 0);
   const unacknowledged = ran.reduce((sum, results) => sum + results.openLoop.unacknowledged, 0);
   const commitP99 = bareCommits.latencyMs?.p99;
   process.stdout.write(

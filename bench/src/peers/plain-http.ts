@@ -1,5 +1,14 @@
 /** The two JSON helpers a hand-written `node:http` server has, shared by the peer and the floors. */
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+
+/**
+ * Idle keep-alive connections live as long as Fastify's default (72 s), Confab's. Node's own 5 s
+ * closes connections the generator left idle between levels just as it reuses them (ECONNRESET:
+ * more often on a server whose event loop is held by each commit's flush).
+ */
+export function keepIdleConnections(http: Server): void {
+  http.keepAliveTimeout = 72_000;
+}
 
 /** The request's body, parsed as JSON. */
 export function readJson(request: IncomingMessage): Promise<Record<string, unknown>> {

@@ -2,7 +2,9 @@
  * The peer Confab is compared with (issue 13): the chat server a team would write by hand in a
  * weekend, run as its own process. Plain `node:http` with a REST send, Socket.IO rooms (one per
  * user) pushing the full message to the recipient, and a `better-sqlite3` table in WAL mode with
- * the library's defaults. No idempotency, no resume, no receipts, no validation beyond what it
+ * the library's defaults (`synchronous=NORMAL`: a commit is not flushed). With `SYNCHRONOUS=FULL`
+ * each commit is flushed before the answer, on the event loop, with no group commit: the promise
+ * Confab's acknowledgement makes, kept the simplest way. No idempotency, no resume, no receipts, no validation beyond what it
  * must have: exactly what Confab has to beat while doing all of that.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -10,13 +12,14 @@ import { createServer } from 'node:http';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { Server } from 'socket.io';
-import { answer, readJson } from './plain-http.js';
+import { answer, keepIdleConnections, readJson } from './plain-http.js';
 
 const port = Number(process.env['PORT'] ?? 0);
 const dataDir = process.env['DATA_DIR'] ?? '.';
 
 const db = new Database(path.join(dataDir, 'peer.db'));
 db.pragma('journal_mode = WAL');
+if (process.env['SYNCHRONOUS'] === 'FULL') db.pragma('synchronous = FULL');
 db.exec(`
   create table if not exists users (id text primary key, username text not null unique, token text not null unique);
   create table if not exists messages (
@@ -90,6 +93,7 @@ io.on('connection', (socket) => {
   });
 });
 
+keepIdleConnections(http);
 http.listen(port, '127.0.0.1', () => {
   const address = http.address();
   process.stdout.write(`listening on ${typeof address === 'object' && address ? address.port : port}\n`);

@@ -6,6 +6,7 @@ import { Child, makeTempDir, freePort, removeTempDir, startConfab, untilListenin
 import { registerUsers } from '../setup.js';
 import { type BenchSocket, classify, openSocket, startsWith } from '../sockets.js';
 import { mapPool } from '../stats.js';
+import { senderCount } from './plan.js';
 
 /**
  * The two servers of the peer comparison behind one small interface: pairs of a sender and a
@@ -64,14 +65,19 @@ export function postJson(url: string, body: unknown, token?: string): Promise<un
 
 const CREATED = Buffer.from('{"type":"message.created"');
 
-/** Confab as `npm start` runs it (every abuse limit on, but sign-up's, which only the set-up meets). */
+/**
+ * Confab as `npm start` runs it, but with the abuse limits off (`RATE_LIMITS`, as the rest of the
+ * bench): four users sharing 100 senders send thousands of messages a minute each.
+ * `senderOf[i]` names pair i's sender (senderPlan): pairs with one index share the user.
+ */
 export async function startConfabTarget(
-  pairCount: number,
+  senderOf: readonly number[],
   onCrash: (error: Error) => void,
   nodeArgs: readonly string[],
 ): Promise<PeerTarget> {
-  const confab = await startConfab(onCrash, nodeArgs, { RATE_LIMITS: 'on', RATE_LIMIT_REGISTER_IP: '0', RATE_LIMIT_LOGIN_IP: '0' });
-  const users = await registerUsers(confab.baseUrl, pairCount * 2, 8);
+  const confab = await startConfab(onCrash, nodeArgs);
+  const senders = senderCount(senderOf);
+  const users = await registerUsers(confab.baseUrl, senders + senderOf.length, 8);
   const sockets: BenchSocket[] = [];
   const target: PeerTarget = {
     name: 'Confab',
@@ -83,21 +89,34 @@ export async function startConfabTarget(
       await confab.stop();
     },
   };
-  const pairs = await mapPool(
-    Array.from({ length: pairCount }, (_, i) => i),
-    8,
-    async (i): Promise<PeerPair> => {
-      const sender = users[2 * i]!;
-      const recipient = users[2 * i + 1]!;
-      const conversationId = (await sender.client.openDirect(recipient.id)).id;
-      const url = `${confab.baseUrl}/api/v1/conversations/${conversationId}/messages`;
-      return framePair(target, sockets, confab.wsUrl(recipient.accessToken), confab.wsUrl(sender.accessToken), {
-        post: (body) => postJson(url, { clientId: randomUUID(), body }, sender.accessToken),
-        frame: (id, body) => JSON.stringify({ type: 'message.send', id, conversationId, clientId: randomUUID(), body }),
-      });
-    },
-  );
+  const pairs = await mapPool(senderOf, 8, async (s, i): Promise<PeerPair> => {
+    const sender = users[s]!;
+    const recipient = users[senders + i]!;
+    const conversationId = (await sender.client.openDirect(recipient.id)).id;
+    const url = `${confab.baseUrl}/api/v1/conversations/${conversationId}/messages`;
+    return framePair(target, sockets, confab.wsUrl(recipient.accessToken), confab.wsUrl(sender.accessToken), {
+      post: (body) => postJson(url, { clientId: randomUUID(), body }, sender.accessToken),
+      frame: (id, body) => JSON.stringify({ type: 'message.send', id, conversationId, clientId: randomUUID(), body }),
+    });
+  });
   return Object.assign(target, { pairs });
+}
+
+interface PlainUser {
+  id: string;
+  token: string;
+}
+
+/** The users of a plan on a server of the bench's own (`POST /register`): the senders, then a recipient per pair. */
+async function registerPlain(baseUrl: string, senderOf: readonly number[]): Promise<{ senders: PlainUser[]; recipients: PlainUser[] }> {
+  const register = (username: string) => postJson(`${baseUrl}/register`, { username }) as Promise<PlainUser>;
+  const senders = await mapPool(
+    Array.from({ length: senderCount(senderOf) }, (_, i) => i),
+    8,
+    (i) => register(`sender${i}`),
+  );
+  const recipients = await mapPool(senderOf, 8, (_, i) => register(`recipient${i}`));
+  return { senders, recipients };
 }
 
 /**
@@ -143,7 +162,7 @@ async function framePair(
  * The floor (floor-server.ts) in its own process: no store, or with `durable` only an
  * fdatasync'd append before each answer. What this machine and client carry at all.
  */
-export async function startFloor(pairCount: number, durable: boolean, onCrash: (error: Error) => void): Promise<PeerTarget> {
+export async function startFloor(senderOf: readonly number[], durable: boolean, onCrash: (error: Error) => void): Promise<PeerTarget> {
   const name = durable ? 'durable floor' : 'floor';
   const dataDir = makeTempDir('confab-bench-floor-');
   const port = await freePort();
@@ -154,18 +173,15 @@ export async function startFloor(pairCount: number, durable: boolean, onCrash: (
   const wsUrl = (token: string) => `ws://127.0.0.1:${port}/ws?token=${token}`;
   const sockets: BenchSocket[] = [];
   const target = childTarget(name, child, dataDir, () => sockets.forEach((socket) => socket.terminate()));
-  const pairs = await mapPool(
-    Array.from({ length: pairCount }, (_, i) => i),
-    8,
-    async (i): Promise<PeerPair> => {
-      const sender = (await postJson(`${baseUrl}/register`, { username: `sender${i}` })) as { id: string; token: string };
-      const recipient = (await postJson(`${baseUrl}/register`, { username: `recipient${i}` })) as { id: string; token: string };
-      return framePair(target, sockets, wsUrl(recipient.token), wsUrl(sender.token), {
-        post: (body) => postJson(`${baseUrl}/messages`, { to: recipient.id, body }, sender.token),
-        frame: (id, body) => JSON.stringify({ type: 'message.send', id, to: recipient.id, body }),
-      });
-    },
-  );
+  const users = await registerPlain(baseUrl, senderOf);
+  const pairs = await mapPool(senderOf, 8, async (s, i): Promise<PeerPair> => {
+    const sender = users.senders[s]!;
+    const recipient = users.recipients[i]!;
+    return framePair(target, sockets, wsUrl(recipient.token), wsUrl(sender.token), {
+      post: (body) => postJson(`${baseUrl}/messages`, { to: recipient.id, body }, sender.token),
+      frame: (id, body) => JSON.stringify({ type: 'message.send', id, to: recipient.id, body }),
+    });
+  });
   return Object.assign(target, { pairs });
 }
 
@@ -184,20 +200,28 @@ function childTarget(name: string, child: Child, dataDir: string, closeClients: 
   };
 }
 
-/** The hand-written server (socketio-peer-server.ts) in its own process. */
-export async function startSocketIoPeer(pairCount: number, onCrash: (error: Error) => void): Promise<PeerTarget> {
+/**
+ * The hand-written server (socketio-peer-server.ts) in its own process; `flushed` runs it with
+ * `synchronous=FULL`, so each commit is on disk before it answers, as Confab's ack promises.
+ */
+export async function startSocketIoPeer(
+  senderOf: readonly number[],
+  flushed: boolean,
+  onCrash: (error: Error) => void,
+): Promise<PeerTarget> {
+  const name = flushed ? 'Socket.IO peer, flushed' : 'Socket.IO peer';
   const dataDir = makeTempDir('confab-bench-peer-');
   const port = await freePort();
   const child = new Child(
-    'socket.io peer',
+    name,
     [fileURLToPath(new URL('./socketio-peer-server.js', import.meta.url))],
-    { PORT: String(port), DATA_DIR: dataDir },
+    { PORT: String(port), DATA_DIR: dataDir, SYNCHRONOUS: flushed ? 'FULL' : '' },
     onCrash,
   );
   await untilListening(child);
   const baseUrl = `http://127.0.0.1:${port}`;
   const sockets: Socket[] = [];
-  const target = childTarget('Socket.IO peer', child, dataDir, () => sockets.forEach((socket) => socket.disconnect()));
+  const target = childTarget(name, child, dataDir, () => sockets.forEach((socket) => socket.disconnect()));
   const connect = (token: string) =>
     new Promise<Socket>((resolve, reject) => {
       // WebSocket from the start: the long-polling handshake would only add noise to set-up.
@@ -206,24 +230,21 @@ export async function startSocketIoPeer(pairCount: number, onCrash: (error: Erro
       socket.once('connect', () => resolve(socket));
       socket.once('connect_error', reject);
     });
-  const pairs = await mapPool(
-    Array.from({ length: pairCount }, (_, i) => i),
-    8,
-    async (i): Promise<PeerPair> => {
-      const sender = (await postJson(`${baseUrl}/register`, { username: `sender${i}` })) as { id: string; token: string };
-      const recipient = (await postJson(`${baseUrl}/register`, { username: `recipient${i}` })) as { id: string; token: string };
-      const inbox = await connect(recipient.token);
-      inbox.on('message', (message: { body: string }) => target.onDelivered(message.body));
-      const outbox = await connect(sender.token);
-      return {
-        sendRest: async (body) => {
-          await postJson(`${baseUrl}/messages`, { to: recipient.id, body }, sender.token);
-        },
-        sendSocket: async (body) => {
-          await outbox.emitWithAck('send', { to: recipient.id, body });
-        },
-      };
-    },
-  );
+  const users = await registerPlain(baseUrl, senderOf);
+  const pairs = await mapPool(senderOf, 8, async (s, i): Promise<PeerPair> => {
+    const sender = users.senders[s]!;
+    const recipient = users.recipients[i]!;
+    const inbox = await connect(recipient.token);
+    inbox.on('message', (message: { body: string }) => target.onDelivered(message.body));
+    const outbox = await connect(sender.token);
+    return {
+      sendRest: async (body) => {
+        await postJson(`${baseUrl}/messages`, { to: recipient.id, body }, sender.token);
+      },
+      sendSocket: async (body) => {
+        await outbox.emitWithAck('send', { to: recipient.id, body });
+      },
+    };
+  });
   return Object.assign(target, { pairs });
 }

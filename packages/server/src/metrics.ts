@@ -16,6 +16,12 @@ const OUTBOX_READ_WAIT_MS = 500;
 /** Sub-millisecond to seconds: a send is a group commit away, a fan-out a bus hop. */
 const LATENCY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
 
+/**
+ * How late the event loop ran a 10 ms timer (event-loop-delay.ts): a healthy node stays under a
+ * few ms, a stall of a second shows in the top buckets.
+ */
+export const EVENT_LOOP_DELAY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
+
 /** Prometheus metrics, served at GET /metrics. One registry per server instance; deploy/grafana/confab.json graphs them. */
 export function createMetrics() {
   const registry = new Registry();
@@ -61,6 +67,12 @@ export function createMetrics() {
       name: 'confab_fanout_latency_seconds',
       help: "From a message's createdAt (taken at send) to this node writing it to its sockets: commit, bus and fan-out; once per message per node",
       buckets: LATENCY_BUCKETS,
+      registers,
+    }),
+    eventLoopDelay: new Histogram({
+      name: 'confab_event_loop_delay_seconds',
+      help: 'How late a 10 ms timer ran: each stall of the event loop is one sample of its length (sum it over any window, unlike nodejs_eventloop_lag_p99_seconds)',
+      buckets: EVENT_LOOP_DELAY_BUCKETS,
       registers,
     }),
     gapsClosedByBus: new Counter({

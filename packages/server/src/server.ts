@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import { createLogger } from './logger.js';
 import { createMetrics } from './metrics.js';
+import { watchEventLoopDelay } from './event-loop-delay.js';
 import type { EventBus } from './bus/bus.js';
 import { TopicHub } from './bus/topic-hub.js';
 import { buildHttpApp } from './http/app.js';
@@ -175,6 +176,7 @@ export async function createServer(
   search.reindex.start();
   messaging.start();
   scheduling.dispatcher.start();
+  const stopWatchingLoop = watchEventLoopDelay(metrics.eventLoopDelay);
 
   return {
     app,
@@ -244,6 +246,7 @@ export async function createServer(
       await securityEvents.close(); // the last events recorded, before the store goes
       await admin.leave();
       await store.close();
+      stopWatchingLoop();
     },
   };
 }

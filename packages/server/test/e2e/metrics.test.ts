@@ -77,6 +77,10 @@ describe('GET /metrics', () => {
     expect(moved(before, after, 'confab_ws_frames_delivered_total')).toBeGreaterThanOrEqual(2); // alice's copy and bob's
     expect(after.value('nodejs_eventloop_lag_seconds')).toBeGreaterThanOrEqual(0);
     expect(after.value('nodejs_eventloop_lag_p99_seconds')).toBeGreaterThan(0);
+    // The event-loop delay histogram has ticked since the server started, every sample in +Inf.
+    const ticks = after.value('confab_event_loop_delay_seconds_bucket', { le: '+Inf' });
+    expect(ticks).toBeGreaterThan(0);
+    expect(after.value('confab_event_loop_delay_seconds_count')).toBe(ticks);
 
     a.close();
     b.close();

@@ -1,0 +1,184 @@
+/**
+ * `npm run bench -- --only soak` (issue 41, part 4): steady load for minutes, to catch what holds
+ * the event loop now and then. `--soak-sockets` sockets (500) in `--soak-groups` groups (10), one
+ * socket per user; the first member of each group sends, round-robin, `--soak-rate` messages a
+ * second (300: 15,000 deliveries/s at full size) over its socket, open loop, for
+ * `--soak-duration` seconds (600). Every `--soak-window` seconds (15) it prints the delivery
+ * p50/p99/max of the messages *sent* in that window, the server's event-loop delay in it (the p99
+ * and the longest stall, bounded by `confab_event_loop_delay_seconds`' buckets), its RSS and the
+ * size of SQLite's write-ahead log, so a stall can be told from the loop, the collector or the log.
+ * Results: results/soak-<time>.json.
+ */
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Options } from './options.js';
+import { RESULTS_DIR } from './report.js';
+import { startConfab } from './server-process.js';
+import { createGroups, registerUsers } from './setup.js';
+import { closeSockets, openSockets, startsWith } from './sockets.js';
+import { sleep } from './stats.js';
+import { type Buckets, WindowedLatency, bucketDelta, maxBound, parseBuckets, quantileBound } from './soak-windows.js';
+
+const LOOP = 'confab_event_loop_delay_seconds';
+const CREATED = Buffer.from('{"type":"message.created"');
+const MARKER = Buffer.from('sk|');
+const PIPE = 0x7c;
+
+export interface SoakWindow {
+  fromSec: number;
+  delivery: { count: number; p50: number; p99: number; max: number } | null;
+  /** Upper bounds (s) of the buckets holding the loop delay's p99 and its longest sample; ticks counted. */
+  loop: { ticks: number; p99AtMost: string | null; maxAtMost: string | null };
+  rssMiB: number;
+  walMiB: number;
+  loadAverage: number;
+}
+
+export interface SoakResult {
+  sockets: number;
+  groups: number;
+  ratePerSec: number;
+  durationSec: number;
+  windowSec: number;
+  windows: SoakWindow[];
+  deliveriesExpected: number;
+  deliveriesReceived: number;
+}
+
+const rssMiB = (pid: number) => {
+  const kb = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+  return kb === undefined ? 0 : Math.round(Number(kb) / 1024);
+};
+
+const fileMiB = (file: string) => {
+  try {
+    return Math.round((statSync(file).size / 1048576) * 10) / 10;
+  } catch {
+    return 0;
+  }
+};
+
+export async function runSoak(options: Options, log: (text: string) => void, fatal: (error: unknown) => never): Promise<void> {
+  const { soakSockets: count, soakGroups: groups, soakRate: rate, soakDurationSec: durationSec, soakWindowSec: windowSec } = options;
+  if (count % groups !== 0) throw new Error(`--soak-sockets (${count}) must be a multiple of --soak-groups (${groups})`);
+  const size = count / groups;
+  const confab = await startConfab(fatal, options.serverNodeArgs);
+  try {
+    log(`soak: ${count} users, ${options.registerConcurrency} at a time`);
+    const users = await registerUsers(confab.baseUrl, count, options.registerConcurrency);
+    const members = Array.from({ length: groups }, (_, g) => users.slice(g * size, (g + 1) * size));
+    const conversations = await createGroups(members, 'soak');
+    const sockets = await openSockets(
+      users.map((u) => confab.wsUrl(u.accessToken)),
+      options.client,
+      options.connectConcurrency,
+    );
+    log(
+      `soak: ${groups} groups of ${size}, ${rate} messages/s for ${durationSec} s (${rate * size} deliveries/s), windows of ${windowSec} s`,
+    );
+    const total = Math.round(rate * durationSec);
+    const sentAt = new Float64Array(total);
+    const latency = new WindowedLatency(windowSec * 1000);
+    let received = 0;
+    let t0 = 0;
+    for (const socket of sockets) {
+      socket.onFrame = (data) => {
+        // The message.created frames only (the sender's ack carries the body too).
+        if (!startsWith(data, CREATED)) return;
+        const at = data.indexOf(MARKER);
+        if (at < 0) return;
+        let p = at + MARKER.length;
+        let k = 0;
+        while (p < data.length && data[p] !== PIPE) k = k * 10 + (data[p++]! - 48);
+        if (k >= total) return;
+        received += 1;
+        latency.add(sentAt[k]! - t0, performance.now() - sentAt[k]!);
+      };
+    }
+    const scrape = async (): Promise<Buckets> => parseBuckets(await (await fetch(`${confab.baseUrl}/metrics`)).text(), LOOP);
+    const wal = path.join(confab.dataDir, 'confab.sqlite3-wal');
+    const probes: Omit<SoakWindow, 'delivery'>[] = [];
+    let previous = await scrape();
+    const probe = async (fromSec: number) => {
+      const now = await scrape();
+      const delta = bucketDelta(previous, now);
+      previous = now;
+      probes.push({
+        fromSec,
+        loop: { ticks: delta.get('+Inf') ?? 0, p99AtMost: quantileBound(delta, 0.99), maxAtMost: maxBound(delta) },
+        rssMiB: rssMiB(confab.child.pid),
+        walMiB: fileMiB(wal),
+        loadAverage: Math.round(os.loadavg()[0]! * 10) / 10,
+      });
+    };
+    const interval = 1000 / rate;
+    t0 = performance.now() + 5;
+    let window = 0;
+    const windowTimer = setInterval(() => void probe(window++ * windowSec).catch(fatal), windowSec * 1000);
+    let issued = 0;
+    await new Promise<void>((resolve) => {
+      const tick = () => {
+        const due = Math.min(total, Math.floor((performance.now() - t0) / interval) + 1);
+        for (; issued < due; issued++) {
+          const g = issued % groups;
+          sentAt[issued] = performance.now();
+          sockets[g * size]!.send(
+            `{"type":"message.send","id":"s${issued}","conversationId":"${conversations[g]}","clientId":"sk-${issued}","body":"sk|${issued}|"}`,
+          );
+        }
+        if (issued >= total) return resolve();
+        setTimeout(tick, Math.max(0, t0 + issued * interval - performance.now()));
+      };
+      setTimeout(tick, 5);
+    });
+    // The last window's probe, then what is still on its way (at most 10 s).
+    const deadline = performance.now() + 10_000;
+    while (received < total * size && performance.now() < deadline) await sleep(50);
+    clearInterval(windowTimer);
+    if (probes.length < Math.ceil(durationSec / windowSec)) await probe(window * windowSec);
+    const deliveries = latency.summaries();
+    const result: SoakResult = {
+      sockets: count,
+      groups,
+      ratePerSec: rate,
+      durationSec,
+      windowSec,
+      windows: probes.map((p, w) => ({ ...p, delivery: deliveries[w] ?? null })),
+      deliveriesExpected: total * size,
+      deliveriesReceived: received,
+    };
+    await closeSockets(sockets);
+    process.stdout.write(`\n${formatSoak(result)}\n`);
+    if (options.save) {
+      mkdirSync(RESULTS_DIR, { recursive: true });
+      const file = path.join(RESULTS_DIR, `soak-${new Date().toISOString().replace(/[:.]/g, '-')}${options.quick ? '-quick' : ''}.json`);
+      writeFileSync(
+        file,
+        `${JSON.stringify({ at: new Date().toISOString(), machine: { cores: os.cpus().length, node: process.version }, ...result }, null, 2)}\n`,
+      );
+      log(`saved ${file}`);
+    }
+  } finally {
+    await confab.stop();
+  }
+}
+
+export function formatSoak(result: SoakResult): string {
+  const ms = (bound: string | null) => (bound === null ? '–' : bound === '+Inf' ? '> last bucket' : `≤ ${Number(bound) * 1000} ms`);
+  const rows = result.windows.map((w) => {
+    const d = w.delivery;
+    const delivery = d === null ? '– | – | –' : `${d.p50} | ${d.p99} | ${d.max}`;
+    return `| ${w.fromSec}–${w.fromSec + result.windowSec} s | ${delivery} | ${ms(w.loop.p99AtMost)} | ${ms(w.loop.maxAtMost)} | ${w.loop.ticks} | ${w.rssMiB} | ${w.walMiB} | ${w.loadAverage} |`;
+  });
+  const lost = result.deliveriesExpected - result.deliveriesReceived;
+  return [
+    '| sent in | delivery p50 ms | p99 ms | max ms | loop delay p99 | longest stall | loop ticks | RSS MiB | WAL MiB | load |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+    ...rows,
+    '',
+    lost === 0
+      ? `every one of ${result.deliveriesExpected} deliveries arrived`
+      : `${lost} of ${result.deliveriesExpected} deliveries missing`,
+  ].join('\n');
+}
