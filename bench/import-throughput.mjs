@@ -20,6 +20,7 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import yazl from 'yazl';
 
+const log = (text) => process.stdout.write(`${text}\n`);
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const MESSAGES = Number(process.env.MESSAGES ?? 100_000);
 const CHANNELS = Number(process.env.CHANNELS ?? 50);
@@ -135,7 +136,7 @@ async function postgresSchema() {
 
 const made = await writeExport();
 const zipMiB = statSync(zipPath).size / 1_048_576;
-console.log(`export: ${made} messages, ${USERS} users, ${CHANNELS} channels, ${zipMiB.toFixed(1)} MiB zipped`);
+log(`export: ${made} messages, ${USERS} users, ${CHANNELS} channels, ${zipMiB.toFixed(1)} MiB zipped`);
 const results = [];
 for (const engine of ENGINES) {
   const dataDir = mkdtempSync(path.join(work, `data-${engine}-`));
@@ -156,12 +157,12 @@ for (const engine of ENGINES) {
     errors: run.record.errors.length,
     loadAverage: load,
   };
-  console.log(JSON.stringify(line));
+  log(JSON.stringify(line));
   results.push(line);
   await schema?.drop();
 }
 mkdirSync(path.join(root, 'bench/results'), { recursive: true });
 const out = path.join(root, 'bench/results', `import-throughput-${new Date().toISOString().slice(0, 10)}-${MESSAGES}.json`);
 writeFileSync(out, `${JSON.stringify({ date: new Date().toISOString(), cores: os.cpus().length, results }, null, 2)}\n`);
-console.log(`written to ${path.relative(root, out)}`);
+log(`written to ${path.relative(root, out)}`);
 rmSync(work, { recursive: true, force: true });

@@ -19,6 +19,7 @@ import { ConfabClient } from '@confab/client';
 import { wsSubprotocols } from '@confab/protocol';
 import WebSocket from 'ws';
 
+const log = (text) => process.stdout.write(`${text}\n`);
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const N = Number(process.env.N ?? 300);
 const SPREAD_S = Number(process.env.SPREAD_S ?? 30);
@@ -113,7 +114,7 @@ const result = {
   early: late.filter((ms) => ms < 0).length,
   loadAverage: load,
 };
-console.log(JSON.stringify(result));
+log(JSON.stringify(result));
 socket.close();
 server.kill('SIGTERM');
 await new Promise((r) => server.once('exit', r));
