@@ -8,6 +8,8 @@ export default defineConfig({
   root: fileURLToPath(new URL('../../..', import.meta.url)),
   test: {
     ...root.test,
+    // Not the root's four projects: each has its own include, which would run the whole suite.
+    projects: undefined,
     include: ['packages/web/figures/**/*.figures.ts'],
     maxWorkers: 1,
     testTimeout: 600_000,

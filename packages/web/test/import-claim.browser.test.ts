@@ -53,6 +53,8 @@ describeBrowser('import and claim (browser)', () => {
       const list = page.getByRole('navigation', { name: 'Conversations' });
       await list.getByText('général').click();
       await page.getByText('a thread (edited)').waitFor();
+      // The channel's topic under its name.
+      await page.locator('header.conversation-header').getByText('Tout le monde ☕').waitFor();
 
       // The link again, signed out elsewhere: used.
       const again = await openContext(harness());

@@ -5,7 +5,7 @@ import { ConversationTitle } from '../conversations/ConversationTitle.js';
 import { formatDay, formatTime } from '../../components/time.js';
 import { HeaderActions } from './HeaderActions.js';
 
-/** The conversation's name, the other person's presence in a DM, and the header actions features add. */
+/** The conversation's name, the other person's presence in a DM (a group's size and description), and the header actions features add. */
 export function ConversationHeader({
   conversation,
   openPanel,
@@ -25,7 +25,17 @@ export function ConversationHeader({
         {conversation.kind === 'direct' ? (
           <PeerPresence userId={conversation.peerId} />
         ) : (
-          <p className="conversation-sub">{conversation.memberCount} members</p>
+          <p className="conversation-sub">
+            {conversation.memberCount} members
+            {conversation.description && (
+              <>
+                {' · '}
+                <bdi className="conversation-description" title={conversation.description}>
+                  {conversation.description}
+                </bdi>
+              </>
+            )}
+          </p>
         )}
       </div>
       <HeaderActions conversation={conversation} openPanel={openPanel} />
