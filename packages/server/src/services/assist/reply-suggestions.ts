@@ -13,7 +13,7 @@ import { isQuestion } from './asks.js';
 export type Lang = 'en' | 'es' | 'ru' | 'ja' | 'zh' | 'de' | 'fr';
 const K1 = 1.2;
 const B = 0.75;
-/** A past prompt must share at least this share of the message's (informative) words… */
+/** A past prompt must share at least this share of the (informative) words of the shorter of it and the message… */
 const MIN_COVERAGE = 0.5;
 /** …and this BM25 score. */
 const MIN_SCORE = 1.5;
@@ -45,7 +45,7 @@ export function similarReplies(text: string, history: readonly ReplyPairRecord[]
       shared++;
       score += (idf(t) * f * (K1 + 1)) / (f + K1 * (1 - B + (B * d.length) / avgLength));
     }
-    return { i, score, coverage: shared / informative.length };
+    return { i, score, coverage: shared / Math.min(informative.length, tf.size) };
   });
   const seen = new Set<string>();
   const replies: string[] = [];

@@ -59,9 +59,17 @@ describe('the spam model', () => {
     expect(simHash('')).toBe(0);
   });
 
-  it('send-time signals add fixed evidence: none for an ordinary pace, more for a burst of near-copies', () => {
+  it('send-time signals add fixed evidence to what leans to spam: none for an ordinary pace, more for a burst of near-copies', () => {
     expect(signalEvidence({ recentSends: 1, nearDuplicates: 0 })).toBe(0);
     expect(signalEvidence({ recentSends: 12, nearDuplicates: 12 })).toBeGreaterThan(signalEvidence({ recentSends: 4, nearDuplicates: 1 }));
+    const model = new SpamModel([
+      { feature: DOCS_FEATURE, spam: MIN_TRAINED_PER_CLASS, ham: MIN_TRAINED_PER_CLASS },
+      { feature: 'w:giveaway', spam: 4, ham: 2 },
+      { feature: 'w:deploy', spam: 0, ham: MIN_TRAINED_PER_CLASS },
+    ]);
+    const burst = { recentSends: 12, nearDuplicates: 12 };
+    expect(model.score(['w:giveaway'], burst)).toBeGreaterThan(model.score(['w:giveaway']));
+    expect(model.score(['w:deploy'], burst)).toBe(model.score(['w:deploy']));
   });
 
   it('figures on the multilingual chat corpus: false positives on ordinary messages < 1 % from the first decisions; precision and recall grow with them', () => {

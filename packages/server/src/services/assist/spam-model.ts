@@ -28,7 +28,7 @@ const bucket = (n: number, edges: readonly number[]) => edges.filter((e) => n >=
 
 /**
  * Send-time signals are not kept with a message, so an admin's decision cannot train them: they
- * add fixed evidence (log-odds per bucket) to what the trained features say.
+ * add fixed evidence (log-odds per bucket) to what the trained features say, when those lean to spam.
  */
 const BURST_WEIGHT = 0.5;
 const DUPLICATE_WEIGHT = 1;
@@ -88,7 +88,9 @@ export class SpamModel {
       evidence.push(Math.log(pSpam / pHam));
     }
     evidence.sort((a, b) => Math.abs(b) - Math.abs(a));
-    const logOdds = evidence.slice(0, STRONGEST).reduce((sum, e) => sum + e, 0) + signalEvidence(signals);
+    const fromWords = evidence.slice(0, STRONGEST).reduce((sum, e) => sum + e, 0);
+    // The signals only add to a suspicion the words raised: a burst of ordinary messages is a busy person.
+    const logOdds = fromWords > 0 ? fromWords + signalEvidence(signals) : fromWords;
     return 1 / (1 + Math.exp(-logOdds));
   }
 
