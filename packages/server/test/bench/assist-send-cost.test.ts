@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AdminReportPage, Message } from '@confab/protocol';
 import { buildCorpus, seeded } from '../../src/services/assist/spam-corpus.test-fixture.js';
 import { adminOf } from '../admin.js';
-import { createGroup, freshUsers } from '../factories.js';
+import { createGroup, registerUsers } from '../factories.js';
 import { RawSocket, type TestServer, type TestUser, api, startServer } from '../harness.js';
 
 /**
@@ -29,8 +29,8 @@ interface Rig {
 
 async function rig(env: Record<string, string>, train: boolean): Promise<Rig> {
   const t = await startServer({ RATE_LIMITS: 'off', ...env });
-  const users = await freshUsers(t.url, SENDERS + 1);
-  const [owner, ...senders] = users as [TestUser, ...TestUser[]];
+  const [owner, ...senders] = await registerUsers(t.url, SENDERS + 1);
+  if (!owner) throw new Error('no users registered');
   const group = (await createGroup(owner, senders)).id;
   if (train) await trainModel(t, owner, senders, group);
   const sockets = await Promise.all(senders.map((s) => RawSocket.ready(t.url, s.token)));

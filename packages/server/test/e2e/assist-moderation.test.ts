@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AdminHeldPage, AdminReportPage, HeldResponse, Message, MessagePage, ReplySuggestions } from '@confab/protocol';
+import type { AckFrame, AdminHeldPage, AdminReportPage, HeldResponse, Message, MessagePage, ReplySuggestions } from '@confab/protocol';
 import { buildCorpus } from '../../src/services/assist/spam-corpus.test-fixture.js';
 import { adminOf } from '../admin.js';
 import { engines } from '../engines.js';
@@ -168,7 +168,7 @@ describe.each(await engines())('assist moderation on %s', (_engine, start) => {
       clientId: crypto.randomUUID(),
       body: 'Hot singles in your area are waiting for you 😘 https://hot-singles.example/zz',
     });
-    const ack = await sender.next<{ type: 'ack'; held?: { id: string }; message?: Message }>((f) => f.type === 'ack');
+    const ack = (await sender.next((f) => f.type === 'ack')) as AckFrame;
     sender.close();
     expect(ack.message).toBeUndefined();
     const second = ack.held!.id;
