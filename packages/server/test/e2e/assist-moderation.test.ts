@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MessageHeldError } from '@confab/client';
 import type { AckFrame, AdminHeldPage, AdminReportPage, HeldResponse, Message, MessagePage, ReplySuggestions } from '@confab/protocol';
 import { buildCorpus } from '../../src/services/assist/spam-corpus.test-fixture.js';
 import { adminOf } from '../admin.js';
@@ -176,5 +177,11 @@ describe.each(await engines())('assist moderation on %s', (_engine, start) => {
     expectError(await api(t.url, 'DELETE', `/api/v1/admin/held/${second}`, { token: admin.token }), 404, 'not_found');
     expectError(await api(t.url, 'POST', `/api/v1/admin/held/${second}/release`, { token: admin.token }), 404, 'not_found');
     expect(await history(ana, group.id)).not.toContain(second);
+
+    // The SDK says so, over REST and over its socket.
+    const third = 'Earn $640 per day from home, no experience needed https://cheap-deals.example/zz9';
+    await expect(spammer.client.sendMessage(group.id, third)).rejects.toBeInstanceOf(MessageHeldError);
+    const held3 = (await spammer.client.sendMessage(group.id, third).catch((e: unknown) => e)) as MessageHeldError;
+    expect(held3.held).toMatchObject({ body: third, senderId: spammer.id });
   });
 });
