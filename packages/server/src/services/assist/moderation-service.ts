@@ -86,7 +86,7 @@ export class ModerationService {
     };
   }
 
-  /** 404 for no such report, 409 `already_resolved`-free: resolving a resolved report again changes nothing and trains nothing. */
+  /** 404 for no such report; resolving a resolved report again changes nothing and trains nothing (it answers the report as it is). */
   async resolve(adminId: string, reportId: string, decision: ReportDecision): Promise<AdminReport> {
     await this.authorize(adminId);
     const report = await this.store.assist.getReport(reportId);
