@@ -1,4 +1,12 @@
 import type {
+  AdminHeldPage,
+  AdminHeldQuery,
+  AdminReport,
+  AdminReportPage,
+  AdminReportQuery,
+  Message,
+  MessageResponse,
+  ReportDecision,
   AdminResetSentResponse,
   AdminUser,
   AdminUserPage,
@@ -81,6 +89,31 @@ export class AdminApi {
   /** The audit log, newest first. */
   audit(query: AuditQuery = {}): Promise<AuditPage> {
     return this.http.request('GET', '/api/v1/admin/audit', { query });
+  }
+
+  /** Reports of messages (issue 40): open ones by default, newest first. */
+  reports(query: AdminReportQuery = {}): Promise<AdminReportPage> {
+    return this.http.request('GET', '/api/v1/admin/reports', { query });
+  }
+
+  /** Resolves a report and the other open reports of its message; `spam` / `not_spam` train the spam model. */
+  resolveReport(reportId: string, decision: ReportDecision): Promise<AdminReport> {
+    return this.http.request('POST', `/api/v1/admin/reports/${encodeURIComponent(reportId)}/resolve`, { body: { decision } });
+  }
+
+  /** Messages held for review by the spam model, oldest first. */
+  held(query: AdminHeldQuery = {}): Promise<AdminHeldPage> {
+    return this.http.request('GET', '/api/v1/admin/held', { query });
+  }
+
+  /** Delivers a held message now. */
+  async releaseHeld(messageId: string): Promise<Message> {
+    return (await this.http.request<MessageResponse>('POST', `/api/v1/admin/held/${encodeURIComponent(messageId)}/release`)).message;
+  }
+
+  /** Deletes a held message: it never reaches anyone. */
+  async deleteHeld(messageId: string): Promise<void> {
+    await this.http.request('DELETE', `/api/v1/admin/held/${encodeURIComponent(messageId)}`);
   }
 }
 

@@ -4,6 +4,8 @@ import type {
   CatchUp,
   NeedsReplyPage,
   NeedsReplyQuery,
+  ReplySuggestions,
+  ReportMessageBody,
   SuggestedConversations,
   SuggestedPeople,
   UpdateUserSettingsBody,
@@ -50,5 +52,15 @@ export class AssistApi {
 
   conversations(query: AssistListQuery = {}): Promise<SuggestedConversations> {
     return this.http.request('GET', '/api/v1/assist/conversations', { query });
+  }
+
+  /** Up to 3 of my own past replies to messages like this one, then yes/no and schedule chips; empty when nothing fits. */
+  replySuggestions(messageId: string): Promise<ReplySuggestions> {
+    return this.http.request('GET', `/api/v1/messages/${encodeURIComponent(messageId)}/reply-suggestions`);
+  }
+
+  /** Reports a message to the instance's admins (reporting again is the same report). */
+  async report(messageId: string, body: ReportMessageBody): Promise<void> {
+    await this.http.request('POST', `/api/v1/messages/${encodeURIComponent(messageId)}/report`, { body });
   }
 }

@@ -1,4 +1,5 @@
 import type {
+  HeldResponse,
   AuthResponse,
   BlockResponse,
   ConversationDetail,
@@ -36,6 +37,7 @@ import type {
 } from '@confab/protocol';
 import { AccountApi } from './account.js';
 import { AdminApi } from './admin.js';
+import { MessageHeldError } from './errors.js';
 import { AssistApi } from './assist.js';
 import { PushApi } from './push.js';
 import { EventsApi } from './long-poll.js';
@@ -302,11 +304,12 @@ export class ConfabClient {
     clientId: string = newClientId(),
     links: SendOptions = {},
   ): Promise<Message> {
-    return (
-      await this.http.request<{ message: Message }>('POST', `${conversationPath(conversationId)}/messages`, {
-        body: { clientId, body, ...links },
-      })
-    ).message;
+    const answer = await this.http.request<{ message: Message } | HeldResponse>('POST', `${conversationPath(conversationId)}/messages`, {
+      body: { clientId, body, ...links },
+    });
+    // Held for an admin's review by the spam model (issue 40): stored, delivered to no one yet.
+    if ('held' in answer) throw new MessageHeldError(answer.message);
+    return answer.message;
   }
 
   history(conversationId: string, query: HistoryQuery = {}): Promise<MessagePage> {

@@ -1,4 +1,4 @@
-import type { Draft, ErrorCode } from '@confab/protocol';
+import type { Draft, ErrorCode, HeldMessage } from '@confab/protocol';
 
 /** A structured error answered by the server (HTTP or WebSocket). */
 export class ApiError extends Error {
@@ -14,5 +14,16 @@ export class ApiError extends Error {
   ) {
     super(message);
     this.name = 'ApiError';
+  }
+}
+
+/**
+ * A send the instance's spam model held for an admin's review (issue 40; docs/assist.md): it was
+ * stored, but reaches nobody until an admin releases it. Sending it again answers the same.
+ */
+export class MessageHeldError extends Error {
+  constructor(readonly held: HeldMessage) {
+    super('This message awaits review by an administrator');
+    this.name = 'MessageHeldError';
   }
 }

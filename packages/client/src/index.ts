@@ -4,7 +4,7 @@ export { AdminApi } from './admin.js';
 export { AssistApi } from './assist.js';
 export { PushApi, base64UrlBytes, type BrowserPushSubscription, type PushRegistration } from './push.js';
 export { EventsApi } from './long-poll.js';
-export { ApiError } from './errors.js';
+export { ApiError, MessageHeldError } from './errors.js';
 export type { Tokens } from './http.js';
 export {
   RealtimeConnection,

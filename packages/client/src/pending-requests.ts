@@ -1,10 +1,12 @@
-import type { ErrorFrame, Message } from '@confab/protocol';
+import type { ErrorFrame, HeldMessage, Message } from '@confab/protocol';
 import { ApiError } from './errors.js';
 
 /** What an `ack` carries back to the request it answers. */
 export interface RequestAnswer {
   message: Message | undefined;
   readSeq: number | undefined;
+  /** A send held for review (issue 40). */
+  held?: HeldMessage | undefined;
 }
 
 interface Pending {

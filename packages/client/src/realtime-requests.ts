@@ -1,5 +1,6 @@
 import type { LocationInput, Message } from '@confab/protocol';
 import { newClientId } from './ids.js';
+import { MessageHeldError } from './errors.js';
 import type { LocationSendOptions } from './features.js';
 import type { SendOptions } from './files.js';
 import type { RequestAnswer } from './pending-requests.js';
@@ -13,20 +14,21 @@ export abstract class RealtimeRequests {
   /** Sends the frame and resolves with its answer. */
   protected abstract request(body: Record<string, unknown>): Promise<RequestAnswer>;
 
-  /** Sends a message and resolves with the stored message once the server acknowledges it. */
+  /** Sends a message and resolves with the stored message once the server acknowledges it; MessageHeldError when held for review. */
   async send(
     conversationId: string,
     body: string | undefined,
     clientId: string = newClientId(),
     links: SendOptions = {},
   ): Promise<Message> {
-    const { message } = await this.request({
+    const { message, held } = await this.request({
       type: 'message.send',
       conversationId,
       clientId,
       ...(body === undefined ? {} : { body }),
       ...links,
     });
+    if (held) throw new MessageHeldError(held);
     return message!;
   }
 

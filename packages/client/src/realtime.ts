@@ -199,7 +199,7 @@ export class RealtimeConnection extends RealtimeRequests {
         this.stream.compare(frame.heads);
         return;
       case 'ack':
-        this.pending.resolve(frame.id, { message: frame.message, readSeq: frame.readSeq });
+        this.pending.resolve(frame.id, { message: frame.message, readSeq: frame.readSeq, held: frame.held });
         return;
       case 'error':
         if (frame.id !== null) this.pending.reject(frame.id, frame);

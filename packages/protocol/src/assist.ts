@@ -130,3 +130,123 @@ export const SuggestedConversations = Type.Object(
   { title: 'SuggestedConversations' },
 );
 export type SuggestedConversations = Static<typeof SuggestedConversations>;
+
+export const ReplySuggestionAction = Type.Object(
+  {
+    type: Type.Literal('schedule', { description: 'Schedule something at `at`' }),
+    at: Type.String({ format: 'date-time', description: 'The date and time the message names, in UTC' }),
+    text: Type.String({ description: 'The words of the message that name it, as written' }),
+  },
+  { title: 'ReplySuggestionAction' },
+);
+export type ReplySuggestionAction = Static<typeof ReplySuggestionAction>;
+
+export const ReplySuggestion = Type.Object(
+  {
+    text: Type.String({ description: 'What to send (a reply), or the chip’s label' }),
+    kind: Type.Union([Type.Literal('reply'), Type.Literal('chip')], {
+      description: '`reply`: one of my own past replies to a similar message; `chip`: an entity (a date or time) or a yes/no answer',
+    }),
+    action: Type.Optional(ReplySuggestionAction),
+  },
+  { title: 'ReplySuggestion' },
+);
+export type ReplySuggestion = Static<typeof ReplySuggestion>;
+
+export const ReplySuggestions = Type.Object(
+  { items: Type.Array(ReplySuggestion, { maxItems: 6, description: 'At most 3 replies, then chips; empty when nothing fits' }) },
+  { title: 'ReplySuggestions' },
+);
+export type ReplySuggestions = Static<typeof ReplySuggestions>;
+
+export const ReportReason = Type.Union([Type.Literal('spam'), Type.Literal('abuse'), Type.Literal('other')], { title: 'ReportReason' });
+export type ReportReason = Static<typeof ReportReason>;
+export const ReportDecision = Type.Union([Type.Literal('spam'), Type.Literal('not_spam'), Type.Literal('dismiss')], {
+  title: 'ReportDecision',
+});
+export type ReportDecision = Static<typeof ReportDecision>;
+
+/** `POST /api/v1/messages/:id/report`. */
+export const ReportMessageBody = Type.Object(
+  { reason: ReportReason, note: Type.Optional(SingleLine({ minLength: 1, maxLength: 500, description: 'A word for the admins' })) },
+  strict,
+);
+export type ReportMessageBody = Static<typeof ReportMessageBody>;
+
+/** A message held for review: what was sent, not yet in its conversation (no seq). */
+export const HeldMessage = Type.Object(
+  {
+    id: Id,
+    conversationId: Id,
+    senderId: Id,
+    clientId: Type.String(),
+    kind: Type.String(),
+    body: Type.String(),
+    createdAt: Type.String({ format: 'date-time' }),
+    replyToId: Type.Union([Id, Type.Null()]),
+    threadRootId: Type.Union([Id, Type.Null()]),
+  },
+  { title: 'HeldMessage' },
+);
+export type HeldMessage = Static<typeof HeldMessage>;
+
+/** `202` to a send held for review: it reaches nobody until an admin releases it. */
+export const HeldResponse = Type.Object(
+  { message: HeldMessage, held: Type.Literal(true, { description: 'The message awaits an admin’s review' }) },
+  { title: 'HeldResponse' },
+);
+export type HeldResponse = Static<typeof HeldResponse>;
+
+export const AdminReport = Type.Object(
+  {
+    id: Id,
+    messageId: Id,
+    conversationId: Id,
+    senderId: Id,
+    reporterId: Id,
+    reason: ReportReason,
+    note: Type.Union([Type.String(), Type.Null()]),
+    /** The message as it is now; null once deleted. */
+    message: Type.Union([Message, Type.Null()]),
+    createdAt: Type.String({ format: 'date-time' }),
+    resolvedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+    decision: Type.Union([ReportDecision, Type.Null()]),
+  },
+  { title: 'AdminReport' },
+);
+export type AdminReport = Static<typeof AdminReport>;
+
+export const AdminReportQuery = Type.Object(
+  {
+    status: Type.Optional(Type.Union([Type.Literal('open'), Type.Literal('resolved')], { description: 'Default open' })),
+    limit: Type.Optional(Limit),
+    cursor: Type.Optional(Cursor),
+  },
+  strict,
+);
+export type AdminReportQuery = Static<typeof AdminReportQuery>;
+
+export const AdminReportPage = Type.Object(
+  { items: Type.Array(AdminReport, { description: 'Newest first' }), nextCursor: Type.Union([Type.String(), Type.Null()]) },
+  { title: 'AdminReportPage' },
+);
+export type AdminReportPage = Static<typeof AdminReportPage>;
+
+export const ResolveReportBody = Type.Object({ decision: ReportDecision }, strict);
+export type ResolveReportBody = Static<typeof ResolveReportBody>;
+
+export const HeldParams = Type.Object({ messageId: Id }, strict);
+export type HeldParams = Static<typeof HeldParams>;
+
+export const AdminHeldItem = Type.Object(
+  { message: HeldMessage, score: Type.Number({ minimum: 0, maximum: 1, description: 'The spam score it was held at' }) },
+  { title: 'AdminHeldItem' },
+);
+export type AdminHeldItem = Static<typeof AdminHeldItem>;
+export const AdminHeldPage = Type.Object(
+  { items: Type.Array(AdminHeldItem, { description: 'Oldest first' }), nextCursor: Type.Union([Type.String(), Type.Null()]) },
+  { title: 'AdminHeldPage' },
+);
+export type AdminHeldPage = Static<typeof AdminHeldPage>;
+export const AdminHeldQuery = Type.Object({ limit: Type.Optional(Limit), cursor: Type.Optional(Cursor) }, strict);
+export type AdminHeldQuery = Static<typeof AdminHeldQuery>;

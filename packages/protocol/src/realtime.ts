@@ -1,4 +1,5 @@
 import Type, { type Static } from 'typebox';
+import { HeldMessage } from './assist.js';
 import { ErrorDetail } from './errors.js';
 import { ClientId, MessageBody, ReactionParams, Seq } from './api.js';
 import { Identifier } from './strings.js';
@@ -113,6 +114,8 @@ export const AckFrame = Type.Object({
   id: FrameId,
   message: Type.Optional(Message),
   readSeq: Type.Optional(Type.Integer({ minimum: 0 })),
+  /** A send held for review by the spam model (issue 40): it reaches nobody until an admin releases it. */
+  held: Type.Optional(HeldMessage),
 });
 export type AckFrame = Static<typeof AckFrame>;
 export const PongFrame = Type.Object({ type: Type.Literal('pong'), id: Type.Optional(FrameId) });

@@ -139,6 +139,12 @@ export interface Config {
   searchRankWindow: number;
   /** ASSIST: `on` (default) or `off`; off, every Assist call answers 403 assist_disabled for everyone (docs/assist.md). */
   assist: boolean;
+  /**
+   * ASSIST_SPAM_HOLD: a message from a sender not yet trusted whose spam score (0–1) is at or
+   * above this is held for an admin's review instead of delivered (docs/assist.md); 1 holds only
+   * what the model is certain of. Default 0.999 (under 1 % of ordinary messages held: docs/assist.md).
+   */
+  assistSpamHold: number;
   /** Largest upload, bytes: refused with 413 as soon as the stream crosses it. */
   maxUploadBytes: number;
   /** Largest export `POST /api/v1/admin/imports` takes, bytes (issue 37); `confab import` reads any size. */
@@ -239,6 +245,7 @@ export function loadConfig(env: Env = process.env): Config {
     linkPreviews: readLinkPreviewConfig(read),
     searchRankWindow: read.int('SEARCH_RANK_WINDOW', 200, 50, 10_000),
     assist: read.oneOf('ASSIST', 'on', ['on', 'off']) === 'on',
+    assistSpamHold: read.fraction('ASSIST_SPAM_HOLD', 0.999, 0.5, 1),
     maxUploadBytes: read.int('MAX_UPLOAD_BYTES', 25 * 1_048_576, 1024, 10 * 1_073_741_824),
     importMaxBytes: read.int('IMPORT_MAX_BYTES', 4 * 1_073_741_824, 1024, 64 * 1_073_741_824),
     // A quota by default (issue 35): without one, any account could fill the disk.

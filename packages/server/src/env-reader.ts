@@ -32,6 +32,18 @@ export class EnvReader {
     return value;
   }
 
+  /** A decimal number from `min` to `max` (both included). */
+  fraction(name: string, fallback: number, min: number, max: number): number {
+    const raw = this.optional(name);
+    if (raw === null) return fallback;
+    const value = Number(raw);
+    if (!/^\d+(\.\d+)?$/.test(raw) || value < min || value > max) {
+      this.problems.push(`${name}: expected a number from ${min} to ${max}, got "${raw}"`);
+      return fallback;
+    }
+    return value;
+  }
+
   bool(name: string, fallback: boolean): boolean {
     const raw = this.optional(name);
     if (raw === null) return fallback;

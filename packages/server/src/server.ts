@@ -96,7 +96,6 @@ export async function createServer(
   });
   const search = createSearch(backends, { membership: access.membership, rateLimits });
   const encryption = createEncryption(backends);
-  const assist = createAssist(backends, { membership: access.membership });
   const gateway = new Gateway({
     config,
     tokens: sessions.tokens,
@@ -135,6 +134,11 @@ export async function createServer(
     accounts: access.accountStates,
   });
   await admin.start();
+  const assist = createAssist(backends, {
+    membership: access.membership,
+    messages: messaging.messages,
+    authorizeAdmin: (userId) => admin.admin.authorize(userId),
+  });
   const imports = createImports({
     config,
     store,

@@ -31,6 +31,7 @@ import { drafts } from './migrations/0030-drafts.js';
 // Devices, identity keys and KeyPackages for end-to-end encryption (issue 39).
 import { devicesAndKeyPackages } from './migrations/0033-devices-and-key-packages.js';
 import { assist } from './migrations/0035-assist.js';
+import { assistModeration } from './migrations/0037-assist-moderation.js';
 import { scheduledMessages } from './migrations/0029-scheduled-messages.js';
 import { starred } from './migrations/0025-starred.js';
 // Imports from Slack and Mattermost (issue 37).
@@ -208,6 +209,8 @@ const migrations: Record<string, Migration> = {
   '0033_devices_and_key_packages': devicesAndKeyPackages,
   // Assist: my switches, dismissed needs-reply items, messages by sender (issue 40).
   '0035_assist': assist,
+  // Assist: reports, held messages and the spam model's counts (issue 40).
+  '0037_assist_moderation': assistModeration,
   // Scheduled send (issue 37).
   '0029_scheduled_messages': scheduledMessages,
   '0032_imports': imports,

@@ -1,4 +1,5 @@
 import type { RawData } from 'ws';
+import { heldView } from '../services/assist/moderation-service.js';
 import { CLOSE_CODES, type ClientFrame } from '@confab/protocol';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
@@ -88,8 +89,10 @@ export class FrameDispatch {
       case 'message.send': {
         const acked = this.deps.metrics.sendAckSeconds.startTimer();
         const { type: _type, id: _id, conversationId, ...input } = frame;
-        const { message } = await this.deps.messages.send(connection.userId, conversationId, input);
-        connection.send({ type: 'ack', id: frame.id, message });
+        const sent = await this.deps.messages.sendOrHold(connection.userId, conversationId, input);
+        connection.send(
+          'held' in sent ? { type: 'ack', id: frame.id, held: heldView(sent.held) } : { type: 'ack', id: frame.id, message: sent.message },
+        );
         acked();
         return;
       }

@@ -1,4 +1,4 @@
-import { ApiError, type RealtimeConnection, type SendOptions, newClientId } from '@confab/client';
+import { ApiError, MessageHeldError, type RealtimeConnection, type SendOptions, newClientId } from '@confab/client';
 import { ERROR_STATUS, type Message } from '@confab/protocol';
 import { ExternalStore } from './external-store.js';
 import type { OutboxStorage } from './outbox-storage.js';
@@ -149,6 +149,8 @@ export function isEditable(pending: PendingMessage): boolean {
  * limit. A 4xx otherwise (validation, permissions, a block) answers the same every time.
  */
 export function isRetryable(error: unknown): boolean {
+  // Held for an admin's review (issue 40): sending it again answers the same.
+  if (error instanceof MessageHeldError) return false;
   if (!(error instanceof ApiError) || error.code === 'network_error') return true;
   // An error frame of the socket carries no HTTP status: the catalogue gives its code's.
   const status = error.status || ERROR_STATUS[error.code];

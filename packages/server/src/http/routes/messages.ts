@@ -1,4 +1,6 @@
+import Type from 'typebox';
 import {
+  HeldResponse,
   HistoryQuery,
   IdParams,
   MessagePage,
@@ -12,6 +14,7 @@ import {
 import { bearerAuth, claims } from '../authenticate.js';
 import type { RoutePlugin } from '../context.js';
 import { bearer, errors } from '../responses.js';
+import { heldView } from '../../services/assist/moderation-service.js';
 
 export const messageRoutes: RoutePlugin = async (app, { messaging: { messages }, scheduling: { scheduled }, accounts: { tokens } }) => {
   app.addHook('onRequest', bearerAuth(tokens));
@@ -24,14 +27,14 @@ export const messageRoutes: RoutePlugin = async (app, { messaging: { messages },
         tags,
         operationId: 'sendMessage',
         summary:
-          'Send a message: 201 when stored, 200 with the same message when this clientId was already sent with this body, 409 idempotency_conflict when it was used for another body or conversation; in a direct conversation 409 blocked when either side blocks the other, 409 user_deactivated when the other side is deactivated. With `scheduledAt`: 202 with the schedule (the same one again for a repeat of this clientId), sent at that time as this send would be, my rights checked again then; 400 schedule_out_of_range unless a minute to a year ahead',
+          'Send a message: 201 when stored, 200 with the same message when this clientId was already sent with this body, 409 idempotency_conflict when it was used for another body or conversation; in a direct conversation 409 blocked when either side blocks the other, 409 user_deactivated when the other side is deactivated. With `scheduledAt`: 202 with the schedule (the same one again for a repeat of this clientId), sent at that time as this send would be, my rights checked again then; 400 schedule_out_of_range unless a minute to a year ahead. A send from someone not yet trusted that the spam model scores at or above ASSIST_SPAM_HOLD answers 202 `{message, held: true}`: it awaits an admin’s review and reaches nobody until released',
         security: bearer,
         params: IdParams,
         body: SendMessageBody,
         response: {
           200: MessageResponse,
           201: MessageResponse,
-          202: ScheduledResponse,
+          202: Type.Union([ScheduledResponse, HeldResponse]),
           ...errors(400, 401, 403, 404, 409, 413, 429),
         },
       },
@@ -42,8 +45,10 @@ export const messageRoutes: RoutePlugin = async (app, { messaging: { messages },
         const schedule = await scheduled.schedule(claims(request).userId, request.params.id, { ...request.body, scheduledAt });
         return reply.status(202).send({ scheduled: schedule });
       }
-      const { message, created } = await messages.send(claims(request).userId, request.params.id, request.body);
-      return reply.status(created ? 201 : 200).send({ message });
+      const sent = await messages.sendOrHold(claims(request).userId, request.params.id, request.body);
+      // Held by the spam screen (issue 40): it awaits an admin's review and reaches nobody until released.
+      if ('held' in sent) return reply.status(202).send({ message: heldView(sent.held), held: true });
+      return reply.status(sent.created ? 201 : 200).send({ message: sent.message });
     },
   );
 

@@ -4,6 +4,10 @@ import { AssistSettingsService } from './assist-settings.js';
 import { CatchUpService } from './catch-up-service.js';
 import { NeedsReplyService } from './needs-reply-service.js';
 import { SuggestionsService } from './suggestions-service.js';
+import { ReplySuggestionsService } from './reply-suggestions-service.js';
+import { ModerationService } from './moderation-service.js';
+import { SpamScreen } from './spam-screen.js';
+import type { MessageService } from '../messaging/message-service.js';
 
 /** Assist (issue 40; docs/assist.md): computed on the instance from its own data, nothing downloaded or sent. */
 export interface Assist {
@@ -13,11 +17,26 @@ export interface Assist {
   catchUp: CatchUpService;
   /** People and conversations by frecency. */
   suggestions: SuggestionsService;
+  replySuggestions: ReplySuggestionsService;
+  /** Reports, held messages and the spam model's training (admins' decisions). */
+  moderation: ModerationService;
+  /** The spam screen on the send path (MessageService.sendOrHold). */
+  screen: SpamScreen;
 }
 
-export function createAssist({ config, store }: Pick<Backends, 'config' | 'store'>, deps: { membership: MembershipCache }): Assist {
+export function createAssist(
+  { config, store, logger }: Pick<Backends, 'config' | 'store' | 'logger'>,
+  deps: { membership: MembershipCache; messages: MessageService; authorizeAdmin: (userId: string) => Promise<void> },
+): Assist {
   const settings = new AssistSettingsService(store, config.assist);
+  const screen = new SpamScreen(store, config.assist ? config.assistSpamHold : null, (error) =>
+    logger.warn({ err: error }, 'could not read the spam model'),
+  );
+  deps.messages.screenWith(screen);
   return {
+    screen,
+    replySuggestions: new ReplySuggestionsService(store, deps.membership, settings),
+    moderation: new ModerationService(store, deps.membership, deps.messages, screen, deps.authorizeAdmin),
     settings,
     needsReply: new NeedsReplyService(store, deps.membership, settings),
     catchUp: new CatchUpService(store, deps.membership, settings),

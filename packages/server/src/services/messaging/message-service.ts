@@ -49,6 +49,30 @@ export interface SendResult {
   activity: readonly MessageActivity[];
 }
 
+/** A send held for review by the screen (issue 40): stored apart, delivered to no one. */
+export interface HeldResult {
+  held: NewMessage;
+  /** False for a repeat of a send held already. */
+  created: boolean;
+}
+
+/** Decides, before a send is stored, whether it is held for review (services/assist/spam-screen.ts). */
+export interface SendScreen {
+  /** The held record (the one held before, for a repeat of its clientId), or undefined to deliver. */
+  screen(draft: NewMessage): Promise<{ draft: NewMessage; created: boolean } | undefined>;
+}
+
+const pickContent = (m: NewMessage): Omit<Content, 'body' | 'kind'> => {
+  const { location, attachments, voice, poll, forwardedFrom } = m;
+  return {
+    ...(location ? { location } : {}),
+    ...(attachments ? { attachments } : {}),
+    ...(voice ? { voice } : {}),
+    ...(poll ? { poll } : {}),
+    ...(forwardedFrom ? { forwardedFrom } : {}),
+  } as Omit<Content, 'body' | 'kind'>;
+};
+
 /** Sending (REST and WebSocket alike), history, the cross-conversation listing and read markers. */
 export class MessageService {
   /** Sends, changes of stored messages and notifications, committed together: one transaction per batch of all three. */
@@ -64,6 +88,7 @@ export class MessageService {
   private readsScheduled = 0;
   /** Told each batch's new messages once committed and published (drafts clear on send). */
   private readonly sentListeners: ((messages: readonly MessageRecord[]) => void)[] = [];
+  private screen: SendScreen | undefined;
 
   constructor(
     private readonly store: Store,
@@ -119,6 +144,38 @@ export class MessageService {
     /** False for a scheduled message at its time: its send was counted when it was scheduled. */
     metered = true,
   ): Promise<SendResult> {
+    const { draft, content, quoted, root } = await this.prepare(senderId, conversationId, input, prepared, metered);
+    return this.deliver(draft, content, quoted, root);
+  }
+
+  /**
+   * A person's own send (REST and WebSocket): as `send`, except that the screen (Assist's spam
+   * model, issue 40) may hold it for an admin's review instead; then it is stored apart and
+   * reaches nobody until released (`release`).
+   */
+  async sendOrHold(senderId: string, conversationId: string, input: SendInput): Promise<SendResult | HeldResult> {
+    const { draft, content, quoted, root } = await this.prepare(senderId, conversationId, input);
+    const held = this.screen ? await this.screen.screen(draft) : undefined;
+    if (held) return { held: held.draft, created: held.created };
+    return this.deliver(draft, content, quoted, root);
+  }
+
+  /** Delivers a held message as it was sent (its id kept), now. */
+  async release(held: NewMessage): Promise<SendResult> {
+    const [quoted, root] = await Promise.all([
+      held.replyToId ? this.readMessage(held.replyToId) : undefined,
+      held.threadRootId ? this.readMessage(held.threadRootId) : undefined,
+    ]);
+    const draft = { ...held, createdAt: Date.now(), replyToId: quoted ? quoted.id : null, threadRootId: root ? root.id : null };
+    return this.deliver(draft, { body: held.body, kind: (held.kind ?? 'text') as Content['kind'], ...pickContent(held) }, quoted, root);
+  }
+
+  /** Sets the screen every `sendOrHold` passes (one per node). */
+  screenWith(screen: SendScreen): void {
+    this.screen = screen;
+  }
+
+  private async prepare(senderId: string, conversationId: string, input: SendInput, prepared?: Content, metered = true) {
     if (metered) await this.rateLimits.consume('sendUser', senderId, { userId: senderId });
     const role = await this.membership.requireRole(conversationId, senderId);
     await this.blocks.assertMaySend(senderId, conversationId);
@@ -141,7 +198,7 @@ export class MessageService {
       },
       content.body,
     );
-    const result = await this.submitSend({
+    const draft: NewMessage = {
       id: newId(),
       conversationId,
       senderId,
@@ -151,7 +208,18 @@ export class MessageService {
       replyToId: quoted?.id ?? null,
       threadRootId: root?.id ?? null,
       mentions,
-    });
+    };
+    return { draft, content, quoted, root };
+  }
+
+  private async deliver(
+    draft: NewMessage,
+    content: Content,
+    quoted: MessageRecord | undefined,
+    root: MessageRecord | undefined,
+  ): Promise<SendResult> {
+    const { conversationId } = draft;
+    const result = await this.submitSend(draft);
     // An upload swept or deleted after resolveContent read it: refused like one that never was.
     if ('missingUploadIds' in result) {
       const ids = content.attachments?.map((a) => a.id) ?? [];

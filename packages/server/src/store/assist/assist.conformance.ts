@@ -111,5 +111,109 @@ export function describeAssist(f: Fixture): void {
       expect(found.every((i) => i.at >= since)).toBe(true);
       expect(await f.store.assist.interactions(a.id, f.now + 1, 50)).toEqual([]);
     });
+
+    it('pairs each of my messages with what it answered: the quote, else the message before it in its thread', async () => {
+      const { a, b, c, group } = await setUp('ap');
+      const since = f.now;
+      const [q1] = await append([msg(group.id, b.id, 'ap-q1', 'lunch at noon?')]);
+      await append([msg(group.id, a.id, 'ap-r1', 'sounds good')]);
+      await append([msg(group.id, a.id, 'ap-r1b', 'and a second thought')]); // after my own: no pair
+      const [q2] = await append([msg(group.id, c.id, 'ap-q2', 'build is red')]);
+      await append([msg(group.id, b.id, 'ap-between', 'unrelated')]);
+      await append([{ ...msg(group.id, a.id, 'ap-r2', 'on it'), replyToId: q2!.message.id }]);
+      const [t] = await append([{ ...msg(group.id, c.id, 'ap-t', 'thread question'), threadRootId: q1!.message.id }]);
+      await append([msg(group.id, b.id, 'ap-main', 'main timeline chatter')]);
+      await append([{ ...msg(group.id, a.id, 'ap-tr', 'thread answer'), threadRootId: q1!.message.id }]);
+      const pairs = await f.store.assist.myReplyPairs(a.id, since, 10);
+      expect(pairs.map((p) => [p.promptBody, p.replyBody])).toEqual([
+        [t!.message.body, 'thread answer'],
+        ['build is red', 'on it'],
+        ['lunch at noon?', 'sounds good'],
+      ]);
+      expect(pairs.every((p) => p.conversationId === group.id && p.repliedAt >= since)).toBe(true);
+      expect(await f.store.assist.myReplyPairs(a.id, since, 1)).toHaveLength(1);
+      expect(await f.store.assist.myReplyPairs(b.id, f.now + 1, 10)).toEqual([]);
+    });
+
+    it('keeps one report per person and message, lists open and resolved ones, and resolves a message’s reports together', async () => {
+      const { a, b, c, group } = await setUp('ar');
+      const [m] = await append([msg(group.id, b.id, 'ar-1', 'buy cheap pills')]);
+      const [other] = await append([msg(group.id, b.id, 'ar-2')]);
+      const report = (id: string, reporterId: string, messageId = m!.message.id) =>
+        f.store.assist.addReport({
+          id,
+          messageId,
+          conversationId: group.id,
+          senderId: b.id,
+          reporterId,
+          reason: 'spam',
+          note: reporterId === a.id ? 'again and again' : null,
+          createdAt: f.tick(),
+        });
+      const [r1, r2, r3] = ['01ar1', '01ar2', '01ar3'];
+      expect(await report(r1, a.id)).toBe(true);
+      expect(await report('01ar1x', a.id)).toBe(false); // the same person again: the same report
+      expect(await report(r2, c.id)).toBe(true);
+      expect(await report(r3, a.id, other!.message.id)).toBe(true);
+      expect((await f.store.assist.listReports({ resolved: false, limit: 10 })).map((r) => r.id)).toEqual([r3, r2, r1]);
+      expect((await f.store.assist.listReports({ resolved: false, limit: 10, beforeId: r2 })).map((r) => r.id)).toEqual([r1]);
+      expect(await f.store.assist.getReport(r1)).toMatchObject({
+        reporterId: a.id,
+        note: 'again and again',
+        decision: null,
+        resolvedAt: null,
+      });
+      expect(await f.store.assist.senderStanding(b.id, 20)).toEqual({ messagesSent: 2, spamDecisions: 0 });
+
+      const at = f.tick();
+      const results = await Promise.all([
+        f.store.assist.resolveReport(r1, 'spam', a.id, at),
+        f.store.assist.resolveReport(r1, 'spam', a.id, at),
+      ]);
+      expect(results.filter(Boolean)).toHaveLength(1); // concurrent resolutions: one wins
+      expect(await f.store.assist.resolveReport(r1, 'not_spam', a.id, f.tick())).toBe(false);
+      expect(await f.store.assist.resolveReport('01nosuch', 'spam', a.id, f.tick())).toBe(false);
+      expect(await f.store.assist.getReport(r2)).toMatchObject({ decision: 'spam', resolvedBy: a.id, resolvedAt: at });
+      expect((await f.store.assist.listReports({ resolved: true, limit: 10 })).map((r) => r.id)).toEqual([r2, r1]);
+      expect((await f.store.assist.listReports({ resolved: false, limit: 10 })).map((r) => r.id)).toEqual([r3]);
+      expect(await f.store.assist.senderStanding(b.id, 1)).toEqual({ messagesSent: 1, spamDecisions: 2 });
+    });
+
+    it('holds a send once per clientId, lists held ones oldest first, and lets one caller take it out', async () => {
+      const { a, b, group, dm } = await setUp('ah');
+      const draft = (clientId: string) => ({ ...msg(group.id, b.id, clientId, 'free money here 💸'), mentions: [a.id], replyToId: null });
+      const first = draft('ah-1');
+      expect(await f.store.assist.hold({ draft: first, score: 0.975 }, f.tick())).toBe(true);
+      expect(await f.store.assist.hold({ draft: { ...draft('ah-1') }, score: 0.99 }, f.tick())).toBe(false);
+      const second = { ...msg(dm.id, b.id, 'ah-2'), kind: 'text' as const };
+      expect(await f.store.assist.hold({ draft: second, score: 1 }, f.tick())).toBe(true);
+      expect(await f.store.assist.getHeld(first.id)).toEqual({ draft: first, score: 0.975 });
+      expect(await f.store.assist.getHeldByClientId(b.id, 'ah-1')).toEqual({ draft: first, score: 0.975 });
+      expect(await f.store.assist.getHeldByClientId(a.id, 'ah-1')).toBeUndefined();
+      const ids = [first.id, second.id].sort();
+      expect((await f.store.assist.listHeld({ limit: 10 })).map((h) => h.draft.id)).toEqual(ids);
+      expect((await f.store.assist.listHeld({ limit: 10, afterId: ids[0] })).map((h) => h.draft.id)).toEqual([ids[1]]);
+      // Nothing of it is in the conversation.
+      expect((await f.store.messages.listMessages(group.id, { limit: 10 })).map((m) => m.id)).not.toContain(first.id);
+      const taken = await Promise.all([f.store.assist.unhold(first.id), f.store.assist.unhold(first.id)]);
+      expect(taken.filter(Boolean)).toHaveLength(1);
+      expect(await f.store.assist.getHeld(first.id)).toBeUndefined();
+    });
+
+    it('adds up the spam model’s counts, concurrent trainings included', async () => {
+      expect(await f.store.assist.spamModel()).toEqual([]);
+      await Promise.all([
+        f.store.assist.trainSpam(['w:free', 'w:money', '#docs'], true, 1),
+        f.store.assist.trainSpam(['w:free', 'w:money', '#docs'], true, 1),
+        f.store.assist.trainSpam(['w:lunch', 'w:free', '#docs', 'w:lunch'], false, 1),
+      ]);
+      await f.store.assist.trainSpam([], true, 1);
+      expect(await f.store.assist.spamModel()).toEqual([
+        { feature: '#docs', spam: 2, ham: 1 },
+        { feature: 'w:free', spam: 2, ham: 1 },
+        { feature: 'w:lunch', spam: 0, ham: 1 },
+        { feature: 'w:money', spam: 2, ham: 0 },
+      ]);
+    });
   });
 }

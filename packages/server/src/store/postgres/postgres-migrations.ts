@@ -30,6 +30,7 @@ export const postgresMigrations: Record<string, Migration> = {
   '0030_drafts_pg_bytewise': bytewiseText(['drafts']),
   '0033_devices_and_key_packages_pg_bytewise': bytewiseText(['devices', 'identity_keys', 'key_packages']),
   '0035_assist_pg_bytewise': bytewiseText(['assist_settings', 'assist_dismissals']),
+  '0037_assist_moderation_pg_bytewise': bytewiseText(['assist_reports', 'assist_held', 'assist_spam_features']),
   '0029_scheduled_messages_pg_bytewise': bytewiseText(['scheduled_messages']),
   '0032_imports_pg_bytewise': bytewiseText(['imports', 'import_mappings', 'conversations']),
   ...postgresSearchMigrations,

@@ -4,12 +4,14 @@ import { AuditLog } from './AuditLog.js';
 import { InstanceStatsPanel } from './InstanceStatsPanel.js';
 import { UserAdmin } from './UserAdmin.js';
 import { ImportPanel } from './ImportPanel.js';
+import { ReviewQueue } from './ReviewQueue.js';
 import '../account/account.css';
 
 const SECTIONS = [
   { path: 'users', label: 'Users' },
   { path: 'audit', label: 'Audit log' },
   { path: 'import', label: 'Import' },
+  { path: 'review', label: 'Review queue' },
 ] as const;
 
 /**
@@ -51,6 +53,8 @@ export function AdminPage({ params }: { params: Record<string, string | undefine
             </>
           ) : current.path === 'import' ? (
             <ImportPanel />
+          ) : current.path === 'review' ? (
+            <ReviewQueue />
           ) : (
             <AuditLog />
           )}

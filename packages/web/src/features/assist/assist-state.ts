@@ -51,5 +51,5 @@ export function useAssist(client: ConfabClient): AssistAvailability | null {
   return state;
 }
 
-export const featureOn = (a: AssistAvailability | null, feature: 'needsReply' | 'catchUp') =>
+export const featureOn = (a: AssistAvailability | null, feature: 'needsReply' | 'catchUp' | 'replySuggestions') =>
   a !== null && a.instance && a.mine.enabled && a.mine[feature];

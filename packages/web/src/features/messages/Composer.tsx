@@ -3,7 +3,7 @@ import { Smile } from 'lucide-react';
 import type { SendOptions } from '@confab/client';
 import type { ConversationSummary } from '@confab/protocol';
 import { useApp } from '../../state/AppContext.js';
-import { type ComposerContext, composerAddons, composerDraftLinks } from './extensions.js';
+import { type ComposerContext, composerAddons, composerBanners, composerDraftLinks } from './extensions.js';
 import { useTypingSignal } from './useTypingSignal.js';
 import { LengthCounter, useLengthLimit } from './LengthLimit.js';
 import { draftsOf } from '../composer/drafts.js';
@@ -159,6 +159,9 @@ export function Composer({ conversation }: { conversation: ConversationSummary }
           onKeepMine={() => sync.keepMine(conversation.id)}
         />
       )}
+      {composerBanners.map(({ id: bannerId, component: Banner }) => (
+        <Banner key={bannerId} composer={composer} />
+      ))}
       <div className="composer-row">
         {composerAddons.map(({ id: addonId, component: Addon }) => (
           <Addon key={addonId} composer={composer} />

@@ -72,6 +72,9 @@ export interface ComposerAddon {
 }
 export const composerAddons: ComposerAddon[] = [];
 
+/** Something shown above the message field (issue 40: reply chips); it renders nothing when it has nothing to offer. */
+export const composerBanners: ComposerAddon[] = [];
+
 /**
  * Links that go with the next message typed in the composer (a reply's `replyToId`): each is
  * asked when the text is sent, and told once it went.

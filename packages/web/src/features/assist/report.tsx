@@ -1,0 +1,101 @@
+import { Flag } from 'lucide-react';
+import { type FormEvent, useState, useSyncExternalStore } from 'react';
+import type { ReportReason } from '@confab/protocol';
+import { describeError } from '../../components/errors.js';
+import { Dialog } from '../../components/ui/Dialog.js';
+import { type MessageContext, messageActions, messageAddons } from '../messages/extensions.js';
+
+/**
+ * "Report…" in the message menu (issue 40): a dialog with the reason (spam, abuse, other) and an
+ * optional note, sent to the instance's admins (POST /api/v1/messages/:id/report).
+ */
+
+let openFor: string | null = null;
+const listeners = new Set<() => void>();
+const setOpenFor = (id: string | null) => {
+  openFor = id;
+  for (const listener of listeners) listener();
+};
+const subscribe = (listener: () => void) => {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+};
+
+const REASONS: { value: ReportReason; label: string }[] = [
+  { value: 'spam', label: 'Spam' },
+  { value: 'abuse', label: 'Abuse or harassment' },
+  { value: 'other', label: 'Something else' },
+];
+
+messageActions.push({
+  id: 'report',
+  label: 'Report…',
+  icon: Flag,
+  available: (c) => !c.mine && c.message.deletedAt === null && c.message.kind !== 'system',
+  run: (c) => setOpenFor(c.message.id),
+});
+messageAddons.push({ id: 'report-dialog', component: ReportDialog });
+
+function ReportDialog({ context }: { context: MessageContext }) {
+  const open = useSyncExternalStore(subscribe, () => openFor) === context.message.id;
+  return open ? <ReportForm context={context} /> : null;
+}
+
+function ReportForm({ context }: { context: MessageContext }) {
+  const [reason, setReason] = useState<ReportReason>('spam');
+  const [note, setNote] = useState('');
+  const [state, setState] = useState<'editing' | 'sending' | 'sent'>('editing');
+  const [error, setError] = useState<string | null>(null);
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    setState('sending');
+    try {
+      await context.services.client.assist.report(context.message.id, { reason, ...(note.trim() ? { note: note.trim() } : {}) });
+      setState('sent');
+    } catch (e) {
+      setError(describeError(e));
+      setState('editing');
+    }
+  }
+
+  return (
+    <Dialog open onOpenChange={(open) => !open && setOpenFor(null)} title="Report message">
+      {state === 'sent' ? (
+        <div className="report-form">
+          <p role="status">Thank you. The administrators will review it.</p>
+          <div className="dialog-actions">
+            <button type="button" onClick={() => setOpenFor(null)}>
+              Done
+            </button>
+          </div>
+        </div>
+      ) : (
+        <form className="report-form" onSubmit={submit}>
+          <fieldset>
+            <legend>Why are you reporting it?</legend>
+            {REASONS.map((r) => (
+              <label key={r.value}>
+                <input type="radio" name="report-reason" value={r.value} checked={reason === r.value} onChange={() => setReason(r.value)} />{' '}
+                {r.label}
+              </label>
+            ))}
+          </fieldset>
+          <label>
+            Note for the administrators (optional)
+            <input type="text" maxLength={500} value={note} onChange={(e) => setNote(e.target.value)} />
+          </label>
+          {error && <p role="alert">{error}</p>}
+          <div className="dialog-actions">
+            <button type="button" onClick={() => setOpenFor(null)}>
+              Cancel
+            </button>
+            <button type="submit" className="primary" disabled={state === 'sending'}>
+              Report
+            </button>
+          </div>
+        </form>
+      )}
+    </Dialog>
+  );
+}
