@@ -31,6 +31,7 @@ import { drafts } from './migrations/0030-drafts.js';
 // Devices, identity keys and KeyPackages for end-to-end encryption (issue 39).
 import { devicesAndKeyPackages } from './migrations/0033-devices-and-key-packages.js';
 import { assist } from './migrations/0035-assist.js';
+import { encryptedConversations } from './migrations/0036-encrypted-conversations.js';
 import { scheduledMessages } from './migrations/0029-scheduled-messages.js';
 import { starred } from './migrations/0025-starred.js';
 // Imports from Slack and Mattermost (issue 37).
@@ -211,6 +212,8 @@ const migrations: Record<string, Migration> = {
   // Scheduled send (issue 37).
   '0029_scheduled_messages': scheduledMessages,
   '0032_imports': imports,
+  // End-to-end encryption, part 2: encrypted conversations and their MLS groups (issue 39).
+  '0036_encrypted_conversations': encryptedConversations,
 };
 
 /**

@@ -10,8 +10,8 @@ const EXCERPT = 140;
 export function announcementOf(message: Message, sender: string): string {
   const what =
     message.kind === 'text'
-      ? message.body.length > EXCERPT
-        ? `${message.body.slice(0, EXCERPT)}…`
+      ? (message.body ?? '').length > EXCERPT
+        ? `${(message.body ?? '').slice(0, EXCERPT)}…`
         : message.body
       : message.kind === 'voice'
         ? 'a voice message'
@@ -35,18 +35,20 @@ export function LiveAnnouncer({ conversationId }: { conversationId: string }) {
   useEffect(() => {
     let stopped = false;
     const stop = connection.on('message.created', ({ message }) => {
-        if (message.conversationId !== conversationId || message.senderId === me.id) return;
-        if (message.kind === 'system' || message.threadRootId || message.deletedAt) return;
-        if (blocks.getSnapshot().ids.has(message.senderId) || seen.current.has(message.id)) return;
-        seen.current.add(message.id);
-        // A sender not read yet (the first message of someone new) is named once their profile
-        // lands; the chain keeps announcements in the order the messages came.
-        queue.current = queue.current.then(() => people.known(message.senderId)).then((person) => {
+      if (message.conversationId !== conversationId || message.senderId === me.id) return;
+      if (message.kind === 'system' || message.threadRootId || message.deletedAt) return;
+      if (blocks.getSnapshot().ids.has(message.senderId) || seen.current.has(message.id)) return;
+      seen.current.add(message.id);
+      // A sender not read yet (the first message of someone new) is named once their profile
+      // lands; the chain keeps announcements in the order the messages came.
+      queue.current = queue.current
+        .then(() => people.known(message.senderId))
+        .then((person) => {
           if (stopped) return;
           const sender = person ? person.displayName || `@${person.username}` : 'someone';
           setLines((kept) => [...kept.slice(1 - KEPT), { id: message.id, text: announcementOf(message, sender) }]);
         });
-      });
+    });
     return () => {
       stopped = true;
       stop();
