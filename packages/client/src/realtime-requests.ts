@@ -1,4 +1,4 @@
-import type { LocationInput, Message } from '@confab/protocol';
+import type { LocationInput, Message, MlsSend } from '@confab/protocol';
 import { newClientId } from './ids.js';
 import type { LocationSendOptions } from './features.js';
 import type { SendOptions } from './files.js';
@@ -12,6 +12,10 @@ import type { RequestAnswer } from './pending-requests.js';
 export abstract class RealtimeRequests {
   /** Sends the frame and resolves with its answer. */
   protected abstract request(body: Record<string, unknown>): Promise<RequestAnswer>;
+  /** The `mls` of a text sent into an encrypted conversation (undefined: a plain one). */
+  protected abstract encryptSend(conversationId: string, body: string, clientId: string): Promise<MlsSend | undefined>;
+  /** A stored message as its readers see it (decrypted in an encrypted conversation). */
+  protected abstract reader(message: Message): Promise<Message>;
 
   /** Sends a message and resolves with the stored message once the server acknowledges it. */
   async send(
@@ -20,14 +24,16 @@ export abstract class RealtimeRequests {
     clientId: string = newClientId(),
     links: SendOptions = {},
   ): Promise<Message> {
+    // Into an encrypted conversation the text goes as an MLS application message (issue 39).
+    const mls = body === undefined ? undefined : await this.encryptSend(conversationId, body, clientId);
     const { message } = await this.request({
       type: 'message.send',
       conversationId,
       clientId,
-      ...(body === undefined ? {} : { body }),
+      ...(mls !== undefined ? { mls } : body === undefined ? {} : { body }),
       ...links,
     });
-    return message!;
+    return this.reader(message!);
   }
 
   /** Shares a place (as `ConfabClient.sendLocation`), over the socket. */

@@ -210,6 +210,11 @@ export class DeviceManager {
     });
   }
 
+  /** This device (its credential's user and id) and its signature keys; throws until encryption is enabled. */
+  self(): Promise<DeviceRef & DeviceKeys> {
+    return this.requireDevice();
+  }
+
   private async requireDevice(): Promise<DeviceRef & DeviceKeys> {
     const device = await this.loadDevice();
     if (!device) throw new EncryptionError('not_enabled', 'Enable encryption first');
