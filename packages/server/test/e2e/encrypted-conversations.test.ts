@@ -135,6 +135,11 @@ describe.each(await engines())('encrypted conversations on %s', (_engine, start)
     });
     const id = group.body.conversation.id as string;
     expect(group.body.conversation.encrypted).toBe(false);
+    const before = await api(t.url, 'POST', `/api/v1/conversations/${id}/messages`, {
+      token: bob.token,
+      body: { clientId: 'b1', body: 'plain' },
+    });
+    expect(before.status).toBe(201);
     expectError(
       await api(t.url, 'PATCH', `/api/v1/conversations/${id}`, { token: bob.token, body: { encrypted: true } }),
       403,
