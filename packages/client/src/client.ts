@@ -109,9 +109,14 @@ export class ConfabClient {
     return this.devicesOfMine().devices();
   }
 
-  /** Revokes a device of mine: it is added to no group again, and my signed list leaves it out. */
-  revokeDevice(deviceId: string): Promise<void> {
-    return this.devicesOfMine().revoke(deviceId);
+  /**
+   * Revokes a device of mine: it is added to no group again, my signed list leaves it out, and
+   * each encrypted conversation this device is in commits its removal (it reads nothing sent after).
+   */
+  async revokeDevice(deviceId: string): Promise<void> {
+    await this.devicesOfMine().revoke(deviceId);
+    const me = await this.devicesOfMine().self();
+    await this.encrypted().removeDevice({ userId: me.userId, deviceId });
   }
 
   /** The number both people compare to verify each other: 60 digits in groups of five, from our identity keys. */

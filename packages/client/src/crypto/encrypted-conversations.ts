@@ -99,6 +99,17 @@ export class EncryptedConversations {
     });
   }
 
+  /** Commits the removal of one revoked device from every encrypted conversation this device is in. */
+  async removeDevice(device: DeviceRef): Promise<void> {
+    for (const key of await this.store.keys('group:')) {
+      const conversationId = key.slice('group:'.length);
+      await this.commit(conversationId, async (engine, group) => {
+        const leaves = engine.members(group).filter((d) => d.userId === device.userId && d.deviceId === device.deviceId);
+        return leaves.length === 0 ? undefined : { pending: await engine.removeMembers(group, leaves), packages: [] };
+      });
+    }
+  }
+
   /** The `mls` of a send: the text encrypted in the conversation's current epoch, remembered here to be read back. */
   encryptFor(conversationId: string, text: string, clientId: string): Promise<MlsSend> {
     return this.locked(conversationId, async () => {

@@ -83,6 +83,14 @@ describe.each(await engines())('encrypted conversations through the SDK on %s', 
     expect(await bodies(dave.first, group.id)).toEqual([undefined, undefined, undefined, undefined, both]);
     expect(await bodies(erin.first, group.id)).toEqual([undefined, undefined, undefined, undefined, both]);
 
+    // A revoked device is committed out: it reads nothing sent after.
+    const phoneId = (await phone.devices()).find((d) => d.current)!.id;
+    await alice.first.revokeDevice(phoneId);
+    const afterRevoke = secret('after the phone');
+    await bob.first.sendMessage(group.id, afterRevoke);
+    expect(await bodies(alice.first, group.id)).toContain(afterRevoke);
+    expect((await bodies(phone, group.id)).at(-1)).toBeUndefined();
+
     // An encrypted DM beside the plain one; encryptConversation for an existing group.
     const dm = await bob.first.openDirect(alice.id, { encrypted: true });
     expect(dm.encrypted).toBe(true);
