@@ -63,7 +63,7 @@ export class EncryptedConversations {
         conversation.members.map((m) => m.userId),
         me,
       );
-      if (packages.length === 0) return void (await this.saveGroup(conversation.id, group));
+      // Committed even with no other device to add (an empty commit): the order then says whose group it is.
       const pending = await engine.addMembers(
         group,
         packages.map((p) => p.keyPackage),
@@ -141,7 +141,8 @@ export class EncryptedConversations {
    * device cannot read stays an envelope without `body`.
    */
   async decrypt(message: Message): Promise<Message | undefined> {
-    if (message.kind !== 'encrypted') return message;
+    // A client that has not enabled encryption has no device to read with: the envelope as it is.
+    if (message.kind !== 'encrypted' || !(await this.devices.isEnabled())) return message;
     if (message.mls !== 'application') {
       await this.locked(message.conversationId, () => this.apply(message.conversationId, message.seq));
       return undefined;

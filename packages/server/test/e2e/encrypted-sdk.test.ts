@@ -112,4 +112,22 @@ describe.each(await engines())('encrypted conversations through the SDK on %s', 
     const snapshot = JSON.stringify(await databaseSnapshot(t));
     for (const text of plaintexts) expect(snapshot.includes(text), text).toBe(false);
   });
+
+  it('commits a new group even when no other device can be added yet, and its creator reads back what it sent', async () => {
+    const alice = await person('sf', 'laptop');
+    const frank = client();
+    const franks = await frank.register({ username: uniqueName('sg'), password: 'correct horse battery' });
+    const group = await alice.first.createGroup('Early', [franks.user.id], { encrypted: true });
+    const state = await alice.first.http.request<{ epoch: number; groupInfo: string | null }>(
+      'GET',
+      `/api/v1/conversations/${group.id}/mls`,
+    );
+    expect(state.epoch).toBe(1);
+    expect(state.groupInfo).not.toBeNull();
+    await alice.first.sendMessage(group.id, 'only mine for now');
+    expect(await bodies(alice.first, group.id)).toEqual(['only mine for now']);
+    // Frank's client, without encryption, sees the envelope and no body.
+    const page = await frank.history(group.id);
+    expect(page.items.find((m) => m.kind === 'encrypted' && m.mls === 'application')).not.toHaveProperty('body');
+  });
 });
