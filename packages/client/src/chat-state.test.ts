@@ -13,6 +13,7 @@ const summary: ConversationSummary = {
   lastSeq: 0,
   lastActivityAt: at,
   memberCount: 2,
+  encrypted: false,
   myRole: 'member',
   readSeq: 0,
   lastPos: 1,
@@ -87,6 +88,7 @@ describe('ChatState: mentions, and my own settings', () => {
       lastSeq: 1,
       lastActivityAt: at,
       memberCount: 2,
+      encrypted: false,
     };
     await state.apply({
       type: 'conversation.updated',
@@ -171,6 +173,7 @@ describe('ChatState: one reducer entry per positioned event type', () => {
     lastSeq: 0,
     lastActivityAt: at,
     memberCount: 2,
+    encrypted: false,
   } as const;
   const member = (userId: string, role: 'member' | 'admin' = 'member') => ({ userId, role, joinedAt: at });
   const fresh = () => new ChatState(me, { conversations: [summary], pages: { c: [] } }, () => Promise.reject(new Error('no load')));

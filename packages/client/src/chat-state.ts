@@ -300,7 +300,7 @@ export class ChatState {
     const quote = {
       id: message.id,
       senderId: message.senderId,
-      excerpt: message.deletedAt === null ? replyExcerpt(message.body) : '',
+      excerpt: message.deletedAt === null ? replyExcerpt(message.body ?? '') : '',
       deleted: message.deletedAt !== null,
     };
     const current = (m: Message): Message => {

@@ -50,6 +50,7 @@ import { RealtimeConnection, type RealtimeOptions } from './realtime.js';
 import { newClientId } from './ids.js';
 import { LocationsApi, SearchApi } from './features.js';
 import type { CryptoStore } from './crypto/crypto-store.js';
+import { EncryptedConversations } from './crypto/encrypted-conversations.js';
 import { DeviceManager, type EnableEncryptionOptions, EncryptionError, type MyDevice } from './crypto/device-manager.js';
 
 export interface ConfabClientOptions extends HttpOptions {
@@ -81,6 +82,7 @@ export class ConfabClient {
   /** The event log over HTTP: long-poll `sync`, one conversation's events. */
   readonly events: EventsApi;
   private deviceManager: DeviceManager | undefined;
+  private encryptedConversations: EncryptedConversations | undefined;
   /** Needs reply, catch-up, suggestions, my Assist switches (issue 40). */
   readonly assist: AssistApi;
 
@@ -109,9 +111,14 @@ export class ConfabClient {
     return this.devicesOfMine().devices();
   }
 
-  /** Revokes a device of mine: it is added to no group again, and my signed list leaves it out. */
-  revokeDevice(deviceId: string): Promise<void> {
-    return this.devicesOfMine().revoke(deviceId);
+  /**
+   * Revokes a device of mine: it is added to no group again, my signed list leaves it out, and
+   * each encrypted conversation this device is in commits its removal (it reads nothing sent after).
+   */
+  async revokeDevice(deviceId: string): Promise<void> {
+    await this.devicesOfMine().revoke(deviceId);
+    const me = await this.devicesOfMine().self();
+    await this.encrypted().removeDevice({ userId: me.userId, deviceId });
   }
 
   /** The number both people compare to verify each other: 60 digits in groups of five, from our identity keys. */
@@ -122,6 +129,29 @@ export class ConfabClient {
   /** This device's keys, registration and KeyPackages (the MLS engine's seam: `DeviceManager.engine()`). */
   get encryption(): DeviceManager {
     return this.devicesOfMine();
+  }
+
+  /** Turns end-to-end encryption on for an existing group (owner or admin; never off) and commits its members' devices in. */
+  async encryptConversation(conversationId: string): Promise<ConversationDetail> {
+    const { conversation } = await this.http.request<{ conversation: ConversationDetail }>('PATCH', conversationPath(conversationId), {
+      body: { encrypted: true },
+    });
+    await this.encrypted().setUp(conversation);
+    return conversation;
+  }
+
+  /** This device's encrypted conversations (the MLS groups it is in), or undefined without a crypto store. */
+  private encrypted(): EncryptedConversations;
+  private encrypted(optional: true): EncryptedConversations | undefined;
+  private encrypted(optional = false): EncryptedConversations | undefined {
+    if (optional && !this.options.crypto?.store) return undefined;
+    return (this.encryptedConversations ??= new EncryptedConversations(this.http, this.options.crypto!.store, this.devicesOfMine()));
+  }
+
+  /** Whether a send into this conversation must be encrypted (only asked with a crypto store). */
+  private async mustEncrypt(conversationId: string): Promise<EncryptedConversations | undefined> {
+    const e2e = this.encrypted(true);
+    return e2e && (await e2e.isEncrypted(conversationId)) ? e2e : undefined;
   }
 
   private devicesOfMine(): DeviceManager {
@@ -206,18 +236,24 @@ export class ConfabClient {
   }
 
   // ---- conversations ----
-  async openDirect(userId: string): Promise<ConversationDetail> {
-    return (
-      await this.http.request<{ conversation: ConversationDetail }>('POST', '/api/v1/conversations', { body: { kind: 'direct', userId } })
-    ).conversation;
+  /** The direct conversation with `userId`; `{encrypted: true}`: the pair's encrypted one (each pair has one of each). */
+  async openDirect(userId: string, options: { encrypted?: boolean } = {}): Promise<ConversationDetail> {
+    const encrypted = options.encrypted === true;
+    const { conversation } = await this.http.request<{ conversation: ConversationDetail }>('POST', '/api/v1/conversations', {
+      body: { kind: 'direct', userId, ...(encrypted ? { encrypted } : {}) },
+    });
+    if (encrypted) await this.encrypted().setUp(conversation);
+    return conversation;
   }
 
-  async createGroup(title: string, memberIds: string[]): Promise<ConversationDetail> {
-    return (
-      await this.http.request<{ conversation: ConversationDetail }>('POST', '/api/v1/conversations', {
-        body: { kind: 'group', title, memberIds },
-      })
-    ).conversation;
+  /** A new group; `{encrypted: true}` makes its MLS group here and commits every member's devices in. */
+  async createGroup(title: string, memberIds: string[], options: { encrypted?: boolean } = {}): Promise<ConversationDetail> {
+    const encrypted = options.encrypted === true;
+    const { conversation } = await this.http.request<{ conversation: ConversationDetail }>('POST', '/api/v1/conversations', {
+      body: { kind: 'group', title, memberIds, ...(encrypted ? { encrypted } : {}) },
+    });
+    if (encrypted) await this.encrypted().setUp(conversation);
+    return conversation;
   }
 
   listConversations(query: ConversationListQuery = {}): Promise<ConversationPage> {
@@ -272,12 +308,19 @@ export class ConfabClient {
       .conversation;
   }
 
-  addMember(conversationId: string, userId: string): Promise<MemberResponse> {
-    return this.http.request('POST', `${conversationPath(conversationId)}/members`, { body: { userId } });
+  /** Adds a member; in an encrypted conversation, then commits their devices into its group. */
+  async addMember(conversationId: string, userId: string): Promise<MemberResponse> {
+    const added = await this.http.request<MemberResponse>('POST', `${conversationPath(conversationId)}/members`, { body: { userId } });
+    await (await this.mustEncrypt(conversationId))?.addMember(conversationId, userId);
+    return added;
   }
 
-  removeMember(conversationId: string, userId: string): Promise<void> {
-    return this.http.request('DELETE', `${conversationPath(conversationId)}/members/${encodeURIComponent(userId)}`);
+  /** Removes a member (or leaves); in an encrypted conversation, then commits the removal of their devices. */
+  async removeMember(conversationId: string, userId: string): Promise<void> {
+    const e2e = await this.mustEncrypt(conversationId);
+    await this.http.request('DELETE', `${conversationPath(conversationId)}/members/${encodeURIComponent(userId)}`);
+    // Leaving: a device cannot commit its own removal; the members that remain do (anyone may remove a former member's devices).
+    if (e2e && userId !== (await this.devicesOfMine().self()).userId) await e2e.removeMember(conversationId, userId);
   }
 
   setRole(conversationId: string, userId: string, role: Role): Promise<MemberResponse> {
@@ -304,16 +347,23 @@ export class ConfabClient {
     clientId: string = newClientId(),
     links: SendOptions = {},
   ): Promise<Message> {
+    // Into an encrypted conversation the text goes as an MLS application message (issue 39).
+    const e2e = body === undefined ? undefined : await this.mustEncrypt(conversationId);
+    const mls = e2e && (await e2e.encryptFor(conversationId, body!, clientId));
     const answer = await this.http.request<{ message: Message } | HeldResponse>('POST', `${conversationPath(conversationId)}/messages`, {
-      body: { clientId, body, ...links },
+      body: { clientId, ...(mls ? { mls } : { body }), ...links },
     });
     // Held for an admin's review by the spam model (issue 40): stored, delivered to no one yet.
     if ('held' in answer) throw new MessageHeldError(answer.message);
-    return answer.message;
+    const { message } = answer;
+    return e2e ? ((await e2e.decrypt(message)) ?? message) : message;
   }
 
-  history(conversationId: string, query: HistoryQuery = {}): Promise<MessagePage> {
-    return this.http.request('GET', `${conversationPath(conversationId)}/messages`, { query });
+  /** A page of history; in an encrypted conversation decrypted on this device (commits and welcomes applied, not listed). */
+  async history(conversationId: string, query: HistoryQuery = {}): Promise<MessagePage> {
+    const page = await this.http.request<MessagePage>('GET', `${conversationPath(conversationId)}/messages`, { query });
+    const e2e = this.encrypted(true);
+    return e2e && page.items.some((m) => m.kind === 'encrypted') ? e2e.decryptPage(page) : page;
   }
 
   recentMessages(query: RecentMessagesQuery = {}): Promise<MessagePage> {
@@ -353,7 +403,18 @@ export class ConfabClient {
   /** Opens the realtime connection (reconnecting by itself until closed). */
   connect(options: Omit<RealtimeOptions, 'http'> = {}): RealtimeConnection {
     const WebSocketImpl = options.WebSocket ?? this.options.WebSocket;
-    return new RealtimeConnection({ ...options, ...(WebSocketImpl ? { WebSocket: WebSocketImpl } : {}), http: this.http });
+    const e2e = this.encrypted(true);
+    const encryption = e2e && {
+      encryptSend: async (conversationId: string, body: string, clientId: string) =>
+        (await e2e.isEncrypted(conversationId)) ? e2e.encryptFor(conversationId, body, clientId) : undefined,
+      decrypt: (message: Message) => e2e.decrypt(message),
+    };
+    return new RealtimeConnection({
+      ...options,
+      ...(WebSocketImpl ? { WebSocket: WebSocketImpl } : {}),
+      ...(encryption ? { encryption } : {}),
+      http: this.http,
+    });
   }
 }
 

@@ -11,6 +11,8 @@ export class ApiError extends Error {
     readonly retryAfterMs?: number,
     /** With `draft_conflict`: my draft as stored now (null: none), to show beside what I typed. */
     readonly draft?: Draft | null,
+    /** With `epoch_conflict`: the conversation's current MLS epoch (apply the commits up to it, then commit again). */
+    readonly epoch?: number,
   ) {
     super(message);
     this.name = 'ApiError';

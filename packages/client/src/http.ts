@@ -131,7 +131,15 @@ async function readError(response: Response): Promise<ApiError> {
     const body = (await response.json()) as ErrorResponse;
     const retryAfter = Number(response.headers.get('retry-after'));
     const retryAfterMs = body.error.retryAfterMs ?? (retryAfter > 0 ? retryAfter * 1000 : undefined);
-    return new ApiError(response.status, body.error.code, body.error.message, body.error.details, retryAfterMs, body.error.draft);
+    return new ApiError(
+      response.status,
+      body.error.code,
+      body.error.message,
+      body.error.details,
+      retryAfterMs,
+      body.error.draft,
+      body.error.epoch,
+    );
   } catch {
     return new ApiError(response.status, 'internal', `HTTP ${response.status}`);
   }

@@ -65,5 +65,13 @@ export class PendingRequests {
 }
 
 function toApiError(frame: ErrorFrame): ApiError {
-  return new ApiError(0, frame.error.code, frame.error.message, frame.error.details, frame.error.retryAfterMs);
+  return new ApiError(
+    0,
+    frame.error.code,
+    frame.error.message,
+    frame.error.details,
+    frame.error.retryAfterMs,
+    undefined,
+    frame.error.epoch,
+  );
 }

@@ -1,6 +1,7 @@
 import type { SyncReset } from '@confab/protocol';
 import type { CursorStore } from './event-stream.js';
 import type { HttpTransport } from './http.js';
+import type { Message, MlsSend } from '@confab/protocol';
 import type { NetworkStatus } from './network-status.js';
 
 /** What a realtime connection is given (RealtimeOptions) and what it tells the application of itself. */
@@ -39,6 +40,16 @@ export interface RealtimeOptions {
   typingExpireMs?: number;
   /** Where the device's network state comes from; default: the browser's online/offline events (none in Node). */
   network?: NetworkStatus;
+  /** End-to-end encryption (issue 39): set by `ConfabClient.connect()` when the client has a crypto store. */
+  encryption?: RealtimeEncryption;
+}
+
+/** How a connection encrypts what it sends into, and decrypts what it hears from, encrypted conversations. */
+export interface RealtimeEncryption {
+  /** The `mls` of a send into an encrypted conversation; undefined for a plain one. */
+  encryptSend(conversationId: string, body: string, clientId: string): Promise<MlsSend | undefined>;
+  /** The message as its readers see it; undefined for a commit or welcome (applied, not shown). */
+  decrypt(message: Message): Promise<Message | undefined>;
 }
 
 /** Why the application must re-fetch state: the whole stream, or one conversation. */

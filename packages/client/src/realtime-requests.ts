@@ -1,4 +1,4 @@
-import type { LocationInput, Message } from '@confab/protocol';
+import type { LocationInput, Message, MlsSend } from '@confab/protocol';
 import { newClientId } from './ids.js';
 import { MessageHeldError } from './errors.js';
 import type { LocationSendOptions } from './features.js';
@@ -13,6 +13,10 @@ import type { RequestAnswer } from './pending-requests.js';
 export abstract class RealtimeRequests {
   /** Sends the frame and resolves with its answer. */
   protected abstract request(body: Record<string, unknown>): Promise<RequestAnswer>;
+  /** The `mls` of a text sent into an encrypted conversation (undefined: a plain one). */
+  protected abstract encryptSend(conversationId: string, body: string, clientId: string): Promise<MlsSend | undefined>;
+  /** A stored message as its readers see it (decrypted in an encrypted conversation). */
+  protected abstract reader(message: Message): Promise<Message>;
 
   /** Sends a message and resolves with the stored message once the server acknowledges it; MessageHeldError when held for review. */
   async send(
@@ -21,15 +25,17 @@ export abstract class RealtimeRequests {
     clientId: string = newClientId(),
     links: SendOptions = {},
   ): Promise<Message> {
+    // Into an encrypted conversation the text goes as an MLS application message (issue 39).
+    const mls = body === undefined ? undefined : await this.encryptSend(conversationId, body, clientId);
     const { message, held } = await this.request({
       type: 'message.send',
       conversationId,
       clientId,
-      ...(body === undefined ? {} : { body }),
+      ...(mls !== undefined ? { mls } : body === undefined ? {} : { body }),
       ...links,
     });
     if (held) throw new MessageHeldError(held);
-    return message!;
+    return this.reader(message!);
   }
 
   /** Shares a place (as `ConfabClient.sendLocation`), over the socket. */

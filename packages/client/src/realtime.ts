@@ -1,5 +1,5 @@
 import { WebSocket as PlatformWebSocket } from 'isows';
-import type { EventOf, PositionedEvent, ServerEvent, ServerEventType, ServerFrame } from '@confab/protocol';
+import type { EventOf, Message, MlsSend, PositionedEvent, ServerEvent, ServerEventType, ServerFrame } from '@confab/protocol';
 import { CLOSE_CODES, isPositionedEvent, wsSubprotocols } from '@confab/protocol';
 import { ApiError } from './errors.js';
 import { type CursorStore, type EventStream, MemoryCursorStore, type SyncState, conversationOf, httpEventStream } from './event-stream.js';
@@ -218,8 +218,32 @@ export class RealtimeConnection extends RealtimeRequests {
     }
   }
 
+  /** Encrypted conversations' events wait for decryption, in order: the events after them wait too. */
+  private decrypting: Promise<void> = Promise.resolve();
+
+  protected encryptSend(conversationId: string, body: string, clientId: string): Promise<MlsSend | undefined> {
+    return this.options.encryption?.encryptSend(conversationId, body, clientId) ?? Promise.resolve(undefined);
+  }
+
+  protected async reader(message: Message): Promise<Message> {
+    return (await this.options.encryption?.decrypt(message)) ?? message;
+  }
+
   private deliverPositioned(event: PositionedEvent): void {
     this.advanceCursor(event.pos);
+    const encryption = this.options.encryption;
+    if (!encryption) return this.emitPositioned(event);
+    this.decrypting = this.decrypting.then(async () => {
+      if ((event.type === 'message.created' || event.type === 'message.updated') && event.message.kind === 'encrypted') {
+        const message = await encryption.decrypt(event.message).catch(() => event.message);
+        if (message) this.emitPositioned({ ...event, message });
+        return;
+      }
+      this.emitPositioned(event);
+    });
+  }
+
+  private emitPositioned(event: PositionedEvent): void {
     this.handlers.emit(event);
     if (event.type === 'message.created' && event.message.senderId !== this.userIdValue && this.options.deliveryReceipts !== false) {
       this.receipts.received(conversationOf(event), event.message.seq);

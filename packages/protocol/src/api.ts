@@ -15,6 +15,7 @@ import {
 import { SendContentFields } from './files.js';
 import { FreeText, Identifier, SingleLine, VisibleLine, VisibleText } from './strings.js';
 import { LocationInput } from './locations.js';
+import { MlsSend } from './encrypted-messages.js';
 import { PositionInput } from './primitives.js';
 
 /** Request schemas reject unknown fields (`additionalProperties: false`) instead of dropping them. */
@@ -61,12 +62,18 @@ export type BlockResponse = Static<typeof BlockResponse>;
 
 // ---- conversations ----
 export const GroupTitle = VisibleLine({ minLength: 1, maxLength: 100 });
-export const CreateDirectBody = Type.Object({ kind: Type.Literal('direct'), userId: Id }, strict);
+const EncryptedFlag = Type.Optional(
+  Type.Boolean({
+    description: 'End-to-end encrypted (issue 39). A pair has at most one plain and one encrypted direct conversation',
+  }),
+);
+export const CreateDirectBody = Type.Object({ kind: Type.Literal('direct'), userId: Id, encrypted: EncryptedFlag }, strict);
 export const CreateGroupBody = Type.Object(
   {
     kind: Type.Literal('group'),
     title: GroupTitle,
     memberIds: Type.Array(Id, { maxItems: 10_000, uniqueItems: true }),
+    encrypted: EncryptedFlag,
   },
   strict,
 );
@@ -82,7 +89,17 @@ export const CreateConversationBody = Type.Unsafe<Static<typeof CreateDirectBody
 });
 export type CreateConversationBody = Static<typeof CreateConversationBody>;
 
-export const UpdateConversationBody = Type.Object({ title: GroupTitle }, strict);
+export const UpdateConversationBody = Type.Object(
+  {
+    title: Type.Optional(GroupTitle),
+    encrypted: Type.Optional(
+      Type.Boolean({
+        description: 'true turns end-to-end encryption on for a group (owner or admin); it is never turned off: false answers 400',
+      }),
+    ),
+  },
+  { ...strict, minProperties: 1 },
+);
 export type UpdateConversationBody = Static<typeof UpdateConversationBody>;
 
 export const AddMemberBody = Type.Object({ userId: Id }, strict);
@@ -130,6 +147,7 @@ export const SendMessageBody = Type.Object(
     replyToId: Type.Optional(Id),
     threadRootId: Type.Optional(Id),
     ...SendContentFields,
+    mls: Type.Optional(MlsSend),
     scheduledAt: Type.Optional(
       Type.String({
         format: 'date-time',
@@ -138,7 +156,11 @@ export const SendMessageBody = Type.Object(
       }),
     ),
   },
-  { ...strict, description: '`text` (the default) needs `body`; `location` needs `location`, and may have a `body` (a caption)' },
+  {
+    ...strict,
+    description:
+      '`text` (the default) needs `body`; `location` needs `location`, and may have a `body` (a caption); an encrypted conversation takes only `mls` (and `clientId`)',
+  },
 );
 export type SendMessageBody = Static<typeof SendMessageBody>;
 export const MessageResponse = Type.Object({ message: Message }, { title: 'MessageResponse' });

@@ -16,6 +16,8 @@ export const Base64Url = (options: { description: string; minLength?: number; ma
 
 /** The only MLS ciphersuite Confab speaks (RFC 9420 §17.1, id 1). */
 export const MLS_CIPHERSUITE = 'MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519';
+/** Its number in the MLS registry. */
+export const MLS_CIPHERSUITE_ID = 1;
 
 /** An encoded KeyPackage of that suite is about 300 bytes; this leaves room for extensions. */
 export const MAX_KEY_PACKAGE_BYTES = 4096;

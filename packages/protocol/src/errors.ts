@@ -14,6 +14,8 @@ export const ERROR_STATUS = {
   unknown_frame: 400,
   /** A `scheduledAt` sooner than the minimum lead (a minute) or more than a year ahead (issue 37). */
   schedule_out_of_range: 400,
+  /** A plain `body` (or any content but an MLS message) sent into an end-to-end encrypted conversation (issue 39). */
+  encrypted_conversation: 400,
   unauthenticated: 401,
   invalid_credentials: 401,
   token_expired: 401,
@@ -34,6 +36,8 @@ export const ERROR_STATUS = {
   // A draft saved on a version another device has moved past (issue 37): the body carries the current draft.
   draft_conflict: 409,
   device_revoked: 409,
+  /** An MLS commit made at an epoch that is not the conversation's current one (issue 39): the body carries `epoch`. */
+  epoch_conflict: 409,
   conflict: 409,
   // A block, either way, or a deactivated account on the other side of a direct conversation (issue 35).
   blocked: 409,
@@ -85,6 +89,12 @@ export const ErrorDetail = Type.Object(
       Type.Integer({
         minimum: 0,
         description: 'With `rate_limited`: how long to wait before trying again, ms (HTTP also sends Retry-After)',
+      }),
+    ),
+    epoch: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        description: "With `epoch_conflict`: the conversation's current MLS epoch; apply the commits up to it, then commit again",
       }),
     ),
     draft: Type.Optional(

@@ -55,6 +55,7 @@ const conversation: ConversationInfo = {
   lastSeq: 1,
   lastActivityAt: at,
   memberCount: 2,
+  encrypted: false,
 };
 const member: Member = { userId: 'u2', role: 'member', joinedAt: at };
 const notification: Notification = {

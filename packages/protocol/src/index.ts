@@ -26,6 +26,7 @@ export * from './link-previews.js';
 export * from './drafts.js';
 // End-to-end encryption: devices, identity keys, KeyPackages (issue 39).
 export * from './encryption.js';
+export * from './encrypted-messages.js';
 // Assist: needs reply, catch-up, frecency (issue 40).
 export * from './assist.js';
 // Scheduled send (issue 37).

@@ -3,6 +3,7 @@ import { Attachment, VoiceInfo } from './files.js';
 import { Poll } from './polls.js';
 import { ForwardedFrom } from './forwarding.js';
 import { LinkPreview } from './link-previews.js';
+import { EncryptedEnvelopeFields } from './encrypted-messages.js';
 import { Id, PositionInput, Timestamp } from './primitives.js';
 
 // Id and Timestamp live in primitives.ts so files.ts can use them without an import cycle.
@@ -85,10 +86,11 @@ export const MessageKind = Type.Union(
     Type.Literal('voice'),
     Type.Literal('location'),
     Type.Literal('poll'),
+    Type.Literal('encrypted'),
   ],
   {
     description:
-      '`text`: written by a user; `system`: written by the server (membership and title changes); `attachment`: files with an optional caption (`body`); `voice`: a voice note; `location`: a place a user shares (`location`), live until `location.liveUntil`; `poll`: a question (`body`) with options to vote on (`poll`)',
+      '`text`: written by a user; `system`: written by the server (membership and title changes); `attachment`: files with an optional caption (`body`); `voice`: a voice note; `location`: a place a user shares (`location`), live until `location.liveUntil`; `poll`: a question (`body`) with options to vote on (`poll`); `encrypted`: an MLS message of an end-to-end encrypted conversation (`ciphertext`, no `body`)',
   },
 );
 export type MessageKind = Static<typeof MessageKind>;
@@ -127,6 +129,7 @@ export const SystemInfo = Type.Object(
       Type.Literal('member_removed'),
       Type.Literal('member_left'),
       Type.Literal('title_changed'),
+      Type.Literal('encryption_enabled'),
     ]),
     actorId: Id,
     userId: Type.Optional(Id),
@@ -160,7 +163,9 @@ export const Message = Type.Object(
     senderId: Id,
     clientId: Type.String({ description: "The sender's idempotency key" }),
     kind: MessageKind,
-    body: Type.String({ description: 'Empty once deleted' }),
+    body: Type.Optional(
+      Type.String({ description: 'Empty once deleted; absent on an `encrypted` message (its content is in `ciphertext`)' }),
+    ),
     createdAt: Timestamp,
     editedAt: Nullable(Timestamp, 'When the body was last edited'),
     deletedAt: Nullable(Timestamp, 'Set on a tombstone: the body, reactions and mentions are gone'),
@@ -190,6 +195,7 @@ export const Message = Type.Object(
           'The card of the first http(s) link of a text message, set by the server shortly after the send or an edit that changes that link; null once its sender removed it. Absent while there is none',
       }),
     ),
+    ...EncryptedEnvelopeFields,
   },
   { title: 'Message' },
 );
@@ -223,6 +229,9 @@ export const ConversationInfo = Type.Object(
     lastSeq: Type.Integer({ minimum: 0 }),
     lastActivityAt: Timestamp,
     memberCount: Type.Integer({ minimum: 0 }),
+    encrypted: Type.Boolean({
+      description: 'End-to-end encrypted (MLS): the server holds only ciphertext; never turned off once on',
+    }),
     description: Type.Optional(
       Type.String({ maxLength: 250, description: "A group's description (an imported channel's topic); absent without one" }),
     ),

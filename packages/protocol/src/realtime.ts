@@ -5,6 +5,7 @@ import { ClientId, MessageBody, ReactionParams, Seq } from './api.js';
 import { Identifier } from './strings.js';
 import { LocationInput } from './locations.js';
 import { SendContentFields } from './files.js';
+import { MlsSend } from './encrypted-messages.js';
 import { Id, Message } from './models.js';
 import { ServerEvent, SyncCursor } from './events.js';
 
@@ -29,6 +30,7 @@ export const MessageSendFrame = Type.Object(
     replyToId: Type.Optional(Id),
     threadRootId: Type.Optional(Id),
     ...SendContentFields,
+    mls: Type.Optional(MlsSend),
   },
   { ...strict, description: 'The body of `POST /api/v1/conversations/:id/messages`, with the conversation' },
 );

@@ -51,6 +51,17 @@ export class DraftConflict extends AppError {
   }
 }
 
+/**
+ * An MLS commit made in an epoch that is not its conversation's current one (issue 39): 409
+ * `epoch_conflict` with the current epoch, so the device applies what it missed and commits again.
+ */
+export class EpochConflict extends AppError {
+  constructor(readonly epoch: number) {
+    super('epoch_conflict', `This commit was made in another epoch than the conversation's current one (${epoch})`);
+    this.name = 'EpochConflict';
+  }
+}
+
 /** Renders any thrown value as the wire error; unknown errors leak nothing. */
 export function toErrorBody(error: unknown): { status: number; body: ErrorDetail } {
   if (error instanceof AppError) {
@@ -64,6 +75,7 @@ export function toErrorBody(error: unknown): { status: number; body: ErrorDetail
     if (typeof retryAfterMs === 'number') body.retryAfterMs = Math.max(0, Math.ceil(retryAfterMs));
     // A refused draft save says what is stored now (DraftConflict, services/drafts/draft-service.ts).
     if (error instanceof DraftConflict) body.draft = error.draft;
+    if (error instanceof EpochConflict) body.epoch = error.epoch;
     return { status: error.status, body };
   }
   return { status: 500, body: { code: 'internal', message: 'Internal server error' } };

@@ -35,6 +35,13 @@ export function createMetrics() {
     readers,
     messagesStored: new Counter({ name: 'confab_messages_stored_total', help: 'Messages committed', registers }),
     commitBatches: new Counter({ name: 'confab_commit_batches_total', help: 'Group-commit transactions', registers }),
+    // End-to-end encryption (issue 39): what devices could not decrypt, as they report it (counts and reasons, never content).
+    decryptFailures: new Counter({
+      name: 'confab_decrypt_failures_total',
+      help: 'MLS messages member devices reported they could not decrypt',
+      labelNames: ['reason'] as const,
+      registers,
+    }),
     sockets: new Gauge({ name: 'confab_websockets_open', help: 'Open WebSocket connections', registers }),
     framesDelivered: new Counter({ name: 'confab_ws_frames_delivered_total', help: 'Event frames written to sockets', registers }),
     gapFills: new Counter({

@@ -95,7 +95,7 @@ export async function createServer(
     rateLimits,
   });
   const search = createSearch(backends, { membership: access.membership, rateLimits });
-  const encryption = createEncryption(backends);
+  const encryption = createEncryption(backends, { membership: access.membership });
   const gateway = new Gateway({
     config,
     tokens: sessions.tokens,

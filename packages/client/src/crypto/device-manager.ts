@@ -210,6 +210,16 @@ export class DeviceManager {
     });
   }
 
+  /** Whether this client has enabled encryption (has a device). */
+  async isEnabled(): Promise<boolean> {
+    return (await this.loadDevice()) !== undefined;
+  }
+
+  /** This device (its credential's user and id) and its signature keys; throws until encryption is enabled. */
+  self(): Promise<DeviceRef & DeviceKeys> {
+    return this.requireDevice();
+  }
+
   private async requireDevice(): Promise<DeviceRef & DeviceKeys> {
     const device = await this.loadDevice();
     if (!device) throw new EncryptionError('not_enabled', 'Enable encryption first');

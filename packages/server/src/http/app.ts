@@ -36,6 +36,7 @@ import { searchRoutes } from './routes/search.js';
 import { assistRoutes } from './routes/assist.js';
 import { uploadRoutes } from './routes/uploads.js';
 import { deviceRoutes } from './routes/devices.js';
+import { encryptedConversationRoutes } from './routes/encrypted-conversations.js';
 import { importRoutes } from './routes/imports.js';
 import { errors } from './responses.js';
 import { installRouteLimits } from './route-limits.js';
@@ -168,6 +169,7 @@ export async function buildHttpApp(
     assistRoutes,
     uploadRoutes,
     deviceRoutes,
+    encryptedConversationRoutes,
     adminRoutes,
     importRoutes,
   ]) {

@@ -16,6 +16,7 @@ import type {
   DraftRecord,
   MemberRecord,
   MessageRecord,
+  MlsRecord,
   NotificationRecord,
   ScheduledRecord,
   UserRecord,
@@ -65,7 +66,8 @@ export const messageView = (m: MessageRecord, sourcesOfReader?: ReadonlySet<stri
   senderId: m.senderId,
   clientId: m.clientId,
   kind: m.kind,
-  body: m.body,
+  // An MLS message has no body: its ciphertext envelope instead (issue 39).
+  ...(m.mls ? encryptedEnvelope(m.mls) : { body: m.body }),
   createdAt: iso(m.createdAt),
   editedAt: isoOrNull(m.editedAt),
   deletedAt: isoOrNull(m.deletedAt),
@@ -100,6 +102,16 @@ export const messageView = (m: MessageRecord, sourcesOfReader?: ReadonlySet<stri
     : {}),
 });
 
+/** What a client that does not decrypt sees of an MLS message: `{encrypted: true, ciphertext, epoch, senderDevice}`. */
+const encryptedEnvelope = (mls: MlsRecord) => ({
+  encrypted: true as const,
+  mls: mls.type,
+  ciphertext: mls.ciphertext,
+  epoch: mls.epoch,
+  senderDevice: mls.senderDevice,
+  ...(mls.devices ? { devices: mls.devices } : {}),
+});
+
 export const memberView = (m: MemberRecord): Member => ({ userId: m.userId, role: m.role, joinedAt: iso(m.joinedAt) });
 
 export const conversationInfoView = (c: ConversationRecord): ConversationInfo => ({
@@ -111,6 +123,7 @@ export const conversationInfoView = (c: ConversationRecord): ConversationInfo =>
   lastSeq: c.lastSeq,
   lastActivityAt: iso(c.lastActivityAt),
   memberCount: c.memberCount,
+  encrypted: c.encrypted,
   ...(c.description ? { description: c.description } : {}),
 });
 

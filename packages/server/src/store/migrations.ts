@@ -31,6 +31,7 @@ import { drafts } from './migrations/0030-drafts.js';
 // Devices, identity keys and KeyPackages for end-to-end encryption (issue 39).
 import { devicesAndKeyPackages } from './migrations/0033-devices-and-key-packages.js';
 import { assist } from './migrations/0035-assist.js';
+import { encryptedConversations } from './migrations/0036-encrypted-conversations.js';
 import { assistModeration } from './migrations/0037-assist-moderation.js';
 import { scheduledMessages } from './migrations/0029-scheduled-messages.js';
 import { starred } from './migrations/0025-starred.js';
@@ -209,11 +210,13 @@ const migrations: Record<string, Migration> = {
   '0033_devices_and_key_packages': devicesAndKeyPackages,
   // Assist: my switches, dismissed needs-reply items, messages by sender (issue 40).
   '0035_assist': assist,
-  // Assist: reports, held messages and the spam model's counts (issue 40).
-  '0037_assist_moderation': assistModeration,
   // Scheduled send (issue 37).
   '0029_scheduled_messages': scheduledMessages,
   '0032_imports': imports,
+  // End-to-end encryption, part 2: encrypted conversations and their MLS groups (issue 39).
+  '0036_encrypted_conversations': encryptedConversations,
+  // Assist: reports, held messages and the spam model's counts (issue 40).
+  '0037_assist_moderation': assistModeration,
 };
 
 /**

@@ -101,8 +101,44 @@ export interface ConversationRecord {
   lastPos: number;
   /** A group's description (an imported channel's topic; issue 37); absent without one. */
   description?: string;
+  /** End-to-end encrypted (issue 39): its MLS group is an MlsGroupRecord. */
+  encrypted: boolean;
 }
-export type NewConversation = Omit<ConversationRecord, 'lastSeq' | 'memberCount' | 'lastPos'>;
+export type NewConversation = Omit<ConversationRecord, 'lastSeq' | 'memberCount' | 'lastPos' | 'encrypted'> & {
+  /** Created encrypted: its MLS group is created with it, at epoch 0. */
+  mlsGroup?: Omit<MlsGroupRecord, 'conversationId'>;
+};
+
+/** An encrypted conversation's MLS group (issue 39, decision 0027). */
+export interface MlsGroupRecord {
+  conversationId: string;
+  /** URL-safe base64 of the group id's bytes. */
+  groupId: string;
+  ciphersuite: number;
+  /** The current epoch: the next commit must be made in it. */
+  epoch: number;
+  /** The GroupInfo the latest commit left (URL-safe base64), null before the first. */
+  groupInfo: string | null;
+  updatedAt: number;
+}
+
+/** An MLS message stored as a message of kind `encrypted` (in the `content` column). */
+export interface MlsRecord {
+  type: 'application' | 'commit' | 'welcome';
+  ciphertext: string;
+  epoch: number;
+  senderDevice: string;
+  /** A welcome: the devices it is for. */
+  devices?: string[];
+}
+
+/** A commit's move of its group to the next epoch, checked in the transaction that stores it. */
+export interface EpochAdvance {
+  /** The epoch the commit was made in: it must be the group's current one. */
+  epoch: number;
+  /** The GroupInfo of the epoch it makes. */
+  groupInfo: string;
+}
 
 export interface MemberRecord {
   conversationId: string;
@@ -133,7 +169,7 @@ export interface MessageRecord {
   seq: number;
   senderId: string;
   clientId: string;
-  kind: 'text' | 'system' | 'attachment' | 'voice' | 'location' | 'poll';
+  kind: 'text' | 'system' | 'attachment' | 'voice' | 'location' | 'poll' | 'encrypted';
   body: string;
   createdAt: number;
   editedAt: number | null;
@@ -163,14 +199,16 @@ export interface MessageRecord {
   forwardedFrom?: ForwardedFromRecord;
   /** A text message's link preview, set after the send (or an edit) by the server. Kept in the `content` column (ContentRecord). */
   preview?: LinkPreviewRecord;
+  /** On an `encrypted` message: the MLS envelope (issue 39). Kept in the `content` column (ContentRecord). */
+  mls?: MlsRecord;
 }
 /**
  * What a message kind or feature keeps on the row besides the columns every message has: stored
  * together as one JSON column (`content`) by store/sql/rows.ts, so a new one needs no migration.
  * Its keys are the MessageRecord fields of the same names; CONTENT_KEYS lists them.
  */
-export type ContentRecord = Pick<MessageRecord, 'poll' | 'forwardedFrom' | 'preview'>;
-export const CONTENT_KEYS = ['poll', 'forwardedFrom', 'preview'] as const satisfies readonly (keyof ContentRecord)[];
+export type ContentRecord = Pick<MessageRecord, 'poll' | 'forwardedFrom' | 'preview' | 'mls'>;
+export const CONTENT_KEYS = ['poll', 'forwardedFrom', 'preview', 'mls'] as const satisfies readonly (keyof ContentRecord)[];
 /** A user's saved message (issue 37), as `GET /api/v1/saved` lists it. */
 export interface SavedRecord {
   message: MessageRecord;
@@ -251,9 +289,12 @@ export type NewMessage = Pick<MessageRecord, 'id' | 'conversationId' | 'senderId
   Partial<
     Pick<
       MessageRecord,
-      'kind' | 'replyToId' | 'threadRootId' | 'mentions' | 'location' | 'attachments' | 'voice' | 'poll' | 'forwardedFrom'
+      'kind' | 'replyToId' | 'threadRootId' | 'mentions' | 'location' | 'attachments' | 'voice' | 'poll' | 'forwardedFrom' | 'mls'
     >
-  >;
+  > & {
+    /** An MLS commit: stored only if its epoch is the group's current one, which it moves on (same transaction). */
+    advance?: EpochAdvance;
+  };
 
 /**
  * A change to a stored message, as the service decides it from the message as it is inside the
@@ -297,10 +338,11 @@ export interface AppendResult {
   message: MessageRecord;
   created: boolean;
 }
-/** A new message the append did not store: uploads it carries are gone (swept or deleted since the send checked them). */
-export interface AppendRefusal {
-  missingUploadIds: string[];
-}
+/**
+ * A new message the append did not store: uploads it carries are gone (swept or deleted since the
+ * send checked them), or an MLS commit made in an epoch that is not its group's current one.
+ */
+export type AppendRefusal = { missingUploadIds: string[] } | { epochConflict: number };
 export type AppendOutcome = AppendResult | AppendRefusal;
 
 export interface HistoryPage {

@@ -94,6 +94,8 @@ export interface Database {
     last_pos: Generated<number>;
     /** A group's description (an imported channel's topic; issue 37), null without one. */
     description: string | null;
+    /** 1: end-to-end encrypted (issue 39), its MLS group in `mls_groups`; never back to 0. */
+    encrypted: Generated<number>;
   };
   members: {
     conversation_id: string;
@@ -215,6 +217,15 @@ export interface Database {
     message_id: string;
     conversation_id: string;
     saved_at: number;
+  };
+  /** Each encrypted conversation's MLS group (issue 39): store/sql/mls-groups.ts. */
+  mls_groups: {
+    conversation_id: string;
+    group_id: string;
+    ciphersuite: number;
+    epoch: number;
+    group_info: string | null;
+    updated_at: number;
   };
   /** Each user's devices (issue 39): store/sql/devices.ts. */
   devices: {

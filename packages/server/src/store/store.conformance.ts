@@ -25,6 +25,7 @@ import { describeAdmin } from './admin/admin.conformance.js';
 import { describeThreads } from './threads/threads.conformance.js';
 import { describeDrafts } from './drafts/drafts.conformance.js';
 import { describeDevices } from './devices/devices.conformance.js';
+import { describeMlsGroups } from './conversations/mls-groups.conformance.js';
 import { describeAssist } from './assist/assist.conformance.js';
 import { describeTextFidelity } from './conformance/text-fidelity.conformance.js';
 import { describeImports } from './imports/imports.conformance.js';
@@ -76,6 +77,7 @@ export function describeStoreConformance(engine: string, openFresh: () => Promis
     describeUploads(f);
     describeAccounts(f);
     describeDevices(f);
+    describeMlsGroups(f);
     describeTextFidelity(f);
     describeImports(f);
   });

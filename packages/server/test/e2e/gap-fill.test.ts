@@ -99,7 +99,7 @@ describe('a bus that loses events', () => {
     const group = await createGroup(alice, [carol]);
     const live = bob.client.connect();
     const seen: string[] = [];
-    live.on('message.created', ({ message }) => seen.push(message.body));
+    live.on('message.created', ({ message }) => seen.push(message.body ?? ''));
     await live.ready();
     bus.subscribeDelayMs = 200;
     try {
@@ -222,7 +222,7 @@ describe('the periodic live check', () => {
     const dm = await alice.client.openDirect(bob.id);
     const live = bob.client.connect();
     const seen: string[] = [];
-    live.on('message.created', ({ message }) => seen.push(message.body));
+    live.on('message.created', ({ message }) => seen.push(message.body ?? ''));
     await live.ready();
     bus.drop = (event) => event.type === 'message.created';
     const sentAt = Date.now();

@@ -80,7 +80,7 @@ describe.each(await engines({ LINK_PREVIEW_ALLOW_HOSTS: '127.0.0.1' }))('link pr
     expect(socket.frames.slice(before).filter((f) => f.type === 'message.updated')).toEqual([]);
     // An edit that keeps the link keeps it removed; the message still reads as removed.
     await api(t.url, 'PATCH', `/api/v1/messages/${message.id}`, { token: alice.token, body: { body: `still ${pages.url('/og')}` } });
-    const edited = await updateOf(socket, message.id, (m) => m.body.startsWith('still'));
+    const edited = await updateOf(socket, message.id, (m) => (m.body ?? '').startsWith('still'));
     expect(edited.message.preview).toBeNull();
     socket.close();
   });
@@ -97,7 +97,7 @@ describe.each(await engines({ LINK_PREVIEW_ALLOW_HOSTS: '127.0.0.1' }))('link pr
     // A redirect to ::1 is refused (only 127.0.0.1 is trusted): no card, so the old one goes.
     const hostile = pages.url(`/redirect?to=${encodeURIComponent(`http://[::1]:${String(pages.port)}/og`)}`);
     expect((await edit(`and now ${hostile}`)).status).toBe(200);
-    const dropped = await updateOf(socket, message.id, (m) => m.body.startsWith('and now') && m.preview === undefined);
+    const dropped = await updateOf(socket, message.id, (m) => (m.body ?? '').startsWith('and now') && m.preview === undefined);
     expect(dropped.message.preview).toBeUndefined();
     socket.close();
   });

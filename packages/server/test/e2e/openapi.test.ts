@@ -203,6 +203,7 @@ describe('OpenAPI document', () => {
       'attachmentIds',
       'voice',
       'poll',
+      'mls',
       'scheduledAt',
     ]);
     const register = doc.paths['/api/v1/auth/register'].post.requestBody.content['application/json'].schema;

@@ -54,15 +54,15 @@ describe('scheduled send across a crash (SQLite, one node)', () => {
     server = await sandbox.start(); // the same address, data and signing key: Alice's token still works
     const reader = alice.client;
     await until(
-      async () => (await historyOf(reader, group.id)).filter((m) => bodies.includes(m.body)).length >= 5,
+      async () => (await historyOf(reader, group.id)).filter((m) => bodies.includes(m.body ?? '')).length >= 5,
       'all five sent',
       30_000,
     );
     await sleep(500); // ten more polls: nothing is sent twice
-    const sent = (await historyOf(reader, group.id)).filter((m) => bodies.includes(m.body));
-    expect([...counts(sent.map((m) => m.body)).values()]).toEqual([1, 1, 1, 1, 1]);
+    const sent = (await historyOf(reader, group.id)).filter((m) => bodies.includes(m.body ?? ''));
+    expect([...counts(sent.map((m) => m.body ?? '')).values()]).toEqual([1, 1, 1, 1, 1]);
     // In the order of their times.
-    expect(sent.map((m) => m.body)).toEqual(bodies);
+    expect(sent.map((m) => m.body ?? '')).toEqual(bodies);
     expect((await api(server.url, 'GET', '/api/v1/scheduled', { token: alice.token })).body.items).toEqual([]);
   }, 90_000);
 });
@@ -92,18 +92,18 @@ describeCluster('scheduled send across two nodes (PostgreSQL + Redis)', () => {
     // A row node 0 had claimed but not sent is claimed again once its 30 s lease has passed.
     const reader = bob.client; // on node 1
     await until(
-      async () => (await historyOf(reader, conversation.id)).filter((m) => bodies.includes(m.body)).length >= 20,
+      async () => (await historyOf(reader, conversation.id)).filter((m) => bodies.includes(m.body ?? '')).length >= 20,
       'all twenty sent',
       60_000,
     );
     await sleep(500);
-    const sent = (await historyOf(reader, conversation.id)).filter((m) => bodies.includes(m.body));
-    const perBody = counts(sent.map((m) => m.body));
+    const sent = (await historyOf(reader, conversation.id)).filter((m) => bodies.includes(m.body ?? ''));
+    const perBody = counts(sent.map((m) => m.body ?? ''));
     expect(bodies.map((b) => perBody.get(b))).toEqual(bodies.map(() => 1));
     // Those due after the kill are sent by node 1 on time (±5 s).
     const killedAt = start + 1000;
     for (const m of sent) {
-      const at = times.get(m.body)!;
+      const at = times.get(m.body ?? '')!;
       if (at > killedAt + 200) expect(Date.parse(m.createdAt) - at).toBeLessThan(5000);
       expect(Date.parse(m.createdAt)).toBeGreaterThanOrEqual(at);
     }

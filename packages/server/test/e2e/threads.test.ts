@@ -111,7 +111,7 @@ describe.each(await engines())('replies and threads on %s', (_engine, start) => 
         { token: bob.token },
       );
       expect(page.status).toBe(200);
-      bodies.push(...page.body.items.map((m) => m.body));
+      bodies.push(...page.body.items.map((m) => m.body ?? ''));
       cursor = page.body.nextCursor;
     } while (cursor);
     expect(bodies).toEqual(['reply 0', 'reply 1', 'reply 2', 'reply 3', 'reply 4']);

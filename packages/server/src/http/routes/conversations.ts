@@ -75,7 +75,8 @@ export const conversationRoutes: RoutePlugin = async (app, { conversations: { co
       schema: {
         tags,
         operationId: 'renameConversation',
-        summary: 'Rename a group (owner or admin)',
+        summary:
+          'Rename a group, or turn on its end-to-end encryption with `encrypted: true` (owner or admin); `encrypted: false` answers 400: never turned off',
         security: bearer,
         params: IdParams,
         body: UpdateConversationBody,
@@ -83,7 +84,7 @@ export const conversationRoutes: RoutePlugin = async (app, { conversations: { co
       },
     },
     async (request) => ({
-      conversation: await conversations.updateTitle(claims(request).userId, request.params.id, request.body.title),
+      conversation: await conversations.update(claims(request).userId, request.params.id, request.body),
     }),
   );
 

@@ -41,7 +41,9 @@ export class NeedsReplyService {
       const rows = await this.store.assist.needsReplyCandidates(userId, { since, limit: BATCH, ...(before ? { beforeId: before } : {}) });
       for (const row of rows) {
         before = row.message.id;
-        if (!serverMayRead({ id: row.message.conversationId, kind: row.direct ? 'direct' : 'group' })) continue;
+        // A message of kind `encrypted` exists only in an encrypted conversation.
+        const encrypted = row.message.kind === 'encrypted';
+        if (!serverMayRead({ id: row.message.conversationId, kind: row.direct ? 'direct' : 'group', encrypted })) continue;
         const verdict = needsReply(row, me, answers);
         if (verdict) found.push({ message: row.message, item: verdict });
         if (found.length > limit) break;

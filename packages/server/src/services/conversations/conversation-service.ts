@@ -1,5 +1,13 @@
 import Type from 'typebox';
-import type { ConversationDetail, ConversationPage, CreateConversationBody, MemberResponse, Role } from '@confab/protocol';
+import {
+  type ConversationDetail,
+  type ConversationPage,
+  type CreateConversationBody,
+  MLS_CIPHERSUITE_ID,
+  type MemberResponse,
+  type Role,
+  type UpdateConversationBody,
+} from '@confab/protocol';
 import { AppError, detail, forbidden, invalid, notFound } from '../../errors.js';
 import { newId } from '../../ids.js';
 import { type Store, UniqueViolation } from '../../store/store.js';
@@ -22,6 +30,19 @@ import { conversationSummaryView, memberView } from '../views.js';
 import type { RateLimitService } from '../rate-limits.js';
 
 const canManage = (role: Role) => role === 'owner' || role === 'admin';
+
+/** The end of an encrypted direct conversation's key (`userA:userB:e2e`): the pair's plain one keeps `userA:userB`. */
+export const ENCRYPTED_DIRECT_SUFFIX = ':e2e';
+
+/** A new encrypted conversation's MLS group: its id is the conversation id's UTF-8 bytes, at epoch 0 (decision 0027). */
+export const newMlsGroup = (conversationId: string, now: number) => ({
+  conversationId,
+  groupId: Buffer.from(conversationId, 'utf8').toString('base64url'),
+  ciphersuite: MLS_CIPHERSUITE_ID,
+  epoch: 0,
+  groupInfo: null,
+  updatedAt: now,
+});
 
 /**
  * Conversations, membership and roles. Every rule and permission check lives here; every
@@ -70,15 +91,18 @@ export class ConversationService {
     if (input.kind === 'direct') await this.blocks.assertNotBlockedBy(input.userId, userId);
     else await this.blocks.assertNoneBlocks(otherIds, userId);
     const id = newId();
+    const encrypted = input.encrypted === true;
     const { conversation, created, events } = await this.store.conversations.createConversation(
       {
         id,
         kind: input.kind,
         title: input.kind === 'group' ? input.title : null,
-        directKey: input.kind === 'direct' ? [userId, input.userId].sort().join(':') : null,
+        // A pair has one plain and one encrypted direct conversation (issue 39): two keys.
+        directKey: input.kind === 'direct' ? [userId, input.userId].sort().join(':') + (encrypted ? ENCRYPTED_DIRECT_SUFFIX : '') : null,
         createdBy: userId,
         createdAt: now,
         lastActivityAt: now,
+        ...(encrypted ? { mlsGroup: newMlsGroup(id, now) } : {}),
       },
       [
         { conversationId: id, userId, role: input.kind === 'group' ? 'owner' : 'member', joinedAt: now },
@@ -125,6 +149,38 @@ export class ConversationService {
     if (!view) throw notFound('Conversation');
     const members = await this.store.members.listMembers(conversationId);
     return { ...conversationSummaryView(view), members: members.map(memberView) };
+  }
+
+  /** `PATCH`: a new title, and/or encryption turned on (never off: `encrypted: false` is refused). */
+  async update(userId: string, conversationId: string, patch: UpdateConversationBody): Promise<ConversationDetail> {
+    if (patch.encrypted === false)
+      throw invalid('End-to-end encryption cannot be turned off', [detail('/encrypted', 'must be true: encryption is never turned off')]);
+    if (patch.encrypted === true) await this.encrypt(userId, conversationId);
+    return patch.title === undefined ? this.get(userId, conversationId) : this.updateTitle(userId, conversationId, patch.title);
+  }
+
+  /**
+   * Turns end-to-end encryption on for a group (issue 39): its MLS group starts at epoch 0, and
+   * the device that turned it on commits the members' devices into it. Owner or admin; a
+   * conversation encrypted already stays as it is. A direct conversation is not turned: the pair
+   * opens its encrypted one (`encrypted: true` on create).
+   */
+  async encrypt(userId: string, conversationId: string): Promise<void> {
+    const role = await this.membership.requireRole(conversationId, userId);
+    const conversation = await this.store.conversations.getConversation(conversationId);
+    if (!conversation) throw notFound('Conversation');
+    if (conversation.encrypted) return;
+    if (conversation.kind !== 'group')
+      throw invalid('A direct conversation is not turned encrypted: open the encrypted one with `encrypted: true`', [
+        detail('/encrypted', 'is only for groups'),
+      ]);
+    if (!canManage(role)) throw forbidden('Only the owner or an admin can turn on encryption');
+    const updated = await this.store.conversations.encryptConversation(
+      newMlsGroup(conversationId, Date.now()),
+      conversationUpdated(userId),
+      systemDraft({ action: 'encryption_enabled', actorId: userId }),
+    );
+    if (updated) await this.events.publish(updated.events);
   }
 
   async updateTitle(userId: string, conversationId: string, title: string): Promise<ConversationDetail> {

@@ -1,12 +1,19 @@
 import type { Backends } from '../backends.js';
 import { DeviceService } from './device-service.js';
+import { EncryptedConversationService } from './encrypted-conversations.js';
+import type { MembershipCache } from '../conversations/membership.js';
 
 export interface Encryption {
   /** Devices, identity keys and KeyPackages: the Delivery Service's first part (issue 39). */
   devices: DeviceService;
+  /** Encrypted conversations' MLS group state and decrypt-failure reports (issue 39, part 2). */
+  conversations: EncryptedConversationService;
 }
 
 /** End-to-end encryption's server side: the server relays and orders, it never decrypts (decision 0027). */
-export function createEncryption({ store }: Pick<Backends, 'store'>): Encryption {
-  return { devices: new DeviceService(store) };
+export function createEncryption(
+  { store, metrics }: Pick<Backends, 'store' | 'metrics'>,
+  deps: { membership: MembershipCache },
+): Encryption {
+  return { devices: new DeviceService(store), conversations: new EncryptedConversationService(store, deps.membership, metrics) };
 }

@@ -13,6 +13,7 @@ const conversation = {
   lastSeq: 1,
   lastActivityAt: at,
   memberCount: 3,
+  encrypted: false,
 } as const;
 const member = (userId: string) => ({ userId, role: 'member' as const, joinedAt: at });
 const message = { conversationId: 'c1' } as Message; // topics are chosen by the stream, not by the message

@@ -1,3 +1,4 @@
+import { refuseIfEncrypted } from '../encryption/mls-delivery.js';
 import type { Draft, DraftList, SaveDraftBody } from '@confab/protocol';
 import { DraftConflict, detail, invalid } from '../../errors.js';
 import type { MessageRecord, Store } from '../../store/store.js';
@@ -28,6 +29,8 @@ export class DraftService {
 
   async save(userId: string, conversationId: string, input: SaveDraftBody): Promise<Draft> {
     await this.membership.requireRole(conversationId, userId);
+    // A draft is kept on the server in clear: not for an encrypted conversation (issue 39).
+    await refuseIfEncrypted(this.store, conversationId, 'A draft kept on the server');
     validateBody(input.body, this.maxMessageLength);
     const replyToId = input.replyToId ?? null;
     if (replyToId !== null) {

@@ -3,6 +3,7 @@ import { detail, invalid } from '../../errors.js';
 import type { AttachmentRecord, ForwardedFromRecord, LocationRecord, MessageRecord, PollRecord, Store } from '../../store/store.js';
 import { sendContent, validateBody } from './message-rules.js';
 import { pollRecord, samePoll } from './polls.js';
+import type { MlsContent } from '../encryption/mls-delivery.js';
 
 /** What a send asks for besides its links: the kind and what that kind carries (REST body and frame alike). */
 export interface ContentInput {
@@ -96,7 +97,8 @@ function refuse(condition: boolean, path: string, message: string): void {
 }
 
 /** Whether a stored message is the one this content describes (an idempotent retry), or the clientId was used for another. */
-export function sameContent(stored: MessageRecord, content: Content): boolean {
+export function sameContent(stored: MessageRecord, content: Content | MlsContent): boolean {
+  if (content.kind === 'encrypted') return stored.kind === 'encrypted' && stored.mls?.ciphertext === content.mls.ciphertext;
   const storedIds = (stored.attachments ?? []).map((a) => a.id).join(',');
   const ids = (content.attachments ?? []).map((a) => a.id).join(',');
   return stored.kind === content.kind && stored.body === content.body && storedIds === ids && samePoll(stored.poll, content.poll);

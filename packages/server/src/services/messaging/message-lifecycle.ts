@@ -7,6 +7,7 @@ import {
   type Role,
   isReactionKey,
 } from '@confab/protocol';
+import { refuseIfEncrypted } from '../encryption/mls-delivery.js';
 import { AppError, detail, forbidden, invalid, notFound } from '../../errors.js';
 import type { MessageChange, MessageRecord, Store } from '../../store/store.js';
 import type { BlockService } from '../conversations/block-service.js';
@@ -64,6 +65,7 @@ export class MessageLifecycle {
     validateBody(body, this.limits.maxMessageLength);
     const { message, role } = await this.visible(userId, messageId);
     if (message.senderId !== userId || message.kind !== 'text') throw forbidden('Only the author may edit a message');
+    await refuseIfEncrypted(this.store, message.conversationId, 'An edit in clear');
     await this.blocks?.assertMayReach(userId, message.conversationId);
     const now = Date.now();
     const window = this.limits.editWindowSeconds;
@@ -172,6 +174,8 @@ export class MessageLifecycle {
         detail('', 'the emoji must be one emoji or a :shortcode:'),
       ]);
     const { message } = await this.visible(userId, messageId);
+    // Reaction keys in clear would say what people feel about what the server cannot read (issue 39).
+    if (on) await refuseIfEncrypted(this.store, message.conversationId, 'A reaction in clear');
     await this.blocks?.assertMayReach(userId, message.conversationId);
     const max = this.limits.maxReactionsPerMessage;
     const updated = await this.change(messageId, (current) => {

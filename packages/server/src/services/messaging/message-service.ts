@@ -1,7 +1,18 @@
 import DataLoader from 'dataloader';
-import type { DeliveryMarker, HistoryQuery, Message, MessagePage, ReadMarker, ReceiptList, RecentMessagesQuery } from '@confab/protocol';
+import type {
+  DeliveryMarker,
+  MlsSend,
+  Role,
+  HistoryQuery,
+  Message,
+  MessagePage,
+  ReadMarker,
+  ReceiptList,
+  RecentMessagesQuery,
+} from '@confab/protocol';
 import type { EventPublisher } from '../events/event-publisher.js';
-import { AppError, detail, invalid } from '../../errors.js';
+import { AppError, EpochConflict, detail, invalid } from '../../errors.js';
+import { type MlsContent, MlsDelivery, encryptedConversation } from '../encryption/mls-delivery.js';
 import { newId } from '../../ids.js';
 import type {
   AppendOutcome,
@@ -37,6 +48,8 @@ export interface MessageLimits {
 
 export interface SendInput extends ContentInput {
   clientId: string;
+  /** An MLS message, the only content an encrypted conversation takes (issue 39). */
+  mls?: MlsSend;
   replyToId?: string;
   threadRootId?: string;
 }
@@ -101,6 +114,7 @@ export class MessageService {
     /** Sends per user: one counter for REST and WebSocket, on every node. */
     private readonly rateLimits: Pick<RateLimitService, 'consume'>,
     private readonly metrics?: Pick<Metrics, 'messagesStored' | 'commitBatches'>,
+    private readonly mlsDelivery: MlsDelivery = new MlsDelivery(store),
   ) {
     this.writer = new GroupCommit(
       (batch) => this.commitBatch(batch),
@@ -155,7 +169,8 @@ export class MessageService {
    */
   async sendOrHold(senderId: string, conversationId: string, input: SendInput): Promise<SendResult | HeldResult> {
     const { draft, content, quoted, root } = await this.prepare(senderId, conversationId, input);
-    const held = this.screen ? await this.screen.screen(draft) : undefined;
+    // An encrypted message's text is not the server's to read, so the spam model never sees one.
+    const held = this.screen && content.kind !== 'encrypted' ? await this.screen.screen(draft) : undefined;
     if (held) return { held: held.draft, created: held.created };
     return this.deliver(draft, content, quoted, root);
   }
@@ -175,12 +190,19 @@ export class MessageService {
     this.screen = screen;
   }
 
-  private async prepare(senderId: string, conversationId: string, input: SendInput, prepared?: Content, metered = true) {
+  private async prepare(
+    senderId: string,
+    conversationId: string,
+    input: SendInput,
+    prepared?: Content,
+    metered = true,
+  ): Promise<{ draft: NewMessage; content: Content | MlsContent; quoted: MessageRecord | undefined; root: MessageRecord | undefined }> {
     if (metered) await this.rateLimits.consume('sendUser', senderId, { userId: senderId });
     const role = await this.membership.requireRole(conversationId, senderId);
     await this.blocks.assertMaySend(senderId, conversationId);
+    const encrypted = await this.encryptedContent(senderId, conversationId, role, input, prepared);
     const [content, quoted, root] = await Promise.all([
-      prepared ?? resolveContent(this.store, senderId, input, this.limits.maxMessageLength),
+      encrypted ?? prepared ?? resolveContent(this.store, senderId, input, this.limits.maxMessageLength),
       this.linked(conversationId, input.replyToId, 'replyToId'),
       this.linked(conversationId, input.threadRootId, 'threadRootId'),
     ]);
@@ -214,7 +236,7 @@ export class MessageService {
 
   private async deliver(
     draft: NewMessage,
-    content: Content,
+    content: Content | MlsContent,
     quoted: MessageRecord | undefined,
     root: MessageRecord | undefined,
   ): Promise<SendResult> {
@@ -222,9 +244,11 @@ export class MessageService {
     const result = await this.submitSend(draft);
     // An upload swept or deleted after resolveContent read it: refused like one that never was.
     if ('missingUploadIds' in result) {
-      const ids = content.attachments?.map((a) => a.id) ?? [];
+      const ids = ('attachments' in content ? content.attachments?.map((a) => a.id) : undefined) ?? [];
       throw notYourUploads(result.missingUploadIds.map((id) => ids.indexOf(id)));
     }
+    // An MLS commit made in an epoch that is no longer current: the device applies what it missed.
+    if ('epochConflict' in result) throw new EpochConflict(result.epochConflict);
     // The store answers a seen (sender, clientId) with what it stored: a retry of this very send,
     // or the key reused for another message, which must not pass for this one's success.
     if (result.message.conversationId !== conversationId) {
@@ -236,6 +260,29 @@ export class MessageService {
     if (result.created) this.activity.bodyStored(result.message);
     const activity = result.created ? await this.announceActivity(result.message, quoted, root) : [];
     return { message: messageView(result.message), created: result.created, activity };
+  }
+
+  /**
+   * What a send into an encrypted conversation stores (issue 39): only an MLS message, checked by
+   * the Delivery Service's rules; anything readable is refused (400 encrypted_conversation). A
+   * send into a plain conversation answers undefined (and may not carry `mls`).
+   */
+  private async encryptedContent(
+    senderId: string,
+    conversationId: string,
+    role: Role,
+    input: SendInput,
+    prepared: Content | undefined,
+  ): Promise<MlsContent | undefined> {
+    const conversation = await this.store.conversations.getConversation(conversationId);
+    if (!conversation?.encrypted) {
+      if (input.mls !== undefined)
+        throw invalid('This conversation is not encrypted: send a `body`', [detail('/mls', 'is only for encrypted conversations')]);
+      return undefined;
+    }
+    const readable = (['body', 'kind', 'attachmentIds', 'voice', 'location', 'poll'] as const).find((key) => input[key] !== undefined);
+    if (input.mls === undefined || prepared !== undefined || readable !== undefined) throw encryptedConversation();
+    return this.mlsDelivery.prepare(senderId, conversation, role, await this.membership.members(conversationId), input.mls);
   }
 
   /** The message a send links to (quotes, or threads under): one of this conversation, else 400. */

@@ -1,3 +1,4 @@
+import { refuseIfEncrypted } from '../encryption/mls-delivery.js';
 import Type from 'typebox';
 import type { PageQuery, ScheduledMessage, ScheduledPage, SendMessageBody, UpdateScheduledBody } from '@confab/protocol';
 import { AppError, detail, invalid, notFound } from '../../errors.js';
@@ -47,6 +48,7 @@ export class ScheduledService {
   async schedule(userId: string, conversationId: string, body: SendMessageBody & { scheduledAt: string }): Promise<ScheduledMessage> {
     await this.rateLimits.consume('sendUser', userId, { userId });
     const now = this.now();
+    await refuseIfEncrypted(this.store, conversationId, 'A scheduled message');
     const content = scheduledContent(body);
     validateBody(content.body, this.limits.maxMessageLength);
     const scheduledAt = scheduleTime(body.scheduledAt, now, this.limits.scheduledMinLeadMs);

@@ -68,6 +68,7 @@ export class Fixture {
   append = async (batch: NewMessage[], plan: AppendPlan = sendPlan): Promise<AppendResult[]> =>
     (await this.store.messages.appendMessages(batch, plan)).results.map((r) => {
       if ('missingUploadIds' in r) throw new Error(`refused: uploads ${r.missingUploadIds.join(', ')} are gone`);
+      if ('epochConflict' in r) throw new Error(`refused: a commit not of the current epoch (${r.epochConflict})`);
       return r;
     });
 
@@ -100,11 +101,13 @@ const info = (c: ConversationRecord): ConversationInfo => ({
   lastSeq: c.lastSeq,
   lastActivityAt: iso(c.lastActivityAt),
   memberCount: c.memberCount,
+  encrypted: c.encrypted,
 });
 const member = (m: MemberRecord): Member => ({ userId: m.userId, role: m.role, joinedAt: iso(m.joinedAt) });
 const isoOrNull = (ms: number | null) => (ms === null ? null : iso(ms));
-const message = ({ location, poll, forwardedFrom, preview, ...m }: MessageRecord): Message => ({
+const message = ({ location, poll, forwardedFrom, preview, mls, ...m }: MessageRecord): Message => ({
   ...m,
+  ...(mls ? { encrypted: true as const, mls: mls.type, ciphertext: mls.ciphertext, epoch: mls.epoch, senderDevice: mls.senderDevice } : {}),
   createdAt: iso(m.createdAt),
   editedAt: isoOrNull(m.editedAt),
   deletedAt: isoOrNull(m.deletedAt),

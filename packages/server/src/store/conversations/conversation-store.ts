@@ -4,6 +4,7 @@ import type {
   ConversationRecord,
   Draft,
   MemberRecord,
+  MlsGroupRecord,
   NewConversation,
   NewMember,
   NotifyDraft,
@@ -34,6 +35,17 @@ export interface ConversationStore {
     announce: Draft<ConversationRecord>,
     system?: SystemDraft,
   ): Promise<{ conversation: ConversationRecord; events: StoredEvent[] } | undefined>;
+  /**
+   * Turns end-to-end encryption on (issue 39) with its MLS group at epoch 0, logging `announce` and
+   * the system message; undefined when there is no such conversation or it is encrypted already.
+   */
+  encryptConversation(
+    group: MlsGroupRecord,
+    announce: Draft<ConversationRecord>,
+    system: SystemDraft,
+  ): Promise<{ conversation: ConversationRecord; events: StoredEvent[] } | undefined>;
+  /** An encrypted conversation's MLS group (undefined for a plain one). */
+  getMlsGroup(conversationId: string): Promise<MlsGroupRecord | undefined>;
   /** Each user's conversation ids, for many users in one read (sockets resuming together); a user in none is left out. */
   listConversationIds(userIds: readonly string[]): Promise<Map<string, string[]>>;
   /** Most recently active first; `after` continues after that (activity, id) key. */

@@ -1,6 +1,7 @@
 import type { SqlContext } from '../sql-context.js';
 import type { ConversationStore } from './conversation-store.js';
 import * as conversations from '../sql/conversations.js';
+import * as mlsGroups from '../sql/mls-groups.js';
 
 /**
  * `store.conversations` on the SQL engines: each method calls its query in
@@ -12,6 +13,8 @@ export function sqlConversationStore({ db, uniqueViolation }: SqlContext): Conve
       conversations.createConversation(db, uniqueViolation, conversation, initialMembers, announce, notify),
     getConversation: (id) => conversations.getConversation(db, id),
     updateConversationTitle: (id, title, announce, system) => conversations.updateConversationTitle(db, id, title, announce, system),
+    encryptConversation: (group, announce, system) => mlsGroups.encryptConversation(db, group, announce, system),
+    getMlsGroup: (conversationId) => mlsGroups.getMlsGroup(db, conversationId),
     listConversationIds: (userIds) => conversations.listConversationIds(db, userIds),
     listConversations: (userId, page) => conversations.listConversations(db, userId, page),
     getConversationView: (userId, conversationId) => conversations.getConversationView(db, userId, conversationId),

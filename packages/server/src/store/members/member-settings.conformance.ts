@@ -16,6 +16,7 @@ export const settingsDraft =
       lastSeq: view.conversation.lastSeq,
       lastActivityAt: new Date(view.conversation.lastActivityAt).toISOString(),
       memberCount: view.conversation.memberCount,
+      encrypted: view.conversation.encrypted,
     },
     by,
     settings: view.settings,

@@ -60,7 +60,7 @@ export function sortOut(batch: readonly NewMessage[], stored: Map<string, Messag
 }
 
 /** A new message as stored: nothing edited, reacted to or pinned yet. */
-export function newRecord(message: NewMessage, seq: number): MessageRecord {
+export function newRecord({ advance: _advance, ...message }: NewMessage, seq: number): MessageRecord {
   return {
     kind: 'text',
     replyToId: null,

@@ -21,6 +21,7 @@ import { appendSystemMessage } from './system-messages.js';
 import { withQuotes } from './message-changes.js';
 import { type Db, type UniqueViolationOf, toConversation, toMessage } from './rows.js';
 import { hasUnreadReply } from './threads.js';
+import { insertMlsGroup } from './mls-groups.js';
 import { readGrouped } from './hot-statements.js';
 
 /** Conversations: creating, renaming, and each member's view of them (the conversation list). */
@@ -52,8 +53,11 @@ export async function createConversation(
           last_activity_at: conversation.lastActivityAt,
           member_count: members.length,
           description: conversation.description ?? null,
+          encrypted: conversation.mlsGroup ? 1 : 0,
         })
         .execute();
+      // An encrypted conversation's MLS group, at epoch 0 until its creator's first commit (issue 39).
+      if (conversation.mlsGroup) await insertMlsGroup(trx, { conversationId: conversation.id, ...conversation.mlsGroup });
       // Chunked so a 10,000-member group stays under SQLite's bound-parameter limit.
       for (let i = 0; i < members.length; i += 500) {
         await trx
@@ -69,7 +73,14 @@ export async function createConversation(
           )
           .execute();
       }
-      const record: ConversationRecord = { ...conversation, lastSeq: 0, memberCount: members.length, lastPos: 0 };
+      const { mlsGroup, ...fields } = conversation;
+      const record: ConversationRecord = {
+        ...fields,
+        lastSeq: 0,
+        memberCount: members.length,
+        lastPos: 0,
+        encrypted: mlsGroup !== undefined,
+      };
       const memberRecords = members.map((m): MemberRecord => ({ ...m, readSeq: 0, deliveredSeq: 0 }));
       // A new conversation's row is this transaction's alone: the notified users' streams are next, then the head.
       const streams = notify

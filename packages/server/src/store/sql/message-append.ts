@@ -21,6 +21,7 @@ import { insertNotificationRows, notificationEntries } from './notifications.js'
 import { type Db, type UniqueViolationOf, messageRow } from './rows.js';
 import type { SearchIndex } from './search.js';
 import { type Entry, findStored, newRecord, sortOut } from './append-steps.js';
+import { advanceEpochs } from './mls-groups.js';
 import { type FreshAppender, appendInOneQuery, inOneQuery } from './one-query-append.js';
 
 /**
@@ -79,7 +80,9 @@ function appendOnce(
         : new Map<string, number>();
     const stored = await findStored(trx, batch);
     const { results, fresh: sorted, repeats } = sortOut(batch, stored);
-    const { kept: fresh, refused } = await sortByUploads(trx, sorted);
+    const byUploads = await sortByUploads(trx, sorted);
+    // MLS commits (issue 39): each stored only if made in its group's current epoch, which it moves on.
+    const { kept: fresh, refused } = await advanceEpochs(trx, byUploads.kept, byUploads.refused);
     const entries: LogEntry[] = [];
     let now = 0;
     if (fresh.length > 0) {

@@ -64,6 +64,7 @@ export function toConversation(row: Selectable<Database['conversations']>): Conv
     lastActivityAt: Number(row.last_activity_at),
     memberCount: Number(row.member_count),
     lastPos: Number(row.last_pos),
+    encrypted: Number(row.encrypted) === 1,
     ...(row.description ? { description: row.description } : {}),
   };
 }

@@ -16,7 +16,7 @@ export function AttachmentBody({ context }: { context: MessageContext }) {
   const { message } = context;
   return (
     <div className="attachment-body">
-      {message.body !== '' && <RichText text={message.body} />}
+      {(message.body ?? '') !== '' && <RichText text={message.body ?? ''} />}
       <ul className="attachments">
         {(message.attachments ?? []).map((a) => (
           <li key={a.id}>

@@ -87,7 +87,7 @@ export default function Lightbox({
         </div>
         <div className="lightbox-footer">
           <div className="lightbox-meta">
-            {message.body !== '' && <RichText text={message.body} />}
+            {(message.body ?? '') !== '' && <RichText text={message.body ?? ''} />}
             <p>
               <PersonName userId={message.senderId} /> ·{' '}
               <time dateTime={message.createdAt}>

@@ -246,7 +246,7 @@ export function previewOf(message: Message): string {
   if (message.kind === 'system') return 'Membership changed';
   if (message.kind === 'location') return 'Shared a location';
   if (message.kind === 'voice') return 'Voice message';
-  const line = message.body.replace(/\s+/g, ' ').trim();
+  const line = (message.body ?? '').replace(/\s+/g, ' ').trim();
   if (line === '' && message.kind === 'attachment') return 'Attachment';
   return line.length > 80 ? `${line.slice(0, 80)}…` : line;
 }

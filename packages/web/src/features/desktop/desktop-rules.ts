@@ -32,10 +32,10 @@ export function notificationText(
 function bodyOf(message: Message): string {
   if (message.kind === 'voice') return 'Sent a voice message';
   if (message.kind === 'location') return 'Shared a location';
-  if (message.kind === 'poll') return `Poll: ${excerpt(message.body)}`;
+  if (message.kind === 'poll') return `Poll: ${excerpt(message.body ?? '')}`;
   const attachments = message.attachments?.length ?? 0;
-  if (message.body.trim() === '' && attachments > 0) return attachments === 1 ? 'Sent a file' : `Sent ${String(attachments)} files`;
-  return excerpt(message.body);
+  if ((message.body ?? '').trim() === '' && attachments > 0) return attachments === 1 ? 'Sent a file' : `Sent ${String(attachments)} files`;
+  return excerpt(message.body ?? '');
 }
 
 function excerpt(text: string): string {

@@ -64,7 +64,7 @@ function RowForms({ context }: { context: MessageContext }) {
 
 function EditForm({ context }: { context: MessageContext }) {
   const { message, services } = context;
-  const [text, setText] = useState(message.body);
+  const [text, setText] = useState(message.body ?? '');
   const id = useId();
   const counterId = useId();
   const measured = useLengthLimit(text); // issue 35 item 5: the instance's limit, before the server says it

@@ -57,7 +57,7 @@ function ShareLocation({ composer }: { composer: ComposerContext }) {
 }
 
 function LocationBody({ context }: { context: MessageContext }) {
-  const { location, body } = context.message;
+  const { location, body = '' } = context.message;
   const live = useLiveNow(location);
   if (!location) return null;
   const { lat, lng } = location;

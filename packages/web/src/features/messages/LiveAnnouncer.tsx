@@ -10,8 +10,8 @@ const EXCERPT = 140;
 export function announcementOf(message: Message, sender: string): string {
   const what =
     message.kind === 'text'
-      ? message.body.length > EXCERPT
-        ? `${message.body.slice(0, EXCERPT)}…`
+      ? (message.body ?? '').length > EXCERPT
+        ? `${(message.body ?? '').slice(0, EXCERPT)}…`
         : message.body
       : message.kind === 'voice'
         ? 'a voice message'

@@ -70,7 +70,7 @@ export const MessageRow = memo(function MessageRow({
         ) : Body ? (
           <Body context={context} />
         ) : (
-          <RichText text={message.body} />
+          <RichText text={message.body ?? ''} />
         )}
         {messageAddons
           .filter((addon) => addon.placement !== 'before-body')

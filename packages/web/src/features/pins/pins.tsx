@@ -76,7 +76,7 @@ function PinsPanel({ conversation }: { conversation: ConversationSummary }) {
         <li key={m.id}>
           <button type="button" className="panel-item" onClick={() => void jumpToMessage(conversation.id, m.seq)}>
             <PersonName userId={m.senderId} />
-            <bdi className="excerpt">{m.body.slice(0, 200) || `(${m.kind})`}</bdi>
+            <bdi className="excerpt">{(m.body ?? '').slice(0, 200) || `(${m.kind})`}</bdi>
           </button>
         </li>
       ))}

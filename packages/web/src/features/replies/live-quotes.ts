@@ -26,7 +26,7 @@ class LiveQuotes extends ExternalStore<ReadonlyMap<string, ReplyPreview>> {
       id: message.id,
       senderId: message.senderId,
       // As the server words it (protocol's rules), so a reload shows the same quote.
-      excerpt: message.deletedAt === null ? replyExcerpt(message.body) : '',
+      excerpt: message.deletedAt === null ? replyExcerpt(message.body ?? '') : '',
       deleted: message.deletedAt !== null,
     });
     if (next.size > MAX_HELD) next.delete(next.keys().next().value!);

@@ -48,7 +48,8 @@ function ReplyingTo({ composer }: { composer: ComposerContext }) {
   return (
     <div className="replying-to" role="group" aria-label="Replying to">
       <span>
-        Replying to <PersonName userId={message.senderId} />: <bdi className="excerpt">{message.body.slice(0, 100) || 'a message'}</bdi>
+        Replying to <PersonName userId={message.senderId} />:{' '}
+        <bdi className="excerpt">{(message.body ?? '').slice(0, 100) || 'a message'}</bdi>
       </span>
       <button
         type="button"

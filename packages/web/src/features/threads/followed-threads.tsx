@@ -62,7 +62,7 @@ function FollowedThreadsPanel({ conversation }: { conversation: ConversationSumm
             onClick={() => navigate(`/c/${conversation.id}/thread/${encodeURIComponent(t.root.id)}`)}
           >
             <PersonName userId={t.root.senderId} />
-            <bdi className="excerpt">{t.root.body.slice(0, 200) || `(${t.root.kind})`}</bdi>
+            <bdi className="excerpt">{(t.root.body ?? '').slice(0, 200) || `(${t.root.kind})`}</bdi>
             <span className="thread-counts">
               {t.replyCount === 1 ? '1 reply' : `${t.replyCount} replies`}
               {t.unreadCount > 0 && <span className="badge thread-unread">{t.unreadCount} new</span>}

@@ -1,0 +1,373 @@
+import type { ConversationDetail, Message, MessagePage, MlsGroupState, MlsSend } from '@confab/protocol';
+import { ApiError } from '../errors.js';
+import type { HttpTransport } from '../http.js';
+import { newClientId } from '../ids.js';
+import { base64UrlBytes } from '../push.js';
+import { unpackBytes } from './byte-packing.js';
+import type { CryptoStore } from './crypto-store.js';
+import type { DeviceManager } from './device-manager.js';
+import { type DeviceRef, type Group, GroupError, type GroupEngine, type PendingCommit } from './group-engine.js';
+
+/** How often a commit is made again after `409 epoch_conflict` (each time after applying what was missed). */
+const COMMIT_ATTEMPTS = 5;
+const PAGE = 100;
+const KEYS = {
+  group: (id: string) => `group:${id}`,
+  applied: (id: string) => `applied:${id}`,
+  plain: (id: string, seq: number) => `plain:${id}:${seq}`,
+  sent: (clientId: string) => `sent:${clientId}`,
+};
+
+/**
+ * Encrypted conversations on this device (issue 39, decision 0027): each conversation's MLS group
+ * state, applied in the conversation's order (commits, welcomes, application messages, by seq),
+ * the decrypted history kept in the `CryptoStore` (an MLS message can be decrypted once, and a
+ * sender cannot decrypt its own), and the commits that follow membership changes, made again
+ * after `409 epoch_conflict` once what was missed is applied. Work on one conversation is
+ * serialised; decrypt failures are reported to the server as counts, epochs and a reason only.
+ */
+export class EncryptedConversations {
+  private readonly locks = new Map<string, Promise<unknown>>();
+  private readonly encrypted = new Map<string, boolean>();
+
+  constructor(
+    private readonly http: HttpTransport,
+    private readonly store: CryptoStore,
+    private readonly devices: DeviceManager,
+  ) {}
+
+  /** Whether a conversation is encrypted (true is remembered for good: it is never turned off). */
+  async isEncrypted(conversationId: string): Promise<boolean> {
+    const known = this.encrypted.get(conversationId);
+    if (known !== undefined) return known;
+    const { conversation } = await this.http.request<{ conversation: ConversationDetail }>('GET', conversationPath(conversationId));
+    this.remember(conversation);
+    return conversation.encrypted;
+  }
+
+  remember(conversation: { id: string; encrypted: boolean }): void {
+    if (conversation.encrypted || !this.encrypted.get(conversation.id)) this.encrypted.set(conversation.id, conversation.encrypted);
+  }
+
+  /** A newly encrypted conversation: its group made here, the members' devices committed in (unless another device did it first). */
+  setUp(conversation: ConversationDetail): Promise<void> {
+    this.remember(conversation);
+    return this.locked(conversation.id, async () => {
+      if (await this.loadGroup(conversation.id)) return;
+      const engine = await this.devices.engine();
+      const me = await this.devices.self();
+      const state = await this.groupState(conversation.id);
+      if (state.epoch > 0) return void (await this.apply(conversation.id));
+      const group = await engine.createGroup(base64UrlBytes(state.groupId), me, me);
+      const packages = await this.claim(
+        conversation.members.map((m) => m.userId),
+        me,
+      );
+      // Committed even with no other device to add (an empty commit): the order then says whose group it is.
+      const pending = await engine.addMembers(
+        group,
+        packages.map((p) => p.keyPackage),
+      );
+      const answer = await this.postCommit(conversation.id, engine, pending);
+      if ('conflict' in answer) return void (await this.apply(conversation.id));
+      await this.saveGroup(conversation.id, pending.group);
+      await this.welcome(conversation.id, pending, packages);
+    });
+  }
+
+  /** Commits the devices of `userId` (a member now) into the group. */
+  addMember(conversationId: string, userId: string): Promise<void> {
+    return this.commit(conversationId, async (engine, group, me) => {
+      const packages = await this.claim([userId], me);
+      return packages.length === 0
+        ? undefined
+        : {
+            pending: await engine.addMembers(
+              group,
+              packages.map((p) => p.keyPackage),
+            ),
+            packages,
+          };
+    });
+  }
+
+  /** Commits the removal of every device of `userId` (no longer a member): it reads nothing sent after. */
+  removeMember(conversationId: string, userId: string): Promise<void> {
+    return this.commit(conversationId, async (engine, group) => {
+      const devices = engine.members(group).filter((d) => d.userId === userId);
+      return devices.length === 0 ? undefined : { pending: await engine.removeMembers(group, devices), packages: [] };
+    });
+  }
+
+  /** Commits the removal of one revoked device from every encrypted conversation this device is in. */
+  async removeDevice(device: DeviceRef): Promise<void> {
+    for (const key of await this.store.keys('group:')) {
+      const conversationId = key.slice('group:'.length);
+      await this.commit(conversationId, async (engine, group) => {
+        const leaves = engine.members(group).filter((d) => d.userId === device.userId && d.deviceId === device.deviceId);
+        return leaves.length === 0 ? undefined : { pending: await engine.removeMembers(group, leaves), packages: [] };
+      });
+    }
+  }
+
+  /** The `mls` of a send: the text encrypted in the conversation's current epoch, remembered here to be read back. */
+  encryptFor(conversationId: string, text: string, clientId: string): Promise<MlsSend> {
+    return this.locked(conversationId, async () => {
+      await this.apply(conversationId);
+      const group = await this.loadGroup(conversationId);
+      if (!group) throw new GroupError('not_a_member', 'This device is not in the conversation’s group yet');
+      const engine = await this.devices.engine();
+      const me = await this.devices.self();
+      const { ciphertext, group: next } = await engine.encrypt(group, new TextEncoder().encode(text));
+      await this.store.put(KEYS.sent(clientId), new TextEncoder().encode(text));
+      await this.store.put(KEYS.group(conversationId), engine.save(next));
+      return { type: 'application', ciphertext: b64(ciphertext), epoch: Number(next.epoch), senderDevice: me.deviceId };
+    });
+  }
+
+  /** A page with its MLS messages decrypted (`body` set, `encrypted: true`); commits and welcomes left out. */
+  async decryptPage(page: MessagePage): Promise<MessagePage> {
+    const items: Message[] = [];
+    for (const message of page.items) {
+      const decrypted = await this.decrypt(message);
+      if (decrypted) items.push(decrypted);
+    }
+    return { ...page, items };
+  }
+
+  /**
+   * A message as its readers see it: an application message decrypted (undefined for a commit or
+   * a welcome, which are applied, not shown); a message of a plain conversation as it is. One this
+   * device cannot read stays an envelope without `body`.
+   */
+  async decrypt(message: Message): Promise<Message | undefined> {
+    // A client that has not enabled encryption has no device to read with: the envelope as it is.
+    if (message.kind !== 'encrypted' || !(await this.devices.isEnabled())) return message;
+    if (message.mls !== 'application') {
+      await this.locked(message.conversationId, () => this.apply(message.conversationId, message.seq));
+      return undefined;
+    }
+    const plain = await this.locked(message.conversationId, async () => {
+      await this.apply(message.conversationId, message.seq);
+      return this.store.get(KEYS.plain(message.conversationId, message.seq));
+    });
+    if (!plain) return message;
+    const { ciphertext: _ciphertext, ...rest } = message;
+    return { ...rest, encrypted: true, body: new TextDecoder().decode(plain) };
+  }
+
+  // ---- the order, applied ----
+
+  /** Applies the conversation's MLS messages after the last one applied, in seq order, up to `upTo` (or all). */
+  private async apply(conversationId: string, upTo = Number.MAX_SAFE_INTEGER): Promise<void> {
+    let applied = await this.appliedSeq(conversationId);
+    while (applied < upTo) {
+      const page = await this.http.request<MessagePage>('GET', `${conversationPath(conversationId)}/messages`, {
+        query: { after: applied, limit: PAGE },
+      });
+      const items = [...page.items].sort((a, b) => a.seq - b.seq);
+      for (const message of items) {
+        if (message.seq > upTo) break;
+        await this.applyOne(message);
+        applied = message.seq;
+        await this.store.put(KEYS.applied(conversationId), new TextEncoder().encode(String(applied)));
+      }
+      if (items.length < PAGE) break;
+    }
+  }
+
+  private async applyOne(message: Message): Promise<void> {
+    if (message.kind !== 'encrypted' || message.ciphertext === undefined) return;
+    const engine = await this.devices.engine();
+    const me = await this.devices.self();
+    const id = message.conversationId;
+    const group = await this.loadGroup(id);
+    const bytes = base64UrlBytes(message.ciphertext);
+    if (message.mls === 'welcome') {
+      if (!group && message.devices?.includes(me.deviceId)) {
+        const joined = await this.joinFrom(engine, bytes);
+        if (joined) await this.store.put(KEYS.group(id), engine.save(joined));
+      }
+      return;
+    }
+    // Sent before this device joined: nothing to read it with (history shares are a later slice).
+    if (!group) return;
+    const mine = message.senderDevice === me.deviceId;
+    if (message.mls === 'commit') {
+      // My own accepted commit is applied already (its state was kept when it was accepted).
+      if (mine && BigInt(message.epoch ?? 0) < group.epoch) return;
+      await this.processing(message, async () => {
+        const processed = await engine.process(group, bytes);
+        if (processed.kind === 'commit' && processed.removedSelf) await this.store.delete(KEYS.group(id));
+        else await this.store.put(KEYS.group(id), engine.save(processed.group));
+      });
+      return;
+    }
+    if (mine) {
+      const sent = await this.store.get(KEYS.sent(message.clientId));
+      if (sent) await this.store.put(KEYS.plain(id, message.seq), sent);
+      return;
+    }
+    await this.processing(message, async () => {
+      const processed = await engine.process(group, bytes);
+      await this.store.put(KEYS.group(id), engine.save(processed.group));
+      if (processed.kind === 'application') await this.store.put(KEYS.plain(id, message.seq), processed.plaintext);
+    });
+  }
+
+  /** Runs `step`; a failure to decrypt is reported (count, epoch, reason: never content) and the order goes on. */
+  private async processing(message: Message, step: () => Promise<void>): Promise<void> {
+    try {
+      await step();
+    } catch (error) {
+      if (!(error instanceof GroupError)) throw error;
+      const known = ['epoch_expired', 'malformed_message', 'wrong_group', 'untrusted_credential'];
+      await this.http
+        .request('POST', `${conversationPath(message.conversationId)}/mls/decrypt-failures`, {
+          body: { count: 1, epochs: [message.epoch ?? 0], reason: known.includes(error.code) ? error.code : 'other' },
+        })
+        .catch(() => undefined);
+    }
+  }
+
+  /** Joins from a Welcome with whichever of this device's KeyPackages it was made for. */
+  private async joinFrom(engine: GroupEngine, welcome: Uint8Array): Promise<Group | undefined> {
+    for (const key of await this.store.keys('key-package:')) {
+      const packed = await this.store.get(key);
+      if (!packed) continue;
+      const [keyPackage, privateKeys, lastResort] = unpackBytes(packed, 3) as [Uint8Array, Uint8Array, Uint8Array];
+      try {
+        const group = await engine.joinFromWelcome(welcome, { keyPackage, privateKeys, lastResort: lastResort[0] === 1 });
+        if (lastResort[0] !== 1) await this.store.delete(key);
+        return group;
+      } catch {
+        // Not this package's Welcome: try the next.
+      }
+    }
+    return undefined;
+  }
+
+  // ---- commits ----
+
+  /** Makes a commit from the current state; on 409 applies what was missed and makes it again. */
+  private commit(
+    conversationId: string,
+    make: (engine: GroupEngine, group: Group, me: DeviceRef) => Promise<{ pending: PendingCommit; packages: Claimed[] } | undefined>,
+  ): Promise<void> {
+    return this.locked(conversationId, async () => {
+      const engine = await this.devices.engine();
+      const me = await this.devices.self();
+      for (let attempt = 1; attempt <= COMMIT_ATTEMPTS; attempt++) {
+        await this.apply(conversationId);
+        const group = await this.loadGroup(conversationId);
+        if (!group) throw new GroupError('not_a_member', 'This device is not in the conversation’s group yet');
+        const made = await make(engine, group, me);
+        if (!made) return;
+        const answer = await this.postCommit(conversationId, engine, made.pending);
+        if ('conflict' in answer) continue;
+        await this.saveGroup(conversationId, made.pending.group);
+        if (made.packages.length > 0) await this.welcome(conversationId, made.pending, made.packages);
+        return;
+      }
+      throw new GroupError('epoch_ahead', `The commit was refused ${COMMIT_ATTEMPTS} times: others kept committing first`);
+    });
+  }
+
+  /** Posts a commit; the state after it is kept by the caller only once it is ordered (not on 409). */
+  private async postCommit(
+    conversationId: string,
+    engine: GroupEngine,
+    pending: PendingCommit,
+  ): Promise<{ seq: number } | { conflict: number }> {
+    const me = await this.devices.self();
+    try {
+      const message = await this.post(conversationId, {
+        type: 'commit',
+        ciphertext: b64(pending.commit),
+        epoch: Number(pending.epoch),
+        senderDevice: me.deviceId,
+        groupInfo: b64(await engine.groupInfo(pending.group)),
+      });
+      return { seq: message.seq };
+    } catch (error) {
+      if (error instanceof ApiError && error.code === 'epoch_conflict') return { conflict: error.epoch ?? 0 };
+      throw error;
+    }
+  }
+
+  private async welcome(conversationId: string, pending: PendingCommit, packages: Claimed[]): Promise<void> {
+    if (!pending.welcome) return;
+    const me = await this.devices.self();
+    await this.post(conversationId, {
+      type: 'welcome',
+      ciphertext: b64(pending.welcome),
+      epoch: Number(pending.group.epoch),
+      senderDevice: me.deviceId,
+      devices: packages.map((p) => p.deviceId),
+    });
+  }
+
+  private async post(conversationId: string, mls: MlsSend): Promise<Message> {
+    return (
+      await this.http.request<{ message: Message }>('POST', `${conversationPath(conversationId)}/messages`, {
+        body: { clientId: newClientId(), mls },
+      })
+    ).message;
+  }
+
+  /** One KeyPackage of each active device of these users, this device's own left out. */
+  private async claim(userIds: readonly string[], me: DeviceRef): Promise<Claimed[]> {
+    const claimed: Claimed[] = [];
+    for (const userId of new Set(userIds)) {
+      const { keyPackages } = await this.devices.claimKeyPackages(userId);
+      for (const k of keyPackages)
+        if (k.deviceId !== me.deviceId) claimed.push({ deviceId: k.deviceId, keyPackage: base64UrlBytes(k.keyPackage) });
+    }
+    return claimed;
+  }
+
+  // ---- state ----
+
+  private groupState(conversationId: string): Promise<MlsGroupState> {
+    return this.http.request('GET', `${conversationPath(conversationId)}/mls`);
+  }
+
+  private async loadGroup(conversationId: string): Promise<Group | undefined> {
+    const bytes = await this.store.get(KEYS.group(conversationId));
+    return bytes && (await this.devices.engine()).load(bytes);
+  }
+
+  /**
+   * Keeps a group state. The applied position does not move: messages ordered before my commit at
+   * the old epoch are still applied (with the old epoch's retained keys), and my commit is skipped.
+   */
+  private async saveGroup(conversationId: string, group: Group): Promise<void> {
+    await this.store.put(KEYS.group(conversationId), (await this.devices.engine()).save(group));
+  }
+
+  private async appliedSeq(conversationId: string): Promise<number> {
+    const bytes = await this.store.get(KEYS.applied(conversationId));
+    return bytes ? Number(new TextDecoder().decode(bytes)) : 0;
+  }
+
+  /** Runs `work` after the conversation's earlier work: one group state is never changed by two at once. */
+  private locked<T>(conversationId: string, work: () => Promise<T>): Promise<T> {
+    const previous = this.locks.get(conversationId) ?? Promise.resolve();
+    const next = previous.catch(() => undefined).then(work);
+    this.locks.set(conversationId, next);
+    return next;
+  }
+}
+
+interface Claimed {
+  deviceId: string;
+  keyPackage: Uint8Array;
+}
+
+const conversationPath = (id: string) => `/api/v1/conversations/${encodeURIComponent(id)}`;
+
+function b64(bytes: Uint8Array): string {
+  let binary = '';
+  for (const byte of bytes) binary += String.fromCharCode(byte);
+  return btoa(binary).replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, '');
+}

@@ -1,0 +1,134 @@
+import type { MlsSend, Role } from '@confab/protocol';
+import { AppError, detail, forbidden, invalid } from '../../errors.js';
+import { type DeviceRef, readApplication, readCommit, readGroupInfo, readWelcome } from '../../infra/mls-messages.js';
+import type { ConversationRecord, EpochAdvance, MlsGroupRecord, MlsRecord, Store } from '../../store/store.js';
+
+/** An MLS message as the append stores it: the envelope, and for a commit the epoch it must be made in. */
+export interface MlsContent {
+  kind: 'encrypted';
+  body: '';
+  mls: MlsRecord;
+  advance?: EpochAdvance;
+}
+
+const canManage = (role: Role) => role === 'owner' || role === 'admin';
+const bytesOf = (base64url: string) => new Uint8Array(Buffer.from(base64url, 'base64url'));
+const refuse = (path: string, message: string) => invalid(`mls${path.replace(/\//g, '.')} ${message}`, [detail(`/mls${path}`, message)]);
+
+/** 400 `encrypted_conversation`: what would put readable content on the server is refused in an encrypted conversation. */
+export const encryptedConversation = (what = 'A plain message') =>
+  new AppError('encrypted_conversation', `${what} cannot be sent into an end-to-end encrypted conversation: send it as MLS (\`mls\`)`);
+
+/**
+ * The Delivery Service's rules for the MLS messages sent into an encrypted conversation (issue 39,
+ * decision 0027). The server cannot read content; it checks what it can see: the group and epoch
+ * of each message, that the sending device is the sender's, that a commit's adds and removes
+ * match the conversation's roles and members, and that a Welcome is for members' devices. The
+ * epoch of a commit is checked again where it counts, in the transaction that orders it.
+ */
+export class MlsDelivery {
+  constructor(private readonly store: Store) {}
+
+  async prepare(
+    senderId: string,
+    conversation: ConversationRecord,
+    role: Role,
+    members: ReadonlyMap<string, Role>,
+    input: MlsSend,
+  ): Promise<MlsContent> {
+    const group = await this.store.conversations.getMlsGroup(conversation.id);
+    if (!group) throw new AppError('validation_failed', 'This conversation is not encrypted: send a `body`');
+    await this.requireDevice({ userId: senderId, deviceId: input.senderDevice }, '/senderDevice', 'must be an active device of yours');
+    const mls: MlsRecord = { type: input.type, ciphertext: input.ciphertext, epoch: input.epoch, senderDevice: input.senderDevice };
+    if (input.type !== 'commit' && input.groupInfo !== undefined) throw refuse('/groupInfo', 'is only for a commit');
+    if (input.type !== 'welcome' && input.devices !== undefined) throw refuse('/devices', 'is only for a welcome');
+    if (input.type === 'application') {
+      const read = readApplication(bytesOf(input.ciphertext));
+      if ('refused' in read) throw refuse('/ciphertext', read.refused);
+      this.sameGroup(group, read.groupId, read.epoch, input.epoch);
+      if (read.epoch > group.epoch) throw refuse('/epoch', `is ahead of the conversation's current epoch (${group.epoch})`);
+      return { kind: 'encrypted', body: '', mls };
+    }
+    if (input.type === 'welcome') {
+      const devices = input.devices;
+      if (devices === undefined) throw refuse('/devices', 'is required for a welcome');
+      const read = readWelcome(bytesOf(input.ciphertext));
+      if ('refused' in read) throw refuse('/ciphertext', read.refused);
+      if (read.secrets !== devices.length) throw refuse('/devices', `must name one device per secret of the Welcome (${read.secrets})`);
+      if (input.epoch < 1 || input.epoch > group.epoch) throw refuse('/epoch', `must be an epoch a commit has made (1–${group.epoch})`);
+      await Promise.all(
+        devices.map(async (id, i) => {
+          const device = await this.store.devices.getDevice(id);
+          if (!device || device.revokedAt !== null || !members.has(device.userId))
+            throw refuse(`/devices/${i}`, 'is not an active device of a member of this conversation');
+        }),
+      );
+      return { kind: 'encrypted', body: '', mls: { ...mls, devices: [...devices] } };
+    }
+    return { kind: 'encrypted', body: '', mls, advance: await this.checkCommit(senderId, conversation, role, members, group, input) };
+  }
+
+  /** A commit: the sender's own leaf, adds of members' active devices, removes the sender may make. */
+  private async checkCommit(
+    senderId: string,
+    conversation: ConversationRecord,
+    role: Role,
+    members: ReadonlyMap<string, Role>,
+    group: MlsGroupRecord,
+    input: MlsSend,
+  ): Promise<EpochAdvance> {
+    if (input.groupInfo === undefined) throw refuse('/groupInfo', 'is required for a commit');
+    const commit = readCommit(bytesOf(input.ciphertext));
+    if ('refused' in commit) throw refuse('/ciphertext', commit.refused);
+    this.sameGroup(group, commit.groupId, commit.epoch, input.epoch);
+    const info = readGroupInfo(bytesOf(input.groupInfo));
+    if ('refused' in info) throw refuse('/groupInfo', info.refused);
+    if (info.groupId !== group.groupId || info.epoch !== commit.epoch + 1)
+      throw refuse('/groupInfo', "must be the GroupInfo of this conversation's group at the epoch the commit makes");
+    const sender = info.leaves[commit.senderLeaf];
+    if (sender?.userId !== senderId || sender.deviceId !== input.senderDevice)
+      throw refuse('/ciphertext', 'must be committed by the sending device');
+    // Adding other people's devices is adding members: a direct conversation's two, a group's owner and admins.
+    const managing = conversation.kind === 'direct' || canManage(role);
+    for (const [i, added] of commit.adds.entries()) {
+      if (!members.has(added.userId)) throw refuse('/ciphertext', `adds a device of someone who is not a member (add ${i})`);
+      if (added.userId !== senderId && !managing) throw forbidden("Only the owner or an admin can add other members' devices");
+      await this.requireDevice(added, '/ciphertext', `adds a device that is not an active device of its user (add ${i})`);
+    }
+    if (commit.removes.length > 0) {
+      const previous = group.groupInfo === null ? undefined : readGroupInfo(bytesOf(group.groupInfo));
+      if (!previous || 'refused' in previous) throw refuse('/ciphertext', 'removes a member from a group the server has no tree of');
+      for (const leaf of commit.removes) {
+        const removed = previous.leaves[leaf];
+        if (!removed) throw refuse('/ciphertext', `removes leaf ${leaf}, which is blank`);
+        // Anyone may remove a device whose user left or was removed, or which its user revoked; one's own devices too.
+        if (!members.has(removed.userId) || removed.userId === senderId) continue;
+        const device = await this.store.devices.getDevice(removed.deviceId);
+        if (!device || device.revokedAt !== null) continue;
+        if (conversation.kind === 'direct' || !canManage(role))
+          throw forbidden("Only the owner or an admin can remove another member's active device");
+      }
+    }
+    return { epoch: commit.epoch, groupInfo: input.groupInfo };
+  }
+
+  private sameGroup(group: MlsGroupRecord, groupId: string, epoch: number, declared: number): void {
+    if (groupId !== group.groupId) throw refuse('/ciphertext', "is not of this conversation's MLS group");
+    if (epoch !== declared) throw refuse('/epoch', `must be the message's own epoch (${epoch})`);
+  }
+
+  private async requireDevice(ref: DeviceRef, path: string, message: string): Promise<void> {
+    const device = await this.store.devices.getDevice(ref.deviceId);
+    if (!device || device.userId !== ref.userId || device.revokedAt !== null) throw refuse(path, message);
+  }
+}
+
+/**
+ * Refuses what would put readable content into an encrypted conversation (an edit's text, a
+ * reaction's emoji, a scheduled or draft body): 400 `encrypted_conversation`. Encryption is never
+ * turned off, so a conversation read as encrypted stays so.
+ */
+export async function refuseIfEncrypted(store: Store, conversationId: string, what: string): Promise<void> {
+  const conversation = await store.conversations.getConversation(conversationId);
+  if (conversation?.encrypted) throw encryptedConversation(what);
+}
