@@ -34,6 +34,7 @@ import { syncRoutes } from './routes/sync.js';
 import { locationRoutes } from './routes/locations.js';
 import { searchRoutes } from './routes/search.js';
 import { assistRoutes } from './routes/assist.js';
+import { moderationRoutes } from './routes/moderation.js';
 import { uploadRoutes } from './routes/uploads.js';
 import { deviceRoutes } from './routes/devices.js';
 import { encryptedConversationRoutes } from './routes/encrypted-conversations.js';
@@ -172,6 +173,7 @@ export async function buildHttpApp(
     encryptedConversationRoutes,
     adminRoutes,
     importRoutes,
+    moderationRoutes,
   ]) {
     await app.register(routes, services);
   }
