@@ -82,7 +82,7 @@ describe('the packages npm pack makes', () => {
       "import { ConfabClient, type ConnectionState } from '@confab/client';",
       "import type { Message, ServerFrame } from '@confab/protocol';",
       "const live = new ConfabClient({ baseUrl: 'http://localhost:8080' }).connect();",
-      "live.on('message.created', ({ message }) => { const m: Message = message; console.log(m.body.length); });",
+      "live.on('message.created', ({ message }) => { const m: Message = message; console.log((m.body ?? '').length); });",
       'const state: ConnectionState = live.state;',
       "const frame: ServerFrame['type'] = 'ready';",
       '// @ts-expect-error: not an event type',
