@@ -1,25 +1,17 @@
 import { Flag } from 'lucide-react';
-import { type FormEvent, useState, useSyncExternalStore } from 'react';
+import { type FormEvent, useState } from 'react';
 import type { ReportReason } from '@confab/protocol';
 import { describeError } from '../../components/errors.js';
 import { Dialog } from '../../components/ui/Dialog.js';
 import { type MessageContext, messageActions, messageAddons } from '../messages/extensions.js';
+import { messageDialogSlot } from '../messages/message-dialog.js';
 
 /**
  * "Report…" in the message menu (issue 40): a dialog with the reason (spam, abuse, other) and an
  * optional note, sent to the instance's admins (POST /api/v1/messages/:id/report).
  */
 
-let openFor: string | null = null;
-const listeners = new Set<() => void>();
-const setOpenFor = (id: string | null) => {
-  openFor = id;
-  for (const listener of listeners) listener();
-};
-const subscribe = (listener: () => void) => {
-  listeners.add(listener);
-  return () => listeners.delete(listener);
-};
+const dialog = messageDialogSlot();
 
 const REASONS: { value: ReportReason; label: string }[] = [
   { value: 'spam', label: 'Spam' },
@@ -32,12 +24,12 @@ messageActions.push({
   label: 'Report…',
   icon: Flag,
   available: (c) => !c.mine && c.message.deletedAt === null && c.message.kind !== 'system',
-  run: (c) => setOpenFor(c.message.id),
+  run: (c) => dialog.open(c.message.id),
 });
 messageAddons.push({ id: 'report-dialog', component: ReportDialog });
 
 function ReportDialog({ context }: { context: MessageContext }) {
-  const open = useSyncExternalStore(subscribe, () => openFor) === context.message.id;
+  const open = dialog.useIsOpen(context.message.id);
   return open ? <ReportForm context={context} /> : null;
 }
 
@@ -60,12 +52,12 @@ function ReportForm({ context }: { context: MessageContext }) {
   }
 
   return (
-    <Dialog open onOpenChange={(open) => !open && setOpenFor(null)} title="Report message">
+    <Dialog open onOpenChange={(open) => !open && dialog.close()} title="Report message">
       {state === 'sent' ? (
         <div className="report-form">
           <p role="status">Thank you. The administrators will review it.</p>
           <div className="dialog-actions">
-            <button type="button" onClick={() => setOpenFor(null)}>
+            <button type="button" onClick={() => dialog.close()}>
               Done
             </button>
           </div>
@@ -87,7 +79,7 @@ function ReportForm({ context }: { context: MessageContext }) {
           </label>
           {error && <p role="alert">{error}</p>}
           <div className="dialog-actions">
-            <button type="button" onClick={() => setOpenFor(null)}>
+            <button type="button" onClick={() => dialog.close()}>
               Cancel
             </button>
             <button type="submit" className="primary" disabled={state === 'sending'}>

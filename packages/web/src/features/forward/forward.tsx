@@ -4,6 +4,7 @@ import { MAX_FORWARD_TARGETS } from '@confab/protocol';
 import { describeError } from '../../components/errors.js';
 import { Dialog } from '../../components/ui/Dialog.js';
 import { type MessageContext, messageActions, messageAddons } from '../messages/extensions.js';
+import { messageDialogSlot } from '../messages/message-dialog.js';
 import './forward.css';
 
 /**
@@ -11,29 +12,19 @@ import './forward.css';
  * an optional comment; the server copies the message into each one chosen.
  */
 
-/** Which message's forward dialog is open (at most one): the row of that message shows it. */
-let openFor: string | null = null;
-const listeners = new Set<() => void>();
-const setOpenFor = (id: string | null) => {
-  openFor = id;
-  for (const listener of listeners) listener();
-};
-const subscribe = (listener: () => void) => {
-  listeners.add(listener);
-  return () => listeners.delete(listener);
-};
+const dialog = messageDialogSlot();
 
 messageActions.push({
   id: 'forward',
   label: 'Forward…',
   icon: Forward,
   available: (c) => c.message.deletedAt === null && c.message.kind !== 'system',
-  run: (c) => setOpenFor(c.message.id),
+  run: (c) => dialog.open(c.message.id),
 });
 messageAddons.push({ id: 'forward-dialog', component: ForwardDialog });
 
 function ForwardDialog({ context }: { context: MessageContext }) {
-  const open = useSyncExternalStore(subscribe, () => openFor) === context.message.id;
+  const open = dialog.useIsOpen(context.message.id);
   return open ? <ForwardForm context={context} /> : null;
 }
 
@@ -55,7 +46,7 @@ function ForwardForm({ context }: { context: MessageContext }) {
     setBusy(true);
     try {
       await services.client.messages.forward(message.id, chosen, comment.trim() === '' ? undefined : comment.trim());
-      setOpenFor(null);
+      dialog.close();
     } catch (e) {
       setError(describeError(e));
       setBusy(false);
@@ -63,7 +54,7 @@ function ForwardForm({ context }: { context: MessageContext }) {
   }
 
   return (
-    <Dialog open onOpenChange={(open) => !open && setOpenFor(null)} title="Forward message">
+    <Dialog open onOpenChange={(open) => !open && dialog.close()} title="Forward message">
       <form className="forward-form" onSubmit={submit}>
         <fieldset>
           <legend>{`Send to (up to ${MAX_FORWARD_TARGETS})`}</legend>
