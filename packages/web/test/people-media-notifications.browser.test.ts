@@ -45,8 +45,24 @@ describeBrowser('profile card, lightbox and desktop notifications (browser)', ()
     await alice.sdk.setAvatar(new Blob([new Uint8Array(await png(64, 64, 200))]));
     await card.locator('.avatar img').waitFor();
     await bob.page.keyboard.press('Escape');
+    await expect.poll(() => card.count()).toBe(0);
+    // Focus is back on the avatar that opened it, which now says the card is closed.
+    expect(
+      await bob.page.evaluate(() => [
+        document.activeElement?.closest('.message-gutter') !== null,
+        document.activeElement?.getAttribute('aria-expanded'),
+      ]),
+    ).toEqual([true, 'false']);
     await message.getByText('Alice Liddell').first().waitFor();
     await message.locator('.message-gutter .avatar img').waitFor();
+
+    // The name opens the card and a second press of it closes it.
+    const name = message.locator('.message-meta').getByRole('button', { name: 'Profile of Alice Liddell' });
+    await name.click();
+    await bob.page.getByRole('dialog', { name: 'Profile of Alice Liddell' }).waitFor();
+    expect(await name.getAttribute('aria-expanded')).toBe('true');
+    await name.click();
+    await expect.poll(() => bob.page.getByRole('dialog').count()).toBe(0);
 
     await message.getByRole('button', { name: 'Profile of Alice Liddell' }).first().click();
     await bob.page.getByRole('dialog', { name: 'Profile of Alice Liddell' }).getByRole('button', { name: 'Message' }).click();

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { Redirect, Route, Switch, useLocation } from 'wouter';
 import { ConversationStore } from '../state/conversation-store.js';
 import { PeopleStore } from '../state/people-store.js';
@@ -11,6 +11,7 @@ import { draftsOf } from '../features/composer/drafts.js';
 import { AppContext, type AppServices } from '../state/AppContext.js';
 import { useSignedIn } from '../session/SessionContext.js';
 import { Shell } from './Shell.js';
+import { ProfileCardHost } from '../features/profile/profile-card-host.js';
 import { DesktopNotifier } from '../features/desktop/desktop-notifier.js';
 
 /** The signed-in app: the stores live as long as the session; the sign-in pages send you on to where you were going. */
@@ -52,8 +53,11 @@ export function SignedInApp() {
     };
   }, [services]);
   const [location] = useLocation();
+  // The same value until `me` changes: every useApp() reader (each message row among them) would
+  // render again on each navigation otherwise.
+  const value = useMemo(() => ({ ...services, me }), [services, me]);
   return (
-    <AppContext.Provider value={{ ...services, me }}>
+    <AppContext.Provider value={value}>
       <Switch>
         <Route path={/^\/sign-(in|up)$/}>
           <Redirect to={nextPage()} replace />
@@ -62,6 +66,7 @@ export function SignedInApp() {
           <Shell location={location} />
         </Route>
       </Switch>
+      <ProfileCardHost />
     </AppContext.Provider>
   );
 }

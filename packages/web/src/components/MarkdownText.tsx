@@ -1,4 +1,4 @@
-import { type ComponentProps, Suspense, lazy } from 'react';
+import { type ComponentProps, type ReactElement, Suspense, lazy } from 'react';
 import Markdown, { type Components, defaultUrlTransform } from 'react-markdown';
 import remarkGfm from 'remark-gfm';
 import { remarkChat, remarkNoHtml } from './markdown-plugins.js';
@@ -57,7 +57,7 @@ export const markdownProps = {
  * direction (`dir="auto"`). Its own chunk: RichText loads it for the first message that has markup.
  */
 export default function MarkdownText({ text }: { text: string }) {
-  const plain = <Markdown {...markdownProps}>{text}</Markdown>;
+  const plain = rendered(text);
   return FENCE_WITH_LANGUAGE.test(text) ? (
     <Suspense fallback={plain}>
       <HighlightedMarkdown text={text} />
@@ -65,4 +65,26 @@ export default function MarkdownText({ text }: { text: string }) {
   ) : (
     plain
   );
+}
+
+/** How many rendered bodies are kept: a few screens' worth of a scrolled timeline. */
+const KEPT = 500;
+const kept = new Map<string, ReactElement>();
+
+/**
+ * The body's elements, parsed once per text while it is among the KEPT most recently shown: a
+ * virtualised timeline mounts a row again each time it scrolls back into view, and parsing (a
+ * new unified processor with its micromark extensions, per call) was most of a row's cost.
+ * `Markdown` is a plain function of its props, without hooks, so its result can be kept.
+ */
+function rendered(text: string): ReactElement {
+  let elements = kept.get(text);
+  if (elements) {
+    kept.delete(text); // most recently used last
+  } else {
+    elements = Markdown({ ...markdownProps, children: text });
+    if (kept.size >= KEPT) kept.delete(kept.keys().next().value!);
+  }
+  kept.set(text, elements);
+  return elements;
 }

@@ -12,6 +12,12 @@ import { featureOn, useAssist } from './assist-state.js';
  */
 composerBanners.push({ id: 'reply-chips', component: ReplyChips });
 
+/**
+ * How long the last message must stay the last before its suggestions are asked for: a busy
+ * conversation would otherwise ask once per arriving message, for chips nobody had time to see.
+ */
+const SETTLE_MS = 800;
+
 function ReplyChips({ composer }: { composer: ComposerContext }) {
   const { client, me } = useApp();
   const on = featureOn(useAssist(client), 'replySuggestions');
@@ -21,12 +27,15 @@ function ReplyChips({ composer }: { composer: ComposerContext }) {
   useEffect(() => {
     if (!on || target === null) return;
     let live = true;
-    client.assist.replySuggestions(target).then(
-      (found) => live && setChips({ for: target, items: found.items.filter((i) => i.action === undefined) }),
-      () => live && setChips({ for: target, items: [] }),
-    );
+    const ask = setTimeout(() => {
+      client.assist.replySuggestions(target).then(
+        (found) => live && setChips({ for: target, items: found.items.filter((i) => i.action === undefined) }),
+        () => live && setChips({ for: target, items: [] }),
+      );
+    }, SETTLE_MS);
     return () => {
       live = false;
+      clearTimeout(ask);
     };
   }, [client, on, target]);
   if (!on || target === null || chips?.for !== target || chips.items.length === 0 || composer.text !== '') return null;

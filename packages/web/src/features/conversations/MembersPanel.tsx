@@ -5,7 +5,7 @@ import { useApp, usePerson } from '../../state/AppContext.js';
 import { ConfirmDialog } from '../../components/ConfirmDialog.js';
 import { Field } from '../../components/Field.js';
 import { PersonName } from '../../components/PersonName.js';
-import { ProfileTrigger } from '../profile/ProfileCard.js';
+import { ProfileTrigger } from '../profile/ProfileTrigger.js';
 import { useAction } from '../../components/useAction.js';
 import { conversationHeaderActions, conversationPanels } from '../messages/extensions.js';
 import { Users } from 'lucide-react';

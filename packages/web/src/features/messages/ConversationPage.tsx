@@ -8,7 +8,7 @@ import { ReceiptsStore } from '../../state/receipts-store.js';
 import { ConversationHeader } from './ConversationHeader.js';
 import { Composer } from './Composer.js';
 import { MessageRow } from './MessageRow.js';
-import { MessageStatus } from './MessageStatus.js';
+import { useSteadyConversation } from './steady-conversation.js';
 import { PendingRow } from './PendingRow.js';
 import { Timeline } from './Timeline.js';
 import { TypingIndicator } from './TypingIndicator.js';
@@ -111,9 +111,10 @@ function Conversation({ conversation, panel, arg }: { conversation: Conversation
   // One context per message, made when the row is first rendered and kept until the message (or
   // the conversation) changes, so unchanged rows skip rendering and a new message costs one context,
   // not one per message held.
+  const steady = useSteadyConversation(conversation);
   const contextOf = useMemo(
-    () => messageContexts({ conversation, me: me.id, services, openPanel }),
-    [conversation, me.id, services, openPanel],
+    () => messageContexts({ conversation: steady, me: me.id, services, openPanel }),
+    [steady, me.id, services, openPanel],
   );
 
   // A key on a focused message runs the action of the same name, where it is offered (Enter: Reply).
@@ -149,16 +150,8 @@ function Conversation({ conversation, panel, arg }: { conversation: Conversation
         <MessageRow
           context={contextOf(row.message)}
           continued={row.continued}
-          status={
-            row.message.senderId === me.id && row.message.kind !== 'system' ? (
-              <MessageStatus
-                seq={row.message.seq}
-                receipts={receipts}
-                me={me.id}
-                showSeenBy={conversation.kind === 'group' && row.message.seq === lastMine}
-              />
-            ) : undefined
-          }
+          receipts={row.message.senderId === me.id ? receipts : undefined}
+          showSeenBy={conversation.kind === 'group' && row.message.seq === lastMine}
         />
       )}
     </>

@@ -51,21 +51,24 @@ export function MessageActionBar({ context, actions }: { context: MessageContext
           })}
         />
       )}
-      <Sheet
-        open={sheetOpen}
-        onOpenChange={setSheetOpen}
-        title="Message actions"
-        actions={actions.map((action) => {
-          const Icon = action.icon;
-          return {
-            id: action.id,
-            label: labelOf(action, context),
-            danger: action.id === 'delete',
-            ...(Icon ? { icon: <Icon size={18} /> } : {}),
-            onSelect: () => run(action),
-          };
-        })}
-      />
+      {/* Mounted only while open: every row has a bar, few ever open their sheet. */}
+      {sheetOpen && (
+        <Sheet
+          open
+          onOpenChange={setSheetOpen}
+          title="Message actions"
+          actions={actions.map((action) => {
+            const Icon = action.icon;
+            return {
+              id: action.id,
+              label: labelOf(action, context),
+              danger: action.id === 'delete',
+              ...(Icon ? { icon: <Icon size={18} /> } : {}),
+              onSelect: () => run(action),
+            };
+          })}
+        />
+      )}
     </div>
   );
 }

@@ -1,27 +1,37 @@
 import { memo } from 'react';
 import { Avatar } from '../../components/Avatar.js';
 import { PersonName } from '../../components/PersonName.js';
-import { ProfileTrigger } from '../profile/ProfileCard.js';
+import { ProfileTrigger } from '../profile/ProfileTrigger.js';
 import { RichText } from '../../components/RichText.js';
 import { formatTime } from '../../components/time.js';
 import { MessageActionBar } from './MessageActionBar.js';
+import { MessageStatus } from './MessageStatus.js';
 import { SystemNotice } from './SystemNotice.js';
+import type { Receipts } from '../../state/receipts-store.js';
 import { type MessageContext, messageActions, messageAddons, messageBodies } from './extensions.js';
 
 /**
  * One message: the sender's avatar, name and time (or, continuing a group of one person's
  * messages, only the body, with the time in the gutter on hover), the body, what the features add
  * (extensions.ts: add-ons before and after the body, a body of its own for a non-text kind) and
- * the action bar shown on hover or focus. `status` is the row's delivery state for my messages.
+ * the action bar shown on hover or focus. My messages show their delivery state from `receipts`.
  * A message that mentions me is highlighted.
+ *
+ * Memoised: a row renders again only when its context (the message, or what the conversation
+ * lets me do), its grouping or, for my messages, the receipts change. Every prop is therefore a
+ * value or a kept object, never an element made anew by the parent on each render.
  */
 export const MessageRow = memo(function MessageRow({
   context,
-  status,
+  receipts,
+  showSeenBy = false,
   continued = false,
 }: {
   context: MessageContext;
-  status?: React.ReactNode;
+  /** For my messages: who received and read what, shown as the message's status. */
+  receipts?: Receipts | undefined;
+  /** "Seen by …" under my last message in a group. */
+  showSeenBy?: boolean;
   /** Follows a message of the same person within a few minutes (timeline-rows.ts). */
   continued?: boolean;
 }) {
@@ -58,7 +68,9 @@ export const MessageRow = memo(function MessageRow({
             <PersonName userId={message.senderId} />
           </ProfileTrigger>
           <time dateTime={message.createdAt}>{formatTime(message.createdAt)}</time>
-          {status}
+          {receipts && context.mine && (
+            <MessageStatus seq={message.seq} receipts={receipts} me={context.services.me.id} showSeenBy={showSeenBy} />
+          )}
         </header>
         {messageAddons
           .filter((addon) => addon.placement === 'before-body')

@@ -1,51 +1,12 @@
-import { type ReactNode, useEffect, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { MessageSquare } from 'lucide-react';
 import { useLocation } from 'wouter';
 import { Avatar } from '../../components/Avatar.js';
 import { formatDay, formatTime } from '../../components/time.js';
-import { Popover } from '../../components/ui/index.js';
 import { useAction } from '../../components/useAction.js';
 import { useApp, usePerson, usePresence } from '../../state/AppContext.js';
 import { localTimeIn } from './local-time.js';
 import './profile-card.css';
-
-/**
- * A name or avatar that opens the person's profile card (issue 36 item 2): a button, so it is
- * reached and opened from the keyboard too. `label` names the button ("Alice's profile").
- */
-export function ProfileTrigger({
-  userId,
-  children,
-  className,
-  keyboard = true,
-}: {
-  userId: string;
-  children: ReactNode;
-  className?: string;
-  /** False for a second trigger beside one that is (an avatar beside the name): one tab stop per person. */
-  keyboard?: boolean;
-}) {
-  const person = usePerson(userId);
-  const name = person ? (person.deleted ? 'Deleted user' : person.displayName || `@${person.username}`) : 'this person';
-  return (
-    <Popover
-      label={`Profile of ${name}`}
-      className="profile-card-popover"
-      trigger={
-        <button
-          type="button"
-          className={className ? `profile-trigger ${className}` : 'profile-trigger'}
-          aria-label={`Profile of ${name}`}
-          {...(keyboard ? {} : { tabIndex: -1 })}
-        >
-          {children}
-        </button>
-      }
-    >
-      <ProfileCard userId={userId} />
-    </Popover>
-  );
-}
 
 /** Avatar (256 px), display name, username, bio, local time, presence and "Message" (opens or creates the DM). */
 export function ProfileCard({ userId }: { userId: string }) {
