@@ -129,6 +129,16 @@ describeBrowser('the conversation list at a glance (issue 36 item 8)', () => {
       await chooseFromMyMenu(page, entry);
       await shown.waitFor();
     }
+    // Chosen with the pointer, the menu hands focus back to my avatar: no tooltip pops up for it.
+    const avatar = bar.getByRole('button', { name: /^My menu/ });
+    await expect.poll(() => avatar.evaluate((el) => el === document.activeElement)).toBe(true);
+    await page.waitForTimeout(500);
+    expect(await page.locator('.ui-tooltip').count()).toBe(0);
+    // By the keyboard it does (the hint is for whoever Tabs there).
+    await page.keyboard.press('Enter');
+    await page.getByRole('menu', { name: 'My menu' }).waitFor();
+    await page.keyboard.press('Escape');
+    await page.locator('.ui-tooltip', { hasText: 'My menu' }).waitFor();
     await page.setViewportSize({ width: 390, height: 844 });
     const menu = await openMyMenu(page);
     expect(await menu.getByRole('menuitem').allTextContents()).toEqual(['Profile', 'Saved', 'Scheduled', 'Account', 'Sign out']);

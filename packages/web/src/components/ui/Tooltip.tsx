@@ -1,4 +1,4 @@
-import type { ReactElement, ReactNode } from 'react';
+import { type ReactElement, type ReactNode, useRef, useState } from 'react';
 import { Tooltip as RadixTooltip } from 'radix-ui';
 
 /** Wraps the app once (App.tsx): tooltips share one delay, and moving between controls shows the next at once. */
@@ -12,7 +12,8 @@ export function TooltipProvider({ children }: { children: ReactNode }) {
 
 /**
  * A short hint on hover or keyboard focus. It adds no accessible name of its own: the control
- * must already be named (IconButton passes the same text as its aria-label).
+ * must already be named (IconButton passes the same text as its aria-label). Focus that is not
+ * the keyboard's (a menu handing focus back to its button after a click) shows no hint.
  */
 export function Tooltip({
   label,
@@ -23,9 +24,18 @@ export function Tooltip({
   children: ReactElement;
   side?: 'top' | 'bottom' | 'left' | 'right';
 }) {
+  const trigger = useRef<HTMLButtonElement>(null);
+  const [open, setOpen] = useState(false);
+  const onOpenChange = (next: boolean) => {
+    const element = trigger.current;
+    const unasked = element !== null && !element.matches(':hover') && !element.matches(':focus-visible');
+    setOpen(next && !unasked);
+  };
   return (
-    <RadixTooltip.Root>
-      <RadixTooltip.Trigger asChild>{children}</RadixTooltip.Trigger>
+    <RadixTooltip.Root open={open} onOpenChange={onOpenChange}>
+      <RadixTooltip.Trigger asChild ref={trigger}>
+        {children}
+      </RadixTooltip.Trigger>
       <RadixTooltip.Portal>
         <RadixTooltip.Content className="ui-tooltip" side={side} sideOffset={6} aria-hidden="true">
           {label}
