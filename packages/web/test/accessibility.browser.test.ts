@@ -5,6 +5,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { signInAdmin, startAccountHarness, type AccountHarness } from './accounts.js';
 import { describeBrowser, openContext } from './browser.js';
 import { groupOf, openConversation, person, row } from './people.js';
+import { chooseFromMyMenu } from './my-menu.js';
 
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
@@ -132,7 +133,7 @@ describeBrowser('accessibility (axe-core, browser)', () => {
     await check(page, 'profile');
 
     const admin = await signInAdmin(harness);
-    await admin.page.getByRole('link', { name: 'Administration' }).click();
+    await chooseFromMyMenu(admin.page, 'Administration');
     await admin.page.getByRole('table', { name: 'Users' }).waitFor();
     await check(admin.page, 'admin/users');
     const bobRow = admin.page

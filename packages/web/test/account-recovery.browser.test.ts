@@ -3,6 +3,7 @@ import { hashAccountToken } from '../../server/src/services/accounts/account-tok
 import { uniqueName } from '../../server/test/harness.js';
 import { LONG_FLOW_MS, expectSignedOut, linkIn, useAccountHarness, submitSignIn } from './accounts.js';
 import { describeBrowser, expectAccessible, openContext, signUp } from './browser.js';
+import { chooseFromMyMenu } from './my-menu.js';
 
 /** Email and password recovery in the browser, with the mails' links opened as a person opens them. */
 describeBrowser('email and password recovery (browser)', () => {
@@ -52,7 +53,7 @@ describeBrowser('email and password recovery (browser)', () => {
       const user = await harness().server.server.services.store.users.getUserByUsername(username);
       await harness().server.server.services.store.accounts.setEmail(user!.id, email);
       await harness().server.server.services.store.accounts.markEmailVerified(user!.id, email, Date.now());
-      await page.getByRole('button', { name: 'Sign out' }).click();
+      await chooseFromMyMenu(page, 'Sign out');
       await expectSignedOut(page);
 
       await page.getByRole('link', { name: 'Forgot your password?' }).click();

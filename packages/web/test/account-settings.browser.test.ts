@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { expect, it } from 'vitest';
 import { LONG_FLOW_MS, expectSignedOut, signIn, useAccountHarness, submitSignIn } from './accounts.js';
 import { describeBrowser, expectAccessible, signUp } from './browser.js';
+import { chooseFromMyMenu } from './my-menu.js';
 
 /** Password change, sessions, export and erasure from the account pages, with a second device watching. */
 describeBrowser('account settings (browser)', () => {
@@ -13,7 +14,7 @@ describeBrowser('account settings (browser)', () => {
       const me = await signUp(harness(), 'pw');
       const other = await signIn(harness(), me.username, me.password);
       const { page } = me;
-      await page.getByRole('link', { name: 'Account' }).click();
+      await chooseFromMyMenu(page, 'Account');
       await page.getByRole('link', { name: 'Password' }).click();
       await page.getByRole('heading', { name: 'Password' }).waitFor();
       await expectAccessible(page);

@@ -1,6 +1,7 @@
 import { expect, it } from 'vitest';
 import { LONG_FLOW_MS, expectSignedOut, signInAdmin, useAccountHarness, submitSignIn } from './accounts.js';
 import { describeBrowser, expectAccessible, signUp } from './browser.js';
+import { chooseFromMyMenu, openMyMenu } from './my-menu.js';
 
 /** The instance admins' area: users, deactivation, resets, the audit log; and nothing of it for anyone else. */
 describeBrowser('administration (browser)', () => {
@@ -12,7 +13,7 @@ describeBrowser('administration (browser)', () => {
       const admin = await signInAdmin(harness());
       const user = await signUp(harness(), 'target');
       const { page } = admin;
-      await page.getByRole('link', { name: 'Administration' }).click();
+      await chooseFromMyMenu(page, 'Administration');
       await page.getByRole('heading', { name: 'Users' }).waitFor();
       await page.getByRole('group', { name: 'Instance figures' }).waitFor();
 
@@ -91,6 +92,10 @@ describeBrowser('administration (browser)', () => {
       await page.goto('/settings');
       await page.getByRole('navigation', { name: 'Account sections' }).waitFor();
       expect(await page.getByRole('link', { name: 'Administration' }).count()).toBe(0);
+      const menu = await openMyMenu(page);
+      await menu.getByRole('menuitem', { name: 'Account' }).waitFor();
+      expect(await menu.getByRole('menuitem', { name: 'Administration' }).count()).toBe(0);
+      await page.keyboard.press('Escape');
       await page.goto('/admin');
       await page.getByText('Only the instance’s administrators can open this page.').waitFor();
       expect(await page.getByRole('table').count()).toBe(0);

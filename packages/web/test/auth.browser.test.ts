@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { type WebHarness, describeBrowser, expectAccessible, openContext, signUp, startWebHarness } from './browser.js';
+import { chooseFromMyMenu, openMyMenu } from './my-menu.js';
 
 describeBrowser('signing up, in and out (browser)', () => {
   let harness: WebHarness;
@@ -10,14 +11,18 @@ describeBrowser('signing up, in and out (browser)', () => {
 
   it('signs up, stays signed in across a reload, signs out and back in', async () => {
     const { context, page, username, password } = await signUp(harness, 'alice', 'Alice Liddell');
-    await expect.poll(() => page.locator('.user-menu').textContent()).toContain(`@${username}`);
+    // My menu says who is signed in, above its entries.
+    const menu = await openMyMenu(page);
+    await expect.poll(() => menu.locator('.person-name').textContent()).toContain(`@${username}`);
+    await page.keyboard.press('Escape');
+    await expect.poll(() => menu.count()).toBe(0);
     await expectAccessible(page);
 
     await page.reload();
     await page.getByRole('navigation', { name: 'Conversations' }).waitFor();
     await expect.poll(() => page.getByRole('status').filter({ hasText: 'Connected' }).count()).toBe(1);
 
-    await page.getByRole('button', { name: 'Sign out' }).click();
+    await chooseFromMyMenu(page, 'Sign out');
     await page.getByRole('heading', { name: 'Sign in' }).waitFor();
     expect(await page.evaluate(() => localStorage.getItem('confab.tokens'))).toBeNull();
     await expectAccessible(page);

@@ -73,9 +73,23 @@ describeBrowser('composer and reactions (browser)', () => {
     const [alice, bob] = await Promise.all([person(harness, 'alice'), person(harness, 'bob')]);
     const dm = await directBetween(alice, bob);
     await openConversation(alice.page, dm.id);
+    // Slack's layout: the label is for screen readers only; the toolbar sits inside the field's
+    // bordered box, its buttons compact, each with a tooltip.
+    const label = alice.page.locator('form.composer label', { hasText: 'Message' });
+    expect((await label.boundingBox())!.height).toBeLessThanOrEqual(1);
+    const composerBox = alice.page.locator('.composer-box');
+    const toolbar = composerBox.getByRole('toolbar', { name: 'Formatting' });
+    await toolbar.waitFor();
+    expect(await composerBox.getByRole('textbox', { name: 'Message', exact: true }).count()).toBe(1);
+    const bold = toolbar.getByRole('button', { name: /^Bold/ });
+    const [outer, button] = [(await composerBox.boundingBox())!, (await bold.boundingBox())!];
+    expect(button.y).toBeGreaterThan(outer.y);
+    expect(button.height).toBeLessThanOrEqual(32);
+    await bold.hover();
+    await alice.page.locator('.ui-tooltip', { hasText: 'Bold' }).waitFor();
     await field(alice.page).fill('hello');
     await field(alice.page).press('ControlOrMeta+a');
-    await alice.page.getByRole('toolbar', { name: 'Formatting' }).getByRole('button', { name: /^Bold/ }).click();
+    await bold.click();
     expect(await field(alice.page).inputValue()).toBe('**hello**');
     // The selection stayed on "hello": Ctrl+I wraps it again.
     await field(alice.page).press('Control+i');

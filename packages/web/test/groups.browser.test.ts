@@ -1,6 +1,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { type WebHarness, describeBrowser, expectAccessible, signUp, startWebHarness } from './browser.js';
+import { chooseFromMyMenu, openMyMenu } from './my-menu.js';
 
 const timeline = (page: Page) => page.getByRole('log', { name: 'Messages' });
 
@@ -66,7 +67,7 @@ describeBrowser('groups and profiles in the browser', () => {
 
   it('edits the profile: the new name shows to others with the username beside it', async () => {
     const alice = await signUp(harness, 'alice');
-    await alice.page.getByRole('link', { name: 'Profile' }).click();
+    await chooseFromMyMenu(alice.page, 'Profile');
     await alice.page.getByLabel('Display name').fill('‮Mallory'); // a right-to-left override stays inside its <bdi>
     await alice.page.getByLabel('Bio').fill('Reads a lot');
     await alice.page.getByLabel('Hide when I was last online').check();
@@ -75,7 +76,7 @@ describeBrowser('groups and profiles in the browser', () => {
     await expectAccessible(alice.page);
     await alice.page.reload();
     await expect.poll(() => alice.page.getByLabel('Hide when I was last online').isChecked()).toBe(true);
-    const name = alice.page.locator('.user-menu .person-name');
+    const name = (await openMyMenu(alice.page)).locator('.person-name');
     expect(await name.locator('bdi').allTextContents()).toEqual(['‮Mallory', `@${alice.username}`]);
     await alice.context.close();
   });

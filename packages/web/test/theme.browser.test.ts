@@ -1,6 +1,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { type WebHarness, describeBrowser, signUp, startWebHarness } from './browser.js';
+import { openMyMenu } from './my-menu.js';
 
 // tokens.css: --color-bg in each theme.
 const LIGHT = 'rgb(255, 255, 255)';
@@ -30,8 +31,9 @@ describeBrowser('theme switch (browser)', () => {
     expect(await theme.getByRole('radio', { name: 'Dark' }).isChecked()).toBe(true);
 
     // My menu has the same choice and the settings page follows it.
-    await page.getByRole('button', { name: 'Theme: Dark' }).click();
-    await page.getByRole('menuitemradio', { name: 'Light' }).click();
+    const menu = await openMyMenu(page);
+    expect(await menu.getByRole('menuitemradio', { name: 'Dark' }).isChecked()).toBe(true);
+    await menu.getByRole('menuitemradio', { name: 'Light' }).click();
     await expect.poll(() => background(page)).toBe(LIGHT);
     expect(await theme.getByRole('radio', { name: 'Light' }).isChecked()).toBe(true);
 

@@ -4,7 +4,6 @@ import { ConnectionStatus } from '../components/ConnectionStatus.js';
 import { UserMenu } from '../components/UserMenu.js';
 import { ConversationList } from '../features/conversations/ConversationList.js';
 import { KeyboardShortcuts } from '../features/keyboard/KeyboardShortcuts.js';
-import { PhoneUserMenu } from './PhoneUserMenu.js';
 import { notFoundRoute, signedInRoutes, topbarItems } from './routes.js';
 
 /**
@@ -24,7 +23,6 @@ export function Shell({ location }: { location: string }) {
           <Item key={id} />
         ))}
         <UserMenu />
-        <PhoneUserMenu />
       </header>
       <nav className="sidebar" aria-label="Conversations">
         <ConversationList />

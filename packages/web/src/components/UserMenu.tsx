@@ -1,63 +1,64 @@
-import { DropdownMenu } from 'radix-ui';
-import { Monitor, Moon, Sun } from 'lucide-react';
-import { Link } from 'wouter';
+import { Bookmark, CalendarClock, LogOut, Monitor, Moon, Settings, Shield, Sun, UserRound } from 'lucide-react';
+import { useLocation } from 'wouter';
 import { THEME_CHOICES, type ThemeChoice, setThemeChoice, useThemeChoice } from '../features/account/theme.js';
 import { useApp } from '../state/AppContext.js';
 import { useSessionController } from '../session/SessionContext.js';
+import { Avatar } from './Avatar.js';
 import { PersonName } from './PersonName.js';
-import { Tooltip } from './ui/Tooltip.js';
-
-/** Who is signed in, and signing out. Account pages add their links here. */
-export function UserMenu() {
-  const { me } = useApp();
-  const session = useSessionController();
-  return (
-    <div className="user-menu">
-      <PersonName user={me} />
-      <Link href="/settings/profile">Profile</Link>
-      <Link href="/saved">Saved</Link>
-      <Link href="/scheduled">Scheduled</Link>
-      <Link href="/settings">Account</Link>
-      {me.isAdmin && <Link href="/admin">Administration</Link>}
-      <ThemeMenu />
-      <button type="button" onClick={() => void session.signOut()}>
-        Sign out
-      </button>
-    </div>
-  );
-}
+import { Menu, type MenuEntry } from './ui/Menu.js';
+import { IconButton } from './ui/IconButton.js';
 
 const THEME_ICONS: Record<ThemeChoice, typeof Sun> = { system: Monitor, light: Sun, dark: Moon };
 
-/** The theme at hand (Settings → Appearance has the same choice): a button showing the current one, a menu of the three. */
-function ThemeMenu() {
-  const choice = useThemeChoice();
-  const Icon = THEME_ICONS[choice];
-  const label = `Theme: ${THEME_CHOICES.find((c) => c.value === choice)?.label ?? 'System'}`;
+/**
+ * My menu, on every width: my avatar as the button (as in Slack and Element), opening who is
+ * signed in, my pages (profile, saved, scheduled, account, administration for admins), the theme
+ * and signing out. Pages of mine belong here rather than as links in the top bar.
+ */
+export function UserMenu() {
+  const { me } = useApp();
+  const session = useSessionController();
+  const [, navigate] = useLocation();
+  const theme = useThemeChoice();
+  const go = (id: string, label: string, path: string, Icon: typeof Sun): MenuEntry => ({
+    id,
+    label,
+    icon: <Icon size={16} />,
+    onSelect: () => navigate(path),
+  });
+  const items: MenuEntry[] = [
+    go('profile', 'Profile', '/settings/profile', UserRound),
+    go('saved', 'Saved', '/saved', Bookmark),
+    go('scheduled', 'Scheduled', '/scheduled', CalendarClock),
+    go('account', 'Account', '/settings', Settings),
+    ...(me.isAdmin ? [go('admin', 'Administration', '/admin', Shield)] : []),
+    { id: 'theme-line', separator: true },
+    {
+      id: 'theme',
+      label: 'Theme',
+      value: theme,
+      options: THEME_CHOICES.map((choice) => {
+        const Icon = THEME_ICONS[choice.value];
+        return { value: choice.value, label: choice.label, icon: <Icon size={16} /> };
+      }),
+      onChange: (value) => setThemeChoice(value as ThemeChoice),
+    },
+    { id: 'sign-out-line', separator: true },
+    { id: 'sign-out', label: 'Sign out', icon: <LogOut size={16} />, onSelect: () => void session.signOut() },
+  ];
   return (
-    <DropdownMenu.Root modal={false}>
-      <Tooltip label={label}>
-        <DropdownMenu.Trigger className="icon-button" aria-label={label}>
-          <Icon size={18} aria-hidden="true" />
-        </DropdownMenu.Trigger>
-      </Tooltip>
-      <DropdownMenu.Portal>
-        <DropdownMenu.Content className="ui-menu" align="end" sideOffset={4} collisionPadding={8} aria-label="Theme">
-          <DropdownMenu.RadioGroup value={choice} onValueChange={(value) => setThemeChoice(value as ThemeChoice)}>
-            {THEME_CHOICES.map((option) => {
-              const OptionIcon = THEME_ICONS[option.value];
-              return (
-                <DropdownMenu.RadioItem key={option.value} value={option.value} className="ui-menu-item">
-                  <span className="ui-menu-icon" aria-hidden="true">
-                    <OptionIcon size={16} />
-                  </span>
-                  {option.label}
-                </DropdownMenu.RadioItem>
-              );
-            })}
-          </DropdownMenu.RadioGroup>
-        </DropdownMenu.Content>
-      </DropdownMenu.Portal>
-    </DropdownMenu.Root>
+    <div className="user-menu">
+      <Menu
+        label="My menu"
+        items={items}
+        header={
+          <>
+            <Avatar user={me} />
+            <PersonName user={me} />
+          </>
+        }
+        trigger={<IconButton className="user-menu-button" label={`My menu (${me.displayName})`} icon={<Avatar user={me} size="sm" />} />}
+      />
+    </div>
   );
 }

@@ -2,7 +2,7 @@
 export { ConfirmDialog } from '../ConfirmDialog.js';
 export { Dialog } from './Dialog.js';
 export { IconButton } from './IconButton.js';
-export { Menu, type MenuItem } from './Menu.js';
+export { Menu, type MenuChoice, type MenuEntry, type MenuItem, type MenuSeparator } from './Menu.js';
 export { Popover } from './Popover.js';
 export { Sheet, type SheetAction } from './Sheet.js';
 export { Tooltip, TooltipProvider } from './Tooltip.js';

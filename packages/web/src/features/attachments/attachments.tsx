@@ -6,6 +6,7 @@ import { AttachmentBody } from './AttachmentBody.js';
 import { UploadTray } from './upload-tray-store.js';
 import { formatBytes } from './file-urls.js';
 import { FileText, Paperclip, X } from 'lucide-react';
+import { IconButton } from '../../components/ui/IconButton.js';
 
 /**
  * Attachments: "Attach files" (a file picker), files dropped anywhere on the page while a
@@ -48,9 +49,7 @@ function AttachControl({ composer }: { composer: ComposerContext }) {
           e.target.value = '';
         }}
       />
-      <button type="button" className="icon-button" onClick={() => input.current?.click()} aria-label="Attach files">
-        <Paperclip aria-hidden="true" size={18} />
-      </button>
+      <IconButton label="Attach files" icon={<Paperclip aria-hidden="true" size={18} />} onClick={() => input.current?.click()} />
       {dragging && (
         <div className="drop-overlay" aria-hidden="true">
           Drop files to attach them

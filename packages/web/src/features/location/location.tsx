@@ -5,6 +5,7 @@ import { RichText } from '../../components/RichText.js';
 import { type ComposerContext, type MessageContext, composerAddons, messageBodies } from '../messages/extensions.js';
 import { LIVE_FOR_MS, LiveLocationControls, currentPosition, useLiveNow } from './live-location.js';
 import { MapPin, Radio } from 'lucide-react';
+import { IconButton, Tooltip } from '../../components/ui/index.js';
 
 /**
  * Locations: "Share location" sends where the browser says I am (after the browser asks me) as
@@ -34,19 +35,12 @@ function ShareLocation({ composer }: { composer: ComposerContext }) {
   };
   return (
     <>
-      <button type="button" className="icon-button" onClick={() => void share(false)} disabled={busy} aria-label="Share location">
-        <MapPin aria-hidden="true" size={18} />
-      </button>
-      <button
-        type="button"
-        className="icon-button"
-        onClick={() => void share(true)}
-        disabled={busy}
-        aria-label="Share live location"
-        title="Share live location for an hour"
-      >
-        <Radio aria-hidden="true" size={18} />
-      </button>
+      <IconButton label="Share location" icon={<MapPin aria-hidden="true" size={18} />} onClick={() => void share(false)} disabled={busy} />
+      <Tooltip label="Share live location for an hour">
+        <button type="button" className="icon-button" onClick={() => void share(true)} disabled={busy} aria-label="Share live location">
+          <Radio aria-hidden="true" size={18} />
+        </button>
+      </Tooltip>
       {error && (
         <span className="error" role="alert">
           {error}

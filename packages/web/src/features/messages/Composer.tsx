@@ -1,8 +1,9 @@
 import { type KeyboardEvent, memo, useEffect, useId, useLayoutEffect, useRef, useState, useSyncExternalStore } from 'react';
-import { Smile } from 'lucide-react';
+import { SendHorizontal, Smile } from 'lucide-react';
 import type { SendOptions } from '@confab/client';
 import type { ConversationSummary } from '@confab/protocol';
 import { useApp } from '../../state/AppContext.js';
+import { IconButton, Tooltip } from '../../components/ui/index.js';
 import { type ComposerContext, composerAddons, composerBanners, composerDraftLinks } from './extensions.js';
 import { useTypingSignal } from './useTypingSignal.js';
 import { LengthCounter, useLengthLimit } from './LengthLimit.js';
@@ -148,7 +149,10 @@ export const Composer = memo(function Composer({ conversation }: { conversation:
       }}
     >
       <ScheduledHint conversationId={conversation.id} />
-      <label htmlFor={id}>Message</label>
+      {/* Named for screen readers; the box and its placeholder say what it is to the eye (as Slack does). */}
+      <label htmlFor={id} className="visually-hidden">
+        Message
+      </label>
       {theirs && (
         <DraftConflictBanner
           theirs={theirs.body}
@@ -162,42 +166,43 @@ export const Composer = memo(function Composer({ conversation }: { conversation:
       {composerBanners.map(({ id: bannerId, component: Banner }) => (
         <Banner key={bannerId} composer={composer} />
       ))}
-      <div className="composer-row">
-        {composerAddons.map(({ id: addonId, component: Addon }) => (
-          <Addon key={addonId} composer={composer} />
-        ))}
-        <EmojiPickerButton
-          label="Insert an emoji"
-          onPick={(emoji) => replaceSelection((edit) => insertAt(edit, emoji))}
-          trigger={
-            <button type="button" className="icon-button" aria-label="Insert emoji">
-              <Smile aria-hidden="true" size={18} />
-            </button>
-          }
+      {/* One bordered box: formatting above the field, the add-ons and Send below it. */}
+      <div className="composer-box">
+        <FormatToolbar onFormat={format} />
+        <textarea
+          ref={field}
+          id={id}
+          dir="auto"
+          rows={1}
+          value={text}
+          placeholder="Write a message"
+          aria-invalid={measured.over || undefined}
+          aria-describedby={measured.near ? counterId : undefined}
+          onChange={(event) => {
+            setText(event.target.value);
+            onTyping(event.target.value);
+          }}
+          onKeyDown={onKeyDown}
         />
-        <FormatMenu onFormat={format} />
-        <div className="composer-field">
-          <FormatToolbar onFormat={format} />
-          <textarea
-            ref={field}
-            id={id}
-            dir="auto"
-            rows={1}
-            value={text}
-            placeholder="Write a message"
-            aria-invalid={measured.over || undefined}
-            aria-describedby={measured.near ? counterId : undefined}
-            onChange={(event) => {
-              setText(event.target.value);
-              onTyping(event.target.value);
-            }}
-            onKeyDown={onKeyDown}
+        <div className="composer-row">
+          {composerAddons.map(({ id: addonId, component: Addon }) => (
+            <Addon key={addonId} composer={composer} />
+          ))}
+          <EmojiPickerButton
+            label="Insert an emoji"
+            onPick={(emoji) => replaceSelection((edit) => insertAt(edit, emoji))}
+            trigger={<IconButton label="Insert emoji" icon={<Smile aria-hidden="true" size={18} />} />}
           />
+          <FormatMenu onFormat={format} />
+          <span className="composer-send-group">
+            <Tooltip label="Send (Enter)">
+              <button type="submit" className="primary composer-send" aria-label="Send" disabled={measured.over}>
+                <SendHorizontal aria-hidden="true" size={16} />
+              </button>
+            </Tooltip>
+            <ScheduleSendMenu conversation={conversation} text={measured.over ? '' : text} onScheduled={clear} />
+          </span>
         </div>
-        <button type="submit" className="primary composer-send" disabled={measured.over}>
-          Send
-        </button>
-        <ScheduleSendMenu conversation={conversation} text={measured.over ? '' : text} onScheduled={clear} />
       </div>
       <LengthCounter measured={measured} id={counterId} />
     </form>

@@ -1,5 +1,6 @@
 import { memo } from 'react';
 import type { ConversationSummary } from '@confab/protocol';
+import { ChevronLeft } from 'lucide-react';
 import { Link } from 'wouter';
 import { usePresence } from '../../state/AppContext.js';
 import { ConversationTitle } from '../conversations/ConversationTitle.js';
@@ -16,8 +17,9 @@ export const ConversationHeader = memo(function ConversationHeader({
 }) {
   return (
     <header className="conversation-header">
-      <Link href="/" className="back-link">
-        ← Conversations
+      {/* A phone's way back to the list (the list and a conversation are separate screens there). */}
+      <Link href="/" className="back-link icon-button" aria-label="Back to conversations">
+        <ChevronLeft size={22} aria-hidden="true" />
       </Link>
       <div className="conversation-heading">
         <h2 id="conversation-title">

@@ -128,13 +128,17 @@ function ThreadComposer({ conversationId, rootId }: { conversationId: string; ro
   };
   return (
     <form className="composer thread-composer" onSubmit={submit}>
-      <label htmlFor={id}>Reply in thread</label>
-      <div className="composer-row">
+      <label htmlFor={id} className="visually-hidden">
+        Reply in thread
+      </label>
+      {/* The conversation composer's box (composer.css), without its toolbar and add-ons. */}
+      <div className="composer-box">
         <textarea
           id={id}
           dir="auto"
           rows={1}
           value={text}
+          placeholder="Reply…"
           aria-invalid={measured.over || undefined}
           aria-describedby={measured.near ? counterId : undefined}
           onChange={(e) => setText(e.target.value)}
@@ -142,9 +146,13 @@ function ThreadComposer({ conversationId, rootId }: { conversationId: string; ro
             if (e.key === 'Enter' && !e.shiftKey && !e.nativeEvent.isComposing) submit(e);
           }}
         />
-        <button type="submit" className="primary" disabled={measured.over}>
-          Send reply
-        </button>
+        <div className="composer-row">
+          <span className="composer-send-group">
+            <button type="submit" className="primary composer-send composer-send-text" disabled={measured.over}>
+              Send reply
+            </button>
+          </span>
+        </div>
       </div>
       <LengthCounter measured={measured} id={counterId} />
       {error && <p className="error">{error}</p>}

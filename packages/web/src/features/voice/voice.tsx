@@ -5,6 +5,7 @@ import { VoiceBody } from './VoiceBody.js';
 import { VoiceRecorder, canRecord } from './recorder.js';
 import { formatDuration } from './waveform.js';
 import { Mic } from 'lucide-react';
+import { IconButton } from '../../components/ui/IconButton.js';
 
 /**
  * Voice notes: "Record voice note" records from the microphone (MediaRecorder) until "Send
@@ -75,9 +76,7 @@ function RecordControl({ composer }: { composer: ComposerContext }) {
   if (phase.kind === 'uploading') return <progress max={phase.total || 1} value={phase.loaded} aria-label="Uploading voice note" />;
   return (
     <>
-      <button type="button" className="icon-button" onClick={() => void start()} aria-label="Record voice note">
-        <Mic aria-hidden="true" size={18} />
-      </button>
+      <IconButton label="Record voice note" icon={<Mic aria-hidden="true" size={18} />} onClick={() => void start()} />
       {error && (
         <span className="error" role="alert">
           {error}
