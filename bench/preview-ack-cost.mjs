@@ -10,6 +10,7 @@
  *   links  previews on, each body links to its own page on the slow server
  *   off    LINK_PREVIEWS=off, the same bodies as `links`
  *   text   (only when named in ARMS) as `links`, to pages without a picture: the fetch without sharp and the blob
+ *   bytes  (only when named) as `links`, the picture as large but not an image: downloaded, never decoded nor stored
  *
  * ROUNDS runs the three in turn that many times (alternated, so load from elsewhere on the machine
  * falls on every arm); the figures per arm pool its rounds. An arm named `<arm>@before` runs the
@@ -62,11 +63,13 @@ async function startSlowSite() {
   })
     .jpeg({ quality: 80 })
     .toBuffer();
+  // As large as the picture, not an image by its bytes: the server downloads it and makes nothing of it.
+  const noise = Buffer.alloc(picture.length, 'not a picture ');
   const served = { pages: 0, pictures: 0 };
   const site = createHttpServer((req, res) => {
     const delay = DELAY_MS_MIN + Math.random() * (DELAY_MS_MAX - DELAY_MS_MIN);
     setTimeout(() => {
-      const page = /^\/(page|text)\/(\d+)$/.exec(req.url ?? '');
+      const page = /^\/(page|text|bytes)\/(\d+)$/.exec(req.url ?? '');
       if (page) {
         served.pages += 1;
         res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
@@ -75,13 +78,14 @@ async function startSlowSite() {
             `<meta property="og:title" content="A slow page, number ${page[2]}">` +
             `<meta property="og:description" content="Served after ${Math.round(delay)} ms">` +
             `<meta property="og:site_name" content="Slow site">` +
-            (page[1] === 'page' ? `<meta property="og:image" content="/picture/${page[2]}.jpg">` : '') +
+            (page[1] === 'text' ? '' : `<meta property="og:image" content="/${page[1] === 'page' ? 'picture' : 'noise'}/${page[2]}.jpg">`) +
             `</head><body>slow</body></html>`,
         );
-      } else if (/^\/picture\/\d+\.jpg$/.test(req.url ?? '')) {
+      } else if (/^\/(picture|noise)\/\d+\.jpg$/.test(req.url ?? '')) {
         served.pictures += 1;
-        res.writeHead(200, { 'content-type': 'image/jpeg', 'content-length': picture.length });
-        res.end(picture);
+        const body = req.url.startsWith('/noise/') ? noise : picture;
+        res.writeHead(200, { 'content-type': 'image/jpeg', 'content-length': body.length });
+        res.end(body);
       } else {
         res.writeHead(404).end();
       }
@@ -166,7 +170,8 @@ async function runArm(name, site) {
   const total = WARMUP + N;
   const load = os.loadavg().map((n) => n.toFixed(1));
   const t0 = performance.now() + 10;
-  const link = (i) => (arm === 'plain' ? '' : ` http://127.0.0.1:${site.port}/${arm === 'text' ? 'text' : 'page'}/${i}`);
+  const route = { text: 'text', bytes: 'bytes' }[arm] ?? 'page';
+  const link = (i) => (arm === 'plain' ? '' : ` http://127.0.0.1:${site.port}/${route}/${i}`);
   for (let i = 0; i < total; i++) {
     const at = t0 + (i * 1000) / RATE;
     const wait = at - performance.now();
@@ -186,7 +191,7 @@ async function runArm(name, site) {
   for (let i = 0; scheduled.size > 0 && i < 300; i++) await sleep(100);
   const unanswered = scheduled.size;
   // Give the last previews their budget (5 s) to arrive, so the count says how many were fetched.
-  if (arm === 'links' || arm === 'text') for (let i = 0; i < 60 && previews < total - 20; i++) await sleep(100);
+  if (arm !== 'plain' && arm !== 'off') for (let i = 0; i < 60 && previews < total - 20; i++) await sleep(100);
   socket.close();
   const eventLoop = await eventLoopStalls(server.url);
   await server.stop();
