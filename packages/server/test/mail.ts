@@ -20,6 +20,11 @@ export class MailCatcher {
 
   private server!: SMTPServer;
   port = 0;
+  /** Mails whose data is being received now, and the most there ever were at once. */
+  receiving = 0;
+  mostReceiving = 0;
+  private gate: Promise<void> | undefined;
+  private readonly refused = new Set<string>();
 
   private constructor() {}
 
@@ -29,13 +34,22 @@ export class MailCatcher {
       authOptional: true,
       disabledCommands: ['STARTTLS'],
       logger: false,
+      onRcptTo(address, _session, callback) {
+        if (catcher.refused.has(address.address.toLowerCase())) callback(new Error('550 no such mailbox here'));
+        else callback();
+      },
       onData(stream, _session, callback) {
+        catcher.receiving += 1;
+        catcher.mostReceiving = Math.max(catcher.mostReceiving, catcher.receiving);
         simpleParser(stream)
-          .then((parsed) => {
+          .then(async (parsed) => {
+            // A held catcher is a slow relay: the sender waits for its answer to DATA.
+            await catcher.gate;
             catcher.receive(parsed);
             callback();
           })
-          .catch(callback);
+          .catch(callback)
+          .finally(() => (catcher.receiving -= 1));
       },
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -63,6 +77,22 @@ export class MailCatcher {
         },
       });
     });
+  }
+
+  /** Answers no mail until the returned function is called (counting starts again from now). */
+  hold(): () => void {
+    let release!: () => void;
+    this.gate = new Promise((resolve) => (release = resolve));
+    this.mostReceiving = this.receiving;
+    return () => {
+      this.gate = undefined;
+      release();
+    };
+  }
+
+  /** Refuses every mail to `address` (550 at RCPT TO). */
+  refuse(address: string): void {
+    this.refused.add(address.toLowerCase());
   }
 
   /** Mails received to `to` so far. */

@@ -114,7 +114,7 @@ async function inspectMedia(contentType: string, path: string): Promise<Partial<
  * CPU left over. Threads are niced one by one (nice is per thread on Linux); libvips keeps its
  * threads for reuse, so the few it starts are found here before and during each image.
  */
-async function lowerImageThreads(): Promise<void> {
+export async function lowerImageThreads(): Promise<void> {
   if (process.platform !== 'linux') return;
   const tasks = await readdir('/proc/self/task').catch(() => [] as string[]);
   await Promise.all(

@@ -47,6 +47,13 @@ describe('link cards', () => {
     expect(image).toMatchObject({ format: 'webp', width: 400, height: 210 });
   });
 
+  it('makes the pictures of cards fetched together a few at a time, each card with its own', async () => {
+    const cards = await Promise.all(
+      Array.from({ length: 6 }, () => fetchLinkCard(new URL(pages.url('/og', 'allowed.test')), guard, limits)),
+    );
+    for (const card of cards) expect(await sharp(card!.image!).metadata()).toMatchObject({ format: 'webp', width: 400 });
+  });
+
   it("falls back to the <title> and the host's name; a page without a title has no card", async () => {
     expect(await fetchLinkCard(new URL(pages.url('/title-only', 'allowed.test')), guard, limits)).toEqual({
       title: 'Just a title',

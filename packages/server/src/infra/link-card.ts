@@ -1,5 +1,5 @@
 import sharp from 'sharp';
-import { detectContentType } from './file-inspection.js';
+import { detectContentType, lowerImageThreads } from './file-inspection.js';
 import { guardedGet } from './guarded-fetch.js';
 import type { OutboundAddressGuard } from './outbound-address-guard.js';
 import { decodeHtml, readPageMeta } from './page-meta.js';
@@ -56,7 +56,7 @@ export async function fetchLinkCard(
   if (meta.image !== null) {
     try {
       const picture = await get(meta.image, 'image/webp,image/png,image/jpeg,image/gif;q=0.8');
-      if (picture.status >= 200 && picture.status < 300 && !picture.truncated) image = await thumbnail(picture.body);
+      if (picture.status >= 200 && picture.status < 300 && !picture.truncated) image = await thumbnail(picture.body, deadline);
     } catch {
       image = null;
     }
@@ -64,16 +64,44 @@ export async function fetchLinkCard(
   return { title: meta.title, description: meta.description, siteName: meta.siteName ?? page.url.hostname, image };
 }
 
-/** A WebP no larger than THUMBNAIL_PX on its longest side, from a PNG, JPEG, WebP or GIF (its first frame); null for anything else. */
-async function thumbnail(bytes: Buffer): Promise<Buffer | null> {
+/**
+ * A WebP no larger than THUMBNAIL_PX on its longest side, from a PNG, JPEG, WebP or GIF (its first
+ * frame); null for anything else, or when the fetch's time ran out waiting for its turn.
+ */
+async function thumbnail(bytes: Buffer, deadline: AbortSignal): Promise<Buffer | null> {
   if (!PICTURES.has(await detectContentType(bytes.subarray(0, 4100)))) return null;
+  return fewAtATime(async () => {
+    if (deadline.aborted) return null;
+    try {
+      // As for uploads (file-inspection.ts): the decoding threads take only the CPU the event loop leaves.
+      await lowerImageThreads();
+      return await sharp(bytes, { failOn: 'error', limitInputPixels: MAX_INPUT_PIXELS, pages: 1 })
+        .autoOrient()
+        .resize(THUMBNAIL_PX, THUMBNAIL_PX, { fit: 'inside', withoutEnlargement: true })
+        .webp({ quality: 80 })
+        .toBuffer();
+    } catch {
+      return null;
+    }
+  });
+}
+
+/**
+ * Pictures made at once in a process. Each holds one of libuv's four pool threads for its whole
+ * decode, and the SQLite store's log flush (store/sqlite/wal-sync.ts) and the blob store's files
+ * run on that pool: two leave them two threads whatever the previews in flight.
+ */
+const PICTURES_AT_ONCE = 2;
+let making = 0;
+const waiting: (() => void)[] = [];
+async function fewAtATime<T>(work: () => Promise<T>): Promise<T> {
+  if (making >= PICTURES_AT_ONCE) await new Promise<void>((resolve) => waiting.push(resolve));
+  else making += 1;
   try {
-    return await sharp(bytes, { failOn: 'error', limitInputPixels: MAX_INPUT_PIXELS, pages: 1 })
-      .autoOrient()
-      .resize(THUMBNAIL_PX, THUMBNAIL_PX, { fit: 'inside', withoutEnlargement: true })
-      .webp({ quality: 80 })
-      .toBuffer();
-  } catch {
-    return null;
+    return await work();
+  } finally {
+    const next = waiting.shift();
+    if (next) next();
+    else making -= 1;
   }
 }

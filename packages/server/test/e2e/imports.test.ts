@@ -143,6 +143,74 @@ describe.each(await engines({ SMTP_URL: mail.url, PUBLIC_URL: 'https://chat.exam
     );
   });
 
+  it('sends the claim mails beside the import, four at a time: a slow mail server holds up no history, a refused mail is the run’s error', async () => {
+    // Addresses of this engine's run only: the catcher is shared by every engine.
+    const tag = Math.random().toString(36).slice(2, 8);
+    const address = (i: number) => `crowd${i}.${tag}@crowd.test`;
+    const people = Array.from({ length: 10 }, (_, i) => ({
+      id: `UC${i}`,
+      name: `crowd${i}`,
+      profile: { real_name: `Crowd ${i}`, email: address(i) },
+    }));
+    const day = (d: number) =>
+      JSON.stringify(
+        Array.from({ length: 10 }, (_, k) => ({
+          type: 'message',
+          user: `UC${k}`,
+          text: `day ${d} message ${k}`,
+          ts: `${DAY1 + d * 86400 + k * 60}.000000`,
+        })),
+      );
+    const zip = path.join(t.dataDir, 'crowd.zip');
+    await writeZip(zip, {
+      'users.json': JSON.stringify(people),
+      'channels.json': JSON.stringify([
+        { id: 'C9', name: 'crowd', created: DAY1 - 86400, creator: 'UC0', members: people.map((p) => p.id) },
+      ]),
+      'crowd/2024-01-01.json': day(0),
+      'crowd/2024-01-02.json': day(1),
+    });
+    mail.refuse(address(9));
+    const ours = () => mail.mails.filter((m) => m.to.endsWith(`.${tag}@crowd.test`));
+
+    const release = mail.hold();
+    let id = '';
+    try {
+      const posted = await postImport(t, admin.token, { source: 'slack', file: { name: 'crowd.zip', path: zip } });
+      id = posted.body.import.id;
+      // Every message is written while four mails wait at the relay and the others wait their turn.
+      let run: any;
+      await until(async () => {
+        run = (await api(t.url, 'GET', `/api/v1/admin/imports/${id}`, { token: admin.token })).body.import;
+        return run.counts.messages === 20;
+      }, 'the history written while the mail server holds every mail');
+      expect(run).toMatchObject({ state: 'running', counts: { users: 10, conversations: 1, messages: 20 } });
+      await until(
+        () => mail.receiving === 4,
+        () => `four mails at the relay (${mail.receiving})`,
+      );
+      expect(ours()).toEqual([]);
+    } finally {
+      release();
+    }
+    const done = await finished(t, admin.token, id);
+    expect(done).toMatchObject({
+      state: 'done',
+      errors: [{ file: '@crowd9', message: expect.stringContaining('the claim mail could not be sent') }],
+    });
+    expect(
+      ours()
+        .map((m) => m.to)
+        .sort(),
+    ).toEqual(
+      people
+        .slice(0, 9)
+        .map((_, i) => address(i))
+        .sort(),
+    );
+    expect(mail.mostReceiving).toBe(4);
+  });
+
   it('imports a Mattermost bulk export (JSONL), reporting the line that is not JSON', async () => {
     const posted = await postImport(t, admin.token, { source: 'mattermost', file: { name: 'export.jsonl', text: mattermostExport() } });
     expect(posted.status).toBe(202);

@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { newId } from '../../ids.js';
 import { notFound } from '../../errors.js';
 import type { ImportCounts, ImportRecord, ImportSource, Store, StoredEvent, UserRecord } from '../../store/store.js';
+import { ClaimMails } from './claim-mails.js';
 import { openExport } from './open-export.js';
 import { importUsers } from './import-users.js';
 import { type ImportedTarget, importConversation } from './import-conversations.js';
@@ -98,20 +99,25 @@ export class ImportService {
       progress.error(name, messageOf(error));
       return progress.set('failed');
     }
+    const run = new Run(this.store, record.source, source.convert, this.publish, this.storeUpload, this.options, progress);
+    let state: ImportRecord['state'];
     try {
-      const run = new Run(this.store, record.source, source.convert, this.publish, this.storeUpload, this.options, progress);
       for await (const item of source.items) {
         if (this.stopping) throw new Error('stopped by the server’s shutdown: run the import again to finish it');
         await run.take(item);
       }
       // An export of which nothing could be read (no users.json, not JSONL) failed; one with broken files is done, with its errors.
-      return await progress.set(run.nothingRead ? 'failed' : 'done');
+      state = run.nothingRead ? 'failed' : 'done';
     } catch (error) {
       progress.error('', messageOf(error));
-      return progress.set('failed');
+      state = 'failed';
     } finally {
       source.close();
     }
+    // The history is written: its counts show while the last claim mails go, and their failures are in the end record.
+    await progress.flush();
+    await run.claimMails.settled();
+    return progress.set(state);
   }
 }
 
@@ -122,6 +128,8 @@ class Run {
   private readonly targets = new Map<string, ImportedTarget>();
   private readonly channelNames = new Map<string, string>();
   nothingRead = true;
+  /** Sent beside the run, not in it (claim-mails.ts). */
+  readonly claimMails: ClaimMails;
 
   constructor(
     private readonly store: Store,
@@ -131,7 +139,14 @@ class Run {
     private readonly storeUpload: StoreUpload,
     private readonly options: ImportOptions,
     private readonly progress: Progress,
-  ) {}
+  ) {
+    const claim = options.claim;
+    this.claimMails = new ClaimMails(
+      (user) => (claim ? claim(user, this.source) : Promise.resolve()),
+      // A mail that cannot go is the run's error, not its end: the admin can send a reset later.
+      (user, error) => this.progress.error(`@${user.username}`, `the claim mail could not be sent: ${messageOf(error)}`),
+    );
+  }
 
   private readonly names: NameLookup = {
     user: (id) => this.users.get(id),
@@ -159,13 +174,8 @@ class Run {
         item.users.flatMap((u) => (outcome.users.has(u.id) ? [[u.username.toLowerCase(), outcome.users.get(u.id)!]] : [])),
       );
       this.progress.add({ users: outcome.mapped });
-      for (const user of outcome.created) {
-        if (user.email === null || !this.options.claim) continue;
-        // A mail that cannot go is the run's error, not its end: the admin can send a reset later.
-        await this.options
-          .claim(user, this.source)
-          .catch((error: unknown) => this.progress.error(`@${user.username}`, `the claim mail could not be sent: ${messageOf(error)}`));
-      }
+      // The accounts are committed: their mails go beside the rest of the run.
+      if (this.options.claim) for (const user of outcome.created) if (user.email !== null) this.claimMails.add(user);
       return;
     }
     if (item.type === 'conversation') {
@@ -219,6 +229,11 @@ class Progress {
     this.onProgress?.(this.record);
     if (Date.now() - this.writtenAt < PROGRESS_INTERVAL_MS) return;
     await this.write();
+  }
+
+  /** Writes the record now, whenever it was last written. */
+  flush(): Promise<void> {
+    return this.write();
   }
 
   async set(state: ImportRecord['state']): Promise<ImportRecord> {
