@@ -252,10 +252,13 @@ export class ChatState {
   }
 
   private messageCreated(c: ConversationSummary, message: Message): void {
-    c.archived = false; // a new message brings an archived conversation back
+    c.archived = false; // a new message brings an archived conversation back (the server compares seqs)
     c.lastSeq = message.seq;
-    c.lastMessage = message;
     if (message.createdAt > c.lastActivityAt) c.lastActivityAt = message.createdAt;
+    // An MLS commit or welcome (issue 39) is applied by devices, not read: never unread, listed or last,
+    // and sending one does not mark anything read.
+    if (message.kind === 'encrypted' && message.mls !== undefined && message.mls !== 'application') return;
+    c.lastMessage = message;
     // The main history leaves thread replies out; the root's reply count arrives as message.updated.
     // A thread reply counts in its thread, not in the conversation's unreadCount (issue 35 item 2).
     if (message.threadRootId !== null) {
