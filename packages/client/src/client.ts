@@ -408,6 +408,7 @@ export class ConfabClient {
       encryptSend: async (conversationId: string, body: string, clientId: string) =>
         (await e2e.isEncrypted(conversationId)) ? e2e.encryptFor(conversationId, body, clientId) : undefined,
       decrypt: (message: Message) => e2e.decrypt(message),
+      memberRemoved: (conversationId: string, userId: string) => e2e.memberRemoved(conversationId, userId),
     };
     return new RealtimeConnection({
       ...options,
