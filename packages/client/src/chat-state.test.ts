@@ -203,7 +203,7 @@ describe('ChatState: one reducer entry per positioned event type', () => {
     const state = fresh();
     const c = () => state.snapshot().conversations[0]!;
     const events: EventDraft[] = [
-      { type: 'conversation.updated', conversation: { ...info, title: 'renamed' }, by: 'other' },
+      { type: 'conversation.updated', conversation: { ...info, title: 'renamed', encrypted: true }, by: 'other' },
       { type: 'member.added', conversationId: 'c', member: member('third'), conversation: { ...info, memberCount: 3 }, by: 'other' },
       { type: 'member.updated', conversationId: 'c', member: member(me, 'admin'), by: 'other' },
       { type: 'message.created', message: message(1, 'other') },
@@ -215,7 +215,16 @@ describe('ChatState: one reducer entry per positioned event type', () => {
     expect(state.snapshot()).toEqual({ conversations: [summary], pages: { c: [] } });
     let pos = 1;
     for (const event of events) await state.apply({ ...event, pos: ++pos, prev: pos - 1, cursor: `e.${pos}` } as PositionedEvent);
-    expect(c()).toMatchObject({ title: 'renamed', memberCount: 2, myRole: 'admin', lastSeq: 1, readSeq: 1, unreadCount: 0, lastPos: 7 });
+    expect(c()).toMatchObject({
+      title: 'renamed',
+      encrypted: true,
+      memberCount: 2,
+      myRole: 'admin',
+      lastSeq: 1,
+      readSeq: 1,
+      unreadCount: 0,
+      lastPos: 7,
+    });
     expect(state.snapshot().pages.c!.map((m) => m.id)).toEqual(['m1']);
   });
 

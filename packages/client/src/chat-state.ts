@@ -179,7 +179,14 @@ export class ChatState {
     'conversation.updated': (event) =>
       event.settings
         ? this.settingsChanged(event.conversation.id, event.settings)
-        : this.inChain(event, (c) => Object.assign(c, { title: event.conversation.title, memberCount: event.conversation.memberCount })),
+        : this.inChain(event, (c) =>
+            Object.assign(c, {
+              title: event.conversation.title,
+              memberCount: event.conversation.memberCount,
+              // Turned on (issue 39), never off.
+              encrypted: event.conversation.encrypted,
+            }),
+          ),
     'member.added': (event) =>
       event.member.userId === this.userId
         ? this.joined(event)

@@ -131,12 +131,15 @@ export class ConfabClient {
     return this.devicesOfMine();
   }
 
-  /** Turns end-to-end encryption on for an existing group (owner or admin; never off) and commits its members' devices in. */
+  /**
+   * Turns end-to-end encryption on for an existing group (owner or admin; never off) and commits
+   * its members' devices in. A client without a crypto store (the web app, for now) only turns it on.
+   */
   async encryptConversation(conversationId: string): Promise<ConversationDetail> {
     const { conversation } = await this.http.request<{ conversation: ConversationDetail }>('PATCH', conversationPath(conversationId), {
       body: { encrypted: true },
     });
-    await this.encrypted().setUp(conversation);
+    await this.encrypted(true)?.setUp(conversation);
     return conversation;
   }
 
