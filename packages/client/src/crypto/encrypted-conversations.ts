@@ -123,6 +123,9 @@ export class EncryptedConversations {
       .sort();
     const rank = remaining.indexOf(`${me.userId}\u0000${me.deviceId}`);
     if (rank > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(rank * STAND_IN_STEP_MS, STAND_IN_MAX_WAIT_MS)));
+    // Added back meanwhile (their devices committed in again): not to be removed.
+    const { conversation } = await this.http.request<{ conversation: ConversationDetail }>('GET', conversationPath(conversationId));
+    if (conversation.members.some((m) => m.userId === userId)) return;
     await this.removeMember(conversationId, userId);
   }
 
