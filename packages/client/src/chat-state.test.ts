@@ -72,6 +72,27 @@ describe('ChatState: mentions, and my own settings', () => {
     expect(c()).toMatchObject({ unreadCount: 0, mentionCount: 0, readSeq: 4 });
   });
 
+  it('never counts, lists or shows an MLS commit or welcome (issue 39): devices apply them, people read application messages', async () => {
+    const state = new ChatState(me, { conversations: [{ ...summary, encrypted: true }], pages: { c: [] } }, () =>
+      Promise.reject(new Error('no load')),
+    );
+    let pos = 1;
+    const apply = (event: EventDraft) => state.apply({ ...event, pos: ++pos, prev: pos - 1 } as PositionedEvent);
+    const c = () => state.snapshot().conversations[0]!;
+    const envelope = (seq: number, senderId: string, mls: 'application' | 'commit' | 'welcome'): Message => {
+      const { body: _body, ...rest } = message(seq, senderId);
+      return { ...rest, kind: 'encrypted', encrypted: true, mls, ciphertext: 'x', epoch: 1, senderDevice: 'd' };
+    };
+    await apply({ type: 'message.created', message: { ...envelope(1, 'other', 'application'), body: 'hello' } });
+    await apply({ type: 'message.created', message: envelope(2, 'other', 'commit') });
+    await apply({ type: 'message.created', message: envelope(3, 'other', 'welcome') });
+    expect(c()).toMatchObject({ unreadCount: 1, lastSeq: 3, lastMessage: { seq: 1, body: 'hello' } });
+    expect(state.snapshot().pages.c!.map((m) => m.seq)).toEqual([1]);
+    // My own commit (my device sent it by itself) marks nothing read.
+    await apply({ type: 'message.created', message: envelope(4, me, 'commit') });
+    expect(c()).toMatchObject({ unreadCount: 1, readSeq: 0, lastSeq: 4, lastMessage: { seq: 1 } });
+  });
+
   it('applies my private settings outside the conversation chain: a clear empties the page and the counts', async () => {
     const state = new ChatState(me, { conversations: [{ ...summary, archived: true }], pages: { c: [] } }, () =>
       Promise.reject(new Error('no load')),
@@ -182,7 +203,7 @@ describe('ChatState: one reducer entry per positioned event type', () => {
     const state = fresh();
     const c = () => state.snapshot().conversations[0]!;
     const events: EventDraft[] = [
-      { type: 'conversation.updated', conversation: { ...info, title: 'renamed' }, by: 'other' },
+      { type: 'conversation.updated', conversation: { ...info, title: 'renamed', encrypted: true }, by: 'other' },
       { type: 'member.added', conversationId: 'c', member: member('third'), conversation: { ...info, memberCount: 3 }, by: 'other' },
       { type: 'member.updated', conversationId: 'c', member: member(me, 'admin'), by: 'other' },
       { type: 'message.created', message: message(1, 'other') },
@@ -194,7 +215,16 @@ describe('ChatState: one reducer entry per positioned event type', () => {
     expect(state.snapshot()).toEqual({ conversations: [summary], pages: { c: [] } });
     let pos = 1;
     for (const event of events) await state.apply({ ...event, pos: ++pos, prev: pos - 1, cursor: `e.${pos}` } as PositionedEvent);
-    expect(c()).toMatchObject({ title: 'renamed', memberCount: 2, myRole: 'admin', lastSeq: 1, readSeq: 1, unreadCount: 0, lastPos: 7 });
+    expect(c()).toMatchObject({
+      title: 'renamed',
+      encrypted: true,
+      memberCount: 2,
+      myRole: 'admin',
+      lastSeq: 1,
+      readSeq: 1,
+      unreadCount: 0,
+      lastPos: 7,
+    });
     expect(state.snapshot().pages.c!.map((m) => m.id)).toEqual(['m1']);
   });
 

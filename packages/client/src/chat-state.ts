@@ -179,7 +179,14 @@ export class ChatState {
     'conversation.updated': (event) =>
       event.settings
         ? this.settingsChanged(event.conversation.id, event.settings)
-        : this.inChain(event, (c) => Object.assign(c, { title: event.conversation.title, memberCount: event.conversation.memberCount })),
+        : this.inChain(event, (c) =>
+            Object.assign(c, {
+              title: event.conversation.title,
+              memberCount: event.conversation.memberCount,
+              // Turned on (issue 39), never off.
+              encrypted: event.conversation.encrypted,
+            }),
+          ),
     'member.added': (event) =>
       event.member.userId === this.userId
         ? this.joined(event)
@@ -252,10 +259,13 @@ export class ChatState {
   }
 
   private messageCreated(c: ConversationSummary, message: Message): void {
-    c.archived = false; // a new message brings an archived conversation back
+    c.archived = false; // a new message brings an archived conversation back (the server compares seqs)
     c.lastSeq = message.seq;
-    c.lastMessage = message;
     if (message.createdAt > c.lastActivityAt) c.lastActivityAt = message.createdAt;
+    // An MLS commit or welcome (issue 39) is applied by devices, not read: never unread, listed or last,
+    // and sending one does not mark anything read.
+    if (message.kind === 'encrypted' && message.mls !== undefined && message.mls !== 'application') return;
+    c.lastMessage = message;
     // The main history leaves thread replies out; the root's reply count arrives as message.updated.
     // A thread reply counts in its thread, not in the conversation's unreadCount (issue 35 item 2).
     if (message.threadRootId !== null) {

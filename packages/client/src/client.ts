@@ -131,12 +131,15 @@ export class ConfabClient {
     return this.devicesOfMine();
   }
 
-  /** Turns end-to-end encryption on for an existing group (owner or admin; never off) and commits its members' devices in. */
+  /**
+   * Turns end-to-end encryption on for an existing group (owner or admin; never off) and commits
+   * its members' devices in. A client without a crypto store (the web app, for now) only turns it on.
+   */
   async encryptConversation(conversationId: string): Promise<ConversationDetail> {
     const { conversation } = await this.http.request<{ conversation: ConversationDetail }>('PATCH', conversationPath(conversationId), {
       body: { encrypted: true },
     });
-    await this.encrypted().setUp(conversation);
+    await this.encrypted(true)?.setUp(conversation);
     return conversation;
   }
 
@@ -408,6 +411,7 @@ export class ConfabClient {
       encryptSend: async (conversationId: string, body: string, clientId: string) =>
         (await e2e.isEncrypted(conversationId)) ? e2e.encryptFor(conversationId, body, clientId) : undefined,
       decrypt: (message: Message) => e2e.decrypt(message),
+      memberRemoved: (conversationId: string, userId: string) => e2e.memberRemoved(conversationId, userId),
     };
     return new RealtimeConnection({
       ...options,

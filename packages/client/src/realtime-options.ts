@@ -50,6 +50,8 @@ export interface RealtimeEncryption {
   encryptSend(conversationId: string, body: string, clientId: string): Promise<MlsSend | undefined>;
   /** The message as its readers see it; undefined for a commit or welcome (applied, not shown). */
   decrypt(message: Message): Promise<Message | undefined>;
+  /** A member left or was removed (`member.removed`): their devices are committed out of its group, if need be, by one device that remains. */
+  memberRemoved(conversationId: string, userId: string): Promise<void>;
 }
 
 /** Why the application must re-fetch state: the whole stream, or one conversation. */

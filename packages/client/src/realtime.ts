@@ -245,6 +245,9 @@ export class RealtimeConnection extends RealtimeRequests {
 
   private emitPositioned(event: PositionedEvent): void {
     this.handlers.emit(event);
+    // Not awaited: a stand-in may wait its turn (EncryptedConversations.memberRemoved), and the events go on.
+    if (event.type === 'member.removed')
+      void this.options.encryption?.memberRemoved(event.conversationId, event.userId).catch(() => undefined);
     if (event.type === 'message.created' && event.message.senderId !== this.userIdValue && this.options.deliveryReceipts !== false) {
       this.receipts.received(conversationOf(event), event.message.seq);
     }

@@ -10,6 +10,9 @@ import { type DeviceRef, type Group, GroupError, type GroupEngine, type PendingC
 
 /** How often a commit is made again after `409 epoch_conflict` (each time after applying what was missed). */
 const COMMIT_ATTEMPTS = 5;
+/** A departed member's removal: how long each device waits per device ranked before it, and the longest wait. */
+const STAND_IN_STEP_MS = 400;
+const STAND_IN_MAX_WAIT_MS = 4000;
 const PAGE = 100;
 const KEYS = {
   group: (id: string) => `group:${id}`,
@@ -97,6 +100,33 @@ export class EncryptedConversations {
       const devices = engine.members(group).filter((d) => d.userId === userId);
       return devices.length === 0 ? undefined : { pending: await engine.removeMembers(group, devices), packages: [] };
     });
+  }
+
+  /**
+   * A member left or was removed (`member.removed`): the devices that remain commit their devices'
+   * removal, so that they read nothing sent after, without waiting for anyone to call
+   * `removeMember` (a device cannot commit its own removal). One device should do it, not all:
+   * the remaining devices are ranked by id and each waits its rank's turn, so the first online
+   * usually commits alone; whoever's commit lands first wins, and the others, answered
+   * `409 epoch_conflict` or finding the devices gone once they apply what they missed, stand down.
+   */
+  async memberRemoved(conversationId: string, userId: string): Promise<void> {
+    if (!(await this.devices.isEnabled())) return;
+    const me = await this.devices.self();
+    if (userId === me.userId) return;
+    const group = await this.loadGroup(conversationId);
+    if (!group) return;
+    const remaining = (await this.devices.engine())
+      .members(group)
+      .filter((d) => d.userId !== userId)
+      .map((d) => `${d.userId}\u0000${d.deviceId}`)
+      .sort();
+    const rank = remaining.indexOf(`${me.userId}\u0000${me.deviceId}`);
+    if (rank > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(rank * STAND_IN_STEP_MS, STAND_IN_MAX_WAIT_MS)));
+    // Added back meanwhile (their devices committed in again): not to be removed.
+    const { conversation } = await this.http.request<{ conversation: ConversationDetail }>('GET', conversationPath(conversationId));
+    if (conversation.members.some((m) => m.userId === userId)) return;
+    await this.removeMember(conversationId, userId);
   }
 
   /** Commits the removal of one revoked device from every encrypted conversation this device is in. */

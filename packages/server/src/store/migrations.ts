@@ -33,6 +33,7 @@ import { devicesAndKeyPackages } from './migrations/0033-devices-and-key-package
 import { assist } from './migrations/0035-assist.js';
 import { encryptedConversations } from './migrations/0036-encrypted-conversations.js';
 import { assistModeration } from './migrations/0037-assist-moderation.js';
+import { messagesShown } from './migrations/0039-messages-shown.js';
 import { scheduledMessages } from './migrations/0029-scheduled-messages.js';
 import { starred } from './migrations/0025-starred.js';
 // Imports from Slack and Mattermost (issue 37).
@@ -217,6 +218,8 @@ const migrations: Record<string, Migration> = {
   '0036_encrypted_conversations': encryptedConversations,
   // Assist: reports, held messages and the spam model's counts (issue 40).
   '0037_assist_moderation': assistModeration,
+  // End-to-end encryption, part 3: commits and welcomes are not unread (issue 39).
+  '0039_messages_shown': messagesShown,
 };
 
 /**

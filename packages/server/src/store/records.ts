@@ -340,9 +340,10 @@ export interface AppendResult {
 }
 /**
  * A new message the append did not store: uploads it carries are gone (swept or deleted since the
- * send checked them), or an MLS commit made in an epoch that is not its group's current one.
+ * send checked them), an MLS commit made in an epoch that is not its group's current one, or a
+ * plain message into a conversation encrypted since the send read it (issue 39).
  */
-export type AppendRefusal = { missingUploadIds: string[] } | { epochConflict: number };
+export type AppendRefusal = { missingUploadIds: string[] } | { epochConflict: number } | { encryptedConversation: true };
 export type AppendOutcome = AppendResult | AppendRefusal;
 
 export interface HistoryPage {

@@ -154,6 +154,8 @@ export interface Database {
     content: Generated<string | null>;
     /** When the server looks at the message again by itself (a poll's closesAt); null: nothing due. */
     due_at: Generated<number | null>;
+    /** 1: a message people read; 0: an MLS commit or welcome, which devices apply: never unread, never a last message (0039). */
+    shown: Generated<number>;
   };
   uploads: {
     id: string;

@@ -31,20 +31,25 @@ export interface SeqReservation {
   lastCreatedAt: number;
 }
 
+/** A conversation's seqs moved on: its last seq after the move, its newest event position, whether it is encrypted now. */
+export interface ReservedSeqs {
+  lastSeq: number;
+  lastPos: number;
+  encrypted: boolean;
+}
+
 /**
  * Locks the conversations (in id order) and moves each one's last seq on by its count (and its
  * activity time up to its newest message) in the same statement, answering each one's last seq
- * after the move and its newest event position: one round trip under the lock instead of a
+ * after the move, its newest event position and whether it is encrypted (read under the lock, so
+ * a switch committed before cannot be missed: issue 39): one round trip under the lock instead of a
  * locking read and then an UPDATE. On PostgreSQL a CTE takes the row locks in id order (one lock
  * order across nodes: an UPDATE alone locks rows in whatever order its plan visits them); in
  * READ COMMITTED the UPDATE then works on the row versions those locks waited for. SQLite's
  * transaction already holds the database's write lock.
  */
-export async function reserveConversationSeqs(
-  trx: Db,
-  reservations: readonly SeqReservation[],
-): Promise<Map<string, { lastSeq: number; lastPos: number }>> {
-  const reserved = new Map<string, { lastSeq: number; lastPos: number }>();
+export async function reserveConversationSeqs(trx: Db, reservations: readonly SeqReservation[]): Promise<Map<string, ReservedSeqs>> {
+  const reserved = new Map<string, ReservedSeqs>();
   const sorted = [...reservations].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   for (let i = 0; i < sorted.length; i += 300) {
     const chunk = sorted.slice(i, i + 300);
@@ -67,17 +72,18 @@ export async function reserveConversationSeqs(
       const set = `last_seq = last_seq + case id ${counts} end, last_activity_at = case id ${times} end`;
       return locks
         ? `with locked as materialized (select id from conversations where id in (${locked}) order by id for update) ` +
-            `update conversations set ${set} where id in (select id from locked) returning id, last_seq, last_pos`
-        : `update conversations set ${set} where id in (${ids()}) returning id, last_seq, last_pos`;
+            `update conversations set ${set} where id in (select id from locked) returning id, last_seq, last_pos, encrypted`
+        : `update conversations set ${set} where id in (${ids()}) returning id, last_seq, last_pos, encrypted`;
     });
     const ids = chunk.map((r) => r.id);
     const counts = chunk.flatMap((r) => [r.id, r.count]);
     const times = chunk.flatMap((r) => [r.id, r.lastCreatedAt, r.lastCreatedAt]);
     const params = locks ? [...ids, ...counts, ...times] : [...counts, ...times, ...ids];
-    const { rows } = await trx.executeQuery<{ id: string; last_seq: number | string; last_pos: number | string }>(
+    const { rows } = await trx.executeQuery<{ id: string; last_seq: number | string; last_pos: number | string; encrypted: number }>(
       CompiledQuery.raw(text, params),
     );
-    for (const row of rows) reserved.set(row.id, { lastSeq: Number(row.last_seq), lastPos: Number(row.last_pos) });
+    for (const row of rows)
+      reserved.set(row.id, { lastSeq: Number(row.last_seq), lastPos: Number(row.last_pos), encrypted: Number(row.encrypted) === 1 });
   }
   return reserved;
 }

@@ -319,6 +319,37 @@ describe.each(await engines())('encrypted conversations on %s', (_engine, start)
     expect(await read(o, (await history(owner, group.id)).at(-1)!)).toBe(text);
   });
 
+  it('never orders a plain send after PATCH {encrypted: true}, however the two race', async () => {
+    const [owner, member] = await freshUsers(t.url, 2);
+    for (let round = 0; round < 12; round++) {
+      const created = await api(t.url, 'POST', '/api/v1/conversations', {
+        token: owner.token,
+        body: { kind: 'group', title: `Race ${round}`, memberIds: [member.id] },
+      });
+      const id = created.body.conversation.id as string;
+      const send = (user: TestUser, i: number) =>
+        api(t.url, 'POST', `/api/v1/conversations/${id}/messages`, {
+          token: user.token,
+          body: { clientId: `r${round}-${i}`, body: `race ${i}` },
+        });
+      // The sends read the flag before the switch commits or after; each is stored before it or refused.
+      const [switched, ...sends] = await Promise.all([
+        api(t.url, 'PATCH', `/api/v1/conversations/${id}`, { token: owner.token, body: { encrypted: true } }),
+        ...[0, 1, 2, 3, 4, 5].map((i) => send(i % 2 ? owner : member, i)),
+      ]);
+      expect(switched.status).toBe(200);
+      for (const res of sends) {
+        if (res.status !== 201) expectError(res, 400, 'encrypted_conversation');
+      }
+      const items = await history(owner, id);
+      const switchedAt = items.find((m) => m.kind === 'system' && (m.system as { action: string }).action === 'encryption_enabled')!
+        .seq as number;
+      const plain = items.filter((m) => m.kind === 'text');
+      expect(plain.every((m) => (m.seq as number) < switchedAt)).toBe(true);
+      expect(plain).toHaveLength(sends.filter((r) => r.status === 201).length);
+    }
+  });
+
   it('holds none of the plaintexts sent in any table', async () => {
     expect(plaintexts.length).toBeGreaterThan(0);
     const snapshot = JSON.stringify(await databaseSnapshot(t));

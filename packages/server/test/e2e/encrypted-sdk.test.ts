@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Message } from '@confab/protocol';
-import { ConfabClient, memoryCryptoStore } from '@confab/client';
+import type { Message, MessagePage } from '@confab/protocol';
+import { ConfabClient, GroupError, memoryCryptoStore } from '@confab/client';
 import { engines } from '../engines.js';
 import { type TestServer, NodeWebSocket, uniqueName, until } from '../harness.js';
 import { databaseSnapshot } from '../snapshot.js';
@@ -111,6 +111,58 @@ describe.each(await engines())('encrypted conversations through the SDK on %s', 
     aliceLive.close();
     const snapshot = JSON.stringify(await databaseSnapshot(t));
     for (const text of plaintexts) expect(snapshot.includes(text), text).toBe(false);
+  });
+
+  it('removes a member who leaves from the group by itself: a remaining device commits it, the leaver reads nothing after', async () => {
+    const alice = await person('la', 'laptop');
+    const bob = await person('lb', 'desk');
+    const carolStore = memoryCryptoStore();
+    const carol = new ConfabClient({ baseUrl: t.url, crypto: { store: carolStore }, WebSocket: NodeWebSocket });
+    const carolId = (await carol.register({ username: uniqueName('lc'), password: 'correct horse battery' })).user.id;
+    await carol.enableEncryption({ deviceName: 'tablet' });
+    const group = await alice.first.createGroup('Trio', [bob.id, carolId], { encrypted: true });
+    // Alice and Bob are online; nobody calls removeMember for Carol.
+    const [aliceLive, bobLive] = [alice.first.connect(), bob.first.connect()];
+    await Promise.all([aliceLive.ready(), bobLive.ready()]);
+    await carol.sendMessage(group.id, 'before I go');
+    expect(await bodies(alice.first, group.id)).toEqual(['before I go']);
+    const envelopes = async () =>
+      (
+        await alice.first.http.request<MessagePage>('GET', `/api/v1/conversations/${group.id}/messages`, {
+          query: { after: 0, limit: 100 },
+        })
+      ).items;
+    const leftAt = (await envelopes()).at(-1)!.seq;
+
+    await carol.removeMember(group.id, carolId); // she leaves: her device cannot commit its own removal
+    await until(
+      async () => (await envelopes()).some((m) => m.seq > leftAt && m.mls === 'commit'),
+      'a remaining device commits her removal',
+    );
+    const removal = (await envelopes()).find((m) => m.seq > leftAt && m.mls === 'commit')!;
+    const [aliceDevice, bobDevice] = [await alice.first.encryption.self(), await bob.first.encryption.self()];
+    expect([aliceDevice.deviceId, bobDevice.deviceId]).toContain(removal.senderDevice);
+
+    // Alice and Bob keep talking.
+    const after = `after carol ${crypto.randomUUID()}`;
+    await alice.first.sendMessage(group.id, after);
+    const reply = `still here ${crypto.randomUUID()}`;
+    await bobLive.send(group.id, reply);
+    expect((await bodies(bob.first, group.id)).slice(-2)).toEqual([after, reply]);
+    expect((await bodies(alice.first, group.id)).slice(-2)).toEqual([after, reply]);
+    // A second stand-in, had one tried, found the devices gone or lost the race: her removal was committed once.
+    expect((await envelopes()).filter((m) => m.seq > leftAt && m.mls === 'commit')).toHaveLength(1);
+
+    // Carol's state: the removal commit removes her own leaf, and it cannot read what was sent after.
+    const engine = await carol.encryption.engine();
+    const state = engine.load((await carolStore.get(`group:${group.id}`))!);
+    const processed = await engine.process(state, Buffer.from(removal.ciphertext!, 'base64url'));
+    expect(processed).toMatchObject({ kind: 'commit', removedSelf: true });
+    const sentAfter = (await envelopes()).find((m) => m.mls === 'application' && m.senderId === alice.id && m.seq > removal.seq)!;
+    await expect(engine.process(state, Buffer.from(sentAfter.ciphertext!, 'base64url'))).rejects.toBeInstanceOf(GroupError);
+    await expect(carol.history(group.id)).rejects.toMatchObject({ code: 'not_found' });
+    aliceLive.close();
+    bobLive.close();
   });
 
   it('commits a new group even when no other device can be added yet, and its creator reads back what it sent', async () => {

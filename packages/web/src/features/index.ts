@@ -26,3 +26,5 @@ import './settings/settings.js';
 import './notifications/notifications.js';
 // Assist: needs reply, catch up (issue 40).
 import './assist/assist.js';
+// End-to-end encrypted conversations (issue 39): the header's switch, the placeholder.
+import './encryption/encryption.js';

@@ -41,7 +41,7 @@ export class TimelineStore extends ExternalStore<TimelineState> {
     const mine = (id: string) => id === this.conversationId;
     this.stops.push(
       this.connection.on('message.created', ({ message }) => {
-        if (mine(message.conversationId) && message.threadRootId === null) this.arrived.add(message);
+        if (mine(message.conversationId) && message.threadRootId === null && readable(message)) this.arrived.add(message);
       }),
       this.connection.on('message.updated', ({ message }) => {
         if (mine(message.conversationId)) this.replace(message);
@@ -76,7 +76,7 @@ export class TimelineStore extends ExternalStore<TimelineState> {
       const live = this.getSnapshot().messages.filter((m) => m.seq > (page.items[0]?.seq ?? 0));
       this.set({
         ...this.getSnapshot(),
-        messages: merge([...page.items].reverse(), live),
+        messages: merge([...page.items.filter(readable)].reverse(), live),
         loaded: true,
         hasOlder: page.nextCursor !== null,
         error: null,
@@ -111,7 +111,7 @@ export class TimelineStore extends ExternalStore<TimelineState> {
       const now = this.getSnapshot();
       this.set({
         ...now,
-        messages: merge([...page.items].reverse(), now.messages),
+        messages: merge([...page.items.filter(readable)].reverse(), now.messages),
         hasOlder: page.nextCursor !== null,
         loadingOlder: false,
       });
@@ -178,3 +178,6 @@ function firstAtOrAfter(messages: readonly Message[], seq: number): number {
   }
   return low;
 }
+
+/** An MLS commit or welcome (issue 39) is for devices to apply, not a message to show. */
+const readable = (message: Message) => !(message.kind === 'encrypted' && message.mls !== undefined && message.mls !== 'application');

@@ -74,7 +74,10 @@ export const messageDeleted: Draft<MessageRecord> = (message) => draftOf('messag
 export const sendPlan: AppendPlan = {
   announce: messageCreated,
   announceRoot: messageUpdated,
-  readBy: (message) => (message.threadRootId === null ? message.senderId : undefined),
+  // Sending marks what is before it read, but a thread reply (its thread's) or an MLS commit or
+  // welcome (issue 39: a device sends those by itself) does not.
+  readBy: (message) =>
+    message.threadRootId === null && !(message.mls && message.mls.type !== 'application') ? message.senderId : undefined,
 };
 
 /** A notification, in its recipient's private stream. */

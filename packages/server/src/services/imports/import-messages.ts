@@ -79,7 +79,8 @@ export async function importMessages(
     events.push(...appended.events);
     for (const outcome of appended.results) {
       if ('missingUploadIds' in outcome) problems.push(`a message lost its files (${outcome.missingUploadIds.join(', ')})`);
-      else if ('epochConflict' in outcome) problems.push('an encrypted message could not be imported');
+      else if ('epochConflict' in outcome || 'encryptedConversation' in outcome)
+        problems.push('an encrypted message could not be imported');
       else if (outcome.created) counts[outcome.message.threadRootId === null ? 'messages' : 'replies'] += 1;
     }
     // What each change added, by message (a change may be decided again when its transaction is retried).

@@ -249,6 +249,8 @@ export class MessageService {
     }
     // An MLS commit made in an epoch that is no longer current: the device applies what it missed.
     if ('epochConflict' in result) throw new EpochConflict(result.epochConflict);
+    // Plain, and the conversation was encrypted after the send read it (checked again under its lock).
+    if ('encryptedConversation' in result) throw encryptedConversation();
     // The store answers a seen (sender, clientId) with what it stored: a retry of this very send,
     // or the key reused for another message, which must not pass for this one's success.
     if (result.message.conversationId !== conversationId) {

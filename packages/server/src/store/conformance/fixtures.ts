@@ -69,6 +69,7 @@ export class Fixture {
     (await this.store.messages.appendMessages(batch, plan)).results.map((r) => {
       if ('missingUploadIds' in r) throw new Error(`refused: uploads ${r.missingUploadIds.join(', ')} are gone`);
       if ('epochConflict' in r) throw new Error(`refused: a commit not of the current epoch (${r.epochConflict})`);
+      if ('encryptedConversation' in r) throw new Error('refused: a plain message into an encrypted conversation');
       return r;
     });
 
@@ -166,9 +167,12 @@ export const drafts = {
   })) as Draft<NotificationRecord>,
 };
 
-/** As services/event-drafts.ts `sendPlan`: a send marks the main timeline read, not a thread reply (issue 35 item 2). */
+/**
+ * As services/event-drafts.ts `sendPlan`: a send marks the main timeline read, not a thread reply
+ * (issue 35 item 2) nor an MLS commit or welcome (issue 39).
+ */
 export const sendPlan: AppendPlan = {
   announce: drafts.messageCreated,
   announceRoot: drafts.messageUpdated,
-  readBy: (m) => (m.threadRootId === null ? m.senderId : undefined),
+  readBy: (m) => (m.threadRootId === null && !(m.mls && m.mls.type !== 'application') ? m.senderId : undefined),
 };

@@ -23,7 +23,94 @@ export function describeMlsGroups(f: Fixture): void {
     advance: { epoch, groupInfo: info },
   });
 
+  const mlsOf = (conversationId: string, senderId: string, type: 'application' | 'welcome', epoch: number): NewMessage => ({
+    ...msg(conversationId, senderId, newId(), ''),
+    kind: 'encrypted',
+    mls: { type, ciphertext: `${type}-${newId()}`, epoch, senderDevice: 'dev' },
+  });
+  const encryptedGroup = async (members: string[]) => {
+    const { conversation } = await f.conversation('group', members);
+    const system = {
+      id: newId(),
+      system: { action: 'encryption_enabled' as const, actorId: members[0]! },
+      announce: drafts.messageCreated,
+    };
+    await f.store.conversations.encryptConversation(group(conversation.id), drafts.conversationUpdated(members[0]!), system);
+    return conversation;
+  };
+
   describe('encrypted conversations', () => {
+    it('counts only messages people read as unread, and lists the newest of them: never a commit or welcome', async () => {
+      const [a, b] = [await user('eua'), await user('eub')];
+      const conversation = await encryptedGroup([a.id, b.id]);
+      // seq 1 the system message; 2 an application message; 3 a commit; 4 its welcome.
+      await append([mlsOf(conversation.id, a.id, 'application', 0)]);
+      await append([commit(conversation.id, a.id, 0)]);
+      await append([mlsOf(conversation.id, a.id, 'welcome', 1)]);
+      const view = async (userId: string) => (await f.store.conversations.getConversationView(userId, conversation.id))!;
+      expect(await view(b.id)).toMatchObject({ unreadCount: 2, lastMessage: { seq: 2, mls: { type: 'application' } } });
+      expect(await f.store.markers.countUnreadTotal(b.id)).toBe(2);
+      expect(
+        (await f.store.conversations.listConversations(b.id, { limit: 50 })).find((r) => r.conversation.id === conversation.id),
+      ).toMatchObject({
+        unreadCount: 2,
+        lastMessage: { seq: 2 },
+      });
+      // b's own commit (seq 5) moves no read marker: b read nothing by it.
+      await append([commit(conversation.id, b.id, 1)]);
+      expect(await view(b.id)).toMatchObject({ unreadCount: 2, member: { readSeq: 0 } });
+      // a sent the application message (its marker moved to 2); what follows is not unread for a.
+      expect(await view(a.id)).toMatchObject({ unreadCount: 0, member: { readSeq: 2 }, lastMessage: { seq: 2 } });
+      // A read marker at the application message leaves nothing unread: the commits and the welcome after it do not count.
+      expect(await f.read(conversation.id, b.id, 2)).toMatchObject({ readSeq: 2, unreadCount: 0 });
+      expect(await f.store.markers.countUnreadTotal(b.id)).toBe(0);
+      // The next application message is the last one again, and unread.
+      await append([mlsOf(conversation.id, a.id, 'application', 2)]);
+      expect(await view(b.id)).toMatchObject({ unreadCount: 1, lastMessage: { seq: 6 } });
+    });
+
+    it('refuses a plain message into a conversation encrypted before its batch committed, whatever engine path it takes', async () => {
+      const [a, b] = [await user('epa'), await user('epb')];
+      const conversation = await encryptedGroup([a.id, b.id]);
+      const { conversation: other } = await f.conversation('group', [a.id, b.id]);
+      // One batch: a plain message for the encrypted group (refused), an MLS one there and a plain one elsewhere (stored).
+      const outcomes = await append([
+        msg(conversation.id, a.id, newId(), 'in clear'),
+        mlsOf(conversation.id, b.id, 'application', 0),
+        msg(other.id, a.id, newId(), 'elsewhere'),
+      ]);
+      expect(outcomes[0]).toEqual({ encryptedConversation: true });
+      expect(outcomes[1]).toMatchObject({ created: true, message: { seq: 2, kind: 'encrypted' } });
+      expect(outcomes[2]).toMatchObject({ created: true, message: { seq: 1, body: 'elsewhere' } });
+      // Alone (PostgreSQL's one-statement append takes such a batch): refused too, no seq taken.
+      expect(await append([msg(conversation.id, b.id, newId(), 'alone')])).toEqual([{ encryptedConversation: true }]);
+      const stored = await f.store.messages.listMessages(conversation.id, { limit: 10, after: 0 });
+      expect(stored.map((m) => [m.seq, m.kind])).toEqual([
+        [1, 'system'],
+        [2, 'encrypted'],
+      ]);
+    });
+
+    it('never orders a plain message after the switch to encrypted, however the two race', async () => {
+      const [a, b] = [await user('era'), await user('erb')];
+      for (let round = 0; round < 15; round++) {
+        const { conversation } = await f.conversation('group', [a.id, b.id]);
+        const system = { id: newId(), system: { action: 'encryption_enabled' as const, actorId: a.id }, announce: drafts.messageCreated };
+        const sends = Array.from({ length: 6 }, (_, i) => append([msg(conversation.id, i % 2 ? a.id : b.id, newId(), `plain ${i}`)]));
+        const [, ...outcomes] = await Promise.all([
+          f.store.conversations.encryptConversation(group(conversation.id), drafts.conversationUpdated(a.id), system),
+          ...sends,
+        ]);
+        const stored = await f.store.messages.listMessages(conversation.id, { limit: 20, after: 0 });
+        const switched = stored.find((m) => m.kind === 'system')!.seq;
+        expect(stored.filter((m) => m.kind !== 'system').every((m) => m.seq < switched)).toBe(true);
+        // Every send either was stored before the switch or was refused for it; none is lost silently.
+        const results = outcomes.map(([r]) => r!);
+        expect(results.filter((r) => 'created' in r)).toHaveLength(switched - 1);
+        expect(results.filter((r) => !('created' in r))).toEqual(Array(6 - (switched - 1)).fill({ encryptedConversation: true }));
+      }
+    });
+
     it('creates an encrypted direct conversation beside the plain one, with its group at epoch 0', async () => {
       const [a, b] = [await user('ena'), await user('enb')];
       const key = [a.id, b.id].sort().join(':');

@@ -1,6 +1,7 @@
 import { CompiledQuery, type Kysely, MysqlAdapter } from 'kysely';
 import type { Database } from '../schema.js';
 import { shapedText } from '../sql/hot-statements.js';
+import type { ReservedSeqs } from '../stream-locks.js';
 
 /**
  * The counter rows (a conversation's `last_seq`, the log's `stream_head.pos`) on MySQL/MariaDB,
@@ -23,13 +24,15 @@ export const isMysql = (db: Db): boolean => db.getExecutor().adapter instanceof 
 export async function reserveSeqsByLockingRead(
   trx: Db,
   chunk: readonly { id: string; count: number; lastCreatedAt: number }[],
-): Promise<Map<string, { lastSeq: number; lastPos: number }>> {
+): Promise<Map<string, ReservedSeqs>> {
   const ids = chunk.map((r) => r.id);
   const lockText = shapedText(trx, `mysql-lock-seq|${chunk.length}`, (mark) => {
     const list = chunk.map((_, i) => mark(i)).join(', ');
-    return `select id, last_seq, last_pos from conversations where id in (${list}) order by id for update`;
+    return `select id, last_seq, last_pos, encrypted from conversations where id in (${list}) order by id for update`;
   });
-  const { rows } = await trx.executeQuery<{ id: string; last_seq: number; last_pos: number }>(CompiledQuery.raw(lockText, ids));
+  const { rows } = await trx.executeQuery<{ id: string; last_seq: number; last_pos: number; encrypted: number }>(
+    CompiledQuery.raw(lockText, ids),
+  );
   const updateText = shapedText(trx, `mysql-move-seq|${chunk.length}`, (mark) => {
     let n = 0;
     const next = () => mark(n++);
@@ -42,8 +45,13 @@ export async function reserveSeqsByLockingRead(
     CompiledQuery.raw(updateText, [...chunk.flatMap((r) => [r.id, r.count]), ...chunk.flatMap((r) => [r.id, r.lastCreatedAt]), ...ids]),
   );
   const counts = new Map(chunk.map((r) => [r.id, r.count]));
-  const reserved = new Map<string, { lastSeq: number; lastPos: number }>();
-  for (const row of rows) reserved.set(row.id, { lastSeq: Number(row.last_seq) + counts.get(row.id)!, lastPos: Number(row.last_pos) });
+  const reserved = new Map<string, ReservedSeqs>();
+  for (const row of rows)
+    reserved.set(row.id, {
+      lastSeq: Number(row.last_seq) + counts.get(row.id)!,
+      lastPos: Number(row.last_pos),
+      encrypted: Number(row.encrypted) === 1,
+    });
   return reserved;
 }
 

@@ -50,6 +50,13 @@ export function eventPieces(plan: AppendPlan, record: MessageRecord): string[] |
   return pieces;
 }
 
+/**
+ * The SQLSTATE the function raises, having written nothing, when a plain message of the batch
+ * meets a conversation encrypted since its send read the flag (issue 39): the batch then goes
+ * statement by statement, which refuses that message (sql/mls-groups.ts).
+ */
+const ENCRYPTED_SINCE = 'CF039';
+
 export const joinPieces = (p: readonly string[], seq: number, pos: number, prev: number, epoch: string) =>
   `${p[0]}${seq}${p[1]}${pos}${p[2]}${prev}${p[3]}${epoch}.${pos}${p[4]}`;
 
@@ -68,11 +75,13 @@ export const appendFreshAndCommit: FreshAppender = async (conn, fresh, plan, loo
     if (cut === undefined) return undefined;
     pieces.push(cut);
   }
-  const perConversation = new Map<string, { n: number; t: number }>();
+  // Per conversation: how many, the newest time, and whether a plain message is among them (`p`).
+  const perConversation = new Map<string, { n: number; t: number; p: number }>();
   const numbering = fresh.map(({ record }, ord) => {
-    const c = perConversation.get(record.conversationId) ?? { n: 0, t: 0 };
+    const c = perConversation.get(record.conversationId) ?? { n: 0, t: 0, p: 0 };
     c.n += 1;
     c.t = Math.max(c.t, record.createdAt);
+    if (record.kind !== 'encrypted') c.p = 1;
     perConversation.set(record.conversationId, c);
     return { ord: ord + 1, id: record.id, conversation_id: record.conversationId, rank: c.n, reader: plan.readBy?.(record) ?? null };
   });
@@ -80,14 +89,14 @@ export const appendFreshAndCommit: FreshAppender = async (conn, fresh, plan, loo
     const [f0, f1, f2, f3, f4] = pieces[ord]!;
     return { ord: ord + 1, id: record.id, conversation_id: record.conversationId, f0, f1, f2, f3, f4 };
   });
-  const totals = [...perConversation].map(([id, { n, t }]) => ({ id, n, t }));
+  const totals = [...perConversation].map(([id, { n, t, p }]) => ({ id, n, t, p }));
   // The rows typed by the table itself (every column: messageRow's and the search vector); their
   // seq is the function's to give.
   const rows = fresh.map(({ record }) => ({ ...messageRow({ ...record, seq: 0 }), search_vector: tsvectorText(record.body) }));
   const mentions = fresh.flatMap(({ record }) => record.mentions.map((userId) => ({ message_id: record.id, user_id: userId })));
   const pairs = lookedUp ? null : JSON.stringify(fresh.map(({ record }) => ({ s: record.senderId, c: record.clientId })));
   const now = Math.max(...fresh.map((f) => f.record.createdAt));
-  const { rows: numbered } = await conn.executeQuery<{ ord: number; seq: number; pos: number; prev: number; epoch: string }>(
+  const call = conn.executeQuery<{ ord: number; seq: number; pos: number; prev: number; epoch: string }>(
     CompiledQuery.raw('select * from confab_append_fresh($1, $2, $3, $4, $5, $6, $7, $8)', [
       [...perConversation.keys()].sort(),
       JSON.stringify(totals),
@@ -99,6 +108,12 @@ export const appendFreshAndCommit: FreshAppender = async (conn, fresh, plan, loo
       now,
     ]),
   );
+  const answer = await call.catch((error: unknown) => {
+    if ((error as { code?: unknown }).code === ENCRYPTED_SINCE) return undefined;
+    throw error;
+  });
+  if (answer === undefined) return undefined;
+  const numbered = answer.rows;
   if (numbered.length === 0 && !lookedUp) return 'stored';
   if (lookedUp) await conn.executeQuery(CompiledQuery.raw('commit'));
   if (numbered.length !== fresh.length) throw new Error(`the append numbered ${numbered.length} of ${fresh.length} messages`);
@@ -121,7 +136,8 @@ export const appendFreshAndCommit: FreshAppender = async (conn, fresh, plan, loo
  * Migrations 0019 and 0020: the function. Its statements, in order:
  * 1. With `pairs` (the first try): when one of the batch's (sender, clientId) pairs is stored,
  *    return no rows, having done nothing.
- * 2. The conversations (locked in id order), the messages (every column of the row, its seq
+ * 2. The conversations (locked in id order; when one is encrypted and the batch has a plain
+ *    message for it, raise CF039, so nothing is written: issue 39), the messages (every column of the row, its seq
  *    replaced), their mentions, the read markers. Its foreign keys are checked when it ends
  *    (key-share locks on the senders' and the mentioned users' rows), before the head is taken: a
  *    notification's transaction locks users, then the head, so taking the head first could
@@ -133,7 +149,10 @@ export const appendFreshAndCommit: FreshAppender = async (conn, fresh, plan, loo
  * Each version of the function is installed by a migration of its own name, so that a database
  * migrated under an earlier one gets it; every name installs this text (`create or replace`: a new
  * database runs it once per name). A version that needs a later schema change must give the
- * earlier names the text of their day instead.
+ * earlier names the text of their day instead. (The 0039 version reads `conversations.encrypted`,
+ * of migration 0036: plpgsql resolves a statement's names when it first runs, not when the
+ * function is created, so the earlier names can install it; no append runs before every
+ * migration has.)
  *
  * No sequential scans inside it, and the tables reached only by index probes (lookups per batch
  * row, `= any(p_conversations)`), never joined wholesale: plpgsql keeps a plan per connection, made
@@ -157,6 +176,7 @@ as $fn$
 #variable_conflict use_column
 declare
   v_moved bigint;
+  v_encrypted bigint;
   v_n bigint := json_array_length(p_logging);
 begin
   if p_pairs is not null and exists (
@@ -166,9 +186,10 @@ begin
   end if;
   with
   locked as materialized (select c.id from conversations c where c.id = any(p_conversations) order by c.id for update),
-  totals as (select * from json_to_recordset(p_totals) as x(id text, n bigint, t bigint)),
+  totals as (select * from json_to_recordset(p_totals) as x(id text, n bigint, t bigint, p integer)),
   moved as (update conversations c set last_seq = c.last_seq + x.n, last_activity_at = greatest(c.last_activity_at, x.t)
-    from totals x where c.id = any(p_conversations) and c.id = x.id and c.id in (select id from locked) returning c.id, c.last_seq),
+    from totals x where c.id = any(p_conversations) and c.id = x.id and c.id in (select id from locked)
+    returning c.id, c.last_seq, c.encrypted, x.p),
   numbered as (select i.*, m.last_seq - x.n + i.rank as seq
     from json_to_recordset(p_numbering) as i(ord bigint, id text, conversation_id text, rank bigint, reader text)
     join moved m on m.id = i.conversation_id join totals x on x.id = i.conversation_id),
@@ -182,9 +203,12 @@ begin
     from (select conversation_id, reader, max(seq) as seq from numbered where reader is not null group by conversation_id, reader) r
     where mb.conversation_id = any(p_conversations) and mb.conversation_id = r.conversation_id and mb.user_id = r.reader
       and mb.read_seq < r.seq returning 1)
-  select count(*) into v_moved from moved;
+  select count(*), count(*) filter (where encrypted = 1 and p = 1) into v_moved, v_encrypted from moved;
   if v_moved <> cardinality(p_conversations) then
     raise exception 'only % of the batch''s % conversations exist', v_moved, cardinality(p_conversations);
+  end if;
+  if v_encrypted > 0 then
+    raise exception 'a plain message into an encrypted conversation' using errcode = 'CF039';
   end if;
   return query
   with

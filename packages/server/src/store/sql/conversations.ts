@@ -21,6 +21,7 @@ import { appendSystemMessage } from './system-messages.js';
 import { withQuotes } from './message-changes.js';
 import { type Db, type UniqueViolationOf, toConversation, toMessage } from './rows.js';
 import { hasUnreadReply } from './threads.js';
+import { isUnreadFor } from './unread.js';
 import { insertMlsGroup } from './mls-groups.js';
 import { readGrouped } from './hot-statements.js';
 
@@ -197,10 +198,7 @@ function conversationViewQuery(db: Db, userId: string) {
         .selectFrom('messages as m')
         .select((e) => e.fn.countAll<number>().as('n'))
         .whereRef('m.conversation_id', '=', 'c.id')
-        .whereRef('m.seq', '>', 'me.read_seq')
-        .whereRef('m.seq', '>', 'me.cleared_seq')
-        .where('m.sender_id', '<>', userId)
-        .where('m.thread_root_id', 'is', null) // the main timeline's: a thread has its own
+        .where((e) => isUnreadFor(e, userId))
         .as('unread_count'),
       // Thread read state (issue 35 item 2): the threads I follow with replies I have not read.
       eb
@@ -255,11 +253,17 @@ async function withLastMessages(db: Db, userId: string, rows: ConversationViewRo
   const wanted = rows.filter((r) => Number(r.last_seq) > Number(r.my_cleared_seq));
   const lastMessages = new Map<string, MessageRecord>();
   if (wanted.length > 0) {
-    const messages = await db
+    const newest = await db
       .selectFrom('messages')
       .selectAll()
       .where((eb) => eb.or(wanted.map((r) => eb.and([eb('conversation_id', '=', r.id), eb('seq', '=', r.last_seq)]))))
       .execute();
+    // An MLS commit or welcome is not what a list shows (issue 39): the newest message before it that is.
+    const hidden = new Set(newest.filter((m) => Number(m.shown) === 0).map((m) => m.conversation_id));
+    const earlier = await Promise.all(
+      wanted.filter((r) => hidden.has(r.id)).map((r) => newestShown(db, r.id, Number(r.my_cleared_seq), Number(r.last_seq))),
+    );
+    const messages = [...newest.filter((m) => !hidden.has(m.conversation_id)), ...earlier.flatMap((m) => (m ? [m] : []))];
     for (const m of await withQuotes(db, messages.map(toMessage))) lastMessages.set(m.conversationId, m);
   }
   return rows.map((r) => ({
@@ -284,6 +288,20 @@ async function withLastMessages(db: Db, userId: string, rows: ConversationViewRo
       clearedSeq: Number(r.my_cleared_seq),
     },
   }));
+}
+
+/** The conversation's newest message people read (not an MLS commit or welcome) between `after` and `before`. */
+function newestShown(db: Db, conversationId: string, after: number, before: number) {
+  return db
+    .selectFrom('messages')
+    .selectAll()
+    .where('conversation_id', '=', conversationId)
+    .where('seq', '>', after)
+    .where('seq', '<', before)
+    .where('shown', '=', 1)
+    .orderBy('seq', 'desc')
+    .limit(1)
+    .executeTakeFirst();
 }
 
 async function findDirect(db: Db, directKey: string): Promise<ConversationRecord | undefined> {

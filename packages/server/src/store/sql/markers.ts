@@ -1,6 +1,7 @@
 import { appendEvents } from '../event-log.js';
 import type { Draft, ReadMarkerRecord, ReceiptRecord, StoredEvent } from '../store.js';
 import type { Db } from './rows.js';
+import { isUnreadFor } from './unread.js';
 
 /** Read and delivery markers, receipts and unread counts. */
 
@@ -92,16 +93,13 @@ export async function listReceipts(db: Db, conversationId: string): Promise<Rece
   }));
 }
 
-/** Unread messages across all the user's conversations (their own never count). */
+/** Unread messages across all the user's conversations (sql/unread.ts says which count). */
 export async function countUnreadTotal(db: Db, userId: string): Promise<number> {
   const row = await db
     .selectFrom('messages as m')
     .innerJoin('members as me', (join) => join.onRef('me.conversation_id', '=', 'm.conversation_id').on('me.user_id', '=', userId))
     .select((eb) => eb.fn.countAll<number>().as('n'))
-    .whereRef('m.seq', '>', 'me.read_seq')
-    .whereRef('m.seq', '>', 'me.cleared_seq') // what I cleared is not unread
-    .where('m.sender_id', '<>', userId)
-    .where('m.thread_root_id', 'is', null) // the main timeline's: a thread has its own (sql/threads.ts)
+    .where((eb) => isUnreadFor(eb, userId))
     .executeTakeFirstOrThrow();
   return Number(row.n);
 }
@@ -112,10 +110,7 @@ async function countUnreadIn(db: Db, conversationId: string, userId: string): Pr
     .innerJoin('members as me', (join) => join.onRef('me.conversation_id', '=', 'm.conversation_id').on('me.user_id', '=', userId))
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .where('m.conversation_id', '=', conversationId)
-    .whereRef('m.seq', '>', 'me.read_seq')
-    .whereRef('m.seq', '>', 'me.cleared_seq') // what I cleared is not unread
-    .where('m.sender_id', '<>', userId)
-    .where('m.thread_root_id', 'is', null) // the main timeline's: a thread has its own (sql/threads.ts)
+    .where((eb) => isUnreadFor(eb, userId))
     .executeTakeFirstOrThrow();
   return Number(row.n);
 }

@@ -21,7 +21,7 @@ import { insertNotificationRows, notificationEntries } from './notifications.js'
 import { type Db, type UniqueViolationOf, messageRow } from './rows.js';
 import type { SearchIndex } from './search.js';
 import { type Entry, findStored, newRecord, sortOut } from './append-steps.js';
-import { advanceEpochs } from './mls-groups.js';
+import { EncryptedSince, advanceEpochs, encryptedSince, refusePlainIn } from './mls-groups.js';
 import { type FreshAppender, appendInOneQuery, inOneQuery } from './one-query-append.js';
 
 /**
@@ -43,17 +43,28 @@ export async function appendMessages(
   notify?: NotifyDraft,
   appendFresh?: FreshAppender,
 ): Promise<Appended> {
+  // Conversations found encrypted under their lock, where plain messages of the batch are refused.
+  const encrypted = new Set<string>();
   // An engine's one query takes what it can; the rest goes statement by statement.
   const attempt = async () =>
-    (appendFresh && inOneQuery(batch, updates, notify) ? await appendInOneQuery(db, batch, plan, appendFresh) : undefined) ??
-    appendOnce(db, search, batch, plan, updates, notify);
-  try {
-    return await attempt();
-  } catch (error) {
-    // Another node stored one of these (sender, clientId) pairs after our idempotency read:
-    // the unique index refused the duplicate, and a second pass finds the stored message.
-    if (uniqueViolation(error) === undefined) throw error;
-    return attempt();
+    (appendFresh && encrypted.size === 0 && inOneQuery(batch, updates, notify)
+      ? await appendInOneQuery(db, batch, plan, appendFresh)
+      : undefined) ?? appendOnce(db, search, batch, plan, updates, notify, encrypted);
+  for (let retried = false; ;) {
+    try {
+      return await attempt();
+    } catch (error) {
+      // A conversation encrypted since a plain send read it (issue 39): again, refusing those.
+      // Each time adds a conversation, so this ends.
+      if (error instanceof EncryptedSince) {
+        for (const id of error.conversationIds) encrypted.add(id);
+        continue;
+      }
+      // Another node stored one of these (sender, clientId) pairs after our idempotency read:
+      // the unique index refused the duplicate, and a second pass finds the stored message.
+      if (retried || uniqueViolation(error) === undefined) throw error;
+      retried = true;
+    }
   }
 }
 
@@ -71,6 +82,7 @@ function appendOnce(
   plan: AppendPlan,
   updates: readonly MessageUpdate[],
   notify: NotifyDraft | undefined,
+  encrypted: ReadonlySet<string>,
 ): Promise<Appended> {
   return db.transaction().execute(async (trx) => {
     const located = await locateUpdates(trx, updates);
@@ -82,7 +94,9 @@ function appendOnce(
     const { results, fresh: sorted, repeats } = sortOut(batch, stored);
     const byUploads = await sortByUploads(trx, sorted);
     // MLS commits (issue 39): each stored only if made in its group's current epoch, which it moves on.
-    const { kept: fresh, refused } = await advanceEpochs(trx, byUploads.kept, byUploads.refused);
+    const epochs = await advanceEpochs(trx, byUploads.kept, byUploads.refused);
+    // Issue 39: plain messages into conversations found encrypted by an earlier attempt.
+    const { kept: fresh, refused } = refusePlainIn(encrypted, epochs.kept, epochs.refused);
     const entries: LogEntry[] = [];
     let now = 0;
     if (fresh.length > 0) {
@@ -135,7 +149,8 @@ function appendOnce(
 
 /**
  * Step 3: locks the batch's conversations and moves each one's last seq on by its new messages
- * in one statement (`reserveConversationSeqs`), then numbers the messages into `results` from
+ * in one statement (`reserveConversationSeqs`; a plain message meeting a conversation encrypted
+ * since its send throws `EncryptedSince`, rolling back), then numbers the messages into `results` from
  * where each conversation's seq stood; answers the rows and each conversation's newest event
  * position, for the log.
  */
@@ -154,6 +169,8 @@ async function reserveSeqs(trx: Db, fresh: readonly Entry[], results: (AppendRes
       lastCreatedAt: Math.max(...entries.map((e) => e.message.createdAt)),
     })),
   );
+  const since = encryptedSince(perConversation, reserved);
+  if (since.length > 0) throw new EncryptedSince(since);
   const rows: Insertable<Database['messages']>[] = [];
   const lastPos = new Map<string, number>();
   for (const [conversationId, entries] of perConversation) {

@@ -107,3 +107,43 @@ export async function advanceEpochs<E extends { index: number; message: NewMessa
   }
   return { kept: entries.filter((e) => !refused.has(e.index)), refused };
 }
+
+/**
+ * Thrown inside the append's transaction, which it rolls back, when a plain message of the batch
+ * meets a conversation encrypted after its send read the flag (issue 39): the flag is read again
+ * under the conversation's lock, as the seqs are reserved. The batch is then appended again with
+ * the plain messages of those conversations refused (`refusePlainIn`). Encryption is never turned
+ * off, so the retry need not look again.
+ */
+export class EncryptedSince extends Error {
+  constructor(readonly conversationIds: readonly string[]) {
+    super(`a plain message into a conversation encrypted since its send: ${conversationIds.join(', ')}`);
+  }
+}
+
+const isPlain = (message: NewMessage) => message.kind !== 'encrypted';
+
+/** The conversations of `reserved` (locked) that are encrypted and have a plain message among `entries`. */
+export function encryptedSince<E extends { message: NewMessage }>(
+  entries: ReadonlyMap<string, readonly E[]>,
+  reserved: ReadonlyMap<string, { encrypted: boolean }>,
+): string[] {
+  return [...entries]
+    .filter(([id, list]) => reserved.get(id)?.encrypted === true && list.some((e) => isPlain(e.message)))
+    .map(([id]) => id);
+}
+
+/** The append's step for a retry after `EncryptedSince`: plain messages into those conversations refused. */
+export function refusePlainIn<E extends { index: number; message: NewMessage }>(
+  encrypted: ReadonlySet<string>,
+  entries: readonly E[],
+  refused: Map<number, AppendRefusal>,
+): { kept: E[]; refused: Map<number, AppendRefusal> } {
+  if (encrypted.size === 0) return { kept: [...entries], refused };
+  const kept: E[] = [];
+  for (const entry of entries) {
+    if (encrypted.has(entry.message.conversationId) && isPlain(entry.message)) refused.set(entry.index, { encryptedConversation: true });
+    else kept.push(entry);
+  }
+  return { kept, refused };
+}

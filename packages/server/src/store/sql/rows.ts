@@ -151,6 +151,7 @@ export function messageRow(m: MessageRecord): Insertable<Database['messages']> {
     attachments: m.attachments ? JSON.stringify(m.attachments) : null,
     voice: m.voice ? JSON.stringify(m.voice) : null,
     ...contentColumns(m),
+    shown: m.mls && m.mls.type !== 'application' ? 0 : 1,
   };
 }
 

@@ -2,7 +2,7 @@ import type { Message } from '@confab/protocol';
 import { PersonName } from '../../components/PersonName.js';
 import { formatTime } from '../../components/time.js';
 
-/** A message the server wrote: who joined, left, was removed, or renamed the group. */
+/** A message the server wrote: who joined, left, was removed, renamed the group or turned encryption on. */
 export function SystemNotice({ message }: { message: Message }) {
   const info = message.system;
   if (!info) return null;
@@ -36,6 +36,9 @@ export function SystemNotice({ message }: { message: Message }) {
           {actor} renamed the group to “<bdi>{info.title}</bdi>”
         </>
       );
+      break;
+    case 'encryption_enabled':
+      text = <>{actor} turned on end-to-end encryption: new messages are readable only on members' devices</>;
       break;
   }
   return (
