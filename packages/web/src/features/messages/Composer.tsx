@@ -1,4 +1,4 @@
-import { type KeyboardEvent, useEffect, useId, useLayoutEffect, useRef, useState, useSyncExternalStore } from 'react';
+import { type KeyboardEvent, memo, useEffect, useId, useLayoutEffect, useRef, useState, useSyncExternalStore } from 'react';
 import { Smile } from 'lucide-react';
 import type { SendOptions } from '@confab/client';
 import type { ConversationSummary } from '@confab/protocol';
@@ -28,7 +28,7 @@ import '../composer/composer.css';
  * (pending at once, delivered when the connection allows). Add-ons (extensions.ts) render
  * beside the field with the same `send`; pasted or dropped files go to the attachments' tray.
  */
-export function Composer({ conversation }: { conversation: ConversationSummary }) {
+export const Composer = memo(function Composer({ conversation }: { conversation: ConversationSummary }) {
   const services = useApp();
   const drafts = draftsOf(services.me.id);
   const sync = services.drafts;
@@ -202,4 +202,4 @@ export function Composer({ conversation }: { conversation: ConversationSummary }
       <LengthCounter measured={measured} id={counterId} />
     </form>
   );
-}
+});

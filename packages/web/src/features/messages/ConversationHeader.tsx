@@ -1,3 +1,4 @@
+import { memo } from 'react';
 import type { ConversationSummary } from '@confab/protocol';
 import { Link } from 'wouter';
 import { usePresence } from '../../state/AppContext.js';
@@ -6,7 +7,7 @@ import { formatDay, formatTime } from '../../components/time.js';
 import { HeaderActions } from './HeaderActions.js';
 
 /** The conversation's name, the other person's presence in a DM (a group's size and description), and the header actions features add. */
-export function ConversationHeader({
+export const ConversationHeader = memo(function ConversationHeader({
   conversation,
   openPanel,
 }: {
@@ -41,7 +42,7 @@ export function ConversationHeader({
       <HeaderActions conversation={conversation} openPanel={openPanel} />
     </header>
   );
-}
+});
 
 function PeerPresence({ userId }: { userId: string | null }) {
   const presence = usePresence(userId);

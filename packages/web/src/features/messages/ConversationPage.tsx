@@ -130,31 +130,37 @@ function Conversation({ conversation, panel, arg }: { conversation: Conversation
   const section = useRef<HTMLElement>(null);
   const toComposer = useCallback(() => section.current?.querySelector<HTMLTextAreaElement>('.composer textarea')?.focus(), []);
 
-  const renderRow = (row: TimelineRow) => (
-    <>
-      {row.day && (
-        <h3 className="date-separator">
-          <span>{row.day}</span>
-        </h3>
-      )}
-      {row.newDivider && (
-        <p className="new-divider" role="separator">
-          <span>New messages</span>
-        </p>
-      )}
-      {row.kind === 'pending' ? (
-        <PendingRow pending={row.pending} />
-      ) : row.kind === 'folded' ? (
-        <FoldedMessages messages={row.messages} reveal={reveal} />
-      ) : (
-        <MessageRow
-          context={contextOf(row.message)}
-          continued={row.continued}
-          receipts={row.message.senderId === me.id ? receipts : undefined}
-          showSeenBy={conversation.kind === 'group' && row.message.seq === lastMine}
-        />
-      )}
-    </>
+  // Kept across renders, as every prop of the timeline, its header and its composer: the page
+  // renders several times per arriving message (timeline, receipts, the list's counts), and only
+  // what changed should render again.
+  const renderRow = useCallback(
+    (row: TimelineRow) => (
+      <>
+        {row.day && (
+          <h3 className="date-separator">
+            <span>{row.day}</span>
+          </h3>
+        )}
+        {row.newDivider && (
+          <p className="new-divider" role="separator">
+            <span>New messages</span>
+          </p>
+        )}
+        {row.kind === 'pending' ? (
+          <PendingRow pending={row.pending} />
+        ) : row.kind === 'folded' ? (
+          <FoldedMessages messages={row.messages} reveal={reveal} />
+        ) : (
+          <MessageRow
+            context={contextOf(row.message)}
+            continued={row.continued}
+            receipts={row.message.senderId === me.id ? receipts : undefined}
+            showSeenBy={conversation.kind === 'group' && row.message.seq === lastMine}
+          />
+        )}
+      </>
+    ),
+    [contextOf, receipts, me.id, conversation.kind, lastMine, reveal],
   );
 
   return (

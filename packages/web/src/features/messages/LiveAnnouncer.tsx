@@ -1,5 +1,5 @@
 import type { Message } from '@confab/protocol';
-import { useEffect, useRef, useState } from 'react';
+import { memo, useEffect, useRef, useState } from 'react';
 import { useApp } from '../../state/AppContext.js';
 
 /** How many announcements stay in the region: enough for a burst, few enough to stay small. */
@@ -27,7 +27,7 @@ export function announcementOf(message: Message, sender: string): string {
  * and leave it as one scrolls, which is no signal of a new message. Mine, system notices, thread
  * replies (their panel shows them) and people I block are not announced.
  */
-export function LiveAnnouncer({ conversationId }: { conversationId: string }) {
+export const LiveAnnouncer = memo(function LiveAnnouncer({ conversationId }: { conversationId: string }) {
   const { connection, me, people, blocks } = useApp();
   const [lines, setLines] = useState<{ id: string; text: string }[]>([]);
   const seen = useRef(new Set<string>());
@@ -61,4 +61,4 @@ export function LiveAnnouncer({ conversationId }: { conversationId: string }) {
       ))}
     </div>
   );
-}
+});

@@ -1,6 +1,6 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { ArrowDown, ArrowUp } from 'lucide-react';
-import { type ReactNode, useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
+import { type ReactNode, memo, useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import type { TimelineState, TimelineStore } from '../../state/timeline-store.js';
 import { registerScroller } from '../../state/active-timelines.js';
 import type { TimelineRow } from './timeline-rows.js';
@@ -20,7 +20,7 @@ const AT_END_WITHIN = 48;
  * it is, and a new message at the bottom is followed while the view is at the newest. Nearing
  * the top asks for the next older page; `onSeen` reports the newest row fully in view.
  */
-export function Timeline({
+export const Timeline = memo(function Timeline({
   rows,
   state,
   timeline,
@@ -47,7 +47,6 @@ export function Timeline({
 }) {
   const scrollRef = useRef<HTMLDivElement>(null);
   const [atEnd, setAtEnd] = useState(true);
-  // eslint-disable-next-line react-hooks/incompatible-library -- the virtualiser re-renders this component itself; nothing here is memoised on it
   const virtualizer = useVirtualizer({
     count: rows.length,
     getScrollElement: () => scrollRef.current,
@@ -211,4 +210,4 @@ export function Timeline({
       )}
     </div>
   );
-}
+});

@@ -1,8 +1,9 @@
+import { memo } from 'react';
 import { PersonName } from '../../components/PersonName.js';
 import { useTyping } from '../../state/AppContext.js';
 
 /** "Alice @alice is typing…" under the timeline; announced politely, and keeps its height when empty so nothing jumps. */
-export function TypingIndicator({ conversationId }: { conversationId: string }) {
+export const TypingIndicator = memo(function TypingIndicator({ conversationId }: { conversationId: string }) {
   const typists = useTyping(conversationId);
   return (
     <p className="typing-indicator" aria-live="polite">
@@ -20,4 +21,4 @@ export function TypingIndicator({ conversationId }: { conversationId: string }) 
       )}
     </p>
   );
-}
+});
