@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { type AccountConfig, readAccountConfig } from './account-config.js';
+import { type AssistModelConfig, readAssistModelConfig } from './assist-model-config.js';
 import { type BlobStoreKind, type S3Settings, chooseBlobStore, readS3 } from './blob-config.js';
 import { type Env, EnvReader } from './env-reader.js';
 import { type OutboundConfig, readOutboundConfig } from './outbound-config.js';
@@ -145,6 +146,8 @@ export interface Config {
    * what the model is certain of. Default 0.999 (under 1 % of ordinary messages held: docs/assist.md).
    */
   assistSpamHold: number;
+  /** A local model file for Assist (assist-model-config.ts), or null (the default): rules and BM25 alone. */
+  assistModel: AssistModelConfig | null;
   /** Largest upload, bytes: refused with 413 as soon as the stream crosses it. */
   maxUploadBytes: number;
   /** Largest export `POST /api/v1/admin/imports` takes, bytes (issue 37); `confab import` reads any size. */
@@ -246,6 +249,7 @@ export function loadConfig(env: Env = process.env): Config {
     searchRankWindow: read.int('SEARCH_RANK_WINDOW', 200, 50, 10_000),
     assist: read.oneOf('ASSIST', 'on', ['on', 'off']) === 'on',
     assistSpamHold: read.fraction('ASSIST_SPAM_HOLD', 0.999, 0.5, 1),
+    assistModel: readAssistModelConfig(read),
     maxUploadBytes: read.int('MAX_UPLOAD_BYTES', 25 * 1_048_576, 1024, 10 * 1_073_741_824),
     importMaxBytes: read.int('IMPORT_MAX_BYTES', 4 * 1_073_741_824, 1024, 64 * 1_073_741_824),
     // A quota by default (issue 35): without one, any account could fill the disk.

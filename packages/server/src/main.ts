@@ -160,6 +160,11 @@ async function readStdin(): Promise<string> {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
+    // A setting found unusable only once read (a model file that does not load): the message, no stack.
+    if (error instanceof ConfigError) {
+      process.stderr.write(`confab: ${error.message}\n`);
+      process.exit(2);
+    }
     process.stderr.write(`confab: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     process.exit(1);
   },

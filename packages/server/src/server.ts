@@ -22,6 +22,7 @@ import { createPresence } from './services/presence/index.js';
 import { createSearch } from './services/search/index.js';
 import { createEncryption } from './services/encryption/index.js';
 import { createAssist } from './services/assist/index.js';
+import { openModelProvider } from './infra/models/model-provider.js';
 import { RateLimitService } from './services/rate-limits.js';
 import type { Store } from './store/store.js';
 import type { HostResolver } from './infra/outbound-address-guard.js';
@@ -54,6 +55,9 @@ export async function createServer(
 ): Promise<ConfabServer> {
   const logger = options.logger ?? createLogger(config);
   const metrics = createMetrics();
+  // First: a model file that cannot be used stops the start before anything is opened.
+  const model = await openModelProvider(config.assistModel);
+  if (model) logger.info({ model: model.description }, 'Assist uses a local model');
   const store = options.store ?? (await openStore(config, logger, metrics));
   const bus = options.bus ?? (await openBus(config, logger, metrics));
   const backends = { config, store, bus, hub: new TopicHub(bus), logger, metrics };
@@ -138,6 +142,7 @@ export async function createServer(
     membership: access.membership,
     messages: messaging.messages,
     authorizeAdmin: (userId) => admin.admin.authorize(userId),
+    model,
   });
   const imports = createImports({
     config,
@@ -244,6 +249,7 @@ export async function createServer(
       await messaging.drafts.settled();
       await beforeDeadline(outboxStopped, deadline);
       await bus.close();
+      await model?.close();
       await presence.tracker.close();
       await files.blobs.close();
       await rateLimits.close();

@@ -38,6 +38,40 @@ describeBrowser('assist: reply chips, reports and the review queue (browser)', (
   );
 
   it(
+    'offers "Schedule for …" for a time the message names: once I typed, it opens Schedule send at that time',
+    async () => {
+      const [alice, bob] = await Promise.all([person(harness(), 'scha', 'Alice'), person(harness(), 'schb', 'Bob')]);
+      const dm = await directBetween(alice, bob);
+      const ask = await bob.sdk.sendMessage(dm.id, 'Can we go over the budget tomorrow at 3pm?');
+      const chip = (await alice.sdk.assist.replySuggestions(ask.id)).items.find((i) => i.action)!;
+      expect(chip.text).toMatch(/^Schedule for /u);
+      await openConversation(alice.page, dm.id);
+      const chips = alice.page.getByRole('group', { name: 'Suggested replies' });
+      const schedule = chips.getByRole('button', { name: chip.text });
+      await schedule.waitFor();
+      expect(await chips.getByRole('button').allTextContents()).toEqual(['Yes', 'No', chip.text]);
+      // Nothing to schedule yet: it waits for a text; once typed, the replies step aside and it stays.
+      expect(await schedule.isDisabled()).toBe(true);
+      await alice.page.getByRole('textbox', { name: 'Message', exact: true }).fill('Budget review, as agreed');
+      await expect.poll(() => chips.getByRole('button').allTextContents()).toEqual([chip.text]);
+      await schedule.click();
+      const dialog = alice.page.getByRole('dialog', { name: 'Schedule send' });
+      const at = new Date(chip.action!.at);
+      const local = new Date(at.getTime() - at.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
+      expect(await dialog.getByLabel('Date and time').inputValue()).toBe(local);
+      await expectAccessible(alice.page);
+      await dialog.getByRole('button', { name: 'Schedule', exact: true }).click();
+      await dialog.waitFor({ state: 'detached' });
+      expect(await alice.page.getByRole('textbox', { name: 'Message', exact: true }).inputValue()).toBe('');
+      expect(await alice.sdk.scheduled.all()).toEqual([
+        expect.objectContaining({ conversationId: dm.id, body: 'Budget review, as agreed', scheduledAt: chip.action!.at }),
+      ]);
+      await Promise.all([alice.context.close(), bob.context.close()]);
+    },
+    LONG_FLOW_MS,
+  );
+
+  it(
     'reports a message from its menu with a reason, and an admin resolves it in the review queue',
     async () => {
       const [alice, bob] = await Promise.all([person(harness(), 'repa', 'Alice'), person(harness(), 'repb', 'Bob')]);

@@ -8,6 +8,7 @@ import { ReplySuggestionsService } from './reply-suggestions-service.js';
 import { ModerationService } from './moderation-service.js';
 import { SpamScreen } from './spam-screen.js';
 import type { MessageService } from '../messaging/message-service.js';
+import type { ModelProvider } from '../../infra/models/model-provider.js';
 
 /** Assist (issue 40; docs/assist.md): computed on the instance from its own data, nothing downloaded or sent. */
 export interface Assist {
@@ -26,7 +27,13 @@ export interface Assist {
 
 export function createAssist(
   { config, store, logger }: Pick<Backends, 'config' | 'store' | 'logger'>,
-  deps: { membership: MembershipCache; messages: MessageService; authorizeAdmin: (userId: string) => Promise<void> },
+  deps: {
+    membership: MembershipCache;
+    messages: MessageService;
+    authorizeAdmin: (userId: string) => Promise<void>;
+    /** The local model ASSIST_MODEL_PATH names, loaded at start-up; null: every feature on its rules alone. */
+    model?: ModelProvider | null;
+  },
 ): Assist {
   const settings = new AssistSettingsService(store, config.assist);
   const screen = new SpamScreen(store, config.assist ? config.assistSpamHold : null, (error) =>
@@ -35,7 +42,9 @@ export function createAssist(
   deps.messages.screenWith(screen);
   return {
     screen,
-    replySuggestions: new ReplySuggestionsService(store, deps.membership, settings),
+    replySuggestions: new ReplySuggestionsService(store, deps.membership, settings, deps.model ?? null, (error) =>
+      logger.warn({ err: error }, 'the Assist model failed: reply suggestions by BM25 alone'),
+    ),
     moderation: new ModerationService(store, deps.membership, deps.messages, screen, deps.authorizeAdmin),
     settings,
     needsReply: new NeedsReplyService(store, deps.membership, settings),

@@ -1,10 +1,11 @@
 import type { ReplySuggestions } from '@confab/protocol';
 import { notFound } from '../../errors.js';
+import { type ModelProvider, cosine } from '../../infra/models/model-provider.js';
 import type { Store } from '../../store/store.js';
 import type { MembershipCache } from '../conversations/membership.js';
 import type { AssistSettingsService } from './assist-settings.js';
 import { findDateMention } from './date-mentions.js';
-import { languageOf, scheduleLabel, similarReplies, yesNoAnswers } from './reply-suggestions.js';
+import { type PromptSimilarity, languageOf, scheduleLabel, similarReplies, yesNoAnswers } from './reply-suggestions.js';
 import { serverMayRead } from './server-may-read.js';
 
 /** My replies of the last 180 days are the history suggestions come from, the newest HISTORY of them. */
@@ -17,6 +18,9 @@ export class ReplySuggestionsService {
     private readonly store: Store,
     private readonly membership: MembershipCache,
     private readonly settings: AssistSettingsService,
+    /** A local model (ASSIST_MODEL_PATH), or null: BM25 alone. */
+    private readonly model: ModelProvider | null = null,
+    private readonly onModelError: (error: unknown) => void = () => {},
   ) {}
 
   async suggest(userId: string, messageId: string): Promise<ReplySuggestions> {
@@ -39,7 +43,9 @@ export class ReplySuggestionsService {
       this.store.assist.myReplyPairs(userId, now - HISTORY_MS, HISTORY),
     ]);
     const timeZone = me?.timeZone ?? 'UTC';
-    const items: ReplySuggestions['items'] = similarReplies(message.body, history).map((text) => ({ text, kind: 'reply' as const }));
+    const items: ReplySuggestions['items'] = similarReplies(message.body, history, 3, await this.similarity(message.body, history)).map(
+      (text) => ({ text, kind: 'reply' as const }),
+    );
     const lang = languageOf(message.body);
     const yesNo = yesNoAnswers(message.body, lang);
     const taken = new Set(items.map((i) => i.text.toLowerCase()));
@@ -52,5 +58,17 @@ export class ReplySuggestionsService {
         action: { type: 'schedule', at: date.at.toISOString(), text: date.text },
       });
     return { items };
+  }
+
+  /** The model's cosines of the message with my past prompts; none without a model, or when it fails (BM25 still answers). */
+  private async similarity(text: string, history: readonly { promptBody: string }[]): Promise<PromptSimilarity | undefined> {
+    if (!this.model || history.length === 0) return undefined;
+    try {
+      const [query, ...prompts] = await this.model.embed([text, ...history.map((h) => h.promptBody)]);
+      return { of: prompts.map((p) => cosine(query!, p)), min: this.model.minSimilarity };
+    } catch (error) {
+      this.onModelError(error);
+      return undefined;
+    }
   }
 }

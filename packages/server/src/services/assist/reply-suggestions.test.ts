@@ -27,6 +27,29 @@ describe('reply suggestions', () => {
     expect(similarReplies('このバグを確認してもらえますか？', HISTORY)).toEqual(['確認します']);
   });
 
+  it('with a model, also offers replies to prompts it finds alike without shared words, and blends the order', () => {
+    const history = [
+      pair('When do we deploy?', 'Friday after the freeze'),
+      pair('Is lunch ready?', 'Five minutes'),
+      pair('Has the release shipped?', 'Not before Friday'),
+    ];
+    // BM25 alone: "When is the launch?" shares one word with each (too few of its words).
+    expect(similarReplies('When is the launch?', history)).toEqual([]);
+    // The model finds the first and third alike (0.9, 0.85), not the second (0.1): both offered, most alike first.
+    expect(similarReplies('When is the launch?', history, 3, { of: [0.9, 0.1, 0.85], min: 0.75 })).toEqual([
+      'Friday after the freeze',
+      'Not before Friday',
+    ]);
+    // A prompt BM25 finds is kept whatever the model says, and one both find comes first.
+    expect(similarReplies('Has the release shipped yet?', history, 3, { of: [0.2, 0.1, 0.3], min: 0.75 })).toEqual(['Not before Friday']);
+    expect(similarReplies('Has the release shipped yet?', history, 3, { of: [0.95, 0.1, 0.9], min: 0.75 })).toEqual([
+      'Not before Friday',
+      'Friday after the freeze',
+    ]);
+    // Below the model's threshold nothing is added: still empty rather than generic.
+    expect(similarReplies('When is the launch?', history, 3, { of: [0.7, 0.1, 0.7], min: 0.75 })).toEqual([]);
+  });
+
   it('is empty rather than generic when nothing fits, and never offers a long or linked reply', () => {
     expect(similarReplies('The quarterly budget spreadsheet is attached', HISTORY)).toEqual([]);
     expect(similarReplies('', HISTORY)).toEqual([]);

@@ -21,10 +21,49 @@ const MAX_REPLY_LENGTH = 80;
 
 const tokens = (text: string) => words(text).map((w) => w.folded);
 
-/** My replies whose prompts are most like `text`, best first, at most `limit`, each short, one line, no link. */
-export function similarReplies(text: string, history: readonly ReplyPairRecord[], limit = 3): string[] {
+/** How alike a local model (docs/assist.md, ModelProvider) finds the message and each past prompt. */
+export interface PromptSimilarity {
+  /** The cosine of the message with each prompt of the history, in its order. */
+  of: readonly number[];
+  /** From this cosine a prompt counts as alike, whatever words it shares. */
+  min: number;
+}
+
+/**
+ * My replies whose prompts are most like `text`, best first, at most `limit`, each short, one line,
+ * no link. Without `similarity` a prompt counts by BM25 and shared words alone; with it a prompt
+ * also counts when the model finds it alike, and the two are blended for the order.
+ */
+export function similarReplies(text: string, history: readonly ReplyPairRecord[], limit = 3, similarity?: PromptSimilarity): string[] {
   const query = [...new Set(tokens(text))];
   if (query.length === 0 || history.length === 0) return [];
+  const lexical = bm25(query, history);
+  const ranked = lexical
+    .map((s, i) => {
+      const passes = s.score >= MIN_SCORE && s.coverage >= MIN_COVERAGE;
+      if (!similarity) return { i, rank: passes ? s.score : -1 };
+      const cos = similarity.of[i] ?? 0;
+      // BM25 squashed to 0.5–1 once it passes, so it weighs as much as the cosine.
+      const strength = passes ? s.score / (s.score + MIN_SCORE) : 0;
+      return { i, rank: passes || cos >= similarity.min ? (strength + Math.max(cos, 0)) / 2 : -1 };
+    })
+    .filter((r) => r.rank >= 0)
+    .sort((a, b) => b.rank - a.rank || a.i - b.i);
+  const seen = new Set<string>();
+  const replies: string[] = [];
+  for (const { i } of ranked) {
+    const reply = history[i]!.replyBody.trim();
+    const key = tokens(reply).join(' ');
+    if (key === '' || seen.has(key) || [...reply].length > MAX_REPLY_LENGTH || /\n|https?:\/\//u.test(reply)) continue;
+    seen.add(key);
+    replies.push(reply);
+    if (replies.length === limit) break;
+  }
+  return replies;
+}
+
+/** BM25 of each past prompt for the query's informative words, and the share of words they have in common. */
+function bm25(query: readonly string[], history: readonly ReplyPairRecord[]): { score: number; coverage: number }[] {
   const docs = history.map((h) => tokens(h.promptBody));
   const avgLength = docs.reduce((s, d) => s + d.length, 0) / docs.length || 1;
   const df = new Map<string, number>();
@@ -33,8 +72,8 @@ export function similarReplies(text: string, history: readonly ReplyPairRecord[]
   const idf = (t: string) => Math.log(1 + (n - (df.get(t) ?? 0) + 0.5) / ((df.get(t) ?? 0) + 0.5));
   // Words in most of what I answered say nothing of which answer fits (filler in any language).
   const informative = query.filter((t) => n < 4 || (df.get(t) ?? 0) <= n / 2);
-  if (informative.length === 0) return [];
-  const scored = docs.map((d, i) => {
+  return docs.map((d) => {
+    if (informative.length === 0) return { score: 0, coverage: 0 };
     const tf = new Map<string, number>();
     for (const t of d) tf.set(t, (tf.get(t) ?? 0) + 1);
     let score = 0;
@@ -45,19 +84,8 @@ export function similarReplies(text: string, history: readonly ReplyPairRecord[]
       shared++;
       score += (idf(t) * f * (K1 + 1)) / (f + K1 * (1 - B + (B * d.length) / avgLength));
     }
-    return { i, score, coverage: shared / Math.min(informative.length, tf.size) };
+    return { score, coverage: shared / Math.min(informative.length, tf.size) };
   });
-  const seen = new Set<string>();
-  const replies: string[] = [];
-  for (const s of scored.filter((s) => s.score >= MIN_SCORE && s.coverage >= MIN_COVERAGE).sort((a, b) => b.score - a.score)) {
-    const reply = history[s.i]!.replyBody.trim();
-    const key = tokens(reply).join(' ');
-    if (key === '' || seen.has(key) || [...reply].length > MAX_REPLY_LENGTH || /\n|https?:\/\//u.test(reply)) continue;
-    seen.add(key);
-    replies.push(reply);
-    if (replies.length === limit) break;
-  }
-  return replies;
 }
 
 const FRANC: Record<string, Lang> = { eng: 'en', spa: 'es', deu: 'de', fra: 'fr', rus: 'ru' };

@@ -2,13 +2,15 @@ import { useEffect, useState } from 'react';
 import type { ReplySuggestion } from '@confab/protocol';
 import { useApp } from '../../state/AppContext.js';
 import { type ComposerContext, composerBanners } from '../messages/extensions.js';
+import { ScheduleDialog } from '../scheduled/ScheduleSend.js';
 import { featureOn, useAssist } from './assist-state.js';
 
 /**
  * Reply chips (issue 40): above the composer, for the conversation's last message when someone
  * else wrote it, my own past replies to messages like it and "Yes"/"No" for a yes/no question
  * (GET /api/v1/messages/:id/reply-suggestions). A chip puts its text in the field; I send it.
- * The "Schedule for …" chip is not shown here (the web app has no calendar to add it to).
+ * A "Schedule for …" chip (a time the message names) opens "Schedule send" at that time for what
+ * I typed: it stays while I type, and waits for a text before it can be pressed.
  */
 composerBanners.push({ id: 'reply-chips', component: ReplyChips });
 
@@ -29,7 +31,7 @@ function ReplyChips({ composer }: { composer: ComposerContext }) {
     let live = true;
     const ask = setTimeout(() => {
       client.assist.replySuggestions(target).then(
-        (found) => live && setChips({ for: target, items: found.items.filter((i) => i.action === undefined) }),
+        (found) => live && setChips({ for: target, items: found.items }),
         () => live && setChips({ for: target, items: [] }),
       );
     }, SETTLE_MS);
@@ -38,22 +40,49 @@ function ReplyChips({ composer }: { composer: ComposerContext }) {
       clearTimeout(ask);
     };
   }, [client, on, target]);
-  if (!on || target === null || chips?.for !== target || chips.items.length === 0 || composer.text !== '') return null;
+  const [scheduling, setScheduling] = useState<Date | null>(null);
+  if (!on || target === null || chips?.for !== target) return null;
+  // Replies fill an empty field, so they step aside while I type; a schedule chip needs the text.
+  const shown = chips.items.filter((chip) => chip.action !== undefined || composer.text === '');
+  if (shown.length === 0) return null;
+  const typed = composer.text.trim() !== '';
   return (
     <div className="reply-chips" role="group" aria-label="Suggested replies">
-      {chips.items.map((chip) => (
-        <button
-          key={chip.text}
-          type="button"
-          className="reply-chip"
-          onClick={() => {
-            composer.setText(chip.text);
-            composer.field.current?.focus();
-          }}
-        >
-          {chip.text}
-        </button>
-      ))}
+      {shown.map((chip) =>
+        chip.action ? (
+          <button
+            key={chip.text}
+            type="button"
+            className="reply-chip"
+            disabled={!typed}
+            title={typed ? undefined : 'Type the message to schedule first'}
+            onClick={() => setScheduling(new Date(chip.action!.at))}
+          >
+            {chip.text}
+          </button>
+        ) : (
+          <button
+            key={chip.text}
+            type="button"
+            className="reply-chip"
+            onClick={() => {
+              composer.setText(chip.text);
+              composer.field.current?.focus();
+            }}
+          >
+            {chip.text}
+          </button>
+        ),
+      )}
+      {scheduling && (
+        <ScheduleDialog
+          conversation={composer.conversation}
+          text={composer.text}
+          at={scheduling}
+          onClose={() => setScheduling(null)}
+          onScheduled={() => composer.setText('')}
+        />
+      )}
     </div>
   );
 }

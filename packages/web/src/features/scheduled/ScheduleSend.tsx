@@ -48,20 +48,23 @@ export function ScheduleSendMenu({
   );
 }
 
-function ScheduleDialog({
+/** The dialog; `at` prefills the date and time (a reply chip's "Schedule for …"), else tomorrow 9:00. */
+export function ScheduleDialog({
   conversation,
   text,
+  at,
   onClose,
   onScheduled,
 }: {
   conversation: ConversationSummary;
   text: string;
+  at?: Date;
   onClose(): void;
   onScheduled(): void;
 }) {
   const { client } = useApp();
   const [now] = useState(() => new Date());
-  const [custom, setCustom] = useState(() => localInputValue(nextAt(now, 9)));
+  const [custom, setCustom] = useState(() => localInputValue(at ?? nextAt(now, 9)));
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const schedule = async (at: Date) => {
