@@ -67,8 +67,8 @@ export default function MarkdownText({ text }: { text: string }) {
   );
 }
 
-/** How many rendered bodies are kept: a few screens' worth of a scrolled timeline. */
-const KEPT = 500;
+/** How many rendered bodies are kept: a few screens' worth of a scrolled timeline, not a whole conversation's memory. */
+const KEPT = 150;
 const kept = new Map<string, ReactElement>();
 
 /**

@@ -5,6 +5,14 @@ import { FrameBatch, type Scheduler, nextFrame } from './frame-batch.js';
 
 /** How many messages one page of history holds (the 15). */
 export const PAGE_SIZE = 15;
+/**
+ * More than this many held while the view is at the newest, and all but the newest KEEP_AT_END
+ * are let go: a conversation open through a day of live messages holds what a few screens of
+ * scrolling up need, not the whole day (the heap figure of packages/web/README.md). Scrolling
+ * up pages them in again, as it pages in anything older.
+ */
+export const MAX_HELD = 2_000;
+export const KEEP_AT_END = 1_000;
 
 export interface TimelineState {
   /** The main history held so far, oldest first (thread replies live in their thread). */
@@ -26,6 +34,8 @@ export class TimelineStore extends ExternalStore<TimelineState> {
   private readonly stops: (() => void)[] = [];
   private generation = 0;
   private readonly arrived: FrameBatch<Message>;
+  /** Whether the view shows the newest message (the timeline says so as it scrolls). */
+  private atEnd = true;
 
   constructor(
     private readonly client: ConfabClient,
@@ -120,6 +130,11 @@ export class TimelineStore extends ExternalStore<TimelineState> {
     }
   }
 
+  /** The timeline's word on whether the newest message is in view: only then may older ones be let go. */
+  viewAtEnd(atEnd: boolean): void {
+    this.atEnd = atEnd;
+  }
+
   private dropThrough(seq: number): void {
     this.arrived.flush();
     const state = this.getSnapshot();
@@ -129,13 +144,12 @@ export class TimelineStore extends ExternalStore<TimelineState> {
 
   private upsert(messages: Message[]): void {
     const state = this.getSnapshot();
-    this.set({
-      ...state,
-      messages: merge(
-        state.messages,
-        messages.sort((x, y) => x.seq - y.seq),
-      ),
-    });
+    const merged = merge(
+      state.messages,
+      messages.sort((x, y) => x.seq - y.seq),
+    );
+    const letGo = this.atEnd && merged.length > MAX_HELD;
+    this.set({ ...state, messages: letGo ? merged.slice(-KEEP_AT_END) : merged, hasOlder: state.hasOlder || letGo });
   }
 
   private replace(message: Message): void {

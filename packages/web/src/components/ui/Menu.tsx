@@ -40,6 +40,7 @@ export function Menu({
   align = 'end',
   label,
   header,
+  defaultOpen = false,
 }: {
   trigger: ReactElement;
   items: readonly MenuEntry[];
@@ -47,9 +48,11 @@ export function Menu({
   /** The menu's accessible name; defaults to the trigger's. */
   label?: string;
   header?: ReactNode;
+  /** Open as it mounts: a menu mounted by the press of a stand-in button (MessageActionBar). */
+  defaultOpen?: boolean;
 }) {
   return (
-    <DropdownMenu.Root modal={false}>
+    <DropdownMenu.Root modal={false} defaultOpen={defaultOpen}>
       <DropdownMenu.Trigger asChild>{trigger}</DropdownMenu.Trigger>
       <DropdownMenu.Portal>
         <DropdownMenu.Content className="ui-menu" align={align} sideOffset={4} aria-label={label} collisionPadding={8}>

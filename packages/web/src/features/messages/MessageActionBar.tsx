@@ -19,6 +19,7 @@ export function MessageActionBar({ context, actions }: { context: MessageContext
   const bar = actions.filter((action) => action.placement === 'bar');
   const menu = actions.filter((action) => action.placement !== 'bar');
   const [sheetOpen, setSheetOpen] = useState(false);
+  const [menuMounted, mountMenu] = useState(false);
   const ref = useRef<HTMLDivElement>(null);
   useLongPress(ref, () => setSheetOpen(true));
   const run = (action: MessageAction) => void action.run(context);
@@ -35,22 +36,34 @@ export function MessageActionBar({ context, actions }: { context: MessageContext
           </button>
         );
       })}
-      {menu.length > 0 && (
-        <Menu
-          label="More actions"
-          trigger={<IconButton label="More…" icon={<MoreHorizontal size={16} aria-hidden="true" />} />}
-          items={menu.map((action) => {
-            const Icon = action.icon;
-            return {
-              id: action.id,
-              label: labelOf(action, context),
-              danger: action.id === 'delete',
-              ...(Icon ? { icon: <Icon size={16} /> } : {}),
-              onSelect: () => run(action),
-            };
-          })}
-        />
-      )}
+      {menu.length > 0 &&
+        (menuMounted ? (
+          <Menu
+            label="More actions"
+            defaultOpen
+            trigger={<IconButton label="More…" icon={<MoreHorizontal size={16} aria-hidden="true" />} />}
+            items={menu.map((action) => {
+              const Icon = action.icon;
+              return {
+                id: action.id,
+                label: labelOf(action, context),
+                danger: action.id === 'delete',
+                ...(Icon ? { icon: <Icon size={16} /> } : {}),
+                onSelect: () => run(action),
+              };
+            })}
+          />
+        ) : (
+          // A stand-in until first pressed: a menu per row (its popper and portal) was a good part
+          // of what mounting a row cost, and most rows' menus are never opened.
+          <IconButton
+            label="More…"
+            icon={<MoreHorizontal size={16} aria-hidden="true" />}
+            aria-haspopup="menu"
+            aria-expanded={false}
+            onClick={() => mountMenu(true)}
+          />
+        ))}
       {/* Mounted only while open: every row has a bar, few ever open their sheet. */}
       {sheetOpen && (
         <Sheet

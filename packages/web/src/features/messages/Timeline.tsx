@@ -118,6 +118,7 @@ export const Timeline = memo(function Timeline({
     if (!element) return;
     const fromEnd = element.scrollHeight - element.scrollTop - element.clientHeight;
     setAtEnd(fromEnd <= AT_END_WITHIN);
+    timeline.viewAtEnd(fromEnd <= AT_END_WITHIN);
     if (fromEnd <= AT_END_WITHIN) following.current = true;
     if (element.scrollTop <= LOAD_OLDER_WITHIN) void timeline.loadOlder();
     // Nothing counts as seen before it opened where the person will read.
