@@ -47,12 +47,14 @@ describeBrowser('profile card, lightbox and desktop notifications (browser)', ()
     await bob.page.keyboard.press('Escape');
     await expect.poll(() => card.count()).toBe(0);
     // Focus is back on the avatar that opened it, which now says the card is closed.
-    expect(
-      await bob.page.evaluate(() => [
-        document.activeElement?.closest('.message-gutter') !== null,
-        document.activeElement?.getAttribute('aria-expanded'),
-      ]),
-    ).toEqual([true, 'false']);
+    await expect
+      .poll(() =>
+        bob.page.evaluate(() => [
+          document.activeElement?.closest('.message-gutter') !== null,
+          document.activeElement?.getAttribute('aria-expanded'),
+        ]),
+      )
+      .toEqual([true, 'false']);
     await message.getByText('Alice Liddell').first().waitFor();
     await message.locator('.message-gutter .avatar img').waitFor();
 

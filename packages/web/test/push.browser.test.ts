@@ -4,6 +4,7 @@ import { newClient, registerUser, until } from '../../server/test/harness.js';
 import { PushEndpoint, type TestSubscription } from '../../server/test/push-endpoint.js';
 import { LONG_FLOW_MS } from './accounts.js';
 import { type WebHarness, describeBrowser, expectAccessible, signUp, startWebHarness } from './browser.js';
+import { chooseFromMyMenu } from './my-menu.js';
 
 /**
  * Browser notifications while the tab is closed. Headless Chromium has no push service (its
@@ -96,7 +97,7 @@ describeBrowser('Web Push notifications (browser)', () => {
       await settings.getByRole('button', { name: 'Turn on notifications' }).click();
       await settings.getByRole('status').filter({ hasText: 'On: this browser shows' }).waitFor();
       expect(await harness.server.server.services.store.push.getPushSubscription(subscription.endpoint)).toBeDefined();
-      await settings.getByRole('button', { name: 'Sign out' }).click();
+      await chooseFromMyMenu(settings, 'Sign out');
       await settings.getByRole('heading', { name: 'Sign in' }).waitFor();
       expect(await harness.server.server.services.store.push.getPushSubscription(subscription.endpoint)).toBeUndefined();
       expect(await settings.evaluate(() => localStorage.getItem('test.push.applicationServerKey'))).toBeNull();
