@@ -69,6 +69,7 @@ describeBrowser('profile card, lightbox and desktop notifications (browser)', ()
     await message.getByRole('button', { name: 'Profile of Alice Liddell' }).first().click();
     await bob.page.getByRole('dialog', { name: 'Profile of Alice Liddell' }).getByRole('button', { name: 'Message' }).click();
     await bob.page.waitForURL((url) => /^\/c\/[^/]+$/.test(url.pathname) && url.pathname !== `/c/${group.id}`);
+    await expect.poll(() => bob.page.getByRole('dialog').count()).toBe(0); // the card went with the page
     const dm = await bob.sdk.openDirect(alice.id);
     expect(new URL(bob.page.url()).pathname).toBe(`/c/${dm.id}`);
   });

@@ -47,8 +47,13 @@ export function useTimelineKeys(
         else if (++frames < RENDER_FRAMES) requestAnimationFrame(attempt);
       };
       // The row may already be rendered (in the overscan): focus at once; else after the scroll renders it.
+      // Meanwhile the timeline itself holds the focus: the row that had it may be unmounted as the
+      // view moves away, and focus left on the page's body would take no more keys.
       if (rowElement(index)) attempt();
-      else requestAnimationFrame(attempt);
+      else {
+        scroller.focus({ preventScroll: true });
+        requestAnimationFrame(attempt);
+      }
     };
     // Where a move starts when the timeline itself has focus: the first or last message on screen.
     const onScreen = (from: 'top' | 'bottom') => {

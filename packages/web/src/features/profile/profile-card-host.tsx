@@ -1,5 +1,6 @@
 import { Popover as RadixPopover } from 'radix-ui';
-import { useSyncExternalStore } from 'react';
+import { useEffect, useSyncExternalStore } from 'react';
+import { useLocation } from 'wouter';
 import { ExternalStore } from '../../state/external-store.js';
 import { ProfileCard } from './ProfileCard.js';
 
@@ -40,6 +41,9 @@ export const openProfileCard = (next: OpenCard): void => card.open(next);
 
 export function ProfileCardHost() {
   const open = useSyncExternalStore(card.subscribe, card.getSnapshot);
+  // Going to another page ("Message" opens the DM) leaves the button behind: the card goes too.
+  const [location] = useLocation();
+  useEffect(() => card.close(), [location]);
   if (!open) return null;
   return (
     <RadixPopover.Root open onOpenChange={(next) => next || card.close()}>
@@ -57,10 +61,14 @@ export function ProfileCardHost() {
           onInteractOutside={(event) => {
             if (event.target instanceof Node && open.anchor.contains(event.target)) event.preventDefault();
           }}
-          onCloseAutoFocus={(event) => {
+          // Escape returns focus to the button, at once, before the card unmounts; a press
+          // elsewhere leaves focus where the person went.
+          onEscapeKeyDown={(event) => {
             event.preventDefault();
+            card.close();
             if (open.anchor.isConnected) open.anchor.focus();
           }}
+          onCloseAutoFocus={(event) => event.preventDefault()}
         >
           <ProfileCard userId={open.userId} />
         </RadixPopover.Content>
