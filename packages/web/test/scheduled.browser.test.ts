@@ -40,7 +40,10 @@ describeBrowser('scheduled send (browser)', () => {
 
     await alice.page.getByRole('button', { name: 'Send now' }).click();
     await alice.page.getByText('Nothing scheduled.', { exact: false }).waitFor();
-    await row(bob.page, 'Stand-up in five').waitFor();
+    // Sent from Alice's outbox to Bob's open conversation: it failed once in CI (2026-11-26, 24b00c5)
+    // at the default 10 s with the machine loaded, and passed in every other run; the wait is for
+    // a message's whole trip, so it gets the long-flow bound, not a retry.
+    await row(bob.page, 'Stand-up in five').waitFor({ timeout: 30_000 });
     expect(await alice.sdk.scheduled.all()).toEqual([]);
     await Promise.all([alice.context.close(), bob.context.close()]);
   }, 120_000);
