@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useState, useSyncExternalStore } from 'react';
 import type { ReplySuggestion } from '@confab/protocol';
 import { useApp } from '../../state/AppContext.js';
 import { type ComposerContext, composerBanners } from '../messages/extensions.js';
@@ -40,8 +40,17 @@ function ReplyChips({ composer }: { composer: ComposerContext }) {
       clearTimeout(ask);
     };
   }, [client, on, target]);
+  // Once I send a reply here, the chips for the message I answered are done: my message is
+  // pending until the server's summary names it the last, and an emptied field would show them again.
+  const outbox = composer.services.outbox;
+  const sending = useSyncExternalStore(outbox.subscribe, outbox.getSnapshot).some(
+    (pending) =>
+      pending.status === 'sending' && pending.conversationId === composer.conversation.id && pending.links.threadRootId === undefined,
+  );
+  const [answered, setAnswered] = useState<string | null>(null);
+  if (sending && target !== null && answered !== target) setAnswered(target);
   const [scheduling, setScheduling] = useState<Date | null>(null);
-  if (!on || target === null || chips?.for !== target) return null;
+  if (!on || target === null || chips?.for !== target || answered === target) return null;
   // Replies fill an empty field, so they step aside while I type; a schedule chip needs the text.
   const shown = chips.items.filter((chip) => chip.action !== undefined || composer.text === '');
   if (shown.length === 0) return null;

@@ -94,4 +94,45 @@ describe('DraftStore', () => {
     expect(drafts.getSnapshot().size).toBe(0);
     expect(storage.getItem('k')).toBeNull();
   });
+
+  it('writes only what changed here, over what another tab (or the page before) wrote meanwhile', () => {
+    const here = new DraftStore('k', storage, 300);
+    const there = new DraftStore('k', storage, 300);
+    here.save('c1', 'mine');
+    there.save('c2', 'theirs');
+    there.flush();
+    // Written before this page read it, or while its own write waited: neither is lost.
+    here.flush();
+    expect(JSON.parse(storage.getItem('k')!)).toEqual({ c1: 'mine', c2: 'theirs' });
+    expect(here.get('c2')).toBe('theirs');
+    there.clear('c2');
+    here.save('c1', 'mine, longer');
+    here.flush();
+    expect(JSON.parse(storage.getItem('k')!)).toEqual({ c1: 'mine, longer' });
+  });
+
+  it('takes another tab\'s write, but not over what it has typed and not written yet', () => {
+    const here = new DraftStore('k', storage, 300);
+    const there = new DraftStore('k', storage, 300);
+    here.save('c1', 'typing here');
+    there.save('c1', 'older, from there');
+    there.save('c2', 'new there');
+    there.flush();
+    here.reload();
+    expect(here.get('c1')).toBe('typing here');
+    expect(here.get('c2')).toBe('new there');
+    const listener = vi.fn();
+    here.subscribe(listener);
+    here.reload();
+    expect(listener).not.toHaveBeenCalled();
+  });
+
+  it('a flush with nothing changed here writes nothing (signed out: the emptied store stays empty)', () => {
+    const drafts = new DraftStore('k', storage);
+    drafts.save('c1', 'x');
+    drafts.clearAll();
+    storage.setItem('k', JSON.stringify({ c9: 'the next person\'s' }));
+    drafts.flush();
+    expect(JSON.parse(storage.getItem('k')!)).toEqual({ c9: "the next person's" });
+  });
 });

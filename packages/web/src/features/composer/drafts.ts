@@ -10,6 +10,12 @@ import { ExternalStore } from '../../state/external-store.js';
  */
 export class DraftStore extends ExternalStore<ReadonlyMap<string, string>> {
   private timer: ReturnType<typeof setTimeout> | undefined;
+  /**
+   * The conversations whose draft changed here since the last write. Only they are written, over
+   * what storage holds then: another tab's drafts (or a page this tab left a moment ago, whose
+   * write may reach storage after this page read it) are never overwritten by an older copy.
+   */
+  private readonly changed = new Set<string>();
 
   constructor(
     private readonly key: string,
@@ -30,6 +36,7 @@ export class DraftStore extends ExternalStore<ReadonlyMap<string, string>> {
     const next = new Map(this.getSnapshot());
     if (text.trim() === '') next.delete(conversationId);
     else next.set(conversationId, text);
+    this.changed.add(conversationId);
     this.set(next);
     this.schedule();
   }
@@ -39,27 +46,53 @@ export class DraftStore extends ExternalStore<ReadonlyMap<string, string>> {
     if (!this.getSnapshot().has(conversationId)) return;
     const next = new Map(this.getSnapshot());
     next.delete(conversationId);
+    this.changed.add(conversationId);
     this.set(next);
     this.flush();
   }
 
-  /** Writes what is pending now. */
+  /** Writes what changed here now, into what storage holds; the others' drafts come in with it. */
   flush(): void {
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.timer = undefined;
-    writeDrafts(this.storage, this.key, this.getSnapshot());
+    if (this.changed.size === 0) return;
+    const merged = this.mergedWithStored();
+    this.changed.clear();
+    writeDrafts(this.storage, this.key, merged);
+    this.adopt(merged);
   }
 
   /** Every draft goes (signing out). */
   clearAll(): void {
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.changed.clear();
     this.set(new Map());
-    this.flush();
+    writeDrafts(this.storage, this.key, new Map());
   }
 
-  /** Another tab wrote the drafts: take its version. */
+  /** Another tab wrote the drafts: take its version, but for what changed here and is not written yet. */
   reload(): void {
-    if (this.timer !== undefined) return; // mine are newer and about to be written
-    this.set(readDrafts(this.storage, this.key));
+    this.adopt(this.mergedWithStored());
+  }
+
+  /** Takes `next` as the snapshot only when it differs (a new Map each time would re-render every reader). */
+  private adopt(next: Map<string, string>): void {
+    const now = this.getSnapshot();
+    if (next.size === now.size && [...next].every(([id, text]) => now.get(id) === text)) return;
+    this.set(next);
+  }
+
+  /** What storage holds, with this page's unwritten changes over it. */
+  private mergedWithStored(): Map<string, string> {
+    const merged = readDrafts(this.storage, this.key);
+    const mine = this.getSnapshot();
+    for (const id of this.changed) {
+      const text = mine.get(id);
+      if (text === undefined) merged.delete(id);
+      else merged.set(id, text);
+    }
+    return merged;
   }
 
   private schedule(): void {
