@@ -77,6 +77,9 @@ export async function openContext(
   });
   // Shorter than the test's own timeout, so a wait that fails names its locator.
   context.setDefaultTimeout(10_000);
+  // A whole page load (the app's JavaScript parsed and booted) is the heaviest step a test waits
+  // for; on a loaded CI machine it once took over 10 s. Still well within the test's timeout.
+  context.setDefaultNavigationTimeout(30_000);
   const page = await context.newPage();
   // A page error is a failed test, not a line in a log nobody reads.
   page.on('pageerror', (error) => {

@@ -5,7 +5,20 @@
  */
 const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
 
+/** Names seen, with their initials: segmenting is slow enough to show when a long list of rows mounts. */
+const known = new Map<string, string>();
+
 export function initialsOf(name: string): string {
+  let initials = known.get(name);
+  if (initials === undefined) {
+    if (known.size >= 2000) known.clear();
+    initials = initialsOfUncached(name);
+    known.set(name, initials);
+  }
+  return initials;
+}
+
+function initialsOfUncached(name: string): string {
   const words = name.trim().split(/\s+/u).filter(Boolean);
   if (words.length === 0) return '?';
   const first = (word: string) => graphemes.segment(word)[Symbol.iterator]().next().value?.segment ?? '';

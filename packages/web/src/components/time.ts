@@ -8,8 +8,17 @@ export function formatListTime(iso: string, now: Date = new Date()): string {
   return sameDay(date, now) ? timeOfDay.format(date) : dayOfYear.format(date);
 }
 
+/** Times already formatted: each row shows its time twice, and rows mount again as the timeline scrolls. */
+const times = new Map<string, string>();
+
 export function formatTime(iso: string): string {
-  return timeOfDay.format(new Date(iso));
+  let text = times.get(iso);
+  if (text === undefined) {
+    if (times.size >= 5000) times.clear();
+    text = timeOfDay.format(new Date(iso));
+    times.set(iso, text);
+  }
+  return text;
 }
 
 /** A date separator's text: Today, Yesterday, or the full date. */
