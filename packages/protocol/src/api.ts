@@ -1,6 +1,7 @@
 import Type, { type Static } from 'typebox';
 import {
   ConversationDetail,
+  HeldMessage,
   Notification,
   ConversationSummary,
   Id,
@@ -198,7 +199,15 @@ export type ThreadQuery = Static<typeof ThreadQuery>;
 export const MessageList = Type.Object({ items: Type.Array(Message) }, { title: 'MessageList' });
 export type MessageList = Static<typeof MessageList>;
 /** `POST /api/v1/messages/:id/forward`: per conversation in the order asked, the comment (if any) then the copy. */
-export const ForwardResponse = Type.Object({ messages: Type.Array(Message) }, { title: 'ForwardResponse' });
+export const ForwardResponse = Type.Object(
+  {
+    messages: Type.Array(Message),
+    held: Type.Optional(
+      Type.Array(HeldMessage, { description: 'Copies or comments held for an admin’s review (the spam screen); present only when there are some' }),
+    ),
+  },
+  { title: 'ForwardResponse' },
+);
 export type ForwardResponse = Static<typeof ForwardResponse>;
 /** One of my saved messages (`GET /api/v1/saved`): newest saved first. */
 export const SavedMessage = Type.Object({ message: Message, savedAt: Timestamp }, { title: 'SavedMessage' });

@@ -1,6 +1,6 @@
 import Type, { type Static } from 'typebox';
 import { Cursor, Limit } from './api.js';
-import { ConversationSummary, Message, User } from './models.js';
+import { ConversationSummary, HeldMessage, Message, User } from './models.js';
 import { Id, PositionInput } from './primitives.js';
 import { SingleLine } from './strings.js';
 
@@ -172,23 +172,6 @@ export const ReportMessageBody = Type.Object(
   strict,
 );
 export type ReportMessageBody = Static<typeof ReportMessageBody>;
-
-/** A message held for review: what was sent, not yet in its conversation (no seq). */
-export const HeldMessage = Type.Object(
-  {
-    id: Id,
-    conversationId: Id,
-    senderId: Id,
-    clientId: Type.String(),
-    kind: Type.String(),
-    body: Type.String(),
-    createdAt: Type.String({ format: 'date-time' }),
-    replyToId: Type.Union([Id, Type.Null()]),
-    threadRootId: Type.Union([Id, Type.Null()]),
-  },
-  { title: 'HeldMessage' },
-);
-export type HeldMessage = Static<typeof HeldMessage>;
 
 /** `202` to a send held for review: it reaches nobody until an admin releases it. */
 export const HeldResponse = Type.Object(

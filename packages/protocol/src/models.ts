@@ -323,3 +323,20 @@ export const Notification = Type.Object(
   { title: 'Notification' },
 );
 export type Notification = Static<typeof Notification>;
+
+/** A message held for review: what was sent, not yet in its conversation (no seq). */
+export const HeldMessage = Type.Object(
+  {
+    id: Id,
+    conversationId: Id,
+    senderId: Id,
+    clientId: Type.String(),
+    kind: Type.String(),
+    body: Type.String(),
+    createdAt: Type.String({ format: 'date-time' }),
+    replyToId: Type.Union([Id, Type.Null()]),
+    threadRootId: Type.Union([Id, Type.Null()]),
+  },
+  { title: 'HeldMessage' },
+);
+export type HeldMessage = Static<typeof HeldMessage>;

@@ -1,12 +1,11 @@
 import Type, { type Static } from 'typebox';
-import { HeldMessage } from './assist.js';
 import { ErrorDetail } from './errors.js';
 import { ClientId, MessageBody, ReactionParams, Seq } from './api.js';
 import { Identifier } from './strings.js';
 import { LocationInput } from './locations.js';
 import { SendContentFields } from './files.js';
 import { MlsSend } from './encrypted-messages.js';
-import { Id, Message } from './models.js';
+import { HeldMessage, Id, Message } from './models.js';
 import { ServerEvent, SyncCursor } from './events.js';
 
 /** Correlates a client frame with the server's `ack` or `error` answer. */

@@ -2,6 +2,7 @@ import {
   type ConversationInfo,
   type ConversationSummary,
   type Draft,
+  type HeldMessage,
   type Me,
   type Member,
   type Message,
@@ -17,6 +18,7 @@ import type {
   MemberRecord,
   MessageRecord,
   MlsRecord,
+  NewMessage,
   NotificationRecord,
   ScheduledRecord,
   UserRecord,
@@ -168,4 +170,17 @@ export const scheduledView = (s: ScheduledRecord): ScheduledMessage => ({
   threadRootId: s.threadRootId,
   scheduledAt: iso(s.scheduledAt),
   createdAt: iso(s.createdAt),
+});
+
+/** What a held message shows (it has no seq: it is in no conversation yet). */
+export const heldView = (m: NewMessage): HeldMessage => ({
+  id: m.id,
+  conversationId: m.conversationId,
+  senderId: m.senderId,
+  clientId: m.clientId,
+  kind: m.kind ?? 'text',
+  body: m.body,
+  createdAt: new Date(m.createdAt).toISOString(),
+  replyToId: m.replyToId ?? null,
+  threadRootId: m.threadRootId ?? null,
 });

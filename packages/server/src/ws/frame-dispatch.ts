@@ -1,5 +1,5 @@
 import type { RawData } from 'ws';
-import { heldView } from '../services/assist/moderation-service.js';
+import { heldView } from '../services/views.js';
 import { CLOSE_CODES, type ClientFrame } from '@confab/protocol';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';

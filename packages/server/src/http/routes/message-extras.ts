@@ -63,7 +63,7 @@ export const messageExtraRoutes: RoutePlugin = async (app, { messaging: { polls,
         tags: ['messages'],
         operationId: 'forwardMessage',
         summary:
-          'Copy a message I can read into 1–10 conversations I can post in, each after my `comment` as a text message when given. The copy carries `forwardedFrom` (its source conversation only to readers who are members there) and the same files. Every target is checked first: 404 for one I am not in, 409 blocked for a direct conversation with a block either way, and then nothing is sent',
+          'Copy a message I can read into 1–10 conversations I can post in, each after my `comment` as a text message when given. The copy carries `forwardedFrom` (its source conversation only to readers who are members there) and the same files. Every target is checked first: 404 for one I am not in, 409 blocked for a direct conversation with a block either way, and then nothing is sent. A copy or comment the spam screen holds for review (an untrusted sender, issue 40) is in `held`, not in `messages`',
         security: bearer,
         params: IdParams,
         querystring: NoQuery,
@@ -72,8 +72,8 @@ export const messageExtraRoutes: RoutePlugin = async (app, { messaging: { polls,
       },
     },
     async (request, reply) => {
-      const messages = await forwarding.forward(me(request), request.params.id, request.body.conversationIds, request.body.comment);
-      return reply.status(201).send({ messages });
+      const { messages, held } = await forwarding.forward(me(request), request.params.id, request.body.conversationIds, request.body.comment);
+      return reply.status(201).send(held.length > 0 ? { messages, held } : { messages });
     },
   );
 

@@ -14,7 +14,7 @@ import {
 import { bearerAuth, claims } from '../authenticate.js';
 import type { RoutePlugin } from '../context.js';
 import { bearer, errors } from '../responses.js';
-import { heldView } from '../../services/assist/moderation-service.js';
+import { heldView } from '../../services/views.js';
 
 export const messageRoutes: RoutePlugin = async (app, { messaging: { messages }, scheduling: { scheduled }, accounts: { tokens } }) => {
   app.addHook('onRequest', bearerAuth(tokens));

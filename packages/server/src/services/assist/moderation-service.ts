@@ -5,7 +5,6 @@ import type {
   AdminReport,
   AdminReportPage,
   AdminReportQuery,
-  HeldMessage,
   Message,
   ReportDecision,
   ReportMessageBody,
@@ -16,26 +15,13 @@ import { CursorFields, decodeCursor, encodeCursor } from '../../infra/cursor.js'
 import type { NewMessage, ReportRecord, Store } from '../../store/store.js';
 import type { MembershipCache } from '../conversations/membership.js';
 import type { MessageService } from '../messaging/message-service.js';
-import { messageView } from '../views.js';
+import { heldView, messageView } from '../views.js';
 import { SpamScreen } from './spam-screen.js';
 
 const PAGE = 50;
 const ReportCursor = Type.Object({ b: CursorFields.id }, { additionalProperties: false });
 const HeldCursor = Type.Object({ a: CursorFields.id }, { additionalProperties: false });
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
-
-/** What a held message shows (it has no seq: it is in no conversation yet). */
-export const heldView = (m: NewMessage): HeldMessage => ({
-  id: m.id,
-  conversationId: m.conversationId,
-  senderId: m.senderId,
-  clientId: m.clientId,
-  kind: m.kind ?? 'text',
-  body: m.body,
-  createdAt: new Date(m.createdAt).toISOString(),
-  replyToId: m.replyToId ?? null,
-  threadRootId: m.threadRootId ?? null,
-});
 
 /**
  * Reports and held messages (issue 40): anyone reports a message they can read; admins resolve

@@ -1,10 +1,10 @@
-import type { Message } from '@confab/protocol';
+import type { HeldMessage, Message } from '@confab/protocol';
 import { AppError, invalid, notFound } from '../../errors.js';
 import { newId } from '../../ids.js';
 import type { MessageRecord } from '../../store/store.js';
 import type { BlockService } from '../conversations/block-service.js';
 import type { MembershipCache } from '../conversations/membership.js';
-import { messageView } from '../views.js';
+import { heldView, messageView } from '../views.js';
 import type { Content } from './message-content.js';
 import type { MessageService } from './message-service.js';
 
@@ -64,15 +64,22 @@ export class ForwardService {
   constructor(
     private readonly membership: MembershipCache,
     private readonly blocks: Pick<BlockService, 'assertMaySend'>,
-    private readonly messages: Pick<MessageService, 'send' | 'readMessage'>,
+    private readonly messages: Pick<MessageService, 'sendOrHold' | 'readMessage'>,
   ) {}
 
   /**
    * Copies a message I can read into conversations I can post in, each after my comment (when
    * given). Every target is checked before anything is sent, so a refused one sends nothing:
    * 404 for a conversation I am not in, 409 `blocked` for a DM with a block either way.
+   * Each copy and comment passes the spam screen as a send does (issue 40): one it holds for
+   * review is in `held`, not in `messages`, and reaches nobody until an admin releases it.
    */
-  async forward(userId: string, messageId: string, conversationIds: readonly string[], comment?: string): Promise<Message[]> {
+  async forward(
+    userId: string,
+    messageId: string,
+    conversationIds: readonly string[],
+    comment?: string,
+  ): Promise<{ messages: Message[]; held: HeldMessage[] }> {
     const source = await this.messages.readMessage(messageId);
     if (!source || !(await this.membership.members(source.conversationId)).has(userId)) throw notFound('Message');
     if (source.deletedAt !== null) throw new AppError('conflict', 'The message was deleted');
@@ -86,12 +93,19 @@ export class ForwardService {
     const originKnown = (await this.membership.members(origin)).has(userId);
     const batch = newId();
     const views: Message[] = [];
+    const held: HeldMessage[] = [];
     for (const [i, conversationId] of conversationIds.entries()) {
       if (comment !== undefined) {
-        const { message } = await this.messages.send(userId, conversationId, { clientId: `fwd-${batch}-${i}-c`, body: comment });
-        views.push(message);
+        const sent = await this.messages.sendOrHold(userId, conversationId, { clientId: `fwd-${batch}-${i}-c`, body: comment });
+        if ('held' in sent) held.push(heldView(sent.held));
+        else views.push(sent.message);
       }
-      const { message } = await this.messages.send(userId, conversationId, { clientId: `fwd-${batch}-${i}` }, content);
+      const sent = await this.messages.sendOrHold(userId, conversationId, { clientId: `fwd-${batch}-${i}` }, content);
+      if ('held' in sent) {
+        held.push(heldView(sent.held));
+        continue;
+      }
+      const { message } = sent;
       // The send's view is the one every member shares (no source named); mine names it when I am a member there.
       views.push(
         originKnown && message.forwardedFrom
@@ -99,6 +113,6 @@ export class ForwardService {
           : message,
       );
     }
-    return views;
+    return { messages: views, held };
   }
 }

@@ -165,10 +165,17 @@ export class MessageService {
   /**
    * A person's own send (REST and WebSocket): as `send`, except that the screen (Assist's spam
    * model, issue 40) may hold it for an admin's review instead; then it is stored apart and
-   * reaches nobody until released (`release`).
+   * reaches nobody until released (`release`). Forwarded copies and scheduled messages pass it
+   * too (`prepared` and `metered` as for `send`): each is a person's words, arriving another way.
    */
-  async sendOrHold(senderId: string, conversationId: string, input: SendInput): Promise<SendResult | HeldResult> {
-    const { draft, content, quoted, root } = await this.prepare(senderId, conversationId, input);
+  async sendOrHold(
+    senderId: string,
+    conversationId: string,
+    input: SendInput,
+    prepared?: Content,
+    metered = true,
+  ): Promise<SendResult | HeldResult> {
+    const { draft, content, quoted, root } = await this.prepare(senderId, conversationId, input, prepared, metered);
     // An encrypted message's text is not the server's to read, so the spam model never sees one.
     const held = this.screen && content.kind !== 'encrypted' ? await this.screen.screen(draft) : undefined;
     if (held) return { held: held.draft, created: held.created };
