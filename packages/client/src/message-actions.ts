@@ -12,6 +12,7 @@ import type {
   ThreadPage,
 } from '@confab/protocol';
 import type { HttpTransport } from './http.js';
+import { MessageHeldError } from './errors.js';
 
 /** The messages around one, oldest first: what a view shows after jumping to it (a search hit, a notification). */
 export interface MessagesAround {
@@ -97,10 +98,16 @@ export class MessageActions {
     return (await this.http.request<MessageResponse>('POST', `${messagePath(messageId)}/poll/close`)).message;
   }
 
-  /** Copies a message into 1–10 conversations, each after `comment` when given: the new messages, in order. */
+  /**
+   * Copies a message into 1–10 conversations, each after `comment` when given: the new messages, in
+   * order. Rejects with `MessageHeldError` (the first held) when the spam screen held any copy or
+   * comment for review, as `sendMessage` does; copies it let through are delivered all the same.
+   */
   async forward(messageId: string, conversationIds: readonly string[], comment?: string): Promise<Message[]> {
     const body = comment === undefined ? { conversationIds } : { conversationIds, comment };
-    return (await this.http.request<ForwardResponse>('POST', `${messagePath(messageId)}/forward`, { body })).messages;
+    const { messages, held } = await this.http.request<ForwardResponse>('POST', `${messagePath(messageId)}/forward`, { body });
+    if (held && held.length > 0) throw new MessageHeldError(held[0]!);
+    return messages;
   }
 
   /** Removes the link preview of my message (idempotent): everyone gets `message.updated` with `preview: null`. Issue 37. */

@@ -203,7 +203,9 @@ export const ForwardResponse = Type.Object(
   {
     messages: Type.Array(Message),
     held: Type.Optional(
-      Type.Array(HeldMessage, { description: 'Copies or comments held for an admin’s review (the spam screen); present only when there are some' }),
+      Type.Array(HeldMessage, {
+        description: 'Copies or comments held for an admin’s review (the spam screen); present only when there are some',
+      }),
     ),
   },
   { title: 'ForwardResponse' },

@@ -238,6 +238,8 @@ describe.each(await engines({ SCHEDULED_MIN_LEAD_MS: '1000', SCHEDULED_POLL_INTE
         ((await api(t.url, 'GET', '/api/v1/admin/held?limit=100', { token: admin.token })).body as AdminHeldPage).items;
       expect((await queue()).map((i) => i.message.id)).toEqual(expect.arrayContaining(held!.map((h) => h.id)));
       expect(await history(ana, target.id)).toEqual([]);
+      // The SDK says so, as it does for a send.
+      await expect(spammer.client.messages.forward(original.body.message.id, [target.id])).rejects.toBeInstanceOf(MessageHeldError);
 
       // Scheduled a second ahead: not screened when scheduled, held when it goes (and done as a schedule).
       const spam = 'Earn $700 per day from home, no experience needed https://cheap-deals.example/d4';

@@ -72,7 +72,12 @@ export const messageExtraRoutes: RoutePlugin = async (app, { messaging: { polls,
       },
     },
     async (request, reply) => {
-      const { messages, held } = await forwarding.forward(me(request), request.params.id, request.body.conversationIds, request.body.comment);
+      const { messages, held } = await forwarding.forward(
+        me(request),
+        request.params.id,
+        request.body.conversationIds,
+        request.body.comment,
+      );
       return reply.status(201).send(held.length > 0 ? { messages, held } : { messages });
     },
   );

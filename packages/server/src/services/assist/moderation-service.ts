@@ -12,7 +12,7 @@ import type {
 import { notFound } from '../../errors.js';
 import { newId } from '../../ids.js';
 import { CursorFields, decodeCursor, encodeCursor } from '../../infra/cursor.js';
-import type { NewMessage, ReportRecord, Store } from '../../store/store.js';
+import type { ReportRecord, Store } from '../../store/store.js';
 import type { MembershipCache } from '../conversations/membership.js';
 import type { MessageService } from '../messaging/message-service.js';
 import { heldView, messageView } from '../views.js';
