@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import ts from 'typescript';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { cryptoStoreCases } from '../../client/src/crypto/crypto-store.cases.js';
+import type { indexedDbCryptoStore } from '../../client/src/crypto/indexeddb-crypto-store.js';
 import { type WebHarness, describeBrowser, openContext, startWebHarness } from './browser.js';
 
 /**
@@ -18,7 +19,7 @@ const PAGE = `<!doctype html><title>store</title><script type="module">
   window.storeTest = { indexedDbCryptoStore, cryptoStoreCases };
 </script>`;
 type StoreTest = {
-  indexedDbCryptoStore: typeof import('../../client/src/crypto/indexeddb-crypto-store.js').indexedDbCryptoStore;
+  indexedDbCryptoStore: typeof indexedDbCryptoStore;
   cryptoStoreCases: typeof cryptoStoreCases;
 };
 const source = (name: string) =>
@@ -48,13 +49,10 @@ describeBrowser('IndexedDB crypto store (browser)', () => {
   it('passes the shared CryptoStore cases', async () => {
     const { context, page } = await storePage();
     for (const [index, c] of cryptoStoreCases.entries()) {
-      const observed = await page.evaluate(
-        async (index) => {
-          const { indexedDbCryptoStore, cryptoStoreCases } = (window as unknown as { storeTest: StoreTest }).storeTest;
-          return cryptoStoreCases[index]!.run(indexedDbCryptoStore(`case-${index}`));
-        },
-        index,
-      );
+      const observed = await page.evaluate(async (index) => {
+        const { indexedDbCryptoStore, cryptoStoreCases } = (window as unknown as { storeTest: StoreTest }).storeTest;
+        return cryptoStoreCases[index]!.run(indexedDbCryptoStore(`case-${index}`));
+      }, index);
       expect(observed, c.name).toEqual(c.expected);
     }
     await context.close();

@@ -64,7 +64,11 @@ describeBrowser('encrypted conversations (browser)', () => {
     await dialog.getByRole('button', { name: 'Turn on encryption' }).click();
     await header(page).getByRole('img', lock).waitFor();
     const nav = page.getByRole('navigation', { name: 'Conversations' });
-    await nav.getByRole('listitem').filter({ has: page.getByRole('link', { name: /Vault/ }) }).getByRole('img', lock).waitFor();
+    await nav
+      .getByRole('listitem')
+      .filter({ has: page.getByRole('link', { name: /Vault/ }) })
+      .getByRole('img', lock)
+      .waitFor();
     expect((await alice.sdk.getConversation(vault.id)).encrypted).toBe(true);
     await expect.poll(() => turnOn.count()).toBe(0);
     // This browser made the MLS group: its commit (Bob's device in) is in the order, not shown.
