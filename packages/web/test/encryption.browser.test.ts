@@ -155,6 +155,19 @@ describeBrowser('encrypted conversations (browser)', () => {
     await expectAccessible(erin.page);
     expect((await erinDevice.devices()).length).toBe(1);
 
+    // "Encrypt" in New message opens the pair's encrypted DM, beside their plain one.
+    await page.getByRole('link', { name: 'New message' }).click();
+    await page.getByRole('checkbox', { name: /Encrypt/ }).check();
+    await page.getByRole('searchbox', { name: 'Find people' }).fill(bob.username);
+    await page.getByRole('button', { name: new RegExp(`Message .*@${bob.username}`) }).click();
+    await header(page).getByRole('img', lock).waitFor();
+    const direct = secret('just between us');
+    await sendText(page, direct);
+    const dmId = new URL(page.url()).pathname.split('/').pop()!;
+    expect((await bob.sdk.getConversation(dmId)).encrypted).toBe(true);
+    await openConversation(bob.page, dmId);
+    await row(bob.page, direct).waitFor();
+
     const snapshot = JSON.stringify(await databaseSnapshot(harness.server));
     for (const text of plaintexts) expect(snapshot.includes(text), text).toBe(false);
   });

@@ -5,7 +5,7 @@ import { useApp } from '../../state/AppContext.js';
 import { useAction } from '../../components/useAction.js';
 import { PeopleSearch } from './PeopleSearch.js';
 import { EncryptOption } from '../encryption/EncryptOption.js';
-import { browserDevice } from '../encryption/browser-device.js';
+import { requireBrowserDevice } from '../encryption/browser-device.js';
 
 /** `/new/direct`: find someone in the directory and open the conversation of the two of us (the same one every time). */
 export function NewDirectPage() {
@@ -14,7 +14,7 @@ export function NewDirectPage() {
   const [encrypted, setEncrypted] = useState(false);
   const open = useCallback(
     async (user: User) => {
-      if (encrypted) await browserDevice(client);
+      if (encrypted) await requireBrowserDevice(client);
       const conversation = await client.openDirect(user.id, { encrypted });
       navigate(`/c/${conversation.id}`);
     },

@@ -7,7 +7,7 @@ import { PersonName } from '../../components/PersonName.js';
 import { useAction } from '../../components/useAction.js';
 import { PeopleSearch } from './PeopleSearch.js';
 import { EncryptOption } from '../encryption/EncryptOption.js';
-import { browserDevice } from '../encryption/browser-device.js';
+import { requireBrowserDevice } from '../encryption/browser-device.js';
 
 /** `/new/group`: a name and the first members; I am its owner. */
 export function NewGroupPage() {
@@ -17,7 +17,7 @@ export function NewGroupPage() {
   const [members, setMembers] = useState<User[]>([]);
   const [encrypted, setEncrypted] = useState(false);
   const create = useCallback(async () => {
-    if (encrypted) await browserDevice(client);
+    if (encrypted) await requireBrowserDevice(client);
     const conversation = await client.createGroup(
       title.trim(),
       members.map((m) => m.id),

@@ -20,6 +20,15 @@ export function browserDevice(client: ConfabClient): Promise<boolean> {
   return enabled;
 }
 
+/** For making an encrypted conversation here: waits for this browser's device, or says why it has none. */
+export async function requireBrowserDevice(client: ConfabClient): Promise<void> {
+  if (!(await browserDevice(client))) {
+    throw new Error(
+      "This browser can't encrypt: your encryption keys were made on another device, and linking a browser to it is not possible yet.",
+    );
+  }
+}
+
 async function enable(client: ConfabClient): Promise<boolean> {
   if (await client.encryption.isEnabled()) return true;
   try {
