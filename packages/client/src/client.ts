@@ -50,13 +50,18 @@ import { RealtimeConnection, type RealtimeOptions } from './realtime.js';
 import { newClientId } from './ids.js';
 import { LocationsApi, SearchApi } from './features.js';
 import type { CryptoStore } from './crypto/crypto-store.js';
+import { indexedDbCryptoStore } from './crypto/indexeddb-crypto-store.js';
 import { EncryptedConversations } from './crypto/encrypted-conversations.js';
 import { DeviceManager, type EnableEncryptionOptions, EncryptionError, type MyDevice } from './crypto/device-manager.js';
 
 export interface ConfabClientOptions extends HttpOptions {
   /** WebSocket constructor; defaults to the platform's: the global one, or `ws` in Node 20. */
   WebSocket?: RealtimeOptions['WebSocket'];
-  /** End-to-end encryption: where this device keeps its keys and MLS state (`memoryCryptoStore()`). */
+  /**
+   * End-to-end encryption: where this device keeps its keys and MLS state (`memoryCryptoStore()`).
+   * In a browser the default is IndexedDB, one database per signed-in user (`confab-crypto:<userId>`);
+   * elsewhere, without a store, the client only sees envelopes.
+   */
   crypto?: { store: CryptoStore };
 }
 
@@ -86,8 +91,14 @@ export class ConfabClient {
   /** Needs reply, catch-up, suggestions, my Assist switches (issue 40). */
   readonly assist: AssistApi;
 
+  private readonly cryptoStore: CryptoStore | undefined;
+
   constructor(private readonly options: ConfabClientOptions) {
     this.http = new HttpTransport(options);
+    // The browser default: the user is learnt on first use (a client is made before it signs in).
+    this.cryptoStore =
+      options.crypto?.store ??
+      (typeof indexedDB === 'undefined' ? undefined : indexedDbCryptoStore(async () => `confab-crypto:${(await this.me()).id}`));
     this.search = new SearchApi(this.http);
     this.locations = new LocationsApi(this.http);
     this.files = new FileCalls(this.http);
@@ -133,13 +144,14 @@ export class ConfabClient {
 
   /**
    * Turns end-to-end encryption on for an existing group (owner or admin; never off) and commits
-   * its members' devices in. A client without a crypto store (the web app, for now) only turns it on.
+   * its members' devices in. A client without a crypto store, or that has not enabled encryption, only turns it on.
    */
   async encryptConversation(conversationId: string): Promise<ConversationDetail> {
     const { conversation } = await this.http.request<{ conversation: ConversationDetail }>('PATCH', conversationPath(conversationId), {
       body: { encrypted: true },
     });
-    await this.encrypted(true)?.setUp(conversation);
+    const e2e = this.encrypted(true);
+    if (e2e && (await this.devicesOfMine().isEnabled())) await e2e.setUp(conversation);
     return conversation;
   }
 
@@ -147,8 +159,8 @@ export class ConfabClient {
   private encrypted(): EncryptedConversations;
   private encrypted(optional: true): EncryptedConversations | undefined;
   private encrypted(optional = false): EncryptedConversations | undefined {
-    if (optional && !this.options.crypto?.store) return undefined;
-    return (this.encryptedConversations ??= new EncryptedConversations(this.http, this.options.crypto!.store, this.devicesOfMine()));
+    if (optional && !this.cryptoStore) return undefined;
+    return (this.encryptedConversations ??= new EncryptedConversations(this.http, this.devicesOfMine().store, this.devicesOfMine()));
   }
 
   /** Whether a send into this conversation must be encrypted (only asked with a crypto store). */
@@ -158,8 +170,7 @@ export class ConfabClient {
   }
 
   private devicesOfMine(): DeviceManager {
-    const store = this.options.crypto?.store;
-    // The browser's IndexedDB store, owned by one tab, is a later slice: until then the store is named.
+    const store = this.cryptoStore;
     if (!store) throw new EncryptionError('not_enabled', 'Pass crypto: { store } to the ConfabClient to use encryption');
     return (this.deviceManager ??= new DeviceManager(this.http, store));
   }

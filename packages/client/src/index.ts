@@ -25,6 +25,7 @@ export { ScheduledApi, type ScheduleOptions } from './scheduled.js';
 export type { UploadOptions, UploadProgress } from './upload-transfer.js';
 // End-to-end encryption (issue 39, decision 0027).
 export { type CryptoStore, memoryCryptoStore } from './crypto/crypto-store.js';
+export { indexedDbCryptoStore } from './crypto/indexeddb-crypto-store.js';
 export { DeviceManager, EncryptionError, KEY_PACKAGE_POOL, type EnableEncryptionOptions, type MyDevice } from './crypto/device-manager.js';
 export type {
   CredentialValidator,

@@ -1,13 +1,18 @@
 import { ConfabClient, memoryCryptoStore } from '@confab/client';
+import type { UserDevices } from '@confab/protocol';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { type WebHarness, describeBrowser, expectAccessible, startWebHarness } from './browser.js';
-import { groupOf, openConversation, person, row } from './people.js';
+import { uniqueName } from '../../server/test/harness.js';
+import { databaseSnapshot } from '../../server/test/snapshot.js';
+import { type WebHarness, describeBrowser, expectAccessible, openContext, startWebHarness } from './browser.js';
+import { type Person, groupOf, openConversation, person, row, sendText } from './people.js';
 
 /**
- * Issue 39 in the web app: "Turn on encryption" asks first and says what happens, a lock marks
- * encrypted conversations in the list and the header, and a message this browser cannot decrypt
- * (it has no encryption device yet) says so instead of showing nothing; commits and welcomes are
- * not shown at all.
+ * Issue 39 in the web app (decision 0027, part 3): each browser is an encryption device of the
+ * person signed in (its keys and MLS state in IndexedDB); "Turn on encryption" and "Encrypt" make
+ * the MLS group here; sent and received messages read as in a plain conversation, with a lock; a
+ * second tab of the same person reads them too (one tab at a time works on a group: Web Locks);
+ * what a browser cannot read says so. The database holds none of the texts.
  */
 describeBrowser('encrypted conversations (browser)', () => {
   let harness: WebHarness;
@@ -16,16 +21,32 @@ describeBrowser('encrypted conversations (browser)', () => {
   }, 120_000);
   afterAll(async () => harness?.close());
 
-  it('turns a group encrypted after a question, marks it with a lock, and shows the placeholder for what it cannot read', async () => {
+  const plaintexts: string[] = [];
+  const secret = (text: string) => {
+    const unique = `${text} ${crypto.randomUUID().slice(0, 8)}`;
+    plaintexts.push(unique);
+    return unique;
+  };
+  const lock = { name: 'End-to-end encrypted' };
+  const header = (page: Page) => page.locator('header.conversation-header');
+  const messageRows = (page: Page) => page.getByRole('log', { name: 'Messages', exact: true }).locator('article.message');
+
+  /** Signing in made this person's browser an encryption device: registered, on their signed list. */
+  async function browserDeviceOf(p: Person): Promise<void> {
+    await expect
+      .poll(async () => {
+        const listed = await p.sdk.http.request<UserDevices>('GET', `/api/v1/users/${p.id}/devices`);
+        return { devices: listed.devices.length, signed: listed.identity !== null };
+      })
+      .toEqual({ devices: 1, signed: true });
+  }
+
+  it('turns a group encrypted here; two browsers exchange messages, a second tab and a reload read them', async () => {
     const [alice, bob] = [await person(harness, 'alice', 'Alice'), await person(harness, 'bob', 'Bob')];
+    await Promise.all([browserDeviceOf(alice), browserDeviceOf(bob)]);
     const vault = await groupOf(alice, [bob], 'Vault');
     await openConversation(alice.page, vault.id);
     const { page } = alice;
-    const header = page.locator('header.conversation-header');
-    const nav = page.getByRole('navigation', { name: 'Conversations' });
-    const listRow = nav.getByRole('listitem').filter({ has: page.getByRole('link', { name: /Vault/ }) });
-    const lock = { name: 'End-to-end encrypted' };
-    expect(await header.getByRole('img', lock).count()).toBe(0);
 
     // Asked first, and told what happens; Cancel changes nothing.
     const turnOn = page.getByRole('button', { name: 'Turn on encryption', exact: true });
@@ -34,7 +55,6 @@ describeBrowser('encrypted conversations (browser)', () => {
     await dialog.waitFor();
     await expect.poll(() => dialog.textContent()).toMatch(/only members' devices can read them, not the server/);
     expect(await dialog.textContent()).toMatch(/cannot be turned off/);
-    expect(await dialog.textContent()).toMatch(/This browser can't encrypt yet/);
     await expectAccessible(page);
     await dialog.getByRole('button', { name: 'Cancel' }).click();
     await dialog.waitFor({ state: 'detached' });
@@ -42,29 +62,113 @@ describeBrowser('encrypted conversations (browser)', () => {
 
     await turnOn.click();
     await dialog.getByRole('button', { name: 'Turn on encryption' }).click();
-    await header.getByRole('img', lock).waitFor();
-    await listRow.getByRole('img', lock).waitFor();
+    await header(page).getByRole('img', lock).waitFor();
+    const nav = page.getByRole('navigation', { name: 'Conversations' });
+    await nav
+      .getByRole('listitem')
+      .filter({ has: page.getByRole('link', { name: /Vault/ }) })
+      .getByRole('img', lock)
+      .waitFor();
     expect((await alice.sdk.getConversation(vault.id)).encrypted).toBe(true);
-    // Never twice: the switch is gone once it is on.
     await expect.poll(() => turnOn.count()).toBe(0);
+    // This browser made the MLS group: its commit (Bob's device in) is in the order, not shown.
+    const mls = await alice.sdk.http.request<{ epoch: number }>('GET', `/api/v1/conversations/${vault.id}/mls`);
+    expect(mls.epoch).toBe(1);
 
-    // Bob's device with encryption makes the group (a commit the app does not show) and sends.
-    const bobDevice = new ConfabClient({ baseUrl: harness.url, crypto: { store: memoryCryptoStore() } });
-    await bobDevice.login({ username: bob.username, password: bob.password });
-    await bobDevice.enableEncryption({ deviceName: 'laptop' });
-    await bobDevice.encryptConversation(vault.id);
-    await bobDevice.sendMessage(vault.id, 'the combination is 4-8-15');
-    const placeholder = row(page, "Encrypted message: this device can't read it");
-    await placeholder.waitFor();
-    expect(await page.getByText('the combination is 4-8-15').count()).toBe(0);
-    // One message row: the commit that made the group is applied by devices, not shown.
-    expect(await page.getByRole('log', { name: 'Messages', exact: true }).locator('article.message').count()).toBe(1);
-    await expectAccessible(page);
+    const first = secret('the combination is 4-8-15');
+    await sendText(page, first);
+    await row(page, first).waitFor();
+    await openConversation(bob.page, vault.id);
+    await row(bob.page, first).waitFor();
+    await header(bob.page).getByRole('img', lock).waitFor();
+    const answer = secret('and the door code is 16-23-42');
+    await sendText(bob.page, answer);
+    await row(page, answer).waitFor();
+    // Two rows each: the commit and the Welcome are applied by devices, never shown.
+    expect(await messageRows(page).count()).toBe(2);
+    expect(await page.getByText("this device can't read it").count()).toBe(0);
+    await expectAccessible(bob.page);
+
+    // A second tab of Bob's reads them, and a reload keeps what this browser decrypted.
+    const secondTab = await bob.context.newPage();
+    await openConversation(secondTab, vault.id);
+    await row(secondTab, first).waitFor();
+    await row(secondTab, answer).waitFor();
+    const fromSecondTab = secret('sent from my second tab');
+    await sendText(secondTab, fromSecondTab);
+    await row(page, fromSecondTab).waitFor();
+    await row(bob.page, fromSecondTab).waitFor();
+    await page.reload();
+    await row(page, first).waitFor();
+    await row(page, fromSecondTab).waitFor();
 
     // A member who is not an owner or admin is not offered the switch.
     const plain = await groupOf(alice, [bob], 'Open');
     await openConversation(bob.page, plain.id);
     await bob.page.getByRole('button', { name: 'Members' }).waitFor();
     expect(await bob.page.getByRole('button', { name: 'Turn on encryption', exact: true }).count()).toBe(0);
+
+    const snapshot = JSON.stringify(await databaseSnapshot(harness.server));
+    for (const text of plaintexts) expect(snapshot.includes(text), text).toBe(false);
+  });
+
+  it('makes an encrypted group with "Encrypt"; a browser whose identity key is elsewhere shows the placeholder', async () => {
+    const [alice, bob] = [await person(harness, 'carla', 'Carla'), await person(harness, 'dan', 'Dan')];
+    // Erin enabled encryption in a script first: her identity key is there, so her browser cannot
+    // sign a device list (linking is part 4) and stays without a device, honestly.
+    const erinName = uniqueName('erin');
+    const erinDevice = new ConfabClient({ baseUrl: harness.url, crypto: { store: memoryCryptoStore() } });
+    await erinDevice.register({ username: erinName, password: 'correct horse battery' });
+    await erinDevice.enableEncryption({ deviceName: 'script' });
+    await Promise.all([browserDeviceOf(alice), browserDeviceOf(bob)]);
+
+    const { page } = alice;
+    await page.getByRole('link', { name: 'New group' }).click();
+    await page.getByLabel('Group name').fill('Board');
+    for (const username of [bob.username, erinName]) {
+      await page.getByRole('searchbox', { name: 'Add people' }).fill(username);
+      await page.getByRole('button', { name: new RegExp(`Add .*@${username}`) }).click();
+    }
+    await page.getByRole('checkbox', { name: /Encrypt/ }).check();
+    await expectAccessible(page);
+    await page.getByRole('button', { name: 'Create group' }).click();
+    await page.getByRole('heading', { level: 2, name: 'Board' }).waitFor();
+    await header(page).getByRole('img', lock).waitFor();
+    const plan = secret('the plan');
+    await sendText(page, plan);
+    await row(page, plan).waitFor();
+    await bob.page.getByRole('link', { name: /Board/ }).click();
+    await row(bob.page, plan).waitFor();
+    // Erin's script device reads it; her browser cannot, and says so.
+    const conversationId = new URL(page.url()).pathname.split('/').pop()!;
+    const read = await erinDevice.history(conversationId, { after: 0, limit: 50 });
+    expect(read.items.filter((m) => m.kind === 'encrypted').map((m) => m.body)).toEqual([plan]);
+    const erin = await openContext(harness);
+    await erin.page.goto('/sign-in');
+    await erin.page.getByLabel('Username').fill(erinName);
+    await erin.page.getByLabel('Password').fill('correct horse battery');
+    await erin.page.getByRole('button', { name: 'Sign in' }).click();
+    await erin.page.getByRole('navigation', { name: 'Conversations' }).waitFor();
+    await openConversation(erin.page, conversationId);
+    await row(erin.page, "Encrypted message: this device can't read it").waitFor();
+    expect(await erin.page.getByText(plan).count()).toBe(0);
+    await expectAccessible(erin.page);
+    expect((await erinDevice.devices()).length).toBe(1);
+
+    // "Encrypt" in New message opens the pair's encrypted DM, beside their plain one.
+    await page.getByRole('link', { name: 'New message' }).click();
+    await page.getByRole('checkbox', { name: /Encrypt/ }).check();
+    await page.getByRole('searchbox', { name: 'Find people' }).fill(bob.username);
+    await page.getByRole('button', { name: new RegExp(`Message .*@${bob.username}`) }).click();
+    await header(page).getByRole('img', lock).waitFor();
+    const direct = secret('just between us');
+    await sendText(page, direct);
+    const dmId = new URL(page.url()).pathname.split('/').pop()!;
+    expect((await bob.sdk.getConversation(dmId)).encrypted).toBe(true);
+    await openConversation(bob.page, dmId);
+    await row(bob.page, direct).waitFor();
+
+    const snapshot = JSON.stringify(await databaseSnapshot(harness.server));
+    for (const text of plaintexts) expect(snapshot.includes(text), text).toBe(false);
   });
 });

@@ -1,8 +1,9 @@
 /**
  * Where a device keeps its secrets: its identity and device keys, the private halves of its
  * KeyPackages and each group's MLS state. Values are bytes the engine produced; the store only
- * keeps them. `memoryCryptoStore()` lives as long as the process (scripts, tests); the browser's
- * IndexedDB store, owned by one tab, is a later slice (decision 0027).
+ * keeps them. `memoryCryptoStore()` lives as long as the process (scripts, tests);
+ * `indexedDbCryptoStore()` (indexeddb-crypto-store.ts) is the browser's, shared by its tabs.
+ * Both pass the cases in crypto-store.cases.ts.
  */
 export interface CryptoStore {
   get(key: string): Promise<Uint8Array | undefined>;

@@ -62,7 +62,7 @@ export class DeviceManager {
 
   constructor(
     private readonly http: HttpTransport,
-    private readonly store: CryptoStore,
+    readonly store: CryptoStore,
   ) {}
 
   engine(): Promise<GroupEngine> {

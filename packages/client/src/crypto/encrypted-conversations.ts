@@ -380,10 +380,15 @@ export class EncryptedConversations {
     return bytes ? Number(new TextDecoder().decode(bytes)) : 0;
   }
 
-  /** Runs `work` after the conversation's earlier work: one group state is never changed by two at once. */
+  /**
+   * Runs `work` after the conversation's earlier work: one group state is never changed by two at
+   * once. In a browser the tabs of a user share the IndexedDB store, so the work also holds the
+   * conversation's Web Lock: another tab waits, then reads the state and the applied position this
+   * one left (every step reads them from the store, never from memory).
+   */
   private locked<T>(conversationId: string, work: () => Promise<T>): Promise<T> {
     const previous = this.locks.get(conversationId) ?? Promise.resolve();
-    const next = previous.catch(() => undefined).then(work);
+    const next = previous.catch(() => undefined).then(() => acrossTabs(`confab-mls:${conversationId}`, work));
     this.locks.set(conversationId, next);
     return next;
   }
@@ -392,6 +397,12 @@ export class EncryptedConversations {
 interface Claimed {
   deviceId: string;
   keyPackage: Uint8Array;
+}
+
+/** `work` holding the Web Lock `name` where there is one (browsers); elsewhere one process holds the store alone. */
+function acrossTabs<T>(name: string, work: () => Promise<T>): Promise<T> {
+  const locks = typeof navigator === 'undefined' ? undefined : navigator.locks;
+  return locks ? (locks.request(name, work) as Promise<T>) : work();
 }
 
 const conversationPath = (id: string) => `/api/v1/conversations/${encodeURIComponent(id)}`;

@@ -4,6 +4,7 @@ import { forgetPush } from '../features/push/browser-push.js';
 import { loadTokens, onTokensElsewhere, saveTokens } from './token-storage.js';
 import { forgetOutbox } from '../state/outbox-storage.js';
 import { forgetDrafts } from '../features/composer/drafts.js';
+import { browserDevice } from '../features/encryption/browser-device.js';
 
 /** What the app shows: a splash while it finds out, the sign-in pages, or the signed-in app. */
 export type SessionState =
@@ -141,6 +142,8 @@ export class SessionController {
     });
     this.set({ status: 'signed-in', me, client, connection });
     void this.reportLanguage(client, me);
+    // This browser as one of my encryption devices, once (kept in IndexedDB); offline now, asked again when needed.
+    void browserDevice(client).catch(() => undefined);
   }
 
   /** Tells the server the browser's language when it changed (search stems short messages by it); a refusal changes nothing. */

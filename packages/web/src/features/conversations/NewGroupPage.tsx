@@ -6,6 +6,8 @@ import { Field } from '../../components/Field.js';
 import { PersonName } from '../../components/PersonName.js';
 import { useAction } from '../../components/useAction.js';
 import { PeopleSearch } from './PeopleSearch.js';
+import { EncryptOption } from '../encryption/EncryptOption.js';
+import { requireBrowserDevice } from '../encryption/browser-device.js';
 
 /** `/new/group`: a name and the first members; I am its owner. */
 export function NewGroupPage() {
@@ -13,13 +15,16 @@ export function NewGroupPage() {
   const [, navigate] = useLocation();
   const [title, setTitle] = useState('');
   const [members, setMembers] = useState<User[]>([]);
+  const [encrypted, setEncrypted] = useState(false);
   const create = useCallback(async () => {
+    if (encrypted) await requireBrowserDevice(client);
     const conversation = await client.createGroup(
       title.trim(),
       members.map((m) => m.id),
+      { encrypted },
     );
     navigate(`/c/${conversation.id}`);
-  }, [client, navigate, title, members]);
+  }, [client, navigate, title, members, encrypted]);
   const { run, busy, error } = useAction(create);
   const onSubmit = (event: FormEvent) => {
     event.preventDefault();
@@ -49,6 +54,7 @@ export function NewGroupPage() {
             </li>
           ))}
         </ul>
+        <EncryptOption checked={encrypted} onChange={setEncrypted} />
         {error && (
           <p role="alert" className="error">
             {error}
