@@ -1,12 +1,4 @@
-import type {
-  DeliveryMarker,
-  HistoryQuery,
-  Message,
-  MessagePage,
-  ReadMarker,
-  ReceiptList,
-  RecentMessagesQuery,
-} from '@confab/protocol';
+import type { DeliveryMarker, HistoryQuery, Message, MessagePage, ReadMarker, ReceiptList, RecentMessagesQuery } from '@confab/protocol';
 import type { EventPublisher } from '../events/event-publisher.js';
 import { AppError, EpochConflict } from '../../errors.js';
 import { MlsDelivery, encryptedConversation } from '../encryption/mls-delivery.js';

@@ -41,7 +41,11 @@ export class MessageWriter {
     maxBatch: number,
     private readonly metrics?: Pick<Metrics, 'messagesStored' | 'commitBatches'>,
   ) {
-    this.writer = new GroupCommit((batch) => this.commitBatch(batch), maxBatch, () => this.readsScheduled > 0);
+    this.writer = new GroupCommit(
+      (batch) => this.commitBatch(batch),
+      maxBatch,
+      () => this.readsScheduled > 0,
+    );
     this.reader = new DataLoader(
       async (ids) => {
         const found = new Map((await store.messages.getMessages(ids)).map((m) => [m.id, m]));
