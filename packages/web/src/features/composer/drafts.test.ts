@@ -111,7 +111,7 @@ describe('DraftStore', () => {
     expect(JSON.parse(storage.getItem('k')!)).toEqual({ c1: 'mine, longer' });
   });
 
-  it('takes another tab\'s write, but not over what it has typed and not written yet', () => {
+  it("takes another tab's write, but not over what it has typed and not written yet", () => {
     const here = new DraftStore('k', storage, 300);
     const there = new DraftStore('k', storage, 300);
     here.save('c1', 'typing here');
@@ -131,7 +131,7 @@ describe('DraftStore', () => {
     const drafts = new DraftStore('k', storage);
     drafts.save('c1', 'x');
     drafts.clearAll();
-    storage.setItem('k', JSON.stringify({ c9: 'the next person\'s' }));
+    storage.setItem('k', JSON.stringify({ c9: "the next person's" }));
     drafts.flush();
     expect(JSON.parse(storage.getItem('k')!)).toEqual({ c9: "the next person's" });
   });
