@@ -22,10 +22,8 @@
  *
  * Results go to bench/results/preview-ack-cost-<date>.json.
  */
-import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer as createHttpServer } from 'node:http';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -33,6 +31,7 @@ import { ConfabClient } from '@confab/client';
 import { wsSubprotocols } from '@confab/protocol';
 import sharp from 'sharp';
 import WebSocket from 'ws';
+import { CONFAB_BIN, startConfab } from './serve.mjs';
 
 const log = (text) => process.stdout.write(`${text}\n`);
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -47,13 +46,6 @@ const DELAY_MS_MAX = Number(process.env.DELAY_MS_MAX ?? 1000);
 const CONCURRENCY = process.env.LINK_PREVIEW_CONCURRENCY ?? '32';
 const ARMS = (process.env.ARMS ?? 'plain,links,off').split(',');
 
-const freePort = () =>
-  new Promise((resolve) => {
-    const probe = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = probe.address();
-      probe.close(() => resolve(port));
-    });
-  });
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /** The slow site: /page/<n> is an OpenGraph page whose og:image is /picture/<n>.jpg. */
@@ -95,52 +87,20 @@ async function startSlowSite() {
   return { port, served, pictureBytes: picture.length, close: () => new Promise((r) => site.close(r)) };
 }
 
-async function startConfab(env, bin) {
-  const port = await freePort();
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'confab-preview-bench-'));
-  const child = spawn(process.execPath, [bin, 'serve'], {
-    env: {
-      ...process.env,
-      DATA_DIR: dataDir,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'warn',
-      RATE_LIMITS: 'off',
-      LINK_PREVIEW_ALLOW_HOSTS: '127.0.0.1',
-      LINK_PREVIEW_CONCURRENCY: CONCURRENCY,
-      ...env,
-    },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
-  const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; ; i++) {
-    if (
-      await fetch(`${url}/readyz`).then(
-        (r) => r.ok,
-        () => false,
-      )
-    )
-      break;
-    if (i > 300) throw new Error('the server did not start');
-    await sleep(100);
-  }
-  return {
-    port,
-    url,
-    stop: async () => {
-      child.kill('SIGTERM');
-      await new Promise((r) => child.once('exit', r));
-      rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
-}
-
 /** One arm on a fresh server: WARMUP + N sends at RATE, open loop; answers each measured send's ack time and what previews arrived. */
 async function runArm(name, site) {
   const [arm, build] = name.split('@');
   if (build !== undefined && !process.env.BEFORE_BIN) throw new Error(`${name}: set BEFORE_BIN to the other build's bin/confab.js`);
-  const bin = build === undefined ? path.join(root, 'packages/server/bin/confab.js') : process.env.BEFORE_BIN;
-  const server = await startConfab(arm === 'off' ? { LINK_PREVIEWS: 'off' } : {}, bin);
+  const bin = build === undefined ? CONFAB_BIN : process.env.BEFORE_BIN;
+  const server = await startConfab({
+    env: {
+      LINK_PREVIEW_ALLOW_HOSTS: '127.0.0.1',
+      LINK_PREVIEW_CONCURRENCY: CONCURRENCY,
+      ...(arm === 'off' ? { LINK_PREVIEWS: 'off' } : {}),
+    },
+    bin,
+    tempPrefix: 'confab-preview-bench-',
+  });
   const alice = new ConfabClient({ baseUrl: server.url });
   const bob = new ConfabClient({ baseUrl: server.url });
   const aliceAuth = await alice.register({ username: `alice_${Date.now()}`, password: 'correct horse battery' });

@@ -9,15 +9,14 @@
  *
  * Results go to bench/results/scheduled-lateness-<date>.json.
  */
-import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfabClient } from '@confab/client';
 import { wsSubprotocols } from '@confab/protocol';
 import WebSocket from 'ws';
+import { startConfab } from './serve.mjs';
 
 const log = (text) => process.stdout.write(`${text}\n`);
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -25,37 +24,8 @@ const N = Number(process.env.N ?? 300);
 const SPREAD_S = Number(process.env.SPREAD_S ?? 30);
 const LEAD_S = 5;
 
-const port = await new Promise((resolve) => {
-  const probe = createServer().listen(0, '127.0.0.1', () => {
-    const { port } = probe.address();
-    probe.close(() => resolve(port));
-  });
-});
-const dataDir = mkdtempSync(path.join(os.tmpdir(), 'confab-sched-bench-'));
-const server = spawn(process.execPath, [path.join(root, 'packages/server/bin/confab.js'), 'serve'], {
-  env: {
-    ...process.env,
-    DATA_DIR: dataDir,
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    LOG_LEVEL: 'warn',
-    RATE_LIMITS: 'off',
-    SCHEDULED_MIN_LEAD_MS: '1000',
-  },
-  stdio: ['ignore', 'inherit', 'inherit'],
-});
-const url = `http://127.0.0.1:${port}`;
-for (let i = 0; ; i++) {
-  if (
-    await fetch(`${url}/readyz`).then(
-      (r) => r.ok,
-      () => false,
-    )
-  )
-    break;
-  if (i > 300) throw new Error('the server did not start');
-  await new Promise((r) => setTimeout(r, 100));
-}
+const server = await startConfab({ env: { SCHEDULED_MIN_LEAD_MS: '1000' }, tempPrefix: 'confab-sched-bench-' });
+const { port, url } = server;
 
 const alice = new ConfabClient({ baseUrl: url });
 const bob = new ConfabClient({ baseUrl: url });
@@ -116,9 +86,7 @@ const result = {
 };
 log(JSON.stringify(result));
 socket.close();
-server.kill('SIGTERM');
-await new Promise((r) => server.once('exit', r));
-rmSync(dataDir, { recursive: true, force: true });
+await server.stop();
 mkdirSync(path.join(root, 'bench/results'), { recursive: true });
 writeFileSync(
   path.join(root, 'bench/results', `scheduled-lateness-${result.date.slice(0, 10)}.json`),

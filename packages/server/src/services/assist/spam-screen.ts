@@ -1,6 +1,6 @@
 import { LRUCache } from 'lru-cache';
 import type { NewMessage, Store } from '../../store/store.js';
-import type { SendScreen } from '../messaging/message-service.js';
+import type { SendScreen } from '../messaging/held-sends.js';
 import { words } from '../../store/search-tokens.js';
 import { MIN_WORDS_FOR_DUPLICATES, SpamModel, hammingDistance, simHash, spamFeatures } from './spam-model.js';
 

@@ -6,7 +6,7 @@ import { useApp } from '../../state/AppContext.js';
 import { IconButton, Tooltip } from '../../components/ui/index.js';
 import { type ComposerContext, composerAddons, composerBanners, composerDraftLinks } from './extensions.js';
 import { useTypingSignal } from './useTypingSignal.js';
-import { LengthCounter, useLengthLimit } from './LengthLimit.js';
+import { useLengthLimit } from './LengthLimit.js';
 import { draftsOf } from '../composer/drafts.js';
 import { DraftConflictBanner } from '../composer/DraftConflictBanner.js';
 import { type Edit, type Format, applyFormat, formatShortcuts, insertAt } from '../composer/formatting.js';
@@ -17,6 +17,7 @@ import { replyDraft } from '../replies/reply-draft.js';
 import { rowMode } from '../row-mode.js';
 import { ScheduleSendMenu, ScheduledHint } from '../scheduled/ScheduleSend.js';
 import { matches } from '../keyboard/shortcuts.js';
+import { ComposerBox } from '../composer/ComposerBox.js';
 import '../composer/composer.css';
 
 /**
@@ -43,7 +44,6 @@ export const Composer = memo(function Composer({ conversation }: { conversation:
     setTextState(drafts.get(conversation.id) ?? '');
   }
   const id = useId();
-  const counterId = useId();
   const field = useRef<HTMLTextAreaElement>(null);
   // A selection to restore once React has written the new text (formatting, an emoji).
   const selectionAfter = useRef<Edit | null>(null);
@@ -167,44 +167,42 @@ export const Composer = memo(function Composer({ conversation }: { conversation:
         <Banner key={bannerId} composer={composer} />
       ))}
       {/* One bordered box: formatting above the field, the add-ons and Send below it. */}
-      <div className="composer-box">
-        <FormatToolbar onFormat={format} />
-        <textarea
-          ref={field}
-          id={id}
-          dir="auto"
-          rows={1}
-          value={text}
-          placeholder="Write a message"
-          aria-invalid={measured.over || undefined}
-          aria-describedby={measured.near ? counterId : undefined}
-          onChange={(event) => {
-            setText(event.target.value);
-            onTyping(event.target.value);
-          }}
-          onKeyDown={onKeyDown}
-        />
-        <div className="composer-row">
-          {composerAddons.map(({ id: addonId, component: Addon }) => (
-            <Addon key={addonId} composer={composer} />
-          ))}
-          <EmojiPickerButton
-            label="Insert an emoji"
-            onPick={(emoji) => replaceSelection((edit) => insertAt(edit, emoji))}
-            trigger={<IconButton label="Insert emoji" icon={<Smile aria-hidden="true" size={18} />} />}
-          />
-          <FormatMenu onFormat={format} />
-          <span className="composer-send-group">
+      <ComposerBox
+        id={id}
+        field={field}
+        value={text}
+        placeholder="Write a message"
+        measured={measured}
+        onChange={(value) => {
+          setText(value);
+          onTyping(value);
+        }}
+        onKeyDown={onKeyDown}
+        toolbar={<FormatToolbar onFormat={format} />}
+        tools={
+          <>
+            {composerAddons.map(({ id: addonId, component: Addon }) => (
+              <Addon key={addonId} composer={composer} />
+            ))}
+            <EmojiPickerButton
+              label="Insert an emoji"
+              onPick={(emoji) => replaceSelection((edit) => insertAt(edit, emoji))}
+              trigger={<IconButton label="Insert emoji" icon={<Smile aria-hidden="true" size={18} />} />}
+            />
+            <FormatMenu onFormat={format} />
+          </>
+        }
+        send={
+          <>
             <Tooltip label="Send (Enter)">
               <button type="submit" className="primary composer-send" aria-label="Send" disabled={measured.over}>
                 <SendHorizontal aria-hidden="true" size={16} />
               </button>
             </Tooltip>
             <ScheduleSendMenu conversation={conversation} text={measured.over ? '' : text} onScheduled={clear} />
-          </span>
-        </div>
-      </div>
-      <LengthCounter measured={measured} id={counterId} />
+          </>
+        }
+      />
     </form>
   );
 });

@@ -4,7 +4,8 @@ import type { ConversationSummary, Message } from '@confab/protocol';
 import { describeError } from '../../components/errors.js';
 import { useApp } from '../../state/AppContext.js';
 import { MessageRow } from '../messages/MessageRow.js';
-import { LengthCounter, useLengthLimit } from '../messages/LengthLimit.js';
+import { useLengthLimit } from '../messages/LengthLimit.js';
+import { ComposerBox } from '../composer/ComposerBox.js';
 import { type MessageContext, conversationPanels, messageActions, messageAddons } from '../messages/extensions.js';
 import { ThreadStore } from './thread-store.js';
 
@@ -114,7 +115,6 @@ function ThreadComposer({ conversationId, rootId }: { conversationId: string; ro
   const [error, setError] = useState<string | null>(null);
   const id = useId();
   // Issue 35 item 5: the instance's length limit, counted near it and refused past it.
-  const counterId = useId();
   const measured = useLengthLimit(text);
   const submit = (event?: FormEvent) => {
     event?.preventDefault();
@@ -131,30 +131,22 @@ function ThreadComposer({ conversationId, rootId }: { conversationId: string; ro
       <label htmlFor={id} className="visually-hidden">
         Reply in thread
       </label>
-      {/* The conversation composer's box (composer.css), without its toolbar and add-ons. */}
-      <div className="composer-box">
-        <textarea
-          id={id}
-          dir="auto"
-          rows={1}
-          value={text}
-          placeholder="Reply…"
-          aria-invalid={measured.over || undefined}
-          aria-describedby={measured.near ? counterId : undefined}
-          onChange={(e) => setText(e.target.value)}
-          onKeyDown={(e) => {
-            if (e.key === 'Enter' && !e.shiftKey && !e.nativeEvent.isComposing) submit(e);
-          }}
-        />
-        <div className="composer-row">
-          <span className="composer-send-group">
-            <button type="submit" className="primary composer-send composer-send-text" disabled={measured.over}>
-              Send reply
-            </button>
-          </span>
-        </div>
-      </div>
-      <LengthCounter measured={measured} id={counterId} />
+      {/* The conversation composer's box, without its toolbar and add-ons. */}
+      <ComposerBox
+        id={id}
+        value={text}
+        placeholder="Reply…"
+        measured={measured}
+        onChange={setText}
+        onKeyDown={(e) => {
+          if (e.key === 'Enter' && !e.shiftKey && !e.nativeEvent.isComposing) submit(e);
+        }}
+        send={
+          <button type="submit" className="primary composer-send composer-send-text" disabled={measured.over}>
+            Send reply
+          </button>
+        }
+      />
       {error && <p className="error">{error}</p>}
     </form>
   );
