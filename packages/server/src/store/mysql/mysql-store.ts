@@ -16,6 +16,7 @@ import {
 } from 'kysely';
 import type { Database } from '../schema.js';
 import { SqlStore } from '../sql-store.js';
+import { appendFreshInTwoTrips } from './mysql-append.js';
 import { isRetryableMysqlError, mysqlUniqueViolation } from './mysql-errors.js';
 import { MigrationSteps } from './mysql-migration-steps.js';
 import { withEmulatedReturning } from './mysql-returning.js';
@@ -62,6 +63,7 @@ export function openMysqlStore(databaseUrl: string, options: MysqlStoreOptions):
     // FOR UPDATE SKIP LOCKED: MySQL 8.0.1+, MariaDB 10.6+ (checked before migrating).
     skipLocked: true,
     search: mysqlSearch,
+    appendFresh: appendFreshInTwoTrips,
     migrations: mysqlMigrations,
     resumableMigration: (name, migration) => steps.resumable(name, migration),
     async duringMigrations(run) {
@@ -96,6 +98,9 @@ export function createMysqlDb(
     bigNumberStrings: true,
     typeCast: safeIntegers,
     charset: 'UTF8MB4_BIN',
+    // The plain-send append sends its statements as one query (mysql-append.ts). Every value the
+    // store sends is bound (mysql2 escapes it into the text), none is written into SQL.
+    multipleStatements: true,
   } satisfies PoolOptions);
   const dialect = new ConfabMysqlDialect(
     {
