@@ -36,6 +36,8 @@ import { searchVector } from './mysql-search.js';
  * wait timeout (that path runs its transaction again: `RetryingKysely`).
  */
 export const appendFreshInTwoTrips: FreshAppender = async (conn, fresh, plan, lookedUp) => {
+  // Each body travels twice in the second query (its row, its event), which must fit in one packet.
+  if (fresh.reduce((n, f) => n + f.record.body.length, 0) > MAX_BODY_CHARS) return undefined;
   const pieces: string[][] = [];
   for (const { record } of fresh) {
     const cut = eventPieces(plan, record);
@@ -93,6 +95,12 @@ export const appendFreshInTwoTrips: FreshAppender = async (conn, fresh, plan, lo
     return { pos, conversationId: record.conversationId, subjectUserId: null, createdAt: now, event: JSON.parse(frame) as PositionedEvent, frame };
   });
 };
+
+/**
+ * Beyond this many characters of bodies a batch goes statement by statement: the query must fit in
+ * `max_allowed_packet` (16 MiB by default on MariaDB 10.11 and MySQL 8.0; a character is up to 4 bytes).
+ */
+const MAX_BODY_CHARS = 1_000_000;
 
 interface LockedConversation {
   id: string;
