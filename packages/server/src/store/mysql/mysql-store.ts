@@ -17,7 +17,8 @@ import {
 import type { Database } from '../schema.js';
 import { SqlStore } from '../sql-store.js';
 import { appendFreshInTwoTrips } from './mysql-append.js';
-import { isRetryableMysqlError, mysqlUniqueViolation } from './mysql-errors.js';
+import { isMysqlUnavailable, isRetryableMysqlError, mysqlUniqueViolation } from './mysql-errors.js';
+import { StoreUnavailable } from '../unavailable.js';
 import { MigrationSteps } from './mysql-migration-steps.js';
 import { withEmulatedReturning } from './mysql-returning.js';
 import { mysqlSearch } from './mysql-search.js';
@@ -184,10 +185,11 @@ class ConfabMysqlDriver implements Driver {
   }
 
   async acquireConnection(): Promise<DatabaseConnection> {
-    const inner = await this.driver.acquireConnection();
+    const inner = await this.driver.acquireConnection().catch(unavailable);
     const outer: DatabaseConnection = {
       executeQuery: async <R>(compiled: CompiledQuery) =>
-        ((await withEmulatedReturning(inner, compiled, this.compiler)) ?? (await this.steps.execute(inner, compiled))) as QueryResult<R>,
+        ((await withEmulatedReturning(inner, compiled, this.compiler).catch(unavailable)) ??
+          (await this.steps.execute(inner, compiled).catch(unavailable))) as QueryResult<R>,
       streamQuery: (compiled, chunkSize) => inner.streamQuery(compiled, chunkSize),
     };
     this.#inner.set(outer, inner);
@@ -199,11 +201,11 @@ class ConfabMysqlDriver implements Driver {
   }
 
   beginTransaction(connection: DatabaseConnection, settings: TransactionSettings): Promise<void> {
-    return this.driver.beginTransaction(this.#unwrap(connection), settings);
+    return this.driver.beginTransaction(this.#unwrap(connection), settings).catch(unavailable);
   }
 
   commitTransaction(connection: DatabaseConnection): Promise<void> {
-    return this.driver.commitTransaction(this.#unwrap(connection));
+    return this.driver.commitTransaction(this.#unwrap(connection)).catch(unavailable);
   }
 
   rollbackTransaction(connection: DatabaseConnection): Promise<void> {
@@ -231,6 +233,11 @@ class ConfabMysqlDriver implements Driver {
   destroy(): Promise<void> {
     return this.driver.destroy();
   }
+}
+
+/** The one place a lost server becomes StoreUnavailable (503 `unavailable`); every other error as it came. */
+function unavailable(error: unknown): never {
+  throw isMysqlUnavailable(error) ? new StoreUnavailable(error) : error;
 }
 
 /**
