@@ -81,6 +81,9 @@ export class ClusterStack {
       JWT_SECRET: 'the fault suite shares this secret between its nodes',
     };
     const nodes = await Promise.all([0, 1, 2].map((i) => ConfabNode.create(`node${i}`, env, onCrash)));
+    // The first node migrates the empty database: on MariaDB each schema step rebuilds a table and
+    // is recorded (decision 0026), tens of seconds on a busy machine; the others start once it has.
+    await nodes[0]!.start(database === 'mariadb' ? 240_000 : 60_000);
     await Promise.all(nodes.map((node) => node.start()));
     const nginx = await startNginx(binary, { listenPort: await freePort(), upstreams: nodes.map((n) => `127.0.0.1:${n.port}`) });
     log(`3 nodes on ${database} behind nginx at ${nginx.url}`);
