@@ -27,7 +27,11 @@ const CONVERSATIONS = Number(process.env.CONVERSATIONS ?? 10);
 const log = (text) => process.stdout.write(`${text}\n`);
 
 const plan = {
-  announce: (m) => ({ type: 'message.created', conversationId: m.conversationId, message: { id: m.id, seq: m.seq, senderId: m.senderId, body: m.body } }),
+  announce: (m) => ({
+    type: 'message.created',
+    conversationId: m.conversationId,
+    message: { id: m.id, seq: m.seq, senderId: m.senderId, body: m.body },
+  }),
   readBy: (m) => m.senderId,
 };
 
@@ -106,10 +110,15 @@ try {
         messagesPerSec: Math.round(messages / SECONDS),
         p50Ms: Number(q(0.5)),
         p99Ms: Number(q(0.99)),
-        load: os.loadavg().map((l) => l.toFixed(2)).join(' '),
+        load: os
+          .loadavg()
+          .map((l) => l.toFixed(2))
+          .join(' '),
       };
       results[arm].push(figures);
-      log(`${arm.padEnd(10)} round ${round + 1}: ${figures.messagesPerSec} messages/s (${figures.batchesPerSec} batches of ${BATCH}/s), batch p50 ${figures.p50Ms} ms, p99 ${figures.p99Ms} ms; load ${figures.load}`);
+      log(
+        `${arm.padEnd(10)} round ${round + 1}: ${figures.messagesPerSec} messages/s (${figures.batchesPerSec} batches of ${BATCH}/s), batch p50 ${figures.p50Ms} ms, p99 ${figures.p99Ms} ms; load ${figures.load}`,
+      );
     }
   }
   log(JSON.stringify({ workers: WORKERS, batch: BATCH, conversations: CONVERSATIONS, seconds: SECONDS, results }));

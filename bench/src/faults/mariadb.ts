@@ -110,8 +110,13 @@ export function stopAllMariadb(): void {
 const userArgs = () => (process.getuid?.() === 0 ? ['--user=root'] : []);
 
 function program(name: string): string {
-  const dirs = process.env['MARIADB_BIN'] ? [process.env['MARIADB_BIN']] : [...(process.env['PATH'] ?? '').split(path.delimiter), '/usr/sbin', '/usr/bin'];
-  const found = dirs.filter(Boolean).map((dir) => path.join(dir, name)).find((file) => existsSync(file));
+  const dirs = process.env['MARIADB_BIN']
+    ? [process.env['MARIADB_BIN']]
+    : [...(process.env['PATH'] ?? '').split(path.delimiter), '/usr/sbin', '/usr/bin'];
+  const found = dirs
+    .filter(Boolean)
+    .map((dir) => path.join(dir, name))
+    .find((file) => existsSync(file));
   if (!found) throw new Error(`${name} not found (apt-get install mariadb-server), or set MARIADB_BIN`);
   return found;
 }

@@ -92,7 +92,14 @@ export const appendFreshInTwoTrips: FreshAppender = async (conn, fresh, plan, lo
     const prev = prevOf.get(record.conversationId)!;
     prevOf.set(record.conversationId, pos);
     const frame = joinPieces(pieces[i]!, record.seq, pos, prev, head.epoch);
-    return { pos, conversationId: record.conversationId, subjectUserId: null, createdAt: now, event: JSON.parse(frame) as PositionedEvent, frame };
+    return {
+      pos,
+      conversationId: record.conversationId,
+      subjectUserId: null,
+      createdAt: now,
+      event: JSON.parse(frame) as PositionedEvent,
+      frame,
+    };
   });
 };
 
@@ -112,7 +119,12 @@ interface LockedConversation {
 type Fresh = Parameters<FreshAppender>[1];
 
 /** Round trip 1: the transaction opened (unless the caller has), the resend check, the conversations locked and read. */
-async function lockConversations(conn: Db, fresh: Fresh, ids: readonly string[], lookedUp: boolean): Promise<LockedConversation[] | 'stored'> {
+async function lockConversations(
+  conn: Db,
+  fresh: Fresh,
+  ids: readonly string[],
+  lookedUp: boolean,
+): Promise<LockedConversation[] | 'stored'> {
   const lock = CompiledQuery.raw(
     `select id, last_seq, last_pos, encrypted from conversations where id in (${marks(ids.length)}) order by id for update`,
     [...ids],
@@ -181,7 +193,12 @@ function moveReadMarkers(fresh: Fresh, readBy: Parameters<FreshAppender>[2]['rea
  * base and epoch answered. Event i (from 0) is at base + i + 1; a conversation's first event chains
  * to the newest position the locking read answered, the next ones to the one before.
  */
-function logEvents(fresh: Fresh, pieces: readonly string[][], locked: ReadonlyMap<string, LockedConversation>, now: number): CompiledQuery[] {
+function logEvents(
+  fresh: Fresh,
+  pieces: readonly string[][],
+  locked: ReadonlyMap<string, LockedConversation>,
+  now: number,
+): CompiledQuery[] {
   const n = fresh.length;
   const statements = [
     CompiledQuery.raw('update stream_head set pos = pos + ? where id = 1', [n]),
@@ -225,7 +242,12 @@ function logEvents(fresh: Fresh, pieces: readonly string[][], locked: ReadonlyMa
  */
 async function multi(conn: Db, statements: readonly CompiledQuery[]): Promise<unknown[]> {
   const text = statements.map((s) => s.sql).join(';\n');
-  const { rows } = await conn.executeQuery(CompiledQuery.raw(text, statements.flatMap((s) => [...s.parameters])));
+  const { rows } = await conn.executeQuery(
+    CompiledQuery.raw(
+      text,
+      statements.flatMap((s) => [...s.parameters]),
+    ),
+  );
   return rows as unknown[];
 }
 

@@ -46,11 +46,19 @@ describeMysql('MySQL/MariaDB append round trips', () => {
     const { conversation: two } = await f.conversation('group', [a.id, b.id]);
     await f.append([f.msg(one.id, a.id, 'first')]);
 
-    const batch = [f.msg(one.id, a.id, 'a1'), f.msg(two.id, b.id, 'b1'), f.msg(one.id, b.id, 'b2'), { ...f.msg(one.id, a.id, 'a2'), mentions: [b.id] }];
+    const batch = [
+      f.msg(one.id, a.id, 'a1'),
+      f.msg(two.id, b.id, 'b1'),
+      f.msg(one.id, b.id, 'b2'),
+      { ...f.msg(one.id, a.id, 'a2'), mentions: [b.id] },
+    ];
     const { result, sent } = await counting(() => store.messages.appendMessages(batch, sendPlan));
     expect(sent).toHaveLength(2);
     expect(result.results.map((r) => ('message' in r ? r.message.seq : null))).toEqual([2, 1, 3, 4]);
-    const logged = [...(await store.events.readConversationEvents(one.id, 0, 100)), ...(await store.events.readConversationEvents(two.id, 0, 100))];
+    const logged = [
+      ...(await store.events.readConversationEvents(one.id, 0, 100)),
+      ...(await store.events.readConversationEvents(two.id, 0, 100)),
+    ];
     for (const event of result.events) expect(logged.find((e) => e.pos === event.pos)?.frame).toBe(event.frame);
     const inOne = result.events.filter((e) => e.conversationId === one.id);
     expect(inOne.map((e) => (e.event as { prev: number }).prev).slice(1)).toEqual(inOne.map((e) => e.pos).slice(0, -1));

@@ -32,4 +32,3 @@ export function eventPieces(plan: AppendPlan, record: MessageRecord): string[] |
 
 export const joinPieces = (p: readonly string[], seq: number, pos: number, prev: number, epoch: string) =>
   `${p[0]}${seq}${p[1]}${pos}${p[2]}${prev}${p[3]}${epoch}.${pos}${p[4]}`;
-
