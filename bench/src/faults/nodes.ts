@@ -40,11 +40,12 @@ export class ConfabNode {
     return process !== undefined && process.exitCode === null && process.signalCode === null;
   }
 
-  async start(): Promise<void> {
+  /** Starts the node unless it runs; `timeoutMs` for its health (a first start on an empty database migrates it). */
+  async start(timeoutMs = 60_000): Promise<void> {
     if (this.alive) return;
     const bin = path.join(REPO_ROOT, 'packages/server/bin/confab.js');
     this.child = new Child(this.name, [bin, 'serve'], this.env, this.onCrash);
-    await waitForHealth(`${this.url}/healthz`, this.child, 60_000);
+    await waitForHealth(`${this.url}/healthz`, this.child, timeoutMs);
   }
 
   /** kill -9: no drain; resolves once it has exited. */

@@ -7,16 +7,20 @@
  */
 import { arch, cpus, totalmem } from 'node:os';
 import { cleanupSync } from '../server-process.js';
+import { stopAllMariadb } from './mariadb.js';
 import { stopAllPostgres } from './postgres.js';
 import { type Verdict, formatTable, judge } from './report.js';
 import { SCENARIOS, type ScenarioContext } from './scenarios.js';
-import { ClusterStack } from './stacks.js';
+import { type ClusterDatabase, ClusterStack } from './stacks.js';
 
 const USAGE = `npm run faults [-- options]
   --only <a,b,…>   run these scenarios only (${SCENARIOS.map((s) => s.name).join(', ')})
   --quick          smaller groups, a 10 s black hole and an 8 s stall (about a third of the time)
   --list           list the scenarios and exit
   --timeout <s>    give up after this many seconds (default 1800)
+  --cluster-database postgres|mariadb
+                   what the cluster scenarios other than postgres-restart and mariadb-restart run
+                   their three nodes on (default postgres)
 `;
 
 const log = (text: string) => process.stdout.write(`· ${text}\n`);
@@ -24,6 +28,7 @@ const log = (text: string) => process.stdout.write(`· ${text}\n`);
 function fatal(error: unknown): never {
   process.stderr.write(`\nfaults: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   stopAllPostgres();
+  stopAllMariadb();
   cleanupSync();
   process.exit(1);
 }
@@ -33,15 +38,20 @@ interface Options {
   quick: boolean;
   list: boolean;
   timeoutSec: number;
+  clusterDatabase: ClusterDatabase;
 }
 
 function parse(args: readonly string[]): Options {
-  const options: Options = { only: undefined, quick: false, list: false, timeoutSec: 1800 };
+  const options: Options = { only: undefined, quick: false, list: false, timeoutSec: 1800, clusterDatabase: 'postgres' };
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
     if (arg === '--quick') options.quick = true;
     else if (arg === '--list') options.list = true;
-    else if (arg === '--only' || arg === '--timeout') {
+    else if (arg === '--cluster-database') {
+      const value = args[++i];
+      if (value !== 'postgres' && value !== 'mariadb') throw new Error(`--cluster-database: postgres or mariadb, got ${value}`);
+      options.clusterDatabase = value;
+    } else if (arg === '--only' || arg === '--timeout') {
       const value = args[++i];
       if (value === undefined) throw new Error(`${arg} needs a value`);
       if (arg === '--timeout') options.timeoutSec = Number(value);
@@ -75,7 +85,7 @@ async function main(): Promise<void> {
   const machine = `${cpus().length} cores (${arch()}), ${Math.round(totalmem() / 2 ** 30)} GiB RAM, Node ${process.version}`;
   log(`${machine}${options.quick ? '; quick sizes' : ''}`);
   const crashes: string[] = [];
-  let cluster: Promise<ClusterStack> | undefined;
+  const clusters = new Map<ClusterDatabase, Promise<ClusterStack>>();
   const context: ScenarioContext = {
     quick: options.quick,
     runId: Date.now().toString(36),
@@ -84,7 +94,17 @@ async function main(): Promise<void> {
       crashes.push(error.message.split('\n').slice(0, 12).join('\n'));
       log(`!! ${error.message.split('\n')[0]}`);
     },
-    cluster: () => (cluster ??= ClusterStack.start(context.onCrash, log)),
+    cluster: async (database = options.clusterDatabase) => {
+      // One stack up at a time: two clusters of three nodes would share two cores.
+      for (const [other, stack] of clusters) {
+        if (other === database) continue;
+        clusters.delete(other);
+        await (await stack.catch(() => undefined))?.close();
+      }
+      const started = clusters.get(database) ?? ClusterStack.start(context.onCrash, log, database);
+      clusters.set(database, started);
+      return started;
+    },
   };
 
   const verdicts: Verdict[] = [];
@@ -108,8 +128,9 @@ async function main(): Promise<void> {
       verdicts.push({ scenario, outcome: undefined, failures: [`did not run to the end: ${message}`], wallMs: performance.now() - t0 });
     }
   }
-  if (cluster) await (await cluster.catch(() => undefined))?.close();
+  for (const cluster of clusters.values()) await (await cluster.catch(() => undefined))?.close();
   stopAllPostgres(); // one a failed cluster start left running
+  stopAllMariadb();
 
   const failed = verdicts.filter((v) => v.failures.length > 0);
   const wall = (Date.now() - started.getTime()) / 1000;

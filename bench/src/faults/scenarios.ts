@@ -1,6 +1,6 @@
 import { sleep } from '../stats.js';
 import { type ExerciseOptions, type ExerciseResult, exercise } from './exercise.js';
-import type { ClusterStack } from './stacks.js';
+import type { ClusterDatabase, ClusterStack } from './stacks.js';
 import { SingleStack } from './stacks.js';
 import { TcpProxy } from './tcp-proxy.js';
 
@@ -15,7 +15,8 @@ export interface ScenarioContext {
   runId: string;
   log: (text: string) => void;
   onCrash: (error: Error) => void;
-  cluster: () => Promise<ClusterStack>;
+  /** The shared cluster on this database (by default the one `--cluster-database` names), started at its first use. */
+  cluster: (database?: ClusterDatabase) => Promise<ClusterStack>;
 }
 
 export interface ScenarioOutcome extends ExerciseResult {
@@ -71,8 +72,9 @@ async function onCluster(
   context: ScenarioContext,
   name: string,
   options: (stack: ClusterStack) => Omit<ExerciseOptions, 'log' | 'prefix' | 'entryFor'>,
+  database?: ClusterDatabase,
 ): Promise<ScenarioOutcome> {
-  const stack = await context.cluster();
+  const stack = await context.cluster(database);
   await stack.ensureAllUp();
   const logOffset = stack.accessLogLength;
   try {
@@ -138,17 +140,45 @@ export const SCENARIOS: readonly Scenario[] = [
     boundMs: 15_000,
     allowed5xx: ['503'],
     run: (context) =>
-      onCluster(context, 'postgres-restart', (stack) => ({
-        ...LOAD,
-        members: 6,
-        raw: 1,
-        fault: async () => {
-          const at = performance.now();
-          await stack.postgres.restartImmediate();
-          context.log(`PostgreSQL down and back in ${Math.round(performance.now() - at)} ms`);
-          return performance.now();
-        },
-      })),
+      onCluster(
+        context,
+        'postgres-restart',
+        (stack) => ({
+          ...LOAD,
+          members: 6,
+          raw: 1,
+          fault: async () => {
+            const at = performance.now();
+            await stack.database.restart();
+            context.log(`PostgreSQL down and back in ${Math.round(performance.now() - at)} ms`);
+            return performance.now();
+          },
+        }),
+        'postgres',
+      ),
+  },
+  {
+    name: 'mariadb-restart',
+    title: 'MariaDB killed (-9) and restarted',
+    boundMs: 15_000,
+    allowed5xx: ['503'],
+    run: (context) =>
+      onCluster(
+        context,
+        'mariadb-restart',
+        (stack) => ({
+          ...LOAD,
+          members: 6,
+          raw: 1,
+          fault: async () => {
+            const at = performance.now();
+            await stack.database.restart();
+            context.log(`MariaDB down and back in ${Math.round(performance.now() - at)} ms`);
+            return performance.now();
+          },
+        }),
+        'mariadb',
+      ),
   },
   {
     name: 'redis-restart',

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { freePort } from '../server-process.js';
 import { type NginxProcess, startNginx } from './nginx.js';
 import { ConfabNode } from './nodes.js';
+import { OwnMariadb } from './mariadb.js';
 import { OwnPostgres } from './postgres.js';
 import { OwnRedis } from './redis.js';
 import { TcpProxy } from './tcp-proxy.js';
@@ -30,14 +31,36 @@ export class SingleStack {
   }
 }
 
+/** The database a cluster's nodes share: PostgreSQL, or MariaDB (issue 38). */
+export type ClusterDatabase = 'postgres' | 'mariadb';
+
+/** The suite's own database server: its URL, its fault (a restart without a clean shutdown) and its stop. */
+interface OwnDatabase {
+  url: string;
+  restart(): Promise<void>;
+  stop(): void;
+}
+
+async function startDatabase(database: ClusterDatabase, log: (text: string) => void): Promise<OwnDatabase> {
+  if (database === 'mariadb') {
+    const own = await OwnMariadb.start();
+    log(`MariaDB of its own on port ${own.port}`);
+    return { url: own.url, restart: () => own.restartKill9(), stop: () => own.stop() };
+  }
+  const own = await OwnPostgres.start();
+  log(`PostgreSQL of its own on port ${own.port}`);
+  return { url: own.url, restart: () => own.restartImmediate(), stop: () => own.stop() };
+}
+
 /**
- * Three nodes on a PostgreSQL cluster and a Redis of the suite's own, behind nginx running
- * deploy/nginx.conf: the documented scale-out deployment. Started once, shared by the cluster
- * scenarios (each with users and a group of its own); a scenario that stops a node starts it again.
+ * Three nodes on a PostgreSQL cluster (or a MariaDB server) and a Redis of the suite's own, behind
+ * nginx running deploy/nginx.conf: the documented scale-out deployment. Started once per
+ * database, shared by the cluster scenarios (each with users and a group of its own); a scenario
+ * that stops a node starts it again.
  */
 export class ClusterStack {
   private constructor(
-    readonly postgres: OwnPostgres,
+    readonly database: OwnDatabase,
     readonly redis: OwnRedis,
     readonly nodes: ConfabNode[],
     readonly nginx: NginxProcess,
@@ -47,22 +70,24 @@ export class ClusterStack {
     return this.nginx.url;
   }
 
-  static async start(onCrash: OnCrash, log: (text: string) => void): Promise<ClusterStack> {
+  static async start(onCrash: OnCrash, log: (text: string) => void, database: ClusterDatabase = 'postgres'): Promise<ClusterStack> {
     const binary = nginxBinary();
-    const postgres = await OwnPostgres.start();
-    log(`PostgreSQL of its own on port ${postgres.port}`);
+    const own = await startDatabase(database, log);
     const redis = await OwnRedis.start(onCrash);
     log(`Redis of its own on port ${redis.port}`);
     const env = {
-      DATABASE_URL: postgres.url,
+      DATABASE_URL: own.url,
       REDIS_URL: redis.url,
       JWT_SECRET: 'the fault suite shares this secret between its nodes',
     };
     const nodes = await Promise.all([0, 1, 2].map((i) => ConfabNode.create(`node${i}`, env, onCrash)));
+    // The first node migrates the empty database: on MariaDB each schema step rebuilds a table and
+    // is recorded (decision 0026), tens of seconds on a busy machine; the others start once it has.
+    await nodes[0]!.start(database === 'mariadb' ? 240_000 : 60_000);
     await Promise.all(nodes.map((node) => node.start()));
     const nginx = await startNginx(binary, { listenPort: await freePort(), upstreams: nodes.map((n) => `127.0.0.1:${n.port}`) });
-    log(`3 nodes behind nginx at ${nginx.url}`);
-    return new ClusterStack(postgres, redis, nodes, nginx);
+    log(`3 nodes on ${database} behind nginx at ${nginx.url}`);
+    return new ClusterStack(own, redis, nodes, nginx);
   }
 
   async ensureAllUp(): Promise<void> {
@@ -94,7 +119,7 @@ export class ClusterStack {
     await this.nginx.stop();
     await Promise.all(this.nodes.map((node) => node.stop()));
     await this.redis.stop();
-    this.postgres.stop();
+    this.database.stop();
   }
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isRetryableMysqlError, mysqlUniqueViolation } from './mysql-errors.js';
+import { isMysqlUnavailable, isRetryableMysqlError, mysqlUniqueViolation } from './mysql-errors.js';
 
 const serverError = (errno: number, message: string) => Object.assign(new Error(message), { errno });
 
@@ -16,5 +16,16 @@ describe('MySQL errors', () => {
     expect(isRetryableMysqlError(serverError(1205, 'Lock wait timeout exceeded'))).toBe(true);
     expect(isRetryableMysqlError(serverError(1062, 'Duplicate entry'))).toBe(false);
     expect(isRetryableMysqlError('1213')).toBe(false);
+  });
+
+  it('tells a server that is down or went away from a statement that failed', () => {
+    const network = (code: string) => Object.assign(new Error(`connect ${code}`), { code });
+    expect(isMysqlUnavailable(network('ECONNREFUSED'))).toBe(true);
+    expect(isMysqlUnavailable(network('PROTOCOL_CONNECTION_LOST'))).toBe(true);
+    expect(isMysqlUnavailable(serverError(1053, 'Server shutdown in progress'))).toBe(true);
+    expect(isMysqlUnavailable(new Error("Can't add new command when connection is in closed state"))).toBe(true);
+    expect(isMysqlUnavailable(new AggregateError([network('ECONNREFUSED')], 'all addresses failed'))).toBe(true);
+    expect(isMysqlUnavailable(serverError(1213, 'Deadlock found'))).toBe(false);
+    expect(isMysqlUnavailable(serverError(1062, 'Duplicate entry'))).toBe(false);
   });
 });

@@ -34,3 +34,38 @@ export function isRetryableMysqlError(error: unknown): boolean {
   const errno = errnoOf(error);
   return errno === LOCK_DEADLOCK || errno === LOCK_WAIT_TIMEOUT;
 }
+
+/** Node's and mysql2's codes for a server that cannot be reached or went away mid-conversation. */
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'PROTOCOL_CONNECTION_LOST',
+  'PROTOCOL_SEQUENCE_TIMEOUT',
+]);
+/** ER_SERVER_SHUTDOWN (1053), ER_CONNECTION_KILLED (MariaDB 1927), CR_SERVER_GONE_ERROR (2006), CR_SERVER_LOST (2013). */
+const UNAVAILABLE_ERRNOS = new Set([1053, 1927, 2006, 2013]);
+
+/**
+ * The server could not be reached, or went away (a restart, a network cut): what the store
+ * answers as 503 `unavailable` (StoreUnavailable), as the PostgreSQL store does. mysql2 also
+ * refuses a query on a connection it has seen close, with a message and no code.
+ */
+export function isMysqlUnavailable(error: unknown): boolean {
+  let current = error;
+  for (let depth = 0; current instanceof Error && depth < 4; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string' && NETWORK_CODES.has(code)) return true;
+    const errno = errnoOf(current);
+    if (errno !== undefined && UNAVAILABLE_ERRNOS.has(errno)) return true;
+    if (/connection is in closed state|Connection lost|connect ETIMEDOUT/i.test(current.message)) return true;
+    if (current instanceof AggregateError && current.errors.some(isMysqlUnavailable)) return true;
+    current = current.cause;
+  }
+  return false;
+}

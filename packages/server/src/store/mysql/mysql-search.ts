@@ -70,7 +70,10 @@ export function booleanQuery(search: MessageSearch): string {
     .join(' ');
 }
 
-const tokensOf = (body: string): RawBuilder<string> => sql<string>`${searchTokens(body)}`;
+/** A message's `search_vector` as a value (MySQL's batched append binds it among its statements). */
+export const searchVector = (body: string): string => searchTokens(body);
+
+const tokensOf = (body: string): RawBuilder<string> => sql<string>`${searchVector(body)}`;
 
 export const mysqlSearch: SearchIndex = {
   indexColumns: (body) => ({ search_vector: tokensOf(body) }),

@@ -16,7 +16,9 @@ import {
 } from 'kysely';
 import type { Database } from '../schema.js';
 import { SqlStore } from '../sql-store.js';
-import { isRetryableMysqlError, mysqlUniqueViolation } from './mysql-errors.js';
+import { appendFreshInTwoTrips } from './mysql-append.js';
+import { isMysqlUnavailable, isRetryableMysqlError, mysqlUniqueViolation } from './mysql-errors.js';
+import { StoreUnavailable } from '../unavailable.js';
 import { MigrationSteps } from './mysql-migration-steps.js';
 import { withEmulatedReturning } from './mysql-returning.js';
 import { mysqlSearch } from './mysql-search.js';
@@ -62,6 +64,7 @@ export function openMysqlStore(databaseUrl: string, options: MysqlStoreOptions):
     // FOR UPDATE SKIP LOCKED: MySQL 8.0.1+, MariaDB 10.6+ (checked before migrating).
     skipLocked: true,
     search: mysqlSearch,
+    appendFresh: appendFreshInTwoTrips,
     migrations: mysqlMigrations,
     resumableMigration: (name, migration) => steps.resumable(name, migration),
     async duringMigrations(run) {
@@ -96,6 +99,9 @@ export function createMysqlDb(
     bigNumberStrings: true,
     typeCast: safeIntegers,
     charset: 'UTF8MB4_BIN',
+    // The plain-send append sends its statements as one query (mysql-append.ts). Every value the
+    // store sends is bound (mysql2 escapes it into the text), none is written into SQL.
+    multipleStatements: true,
   } satisfies PoolOptions);
   const dialect = new ConfabMysqlDialect(
     {
@@ -179,10 +185,11 @@ class ConfabMysqlDriver implements Driver {
   }
 
   async acquireConnection(): Promise<DatabaseConnection> {
-    const inner = await this.driver.acquireConnection();
+    const inner = await this.driver.acquireConnection().catch(unavailable);
     const outer: DatabaseConnection = {
       executeQuery: async <R>(compiled: CompiledQuery) =>
-        ((await withEmulatedReturning(inner, compiled, this.compiler)) ?? (await this.steps.execute(inner, compiled))) as QueryResult<R>,
+        ((await withEmulatedReturning(inner, compiled, this.compiler).catch(unavailable)) ??
+          (await this.steps.execute(inner, compiled).catch(unavailable))) as QueryResult<R>,
       streamQuery: (compiled, chunkSize) => inner.streamQuery(compiled, chunkSize),
     };
     this.#inner.set(outer, inner);
@@ -194,11 +201,11 @@ class ConfabMysqlDriver implements Driver {
   }
 
   beginTransaction(connection: DatabaseConnection, settings: TransactionSettings): Promise<void> {
-    return this.driver.beginTransaction(this.#unwrap(connection), settings);
+    return this.driver.beginTransaction(this.#unwrap(connection), settings).catch(unavailable);
   }
 
   commitTransaction(connection: DatabaseConnection): Promise<void> {
-    return this.driver.commitTransaction(this.#unwrap(connection));
+    return this.driver.commitTransaction(this.#unwrap(connection)).catch(unavailable);
   }
 
   rollbackTransaction(connection: DatabaseConnection): Promise<void> {
@@ -226,6 +233,11 @@ class ConfabMysqlDriver implements Driver {
   destroy(): Promise<void> {
     return this.driver.destroy();
   }
+}
+
+/** The one place a lost server becomes StoreUnavailable (503 `unavailable`); every other error as it came. */
+function unavailable(error: unknown): never {
+  throw isMysqlUnavailable(error) ? new StoreUnavailable(error) : error;
 }
 
 /**

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { sendPlan } from '../../services/events/event-drafts.js';
 import { newRecord } from '../sql/append-steps.js';
-import { eventPieces, joinPieces } from './one-statement-append.js';
+import { eventPieces, joinPieces } from '../sql/event-pieces.js';
 
 const record = (body: string) =>
   newRecord({ id: 'm1', conversationId: 'c1', senderId: 'u1', clientId: 'k1', body, createdAt: 1_700_000_000_000, mentions: ['u2'] }, 0);

@@ -1,8 +1,8 @@
 import { CompiledQuery, type Migration, sql } from 'kysely';
 import type { PositionedEvent } from '@confab/protocol';
-import type { AppendPlan, MessageRecord } from '../store.js';
 import type { FreshAppender } from '../sql/one-query-append.js';
 import { messageRow } from '../sql/rows.js';
+import { eventPieces, joinPieces } from '../sql/event-pieces.js';
 import { tsvectorText } from './postgres-search.js';
 
 /**
@@ -28,37 +28,12 @@ import { tsvectorText } from './postgres-search.js';
  * error logs the call, not the messages. Called alone it is its own transaction: one round trip.
  */
 
-/** Stands for a number in an event's JSON while it is cut into pieces: far above any real seq or position. */
-const SEQ = 9_007_199_254_740_001;
-const POS = 9_007_199_254_740_002;
-const PREV = 9_007_199_254_740_003;
-const CURSOR = '\u0000cursor\u0000';
-
-/** An event's JSON cut around its four numbers; undefined when one of them is not found exactly once, in order. */
-export function eventPieces(plan: AppendPlan, record: MessageRecord): string[] | undefined {
-  const draft = { ...plan.announce({ ...record, seq: SEQ }), pos: POS, prev: PREV, cursor: CURSOR };
-  const text = JSON.stringify(draft);
-  const pieces: string[] = [];
-  let rest = text;
-  for (const mark of [String(SEQ), String(POS), String(PREV), JSON.stringify(CURSOR).slice(1, -1)]) {
-    const at = rest.indexOf(mark);
-    if (at < 0 || rest.indexOf(mark, at + 1) >= 0) return undefined;
-    pieces.push(rest.slice(0, at));
-    rest = rest.slice(at + mark.length);
-  }
-  pieces.push(rest);
-  return pieces;
-}
-
 /**
  * The SQLSTATE the function raises, having written nothing, when a plain message of the batch
  * meets a conversation encrypted since its send read the flag (issue 39): the batch then goes
  * statement by statement, which refuses that message (sql/mls-groups.ts).
  */
 const ENCRYPTED_SINCE = 'CF039';
-
-export const joinPieces = (p: readonly string[], seq: number, pos: number, prev: number, epoch: string) =>
-  `${p[0]}${seq}${p[1]}${pos}${p[2]}${prev}${p[3]}${epoch}.${pos}${p[4]}`;
 
 /**
  * Stores `fresh` (in that order: their positions follow it, their seqs follow it within each

@@ -105,20 +105,35 @@ async function insertStatement<T extends keyof Database & string>(
   table: T,
   rows: readonly InsertObject<Database, T>[],
 ): Promise<void> {
+  const compiled = insertQuery(db, table, rows);
+  if (compiled === undefined) return builderInsert(db, table, rows);
+  await db.executeQuery(compiled);
+}
+
+/**
+ * One multi-row INSERT of `rows` as text and values (for `insertBulk`, and for MySQL's batched
+ * append, which sends it among other statements); undefined when a row leaves a column out or a
+ * value is an SQL expression (the builder's to insert).
+ */
+export function insertQuery<T extends keyof Database & string>(
+  db: Db,
+  table: T,
+  rows: readonly InsertObject<Database, T>[],
+): CompiledQuery | undefined {
   const columns = Object.keys(rows[0]!).filter((c) => (rows[0] as Record<string, unknown>)[c] !== undefined);
   const params: unknown[] = [];
   for (const row of rows) {
     const values = row as Record<string, unknown>;
     let defined = 0;
     for (const key in values) if (values[key] !== undefined) defined += 1;
-    if (defined !== columns.length) return builderInsert(db, table, rows);
+    if (defined !== columns.length) return undefined;
     for (const column of columns) {
       const value = values[column];
-      if (!bindable(value)) return builderInsert(db, table, rows);
+      if (!bindable(value)) return undefined;
       params.push(value);
     }
   }
-  await db.executeQuery(CompiledQuery.raw(statementText(db, table, columns, rows.length), params));
+  return CompiledQuery.raw(statementText(db, table, columns, rows.length), params);
 }
 
 async function builderInsert<T extends keyof Database & string>(
