@@ -134,52 +134,8 @@ export const SCENARIOS: readonly Scenario[] = [
         },
       })),
   },
-  {
-    name: 'postgres-restart',
-    title: 'PostgreSQL restarted (-m immediate)',
-    boundMs: 15_000,
-    allowed5xx: ['503'],
-    run: (context) =>
-      onCluster(
-        context,
-        'postgres-restart',
-        (stack) => ({
-          ...LOAD,
-          members: 6,
-          raw: 1,
-          fault: async () => {
-            const at = performance.now();
-            await stack.database.restart();
-            context.log(`PostgreSQL down and back in ${Math.round(performance.now() - at)} ms`);
-            return performance.now();
-          },
-        }),
-        'postgres',
-      ),
-  },
-  {
-    name: 'mariadb-restart',
-    title: 'MariaDB killed (-9) and restarted',
-    boundMs: 15_000,
-    allowed5xx: ['503'],
-    run: (context) =>
-      onCluster(
-        context,
-        'mariadb-restart',
-        (stack) => ({
-          ...LOAD,
-          members: 6,
-          raw: 1,
-          fault: async () => {
-            const at = performance.now();
-            await stack.database.restart();
-            context.log(`MariaDB down and back in ${Math.round(performance.now() - at)} ms`);
-            return performance.now();
-          },
-        }),
-        'mariadb',
-      ),
-  },
+  databaseRestart('postgres-restart', 'PostgreSQL restarted (-m immediate)', 'PostgreSQL', 'postgres'),
+  databaseRestart('mariadb-restart', 'MariaDB killed (-9) and restarted', 'MariaDB', 'mariadb'),
   {
     name: 'redis-restart',
     title: 'Redis restarted (kill -9, empty)',
@@ -260,6 +216,33 @@ export const SCENARIOS: readonly Scenario[] = [
 ];
 
 /** Members 6 and 7 (an SDK connection and the raw client) reach the node through a proxy that black-holes them. */
+/** The cluster's database restarted under load: writes answer 503 while it is away, and nothing acknowledged is lost. */
+function databaseRestart(name: string, title: string, label: string, database: 'postgres' | 'mariadb'): Scenario {
+  return {
+    name,
+    title,
+    boundMs: 15_000,
+    allowed5xx: ['503'],
+    run: (context) =>
+      onCluster(
+        context,
+        name,
+        (stack) => ({
+          ...LOAD,
+          members: 6,
+          raw: 1,
+          fault: async () => {
+            const at = performance.now();
+            await stack.database.restart();
+            context.log(`${label} down and back in ${Math.round(performance.now() - at)} ms`);
+            return performance.now();
+          },
+        }),
+        database,
+      ),
+  };
+}
+
 function blackhole(): Scenario {
   return {
     name: 'blackhole',

@@ -13,3 +13,15 @@ export class StoreUnavailable extends AppError {
     this.cause = cause;
   }
 }
+
+/** Socket errors that mean a database server is not there (or went away), not that a query was wrong; each engine's check adds its own. */
+export const NETWORK_ERROR_CODES: ReadonlySet<string> = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+]);

@@ -2,6 +2,7 @@
  * The MySQL/MariaDB server errors the store acts on, by their numbers (the `errno` mysql2 gives
  * every server error), and the constraint a duplicate-key error names.
  */
+import { NETWORK_ERROR_CODES } from '../unavailable.js';
 
 /** ER_DUP_ENTRY: a unique or primary key refused a row. */
 export const DUPLICATE_ENTRY = 1062;
@@ -35,19 +36,8 @@ export function isRetryableMysqlError(error: unknown): boolean {
   return errno === LOCK_DEADLOCK || errno === LOCK_WAIT_TIMEOUT;
 }
 
-/** Node's and mysql2's codes for a server that cannot be reached or went away mid-conversation. */
-const NETWORK_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'EPIPE',
-  'ETIMEDOUT',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'PROTOCOL_CONNECTION_LOST',
-  'PROTOCOL_SEQUENCE_TIMEOUT',
-]);
+/** Node's codes for a server that cannot be reached, and mysql2's for one that went away mid-conversation. */
+const NETWORK_CODES = new Set([...NETWORK_ERROR_CODES, 'PROTOCOL_CONNECTION_LOST', 'PROTOCOL_SEQUENCE_TIMEOUT']);
 /** ER_SERVER_SHUTDOWN (1053), ER_CONNECTION_KILLED (MariaDB 1927), CR_SERVER_GONE_ERROR (2006), CR_SERVER_LOST (2013). */
 const UNAVAILABLE_ERRNOS = new Set([1053, 1927, 2006, 2013]);
 

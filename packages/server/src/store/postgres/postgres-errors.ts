@@ -1,16 +1,6 @@
 import { DatabaseError } from 'pg';
+import { NETWORK_ERROR_CODES } from '../unavailable.js';
 
-/** Socket errors that mean the server is not there (or went away), not that a query was wrong. */
-const NETWORK_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'EPIPE',
-  'ETIMEDOUT',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-]);
 /** SQLSTATEs of a server shutting down, starting up or full; class 08 (connection exception) is checked by prefix. */
 const UNAVAILABLE_SQLSTATES = new Set(['57P01', '57P02', '57P03', '53300']);
 /** pg and pg-pool report a lost or timed-out connection with plain Errors. */
@@ -21,7 +11,7 @@ export function isPostgresUnavailable(error: unknown): boolean {
   let current = error;
   for (let depth = 0; current instanceof Error && depth < 4; depth++) {
     const code = (current as { code?: unknown }).code;
-    if (typeof code === 'string' && (NETWORK_CODES.has(code) || UNAVAILABLE_SQLSTATES.has(code) || code.startsWith('08'))) return true;
+    if (typeof code === 'string' && (NETWORK_ERROR_CODES.has(code) || UNAVAILABLE_SQLSTATES.has(code) || code.startsWith('08'))) return true;
     if (UNAVAILABLE_MESSAGES.some((pattern) => pattern.test((current as Error).message))) return true;
     // Node tries every address of a host name (IPv6 and IPv4) and reports all failures at once.
     if (current instanceof AggregateError && current.errors.some(isPostgresUnavailable)) return true;
