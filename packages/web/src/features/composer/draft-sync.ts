@@ -17,7 +17,9 @@ interface SyncMeta {
  * snapshot, shown as a banner by the composer) until I choose "Use theirs" or "Keep mine"; what I
  * typed stays. `draft.updated` from another device replaces the text unless I have typed there
  * since my last save (then theirs is offered, as for a 409).
- * A failed save (offline) stays marked and goes again when the connection opens.
+ * A failed save (offline) stays marked and goes again when the connection opens. An encrypted
+ * conversation's draft is never kept on the server (it would be there in clear): the first
+ * refusal (`encrypted_conversation`) keeps that draft on this device from then on.
  */
 export class DraftSync extends ExternalStore<ReadonlyMap<string, Draft>> {
   private readonly meta: Map<string, SyncMeta>;
@@ -26,6 +28,8 @@ export class DraftSync extends ExternalStore<ReadonlyMap<string, Draft>> {
   private readonly saving = new Map<string, string>();
   private readonly again = new Set<string>();
   private readonly remote = new Set<(conversationId: string) => void>();
+  /** Conversations whose drafts the server refuses to keep (encrypted): saved here only. */
+  private readonly deviceOnly = new Set<string>();
   private readonly stops: (() => void)[] = [];
   private loaded = false;
 
@@ -115,7 +119,7 @@ export class DraftSync extends ExternalStore<ReadonlyMap<string, Draft>> {
       return;
     }
     const meta = this.metaOf(conversationId);
-    if (!meta.dirty || this.getSnapshot().has(conversationId)) return;
+    if (!meta.dirty || this.getSnapshot().has(conversationId) || this.deviceOnly.has(conversationId)) return;
     const text = this.local.get(conversationId) ?? '';
     this.saving.set(conversationId, text);
     try {
@@ -125,6 +129,10 @@ export class DraftSync extends ExternalStore<ReadonlyMap<string, Draft>> {
     } catch (error) {
       if (error instanceof ApiError && error.code === 'draft_conflict') this.conflicted(conversationId, text, error.draft ?? null);
       else if (error instanceof ApiError && error.code === 'not_found') this.setMeta(conversationId, { version: 0, dirty: false });
+      else if (error instanceof ApiError && error.code === 'encrypted_conversation') {
+        this.deviceOnly.add(conversationId);
+        this.setMeta(conversationId, { version: meta.version, dirty: false });
+      }
       // Anything else (offline, the server restarting): still dirty, saved again when the connection opens.
     } finally {
       this.saving.delete(conversationId);

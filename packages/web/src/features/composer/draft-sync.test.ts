@@ -1,0 +1,73 @@
+import { ApiError } from '@confab/client';
+import type { Draft } from '@confab/protocol';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { DraftSync } from './draft-sync.js';
+import { DraftStore } from './drafts.js';
+
+/** A Storage over a Map (node has no localStorage). */
+class MemoryStorage implements Storage {
+  readonly items = new Map<string, string>();
+  get length() {
+    return this.items.size;
+  }
+  clear() {
+    this.items.clear();
+  }
+  getItem(key: string) {
+    return this.items.get(key) ?? null;
+  }
+  key(index: number) {
+    return [...this.items.keys()][index] ?? null;
+  }
+  removeItem(key: string) {
+    this.items.delete(key);
+  }
+  setItem(key: string, value: string) {
+    this.items.set(key, value);
+  }
+}
+
+describe('DraftSync', () => {
+  beforeEach(() => vi.useFakeTimers());
+  afterEach(() => vi.useRealTimers());
+
+  function setUp(saveDraft: (conversationId: string, body: { body: string; version: number }) => Promise<Draft>) {
+    const storage = new MemoryStorage();
+    const local = new DraftStore('drafts', storage, 300);
+    const client = { saveDraft: vi.fn(saveDraft), drafts: vi.fn(async () => ({ items: [] as Draft[] })) };
+    const connection = { on: () => () => undefined, onStateChange: () => () => undefined };
+    const sync = new DraftSync(client as never, connection as never, local, 'me', storage, 1000);
+    return { sync, local, client };
+  }
+
+  it('saves a second after typing stops, on the version it last saw', async () => {
+    const { sync, client } = setUp(async (conversationId, { body, version }) => ({
+      conversationId,
+      body,
+      replyToId: null,
+      version: version + 1,
+      updatedAt: '',
+    }));
+    sync.edited('c1', 'hel');
+    sync.edited('c1', 'hello');
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(client.saveDraft.mock.calls).toEqual([['c1', { body: 'hello', version: 0 }]]);
+    sync.edited('c1', 'hello there');
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(client.saveDraft.mock.calls[1]).toEqual(['c1', { body: 'hello there', version: 1 }]);
+  });
+
+  it('keeps an encrypted conversation’s draft on this device after the server refuses it once', async () => {
+    const { sync, local, client } = setUp(async () => {
+      throw new ApiError(400, 'encrypted_conversation', 'A draft kept on the server is not possible in an encrypted conversation');
+    });
+    sync.edited('secret', 'words nobody else may read');
+    await vi.advanceTimersByTimeAsync(1000);
+    sync.edited('secret', 'more words');
+    await vi.advanceTimersByTimeAsync(1000);
+    sync.flush('secret');
+    await vi.advanceTimersByTimeAsync(0);
+    expect(client.saveDraft).toHaveBeenCalledTimes(1);
+    expect(local.get('secret')).toBe('more words');
+  });
+});
