@@ -11,7 +11,8 @@ export function isPostgresUnavailable(error: unknown): boolean {
   let current = error;
   for (let depth = 0; current instanceof Error && depth < 4; depth++) {
     const code = (current as { code?: unknown }).code;
-    if (typeof code === 'string' && (NETWORK_ERROR_CODES.has(code) || UNAVAILABLE_SQLSTATES.has(code) || code.startsWith('08'))) return true;
+    if (typeof code === 'string' && (NETWORK_ERROR_CODES.has(code) || UNAVAILABLE_SQLSTATES.has(code) || code.startsWith('08')))
+      return true;
     if (UNAVAILABLE_MESSAGES.some((pattern) => pattern.test((current as Error).message))) return true;
     // Node tries every address of a host name (IPv6 and IPv4) and reports all failures at once.
     if (current instanceof AggregateError && current.errors.some(isPostgresUnavailable)) return true;
