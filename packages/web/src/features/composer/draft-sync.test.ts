@@ -3,29 +3,7 @@ import type { Draft } from '@confab/protocol';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DraftSync } from './draft-sync.js';
 import { DraftStore } from './drafts.js';
-
-/** A Storage over a Map (node has no localStorage). */
-class MemoryStorage implements Storage {
-  readonly items = new Map<string, string>();
-  get length() {
-    return this.items.size;
-  }
-  clear() {
-    this.items.clear();
-  }
-  getItem(key: string) {
-    return this.items.get(key) ?? null;
-  }
-  key(index: number) {
-    return [...this.items.keys()][index] ?? null;
-  }
-  removeItem(key: string) {
-    this.items.delete(key);
-  }
-  setItem(key: string, value: string) {
-    this.items.set(key, value);
-  }
-}
+import { MemoryStorage } from '../../test-support/memory-storage.js';
 
 describe('DraftSync', () => {
   beforeEach(() => vi.useFakeTimers());

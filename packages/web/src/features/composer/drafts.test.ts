@@ -1,30 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DraftStore } from './drafts.js';
-
-/** A Storage over a Map (node has no localStorage), failing on demand. */
-class MemoryStorage implements Storage {
-  readonly items = new Map<string, string>();
-  refuse = false;
-  get length() {
-    return this.items.size;
-  }
-  clear() {
-    this.items.clear();
-  }
-  getItem(key: string) {
-    return this.items.get(key) ?? null;
-  }
-  key(index: number) {
-    return [...this.items.keys()][index] ?? null;
-  }
-  removeItem(key: string) {
-    this.items.delete(key);
-  }
-  setItem(key: string, value: string) {
-    if (this.refuse) throw new DOMException('full', 'QuotaExceededError');
-    this.items.set(key, value);
-  }
-}
+import { MemoryStorage } from '../../test-support/memory-storage.js';
 
 describe('DraftStore', () => {
   let storage: MemoryStorage;
