@@ -4,6 +4,8 @@
  * limits off so the bench measures the server and not its limiter), ready once `/readyz` answers
  * 200, and stopped with SIGTERM (a graceful shutdown) before its data directory is removed.
  * The TypeScript benches (bench/src) start their servers with server-process.ts instead.
+ * `SERVE_NODE_ARGS` passes flags to the server's node (`--cpu-prof --cpu-prof-dir=/tmp/p`, `--trace-gc`):
+ * how the link previews' collections were found.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -40,7 +42,7 @@ const freePort = () =>
 export async function startConfab({ env = {}, bin = CONFAB_BIN, tempPrefix = 'confab-bench-' } = {}) {
   const port = await freePort();
   const dataDir = mkdtempSync(path.join(os.tmpdir(), tempPrefix));
-  const child = spawn(process.execPath, [bin, 'serve'], {
+  const child = spawn(process.execPath, [...(process.env.SERVE_NODE_ARGS ? process.env.SERVE_NODE_ARGS.split(' ') : []), bin, 'serve'], {
     env: { ...process.env, DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', RATE_LIMITS: 'off', ...env },
     stdio: ['ignore', 'inherit', 'inherit'],
   });

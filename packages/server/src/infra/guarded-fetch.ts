@@ -1,10 +1,10 @@
 import http from 'node:http';
 import https from 'node:https';
-import { type CheckedTarget, type OutboundAddressGuard, pinnedLookup } from './outbound-address-guard.js';
+import { type AddressCheck, type CheckedTarget, pinnedLookup } from './outbound-address-guard.js';
 
 /** How a guarded GET may go: where, how long, how much. */
 export interface GuardedFetchOptions {
-  guard: OutboundAddressGuard;
+  guard: AddressCheck;
   /** Ends the whole fetch, redirects included (one deadline, not one per hop). */
   signal: AbortSignal;
   /** Bytes of body read at most; the connection is closed there. */

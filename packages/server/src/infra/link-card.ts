@@ -1,7 +1,7 @@
 import sharp from 'sharp';
 import { detectContentType, lowerImageThreads } from './file-inspection.js';
 import { guardedGet } from './guarded-fetch.js';
-import type { OutboundAddressGuard } from './outbound-address-guard.js';
+import type { AddressCheck } from './outbound-address-guard.js';
 import { decodeHtml, readPageMeta } from './page-meta.js';
 
 /** A page's card: what it says about itself and its picture as a WebP thumbnail. */
@@ -34,12 +34,7 @@ const THUMBNAIL_PX = 400;
  * refused, the page is not HTML or has no title, or the budget ran out. A picture that fails
  * leaves a card without one. `signal` ends it early (shutdown).
  */
-export async function fetchLinkCard(
-  url: URL,
-  guard: OutboundAddressGuard,
-  limits: LinkCardLimits,
-  signal?: AbortSignal,
-): Promise<LinkCard | null> {
+export async function fetchLinkCard(url: URL, guard: AddressCheck, limits: LinkCardLimits, signal?: AbortSignal): Promise<LinkCard | null> {
   const deadline = AbortSignal.any([AbortSignal.timeout(limits.timeoutMs), ...(signal ? [signal] : [])]);
   const get = (target: URL, accept: string) =>
     guardedGet(target, { guard, signal: deadline, maxBytes: limits.maxBytes, maxRedirects: MAX_REDIRECTS, accept });

@@ -81,7 +81,12 @@ export interface CheckedTarget {
   family: 4 | 6;
 }
 
-export class OutboundAddressGuard {
+/** What a fetch needs of the guard: a URL checked, or refused. */
+export interface AddressCheck {
+  check(url: URL, schemes: readonly string[]): Promise<CheckedTarget>;
+}
+
+export class OutboundAddressGuard implements AddressCheck {
   private readonly ranges: [ipaddr.IPv4 | ipaddr.IPv6, number][];
 
   constructor(

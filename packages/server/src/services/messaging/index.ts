@@ -19,6 +19,7 @@ import { DraftService } from './draft-service.js';
 export const POLL_SWEEP_MS = 1000;
 import { TypingService } from './typing-service.js';
 import { LinkPreviewService } from './link-previews.js';
+import { LinkCardThread } from '../../infra/link-card-thread.js';
 
 export interface Messaging {
   /** Sends (through the group-commit writer), history, receipts. */
@@ -71,14 +72,11 @@ export function createMessaging(
     { allowedHosts: ['*'], allowPrivateAddresses: false, trusted: config.linkPreviews.trusted },
     deps.resolveHost,
   );
-  const previews = new LinkPreviewService(
-    messages,
-    membership,
-    deps.blobs,
-    previewGuard,
-    config.linkPreviews,
-    logger.child({ component: 'link-previews' }),
+  const previewLogger = logger.child({ component: 'link-previews' });
+  const cards = new LinkCardThread(previewGuard, config.linkPreviews, (error) =>
+    previewLogger.warn({ err: error }, 'the link-card thread failed'),
   );
+  const previews = new LinkPreviewService(messages, membership, deps.blobs, cards, config.linkPreviews, previewLogger);
   activity.onBodyStored(previews.bodyStored);
   const drafts = new DraftService(store, membership, deps.publisher, config.maxMessageLength, (error) =>
     logger.warn({ err: error }, 'could not clear the drafts of sent messages'),

@@ -3,8 +3,7 @@ import { Readable } from 'node:stream';
 import type { Logger } from 'pino';
 import { forbidden, notFound } from '../../errors.js';
 import type { BlobStore } from '../../blobs/blob-store.js';
-import { fetchLinkCard } from '../../infra/link-card.js';
-import type { OutboundAddressGuard } from '../../infra/outbound-address-guard.js';
+import type { LinkCardThread } from '../../infra/link-card-thread.js';
 import type { LinkPreviewConfig } from '../../link-preview-config.js';
 import type { LinkPreviewRecord, MessageChange, MessageRecord } from '../../store/store.js';
 import type { MembershipCache } from '../conversations/membership.js';
@@ -39,7 +38,7 @@ export class LinkPreviewService {
     private readonly writer: Pick<MessageService, 'submitUpdate' | 'readMessage'>,
     private readonly membership: MembershipCache,
     private readonly blobs: BlobStore,
-    private readonly guard: OutboundAddressGuard,
+    private readonly cards: Pick<LinkCardThread, 'fetch' | 'close'>,
     private readonly settings: LinkPreviewConfig,
     private readonly logger: Logger,
   ) {}
@@ -81,6 +80,7 @@ export class LinkPreviewService {
     this.stopping.abort();
     for (const release of this.queued.splice(0)) release();
     while (this.running.size > 0) await Promise.all([...this.running]);
+    await this.cards.close();
   }
 
   /** Resolves once every preview started so far has been stored or given up (tests). */
@@ -92,7 +92,7 @@ export class LinkPreviewService {
     if (!(await this.slot())) return;
     let imageKey: string | null = null;
     try {
-      const card = await fetchLinkCard(new URL(url), this.guard, this.settings, this.stopping.signal);
+      const card = await this.cards.fetch(new URL(url), this.stopping.signal);
       if (this.stopping.signal.aborted) return;
       if (card?.image) {
         imageKey = imageKeyFor(messageId, randomBytes(8).toString('hex'));
