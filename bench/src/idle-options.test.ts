@@ -11,3 +11,14 @@ describe('the idle phase’s server (--idle-store)', () => {
     expect(() => parseOptions(['--idle-store', 'mysql'])).toThrow('--idle-store: expected sqlite or postgres, got "mysql"');
   });
 });
+
+describe('the soak’s server (--soak-store)', () => {
+  it('is one SQLite node unless a cluster node on PostgreSQL + Redis is asked for', () => {
+    expect(parseOptions(['--only', 'soak'])!.soakStore).toBe('sqlite');
+    expect(parseOptions(['--only', 'soak', '--soak-store', 'postgres'])!.soakStore).toBe('postgres');
+  });
+
+  it('refuses any other store', () => {
+    expect(() => parseOptions(['--soak-store', 'mariadb'])).toThrow('--soak-store: expected sqlite or postgres, got "mariadb"');
+  });
+});

@@ -82,6 +82,8 @@ export interface Options {
   nodes: number;
   /** The idle phase's server: SQLite as `npm start` runs it, or one cluster node on PostgreSQL + Redis. */
   idleStore: IdleStore;
+  /** The soak's server: one node on SQLite, or a cluster node on PostgreSQL + Redis. */
+  soakStore: IdleStore;
   /** Where the scale-out comparison and a cluster idle phase make (and drop) a schema, and their Redis. */
   postgresUrl: string;
   /** When set, the scale-out comparison also runs its nodes on MySQL/MariaDB + Redis (a database of its own here, dropped after). */
@@ -115,7 +117,18 @@ export interface PeerSelection {
 /** The numeric options: each has a default for full and quick runs, and a flag (intFlags). */
 type Sizes = Omit<
   Options,
-  'quick' | 'client' | 'save' | 'phases' | 'serverNodeArgs' | 'postgresUrl' | 'mysqlUrl' | 'redisUrl' | 'mix' | 'peers' | 'idleStore'
+  | 'quick'
+  | 'client'
+  | 'save'
+  | 'phases'
+  | 'serverNodeArgs'
+  | 'postgresUrl'
+  | 'mysqlUrl'
+  | 'redisUrl'
+  | 'mix'
+  | 'peers'
+  | 'idleStore'
+  | 'soakStore'
 >;
 
 const FULL: Sizes = {
@@ -266,6 +279,8 @@ export const USAGE = `Usage: npm run bench -- [flags]        (or: node bench/dis
   --soak-rate <n>             messages/s over all groups                       (default 300; quick 50)
   --soak-duration <s>         how long                                         (default 600; quick 30)
   --soak-window <s>           the windows' length                              (default 15; quick 5)
+  --soak-store sqlite|postgres  one node on SQLite, or one cluster node on PostgreSQL + Redis
+                              (--postgres, --redis; a schema and prefix of its own) (default sqlite)
 
  reconnect storm (every client dropped at once, all resume at once while messages flow)
   --storm-clients <n>         WebSocket clients, one user each          (default 2000; quick 200)
@@ -358,6 +373,7 @@ export function parseOptions(argv: string[]): Options | null {
       mysql: { type: 'string' },
       redis: { type: 'string' },
       'idle-store': { type: 'string' },
+      'soak-store': { type: 'string' },
       'peer-targets': { type: 'string' },
       'peer-levels': { type: 'string' },
       'peer-paths': { type: 'string' },
@@ -404,6 +420,8 @@ export function parseOptions(argv: string[]): Options | null {
   const redisUrl = values.redis ?? process.env['CONFAB_BENCH_REDIS_URL'] ?? 'redis://127.0.0.1:6379';
   const idleStore = values['idle-store'] ?? 'sqlite';
   if (idleStore !== 'sqlite' && idleStore !== 'postgres') throw new Error(`--idle-store: expected sqlite or postgres, got "${idleStore}"`);
+  const soakStore = values['soak-store'] ?? 'sqlite';
+  if (soakStore !== 'sqlite' && soakStore !== 'postgres') throw new Error(`--soak-store: expected sqlite or postgres, got "${soakStore}"`);
   const mix = typeof values.mix === 'string' ? parseMix(values.mix) : DEFAULT_MIX;
   const peers = parsePeerSelection(values['peer-targets'], values['peer-levels'], values['peer-paths'], values['peer-users']);
   return {
@@ -416,6 +434,7 @@ export function parseOptions(argv: string[]): Options | null {
     mysqlUrl,
     redisUrl,
     idleStore,
+    soakStore,
     mix,
     peers,
     ...sizes,

@@ -7,11 +7,13 @@
  * p50/p99/max of the messages *sent* in that window, the server's event-loop delay in it (the p99
  * and the longest stall, bounded by `confab_event_loop_delay_seconds`' buckets), its RSS and the
  * size of SQLite's write-ahead log, so a stall can be told from the loop, the collector or the log.
+ * `--soak-store postgres` runs one cluster node on PostgreSQL + Redis instead (no WAL column there).
  * Results: results/soak-<time>.json.
  */
 import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { type ClusterSpace, makeClusterSpace } from './cluster-space.js';
 import type { Options } from './options.js';
 import { RESULTS_DIR } from './report.js';
 import { startConfab } from './server-process.js';
@@ -36,6 +38,7 @@ export interface SoakWindow {
 }
 
 export interface SoakResult {
+  store: 'sqlite' | 'postgres';
   sockets: number;
   groups: number;
   ratePerSec: number;
@@ -63,7 +66,10 @@ export async function runSoak(options: Options, log: (text: string) => void, fat
   const { soakSockets: count, soakGroups: groups, soakRate: rate, soakDurationSec: durationSec, soakWindowSec: windowSec } = options;
   if (count % groups !== 0) throw new Error(`--soak-sockets (${count}) must be a multiple of --soak-groups (${groups})`);
   const size = count / groups;
-  const confab = await startConfab(fatal, options.serverNodeArgs);
+  // A cluster node keeps its store in a schema of its own, its bus and presence in Redis.
+  const space: ClusterSpace | null =
+    options.soakStore === 'postgres' ? await makeClusterSpace(options.postgresUrl, options.redisUrl, log) : null;
+  const confab = await startConfab(fatal, options.serverNodeArgs, space?.env ?? {});
   try {
     log(`soak: ${count} users, ${options.registerConcurrency} at a time`);
     const users = await registerUsers(confab.baseUrl, count, options.registerConcurrency);
@@ -139,6 +145,7 @@ export async function runSoak(options: Options, log: (text: string) => void, fat
     if (probes.length < Math.ceil(durationSec / windowSec)) await probe(window * windowSec);
     const deliveries = latency.summaries();
     const result: SoakResult = {
+      store: options.soakStore,
       sockets: count,
       groups,
       ratePerSec: rate,
@@ -152,7 +159,10 @@ export async function runSoak(options: Options, log: (text: string) => void, fat
     process.stdout.write(`\n${formatSoak(result)}\n`);
     if (options.save) {
       mkdirSync(RESULTS_DIR, { recursive: true });
-      const file = path.join(RESULTS_DIR, `soak-${new Date().toISOString().replace(/[:.]/g, '-')}${options.quick ? '-quick' : ''}.json`);
+      const file = path.join(
+        RESULTS_DIR,
+        `soak-${options.soakStore === 'postgres' ? 'postgres-' : ''}${new Date().toISOString().replace(/[:.]/g, '-')}${options.quick ? '-quick' : ''}.json`,
+      );
       writeFileSync(
         file,
         `${JSON.stringify({ at: new Date().toISOString(), machine: { cores: os.cpus().length, node: process.version }, ...result }, null, 2)}\n`,
@@ -161,6 +171,7 @@ export async function runSoak(options: Options, log: (text: string) => void, fat
     }
   } finally {
     await confab.stop();
+    await space?.cleanup();
   }
 }
 
