@@ -1,32 +1,22 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { expectError, postMessage } from '../factories.js';
-import { type TestServer, RawSocket, api, registerUser, startServer } from '../harness.js';
+import { type ServerBehindRelay, expectOutageAnsweredAndRecovered, serverBehindRelay } from '../database-outage.js';
+import { type TestServer, api, registerUser } from '../harness.js';
 import { type TestSchema, createTestSchema, postgresService, requireService } from '../services.js';
-import { TcpProxy } from '../tcp-proxy.js';
 
 const describePostgres = await requireService(postgresService);
 
 describePostgres('a server on PostgreSQL', () => {
   let schema: TestSchema;
-  let proxy: TcpProxy;
+  let server: ServerBehindRelay;
   let t: TestServer;
 
   beforeAll(async () => {
     schema = await createTestSchema();
-    // The server reaches PostgreSQL through a relay the outage test can cut.
-    const url = new URL(schema.url);
-    proxy = await TcpProxy.start({ host: url.hostname, port: Number(url.port || 5432) });
-    url.hostname = '127.0.0.1';
-    url.port = String(proxy.port);
-    t = await startServer({
-      DATABASE_URL: url.toString(),
-      DATABASE_POOL_SIZE: '4',
-      JWT_SECRET: 'a postgres test secret of at least 32 chars',
-    });
+    server = await serverBehindRelay(schema.url, 5432, 'a postgres test secret of at least 32 chars');
+    t = server.t;
   });
   afterAll(async () => {
-    await t?.close();
-    await proxy?.close();
+    await server?.close();
     await schema?.drop();
   });
 
@@ -54,44 +44,7 @@ describePostgres('a server on PostgreSQL', () => {
   });
 
   it('answers 503 unavailable while the database is unreachable, and recovers', async () => {
-    const alice = await registerUser(t.url, 'alice');
-    const bob = await registerUser(t.url, 'bob');
-    const dm = await alice.client.openDirect(bob.id);
-    const bobSocket = await RawSocket.ready(t.url, bob.token);
-    const socket = await RawSocket.ready(t.url, alice.token);
-    // Alice's socket has finished setting up (its last step announces her) before the outage.
-    await bobSocket.next((f) => f.type === 'presence' && f.userId === alice.id && f.online);
-
-    await proxy.cut();
-    try {
-      expectError(await postMessage(t.url, alice, dm.id, 'during the outage'), 503, 'unavailable');
-      expectError(await api(t.url, 'GET', `/api/v1/conversations/${dm.id}/messages`, { token: bob.token }), 503, 'unavailable');
-      expectError(
-        await api(t.url, 'POST', '/api/v1/auth/register', { body: { username: 'nobody_home', password: 'correct horse battery' } }),
-        503,
-        'unavailable',
-      );
-      const ready = await api(t.url, 'GET', '/readyz');
-      expectError(ready, 503, 'unavailable');
-      // The files are in the same database (the PostgreSQL blob store), so they are out too.
-      expect(ready.body.error.details).toEqual([
-        expect.objectContaining({ path: '', params: { check: 'store' } }),
-        expect.objectContaining({ path: '', params: { check: 'blobs' } }),
-      ]);
-      expectError(await api(t.url, 'GET', '/healthz'), 503, 'unavailable');
-      // The WebSocket twin of the send answers the same code.
-      socket.send({ type: 'message.send', id: 'out', conversationId: dm.id, clientId: 'ws-out', body: 'during the outage' });
-      const frame = await socket.next((f) => f.type === 'error' && f.id === 'out');
-      expect(frame).toMatchObject({ error: { code: 'unavailable' } });
-    } finally {
-      await proxy.restore();
-    }
-
-    await expect.poll(async () => (await api(t.url, 'GET', '/readyz')).status, { timeout: 10_000 }).toBe(200);
-    const after = await alice.client.sendMessage(dm.id, 'back again');
-    expect(after.seq).toBe(1); // nothing from the outage was stored
-    expect((await bob.client.history(dm.id)).items.map((m) => m.body)).toEqual(['back again']);
-    socket.close();
-    bobSocket.close();
+    // The files are in the same database (the PostgreSQL blob store), so they are out too.
+    await expectOutageAnsweredAndRecovered(server, ['store', 'blobs']);
   });
 });
