@@ -171,4 +171,63 @@ describeBrowser('encrypted conversations (browser)', () => {
     const snapshot = JSON.stringify(await databaseSnapshot(harness.server));
     for (const text of plaintexts) expect(snapshot.includes(text), text).toBe(false);
   });
+
+  it('offers in an encrypted conversation only what the server accepts there, says why, and keeps its draft here', async () => {
+    const fay = await person(harness, 'fay', 'Fay');
+    await browserDeviceOf(fay);
+    const gus = new ConfabClient({ baseUrl: harness.url, crypto: { store: memoryCryptoStore() } });
+    await gus.register({ username: uniqueName('gus'), password: 'correct horse battery' });
+    await gus.enableEncryption({ deviceName: 'script' });
+    const sealed = await gus.createGroup('Sealed', [fay.id], { encrypted: true });
+    const open = await gus.createGroup('Open', [fay.id]);
+    const hello = secret('hello from a script');
+    await gus.sendMessage(sealed.id, hello);
+    await gus.sendMessage(open.id, 'hello in the open');
+    const { page } = fay;
+    const drafted: string[] = [];
+    page.on('request', (request) => {
+      if (request.method() === 'PUT' && request.url().endsWith('/draft')) drafted.push(request.url());
+    });
+    const note = page.getByText('are not available in encrypted conversations yet');
+    const composerControls = ['Attach files', 'Share location', 'Create a poll', 'Send options'];
+    const barOf = async (text: string) => {
+      const message = row(page, text);
+      await message.hover();
+      return message.getByRole('group', { name: 'Message actions' });
+    };
+
+    // A plain conversation offers every control, and says nothing.
+    await openConversation(page, open.id);
+    for (const name of composerControls) await page.getByRole('button', { name, exact: true }).waitFor();
+    await (await barOf('hello in the open')).getByRole('button', { name: 'React', exact: true }).waitFor();
+    expect(await note.count()).toBe(0);
+
+    // The encrypted one leaves out what the server refuses there, and the note says so.
+    await openConversation(page, sealed.id);
+    await row(page, hello).waitFor();
+    await note.waitFor();
+    for (const name of composerControls) expect(await page.getByRole('button', { name, exact: true }).count(), name).toBe(0);
+    const bar = await barOf(hello);
+    await bar.getByRole('button', { name: 'Reply', exact: true }).waitFor();
+    expect(await bar.getByRole('button', { name: 'React', exact: true }).count()).toBe(0);
+    await bar.getByRole('button', { name: 'More…' }).click();
+    await page.getByRole('menuitem', { name: 'Pin' }).waitFor();
+    const offered = await page.getByRole('menuitem').allTextContents();
+    for (const name of ['Forward…', 'Report…', 'Edit']) expect(offered, name).not.toContain(name);
+    await page.keyboard.press('Escape');
+    await expectAccessible(page);
+
+    // A draft typed here stays on this device: switching away (which saves a plain draft at once) sends it nowhere.
+    const field = page.getByRole('textbox', { name: 'Message', exact: true });
+    const draft = secret('a draft only this browser holds');
+    const nav = page.getByRole('navigation', { name: 'Conversations' });
+    await field.fill(draft);
+    await nav.getByRole('link', { name: /Open/ }).click();
+    await row(page, 'hello in the open').waitFor();
+    await field.fill('a plain draft');
+    await nav.getByRole('link', { name: /Sealed/ }).click();
+    await expect.poll(() => drafted.some((url) => url.includes(`/conversations/${open.id}/draft`))).toBe(true);
+    expect(drafted.filter((url) => url.includes(sealed.id))).toEqual([]);
+    expect(await field.inputValue()).toBe(draft);
+  });
 });
