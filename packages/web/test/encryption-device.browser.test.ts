@@ -2,15 +2,16 @@ import { ConfabClient, KEY_PACKAGE_POOL, memoryCryptoStore } from '@confab/clien
 import type { KeyPackagesUploaded, UserDevices } from '@confab/protocol';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { uniqueName } from '../../server/test/harness.js';
-import { type WebHarness, describeBrowser, openContext, startWebHarness } from './browser.js';
-import { openConversation, row } from './people.js';
+import { type WebHarness, describeBrowser, expectAccessible, openContext, startWebHarness } from './browser.js';
+import { openConversation, person, row } from './people.js';
 
 /**
- * Issue 39: a browser whose first enable was cut short (the page left while its KeyPackages were
- * uploading) is not taken for an enabled device: the next load finishes it with the same keys,
- * and a message encrypted to it then reads here.
+ * Issue 39, the browser as a device: one whose first enable was cut short (the page left while
+ * its KeyPackages were uploading) is not taken for an enabled device: the next load finishes it
+ * with the same keys, and a message encrypted to it then reads here. Search finds encrypted
+ * messages in the history this browser decrypted (IndexedDB), beside the server's results.
  */
-describeBrowser('an interrupted enable in the browser', () => {
+describeBrowser('the browser as an encryption device: an interrupted enable, search on the device', () => {
   let harness: WebHarness;
   beforeAll(async () => {
     harness = await startWebHarness();
@@ -61,5 +62,45 @@ describeBrowser('an interrupted enable in the browser', () => {
     await openConversation(page, dm.id);
     await row(page, 'to the device that finished enabling').waitFor();
     await context.close();
+  });
+
+  it('searches encrypted conversations on the device, beside the server’s results for plain ones', async () => {
+    const hana = await person(harness, 'hana', 'Hana');
+    await expect.poll(async () => (await hana.sdk.http.request<UserDevices>('GET', `/api/v1/users/${hana.id}/devices`)).devices.length).toBe(1);
+    const ivo = new ConfabClient({ baseUrl: harness.url, crypto: { store: memoryCryptoStore() } });
+    await ivo.register({ username: uniqueName('ivo'), password: 'correct horse battery' });
+    await ivo.enableEncryption({ deviceName: 'script' });
+    const sealed = await ivo.createGroup('Sealed', [hana.id], { encrypted: true });
+    const open = await ivo.createGroup('Open', [hana.id]);
+    for (const text of ['Встреча в пятницу', '明日の会議は十時からです', 'the quarterly numbers are in']) await ivo.sendMessage(sealed.id, text);
+    await ivo.sendMessage(open.id, 'quarterly plain numbers');
+    const { page } = hana;
+    // Reading the conversation decrypts its messages into this browser's IndexedDB; a reload reads them from there.
+    await openConversation(page, sealed.id);
+    await row(page, 'the quarterly numbers are in').waitFor();
+    await page.reload();
+    await page.getByRole('navigation', { name: 'Conversations' }).waitFor();
+
+    const field = page.getByRole('searchbox', { name: 'Search all messages' });
+    const results = page.getByRole('region', { name: 'Search results' });
+    const hit = (text: string) => results.getByRole('button', { name: new RegExp(text) });
+    await field.fill('quarterly num');
+    await hit('the quarterly numbers are in').waitFor();
+    await hit('quarterly plain numbers').waitFor();
+    expect(await hit('the quarterly numbers are in').getByText('Found on this device').count()).toBe(1);
+    expect(await hit('quarterly plain numbers').getByText('Found on this device').count()).toBe(0);
+    await results.getByText('2 messages').waitFor();
+    await expectAccessible(page);
+    await field.fill('пятн');
+    await hit('Встреча в пятницу').waitFor();
+    await field.fill('会議');
+    await hit('明日の会議は十時からです').click();
+    await row(page, '明日の会議は十時からです').waitFor();
+
+    // Search in the encrypted conversation itself runs here too.
+    await page.getByRole('button', { name: 'Search', exact: true }).click();
+    await page.getByLabel('Search messages').fill('十時');
+    await page.getByRole('status').filter({ hasText: '1 message' }).waitFor();
+    await page.locator('.search-panel').getByText('Found on this device').waitFor();
   });
 });
