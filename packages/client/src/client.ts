@@ -129,6 +129,8 @@ export class ConfabClient {
    */
   async revokeDevice(deviceId: string): Promise<void> {
     await this.devicesOfMine().revoke(deviceId);
+    // Only a device in the groups can commit the removal (one whose identity is elsewhere is in none).
+    if (!(await this.devicesOfMine().isEnabled())) return;
     const me = await this.devicesOfMine().self();
     await this.encrypted().removeDevice({ userId: me.userId, deviceId });
   }

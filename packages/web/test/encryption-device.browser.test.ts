@@ -103,4 +103,30 @@ describeBrowser('the browser as an encryption device: an interrupted enable, sea
     await page.getByRole('status').filter({ hasText: '1 message' }).waitFor();
     await page.locator('.search-panel').getByText('Found on this device').waitFor();
   });
+
+  it('lists my encryption devices in settings, and revokes one after a question', async () => {
+    const jo = await person(harness, 'jo', 'Jo');
+    await expect.poll(async () => (await jo.sdk.http.request<UserDevices>('GET', `/api/v1/users/${jo.id}/devices`)).devices.length).toBe(1);
+    const script = new ConfabClient({ baseUrl: harness.url, crypto: { store: memoryCryptoStore() } });
+    await script.login({ username: jo.username, password: jo.password });
+    const { deviceId: scriptId } = await script.enableEncryption({ deviceName: 'backup script', resetIdentity: true });
+    const { page } = jo;
+    await page.goto('/settings/encryption');
+    const list = page.getByRole('list', { name: 'Encryption devices' });
+    await list.getByText('backup script').waitFor();
+    await list.getByText('This device').waitFor();
+    expect(await list.getByRole('listitem').count()).toBe(2);
+    await expectAccessible(page);
+
+    await page.getByRole('button', { name: 'Revoke backup script' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Revoke backup script?' });
+    await dialog.getByText('can read nothing sent from now on').waitFor();
+    await expectAccessible(page);
+    await dialog.getByRole('button', { name: 'Revoke', exact: true }).click();
+    await page.getByRole('status').filter({ hasText: 'Revoked backup script.' }).waitFor();
+    await expect.poll(() => list.getByRole('listitem').count()).toBe(1);
+    expect((await jo.sdk.http.request<UserDevices>('GET', `/api/v1/users/${jo.id}/devices`)).devices.map((d) => d.id)).not.toContain(scriptId);
+    // The script learns it at its next check: its keys are forgotten here.
+    expect(await script.encryption.checkDevice()).toBe('revoked');
+  });
 });

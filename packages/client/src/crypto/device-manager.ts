@@ -177,10 +177,15 @@ export class DeviceManager {
     }));
   }
 
-  /** Revokes a device of mine and, holding the identity key, publishes the list without it. */
+  /** Revokes a device of mine and, holding the identity key people know, publishes the list without it. */
   async revoke(deviceId: string): Promise<void> {
     await this.http.request<void>('DELETE', `/api/v1/devices/${encodeURIComponent(deviceId)}`);
-    if (await this.loadKeys(KEYS.identity)) await this.publishDeviceList();
+    const identity = await this.loadKeys(KEYS.identity);
+    const device = await this.loadDevice();
+    if (!identity || !device) return;
+    const published = await this.http.request<UserDevices>('GET', `/api/v1/users/${encodeURIComponent(device.userId)}/devices`);
+    // An identity key replaced elsewhere since (resetIdentity) must not come back by signing this list.
+    if (published.identity?.identityKey === b64(identity.signaturePublicKey)) await this.publishDeviceList(published.identity.version);
   }
 
   async safetyNumber(userId: string): Promise<string> {
