@@ -97,6 +97,15 @@ describeBrowser('the browser as an encryption device: an interrupted enable, sea
     await hit('明日の会議は十時からです').click();
     await row(page, '明日の会議は十時からです').waitFor();
 
+    // The sender's profile card shows our safety number, the one the script computes too.
+    await row(page, '明日の会議は十時からです').getByRole('button', { name: /^Profile of / }).first().click();
+    const card = page.getByRole('dialog', { name: /^Profile of / });
+    await card.getByText('Safety number').click();
+    const digits = await ivo.safetyNumber(hana.id);
+    await card.getByText(digits).waitFor();
+    await expectAccessible(page);
+    await page.keyboard.press('Escape');
+
     // Search in the encrypted conversation itself runs here too.
     await page.getByRole('button', { name: 'Search', exact: true }).click();
     await page.getByLabel('Search messages').fill('十時');
