@@ -3,7 +3,7 @@ import type { KeyPackagesUploaded, UserDevices } from '@confab/protocol';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { uniqueName } from '../../server/test/harness.js';
 import { type WebHarness, describeBrowser, expectAccessible, openContext, startWebHarness } from './browser.js';
-import { openConversation, person, row } from './people.js';
+import { browserDeviceOf, openConversation, person, row } from './people.js';
 
 /**
  * Issue 39, the browser as a device: one whose first enable was cut short (the page left while
@@ -66,7 +66,7 @@ describeBrowser('the browser as an encryption device: an interrupted enable, sea
 
   it('searches encrypted conversations on the device, beside the server’s results for plain ones', async () => {
     const hana = await person(harness, 'hana', 'Hana');
-    await expect.poll(async () => (await hana.sdk.http.request<UserDevices>('GET', `/api/v1/users/${hana.id}/devices`)).devices.length).toBe(1);
+    await browserDeviceOf(hana);
     const ivo = new ConfabClient({ baseUrl: harness.url, crypto: { store: memoryCryptoStore() } });
     await ivo.register({ username: uniqueName('ivo'), password: 'correct horse battery' });
     await ivo.enableEncryption({ deviceName: 'script' });
@@ -115,7 +115,7 @@ describeBrowser('the browser as an encryption device: an interrupted enable, sea
 
   it('lists my encryption devices in settings, and revokes one after a question', async () => {
     const jo = await person(harness, 'jo', 'Jo');
-    await expect.poll(async () => (await jo.sdk.http.request<UserDevices>('GET', `/api/v1/users/${jo.id}/devices`)).devices.length).toBe(1);
+    await browserDeviceOf(jo);
     const script = new ConfabClient({ baseUrl: harness.url, crypto: { store: memoryCryptoStore() } });
     await script.login({ username: jo.username, password: jo.password });
     const { deviceId: scriptId } = await script.enableEncryption({ deviceName: 'backup script', resetIdentity: true });

@@ -1,11 +1,10 @@
 import { ConfabClient, memoryCryptoStore } from '@confab/client';
-import type { UserDevices } from '@confab/protocol';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { uniqueName } from '../../server/test/harness.js';
 import { databaseSnapshot } from '../../server/test/snapshot.js';
 import { type WebHarness, describeBrowser, expectAccessible, openContext, startWebHarness } from './browser.js';
-import { type Person, groupOf, openConversation, person, row, sendText } from './people.js';
+import { browserDeviceOf, groupOf, openConversation, person, row, sendText } from './people.js';
 
 /**
  * Issue 39 in the web app (decision 0027, part 3): each browser is an encryption device of the
@@ -30,16 +29,6 @@ describeBrowser('encrypted conversations (browser)', () => {
   const lock = { name: 'End-to-end encrypted' };
   const header = (page: Page) => page.locator('header.conversation-header');
   const messageRows = (page: Page) => page.getByRole('log', { name: 'Messages', exact: true }).locator('article.message');
-
-  /** Signing in made this person's browser an encryption device: registered, on their signed list. */
-  async function browserDeviceOf(p: Person): Promise<void> {
-    await expect
-      .poll(async () => {
-        const listed = await p.sdk.http.request<UserDevices>('GET', `/api/v1/users/${p.id}/devices`);
-        return { devices: listed.devices.length, signed: listed.identity !== null };
-      })
-      .toEqual({ devices: 1, signed: true });
-  }
 
   it('turns a group encrypted here; two browsers exchange messages, a second tab and a reload read them', async () => {
     const [alice, bob] = [await person(harness, 'alice', 'Alice'), await person(harness, 'bob', 'Bob')];
