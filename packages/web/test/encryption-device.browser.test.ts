@@ -97,8 +97,8 @@ describeBrowser('the browser as an encryption device: an interrupted enable, sea
     await hit('明日の会議は十時からです').click();
     await row(page, '明日の会議は十時からです').waitFor();
 
-    // The sender's profile card shows our safety number, the one the script computes too.
-    await row(page, '明日の会議は十時からです').getByRole('button', { name: /^Profile of / }).first().click();
+    // The sender's profile card (from the avatar of their first message) shows our safety number, the one the script computes too.
+    await row(page, 'Встреча в пятницу').getByRole('button', { name: /^Profile of / }).first().click();
     const card = page.getByRole('dialog', { name: /^Profile of / });
     await card.getByText('Safety number').click();
     const digits = await ivo.safetyNumber(hana.id);
@@ -122,7 +122,7 @@ describeBrowser('the browser as an encryption device: an interrupted enable, sea
     const { page } = jo;
     await page.goto('/settings/encryption');
     const list = page.getByRole('list', { name: 'Encryption devices' });
-    await list.getByText('backup script').waitFor();
+    await list.getByText('backup script', { exact: true }).waitFor();
     await list.getByText('This device').waitFor();
     expect(await list.getByRole('listitem').count()).toBe(2);
     await expectAccessible(page);
