@@ -200,7 +200,7 @@ describeBrowser('encrypted conversations (browser)', () => {
     await bar.getByRole('button', { name: 'Reply', exact: true }).waitFor();
     expect(await bar.getByRole('button', { name: 'React', exact: true }).count()).toBe(0);
     await bar.getByRole('button', { name: 'More…' }).click();
-    await page.getByRole('menuitem', { name: 'Pin' }).waitFor();
+    await page.getByRole('menuitem', { name: 'Save for later' }).waitFor();
     const offered = await page.getByRole('menuitem').allTextContents();
     for (const name of ['Forward…', 'Report…', 'Edit']) expect(offered, name).not.toContain(name);
     await page.keyboard.press('Escape');
