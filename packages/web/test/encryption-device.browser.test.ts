@@ -72,7 +72,8 @@ describeBrowser('the browser as an encryption device: an interrupted enable, sea
     await ivo.enableEncryption({ deviceName: 'script' });
     const sealed = await ivo.createGroup('Sealed', [hana.id], { encrypted: true });
     const open = await ivo.createGroup('Open', [hana.id]);
-    for (const text of ['Встреча в пятницу', '明日の会議は十時からです', 'the quarterly numbers are in']) await ivo.sendMessage(sealed.id, text);
+    for (const text of ['Встреча в пятницу', '明日の会議は十時からです', 'the quarterly numbers are in'])
+      await ivo.sendMessage(sealed.id, text);
     await ivo.sendMessage(open.id, 'quarterly plain numbers');
     const { page } = hana;
     // Reading the conversation decrypts its messages into this browser's IndexedDB; a reload reads them from there.
@@ -98,7 +99,10 @@ describeBrowser('the browser as an encryption device: an interrupted enable, sea
     await row(page, '明日の会議は十時からです').waitFor();
 
     // The sender's profile card (from the avatar of their first message) shows our safety number, the one the script computes too.
-    await row(page, 'Встреча в пятницу').getByRole('button', { name: /^Profile of / }).first().click();
+    await row(page, 'Встреча в пятницу')
+      .getByRole('button', { name: /^Profile of / })
+      .first()
+      .click();
     const card = page.getByRole('dialog', { name: /^Profile of / });
     await card.getByText('Safety number').click();
     const digits = await ivo.safetyNumber(hana.id);
@@ -134,7 +138,9 @@ describeBrowser('the browser as an encryption device: an interrupted enable, sea
     await dialog.getByRole('button', { name: 'Revoke', exact: true }).click();
     await page.getByRole('status').filter({ hasText: 'Revoked backup script.' }).waitFor();
     await expect.poll(() => list.getByRole('listitem').count()).toBe(1);
-    expect((await jo.sdk.http.request<UserDevices>('GET', `/api/v1/users/${jo.id}/devices`)).devices.map((d) => d.id)).not.toContain(scriptId);
+    expect((await jo.sdk.http.request<UserDevices>('GET', `/api/v1/users/${jo.id}/devices`)).devices.map((d) => d.id)).not.toContain(
+      scriptId,
+    );
     // The script learns it at its next check: its keys are forgotten here.
     expect(await script.encryption.checkDevice()).toBe('revoked');
   });

@@ -93,8 +93,6 @@ describe('search over the decrypted history on this device', () => {
   it('a text kept before the search was built (no message details) is found by its place', async () => {
     const store = memoryCryptoStore();
     await store.put('plain:c9:12', new TextEncoder().encode('older words'));
-    expect(await searchDecrypted(store, 'old')).toEqual([
-      { conversationId: 'c9', seq: 12, snippet: 'older words', highlights: [[0, 3]] },
-    ]);
+    expect(await searchDecrypted(store, 'old')).toEqual([{ conversationId: 'c9', seq: 12, snippet: 'older words', highlights: [[0, 3]] }]);
   });
 });

@@ -37,7 +37,8 @@ describe('the device record of a CryptoStore', () => {
     const store = memoryCryptoStore();
     await saveDevice(store, device('dev_a'));
     await markRegistered(store, 'dev_a');
-    for (const key of ['identity', 'key-package:ab', 'group:c1', 'applied:c1', 'plain:c1:4', 'sent:x1']) await store.put(key, new Uint8Array([1]));
+    for (const key of ['identity', 'key-package:ab', 'group:c1', 'applied:c1', 'plain:c1:4', 'sent:x1'])
+      await store.put(key, new Uint8Array([1]));
     await forgetDevice(store);
     expect(await deviceState(store)).toBe('none');
     expect((await store.keys('')).sort()).toEqual(['identity', 'plain:c1:4', 'sent:x1']);

@@ -35,7 +35,10 @@ export async function loadDevice(store: CryptoStore): Promise<(DeviceRef & Devic
 /** Keeps a new device's keys; it is `interrupted` until `markRegistered`. */
 export async function saveDevice(store: CryptoStore, device: DeviceRef & DeviceKeys): Promise<void> {
   await store.delete(KEYS.registered);
-  await store.put(KEYS.device, packBytes([utf8(device.userId), utf8(device.deviceId), device.signaturePublicKey, device.signaturePrivateKey]));
+  await store.put(
+    KEYS.device,
+    packBytes([utf8(device.userId), utf8(device.deviceId), device.signaturePublicKey, device.signaturePrivateKey]),
+  );
 }
 
 /** The last step of enabling: the server has the device, its signed list and its KeyPackages. */

@@ -91,8 +91,8 @@ export function DevicesSettings() {
           onCancel={() => setConfirming(null)}
         >
           <p>
-            It is removed from your encrypted conversations and can read nothing sent from now on. What it has already read stays on it.
-            To use it again, it becomes a new device.
+            It is removed from your encrypted conversations and can read nothing sent from now on. What it has already read stays on it. To
+            use it again, it becomes a new device.
           </p>
         </ConfirmDialog>
       )}

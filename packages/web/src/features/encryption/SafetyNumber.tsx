@@ -34,8 +34,8 @@ export function SafetyNumber({ userId, name }: { userId: string; name: string })
       </summary>
       <p className="safety-number-digits">{digits}</p>
       <p className="hint">
-        Compare it with the one <bdi>{name}</bdi> sees for you, in person or by a call: the same number means your encrypted messages
-        reach only each other&rsquo;s devices.
+        Compare it with the one <bdi>{name}</bdi> sees for you, in person or by a call: the same number means your encrypted messages reach
+        only each other&rsquo;s devices.
       </p>
     </details>
   );

@@ -1,6 +1,12 @@
 import { Lock } from 'lucide-react';
 import { RichText } from '../../components/RichText.js';
-import { type ComposerContext, type MessageContext, composerBanners, conversationHeaderActions, messageBodies } from '../messages/extensions.js';
+import {
+  type ComposerContext,
+  type MessageContext,
+  composerBanners,
+  conversationHeaderActions,
+  messageBodies,
+} from '../messages/extensions.js';
 import { browserDevice } from './browser-device.js';
 import './encryption.css';
 
@@ -34,8 +40,8 @@ function EncryptedComposerNote({ composer: { conversation } }: { composer: Compo
   if (!conversation.encrypted) return null;
   return (
     <p className="composer-encrypted-note">
-      <Lock size={12} aria-hidden="true" /> Files, voice notes, places, polls, scheduled messages, reactions and edits are not
-      available in encrypted conversations yet.
+      <Lock size={12} aria-hidden="true" /> Files, voice notes, places, polls, scheduled messages, reactions and edits are not available in
+      encrypted conversations yet.
     </p>
   );
 }

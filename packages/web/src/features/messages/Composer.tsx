@@ -204,7 +204,9 @@ export const Composer = memo(function Composer({ conversation }: { conversation:
               </button>
             </Tooltip>
             {/* A scheduled message waits on the server in clear: refused in an encrypted conversation (the composer's note says so). */}
-            {!conversation.encrypted && <ScheduleSendMenu conversation={conversation} text={measured.over ? '' : text} onScheduled={clear} />}
+            {!conversation.encrypted && (
+              <ScheduleSendMenu conversation={conversation} text={measured.over ? '' : text} onScheduled={clear} />
+            )}
           </>
         }
       />

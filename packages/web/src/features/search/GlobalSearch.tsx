@@ -66,7 +66,8 @@ export function GlobalSearch({ children }: { children: ReactNode }) {
     }
   };
   const searching = q.trim() !== '';
-  const shown = searching && results ? { hits: mergeHits(results.hits, results.nextCursor !== null, results.device), more: results.nextCursor } : null;
+  const shown =
+    searching && results ? { hits: mergeHits(results.hits, results.nextCursor !== null, results.device), more: results.nextCursor } : null;
   return (
     <>
       <div className="global-search">
