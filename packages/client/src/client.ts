@@ -52,6 +52,7 @@ import { LocationsApi, SearchApi } from './features.js';
 import type { CryptoStore } from './crypto/crypto-store.js';
 import { indexedDbCryptoStore } from './crypto/indexeddb-crypto-store.js';
 import { EncryptedConversations } from './crypto/encrypted-conversations.js';
+import type { DecryptedHit, DecryptedSearchOptions } from './crypto/decrypted-search.js';
 import { DeviceManager, type EnableEncryptionOptions, EncryptionError, type MyDevice } from './crypto/device-manager.js';
 
 export interface ConfabClientOptions extends HttpOptions {
@@ -128,6 +129,8 @@ export class ConfabClient {
    */
   async revokeDevice(deviceId: string): Promise<void> {
     await this.devicesOfMine().revoke(deviceId);
+    // Only a device in the groups can commit the removal (one whose identity is elsewhere is in none).
+    if (!(await this.devicesOfMine().isEnabled())) return;
     const me = await this.devicesOfMine().self();
     await this.encrypted().removeDevice({ userId: me.userId, deviceId });
   }
@@ -153,6 +156,17 @@ export class ConfabClient {
     const e2e = this.encrypted(true);
     if (e2e && (await this.devicesOfMine().isEnabled())) await e2e.setUp(conversation);
     return conversation;
+  }
+
+  /**
+   * Search in encrypted conversations, on this device: over the texts it decrypted (the server
+   * holds only ciphertext there, so `search.messages` cannot find them). Every word of `q` must
+   * begin a word of the message (in any order; Chinese, Japanese, Korean anywhere in it); newest
+   * first, at most `limit` (50). Without a crypto store: nothing.
+   */
+  async searchEncrypted(q: string, options: DecryptedSearchOptions = {}): Promise<DecryptedHit[]> {
+    const e2e = this.encrypted(true);
+    return e2e ? e2e.search(q, options) : [];
   }
 
   /** This device's encrypted conversations (the MLS groups it is in), or undefined without a crypto store. */

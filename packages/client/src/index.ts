@@ -27,6 +27,8 @@ export type { UploadOptions, UploadProgress } from './upload-transfer.js';
 export { type CryptoStore, memoryCryptoStore } from './crypto/crypto-store.js';
 export { indexedDbCryptoStore } from './crypto/indexeddb-crypto-store.js';
 export { DeviceManager, EncryptionError, KEY_PACKAGE_POOL, type EnableEncryptionOptions, type MyDevice } from './crypto/device-manager.js';
+export type { DeviceState } from './crypto/device-record.js';
+export { type DecryptedHit, type DecryptedSearchOptions, searchWords } from './crypto/decrypted-search.js';
 export type {
   CredentialValidator,
   DeviceKeys,

@@ -1,11 +1,10 @@
 import { ConfabClient, memoryCryptoStore } from '@confab/client';
-import type { UserDevices } from '@confab/protocol';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { uniqueName } from '../../server/test/harness.js';
 import { databaseSnapshot } from '../../server/test/snapshot.js';
 import { type WebHarness, describeBrowser, expectAccessible, openContext, startWebHarness } from './browser.js';
-import { type Person, groupOf, openConversation, person, row, sendText } from './people.js';
+import { browserDeviceOf, groupOf, openConversation, person, row, sendText } from './people.js';
 
 /**
  * Issue 39 in the web app (decision 0027, part 3): each browser is an encryption device of the
@@ -30,16 +29,6 @@ describeBrowser('encrypted conversations (browser)', () => {
   const lock = { name: 'End-to-end encrypted' };
   const header = (page: Page) => page.locator('header.conversation-header');
   const messageRows = (page: Page) => page.getByRole('log', { name: 'Messages', exact: true }).locator('article.message');
-
-  /** Signing in made this person's browser an encryption device: registered, on their signed list. */
-  async function browserDeviceOf(p: Person): Promise<void> {
-    await expect
-      .poll(async () => {
-        const listed = await p.sdk.http.request<UserDevices>('GET', `/api/v1/users/${p.id}/devices`);
-        return { devices: listed.devices.length, signed: listed.identity !== null };
-      })
-      .toEqual({ devices: 1, signed: true });
-  }
 
   it('turns a group encrypted here; two browsers exchange messages, a second tab and a reload read them', async () => {
     const [alice, bob] = [await person(harness, 'alice', 'Alice'), await person(harness, 'bob', 'Bob')];
@@ -170,5 +159,64 @@ describeBrowser('encrypted conversations (browser)', () => {
 
     const snapshot = JSON.stringify(await databaseSnapshot(harness.server));
     for (const text of plaintexts) expect(snapshot.includes(text), text).toBe(false);
+  });
+
+  it('offers in an encrypted conversation only what the server accepts there, says why, and keeps its draft here', async () => {
+    const fay = await person(harness, 'fay', 'Fay');
+    await browserDeviceOf(fay);
+    const gus = new ConfabClient({ baseUrl: harness.url, crypto: { store: memoryCryptoStore() } });
+    await gus.register({ username: uniqueName('gus'), password: 'correct horse battery' });
+    await gus.enableEncryption({ deviceName: 'script' });
+    const sealed = await gus.createGroup('Sealed', [fay.id], { encrypted: true });
+    const open = await gus.createGroup('Open', [fay.id]);
+    const hello = secret('hello from a script');
+    await gus.sendMessage(sealed.id, hello);
+    await gus.sendMessage(open.id, 'hello in the open');
+    const { page } = fay;
+    const drafted: string[] = [];
+    page.on('request', (request) => {
+      if (request.method() === 'PUT' && request.url().endsWith('/draft')) drafted.push(request.url());
+    });
+    const note = page.getByText('are not available in encrypted conversations yet');
+    const composerControls = ['Attach files', 'Share location', 'Create a poll', 'Send options'];
+    const barOf = async (text: string) => {
+      const message = row(page, text);
+      await message.hover();
+      return message.getByRole('group', { name: 'Message actions' });
+    };
+
+    // A plain conversation offers every control, and says nothing.
+    await openConversation(page, open.id);
+    for (const name of composerControls) await page.getByRole('button', { name, exact: true }).waitFor();
+    await (await barOf('hello in the open')).getByRole('button', { name: 'React', exact: true }).waitFor();
+    expect(await note.count()).toBe(0);
+
+    // The encrypted one leaves out what the server refuses there, and the note says so.
+    await openConversation(page, sealed.id);
+    await row(page, hello).waitFor();
+    await note.waitFor();
+    for (const name of composerControls) expect(await page.getByRole('button', { name, exact: true }).count(), name).toBe(0);
+    const bar = await barOf(hello);
+    await bar.getByRole('button', { name: 'Reply', exact: true }).waitFor();
+    expect(await bar.getByRole('button', { name: 'React', exact: true }).count()).toBe(0);
+    await bar.getByRole('button', { name: 'More…' }).click();
+    await page.getByRole('menuitem', { name: 'Save for later' }).waitFor();
+    const offered = await page.getByRole('menuitem').allTextContents();
+    for (const name of ['Forward…', 'Report…', 'Edit']) expect(offered, name).not.toContain(name);
+    await page.keyboard.press('Escape');
+    await expectAccessible(page);
+
+    // A draft typed here stays on this device: switching away (which saves a plain draft at once) sends it nowhere.
+    const field = page.getByRole('textbox', { name: 'Message', exact: true });
+    const draft = secret('a draft only this browser holds');
+    const nav = page.getByRole('navigation', { name: 'Conversations' });
+    await field.fill(draft);
+    await nav.getByRole('link', { name: /Open/ }).click();
+    await row(page, 'hello in the open').waitFor();
+    await field.fill('a plain draft');
+    await nav.getByRole('link', { name: /Sealed/ }).click();
+    await expect.poll(() => drafted.some((url) => url.includes(`/conversations/${open.id}/draft`))).toBe(true);
+    expect(drafted.filter((url) => url.includes(sealed.id))).toEqual([]);
+    expect(await field.inputValue()).toBe(draft);
   });
 });

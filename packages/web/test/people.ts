@@ -1,6 +1,7 @@
 import type { Page } from 'playwright-core';
+import { expect } from 'vitest';
 import { ConfabClient } from '@confab/client';
-import type { ConversationDetail } from '@confab/protocol';
+import type { ConversationDetail, KeyPackagesUploaded, UserDevices } from '@confab/protocol';
 import { type BrowserUser, type WebHarness, signUp } from './browser.js';
 
 /** A person signed up through the app, and the same account through the SDK for setting up what a test needs. */
@@ -45,3 +46,20 @@ export async function sendText(page: Page, text: string): Promise<void> {
 /** A message row of the main timeline, by text. */
 export const row = (page: Page, text: string) =>
   page.getByRole('log', { name: 'Messages', exact: true }).locator('article.message', { hasText: text });
+
+/**
+ * Signing in made this person's browser an encryption device (issue 39): registered, on their
+ * signed list, with KeyPackages others can add it with (uploaded last; an upload of none answers the pool).
+ */
+export async function browserDeviceOf(p: Person): Promise<void> {
+  await expect
+    .poll(async () => {
+      const listed = await p.sdk.http.request<UserDevices>('GET', `/api/v1/users/${p.id}/devices`);
+      const [device] = listed.devices;
+      const pool =
+        device &&
+        (await p.sdk.http.request<KeyPackagesUploaded>('POST', `/api/v1/devices/${device.id}/key-packages`, { body: { keyPackages: [] } }));
+      return { devices: listed.devices.length, signed: listed.identity !== null, keyPackages: (pool?.available ?? 0) > 0 };
+    })
+    .toEqual({ devices: 1, signed: true, keyPackages: true });
+}

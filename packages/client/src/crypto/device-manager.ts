@@ -7,16 +7,20 @@ import {
   type UserDevices,
   encodeDeviceIdentity,
 } from '@confab/protocol';
+import { ApiError } from '../errors.js';
 import type { HttpTransport } from '../http.js';
 import { newClientId } from '../ids.js';
 import { base64UrlBytes } from '../push.js';
 import { packBytes, unpackBytes } from './byte-packing.js';
 import type { CryptoStore } from './crypto-store.js';
+import { type DeviceState, deviceState, forgetDevice, loadDevice, markRegistered, markUnregistered, saveDevice } from './device-record.js';
 import type { DeviceKeys, DeviceRef, GroupEngine } from './group-engine.js';
 import { safetyNumber } from './safety-number.js';
 
 /** How many single-use KeyPackages a device keeps on the server (plus one last-resort one). */
 export const KEY_PACKAGE_POOL = 20;
+/** Below this many unclaimed, the check on sign-in tops the pool up to `KEY_PACKAGE_POOL`. */
+const KEY_PACKAGE_LOW = KEY_PACKAGE_POOL / 2;
 
 /** A device as `client.devices()` lists it. */
 export interface MyDevice {
@@ -49,7 +53,7 @@ export class EncryptionError extends Error {
 }
 
 const b64 = (bytes: Uint8Array) => base64Url(bytes);
-const KEYS = { identity: 'identity', device: 'device', keyPackage: (ref: string) => `key-package:${ref}` };
+const KEYS = { identity: 'identity', keyPackage: (ref: string) => `key-package:${ref}` };
 
 /**
  * This client's device: its keys in the `CryptoStore`, its registration, the user's signed device
@@ -72,6 +76,11 @@ export class DeviceManager {
     ));
   }
 
+  /**
+   * Makes this device (its keys kept first), registers it, signs my device list and uploads its
+   * KeyPackages, then marks it registered (device-record.ts). Calling it again after an
+   * interruption finishes with the same keys: the same registration again is accepted as it is.
+   */
   async enable(options: EnableEncryptionOptions): Promise<{ deviceId: string }> {
     const engine = await this.engine();
     const me = await this.http.request<{ id: string }>('GET', '/api/v1/users/me');
@@ -89,24 +98,71 @@ export class DeviceManager {
       await this.store.put(KEYS.identity, packKeys(identity));
     }
     let device = await this.loadDevice();
-    if (!device || device.userId !== me.id) {
-      device = { userId: me.id, deviceId: `dev_${newClientId().replaceAll('-', '')}`, ...(await engine.generateDeviceKeys()) };
-      await this.store.put(
-        KEYS.device,
-        packBytes([utf8(device.userId), utf8(device.deviceId), device.signaturePublicKey, device.signaturePrivateKey]),
-      );
+    if (!device || device.userId !== me.id) device = await this.newDevice(engine, me.id);
+    try {
+      await this.register(device, options.deviceName);
+    } catch (error) {
+      if (!(error instanceof ApiError && error.code === 'device_revoked')) throw error;
+      // Revoked from another device of mine before this enable finished: a new device instead.
+      await forgetDevice(this.store);
+      device = await this.newDevice(engine, me.id);
+      await this.register(device, options.deviceName);
     }
-    await this.http.request<DeviceCreated>('POST', '/api/v1/devices', {
-      body: {
-        id: device.deviceId,
-        name: options.deviceName,
-        signatureKey: b64(device.signaturePublicKey),
-        credential: b64(encodeDeviceIdentity(device)),
-      },
-    });
     await this.publishDeviceList(published.identity?.version ?? 0);
     await this.replenishKeyPackages();
+    await markRegistered(this.store, device.deviceId);
     return { deviceId: device.deviceId };
+  }
+
+  /** New device keys, kept before anything is sent: an interrupted enable finishes with them. */
+  private async newDevice(engine: GroupEngine, userId: string): Promise<DeviceRef & DeviceKeys> {
+    const device = { userId, deviceId: `dev_${newClientId().replaceAll('-', '')}`, ...(await engine.generateDeviceKeys()) };
+    await saveDevice(this.store, device);
+    return device;
+  }
+
+  /** Registers the device (201), or finds the same registration there (200). */
+  private async register(device: DeviceRef & DeviceKeys, name: string): Promise<void> {
+    await this.http.request<DeviceCreated>('POST', '/api/v1/devices', {
+      body: { id: device.deviceId, name, signatureKey: b64(device.signaturePublicKey), credential: b64(encodeDeviceIdentity(device)) },
+    });
+  }
+
+  /** Where this device stands: no keys, an enable not finished, or registered (device-record.ts). */
+  state(): Promise<DeviceState> {
+    return deviceState(this.store);
+  }
+
+  /**
+   * The check on sign-in: is this registered device still active on the server, with KeyPackages
+   * for others to add it with? A pool run low (others claimed them) is topped up. A device the
+   * server revoked (from another device of mine) is forgotten here: `revoked`, and enabling again
+   * makes a new one. One the server does not know (its data restored from before) is `interrupted`
+   * again. `none` and `interrupted` are answered as they are: enabling makes or finishes the device.
+   */
+  async checkDevice(): Promise<DeviceState | 'revoked'> {
+    const state = await this.state();
+    if (state !== 'registered') return state;
+    const device = await this.requireDevice();
+    let pool: KeyPackagesUploaded;
+    try {
+      // An upload of nothing answers the pool's size, and only for an active device of mine.
+      pool = await this.uploadKeyPackages(device.deviceId, [], undefined);
+    } catch (error) {
+      if (error instanceof ApiError && error.code === 'device_revoked') {
+        await forgetDevice(this.store);
+        return 'revoked';
+      }
+      if (error instanceof ApiError && error.code === 'not_found') {
+        await markUnregistered(this.store);
+        return 'interrupted';
+      }
+      throw error;
+    }
+    if (pool.available < KEY_PACKAGE_LOW || !pool.lastResort) {
+      await this.replenishKeyPackages(Math.max(0, KEY_PACKAGE_POOL - pool.available), !pool.lastResort);
+    }
+    return 'registered';
   }
 
   async devices(): Promise<MyDevice[]> {
@@ -121,10 +177,15 @@ export class DeviceManager {
     }));
   }
 
-  /** Revokes a device of mine and, holding the identity key, publishes the list without it. */
+  /** Revokes a device of mine and, holding the identity key people know, publishes the list without it. */
   async revoke(deviceId: string): Promise<void> {
     await this.http.request<void>('DELETE', `/api/v1/devices/${encodeURIComponent(deviceId)}`);
-    if (await this.loadKeys(KEYS.identity)) await this.publishDeviceList();
+    const identity = await this.loadKeys(KEYS.identity);
+    const device = await this.loadDevice();
+    if (!identity || !device) return;
+    const published = await this.http.request<UserDevices>('GET', `/api/v1/users/${encodeURIComponent(device.userId)}/devices`);
+    // An identity key replaced elsewhere since (resetIdentity) must not come back by signing this list.
+    if (published.identity?.identityKey === b64(identity.signaturePublicKey)) await this.publishDeviceList(published.identity.version);
   }
 
   async safetyNumber(userId: string): Promise<string> {
@@ -144,20 +205,29 @@ export class DeviceManager {
     return this.http.request('POST', `/api/v1/users/${encodeURIComponent(userId)}/key-packages/claim`);
   }
 
-  /** Tops the pool up to `KEY_PACKAGE_POOL` and makes sure a last-resort package is there. */
-  async replenishKeyPackages(): Promise<KeyPackagesUploaded> {
+  /** Adds `count` single-use KeyPackages to the pool and, with `lastResort`, a new last-resort package. */
+  async replenishKeyPackages(count = KEY_PACKAGE_POOL, lastResort = true): Promise<KeyPackagesUploaded> {
     const engine = await this.engine();
     const device = await this.requireDevice();
-    const bundles = await Promise.all(Array.from({ length: KEY_PACKAGE_POOL }, () => engine.createKeyPackage(device, device)));
-    const lastResort = await engine.createKeyPackage(device, device, { lastResort: true });
-    for (const bundle of [...bundles, lastResort]) {
+    const bundles = await Promise.all(Array.from({ length: count }, () => engine.createKeyPackage(device, device)));
+    const last = lastResort ? await engine.createKeyPackage(device, device, { lastResort: true }) : undefined;
+    // The private halves are kept before the upload: a package handed out must be openable here.
+    for (const bundle of last ? [...bundles, last] : bundles) {
       await this.store.put(
         KEYS.keyPackage(await sha256Hex(bundle.keyPackage)),
         packBytes([bundle.keyPackage, bundle.privateKeys, new Uint8Array([bundle.lastResort ? 1 : 0])]),
       );
     }
-    return this.http.request('POST', `/api/v1/devices/${encodeURIComponent(device.deviceId)}/key-packages`, {
-      body: { keyPackages: bundles.map((b) => b64(b.keyPackage)), lastResort: b64(lastResort.keyPackage) },
+    return this.uploadKeyPackages(
+      device.deviceId,
+      bundles.map((b) => b64(b.keyPackage)),
+      last && b64(last.keyPackage),
+    );
+  }
+
+  private uploadKeyPackages(deviceId: string, keyPackages: string[], lastResort: string | undefined): Promise<KeyPackagesUploaded> {
+    return this.http.request('POST', `/api/v1/devices/${encodeURIComponent(deviceId)}/key-packages`, {
+      body: { keyPackages, ...(lastResort === undefined ? {} : { lastResort }) },
     });
   }
 
@@ -210,9 +280,9 @@ export class DeviceManager {
     });
   }
 
-  /** Whether this client has enabled encryption (has a device). */
+  /** Whether this client has enabled encryption: a device registered with its KeyPackages (not an enable interrupted). */
   async isEnabled(): Promise<boolean> {
-    return (await this.loadDevice()) !== undefined;
+    return (await this.state()) === 'registered';
   }
 
   /** This device (its credential's user and id) and its signature keys; throws until encryption is enabled. */
@@ -226,16 +296,8 @@ export class DeviceManager {
     return device;
   }
 
-  private async loadDevice(): Promise<(DeviceRef & DeviceKeys) | undefined> {
-    const packed = await this.store.get(KEYS.device);
-    if (!packed) return undefined;
-    const [userId, deviceId, signaturePublicKey, signaturePrivateKey] = unpackBytes(packed, 4) as [
-      Uint8Array,
-      Uint8Array,
-      Uint8Array,
-      Uint8Array,
-    ];
-    return { userId: fromUtf8(userId), deviceId: fromUtf8(deviceId), signaturePublicKey, signaturePrivateKey };
+  private loadDevice(): Promise<(DeviceRef & DeviceKeys) | undefined> {
+    return loadDevice(this.store);
   }
 
   private async loadKeys(key: string): Promise<DeviceKeys | undefined> {
@@ -248,7 +310,6 @@ export class DeviceManager {
 
 const packKeys = (keys: DeviceKeys) => packBytes([keys.signaturePublicKey, keys.signaturePrivateKey]);
 const utf8 = (text: string) => new TextEncoder().encode(text);
-const fromUtf8 = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
 
 async function sha256Hex(bytes: Uint8Array): Promise<string> {
   const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>));

@@ -5,6 +5,7 @@ import { newClientId } from '../ids.js';
 import { base64UrlBytes } from '../push.js';
 import { unpackBytes } from './byte-packing.js';
 import type { CryptoStore } from './crypto-store.js';
+import { type DecryptedHit, type DecryptedSearchOptions, forgetDecrypted, keepDecrypted, searchDecrypted } from './decrypted-search.js';
 import type { DeviceManager } from './device-manager.js';
 import { type DeviceRef, type Group, GroupError, type GroupEngine, type PendingCommit } from './group-engine.js';
 
@@ -173,6 +174,11 @@ export class EncryptedConversations {
   async decrypt(message: Message): Promise<Message | undefined> {
     // A client that has not enabled encryption has no device to read with: the envelope as it is.
     if (message.kind !== 'encrypted' || !(await this.devices.isEnabled())) return message;
+    if (message.deletedAt !== null) {
+      // Deleted for everyone (a tombstone): its text is forgotten here too, so a search no longer finds it.
+      await forgetDecrypted(this.store, message.conversationId, message.seq);
+      return message;
+    }
     if (message.mls !== 'application') {
       await this.locked(message.conversationId, () => this.apply(message.conversationId, message.seq));
       return undefined;
@@ -184,6 +190,11 @@ export class EncryptedConversations {
     if (!plain) return message;
     const { ciphertext: _ciphertext, ...rest } = message;
     return { ...rest, encrypted: true, body: new TextDecoder().decode(plain) };
+  }
+
+  /** Search over the texts this device decrypted (decrypted-search.ts): the server cannot search ciphertext. */
+  search(q: string, options?: DecryptedSearchOptions): Promise<DecryptedHit[]> {
+    return searchDecrypted(this.store, q, options);
   }
 
   // ---- the order, applied ----
@@ -235,13 +246,13 @@ export class EncryptedConversations {
     }
     if (mine) {
       const sent = await this.store.get(KEYS.sent(message.clientId));
-      if (sent) await this.store.put(KEYS.plain(id, message.seq), sent);
+      if (sent) await keepDecrypted(this.store, message, sent);
       return;
     }
     await this.processing(message, async () => {
       const processed = await engine.process(group, bytes);
       await this.store.put(KEYS.group(id), engine.save(processed.group));
-      if (processed.kind === 'application') await this.store.put(KEYS.plain(id, message.seq), processed.plaintext);
+      if (processed.kind === 'application') await keepDecrypted(this.store, message, processed.plaintext);
     });
   }
 

@@ -10,6 +10,7 @@ import { EmailSettings } from './EmailSettings.js';
 import { ExportSettings } from './ExportSettings.js';
 import { PasswordSettings } from './PasswordSettings.js';
 import { SessionsSettings } from './SessionsSettings.js';
+import { DevicesSettings } from '../encryption/DevicesSettings.js';
 import './account.css';
 
 /** The account's sections, each at /settings/<path> (the first is /settings itself). */
@@ -17,6 +18,7 @@ const SECTIONS: { path: string; label: string; component: ComponentType }[] = [
   { path: 'email', label: 'Email', component: EmailSettings },
   { path: 'password', label: 'Password', component: PasswordSettings },
   { path: 'sessions', label: 'Sessions', component: SessionsSettings },
+  { path: 'encryption', label: 'Encryption', component: DevicesSettings },
   { path: 'notifications', label: 'Notifications', component: NotificationSettings },
   { path: 'appearance', label: 'Appearance', component: AppearanceSettings },
   { path: 'assist', label: 'Assist', component: AssistSettings },

@@ -23,6 +23,7 @@ messageActions.push({
   id: 'report',
   label: 'Report…',
   icon: Flag,
+  plainOnly: true,
   available: (c) => !c.mine && c.message.deletedAt === null && c.message.kind !== 'system',
   run: (c) => dialog.open(c.message.id),
 });

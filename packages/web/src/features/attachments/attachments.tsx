@@ -21,7 +21,7 @@ function trayFor(client: ConfabClient, conversationId: string): UploadTray {
   return tray;
 }
 
-composerAddons.push({ id: 'attachments', component: AttachControl });
+composerAddons.push({ id: 'attachments', component: AttachControl, plainOnly: true });
 messageBodies.attachment = AttachmentBody;
 
 function AttachControl({ composer }: { composer: ComposerContext }) {

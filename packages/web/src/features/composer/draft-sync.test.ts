@@ -48,4 +48,40 @@ describe('DraftSync', () => {
     expect(client.saveDraft).toHaveBeenCalledTimes(1);
     expect(local.get('secret')).toBe('more words');
   });
+
+  it('keeps an encrypted conversation’s draft on this device from the start, across a reload: its text never leaves', async () => {
+    const storage = new MemoryStorage();
+    const open = () => {
+      const local = new DraftStore('drafts', storage, 300);
+      const client = {
+        saveDraft: vi.fn(async (conversationId: string, { body, version }: { body: string; version: number }) => ({
+          conversationId,
+          body,
+          replyToId: null,
+          version: version + 1,
+          updatedAt: '',
+        })),
+        drafts: vi.fn(async () => ({ items: [] as Draft[] })),
+      };
+      const connection = { on: () => () => undefined, onStateChange: () => () => undefined };
+      return { sync: new DraftSync(client as never, connection as never, local, 'me', storage, 1000), local, client };
+    };
+    const page = open();
+    page.sync.keepOnDevice('secret');
+    page.sync.edited('secret', 'words nobody else may read');
+    await vi.advanceTimersByTimeAsync(1000);
+    page.sync.flush('secret');
+    page.local.flush();
+    expect(page.client.saveDraft).not.toHaveBeenCalled();
+
+    // Reloaded: loading the drafts finds this one only here, and sends it nowhere; a plain one still goes.
+    const reloaded = open();
+    reloaded.sync.start();
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(reloaded.local.get('secret')).toBe('words nobody else may read');
+    reloaded.sync.edited('secret', 'still only here');
+    reloaded.sync.edited('plain', 'hello');
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(reloaded.client.saveDraft.mock.calls).toEqual([['plain', { body: 'hello', version: 0 }]]);
+  });
 });

@@ -1,7 +1,7 @@
 import { ApiError, type ConfabClient, type RealtimeConnection } from '@confab/client';
 import type { Draft } from '@confab/protocol';
 import { ExternalStore } from '../../state/external-store.js';
-import { type DraftStore, draftMetaKey } from './drafts.js';
+import { type DraftStore, deviceOnlyDraftsKey, draftMetaKey } from './drafts.js';
 
 /** What this device knows of a conversation's draft on the server: the version it last saw, and whether it has typed since. */
 interface SyncMeta {
@@ -18,8 +18,9 @@ interface SyncMeta {
  * typed stays. `draft.updated` from another device replaces the text unless I have typed there
  * since my last save (then theirs is offered, as for a 409).
  * A failed save (offline) stays marked and goes again when the connection opens. An encrypted
- * conversation's draft is never kept on the server (it would be there in clear): the first
- * refusal (`encrypted_conversation`) keeps that draft on this device from then on.
+ * conversation's draft is never sent to the server (it would be there in clear): the composer
+ * says so before anything is typed (`keepOnDevice`, remembered across reloads), and a refusal
+ * (`encrypted_conversation`: turned encrypted elsewhere) does the same.
  */
 export class DraftSync extends ExternalStore<ReadonlyMap<string, Draft>> {
   private readonly meta: Map<string, SyncMeta>;
@@ -28,8 +29,8 @@ export class DraftSync extends ExternalStore<ReadonlyMap<string, Draft>> {
   private readonly saving = new Map<string, string>();
   private readonly again = new Set<string>();
   private readonly remote = new Set<(conversationId: string) => void>();
-  /** Conversations whose drafts the server refuses to keep (encrypted): saved here only. */
-  private readonly deviceOnly = new Set<string>();
+  /** Conversations whose drafts the server refuses to keep (encrypted): saved here only, remembered across reloads. */
+  private readonly deviceOnly: Set<string>;
   private readonly stops: (() => void)[] = [];
   private loaded = false;
 
@@ -43,6 +44,7 @@ export class DraftSync extends ExternalStore<ReadonlyMap<string, Draft>> {
   ) {
     super(new Map());
     this.meta = readMeta(storage, draftMetaKey(userId));
+    this.deviceOnly = readDeviceOnly(storage, deviceOnlyDraftsKey(userId));
   }
 
   start(): void {
@@ -65,12 +67,32 @@ export class DraftSync extends ExternalStore<ReadonlyMap<string, Draft>> {
   /** The composer's text changed (typed, formatted, refilled): kept locally at once, saved a moment later. */
   edited(conversationId: string, text: string): void {
     this.local.save(conversationId, text);
+    if (this.deviceOnly.has(conversationId)) return;
     this.setMeta(conversationId, { ...this.metaOf(conversationId), dirty: true });
     clearTimeout(this.timers.get(conversationId));
     this.timers.set(
       conversationId,
       setTimeout(() => this.flush(conversationId), this.delayMs),
     );
+  }
+
+  /**
+   * Keeps a conversation's draft on this device only (an encrypted one: the server would hold it
+   * in clear, and refuses it). Told by the composer before anything is typed there, so no save is
+   * even tried; the refusal of a save (a conversation turned encrypted elsewhere) does the same.
+   */
+  keepOnDevice(conversationId: string): void {
+    if (!this.deviceOnly.has(conversationId)) {
+      this.deviceOnly.add(conversationId);
+      try {
+        this.storage.setItem(deviceOnlyDraftsKey(this.userId), JSON.stringify([...this.deviceOnly]));
+      } catch {
+        // Storage refused: known for this page; the composer says it again after a reload.
+      }
+    }
+    clearTimeout(this.timers.get(conversationId));
+    this.timers.delete(conversationId);
+    this.setMeta(conversationId, { ...this.metaOf(conversationId), dirty: false });
   }
 
   /** Saves now what waits for its delay (switching conversation, leaving). */
@@ -129,10 +151,7 @@ export class DraftSync extends ExternalStore<ReadonlyMap<string, Draft>> {
     } catch (error) {
       if (error instanceof ApiError && error.code === 'draft_conflict') this.conflicted(conversationId, text, error.draft ?? null);
       else if (error instanceof ApiError && error.code === 'not_found') this.setMeta(conversationId, { version: 0, dirty: false });
-      else if (error instanceof ApiError && error.code === 'encrypted_conversation') {
-        this.deviceOnly.add(conversationId);
-        this.setMeta(conversationId, { version: meta.version, dirty: false });
-      }
+      else if (error instanceof ApiError && error.code === 'encrypted_conversation') this.keepOnDevice(conversationId);
       // Anything else (offline, the server restarting): still dirty, saved again when the connection opens.
     } finally {
       this.saving.delete(conversationId);
@@ -191,6 +210,7 @@ export class DraftSync extends ExternalStore<ReadonlyMap<string, Draft>> {
       }
       // Known here, gone there: sent or cleared on another device while this one was away.
       for (const id of this.local.getSnapshot().keys()) {
+        if (this.deviceOnly.has(id)) continue;
         const meta = this.metaOf(id);
         if (!listed.has(id) && !meta.dirty && meta.version > 0)
           this.adopt({ conversationId: id, body: '', replyToId: null, version: meta.version, updatedAt: '' });
@@ -234,6 +254,15 @@ export class DraftSync extends ExternalStore<ReadonlyMap<string, Draft>> {
     } catch {
       // Storage refused: versions stay in this page; a later save may meet a 409 and ask.
     }
+  }
+}
+
+function readDeviceOnly(storage: Storage, key: string): Set<string> {
+  try {
+    const value = JSON.parse(storage.getItem(key) ?? '[]') as unknown;
+    return new Set(Array.isArray(value) ? value.filter((id): id is string => typeof id === 'string') : []);
+  } catch {
+    return new Set();
   }
 }
 

@@ -104,6 +104,8 @@ export class DraftStore extends ExternalStore<ReadonlyMap<string, string>> {
 const keyOf = (userId: string) => `confab.drafts.${userId}`;
 /** Where draft-sync.ts keeps what this device knows of each draft on the server (its version). */
 export const draftMetaKey = (userId: string) => `confab.draftMeta.${userId}`;
+/** The conversations whose drafts stay on this device (encrypted ones), for draft-sync.ts. */
+export const deviceOnlyDraftsKey = (userId: string) => `${draftMetaKey(userId)}:device-only`;
 
 function readDrafts(storage: Storage, key: string): Map<string, string> {
   try {
@@ -149,6 +151,7 @@ export function forgetDrafts(userId: string, storage: Storage = localStorage): v
   stores.delete(userId);
   storage.removeItem(keyOf(userId));
   storage.removeItem(draftMetaKey(userId));
+  storage.removeItem(deviceOnlyDraftsKey(userId));
 }
 
 /** The signed-in user's draft in a conversation (undefined: none): the list shows "Draft: …". */

@@ -21,6 +21,7 @@ messageActions.push(
     id: 'edit',
     label: 'Edit',
     icon: Pencil,
+    plainOnly: true,
     available: (c) => c.mine && live(c) && c.message.kind === 'text',
     run: (c) => rowMode.toggle(c.message.id, 'edit'),
   },

@@ -4,7 +4,9 @@ import { type ConfabClient, EncryptionError } from '@confab/client';
  * This browser as one of my encryption devices (issue 39, decision 0027 part 3). On sign-in the
  * app enables encryption once: the device's keys, its MLS states and what it decrypted are kept in
  * the SDK's IndexedDB store (one database per user), so a reload finds the same device. Tabs
- * signing in together take a Web Lock first, so one browser registers one device.
+ * signing in together take a Web Lock first, so one browser registers one device. Every sign-in
+ * and page load checks the device again (`checkDevice`): an enable a closed page interrupted is
+ * finished, a revoked device replaced, a KeyPackage pool run low topped up.
  */
 const ready = new WeakMap<ConfabClient, Promise<boolean>>();
 
@@ -30,7 +32,10 @@ export async function requireBrowserDevice(client: ConfabClient): Promise<void> 
 }
 
 async function enable(client: ConfabClient): Promise<boolean> {
-  if (await client.encryption.isEnabled()) return true;
+  // Registered: still active on the server, its KeyPackages topped up. Otherwise enabled here:
+  // the first time ('none'), finishing one a closed page left half done ('interrupted', the same
+  // keys), or as a new device when this one was revoked from another ('revoked': forgotten).
+  if ((await client.encryption.checkDevice()) === 'registered') return true;
   try {
     await client.enableEncryption({ deviceName: browserName() });
     return true;

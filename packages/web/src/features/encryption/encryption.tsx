@@ -1,13 +1,20 @@
 import { Lock } from 'lucide-react';
 import { RichText } from '../../components/RichText.js';
-import { type MessageContext, conversationHeaderActions, messageBodies } from '../messages/extensions.js';
+import {
+  type ComposerContext,
+  type MessageContext,
+  composerBanners,
+  conversationHeaderActions,
+  messageBodies,
+} from '../messages/extensions.js';
 import { browserDevice } from './browser-device.js';
 import './encryption.css';
 
 /**
  * End-to-end encrypted conversations in the web app (issue 39): a lock beside their titles
  * (EncryptedMark.tsx, in ConversationTitle), "Turn on encryption" in a group's header after a
- * question that says what happens, and an honest line where this device cannot read a message.
+ * question that says what happens, an honest line where this device cannot read a message, and
+ * a note in the composer saying what an encrypted conversation does not offer yet.
  * The browser is an encryption device (browser-device.ts): the SDK encrypts what it sends and
  * decrypts what it receives; a message sent before it joined the group stays the placeholder.
  */
@@ -23,6 +30,22 @@ function EncryptedBody({ context: { message } }: { context: MessageContext }) {
   );
 }
 messageBodies.encrypted = EncryptedBody;
+
+/**
+ * Above an encrypted conversation's message field: why it offers no files, places, polls or
+ * scheduling, and its messages no reactions or edits (each would be on the server in clear, and
+ * the server refuses it there; those controls are left out: `plainOnly` in extensions.ts).
+ */
+function EncryptedComposerNote({ composer: { conversation } }: { composer: ComposerContext }) {
+  if (!conversation.encrypted) return null;
+  return (
+    <p className="composer-encrypted-note">
+      <Lock size={12} aria-hidden="true" /> Files, voice notes, places, polls, scheduled messages, reactions and edits are not available in
+      encrypted conversations yet.
+    </p>
+  );
+}
+composerBanners.push({ id: 'encrypted-note', component: EncryptedComposerNote });
 
 conversationHeaderActions.push({
   id: 'encrypt',

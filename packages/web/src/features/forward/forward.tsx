@@ -18,6 +18,7 @@ messageActions.push({
   id: 'forward',
   label: 'Forward…',
   icon: Forward,
+  plainOnly: true,
   available: (c) => c.message.deletedAt === null && c.message.kind !== 'system',
   run: (c) => dialog.open(c.message.id),
 });

@@ -15,7 +15,8 @@ import { IconButton, Tooltip } from '../../components/ui/index.js';
  * loaded inside the app), and until when it is live. A browser without geolocation shows no button.
  */
 messageBodies.location = LocationBody;
-if (typeof navigator !== 'undefined' && 'geolocation' in navigator) composerAddons.push({ id: 'location', component: ShareLocation });
+if (typeof navigator !== 'undefined' && 'geolocation' in navigator)
+  composerAddons.push({ id: 'location', component: ShareLocation, plainOnly: true });
 
 function ShareLocation({ composer }: { composer: ComposerContext }) {
   const [busy, setBusy] = useState(false);

@@ -4,7 +4,7 @@ import type { SendOptions } from '@confab/client';
 import type { ConversationSummary } from '@confab/protocol';
 import { useApp } from '../../state/AppContext.js';
 import { IconButton, Tooltip } from '../../components/ui/index.js';
-import { type ComposerContext, composerAddons, composerBanners, composerDraftLinks } from './extensions.js';
+import { type ComposerContext, composerAddons, composerBanners, composerDraftLinks, offeredIn } from './extensions.js';
 import { useTypingSignal } from './useTypingSignal.js';
 import { useLengthLimit } from './LengthLimit.js';
 import { draftsOf } from '../composer/drafts.js';
@@ -67,6 +67,10 @@ export const Composer = memo(function Composer({ conversation }: { conversation:
   );
   // Switching away saves what waits for its delay; another device's text replaces mine when I was not typing.
   useEffect(() => () => sync.flush(conversation.id), [sync, conversation.id]);
+  // A draft kept on the server would be there in clear: an encrypted conversation's stays on this device from the start.
+  useEffect(() => {
+    if (conversation.encrypted) sync.keepOnDevice(conversation.id);
+  }, [sync, conversation.id, conversation.encrypted]);
   useEffect(
     () => sync.onRemote((changed) => changed === conversation.id && setTextState(drafts.get(changed) ?? '')),
     [sync, drafts, conversation.id],
@@ -181,7 +185,7 @@ export const Composer = memo(function Composer({ conversation }: { conversation:
         toolbar={<FormatToolbar onFormat={format} />}
         tools={
           <>
-            {composerAddons.map(({ id: addonId, component: Addon }) => (
+            {offeredIn(conversation, composerAddons).map(({ id: addonId, component: Addon }) => (
               <Addon key={addonId} composer={composer} />
             ))}
             <EmojiPickerButton
@@ -199,7 +203,10 @@ export const Composer = memo(function Composer({ conversation }: { conversation:
                 <SendHorizontal aria-hidden="true" size={16} />
               </button>
             </Tooltip>
-            <ScheduleSendMenu conversation={conversation} text={measured.over ? '' : text} onScheduled={clear} />
+            {/* A scheduled message waits on the server in clear: refused in an encrypted conversation (the composer's note says so). */}
+            {!conversation.encrypted && (
+              <ScheduleSendMenu conversation={conversation} text={measured.over ? '' : text} onScheduled={clear} />
+            )}
           </>
         }
       />

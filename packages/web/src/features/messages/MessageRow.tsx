@@ -8,7 +8,7 @@ import { MessageActionBar } from './MessageActionBar.js';
 import { MessageStatus } from './MessageStatus.js';
 import { SystemNotice } from './SystemNotice.js';
 import type { Receipts } from '../../state/receipts-store.js';
-import { type MessageContext, messageActions, messageAddons, messageBodies } from './extensions.js';
+import { type MessageContext, messageActions, messageAddons, messageBodies, offeredIn } from './extensions.js';
 
 /**
  * One message: the sender's avatar, name and time (or, continuing a group of one person's
@@ -38,7 +38,7 @@ export const MessageRow = memo(function MessageRow({
   const { message } = context;
   if (message.kind === 'system') return <SystemNotice message={message} />;
   const Body = messageBodies[message.kind];
-  const actions = messageActions.filter((action) => action.available(context));
+  const actions = offeredIn(context.conversation, messageActions).filter((action) => action.available(context));
   const mentionsMe = message.deletedAt === null && message.mentions.includes(context.services.me.id);
   return (
     <article

@@ -34,6 +34,12 @@ export interface MessageAction {
   placement?: 'bar' | 'menu';
   /** Shown only where this says so (e.g. only on my messages, only for admins). */
   available(context: MessageContext): boolean;
+  /**
+   * Only in a plain conversation: it needs the server to keep, read or copy content in clear (a
+   * reaction's emoji, an edit's text, a forwarded copy, a report an admin reads), which an
+   * encrypted conversation refuses or cannot give.
+   */
+  plainOnly?: boolean;
   run(context: MessageContext): void | Promise<void>;
 }
 export const messageActions: MessageAction[] = [];
@@ -69,7 +75,17 @@ export interface ComposerContext {
 export interface ComposerAddon {
   id: string;
   component: ComponentType<{ composer: ComposerContext }>;
+  /**
+   * Only in a plain conversation: it sends what the server keeps in clear (a file, a place, a
+   * poll), which an encrypted conversation refuses (`400 encrypted_conversation`) until it is
+   * encrypted too.
+   */
+  plainOnly?: boolean;
 }
+
+/** The add-ons or actions a conversation offers: an encrypted one leaves out those the server would refuse. */
+export const offeredIn = <T extends { plainOnly?: boolean }>(conversation: { encrypted: boolean }, all: readonly T[]): T[] =>
+  conversation.encrypted ? all.filter((item) => item.plainOnly !== true) : [...all];
 export const composerAddons: ComposerAddon[] = [];
 
 /** Something shown above the message field (issue 40: reply chips); it renders nothing when it has nothing to offer. */

@@ -12,7 +12,7 @@ import './polls.css';
  * `message.updated`) and my vote as pressed buttons, and a composer button opening the poll form.
  */
 messageBodies.poll = PollBody;
-composerAddons.push({ id: 'poll', component: NewPoll });
+composerAddons.push({ id: 'poll', component: NewPoll, plainOnly: true });
 
 function PollBody({ context }: { context: MessageContext }) {
   const { message, services, mine, conversation } = context;

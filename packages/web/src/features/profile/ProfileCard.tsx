@@ -6,9 +6,10 @@ import { formatDay, formatTime } from '../../components/time.js';
 import { useAction } from '../../components/useAction.js';
 import { useApp, usePerson, usePresence } from '../../state/AppContext.js';
 import { localTimeIn } from './local-time.js';
+import { SafetyNumber } from '../encryption/SafetyNumber.js';
 import './profile-card.css';
 
-/** Avatar (256 px), display name, username, bio, local time, presence and "Message" (opens or creates the DM). */
+/** Avatar (256 px), display name, username, bio, local time, presence, our safety number and "Message" (opens or creates the DM). */
 export function ProfileCard({ userId }: { userId: string }) {
   const { client, me } = useApp();
   const person = usePerson(userId);
@@ -53,6 +54,7 @@ export function ProfileCard({ userId }: { userId: string }) {
           </div>
         )}
       </dl>
+      {userId !== me.id && <SafetyNumber userId={userId} name={person.displayName} />}
       {message.error && (
         <p className="error" role="alert">
           {message.error}

@@ -19,6 +19,7 @@ messageActions.push({
   label: 'React',
   icon: SmilePlus,
   placement: 'bar',
+  plainOnly: true,
   available: (c) => c.message.deletedAt === null && c.message.kind !== 'system',
   run: (c) => rowMode.toggle(c.message.id, 'react'),
 });

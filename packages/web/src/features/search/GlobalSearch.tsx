@@ -1,19 +1,23 @@
 import { type ReactNode, useEffect, useId, useState } from 'react';
-import { navigate } from 'wouter/use-browser-location';
+import type { DecryptedHit } from '@confab/client';
 import type { SearchHit } from '@confab/protocol';
 import { PersonName } from '../../components/PersonName.js';
 import { describeError } from '../../components/errors.js';
 import { formatListTime } from '../../components/time.js';
 import { useApp, useConversationList } from '../../state/AppContext.js';
 import { ConversationTitle } from '../conversations/ConversationTitle.js';
-import { Highlighted } from './search.js';
-import { jumpToMessage } from './jump.js';
+import { FoundOnDevice, Highlighted, openHit } from './search.js';
+import { type ShownHit, mergeHits } from './shown-hits.js';
 
 const PAGE = 20;
+/** Results from this device's decrypted history (encrypted conversations), read at once. */
+const DEVICE_LIMIT = 50;
 
 interface Results {
   hits: SearchHit[];
   nextCursor: string | null;
+  /** Found on this device, in encrypted conversations. */
+  device: DecryptedHit[];
 }
 
 /**
@@ -21,7 +25,9 @@ interface Results {
  * text, the list shows the hits instead (conversation, sender, time, snippet), newest first as
  * the server ranks them; choosing one opens its conversation at the message (older history is
  * loaded until it is there) or, for a thread reply, its thread. Esc or clearing the field
- * brings the conversation list back.
+ * brings the conversation list back. Encrypted conversations are searched on this device, over
+ * the texts it decrypted (the server holds only ciphertext there): those hits are marked as such
+ * and placed among the server's by time.
  */
 export function GlobalSearch({ children }: { children: ReactNode }) {
   const { client } = useApp();
@@ -35,8 +41,10 @@ export function GlobalSearch({ children }: { children: ReactNode }) {
     let current = true;
     // A short pause, so a fast typist sends one search, not one per key.
     const timer = setTimeout(() => {
-      client.search.messages({ q, limit: PAGE }).then(
-        (page) => current && (setResults({ hits: page.items, nextCursor: page.nextCursor }), setError(null)),
+      // The device's search fails alone (no IndexedDB): the server's results still show.
+      const device = client.searchEncrypted(q, { limit: DEVICE_LIMIT }).catch(() => []);
+      Promise.all([client.search.messages({ q, limit: PAGE }), device]).then(
+        ([page, found]) => current && (setResults({ hits: page.items, nextCursor: page.nextCursor, device: found }), setError(null)),
         (caught: unknown) => current && setError(describeError(caught)),
       );
     }, 200);
@@ -50,7 +58,7 @@ export function GlobalSearch({ children }: { children: ReactNode }) {
     setLoadingMore(true);
     try {
       const page = await client.search.messages({ q, limit: PAGE, cursor: results.nextCursor });
-      setResults({ hits: [...results.hits, ...page.items], nextCursor: page.nextCursor });
+      setResults({ ...results, hits: [...results.hits, ...page.items], nextCursor: page.nextCursor });
     } catch (caught) {
       setError(describeError(caught));
     } finally {
@@ -58,7 +66,8 @@ export function GlobalSearch({ children }: { children: ReactNode }) {
     }
   };
   const searching = q.trim() !== '';
-  const shown = searching ? results : null;
+  const shown =
+    searching && results ? { hits: mergeHits(results.hits, results.nextCursor !== null, results.device), more: results.nextCursor } : null;
   return (
     <>
       <div className="global-search">
@@ -90,13 +99,13 @@ export function GlobalSearch({ children }: { children: ReactNode }) {
           {shown && shown.hits.length > 0 && (
             <ul className="panel-list">
               {shown.hits.map((hit) => (
-                <li key={hit.message.id}>
+                <li key={hit.key}>
                   <HitButton hit={hit} />
                 </li>
               ))}
             </ul>
           )}
-          {shown?.nextCursor && (
+          {shown?.more && (
             <button type="button" onClick={() => void more()} disabled={loadingMore}>
               More results
             </button>
@@ -107,26 +116,23 @@ export function GlobalSearch({ children }: { children: ReactNode }) {
   );
 }
 
-function summary(results: Results): string {
+function summary(results: { hits: ShownHit[]; more: string | null }): string {
   const n = results.hits.length;
   if (n === 0) return 'No messages found.';
   const count = n === 1 ? '1 message' : `${n} messages`;
-  return results.nextCursor ? `${count} so far` : count;
+  return results.more ? `${count} so far` : count;
 }
 
-function HitButton({ hit }: { hit: SearchHit }) {
+function HitButton({ hit }: { hit: ShownHit }) {
   const { conversations } = useConversationList();
-  const { message } = hit;
-  const conversation = conversations.find((c) => c.id === message.conversationId);
-  const open = () => {
-    if (message.threadRootId) navigate(`/c/${message.conversationId}/thread/${message.threadRootId}`);
-    else void jumpToMessage(message.conversationId, message.seq);
-  };
+  const conversation = conversations.find((c) => c.id === hit.conversationId);
   return (
-    <button type="button" className="panel-item search-hit" onClick={open}>
+    <button type="button" className="panel-item search-hit" onClick={() => openHit(hit)}>
       <span className="search-hit-conversation">{conversation ? <ConversationTitle conversation={conversation} /> : 'A conversation'}</span>
       <span className="panel-item-meta">
-        <PersonName userId={message.senderId} /> <time dateTime={message.createdAt}>{formatListTime(message.createdAt)}</time>
+        {hit.senderId && <PersonName userId={hit.senderId} />}{' '}
+        {hit.createdAt && <time dateTime={hit.createdAt}>{formatListTime(hit.createdAt)}</time>}
+        {hit.onDevice && <FoundOnDevice />}
       </span>
       <bdi className="excerpt">
         <Highlighted text={hit.snippet} ranges={hit.highlights} />

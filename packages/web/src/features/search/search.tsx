@@ -1,18 +1,20 @@
 import { Fragment, useEffect, useId, useState } from 'react';
 import { navigate } from 'wouter/use-browser-location';
-import type { ConversationSummary, SearchHit } from '@confab/protocol';
+import type { ConversationSummary } from '@confab/protocol';
 import { PersonName } from '../../components/PersonName.js';
 import { describeError } from '../../components/errors.js';
 import { formatTime } from '../../components/time.js';
 import { useApp } from '../../state/AppContext.js';
 import { conversationHeaderActions, conversationPanels } from '../messages/extensions.js';
 import { jumpToMessage } from './jump.js';
-import { Search } from 'lucide-react';
+import { type ShownHit, fromDevice, fromServer } from './shown-hits.js';
+import { Lock, Search } from 'lucide-react';
 
 /**
  * Search in a conversation: results as you type (every word, the last as a prefix), each a
  * snippet with the matched words marked; choosing one jumps to the message in the timeline (or
- * opens its thread, for a thread reply).
+ * opens its thread, for a thread reply). An encrypted conversation is searched on this device,
+ * over the texts it decrypted (every word as a beginning): the server holds only ciphertext.
  */
 conversationHeaderActions.push({ id: 'search', label: 'Search', icon: Search, run: (c) => c.openPanel('search') });
 
@@ -21,7 +23,7 @@ conversationPanels.push({ id: 'search', title: 'Search', component: SearchPanel 
 function SearchPanel({ conversation }: { conversation: ConversationSummary }) {
   const { client } = useApp();
   const [q, setQ] = useState('');
-  const [hits, setHits] = useState<SearchHit[] | null>(null);
+  const [hits, setHits] = useState<ShownHit[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const id = useId();
   useEffect(() => {
@@ -30,8 +32,11 @@ function SearchPanel({ conversation }: { conversation: ConversationSummary }) {
     let current = true;
     // A short pause, so a fast typist sends one search, not one per key.
     const timer = setTimeout(() => {
-      client.search.messages({ q, conversationId: conversation.id, limit: 30 }).then(
-        (page) => current && (setHits(page.items), setError(null)),
+      const found = conversation.encrypted
+        ? client.searchEncrypted(q, { conversationId: conversation.id, limit: 30 }).then((items) => items.map(fromDevice))
+        : client.search.messages({ q, conversationId: conversation.id, limit: 30 }).then((page) => page.items.map(fromServer));
+      found.then(
+        (items) => current && (setHits(items), setError(null)),
         (caught: unknown) => current && setError(describeError(caught)),
       );
     }, 200);
@@ -39,14 +44,9 @@ function SearchPanel({ conversation }: { conversation: ConversationSummary }) {
       current = false;
       clearTimeout(timer);
     };
-  }, [client, conversation.id, q]);
+  }, [client, conversation.id, conversation.encrypted, q]);
   // An empty field shows nothing, whatever the last search found.
   const shown = q.trim() === '' ? null : hits;
-  const open = (hit: SearchHit) => {
-    const { message } = hit;
-    if (message.threadRootId) navigate(`/c/${conversation.id}/thread/${message.threadRootId}`);
-    else void jumpToMessage(conversation.id, message.seq);
-  };
   return (
     <div className="search-panel">
       <label htmlFor={id}>Search messages</label>
@@ -64,11 +64,12 @@ function SearchPanel({ conversation }: { conversation: ConversationSummary }) {
       {shown !== null && shown.length > 0 && (
         <ul className="panel-list">
           {shown.map((hit) => (
-            <li key={hit.message.id}>
-              <button type="button" className="panel-item" onClick={() => open(hit)}>
+            <li key={hit.key}>
+              <button type="button" className="panel-item" onClick={() => openHit(hit)}>
                 <span className="panel-item-meta">
-                  <PersonName userId={hit.message.senderId} />{' '}
-                  <time dateTime={hit.message.createdAt}>{formatTime(hit.message.createdAt)}</time>
+                  {hit.senderId && <PersonName userId={hit.senderId} />}{' '}
+                  {hit.createdAt && <time dateTime={hit.createdAt}>{formatTime(hit.createdAt)}</time>}
+                  {hit.onDevice && <FoundOnDevice />}
                 </span>
                 <bdi className="excerpt">
                   <Highlighted text={hit.snippet} ranges={hit.highlights} />
@@ -79,6 +80,21 @@ function SearchPanel({ conversation }: { conversation: ConversationSummary }) {
         </ul>
       )}
     </div>
+  );
+}
+
+/** Opens a result: its message in the timeline, or its thread for a thread reply. */
+export function openHit(hit: ShownHit): void {
+  if (hit.threadRootId) navigate(`/c/${hit.conversationId}/thread/${hit.threadRootId}`);
+  else void jumpToMessage(hit.conversationId, hit.seq);
+}
+
+/** Marks a result found in this device's decrypted history (an encrypted conversation), not by the server. */
+export function FoundOnDevice() {
+  return (
+    <span className="search-hit-device">
+      <Lock size={12} aria-hidden="true" /> Found on this device
+    </span>
   );
 }
 

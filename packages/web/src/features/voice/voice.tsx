@@ -14,7 +14,7 @@ import { IconButton } from '../../components/ui/IconButton.js';
  * shows no record button; notes still play.
  */
 messageBodies.voice = VoiceBody;
-if (canRecord()) composerAddons.push({ id: 'voice', component: RecordControl });
+if (canRecord()) composerAddons.push({ id: 'voice', component: RecordControl, plainOnly: true });
 
 type Phase = { kind: 'idle' } | { kind: 'recording'; recorder: VoiceRecorder } | { kind: 'uploading'; loaded: number; total: number };
 
