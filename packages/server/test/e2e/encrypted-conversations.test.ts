@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Group, type GroupEngine, type PendingCommit, createMlsEngine } from '@confab/client';
 import { encodeDeviceIdentity } from '@confab/protocol';
 import { engines } from '../engines.js';
-import { expectError, freshUsers } from '../factories.js';
+import { createGroup, expectError, freshUsers, postMessage } from '../factories.js';
 import { type TestServer, type TestUser, api } from '../harness.js';
 import { databaseSnapshot } from '../snapshot.js';
 
@@ -246,6 +246,8 @@ describe.each(await engines())('encrypted conversations on %s', (_engine, start)
     expect((await state(alice, dm.id)).epoch).toBe(3);
 
     // Bad input, each a clear 4xx with nothing stored.
+    const plainGroup = await createGroup(alice, [bob]);
+    const plainMessage = await postMessage(t.url, alice, plainGroup.id, 'plain words');
     const before = await databaseSnapshot(t);
     const stale = await commitBody(laptop.engine, fromLaptop);
     // A replayed commit (its epoch is long past).
@@ -279,6 +281,13 @@ describe.each(await engines())('encrypted conversations on %s', (_engine, start)
       400,
       'encrypted_conversation',
     );
+    // Forwarding: the server cannot copy what it cannot read, nor put a readable copy (or its
+    // comment) into an encrypted conversation; a refused target sends nothing to the others.
+    const forward = (id: string, conversationIds: string[]) =>
+      api(t.url, 'POST', `/api/v1/messages/${id}/forward`, { token: alice.token, body: { conversationIds, comment: 'look' } });
+    expectError(await forward(sent.body.message.id, [plainGroup.id]), 400, 'encrypted_conversation');
+    expectError(await forward(plainMessage.body.message.id, [plainGroup.id, dm.id]), 400, 'encrypted_conversation');
+    expect((await api(t.url, 'GET', `/api/v1/conversations/${plainGroup.id}/messages`, { token: bob.token })).body.items).toHaveLength(1);
     const after = await databaseSnapshot(t);
     // Only the devices table moved (Carol's stranger device registered); no message, event or group changed.
     for (const table of ['messages', 'events', 'mls_groups', 'conversations']) expect(after[table], table).toEqual(before[table]);

@@ -63,7 +63,7 @@ export const messageExtraRoutes: RoutePlugin = async (app, { messaging: { polls,
         tags: ['messages'],
         operationId: 'forwardMessage',
         summary:
-          'Copy a message I can read into 1–10 conversations I can post in, each after my `comment` as a text message when given. The copy carries `forwardedFrom` (its source conversation only to readers who are members there) and the same files. Every target is checked first: 404 for one I am not in, 409 blocked for a direct conversation with a block either way, and then nothing is sent. A copy or comment the spam screen holds for review (an untrusted sender, issue 40) is in `held`, not in `messages`',
+          'Copy a message I can read into 1–10 conversations I can post in, each after my `comment` as a text message when given. The copy carries `forwardedFrom` (its source conversation only to readers who are members there) and the same files. Every target is checked first: 404 for one I am not in, 409 blocked for a direct conversation with a block either way, 400 encrypted_conversation for an end-to-end encrypted target, and then nothing is sent; an encrypted message cannot be forwarded (400 encrypted_conversation: its text is only on the members’ devices). A copy or comment the spam screen holds for review (an untrusted sender, issue 40) is in `held`, not in `messages`',
         security: bearer,
         params: IdParams,
         querystring: NoQuery,

@@ -1,9 +1,10 @@
 import type { HeldMessage, Message } from '@confab/protocol';
 import { AppError, invalid, notFound } from '../../errors.js';
 import { newId } from '../../ids.js';
-import type { MessageRecord } from '../../store/store.js';
+import type { MessageRecord, Store } from '../../store/store.js';
 import type { BlockService } from '../conversations/block-service.js';
 import type { MembershipCache } from '../conversations/membership.js';
+import { refuseIfEncrypted } from '../encryption/mls-delivery.js';
 import { heldView, messageView } from '../views.js';
 import type { Content } from './message-content.js';
 import type { MessageService } from './message-service.js';
@@ -65,12 +66,15 @@ export class ForwardService {
     private readonly membership: MembershipCache,
     private readonly blocks: Pick<BlockService, 'assertMaySend'>,
     private readonly messages: Pick<MessageService, 'sendOrHold' | 'readMessage'>,
+    private readonly store: Store,
   ) {}
 
   /**
    * Copies a message I can read into conversations I can post in, each after my comment (when
    * given). Every target is checked before anything is sent, so a refused one sends nothing:
-   * 404 for a conversation I am not in, 409 `blocked` for a DM with a block either way.
+   * 404 for a conversation I am not in, 409 `blocked` for a DM with a block either way, 400
+   * `encrypted_conversation` for an encrypted target or an encrypted message (its text is only on
+   * the members' devices: a client forwards it by sending it again).
    * Each copy and comment passes the spam screen as a send does (issue 40): one it holds for
    * review is in `held`, not in `messages`, and reaches nobody until an admin releases it.
    */
@@ -84,9 +88,15 @@ export class ForwardService {
     if (!source || !(await this.membership.members(source.conversationId)).has(userId)) throw notFound('Message');
     if (source.deletedAt !== null) throw new AppError('conflict', 'The message was deleted');
     if (source.kind === 'system') throw invalid('A system message cannot be forwarded');
+    if (source.kind === 'encrypted')
+      throw new AppError(
+        'encrypted_conversation',
+        'An end-to-end encrypted message cannot be forwarded by the server: send it again from a device',
+      );
     for (const id of conversationIds) {
       await this.membership.requireRole(id, userId);
       await this.blocks.assertMaySend(userId, id);
+      await refuseIfEncrypted(this.store, id, 'A forwarded copy');
     }
     const content = copyContent(source);
     const origin = content.forwardedFrom!.conversationId;

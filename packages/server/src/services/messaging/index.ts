@@ -91,7 +91,7 @@ export function createMessaging(
     typing,
     threads: new ThreadService(store, membership, deps.publisher, config.messagesPageSize),
     polls,
-    forwarding: new ForwardService(membership, blocks, messages),
+    forwarding: new ForwardService(membership, blocks, messages, store),
     saved: new SavedService(store, membership, deps.publisher, config.messagesPageSize),
     previews,
     drafts,
