@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type SummaryMessage, sentencesOf, summarize } from './catch-up-ranking.js';
+import { type SummaryMessage, sentencesOf, summarize, summarizeWith } from './catch-up-ranking.js';
 
 let next = 0;
 const m = (body: string, extra: Partial<SummaryMessage> = {}): SummaryMessage => ({
@@ -155,5 +155,22 @@ describe('summarize', () => {
     for (const item of summary) expect(stretch.find((x) => x.id === item.messageId)!.body).toContain(item.text);
     const order = summary.map((s) => s.seq);
     expect(order).toEqual([...order].sort((a, b) => a - b));
+  });
+
+  it('ranks by a given similarity when one is at hand, and by shared words when it fails', async () => {
+    const stretch = [m('The build is red.'), m('CI fails on main.'), m('Tests are broken on the main branch.'), m('Lunch at noon?')];
+    // A similarity that finds the three build sentences alike though they share few words.
+    const alike = async () => (i: number, j: number) => (i < 3 && j < 3 ? 0.9 : 0);
+    const withModel = await summarizeWith(stretch, alike, () => {}, 3);
+    expect(withModel.map((s) => s.text)).toEqual(['The build is red.', 'CI fails on main.', 'Tests are broken on the main branch.']);
+    const errors: unknown[] = [];
+    const failed = await summarizeWith(
+      stretch,
+      () => Promise.reject(new Error('model down')),
+      (e) => errors.push(e),
+      3,
+    );
+    expect(errors).toHaveLength(1);
+    expect(failed).toEqual(summarize(stretch, 3));
   });
 });

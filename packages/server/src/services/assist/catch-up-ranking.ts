@@ -50,12 +50,18 @@ const BOOST = { mentionsMe: 1, pinned: 1, decision: 0.75, question: 0.5, link: 0
 const repeatBoost = (repeats: number) => Math.min(1, 0.25 * Math.log2(repeats));
 
 /** A distinct sentence: its first occurrence (quoted), how often it was written, its strongest boost. */
-interface RankedSentence extends SummarySentence {
+export interface RankedSentence extends SummarySentence {
   order: number;
   tokens: Set<string>;
   boost: number;
   repeats: number;
 }
+
+/**
+ * How alike two sentences are (0: not linked, up to 1), when something better than shared words is
+ * at hand (a local model); undefined: shared words for these sentences (too many, say).
+ */
+export type SentenceSimilarity = (sentences: readonly RankedSentence[]) => Promise<((i: number, j: number) => number) | undefined>;
 
 const segmenter = new Intl.Segmenter('und', { granularity: 'sentence' });
 
@@ -102,6 +108,27 @@ function factsOf(text: string): TextFacts {
 export function summarize(messages: readonly SummaryMessage[], max = MAX_SUMMARY_SENTENCES): SummarySentence[] {
   const sentences = collect(messages);
   return choose(sentences, textRank(sentences, tokenEdges(sentences)), max);
+}
+
+/**
+ * As `summarize`, with the sentences linked by `similarity` (a local model's cosine) instead of
+ * shared words; shared words again when it fails (`onError` told).
+ */
+export async function summarizeWith(
+  messages: readonly SummaryMessage[],
+  similarity: SentenceSimilarity,
+  onError: (error: unknown) => void,
+  max = MAX_SUMMARY_SENTENCES,
+): Promise<SummarySentence[]> {
+  const sentences = collect(messages);
+  let alike: ((i: number, j: number) => number) | undefined;
+  try {
+    if (sentences.length > 1) alike = await similarity(sentences);
+  } catch (error) {
+    onError(error);
+  }
+  const edges = alike ? similarityEdges(sentences, alike) : tokenEdges(sentences);
+  return choose(sentences, textRank(sentences, edges), max);
 }
 
 function choose(sentences: readonly RankedSentence[], scores: readonly number[], max: number): SummarySentence[] {
@@ -180,6 +207,19 @@ function tokenEdges(sentences: readonly RankedSentence[]): Edges {
   edges.forEach((row, i) => {
     for (const [j, w] of row) row.set(j, w / (Math.log(sentences[i]!.tokens.size + 1) + Math.log(sentences[j]!.tokens.size + 1)));
   });
+  return edges;
+}
+
+/** Edges weighed by a similarity; a pair it gives 0 (or less) is not linked. */
+function similarityEdges(sentences: readonly RankedSentence[], similarity: (i: number, j: number) => number): Edges {
+  const edges: Edges = sentences.map(() => new Map());
+  for (let i = 0; i < sentences.length; i++)
+    for (let j = i + 1; j < sentences.length; j++) {
+      const w = similarity(i, j);
+      if (!(w > 0)) continue;
+      edges[i]!.set(j, w);
+      edges[j]!.set(i, w);
+    }
   return edges;
 }
 

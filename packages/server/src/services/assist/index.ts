@@ -53,7 +53,9 @@ export async function createAssist(
     moderation: new ModerationService(store, deps.membership, deps.messages, screen, deps.authorizeAdmin),
     settings,
     needsReply: new NeedsReplyService(store, deps.membership, settings),
-    catchUp: new CatchUpService(store, deps.membership, settings),
+    catchUp: new CatchUpService(store, deps.membership, settings, deps.model ?? null, (error) =>
+      logger.warn({ err: error }, 'the Assist model failed: catch-up by shared words alone'),
+    ),
     suggestions: new SuggestionsService(store, settings),
   };
 }
