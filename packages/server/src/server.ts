@@ -138,7 +138,7 @@ export async function createServer(
     accounts: access.accountStates,
   });
   await admin.start();
-  const assist = createAssist(backends, {
+  const assist = await createAssist(backends, {
     membership: access.membership,
     messages: messaging.messages,
     authorizeAdmin: (userId) => admin.admin.authorize(userId),

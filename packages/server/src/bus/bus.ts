@@ -60,8 +60,13 @@ export interface AccountStateNotice {
   userId: string;
   deactivated: boolean;
 }
+/** News for the nodes (issue 40): an admin's decision trained the spam model; every node reads it again and forgets the sender's standing. */
+export interface SpamTrainedNotice {
+  type: 'assist.spam-trained';
+  senderId: string;
+}
 /** What the `cluster` topic carries besides client events (which its consumers ignore by `type`). */
-export type ClusterNotice = BlockChangedNotice | AccountStateNotice;
+export type ClusterNotice = BlockChangedNotice | AccountStateNotice | SpamTrainedNotice;
 export type BusEvent = ServerEvent | SessionRevokedNotice | ClusterNotice;
 
 /** An event as delivered: parsed, and its wire frame serialised exactly once. */

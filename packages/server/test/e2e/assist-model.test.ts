@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Message, ReplySuggestions } from '@confab/protocol';
+import type { CatchUp, Message, ReplySuggestions } from '@confab/protocol';
 import { TOPIC_TABLE, TOPIC_VOCAB, tinyEmbeddingModel } from '../../src/infra/models/tiny-onnx.test-fixture.js';
 import { freshUsers } from '../factories.js';
 import { type TestServer, type TestUser, api, startServer } from '../harness.js';
@@ -52,6 +52,27 @@ describe('Assist with a local model', () => {
     expect((await scene(plain)).items.filter((i) => i.kind === 'reply')).toEqual([]);
     // The model finds "deploy" and "release" alike (and lunch not): that reply, and only it.
     expect((await scene(withModel)).items.filter((i) => i.kind === 'reply')).toEqual([{ text: 'Friday after the freeze', kind: 'reply' }]);
+  });
+
+  /** Bo writes six lines Ana has not read; the catch-up quotes five of them. */
+  async function catchUpScene(t: TestServer): Promise<string[]> {
+    const [ana, bo] = await freshUsers(t.url, 2);
+    const dm = await bo.client.openDirect(ana.id);
+    for (const body of ['deploy', 'ship', 'pizza', 'printer jammed', 'printer fixed', 'coffee'])
+      await api(t.url, 'POST', `/api/v1/conversations/${dm.id}/messages`, {
+        token: bo.token,
+        body: { clientId: crypto.randomUUID(), body },
+      });
+    const answer = await api(t.url, 'GET', `/api/v1/conversations/${dm.id}/catch-up`, { token: ana.token });
+    expect(answer.status).toBe(200);
+    return (answer.body as CatchUp).items.map((i) => i.text);
+  }
+
+  it('links catch-up sentences by the model when it is configured, by shared words without it', async () => {
+    // Shared words link only the two printer lines: the others rank alike, the last of them is left out.
+    expect(await catchUpScene(plain)).toEqual(['deploy', 'ship', 'pizza', 'printer jammed', 'printer fixed']);
+    // The model finds "deploy" and "ship" alike, and the three lines of words it does not know: pizza, alike to none, is left out.
+    expect(await catchUpScene(withModel)).toEqual(['deploy', 'ship', 'printer jammed', 'printer fixed', 'coffee']);
   });
 
   it('does not start with a model file that is missing or is not a model, and says why', async () => {

@@ -4,11 +4,14 @@ import type { MessageRecord, Store } from '../../store/store.js';
 import type { MembershipCache } from '../conversations/membership.js';
 import type { AssistSettingsService } from './assist-settings.js';
 import { isQuestion } from './asks.js';
-import { summarize } from './catch-up-ranking.js';
+import { type ModelProvider, cosine } from '../../infra/models/model-provider.js';
+import { type SentenceSimilarity, type SummaryMessage, summarize, summarizeWith } from './catch-up-ranking.js';
 import { serverMayRead } from './server-may-read.js';
 
 /** The newest this many messages of a stretch are summarised (the ranking's cost grows with their square). */
 export const CATCH_UP_MAX_MESSAGES = 1000;
+/** With a local model, a stretch of more distinct sentences than this is ranked by shared words (every pair's cosine is n²). */
+export const MODEL_MAX_SENTENCES = 500;
 
 /** Catch-up (issue 40): what I missed in a conversation, quoted from the messages themselves. */
 export class CatchUpService {
@@ -16,6 +19,9 @@ export class CatchUpService {
     private readonly store: Store,
     private readonly membership: MembershipCache,
     private readonly settings: AssistSettingsService,
+    /** A local model (ASSIST_MODEL_PATH), or null: sentences linked by the words they share. */
+    private readonly model: ModelProvider | null = null,
+    private readonly onModelError: (error: unknown) => void = () => {},
   ) {}
 
   async catchUp(userId: string, conversationId: string, since?: number): Promise<CatchUp> {
@@ -33,14 +39,30 @@ export class CatchUpService {
     const messages = (await this.stretch(conversationId, after, conversation.lastSeq)).filter(
       (m) => m.senderId !== userId && m.deletedAt === null && m.kind !== 'system',
     );
+    const toSummarize: SummaryMessage[] = messages.map((m) => ({
+      id: m.id,
+      seq: m.seq,
+      body: m.body,
+      pinned: m.pinnedAt !== null,
+      mentionsMe: m.mentions.includes(userId),
+    }));
     return {
-      items: summarize(
-        messages.map((m) => ({ id: m.id, seq: m.seq, body: m.body, pinned: m.pinnedAt !== null, mentionsMe: m.mentions.includes(userId) })),
-      ),
+      items: this.model ? await summarizeWith(toSummarize, this.similarity, this.onModelError) : summarize(toSummarize),
       speakers: speakersOf(messages),
       openQuestions: openQuestions(messages),
     };
   }
+
+  /** Two sentences are linked when the model finds them alike (cosine at or above its ASSIST_MODEL_MIN_SIMILARITY), by their cosine. */
+  private readonly similarity: SentenceSimilarity = async (sentences) => {
+    const model = this.model;
+    if (!model || sentences.length > MODEL_MAX_SENTENCES) return undefined;
+    const vectors = await model.embed(sentences.map((s) => s.text));
+    return (i, j) => {
+      const alike = cosine(vectors[i]!, vectors[j]!);
+      return alike >= model.minSimilarity ? alike : 0;
+    };
+  };
 
   /** The main-timeline messages after `after`, oldest first: the newest CATCH_UP_MAX_MESSAGES of them. */
   private async stretch(conversationId: string, after: number, lastSeq: number): Promise<MessageRecord[]> {

@@ -25,8 +25,8 @@ export interface Assist {
   screen: SpamScreen;
 }
 
-export function createAssist(
-  { config, store, logger }: Pick<Backends, 'config' | 'store' | 'logger'>,
+export async function createAssist(
+  { config, store, bus, hub, logger }: Pick<Backends, 'config' | 'store' | 'bus' | 'hub' | 'logger'>,
   deps: {
     membership: MembershipCache;
     messages: MessageService;
@@ -34,11 +34,16 @@ export function createAssist(
     /** The local model ASSIST_MODEL_PATH names, loaded at start-up; null: every feature on its rules alone. */
     model?: ModelProvider | null;
   },
-): Assist {
+): Promise<Assist> {
   const settings = new AssistSettingsService(store, config.assist);
-  const screen = new SpamScreen(store, config.assist ? config.assistSpamHold : null, (error) =>
-    logger.warn({ err: error }, 'could not read the spam model'),
+  const screen = new SpamScreen(
+    store,
+    config.assist ? config.assistSpamHold : null,
+    (error) => logger.warn({ err: error }, 'could not read the spam model'),
+    bus,
   );
+  // Every node hears of training at once (the `cluster` topic, through the hub: one handler per topic).
+  await screen.followCluster({ subscribe: hub.consumer().subscribe, onResync: (listener) => bus.onResync(listener) });
   deps.messages.screenWith(screen);
   return {
     screen,
@@ -48,7 +53,9 @@ export function createAssist(
     moderation: new ModerationService(store, deps.membership, deps.messages, screen, deps.authorizeAdmin),
     settings,
     needsReply: new NeedsReplyService(store, deps.membership, settings),
-    catchUp: new CatchUpService(store, deps.membership, settings),
+    catchUp: new CatchUpService(store, deps.membership, settings, deps.model ?? null, (error) =>
+      logger.warn({ err: error }, 'the Assist model failed: catch-up by shared words alone'),
+    ),
     suggestions: new SuggestionsService(store, settings),
   };
 }

@@ -115,8 +115,7 @@ export class ModerationService {
 
   private async train(body: string, spam: boolean, senderId: string): Promise<void> {
     await this.store.assist.trainSpam([...SpamScreen.featuresOf(body), '#docs'], spam, 1);
-    this.screen.trained(senderId);
-    await this.screen.ready();
+    await this.screen.trained(senderId);
   }
 }
 

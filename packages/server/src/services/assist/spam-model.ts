@@ -76,9 +76,14 @@ export class SpamModel {
     return { spam: this.spamDocs, ham: this.hamDocs };
   }
 
+  /** False until it has learned enough of both classes: it scores everything 0, and so holds nothing. */
+  get canScore(): boolean {
+    return this.spamDocs >= MIN_TRAINED_PER_CLASS && this.hamDocs >= MIN_TRAINED_PER_CLASS;
+  }
+
   /** 0–1: how likely the features are spam's; 0 until the model has learned enough of both classes. */
   score(features: readonly string[], signals: SendSignals = { recentSends: 0, nearDuplicates: 0 }): number {
-    if (this.spamDocs < MIN_TRAINED_PER_CLASS || this.hamDocs < MIN_TRAINED_PER_CLASS) return 0;
+    if (!this.canScore) return 0;
     const evidence: number[] = [];
     for (const f of features) {
       const c = this.counts.get(f);

@@ -6,7 +6,7 @@ import type { Store } from '../../store/store.js';
  * token starts after a character that cannot be part of an e-mail address or a word, so
  * "bob@example.com" mentions nobody.
  */
-const MENTION = /(?<![\p{L}\p{M}\p{N}_.@-])@([\p{L}\p{M}\p{Nd}_.-]{3,32})/gu;
+export const MENTION = /(?<![\p{L}\p{M}\p{N}_.@-])@([\p{L}\p{M}\p{Nd}_.-]{3,32})/gu;
 
 export interface MentionContext {
   conversationId: string;
