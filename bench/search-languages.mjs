@@ -1,20 +1,24 @@
 /**
- * Search in mixed languages on SQLite and PostgreSQL (issue 38): index size per message and
- * search latency over N messages in eleven languages, through the store and the service's ranking
- * (a window of `RANK_WINDOW` matches ranked, as `GET /api/v1/search` does, without HTTP).
+ * Search in mixed languages on SQLite, PostgreSQL and MySQL/MariaDB (issue 38): index size per
+ * message and search latency over N messages in eleven languages, through the store and the
+ * service's ranking (a window of `RANK_WINDOW` matches ranked, as `GET /api/v1/search` does,
+ * without HTTP).
  *
  *   npx tsc -b packages/server packages/client
- *   MESSAGES=200000 node bench/search-languages.mjs          # both engines (PostgreSQL: CONFAB_TEST_DATABASE_URL)
+ *   MESSAGES=200000 node bench/search-languages.mjs          # SQLite and PostgreSQL (CONFAB_TEST_DATABASE_URL)
+ *   ENGINES=sqlite,postgres,mariadb MESSAGES=200000 node bench/search-languages.mjs   # and MariaDB (CONFAB_TEST_MYSQL_URL)
  *
  * Messages are written in bulk with SQL, each with the tokens the server would make
- * (store/search-tokens.ts): SQLite's FTS5 triggers and PostgreSQL's tsvector column index them as
- * a send would. Results go to bench/results/search-languages-<engine>-<date>.json.
+ * (store/search-tokens.ts): SQLite's FTS5 triggers, PostgreSQL's tsvector column and MySQL's
+ * `search_vector` column under its InnoDB FULLTEXT index index them as a send would. Results go to
+ * bench/results/search-languages-<engine>-<date>.json.
  */
 import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import SQLite from 'better-sqlite3';
+import mysql from 'mysql2/promise';
 import pg from 'pg';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -22,6 +26,8 @@ const server = (file) => import(path.join(root, 'packages/server/dist', file));
 const { openSqliteStore, openPostgresStore } = await server('index.js');
 const { indexTokens, searchTerms } = await server('store/search-tokens.js');
 const { tsvectorText } = await server('store/postgres/postgres-search.js');
+const { openMysqlStore } = await server('store/mysql/mysql-store.js');
+const { searchVector } = await server('store/mysql/mysql-search.js');
 const { relevance } = await server('services/search/search-ranking.js');
 
 const MESSAGES = Number(process.env.MESSAGES ?? 200_000);
@@ -31,6 +37,10 @@ const REQUESTS = Number(process.env.REQUESTS ?? 200);
 const RANK_WINDOW = 200;
 const ENGINES = (process.env.ENGINES ?? 'sqlite,postgres').split(',');
 const DATABASE_URL = process.env.CONFAB_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const MYSQL_URL = process.env.CONFAB_TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/test';
+const KNOWN_ENGINES = ['sqlite', 'postgres', 'mariadb', 'mysql'];
+const unknownEngines = ENGINES.filter((e) => !KNOWN_ENGINES.includes(e));
+if (unknownEngines.length > 0) throw new Error(`ENGINES: unknown ${unknownEngines.join(', ')}; known: ${KNOWN_ENGINES.join(', ')}`);
 
 /** Eleven languages: words (inflected forms among them), and whether the script puts spaces between words. */
 const LANGUAGES = {
@@ -239,6 +249,67 @@ async function seedPostgres(url, users) {
   return { index: Number(sized[0].index), vectors: Number(sized[0].vectors) };
 }
 
+/**
+ * MySQL/MariaDB: the same rows in multi-row INSERTs (a batch a statement, autocommitted), each
+ * message with the `search_vector` the store writes (mysql-search.ts), under the FULLTEXT index
+ * the migrations made, as sends fill it.
+ *
+ * Sizes: InnoDB keeps a FULLTEXT index in auxiliary tables (`FTS_<table>_<index>_INDEX_1…6`, the
+ * inverted lists, and the table's `FTS_…_DELETED`, `…_CONFIG` tables), each its own tablespace
+ * (innodb_file_per_table), and new words in a memory cache (innodb_ft_cache_size) until it is
+ * written out. So: one `OPTIMIZE TABLE` with `innodb_optimize_fulltext_only` set (for the statement,
+ * then restored: it is global) writes the cache to those tables and merges their lists; then their
+ * ALLOCATED_SIZE from information_schema.INNODB_SYS_TABLESPACES (the `index` figure), the hidden
+ * FTS_DOC_ID column's unique index (`docIdIndex`, its pages in mysql.innodb_index_stats after
+ * ANALYZE TABLE), and the token column's own bytes (`tokens`, stored in the row like PostgreSQL's
+ * tsvector).
+ */
+async function seedMysql(url, users) {
+  const connection = await mysql.createConnection({ uri: url, charset: 'UTF8MB4_BIN' });
+  let pending = [];
+  const flush = async (batch) => {
+    const convs = batch.filter((r) => r.kind === 'conversation');
+    if (convs.length > 0) {
+      await connection.query(
+        'insert into conversations (id, kind, title, created_by, created_at, last_seq, last_activity_at, member_count) values ?',
+        [convs.map((r) => [r.id, 'group', r.id, r.members[0].id, r.start, MESSAGES, r.start, r.members.length])],
+      );
+      await connection.query('insert into members (conversation_id, user_id, role, joined_at, read_seq) values ?', [
+        convs.flatMap((r) => r.members.map((m, i) => [r.id, m.id, i === 0 ? 'owner' : 'member', r.start, 0])),
+      ]);
+    }
+    const messages = batch.filter((r) => r.kind === 'message');
+    if (messages.length > 0)
+      await connection.query(
+        'insert into messages (id, conversation_id, seq, sender_id, client_id, body, created_at, search_vector) values ?',
+        [messages.map((r) => [r.id, r.conversation, r.seq, r.sender, r.id, r.body, r.createdAt, searchVector(r.body)])],
+      );
+  };
+  for (const r of rows(users)) {
+    pending.push(r);
+    if (pending.length === 2000) await flush(pending.splice(0));
+  }
+  await flush(pending);
+  const [[{ was }]] = await connection.query('select @@global.innodb_optimize_fulltext_only as was');
+  await connection.query('set global innodb_optimize_fulltext_only = 1');
+  try {
+    await connection.query('optimize table messages');
+  } finally {
+    await connection.query('set global innodb_optimize_fulltext_only = ?', [was]);
+  }
+  await connection.query('analyze table messages, members, conversations, users');
+  const [[sized]] = await connection.query(
+    `select
+       (select coalesce(sum(s.allocated_size), 0) from information_schema.innodb_sys_tablespaces s
+         where s.name like concat(database(), '/FTS\\_%')) as fts,
+       (select coalesce(sum(i.stat_value), 0) * @@innodb_page_size from mysql.innodb_index_stats i
+         where i.database_name = database() and i.table_name = 'messages' and i.index_name = 'FTS_DOC_ID_INDEX' and i.stat_name = 'size') as docIds,
+       (select sum(length(search_vector)) from messages) as tokens`,
+  );
+  await connection.end();
+  return { index: Number(sized.fts), docIdIndex: Number(sized.docIds), tokens: Number(sized.tokens) };
+}
+
 const QUERIES = [
   { label: 'en common word', q: 'meeting ' },
   { label: 'en stem (reports → report)', q: 'reports ' },
@@ -307,6 +378,21 @@ for (const engine of ENGINES) {
     cleanup = async () => {
       await store.close();
       rmSync(dir, { recursive: true, force: true });
+    };
+  } else if (engine === 'mariadb' || engine === 'mysql') {
+    const database = `confab_bench_lang_${Date.now()}`;
+    const admin = await mysql.createConnection({ uri: MYSQL_URL });
+    await admin.query(`create database ${database} character set utf8mb4`);
+    const url = new URL(MYSQL_URL);
+    url.pathname = `/${database}`;
+    store = openMysqlStore(url.toString(), { poolSize: 4 });
+    await store.migrate();
+    const users = await seedUsers(store);
+    sizes = await seedMysql(url.toString(), users);
+    cleanup = async () => {
+      await store.close();
+      await admin.query(`drop database ${database}`);
+      await admin.end();
     };
   } else {
     const schema = `confab_bench_lang_${Date.now()}`;

@@ -1,29 +1,30 @@
 /**
- * `npm run bench -- --nodes N`: the scale-out comparison. The same workloads as the single-node
- * run (closed-loop throughput, open-loop ack latency, fan-out) against N nodes sharing PostgreSQL
- * and Redis, with the clients spread over the nodes, and against one node on SQLite; plus the
- * delivery latency from senders on one node to receivers on the others. Printed side by side and
- * saved as bench/results/<timestamp>-nodes<N>[-quick].json.
+ * `npm run bench -- --nodes N` and `--stores <list>`: the store and scale-out comparison. The same
+ * workloads as the single-node run (closed-loop throughput, open-loop ack latency, fan-out)
+ * against each planned system (store-plan.ts): N nodes sharing PostgreSQL or MySQL/MariaDB and
+ * Redis, with the clients spread over the nodes, or one node on each store; plus the delivery
+ * latency from senders on one node to receivers on the others. Printed side by side and saved as
+ * bench/results/<timestamp>-nodes<N>[-quick].json (cluster-report.ts).
  *
- * The comparison makes a schema of its own (confab_bench_<id>) and a Redis prefix of its own, and
- * removes both at the end (an interrupted run leaves the schema named in its log).
+ * Each database system gets a schema (a database on MySQL) of its own, confab_bench_<id>, and a
+ * Redis prefix of its own, removed at the end (an interrupted run leaves the schema named in its log).
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
 import { SendChannel } from './channel.js';
 import { makeClusterSpace } from './cluster-space.js';
+import { type ScaleOutReport, type TargetResult, formatScaleOut, notesFor, redactUrl, saveScaleOut } from './cluster-report.js';
 import { type DeliveryResult, runDelivery } from './delivery.js';
 import { type FanoutResult, runFanout } from './fanout.js';
-import { type LatencyResult, runLatency } from './latency.js';
+import { runLatency } from './latency.js';
 import { type Options, fanoutOptions, latencyOptions, throughputOptions } from './options.js';
-import { RESULTS_DIR, newReport } from './report.js';
+import { newReport } from './report.js';
 import { type ConfabProcess, type Measurement, type Resources, startConfab, startMeasurement } from './server-process.js';
 import { type BenchUser, createGroups, registerUsers } from './setup.js';
 import { closeSockets, openSockets } from './sockets.js';
 import { round } from './stats.js';
-import { type ThroughputResult, runThroughput } from './throughput.js';
+import { runThroughput } from './throughput.js';
 import { type PostgresWaits, PostgresWaitSampler } from './postgres-waits.js';
 import { machineCpuMeter } from './machine-cpu.js';
+import { type TargetPlan, comparisonPlan } from './store-plan.js';
 
 type Log = (text: string) => void;
 
@@ -32,41 +33,17 @@ interface Target {
   label: string;
   store: string;
   nodes: ConfabProcess[];
-  /** Where the nodes' PostgreSQL sessions can be watched (`postgres-waits.ts`), for a cluster. */
+  /** Where the nodes' PostgreSQL sessions can be watched (`postgres-waits.ts`), PostgreSQL only. */
   sessions?: { url: string; applicationName: string };
   cleanup(): Promise<void>;
-}
-
-export interface TargetResult {
-  label: string;
-  store: string;
-  nodes: number;
-  setup: { users: number; registerSec: number };
-  throughput?: ThroughputResult;
-  latency?: LatencyResult;
-  fanout?: FanoutResult;
-  delivery?: DeliveryResult;
-  /** What the PostgreSQL sessions waited on during each send phase (a cluster only). */
-  postgresWaits?: { throughput?: PostgresWaits; latency?: PostgresWaits };
-}
-
-export interface ScaleOutReport {
-  schema: 1;
-  kind: 'scale-out';
-  startedAt: string;
-  finishedAt: string;
-  totalSec: number;
-  quick: boolean;
-  machine: ReturnType<typeof newReport>['machine'];
-  options: Record<string, unknown>;
-  targets: TargetResult[];
-  notes: string[];
 }
 
 /** Messages per second offered in the delivery phase: a latency measurement, far from saturation. */
 const DELIVERY_RATE = 50;
 
 export async function runScaleOut(options: Options, log: Log, onCrash: (error: Error) => void): Promise<void> {
+  const plan = comparisonPlan(options);
+  if (plan === null) throw new Error('runScaleOut: neither --nodes above 1 nor --stores');
   const started = new Date();
   const { machine } = newReport(options, started);
   const report: ScaleOutReport = {
@@ -81,22 +58,20 @@ export async function runScaleOut(options: Options, log: Log, onCrash: (error: E
       ...options,
       phases: [...options.phases],
       postgresUrl: redactUrl(options.postgresUrl),
+      mysqlUrl: options.mysqlUrl === null ? null : redactUrl(options.mysqlUrl),
       redisUrl: redactUrl(options.redisUrl),
     },
     targets: [],
     notes: [],
   };
-  log(
-    `scale-out comparison: ${options.nodes} nodes on PostgreSQL + Redis, then 1 node on SQLite; ${machine.cores} cores, Node ${machine.node}`,
-  );
-  const clusters = [() => startCluster(options, log, onCrash, options.postgresUrl)];
-  if (options.mysqlUrl !== null) clusters.push(() => startCluster(options, log, onCrash, options.mysqlUrl!));
-  for (const start of [...clusters, () => startSingle(options, onCrash)]) {
-    const target = await start();
+  const planned = plan.map((p) => `${p.nodes} node${p.nodes > 1 ? 's' : ''} on ${p.store}${p.bus === 'redis' ? ' + Redis' : ''}`);
+  log(`store comparison: ${planned.join(', then ')}; ${machine.cores} cores, Node ${machine.node}`);
+  for (const entry of plan) {
+    const target = await startTarget(entry, options, log, onCrash);
     try {
       report.targets.push(await measureTarget(target, options, log));
     } finally {
-      log(`stopping ${target.label}`);
+      log(`stopping ${target.label} (${target.store})`);
       await target.cleanup();
     }
   }
@@ -108,14 +83,18 @@ export async function runScaleOut(options: Options, log: Log, onCrash: (error: E
   if (options.save) log(`saved ${saveScaleOut(report)}`);
 }
 
-// ---- the two systems under test ----
+// ---- the systems under test ----
 
-async function startCluster(options: Options, log: Log, onCrash: (error: Error) => void, databaseUrl: string): Promise<Target> {
-  const space = await makeClusterSpace(databaseUrl, options.redisUrl, log);
-  const mysqlCluster = /^(mysql|mariadb):/.test(databaseUrl);
+async function startTarget(plan: TargetPlan, options: Options, log: Log, onCrash: (error: Error) => void): Promise<Target> {
+  const label = `${plan.nodes} node${plan.nodes > 1 ? 's' : ''}`;
+  if (plan.url === null) {
+    const node = await startConfab(onCrash, options.serverNodeArgs);
+    return { label, store: 'SQLite', nodes: [node], cleanup: () => node.stop() };
+  }
+  const space = await makeClusterSpace(plan.url, plan.bus === 'redis' ? options.redisUrl : null, log);
   // Started together: the first migrates, the others wait on its advisory lock.
   const started = await Promise.allSettled(
-    Array.from({ length: options.nodes }, () => startConfab(onCrash, options.serverNodeArgs, space.env)),
+    Array.from({ length: plan.nodes }, () => startConfab(onCrash, options.serverNodeArgs, space.env)),
   );
   const nodes = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
   const cleanup = async () => {
@@ -129,18 +108,13 @@ async function startCluster(options: Options, log: Log, onCrash: (error: Error) 
   }
   for (const node of nodes) log(`  node pid ${node.child.pid} at ${node.baseUrl}`);
   return {
-    label: `${options.nodes} nodes`,
-    store: mysqlCluster ? 'MySQL + Redis' : 'PostgreSQL + Redis',
+    label,
+    store: `${space.engine}${plan.bus === 'redis' ? ' + Redis' : ''}`,
     nodes,
     // The wait sampler reads PostgreSQL's pg_stat_activity: none on MySQL.
-    ...(mysqlCluster ? {} : { sessions: { url: options.postgresUrl, applicationName: space.applicationName } }),
+    ...(plan.store === 'postgres' ? { sessions: { url: plan.url, applicationName: space.applicationName } } : {}),
     cleanup,
   };
-}
-
-async function startSingle(options: Options, onCrash: (error: Error) => void): Promise<Target> {
-  const node = await startConfab(onCrash, options.serverNodeArgs);
-  return { label: '1 node', store: 'SQLite', nodes: [node], cleanup: () => node.stop() };
 }
 
 // ---- the workloads ----
@@ -328,6 +302,7 @@ async function clusterMeasurement(nodes: readonly ConfabProcess[]): Promise<Meas
     if (nodePids.has(pid)) return 'nodes';
     if (pid === process.pid) return 'load generator';
     if (comm.startsWith('postgres')) return 'PostgreSQL';
+    if (comm.startsWith('mariadbd') || comm.startsWith('mysqld')) return 'MariaDB';
     if (comm.startsWith('redis-server')) return 'Redis';
     return undefined;
   });
@@ -364,130 +339,4 @@ async function clusterMeasurement(nodes: readonly ConfabProcess[]): Promise<Meas
       };
     },
   };
-}
-
-// ---- the report ----
-
-function notesFor(report: ScaleOutReport): string[] {
-  const notes: string[] = [];
-  const nodes = report.targets[0]?.nodes ?? 0;
-  notes.push(
-    `every process shares this machine's ${report.machine.cores} cores: ${nodes} nodes, PostgreSQL, Redis and the load generator ` +
-      'compete for them, so the cluster column shows the cost of coordination here, not the capacity of separate machines',
-  );
-  for (const t of report.targets) {
-    if (t.latency?.saturated) notes.push(`${t.label}: the latency phase stopped early, the nodes fell too far behind the offered rate`);
-    if (t.fanout && t.fanout.lost > 0) notes.push(`${t.label}: fan-out lost ${t.fanout.lost} deliveries`);
-    if (t.delivery && t.delivery.lost > 0) notes.push(`${t.label}: the delivery phase lost ${t.delivery.lost} deliveries`);
-    const throughputErrors = t.throughput ? Object.keys(t.throughput.errors).length + t.throughput.unacknowledgedAfterDrain : 0;
-    if (throughputErrors > 0)
-      notes.push(
-        `${t.label}: throughput errors ${JSON.stringify(t.throughput!.errors)}, unacknowledged ${t.throughput!.unacknowledgedAfterDrain}`,
-      );
-  }
-  return notes;
-}
-
-const num = (v: number | null | undefined) => (v === null || v === undefined ? '–' : Math.round(v).toLocaleString('en-US'));
-const ms = (v: number | null | undefined) => (v === null || v === undefined ? '–' : `${v < 10 ? v.toFixed(2) : v.toFixed(1)} ms`);
-const pct = (r: Resources | undefined) => (r?.cpu.serverPct === null || r === undefined ? '–' : `${r.cpu.serverPct}%`);
-const idle = (r: Resources | undefined) => (r?.machine ? `${r.machine.idlePct}%` : '–');
-const GROUPS = ['nodes', 'PostgreSQL', 'Redis', 'load generator', 'other'];
-const gaps = (r: Resources | undefined) =>
-  r?.server && Number.isFinite(r.server.gapsClosedByBus) ? `${num(r.server.gapsClosedByBus)} / ${num(r.server.gapFills)}` : '–';
-
-export function formatScaleOut(report: ScaleOutReport): string {
-  const [a, b] = report.targets;
-  const column = (t: TargetResult | undefined) => (t ? `${t.label}, ${t.store}` : '–');
-  const width = 52;
-  const cell = 30;
-  const lines: string[] = [
-    '',
-    `Confab scale-out comparison${report.quick ? ' (quick)' : ''} — ${report.machine.cores} cores (${report.machine.cpuModel}), Node ${report.machine.node}, ${report.totalSec} s`,
-    '',
-    `  ${''.padEnd(width)} ${column(a).padEnd(cell)} ${column(b)}`,
-  ];
-  const row = (label: string, value: (t: TargetResult) => string) => {
-    lines.push(`  ${label.padEnd(width)} ${(a ? value(a) : '–').padEnd(cell)} ${b ? value(b) : '–'}`);
-  };
-  const t = a?.throughput ?? b?.throughput;
-  const l = a?.latency ?? b?.latency;
-  const f = a?.fanout ?? b?.fanout;
-  const d = a?.delivery ?? b?.delivery;
-  if (t) {
-    row(`durable sends/s (${t.clients} clients, window ${t.window})`, (x) => `${num(x.throughput?.acksPerSec)} acks/s`);
-    row('  closed-loop ack p99', (x) => ms(x.throughput?.ackLatencyMs?.p99));
-    row('  CPU of the Confab processes (100% = one core)', (x) => pct(x.throughput?.resources));
-    row('  the machine idle', (x) => idle(x.throughput?.resources));
-  }
-  if (l) {
-    row(
-      `ack p99, open loop at ${num(l.offeredPerSec)} sends/s offered`,
-      (x) => `${ms(x.latency?.ackLatencyMs?.p99)}${x.latency?.saturated ? ' (saturated)' : ''}`,
-    );
-    row('  ack p50', (x) => ms(x.latency?.ackLatencyMs?.p50));
-    row('  achieved', (x) => `${num(x.latency?.achievedAcksPerSec)} acks/s`);
-    row('  the machine idle', (x) => idle(x.latency?.resources));
-    row('  live gaps closed by the bus / read from the log', (x) => gaps(x.latency?.resources));
-  }
-  if (f) {
-    row(`fan-out deliveries/s (${f.sockets} sockets, window ${f.window})`, (x) => `${num(x.fanout?.deliveriesPerSec)} /s`);
-    row('  send → receive p99', (x) => ms(x.fanout?.latencyMs?.p99));
-    row('  CPU of the Confab processes', (x) => pct(x.fanout?.resources));
-  }
-  if (d) {
-    row(
-      `delivery p99, ${d.groups} senders on node 1 → ${d.receivers} receivers`,
-      (x) => `${ms(x.delivery?.latencyMs?.p99)} ${x.delivery?.crossNode ? '(other nodes)' : '(same node)'}`,
-    );
-    row(`  p50, at ${d.offeredPerSec} msgs/s (${num(d.offeredPerSec * (d.receivers / d.groups))} deliveries/s)`, (x) =>
-      ms(x.delivery?.latencyMs?.p50),
-    );
-    row('  lost', (x) => num(x.delivery?.lost));
-  }
-  const machineLines = report.targets.flatMap((target) =>
-    (['throughput', 'latency'] as const).flatMap((phase) => {
-      const machine = target[phase]?.resources.machine;
-      if (!machine) return [];
-      const groups = GROUPS.map((group) => `${group} ${machine.byGroup[group] ?? 0}`).join(', ');
-      return [`    ${`${target.label}, ${phase}:`.padEnd(32)} busy ${machine.busyPct} (idle ${machine.idlePct} %): ${groups}`];
-    }),
-  );
-  if (machineLines.length > 0) {
-    lines.push('', "  The machine's CPU by process, each send phase (% of one core; every core busy = 100 × cores):", ...machineLines);
-  }
-  for (const target of report.targets) {
-    for (const [phase, waits] of Object.entries(target.postgresWaits ?? {})) {
-      lines.push(
-        '',
-        `  PostgreSQL sessions of the ${target.label}, ${phase} phase (${waits.meanBusySessions} busy on average, ${waits.rounds} samples):`,
-      );
-      for (const w of waits.top) lines.push(`    ${`${Math.round(w.share * 100)}%`.padStart(4)}  ${w.wait.padEnd(42)} ${w.statement}`);
-    }
-  }
-  if (report.notes.length > 0) {
-    lines.push('');
-    for (const note of report.notes) lines.push(`note: ${note}`);
-  }
-  lines.push('');
-  return lines.join('\n');
-}
-
-function saveScaleOut(report: ScaleOutReport): string {
-  mkdirSync(RESULTS_DIR, { recursive: true });
-  const stamp = report.startedAt.slice(0, 19).replace(/:/g, '-') + 'Z';
-  const nodes = report.targets[0]?.nodes ?? 0;
-  const file = path.join(RESULTS_DIR, `${stamp}-nodes${nodes}${report.quick ? '-quick' : ''}.json`);
-  writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
-  return file;
-}
-
-function redactUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password !== '') parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    return '<unparseable URL>';
-  }
 }

@@ -3,6 +3,7 @@ import type { FanoutOptions } from './fanout.js';
 import type { LatencyOptions } from './latency.js';
 import { DEFAULT_MIX, type Mix } from './mixed.js';
 import type { SendPath } from './peers/workload.js';
+import { type BenchStore, parseStores } from './store-plan.js';
 import type { ClientKind } from './sockets.js';
 import type { ThroughputOptions } from './throughput.js';
 
@@ -88,6 +89,8 @@ export interface Options {
   postgresUrl: string;
   /** When set, the scale-out comparison also runs its nodes on MySQL/MariaDB + Redis (a database of its own here, dropped after). */
   mysqlUrl: string | null;
+  /** `--stores`: the comparison's stores in the order typed, on `nodes` nodes each (store-plan.ts); null: `--nodes` alone decides. */
+  stores: readonly BenchStore[] | null;
   redisUrl: string;
   /** The peers phase's servers, senders per level and send paths (all by default; fewer for a focused A/B). */
   peers: PeerSelection;
@@ -124,6 +127,7 @@ type Sizes = Omit<
   | 'serverNodeArgs'
   | 'postgresUrl'
   | 'mysqlUrl'
+  | 'stores'
   | 'redisUrl'
   | 'mix'
   | 'peers'
@@ -226,15 +230,20 @@ export const USAGE = `Usage: npm run bench -- [flags]        (or: node bench/dis
                               when it is below its senders                (default ${PEER_USERS.join(',')})
                               a run with fewer than all is saved, but never as results/peers-latest.json
 
- scale-out comparison
+ scale-out and store comparison
   --nodes <n>                 above 1: throughput, latency and fan-out against <n> nodes on PostgreSQL +
                               Redis (clients spread over them) and against 1 node on SQLite, side by
                               side, plus cross-node delivery latency (senders on one node, receivers on
                               the others); the other phases do not run (default 1)
+  --stores <list>             the comparison on these stores, in this order: of sqlite,postgres,mariadb
+                              (mysql: the same), each on --nodes nodes (SQLite on one; Redis between
+                              nodes only when there are several), e.g. --stores sqlite,postgres,mariadb
+                              alone: one node on each (default with --nodes: postgres[,mariadb],sqlite)
   --postgres <url>            database the comparison makes its own schema in, and drops
                               (default $CONFAB_BENCH_DATABASE_URL or postgres://postgres@127.0.0.1:5432/postgres)
   --mysql <url>               the scale-out comparison also runs its nodes on this MySQL/MariaDB server
-                              + Redis, in a database of its own (default $CONFAB_BENCH_MYSQL_URL; unset: not run)
+                              + Redis, in a database of its own (default $CONFAB_BENCH_MYSQL_URL; unset: not
+                              run, except that --stores …,mariadb uses mysql://root@127.0.0.1:3306/mysql)
   --redis <url>               Redis for the comparison, on a channel prefix of its own
                               (default $CONFAB_BENCH_REDIS_URL or redis://127.0.0.1:6379)
 
@@ -371,6 +380,7 @@ export function parseOptions(argv: string[]): Options | null {
       mix: { type: 'string' },
       postgres: { type: 'string' },
       mysql: { type: 'string' },
+      stores: { type: 'string' },
       redis: { type: 'string' },
       'idle-store': { type: 'string' },
       'soak-store': { type: 'string' },
@@ -417,6 +427,7 @@ export function parseOptions(argv: string[]): Options | null {
   const serverNodeArgs = typeof rawNodeArgs === 'string' ? rawNodeArgs.split(/\s+/).filter((a) => a !== '') : [];
   const postgresUrl = values.postgres ?? process.env['CONFAB_BENCH_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres';
   const mysqlUrl = values.mysql ?? process.env['CONFAB_BENCH_MYSQL_URL'] ?? null;
+  const stores = typeof values.stores === 'string' ? parseStores(values.stores) : null;
   const redisUrl = values.redis ?? process.env['CONFAB_BENCH_REDIS_URL'] ?? 'redis://127.0.0.1:6379';
   const idleStore = values['idle-store'] ?? 'sqlite';
   if (idleStore !== 'sqlite' && idleStore !== 'postgres') throw new Error(`--idle-store: expected sqlite or postgres, got "${idleStore}"`);
@@ -432,6 +443,7 @@ export function parseOptions(argv: string[]): Options | null {
     serverNodeArgs,
     postgresUrl,
     mysqlUrl,
+    stores,
     redisUrl,
     idleStore,
     soakStore,

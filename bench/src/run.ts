@@ -25,6 +25,7 @@ import { type BenchSocket, closeSockets, openSockets } from './sockets.js';
 import { round } from './stats.js';
 import { type StormResult, runStorm } from './storm.js';
 import { runThroughput } from './throughput.js';
+import { comparisonPlan } from './store-plan.js';
 
 const log = (text: string) => process.stdout.write(`· ${text}\n`);
 
@@ -49,8 +50,8 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => fatal(new Error('interrupted')));
   process.on('SIGTERM', () => fatal(new Error('terminated')));
   process.on('unhandledRejection', (error) => fatal(error));
-  // --nodes N: N nodes on PostgreSQL + Redis against one on SQLite, side by side (cluster.ts).
-  if (options.nodes > 1) return runScaleOut(options, log, fatal);
+  // --nodes N and/or --stores: the send workloads on each store (N nodes each), side by side (cluster.ts).
+  if (comparisonPlan(options) !== null) return runScaleOut(options, log, fatal);
   // --only peers: Confab against a hand-written Socket.IO server (peers/peers.ts), on its own.
   if (options.phases.has('peers')) return runPeers(options, log, fatal);
   // --only soak: a steady load for minutes on a server of its own, by windows (soak.ts).

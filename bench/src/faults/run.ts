@@ -10,8 +10,8 @@ import { cleanupSync } from '../server-process.js';
 import { stopAllMariadb } from './mariadb.js';
 import { stopAllPostgres } from './postgres.js';
 import { type Verdict, formatTable, judge } from './report.js';
-import { SCENARIOS, type ScenarioContext } from './scenarios.js';
-import { type ClusterDatabase, ClusterStack } from './stacks.js';
+import { type NodeStore, ON_SQLITE, SCENARIOS, type ScenarioContext } from './scenarios.js';
+import { type ClusterDatabase, ClusterStack, type OwnDatabase, startDatabase } from './stacks.js';
 
 const USAGE = `npm run faults [-- options]
   --only <a,b,…>   run these scenarios only (${SCENARIOS.map((s) => s.name).join(', ')})
@@ -21,6 +21,10 @@ const USAGE = `npm run faults [-- options]
   --cluster-database postgres|mariadb
                    what the cluster scenarios other than postgres-restart and mariadb-restart run
                    their three nodes on (default postgres)
+  --node-database sqlite|postgres|mariadb
+                   what the single-node scenarios other than sqlite-kill9 (reconnect-storm,
+                   blackhole, slow-consumer) run their node on: SQLite in its data directory, or a
+                   database server of the suite's own, shared by them (default sqlite)
 `;
 
 const log = (text: string) => process.stdout.write(`· ${text}\n`);
@@ -39,10 +43,18 @@ interface Options {
   list: boolean;
   timeoutSec: number;
   clusterDatabase: ClusterDatabase;
+  nodeDatabase: 'sqlite' | ClusterDatabase;
 }
 
 function parse(args: readonly string[]): Options {
-  const options: Options = { only: undefined, quick: false, list: false, timeoutSec: 1800, clusterDatabase: 'postgres' };
+  const options: Options = {
+    only: undefined,
+    quick: false,
+    list: false,
+    timeoutSec: 1800,
+    clusterDatabase: 'postgres',
+    nodeDatabase: 'sqlite',
+  };
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
     if (arg === '--quick') options.quick = true;
@@ -51,6 +63,11 @@ function parse(args: readonly string[]): Options {
       const value = args[++i];
       if (value !== 'postgres' && value !== 'mariadb') throw new Error(`--cluster-database: postgres or mariadb, got ${value}`);
       options.clusterDatabase = value;
+    } else if (arg === '--node-database') {
+      const value = args[++i];
+      if (value !== 'sqlite' && value !== 'postgres' && value !== 'mariadb')
+        throw new Error(`--node-database: sqlite, postgres or mariadb, got ${value}`);
+      options.nodeDatabase = value;
     } else if (arg === '--only' || arg === '--timeout') {
       const value = args[++i];
       if (value === undefined) throw new Error(`${arg} needs a value`);
@@ -83,9 +100,11 @@ async function main(): Promise<void> {
 
   const started = new Date();
   const machine = `${cpus().length} cores (${arch()}), ${Math.round(totalmem() / 2 ** 30)} GiB RAM, Node ${process.version}`;
-  log(`${machine}${options.quick ? '; quick sizes' : ''}`);
+  log(`${machine}${options.quick ? '; quick sizes' : ''}; clusters on ${options.clusterDatabase}, single nodes on ${options.nodeDatabase}`);
   const crashes: string[] = [];
   const clusters = new Map<ClusterDatabase, Promise<ClusterStack>>();
+  let nodeDatabase: Promise<OwnDatabase> | undefined;
+  const chosen = options.nodeDatabase;
   const context: ScenarioContext = {
     quick: options.quick,
     runId: Date.now().toString(36),
@@ -104,6 +123,17 @@ async function main(): Promise<void> {
       const started = clusters.get(database) ?? ClusterStack.start(context.onCrash, log, database);
       clusters.set(database, started);
       return started;
+    },
+    nodeStore: async (): Promise<NodeStore> => {
+      if (chosen === 'sqlite') return ON_SQLITE;
+      nodeDatabase ??= startDatabase(chosen, log);
+      const own = await nodeDatabase;
+      return {
+        label: chosen === 'mariadb' ? 'MariaDB' : 'PostgreSQL',
+        env: { DATABASE_URL: own.url, JWT_SECRET: 'the fault suite shares this secret between its nodes' },
+        // Only the first node migrates the empty database; MariaDB's steps take tens of seconds on a busy machine.
+        startTimeoutMs: chosen === 'mariadb' ? 240_000 : 60_000,
+      };
     },
   };
 
@@ -129,6 +159,7 @@ async function main(): Promise<void> {
     }
   }
   for (const cluster of clusters.values()) await (await cluster.catch(() => undefined))?.close();
+  (await nodeDatabase?.catch(() => undefined))?.stop();
   stopAllPostgres(); // one a failed cluster start left running
   stopAllMariadb();
 

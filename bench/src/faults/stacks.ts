@@ -11,16 +11,19 @@ import { TcpProxy } from './tcp-proxy.js';
 
 type OnCrash = (error: Error) => void;
 
-/** One node on SQLite (the default deployment), its clients reaching it through a TCP proxy that can cut them all. */
+/**
+ * One node on SQLite (the default deployment), or on a database server when `env` names one
+ * (`--node-database`), its clients reaching it through a TCP proxy that can cut them all.
+ */
 export class SingleStack {
   private constructor(
     readonly node: ConfabNode,
     readonly proxy: TcpProxy,
   ) {}
 
-  static async start(name: string, env: Record<string, string>, onCrash: OnCrash): Promise<SingleStack> {
+  static async start(name: string, env: Record<string, string>, onCrash: OnCrash, startTimeoutMs = 60_000): Promise<SingleStack> {
     const node = await ConfabNode.create(name, env, onCrash);
-    await node.start();
+    await node.start(startTimeoutMs);
     const proxy = await TcpProxy.start({ host: '127.0.0.1', port: node.port });
     return new SingleStack(node, proxy);
   }
@@ -35,13 +38,13 @@ export class SingleStack {
 export type ClusterDatabase = 'postgres' | 'mariadb';
 
 /** The suite's own database server: its URL, its fault (a restart without a clean shutdown) and its stop. */
-interface OwnDatabase {
+export interface OwnDatabase {
   url: string;
   restart(): Promise<void>;
   stop(): void;
 }
 
-async function startDatabase(database: ClusterDatabase, log: (text: string) => void): Promise<OwnDatabase> {
+export async function startDatabase(database: ClusterDatabase, log: (text: string) => void): Promise<OwnDatabase> {
   if (database === 'mariadb') {
     const own = await OwnMariadb.start();
     log(`MariaDB of its own on port ${own.port}`);
@@ -113,6 +116,36 @@ export class ClusterStack {
 
   get accessLogLength(): number {
     return this.nginx.accessLog().length;
+  }
+
+  get errorLogLength(): number {
+    return this.nginx.errorLog().length;
+  }
+
+  /**
+   * The access log's 5xx lines (which nodes were tried, what each answered) and the error log's
+   * lines about the upstreams since the offsets, at most 8 of each: a 502 nginx made itself says
+   * there why (refused, reset, closed before the answer).
+   */
+  fiveXxEvidence(accessOffset: number, errorOffset: number): string[] {
+    const byPort = new Map(this.nodes.map((node) => [String(node.port), node.name]));
+    const named = (line: string) => line.replace(/127\.0\.0\.1:(\d+)/g, (whole, port: string) => byPort.get(port) ?? whole);
+    const access = this.nginx
+      .accessLog()
+      .slice(accessOffset)
+      .split('\n')
+      .filter((line) => /" 5\d\d /.test(line));
+    const errors = this.nginx
+      .errorLog()
+      .slice(errorOffset)
+      .split('\n')
+      .filter((line) => /upstream/.test(line))
+      // Refused connects to a stopped node are retried on another: the other lines first.
+      .sort((x, y) => Number(/connect\(\) failed/.test(x)) - Number(/connect\(\) failed/.test(y)));
+    return [
+      ...access.slice(0, 8).map((line) => `nginx access: ${named(line)}`),
+      ...errors.slice(0, 8).map((line) => `nginx error: ${named(line.replace(/^\S+ \S+ /, '')).slice(0, 400)}`),
+    ];
   }
 
   async close(): Promise<void> {

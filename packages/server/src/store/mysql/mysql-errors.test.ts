@@ -23,6 +23,8 @@ describe('MySQL errors', () => {
     expect(isMysqlUnavailable(network('ECONNREFUSED'))).toBe(true);
     expect(isMysqlUnavailable(network('PROTOCOL_CONNECTION_LOST'))).toBe(true);
     expect(isMysqlUnavailable(serverError(1053, 'Server shutdown in progress'))).toBe(true);
+    expect(isMysqlUnavailable(serverError(1927, 'Connection was killed'))).toBe(true);
+    expect(isMysqlUnavailable(serverError(4031, 'The client was disconnected by the server because of inactivity'))).toBe(true);
     expect(isMysqlUnavailable(new Error("Can't add new command when connection is in closed state"))).toBe(true);
     expect(isMysqlUnavailable(new AggregateError([network('ECONNREFUSED')], 'all addresses failed'))).toBe(true);
     expect(isMysqlUnavailable(serverError(1213, 'Deadlock found'))).toBe(false);

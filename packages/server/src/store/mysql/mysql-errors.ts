@@ -38,8 +38,12 @@ export function isRetryableMysqlError(error: unknown): boolean {
 
 /** Node's codes for a server that cannot be reached, and mysql2's for one that went away mid-conversation. */
 const NETWORK_CODES = new Set([...NETWORK_ERROR_CODES, 'PROTOCOL_CONNECTION_LOST', 'PROTOCOL_SEQUENCE_TIMEOUT']);
-/** ER_SERVER_SHUTDOWN (1053), ER_CONNECTION_KILLED (MariaDB 1927), CR_SERVER_GONE_ERROR (2006), CR_SERVER_LOST (2013). */
-const UNAVAILABLE_ERRNOS = new Set([1053, 1927, 2006, 2013]);
+/**
+ * ER_SERVER_SHUTDOWN (1053), ER_CONNECTION_KILLED (MariaDB 1927), CR_SERVER_GONE_ERROR (2006),
+ * CR_SERVER_LOST (2013), and MySQL 8.0.24+'s ER_CLIENT_INTERACTION_TIMEOUT (4031: the server closed
+ * a connection idle past wait_timeout, and says so on its next query).
+ */
+const UNAVAILABLE_ERRNOS = new Set([1053, 1927, 2006, 2013, 4031]);
 
 /**
  * The server could not be reached, or went away (a restart, a network cut): what the store

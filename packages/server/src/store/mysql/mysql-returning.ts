@@ -5,6 +5,7 @@ import {
   type DatabaseConnection,
   DeleteQueryNode,
   type FromNode,
+  InsertQueryNode,
   OperatorNode,
   PrimitiveValueListNode,
   type QueryCompiler,
@@ -35,6 +36,9 @@ export async function withEmulatedReturning(
 ): Promise<QueryResult<unknown> | undefined> {
   const node = compiled.query;
   const compile = (query: Parameters<QueryCompiler['compileQuery']>[0]) => compiler.compileQuery(query, compiled.queryId);
+  // MariaDB would run it and MySQL 8 refuse it: refused on both, so MariaDB's tests catch it.
+  if (InsertQueryNode.is(node) && node.returning !== undefined)
+    throw new Error('MySQL has no INSERT … RETURNING: read the row back instead');
   if (UpdateQueryNode.is(node) && node.returning !== undefined && node.table !== undefined) {
     if (node.from !== undefined || node.joins !== undefined) throw new Error('MySQL: UPDATE … FROM … RETURNING is not emulated');
     const ids = await lockedIds(conn, compile, [node.table], node.where);

@@ -61,7 +61,7 @@ export function openMysqlStore(databaseUrl: string, options: MysqlStoreOptions):
     engine: 'mysql',
     db,
     uniqueViolation: mysqlUniqueViolation,
-    // FOR UPDATE SKIP LOCKED: MySQL 8.0.1+, MariaDB 10.6+ (checked before migrating).
+    // FOR UPDATE SKIP LOCKED: MySQL 8.0.1+, MariaDB 10.6+ (checked before migrating, with MySQL's 8.0.13).
     skipLocked: true,
     search: mysqlSearch,
     appendFresh: appendFreshInTwoTrips,
@@ -139,7 +139,8 @@ async function binaryCollation(db: Kysely<Database>): Promise<string> {
     if (at < 100_600) throw new Error(`DATABASE_URL: MariaDB ${version} is too old: 10.6 or newer (SKIP LOCKED)`);
     return 'utf8mb4_nopad_bin';
   }
-  if (at < 80_001) throw new Error(`DATABASE_URL: MySQL ${version} is too old: 8.0.1 or newer (SKIP LOCKED)`);
+  // 8.0.13: a default on a TEXT column (`default ('[]')`, mysql-translation.ts); SKIP LOCKED came in 8.0.1.
+  if (at < 80_013) throw new Error(`DATABASE_URL: MySQL ${version} is too old: 8.0.13 or newer (defaults on TEXT columns, SKIP LOCKED)`);
   return 'utf8mb4_0900_bin';
 }
 

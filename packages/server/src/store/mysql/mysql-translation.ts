@@ -46,6 +46,8 @@ import {
  * - An inline `references` becomes a table-level foreign key (MySQL 8 parses and ignores the inline form).
  * - `cast(x as bigint)` → `cast(x as signed)`, and `escape '\'` → `escape '\\'` (MySQL reads a
  *   backslash in a literal as an escape): `mysqlText`, for SQL written as text.
+ * - `(a, b) in (values (…), …)` → `(a, b) in ((…), …)`: MySQL 8 spells a table value constructor
+ *   `values row(…)` and MariaDB `values (…)`; a list of row values reads the same on both.
  * - `delete from t as a …` → `delete from a using t as a …` (MariaDB has no alias in a single-table DELETE).
  * - `x in (select … limit n)` → `x in (select * from (select … limit n) as limited)`: neither engine
  *   takes LIMIT in an IN subquery, and the derived table also lets a DELETE read its own table.
@@ -171,7 +173,13 @@ class Transformer extends OperationNodeTransformer {
 
 /** SQL text the other engines read as written, as MySQL and MariaDB read it (see MysqlTranslation). */
 export function mysqlText(text: string): string {
-  return text.replaceAll(' as bigint)', ' as signed)').replaceAll("escape '\\'", "escape '\\\\'");
+  return (
+    text
+      .replaceAll(' as bigint)', ' as signed)')
+      .replaceAll("escape '\\'", "escape '\\\\'")
+      // A fragment may end at `values ` with the rows bound after it (member-settings.ts).
+      .replace(/ in \(values (?=\(|$)/g, ' in (')
+  );
 }
 
 /** A string literal for DDL (no bound values there). */
