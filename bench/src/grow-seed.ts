@@ -17,17 +17,21 @@ export interface SeedProgress {
 const SQLITE_CHUNK = 20_000;
 const POSTGRES_CHUNK = 5_000;
 
-export async function seedGrow(
-  engine: Engine,
-  target: string,
-  plan: GrowPlan,
-  passwordHash: string,
-  progress: SeedProgress = () => {},
-): Promise<GrowRows> {
+/** The rows for `plan`, numbered in the store's epoch (its cursors name it): the bodies' pool is tokenized here. */
+export async function growRowsFor(engine: Engine, target: string, plan: GrowPlan): Promise<GrowRows> {
   const epoch = engine === 'sqlite' ? sqliteEpoch(target) : await postgresEpoch(target);
-  const rows = await GrowRows.make(plan, engine, epoch);
+  return GrowRows.make(plan, engine, epoch);
+}
+
+export async function writeGrow(engine: Engine, target: string, rows: GrowRows, passwordHash: string, progress: SeedProgress = () => {}) {
   if (engine === 'sqlite') seedSqlite(target, rows, passwordHash, progress);
   else await seedPostgres(target, rows, passwordHash, progress);
+}
+
+/** Both steps. */
+export async function seedGrow(engine: Engine, target: string, plan: GrowPlan, passwordHash: string, progress?: SeedProgress) {
+  const rows = await growRowsFor(engine, target, plan);
+  await writeGrow(engine, target, rows, passwordHash, progress);
   return rows;
 }
 
