@@ -44,6 +44,8 @@ export interface SignInResult {
   fullListMs: Summary | null;
   /** Each list page alone (an interactive call). */
   pageMs: Summary | null;
+  /** `limit=1`, 20 times after the sign-ins. */
+  pageOfOneMs: Summary | null;
   conversations: number;
   unreadTotal: number;
   /** Σ of the rows' unread counts (equals unreadTotal when the counts agree). */
@@ -86,7 +88,17 @@ export async function signIn(baseUrl: string, username: string, times: number): 
     full.push(performance.now() - t0);
     last = { restCalls: calls, conversations, unreadTotal, unreadSum, accessToken };
   }
-  return { ...last, loginMs: summarize(login), firstPageMs: summarize(first), fullListMs: summarize(full), pageMs: summarize(pages) };
+  // A page of one row beside the pages of 100: what a page costs whatever it returns (the work done for every membership).
+  const one: number[] = [];
+  for (let i = 0; i < 20; i++) one.push((await getJson<ConversationPage>(`${baseUrl}/api/v1/conversations?limit=1`, last.accessToken)).ms);
+  return {
+    ...last,
+    loginMs: summarize(login),
+    firstPageMs: summarize(first),
+    fullListMs: summarize(full),
+    pageMs: summarize(pages),
+    pageOfOneMs: summarize(one),
+  };
 }
 
 /** `requests` pages of 50 before random seqs of the big conversation, and its newest page. */

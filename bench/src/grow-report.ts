@@ -71,6 +71,7 @@ export function verdicts(r: Omit<GrowResult, 'verdicts'>): Verdict[] {
       met: null,
     },
     interactive('a list page of 100 (unread counts included)', r.signIn.pageMs),
+    interactive('a list page of 1 (the same query, one row)', r.signIn.pageOfOneMs),
     {
       label: 'unread counts for every conversation',
       value: `${r.signIn.unreadTotal} unread (planned ${r.signIn.unreadPlanned}; Σ rows ${r.signIn.unreadSum})`,

@@ -99,7 +99,7 @@ async function seedPostgres(url: string, rows: GrowRows, passwordHash: string, p
       ]);
     };
     const inChunks = async (table: string, all: Iterable<Row>) => {
-      let chunk: Row[] = [];
+      const chunk: Row[] = [];
       for (const row of all) {
         chunk.push(row);
         if (chunk.length === POSTGRES_CHUNK) await insert(table, chunk.splice(0));
