@@ -4,12 +4,13 @@ import type { LatencyOptions } from './latency.js';
 import { DEFAULT_MIX, type Mix } from './mixed.js';
 import type { SendPath } from './peers/workload.js';
 import { type BenchStore, parseStores } from './store-plan.js';
+import { checkGrowSizes, parseResumeCounts } from './grow-plan.js';
 import type { ClientKind } from './sockets.js';
 import type { ThroughputOptions } from './throughput.js';
 
 export const PHASES = ['sqlite', 'throughput', 'mixed', 'latency', 'bare-ws', 'fanout', 'storm', 'search', 'upload', 'login'] as const;
 /** Phases that run only when `--only` names them (the peer comparison and the idle phase start servers of their own, for minutes). */
-export const OPT_IN_PHASES = ['peers', 'idle', 'soak'] as const;
+export const OPT_IN_PHASES = ['peers', 'idle', 'soak', 'grow'] as const;
 export type Phase = (typeof PHASES)[number] | (typeof OPT_IN_PHASES)[number];
 const KNOWN_PHASES: readonly string[] = [...PHASES, ...OPT_IN_PHASES];
 
@@ -72,6 +73,15 @@ export interface Options {
   searchMemberOf: number;
   searchRequests: number;
   searchRankWindow: number;
+  // grow (grow.ts): a large instance seeded in bulk, then a client's calls timed on it
+  growUsers: number;
+  growMessages: number;
+  growConversations: number;
+  growUserConversations: number;
+  growBigMessages: number;
+  /** History pages and searches per query. */
+  growRequests: number;
+  growSignIns: number;
   // set-up
   registerConcurrency: number;
   connectConcurrency: number;
@@ -85,6 +95,10 @@ export interface Options {
   idleStore: IdleStore;
   /** The soak's server: one node on SQLite, or a cluster node on PostgreSQL + Redis. */
   soakStore: IdleStore;
+  /** The grow phase's store, the same two. */
+  growStore: IdleStore;
+  /** The grow phase's resumes: how many events each one missed (one with none is always measured). */
+  growResume: number[];
   /** Where the scale-out comparison and a cluster idle phase make (and drop) a schema, and their Redis. */
   postgresUrl: string;
   /** When set, the scale-out comparison also runs its nodes on MySQL/MariaDB + Redis (a database of its own here, dropped after). */
@@ -133,6 +147,8 @@ type Sizes = Omit<
   | 'peers'
   | 'idleStore'
   | 'soakStore'
+  | 'growStore'
+  | 'growResume'
 >;
 
 const FULL: Sizes = {
@@ -178,6 +194,13 @@ const FULL: Sizes = {
   searchMemberOf: 100,
   searchRequests: 200,
   searchRankWindow: 200,
+  growUsers: 100_000,
+  growMessages: 10_000_000,
+  growConversations: 20_000,
+  growUserConversations: 2000,
+  growBigMessages: 1_000_000,
+  growRequests: 200,
+  growSignIns: 5,
   registerConcurrency: 8,
   connectConcurrency: 50,
 };
@@ -209,13 +232,23 @@ const QUICK: Sizes = {
   sqliteDurationSec: 1,
   searchMessages: 100_000,
   searchRequests: 50,
+  growUsers: 2000,
+  growMessages: 200_000,
+  growConversations: 2000,
+  growUserConversations: 200,
+  growBigMessages: 50_000,
+  growRequests: 100,
+  growSignIns: 3,
 };
+
+/** The grow phase's resumes: events missed (full and quick sizes). */
+const GROW_RESUME = { full: '1000,10000', quick: '100,1000' };
 
 export const USAGE = `Usage: npm run bench -- [flags]        (or: node bench/dist/run.js [flags])
 
   --quick                     small sizes for a smoke run (saved as <timestamp>-quick.json)
   --only <list>               comma-separated phases to run: ${PHASES.join(',')}; also peers (Confab
-                              against a hand-written Socket.IO server), idle and soak, run only when named)
+                              against a hand-written Socket.IO server), idle, soak and grow, run only when named)
   --no-save                   print only; write nothing to bench/results
   --client lite|ws            load-generator WebSocket client: a minimal one that parses frames in
                               place (default), or the \`ws\` package's (costs the generator more CPU)
@@ -310,6 +343,18 @@ export const USAGE = `Usage: npm run bench -- [flags]        (or: node bench/dis
                               over 1000; quick 100000); the searcher is in --search-member-of <n> (100)
   --search-requests <n>       sequential requests per query (default 200; quick 50); --search-rank-window <n>
 
+ large instance (--only grow, run only when named; its own server, seeded in bulk, then timed as a client)
+  --grow-store sqlite|postgres  one node on SQLite, or one cluster node on PostgreSQL + Redis (default sqlite)
+  --grow-users <n>            users                                     (default 100000; quick 2000)
+  --grow-messages <n>         messages                                  (default 10000000; quick 200000)
+  --grow-conversations <n>    conversations                             (default 20000; quick 2000)
+  --grow-user-conversations <n>  the measured user's, the biggest among them (default 2000; quick 200)
+  --grow-big-messages <n>     messages of the biggest conversation      (default 1000000; quick 50000)
+  --grow-resume <list>        events missed by each resume measured     (default 1000,10000; quick 100,1000)
+  --grow-requests <n>         history pages and searches per query      (default 200; quick 100)
+  --grow-sign-ins <n>         sign-ins, each loading the whole list     (default 5; quick 3)
+                              a full-size run takes hours: its timeout is 6 h unless --timeout says
+
  set-up
   --register-concurrency <n>  registrations in flight (argon2 is ~10-30 ms each) (default 8)
   --connect-concurrency <n>   WebSocket handshakes in flight             (default 50)
@@ -358,6 +403,13 @@ const intFlags = {
   'search-member-of': 'searchMemberOf',
   'search-requests': 'searchRequests',
   'search-rank-window': 'searchRankWindow',
+  'grow-users': 'growUsers',
+  'grow-messages': 'growMessages',
+  'grow-conversations': 'growConversations',
+  'grow-user-conversations': 'growUserConversations',
+  'grow-big-messages': 'growBigMessages',
+  'grow-requests': 'growRequests',
+  'grow-sign-ins': 'growSignIns',
   'register-concurrency': 'registerConcurrency',
   'connect-concurrency': 'connectConcurrency',
 } as const satisfies Record<string, keyof typeof FULL>;
@@ -384,6 +436,8 @@ export function parseOptions(argv: string[]): Options | null {
       redis: { type: 'string' },
       'idle-store': { type: 'string' },
       'soak-store': { type: 'string' },
+      'grow-store': { type: 'string' },
+      'grow-resume': { type: 'string' },
       'peer-targets': { type: 'string' },
       'peer-levels': { type: 'string' },
       'peer-paths': { type: 'string' },
@@ -433,6 +487,20 @@ export function parseOptions(argv: string[]): Options | null {
   if (idleStore !== 'sqlite' && idleStore !== 'postgres') throw new Error(`--idle-store: expected sqlite or postgres, got "${idleStore}"`);
   const soakStore = values['soak-store'] ?? 'sqlite';
   if (soakStore !== 'sqlite' && soakStore !== 'postgres') throw new Error(`--soak-store: expected sqlite or postgres, got "${soakStore}"`);
+  const growStore = values['grow-store'] ?? 'sqlite';
+  if (growStore !== 'sqlite' && growStore !== 'postgres') throw new Error(`--grow-store: expected sqlite or postgres, got "${growStore}"`);
+  const growResume = parseResumeCounts(values['grow-resume'] ?? (quick ? GROW_RESUME.quick : GROW_RESUME.full));
+  if (phases.has('grow')) {
+    checkGrowSizes({
+      users: sizes.growUsers,
+      messages: sizes.growMessages,
+      conversations: sizes.growConversations,
+      userConversations: sizes.growUserConversations,
+      bigMessages: sizes.growBigMessages,
+    });
+    // A full-size seed alone takes an hour or more on a 2-core machine.
+    if ((values as Record<string, unknown>)['timeout'] === undefined) sizes.timeoutSec = quick ? 1800 : 6 * 3600;
+  }
   const mix = typeof values.mix === 'string' ? parseMix(values.mix) : DEFAULT_MIX;
   const peers = parsePeerSelection(values['peer-targets'], values['peer-levels'], values['peer-paths'], values['peer-users']);
   return {
@@ -447,6 +515,8 @@ export function parseOptions(argv: string[]): Options | null {
     redisUrl,
     idleStore,
     soakStore,
+    growStore,
+    growResume,
     mix,
     peers,
     ...sizes,

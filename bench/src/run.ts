@@ -9,6 +9,7 @@ import { runSqliteBaseline } from './baselines.js';
 import { runScaleOut } from './cluster.js';
 import { SendChannel } from './channel.js';
 import { runFanout, type FanoutResult, type FanoutTarget } from './fanout.js';
+import { runGrow } from './grow.js';
 import { runUploadPhase } from './upload.js';
 import { runIdlePhase } from './idle.js';
 import { runLoginPhase } from './login.js';
@@ -56,6 +57,8 @@ async function main(): Promise<void> {
   if (options.phases.has('peers')) return runPeers(options, log, fatal);
   // --only soak: a steady load for minutes on a server of its own, by windows (soak.ts).
   if (options.phases.has('soak')) return runSoak(options, log, fatal);
+  // --only grow: a large instance seeded in bulk, a client's calls timed on it (grow.ts).
+  if (options.phases.has('grow')) return runGrow(options, log, fatal);
 
   const report = newReport(options, new Date());
   const { phases } = options;

@@ -89,7 +89,7 @@ function random(seed: number) {
 }
 
 /** Zipf-distributed word picks over the vocabulary (rank r has weight 1/r). */
-function zipf(words: string[], rnd: () => number) {
+export function zipf(words: string[], rnd: () => number) {
   const cdf = new Float64Array(words.length);
   let sum = 0;
   for (let i = 0; i < words.length; i++) cdf[i] = sum += 1 / (i + 1);
