@@ -251,8 +251,10 @@ export class EncryptedConversations {
     }
     await this.processing(message, async () => {
       const processed = await engine.process(group, bytes);
-      await this.store.put(KEYS.group(id), engine.save(processed.group));
+      // The text first: a message decrypts once, so a state kept without its text (the page
+      // closed between the two) would lose it for good; the other way round it decrypts again.
       if (processed.kind === 'application') await keepDecrypted(this.store, message, processed.plaintext);
+      await this.store.put(KEYS.group(id), engine.save(processed.group));
     });
   }
 
