@@ -53,6 +53,7 @@ import type { CryptoStore } from './crypto/crypto-store.js';
 import { indexedDbCryptoStore } from './crypto/indexeddb-crypto-store.js';
 import { EncryptedConversations } from './crypto/encrypted-conversations.js';
 import type { DecryptedHit, DecryptedSearchOptions } from './crypto/decrypted-search.js';
+import { DeviceLinking } from './crypto/device-linking.js';
 import { DeviceManager, type EnableEncryptionOptions, EncryptionError, type MyDevice } from './crypto/device-manager.js';
 
 export interface ConfabClientOptions extends HttpOptions {
@@ -88,6 +89,7 @@ export class ConfabClient {
   /** The event log over HTTP: long-poll `sync`, one conversation's events. */
   readonly events: EventsApi;
   private deviceManager: DeviceManager | undefined;
+  private deviceLinking: DeviceLinking | undefined;
   private encryptedConversations: EncryptedConversations | undefined;
   /** Needs reply, catch-up, suggestions, my Assist switches (issue 40). */
   readonly assist: AssistApi;
@@ -143,6 +145,14 @@ export class ConfabClient {
   /** This device's keys, registration and KeyPackages (the MLS engine's seam: `DeviceManager.engine()`). */
   get encryption(): DeviceManager {
     return this.devicesOfMine();
+  }
+
+  /**
+   * Device linking (part 4): a new device asks (`request`), another device of mine holding my
+   * identity key shows the same code and approves (`pending`, `approve`), the new one `complete`s.
+   */
+  get deviceLinks(): DeviceLinking {
+    return (this.deviceLinking ??= new DeviceLinking(this.http, this.devicesOfMine()));
   }
 
   /**

@@ -38,11 +38,15 @@ export const ERROR_STATUS = {
   device_revoked: 409,
   /** An MLS commit made at an epoch that is not the conversation's current one (issue 39): the body carries `epoch`. */
   epoch_conflict: 409,
+  /** A device link approved, declined or taken already: each is answered and taken once (issue 39 part 4). */
+  link_used: 409,
   conflict: 409,
   // A block, either way, or a deactivated account on the other side of a direct conversation (issue 35).
   blocked: 409,
   user_deactivated: 409,
   cursor_expired: 410,
+  /** A device link past its ten minutes (issue 39 part 4): ask for a new one. */
+  link_expired: 410,
   payload_too_large: 413,
   unsupported_media_type: 415,
   range_not_satisfiable: 416,

@@ -27,6 +27,7 @@ export * from './drafts.js';
 // End-to-end encryption: devices, identity keys, KeyPackages (issue 39).
 export * from './encryption.js';
 export * from './encrypted-messages.js';
+export * from './device-links.js';
 // Assist: needs reply, catch-up, frecency (issue 40).
 export * from './assist.js';
 // Scheduled send (issue 37).

@@ -35,8 +35,8 @@ export interface MyDevice {
 export interface EnableEncryptionOptions {
   deviceName: string;
   /**
-   * When my identity key was made on another device, this one cannot sign a new device list. Until
-   * devices can be linked (a later slice), `resetIdentity: true` makes a new identity key here:
+   * When my identity key was made on another device, this one cannot sign a new device list: link
+   * it from there (`client.deviceLinks`), or `resetIdentity: true` makes a new identity key here:
    * the people I talk to then see that my key changed. Without it, enabling throws.
    */
   resetIdentity?: boolean;
@@ -278,6 +278,16 @@ export class DeviceManager {
     await this.http.request('PUT', '/api/v1/users/me/identity', {
       body: { identityKey: payload.identityKey, deviceList, signature: b64(signature) },
     });
+  }
+
+  /** My identity key pair, when this device holds it (to seal it to a new device of mine: device-linking.ts). */
+  identityKeys(): Promise<DeviceKeys | undefined> {
+    return this.loadKeys(KEYS.identity);
+  }
+
+  /** Keeps my identity key received from another device of mine (device linking); `enable` then signs with it. */
+  async adoptIdentity(identity: DeviceKeys): Promise<void> {
+    await this.store.put(KEYS.identity, packKeys(identity));
   }
 
   /** Whether this client has enabled encryption: a device registered with its KeyPackages (not an enable interrupted). */

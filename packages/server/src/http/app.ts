@@ -37,6 +37,7 @@ import { assistRoutes } from './routes/assist.js';
 import { moderationRoutes } from './routes/moderation.js';
 import { uploadRoutes } from './routes/uploads.js';
 import { deviceRoutes } from './routes/devices.js';
+import { deviceLinkRoutes } from './routes/device-links.js';
 import { encryptedConversationRoutes } from './routes/encrypted-conversations.js';
 import { importRoutes } from './routes/imports.js';
 import { errors } from './responses.js';
@@ -170,6 +171,7 @@ export async function buildHttpApp(
     assistRoutes,
     uploadRoutes,
     deviceRoutes,
+    deviceLinkRoutes,
     encryptedConversationRoutes,
     adminRoutes,
     importRoutes,

@@ -34,6 +34,7 @@ import { assist } from './migrations/0035-assist.js';
 import { encryptedConversations } from './migrations/0036-encrypted-conversations.js';
 import { assistModeration } from './migrations/0037-assist-moderation.js';
 import { messagesShown } from './migrations/0039-messages-shown.js';
+import { deviceLinks } from './migrations/0042-device-links.js';
 import { scheduledMessages } from './migrations/0029-scheduled-messages.js';
 import { starred } from './migrations/0025-starred.js';
 // Imports from Slack and Mattermost (issue 37).
@@ -220,6 +221,8 @@ const migrations: Record<string, Migration> = {
   '0037_assist_moderation': assistModeration,
   // End-to-end encryption, part 3: commits and welcomes are not unread (issue 39).
   '0039_messages_shown': messagesShown,
+  // End-to-end encryption, part 4: a new device's request for my identity key (issue 39).
+  '0042_device_links': deviceLinks,
 };
 
 /**

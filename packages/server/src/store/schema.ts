@@ -248,6 +248,18 @@ export interface Database {
     version: number;
     updated_at: number;
   };
+  /** A new device's request for my identity key (issue 39 part 4): store/sql/device-links.ts. */
+  device_links: {
+    id: string;
+    user_id: string;
+    device_name: string;
+    public_key: string;
+    state: string;
+    sealed: string | null;
+    approved_by: string | null;
+    created_at: number;
+    expires_at: number;
+  };
   key_packages: {
     id: string;
     device_id: string;

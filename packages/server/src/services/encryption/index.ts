@@ -1,4 +1,5 @@
 import type { Backends } from '../backends.js';
+import { DeviceLinkService } from './device-link-service.js';
 import { DeviceService } from './device-service.js';
 import { EncryptedConversationService } from './encrypted-conversations.js';
 import type { MembershipCache } from '../conversations/membership.js';
@@ -6,6 +7,8 @@ import type { MembershipCache } from '../conversations/membership.js';
 export interface Encryption {
   /** Devices, identity keys and KeyPackages: the Delivery Service's first part (issue 39). */
   devices: DeviceService;
+  /** Device linking: a new device gets my identity key from another of mine, sealed (part 4). */
+  links: DeviceLinkService;
   /** Encrypted conversations' MLS group state and decrypt-failure reports (issue 39, part 2). */
   conversations: EncryptedConversationService;
 }
@@ -15,5 +18,9 @@ export function createEncryption(
   { store, metrics }: Pick<Backends, 'store' | 'metrics'>,
   deps: { membership: MembershipCache },
 ): Encryption {
-  return { devices: new DeviceService(store), conversations: new EncryptedConversationService(store, deps.membership, metrics) };
+  return {
+    devices: new DeviceService(store),
+    links: new DeviceLinkService(store),
+    conversations: new EncryptedConversationService(store, deps.membership, metrics),
+  };
 }

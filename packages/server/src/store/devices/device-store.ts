@@ -33,6 +33,40 @@ export interface DeviceStore {
    * is empty. A device with neither is left out.
    */
   claimKeyPackages(userId: string): Promise<KeyPackageRecord[]>;
+
+  /** A new device's link request (part 4); its id is new. */
+  insertDeviceLink(link: DeviceLinkRecord): Promise<void>;
+  getDeviceLink(id: string): Promise<DeviceLinkRecord | undefined>;
+  /** The user's requests still `pending` and not expired at `now`, oldest first. */
+  listPendingDeviceLinks(userId: string, now: number): Promise<DeviceLinkRecord[]>;
+  /**
+   * Moves a link from state `from` to `to.state` (with the sealed key and approver, or clearing
+   * the sealed key once taken) if it is in `from` and not expired at `now`: one conditional
+   * update, so of two answers, or two takes, exactly one moves it. Whether it moved.
+   */
+  moveDeviceLink(id: string, from: DeviceLinkState, to: DeviceLinkMove, now: number): Promise<boolean>;
+}
+
+export type DeviceLinkState = 'pending' | 'approved' | 'declined' | 'taken';
+
+export interface DeviceLinkRecord {
+  id: string;
+  userId: string;
+  deviceName: string;
+  /** The new device's ephemeral X25519 public key, URL-safe base64. */
+  publicKey: string;
+  state: DeviceLinkState;
+  /** The identity key sealed to `publicKey`, from approval until taken. */
+  sealed: string | null;
+  approvedBy: string | null;
+  createdAt: number;
+  expiresAt: number;
+}
+
+export interface DeviceLinkMove {
+  state: DeviceLinkState;
+  sealed: string | null;
+  approvedBy?: string;
 }
 
 export interface DeviceRecord {

@@ -117,5 +117,53 @@ export function describeDevices(f: Fixture): void {
       expect(all.filter((c) => c.deviceId === d1.id && c.lastResort).length).toBe(2);
       expect(all.filter((c) => c.deviceId === d2.id).length).toBe(3);
     });
+
+    it('keeps device links: pending ones listed until they expire, each moved once', async () => {
+      const [a, b] = await Promise.all([f.user('dvla'), f.user('dvlb')]);
+      const link = (userId: string, ttl = 60_000) => {
+        const createdAt = f.tick();
+        return {
+          id: newId(),
+          userId,
+          deviceName: 'phone',
+          publicKey: 'pk',
+          state: 'pending' as const,
+          sealed: null,
+          approvedBy: null,
+          createdAt,
+          expiresAt: createdAt + ttl,
+        };
+      };
+      const first = link(a.id);
+      const short = link(a.id, 1500);
+      const other = link(b.id);
+      for (const l of [first, short, other]) await f.store.devices.insertDeviceLink(l);
+      expect(await f.store.devices.getDeviceLink(first.id)).toEqual(first);
+      expect((await f.store.devices.listPendingDeviceLinks(a.id, f.now)).map((l) => l.id)).toEqual([first.id, short.id]);
+      f.tick();
+      f.tick();
+      // Expired: neither listed nor moved.
+      expect((await f.store.devices.listPendingDeviceLinks(a.id, f.now)).map((l) => l.id)).toEqual([first.id]);
+      expect(await f.store.devices.moveDeviceLink(short.id, 'pending', { state: 'declined', sealed: null }, f.now)).toBe(false);
+
+      // Two approvals racing: exactly one moves it.
+      const answers = await Promise.all(
+        ['d1', 'd2'].map((d) =>
+          f.store.devices.moveDeviceLink(first.id, 'pending', { state: 'approved', sealed: `s-${d}`, approvedBy: d }, f.now),
+        ),
+      );
+      expect(answers.filter(Boolean)).toHaveLength(1);
+      const approved = await f.store.devices.getDeviceLink(first.id);
+      expect(approved).toMatchObject({ state: 'approved', sealed: `s-${approved!.approvedBy}` });
+      expect(await f.store.devices.listPendingDeviceLinks(a.id, f.now)).toEqual([]);
+      // Taken once; the sealed key leaves the server with it.
+      expect(await f.store.devices.moveDeviceLink(first.id, 'approved', { state: 'taken', sealed: null }, f.now)).toBe(true);
+      expect(await f.store.devices.moveDeviceLink(first.id, 'approved', { state: 'taken', sealed: null }, f.now)).toBe(false);
+      expect(await f.store.devices.getDeviceLink(first.id)).toMatchObject({
+        state: 'taken',
+        sealed: null,
+        approvedBy: approved!.approvedBy,
+      });
+    });
   });
 }

@@ -1,0 +1,137 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ConfabClient, memoryCryptoStore } from '@confab/client';
+import { DEVICE_LINK_TTL_MS } from '@confab/protocol';
+import { DeviceLinkService } from '../../src/services/encryption/device-link-service.js';
+import { engines } from '../engines.js';
+import { type TestServer, api, uniqueName } from '../harness.js';
+
+/**
+ * Issue 39 part 4: a second device of mine gets my identity key from the first, sealed to a key
+ * only it holds, and registers itself under that key; links stay between one user's devices, are
+ * answered once, taken once, and expire.
+ */
+describe.each(await engines())('device linking on %s', (_engine, start) => {
+  let t: TestServer;
+  beforeAll(async () => {
+    t = await start();
+  });
+  afterAll(() => t?.close());
+
+  const PASSWORD = 'correct horse battery';
+  const client = () => new ConfabClient({ baseUrl: t.url, crypto: { store: memoryCryptoStore() } });
+  /** A person with encryption on a first device ("laptop"), and a second client of theirs signed in ("phone"). */
+  const person = async (prefix: string) => {
+    const username = uniqueName(prefix);
+    const laptop = client();
+    const auth = await laptop.register({ username, password: PASSWORD });
+    await laptop.enableEncryption({ deviceName: 'laptop' });
+    const phone = client();
+    await phone.login({ username, password: PASSWORD });
+    return { id: auth.user.id, laptop, phone };
+  };
+  const call = (c: ConfabClient, method: string, path: string, body?: unknown) =>
+    api(t.url, method, path, { token: c.tokens!.accessToken, ...(body === undefined ? {} : { body }) });
+
+  it('links a second device: the same code on both, the identity key moved sealed, the new device signed by it', async () => {
+    const alice = await person('la');
+    const bob = await person('lb');
+    const before = await bob.laptop.safetyNumber(alice.id);
+    await expect(alice.phone.enableEncryption({ deviceName: 'phone' })).rejects.toMatchObject({ code: 'identity_elsewhere' });
+
+    const request = await alice.phone.deviceLinks.request('phone');
+    expect(request.code).toMatch(/^\d{3} \d{3}$/);
+    const pending = await alice.laptop.deviceLinks.pending();
+    expect(pending.map((p) => [p.id, p.deviceName, p.code])).toEqual([[request.id, 'phone', request.code]]);
+    // Bob sees none of Alice's requests.
+    expect(await bob.laptop.deviceLinks.pending()).toEqual([]);
+
+    const completed = alice.phone.deviceLinks.complete(request.id, { deviceName: 'phone', pollMs: 50 });
+    await alice.laptop.deviceLinks.approve(request.id);
+    const { deviceId } = await completed;
+
+    expect(await alice.phone.encryption.isEnabled()).toBe(true);
+    expect((await alice.laptop.devices()).map((d) => d.name).sort()).toEqual(['laptop', 'phone']);
+    // Same identity key: Bob's safety number for Alice is unchanged, and Bob trusts the new device.
+    expect(await bob.laptop.safetyNumber(alice.id)).toBe(before);
+    expect(await alice.phone.safetyNumber(bob.id)).toBe(before);
+    const phoneSelf = await alice.phone.encryption.self();
+    expect(phoneSelf.deviceId).toBe(deviceId);
+    expect(await bob.laptop.encryption.trusts(phoneSelf, phoneSelf.signaturePublicKey)).toBe(true);
+
+    // Taken once; nothing sealed stays on the server.
+    const link = await t.server.services.store.devices.getDeviceLink(request.id);
+    expect(link).toMatchObject({ state: 'taken', sealed: null, approvedBy: (await alice.laptop.encryption.self()).deviceId });
+    expect((await call(alice.phone, 'POST', `/api/v1/device-links/${request.id}/take`)).body).toMatchObject({
+      error: { code: 'link_used' },
+    });
+
+    // A new encrypted DM reaches both of Alice's devices.
+    const dm = await bob.laptop.openDirect(alice.id, { encrypted: true });
+    await bob.laptop.sendMessage(dm.id, 'to both of your devices');
+    for (const device of [alice.laptop, alice.phone]) {
+      const read = await device.history(dm.id, { after: 0, limit: 50 });
+      expect(read.items.filter((m) => m.kind === 'encrypted').map((m) => m.body)).toEqual(['to both of your devices']);
+    }
+  });
+
+  it('refuses another user’s link, another user’s device, a second answer, a take before the answer, and a declined link', async () => {
+    const alice = await person('lr');
+    const mallory = await person('lm');
+    const request = await alice.phone.deviceLinks.request('phone');
+    const malloryDevice = (await mallory.laptop.encryption.self()).deviceId;
+    const aliceDevice = (await alice.laptop.encryption.self()).deviceId;
+    const sealed = 'AAAA';
+
+    // Another user's link is not found, whatever they do with it.
+    for (const [method, path, body] of [
+      ['GET', `/api/v1/device-links/${request.id}`, undefined],
+      ['POST', `/api/v1/device-links/${request.id}/approve`, { deviceId: malloryDevice, sealed }],
+      ['POST', `/api/v1/device-links/${request.id}/decline`, undefined],
+      ['POST', `/api/v1/device-links/${request.id}/take`, undefined],
+    ] as const) {
+      const res = await call(mallory.laptop, method, path, body);
+      expect([method, path, res.status, res.body]).toMatchObject([method, path, 404, { error: { code: 'not_found' } }]);
+    }
+    // My link approved in the name of another user's device: 400.
+    const foreign = await call(alice.laptop, 'POST', `/api/v1/device-links/${request.id}/approve`, { deviceId: malloryDevice, sealed });
+    expect(foreign.status).toBe(400);
+    // Not answered yet: nothing to take.
+    const early = await call(alice.phone, 'POST', `/api/v1/device-links/${request.id}/take`);
+    expect([early.status, early.body]).toMatchObject([409, { error: { code: 'conflict' } }]);
+
+    await alice.laptop.deviceLinks.approve(request.id);
+    const again = await call(alice.laptop, 'POST', `/api/v1/device-links/${request.id}/approve`, { deviceId: aliceDevice, sealed });
+    expect([again.status, again.body]).toMatchObject([409, { error: { code: 'link_used' } }]);
+
+    // A declined request: its device is told so, and it cannot be approved after.
+    const second = await alice.phone.deviceLinks.request('tablet');
+    await alice.laptop.deviceLinks.decline(second.id);
+    await expect(alice.phone.deviceLinks.complete(second.id, { deviceName: 'tablet', pollMs: 50 })).rejects.toMatchObject({
+      code: 'link_declined',
+    });
+    const late = await call(alice.laptop, 'POST', `/api/v1/device-links/${second.id}/approve`, { deviceId: aliceDevice, sealed });
+    expect([late.status, late.body]).toMatchObject([409, { error: { code: 'link_used' } }]);
+    // Bad input is refused at the schema.
+    const bad = await call(alice.phone, 'POST', '/api/v1/device-links', { deviceName: 'x', publicKey: 'short' });
+    expect(bad.status).toBe(400);
+  });
+
+  it('an expired link is neither listed, answered nor taken (410 link_expired)', async () => {
+    const alice = await person('le');
+    const request = await alice.phone.deviceLinks.request('phone');
+    const approved = await alice.phone.deviceLinks.request('tablet');
+    await alice.laptop.deviceLinks.approve(approved.id);
+    // The same service over the same store, eleven minutes on.
+    const later = new DeviceLinkService(t.server.services.store, () => Date.now() + DEVICE_LINK_TTL_MS + 60_000);
+    expect(await later.pending(alice.id)).toEqual([]);
+    const device = (await alice.laptop.encryption.self()).deviceId;
+    await expect(later.approve(alice.id, request.id, { deviceId: device, sealed: 'AAAA' })).rejects.toMatchObject({
+      code: 'link_expired',
+      status: 410,
+    });
+    await expect(later.take(alice.id, approved.id)).rejects.toMatchObject({ code: 'link_expired', status: 410 });
+    // Still within its time now: the approved one is taken once.
+    const taken = await call(alice.phone, 'POST', `/api/v1/device-links/${approved.id}/take`);
+    expect(taken.status).toBe(200);
+  });
+});
