@@ -152,7 +152,22 @@ export class ConfabClient {
    * identity key shows the same code and approves (`pending`, `approve`), the new one `complete`s.
    */
   get deviceLinks(): DeviceLinking {
-    return (this.deviceLinking ??= new DeviceLinking(this.http, this.devicesOfMine()));
+    return (this.deviceLinking ??= new DeviceLinking(this.http, this.devicesOfMine(), () => this.joinEncryptedConversations()));
+  }
+
+  /**
+   * A new device of mine (linked) joins each encrypted conversation I am in by external commit
+   * (part 4); ones it is in already are left. Answers the ids of those it joined.
+   */
+  async joinEncryptedConversations(): Promise<string[]> {
+    const joined: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await this.listConversations({ archived: 'include', limit: 100, ...(cursor ? { cursor } : {}) });
+      for (const c of page.items) if (c.encrypted && (await this.encrypted().joinExternally(c.id))) joined.push(c.id);
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    return joined;
   }
 
   /**

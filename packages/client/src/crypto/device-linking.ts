@@ -41,12 +41,15 @@ const path = (id?: string, action?: string) => `/api/v1/device-links${id ? `/${e
  * publishes its public half; the other device, once the person has compared the code both show
  * (derived from that public key, so a key the server swapped shows another code), seals the
  * identity key to it. The new device opens it, checks it is the identity key my signed list names,
- * and enables itself as a device that key signs. The server relays only sealed bytes.
+ * and enables itself as a device that key signs, then joins my encrypted conversations by
+ * external commit. The server relays only sealed bytes.
  */
 export class DeviceLinking {
   constructor(
     private readonly http: HttpTransport,
     private readonly devices: DeviceManager,
+    /** Once enabled, the new device joins my encrypted conversations (client.joinEncryptedConversations). */
+    private readonly joinConversations: () => Promise<unknown> = async () => undefined,
   ) {}
 
   /** On the new device: asks for my identity key. Its private key waits in the crypto store. */
@@ -80,7 +83,9 @@ export class DeviceLinking {
     await this.checkPublished(identity);
     await this.devices.adoptIdentity(identity);
     await this.devices.store.delete(KEYS.request);
-    return this.devices.enable({ deviceName: options.deviceName });
+    const enabled = await this.devices.enable({ deviceName: options.deviceName });
+    await this.joinConversations();
+    return enabled;
   }
 
   /** On a device that holds my identity key: the requests waiting for it, each with its code. */

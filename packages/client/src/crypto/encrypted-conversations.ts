@@ -197,6 +197,30 @@ export class EncryptedConversations {
     return searchDecrypted(this.store, q, options);
   }
 
+  /**
+   * A new device of a member (linked, part 4) joins the group by itself, by external commit from
+   * the conversation's latest GroupInfo; on `409 epoch_conflict` it joins from the newer one. What
+   * was ordered before its commit was sent before it joined: the applied position starts after it.
+   */
+  joinExternally(conversationId: string): Promise<boolean> {
+    return this.locked(conversationId, async () => {
+      if (await this.loadGroup(conversationId)) return false;
+      const engine = await this.devices.engine();
+      const me = await this.devices.self();
+      for (let attempt = 1; attempt <= COMMIT_ATTEMPTS; attempt++) {
+        const { groupInfo } = await this.groupState(conversationId);
+        if (!groupInfo) return false;
+        const pending = await engine.joinByExternalCommit(base64UrlBytes(groupInfo), me, me);
+        const answer = await this.postCommit(conversationId, engine, pending);
+        if ('conflict' in answer) continue;
+        await this.saveGroup(conversationId, pending.group);
+        await this.store.put(KEYS.applied(conversationId), new TextEncoder().encode(String(answer.seq)));
+        return true;
+      }
+      throw new GroupError('epoch_ahead', `The external commit was refused ${COMMIT_ATTEMPTS} times: others kept committing first`);
+    });
+  }
+
   // ---- the order, applied ----
 
   /** Applies the conversation's MLS messages after the last one applied, in seq order, up to `upTo` (or all). */

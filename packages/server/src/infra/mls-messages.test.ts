@@ -24,10 +24,26 @@ describe('reading MLS messages without group secrets', async () => {
       groupId: b64(groupId),
       epoch: 0,
       senderLeaf: 0,
+      external: false,
       adds: [bob.ref, carol.ref],
       removes: [],
     });
     expect(readCommit(removed.commit)).toMatchObject({ epoch: 1, adds: [], removes: [2] });
+  });
+
+  it('reads an external commit: a joining device, no sender leaf, no adds', async () => {
+    const phone = await device('alice', 'dev_a2');
+    const joined = await engine.joinByExternalCommit(await engine.groupInfo(removed.group), phone.ref, phone.keys);
+    expect(readCommit(joined.commit)).toEqual({
+      groupId: b64(groupId),
+      epoch: 2,
+      senderLeaf: undefined,
+      external: true,
+      adds: [],
+      removes: [],
+    });
+    const tree = readGroupInfo(await engine.groupInfo(joined.group));
+    expect('refused' in tree ? [] : tree.leaves.filter(Boolean)).toContainEqual(phone.ref);
   });
 
   it('reads a GroupInfo’s tree: which device is at which leaf', async () => {

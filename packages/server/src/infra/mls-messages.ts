@@ -20,7 +20,10 @@ export interface DeviceRef {
 export interface CommitInfo {
   groupId: string;
   epoch: number;
-  senderLeaf: number;
+  /** The committer's leaf; undefined for an external commit (a new device joining: its leaf is in the new GroupInfo). */
+  senderLeaf: number | undefined;
+  /** An external commit: a device joins by itself from the GroupInfo (part 4). */
+  external: boolean;
   /** The devices the commit adds, as their KeyPackages' credentials name them. */
   adds: DeviceRef[];
   /** The leaf indices the commit removes. */
@@ -52,14 +55,15 @@ function deviceOf(credential: { credentialType: unknown; identity?: Uint8Array }
   return credential.credentialType === 'basic' && credential.identity ? decodeDeviceIdentity(credential.identity) : undefined;
 }
 
-/** A commit as a member's PublicMessage, its proposals by value: adds and removes only (and path updates). */
+/** A commit as a member's PublicMessage, its proposals by value: adds and removes only (and path updates); or a joining device's external commit. */
 export function readCommit(bytes: Uint8Array): CommitInfo | Refused {
   const message = decodeWhole(bytes);
   if (!message) return { refused: 'is not one MLS message' };
   if (message.wireformat !== 'mls_public_message') return { refused: 'is not a PublicMessage' };
   const { content } = message.publicMessage;
   if (content.contentType !== 'commit') return { refused: 'is not a commit' };
-  if (content.sender.senderType !== 'member') return { refused: 'is not sent by a member' };
+  const external = content.sender.senderType === 'new_member_commit';
+  if (content.sender.senderType !== 'member' && !external) return { refused: 'is not sent by a member or a joining device' };
   const adds: DeviceRef[] = [];
   const removes: number[] = [];
   for (const item of content.commit.proposals) {
@@ -71,9 +75,11 @@ export function readCommit(bytes: Uint8Array): CommitInfo | Refused {
       if (!device) return { refused: 'adds a KeyPackage without a Confab device credential' };
       adds.push(device);
     } else if (proposal.proposalType === 'remove') removes.push(proposal.remove.removed);
+    else if (external && proposal.proposalType === 'external_init') continue;
     else if (proposal.proposalType !== 'update') return { refused: `carries a ${String(proposal.proposalType)} proposal` };
   }
-  return { groupId: b64(content.groupId), epoch: Number(content.epoch), senderLeaf: content.sender.leafIndex, adds, removes };
+  const senderLeaf = content.sender.senderType === 'member' ? content.sender.leafIndex : undefined;
+  return { groupId: b64(content.groupId), epoch: Number(content.epoch), senderLeaf, external, adds, removes };
 }
 
 /** An application message: a PrivateMessage (its group and epoch are in clear). */

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfabClient, memoryCryptoStore } from '@confab/client';
-import { DEVICE_LINK_TTL_MS } from '@confab/protocol';
+import { DEVICE_LINK_TTL_MS, encodeDeviceIdentity } from '@confab/protocol';
 import { DeviceLinkService } from '../../src/services/encryption/device-link-service.js';
 import { engines } from '../engines.js';
 import { type TestServer, api, uniqueName } from '../harness.js';
@@ -72,6 +72,81 @@ describe.each(await engines())('device linking on %s', (_engine, start) => {
       const read = await device.history(dm.id, { after: 0, limit: 50 });
       expect(read.items.filter((m) => m.kind === 'encrypted').map((m) => m.body)).toEqual(['to both of your devices']);
     }
+  });
+
+  it('joins my encrypted conversations by external commit: new messages read, older ones stay envelopes', async () => {
+    const alice = await person('lx');
+    const bob = await person('ly');
+    const group = await bob.laptop.createGroup('Board', [alice.id], { encrypted: true });
+    await bob.laptop.sendMessage(group.id, 'before the phone');
+    expect((await alice.laptop.history(group.id, { after: 0, limit: 50 })).items.map((m) => m.body)).toContain('before the phone');
+
+    const request = await alice.phone.deviceLinks.request('phone');
+    const completed = alice.phone.deviceLinks.complete(request.id, { deviceName: 'phone', pollMs: 50 });
+    await alice.laptop.deviceLinks.approve(request.id);
+    await completed;
+    // complete() joined the group; asking again joins nothing more.
+    expect(await alice.phone.joinEncryptedConversations()).toEqual([]);
+
+    await bob.laptop.sendMessage(group.id, 'after the phone');
+    await alice.laptop.sendMessage(group.id, 'from my laptop');
+    const onPhone = (await alice.phone.history(group.id, { after: 0, limit: 50 })).items.filter((m) => m.kind === 'encrypted');
+    const shown = onPhone.filter((m) => m.mls === 'application');
+    // Sent before the phone joined: an envelope without a body (the app's placeholder); after: read.
+    expect(shown.map((m) => m.body)).toEqual([undefined, 'after the phone', 'from my laptop']);
+    // Everyone's group moved on with the phone's commit: Bob and the laptop read the phone.
+    await alice.phone.sendMessage(group.id, 'from my phone');
+    for (const reader of [bob.laptop, alice.laptop]) {
+      const read = await reader.history(group.id, { after: 0, limit: 50 });
+      expect(read.items.map((m) => m.body)).toContain('from my phone');
+    }
+  });
+
+  it('refuses an external commit of a stale epoch (409 epoch_conflict) and one sent as another user’s device', async () => {
+    const alice = await person('lz');
+    const bob = await person('lw');
+    const group = await bob.laptop.createGroup('Stale', [alice.id], { encrypted: true });
+    const request = await alice.phone.deviceLinks.request('phone');
+    const completed = alice.phone.deviceLinks.complete(request.id, { deviceName: 'phone', pollMs: 50 });
+    await alice.laptop.deviceLinks.approve(request.id);
+    await completed;
+    // A third device of Alice, enabled by hand, makes two external commits from one GroupInfo.
+    const engine = await alice.phone.encryption.engine();
+    const keys = await engine.generateDeviceKeys();
+    const tablet = { userId: alice.id, deviceId: 'dev_tablet_' + Date.now().toString(36), ...keys };
+    const state = (await call(alice.phone, 'GET', `/api/v1/conversations/${group.id}/mls`)).body as { epoch: number; groupInfo: string };
+    const bytes = new Uint8Array(Buffer.from(state.groupInfo, 'base64url'));
+    const [first, second] = [
+      await engine.joinByExternalCommit(bytes, tablet, keys),
+      await engine.joinByExternalCommit(bytes, tablet, keys),
+    ];
+    const b64 = (b: Uint8Array) => Buffer.from(b).toString('base64url');
+    const post = async (pending: typeof first, senderDevice: string) =>
+      call(alice.phone, 'POST', `/api/v1/conversations/${group.id}/messages`, {
+        clientId: 'x' + Math.random().toString(36).slice(2),
+        mls: {
+          type: 'commit',
+          ciphertext: b64(pending.commit),
+          epoch: Number(pending.epoch),
+          senderDevice,
+          groupInfo: b64(await engine.groupInfo(pending.group)),
+        },
+      });
+    // Not a registered device yet: refused.
+    expect((await post(first, tablet.deviceId)).status).toBe(400);
+    // Sent as Bob's device: refused.
+    const bobDevice = (await bob.laptop.encryption.self()).deviceId;
+    expect((await post(first, bobDevice)).status).toBe(400);
+    // Registered (under Alice's account), it joins once; the second commit of the same epoch is stale.
+    await call(alice.phone, 'POST', '/api/v1/devices', {
+      id: tablet.deviceId,
+      name: 'tablet',
+      signatureKey: b64(keys.signaturePublicKey),
+      credential: b64(encodeDeviceIdentity(tablet)),
+    });
+    expect((await post(first, tablet.deviceId)).status).toBe(201);
+    const stale = await post(second, tablet.deviceId);
+    expect([stale.status, stale.body]).toMatchObject([409, { error: { code: 'epoch_conflict', epoch: state.epoch + 1 } }]);
   });
 
   it('refuses another user’s link, another user’s device, a second answer, a take before the answer, and a declined link', async () => {

@@ -1,6 +1,14 @@
 import type { MlsSend, Role } from '@confab/protocol';
 import { AppError, detail, forbidden, invalid } from '../../errors.js';
-import { type DeviceRef, readApplication, readCommit, readGroupInfo, readWelcome } from '../../infra/mls-messages.js';
+import {
+  type CommitInfo,
+  type DeviceRef,
+  type GroupInfoInfo,
+  readApplication,
+  readCommit,
+  readGroupInfo,
+  readWelcome,
+} from '../../infra/mls-messages.js';
 import type { ConversationRecord, EpochAdvance, MlsGroupRecord, MlsRecord, Store } from '../../store/store.js';
 
 /** An MLS message as the append stores it: the envelope, and for a commit the epoch it must be made in. */
@@ -85,7 +93,8 @@ export class MlsDelivery {
     if ('refused' in info) throw refuse('/groupInfo', info.refused);
     if (info.groupId !== group.groupId || info.epoch !== commit.epoch + 1)
       throw refuse('/groupInfo', "must be the GroupInfo of this conversation's group at the epoch the commit makes");
-    const sender = info.leaves[commit.senderLeaf];
+    if (commit.external) return this.checkExternalCommit(senderId, members, group, info.leaves, commit, input);
+    const sender = commit.senderLeaf === undefined ? undefined : info.leaves[commit.senderLeaf];
     if (sender?.userId !== senderId || sender.deviceId !== input.senderDevice)
       throw refuse('/ciphertext', 'must be committed by the sending device');
     // Adding other people's devices is adding members: a direct conversation's two, a group's owner and admins.
@@ -110,6 +119,33 @@ export class MlsDelivery {
       }
     }
     return { epoch: commit.epoch, groupInfo: input.groupInfo };
+  }
+
+  /**
+   * An external commit (part 4): a new device of a member joins by itself from the GroupInfo. The
+   * sending device (checked active and the sender's) must be in the new tree; it adds nobody, and
+   * may remove only an earlier leaf of its own device (a rejoin).
+   */
+  private checkExternalCommit(
+    senderId: string,
+    members: ReadonlyMap<string, Role>,
+    group: MlsGroupRecord,
+    leaves: GroupInfoInfo['leaves'],
+    commit: CommitInfo,
+    input: MlsSend,
+  ): EpochAdvance {
+    if (!members.has(senderId)) throw forbidden('Only a member’s device can join this conversation’s group');
+    if (!leaves.some((leaf) => leaf?.userId === senderId && leaf.deviceId === input.senderDevice))
+      throw refuse('/groupInfo', 'must have the joining device in its tree');
+    if (commit.adds.length > 0) throw refuse('/ciphertext', 'adds devices in an external commit');
+    if (commit.removes.length > 0) {
+      const previous = group.groupInfo === null ? undefined : readGroupInfo(bytesOf(group.groupInfo));
+      for (const leaf of commit.removes) {
+        const removed = previous && !('refused' in previous) ? previous.leaves[leaf] : undefined;
+        if (removed?.deviceId !== input.senderDevice) throw refuse('/ciphertext', 'removes another device in an external commit');
+      }
+    }
+    return { epoch: commit.epoch, groupInfo: input.groupInfo! };
   }
 
   private sameGroup(group: MlsGroupRecord, groupId: string, epoch: number, declared: number): void {
