@@ -104,7 +104,7 @@ describeBrowser('encrypted conversations (browser)', () => {
   it('makes an encrypted group with "Encrypt"; a browser whose identity key is elsewhere shows the placeholder', async () => {
     const [alice, bob] = [await person(harness, 'carla', 'Carla'), await person(harness, 'dan', 'Dan')];
     // Erin enabled encryption in a script first: her identity key is there, so her browser cannot
-    // sign a device list (linking is part 4) and stays without a device, honestly.
+    // sign a device list until it is linked (device-linking.browser.test.ts) and stays without a device, honestly.
     const erinName = uniqueName('erin');
     const erinDevice = new ConfabClient({ baseUrl: harness.url, crypto: { store: memoryCryptoStore() } });
     await erinDevice.register({ username: erinName, password: 'correct horse battery' });
@@ -139,7 +139,7 @@ describeBrowser('encrypted conversations (browser)', () => {
     await erin.page.getByRole('button', { name: 'Sign in' }).click();
     await erin.page.getByRole('navigation', { name: 'Conversations' }).waitFor();
     await openConversation(erin.page, conversationId);
-    await row(erin.page, "Encrypted message: this device can't read it").waitFor();
+    await row(erin.page, "Sent before this device joined: this device can't read it").waitFor();
     expect(await erin.page.getByText(plan).count()).toBe(0);
     await expectAccessible(erin.page);
     expect((await erinDevice.devices()).length).toBe(1);

@@ -6,6 +6,7 @@ import { useAction } from '../../components/useAction.js';
 import { useSignedIn } from '../../session/SessionContext.js';
 import { FormOutcome } from '../account/Notice.js';
 import { browserDevice } from './browser-device.js';
+import { DeviceLinks } from './DeviceLinks.js';
 
 const when = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 
@@ -81,6 +82,7 @@ export function DevicesSettings() {
         </ul>
       )}
       <FormOutcome error={revoke.error} done={done} />
+      <DeviceLinks onLinked={() => setVersion((v) => v + 1)} />
       {confirming && (
         <ConfirmDialog
           title={`Revoke ${confirming.name}?`}

@@ -22,11 +22,16 @@ export function browserDevice(client: ConfabClient): Promise<boolean> {
   return enabled;
 }
 
+/** After this browser was linked (DeviceLinks.tsx): the next `browserDevice` finds the device registered. */
+export function forgetBrowserDevice(client: ConfabClient): void {
+  ready.delete(client);
+}
+
 /** For making an encrypted conversation here: waits for this browser's device, or says why it has none. */
 export async function requireBrowserDevice(client: ConfabClient): Promise<void> {
   if (!(await browserDevice(client))) {
     throw new Error(
-      "This browser can't encrypt: your encryption keys were made on another device, and linking a browser to it is not possible yet.",
+      "This browser can't encrypt yet: your encryption keys were made on another device. Link this browser from there in Settings → Encryption.",
     );
   }
 }
@@ -41,8 +46,8 @@ async function enable(client: ConfabClient): Promise<boolean> {
     return true;
   } catch (error) {
     // My identity key is on another device (an SDK device made it): this browser cannot sign a new
-    // device list until devices can be linked (part 4 of the decision). It stays without a device
-    // and shows what it cannot read as such, rather than silently replacing my identity key.
+    // device list until it is linked from there (DeviceLinks.tsx). It stays without a device and
+    // shows what it cannot read as such, rather than silently replacing my identity key.
     if (error instanceof EncryptionError && error.code === 'identity_elsewhere') return false;
     throw error;
   }
@@ -55,7 +60,7 @@ function withDeviceLock<T>(work: () => Promise<T>): Promise<T> {
 }
 
 /** A name the device list shows: the browser and system, as far as the user agent says. */
-function browserName(): string {
+export function browserName(): string {
   const agent = navigator.userAgent;
   const browser = /Edg\//.test(agent)
     ? 'Edge'

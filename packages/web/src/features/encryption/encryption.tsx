@@ -24,8 +24,8 @@ function EncryptedBody({ context: { message } }: { context: MessageContext }) {
   if (message.body !== undefined) return <RichText text={message.body} />;
   return (
     <p className="message-undecryptable">
-      <Lock size={14} aria-hidden="true" /> Encrypted message: this device can't read it. It was sent before this device joined the
-      conversation's encryption, or to a device of yours that this browser is not.
+      <Lock size={14} aria-hidden="true" /> Sent before this device joined: this device can't read it. Only your devices that were in the
+      conversation then hold its key (a browser not linked yet joins none: link it in Settings → Encryption).
     </p>
   );
 }
