@@ -15,8 +15,12 @@ const strict = { additionalProperties: false } as const;
 
 /** How long a link request waits for an approval, and then for the new device to take it. */
 export const DEVICE_LINK_TTL_MS = 10 * 60 * 1000;
-/** A sealed identity key (HPKE: 32-byte encapsulated key, the packed keys, 16-byte tag) is about 150 bytes. */
-export const MAX_SEALED_LINK_BYTES = 1024;
+/**
+ * A sealed answer: the identity key (about 150 bytes sealed) and the history share, the texts the
+ * approving device decrypted, newest first, up to `MAX_HISTORY_SHARE_BYTES`; within the body limit.
+ */
+export const MAX_HISTORY_SHARE_BYTES = 400 * 1024;
+export const MAX_SEALED_LINK_BYTES = MAX_HISTORY_SHARE_BYTES + 4096;
 
 export const DeviceLinkState = Type.Enum(['pending', 'approved', 'declined', 'taken'], {
   description:
@@ -67,7 +71,8 @@ export const ApproveDeviceLinkBody = Type.Object(
     sealed: Base64Url({
       minLength: 1,
       maxLength: Math.ceil((MAX_SEALED_LINK_BYTES * 4) / 3),
-      description: "My identity key sealed (HPKE, the suite's X25519 KEM) to the link's public key: the server cannot open it",
+      description:
+        "My identity key and the history share (texts I decrypted, newest first) sealed (HPKE, the suite's X25519 KEM) to the link's public key: the server cannot open it",
     }),
   },
   { ...strict, title: 'ApproveDeviceLinkBody' },

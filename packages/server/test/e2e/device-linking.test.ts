@@ -74,12 +74,14 @@ describe.each(await engines())('device linking on %s', (_engine, start) => {
     }
   });
 
-  it('joins my encrypted conversations by external commit: new messages read, older ones stay envelopes', async () => {
+  it('joins my encrypted conversations by external commit; the history share brings what the laptop had read, the rest stays envelopes', async () => {
     const alice = await person('lx');
     const bob = await person('ly');
     const group = await bob.laptop.createGroup('Board', [alice.id], { encrypted: true });
     await bob.laptop.sendMessage(group.id, 'before the phone');
     expect((await alice.laptop.history(group.id, { after: 0, limit: 50 })).items.map((m) => m.body)).toContain('before the phone');
+    // Sent before the link too, but never fetched by the laptop: nothing of it to share.
+    await bob.laptop.sendMessage(group.id, 'unread by the laptop');
 
     const request = await alice.phone.deviceLinks.request('phone');
     const completed = alice.phone.deviceLinks.complete(request.id, { deviceName: 'phone', pollMs: 50 });
@@ -92,8 +94,11 @@ describe.each(await engines())('device linking on %s', (_engine, start) => {
     await alice.laptop.sendMessage(group.id, 'from my laptop');
     const onPhone = (await alice.phone.history(group.id, { after: 0, limit: 50 })).items.filter((m) => m.kind === 'encrypted');
     const shown = onPhone.filter((m) => m.mls === 'application');
-    // Sent before the phone joined: an envelope without a body (the app's placeholder); after: read.
-    expect(shown.map((m) => m.body)).toEqual([undefined, 'after the phone', 'from my laptop']);
+    // Before the phone joined: what the laptop had decrypted came in the history share, sealed with
+    // the identity key; what it had not stays an envelope without a body (the app's placeholder).
+    expect(shown.map((m) => m.body)).toEqual(['before the phone', undefined, 'after the phone', 'from my laptop']);
+    const found = await alice.phone.searchEncrypted('before phone');
+    expect(found.map((h) => [h.seq, h.senderId])).toEqual([[shown[0]!.seq, bob.id]]);
     // Everyone's group moved on with the phone's commit: Bob and the laptop read the phone.
     await alice.phone.sendMessage(group.id, 'from my phone');
     for (const reader of [bob.laptop, alice.laptop]) {
