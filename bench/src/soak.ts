@@ -25,6 +25,7 @@ import { type Buckets, WindowedLatency, bucketDelta, maxBound, parseBuckets, qua
 
 const LOOP = 'confab_event_loop_delay_seconds';
 const FAN_OUT = 'confab_fanout_latency_seconds';
+const ACK = 'confab_ws_send_ack_seconds';
 const CREATED = Buffer.from('{"type":"message.created"');
 const MARKER = Buffer.from('sk|');
 const PIPE = 0x7c;
@@ -41,6 +42,8 @@ export interface SoakWindow {
    * from a load generator that read its frames late.
    */
   fanOutP99AtMost: string | null;
+  /** The same for the sends' acks (`confab_ws_send_ack_seconds`: frame parsed → committed → ack written), the commit's share. */
+  ackP99AtMost: string | null;
   /** The load generator's own event-loop delay in the window (ms): a stall here delays every receipt it times. */
   generatorLoop: { p99Ms: number; maxMs: number };
   rssMiB: number;
@@ -113,9 +116,9 @@ export async function runSoak(options: Options, log: (text: string) => void, fat
         latency.add(sentAt[k]! - t0, performance.now() - sentAt[k]!);
       };
     }
-    const scrape = async (): Promise<{ loop: Buckets; fanOut: Buckets }> => {
+    const scrape = async (): Promise<{ loop: Buckets; fanOut: Buckets; ack: Buckets }> => {
       const text = await (await fetch(`${confab.baseUrl}/metrics`)).text();
-      return { loop: parseBuckets(text, LOOP), fanOut: parseBuckets(text, FAN_OUT) };
+      return { loop: parseBuckets(text, LOOP), fanOut: parseBuckets(text, FAN_OUT), ack: parseBuckets(text, ACK) };
     };
     const generatorLoop = monitorEventLoopDelay({ resolution: 10 });
     generatorLoop.enable();
@@ -126,6 +129,7 @@ export async function runSoak(options: Options, log: (text: string) => void, fat
       const now = await scrape();
       const delta = bucketDelta(previous.loop, now.loop);
       const fanOut = bucketDelta(previous.fanOut, now.fanOut);
+      const ack = bucketDelta(previous.ack, now.ack);
       previous = now;
       const generator = {
         p99Ms: Math.round(generatorLoop.percentile(99) / 1e5) / 10,
@@ -136,6 +140,7 @@ export async function runSoak(options: Options, log: (text: string) => void, fat
         fromSec,
         loop: { ticks: delta.get('+Inf') ?? 0, p99AtMost: quantileBound(delta, 0.99), maxAtMost: maxBound(delta) },
         fanOutP99AtMost: quantileBound(fanOut, 0.99),
+        ackP99AtMost: quantileBound(ack, 0.99),
         generatorLoop: generator,
         rssMiB: rssMiB(confab.child.pid),
         walMiB: fileMiB(wal),
@@ -206,12 +211,12 @@ export function formatSoak(result: SoakResult): string {
     const d = w.delivery;
     const delivery = d === null ? '– | – | –' : `${d.p50} | ${d.p99} | ${d.max}`;
     const generator = `${w.generatorLoop.p99Ms} / ${w.generatorLoop.maxMs}`;
-    return `| ${w.fromSec}–${w.fromSec + result.windowSec} s | ${delivery} | ${ms(w.fanOutP99AtMost)} | ${ms(w.loop.p99AtMost)} | ${ms(w.loop.maxAtMost)} | ${w.loop.ticks} | ${generator} | ${w.rssMiB} | ${w.walMiB} | ${w.loadAverage} |`;
+    return `| ${w.fromSec}–${w.fromSec + result.windowSec} s | ${delivery} | ${ms(w.ackP99AtMost)} | ${ms(w.fanOutP99AtMost)} | ${ms(w.loop.p99AtMost)} | ${ms(w.loop.maxAtMost)} | ${w.loop.ticks} | ${generator} | ${w.rssMiB} | ${w.walMiB} | ${w.loadAverage} |`;
   });
   const lost = result.deliveriesExpected - result.deliveriesReceived;
   return [
-    '| sent in | delivery p50 ms | p99 ms | max ms | server fan-out p99 | loop delay p99 | longest stall | loop ticks | generator loop p99 / max ms | RSS MiB | WAL MiB | load |',
-    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+    '| sent in | delivery p50 ms | p99 ms | max ms | server ack p99 | server fan-out p99 | loop delay p99 | longest stall | loop ticks | generator loop p99 / max ms | RSS MiB | WAL MiB | load |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
     ...rows,
     '',
     lost === 0
