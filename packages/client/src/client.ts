@@ -54,6 +54,7 @@ import { indexedDbCryptoStore } from './crypto/indexeddb-crypto-store.js';
 import { EncryptedConversations } from './crypto/encrypted-conversations.js';
 import type { DecryptedHit, DecryptedSearchOptions } from './crypto/decrypted-search.js';
 import { DeviceManager, type EnableEncryptionOptions, EncryptionError, type MyDevice } from './crypto/device-manager.js';
+import type { Verification, VerificationChange } from './crypto/verification.js';
 
 export interface ConfabClientOptions extends HttpOptions {
   /** WebSocket constructor; defaults to the platform's: the global one, or `ws` in Node 20. */
@@ -138,6 +139,29 @@ export class ConfabClient {
   /** The number both people compare to verify each other: 60 digits in groups of five, from our identity keys. */
   safetyNumber(userId: string): Promise<string> {
     return this.devicesOfMine().safetyNumber(userId);
+  }
+
+  /**
+   * Whether I verified this person (verification.ts): `unverified` (their identity key as first
+   * seen here), `verified`, or `changed` (the key they publish now is not the one verified or first
+   * seen: warn, never accept it silently). Asks the server for their signed list each time.
+   */
+  verificationOf(userId: string): Promise<Verification> {
+    return this.devicesOfMine().verificationOf(userId);
+  }
+
+  /**
+   * Marks this person verified, their identity key as published now, kept on this device. Pass
+   * the safety number that was shown and compared: if their key changed since, this throws
+   * `safety_number_changed` instead of verifying a key nobody compared.
+   */
+  markVerified(userId: string, safetyNumber?: string): Promise<void> {
+    return this.devicesOfMine().markVerified(userId, safetyNumber);
+  }
+
+  /** Calls `handler` when someone's verification changes as seen by this client (a changed key, a mark); returns the function that removes it. */
+  onVerificationChange(handler: (change: VerificationChange) => void): () => void {
+    return this.devicesOfMine().verifications.onChange(handler);
   }
 
   /** This device's keys, registration and KeyPackages (the MLS engine's seam: `DeviceManager.engine()`). */
