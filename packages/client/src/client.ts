@@ -462,12 +462,16 @@ export class ConfabClient {
       decrypt: (message: Message) => e2e.decrypt(message),
       memberRemoved: (conversationId: string, userId: string) => e2e.memberRemoved(conversationId, userId),
     };
-    return new RealtimeConnection({
+    const connection = new RealtimeConnection({
       ...options,
       ...(WebSocketImpl ? { WebSocket: WebSocketImpl } : {}),
       ...(encryption ? { encryption } : {}),
       http: this.http,
     });
+    // Someone's new identity key: their signed list is read (and checked) again, so a verified or
+    // first-seen key that changed reaches onVerificationChange now, not at the next look.
+    if (e2e) connection.on('identity.updated', ({ userId }) => void this.verificationOf(userId).catch(() => undefined));
+    return connection;
   }
 }
 

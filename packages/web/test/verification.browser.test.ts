@@ -55,22 +55,25 @@ describeBrowser('verifying people: the QR, the shield, the changed-key warning',
     await page.goto(`/c/${group.id}/members`);
     await page.locator('.member-list').getByRole('img', { name: 'Verified' }).waitFor();
 
-    // Ivo sets up encryption again on a new device, with a new identity key.
+    // Ivo sets up encryption again on a new device, with a new identity key, while Hana has their DM open.
+    await openConversation(page, dm.id);
+    await header.getByRole('img', { name: 'Verified' }).waitFor();
     const phone = new ConfabClient({ baseUrl: harness.url, crypto: { store: memoryCryptoStore() } });
     await phone.login({ username: ivoName, password });
     await phone.enableEncryption({ deviceName: 'new phone', resetIdentity: true });
     const newNumber = await phone.safetyNumber(hana.id);
     expect(newNumber).not.toBe(number);
 
-    // Each encrypted conversation with him says so, never silently; the header and the list warn too.
+    // The open conversation warns at once (identity.updated), and so does every encrypted conversation with him: never silently.
+    const banner = page.getByRole('region', { name: 'Safety number changed' });
+    await banner.getByText(/The safety number of Ivo/).waitFor();
+    await header.getByRole('img', { name: 'Safety number changed' }).waitFor();
+    expect(await header.getByRole('img', { name: 'Verified' }).count()).toBe(0);
     for (const id of [group.id, dm.id]) {
       await openConversation(page, id);
-      const banner = page.getByRole('region', { name: 'Safety number changed' });
       await banner.getByText(/The safety number of Ivo/).waitFor();
       await banner.getByRole('button', { name: 'Verify again' }).waitFor();
     }
-    await header.getByRole('img', { name: 'Safety number changed' }).waitFor();
-    expect(await header.getByRole('img', { name: 'Verified' }).count()).toBe(0);
     await expectAccessible(page);
 
     // Sending still works: Ivo's first device, on his new list, reads it.

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfabClient, type VerificationChange, memoryCryptoStore } from '@confab/client';
-import { type TestServer, startServer, uniqueName } from '../harness.js';
+import { NodeWebSocket, type TestServer, startServer, uniqueName, until } from '../harness.js';
 
 /**
  * Issue 39, verification (decision 0027 part 6) through two SDK clients over a real server: trust
@@ -16,7 +16,7 @@ describe('verifying people through the SDK', () => {
   afterAll(() => t?.close());
 
   const password = 'correct horse battery';
-  const client = () => new ConfabClient({ baseUrl: t.url, crypto: { store: memoryCryptoStore() } });
+  const client = () => new ConfabClient({ baseUrl: t.url, crypto: { store: memoryCryptoStore() }, WebSocket: NodeWebSocket });
   const person = async (prefix: string) => {
     const username = uniqueName(prefix);
     const sdk = client();
@@ -84,6 +84,37 @@ describe('verifying people through the SDK', () => {
     expect(await tab.verificationOf(carol.id)).toBe('changed');
     // Nobody is asked to verify themselves.
     expect(await tab.verificationOf(alice.id)).toBe('unverified');
+  });
+
+  it('a connected client hears of a new identity key at once (identity.updated), and a new list of the same key is no change', async () => {
+    const alice = await person('vg');
+    const bob = await person('vh');
+    const stranger = await person('vi');
+    await alice.sdk.openDirect(bob.id, { encrypted: true });
+    await alice.sdk.markVerified(bob.id, await alice.sdk.safetyNumber(bob.id));
+    await stranger.sdk.verificationOf(bob.id);
+    const heard: VerificationChange[] = [];
+    const frames: string[] = [];
+    alice.sdk.onVerificationChange((change) => heard.push(change));
+    const live = alice.sdk.connect();
+    live.on('identity.updated', (e) => frames.push(e.userId));
+    const strangerLive = stranger.sdk.connect();
+    const strangerFrames: string[] = [];
+    strangerLive.on('identity.updated', (e) => strangerFrames.push(e.userId));
+    await Promise.all([live.ready(), strangerLive.ready()]);
+
+    // Bob's device signs a new list with the same key (enabling again publishes the next version): no event.
+    await bob.sdk.enableEncryption({ deviceName: 'first' });
+    // Then a new key: the one event Alice hears (it comes after anything the first list could have sent, on the same topic).
+    await resetIdentity(bob);
+    await until(() => heard.some((c) => c.state === 'changed'), 'Alice hears that Bob’s key changed');
+    expect(frames).toEqual([bob.id]);
+    expect(heard).toEqual([expect.objectContaining({ userId: bob.id, state: 'changed' })]);
+    // Someone who shares no conversation with Bob is not told (their client finds out when it next reads his list).
+    expect(strangerFrames).toEqual([]);
+    expect(await stranger.sdk.verificationOf(bob.id)).toBe('changed');
+    live.close();
+    strangerLive.close();
   });
 
   it('refuses to verify someone without an identity key, and a client that has not enabled encryption', async () => {
