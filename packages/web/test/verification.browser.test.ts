@@ -89,7 +89,14 @@ describeBrowser('verifying people: the QR, the shield, the changed-key warning',
     await again.getByText('Ivo’s safety number changed').waitFor();
     await again.getByText(newNumber).waitFor();
     await expectAccessible(page);
-    await again.getByRole('button', { name: 'Mark as verified' }).click();
+    // The number Ivo sent over another channel, pasted: the old one differs and verifies nothing; the new one verifies.
+    const pasted = again.getByLabel('Or paste the number Ivo sent you');
+    await pasted.fill(number);
+    await again.getByRole('button', { name: 'Compare' }).click();
+    await again.getByRole('alert').filter({ hasText: 'These numbers differ' }).waitFor();
+    await expectAccessible(page);
+    await pasted.fill(newNumber.replaceAll(' ', ''));
+    await again.getByRole('button', { name: 'Compare' }).click();
     await again.getByText('You verified Ivo.').waitFor();
     await page.keyboard.press('Escape');
     await expect.poll(() => page.getByRole('region', { name: 'Safety number changed' }).count()).toBe(0);

@@ -4,6 +4,7 @@ import { Suspense, lazy, useCallback, useEffect, useRef, useState } from 'react'
 import { useAction } from '../../components/useAction.js';
 import { useApp } from '../../state/AppContext.js';
 import { browserDevice } from './browser-device.js';
+import { PastedNumberCheck } from './PastedNumberCheck.js';
 import { useVerification } from './use-verification.js';
 
 // The QR encoder is loaded with the first safety number shown, not with the app.
@@ -81,9 +82,12 @@ export function SafetyNumber({ userId, name }: { userId: string; name: string })
           </span>
         </p>
       ) : (
-        <button type="button" disabled={mark.busy} onClick={() => void mark.run()}>
-          <ShieldCheck size={16} aria-hidden="true" /> Mark as verified
-        </button>
+        <>
+          <button type="button" disabled={mark.busy} onClick={() => void mark.run()}>
+            <ShieldCheck size={16} aria-hidden="true" /> Mark as verified
+          </button>
+          <PastedNumberCheck digits={digits} name={name} verify={() => mark.run()} />
+        </>
       )}
       {mark.error && (
         <p className="error" role="alert">
