@@ -32,6 +32,13 @@ describe('verification of people on a device', () => {
     expect(changes.map((c) => c.identityKey)).toEqual(['K2', 'K3']);
   });
 
+  it('two looks at once at a new key announce it once', async () => {
+    const { verifications, changes } = setUp();
+    await verifications.observe('bob', 'K1');
+    expect(await Promise.all([verifications.observe('bob', 'K2'), verifications.observe('bob', 'K2')])).toEqual(['changed', 'changed']);
+    expect(changes).toHaveLength(1);
+  });
+
   it('verify, key change → changed, verify again → verified', async () => {
     const { verifications, changes } = setUp();
     await verifications.observe('bob', 'K1');

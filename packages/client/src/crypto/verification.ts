@@ -33,6 +33,8 @@ const KEY = (userId: string) => `verification:${userId}`;
 
 export class Verifications {
   private readonly handlers = new Set<(change: VerificationChange) => void>();
+  /** One read-and-write at a time in this client: two looks at a new key (an event and a card) announce it once. */
+  private queue: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly store: CryptoStore) {}
 
@@ -46,7 +48,11 @@ export class Verifications {
    * Reads someone's state against the identity key they publish now. The first key seen is kept
    * (trust on first use); a different one is `changed`, announced the first time it is seen.
    */
-  async observe(userId: string, identityKey: string): Promise<Verification> {
+  observe(userId: string, identityKey: string): Promise<Verification> {
+    return this.serially(() => this.compare(userId, identityKey));
+  }
+
+  private async compare(userId: string, identityKey: string): Promise<Verification> {
     const record = await this.read(userId);
     if (!record) {
       await this.write(userId, { trustedKey: identityKey, verified: false, changedTo: '' });
@@ -75,15 +81,25 @@ export class Verifications {
   }
 
   /** Marks `identityKey` (the one their safety number was computed from) as verified. */
-  async markVerified(userId: string, identityKey: string): Promise<void> {
-    await this.write(userId, { trustedKey: identityKey, verified: true, changedTo: '' });
-    this.emit({ userId, state: 'verified', identityKey });
+  markVerified(userId: string, identityKey: string): Promise<void> {
+    return this.serially(async () => {
+      await this.write(userId, { trustedKey: identityKey, verified: true, changedTo: '' });
+      this.emit({ userId, state: 'verified', identityKey });
+    });
   }
 
   /** Withdraws my verification: their current key stays trusted on first use. */
-  async markUnverified(userId: string, identityKey: string): Promise<void> {
-    await this.write(userId, { trustedKey: identityKey, verified: false, changedTo: '' });
-    this.emit({ userId, state: 'unverified', identityKey });
+  markUnverified(userId: string, identityKey: string): Promise<void> {
+    return this.serially(async () => {
+      await this.write(userId, { trustedKey: identityKey, verified: false, changedTo: '' });
+      this.emit({ userId, state: 'unverified', identityKey });
+    });
+  }
+
+  private serially<T>(work: () => Promise<T>): Promise<T> {
+    const done = this.queue.then(work);
+    this.queue = done.catch(() => undefined);
+    return done;
   }
 
   private emit(change: VerificationChange): void {
