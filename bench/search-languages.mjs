@@ -36,6 +36,8 @@ const MEMBER_OF = Number(process.env.MEMBER_OF ?? 100);
 const REQUESTS = Number(process.env.REQUESTS ?? 200);
 const RANK_WINDOW = 200;
 const ENGINES = (process.env.ENGINES ?? 'sqlite,postgres').split(',');
+// Seed, report the sizes and keep the store (a SQLite file, a PostgreSQL schema, a MySQL database) for EXPLAIN; no searches.
+const SEED_ONLY = process.env.SEED_ONLY === '1';
 const DATABASE_URL = process.env.CONFAB_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const MYSQL_URL = process.env.CONFAB_TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/test';
 const KNOWN_ENGINES = ['sqlite', 'postgres', 'mariadb', 'mysql'];
@@ -377,7 +379,8 @@ for (const engine of ENGINES) {
     store = openSqliteStore(file);
     cleanup = async () => {
       await store.close();
-      rmSync(dir, { recursive: true, force: true });
+      if (SEED_ONLY) log(`  kept ${file}`);
+      else rmSync(dir, { recursive: true, force: true });
     };
   } else if (engine === 'mariadb' || engine === 'mysql') {
     const database = `confab_bench_lang_${Date.now()}`;
@@ -391,7 +394,8 @@ for (const engine of ENGINES) {
     sizes = await seedMysql(url.toString(), users);
     cleanup = async () => {
       await store.close();
-      await admin.query(`drop database ${database}`);
+      if (SEED_ONLY) log(`  kept database ${database}`);
+      else await admin.query(`drop database ${database}`);
       await admin.end();
     };
   } else {
@@ -407,13 +411,18 @@ for (const engine of ENGINES) {
     sizes = await seedPostgres(url.toString(), users);
     cleanup = async () => {
       await store.close();
-      await admin.query(`drop schema ${schema} cascade`);
+      if (SEED_ONLY) log(`  kept schema ${schema}`);
+      else await admin.query(`drop schema ${schema} cascade`);
       await admin.end();
     };
   }
   const seedSec = round((performance.now() - started) / 1000, 1);
   const perMessage = Object.fromEntries(Object.entries(sizes).map(([k, v]) => [k, round(v / MESSAGES, 1)]));
   log(`  seeded in ${seedSec} s; bytes per message: ${JSON.stringify(perMessage)}`);
+  if (SEED_ONLY) {
+    await cleanup();
+    continue;
+  }
   const load = round(os.loadavg()[0], 1);
   const queries = await measure(store, 'bench-lang-u0');
   report.engines[engine] = { seedSec, bytesPerMessage: perMessage, loadBefore: load, loadAfter: round(os.loadavg()[0], 1), queries };

@@ -13,6 +13,7 @@
 import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { type ClusterSpace, makeClusterSpace } from './cluster-space.js';
 import type { Options } from './options.js';
 import { RESULTS_DIR } from './report.js';
@@ -23,6 +24,8 @@ import { sleep } from './stats.js';
 import { type Buckets, WindowedLatency, bucketDelta, maxBound, parseBuckets, quantileBound } from './soak-windows.js';
 
 const LOOP = 'confab_event_loop_delay_seconds';
+const FAN_OUT = 'confab_fanout_latency_seconds';
+const ACK = 'confab_ws_send_ack_seconds';
 const CREATED = Buffer.from('{"type":"message.created"');
 const MARKER = Buffer.from('sk|');
 const PIPE = 0x7c;
@@ -32,6 +35,17 @@ export interface SoakWindow {
   delivery: { count: number; p50: number; p99: number; max: number } | null;
   /** Upper bounds (s) of the buckets holding the loop delay's p99 and its longest sample; ticks counted. */
   loop: { ticks: number; p99AtMost: string | null; maxAtMost: string | null };
+  /**
+   * The server's own share of a delivery, for the messages it wrote to sockets in the window: from
+   * the send's arrival to the socket write (commit, bus, fan-out), the bucket bound holding the p99
+   * (`confab_fanout_latency_seconds`). Beside the generator's loop delay it tells a slow server
+   * from a load generator that read its frames late.
+   */
+  fanOutP99AtMost: string | null;
+  /** The same for the sends' acks (`confab_ws_send_ack_seconds`: frame parsed → committed → ack written), the commit's share. */
+  ackP99AtMost: string | null;
+  /** The load generator's own event-loop delay in the window (ms): a stall here delays every receipt it times. */
+  generatorLoop: { p99Ms: number; maxMs: number };
   rssMiB: number;
   walMiB: number;
   loadAverage: number;
@@ -102,17 +116,32 @@ export async function runSoak(options: Options, log: (text: string) => void, fat
         latency.add(sentAt[k]! - t0, performance.now() - sentAt[k]!);
       };
     }
-    const scrape = async (): Promise<Buckets> => parseBuckets(await (await fetch(`${confab.baseUrl}/metrics`)).text(), LOOP);
+    const scrape = async (): Promise<{ loop: Buckets; fanOut: Buckets; ack: Buckets }> => {
+      const text = await (await fetch(`${confab.baseUrl}/metrics`)).text();
+      return { loop: parseBuckets(text, LOOP), fanOut: parseBuckets(text, FAN_OUT), ack: parseBuckets(text, ACK) };
+    };
+    const generatorLoop = monitorEventLoopDelay({ resolution: 10 });
+    generatorLoop.enable();
     const wal = path.join(confab.dataDir, 'confab.sqlite3-wal');
     const probes: Omit<SoakWindow, 'delivery'>[] = [];
     let previous = await scrape();
     const probe = async (fromSec: number) => {
       const now = await scrape();
-      const delta = bucketDelta(previous, now);
+      const delta = bucketDelta(previous.loop, now.loop);
+      const fanOut = bucketDelta(previous.fanOut, now.fanOut);
+      const ack = bucketDelta(previous.ack, now.ack);
       previous = now;
+      const generator = {
+        p99Ms: Math.round(generatorLoop.percentile(99) / 1e5) / 10,
+        maxMs: Math.round(generatorLoop.max / 1e5) / 10,
+      };
+      generatorLoop.reset();
       probes.push({
         fromSec,
         loop: { ticks: delta.get('+Inf') ?? 0, p99AtMost: quantileBound(delta, 0.99), maxAtMost: maxBound(delta) },
+        fanOutP99AtMost: quantileBound(fanOut, 0.99),
+        ackP99AtMost: quantileBound(ack, 0.99),
+        generatorLoop: generator,
         rssMiB: rssMiB(confab.child.pid),
         walMiB: fileMiB(wal),
         loadAverage: Math.round(os.loadavg()[0]! * 10) / 10,
@@ -143,6 +172,7 @@ export async function runSoak(options: Options, log: (text: string) => void, fat
     while (received < total * size && performance.now() < deadline) await sleep(50);
     clearInterval(windowTimer);
     if (probes.length < Math.ceil(durationSec / windowSec)) await probe(window * windowSec);
+    generatorLoop.disable();
     const deliveries = latency.summaries();
     const result: SoakResult = {
       store: options.soakStore,
@@ -180,12 +210,13 @@ export function formatSoak(result: SoakResult): string {
   const rows = result.windows.map((w) => {
     const d = w.delivery;
     const delivery = d === null ? '– | – | –' : `${d.p50} | ${d.p99} | ${d.max}`;
-    return `| ${w.fromSec}–${w.fromSec + result.windowSec} s | ${delivery} | ${ms(w.loop.p99AtMost)} | ${ms(w.loop.maxAtMost)} | ${w.loop.ticks} | ${w.rssMiB} | ${w.walMiB} | ${w.loadAverage} |`;
+    const generator = `${w.generatorLoop.p99Ms} / ${w.generatorLoop.maxMs}`;
+    return `| ${w.fromSec}–${w.fromSec + result.windowSec} s | ${delivery} | ${ms(w.ackP99AtMost)} | ${ms(w.fanOutP99AtMost)} | ${ms(w.loop.p99AtMost)} | ${ms(w.loop.maxAtMost)} | ${w.loop.ticks} | ${generator} | ${w.rssMiB} | ${w.walMiB} | ${w.loadAverage} |`;
   });
   const lost = result.deliveriesExpected - result.deliveriesReceived;
   return [
-    '| sent in | delivery p50 ms | p99 ms | max ms | loop delay p99 | longest stall | loop ticks | RSS MiB | WAL MiB | load |',
-    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+    '| sent in | delivery p50 ms | p99 ms | max ms | server ack p99 | server fan-out p99 | loop delay p99 | longest stall | loop ticks | generator loop p99 / max ms | RSS MiB | WAL MiB | load |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
     ...rows,
     '',
     lost === 0

@@ -55,6 +55,7 @@ import { EncryptedConversations } from './crypto/encrypted-conversations.js';
 import type { DecryptedHit, DecryptedSearchOptions } from './crypto/decrypted-search.js';
 import { DeviceLinking } from './crypto/device-linking.js';
 import { DeviceManager, type EnableEncryptionOptions, EncryptionError, type MyDevice } from './crypto/device-manager.js';
+import type { Verification, VerificationChange } from './crypto/verification.js';
 
 export interface ConfabClientOptions extends HttpOptions {
   /** WebSocket constructor; defaults to the platform's: the global one, or `ws` in Node 20. */
@@ -140,6 +141,29 @@ export class ConfabClient {
   /** The number both people compare to verify each other: 60 digits in groups of five, from our identity keys. */
   safetyNumber(userId: string): Promise<string> {
     return this.devicesOfMine().safetyNumber(userId);
+  }
+
+  /**
+   * Whether I verified this person (verification.ts): `unverified` (their identity key as first
+   * seen here), `verified`, or `changed` (the key they publish now is not the one verified or first
+   * seen: warn, never accept it silently). Asks the server for their signed list each time.
+   */
+  verificationOf(userId: string): Promise<Verification> {
+    return this.devicesOfMine().verificationOf(userId);
+  }
+
+  /**
+   * Marks this person verified, their identity key as published now, kept on this device. Pass
+   * the safety number that was shown and compared: if their key changed since, this throws
+   * `safety_number_changed` instead of verifying a key nobody compared.
+   */
+  markVerified(userId: string, safetyNumber?: string): Promise<void> {
+    return this.devicesOfMine().markVerified(userId, safetyNumber);
+  }
+
+  /** Calls `handler` when someone's verification changes as seen by this client (a changed key, a mark); returns the function that removes it. */
+  onVerificationChange(handler: (change: VerificationChange) => void): () => void {
+    return this.devicesOfMine().verifications.onChange(handler);
   }
 
   /** This device's keys, registration and KeyPackages (the MLS engine's seam: `DeviceManager.engine()`). */
@@ -463,12 +487,16 @@ export class ConfabClient {
       decrypt: (message: Message) => e2e.decrypt(message),
       memberRemoved: (conversationId: string, userId: string) => e2e.memberRemoved(conversationId, userId),
     };
-    return new RealtimeConnection({
+    const connection = new RealtimeConnection({
       ...options,
       ...(WebSocketImpl ? { WebSocket: WebSocketImpl } : {}),
       ...(encryption ? { encryption } : {}),
       http: this.http,
     });
+    // Someone's new identity key: their signed list is read (and checked) again, so a verified or
+    // first-seen key that changed reaches onVerificationChange now, not at the next look.
+    if (e2e) connection.on('identity.updated', ({ userId }) => void this.verificationOf(userId).catch(() => undefined));
+    return connection;
   }
 }
 

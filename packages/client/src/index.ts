@@ -44,3 +44,4 @@ export type {
 export { GroupError } from './crypto/group-engine.js';
 export { CONFAB_CIPHERSUITE, CONFAB_KEY_RETENTION, createMlsEngine } from './crypto/mls-engine.js';
 export { safetyNumber } from './crypto/safety-number.js';
+export { type Verification, type VerificationChange, Verifications } from './crypto/verification.js';

@@ -147,6 +147,7 @@ const samples: { [K in ServerEventType]: EventOf<K> } = {
     type: 'user.updated',
     user: { id: 'u2', username: 'bob', displayName: 'Bob B', bio: '', avatarUrl: null, createdAt: '2024-01-01T00:00:00.000Z' },
   },
+  'identity.updated': { type: 'identity.updated', userId: 'u2' },
 };
 
 describe('the event map', () => {
@@ -214,7 +215,7 @@ describe('the unions and lists derived from the map', () => {
       'scheduled.updated',
       'scheduled.removed',
     ]);
-    expect(EPHEMERAL_EVENT_TYPES).toEqual(['delivery.updated', 'typing', 'presence', 'block.updated', 'user.updated']);
+    expect(EPHEMERAL_EVENT_TYPES).toEqual(['delivery.updated', 'typing', 'presence', 'block.updated', 'user.updated', 'identity.updated']);
     const union = (schema: { anyOf: readonly { properties: { type: { const: string } } }[] }) =>
       schema.anyOf.map((member) => member.properties.type.const);
     expect(union(PositionedEvent)).toEqual(POSITIONED_EVENT_TYPES);

@@ -132,6 +132,12 @@ export const EphemeralEventPayloads = {
       'to everyone who shares a conversation with them, and to their own devices. It is state: apply the latest',
     { user: User },
   ),
+  'identity.updated': payload(
+    'A user published a new identity key (encryption set up again, on a new device): to everyone who shares a conversation ' +
+      'with them, and to their own devices. Not the key itself: read their signed device list and compare its key with the ' +
+      'one you verified (issue 39)',
+    { userId: Id },
+  ),
 };
 
 type Payloads = Record<string, TObject>;

@@ -13,6 +13,7 @@ export * from './rules.js';
 export * from './push.js';
 export * from './locations.js';
 export * from './search.js';
+export * from './korean-particles.js';
 // Thread read state (issue 35 item 2).
 export * from './threads.js';
 export * from './usernames.js';

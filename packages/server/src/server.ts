@@ -29,6 +29,7 @@ import type { HostResolver } from './infra/outbound-address-guard.js';
 import { openBus, openStore } from './open-backends.js';
 import { beforeDeadline } from './before-deadline.js';
 import { Gateway } from './ws/gateway.js';
+import { IdleConnections } from './http/idle-connections.js';
 import { publicUrlWarning } from './public-url-check.js'; // issue 35 item 8
 
 export { describeDatabase, openBus, openStore } from './open-backends.js';
@@ -179,6 +180,7 @@ export async function createServer(
   let draining = false;
   const app = await buildHttpApp(services, logger, metrics, () => draining);
   gateway.attach(app.server);
+  const idleConnections = new IdleConnections(app.server);
   events.start();
   notifications.dispatcher.start();
   files.start();
@@ -228,11 +230,17 @@ export async function createServer(
       draining = true;
       gateway.stopAccepting();
       events.sync.stopWaiting();
+      // Idle kept-alive connections stay open through the drain: a request on one gets 503 with
+      // `Connection: close`, not a reset a proxy turns into 502 (http/idle-connections.ts).
+      idleConnections.hold();
       const httpClosed = app.close();
       // 2. Answer what was accepted (in-flight requests run on; frames are awaited here), then
-      //    send every socket elsewhere with 1001; the HTTP server closes once all are gone.
+      //    send every socket elsewhere with 1001 and, every request answered, close the
+      //    connections still idle; the HTTP server closes once all are gone.
       await beforeDeadline(gateway.settle(), deadline);
       gateway.closeSockets();
+      await beforeDeadline(idleConnections.answered(), deadline);
+      idleConnections.release();
       if (!(await beforeDeadline(httpClosed, deadline))) {
         logger.warn({ sockets: gateway.connectionCount }, 'shutdown: cutting the connections still open after the drain timeout');
         gateway.terminateAll();

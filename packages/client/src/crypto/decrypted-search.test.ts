@@ -38,7 +38,7 @@ describe('search over the decrypted history on this device', () => {
     expect(await found(store, '会社')).toEqual([]);
   });
 
-  it('Russian: any case, a word by its beginning; no stems', async () => {
+  it('Russian: any case, a word by its beginning or by its stem', async () => {
     const store = await storeOf([
       ['c1', 1, 1, 'Встреча в пятницу'],
       ['c1', 2, 2, 'Отчёт готов'],
@@ -46,8 +46,10 @@ describe('search over the decrypted history on this device', () => {
     expect(await found(store, 'пятн')).toEqual(['c1:1']);
     expect(await found(store, 'ВСТРЕЧА')).toEqual(['c1:1']);
     expect(await found(store, 'отчёт')).toEqual(['c1:2']);
-    // The server stems (пятница finds пятницу); on the device only beginnings match.
-    expect(await found(store, 'пятница')).toEqual([]);
+    // As on the server: the query word's stem (пятниц) is the stem of пятницу.
+    expect(await found(store, 'пятница')).toEqual(['c1:1']);
+    expect(await found(store, 'встречи')).toEqual(['c1:1']);
+    expect(await found(store, 'суббота')).toEqual([]);
   });
 
   it('English: every word as a beginning, in any order, Latin accents ignored, newest first', async () => {
@@ -94,5 +96,24 @@ describe('search over the decrypted history on this device', () => {
     const store = memoryCryptoStore();
     await store.put('plain:c9:12', new TextEncoder().encode('older words'));
     expect(await searchDecrypted(store, 'old')).toEqual([{ conversationId: 'c9', seq: 12, snippet: 'older words', highlights: [[0, 3]] }]);
+  });
+  it('stems in every language the server stems, Korean particles, and no match by a stem alone', async () => {
+    const store = await storeOf([
+      ['c1', 1, 1, 'Das Haus am See'],
+      ['c1', 2, 2, 'The runway is closed'],
+      ['c1', 3, 3, '회의 시간을 바꿨어요'],
+      ['c1', 4, 4, 'Nos vemos en las reuniones'],
+    ]);
+    const hit = async (q: string) => searchDecrypted(store, q);
+    expect(await found(store, 'Häuser')).toEqual(['c1:1']);
+    // "running" stems to "run"; "runway" begins with it but is not stemmed to it.
+    expect(await found(store, 'running')).toEqual([]);
+    expect(await found(store, '회의는')).toEqual(['c1:3']);
+    expect(await found(store, 'reunión')).toEqual(['c1:4']);
+    // A word found by its stem is highlighted whole.
+    const [haus] = await hit('Häuser');
+    expect(haus!.snippet.slice(...haus!.highlights[0]!)).toBe('Haus');
+    // Every word must match, by beginning or stem.
+    expect(await found(store, 'Häuser runway')).toEqual([]);
   });
 });

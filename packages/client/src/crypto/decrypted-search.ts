@@ -1,5 +1,6 @@
 import type { Message } from '@confab/protocol';
 import type { CryptoStore } from './crypto-store.js';
+import type { QueryStem } from './query-stems.js';
 
 /**
  * Search in encrypted conversations, on this device (issue 39, decision 0027 part 3): the server
@@ -9,7 +10,8 @@ import type { CryptoStore } from './crypto-store.js';
  * `Intl.Segmenter`, lower-cased, Latin diacritics removed; every query word must begin a word of the
  * message, and a query word in Chinese, Japanese or Korean may stand anywhere in the text (those
  * are written without spaces, and a dictionary may cut a word differently in the query and the
- * message). No stems: `пятниц` finds `пятницу`, `пятница` does not.
+ * message). A word of the message that has one of a query word's stems matches it too, as on the
+ * server: `пятница` finds `пятницу`, `Häuser` finds `Haus`, `회의는` finds `회의` (query-stems.ts).
  */
 
 /** A message found in the decrypted history this device holds. */
@@ -81,15 +83,32 @@ export function searchWords(text: string): { word: string; start: number; end: n
   return found;
 }
 
-/** Where each query word matches in `text` (the first place), or undefined when one does not. */
-export function matchText(text: string, query: readonly string[]): [number, number][] | undefined {
+/** A word of a search: folded, and its stems (none when the stemmers were not asked). */
+export interface QueryWord {
+  word: string;
+  stems: readonly QueryStem[];
+}
+
+type StemCheck = (lower: string, folded: string, stems: readonly QueryStem[], fold: (word: string) => string) => boolean;
+
+/**
+ * Where each query word matches in `text` (the first place), or undefined when one does not: a
+ * word beginning with it (highlighted as typed), else a word with one of its stems (all of it).
+ */
+export function matchText(text: string, query: readonly QueryWord[], hasStem?: StemCheck): [number, number][] | undefined {
   const words = searchWords(text);
   const folded = fold(text);
   const ranges: [number, number][] = [];
-  for (const q of query) {
+  for (const { word: q, stems } of query) {
     const word = words.find((w) => w.word.startsWith(q));
     if (word) {
       ranges.push([word.start, word.start + Math.min(word.end - word.start, q.length)]);
+      continue;
+    }
+    const stemmed =
+      hasStem && stems.length > 0 ? words.find((w) => hasStem(text.slice(w.start, w.end).toLowerCase(), w.word, stems, fold)) : undefined;
+    if (stemmed) {
+      ranges.push([stemmed.start, stemmed.end]);
       continue;
     }
     // Folding keeps CJK text as it is, so an index in the folded text is one in the text.
@@ -102,8 +121,17 @@ export function matchText(text: string, query: readonly string[]): [number, numb
 
 /** Messages whose decrypted text has every word of `q`, each as a word's beginning; newest first. */
 export async function searchDecrypted(store: CryptoStore, q: string, options: DecryptedSearchOptions = {}): Promise<DecryptedHit[]> {
-  const query = [...new Set(searchWords(q).map((w) => w.word))];
-  if (query.length === 0) return [];
+  const typed = searchWords(q);
+  if (typed.length === 0) return [];
+  // The stemmers load on the first search, not with the app.
+  const { queryStems, hasStem } = await import('./query-stems.js');
+  const seen = new Set<string>();
+  const query: QueryWord[] = [];
+  for (const w of typed) {
+    if (seen.has(w.word)) continue;
+    seen.add(w.word);
+    query.push({ word: w.word, stems: queryStems(q.slice(w.start, w.end).toLowerCase(), fold) });
+  }
   const prefix = options.conversationId === undefined ? 'plain:' : `plain:${options.conversationId}:`;
   const keys = await store.keys(prefix);
   const decoder = new TextDecoder();
@@ -113,7 +141,7 @@ export async function searchDecrypted(store: CryptoStore, q: string, options: De
       const bytes = place && (await store.get(key));
       if (!place || !bytes) return undefined;
       const text = decoder.decode(bytes);
-      const ranges = matchText(text, query);
+      const ranges = matchText(text, query, hasStem);
       if (!ranges) return undefined;
       const aboutBytes = await store.get(KEYS.about(place.conversationId, place.seq));
       const about = aboutBytes ? (JSON.parse(decoder.decode(aboutBytes)) as About) : undefined;

@@ -16,6 +16,7 @@ import type { CryptoStore } from './crypto-store.js';
 import { type DeviceState, deviceState, forgetDevice, loadDevice, markRegistered, markUnregistered, saveDevice } from './device-record.js';
 import type { DeviceKeys, DeviceRef, GroupEngine } from './group-engine.js';
 import { safetyNumber } from './safety-number.js';
+import { type Verification, Verifications } from './verification.js';
 
 /** How many single-use KeyPackages a device keeps on the server (plus one last-resort one). */
 export const KEY_PACKAGE_POOL = 20;
@@ -44,7 +45,7 @@ export interface EnableEncryptionOptions {
 
 export class EncryptionError extends Error {
   constructor(
-    readonly code: 'not_enabled' | 'identity_elsewhere' | 'no_identity' | 'bad_signature',
+    readonly code: 'not_enabled' | 'identity_elsewhere' | 'no_identity' | 'bad_signature' | 'safety_number_changed',
     message: string,
   ) {
     super(message);
@@ -63,11 +64,15 @@ const KEYS = { identity: 'identity', keyPackage: (ref: string) => `key-package:$
  */
 export class DeviceManager {
   private engineReady: Promise<GroupEngine> | undefined;
+  /** Whom I verified, and the identity keys first seen (verification.ts); every signed list read here is checked against it. */
+  readonly verifications: Verifications;
 
   constructor(
     private readonly http: HttpTransport,
     readonly store: CryptoStore,
-  ) {}
+  ) {
+    this.verifications = new Verifications(store);
+  }
 
   engine(): Promise<GroupEngine> {
     // ts-mls is loaded only by a client that uses encryption: the web app's first load stays small.
@@ -189,14 +194,38 @@ export class DeviceManager {
   }
 
   async safetyNumber(userId: string): Promise<string> {
+    const theirs = await this.verifiedDevices(userId);
+    if (!theirs) throw new EncryptionError('no_identity', 'That person has not enabled encryption');
+    return this.safetyNumberWith(userId, theirs.identityKey);
+  }
+
+  /** Whether I verified them, against the identity key they publish now (`unverified` until they have one). */
+  async verificationOf(userId: string): Promise<Verification> {
+    return (await this.verifiedDevices(userId))?.verification ?? 'unverified';
+  }
+
+  /**
+   * Marks them verified: their identity key as published now. With `safetyNumber` (the one shown
+   * and compared), refused when the key changed since it was computed, so a key that arrives
+   * between showing the number and the click is never marked verified unseen.
+   */
+  async markVerified(userId: string, shownSafetyNumber?: string): Promise<void> {
+    await this.requireDevice();
+    const theirs = await this.verifiedDevices(userId);
+    if (!theirs) throw new EncryptionError('no_identity', 'That person has not enabled encryption');
+    if (shownSafetyNumber !== undefined && shownSafetyNumber !== (await this.safetyNumberWith(userId, theirs.identityKey))) {
+      throw new EncryptionError('safety_number_changed', 'Their identity key changed since that safety number was shown: compare again');
+    }
+    await this.verifications.markVerified(userId, theirs.identityKey);
+  }
+
+  private async safetyNumberWith(userId: string, identityKey: string): Promise<string> {
     const identity = await this.loadKeys(KEYS.identity);
     const device = await this.loadDevice();
     if (!identity || !device) throw new EncryptionError('not_enabled', 'Enable encryption first');
-    const theirs = await this.verifiedDevices(userId);
-    if (!theirs) throw new EncryptionError('no_identity', 'That person has not enabled encryption');
     return safetyNumber(
       { userId: device.userId, identityKey: identity.signaturePublicKey },
-      { userId, identityKey: base64UrlBytes(theirs.identityKey) },
+      { userId, identityKey: base64UrlBytes(identityKey) },
     );
   }
 
@@ -238,10 +267,14 @@ export class DeviceManager {
     return verified?.devices.some((d) => d.id === device.deviceId && d.signatureKey === key) ?? false;
   }
 
-  /** A user's devices that the signed list names and the server lists as active; undefined without an identity. */
+  /**
+   * A user's devices that the signed list names and the server lists as active, and my
+   * verification of their identity key (a key first seen is kept here; a new one is `changed`);
+   * undefined without an identity.
+   */
   private async verifiedDevices(
     userId: string,
-  ): Promise<{ identityKey: string; devices: { id: string; signatureKey: string }[] } | undefined> {
+  ): Promise<{ identityKey: string; verification: Verification; devices: { id: string; signatureKey: string }[] } | undefined> {
     const engine = await this.engine();
     const published = await this.http.request<UserDevices>('GET', `/api/v1/users/${encodeURIComponent(userId)}/devices`);
     const identity = published.identity;
@@ -253,7 +286,14 @@ export class DeviceManager {
       throw new EncryptionError('bad_signature', `The device list served for ${userId} is another user's`);
     }
     const active = new Map(published.devices.map((d) => [d.id, d.signatureKey]));
-    return { identityKey: identity.identityKey, devices: payload.devices.filter((d) => active.get(d.id) === d.signatureKey) };
+    // My own key is nobody's to verify (and a reset on another device of mine is no warning to me).
+    const verification =
+      (await this.loadDevice())?.userId === userId ? 'unverified' : await this.verifications.observe(userId, identity.identityKey);
+    return {
+      identityKey: identity.identityKey,
+      verification,
+      devices: payload.devices.filter((d) => active.get(d.id) === d.signatureKey),
+    };
   }
 
   private async publishDeviceList(knownVersion?: number): Promise<void> {

@@ -14,7 +14,8 @@
  * (store/search/languages.ts); Korean words without their particles; and the character bigrams of
  * every CJK run, so that any two characters typed find the text whatever the dictionary made of it.
  */
-import { ALL_STEMMERS, type Stemmer, koreanStem, stemmersFor } from './search/languages.js';
+import { koreanStem } from '@confab/protocol';
+import { ALL_STEMMERS, type Stemmer, stemmersFor } from './search/languages.js';
 
 const WORD = /[\p{L}\p{N}\p{M}\p{Co}]+/gu;
 const LATIN_MARKS = /(\p{Script=Latin})\p{M}+/gu;

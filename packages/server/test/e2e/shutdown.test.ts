@@ -220,6 +220,42 @@ describe('the drain, step by step (in process)', () => {
     }
   });
 
+  it('answers a request on a kept-alive connection after the port closed with 503 and Connection: close, never a reset', async () => {
+    const node = await gatedServer();
+    const [alice, bob] = await Promise.all([registerUser(node.url, 'alice'), registerUser(node.url, 'bob')]);
+    const dm = await alice.client.openDirect(bob.id);
+    // Two connections kept alive after an answer each, as nginx keeps them: one used during the drain, one left idle.
+    const used = await KeptAlive.open(node.url);
+    const idle = await KeptAlive.open(node.url);
+    for (const connection of [used, idle]) expect((await connection.request('GET', '/healthz')).status).toBe(200);
+
+    // A send in flight holds the drain open.
+    node.closeGate();
+    const restInFlight = api(node.url, 'POST', `/api/v1/conversations/${dm.id}/messages`, {
+      token: alice.token,
+      body: { clientId: 'rest-1', body: 'before the signal' },
+    });
+    await until(() => node.waiting() >= 1, 'the send to reach the store');
+    const closing = node.server.close();
+    await until(() => !node.server.app.server.listening, 'the port to close');
+
+    // Node's http.Server.close() destroyed idle connections here, and a POST written on one met a reset (nginx: 502).
+    const refused = await used.request('POST', `/api/v1/conversations/${dm.id}/messages`, {
+      token: alice.token,
+      body: { clientId: 'rest-2', body: 'after the signal' },
+    });
+    expect(refused.status).toBe(503);
+    expect(refused.headers.connection).toBe('close');
+    expect((JSON.parse(refused.body) as { error: { code: string } }).error.code).toBe('unavailable');
+    expect(await used.closed).toBe('ended');
+
+    node.openGate();
+    expect((await restInFlight).status).toBe(201);
+    await closing;
+    // The connection left idle is closed once the drain is over (not at the 72 s keep-alive timeout).
+    expect(await idle.closed).toBe('ended');
+  });
+
   it('cuts a socket that never answers the close handshake at the drain timeout', async () => {
     const node = await gatedServer({ SHUTDOWN_TIMEOUT_MS: '1000' });
     const alice = await registerUser(node.url, 'alice');
@@ -250,4 +286,66 @@ async function silentWebSocket(url: string, token: string): Promise<Socket> {
   await new Promise<void>((resolve) => socket.once('data', () => resolve()));
   socket.pause(); // reads nothing more: the close frame goes unanswered
   return socket;
+}
+
+/** One HTTP/1.1 connection kept alive between requests, read by hand: a reset shows as `reset`, not as an answer. */
+class KeptAlive {
+  private buffer = '';
+  private waiting: (() => void) | null = null;
+  readonly closed: Promise<'ended' | 'reset'>;
+
+  private constructor(
+    private readonly socket: Socket,
+    private readonly host: string,
+  ) {
+    socket.setEncoding('utf8');
+    socket.on('data', (chunk: string) => {
+      this.buffer += chunk;
+      this.waiting?.();
+    });
+    this.closed = new Promise((resolve) => {
+      let reset = false;
+      socket.on('error', () => (reset = true));
+      socket.on('close', () => {
+        resolve(reset ? 'reset' : 'ended');
+        this.waiting?.();
+      });
+    });
+  }
+
+  static async open(url: string): Promise<KeptAlive> {
+    const { hostname, port } = new URL(url);
+    const socket = connect(Number(port), hostname);
+    await once(socket, 'connect');
+    return new KeptAlive(socket, `${hostname}:${port}`);
+  }
+
+  /** Writes a request and reads its answer (headers and a Content-Length body); throws if the connection closes first. */
+  async request(method: string, path: string, options: { token?: string; body?: unknown } = {}) {
+    const body = options.body === undefined ? '' : JSON.stringify(options.body);
+    const headers = [`${method} ${path} HTTP/1.1`, `Host: ${this.host}`];
+    if (options.token !== undefined) headers.push(`Authorization: Bearer ${options.token}`);
+    if (body !== '') headers.push('Content-Type: application/json', `Content-Length: ${Buffer.byteLength(body)}`);
+    this.socket.write(`${headers.join('\r\n')}\r\n\r\n${body}`);
+    for (;;) {
+      const answer = this.answer();
+      if (answer !== null) return answer;
+      if (this.socket.destroyed) throw new Error(`the connection closed before an answer (${await this.closed})`);
+      await new Promise<void>((resolve) => (this.waiting = resolve));
+    }
+  }
+
+  private answer(): { status: number; headers: Record<string, string>; body: string } | null {
+    const end = this.buffer.indexOf('\r\n\r\n');
+    if (end < 0) return null;
+    const [statusLine, ...lines] = this.buffer.slice(0, end).split('\r\n');
+    const headers = Object.fromEntries(
+      lines.map((line) => [line.slice(0, line.indexOf(':')).toLowerCase(), line.slice(line.indexOf(':') + 1).trim()]),
+    );
+    const length = Number(headers['content-length'] ?? 0);
+    if (Buffer.byteLength(this.buffer.slice(end + 4)) < length) return null;
+    const body = this.buffer.slice(end + 4, end + 4 + length);
+    this.buffer = this.buffer.slice(end + 4 + length);
+    return { status: Number(statusLine!.split(' ')[1]), headers, body };
+  }
 }

@@ -16,6 +16,7 @@ import { AppError, detail, invalid, notFound } from '../../errors.js';
 import { newId } from '../../ids.js';
 import { readKeyPackage } from '../../infra/mls-key-packages.js';
 import type { DeviceRecord, IdentityRecord, KeyPackageUpload, Store } from '../../store/store.js';
+import type { IdentityAnnouncer } from './identity-announcer.js';
 import { isEd25519PublicKey, readSignedDeviceList } from './signed-device-list.js';
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -46,6 +47,7 @@ const identityView = (i: IdentityRecord): UserIdentity => ({
 export class DeviceService {
   constructor(
     private readonly store: Store,
+    private readonly identities?: IdentityAnnouncer,
     private readonly now: () => number = Date.now,
   ) {}
 
@@ -96,6 +98,7 @@ export class DeviceService {
   /** Publishes my identity key and the device list it signed; an older or equal version is refused. */
   async putIdentity(userId: string, body: PutIdentityBody): Promise<UserIdentity> {
     const payload = readSignedDeviceList(userId, body);
+    const before = await this.store.devices.getIdentity(userId);
     const active = new Map((await this.store.devices.listActiveDevices(userId)).map((d) => [d.id, d]));
     payload.devices.forEach((listed, i) => {
       if (active.get(listed.id)?.signatureKey !== listed.signatureKey) {
@@ -115,6 +118,8 @@ export class DeviceService {
     if (!(await this.store.devices.putIdentity(record))) {
       throw new AppError('conflict', 'A device list of this version or a newer one is published: sign the next version');
     }
+    // A new key, not a new list of the same key: what people who verified me must hear at once.
+    if (before && before.identityKey !== record.identityKey) await this.identities?.changed(userId);
     return identityView(record);
   }
 

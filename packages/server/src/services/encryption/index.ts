@@ -1,6 +1,7 @@
 import type { Backends } from '../backends.js';
 import { DeviceLinkService } from './device-link-service.js';
 import { DeviceService } from './device-service.js';
+import { IdentityAnnouncer } from './identity-announcer.js';
 import { EncryptedConversationService } from './encrypted-conversations.js';
 import type { MembershipCache } from '../conversations/membership.js';
 
@@ -15,11 +16,11 @@ export interface Encryption {
 
 /** End-to-end encryption's server side: the server relays and orders, it never decrypts (decision 0027). */
 export function createEncryption(
-  { store, metrics }: Pick<Backends, 'store' | 'metrics'>,
+  { store, bus, metrics }: Pick<Backends, 'store' | 'bus' | 'metrics'>,
   deps: { membership: MembershipCache },
 ): Encryption {
   return {
-    devices: new DeviceService(store),
+    devices: new DeviceService(store, new IdentityAnnouncer(store, bus)),
     links: new DeviceLinkService(store),
     conversations: new EncryptedConversationService(store, deps.membership, metrics),
   };

@@ -1,8 +1,9 @@
 import { type Kysely, sql } from 'kysely';
-import { afterEach, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Fixture } from '../conformance/fixtures.js';
 import { createTestDatabase, mysqlService, requireService, type TestDatabase, withMysql } from '../../../test/services.js';
 import { describeStoreConformance } from '../store.conformance.js';
+import { describeSearch } from '../search/search.conformance.js';
 import { createMysqlDb, openMysqlStore } from './mysql-store.js';
 import { MigrationSteps, STEPS_TABLE } from './mysql-migration-steps.js';
 import { MysqlTranslation } from './mysql-translation.js';
@@ -22,6 +23,24 @@ describeMysql('MySQL/MariaDB store', () => {
         await database.drop();
       },
     };
+  });
+
+  // The search's other plans (mysql-search.ts): the FULLTEXT index alone, and a walk of 2 rows before it (the seam).
+  describe.each([0, 2])('search conformance, walking %i rows before the FULLTEXT index', (walkRows) => {
+    const f = new Fixture();
+    let dispose: () => Promise<void>;
+    beforeEach(async () => {
+      const database = await createTestDatabase();
+      const store = openMysqlStore(database.url, { poolSize: 4, searchWalkRows: walkRows });
+      await store.migrate();
+      f.store = store;
+      dispose = async () => {
+        await store.close();
+        await database.drop();
+      };
+    });
+    afterEach(() => dispose());
+    describeSearch(f);
   });
 
   const cleanups: (() => Promise<unknown>)[] = [];

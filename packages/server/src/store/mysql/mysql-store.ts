@@ -21,13 +21,15 @@ import { isMysqlUnavailable, isRetryableMysqlError, mysqlUniqueViolation } from 
 import { StoreUnavailable } from '../unavailable.js';
 import { MigrationSteps } from './mysql-migration-steps.js';
 import { withEmulatedReturning } from './mysql-returning.js';
-import { mysqlSearch } from './mysql-search.js';
+import { mysqlSearchIndex } from './mysql-search.js';
 import { mysqlMigrations } from './mysql-migrations.js';
 import { MysqlTranslation } from './mysql-translation.js';
 
 export interface MysqlStoreOptions {
   /** Most connections this process holds (DATABASE_POOL_SIZE). */
   poolSize: number;
+  /** Rows a search walks newest first before the FULLTEXT index finds the rest (mysql-search.ts WALK_ROWS); tests change it. */
+  searchWalkRows?: number;
 }
 
 /** A database that does not answer a connect within this fails the request (503) instead of hanging it. */
@@ -63,7 +65,7 @@ export function openMysqlStore(databaseUrl: string, options: MysqlStoreOptions):
     uniqueViolation: mysqlUniqueViolation,
     // FOR UPDATE SKIP LOCKED: MySQL 8.0.1+, MariaDB 10.6+ (checked before migrating, with MySQL's 8.0.13).
     skipLocked: true,
-    search: mysqlSearch,
+    search: mysqlSearchIndex(options.searchWalkRows),
     appendFresh: appendFreshInTwoTrips,
     migrations: mysqlMigrations,
     resumableMigration: (name, migration) => steps.resumable(name, migration),

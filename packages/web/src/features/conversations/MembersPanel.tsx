@@ -5,6 +5,7 @@ import { useApp, usePerson } from '../../state/AppContext.js';
 import { ConfirmDialog } from '../../components/ConfirmDialog.js';
 import { Field } from '../../components/Field.js';
 import { PersonName } from '../../components/PersonName.js';
+import { VerifiedShield } from '../encryption/VerifiedShield.js';
 import { ProfileTrigger } from '../profile/ProfileTrigger.js';
 import { useAction } from '../../components/useAction.js';
 import { conversationHeaderActions, conversationPanels } from '../messages/extensions.js';
@@ -93,6 +94,7 @@ function MemberItem({
       <ProfileTrigger userId={member.userId}>
         <PersonName userId={member.userId} />
       </ProfileTrigger>
+      {conversation.encrypted && !isMe && <VerifiedShield userId={member.userId} />}
       {myRole === 'owner' && !isMe ? (
         <span>
           <label htmlFor={id} className="visually-hidden">

@@ -9,6 +9,7 @@ import {
 } from '../messages/extensions.js';
 import { browserDevice } from './browser-device.js';
 import './encryption.css';
+import './IdentityChangedBanner.js';
 
 /**
  * End-to-end encrypted conversations in the web app (issue 39): a lock beside their titles

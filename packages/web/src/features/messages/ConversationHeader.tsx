@@ -6,6 +6,7 @@ import { usePresence } from '../../state/AppContext.js';
 import { ConversationTitle } from '../conversations/ConversationTitle.js';
 import { formatDay, formatTime } from '../../components/time.js';
 import { HeaderActions } from './HeaderActions.js';
+import { VerifiedShield } from '../encryption/VerifiedShield.js';
 
 /** The conversation's name, the other person's presence in a DM (a group's size and description), and the header actions features add. */
 export const ConversationHeader = memo(function ConversationHeader({
@@ -24,6 +25,7 @@ export const ConversationHeader = memo(function ConversationHeader({
       <div className="conversation-heading">
         <h2 id="conversation-title">
           <ConversationTitle conversation={conversation} />
+          {conversation.encrypted && conversation.kind === 'direct' && <VerifiedShield userId={conversation.peerId} />}
         </h2>
         {conversation.kind === 'direct' ? (
           <PeerPresence userId={conversation.peerId} />

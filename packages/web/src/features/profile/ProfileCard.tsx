@@ -7,9 +7,10 @@ import { useAction } from '../../components/useAction.js';
 import { useApp, usePerson, usePresence } from '../../state/AppContext.js';
 import { localTimeIn } from './local-time.js';
 import { SafetyNumber } from '../encryption/SafetyNumber.js';
+import { VerifiedShield } from '../encryption/VerifiedShield.js';
 import './profile-card.css';
 
-/** Avatar (256 px), display name, username, bio, local time, presence, our safety number and "Message" (opens or creates the DM). */
+/** Avatar (256 px), display name (a shield once I verified them), username, bio, local time, presence, our safety number and "Message" (opens or creates the DM). */
 export function ProfileCard({ userId }: { userId: string }) {
   const { client, me } = useApp();
   const person = usePerson(userId);
@@ -28,6 +29,7 @@ export function ProfileCard({ userId }: { userId: string }) {
       <Avatar user={person} size="lg" />
       <h3 className="profile-card-name">
         <bdi>{person.displayName}</bdi>
+        {userId !== me.id && <VerifiedShield userId={userId} />}
       </h3>
       <p className="profile-card-username">
         <bdi>@{person.username}</bdi>
