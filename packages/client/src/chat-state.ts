@@ -14,6 +14,7 @@ import {
   replyExcerpt,
 } from '@confab/protocol';
 import { conversationOf } from './event-stream.js';
+import type { DecryptedMessage } from './crypto/encrypted-content.js';
 import { ThreadStates, type ThreadView } from './thread-states.js';
 
 export type { ThreadView } from './thread-states.js';
@@ -265,6 +266,8 @@ export class ChatState {
     // An MLS commit or welcome (issue 39) is applied by devices, not read: never unread, listed or last,
     // and sending one does not mark anything read.
     if (message.kind === 'encrypted' && message.mls !== undefined && message.mls !== 'application') return;
+    // An encrypted reaction (part 5) is counted on its message, not listed.
+    if ((message as DecryptedMessage).reaction !== undefined) return;
     c.lastMessage = message;
     // The main history leaves thread replies out; the root's reply count arrives as message.updated.
     // A thread reply counts in its thread, not in the conversation's unreadCount (issue 35 item 2).

@@ -7,6 +7,7 @@ import { unpackBytes } from './byte-packing.js';
 import type { CryptoStore } from './crypto-store.js';
 import { type DecryptedHit, type DecryptedSearchOptions, forgetDecrypted, keepDecrypted, searchDecrypted } from './decrypted-search.js';
 import type { DeviceManager } from './device-manager.js';
+import { type EncryptedContent, type EncryptedReactionCount, countReactions, encodeContent, readableContent } from './encrypted-content.js';
 import { type DeviceRef, type Group, GroupError, type GroupEngine, type PendingCommit } from './group-engine.js';
 
 /** How often a commit is made again after `409 epoch_conflict` (each time after applying what was missed). */
@@ -143,14 +144,20 @@ export class EncryptedConversations {
 
   /** The `mls` of a send: the text encrypted in the conversation's current epoch, remembered here to be read back. */
   encryptFor(conversationId: string, text: string, clientId: string): Promise<MlsSend> {
+    return this.encryptContent(conversationId, { text }, clientId);
+  }
+
+  /** The `mls` of a send carrying more than a text: files' keys, a reaction (encrypted-content.ts). */
+  encryptContent(conversationId: string, content: EncryptedContent, clientId: string): Promise<MlsSend> {
+    const plain = encodeContent(content);
     return this.locked(conversationId, async () => {
       await this.apply(conversationId);
       const group = await this.loadGroup(conversationId);
       if (!group) throw new GroupError('not_a_member', 'This device is not in the conversation’s group yet');
       const engine = await this.devices.engine();
       const me = await this.devices.self();
-      const { ciphertext, group: next } = await engine.encrypt(group, new TextEncoder().encode(text));
-      await this.store.put(KEYS.sent(clientId), new TextEncoder().encode(text));
+      const { ciphertext, group: next } = await engine.encrypt(group, plain);
+      await this.store.put(KEYS.sent(clientId), plain);
       await this.store.put(KEYS.group(conversationId), engine.save(next));
       return { type: 'application', ciphertext: b64(ciphertext), epoch: Number(next.epoch), senderDevice: me.deviceId };
     });
@@ -161,7 +168,8 @@ export class EncryptedConversations {
     const items: Message[] = [];
     for (const message of page.items) {
       const decrypted = await this.decrypt(message);
-      if (decrypted) items.push(decrypted);
+      // A reaction is counted (`reactions`), not listed.
+      if (decrypted && !('reaction' in decrypted)) items.push(decrypted);
     }
     return { ...page, items };
   }
@@ -189,7 +197,13 @@ export class EncryptedConversations {
     });
     if (!plain) return message;
     const { ciphertext: _ciphertext, ...rest } = message;
-    return { ...rest, encrypted: true, body: new TextDecoder().decode(plain) };
+    return { ...rest, encrypted: true, ...readableContent(plain) };
+  }
+
+  /** The conversation's reactions, counted from the encrypted ones this device decrypted, per message id. */
+  async reactions(conversationId: string): Promise<Map<string, EncryptedReactionCount[]>> {
+    await this.locked(conversationId, () => this.apply(conversationId));
+    return countReactions(this.store, conversationId);
   }
 
   /** Search over the texts this device decrypted (decrypted-search.ts): the server cannot search ciphertext. */

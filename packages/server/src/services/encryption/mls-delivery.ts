@@ -1,7 +1,7 @@
 import type { MlsSend, Role } from '@confab/protocol';
 import { AppError, detail, forbidden, invalid } from '../../errors.js';
 import { type DeviceRef, readApplication, readCommit, readGroupInfo, readWelcome } from '../../infra/mls-messages.js';
-import type { ConversationRecord, EpochAdvance, MlsGroupRecord, MlsRecord, Store } from '../../store/store.js';
+import type { AttachmentRecord, ConversationRecord, EpochAdvance, MlsGroupRecord, MlsRecord, Store } from '../../store/store.js';
 
 /** An MLS message as the append stores it: the envelope, and for a commit the epoch it must be made in. */
 export interface MlsContent {
@@ -9,6 +9,8 @@ export interface MlsContent {
   body: '';
   mls: MlsRecord;
   advance?: EpochAdvance;
+  /** The uploads of an application message's encrypted files (ciphertext; their keys are in the message). */
+  attachments?: AttachmentRecord[];
 }
 
 const canManage = (role: Role) => role === 'owner' || role === 'admin';
