@@ -32,7 +32,8 @@ export async function downloadEncrypted(files: FileCalls, ref: EncryptedFileRef)
 }
 
 async function plainOf(file: FileToEncrypt): Promise<{ name: string; type: string; bytes: Uint8Array }> {
-  if (file instanceof Blob) return { name: file.name, type: file.type || 'application/octet-stream', bytes: new Uint8Array(await file.arrayBuffer()) };
+  if (file instanceof Blob)
+    return { name: file.name, type: file.type || 'application/octet-stream', bytes: new Uint8Array(await file.arrayBuffer()) };
   const bytes = file.data instanceof Uint8Array ? file.data : new Uint8Array(await file.data.arrayBuffer());
   const type = file.type ?? (file.data instanceof Blob ? file.data.type : '') ?? '';
   return { name: file.name, type: type || 'application/octet-stream', bytes };

@@ -59,7 +59,8 @@ export async function encryptFile(plaintext: Uint8Array, name: string, type: str
 export async function decryptFile(ciphertext: Uint8Array, ref: Omit<EncryptedFileRef, 'uploadId'>): Promise<Uint8Array<ArrayBuffer>> {
   const rawKey = fromB64(ref.key);
   const iv = fromB64(ref.iv);
-  if (rawKey.byteLength !== KEY_BYTES || iv.byteLength !== IV_BYTES) throw new FileDecryptError('bad_ref', 'The file’s key or IV is malformed');
+  if (rawKey.byteLength !== KEY_BYTES || iv.byteLength !== IV_BYTES)
+    throw new FileDecryptError('bad_ref', 'The file’s key or IV is malformed');
   const bytes = copy(ciphertext);
   const sha256 = toB64(new Uint8Array(await crypto.subtle.digest('SHA-256', bytes)));
   if (sha256 !== ref.sha256) throw new FileDecryptError('hash_mismatch', 'The file downloaded is not the one that was sent');
@@ -75,10 +76,7 @@ export async function decryptFile(ciphertext: Uint8Array, ref: Omit<EncryptedFil
 export function isFileRef(value: unknown): value is EncryptedFileRef {
   if (typeof value !== 'object' || value === null) return false;
   const v = value as Record<string, unknown>;
-  return (
-    ['uploadId', 'key', 'iv', 'sha256', 'name', 'type'].every((k) => typeof v[k] === 'string') &&
-    typeof v.size === 'number'
-  );
+  return ['uploadId', 'key', 'iv', 'sha256', 'name', 'type'].every((k) => typeof v[k] === 'string') && typeof v.size === 'number';
 }
 
 function copy(bytes: Uint8Array): Uint8Array<ArrayBuffer> {
