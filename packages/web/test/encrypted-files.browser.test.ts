@@ -1,0 +1,66 @@
+import { readFileSync } from 'node:fs';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { databaseSnapshot } from '../../server/test/snapshot.js';
+import { type WebHarness, describeBrowser, expectAccessible, startWebHarness } from './browser.js';
+import { browserDeviceOf, groupOf, openConversation, person } from './people.js';
+
+// A 1×1 PNG: a real image, so the receiver's <img> of the decrypted file has a width.
+const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64');
+
+/**
+ * Issue 39 part 5 in the web app: "Attach files" in an encrypted conversation encrypts each file
+ * in the browser (the plain attach control is not offered there); the other member's browser
+ * downloads, checks and decrypts it, showing an image and offering a file. The server holds
+ * neither the names nor the bytes in clear.
+ */
+describeBrowser('encrypted files (browser)', () => {
+  let harness: WebHarness;
+  beforeAll(async () => {
+    harness = await startWebHarness();
+  }, 120_000);
+  afterAll(async () => harness?.close());
+
+  const encryptHere = async (page: Page) => {
+    await page.getByRole('button', { name: 'Turn on encryption', exact: true }).click();
+    await page.getByRole('dialog', { name: 'Turn on end-to-end encryption?' }).getByRole('button', { name: 'Turn on encryption' }).click();
+    await page.locator('header.conversation-header').getByRole('img', { name: 'End-to-end encrypted' }).waitFor();
+  };
+
+  it('sends an image and a file encrypted from one browser and shows them decrypted in another', async () => {
+    const [alice, bob] = [await person(harness, 'fia', 'Alice'), await person(harness, 'fib', 'Bob')];
+    await Promise.all([browserDeviceOf(alice), browserDeviceOf(bob)]);
+    const group = await groupOf(alice, [bob], 'Files');
+    await openConversation(alice.page, group.id);
+    // Plain: the ordinary attach control, not the encrypted one.
+    await alice.page.getByLabel('Files to attach').waitFor({ state: 'attached' });
+    expect(await alice.page.getByLabel('Files to encrypt and send').count()).toBe(0);
+    await encryptHere(alice.page);
+    await expect.poll(() => alice.page.getByLabel('Files to attach').count()).toBe(0);
+
+    const secret = `minutes of the meeting ${crypto.randomUUID()}`;
+    const imageName = `pixel-${crypto.randomUUID().slice(0, 8)}.png`;
+    const docName = `minutes-${crypto.randomUUID().slice(0, 8)}.txt`;
+    await alice.page.getByLabel('Files to encrypt and send').setInputFiles([
+      { name: imageName, mimeType: 'image/png', buffer: png },
+      { name: docName, mimeType: 'text/plain', buffer: Buffer.from(secret) },
+    ]);
+
+    await openConversation(bob.page, group.id);
+    const image = bob.page.getByRole('img', { name: imageName });
+    await image.waitFor({ timeout: 30_000 });
+    await expect.poll(() => image.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(1);
+    const link = bob.page.getByRole('link', { name: new RegExp(docName) });
+    await link.waitFor();
+    expect(await link.getAttribute('download')).toBe(docName);
+    const [download] = await Promise.all([bob.page.waitForEvent('download'), link.click()]);
+    expect(download.suggestedFilename()).toBe(docName);
+    expect(readFileSync((await download.path())!, 'utf8')).toBe(secret);
+    // The sender's own browser shows them too (its copy of what it sent).
+    await alice.page.getByRole('img', { name: imageName }).waitFor({ timeout: 30_000 });
+    await expectAccessible(bob.page);
+
+    const snapshot = JSON.stringify(await databaseSnapshot(harness.server));
+    for (const seen of [secret, imageName, docName]) expect(snapshot.includes(seen), seen).toBe(false);
+  });
+});
