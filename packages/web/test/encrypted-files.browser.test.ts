@@ -3,7 +3,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { databaseSnapshot } from '../../server/test/snapshot.js';
 import { type WebHarness, describeBrowser, expectAccessible, startWebHarness } from './browser.js';
-import { browserDeviceOf, groupOf, openConversation, person } from './people.js';
+import { browserDeviceOf, groupOf, openConversation, person, row, sendText } from './people.js';
 
 // A 1×1 PNG: a real image, so the receiver's <img> of the decrypted file has a width.
 const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64');
@@ -27,7 +27,7 @@ describeBrowser('encrypted files (browser)', () => {
     await page.locator('header.conversation-header').getByRole('img', { name: 'End-to-end encrypted' }).waitFor();
   };
 
-  it('sends an image and a file encrypted from one browser and shows them decrypted in another', async () => {
+  it('sends an image and a file encrypted from one browser and shows them decrypted in another; reactions are encrypted too', async () => {
     const [alice, bob] = [await person(harness, 'fia', 'Alice'), await person(harness, 'fib', 'Bob')];
     await Promise.all([browserDeviceOf(alice), browserDeviceOf(bob)]);
     const group = await groupOf(alice, [bob], 'Files');
@@ -62,5 +62,23 @@ describeBrowser('encrypted files (browser)', () => {
 
     const snapshot = JSON.stringify(await databaseSnapshot(harness.server));
     for (const seen of [secret, imageName, docName]) expect(snapshot.includes(seen), seen).toBe(false);
+
+    // A reaction in the encrypted conversation: sent inside an MLS message, counted by each browser.
+    const question = `lunch at noon? ${crypto.randomUUID().slice(0, 8)}`;
+    await sendText(bob.page, question);
+    const message = row(alice.page, question);
+    await message.waitFor({ timeout: 30_000 });
+    await message.hover();
+    await message.getByRole('group', { name: 'Message actions' }).getByRole('button', { name: 'React', exact: true }).click();
+    await message.getByRole('button', { name: 'React with 👍' }).click();
+    await row(bob.page, question).getByRole('button', { name: '👍 1: Alice' }).waitFor({ timeout: 30_000 });
+    const mine = message.getByRole('button', { name: '👍 1: you' });
+    await mine.waitFor();
+    expect(await mine.getAttribute('aria-pressed')).toBe('true');
+    // Taken back: gone in both browsers.
+    await mine.click();
+    await expect.poll(() => row(bob.page, question).getByRole('button', { name: /^👍/ }).count(), { timeout: 30_000 }).toBe(0);
+    // The server never saw the emoji: no row of any table holds it.
+    expect(JSON.stringify(await databaseSnapshot(harness.server))).not.toContain('👍');
   });
 });

@@ -40,7 +40,7 @@ function EncryptedComposerNote({ composer: { conversation } }: { composer: Compo
   if (!conversation.encrypted) return null;
   return (
     <p className="composer-encrypted-note">
-      <Lock size={12} aria-hidden="true" /> Files are encrypted on this device. Voice notes, places, polls, scheduled messages, reactions
+      <Lock size={12} aria-hidden="true" /> Files and reactions are encrypted on this device. Voice notes, places, polls, scheduled messages
       and edits are not available in encrypted conversations yet.
     </p>
   );
