@@ -401,6 +401,17 @@ export class ConfabClient {
     await e2e.decrypt(answer.message);
   }
 
+  /** Edits my message in an encrypted conversation: the new text goes inside an MLS message; readers apply it only from its sender. */
+  async editEncrypted(conversationId: string, messageId: string, text: string): Promise<void> {
+    const e2e = this.encrypted();
+    const clientId = newClientId();
+    const mls = await e2e.encryptContent(conversationId, { edit: { messageId, text } }, clientId);
+    const answer = await this.http.request<{ message: Message }>('POST', `${conversationPath(conversationId)}/messages`, {
+      body: { clientId, mls },
+    });
+    await e2e.decrypt(answer.message);
+  }
+
   /** An encrypted conversation's reactions per message id, counted on this device from those it decrypted. */
   encryptedReactions(conversationId: string): Promise<Map<string, EncryptedReactionCount[]>> {
     return this.encrypted().reactions(conversationId);

@@ -12,6 +12,8 @@ export interface EncryptedContent {
   files?: EncryptedFileRef[];
   /** A reaction to the message `messageId` (its id is visible to members only, inside the message): set (`on`) or taken back. */
   reaction?: { messageId: string; key: string; on: boolean };
+  /** A new text for my earlier message `messageId` (an edit: applied by readers only when the sender is that message's). */
+  edit?: { messageId: string; text: string };
 }
 
 /** One reaction key on a message, counted on this device from the encrypted reactions it decrypted. */
@@ -24,16 +26,22 @@ export interface EncryptedReactionCount {
 /**
  * A message of an encrypted conversation as the SDK hands it out once decrypted: `body` is its
  * text, `files` the encrypted files it carries (`downloadEncryptedFile`), `reaction` set on a
- * reaction (counted by `encryptedReactions`, not listed in pages).
+ * reaction (counted by `encryptedReactions`, not listed in pages), `edit` on an edit (applied to
+ * its message, not listed).
  */
-export type DecryptedMessage = Message & Pick<EncryptedContent, 'files' | 'reaction'>;
+export type DecryptedMessage = Message & Pick<EncryptedContent, 'files' | 'reaction' | 'edit'>;
 
 const STRUCTURED = 0;
 
 /** The fields a decrypted message shows: its text as `body`, and files or a reaction when it has them. */
-export function readableContent(bytes: Uint8Array): { body: string } & Pick<EncryptedContent, 'files' | 'reaction'> {
-  const { text, files, reaction } = decodeContent(bytes);
-  return { body: text ?? '', ...(files && files.length > 0 ? { files } : {}), ...(reaction ? { reaction } : {}) };
+export function readableContent(bytes: Uint8Array): { body: string } & Pick<EncryptedContent, 'files' | 'reaction' | 'edit'> {
+  const { text, files, reaction, edit } = decodeContent(bytes);
+  return {
+    body: text ?? '',
+    ...(files && files.length > 0 ? { files } : {}),
+    ...(reaction ? { reaction } : {}),
+    ...(edit ? { edit } : {}),
+  };
 }
 
 /** The encrypted files a (decrypted) message carries; none for any other message. */
@@ -42,7 +50,7 @@ export function encryptedFilesOf(message: Message): EncryptedFileRef[] {
 }
 
 export function encodeContent(content: EncryptedContent): Uint8Array {
-  const textOnly = content.files === undefined && content.reaction === undefined;
+  const textOnly = content.files === undefined && content.reaction === undefined && content.edit === undefined;
   if (textOnly) return new TextEncoder().encode(content.text ?? '');
   const json = new TextEncoder().encode(JSON.stringify(content));
   const out = new Uint8Array(json.byteLength + 1);
@@ -62,6 +70,8 @@ export function decodeContent(bytes: Uint8Array): EncryptedContent {
     const r = parsed.reaction as Record<string, unknown> | undefined;
     if (r && typeof r.messageId === 'string' && typeof r.key === 'string' && typeof r.on === 'boolean')
       content.reaction = { messageId: r.messageId, key: r.key, on: r.on };
+    const e = parsed.edit as Record<string, unknown> | undefined;
+    if (e && typeof e.messageId === 'string' && typeof e.text === 'string') content.edit = { messageId: e.messageId, text: e.text };
     return content;
   } catch {
     return { text: new TextDecoder().decode(bytes.subarray(1)) };

@@ -7,6 +7,7 @@ import { unpackBytes } from './byte-packing.js';
 import type { CryptoStore } from './crypto-store.js';
 import { type DecryptedHit, type DecryptedSearchOptions, forgetDecrypted, keepDecrypted, searchDecrypted } from './decrypted-search.js';
 import type { DeviceManager } from './device-manager.js';
+import { keepEdit, withEdit } from './encrypted-edits.js';
 import { type EncryptedContent, type EncryptedReactionCount, countReactions, encodeContent, readableContent } from './encrypted-content.js';
 import { type DeviceRef, type Group, GroupError, type GroupEngine, type PendingCommit } from './group-engine.js';
 
@@ -168,10 +169,11 @@ export class EncryptedConversations {
     const items: Message[] = [];
     for (const message of page.items) {
       const decrypted = await this.decrypt(message);
-      // A reaction is counted (`reactions`), not listed.
-      if (decrypted && !('reaction' in decrypted)) items.push(decrypted);
+      // A reaction is counted (`reactions`), an edit applied to its message: neither is listed.
+      if (decrypted && !('reaction' in decrypted) && !('edit' in decrypted)) items.push(decrypted);
     }
-    return { ...page, items };
+    // Again: an edit later in this page was kept after its message was decrypted.
+    return { ...page, items: await Promise.all(items.map((m) => withEdit(this.store, m))) };
   }
 
   /**
@@ -197,7 +199,9 @@ export class EncryptedConversations {
     });
     if (!plain) return message;
     const { ciphertext: _ciphertext, ...rest } = message;
-    return { ...rest, encrypted: true, ...readableContent(plain) };
+    const read = { ...rest, encrypted: true as const, ...readableContent(plain) };
+    if (read.edit) await keepEdit(this.store, message, read.edit);
+    return read.edit || read.reaction ? read : withEdit(this.store, read);
   }
 
   /** The conversation's reactions, counted from the encrypted ones this device decrypted, per message id. */

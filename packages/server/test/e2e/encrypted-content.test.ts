@@ -105,4 +105,26 @@ describe.each(await engines())('encrypted files and reactions through the SDK on
     // A reaction in clear is refused in an encrypted conversation.
     await expect(bob.client.messages.react(message.id, '👍')).rejects.toMatchObject({ code: 'encrypted_conversation' });
   });
+
+  it('edits with the new text encrypted; a reader applies only the sender’s own edit, the latest', async () => {
+    const alice = await person('ea');
+    const bob = await person('eb');
+    const dm = await alice.client.openDirect(bob.id, { encrypted: true });
+    const sent = await alice.client.sendMessage(dm.id, 'meet at five');
+    const fixed = `meet at six ${crypto.randomUUID()}`;
+    await alice.client.editEncrypted(dm.id, sent.id, 'meet at half past five');
+    await alice.client.editEncrypted(dm.id, sent.id, fixed);
+    // Bob cannot edit Alice's message: readers ignore an edit from anyone but its sender.
+    await bob.client.editEncrypted(dm.id, sent.id, 'meet never');
+
+    for (const c of [bob.client, alice.client]) {
+      const listed = (await c.history(dm.id, { after: 0, limit: 50 })).items.filter((m) => m.kind === 'encrypted');
+      expect(listed).toHaveLength(1);
+      expect(listed[0]).toMatchObject({ id: sent.id, body: fixed });
+      expect(listed[0]!.editedAt).not.toBeNull();
+    }
+    expect(JSON.stringify(await databaseSnapshot(t)).includes(fixed)).toBe(false);
+    // An edit in clear is still refused there (answered 403 before the encrypted check: an MLS envelope has no author's text to edit).
+    await expect(alice.client.messages.edit(sent.id, 'plain')).rejects.toMatchObject({ status: 403 });
+  });
 });
