@@ -27,7 +27,7 @@ describeBrowser('encrypted files (browser)', () => {
     await page.locator('header.conversation-header').getByRole('img', { name: 'End-to-end encrypted' }).waitFor();
   };
 
-  it('sends an image and a file encrypted from one browser and shows them decrypted in another; reactions are encrypted too', async () => {
+  it('sends an image and a file encrypted from one browser and shows them decrypted in another; reactions and edits are encrypted too', async () => {
     const [alice, bob] = [await person(harness, 'fia', 'Alice'), await person(harness, 'fib', 'Bob')];
     await Promise.all([browserDeviceOf(alice), browserDeviceOf(bob)]);
     const group = await groupOf(alice, [bob], 'Files');
@@ -78,6 +78,21 @@ describeBrowser('encrypted files (browser)', () => {
     // Taken back: gone in both browsers.
     await mine.click();
     await expect.poll(() => row(bob.page, question).getByRole('button', { name: /^👍/ }).count(), { timeout: 30_000 }).toBe(0);
+    // Neither reactions nor edits are listed as messages: Bob's browser shows two rows (Alice's files, his question).
+    await expect.poll(() => bob.page.getByRole('log', { name: 'Messages', exact: true }).locator('article.message').count()).toBe(2);
+    // Bob edits his question: the new text goes encrypted, and Alice's browser shows it.
+    const edited = `lunch at one? ${crypto.randomUUID().slice(0, 8)}`;
+    const mineRow = row(bob.page, question);
+    await mineRow.hover();
+    await mineRow.getByRole('group', { name: 'Message actions' }).getByRole('button', { name: 'More…' }).click();
+    await bob.page.getByRole('menuitem', { name: 'Edit' }).click();
+    const field = bob.page.getByRole('textbox', { name: 'Edit message' });
+    await field.fill(edited);
+    await field.press('Enter');
+    await row(bob.page, edited).getByText('(edited)').waitFor();
+    await row(alice.page, edited).waitFor({ timeout: 30_000 });
+    expect(JSON.stringify(await databaseSnapshot(harness.server))).not.toContain(edited);
+
     // The server never saw the emoji: no row of any table holds it.
     expect(JSON.stringify(await databaseSnapshot(harness.server))).not.toContain('👍');
   });

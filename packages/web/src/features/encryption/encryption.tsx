@@ -40,8 +40,8 @@ function EncryptedComposerNote({ composer: { conversation } }: { composer: Compo
   if (!conversation.encrypted) return null;
   return (
     <p className="composer-encrypted-note">
-      <Lock size={12} aria-hidden="true" /> Files and reactions are encrypted on this device. Voice notes, places, polls, scheduled messages
-      and edits are not available in encrypted conversations yet.
+      <Lock size={12} aria-hidden="true" /> Files, reactions and edits are encrypted on this device. Voice notes, places, polls and
+      scheduled messages are not available in encrypted conversations yet.
     </p>
   );
 }
