@@ -93,6 +93,38 @@ describe('ChatState: mentions, and my own settings', () => {
     expect(c()).toMatchObject({ unreadCount: 1, readSeq: 0, lastSeq: 4, lastMessage: { seq: 1 } });
   });
 
+  it('applies an encrypted edit from the message’s sender only, and lists neither edits nor reactions (issue 39 part 5)', async () => {
+    const state = new ChatState(me, { conversations: [{ ...summary, encrypted: true }], pages: { c: [] } }, () =>
+      Promise.reject(new Error('no load')),
+    );
+    let pos = 1;
+    const apply = (event: EventDraft) => state.apply({ ...event, pos: ++pos, prev: pos - 1 } as PositionedEvent);
+    const decrypted = (seq: number, senderId: string, extra: object): Message => ({
+      ...message(seq, senderId),
+      kind: 'encrypted',
+      encrypted: true,
+      mls: 'application',
+      epoch: 1,
+      senderDevice: 'd',
+      ...extra,
+    });
+    const first = decrypted(1, 'other', { body: 'meet at five' });
+    await apply({ type: 'message.created', message: first });
+    await apply({ type: 'message.created', message: decrypted(2, me, { body: '', edit: { messageId: first.id, text: 'forged' } }) });
+    await apply({
+      type: 'message.created',
+      message: decrypted(3, 'other', { body: '', reaction: { messageId: first.id, key: '👍', on: true } }),
+    });
+    expect(state.snapshot().pages.c!.map((m) => m.body)).toEqual(['meet at five']);
+    await apply({
+      type: 'message.created',
+      message: decrypted(4, 'other', { body: '', edit: { messageId: first.id, text: 'meet at six' } }),
+    });
+    const [shown] = state.snapshot().pages.c!;
+    expect(shown).toMatchObject({ id: first.id, body: 'meet at six', editedAt: expect.any(String) });
+    expect(state.snapshot().conversations[0]!.lastMessage).toMatchObject({ id: first.id, body: 'meet at six' });
+  });
+
   it('applies my private settings outside the conversation chain: a clear empties the page and the counts', async () => {
     const state = new ChatState(me, { conversations: [{ ...summary, archived: true }], pages: { c: [] } }, () =>
       Promise.reject(new Error('no load')),

@@ -14,6 +14,7 @@ import {
   replyExcerpt,
 } from '@confab/protocol';
 import { conversationOf } from './event-stream.js';
+import type { DecryptedMessage } from './crypto/encrypted-content.js';
 import { ThreadStates, type ThreadView } from './thread-states.js';
 
 export type { ThreadView } from './thread-states.js';
@@ -265,6 +266,11 @@ export class ChatState {
     // An MLS commit or welcome (issue 39) is applied by devices, not read: never unread, listed or last,
     // and sending one does not mark anything read.
     if (message.kind === 'encrypted' && message.mls !== undefined && message.mls !== 'application') return;
+    // An encrypted reaction (part 5) is counted on its message, not listed.
+    if ((message as DecryptedMessage).reaction !== undefined) return;
+    // An encrypted edit (part 5) changes its message, when sent by that message's sender.
+    const edit = (message as DecryptedMessage).edit;
+    if (edit !== undefined) return this.encryptedEdit(c, message, edit);
     c.lastMessage = message;
     // The main history leaves thread replies out; the root's reply count arrives as message.updated.
     // A thread reply counts in its thread, not in the conversation's unreadCount (issue 35 item 2).
@@ -297,6 +303,13 @@ export class ChatState {
   /** A mention of me counts until my read marker (or my clear) passes it; my own messages never do. */
   private mentionsMe(message: Message): boolean {
     return message.senderId !== this.userId && message.mentions.includes(this.userId);
+  }
+
+  private encryptedEdit(c: ConversationSummary, edit: Message, { messageId, text }: { messageId: string; text: string }): void {
+    const target =
+      (this.pages.get(c.id) ?? []).find((m) => m.id === messageId) ?? (c.lastMessage?.id === messageId ? c.lastMessage : undefined);
+    if (target && target.senderId === edit.senderId && target.deletedAt === null)
+      this.messageChanged(c, { ...target, body: text, editedAt: edit.createdAt });
   }
 
   private messageChanged(c: ConversationSummary, message: Message): void {

@@ -52,6 +52,9 @@ import { LocationsApi, SearchApi } from './features.js';
 import type { CryptoStore } from './crypto/crypto-store.js';
 import { indexedDbCryptoStore } from './crypto/indexeddb-crypto-store.js';
 import { EncryptedConversations } from './crypto/encrypted-conversations.js';
+import type { EncryptedReactionCount } from './crypto/encrypted-content.js';
+import { type FileToEncrypt, downloadEncrypted, uploadEncrypted } from './crypto/encrypted-files.js';
+import type { EncryptedFileRef } from './crypto/file-crypto.js';
 import type { DecryptedHit, DecryptedSearchOptions } from './crypto/decrypted-search.js';
 import { DeviceLinking } from './crypto/device-linking.js';
 import { DeviceManager, type EnableEncryptionOptions, EncryptionError, type MyDevice } from './crypto/device-manager.js';
@@ -408,6 +411,59 @@ export class ConfabClient {
   /** Uploads a file (a browser `File`, or a `Blob` with a `filename`), reporting progress if asked; see `files` for downloads. */
   upload(file: Blob, options?: string | UploadOptions): Promise<Upload> {
     return this.files.upload(file, options);
+  }
+
+  // ---- encrypted files and reactions (issue 39 part 5; docs/encryption.md) ----
+  /**
+   * Sends files into an encrypted conversation: each encrypted here (AES-256-GCM, a fresh key per
+   * file), its ciphertext uploaded, and its key, IV, hash, name, type and size sent inside the MLS
+   * message with the optional `caption`. Readers get them as `encryptedFilesOf(message)`.
+   */
+  async sendEncryptedFiles(
+    conversationId: string,
+    files: readonly FileToEncrypt[],
+    options: { caption?: string; clientId?: string } = {},
+  ): Promise<Message> {
+    const e2e = this.encrypted();
+    const refs = await uploadEncrypted(this.files, files);
+    const clientId = options.clientId ?? newClientId();
+    const mls = await e2e.encryptContent(conversationId, { text: options.caption ?? '', files: refs }, clientId);
+    const answer = await this.http.request<{ message: Message }>('POST', `${conversationPath(conversationId)}/messages`, {
+      body: { clientId, mls, attachmentIds: refs.map((r) => r.uploadId) },
+    });
+    return (await e2e.decrypt(answer.message)) ?? answer.message;
+  }
+
+  /** An encrypted file's bytes (a `Blob` of its own type), its hash checked before it is decrypted. */
+  downloadEncryptedFile(ref: EncryptedFileRef): Promise<Blob> {
+    return downloadEncrypted(this.files, ref);
+  }
+
+  /** Reacts (or, `on: false`, takes it back) in an encrypted conversation: the key goes inside an MLS message. */
+  async reactEncrypted(conversationId: string, messageId: string, key: string, on = true): Promise<void> {
+    const e2e = this.encrypted();
+    const clientId = newClientId();
+    const mls = await e2e.encryptContent(conversationId, { reaction: { messageId, key, on } }, clientId);
+    const answer = await this.http.request<{ message: Message }>('POST', `${conversationPath(conversationId)}/messages`, {
+      body: { clientId, mls },
+    });
+    await e2e.decrypt(answer.message);
+  }
+
+  /** Edits my message in an encrypted conversation: the new text goes inside an MLS message; readers apply it only from its sender. */
+  async editEncrypted(conversationId: string, messageId: string, text: string): Promise<void> {
+    const e2e = this.encrypted();
+    const clientId = newClientId();
+    const mls = await e2e.encryptContent(conversationId, { edit: { messageId, text } }, clientId);
+    const answer = await this.http.request<{ message: Message }>('POST', `${conversationPath(conversationId)}/messages`, {
+      body: { clientId, mls },
+    });
+    await e2e.decrypt(answer.message);
+  }
+
+  /** An encrypted conversation's reactions per message id, counted on this device from those it decrypted. */
+  encryptedReactions(conversationId: string): Promise<Map<string, EncryptedReactionCount[]>> {
+    return this.encrypted().reactions(conversationId);
   }
 
   // ---- messages ----

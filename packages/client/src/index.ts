@@ -45,3 +45,13 @@ export { GroupError } from './crypto/group-engine.js';
 export { CONFAB_CIPHERSUITE, CONFAB_KEY_RETENTION, createMlsEngine } from './crypto/mls-engine.js';
 export { safetyNumber } from './crypto/safety-number.js';
 export { type Verification, type VerificationChange, Verifications } from './crypto/verification.js';
+export {
+  type DecryptedMessage,
+  type EncryptedContent,
+  type EncryptedReactionCount,
+  decodeContent,
+  encodeContent,
+  encryptedFilesOf,
+} from './crypto/encrypted-content.js';
+export { CIPHERTEXT_UPLOAD_NAME, type FileToEncrypt } from './crypto/encrypted-files.js';
+export { type EncryptedFileRef, FileDecryptError, decryptFile, encryptFile } from './crypto/file-crypto.js';

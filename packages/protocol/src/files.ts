@@ -56,7 +56,7 @@ export const AttachmentIds = Type.Array(Id, {
   minItems: 1,
   maxItems: MAX_ATTACHMENTS,
   uniqueItems: true,
-  description: `1–${MAX_ATTACHMENTS} of my own uploads (\`kind: "voice"\`: exactly one, audio)`,
+  description: `1–${MAX_ATTACHMENTS} of my own uploads (\`kind: "voice"\`: exactly one, audio); in an encrypted conversation, with an \`mls\` application message only: the uploads of its encrypted files (ciphertext, their keys inside the MLS message)`,
 });
 
 export const SendKind = Type.Enum(['text', 'attachment', 'voice', 'location', 'poll'], {

@@ -195,10 +195,15 @@ describeBrowser('encrypted conversations (browser)', () => {
     await openConversation(page, sealed.id);
     await row(page, hello).waitFor();
     await note.waitFor();
-    for (const name of composerControls) expect(await page.getByRole('button', { name, exact: true }).count(), name).toBe(0);
+    for (const name of composerControls.filter((n) => n !== 'Attach files'))
+      expect(await page.getByRole('button', { name, exact: true }).count(), name).toBe(0);
+    // Files are offered, encrypted on this device (part 5): the encrypted twin of the attach control.
+    await page.getByLabel('Files to encrypt and send').waitFor({ state: 'attached' });
+    expect(await page.getByLabel('Files to attach').count()).toBe(0);
     const bar = await barOf(hello);
     await bar.getByRole('button', { name: 'Reply', exact: true }).waitFor();
-    expect(await bar.getByRole('button', { name: 'React', exact: true }).count()).toBe(0);
+    // Reactions are offered: encrypted in an MLS message (part 5).
+    await bar.getByRole('button', { name: 'React', exact: true }).waitFor();
     await bar.getByRole('button', { name: 'More…' }).click();
     await page.getByRole('menuitem', { name: 'Save for later' }).waitFor();
     const offered = await page.getByRole('menuitem').allTextContents();

@@ -1,6 +1,7 @@
 import type { Message } from '@confab/protocol';
 import type { CryptoStore } from './crypto-store.js';
 import type { QueryStem } from './query-stems.js';
+import { decodeContent } from './encrypted-content.js';
 
 /**
  * Search in encrypted conversations, on this device (issue 39, decision 0027 part 3): the server
@@ -140,7 +141,7 @@ export async function searchDecrypted(store: CryptoStore, q: string, options: De
       const place = parsePlace(key);
       const bytes = place && (await store.get(key));
       if (!place || !bytes) return undefined;
-      const text = decoder.decode(bytes);
+      const text = decodeContent(bytes).text ?? '';
       const ranges = matchText(text, query, hasStem);
       if (!ranges) return undefined;
       const aboutBytes = await store.get(KEYS.about(place.conversationId, place.seq));

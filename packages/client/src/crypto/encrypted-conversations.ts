@@ -7,6 +7,8 @@ import { unpackBytes } from './byte-packing.js';
 import type { CryptoStore } from './crypto-store.js';
 import { type DecryptedHit, type DecryptedSearchOptions, forgetDecrypted, keepDecrypted, searchDecrypted } from './decrypted-search.js';
 import type { DeviceManager } from './device-manager.js';
+import { keepEdit, withEdit } from './encrypted-edits.js';
+import { type EncryptedContent, type EncryptedReactionCount, countReactions, encodeContent, readableContent } from './encrypted-content.js';
 import { type DeviceRef, type Group, GroupError, type GroupEngine, type PendingCommit } from './group-engine.js';
 
 /** How often a commit is made again after `409 epoch_conflict` (each time after applying what was missed). */
@@ -143,14 +145,20 @@ export class EncryptedConversations {
 
   /** The `mls` of a send: the text encrypted in the conversation's current epoch, remembered here to be read back. */
   encryptFor(conversationId: string, text: string, clientId: string): Promise<MlsSend> {
+    return this.encryptContent(conversationId, { text }, clientId);
+  }
+
+  /** The `mls` of a send carrying more than a text: files' keys, a reaction (encrypted-content.ts). */
+  encryptContent(conversationId: string, content: EncryptedContent, clientId: string): Promise<MlsSend> {
+    const plain = encodeContent(content);
     return this.locked(conversationId, async () => {
       await this.apply(conversationId);
       const group = await this.loadGroup(conversationId);
       if (!group) throw new GroupError('not_a_member', 'This device is not in the conversation’s group yet');
       const engine = await this.devices.engine();
       const me = await this.devices.self();
-      const { ciphertext, group: next } = await engine.encrypt(group, new TextEncoder().encode(text));
-      await this.store.put(KEYS.sent(clientId), new TextEncoder().encode(text));
+      const { ciphertext, group: next } = await engine.encrypt(group, plain);
+      await this.store.put(KEYS.sent(clientId), plain);
       await this.store.put(KEYS.group(conversationId), engine.save(next));
       return { type: 'application', ciphertext: b64(ciphertext), epoch: Number(next.epoch), senderDevice: me.deviceId };
     });
@@ -161,9 +169,11 @@ export class EncryptedConversations {
     const items: Message[] = [];
     for (const message of page.items) {
       const decrypted = await this.decrypt(message);
-      if (decrypted) items.push(decrypted);
+      // A reaction is counted (`reactions`), an edit applied to its message: neither is listed.
+      if (decrypted && !('reaction' in decrypted) && !('edit' in decrypted)) items.push(decrypted);
     }
-    return { ...page, items };
+    // Again: an edit later in this page was kept after its message was decrypted.
+    return { ...page, items: await Promise.all(items.map((m) => withEdit(this.store, m))) };
   }
 
   /**
@@ -189,7 +199,15 @@ export class EncryptedConversations {
     });
     if (!plain) return message;
     const { ciphertext: _ciphertext, ...rest } = message;
-    return { ...rest, encrypted: true, body: new TextDecoder().decode(plain) };
+    const read = { ...rest, encrypted: true as const, ...readableContent(plain) };
+    if (read.edit) await keepEdit(this.store, message, read.edit);
+    return read.edit || read.reaction ? read : withEdit(this.store, read);
+  }
+
+  /** The conversation's reactions, counted from the encrypted ones this device decrypted, per message id. */
+  async reactions(conversationId: string): Promise<Map<string, EncryptedReactionCount[]>> {
+    await this.locked(conversationId, () => this.apply(conversationId));
+    return countReactions(this.store, conversationId);
   }
 
   /** Search over the texts this device decrypted (decrypted-search.ts): the server cannot search ciphertext. */

@@ -28,3 +28,4 @@ import './notifications/notifications.js';
 import './assist/assist.js';
 // End-to-end encrypted conversations (issue 39): the header's switch, the placeholder.
 import './encryption/encryption.js';
+import './encryption/encrypted-files.js';

@@ -1,4 +1,4 @@
-import type { ConfabClient, RealtimeConnection } from '@confab/client';
+import type { ConfabClient, DecryptedMessage, RealtimeConnection } from '@confab/client';
 import type { Message } from '@confab/protocol';
 import { ExternalStore } from './external-store.js';
 import { FrameBatch, type Scheduler, nextFrame } from './frame-batch.js';
@@ -51,6 +51,7 @@ export class TimelineStore extends ExternalStore<TimelineState> {
     const mine = (id: string) => id === this.conversationId;
     this.stops.push(
       this.connection.on('message.created', ({ message }) => {
+        if (mine(message.conversationId)) this.encryptedEdit(message);
         if (mine(message.conversationId) && message.threadRootId === null && readable(message)) this.arrived.add(message);
       }),
       this.connection.on('message.updated', ({ message }) => {
@@ -152,6 +153,16 @@ export class TimelineStore extends ExternalStore<TimelineState> {
     this.set({ ...state, messages: letGo ? merged.slice(-KEEP_AT_END) : merged, hasOlder: state.hasOlder || letGo });
   }
 
+  /** An encrypted edit (issue 39 part 5) changes the message it names, when sent by that message's sender. */
+  private encryptedEdit(message: Message): void {
+    const edit = (message as DecryptedMessage).edit;
+    if (edit === undefined) return;
+    this.arrived.flush();
+    const target = this.getSnapshot().messages.find((m) => m.id === edit.messageId);
+    if (target && target.senderId === message.senderId && target.deletedAt === null)
+      this.replace({ ...target, body: edit.text, editedAt: message.createdAt });
+  }
+
   private replace(message: Message): void {
     this.arrived.flush(); // a change to a message still waiting in the batch
     const state = this.getSnapshot();
@@ -194,4 +205,8 @@ function firstAtOrAfter(messages: readonly Message[], seq: number): number {
 }
 
 /** An MLS commit or welcome (issue 39) is for devices to apply, not a message to show. */
-const readable = (message: Message) => !(message.kind === 'encrypted' && message.mls !== undefined && message.mls !== 'application');
+// Commits and welcomes are applied by devices; encrypted reactions and edits change other messages (part 5).
+const readable = (message: Message) =>
+  !(message.kind === 'encrypted' && message.mls !== undefined && message.mls !== 'application') &&
+  (message as DecryptedMessage).reaction === undefined &&
+  (message as DecryptedMessage).edit === undefined;

@@ -9,7 +9,7 @@ import {
   readGroupInfo,
   readWelcome,
 } from '../../infra/mls-messages.js';
-import type { ConversationRecord, EpochAdvance, MlsGroupRecord, MlsRecord, Store } from '../../store/store.js';
+import type { AttachmentRecord, ConversationRecord, EpochAdvance, MlsGroupRecord, MlsRecord, Store } from '../../store/store.js';
 
 /** An MLS message as the append stores it: the envelope, and for a commit the epoch it must be made in. */
 export interface MlsContent {
@@ -17,6 +17,8 @@ export interface MlsContent {
   body: '';
   mls: MlsRecord;
   advance?: EpochAdvance;
+  /** The uploads of an application message's encrypted files (ciphertext; their keys are in the message). */
+  attachments?: AttachmentRecord[];
 }
 
 const canManage = (role: Role) => role === 'owner' || role === 'admin';

@@ -74,7 +74,7 @@ export async function resolveContent(store: Store, senderId: string, input: Cont
 }
 
 /** The uploads, in the order named; each must be the sender's own (anyone else's is as if it did not exist). */
-async function ownUploads(store: Store, senderId: string, ids: readonly string[]): Promise<AttachmentRecord[]> {
+export async function ownUploads(store: Store, senderId: string, ids: readonly string[]): Promise<AttachmentRecord[]> {
   const found = new Map((await store.uploads.getUploads(ids)).map((u) => [u.id, u]));
   return ids.map((id, i) => {
     const upload = found.get(id);

@@ -6,7 +6,7 @@ import type { MessageRecord, NewMessage, Store } from '../../store/store.js';
 import type { BlockService } from '../conversations/block-service.js';
 import type { MembershipCache } from '../conversations/membership.js';
 import type { RateLimitService } from '../rate-limits.js';
-import { type Content, type ContentInput, resolveContent } from './message-content.js';
+import { type Content, type ContentInput, ownUploads, resolveContent } from './message-content.js';
 import { parseMentions } from './mentions.js';
 
 export interface SendInput extends ContentInput {
@@ -108,9 +108,15 @@ async function encryptedContent(
       throw invalid('This conversation is not encrypted: send a `body`', [detail('/mls', 'is only for encrypted conversations')]);
     return undefined;
   }
-  const readable = (['body', 'kind', 'attachmentIds', 'voice', 'location', 'poll'] as const).find((key) => input[key] !== undefined);
+  const readable = (['body', 'kind', 'voice', 'location', 'poll'] as const).find((key) => input[key] !== undefined);
   if (input.mls === undefined || prepared !== undefined || readable !== undefined) throw encryptedConversation();
-  return deps.mlsDelivery.prepare(senderId, conversation, role, await deps.membership.members(conversationId), input.mls);
+  const files = input.attachmentIds;
+  if (files !== undefined && input.mls.type !== 'application')
+    throw invalid('Only an application message carries files', [detail('/attachmentIds', 'is only for an MLS application message')]);
+  const content = await deps.mlsDelivery.prepare(senderId, conversation, role, await deps.membership.members(conversationId), input.mls);
+  // Encrypted files (issue 39 part 5): the uploads hold ciphertext; the link lets the members
+  // download them and keeps them from the orphan sweep, their keys are inside the MLS message.
+  return files === undefined ? content : { ...content, attachments: await ownUploads(deps.store, senderId, files) };
 }
 
 /** The message a send links to (quotes, or threads under): one of this conversation, else 400. */

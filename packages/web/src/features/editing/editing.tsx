@@ -9,7 +9,7 @@ import { LengthCounter, useLengthLimit } from '../messages/LengthLimit.js';
 import type { AppServices } from '../../state/AppContext.js';
 
 /**
- * Edit and delete. Edit: my own text messages, in place (Enter saves, Shift+Enter a new line,
+ * Edit and delete. Edit: my own text messages (encrypted ones too), in place (Enter saves, Shift+Enter a new line,
  * Esc cancels); "(edited)" shows on the row afterwards and opens the earlier versions. Delete: mine, or anyone's as a group's
  * owner or admin, after the confirmation dialog; the tombstone replaces it for everyone.
  */
@@ -21,8 +21,8 @@ messageActions.push(
     id: 'edit',
     label: 'Edit',
     icon: Pencil,
-    plainOnly: true,
-    available: (c) => c.mine && live(c) && c.message.kind === 'text',
+    // In an encrypted conversation the new text goes inside an MLS message (issue 39 part 5).
+    available: (c) => c.mine && live(c) && (c.message.kind === 'text' || (c.message.kind === 'encrypted' && c.message.body !== undefined)),
     run: (c) => rowMode.toggle(c.message.id, 'edit'),
   },
   {
@@ -56,7 +56,8 @@ function RowForms({ context }: { context: MessageContext }) {
   const edited = context.message.editedAt !== null && context.message.deletedAt === null;
   return (
     <>
-      {edited && <EditedControl context={context} />}
+      {/* The server keeps no earlier versions of an encrypted message: "(edited)" says so, and opens nothing. */}
+      {edited && (context.conversation.encrypted ? <span className="hint">(edited)</span> : <EditedControl context={context} />)}
       {mode === 'edit' && <EditForm context={context} />}
       {mode === 'delete' && <DeleteConfirmation context={context} />}
     </>
@@ -71,7 +72,10 @@ function EditForm({ context }: { context: MessageContext }) {
   const measured = useLengthLimit(text); // issue 35 item 5: the instance's limit, before the server says it
   const save = useAction(async () => {
     if (measured.over) return;
-    if (text.trim() !== '' && text !== message.body) await services.client.messages.edit(message.id, text);
+    if (text.trim() !== '' && text !== message.body) {
+      if (context.conversation.encrypted) await services.client.editEncrypted(context.conversation.id, message.id, text);
+      else await services.client.messages.edit(message.id, text);
+    }
     rowMode.close();
   });
   const onKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>) => {

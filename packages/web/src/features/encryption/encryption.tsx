@@ -33,7 +33,7 @@ function EncryptedBody({ context: { message } }: { context: MessageContext }) {
 messageBodies.encrypted = EncryptedBody;
 
 /**
- * Above an encrypted conversation's message field: why it offers no files, places, polls or
+ * Above an encrypted conversation's message field: why it offers no voice notes, places, polls or
  * scheduling, and its messages no reactions or edits (each would be on the server in clear, and
  * the server refuses it there; those controls are left out: `plainOnly` in extensions.ts).
  */
@@ -41,8 +41,8 @@ function EncryptedComposerNote({ composer: { conversation } }: { composer: Compo
   if (!conversation.encrypted) return null;
   return (
     <p className="composer-encrypted-note">
-      <Lock size={12} aria-hidden="true" /> Files, voice notes, places, polls, scheduled messages, reactions and edits are not available in
-      encrypted conversations yet.
+      <Lock size={12} aria-hidden="true" /> Files, reactions and edits are encrypted on this device. Voice notes, places, polls and
+      scheduled messages are not available in encrypted conversations yet.
     </p>
   );
 }

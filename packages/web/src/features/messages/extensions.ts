@@ -81,11 +81,15 @@ export interface ComposerAddon {
    * encrypted too.
    */
   plainOnly?: boolean;
+  /** Only in an encrypted conversation: its twin for them (files encrypted on this device). */
+  encryptedOnly?: boolean;
 }
 
-/** The add-ons or actions a conversation offers: an encrypted one leaves out those the server would refuse. */
-export const offeredIn = <T extends { plainOnly?: boolean }>(conversation: { encrypted: boolean }, all: readonly T[]): T[] =>
-  conversation.encrypted ? all.filter((item) => item.plainOnly !== true) : [...all];
+/** The add-ons or actions a conversation offers: an encrypted one leaves out those the server would refuse, a plain one the encrypted twins. */
+export const offeredIn = <T extends { plainOnly?: boolean; encryptedOnly?: boolean }>(
+  conversation: { encrypted: boolean },
+  all: readonly T[],
+): T[] => all.filter((item) => (conversation.encrypted ? item.plainOnly !== true : item.encryptedOnly !== true));
 export const composerAddons: ComposerAddon[] = [];
 
 /** Something shown above the message field (issue 40: reply chips); it renders nothing when it has nothing to offer. */

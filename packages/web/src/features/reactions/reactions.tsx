@@ -7,19 +7,20 @@ import { rowMode, useRowMode } from '../row-mode.js';
 import { EmojiPickerButton } from './EmojiPickerButton.js';
 import { quickBar, useRecentEmoji } from './recent-emoji.js';
 import { reactedBy, useDisplayNames } from './reacted-by.js';
+import { encryptedReactionStore, useEncryptedReactions } from '../encryption/encrypted-reactions.js';
 
 /**
  * Reactions: chips under the message (emoji and count, pressed when one is mine, pressing
  * toggles mine; the tooltip and the accessible name say who reacted). "React" opens the quick
  * bar in the row: my six most recent emoji (defaults until then) and "More reactions", the full
- * picker. Everyone sees the change live (`message.updated`).
+ * picker. Everyone sees the change live (`message.updated`). In an encrypted conversation the
+ * reaction goes inside an MLS message and each browser counts those it decrypted (encrypted-reactions.ts).
  */
 messageActions.push({
   id: 'react',
   label: 'React',
   icon: SmilePlus,
   placement: 'bar',
-  plainOnly: true,
   available: (c) => c.message.deletedAt === null && c.message.kind !== 'system',
   run: (c) => rowMode.toggle(c.message.id, 'react'),
 });
@@ -27,14 +28,19 @@ messageActions.push({
 messageAddons.push({ id: 'reactions', component: Reactions });
 
 function Reactions({ context }: { context: MessageContext }) {
-  const { message, services } = context;
+  const { message, services, conversation } = context;
   const picking = useRowMode(message.id) === 'react';
   const [recent, recentList] = useRecentEmoji();
+  // In an encrypted conversation the keys are inside MLS messages: counted on this device (part 5).
+  const encrypted = conversation.encrypted;
+  const counted = useEncryptedReactions(services, conversation.id, message.id, encrypted);
+  const reactions = encrypted ? counted : message.reactions;
   const toggle = useAction(async (emoji: string, on: boolean) => {
+    if (encrypted) return encryptedReactionStore(services.client, services.connection).toggle(conversation.id, message.id, emoji, on);
     await (on ? services.client.messages.react(message.id, emoji) : services.client.messages.unreact(message.id, emoji));
   });
-  if (message.deletedAt !== null || (message.reactions.length === 0 && !picking)) return null;
-  const isMine = (emoji: string) => message.reactions.some((r) => r.emoji === emoji && r.userIds.includes(services.me.id));
+  if (message.deletedAt !== null || (reactions.length === 0 && !picking)) return null;
+  const isMine = (emoji: string) => reactions.some((r) => r.emoji === emoji && r.userIds.includes(services.me.id));
   const react = (emoji: string) => {
     rowMode.close();
     const on = !isMine(emoji);
@@ -43,9 +49,9 @@ function Reactions({ context }: { context: MessageContext }) {
   };
   return (
     <div className="reactions">
-      {message.reactions.length > 0 && (
+      {reactions.length > 0 && (
         <ul className="reaction-chips" aria-label="Reactions">
-          {message.reactions.map((reaction) => (
+          {reactions.map((reaction) => (
             <li key={reaction.emoji}>
               <ReactionChip reaction={reaction} meId={services.me.id} onToggle={(on) => void toggle.run(reaction.emoji, on)} />
             </li>

@@ -1,0 +1,111 @@
+import type { Message } from '@confab/protocol';
+import type { CryptoStore } from './crypto-store.js';
+import { type EncryptedFileRef, isFileRef } from './file-crypto.js';
+
+/**
+ * What an MLS application message carries (issue 39 part 5). A text alone is its UTF-8 bytes, as
+ * since part 2; anything more (files, a reaction) is a NUL byte and then JSON, which no typed text
+ * begins with. The server sees none of it: only that an application message of some size was sent.
+ */
+export interface EncryptedContent {
+  text?: string;
+  files?: EncryptedFileRef[];
+  /** A reaction to the message `messageId` (its id is visible to members only, inside the message): set (`on`) or taken back. */
+  reaction?: { messageId: string; key: string; on: boolean };
+  /** A new text for my earlier message `messageId` (an edit: applied by readers only when the sender is that message's). */
+  edit?: { messageId: string; text: string };
+}
+
+/** One reaction key on a message, counted on this device from the encrypted reactions it decrypted. */
+export interface EncryptedReactionCount {
+  key: string;
+  count: number;
+  userIds: string[];
+}
+
+/**
+ * A message of an encrypted conversation as the SDK hands it out once decrypted: `body` is its
+ * text, `files` the encrypted files it carries (`downloadEncryptedFile`), `reaction` set on a
+ * reaction (counted by `encryptedReactions`, not listed in pages), `edit` on an edit (applied to
+ * its message, not listed).
+ */
+export type DecryptedMessage = Message & Pick<EncryptedContent, 'files' | 'reaction' | 'edit'>;
+
+const STRUCTURED = 0;
+
+/** The fields a decrypted message shows: its text as `body`, and files or a reaction when it has them. */
+export function readableContent(bytes: Uint8Array): { body: string } & Pick<EncryptedContent, 'files' | 'reaction' | 'edit'> {
+  const { text, files, reaction, edit } = decodeContent(bytes);
+  return {
+    body: text ?? '',
+    ...(files && files.length > 0 ? { files } : {}),
+    ...(reaction ? { reaction } : {}),
+    ...(edit ? { edit } : {}),
+  };
+}
+
+/** The encrypted files a (decrypted) message carries; none for any other message. */
+export function encryptedFilesOf(message: Message): EncryptedFileRef[] {
+  return (message as DecryptedMessage).files ?? [];
+}
+
+export function encodeContent(content: EncryptedContent): Uint8Array {
+  const textOnly = content.files === undefined && content.reaction === undefined && content.edit === undefined;
+  if (textOnly) return new TextEncoder().encode(content.text ?? '');
+  const json = new TextEncoder().encode(JSON.stringify(content));
+  const out = new Uint8Array(json.byteLength + 1);
+  out[0] = STRUCTURED;
+  out.set(json, 1);
+  return out;
+}
+
+/** The content of decrypted bytes; what does not parse is kept as text (never thrown away). */
+export function decodeContent(bytes: Uint8Array): EncryptedContent {
+  if (bytes[0] !== STRUCTURED) return { text: new TextDecoder().decode(bytes) };
+  try {
+    const parsed = JSON.parse(new TextDecoder().decode(bytes.subarray(1))) as Record<string, unknown>;
+    const content: EncryptedContent = {};
+    if (typeof parsed.text === 'string') content.text = parsed.text;
+    if (Array.isArray(parsed.files)) content.files = parsed.files.filter(isFileRef);
+    const r = parsed.reaction as Record<string, unknown> | undefined;
+    if (r && typeof r.messageId === 'string' && typeof r.key === 'string' && typeof r.on === 'boolean')
+      content.reaction = { messageId: r.messageId, key: r.key, on: r.on };
+    const e = parsed.edit as Record<string, unknown> | undefined;
+    if (e && typeof e.messageId === 'string' && typeof e.text === 'string') content.edit = { messageId: e.messageId, text: e.text };
+    return content;
+  } catch {
+    return { text: new TextDecoder().decode(bytes.subarray(1)) };
+  }
+}
+
+/**
+ * The reactions of a conversation, counted from the encrypted reactions this device decrypted
+ * (`plain:` with its `about:` sender), applied in order: each user's last word on a key counts.
+ * Answers, per message id, each key with its count and who.
+ */
+export async function countReactions(store: CryptoStore, conversationId: string): Promise<Map<string, EncryptedReactionCount[]>> {
+  const prefix = `plain:${conversationId}:`;
+  const places = (await store.keys(prefix)).map((key) => Number(key.slice(prefix.length))).sort((a, b) => a - b);
+  const on = new Map<string, Map<string, Set<string>>>();
+  for (const seq of places) {
+    const bytes = await store.get(`${prefix}${seq}`);
+    const reaction = bytes && bytes[0] === STRUCTURED ? decodeContent(bytes).reaction : undefined;
+    const about = reaction && (await store.get(`about:${conversationId}:${seq}`));
+    if (!reaction || !about) continue;
+    const { senderId } = JSON.parse(new TextDecoder().decode(about)) as { senderId: string };
+    const keys = on.get(reaction.messageId) ?? new Map<string, Set<string>>();
+    on.set(reaction.messageId, keys);
+    const users = keys.get(reaction.key) ?? new Set<string>();
+    keys.set(reaction.key, users);
+    if (reaction.on) users.add(senderId);
+    else users.delete(senderId);
+  }
+  const counted = new Map<string, EncryptedReactionCount[]>();
+  for (const [messageId, keys] of on) {
+    const list = [...keys]
+      .filter(([, users]) => users.size > 0)
+      .map(([key, users]) => ({ key, count: users.size, userIds: [...users].sort() }));
+    if (list.length > 0) counted.set(messageId, list);
+  }
+  return counted;
+}

@@ -1,0 +1,130 @@
+import { createHash } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CIPHERTEXT_UPLOAD_NAME, ConfabClient, FileDecryptError, encryptedFilesOf, memoryCryptoStore } from '@confab/client';
+import { engines } from '../engines.js';
+import { type TestServer, NodeWebSocket, uniqueName } from '../harness.js';
+import { databaseSnapshot } from '../snapshot.js';
+
+/** Issue 39 part 5: encrypted files and reactions between two SDK clients over a real server. */
+describe.each(await engines())('encrypted files and reactions through the SDK on %s', (_engine, start) => {
+  let t: TestServer;
+  beforeAll(async () => {
+    t = await start();
+  });
+  afterAll(() => t?.close());
+
+  const person = async (prefix: string) => {
+    const client = new ConfabClient({ baseUrl: t.url, crypto: { store: memoryCryptoStore() }, WebSocket: NodeWebSocket });
+    const auth = await client.register({ username: uniqueName(prefix), password: 'correct horse battery' });
+    await client.enableEncryption({ deviceName: prefix });
+    return { client, id: auth.user.id };
+  };
+
+  it('round-trips a file: the server holds and serves only ciphertext, under a name and type that say nothing', async () => {
+    const alice = await person('fa');
+    const bob = await person('fb');
+    const dm = await alice.client.openDirect(bob.id, { encrypted: true });
+    const secret = `the contract, page one ${crypto.randomUUID()}`;
+    const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, ...new TextEncoder().encode(secret)]);
+    const caption = `signed copy ${crypto.randomUUID()}`;
+
+    const sent = await alice.client.sendEncryptedFiles(dm.id, [{ data: png, name: 'contract.png', type: 'image/png' }], { caption });
+    expect(sent).toMatchObject({ kind: 'encrypted', encrypted: true, body: caption });
+    expect(encryptedFilesOf(sent)).toEqual([expect.objectContaining({ name: 'contract.png', type: 'image/png', size: png.byteLength })]);
+
+    const [message] = (await bob.client.history(dm.id, { after: 0, limit: 50 })).items.filter((m) => m.kind === 'encrypted');
+    expect(message).toMatchObject({ body: caption });
+    const [ref] = encryptedFilesOf(message!);
+    const blob = await bob.client.downloadEncryptedFile(ref!);
+    expect(blob.type).toBe('image/png');
+    expect(new Uint8Array(await blob.arrayBuffer())).toEqual(png);
+
+    // What the server sees: an upload of the ciphertext's size, named and typed the same for every file, no thumbnail.
+    expect(message!.attachments).toEqual([
+      expect.objectContaining({
+        id: ref!.uploadId,
+        filename: CIPHERTEXT_UPLOAD_NAME,
+        contentType: 'application/octet-stream',
+        size: png.byteLength + 16,
+      }),
+    ]);
+    const raw = new Uint8Array(await (await bob.client.files.download(ref!.uploadId)).arrayBuffer());
+    expect(createHash('sha256').update(raw).digest('base64url')).toBe(ref!.sha256);
+    expect(Buffer.from(raw).includes(Buffer.from(secret))).toBe(false);
+    await expect(bob.client.files.thumbnail(ref!.uploadId)).rejects.toMatchObject({ status: 404 });
+    // The blob store (on disk, or in the database on PostgreSQL and MariaDB) holds these same bytes.
+    const stored = await t.server.services.files.blobs.get(ref!.uploadId);
+    expect(Buffer.concat(await stored!.toArray()).equals(Buffer.from(raw))).toBe(true);
+    const snapshot = JSON.stringify(await databaseSnapshot(t));
+    for (const seen of [secret, caption, 'contract.png', ref!.key]) expect(snapshot.includes(seen), seen).toBe(false);
+
+    // A blob changed on the way is refused by its hash, before decrypting.
+    await expect(
+      bob.client.downloadEncryptedFile({ ...ref!, sha256: createHash('sha256').update('x').digest('base64url') }),
+    ).rejects.toBeInstanceOf(FileDecryptError);
+  });
+
+  it('links only the sender’s own uploads, and only to an application message', async () => {
+    const alice = await person('ua');
+    const bob = await person('ub');
+    const dm = await alice.client.openDirect(bob.id, { encrypted: true });
+    const bobs = await bob.client.upload(new Blob([new Uint8Array([1, 2, 3])]), 'x.bin');
+    const [own] = [await alice.client.upload(new Blob([new Uint8Array([4, 5, 6])]), 'y.bin')];
+    const post = (attachmentIds: string[], mls: unknown) =>
+      alice.client['http'].request('POST', `/api/v1/conversations/${dm.id}/messages`, {
+        body: { clientId: crypto.randomUUID(), mls, attachmentIds },
+      });
+    const mls = await alice.client['encrypted']().encryptFor(dm.id, 'x', crypto.randomUUID());
+    await expect(post([bobs.id], mls)).rejects.toMatchObject({ status: 400, code: 'validation_failed' });
+    await expect(post([own!.id], { ...mls, type: 'welcome', devices: [] })).rejects.toMatchObject({
+      status: 400,
+      code: 'validation_failed',
+    });
+    expect(await post([own!.id], mls)).toMatchObject({ message: { attachments: [expect.objectContaining({ id: own!.id })] } });
+  });
+
+  it('reacts with an emoji the server never sees; each client counts the reactions it decrypted', async () => {
+    const alice = await person('ra');
+    const bob = await person('rb');
+    const group = await alice.client.createGroup('Reactions', [bob.id], { encrypted: true });
+    const message = await alice.client.sendMessage(group.id, 'lunch?');
+    const key = `:parrot-${crypto.randomUUID()}:`;
+
+    await bob.client.reactEncrypted(group.id, message.id, key);
+    await alice.client.reactEncrypted(group.id, message.id, key);
+    await alice.client.reactEncrypted(group.id, message.id, '👍');
+    await alice.client.reactEncrypted(group.id, message.id, '👍', false);
+
+    for (const c of [alice.client, bob.client]) {
+      expect((await c.encryptedReactions(group.id)).get(message.id)).toEqual([{ key, count: 2, userIds: [alice.id, bob.id].sort() }]);
+      // Reactions are counted, not listed as messages.
+      const bodies = (await c.history(group.id, { after: 0, limit: 50 })).items.filter((m) => m.kind === 'encrypted').map((m) => m.body);
+      expect(bodies).toEqual(['lunch?']);
+    }
+    expect(JSON.stringify(await databaseSnapshot(t)).includes(key)).toBe(false);
+    // A reaction in clear is refused in an encrypted conversation.
+    await expect(bob.client.messages.react(message.id, '👍')).rejects.toMatchObject({ code: 'encrypted_conversation' });
+  });
+
+  it('edits with the new text encrypted; a reader applies only the sender’s own edit, the latest', async () => {
+    const alice = await person('ea');
+    const bob = await person('eb');
+    const dm = await alice.client.openDirect(bob.id, { encrypted: true });
+    const sent = await alice.client.sendMessage(dm.id, 'meet at five');
+    const fixed = `meet at six ${crypto.randomUUID()}`;
+    await alice.client.editEncrypted(dm.id, sent.id, 'meet at half past five');
+    await alice.client.editEncrypted(dm.id, sent.id, fixed);
+    // Bob cannot edit Alice's message: readers ignore an edit from anyone but its sender.
+    await bob.client.editEncrypted(dm.id, sent.id, 'meet never');
+
+    for (const c of [bob.client, alice.client]) {
+      const listed = (await c.history(dm.id, { after: 0, limit: 50 })).items.filter((m) => m.kind === 'encrypted');
+      expect(listed).toHaveLength(1);
+      expect(listed[0]).toMatchObject({ id: sent.id, body: fixed });
+      expect(listed[0]!.editedAt).not.toBeNull();
+    }
+    expect(JSON.stringify(await databaseSnapshot(t)).includes(fixed)).toBe(false);
+    // An edit in clear is still refused there (answered 403 before the encrypted check: an MLS envelope has no author's text to edit).
+    await expect(alice.client.messages.edit(sent.id, 'plain')).rejects.toMatchObject({ status: 403 });
+  });
+});

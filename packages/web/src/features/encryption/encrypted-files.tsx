@@ -1,0 +1,105 @@
+import { useEffect, useRef, useState } from 'react';
+import { type ConfabClient, type EncryptedFileRef, encryptedFilesOf } from '@confab/client';
+import { MAX_ATTACHMENTS } from '@confab/protocol';
+import { FileText, Paperclip } from 'lucide-react';
+import { IconButton } from '../../components/ui/IconButton.js';
+import { formatBytes } from '../attachments/file-urls.js';
+import { type ComposerContext, type MessageContext, composerAddons, messageAddons } from '../messages/extensions.js';
+
+/**
+ * Files in encrypted conversations (issue 39 part 5): "Attach files" encrypts each chosen file in
+ * this browser (the SDK's `sendEncryptedFiles`: AES-256-GCM, a fresh key per file), uploads the
+ * ciphertext and sends the keys inside the MLS message. Received, each file is downloaded, its
+ * hash checked and decrypted here: images shown, other files offered as downloads. The server
+ * cannot make thumbnails of ciphertext, so images are shown from the decrypted file.
+ */
+composerAddons.push({ id: 'encrypted-attachments', component: EncryptedAttachControl, encryptedOnly: true });
+messageAddons.push({ id: 'encrypted-files', component: EncryptedFiles });
+
+function EncryptedAttachControl({ composer }: { composer: ComposerContext }) {
+  const input = useRef<HTMLInputElement>(null);
+  const [state, setState] = useState<{ sending: boolean; error?: string }>({ sending: false });
+  const send = async (files: File[]) => {
+    if (files.length > MAX_ATTACHMENTS) return setState({ sending: false, error: `At most ${MAX_ATTACHMENTS} files go in one message.` });
+    setState({ sending: true });
+    try {
+      await composer.services.client.sendEncryptedFiles(composer.conversation.id, files);
+      setState({ sending: false });
+    } catch (error) {
+      setState({ sending: false, error: `The files were not sent: ${error instanceof Error ? error.message : String(error)}` });
+    }
+  };
+  return (
+    <>
+      <input
+        ref={input}
+        type="file"
+        multiple
+        hidden
+        aria-label="Files to encrypt and send"
+        onChange={(e) => {
+          if (e.target.files) void send([...e.target.files]);
+          e.target.value = '';
+        }}
+      />
+      <IconButton
+        label="Attach files"
+        icon={<Paperclip aria-hidden="true" size={18} />}
+        disabled={state.sending}
+        onClick={() => input.current?.click()}
+      />
+      {state.sending && <p role="status">Encrypting and sending…</p>}
+      {state.error && <p role="alert">{state.error}</p>}
+    </>
+  );
+}
+
+/** The files of a decrypted message, each decrypted here once per session. */
+function EncryptedFiles({ context }: { context: MessageContext }) {
+  const files = context.message.deletedAt === null ? encryptedFilesOf(context.message) : [];
+  if (files.length === 0) return null;
+  return (
+    <ul className="encrypted-files" aria-label="Encrypted files">
+      {files.map((ref) => (
+        <li key={ref.uploadId}>
+          <EncryptedFile client={context.services.client} file={ref} />
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+const decrypted = new Map<string, Promise<string>>();
+
+/** The `blob:` URL of a decrypted file (a failure is not kept: shown again, it is tried again). */
+function decryptedUrl(client: ConfabClient, ref: EncryptedFileRef): Promise<string> {
+  let url = decrypted.get(ref.uploadId);
+  if (!url) {
+    url = client.downloadEncryptedFile(ref).then((blob) => URL.createObjectURL(blob));
+    url.catch(() => decrypted.delete(ref.uploadId));
+    decrypted.set(ref.uploadId, url);
+  }
+  return url;
+}
+
+function EncryptedFile({ client, file }: { client: ConfabClient; file: EncryptedFileRef }) {
+  const [state, setState] = useState<{ url?: string; failed: boolean }>({ failed: false });
+  useEffect(() => {
+    let current = true;
+    decryptedUrl(client, file).then(
+      (url) => current && setState({ url, failed: false }),
+      () => current && setState({ failed: true }),
+    );
+    return () => {
+      current = false;
+    };
+  }, [client, file]);
+  if (state.failed) return <p className="error">{file.name}: this file could not be downloaded, or is not the one that was sent.</p>;
+  if (!state.url) return <p className="hint">Decrypting {file.name}…</p>;
+  if (file.type.startsWith('image/')) return <img className="encrypted-image" src={state.url} alt={file.name} />;
+  return (
+    <a href={state.url} download={file.name} className="encrypted-file">
+      <FileText aria-hidden="true" size={16} /> <bdi>{file.name}</bdi> <span className="hint">{formatBytes(file.size)}</span>
+    </a>
+  );
+}

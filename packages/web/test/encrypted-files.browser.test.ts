@@ -1,0 +1,99 @@
+import { readFileSync } from 'node:fs';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { databaseSnapshot } from '../../server/test/snapshot.js';
+import { type WebHarness, describeBrowser, expectAccessible, startWebHarness } from './browser.js';
+import { browserDeviceOf, groupOf, openConversation, person, row, sendText } from './people.js';
+
+// A 1×1 PNG: a real image, so the receiver's <img> of the decrypted file has a width.
+const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64');
+
+/**
+ * Issue 39 part 5 in the web app: "Attach files" in an encrypted conversation encrypts each file
+ * in the browser (the plain attach control is not offered there); the other member's browser
+ * downloads, checks and decrypts it, showing an image and offering a file. The server holds
+ * neither the names nor the bytes in clear.
+ */
+describeBrowser('encrypted files (browser)', () => {
+  let harness: WebHarness;
+  beforeAll(async () => {
+    harness = await startWebHarness();
+  }, 120_000);
+  afterAll(async () => harness?.close());
+
+  const encryptHere = async (page: Page) => {
+    await page.getByRole('button', { name: 'Turn on encryption', exact: true }).click();
+    await page.getByRole('dialog', { name: 'Turn on end-to-end encryption?' }).getByRole('button', { name: 'Turn on encryption' }).click();
+    await page.locator('header.conversation-header').getByRole('img', { name: 'End-to-end encrypted' }).waitFor();
+  };
+
+  it('sends an image and a file encrypted from one browser and shows them decrypted in another; reactions and edits are encrypted too', async () => {
+    const [alice, bob] = [await person(harness, 'fia', 'Alice'), await person(harness, 'fib', 'Bob')];
+    await Promise.all([browserDeviceOf(alice), browserDeviceOf(bob)]);
+    const group = await groupOf(alice, [bob], 'Files');
+    await openConversation(alice.page, group.id);
+    // Plain: the ordinary attach control, not the encrypted one.
+    await alice.page.getByLabel('Files to attach').waitFor({ state: 'attached' });
+    expect(await alice.page.getByLabel('Files to encrypt and send').count()).toBe(0);
+    await encryptHere(alice.page);
+    await expect.poll(() => alice.page.getByLabel('Files to attach').count()).toBe(0);
+
+    const secret = `minutes of the meeting ${crypto.randomUUID()}`;
+    const imageName = `pixel-${crypto.randomUUID().slice(0, 8)}.png`;
+    const docName = `minutes-${crypto.randomUUID().slice(0, 8)}.txt`;
+    await alice.page.getByLabel('Files to encrypt and send').setInputFiles([
+      { name: imageName, mimeType: 'image/png', buffer: png },
+      { name: docName, mimeType: 'text/plain', buffer: Buffer.from(secret) },
+    ]);
+
+    await openConversation(bob.page, group.id);
+    const image = bob.page.getByRole('img', { name: imageName });
+    await image.waitFor({ timeout: 30_000 });
+    await expect.poll(() => image.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(1);
+    const link = bob.page.getByRole('link', { name: new RegExp(docName) });
+    await link.waitFor();
+    expect(await link.getAttribute('download')).toBe(docName);
+    const [download] = await Promise.all([bob.page.waitForEvent('download'), link.click()]);
+    expect(download.suggestedFilename()).toBe(docName);
+    expect(readFileSync((await download.path())!, 'utf8')).toBe(secret);
+    // The sender's own browser shows them too (its copy of what it sent).
+    await alice.page.getByRole('img', { name: imageName }).waitFor({ timeout: 30_000 });
+    await expectAccessible(bob.page);
+
+    const snapshot = JSON.stringify(await databaseSnapshot(harness.server));
+    for (const seen of [secret, imageName, docName]) expect(snapshot.includes(seen), seen).toBe(false);
+
+    // A reaction in the encrypted conversation: sent inside an MLS message, counted by each browser.
+    const question = `lunch at noon? ${crypto.randomUUID().slice(0, 8)}`;
+    await sendText(bob.page, question);
+    const message = row(alice.page, question);
+    await message.waitFor({ timeout: 30_000 });
+    await message.hover();
+    await message.getByRole('group', { name: 'Message actions' }).getByRole('button', { name: 'React', exact: true }).click();
+    await message.getByRole('button', { name: 'React with 👍' }).click();
+    await row(bob.page, question).getByRole('button', { name: '👍 1: Alice' }).waitFor({ timeout: 30_000 });
+    const mine = message.getByRole('button', { name: '👍 1: you' });
+    await mine.waitFor();
+    expect(await mine.getAttribute('aria-pressed')).toBe('true');
+    // Taken back: gone in both browsers.
+    await mine.click();
+    await expect.poll(() => row(bob.page, question).getByRole('button', { name: /^👍/ }).count(), { timeout: 30_000 }).toBe(0);
+    // Neither reactions nor edits are listed as messages: Bob's browser shows two rows (Alice's files, his question).
+    await expect.poll(() => bob.page.getByRole('log', { name: 'Messages', exact: true }).locator('article.message').count()).toBe(2);
+    // Bob edits his question: the new text goes encrypted, and Alice's browser shows it.
+    const edited = `lunch at one? ${crypto.randomUUID().slice(0, 8)}`;
+    const mineRow = row(bob.page, question);
+    await mineRow.hover();
+    await mineRow.getByRole('group', { name: 'Message actions' }).getByRole('button', { name: 'More…' }).click();
+    await bob.page.getByRole('menuitem', { name: 'Edit' }).click();
+    const field = bob.page.getByRole('textbox', { name: 'Edit message' });
+    await field.fill(edited);
+    await field.press('Enter');
+    await row(bob.page, edited).getByText('(edited)').waitFor();
+    await row(alice.page, edited).waitFor({ timeout: 30_000 });
+    expect(JSON.stringify(await databaseSnapshot(harness.server))).not.toContain(edited);
+
+    // The server never saw the emoji: no row of any table holds it.
+    expect(JSON.stringify(await databaseSnapshot(harness.server))).not.toContain('👍');
+  });
+});
