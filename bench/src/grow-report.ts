@@ -82,7 +82,7 @@ export function verdicts(r: Omit<GrowResult, 'verdicts'>): Verdict[] {
     interactive('history: the newest page', r.history.newestMs),
     ...r.resume.map((x) => ({
       label: `resume, ${x.missed.toLocaleString('en-US')} events missed`,
-      value: `${x.replayed} replayed, ${round(x.bytes / 1024, 1)} KiB (ready ${round(x.readyBytes / 1024, 1)} KiB), ${x.ms} ms`,
+      value: `${x.replayed} replayed, ${round(x.bytes / 1024, 1)} KiB (ready ${round(x.readyBytes / 1024, 1)} KiB; ${round(x.allHeadsReadyBytes / 1024, 1)} KiB without heads=moved), ${x.ms} ms`,
       bar: '',
       met: null,
     })),

@@ -156,7 +156,12 @@ export class RealtimeConnection extends RealtimeRequests {
     }
     const url = new URL(`${this.options.http.baseUrl}/api/v1/ws`);
     url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
-    if (this.cursor !== null) url.searchParams.set('since', this.cursor);
+    if (this.cursor !== null) {
+      url.searchParams.set('since', this.cursor);
+      // On a resume, `ready` lists only the heads that moved after the cursor: the replay brings
+      // those events anyway, and the rest are where the stream already stands (issue 41).
+      url.searchParams.set('heads', 'moved');
+    }
     // Browsers cannot set headers on a WebSocket: the token travels in the subprotocol list, never
     // in the URL (browsers print a failed socket's URL in the console; proxies log it).
     const socket = new this.WebSocketImpl(url.toString(), wsSubprotocols(tokens.accessToken));

@@ -109,6 +109,13 @@ export function asyncApiDocument(): Record<string, unknown> {
                   description: 'The access token, for raw clients only: URLs are logged by browsers and proxies',
                 },
                 since: { type: 'string', description: 'Resume after this cursor (the `cursor` of the last positioned event seen)' },
+                heads: {
+                  type: 'string',
+                  enum: ['all', 'moved'],
+                  default: 'all',
+                  description:
+                    "`moved`: when `since` is resumed, `ready`'s `heads` lists only the conversations whose newest event is after it (issue 41); `all`: every head",
+                },
               },
             },
             bindingVersion: '0.1.0',

@@ -104,6 +104,7 @@ export const ReadyFrame = Type.Object({
   connectionId: Type.String(),
   cursor: SyncCursor,
   reset: SyncReset,
+  /** Every conversation's head; with `?heads=moved` on a resume, only those past `since`. */
   heads: Heads,
 });
 export type ReadyFrame = Static<typeof ReadyFrame>;

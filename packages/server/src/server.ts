@@ -31,6 +31,7 @@ import { beforeDeadline } from './before-deadline.js';
 import { Gateway } from './ws/gateway.js';
 import { IdleConnections } from './http/idle-connections.js';
 import { publicUrlWarning } from './public-url-check.js'; // issue 35 item 8
+import { startupPhases } from './infra/startup-phases.js';
 
 export { describeDatabase, openBus, openStore } from './open-backends.js';
 
@@ -56,11 +57,15 @@ export async function createServer(
 ): Promise<ConfabServer> {
   const logger = options.logger ?? createLogger(config);
   const metrics = createMetrics();
+  const phases = startupPhases();
   // First: a model file that cannot be used stops the start before anything is opened.
   const model = await openModelProvider(config.assistModel);
   if (model) logger.info({ model: model.description }, 'Assist uses a local model');
+  phases.mark('model');
   const store = options.store ?? (await openStore(config, logger, metrics));
+  phases.mark('store and migrations');
   const bus = options.bus ?? (await openBus(config, logger, metrics));
+  phases.mark('bus');
   const backends = { config, store, bus, hub: new TopicHub(bus), logger, metrics };
   // Each domain is built from the backends and the domains before it: read down for what depends on what.
   const sessions = await openSessions(backends);
@@ -74,6 +79,7 @@ export async function createServer(
   // Counting in shared counters from the first request; meanwhile (Redis down) each node counts alone.
   if (!(await rateLimits.ready(5000))) logger.warn('Redis is not reachable yet: rate limits count per node until it is');
   const access = await openAccess(backends);
+  phases.mark('sessions, rate limits, access');
   const events = createEvents(backends, access);
   const presence = createPresence(backends);
   const files = createFiles(backends, { rateLimits });
@@ -138,7 +144,9 @@ export async function createServer(
     sockets: () => gateway.connectionCount,
     accounts: access.accountStates,
   });
+  phases.mark('domains');
   await admin.start();
+  phases.mark('admin');
   const assist = await createAssist(backends, {
     membership: access.membership,
     messages: messaging.messages,
@@ -178,7 +186,9 @@ export async function createServer(
     imports,
   };
   let draining = false;
+  phases.mark('assist and the rest');
   const app = await buildHttpApp(services, logger, metrics, () => draining);
+  phases.mark('http app');
   gateway.attach(app.server);
   const idleConnections = new IdleConnections(app.server);
   events.start();
@@ -199,6 +209,8 @@ export async function createServer(
       // once; each connection the kernel drops then retries only after TCP's 1 s timeout. The
       // kernel caps this at net.core.somaxconn.
       await app.listen({ port: config.port, host: config.host, backlog: LISTEN_BACKLOG });
+      phases.mark('listen');
+      logger.info({ startup: phases.report() }, 'listening: start-up phases in ms');
       // Issue 35 item 8: mail links on an address others reach need PUBLIC_URL.
       const publicUrlProblem = publicUrlWarning(config);
       if (publicUrlProblem !== null) logger.warn({ host: config.host }, publicUrlProblem);

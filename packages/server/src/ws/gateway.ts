@@ -23,7 +23,7 @@ import { Connection } from './connection.js';
 import { ConnectionRegistry } from './connection-registry.js';
 import { FanOut } from './fan-out.js';
 import { FrameDispatch } from './frame-dispatch.js';
-import { SESSION_REVOKED, handleUpgrade } from './handshake.js';
+import { type ResumeRequest, SESSION_REVOKED, handleUpgrade } from './handshake.js';
 import { Heartbeat } from './heartbeat.js';
 import { LiveCheck } from './live-check.js';
 import type { PublishedPositions } from '../services/events/published-positions.js';
@@ -152,7 +152,7 @@ export class Gateway {
               wss: this.wss,
               connections: this.connections,
               accepting: () => this.accepting,
-              accepted: (ws, claims, since) => void this.open(ws, claims, since),
+              accepted: (ws, claims, resume) => void this.open(ws, claims, resume),
             },
             request,
             socket,
@@ -215,7 +215,7 @@ export class Gateway {
     return this.connections.size;
   }
 
-  private async open(ws: WebSocket, claims: AccessClaims, since: string | undefined): Promise<void> {
+  private async open(ws: WebSocket, claims: AccessClaims, resume: ResumeRequest): Promise<void> {
     const connection = new Connection(randomUUID(), claims.userId, claims.sessionId, ws);
     this.connections.add(connection);
     this.heartbeat.add(connection);
@@ -236,7 +236,7 @@ export class Gateway {
     const counted = this.deps.presence
       .connected(connection.userId, connection.id)
       .catch((error: unknown) => this.deps.logger.warn({ err: error }, 'could not record that a user came online'));
-    await this.admission.run(() => this.resume.start(connection, since));
+    await this.admission.run(() => this.resume.start(connection, resume));
     await counted;
   }
 

@@ -18,7 +18,17 @@ export interface HandshakeDeps {
   connections: ConnectionRegistry;
   accepting: () => boolean;
   /** A socket whose user is known and within their limit: bring it up. */
-  accepted: (ws: WebSocket, claims: AccessClaims, since: string | undefined) => void;
+  accepted: (ws: WebSocket, claims: AccessClaims, request: ResumeRequest) => void;
+}
+
+/**
+ * What the client asked of its `ready` frame: `since`, its cursor, and `heads` — `all` (the
+ * default, what clients before it expect) or `moved`: on a resume, only the heads past `since`
+ * (issue 41: a full list cost ~46 bytes per conversation on every connect, whatever was missed).
+ */
+export interface ResumeRequest {
+  since: string | undefined;
+  heads: 'all' | 'moved';
 }
 
 /**
@@ -41,6 +51,8 @@ export async function handleUpgrade(deps: HandshakeDeps, request: IncomingMessag
   }
   // The header (other clients), the subprotocol list (browsers: the SDK), the query (raw clients only:
   // a URL is logged by browsers and proxies).
+  const heads = url.searchParams.get('heads') ?? 'all';
+  if (heads !== 'all' && heads !== 'moved') return rejectUpgrade(socket, invalid('heads: expected "all" or "moved"'));
   const token =
     bearerToken(request) ?? tokenFromSubprotocols(request.headers['sec-websocket-protocol']) ?? url.searchParams.get('access_token');
   if (!token) return rejectUpgrade(socket, unauthenticated());
@@ -62,7 +74,7 @@ export async function handleUpgrade(deps: HandshakeDeps, request: IncomingMessag
     if (deps.connections.ofUser(claims.userId).size >= deps.config.maxSocketsPerUser) {
       return ws.close(CLOSE_CODES.tooManyConnections, 'too_many_connections');
     }
-    deps.accepted(ws, claims, url.searchParams.get('since') ?? undefined);
+    deps.accepted(ws, claims, { since: url.searchParams.get('since') ?? undefined, heads });
   });
 }
 

@@ -1,5 +1,5 @@
 import type { Duplex } from 'node:stream';
-import { CLOSE_CODES } from '@confab/protocol';
+import { CLOSE_CODES, type Heads } from '@confab/protocol';
 import type { Logger } from 'pino';
 import { conversationTopic, userTopic } from '../bus/bus.js';
 import type { TopicRegistry } from '../bus/topic-registry.js';
@@ -9,6 +9,7 @@ import type { ConversationService } from '../services/conversations/conversation
 import { type StreamStart, type SyncService, encodeSyncCursor } from '../services/events/sync-service.js';
 import type { Connection } from './connection.js';
 import type { FanOut } from './fan-out.js';
+import type { ResumeRequest } from './handshake.js';
 
 export interface ResumeDeps {
   conversations: ConversationService;
@@ -30,7 +31,7 @@ export class Resume {
   ) {}
 
   /** True once the socket is live; false when it closed first or could not be set up (it is then closed). */
-  async start(connection: Connection, since: string | undefined): Promise<boolean> {
+  async start(connection: Connection, { since, heads }: ResumeRequest): Promise<boolean> {
     const { sync } = this.deps;
     try {
       await this.topics.add(connection, userTopic(connection.userId));
@@ -53,7 +54,8 @@ export class Resume {
       const raw = rawSocket(connection);
       raw?.cork();
       try {
-        const cursorPos = start.reset === null && since !== undefined ? await this.replay(connection, start) : start.after;
+        const resumed = start.reset === null && since !== undefined;
+        const cursorPos = resumed ? await this.replay(connection, start) : start.after;
         if (connection.closed) return false;
         connection.order.floor = cursorPos;
         connection.send({
@@ -62,7 +64,7 @@ export class Resume {
           connectionId: connection.id,
           cursor: encodeSyncCursor(start.epoch, cursorPos),
           reset: start.reset,
-          heads: await sync.heads(connection.userId),
+          heads: movedAfter(await sync.heads(connection.userId), resumed && heads === 'moved' ? start.after : 0),
         });
         const pending = connection.pending ?? [];
         connection.pending = null;
@@ -99,6 +101,12 @@ export class Resume {
       while (connection.socket.bufferedAmount > 1_048_576 && !connection.closed) await new Promise((r) => setTimeout(r, 5));
     }
   }
+}
+
+/** The heads past `after`: what moved since the client's cursor (every head when `after` is 0). */
+function movedAfter(heads: Heads, after: number): Heads {
+  if (after === 0) return heads;
+  return Object.fromEntries(Object.entries(heads).filter(([, pos]) => pos > after));
 }
 
 function rawSocket(connection: Connection): Duplex | undefined {

@@ -19,6 +19,32 @@ export function describeReceipts(f: Fixture): void {
       expect(await f.store.markers.countUnreadTotal(b.id)).toBe(2);
     });
 
+    it('totals unread per membership: read markers, my own messages, thread replies, another user and no conversation at all', async () => {
+      const [a, b, c, loner] = [await user('uma'), await user('vic'), await user('wes'), await user('xan')];
+      const [g1, g2, dm] = [
+        (await conversation('group', [a.id, b.id, c.id])).conversation,
+        (await conversation('group', [a.id, b.id])).conversation,
+        (await conversation('direct', [b.id, c.id], `${b.id}:${c.id}`)).conversation,
+      ];
+      await append([msg(g1.id, a.id, 'u1'), msg(g1.id, c.id, 'u2'), msg(g1.id, b.id, 'u3'), msg(g1.id, a.id, 'u4')]);
+      await append([msg(g2.id, a.id, 'u5'), msg(g2.id, a.id, 'u6')]);
+      const [root] = await append([msg(dm.id, c.id, 'u7')]);
+      await append([{ ...msg(dm.id, c.id, 'u8'), threadRootId: root!.message.id }]);
+      // Sending moves the sender's read marker to their message. b: g1 seq 4, g2 both, the dm's
+      // root (its reply counts in its thread).
+      expect(await f.store.markers.countUnreadTotal(b.id)).toBe(4);
+      await f.read(g2.id, b.id, 1);
+      expect(await f.store.markers.countUnreadTotal(b.id)).toBe(3);
+      // c: g1 seqs 3 and 4 (c sent 2); a: nothing, until b writes in g2.
+      expect(await f.store.markers.countUnreadTotal(c.id)).toBe(2);
+      expect(await f.store.markers.countUnreadTotal(a.id)).toBe(0);
+      await append([msg(g2.id, b.id, 'u9'), msg(g1.id, c.id, 'u10')]);
+      // a: g1 5 and g2 3; b: g1 4 and 5 and the dm's root (b's own message read g2 for b).
+      expect(await f.store.markers.countUnreadTotal(a.id)).toBe(2);
+      expect(await f.store.markers.countUnreadTotal(b.id)).toBe(3);
+      expect(await f.store.markers.countUnreadTotal(loner.id)).toBe(0);
+    });
+
     it('finds shared conversations, and records last seen', async () => {
       const [a, b, c] = [await user('oz'), await user('pia'), await user('quin')];
       await conversation('group', [a.id, b.id]);

@@ -61,12 +61,16 @@ describePostgres('PostgreSQL store', () => {
     expect(Number(tables.rows[0]!.n)).toBe(1);
   });
 
-  it('sets synchronous_commit=on on every connection, even when the URL asks for off', async () => {
+  it('sets synchronous_commit=on and jit=off on every connection, even when the URL asks otherwise', async () => {
     const schema = await freshSchema();
     const url = new URL(schema.url);
-    url.searchParams.set('options', `-c synchronous_commit=off -c search_path=${schema.name}`);
-    const asked = await withPostgres(url.toString(), (c) => c.query<{ synchronous_commit: string }>('show synchronous_commit'));
-    expect(asked.rows[0]!.synchronous_commit).toBe('off');
+    url.searchParams.set('options', `-c synchronous_commit=off -c jit=on -c search_path=${schema.name}`);
+    const asked = await withPostgres(url.toString(), (c) =>
+      c.query<{ synchronous_commit: string; jit: string }>(
+        "select current_setting('synchronous_commit') as synchronous_commit, current_setting('jit') as jit",
+      ),
+    );
+    expect(asked.rows[0]).toEqual({ synchronous_commit: 'off', jit: 'on' });
 
     const db = createPostgresDb(url.toString(), { poolSize: 3 });
     cleanups.push(() => db.destroy());
@@ -77,13 +81,17 @@ describePostgres('PostgreSQL store', () => {
           await sql`select pg_sleep(0.05)`.execute(trx);
           const { rows } = await sql<{
             synchronous_commit: string;
+            jit: string;
             pid: number;
-          }>`select current_setting('synchronous_commit') as synchronous_commit, pg_backend_pid() as pid`.execute(trx);
+          }>`select current_setting('synchronous_commit') as synchronous_commit, current_setting('jit') as jit, pg_backend_pid() as pid`.execute(
+            trx,
+          );
           return rows[0]!;
         }),
       ),
     );
     expect(settings.map((s) => s.synchronous_commit)).toEqual(['on', 'on', 'on']);
+    expect(settings.map((s) => s.jit)).toEqual(['off', 'off', 'off']);
     expect(new Set(settings.map((s) => s.pid)).size).toBe(3);
   });
 

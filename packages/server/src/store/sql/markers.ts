@@ -93,15 +93,31 @@ export async function listReceipts(db: Db, conversationId: string): Promise<Rece
   }));
 }
 
-/** Unread messages across all the user's conversations (sql/unread.ts says which count). */
+/**
+ * Unread messages across all the user's conversations (sql/unread.ts says which count), counted
+ * per membership and summed: each count walks one conversation's index range from my read marker.
+ * A join of messages to my memberships was planned by PostgreSQL as a scan of every message
+ * (issue 41: 248 ms a list page at 1,000,000 messages); MariaDB has no LATERAL, hence the
+ * correlated subquery.
+ */
 export async function countUnreadTotal(db: Db, userId: string): Promise<number> {
+  const perMembership = db
+    .selectFrom('members as me')
+    .select((eb) =>
+      eb
+        .selectFrom('messages as m')
+        .select((e) => e.fn.countAll<number>().as('n'))
+        .whereRef('m.conversation_id', '=', 'me.conversation_id')
+        .where((e) => isUnreadFor(e, userId))
+        .as('n'),
+    )
+    .where('me.user_id', '=', userId)
+    .as('t');
   const row = await db
-    .selectFrom('messages as m')
-    .innerJoin('members as me', (join) => join.onRef('me.conversation_id', '=', 'm.conversation_id').on('me.user_id', '=', userId))
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where((eb) => isUnreadFor(eb, userId))
+    .selectFrom(perMembership)
+    .select((eb) => eb.fn.sum<number | string | null>('t.n').as('n'))
     .executeTakeFirstOrThrow();
-  return Number(row.n);
+  return Number(row.n ?? 0);
 }
 
 async function countUnreadIn(db: Db, conversationId: string, userId: string): Promise<number> {
