@@ -10,7 +10,12 @@ async function bundle(platform: 'browser' | 'node'): Promise<{ files: string[]; 
   try {
     const { output } = await bundle.generate({ format: 'esm' });
     const chunks = output.flatMap((file) => (file.type === 'chunk' ? [file] : []));
-    return { files: chunks.flatMap((chunk) => chunk.moduleIds), imports: chunks.flatMap((chunk) => chunk.imports) };
+    // A chunk importing another chunk of the same bundle (code split at a dynamic import) is not left to the platform.
+    const own = new Set(chunks.map((chunk) => chunk.fileName));
+    return {
+      files: chunks.flatMap((chunk) => chunk.moduleIds),
+      imports: chunks.flatMap((chunk) => chunk.imports).filter((name) => !own.has(name)),
+    };
   } finally {
     await bundle.close();
   }
