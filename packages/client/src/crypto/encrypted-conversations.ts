@@ -243,6 +243,8 @@ export class EncryptedConversations {
 
   /** Applies the conversation's MLS messages after the last one applied, in seq order, up to `upTo` (or all). */
   private async apply(conversationId: string, upTo = Number.MAX_SAFE_INTEGER): Promise<void> {
+    // A client without a device (not enabled, or its identity key elsewhere) has nothing to apply with.
+    if (!(await this.devices.isEnabled())) return;
     let applied = await this.appliedSeq(conversationId);
     while (applied < upTo) {
       const page = await this.http.request<MessagePage>('GET', `${conversationPath(conversationId)}/messages`, {
