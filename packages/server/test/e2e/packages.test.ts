@@ -13,12 +13,12 @@ const run = promisify(execFile);
 const npm = (args: string[], cwd: string, env: Record<string, string> = {}) =>
   run('npm', [...args, '--no-audit', '--no-fund', '--loglevel=error'], { cwd, env: { ...process.env, ...env }, maxBuffer: 16 << 20 });
 
-/** The SDK README's example: its one `js` code block. */
+/** The SDK README's example: its first `js` code block (later ones are fragments of a larger program). */
 function clientReadmeExample(): string {
   const readme = readFileSync(path.join(ROOT, 'packages/client/README.md'), 'utf8');
-  const blocks = [...readme.matchAll(/^```js\n([\s\S]*?)^```$/gm)];
-  expect(blocks, 'packages/client/README.md has one js code block').toHaveLength(1);
-  return blocks[0]![1]!;
+  const example = /^```js\n([\s\S]*?)^```$/m.exec(readme)?.[1];
+  expect(example, 'packages/client/README.md opens with a js example that signs in').toMatch(/new ConfabClient/);
+  return example!;
 }
 
 /**
@@ -114,7 +114,9 @@ describe('the packages npm pack makes', () => {
     try {
       const { output } = await bundle.generate({ format: 'esm' });
       const chunks = output.flatMap((file) => (file.type === 'chunk' ? [file] : []));
-      expect(chunks.flatMap((chunk) => chunk.imports)).toEqual([]); // nothing left to resolve at run time
+      // A chunk importing another chunk of the same bundle (split at a dynamic import) is resolved by the bundle itself.
+      const own = new Set(chunks.map((chunk) => chunk.fileName));
+      expect(chunks.flatMap((chunk) => chunk.imports).filter((name) => !own.has(name))).toEqual([]); // nothing left to resolve at run time
       const modules = chunks.flatMap((chunk) => chunk.moduleIds).map((id) => id.replaceAll('\\', '/'));
       expect(modules.filter((id) => id.includes('/node_modules/ws/'))).toEqual([]);
       expect(modules.some((id) => id.includes('/node_modules/@confab/protocol/dist/'))).toBe(true);

@@ -34,6 +34,7 @@ export const postgresMigrations: Record<string, Migration> = {
   '0029_scheduled_messages_pg_bytewise': bytewiseText(['scheduled_messages']),
   '0032_imports_pg_bytewise': bytewiseText(['imports', 'import_mappings', 'conversations']),
   '0036_encrypted_conversations_pg_bytewise': bytewiseText(['mls_groups']),
+  '0042_device_links_pg_bytewise': bytewiseText(['device_links']),
   ...postgresSearchMigrations,
   '0007_uploads_pg_bytewise': bytewiseText(['uploads', 'message_attachments', 'messages']),
   // The PostgreSQL blob store's tables (blobs/postgres-blob-store.ts): file bytes in chunks.
