@@ -6,7 +6,7 @@
  * device and commits them all in one commit, then posts their Welcome.
  */
 import { type BenchDevice, readers, storedBytes } from './encryption-devices.js';
-import { type RouteTotal, byRoute, textOf } from './encryption-plan.js';
+import { type RouteTotal, busyMs, byRoute, textOf } from './encryption-plan.js';
 import type { Measurement, Resources } from './server-process.js';
 import { type Summary, round, summarize } from './stats.js';
 
@@ -14,8 +14,9 @@ export interface AddResult {
   members: number;
   /** `createGroup` with every member, to its return: the conversation, the claims, the commit and the Welcome stored. */
   commitMs: number;
-  /** The creator's HTTP calls in that time, by route (sequential: their sum is the time spent waiting on the server). */
+  /** The creator's HTTP calls in that time, by route (some run side by side: each route's sum of their times). */
   commitHttp: RouteTotal[];
+  /** The time in which at least one of them was in flight: the commit's wait on the server; the rest is the creator's own work. */
   commitHttpMs: number;
   /** Bytes posted: the commit (its PublicMessage and the GroupInfo beside it) and the Welcome for every added device. */
   commitRequestBytes: number;
@@ -110,10 +111,7 @@ export async function measureAdd(
     members: members.length,
     commitMs: round(formed.commitMs, 1),
     commitHttp: byRoute(commitCalls),
-    commitHttpMs: round(
-      commitCalls.reduce((sum, c) => sum + c.ms, 0),
-      1,
-    ),
+    commitHttpMs: round(busyMs(commitCalls), 1),
     commitRequestBytes: sent('commit'),
     welcomeRequestBytes: sent('welcome'),
     sendAckMs: round(formed.sendAckMs, 1),

@@ -120,3 +120,18 @@ export function byRoute(
     .sort((a, b) => b.ms - a.ms)
     .map((t) => ({ route: t.route, calls: r(t.calls), ms: r(t.ms), requestBytes: r(t.requestBytes), responseBytes: r(t.responseBytes) }));
 }
+
+/** Time (ms) with at least one of these calls in flight: calls made in parallel count once. */
+export function busyMs(calls: readonly { at: number; ms: number }[]): number {
+  const spans = calls.map((c) => [c.at, c.at + c.ms] as const).sort((a, b) => a[0] - b[0]);
+  let total = 0;
+  let [from, to] = [Number.NEGATIVE_INFINITY, Number.NEGATIVE_INFINITY];
+  for (const [start, end] of spans) {
+    if (start > to) {
+      if (to > from) total += to - from;
+      [from, to] = [start, end];
+    } else if (end > to) to = end;
+  }
+  if (to > from) total += to - from;
+  return total;
+}

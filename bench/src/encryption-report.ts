@@ -54,7 +54,7 @@ export function formatEncryption(r: EncryptionResult): string {
     '',
     '| figure | value |',
     '| --- | --- |',
-    `| the commit (createGroup → stored commit and Welcome) | ${figure(add.commitMs)} ms, of which ${figure(add.commitHttpMs)} ms waiting on HTTP |`,
+    `| the commit (createGroup → stored commit and Welcome) | ${figure(add.commitMs)} ms, of which ${figure(add.commitHttpMs)} ms with an HTTP call in flight |`,
     `| commit / Welcome posted | ${kib(add.commitRequestBytes)} / ${kib(add.welcomeRequestBytes)} |`,
     `| the message just after, send → ack | ${figure(add.sendAckMs)} ms |`,
     `| add start → each device reads it, p50 / max | ${ms(add.readableFromStartMs, 'p50')} / ${ms(add.readableFromStartMs, 'max')} ms |`,
