@@ -62,14 +62,20 @@ interface Formed {
 
 /**
  * `creator` makes an encrypted group of itself and `members` (one commit adds them all), then
- * sends a text; resolves once every member has emitted it (read, or an envelope it could not read).
+ * sends a text; resolves once every `watched` member has emitted it (read, or an envelope it could not read).
  */
-async function formAndRead(creator: BenchDevice, members: readonly BenchDevice[], title: string, timeoutMs: number): Promise<Formed> {
+async function formAndRead(
+  creator: BenchDevice,
+  members: readonly BenchDevice[],
+  title: string,
+  timeoutMs: number,
+  watched: readonly BenchDevice[] = members,
+): Promise<Formed> {
   if (!creator.live) throw new Error('the creator is not connected');
   let conversationId: string | undefined;
   const clientId = `eb-${title.replaceAll(' ', '-')}-${Date.now()}`;
   const text = textOf(20, `${title} `);
-  const watch = readers(members, () => conversationId, clientId, text, timeoutMs);
+  const watch = readers(watched, () => conversationId, clientId, text, timeoutMs);
   const startedAt = performance.now();
   const conversation = await creator.client.createGroup(
     title,
@@ -123,6 +129,35 @@ export async function measureAdd(
     memberHttp: byRoute(memberCalls.flat(), members.length),
     generatorCpuMsPerDevice: round((cpu.user + cpu.system) / 1000 / members.length, 1),
     resources,
+  };
+}
+
+export interface AloneResult {
+  /** The add's start, and the send, to that one device reading the message. */
+  fromStartMs: number | null;
+  fromSendMs: number | null;
+  commitMs: number;
+  calls: number;
+}
+
+/**
+ * The same add with one device connected: the others' connections are closed first (for good: run
+ * it last), so they apply nothing, and the one device joins and decrypts with no other device of
+ * the generator beside it, as a phone on its own would (the server and the machine still shared).
+ */
+export async function measureAlone(creator: BenchDevice, members: readonly BenchDevice[], timeoutMs: number): Promise<AloneResult> {
+  const [one, ...others] = members as [BenchDevice, ...BenchDevice[]];
+  for (const device of others) {
+    device.live?.close();
+    device.live = null;
+  }
+  const formed = await formAndRead(creator, members, `alone ${members.length}`, timeoutMs, [one]);
+  const readAt = formed.readAt[0];
+  return {
+    fromStartMs: readAt === undefined ? null : round(readAt - formed.startedAt, 1),
+    fromSendMs: readAt === undefined ? null : round(readAt - formed.sentAt, 1),
+    commitMs: round(formed.commitMs, 1),
+    calls: one.meter.callsBetween(formed.startedAt, readAt ?? Number.POSITIVE_INFINITY).length,
   };
 }
 

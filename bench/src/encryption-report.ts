@@ -6,7 +6,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { EncryptionSizes } from './encryption-plan.js';
-import type { AddResult, StateRow } from './encryption-join.js';
+import type { AddResult, AloneResult, StateRow } from './encryption-join.js';
 import type { KindLatency, LatencyResult, WireRow } from './encryption-pair.js';
 import { RESULTS_DIR } from './report.js';
 import { type Summary, round } from './stats.js';
@@ -20,6 +20,8 @@ export interface EncryptionResult {
   sizes: EncryptionSizes;
   setup: { devices: number; enableMs: Summary | null; sec: number };
   add: AddResult;
+  /** The same add with only one of the devices connected (run after the state's groups). */
+  alone: AloneResult;
   state: StateRow[];
   latency: LatencyResult;
   wire: WireRow[];
@@ -60,6 +62,7 @@ export function formatEncryption(r: EncryptionResult): string {
     `| add start → each device reads it, p50 / max | ${ms(add.readableFromStartMs, 'p50')} / ${ms(add.readableFromStartMs, 'max')} ms |`,
     `| the send → each device reads it, p50 / max | ${ms(add.readableFromSendMs, 'p50')} / ${ms(add.readableFromSendMs, 'max')} ms |`,
     `| devices that could not read it | ${add.unreadable} |`,
+    `| the same add with one device connected: add start / the send → it reads | ${r.alone.fromStartMs === null ? '–' : figure(r.alone.fromStartMs)} / ${r.alone.fromSendMs === null ? '–' : figure(r.alone.fromSendMs)} ms (commit ${figure(r.alone.commitMs)} ms, ${r.alone.calls} HTTP calls) |`,
     `| HTTP per added device until it reads (calls, KiB) p50 | ${ms(add.memberCallsPerDevice, 'p50')} calls, ${ms(add.memberKiBPerDevice, 'p50')} KiB |`,
     `| this process's CPU over the add, per added device (every device and the creator share it) | ${figure(add.generatorCpuMsPerDevice)} ms |`,
     `| CPU over the add | ${cpu(add.resources)} |`,

@@ -11,7 +11,7 @@
  */
 import { type ClusterSpace, makeClusterSpace } from './cluster-space.js';
 import { closeDevices, connectDevices, makeDevices, storedBytes } from './encryption-devices.js';
-import { measureAdd, measureState } from './encryption-join.js';
+import { measureAdd, measureAlone, measureState } from './encryption-join.js';
 import { measureLatency, measureWire } from './encryption-pair.js';
 import { LATENCY_WARMUP_PAIRS, WIRE_REPEATS, WIRE_TEXT_LENGTHS } from './encryption-plan.js';
 import { type EncryptionResult, formatEncryption, loadAverage, machineOf, saveEncryption } from './encryption-report.js';
@@ -56,6 +56,10 @@ export async function runEncryption(options: Options, log: (text: string) => voi
     log(`encryption 4: MLS state for groups of ${sizes.stateGroups.join(', ')}`);
     const state = await measureState(creator, members, sizes.stateGroups, READ_TIMEOUT_MS, log);
 
+    log(`encryption 1b: the same add with only one of the ${members.length} devices connected`);
+    const alone = await measureAlone(creator, members, READ_TIMEOUT_MS);
+    log(`  commit ${alone.commitMs} ms; that device reads after ${alone.fromStartMs} ms from the add's start`);
+
     const [sender, receiver] = pairDevices as [(typeof group)[number], (typeof group)[number]];
     const pair = {
       sender,
@@ -84,6 +88,7 @@ export async function runEncryption(options: Options, log: (text: string) => voi
       sizes,
       setup,
       add,
+      alone,
       state,
       latency,
       wire,
