@@ -72,23 +72,24 @@ async function formAndRead(
   watched: readonly BenchDevice[] = members,
 ): Promise<Formed> {
   if (!creator.live) throw new Error('the creator is not connected');
-  let conversationId: string | undefined;
+  // Known once createGroup returns; the message watched for is sent after.
+  const made: { id?: string } = {};
   const clientId = `eb-${title.replaceAll(' ', '-')}-${Date.now()}`;
   const text = textOf(20, `${title} `);
-  const watch = readers(watched, () => conversationId, clientId, text, timeoutMs);
+  const watch = readers(watched, () => made.id, clientId, text, timeoutMs);
   const startedAt = performance.now();
   const conversation = await creator.client.createGroup(
     title,
     members.map((m) => m.userId),
     { encrypted: true },
   );
-  conversationId = conversation.id;
+  made.id = conversation.id;
   const sentAt = performance.now();
   await creator.live.send(conversation.id, text, clientId);
   const sendAckMs = performance.now() - sentAt;
   await watch.done;
   return {
-    conversationId,
+    conversationId: conversation.id,
     startedAt,
     commitMs: sentAt - startedAt,
     sentAt,

@@ -45,10 +45,12 @@ describe('the encryption phase’s options', () => {
       '--encryption-state-groups: 10 exceed --encryption-members + 1 (9 devices)',
     );
     // Another phase's run does not check what it will not use.
-    expect(parseOptions(['--only', 'storm', '--encryption-members', '8', '--encryption-state-groups', '2,10'])!.phases.has('encryption')).toBe(
-      false,
+    expect(
+      parseOptions(['--only', 'storm', '--encryption-members', '8', '--encryption-state-groups', '2,10'])!.phases.has('encryption'),
+    ).toBe(false);
+    expect(() => parseOptions(['--encryption-state-groups', '1,2'])).toThrow(
+      '--encryption-state-groups: expected group sizes of 2 or more',
     );
-    expect(() => parseOptions(['--encryption-state-groups', '1,2'])).toThrow('--encryption-state-groups: expected group sizes of 2 or more');
     expect(() => parseOptions(['--encryption-state-groups', 'ten'])).toThrow('--encryption-state-groups');
   });
 });

@@ -6,7 +6,16 @@
  */
 import type { BenchDevice } from './encryption-devices.js';
 import { readers } from './encryption-devices.js';
-import { LATENCY_WARMUP_PAIRS, type SendKind, WIRE_REPEATS, WIRE_TEXT_LENGTHS, base64UrlBytes, frameOverhead, latencyOrder, textOf } from './encryption-plan.js';
+import {
+  LATENCY_WARMUP_PAIRS,
+  type SendKind,
+  WIRE_REPEATS,
+  WIRE_TEXT_LENGTHS,
+  base64UrlBytes,
+  frameOverhead,
+  latencyOrder,
+  textOf,
+} from './encryption-plan.js';
 import type { Measurement, Resources } from './server-process.js';
 import { type Summary, round, summarize } from './stats.js';
 

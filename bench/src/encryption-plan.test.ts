@@ -35,9 +35,9 @@ describe('the HTTP calls', () => {
     expect(routeOf('GET', 'http://h/api/v1/conversations/c8f1e2d3a4b5/messages?after=3&limit=100')).toBe(
       'GET /api/v1/conversations/:id/messages',
     );
-    expect(routeOf('POST', 'http://h/api/v1/conversations/c8f1e2d3a4b5/messages', '{"clientId":"x","mls":{"type":"welcome","ciphertext":"AA"}}')).toBe(
-      'POST /api/v1/conversations/:id/messages (welcome)',
-    );
+    expect(
+      routeOf('POST', 'http://h/api/v1/conversations/c8f1e2d3a4b5/messages', '{"clientId":"x","mls":{"type":"welcome","ciphertext":"AA"}}'),
+    ).toBe('POST /api/v1/conversations/:id/messages (welcome)');
     // Words of the API, even long ones, stay.
     expect(routeOf('POST', 'http://h/api/v1/users/me/key-packages/claim', '{}')).toBe('POST /api/v1/users/me/key-packages/claim');
   });
