@@ -12,6 +12,7 @@ import {
   WIRE_REPEATS,
   WIRE_TEXT_LENGTHS,
   base64UrlBytes,
+  busyMs,
   frameOverhead,
   latencyOrder,
   textOf,
@@ -36,6 +37,9 @@ interface Timed {
   readAt: number | undefined;
   senderCalls: number;
   receiverCalls: number;
+  /** Time with one of the side's calls in flight, within the message's span. */
+  senderHttpMs: number;
+  receiverHttpMs: number;
 }
 
 export interface KindLatency {
@@ -49,9 +53,11 @@ export interface KindLatency {
   relayMs: Summary | null;
   /** … and that frame read to the event (decrypting, and the history read that applies it). */
   receiverMs: Summary | null;
-  /** HTTP calls per message made by each side (the SDK reads the conversation's log to apply it). */
+  /** HTTP calls per message made by each side (the SDK reads the conversation's log to apply it), and the time they took. */
   senderCallsPerMessage: number;
   receiverCallsPerMessage: number;
+  senderHttpMs: Summary | null;
+  receiverHttpMs: Summary | null;
   unreadable: number;
 }
 
@@ -90,6 +96,8 @@ async function sendOne(pair: Pair, kind: SendKind, text: string, clientId: strin
   const ackAt = performance.now();
   await Promise.all([received.done, echoed.done]);
   const endedAt = performance.now();
+  const senderCalls = sender.meter.callsBetween(startedAt, endedAt);
+  const receiverCalls = receiver.meter.callsBetween(startedAt, endedAt);
   const out = sender.meter.frameOf('out', 'message.send', clientId);
   const delivered = receiver.meter.frameOf('in', 'message.created', clientId);
   if (!out || !delivered) throw new Error(`the frames of ${clientId} were not seen`);
@@ -100,8 +108,10 @@ async function sendOne(pair: Pair, kind: SendKind, text: string, clientId: strin
     ackAt,
     frameInAt: delivered.at,
     readAt: received.readAt[0],
-    senderCalls: sender.meter.callsBetween(startedAt, endedAt).length,
-    receiverCalls: receiver.meter.callsBetween(startedAt, endedAt).length,
+    senderCalls: senderCalls.length,
+    receiverCalls: receiverCalls.length,
+    senderHttpMs: busyMs(senderCalls),
+    receiverHttpMs: busyMs(receiverCalls),
   };
 }
 
@@ -116,6 +126,8 @@ function kindFigures(timed: readonly Timed[]): KindLatency {
     receiverMs: summarize(read.map((t) => t.readAt - t.frameInAt)),
     senderCallsPerMessage: perMessage(timed.reduce((sum, t) => sum + t.senderCalls, 0)),
     receiverCallsPerMessage: perMessage(timed.reduce((sum, t) => sum + t.receiverCalls, 0)),
+    senderHttpMs: summarize(timed.map((t) => t.senderHttpMs)),
+    receiverHttpMs: summarize(timed.map((t) => t.receiverHttpMs)),
     unreadable: timed.length - read.length,
   };
 }

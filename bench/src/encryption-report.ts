@@ -43,7 +43,7 @@ const cpu = (r: AddResult['resources']) =>
   `server ${r.cpu.serverPct ?? '–'} %, generator ${r.cpu.loadGeneratorPct} % of a core; machine idle ${r.machine?.idlePct ?? '–'} %`;
 
 function latencyRows(name: string, k: KindLatency): string {
-  return `| ${name} | ${ms(k.sendToReceiveMs, 'p50')} | ${ms(k.sendToReceiveMs, 'p99')} | ${ms(k.sendToReceiveMs, 'max')} | ${ms(k.sendToAckMs, 'p50')} / ${ms(k.sendToAckMs, 'p99')} | ${ms(k.senderMs, 'p50')} · ${ms(k.relayMs, 'p50')} · ${ms(k.receiverMs, 'p50')} | ${k.senderCallsPerMessage} / ${k.receiverCallsPerMessage} | ${k.unreadable} |`;
+  return `| ${name} | ${ms(k.sendToReceiveMs, 'p50')} | ${ms(k.sendToReceiveMs, 'p99')} | ${ms(k.sendToReceiveMs, 'max')} | ${ms(k.sendToAckMs, 'p50')} / ${ms(k.sendToAckMs, 'p99')} | ${ms(k.senderMs, 'p50')} · ${ms(k.relayMs, 'p50')} · ${ms(k.receiverMs, 'p50')} | ${k.senderCallsPerMessage} / ${k.receiverCallsPerMessage} (p50 ${ms(k.senderHttpMs, 'p50')} / ${ms(k.receiverHttpMs, 'p50')} ms) | ${k.unreadable} |`;
 }
 
 export function formatEncryption(r: EncryptionResult): string {
@@ -72,7 +72,7 @@ export function formatEncryption(r: EncryptionResult): string {
     '',
     `2. Send → receive, one message at a time, ${latency.messagesPerKind} of each kind alternating, ${latency.textLength} characters, the same two devices`,
     '',
-    '| kind | p50 ms | p99 ms | max ms | send → ack p50 / p99 ms | p50 sender · server · receiver ms | HTTP calls per message, sender / receiver | unreadable |',
+    '| kind | p50 ms | p99 ms | max ms | send → ack p50 / p99 ms | p50 sender · server · receiver ms | HTTP calls per message, sender / receiver (their time) | unreadable |',
     '| --- | ---: | ---: | ---: | --- | --- | --- | ---: |',
     latencyRows('plain', latency.plain),
     latencyRows('encrypted', latency.encrypted),
