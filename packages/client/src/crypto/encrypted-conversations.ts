@@ -10,6 +10,15 @@ import type { DeviceManager } from './device-manager.js';
 import { keepEdit, withEdit } from './encrypted-edits.js';
 import { type EncryptedContent, type EncryptedReactionCount, countReactions, encodeContent, readableContent } from './encrypted-content.js';
 import { type DeviceRef, type Group, GroupError, type GroupEngine, type PendingCommit } from './group-engine.js';
+import {
+  type PendingCommitRecord,
+  dropPendingAdd,
+  dropPendingCommit,
+  keepPendingAdd,
+  keepPendingCommit,
+  pendingAddsOf,
+  pendingCommitOf,
+} from './pending-commit.js';
 
 /** How often a commit is made again after `409 epoch_conflict` (each time after applying what was missed). */
 const COMMIT_ATTEMPTS = 5;
@@ -35,6 +44,8 @@ const KEYS = {
 export class EncryptedConversations {
   private readonly locks = new Map<string, Promise<unknown>>();
   private readonly encrypted = new Map<string, boolean>();
+  /** Conversations whose pending adds are being committed (settleAdds), so the `apply` inside does not start them again. */
+  private readonly resuming = new Set<string>();
 
   constructor(
     private readonly http: HttpTransport,
@@ -74,17 +85,41 @@ export class EncryptedConversations {
         group,
         packages.map((p) => p.keyPackage),
       );
-      const answer = await this.postCommit(conversation.id, engine, pending);
+      const answer = await this.sendCommit(conversation.id, engine, pending, packages);
       if ('conflict' in answer) return void (await this.apply(conversation.id));
-      await this.saveGroup(conversation.id, pending.group);
-      await this.welcome(conversation.id, pending, packages);
     });
   }
 
-  /** Commits the devices of `userId` (a member now) into the group. */
+  /**
+   * Commits the devices of `userId` (a member now) into the group; those in it already are left
+   * (a retry after a crash). Kept as a pending add until ordered, so a crash between the claim
+   * and the commit is finished by the next `apply`.
+   */
   addMember(conversationId: string, userId: string): Promise<void> {
-    return this.commit(conversationId, async (engine, group, me) => {
-      const packages = await this.claim([userId], me);
+    return this.locked(conversationId, () => this.addNow(conversationId, userId));
+  }
+
+  private async addNow(conversationId: string, userId: string): Promise<void> {
+    // The `apply` inside must not start this add again from its pending record.
+    const outer = !this.resuming.has(conversationId);
+    this.resuming.add(conversationId);
+    try {
+      await this.addOnce(conversationId, userId);
+    } finally {
+      if (outer) this.resuming.delete(conversationId);
+    }
+  }
+
+  private async addOnce(conversationId: string, userId: string): Promise<void> {
+    await keepPendingAdd(this.store, conversationId, userId);
+    await this.commitNow(conversationId, async (engine, group, me) => {
+      const inGroup = new Set(
+        engine
+          .members(group)
+          .filter((d) => d.userId === userId)
+          .map((d) => d.deviceId),
+      );
+      const packages = (await this.claim([userId], me)).filter((p) => !inGroup.has(p.deviceId));
       return packages.length === 0
         ? undefined
         : {
@@ -95,6 +130,7 @@ export class EncryptedConversations {
             packages,
           };
     });
+    await dropPendingAdd(this.store, conversationId, userId);
   }
 
   /** Commits the removal of every device of `userId` (no longer a member): it reads nothing sent after. */
@@ -167,6 +203,11 @@ export class EncryptedConversations {
   /** A page with its MLS messages decrypted (`body` set, `encrypted: true`); commits and welcomes left out. */
   async decryptPage(page: MessagePage): Promise<MessagePage> {
     const items: Message[] = [];
+    // The whole page's order applied first: a Welcome later in the page may bring this device into
+    // an epoch some earlier message of the page is in (one sent between a commit and a late Welcome).
+    const last = page.items.filter((m) => m.kind === 'encrypted').at(-1);
+    if (last && (await this.devices.isEnabled()))
+      await this.locked(last.conversationId, () => this.apply(last.conversationId, Math.max(...page.items.map((m) => m.seq))));
     for (const message of page.items) {
       const decrypted = await this.decrypt(message);
       // A reaction is counted (`reactions`), an edit applied to its message: neither is listed.
@@ -229,10 +270,8 @@ export class EncryptedConversations {
         const { groupInfo } = await this.groupState(conversationId);
         if (!groupInfo) return false;
         const pending = await engine.joinByExternalCommit(base64UrlBytes(groupInfo), me, me);
-        const answer = await this.postCommit(conversationId, engine, pending);
+        const answer = await this.sendCommit(conversationId, engine, pending, [], true);
         if ('conflict' in answer) continue;
-        await this.saveGroup(conversationId, pending.group);
-        await this.store.put(KEYS.applied(conversationId), new TextEncoder().encode(String(answer.seq)));
         return true;
       }
       throw new GroupError('epoch_ahead', `The external commit was refused ${COMMIT_ATTEMPTS} times: others kept committing first`);
@@ -246,6 +285,7 @@ export class EncryptedConversations {
     // A client without a device (not enabled, or its identity key elsewhere) has nothing to apply with.
     if (!(await this.devices.isEnabled())) return;
     let applied = await this.appliedSeq(conversationId);
+    const pending = await pendingCommitOf(this.store, conversationId);
     while (applied < upTo) {
       const page = await this.http.request<MessagePage>('GET', `${conversationPath(conversationId)}/messages`, {
         query: { after: applied, limit: PAGE },
@@ -253,12 +293,16 @@ export class EncryptedConversations {
       const items = [...page.items].sort((a, b) => a.seq - b.seq);
       for (const message of items) {
         if (message.seq > upTo) break;
-        await this.applyOne(message);
+        // My commit whose answer never came (a crash): the state after it is the one I kept.
+        if (pending && message.mls === 'commit' && message.clientId === pending.clientId)
+          await this.ordered(conversationId, pending, message.seq);
+        else await this.applyOne(message);
         applied = message.seq;
         await this.store.put(KEYS.applied(conversationId), new TextEncoder().encode(String(applied)));
       }
       if (items.length < PAGE) break;
     }
+    if (upTo === Number.MAX_SAFE_INTEGER) await this.settlePending(conversationId);
   }
 
   private async applyOne(message: Message): Promise<void> {
@@ -271,7 +315,8 @@ export class EncryptedConversations {
     if (message.mls === 'welcome') {
       if (!group && message.devices?.includes(me.deviceId)) {
         const joined = await this.joinFrom(engine, bytes);
-        if (joined) await this.store.put(KEYS.group(id), engine.save(joined));
+        const caughtUp = joined && (await this.catchUp(engine, message, joined));
+        if (caughtUp) await this.store.put(KEYS.group(id), engine.save(caughtUp));
       }
       return;
     }
@@ -300,6 +345,38 @@ export class EncryptedConversations {
       if (processed.kind === 'application') await keepDecrypted(this.store, message, processed.plaintext);
       await this.store.put(KEYS.group(id), engine.save(processed.group));
     });
+  }
+
+  /**
+   * Joined from a Welcome ordered after its commit (sent late: the committer crashed between the
+   * two, or others were quicker): what was ordered between them in the epoch the Welcome brings me
+   * into, or later, was sent while I was a member, and passed here while I had no state. Read back
+   * to the commit that made that epoch, then applied in order. Undefined if it removed me meanwhile.
+   */
+  private async catchUp(engine: GroupEngine, welcome: Message, joined: Group): Promise<Group | undefined> {
+    const between: Message[] = [];
+    for (let before = welcome.seq; ;) {
+      const page = await this.http.request<MessagePage>('GET', `${conversationPath(welcome.conversationId)}/messages`, {
+        query: { before, limit: PAGE },
+      });
+      const items = [...page.items].sort((a, b) => b.seq - a.seq);
+      const made = items.findIndex((m) => m.mls === 'commit' && BigInt(m.epoch ?? -1) === joined.epoch - 1n);
+      between.push(...(made === -1 ? items : items.slice(0, made)));
+      if (made !== -1 || items.length < PAGE) break;
+      before = items.at(-1)!.seq;
+    }
+    let group: Group | undefined = joined;
+    for (const message of between.reverse()) {
+      if (message.kind !== 'encrypted' || message.ciphertext === undefined || message.mls === 'welcome') continue;
+      if (!group || BigInt(message.epoch ?? 0) < joined.epoch) continue;
+      const current: Group = group;
+      await this.processing(message, async () => {
+        const processed = await engine.process(current, base64UrlBytes(message.ciphertext!));
+        if (processed.kind === 'application') await keepDecrypted(this.store, message, processed.plaintext);
+        group = processed.kind === 'commit' && processed.removedSelf ? undefined : processed.group;
+      });
+    }
+    return group;
   }
 
   /** Runs `step`; a failure to decrypt is reported (count, epoch, reason: never content) and the order goes on. */
@@ -341,63 +418,144 @@ export class EncryptedConversations {
     conversationId: string,
     make: (engine: GroupEngine, group: Group, me: DeviceRef) => Promise<{ pending: PendingCommit; packages: Claimed[] } | undefined>,
   ): Promise<void> {
-    return this.locked(conversationId, async () => {
-      const engine = await this.devices.engine();
-      const me = await this.devices.self();
-      for (let attempt = 1; attempt <= COMMIT_ATTEMPTS; attempt++) {
-        await this.apply(conversationId);
-        const group = await this.loadGroup(conversationId);
-        if (!group) throw new GroupError('not_a_member', 'This device is not in the conversation’s group yet');
-        const made = await make(engine, group, me);
-        if (!made) return;
-        const answer = await this.postCommit(conversationId, engine, made.pending);
-        if ('conflict' in answer) continue;
-        await this.saveGroup(conversationId, made.pending.group);
-        if (made.packages.length > 0) await this.welcome(conversationId, made.pending, made.packages);
-        return;
-      }
-      throw new GroupError('epoch_ahead', `The commit was refused ${COMMIT_ATTEMPTS} times: others kept committing first`);
-    });
+    return this.locked(conversationId, () => this.commitNow(conversationId, make));
   }
 
-  /** Posts a commit; the state after it is kept by the caller only once it is ordered (not on 409). */
-  private async postCommit(
+  private async commitNow(
+    conversationId: string,
+    make: (engine: GroupEngine, group: Group, me: DeviceRef) => Promise<{ pending: PendingCommit; packages: Claimed[] } | undefined>,
+  ): Promise<void> {
+    const engine = await this.devices.engine();
+    const me = await this.devices.self();
+    for (let attempt = 1; attempt <= COMMIT_ATTEMPTS; attempt++) {
+      await this.apply(conversationId);
+      const group = await this.loadGroup(conversationId);
+      if (!group) throw new GroupError('not_a_member', 'This device is not in the conversation’s group yet');
+      const made = await make(engine, group, me);
+      if (!made) return;
+      const answer = await this.sendCommit(conversationId, engine, made.pending, made.packages);
+      if ('conflict' in answer) continue;
+      return;
+    }
+    throw new GroupError('epoch_ahead', `The commit was refused ${COMMIT_ATTEMPTS} times: others kept committing first`);
+  }
+
+  /**
+   * Posts a commit, kept first as pending (pending-commit.ts) so that a crash before its answer or
+   * its Welcome is finished by the next `apply`; once it is ordered its state is kept and its
+   * Welcome posted. On `409 epoch_conflict` (or any refusal) nothing was stored: the record goes.
+   */
+  private async sendCommit(
     conversationId: string,
     engine: GroupEngine,
     pending: PendingCommit,
+    packages: Claimed[],
+    external = false,
   ): Promise<{ seq: number } | { conflict: number }> {
+    const record: PendingCommitRecord = {
+      clientId: newClientId(),
+      epoch: Number(pending.epoch),
+      external,
+      commit: { ciphertext: b64(pending.commit), groupInfo: b64(await engine.groupInfo(pending.group)) },
+      group: b64(engine.save(pending.group)),
+      ...(pending.welcome && packages.length > 0
+        ? {
+            welcome: {
+              clientId: newClientId(),
+              ciphertext: b64(pending.welcome),
+              epoch: Number(pending.group.epoch),
+              devices: packages.map((p) => p.deviceId),
+            },
+          }
+        : {}),
+    };
+    await keepPendingCommit(this.store, conversationId, record);
+    return this.postPending(conversationId, record);
+  }
+
+  /** Posts a pending commit (again: the same `clientId`); network failures keep the record for the next `apply`. */
+  private async postPending(conversationId: string, record: PendingCommitRecord): Promise<{ seq: number } | { conflict: number }> {
     const me = await this.devices.self();
+    let seq: number;
     try {
-      const message = await this.post(conversationId, {
-        type: 'commit',
-        ciphertext: b64(pending.commit),
-        epoch: Number(pending.epoch),
-        senderDevice: me.deviceId,
-        groupInfo: b64(await engine.groupInfo(pending.group)),
-      });
-      return { seq: message.seq };
+      const mls: MlsSend = { type: 'commit', ciphertext: record.commit.ciphertext, epoch: record.epoch, senderDevice: me.deviceId };
+      seq = (await this.post(conversationId, { ...mls, groupInfo: record.commit.groupInfo }, record.clientId)).seq;
     } catch (error) {
+      // Refused (409, 4xx): not stored. Unreached or a 5xx: its outcome is unknown, the record stays.
+      if (error instanceof ApiError && error.status >= 400 && error.status < 500) await dropPendingCommit(this.store, conversationId);
       if (error instanceof ApiError && error.code === 'epoch_conflict') return { conflict: error.epoch ?? 0 };
       throw error;
     }
+    await this.ordered(conversationId, record, seq);
+    return { seq };
   }
 
-  private async welcome(conversationId: string, pending: PendingCommit, packages: Claimed[]): Promise<void> {
-    if (!pending.welcome) return;
-    const me = await this.devices.self();
-    await this.post(conversationId, {
-      type: 'welcome',
-      ciphertext: b64(pending.welcome),
-      epoch: Number(pending.group.epoch),
-      senderDevice: me.deviceId,
-      devices: packages.map((p) => p.deviceId),
-    });
+  /** My pending commit is in the order at `seq`: the state after it kept, then its Welcome posted, then the record dropped. */
+  private async ordered(conversationId: string, record: PendingCommitRecord, seq: number): Promise<void> {
+    if (record.orderedAt === undefined) {
+      await this.store.put(KEYS.group(conversationId), base64UrlBytes(record.group));
+      // Joined by my external commit: what was ordered before it was sent before I joined.
+      if (record.external) await this.store.put(KEYS.applied(conversationId), new TextEncoder().encode(String(seq)));
+      record.orderedAt = seq;
+      await keepPendingCommit(this.store, conversationId, record);
+    }
+    const welcome = record.welcome;
+    try {
+      if (welcome) {
+        const me = await this.devices.self();
+        const mls: MlsSend = { type: 'welcome', ciphertext: welcome.ciphertext, epoch: welcome.epoch, senderDevice: me.deviceId };
+        await this.post(conversationId, { ...mls, devices: welcome.devices }, welcome.clientId);
+      }
+    } catch (error) {
+      // Refused (a device revoked meanwhile): it can never be posted. Unreached: posted by the next `apply`.
+      if (error instanceof ApiError && error.status >= 400 && error.status < 500) await dropPendingCommit(this.store, conversationId);
+      throw error;
+    }
+    await dropPendingCommit(this.store, conversationId);
   }
 
-  private async post(conversationId: string, mls: MlsSend): Promise<Message> {
+  /**
+   * Pending adds (a crash between the KeyPackage claim and the commit): each person still a member
+   * and with no device in the group is committed in now.
+   */
+  private async settleAdds(conversationId: string): Promise<void> {
+    const adds = await pendingAddsOf(this.store, conversationId);
+    if (adds.length === 0 || this.resuming.has(conversationId)) return;
+    const { conversation } = await this.http.request<{ conversation: ConversationDetail }>('GET', conversationPath(conversationId));
+    const group = await this.loadGroup(conversationId);
+    const inGroup = new Set(group ? (await this.devices.engine()).members(group).map((d) => d.userId) : []);
+    for (const userId of adds) {
+      // Their commit was ordered after all (found in the order), or they left meanwhile: nothing to add.
+      if (inGroup.has(userId) || !conversation.members.some((m) => m.userId === userId))
+        await dropPendingAdd(this.store, conversationId, userId);
+      else await this.addNow(conversationId, userId);
+    }
+  }
+
+  /**
+   * After the order is applied: a pending commit it held is finished (its Welcome posted); one it
+   * did not hold is posted again if its epoch is still the group's, and dropped if the group moved
+   * on without it (the caller that made it was told it failed).
+   */
+  private async settlePending(conversationId: string): Promise<void> {
+    const record = await pendingCommitOf(this.store, conversationId);
+    if (!record) return this.settleAdds(conversationId);
+    try {
+      if (record.orderedAt !== undefined) return await this.ordered(conversationId, record, record.orderedAt);
+      const group = await this.loadGroup(conversationId);
+      const current = record.external ? !group : group !== undefined && group.epoch === BigInt(record.epoch);
+      if (current) await this.postPending(conversationId, record);
+      else await dropPendingCommit(this.store, conversationId);
+    } catch (error) {
+      // A refusal dropped the record (the send it belonged to failed before); reaching nobody is the caller's to hear.
+      if (!(error instanceof ApiError) || error.code === 'network_error' || error.status >= 500) throw error;
+    }
+  }
+
+  private async post(conversationId: string, mls: MlsSend, clientId: string): Promise<Message> {
     return (
       await this.http.request<{ message: Message }>('POST', `${conversationPath(conversationId)}/messages`, {
-        body: { clientId: newClientId(), mls },
+        body: { clientId, mls },
       })
     ).message;
   }
@@ -422,14 +580,6 @@ export class EncryptedConversations {
   private async loadGroup(conversationId: string): Promise<Group | undefined> {
     const bytes = await this.store.get(KEYS.group(conversationId));
     return bytes && (await this.devices.engine()).load(bytes);
-  }
-
-  /**
-   * Keeps a group state. The applied position does not move: messages ordered before my commit at
-   * the old epoch are still applied (with the old epoch's retained keys), and my commit is skipped.
-   */
-  private async saveGroup(conversationId: string, group: Group): Promise<void> {
-    await this.store.put(KEYS.group(conversationId), (await this.devices.engine()).save(group));
   }
 
   private async appliedSeq(conversationId: string): Promise<number> {
