@@ -1,7 +1,5 @@
 import type { ConversationDetail, Message, MessagePage, MlsGroupState, MlsSend } from '@confab/protocol';
-import { ApiError } from '../errors.js';
 import type { HttpTransport } from '../http.js';
-import { newClientId } from '../ids.js';
 import { base64UrlBytes } from '../push.js';
 import { unpackBytes } from './byte-packing.js';
 import type { CryptoStore } from './crypto-store.js';
@@ -10,15 +8,11 @@ import type { DeviceManager } from './device-manager.js';
 import { keepEdit, withEdit } from './encrypted-edits.js';
 import { type EncryptedContent, type EncryptedReactionCount, countReactions, encodeContent, readableContent } from './encrypted-content.js';
 import { type DeviceRef, type Group, GroupError, type GroupEngine, type PendingCommit } from './group-engine.js';
-import {
-  type PendingCommitRecord,
-  dropPendingAdd,
-  dropPendingCommit,
-  keepPendingAdd,
-  keepPendingCommit,
-  pendingAddsOf,
-  pendingCommitOf,
-} from './pending-commit.js';
+import { dropPendingAdd, keepPendingAdd, pendingAddsOf, pendingCommitOf } from './pending-commit.js';
+import { b64 } from './byte-packing.js';
+import { type Claimed, CommitDelivery } from './commit-delivery.js';
+import { KEYS, conversationPath } from './conversation-keys.js';
+import { readSinceCommit } from './late-welcome.js';
 
 /** How often a commit is made again after `409 epoch_conflict` (each time after applying what was missed). */
 const COMMIT_ATTEMPTS = 5;
@@ -26,12 +20,6 @@ const COMMIT_ATTEMPTS = 5;
 const STAND_IN_STEP_MS = 400;
 const STAND_IN_MAX_WAIT_MS = 4000;
 const PAGE = 100;
-const KEYS = {
-  group: (id: string) => `group:${id}`,
-  applied: (id: string) => `applied:${id}`,
-  plain: (id: string, seq: number) => `plain:${id}:${seq}`,
-  sent: (clientId: string) => `sent:${clientId}`,
-};
 
 /**
  * Encrypted conversations on this device (issue 39, decision 0027): each conversation's MLS group
@@ -46,12 +34,15 @@ export class EncryptedConversations {
   private readonly encrypted = new Map<string, boolean>();
   /** Conversations whose pending adds are being committed (settleAdds), so the `apply` inside does not start them again. */
   private readonly resuming = new Set<string>();
+  private readonly commits: CommitDelivery;
 
   constructor(
     private readonly http: HttpTransport,
     private readonly store: CryptoStore,
     private readonly devices: DeviceManager,
-  ) {}
+  ) {
+    this.commits = new CommitDelivery(http, store, devices);
+  }
 
   /** Whether a conversation is encrypted (true is remembered for good: it is never turned off). */
   async isEncrypted(conversationId: string): Promise<boolean> {
@@ -85,7 +76,7 @@ export class EncryptedConversations {
         group,
         packages.map((p) => p.keyPackage),
       );
-      const answer = await this.sendCommit(conversation.id, engine, pending, packages);
+      const answer = await this.commits.send(conversation.id, engine, pending, packages);
       if ('conflict' in answer) return void (await this.apply(conversation.id));
     });
   }
@@ -270,7 +261,7 @@ export class EncryptedConversations {
         const { groupInfo } = await this.groupState(conversationId);
         if (!groupInfo) return false;
         const pending = await engine.joinByExternalCommit(base64UrlBytes(groupInfo), me, me);
-        const answer = await this.sendCommit(conversationId, engine, pending, [], true);
+        const answer = await this.commits.send(conversationId, engine, pending, [], true);
         if ('conflict' in answer) continue;
         return true;
       }
@@ -295,14 +286,16 @@ export class EncryptedConversations {
         if (message.seq > upTo) break;
         // My commit whose answer never came (a crash): the state after it is the one I kept.
         if (pending && message.mls === 'commit' && message.clientId === pending.clientId)
-          await this.ordered(conversationId, pending, message.seq);
+          await this.commits.ordered(conversationId, pending, message.seq);
         else await this.applyOne(message);
         applied = message.seq;
         await this.store.put(KEYS.applied(conversationId), new TextEncoder().encode(String(applied)));
       }
       if (items.length < PAGE) break;
     }
-    if (upTo === Number.MAX_SAFE_INTEGER) await this.settlePending(conversationId);
+    // A commit of mine whose outcome a crash hid is finished (or made again); then people whose add it cut short.
+    if (upTo !== Number.MAX_SAFE_INTEGER) return;
+    if (!(await this.commits.settle(conversationId, await this.loadGroup(conversationId)))) await this.settleAdds(conversationId);
   }
 
   private async applyOne(message: Message): Promise<void> {
@@ -315,7 +308,8 @@ export class EncryptedConversations {
     if (message.mls === 'welcome') {
       if (!group && message.devices?.includes(me.deviceId)) {
         const joined = await this.joinFrom(engine, bytes);
-        const caughtUp = joined && (await this.catchUp(engine, message, joined));
+        const caughtUp =
+          joined && (await readSinceCommit(this.http, this.store, engine, message, joined, (m, step) => this.processing(m, step)));
         if (caughtUp) await this.store.put(KEYS.group(id), engine.save(caughtUp));
       }
       return;
@@ -345,38 +339,6 @@ export class EncryptedConversations {
       if (processed.kind === 'application') await keepDecrypted(this.store, message, processed.plaintext);
       await this.store.put(KEYS.group(id), engine.save(processed.group));
     });
-  }
-
-  /**
-   * Joined from a Welcome ordered after its commit (sent late: the committer crashed between the
-   * two, or others were quicker): what was ordered between them in the epoch the Welcome brings me
-   * into, or later, was sent while I was a member, and passed here while I had no state. Read back
-   * to the commit that made that epoch, then applied in order. Undefined if it removed me meanwhile.
-   */
-  private async catchUp(engine: GroupEngine, welcome: Message, joined: Group): Promise<Group | undefined> {
-    const between: Message[] = [];
-    for (let before = welcome.seq; ;) {
-      const page = await this.http.request<MessagePage>('GET', `${conversationPath(welcome.conversationId)}/messages`, {
-        query: { before, limit: PAGE },
-      });
-      const items = [...page.items].sort((a, b) => b.seq - a.seq);
-      const made = items.findIndex((m) => m.mls === 'commit' && BigInt(m.epoch ?? -1) === joined.epoch - 1n);
-      between.push(...(made === -1 ? items : items.slice(0, made)));
-      if (made !== -1 || items.length < PAGE) break;
-      before = items.at(-1)!.seq;
-    }
-    let group: Group | undefined = joined;
-    for (const message of between.reverse()) {
-      if (message.kind !== 'encrypted' || message.ciphertext === undefined || message.mls === 'welcome') continue;
-      if (!group || BigInt(message.epoch ?? 0) < joined.epoch) continue;
-      const current: Group = group;
-      await this.processing(message, async () => {
-        const processed = await engine.process(current, base64UrlBytes(message.ciphertext!));
-        if (processed.kind === 'application') await keepDecrypted(this.store, message, processed.plaintext);
-        group = processed.kind === 'commit' && processed.removedSelf ? undefined : processed.group;
-      });
-    }
-    return group;
   }
 
   /** Runs `step`; a failure to decrypt is reported (count, epoch, reason: never content) and the order goes on. */
@@ -433,85 +395,11 @@ export class EncryptedConversations {
       if (!group) throw new GroupError('not_a_member', 'This device is not in the conversation’s group yet');
       const made = await make(engine, group, me);
       if (!made) return;
-      const answer = await this.sendCommit(conversationId, engine, made.pending, made.packages);
+      const answer = await this.commits.send(conversationId, engine, made.pending, made.packages);
       if ('conflict' in answer) continue;
       return;
     }
     throw new GroupError('epoch_ahead', `The commit was refused ${COMMIT_ATTEMPTS} times: others kept committing first`);
-  }
-
-  /**
-   * Posts a commit, kept first as pending (pending-commit.ts) so that a crash before its answer or
-   * its Welcome is finished by the next `apply`; once it is ordered its state is kept and its
-   * Welcome posted. On `409 epoch_conflict` (or any refusal) nothing was stored: the record goes.
-   */
-  private async sendCommit(
-    conversationId: string,
-    engine: GroupEngine,
-    pending: PendingCommit,
-    packages: Claimed[],
-    external = false,
-  ): Promise<{ seq: number } | { conflict: number }> {
-    const record: PendingCommitRecord = {
-      clientId: newClientId(),
-      epoch: Number(pending.epoch),
-      external,
-      commit: { ciphertext: b64(pending.commit), groupInfo: b64(await engine.groupInfo(pending.group)) },
-      group: b64(engine.save(pending.group)),
-      ...(pending.welcome && packages.length > 0
-        ? {
-            welcome: {
-              clientId: newClientId(),
-              ciphertext: b64(pending.welcome),
-              epoch: Number(pending.group.epoch),
-              devices: packages.map((p) => p.deviceId),
-            },
-          }
-        : {}),
-    };
-    await keepPendingCommit(this.store, conversationId, record);
-    return this.postPending(conversationId, record);
-  }
-
-  /** Posts a pending commit (again: the same `clientId`); network failures keep the record for the next `apply`. */
-  private async postPending(conversationId: string, record: PendingCommitRecord): Promise<{ seq: number } | { conflict: number }> {
-    const me = await this.devices.self();
-    let seq: number;
-    try {
-      const mls: MlsSend = { type: 'commit', ciphertext: record.commit.ciphertext, epoch: record.epoch, senderDevice: me.deviceId };
-      seq = (await this.post(conversationId, { ...mls, groupInfo: record.commit.groupInfo }, record.clientId)).seq;
-    } catch (error) {
-      // Refused (409, 4xx): not stored. Unreached or a 5xx: its outcome is unknown, the record stays.
-      if (error instanceof ApiError && error.status >= 400 && error.status < 500) await dropPendingCommit(this.store, conversationId);
-      if (error instanceof ApiError && error.code === 'epoch_conflict') return { conflict: error.epoch ?? 0 };
-      throw error;
-    }
-    await this.ordered(conversationId, record, seq);
-    return { seq };
-  }
-
-  /** My pending commit is in the order at `seq`: the state after it kept, then its Welcome posted, then the record dropped. */
-  private async ordered(conversationId: string, record: PendingCommitRecord, seq: number): Promise<void> {
-    if (record.orderedAt === undefined) {
-      await this.store.put(KEYS.group(conversationId), base64UrlBytes(record.group));
-      // Joined by my external commit: what was ordered before it was sent before I joined.
-      if (record.external) await this.store.put(KEYS.applied(conversationId), new TextEncoder().encode(String(seq)));
-      record.orderedAt = seq;
-      await keepPendingCommit(this.store, conversationId, record);
-    }
-    const welcome = record.welcome;
-    try {
-      if (welcome) {
-        const me = await this.devices.self();
-        const mls: MlsSend = { type: 'welcome', ciphertext: welcome.ciphertext, epoch: welcome.epoch, senderDevice: me.deviceId };
-        await this.post(conversationId, { ...mls, devices: welcome.devices }, welcome.clientId);
-      }
-    } catch (error) {
-      // Refused (a device revoked meanwhile): it can never be posted. Unreached: posted by the next `apply`.
-      if (error instanceof ApiError && error.status >= 400 && error.status < 500) await dropPendingCommit(this.store, conversationId);
-      throw error;
-    }
-    await dropPendingCommit(this.store, conversationId);
   }
 
   /**
@@ -530,34 +418,6 @@ export class EncryptedConversations {
         await dropPendingAdd(this.store, conversationId, userId);
       else await this.addNow(conversationId, userId);
     }
-  }
-
-  /**
-   * After the order is applied: a pending commit it held is finished (its Welcome posted); one it
-   * did not hold is posted again if its epoch is still the group's, and dropped if the group moved
-   * on without it (the caller that made it was told it failed).
-   */
-  private async settlePending(conversationId: string): Promise<void> {
-    const record = await pendingCommitOf(this.store, conversationId);
-    if (!record) return this.settleAdds(conversationId);
-    try {
-      if (record.orderedAt !== undefined) return await this.ordered(conversationId, record, record.orderedAt);
-      const group = await this.loadGroup(conversationId);
-      const current = record.external ? !group : group !== undefined && group.epoch === BigInt(record.epoch);
-      if (current) await this.postPending(conversationId, record);
-      else await dropPendingCommit(this.store, conversationId);
-    } catch (error) {
-      // A refusal dropped the record (the send it belonged to failed before); reaching nobody is the caller's to hear.
-      if (!(error instanceof ApiError) || error.code === 'network_error' || error.status >= 500) throw error;
-    }
-  }
-
-  private async post(conversationId: string, mls: MlsSend, clientId: string): Promise<Message> {
-    return (
-      await this.http.request<{ message: Message }>('POST', `${conversationPath(conversationId)}/messages`, {
-        body: { clientId, mls },
-      })
-    ).message;
   }
 
   /** One KeyPackage of each active device of these users, this device's own left out. */
@@ -601,21 +461,8 @@ export class EncryptedConversations {
   }
 }
 
-interface Claimed {
-  deviceId: string;
-  keyPackage: Uint8Array;
-}
-
 /** `work` holding the Web Lock `name` where there is one (browsers); elsewhere one process holds the store alone. */
 function acrossTabs<T>(name: string, work: () => Promise<T>): Promise<T> {
   const locks = typeof navigator === 'undefined' ? undefined : navigator.locks;
   return locks ? (locks.request(name, work) as Promise<T>) : work();
-}
-
-const conversationPath = (id: string) => `/api/v1/conversations/${encodeURIComponent(id)}`;
-
-function b64(bytes: Uint8Array): string {
-  let binary = '';
-  for (const byte of bytes) binary += String.fromCharCode(byte);
-  return btoa(binary).replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, '');
 }
