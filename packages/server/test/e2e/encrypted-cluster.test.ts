@@ -63,7 +63,7 @@ describeCluster('an encrypted group across two nodes (PostgreSQL + Redis)', () =
       });
     };
     /** Runs `actions` with each named client's first request that `match`es held until all of them are there. */
-    const race = async <T>(holds: [string, Match][], actions: (() => Promise<T>)[]): Promise<T[]> => {
+    const race = async (holds: [string, Match][], actions: (() => Promise<unknown>)[]): Promise<unknown[]> => {
       const gate = new Gate(holds.length);
       for (const [key, match] of holds) held.set(key, { match, gate });
       return Promise.all(actions.map((a) => a()));
@@ -76,7 +76,7 @@ describeCluster('an encrypted group across two nodes (PostgreSQL + Redis)', () =
       return { key, id: auth.user.id, username: auth.user.username, device };
     };
     // Ten people, alternately on node 0 and node 1; Alice has a second device (the phone) on node 1.
-    const people = [];
+    const people: Awaited<ReturnType<typeof person>>[] = [];
     for (let i = 0; i < 10; i++) people.push(await person(`p${i}`, i % 2));
     const [alice, bob] = [people[0]!, people[1]!];
     const phone = client('phone', 1);
