@@ -1,4 +1,5 @@
 import type { ConversationDetail, Message, MessagePage, MlsGroupState, MlsSend } from '@confab/protocol';
+import { ApiError } from '../errors.js';
 import type { HttpTransport } from '../http.js';
 import { base64UrlBytes } from '../push.js';
 import { unpackBytes } from './byte-packing.js';
@@ -120,6 +121,11 @@ export class EncryptedConversations {
             ),
             packages,
           };
+    }).catch(async (error: unknown) => {
+      // Refused (a 4xx, or others kept committing first): trying again at every apply would fail
+      // the same way. Only a commit whose outcome is unknown (unreached, a 5xx) stays to finish.
+      if (!unknownOutcome(error)) await dropPendingAdd(this.store, conversationId, userId);
+      throw error;
     });
     await dropPendingAdd(this.store, conversationId, userId);
   }
@@ -416,7 +422,11 @@ export class EncryptedConversations {
       // Their commit was ordered after all (found in the order), or they left meanwhile: nothing to add.
       if (inGroup.has(userId) || !conversation.members.some((m) => m.userId === userId))
         await dropPendingAdd(this.store, conversationId, userId);
-      else await this.addNow(conversationId, userId);
+      else
+        await this.addNow(conversationId, userId).catch((error: unknown) => {
+          // Refused now (and dropped): the add that kept it failed before; only an unreached server stops the apply.
+          if (unknownOutcome(error)) throw error;
+        });
     }
   }
 
@@ -459,6 +469,11 @@ export class EncryptedConversations {
     this.locks.set(conversationId, next);
     return next;
   }
+}
+
+/** A request whose effect is not known (the server unreached, or a 5xx), as opposed to a refusal. */
+function unknownOutcome(error: unknown): boolean {
+  return error instanceof ApiError && (error.code === 'network_error' || error.status >= 500);
 }
 
 /** `work` holding the Web Lock `name` where there is one (browsers); elsewhere one process holds the store alone. */
