@@ -292,7 +292,10 @@ export class EncryptedConversations {
         if (message.seq > upTo) break;
         // My commit whose answer never came (a crash): the state after it is the one I kept.
         if (pending && message.mls === 'commit' && message.clientId === pending.clientId)
-          await this.commits.ordered(conversationId, pending, message.seq);
+          // Its Welcome refused (a device revoked meanwhile) is the lost add's; reading goes on.
+          await this.commits.ordered(conversationId, pending, message.seq).catch((error: unknown) => {
+            if (unknownOutcome(error)) throw error;
+          });
         else await this.applyOne(message);
         applied = message.seq;
         await this.store.put(KEYS.applied(conversationId), new TextEncoder().encode(String(applied)));
