@@ -266,8 +266,9 @@ export class ChatState {
     // An MLS commit or welcome (issue 39) is applied by devices, not read: never unread, listed or last,
     // and sending one does not mark anything read.
     if (message.kind === 'encrypted' && message.mls !== undefined && message.mls !== 'application') return;
-    // An encrypted reaction (part 5) is counted on its message, not listed.
-    if ((message as DecryptedMessage).reaction !== undefined) return;
+    // An encrypted reaction or poll vote (part 5, polls) is counted on its message, not listed.
+    const { reaction, vote, pollClose } = message as DecryptedMessage;
+    if (reaction !== undefined || vote !== undefined || pollClose !== undefined) return;
     // An encrypted edit (part 5) changes its message, when sent by that message's sender.
     const edit = (message as DecryptedMessage).edit;
     if (edit !== undefined) return this.encryptedEdit(c, message, edit);

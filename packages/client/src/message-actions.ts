@@ -13,6 +13,7 @@ import type {
 } from '@confab/protocol';
 import type { HttpTransport } from './http.js';
 import { MessageHeldError } from './errors.js';
+import type { EncryptedPollActions } from './crypto/encrypted-poll-actions.js';
 
 /** The messages around one, oldest first: what a view shows after jumping to it (a search hit, a notification). */
 export interface MessagesAround {
@@ -29,7 +30,11 @@ export interface MessagesAround {
  * earlier bodies), delete it, its thread, reactions and pins — and the page around it.
  */
 export class MessageActions {
-  constructor(private readonly http: HttpTransport) {}
+  /** `encryptedPolls`: votes and closes of polls in encrypted conversations, which the server cannot read (set by ConfabClient). */
+  constructor(
+    private readonly http: HttpTransport,
+    private readonly encryptedPolls?: EncryptedPollActions,
+  ) {}
 
   async get(messageId: string): Promise<Message> {
     return (await this.http.request<MessageResponse>('GET', messagePath(messageId))).message;
@@ -90,11 +95,16 @@ export class MessageActions {
 
   /** Replaces my vote on a poll with `optionIds` (`[]` retracts it); the answer has the counts. Issue 37. */
   async vote(messageId: string, optionIds: readonly string[]): Promise<Message> {
+    // An encrypted poll this device decrypted: the vote goes inside an MLS message, the answer counted here.
+    const encrypted = await this.encryptedPolls?.vote(messageId, optionIds);
+    if (encrypted) return encrypted;
     return (await this.http.request<MessageResponse>('PUT', `${messagePath(messageId)}/poll/vote`, { body: { optionIds } })).message;
   }
 
   /** Closes a poll (its author, or a group admin); idempotent. */
   async closePoll(messageId: string): Promise<Message> {
+    const encrypted = await this.encryptedPolls?.close(messageId);
+    if (encrypted) return encrypted;
     return (await this.http.request<MessageResponse>('POST', `${messagePath(messageId)}/poll/close`)).message;
   }
 
