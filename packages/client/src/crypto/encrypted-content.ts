@@ -1,4 +1,4 @@
-import type { Message } from '@confab/protocol';
+import type { Message, MlsRelation } from '@confab/protocol';
 import type { CryptoStore } from './crypto-store.js';
 import { type EncryptedFileRef, isFileRef } from './file-crypto.js';
 
@@ -42,6 +42,17 @@ export function readableContent(bytes: Uint8Array): { body: string } & Pick<Encr
     ...(reaction ? { reaction } : {}),
     ...(edit ? { edit } : {}),
   };
+}
+
+/**
+ * What the envelope of `content` says in clear (docs/encryption.md, "what the server sees"): that a
+ * reaction or edit relates to a message, and which, so the server counts it neither unread nor
+ * last. The key and the text stay inside.
+ */
+export function relationOf(content: EncryptedContent): { relatesTo?: MlsRelation } {
+  if (content.reaction) return { relatesTo: { type: 'reaction', messageId: content.reaction.messageId } };
+  if (content.edit) return { relatesTo: { type: 'edit', messageId: content.edit.messageId } };
+  return {};
 }
 
 /** The encrypted files a (decrypted) message carries; none for any other message. */

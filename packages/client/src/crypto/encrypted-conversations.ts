@@ -8,7 +8,14 @@ import type { CryptoStore } from './crypto-store.js';
 import { type DecryptedHit, type DecryptedSearchOptions, forgetDecrypted, keepDecrypted, searchDecrypted } from './decrypted-search.js';
 import type { DeviceManager } from './device-manager.js';
 import { keepEdit, withEdit } from './encrypted-edits.js';
-import { type EncryptedContent, type EncryptedReactionCount, countReactions, encodeContent, readableContent } from './encrypted-content.js';
+import {
+  type EncryptedContent,
+  type EncryptedReactionCount,
+  countReactions,
+  encodeContent,
+  readableContent,
+  relationOf,
+} from './encrypted-content.js';
 import { type DeviceRef, type Group, GroupError, type GroupEngine, type PendingCommit } from './group-engine.js';
 
 /** How often a commit is made again after `409 epoch_conflict` (each time after applying what was missed). */
@@ -160,7 +167,8 @@ export class EncryptedConversations {
       const { ciphertext, group: next } = await engine.encrypt(group, plain);
       await this.store.put(KEYS.sent(clientId), plain);
       await this.store.put(KEYS.group(conversationId), engine.save(next));
-      return { type: 'application', ciphertext: b64(ciphertext), epoch: Number(next.epoch), senderDevice: me.deviceId };
+      const relatesTo = relationOf(content);
+      return { type: 'application', ciphertext: b64(ciphertext), epoch: Number(next.epoch), senderDevice: me.deviceId, ...relatesTo };
     });
   }
 
