@@ -1,4 +1,4 @@
-import type { Message } from '@confab/protocol';
+import type { Message, MlsRelation } from '@confab/protocol';
 import type { CryptoStore } from './crypto-store.js';
 import { type EncryptedFileRef, isFileRef } from './file-crypto.js';
 import {
@@ -54,7 +54,8 @@ export type DecryptedMessage = Message & Carried;
 /** Whether a decrypted message changes or counts on another (a reaction, edit, vote or close) rather than being listed. */
 export function isRelation(message: Message): boolean {
   const m = message as DecryptedMessage;
-  return m.reaction !== undefined || m.edit !== undefined || m.vote !== undefined || m.pollClose !== undefined;
+  // The envelope's relation too: a client that cannot decrypt it knows it by that.
+  return m.relatesTo !== undefined || m.reaction !== undefined || m.edit !== undefined || m.vote !== undefined || m.pollClose !== undefined;
 }
 
 const STRUCTURED = 0;
@@ -78,6 +79,20 @@ export function readableContent(bytes: Uint8Array): { body: string } & Carried &
       ? { kind: 'location' as const, location: { ...location, accuracyM: location.accuracyM ?? null, label: location.label ?? null, liveUntil: null } }
       : {}),
   };
+}
+
+/**
+ * What the envelope of `content` says in clear (docs/encryption.md, "what the server sees"): that a
+ * reaction, edit, poll vote or poll close relates to a message, and which, so the server counts it
+ * neither unread nor last. The key, the text and the options chosen stay inside.
+ */
+export function relationOf(content: EncryptedContent): { relatesTo?: MlsRelation } {
+  if (content.reaction) return { relatesTo: { type: 'reaction', messageId: content.reaction.messageId } };
+  if (content.edit) return { relatesTo: { type: 'edit', messageId: content.edit.messageId } };
+  // A vote or close names its poll, never the option chosen.
+  if (content.vote) return { relatesTo: { type: 'vote', messageId: content.vote.pollId } };
+  if (content.pollClose) return { relatesTo: { type: 'close', messageId: content.pollClose.pollId } };
+  return {};
 }
 
 /** The encrypted files a (decrypted) message carries; none for any other message. */

@@ -15,6 +15,7 @@ import {
   encodeContent,
   isRelation,
   readableContent,
+  relationOf,
 } from './encrypted-content.js';
 import { keepPollParts, keptPoll, talliedPoll } from './poll-records.js';
 import { encryptedSendOf } from './encrypted-sends.js';
@@ -181,7 +182,8 @@ export class EncryptedConversations {
       const { ciphertext, group: next } = await engine.encrypt(group, plain);
       await this.store.put(KEYS.sent(clientId), plain);
       await this.store.put(KEYS.group(conversationId), engine.save(next));
-      return { type: 'application', ciphertext: b64(ciphertext), epoch: Number(next.epoch), senderDevice: me.deviceId };
+      const relatesTo = relationOf(content);
+      return { type: 'application', ciphertext: b64(ciphertext), epoch: Number(next.epoch), senderDevice: me.deviceId, ...relatesTo };
     });
   }
 

@@ -112,6 +112,7 @@ const encryptedEnvelope = (mls: MlsRecord) => ({
   epoch: mls.epoch,
   senderDevice: mls.senderDevice,
   ...(mls.devices ? { devices: mls.devices } : {}),
+  ...(mls.relatesTo ? { relatesTo: mls.relatesTo } : {}),
 });
 
 export const memberView = (m: MemberRecord): Member => ({ userId: m.userId, role: m.role, joinedAt: iso(m.joinedAt) });

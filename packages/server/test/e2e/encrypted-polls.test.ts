@@ -90,6 +90,24 @@ describe.each(await engines())('encrypted polls and places through the SDK on %s
 
     const snapshot = JSON.stringify(await databaseSnapshot(t));
     for (const seen of [question, ...options]) expect(snapshot.includes(seen), seen).toBe(false);
+
+    // What the server sees of a vote or close: which poll it relates to, never the option. It counts
+    // them neither unread nor last: Carol has the poll alone unread, and it is the last message.
+    const envelopes = (await carol.client['http'].request<{ items: Message[] }>('GET', `/api/v1/conversations/${group.id}/messages`, {
+      query: { after: 0, limit: 50 },
+    })).items.filter((m) => m.mls === 'application');
+    expect(envelopes.map((m) => m.relatesTo ?? null)).toEqual([
+      null,
+      ...Array(3).fill({ type: 'vote', messageId: poll.id }),
+      { type: 'close', messageId: poll.id },
+    ]);
+    const listedFor = async (c: ConfabClient) => (await c.listConversations()).items.find((x) => x.id === group.id);
+    expect(await listedFor(carol.client)).toMatchObject({ unreadCount: 1, lastMessage: { id: poll.id } });
+    // A close marked for someone else's poll is refused by the server too (readers would ignore it).
+    const mls = await bob.client['encrypted']().encryptContent(group.id, { pollClose: { pollId: poll.id } }, crypto.randomUUID());
+    await expect(
+      bob.client['http'].request('POST', `/api/v1/conversations/${group.id}/messages`, { body: { clientId: crypto.randomUUID(), mls } }),
+    ).rejects.toMatchObject({ status: 403 });
   });
 
   it('shares a place: readers get a plain place’s shape; the server holds no coordinate or label', async () => {

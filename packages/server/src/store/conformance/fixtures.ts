@@ -15,6 +15,7 @@ import type {
   ThreadStateRecord,
   UserRecord,
 } from '../store.js';
+import { shownToPeople } from '../records.js';
 import { previewView } from '../../services/messaging/link-preview-rules.js';
 import { pollView } from '../../services/messaging/polls.js';
 
@@ -108,7 +109,16 @@ const member = (m: MemberRecord): Member => ({ userId: m.userId, role: m.role, j
 const isoOrNull = (ms: number | null) => (ms === null ? null : iso(ms));
 const message = ({ location, poll, forwardedFrom, preview, mls, ...m }: MessageRecord): Message => ({
   ...m,
-  ...(mls ? { encrypted: true as const, mls: mls.type, ciphertext: mls.ciphertext, epoch: mls.epoch, senderDevice: mls.senderDevice } : {}),
+  ...(mls
+    ? {
+        encrypted: true as const,
+        mls: mls.type,
+        ciphertext: mls.ciphertext,
+        epoch: mls.epoch,
+        senderDevice: mls.senderDevice,
+        ...(mls.relatesTo ? { relatesTo: mls.relatesTo } : {}),
+      }
+    : {}),
   createdAt: iso(m.createdAt),
   editedAt: isoOrNull(m.editedAt),
   deletedAt: isoOrNull(m.deletedAt),
@@ -174,5 +184,5 @@ export const drafts = {
 export const sendPlan: AppendPlan = {
   announce: drafts.messageCreated,
   announceRoot: drafts.messageUpdated,
-  readBy: (m) => (m.threadRootId === null && !(m.mls && m.mls.type !== 'application') ? m.senderId : undefined),
+  readBy: (m) => (m.threadRootId === null && shownToPeople(m) ? m.senderId : undefined),
 };
