@@ -39,7 +39,12 @@ export class LocationsApi {
   /** `sendMessage`: the client's own, so a place sent into an encrypted conversation goes inside an MLS message. */
   constructor(
     private readonly http: HttpTransport,
-    private readonly sendMessage: (conversationId: string, body: string | undefined, clientId: string, links: SendOptions) => Promise<Message>,
+    private readonly sendMessage: (
+      conversationId: string,
+      body: string | undefined,
+      clientId: string,
+      links: SendOptions,
+    ) => Promise<Message>,
   ) {}
 
   /**

@@ -235,7 +235,12 @@ export class RealtimeConnection extends RealtimeRequests {
   /** Encrypted conversations' events wait for decryption, in order: the events after them wait too. */
   private decrypting: Promise<void> = Promise.resolve();
 
-  protected encryptSend(conversationId: string, body: string | undefined, links: SendOptions, clientId: string): Promise<EncryptedSend | undefined> {
+  protected encryptSend(
+    conversationId: string,
+    body: string | undefined,
+    links: SendOptions,
+    clientId: string,
+  ): Promise<EncryptedSend | undefined> {
     return this.options.encryption?.encryptSend(conversationId, body, links, clientId) ?? Promise.resolve(undefined);
   }
 

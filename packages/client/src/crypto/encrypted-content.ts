@@ -76,7 +76,10 @@ export function readableContent(bytes: Uint8Array): { body: string } & Carried &
     ...(pollClose ? { pollClose } : {}),
     ...(poll ? { kind: 'poll' as const } : {}),
     ...(location
-      ? { kind: 'location' as const, location: { ...location, accuracyM: location.accuracyM ?? null, label: location.label ?? null, liveUntil: null } }
+      ? {
+          kind: 'location' as const,
+          location: { ...location, accuracyM: location.accuracyM ?? null, label: location.label ?? null, liveUntil: null },
+        }
       : {}),
   };
 }

@@ -165,7 +165,12 @@ export class EncryptedConversations {
    * text, poll or place inside the MLS message, and the links that go beside it; undefined for a
    * send with no encrypted form (encrypted-sends.ts).
    */
-  async encryptSend(conversationId: string, body: string | undefined, links: SendOptions, clientId: string): Promise<EncryptedSend | undefined> {
+  async encryptSend(
+    conversationId: string,
+    body: string | undefined,
+    links: SendOptions,
+    clientId: string,
+  ): Promise<EncryptedSend | undefined> {
     const send = encryptedSendOf(body, links);
     return send && { mls: await this.encryptContent(conversationId, send.content, clientId), links: send.links };
   }

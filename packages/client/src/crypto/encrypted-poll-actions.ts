@@ -43,9 +43,13 @@ export class EncryptedPollActions {
     const e2e = this.conversations()!;
     const clientId = newClientId();
     const mls = await e2e.encryptContent(poll.conversationId, content, clientId);
-    const answer = await this.http.request<{ message: Message }>('POST', `/api/v1/conversations/${encodeURIComponent(poll.conversationId)}/messages`, {
-      body: { clientId, mls },
-    });
+    const answer = await this.http.request<{ message: Message }>(
+      'POST',
+      `/api/v1/conversations/${encodeURIComponent(poll.conversationId)}/messages`,
+      {
+        body: { clientId, mls },
+      },
+    );
     await e2e.decrypt(answer.message);
     return e2e.pollOf(poll.id);
   }

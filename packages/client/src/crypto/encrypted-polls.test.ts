@@ -54,10 +54,20 @@ describe('encrypted polls and places: the content', () => {
   });
 
   it('turns a plain send into its encrypted content, refusing what the server would have refused', () => {
-    expect(encryptedSendOf(undefined, { kind: 'poll', poll: { question: 'Q', options: ['a', 'b'], multiple: true, anonymous: true } })).toEqual({
+    expect(
+      encryptedSendOf(undefined, { kind: 'poll', poll: { question: 'Q', options: ['a', 'b'], multiple: true, anonymous: true } }),
+    ).toEqual({
       content: {
         text: 'Q',
-        poll: { question: 'Q', options: [{ id: '0', text: 'a' }, { id: '1', text: 'b' }], multiple: true, anonymous: true },
+        poll: {
+          question: 'Q',
+          options: [
+            { id: '0', text: 'a' },
+            { id: '1', text: 'b' },
+          ],
+          multiple: true,
+          anonymous: true,
+        },
       },
       links: {},
     });
@@ -120,7 +130,11 @@ describe('encrypted polls: the tally from the order', () => {
 
   it('closes by its author only: votes after the close are not counted', () => {
     const close = (seq: number, senderId: string): PollRelation => ({ seq, senderId, createdAt: at(seq), close: true });
-    const tally = tallyPoll(poll, [vote(11, 'bob', ['0']), close(12, 'bob'), vote(13, 'carol', ['1']), close(14, 'alice'), vote(15, 'carol', ['2'])], members);
+    const tally = tallyPoll(
+      poll,
+      [vote(11, 'bob', ['0']), close(12, 'bob'), vote(13, 'carol', ['1']), close(14, 'alice'), vote(15, 'carol', ['2'])],
+      members,
+    );
     expect(tally.closedAt).toBe(at(14));
     expect(tally.options.map((o) => o.count)).toEqual([1, 1, 0]);
   });
@@ -138,7 +152,15 @@ describe('encrypted polls: the tally from the order', () => {
   it('keeps polls, votes and closes as they are applied, and counts a poll from them', async () => {
     const store = memoryCryptoStore();
     const envelope = (seq: number, senderId: string): Message =>
-      ({ id: `m${seq}`, conversationId: 'c', seq, senderId, createdAt: at(seq), kind: 'encrypted', ciphertext: 'xx' }) as unknown as Message;
+      ({
+        id: `m${seq}`,
+        conversationId: 'c',
+        seq,
+        senderId,
+        createdAt: at(seq),
+        kind: 'encrypted',
+        ciphertext: 'xx',
+      }) as unknown as Message;
     const apply = async (m: Message, bytes: Uint8Array) => {
       await store.put(`plain:c:${m.seq}`, bytes);
       await keepPollParts(store, m, bytes);

@@ -14,7 +14,10 @@ type Links = Omit<SendMessageBody, 'clientId' | 'body' | 'scheduledAt'>;
  */
 export function encryptedSendOf(body: string | undefined, links: Links): { content: EncryptedContent; links: Links } | undefined {
   const { kind = 'text', poll, location, ...rest } = links;
-  const visible = { ...(rest.replyToId ? { replyToId: rest.replyToId } : {}), ...(rest.threadRootId ? { threadRootId: rest.threadRootId } : {}) };
+  const visible = {
+    ...(rest.replyToId ? { replyToId: rest.replyToId } : {}),
+    ...(rest.threadRootId ? { threadRootId: rest.threadRootId } : {}),
+  };
   if (kind === 'poll' && poll) {
     checkPoll(poll);
     return { content: { text: poll.question, poll: pollContentOf(poll) }, links: visible };

@@ -64,7 +64,10 @@ describe.each(await engines())('encrypted polls and places through the SDK on %s
       [2, [bob.id, alice.id]],
       [0, []],
     ];
-    await until(() => JSON.stringify(counts(updates.at(-1))) === JSON.stringify(expected), () => `Carol's updates: ${JSON.stringify(updates.map(counts))}`);
+    await until(
+      () => JSON.stringify(counts(updates.at(-1))) === JSON.stringify(expected),
+      () => `Carol's updates: ${JSON.stringify(updates.map(counts))}`,
+    );
     for (const c of [carol.client, bob.client, alice.client]) {
       const items = await listed(c, group.id);
       // Votes are counted on the poll, not listed.
@@ -77,9 +80,9 @@ describe.each(await engines())('encrypted polls and places through the SDK on %s
     await expect(bob.client.messages.vote(poll.id, ['0', '1'])).rejects.toMatchObject({ status: 400 });
     await expect(bob.client.messages.closePoll(poll.id)).rejects.toMatchObject({ status: 403 });
     // A vote in clear is refused: the server has no poll to count it on.
-    await expect(bob.client['http'].request('PUT', `/api/v1/messages/${poll.id}/poll/vote`, { body: { optionIds: ['0'] } })).rejects.toMatchObject(
-      { status: 400 },
-    );
+    await expect(
+      bob.client['http'].request('PUT', `/api/v1/messages/${poll.id}/poll/vote`, { body: { optionIds: ['0'] } }),
+    ).rejects.toMatchObject({ status: 400 });
 
     const closed = await alice.client.messages.closePoll(poll.id);
     expect(closed.poll!.closedAt).not.toBeNull();
@@ -93,9 +96,11 @@ describe.each(await engines())('encrypted polls and places through the SDK on %s
 
     // What the server sees of a vote or close: which poll it relates to, never the option. It counts
     // them neither unread nor last: Carol has the poll alone unread, and it is the last message.
-    const envelopes = (await carol.client['http'].request<{ items: Message[] }>('GET', `/api/v1/conversations/${group.id}/messages`, {
-      query: { after: 0, limit: 50 },
-    })).items.filter((m) => m.mls === 'application');
+    const envelopes = (
+      await carol.client['http'].request<{ items: Message[] }>('GET', `/api/v1/conversations/${group.id}/messages`, {
+        query: { after: 0, limit: 50 },
+      })
+    ).items.filter((m) => m.mls === 'application');
     expect(envelopes.map((m) => m.relatesTo ?? null)).toEqual([
       null,
       ...Array(3).fill({ type: 'vote', messageId: poll.id }),

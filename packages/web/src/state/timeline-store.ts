@@ -207,5 +207,4 @@ function firstAtOrAfter(messages: readonly Message[], seq: number): number {
 /** An MLS commit or welcome (issue 39) is for devices to apply, not a message to show. */
 // Commits and welcomes are applied by devices; encrypted reactions, edits, votes and closes change other messages.
 const readable = (message: Message) =>
-  !(message.kind === 'encrypted' && message.mls !== undefined && message.mls !== 'application') &&
-  !isRelation(message);
+  !(message.kind === 'encrypted' && message.mls !== undefined && message.mls !== 'application') && !isRelation(message);

@@ -17,8 +17,7 @@ import { IconButton, Tooltip } from '../../components/ui/index.js';
  * fixed places only, as a live one is moved by updates the server reads.
  */
 messageBodies.location = LocationBody;
-if (typeof navigator !== 'undefined' && 'geolocation' in navigator)
-  composerAddons.push({ id: 'location', component: ShareLocation });
+if (typeof navigator !== 'undefined' && 'geolocation' in navigator) composerAddons.push({ id: 'location', component: ShareLocation });
 
 function ShareLocation({ composer }: { composer: ComposerContext }) {
   const [busy, setBusy] = useState(false);
