@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { memoryCryptoStore } from './crypto-store.js';
-import { decodeContent, encodeContent, readableContent } from './encrypted-content.js';
+import { decodeContent, encodeContent, isRelation, readableContent, relationOf } from './encrypted-content.js';
 import { type OrderedPoll, type PollRelation, pollContentOf, tallyPoll } from './encrypted-polls.js';
 import { encryptedSendOf } from './encrypted-sends.js';
 import { keepPollParts, talliedPoll } from './poll-records.js';
@@ -51,6 +51,18 @@ describe('encrypted polls and places: the content', () => {
     expect(decodeContent(raw({ location: { lat: 91, lng: 0 } }))).toEqual({});
     expect(decodeContent(raw({ vote: { optionIds: ['0'] } }))).toEqual({});
     expect(decodeContent(raw({ vote: { pollId: 'p', optionIds: [1] } }))).toEqual({});
+  });
+
+  it('marks a vote or close with its poll in clear, never the option; a poll or place with nothing', () => {
+    expect(relationOf({ vote: { pollId: 'p1', optionIds: ['2'] } })).toEqual({ relatesTo: { type: 'vote', messageId: 'p1' } });
+    expect(relationOf({ pollClose: { pollId: 'p1' } })).toEqual({ relatesTo: { type: 'close', messageId: 'p1' } });
+    expect(relationOf({ text: 'Q', poll: content })).toEqual({});
+    expect(relationOf({ location: { lat: 1, lng: 2 } })).toEqual({});
+    // A client that cannot decrypt a vote still knows it is one, by its envelope.
+    const envelope = { relatesTo: { type: 'vote', messageId: 'p1' } } as unknown as Message;
+    expect(isRelation(envelope)).toBe(true);
+    expect(isRelation({ vote: { pollId: 'p1', optionIds: [] } } as unknown as Message)).toBe(true);
+    expect(isRelation({ kind: 'poll' } as unknown as Message)).toBe(false);
   });
 
   it('turns a plain send into its encrypted content, refusing what the server would have refused', () => {
