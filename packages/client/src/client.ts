@@ -115,6 +115,13 @@ export class ConfabClient {
     this.account = new AccountApi(this.http);
     this.messages = new MessageActions(
       this.http,
+      {
+        message: async (m) => {
+          const e2e = m.kind === 'encrypted' ? this.encrypted(true) : undefined;
+          return e2e ? ((await e2e.decrypt(m)) ?? m) : m;
+        },
+        page: (page) => this.decryptedPage(page),
+      },
       new EncryptedPollActions(
         this.http,
         () => this.encrypted(true),
@@ -504,9 +511,13 @@ export class ConfabClient {
 
   /** A page of history; in an encrypted conversation decrypted on this device (commits and welcomes applied, not listed). */
   async history(conversationId: string, query: HistoryQuery = {}): Promise<MessagePage> {
-    const page = await this.http.request<MessagePage>('GET', `${conversationPath(conversationId)}/messages`, { query });
+    return this.decryptedPage(await this.http.request<MessagePage>('GET', `${conversationPath(conversationId)}/messages`, { query }));
+  }
+
+  /** A page as its readers see it: an encrypted conversation's decrypted on this device. */
+  private decryptedPage(page: MessagePage): Promise<MessagePage> {
     const e2e = this.encrypted(true);
-    return e2e && page.items.some((m) => m.kind === 'encrypted') ? e2e.decryptPage(page) : page;
+    return e2e && page.items.some((m) => m.kind === 'encrypted') ? e2e.decryptPage(page) : Promise.resolve(page);
   }
 
   recentMessages(query: RecentMessagesQuery = {}): Promise<MessagePage> {

@@ -8,6 +8,7 @@ import type { CryptoStore } from './crypto-store.js';
 import { type DecryptedHit, type DecryptedSearchOptions, forgetDecrypted, keepDecrypted, searchDecrypted } from './decrypted-search.js';
 import type { DeviceManager } from './device-manager.js';
 import { keepEdit, withEdit } from './encrypted-edits.js';
+import { withQuote } from './encrypted-quotes.js';
 import {
   type EncryptedContent,
   type EncryptedReactionCount,
@@ -233,6 +234,12 @@ export class EncryptedConversations {
    * device cannot read stays an envelope without `body`.
    */
   async decrypt(message: Message): Promise<Message | undefined> {
+    const read = await this.decryptOne(message);
+    // A reply's quote: the server has no text of an encrypted message to excerpt; this device may.
+    return read && read.kind === 'encrypted' && read.replyTo ? withQuote(this.store, read) : read;
+  }
+
+  private async decryptOne(message: Message): Promise<Message | undefined> {
     // A client that has not enabled encryption has no device to read with: the envelope as it is.
     if (message.kind !== 'encrypted' || !(await this.devices.isEnabled())) return message;
     if (message.deletedAt !== null) {

@@ -79,6 +79,7 @@ export const messageView = (m: MessageRecord, sourcesOfReader?: ReadonlySet<stri
     senderId: m.replyTo.senderId,
     excerpt: m.replyTo.deleted ? '' : replyExcerpt(m.replyTo.body),
     deleted: m.replyTo.deleted,
+    seq: m.replyTo.seq,
   },
   threadRootId: m.threadRootId,
   replyCount: m.replyCount,

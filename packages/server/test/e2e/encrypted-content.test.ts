@@ -150,6 +150,48 @@ describe.each(await engines())('encrypted files and reactions through the SDK on
     expectError(await post(bob, { type: 'reaction', messageId: mine.id }), 409, 'conflict');
   });
 
+  it('decrypts what `messages` answers of an encrypted conversation: pins, saved, a thread and its root, the page around, quotes', async () => {
+    const [alice, bob, carol] = [await person('pa'), await person('pb'), await person('pc')];
+    const group = await alice.client.createGroup('Pins', [bob.id], { encrypted: true });
+    const plan = `the plan ${crypto.randomUUID()}`;
+    const root = await alice.client.sendMessage(group.id, plan);
+    const reply = await bob.client.sendMessage(group.id, 'agreed', undefined, { replyToId: root.id });
+    const inThread = await bob.client.sendMessage(group.id, 'in the thread', undefined, { threadRootId: root.id });
+    // The server quotes the seq, not a text it does not have; the device fills the excerpt in.
+    expect(reply.replyTo).toMatchObject({ id: root.id, seq: root.seq, excerpt: plan });
+    await alice.client.messages.pin(root.id);
+    await bob.client.messages.save(root.id);
+
+    expect((await bob.client.messages.pins(group.id)).items).toEqual([expect.objectContaining({ id: root.id, body: plan })]);
+    expect((await bob.client.messages.saved()).items.map((s) => s.message)).toEqual([expect.objectContaining({ id: root.id, body: plan })]);
+    expect(await bob.client.messages.get(root.id)).toMatchObject({ body: plan, encrypted: true });
+    expect((await alice.client.messages.thread(root.id)).items).toEqual([
+      expect.objectContaining({ id: inThread.id, body: 'in the thread' }),
+    ]);
+    expect((await alice.client.messages.threads(group.id)).items.map((t) => t.root)).toEqual([
+      expect.objectContaining({ id: root.id, body: plan }),
+    ]);
+    const around = await alice.client.messages.around(group.id, root.seq);
+    expect(around.items.filter((m) => m.kind === 'encrypted').map((m) => m.body)).toEqual([plan, 'agreed']);
+    expect((await alice.client.history(group.id, { after: 0, limit: 50 })).items.find((m) => m.id === reply.id)?.replyTo).toMatchObject({
+      excerpt: plan,
+    });
+    // An edit of the quoted message changes the quote, once the device has read the edit.
+    await alice.client.editEncrypted(group.id, root.id, 'the new plan');
+    await bob.client.history(group.id, { after: 0, limit: 50 });
+    expect((await bob.client.messages.get(reply.id)).replyTo).toMatchObject({ excerpt: 'the new plan' });
+    expect((await bob.client.messages.pins(group.id)).items).toEqual([expect.objectContaining({ id: root.id, body: 'the new plan' })]);
+
+    // Carol joins later: her device holds no key of what was sent before, so the pin stays an
+    // envelope without a body and the quote without an excerpt (the app says why).
+    await alice.client.addMember(group.id, carol.id);
+    const [pin] = (await carol.client.messages.pins(group.id)).items;
+    expect(pin).toMatchObject({ id: root.id, kind: 'encrypted', encrypted: true });
+    expect(pin).not.toHaveProperty('body');
+    expect((await carol.client.messages.get(reply.id)).replyTo).toMatchObject({ id: root.id, excerpt: '', deleted: false });
+    expect(JSON.stringify(await databaseSnapshot(t)).includes(plan)).toBe(false);
+  });
+
   it('edits with the new text encrypted; a reader applies only the sender’s own edit, the latest', async () => {
     const alice = await person('ea');
     const bob = await person('eb');
