@@ -7,7 +7,20 @@ import type { CryptoStore } from './crypto-store.js';
 import { type DecryptedHit, type DecryptedSearchOptions, forgetDecrypted, keepDecrypted, searchDecrypted } from './decrypted-search.js';
 import type { DeviceManager } from './device-manager.js';
 import { keepEdit, withEdit } from './encrypted-edits.js';
-import { type EncryptedContent, type EncryptedReactionCount, countReactions, encodeContent, readableContent } from './encrypted-content.js';
+import { withQuote } from './encrypted-quotes.js';
+import {
+  type EncryptedContent,
+  type EncryptedReactionCount,
+  countReactions,
+  encodeContent,
+  isRelation,
+  readableContent,
+  relationOf,
+} from './encrypted-content.js';
+import { keepPollParts, keptPoll, talliedPoll } from './poll-records.js';
+import { encryptedSendOf } from './encrypted-sends.js';
+import type { SendOptions } from '../files.js';
+import type { EncryptedSend } from '../realtime-options.js';
 import { type DeviceRef, type Group, GroupError, type GroupEngine, type PendingCommit } from './group-engine.js';
 import { dropPendingAdd, keepPendingAdd, pendingAddsOf, pendingCommitOf } from './pending-commit.js';
 import { b64 } from './byte-packing.js';
@@ -181,6 +194,21 @@ export class EncryptedConversations {
     return this.encryptContent(conversationId, { text }, clientId);
   }
 
+  /**
+   * A send (`sendMessage`, `live.send`, `locations.send`) into this encrypted conversation: its
+   * text, poll or place inside the MLS message, and the links that go beside it; undefined for a
+   * send with no encrypted form (encrypted-sends.ts).
+   */
+  async encryptSend(
+    conversationId: string,
+    body: string | undefined,
+    links: SendOptions,
+    clientId: string,
+  ): Promise<EncryptedSend | undefined> {
+    const send = encryptedSendOf(body, links);
+    return send && { mls: await this.encryptContent(conversationId, send.content, clientId), links: send.links };
+  }
+
   /** The `mls` of a send carrying more than a text: files' keys, a reaction (encrypted-content.ts). */
   encryptContent(conversationId: string, content: EncryptedContent, clientId: string): Promise<MlsSend> {
     const plain = encodeContent(content);
@@ -193,7 +221,8 @@ export class EncryptedConversations {
       const { ciphertext, group: next } = await engine.encrypt(group, plain);
       await this.store.put(KEYS.sent(clientId), plain);
       await this.store.put(KEYS.group(conversationId), engine.save(next));
-      return { type: 'application', ciphertext: b64(ciphertext), epoch: Number(next.epoch), senderDevice: me.deviceId };
+      const relatesTo = relationOf(content);
+      return { type: 'application', ciphertext: b64(ciphertext), epoch: Number(next.epoch), senderDevice: me.deviceId, ...relatesTo };
     });
   }
 
@@ -207,11 +236,34 @@ export class EncryptedConversations {
       await this.locked(last.conversationId, () => this.apply(last.conversationId, Math.max(...page.items.map((m) => m.seq))));
     for (const message of page.items) {
       const decrypted = await this.decrypt(message);
-      // A reaction is counted (`reactions`), an edit applied to its message: neither is listed.
-      if (decrypted && !('reaction' in decrypted) && !('edit' in decrypted)) items.push(decrypted);
+      // A reaction or vote is counted, an edit applied to its message: none is listed.
+      if (decrypted && !isRelation(decrypted)) items.push(decrypted);
     }
+    // A poll's votes come after it in the order: every one this device can read is applied before counting.
+    if (items.some((m) => m.kind === 'poll' && m.encrypted))
+      await this.locked(page.items[0]!.conversationId, () => this.apply(page.items[0]!.conversationId));
     // Again: an edit later in this page was kept after its message was decrypted.
-    return { ...page, items: await Promise.all(items.map((m) => withEdit(this.store, m))) };
+    return {
+      ...page,
+      items: await Promise.all(
+        items.map(async (m) => (m.kind === 'poll' && m.encrypted ? ((await this.tally(m)) ?? m) : withEdit(this.store, m))),
+      ),
+    };
+  }
+
+  /** An encrypted poll this device decrypted, by message id, counted from every vote it can read now; undefined if it has none. */
+  async pollOf(messageId: string): Promise<Message | undefined> {
+    const envelope = await keptPoll(this.store, messageId);
+    if (!envelope) return undefined;
+    await this.locked(envelope.conversationId, () => this.apply(envelope.conversationId));
+    return this.tally(envelope);
+  }
+
+  /** A poll counted from the votes this device holds, by the users whose devices are in the group now. */
+  private async tally(poll: Message): Promise<Message | undefined> {
+    const group = await this.loadGroup(poll.conversationId);
+    const members = new Set(group ? (await this.devices.engine()).members(group).map((d) => d.userId) : []);
+    return talliedPoll(this.store, poll, members);
   }
 
   /**
@@ -220,6 +272,12 @@ export class EncryptedConversations {
    * device cannot read stays an envelope without `body`.
    */
   async decrypt(message: Message): Promise<Message | undefined> {
+    const read = await this.decryptOne(message);
+    // A reply's quote: the server has no text of an encrypted message to excerpt; this device may.
+    return read && read.kind === 'encrypted' && read.replyTo ? withQuote(this.store, read) : read;
+  }
+
+  private async decryptOne(message: Message): Promise<Message | undefined> {
     // A client that has not enabled encryption has no device to read with: the envelope as it is.
     if (message.kind !== 'encrypted' || !(await this.devices.isEnabled())) return message;
     if (message.deletedAt !== null) {
@@ -239,7 +297,8 @@ export class EncryptedConversations {
     const { ciphertext: _ciphertext, ...rest } = message;
     const read = { ...rest, encrypted: true as const, ...readableContent(plain) };
     if (read.edit) await keepEdit(this.store, message, read.edit);
-    return read.edit || read.reaction ? read : withEdit(this.store, read);
+    if (read.kind === 'poll') return (await this.tally(rest)) ?? read;
+    return isRelation(read) ? read : withEdit(this.store, read);
   }
 
   /** The conversation's reactions, counted from the encrypted ones this device decrypted, per message id. */
@@ -339,6 +398,7 @@ export class EncryptedConversations {
     if (mine) {
       const sent = await this.store.get(KEYS.sent(message.clientId));
       if (sent) await keepDecrypted(this.store, message, sent);
+      if (sent) await keepPollParts(this.store, message, sent);
       return;
     }
     await this.processing(message, async () => {
@@ -346,6 +406,7 @@ export class EncryptedConversations {
       // The text first: a message decrypts once, so a state kept without its text (the page
       // closed between the two) would lose it for good; the other way round it decrypts again.
       if (processed.kind === 'application') await keepDecrypted(this.store, message, processed.plaintext);
+      if (processed.kind === 'application') await keepPollParts(this.store, message, processed.plaintext);
       await this.store.put(KEYS.group(id), engine.save(processed.group));
     });
   }

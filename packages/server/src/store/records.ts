@@ -1,4 +1,4 @@
-import type { ConversationKind, EventDraft, Role, SystemInfo, VoiceInfo } from '@confab/protocol';
+import type { ConversationKind, EventDraft, MlsRelation, Role, SystemInfo, VoiceInfo } from '@confab/protocol';
 import type { MemberSettings } from './members/member-store.js';
 import type { SearchTerms } from './search-tokens.js';
 
@@ -130,7 +130,17 @@ export interface MlsRecord {
   senderDevice: string;
   /** A welcome: the devices it is for. */
   devices?: string[];
+  /** An application message that reacts to or edits another (the sender's word; the content stays encrypted). */
+  relatesTo?: MlsRelation;
 }
+
+/**
+ * Whether people read a message (`messages.shown`): every plain message and MLS application
+ * message, but not a commit or welcome (devices apply those) nor a reaction or edit (they change
+ * another message). Only those are unread, a conversation's last message, or mark read when sent.
+ */
+export const shownToPeople = (m: { mls?: MlsRecord | undefined }): boolean =>
+  m.mls === undefined || (m.mls.type === 'application' && m.mls.relatesTo === undefined);
 
 /** A commit's move of its group to the next epoch, checked in the transaction that stores it. */
 export interface EpochAdvance {
@@ -280,6 +290,8 @@ export interface ReactionRecord {
 }
 export interface QuotedMessage {
   id: string;
+  /** Its seq: an encrypted conversation's devices find their decrypted text by it. */
+  seq: number;
   senderId: string;
   body: string;
   deleted: boolean;
