@@ -114,7 +114,10 @@ describeBrowser('encrypted files (browser)', () => {
     await listRow.getByText(after).waitFor();
     expect(await listRow.locator('.badge.unread').innerText()).toMatch(/^1\s*unread$/);
     // The server's count, after a reload, says the same.
-    await bob.page.getByRole('log', { name: 'Messages', exact: true }).locator('article.message:not(.pending)', { hasText: after }).waitFor();
+    await bob.page
+      .getByRole('log', { name: 'Messages', exact: true })
+      .locator('article.message:not(.pending)', { hasText: after })
+      .waitFor();
     await alice.page.reload();
     await listRow.locator('.badge.unread').waitFor();
     expect(await listRow.locator('.badge.unread').innerText()).toMatch(/^1\s*unread$/);
