@@ -93,6 +93,16 @@ describeBrowser('encrypted files (browser)', () => {
     await row(alice.page, edited).waitFor({ timeout: 30_000 });
     expect(JSON.stringify(await databaseSnapshot(harness.server))).not.toContain(edited);
 
+    // Pinned: the panel shows the question as this browser decrypted it, edit applied (the server has only ciphertext).
+    const question_ = (await alice.sdk.history(group.id, { after: 0, limit: 50 })).items
+      .filter((m) => m.mls === 'application' && m.relatesTo === undefined && m.senderId === bob.id)
+      .at(-1)!;
+    await alice.sdk.messages.pin(question_.id);
+    await bob.page.getByRole('button', { name: 'Pinned', exact: true }).click();
+    const pinsPanel = bob.page.getByRole('complementary', { name: 'Pinned messages' });
+    await pinsPanel.getByRole('button', { name: new RegExp(edited.split(' ').at(-1)!) }).waitFor();
+    await pinsPanel.getByRole('button', { name: 'Close' }).click();
+
     // The server never saw the emoji: no row of any table holds it.
     expect(JSON.stringify(await databaseSnapshot(harness.server))).not.toContain('👍');
 
@@ -114,7 +124,10 @@ describeBrowser('encrypted files (browser)', () => {
     await listRow.getByText(after).waitFor();
     expect(await listRow.locator('.badge.unread').innerText()).toMatch(/^1\s*unread$/);
     // The server's count, after a reload, says the same.
-    await bob.page.getByRole('log', { name: 'Messages', exact: true }).locator('article.message:not(.pending)', { hasText: after }).waitFor();
+    await bob.page
+      .getByRole('log', { name: 'Messages', exact: true })
+      .locator('article.message:not(.pending)', { hasText: after })
+      .waitFor();
     await alice.page.reload();
     await listRow.locator('.badge.unread').waitFor();
     expect(await listRow.locator('.badge.unread').innerText()).toMatch(/^1\s*unread$/);

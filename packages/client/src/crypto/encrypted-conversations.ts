@@ -343,8 +343,10 @@ export class EncryptedConversations {
     let applied = await this.appliedSeq(conversationId);
     const pending = await pendingCommitOf(this.store, conversationId);
     while (applied < upTo) {
+      // Thread replies too: they are in the group's order (a main-history read leaves them out, and
+      // their texts were never decrypted).
       const page = await this.http.request<MessagePage>('GET', `${conversationPath(conversationId)}/messages`, {
-        query: { after: applied, limit: PAGE },
+        query: { after: applied, limit: PAGE, threads: 'include' },
       });
       const items = [...page.items].sort((a, b) => a.seq - b.seq);
       for (const message of items) {

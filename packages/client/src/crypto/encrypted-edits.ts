@@ -34,7 +34,12 @@ export async function withEdit(store: CryptoStore, message: Message): Promise<Me
 }
 
 /** The latest text its own sender gave `messageId` by an edit, if any. */
-export async function editedText(store: CryptoStore, conversationId: string, messageId: string, senderId: string): Promise<string | undefined> {
+export async function editedText(
+  store: CryptoStore,
+  conversationId: string,
+  messageId: string,
+  senderId: string,
+): Promise<string | undefined> {
   return (await keptEdit(store, conversationId, messageId, senderId))?.text;
 }
 

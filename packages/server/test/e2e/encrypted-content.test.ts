@@ -109,8 +109,8 @@ describe.each(await engines())('encrypted files and reactions through the SDK on
 
     // The envelopes say which message they react to (the key stays inside); the server counts
     // them neither unread nor last: Bob has Alice's one message unread, Alice nothing.
-    const envelopes = (await api(t.url, 'GET', `/api/v1/conversations/${group.id}/messages?after=0&limit=50`, { token: bob.token }))
-      .body.items as Record<string, unknown>[];
+    const envelopes = (await api(t.url, 'GET', `/api/v1/conversations/${group.id}/messages?after=0&limit=50`, { token: bob.token })).body
+      .items as Record<string, unknown>[];
     expect(envelopes.filter((m) => m.mls === 'application').map((m) => m.relatesTo ?? null)).toEqual([
       null,
       ...Array(4).fill({ type: 'reaction', messageId: message.id }),
@@ -127,9 +127,9 @@ describe.each(await engines())('encrypted files and reactions through the SDK on
     const other = await alice.client.createGroup('Elsewhere', [bob.id], { encrypted: true });
     const mine = await alice.client.sendMessage(group.id, 'mine');
     const elsewhere = await alice.client.sendMessage(other.id, 'elsewhere');
-    const commit = (await api(t.url, 'GET', `/api/v1/conversations/${group.id}/messages?after=0&limit=50`, { token: bob.token })).body.items.find(
-      (m: Record<string, unknown>) => m.mls === 'commit',
-    );
+    const commit = (
+      await api(t.url, 'GET', `/api/v1/conversations/${group.id}/messages?after=0&limit=50`, { token: bob.token })
+    ).body.items.find((m: Record<string, unknown>) => m.mls === 'commit');
     const post = async (by: Person, relatesTo: Record<string, unknown>, extra: Record<string, unknown> = {}) => {
       const mls = await by.client['encrypted']().encryptFor(group.id, 'x', crypto.randomUUID());
       return api(t.url, 'POST', `/api/v1/conversations/${group.id}/messages`, {
@@ -206,8 +206,12 @@ describe.each(await engines())('encrypted files and reactions through the SDK on
     const unmarked = await bob.client['encrypted']().encryptContent(dm.id, { edit: { messageId: sent.id, text: 'meet never' } }, 'forged');
     delete unmarked.relatesTo;
     expect(
-      (await api(t.url, 'POST', `/api/v1/conversations/${dm.id}/messages`, { token: bob.token, body: { clientId: 'forged', mls: unmarked } }))
-        .status,
+      (
+        await api(t.url, 'POST', `/api/v1/conversations/${dm.id}/messages`, {
+          token: bob.token,
+          body: { clientId: 'forged', mls: unmarked },
+        })
+      ).status,
     ).toBe(201);
 
     for (const c of [bob.client, alice.client]) {

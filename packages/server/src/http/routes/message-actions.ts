@@ -121,7 +121,8 @@ export const messageActionRoutes: RoutePlugin = async (app, { messaging: { lifec
       schema: {
         tags,
         operationId: 'removeReaction',
-        summary: 'Take back my reaction (idempotent; only my own); 409 blocked in a direct conversation where either side blocks the other; 400 encrypted_conversation for the author in an end-to-end encrypted conversation (an edit there is an MLS application message)',
+        summary:
+          'Take back my reaction (idempotent; only my own); 409 blocked in a direct conversation where either side blocks the other; 400 encrypted_conversation for the author in an end-to-end encrypted conversation (an edit there is an MLS application message)',
         security: bearer,
         params: ReactionParams,
         response: { 200: MessageResponse, ...errors(400, 401, 404, 409) },

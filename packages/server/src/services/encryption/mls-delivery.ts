@@ -9,7 +9,15 @@ import {
   readGroupInfo,
   readWelcome,
 } from '../../infra/mls-messages.js';
-import { type AttachmentRecord, type ConversationRecord, type EpochAdvance, type MlsGroupRecord, type MlsRecord, type Store, shownToPeople } from '../../store/store.js';
+import {
+  type AttachmentRecord,
+  type ConversationRecord,
+  type EpochAdvance,
+  type MlsGroupRecord,
+  type MlsRecord,
+  type Store,
+  shownToPeople,
+} from '../../store/store.js';
 
 /** An MLS message as the append stores it: the envelope, and for a commit the epoch it must be made in. */
 export interface MlsContent {
@@ -60,7 +68,11 @@ export class MlsDelivery {
       if (read.epoch > group.epoch) throw refuse('/epoch', `is ahead of the conversation's current epoch (${group.epoch})`);
       if (input.relatesTo === undefined) return { kind: 'encrypted', body: '', mls };
       await this.checkRelation(senderId, conversation.id, input.relatesTo);
-      return { kind: 'encrypted', body: '', mls: { ...mls, relatesTo: { type: input.relatesTo.type, messageId: input.relatesTo.messageId } } };
+      return {
+        kind: 'encrypted',
+        body: '',
+        mls: { ...mls, relatesTo: { type: input.relatesTo.type, messageId: input.relatesTo.messageId } },
+      };
     }
     if (input.type === 'welcome') {
       const devices = input.devices;

@@ -81,7 +81,10 @@ export function describeMlsGroups(f: Fixture): void {
       };
       const [reaction] = await append([related(a.id, 'reaction')]);
       await append([related(b.id, 'edit')]);
-      expect(reaction).toMatchObject({ created: true, message: { seq: 3, mls: { relatesTo: { type: 'reaction', messageId: original!.id } } } });
+      expect(reaction).toMatchObject({
+        created: true,
+        message: { seq: 3, mls: { relatesTo: { type: 'reaction', messageId: original!.id } } },
+      });
       expect((await f.store.messages.getMessage(original!.id))?.mls?.relatesTo).toBeUndefined();
       const stored = await f.store.messages.listMessages(conversation.id, { limit: 10, after: 0 });
       expect(stored.map((m) => m.mls?.relatesTo?.type ?? null)).toEqual([null, null, 'reaction', 'edit']);
