@@ -21,7 +21,10 @@ describeMysql('MySQL/MariaDB search plan', () => {
     const store = openMysqlStore(database.url, { poolSize: 2, searchWalkRows: 0 });
     await store.migrate();
     f.store = store;
-    cleanups.push(() => database.drop(), () => store.close());
+    cleanups.push(
+      () => database.drop(),
+      () => store.close(),
+    );
     const [a, b] = await Promise.all([f.user('plan_a'), f.user('plan_b')]);
     userId = a!.id;
     conversationId = (await f.conversation('group', [a!.id, b!.id])).conversation.id;
@@ -41,7 +44,7 @@ describeMysql('MySQL/MariaDB search plan', () => {
   const search = (q: string): MessageSearch => ({ userId, terms: searchTerms(q), limit: 50 });
   const find = async (q: string) => (await f.store.search.searchMessages(search(q))).map((h) => h.message.body);
 
-  it('finds a rare word with a common one by comparing the common one in the rare one\'s rows', async () => {
+  it("finds a rare word with a common one by comparing the common one in the rare one's rows", async () => {
     const db = createMysqlDb(database.url, { poolSize: 1 });
     cleanups.push(() => db.destroy());
     const groups = wordGroups(search('zorbex meeting '));

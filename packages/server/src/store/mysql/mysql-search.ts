@@ -2,7 +2,7 @@ import { type Migration, type RawBuilder, type Selectable, sql } from 'kysely';
 import type { Database } from '../schema.js';
 import type { MessageSearch, SearchHit } from '../store.js';
 import { type Db, toMessage } from '../sql/rows.js';
-import { type SearchIndex, reindexNewestFirst, reindexRemainingById, searchScope } from '../sql/search.js';
+import { type SearchIndex, reindexNewestFirst, reindexRemainingById, searchFilters, searchScope } from '../sql/search.js';
 import { withQuotes } from '../sql/message-changes.js';
 import { indexTokens } from '../search-tokens.js';
 import { booleanQueryOf, groupsMatch, planIndexQuery, wordGroups, wordShares, wordToken } from './mysql-search-plan.js';
@@ -110,21 +110,12 @@ async function findByWalking(db: Db, search: MessageSearch, scope: string[] | nu
 
 /** The messages I may read, with the search's filters (all but the words). */
 function readable(db: Db, search: MessageSearch, scope: string[] | null) {
-  let query = db
+  return db
     .selectFrom('messages as m')
     .innerJoin('members as me', (join) => join.onRef('me.conversation_id', '=', 'm.conversation_id').on('me.user_id', '=', search.userId))
     .selectAll('m')
     .whereRef('m.seq', '>', 'me.cleared_seq')
-    .where('m.deleted_at', 'is', null)
-    .where('m.kind', '<>', 'system');
-  if (scope !== null) query = query.where('m.conversation_id', 'in', scope);
-  if (search.senderId !== undefined) query = query.where('m.sender_id', '=', search.senderId);
-  if (search.after !== undefined) query = query.where('m.created_at', '>', search.after);
-  if (search.before !== undefined) query = query.where('m.created_at', '<', search.before);
-  if (search.below !== undefined) query = query.where('m.id', '<', search.below);
-  if (search.upTo !== undefined) query = query.where('m.id', '<=', search.upTo);
-  if (search.from !== undefined) query = query.where('m.id', '>=', search.from);
-  return query;
+    .where((eb) => searchFilters(eb, search, scope));
 }
 
 /** The search index; `walkRows` is WALK_ROWS but in tests (0: the FULLTEXT index finds every match). */
