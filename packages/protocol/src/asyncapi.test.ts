@@ -70,9 +70,9 @@ describe('the AsyncAPI document', () => {
 
   it('has every frame and event docs/realtime.md documents (its tables and the `{"type":…}` frames it shows)', () => {
     const documented = new Set([
-      ...[...REALTIME_MD.matchAll(/\{"type":"([a-z.]+)"/g)].map((m) => m[1]!),
+      ...[...REALTIME_MD.matchAll(/\{"type":"([a-z._]+)"/g)].map((m) => m[1]!),
       // The first column of the event tables: | `message.created` | …
-      ...[...REALTIME_MD.matchAll(/^\| `([a-z]+(?:\.[a-z]+)?)` \|/gm)].map((m) => m[1]!),
+      ...[...REALTIME_MD.matchAll(/^\| `([a-z_]+(?:\.[a-z_]+)?)` \|/gm)].map((m) => m[1]!),
       // The other frames listed by name: - `ready` — …, - `ack`, `error`, `pong` — …
       ...[...section('### Other frames').matchAll(/^- (`[a-z]+`(?:, `[a-z]+`)*) —/gm)].flatMap((m) =>
         [...m[1]!.matchAll(/`([a-z]+)`/g)].map((n) => n[1]!),
