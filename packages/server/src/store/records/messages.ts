@@ -1,9 +1,8 @@
 import type { SystemInfo, VoiceInfo } from '@confab/protocol';
 import type { EpochAdvance, MlsRecord } from './encryption.js';
-import type { ForwardedFromRecord, LinkPreviewRecord, LocationRecord, PollRecord } from './message-content.js';
 import type { AttachmentRecord } from './uploads.js';
 
-/** A message as stored, a new one, and what the append and the history reads take and give. Timestamps are epoch ms. */
+/** A message as stored: its record, what kinds and features keep on it, a new one and a change to one (a new message feature adds its fields here). Timestamps are epoch ms. */
 
 export interface MessageRecord {
   id: string;
@@ -66,6 +65,39 @@ export interface QuotedMessage {
   deleted: boolean;
 }
 
+/** A poll as stored: each option's voters, in the order they voted. Times are epoch ms. */
+export interface PollRecord {
+  question: string;
+  options: { id: string; text: string; userIds: string[] }[];
+  multiple: boolean;
+  anonymous: boolean;
+  closesAt: number | null;
+  closedAt: number | null;
+}
+
+/**
+ * The card of the first link of a message's body, or the sender's removal of it (`removed`: shown
+ * as no preview, and that URL is not fetched again). `imageKey` names the WebP in the blob store.
+ */
+export type LinkPreviewRecord =
+  { url: string; title: string; description: string | null; siteName: string; imageKey: string | null } | { url: string; removed: true };
+
+export interface ForwardedFromRecord {
+  conversationId: string;
+  senderId: string;
+  /** When the original was sent (epoch ms). */
+  sentAt: number;
+}
+
+/** A shared location; a live one is moved by its author until `liveUntil` (epoch ms). */
+export interface LocationRecord {
+  lat: number;
+  lng: number;
+  accuracyM: number | null;
+  label: string | null;
+  liveUntil: number | null;
+}
+
 /** What a sender chooses; the rest of a message starts empty (no edits, reactions or pin). */
 export type NewMessage = Pick<MessageRecord, 'id' | 'conversationId' | 'senderId' | 'clientId' | 'body' | 'createdAt'> &
   Partial<
@@ -78,32 +110,27 @@ export type NewMessage = Pick<MessageRecord, 'id' | 'conversationId' | 'senderId
     advance?: EpochAdvance;
   };
 
-export interface AppendResult {
-  message: MessageRecord;
-  created: boolean;
-}
-
 /**
- * A new message the append did not store: uploads it carries are gone (swept or deleted since the
- * send checked them), an MLS commit made in an epoch that is not its group's current one, or a
- * plain message into a conversation encrypted since the send read it (issue 39).
+ * A change to a stored message, as the service decides it from the message as it is inside the
+ * change's transaction (`MessageChange`).
  */
-export type AppendRefusal = { missingUploadIds: string[] } | { epochConflict: number } | { encryptedConversation: true };
-
-export type AppendOutcome = AppendResult | AppendRefusal;
-
-export interface HistoryPage {
-  limit: number;
-  before?: number;
-  after?: number;
-  /** Include thread replies (the main history leaves them out). */
-  threads?: boolean;
-}
-
-export interface RecentFilter {
-  sender?: string;
-  recipient?: string;
-  isRead?: boolean;
-  limit: number;
-  beforeId?: string;
+export interface MessagePatch {
+  body?: string;
+  editedAt?: number;
+  deletedAt?: number;
+  reactions?: ReactionRecord[];
+  mentions?: string[];
+  pinnedAt?: number | null;
+  pinnedBy?: string | null;
+  /** A live location's new position, or its end (`liveUntil`). */
+  location?: LocationRecord;
+  /** Content fields replaced whole (ContentRecord: a poll's votes or its close); the others stay. */
+  content?: ContentRecord;
+  /** Keep the body being replaced as an earlier version, replaced at `editedAt`. */
+  keepVersion?: boolean;
+  /**
+   * A delete: forget every earlier version, and blank the body in the logged events that carry
+   * it (the message's own, and quotes of it in replies), so it is gone from storage everywhere.
+   */
+  erase?: boolean;
 }
