@@ -5,12 +5,13 @@ import { DEFAULT_MIX, type Mix } from './mixed.js';
 import type { SendPath } from './peers/workload.js';
 import { type BenchStore, parseStores } from './store-plan.js';
 import { checkGrowSizes, parseResumeCounts } from './grow-plan.js';
+import { checkEncryptionSizes, parseGroupSizes } from './encryption-plan.js';
 import type { ClientKind } from './sockets.js';
 import type { ThroughputOptions } from './throughput.js';
 
 export const PHASES = ['sqlite', 'throughput', 'mixed', 'latency', 'bare-ws', 'fanout', 'storm', 'search', 'upload', 'login'] as const;
 /** Phases that run only when `--only` names them (the peer comparison and the idle phase start servers of their own, for minutes). */
-export const OPT_IN_PHASES = ['peers', 'idle', 'soak', 'grow'] as const;
+export const OPT_IN_PHASES = ['peers', 'idle', 'soak', 'grow', 'encryption'] as const;
 export type Phase = (typeof PHASES)[number] | (typeof OPT_IN_PHASES)[number];
 const KNOWN_PHASES: readonly string[] = [...PHASES, ...OPT_IN_PHASES];
 
@@ -82,6 +83,11 @@ export interface Options {
   /** History pages and searches per query. */
   growRequests: number;
   growSignIns: number;
+  // encryption (encryption.ts): issue 39's figures, through the SDK
+  /** Members added in one commit. */
+  encryptionMembers: number;
+  /** Messages of each kind (encrypted, plain) in the alternating latency pairs. */
+  encryptionMessages: number;
   // set-up
   registerConcurrency: number;
   connectConcurrency: number;
@@ -99,6 +105,10 @@ export interface Options {
   growStore: IdleStore;
   /** The grow phase's resumes: how many events each one missed (one with none is always measured). */
   growResume: number[];
+  /** The encryption phase's store, the same two as the soak's. */
+  encryptionStore: IdleStore;
+  /** Group sizes (devices) whose MLS state per device the encryption phase weighs. */
+  encryptionStateGroups: number[];
   /** Where the scale-out comparison and a cluster idle phase make (and drop) a schema, and their Redis. */
   postgresUrl: string;
   /** When set, the scale-out comparison also runs its nodes on MySQL/MariaDB + Redis (a database of its own here, dropped after). */
@@ -149,6 +159,8 @@ type Sizes = Omit<
   | 'soakStore'
   | 'growStore'
   | 'growResume'
+  | 'encryptionStore'
+  | 'encryptionStateGroups'
 >;
 
 const FULL: Sizes = {
@@ -201,6 +213,8 @@ const FULL: Sizes = {
   growBigMessages: 1_000_000,
   growRequests: 200,
   growSignIns: 5,
+  encryptionMembers: 50,
+  encryptionMessages: 1000,
   registerConcurrency: 8,
   connectConcurrency: 50,
 };
@@ -239,16 +253,20 @@ const QUICK: Sizes = {
   growBigMessages: 50_000,
   growRequests: 100,
   growSignIns: 3,
+  encryptionMembers: 10,
+  encryptionMessages: 50,
 };
 
 /** The grow phase's resumes: events missed (full and quick sizes). */
 const GROW_RESUME = { full: '1000,10000', quick: '100,1000' };
+/** The encryption phase's groups whose state is weighed; by default those that fit the members. */
+const ENCRYPTION_STATE_GROUPS = [2, 10, 50];
 
 export const USAGE = `Usage: npm run bench -- [flags]        (or: node bench/dist/run.js [flags])
 
   --quick                     small sizes for a smoke run (saved as <timestamp>-quick.json)
   --only <list>               comma-separated phases to run: ${PHASES.join(',')}; also peers (Confab
-                              against a hand-written Socket.IO server), idle, soak and grow, run only when named)
+                              against a hand-written Socket.IO server), idle, soak, grow and encryption, run only when named)
   --no-save                   print only; write nothing to bench/results
   --client lite|ws            load-generator WebSocket client: a minimal one that parses frames in
                               place (default), or the \`ws\` package's (costs the generator more CPU)
@@ -355,6 +373,15 @@ export const USAGE = `Usage: npm run bench -- [flags]        (or: node bench/dis
   --grow-sign-ins <n>         sign-ins, each loading the whole list     (default 5; quick 3)
                               a full-size run takes hours: its timeout is 6 h unless --timeout says
 
+ end-to-end encryption (--only encryption, run only when named; its own server, every device an SDK client here)
+  --encryption-members <n>    members added in one commit, then the time until each reads (default 50; quick 10)
+  --encryption-messages <n>   encrypted and as many plain messages, alternating, one at a time, between
+                              the same two devices: send → receive               (default 1000; quick 50)
+  --encryption-state-groups <list>  group sizes (devices) whose MLS state per device is weighed
+                              (default 2,10,50, those at most --encryption-members + 1)
+  --encryption-store sqlite|postgres  one node on SQLite, or one cluster node on PostgreSQL + Redis
+                              (--postgres, --redis; a schema and prefix of its own) (default sqlite)
+
  set-up
   --register-concurrency <n>  registrations in flight (argon2 is ~10-30 ms each) (default 8)
   --connect-concurrency <n>   WebSocket handshakes in flight             (default 50)
@@ -410,6 +437,8 @@ const intFlags = {
   'grow-big-messages': 'growBigMessages',
   'grow-requests': 'growRequests',
   'grow-sign-ins': 'growSignIns',
+  'encryption-members': 'encryptionMembers',
+  'encryption-messages': 'encryptionMessages',
   'register-concurrency': 'registerConcurrency',
   'connect-concurrency': 'connectConcurrency',
 } as const satisfies Record<string, keyof typeof FULL>;
@@ -438,6 +467,8 @@ export function parseOptions(argv: string[]): Options | null {
       'soak-store': { type: 'string' },
       'grow-store': { type: 'string' },
       'grow-resume': { type: 'string' },
+      'encryption-store': { type: 'string' },
+      'encryption-state-groups': { type: 'string' },
       'peer-targets': { type: 'string' },
       'peer-levels': { type: 'string' },
       'peer-paths': { type: 'string' },
@@ -501,6 +532,16 @@ export function parseOptions(argv: string[]): Options | null {
     // A full-size seed alone takes an hour or more on a 2-core machine.
     if ((values as Record<string, unknown>)['timeout'] === undefined) sizes.timeoutSec = quick ? 1800 : 6 * 3600;
   }
+  const encryptionStore = values['encryption-store'] ?? 'sqlite';
+  if (encryptionStore !== 'sqlite' && encryptionStore !== 'postgres')
+    throw new Error(`--encryption-store: expected sqlite or postgres, got "${encryptionStore}"`);
+  const rawStateGroups = values['encryption-state-groups'];
+  const encryptionStateGroups =
+    typeof rawStateGroups === 'string'
+      ? parseGroupSizes(rawStateGroups)
+      : ENCRYPTION_STATE_GROUPS.filter((n) => n <= sizes.encryptionMembers + 1);
+  if (phases.has('encryption'))
+    checkEncryptionSizes({ members: sizes.encryptionMembers, messages: sizes.encryptionMessages, stateGroups: encryptionStateGroups });
   const mix = typeof values.mix === 'string' ? parseMix(values.mix) : DEFAULT_MIX;
   const peers = parsePeerSelection(values['peer-targets'], values['peer-levels'], values['peer-paths'], values['peer-users']);
   return {
@@ -517,6 +558,8 @@ export function parseOptions(argv: string[]): Options | null {
     soakStore,
     growStore,
     growResume,
+    encryptionStore,
+    encryptionStateGroups,
     mix,
     peers,
     ...sizes,

@@ -10,6 +10,7 @@ import { runScaleOut } from './cluster.js';
 import { SendChannel } from './channel.js';
 import { runFanout, type FanoutResult, type FanoutTarget } from './fanout.js';
 import { runGrow } from './grow.js';
+import { runEncryption } from './encryption.js';
 import { runUploadPhase } from './upload.js';
 import { runIdlePhase } from './idle.js';
 import { runLoginPhase } from './login.js';
@@ -59,6 +60,8 @@ async function main(): Promise<void> {
   if (options.phases.has('soak')) return runSoak(options, log, fatal);
   // --only grow: a large instance seeded in bulk, a client's calls timed on it (grow.ts).
   if (options.phases.has('grow')) return runGrow(options, log, fatal);
+  // --only encryption: issue 39's figures through the SDK, on a server of its own (encryption.ts).
+  if (options.phases.has('encryption')) return runEncryption(options, log, fatal);
 
   const report = newReport(options, new Date());
   const { phases } = options;

@@ -91,6 +91,17 @@ describe('ChatState: mentions, and my own settings', () => {
     // My own commit (my device sent it by itself) marks nothing read.
     await apply({ type: 'message.created', message: envelope(4, me, 'commit') });
     expect(c()).toMatchObject({ unreadCount: 1, readSeq: 0, lastSeq: 4, lastMessage: { seq: 1 } });
+    // A reaction or edit this client does not decrypt is known by its envelope's relation: neither
+    // unread, listed nor last, and mine marks nothing read (as the server counts them).
+    const related = (seq: number, senderId: string, type: 'reaction' | 'edit'): Message => ({
+      ...envelope(seq, senderId, 'application'),
+      relatesTo: { type, messageId: 'm1' },
+    });
+    await apply({ type: 'message.created', message: related(5, 'other', 'reaction') });
+    await apply({ type: 'message.created', message: related(6, 'other', 'edit') });
+    await apply({ type: 'message.created', message: related(7, me, 'reaction') });
+    expect(c()).toMatchObject({ unreadCount: 1, readSeq: 0, lastSeq: 7, lastMessage: { seq: 1 } });
+    expect(state.snapshot().pages.c!.map((m) => m.seq)).toEqual([1]);
   });
 
   it('applies an encrypted edit from the message’s sender only, and lists neither edits nor reactions (issue 39 part 5)', async () => {

@@ -248,11 +248,15 @@ export class ChatState {
     // An MLS commit or welcome (issue 39) is applied by devices, not read: never unread, listed or last,
     // and sending one does not mark anything read.
     if (message.kind === 'encrypted' && message.mls !== undefined && message.mls !== 'application') return;
-    // An encrypted reaction (part 5) is counted on its message, not listed.
-    if ((message as DecryptedMessage).reaction !== undefined) return;
+    // An encrypted reaction, poll vote or close is counted on its message, not listed; one this
+    // client does not decrypt is known by its envelope's relation, which the server counts neither.
+    const { reaction, vote, pollClose } = message as DecryptedMessage;
+    if (reaction !== undefined || vote !== undefined || pollClose !== undefined) return;
+    if (message.relatesTo !== undefined && message.relatesTo.type !== 'edit') return;
     // An encrypted edit (part 5) changes its message, when sent by that message's sender.
     const edit = (message as DecryptedMessage).edit;
     if (edit !== undefined) return this.encryptedEdit(c, message, edit);
+    if (message.relatesTo?.type === 'edit') return;
     c.lastMessage = message;
     // The main history leaves thread replies out; the root's reply count arrives as message.updated.
     // A thread reply counts in its thread, not in the conversation's unreadCount (issue 35 item 2).

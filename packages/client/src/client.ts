@@ -52,6 +52,7 @@ import { LocationsApi, SearchApi } from './features.js';
 import type { CryptoStore } from './crypto/crypto-store.js';
 import { indexedDbCryptoStore } from './crypto/indexeddb-crypto-store.js';
 import { EncryptedConversations } from './crypto/encrypted-conversations.js';
+import { EncryptedPollActions } from './crypto/encrypted-poll-actions.js';
 import type { EncryptedReactionCount } from './crypto/encrypted-content.js';
 import { type FileToEncrypt, downloadEncrypted, uploadEncrypted } from './crypto/encrypted-files.js';
 import type { EncryptedFileRef } from './crypto/file-crypto.js';
@@ -107,10 +108,26 @@ export class ConfabClient {
       options.crypto?.store ??
       (typeof indexedDB === 'undefined' ? undefined : indexedDbCryptoStore(async () => `confab-crypto:${(await this.me()).id}`));
     this.search = new SearchApi(this.http);
-    this.locations = new LocationsApi(this.http);
+    this.locations = new LocationsApi(this.http, (conversationId, body, clientId, links) =>
+      this.sendMessage(conversationId, body, clientId, links),
+    );
     this.files = new FileCalls(this.http);
     this.account = new AccountApi(this.http);
-    this.messages = new MessageActions(this.http);
+    this.messages = new MessageActions(
+      this.http,
+      {
+        message: async (m) => {
+          const e2e = m.kind === 'encrypted' ? this.encrypted(true) : undefined;
+          return e2e ? ((await e2e.decrypt(m)) ?? m) : m;
+        },
+        page: (page) => this.decryptedPage(page),
+      },
+      new EncryptedPollActions(
+        this.http,
+        () => this.encrypted(true),
+        async () => (await this.me()).id,
+      ),
+    );
     this.scheduled = new ScheduledApi(this.http);
     this.admin = new AdminApi(this.http);
     this.push = new PushApi(this.http);
@@ -480,11 +497,11 @@ export class ConfabClient {
     clientId: string = newClientId(),
     links: SendOptions = {},
   ): Promise<Message> {
-    // Into an encrypted conversation the text goes as an MLS application message (issue 39).
-    const e2e = body === undefined ? undefined : await this.mustEncrypt(conversationId);
-    const mls = e2e && (await e2e.encryptFor(conversationId, body!, clientId));
+    // Into an encrypted conversation the text, poll or place goes as an MLS application message (issue 39).
+    const e2e = await this.mustEncrypt(conversationId);
+    const encrypted = e2e && (await e2e.encryptSend(conversationId, body, links, clientId));
     const answer = await this.http.request<{ message: Message } | HeldResponse>('POST', `${conversationPath(conversationId)}/messages`, {
-      body: { clientId, ...(mls ? { mls } : { body }), ...links },
+      body: { clientId, ...(encrypted ? { mls: encrypted.mls, ...encrypted.links } : { body, ...links }) },
     });
     // Held for an admin's review by the spam model (issue 40): stored, delivered to no one yet.
     if ('held' in answer) throw new MessageHeldError(answer.message);
@@ -494,9 +511,13 @@ export class ConfabClient {
 
   /** A page of history; in an encrypted conversation decrypted on this device (commits and welcomes applied, not listed). */
   async history(conversationId: string, query: HistoryQuery = {}): Promise<MessagePage> {
-    const page = await this.http.request<MessagePage>('GET', `${conversationPath(conversationId)}/messages`, { query });
+    return this.decryptedPage(await this.http.request<MessagePage>('GET', `${conversationPath(conversationId)}/messages`, { query }));
+  }
+
+  /** A page as its readers see it: an encrypted conversation's decrypted on this device. */
+  private decryptedPage(page: MessagePage): Promise<MessagePage> {
     const e2e = this.encrypted(true);
-    return e2e && page.items.some((m) => m.kind === 'encrypted') ? e2e.decryptPage(page) : page;
+    return e2e && page.items.some((m) => m.kind === 'encrypted') ? e2e.decryptPage(page) : Promise.resolve(page);
   }
 
   recentMessages(query: RecentMessagesQuery = {}): Promise<MessagePage> {
@@ -538,8 +559,9 @@ export class ConfabClient {
     const WebSocketImpl = options.WebSocket ?? this.options.WebSocket;
     const e2e = this.encrypted(true);
     const encryption = e2e && {
-      encryptSend: async (conversationId: string, body: string, clientId: string) =>
-        (await e2e.isEncrypted(conversationId)) ? e2e.encryptFor(conversationId, body, clientId) : undefined,
+      encryptSend: async (conversationId: string, body: string | undefined, links: SendOptions, clientId: string) =>
+        (await e2e.isEncrypted(conversationId)) ? e2e.encryptSend(conversationId, body, links, clientId) : undefined,
+      pollOf: (messageId: string) => e2e.pollOf(messageId),
       decrypt: (message: Message) => e2e.decrypt(message),
       memberRemoved: (conversationId: string, userId: string) => e2e.memberRemoved(conversationId, userId),
     };

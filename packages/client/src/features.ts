@@ -8,6 +8,7 @@ import type {
   UpdateLocationBody,
 } from '@confab/protocol';
 import type { HttpTransport } from './http.js';
+import type { SendOptions } from './files.js';
 import { newClientId } from './ids.js';
 
 /** `ConfabClient.search`: full-text search of my messages, and my conversations by name. */
@@ -35,17 +36,24 @@ export interface LocationSendOptions {
 
 /** `ConfabClient.locations`: sharing a place, fixed or live, over REST (`RealtimeConnection.sendLocation` over the socket). */
 export class LocationsApi {
-  constructor(private readonly http: HttpTransport) {}
+  /** `sendMessage`: the client's own, so a place sent into an encrypted conversation goes inside an MLS message. */
+  constructor(
+    private readonly http: HttpTransport,
+    private readonly sendMessage: (
+      conversationId: string,
+      body: string | undefined,
+      clientId: string,
+      links: SendOptions,
+    ) => Promise<Message>,
+  ) {}
 
   /**
    * Shares a place (`kind: "location"`); with `location.liveUntil` (at most 8 hours ahead) it is
    * live: move it with `update`, end it with `stop`. Retrying with the same `clientId` never stores a duplicate.
    */
   async send(conversationId: string, location: LocationInput, options: LocationSendOptions = {}): Promise<Message> {
-    const { clientId = newClientId(), ...rest } = options;
-    const path = `/api/v1/conversations/${encodeURIComponent(conversationId)}/messages`;
-    return (await this.http.request<{ message: Message }>('POST', path, { body: { clientId, kind: 'location', location, ...rest } }))
-      .message;
+    const { clientId = newClientId(), body, ...rest } = options;
+    return this.sendMessage(conversationId, body, clientId, { kind: 'location', location, ...rest });
   }
 
   /** Moves my live location (members get `message.updated`); 409 conflict once it has ended. */

@@ -52,6 +52,15 @@ export {
   decodeContent,
   encodeContent,
   encryptedFilesOf,
+  isRelation,
 } from './crypto/encrypted-content.js';
+export {
+  type EncryptedPlace,
+  type EncryptedPollContent,
+  type EncryptedVote,
+  type OrderedPoll,
+  type PollRelation,
+  tallyPoll,
+} from './crypto/encrypted-polls.js';
 export { CIPHERTEXT_UPLOAD_NAME, type FileToEncrypt } from './crypto/encrypted-files.js';
 export { type EncryptedFileRef, FileDecryptError, decryptFile, encryptFile } from './crypto/file-crypto.js';

@@ -13,6 +13,7 @@ import type {
 } from '@confab/protocol';
 import type { HttpTransport } from './http.js';
 import { MessageHeldError } from './errors.js';
+import type { EncryptedPollActions } from './crypto/encrypted-poll-actions.js';
 
 /** The messages around one, oldest first: what a view shows after jumping to it (a search hit, a notification). */
 export interface MessagesAround {
@@ -25,14 +26,37 @@ export interface MessagesAround {
 }
 
 /**
+ * How the messages the server answers are handed out: in an encrypted conversation decrypted on
+ * this device (issue 39: the server holds only ciphertext), as `history()` does; as they are where
+ * the client has no encryption.
+ */
+export interface MessageReader {
+  /** One message: decrypted, or the envelope where this device cannot read it. */
+  message(message: Message): Promise<Message>;
+  /** A page: decrypted, with commits, welcomes, reactions and edits left out. */
+  page(page: MessagePage): Promise<MessagePage>;
+}
+
+const asAnswered: MessageReader = { message: async (m) => m, page: async (p) => p };
+
+/**
  * `ConfabClient.messages`: one message after it was sent — read it, edit it (and list its
- * earlier bodies), delete it, its thread, reactions and pins — and the page around it.
+ * earlier bodies), delete it, its thread, reactions and pins — and the page around it. What they
+ * answer of an encrypted conversation is decrypted (`MessageReader`).
  */
 export class MessageActions {
-  constructor(private readonly http: HttpTransport) {}
+  /**
+   * `read`: how answers are handed out (decrypted in an encrypted conversation); `encryptedPolls`:
+   * votes and closes of polls in encrypted conversations, which the server cannot read (both set by ConfabClient).
+   */
+  constructor(
+    private readonly http: HttpTransport,
+    private readonly read: MessageReader = asAnswered,
+    private readonly encryptedPolls?: EncryptedPollActions,
+  ) {}
 
   async get(messageId: string): Promise<Message> {
-    return (await this.http.request<MessageResponse>('GET', messagePath(messageId))).message;
+    return this.read.message((await this.http.request<MessageResponse>('GET', messagePath(messageId))).message);
   }
 
   /** Edits my message; the earlier body stays listed by `versions`. */
@@ -51,14 +75,17 @@ export class MessageActions {
   }
 
   /** A thread's replies, oldest first (`nextCursor` pages on); send one with `sendMessage(…, { threadRootId })`. */
-  thread(rootId: string, query: PageQuery = {}): Promise<MessagePage> {
-    return this.http.request('GET', `${messagePath(rootId)}/thread`, { query });
+  async thread(rootId: string, query: PageQuery = {}): Promise<MessagePage> {
+    return this.read.page(await this.http.request<MessagePage>('GET', `${messagePath(rootId)}/thread`, { query }));
   }
 
   // ---- thread read state (issue 35 item 2) ----
   /** A conversation's threads, newest reply first, with my unread count of each; `{ followed: true }` keeps the ones I follow. */
-  threads(conversationId: string, query: ThreadListQuery = {}): Promise<ThreadPage> {
-    return this.http.request('GET', `/api/v1/conversations/${encodeURIComponent(conversationId)}/threads`, { query });
+  async threads(conversationId: string, query: ThreadListQuery = {}): Promise<ThreadPage> {
+    const page = await this.http.request<ThreadPage>('GET', `/api/v1/conversations/${encodeURIComponent(conversationId)}/threads`, {
+      query,
+    });
+    return { ...page, items: await Promise.all(page.items.map(async (t) => ({ ...t, root: await this.read.message(t.root) }))) };
   }
 
   /** I have read the thread up to `seq` (never moves back); my other devices get `thread.read`. */
@@ -90,11 +117,16 @@ export class MessageActions {
 
   /** Replaces my vote on a poll with `optionIds` (`[]` retracts it); the answer has the counts. Issue 37. */
   async vote(messageId: string, optionIds: readonly string[]): Promise<Message> {
+    // An encrypted poll this device decrypted: the vote goes inside an MLS message, the answer counted here.
+    const encrypted = await this.encryptedPolls?.vote(messageId, optionIds);
+    if (encrypted) return encrypted;
     return (await this.http.request<MessageResponse>('PUT', `${messagePath(messageId)}/poll/vote`, { body: { optionIds } })).message;
   }
 
   /** Closes a poll (its author, or a group admin); idempotent. */
   async closePoll(messageId: string): Promise<Message> {
+    const encrypted = await this.encryptedPolls?.close(messageId);
+    if (encrypted) return encrypted;
     return (await this.http.request<MessageResponse>('POST', `${messagePath(messageId)}/poll/close`)).message;
   }
 
@@ -130,13 +162,15 @@ export class MessageActions {
   }
 
   /** My saved messages, newest saved first (only those I can still read). */
-  saved(query: PageQuery = {}): Promise<SavedPage> {
-    return this.http.request('GET', '/api/v1/saved', { query });
+  async saved(query: PageQuery = {}): Promise<SavedPage> {
+    const page = await this.http.request<SavedPage>('GET', '/api/v1/saved', { query });
+    return { ...page, items: await Promise.all(page.items.map(async (s) => ({ ...s, message: await this.read.message(s.message) }))) };
   }
 
   /** A conversation's pinned messages, most recently pinned first. */
-  pins(conversationId: string): Promise<MessageList> {
-    return this.http.request('GET', `/api/v1/conversations/${encodeURIComponent(conversationId)}/pins`);
+  async pins(conversationId: string): Promise<MessageList> {
+    const list = await this.http.request<MessageList>('GET', `/api/v1/conversations/${encodeURIComponent(conversationId)}/pins`);
+    return { items: await Promise.all(list.items.map((m) => this.read.message(m))) };
   }
 
   /**
@@ -148,7 +182,7 @@ export class MessageActions {
     const path = `/api/v1/conversations/${encodeURIComponent(conversationId)}/messages`;
     const read = (query: HistoryQuery) => this.http.request<MessagePage>('GET', path, { query });
     const [older, newer] = await Promise.all([read({ before: seq, limit: half }), read({ after: seq - 1, limit: limit - half })]);
-    const items = [...older.items.reverse(), ...newer.items];
+    const { items } = await this.read.page({ items: [...older.items.reverse(), ...newer.items], nextCursor: null });
     return { items, olderCursor: older.nextCursor, newerCursor: newer.nextCursor };
   }
 }

@@ -3,6 +3,7 @@ import type { CursorStore } from './event-stream.js';
 import type { HttpTransport } from './http.js';
 import type { Message, MlsSend } from '@confab/protocol';
 import type { NetworkStatus } from './network-status.js';
+import type { SendOptions } from './files.js';
 
 /** What a realtime connection is given (RealtimeOptions) and what it tells the application of itself. */
 
@@ -44,10 +45,17 @@ export interface RealtimeOptions {
   encryption?: RealtimeEncryption;
 }
 
+export interface EncryptedSend {
+  mls: MlsSend;
+  links: SendOptions;
+}
+
 /** How a connection encrypts what it sends into, and decrypts what it hears from, encrypted conversations. */
 export interface RealtimeEncryption {
-  /** The `mls` of a send into an encrypted conversation; undefined for a plain one. */
-  encryptSend(conversationId: string, body: string, clientId: string): Promise<MlsSend | undefined>;
+  /** The `mls` of a send into an encrypted conversation (a text, poll or place) and the links that go beside it; undefined for a plain one. */
+  encryptSend(conversationId: string, body: string | undefined, links: SendOptions, clientId: string): Promise<EncryptedSend | undefined>;
+  /** An encrypted poll counted again (after a vote or close decrypted here), by its message id. */
+  pollOf(messageId: string): Promise<Message | undefined>;
   /** The message as its readers see it; undefined for a commit or welcome (applied, not shown). */
   decrypt(message: Message): Promise<Message | undefined>;
   /** A member left or was removed (`member.removed`): their devices are committed out of its group, if need be, by one device that remains. */

@@ -1,4 +1,5 @@
-import type { LocationInput, Message, MlsSend } from '@confab/protocol';
+import type { LocationInput, Message } from '@confab/protocol';
+import type { EncryptedSend } from './realtime-options.js';
 import { newClientId } from './ids.js';
 import { MessageHeldError } from './errors.js';
 import type { LocationSendOptions } from './features.js';
@@ -13,8 +14,13 @@ import type { RequestAnswer } from './pending-requests.js';
 export abstract class RealtimeRequests {
   /** Sends the frame and resolves with its answer. */
   protected abstract request(body: Record<string, unknown>): Promise<RequestAnswer>;
-  /** The `mls` of a text sent into an encrypted conversation (undefined: a plain one). */
-  protected abstract encryptSend(conversationId: string, body: string, clientId: string): Promise<MlsSend | undefined>;
+  /** The `mls` of a text, poll or place sent into an encrypted conversation, and its links (undefined: a plain one). */
+  protected abstract encryptSend(
+    conversationId: string,
+    body: string | undefined,
+    links: SendOptions,
+    clientId: string,
+  ): Promise<EncryptedSend | undefined>;
   /** A stored message as its readers see it (decrypted in an encrypted conversation). */
   protected abstract reader(message: Message): Promise<Message>;
 
@@ -25,14 +31,13 @@ export abstract class RealtimeRequests {
     clientId: string = newClientId(),
     links: SendOptions = {},
   ): Promise<Message> {
-    // Into an encrypted conversation the text goes as an MLS application message (issue 39).
-    const mls = body === undefined ? undefined : await this.encryptSend(conversationId, body, clientId);
+    // Into an encrypted conversation the text, poll or place goes as an MLS application message (issue 39).
+    const encrypted = await this.encryptSend(conversationId, body, links, clientId);
     const { message, held } = await this.request({
       type: 'message.send',
       conversationId,
       clientId,
-      ...(mls !== undefined ? { mls } : body === undefined ? {} : { body }),
-      ...links,
+      ...(encrypted ? { mls: encrypted.mls, ...encrypted.links } : { ...(body === undefined ? {} : { body }), ...links }),
     });
     if (held) throw new MessageHeldError(held);
     return this.reader(message!);
@@ -40,9 +45,8 @@ export abstract class RealtimeRequests {
 
   /** Shares a place (as `ConfabClient.sendLocation`), over the socket. */
   async sendLocation(conversationId: string, location: LocationInput, options: LocationSendOptions = {}): Promise<Message> {
-    const { clientId = newClientId(), ...rest } = options;
-    const { message } = await this.request({ type: 'message.send', conversationId, clientId, kind: 'location', location, ...rest });
-    return message!;
+    const { clientId = newClientId(), body, ...rest } = options;
+    return this.send(conversationId, body, clientId, { kind: 'location', location, ...rest });
   }
 
   /** Edits my message (as `PATCH /api/v1/messages/:id`); resolves with it as stored. */

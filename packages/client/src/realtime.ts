@@ -1,5 +1,5 @@
 import { WebSocket as PlatformWebSocket } from 'isows';
-import type { EventOf, Message, MlsSend, PositionedEvent, ServerEvent, ServerEventType, ServerFrame } from '@confab/protocol';
+import type { EventOf, Message, PositionedEvent, ServerEvent, ServerEventType, ServerFrame } from '@confab/protocol';
 import { CLOSE_CODES, isPositionedEvent, wsSubprotocols } from '@confab/protocol';
 import { ApiError } from './errors.js';
 import { type CursorStore, type EventStream, MemoryCursorStore, type SyncState, conversationOf, httpEventStream } from './event-stream.js';
@@ -10,7 +10,16 @@ import { PendingRequests, type RequestAnswer } from './pending-requests.js';
 import { RealtimeRequests } from './realtime-requests.js';
 import { ReconnectBackoff } from './reconnect-backoff.js';
 import { EventHandlers } from './event-handlers.js';
-import type { ConnectionState, RealtimeOptions, ResetNotice, WebSocketConstructor, WebSocketLike } from './realtime-options.js';
+import type {
+  ConnectionState,
+  EncryptedSend,
+  RealtimeOptions,
+  ResetNotice,
+  WebSocketConstructor,
+  WebSocketLike,
+} from './realtime-options.js';
+import type { SendOptions } from './files.js';
+import type { DecryptedMessage } from './crypto/encrypted-content.js';
 
 export type { ConnectionState, RealtimeOptions, ResetNotice, WebSocketConstructor, WebSocketLike } from './realtime-options.js';
 
@@ -226,8 +235,13 @@ export class RealtimeConnection extends RealtimeRequests {
   /** Encrypted conversations' events wait for decryption, in order: the events after them wait too. */
   private decrypting: Promise<void> = Promise.resolve();
 
-  protected encryptSend(conversationId: string, body: string, clientId: string): Promise<MlsSend | undefined> {
-    return this.options.encryption?.encryptSend(conversationId, body, clientId) ?? Promise.resolve(undefined);
+  protected encryptSend(
+    conversationId: string,
+    body: string | undefined,
+    links: SendOptions,
+    clientId: string,
+  ): Promise<EncryptedSend | undefined> {
+    return this.options.encryption?.encryptSend(conversationId, body, links, clientId) ?? Promise.resolve(undefined);
   }
 
   protected async reader(message: Message): Promise<Message> {
@@ -242,6 +256,10 @@ export class RealtimeConnection extends RealtimeRequests {
       if ((event.type === 'message.created' || event.type === 'message.updated') && event.message.kind === 'encrypted') {
         const message = await encryption.decrypt(event.message).catch(() => event.message);
         if (message) this.emitPositioned({ ...event, message });
+        // An encrypted vote or close: its poll counted again, told as a plain poll's change is (`message.updated`).
+        const pollId = message && ((message as DecryptedMessage).vote?.pollId ?? (message as DecryptedMessage).pollClose?.pollId);
+        const poll = pollId && (await encryption.pollOf(pollId).catch(() => undefined));
+        if (poll) this.emitPositioned({ ...event, type: 'message.updated', message: poll });
         return;
       }
       this.emitPositioned(event);

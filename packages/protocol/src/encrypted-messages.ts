@@ -1,5 +1,6 @@
 import Type, { type Static } from 'typebox';
 import { Base64Url, DeviceId } from './encryption.js';
+import { Id } from './primitives.js';
 
 /**
  * End-to-end encrypted conversations, part 2 (issue 39, decision 0027): MLS messages travel in the
@@ -22,6 +23,29 @@ export const MlsMessageType = Type.Enum(['application', 'commit', 'welcome'], {
     '`application`: a PrivateMessage carrying the content; `commit`: a PublicMessage commit that moves the group to the next epoch; `welcome`: the Welcome for the devices a commit added',
 });
 export type MlsMessageType = Static<typeof MlsMessageType>;
+
+/**
+ * The one thing about an application message's content the server may see (issue 39: "which
+ * message an edit, delete, reaction or reply relates to may stay visible"): that it is a reaction
+ * to, or an edit of, another message, and which. Such a message is not one people read: it is never
+ * unread, never a conversation's last message, and sending it marks nothing read. The reaction's
+ * key and the edit's text stay inside the MLS message.
+ */
+export const MlsRelation = Type.Object(
+  {
+    type: Type.Enum(['reaction', 'edit', 'vote', 'close'], {
+      description: 'What the encrypted content does to the message it relates to: react, edit, vote on its poll, close its poll',
+    }),
+    messageId: Id,
+  },
+  {
+    ...strict,
+    title: 'MlsRelation',
+    description:
+      'An application message that reacts to, edits, votes on or closes `messageId` (an application message of this conversation, not deleted; an edit or close only of my own): not counted unread nor listed as the last message',
+  },
+);
+export type MlsRelation = Static<typeof MlsRelation>;
 
 /** What a device sends instead of a `body` into an encrypted conversation (REST body and `message.send` frame alike). */
 export const MlsSend = Type.Object(
@@ -52,6 +76,7 @@ export const MlsSend = Type.Object(
         description: 'With a welcome (required): the devices it is for, each an active device of a member',
       }),
     ),
+    relatesTo: Type.Optional(MlsRelation),
   },
   { ...strict, title: 'MlsSend' },
 );
@@ -67,6 +92,7 @@ export const EncryptedEnvelopeFields = {
   epoch: Type.Optional(Type.Integer({ minimum: 0, description: 'The MLS epoch it was made in' })),
   senderDevice: Type.Optional(Type.String({ description: 'The device that sent it' })),
   devices: Type.Optional(Type.Array(Type.String(), { description: 'A welcome: the devices it is for' })),
+  relatesTo: Type.Optional(MlsRelation),
 };
 
 /** `GET /api/v1/conversations/:id/mls`: the group state a device needs to take part. */

@@ -148,6 +148,18 @@ const samples: { [K in ServerEventType]: EventOf<K> } = {
     user: { id: 'u2', username: 'bob', displayName: 'Bob B', bio: '', avatarUrl: null, createdAt: '2024-01-01T00:00:00.000Z' },
   },
   'identity.updated': { type: 'identity.updated', userId: 'u2' },
+  'device_link.requested': {
+    type: 'device_link.requested',
+    link: {
+      id: 'l1',
+      deviceName: 'phone',
+      publicKey: 'pk',
+      state: 'pending',
+      createdAt: at,
+      expiresAt: at,
+      approvedBy: null,
+    },
+  },
 };
 
 describe('the event map', () => {
@@ -215,7 +227,15 @@ describe('the unions and lists derived from the map', () => {
       'scheduled.updated',
       'scheduled.removed',
     ]);
-    expect(EPHEMERAL_EVENT_TYPES).toEqual(['delivery.updated', 'typing', 'presence', 'block.updated', 'user.updated', 'identity.updated']);
+    expect(EPHEMERAL_EVENT_TYPES).toEqual([
+      'delivery.updated',
+      'typing',
+      'presence',
+      'block.updated',
+      'user.updated',
+      'identity.updated',
+      'device_link.requested',
+    ]);
     const union = (schema: { anyOf: readonly { properties: { type: { const: string } } }[] }) =>
       schema.anyOf.map((member) => member.properties.type.const);
     expect(union(PositionedEvent)).toEqual(POSITIONED_EVENT_TYPES);

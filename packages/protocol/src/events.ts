@@ -2,6 +2,7 @@ import Type, { type Static, type TLiteral, type TObject, type TProperties, type 
 import { Identifier } from './strings.js';
 import { ConversationInfo, ConversationSettings, Id, Member, Message, Notification, Timestamp, User } from './models.js';
 import { ThreadState } from './threads.js';
+import { DeviceLink } from './device-links.js';
 import { Draft } from './drafts.js';
 import { ErrorCodeSchema } from './errors.js';
 import { ScheduledMessage, ScheduledRemovedReason } from './scheduled.js';
@@ -137,6 +138,11 @@ export const EphemeralEventPayloads = {
       'with them, and to their own devices. Not the key itself: read their signed device list and compare its key with the ' +
       'one you verified (issue 39)',
     { userId: Id },
+  ),
+  'device_link.requested': payload(
+    'A new device of mine asked to be linked (issue 39 part 4): to my own devices only, so a device holding my identity key ' +
+      'prompts at once. Not logged: `GET /api/v1/device-links` lists what is still pending',
+    { link: DeviceLink },
   ),
 };
 

@@ -111,8 +111,15 @@ export const ReplyPreview = Type.Object(
   {
     id: Id,
     senderId: Id,
-    excerpt: Type.String({ description: 'The start of its body (empty once deleted)' }),
+    excerpt: Type.String({ description: 'The start of its body (empty once deleted, and in an encrypted conversation)' }),
     deleted: Type.Boolean(),
+    seq: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        description:
+          'Its place in the conversation: where to jump, and in an encrypted conversation where a device finds the text it decrypted (absent from events logged before it was added)',
+      }),
+    ),
   },
   { title: 'ReplyPreview' },
 );

@@ -194,6 +194,7 @@ export async function createServer(
   events.start();
   notifications.dispatcher.start();
   files.start();
+  encryption.start();
   search.reindex.start();
   messaging.start();
   scheduling.dispatcher.start();
@@ -227,6 +228,7 @@ export async function createServer(
       // delivered by another node, or this one restarted, once its lease passes).
       const outboxStopped = notifications.dispatcher.stop();
       files.stop();
+      encryption.stop();
       await search.reindex.stop();
       await beforeDeadline(imports.imports.stop(), deadline);
       messaging.stop();

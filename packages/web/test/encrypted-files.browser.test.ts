@@ -93,7 +93,43 @@ describeBrowser('encrypted files (browser)', () => {
     await row(alice.page, edited).waitFor({ timeout: 30_000 });
     expect(JSON.stringify(await databaseSnapshot(harness.server))).not.toContain(edited);
 
+    // Pinned: the panel shows the question as this browser decrypted it, edit applied (the server has only ciphertext).
+    const question_ = (await alice.sdk.history(group.id, { after: 0, limit: 50 })).items
+      .filter((m) => m.mls === 'application' && m.relatesTo === undefined && m.senderId === bob.id)
+      .at(-1)!;
+    await alice.sdk.messages.pin(question_.id);
+    await bob.page.getByRole('button', { name: 'Pinned', exact: true }).click();
+    const pinsPanel = bob.page.getByRole('complementary', { name: 'Pinned messages' });
+    await pinsPanel.getByRole('button', { name: new RegExp(edited.split(' ').at(-1)!) }).waitFor();
+    await pinsPanel.getByRole('button', { name: 'Close' }).click();
+
     // The server never saw the emoji: no row of any table holds it.
     expect(JSON.stringify(await databaseSnapshot(harness.server))).not.toContain('👍');
+
+    // Alice looks elsewhere; Bob reacts to her files, then writes. Her badge counts the text only:
+    // the reaction's envelope says what it relates to, so neither her browser nor the server counts it.
+    const elsewhere = await groupOf(alice, [bob], 'Elsewhere');
+    await openConversation(alice.page, elsewhere.id);
+    const files = row(bob.page, docName);
+    await files.hover();
+    await files.getByRole('group', { name: 'Message actions' }).getByRole('button', { name: 'React', exact: true }).click();
+    await files.getByRole('button', { name: 'React with 🎉' }).click();
+    await files.getByRole('button', { name: '🎉 1: you' }).waitFor();
+    const after = `see you there ${crypto.randomUUID().slice(0, 8)}`;
+    await sendText(bob.page, after);
+    const listRow = alice.page
+      .getByRole('navigation', { name: 'Conversations' })
+      .getByRole('listitem')
+      .filter({ has: alice.page.getByRole('link', { name: /Files/ }) });
+    await listRow.getByText(after).waitFor();
+    expect(await listRow.locator('.badge.unread').innerText()).toMatch(/^1\s*unread$/);
+    // The server's count, after a reload, says the same.
+    await bob.page
+      .getByRole('log', { name: 'Messages', exact: true })
+      .locator('article.message:not(.pending)', { hasText: after })
+      .waitFor();
+    await alice.page.reload();
+    await listRow.locator('.badge.unread').waitFor();
+    expect(await listRow.locator('.badge.unread').innerText()).toMatch(/^1\s*unread$/);
   });
 });

@@ -25,3 +25,10 @@ export function unpackBytes(bytes: Uint8Array, count: number): Uint8Array[] {
   if (at !== bytes.length) throw new RangeError('packed bytes run on');
   return parts;
 }
+
+/** Bytes as unpadded base64url, the encoding of every binary field of the API. */
+export function b64(bytes: Uint8Array): string {
+  let binary = '';
+  for (const byte of bytes) binary += String.fromCharCode(byte);
+  return btoa(binary).replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, '');
+}

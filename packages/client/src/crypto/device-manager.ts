@@ -45,7 +45,7 @@ export interface EnableEncryptionOptions {
 
 export class EncryptionError extends Error {
   constructor(
-    readonly code: 'not_enabled' | 'identity_elsewhere' | 'no_identity' | 'bad_signature' | 'safety_number_changed',
+    readonly code: 'not_enabled' | 'identity_elsewhere' | 'no_identity' | 'bad_signature' | 'safety_number_changed' | 'not_supported',
     message: string,
   ) {
     super(message);

@@ -1,6 +1,15 @@
-import type { Message } from '@confab/protocol';
+import type { Message, MlsRelation } from '@confab/protocol';
 import type { CryptoStore } from './crypto-store.js';
 import { type EncryptedFileRef, isFileRef } from './file-crypto.js';
+import {
+  type EncryptedPlace,
+  type EncryptedPollContent,
+  type EncryptedVote,
+  readPlace,
+  readPoll,
+  readPollClose,
+  readVote,
+} from './encrypted-polls.js';
 
 /**
  * What an MLS application message carries (issue 39 part 5). A text alone is its UTF-8 bytes, as
@@ -14,7 +23,18 @@ export interface EncryptedContent {
   reaction?: { messageId: string; key: string; on: boolean };
   /** A new text for my earlier message `messageId` (an edit: applied by readers only when the sender is that message's). */
   edit?: { messageId: string; text: string };
+  /** A poll (`text` is its question too, so search finds it): its results are counted on each device (encrypted-polls.ts). */
+  poll?: EncryptedPollContent;
+  /** A shared place (`text` an optional caption). */
+  location?: EncryptedPlace;
+  /** My vote on a poll of this conversation, replacing my earlier one. */
+  vote?: EncryptedVote;
+  /** Closes my poll `pollId`: votes ordered after it are not counted. */
+  pollClose?: { pollId: string };
 }
+
+/** What a decrypted message carries besides its text: relations counted elsewhere, not listed (reaction, edit, vote, close). */
+type Carried = Pick<EncryptedContent, 'files' | 'reaction' | 'edit' | 'vote' | 'pollClose'>;
 
 /** One reaction key on a message, counted on this device from the encrypted reactions it decrypted. */
 export interface EncryptedReactionCount {
@@ -29,19 +49,53 @@ export interface EncryptedReactionCount {
  * reaction (counted by `encryptedReactions`, not listed in pages), `edit` on an edit (applied to
  * its message, not listed).
  */
-export type DecryptedMessage = Message & Pick<EncryptedContent, 'files' | 'reaction' | 'edit'>;
+export type DecryptedMessage = Message & Carried;
+
+/** Whether a decrypted message changes or counts on another (a reaction, edit, vote or close) rather than being listed. */
+export function isRelation(message: Message): boolean {
+  const m = message as DecryptedMessage;
+  // The envelope's relation too: a client that cannot decrypt it knows it by that.
+  return m.relatesTo !== undefined || m.reaction !== undefined || m.edit !== undefined || m.vote !== undefined || m.pollClose !== undefined;
+}
 
 const STRUCTURED = 0;
 
-/** The fields a decrypted message shows: its text as `body`, and files or a reaction when it has them. */
-export function readableContent(bytes: Uint8Array): { body: string } & Pick<EncryptedContent, 'files' | 'reaction' | 'edit'> {
-  const { text, files, reaction, edit } = decodeContent(bytes);
+/**
+ * The fields a decrypted message shows: its text as `body`, files or a relation when it has them;
+ * a place as a plain place message shows it (`kind: "location"`, fixed). A poll gets its `kind`
+ * here and its results from the tally (`EncryptedConversations`).
+ */
+export function readableContent(bytes: Uint8Array): { body: string } & Carried & Partial<Pick<Message, 'kind' | 'location'>> {
+  const { text, files, reaction, edit, poll, location, vote, pollClose } = decodeContent(bytes);
   return {
-    body: text ?? '',
+    body: text ?? poll?.question ?? '',
     ...(files && files.length > 0 ? { files } : {}),
     ...(reaction ? { reaction } : {}),
     ...(edit ? { edit } : {}),
+    ...(vote ? { vote } : {}),
+    ...(pollClose ? { pollClose } : {}),
+    ...(poll ? { kind: 'poll' as const } : {}),
+    ...(location
+      ? {
+          kind: 'location' as const,
+          location: { ...location, accuracyM: location.accuracyM ?? null, label: location.label ?? null, liveUntil: null },
+        }
+      : {}),
   };
+}
+
+/**
+ * What the envelope of `content` says in clear (docs/encryption.md, "what the server sees"): that a
+ * reaction, edit, poll vote or poll close relates to a message, and which, so the server counts it
+ * neither unread nor last. The key, the text and the options chosen stay inside.
+ */
+export function relationOf(content: EncryptedContent): { relatesTo?: MlsRelation } {
+  if (content.reaction) return { relatesTo: { type: 'reaction', messageId: content.reaction.messageId } };
+  if (content.edit) return { relatesTo: { type: 'edit', messageId: content.edit.messageId } };
+  // A vote or close names its poll, never the option chosen.
+  if (content.vote) return { relatesTo: { type: 'vote', messageId: content.vote.pollId } };
+  if (content.pollClose) return { relatesTo: { type: 'close', messageId: content.pollClose.pollId } };
+  return {};
 }
 
 /** The encrypted files a (decrypted) message carries; none for any other message. */
@@ -50,7 +104,7 @@ export function encryptedFilesOf(message: Message): EncryptedFileRef[] {
 }
 
 export function encodeContent(content: EncryptedContent): Uint8Array {
-  const textOnly = content.files === undefined && content.reaction === undefined && content.edit === undefined;
+  const textOnly = Object.entries(content).every(([key, value]) => key === 'text' || value === undefined);
   if (textOnly) return new TextEncoder().encode(content.text ?? '');
   const json = new TextEncoder().encode(JSON.stringify(content));
   const out = new Uint8Array(json.byteLength + 1);
@@ -72,6 +126,14 @@ export function decodeContent(bytes: Uint8Array): EncryptedContent {
       content.reaction = { messageId: r.messageId, key: r.key, on: r.on };
     const e = parsed.edit as Record<string, unknown> | undefined;
     if (e && typeof e.messageId === 'string' && typeof e.text === 'string') content.edit = { messageId: e.messageId, text: e.text };
+    const poll = readPoll(parsed.poll);
+    if (poll) content.poll = poll;
+    const location = readPlace(parsed.location);
+    if (location) content.location = location;
+    const vote = readVote(parsed.vote);
+    if (vote) content.vote = vote;
+    const pollClose = readPollClose(parsed.pollClose);
+    if (pollClose) content.pollClose = pollClose;
     return content;
   } catch {
     return { text: new TextDecoder().decode(bytes.subarray(1)) };

@@ -1,15 +1,32 @@
 import type { ConversationDetail, Message, MessagePage, MlsGroupState, MlsSend } from '@confab/protocol';
 import { ApiError } from '../errors.js';
 import type { HttpTransport } from '../http.js';
-import { newClientId } from '../ids.js';
 import { base64UrlBytes } from '../push.js';
 import { unpackBytes } from './byte-packing.js';
 import type { CryptoStore } from './crypto-store.js';
 import { type DecryptedHit, type DecryptedSearchOptions, forgetDecrypted, keepDecrypted, searchDecrypted } from './decrypted-search.js';
 import type { DeviceManager } from './device-manager.js';
 import { keepEdit, withEdit } from './encrypted-edits.js';
-import { type EncryptedContent, type EncryptedReactionCount, countReactions, encodeContent, readableContent } from './encrypted-content.js';
+import { withQuote } from './encrypted-quotes.js';
+import {
+  type EncryptedContent,
+  type EncryptedReactionCount,
+  countReactions,
+  encodeContent,
+  isRelation,
+  readableContent,
+  relationOf,
+} from './encrypted-content.js';
+import { keepPollParts, keptPoll, talliedPoll } from './poll-records.js';
+import { encryptedSendOf } from './encrypted-sends.js';
+import type { SendOptions } from '../files.js';
+import type { EncryptedSend } from '../realtime-options.js';
 import { type DeviceRef, type Group, GroupError, type GroupEngine, type PendingCommit } from './group-engine.js';
+import { dropPendingAdd, keepPendingAdd, pendingAddsOf, pendingCommitOf } from './pending-commit.js';
+import { b64 } from './byte-packing.js';
+import { type Claimed, CommitDelivery } from './commit-delivery.js';
+import { KEYS, conversationPath } from './conversation-keys.js';
+import { readSinceCommit } from './late-welcome.js';
 
 /** How often a commit is made again after `409 epoch_conflict` (each time after applying what was missed). */
 const COMMIT_ATTEMPTS = 5;
@@ -17,12 +34,6 @@ const COMMIT_ATTEMPTS = 5;
 const STAND_IN_STEP_MS = 400;
 const STAND_IN_MAX_WAIT_MS = 4000;
 const PAGE = 100;
-const KEYS = {
-  group: (id: string) => `group:${id}`,
-  applied: (id: string) => `applied:${id}`,
-  plain: (id: string, seq: number) => `plain:${id}:${seq}`,
-  sent: (clientId: string) => `sent:${clientId}`,
-};
 
 /**
  * Encrypted conversations on this device (issue 39, decision 0027): each conversation's MLS group
@@ -35,12 +46,17 @@ const KEYS = {
 export class EncryptedConversations {
   private readonly locks = new Map<string, Promise<unknown>>();
   private readonly encrypted = new Map<string, boolean>();
+  /** Conversations whose pending adds are being committed (settleAdds), so the `apply` inside does not start them again. */
+  private readonly resuming = new Set<string>();
+  private readonly commits: CommitDelivery;
 
   constructor(
     private readonly http: HttpTransport,
     private readonly store: CryptoStore,
     private readonly devices: DeviceManager,
-  ) {}
+  ) {
+    this.commits = new CommitDelivery(http, store, devices);
+  }
 
   /** Whether a conversation is encrypted (true is remembered for good: it is never turned off). */
   async isEncrypted(conversationId: string): Promise<boolean> {
@@ -74,17 +90,41 @@ export class EncryptedConversations {
         group,
         packages.map((p) => p.keyPackage),
       );
-      const answer = await this.postCommit(conversation.id, engine, pending);
+      const answer = await this.commits.send(conversation.id, engine, pending, packages);
       if ('conflict' in answer) return void (await this.apply(conversation.id));
-      await this.saveGroup(conversation.id, pending.group);
-      await this.welcome(conversation.id, pending, packages);
     });
   }
 
-  /** Commits the devices of `userId` (a member now) into the group. */
+  /**
+   * Commits the devices of `userId` (a member now) into the group; those in it already are left
+   * (a retry after a crash). Kept as a pending add until ordered, so a crash between the claim
+   * and the commit is finished by the next `apply`.
+   */
   addMember(conversationId: string, userId: string): Promise<void> {
-    return this.commit(conversationId, async (engine, group, me) => {
-      const packages = await this.claim([userId], me);
+    return this.locked(conversationId, () => this.addNow(conversationId, userId));
+  }
+
+  private async addNow(conversationId: string, userId: string): Promise<void> {
+    // The `apply` inside must not start this add again from its pending record.
+    const outer = !this.resuming.has(conversationId);
+    this.resuming.add(conversationId);
+    try {
+      await this.addOnce(conversationId, userId);
+    } finally {
+      if (outer) this.resuming.delete(conversationId);
+    }
+  }
+
+  private async addOnce(conversationId: string, userId: string): Promise<void> {
+    await keepPendingAdd(this.store, conversationId, userId);
+    await this.commitNow(conversationId, async (engine, group, me) => {
+      const inGroup = new Set(
+        engine
+          .members(group)
+          .filter((d) => d.userId === userId)
+          .map((d) => d.deviceId),
+      );
+      const packages = (await this.claim([userId], me)).filter((p) => !inGroup.has(p.deviceId));
       return packages.length === 0
         ? undefined
         : {
@@ -94,7 +134,13 @@ export class EncryptedConversations {
             ),
             packages,
           };
+    }).catch(async (error: unknown) => {
+      // Refused (a 4xx, or others kept committing first): trying again at every apply would fail
+      // the same way. Only a commit whose outcome is unknown (unreached, a 5xx) stays to finish.
+      if (!unknownOutcome(error)) await dropPendingAdd(this.store, conversationId, userId);
+      throw error;
     });
+    await dropPendingAdd(this.store, conversationId, userId);
   }
 
   /** Commits the removal of every device of `userId` (no longer a member): it reads nothing sent after. */
@@ -148,6 +194,21 @@ export class EncryptedConversations {
     return this.encryptContent(conversationId, { text }, clientId);
   }
 
+  /**
+   * A send (`sendMessage`, `live.send`, `locations.send`) into this encrypted conversation: its
+   * text, poll or place inside the MLS message, and the links that go beside it; undefined for a
+   * send with no encrypted form (encrypted-sends.ts).
+   */
+  async encryptSend(
+    conversationId: string,
+    body: string | undefined,
+    links: SendOptions,
+    clientId: string,
+  ): Promise<EncryptedSend | undefined> {
+    const send = encryptedSendOf(body, links);
+    return send && { mls: await this.encryptContent(conversationId, send.content, clientId), links: send.links };
+  }
+
   /** The `mls` of a send carrying more than a text: files' keys, a reaction (encrypted-content.ts). */
   encryptContent(conversationId: string, content: EncryptedContent, clientId: string): Promise<MlsSend> {
     const plain = encodeContent(content);
@@ -160,20 +221,49 @@ export class EncryptedConversations {
       const { ciphertext, group: next } = await engine.encrypt(group, plain);
       await this.store.put(KEYS.sent(clientId), plain);
       await this.store.put(KEYS.group(conversationId), engine.save(next));
-      return { type: 'application', ciphertext: b64(ciphertext), epoch: Number(next.epoch), senderDevice: me.deviceId };
+      const relatesTo = relationOf(content);
+      return { type: 'application', ciphertext: b64(ciphertext), epoch: Number(next.epoch), senderDevice: me.deviceId, ...relatesTo };
     });
   }
 
   /** A page with its MLS messages decrypted (`body` set, `encrypted: true`); commits and welcomes left out. */
   async decryptPage(page: MessagePage): Promise<MessagePage> {
     const items: Message[] = [];
+    // The whole page's order applied first: a Welcome later in the page may bring this device into
+    // an epoch some earlier message of the page is in (one sent between a commit and a late Welcome).
+    const last = page.items.filter((m) => m.kind === 'encrypted').at(-1);
+    if (last && (await this.devices.isEnabled()))
+      await this.locked(last.conversationId, () => this.apply(last.conversationId, Math.max(...page.items.map((m) => m.seq))));
     for (const message of page.items) {
       const decrypted = await this.decrypt(message);
-      // A reaction is counted (`reactions`), an edit applied to its message: neither is listed.
-      if (decrypted && !('reaction' in decrypted) && !('edit' in decrypted)) items.push(decrypted);
+      // A reaction or vote is counted, an edit applied to its message: none is listed.
+      if (decrypted && !isRelation(decrypted)) items.push(decrypted);
     }
+    // A poll's votes come after it in the order: every one this device can read is applied before counting.
+    if (items.some((m) => m.kind === 'poll' && m.encrypted))
+      await this.locked(page.items[0]!.conversationId, () => this.apply(page.items[0]!.conversationId));
     // Again: an edit later in this page was kept after its message was decrypted.
-    return { ...page, items: await Promise.all(items.map((m) => withEdit(this.store, m))) };
+    return {
+      ...page,
+      items: await Promise.all(
+        items.map(async (m) => (m.kind === 'poll' && m.encrypted ? ((await this.tally(m)) ?? m) : withEdit(this.store, m))),
+      ),
+    };
+  }
+
+  /** An encrypted poll this device decrypted, by message id, counted from every vote it can read now; undefined if it has none. */
+  async pollOf(messageId: string): Promise<Message | undefined> {
+    const envelope = await keptPoll(this.store, messageId);
+    if (!envelope) return undefined;
+    await this.locked(envelope.conversationId, () => this.apply(envelope.conversationId));
+    return this.tally(envelope);
+  }
+
+  /** A poll counted from the votes this device holds, by the users whose devices are in the group now. */
+  private async tally(poll: Message): Promise<Message | undefined> {
+    const group = await this.loadGroup(poll.conversationId);
+    const members = new Set(group ? (await this.devices.engine()).members(group).map((d) => d.userId) : []);
+    return talliedPoll(this.store, poll, members);
   }
 
   /**
@@ -182,6 +272,12 @@ export class EncryptedConversations {
    * device cannot read stays an envelope without `body`.
    */
   async decrypt(message: Message): Promise<Message | undefined> {
+    const read = await this.decryptOne(message);
+    // A reply's quote: the server has no text of an encrypted message to excerpt; this device may.
+    return read && read.kind === 'encrypted' && read.replyTo ? withQuote(this.store, read) : read;
+  }
+
+  private async decryptOne(message: Message): Promise<Message | undefined> {
     // A client that has not enabled encryption has no device to read with: the envelope as it is.
     if (message.kind !== 'encrypted' || !(await this.devices.isEnabled())) return message;
     if (message.deletedAt !== null) {
@@ -201,7 +297,8 @@ export class EncryptedConversations {
     const { ciphertext: _ciphertext, ...rest } = message;
     const read = { ...rest, encrypted: true as const, ...readableContent(plain) };
     if (read.edit) await keepEdit(this.store, message, read.edit);
-    return read.edit || read.reaction ? read : withEdit(this.store, read);
+    if (read.kind === 'poll') return (await this.tally(rest)) ?? read;
+    return isRelation(read) ? read : withEdit(this.store, read);
   }
 
   /** The conversation's reactions, counted from the encrypted ones this device decrypted, per message id. */
@@ -229,10 +326,8 @@ export class EncryptedConversations {
         const { groupInfo } = await this.groupState(conversationId);
         if (!groupInfo) return false;
         const pending = await engine.joinByExternalCommit(base64UrlBytes(groupInfo), me, me);
-        const answer = await this.postCommit(conversationId, engine, pending);
+        const answer = await this.commits.send(conversationId, engine, pending, [], true);
         if ('conflict' in answer) continue;
-        await this.saveGroup(conversationId, pending.group);
-        await this.store.put(KEYS.applied(conversationId), new TextEncoder().encode(String(answer.seq)));
         return true;
       }
       throw new GroupError('epoch_ahead', `The external commit was refused ${COMMIT_ATTEMPTS} times: others kept committing first`);
@@ -246,19 +341,31 @@ export class EncryptedConversations {
     // A client without a device (not enabled, or its identity key elsewhere) has nothing to apply with.
     if (!(await this.devices.isEnabled())) return;
     let applied = await this.appliedSeq(conversationId);
+    const pending = await pendingCommitOf(this.store, conversationId);
     while (applied < upTo) {
+      // Thread replies too: they are in the group's order (a main-history read leaves them out, and
+      // their texts were never decrypted).
       const page = await this.http.request<MessagePage>('GET', `${conversationPath(conversationId)}/messages`, {
-        query: { after: applied, limit: PAGE },
+        query: { after: applied, limit: PAGE, threads: 'include' },
       });
       const items = [...page.items].sort((a, b) => a.seq - b.seq);
       for (const message of items) {
         if (message.seq > upTo) break;
-        await this.applyOne(message);
+        // My commit whose answer never came (a crash): the state after it is the one I kept.
+        if (pending && message.mls === 'commit' && message.clientId === pending.clientId)
+          // Its Welcome refused (a device revoked meanwhile) is the lost add's; reading goes on.
+          await this.commits.ordered(conversationId, pending, message.seq).catch((error: unknown) => {
+            if (unknownOutcome(error)) throw error;
+          });
+        else await this.applyOne(message);
         applied = message.seq;
         await this.store.put(KEYS.applied(conversationId), new TextEncoder().encode(String(applied)));
       }
       if (items.length < PAGE) break;
     }
+    // A commit of mine whose outcome a crash hid is finished (or made again); then people whose add it cut short.
+    if (upTo !== Number.MAX_SAFE_INTEGER) return;
+    if (!(await this.commits.settle(conversationId, await this.loadGroup(conversationId)))) await this.settleAdds(conversationId);
   }
 
   private async applyOne(message: Message): Promise<void> {
@@ -271,7 +378,9 @@ export class EncryptedConversations {
     if (message.mls === 'welcome') {
       if (!group && message.devices?.includes(me.deviceId)) {
         const joined = await this.joinFrom(engine, bytes);
-        if (joined) await this.store.put(KEYS.group(id), engine.save(joined));
+        const caughtUp =
+          joined && (await readSinceCommit(this.http, this.store, engine, message, joined, (m, step) => this.processing(m, step)));
+        if (caughtUp) await this.store.put(KEYS.group(id), engine.save(caughtUp));
       }
       return;
     }
@@ -291,6 +400,7 @@ export class EncryptedConversations {
     if (mine) {
       const sent = await this.store.get(KEYS.sent(message.clientId));
       if (sent) await keepDecrypted(this.store, message, sent);
+      if (sent) await keepPollParts(this.store, message, sent);
       return;
     }
     await this.processing(message, async () => {
@@ -298,6 +408,7 @@ export class EncryptedConversations {
       // The text first: a message decrypts once, so a state kept without its text (the page
       // closed between the two) would lose it for good; the other way round it decrypts again.
       if (processed.kind === 'application') await keepDecrypted(this.store, message, processed.plaintext);
+      if (processed.kind === 'application') await keepPollParts(this.store, message, processed.plaintext);
       await this.store.put(KEYS.group(id), engine.save(processed.group));
     });
   }
@@ -341,65 +452,48 @@ export class EncryptedConversations {
     conversationId: string,
     make: (engine: GroupEngine, group: Group, me: DeviceRef) => Promise<{ pending: PendingCommit; packages: Claimed[] } | undefined>,
   ): Promise<void> {
-    return this.locked(conversationId, async () => {
-      const engine = await this.devices.engine();
-      const me = await this.devices.self();
-      for (let attempt = 1; attempt <= COMMIT_ATTEMPTS; attempt++) {
-        await this.apply(conversationId);
-        const group = await this.loadGroup(conversationId);
-        if (!group) throw new GroupError('not_a_member', 'This device is not in the conversation’s group yet');
-        const made = await make(engine, group, me);
-        if (!made) return;
-        const answer = await this.postCommit(conversationId, engine, made.pending);
-        if ('conflict' in answer) continue;
-        await this.saveGroup(conversationId, made.pending.group);
-        if (made.packages.length > 0) await this.welcome(conversationId, made.pending, made.packages);
-        return;
-      }
-      throw new GroupError('epoch_ahead', `The commit was refused ${COMMIT_ATTEMPTS} times: others kept committing first`);
-    });
+    return this.locked(conversationId, () => this.commitNow(conversationId, make));
   }
 
-  /** Posts a commit; the state after it is kept by the caller only once it is ordered (not on 409). */
-  private async postCommit(
+  private async commitNow(
     conversationId: string,
-    engine: GroupEngine,
-    pending: PendingCommit,
-  ): Promise<{ seq: number } | { conflict: number }> {
+    make: (engine: GroupEngine, group: Group, me: DeviceRef) => Promise<{ pending: PendingCommit; packages: Claimed[] } | undefined>,
+  ): Promise<void> {
+    const engine = await this.devices.engine();
     const me = await this.devices.self();
-    try {
-      const message = await this.post(conversationId, {
-        type: 'commit',
-        ciphertext: b64(pending.commit),
-        epoch: Number(pending.epoch),
-        senderDevice: me.deviceId,
-        groupInfo: b64(await engine.groupInfo(pending.group)),
-      });
-      return { seq: message.seq };
-    } catch (error) {
-      if (error instanceof ApiError && error.code === 'epoch_conflict') return { conflict: error.epoch ?? 0 };
-      throw error;
+    for (let attempt = 1; attempt <= COMMIT_ATTEMPTS; attempt++) {
+      await this.apply(conversationId);
+      const group = await this.loadGroup(conversationId);
+      if (!group) throw new GroupError('not_a_member', 'This device is not in the conversation’s group yet');
+      const made = await make(engine, group, me);
+      if (!made) return;
+      const answer = await this.commits.send(conversationId, engine, made.pending, made.packages);
+      if ('conflict' in answer) continue;
+      return;
     }
+    throw new GroupError('epoch_ahead', `The commit was refused ${COMMIT_ATTEMPTS} times: others kept committing first`);
   }
 
-  private async welcome(conversationId: string, pending: PendingCommit, packages: Claimed[]): Promise<void> {
-    if (!pending.welcome) return;
-    const me = await this.devices.self();
-    await this.post(conversationId, {
-      type: 'welcome',
-      ciphertext: b64(pending.welcome),
-      epoch: Number(pending.group.epoch),
-      senderDevice: me.deviceId,
-      devices: packages.map((p) => p.deviceId),
-    });
-  }
-
-  private async post(conversationId: string, mls: MlsSend): Promise<Message> {
-    return (
-      await this.http.request<{ message: Message }>('POST', `${conversationPath(conversationId)}/messages`, {
-        body: { clientId: newClientId(), mls },
-      })
-    ).message;
+  /**
+   * Pending adds (a crash between the KeyPackage claim and the commit): each person still a member
+   * and with no device in the group is committed in now.
+   */
+  private async settleAdds(conversationId: string): Promise<void> {
+    const adds = await pendingAddsOf(this.store, conversationId);
+    if (adds.length === 0 || this.resuming.has(conversationId)) return;
+    const { conversation } = await this.http.request<{ conversation: ConversationDetail }>('GET', conversationPath(conversationId));
+    const group = await this.loadGroup(conversationId);
+    const inGroup = new Set(group ? (await this.devices.engine()).members(group).map((d) => d.userId) : []);
+    for (const userId of adds) {
+      // Their commit was ordered after all (found in the order), or they left meanwhile: nothing to add.
+      if (inGroup.has(userId) || !conversation.members.some((m) => m.userId === userId))
+        await dropPendingAdd(this.store, conversationId, userId);
+      else
+        await this.addNow(conversationId, userId).catch((error: unknown) => {
+          // Refused now (and dropped): the add that kept it failed before; only an unreached server stops the apply.
+          if (unknownOutcome(error)) throw error;
+        });
+    }
   }
 
   /** One KeyPackage of each active device of these users, this device's own left out. */
@@ -424,14 +518,6 @@ export class EncryptedConversations {
     return bytes && (await this.devices.engine()).load(bytes);
   }
 
-  /**
-   * Keeps a group state. The applied position does not move: messages ordered before my commit at
-   * the old epoch are still applied (with the old epoch's retained keys), and my commit is skipped.
-   */
-  private async saveGroup(conversationId: string, group: Group): Promise<void> {
-    await this.store.put(KEYS.group(conversationId), (await this.devices.engine()).save(group));
-  }
-
   private async appliedSeq(conversationId: string): Promise<number> {
     const bytes = await this.store.get(KEYS.applied(conversationId));
     return bytes ? Number(new TextDecoder().decode(bytes)) : 0;
@@ -451,21 +537,13 @@ export class EncryptedConversations {
   }
 }
 
-interface Claimed {
-  deviceId: string;
-  keyPackage: Uint8Array;
+/** A request whose effect is not known (the server unreached, or a 5xx), as opposed to a refusal. */
+function unknownOutcome(error: unknown): boolean {
+  return error instanceof ApiError && (error.code === 'network_error' || error.status >= 500);
 }
 
 /** `work` holding the Web Lock `name` where there is one (browsers); elsewhere one process holds the store alone. */
 function acrossTabs<T>(name: string, work: () => Promise<T>): Promise<T> {
   const locks = typeof navigator === 'undefined' ? undefined : navigator.locks;
   return locks ? (locks.request(name, work) as Promise<T>) : work();
-}
-
-const conversationPath = (id: string) => `/api/v1/conversations/${encodeURIComponent(id)}`;
-
-function b64(bytes: Uint8Array): string {
-  let binary = '';
-  for (const byte of bytes) binary += String.fromCharCode(byte);
-  return btoa(binary).replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, '');
 }

@@ -33,6 +33,16 @@ export async function withEdit(store: CryptoStore, message: Message): Promise<Me
   return { ...message, body: kept.text, editedAt: kept.editedAt };
 }
 
+/** The latest text its own sender gave `messageId` by an edit, if any. */
+export async function editedText(
+  store: CryptoStore,
+  conversationId: string,
+  messageId: string,
+  senderId: string,
+): Promise<string | undefined> {
+  return (await keptEdit(store, conversationId, messageId, senderId))?.text;
+}
+
 async function keptEdit(store: CryptoStore, conversationId: string, messageId: string, senderId: string): Promise<KeptEdit | undefined> {
   const bytes = await store.get(key(conversationId, messageId, senderId));
   return bytes && (JSON.parse(new TextDecoder().decode(bytes)) as KeptEdit);

@@ -79,6 +79,7 @@ export const messageView = (m: MessageRecord, sourcesOfReader?: ReadonlySet<stri
     senderId: m.replyTo.senderId,
     excerpt: m.replyTo.deleted ? '' : replyExcerpt(m.replyTo.body),
     deleted: m.replyTo.deleted,
+    seq: m.replyTo.seq,
   },
   threadRootId: m.threadRootId,
   replyCount: m.replyCount,
@@ -112,6 +113,7 @@ const encryptedEnvelope = (mls: MlsRecord) => ({
   epoch: mls.epoch,
   senderDevice: mls.senderDevice,
   ...(mls.devices ? { devices: mls.devices } : {}),
+  ...(mls.relatesTo ? { relatesTo: mls.relatesTo } : {}),
 });
 
 export const memberView = (m: MemberRecord): Member => ({ userId: m.userId, role: m.role, joinedAt: iso(m.joinedAt) });

@@ -4,7 +4,7 @@
  */
 export type * from './records/accounts.js';
 export type * from './records/conversations.js';
-export type * from './records/encryption.js';
+export * from './records/encryption.js';
 export * from './records/messages.js';
 export type * from './records/message-operations.js';
 export type * from './records/uploads.js';

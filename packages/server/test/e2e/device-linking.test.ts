@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfabClient, memoryCryptoStore } from '@confab/client';
-import { DEVICE_LINK_TTL_MS, encodeDeviceIdentity } from '@confab/protocol';
+import { DEVICE_LINK_TTL_MS, type DeviceLink, encodeDeviceIdentity } from '@confab/protocol';
 import { DeviceLinkService } from '../../src/services/encryption/device-link-service.js';
 import { engines } from '../engines.js';
-import { type TestServer, api, uniqueName } from '../harness.js';
+import { NodeWebSocket, type TestServer, api, uniqueName, until } from '../harness.js';
 
 /**
  * Issue 39 part 4: a second device of mine gets my identity key from the first, sealed to a key
@@ -18,7 +18,7 @@ describe.each(await engines())('device linking on %s', (_engine, start) => {
   afterAll(() => t?.close());
 
   const PASSWORD = 'correct horse battery';
-  const client = () => new ConfabClient({ baseUrl: t.url, crypto: { store: memoryCryptoStore() } });
+  const client = () => new ConfabClient({ baseUrl: t.url, crypto: { store: memoryCryptoStore() }, WebSocket: NodeWebSocket });
   /** A person with encryption on a first device ("laptop"), and a second client of theirs signed in ("phone"). */
   const person = async (prefix: string) => {
     const username = uniqueName(prefix);
@@ -213,5 +213,25 @@ describe.each(await engines())('device linking on %s', (_engine, start) => {
     // Still within its time now: the approved one is taken once.
     const taken = await call(alice.phone, 'POST', `/api/v1/device-links/${approved.id}/take`);
     expect(taken.status).toBe(200);
+  });
+
+  it('tells my connected devices of a request at once (device_link.requested); links long expired are swept', async () => {
+    const alice = await person('ls');
+    const live = alice.laptop.connect();
+    const heard: DeviceLink[] = [];
+    live.on('device_link.requested', (e) => heard.push(e.link));
+    await live.ready();
+    const request = await alice.phone.deviceLinks.request('phone');
+    await until(() => heard.length > 0, 'the laptop hears of the request');
+    expect(heard).toEqual([expect.objectContaining({ id: request.id, deviceName: 'phone', state: 'pending' })]);
+    live.close();
+
+    // Just past its expiry it is kept (a device still waiting is told link_expired, not 404)…
+    const store = t.server.services.store;
+    await new DeviceLinkService(store, () => Date.now() + DEVICE_LINK_TTL_MS + 60_000).sweepExpired();
+    expect((await call(alice.phone, 'GET', `/api/v1/device-links/${request.id}`)).status).toBe(200);
+    // …and once expired for as long as it lived, it is deleted.
+    expect(await new DeviceLinkService(store, () => Date.now() + 2 * DEVICE_LINK_TTL_MS + 60_000).sweepExpired()).toBeGreaterThanOrEqual(1);
+    expect((await call(alice.phone, 'GET', `/api/v1/device-links/${request.id}`)).status).toBe(404);
   });
 });

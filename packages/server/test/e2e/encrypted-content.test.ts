@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CIPHERTEXT_UPLOAD_NAME, ConfabClient, FileDecryptError, encryptedFilesOf, memoryCryptoStore } from '@confab/client';
 import { engines } from '../engines.js';
-import { type TestServer, NodeWebSocket, uniqueName } from '../harness.js';
+import { expectError } from '../factories.js';
+import { type TestServer, NodeWebSocket, api, uniqueName } from '../harness.js';
 import { databaseSnapshot } from '../snapshot.js';
 
 /** Issue 39 part 5: encrypted files and reactions between two SDK clients over a real server. */
@@ -17,8 +18,9 @@ describe.each(await engines())('encrypted files and reactions through the SDK on
     const client = new ConfabClient({ baseUrl: t.url, crypto: { store: memoryCryptoStore() }, WebSocket: NodeWebSocket });
     const auth = await client.register({ username: uniqueName(prefix), password: 'correct horse battery' });
     await client.enableEncryption({ deviceName: prefix });
-    return { client, id: auth.user.id };
+    return { client, id: auth.user.id, token: auth.accessToken };
   };
+  type Person = Awaited<ReturnType<typeof person>>;
 
   it('round-trips a file: the server holds and serves only ciphertext, under a name and type that say nothing', async () => {
     const alice = await person('fa');
@@ -104,6 +106,90 @@ describe.each(await engines())('encrypted files and reactions through the SDK on
     expect(JSON.stringify(await databaseSnapshot(t)).includes(key)).toBe(false);
     // A reaction in clear is refused in an encrypted conversation.
     await expect(bob.client.messages.react(message.id, '👍')).rejects.toMatchObject({ code: 'encrypted_conversation' });
+
+    // The envelopes say which message they react to (the key stays inside); the server counts
+    // them neither unread nor last: Bob has Alice's one message unread, Alice nothing.
+    const envelopes = (await api(t.url, 'GET', `/api/v1/conversations/${group.id}/messages?after=0&limit=50`, { token: bob.token })).body
+      .items as Record<string, unknown>[];
+    expect(envelopes.filter((m) => m.mls === 'application').map((m) => m.relatesTo ?? null)).toEqual([
+      null,
+      ...Array(4).fill({ type: 'reaction', messageId: message.id }),
+    ]);
+    const listed = async (p: Person) => (await p.client.listConversations()).items.find((c) => c.id === group.id);
+    expect(await listed(bob)).toMatchObject({ unreadCount: 1, lastMessage: { id: message.id } });
+    expect(await listed(alice)).toMatchObject({ unreadCount: 0, lastMessage: { id: message.id } });
+  });
+
+  it('refuses a relation that names no message people read here, or an edit of someone else’s', async () => {
+    const alice = await person('xa');
+    const bob = await person('xb');
+    const group = await alice.client.createGroup('Relations', [bob.id], { encrypted: true });
+    const other = await alice.client.createGroup('Elsewhere', [bob.id], { encrypted: true });
+    const mine = await alice.client.sendMessage(group.id, 'mine');
+    const elsewhere = await alice.client.sendMessage(other.id, 'elsewhere');
+    const commit = (
+      await api(t.url, 'GET', `/api/v1/conversations/${group.id}/messages?after=0&limit=50`, { token: bob.token })
+    ).body.items.find((m: Record<string, unknown>) => m.mls === 'commit');
+    const post = async (by: Person, relatesTo: Record<string, unknown>, extra: Record<string, unknown> = {}) => {
+      const mls = await by.client['encrypted']().encryptFor(group.id, 'x', crypto.randomUUID());
+      return api(t.url, 'POST', `/api/v1/conversations/${group.id}/messages`, {
+        token: by.token,
+        body: { clientId: crypto.randomUUID(), mls: { ...mls, relatesTo }, ...extra },
+      });
+    };
+    expectError(await post(bob, { type: 'reaction', messageId: elsewhere.id }), 400, 'validation_failed');
+    expectError(await post(bob, { type: 'reaction', messageId: commit.id }), 400, 'validation_failed');
+    expectError(await post(bob, { type: 'reaction', messageId: 'nope' }), 400, 'validation_failed');
+    expectError(await post(bob, { type: 'edit', messageId: mine.id }), 403, 'forbidden');
+    expectError(await post(bob, { type: 'reaction', messageId: mine.id }, { replyToId: mine.id }), 400, 'validation_failed');
+    const reaction = await post(bob, { type: 'reaction', messageId: mine.id });
+    expect(reaction.status).toBe(201);
+    // A reaction or edit of a reaction is no message people read either.
+    expectError(await post(alice, { type: 'edit', messageId: reaction.body.message.id }), 400, 'validation_failed');
+    await alice.client.messages.delete(mine.id);
+    expectError(await post(bob, { type: 'reaction', messageId: mine.id }), 409, 'conflict');
+  });
+
+  it('decrypts what `messages` answers of an encrypted conversation: pins, saved, a thread and its root, the page around, quotes', async () => {
+    const [alice, bob, carol] = [await person('pa'), await person('pb'), await person('pc')];
+    const group = await alice.client.createGroup('Pins', [bob.id], { encrypted: true });
+    const plan = `the plan ${crypto.randomUUID()}`;
+    const root = await alice.client.sendMessage(group.id, plan);
+    const reply = await bob.client.sendMessage(group.id, 'agreed', undefined, { replyToId: root.id });
+    const inThread = await bob.client.sendMessage(group.id, 'in the thread', undefined, { threadRootId: root.id });
+    // The server quotes the seq, not a text it does not have; the device fills the excerpt in.
+    expect(reply.replyTo).toMatchObject({ id: root.id, seq: root.seq, excerpt: plan });
+    await alice.client.messages.pin(root.id);
+    await bob.client.messages.save(root.id);
+
+    expect((await bob.client.messages.pins(group.id)).items).toEqual([expect.objectContaining({ id: root.id, body: plan })]);
+    expect((await bob.client.messages.saved()).items.map((s) => s.message)).toEqual([expect.objectContaining({ id: root.id, body: plan })]);
+    expect(await bob.client.messages.get(root.id)).toMatchObject({ body: plan, encrypted: true });
+    expect((await alice.client.messages.thread(root.id)).items).toEqual([
+      expect.objectContaining({ id: inThread.id, body: 'in the thread' }),
+    ]);
+    expect((await alice.client.messages.threads(group.id)).items.map((t) => t.root)).toEqual([
+      expect.objectContaining({ id: root.id, body: plan }),
+    ]);
+    const around = await alice.client.messages.around(group.id, root.seq);
+    expect(around.items.filter((m) => m.kind === 'encrypted').map((m) => m.body)).toEqual([plan, 'agreed']);
+    expect((await alice.client.history(group.id, { after: 0, limit: 50 })).items.find((m) => m.id === reply.id)?.replyTo).toMatchObject({
+      excerpt: plan,
+    });
+    // An edit of the quoted message changes the quote, once the device has read the edit.
+    await alice.client.editEncrypted(group.id, root.id, 'the new plan');
+    await bob.client.history(group.id, { after: 0, limit: 50 });
+    expect((await bob.client.messages.get(reply.id)).replyTo).toMatchObject({ excerpt: 'the new plan' });
+    expect((await bob.client.messages.pins(group.id)).items).toEqual([expect.objectContaining({ id: root.id, body: 'the new plan' })]);
+
+    // Carol joins later: her device holds no key of what was sent before, so the pin stays an
+    // envelope without a body and the quote without an excerpt (the app says why).
+    await alice.client.addMember(group.id, carol.id);
+    const [pin] = (await carol.client.messages.pins(group.id)).items;
+    expect(pin).toMatchObject({ id: root.id, kind: 'encrypted', encrypted: true });
+    expect(pin).not.toHaveProperty('body');
+    expect((await carol.client.messages.get(reply.id)).replyTo).toMatchObject({ id: root.id, excerpt: '', deleted: false });
+    expect(JSON.stringify(await databaseSnapshot(t)).includes(plan)).toBe(false);
   });
 
   it('edits with the new text encrypted; a reader applies only the sender’s own edit, the latest', async () => {
@@ -114,8 +200,19 @@ describe.each(await engines())('encrypted files and reactions through the SDK on
     const fixed = `meet at six ${crypto.randomUUID()}`;
     await alice.client.editEncrypted(dm.id, sent.id, 'meet at half past five');
     await alice.client.editEncrypted(dm.id, sent.id, fixed);
-    // Bob cannot edit Alice's message: readers ignore an edit from anyone but its sender.
-    await bob.client.editEncrypted(dm.id, sent.id, 'meet never');
+    // Bob cannot edit Alice's message: the server refuses an edit marked as one (403), and readers
+    // ignore one sent without the mark, from anyone but the message's sender.
+    await expect(bob.client.editEncrypted(dm.id, sent.id, 'meet never')).rejects.toMatchObject({ status: 403, code: 'forbidden' });
+    const unmarked = await bob.client['encrypted']().encryptContent(dm.id, { edit: { messageId: sent.id, text: 'meet never' } }, 'forged');
+    delete unmarked.relatesTo;
+    expect(
+      (
+        await api(t.url, 'POST', `/api/v1/conversations/${dm.id}/messages`, {
+          token: bob.token,
+          body: { clientId: 'forged', mls: unmarked },
+        })
+      ).status,
+    ).toBe(201);
 
     for (const c of [bob.client, alice.client]) {
       const listed = (await c.history(dm.id, { after: 0, limit: 50 })).items.filter((m) => m.kind === 'encrypted');
@@ -124,7 +221,7 @@ describe.each(await engines())('encrypted files and reactions through the SDK on
       expect(listed[0]!.editedAt).not.toBeNull();
     }
     expect(JSON.stringify(await databaseSnapshot(t)).includes(fixed)).toBe(false);
-    // An edit in clear is still refused there (answered 403 before the encrypted check: an MLS envelope has no author's text to edit).
-    await expect(alice.client.messages.edit(sent.id, 'plain')).rejects.toMatchObject({ status: 403 });
+    // An edit in clear is refused there: its author is told to send it encrypted.
+    await expect(alice.client.messages.edit(sent.id, 'plain')).rejects.toMatchObject({ status: 400, code: 'encrypted_conversation' });
   });
 });

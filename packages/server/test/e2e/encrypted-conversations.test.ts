@@ -281,6 +281,13 @@ describe.each(await engines())('encrypted conversations on %s', (_engine, start)
       400,
       'encrypted_conversation',
     );
+    // An edit in clear: its author is told to send it as MLS (400, not the 403 of a message that
+    // cannot be edited); anyone else may not edit it in any form (403); a non-member sees nothing (404).
+    const edit = (user: TestUser) =>
+      api(t.url, 'PATCH', `/api/v1/messages/${sent.body.message.id}`, { token: user.token, body: { body: 'edited in clear' } });
+    expectError(await edit(alice), 400, 'encrypted_conversation');
+    expectError(await edit(bob), 403, 'forbidden');
+    expectError(await edit(carol), 404, 'not_found');
     // Forwarding: the server cannot copy what it cannot read, nor put a readable copy (or its
     // comment) into an encrypted conversation; a refused target sends nothing to the others.
     const forward = (id: string, conversationIds: string[]) =>

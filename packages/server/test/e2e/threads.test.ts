@@ -41,6 +41,7 @@ describe.each(await engines())('replies and threads on %s', (_engine, start) => 
       senderId: alice.id,
       excerpt: '',
       deleted: true,
+      seq: quoted.seq,
     });
   });
 

@@ -1,4 +1,4 @@
-import type { ConfabClient, DecryptedMessage, RealtimeConnection } from '@confab/client';
+import { type ConfabClient, type DecryptedMessage, type RealtimeConnection, isRelation } from '@confab/client';
 import type { Message } from '@confab/protocol';
 import { ExternalStore } from './external-store.js';
 import { FrameBatch, type Scheduler, nextFrame } from './frame-batch.js';
@@ -205,8 +205,6 @@ function firstAtOrAfter(messages: readonly Message[], seq: number): number {
 }
 
 /** An MLS commit or welcome (issue 39) is for devices to apply, not a message to show. */
-// Commits and welcomes are applied by devices; encrypted reactions and edits change other messages (part 5).
+// Commits and welcomes are applied by devices; encrypted reactions, edits, votes and closes change other messages.
 const readable = (message: Message) =>
-  !(message.kind === 'encrypted' && message.mls !== undefined && message.mls !== 'application') &&
-  (message as DecryptedMessage).reaction === undefined &&
-  (message as DecryptedMessage).edit === undefined;
+  !(message.kind === 'encrypted' && message.mls !== undefined && message.mls !== 'application') && !isRelation(message);

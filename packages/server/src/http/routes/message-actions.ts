@@ -40,7 +40,7 @@ export const messageActionRoutes: RoutePlugin = async (app, { messaging: { lifec
         tags,
         operationId: 'editMessage',
         summary:
-          'Edit my message: the body rules of sending; the earlier body is kept (GET …/history) and mentions are parsed again. 403 for anyone but the author or past EDIT_WINDOW_SECONDS, 409 conflict once deleted, 409 blocked in a direct conversation where either side blocks the other',
+          'Edit my message: the body rules of sending; the earlier body is kept (GET …/history) and mentions are parsed again. 403 for anyone but the author or past EDIT_WINDOW_SECONDS, 409 conflict once deleted, 409 blocked in a direct conversation where either side blocks the other; 400 encrypted_conversation for the author in an end-to-end encrypted conversation (an edit there is an MLS application message)',
         security: bearer,
         params: IdParams,
         body: EditMessageBody,
@@ -104,7 +104,7 @@ export const messageActionRoutes: RoutePlugin = async (app, { messaging: { lifec
         tags,
         operationId: 'addReaction',
         summary:
-          'React (idempotent). `:emoji` is URL-encoded: one emoji grapheme, or a `:shortcode:` of a-z 0-9 _ + -; 409 conflict past MAX_REACTIONS_PER_MESSAGE different ones, or once deleted; 409 blocked in a direct conversation where either side blocks the other',
+          'React (idempotent). `:emoji` is URL-encoded: one emoji grapheme, or a `:shortcode:` of a-z 0-9 _ + -; 409 conflict past MAX_REACTIONS_PER_MESSAGE different ones, or once deleted; 409 blocked in a direct conversation where either side blocks the other; 400 encrypted_conversation for the author in an end-to-end encrypted conversation (an edit there is an MLS application message)',
         security: bearer,
         params: ReactionParams,
         response: { 200: MessageResponse, ...errors(400, 401, 404, 409) },
@@ -121,7 +121,8 @@ export const messageActionRoutes: RoutePlugin = async (app, { messaging: { lifec
       schema: {
         tags,
         operationId: 'removeReaction',
-        summary: 'Take back my reaction (idempotent; only my own); 409 blocked in a direct conversation where either side blocks the other',
+        summary:
+          'Take back my reaction (idempotent; only my own); 409 blocked in a direct conversation where either side blocks the other; 400 encrypted_conversation for the author in an end-to-end encrypted conversation (an edit there is an MLS application message)',
         security: bearer,
         params: ReactionParams,
         response: { 200: MessageResponse, ...errors(400, 401, 404, 409) },

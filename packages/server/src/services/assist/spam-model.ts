@@ -1,4 +1,4 @@
-import { words } from '../../store/search-tokens.js';
+import { type Word, words } from '../../store/search-tokens.js';
 import type { SpamFeatureCount } from '../../store/store.js';
 
 /**
@@ -37,10 +37,25 @@ export const MIN_WORDS_FOR_DUPLICATES = 5;
 
 /** The trained features of a message: its words (folded), each once, its links' hosts, and buckets of its link count and ratio. */
 export function spamFeatures(body: string): string[] {
-  const links = body.match(URL) ?? [];
-  const text = body.replace(URL, ' ');
+  return featuresOf(wordsAndLinks(body));
+}
+
+/**
+ * What the screen reads of a send, its text segmented once (segmenting is most of the cost): the
+ * trained features, and the SimHash of its words, links aside, so the same text with another link
+ * is still a near-duplicate (0 when it has too few words to compare).
+ */
+export function readSend(body: string): { features: string[]; hash: number } {
+  const text = wordsAndLinks(body);
+  return { features: featuresOf(text), hash: text.words.length >= MIN_WORDS_FOR_DUPLICATES ? simHashOf(text.words) : 0 };
+}
+
+function wordsAndLinks(body: string): { words: Word[]; links: string[] } {
+  return { words: words(body.replace(URL, ' ')), links: body.match(URL) ?? [] };
+}
+
+function featuresOf({ words: ws, links }: { words: Word[]; links: string[] }): string[] {
   const found = new Set<string>();
-  const ws = words(text);
   for (const w of ws) found.add(`w:${w.folded.slice(0, MAX_FEATURE_LENGTH)}`);
   for (const link of links) {
     const host = /^(?:https?:\/\/)?([^/?#\s]+)/iu.exec(link)?.[1]?.toLowerCase();
@@ -114,17 +129,19 @@ export class SpamModel {
 
 /** A 32-bit SimHash of the message's words: near-identical texts differ in few bits. */
 export function simHash(body: string): number {
-  const weights = new Array<number>(32).fill(0);
-  const ws = words(body);
+  return simHashOf(words(body));
+}
+
+function simHashOf(ws: readonly Word[]): number {
   if (ws.length === 0) return 0;
+  const weights = new Int32Array(32);
+  const addShingle = (h: number) => {
+    for (let bit = 0; bit < 32; bit++) weights[bit]! += (h >>> bit) & 1 ? 1 : -1;
+  };
   for (let i = 0; i < ws.length; i++) {
     // Word pairs as well as words: order counts a little.
-    const shingles = [ws[i]!.folded, i > 0 ? `${ws[i - 1]!.folded} ${ws[i]!.folded}` : ''];
-    for (const s of shingles) {
-      if (s === '') continue;
-      const h = fnv1a(s);
-      for (let bit = 0; bit < 32; bit++) weights[bit]! += (h >>> bit) & 1 ? 1 : -1;
-    }
+    addShingle(fnv1a(ws[i]!.folded));
+    if (i > 0) addShingle(fnv1a(`${ws[i - 1]!.folded} ${ws[i]!.folded}`));
   }
   let hash = 0;
   for (let bit = 0; bit < 32; bit++) if (weights[bit]! > 0) hash |= 1 << bit;

@@ -3,9 +3,9 @@ import { CLUSTER_TOPIC, type ClusterNotice, type EventBus, type SpamTrainedNotic
 import type { NewMessage, Store } from '../../store/store.js';
 import type { ClusterFeed } from '../conversations/membership.js';
 import type { SendScreen } from '../messaging/held-sends.js';
-import { words } from '../../store/search-tokens.js';
 import { HoldFence } from './hold-fence.js';
-import { MIN_WORDS_FOR_DUPLICATES, SpamModel, hammingDistance, simHash, spamFeatures } from './spam-model.js';
+import { RecentHashes } from './recent-hashes.js';
+import { SpamModel, readSend, spamFeatures } from './spam-model.js';
 
 /**
  * Trust (docs/assist.md): a sender is trusted, and never scored, once no admin has decided any of
@@ -41,7 +41,7 @@ export class SpamScreen implements SendScreen {
   private readonly fence: HoldFence;
   private readonly trust = new LRUCache<string, boolean>({ max: 50_000, ttl: TRUST_CACHE_MS });
   private readonly sendsBySender = new Map<string, number[]>();
-  private recentHashes: { hash: number; at: number }[] = [];
+  private readonly recentHashes = new RecentHashes(MAX_RECENT_HASHES, DUPLICATE_WINDOW_MS);
 
   constructor(
     private readonly store: Store,
@@ -88,7 +88,8 @@ export class SpamScreen implements SendScreen {
   /** The score of a send now (and it is counted in the burst and near-duplicate windows). */
   score(draft: Pick<NewMessage, 'senderId' | 'body'>, now: number): number {
     this.refreshModel(now);
-    return this.model.score(spamFeatures(draft.body), this.signals(draft, now));
+    const { features, hash } = readSend(draft.body);
+    return this.model.score(features, this.signals(draft.senderId, hash, now));
   }
 
   /** Features of a stored message for training (the send-time signals are not trained: spam-model.ts). */
@@ -129,16 +130,15 @@ export class SpamScreen implements SendScreen {
     return trusted;
   }
 
-  private signals(draft: Pick<NewMessage, 'senderId' | 'body'>, now: number) {
-    const sends = (this.sendsBySender.get(draft.senderId) ?? []).filter((at) => now - at < BURST_WINDOW_MS);
+  /** `hash`: the send's SimHash, 0 when it is too short to compare. */
+  private signals(senderId: string, hash: number, now: number) {
+    const sends = (this.sendsBySender.get(senderId) ?? []).filter((at) => now - at < BURST_WINDOW_MS);
     sends.push(now);
-    this.sendsBySender.set(draft.senderId, sends);
+    this.sendsBySender.set(senderId, sends);
     if (this.sendsBySender.size > 10_000) this.forgetIdleSenders(now);
-    const hash = words(draft.body).length >= MIN_WORDS_FOR_DUPLICATES ? simHash(draft.body) : 0;
     if (hash === 0) return { recentSends: sends.length - 1, nearDuplicates: 0 };
-    this.recentHashes = this.recentHashes.filter((h) => now - h.at < DUPLICATE_WINDOW_MS).slice(-MAX_RECENT_HASHES);
-    const nearDuplicates = this.recentHashes.filter((h) => hammingDistance(h.hash, hash) <= NEAR_BITS).length;
-    this.recentHashes.push({ hash, at: now });
+    const nearDuplicates = this.recentHashes.countNear(hash, NEAR_BITS, now);
+    this.recentHashes.add(hash, now);
     return { recentSends: sends.length - 1, nearDuplicates };
   }
 

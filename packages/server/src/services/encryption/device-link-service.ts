@@ -5,6 +5,7 @@ import {
   type DeviceLink,
   type DeviceLinkTaken,
 } from '@confab/protocol';
+import { type EventBus, userTopic } from '../../bus/bus.js';
 import { AppError, detail, invalid, notFound } from '../../errors.js';
 import { newId } from '../../ids.js';
 import type { DeviceLinkMove, DeviceLinkRecord, DeviceLinkState, Store } from '../../store/store.js';
@@ -34,6 +35,8 @@ export class DeviceLinkService {
   constructor(
     private readonly store: Store,
     private readonly now: () => number = Date.now,
+    /** Where `device_link.requested` goes: my own devices' topic. */
+    private readonly bus?: Pick<EventBus, 'publish'>,
   ) {}
 
   /** A new device asks for my identity key. */
@@ -54,7 +57,11 @@ export class DeviceLinkService {
       expiresAt: now + DEVICE_LINK_TTL_MS,
     };
     await this.store.devices.insertDeviceLink(link);
-    return linkView(link);
+    const view = linkView(link);
+    // Ephemeral, after the insert: my devices prompt at once rather than at their next look; one
+    // that misses it (offline) finds the request in `pending` when it next looks.
+    await this.bus?.publish([userTopic(userId)], { type: 'device_link.requested', link: view });
+    return view;
   }
 
   /** My requests waiting for an answer: what my other devices prompt for. */
@@ -88,6 +95,15 @@ export class DeviceLinkService {
     if (link.state === 'pending') throw new AppError('conflict', 'This link is not approved yet: wait for a device of mine to answer');
     const taken = await this.move(userId, id, 'approved', { state: 'taken', sealed: null });
     return { link: linkView(taken), sealed: link.sealed! };
+  }
+
+  /**
+   * Deletes the links expired for as long as they lived (DEVICE_LINK_TTL_MS): an answer never
+   * taken leaves its sealed key with them, and a new device still polling just after expiry is
+   * told `link_expired`, not 404. Every node sweeps; a row is deleted once, whoever does it.
+   */
+  sweepExpired(): Promise<number> {
+    return this.store.devices.deleteExpiredDeviceLinks(this.now() - DEVICE_LINK_TTL_MS);
   }
 
   private async mine(userId: string, id: string): Promise<DeviceLinkRecord> {

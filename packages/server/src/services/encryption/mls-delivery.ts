@@ -1,4 +1,4 @@
-import type { MlsSend, Role } from '@confab/protocol';
+import type { MlsRelation, MlsSend, Role } from '@confab/protocol';
 import { AppError, detail, forbidden, invalid } from '../../errors.js';
 import {
   type CommitInfo,
@@ -9,7 +9,15 @@ import {
   readGroupInfo,
   readWelcome,
 } from '../../infra/mls-messages.js';
-import type { AttachmentRecord, ConversationRecord, EpochAdvance, MlsGroupRecord, MlsRecord, Store } from '../../store/store.js';
+import {
+  type AttachmentRecord,
+  type ConversationRecord,
+  type EpochAdvance,
+  type MlsGroupRecord,
+  type MlsRecord,
+  type Store,
+  shownToPeople,
+} from '../../store/store.js';
 
 /** An MLS message as the append stores it: the envelope, and for a commit the epoch it must be made in. */
 export interface MlsContent {
@@ -52,12 +60,19 @@ export class MlsDelivery {
     const mls: MlsRecord = { type: input.type, ciphertext: input.ciphertext, epoch: input.epoch, senderDevice: input.senderDevice };
     if (input.type !== 'commit' && input.groupInfo !== undefined) throw refuse('/groupInfo', 'is only for a commit');
     if (input.type !== 'welcome' && input.devices !== undefined) throw refuse('/devices', 'is only for a welcome');
+    if (input.type !== 'application' && input.relatesTo !== undefined) throw refuse('/relatesTo', 'is only for an application message');
     if (input.type === 'application') {
       const read = readApplication(bytesOf(input.ciphertext));
       if ('refused' in read) throw refuse('/ciphertext', read.refused);
       this.sameGroup(group, read.groupId, read.epoch, input.epoch);
       if (read.epoch > group.epoch) throw refuse('/epoch', `is ahead of the conversation's current epoch (${group.epoch})`);
-      return { kind: 'encrypted', body: '', mls };
+      if (input.relatesTo === undefined) return { kind: 'encrypted', body: '', mls };
+      await this.checkRelation(senderId, conversation.id, input.relatesTo);
+      return {
+        kind: 'encrypted',
+        body: '',
+        mls: { ...mls, relatesTo: { type: input.relatesTo.type, messageId: input.relatesTo.messageId } },
+      };
     }
     if (input.type === 'welcome') {
       const devices = input.devices;
@@ -148,6 +163,22 @@ export class MlsDelivery {
       }
     }
     return { epoch: commit.epoch, groupInfo: input.groupInfo! };
+  }
+
+  /**
+   * A reaction, edit, vote or close names a message people read in this conversation (a plain one from before
+   * encryption too), not deleted; an edit or a poll's close, one of the sender's own, as in clear. The marker is the
+   * sender's word: readers still go by the decrypted content (an edit or close only from its message's sender).
+   */
+  private async checkRelation(senderId: string, conversationId: string, relation: MlsRelation): Promise<void> {
+    const target = await this.store.messages.getMessage(relation.messageId);
+    if (!target || target.conversationId !== conversationId) throw refuse('/relatesTo/messageId', 'is not a message of this conversation');
+    if (target.kind === 'system' || (target.mls && !shownToPeople(target)))
+      throw refuse('/relatesTo/messageId', 'must be a message people read, not a commit, welcome, reaction, edit or system message');
+    if (target.deletedAt !== null) throw new AppError('conflict', 'The message was deleted');
+    if (relation.type === 'edit' && target.senderId !== senderId) throw forbidden('Only the author may edit a message');
+    // Readers count an encrypted poll's close only from its author (they cannot check roles in the group's past).
+    if (relation.type === 'close' && target.senderId !== senderId) throw forbidden('Only its author may close an encrypted poll');
   }
 
   private sameGroup(group: MlsGroupRecord, groupId: string, epoch: number, declared: number): void {

@@ -16,6 +16,7 @@ import type {
   ScheduledRecord,
   ThreadStateRecord,
 } from '../../store/store.js';
+import { shownToPeople } from '../../store/records.js';
 import { conversationInfoView, draftView, memberView, messageView, notificationView, scheduledView } from '../views.js';
 
 /**
@@ -74,10 +75,10 @@ export const messageDeleted: Draft<MessageRecord> = (message) => draftOf('messag
 export const sendPlan: AppendPlan = {
   announce: messageCreated,
   announceRoot: messageUpdated,
-  // Sending marks what is before it read, but a thread reply (its thread's) or an MLS commit or
-  // welcome (issue 39: a device sends those by itself) does not.
-  readBy: (message) =>
-    message.threadRootId === null && !(message.mls && message.mls.type !== 'application') ? message.senderId : undefined,
+  // Sending marks what is before it read, but a thread reply (its thread's), an MLS commit or
+  // welcome (issue 39: a device sends those by itself), or an encrypted reaction or edit (as a
+  // plain reaction or edit, which are no sends) does not.
+  readBy: (message) => (message.threadRootId === null && shownToPeople(message) ? message.senderId : undefined),
 };
 
 /** A notification, in its recipient's private stream. */

@@ -64,8 +64,11 @@ export class MessageLifecycle {
   async edit(userId: string, messageId: string, body: string): Promise<{ message: Message; activity: readonly MessageActivity[] }> {
     validateBody(body, this.limits.maxMessageLength);
     const { message, role } = await this.visible(userId, messageId);
-    if (message.senderId !== userId || message.kind !== 'text') throw forbidden('Only the author may edit a message');
+    if (message.senderId !== userId) throw forbidden('Only the author may edit a message');
+    // Before the kind check: an encrypted message's kind is `encrypted`, and its author is told to
+    // send the edit as MLS (400), not that the message cannot be edited at all (403).
     await refuseIfEncrypted(this.store, message.conversationId, 'An edit in clear');
+    if (message.kind !== 'text') throw forbidden('Only the author may edit a message');
     await this.blocks?.assertMayReach(userId, message.conversationId);
     const now = Date.now();
     const window = this.limits.editWindowSeconds;

@@ -110,6 +110,10 @@ async function encryptedContent(
   }
   const readable = (['body', 'kind', 'voice', 'location', 'poll'] as const).find((key) => input[key] !== undefined);
   if (input.mls === undefined || prepared !== undefined || readable !== undefined) throw encryptedConversation();
+  // A reaction or edit is no reply: quoting or threading it would count it where it is not read.
+  const linking = (['replyToId', 'threadRootId'] as const).find((key) => input[key] !== undefined);
+  if (input.mls.relatesTo !== undefined && linking !== undefined)
+    throw invalid(`A reaction or edit carries no ${linking}`, [detail(`/${linking}`, 'is not for a message with `mls.relatesTo`')]);
   const files = input.attachmentIds;
   if (files !== undefined && input.mls.type !== 'application')
     throw invalid('Only an application message carries files', [detail('/attachmentIds', 'is only for an MLS application message')]);

@@ -15,6 +15,7 @@ import type {
   ThreadStateRecord,
   UserRecord,
 } from '../store.js';
+import { shownToPeople } from '../records.js';
 import { previewView } from '../../services/messaging/link-preview-rules.js';
 import { pollView } from '../../services/messaging/polls.js';
 
@@ -108,13 +109,28 @@ const member = (m: MemberRecord): Member => ({ userId: m.userId, role: m.role, j
 const isoOrNull = (ms: number | null) => (ms === null ? null : iso(ms));
 const message = ({ location, poll, forwardedFrom, preview, mls, ...m }: MessageRecord): Message => ({
   ...m,
-  ...(mls ? { encrypted: true as const, mls: mls.type, ciphertext: mls.ciphertext, epoch: mls.epoch, senderDevice: mls.senderDevice } : {}),
+  ...(mls
+    ? {
+        encrypted: true as const,
+        mls: mls.type,
+        ciphertext: mls.ciphertext,
+        epoch: mls.epoch,
+        senderDevice: mls.senderDevice,
+        ...(mls.relatesTo ? { relatesTo: mls.relatesTo } : {}),
+      }
+    : {}),
   createdAt: iso(m.createdAt),
   editedAt: isoOrNull(m.editedAt),
   deletedAt: isoOrNull(m.deletedAt),
   lastReplyAt: isoOrNull(m.lastReplyAt),
   pinnedAt: isoOrNull(m.pinnedAt),
-  replyTo: m.replyTo && { id: m.replyTo.id, senderId: m.replyTo.senderId, excerpt: m.replyTo.body, deleted: m.replyTo.deleted },
+  replyTo: m.replyTo && {
+    id: m.replyTo.id,
+    senderId: m.replyTo.senderId,
+    excerpt: m.replyTo.body,
+    deleted: m.replyTo.deleted,
+    seq: m.replyTo.seq,
+  },
   reactions: m.reactions.map((r) => ({ ...r, count: r.userIds.length })),
   ...(location ? { location: { ...location, liveUntil: isoOrNull(location.liveUntil) } } : {}),
   ...(poll ? { poll: pollView(poll) } : {}),
@@ -174,5 +190,5 @@ export const drafts = {
 export const sendPlan: AppendPlan = {
   announce: drafts.messageCreated,
   announceRoot: drafts.messageUpdated,
-  readBy: (m) => (m.threadRootId === null && !(m.mls && m.mls.type !== 'application') ? m.senderId : undefined),
+  readBy: (m) => (m.threadRootId === null && shownToPeople(m) ? m.senderId : undefined),
 };

@@ -69,6 +69,37 @@ export function describeMlsGroups(f: Fixture): void {
       expect(await view(b.id)).toMatchObject({ unreadCount: 1, lastMessage: { seq: 6 } });
     });
 
+    it('keeps a reaction’s or edit’s relation, and counts neither as unread, last, or read by its sender', async () => {
+      const [a, b] = [await user('ela'), await user('elb')];
+      const conversation = await encryptedGroup([a.id, b.id]);
+      // seq 1 the system message; 2 b's application message; 3 a's reaction to it; 4 b's edit of it.
+      const [text] = await append([mlsOf(conversation.id, b.id, 'application', 0)]);
+      const original = 'created' in text! ? text.message : undefined;
+      const related = (senderId: string, type: 'reaction' | 'edit'): NewMessage => {
+        const m = mlsOf(conversation.id, senderId, 'application', 0);
+        return { ...m, mls: { ...m.mls!, relatesTo: { type, messageId: original!.id } } };
+      };
+      const [reaction] = await append([related(a.id, 'reaction')]);
+      await append([related(b.id, 'edit')]);
+      expect(reaction).toMatchObject({
+        created: true,
+        message: { seq: 3, mls: { relatesTo: { type: 'reaction', messageId: original!.id } } },
+      });
+      expect((await f.store.messages.getMessage(original!.id))?.mls?.relatesTo).toBeUndefined();
+      const stored = await f.store.messages.listMessages(conversation.id, { limit: 10, after: 0 });
+      expect(stored.map((m) => m.mls?.relatesTo?.type ?? null)).toEqual([null, null, 'reaction', 'edit']);
+      const view = async (userId: string) => (await f.store.conversations.getConversationView(userId, conversation.id))!;
+      // For a: b's text is unread, b's edit is not; the last message is the text. a's reaction did not
+      // move a's marker past the text (it stays at a's system message, 1).
+      expect(await view(a.id)).toMatchObject({ unreadCount: 1, member: { readSeq: 1 }, lastMessage: { seq: 2 } });
+      expect(await f.store.markers.countUnreadTotal(a.id)).toBe(1);
+      // For b: a's reaction is not unread; b's own text marked b read up to 2, the edit did not move it.
+      expect(await view(b.id)).toMatchObject({ unreadCount: 0, member: { readSeq: 2 }, lastMessage: { seq: 2 } });
+      expect(
+        (await f.store.conversations.listConversations(a.id, { limit: 50 })).find((r) => r.conversation.id === conversation.id),
+      ).toMatchObject({ unreadCount: 1, lastMessage: { seq: 2 } });
+    });
+
     it('refuses a plain message into a conversation encrypted before its batch committed, whatever engine path it takes', async () => {
       const [a, b] = [await user('epa'), await user('epb')];
       const conversation = await encryptedGroup([a.id, b.id]);

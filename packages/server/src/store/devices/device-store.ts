@@ -45,6 +45,8 @@ export interface DeviceStore {
    * update, so of two answers, or two takes, exactly one moves it. Whether it moved.
    */
   moveDeviceLink(id: string, from: DeviceLinkState, to: DeviceLinkMove, now: number): Promise<boolean>;
+  /** Deletes the links, in any state, that expired before `before` (with any sealed key still on them); how many. */
+  deleteExpiredDeviceLinks(before: number): Promise<number>;
 }
 
 export type DeviceLinkState = 'pending' | 'approved' | 'declined' | 'taken';

@@ -165,5 +165,28 @@ export function describeDevices(f: Fixture): void {
         approvedBy: approved!.approvedBy,
       });
     });
+
+    it('deletes the links that expired before a time, in any state, and no other', async () => {
+      const a = await f.user('dvsa');
+      const at = f.tick();
+      const link = (expiresAt: number, state: 'pending' | 'approved' | 'taken') => ({
+        id: newId(),
+        userId: a.id,
+        deviceName: 'phone',
+        publicKey: 'pk',
+        state,
+        sealed: state === 'approved' ? 'sealed' : null,
+        approvedBy: state === 'pending' ? null : 'd1',
+        createdAt: at,
+        expiresAt,
+      });
+      const gone = [link(at + 10, 'pending'), link(at + 20, 'approved'), link(at + 30, 'taken')];
+      const kept = [link(at + 40, 'pending'), link(at + 10_000, 'approved')];
+      for (const l of [...gone, ...kept]) await f.store.devices.insertDeviceLink(l);
+      expect(await f.store.devices.deleteExpiredDeviceLinks(at + 31)).toBeGreaterThanOrEqual(3);
+      for (const l of gone) expect(await f.store.devices.getDeviceLink(l.id)).toBeUndefined();
+      for (const l of kept) expect(await f.store.devices.getDeviceLink(l.id)).toEqual(l);
+      expect(await f.store.devices.deleteExpiredDeviceLinks(at + 31)).toBe(0);
+    });
   });
 }

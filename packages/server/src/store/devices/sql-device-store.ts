@@ -20,5 +20,6 @@ export function sqlDeviceStore({ db }: SqlContext): DeviceStore {
     getDeviceLink: (id) => links.getDeviceLink(db, id),
     listPendingDeviceLinks: (userId, now) => links.listPendingDeviceLinks(db, userId, now),
     moveDeviceLink: (id, from, to, now) => links.moveDeviceLink(db, id, from, to, now),
+    deleteExpiredDeviceLinks: (before) => links.deleteExpiredDeviceLinks(db, before),
   };
 }

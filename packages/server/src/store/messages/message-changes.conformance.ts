@@ -49,7 +49,7 @@ export function describeMessageChanges(f: Fixture): void {
       } = await group('qua', 'qub');
       const [quoted] = await append([msg(conv.id, a!.id, 'q1', 'the original')]);
       const [reply] = await append([{ ...msg(conv.id, b!.id, 'q2', 'a reply'), replyToId: quoted!.message.id }]);
-      const quote = { id: quoted!.message.id, senderId: a!.id, body: 'the original', deleted: false };
+      const quote = { id: quoted!.message.id, seq: quoted!.message.seq, senderId: a!.id, body: 'the original', deleted: false };
       expect(reply!.message).toMatchObject({ replyToId: quoted!.message.id, replyTo: quote });
       await f.update(quoted!.message.id, () => ({ body: 'changed', editedAt: f.tick(), keepVersion: true }), drafts.messageUpdated);
       const changed = { ...quote, body: 'changed' };

@@ -2,9 +2,10 @@ import { type Migration, type RawBuilder, type Selectable, sql } from 'kysely';
 import type { Database } from '../schema.js';
 import type { MessageSearch, SearchHit } from '../store.js';
 import { type Db, toMessage } from '../sql/rows.js';
-import { type SearchIndex, reindexNewestFirst, reindexRemainingById, searchScope } from '../sql/search.js';
+import { type SearchIndex, reindexNewestFirst, reindexRemainingById, searchFilters, searchScope } from '../sql/search.js';
 import { withQuotes } from '../sql/message-changes.js';
 import { indexTokens } from '../search-tokens.js';
+import { booleanQueryOf, groupsMatch, planIndexQuery, wordGroups, wordShares, wordToken } from './mysql-search-plan.js';
 
 /**
  * MySQL's and MariaDB's search: an InnoDB FULLTEXT index over `messages.search_vector`, a column
@@ -41,13 +42,7 @@ export const mysqlSearchMigrations: Record<string, Migration> = {
   },
 };
 
-/** Bytes of a word indexed: 2 hex digits each plus the `w` stay within innodb_ft_max_token_size (84). */
-const MAX_WORD_BYTES = 41;
-
-/** A folded word as the token stored for it. */
-export function wordToken(folded: string): string {
-  return `w${Buffer.from(folded, 'utf8').subarray(0, MAX_WORD_BYTES).toString('hex')}`;
-}
+export { wordToken };
 
 /** The body's tokens (store/search-tokens.ts: words, stems, CJK bigrams), each once, space-separated. */
 export function searchTokens(body: string): string {
@@ -55,21 +50,12 @@ export function searchTokens(body: string): string {
 }
 
 /**
- * Every search word must match (`+(…)`): as any one of its tokens (the word, its stems), or, for a
- * CJK run, as all of its bigrams (`(+b1 +b2)`); the last word's own token also as a prefix (`*`)
- * when the search asks for it. The same query SQLite's FTS5 and PostgreSQL's tsquery get.
+ * Every search word must match: as any one of its tokens (the word, its stems), or, for a CJK
+ * run, as all of its bigrams (`(+b1 +b2)`); the last word's own token also as a prefix (`*`) when
+ * the search asks for it. The same query SQLite's FTS5 and PostgreSQL's tsquery get; a search
+ * asks it in the order planIndexQuery chooses.
  */
-export function booleanQuery(search: MessageSearch): string {
-  const { terms, prefix } = search.terms;
-  return terms
-    .map((term, i) => {
-      // Two tokens can share their first MAX_WORD_BYTES (a long word and its stem): ask once.
-      const any = [...new Set(term.tokens.map((t) => `${wordToken(t)}${t === term.word && prefix && i === terms.length - 1 ? '*' : ''}`))];
-      if (term.bigrams.length > 0) any.push(`(${term.bigrams.map((b) => `+${wordToken(b)}`).join(' ')})`);
-      return `+(${any.join(' ')})`;
-    })
-    .join(' ');
-}
+export const booleanQuery = (search: MessageSearch): string => booleanQueryOf(wordGroups(search));
 
 /** A message's `search_vector` as a value (MySQL's batched append binds it among its statements). */
 export const searchVector = (body: string): string => searchTokens(body);
@@ -84,30 +70,6 @@ const tokensOf = (body: string): RawBuilder<string> => sql<string>`${searchVecto
 export const WALK_ROWS = 300_000;
 /** The first window walked: a common word fills a search's window within it, a rare one tells it is rare. */
 const FIRST_WINDOW = 4000;
-
-/**
- * Each search word as a condition on a row's tokens (`search_vector`, space-separated): one of
- * its tokens whole, the last word's own token also as a prefix, a CJK run also as all of its
- * bigrams: booleanQuery's terms, compared in the row instead of looked up in the index. Tokens
- * are `w` and hex digits, never a LIKE wildcard.
- */
-function tokensMatch(search: MessageSearch): RawBuilder<boolean> {
-  const { terms, prefix } = search.terms;
-  const has = (token: string, asPrefix: boolean) =>
-    sql<boolean>`concat(' ', m.search_vector, ' ') like ${`% ${wordToken(token)}${asPrefix ? '' : ' '}%`}`;
-  const words = terms.map((term, i) => {
-    const any = [...new Set(term.tokens)].map((t) => has(t, t === term.word && prefix && i === terms.length - 1));
-    if (term.bigrams.length > 0)
-      any.push(
-        sql<boolean>`(${sql.join(
-          term.bigrams.map((b) => has(b, false)),
-          sql` and `,
-        )})`,
-      );
-    return sql<boolean>`(${sql.join(any, sql` or `)})`;
-  });
-  return sql<boolean>`${sql.join(words, sql` and `)}`;
-}
 
 /**
  * The newest messages (under `search.below`, at or under `upTo`) walked in windows of rows by
@@ -126,7 +88,7 @@ async function findByWalking(db: Db, search: MessageSearch, scope: string[] | nu
         ${below === undefined ? sql`` : sql`and id < ${below}`} ${search.upTo === undefined ? sql`` : sql`and id <= ${search.upTo}`}
       order by id desc limit 1 offset ${window - 1}`.execute(db);
     const boundary = edge[0]?.id;
-    let query = readable(db, { ...search, below }, scope).where(tokensMatch(search));
+    let query = readable(db, { ...search, below }, scope).where(groupsMatch(wordGroups(search)));
     if (boundary !== undefined) query = query.where('m.id', '>=', boundary);
     rows.push(
       ...(await query
@@ -148,58 +110,59 @@ async function findByWalking(db: Db, search: MessageSearch, scope: string[] | nu
 
 /** The messages I may read, with the search's filters (all but the words). */
 function readable(db: Db, search: MessageSearch, scope: string[] | null) {
-  let query = db
+  return db
     .selectFrom('messages as m')
     .innerJoin('members as me', (join) => join.onRef('me.conversation_id', '=', 'm.conversation_id').on('me.user_id', '=', search.userId))
     .selectAll('m')
     .whereRef('m.seq', '>', 'me.cleared_seq')
-    .where('m.deleted_at', 'is', null)
-    .where('m.kind', '<>', 'system');
-  if (scope !== null) query = query.where('m.conversation_id', 'in', scope);
-  if (search.senderId !== undefined) query = query.where('m.sender_id', '=', search.senderId);
-  if (search.after !== undefined) query = query.where('m.created_at', '>', search.after);
-  if (search.before !== undefined) query = query.where('m.created_at', '<', search.before);
-  if (search.below !== undefined) query = query.where('m.id', '<', search.below);
-  if (search.upTo !== undefined) query = query.where('m.id', '<=', search.upTo);
-  if (search.from !== undefined) query = query.where('m.id', '>=', search.from);
-  return query;
+    .where((eb) => searchFilters(eb, search, scope));
 }
 
 /** The search index; `walkRows` is WALK_ROWS but in tests (0: the FULLTEXT index finds every match). */
-export const mysqlSearchIndex = (walkRows = WALK_ROWS): SearchIndex => ({
-  indexColumns: (body) => ({ search_vector: tokensOf(body) }),
+export function mysqlSearchIndex(walkRows = WALK_ROWS): SearchIndex {
+  const shares = wordShares();
+  return {
+    indexColumns: (body) => ({ search_vector: tokensOf(body) }),
 
-  /**
-   * InnoDB's FULLTEXT index hands out every match of a query at once, in no useful order, and
-   * finding them is itself slow for a common word (`meeting` in a million messages: 0.45 s before
-   * a row is read; reading and sorting them all, 2.6 s). So the newest messages are walked first
-   * by their primary key, each row's tokens compared with the words (findByWalking), in windows
-   * sized by how many matches the last one held; only when the matches look too sparse for a
-   * walk (a rare word, a few conversations of many) does the index find the rest, below the
-   * walked rows. Measured in docs/search.md (Cost, on MariaDB).
-   */
-  async findMatches(db: Db, search: MessageSearch): Promise<SearchHit[]> {
-    if (search.terms.folded.length === 0) return [];
-    const scope = await searchScope(db, search);
-    if (scope !== null && scope.length === 0) return [];
-    const walked = await findByWalking(db, search, scope, walkRows);
-    let rows = walked.rows;
-    if (rows.length < search.limit && walked.rest !== null) {
-      const rest = await readable(db, { ...search, ...walked.rest }, scope)
-        .where(sql<boolean>`match(m.search_vector) against (${booleanQuery(search)} in boolean mode)`)
-        .orderBy('m.id', 'desc')
-        .limit(search.limit - rows.length)
-        .execute();
-      rows = [...rows, ...rest];
-    }
-    const messages = await withQuotes(db, rows.map(toMessage));
-    return messages.map((message) => ({ message, key: message.id }));
-  },
+    /**
+     * InnoDB's FULLTEXT index hands out every match of a query at once, in no useful order, and
+     * finding them is itself slow for a common word (`meeting` in a million messages: 0.45 s before
+     * a row is read; reading and sorting them all, 2.6 s). So the newest messages are walked first
+     * by their primary key, each row's tokens compared with the words (findByWalking), in windows
+     * sized by how many matches the last one held; only when the matches look too sparse for a
+     * walk (a rare word, a few conversations of many) does the index find the rest, below the
+     * walked rows. Measured in docs/search.md (Cost, on MariaDB).
+     */
+    async findMatches(db: Db, search: MessageSearch): Promise<SearchHit[]> {
+      if (search.terms.folded.length === 0) return [];
+      const scope = await searchScope(db, search);
+      if (scope !== null && scope.length === 0) return [];
+      const walked = await findByWalking(db, search, scope, walkRows);
+      let rows = walked.rows;
+      if (rows.length < search.limit && walked.rest !== null) {
+        const groups = wordGroups(search);
+        // One word: nothing to order or leave out. Several: rarest first, the costly common ones compared in the rows.
+        const plan =
+          groups.length === 1 ? { against: booleanQueryOf(groups), filtered: [] } : planIndexQuery(groups, await shares(db, groups));
+        let query = readable(db, { ...search, ...walked.rest }, scope).where(
+          sql<boolean>`match(m.search_vector) against (${plan.against} in boolean mode)`,
+        );
+        if (plan.filtered.length > 0) query = query.where(groupsMatch(plan.filtered));
+        const rest = await query
+          .orderBy('m.id', 'desc')
+          .limit(search.limit - rows.length)
+          .execute();
+        rows = [...rows, ...rest];
+      }
+      const messages = await withQuotes(db, rows.map(toMessage));
+      return messages.map((message) => ({ message, key: message.id }));
+    },
 
-  reindexBatch: (db) =>
-    reindexNewestFirst(db, async (trx, rows) => {
-      for (const row of rows) await sql`update messages set search_vector = ${searchTokens(row.body)} where id = ${row.id}`.execute(trx);
-    }),
+    reindexBatch: (db) =>
+      reindexNewestFirst(db, async (trx, rows) => {
+        for (const row of rows) await sql`update messages set search_vector = ${searchTokens(row.body)} where id = ${row.id}`.execute(trx);
+      }),
 
-  reindexRemaining: reindexRemainingById,
-});
+    reindexRemaining: reindexRemainingById,
+  };
+}

@@ -1,7 +1,7 @@
 import { type Migration, type RawBuilder, sql } from 'kysely';
 import type { MessageSearch, SearchHit } from '../store.js';
 import { type Db, toMessage } from '../sql/rows.js';
-import { type SearchIndex, reindexNewestFirst, reindexRemainingById, searchScope } from '../sql/search.js';
+import { type SearchIndex, reindexNewestFirst, reindexRemainingById, searchFilters, searchScope } from '../sql/search.js';
 import { withQuotes } from '../sql/message-changes.js';
 import { indexTokens } from '../search-tokens.js';
 
@@ -78,7 +78,7 @@ export const postgresSearch: SearchIndex = {
   async findMatches(db: Db, search: MessageSearch): Promise<SearchHit[]> {
     const scope = await searchScope(db, search);
     if (scope !== null && scope.length === 0) return [];
-    let query = db
+    const query = db
       .selectFrom('messages as m')
       .innerJoin('members as me', (join) =>
         join.on(sql<boolean>`me.conversation_id = (m.conversation_id || '')`).on('me.user_id', '=', search.userId),
@@ -86,15 +86,7 @@ export const postgresSearch: SearchIndex = {
       .selectAll('m')
       .where(sql<boolean>`m.search_vector @@ ${tsqueryText(search)}::tsquery`)
       .whereRef('m.seq', '>', 'me.cleared_seq')
-      .where('m.deleted_at', 'is', null)
-      .where('m.kind', '<>', 'system');
-    if (scope !== null) query = query.where('m.conversation_id', 'in', scope);
-    if (search.senderId !== undefined) query = query.where('m.sender_id', '=', search.senderId);
-    if (search.after !== undefined) query = query.where('m.created_at', '>', search.after);
-    if (search.before !== undefined) query = query.where('m.created_at', '<', search.before);
-    if (search.below !== undefined) query = query.where('m.id', '<', search.below);
-    if (search.upTo !== undefined) query = query.where('m.id', '<=', search.upTo);
-    if (search.from !== undefined) query = query.where('m.id', '>=', search.from);
+      .where((eb) => searchFilters(eb, search, scope));
     const rows = await query.orderBy('m.id', 'desc').limit(search.limit).execute();
     const messages = await withQuotes(db, rows.map(toMessage));
     return messages.map((message) => ({ message, key: message.id }));

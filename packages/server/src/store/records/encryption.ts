@@ -1,3 +1,5 @@
+import type { MlsRelation } from '@confab/protocol';
+
 /** End-to-end encryption (issue 39): an MLS group, and the MLS envelope an encrypted message carries. Timestamps are epoch ms. */
 
 /** An encrypted conversation's MLS group (issue 39, decision 0027). */
@@ -21,7 +23,17 @@ export interface MlsRecord {
   senderDevice: string;
   /** A welcome: the devices it is for. */
   devices?: string[];
+  /** An application message that reacts to or edits another (the sender's word; the content stays encrypted). */
+  relatesTo?: MlsRelation;
 }
+
+/**
+ * Whether people read a message (`messages.shown`): every plain message and MLS application
+ * message, but not a commit or welcome (devices apply those) nor a reaction or edit (they change
+ * another message). Only those are unread, a conversation's last message, or mark read when sent.
+ */
+export const shownToPeople = (m: { mls?: MlsRecord | undefined }): boolean =>
+  m.mls === undefined || (m.mls.type === 'application' && m.mls.relatesTo === undefined);
 
 /** A commit's move of its group to the next epoch, checked in the transaction that stores it. */
 export interface EpochAdvance {

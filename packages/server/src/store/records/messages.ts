@@ -60,6 +60,8 @@ export interface ReactionRecord {
 
 export interface QuotedMessage {
   id: string;
+  /** Its seq: an encrypted conversation's devices find their decrypted text by it. */
+  seq: number;
   senderId: string;
   body: string;
   deleted: boolean;

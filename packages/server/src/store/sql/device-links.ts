@@ -62,3 +62,8 @@ export async function moveDeviceLink(db: Db, id: string, from: DeviceLinkState, 
     .executeTakeFirst();
   return Number(result.numUpdatedRows) === 1;
 }
+
+export async function deleteExpiredDeviceLinks(db: Db, before: number): Promise<number> {
+  const result = await db.deleteFrom('device_links').where('expires_at', '<', before).executeTakeFirst();
+  return Number(result.numDeletedRows);
+}

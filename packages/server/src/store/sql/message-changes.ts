@@ -268,18 +268,18 @@ export async function listPins(db: Db, conversationId: string, limit: number): P
 export async function withQuotes(db: Db, messages: MessageRecord[]): Promise<MessageRecord[]> {
   const quotedIds = [...new Set(messages.flatMap((m) => (m.replyToId === null ? [] : [m.replyToId])))];
   if (quotedIds.length === 0) return messages;
-  const quoted = new Map<string, { id: string; sender_id: string; body: string; deleted_at: number | null }>();
+  const quoted = new Map<string, { id: string; seq: number; sender_id: string; body: string; deleted_at: number | null }>();
   for (let i = 0; i < quotedIds.length; i += 500) {
     const rows = await db
       .selectFrom('messages')
-      .select(['id', 'sender_id', 'body', 'deleted_at'])
+      .select(['id', 'seq', 'sender_id', 'body', 'deleted_at'])
       .where('id', 'in', quotedIds.slice(i, i + 500))
       .execute();
     for (const row of rows) quoted.set(row.id, row);
   }
   for (const m of messages) {
     const q = m.replyToId === null ? undefined : quoted.get(m.replyToId);
-    m.replyTo = q ? { id: q.id, senderId: q.sender_id, body: q.body, deleted: q.deleted_at !== null } : null;
+    m.replyTo = q ? { id: q.id, seq: Number(q.seq), senderId: q.sender_id, body: q.body, deleted: q.deleted_at !== null } : null;
   }
   return messages;
 }

@@ -12,7 +12,7 @@ import type {
   UploadRecord,
   UserRecord,
 } from '../store.js';
-import { CONTENT_KEYS, type ContentRecord } from '../records.js';
+import { CONTENT_KEYS, type ContentRecord, shownToPeople } from '../records.js';
 
 /** The query layer's handle: the Kysely instance or a transaction of it. */
 export type Db = Kysely<Database>;
@@ -151,7 +151,7 @@ export function messageRow(m: MessageRecord): Insertable<Database['messages']> {
     attachments: m.attachments ? JSON.stringify(m.attachments) : null,
     voice: m.voice ? JSON.stringify(m.voice) : null,
     ...contentColumns(m),
-    shown: m.mls && m.mls.type !== 'application' ? 0 : 1,
+    shown: shownToPeople(m) ? 1 : 0,
   };
 }
 

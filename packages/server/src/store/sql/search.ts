@@ -1,4 +1,5 @@
-import { type RawBuilder, sql } from 'kysely';
+import { type Expression, type ExpressionBuilder, type RawBuilder, type SqlBool, sql } from 'kysely';
+import type { Database } from '../schema.js';
 import type { ConversationName, MessageSearch, SearchHit } from '../store.js';
 import type { Db } from './rows.js';
 
@@ -94,6 +95,27 @@ export async function searchScope(db: Db, search: MessageSearch): Promise<string
     .limit(SCOPED_CONVERSATIONS_MAX + 1)
     .execute();
   return rows.length > SCOPED_CONVERSATIONS_MAX ? null : rows.map((r) => r.conversation_id);
+}
+
+/**
+ * The search's conditions but its words, over `messages as m`: not deleted, not a system message,
+ * in the scope's conversations, and the filters asked for (sender, time, keys). PostgreSQL's and
+ * MySQL's searches ask them alike (SQLite's pages by the FTS5 rowid instead).
+ */
+export function searchFilters(
+  eb: ExpressionBuilder<{ m: Database['messages'] }, 'm'>,
+  search: MessageSearch,
+  scope: string[] | null,
+): Expression<SqlBool> {
+  const all: Expression<SqlBool>[] = [eb('m.deleted_at', 'is', null), eb('m.kind', '<>', 'system')];
+  if (scope !== null) all.push(eb('m.conversation_id', 'in', scope));
+  if (search.senderId !== undefined) all.push(eb('m.sender_id', '=', search.senderId));
+  if (search.after !== undefined) all.push(eb('m.created_at', '>', search.after));
+  if (search.before !== undefined) all.push(eb('m.created_at', '<', search.before));
+  if (search.below !== undefined) all.push(eb('m.id', '<', search.below));
+  if (search.upTo !== undefined) all.push(eb('m.id', '<=', search.upTo));
+  if (search.from !== undefined) all.push(eb('m.id', '>=', search.from));
+  return eb.and(all);
 }
 
 export async function listConversationNames(db: Db, userId: string): Promise<ConversationName[]> {

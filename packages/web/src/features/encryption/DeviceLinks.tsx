@@ -2,6 +2,7 @@ import type { PendingDeviceLink } from '@confab/client';
 import { useCallback, useEffect, useState } from 'react';
 import { useAction } from '../../components/useAction.js';
 import { useSignedIn } from '../../session/SessionContext.js';
+import { useApp } from '../../state/AppContext.js';
 import { FormOutcome } from '../account/Notice.js';
 import { browserDevice, browserName, forgetBrowserDevice } from './browser-device.js';
 
@@ -87,6 +88,7 @@ function LinkThisBrowser({ onLinked }: { onLinked: () => void }) {
 /** On a device of mine with the identity key: the requests waiting, each with its code. */
 function LinkRequests() {
   const { client } = useSignedIn();
+  const { connection } = useApp();
   const [requests, setRequests] = useState<PendingDeviceLink[]>([]);
   const [done, setDone] = useState<string | null>(null);
   const [version, setVersion] = useState(0);
@@ -98,12 +100,15 @@ function LinkRequests() {
         () => undefined,
       );
     void look();
+    // A request is announced at once (device_link.requested); the slow look catches one missed offline.
+    const stop = connection.on('device_link.requested', () => void look());
     const timer = setInterval(() => void look(), POLL_MS);
     return () => {
       live = false;
+      stop();
       clearInterval(timer);
     };
-  }, [client, version]);
+  }, [client, connection, version]);
   const answer = useAction(
     useCallback(
       async (request: PendingDeviceLink, approve: boolean) => {

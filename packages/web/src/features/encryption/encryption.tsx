@@ -33,16 +33,16 @@ function EncryptedBody({ context: { message } }: { context: MessageContext }) {
 messageBodies.encrypted = EncryptedBody;
 
 /**
- * Above an encrypted conversation's message field: why it offers no voice notes, places, polls or
- * scheduling, and its messages no reactions or edits (each would be on the server in clear, and
- * the server refuses it there; those controls are left out: `plainOnly` in extensions.ts).
+ * Above an encrypted conversation's message field: why it offers no voice notes, live locations or
+ * scheduling (each would be on the server in clear, and the server refuses it there; those
+ * controls are left out: `plainOnly` in extensions.ts), and what it encrypts instead.
  */
 function EncryptedComposerNote({ composer: { conversation } }: { composer: ComposerContext }) {
   if (!conversation.encrypted) return null;
   return (
     <p className="composer-encrypted-note">
-      <Lock size={12} aria-hidden="true" /> Files, reactions and edits are encrypted on this device. Voice notes, places, polls and
-      scheduled messages are not available in encrypted conversations yet.
+      <Lock size={12} aria-hidden="true" /> Files, reactions, edits, polls and places are encrypted on this device. Voice notes, live
+      locations and scheduled messages are not available in encrypted conversations yet.
     </p>
   );
 }

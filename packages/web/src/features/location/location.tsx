@@ -13,10 +13,11 @@ import { IconButton, Tooltip } from '../../components/ui/index.js';
  * can move ("Update location") and stop. Received, it shows
  * the place's label, its coordinates and a link to the map at OpenStreetMap (no map tiles are
  * loaded inside the app), and until when it is live. A browser without geolocation shows no button.
+ * In an encrypted conversation (issue 39) the place goes inside an MLS message (the SDK's path):
+ * fixed places only, as a live one is moved by updates the server reads.
  */
 messageBodies.location = LocationBody;
-if (typeof navigator !== 'undefined' && 'geolocation' in navigator)
-  composerAddons.push({ id: 'location', component: ShareLocation, plainOnly: true });
+if (typeof navigator !== 'undefined' && 'geolocation' in navigator) composerAddons.push({ id: 'location', component: ShareLocation });
 
 function ShareLocation({ composer }: { composer: ComposerContext }) {
   const [busy, setBusy] = useState(false);
@@ -37,11 +38,13 @@ function ShareLocation({ composer }: { composer: ComposerContext }) {
   return (
     <>
       <IconButton label="Share location" icon={<MapPin aria-hidden="true" size={18} />} onClick={() => void share(false)} disabled={busy} />
-      <Tooltip label="Share live location for an hour">
-        <button type="button" className="icon-button" onClick={() => void share(true)} disabled={busy} aria-label="Share live location">
-          <Radio aria-hidden="true" size={18} />
-        </button>
-      </Tooltip>
+      {!composer.conversation.encrypted && (
+        <Tooltip label="Share live location for an hour">
+          <button type="button" className="icon-button" onClick={() => void share(true)} disabled={busy} aria-label="Share live location">
+            <Radio aria-hidden="true" size={18} />
+          </button>
+        </Tooltip>
+      )}
       {error && (
         <span className="error" role="alert">
           {error}

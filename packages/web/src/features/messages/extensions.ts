@@ -76,9 +76,9 @@ export interface ComposerAddon {
   id: string;
   component: ComponentType<{ composer: ComposerContext }>;
   /**
-   * Only in a plain conversation: it sends what the server keeps in clear (a file, a place, a
-   * poll), which an encrypted conversation refuses (`400 encrypted_conversation`) until it is
-   * encrypted too.
+   * Only in a plain conversation: it sends what the server keeps in clear (a voice note, a
+   * plain file, a scheduled message), which an encrypted conversation refuses
+   * (`400 encrypted_conversation`) until it is encrypted too.
    */
   plainOnly?: boolean;
   /** Only in an encrypted conversation: its twin for them (files encrypted on this device). */

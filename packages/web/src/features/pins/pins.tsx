@@ -11,6 +11,7 @@ import {
   messageAddons,
 } from '../messages/extensions.js';
 import { jumpToMessage } from '../search/jump.js';
+import { UNREADABLE_EXCERPT, unreadableHere } from '../encryption/unreadable.js';
 import { Pin } from 'lucide-react';
 
 /**
@@ -76,7 +77,7 @@ function PinsPanel({ conversation }: { conversation: ConversationSummary }) {
         <li key={m.id}>
           <button type="button" className="panel-item" onClick={() => void jumpToMessage(conversation.id, m.seq)}>
             <PersonName userId={m.senderId} />
-            <bdi className="excerpt">{(m.body ?? '').slice(0, 200) || `(${m.kind})`}</bdi>
+            <bdi className="excerpt">{unreadableHere(m) ? UNREADABLE_EXCERPT : (m.body ?? '').slice(0, 200) || `(${m.kind})`}</bdi>
           </button>
         </li>
       ))}

@@ -10,9 +10,12 @@ import './polls.css';
 /**
  * Polls (issue 37): a poll message's body, with live results (the timeline applies every
  * `message.updated`) and my vote as pressed buttons, and a composer button opening the poll form.
+ * In an encrypted conversation (issue 39) the same: the SDK sends the poll and the votes inside
+ * MLS messages, counts them in this browser and tells each new count as the poll's `message.updated`;
+ * only its author closes it there (other devices could not check an admin's role).
  */
 messageBodies.poll = PollBody;
-composerAddons.push({ id: 'poll', component: NewPoll, plainOnly: true });
+composerAddons.push({ id: 'poll', component: NewPoll });
 
 function PollBody({ context }: { context: MessageContext }) {
   const { message, services, mine, conversation } = context;
@@ -22,7 +25,7 @@ function PollBody({ context }: { context: MessageContext }) {
   const total = poll.options.reduce((sum, o) => sum + o.count, 0);
   const myVote = poll.anonymous ? undefined : poll.options.filter((o) => o.voterIds?.includes(services.me.id)).map((o) => o.id);
   const closed = poll.closedAt !== null;
-  const mayClose = !closed && (mine || (conversation.kind === 'group' && conversation.myRole !== 'member'));
+  const mayClose = !closed && (mine || (!conversation.encrypted && conversation.kind === 'group' && conversation.myRole !== 'member'));
 
   async function choose(optionId: string) {
     setError(null);

@@ -28,6 +28,7 @@ class LiveQuotes extends ExternalStore<ReadonlyMap<string, ReplyPreview>> {
       // As the server words it (protocol's rules), so a reload shows the same quote.
       excerpt: message.deletedAt === null ? replyExcerpt(message.body ?? '') : '',
       deleted: message.deletedAt !== null,
+      seq: message.seq,
     });
     if (next.size > MAX_HELD) next.delete(next.keys().next().value!);
     this.set(next);

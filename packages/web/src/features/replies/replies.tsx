@@ -9,6 +9,7 @@ import {
   messageAddons,
 } from '../messages/extensions.js';
 import { jumpToMessage } from '../search/jump.js';
+import { UNREADABLE_EXCERPT } from '../encryption/unreadable.js';
 import { replyDraft, useReplyDraft } from './reply-draft.js';
 import { useLiveQuote } from './live-quotes.js';
 
@@ -74,7 +75,14 @@ function Quote({ context }: { context: MessageContext }) {
       <button type="button" className="quote-link" onClick={() => void show()} title="Show the quoted message">
         <PersonName userId={quoted.senderId} />
       </button>
-      <bdi className="excerpt">{quoted.deleted ? 'Deleted message' : quoted.excerpt}</bdi>
+      <bdi className="excerpt">
+        {quoted.deleted
+          ? 'Deleted message'
+          : // The SDK fills an encrypted quote's excerpt from this device's decrypted text; none, it cannot read it.
+            context.conversation.encrypted && quoted.excerpt === ''
+            ? UNREADABLE_EXCERPT
+            : quoted.excerpt}
+      </bdi>
     </blockquote>
   );
 }

@@ -6,6 +6,7 @@ import { describeError } from '../../components/errors.js';
 import { IconButton } from '../../components/ui/IconButton.js';
 import { useApp, usePerson } from '../../state/AppContext.js';
 import { messageActions } from '../messages/extensions.js';
+import { UNREADABLE_EXCERPT, unreadableHere } from '../encryption/unreadable.js';
 import './saved.css';
 
 /**
@@ -84,7 +85,13 @@ export function SavedPage() {
           <li key={message.id} className="saved-item">
             <Link href={`/c/${message.conversationId}`} className="saved-link">
               <Sender userId={message.senderId} />
-              <span className="saved-body">{message.kind === 'poll' ? `Poll: ${message.body}` : message.body || `(${message.kind})`}</span>
+              <span className="saved-body">
+                {message.kind === 'poll'
+                  ? `Poll: ${message.body}`
+                  : unreadableHere(message)
+                    ? UNREADABLE_EXCERPT
+                    : message.body || `(${message.kind})`}
+              </span>
               <time dateTime={savedAt}>{new Date(savedAt).toLocaleString()}</time>
             </Link>
             <IconButton
