@@ -1,27 +1,24 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Store, openPostgresStore, openSqliteStore } from '../../packages/server/src/index.js';
+import { describe, expect, it } from 'vitest';
+import type { Store } from '../../packages/server/src/index.js';
 import { searchTerms } from '../../packages/server/src/store/search-tokens.js';
-import { createTestSchema, postgresService, requireService, type TestSchema } from '../../packages/server/test/services.js';
+import { postgresService, requireService } from '../../packages/server/test/services.js';
 import { withPostgres } from './cluster-space.js';
 import { type GrowSizes, planGrow, resumeCursor } from './grow-plan.js';
 import type { GrowRows } from './grow-rows.js';
 import { seedGrow } from './grow-seed.js';
+import { SEEDED_HASH, postgresSeedTarget, sqliteSeedTarget } from './seed-stores.test-support.js';
 
 // The grow phase writes a large instance with SQL of its own: the server's store must read it as
 // if every message had been sent — gap-free seqs, the log's positions and chain, read markers
 // and unread counts, history pages, search — at a size a test can afford.
 const SIZES: GrowSizes = { users: 40, messages: 6000, conversations: 30, userConversations: 12, bigMessages: 2000 };
-const HASH = '$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNoaGFzaA';
 type Counts = { conversation_id: string; n: number | string; low: number | string; high: number | string }[];
 
 async function expectAsSent(store: Store, rows: GrowRows, perConversation: Counts): Promise<void> {
   const { plan } = rows;
   const me = rows.userIds[0]!;
-  expect((await store.users.getUserByUsername('grow0'))?.passwordHash).toBe(HASH);
+  expect((await store.users.getUserByUsername('grow0'))?.passwordHash).toBe(SEEDED_HASH);
   // Every conversation numbered 1 … last seq without a gap, its row's last seq the same.
   expect(perConversation.length).toBe(SIZES.conversations);
   for (const row of perConversation) {
@@ -60,51 +57,30 @@ async function expectAsSent(store: Store, rows: GrowRows, perConversation: Count
 }
 
 describe('the grow phase’s seed, read by the server’s store (SQLite)', () => {
-  let dir: string;
-  let store: Store | undefined;
-  beforeAll(() => {
-    dir = mkdtempSync(path.join(os.tmpdir(), 'confab-grow-seed-'));
-  });
-  afterAll(async () => {
-    await store?.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const target = sqliteSeedTarget('grow');
 
   it('holds every message as sent: seqs, log, read markers, history and search', async () => {
-    const file = path.join(dir, 'confab.sqlite3');
-    const migrating = openSqliteStore(file);
-    await migrating.migrate();
-    await migrating.close();
-    const rows = await seedGrow('sqlite', file, planGrow(SIZES, Date.now()), HASH);
+    const file = await target.migratedFile();
+    const rows = await seedGrow('sqlite', file, planGrow(SIZES, Date.now()), SEEDED_HASH);
     const db = new SQLite(file, { readonly: true });
     const counts = db
       .prepare('select conversation_id, count(*) as n, min(seq) as low, max(seq) as high from messages group by conversation_id')
       .all() as Counts;
     db.close();
-    store = openSqliteStore(file);
-    await expectAsSent(store, rows, counts);
+    await expectAsSent(target.open(file), rows, counts);
   });
 });
 
 const describePostgres = await requireService(postgresService);
 
 describePostgres('the grow phase’s seed, read by the server’s store (PostgreSQL)', () => {
-  let schema: TestSchema;
-  let store: Store | undefined;
-  beforeAll(async () => {
-    schema = await createTestSchema();
-  });
-  afterAll(async () => {
-    await store?.close();
-    await schema?.drop();
-  });
+  const target = postgresSeedTarget();
 
   it('holds every message as sent: seqs, log, read markers, history and search', async () => {
-    store = openPostgresStore(schema.url, { poolSize: 2 });
-    await store.migrate();
-    const rows = await seedGrow('postgres', schema.url, planGrow(SIZES, Date.now()), HASH);
+    const store = await target.migratedStore();
+    const rows = await seedGrow('postgres', target.url, planGrow(SIZES, Date.now()), SEEDED_HASH);
     const counts = await withPostgres(
-      schema.url,
+      target.url,
       async (client) =>
         (
           await client.query(

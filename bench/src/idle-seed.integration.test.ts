@@ -1,24 +1,21 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Store, openPostgresStore, openSqliteStore } from '../../packages/server/src/index.js';
-import { createTestSchema, postgresService, requireService, type TestSchema } from '../../packages/server/test/services.js';
+import { describe, expect, it } from 'vitest';
+import type { Store } from '../../packages/server/src/index.js';
+import { postgresService, requireService } from '../../packages/server/test/services.js';
 import { planGroups } from './idle-plan.js';
 import { type SeededUser, passwordHashOf, passwordHashOfPostgres, seedIdle, seedIdlePostgres } from './idle-seed.js';
+import { SEEDED_HASH, postgresSeedTarget, sqliteSeedTarget } from './seed-stores.test-support.js';
 
 // The idle phase writes its users and groups with SQL of its own: the server's store must read
 // them as if they had signed up, made the groups and signed in (the refresh token the bench spends).
 const COUNT = 45;
 const PER_USER = 5;
 const SIZE = 4;
-const HASH = '$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNoaGFzaA';
 
 async function expectReadable(store: Store, users: SeededUser[]): Promise<void> {
   const first = await store.users.getUserByUsername('idle0');
   expect(first?.id).toBe(users[0]!.id);
-  expect(first?.passwordHash).toBe(HASH);
+  expect(first?.passwordHash).toBe(SEEDED_HASH);
   const conversations = await store.conversations.listConversationIds(users.map((u) => u.id));
   for (const user of users) expect(conversations.get(user.id)).toHaveLength(PER_USER);
   // User 0's groups, as the plan made them: members, and the first of them the owner.
@@ -47,46 +44,25 @@ async function expectReadable(store: Store, users: SeededUser[]): Promise<void> 
 }
 
 describe('the idle phase’s seed, read by the server’s store (SQLite)', () => {
-  let dir: string;
-  let store: Store | undefined;
-  beforeAll(() => {
-    dir = mkdtempSync(path.join(os.tmpdir(), 'confab-idle-seed-'));
-  });
-  afterAll(async () => {
-    await store?.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const target = sqliteSeedTarget('idle');
 
   it('holds every user in five groups, each group’s members and owner, and a refresh token that rotates', async () => {
-    const file = path.join(dir, 'confab.sqlite3');
-    const migrating = openSqliteStore(file);
-    await migrating.migrate();
-    await migrating.close();
-    const users = seedIdle(file, COUNT, HASH, planGroups(COUNT, PER_USER, SIZE));
-    expect(passwordHashOf(file, 'IDLE3')).toBe(HASH);
-    store = openSqliteStore(file);
-    await expectReadable(store, users);
+    const file = await target.migratedFile();
+    const users = seedIdle(file, COUNT, SEEDED_HASH, planGroups(COUNT, PER_USER, SIZE));
+    expect(passwordHashOf(file, 'IDLE3')).toBe(SEEDED_HASH);
+    await expectReadable(target.open(file), users);
   });
 });
 
 const describePostgres = await requireService(postgresService);
 
 describePostgres('the idle phase’s seed, read by the server’s store (PostgreSQL)', () => {
-  let schema: TestSchema;
-  let store: Store | undefined;
-  beforeAll(async () => {
-    schema = await createTestSchema();
-  });
-  afterAll(async () => {
-    await store?.close();
-    await schema?.drop();
-  });
+  const target = postgresSeedTarget();
 
   it('holds every user in five groups, each group’s members and owner, and a refresh token that rotates', async () => {
-    store = openPostgresStore(schema.url, { poolSize: 2 });
-    await store.migrate();
-    const users = await seedIdlePostgres(schema.url, COUNT, HASH, planGroups(COUNT, PER_USER, SIZE));
-    expect(await passwordHashOfPostgres(schema.url, 'IDLE3')).toBe(HASH);
+    const store = await target.migratedStore();
+    const users = await seedIdlePostgres(target.url, COUNT, SEEDED_HASH, planGroups(COUNT, PER_USER, SIZE));
+    expect(await passwordHashOfPostgres(target.url, 'IDLE3')).toBe(SEEDED_HASH);
     await expectReadable(store, users);
   });
 });

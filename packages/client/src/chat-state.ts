@@ -16,6 +16,7 @@ import {
 import { conversationOf } from './event-stream.js';
 import type { DecryptedMessage } from './crypto/encrypted-content.js';
 import { ThreadStates, type ThreadView } from './thread-states.js';
+import { PrivateState } from './private-state.js';
 
 export type { ThreadView } from './thread-states.js';
 
@@ -44,12 +45,8 @@ export class ChatState {
   private readonly pages = new Map<string, Message[]>();
   /** Thread read state (issue 35 item 2): my state of the threads this client has heard of. */
   private readonly threads: ThreadStates;
-  /** My saved messages this client knows of (issue 37): message id → when saved (ISO), from `knowSaved` and `saved.updated`. */
-  private readonly saved = new Map<string, string>();
-  /** My drafts this client knows of (issue 37), by conversation: from `knowDrafts` and `draft.updated`, cleared ones kept for their version. */
-  private readonly drafts = new Map<string, Draft>();
-  /** My pending scheduled messages (issue 37): id → schedule, from `knowScheduled` and `scheduled.*` events. */
-  private readonly scheduled = new Map<string, ScheduledMessage>();
+  /** My saved messages, drafts and pending scheduled messages (issue 37). */
+  private readonly mine = new PrivateState();
   /** The people this client knows, by id: from `knowUsers` (a `getUser`, a search) and kept current by `user.updated`. */
   private readonly users = new Map<string, User>();
 
@@ -102,35 +99,32 @@ export class ChatState {
 
   /** When I saved this message (ISO), as this client knows it; undefined: not saved. */
   savedAt(messageId: string): string | undefined {
-    return this.saved.get(messageId);
+    return this.mine.savedAt(messageId);
   }
 
   /** Takes my saved messages from a `saved()` page (the server's word). */
   knowSaved(items: readonly { message: Message; savedAt: string }[]): void {
-    for (const item of items) this.saved.set(item.message.id, item.savedAt);
+    this.mine.knowSaved(items.map((item) => ({ messageId: item.message.id, savedAt: item.savedAt })));
   }
 
   /** My draft of a conversation as this client knows it (`body` "" once cleared: its `version` is the one to save on). */
   draft(conversationId: string): Draft | undefined {
-    return this.drafts.get(conversationId);
+    return this.mine.draft(conversationId);
   }
 
   /** Takes my drafts from `drafts()` (the server's word); an older version than one already known is ignored. */
   knowDrafts(items: readonly Draft[]): void {
-    for (const draft of items) this.draftChanged(draft);
+    for (const draft of items) this.mine.draftChanged(draft);
   }
 
   /** My pending scheduled messages this client knows of (of one conversation, or all), soonest first. */
   scheduledMessages(conversationId?: string): ScheduledMessage[] {
-    return [...this.scheduled.values()]
-      .filter((s) => conversationId === undefined || s.conversationId === conversationId)
-      .sort((a, b) => Date.parse(a.scheduledAt) - Date.parse(b.scheduledAt) || (a.id < b.id ? -1 : 1));
+    return this.mine.scheduledMessages(conversationId);
   }
 
   /** Takes my whole list of pending schedules (every page of `scheduled()`: the server's word). */
   knowScheduled(items: readonly ScheduledMessage[]): void {
-    this.scheduled.clear();
-    for (const item of items) this.scheduled.set(item.id, item);
+    this.mine.knowScheduled(items);
   }
 
   /** Takes profiles read from the server (a `getUser`, a directory page). */
@@ -212,25 +206,13 @@ export class ChatState {
     'thread.read': (event) => this.threadChanged(event),
     'thread.updated': (event) => this.threadChanged(event),
     // Private to me (isPrivateEvent), outside the conversations' chains: applied as it comes.
-    'saved.updated': (event) => {
-      if (event.saved && event.savedAt !== null) this.saved.set(event.messageId, event.savedAt);
-      else this.saved.delete(event.messageId);
-    },
+    'saved.updated': (event) => this.mine.savedChanged(event),
     // Private to me as well: my draft saved or cleared on one of my devices.
-    'draft.updated': (event) => this.draftChanged(event.draft),
+    'draft.updated': (event) => this.mine.draftChanged(event.draft),
     // Private to me as well: a schedule made or changed on any device, or gone (sent, deleted, failed).
-    'scheduled.updated': (event) => {
-      this.scheduled.set(event.scheduled.id, event.scheduled);
-    },
-    'scheduled.removed': (event) => {
-      this.scheduled.delete(event.scheduledId);
-    },
+    'scheduled.updated': (event) => this.mine.scheduledChanged(event.scheduled),
+    'scheduled.removed': (event) => this.mine.scheduledRemoved(event.scheduledId),
   };
-
-  private draftChanged(draft: Draft): void {
-    const known = this.drafts.get(draft.conversationId);
-    if (!known || known.version < draft.version) this.drafts.set(draft.conversationId, draft);
-  }
 
   /** Applies an event of a conversation I hold, once: not what the snapshot (or an earlier event) already reflects. */
   private inChain(event: PositionedEvent, change: (c: ConversationSummary) => void): void {
@@ -303,7 +285,6 @@ export class ChatState {
     if (c) c.unreadThreads = event.unreadThreads;
   }
 
-  /** An edit, reaction, pin, reply count or delete: the message where it is shown, and the quotes of it. */
   /** A mention of me counts until my read marker (or my clear) passes it; my own messages never do. */
   private mentionsMe(message: Message): boolean {
     return message.senderId !== this.userId && message.mentions.includes(this.userId);
@@ -316,6 +297,7 @@ export class ChatState {
       this.messageChanged(c, { ...target, body: text, editedAt: edit.createdAt });
   }
 
+  /** An edit, reaction, pin, reply count or delete: the message where it is shown, and the quotes of it. */
   private messageChanged(c: ConversationSummary, message: Message): void {
     this.threads.rootSeen(c, message);
     // An edit may mention me anew or no longer; a delete takes its mentions away.

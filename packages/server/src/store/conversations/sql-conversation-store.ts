@@ -1,11 +1,12 @@
 import type { SqlContext } from '../sql-context.js';
 import type { ConversationStore } from './conversation-store.js';
 import * as conversations from '../sql/conversations.js';
+import * as conversationList from '../sql/conversation-list.js';
 import * as mlsGroups from '../sql/mls-groups.js';
 
 /**
  * `store.conversations` on the SQL engines: each method calls its query in
- * store/sql/conversations.ts.
+ * store/sql/conversations.ts, conversation-list.ts or mls-groups.ts.
  */
 export function sqlConversationStore({ db, uniqueViolation }: SqlContext): ConversationStore {
   return {
@@ -16,7 +17,7 @@ export function sqlConversationStore({ db, uniqueViolation }: SqlContext): Conve
     encryptConversation: (group, announce, system) => mlsGroups.encryptConversation(db, group, announce, system),
     getMlsGroup: (conversationId) => mlsGroups.getMlsGroup(db, conversationId),
     listConversationIds: (userIds) => conversations.listConversationIds(db, userIds),
-    listConversations: (userId, page) => conversations.listConversations(db, userId, page),
-    getConversationView: (userId, conversationId) => conversations.getConversationView(db, userId, conversationId),
+    listConversations: (userId, page) => conversationList.listConversations(db, userId, page),
+    getConversationView: (userId, conversationId) => conversationList.getConversationView(db, userId, conversationId),
   };
 }

@@ -3,7 +3,7 @@ import type { Database } from '../schema.js';
 import { appendEvents } from '../event-log.js';
 import { lockUserStreams } from '../stream-locks.js';
 import type { ConversationListRow, Draft, MemberKey, MemberSettings, SettingsChange, StoredEvent } from '../store.js';
-import { getConversationView } from './conversations.js';
+import { getConversationView } from './conversation-list.js';
 import type { Db } from './rows.js';
 
 /** Each member's own settings of a conversation: mute, star, archive, clear history. Nobody else sees them. */

@@ -5,8 +5,8 @@ import { type ComposerContext, composerAddons, messageBodies } from '../messages
 import { AttachmentBody } from './AttachmentBody.js';
 import { UploadTray } from './upload-tray-store.js';
 import { formatBytes } from './file-urls.js';
-import { FileText, Paperclip, X } from 'lucide-react';
-import { IconButton } from '../../components/ui/IconButton.js';
+import { FileText, X } from 'lucide-react';
+import { FilePicker } from '../../components/FilePicker.js';
 
 /**
  * Attachments: "Attach files" (a file picker), files dropped anywhere on the page while a
@@ -27,7 +27,6 @@ messageBodies.attachment = AttachmentBody;
 function AttachControl({ composer }: { composer: ComposerContext }) {
   const tray = trayFor(composer.services.client, composer.conversation.id);
   const items = useSyncExternalStore(tray.subscribe, tray.getSnapshot);
-  const input = useRef<HTMLInputElement>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [dragging, setDragging] = useState(false);
   const add = (files: Iterable<File>) => {
@@ -38,18 +37,7 @@ function AttachControl({ composer }: { composer: ComposerContext }) {
   usePastedFiles(composer.field, add);
   return (
     <>
-      <input
-        ref={input}
-        type="file"
-        multiple
-        hidden
-        aria-label="Files to attach"
-        onChange={(e) => {
-          if (e.target.files) add(e.target.files);
-          e.target.value = '';
-        }}
-      />
-      <IconButton label="Attach files" icon={<Paperclip aria-hidden="true" size={18} />} onClick={() => input.current?.click()} />
+      <FilePicker inputLabel="Files to attach" onFiles={add} />
       {dragging && (
         <div className="drop-overlay" aria-hidden="true">
           Drop files to attach them

@@ -1,8 +1,8 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { type ConfabClient, type EncryptedFileRef, encryptedFilesOf } from '@confab/client';
 import { MAX_ATTACHMENTS } from '@confab/protocol';
-import { FileText, Paperclip } from 'lucide-react';
-import { IconButton } from '../../components/ui/IconButton.js';
+import { FileText } from 'lucide-react';
+import { FilePicker } from '../../components/FilePicker.js';
 import { formatBytes } from '../attachments/file-urls.js';
 import { type ComposerContext, type MessageContext, composerAddons, messageAddons } from '../messages/extensions.js';
 
@@ -17,7 +17,6 @@ composerAddons.push({ id: 'encrypted-attachments', component: EncryptedAttachCon
 messageAddons.push({ id: 'encrypted-files', component: EncryptedFiles });
 
 function EncryptedAttachControl({ composer }: { composer: ComposerContext }) {
-  const input = useRef<HTMLInputElement>(null);
   const [state, setState] = useState<{ sending: boolean; error?: string }>({ sending: false });
   const send = async (files: File[]) => {
     if (files.length > MAX_ATTACHMENTS) return setState({ sending: false, error: `At most ${MAX_ATTACHMENTS} files go in one message.` });
@@ -31,23 +30,7 @@ function EncryptedAttachControl({ composer }: { composer: ComposerContext }) {
   };
   return (
     <>
-      <input
-        ref={input}
-        type="file"
-        multiple
-        hidden
-        aria-label="Files to encrypt and send"
-        onChange={(e) => {
-          if (e.target.files) void send([...e.target.files]);
-          e.target.value = '';
-        }}
-      />
-      <IconButton
-        label="Attach files"
-        icon={<Paperclip aria-hidden="true" size={18} />}
-        disabled={state.sending}
-        onClick={() => input.current?.click()}
-      />
+      <FilePicker inputLabel="Files to encrypt and send" disabled={state.sending} onFiles={(files) => void send(files)} />
       {state.sending && <p role="status">Encrypting and sending…</p>}
       {state.error && <p role="alert">{state.error}</p>}
     </>
