@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CIPHERTEXT_UPLOAD_NAME, ConfabClient, FileDecryptError, encryptedFilesOf, memoryCryptoStore } from '@confab/client';
+import { CIPHERTEXT_UPLOAD_NAME, FileDecryptError, encryptedFilesOf } from '@confab/client';
 import { engines } from '../engines.js';
 import { expectError } from '../factories.js';
-import { type TestServer, NodeWebSocket, api, uniqueName } from '../harness.js';
+import { type TestServer, api } from '../harness.js';
+import { encryptedPerson } from '../encrypted-people.js';
 import { databaseSnapshot } from '../snapshot.js';
 
 /** Issue 39 part 5: encrypted files and reactions between two SDK clients over a real server. */
@@ -14,12 +15,7 @@ describe.each(await engines())('encrypted files and reactions through the SDK on
   });
   afterAll(() => t?.close());
 
-  const person = async (prefix: string) => {
-    const client = new ConfabClient({ baseUrl: t.url, crypto: { store: memoryCryptoStore() }, WebSocket: NodeWebSocket });
-    const auth = await client.register({ username: uniqueName(prefix), password: 'correct horse battery' });
-    await client.enableEncryption({ deviceName: prefix });
-    return { client, id: auth.user.id, token: auth.accessToken };
-  };
+  const person = (prefix: string) => encryptedPerson(t.url, prefix);
   type Person = Awaited<ReturnType<typeof person>>;
 
   it('round-trips a file: the server holds and serves only ciphertext, under a name and type that say nothing', async () => {

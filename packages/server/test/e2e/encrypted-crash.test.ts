@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Message, MessagePage } from '@confab/protocol';
-import { ConfabClient, type CryptoStore, memoryCryptoStore } from '@confab/client';
-import { uniqueName } from '../harness.js';
+import type { ConfabClient } from '@confab/client';
+import { encryptedPerson } from '../encrypted-people.js';
 import { plaintextsFound } from '../plaintext-scan.js';
 import { type ServerProcess, processSandbox } from '../process.js';
 
@@ -123,13 +123,7 @@ describe('adding a device to an encrypted group across a crash (SQLite, one proc
         plaintexts.push(unique);
         return unique;
       };
-      const person = async (prefix: string, fetchImpl: typeof fetch = fetch) => {
-        const store: CryptoStore = memoryCryptoStore();
-        const client = new ConfabClient({ baseUrl: url, fetch: fetchImpl, crypto: { store } });
-        const auth = await client.register({ username: uniqueName(prefix), password: 'correct horse battery' });
-        await client.enableEncryption({ deviceName: prefix });
-        return { client, store, id: auth.user.id };
-      };
+      const person = (prefix: string, fetchImpl: typeof fetch = fetch) => encryptedPerson(url, prefix, fetchImpl);
       const script = scriptedFetch();
       const alice = await person('ka', script.fetch);
       const [bob, carol] = [await person('kb'), await person('kc')];

@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConfabClient, EncryptionError, memoryCryptoStore } from '@confab/client';
+import { type ConfabClient, EncryptionError } from '@confab/client';
 import type { Message } from '@confab/protocol';
 import { engines } from '../engines.js';
-import { type TestServer, NodeWebSocket, uniqueName, until } from '../harness.js';
+import { type TestServer, until } from '../harness.js';
+import { encryptedPerson } from '../encrypted-people.js';
 import { databaseSnapshot } from '../snapshot.js';
 
 /** Issue 39: polls and places in encrypted conversations, between SDK clients over a real server. */
@@ -13,12 +14,7 @@ describe.each(await engines())('encrypted polls and places through the SDK on %s
   });
   afterAll(() => t?.close());
 
-  const person = async (prefix: string) => {
-    const client = new ConfabClient({ baseUrl: t.url, crypto: { store: memoryCryptoStore() }, WebSocket: NodeWebSocket });
-    const auth = await client.register({ username: uniqueName(prefix), password: 'correct horse battery' });
-    await client.enableEncryption({ deviceName: prefix });
-    return { client, id: auth.user.id };
-  };
+  const person = (prefix: string) => encryptedPerson(t.url, prefix);
   const secret = (what: string) => `${what} ${crypto.randomUUID().slice(0, 8)}`;
   const counts = (m: Message | undefined) => m?.poll?.options.map((o) => [o.count, o.voterIds]);
   const listed = async (c: ConfabClient, conversationId: string) =>
