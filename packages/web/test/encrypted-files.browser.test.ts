@@ -1,9 +1,8 @@
 import { readFileSync } from 'node:fs';
-import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { databaseSnapshot } from '../../server/test/snapshot.js';
 import { type WebHarness, describeBrowser, expectAccessible, startWebHarness } from './browser.js';
-import { browserDeviceOf, groupOf, openConversation, person, row, sendText } from './people.js';
+import { browserDeviceOf, encryptHere, groupOf, openConversation, person, row, sendText } from './people.js';
 
 // A 1×1 PNG: a real image, so the receiver's <img> of the decrypted file has a width.
 const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64');
@@ -20,12 +19,6 @@ describeBrowser('encrypted files (browser)', () => {
     harness = await startWebHarness();
   }, 120_000);
   afterAll(async () => harness?.close());
-
-  const encryptHere = async (page: Page) => {
-    await page.getByRole('button', { name: 'Turn on encryption', exact: true }).click();
-    await page.getByRole('dialog', { name: 'Turn on end-to-end encryption?' }).getByRole('button', { name: 'Turn on encryption' }).click();
-    await page.locator('header.conversation-header').getByRole('img', { name: 'End-to-end encrypted' }).waitFor();
-  };
 
   it('sends an image and a file encrypted from one browser and shows them decrypted in another; reactions and edits are encrypted too', async () => {
     const [alice, bob] = [await person(harness, 'fia', 'Alice'), await person(harness, 'fib', 'Bob')];

@@ -1,8 +1,7 @@
-import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { databaseSnapshot } from '../../server/test/snapshot.js';
 import { type WebHarness, describeBrowser, expectAccessible, startWebHarness } from './browser.js';
-import { browserDeviceOf, groupOf, openConversation, person } from './people.js';
+import { browserDeviceOf, encryptHere, groupOf, openConversation, person } from './people.js';
 
 /**
  * Issue 39 in the web app: a poll and a place in an encrypted conversation. The poll goes inside
@@ -15,12 +14,6 @@ describeBrowser('encrypted polls and places (browser)', () => {
     harness = await startWebHarness();
   }, 120_000);
   afterAll(async () => harness?.close());
-
-  const encryptHere = async (page: Page) => {
-    await page.getByRole('button', { name: 'Turn on encryption', exact: true }).click();
-    await page.getByRole('dialog', { name: 'Turn on end-to-end encryption?' }).getByRole('button', { name: 'Turn on encryption' }).click();
-    await page.locator('header.conversation-header').getByRole('img', { name: 'End-to-end encrypted' }).waitFor();
-  };
 
   it('creates a poll in one browser, the other votes, both show the count; a place shows as a plain one', async () => {
     const [alice, bob] = [await person(harness, 'epa', 'Alice'), await person(harness, 'epb', 'Bob')];

@@ -67,3 +67,10 @@ export async function browserDeviceOf(p: Person): Promise<void> {
     })
     .toEqual({ devices: 1, signed: true, keyPackages: true });
 }
+
+/** Turns encryption on for the open conversation through its header's control and confirmation, and waits for the lock. */
+export async function encryptHere(page: Page): Promise<void> {
+  await page.getByRole('button', { name: 'Turn on encryption', exact: true }).click();
+  await page.getByRole('dialog', { name: 'Turn on end-to-end encryption?' }).getByRole('button', { name: 'Turn on encryption' }).click();
+  await page.locator('header.conversation-header').getByRole('img', { name: 'End-to-end encrypted' }).waitFor();
+}
