@@ -66,7 +66,10 @@ export class DesktopNotifier {
     if (!preferences.enabled || !desktopSupported() || Notification.permission !== 'granted') return;
     // Only while I am not looking: the tab hidden, or its window not the one in front (as Slack does).
     if (document.visibilityState === 'visible' && document.hasFocus()) return;
-    const conversation = conversations.find(message.conversationId);
+    // A conversation not in my list yet (a first DM from someone, or the list reloading) is asked for.
+    const conversation =
+      conversations.find(message.conversationId) ??
+      (await this.services.client.getConversation(message.conversationId).catch(() => undefined));
     if (!conversation || !deservesNotification(message, conversation, me.id, blocks.getSnapshot().ids)) return;
     const person = people.getSnapshot().get(message.senderId) ?? (await this.services.client.getUser(message.senderId).catch(() => null));
     const sender = person ? person.displayName || `@${person.username}` : 'Someone';
