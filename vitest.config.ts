@@ -56,7 +56,10 @@ export default defineConfig({
           exclude: [BROWSER, IMAGE, '**/node_modules/**'],
         },
       },
-      { extends: true, test: { name: 'browser', include: [BROWSER] } },
+      // A browser test is several waits, each bounded by a whole message trip (30 s: people.ts,
+      // browserDeviceOf): pages that are encryption devices do ts-mls work on their main thread,
+      // and under CI's load one such test took 33 s where it takes 7 s alone (stop 48).
+      { extends: true, test: { name: 'browser', include: [BROWSER], testTimeout: 90_000 } },
       { extends: true, test: { name: 'image', include: [IMAGE] } },
     ],
   },
