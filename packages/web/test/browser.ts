@@ -7,6 +7,7 @@ import { type Browser, type BrowserContext, type Page, chromium } from 'playwrig
 import { expect, vi } from 'vitest';
 import { type TestServer, startServer, uniqueName } from '../../server/test/harness.js';
 import { program, requireService } from '../../server/test/services.js';
+import { traceContext, tracedServerLogger } from './failure-trace.js';
 
 /**
  * The browser tests' harness: Debian's Chromium (never a downloaded browser) driven by
@@ -41,7 +42,7 @@ export interface WebHarness {
 /** `browserArgs`: more Chromium switches (a fake microphone for voice notes). */
 export async function startWebHarness(env: Record<string, string> = {}, browserArgs: string[] = []): Promise<WebHarness> {
   ensureWebBuild();
-  const server = await startServer({ WEB_DIR: WEB_DIST, ...env });
+  const server = await startServer({ WEB_DIR: WEB_DIST, ...env }, { logger: tracedServerLogger() });
   const browser = await chromium.launch({
     executablePath: chromiumProgram.path()!,
     // No sandbox: tests run as root in a container, where Chromium's sandbox cannot start.
@@ -80,6 +81,7 @@ export async function openContext(
   // A whole page load (the app's JavaScript parsed and booted) is the heaviest step a test waits
   // for; on a loaded CI machine it once took over 10 s. Still well within the test's timeout.
   context.setDefaultNavigationTimeout(30_000);
+  traceContext(context);
   const page = await context.newPage();
   // A page error is a failed test, not a line in a log nobody reads.
   page.on('pageerror', (error) => {
