@@ -56,10 +56,15 @@ export default defineConfig({
           exclude: [BROWSER, IMAGE, '**/node_modules/**'],
         },
       },
-      // A browser test is several waits, each bounded by a whole message trip (30 s: people.ts,
-      // browserDeviceOf): pages that are encryption devices do ts-mls work on their main thread,
-      // and under CI's load one such test took 33 s where it takes 7 s alone (stop 48).
-      { extends: true, test: { name: 'browser', include: [BROWSER], testTimeout: 90_000 } },
+      // A browser test is several waits, each bounded by a whole message trip, 30 s (its polls
+      // here; its locators in browser.ts): every page is an encryption device doing ts-mls work on
+      // its main thread, and under CI's load one test took 33 s where it takes 7 s alone (stop 48),
+      // and a send after a reload did not reach the other side's history in a 10 s poll (stop 48's
+      // CI; it takes 0.3 s alone). A wait that does run out prints the pages' trace (failure-trace.ts).
+      {
+        extends: true,
+        test: { name: 'browser', include: [BROWSER], testTimeout: 90_000, expect: { poll: { timeout: 30_000 } } },
+      },
       { extends: true, test: { name: 'image', include: [IMAGE] } },
     ],
   },

@@ -76,10 +76,10 @@ export async function openContext(
     colorScheme: options.colorScheme ?? 'light',
     viewport: options.viewport ?? { width: 1200, height: 800 },
   });
-  // Shorter than the test's own timeout, so a wait that fails names its locator.
-  context.setDefaultTimeout(10_000);
-  // A whole page load (the app's JavaScript parsed and booted) is the heaviest step a test waits
-  // for; on a loaded CI machine it once took over 10 s. Still well within the test's timeout.
+  // A whole message trip (vitest.config.ts, the browser project): shorter than the test's own
+  // timeout, so a wait that fails names its locator. A page load is the heaviest step a test
+  // waits for; on a loaded CI machine it once took over 10 s.
+  context.setDefaultTimeout(30_000);
   context.setDefaultNavigationTimeout(30_000);
   traceContext(context);
   const page = await context.newPage();

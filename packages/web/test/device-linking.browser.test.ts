@@ -32,7 +32,6 @@ describeBrowser('device linking in the browser', () => {
     await gus.client.sendMessage(group.id, 'before the browser');
 
     const { page } = await openContext(harness);
-    page.setDefaultTimeout(30_000);
     await page.goto('/sign-in');
     await page.getByLabel('Username').fill(fay.username);
     await page.getByLabel('Password').fill(password);

@@ -54,7 +54,7 @@ describeBrowser('drafts across devices (browser)', () => {
     await alice.context.setOffline(false);
 
     const banner = alice.page.getByRole('status').filter({ hasText: 'Edited on another device' });
-    await banner.getByText('typed at my desk').waitFor({ timeout: 30_000 });
+    await banner.getByText('typed at my desk').waitFor();
     expect(await field(alice.page).inputValue()).toBe('typed on the train');
     await expectAccessible(alice.page);
     await banner.getByRole('button', { name: 'Use theirs' }).click();

@@ -41,7 +41,7 @@ describeBrowser('encrypted files (browser)', () => {
 
     await openConversation(bob.page, group.id);
     const image = bob.page.getByRole('img', { name: imageName });
-    await image.waitFor({ timeout: 30_000 });
+    await image.waitFor();
     await expect.poll(() => image.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(1);
     const link = bob.page.getByRole('link', { name: new RegExp(docName) });
     await link.waitFor();
@@ -50,7 +50,7 @@ describeBrowser('encrypted files (browser)', () => {
     expect(download.suggestedFilename()).toBe(docName);
     expect(readFileSync((await download.path())!, 'utf8')).toBe(secret);
     // The sender's own browser shows them too (its copy of what it sent).
-    await alice.page.getByRole('img', { name: imageName }).waitFor({ timeout: 30_000 });
+    await alice.page.getByRole('img', { name: imageName }).waitFor();
     await expectAccessible(bob.page);
 
     const snapshot = JSON.stringify(await databaseSnapshot(harness.server));
@@ -60,17 +60,17 @@ describeBrowser('encrypted files (browser)', () => {
     const question = `lunch at noon? ${crypto.randomUUID().slice(0, 8)}`;
     await sendText(bob.page, question);
     const message = row(alice.page, question);
-    await message.waitFor({ timeout: 30_000 });
+    await message.waitFor();
     await message.hover();
     await message.getByRole('group', { name: 'Message actions' }).getByRole('button', { name: 'React', exact: true }).click();
     await message.getByRole('button', { name: 'React with 👍' }).click();
-    await row(bob.page, question).getByRole('button', { name: '👍 1: Alice' }).waitFor({ timeout: 30_000 });
+    await row(bob.page, question).getByRole('button', { name: '👍 1: Alice' }).waitFor();
     const mine = message.getByRole('button', { name: '👍 1: you' });
     await mine.waitFor();
     expect(await mine.getAttribute('aria-pressed')).toBe('true');
     // Taken back: gone in both browsers.
     await mine.click();
-    await expect.poll(() => row(bob.page, question).getByRole('button', { name: /^👍/ }).count(), { timeout: 30_000 }).toBe(0);
+    await expect.poll(() => row(bob.page, question).getByRole('button', { name: /^👍/ }).count()).toBe(0);
     // Neither reactions nor edits are listed as messages: Bob's browser shows two rows (Alice's files, his question).
     await expect.poll(() => bob.page.getByRole('log', { name: 'Messages', exact: true }).locator('article.message').count()).toBe(2);
     // Bob edits his question: the new text goes encrypted, and Alice's browser shows it.
@@ -83,7 +83,7 @@ describeBrowser('encrypted files (browser)', () => {
     await field.fill(edited);
     await field.press('Enter');
     await row(bob.page, edited).getByText('(edited)').waitFor();
-    await row(alice.page, edited).waitFor({ timeout: 30_000 });
+    await row(alice.page, edited).waitFor();
     expect(JSON.stringify(await databaseSnapshot(harness.server))).not.toContain(edited);
 
     // Pinned: the panel shows the question as this browser decrypted it, edit applied (the server has only ciphertext).

@@ -34,19 +34,19 @@ describeBrowser('encrypted polls and places (browser)', () => {
     await dialog.getByRole('button', { name: 'Send poll' }).click();
 
     const bobsPoll = bob.page.getByRole('group', { name: `Poll: ${question}` });
-    await bobsPoll.getByRole('button', { name: `${sushi}: 0 votes` }).click({ timeout: 30_000 });
+    await bobsPoll.getByRole('button', { name: `${sushi}: 0 votes` }).click();
     const alicesPoll = alice.page.getByRole('group', { name: `Poll: ${question}` });
-    await alicesPoll.getByRole('button', { name: `${sushi}: 1 vote` }).waitFor({ timeout: 30_000 });
+    await alicesPoll.getByRole('button', { name: `${sushi}: 1 vote` }).waitFor();
     const bobsChoice = bobsPoll.getByRole('button', { name: `${sushi}: 1 vote` });
-    await bobsChoice.waitFor({ timeout: 30_000 });
+    await bobsChoice.waitFor();
     expect(await bobsChoice.getAttribute('aria-pressed')).toBe('true');
     // Alice votes too: both browsers count two, each from the order it applied.
     await alicesPoll.getByRole('button', { name: `${sushi}: 1 vote` }).click();
-    for (const poll of [alicesPoll, bobsPoll]) await poll.getByRole('button', { name: `${sushi}: 2 votes` }).waitFor({ timeout: 30_000 });
+    for (const poll of [alicesPoll, bobsPoll]) await poll.getByRole('button', { name: `${sushi}: 2 votes` }).waitFor();
     // Only the author closes an encrypted poll.
     expect(await bobsPoll.getByRole('button', { name: 'Close poll' }).count()).toBe(0);
     await alicesPoll.getByRole('button', { name: 'Close poll' }).click();
-    await bobsPoll.getByText('· closed').waitFor({ timeout: 30_000 });
+    await bobsPoll.getByText('· closed').waitFor();
     expect(await bobsPoll.getByRole('button', { name: `${pizza}: 0 votes` }).isDisabled()).toBe(true);
     // Votes are counted on the poll, not listed: one row in each browser.
     for (const page of [alice.page, bob.page])
@@ -58,7 +58,7 @@ describeBrowser('encrypted polls and places (browser)', () => {
     await alice.context.setGeolocation({ latitude: 47.37174, longitude: 8.54226, accuracy: 9 });
     expect(await alice.page.getByRole('button', { name: 'Share live location' }).count()).toBe(0);
     await alice.page.getByRole('button', { name: 'Share location', exact: true }).click();
-    await bob.page.getByText('47.37174, 8.54226 (±9 m)').waitFor({ timeout: 30_000 });
+    await bob.page.getByText('47.37174, 8.54226 (±9 m)').waitFor();
     const link = bob.page.getByRole('link', { name: 'Open in OpenStreetMap' });
     expect(await link.getAttribute('href')).toBe('https://www.openstreetmap.org/?mlat=47.37174&mlon=8.54226#map=16/47.37174/8.54226');
     await expectAccessible(bob.page);

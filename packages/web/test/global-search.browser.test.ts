@@ -42,7 +42,7 @@ describeBrowser('search across conversations (browser)', () => {
     await dmHit.click();
     await page.waitForURL(`**/c/${dm.id}`);
     const jumped = row(page, 'the pineapple harvest starts monday');
-    await expect.poll(() => jumped.evaluate((e) => e.classList.contains('jumped-to')), { timeout: 15_000 }).toBe(true);
+    await expect.poll(() => jumped.evaluate((e) => e.classList.contains('jumped-to'))).toBe(true);
     await expect.poll(() => jumped.evaluate((e) => document.activeElement === e)).toBe(true);
 
     // The results stay while I look at one; the other hit opens the group at its message.

@@ -30,7 +30,7 @@ describeBrowser('import and claim (browser)', () => {
       await form.getByRole('radio', { name: 'Slack' }).check();
       await form.getByLabel('Export file').setInputFiles(zip);
       await form.getByRole('button', { name: 'Import' }).click();
-      await admin.page.getByText('Done', { exact: true }).waitFor({ timeout: 30_000 });
+      await admin.page.getByText('Done', { exact: true }).waitFor();
       const stats = admin.page.getByRole('definition');
       expect((await stats.allTextContents()).slice(0, 3)).toEqual(['3', '3', '5']); // people, conversations, messages
       await admin.page.getByText('général/2024-01-02.json').waitFor(); // the broken day file, skipped

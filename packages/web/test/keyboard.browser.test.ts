@@ -147,13 +147,10 @@ describeBrowser('the app by keyboard (browser)', () => {
     // Home: the oldest loaded message, out of view, is scrolled in and focused; reaching the top
     // loads older pages, and Home again goes on to the first of those, to the very first.
     await expect
-      .poll(
-        async () => {
-          await page.keyboard.press('Home');
-          return focusedMessage(page);
-        },
-        { timeout: 15_000 },
-      )
+      .poll(async () => {
+        await page.keyboard.press('Home');
+        return focusedMessage(page);
+      })
       .toBe('line 1');
     const inView = () =>
       page.evaluate(() => {

@@ -43,7 +43,7 @@ describeBrowser('files, voice notes and locations (browser)', () => {
       { name: 'big.bin', mimeType: 'application/octet-stream', buffer: randomBytes(3 * 1024 * 1024) },
     ]);
     const tray = alice.page.getByRole('region', { name: 'Files to send' });
-    await expect.poll(() => tray.getByText('Uploaded').count(), { timeout: 30_000 }).toBe(2);
+    await expect.poll(() => tray.getByText('Uploaded').count()).toBe(2);
     const seen = await alice.page.evaluate(() => (window as unknown as { progressSeen: number[] }).progressSeen);
     expect(seen.some((fraction) => fraction > 0 && fraction < 1)).toBe(true);
     await expectAccessible(alice.page);
@@ -80,12 +80,12 @@ describeBrowser('files, voice notes and locations (browser)', () => {
 
     await alice.page.getByRole('button', { name: 'Record voice note' }).click();
     const recording = alice.page.getByRole('group', { name: 'Recording a voice note' });
-    await expect.poll(() => recording.getByRole('timer').textContent(), { timeout: 15_000 }).toBe('0:02');
+    await expect.poll(() => recording.getByRole('timer').textContent()).toBe('0:02');
     await expectAccessible(alice.page);
     await recording.getByRole('button', { name: 'Send voice note' }).click();
 
     const play = bob.page.getByRole('button', { name: 'Play voice note' });
-    await play.waitFor({ timeout: 30_000 });
+    await play.waitFor();
     const [sent] = (await bob.sdk.history(dm.id, { limit: 1 })).items;
     expect(sent).toMatchObject({ kind: 'voice', attachments: [{ contentType: 'audio/webm' }] });
     expect(sent!.voice!.durationMs).toBeGreaterThan(1500);
@@ -95,7 +95,7 @@ describeBrowser('files, voice notes and locations (browser)', () => {
     expect(await slider.locator('.waveform-bar').count()).toBe(sent!.voice!.waveform.length);
 
     await play.click();
-    await expect.poll(() => slider.getAttribute('aria-valuenow'), { timeout: 15_000 }).not.toBe('0');
+    await expect.poll(() => slider.getAttribute('aria-valuenow')).not.toBe('0');
     await expectAccessible(bob.page);
     await Promise.all([alice.context.close(), bob.context.close()]);
   }, 120_000);

@@ -105,9 +105,7 @@ describeBrowser('message actions (browser)', () => {
     await field.press('Enter');
     // Bob's view is scrolled up to the pinned message (a virtualised timeline does not follow new
     // messages there): the server has it, with the mention.
-    await expect
-      .poll(async () => (await bob.sdk.history(group.id, { limit: 1 })).items[0]?.mentions, { timeout: 15_000 })
-      .toEqual([bob.id]);
+    await expect.poll(async () => (await bob.sdk.history(group.id, { limit: 1 })).items[0]?.mentions).toEqual([bob.id]);
 
     // Bob is told: the unread count in the top bar, the notifications page, a jump back to it.
     const bell = bob.page.getByRole('link', { name: /^Notifications, \d+ unread$/ });

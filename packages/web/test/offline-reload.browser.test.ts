@@ -43,7 +43,7 @@ describeBrowser('pending messages across a reload (browser)', () => {
     socketsRefused = false;
     await bob.context.setOffline(true);
     await bob.context.setOffline(false);
-    await row(alice.page, 'typed before the reload').waitFor({ timeout: 30_000 });
+    await row(alice.page, 'typed before the reload').waitFor();
     await expect.poll(() => row(bob.page, 'typed before the reload').getByText('Sending…').count()).toBe(0);
     await sendText(bob.page, 'and one more');
     await row(alice.page, 'and one more').waitFor();

@@ -147,7 +147,7 @@ describeBrowser('profile card, lightbox and desktop notifications (browser)', ()
     await alice.sdk.sendMessage(group.id, 'no mention in a muted group');
     await alice.sdk.sendMessage(group.id, `@${bob.username} can you check the deploy?`);
     await expect
-      .poll(() => shownNotifications(bob.page).then((shown) => shown.map((n) => n.body).sort()), { timeout: 30_000 })
+      .poll(() => shownNotifications(bob.page).then((shown) => shown.map((n) => n.body).sort()))
       .toEqual([`@${bob.username} can you check the deploy?`, 'lunch at noon?']);
     const shown = await shownNotifications(bob.page);
     expect(shown).toContainEqual({ title: 'Ann', body: 'lunch at noon?', tag: `message:${direct.id}` });

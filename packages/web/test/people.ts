@@ -52,10 +52,6 @@ export const row = (page: Page, text: string) =>
  * signed list, with KeyPackages others can add it with (uploaded last; an upload of none answers the pool).
  */
 export async function browserDeviceOf(p: Person): Promise<void> {
-  // This page now does ts-mls work (keys, joins, decrypts) on its loads: under CI's load a wait
-  // for a decrypted row took over 10 s once (stop 46), so its waits get the bound of a whole
-  // message trip, as the other tests' slowest waits do.
-  p.page.setDefaultTimeout(30_000);
   await expect
     .poll(async () => {
       const listed = await p.sdk.http.request<UserDevices>('GET', `/api/v1/users/${p.id}/devices`);

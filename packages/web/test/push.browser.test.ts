@@ -79,12 +79,12 @@ describeBrowser('Web Push notifications (browser)', () => {
       await probe.goto('/favicon.svg');
       await deliverPush(bob.context, probe, harness.url, JSON.stringify(push!.payload), () =>
         expect
-          .poll(() => shownNotifications(probe), SHOWN)
+          .poll(() => shownNotifications(probe))
           .toEqual([{ title: 'Confab', body: 'You were added to a conversation', tag: `conversation:${group.id}`, url: `/c/${group.id}` }]),
       );
       // A push the worker cannot read still shows something (Chromium wants one per push).
       await deliverPush(bob.context, probe, harness.url, 'not json', () =>
-        expect.poll(async () => (await shownNotifications(probe)).map((n) => n.body), SHOWN).toContain('Something new is waiting for you'),
+        expect.poll(async () => (await shownNotifications(probe)).map((n) => n.body)).toContain('Something new is waiting for you'),
       );
 
       const settings = await bob.context.newPage();
@@ -170,13 +170,6 @@ async function deliverPush(context: BrowserContext, page: Page, origin: string, 
     await cdp.detach();
   }
 }
-
-/**
- * How long the worker may take to wake and show a push. Alone it takes well under a second; in the
- * full suite, with everything else running on two cores, one took longer than `expect.poll`'s
- * default second (CI, 2026-11-24).
- */
-const SHOWN = { timeout: 10_000 };
 
 async function shownNotifications(page: Page) {
   return page.evaluate(async () => {

@@ -43,7 +43,7 @@ describeBrowser('scheduled send (browser)', () => {
     // Sent from Alice's outbox to Bob's open conversation: it failed once in CI (2026-11-26, 24b00c5)
     // at the default 10 s with the machine loaded, and passed in every other run; the wait is for
     // a message's whole trip, so it gets the long-flow bound, not a retry.
-    await row(bob.page, 'Stand-up in five').waitFor({ timeout: 30_000 });
+    await row(bob.page, 'Stand-up in five').waitFor();
     expect(await alice.sdk.scheduled.all()).toEqual([]);
     await Promise.all([alice.context.close(), bob.context.close()]);
   }, 120_000);

@@ -36,7 +36,7 @@ describeBrowser('an upload after a refused one (browser)', () => {
     // second. The bounds are on waiting, not speed.
     const attached = Date.now();
     await attach.setInputFiles(big);
-    await tray.getByRole('alert').waitFor({ timeout: 10_000 });
+    await tray.getByRole('alert').waitFor();
     expect(await tray.getByRole('alert').textContent()).toMatch(/larger than|too large/i);
     expect(Date.now() - attached).toBeLessThan(10_000);
     await tray.getByRole('button', { name: 'Remove big.bin' }).click();
@@ -46,7 +46,7 @@ describeBrowser('an upload after a refused one (browser)', () => {
       .toBuffer();
     await attach.setInputFiles([{ name: 'small.png', mimeType: 'image/png', buffer: image }]);
     const started = Date.now();
-    await tray.getByText('Uploaded').waitFor({ timeout: 5000 });
+    await tray.getByText('Uploaded').waitFor();
     const send = tray.getByRole('button', { name: 'Send file' });
     expect(await send.isEnabled()).toBe(true);
     expect(Date.now() - started).toBeLessThan(5000);
