@@ -104,7 +104,7 @@ export const messageActionRoutes: RoutePlugin = async (app, { messaging: { lifec
         tags,
         operationId: 'addReaction',
         summary:
-          'React (idempotent). `:emoji` is URL-encoded: one emoji grapheme, or a `:shortcode:` of a-z 0-9 _ + -; 409 conflict past MAX_REACTIONS_PER_MESSAGE different ones, or once deleted; 409 blocked in a direct conversation where either side blocks the other; 400 encrypted_conversation for the author in an end-to-end encrypted conversation (an edit there is an MLS application message)',
+          'React (idempotent). `:emoji` is URL-encoded: one emoji grapheme, or a `:shortcode:` of a-z 0-9 _ + -; 409 conflict past MAX_REACTIONS_PER_MESSAGE different ones, or once deleted; 409 blocked in a direct conversation where either side blocks the other; 400 encrypted_conversation in an end-to-end encrypted conversation (a reaction there is an MLS application message, its key encrypted)',
         security: bearer,
         params: ReactionParams,
         response: { 200: MessageResponse, ...errors(400, 401, 404, 409) },
@@ -122,7 +122,7 @@ export const messageActionRoutes: RoutePlugin = async (app, { messaging: { lifec
         tags,
         operationId: 'removeReaction',
         summary:
-          'Take back my reaction (idempotent; only my own); 409 blocked in a direct conversation where either side blocks the other; 400 encrypted_conversation for the author in an end-to-end encrypted conversation (an edit there is an MLS application message)',
+          'Take back my reaction (idempotent; only my own); 409 blocked in a direct conversation where either side blocks the other. In an end-to-end encrypted conversation this takes back a reaction made in clear before it was encrypted; reactions made there are MLS application messages',
         security: bearer,
         params: ReactionParams,
         response: { 200: MessageResponse, ...errors(400, 401, 404, 409) },
