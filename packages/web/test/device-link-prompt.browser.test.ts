@@ -63,7 +63,10 @@ describeBrowser('the device link prompt', () => {
     await dialog.getByText(code, { exact: true }).waitFor();
     await expectAccessible(ann.page);
     await dialog.getByRole('button', { name: `Approve ${name}` }).click();
-    await banner.getByRole('status').filter({ hasText: `Linked ${name}.` }).waitFor();
+    await banner
+      .getByRole('status')
+      .filter({ hasText: `Linked ${name}.` })
+      .waitFor();
     await dialog.waitFor({ state: 'detached' });
     expect(await banner.getByRole('button', { name: `Review ${name}` }).count()).toBe(0);
     expect(await ann.page.getByRole('log', { name: 'Messages' }).isVisible()).toBe(true);
