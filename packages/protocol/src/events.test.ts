@@ -160,6 +160,18 @@ const samples: { [K in ServerEventType]: EventOf<K> } = {
       approvedBy: null,
     },
   },
+  'device_link.answered': {
+    type: 'device_link.answered',
+    link: {
+      id: 'l1',
+      deviceName: 'phone',
+      publicKey: 'pk',
+      state: 'approved',
+      createdAt: at,
+      expiresAt: at,
+      approvedBy: 'd1',
+    },
+  },
 };
 
 describe('the event map', () => {
@@ -235,6 +247,7 @@ describe('the unions and lists derived from the map', () => {
       'user.updated',
       'identity.updated',
       'device_link.requested',
+      'device_link.answered',
     ]);
     const union = (schema: { anyOf: readonly { properties: { type: { const: string } } }[] }) =>
       schema.anyOf.map((member) => member.properties.type.const);

@@ -144,6 +144,12 @@ export const EphemeralEventPayloads = {
       'prompts at once. Not logged: `GET /api/v1/device-links` lists what is still pending',
     { link: DeviceLink },
   ),
+  'device_link.answered': payload(
+    'A device of mine approved or declined a link request (issue 39 part 4): to my own devices only, so the others ' +
+      'take down their prompt for it at once. Not logged: a device that missed it finds the request gone from ' +
+      '`GET /api/v1/device-links`',
+    { link: DeviceLink },
+  ),
 };
 
 type Payloads = Record<string, TObject>;

@@ -59,6 +59,51 @@ describeBrowser('device linking in the browser', () => {
     await expectAccessible(page);
   });
 
+  it('a message from before this browser joined, with no device of mine to share it: the placeholder in the row, the list and search', async () => {
+    const [ida, jo] = [await sdkDevice('ida'), await sdkDevice('jo')];
+    const group = await jo.client.createGroup('Before me', [ida.id], { encrypted: true });
+    // Ida's only device never reads it: the history share has nothing of it to carry.
+    await jo.client.sendMessage(group.id, 'unshared history');
+
+    const { page } = await openContext(harness);
+    page.setDefaultTimeout(30_000);
+    await page.goto('/sign-in');
+    await page.getByLabel('Username').fill(ida.username);
+    await page.getByLabel('Password').fill(password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('navigation', { name: 'Conversations' }).waitFor();
+    await page.goto('/settings/encryption');
+    await page.getByRole('button', { name: 'Link this browser' }).click();
+    await page.getByRole('status').filter({ hasText: 'Code' }).waitFor();
+    await expect.poll(async () => (await ida.client.deviceLinks.pending()).length).toBe(1);
+    await ida.client.deviceLinks.approve((await ida.client.deviceLinks.pending())[0]!.id);
+    await page.getByText('This browser is linked').waitFor();
+
+    await openConversation(page, group.id);
+    const placeholder = "Sent before this device joined: this device can't read it";
+    await row(page, placeholder).waitFor();
+    // The honest line, once: not "Not sent", not its text from somewhere, not an empty message.
+    const log = page.getByRole('log', { name: 'Messages', exact: true });
+    expect(await row(page, placeholder).count()).toBe(1);
+    expect(await log.getByText('Not sent').count()).toBe(0);
+    expect(await log.getByText('unshared history').count()).toBe(0);
+    // The list says what the last message is without pretending to read it (it was an empty line).
+    const listed = page.getByRole('navigation', { name: 'Conversations' }).locator(`a[href="/c/${group.id}"] .conversation-preview`);
+    await expect.poll(() => listed.textContent()).toMatch(/: Encrypted message$/);
+
+    // Search on this device finds nothing of it (it has no text here), and finds what it reads.
+    await jo.client.sendMessage(group.id, 'shared from now on');
+    await row(page, 'shared from now on').waitFor();
+    await page.getByRole('button', { name: 'Search', exact: true }).click();
+    const search = page.getByLabel('Search messages');
+    await search.fill('unshared');
+    await page.getByRole('status').filter({ hasText: 'No messages found.' }).waitFor();
+    await search.fill('shared from');
+    await page.getByRole('status').filter({ hasText: '1 message' }).waitFor();
+    await expect.poll(() => listed.textContent()).toMatch(/: shared from now on$/);
+    await expectAccessible(page);
+  });
+
   it('approves a new device’s request in settings, after showing its code', async () => {
     const hal = await person(harness, 'hal', 'Hal');
     await browserDeviceOf(hal);

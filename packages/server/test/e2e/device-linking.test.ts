@@ -215,7 +215,7 @@ describe.each(await engines())('device linking on %s', (_engine, start) => {
     expect(taken.status).toBe(200);
   });
 
-  it('tells my connected devices of a request at once (device_link.requested); links long expired are swept', async () => {
+  it('tells my connected devices of a request and of its answer at once (device_link.requested, .answered); links long expired are swept', async () => {
     const alice = await person('ls');
     const live = alice.laptop.connect();
     const heard: DeviceLink[] = [];
@@ -224,6 +224,26 @@ describe.each(await engines())('device linking on %s', (_engine, start) => {
     const request = await alice.phone.deviceLinks.request('phone');
     await until(() => heard.length > 0, 'the laptop hears of the request');
     expect(heard).toEqual([expect.objectContaining({ id: request.id, deviceName: 'phone', state: 'pending' })]);
+
+    // An answer from any device of mine is told to the others (device_link.answered), approved or
+    // declined; a refused second answer tells nobody.
+    const answers: DeviceLink[] = [];
+    live.on('device_link.answered', (e) => answers.push(e.link));
+    const other = await alice.phone.deviceLinks.request('tablet');
+    await alice.laptop.deviceLinks.decline(other.id);
+    await alice.laptop.deviceLinks.approve(request.id);
+    await until(() => answers.length === 2, 'the laptop hears of both answers');
+    expect(await call(alice.laptop, 'POST', `/api/v1/device-links/${other.id}/decline`)).toMatchObject({ status: 409 });
+    const self = (await alice.laptop.encryption.self()).deviceId;
+    expect(answers).toEqual([
+      expect.objectContaining({ id: other.id, state: 'declined', approvedBy: null }),
+      expect.objectContaining({ id: request.id, state: 'approved', approvedBy: self }),
+    ]);
+    // A barrier, not a sleep: a later request's event arrives after anything the refusal could have sent.
+    const third = await alice.phone.deviceLinks.request('watch');
+    await until(() => heard.some((l) => l.id === third.id), 'the laptop hears of the third request');
+    expect(answers).toHaveLength(2);
+    expect(answers.filter((l) => 'sealed' in l)).toEqual([]);
     live.close();
 
     // Just past its expiry it is kept (a device still waiting is told link_expired, not 404)…

@@ -35,7 +35,7 @@ export class DeviceLinkService {
   constructor(
     private readonly store: Store,
     private readonly now: () => number = Date.now,
-    /** Where `device_link.requested` goes: my own devices' topic. */
+    /** Where `device_link.requested` and `device_link.answered` go: my own devices' topic. */
     private readonly bus?: Pick<EventBus, 'publish'>,
   ) {}
 
@@ -82,11 +82,18 @@ export class DeviceLinkService {
     }
     if (device.revokedAt !== null) throw new AppError('device_revoked', 'The approving device was revoked');
     const moved = await this.move(userId, id, 'pending', { state: 'approved', sealed: body.sealed, approvedBy: body.deviceId });
-    return linkView(moved);
+    return this.answered(userId, moved);
   }
 
   async decline(userId: string, id: string): Promise<DeviceLink> {
-    return linkView(await this.move(userId, id, 'pending', { state: 'declined', sealed: null }));
+    return this.answered(userId, await this.move(userId, id, 'pending', { state: 'declined', sealed: null }));
+  }
+
+  /** After the answer is stored: my other devices take their prompt for it down at once (ephemeral, as the request's). */
+  private async answered(userId: string, link: DeviceLinkRecord): Promise<DeviceLink> {
+    const view = linkView(link);
+    await this.bus?.publish([userTopic(userId)], { type: 'device_link.answered', link: view });
+    return view;
   }
 
   /** The new device takes the sealed key, once; it leaves the server as it is taken. */

@@ -246,6 +246,9 @@ export function previewOf(message: Message): string {
   if (message.kind === 'system') return 'Membership changed';
   if (message.kind === 'location') return 'Shared a location';
   if (message.kind === 'voice') return 'Voice message';
+  // An MLS message not decrypted here: the list's snapshot comes undecrypted, and it may be one
+  // sent before this device joined. Said neutrally: neither an empty line nor a claim to read it.
+  if (message.kind === 'encrypted' && message.body === undefined) return 'Encrypted message';
   const line = (message.body ?? '').replace(/\s+/g, ' ').trim();
   if (line === '' && message.kind === 'attachment') return 'Attachment';
   return line.length > 80 ? `${line.slice(0, 80)}…` : line;

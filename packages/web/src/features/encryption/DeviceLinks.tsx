@@ -2,12 +2,10 @@ import type { PendingDeviceLink } from '@confab/client';
 import { useCallback, useEffect, useState } from 'react';
 import { useAction } from '../../components/useAction.js';
 import { useSignedIn } from '../../session/SessionContext.js';
-import { useApp } from '../../state/AppContext.js';
 import { FormOutcome } from '../account/Notice.js';
 import { browserDevice, browserName, forgetBrowserDevice } from './browser-device.js';
-
-/** How often a device of mine looks for link requests while the settings are open. */
-const POLL_MS = 3000;
+import { LinkRequestReview } from './LinkRequestReview.js';
+import { useLinkRequests } from './use-link-requests.js';
 
 /**
  * Device linking in Settings → Encryption (issue 39 part 4). A browser without my identity key
@@ -85,39 +83,16 @@ function LinkThisBrowser({ onLinked }: { onLinked: () => void }) {
   );
 }
 
-/** On a device of mine with the identity key: the requests waiting, each with its code. */
+/** On a device of mine with the identity key: the requests waiting, each with its code (the same review as the prompt's). */
 function LinkRequests() {
-  const { client } = useSignedIn();
-  const { connection } = useApp();
-  const [requests, setRequests] = useState<PendingDeviceLink[]>([]);
+  const { requests, answeredHere } = useLinkRequests({ pollAlways: true });
   const [done, setDone] = useState<string | null>(null);
-  const [version, setVersion] = useState(0);
-  useEffect(() => {
-    let live = true;
-    const look = () =>
-      client.deviceLinks.pending().then(
-        (list) => live && setRequests(list),
-        () => undefined,
-      );
-    void look();
-    // A request is announced at once (device_link.requested); the slow look catches one missed offline.
-    const stop = connection.on('device_link.requested', () => void look());
-    const timer = setInterval(() => void look(), POLL_MS);
-    return () => {
-      live = false;
-      stop();
-      clearInterval(timer);
-    };
-  }, [client, connection, version]);
-  const answer = useAction(
-    useCallback(
-      async (request: PendingDeviceLink, approve: boolean) => {
-        await (approve ? client.deviceLinks.approve(request.id) : client.deviceLinks.decline(request.id));
-        setDone(approve ? `Linked ${request.deviceName}.` : `Declined ${request.deviceName}.`);
-        setVersion((v) => v + 1);
-      },
-      [client],
-    ),
+  const onAnswered = useCallback(
+    (request: PendingDeviceLink, approved: boolean) => {
+      answeredHere(request.id);
+      setDone(approved ? `Linked ${request.deviceName}.` : `Declined ${request.deviceName}.`);
+    },
+    [answeredHere],
   );
   if (requests.length === 0 && !done) return null;
   return (
@@ -126,21 +101,12 @@ function LinkRequests() {
         <ul className="session-list" aria-label="Link requests">
           {requests.map((r) => (
             <li key={r.id} className="session-item">
-              <p>
-                <strong>{r.deviceName}</strong> asks to read your encrypted conversations. Its code: <strong>{r.code}</strong>. Approve only
-                if the new device shows the same code.
-              </p>
-              <button type="button" disabled={answer.busy} onClick={() => void answer.run(r, true)}>
-                Approve {r.deviceName}
-              </button>
-              <button type="button" disabled={answer.busy} onClick={() => void answer.run(r, false)}>
-                Decline {r.deviceName}
-              </button>
+              <LinkRequestReview request={r} onAnswered={onAnswered} />
             </li>
           ))}
         </ul>
       )}
-      <FormOutcome error={answer.error} done={done} />
+      <FormOutcome error={null} done={done} />
     </div>
   );
 }

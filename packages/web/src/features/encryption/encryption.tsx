@@ -10,6 +10,7 @@ import {
 import { browserDevice } from './browser-device.js';
 import './encryption.css';
 import './IdentityChangedBanner.js';
+import './LinkRequestPrompt.js';
 
 /**
  * End-to-end encrypted conversations in the web app (issue 39): a lock beside their titles
