@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { USAGE, parseOptions } from './options.js';
+import { parseOptions } from './options.js';
+import { USAGE } from './usage.js';
 
 describe('the encryption phase’s options', () => {
   it('runs only when named, at the issue’s sizes, or small ones with --quick', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_MIX, describeMix, sameMix, sliceModes } from './mixed.js';
+import { DEFAULT_MIX, describeMix, parseMix, sameMix, sliceModes } from './mixed.js';
 import { ratioInterval } from './stats.js';
-import { parseMix, parseOptions } from './options.js';
+import { parseOptions } from './options.js';
 
 describe('the mixed phase’s mix (--mix)', () => {
   it('defaults to the mix issue 10’s bar is measured with', () => {

@@ -11,6 +11,24 @@ export type ActionKind = 'send' | keyof Mix;
 /** The mix issue 10's bar is measured with; `--mix` sets another (one kind alone, say, to price it). */
 export const DEFAULT_MIX: Mix = { reply: 0.1, reaction: 0.1, edit: 0.02, delete: 0.01 };
 
+/** `reply=0.2,edit=0.05`: the kinds named, each with its share of the actions; the others none. */
+export function parseMix(text: string): Mix {
+  const mix: Mix = { reply: 0, reaction: 0, edit: 0, delete: 0 };
+  for (const part of text
+    .split(',')
+    .map((p) => p.trim())
+    .filter((p) => p !== '')) {
+    const [kind, raw] = part.split('=');
+    const share = Number(raw);
+    if (!kind || !(kind in mix)) throw new Error(`--mix: unknown kind "${kind}"; known: ${Object.keys(mix).join(', ')}`);
+    if (raw === undefined || !Number.isFinite(share) || share < 0 || share > 1)
+      throw new Error(`--mix: ${kind} needs a share from 0 to 1, got "${raw}"`);
+    mix[kind as keyof Mix] = share;
+  }
+  if (mix.reply + mix.reaction + mix.edit + mix.delete > 1) throw new Error('--mix: the shares add up to more than 1');
+  return mix;
+}
+
 export const sameMix = (a: Mix, b: Mix): boolean => (Object.keys(b) as (keyof Mix)[]).every((k) => a[k] === b[k]);
 
 /** "10% replies, 10% reactions, 2% edits, 1% deletes": the kinds a mix has. */

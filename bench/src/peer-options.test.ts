@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseOptions, parsePeerSelection } from './options.js';
+import { parseOptions } from './options.js';
+import { parsePeerSelection } from './peer-selection.js';
 
 describe('the peers phase’s selection (--peer-targets, --peer-levels, --peer-paths, --peer-users)', () => {
   it('runs every server (the peer flushed too), level, path and sender users by default: the complete comparison', () => {

@@ -19,7 +19,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import os from 'node:os';
-import type { Options, PeerTargetName } from '../options.js';
+import type { Options } from '../options.js';
+import type { PeerTargetName } from '../peer-selection.js';
 import { RESULTS_DIR } from '../report.js';
 import { round } from '../stats.js';
 import { runSqliteBaseline } from '../baselines.js';

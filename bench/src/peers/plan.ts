@@ -1,4 +1,4 @@
-import type { PeerSenderUsers } from '../options.js';
+import type { PeerSenderUsers } from '../peer-selection.js';
 
 /** One load of the peers phase: `senders` connections sending at once, signed in as `users` users. */
 export interface Load {

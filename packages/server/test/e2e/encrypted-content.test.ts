@@ -72,7 +72,7 @@ describe.each(await engines())('encrypted files and reactions through the SDK on
       alice.client['http'].request('POST', `/api/v1/conversations/${dm.id}/messages`, {
         body: { clientId: crypto.randomUUID(), mls, attachmentIds },
       });
-    const mls = await alice.client['encrypted']().encryptFor(dm.id, 'x', crypto.randomUUID());
+    const mls = await alice.client['e2e'].groups().encryptFor(dm.id, 'x', crypto.randomUUID());
     await expect(post([bobs.id], mls)).rejects.toMatchObject({ status: 400, code: 'validation_failed' });
     await expect(post([own!.id], { ...mls, type: 'welcome', devices: [] })).rejects.toMatchObject({
       status: 400,
@@ -127,7 +127,7 @@ describe.each(await engines())('encrypted files and reactions through the SDK on
       await api(t.url, 'GET', `/api/v1/conversations/${group.id}/messages?after=0&limit=50`, { token: bob.token })
     ).body.items.find((m: Record<string, unknown>) => m.mls === 'commit');
     const post = async (by: Person, relatesTo: Record<string, unknown>, extra: Record<string, unknown> = {}) => {
-      const mls = await by.client['encrypted']().encryptFor(group.id, 'x', crypto.randomUUID());
+      const mls = await by.client['e2e'].groups().encryptFor(group.id, 'x', crypto.randomUUID());
       return api(t.url, 'POST', `/api/v1/conversations/${group.id}/messages`, {
         token: by.token,
         body: { clientId: crypto.randomUUID(), mls: { ...mls, relatesTo }, ...extra },
@@ -199,7 +199,7 @@ describe.each(await engines())('encrypted files and reactions through the SDK on
     // Bob cannot edit Alice's message: the server refuses an edit marked as one (403), and readers
     // ignore one sent without the mark, from anyone but the message's sender.
     await expect(bob.client.editEncrypted(dm.id, sent.id, 'meet never')).rejects.toMatchObject({ status: 403, code: 'forbidden' });
-    const unmarked = await bob.client['encrypted']().encryptContent(dm.id, { edit: { messageId: sent.id, text: 'meet never' } }, 'forged');
+    const unmarked = await bob.client['e2e'].groups().encryptContent(dm.id, { edit: { messageId: sent.id, text: 'meet never' } }, 'forged');
     delete unmarked.relatesTo;
     expect(
       (

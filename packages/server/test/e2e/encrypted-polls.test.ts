@@ -105,7 +105,7 @@ describe.each(await engines())('encrypted polls and places through the SDK on %s
     const listedFor = async (c: ConfabClient) => (await c.listConversations()).items.find((x) => x.id === group.id);
     expect(await listedFor(carol.client)).toMatchObject({ unreadCount: 1, lastMessage: { id: poll.id } });
     // A close marked for someone else's poll is refused by the server too (readers would ignore it).
-    const mls = await bob.client['encrypted']().encryptContent(group.id, { pollClose: { pollId: poll.id } }, crypto.randomUUID());
+    const mls = await bob.client['e2e'].groups().encryptContent(group.id, { pollClose: { pollId: poll.id } }, crypto.randomUUID());
     await expect(
       bob.client['http'].request('POST', `/api/v1/conversations/${group.id}/messages`, { body: { clientId: crypto.randomUUID(), mls } }),
     ).rejects.toMatchObject({ status: 403 });

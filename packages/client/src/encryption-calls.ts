@@ -1,0 +1,165 @@
+import type { ConversationDetail, Message } from '@confab/protocol';
+import { ClientBase } from './client-base.js';
+import { conversationPath } from './conversation-calls.js';
+import { newClientId } from './ids.js';
+import type { EncryptedReactionCount } from './crypto/encrypted-content.js';
+import { type FileToEncrypt, downloadEncrypted, uploadEncrypted } from './crypto/encrypted-files.js';
+import type { EncryptedFileRef } from './crypto/file-crypto.js';
+import type { DecryptedHit, DecryptedSearchOptions } from './crypto/decrypted-search.js';
+import type { DeviceLinking } from './crypto/device-linking.js';
+import type { DeviceManager, EnableEncryptionOptions, MyDevice } from './crypto/device-manager.js';
+import type { Verification, VerificationChange } from './crypto/verification.js';
+
+/**
+ * `ConfabClient`'s end-to-end encryption calls (issue 39; docs/encryption.md): this device's keys,
+ * verifying people, linking devices, and encrypted files, reactions and edits (mixed into it in
+ * client.ts). The parts behind them are made on first use (`ClientEncryption`).
+ */
+export abstract class EncryptionCalls extends ClientBase {
+  /** Makes this device's keys (and my identity key, the first time), registers it and uploads its KeyPackages. */
+  async enableEncryption(options: EnableEncryptionOptions): Promise<{ deviceId: string }> {
+    return this.e2e.devices().enable(options);
+  }
+
+  /** My active devices; `current` is this one. */
+  devices(): Promise<MyDevice[]> {
+    return this.e2e.devices().devices();
+  }
+
+  /**
+   * Revokes a device of mine: it is added to no group again, my signed list leaves it out, and
+   * each encrypted conversation this device is in commits its removal (it reads nothing sent after).
+   */
+  async revokeDevice(deviceId: string): Promise<void> {
+    await this.e2e.devices().revoke(deviceId);
+    // Only a device in the groups can commit the removal (one whose identity is elsewhere is in none).
+    if (!(await this.e2e.devices().isEnabled())) return;
+    const me = await this.e2e.devices().self();
+    await this.e2e.groups().removeDevice({ userId: me.userId, deviceId });
+  }
+
+  /** The number both people compare to verify each other: 60 digits in groups of five, from our identity keys. */
+  safetyNumber(userId: string): Promise<string> {
+    return this.e2e.devices().safetyNumber(userId);
+  }
+
+  /**
+   * Whether I verified this person (verification.ts): `unverified` (their identity key as first
+   * seen here), `verified`, or `changed` (the key they publish now is not the one verified or first
+   * seen: warn, never accept it silently). Asks the server for their signed list each time.
+   */
+  verificationOf(userId: string): Promise<Verification> {
+    return this.e2e.devices().verificationOf(userId);
+  }
+
+  /**
+   * Marks this person verified, their identity key as published now, kept on this device. Pass
+   * the safety number that was shown and compared: if their key changed since, this throws
+   * `safety_number_changed` instead of verifying a key nobody compared.
+   */
+  markVerified(userId: string, safetyNumber?: string): Promise<void> {
+    return this.e2e.devices().markVerified(userId, safetyNumber);
+  }
+
+  /** Calls `handler` when someone's verification changes as seen by this client (a changed key, a mark); returns the function that removes it. */
+  onVerificationChange(handler: (change: VerificationChange) => void): () => void {
+    return this.e2e.devices().verifications.onChange(handler);
+  }
+
+  /** This device's keys, registration and KeyPackages (the MLS engine's seam: `DeviceManager.engine()`). */
+  get encryption(): DeviceManager {
+    return this.e2e.devices();
+  }
+
+  /**
+   * Device linking (part 4): a new device asks (`request`), another device of mine holding my
+   * identity key shows the same code and approves (`pending`, `approve`), the new one `complete`s.
+   */
+  get deviceLinks(): DeviceLinking {
+    return this.e2e.links();
+  }
+
+  /**
+   * A new device of mine (linked) joins each encrypted conversation I am in by external commit
+   * (part 4); ones it is in already are left. Answers the ids of those it joined.
+   */
+  joinEncryptedConversations(): Promise<string[]> {
+    return this.e2e.joinAll();
+  }
+
+  /**
+   * Turns end-to-end encryption on for an existing group (owner or admin; never off) and commits
+   * its members' devices in. A client without a crypto store, or that has not enabled encryption, only turns it on.
+   */
+  async encryptConversation(conversationId: string): Promise<ConversationDetail> {
+    const { conversation } = await this.http.request<{ conversation: ConversationDetail }>('PATCH', conversationPath(conversationId), {
+      body: { encrypted: true },
+    });
+    const e2e = this.e2e.optional();
+    if (e2e && (await this.e2e.devices().isEnabled())) await e2e.setUp(conversation);
+    return conversation;
+  }
+
+  /**
+   * Search in encrypted conversations, on this device: over the texts it decrypted (the server
+   * holds only ciphertext there, so `search.messages` cannot find them). Every word of `q` must
+   * begin a word of the message (in any order; Chinese, Japanese, Korean anywhere in it); newest
+   * first, at most `limit` (50). Without a crypto store: nothing.
+   */
+  async searchEncrypted(q: string, options: DecryptedSearchOptions = {}): Promise<DecryptedHit[]> {
+    const e2e = this.e2e.optional();
+    return e2e ? e2e.search(q, options) : [];
+  }
+
+  /**
+   * Sends files into an encrypted conversation: each encrypted here (AES-256-GCM, a fresh key per
+   * file), its ciphertext uploaded, and its key, IV, hash, name, type and size sent inside the MLS
+   * message with the optional `caption`. Readers get them as `encryptedFilesOf(message)`.
+   */
+  async sendEncryptedFiles(
+    conversationId: string,
+    files: readonly FileToEncrypt[],
+    options: { caption?: string; clientId?: string } = {},
+  ): Promise<Message> {
+    const e2e = this.e2e.groups();
+    const refs = await uploadEncrypted(this.files, files);
+    const clientId = options.clientId ?? newClientId();
+    const mls = await e2e.encryptContent(conversationId, { text: options.caption ?? '', files: refs }, clientId);
+    const answer = await this.http.request<{ message: Message }>('POST', `${conversationPath(conversationId)}/messages`, {
+      body: { clientId, mls, attachmentIds: refs.map((r) => r.uploadId) },
+    });
+    return (await e2e.decrypt(answer.message)) ?? answer.message;
+  }
+
+  /** An encrypted file's bytes (a `Blob` of its own type), its hash checked before it is decrypted. */
+  downloadEncryptedFile(ref: EncryptedFileRef): Promise<Blob> {
+    return downloadEncrypted(this.files, ref);
+  }
+
+  /** Reacts (or, `on: false`, takes it back) in an encrypted conversation: the key goes inside an MLS message. */
+  async reactEncrypted(conversationId: string, messageId: string, key: string, on = true): Promise<void> {
+    const e2e = this.e2e.groups();
+    const clientId = newClientId();
+    const mls = await e2e.encryptContent(conversationId, { reaction: { messageId, key, on } }, clientId);
+    const answer = await this.http.request<{ message: Message }>('POST', `${conversationPath(conversationId)}/messages`, {
+      body: { clientId, mls },
+    });
+    await e2e.decrypt(answer.message);
+  }
+
+  /** Edits my message in an encrypted conversation: the new text goes inside an MLS message; readers apply it only from its sender. */
+  async editEncrypted(conversationId: string, messageId: string, text: string): Promise<void> {
+    const e2e = this.e2e.groups();
+    const clientId = newClientId();
+    const mls = await e2e.encryptContent(conversationId, { edit: { messageId, text } }, clientId);
+    const answer = await this.http.request<{ message: Message }>('POST', `${conversationPath(conversationId)}/messages`, {
+      body: { clientId, mls },
+    });
+    await e2e.decrypt(answer.message);
+  }
+
+  /** An encrypted conversation's reactions per message id, counted on this device from those it decrypted. */
+  encryptedReactions(conversationId: string): Promise<Map<string, EncryptedReactionCount[]>> {
+    return this.e2e.groups().reactions(conversationId);
+  }
+}
