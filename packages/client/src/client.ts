@@ -572,8 +572,13 @@ export class ConfabClient {
       http: this.http,
     });
     // Someone's new identity key: their signed list is read (and checked) again, so a verified or
-    // first-seen key that changed reaches onVerificationChange now, not at the next look.
-    if (e2e) connection.on('identity.updated', ({ userId }) => void this.verificationOf(userId).catch(() => undefined));
+    // first-seen key that changed reaches onVerificationChange now, not at the next look; and no
+    // credential check answers from a list read before.
+    if (e2e)
+      connection.on('identity.updated', ({ userId }) => {
+        this.devicesOfMine().deviceListChanged(userId);
+        void this.verificationOf(userId).catch(() => undefined);
+      });
     return connection;
   }
 }

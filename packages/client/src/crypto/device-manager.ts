@@ -15,6 +15,7 @@ import { packBytes, unpackBytes } from './byte-packing.js';
 import type { CryptoStore } from './crypto-store.js';
 import { type DeviceState, deviceState, forgetDevice, loadDevice, markRegistered, markUnregistered, saveDevice } from './device-record.js';
 import type { DeviceKeys, DeviceRef, GroupEngine } from './group-engine.js';
+import { DeviceListReads } from './device-list-reads.js';
 import { safetyNumber } from './safety-number.js';
 import { type Verification, Verifications } from './verification.js';
 
@@ -66,6 +67,8 @@ export class DeviceManager {
   private engineReady: Promise<GroupEngine> | undefined;
   /** Whom I verified, and the identity keys first seen (verification.ts); every signed list read here is checked against it. */
   readonly verifications: Verifications;
+  /** The credential checks' reads of a user's devices, shared within one MLS operation. */
+  private readonly listReads = new DeviceListReads((userId) => this.verifiedDevices(userId));
 
   constructor(
     private readonly http: HttpTransport,
@@ -77,7 +80,10 @@ export class DeviceManager {
   engine(): Promise<GroupEngine> {
     // ts-mls is loaded only by a client that uses encryption: the web app's first load stays small.
     return (this.engineReady ??= import('./mls-engine.js').then(({ createMlsEngine }) =>
-      createMlsEngine({ validateCredential: (device, key) => this.trusts(device, key) }),
+      createMlsEngine({
+        validateCredential: (device, key) => this.trusts(device, key),
+        operation: (work) => this.listReads.during(work),
+      }),
     ));
   }
 
@@ -187,6 +193,8 @@ export class DeviceManager {
     await this.http.request<void>('DELETE', `/api/v1/devices/${encodeURIComponent(deviceId)}`);
     const identity = await this.loadKeys(KEYS.identity);
     const device = await this.loadDevice();
+    // Revoked: no check from now on may be answered from a list read before.
+    if (device) this.listReads.forget(device.userId);
     if (!identity || !device) return;
     const published = await this.http.request<UserDevices>('GET', `/api/v1/users/${encodeURIComponent(device.userId)}/devices`);
     // An identity key replaced elsewhere since (resetIdentity) must not come back by signing this list.
@@ -260,9 +268,20 @@ export class DeviceManager {
     });
   }
 
-  /** The credential validator: the device is on its user's signed list with this key, and active. */
+  /**
+   * The user published a new identity key or device list (`identity.updated`): the next
+   * credential check reads it, even within an operation that read it before.
+   */
+  deviceListChanged(userId: string): void {
+    this.listReads.forget(userId);
+  }
+
+  /**
+   * The credential validator: the device is on its user's signed list with this key, and active.
+   * Within one MLS operation the checks of one user share one read (device-list-reads.ts).
+   */
   async trusts(device: DeviceRef, signaturePublicKey: Uint8Array): Promise<boolean> {
-    const verified = await this.verifiedDevices(device.userId);
+    const verified = await this.listReads.read(device.userId);
     const key = b64(signaturePublicKey);
     return verified?.devices.some((d) => d.id === device.deviceId && d.signatureKey === key) ?? false;
   }
