@@ -559,8 +559,8 @@ export class ConfabClient {
     const WebSocketImpl = options.WebSocket ?? this.options.WebSocket;
     const e2e = this.encrypted(true);
     const encryption = e2e && {
-      encryptSend: async (conversationId: string, body: string | undefined, links: SendOptions, clientId: string) =>
-        (await e2e.isEncrypted(conversationId)) ? e2e.encryptSend(conversationId, body, links, clientId) : undefined,
+      encryptSend: async (conversationId: string, body: string | undefined, links: SendOptions, clientId: string, liveSeq?: number) =>
+        (await e2e.isEncrypted(conversationId)) ? e2e.encryptSend(conversationId, body, links, clientId, liveSeq) : undefined,
       pollOf: (messageId: string) => e2e.pollOf(messageId),
       decrypt: (message: Message) => e2e.decrypt(message),
       memberRemoved: (conversationId: string, userId: string) => e2e.memberRemoved(conversationId, userId),

@@ -26,7 +26,7 @@ import { dropPendingAdd, keepPendingAdd, pendingAddsOf, pendingCommitOf } from '
 import { b64 } from './byte-packing.js';
 import { type Claimed, CommitDelivery } from './commit-delivery.js';
 import { KEYS, conversationPath } from './conversation-keys.js';
-import { readSinceCommit } from './late-welcome.js';
+import { PassedBeforeJoin, readSinceCommit } from './late-welcome.js';
 
 /** How often a commit is made again after `409 epoch_conflict` (each time after applying what was missed). */
 const COMMIT_ATTEMPTS = 5;
@@ -34,6 +34,14 @@ const COMMIT_ATTEMPTS = 5;
 const STAND_IN_STEP_MS = 400;
 const STAND_IN_MAX_WAIT_MS = 4000;
 const PAGE = 100;
+
+/** What the caller of `apply` already holds of the conversation's order. */
+interface Known {
+  /** A message of the order (an event's, an ack's): applied as it is when it is the next one. */
+  message?: Message;
+  /** A live connection handed on every message up to this seq, with no gap. */
+  liveSeq?: number;
+}
 
 /**
  * Encrypted conversations on this device (issue 39, decision 0027): each conversation's MLS group
@@ -49,6 +57,8 @@ export class EncryptedConversations {
   /** Conversations whose pending adds are being committed (settleAdds), so the `apply` inside does not start them again. */
   private readonly resuming = new Set<string>();
   private readonly commits: CommitDelivery;
+  /** What was passed with no group state, for the Welcome after it (late-welcome.ts). */
+  private readonly passedBeforeJoin = new PassedBeforeJoin();
 
   constructor(
     private readonly http: HttpTransport,
@@ -204,16 +214,21 @@ export class EncryptedConversations {
     body: string | undefined,
     links: SendOptions,
     clientId: string,
+    liveSeq?: number,
   ): Promise<EncryptedSend | undefined> {
     const send = encryptedSendOf(body, links);
-    return send && { mls: await this.encryptContent(conversationId, send.content, clientId), links: send.links };
+    return send && { mls: await this.encryptContent(conversationId, send.content, clientId, liveSeq), links: send.links };
   }
 
-  /** The `mls` of a send carrying more than a text: files' keys, a reaction (encrypted-content.ts). */
-  encryptContent(conversationId: string, content: EncryptedContent, clientId: string): Promise<MlsSend> {
+  /**
+   * The `mls` of a send carrying more than a text: files' keys, a reaction (encrypted-content.ts).
+   * `liveSeq`: a live connection's word that it handed on every message up to that seq (and knows
+   * of none after); when all of them are applied, the log is not read before encrypting.
+   */
+  encryptContent(conversationId: string, content: EncryptedContent, clientId: string, liveSeq?: number): Promise<MlsSend> {
     const plain = encodeContent(content);
     return this.locked(conversationId, async () => {
-      await this.apply(conversationId);
+      await this.apply(conversationId, Number.MAX_SAFE_INTEGER, { liveSeq });
       const group = await this.loadGroup(conversationId);
       if (!group) throw new GroupError('not_a_member', 'This device is not in the conversation’s group yet');
       const engine = await this.devices.engine();
@@ -286,11 +301,11 @@ export class EncryptedConversations {
       return message;
     }
     if (message.mls !== 'application') {
-      await this.locked(message.conversationId, () => this.apply(message.conversationId, message.seq));
+      await this.locked(message.conversationId, () => this.apply(message.conversationId, message.seq, { message }));
       return undefined;
     }
     const plain = await this.locked(message.conversationId, async () => {
-      await this.apply(message.conversationId, message.seq);
+      await this.apply(message.conversationId, message.seq, { message });
       return this.store.get(KEYS.plain(message.conversationId, message.seq));
     });
     if (!plain) return message;
@@ -336,50 +351,72 @@ export class EncryptedConversations {
 
   // ---- the order, applied ----
 
-  /** Applies the conversation's MLS messages after the last one applied, in seq order, up to `upTo` (or all). */
-  private async apply(conversationId: string, upTo = Number.MAX_SAFE_INTEGER): Promise<void> {
+  /**
+   * Applies the conversation's MLS messages after the last one applied, in seq order, up to `upTo`
+   * (or all). What the caller holds is not read again: `known.message` (an event's or an ack's)
+   * is applied as it is when it is the next, and the log is read only up to it; `known.liveSeq`
+   * (a live connection handed on every message up to it) at or below the applied position means
+   * there is nothing to read. Any gap or doubt reads the log.
+   */
+  private async apply(conversationId: string, upTo = Number.MAX_SAFE_INTEGER, known: Known = {}): Promise<void> {
     // A client without a device (not enabled, or its identity key elsewhere) has nothing to apply with.
     if (!(await this.devices.isEnabled())) return;
     let applied = await this.appliedSeq(conversationId);
     const pending = await pendingCommitOf(this.store, conversationId);
-    while (applied < upTo) {
+    const held = known.message;
+    const step = async (message: Message) => {
+      // My commit whose answer never came (a crash): the state after it is the one I kept.
+      if (pending && message.mls === 'commit' && message.clientId === pending.clientId)
+        // Its Welcome refused (a device revoked meanwhile) is the lost add's; reading goes on.
+        await this.commits.ordered(conversationId, pending, message.seq).catch((error: unknown) => {
+          if (unknownOutcome(error)) throw error;
+        });
+      else await this.applyOne(message, applied);
+      applied = message.seq;
+      await this.store.put(KEYS.applied(conversationId), new TextEncoder().encode(String(applied)));
+    };
+    const caughtUp = known.liveSeq !== undefined && known.liveSeq <= applied;
+    while (applied < upTo && !caughtUp) {
+      if (held && held.seq === applied + 1) {
+        await step(held);
+        continue;
+      }
+      // Up to the message held, which is not downloaded again.
+      const limit = held && held.seq > applied + 1 ? Math.min(PAGE, held.seq - 1 - applied) : PAGE;
       // Thread replies too: they are in the group's order (a main-history read leaves them out, and
       // their texts were never decrypted).
       const page = await this.http.request<MessagePage>('GET', `${conversationPath(conversationId)}/messages`, {
-        query: { after: applied, limit: PAGE, threads: 'include' },
+        query: { after: applied, limit, threads: 'include' },
       });
       const items = [...page.items].sort((a, b) => a.seq - b.seq);
       for (const message of items) {
         if (message.seq > upTo) break;
-        // My commit whose answer never came (a crash): the state after it is the one I kept.
-        if (pending && message.mls === 'commit' && message.clientId === pending.clientId)
-          // Its Welcome refused (a device revoked meanwhile) is the lost add's; reading goes on.
-          await this.commits.ordered(conversationId, pending, message.seq).catch((error: unknown) => {
-            if (unknownOutcome(error)) throw error;
-          });
-        else await this.applyOne(message);
-        applied = message.seq;
-        await this.store.put(KEYS.applied(conversationId), new TextEncoder().encode(String(applied)));
+        await step(message);
       }
-      if (items.length < PAGE) break;
+      if (items.length < limit) break;
     }
     // A commit of mine whose outcome a crash hid is finished (or made again); then people whose add it cut short.
     if (upTo !== Number.MAX_SAFE_INTEGER) return;
     if (!(await this.commits.settle(conversationId, await this.loadGroup(conversationId)))) await this.settleAdds(conversationId);
   }
 
-  private async applyOne(message: Message): Promise<void> {
+  /** One message of the order, the next after `appliedBefore`. */
+  private async applyOne(message: Message, appliedBefore: number): Promise<void> {
+    const id = message.conversationId;
+    const group = await this.loadGroup(id);
+    if (group) this.passedBeforeJoin.forget(id);
+    else this.passedBeforeJoin.passed(message, appliedBefore);
     if (message.kind !== 'encrypted' || message.ciphertext === undefined) return;
     const engine = await this.devices.engine();
     const me = await this.devices.self();
-    const id = message.conversationId;
-    const group = await this.loadGroup(id);
     const bytes = base64UrlBytes(message.ciphertext);
     if (message.mls === 'welcome') {
       if (!group && message.devices?.includes(me.deviceId)) {
         const joined = await this.joinFrom(engine, bytes);
+        const before = this.passedBeforeJoin.take(id, message.seq);
         const caughtUp =
-          joined && (await readSinceCommit(this.http, this.store, engine, message, joined, (m, step) => this.processing(m, step)));
+          joined &&
+          (await readSinceCommit(this.http, this.store, engine, message, joined, before, (m, step) => this.processing(m, step)));
         if (caughtUp) await this.store.put(KEYS.group(id), engine.save(caughtUp));
       }
       return;
