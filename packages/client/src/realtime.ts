@@ -245,7 +245,10 @@ export class RealtimeConnection extends RealtimeRequests {
     links: SendOptions,
     clientId: string,
   ): Promise<EncryptedSend | undefined> {
-    return this.options.encryption?.encryptSend(conversationId, body, links, clientId, this.liveSeq(conversationId)) ?? Promise.resolve(undefined);
+    return (
+      this.options.encryption?.encryptSend(conversationId, body, links, clientId, this.liveSeq(conversationId)) ??
+      Promise.resolve(undefined)
+    );
   }
 
   /**

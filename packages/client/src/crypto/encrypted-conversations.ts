@@ -415,8 +415,7 @@ export class EncryptedConversations {
         const joined = await this.joinFrom(engine, bytes);
         const before = this.passedBeforeJoin.take(id, message.seq);
         const caughtUp =
-          joined &&
-          (await readSinceCommit(this.http, this.store, engine, message, joined, before, (m, step) => this.processing(m, step)));
+          joined && (await readSinceCommit(this.http, this.store, engine, message, joined, before, (m, step) => this.processing(m, step)));
         if (caughtUp) await this.store.put(KEYS.group(id), engine.save(caughtUp));
       }
       return;
