@@ -12,6 +12,13 @@ function counting() {
       if (userId === 'broken') throw new Error('unreachable');
       return `${userId}#${n}`;
     },
+    // One request for several users; a user it does not know ('ghost') is left out of its answer.
+    async (userIds: string[]) => {
+      const n = requests.push(userIds.join('+'));
+      await Promise.resolve();
+      if (userIds.includes('broken')) throw new Error('unreachable');
+      return new Map(userIds.filter((id) => id !== 'ghost').map((id) => [id, Promise.resolve(`${id}#${n}`)]));
+    },
     () => clock,
   );
   return { reads, requests, advance: (ms: number) => (clock += ms) };
@@ -65,6 +72,30 @@ describe('DeviceListReads', () => {
       expect(await reads.read('u1')).toBe('u1#2');
     });
     expect(requests).toEqual(['u1', 'u1']);
+  });
+
+  it('reads the users an operation names first in one request, and only those not kept yet', async () => {
+    const { reads, requests } = counting();
+    await reads.during(async () => {
+      await reads.read('u1');
+      await reads.prime(['u1', 'u2', 'u3', 'u2', 'ghost']);
+      const answers = await Promise.all(['u1', 'u2', 'u3', 'ghost'].map((id) => reads.read(id)));
+      expect(answers).toEqual(['u1#1', 'u2#2', 'u3#2', 'ghost#3']);
+      await reads.prime(['u2', 'u3']);
+    });
+    // The batch, then the user it left out read alone; the second prime found every list kept.
+    expect(requests).toEqual(['u1', 'u2+u3+ghost', 'ghost']);
+    await reads.prime(['u4']);
+    expect(requests).toHaveLength(3);
+  });
+
+  it('a failed batch is not shared: each check reads again', async () => {
+    const { reads, requests } = counting();
+    await reads.during(async () => {
+      await reads.prime(['u1', 'broken']);
+      expect(await reads.read('u1')).toBe('u1#2');
+    });
+    expect(requests).toEqual(['u1+broken', 'u1']);
   });
 
   it('does not share a failed read: the next check asks again', async () => {

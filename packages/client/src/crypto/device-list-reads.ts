@@ -16,6 +16,8 @@ export class DeviceListReads<T> {
 
   constructor(
     private readonly load: (userId: string) => Promise<T>,
+    /** Several users' lists in one request; a user missing from its answer is read alone. */
+    private readonly loadMany: (userIds: string[]) => Promise<Map<string, Promise<T>>>,
     private readonly now: () => number = Date.now,
   ) {}
 
@@ -33,8 +35,37 @@ export class DeviceListReads<T> {
   read(userId: string): Promise<T> {
     if (this.running === 0) return this.load(userId);
     const kept = this.kept.get(userId);
-    if (kept && this.now() - kept.at <= SHARED_READ_MAX_AGE_MS) return kept.read;
-    const entry = { read: this.load(userId), at: this.now() };
+    if (kept && this.fresh(kept)) return kept.read;
+    return this.keep(userId, this.load(userId));
+  }
+
+  /**
+   * Within an operation, reads the lists of these users not kept yet in one request, for its
+   * checks to find (the members of a conversation whose Welcome or commit is about to be
+   * checked: one request instead of one per user). Outside an operation it reads nothing.
+   */
+  async prime(userIds: readonly string[]): Promise<void> {
+    if (this.running === 0) return;
+    const missing = [...new Set(userIds)].filter((id) => {
+      const kept = this.kept.get(id);
+      return !kept || !this.fresh(kept);
+    });
+    if (missing.length === 0) return;
+    const many = this.loadMany(missing);
+    for (const id of missing)
+      this.keep(
+        id,
+        many.then((lists) => lists.get(id) ?? this.load(id)),
+      );
+    await many.catch(() => undefined);
+  }
+
+  private fresh(kept: { at: number }): boolean {
+    return this.now() - kept.at <= SHARED_READ_MAX_AGE_MS;
+  }
+
+  private keep(userId: string, read: Promise<T>): Promise<T> {
+    const entry = { read, at: this.now() };
     this.kept.set(userId, entry);
     // A failed read is not shared: the next check tries again.
     entry.read.catch(() => {

@@ -282,6 +282,14 @@ export class DeviceManager {
     this.trust.forget(userId);
   }
 
+  /**
+   * Runs `work` (applying a Welcome, committing adds) as one MLS operation whose credential checks
+   * find these users' lists read first, in one request.
+   */
+  withDeviceLists<T>(userIds: readonly string[], work: () => Promise<T>): Promise<T> {
+    return this.trust.withLists(userIds, work);
+  }
+
   /** The credential validator (device-trust.ts). */
   trusts(device: DeviceRef, signaturePublicKey: Uint8Array): Promise<boolean> {
     return this.trust.trusts(device, signaturePublicKey);

@@ -1,4 +1,4 @@
-import type { SignedDeviceListPayload, UserDevices } from '@confab/protocol';
+import type { DeviceListLookup, SignedDeviceListPayload, UserDevices } from '@confab/protocol';
 import type { HttpTransport } from '../http.js';
 import { base64UrlBytes } from '../push.js';
 import { b64 } from './byte-packing.js';
@@ -14,7 +14,10 @@ import type { Verification, Verifications } from './verification.js';
  * credential checks of one operation share one read per user (device-list-reads.ts).
  */
 export class DeviceTrust {
-  private readonly reads = new DeviceListReads((userId) => this.verifiedDevices(userId));
+  private readonly reads = new DeviceListReads(
+    (userId) => this.verifiedDevices(userId),
+    (userIds) => this.verifiedDevicesOf(userIds),
+  );
 
   constructor(
     private readonly http: HttpTransport,
@@ -26,6 +29,14 @@ export class DeviceTrust {
   /** Runs one MLS operation: its credential checks share their reads. */
   during<T>(work: () => Promise<T>): Promise<T> {
     return this.reads.during(work);
+  }
+
+  /** Runs `work` as one operation, its checks finding these users' lists read first in one request. */
+  withLists<T>(userIds: readonly string[], work: () => Promise<T>): Promise<T> {
+    return this.reads.during(async () => {
+      await this.reads.prime(userIds);
+      return work();
+    });
   }
 
   /** The next check of this user reads their list again (a new identity key, a device revoked). */
@@ -48,11 +59,26 @@ export class DeviceTrust {
    * verification of their identity key (a key first seen is kept here; a new one is `changed`);
    * undefined without an identity.
    */
-  async verifiedDevices(
-    userId: string,
-  ): Promise<{ identityKey: string; verification: Verification; devices: { id: string; signatureKey: string }[] } | undefined> {
-    const engine = await this.engine();
+  async verifiedDevices(userId: string): Promise<VerifiedDevices | undefined> {
     const published = await this.http.request<UserDevices>('GET', `/api/v1/users/${encodeURIComponent(userId)}/devices`);
+    return this.checked(userId, published);
+  }
+
+  /** Several users' lists in one request (`POST /users/devices/lookup`), each checked as `verifiedDevices` does. */
+  private async verifiedDevicesOf(userIds: string[]): Promise<Map<string, Promise<VerifiedDevices | undefined>>> {
+    const { users } = await this.http.request<DeviceListLookup>('POST', '/api/v1/users/devices/lookup', { body: { userIds } });
+    return new Map(
+      users.map((published) => {
+        const checked = this.checked(published.userId, published);
+        // Its failure is the check's that reads it, not an unhandled one here.
+        checked.catch(() => undefined);
+        return [published.userId, checked];
+      }),
+    );
+  }
+
+  private async checked(userId: string, published: UserDevices): Promise<VerifiedDevices | undefined> {
+    const engine = await this.engine();
     const identity = published.identity;
     if (!identity) return undefined;
     const signed = await engine.verify(base64UrlBytes(identity.identityKey), utf8(identity.deviceList), base64UrlBytes(identity.signature));
@@ -71,6 +97,12 @@ export class DeviceTrust {
       devices: payload.devices.filter((d) => active.get(d.id) === d.signatureKey),
     };
   }
+}
+
+interface VerifiedDevices {
+  identityKey: string;
+  verification: Verification;
+  devices: { id: string; signatureKey: string }[];
 }
 
 const utf8 = (text: string) => new TextEncoder().encode(text);

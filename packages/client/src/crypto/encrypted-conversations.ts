@@ -85,9 +85,14 @@ export class EncryptedConversations {
         me,
       );
       // Committed even with no other device to add (an empty commit): the order then says whose group it is.
-      const pending = await engine.addMembers(
-        group,
-        packages.map((p) => p.keyPackage),
+      // Each KeyPackage is checked against its user's list: the members' lists read in one request first.
+      const pending = await this.devices.withDeviceLists(
+        conversation.members.map((m) => m.userId),
+        () =>
+          engine.addMembers(
+            group,
+            packages.map((p) => p.keyPackage),
+          ),
       );
       const answer = await this.commits.send(conversation.id, engine, pending, packages);
       if ('conflict' in answer) return void (await this.apply(conversation.id));

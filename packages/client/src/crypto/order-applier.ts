@@ -1,4 +1,4 @@
-import type { Message, MessagePage } from '@confab/protocol';
+import type { ConversationDetail, Message, MessagePage } from '@confab/protocol';
 import type { HttpTransport } from '../http.js';
 import { base64UrlBytes } from '../push.js';
 import { unpackBytes } from './byte-packing.js';
@@ -97,10 +97,14 @@ export class OrderApplier {
     const bytes = base64UrlBytes(message.ciphertext);
     if (message.mls === 'welcome') {
       if (!group && message.devices?.includes(me.deviceId)) {
-        const joined = await this.joinFrom(engine, bytes);
         const before = this.passedBeforeJoin.take(id, message.seq);
-        const caughtUp =
-          joined && (await readSinceCommit(this.http, this.store, engine, message, joined, before, (m, step) => this.processing(m, step)));
+        // Every leaf of the tree is checked against its user's list: the members' lists read in one request first.
+        // (Unreadable: each check reads its user's list alone, as it would have.)
+        const detail = await this.http.request<{ conversation: ConversationDetail }>('GET', conversationPath(id)).catch(() => undefined);
+        const caughtUp = await this.devices.withDeviceLists(detail?.conversation.members.map((m) => m.userId) ?? [], async () => {
+          const joined = await this.joinFrom(engine, bytes);
+          return joined && readSinceCommit(this.http, this.store, engine, message, joined, before, (m, step) => this.processing(m, step));
+        });
         if (caughtUp) await this.store.put(KEYS.group(id), engine.save(caughtUp));
       }
       return;
