@@ -153,7 +153,8 @@ export type DeviceListLookupBody = Static<typeof DeviceListLookupBody>;
 export const DeviceListLookup = Type.Object(
   {
     users: Type.Array(UserDevices, {
-      description: 'One per user asked for who exists, in the order asked (an unknown id is left out): each as `GET /users/:id/devices` answers',
+      description:
+        'One per user asked for who exists, in the order asked (an unknown id is left out): each as `GET /users/:id/devices` answers',
     }),
   },
   { title: 'DeviceListLookup' },
