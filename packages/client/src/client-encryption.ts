@@ -7,7 +7,8 @@ import { indexedDbCryptoStore } from './crypto/indexeddb-crypto-store.js';
 import { EncryptedConversations } from './crypto/encrypted-conversations.js';
 import { EncryptedPollActions } from './crypto/encrypted-poll-actions.js';
 import { DeviceLinking } from './crypto/device-linking.js';
-import { DeviceManager, EncryptionError } from './crypto/device-manager.js';
+import { DeviceManager } from './crypto/device-manager.js';
+import { EncryptionError } from './crypto/encryption-error.js';
 
 /**
  * One client's end-to-end encryption parts (issue 39; docs/encryption.md), each made on first use:
@@ -86,8 +87,8 @@ export class ClientEncryption {
     const e2e = this.optional();
     return (
       e2e && {
-        encryptSend: async (conversationId, body, links, clientId) =>
-          (await e2e.isEncrypted(conversationId)) ? e2e.encryptSend(conversationId, body, links, clientId) : undefined,
+        encryptSend: async (conversationId, body, links, clientId, liveSeq) =>
+          (await e2e.isEncrypted(conversationId)) ? e2e.encryptSend(conversationId, body, links, clientId, liveSeq) : undefined,
         pollOf: (messageId: string) => e2e.pollOf(messageId),
         decrypt: (message: Message) => e2e.decrypt(message),
         memberRemoved: (conversationId: string, userId: string) => e2e.memberRemoved(conversationId, userId),

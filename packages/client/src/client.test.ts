@@ -4,7 +4,7 @@ import { ConversationCalls } from './conversation-calls.js';
 import { EncryptionCalls } from './encryption-calls.js';
 import { MessageCalls } from './message-calls.js';
 import { UserCalls } from './user-calls.js';
-import { EncryptionError } from './crypto/device-manager.js';
+import { EncryptionError } from './crypto/encryption-error.js';
 
 // ConfabClient's own methods are written by area and copied onto it (client.ts): the type says
 // they are there whatever the copy does, so this checks the copy.

@@ -85,8 +85,13 @@ export class ConfabClient extends ClientBase {
       http: this.http,
     });
     // Someone's new identity key: their signed list is read (and checked) again, so a verified or
-    // first-seen key that changed reaches onVerificationChange now, not at the next look.
-    if (encryption) connection.on('identity.updated', ({ userId }) => void this.verificationOf(userId).catch(() => undefined));
+    // first-seen key that changed reaches onVerificationChange now, not at the next look; and no
+    // credential check answers from a list read before.
+    if (encryption)
+      connection.on('identity.updated', ({ userId }) => {
+        this.e2e.devices().deviceListChanged(userId);
+        void this.verificationOf(userId).catch(() => undefined);
+      });
     return connection;
   }
 }

@@ -77,6 +77,11 @@ export class EventStream {
     while (this.filling.size > 0) await Promise.allSettled([...this.filling.values()]);
   }
 
+  /** Nothing of this conversation held back behind a gap, nor a gap being filled: what was handed on is all there is. */
+  isCurrent(conversationId: string): boolean {
+    return !this.filling.has(conversationId) && !this.held.has(conversationId);
+  }
+
   receive(event: PositionedEvent): void {
     const conversationId = streamOf(event, this.options.userId());
     if (this.filling.has(conversationId)) {

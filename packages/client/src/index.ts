@@ -26,7 +26,8 @@ export type { UploadOptions, UploadProgress } from './upload-transfer.js';
 // End-to-end encryption (issue 39, decision 0027).
 export { type CryptoStore, memoryCryptoStore } from './crypto/crypto-store.js';
 export { indexedDbCryptoStore } from './crypto/indexeddb-crypto-store.js';
-export { DeviceManager, EncryptionError, KEY_PACKAGE_POOL, type EnableEncryptionOptions, type MyDevice } from './crypto/device-manager.js';
+export { DeviceManager, KEY_PACKAGE_POOL, type EnableEncryptionOptions, type MyDevice } from './crypto/device-manager.js';
+export { EncryptionError } from './crypto/encryption-error.js';
 export { DeviceLinking, DeviceLinkError, linkCode, type DeviceLinkRequest, type PendingDeviceLink } from './crypto/device-linking.js';
 export type { DeviceState } from './crypto/device-record.js';
 export { type DecryptedHit, type DecryptedSearchOptions, searchWords } from './crypto/decrypted-search.js';

@@ -53,7 +53,14 @@ export interface EncryptedSend {
 /** How a connection encrypts what it sends into, and decrypts what it hears from, encrypted conversations. */
 export interface RealtimeEncryption {
   /** The `mls` of a send into an encrypted conversation (a text, poll or place) and the links that go beside it; undefined for a plain one. */
-  encryptSend(conversationId: string, body: string | undefined, links: SendOptions, clientId: string): Promise<EncryptedSend | undefined>;
+  encryptSend(
+    conversationId: string,
+    body: string | undefined,
+    links: SendOptions,
+    clientId: string,
+    /** This connection handed on every message of the conversation up to this seq, with no gap (undefined: it cannot say). */
+    liveSeq?: number,
+  ): Promise<EncryptedSend | undefined>;
   /** An encrypted poll counted again (after a vote or close decrypted here), by its message id. */
   pollOf(messageId: string): Promise<Message | undefined>;
   /** The message as its readers see it; undefined for a commit or welcome (applied, not shown). */

@@ -199,6 +199,8 @@ export class RealtimeConnection extends RealtimeRequests {
         this.userIdValue = frame.userId;
         const resumed = this.cursor !== null && frame.reset === null;
         this.cursor = frame.cursor;
+        // A new socket: what the last one handed on says nothing of what passed in between.
+        this.liveSeqs.clear();
         if (resumed) this.stream.compare(frame.heads);
         else this.stream.baseline(frame.heads);
         this.saveState();
@@ -234,6 +236,8 @@ export class RealtimeConnection extends RealtimeRequests {
 
   /** Encrypted conversations' events wait for decryption, in order: the events after them wait too. */
   private decrypting: Promise<void> = Promise.resolve();
+  /** Per conversation, the last message seq handed on since the socket's `ready` (see `liveSeq`). */
+  private readonly liveSeqs = new Map<string, number>();
 
   protected encryptSend(
     conversationId: string,
@@ -241,7 +245,20 @@ export class RealtimeConnection extends RealtimeRequests {
     links: SendOptions,
     clientId: string,
   ): Promise<EncryptedSend | undefined> {
-    return this.options.encryption?.encryptSend(conversationId, body, links, clientId) ?? Promise.resolve(undefined);
+    return (
+      this.options.encryption?.encryptSend(conversationId, body, links, clientId, this.liveSeq(conversationId)) ??
+      Promise.resolve(undefined)
+    );
+  }
+
+  /**
+   * The seq of the last message this connection handed on in the conversation since its socket
+   * became ready, when nothing is held behind a gap: the sender then need not read the log for what
+   * it missed. Undefined whenever it cannot say (not open, a gap being filled, no message yet).
+   */
+  private liveSeq(conversationId: string): number | undefined {
+    if (this.stateValue !== 'open' || !this.stream.isCurrent(conversationId)) return undefined;
+    return this.liveSeqs.get(conversationId);
   }
 
   protected async reader(message: Message): Promise<Message> {
@@ -250,6 +267,11 @@ export class RealtimeConnection extends RealtimeRequests {
 
   private deliverPositioned(event: PositionedEvent): void {
     this.advanceCursor(event.pos);
+    if (event.type === 'message.created') {
+      const id = event.message.conversationId;
+      this.liveSeqs.set(id, Math.max(this.liveSeqs.get(id) ?? 0, event.message.seq));
+    }
+    if (event.type === 'member.removed' && event.userId === this.userIdValue) this.liveSeqs.delete(event.conversationId);
     const encryption = this.options.encryption;
     if (!encryption) return this.emitPositioned(event);
     this.decrypting = this.decrypting.then(async () => {
@@ -287,6 +309,8 @@ export class RealtimeConnection extends RealtimeRequests {
   }
 
   private emitReset(notice: ResetNotice): void {
+    if (notice.conversationId === undefined) this.liveSeqs.clear();
+    else this.liveSeqs.delete(notice.conversationId);
     for (const handler of this.resetHandlers) handler(notice);
   }
 

@@ -136,6 +136,31 @@ export const UserDevices = Type.Object(
 );
 export type UserDevices = Static<typeof UserDevices>;
 
+/** How many users' device lists one lookup reads (a Welcome checks every member's). */
+export const MAX_DEVICE_LIST_LOOKUP = 200;
+export const DeviceListLookupBody = Type.Object(
+  {
+    userIds: Type.Array(Identifier({ minLength: 1, maxLength: 64 }), {
+      minItems: 1,
+      maxItems: MAX_DEVICE_LIST_LOOKUP,
+      uniqueItems: true,
+      description: 'The users whose identity, signed list and active devices to read',
+    }),
+  },
+  { ...strict, title: 'DeviceListLookupBody' },
+);
+export type DeviceListLookupBody = Static<typeof DeviceListLookupBody>;
+export const DeviceListLookup = Type.Object(
+  {
+    users: Type.Array(UserDevices, {
+      description:
+        'One per user asked for who exists, in the order asked (an unknown id is left out): each as `GET /users/:id/devices` answers',
+    }),
+  },
+  { title: 'DeviceListLookup' },
+);
+export type DeviceListLookup = Static<typeof DeviceListLookup>;
+
 export const UploadKeyPackagesBody = Type.Object(
   {
     keyPackages: Type.Array(KeyPackageBytes, { maxItems: MAX_KEY_PACKAGES_PER_UPLOAD, description: 'Single-use KeyPackages' }),

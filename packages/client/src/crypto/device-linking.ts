@@ -9,7 +9,8 @@ import {
 import type { HttpTransport } from '../http.js';
 import { base64UrlBytes } from '../push.js';
 import { packBytes, unpackBytes } from './byte-packing.js';
-import { type DeviceManager, EncryptionError } from './device-manager.js';
+import { type DeviceManager } from './device-manager.js';
+import { EncryptionError } from './encryption-error.js';
 import type { DeviceKeys } from './group-engine.js';
 
 /** A request of mine as another device of mine sees it: the code to compare with the new device's. */

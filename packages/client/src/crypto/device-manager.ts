@@ -1,3 +1,4 @@
+import { EncryptionError } from './encryption-error.js';
 import {
   type ClaimedKeyPackages,
   type DeviceCreated,
@@ -15,6 +16,7 @@ import { packBytes, unpackBytes } from './byte-packing.js';
 import type { CryptoStore } from './crypto-store.js';
 import { type DeviceState, deviceState, forgetDevice, loadDevice, markRegistered, markUnregistered, saveDevice } from './device-record.js';
 import type { DeviceKeys, DeviceRef, GroupEngine } from './group-engine.js';
+import { DeviceTrust } from './device-trust.js';
 import { safetyNumber } from './safety-number.js';
 import { type Verification, Verifications } from './verification.js';
 
@@ -43,16 +45,6 @@ export interface EnableEncryptionOptions {
   resetIdentity?: boolean;
 }
 
-export class EncryptionError extends Error {
-  constructor(
-    readonly code: 'not_enabled' | 'identity_elsewhere' | 'no_identity' | 'bad_signature' | 'safety_number_changed' | 'not_supported',
-    message: string,
-  ) {
-    super(message);
-    this.name = 'EncryptionError';
-  }
-}
-
 const b64 = (bytes: Uint8Array) => base64Url(bytes);
 const KEYS = { identity: 'identity', keyPackage: (ref: string) => `key-package:${ref}` };
 
@@ -66,18 +58,29 @@ export class DeviceManager {
   private engineReady: Promise<GroupEngine> | undefined;
   /** Whom I verified, and the identity keys first seen (verification.ts); every signed list read here is checked against it. */
   readonly verifications: Verifications;
+  /** Users' signed device lists read and checked, shared within one MLS operation. */
+  private readonly trust: DeviceTrust;
 
   constructor(
     private readonly http: HttpTransport,
     readonly store: CryptoStore,
   ) {
     this.verifications = new Verifications(store);
+    this.trust = new DeviceTrust(
+      http,
+      () => this.engine(),
+      this.verifications,
+      () => this.loadDevice(),
+    );
   }
 
   engine(): Promise<GroupEngine> {
     // ts-mls is loaded only by a client that uses encryption: the web app's first load stays small.
     return (this.engineReady ??= import('./mls-engine.js').then(({ createMlsEngine }) =>
-      createMlsEngine({ validateCredential: (device, key) => this.trusts(device, key) }),
+      createMlsEngine({
+        validateCredential: (device, key) => this.trusts(device, key),
+        operation: (work) => this.trust.during(work),
+      }),
     ));
   }
 
@@ -187,6 +190,8 @@ export class DeviceManager {
     await this.http.request<void>('DELETE', `/api/v1/devices/${encodeURIComponent(deviceId)}`);
     const identity = await this.loadKeys(KEYS.identity);
     const device = await this.loadDevice();
+    // Revoked: no check from now on may be answered from a list read before.
+    if (device) this.trust.forget(device.userId);
     if (!identity || !device) return;
     const published = await this.http.request<UserDevices>('GET', `/api/v1/users/${encodeURIComponent(device.userId)}/devices`);
     // An identity key replaced elsewhere since (resetIdentity) must not come back by signing this list.
@@ -194,14 +199,14 @@ export class DeviceManager {
   }
 
   async safetyNumber(userId: string): Promise<string> {
-    const theirs = await this.verifiedDevices(userId);
+    const theirs = await this.trust.verifiedDevices(userId);
     if (!theirs) throw new EncryptionError('no_identity', 'That person has not enabled encryption');
     return this.safetyNumberWith(userId, theirs.identityKey);
   }
 
   /** Whether I verified them, against the identity key they publish now (`unverified` until they have one). */
   async verificationOf(userId: string): Promise<Verification> {
-    return (await this.verifiedDevices(userId))?.verification ?? 'unverified';
+    return (await this.trust.verifiedDevices(userId))?.verification ?? 'unverified';
   }
 
   /**
@@ -211,7 +216,7 @@ export class DeviceManager {
    */
   async markVerified(userId: string, shownSafetyNumber?: string): Promise<void> {
     await this.requireDevice();
-    const theirs = await this.verifiedDevices(userId);
+    const theirs = await this.trust.verifiedDevices(userId);
     if (!theirs) throw new EncryptionError('no_identity', 'That person has not enabled encryption');
     if (shownSafetyNumber !== undefined && shownSafetyNumber !== (await this.safetyNumberWith(userId, theirs.identityKey))) {
       throw new EncryptionError('safety_number_changed', 'Their identity key changed since that safety number was shown: compare again');
@@ -260,40 +265,25 @@ export class DeviceManager {
     });
   }
 
-  /** The credential validator: the device is on its user's signed list with this key, and active. */
-  async trusts(device: DeviceRef, signaturePublicKey: Uint8Array): Promise<boolean> {
-    const verified = await this.verifiedDevices(device.userId);
-    const key = b64(signaturePublicKey);
-    return verified?.devices.some((d) => d.id === device.deviceId && d.signatureKey === key) ?? false;
+  /**
+   * The user published a new identity key (`identity.updated`): the next credential check reads
+   * their list again, even within an operation that read it before.
+   */
+  deviceListChanged(userId: string): void {
+    this.trust.forget(userId);
   }
 
   /**
-   * A user's devices that the signed list names and the server lists as active, and my
-   * verification of their identity key (a key first seen is kept here; a new one is `changed`);
-   * undefined without an identity.
+   * Runs `work` (applying a Welcome, committing adds) as one MLS operation whose credential checks
+   * find these users' lists read first, in one request.
    */
-  private async verifiedDevices(
-    userId: string,
-  ): Promise<{ identityKey: string; verification: Verification; devices: { id: string; signatureKey: string }[] } | undefined> {
-    const engine = await this.engine();
-    const published = await this.http.request<UserDevices>('GET', `/api/v1/users/${encodeURIComponent(userId)}/devices`);
-    const identity = published.identity;
-    if (!identity) return undefined;
-    const signed = await engine.verify(base64UrlBytes(identity.identityKey), utf8(identity.deviceList), base64UrlBytes(identity.signature));
-    if (!signed) throw new EncryptionError('bad_signature', `The device list of ${userId} is not signed by their identity key`);
-    const payload = JSON.parse(identity.deviceList) as SignedDeviceListPayload;
-    if (payload.userId !== userId || payload.identityKey !== identity.identityKey) {
-      throw new EncryptionError('bad_signature', `The device list served for ${userId} is another user's`);
-    }
-    const active = new Map(published.devices.map((d) => [d.id, d.signatureKey]));
-    // My own key is nobody's to verify (and a reset on another device of mine is no warning to me).
-    const verification =
-      (await this.loadDevice())?.userId === userId ? 'unverified' : await this.verifications.observe(userId, identity.identityKey);
-    return {
-      identityKey: identity.identityKey,
-      verification,
-      devices: payload.devices.filter((d) => active.get(d.id) === d.signatureKey),
-    };
+  withDeviceLists<T>(userIds: readonly string[], work: () => Promise<T>): Promise<T> {
+    return this.trust.withLists(userIds, work);
+  }
+
+  /** The credential validator (device-trust.ts). */
+  trusts(device: DeviceRef, signaturePublicKey: Uint8Array): Promise<boolean> {
+    return this.trust.trusts(device, signaturePublicKey);
   }
 
   private async publishDeviceList(knownVersion?: number): Promise<void> {

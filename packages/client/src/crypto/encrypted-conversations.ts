@@ -1,10 +1,8 @@
 import type { ConversationDetail, Message, MessagePage, MlsGroupState, MlsSend } from '@confab/protocol';
-import { ApiError } from '../errors.js';
 import type { HttpTransport } from '../http.js';
 import { base64UrlBytes } from '../push.js';
-import { unpackBytes } from './byte-packing.js';
 import type { CryptoStore } from './crypto-store.js';
-import { type DecryptedHit, type DecryptedSearchOptions, forgetDecrypted, keepDecrypted, searchDecrypted } from './decrypted-search.js';
+import { type DecryptedHit, type DecryptedSearchOptions, forgetDecrypted, searchDecrypted } from './decrypted-search.js';
 import type { DeviceManager } from './device-manager.js';
 import { keepEdit, withEdit } from './encrypted-edits.js';
 import { withQuote } from './encrypted-quotes.js';
@@ -17,23 +15,22 @@ import {
   readableContent,
   relationOf,
 } from './encrypted-content.js';
-import { keepPollParts, keptPoll, talliedPoll } from './poll-records.js';
+import { keptPoll, talliedPoll } from './poll-records.js';
 import { encryptedSendOf } from './encrypted-sends.js';
 import type { SendOptions } from '../files.js';
 import type { EncryptedSend } from '../realtime-options.js';
 import { type DeviceRef, type Group, GroupError, type GroupEngine, type PendingCommit } from './group-engine.js';
-import { dropPendingAdd, keepPendingAdd, pendingAddsOf, pendingCommitOf } from './pending-commit.js';
+import { dropPendingAdd, keepPendingAdd, pendingAddsOf } from './pending-commit.js';
 import { b64 } from './byte-packing.js';
-import { type Claimed, CommitDelivery } from './commit-delivery.js';
+import { type Claimed, CommitDelivery, unknownOutcome } from './commit-delivery.js';
 import { KEYS, conversationPath } from './conversation-keys.js';
-import { readSinceCommit } from './late-welcome.js';
+import { type Known, OrderApplier } from './order-applier.js';
 
 /** How often a commit is made again after `409 epoch_conflict` (each time after applying what was missed). */
 const COMMIT_ATTEMPTS = 5;
 /** A departed member's removal: how long each device waits per device ranked before it, and the longest wait. */
 const STAND_IN_STEP_MS = 400;
 const STAND_IN_MAX_WAIT_MS = 4000;
-const PAGE = 100;
 
 /**
  * Encrypted conversations on this device (issue 39, decision 0027): each conversation's MLS group
@@ -49,6 +46,7 @@ export class EncryptedConversations {
   /** Conversations whose pending adds are being committed (settleAdds), so the `apply` inside does not start them again. */
   private readonly resuming = new Set<string>();
   private readonly commits: CommitDelivery;
+  private readonly order: OrderApplier;
 
   constructor(
     private readonly http: HttpTransport,
@@ -56,6 +54,7 @@ export class EncryptedConversations {
     private readonly devices: DeviceManager,
   ) {
     this.commits = new CommitDelivery(http, store, devices);
+    this.order = new OrderApplier(http, store, devices, this.commits);
   }
 
   /** Whether a conversation is encrypted (true is remembered for good: it is never turned off). */
@@ -86,9 +85,14 @@ export class EncryptedConversations {
         me,
       );
       // Committed even with no other device to add (an empty commit): the order then says whose group it is.
-      const pending = await engine.addMembers(
-        group,
-        packages.map((p) => p.keyPackage),
+      // Each KeyPackage is checked against its user's list: the members' lists read in one request first.
+      const pending = await this.devices.withDeviceLists(
+        conversation.members.map((m) => m.userId),
+        () =>
+          engine.addMembers(
+            group,
+            packages.map((p) => p.keyPackage),
+          ),
       );
       const answer = await this.commits.send(conversation.id, engine, pending, packages);
       if ('conflict' in answer) return void (await this.apply(conversation.id));
@@ -204,16 +208,21 @@ export class EncryptedConversations {
     body: string | undefined,
     links: SendOptions,
     clientId: string,
+    liveSeq?: number,
   ): Promise<EncryptedSend | undefined> {
     const send = encryptedSendOf(body, links);
-    return send && { mls: await this.encryptContent(conversationId, send.content, clientId), links: send.links };
+    return send && { mls: await this.encryptContent(conversationId, send.content, clientId, liveSeq), links: send.links };
   }
 
-  /** The `mls` of a send carrying more than a text: files' keys, a reaction (encrypted-content.ts). */
-  encryptContent(conversationId: string, content: EncryptedContent, clientId: string): Promise<MlsSend> {
+  /**
+   * The `mls` of a send carrying more than a text: files' keys, a reaction (encrypted-content.ts).
+   * `liveSeq`: a live connection's word that it handed on every message up to that seq (and knows
+   * of none after); when all of them are applied, the log is not read before encrypting.
+   */
+  encryptContent(conversationId: string, content: EncryptedContent, clientId: string, liveSeq?: number): Promise<MlsSend> {
     const plain = encodeContent(content);
     return this.locked(conversationId, async () => {
-      await this.apply(conversationId);
+      await this.apply(conversationId, Number.MAX_SAFE_INTEGER, { liveSeq });
       const group = await this.loadGroup(conversationId);
       if (!group) throw new GroupError('not_a_member', 'This device is not in the conversation’s group yet');
       const engine = await this.devices.engine();
@@ -286,11 +295,11 @@ export class EncryptedConversations {
       return message;
     }
     if (message.mls !== 'application') {
-      await this.locked(message.conversationId, () => this.apply(message.conversationId, message.seq));
+      await this.locked(message.conversationId, () => this.apply(message.conversationId, message.seq, { message }));
       return undefined;
     }
     const plain = await this.locked(message.conversationId, async () => {
-      await this.apply(message.conversationId, message.seq);
+      await this.apply(message.conversationId, message.seq, { message });
       return this.store.get(KEYS.plain(message.conversationId, message.seq));
     });
     if (!plain) return message;
@@ -334,115 +343,13 @@ export class EncryptedConversations {
     });
   }
 
-  // ---- the order, applied ----
+  // ---- the order, applied (order-applier.ts) ----
 
-  /** Applies the conversation's MLS messages after the last one applied, in seq order, up to `upTo` (or all). */
-  private async apply(conversationId: string, upTo = Number.MAX_SAFE_INTEGER): Promise<void> {
-    // A client without a device (not enabled, or its identity key elsewhere) has nothing to apply with.
-    if (!(await this.devices.isEnabled())) return;
-    let applied = await this.appliedSeq(conversationId);
-    const pending = await pendingCommitOf(this.store, conversationId);
-    while (applied < upTo) {
-      // Thread replies too: they are in the group's order (a main-history read leaves them out, and
-      // their texts were never decrypted).
-      const page = await this.http.request<MessagePage>('GET', `${conversationPath(conversationId)}/messages`, {
-        query: { after: applied, limit: PAGE, threads: 'include' },
-      });
-      const items = [...page.items].sort((a, b) => a.seq - b.seq);
-      for (const message of items) {
-        if (message.seq > upTo) break;
-        // My commit whose answer never came (a crash): the state after it is the one I kept.
-        if (pending && message.mls === 'commit' && message.clientId === pending.clientId)
-          // Its Welcome refused (a device revoked meanwhile) is the lost add's; reading goes on.
-          await this.commits.ordered(conversationId, pending, message.seq).catch((error: unknown) => {
-            if (unknownOutcome(error)) throw error;
-          });
-        else await this.applyOne(message);
-        applied = message.seq;
-        await this.store.put(KEYS.applied(conversationId), new TextEncoder().encode(String(applied)));
-      }
-      if (items.length < PAGE) break;
-    }
+  /** The order applied up to `upTo` (or all, and then a commit or add a crash cut short is finished). */
+  private async apply(conversationId: string, upTo = Number.MAX_SAFE_INTEGER, known: Known = {}): Promise<void> {
+    if (!(await this.order.apply(conversationId, upTo, known)) || upTo !== Number.MAX_SAFE_INTEGER) return;
     // A commit of mine whose outcome a crash hid is finished (or made again); then people whose add it cut short.
-    if (upTo !== Number.MAX_SAFE_INTEGER) return;
     if (!(await this.commits.settle(conversationId, await this.loadGroup(conversationId)))) await this.settleAdds(conversationId);
-  }
-
-  private async applyOne(message: Message): Promise<void> {
-    if (message.kind !== 'encrypted' || message.ciphertext === undefined) return;
-    const engine = await this.devices.engine();
-    const me = await this.devices.self();
-    const id = message.conversationId;
-    const group = await this.loadGroup(id);
-    const bytes = base64UrlBytes(message.ciphertext);
-    if (message.mls === 'welcome') {
-      if (!group && message.devices?.includes(me.deviceId)) {
-        const joined = await this.joinFrom(engine, bytes);
-        const caughtUp =
-          joined && (await readSinceCommit(this.http, this.store, engine, message, joined, (m, step) => this.processing(m, step)));
-        if (caughtUp) await this.store.put(KEYS.group(id), engine.save(caughtUp));
-      }
-      return;
-    }
-    // Sent before this device joined: nothing to read it with (history shares are a later slice).
-    if (!group) return;
-    const mine = message.senderDevice === me.deviceId;
-    if (message.mls === 'commit') {
-      // My own accepted commit is applied already (its state was kept when it was accepted).
-      if (mine && BigInt(message.epoch ?? 0) < group.epoch) return;
-      await this.processing(message, async () => {
-        const processed = await engine.process(group, bytes);
-        if (processed.kind === 'commit' && processed.removedSelf) await this.store.delete(KEYS.group(id));
-        else await this.store.put(KEYS.group(id), engine.save(processed.group));
-      });
-      return;
-    }
-    if (mine) {
-      const sent = await this.store.get(KEYS.sent(message.clientId));
-      if (sent) await keepDecrypted(this.store, message, sent);
-      if (sent) await keepPollParts(this.store, message, sent);
-      return;
-    }
-    await this.processing(message, async () => {
-      const processed = await engine.process(group, bytes);
-      // The text first: a message decrypts once, so a state kept without its text (the page
-      // closed between the two) would lose it for good; the other way round it decrypts again.
-      if (processed.kind === 'application') await keepDecrypted(this.store, message, processed.plaintext);
-      if (processed.kind === 'application') await keepPollParts(this.store, message, processed.plaintext);
-      await this.store.put(KEYS.group(id), engine.save(processed.group));
-    });
-  }
-
-  /** Runs `step`; a failure to decrypt is reported (count, epoch, reason: never content) and the order goes on. */
-  private async processing(message: Message, step: () => Promise<void>): Promise<void> {
-    try {
-      await step();
-    } catch (error) {
-      if (!(error instanceof GroupError)) throw error;
-      const known = ['epoch_expired', 'malformed_message', 'wrong_group', 'untrusted_credential'];
-      await this.http
-        .request('POST', `${conversationPath(message.conversationId)}/mls/decrypt-failures`, {
-          body: { count: 1, epochs: [message.epoch ?? 0], reason: known.includes(error.code) ? error.code : 'other' },
-        })
-        .catch(() => undefined);
-    }
-  }
-
-  /** Joins from a Welcome with whichever of this device's KeyPackages it was made for. */
-  private async joinFrom(engine: GroupEngine, welcome: Uint8Array): Promise<Group | undefined> {
-    for (const key of await this.store.keys('key-package:')) {
-      const packed = await this.store.get(key);
-      if (!packed) continue;
-      const [keyPackage, privateKeys, lastResort] = unpackBytes(packed, 3) as [Uint8Array, Uint8Array, Uint8Array];
-      try {
-        const group = await engine.joinFromWelcome(welcome, { keyPackage, privateKeys, lastResort: lastResort[0] === 1 });
-        if (lastResort[0] !== 1) await this.store.delete(key);
-        return group;
-      } catch {
-        // Not this package's Welcome: try the next.
-      }
-    }
-    return undefined;
   }
 
   // ---- commits ----
@@ -513,14 +420,8 @@ export class EncryptedConversations {
     return this.http.request('GET', `${conversationPath(conversationId)}/mls`);
   }
 
-  private async loadGroup(conversationId: string): Promise<Group | undefined> {
-    const bytes = await this.store.get(KEYS.group(conversationId));
-    return bytes && (await this.devices.engine()).load(bytes);
-  }
-
-  private async appliedSeq(conversationId: string): Promise<number> {
-    const bytes = await this.store.get(KEYS.applied(conversationId));
-    return bytes ? Number(new TextDecoder().decode(bytes)) : 0;
+  private loadGroup(conversationId: string): Promise<Group | undefined> {
+    return this.order.loadGroup(conversationId);
   }
 
   /**
@@ -535,11 +436,6 @@ export class EncryptedConversations {
     this.locks.set(conversationId, next);
     return next;
   }
-}
-
-/** A request whose effect is not known (the server unreached, or a 5xx), as opposed to a refusal. */
-function unknownOutcome(error: unknown): boolean {
-  return error instanceof ApiError && (error.code === 'network_error' || error.status >= 500);
 }
 
 /** `work` holding the Web Lock `name` where there is one (browsers); elsewhere one process holds the store alone. */

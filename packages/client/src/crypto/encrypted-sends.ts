@@ -2,7 +2,7 @@ import { MAX_POLL_OPEN_MS, MAX_POLL_OPTIONS, MIN_POLL_OPTIONS, type PollInput, t
 import { ApiError } from '../errors.js';
 import type { EncryptedContent } from './encrypted-content.js';
 import { pollContentOf } from './encrypted-polls.js';
-import { EncryptionError } from './device-manager.js';
+import { EncryptionError } from './encryption-error.js';
 
 type Links = Omit<SendMessageBody, 'clientId' | 'body' | 'scheduledAt'>;
 

@@ -59,6 +59,11 @@ interface MlsGroup extends Group {
 
 export interface MlsEngineOptions {
   validateCredential: CredentialValidator;
+  /**
+   * Runs one operation (a Welcome joined, a commit made or processed): the credential checks
+   * inside may share their reads of a user's device list (device-list-reads.ts).
+   */
+  operation?: <T>(work: () => Promise<T>) => Promise<T>;
   /** Overrides of the retention window, for tests that need a short one. */
   keyRetention?: Partial<typeof CONFAB_KEY_RETENTION>;
 }
@@ -80,7 +85,7 @@ export async function createMlsEngine(options: MlsEngineOptions): Promise<GroupE
       },
     },
   };
-  return new MlsEngine(cs, config);
+  return new MlsEngine(cs, config, options.operation ?? ((work) => work()));
 }
 
 class MlsEngine implements GroupEngine {
@@ -89,6 +94,7 @@ class MlsEngine implements GroupEngine {
   constructor(
     private readonly cs: CiphersuiteImpl,
     private readonly config: ClientConfig,
+    private readonly operation: <T>(work: () => Promise<T>) => Promise<T>,
   ) {}
 
   async generateDeviceKeys(): Promise<DeviceKeys> {
@@ -122,7 +128,12 @@ class MlsEngine implements GroupEngine {
     return wrap(await mlsCreateGroup(groupId, publicPackage, privatePackage, [], this.cs, this.config));
   }
 
-  async addMembers(group: Group, keyPackages: Uint8Array[]): Promise<PendingCommit> {
+  addMembers(group: Group, keyPackages: Uint8Array[]): Promise<PendingCommit> {
+    // One operation: my check of each KeyPackage and ts-mls's of each add share the users' lists.
+    return this.operation(() => this.addMembersNow(group, keyPackages));
+  }
+
+  private async addMembersNow(group: Group, keyPackages: Uint8Array[]): Promise<PendingCommit> {
     const proposals: Proposal[] = [];
     for (const bytes of keyPackages) {
       const keyPackage = this.decodeKeyPackage(bytes);
@@ -351,7 +362,7 @@ class MlsEngine implements GroupEngine {
   /** ts-mls throws its own error classes; the ones a caller can act on become `GroupError`s. */
   private async guard<T>(run: () => Promise<T>): Promise<T> {
     try {
-      return await run();
+      return await this.operation(run);
     } catch (error) {
       if (error instanceof GroupError) throw error;
       const text = error instanceof Error ? error.message : String(error);

@@ -184,6 +184,38 @@ describe.each(await engines())('devices and KeyPackages on %s', (_engine, start)
     expect((await put(await signedList(2, listed))).body.version).toBe(2);
   });
 
+  it('reads several users’ lists in one lookup, each as the one-user read answers it', async () => {
+    const alice = await person('lka');
+    await alice.first.enableEncryption({ deviceName: 'laptop' });
+    const [bob, carol] = await freshUsers(t.url, 2);
+    await rawDevice(bob!);
+    const ids = [carol!.id, 'usr_nobody_here', alice.id, bob!.id];
+    const lookup = await api(t.url, 'POST', '/api/v1/users/devices/lookup', { token: carol!.token, body: { userIds: ids } });
+    expect(lookup.status).toBe(200);
+    // In the order asked, the unknown id left out; each the same as GET /users/:id/devices.
+    expect(lookup.body.users.map((u: { userId: string }) => u.userId)).toEqual([carol!.id, alice.id, bob!.id]);
+    for (const user of lookup.body.users) {
+      const one = await api(t.url, 'GET', `/api/v1/users/${user.userId}/devices`, { token: carol!.token });
+      expect(user).toEqual(one.body);
+    }
+    expect(lookup.body.users[0]).toEqual({ userId: carol!.id, identity: null, devices: [] });
+    expect(lookup.body.users[2].devices).toHaveLength(1);
+
+    expectError(await api(t.url, 'POST', '/api/v1/users/devices/lookup', { body: { userIds: [alice.id] } }), 401, 'unauthenticated');
+    for (const userIds of [[], [alice.id, alice.id], Array.from({ length: 201 }, (_, i) => `usr_${i}`)]) {
+      expectError(
+        await api(t.url, 'POST', '/api/v1/users/devices/lookup', { token: carol!.token, body: { userIds } }),
+        400,
+        'validation_failed',
+      );
+    }
+    expectError(
+      await api(t.url, 'POST', '/api/v1/users/devices/lookup', { token: carol!.token, body: { userIds: [alice.id], more: 1 } }),
+      400,
+      'validation_failed',
+    );
+  });
+
   it('says when encryption is used without a crypto store', async () => {
     const [carol] = await freshUsers(t.url, 1);
     expect(() => carol.client.devices()).toThrow(EncryptionError);

@@ -3,6 +3,8 @@ import {
   ClaimedKeyPackages,
   DeviceCreated,
   DeviceList,
+  DeviceListLookup,
+  DeviceListLookupBody,
   DeviceParams,
   IdParams,
   KeyPackagesUploaded,
@@ -102,6 +104,22 @@ export const deviceRoutes: RoutePlugin = async (app, { encryption: { devices }, 
       },
     },
     async (request) => devices.devicesOf(request.params.id),
+  );
+
+  app.post(
+    '/api/v1/users/devices/lookup',
+    {
+      schema: {
+        operationId: 'lookupUserDevices',
+        tags,
+        summary:
+          "Several users' identity keys, signed device lists and active devices in one read (what a Welcome's credential checks need)",
+        security: bearer,
+        body: DeviceListLookupBody,
+        response: { 200: DeviceListLookup, ...errors(400, 401) },
+      },
+    },
+    async (request) => devices.devicesOfUsers(request.body.userIds),
   );
 
   app.post(

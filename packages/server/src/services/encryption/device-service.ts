@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import {
   type ClaimedKeyPackages,
   type Device,
+  type DeviceListLookup,
   type KeyPackagesUploaded,
   MAX_DEVICES_PER_USER,
   MAX_KEY_PACKAGES_PER_DEVICE,
@@ -128,6 +129,29 @@ export class DeviceService {
     if (!(await this.store.users.getUser(userId))) throw notFound('User');
     const [identity, devices] = await Promise.all([this.store.devices.getIdentity(userId), this.store.devices.listActiveDevices(userId)]);
     return { userId, identity: identity ? identityView(identity) : null, devices: devices.map(deviceView) };
+  }
+
+  /** Several users' identities and active devices in one read (a Welcome's checks); unknown users left out. */
+  async devicesOfUsers(userIds: readonly string[]): Promise<DeviceListLookup> {
+    const [users, identities, devices] = await Promise.all([
+      this.store.users.getUsers(userIds),
+      this.store.devices.getIdentities(userIds),
+      this.store.devices.listActiveDevicesOf(userIds),
+    ]);
+    const known = new Set(users.map((u) => u.id));
+    const identityOf = new Map(identities.map((i) => [i.userId, i]));
+    return {
+      users: userIds
+        .filter((id) => known.has(id))
+        .map((userId) => {
+          const identity = identityOf.get(userId);
+          return {
+            userId,
+            identity: identity ? identityView(identity) : null,
+            devices: devices.filter((d) => d.userId === userId).map(deviceView),
+          };
+        }),
+    };
   }
 
   async uploadKeyPackages(userId: string, deviceId: string, body: UploadKeyPackagesBody): Promise<KeyPackagesUploaded> {

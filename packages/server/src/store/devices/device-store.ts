@@ -13,7 +13,12 @@ export interface DeviceStore {
   revokeDevice(userId: string, deviceId: string, now: number): Promise<boolean>;
   touchDevice(deviceId: string, now: number): Promise<void>;
 
+  /** The devices of these users that are not revoked, by user, oldest first (one query for many). */
+  listActiveDevicesOf(userIds: readonly string[]): Promise<DeviceRecord[]>;
+
   getIdentity(userId: string): Promise<IdentityRecord | undefined>;
+  /** The identities of those of these users who have one (one query for many). */
+  getIdentities(userIds: readonly string[]): Promise<IdentityRecord[]>;
   /** Stores the user's identity and signed list unless one of the same or a newer version is there; whether it was stored. */
   putIdentity(identity: IdentityRecord): Promise<boolean>;
 

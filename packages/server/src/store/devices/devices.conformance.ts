@@ -62,6 +62,23 @@ export function describeDevices(f: Fixture): void {
       expect(await f.store.devices.getIdentity(a.id)).toMatchObject({ deviceList: 'list-5', signature: 'sig-5', version: 5 });
     });
 
+    it('reads several users’ active devices and identities in one call (the lists a Welcome checks)', async () => {
+      const [a, b, c] = await Promise.all([f.user('dvma'), f.user('dvmb'), f.user('dvmc')]);
+      const [a1, a2, b1] = [device(a.id), device(a.id), device(b.id)];
+      for (const d of [a1, a2, b1]) await f.store.devices.insertDevice(d);
+      await f.store.devices.revokeDevice(a.id, a2.id, f.tick());
+      const identity = { identityKey: 'ik', deviceList: 'list', signature: 'sig', version: 1, updatedAt: f.tick() };
+      await f.store.devices.putIdentity({ userId: a.id, ...identity });
+      await f.store.devices.putIdentity({ userId: c.id, ...identity });
+      const devices = await f.store.devices.listActiveDevicesOf([a.id, b.id, c.id, 'nobody']);
+      expect(devices.map((d) => d.id).sort()).toEqual([a1.id, b1.id].sort());
+      const identities = await f.store.devices.getIdentities([a.id, b.id, c.id, 'nobody']);
+      expect(identities.map((i) => i.userId).sort()).toEqual([a.id, c.id].sort());
+      expect(identities.find((i) => i.userId === a.id)).toEqual({ userId: a.id, ...identity });
+      expect(await f.store.devices.listActiveDevicesOf([])).toEqual([]);
+      expect(await f.store.devices.getIdentities([])).toEqual([]);
+    });
+
     it('stores an upload once, caps the pool, and replaces the last-resort package', async () => {
       const a = await f.user('dvkp');
       const d = device(a.id);

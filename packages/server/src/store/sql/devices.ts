@@ -52,6 +52,20 @@ export async function listActiveDevices(db: Db, userId: string): Promise<DeviceR
   return rows.map(toDevice);
 }
 
+export async function listActiveDevicesOf(db: Db, userIds: readonly string[]): Promise<DeviceRecord[]> {
+  if (userIds.length === 0) return [];
+  const rows = await db
+    .selectFrom('devices')
+    .selectAll()
+    .where('user_id', 'in', [...userIds])
+    .where('revoked_at', 'is', null)
+    .orderBy('user_id')
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
+  return rows.map(toDevice);
+}
+
 export function revokeDevice(db: Db, userId: string, deviceId: string, now: number): Promise<boolean> {
   return db.transaction().execute(async (trx) => {
     const result = await trx
@@ -72,18 +86,28 @@ export async function touchDevice(db: Db, deviceId: string, now: number): Promis
   await db.updateTable('devices').set({ last_seen_at: now }).where('id', '=', deviceId).where('last_seen_at', '<', now).execute();
 }
 
+const toIdentity = (row: Selectable<Database['identity_keys']>): IdentityRecord => ({
+  userId: row.user_id,
+  identityKey: row.identity_key,
+  deviceList: row.device_list,
+  signature: row.signature,
+  version: Number(row.version),
+  updatedAt: Number(row.updated_at),
+});
+
 export async function getIdentity(db: Db, userId: string): Promise<IdentityRecord | undefined> {
   const row = await db.selectFrom('identity_keys').selectAll().where('user_id', '=', userId).executeTakeFirst();
-  return (
-    row && {
-      userId: row.user_id,
-      identityKey: row.identity_key,
-      deviceList: row.device_list,
-      signature: row.signature,
-      version: Number(row.version),
-      updatedAt: Number(row.updated_at),
-    }
-  );
+  return row && toIdentity(row);
+}
+
+export async function getIdentities(db: Db, userIds: readonly string[]): Promise<IdentityRecord[]> {
+  if (userIds.length === 0) return [];
+  const rows = await db
+    .selectFrom('identity_keys')
+    .selectAll()
+    .where('user_id', 'in', [...userIds])
+    .execute();
+  return rows.map(toIdentity);
 }
 
 /**

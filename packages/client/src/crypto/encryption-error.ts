@@ -1,0 +1,10 @@
+/** What the SDK's encryption refuses or cannot do, by a stable code (the crypto modules' one error type). */
+export class EncryptionError extends Error {
+  constructor(
+    readonly code: 'not_enabled' | 'identity_elsewhere' | 'no_identity' | 'bad_signature' | 'safety_number_changed' | 'not_supported',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'EncryptionError';
+  }
+}
