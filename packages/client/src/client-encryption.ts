@@ -5,6 +5,7 @@ import type { MessageReader } from './message-actions.js';
 import type { EncryptedSend, RealtimeEncryption } from './realtime-options.js';
 import type { UploadOptions } from './upload-transfer.js';
 import { conversationPath } from './crypto/conversation-keys.js';
+import { decryptedBefore } from './crypto/decrypted-before.js';
 import { encryptedSendOf } from './crypto/encrypted-sends.js';
 import { EncryptedUploads } from './crypto/encrypted-uploads.js';
 import { refusedAsPlain } from './crypto/send-fields.js';
@@ -121,6 +122,11 @@ export class ClientEncryption {
       return undefined;
     }
     return (await this.groups().isEncrypted(conversationId)) ? this.uploads.upload(files, file, name, transfer) : undefined;
+  }
+
+  /** An encrypted message's text if this device decrypted it before (crypto/decrypted-before.ts); undefined without a crypto store. */
+  async decryptedText(message: Message): Promise<string | undefined> {
+    return this.store ? decryptedBefore(this.store, message) : undefined;
   }
 
   /** A page as its readers see it: an encrypted conversation's decrypted on this device. */
