@@ -29,7 +29,10 @@ export abstract class ClientBase {
 
   constructor(options: ConfabClientOptions) {
     this.http = new HttpTransport(options);
-    this.files = new FileCalls(this.http);
+    // An upload for an encrypted conversation is encrypted first (the uploader is read only at upload time).
+    this.files = new FileCalls(this.http, (conversationId, file, name, transfer) =>
+      this.e2e.encryptedUpload(this.files, conversationId, file, name, transfer),
+    );
     this.e2e = new ClientEncryption(this.http, options.crypto?.store);
   }
 }

@@ -1,7 +1,14 @@
-import type { ConversationPage, Me, Message, MessagePage } from '@confab/protocol';
+import type { ConversationDetail, ConversationPage, Me, Message, MessagePage, Upload } from '@confab/protocol';
+import type { FileCalls, SendOptions } from './files.js';
 import type { HttpTransport } from './http.js';
 import type { MessageReader } from './message-actions.js';
-import type { RealtimeEncryption } from './realtime-options.js';
+import type { EncryptedSend, RealtimeEncryption } from './realtime-options.js';
+import type { UploadOptions } from './upload-transfer.js';
+import { conversationPath } from './crypto/conversation-keys.js';
+import { decryptedBefore } from './crypto/decrypted-before.js';
+import { encryptedSendOf } from './crypto/encrypted-sends.js';
+import { EncryptedUploads } from './crypto/encrypted-uploads.js';
+import { refusedAsPlain } from './crypto/send-fields.js';
 import type { CryptoStore } from './crypto/crypto-store.js';
 import { indexedDbCryptoStore } from './crypto/indexeddb-crypto-store.js';
 import { EncryptedConversations } from './crypto/encrypted-conversations.js';
@@ -20,6 +27,8 @@ export class ClientEncryption {
   private deviceManager: DeviceManager | undefined;
   private deviceLinking: DeviceLinking | undefined;
   private encryptedConversations: EncryptedConversations | undefined;
+  /** Keys of files uploaded for encrypted conversations with `client.upload`, until sent (in memory). */
+  private readonly uploads = new EncryptedUploads();
 
   constructor(
     private readonly http: HttpTransport,
@@ -58,6 +67,68 @@ export class ClientEncryption {
     return e2e && (await e2e.isEncrypted(conversationId)) ? e2e : undefined;
   }
 
+  /**
+   * What this client read of conversations (a list, a detail, an event): whether each is
+   * encrypted, so a first send there asks nothing. Only with a crypto store (without one nothing
+   * is encrypted here); the flag only ever turns on.
+   */
+  seen(conversations: readonly { id: string; encrypted: boolean }[]): void {
+    const e2e = this.optional();
+    if (e2e) for (const c of conversations) e2e.remember(c);
+  }
+
+  /** Whether a send refused by the server was refused for being plain in an encrypted conversation: then the flag is learnt (send again). */
+  learnEncrypted(conversationId: string, error: unknown): boolean {
+    const e2e = this.optional();
+    if (!e2e || !refusedAsPlain(error)) return false;
+    e2e.remember({ id: conversationId, encrypted: true });
+    return true;
+  }
+
+  /**
+   * A send (`sendMessage`, `live.send`, `locations.send`) into an encrypted conversation: its text,
+   * poll, place or files (uploaded here with `client.upload`) inside the MLS message, and the links
+   * that go beside it (encrypted-sends.ts); undefined for a plain conversation, or a send with no encrypted form.
+   */
+  async encryptSend(
+    conversationId: string,
+    body: string | undefined,
+    links: SendOptions,
+    clientId: string,
+    liveSeq?: number,
+  ): Promise<EncryptedSend | undefined> {
+    const e2e = await this.mustEncrypt(conversationId);
+    if (!e2e) return undefined;
+    const send = encryptedSendOf(body, links, (ids) => this.uploads.refsOf(ids));
+    return send && { mls: await e2e.encryptContent(conversationId, send.content, clientId, liveSeq), links: send.links };
+  }
+
+  /**
+   * `client.upload(file, { conversationId })`: in an encrypted conversation the file is encrypted
+   * and its ciphertext uploaded, its key kept for the send; undefined for a plain one. A client
+   * without a crypto store cannot encrypt: it refuses rather than upload the bytes readable.
+   */
+  async encryptedUpload(
+    files: FileCalls,
+    conversationId: string,
+    file: Blob,
+    name: string,
+    transfer: Pick<UploadOptions, 'onProgress' | 'signal'>,
+  ): Promise<Upload | undefined> {
+    if (!this.store) {
+      const { conversation } = await this.http.request<{ conversation: ConversationDetail }>('GET', conversationPath(conversationId));
+      if (conversation.encrypted)
+        throw new EncryptionError('not_enabled', 'Pass crypto: { store } to the ConfabClient to send files into an encrypted conversation');
+      return undefined;
+    }
+    return (await this.groups().isEncrypted(conversationId)) ? this.uploads.upload(files, file, name, transfer) : undefined;
+  }
+
+  /** An encrypted message's text if this device decrypted it before (crypto/decrypted-before.ts); undefined without a crypto store. */
+  async decryptedText(message: Message): Promise<string | undefined> {
+    return this.store ? decryptedBefore(this.store, message) : undefined;
+  }
+
   /** A page as its readers see it: an encrypted conversation's decrypted on this device. */
   decryptedPage(page: MessagePage): Promise<MessagePage> {
     const e2e = this.optional();
@@ -87,8 +158,9 @@ export class ClientEncryption {
     const e2e = this.optional();
     return (
       e2e && {
-        encryptSend: async (conversationId, body, links, clientId, liveSeq) =>
-          (await e2e.isEncrypted(conversationId)) ? e2e.encryptSend(conversationId, body, links, clientId, liveSeq) : undefined,
+        encryptSend: (conversationId, body, links, clientId, liveSeq) => this.encryptSend(conversationId, body, links, clientId, liveSeq),
+        learnEncrypted: (conversationId, error) => this.learnEncrypted(conversationId, error),
+        seen: (conversation) => this.seen([conversation]),
         pollOf: (messageId: string) => e2e.pollOf(messageId),
         decrypt: (message: Message) => e2e.decrypt(message),
         memberRemoved: (conversationId: string, userId: string) => e2e.memberRemoved(conversationId, userId),

@@ -24,6 +24,7 @@ export abstract class ConversationCalls extends ClientBase {
     const { conversation } = await this.http.request<{ conversation: ConversationDetail }>('POST', '/api/v1/conversations', {
       body: { kind: 'direct', userId, ...(encrypted ? { encrypted } : {}) },
     });
+    this.e2e.seen([conversation]);
     if (encrypted) await this.e2e.groups().setUp(conversation);
     return conversation;
   }
@@ -34,16 +35,22 @@ export abstract class ConversationCalls extends ClientBase {
     const { conversation } = await this.http.request<{ conversation: ConversationDetail }>('POST', '/api/v1/conversations', {
       body: { kind: 'group', title, memberIds, ...(encrypted ? { encrypted } : {}) },
     });
+    this.e2e.seen([conversation]);
     if (encrypted) await this.e2e.groups().setUp(conversation);
     return conversation;
   }
 
-  listConversations(query: ConversationListQuery = {}): Promise<ConversationPage> {
-    return this.http.request('GET', '/api/v1/conversations', { query });
+  /** A page of my conversations; the client remembers which are encrypted, so a first send there asks nothing more. */
+  async listConversations(query: ConversationListQuery = {}): Promise<ConversationPage> {
+    const page = await this.http.request<ConversationPage>('GET', '/api/v1/conversations', { query });
+    this.e2e.seen(page.items);
+    return page;
   }
 
   async getConversation(conversationId: string): Promise<ConversationDetail> {
-    return (await this.http.request<{ conversation: ConversationDetail }>('GET', conversationPath(conversationId))).conversation;
+    const { conversation } = await this.http.request<{ conversation: ConversationDetail }>('GET', conversationPath(conversationId));
+    this.e2e.seen([conversation]);
+    return conversation;
   }
 
   /** My own settings of a conversation; each answers my view of it. */

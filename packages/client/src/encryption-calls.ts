@@ -112,6 +112,16 @@ export abstract class EncryptionCalls extends ClientBase {
   }
 
   /**
+   * The text of an encrypted message if this device already decrypted it (say, the conversation
+   * list's last message, which comes as an envelope): read from the crypto store, with no MLS work
+   * and no request, cheap enough for every row of a list. Undefined for one never decrypted here
+   * (show "Encrypted message"), a deleted one, a plain message, or a client without a crypto store.
+   */
+  decryptedText(message: Message): Promise<string | undefined> {
+    return this.e2e.decryptedText(message);
+  }
+
+  /**
    * Sends files into an encrypted conversation: each encrypted here (AES-256-GCM, a fresh key per
    * file), its ciphertext uploaded, and its key, IV, hash, name, type and size sent inside the MLS
    * message with the optional `caption`. Readers get them as `encryptedFilesOf(message)`.

@@ -19,6 +19,7 @@ import { conversationPath } from './conversation-calls.js';
 import { MessageHeldError } from './errors.js';
 import type { SendOptions } from './files.js';
 import { newClientId } from './ids.js';
+import { postEncryptedOrPlain } from './crypto/send-fields.js';
 import type { UploadOptions } from './upload-transfer.js';
 
 /**
@@ -36,7 +37,8 @@ export abstract class MessageCalls extends ClientBase {
    * Sends over REST. Retrying with the same `clientId` never stores a duplicate. `replyToId`
    * quotes a message; `threadRootId` replies in that message's thread. Files: `{kind:
    * 'attachment', attachmentIds}` (the body, if any, is the caption), or `{kind: 'voice',
-   * attachmentIds: [audio], voice}` with no body; upload them first (`upload`). After it is
+   * attachmentIds: [audio], voice}` with no body; upload them first (`upload`; for an encrypted
+   * conversation with its `conversationId`, and the files' keys then go inside the MLS message). After it is
    * sent, `messages` edits, deletes, reacts to and pins it.
    */
   async sendMessage(
@@ -45,16 +47,19 @@ export abstract class MessageCalls extends ClientBase {
     clientId: string = newClientId(),
     links: SendOptions = {},
   ): Promise<Message> {
-    // Into an encrypted conversation the text, poll or place goes as an MLS application message (issue 39).
-    const e2e = await this.e2e.mustEncrypt(conversationId);
-    const encrypted = e2e && (await e2e.encryptSend(conversationId, body, links, clientId));
-    const answer = await this.http.request<{ message: Message } | HeldResponse>('POST', `${conversationPath(conversationId)}/messages`, {
-      body: { clientId, ...(encrypted ? { mls: encrypted.mls, ...encrypted.links } : { body, ...links }) },
-    });
+    // Into an encrypted conversation the text, poll, place or files go as an MLS application message (issue 39).
+    const answer = await postEncryptedOrPlain(
+      () => this.e2e.encryptSend(conversationId, body, links, clientId),
+      (error) => this.e2e.learnEncrypted(conversationId, error),
+      { body, ...links },
+      (fields) =>
+        this.http.request<{ message: Message } | HeldResponse>('POST', `${conversationPath(conversationId)}/messages`, {
+          body: { clientId, ...fields },
+        }),
+    );
     // Held for an admin's review by the spam model (issue 40): stored, delivered to no one yet.
     if ('held' in answer) throw new MessageHeldError(answer.message);
-    const { message } = answer;
-    return e2e ? ((await e2e.decrypt(message)) ?? message) : message;
+    return this.e2e.reader.message(answer.message);
   }
 
   /** A page of history; in an encrypted conversation decrypted on this device (commits and welcomes applied, not listed). */

@@ -52,7 +52,7 @@ export interface EncryptedSend {
 
 /** How a connection encrypts what it sends into, and decrypts what it hears from, encrypted conversations. */
 export interface RealtimeEncryption {
-  /** The `mls` of a send into an encrypted conversation (a text, poll or place) and the links that go beside it; undefined for a plain one. */
+  /** The `mls` of a send into an encrypted conversation (a text, poll, place or files) and the links that go beside it; undefined for a plain one. */
   encryptSend(
     conversationId: string,
     body: string | undefined,
@@ -61,6 +61,10 @@ export interface RealtimeEncryption {
     /** This connection handed on every message of the conversation up to this seq, with no gap (undefined: it cannot say). */
     liveSeq?: number,
   ): Promise<EncryptedSend | undefined>;
+  /** Whether a refused plain send was refused for being plain in an encrypted conversation: the flag is then learnt, and the send made again encrypted. */
+  learnEncrypted(conversationId: string, error: unknown): boolean;
+  /** A conversation an event carried: whether it is encrypted is remembered, so a send there asks nothing. */
+  seen(conversation: { id: string; encrypted: boolean }): void;
   /** An encrypted poll counted again (after a vote or close decrypted here), by its message id. */
   pollOf(messageId: string): Promise<Message | undefined>;
   /** The message as its readers see it; undefined for a commit or welcome (applied, not shown). */

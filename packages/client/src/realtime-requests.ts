@@ -5,6 +5,7 @@ import { MessageHeldError } from './errors.js';
 import type { LocationSendOptions } from './features.js';
 import type { SendOptions } from './files.js';
 import type { RequestAnswer } from './pending-requests.js';
+import { postEncryptedOrPlain } from './crypto/send-fields.js';
 
 /**
  * What a client asks of the server over its socket, one method per frame, each resolving with the
@@ -21,6 +22,8 @@ export abstract class RealtimeRequests {
     links: SendOptions,
     clientId: string,
   ): Promise<EncryptedSend | undefined>;
+  /** Whether a refused plain send was refused for being plain in an encrypted conversation (then learnt: send again, encrypted). */
+  protected abstract learnEncrypted(conversationId: string, error: unknown): boolean;
   /** A stored message as its readers see it (decrypted in an encrypted conversation). */
   protected abstract reader(message: Message): Promise<Message>;
 
@@ -31,14 +34,13 @@ export abstract class RealtimeRequests {
     clientId: string = newClientId(),
     links: SendOptions = {},
   ): Promise<Message> {
-    // Into an encrypted conversation the text, poll or place goes as an MLS application message (issue 39).
-    const encrypted = await this.encryptSend(conversationId, body, links, clientId);
-    const { message, held } = await this.request({
-      type: 'message.send',
-      conversationId,
-      clientId,
-      ...(encrypted ? { mls: encrypted.mls, ...encrypted.links } : { ...(body === undefined ? {} : { body }), ...links }),
-    });
+    // Into an encrypted conversation the text, poll, place or files go as an MLS application message (issue 39).
+    const { message, held } = await postEncryptedOrPlain(
+      () => this.encryptSend(conversationId, body, links, clientId),
+      (error) => this.learnEncrypted(conversationId, error),
+      { ...(body === undefined ? {} : { body }), ...links },
+      (fields) => this.request({ type: 'message.send', conversationId, clientId, ...fields }),
+    );
     if (held) throw new MessageHeldError(held);
     return this.reader(message!);
   }

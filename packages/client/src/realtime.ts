@@ -261,6 +261,10 @@ export class RealtimeConnection extends RealtimeRequests {
     return this.liveSeqs.get(conversationId);
   }
 
+  protected learnEncrypted(conversationId: string, error: unknown): boolean {
+    return this.options.encryption?.learnEncrypted(conversationId, error) ?? false;
+  }
+
   protected async reader(message: Message): Promise<Message> {
     return (await this.options.encryption?.decrypt(message)) ?? message;
   }
@@ -274,6 +278,8 @@ export class RealtimeConnection extends RealtimeRequests {
     if (event.type === 'member.removed' && event.userId === this.userIdValue) this.liveSeqs.delete(event.conversationId);
     const encryption = this.options.encryption;
     if (!encryption) return this.emitPositioned(event);
+    if (event.type === 'conversation.created' || event.type === 'conversation.updated' || event.type === 'member.added')
+      encryption.seen(event.conversation);
     this.decrypting = this.decrypting.then(async () => {
       if ((event.type === 'message.created' || event.type === 'message.updated') && event.message.kind === 'encrypted') {
         const message = await encryption.decrypt(event.message).catch(() => event.message);

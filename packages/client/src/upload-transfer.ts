@@ -15,6 +15,14 @@ export interface UploadProgress {
 export interface UploadOptions {
   /** The name to give the file; default the browser `File`'s own, else "file". */
   filename?: string;
+  /** The same as `filename` (the issue's spelling); `filename` wins when both are given. */
+  name?: string;
+  /**
+   * The conversation the file is for. When it is end-to-end encrypted, `client.upload` encrypts
+   * the bytes here and uploads only the ciphertext, keeping the key to send with
+   * `sendMessage(…, { attachmentIds })` (docs/encryption.md); otherwise the upload is as without it.
+   */
+  conversationId?: string;
   /** Called as the body goes out (often, not once per byte); the last call has `loaded === total`. */
   onProgress?: (progress: UploadProgress) => void;
   /** Aborting rejects the upload with the signal's reason (an `AbortError` by default). */

@@ -161,6 +161,34 @@ describeBrowser('encrypted conversations (browser)', () => {
     for (const text of plaintexts) expect(snapshot.includes(text), text).toBe(false);
   });
 
+  it('lists the last message this browser decrypted with its text after a reload; one never decrypted here says so', async () => {
+    const hal = await person(harness, 'hal', 'Hal');
+    await browserDeviceOf(hal);
+    const ivy = new ConfabClient({ baseUrl: harness.url, crypto: { store: memoryCryptoStore() } });
+    await ivy.register({ username: uniqueName('ivy'), password: 'correct horse battery' });
+    await ivy.enableEncryption({ deviceName: 'script' });
+    const dm = await ivy.openDirect(hal.id, { encrypted: true });
+    const read = secret('meet at the north gate');
+    await ivy.sendMessage(dm.id, read);
+    const { page } = hal;
+    await openConversation(page, dm.id);
+    await row(page, read).waitFor();
+
+    // Away, while a conversation this browser never opened gets a message: it decrypts nothing of it.
+    await page.goto('about:blank');
+    const later = await ivy.createGroup('Later', [hal.id], { encrypted: true });
+    const unread = secret('not read on this device');
+    await ivy.sendMessage(later.id, unread);
+
+    // Back, on no conversation: the list's last messages come as envelopes; the one read before shows its text.
+    await page.goto('/');
+    const nav = page.getByRole('navigation', { name: 'Conversations' });
+    const item = (id: string) => nav.getByRole('listitem').filter({ has: page.locator(`a[href="/c/${id}"]`) });
+    await expect.poll(() => item(later.id).textContent()).toMatch(/Encrypted message/);
+    await expect.poll(() => item(dm.id).textContent()).toContain(read);
+    expect(await nav.getByText(unread).count()).toBe(0);
+  });
+
   it('offers in an encrypted conversation only what the server accepts there, says why, and keeps its draft here', async () => {
     const fay = await person(harness, 'fay', 'Fay');
     await browserDeviceOf(fay);

@@ -16,9 +16,6 @@ import {
   relationOf,
 } from './encrypted-content.js';
 import { keptPoll, talliedPoll } from './poll-records.js';
-import { encryptedSendOf } from './encrypted-sends.js';
-import type { SendOptions } from '../files.js';
-import type { EncryptedSend } from '../realtime-options.js';
 import { type DeviceRef, type Group, GroupError, type GroupEngine, type PendingCommit } from './group-engine.js';
 import { dropPendingAdd, keepPendingAdd, pendingAddsOf } from './pending-commit.js';
 import { b64 } from './byte-packing.js';
@@ -196,22 +193,6 @@ export class EncryptedConversations {
   /** The `mls` of a send: the text encrypted in the conversation's current epoch, remembered here to be read back. */
   encryptFor(conversationId: string, text: string, clientId: string): Promise<MlsSend> {
     return this.encryptContent(conversationId, { text }, clientId);
-  }
-
-  /**
-   * A send (`sendMessage`, `live.send`, `locations.send`) into this encrypted conversation: its
-   * text, poll or place inside the MLS message, and the links that go beside it; undefined for a
-   * send with no encrypted form (encrypted-sends.ts).
-   */
-  async encryptSend(
-    conversationId: string,
-    body: string | undefined,
-    links: SendOptions,
-    clientId: string,
-    liveSeq?: number,
-  ): Promise<EncryptedSend | undefined> {
-    const send = encryptedSendOf(body, links);
-    return send && { mls: await this.encryptContent(conversationId, send.content, clientId, liveSeq), links: send.links };
   }
 
   /**

@@ -1,4 +1,6 @@
+import type { Upload } from '@confab/protocol';
 import type { FileCalls } from '../files.js';
+import type { UploadOptions } from '../upload-transfer.js';
 import { type EncryptedFileRef, decryptFile, encryptFile } from './file-crypto.js';
 
 /** A file to send into an encrypted conversation: a browser `File`, or bytes with a name and type. */
@@ -14,13 +16,21 @@ export const CIPHERTEXT_UPLOAD_NAME = 'encrypted.bin';
 /** Encrypts each file under its own key and uploads the ciphertext; answers the refs to send inside the MLS message. */
 export async function uploadEncrypted(files: FileCalls, list: readonly FileToEncrypt[]): Promise<EncryptedFileRef[]> {
   const refs: EncryptedFileRef[] = [];
-  for (const file of list) {
-    const { name, type, bytes } = await plainOf(file);
-    const { ciphertext, ref } = await encryptFile(bytes, name, type);
-    const upload = await files.upload(new Blob([ciphertext], { type: 'application/octet-stream' }), CIPHERTEXT_UPLOAD_NAME);
-    refs.push({ uploadId: upload.id, ...ref });
-  }
+  for (const file of list) refs.push((await uploadOneEncrypted(files, file)).ref);
   return refs;
+}
+
+/** One file encrypted under its own key, its ciphertext uploaded (with progress, if asked): the upload and the ref to send. */
+export async function uploadOneEncrypted(
+  files: FileCalls,
+  file: FileToEncrypt,
+  transfer: Pick<UploadOptions, 'onProgress' | 'signal'> = {},
+): Promise<{ upload: Upload; ref: EncryptedFileRef }> {
+  const { name, type, bytes } = await plainOf(file);
+  const { ciphertext, ref } = await encryptFile(bytes, name, type);
+  const options = { filename: CIPHERTEXT_UPLOAD_NAME, ...transfer };
+  const upload = await files.upload(new Blob([ciphertext], { type: 'application/octet-stream' }), options);
+  return { upload, ref: { uploadId: upload.id, ...ref } };
 }
 
 /** Downloads an encrypted file, checks its hash and decrypts it: a `Blob` of the file's own type. */

@@ -2,9 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { memoryCryptoStore } from './crypto-store.js';
 import { decodeContent, encodeContent, isRelation, readableContent, relationOf } from './encrypted-content.js';
 import { type OrderedPoll, type PollRelation, pollContentOf, tallyPoll } from './encrypted-polls.js';
-import { encryptedSendOf } from './encrypted-sends.js';
+import { encryptedSendOf as encryptedSendWith } from './encrypted-sends.js';
 import { keepPollParts, talliedPoll } from './poll-records.js';
 import type { Message } from '@confab/protocol';
+
+/** A send with no files: the polls and places here carry none (encrypted-sends.test.ts has files). */
+const encryptedSendOf = (body: string | undefined, links: Parameters<typeof encryptedSendWith>[1]) =>
+  encryptedSendWith(body, links, () => {
+    throw new Error('no files in these sends');
+  });
 
 const content = pollContentOf({ question: 'Lunch?', options: ['Soup', 'Salad', 'Pie'], multiple: false, anonymous: false });
 const poll: OrderedPoll = { seq: 10, senderId: 'alice', content };

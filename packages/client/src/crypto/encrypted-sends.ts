@@ -3,21 +3,31 @@ import { ApiError } from '../errors.js';
 import type { EncryptedContent } from './encrypted-content.js';
 import { pollContentOf } from './encrypted-polls.js';
 import { EncryptionError } from './encryption-error.js';
+import type { EncryptedFileRef } from './file-crypto.js';
 
 type Links = Omit<SendMessageBody, 'clientId' | 'body' | 'scheduledAt'>;
 
 /**
  * What a send (`sendMessage`, `live.send`, `locations.send`) puts inside the MLS message when its
- * conversation is encrypted: a text, a poll or a place, with the links the server may still see
- * (reply, thread); undefined for what has no encrypted form here (files go by `sendEncryptedFiles`),
- * which the server then refuses as before (400 `encrypted_conversation`).
+ * conversation is encrypted: a text, a poll, a place, or files uploaded encrypted with
+ * `client.upload(…, { conversationId })` (their keys from `fileRefsOf`, which throws for an id it
+ * has none for), with the links the server may still see (reply, thread, the files' upload ids);
+ * undefined for what has no encrypted form here (a voice message), which the server then refuses
+ * as before (400 `encrypted_conversation`).
  */
-export function encryptedSendOf(body: string | undefined, links: Links): { content: EncryptedContent; links: Links } | undefined {
-  const { kind = 'text', poll, location, ...rest } = links;
+export function encryptedSendOf(
+  body: string | undefined,
+  links: Links,
+  fileRefsOf: (uploadIds: readonly string[]) => EncryptedFileRef[],
+): { content: EncryptedContent; links: Links } | undefined {
+  const { kind = 'text', poll, location, attachmentIds = [], ...rest } = links;
   const visible = {
     ...(rest.replyToId ? { replyToId: rest.replyToId } : {}),
     ...(rest.threadRootId ? { threadRootId: rest.threadRootId } : {}),
   };
+  // Files: their refs inside (the caption as the text, as sendEncryptedFiles sends them), their ids beside `mls`.
+  if ((kind === 'attachment' || kind === 'text') && attachmentIds.length > 0)
+    return { content: { text: body ?? '', files: fileRefsOf(attachmentIds) }, links: { ...visible, attachmentIds } };
   if (kind === 'poll' && poll) {
     checkPoll(poll);
     return { content: { text: poll.question, poll: pollContentOf(poll) }, links: visible };
@@ -31,7 +41,7 @@ export function encryptedSendOf(body: string | undefined, links: Links): { conte
     return { content: { ...(body !== undefined ? { text: body } : {}), location: place }, links: visible };
   }
   // A text goes with its links as it did before polls and places (part 2).
-  if (kind === 'text' && body !== undefined) return { content: { text: body }, links };
+  if (kind === 'text' && body !== undefined) return { content: { text: body }, links: rest };
   return undefined;
 }
 

@@ -1,7 +1,14 @@
 /** What the SDK's encryption refuses or cannot do, by a stable code (the crypto modules' one error type). */
 export class EncryptionError extends Error {
   constructor(
-    readonly code: 'not_enabled' | 'identity_elsewhere' | 'no_identity' | 'bad_signature' | 'safety_number_changed' | 'not_supported',
+    readonly code:
+      | 'not_enabled'
+      | 'identity_elsewhere'
+      | 'no_identity'
+      | 'bad_signature'
+      | 'safety_number_changed'
+      | 'not_supported'
+      | 'unknown_attachment',
     message: string,
   ) {
     super(message);

@@ -9,6 +9,7 @@ import { avatarColourOf } from '../../components/avatar-initials.js';
 import { Menu } from '../../components/ui/Menu.js';
 import { useDraft } from '../composer/drafts.js';
 import { ConversationTitle } from './ConversationTitle.js';
+import { useDecryptedBefore } from '../encryption/decrypted-before.js';
 import { GlobalSearch } from '../search/GlobalSearch.js';
 import { type ShortcutId, shortcutFor } from '../keyboard/shortcuts.js';
 
@@ -233,10 +234,12 @@ function PresenceDot({ userId }: { userId: string | null }) {
 /** The last message in a line: in a group, who wrote it; never markup, just the text. */
 function Preview({ message, group }: { message: Message; group: boolean }) {
   const sender = usePerson(group && message.kind !== 'system' ? message.senderId : null);
+  // An encrypted last message this browser read before shows its text, also after a reload.
+  const readBefore = useDecryptedBefore(message);
   return (
     <>
       {sender && <bdi>{sender.displayName}: </bdi>}
-      <bdi>{previewOf(message)}</bdi>
+      <bdi>{previewOf(readBefore === undefined ? message : { ...message, body: readBefore })}</bdi>
     </>
   );
 }
@@ -250,6 +253,8 @@ export function previewOf(message: Message): string {
   // sent before this device joined. Said neutrally: neither an empty line nor a claim to read it.
   if (message.kind === 'encrypted' && message.body === undefined) return 'Encrypted message';
   const line = (message.body ?? '').replace(/\s+/g, ' ').trim();
+  // Decrypted files without a caption: nothing more to say without reading the files' names.
+  if (line === '' && message.kind === 'encrypted') return 'Encrypted message';
   if (line === '' && message.kind === 'attachment') return 'Attachment';
   return line.length > 80 ? `${line.slice(0, 80)}…` : line;
 }
