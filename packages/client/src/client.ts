@@ -57,7 +57,14 @@ export class ConfabClient extends ClientBase {
       this.sendMessage(conversationId, body, clientId, links),
     );
     this.account = new AccountApi(this.http);
-    this.messages = new MessageActions(this.http, this.e2e.reader, this.e2e.polls());
+    this.messages = new MessageActions(this.http, this.e2e.reader, this.e2e.polls(), () =>
+      this.e2e.optional()
+        ? {
+            react: (conversationId, messageId, key, on) => this.reactEncrypted(conversationId, messageId, key, on),
+            edit: (conversationId, messageId, text) => this.editEncrypted(conversationId, messageId, text),
+          }
+        : undefined,
+    );
     this.scheduled = new ScheduledApi(this.http);
     this.admin = new AdminApi(this.http);
     this.push = new PushApi(this.http);

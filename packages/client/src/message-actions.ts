@@ -14,6 +14,17 @@ import type {
 import type { HttpTransport } from './http.js';
 import { MessageHeldError } from './errors.js';
 import type { EncryptedPollActions } from './crypto/encrypted-poll-actions.js';
+import { refusedAsPlain } from './crypto/send-fields.js';
+
+/**
+ * Reactions and edits in an encrypted conversation, which go inside MLS messages (issue 39 part 5;
+ * `ConfabClient.reactEncrypted`, `editEncrypted`); undefined where this client has no device to
+ * encrypt with (then the server's refusal stands).
+ */
+export interface EncryptedRelations {
+  react(conversationId: string, messageId: string, key: string, on: boolean): Promise<void>;
+  edit(conversationId: string, messageId: string, text: string): Promise<void>;
+}
 
 /** The messages around one, oldest first: what a view shows after jumping to it (a search hit, a notification). */
 export interface MessagesAround {
@@ -47,21 +58,31 @@ const asAnswered: MessageReader = { message: async (m) => m, page: async (p) => 
 export class MessageActions {
   /**
    * `read`: how answers are handed out (decrypted in an encrypted conversation); `encryptedPolls`:
-   * votes and closes of polls in encrypted conversations, which the server cannot read (both set by ConfabClient).
+   * votes and closes of polls in encrypted conversations, which the server cannot read;
+   * `encryptedRelations`: reactions and edits there (all set by ConfabClient).
    */
   constructor(
     private readonly http: HttpTransport,
     private readonly read: MessageReader = asAnswered,
     private readonly encryptedPolls?: EncryptedPollActions,
+    private readonly encryptedRelations?: () => EncryptedRelations | undefined,
   ) {}
 
   async get(messageId: string): Promise<Message> {
     return this.read.message((await this.http.request<MessageResponse>('GET', messagePath(messageId))).message);
   }
 
-  /** Edits my message; the earlier body stays listed by `versions`. */
+  /**
+   * Edits my message; the earlier body stays listed by `versions`. In an encrypted conversation
+   * the new text goes inside an MLS message (the server refuses it in clear), and the answer is the
+   * message as this device reads it, edited.
+   */
   async edit(messageId: string, body: string): Promise<Message> {
-    return (await this.http.request<MessageResponse>('PATCH', messagePath(messageId), { body: { body } })).message;
+    try {
+      return (await this.http.request<MessageResponse>('PATCH', messagePath(messageId), { body: { body } })).message;
+    } catch (error) {
+      return this.encryptedInstead(error, messageId, (relations, conversationId) => relations.edit(conversationId, messageId, body));
+    }
   }
 
   /** Deletes a message (mine, or any as a group's owner or admin), leaving a tombstone. */
@@ -98,13 +119,32 @@ export class MessageActions {
     await this.http.request(following ? 'PUT' : 'DELETE', `${messagePath(rootId)}/thread/follow`);
   }
 
-  /** Adds my reaction (idempotent); the answer carries every reaction of the message. */
+  /**
+   * Adds my reaction (idempotent); the answer carries every reaction of the message. In an
+   * encrypted conversation the reaction goes inside an MLS message (the server refuses one in
+   * clear): its readers count it (`encryptedReactions`), and the answer is the message as this device reads it.
+   */
   async react(messageId: string, emoji: string): Promise<Message> {
-    return (await this.http.request<MessageResponse>('PUT', reactionPath(messageId, emoji))).message;
+    try {
+      return (await this.http.request<MessageResponse>('PUT', reactionPath(messageId, emoji))).message;
+    } catch (error) {
+      return this.encryptedInstead(error, messageId, (relations, conversationId) =>
+        relations.react(conversationId, messageId, emoji, true),
+      );
+    }
   }
 
+  /**
+   * Takes back my reaction. In an encrypted conversation the server takes back only one made in
+   * clear before it was encrypted (its answer is then an envelope): the one made there is taken
+   * back inside an MLS message too.
+   */
   async unreact(messageId: string, emoji: string): Promise<Message> {
-    return (await this.http.request<MessageResponse>('DELETE', reactionPath(messageId, emoji))).message;
+    const { message } = await this.http.request<MessageResponse>('DELETE', reactionPath(messageId, emoji));
+    const relations = message.kind === 'encrypted' ? this.encryptedRelations?.() : undefined;
+    if (!relations) return message;
+    await relations.react(message.conversationId, messageId, emoji, false);
+    return this.get(messageId);
   }
 
   async pin(messageId: string): Promise<Message> {
@@ -113,6 +153,19 @@ export class MessageActions {
 
   async unpin(messageId: string): Promise<Message> {
     return (await this.http.request<MessageResponse>('DELETE', `${messagePath(messageId)}/pin`)).message;
+  }
+
+  /** The server refused a change in clear for an encrypted conversation: made there as an MLS message instead, where this client can. */
+  private async encryptedInstead(
+    error: unknown,
+    messageId: string,
+    change: (relations: EncryptedRelations, conversationId: string) => Promise<void>,
+  ): Promise<Message> {
+    const relations = refusedAsPlain(error) ? this.encryptedRelations?.() : undefined;
+    if (!relations) throw error;
+    const { message } = await this.http.request<MessageResponse>('GET', messagePath(messageId));
+    await change(relations, message.conversationId);
+    return this.read.message(message);
   }
 
   /** Replaces my vote on a poll with `optionIds` (`[]` retracts it); the answer has the counts. Issue 37. */

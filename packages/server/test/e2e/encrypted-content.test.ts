@@ -101,7 +101,9 @@ describe.each(await engines())('encrypted files and reactions through the SDK on
     }
     expect(JSON.stringify(await databaseSnapshot(t)).includes(key)).toBe(false);
     // A reaction in clear is refused in an encrypted conversation.
-    await expect(bob.client.messages.react(message.id, '👍')).rejects.toMatchObject({ code: 'encrypted_conversation' });
+    const inClear = await api(t.url, 'PUT', `/api/v1/messages/${message.id}/reactions/${encodeURIComponent('👍')}`, { token: bob.token });
+    expect(inClear.status).toBe(400);
+    expect(inClear.body.error.code).toBe('encrypted_conversation');
 
     // The envelopes say which message they react to (the key stays inside); the server counts
     // them neither unread nor last: Bob has Alice's one message unread, Alice nothing.
@@ -218,6 +220,35 @@ describe.each(await engines())('encrypted files and reactions through the SDK on
     }
     expect(JSON.stringify(await databaseSnapshot(t)).includes(fixed)).toBe(false);
     // An edit in clear is refused there: its author is told to send it encrypted.
-    await expect(alice.client.messages.edit(sent.id, 'plain')).rejects.toMatchObject({ status: 400, code: 'encrypted_conversation' });
+    const inClear = await api(t.url, 'PATCH', `/api/v1/messages/${sent.id}`, { token: alice.token, body: { body: 'plain' } });
+    expect(inClear.status).toBe(400);
+    expect(inClear.body.error.code).toBe('encrypted_conversation');
+  });
+
+  it('reacts and edits through the same `messages` calls as in a plain conversation: inside MLS messages there', async () => {
+    const alice = await person('ma');
+    const bob = await person('mb');
+    const dm = await alice.client.openDirect(bob.id, { encrypted: true });
+    const sent = await alice.client.sendMessage(dm.id, 'see you at noon');
+    const key = `:wave-${crypto.randomUUID()}:`;
+    const fixed = `see you at one ${crypto.randomUUID()}`;
+
+    expect(await bob.client.messages.react(sent.id, key)).toMatchObject({ id: sent.id, body: 'see you at noon' });
+    await alice.client.messages.react(sent.id, '👍');
+    await alice.client.messages.unreact(sent.id, '👍');
+    expect(await alice.client.messages.edit(sent.id, fixed)).toMatchObject({ id: sent.id, body: fixed });
+    // Bob cannot edit Alice's message this way either.
+    await expect(bob.client.messages.edit(sent.id, 'see you never')).rejects.toMatchObject({ status: 403, code: 'forbidden' });
+
+    for (const c of [alice.client, bob.client]) {
+      expect((await c.encryptedReactions(dm.id)).get(sent.id)).toEqual([{ key, count: 1, userIds: [bob.id] }]);
+      const listed = (await c.history(dm.id, { after: 0, limit: 50 })).items.filter((m) => m.kind === 'encrypted');
+      expect(listed.map((m) => m.body)).toEqual([fixed]);
+    }
+    const stored = JSON.stringify(await databaseSnapshot(t));
+    expect(stored.includes(key) || stored.includes(fixed)).toBe(false);
+    // No reaction in clear was stored on the message.
+    const envelope = (await api(t.url, 'GET', `/api/v1/messages/${sent.id}`, { token: bob.token })).body.message;
+    expect(envelope.reactions).toEqual([]);
   });
 });
