@@ -33,12 +33,12 @@ describeBrowser('an upload after a refused one (browser)', () => {
     writeFileSync(big, randomBytes(30 * MAX));
     // Unfixed, the refusal itself arrived only when REQUEST_TIMEOUT_MS (30 s) cut the stalled
     // upload, and the next request waited on that connection; locally either takes well under a
-    // second. The bounds are on waiting, not speed.
+    // second. The bounds are on waiting, not speed: 20 s, under the stall's 30 s, over any CI load.
     const attached = Date.now();
     await attach.setInputFiles(big);
     await tray.getByRole('alert').waitFor();
     expect(await tray.getByRole('alert').textContent()).toMatch(/larger than|too large/i);
-    expect(Date.now() - attached).toBeLessThan(10_000);
+    expect(Date.now() - attached).toBeLessThan(20_000);
     await tray.getByRole('button', { name: 'Remove big.bin' }).click();
 
     const image = await sharp({ create: { width: 200, height: 150, channels: 3, background: { r: 200, g: 30, b: 60 } } })
@@ -49,7 +49,7 @@ describeBrowser('an upload after a refused one (browser)', () => {
     await tray.getByText('Uploaded').waitFor();
     const send = tray.getByRole('button', { name: 'Send file' });
     expect(await send.isEnabled()).toBe(true);
-    expect(Date.now() - started).toBeLessThan(5000);
+    expect(Date.now() - started).toBeLessThan(20_000);
     await tray.getByLabel('Caption').fill('after the refusal');
     await send.click();
     await row(bob.page, 'after the refusal').getByRole('img', { name: 'small.png' }).waitFor();
