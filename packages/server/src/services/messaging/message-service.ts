@@ -6,6 +6,7 @@ import type { MessageRecord, MessageUpdate, NewMessage, NotificationRecord, Outb
 import type { EventBus } from '../../bus/bus.js';
 import type { Metrics } from '../../metrics.js';
 import type { BlockService } from '../conversations/block-service.js';
+import { ConversationFactsCache } from '../conversations/conversation-facts.js';
 import type { MembershipCache } from '../conversations/membership.js';
 import { type Content, notYourUploads, sameContent } from './message-content.js';
 import type { MessageActivity, MessageActivityFeed } from './message-activity.js';
@@ -64,7 +65,8 @@ export class MessageService {
   ) {
     this.writer = new MessageWriter(store, events, limits.groupCommitMaxBatch, metrics);
     const readMessage = (id: string) => this.writer.readMessage(id);
-    this.sendDeps = { store, membership, blocks, rateLimits, mlsDelivery, limits, readMessage };
+    const conversationFacts = new ConversationFactsCache(store);
+    this.sendDeps = { store, membership, conversationFacts, blocks, rateLimits, mlsDelivery, limits, readMessage };
     this.historyDeps = { store, membership, limits };
     this.receiptDeps = { store, membership, bus, events };
   }

@@ -4,6 +4,7 @@ import { type MlsContent, type MlsDelivery, encryptedConversation } from '../enc
 import { newId } from '../../ids.js';
 import type { MessageRecord, NewMessage, Store } from '../../store/store.js';
 import type { BlockService } from '../conversations/block-service.js';
+import type { ConversationFactsCache } from '../conversations/conversation-facts.js';
 import type { MembershipCache } from '../conversations/membership.js';
 import type { RateLimitService } from '../rate-limits.js';
 import { type Content, type ContentInput, ownUploads, resolveContent } from './message-content.js';
@@ -28,6 +29,8 @@ export interface PreparedSend {
 export interface SendPreparationDeps {
   store: Store;
   membership: MembershipCache;
+  /** A conversation's kind and whether it is encrypted, without a query per send. */
+  conversationFacts: ConversationFactsCache;
   blocks: BlockService;
   /** Sends per user: one counter for REST and WebSocket, on every node. */
   rateLimits: Pick<RateLimitService, 'consume'>;
@@ -67,7 +70,7 @@ export async function prepareSend(
     store,
     {
       conversationId,
-      kind: async () => (await store.conversations.getConversation(conversationId))?.kind ?? 'direct',
+      kind: async () => (await deps.conversationFacts.of(conversationId))?.kind ?? 'direct',
       authorId: senderId,
       authorRole: role,
       memberIds: async () => (await membership.members(conversationId)).keys(),
@@ -102,6 +105,9 @@ async function encryptedContent(
   input: SendInput,
   prepared: Content | undefined,
 ): Promise<MlsContent | undefined> {
+  // A plain send into a conversation known as plain goes on: should it have turned encrypted
+  // since, the store refuses it under the conversation's lock (conversation-facts.ts).
+  if (input.mls === undefined && !(await deps.conversationFacts.of(conversationId))?.encrypted) return undefined;
   const conversation = await deps.store.conversations.getConversation(conversationId);
   if (!conversation?.encrypted) {
     if (input.mls !== undefined)
