@@ -45,6 +45,7 @@ import { installRouteLimits } from './route-limits.js';
 import { closeAfterUnreadBody } from './unread-body.js';
 import { DOCS_CSP, installSurface, metricsGuard } from './surface.js';
 import { serveWebApp } from './web-app.js';
+import { LazySerializers } from './lazy-serializers.js';
 import { SERVER_VERSION } from '../version.js';
 
 /** How often Node looks for requests past REQUEST_TIMEOUT_MS / HEADERS_TIMEOUT_MS: the most they can overrun by. */
@@ -65,6 +66,7 @@ export async function buildHttpApp(
   draining: () => boolean = () => false,
 ): Promise<FastifyInstance> {
   const { config } = services;
+  const serializers = new LazySerializers();
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
     // Per-request lines only when debugging: at chat rates they would drown everything else.
@@ -88,7 +90,9 @@ export async function buildHttpApp(
     trustProxy: config.trustProxy.length === 0 ? false : config.trustProxy,
     frameworkErrors: sendFrameworkError,
     clientErrorHandler: sendClientError,
+    schemaController: { compilersFactory: { buildSerializer: serializers.factory } },
   });
+  app.decorate('serializers', serializers);
 
   app.setValidatorCompiler(validatorCompiler);
   acceptJsonOnly(app);
