@@ -39,7 +39,7 @@ export async function runImportCommand(config: Config, args: string[]): Promise<
   const logger = cliLogger(config);
   const store = await openStore(config, logger);
   const bus = await openBus(config, logger);
-  const blobs = openBlobStore(config);
+  const blobs = await openBlobStore(config);
   const audit = createAuditLog(store, logger);
   const publisher = new EventPublisher(bus);
   const mailer = createMailer({ smtpUrl: config.accounts.smtpUrl, from: config.accounts.mailFrom, dataDir: config.dataDir, logger });

@@ -46,7 +46,10 @@ export async function migrateStore(config: Config, args: string[]): Promise<numb
     await source.close();
     throw error;
   });
-  const blobs = blobStoresOf(config, from, to);
+  const blobs = await blobStoresOf(config, from, to).catch(async (error: unknown) => {
+    await Promise.all([source.close(), target.close()]);
+    throw error;
+  });
   try {
     for (const [store, url] of [
       [source, from],
@@ -109,14 +112,18 @@ async function openSqlStore(config: Config, url: string): Promise<SqlStore> {
  * Files move with the database when they live in it or beside it (the default without S3):
  * SQLite's DATA_DIR/blobs, PostgreSQL's and MySQL's blob tables. In S3 they stay where they are.
  */
-function blobStoresOf(config: Config, from: string, to: string): [BlobStore, BlobStore] | 'in S3, not moved' | 'in the same place' {
+async function blobStoresOf(
+  config: Config,
+  from: string,
+  to: string,
+): Promise<[BlobStore, BlobStore] | 'in S3, not moved' | 'in the same place'> {
   if (config.s3 !== null) return 'in S3, not moved';
   const kind = (url: string) => (isPostgresUrl(url) ? 'postgres' : isMysqlUrl(url) ? 'mysql' : 'disk');
   if (kind(from) === 'disk' && kind(to) === 'disk') return 'in the same place';
-  return [
+  return Promise.all([
     openBlobStore({ ...config, databaseUrl: from, blobStore: kind(from) }),
     openBlobStore({ ...config, databaseUrl: to, blobStore: kind(to) }),
-  ];
+  ]);
 }
 
 /** A progress line on standard error: rewritten in place on a terminal, one line when done otherwise. */

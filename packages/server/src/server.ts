@@ -82,7 +82,7 @@ export async function createServer(
   phases.mark('sessions, rate limits, access');
   const events = createEvents(backends, access);
   const presence = createPresence(backends);
-  const files = createFiles(backends, { rateLimits });
+  const files = await createFiles(backends, { rateLimits });
   const messaging = createMessaging(backends, {
     access,
     publisher: events.publisher,

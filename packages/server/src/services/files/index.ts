@@ -15,11 +15,11 @@ export interface Files {
 }
 
 /** Files: the blob store and the uploads kept in it. */
-export function createFiles(
+export async function createFiles(
   { config, store, logger }: Pick<Backends, 'config' | 'store' | 'logger'>,
   deps: { rateLimits: RateLimitService },
-): Files {
-  const blobs = openBlobStore(config);
+): Promise<Files> {
+  const blobs = await openBlobStore(config);
   const uploads = new UploadService(store, blobs, config, deps.rateLimits, logger.child({ component: 'uploads' }));
   let sweeping: NodeJS.Timeout | undefined;
   return {
