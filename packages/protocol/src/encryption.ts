@@ -81,6 +81,20 @@ export type DeviceList = Static<typeof DeviceList>;
 export const DeviceParams = Type.Object({ id: Identifier({ maxLength: 64 }) }, strict);
 export type DeviceParams = Static<typeof DeviceParams>;
 
+/** Revoked devices a signed list keeps (the newest); older ones drop out, and their past commits with them. */
+export const MAX_SIGNED_REVOKED_DEVICES = 50;
+
+/** A revoked device as a signed list or the server names it: its key, and when it was revoked (ms since the epoch). */
+export const RevokedDeviceEntry = Type.Object(
+  {
+    id: Type.String(),
+    signatureKey: Type.String(),
+    revokedAt: Type.Integer({ minimum: 0, description: 'When the server revoked it, in milliseconds since 1970 (UTC)' }),
+  },
+  { ...strict, title: 'RevokedDeviceEntry' },
+);
+export type RevokedDeviceEntry = Static<typeof RevokedDeviceEntry>;
+
 /**
  * The text a user's identity key signs: this JSON exactly as sent (the signature covers its UTF-8
  * bytes, so nothing re-serialises it). `version` grows with every list the user publishes, so an
@@ -93,6 +107,13 @@ export const SignedDeviceListPayload = Type.Object(
     version: Type.Integer({ minimum: 1 }),
     identityKey: Type.String(),
     devices: Type.Array(Type.Object({ id: Type.String(), signatureKey: Type.String() }, strict)),
+    revoked: Type.Optional(
+      Type.Array(RevokedDeviceEntry, {
+        maxItems: MAX_SIGNED_REVOKED_DEVICES,
+        description:
+          'Devices this identity key named before and that were revoked since, with when: their credentials are accepted only for MLS messages the server ordered before that time (docs/encryption.md). Absent in lists signed before it existed',
+      }),
+    ),
   },
   { ...strict, title: 'SignedDeviceListPayload' },
 );
@@ -131,6 +152,12 @@ export const UserDevices = Type.Object(
       description: 'Null until the user enables encryption. Trust only devices that are on the signed list and listed here',
     }),
     devices: Type.Array(Device),
+    revoked: Type.Optional(
+      Type.Array(RevokedDeviceEntry, {
+        description:
+          'Their revoked devices, newest first (at most 50): a credential check of an MLS message ordered before a revocation reads its time here and in the signed list, and takes the earlier',
+      }),
+    ),
   },
   { title: 'UserDevices' },
 );

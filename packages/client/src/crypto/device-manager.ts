@@ -15,8 +15,9 @@ import { base64UrlBytes } from '../push.js';
 import { packBytes, unpackBytes } from './byte-packing.js';
 import type { CryptoStore } from './crypto-store.js';
 import { type DeviceState, deviceState, forgetDevice, loadDevice, markRegistered, markUnregistered, saveDevice } from './device-record.js';
-import type { DeviceKeys, DeviceRef, GroupEngine } from './group-engine.js';
+import type { DeviceKeys, DeviceRef, GroupEngine, OrderPosition } from './group-engine.js';
 import { DeviceTrust } from './device-trust.js';
+import { nextRevokedEntries } from './revocation-bound.js';
 import { safetyNumber } from './safety-number.js';
 import { type Verification, Verifications } from './verification.js';
 
@@ -78,7 +79,7 @@ export class DeviceManager {
     // ts-mls is loaded only by a client that uses encryption: the web app's first load stays small.
     return (this.engineReady ??= import('./mls-engine.js').then(({ createMlsEngine }) =>
       createMlsEngine({
-        validateCredential: (device, key) => this.trusts(device, key),
+        validateCredential: (device, key, position) => this.trusts(device, key, position),
         operation: (work) => this.trust.during(work),
       }),
     ));
@@ -116,7 +117,7 @@ export class DeviceManager {
       device = await this.newDevice(engine, me.id);
       await this.register(device, options.deviceName);
     }
-    await this.publishDeviceList(published.identity?.version ?? 0);
+    await this.publishDeviceList(published);
     await this.replenishKeyPackages();
     await markRegistered(this.store, device.deviceId);
     return { deviceId: device.deviceId };
@@ -195,7 +196,7 @@ export class DeviceManager {
     if (!identity || !device) return;
     const published = await this.http.request<UserDevices>('GET', `/api/v1/users/${encodeURIComponent(device.userId)}/devices`);
     // An identity key replaced elsewhere since (resetIdentity) must not come back by signing this list.
-    if (published.identity?.identityKey === b64(identity.signaturePublicKey)) await this.publishDeviceList(published.identity.version);
+    if (published.identity?.identityKey === b64(identity.signaturePublicKey)) await this.publishDeviceList(published);
   }
 
   async safetyNumber(userId: string): Promise<string> {
@@ -282,26 +283,34 @@ export class DeviceManager {
   }
 
   /** The credential validator (device-trust.ts). */
-  trusts(device: DeviceRef, signaturePublicKey: Uint8Array): Promise<boolean> {
-    return this.trust.trusts(device, signaturePublicKey);
+  trusts(device: DeviceRef, signaturePublicKey: Uint8Array, position?: OrderPosition): Promise<boolean> {
+    return this.trust.trusts(device, signaturePublicKey, position);
   }
 
-  private async publishDeviceList(knownVersion?: number): Promise<void> {
+  private async publishDeviceList(known?: UserDevices): Promise<void> {
     const engine = await this.engine();
     const identity = await this.loadKeys(KEYS.identity);
     const device = await this.requireDevice();
     if (!identity) throw new EncryptionError('not_enabled', 'Enable encryption first');
-    const version =
-      knownVersion ??
-      (await this.http.request<UserDevices>('GET', `/api/v1/users/${encodeURIComponent(device.userId)}/devices`)).identity?.version ??
-      0;
+    const published = known ?? (await this.http.request<UserDevices>('GET', `/api/v1/users/${encodeURIComponent(device.userId)}/devices`));
     const { devices } = await this.http.request<DeviceList>('GET', '/api/v1/devices');
+    const identityKey = b64(identity.signaturePublicKey);
+    // The devices my key named last and that are revoked since stay on the list, as revoked (revocation-bound.ts):
+    // only from a list that verifies with my key, so the server cannot slip a key in.
+    const previous = published.identity;
+    const signedBefore =
+      previous?.identityKey === identityKey &&
+      (await engine.verify(identity.signaturePublicKey, utf8(previous.deviceList), base64UrlBytes(previous.signature)))
+        ? (JSON.parse(previous.deviceList) as SignedDeviceListPayload)
+        : undefined;
+    const revoked = nextRevokedEntries(signedBefore, published.revoked ?? [], Date.now());
     const payload: SignedDeviceListPayload = {
       v: 1,
       userId: device.userId,
-      version: version + 1,
-      identityKey: b64(identity.signaturePublicKey),
+      version: (previous?.version ?? 0) + 1,
+      identityKey,
       devices: devices.map((d) => ({ id: d.id, signatureKey: d.signatureKey })),
+      ...(revoked.length > 0 ? { revoked } : {}),
     };
     const deviceList = JSON.stringify(payload);
     const signature = await engine.sign(identity.signaturePrivateKey, utf8(deviceList));

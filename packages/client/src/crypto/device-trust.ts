@@ -5,6 +5,7 @@ import { b64 } from './byte-packing.js';
 import { EncryptionError } from './encryption-error.js';
 import { DeviceListReads } from './device-list-reads.js';
 import type { DeviceRef, GroupEngine } from './group-engine.js';
+import { type OrderPosition, type RevokedKey, acceptsRevoked, revocationBounds } from './revocation-bound.js';
 import type { Verification, Verifications } from './verification.js';
 
 /**
@@ -45,13 +46,16 @@ export class DeviceTrust {
   }
 
   /**
-   * The credential validator: the device is on its user's signed list with this key, and active.
+   * The credential validator: the device is on its user's signed list with this key, and active;
+   * or, checking a message ordered at `position`, it was revoked after that (revocation-bound.ts).
    * Within one MLS operation the checks of one user share one read (device-list-reads.ts).
    */
-  async trusts(device: DeviceRef, signaturePublicKey: Uint8Array): Promise<boolean> {
+  async trusts(device: DeviceRef, signaturePublicKey: Uint8Array, position?: OrderPosition): Promise<boolean> {
     const verified = await this.reads.read(device.userId);
+    if (!verified) return false;
     const key = b64(signaturePublicKey);
-    return verified?.devices.some((d) => d.id === device.deviceId && d.signatureKey === key) ?? false;
+    if (verified.devices.some((d) => d.id === device.deviceId && d.signatureKey === key)) return true;
+    return acceptsRevoked(verified.revoked, device.deviceId, key, position);
   }
 
   /**
@@ -95,6 +99,7 @@ export class DeviceTrust {
       identityKey: identity.identityKey,
       verification,
       devices: payload.devices.filter((d) => active.get(d.id) === d.signatureKey),
+      revoked: revocationBounds(payload.revoked, published.revoked),
     };
   }
 }
@@ -103,6 +108,8 @@ interface VerifiedDevices {
   identityKey: string;
   verification: Verification;
   devices: { id: string; signatureKey: string }[];
+  /** Devices the list keeps as revoked, each with the time before which its messages' credentials pass. */
+  revoked: RevokedKey[];
 }
 
 const utf8 = (text: string) => new TextEncoder().encode(text);

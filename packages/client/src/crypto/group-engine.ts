@@ -22,7 +22,16 @@ export interface DeviceKeys {
  * this signature key. The SDK answers from the list it fetched and verified against the user's
  * identity key; the server cannot forge an entry. ts-mls's default accepts every credential.
  */
-export type CredentialValidator = (device: DeviceRef, signaturePublicKey: Uint8Array) => Promise<boolean>;
+export type CredentialValidator = (device: DeviceRef, signaturePublicKey: Uint8Array, position?: OrderPosition) => Promise<boolean>;
+
+/**
+ * Where the MLS message being processed stands in the conversation's order (when the server
+ * stored it, ms): a device revoked after it may still be accepted in it (revocation-bound.ts).
+ * Something made on this device now has none.
+ */
+export interface OrderPosition {
+  orderedAt: number;
+}
 
 /** A KeyPackage as uploaded (public, MLSMessage bytes) and the private keys that stay on the device. */
 export interface KeyPackageBundle {
@@ -76,14 +85,15 @@ export interface GroupEngine {
   /** Adds one device per KeyPackage in one commit, with the Welcome for all of them. */
   addMembers(group: Group, keyPackages: Uint8Array[]): Promise<PendingCommit>;
   removeMembers(group: Group, devices: DeviceRef[]): Promise<PendingCommit>;
-  joinFromWelcome(welcome: Uint8Array, bundle: KeyPackageBundle): Promise<Group>;
+  /** With the Welcome's position in the order, its tree may hold a device revoked after it. */
+  joinFromWelcome(welcome: Uint8Array, bundle: KeyPackageBundle, position?: OrderPosition): Promise<Group>;
   /** GroupInfo with the external public key and the ratchet tree, for external commits. */
   groupInfo(group: Group): Promise<Uint8Array>;
   /** A new device of an existing member joins on its own, from the conversation's GroupInfo. */
   joinByExternalCommit(groupInfo: Uint8Array, device: DeviceRef, keys: DeviceKeys): Promise<PendingCommit>;
   encrypt(group: Group, plaintext: Uint8Array): Promise<{ ciphertext: Uint8Array; group: Group }>;
   /** Applies a commit or decrypts an application message, in the conversation's order. */
-  process(group: Group, message: Uint8Array): Promise<Processed>;
+  process(group: Group, message: Uint8Array, position?: OrderPosition): Promise<Processed>;
   members(group: Group): DeviceRef[];
   /** Reads wire format, group and epoch; throws `MalformedMessage` on bytes that do not decode. */
   frame(message: Uint8Array): MessageFrame;

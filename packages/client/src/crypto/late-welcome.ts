@@ -5,6 +5,7 @@ import { conversationPath } from './conversation-keys.js';
 import type { CryptoStore } from './crypto-store.js';
 import { keepDecrypted } from './decrypted-search.js';
 import type { Group, GroupEngine } from './group-engine.js';
+import { orderPosition } from './revocation-bound.js';
 
 const PAGE = 100;
 
@@ -45,7 +46,7 @@ export async function readSinceCommit(
     if (!group || BigInt(message.epoch ?? 0) < joined.epoch) continue;
     const current: Group = group;
     await processing(message, async () => {
-      const processed = await engine.process(current, base64UrlBytes(message.ciphertext!));
+      const processed = await engine.process(current, base64UrlBytes(message.ciphertext!), orderPosition(message));
       if (processed.kind === 'application') await keepDecrypted(store, message, processed.plaintext);
       group = processed.kind === 'commit' && processed.removedSelf ? undefined : processed.group;
     });

@@ -168,6 +168,57 @@ describe('the ts-mls GroupEngine', () => {
     await expect(bob!.engine.process(bob!.group, sneaky.commit)).rejects.toMatchObject({ code: 'untrusted_credential' });
   });
 
+  it('passes the position of the message checked to the validator, for that call only (a revoked device’s past)', async () => {
+    // Every engine trusts everyone, except Carol's device "revoked at 100": accepted only for a message ordered before.
+    const engineFor = () =>
+      createMlsEngine({
+        validateCredential: async (device, _key, position) =>
+          device.userId !== 'carol' || (position !== undefined && position.orderedAt < 100),
+      });
+    const member = async (name: string): Promise<Member> => {
+      const engine = await engineFor();
+      return { ref: { userId: name, deviceId: `${name}-laptop` }, keys: await engine.generateDeviceKeys(), engine };
+    };
+    const [alice, bob, carol, dave] = await Promise.all(['alice', 'bob', 'carol', 'dave'].map(member));
+    alice!.group = await alice!.engine.createGroup(text('conv-9'), alice!.ref, alice!.keys);
+    const [bobKp, carolKp] = await Promise.all([bob!, carol!].map((m) => m.engine.createKeyPackage(m.ref, m.keys)));
+    const added = await alice!.engine.addMembers(alice!.group, [bobKp!.keyPackage]);
+    alice!.group = added.group;
+    bob!.group = await bob!.engine.joinFromWelcome(added.welcome!, bobKp!);
+    // Carol is added at time 10 (before her revocation): Bob accepts the add then, not later, not without a time.
+    const withCarol = await alice!.engine.addMembers(alice!.group, [carolKp!.keyPackage]).catch((e: unknown) => e);
+    expect(withCarol).toMatchObject({ code: 'untrusted_credential' }); // something made now has no position
+    const permissive = await createMlsEngine({ validateCredential: async () => true });
+    const made = await permissive.addMembers(permissive.load(alice!.engine.save(alice!.group)), [carolKp!.keyPackage]);
+    await expect(bob!.engine.process(bob!.group, made.commit)).rejects.toMatchObject({ code: 'untrusted_credential' });
+    await expect(bob!.engine.process(bob!.group, made.commit, { orderedAt: 100 })).rejects.toMatchObject({ code: 'untrusted_credential' });
+    bob!.group = (await bob!.engine.process(bob!.group, made.commit, { orderedAt: 10 })).group;
+    alice!.group = alice!.engine.load(permissive.save(made.group));
+    carol!.group = await carol!.engine.joinFromWelcome(made.welcome!, carolKp!, { orderedAt: 10 });
+
+    // Carol commits (her leaf in the path): accepted before 100 only.
+    const update = await carol!.engine.removeMembers(carol!.group, [alice!.ref]);
+    await expect(bob!.engine.process(bob!.group, update.commit, { orderedAt: 150 })).rejects.toMatchObject({
+      code: 'untrusted_credential',
+    });
+    const applied = await bob!.engine.process(bob!.group, update.commit, { orderedAt: 50 });
+    expect(applied.kind).toBe('commit');
+    bob!.group = applied.group;
+    carol!.group = update.group;
+    // The position did not stay with the state: Carol's next commit, with no time, is refused (saved and loaded too).
+    const next = await carol!.engine.removeMembers(carol!.group, [bob!.ref]);
+    await expect(bob!.engine.process(bob!.group, next.commit)).rejects.toMatchObject({ code: 'untrusted_credential' });
+    await expect(bob!.engine.process(bob!.engine.load(bob!.engine.save(bob!.group)), next.commit)).rejects.toMatchObject({
+      code: 'untrusted_credential',
+    });
+
+    // A Welcome whose tree holds Carol: joined with a time before her revocation, refused without one.
+    const daveKp = await dave!.engine.createKeyPackage(dave!.ref, dave!.keys);
+    const withDave = await permissive.addMembers(permissive.load(bob!.engine.save(bob!.group)), [daveKp.keyPackage]);
+    await expect(dave!.engine.joinFromWelcome(withDave.welcome!, daveKp)).rejects.toMatchObject({ code: 'untrusted_credential' });
+    await expect(dave!.engine.joinFromWelcome(withDave.welcome!, daveKp, { orderedAt: 99 })).resolves.toBeDefined();
+  });
+
   it('refuses bytes that are not an MLS message and messages of another group', async () => {
     const { alice, bob } = await directoryOf(['alice', 'bob']);
     alice!.group = await alice!.engine.createGroup(text('conv-7'), alice!.ref, alice!.keys);

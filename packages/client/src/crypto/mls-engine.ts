@@ -30,6 +30,7 @@ import {
   GroupError,
   type KeyPackageBundle,
   type MessageFrame,
+  type OrderPosition,
   type PendingCommit,
   type Processed,
 } from './group-engine.js';
@@ -70,7 +71,7 @@ export interface MlsEngineOptions {
 
 export async function createMlsEngine(options: MlsEngineOptions): Promise<GroupEngine> {
   const cs = await getCiphersuiteImpl(getCiphersuiteFromName(CONFAB_CIPHERSUITE));
-  const config: ClientConfig = {
+  const configAt = (position?: OrderPosition): ClientConfig => ({
     keyRetentionConfig: { ...CONFAB_KEY_RETENTION, ...options.keyRetention },
     lifetimeConfig: defaultLifetimeConfig,
     keyPackageEqualityConfig: defaultKeyPackageEqualityConfig,
@@ -78,24 +79,31 @@ export async function createMlsEngine(options: MlsEngineOptions): Promise<GroupE
     authService: {
       // Every credential ts-mls meets (a leaf, an added KeyPackage, a GroupInfo's signer) comes
       // through here: a credential not in Confab's form, or not on the signed list, is refused.
+      // `position` is the processed message's place in the order (none for what is made here).
       async validateCredential(credential, signaturePublicKey) {
         if (credential.credentialType !== 'basic') return false;
         const device = decodeDeviceIdentity(credential.identity);
-        return device !== undefined && (await options.validateCredential(device, signaturePublicKey));
+        return device !== undefined && (await options.validateCredential(device, signaturePublicKey, position));
       },
     },
-  };
-  return new MlsEngine(cs, config, options.operation ?? ((work) => work()));
+  });
+  return new MlsEngine(cs, configAt, options.operation ?? ((work) => work()));
 }
 
 class MlsEngine implements GroupEngine {
   readonly ciphersuite = CONFAB_CIPHERSUITE;
 
+  /** The configuration states keep: its credential checks carry no position. */
+  private readonly config: ClientConfig;
+
   constructor(
     private readonly cs: CiphersuiteImpl,
-    private readonly config: ClientConfig,
+    /** A configuration whose credential checks know the position of the message they check. */
+    private readonly configAt: (position?: OrderPosition) => ClientConfig,
     private readonly operation: <T>(work: () => Promise<T>) => Promise<T>,
-  ) {}
+  ) {
+    this.config = configAt();
+  }
 
   async generateDeviceKeys(): Promise<DeviceKeys> {
     const { publicKey, signKey } = await this.cs.signature.keygen();
@@ -161,7 +169,7 @@ class MlsEngine implements GroupEngine {
     return this.commit(group, proposals);
   }
 
-  async joinFromWelcome(welcome: Uint8Array, bundle: KeyPackageBundle): Promise<Group> {
+  async joinFromWelcome(welcome: Uint8Array, bundle: KeyPackageBundle, position?: OrderPosition): Promise<Group> {
     const message = this.decode(welcome);
     if (message.wireformat !== 'mls_welcome') throw new GroupError('malformed_message', 'not a Welcome');
     const keyPackage = this.decodeKeyPackage(bundle.keyPackage);
@@ -179,10 +187,11 @@ class MlsEngine implements GroupEngine {
         this.cs,
         undefined,
         undefined,
-        this.config,
+        this.configAt(position),
       ),
     );
-    return wrap(state);
+    // The state keeps the configuration without a position: later checks are of later messages.
+    return wrap({ ...state, clientConfig: this.config });
   }
 
   async groupInfo(group: Group): Promise<Uint8Array> {
@@ -213,7 +222,7 @@ class MlsEngine implements GroupEngine {
     };
   }
 
-  async process(group: Group, bytes: Uint8Array): Promise<Processed> {
+  async process(group: Group, bytes: Uint8Array, position?: OrderPosition): Promise<Processed> {
     const state = unwrap(group).state;
     const message = this.decode(bytes);
     if (message.wireformat !== 'mls_private_message' && message.wireformat !== 'mls_public_message') {
@@ -231,9 +240,11 @@ class MlsEngine implements GroupEngine {
     if (epoch !== undefined && epoch < state.groupContext.epoch) {
       throw new GroupError('epoch_expired', `a commit of epoch ${epoch} is stale, this device is at ${state.groupContext.epoch}`);
     }
-    const result = await this.guard(() => processMessage(message, state, emptyPskIndex, () => 'accept', this.cs));
+    // ts-mls checks a commit's credentials with the state's configuration: this message's position, for this call only.
+    const checking: ClientState = { ...state, clientConfig: this.configAt(position) };
+    const result = await this.guard(() => processMessage(message, checking, emptyPskIndex, () => 'accept', this.cs));
     if (result.kind === 'applicationMessage') throw new GroupError('malformed_message', 'an application message in clear');
-    const next = wrap(result.newState);
+    const next = wrap({ ...result.newState, clientConfig: this.config });
     const removedSelf = result.newState.groupActiveState.kind !== 'active';
     return { kind: 'commit', epoch: state.groupContext.epoch, group: next, removedSelf };
   }

@@ -7,9 +7,10 @@ import { KEYS, conversationPath } from './conversation-keys.js';
 import type { CryptoStore } from './crypto-store.js';
 import { keepDecrypted } from './decrypted-search.js';
 import type { DeviceManager } from './device-manager.js';
-import { type Group, GroupError, type GroupEngine } from './group-engine.js';
+import { type Group, GroupError, type GroupEngine, type OrderPosition } from './group-engine.js';
 import { PassedBeforeJoin, readSinceCommit } from './late-welcome.js';
 import { pendingCommitOf } from './pending-commit.js';
+import { orderPosition } from './revocation-bound.js';
 import { keepPollParts } from './poll-records.js';
 
 const PAGE = 100;
@@ -102,7 +103,7 @@ export class OrderApplier {
         // (Unreadable: each check reads its user's list alone, as it would have.)
         const detail = await this.http.request<{ conversation: ConversationDetail }>('GET', conversationPath(id)).catch(() => undefined);
         const caughtUp = await this.devices.withDeviceLists(detail?.conversation.members.map((m) => m.userId) ?? [], async () => {
-          const joined = await this.joinFrom(engine, bytes);
+          const joined = await this.joinFrom(engine, bytes, orderPosition(message));
           return joined && readSinceCommit(this.http, this.store, engine, message, joined, before, (m, step) => this.processing(m, step));
         });
         if (caughtUp) await this.store.put(KEYS.group(id), engine.save(caughtUp));
@@ -116,7 +117,7 @@ export class OrderApplier {
       // My own accepted commit is applied already (its state was kept when it was accepted).
       if (mine && BigInt(message.epoch ?? 0) < group.epoch) return;
       await this.processing(message, async () => {
-        const processed = await engine.process(group, bytes);
+        const processed = await engine.process(group, bytes, orderPosition(message));
         if (processed.kind === 'commit' && processed.removedSelf) await this.store.delete(KEYS.group(id));
         else await this.store.put(KEYS.group(id), engine.save(processed.group));
       });
@@ -129,7 +130,7 @@ export class OrderApplier {
       return;
     }
     await this.processing(message, async () => {
-      const processed = await engine.process(group, bytes);
+      const processed = await engine.process(group, bytes, orderPosition(message));
       // The text first: a message decrypts once, so a state kept without its text (the page
       // closed between the two) would lose it for good; the other way round it decrypts again.
       if (processed.kind === 'application') await keepDecrypted(this.store, message, processed.plaintext);
@@ -154,13 +155,13 @@ export class OrderApplier {
   }
 
   /** Joins from a Welcome with whichever of this device's KeyPackages it was made for. */
-  private async joinFrom(engine: GroupEngine, welcome: Uint8Array): Promise<Group | undefined> {
+  private async joinFrom(engine: GroupEngine, welcome: Uint8Array, position: OrderPosition): Promise<Group | undefined> {
     for (const key of await this.store.keys('key-package:')) {
       const packed = await this.store.get(key);
       if (!packed) continue;
       const [keyPackage, privateKeys, lastResort] = unpackBytes(packed, 3) as [Uint8Array, Uint8Array, Uint8Array];
       try {
-        const group = await engine.joinFromWelcome(welcome, { keyPackage, privateKeys, lastResort: lastResort[0] === 1 });
+        const group = await engine.joinFromWelcome(welcome, { keyPackage, privateKeys, lastResort: lastResort[0] === 1 }, position);
         if (lastResort[0] !== 1) await this.store.delete(key);
         return group;
       } catch {

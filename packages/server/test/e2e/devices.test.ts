@@ -189,6 +189,9 @@ describe.each(await engines())('devices and KeyPackages on %s', (_engine, start)
     await alice.first.enableEncryption({ deviceName: 'laptop' });
     const [bob, carol] = await freshUsers(t.url, 2);
     await rawDevice(bob!);
+    // A revoked device of Bob's is served with its key and when (members check its past commits against it).
+    const gone = await rawDevice(bob!);
+    expect((await api(t.url, 'DELETE', `/api/v1/devices/${gone.deviceId}`, { token: bob!.token })).status).toBe(204);
     const ids = [carol!.id, 'usr_nobody_here', alice.id, bob!.id];
     const lookup = await api(t.url, 'POST', '/api/v1/users/devices/lookup', { token: carol!.token, body: { userIds: ids } });
     expect(lookup.status).toBe(200);
@@ -198,8 +201,12 @@ describe.each(await engines())('devices and KeyPackages on %s', (_engine, start)
       const one = await api(t.url, 'GET', `/api/v1/users/${user.userId}/devices`, { token: carol!.token });
       expect(user).toEqual(one.body);
     }
-    expect(lookup.body.users[0]).toEqual({ userId: carol!.id, identity: null, devices: [] });
+    expect(lookup.body.users[0]).toEqual({ userId: carol!.id, identity: null, devices: [], revoked: [] });
     expect(lookup.body.users[2].devices).toHaveLength(1);
+    expect(lookup.body.users[2].revoked).toEqual([
+      { id: gone.deviceId, signatureKey: b64(gone.keys.signaturePublicKey), revokedAt: expect.any(Number) },
+    ]);
+    expect(lookup.body.users[1].revoked).toEqual([]);
 
     expectError(await api(t.url, 'POST', '/api/v1/users/devices/lookup', { body: { userIds: [alice.id] } }), 401, 'unauthenticated');
     for (const userIds of [[], [alice.id, alice.id], Array.from({ length: 201 }, (_, i) => `usr_${i}`)]) {

@@ -6,7 +6,9 @@ import {
   type KeyPackagesUploaded,
   MAX_DEVICES_PER_USER,
   MAX_KEY_PACKAGES_PER_DEVICE,
+  MAX_SIGNED_REVOKED_DEVICES,
   type PutIdentityBody,
+  type RevokedDeviceEntry,
   type RegisterDeviceBody,
   type UserDevices,
   type UserIdentity,
@@ -31,6 +33,8 @@ export const deviceView = (d: DeviceRecord): Device => ({
   createdAt: iso(d.createdAt),
   lastSeenAt: iso(d.lastSeenAt),
 });
+
+const revokedView = (d: DeviceRecord): RevokedDeviceEntry => ({ id: d.id, signatureKey: d.signatureKey, revokedAt: d.revokedAt ?? 0 });
 
 const identityView = (i: IdentityRecord): UserIdentity => ({
   identityKey: i.identityKey,
@@ -108,6 +112,15 @@ export class DeviceService {
         ]);
       }
     });
+    // A revoked entry vouches for a past key: it must be a device of mine, revoked, with that key.
+    for (const [i, listed] of (payload.revoked ?? []).entries()) {
+      const device = await this.store.devices.getDevice(listed.id);
+      if (device?.userId !== userId || device.revokedAt === null || device.signatureKey !== listed.signatureKey) {
+        throw invalid('The list names as revoked a device that is not a revoked device of mine with that key', [
+          detail(`/deviceList/revoked/${i}`, 'is not a revoked device of this user'),
+        ]);
+      }
+    }
     const record: IdentityRecord = {
       userId,
       identityKey: body.identityKey,
@@ -124,19 +137,29 @@ export class DeviceService {
     return identityView(record);
   }
 
-  /** A user's identity and active devices, for anyone signed in (to add them, to verify them). */
+  /** A user's identity, active devices and revoked ones (their keys and when), for anyone signed in (to add them, to verify them, to check their past commits). */
   async devicesOf(userId: string): Promise<UserDevices> {
     if (!(await this.store.users.getUser(userId))) throw notFound('User');
-    const [identity, devices] = await Promise.all([this.store.devices.getIdentity(userId), this.store.devices.listActiveDevices(userId)]);
-    return { userId, identity: identity ? identityView(identity) : null, devices: devices.map(deviceView) };
+    const [identity, devices, revoked] = await Promise.all([
+      this.store.devices.getIdentity(userId),
+      this.store.devices.listActiveDevices(userId),
+      this.store.devices.listRevokedDevicesOf([userId], MAX_SIGNED_REVOKED_DEVICES),
+    ]);
+    return {
+      userId,
+      identity: identity ? identityView(identity) : null,
+      devices: devices.map(deviceView),
+      revoked: revoked.map(revokedView),
+    };
   }
 
   /** Several users' identities and active devices in one read (a Welcome's checks); unknown users left out. */
   async devicesOfUsers(userIds: readonly string[]): Promise<DeviceListLookup> {
-    const [users, identities, devices] = await Promise.all([
+    const [users, identities, devices, revoked] = await Promise.all([
       this.store.users.getUsers(userIds),
       this.store.devices.getIdentities(userIds),
       this.store.devices.listActiveDevicesOf(userIds),
+      this.store.devices.listRevokedDevicesOf(userIds, MAX_SIGNED_REVOKED_DEVICES),
     ]);
     const known = new Set(users.map((u) => u.id));
     const identityOf = new Map(identities.map((i) => [i.userId, i]));
@@ -149,6 +172,7 @@ export class DeviceService {
             userId,
             identity: identity ? identityView(identity) : null,
             devices: devices.filter((d) => d.userId === userId).map(deviceView),
+            revoked: revoked.filter((d) => d.userId === userId).map(revokedView),
           };
         }),
     };

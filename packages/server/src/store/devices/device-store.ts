@@ -15,6 +15,11 @@ export interface DeviceStore {
 
   /** The devices of these users that are not revoked, by user, oldest first (one query for many). */
   listActiveDevicesOf(userIds: readonly string[]): Promise<DeviceRecord[]>;
+  /**
+   * The revoked devices of these users, by user, the newest revocation first, at most `limit` a
+   * user: members' credential checks of MLS messages ordered before a revocation read its time.
+   */
+  listRevokedDevicesOf(userIds: readonly string[], limit: number): Promise<DeviceRecord[]>;
 
   getIdentity(userId: string): Promise<IdentityRecord | undefined>;
   /** The identities of those of these users who have one (one query for many). */

@@ -79,6 +79,31 @@ export function describeDevices(f: Fixture): void {
       expect(await f.store.devices.getIdentities([])).toEqual([]);
     });
 
+    it('reads several users’ revoked devices, the newest revocation first, at most a limit a user', async () => {
+      const [a, b, c] = await Promise.all([f.user('dvra'), f.user('dvrb'), f.user('dvrc')]);
+      const [a1, a2, a3, a4, b1, c1] = [device(a.id), device(a.id), device(a.id), device(a.id), device(b.id), device(c.id)];
+      for (const d of [a1, a2, a3, a4, b1, c1]) await f.store.devices.insertDevice(d);
+      const times: Record<string, number> = {};
+      for (const [user, d] of [
+        [a, a2],
+        [b, b1],
+        [a, a1],
+        [a, a3],
+      ] as const) {
+        times[d.id] = f.tick();
+        await f.store.devices.revokeDevice(user.id, d.id, times[d.id]!);
+      }
+      const revoked = await f.store.devices.listRevokedDevicesOf([a.id, b.id, c.id, 'nobody'], 2);
+      // Alice's two newest (a3, then a1; a2 past the limit), Bob's one; Carol and the active a4 have none.
+      expect(revoked.filter((d) => d.userId === a.id).map((d) => [d.id, d.revokedAt])).toEqual([
+        [a3.id, times[a3.id]],
+        [a1.id, times[a1.id]],
+      ]);
+      expect(revoked.filter((d) => d.userId === b.id)).toEqual([{ ...b1, revokedAt: times[b1.id] }]);
+      expect(revoked.some((d) => d.userId === c.id || d.id === a4.id)).toBe(false);
+      expect(await f.store.devices.listRevokedDevicesOf([], 2)).toEqual([]);
+    });
+
     it('stores an upload once, caps the pool, and replaces the last-resort package', async () => {
       const a = await f.user('dvkp');
       const d = device(a.id);

@@ -11,6 +11,7 @@ export function sqlDeviceStore({ db }: SqlContext): DeviceStore {
     getDevice: (id) => devices.getDevice(db, id),
     listActiveDevices: (userId) => devices.listActiveDevices(db, userId),
     listActiveDevicesOf: (userIds) => devices.listActiveDevicesOf(db, userIds),
+    listRevokedDevicesOf: (userIds, limit) => devices.listRevokedDevicesOf(db, userIds, limit),
     revokeDevice: (userId, deviceId, now) => devices.revokeDevice(db, userId, deviceId, now),
     touchDevice: (deviceId, now) => devices.touchDevice(db, deviceId, now),
     getIdentity: (userId) => devices.getIdentity(db, userId),

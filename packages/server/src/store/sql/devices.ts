@@ -66,6 +66,26 @@ export async function listActiveDevicesOf(db: Db, userIds: readonly string[]): P
   return rows.map(toDevice);
 }
 
+export async function listRevokedDevicesOf(db: Db, userIds: readonly string[], limit: number): Promise<DeviceRecord[]> {
+  if (userIds.length === 0) return [];
+  const rows = await db
+    .selectFrom('devices')
+    .selectAll()
+    .where('user_id', 'in', [...userIds])
+    .where('revoked_at', 'is not', null)
+    .orderBy('user_id')
+    .orderBy('revoked_at', 'desc')
+    .orderBy('id')
+    .execute();
+  // The newest `limit` of each user (a user revokes few devices; the cut is here, not in SQL, to stay one portable query).
+  const kept = new Map<string, number>();
+  return rows.map(toDevice).filter((d) => {
+    const n = kept.get(d.userId) ?? 0;
+    kept.set(d.userId, n + 1);
+    return n < limit;
+  });
+}
+
 export function revokeDevice(db: Db, userId: string, deviceId: string, now: number): Promise<boolean> {
   return db.transaction().execute(async (trx) => {
     const result = await trx
