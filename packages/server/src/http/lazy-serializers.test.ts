@@ -1,12 +1,12 @@
-import fastJsonStringify from 'fast-json-stringify';
+import fastJsonStringify, { type Schema } from 'fast-json-stringify';
 import { describe, expect, it } from 'vitest';
 import { LazySerializers } from './lazy-serializers.js';
 
-const schema = {
+const schema: Schema = {
   type: 'object',
   properties: { id: { type: 'string' }, count: { type: 'integer' }, tags: { type: 'array', items: { type: 'string' } } },
 };
-const route = (s: object) => ({ schema: s, method: 'GET', url: '/x', httpStatus: '200' });
+const route = (s: Schema) => ({ schema: s, method: 'GET', url: '/x', httpStatus: '200' });
 
 describe('LazySerializers', () => {
   it('builds a route’s serializer on its first answer, once, with the same output as Fastify’s eager one', () => {
