@@ -1,4 +1,4 @@
-import type { Measurement, Resources } from './server-process.js';
+import type { Measurement, Resources } from './measurement.js';
 import { type BenchSocket, isAck, isError } from './sockets.js';
 import { Samples, type Summary, round, sleep, summarize } from './stats.js';
 

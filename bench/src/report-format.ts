@@ -1,5 +1,5 @@
 import type { Bar, BenchReport } from './report.js';
-import type { Resources } from './server-process.js';
+import type { Resources } from './measurement.js';
 import { type Summary, round } from './stats.js';
 import type { StormResult } from './storm.js';
 import { DEFAULT_MIX, describeMix, sameMix } from './mixed.js';

@@ -1,5 +1,5 @@
 import { type ChannelEvents, type SendChannel, drain } from './channel.js';
-import type { Measurement, Resources } from './server-process.js';
+import type { Measurement, Resources } from './measurement.js';
 import { type ClientKind, openSocket } from './sockets.js';
 import { SeqRecord, StormClient, ackSeq } from './storm-client.js';
 import { Samples, type Summary, mapPool, round, sleep, summarize } from './stats.js';

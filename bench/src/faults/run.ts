@@ -6,7 +6,7 @@
  * recovery took longer than its bound, or a 5xx came that is not documented for the fault.
  */
 import { arch, cpus, totalmem } from 'node:os';
-import { cleanupSync } from '../server-process.js';
+import { cleanupSync } from '../child-processes.js';
 import { stopAllMariadb } from './mariadb.js';
 import { stopAllPostgres } from './postgres.js';
 import { type Verdict, formatTable, judge } from './report.js';
