@@ -29,7 +29,8 @@ import { type ConfabProcess, startBareWs, startConfab } from './server-process.j
 import { type BenchUser, createGroups, registerUsers } from './setup.js';
 import { type BenchSocket, closeSockets, openSockets } from './sockets.js';
 import { round } from './stats.js';
-import { type StormResult, runStorm } from './storm.js';
+import { runStorm } from './storm.js';
+import type { StormResult } from './storm-result.js';
 import { runThroughput } from './throughput.js';
 import { comparisonPlan } from './store-plan.js';
 
