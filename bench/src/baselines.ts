@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import SQLite from 'better-sqlite3';
-import { makeTempDir, removeTempDir } from './server-process.js';
+import { makeTempDir, removeTempDir } from './child-processes.js';
 import { Samples, type Summary, round, summarize } from './stats.js';
 
 export interface SqliteBaseline {

@@ -1,4 +1,5 @@
-import { type BenchSocket, classify } from './sockets.js';
+import { classify } from './server-frames.js';
+import type { BenchSocket } from './sockets.js';
 
 export interface ChannelEvents {
   /**

@@ -1,5 +1,5 @@
 import { type SendChannel, drain } from './channel.js';
-import type { Measurement, Resources } from './server-process.js';
+import type { Measurement, Resources } from './measurement.js';
 import { PerSecond, sleep } from './stats.js';
 
 export interface ClosedLoopOptions {

@@ -10,7 +10,7 @@ import type { FanoutResult } from './fanout.js';
 import type { LatencyResult } from './latency.js';
 import type { PostgresWaits } from './postgres-waits.js';
 import { RESULTS_DIR, type newReport } from './report.js';
-import type { Resources } from './server-process.js';
+import type { Resources } from './measurement.js';
 import type { ThroughputResult } from './throughput.js';
 
 export interface TargetResult {

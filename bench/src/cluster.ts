@@ -4,26 +4,23 @@
  * against each planned system (store-plan.ts): N nodes sharing PostgreSQL or MySQL/MariaDB and
  * Redis, with the clients spread over the nodes, or one node on each store; plus the delivery
  * latency from senders on one node to receivers on the others. Printed side by side and saved as
- * bench/results/<timestamp>-nodes<N>[-quick].json (cluster-report.ts).
+ * bench/results/<timestamp>-nodes<N>[-quick].json (cluster-report.ts). The workloads are in
+ * cluster-workloads.ts, the measurement window over every node in cluster-measurement.ts.
  *
  * Each database system gets a schema (a database on MySQL) of its own, confab_bench_<id>, and a
  * Redis prefix of its own, removed at the end (an interrupted run leaves the schema named in its log).
  */
-import { SendChannel } from './channel.js';
 import { makeClusterSpace } from './cluster-space.js';
+import { clusterMeasurement } from './cluster-measurement.js';
 import { type ScaleOutReport, type TargetResult, formatScaleOut, notesFor, redactUrl, saveScaleOut } from './cluster-report.js';
-import { type DeliveryResult, runDelivery } from './delivery.js';
-import { type FanoutResult, runFanout } from './fanout.js';
-import { runLatency } from './latency.js';
-import { type Options, fanoutOptions, latencyOptions, throughputOptions } from './options.js';
+import { deliveryWorkload, fanoutWorkload, sendWorkloads } from './cluster-workloads.js';
+import type { Options } from './options.js';
 import { newReport } from './report.js';
-import { type ConfabProcess, type Measurement, type Resources, startConfab, startMeasurement } from './server-process.js';
-import { type BenchUser, createGroups, registerUsers } from './setup.js';
-import { closeSockets, openSockets } from './sockets.js';
+import type { Measurement } from './measurement.js';
+import { type ConfabProcess, startConfab } from './server-process.js';
+import { registerUsers } from './setup.js';
 import { round } from './stats.js';
-import { runThroughput } from './throughput.js';
 import { type PostgresWaits, PostgresWaitSampler } from './postgres-waits.js';
-import { machineCpuMeter } from './machine-cpu.js';
 import { type TargetPlan, comparisonPlan } from './store-plan.js';
 
 type Log = (text: string) => void;
@@ -37,9 +34,6 @@ interface Target {
   sessions?: { url: string; applicationName: string };
   cleanup(): Promise<void>;
 }
-
-/** Messages per second offered in the delivery phase: a latency measurement, far from saturation. */
-const DELIVERY_RATE = 50;
 
 export async function runScaleOut(options: Options, log: Log, onCrash: (error: Error) => void): Promise<void> {
   const plan = comparisonPlan(options);
@@ -164,179 +158,4 @@ async function measureTarget(target: Target, options: Options, log: Log): Promis
     result.delivery = await deliveryWorkload(users, nodes, options, measure, log);
   }
   return result;
-}
-
-async function sendWorkloads(
-  result: TargetResult,
-  users: BenchUser[],
-  nodeOf: (i: number) => ConfabProcess,
-  options: Options,
-  measure: () => Promise<Measurement>,
-  log: Log,
-  /** Called after each phase (its measurement has stopped). */
-  after: (phase: 'throughput' | 'latency') => void,
-): Promise<void> {
-  const clients = users.slice(0, options.clients);
-  const groups = Array.from({ length: options.conversations }, (_, g) => clients.filter((u) => u.index % options.conversations === g));
-  const conversationIds = await createGroups(groups, 'bench');
-  const sockets = await openSockets(
-    clients.map((u, i) => nodeOf(i).wsUrl(u.accessToken)),
-    options.client,
-    options.connectConcurrency,
-  );
-  const channels = sockets.map((ws, i) => new SendChannel(ws, i, conversationIds[i % options.conversations]!, 't', options.bodyBytes));
-  try {
-    if (options.phases.has('throughput')) {
-      log(`  throughput: ${clients.length} clients, window ${options.window}, ${options.durationSec} s`);
-      result.throughput = await runThroughput(channels, throughputOptions(options), measure);
-      log(`    ${result.throughput.acksPerSec} acks/s`);
-      after('throughput');
-    }
-    if (options.phases.has('latency')) {
-      log(`  latency: open loop at ${options.latencyRate} sends/s, ${options.latencyDurationSec} s`);
-      for (const channel of channels) channel.setTag('l');
-      result.latency = await runLatency(channels, latencyOptions(options), measure);
-      log(`    p99 ${result.latency.ackLatencyMs?.p99} ms`);
-      after('latency');
-    }
-  } finally {
-    await closeSockets(sockets);
-  }
-}
-
-async function fanoutWorkload(
-  users: BenchUser[],
-  nodeOf: (i: number) => ConfabProcess,
-  options: Options,
-  measure: () => Promise<Measurement>,
-  log: Log,
-): Promise<FanoutResult> {
-  const members = users.slice(0, options.fanoutMembers);
-  const [groupId] = await createGroups([members], 'fan-out');
-  // The sender (member 0) on the first node; the members spread over every node.
-  const sockets = await openSockets(
-    members.map((u, i) => nodeOf(i).wsUrl(u.accessToken)),
-    options.client,
-    options.connectConcurrency,
-  );
-  try {
-    log(`  fan-out: ${members.length} sockets, ${options.fanoutMessages} messages, window ${options.fanoutWindow}`);
-    const result = await runFanout(
-      {
-        sockets,
-        triggerFrame: (payload, k) =>
-          `{"type":"message.send","id":"f${k}","conversationId":"${groupId}","clientId":"fo-${k}","body":"${payload}"}`,
-      },
-      fanoutOptions(options),
-      measure,
-    );
-    log(`    ${result.deliveriesPerSec} deliveries/s`);
-    return result;
-  } finally {
-    await closeSockets(sockets);
-  }
-}
-
-/**
- * Delivery latency: one group per conversation slot, its sender on the first node and its
- * receivers spread over the other nodes (all on the one node when there is only one), messages
- * offered at a modest fixed rate; each delivery's send → receipt time.
- */
-async function deliveryWorkload(
-  users: BenchUser[],
-  nodes: readonly ConfabProcess[],
-  options: Options,
-  measure: () => Promise<Measurement>,
-  log: Log,
-): Promise<DeliveryResult> {
-  const groupCount = options.conversations;
-  const perGroup = Math.max(1, Math.floor((Math.min(users.length, options.fanoutMembers) - groupCount) / groupCount));
-  const senders = users.slice(0, groupCount);
-  const receivers = Array.from({ length: groupCount }, (_, g) => users.slice(groupCount + g * perGroup, groupCount + (g + 1) * perGroup));
-  const conversationIds = await createGroups(
-    senders.map((sender, g) => [sender, ...receivers[g]!]),
-    'delivery',
-  );
-  const others = nodes.length > 1 ? nodes.slice(1) : nodes;
-  const senderSockets = await openSockets(
-    senders.map((u) => nodes[0]!.wsUrl(u.accessToken)),
-    options.client,
-    options.connectConcurrency,
-  );
-  const receiverSockets = await Promise.all(
-    receivers.map((group) =>
-      openSockets(
-        group.map((u, i) => others[i % others.length]!.wsUrl(u.accessToken)),
-        options.client,
-        options.connectConcurrency,
-      ),
-    ),
-  );
-  try {
-    log(
-      `  delivery: ${groupCount} senders on node 1, ${groupCount * perGroup} receivers on ${nodes.length > 1 ? 'the other nodes' : 'the same node'}, ${DELIVERY_RATE} msgs/s`,
-    );
-    const result = await runDelivery(senderSockets, receiverSockets, conversationIds, {
-      rate: DELIVERY_RATE,
-      warmupMs: options.warmupSec * 1000,
-      durationMs: options.latencyDurationSec * 1000,
-      drainTimeoutMs: 10_000,
-      measure,
-    });
-    result.crossNode = nodes.length > 1;
-    log(`    p99 ${result.latencyMs?.p99} ms, lost ${result.lost}`);
-    return result;
-  } finally {
-    await closeSockets([...senderSockets, ...receiverSockets.flat()]);
-  }
-}
-
-/**
- * One measurement window over every node: their CPU summed, their counters summed, and the whole
- * machine's CPU by kind of process (nodes, PostgreSQL, Redis, the load generator).
- */
-async function clusterMeasurement(nodes: readonly ConfabProcess[]): Promise<Measurement> {
-  const each = await Promise.all(nodes.map((node) => startMeasurement(node.child, node.baseUrl, { machine: false })));
-  const nodePids = new Set(nodes.map((node) => node.child.pid));
-  const machine = machineCpuMeter((pid, comm) => {
-    if (nodePids.has(pid)) return 'nodes';
-    if (pid === process.pid) return 'load generator';
-    if (comm.startsWith('postgres')) return 'PostgreSQL';
-    if (comm.startsWith('mariadbd') || comm.startsWith('mysqld')) return 'MariaDB';
-    if (comm.startsWith('redis-server')) return 'Redis';
-    return undefined;
-  });
-  return {
-    async stop(): Promise<Resources> {
-      const machineCpu = machine.stop();
-      const all = await Promise.all(each.map((m) => m.stop()));
-      const cpu = all.map((r) => r.cpu.serverPct);
-      const servers = all.map((r) => r.server);
-      const sum = (pick: (s: NonNullable<Resources['server']>) => number) => servers.reduce((n, s) => n + pick(s!), 0);
-      const server = servers.every((s) => s !== null)
-        ? {
-            messagesStored: sum((s) => s.messagesStored),
-            commitBatches: sum((s) => s.commitBatches),
-            framesDelivered: sum((s) => s.framesDelivered),
-            gapFills: sum((s) => s.gapFills),
-            gapsClosedByBus: sum((s) => s.gapsClosedByBus),
-            storedBefore: sum((s) => s.storedBefore),
-            meanBatch: sum((s) => s.commitBatches) > 0 ? round(sum((s) => s.messagesStored) / sum((s) => s.commitBatches), 1) : null,
-          }
-        : null;
-      return {
-        cpu: {
-          loadGeneratorPct: all[0]!.cpu.loadGeneratorPct,
-          serverPct: cpu.every((c) => c !== null)
-            ? round(
-                cpu.reduce((n, c) => n + c!, 0),
-                1,
-              )
-            : null,
-        },
-        server,
-        machine: machineCpu,
-      };
-    },
-  };
 }

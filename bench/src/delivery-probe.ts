@@ -1,5 +1,6 @@
 import type { ConfabProcess } from './server-process.js';
-import { type BenchSocket, closeSockets, isAck, isError, openSockets } from './sockets.js';
+import { isAck, isError } from './server-frames.js';
+import { type BenchSocket, closeSockets, openSockets } from './sockets.js';
 import { type BenchUser, createGroups } from './setup.js';
 import { Samples, type Summary, round, sleep, summarize } from './stats.js';
 import type { Options } from './options.js';

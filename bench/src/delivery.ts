@@ -1,5 +1,6 @@
-import type { Measurement, Resources } from './server-process.js';
-import { type BenchSocket, isAck, isError } from './sockets.js';
+import type { Measurement, Resources } from './measurement.js';
+import { isAck, isError } from './server-frames.js';
+import type { BenchSocket } from './sockets.js';
 import { Samples, type Summary, round, sleep, summarize } from './stats.js';
 
 /** Delivery latency between senders and the other members of their groups (the scale-out comparison's cross-node figure). */

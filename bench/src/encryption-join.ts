@@ -7,7 +7,7 @@
  */
 import { type BenchDevice, readers, storedBytes } from './encryption-devices.js';
 import { type RouteTotal, busyMs, byRoute, textOf } from './encryption-plan.js';
-import type { Measurement, Resources } from './server-process.js';
+import type { Measurement, Resources } from './measurement.js';
 import { type Summary, round, summarize } from './stats.js';
 
 export interface AddResult {

@@ -17,7 +17,7 @@ import {
   latencyOrder,
   textOf,
 } from './encryption-plan.js';
-import type { Measurement, Resources } from './server-process.js';
+import type { Measurement, Resources } from './measurement.js';
 import { type Summary, round, summarize } from './stats.js';
 
 export interface Pair {

@@ -16,7 +16,8 @@ import { measureLatency, measureWire } from './encryption-pair.js';
 import { LATENCY_WARMUP_PAIRS, WIRE_REPEATS, WIRE_TEXT_LENGTHS } from './encryption-plan.js';
 import { type EncryptionResult, formatEncryption, loadAverage, machineOf, saveEncryption } from './encryption-report.js';
 import type { Options } from './options.js';
-import { startConfab, startMeasurement } from './server-process.js';
+import { startMeasurement } from './measurement.js';
+import { startConfab } from './server-process.js';
 import { round, summarize } from './stats.js';
 
 /** How long every device of a group may take to read a message (a bound, not a figure). */

@@ -1,5 +1,6 @@
-import type { Measurement, Resources } from './server-process.js';
-import { type BenchSocket, classify, isAck, isError } from './sockets.js';
+import type { Measurement, Resources } from './measurement.js';
+import { classify, isAck, isError } from './server-frames.js';
+import type { BenchSocket } from './sockets.js';
 import { Samples, type Summary, round, summarize } from './stats.js';
 
 /** What is measured: one sender (sockets[0]) and every socket, sender included, receiving. */

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { encodeSyncCursor } from '@confab/protocol';
 import { type GrowPlan, type PlannedMessage, directKey, kindOf, plannedMessages, positionOf } from './grow-plan.js';
 import { vocabulary, zipf } from './search-seed.js';
-import { REPO_ROOT } from './server-process.js';
+import { REPO_ROOT } from './child-processes.js';
 import { mulberry32 } from './stats.js';
 
 /**

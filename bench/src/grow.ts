@@ -9,7 +9,8 @@ import { growRowsFor, storeBytes, writeGrow } from './grow-seed.js';
 import { passwordHashOf, passwordHashOfPostgres } from './idle-seed.js';
 import type { Options } from './options.js';
 import { vocabulary } from './search-seed.js';
-import { makeTempDir, removeTempDir, startConfab } from './server-process.js';
+import { makeTempDir, removeTempDir } from './child-processes.js';
+import { startConfab } from './server-process.js';
 import { registerUsers } from './setup.js';
 import { round } from './stats.js';
 

@@ -8,7 +8,9 @@ import { type DeliveryWindow, openDeliveryProbe } from './delivery-probe.js';
 import { planGroups, splitAcross } from './idle-plan.js';
 import { passwordHashOf, passwordHashOfPostgres, seedIdle, seedIdlePostgres } from './idle-seed.js';
 import type { IdleStore, Options } from './options.js';
-import { Child, makeTempDir, removeTempDir, startConfab, untilQuiet } from './server-process.js';
+import { Child, makeTempDir, removeTempDir } from './child-processes.js';
+import { untilQuiet } from './measurement.js';
+import { startConfab } from './server-process.js';
 import { type BenchUser, registerUsers } from './setup.js';
 import { mapPool, round, sleep } from './stats.js';
 

@@ -1,5 +1,5 @@
 import { type ChannelEvents, type SendChannel, drain } from './channel.js';
-import type { Measurement, Resources } from './server-process.js';
+import type { Measurement, Resources } from './measurement.js';
 import { Samples, type Summary, round, summarize } from './stats.js';
 
 export interface LatencyOptions {

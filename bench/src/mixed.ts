@@ -1,6 +1,6 @@
 import { type ChannelEvents, type SendChannel } from './channel.js';
 import { ClosedLoop } from './closed-loop.js';
-import type { Measurement, Resources } from './server-process.js';
+import type { Measurement, Resources } from './measurement.js';
 import { type Pair, Samples, type Summary, mulberry32, ratioInterval, round, summarize } from './stats.js';
 import type { ThroughputOptions } from './throughput.js';
 

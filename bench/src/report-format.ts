@@ -1,7 +1,7 @@
 import type { Bar, BenchReport } from './report.js';
-import type { Resources } from './server-process.js';
+import type { Resources } from './measurement.js';
 import { type Summary, round } from './stats.js';
-import type { StormResult } from './storm.js';
+import type { StormResult } from './storm-result.js';
 import { DEFAULT_MIX, describeMix, sameMix } from './mixed.js';
 import type { SearchBenchResult } from './search.js';
 import { formatUpload } from './upload.js';

@@ -6,7 +6,7 @@ import type { SqliteBaseline } from './baselines.js';
 import type { FanoutResult } from './fanout.js';
 import type { LatencyResult } from './latency.js';
 import type { Options } from './options.js';
-import type { StormResult } from './storm.js';
+import type { StormResult } from './storm-result.js';
 import { DEFAULT_MIX, type MixedResult, sameMix } from './mixed.js';
 import type { ThroughputResult } from './throughput.js';
 import type { SearchBenchResult } from './search.js';

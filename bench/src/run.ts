@@ -23,11 +23,14 @@ import { USAGE } from './usage.js';
 import { runSearchBench, searchBenchOptions } from './search.js';
 import { type BenchReport, finish, newReport, save } from './report.js';
 import { format } from './report-format.js';
-import { type ConfabProcess, cleanupSync, startBareWs, startConfab, startMeasurement, untilQuiet } from './server-process.js';
+import { cleanupSync } from './child-processes.js';
+import { startMeasurement, untilQuiet } from './measurement.js';
+import { type ConfabProcess, startBareWs, startConfab } from './server-process.js';
 import { type BenchUser, createGroups, registerUsers } from './setup.js';
 import { type BenchSocket, closeSockets, openSockets } from './sockets.js';
 import { round } from './stats.js';
-import { type StormResult, runStorm } from './storm.js';
+import { runStorm } from './storm.js';
+import type { StormResult } from './storm-result.js';
 import { runThroughput } from './throughput.js';
 import { comparisonPlan } from './store-plan.js';
 

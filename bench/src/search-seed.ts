@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import type { SearchBenchOptions } from './search.js';
-import { REPO_ROOT } from './server-process.js';
+import { REPO_ROOT } from './child-processes.js';
 
 /**
  * The server's own tokenizer (store/search-tokens.ts, built into dist by `npm run bench`): each

@@ -19,7 +19,8 @@ import type { Options } from './options.js';
 import { RESULTS_DIR } from './report.js';
 import { startConfab } from './server-process.js';
 import { createGroups, registerUsers } from './setup.js';
-import { closeSockets, openSockets, startsWith } from './sockets.js';
+import { startsWith } from './server-frames.js';
+import { closeSockets, openSockets } from './sockets.js';
 import { sleep } from './stats.js';
 import { type Buckets, WindowedLatency, bucketDelta, maxBound, parseBuckets, quantileBound } from './soak-windows.js';
 

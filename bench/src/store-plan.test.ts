@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { type ScaleOutReport, formatScaleOut } from './cluster-report.js';
 import { mysqlEngine } from './cluster-space.js';
 import { parseOptions } from './options.js';
-import type { Resources } from './server-process.js';
+import type { Resources } from './measurement.js';
 import { DEFAULT_MYSQL_URL, comparisonPlan } from './store-plan.js';
 import type { ThroughputResult } from './throughput.js';
 

@@ -1,4 +1,5 @@
-import { type BenchSocket, startsWith } from './sockets.js';
+import { startsWith } from './server-frames.js';
+import type { BenchSocket } from './sockets.js';
 
 /**
  * One client of the reconnect storm (storm.ts): keeps the resume cursor the way the SDK does

@@ -1,6 +1,6 @@
 import { type ChannelEvents, type SendChannel } from './channel.js';
 import { ClosedLoop } from './closed-loop.js';
-import type { Measurement, Resources } from './server-process.js';
+import type { Measurement, Resources } from './measurement.js';
 import { Samples, type Summary, round, summarize } from './stats.js';
 
 export type { ClosedLoopOptions as ThroughputOptions } from './closed-loop.js';

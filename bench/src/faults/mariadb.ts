@@ -2,7 +2,7 @@ import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import mysql from 'mysql2/promise';
-import { freePort, makeTempDir } from '../server-process.js';
+import { freePort, makeTempDir } from '../child-processes.js';
 
 /**
  * A MariaDB server of the suite's own (mariadb-install-db on a temp directory, its own port and

@@ -1,5 +1,6 @@
 import path from 'node:path';
-import { Child, REPO_ROOT, freePort, makeTempDir, waitForHealth } from '../server-process.js';
+import { Child, REPO_ROOT, freePort, makeTempDir } from '../child-processes.js';
+import { waitForHealth } from '../server-process.js';
 
 /**
  * The environment every node of the suite runs with: defaults, except that one address plays

@@ -3,7 +3,7 @@ import { promisify } from 'node:util';
 import { chmodSync, chownSync, existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
-import { freePort, makeTempDir } from '../server-process.js';
+import { freePort, makeTempDir } from '../child-processes.js';
 
 /**
  * A PostgreSQL cluster of the suite's own (initdb on a temp directory, its own port), so a fault

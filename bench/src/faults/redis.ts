@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { connect } from 'node:net';
 import { Redis } from 'ioredis';
-import { Child, freePort } from '../server-process.js';
+import { Child, freePort } from '../child-processes.js';
 import { sleep } from '../stats.js';
 
 /**

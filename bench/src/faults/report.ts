@@ -1,4 +1,4 @@
-import type { Scenario, ScenarioOutcome } from './scenarios.js';
+import type { Scenario, ScenarioOutcome } from './scenario-runner.js';
 
 /** One row of the table, and whether the scenario kept the promise. */
 export interface Verdict {

@@ -6,11 +6,12 @@
  * recovery took longer than its bound, or a 5xx came that is not documented for the fault.
  */
 import { arch, cpus, totalmem } from 'node:os';
-import { cleanupSync } from '../server-process.js';
+import { cleanupSync } from '../child-processes.js';
 import { stopAllMariadb } from './mariadb.js';
 import { stopAllPostgres } from './postgres.js';
 import { type Verdict, formatTable, judge } from './report.js';
-import { type NodeStore, ON_SQLITE, SCENARIOS, type ScenarioContext } from './scenarios.js';
+import { type NodeStore, ON_SQLITE, type ScenarioContext } from './scenario-runner.js';
+import { SCENARIOS } from './scenarios.js';
 import { type ClusterDatabase, ClusterStack, type OwnDatabase, startDatabase } from './stacks.js';
 
 const USAGE = `npm run faults [-- options]

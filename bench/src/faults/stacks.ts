@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { freePort } from '../server-process.js';
+import { freePort } from '../child-processes.js';
 import { type NginxProcess, startNginx } from './nginx.js';
 import { ConfabNode } from './nodes.js';
 import { OwnMariadb } from './mariadb.js';

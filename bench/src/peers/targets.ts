@@ -2,9 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { Agent, request } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { io, type Socket } from 'socket.io-client';
-import { Child, makeTempDir, freePort, removeTempDir, startConfab, untilListening } from '../server-process.js';
+import { Child, makeTempDir, freePort, removeTempDir } from '../child-processes.js';
+import { startConfab, untilListening } from '../server-process.js';
 import { registerUsers } from '../setup.js';
-import { type BenchSocket, classify, openSocket, startsWith } from '../sockets.js';
+import { classify, startsWith } from '../server-frames.js';
+import { type BenchSocket, openSocket } from '../sockets.js';
 import { mapPool } from '../stats.js';
 import { senderCount } from './plan.js';
 

@@ -10,6 +10,8 @@ import { PendingRequests, type RequestAnswer } from './pending-requests.js';
 import { RealtimeRequests } from './realtime-requests.js';
 import { ReconnectBackoff } from './reconnect-backoff.js';
 import { EventHandlers } from './event-handlers.js';
+import { DecryptingQueue } from './decrypting-queue.js';
+import { LiveSeqs } from './live-seqs.js';
 import type {
   ConnectionState,
   EncryptedSend,
@@ -19,7 +21,6 @@ import type {
   WebSocketLike,
 } from './realtime-options.js';
 import type { SendOptions } from './files.js';
-import type { DecryptedMessage } from './crypto/encrypted-content.js';
 
 export type { ConnectionState, RealtimeOptions, ResetNotice, WebSocketConstructor, WebSocketLike } from './realtime-options.js';
 
@@ -47,6 +48,9 @@ export class RealtimeConnection extends RealtimeRequests {
   private readonly typing: TypingTracker;
   private readonly receipts: DeliveryReceipts;
   private readonly stopWatchingNetwork: (() => void) | undefined;
+  /** Set with end-to-end encryption: positioned events wait there for decryption, in order. */
+  private readonly decrypting: DecryptingQueue | undefined;
+  private readonly liveSeqs = new LiveSeqs();
 
   constructor(private readonly options: RealtimeOptions) {
     super();
@@ -60,6 +64,7 @@ export class RealtimeConnection extends RealtimeRequests {
       this.socket.send(frame);
       return true;
     });
+    this.decrypting = options.encryption && new DecryptingQueue(options.encryption, (event) => this.emitPositioned(event));
     const saved = this.cursorStore.load();
     this.cursor = saved?.cursor ?? null;
     this.stream = httpEventStream(options.http, {
@@ -200,7 +205,7 @@ export class RealtimeConnection extends RealtimeRequests {
         const resumed = this.cursor !== null && frame.reset === null;
         this.cursor = frame.cursor;
         // A new socket: what the last one handed on says nothing of what passed in between.
-        this.liveSeqs.clear();
+        this.liveSeqs.forget();
         if (resumed) this.stream.compare(frame.heads);
         else this.stream.baseline(frame.heads);
         this.saveState();
@@ -234,11 +239,6 @@ export class RealtimeConnection extends RealtimeRequests {
     }
   }
 
-  /** Encrypted conversations' events wait for decryption, in order: the events after them wait too. */
-  private decrypting: Promise<void> = Promise.resolve();
-  /** Per conversation, the last message seq handed on since the socket's `ready` (see `liveSeq`). */
-  private readonly liveSeqs = new Map<string, number>();
-
   protected encryptSend(
     conversationId: string,
     body: string | undefined,
@@ -258,7 +258,7 @@ export class RealtimeConnection extends RealtimeRequests {
    */
   private liveSeq(conversationId: string): number | undefined {
     if (this.stateValue !== 'open' || !this.stream.isCurrent(conversationId)) return undefined;
-    return this.liveSeqs.get(conversationId);
+    return this.liveSeqs.last(conversationId);
   }
 
   protected learnEncrypted(conversationId: string, error: unknown): boolean {
@@ -271,27 +271,9 @@ export class RealtimeConnection extends RealtimeRequests {
 
   private deliverPositioned(event: PositionedEvent): void {
     this.advanceCursor(event.pos);
-    if (event.type === 'message.created') {
-      const id = event.message.conversationId;
-      this.liveSeqs.set(id, Math.max(this.liveSeqs.get(id) ?? 0, event.message.seq));
-    }
-    if (event.type === 'member.removed' && event.userId === this.userIdValue) this.liveSeqs.delete(event.conversationId);
-    const encryption = this.options.encryption;
-    if (!encryption) return this.emitPositioned(event);
-    if (event.type === 'conversation.created' || event.type === 'conversation.updated' || event.type === 'member.added')
-      encryption.seen(event.conversation);
-    this.decrypting = this.decrypting.then(async () => {
-      if ((event.type === 'message.created' || event.type === 'message.updated') && event.message.kind === 'encrypted') {
-        const message = await encryption.decrypt(event.message).catch(() => event.message);
-        if (message) this.emitPositioned({ ...event, message });
-        // An encrypted vote or close: its poll counted again, told as a plain poll's change is (`message.updated`).
-        const pollId = message && ((message as DecryptedMessage).vote?.pollId ?? (message as DecryptedMessage).pollClose?.pollId);
-        const poll = pollId && (await encryption.pollOf(pollId).catch(() => undefined));
-        if (poll) this.emitPositioned({ ...event, type: 'message.updated', message: poll });
-        return;
-      }
-      this.emitPositioned(event);
-    });
+    this.liveSeqs.handedOn(event, this.userIdValue);
+    if (this.decrypting) this.decrypting.push(event);
+    else this.emitPositioned(event);
   }
 
   private emitPositioned(event: PositionedEvent): void {
@@ -315,8 +297,7 @@ export class RealtimeConnection extends RealtimeRequests {
   }
 
   private emitReset(notice: ResetNotice): void {
-    if (notice.conversationId === undefined) this.liveSeqs.clear();
-    else this.liveSeqs.delete(notice.conversationId);
+    this.liveSeqs.forget(notice.conversationId);
     for (const handler of this.resetHandlers) handler(notice);
   }
 

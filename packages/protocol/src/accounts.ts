@@ -1,6 +1,9 @@
 import Type, { type Static } from 'typebox';
 import { DisplayName } from './api.js';
-import { ConversationSummary, Id, Me, Message, Timestamp } from './models.js';
+import { ConversationSummary } from './conversations.js';
+import { Message } from './messages.js';
+import { Id, Timestamp } from './primitives.js';
+import { Me } from './users.js';
 import { Identifier, SingleLine } from './strings.js';
 
 /** Accounts: sign-up and sign-in, and (issue 12) email, password recovery and change, sessions, export, erasure. */

@@ -1,5 +1,5 @@
 import Type, { type Static } from 'typebox';
-import { Id, Page, Timestamp } from './models.js';
+import { Id, Page, Timestamp } from './primitives.js';
 import { Cursor, Limit } from './api.js';
 import { SingleLine } from './strings.js';
 

@@ -1,18 +1,9 @@
 import Type, { type Static } from 'typebox';
-import {
-  ConversationDetail,
-  HeldMessage,
-  Notification,
-  ConversationSummary,
-  Id,
-  Member,
-  Message,
-  Page,
-  ReadMarker,
-  Role,
-  Timestamp,
-  User,
-} from './models.js';
+import { ConversationDetail, ConversationSummary, Member, ReadMarker, Role } from './conversations.js';
+import { HeldMessage, Message } from './messages.js';
+import { Notification } from './notifications.js';
+import { Id, Page, Timestamp } from './primitives.js';
+import { User } from './users.js';
 import { SendContentFields } from './files.js';
 import { FreeText, Identifier, SingleLine, VisibleLine, VisibleText } from './strings.js';
 import { LocationInput } from './locations.js';

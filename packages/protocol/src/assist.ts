@@ -1,6 +1,8 @@
 import Type, { type Static } from 'typebox';
 import { Cursor, Limit } from './api.js';
-import { ConversationSummary, HeldMessage, Message, User } from './models.js';
+import { ConversationSummary } from './conversations.js';
+import { HeldMessage, Message } from './messages.js';
+import { User } from './users.js';
 import { Id, PositionInput } from './primitives.js';
 import { SingleLine } from './strings.js';
 

@@ -22,7 +22,9 @@ import {
   isPrivateEvent,
 } from './events.js';
 import { ServerFrame } from './realtime.js';
-import type { ConversationInfo, Member, Message, Notification } from './models.js';
+import type { ConversationInfo, Member } from './conversations.js';
+import type { Message } from './messages.js';
+import type { Notification } from './notifications.js';
 
 const at = '2026-01-01T00:00:00.000Z';
 const message: Message = {

@@ -1,6 +1,10 @@
 import Type, { type Static, type TLiteral, type TObject, type TProperties, type TSchema, type TUnion } from 'typebox';
 import { Identifier } from './strings.js';
-import { ConversationInfo, ConversationSettings, Id, Member, Message, Notification, Timestamp, User } from './models.js';
+import { ConversationInfo, ConversationSettings, Member } from './conversations.js';
+import { Message } from './messages.js';
+import { Notification } from './notifications.js';
+import { Id, Timestamp } from './primitives.js';
+import { User } from './users.js';
 import { ThreadState } from './threads.js';
 import { DeviceLink } from './device-links.js';
 import { Draft } from './drafts.js';

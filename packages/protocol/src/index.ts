@@ -1,6 +1,11 @@
 export * from './errors.js';
 export * from './strings.js';
-export * from './models.js';
+// The shared records: users, messages, conversations, notifications, and the primitives under them.
+export { Id, Page, PositionInput, Timestamp } from './primitives.js';
+export * from './users.js';
+export * from './messages.js';
+export * from './conversations.js';
+export * from './notifications.js';
 export * from './files.js';
 export * from './api.js';
 export * from './admin.js';

@@ -1,11 +1,27 @@
 import Type, { type Static } from 'typebox';
-import { Latitude, Longitude } from './models.js';
+import { Nullable, Timestamp } from './primitives.js';
 import { Instant, VisibleLine } from './strings.js';
 
-/** Location messages: what a sender gives, and a live location's moves. */
+/** Location messages: the place a message carries, what a sender gives, and a live location's moves. */
+
+export const Latitude = Type.Number({ minimum: -90, maximum: 90, description: 'Degrees north (WGS 84)' });
+export const Longitude = Type.Number({ minimum: -180, maximum: 180, description: 'Degrees east (WGS 84)' });
+
+/** A shared place; a live one is moved by its author (`PATCH /api/v1/messages/:id/location`) until `liveUntil`. */
+export const Location = Type.Object(
+  {
+    lat: Latitude,
+    lng: Longitude,
+    accuracyM: Nullable(Type.Number({ minimum: 0 }), 'Radius of uncertainty, metres'),
+    label: Nullable(Type.String(), 'A name for the place'),
+    liveUntil: Nullable(Timestamp, 'A live location is updated until then (past once it ended or was stopped); null: a fixed place'),
+  },
+  { title: 'Location' },
+);
+export type Location = Static<typeof Location>;
+
 const strict = { additionalProperties: false } as const;
 
-/** The kinds of message a user sends (`system` is the server's). */
 /** The longest a live location may last: `liveUntil` at most this far ahead. */
 export const MAX_LIVE_LOCATION_MS = 8 * 60 * 60 * 1000;
 

@@ -1,4 +1,4 @@
-import Type from 'typebox';
+import Type, { type TSchema } from 'typebox';
 import { Identifier } from './strings.js';
 
 /** Server-assigned identifier (UUIDv7 text: time-ordered, not guessable). */
@@ -11,3 +11,19 @@ export const Timestamp = Type.String({ format: 'date-time', description: 'ISO 86
  */
 export const PositionInput = (options: { minimum?: number; description?: string } = {}) =>
   Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER, ...options });
+
+/** A page of a list: its items and the cursor of the next page. */
+export const Page = <T extends TSchema>(item: T, title: string) =>
+  Type.Object(
+    {
+      items: Type.Array(item),
+      nextCursor: Type.Union([Type.String(), Type.Null()], {
+        description: 'Pass as `cursor` for the next page; null on the last page',
+      }),
+    },
+    { title },
+  );
+
+/** A field that may be null, with what null means. */
+export const Nullable = <T extends TSchema>(schema: T, description?: string) =>
+  Type.Union([schema, Type.Null()], description === undefined ? {} : { description });

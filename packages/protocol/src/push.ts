@@ -1,5 +1,5 @@
 import Type, { type Static } from 'typebox';
-import { Notification } from './models.js';
+import { Notification } from './notifications.js';
 import { Identifier, SingleLine } from './strings.js';
 
 /** Outbound notifications: Web Push subscriptions, the VAPID key, and what the webhook and pushes carry. */

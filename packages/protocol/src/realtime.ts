@@ -5,7 +5,8 @@ import { Identifier } from './strings.js';
 import { LocationInput } from './locations.js';
 import { SendContentFields } from './files.js';
 import { MlsSend } from './encrypted-messages.js';
-import { HeldMessage, Id, Message } from './models.js';
+import { HeldMessage, Message } from './messages.js';
+import { Id } from './primitives.js';
 import { ServerEvent, SyncCursor } from './events.js';
 
 /** Correlates a client frame with the server's `ack` or `error` answer. */

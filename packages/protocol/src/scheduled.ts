@@ -1,7 +1,7 @@
 import Type, { type Static } from 'typebox';
 import { Id, Timestamp } from './primitives.js';
 import { ClientId, MessageBody } from './api.js';
-import { Page } from './models.js';
+import { Page } from './primitives.js';
 
 /**
  * Scheduled send (issue 37): a message stored now and sent at `scheduledAt` through the normal

@@ -1,6 +1,8 @@
 import Type, { type Static } from 'typebox';
 import { Cursor } from './api.js';
-import { ConversationSummary, Id, Message, Page } from './models.js';
+import { ConversationSummary } from './conversations.js';
+import { Message } from './messages.js';
+import { Id, Page } from './primitives.js';
 import { Instant, VisibleLine } from './strings.js';
 
 /** Full-text search of messages and of my conversations' names (docs/search.md). */

@@ -1,5 +1,6 @@
 import Type, { type Static } from 'typebox';
-import { Id, Message, Page } from './models.js';
+import { Message } from './messages.js';
+import { Id, Page } from './primitives.js';
 import { Timestamp } from './primitives.js';
 import { Identifier } from './strings.js';
 
