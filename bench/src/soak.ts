@@ -62,6 +62,12 @@ export interface SoakResult {
   windows: SoakWindow[];
   deliveriesExpected: number;
   deliveriesReceived: number;
+  /**
+   * Sockets the server closed before the end: a consumer more than WS_MAX_BUFFERED_BYTES behind
+   * is dropped by design (it would reconnect and resume); the soak does not reconnect, so what
+   * such a socket was owed counts as missing here without being lost by the server.
+   */
+  socketsDropped: number;
 }
 
 const rssMiB = (pid: number) => {
@@ -103,7 +109,12 @@ export async function runSoak(options: Options, log: (text: string) => void, fat
     const latency = new WindowedLatency(windowSec * 1000);
     let received = 0;
     let t0 = 0;
+    let dropped = 0;
+    let closing = false;
     for (const socket of sockets) {
+      socket.onClose = () => {
+        if (!closing) dropped += 1;
+      };
       socket.onFrame = (data) => {
         // The message.created frames only (the sender's ack carries the body too).
         if (!startsWith(data, CREATED)) return;
@@ -185,7 +196,9 @@ export async function runSoak(options: Options, log: (text: string) => void, fat
       windows: probes.map((p, w) => ({ ...p, delivery: deliveries[w] ?? null })),
       deliveriesExpected: total * size,
       deliveriesReceived: received,
+      socketsDropped: dropped,
     };
+    closing = true;
     await closeSockets(sockets);
     process.stdout.write(`\n${formatSoak(result)}\n`);
     if (options.save) {
@@ -223,5 +236,10 @@ export function formatSoak(result: SoakResult): string {
     lost === 0
       ? `every one of ${result.deliveriesExpected} deliveries arrived`
       : `${lost} of ${result.deliveriesExpected} deliveries missing`,
+    ...(result.socketsDropped > 0
+      ? [
+          `${result.socketsDropped} of ${result.sockets} sockets were closed by the server during the run (a consumer more than WS_MAX_BUFFERED_BYTES behind is dropped; it would resume, but the soak does not reconnect, so what they were owed counts as missing)`,
+        ]
+      : []),
   ].join('\n');
 }
