@@ -43,7 +43,6 @@ import { importRoutes } from './routes/imports.js';
 import { errors } from './responses.js';
 import { installRouteLimits } from './route-limits.js';
 import { closeAfterUnreadBody } from './unread-body.js';
-import { lazyRequestLogger } from './request-logger.js';
 import { DOCS_CSP, installSurface, metricsGuard } from './surface.js';
 import { serveWebApp } from './web-app.js';
 import { SERVER_VERSION } from '../version.js';
@@ -70,8 +69,6 @@ export async function buildHttpApp(
     loggerInstance: logger as FastifyBaseLogger,
     // Per-request lines only when debugging: at chat rates they would drown everything else.
     logController: new LogController({ disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace' }),
-    // A request's logger is made when it logs, not for every request (request-logger.ts).
-    childLoggerFactory: lazyRequestLogger,
     bodyLimit: config.bodyLimitBytes,
     requestTimeout: config.requestTimeoutMs,
     connectionTimeout: config.connectionTimeoutMs,
@@ -102,20 +99,12 @@ export async function buildHttpApp(
   closeAfterUnreadBody(app);
   // Shutting down: a request that arrives now gets 503 (a balancer retries it on another node);
   // every answer closes its connection, so kept-alive connections do not hold up the drain.
-  // Callback hooks, as every hook that runs on each request: an async one costs a promise and a
-  // turn of the microtask queue per request for a check that never waits.
-  app.addHook('onRequest', (request, _reply, done) => {
-    if (draining()) return done(new AppError('unavailable', 'The server is shutting down: try again'));
-    try {
-      checkQueryEncoding(request.url);
-    } catch (error) {
-      return done(error as Error);
-    }
-    done();
+  app.addHook('onRequest', async (request) => {
+    if (draining()) throw new AppError('unavailable', 'The server is shutting down: try again');
+    checkQueryEncoding(request.url);
   });
-  app.addHook('onSend', (_request, reply, payload, done) => {
+  app.addHook('onSend', async (_request, reply) => {
     if (draining()) reply.header('connection', 'close');
-    done(null, payload);
   });
 
   await app.register(swagger, {

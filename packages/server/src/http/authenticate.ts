@@ -1,4 +1,4 @@
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
 import { unauthenticated } from '../errors.js';
 import type { AccessClaims, TokenService } from '../services/accounts/token-service.js';
 
@@ -11,32 +11,13 @@ declare module 'fastify' {
 /**
  * Reads `Authorization: Bearer <token>`; the onRequest hook of every signed-in route, so a caller
  * without a valid token gets 401 before the body is parsed or validated (never a 400 or 413).
- * A callback hook, not an async one: a token verified before (nearly every request) is answered
- * at once, without a promise per request; only a new token waits for its signature check.
  */
 export function bearerAuth(tokens: TokenService) {
-  return (request: FastifyRequest, _reply: FastifyReply, done: (error?: Error) => void): void => {
+  return async (request: FastifyRequest): Promise<void> => {
     const header = request.headers.authorization;
     const match = header === undefined ? null : /^Bearer\s+(\S+)$/i.exec(header);
-    if (!match) return done(unauthenticated());
-    const token = match[1]!;
-    let known: AccessClaims | undefined;
-    try {
-      known = tokens.knownAccessToken(token);
-    } catch (error) {
-      return done(error as Error);
-    }
-    if (known !== undefined) {
-      request.auth = known;
-      return done();
-    }
-    tokens.verifyAccessToken(token).then(
-      (claims) => {
-        request.auth = claims;
-        done();
-      },
-      (error: Error) => done(error),
-    );
+    if (!match) throw unauthenticated();
+    request.auth = await tokens.verifyAccessToken(match[1]!);
   };
 }
 

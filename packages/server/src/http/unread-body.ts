@@ -17,20 +17,16 @@ const LINGER_MS = 2000;
  * socket is destroyed.
  */
 export function closeAfterUnreadBody(app: FastifyInstance): void {
-  // Callback hooks: they run on every request, and an async one costs a promise per request.
-  app.addHook('onSend', (request, reply, payload, done) => {
+  app.addHook('onSend', async (request, reply) => {
     if (!request.raw.complete) reply.header('connection', 'close');
-    done(null, payload);
   });
-  app.addHook('onResponse', (request, _reply, done) => {
+  app.addHook('onResponse', async (request) => {
     const raw = request.raw;
-    if (!raw.complete && !raw.destroyed) {
-      raw.unpipe(); // the body parser (busboy) gives up the stream
-      raw.resume();
-      const socket = raw.socket;
-      const timer = setTimeout(() => socket.destroy(), LINGER_MS).unref();
-      socket.once('close', () => clearTimeout(timer));
-    }
-    done();
+    if (raw.complete || raw.destroyed) return;
+    raw.unpipe(); // the body parser (busboy) gives up the stream
+    raw.resume();
+    const socket = raw.socket;
+    const timer = setTimeout(() => socket.destroy(), LINGER_MS).unref();
+    socket.once('close', () => clearTimeout(timer));
   });
 }

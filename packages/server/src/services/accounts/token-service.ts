@@ -81,23 +81,10 @@ export class TokenService {
   }
 
   async verifyAccessToken(token: string): Promise<AccessClaims> {
-    const known = this.knownAccessToken(token);
-    if (known !== undefined) return known;
-    const claims = await this.verifySignature(token);
+    const known = this.verified.get(token);
+    const claims = known !== undefined && Date.now() < known.expiresAt ? known.claims : await this.verifySignature(token);
     if (this.sessions.isRevoked(claims.sessionId)) throw new SessionRevoked();
     return claims;
-  }
-
-  /**
-   * `verifyAccessToken` without waiting, for a token whose signature was verified before and
-   * has not expired (undefined: verify it); throws as it does when its session was revoked.
-   * `bearerAuth` answers nearly every request this way, without a promise per request.
-   */
-  knownAccessToken(token: string): AccessClaims | undefined {
-    const known = this.verified.get(token);
-    if (known === undefined || Date.now() >= known.expiresAt) return undefined;
-    if (this.sessions.isRevoked(known.claims.sessionId)) throw new SessionRevoked();
-    return known.claims;
   }
 
   private async verifySignature(token: string): Promise<AccessClaims> {
