@@ -81,7 +81,7 @@ export async function openContext(
   // waits for; on a loaded CI machine it once took over 10 s.
   context.setDefaultTimeout(30_000);
   context.setDefaultNavigationTimeout(30_000);
-  traceContext(context);
+  await traceContext(context);
   const page = await context.newPage();
   // A page error is a failed test, not a line in a log nobody reads.
   page.on('pageerror', (error) => {

@@ -49,9 +49,22 @@ function tracePage(page: Page): void {
   page.on('close', () => note(name, 'closed'));
 }
 
-/** Traces every page `context` opens after this call (a second tab). */
-export function traceContext(context: BrowserContext): void {
+/**
+ * Enter and Escape as the page saw them, into the trace (console.debug): where focus was when the
+ * key went down (capture, before the app) and whether a handler took it (bubbled to the window,
+ * after React's). A key a test pressed that the app ignored then says which.
+ */
+const KEYS_SCRIPT = `(() => {
+  const what = (e) => e && e.nodeType === 1 ? e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + (e.getAttribute('aria-label') ? '[' + e.getAttribute('aria-label') + ']' : '') : String(e);
+  const watched = (e) => e.key === 'Enter' || e.key === 'Escape';
+  document.addEventListener('keydown', (e) => { if (watched(e)) console.debug('key ' + e.key + ' down at ' + what(e.target) + ', focus ' + what(document.activeElement)); }, true);
+  window.addEventListener('keydown', (e) => { if (watched(e)) console.debug('key ' + e.key + (e.defaultPrevented ? ' taken by the app' : ' not taken')); });
+})();`;
+
+/** Traces every page `context` opens after this call (a second tab), and the keys they see. */
+export async function traceContext(context: BrowserContext): Promise<void> {
   context.on('page', (page) => tracePage(page));
+  await context.addInitScript(KEYS_SCRIPT);
 }
 
 /** A logger for a test server: info and above kept in the ring, printed with the pages' lines on a failure. */
