@@ -36,7 +36,9 @@ describeBrowser('scheduled send (browser)', () => {
     await alice.page.getByRole('textbox', { name: 'Text' }).fill('Stand-up in five');
     await alice.page.getByRole('button', { name: 'Save' }).click();
     await alice.page.getByText('Stand-up in five').waitFor();
-    expect((await alice.sdk.scheduled.all()).map((s) => s.body)).toEqual(['Stand-up in five']);
+    // The list shows the new text as soon as Save is pressed; the server has it once the PATCH is
+    // answered (a loaded run read it before: 2026-11-27).
+    await expect.poll(async () => (await alice.sdk.scheduled.all()).map((s) => s.body)).toEqual(['Stand-up in five']);
 
     await alice.page.getByRole('button', { name: 'Send now' }).click();
     await alice.page.getByText('Nothing scheduled.', { exact: false }).waitFor();
