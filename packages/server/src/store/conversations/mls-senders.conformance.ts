@@ -47,8 +47,8 @@ export function describeMlsSenders(f: Fixture): void {
       const late = mls(id, a.id, aDevice, 0);
       const lateText = mls(id, a.id, aDevice, 0, 'application');
       expect(await f.store.devices.revokeDevice(a.id, aDevice, f.tick)).toBe(true);
-      // In one batch with what others send: only the revoked device's messages and one naming another's device are refused.
-      const outcomes = await append([late, mls(id, b.id, aDevice, 0, 'application'), lateText, mls(id, b.id, bDevice, 0, 'application')]);
+      // In one batch with what others send: only the revoked device's messages, and one naming another's (active) device, are refused.
+      const outcomes = await append([late, mls(id, a.id, bDevice, 0, 'application'), lateText, mls(id, b.id, bDevice, 0, 'application')]);
       expect(outcomes.slice(0, 3)).toEqual([{ deviceRevoked: true }, { deviceRevoked: true }, { deviceRevoked: true }]);
       expect(outcomes[3]).toMatchObject({ created: true, message: { seq: 2 } });
       // The refused commit moved no epoch: another member commits at epoch 0, and the group is at 1.
