@@ -93,4 +93,18 @@ export const cryptoStoreCases: CryptoStoreCase[] = [
     },
     expected: { keys: 20, values: Array.from({ length: 20 }, (_, i) => i) },
   },
+  {
+    name: 'update reads and replaces one value in one step, answers what was kept before, and leaves it when told to',
+    run: async (store) => {
+      const seen: (number[] | null)[] = [];
+      const first = await store.update('list-version:u', (kept) => (seen.push(list(kept)), bytes(1)));
+      const left = await store.update('list-version:u', (kept) => (seen.push(list(kept)), undefined));
+      // Concurrent raises to the highest, each deciding from the value the one before it kept: none is lost.
+      await Promise.all(
+        [5, 3, 9, 2, 7].map((n) => store.update('list-version:u', (kept) => ((kept?.[0] ?? 0) < n ? bytes(n) : undefined))),
+      );
+      return { seen, first: list(first), left: list(left), now: list(await store.get('list-version:u')) };
+    },
+    expected: { seen: [null, [1]], first: null, left: [1], now: [9] },
+  },
 ];

@@ -11,6 +11,12 @@ export interface CryptoStore {
   delete(key: string): Promise<void>;
   /** Every key that starts with `prefix`, in no particular order. */
   keys(prefix: string): Promise<string[]>;
+  /**
+   * Reads and replaces one value in one step, so that no other caller (another tab) comes between:
+   * `next` (synchronous) answers the value to keep, or undefined to leave it. Answers the value
+   * kept before. (A rule that must never go back, as a device list's version: list-versions.ts.)
+   */
+  update(key: string, next: (kept: Uint8Array | undefined) => Uint8Array | undefined): Promise<Uint8Array | undefined>;
 }
 
 export function memoryCryptoStore(): CryptoStore {
@@ -29,6 +35,12 @@ export function memoryCryptoStore(): CryptoStore {
     },
     async keys(prefix) {
       return [...values.keys()].filter((key) => key.startsWith(prefix));
+    },
+    async update(key, next) {
+      const kept = values.get(key);
+      const value = next(kept && kept.slice());
+      if (value !== undefined) values.set(key, value.slice());
+      return kept && kept.slice();
     },
   };
 }

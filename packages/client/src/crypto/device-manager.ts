@@ -17,6 +17,7 @@ import type { CryptoStore } from './crypto-store.js';
 import { type DeviceState, deviceState, forgetDevice, loadDevice, markRegistered, markUnregistered, saveDevice } from './device-record.js';
 import type { DeviceKeys, DeviceRef, GroupEngine, OrderPosition } from './group-engine.js';
 import { DeviceTrust } from './device-trust.js';
+import { admitListVersion } from './list-versions.js';
 import { nextRevokedEntries } from './revocation-bound.js';
 import { safetyNumber } from './safety-number.js';
 import { type Verification, Verifications } from './verification.js';
@@ -72,6 +73,7 @@ export class DeviceManager {
       () => this.engine(),
       this.verifications,
       () => this.loadDevice(),
+      store,
     );
   }
 
@@ -303,6 +305,8 @@ export class DeviceManager {
       (await engine.verify(identity.signaturePublicKey, utf8(previous.deviceList), base64UrlBytes(previous.signature)))
         ? (JSON.parse(previous.deviceList) as SignedDeviceListPayload)
         : undefined;
+    // Signing on from an older list than I verified would drop what the newer one kept.
+    if (signedBefore) await admitListVersion(this.store, device.userId, { identityKey, version: signedBefore.version });
     const revoked = nextRevokedEntries(signedBefore, published.revoked ?? [], Date.now());
     const payload: SignedDeviceListPayload = {
       v: 1,
@@ -317,6 +321,7 @@ export class DeviceManager {
     await this.http.request('PUT', '/api/v1/users/me/identity', {
       body: { identityKey: payload.identityKey, deviceList, signature: b64(signature) },
     });
+    await admitListVersion(this.store, device.userId, { identityKey, version: payload.version });
   }
 
   /** My identity key pair, when this device holds it (to seal it to a new device of mine: device-linking.ts). */

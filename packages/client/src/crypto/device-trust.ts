@@ -4,6 +4,8 @@ import { base64UrlBytes } from '../push.js';
 import { b64 } from './byte-packing.js';
 import { EncryptionError } from './encryption-error.js';
 import { DeviceListReads } from './device-list-reads.js';
+import type { CryptoStore } from './crypto-store.js';
+import { admitListVersion } from './list-versions.js';
 import type { DeviceRef, GroupEngine } from './group-engine.js';
 import { type OrderPosition, type RevokedKey, acceptsRevoked, revocationBounds } from './revocation-bound.js';
 import type { Verification, Verifications } from './verification.js';
@@ -11,7 +13,8 @@ import type { Verification, Verifications } from './verification.js';
 /**
  * Users' signed device lists, read from the server and checked here (issue 39): the signature by
  * their identity key, the list's user and key, and the devices the server lists as active; each
- * read is shown to my verifications (a key first seen is kept, a new one is `changed`). The MLS
+ * read is shown to my verifications (a key first seen is kept, a new one is `changed`), and none is
+ * older than one verified before (list-versions.ts). The MLS
  * credential checks of one operation share one read per user (device-list-reads.ts).
  */
 export class DeviceTrust {
@@ -25,6 +28,8 @@ export class DeviceTrust {
     private readonly engine: () => Promise<GroupEngine>,
     private readonly verifications: Verifications,
     private readonly self: () => Promise<DeviceRef | undefined>,
+    /** Where the highest list version verified per user is kept (list-versions.ts). */
+    private readonly store: CryptoStore,
   ) {}
 
   /** Runs one MLS operation: its credential checks share their reads. */
@@ -91,6 +96,8 @@ export class DeviceTrust {
     if (payload.userId !== userId || payload.identityKey !== identity.identityKey) {
       throw new EncryptionError('bad_signature', `The device list served for ${userId} is another user's`);
     }
+    // Never an older list of the same key than one verified before (one still naming a revoked device as active).
+    await admitListVersion(this.store, userId, { identityKey: identity.identityKey, version: payload.version });
     const active = new Map(published.devices.map((d) => [d.id, d.signatureKey]));
     // My own key is nobody's to verify (and a reset on another device of mine is no warning to me).
     const verification =

@@ -6,6 +6,8 @@ export class EncryptionError extends Error {
       | 'identity_elsewhere'
       | 'no_identity'
       | 'bad_signature'
+      /** A signed device list older than one this device verified (list-versions.ts). */
+      | 'rolled_back_list'
       | 'safety_number_changed'
       | 'not_supported'
       | 'unknown_attachment',

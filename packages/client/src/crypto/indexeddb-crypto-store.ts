@@ -42,6 +42,20 @@ export function indexedDbCryptoStore(database: string | (() => Promise<string>))
       const keys = await run('readonly', (values) => values.getAllKeys(range));
       return keys.map(String).filter((key) => key.startsWith(prefix));
     },
+    async update(key, next) {
+      // The read and the put in one readwrite transaction: IndexedDB runs no other on this store between them.
+      const transaction = (await db()).transaction(VALUES, 'readwrite');
+      const values = transaction.objectStore(VALUES);
+      const read = values.get(key);
+      let before: Uint8Array | undefined;
+      read.onsuccess = () => {
+        before = read.result instanceof Uint8Array ? read.result : undefined;
+        const value = next(before?.slice());
+        if (value !== undefined) values.put(value.slice(), key);
+      };
+      await done(transaction);
+      return before?.slice();
+    },
   };
 }
 

@@ -18,10 +18,11 @@ function describeShownMigration(engine: string, open: () => Promise<RawStore>): 
         f.store = store;
         const [a, b] = [await f.user('ma'), await f.user('mb')];
         const { conversation } = await f.conversation('group', [a.id, b.id]);
+        const dev = await f.device(a.id);
         const mls = (type: 'application' | 'commit' | 'welcome'): NewMessage => ({
           ...f.msg(conversation.id, a.id, newId(), ''),
           kind: 'encrypted',
-          mls: { type, ciphertext: `${type}-x`, epoch: 0, senderDevice: 'dev' },
+          mls: { type, ciphertext: `${type}-x`, epoch: 0, senderDevice: dev },
         });
         await store.messages.appendMessages(
           [f.msg(conversation.id, a.id, 'plain'), mls('application'), mls('commit'), mls('welcome')],

@@ -26,6 +26,7 @@ import { describeThreads } from './threads/threads.conformance.js';
 import { describeDrafts } from './drafts/drafts.conformance.js';
 import { describeDevices } from './devices/devices.conformance.js';
 import { describeMlsGroups } from './conversations/mls-groups.conformance.js';
+import { describeMlsSenders } from './conversations/mls-senders.conformance.js';
 import { describeAssist } from './assist/assist.conformance.js';
 import { describeTextFidelity } from './conformance/text-fidelity.conformance.js';
 import { describeImports } from './imports/imports.conformance.js';
@@ -78,6 +79,7 @@ export function describeStoreConformance(engine: string, openFresh: () => Promis
     describeAccounts(f);
     describeDevices(f);
     describeMlsGroups(f);
+    describeMlsSenders(f);
     describeTextFidelity(f);
     describeImports(f);
   });

@@ -118,7 +118,8 @@ describe.each(await engines())('a revoked device’s past on %s', (_engine, star
       token: phone.tokens!.accessToken,
       body: { clientId: crypto.randomUUID(), mls: { ...mls, groupInfo: b64(await phoneEngine.groupInfo(forged.group)) } },
     });
-    expect(posted.status).toBe(400);
+    expect(posted.status).toBe(409);
+    expect((posted.body as { error: { code: string } }).error.code).toBe('device_revoked');
     expect(await bodies(alice.first, group.id)).toEqual([m1, m2, m3, m4, m5]);
     const bobEngine = await bob.first.encryption.engine();
     const late = { orderedAt: Date.now() };

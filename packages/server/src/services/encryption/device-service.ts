@@ -95,7 +95,9 @@ export class DeviceService {
 
   /** Revokes a device of mine (idempotent); someone else's, or none, is not found. */
   async revoke(userId: string, deviceId: string): Promise<void> {
-    if (await this.store.devices.revokeDevice(userId, deviceId, this.now())) return;
+    // A millisecond after the clock: a message numbered before the revocation took its createdAt at
+    // most now, and members accept the device's messages only strictly before its revokedAt.
+    if (await this.store.devices.revokeDevice(userId, deviceId, () => this.now() + 1)) return;
     const device = await this.store.devices.getDevice(deviceId);
     if (device?.userId !== userId) throw notFound('Device');
   }

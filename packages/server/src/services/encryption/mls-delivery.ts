@@ -37,6 +37,9 @@ const refuse = (path: string, message: string) => invalid(`mls${path.replace(/\/
 export const encryptedConversation = (what = 'A plain message') =>
   new AppError('encrypted_conversation', `${what} cannot be sent into an end-to-end encrypted conversation: send it as MLS (\`mls\`)`);
 
+/** 409 `device_revoked`: an MLS message of a device revoked, refused as its send is checked or as it is numbered. */
+export const deviceRevoked = () => new AppError('device_revoked', 'The sending device was revoked: it can send nothing more');
+
 /**
  * The Delivery Service's rules for the MLS messages sent into an encrypted conversation (issue 39,
  * decision 0027). The server cannot read content; it checks what it can see: the group and epoch
@@ -56,7 +59,7 @@ export class MlsDelivery {
   ): Promise<MlsContent> {
     const group = await this.store.conversations.getMlsGroup(conversation.id);
     if (!group) throw new AppError('validation_failed', 'This conversation is not encrypted: send a `body`');
-    await this.requireDevice({ userId: senderId, deviceId: input.senderDevice }, '/senderDevice', 'must be an active device of yours');
+    await this.requireSender(senderId, input.senderDevice);
     const mls: MlsRecord = { type: input.type, ciphertext: input.ciphertext, epoch: input.epoch, senderDevice: input.senderDevice };
     if (input.type !== 'commit' && input.groupInfo !== undefined) throw refuse('/groupInfo', 'is only for a commit');
     if (input.type !== 'welcome' && input.devices !== undefined) throw refuse('/devices', 'is only for a welcome');
@@ -184,6 +187,16 @@ export class MlsDelivery {
   private sameGroup(group: MlsGroupRecord, groupId: string, epoch: number, declared: number): void {
     if (groupId !== group.groupId) throw refuse('/ciphertext', "is not of this conversation's MLS group");
     if (epoch !== declared) throw refuse('/epoch', `must be the message's own epoch (${epoch})`);
+  }
+
+  /**
+   * The sending device is the sender's and active; checked again as the message is numbered
+   * (`sql/sending-devices.ts`), where a revocation committed since is refused with the same 409.
+   */
+  private async requireSender(senderId: string, deviceId: string): Promise<void> {
+    const device = await this.store.devices.getDevice(deviceId);
+    if (device?.userId !== senderId) throw refuse('/senderDevice', 'must be an active device of yours');
+    if (device.revokedAt !== null) throw deviceRevoked();
   }
 
   private async requireDevice(ref: DeviceRef, path: string, message: string): Promise<void> {

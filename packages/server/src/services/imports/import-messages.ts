@@ -79,7 +79,7 @@ export async function importMessages(
     events.push(...appended.events);
     for (const outcome of appended.results) {
       if ('missingUploadIds' in outcome) problems.push(`a message lost its files (${outcome.missingUploadIds.join(', ')})`);
-      else if ('epochConflict' in outcome || 'encryptedConversation' in outcome)
+      else if ('epochConflict' in outcome || 'encryptedConversation' in outcome || 'deviceRevoked' in outcome)
         problems.push('an encrypted message could not be imported');
       else if (outcome.created) counts[outcome.message.threadRootId === null ? 'messages' : 'replies'] += 1;
     }

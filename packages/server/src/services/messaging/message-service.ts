@@ -1,7 +1,7 @@
 import type { DeliveryMarker, HistoryQuery, Message, MessagePage, ReadMarker, ReceiptList, RecentMessagesQuery } from '@confab/protocol';
 import type { EventPublisher } from '../events/event-publisher.js';
 import { AppError, EpochConflict } from '../../errors.js';
-import { MlsDelivery, encryptedConversation } from '../encryption/mls-delivery.js';
+import { MlsDelivery, deviceRevoked, encryptedConversation } from '../encryption/mls-delivery.js';
 import type { MessageRecord, MessageUpdate, NewMessage, NotificationRecord, OutboxDraft, Store, UpdateOutcome } from '../../store/store.js';
 import type { EventBus } from '../../bus/bus.js';
 import type { Metrics } from '../../metrics.js';
@@ -130,6 +130,8 @@ export class MessageService {
     }
     // An MLS commit made in an epoch that is no longer current: the device applies what it missed.
     if ('epochConflict' in result) throw new EpochConflict(result.epochConflict);
+    // An MLS message whose device was revoked after its send was checked (refused as it was numbered).
+    if ('deviceRevoked' in result) throw deviceRevoked();
     // Plain, and the conversation was encrypted after the send read it (checked again under its lock).
     if ('encryptedConversation' in result) throw encryptedConversation();
     // The store answers a seen (sender, clientId) with what it stored: a retry of this very send,

@@ -56,6 +56,23 @@ export class Fixture {
     );
   };
 
+  /** An active device of the user, registered: what an MLS message's `senderDevice` must name as it is numbered. */
+  device = async (userId: string, id = newId()): Promise<string> => {
+    const at = this.tick();
+    const record = {
+      id,
+      userId,
+      name: 'laptop',
+      signatureKey: `sig-${id}`,
+      credential: `cred-${id}`,
+      createdAt: at,
+      lastSeenAt: at,
+      revokedAt: null,
+    };
+    await this.store.devices.insertDevice(record);
+    return id;
+  };
+
   msg = (conversationId: string, senderId: string, clientId: string, body = clientId): NewMessage => ({
     id: newId(),
     conversationId,
@@ -71,6 +88,7 @@ export class Fixture {
       if ('missingUploadIds' in r) throw new Error(`refused: uploads ${r.missingUploadIds.join(', ')} are gone`);
       if ('epochConflict' in r) throw new Error(`refused: a commit not of the current epoch (${r.epochConflict})`);
       if ('encryptedConversation' in r) throw new Error('refused: a plain message into an encrypted conversation');
+      if ('deviceRevoked' in r) throw new Error('refused: an MLS message of a device not active');
       return r;
     });
 

@@ -16,20 +16,26 @@ export function describeMlsGroups(f: Fixture): void {
     groupInfo: null,
     updatedAt: f.tick(),
   });
+  /** Each user's device, registered by `withDevices` (an MLS message is numbered only from an active device of its sender). */
+  const devOf = (userId: string) => `dev-${userId}`;
+  const withDevices = async (userIds: string[]) => {
+    for (const id of userIds) await f.device(id, devOf(id));
+  };
   const commit = (conversationId: string, senderId: string, epoch: number, info = `info-${epoch}`): NewMessage => ({
     ...msg(conversationId, senderId, newId(), ''),
     kind: 'encrypted',
-    mls: { type: 'commit', ciphertext: `commit-${newId()}`, epoch, senderDevice: 'dev' },
+    mls: { type: 'commit', ciphertext: `commit-${newId()}`, epoch, senderDevice: devOf(senderId) },
     advance: { epoch, groupInfo: info },
   });
 
   const mlsOf = (conversationId: string, senderId: string, type: 'application' | 'welcome', epoch: number): NewMessage => ({
     ...msg(conversationId, senderId, newId(), ''),
     kind: 'encrypted',
-    mls: { type, ciphertext: `${type}-${newId()}`, epoch, senderDevice: 'dev' },
+    mls: { type, ciphertext: `${type}-${newId()}`, epoch, senderDevice: devOf(senderId) },
   });
   const encryptedGroup = async (members: string[]) => {
     const { conversation } = await f.conversation('group', members);
+    await withDevices(members);
     const system = {
       id: newId(),
       system: { action: 'encryption_enabled' as const, actorId: members[0]! },
@@ -186,6 +192,7 @@ export function describeMlsGroups(f: Fixture): void {
     it('stores one commit per epoch, whatever races: the others are refused with the current epoch', async () => {
       const [a, b] = [await user('eca'), await user('ecb')];
       const { conversation } = await f.conversation('group', [a.id, b.id]);
+      await withDevices([a.id, b.id]);
       const system = { id: newId(), system: { action: 'encryption_enabled' as const, actorId: a.id }, announce: drafts.messageCreated };
       await f.store.conversations.encryptConversation(group(conversation.id), drafts.conversationUpdated(a.id), system);
 
@@ -206,7 +213,7 @@ export function describeMlsGroups(f: Fixture): void {
         {
           ...msg(conversation.id, a.id, newId(), ''),
           kind: 'encrypted',
-          mls: { type: 'application', ciphertext: 'c', epoch: 2, senderDevice: 'dev' },
+          mls: { type: 'application', ciphertext: 'c', epoch: 2, senderDevice: devOf(a.id) },
         },
       ]);
       expect(text).toMatchObject({ created: true, message: { seq: 4 } });

@@ -9,8 +9,11 @@ export interface DeviceStore {
   getDevice(id: string): Promise<DeviceRecord | undefined>;
   /** The user's devices that are not revoked, oldest first. */
   listActiveDevices(userId: string): Promise<DeviceRecord[]>;
-  /** Marks the user's device revoked and drops its KeyPackages; false when it is not theirs or was revoked already. */
-  revokeDevice(userId: string, deviceId: string, now: number): Promise<boolean>;
+  /**
+   * Marks the user's device revoked at `clock()` (read once the device is locked, so after every
+   * MLS message numbered from it) and drops its KeyPackages; false when it is not theirs or was revoked already.
+   */
+  revokeDevice(userId: string, deviceId: string, clock: () => number): Promise<boolean>;
   touchDevice(deviceId: string, now: number): Promise<void>;
 
   /** The devices of these users that are not revoked, by user, oldest first (one query for many). */

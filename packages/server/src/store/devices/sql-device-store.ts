@@ -12,7 +12,7 @@ export function sqlDeviceStore({ db }: SqlContext): DeviceStore {
     listActiveDevices: (userId) => devices.listActiveDevices(db, userId),
     listActiveDevicesOf: (userIds) => devices.listActiveDevicesOf(db, userIds),
     listRevokedDevicesOf: (userIds, limit) => devices.listRevokedDevicesOf(db, userIds, limit),
-    revokeDevice: (userId, deviceId, now) => devices.revokeDevice(db, userId, deviceId, now),
+    revokeDevice: (userId, deviceId, clock) => devices.revokeDevice(db, userId, deviceId, clock),
     touchDevice: (deviceId, now) => devices.touchDevice(db, deviceId, now),
     getIdentity: (userId) => devices.getIdentity(db, userId),
     getIdentities: (userIds) => devices.getIdentities(db, userIds),

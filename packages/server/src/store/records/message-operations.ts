@@ -31,7 +31,12 @@ export interface AppendResult {
  * send checked them), an MLS commit made in an epoch that is not its group's current one, or a
  * plain message into a conversation encrypted since the send read it (issue 39).
  */
-export type AppendRefusal = { missingUploadIds: string[] } | { epochConflict: number } | { encryptedConversation: true };
+export type AppendRefusal =
+  | { missingUploadIds: string[] }
+  | { epochConflict: number }
+  | { encryptedConversation: true }
+  /** An MLS message whose sending device was not, as it was numbered, an active device of its sender (revoked since its send). */
+  | { deviceRevoked: true };
 
 export type AppendOutcome = AppendResult | AppendRefusal;
 

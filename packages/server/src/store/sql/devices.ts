@@ -1,6 +1,7 @@
 import type { Selectable } from 'kysely';
 import type { DeviceRecord, IdentityRecord } from '../devices/device-store.js';
 import type { Database } from '../schema.js';
+import { rowLocks } from '../stream-locks.js';
 import type { Db } from './rows.js';
 
 /** Devices and identity keys (issue 39): what each user's devices publish, kept as sent. */
@@ -86,16 +87,23 @@ export async function listRevokedDevicesOf(db: Db, userIds: readonly string[], l
   });
 }
 
-export function revokeDevice(db: Db, userId: string, deviceId: string, now: number): Promise<boolean> {
+/**
+ * Revokes the device at `clock()`, read only once its row is locked (SQLite: the transaction's
+ * write lock): every MLS message numbered before holds a shared lock on that row until it commits
+ * (`sql/sending-devices.ts`), so the time read is never before theirs, and messages numbered
+ * after see the revocation and are refused.
+ */
+export function revokeDevice(db: Db, userId: string, deviceId: string, clock: () => number): Promise<boolean> {
   return db.transaction().execute(async (trx) => {
-    const result = await trx
-      .updateTable('devices')
-      .set({ revoked_at: now })
+    let locking = trx
+      .selectFrom('devices')
+      .select('id')
       .where('id', '=', deviceId)
       .where('user_id', '=', userId)
-      .where('revoked_at', 'is', null)
-      .executeTakeFirst();
-    if (Number(result.numUpdatedRows) === 0) return false;
+      .where('revoked_at', 'is', null);
+    if (rowLocks(trx)) locking = locking.forUpdate();
+    if (!(await locking.executeTakeFirst())) return false;
+    await trx.updateTable('devices').set({ revoked_at: clock() }).where('id', '=', deviceId).execute();
     // A revoked device's packages must never be claimed: nobody may add it to a group again.
     await trx.deleteFrom('key_packages').where('device_id', '=', deviceId).execute();
     return true;

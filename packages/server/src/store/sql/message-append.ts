@@ -22,6 +22,7 @@ import { type Db, type UniqueViolationOf, messageRow } from './rows.js';
 import type { SearchIndex } from './search.js';
 import { type Entry, findStored, newRecord, sortOut } from './append-steps.js';
 import { EncryptedSince, advanceEpochs, encryptedSince, refusePlainIn } from './mls-groups.js';
+import { checkSendingDevices } from './sending-devices.js';
 import { type FreshAppender, appendInOneQuery, inOneQuery } from './one-query-append.js';
 
 /**
@@ -93,8 +94,10 @@ function appendOnce(
     const stored = await findStored(trx, batch);
     const { results, fresh: sorted, repeats } = sortOut(batch, stored);
     const byUploads = await sortByUploads(trx, sorted);
-    // MLS commits (issue 39): each stored only if made in its group's current epoch, which it moves on.
-    const epochs = await advanceEpochs(trx, byUploads.kept, byUploads.refused);
+    // MLS messages (issue 39): each stored only if its sending device is active now, as it is numbered…
+    const devices = await checkSendingDevices(trx, byUploads.kept, byUploads.refused);
+    // …and a commit only if made in its group's current epoch, which it moves on.
+    const epochs = await advanceEpochs(trx, devices.kept, devices.refused);
     // Issue 39: plain messages into conversations found encrypted by an earlier attempt.
     const { kept: fresh, refused } = refusePlainIn(encrypted, epochs.kept, epochs.refused);
     const entries: LogEntry[] = [];

@@ -41,8 +41,8 @@ export function inOneQuery(batch: readonly NewMessage[], updates: readonly Messa
   if (updates.length > 0 || (notify !== undefined && notify.notifications.length > 0)) return false;
   const conversations = new Set<string>();
   for (const m of batch) {
-    // A commit's epoch check is a step of its own (sql/mls-groups.ts `advanceEpochs`).
-    if (m.advance !== undefined) return false;
+    // An MLS message's device check and a commit's epoch check are steps of their own (sql/sending-devices.ts, sql/mls-groups.ts).
+    if (m.mls !== undefined) return false;
     if ((m.replyToId ?? null) !== null || (m.threadRootId ?? null) !== null || (m.attachments?.length ?? 0) > 0) return false;
     conversations.add(m.conversationId);
   }
