@@ -102,6 +102,47 @@ describeRedis('RedisBus', () => {
     expect(await admin.pubsub('NUMSUB', prefix + onlyB)).toEqual([prefix + onlyB, 0]);
   });
 
+  it('subscribes the topics asked for in one turn with one SUBSCRIBE per 1,000, each settled once Redis holds them all', async () => {
+    const prefix = `confab-test:${randomUUID()}:`;
+    const monitor = await admin.monitor();
+    onTestFinished(() => void monitor.disconnect());
+    const subscribes: string[][] = [];
+    monitor.on('monitor', (_time: string, args: string[]) => {
+      if (args[0]?.toLowerCase() === 'subscribe' && args.some((a) => a.startsWith(`${prefix}conv:`))) subscribes.push(args.slice(1));
+    });
+    const [node, other] = await twoNodes({ prefix }, { prefix });
+    const topics = Array.from({ length: 2500 }, () => topic());
+    const got = collect();
+    // As a resume subscribes a user's conversations: side by side, in one turn.
+    const settled = topics.map((t) => node.subscribe(t, got.handler));
+    await settled[0];
+    // The first to settle settles only once Redis has answered for every channel of the turn.
+    const held = (await admin.pubsub('NUMSUB', ...[topics[0]!, topics[1000]!, topics[2499]!].map((t) => prefix + t))) as (
+      string | number
+    )[];
+    expect(held.filter((_, i) => i % 2 === 1)).toEqual([1, 1, 1]);
+    await Promise.all(settled);
+    await expect.poll(() => subscribes.length, { timeout: 5000 }).toBe(3);
+    expect(subscribes.map((channels) => channels.length)).toEqual([1000, 1000, 500]);
+    expect(subscribes.flat().sort()).toEqual(topics.map((t) => prefix + t).sort());
+
+    await other.publish(topics, testEvent(1));
+    await got.waitFor(2500);
+    expect(new Set(got.messages.map((m) => m.topic))).toEqual(new Set(topics));
+  });
+
+  it('keeps an UNSUBSCRIBE after the SUBSCRIBE asked for before it in the same turn', async () => {
+    const prefix = `confab-test:${randomUUID()}:`;
+    const node = track(await openBus({ prefix }));
+    const [dropped, kept] = [topic(), topic()];
+    const got = collect();
+    await Promise.all([node.subscribe(dropped, got.handler), node.subscribe(kept, got.handler), node.unsubscribe(dropped)]);
+    expect(await admin.pubsub('NUMSUB', prefix + dropped, prefix + kept)).toEqual([prefix + dropped, 0, prefix + kept, 1]);
+    // Subscribing it again in a later turn holds it again.
+    await node.subscribe(dropped, got.handler);
+    expect(await admin.pubsub('NUMSUB', prefix + dropped)).toEqual([prefix + dropped, 1]);
+  });
+
   it('after its subscriber connection is killed, reconnects, resubscribes every topic, resyncs, and delivers', async () => {
     const name = `confab-test-${randomUUID()}`;
     const metrics = createMetrics();
