@@ -29,11 +29,14 @@ export interface RedisBusOptions {
 
 const SUBSCRIBE_CHUNK = 1000;
 
-interface SubscribeBatch {
+type BatchKind = 'subscribe' | 'unsubscribe';
+
+interface ChannelBatch {
+  kind: BatchKind;
   channels: string[];
-  /** The SUBSCRIBE commands' answers, once written. */
+  /** The commands' answers, once written. */
   written: Promise<void> | null;
-  /** Settles with `written`, whether the batch is written at the end of its turn or earlier by an UNSUBSCRIBE. */
+  /** Settles with `written`, whether the batch is written at the end of its turn or earlier by a call of the other kind. */
   acked: Promise<void>;
 }
 
@@ -68,8 +71,8 @@ export class RedisBus implements EventBus {
   private subscriberLive = false;
   /** Held topics went unsubscribed for a while: resync once they are subscribed again. */
   private missed = false;
-  /** Channels asked for in this turn of the event loop, not written yet: one SUBSCRIBE (`subscribeSoon`). */
-  private queued: SubscribeBatch | null = null;
+  /** Channels asked for in this turn of the event loop, not written yet: one command (`soon`). */
+  private queued: ChannelBatch | null = null;
   /** The same payload arrives once per topic it was published to: parse it once. */
   private lastFrame: string | undefined;
   private lastEvent: BusEvent | undefined;
@@ -140,7 +143,7 @@ export class RedisBus implements EventBus {
       return;
     }
     try {
-      await this.subscribeSoon(this.prefix + topic);
+      await this.soon('subscribe', this.prefix + topic);
     } catch (error) {
       // The connection dropped (the next one subscribes every held topic, then resyncs) or
       // Redis refused, e.g. an ACL without this channel: that needs an operator.
@@ -149,17 +152,30 @@ export class RedisBus implements EventBus {
     }
   }
 
+  async unsubscribe(topic: string): Promise<void> {
+    if (!this.handlers.delete(topic) || this.subscriber.status !== 'ready') return;
+    try {
+      await this.soon('unsubscribe', this.prefix + topic);
+    } catch {
+      // Harmless: messages for a topic without a handler are ignored, and the next connection
+      // subscribes only the held topics.
+    }
+  }
+
   /**
-   * A resume subscribes each of the user's conversations side by side: 2,000 SUBSCRIBE commands,
-   * each parsed and answered apart, were 75–440 ms of a resume with nothing missed on a loaded
-   * host, one SUBSCRIBE of all 2,000 channels 20–90 ms (issue 41). The channels asked for in one
-   * turn go as one command (in chunks) once the turn's synchronous work is done.
+   * A resume subscribes each of the user's conversations side by side, and a closed socket lets
+   * them all go: 2,000 SUBSCRIBE commands, each parsed and answered apart, were 75–440 ms of a
+   * resume with nothing missed on a loaded host, one SUBSCRIBE of all 2,000 channels 20–90 ms
+   * (issue 41). The channels asked for in one turn go as one command (chunked) once the turn's
+   * synchronous work is done; a call of the other kind writes the open batch first, so the
+   * connection sees SUBSCRIBE and UNSUBSCRIBE in the order they were asked for.
    */
-  private subscribeSoon(channel: string): Promise<void> {
+  private soon(kind: BatchKind, channel: string): Promise<void> {
     let batch = this.queued;
-    if (batch === null) {
-      const fresh: SubscribeBatch = { channels: [], written: null, acked: Promise.resolve() };
-      fresh.acked = Promise.resolve().then(() => this.writeSubscribe(fresh));
+    if (batch?.kind !== kind) {
+      if (batch) this.writeBatch(batch).catch(() => {}); // its callers hear how it went
+      const fresh: ChannelBatch = { kind, channels: [], written: null, acked: Promise.resolve() };
+      fresh.acked = Promise.resolve().then(() => this.writeBatch(fresh));
       this.queued = batch = fresh;
     }
     batch.channels.push(channel);
@@ -167,25 +183,13 @@ export class RedisBus implements EventBus {
     return batch.acked;
   }
 
-  /** Writes the batch's SUBSCRIBE (once), in chunks, each written before any await so the connection keeps their order. */
-  private writeSubscribe(batch: SubscribeBatch): Promise<void> {
+  /** Writes the batch (once), in chunks, each written before any await so the connection keeps their order. */
+  private writeBatch(batch: ChannelBatch): Promise<void> {
     if (this.queued === batch) this.queued = null;
     batch.written ??= Promise.all(
-      chunks(batch.channels, SUBSCRIBE_CHUNK).map((chunk) => this.subscriberLiveness.track(this.subscriber.subscribe(...chunk))),
+      chunks(batch.channels, SUBSCRIBE_CHUNK).map((chunk) => this.subscriberLiveness.track(this.subscriber[batch.kind](...chunk))),
     ).then(() => {});
     return batch.written;
-  }
-
-  async unsubscribe(topic: string): Promise<void> {
-    if (!this.handlers.delete(topic) || this.subscriber.status !== 'ready') return;
-    // A SUBSCRIBE asked for before this UNSUBSCRIBE goes first (its callers hear how it went).
-    if (this.queued !== null) this.writeSubscribe(this.queued).catch(() => {});
-    try {
-      await this.subscriberLiveness.track(this.subscriber.unsubscribe(this.prefix + topic));
-    } catch {
-      // Harmless: messages for a topic without a handler are ignored, and the next connection
-      // subscribes only the held topics.
-    }
   }
 
   onResync(listener: () => void): void {
