@@ -16,6 +16,9 @@ export interface ClusterSpace {
   applicationName: string;
   /** The database server as it names itself, for the report: "PostgreSQL 15.14", "MariaDB 10.11.14". */
   engine: string;
+  /** The schema (PostgreSQL) or database (MySQL/MariaDB) made, and the statement that drops it, for a run that keeps it. */
+  name: string;
+  dropStatement: string;
   cleanup(): Promise<void>;
 }
 
@@ -44,6 +47,8 @@ export async function makeClusterSpace(postgresUrl: string, redisUrl: string | n
     },
     applicationName,
     engine: `PostgreSQL ${version.split(' ')[0]}`,
+    name: schema,
+    dropStatement: `drop schema if exists ${schema} cascade`,
     cleanup: async () => {
       await withPostgres(postgresUrl, (client) => client.query(`drop schema if exists ${schema} cascade`));
       if (redisUrl !== null) await deleteRedisKeys(redisUrl, prefix);
@@ -79,6 +84,8 @@ async function makeMysqlSpace(serverUrl: string, redisUrl: string | null, log: (
     },
     applicationName: `confab-bench-${id}`,
     engine: mysqlEngine(v),
+    name: database,
+    dropStatement: `drop database if exists ${database}`,
     cleanup: async () => {
       await onServer(`drop database if exists ${database}`);
       if (redisUrl !== null) await deleteRedisKeys(redisUrl, prefix);

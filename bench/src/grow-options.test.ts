@@ -40,6 +40,12 @@ describe('the grow phase’s options', () => {
     expect(() => parseOptions(['--grow-store', 'mysql'])).toThrow('--grow-store: expected sqlite or postgres, got "mysql"');
   });
 
+  it('keeps the seeded store only when asked', () => {
+    expect(parseOptions(['--only', 'grow'])!.growKeep).toBe(false);
+    expect(parseOptions(['--only', 'grow', '--grow-keep'])!.growKeep).toBe(true);
+    expect(() => parseOptions(['--only', 'grow', '--grow-keep=yes'])).toThrow();
+  });
+
   it('reads the resumes’ missed events as a sorted list of distinct positive counts', () => {
     expect(parseOptions(['--grow-resume', '5000, 10,5000'])!.growResume).toEqual([10, 5000]);
     expect(() => parseOptions(['--grow-resume', '10,0'])).toThrow('--grow-resume');

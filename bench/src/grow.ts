@@ -19,7 +19,7 @@ import { round } from './stats.js';
  * seeded in bulk into a store the server migrated (grow-seed.ts), then a real server starts on
  * it and a client's calls are timed (grow-measure.ts) against the issue's bars (grow-report.ts).
  * SQLite as `npm start` runs it, or with `--grow-store postgres` one cluster node on PostgreSQL +
- * Redis (a schema and prefix of its own, dropped after).
+ * Redis (a schema and prefix of its own, dropped after unless `--grow-keep`).
  */
 export const growSizes = (o: Options): GrowSizes => ({
   users: o.growUsers,
@@ -131,7 +131,22 @@ export async function runGrow(options: Options, log: (text: string) => void, fat
       await confab.stop();
     }
   } finally {
-    removeTempDir(dataDir);
-    await space?.cleanup();
+    if (options.growKeep) keepStore(space, dataDir, log);
+    else {
+      removeTempDir(dataDir);
+      await space?.cleanup();
+    }
   }
+}
+
+/** `--grow-keep`: the seeded store stays for its plans to be queried; says where it is and how to drop it. */
+function keepStore(space: ClusterSpace | null, dataDir: string, log: (text: string) => void): void {
+  if (space === null) {
+    log(`grow: kept ${path.join(dataDir, 'confab.sqlite3')}; remove it with: rm -r ${dataDir}`);
+    return;
+  }
+  removeTempDir(dataDir);
+  log(
+    `grow: kept schema ${space.name} (psql: set search_path = ${space.name}; set jit = off, as the server does); drop it with: ${space.dropStatement}`,
+  );
 }

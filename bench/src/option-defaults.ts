@@ -26,6 +26,7 @@ export type Sizes = Omit<
   | 'soakStore'
   | 'growStore'
   | 'growResume'
+  | 'growKeep'
   | 'encryptionStore'
   | 'encryptionStateGroups'
 >;

@@ -111,6 +111,8 @@ export interface Options {
   growStore: IdleStore;
   /** The grow phase's resumes: how many events each one missed (one with none is always measured). */
   growResume: number[];
+  /** `--grow-keep`: leave the seeded store in place after the run (printed with how to drop it), to query its plans. */
+  growKeep: boolean;
   /** The encryption phase's store, the same two as the soak's. */
   encryptionStore: IdleStore;
   /** Group sizes (devices) whose MLS state per device the encryption phase weighs. */
@@ -149,6 +151,7 @@ export function parseOptions(argv: string[]): Options | null {
       'soak-store': { type: 'string' },
       'grow-store': { type: 'string' },
       'grow-resume': { type: 'string' },
+      'grow-keep': { type: 'boolean' },
       'encryption-store': { type: 'string' },
       'encryption-state-groups': { type: 'string' },
       'peer-targets': { type: 'string' },
@@ -240,6 +243,7 @@ export function parseOptions(argv: string[]): Options | null {
     soakStore,
     growStore,
     growResume,
+    growKeep: values['grow-keep'] === true,
     encryptionStore,
     encryptionStateGroups,
     mix,

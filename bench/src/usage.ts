@@ -111,6 +111,7 @@ export const USAGE = `Usage: npm run bench -- [flags]        (or: node bench/dis
   --grow-resume <list>        events missed by each resume measured     (default 1000,10000; quick 100,1000)
   --grow-requests <n>         history pages and searches per query      (default 200; quick 100)
   --grow-sign-ins <n>         sign-ins, each loading the whole list     (default 5; quick 3)
+  --grow-keep                 keep the seeded store after the run (prints its schema or file, and how to drop it)
                               a full-size run takes hours: its timeout is 6 h unless --timeout says
 
  end-to-end encryption (--only encryption, run only when named; its own server, every device an SDK client here)

@@ -102,6 +102,67 @@ describeRedis('RedisBus', () => {
     expect(await admin.pubsub('NUMSUB', prefix + onlyB)).toEqual([prefix + onlyB, 0]);
   });
 
+  it('subscribes the topics asked for in one turn with one SUBSCRIBE per 1,000, each settled once Redis holds them all', async () => {
+    const prefix = `confab-test:${randomUUID()}:`;
+    const monitor = await admin.monitor();
+    onTestFinished(() => void monitor.disconnect());
+    const subscribes: string[][] = [];
+    const unsubscribes: string[][] = [];
+    monitor.on('monitor', (_time: string, args: string[]) => {
+      if (!args.some((a) => a.startsWith(`${prefix}conv:`))) return;
+      if (args[0]?.toLowerCase() === 'subscribe') subscribes.push(args.slice(1));
+      if (args[0]?.toLowerCase() === 'unsubscribe') unsubscribes.push(args.slice(1));
+    });
+    const [node, other] = await twoNodes({ prefix }, { prefix });
+    const topics = Array.from({ length: 2500 }, () => topic());
+    const got = collect();
+    // As a resume subscribes a user's conversations: side by side, in one turn.
+    const settled = topics.map((t) => node.subscribe(t, got.handler));
+    await settled[0];
+    // The first to settle settles only once Redis has answered for every channel of the turn.
+    const held = (await admin.pubsub('NUMSUB', ...[topics[0]!, topics[1000]!, topics[2499]!].map((t) => prefix + t))) as (
+      string | number
+    )[];
+    expect(held.filter((_, i) => i % 2 === 1)).toEqual([1, 1, 1]);
+    await Promise.all(settled);
+    await expect.poll(() => subscribes.length, { timeout: 5000 }).toBe(3);
+    expect(subscribes.map((channels) => channels.length)).toEqual([1000, 1000, 500]);
+    expect(subscribes.flat().sort()).toEqual(topics.map((t) => prefix + t).sort());
+
+    // Delivered on every chunk's channels (a sample: MONITOR slows Redis down).
+    const sample = topics.filter((_, i) => i % 100 === 0 || i % 1000 === 999);
+    await other.publish(sample, testEvent(1));
+    await got.waitFor(sample.length, 20_000);
+    expect(got.messages.map((m) => m.topic).sort()).toEqual([...sample].sort());
+
+    // A closed socket lets them all go in one turn: one UNSUBSCRIBE per 1,000 as well.
+    await Promise.all(topics.map((t) => node.unsubscribe(t)));
+    expect(await admin.pubsub('NUMSUB', prefix + topics[0]!, prefix + topics[2499]!)).toEqual([
+      prefix + topics[0]!,
+      0,
+      prefix + topics[2499]!,
+      0,
+    ]);
+    await expect.poll(() => unsubscribes.length, { timeout: 5000 }).toBe(3);
+    expect(unsubscribes.flat().sort()).toEqual(topics.map((t) => prefix + t).sort());
+  });
+
+  it('keeps SUBSCRIBE and UNSUBSCRIBE of one turn in the order they were asked for', async () => {
+    const prefix = `confab-test:${randomUUID()}:`;
+    const node = track(await openBus({ prefix }));
+    const other = async (p: string) => track(await openBus({ prefix: p }));
+    const [dropped, kept] = [topic(), topic()];
+    const got = collect();
+    await Promise.all([node.subscribe(dropped, got.handler), node.subscribe(kept, got.handler), node.unsubscribe(dropped)]);
+    expect(await admin.pubsub('NUMSUB', prefix + dropped, prefix + kept)).toEqual([prefix + dropped, 0, prefix + kept, 1]);
+    // Dropped and taken again in one turn (a socket closing as another of the node's opens): held.
+    await Promise.all([node.unsubscribe(kept), node.subscribe(kept, got.handler), node.subscribe(dropped, got.handler)]);
+    expect(await admin.pubsub('NUMSUB', prefix + dropped, prefix + kept)).toEqual([prefix + dropped, 1, prefix + kept, 1]);
+    await (await other(prefix)).publish([kept], testEvent(1));
+    await got.waitFor(1);
+    expect(got.messages.map((m) => m.topic)).toEqual([kept]);
+  });
+
   it('after its subscriber connection is killed, reconnects, resubscribes every topic, resyncs, and delivers', async () => {
     const name = `confab-test-${randomUUID()}`;
     const metrics = createMetrics();

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Fixture } from '../conformance/fixtures.js';
+import { settingsDraft } from '../members/member-settings.conformance.js';
 
 export function describeReceipts(f: Fixture): void {
   const { user, conversation, append, msg } = f;
@@ -43,6 +44,23 @@ export function describeReceipts(f: Fixture): void {
       expect(await f.store.markers.countUnreadTotal(a.id)).toBe(2);
       expect(await f.store.markers.countUnreadTotal(b.id)).toBe(3);
       expect(await f.store.markers.countUnreadTotal(loner.id)).toBe(0);
+    });
+
+    it('totals unread past a cleared history, and counts again once a message comes after every marker', async () => {
+      const [a, b] = [await user('yul'), await user('zed')];
+      const [cleared, unread, read] = [
+        (await conversation('group', [a.id, b.id])).conversation,
+        (await conversation('group', [a.id, b.id])).conversation,
+        (await conversation('group', [a.id, b.id])).conversation,
+      ];
+      await append([msg(cleared.id, a.id, 'c1'), msg(cleared.id, a.id, 'c2'), msg(unread.id, a.id, 'n1'), msg(read.id, a.id, 'r1')]);
+      await f.read(read.id, b.id, 1);
+      expect(await f.store.markers.countUnreadTotal(b.id)).toBe(3);
+      // Clearing leaves the read marker where it was: the total follows the cleared one.
+      await f.store.members.updateMemberSettings(cleared.id, b.id, { clear: true }, settingsDraft(b.id));
+      expect(await f.store.markers.countUnreadTotal(b.id)).toBe(1);
+      await append([msg(cleared.id, a.id, 'c3'), msg(read.id, a.id, 'r2')]);
+      expect(await f.store.markers.countUnreadTotal(b.id)).toBe(3);
     });
 
     it('finds shared conversations, and records last seen', async () => {

@@ -112,6 +112,19 @@ export async function countUnreadTotal(db: Db, userId: string): Promise<number> 
         .as('n'),
     )
     .where('me.user_id', '=', userId)
+    // Only where something came after my markers: the conversation's last seq is its newest
+    // message's. Each count probes the messages index, ~4 pages a membership: at 2,000
+    // conversations, nearly all read, that was 9,400 buffers and ~31 ms on PostgreSQL (issue 41).
+    .where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('conversations as c')
+          .select('c.id')
+          .whereRef('c.id', '=', 'me.conversation_id')
+          .whereRef('c.last_seq', '>', 'me.read_seq')
+          .whereRef('c.last_seq', '>', 'me.cleared_seq'),
+      ),
+    )
     .as('t');
   const row = await db
     .selectFrom(perMembership)
