@@ -1,20 +1,25 @@
 import Type, { type Static } from 'typebox';
 import { Id, Timestamp } from './primitives.js';
 
+/** What everyone sees of a person, and the start of their own record (`Me`). */
+const profileFields = {
+  id: Id,
+  username: Type.String(),
+  displayName: Type.String(),
+  bio: Type.String(),
+  timeZone: Type.Optional(
+    Type.String({ description: "The person's IANA time zone (e.g. `Europe/Paris`), for their local time; absent until they set it" }),
+  ),
+  avatarUrl: Type.Union([Type.String(), Type.Null()], {
+    description:
+      'Where their picture is (`GET /api/v1/users/{id}/avatar?size=64|256&v=…`, with the bearer token; immutable per `v`); null without one: show initials',
+  }),
+  createdAt: Timestamp,
+};
+
 export const User = Type.Object(
   {
-    id: Id,
-    username: Type.String(),
-    displayName: Type.String(),
-    bio: Type.String(),
-    timeZone: Type.Optional(
-      Type.String({ description: "The person's IANA time zone (e.g. `Europe/Paris`), for their local time; absent until they set it" }),
-    ),
-    avatarUrl: Type.Union([Type.String(), Type.Null()], {
-      description:
-        'Where their picture is (`GET /api/v1/users/{id}/avatar?size=64|256&v=…`, with the bearer token; immutable per `v`); null without one: show initials',
-    }),
-    createdAt: Timestamp,
+    ...profileFields,
     deleted: Type.Optional(
       Type.Literal(true, { description: 'Present on an erased account: its profile is blank, its messages stay under "Deleted user"' }),
     ),
@@ -32,18 +37,7 @@ export type User = Static<typeof User>;
 /** The signed-in user's own record: the public fields plus private ones. */
 export const Me = Type.Object(
   {
-    id: Id,
-    username: Type.String(),
-    displayName: Type.String(),
-    bio: Type.String(),
-    timeZone: Type.Optional(
-      Type.String({ description: "The person's IANA time zone (e.g. `Europe/Paris`), for their local time; absent until they set it" }),
-    ),
-    avatarUrl: Type.Union([Type.String(), Type.Null()], {
-      description:
-        'Where their picture is (`GET /api/v1/users/{id}/avatar?size=64|256&v=…`, with the bearer token; immutable per `v`); null without one: show initials',
-    }),
-    createdAt: Timestamp,
+    ...profileFields,
     email: Type.Union([Type.String(), Type.Null()]),
     emailVerified: Type.Boolean({ description: 'Whether `email` was confirmed through the link sent to it' }),
     isAdmin: Type.Boolean(),

@@ -7,6 +7,7 @@ import type { Metrics } from '../metrics.js';
 import type { BusEvent, BusHandler, EventBus } from './bus.js';
 import { Liveness, backoff, dropConnection, quit } from './redis-connection.js';
 import { RedisPublisher } from './redis-publisher.js';
+import { ChannelBatches, SUBSCRIBE_CHUNK, chunks } from './channel-batches.js';
 
 export interface RedisBusOptions {
   /** `redis://` or `rediss://` URL (user, password and TLS as ioredis reads them). */
@@ -25,19 +26,6 @@ export interface RedisBusOptions {
   /** Reconnect backoff: the first delay and the cap, each jittered. */
   retryBaseMs?: number;
   retryMaxMs?: number;
-}
-
-const SUBSCRIBE_CHUNK = 1000;
-
-type BatchKind = 'subscribe' | 'unsubscribe';
-
-interface ChannelBatch {
-  kind: BatchKind;
-  channels: string[];
-  /** The commands' answers, once written. */
-  written: Promise<void> | null;
-  /** Settles with `written`, whether the batch is written at the end of its turn or earlier by a call of the other kind. */
-  acked: Promise<void>;
 }
 
 /**
@@ -71,8 +59,8 @@ export class RedisBus implements EventBus {
   private subscriberLive = false;
   /** Held topics went unsubscribed for a while: resync once they are subscribed again. */
   private missed = false;
-  /** Channels asked for in this turn of the event loop, not written yet: one command (`soon`). */
-  private queued: ChannelBatch | null = null;
+  /** (Un)subscriptions asked for in one turn go as one command (channel-batches.ts). */
+  private readonly batches = new ChannelBatches((kind, channels) => this.subscriberLiveness.track(this.subscriber[kind](...channels)));
   /** The same payload arrives once per topic it was published to: parse it once. */
   private lastFrame: string | undefined;
   private lastEvent: BusEvent | undefined;
@@ -143,7 +131,7 @@ export class RedisBus implements EventBus {
       return;
     }
     try {
-      await this.soon('subscribe', this.prefix + topic);
+      await this.batches.add('subscribe', this.prefix + topic);
     } catch (error) {
       // The connection dropped (the next one subscribes every held topic, then resyncs) or
       // Redis refused, e.g. an ACL without this channel: that needs an operator.
@@ -155,41 +143,11 @@ export class RedisBus implements EventBus {
   async unsubscribe(topic: string): Promise<void> {
     if (!this.handlers.delete(topic) || this.subscriber.status !== 'ready') return;
     try {
-      await this.soon('unsubscribe', this.prefix + topic);
+      await this.batches.add('unsubscribe', this.prefix + topic);
     } catch {
       // Harmless: messages for a topic without a handler are ignored, and the next connection
       // subscribes only the held topics.
     }
-  }
-
-  /**
-   * A resume subscribes each of the user's conversations side by side, and a closed socket lets
-   * them all go: 2,000 SUBSCRIBE commands, each parsed and answered apart, were 75–440 ms of a
-   * resume with nothing missed on a loaded host, one SUBSCRIBE of all 2,000 channels 20–90 ms
-   * (issue 41). The channels asked for in one turn go as one command (chunked) once the turn's
-   * synchronous work is done; a call of the other kind writes the open batch first, so the
-   * connection sees SUBSCRIBE and UNSUBSCRIBE in the order they were asked for.
-   */
-  private soon(kind: BatchKind, channel: string): Promise<void> {
-    let batch = this.queued;
-    if (batch?.kind !== kind) {
-      if (batch) this.writeBatch(batch).catch(() => {}); // its callers hear how it went
-      const fresh: ChannelBatch = { kind, channels: [], written: null, acked: Promise.resolve() };
-      fresh.acked = Promise.resolve().then(() => this.writeBatch(fresh));
-      this.queued = batch = fresh;
-    }
-    batch.channels.push(channel);
-    // Settles when Redis has answered: a resume reads the log only once its topics are held.
-    return batch.acked;
-  }
-
-  /** Writes the batch (once), in chunks, each written before any await so the connection keeps their order. */
-  private writeBatch(batch: ChannelBatch): Promise<void> {
-    if (this.queued === batch) this.queued = null;
-    batch.written ??= Promise.all(
-      chunks(batch.channels, SUBSCRIBE_CHUNK).map((chunk) => this.subscriberLiveness.track(this.subscriber[batch.kind](...chunk))),
-    ).then(() => {});
-    return batch.written;
   }
 
   onResync(listener: () => void): void {
@@ -312,10 +270,4 @@ export class RedisBus implements EventBus {
     this.resyncListeners.length = 0;
     await Promise.all([this.publisherConnection, this.subscriber].map((connection) => quit(connection, this.stallTimeoutMs)));
   }
-}
-
-function chunks<T>(items: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
 }
