@@ -23,6 +23,10 @@ export class PostgresWaitSampler {
   private readonly counts = new Map<string, number>();
   private rounds = 0;
   private seen = 0;
+  // Since the last `window()`: a soak reads what the sessions did window by window.
+  private windowCounts = new Map<string, number>();
+  private windowRounds = 0;
+  private windowSeen = 0;
   private running = true;
   private readonly loop: Promise<void>;
 
@@ -44,14 +48,16 @@ export class PostgresWaitSampler {
     this.running = false;
     await this.loop;
     await this.client.end();
-    const top = [...this.counts]
-      .sort((a, b) => b[1] - a[1])
-      .slice(0, TOP)
-      .map(([key, n]) => {
-        const [wait, statement] = key.split('\u0000') as [string, string];
-        return { wait, statement, share: this.seen > 0 ? Math.round((1000 * n) / this.seen) / 1000 : 0 };
-      });
-    return { rounds: this.rounds, meanBusySessions: this.rounds > 0 ? Math.round((100 * this.seen) / this.rounds) / 100 : 0, top };
+    return summarise(this.counts, this.rounds, this.seen);
+  }
+
+  /** What was seen since the previous call (or the start), and a fresh count from here. */
+  window(): PostgresWaits {
+    const summary = summarise(this.windowCounts, this.windowRounds, this.windowSeen);
+    this.windowCounts = new Map();
+    this.windowRounds = 0;
+    this.windowSeen = 0;
+    return summary;
   }
 
   /** Samples until stopped; a failed query (PostgreSQL gone) ends the sampling, keeping what was seen. */
@@ -71,14 +77,28 @@ export class PostgresWaitSampler {
         [applicationName],
       );
       this.rounds += 1;
+      this.windowRounds += 1;
       for (const row of rows) {
         this.seen += 1;
+        this.windowSeen += 1;
         const key = `${waitOf(row.state, row.type, row.event)}\u0000${statementOf(row.query, row.locks)}`;
         this.counts.set(key, (this.counts.get(key) ?? 0) + 1);
+        this.windowCounts.set(key, (this.windowCounts.get(key) ?? 0) + 1);
       }
       await new Promise((resolve) => setTimeout(resolve, SAMPLE_MS));
     }
   }
+}
+
+function summarise(counts: Map<string, number>, rounds: number, seen: number): PostgresWaits {
+  const top = [...counts]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, TOP)
+    .map(([key, n]) => {
+      const [wait, statement] = key.split('\u0000') as [string, string];
+      return { wait, statement, share: seen > 0 ? Math.round((1000 * n) / seen) / 1000 : 0 };
+    });
+  return { rounds, meanBusySessions: rounds > 0 ? Math.round((100 * seen) / rounds) / 100 : 0, top };
 }
 
 function waitOf(state: string, type: string | null, event: string | null): string {

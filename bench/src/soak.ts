@@ -16,6 +16,7 @@ import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { type ClusterSpace, makeClusterSpace } from './cluster-space.js';
 import type { Options } from './options.js';
+import { type PostgresWaits, PostgresWaitSampler } from './postgres-waits.js';
 import { RESULTS_DIR } from './report.js';
 import { startConfab } from './server-process.js';
 import { createGroups, registerUsers } from './setup.js';
@@ -50,6 +51,8 @@ export interface SoakWindow {
   rssMiB: number;
   walMiB: number;
   loadAverage: number;
+  /** On PostgreSQL: what the node's sessions did in the window (`pg_stat_activity` every 10 ms), the top three. */
+  postgres?: PostgresWaits;
 }
 
 export interface SoakResult {
@@ -132,6 +135,7 @@ export async function runSoak(options: Options, log: (text: string) => void, fat
       const text = await (await fetch(`${confab.baseUrl}/metrics`)).text();
       return { loop: parseBuckets(text, LOOP), fanOut: parseBuckets(text, FAN_OUT), ack: parseBuckets(text, ACK) };
     };
+    const waits = space === null ? null : await PostgresWaitSampler.start(options.postgresUrl, space.applicationName);
     const generatorLoop = monitorEventLoopDelay({ resolution: 10 });
     generatorLoop.enable();
     const wal = path.join(confab.dataDir, 'confab.sqlite3-wal');
@@ -157,6 +161,7 @@ export async function runSoak(options: Options, log: (text: string) => void, fat
         rssMiB: rssMiB(confab.child.pid),
         walMiB: fileMiB(wal),
         loadAverage: Math.round(os.loadavg()[0]! * 10) / 10,
+        ...(waits === null ? {} : { postgres: (({ top, ...rest }) => ({ ...rest, top: top.slice(0, 3) }))(waits.window()) }),
       });
     };
     const interval = 1000 / rate;
@@ -185,6 +190,7 @@ export async function runSoak(options: Options, log: (text: string) => void, fat
     clearInterval(windowTimer);
     if (probes.length < Math.ceil(durationSec / windowSec)) await probe(window * windowSec);
     generatorLoop.disable();
+    await waits?.stop();
     const deliveries = latency.summaries();
     const result: SoakResult = {
       store: options.soakStore,
@@ -228,10 +234,22 @@ export function formatSoak(result: SoakResult): string {
     return `| ${w.fromSec}–${w.fromSec + result.windowSec} s | ${delivery} | ${ms(w.ackP99AtMost)} | ${ms(w.fanOutP99AtMost)} | ${ms(w.loop.p99AtMost)} | ${ms(w.loop.maxAtMost)} | ${w.loop.ticks} | ${generator} | ${w.rssMiB} | ${w.walMiB} | ${w.loadAverage} |`;
   });
   const lost = result.deliveriesExpected - result.deliveriesReceived;
+  const postgres = result.windows.some((w) => w.postgres !== undefined)
+    ? [
+        '',
+        '| sent in | busy PostgreSQL sessions (mean) | what they did, top three (share of busy samples) |',
+        '| --- | --- | --- |',
+        ...result.windows.map((w) => {
+          const top = (w.postgres?.top ?? []).map((t) => `${t.wait}: ${t.statement} ${Math.round(t.share * 100)} %`).join('; ');
+          return `| ${w.fromSec}–${w.fromSec + result.windowSec} s | ${w.postgres?.meanBusySessions ?? '–'} | ${top} |`;
+        }),
+      ]
+    : [];
   return [
     '| sent in | delivery p50 ms | p99 ms | max ms | server ack p99 | server fan-out p99 | loop delay p99 | longest stall | loop ticks | generator loop p99 / max ms | RSS MiB | WAL MiB | load |',
     '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
     ...rows,
+    ...postgres,
     '',
     lost === 0
       ? `every one of ${result.deliveriesExpected} deliveries arrived`
