@@ -14,6 +14,11 @@ export interface PostgresWaits {
   meanBusySessions: number;
   /** The most frequent (wait, statement) pairs, by their share of every busy session seen. */
   top: { wait: string; statement: string; share: number }[];
+  /**
+   * PostgreSQL's own background work seen meanwhile, not the nodes': the autovacuum workers'
+   * `autovacuum: VACUUM …` / `ANALYZE …` (table named), each with the rounds it was seen in.
+   */
+  autovacuum: { what: string; rounds: number }[];
 }
 
 const SAMPLE_MS = 10;
@@ -27,6 +32,8 @@ export class PostgresWaitSampler {
   private windowCounts = new Map<string, number>();
   private windowRounds = 0;
   private windowSeen = 0;
+  private readonly vacuums = new Map<string, number>();
+  private windowVacuums = new Map<string, number>();
   private running = true;
   private readonly loop: Promise<void>;
 
@@ -48,13 +55,14 @@ export class PostgresWaitSampler {
     this.running = false;
     await this.loop;
     await this.client.end();
-    return summarise(this.counts, this.rounds, this.seen);
+    return summarise(this.counts, this.rounds, this.seen, this.vacuums);
   }
 
   /** What was seen since the previous call (or the start), and a fresh count from here. */
   window(): PostgresWaits {
-    const summary = summarise(this.windowCounts, this.windowRounds, this.windowSeen);
+    const summary = summarise(this.windowCounts, this.windowRounds, this.windowSeen, this.windowVacuums);
     this.windowCounts = new Map();
+    this.windowVacuums = new Map();
     this.windowRounds = 0;
     this.windowSeen = 0;
     return summary;
@@ -71,14 +79,30 @@ export class PostgresWaitSampler {
 
   private async sampleUntilStopped(applicationName: string): Promise<void> {
     while (this.running) {
-      const { rows } = await this.client.query<{ state: string; type: string | null; event: string | null; query: string; locks: boolean }>(
-        `select state, wait_event_type as type, wait_event as event, left(query, 200) as query, query like '%for update' as locks
-           from pg_stat_activity where application_name = $1 and state <> 'idle'`,
+      const { rows } = await this.client.query<{
+        state: string;
+        type: string | null;
+        event: string | null;
+        query: string;
+        locks: boolean;
+        vacuum: boolean;
+      }>(
+        `select state, wait_event_type as type, wait_event as event, left(query, 200) as query, query like '%for update' as locks,
+                backend_type = 'autovacuum worker' as vacuum
+           from pg_stat_activity
+          where (application_name = $1 and state <> 'idle') or (backend_type = 'autovacuum worker' and query like 'autovacuum:%')`,
         [applicationName],
       );
       this.rounds += 1;
       this.windowRounds += 1;
       for (const row of rows) {
+        if (row.vacuum) {
+          // The table's name without its schema: `autovacuum: VACUUM ANALYZE confab_bench_….messages` → `VACUUM ANALYZE messages`.
+          const what = row.query.replace(/^autovacuum:\s*/, '').replace(/\b[\w]+\.(\w+)/, '$1');
+          this.vacuums.set(what, (this.vacuums.get(what) ?? 0) + 1);
+          this.windowVacuums.set(what, (this.windowVacuums.get(what) ?? 0) + 1);
+          continue;
+        }
         this.seen += 1;
         this.windowSeen += 1;
         const key = `${waitOf(row.state, row.type, row.event)}\u0000${statementOf(row.query, row.locks)}`;
@@ -90,7 +114,7 @@ export class PostgresWaitSampler {
   }
 }
 
-function summarise(counts: Map<string, number>, rounds: number, seen: number): PostgresWaits {
+function summarise(counts: Map<string, number>, rounds: number, seen: number, vacuums: Map<string, number>): PostgresWaits {
   const top = [...counts]
     .sort((a, b) => b[1] - a[1])
     .slice(0, TOP)
@@ -98,7 +122,8 @@ function summarise(counts: Map<string, number>, rounds: number, seen: number): P
       const [wait, statement] = key.split('\u0000') as [string, string];
       return { wait, statement, share: seen > 0 ? Math.round((1000 * n) / seen) / 1000 : 0 };
     });
-  return { rounds, meanBusySessions: rounds > 0 ? Math.round((100 * seen) / rounds) / 100 : 0, top };
+  const autovacuum = [...vacuums].sort((a, b) => b[1] - a[1]).map(([what, n]) => ({ what, rounds: n }));
+  return { rounds, meanBusySessions: rounds > 0 ? Math.round((100 * seen) / rounds) / 100 : 0, top, autovacuum };
 }
 
 function waitOf(state: string, type: string | null, event: string | null): string {

@@ -237,11 +237,12 @@ export function formatSoak(result: SoakResult): string {
   const postgres = result.windows.some((w) => w.postgres !== undefined)
     ? [
         '',
-        '| sent in | busy PostgreSQL sessions (mean) | what they did, top three (share of busy samples) |',
-        '| --- | --- | --- |',
+        '| sent in | busy PostgreSQL sessions (mean) | what they did, top three (share of busy samples) | autovacuum seen (× 10 ms samples) |',
+        '| --- | --- | --- | --- |',
         ...result.windows.map((w) => {
           const top = (w.postgres?.top ?? []).map((t) => `${t.wait}: ${t.statement} ${Math.round(t.share * 100)} %`).join('; ');
-          return `| ${w.fromSec}–${w.fromSec + result.windowSec} s | ${w.postgres?.meanBusySessions ?? '–'} | ${top} |`;
+          const vacuum = (w.postgres?.autovacuum ?? []).map((v) => `${v.what} ×${v.rounds}`).join('; ') || '–';
+          return `| ${w.fromSec}–${w.fromSec + result.windowSec} s | ${w.postgres?.meanBusySessions ?? '–'} | ${top} | ${vacuum} |`;
         }),
       ]
     : [];
