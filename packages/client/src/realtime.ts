@@ -1,25 +1,16 @@
 import { WebSocket as PlatformWebSocket } from 'isows';
-import type { EventOf, Message, PositionedEvent, ServerEvent, ServerEventType, ServerFrame } from '@confab/protocol';
+import type { Message, PositionedEvent, ServerFrame } from '@confab/protocol';
 import { CLOSE_CODES, isPositionedEvent, wsSubprotocols } from '@confab/protocol';
 import { ApiError } from './errors.js';
 import { type CursorStore, type EventStream, MemoryCursorStore, type SyncState, conversationOf, httpEventStream } from './event-stream.js';
 import { platformNetworkStatus } from './network-status.js';
-import { TypingTracker } from './typing-tracker.js';
 import { DeliveryReceipts } from './delivery-receipts.js';
 import { PendingRequests, type RequestAnswer } from './pending-requests.js';
-import { RealtimeRequests } from './realtime-requests.js';
+import { RealtimeListeners } from './realtime-listeners.js';
 import { ReconnectBackoff } from './reconnect-backoff.js';
-import { EventHandlers } from './event-handlers.js';
 import { DecryptingQueue } from './decrypting-queue.js';
 import { LiveSeqs } from './live-seqs.js';
-import type {
-  ConnectionState,
-  EncryptedSend,
-  RealtimeOptions,
-  ResetNotice,
-  WebSocketConstructor,
-  WebSocketLike,
-} from './realtime-options.js';
+import type { EncryptedSend, RealtimeOptions, ResetNotice, WebSocketConstructor, WebSocketLike } from './realtime-options.js';
 import type { SendOptions } from './files.js';
 
 export type { ConnectionState, RealtimeOptions, ResetNotice, WebSocketConstructor, WebSocketLike } from './realtime-options.js';
@@ -30,11 +21,8 @@ export type { ConnectionState, RealtimeOptions, ResetNotice, WebSocketConstructo
  * same clientId, so the server stores each once. It resumes from its cursor on every reconnect
  * and hands the application each event exactly once, in order per conversation (EventStream).
  */
-export class RealtimeConnection extends RealtimeRequests {
+export class RealtimeConnection extends RealtimeListeners {
   private socket: WebSocketLike | null = null;
-  private stateValue: ConnectionState = 'connecting';
-  private readonly handlers = new EventHandlers();
-  private readonly stateHandlers = new Set<(state: ConnectionState) => void>();
   private readonly pending: PendingRequests;
   private readyWaiters: { resolve: () => void; reject: (e: unknown) => void }[] = [];
   private readonly backoff: ReconnectBackoff;
@@ -42,10 +30,8 @@ export class RealtimeConnection extends RealtimeRequests {
   private readonly WebSocketImpl: WebSocketConstructor;
   private readonly cursorStore: CursorStore;
   private readonly stream: EventStream;
-  private readonly resetHandlers = new Set<(notice: ResetNotice) => void>();
   private cursor: string | null;
   private userIdValue: string | null = null;
-  private readonly typing: TypingTracker;
   private readonly receipts: DeliveryReceipts;
   private readonly stopWatchingNetwork: (() => void) | undefined;
   /** Set with end-to-end encryption: positioned events wait there for decryption, in order. */
@@ -53,10 +39,9 @@ export class RealtimeConnection extends RealtimeRequests {
   private readonly liveSeqs = new LiveSeqs();
 
   constructor(private readonly options: RealtimeOptions) {
-    super();
+    super(options.typingExpireMs ?? 6000);
     this.WebSocketImpl = options.WebSocket ?? (PlatformWebSocket as unknown as WebSocketConstructor);
     this.cursorStore = options.cursorStore ?? new MemoryCursorStore();
-    this.typing = new TypingTracker(options.typingExpireMs ?? 6000);
     this.pending = new PendingRequests(options.sendTimeoutMs ?? 30_000);
     this.backoff = new ReconnectBackoff(options.minReconnectDelayMs ?? 250, options.maxReconnectDelayMs ?? 10_000);
     this.receipts = new DeliveryReceipts((frame) => {
@@ -89,52 +74,11 @@ export class RealtimeConnection extends RealtimeRequests {
     return this.stream.settled();
   }
 
-  /**
-   * The server could not resume this client (or one conversation): re-fetch the conversation
-   * list and pages; events continue from the new position.
-   */
-  onReset(handler: (notice: ResetNotice) => void): () => void {
-    this.resetHandlers.add(handler);
-    return () => this.resetHandlers.delete(handler);
-  }
-
-  get state(): ConnectionState {
-    return this.stateValue;
-  }
-
-  /** Subscribes to one event type; returns the unsubscribe function. */
-  on<T extends ServerEventType>(type: T, handler: (event: EventOf<T>) => void): () => void {
-    return this.handlers.add(type, handler);
-  }
-
-  /** Subscribes to every event. */
-  onEvent(handler: (event: ServerEvent) => void): () => void {
-    return this.handlers.add('*', handler);
-  }
-
-  onStateChange(handler: (state: ConnectionState) => void): () => void {
-    this.stateHandlers.add(handler);
-    return () => this.stateHandlers.delete(handler);
-  }
-
   /** Resolves when the server has subscribed this connection and events flow. */
   ready(): Promise<void> {
     if (this.stateValue === 'open') return Promise.resolve();
     if (this.stateValue === 'closed') return Promise.reject(new ApiError(0, 'network_error', 'Connection closed'));
     return new Promise((resolve, reject) => this.readyWaiters.push({ resolve, reject }));
-  }
-
-  /**
-   * Calls `handler` whenever the people typing in a conversation change: a `typing` event, or an
-   * indicator that ran out without one (`typingExpireMs`). Returns the unsubscribe function.
-   */
-  onTypingChange(handler: (conversationId: string, userIds: string[]) => void): () => void {
-    return this.typing.onChange(handler);
-  }
-
-  /** Who is typing in the conversation now (from `typing` events, expiring by themselves). */
-  typingIn(conversationId: string): string[] {
-    return this.typing.typingIn(conversationId);
   }
 
   /** Frames answered with `ack` or `error`; re-sent after a reconnect until answered. */
@@ -346,11 +290,5 @@ export class RealtimeConnection extends RealtimeRequests {
   private fail(error: unknown): void {
     for (const waiter of this.readyWaiters.splice(0)) waiter.reject(error);
     this.close();
-  }
-
-  private setState(state: ConnectionState): void {
-    if (this.stateValue === state) return;
-    this.stateValue = state;
-    for (const handler of this.stateHandlers) handler(state);
   }
 }

@@ -1,6 +1,6 @@
 import Type, { type Static } from 'typebox';
 import { ErrorDetail } from './errors.js';
-import { ClientId, MessageBody, ReactionParams, Seq } from './api.js';
+import { ClientId, MessageBody, ReactionParams, Seq } from './message-requests.js';
 import { Identifier } from './strings.js';
 import { LocationInput } from './locations.js';
 import { SendContentFields } from './files.js';

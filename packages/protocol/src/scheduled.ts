@@ -1,6 +1,6 @@
 import Type, { type Static } from 'typebox';
 import { Id, Timestamp } from './primitives.js';
-import { ClientId, MessageBody } from './api.js';
+import { ClientId, MessageBody } from './message-requests.js';
 import { Page } from './primitives.js';
 
 /**

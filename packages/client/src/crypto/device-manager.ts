@@ -4,7 +4,6 @@ import {
   type DeviceCreated,
   type DeviceList,
   type KeyPackagesUploaded,
-  type SignedDeviceListPayload,
   type UserDevices,
   encodeDeviceIdentity,
 } from '@confab/protocol';
@@ -12,43 +11,21 @@ import { ApiError } from '../errors.js';
 import type { HttpTransport } from '../http.js';
 import { newClientId } from '../ids.js';
 import { base64UrlBytes } from '../push.js';
-import { packBytes, unpackBytes } from './byte-packing.js';
+import { b64, packBytes, unpackBytes } from './byte-packing.js';
 import type { CryptoStore } from './crypto-store.js';
 import { type DeviceState, deviceState, forgetDevice, loadDevice, markRegistered, markUnregistered, saveDevice } from './device-record.js';
 import type { DeviceKeys, DeviceRef, GroupEngine, OrderPosition } from './group-engine.js';
 import { DeviceTrust } from './device-trust.js';
-import { admitListVersion } from './list-versions.js';
-import { nextRevokedEntries } from './revocation-bound.js';
+import { signDeviceList } from './device-list-signing.js';
+import type { EnableEncryptionOptions, MyDevice } from './device-options.js';
+import { KEY_PACKAGE_LOW, KEY_PACKAGE_POOL, keepAndUpload, uploadKeyPackages } from './key-package-pool.js';
 import { safetyNumber } from './safety-number.js';
 import { type Verification, Verifications } from './verification.js';
 
-/** How many single-use KeyPackages a device keeps on the server (plus one last-resort one). */
-export const KEY_PACKAGE_POOL = 20;
-/** Below this many unclaimed, the check on sign-in tops the pool up to `KEY_PACKAGE_POOL`. */
-const KEY_PACKAGE_LOW = KEY_PACKAGE_POOL / 2;
+export type { EnableEncryptionOptions, MyDevice } from './device-options.js';
+export { KEY_PACKAGE_POOL } from './key-package-pool.js';
 
-/** A device as `client.devices()` lists it. */
-export interface MyDevice {
-  id: string;
-  name: string;
-  /** This client's own device. */
-  current: boolean;
-  createdAt: string;
-  lastSeenAt: string;
-}
-
-export interface EnableEncryptionOptions {
-  deviceName: string;
-  /**
-   * When my identity key was made on another device, this one cannot sign a new device list: link
-   * it from there (`client.deviceLinks`), or `resetIdentity: true` makes a new identity key here:
-   * the people I talk to then see that my key changed. Without it, enabling throws.
-   */
-  resetIdentity?: boolean;
-}
-
-const b64 = (bytes: Uint8Array) => base64Url(bytes);
-const KEYS = { identity: 'identity', keyPackage: (ref: string) => `key-package:${ref}` };
+const KEYS = { identity: 'identity' };
 
 /**
  * This client's device: its keys in the `CryptoStore`, its registration, the user's signed device
@@ -158,7 +135,7 @@ export class DeviceManager {
     let pool: KeyPackagesUploaded;
     try {
       // An upload of nothing answers the pool's size, and only for an active device of mine.
-      pool = await this.uploadKeyPackages(device.deviceId, [], undefined);
+      pool = await uploadKeyPackages(this.http, device.deviceId, [], undefined);
     } catch (error) {
       if (error instanceof ApiError && error.code === 'device_revoked') {
         await forgetDevice(this.store);
@@ -248,24 +225,7 @@ export class DeviceManager {
     const device = await this.requireDevice();
     const bundles = await Promise.all(Array.from({ length: count }, () => engine.createKeyPackage(device, device)));
     const last = lastResort ? await engine.createKeyPackage(device, device, { lastResort: true }) : undefined;
-    // The private halves are kept before the upload: a package handed out must be openable here.
-    for (const bundle of last ? [...bundles, last] : bundles) {
-      await this.store.put(
-        KEYS.keyPackage(await sha256Hex(bundle.keyPackage)),
-        packBytes([bundle.keyPackage, bundle.privateKeys, new Uint8Array([bundle.lastResort ? 1 : 0])]),
-      );
-    }
-    return this.uploadKeyPackages(
-      device.deviceId,
-      bundles.map((b) => b64(b.keyPackage)),
-      last && b64(last.keyPackage),
-    );
-  }
-
-  private uploadKeyPackages(deviceId: string, keyPackages: string[], lastResort: string | undefined): Promise<KeyPackagesUploaded> {
-    return this.http.request('POST', `/api/v1/devices/${encodeURIComponent(deviceId)}/key-packages`, {
-      body: { keyPackages, ...(lastResort === undefined ? {} : { lastResort }) },
-    });
+    return keepAndUpload(this.http, this.store, device.deviceId, bundles, last);
   }
 
   /**
@@ -294,34 +254,7 @@ export class DeviceManager {
     const identity = await this.loadKeys(KEYS.identity);
     const device = await this.requireDevice();
     if (!identity) throw new EncryptionError('not_enabled', 'Enable encryption first');
-    const published = known ?? (await this.http.request<UserDevices>('GET', `/api/v1/users/${encodeURIComponent(device.userId)}/devices`));
-    const { devices } = await this.http.request<DeviceList>('GET', '/api/v1/devices');
-    const identityKey = b64(identity.signaturePublicKey);
-    // The devices my key named last and that are revoked since stay on the list, as revoked (revocation-bound.ts):
-    // only from a list that verifies with my key, so the server cannot slip a key in.
-    const previous = published.identity;
-    const signedBefore =
-      previous?.identityKey === identityKey &&
-      (await engine.verify(identity.signaturePublicKey, utf8(previous.deviceList), base64UrlBytes(previous.signature)))
-        ? (JSON.parse(previous.deviceList) as SignedDeviceListPayload)
-        : undefined;
-    // Signing on from an older list than I verified would drop what the newer one kept.
-    if (signedBefore) await admitListVersion(this.store, device.userId, { identityKey, version: signedBefore.version });
-    const revoked = nextRevokedEntries(signedBefore, published.revoked ?? [], Date.now());
-    const payload: SignedDeviceListPayload = {
-      v: 1,
-      userId: device.userId,
-      version: (previous?.version ?? 0) + 1,
-      identityKey,
-      devices: devices.map((d) => ({ id: d.id, signatureKey: d.signatureKey })),
-      ...(revoked.length > 0 ? { revoked } : {}),
-    };
-    const deviceList = JSON.stringify(payload);
-    const signature = await engine.sign(identity.signaturePrivateKey, utf8(deviceList));
-    await this.http.request('PUT', '/api/v1/users/me/identity', {
-      body: { identityKey: payload.identityKey, deviceList, signature: b64(signature) },
-    });
-    await admitListVersion(this.store, device.userId, { identityKey, version: payload.version });
+    await signDeviceList(this.http, this.store, engine, identity, device, known);
   }
 
   /** My identity key pair, when this device holds it (to seal it to a new device of mine: device-linking.ts). */
@@ -363,15 +296,3 @@ export class DeviceManager {
 }
 
 const packKeys = (keys: DeviceKeys) => packBytes([keys.signaturePublicKey, keys.signaturePrivateKey]);
-const utf8 = (text: string) => new TextEncoder().encode(text);
-
-async function sha256Hex(bytes: Uint8Array): Promise<string> {
-  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>));
-  return [...digest].map((b) => b.toString(16).padStart(2, '0')).join('');
-}
-
-function base64Url(bytes: Uint8Array): string {
-  let binary = '';
-  for (const byte of bytes) binary += String.fromCharCode(byte);
-  return btoa(binary).replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, '');
-}

@@ -7,20 +7,13 @@ import { createCommit, createGroupInfoWithExternalPubAndRatchetTree, joinGroupEx
 import { createApplicationMessage } from 'ts-mls/createMessage.js';
 import { type CiphersuiteImpl, getCiphersuiteFromName } from 'ts-mls/crypto/ciphersuite.js';
 import { getCiphersuiteImpl } from 'ts-mls/crypto/getCiphersuiteImpl.js';
-import { defaultCapabilities } from 'ts-mls/defaultCapabilities.js';
-import { type KeyPackage, generateKeyPackageWithKey } from 'ts-mls/keyPackage.js';
 import { defaultKeyPackageEqualityConfig } from 'ts-mls/keyPackageEqualityConfig.js';
 import { defaultLifetimeConfig } from 'ts-mls/lifetimeConfig.js';
-import { type MLSMessage, decodeMlsMessage, encodeMlsMessage } from 'ts-mls/message.js';
+import { encodeMlsMessage } from 'ts-mls/message.js';
 import { defaultPaddingConfig } from 'ts-mls/paddingConfig.js';
 import { processMessage } from 'ts-mls/processMessages.js';
 import type { Proposal } from 'ts-mls/proposal.js';
 import { emptyPskIndex } from 'ts-mls/pskIndex.js';
-import type { RatchetTree } from 'ts-mls/ratchetTree.js';
-// The decryption step that names the sender's leaf, which processMessage drops for application
-// messages (see decryptApplication).
-import { unprotectPrivateMessage } from 'ts-mls/messageProtection.js';
-import { decodeDeviceIdentity, encodeDeviceIdentity } from '@confab/protocol';
 import {
   type CredentialValidator,
   type DeviceKeys,
@@ -35,6 +28,9 @@ import {
   type Processed,
 } from './group-engine.js';
 import { packBytes, unpackBytes } from './byte-packing.js';
+import { decryptApplication } from './mls-application.js';
+import { credentialCheck, credentialDevice, generateKeyPackage, leafIndexOf } from './mls-credentials.js';
+import { decodeKeyPackage, decodeMessage, frameOf, sameBytes, unwrap, wrap } from './mls-messages.js';
 
 export const CONFAB_CIPHERSUITE = 'MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519' as const;
 
@@ -50,13 +46,6 @@ export const CONFAB_KEY_RETENTION = {
   retainKeysForGenerations: 1000,
   maximumForwardRatchetSteps: 1000,
 };
-
-/** KeyPackages live 28 days (ts-mls refuses lifetimes over a month); the SDK replaces them before. */
-const KEY_PACKAGE_LIFETIME_SECONDS = 28n * 24n * 3600n;
-
-interface MlsGroup extends Group {
-  state: ClientState;
-}
 
 export interface MlsEngineOptions {
   validateCredential: CredentialValidator;
@@ -76,16 +65,7 @@ export async function createMlsEngine(options: MlsEngineOptions): Promise<GroupE
     lifetimeConfig: defaultLifetimeConfig,
     keyPackageEqualityConfig: defaultKeyPackageEqualityConfig,
     paddingConfig: defaultPaddingConfig,
-    authService: {
-      // Every credential ts-mls meets (a leaf, an added KeyPackage, a GroupInfo's signer) comes
-      // through here: a credential not in Confab's form, or not on the signed list, is refused.
-      // `position` is the processed message's place in the order (none for what is made here).
-      async validateCredential(credential, signaturePublicKey) {
-        if (credential.credentialType !== 'basic') return false;
-        const device = decodeDeviceIdentity(credential.identity);
-        return device !== undefined && (await options.validateCredential(device, signaturePublicKey, position));
-      },
-    },
+    authService: credentialCheck(options.validateCredential, position),
   });
   return new MlsEngine(cs, configAt, options.operation ?? ((work) => work()));
 }
@@ -123,7 +103,7 @@ class MlsEngine implements GroupEngine {
   }
 
   async createKeyPackage(device: DeviceRef, keys: DeviceKeys, options?: { lastResort?: boolean }): Promise<KeyPackageBundle> {
-    const { publicPackage, privatePackage } = await this.generate(device, keys);
+    const { publicPackage, privatePackage } = await generateKeyPackage(this.cs, device, keys);
     return {
       keyPackage: encodeMlsMessage({ version: 'mls10', wireformat: 'mls_key_package', keyPackage: publicPackage }),
       privateKeys: packBytes([privatePackage.initPrivateKey, privatePackage.hpkePrivateKey, privatePackage.signaturePrivateKey]),
@@ -132,7 +112,7 @@ class MlsEngine implements GroupEngine {
   }
 
   async createGroup(groupId: Uint8Array, device: DeviceRef, keys: DeviceKeys): Promise<Group> {
-    const { publicPackage, privatePackage } = await this.generate(device, keys);
+    const { publicPackage, privatePackage } = await generateKeyPackage(this.cs, device, keys);
     return wrap(await mlsCreateGroup(groupId, publicPackage, privatePackage, [], this.cs, this.config));
   }
 
@@ -144,7 +124,7 @@ class MlsEngine implements GroupEngine {
   private async addMembersNow(group: Group, keyPackages: Uint8Array[]): Promise<PendingCommit> {
     const proposals: Proposal[] = [];
     for (const bytes of keyPackages) {
-      const keyPackage = this.decodeKeyPackage(bytes);
+      const keyPackage = decodeKeyPackage(bytes);
       // ts-mls checks an added leaf's credential only when the commit is received; the committer
       // checks too, so a forged device is refused before it is sent.
       const device = credentialDevice(keyPackage.leafNode.credential);
@@ -170,9 +150,9 @@ class MlsEngine implements GroupEngine {
   }
 
   async joinFromWelcome(welcome: Uint8Array, bundle: KeyPackageBundle, position?: OrderPosition): Promise<Group> {
-    const message = this.decode(welcome);
+    const message = decodeMessage(welcome);
     if (message.wireformat !== 'mls_welcome') throw new GroupError('malformed_message', 'not a Welcome');
-    const keyPackage = this.decodeKeyPackage(bundle.keyPackage);
+    const keyPackage = decodeKeyPackage(bundle.keyPackage);
     const [initPrivateKey, hpkePrivateKey, signaturePrivateKey] = unpackBytes(bundle.privateKeys, 3) as [
       Uint8Array,
       Uint8Array,
@@ -200,9 +180,9 @@ class MlsEngine implements GroupEngine {
   }
 
   async joinByExternalCommit(groupInfo: Uint8Array, device: DeviceRef, keys: DeviceKeys): Promise<PendingCommit> {
-    const message = this.decode(groupInfo);
+    const message = decodeMessage(groupInfo);
     if (message.wireformat !== 'mls_group_info') throw new GroupError('malformed_message', 'not a GroupInfo');
-    const { publicPackage, privatePackage } = await this.generate(device, keys);
+    const { publicPackage, privatePackage } = await generateKeyPackage(this.cs, device, keys);
     const { publicMessage, newState } = await this.guard(() =>
       joinGroupExternal(message.groupInfo, publicPackage, privatePackage, false, this.cs, undefined, this.config),
     );
@@ -224,7 +204,7 @@ class MlsEngine implements GroupEngine {
 
   async process(group: Group, bytes: Uint8Array, position?: OrderPosition): Promise<Processed> {
     const state = unwrap(group).state;
-    const message = this.decode(bytes);
+    const message = decodeMessage(bytes);
     if (message.wireformat !== 'mls_private_message' && message.wireformat !== 'mls_public_message') {
       throw new GroupError('malformed_message', `a ${message.wireformat} is not processed in a group`);
     }
@@ -235,7 +215,7 @@ class MlsEngine implements GroupEngine {
       throw new GroupError('epoch_ahead', `the message is of epoch ${epoch}, this device is at ${state.groupContext.epoch}`);
     }
     if (message.wireformat === 'mls_private_message' && message.privateMessage.contentType === 'application') {
-      return this.decryptApplication(state, message.privateMessage);
+      return decryptApplication(state, message.privateMessage, this.cs, (run) => this.guard(run));
     }
     if (epoch !== undefined && epoch < state.groupContext.epoch) {
       throw new GroupError('epoch_expired', `a commit of epoch ${epoch} is stale, this device is at ${state.groupContext.epoch}`);
@@ -260,7 +240,7 @@ class MlsEngine implements GroupEngine {
   }
 
   frame(bytes: Uint8Array): MessageFrame {
-    return frameOf(this.decode(bytes));
+    return frameOf(decodeMessage(bytes));
   }
 
   save(group: Group): Uint8Array {
@@ -271,56 +251,6 @@ class MlsEngine implements GroupEngine {
     const decoded = decodeGroupState(bytes, 0);
     if (!decoded) throw new GroupError('malformed_message', 'the saved group state does not decode');
     return wrap({ ...decoded[0], clientConfig: this.config });
-  }
-
-  /**
-   * ts-mls's processMessage returns an application message's bytes without its sender; the sender
-   * comes from the same authenticated sender data it decrypts (the leaf whose signature key
-   * verified the content), so this is that step with the leaf kept. Older epochs are read from
-   * the retained receiver data, as processMessage does.
-   */
-  private async decryptApplication(
-    state: ClientState,
-    pm: Extract<MLSMessage, { wireformat: 'mls_private_message' }>['privateMessage'],
-  ): Promise<Processed> {
-    const current = pm.epoch === state.groupContext.epoch;
-    const receiver = current
-      ? {
-          senderDataSecret: state.keySchedule.senderDataSecret,
-          secretTree: state.secretTree,
-          ratchetTree: state.ratchetTree,
-          groupContext: state.groupContext,
-        }
-      : state.historicalReceiverData.get(pm.epoch);
-    if (!receiver) throw new GroupError('epoch_expired', `the keys of epoch ${pm.epoch} are no longer kept`);
-    const result = await this.guard(() =>
-      unprotectPrivateMessage(
-        receiver.senderDataSecret,
-        pm,
-        receiver.secretTree,
-        receiver.ratchetTree,
-        receiver.groupContext,
-        state.clientConfig.keyRetentionConfig,
-        this.cs,
-      ),
-    );
-    const { content } = result.content;
-    if (content.contentType !== 'application' || content.sender.senderType !== 'member') {
-      throw new GroupError('malformed_message', 'not an application message of a member');
-    }
-    const leaf = receiver.ratchetTree[content.sender.leafIndex * 2];
-    const sender = leaf?.nodeType === 'leaf' ? credentialDevice(leaf.leaf.credential) : undefined;
-    if (!sender) throw new GroupError('untrusted_credential', 'the sender’s leaf has no Confab credential');
-    const newState: ClientState = current
-      ? { ...state, secretTree: result.tree }
-      : {
-          ...state,
-          historicalReceiverData: new Map(state.historicalReceiverData).set(pm.epoch, {
-            ...state.historicalReceiverData.get(pm.epoch)!,
-            secretTree: result.tree,
-          }),
-        };
-    return { kind: 'application', plaintext: content.applicationData, sender, epoch: pm.epoch, group: wrap(newState) };
   }
 
   private async commit(group: Group, proposals: Proposal[]): Promise<PendingCommit> {
@@ -341,35 +271,6 @@ class MlsEngine implements GroupEngine {
     };
   }
 
-  private async generate(device: DeviceRef, keys: DeviceKeys) {
-    const now = BigInt(Math.floor(Date.now() / 1000));
-    return generateKeyPackageWithKey(
-      { credentialType: 'basic', identity: encodeDeviceIdentity(device) },
-      defaultCapabilities(),
-      { notBefore: now - 3600n, notAfter: now + KEY_PACKAGE_LIFETIME_SECONDS },
-      [],
-      { signKey: keys.signaturePrivateKey, publicKey: keys.signaturePublicKey },
-      this.cs,
-    );
-  }
-
-  private decode(bytes: Uint8Array): MLSMessage {
-    let decoded: [MLSMessage, number] | undefined;
-    try {
-      decoded = decodeMlsMessage(bytes, 0);
-    } catch {
-      decoded = undefined;
-    }
-    if (!decoded || decoded[1] !== bytes.length) throw new GroupError('malformed_message', 'the bytes are not one MLS message');
-    return decoded[0];
-  }
-
-  private decodeKeyPackage(bytes: Uint8Array): KeyPackage {
-    const message = this.decode(bytes);
-    if (message.wireformat !== 'mls_key_package') throw new GroupError('malformed_message', 'not a KeyPackage');
-    return message.keyPackage;
-  }
-
   /** ts-mls throws its own error classes; the ones a caller can act on become `GroupError`s. */
   private async guard<T>(run: () => Promise<T>): Promise<T> {
     try {
@@ -382,54 +283,4 @@ class MlsEngine implements GroupEngine {
       throw new GroupError('decryption_failed', text);
     }
   }
-}
-
-function wrap(state: ClientState): MlsGroup {
-  return { groupId: state.groupContext.groupId, epoch: state.groupContext.epoch, state };
-}
-
-function unwrap(group: Group): MlsGroup {
-  if (!('state' in group)) throw new TypeError('a group of another engine');
-  return group as MlsGroup;
-}
-
-function credentialDevice(credential: KeyPackage['leafNode']['credential']): DeviceRef | undefined {
-  return credential.credentialType === 'basic' ? decodeDeviceIdentity(credential.identity) : undefined;
-}
-
-function leafIndexOf(tree: RatchetTree, device: DeviceRef): number | undefined {
-  for (let node = 0; node < tree.length; node += 2) {
-    const entry = tree[node];
-    if (entry?.nodeType !== 'leaf') continue;
-    const found = credentialDevice(entry.leaf.credential);
-    if (found?.userId === device.userId && found.deviceId === device.deviceId) return node / 2;
-  }
-  return undefined;
-}
-
-function frameOf(message: MLSMessage): MessageFrame {
-  switch (message.wireformat) {
-    case 'mls_private_message': {
-      const { groupId, epoch, contentType } = message.privateMessage;
-      return {
-        wireformat: contentType === 'application' ? 'application' : contentType === 'commit' ? 'commit' : 'proposal',
-        groupId,
-        epoch,
-      };
-    }
-    case 'mls_public_message': {
-      const { groupId, epoch, contentType } = message.publicMessage.content;
-      return { wireformat: contentType === 'commit' ? 'commit' : contentType === 'proposal' ? 'proposal' : 'application', groupId, epoch };
-    }
-    case 'mls_welcome':
-      return { wireformat: 'welcome' };
-    case 'mls_group_info':
-      return { wireformat: 'group_info', groupId: message.groupInfo.groupContext.groupId, epoch: message.groupInfo.groupContext.epoch };
-    case 'mls_key_package':
-      return { wireformat: 'key_package' };
-  }
-}
-
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && a.every((byte, i) => byte === b[i]);
 }
