@@ -1,4 +1,4 @@
-import { type RefObject, useEffect, useRef, useState } from 'react';
+import { useEffect, useEffectEvent, useRef, useState } from 'react';
 import { type CameraProblem, cameraProblem, qrDecoder } from './qr-decode.js';
 
 export type CameraState = { kind: 'starting' } | { kind: 'scanning' } | { kind: 'unavailable'; problem: CameraProblem };
@@ -10,14 +10,14 @@ const DECODE_EVERY_MS = 150;
 const DECODE_SIZE = 640;
 
 /**
- * The camera (the back one on a phone) shown live in `video` while `active`, and each QR code
- * it sees handed to `onCode`, which answers whether to keep looking. Every track is stopped
+ * The camera (the back one on a phone) shown live in the returned `video` (a ref for a <video>)
+ * while `active`, and each QR code it sees handed to `onCode`, which answers whether to keep looking. Every track is stopped
  * when `active` turns false or the component goes, so the camera light goes off with the dialog.
  */
-export function useQrCamera(video: RefObject<HTMLVideoElement | null>, active: boolean, onCode: (text: string) => boolean): CameraState {
+export function useQrCamera(active: boolean, onCode: (text: string) => boolean) {
+  const video = useRef<HTMLVideoElement>(null);
   const [state, setState] = useState<CameraState>({ kind: 'starting' });
-  const latest = useRef(onCode);
-  latest.current = onCode;
+  const seen = useEffectEvent(onCode);
   useEffect(() => {
     const element = video.current;
     if (!active || !element) return;
@@ -57,7 +57,7 @@ export function useQrCamera(video: RefObject<HTMLVideoElement | null>, active: b
           context.drawImage(element, 0, 0, canvas.width, canvas.height);
           const text = await decode(context.getImageData(0, 0, canvas.width, canvas.height)).catch(() => null);
           if (stopped) return;
-          if (text !== null && !latest.current(text)) return;
+          if (text !== null && !seen(text)) return;
         }
         timer = setTimeout(() => void tick(), DECODE_EVERY_MS);
       };
@@ -70,6 +70,6 @@ export function useQrCamera(video: RefObject<HTMLVideoElement | null>, active: b
       stopTracks();
       element.srcObject = null;
     };
-  }, [active, video]);
-  return state;
+  }, [active]);
+  return { video, state };
 }
