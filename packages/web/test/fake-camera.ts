@@ -7,17 +7,19 @@ const MODULE_PX = 8;
 
 /**
  * A video file for Chromium's fake camera (`--use-file-for-fake-video-capture`): Y4M, a one-line
- * text header and then raw YUV 4:2:0 frames. Each frame shows `digits` as SafetyNumberQr.tsx
- * encodes them (numeric mode, level M), black modules (luma 0) on white (255), grey chroma, the
- * quiet zone and more around; `null` shows white alone. Chromium opens the file when a page
- * starts the camera, so a test can change what it shows between scans; the file is replaced
- * whole (rename) so a camera starting never reads half of one.
+ * text header and then raw YUV 4:2:0 frames. Each frame shows a QR code of `content` (digits as
+ * SafetyNumberQr.tsx encodes them: numeric mode, level M; other text in byte mode), black modules
+ * (luma 0) on white (255), grey chroma, the quiet zone and more around; `null` shows white
+ * alone. Chromium opens the file when a page starts the camera, so a test can change what it
+ * shows between scans; the file is replaced whole (rename) so a camera starting never reads half
+ * of one.
  */
-export function writeFakeCamera(file: string, digits: string | null, frames = 3): void {
+export function writeFakeCamera(file: string, content: string | null, frames = 3): void {
   const luma = Buffer.alloc(WIDTH * HEIGHT, 255);
-  if (digits !== null) {
+  if (content !== null) {
     const qr = qrcode(0, 'M');
-    qr.addData(digits.replace(/\D/g, ''), 'Numeric');
+    if (/^[\d\s]+$/.test(content)) qr.addData(content.replace(/\s/g, ''), 'Numeric');
+    else qr.addData(content, 'Byte');
     qr.make();
     const count = qr.getModuleCount();
     const left = (WIDTH - count * MODULE_PX) >> 1;

@@ -85,11 +85,11 @@ describeBrowser('scanning the other person’s safety-number QR code', () => {
     await expect
       .poll(() => card.getByLabel('Or paste the number Ivo sent you').evaluate((input) => input === document.activeElement))
       .toBe(true);
-    writeFakeCamera(video, null);
+    writeFakeCamera(video, 'https://example.org/not-a-number');
 
-    // Nothing in view: it looks, and closing the dialog turns the camera off.
+    // A code that is no safety number (a link): it says so and keeps looking; closing the dialog turns the camera off.
     await card.getByRole('button', { name: 'Scan their code' }).click();
-    await scanner.getByRole('status').filter({ hasText: 'Looking for a QR code' }).waitFor();
+    await scanner.getByRole('status').filter({ hasText: 'That QR code is not a safety number' }).waitFor();
     await expect.poll(() => scanner.locator('video').evaluate((v: HTMLVideoElement) => v.videoWidth)).toBe(640);
     await expectAccessible(page);
     await scanner.getByRole('button', { name: 'Close' }).click();
