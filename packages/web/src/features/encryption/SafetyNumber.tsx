@@ -5,6 +5,7 @@ import { useAction } from '../../components/useAction.js';
 import { useApp } from '../../state/AppContext.js';
 import { browserDevice } from './browser-device.js';
 import { PastedNumberCheck } from './PastedNumberCheck.js';
+import { ScanSafetyNumber } from './ScanSafetyNumber.js';
 import { useVerification } from './use-verification.js';
 
 // The QR encoder is loaded with the first safety number shown, not with the app.
@@ -15,8 +16,8 @@ const SafetyNumberQr = lazy(() => import('./SafetyNumberQr.js').then((m) => ({ d
  * digits from our two identity keys, the same on both our devices, and as a QR code. Compared in
  * person or over another channel, the same number means nobody stands between us: then "Mark as
  * verified" (kept on this device) puts a shield by their name. A changed key changes the number
- * and opens this, with a warning, until they are verified again. Scanning their code needs a
- * camera this page does not ask for: the numbers are compared by eye.
+ * and opens this, with a warning, until they are verified again. Their number can also be
+ * scanned from their screen ("Scan their code") or pasted, and is then compared for us.
  * Nothing is shown while either of us has no identity key (encryption never turned on), or when
  * mine is on another device than this browser.
  */
@@ -41,6 +42,7 @@ export function SafetyNumber({ userId, name }: { userId: string; name: string })
   }, [load, state]);
   // A changed key opens the number by itself (and it stays open once verified again).
   const details = useRef<HTMLDetailsElement>(null);
+  const pasteForm = useRef<HTMLDivElement>(null);
   useEffect(() => {
     if (state === 'changed' && details.current) details.current.open = true;
   }, [state, digits]);
@@ -86,7 +88,15 @@ export function SafetyNumber({ userId, name }: { userId: string; name: string })
           <button type="button" disabled={mark.busy} onClick={() => void mark.run()}>
             <ShieldCheck size={16} aria-hidden="true" /> Mark as verified
           </button>
-          <PastedNumberCheck digits={digits} name={name} verify={() => mark.run()} />
+          <ScanSafetyNumber
+            digits={digits}
+            name={name}
+            verify={() => mark.run()}
+            onPasteInstead={() => pasteForm.current?.querySelector('input')?.focus()}
+          />
+          <div ref={pasteForm}>
+            <PastedNumberCheck digits={digits} name={name} verify={() => mark.run()} />
+          </div>
         </>
       )}
       {mark.error && (
