@@ -5,6 +5,7 @@ import type { ClusterFeed } from '../conversations/membership.js';
 import type { SendScreen } from '../messaging/held-sends.js';
 import { HoldFence } from './hold-fence.js';
 import { RecentHashes } from './recent-hashes.js';
+import { SendTimes } from './send-times.js';
 import { SpamModel, readSend, spamFeatures } from './spam-model.js';
 
 /**
@@ -25,6 +26,8 @@ const DUPLICATE_WINDOW_MS = 10 * 60_000;
 /** Near-identical: SimHashes at most this many bits apart. */
 const NEAR_BITS = 3;
 const MAX_RECENT_HASHES = 2000;
+/** Senders whose burst window is kept before the idle ones are forgotten. */
+const MAX_SENDERS = 10_000;
 
 /**
  * Assist's spam screen on the send path (`MessageService.sendOrHold`). Cheap by design: a trusted
@@ -40,7 +43,7 @@ export class SpamScreen implements SendScreen {
   private stale = true;
   private readonly fence: HoldFence;
   private readonly trust = new LRUCache<string, boolean>({ max: 50_000, ttl: TRUST_CACHE_MS });
-  private readonly sendsBySender = new Map<string, number[]>();
+  private readonly sendTimes = new SendTimes(BURST_WINDOW_MS, MAX_SENDERS);
   private readonly recentHashes = new RecentHashes(MAX_RECENT_HASHES, DUPLICATE_WINDOW_MS);
 
   constructor(
@@ -132,18 +135,11 @@ export class SpamScreen implements SendScreen {
 
   /** `hash`: the send's SimHash, 0 when it is too short to compare. */
   private signals(senderId: string, hash: number, now: number) {
-    const sends = (this.sendsBySender.get(senderId) ?? []).filter((at) => now - at < BURST_WINDOW_MS);
-    sends.push(now);
-    this.sendsBySender.set(senderId, sends);
-    if (this.sendsBySender.size > 10_000) this.forgetIdleSenders(now);
-    if (hash === 0) return { recentSends: sends.length - 1, nearDuplicates: 0 };
+    const recentSends = this.sendTimes.record(senderId, now);
+    if (hash === 0) return { recentSends, nearDuplicates: 0 };
     const nearDuplicates = this.recentHashes.countNear(hash, NEAR_BITS, now);
     this.recentHashes.add(hash, now);
-    return { recentSends: sends.length - 1, nearDuplicates };
-  }
-
-  private forgetIdleSenders(now: number): void {
-    for (const [id, sends] of this.sendsBySender) if (sends.every((at) => now - at >= BURST_WINDOW_MS)) this.sendsBySender.delete(id);
+    return { recentSends, nearDuplicates };
   }
 
   /** Reads the model again in the background when due; the send goes on with the one it has. */
