@@ -47,8 +47,8 @@ export class Resume {
       connection.blockedBy = blockedBy;
       for (const [id, on] of connection.blockedByNews ?? []) setMember(connection.blockedBy, id, on);
       connection.blockedByNews = null;
-      // Subscribed side by side: over Redis, one round trip for all rather than one each.
-      await Promise.all(conversationIds.map((id) => this.topics.add(connection, conversationTopic(id))));
+      // Subscribed together: over Redis, one round trip for all, and one promise rather than one each.
+      await this.topics.addAll(connection, conversationIds.map(conversationTopic));
       const start = await sync.start(since);
       // The replay and `ready` leave in one write call rather than one per frame.
       const raw = rawSocket(connection);
