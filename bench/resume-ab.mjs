@@ -1,12 +1,12 @@
 /**
- * A resume with nothing missed, two builds of Confab side by side on one seeded store (issue 41
- * item 3). On a shared machine a build's times move by tens of percent within minutes, so both
- * servers run at once and the resumes alternate between them: each round resumes `per round`
- * times on one, then on the other (the order swapped each round). A resume is a socket with
+ * A resume with nothing missed, two builds of Confab (or more) side by side on one seeded store
+ * (issue 41 item 3). On a shared machine a build's times move by tens of percent within minutes,
+ * so every build's server runs at once and the resumes alternate between them: each round resumes
+ * `per round` times on each in turn (the order reversed every other round). A resume is a socket with
  * `since` = a cursor at the log's head (read from a plain connect just before) and `heads=moved`,
  * as the SDK resumes; its time is the upgrade request → `ready`, and every one must replay nothing.
  *
- *   node bench/resume-ab.mjs <root A> <root B> sqlite:<file> | postgres:<schema> [rounds 20] [per round 5]
+ *   node bench/resume-ab.mjs <root A> <root B> [<root C> …] sqlite:<file> | postgres:<schema> [rounds 20] [per round 5]
  *
  * A root is a worktree (or a copy) with `bench/dist` and `packages/server/dist` built. The store is
  * one `--only grow --grow-keep` left (bench/README.md): a SQLite file (each build gets a copy of its
@@ -20,8 +20,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 
-const [rootA, rootB, storeArg, roundsArg = '20', perRoundArg = '5'] = process.argv.slice(2);
-if (rootA === undefined || rootB === undefined || !/^(sqlite|postgres):/.test(storeArg ?? '')) {
+const args = process.argv.slice(2);
+const storeAt = args.findIndex((a) => /^(sqlite|postgres):/.test(a));
+const roots = args.slice(0, Math.max(storeAt, 0));
+const [storeArg, roundsArg = '20', perRoundArg = '5'] = args.slice(storeAt);
+if (storeAt < 2) {
   process.stderr.write('usage: node bench/resume-ab.mjs <root A> <root B> sqlite:<file> | postgres:<schema> [rounds] [per round]\n');
   process.exit(2);
 }
@@ -30,7 +33,7 @@ const perRound = Number(perRoundArg);
 const [engine, where] = [storeArg.slice(0, storeArg.indexOf(':')), storeArg.slice(storeArg.indexOf(':') + 1)];
 const loadAverage = () => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
 const quantile = (values, q) => [...values].sort((a, b) => a - b)[Math.floor(q * (values.length - 1))];
-const postgresUrl = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const postgresUrl = process.env.CONFAB_BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const shared = { JWT_SECRET: randomBytes(32).toString('hex') };
 if (engine === 'postgres') {
   const url = new URL(postgresUrl);
@@ -38,17 +41,15 @@ if (engine === 'postgres') {
   Object.assign(shared, {
     DATABASE_URL: url.toString(),
     DATABASE_POOL_SIZE: '8',
-    REDIS_URL: process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379',
+    REDIS_URL: process.env.CONFAB_BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379',
     REDIS_CHANNEL_PREFIX: `confab-resume-ab:${randomBytes(4).toString('hex')}:`,
   });
 }
 
 const builds = [];
 const dirs = [];
-for (const [name, root] of [
-  ['A', rootA],
-  ['B', rootB],
-]) {
+for (const [i, root] of roots.entries()) {
+  const name = String.fromCharCode(65 + i);
   const benchDist = path.join(path.resolve(root), 'bench/dist');
   const { startConfab } = await import(pathToFileURL(path.join(benchDist, 'server-process.js')).href);
   const { resumeOnce } = await import(pathToFileURL(path.join(benchDist, 'grow-measure.js')).href);
