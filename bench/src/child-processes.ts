@@ -24,6 +24,11 @@ export function removeTempDir(dir: string): void {
   tempDirs.delete(dir);
 }
 
+/** Leaves `dir` in place at exit (`--grow-keep`): the exit handler removes only what is still ours. */
+export function keepTempDir(dir: string): void {
+  tempDirs.delete(dir);
+}
+
 /** Last-resort cleanup, safe in an 'exit' handler: kills our children, removes our temp dirs. */
 export function cleanupSync(): void {
   for (const child of children) {

@@ -9,7 +9,7 @@ import { growRowsFor, storeBytes, writeGrow } from './grow-seed.js';
 import { passwordHashOf, passwordHashOfPostgres } from './idle-seed.js';
 import type { Options } from './options.js';
 import { vocabulary } from './search-seed.js';
-import { makeTempDir, removeTempDir } from './child-processes.js';
+import { keepTempDir, makeTempDir, removeTempDir } from './child-processes.js';
 import { startConfab } from './server-process.js';
 import { registerUsers } from './setup.js';
 import { round } from './stats.js';
@@ -142,6 +142,7 @@ export async function runGrow(options: Options, log: (text: string) => void, fat
 /** `--grow-keep`: the seeded store stays for its plans to be queried; says where it is and how to drop it. */
 function keepStore(space: ClusterSpace | null, dataDir: string, log: (text: string) => void): void {
   if (space === null) {
+    keepTempDir(dataDir);
     log(`grow: kept ${path.join(dataDir, 'confab.sqlite3')}; remove it with: rm -r ${dataDir}`);
     return;
   }

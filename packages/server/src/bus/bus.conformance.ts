@@ -117,6 +117,27 @@ export function describeBusConformance(name: string, open: () => Promise<EventBu
       expect(got.messages.map((m) => seqOf(m.event))).toEqual([1]);
     });
 
+    it('subscribes and lets go of many topics in one call, each held once the call settles', async () => {
+      const topics = Array.from({ length: 1500 }, () => topic());
+      const [kept, marker] = [topic(), topic()];
+      const got = collect();
+      const markers = collect();
+      await bus.subscribe(kept, got.handler);
+      await bus.subscribeAll([...topics, kept], got.handler); // `kept` held already: nothing changes for it
+      await bus.subscribe(marker, markers.handler);
+      const sample = [topics[0]!, topics[999]!, topics[1000]!, topics[1499]!, kept];
+      await bus.publish(sample, testEvent(1));
+      await got.waitFor(sample.length);
+      expect(got.messages.map((m) => m.topic).sort()).toEqual([...sample].sort());
+
+      await bus.unsubscribeAll([...topics, topic()]); // one never held is a no-op
+      await bus.publish([...sample], testEvent(2));
+      await bus.publish([marker], testEvent(3));
+      await markers.waitFor(1);
+      await got.waitFor(sample.length + 1);
+      expect(got.messages.slice(sample.length).map((m) => [m.topic, seqOf(m.event)])).toEqual([[kept, 2]]);
+    });
+
     it('answers ping while it can deliver and accepts resync listeners', async () => {
       await expect(bus.ping()).resolves.toBeUndefined();
       bus.onResync(() => {});

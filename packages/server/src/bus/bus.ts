@@ -26,7 +26,14 @@ export interface EventBus {
    * `ServerEvent`s.
    */
   subscribe<E extends BusEvent = ServerEvent>(topic: string, handler: BusHandler<E>): Promise<void>;
+  /**
+   * `subscribe` for several topics with one handler, settling once every one is held: a resume
+   * subscribes the user's conversations at once, one promise rather than one per topic.
+   */
+  subscribeAll<E extends BusEvent = ServerEvent>(topics: readonly string[], handler: BusHandler<E>): Promise<void>;
   unsubscribe(topic: string): Promise<void>;
+  /** `unsubscribe` for several topics: a closed socket lets its conversations go at once. */
+  unsubscribeAll(topics: readonly string[]): Promise<void>;
   /**
    * `listener` runs whenever events may have been dropped: after the bus (re)connects following a
    * loss, with every held topic subscribed again. Consumers then catch up from storage. A

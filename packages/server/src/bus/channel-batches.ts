@@ -28,8 +28,8 @@ export class ChannelBatches {
   /** `write` sends one command of `kind` for `channels` and settles with Redis's answer. */
   constructor(private readonly write: (kind: BatchKind, channels: string[]) => Promise<unknown>) {}
 
-  /** Settles when Redis has answered the command carrying `channel`: a resume reads the log only once its topics are held. */
-  add(kind: BatchKind, channel: string): Promise<void> {
+  /** Settles when Redis has answered the commands carrying `channels`: a resume reads the log only once its topics are held. */
+  add(kind: BatchKind, channels: readonly string[]): Promise<void> {
     let batch = this.queued;
     if (batch?.kind !== kind) {
       if (batch) this.flush(batch).catch(() => {}); // its callers hear how it went
@@ -37,7 +37,7 @@ export class ChannelBatches {
       fresh.acked = Promise.resolve().then(() => this.flush(fresh));
       this.queued = batch = fresh;
     }
-    batch.channels.push(channel);
+    for (const channel of channels) batch.channels.push(channel);
     return batch.acked;
   }
 

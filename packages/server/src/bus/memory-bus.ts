@@ -23,8 +23,18 @@ export class MemoryBus implements EventBus {
     return Promise.resolve();
   }
 
+  subscribeAll<E extends BusEvent = ServerEvent>(topics: readonly string[], handler: BusHandler<E>): Promise<void> {
+    for (const topic of topics) this.handlers.set(topic, handler as BusHandler<BusEvent>);
+    return Promise.resolve();
+  }
+
   unsubscribe(topic: string): Promise<void> {
     this.handlers.delete(topic);
+    return Promise.resolve();
+  }
+
+  unsubscribeAll(topics: readonly string[]): Promise<void> {
+    for (const topic of topics) this.handlers.delete(topic);
     return Promise.resolve();
   }
 

@@ -119,31 +119,45 @@ export class RedisBus implements EventBus {
 
   // ---- subscribing ----
 
-  async subscribe<E extends BusEvent = ServerEvent>(topic: string, handler: BusHandler<E>): Promise<void> {
+  subscribe<E extends BusEvent = ServerEvent>(topic: string, handler: BusHandler<E>): Promise<void> {
+    return this.subscribeAll([topic], handler);
+  }
+
+  async subscribeAll<E extends BusEvent = ServerEvent>(topics: readonly string[], handler: BusHandler<E>): Promise<void> {
     if (this.closed) return;
-    const held = this.handlers.has(topic);
-    // The topic decides the event type (bus.ts): its publishers only ever send it an E.
-    this.handlers.set(topic, handler as BusHandler<BusEvent>);
-    if (held) return;
+    const channels: string[] = [];
+    for (const topic of topics) {
+      if (!this.handlers.has(topic)) channels.push(this.prefix + topic);
+      // The topic decides the event type (bus.ts): its publishers only ever send it an E.
+      this.handlers.set(topic, handler as BusHandler<BusEvent>);
+    }
+    if (channels.length === 0) return;
     if (this.subscriber.status !== 'ready') {
       // Recorded: subscribed on the next connection, followed by a resync.
       this.missed = true;
       return;
     }
     try {
-      await this.batches.add('subscribe', this.prefix + topic);
+      await this.batches.add('subscribe', channels);
     } catch (error) {
       // The connection dropped (the next one subscribes every held topic, then resyncs) or
-      // Redis refused, e.g. an ACL without this channel: that needs an operator.
+      // Redis refused, e.g. an ACL without these channels: that needs an operator.
       this.missed = true;
-      if (this.subscriber.status === 'ready') this.logger.error({ err: error, topic }, 'Redis bus: SUBSCRIBE refused');
+      if (this.subscriber.status === 'ready')
+        this.logger.error({ err: error, topics: topics.length, first: topics[0] }, 'Redis bus: SUBSCRIBE refused');
     }
   }
 
-  async unsubscribe(topic: string): Promise<void> {
-    if (!this.handlers.delete(topic) || this.subscriber.status !== 'ready') return;
+  unsubscribe(topic: string): Promise<void> {
+    return this.unsubscribeAll([topic]);
+  }
+
+  async unsubscribeAll(topics: readonly string[]): Promise<void> {
+    const channels: string[] = [];
+    for (const topic of topics) if (this.handlers.delete(topic)) channels.push(this.prefix + topic);
+    if (channels.length === 0 || this.subscriber.status !== 'ready') return;
     try {
-      await this.batches.add('unsubscribe', this.prefix + topic);
+      await this.batches.add('unsubscribe', channels);
     } catch {
       // Harmless: messages for a topic without a handler are ignored, and the next connection
       // subscribes only the held topics.

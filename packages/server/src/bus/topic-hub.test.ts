@@ -19,18 +19,18 @@ class GatedBus extends MemoryBus {
     this.open?.();
     this.gate = undefined;
   }
-  override async subscribe<E extends BusEvent = ServerEvent>(topic: string, handler: BusHandler<E>): Promise<void> {
+  override async subscribeAll<E extends BusEvent = ServerEvent>(topics: readonly string[], handler: BusHandler<E>): Promise<void> {
     await this.gate;
-    await super.subscribe(topic, handler);
-    this.log.push('SUBSCRIBE took hold');
+    await super.subscribeAll(topics, handler);
+    this.log.push(`SUBSCRIBE ${topics.length} took hold`);
   }
 }
 
 describe('TopicHub', () => {
   it('shares one bus subscription per topic between consumers, held until the last one leaves', async () => {
     const bus = new MemoryBus();
-    const subscribe = vi.spyOn(bus, 'subscribe');
-    const unsubscribe = vi.spyOn(bus, 'unsubscribe');
+    const subscribe = vi.spyOn(bus, 'subscribeAll');
+    const unsubscribe = vi.spyOn(bus, 'unsubscribeAll');
     const hub = new TopicHub(bus);
     const [sockets, polls] = [hub.consumer(), hub.consumer()];
     const [a, b] = [collect(), collect()];
@@ -66,8 +66,40 @@ describe('TopicHub', () => {
       .then(() => bus.log.push('second consumer subscribed'));
     bus.release();
     await Promise.all([first, second]);
-    expect(bus.log).toEqual(['SUBSCRIBE took hold', 'second consumer subscribed']);
+    expect(bus.log).toEqual(['SUBSCRIBE 1 took hold', 'second consumer subscribed']);
     await bus.publish([t], testEvent(1));
     expect(got.messages).toHaveLength(1);
+  });
+
+  it('subscribes many topics in one call for those new to the node, each caller settling once its topics are held', async () => {
+    const bus = new GatedBus();
+    const unsubscribe = vi.spyOn(bus, 'unsubscribeAll');
+    const hub = new TopicHub(bus);
+    const [sockets, polls] = [hub.consumer(), hub.consumer()];
+    const [held, a, b, c] = [topic(), topic(), topic(), topic()];
+    await polls.subscribe(held, () => {});
+    const [first, second] = [collect(), collect()];
+    bus.hold();
+    const one = sockets.subscribeAll([held, a, b], first.handler).then(() => bus.log.push('sockets subscribed'));
+    // `b` is in flight for the sockets: the long-polls wait for it, and only `c` goes out for them.
+    const two = polls.subscribeAll([b, c], second.handler).then(() => bus.log.push('polls subscribed'));
+    bus.release();
+    await Promise.all([one, two]);
+    expect(bus.log).toEqual([
+      'SUBSCRIBE 1 took hold',
+      'SUBSCRIBE 2 took hold',
+      'SUBSCRIBE 1 took hold',
+      'sockets subscribed',
+      'polls subscribed',
+    ]);
+    await bus.publish([held, a, b, c], testEvent(1));
+    expect(first.messages.map((m) => m.topic)).toEqual([held, a, b]);
+    expect(second.messages.map((m) => m.topic)).toEqual([b, c]);
+
+    // Letting go: only what no other consumer holds, in one call.
+    await sockets.unsubscribeAll([held, a, b]);
+    expect(unsubscribe.mock.calls).toEqual([[[a]]]);
+    await polls.unsubscribeAll([held, b, c]);
+    expect(unsubscribe.mock.calls.at(-1)).toEqual([[held, b, c]]);
   });
 });

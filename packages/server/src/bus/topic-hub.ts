@@ -3,7 +3,10 @@ import type { BusHandler, BusMessage, EventBus } from './bus.js';
 /** What a consumer of the hub sees: the bus's subscribe and unsubscribe (of client-event topics), as if it had the bus to itself. */
 export interface TopicSubscriber {
   subscribe(topic: string, handler: BusHandler): Promise<void>;
+  /** Several topics, one handler: settles once every one is held (bus.ts `subscribeAll`). */
+  subscribeAll(topics: readonly string[], handler: BusHandler): Promise<void>;
   unsubscribe(topic: string): Promise<void>;
+  unsubscribeAll(topics: readonly string[]): Promise<void>;
 }
 
 /**
@@ -21,8 +24,10 @@ export class TopicHub {
   /** A new consumer: its handler hears only the topics it subscribes to. */
   consumer(): TopicSubscriber {
     const self: TopicSubscriber = {
-      subscribe: (topic, handler) => this.subscribe(self, topic, handler),
-      unsubscribe: (topic) => this.unsubscribe(self, topic),
+      subscribe: (topic, handler) => this.subscribeAll(self, [topic], handler),
+      subscribeAll: (topics, handler) => this.subscribeAll(self, topics, handler),
+      unsubscribe: (topic) => this.unsubscribeAll(self, [topic]),
+      unsubscribeAll: (topics) => this.unsubscribeAll(self, topics),
     };
     return self;
   }
@@ -32,28 +37,44 @@ export class TopicHub {
     if (handlers) for (const handler of handlers.values()) handler(message);
   };
 
-  private async subscribe(consumer: TopicSubscriber, topic: string, handler: BusHandler): Promise<void> {
-    let handlers = this.handlers.get(topic);
-    if (handlers) {
-      handlers.set(consumer, handler);
-      await this.subscribing.get(topic);
-      return;
+  /** The topics no consumer held yet go to the bus in one call; those already in flight are waited for. */
+  private async subscribeAll(consumer: TopicSubscriber, topics: readonly string[], handler: BusHandler): Promise<void> {
+    const fresh: string[] = [];
+    const inFlight = new Set<Promise<void>>();
+    for (const topic of topics) {
+      const handlers = this.handlers.get(topic);
+      if (handlers) {
+        handlers.set(consumer, handler);
+        const subscribing = this.subscribing.get(topic);
+        if (subscribing) inFlight.add(subscribing);
+        continue;
+      }
+      this.handlers.set(topic, new Map([[consumer, handler]]));
+      fresh.push(topic);
     }
-    handlers = new Map([[consumer, handler]]);
-    this.handlers.set(topic, handlers);
-    const subscribing = this.bus.subscribe(topic, this.dispatch);
-    this.subscribing.set(topic, subscribing);
-    try {
-      await subscribing;
-    } finally {
-      if (this.subscribing.get(topic) === subscribing) this.subscribing.delete(topic);
+    if (fresh.length > 0) {
+      const subscribing = this.bus.subscribeAll(fresh, this.dispatch);
+      for (const topic of fresh) this.subscribing.set(topic, subscribing);
+      inFlight.add(subscribing);
+      // Settled or failed, these topics are no longer in flight (the caller hears a failure).
+      void subscribing
+        .catch(() => {})
+        .finally(() => {
+          for (const topic of fresh) if (this.subscribing.get(topic) === subscribing) this.subscribing.delete(topic);
+        });
     }
+    await Promise.all(inFlight);
   }
 
-  private async unsubscribe(consumer: TopicSubscriber, topic: string): Promise<void> {
-    const handlers = this.handlers.get(topic);
-    if (!handlers?.delete(consumer) || handlers.size > 0) return;
-    this.handlers.delete(topic);
-    await this.bus.unsubscribe(topic);
+  /** The topics no other consumer holds go to the bus in one call. */
+  private async unsubscribeAll(consumer: TopicSubscriber, topics: readonly string[]): Promise<void> {
+    const emptied: string[] = [];
+    for (const topic of topics) {
+      const handlers = this.handlers.get(topic);
+      if (!handlers?.delete(consumer) || handlers.size > 0) continue;
+      this.handlers.delete(topic);
+      emptied.push(topic);
+    }
+    if (emptied.length > 0) await this.bus.unsubscribeAll(emptied);
   }
 }

@@ -159,20 +159,28 @@ export async function conversationHeadsBetween(db: Db, after: number, upTo: numb
 
 /**
  * Each user's conversations' heads, and their private stream's under their own id once it has an
- * event; every user asked for has an entry.
+ * event; every user asked for has an entry. With `after`, only the heads past it: the database
+ * filters, so a resume with nothing missed reads no rows rather than one per conversation (the
+ * plan still walks the user's memberships in `members_user`, each a primary-key probe of
+ * `conversations`: an index on `last_pos` would cost every send an index page, issue 41).
  */
-export async function conversationHeads(db: Db, userIds: readonly string[]): Promise<Map<string, Map<string, number>>> {
+export async function conversationHeads(db: Db, userIds: readonly string[], after?: number): Promise<Map<string, Map<string, number>>> {
   const heads = new Map(userIds.map((id) => [id, new Map<string, number>()]));
   for (const ids of paddedIdLists(userIds)) {
-    const rows = await db
+    let conversations = db
       .selectFrom('members as m')
       .innerJoin('conversations as c', 'c.id', 'm.conversation_id')
       .select(['m.user_id', 'c.id', 'c.last_pos'])
-      .where('m.user_id', 'in', ids)
+      .where('m.user_id', 'in', ids);
+    if (after !== undefined) conversations = conversations.where('c.last_pos', '>', after);
+    for (const row of await conversations.execute()) heads.get(row.user_id)?.set(row.id, Number(row.last_pos));
+    const streams = await db
+      .selectFrom('users')
+      .select(['id', 'stream_pos'])
+      .where('id', 'in', ids)
+      .where('stream_pos', '>', Math.max(after ?? 0, 0))
       .execute();
-    for (const row of rows) heads.get(row.user_id)?.set(row.id, Number(row.last_pos));
-    const streams = await db.selectFrom('users').select(['id', 'stream_pos']).where('id', 'in', ids).execute();
-    for (const row of streams) if (Number(row.stream_pos) > 0) heads.get(row.id)?.set(row.id, Number(row.stream_pos));
+    for (const row of streams) heads.get(row.id)?.set(row.id, Number(row.stream_pos));
   }
   return heads;
 }

@@ -47,8 +47,8 @@ export class Resume {
       connection.blockedBy = blockedBy;
       for (const [id, on] of connection.blockedByNews ?? []) setMember(connection.blockedBy, id, on);
       connection.blockedByNews = null;
-      // Subscribed side by side: over Redis, one round trip for all rather than one each.
-      await Promise.all(conversationIds.map((id) => this.topics.add(connection, conversationTopic(id))));
+      // Subscribed together: over Redis, one round trip for all, and one promise rather than one each.
+      await this.topics.addAll(connection, conversationIds.map(conversationTopic));
       const start = await sync.start(since);
       // The replay and `ready` leave in one write call rather than one per frame.
       const raw = rawSocket(connection);
@@ -64,7 +64,7 @@ export class Resume {
           connectionId: connection.id,
           cursor: encodeSyncCursor(start.epoch, cursorPos),
           reset: start.reset,
-          heads: movedAfter(await sync.heads(connection.userId), resumed && heads === 'moved' ? start.after : 0),
+          heads: await this.headsFor(connection.userId, resumed && heads === 'moved' ? start.after : 0),
         });
         const pending = connection.pending ?? [];
         connection.pending = null;
@@ -84,6 +84,14 @@ export class Resume {
     }
   }
 
+  /**
+   * `ready`'s heads: on a `heads=moved` resume only those past the cursor, which the store finds
+   * without reading the others; every head otherwise (`after` 0: a cursor at the log's start too).
+   */
+  private headsFor(userId: string, after: number): Promise<Heads> {
+    return after > 0 ? this.deps.sync.headsAfter(userId, after) : this.deps.sync.heads(userId);
+  }
+
   /** Sends the user's logged events after the cursor, page by page; returns the last position sent. */
   private async replay(connection: Connection, start: StreamStart): Promise<number> {
     const pageSize = 500;
@@ -101,12 +109,6 @@ export class Resume {
       while (connection.socket.bufferedAmount > 1_048_576 && !connection.closed) await new Promise((r) => setTimeout(r, 5));
     }
   }
-}
-
-/** The heads past `after`: what moved since the client's cursor (every head when `after` is 0). */
-function movedAfter(heads: Heads, after: number): Heads {
-  if (after === 0) return heads;
-  return Object.fromEntries(Object.entries(heads).filter(([, pos]) => pos > after));
 }
 
 function rawSocket(connection: Connection): Duplex | undefined {

@@ -35,8 +35,15 @@ class LossyBus implements EventBus {
     if (this.subscribeDelayMs > 0) await new Promise((r) => setTimeout(r, this.subscribeDelayMs));
     return this.inner.subscribe(topic, handler);
   }
+  async subscribeAll<E extends BusEvent = ServerEvent>(topics: readonly string[], handler: BusHandler<E>): Promise<void> {
+    if (this.subscribeDelayMs > 0) await new Promise((r) => setTimeout(r, this.subscribeDelayMs));
+    return this.inner.subscribeAll(topics, handler);
+  }
   unsubscribe(topic: string): Promise<void> {
     return this.inner.unsubscribe(topic);
+  }
+  unsubscribeAll(topics: readonly string[]): Promise<void> {
+    return this.inner.unsubscribeAll(topics);
   }
   onResync(listener: () => void): void {
     this.resyncListeners.push(listener);

@@ -72,6 +72,24 @@ describe('SyncService.start', () => {
     expect(await sync.heads('u2')).toEqual({ c1: 4 });
   });
 
+  it('answers sockets resuming together each its own heads past its cursor, from one read of the lowest', async () => {
+    const reads: (number | undefined)[] = [];
+    const read = store.events.conversationHeads.bind(store.events);
+    store.events.conversationHeads = (userIds, after) => (reads.push(after), read(userIds, after));
+    try {
+      const answers = await Promise.all([
+        sync.headsAfter('u2', 2),
+        sync.headsAfter('u1', 4),
+        sync.headsAfter('u2', 3),
+        sync.headsAfter('u1', 2),
+      ]);
+      expect(answers).toEqual([{ c1: 4 }, {}, { c1: 4 }, { c1: 4 }]);
+      expect(reads).toEqual([2]);
+    } finally {
+      store.events.conversationHeads = read;
+    }
+  });
+
   it('refuses cursors below the pruned floor, over the socket and for gap fill', async () => {
     await store.events.pruneEvents(Date.now() + 1000);
     const head = await store.events.streamHead();

@@ -3,6 +3,7 @@ import type { TopicSubscriber } from '../../bus/topic-hub.js';
 import { AppError, detail } from '../../errors.js';
 import type { Store, StreamHead } from '../../store/store.js';
 import { batchedReads, sharedRead } from '../../infra/batching.js';
+import DataLoader from 'dataloader';
 import { EventWaits } from './event-waits.js';
 import type { MembershipCache } from '../conversations/membership.js';
 
@@ -51,6 +52,22 @@ export class SyncService {
   private readonly headsOf = batchedReads(
     (ids) => this.store.events.conversationHeads(ids),
     () => new Map<string, number>(),
+  );
+
+  /**
+   * Each user's heads past their own cursor, batched the same way: the batch asks the store for
+   * the heads past the lowest of its cursors (sockets resuming together hold recent ones) and each
+   * caller keeps those past its own.
+   */
+  private readonly headsAfterOf = new DataLoader<{ userId: string; after: number }, Map<string, number>, string>(
+    async (keys) => {
+      const found = await this.store.events.conversationHeads(
+        keys.map((k) => k.userId),
+        Math.min(...keys.map((k) => k.after)),
+      );
+      return keys.map(({ userId, after }) => new Map([...(found.get(userId) ?? [])].filter(([, pos]) => pos > after)));
+    },
+    { cache: false, cacheKeyFn: ({ userId, after }) => `${userId} ${after}` },
   );
 
   /** Which conversations had events in (after, upTo], with the newest position of each. */
@@ -135,8 +152,14 @@ export class SyncService {
     return { events: rows.slice(0, limit).map((e) => e.event), more: rows.length > limit };
   }
 
+  /** The user's heads: their conversations' and their private stream's newest positions. */
   async heads(userId: string): Promise<Heads> {
     return Object.fromEntries(await this.headsOf.load(userId));
+  }
+
+  /** The user's heads past `after` (what moved since a cursor), filtered by the store, not here. */
+  async headsAfter(userId: string, after: number): Promise<Heads> {
+    return Object.fromEntries(await this.headsAfterOf.load({ userId, after }));
   }
 
   /** Drops events older than the replay window; cursors below what remains get `expired`. */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { UserRecord } from '../store.js';
 import { drafts, type Fixture, sendPlan } from '../conformance/fixtures.js';
+import { settingsDraft } from '../members/member-settings.conformance.js';
 
 export function describeEventLog(f: Fixture): void {
   const { user, conversation, append, msg } = f;
@@ -80,6 +81,39 @@ export function describeEventLog(f: Fixture): void {
       const heads = await f.store.events.conversationHeads([a.id, c.id]);
       expect(heads.get(a.id)!.get(group.id)).toBe((await f.store.conversations.getConversation(group.id))!.lastPos);
       expect(heads.get(c.id)!.has(group.id)).toBe(false);
+    });
+
+    it('lists the heads past a cursor exactly as every head filtered: joins, leaves and private streams after it', async () => {
+      const [a, b, c] = [await user('kai'), await user('lu'), await user('mo')];
+      const left = (await conversation('group', [a.id, b.id])).conversation;
+      const quiet = (await conversation('group', [a.id, c.id])).conversation;
+      const busy = (await conversation('group', [a.id, b.id, c.id])).conversation;
+      await append([msg(quiet.id, c.id, 'before'), msg(busy.id, b.id, 'before')]);
+      const cursor = (await f.store.events.streamHead()).pos;
+      // After the cursor: a message, a leave, a join, and a's private stream moves.
+      await append([msg(busy.id, c.id, 'after')]);
+      await f.removeMember(left.id, a.id, b.id);
+      const joined = (await conversation('group', [b.id, c.id])).conversation;
+      await f.addMember(joined.id, a.id, b.id);
+      const settings = await f.store.members.updateMemberSettings(quiet.id, a.id, { muted: true }, settingsDraft(a.id));
+      const head = (await f.store.events.streamHead()).pos;
+
+      const all = await f.store.events.conversationHeads([a.id, b.id, c.id]);
+      const past = (after: number) =>
+        new Map([...all].map(([userId, heads]) => [userId, new Map([...heads].filter(([, pos]) => pos > after))]));
+      for (const after of [0, cursor, settings!.events[0]!.pos - 1, head]) {
+        expect(await f.store.events.conversationHeads([a.id, b.id, c.id], after)).toEqual(past(after));
+      }
+      const moved = (await f.store.events.conversationHeads([a.id], cursor)).get(a.id)!;
+      expect([...moved.keys()].sort()).toEqual([busy.id, joined.id, a.id].sort());
+      expect(moved.get(a.id)).toBe(settings!.events[0]!.pos);
+      // Nothing moved past the head; a user with no heads past it still has an entry.
+      expect(await f.store.events.conversationHeads([a.id, b.id], head)).toEqual(
+        new Map([
+          [a.id, new Map()],
+          [b.id, new Map()],
+        ]),
+      );
     });
 
     it('keeps the log gap-free and every chain whole under concurrent writers of every kind', async () => {

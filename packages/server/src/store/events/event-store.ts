@@ -18,8 +18,12 @@ export interface EventStore {
   readConversationEvents(conversationId: string, after: number, limit: number): Promise<StoredEvent[]>;
   /** Per conversation, the newest position in (after, upTo]: which conversations moved in that range. */
   conversationHeadsBetween(after: number, upTo: number): Promise<Map<string, number>>;
-  /** Per user asked for, `pos` of each of their conversations' newest event (and their private stream's, once it has one). */
-  conversationHeads(userIds: readonly string[]): Promise<Map<string, Map<string, number>>>;
+  /**
+   * Per user asked for, `pos` of each of their conversations' newest event (and their private
+   * stream's, once it has one). With `after`, only the heads past it (what moved since a cursor),
+   * filtered by the database.
+   */
+  conversationHeads(userIds: readonly string[], after?: number): Promise<Map<string, Map<string, number>>>;
   /**
    * Deletes events created before `before` (epoch ms), oldest first, in transactions of at most
    * `chunk` events (a default of the store's own); returns how many. The floor moves up with each.

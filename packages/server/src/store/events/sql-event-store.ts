@@ -9,7 +9,7 @@ export function sqlEventStore({ db }: SqlContext): EventStore {
     readUserEvents: (userId, after, limit) => eventLog.readUserEvents(db, userId, after, limit),
     readConversationEvents: (conversationId, after, limit) => eventLog.readConversationEvents(db, conversationId, after, limit),
     conversationHeadsBetween: (after, upTo) => eventLog.conversationHeadsBetween(db, after, upTo),
-    conversationHeads: (userIds) => eventLog.conversationHeads(db, userIds),
+    conversationHeads: (userIds, after) => eventLog.conversationHeads(db, userIds, after),
     async pruneEvents(before, chunk = eventLog.PRUNE_CHUNK) {
       let total = 0;
       for (;;) {
