@@ -79,7 +79,7 @@ describePostgres('PostgreSQL one-query append of MLS messages', () => {
     throw new Error(`no session waits on a lock with ${prefix}`);
   };
 
-  it('stores a batch of MLS application messages and welcomes with plain-free peers in one round trip; a commit goes statement by statement', async () => {
+  it('stores a batch of MLS application messages and welcomes in one round trip; a commit goes statement by statement', async () => {
     const { store, a, b, id, aDevice, bDevice, mls, sent, clear } = await setUp();
     clear();
     const { results } = await store.messages.appendMessages(
