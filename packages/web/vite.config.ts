@@ -116,6 +116,15 @@ export default defineConfig({
   resolve: {
     // The workspace packages' TypeScript sources, as the tests use them: no separate build step.
     conditions: ['source', ...defaultClientConditions],
+    alias: [
+      // Radix's modal dialogs lock scrolling with rules react-style-singleton adds as a <style>
+      // element, which the server's CSP (`style-src 'self'`) refuses; ours adds them through the
+      // CSSOM (src/components/ui/style-singleton.ts says more).
+      {
+        find: /^react-style-singleton$/,
+        replacement: fileURLToPath(new URL('src/components/ui/style-singleton.ts', import.meta.url)),
+      },
+    ],
   },
   build: {
     target: 'es2022',
