@@ -27,6 +27,8 @@ export interface LogEntry {
   /** For the user `conversationId` names alone, in their private stream. */
   private?: boolean;
   event: EventDraft;
+  /** The event once its position is known, when it must carry that position itself (an MLS message's `logPos`). */
+  positioned?: (pos: number) => EventDraft;
 }
 
 type Db = Kysely<Database>;
@@ -61,7 +63,8 @@ export async function appendEvents(
     const prev = lastPos.get(entry.conversationId) ?? 0;
     lastPos.set(entry.conversationId, pos);
     // The cursor is stored in the event, so every reader (live, replay, long-poll, gap fill) sends it as stored.
-    const event = { ...entry.event, pos, prev, cursor: encodeSyncCursor(head.epoch, pos) } as PositionedEvent;
+    const draft = entry.positioned ? entry.positioned(pos) : entry.event;
+    const event = { ...draft, pos, prev, cursor: encodeSyncCursor(head.epoch, pos) } as PositionedEvent;
     const frame = JSON.stringify(event);
     const subjectUserId = entry.private ? entry.conversationId : (entry.subjectUserId ?? null);
     return { pos, conversationId: entry.conversationId, subjectUserId, createdAt: now, event, frame };

@@ -107,6 +107,8 @@ export function toMessage(row: Selectable<Database['messages']>): MessageRecord 
     ...(row.attachments ? { attachments: JSON.parse(row.attachments) as AttachmentRecord[] } : {}),
     ...(row.voice ? { voice: JSON.parse(row.voice) as VoiceInfo } : {}),
     ...(row.content ? (JSON.parse(row.content) as ContentRecord) : {}),
+    // A position is at least 1; a read that lists its columns may leave this one out.
+    ...(row.log_pos ? { logPos: Number(row.log_pos) } : {}),
   };
 }
 
