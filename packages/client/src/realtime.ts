@@ -14,8 +14,10 @@ import { DecryptingQueue } from './decrypting-queue.js';
 import { LiveSeqs } from './live-seqs.js';
 import type {
   ConnectionState,
+  EncryptedRelation,
   EncryptedSend,
   RealtimeOptions,
+  RelationChange,
   ResetNotice,
   WebSocketConstructor,
   WebSocketLike,
@@ -259,6 +261,13 @@ export class RealtimeConnection extends RealtimeRequests {
   private liveSeq(conversationId: string): number | undefined {
     if (this.stateValue !== 'open' || !this.stream.isCurrent(conversationId)) return undefined;
     return this.liveSeqs.last(conversationId);
+  }
+
+  protected encryptRelation(messageId: string, change: RelationChange, clientId: string): Promise<EncryptedRelation | undefined> {
+    return (
+      this.options.encryption?.encryptRelation(messageId, change, clientId, (conversationId) => this.liveSeq(conversationId)) ??
+      Promise.resolve(undefined)
+    );
   }
 
   protected learnEncrypted(conversationId: string, error: unknown): boolean {
