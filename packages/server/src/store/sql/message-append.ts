@@ -210,12 +210,19 @@ function logEntryOf(message: MessageRecord, plan: AppendPlan): LogEntry {
   };
 }
 
-/** Stores the positions `logEntryOf` gave MLS messages: after the log's numbering, in the same transaction. */
+/**
+ * Stores the positions `logEntryOf` gave MLS messages: after the log's numbering, in the same
+ * transaction, while it holds the head: one statement for the batch (`case id when … then … end`).
+ */
 async function keepLogPositions(trx: Db, created: readonly MessageRecord[]): Promise<void> {
-  for (const message of created) {
-    if (message.logPos !== undefined)
-      await trx.updateTable('messages').set({ log_pos: message.logPos }).where('id', '=', message.id).execute();
-  }
+  const placed = created.filter((m) => m.logPos !== undefined);
+  if (placed.length === 0) return;
+  const text = shapedText(trx, `log_pos|${placed.length}`, (mark) => {
+    const cases = placed.map((_, i) => `when ${mark(2 * i)} then cast(${mark(2 * i + 1)} as bigint)`).join(' ');
+    const list = placed.map((_, i) => mark(2 * placed.length + i)).join(', ');
+    return `update "messages" set "log_pos" = case id ${cases} end where "id" in (${list})`;
+  });
+  await trx.executeQuery(CompiledQuery.raw(text, [...placed.flatMap((m) => [m.id, m.logPos!]), ...placed.map((m) => m.id)]));
 }
 
 /** Moves the read marker of each message's `readBy` (the plan's rule) up to the newest such message. */

@@ -154,6 +154,8 @@ export function messageRow(m: MessageRecord): Insertable<Database['messages']> {
     voice: m.voice ? JSON.stringify(m.voice) : null,
     ...contentColumns(m),
     shown: shownToPeople(m) ? 1 : 0,
+    // Known only once the log numbers it (message-append.ts `keepLogPositions`): null as inserted.
+    log_pos: m.logPos ?? null,
   };
 }
 
