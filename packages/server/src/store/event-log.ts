@@ -17,7 +17,7 @@ import { insertBulk, paddedIdLists, shapedText } from './sql/hot-statements.js';
  *
  * A private entry (an event for one user alone: their own settings, their notifications) is
  * chained in that user's stream instead of a conversation's: stored under the user's id as its
- * `conversation_id` (no member reads it as a conversation's) and as its subject (so the user does). The head is held only for the event rows and the commit, so other transactions do
+ * `conversation_id` (no member reads it as a conversation's) and as its subject (so the user does). The head is held only for the event rows, the conversations' `last_pos` (and an MLS message's `log_pos`: message-append.ts) and the commit, so other transactions do
  * their own work meanwhile.
  */
 export interface LogEntry {
