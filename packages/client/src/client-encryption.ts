@@ -2,7 +2,7 @@ import type { ConversationDetail, ConversationPage, Me, Message, MessagePage, Up
 import type { FileCalls, SendOptions } from './files.js';
 import type { HttpTransport } from './http.js';
 import type { MessageReader } from './message-actions.js';
-import type { EncryptedSend, RealtimeEncryption } from './realtime-options.js';
+import type { EncryptedRelation, EncryptedSend, RealtimeEncryption, RelationChange } from './realtime-options.js';
 import type { UploadOptions } from './upload-transfer.js';
 import { conversationPath } from './crypto/conversation-keys.js';
 import { decryptedBefore } from './crypto/decrypted-before.js';
@@ -104,6 +104,25 @@ export class ClientEncryption {
   }
 
   /**
+   * A reaction or edit over the socket in an encrypted conversation (`live.react`, `live.edit`):
+   * the key or the new text inside an MLS application message marked `relatesTo`, as
+   * `reactEncrypted` and `editEncrypted` make it for REST. The message is read first, for its conversation.
+   */
+  async encryptRelation(
+    messageId: string,
+    change: RelationChange,
+    clientId: string,
+    liveSeqOf: (conversationId: string) => number | undefined,
+  ): Promise<EncryptedRelation | undefined> {
+    const e2e = this.optional();
+    if (!e2e) return undefined;
+    const { message: target } = await this.http.request<{ message: Message }>('GET', `/api/v1/messages/${encodeURIComponent(messageId)}`);
+    const content = 'edit' in change ? { edit: { messageId, text: change.edit } } : { reaction: { messageId, ...change.reaction } };
+    const mls = await e2e.encryptContent(target.conversationId, content, clientId, liveSeqOf(target.conversationId));
+    return { conversationId: target.conversationId, mls, target };
+  }
+
+  /**
    * `client.upload(file, { conversationId })`: in an encrypted conversation the file is encrypted
    * and its ciphertext uploaded, its key kept for the send; undefined for a plain one. A client
    * without a crypto store cannot encrypt: it refuses rather than upload the bytes readable.
@@ -159,6 +178,7 @@ export class ClientEncryption {
     return (
       e2e && {
         encryptSend: (conversationId, body, links, clientId, liveSeq) => this.encryptSend(conversationId, body, links, clientId, liveSeq),
+        encryptRelation: (messageId, change, clientId, liveSeqOf) => this.encryptRelation(messageId, change, clientId, liveSeqOf),
         learnEncrypted: (conversationId, error) => this.learnEncrypted(conversationId, error),
         seen: (conversation) => this.seen([conversation]),
         pollOf: (messageId: string) => e2e.pollOf(messageId),

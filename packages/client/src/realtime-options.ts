@@ -50,6 +50,16 @@ export interface EncryptedSend {
   links: SendOptions;
 }
 
+/** A change of another message that, in an encrypted conversation, goes inside an MLS message: a reaction set or taken back, or an edit's new text. */
+export type RelationChange = { reaction: { key: string; on: boolean } } | { edit: string };
+
+/** The MLS message of a RelationChange, the conversation it goes into, and the message it changes as the server served it. */
+export interface EncryptedRelation {
+  conversationId: string;
+  mls: MlsSend;
+  target: Message;
+}
+
 /** How a connection encrypts what it sends into, and decrypts what it hears from, encrypted conversations. */
 export interface RealtimeEncryption {
   /** The `mls` of a send into an encrypted conversation (a text, poll, place or files) and the links that go beside it; undefined for a plain one. */
@@ -61,6 +71,17 @@ export interface RealtimeEncryption {
     /** This connection handed on every message of the conversation up to this seq, with no gap (undefined: it cannot say). */
     liveSeq?: number,
   ): Promise<EncryptedSend | undefined>;
+  /**
+   * The MLS message of a reaction or edit of `messageId`, whose conversation the server refused
+   * it in clear for (`message.edit`, `reaction.add`) or that is encrypted (`reaction.remove`);
+   * undefined where this client has no device to encrypt with.
+   */
+  encryptRelation(
+    messageId: string,
+    change: RelationChange,
+    clientId: string,
+    liveSeqOf: (conversationId: string) => number | undefined,
+  ): Promise<EncryptedRelation | undefined>;
   /** Whether a refused plain send was refused for being plain in an encrypted conversation: the flag is then learnt, and the send made again encrypted. */
   learnEncrypted(conversationId: string, error: unknown): boolean;
   /** A conversation an event carried: whether it is encrypted is remembered, so a send there asks nothing. */

@@ -1,11 +1,11 @@
 import type { LocationInput, Message } from '@confab/protocol';
-import type { EncryptedSend } from './realtime-options.js';
+import type { EncryptedRelation, EncryptedSend, RelationChange } from './realtime-options.js';
 import { newClientId } from './ids.js';
 import { MessageHeldError } from './errors.js';
 import type { LocationSendOptions } from './features.js';
 import type { SendOptions } from './files.js';
 import type { RequestAnswer } from './pending-requests.js';
-import { postEncryptedOrPlain } from './crypto/send-fields.js';
+import { postEncryptedOrPlain, refusedAsPlain } from './crypto/send-fields.js';
 
 /**
  * What a client asks of the server over its socket, one method per frame, each resolving with the
@@ -22,6 +22,8 @@ export abstract class RealtimeRequests {
     links: SendOptions,
     clientId: string,
   ): Promise<EncryptedSend | undefined>;
+  /** The MLS message of a reaction or edit of `messageId` in its encrypted conversation (undefined: this client cannot encrypt). */
+  protected abstract encryptRelation(messageId: string, change: RelationChange, clientId: string): Promise<EncryptedRelation | undefined>;
   /** Whether a refused plain send was refused for being plain in an encrypted conversation (then learnt: send again, encrypted). */
   protected abstract learnEncrypted(conversationId: string, error: unknown): boolean;
   /** A stored message as its readers see it (decrypted in an encrypted conversation). */
@@ -51,9 +53,18 @@ export abstract class RealtimeRequests {
     return this.send(conversationId, body, clientId, { kind: 'location', location, ...rest });
   }
 
-  /** Edits my message (as `PATCH /api/v1/messages/:id`); resolves with it as stored. */
+  /**
+   * Edits my message (as `PATCH /api/v1/messages/:id`); resolves with it as stored. In an
+   * encrypted conversation (the server refuses the edit in clear) the new text goes inside an MLS
+   * message sent over the socket, and it resolves with the message as this device reads it, edited.
+   */
   async edit(messageId: string, body: string): Promise<Message> {
-    return (await this.request({ type: 'message.edit', messageId, body })).message!;
+    try {
+      return (await this.request({ type: 'message.edit', messageId, body })).message!;
+    } catch (error) {
+      if (!refusedAsPlain(error)) throw error;
+      return (await this.sendRelation(messageId, { edit: body })) ?? Promise.reject(error);
+    }
   }
 
   /** Deletes a message, leaving a tombstone; resolves with the tombstone. */
@@ -61,9 +72,35 @@ export abstract class RealtimeRequests {
     return (await this.request({ type: 'message.delete', messageId })).message!;
   }
 
-  /** Adds (true) or takes back (false) my reaction; resolves with the message as stored. */
+  /**
+   * Adds (true) or takes back (false) my reaction; resolves with the message as stored. In an
+   * encrypted conversation the reaction goes inside an MLS message over the socket (readers count
+   * it: `encryptedReactions`), and it resolves with the message as this device reads it; taking
+   * one back there also takes back one made in clear before the conversation was encrypted.
+   */
   async react(messageId: string, emoji: string, on = true): Promise<Message> {
-    return (await this.request({ type: on ? 'reaction.add' : 'reaction.remove', messageId, emoji })).message!;
+    const change = { reaction: { key: emoji, on } };
+    if (!on) {
+      const { message } = await this.request({ type: 'reaction.remove', messageId, emoji });
+      return message!.kind === 'encrypted' ? ((await this.sendRelation(messageId, change)) ?? message!) : message!;
+    }
+    try {
+      return (await this.request({ type: 'reaction.add', messageId, emoji })).message!;
+    } catch (error) {
+      if (!refusedAsPlain(error)) throw error;
+      return (await this.sendRelation(messageId, change)) ?? Promise.reject(error);
+    }
+  }
+
+  /** Sends `change` of `messageId` as an MLS message (`message.send` with `mls.relatesTo`); the changed message as read here, or undefined where this client cannot encrypt. */
+  private async sendRelation(messageId: string, change: RelationChange): Promise<Message | undefined> {
+    const clientId = newClientId();
+    const relation = await this.encryptRelation(messageId, change, clientId);
+    if (!relation) return undefined;
+    const { message } = await this.request({ type: 'message.send', conversationId: relation.conversationId, clientId, mls: relation.mls });
+    // Read as it is acknowledged: the reaction is counted, the edit kept, before the changed message is read.
+    await this.reader(message!);
+    return this.reader(relation.target);
   }
 
   /** Moves my read marker (read receipt); resolves with the marker as stored. */

@@ -10,7 +10,15 @@ import { RealtimeListeners } from './realtime-listeners.js';
 import { ReconnectBackoff } from './reconnect-backoff.js';
 import { DecryptingQueue } from './decrypting-queue.js';
 import { LiveSeqs } from './live-seqs.js';
-import type { EncryptedSend, RealtimeOptions, ResetNotice, WebSocketConstructor, WebSocketLike } from './realtime-options.js';
+import type {
+  EncryptedRelation,
+  EncryptedSend,
+  RealtimeOptions,
+  RelationChange,
+  ResetNotice,
+  WebSocketConstructor,
+  WebSocketLike,
+} from './realtime-options.js';
 import type { SendOptions } from './files.js';
 
 export type { ConnectionState, RealtimeOptions, ResetNotice, WebSocketConstructor, WebSocketLike } from './realtime-options.js';
@@ -203,6 +211,13 @@ export class RealtimeConnection extends RealtimeListeners {
   private liveSeq(conversationId: string): number | undefined {
     if (this.stateValue !== 'open' || !this.stream.isCurrent(conversationId)) return undefined;
     return this.liveSeqs.last(conversationId);
+  }
+
+  protected encryptRelation(messageId: string, change: RelationChange, clientId: string): Promise<EncryptedRelation | undefined> {
+    return (
+      this.options.encryption?.encryptRelation(messageId, change, clientId, (conversationId) => this.liveSeq(conversationId)) ??
+      Promise.resolve(undefined)
+    );
   }
 
   protected learnEncrypted(conversationId: string, error: unknown): boolean {

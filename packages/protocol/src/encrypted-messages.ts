@@ -93,6 +93,13 @@ export const EncryptedEnvelopeFields = {
   senderDevice: Type.Optional(Type.String({ description: 'The device that sent it' })),
   devices: Type.Optional(Type.Array(Type.String(), { description: 'A welcome: the devices it is for' })),
   relatesTo: Type.Optional(MlsRelation),
+  logPos: Type.Optional(
+    Type.Integer({
+      minimum: 1,
+      description:
+        "The position of its `message.created` event in the log (the event's `pos`): members compare it with a revoked device's `revokedPos`. Absent on MLS messages stored before it existed",
+    }),
+  ),
 };
 
 /** `GET /api/v1/conversations/:id/mls`: the group state a device needs to take part. */

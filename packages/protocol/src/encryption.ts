@@ -84,12 +84,23 @@ export type DeviceParams = Static<typeof DeviceParams>;
 /** Revoked devices a signed list keeps (the newest); older ones drop out, and their past commits with them. */
 export const MAX_SIGNED_REVOKED_DEVICES = 50;
 
-/** A revoked device as a signed list or the server names it: its key, and when it was revoked (ms since the epoch). */
+/**
+ * A revoked device as a signed list or the server names it: its key, when it was revoked (ms
+ * since the epoch) and where in the event log (the order members compare with, when both sides
+ * have a position; the time for entries and messages from before positions existed).
+ */
 export const RevokedDeviceEntry = Type.Object(
   {
     id: Type.String(),
     signatureKey: Type.String(),
     revokedAt: Type.Integer({ minimum: 0, description: 'When the server revoked it, in milliseconds since 1970 (UTC)' }),
+    revokedPos: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        description:
+          "The event log's position when the revocation committed: an MLS message of the device's credential is accepted only at or below it (`logPos`). Absent for revocations from before it existed",
+      }),
+    ),
   },
   { ...strict, title: 'RevokedDeviceEntry' },
 );
@@ -111,7 +122,7 @@ export const SignedDeviceListPayload = Type.Object(
       Type.Array(RevokedDeviceEntry, {
         maxItems: MAX_SIGNED_REVOKED_DEVICES,
         description:
-          'Devices this identity key named before and that were revoked since, with when: their credentials are accepted only for MLS messages the server ordered before that time (docs/encryption.md). Absent in lists signed before it existed',
+          'Devices this identity key named before and that were revoked since, with where in the log and when: their credentials are accepted only for MLS messages the server ordered before that (docs/encryption.md). Absent in lists signed before it existed',
       }),
     ),
   },

@@ -25,12 +25,14 @@ export interface DeviceKeys {
 export type CredentialValidator = (device: DeviceRef, signaturePublicKey: Uint8Array, position?: OrderPosition) => Promise<boolean>;
 
 /**
- * Where the MLS message being processed stands in the conversation's order (when the server
- * stored it, ms): a device revoked after it may still be accepted in it (revocation-bound.ts).
+ * Where the MLS message being processed stands in the order: its `message.created` event's
+ * position in the log (`logPos`, absent on messages stored before it existed) and when the server
+ * stored it (ms): a device revoked after it may still be accepted in it (revocation-bound.ts).
  * Something made on this device now has none.
  */
 export interface OrderPosition {
   orderedAt: number;
+  logPos?: number;
 }
 
 /** A KeyPackage as uploaded (public, MLSMessage bytes) and the private keys that stay on the device. */

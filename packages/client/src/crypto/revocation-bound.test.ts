@@ -46,6 +46,52 @@ describe('a revoked device is accepted only for what was ordered before its revo
   });
 });
 
+describe('ordered by the log, not by clocks', () => {
+  // Revoked at log position 40, at 1,000 ms on the revoking node's clock.
+  const placed = { ...phone, revokedPos: 40 };
+
+  it("accepts a message at or below the revocation's position, whatever its time, and refuses one above it", () => {
+    const revoked = revocationBounds([placed]);
+    // Numbered on a node whose clock is ahead: dated after the revocation, ordered before it.
+    expect(acceptsRevoked(revoked, 'phone-0001', 'K-phone', { orderedAt: 1_500, logPos: 39 })).toBe(true);
+    expect(acceptsRevoked(revoked, 'phone-0001', 'K-phone', { orderedAt: 1_500, logPos: 40 })).toBe(true);
+    // Dated before the revocation (a node whose clock is behind), ordered after it.
+    expect(acceptsRevoked(revoked, 'phone-0001', 'K-phone', { orderedAt: 500, logPos: 41 })).toBe(false);
+  });
+
+  it('compares times where either side has no position: a message or a list from before positions existed', () => {
+    expect(acceptsRevoked(revocationBounds([placed]), 'phone-0001', 'K-phone', { orderedAt: 999 })).toBe(true);
+    expect(acceptsRevoked(revocationBounds([placed]), 'phone-0001', 'K-phone', { orderedAt: 1_000 })).toBe(false);
+    expect(acceptsRevoked(revocationBounds([phone]), 'phone-0001', 'K-phone', { orderedAt: 1_500, logPos: 3 })).toBe(false);
+    expect(acceptsRevoked(revocationBounds([phone]), 'phone-0001', 'K-phone', { orderedAt: 999, logPos: 3 })).toBe(true);
+  });
+
+  it("takes the earlier of the signed position and the server's, and no position the list did not sign", () => {
+    const earlier = revocationBounds([placed], [{ ...placed, revokedPos: 30 }]);
+    expect(acceptsRevoked(earlier, 'phone-0001', 'K-phone', { orderedAt: 0, logPos: 35 })).toBe(false);
+    expect(acceptsRevoked(earlier, 'phone-0001', 'K-phone', { orderedAt: 0, logPos: 30 })).toBe(true);
+    const later = revocationBounds([placed], [{ ...placed, revokedPos: 90 }]);
+    expect(acceptsRevoked(later, 'phone-0001', 'K-phone', { orderedAt: 0, logPos: 41 })).toBe(false);
+    // Signed without a position: the server's alone does not place it; its time decides.
+    const unsigned = revocationBounds([phone], [placed]);
+    expect(unsigned[0]!.revokedPos).toBeUndefined();
+    expect(acceptsRevoked(unsigned, 'phone-0001', 'K-phone', { orderedAt: 1_500, logPos: 10 })).toBe(false);
+  });
+
+  it('reads the position of a stored message, and none where it has none', () => {
+    expect(orderPosition({ createdAt: '1970-01-01T00:00:01.000Z', logPos: 12 })).toEqual({ orderedAt: 1_000, logPos: 12 });
+    expect(orderPosition({ createdAt: '1970-01-01T00:00:01.000Z' })).toEqual({ orderedAt: 1_000 });
+  });
+
+  it("signs the server's position into the next list, and payloads with and without one verify", () => {
+    const previous = { devices: [{ id: phone.id, signatureKey: phone.signatureKey }] };
+    expect(nextRevokedEntries(previous, [placed], 2_000)).toEqual([placed]);
+    const list = { v: 1, userId: 'u1', version: 4, identityKey: 'I', devices: [], revoked: [placed, { ...phone, id: 'old-0001' }] };
+    expect(Value.Check(SignedDeviceListPayload, list)).toBe(true);
+    expect(Value.Check(SignedDeviceListPayload, { ...list, revoked: [{ ...placed, revokedPos: -1 }] })).toBe(false);
+  });
+});
+
 describe('the revoked entries of the next signed list', () => {
   const laptop = { id: 'laptop-01', signatureKey: 'K-laptop' };
   const previous = { devices: [laptop, { id: phone.id, signatureKey: phone.signatureKey }] };

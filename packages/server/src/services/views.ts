@@ -69,7 +69,7 @@ export const messageView = (m: MessageRecord, sourcesOfReader?: ReadonlySet<stri
   clientId: m.clientId,
   kind: m.kind,
   // An MLS message has no body: its ciphertext envelope instead (issue 39).
-  ...(m.mls ? encryptedEnvelope(m.mls) : { body: m.body }),
+  ...(m.mls ? encryptedEnvelope(m.mls, m.logPos) : { body: m.body }),
   createdAt: iso(m.createdAt),
   editedAt: isoOrNull(m.editedAt),
   deletedAt: isoOrNull(m.deletedAt),
@@ -106,7 +106,7 @@ export const messageView = (m: MessageRecord, sourcesOfReader?: ReadonlySet<stri
 });
 
 /** What a client that does not decrypt sees of an MLS message: `{encrypted: true, ciphertext, epoch, senderDevice}`. */
-const encryptedEnvelope = (mls: MlsRecord) => ({
+const encryptedEnvelope = (mls: MlsRecord, logPos: number | undefined) => ({
   encrypted: true as const,
   mls: mls.type,
   ciphertext: mls.ciphertext,
@@ -114,6 +114,7 @@ const encryptedEnvelope = (mls: MlsRecord) => ({
   senderDevice: mls.senderDevice,
   ...(mls.devices ? { devices: mls.devices } : {}),
   ...(mls.relatesTo ? { relatesTo: mls.relatesTo } : {}),
+  ...(logPos !== undefined ? { logPos } : {}),
 });
 
 export const memberView = (m: MemberRecord): Member => ({ userId: m.userId, role: m.role, joinedAt: iso(m.joinedAt) });

@@ -17,7 +17,7 @@ import { insertBulk, paddedIdLists, shapedText } from './sql/hot-statements.js';
  *
  * A private entry (an event for one user alone: their own settings, their notifications) is
  * chained in that user's stream instead of a conversation's: stored under the user's id as its
- * `conversation_id` (no member reads it as a conversation's) and as its subject (so the user does). The head is held only for the event rows and the commit, so other transactions do
+ * `conversation_id` (no member reads it as a conversation's) and as its subject (so the user does). The head is held only for the event rows, the conversations' `last_pos` (and an MLS message's `log_pos`: message-append.ts) and the commit, so other transactions do
  * their own work meanwhile.
  */
 export interface LogEntry {
@@ -27,6 +27,8 @@ export interface LogEntry {
   /** For the user `conversationId` names alone, in their private stream. */
   private?: boolean;
   event: EventDraft;
+  /** The event once its position is known, when it must carry that position itself (an MLS message's `logPos`). */
+  positioned?: (pos: number) => EventDraft;
 }
 
 type Db = Kysely<Database>;
@@ -61,7 +63,8 @@ export async function appendEvents(
     const prev = lastPos.get(entry.conversationId) ?? 0;
     lastPos.set(entry.conversationId, pos);
     // The cursor is stored in the event, so every reader (live, replay, long-poll, gap fill) sends it as stored.
-    const event = { ...entry.event, pos, prev, cursor: encodeSyncCursor(head.epoch, pos) } as PositionedEvent;
+    const draft = entry.positioned ? entry.positioned(pos) : entry.event;
+    const event = { ...draft, pos, prev, cursor: encodeSyncCursor(head.epoch, pos) } as PositionedEvent;
     const frame = JSON.stringify(event);
     const subjectUserId = entry.private ? entry.conversationId : (entry.subjectUserId ?? null);
     return { pos, conversationId: entry.conversationId, subjectUserId, createdAt: now, event, frame };

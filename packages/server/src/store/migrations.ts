@@ -35,6 +35,7 @@ import { encryptedConversations } from './migrations/0036-encrypted-conversation
 import { assistModeration } from './migrations/0037-assist-moderation.js';
 import { messagesShown } from './migrations/0039-messages-shown.js';
 import { deviceLinks } from './migrations/0042-device-links.js';
+import { revocationPositions } from './migrations/0043-revocation-positions.js';
 import { scheduledMessages } from './migrations/0029-scheduled-messages.js';
 import { starred } from './migrations/0025-starred.js';
 // Imports from Slack and Mattermost (issue 37).
@@ -223,6 +224,8 @@ const migrations: Record<string, Migration> = {
   '0039_messages_shown': messagesShown,
   // End-to-end encryption, part 4: a new device's request for my identity key (issue 39).
   '0042_device_links': deviceLinks,
+  // End-to-end encryption: a revocation and MLS messages placed in the event log (issue 39).
+  '0043_revocation_positions': revocationPositions,
 };
 
 /**

@@ -204,7 +204,7 @@ describe.each(await engines())('devices and KeyPackages on %s', (_engine, start)
     expect(lookup.body.users[0]).toEqual({ userId: carol!.id, identity: null, devices: [], revoked: [] });
     expect(lookup.body.users[2].devices).toHaveLength(1);
     expect(lookup.body.users[2].revoked).toEqual([
-      { id: gone.deviceId, signatureKey: b64(gone.keys.signaturePublicKey), revokedAt: expect.any(Number) },
+      { id: gone.deviceId, signatureKey: b64(gone.keys.signaturePublicKey), revokedAt: expect.any(Number), revokedPos: expect.any(Number) },
     ]);
     expect(lookup.body.users[1].revoked).toEqual([]);
 

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Message } from '@confab/protocol';
 import { CIPHERTEXT_UPLOAD_NAME, FileDecryptError, encryptedFilesOf } from '@confab/client';
 import { engines } from '../engines.js';
 import { expectError } from '../factories.js';
@@ -250,5 +251,46 @@ describe.each(await engines())('encrypted files and reactions through the SDK on
     // No reaction in clear was stored on the message.
     const envelope = (await api(t.url, 'GET', `/api/v1/messages/${sent.id}`, { token: bob.token })).body.message;
     expect(envelope.reactions).toEqual([]);
+  });
+
+  it('reacts and edits over the live connection too: `live.react` and `live.edit` send MLS messages over the socket there', async () => {
+    const alice = await person('la');
+    const bob = await person('lb');
+    const dm = await alice.client.openDirect(bob.id, { encrypted: true });
+    const [aliceLive, bobLive] = [alice.client.connect(), bob.client.connect()];
+    try {
+      await Promise.all([aliceLive.ready(), bobLive.ready()]);
+      const sent = await aliceLive.send(dm.id, 'see you at noon');
+      const key = `:wave-${crypto.randomUUID()}:`;
+      const fixed = `see you at one ${crypto.randomUUID()}`;
+
+      expect(await bobLive.react(sent.id, key)).toMatchObject({ id: sent.id, body: 'see you at noon' });
+      await aliceLive.react(sent.id, '👍');
+      expect(await aliceLive.react(sent.id, '👍', false)).toMatchObject({ id: sent.id });
+      expect(await aliceLive.edit(sent.id, fixed)).toMatchObject({ id: sent.id, body: fixed });
+      // Not the author: the server's 403 stands (only a refusal for being in clear is sent again encrypted).
+      await expect(bobLive.edit(sent.id, 'see you never')).rejects.toMatchObject({ code: 'forbidden' });
+
+      for (const c of [alice.client, bob.client]) {
+        expect((await c.encryptedReactions(dm.id)).get(sent.id)).toEqual([{ key, count: 1, userIds: [bob.id] }]);
+        const listed = (await c.history(dm.id, { after: 0, limit: 50 })).items.filter((m) => m.kind === 'encrypted');
+        expect(listed.map((m) => m.body)).toEqual([fixed]);
+      }
+      // What the server holds: the text and four MLS messages relating to it (three reactions, one edit), nothing readable.
+      const path = `/api/v1/conversations/${dm.id}/messages?after=0&limit=50`;
+      const served = (await api(t.url, 'GET', path, { token: bob.token })).body.items as Message[];
+      expect(served.filter((m) => m.relatesTo?.messageId === sent.id).map((m) => m.relatesTo!.type)).toEqual([
+        'reaction',
+        'reaction',
+        'reaction',
+        'edit',
+      ]);
+      const stored = JSON.stringify(await databaseSnapshot(t));
+      expect(stored.includes(key) || stored.includes(fixed)).toBe(false);
+      expect((await api(t.url, 'GET', `/api/v1/messages/${sent.id}`, { token: bob.token })).body.message.reactions).toEqual([]);
+    } finally {
+      aliceLive.close();
+      bobLive.close();
+    }
   });
 });

@@ -201,6 +201,7 @@ describe.each(await engines())('encrypted conversations on %s', (_engine, start)
       epoch: 1,
       senderDevice: laptop.deviceId,
       mls: 'application',
+      logPos: expect.any(Number),
     });
     expect(sent.body.message).not.toHaveProperty('body');
     // The same clientId again is the same message (idempotent), another ciphertext under it is refused.

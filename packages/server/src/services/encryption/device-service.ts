@@ -34,7 +34,12 @@ export const deviceView = (d: DeviceRecord): Device => ({
   lastSeenAt: iso(d.lastSeenAt),
 });
 
-const revokedView = (d: DeviceRecord): RevokedDeviceEntry => ({ id: d.id, signatureKey: d.signatureKey, revokedAt: d.revokedAt ?? 0 });
+const revokedView = (d: DeviceRecord): RevokedDeviceEntry => ({
+  id: d.id,
+  signatureKey: d.signatureKey,
+  revokedAt: d.revokedAt ?? 0,
+  ...(d.revokedPos !== undefined ? { revokedPos: d.revokedPos } : {}),
+});
 
 const identityView = (i: IdentityRecord): UserIdentity => ({
   identityKey: i.identityKey,
@@ -95,8 +100,8 @@ export class DeviceService {
 
   /** Revokes a device of mine (idempotent); someone else's, or none, is not found. */
   async revoke(userId: string, deviceId: string): Promise<void> {
-    // A millisecond after the clock: a message numbered before the revocation took its createdAt at
-    // most now, and members accept the device's messages only strictly before its revokedAt.
+    // The log's head as it commits orders the revocation (members compare MLS messages' logPos with
+    // it); the time, a millisecond after the clock, is for entries and messages without positions.
     if (await this.store.devices.revokeDevice(userId, deviceId, () => this.now() + 1)) return;
     const device = await this.store.devices.getDevice(deviceId);
     if (device?.userId !== userId) throw notFound('Device');

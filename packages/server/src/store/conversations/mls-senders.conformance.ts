@@ -41,6 +41,35 @@ export function describeMlsSenders(f: Fixture): void {
     (await f.store.messages.listMessages(conversationId, { limit: 20, after: 0 })).map((m) => [m.seq, m.senderId, m.mls?.type ?? m.kind]);
 
   describe('MLS senders checked as they are numbered', () => {
+    it('places each MLS message and each revocation in the event log: a message at its event, a revocation at the head', async () => {
+      const { a, b, aDevice, bDevice, id } = await encryptedPair(['mpa', 'mpb']);
+      const { results, events } = await f.store.messages.appendMessages(
+        [mls(id, a.id, aDevice, 0, 'application'), mls(id, b.id, bDevice, 0, 'application')],
+        sendPlan,
+      );
+      // Each message's position is its own `message.created` event's, in the event and as stored.
+      const eventOf = (messageId: string) => events.find((e) => e.event.type === 'message.created' && e.event.message.id === messageId)!;
+      for (const outcome of results) {
+        const message = 'created' in outcome ? outcome.message : undefined;
+        const event = eventOf(message!.id);
+        expect(message!.logPos).toBe(event.pos);
+        expect(event.event).toMatchObject({ message: { logPos: event.pos } });
+      }
+      const stored = await f.store.messages.listMessages(id, { limit: 10, after: 0 });
+      expect(stored.map((m) => m.logPos)).toEqual([undefined, ...events.map((e) => e.pos)]);
+      // The revocation reads the head as it commits: at or past every message of the device…
+      const head = await f.store.events.streamHead();
+      expect(await f.store.devices.revokeDevice(a.id, aDevice, f.tick)).toBe(true);
+      const revokedPos = (await f.store.devices.getDevice(aDevice))!.revokedPos!;
+      expect(revokedPos).toBe(head.pos);
+      expect(revokedPos).toBeGreaterThanOrEqual(Math.max(...events.map((e) => e.pos)));
+      // …and below everything numbered after it; an active device has none.
+      const [later] = await append([mls(id, b.id, bDevice, 0, 'application')]);
+      expect('created' in later! && later.message.logPos! > revokedPos).toBe(true);
+      expect((await f.store.devices.getDevice(bDevice))!.revokedPos).toBeUndefined();
+      expect(await f.store.devices.listRevokedDevicesOf([a.id], 5)).toMatchObject([{ id: aDevice, revokedPos }]);
+    });
+
     it('refuses, storing nothing, a message of a device revoked since its send was checked, or not its sender’s; the group goes on', async () => {
       const { a, b, aDevice, bDevice, id } = await encryptedPair(['msa', 'msb']);
       // Prepared (checked) while the device was active, numbered after its revocation.
@@ -99,6 +128,9 @@ export function describeMlsSenders(f: Fixture): void {
       const createdAt = 'created' in stored! ? stored.message.createdAt : Infinity;
       expect((await f.store.devices.getDevice(aDevice))?.revokedAt).toBe(clockRead);
       expect(clockRead).toBeGreaterThan(createdAt);
+      // And placed after it in the log: the head it read is at or past the message's position.
+      const logPos = 'created' in stored! ? stored.message.logPos! : Infinity;
+      expect((await f.store.devices.getDevice(aDevice))?.revokedPos).toBeGreaterThanOrEqual(logPos);
       // From now on the device's messages are refused, and the group goes on from the epoch it made.
       expect(await append([mls(id, a.id, aDevice, 1)])).toEqual([{ deviceRevoked: true }]);
       expect(await append([mls(id, b.id, bDevice, 1)])).toMatchObject([{ created: true, message: { seq: 3 } }]);

@@ -13,6 +13,7 @@ export interface DeviceStore {
    * Marks the user's device revoked at `clock()` (read once the device is locked, so after every
    * MLS message numbered from it) and drops its KeyPackages; false when it is not theirs or was revoked already.
    */
+  /** Revokes at `clock()` and at the log's head, both read once the device's row is locked. */
   revokeDevice(userId: string, deviceId: string, clock: () => number): Promise<boolean>;
   touchDevice(deviceId: string, now: number): Promise<void>;
 
@@ -93,6 +94,11 @@ export interface DeviceRecord {
   createdAt: number;
   lastSeenAt: number;
   revokedAt: number | null;
+  /**
+   * The event log's head when the revocation committed: every MLS message of the device is at or
+   * below it (docs/encryption.md). Absent while active, and for a revocation from before 0043.
+   */
+  revokedPos?: number;
 }
 
 export interface IdentityRecord {

@@ -103,7 +103,9 @@ export function describeDevices(f: Fixture): void {
         [a3.id, times[a3.id]],
         [a1.id, times[a1.id]],
       ]);
-      expect(revoked.filter((d) => d.userId === b.id)).toEqual([{ ...b1, revokedAt: times[b1.id] }]);
+      expect(revoked.filter((d) => d.userId === b.id)).toEqual([
+        { ...b1, revokedAt: times[b1.id], revokedPos: expect.any(Number) as number },
+      ]);
       expect(revoked.some((d) => d.userId === c.id || d.id === a4.id)).toBe(false);
       expect(await f.store.devices.listRevokedDevicesOf([], 2)).toEqual([]);
     });

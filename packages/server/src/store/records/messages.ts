@@ -42,6 +42,11 @@ export interface MessageRecord {
   preview?: LinkPreviewRecord;
   /** On an `encrypted` message: the MLS envelope (issue 39). Kept in the `content` column (ContentRecord). */
   mls?: MlsRecord;
+  /**
+   * On an MLS message stored since 0043: the position of its `message.created` event in the log
+   * (the `log_pos` column), which members compare with a revocation's (issue 39).
+   */
+  logPos?: number;
 }
 
 /**

@@ -19,6 +19,8 @@ export interface EncryptionTables {
     created_at: number;
     last_seen_at: number;
     revoked_at: number | null;
+    /** The event log's head when the revocation committed (0043); null while active, or revoked before 0043. */
+    revoked_pos: number | null;
   };
   identity_keys: {
     user_id: string;

@@ -42,6 +42,8 @@ export interface MessageTables {
     due_at: Generated<number | null>;
     /** 1: a message people read; 0: an MLS commit or welcome, which devices apply: never unread, never a last message (0039). */
     shown: Generated<number>;
+    /** An MLS message: its `message.created` event's position, set as the log numbers it (0043); null for the others. */
+    log_pos: number | null;
   };
   message_edits: {
     message_id: string;

@@ -15,6 +15,7 @@ const toDevice = (row: Selectable<Database['devices']>): DeviceRecord => ({
   createdAt: Number(row.created_at),
   lastSeenAt: Number(row.last_seen_at),
   revokedAt: row.revoked_at === null ? null : Number(row.revoked_at),
+  ...(row.revoked_pos === null ? {} : { revokedPos: Number(row.revoked_pos) }),
 });
 
 export async function insertDevice(db: Db, d: DeviceRecord): Promise<{ created: boolean; device: DeviceRecord }> {
@@ -88,10 +89,12 @@ export async function listRevokedDevicesOf(db: Db, userIds: readonly string[], l
 }
 
 /**
- * Revokes the device at `clock()`, read only once its row is locked (SQLite: the transaction's
- * write lock): every MLS message numbered before holds a shared lock on that row until it commits
- * (`sql/sending-devices.ts`), so the time read is never before theirs, and messages numbered
- * after see the revocation and are refused.
+ * Revokes the device at `clock()` and at the event log's head, both read only once its row is
+ * locked (SQLite: the transaction's write lock): every MLS message numbered before holds a shared
+ * lock on that row until it commits (`sql/sending-devices.ts`), so it has committed, its position
+ * at or below the head read here (READ COMMITTED: each statement sees what committed before it)
+ * and its time not after this clock; messages numbered after see the revocation and are refused.
+ * The head is read, not taken: a revocation logs no event and never queues on the head's lock.
  */
 export function revokeDevice(db: Db, userId: string, deviceId: string, clock: () => number): Promise<boolean> {
   return db.transaction().execute(async (trx) => {
@@ -103,7 +106,12 @@ export function revokeDevice(db: Db, userId: string, deviceId: string, clock: ()
       .where('revoked_at', 'is', null);
     if (rowLocks(trx)) locking = locking.forUpdate();
     if (!(await locking.executeTakeFirst())) return false;
-    await trx.updateTable('devices').set({ revoked_at: clock() }).where('id', '=', deviceId).execute();
+    const head = await trx.selectFrom('stream_head').select('pos').where('id', '=', 1).executeTakeFirstOrThrow();
+    await trx
+      .updateTable('devices')
+      .set({ revoked_at: clock(), revoked_pos: Number(head.pos) })
+      .where('id', '=', deviceId)
+      .execute();
     // A revoked device's packages must never be claimed: nobody may add it to a group again.
     await trx.deleteFrom('key_packages').where('device_id', '=', deviceId).execute();
     return true;

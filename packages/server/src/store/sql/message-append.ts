@@ -101,11 +101,12 @@ function appendOnce(
     // Issue 39: plain messages into conversations found encrypted by an earlier attempt.
     const { kept: fresh, refused } = refusePlainIn(encrypted, epochs.kept, epochs.refused);
     const entries: LogEntry[] = [];
+    let created: MessageRecord[] = [];
     let now = 0;
     if (fresh.length > 0) {
       const { rows, lastPos: reserved } = await reserveSeqs(trx, fresh, results);
       for (const [id, pos] of reserved) lastPos.set(id, pos);
-      const created = fresh.map((f) => results[f.index]!.message);
+      created = fresh.map((f) => results[f.index]!.message);
       if (plan.readBy) await moveReadMarkers(trx, created, plan.readBy);
       await insertRows(trx, search, rows);
       await insertMentions(trx, created);
@@ -117,7 +118,7 @@ function appendOnce(
       await withQuotes(trx, [...new Set(results.flatMap((r) => (r ? [r.message] : [])))]);
       // Logged per conversation in seq order, the order the messages were numbered in; then
       // each thread root the batch replied to, as it is now.
-      for (const message of created) entries.push({ conversationId: message.conversationId, event: plan.announce(message) });
+      for (const message of created) entries.push(logEntryOf(message, plan));
       if (plan.announceRoot) {
         for (const root of roots) entries.push({ conversationId: root.conversationId, event: plan.announceRoot(root) });
       }
@@ -143,6 +144,7 @@ function appendOnce(
       now = Math.max(now, ...notify.notifications.map((n) => n.createdAt));
     }
     const events = await appendEvents(trx, lastPos, entries, now);
+    await keepLogPositions(trx, created);
     const outcomes = batch.map(
       (_, i): AppendOutcome => results[i] ?? refused.get(i) ?? refused.get(repeats.find((r) => r.index === i)!.of)!,
     );
@@ -189,6 +191,38 @@ async function reserveSeqs(trx: Db, fresh: readonly Entry[], results: (AppendRes
     }
   }
   return { rows, lastPos };
+}
+
+/**
+ * A new message's `message.created` entry. An MLS message carries its own position (issue 39):
+ * members compare it with a revocation's, which is the log's head when that committed, so
+ * "ordered before the revocation" needs no clock (docs/encryption.md, "A revoked device's past").
+ */
+function logEntryOf(message: MessageRecord, plan: AppendPlan): LogEntry {
+  const entry: LogEntry = { conversationId: message.conversationId, event: plan.announce(message) };
+  if (!message.mls) return entry;
+  return {
+    ...entry,
+    positioned: (pos) => {
+      message.logPos = pos;
+      return plan.announce(message);
+    },
+  };
+}
+
+/**
+ * Stores the positions `logEntryOf` gave MLS messages: after the log's numbering, in the same
+ * transaction, while it holds the head: one statement for the batch (`case id when … then … end`).
+ */
+async function keepLogPositions(trx: Db, created: readonly MessageRecord[]): Promise<void> {
+  const placed = created.filter((m) => m.logPos !== undefined);
+  if (placed.length === 0) return;
+  const text = shapedText(trx, `log_pos|${placed.length}`, (mark) => {
+    const cases = placed.map((_, i) => `when ${mark(2 * i)} then cast(${mark(2 * i + 1)} as bigint)`).join(' ');
+    const list = placed.map((_, i) => mark(2 * placed.length + i)).join(', ');
+    return `update "messages" set "log_pos" = case id ${cases} end where "id" in (${list})`;
+  });
+  await trx.executeQuery(CompiledQuery.raw(text, [...placed.flatMap((m) => [m.id, m.logPos!]), ...placed.map((m) => m.id)]));
 }
 
 /** Moves the read marker of each message's `readBy` (the plan's rule) up to the newest such message. */

@@ -107,6 +107,8 @@ export function toMessage(row: Selectable<Database['messages']>): MessageRecord 
     ...(row.attachments ? { attachments: JSON.parse(row.attachments) as AttachmentRecord[] } : {}),
     ...(row.voice ? { voice: JSON.parse(row.voice) as VoiceInfo } : {}),
     ...(row.content ? (JSON.parse(row.content) as ContentRecord) : {}),
+    // A position is at least 1; a read that lists its columns may leave this one out.
+    ...(row.log_pos ? { logPos: Number(row.log_pos) } : {}),
   };
 }
 
@@ -152,6 +154,8 @@ export function messageRow(m: MessageRecord): Insertable<Database['messages']> {
     voice: m.voice ? JSON.stringify(m.voice) : null,
     ...contentColumns(m),
     shown: shownToPeople(m) ? 1 : 0,
+    // Known only once the log numbers it (message-append.ts `keepLogPositions`): null as inserted.
+    log_pos: m.logPos ?? null,
   };
 }
 
