@@ -1,4 +1,5 @@
 import type { BusHandler, BusMessage, EventBus } from './bus.js';
+import { SubscriptionsInFlight } from './subscriptions-in-flight.js';
 
 /** What a consumer of the hub sees: the bus's subscribe and unsubscribe (of client-event topics), as if it had the bus to itself. */
 export interface TopicSubscriber {
@@ -17,7 +18,7 @@ export interface TopicSubscriber {
 export class TopicHub {
   private readonly handlers = new Map<string, Map<TopicSubscriber, BusHandler>>();
   /** SUBSCRIBEs in flight: a consumer that joins meanwhile waits for the same one. */
-  private readonly subscribing = new Map<string, Promise<void>>();
+  private readonly subscribing = new SubscriptionsInFlight();
 
   constructor(private readonly bus: EventBus) {}
 
@@ -45,7 +46,7 @@ export class TopicHub {
       const handlers = this.handlers.get(topic);
       if (handlers) {
         handlers.set(consumer, handler);
-        const subscribing = this.subscribing.get(topic);
+        const subscribing = this.subscribing.of(topic);
         if (subscribing) inFlight.add(subscribing);
         continue;
       }
@@ -53,15 +54,7 @@ export class TopicHub {
       fresh.push(topic);
     }
     if (fresh.length > 0) {
-      const subscribing = this.bus.subscribeAll(fresh, this.dispatch);
-      for (const topic of fresh) this.subscribing.set(topic, subscribing);
-      inFlight.add(subscribing);
-      // Settled or failed, these topics are no longer in flight (the caller hears a failure).
-      void subscribing
-        .catch(() => {})
-        .finally(() => {
-          for (const topic of fresh) if (this.subscribing.get(topic) === subscribing) this.subscribing.delete(topic);
-        });
+      inFlight.add(this.subscribing.start(fresh, () => this.bus.subscribeAll(fresh, this.dispatch)));
     }
     await Promise.all(inFlight);
   }

@@ -1,5 +1,6 @@
 import type { BusHandler } from './bus.js';
 import type { TopicSubscriber } from './topic-hub.js';
+import { SubscriptionsInFlight } from './subscriptions-in-flight.js';
 
 /** Something local that listens to bus topics: a socket, a waiting long-poll. */
 export interface TopicListener {
@@ -14,7 +15,7 @@ export interface TopicListener {
  */
 export class TopicRegistry<L extends TopicListener> {
   private readonly listeners = new Map<string, Set<L>>();
-  private readonly subscribing = new Map<string, Promise<void>>();
+  private readonly subscribing = new SubscriptionsInFlight();
 
   constructor(
     private readonly bus: TopicSubscriber,
@@ -52,7 +53,7 @@ export class TopicRegistry<L extends TopicListener> {
       const set = this.listeners.get(topic);
       if (set) {
         set.add(listener);
-        const subscribing = this.subscribing.get(topic);
+        const subscribing = this.subscribing.of(topic);
         if (subscribing) inFlight.add(subscribing);
         continue;
       }
@@ -60,15 +61,7 @@ export class TopicRegistry<L extends TopicListener> {
       fresh.push(topic);
     }
     if (fresh.length > 0) {
-      const subscribing = this.bus.subscribeAll(fresh, this.handler);
-      for (const topic of fresh) this.subscribing.set(topic, subscribing);
-      inFlight.add(subscribing);
-      // A listener that joins while this SUBSCRIBE is in flight waits for it too (above).
-      void subscribing
-        .catch(() => {})
-        .finally(() => {
-          for (const topic of fresh) if (this.subscribing.get(topic) === subscribing) this.subscribing.delete(topic);
-        });
+      inFlight.add(this.subscribing.start(fresh, () => this.bus.subscribeAll(fresh, this.handler)));
     }
     await Promise.all(inFlight);
   }
