@@ -6,8 +6,9 @@ import { eventPieces, joinPieces } from '../sql/event-pieces.js';
 import { tsvectorText } from './postgres-search.js';
 
 /**
- * PostgreSQL: a batch of plain new messages stored, numbered, logged and committed by one
- * statement, with nothing for the node to do while the locks are held.
+ * PostgreSQL: a batch of new messages (plain ones, MLS application messages and welcomes) stored,
+ * numbered, logged and committed by one statement, with nothing for the node to do while the
+ * locks are held.
  *
  * The group commit's transaction holds the batch's conversation rows (their seqs) and the stream
  * head (the log's positions) until it commits. Written as one statement per step, each step's
@@ -36,14 +37,22 @@ import { tsvectorText } from './postgres-search.js';
 const ENCRYPTED_SINCE = 'CF039';
 
 /**
+ * The SQLSTATE the function raises, having written nothing, when an MLS message's sending device
+ * is not, under its shared lock, an active device of its sender (issue 39): the statement-by-
+ * statement append then refuses that message (`deviceRevoked`, sql/sending-devices.ts) and stores the rest.
+ */
+const SENDER_REVOKED = 'CF03D';
+
+/**
  * Stores `fresh` (in that order: their positions follow it, their seqs follow it within each
  * conversation) and commits: the transaction `conn` has open when `lookedUp`, else the call's own,
  * having checked that no (sender, clientId) pair of the batch is stored already (when one is, it
  * answers `'stored'`, having written nothing). Answers the stored events, or undefined, having
- * written nothing, when an event cannot be cut into pieces (a body holding one of the stand-in
- * numbers), for the caller's statement-by-statement append.
+ * written nothing, for the caller's statement-by-statement append: when an event cannot be cut
+ * into pieces (a body holding one of the stand-in numbers), a plain message meets a conversation
+ * encrypted since its send, or an MLS message's sending device is no longer its sender's active one.
  */
-export const appendFreshAndCommit: FreshAppender = async (conn, fresh, plan, lookedUp) => {
+const appendFresh = async (...[conn, fresh, plan, lookedUp]: Parameters<FreshAppender>): ReturnType<FreshAppender> => {
   const pieces: string[][] = [];
   for (const { record } of fresh) {
     const cut = eventPieces(plan, record);
@@ -58,7 +67,16 @@ export const appendFreshAndCommit: FreshAppender = async (conn, fresh, plan, loo
     c.t = Math.max(c.t, record.createdAt);
     if (record.kind !== 'encrypted') c.p = 1;
     perConversation.set(record.conversationId, c);
-    return { ord: ord + 1, id: record.id, conversation_id: record.conversationId, rank: c.n, reader: plan.readBy?.(record) ?? null };
+    const device = record.mls?.senderDevice ?? null;
+    return {
+      ord: ord + 1,
+      id: record.id,
+      conversation_id: record.conversationId,
+      rank: c.n,
+      reader: plan.readBy?.(record) ?? null,
+      sender: record.senderId,
+      device,
+    };
   });
   const logging = fresh.map(({ record }, ord) => {
     const [f0, f1, f2, f3, f4] = pieces[ord]!;
@@ -84,7 +102,8 @@ export const appendFreshAndCommit: FreshAppender = async (conn, fresh, plan, loo
     ]),
   );
   const answer = await call.catch((error: unknown) => {
-    if ((error as { code?: unknown }).code === ENCRYPTED_SINCE) return undefined;
+    const code = (error as { code?: unknown }).code;
+    if (code === ENCRYPTED_SINCE || code === SENDER_REVOKED) return undefined;
     throw error;
   });
   if (answer === undefined) return undefined;
@@ -107,17 +126,24 @@ export const appendFreshAndCommit: FreshAppender = async (conn, fresh, plan, loo
   });
 };
 
+export const appendFreshAndCommit: FreshAppender = Object.assign(appendFresh, { checksSendingDevices: true });
+
 /**
- * Migrations 0019 and 0020: the function. Its statements, in order:
+ * Migrations 0019, 0020, 0039 and 0043: the function. Its statements, in order:
  * 1. With `pairs` (the first try): when one of the batch's (sender, clientId) pairs is stored,
  *    return no rows, having done nothing.
- * 2. The conversations (locked in id order; when one is encrypted and the batch has a plain
+ * 2. The MLS messages' sending devices (`device`, `sender` of `p_numbering`), read `for share` in
+ *    id order and held to the commit, as sql/sending-devices.ts reads them and for the same reason
+ *    (read its header: a revocation is either seen here or dated after what this numbers); when
+ *    one is revoked or not its sender's, raise CF03D, having written nothing. Before any other
+ *    lock, as in the statement-by-statement append; a revocation holds nothing an append takes.
+ * 3. The conversations (locked in id order; when one is encrypted and the batch has a plain
  *    message for it, raise CF039, so nothing is written: issue 39), the messages (every column of the row, its seq
  *    replaced), their mentions, the read markers. Its foreign keys are checked when it ends
  *    (key-share locks on the senders' and the mentioned users' rows), before the head is taken: a
  *    notification's transaction locks users, then the head, so taking the head first could
  *    deadlock with it. A conversation of the batch that does not exist raises, so nothing commits.
- * 3. The head, the events (their JSON joined from the pieces), the conversations' newest
+ * 4. The head, the events (their JSON joined from the pieces), the conversations' newest
  *    positions (their rows' second update: a row cannot be updated twice in one statement, and
  *    `prev` still reads the position before the batch, the statement's snapshot); the answer.
  *
@@ -125,7 +151,7 @@ export const appendFreshAndCommit: FreshAppender = async (conn, fresh, plan, loo
  * migrated under an earlier one gets it; every name installs this text (`create or replace`: a new
  * database runs it once per name). A version that needs a later schema change must give the
  * earlier names the text of their day instead. (The 0039 version reads `conversations.encrypted`,
- * of migration 0036: plpgsql resolves a statement's names when it first runs, not when the
+ * of migration 0036, and the 0043 one `devices`, of 0033: plpgsql resolves a statement's names when it first runs, not when the
  * function is created, so the earlier names can install it; no append runs before every
  * migration has.)
  *
@@ -152,12 +178,24 @@ as $fn$
 declare
   v_moved bigint;
   v_encrypted bigint;
+  v_refused bigint;
+  v_devices text[];
   v_n bigint := json_array_length(p_logging);
 begin
   if p_pairs is not null and exists (
     select 1 from json_to_recordset(p_pairs) as x(s text, c text)
     cross join lateral (select 1 from messages m where m.sender_id = x.s and m.client_id = x.c limit 1) hit) then
     return;
+  end if;
+  v_devices := array(select distinct x.device from json_to_recordset(p_numbering) as x(device text) where x.device is not null order by 1);
+  if cardinality(v_devices) > 0 then
+    with active as materialized (select d.id, d.user_id from devices d
+      where d.id = any(v_devices) and d.revoked_at is null order by d.id for share)
+    select count(*) into v_refused from json_to_recordset(p_numbering) as x(sender text, device text)
+    where x.device is not null and not exists (select 1 from active a where a.id = x.device and a.user_id = x.sender);
+    if v_refused > 0 then
+      raise exception 'an MLS message of a device not its sender''s active one' using errcode = 'CF03D';
+    end if;
   end if;
   with
   locked as materialized (select c.id from conversations c where c.id = any(p_conversations) order by c.id for update),
