@@ -100,6 +100,69 @@ describePostgres('PostgreSQL one-query append of MLS messages', () => {
     expect(await store.conversations.getMlsGroup(id)).toMatchObject({ epoch: 1 });
   });
 
+  it("keeps an MLS message's log position as the statement-by-statement append does: log_pos, and logPos in the stored and published frame", async () => {
+    const { schema, store, f, a, b, id, aDevice, bDevice, mls, sent, clear } = await setUp();
+    const { conversation: open } = await f.conversation('group', [a.id, b.id]);
+    // Through the function: MLS messages and a plain one (of another, unencrypted conversation) in one batch.
+    clear();
+    const inOne = await store.messages.appendMessages(
+      [mls(b.id, bDevice), f.msg(open.id, a.id, newId(), 'plain'), mls(a.id, aDevice, 'welcome')],
+      sendPlan,
+    );
+    expect(sent).toEqual(['append']);
+    // Statement by statement (a batch with a commit never takes the function), as the reference.
+    clear();
+    const byStatements = await store.messages.appendMessages([mls(a.id, aDevice), mls(b.id, bDevice, 'commit')], sendPlan);
+    expect(sent.length).toBeGreaterThan(1);
+    expect(sent).not.toContain('append');
+
+    const stored = await withPostgres(schema.url, async (client) => ({
+      logPos: new Map(
+        (await client.query<{ id: string; log_pos: string | null }>('select id, log_pos from messages')).rows.map((r) => [r.id, r.log_pos]),
+      ),
+      payload: new Map(
+        (await client.query<{ pos: string; payload: string }>('select pos, payload from events')).rows.map((r) => [
+          Number(r.pos),
+          r.payload,
+        ]),
+      ),
+    }));
+    // Each application message's event: its fields and its message's, in order.
+    const shapes: string[] = [];
+    for (const { results, events } of [inOne, byStatements]) {
+      expect(events).toHaveLength(results.length);
+      results.forEach((outcome, i) => {
+        const message = 'created' in outcome ? outcome.message : undefined;
+        const published = events[i]!;
+        expect(published.event).toMatchObject({ type: 'message.created', message: { id: message!.id } });
+        const event = published.event as Extract<typeof published.event, { type: 'message.created' }>;
+        // The frame the statement path logs (event-log.ts `appendEvents`), published and stored as it.
+        const logged = { ...sendPlan.announce(message!), pos: published.pos, prev: event.prev, cursor: event.cursor };
+        expect(published.frame).toBe(JSON.stringify(logged));
+        expect(stored.payload.get(published.pos)).toBe(published.frame);
+        if (message!.mls) {
+          expect(message!.logPos).toBe(published.pos);
+          expect(event.message.logPos).toBe(published.pos);
+          expect(stored.logPos.get(message!.id)).toBe(String(published.pos));
+        } else {
+          expect(message!.logPos).toBeUndefined();
+          expect(published.frame).not.toContain('logPos');
+          expect(stored.logPos.get(message!.id)).toBeNull();
+        }
+        if (message!.mls?.type === 'application') shapes.push(`${Object.keys(event).join()} / ${Object.keys(event.message).join()}`);
+      });
+    }
+    // The application message's event has the same fields, in the same order, whichever path logged it.
+    expect(shapes).toHaveLength(2);
+    expect(shapes[0]).toBe(shapes[1]);
+    expect(shapes[0]).toContain('logPos');
+    // And as listed: the position kept in messages.log_pos.
+    const listed = await store.messages.listMessages(id, { limit: 10, after: 0 });
+    expect(listed.filter((m) => m.mls).map((m) => m.logPos)).toEqual(
+      [...inOne.events, ...byStatements.events].filter((e) => e.conversationId === id).map((e) => e.pos),
+    );
+  });
+
   it("refuses a revoked device's message (and one naming another's device) in a batch that took the one query; the others are stored", async () => {
     const { store, a, b, id, aDevice, bDevice, mls, sent, clear } = await setUp();
     expect(await store.devices.revokeDevice(a.id, aDevice, () => Date.now())).toBe(true);

@@ -78,9 +78,13 @@ const appendFresh = async (...[conn, fresh, plan, lookedUp]: Parameters<FreshApp
       device,
     };
   });
+  // An MLS message's event has a sixth piece (`l`, after its logPos): the function then keeps
+  // the position in `messages.log_pos` too, as the statement-by-statement append does.
   const logging = fresh.map(({ record }, ord) => {
-    const [f0, f1, f2, f3, f4] = pieces[ord]!;
-    return { ord: ord + 1, id: record.id, conversation_id: record.conversationId, f0, f1, f2, f3, f4 };
+    const cut = pieces[ord]!;
+    const [f0, f1, l] = cut.length === 6 ? cut : [cut[0], cut[1], undefined];
+    const [f2, f3, f4] = cut.slice(-3);
+    return { ord: ord + 1, id: record.id, conversation_id: record.conversationId, f0, f1, l, f2, f3, f4 };
   });
   const totals = [...perConversation].map(([id, { n, t, p }]) => ({ id, n, t, p }));
   // The rows typed by the table itself (every column: messageRow's and the search vector); their
@@ -114,6 +118,7 @@ const appendFresh = async (...[conn, fresh, plan, lookedUp]: Parameters<FreshApp
   return numbered.map(({ seq, pos, prev, epoch }, i) => {
     const { record } = fresh[i]!;
     record.seq = Number(seq);
+    if (record.mls) record.logPos = Number(pos);
     const frame = joinPieces(pieces[i]!, record.seq, Number(pos), Number(prev), epoch);
     return {
       pos: Number(pos),
@@ -129,7 +134,7 @@ const appendFresh = async (...[conn, fresh, plan, lookedUp]: Parameters<FreshApp
 export const appendFreshAndCommit: FreshAppender = Object.assign(appendFresh, { checksSendingDevices: true });
 
 /**
- * Migrations 0019, 0020, 0039 and 0043: the function. Its statements, in order:
+ * Migrations 0019, 0020, 0039 and 0044: the function. Its statements, in order:
  * 1. With `pairs` (the first try): when one of the batch's (sender, clientId) pairs is stored,
  *    return no rows, having done nothing.
  * 2. The MLS messages' sending devices (`device`, `sender` of `p_numbering`), read `for share` in
@@ -143,17 +148,19 @@ export const appendFreshAndCommit: FreshAppender = Object.assign(appendFresh, { 
  *    (key-share locks on the senders' and the mentioned users' rows), before the head is taken: a
  *    notification's transaction locks users, then the head, so taking the head first could
  *    deadlock with it. A conversation of the batch that does not exist raises, so nothing commits.
- * 4. The head, the events (their JSON joined from the pieces), the conversations' newest
- *    positions (their rows' second update: a row cannot be updated twice in one statement, and
- *    `prev` still reads the position before the batch, the statement's snapshot); the answer.
+ * 4. The head, the events (their JSON joined from the pieces; an MLS message's with its position
+ *    as its `logPos` too), the MLS messages' `log_pos` (their rows' second write: inserted in 3,
+ *    before any position is known), the conversations' newest positions (their rows' second
+ *    update: a row cannot be updated twice in one statement, and `prev` still reads the position
+ *    before the batch, the statement's snapshot); the answer.
  *
  * Each version of the function is installed by a migration of its own name, so that a database
  * migrated under an earlier one gets it; every name installs this text (`create or replace`: a new
  * database runs it once per name). A version that needs a later schema change must give the
  * earlier names the text of their day instead. (The 0039 version reads `conversations.encrypted`,
- * of migration 0036, and the 0043 one `devices`, of 0033: plpgsql resolves a statement's names when it first runs, not when the
- * function is created, so the earlier names can install it; no append runs before every
- * migration has.)
+ * of migration 0036, and the 0044 one `devices`, of 0033, and `messages.log_pos`, of 0043: plpgsql
+ * resolves a statement's names when it first runs, not when the function is created, so the
+ * earlier names can install it; no append runs before every migration has.)
  *
  * No sequential scans inside it, and the tables reached only by index probes (lookups per batch
  * row, `= any(p_conversations)`), never joined wholesale: plpgsql keeps a plan per connection, made
@@ -180,6 +187,7 @@ declare
   v_encrypted bigint;
   v_refused bigint;
   v_devices text[];
+  v_placed text[] := array(select x.id from json_to_recordset(p_logging) as x(id text, l text) where x.l is not null);
   v_n bigint := json_array_length(p_logging);
 begin
   if p_pairs is not null and exists (
@@ -229,11 +237,14 @@ begin
   positioned as (select p.*, (select m.seq from messages m where m.id = p.id) as seq, h.pos - v_n + p.ord as pos, h.epoch,
       coalesce(lag(h.pos - v_n + p.ord) over (partition by p.conversation_id order by p.ord),
         (select c.last_pos from conversations c where c.id = p.conversation_id)) as prev
-    from json_to_recordset(p_logging) as p(ord bigint, id text, conversation_id text, f0 text, f1 text, f2 text, f3 text, f4 text)
+    from json_to_recordset(p_logging) as p(ord bigint, id text, conversation_id text, f0 text, f1 text, l text, f2 text, f3 text, f4 text)
     cross join head h),
   logged as (insert into events (pos, conversation_id, subject_user_id, created_at, payload, message_id)
-    select n.pos, n.conversation_id, null, p_now, n.f0 || n.seq || n.f1 || n.pos || n.f2 || n.prev || n.f3 || n.epoch || '.' || n.pos || n.f4, n.id
+    select n.pos, n.conversation_id, null, p_now,
+      n.f0 || n.seq || n.f1 || coalesce(n.pos || n.l, '') || n.pos || n.f2 || n.prev || n.f3 || n.epoch || '.' || n.pos || n.f4, n.id
     from positioned n returning 1),
+  placed as (update messages m set log_pos = n.pos
+    from positioned n where m.id = any(v_placed) and m.id = n.id returning 1),
   newest as (update conversations c set last_pos = x.pos
     from (select conversation_id, max(pos) as pos from positioned group by conversation_id) x
     where c.id = any(p_conversations) and c.id = x.conversation_id returning 1)
