@@ -15,8 +15,9 @@ export interface Dialect {
   /** The engine's full-text index (docs/search.md). */
   search: SearchIndex;
   /**
-   * Stores a batch of plain new messages and commits, in one query (PostgreSQL:
-   * `postgres/one-statement-append.ts`); without it every batch goes statement by statement.
+   * Stores a batch of new messages and commits, in one query (PostgreSQL:
+   * `postgres/one-statement-append.ts`, which takes MLS application messages and welcomes too);
+   * without it every batch goes statement by statement.
    */
   appendFresh?: FreshAppender;
   /** Migrations only this engine runs (DDL that cannot be portable), merged by name into the shared list. */

@@ -84,10 +84,16 @@ export function describeMlsSenders(f: Fixture): void {
       expect(await f.store.conversations.getMlsGroup(id)).toMatchObject({ epoch: 0, groupInfo: null });
       expect(await append([mls(id, b.id, bDevice, 0)])).toMatchObject([{ created: true, message: { seq: 3 } }]);
       expect(await f.store.conversations.getMlsGroup(id)).toMatchObject({ epoch: 1, groupInfo: `info-1-${b.id}` });
+      // A batch of application messages alone (on PostgreSQL, one that takes the one-query append first): the same.
+      expect(await append([mls(id, a.id, aDevice, 1, 'application'), mls(id, b.id, bDevice, 1, 'application')])).toMatchObject([
+        { deviceRevoked: true },
+        { created: true, message: { seq: 4 } },
+      ]);
       expect(await kinds(id)).toEqual([
         [1, a.id, 'system'],
         [2, b.id, 'application'],
         [3, b.id, 'commit'],
+        [4, b.id, 'application'],
       ]);
       // A repeat of a stored message is still the stored message (the device is asked only of new ones).
       const commit = (await f.store.messages.listMessages(id, { limit: 5, after: 2 }))[0]!;

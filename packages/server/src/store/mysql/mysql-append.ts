@@ -41,7 +41,8 @@ export const appendFreshInTwoTrips: FreshAppender = async (conn, fresh, plan, lo
   const pieces: string[][] = [];
   for (const { record } of fresh) {
     const cut = eventPieces(plan, record);
-    if (cut === undefined) return undefined;
+    // Five pieces: an MLS message's six (its logPos) are not joined here; those never come (`inOneQuery`).
+    if (cut === undefined || cut.length !== 5) return undefined;
     pieces.push(cut);
   }
   const ids = [...new Set(fresh.map((f) => f.record.conversationId))].sort();

@@ -17,6 +17,21 @@ describe('the one-statement append', () => {
     }
   });
 
+  it("cuts an MLS message's event around its logPos too; joined, that is its event's position, as logged", () => {
+    const message = {
+      ...record(''),
+      kind: 'encrypted' as const,
+      mls: { type: 'application' as const, ciphertext: 'c 40', epoch: 3, senderDevice: 'd1' },
+    };
+    const pieces = eventPieces(sendPlan, message)!;
+    expect(pieces).toHaveLength(6);
+    const logged = { ...sendPlan.announce({ ...message, seq: 12, logPos: 40 }), pos: 40, prev: 7, cursor: 'epochA.40' };
+    expect(joinPieces(pieces, 12, 40, 7, 'epochA')).toBe(JSON.stringify(logged));
+    expect(JSON.stringify(logged)).toContain('"logPos":40');
+    // A plain message's has no logPos.
+    expect(joinPieces(eventPieces(sendPlan, record('hi'))!, 12, 40, 7, 'epochA')).not.toContain('logPos');
+  });
+
   it('gives up on an event holding a stand-in number, so that batch goes statement by statement', () => {
     expect(eventPieces(sendPlan, record('9007199254740002'))).toBeUndefined();
     expect(eventPieces(sendPlan, record('about 9007199254740001'))).toBeUndefined();

@@ -6,8 +6,9 @@ import { eventPieces, joinPieces } from '../sql/event-pieces.js';
 import { tsvectorText } from './postgres-search.js';
 
 /**
- * PostgreSQL: a batch of plain new messages stored, numbered, logged and committed by one
- * statement, with nothing for the node to do while the locks are held.
+ * PostgreSQL: a batch of new messages (plain ones, MLS application messages and welcomes) stored,
+ * numbered, logged and committed by one statement, with nothing for the node to do while the
+ * locks are held.
  *
  * The group commit's transaction holds the batch's conversation rows (their seqs) and the stream
  * head (the log's positions) until it commits. Written as one statement per step, each step's
@@ -36,14 +37,22 @@ import { tsvectorText } from './postgres-search.js';
 const ENCRYPTED_SINCE = 'CF039';
 
 /**
+ * The SQLSTATE the function raises, having written nothing, when an MLS message's sending device
+ * is not, under its shared lock, an active device of its sender (issue 39): the statement-by-
+ * statement append then refuses that message (`deviceRevoked`, sql/sending-devices.ts) and stores the rest.
+ */
+const SENDER_REVOKED = 'CF03D';
+
+/**
  * Stores `fresh` (in that order: their positions follow it, their seqs follow it within each
  * conversation) and commits: the transaction `conn` has open when `lookedUp`, else the call's own,
  * having checked that no (sender, clientId) pair of the batch is stored already (when one is, it
  * answers `'stored'`, having written nothing). Answers the stored events, or undefined, having
- * written nothing, when an event cannot be cut into pieces (a body holding one of the stand-in
- * numbers), for the caller's statement-by-statement append.
+ * written nothing, for the caller's statement-by-statement append: when an event cannot be cut
+ * into pieces (a body holding one of the stand-in numbers), a plain message meets a conversation
+ * encrypted since its send, or an MLS message's sending device is no longer its sender's active one.
  */
-export const appendFreshAndCommit: FreshAppender = async (conn, fresh, plan, lookedUp) => {
+const appendFresh = async (...[conn, fresh, plan, lookedUp]: Parameters<FreshAppender>): ReturnType<FreshAppender> => {
   const pieces: string[][] = [];
   for (const { record } of fresh) {
     const cut = eventPieces(plan, record);
@@ -58,11 +67,24 @@ export const appendFreshAndCommit: FreshAppender = async (conn, fresh, plan, loo
     c.t = Math.max(c.t, record.createdAt);
     if (record.kind !== 'encrypted') c.p = 1;
     perConversation.set(record.conversationId, c);
-    return { ord: ord + 1, id: record.id, conversation_id: record.conversationId, rank: c.n, reader: plan.readBy?.(record) ?? null };
+    const device = record.mls?.senderDevice ?? null;
+    return {
+      ord: ord + 1,
+      id: record.id,
+      conversation_id: record.conversationId,
+      rank: c.n,
+      reader: plan.readBy?.(record) ?? null,
+      sender: record.senderId,
+      device,
+    };
   });
+  // An MLS message's event has a sixth piece (`l`, after its logPos): the function then keeps
+  // the position in `messages.log_pos` too, as the statement-by-statement append does.
   const logging = fresh.map(({ record }, ord) => {
-    const [f0, f1, f2, f3, f4] = pieces[ord]!;
-    return { ord: ord + 1, id: record.id, conversation_id: record.conversationId, f0, f1, f2, f3, f4 };
+    const cut = pieces[ord]!;
+    const [f0, f1, l] = cut.length === 6 ? cut : [cut[0], cut[1], undefined];
+    const [f2, f3, f4] = cut.slice(-3);
+    return { ord: ord + 1, id: record.id, conversation_id: record.conversationId, f0, f1, l, f2, f3, f4 };
   });
   const totals = [...perConversation].map(([id, { n, t, p }]) => ({ id, n, t, p }));
   // The rows typed by the table itself (every column: messageRow's and the search vector); their
@@ -84,7 +106,8 @@ export const appendFreshAndCommit: FreshAppender = async (conn, fresh, plan, loo
     ]),
   );
   const answer = await call.catch((error: unknown) => {
-    if ((error as { code?: unknown }).code === ENCRYPTED_SINCE) return undefined;
+    const code = (error as { code?: unknown }).code;
+    if (code === ENCRYPTED_SINCE || code === SENDER_REVOKED) return undefined;
     throw error;
   });
   if (answer === undefined) return undefined;
@@ -95,6 +118,7 @@ export const appendFreshAndCommit: FreshAppender = async (conn, fresh, plan, loo
   return numbered.map(({ seq, pos, prev, epoch }, i) => {
     const { record } = fresh[i]!;
     record.seq = Number(seq);
+    if (record.mls) record.logPos = Number(pos);
     const frame = joinPieces(pieces[i]!, record.seq, Number(pos), Number(prev), epoch);
     return {
       pos: Number(pos),
@@ -107,27 +131,36 @@ export const appendFreshAndCommit: FreshAppender = async (conn, fresh, plan, loo
   });
 };
 
+export const appendFreshAndCommit: FreshAppender = Object.assign(appendFresh, { checksSendingDevices: true });
+
 /**
- * Migrations 0019 and 0020: the function. Its statements, in order:
+ * Migrations 0019, 0020, 0039 and 0044: the function. Its statements, in order:
  * 1. With `pairs` (the first try): when one of the batch's (sender, clientId) pairs is stored,
  *    return no rows, having done nothing.
- * 2. The conversations (locked in id order; when one is encrypted and the batch has a plain
+ * 2. The MLS messages' sending devices (`device`, `sender` of `p_numbering`), read `for share` in
+ *    id order and held to the commit, as sql/sending-devices.ts reads them and for the same reason
+ *    (read its header: a revocation is either seen here or dated after what this numbers); when
+ *    one is revoked or not its sender's, raise CF03D, having written nothing. Before any other
+ *    lock, as in the statement-by-statement append; a revocation holds nothing an append takes.
+ * 3. The conversations (locked in id order; when one is encrypted and the batch has a plain
  *    message for it, raise CF039, so nothing is written: issue 39), the messages (every column of the row, its seq
  *    replaced), their mentions, the read markers. Its foreign keys are checked when it ends
  *    (key-share locks on the senders' and the mentioned users' rows), before the head is taken: a
  *    notification's transaction locks users, then the head, so taking the head first could
  *    deadlock with it. A conversation of the batch that does not exist raises, so nothing commits.
- * 3. The head, the events (their JSON joined from the pieces), the conversations' newest
- *    positions (their rows' second update: a row cannot be updated twice in one statement, and
- *    `prev` still reads the position before the batch, the statement's snapshot); the answer.
+ * 4. The head, the events (their JSON joined from the pieces; an MLS message's with its position
+ *    as its `logPos` too), the MLS messages' `log_pos` (their rows' second write: inserted in 3,
+ *    before any position is known), the conversations' newest positions (their rows' second
+ *    update: a row cannot be updated twice in one statement, and `prev` still reads the position
+ *    before the batch, the statement's snapshot); the answer.
  *
  * Each version of the function is installed by a migration of its own name, so that a database
  * migrated under an earlier one gets it; every name installs this text (`create or replace`: a new
  * database runs it once per name). A version that needs a later schema change must give the
  * earlier names the text of their day instead. (The 0039 version reads `conversations.encrypted`,
- * of migration 0036: plpgsql resolves a statement's names when it first runs, not when the
- * function is created, so the earlier names can install it; no append runs before every
- * migration has.)
+ * of migration 0036, and the 0044 one `devices`, of 0033, and `messages.log_pos`, of 0043: plpgsql
+ * resolves a statement's names when it first runs, not when the function is created, so the
+ * earlier names can install it; no append runs before every migration has.)
  *
  * No sequential scans inside it, and the tables reached only by index probes (lookups per batch
  * row, `= any(p_conversations)`), never joined wholesale: plpgsql keeps a plan per connection, made
@@ -152,12 +185,25 @@ as $fn$
 declare
   v_moved bigint;
   v_encrypted bigint;
+  v_refused bigint;
+  v_devices text[];
+  v_placed text[] := array(select x.id from json_to_recordset(p_logging) as x(id text, l text) where x.l is not null);
   v_n bigint := json_array_length(p_logging);
 begin
   if p_pairs is not null and exists (
     select 1 from json_to_recordset(p_pairs) as x(s text, c text)
     cross join lateral (select 1 from messages m where m.sender_id = x.s and m.client_id = x.c limit 1) hit) then
     return;
+  end if;
+  v_devices := array(select distinct x.device from json_to_recordset(p_numbering) as x(device text) where x.device is not null order by 1);
+  if cardinality(v_devices) > 0 then
+    with active as materialized (select d.id, d.user_id from devices d
+      where d.id = any(v_devices) and d.revoked_at is null order by d.id for share)
+    select count(*) into v_refused from json_to_recordset(p_numbering) as x(sender text, device text)
+    where x.device is not null and not exists (select 1 from active a where a.id = x.device and a.user_id = x.sender);
+    if v_refused > 0 then
+      raise exception 'an MLS message of a device not its sender''s active one' using errcode = 'CF03D';
+    end if;
   end if;
   with
   locked as materialized (select c.id from conversations c where c.id = any(p_conversations) order by c.id for update),
@@ -191,11 +237,14 @@ begin
   positioned as (select p.*, (select m.seq from messages m where m.id = p.id) as seq, h.pos - v_n + p.ord as pos, h.epoch,
       coalesce(lag(h.pos - v_n + p.ord) over (partition by p.conversation_id order by p.ord),
         (select c.last_pos from conversations c where c.id = p.conversation_id)) as prev
-    from json_to_recordset(p_logging) as p(ord bigint, id text, conversation_id text, f0 text, f1 text, f2 text, f3 text, f4 text)
+    from json_to_recordset(p_logging) as p(ord bigint, id text, conversation_id text, f0 text, f1 text, l text, f2 text, f3 text, f4 text)
     cross join head h),
   logged as (insert into events (pos, conversation_id, subject_user_id, created_at, payload, message_id)
-    select n.pos, n.conversation_id, null, p_now, n.f0 || n.seq || n.f1 || n.pos || n.f2 || n.prev || n.f3 || n.epoch || '.' || n.pos || n.f4, n.id
+    select n.pos, n.conversation_id, null, p_now,
+      n.f0 || n.seq || n.f1 || coalesce(n.pos || n.l, '') || n.pos || n.f2 || n.prev || n.f3 || n.epoch || '.' || n.pos || n.f4, n.id
     from positioned n returning 1),
+  placed as (update messages m set log_pos = n.pos
+    from positioned n where m.id = any(v_placed) and m.id = n.id returning 1),
   newest as (update conversations c set last_pos = x.pos
     from (select conversation_id, max(pos) as pos from positioned group by conversation_id) x
     where c.id = any(p_conversations) and c.id = x.conversation_id returning 1)

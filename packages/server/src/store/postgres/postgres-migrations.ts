@@ -69,6 +69,9 @@ export const postgresMigrations: Record<string, Migration> = {
   '0020_pg_append_function_newest_in_one': appendFunctionMigration,
   // Refuses a plain message into a conversation encrypted since its send read the flag (issue 39).
   '0039_pg_append_function_encrypted_since': appendFunctionMigration,
+  // Takes MLS application messages and welcomes, checking their sending devices and keeping
+  // their log positions (messages.log_pos, of 0043_revocation_positions: issue 39).
+  '0044_pg_append_function_sending_devices': appendFunctionMigration,
   // Thread read state (issue 35 item 2).
   '0021_thread_reads_pg_bytewise': bytewiseText(['thread_reads']),
 };

@@ -28,8 +28,8 @@ import { type FreshAppender, appendInOneQuery, inOneQuery } from './one-query-ap
 /**
  * The group-commit append: one transaction for a batch of new messages, changes of stored ones
  * and notifications, in named steps (idempotency lookup and sorting out, in `append-steps.ts`;
- * reserving seqs, inserting rows, thread counts). A batch of plain new messages goes to the
- * engine's one query where it has one (`one-query-append.ts`).
+ * reserving seqs, inserting rows, thread counts). A batch of new messages without those steps
+ * goes to the engine's one query where it has one (`one-query-append.ts`, `inOneQuery`).
  */
 
 type Appended = { results: AppendOutcome[]; events: StoredEvent[]; updates: UpdateOutcome[] };
@@ -48,7 +48,7 @@ export async function appendMessages(
   const encrypted = new Set<string>();
   // An engine's one query takes what it can; the rest goes statement by statement.
   const attempt = async () =>
-    (appendFresh && encrypted.size === 0 && inOneQuery(batch, updates, notify)
+    (appendFresh && encrypted.size === 0 && inOneQuery(batch, updates, notify, appendFresh.checksSendingDevices === true)
       ? await appendInOneQuery(db, batch, plan, appendFresh)
       : undefined) ?? appendOnce(db, search, batch, plan, updates, notify, encrypted);
   for (let retried = false; ;) {

@@ -16,33 +16,42 @@ export interface FreshMessage {
 }
 
 /**
- * An engine's way to store a batch of plain new messages (in that order) and commit, in one query:
+ * An engine's way to store a batch of new messages (in that order) and commit, in one query:
  * sets each record's seq and answers the logged events. With `lookedUp` the caller has opened a
  * transaction and left the stored (sender, clientId) pairs out of `fresh`; without, the query
  * opens its own and checks. It answers, having written nothing, undefined when it cannot take the
  * batch (which then goes statement by statement) and, when it checked, `'stored'` when a pair of
  * the batch is stored already.
  */
-export type FreshAppender = (
-  conn: Db,
-  fresh: readonly FreshMessage[],
-  plan: AppendPlan,
-  lookedUp: boolean,
-) => Promise<StoredEvent[] | 'stored' | undefined>;
+export interface FreshAppender {
+  (conn: Db, fresh: readonly FreshMessage[], plan: AppendPlan, lookedUp: boolean): Promise<StoredEvent[] | 'stored' | undefined>;
+  /**
+   * It takes MLS application messages and welcomes too, checking their sending devices as
+   * `sending-devices.ts` does (the same lock, in the same transaction) and answering undefined,
+   * having written nothing, when one is not an active device of its sender (PostgreSQL, issue 39).
+   */
+  readonly checksSendingDevices?: boolean;
+}
 
 type Appended = { results: AppendOutcome[]; events: StoredEvent[]; updates: [] };
 
 /**
- * Whether the engine's one-query append takes the batch: plain new messages only (no changes,
+ * Whether the engine's one-query append takes the batch: new messages only (no changes,
  * notifications, replies or attachments, whose steps read under the locks), in at most 300
- * conversations.
+ * conversations; MLS application messages and welcomes only where it checks their sending devices.
  */
-export function inOneQuery(batch: readonly NewMessage[], updates: readonly MessageUpdate[], notify: NotifyDraft | undefined): boolean {
+export function inOneQuery(
+  batch: readonly NewMessage[],
+  updates: readonly MessageUpdate[],
+  notify: NotifyDraft | undefined,
+  checksSendingDevices: boolean,
+): boolean {
   if (updates.length > 0 || (notify !== undefined && notify.notifications.length > 0)) return false;
   const conversations = new Set<string>();
   for (const m of batch) {
-    // An MLS message's device check and a commit's epoch check are steps of their own (sql/sending-devices.ts, sql/mls-groups.ts).
-    if (m.mls !== undefined) return false;
+    // The device check is a step of its own elsewhere (sql/sending-devices.ts), and so is a
+    // commit's epoch check, always (sql/mls-groups.ts: a compare-and-set per commit).
+    if (m.mls !== undefined && (!checksSendingDevices || m.mls.type === 'commit' || m.advance !== undefined)) return false;
     if ((m.replyToId ?? null) !== null || (m.threadRootId ?? null) !== null || (m.attachments?.length ?? 0) > 0) return false;
     conversations.add(m.conversationId);
   }
@@ -50,7 +59,7 @@ export function inOneQuery(batch: readonly NewMessage[], updates: readonly Messa
 }
 
 /**
- * The append of a batch of plain new messages, where the engine has a `FreshAppender`: the
+ * The append of a batch of new messages that `inOneQuery` takes, where the engine has a `FreshAppender`: the
  * engine's one query stores, numbers, logs and commits the new ones, so the node has nothing to do
  * while the locks are held. Undefined, having written nothing, where the engine's query cannot
  * take the batch: it then goes statement by statement (`message-append.ts`).

@@ -20,6 +20,8 @@ import type { Db } from './rows.js';
  *   numbered here (each taken before this transaction began). Shared locks do not conflict, so
  *   appends never wait on each other here, and a revocation holds nothing an append takes next.
  * - SQLite: transactions begin IMMEDIATE (one writer), so a revocation runs wholly before or after.
+ * PostgreSQL's one-query append (`postgres/one-statement-append.ts`) makes the same read inside its
+ * function for the application messages and welcomes it takes.
  */
 export async function checkSendingDevices<E extends { index: number; message: NewMessage }>(
   trx: Db,
