@@ -9,6 +9,7 @@ import { loadConfig } from '../../src/config.js';
 import { createServer } from '../../src/server.js';
 import { RawSocket, barrier, registerUser, until } from '../harness.js';
 import { createGroup } from '../factories.js';
+import { scrape } from '../scrape.js';
 
 /**
  * Pub/sub is at most once (Redis drops what it cannot deliver). This bus loses the events a test
@@ -231,13 +232,16 @@ describe('the periodic live check', () => {
     const seen: string[] = [];
     live.on('message.created', ({ message }) => seen.push(message.body ?? ''));
     await live.ready();
+    const repairs = async () => (await scrape(url)).value('confab_live_check_repairs_total') ?? 0;
+    const before = await repairs();
     bus.drop = (event) => event.type === 'message.created';
-    const sentAt = Date.now();
     await alice.client.sendMessage(dm.id, 'never published');
     bus.drop = () => false;
     await until(() => seen.length === 1, 'the lost message');
     expect(seen).toEqual(['never published']);
-    expect(Date.now() - sentAt).toBeLessThan(5000);
+    // The live check is what found it (its counter), with no bound on the time: a loaded machine
+    // stretched a 150 ms interval to 6 s (a 5 s bound failed at load ~7).
+    expect(await repairs()).toBeGreaterThan(before);
     live.close();
   });
 
