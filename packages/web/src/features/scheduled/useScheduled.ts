@@ -18,18 +18,30 @@ export function useScheduled(): { items: ScheduledMessage[]; failed: ScheduledFa
   const [failed, setFailed] = useState<ScheduledFailure | null>(null);
   useEffect(() => {
     let live = true;
-    const reload = () =>
-      void client.scheduled.all().then(
-        (all) => live && setItems(all),
-        () => undefined,
-      );
-    reload();
+    // The list is read once, then changed by each event as it comes (they carry the schedule), so
+    // what is shown, and what "Send now" sends, is the newest text at once. Reading the list again
+    // on each event left the old text in place until that read answered, and "Send now" in that
+    // moment sent the old text (a browser test caught it, 2026-11-27); two reads could also answer
+    // out of order. Events heard before the first read answered are applied on top of it.
+    let loaded = false;
+    const early: ((list: ScheduledMessage[]) => ScheduledMessage[])[] = [];
+    const change = (apply: (list: ScheduledMessage[]) => ScheduledMessage[]) => {
+      if (!live) return;
+      if (loaded) setItems(apply);
+      else early.push(apply);
+    };
+    const settle = (all: ScheduledMessage[]) => {
+      if (!live) return;
+      loaded = true;
+      setItems(early.splice(0).reduce((list, apply) => apply(list), all));
+    };
+    void client.scheduled.all().then(settle, () => settle([]));
     const stops = [
-      connection.on('scheduled.updated', reload),
+      connection.on('scheduled.updated', ({ scheduled }) => change((list) => upsert(list, scheduled))),
       connection.on('scheduled.removed', (event) => {
         if (event.reason === 'failed' && live)
           setFailed({ conversationId: event.conversationId, message: event.error?.message ?? 'It could not be sent' });
-        reload();
+        change((list) => list.filter((s) => s.id !== event.scheduledId));
       }),
     ];
     return () => {
@@ -38,6 +50,13 @@ export function useScheduled(): { items: ScheduledMessage[]; failed: ScheduledFa
     };
   }, [client, connection]);
   return { items, failed };
+}
+
+/** The list with `scheduled` in it (replacing its earlier version), soonest first as the server lists them. */
+export function upsert(list: readonly ScheduledMessage[], scheduled: ScheduledMessage): ScheduledMessage[] {
+  return [...list.filter((s) => s.id !== scheduled.id), scheduled].sort(
+    (a, b) => Date.parse(a.scheduledAt) - Date.parse(b.scheduledAt) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+  );
 }
 
 /** The next `weekday` (0 Sunday … 6 Saturday; today's counts only if still before `hour`) at `hour`:00, local time. */
