@@ -189,7 +189,7 @@ export async function createServer(
   phases.mark('assist and the rest');
   const app = await buildHttpApp(services, logger, metrics, () => draining);
   phases.mark('http app');
-  gateway.attach(app.server);
+  await gateway.attach(app.server);
   const idleConnections = new IdleConnections(app.server);
   events.start();
   notifications.dispatcher.start();

@@ -136,7 +136,9 @@ export class Gateway {
     });
   }
 
-  attach(server: Server): void {
+  /** Starts the live check (its first read), then takes upgrades: called before the server listens. */
+  async attach(server: Server): Promise<void> {
+    await this.liveCheck.start();
     // Departures wait while handshakes are arriving: the user leaving may be among them (in a
     // storm, the next ones still wait in the kernel's accept queue or the client's backlog).
     const quiet = this.deps.config.presenceOfflineGraceMs / 4;
@@ -162,7 +164,6 @@ export class Gateway {
         .finally(() => (this.handshaking -= 1));
     });
     this.heartbeat.start();
-    this.liveCheck.start();
   }
 
   /**

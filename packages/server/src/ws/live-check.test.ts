@@ -19,8 +19,9 @@ function fakeSync(heads: Map<string, number>) {
 }
 
 /**
- * Three checks with the head at 5, 8 and 9: the first sets the window up, the third reads (5, 8].
- * `meanwhile` runs between the first two (the positions this node publishes in that window).
+ * A start with the head at 5, then checks with it at 8 and 9: the first sets the window up, the
+ * second reads (5, 8]. `meanwhile` runs between the start and the first check (the positions this
+ * node publishes in that window).
  */
 async function threeChecks(sync: ReturnType<typeof fakeSync>, published?: PublishedPositions, meanwhile = () => {}) {
   const listeners = new Set([{} as Connection]);
@@ -33,11 +34,14 @@ async function threeChecks(sync: ReturnType<typeof fakeSync>, published?: Publis
     pino({ level: 'silent' }),
     published,
   );
-  for (const head of [5, 8, 9]) {
+  sync.pos = 5;
+  await check.start();
+  meanwhile();
+  for (const head of [8, 9]) {
     sync.pos = head;
     await check.check();
-    if (head === 5) meanwhile();
   }
+  check.stop();
   return behind;
 }
 
@@ -70,5 +74,40 @@ describe('LiveCheck', () => {
     const behind = await threeChecks(sync, published, () => [6, 8].forEach((pos) => published.note(pos)));
     expect(sync.reads).toEqual([[5, 8]]);
     expect(behind).toEqual([['c1', 7]]);
+  });
+
+  it('looks for what committed between its start and its first check (sent as the server began to listen)', async () => {
+    const sync = fakeSync(new Map([['c1', 6]]));
+    const behind: [string, number][] = [];
+    const check = new LiveCheck(
+      sync,
+      () => new Set([{} as Connection]),
+      (_, id, pos) => behind.push([id, pos]),
+      60_000,
+      pino({ level: 'silent' }),
+    );
+    sync.pos = 5;
+    await check.start();
+    sync.pos = 6; // committed, and lost by the bus, before the first check
+    await check.check();
+    sync.pos = 7;
+    await check.check();
+    check.stop();
+    expect(sync.reads).toEqual([[5, 6]]);
+    expect(behind).toEqual([['c1', 6]]);
+  });
+
+  it('checks nothing before it started', async () => {
+    const sync = fakeSync(new Map([['c1', 3]]));
+    const check = new LiveCheck(
+      sync,
+      () => new Set([{} as Connection]),
+      () => {},
+      60_000,
+      pino({ level: 'silent' }),
+    );
+    sync.pos = 3;
+    await check.check();
+    expect(sync.reads).toEqual([]);
   });
 });

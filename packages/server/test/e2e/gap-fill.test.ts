@@ -238,7 +238,7 @@ describe('the periodic live check', () => {
     await alice.client.sendMessage(dm.id, 'never published');
     bus.drop = () => false;
     // At least one, then exactly one: a second copy fails here by name rather than as a timeout.
-    await until(() => seen.length >= 1, 'the lost message');
+    await until(() => seen.length >= 1, 'the lost message', 20_000);
     expect(seen).toEqual(['never published']);
     // The live check is what found it (its counter), with no bound on the time: a loaded machine
     // stretched a 150 ms interval to 6 s (a 5 s bound failed at load ~7).
