@@ -93,7 +93,7 @@ async function withOperator<T>(config: Config, run: (admin: AdminService, store:
   const store = await openStore(config, logger);
   const bus = await openBus(config, logger);
   const audit = createAuditLog(store, logger);
-  const rateLimits = new RateLimitService(config.rateLimits, audit, {
+  const rateLimits = await RateLimitService.open(config.rateLimits, audit, {
     redisUrl: config.redisUrl,
     prefix: config.redisChannelPrefix,
     logger,

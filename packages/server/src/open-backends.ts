@@ -3,7 +3,6 @@ import { type Config, isMysqlUrl, isPostgresUrl } from './config.js';
 import type { Metrics } from './metrics.js';
 import type { EventBus } from './bus/bus.js';
 import { MemoryBus } from './bus/memory-bus.js';
-import { RedisBus } from './bus/redis-bus.js';
 import type { Store } from './store/store.js';
 import { openSqliteStore, sqliteFileFor } from './store/sqlite/sqlite-store.js';
 
@@ -48,9 +47,13 @@ export async function openStore(config: Config, logger?: Logger, metrics?: Metri
   return store;
 }
 
-/** Opens the bus the configuration names: in-process for one node, Redis pub/sub across nodes. */
+/**
+ * Opens the bus the configuration names: in-process for one node, Redis pub/sub across nodes
+ * (the Redis bus, and ioredis, imported only then).
+ */
 export async function openBus(config: Config, logger: Logger, metrics?: Metrics): Promise<EventBus> {
   if (config.redisUrl === null) return new MemoryBus();
+  const { RedisBus } = await import('./bus/redis-bus.js');
   const bus = new RedisBus({
     url: config.redisUrl,
     prefix: config.redisChannelPrefix,

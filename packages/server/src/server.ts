@@ -71,7 +71,7 @@ export async function createServer(
   const sessions = await openSessions(backends);
   // Failed logins, resets, ended sessions, rate-limit trips, admin actions: the audit log.
   const securityEvents = createAuditLog(store, logger, metrics);
-  const rateLimits = new RateLimitService(config.rateLimits, securityEvents, {
+  const rateLimits = await RateLimitService.open(config.rateLimits, securityEvents, {
     redisUrl: config.redisUrl,
     prefix: config.redisChannelPrefix,
     logger,
@@ -81,7 +81,7 @@ export async function createServer(
   const access = await openAccess(backends);
   phases.mark('sessions, rate limits, access');
   const events = createEvents(backends, access);
-  const presence = createPresence(backends);
+  const presence = await createPresence(backends);
   const files = await createFiles(backends, { rateLimits });
   const messaging = createMessaging(backends, {
     access,

@@ -13,9 +13,13 @@ afterEach(async () => {
   await Promise.all(opened.splice(0).map((l) => l.close()));
 });
 
-function limits(env: Record<string, string>, redisUrl: string | null = null, prefix = `test:${randomUUID()}:`) {
+async function limits(env: Record<string, string>, redisUrl: string | null = null, prefix = `test:${randomUUID()}:`) {
   const events: SecurityEvent[] = [];
-  const service = new RateLimitService(loadConfig(env).rateLimits, { record: (e) => events.push(e) }, { redisUrl, prefix, logger: silent });
+  const service = await RateLimitService.open(
+    loadConfig(env).rateLimits,
+    { record: (e) => events.push(e) },
+    { redisUrl, prefix, logger: silent },
+  );
   opened.push(service);
   return { service, events };
 }
@@ -28,7 +32,7 @@ const refusal = (work: Promise<unknown>) =>
 
 describe('RateLimitService', () => {
   it('refuses past a window with how long to wait, reporting the trip once', async () => {
-    const { service, events } = limits({ RATE_LIMIT_SEND_USER: '2/60' });
+    const { service, events } = await limits({ RATE_LIMIT_SEND_USER: '2/60' });
     await service.consume('sendUser', 'u1', { userId: 'u1' });
     await service.consume('sendUser', 'u1', { userId: 'u1' });
     const error = await refusal(service.consume('sendUser', 'u1', { userId: 'u1' }));
@@ -41,7 +45,7 @@ describe('RateLimitService', () => {
   });
 
   it('backs off twice as long per failure past the free ones, up to the cap, and forgets on success', async () => {
-    const { service, events } = limits({ RATE_LIMIT_LOGIN_ACCOUNT: '2/3600', RATE_LIMIT_BACKOFF_MAX_SECONDS: '3' });
+    const { service, events } = await limits({ RATE_LIMIT_LOGIN_ACCOUNT: '2/3600', RATE_LIMIT_BACKOFF_MAX_SECONDS: '3' });
     const waits: number[] = [];
     for (let failure = 1; failure <= 6; failure++) {
       await service.fail('loginAccount', 'alice');
@@ -56,7 +60,7 @@ describe('RateLimitService', () => {
   });
 
   it('counts each request of an attempt limit (password-reset requests), refusing during the back-off', async () => {
-    const { service } = limits({ RATE_LIMIT_PASSWORD_FORGOT_ACCOUNT: '1/3600' });
+    const { service } = await limits({ RATE_LIMIT_PASSWORD_FORGOT_ACCOUNT: '1/3600' });
     await service.attempt('passwordForgotAccount', 'alice');
     // The request past the points is refused itself, and starts the back-off.
     await expect(service.attempt('passwordForgotAccount', 'alice')).rejects.toBeInstanceOf(RateLimited);
@@ -67,7 +71,7 @@ describe('RateLimitService', () => {
   it('does nothing for a limit set to 0, or with RATE_LIMITS=off', async () => {
     const envs: Record<string, string>[] = [{ RATE_LIMIT_SEND_USER: '0' }, { RATE_LIMITS: 'off', RATE_LIMIT_SEND_USER: '1/60' }];
     for (const env of envs) {
-      const { service } = limits(env);
+      const { service } = await limits(env);
       for (let i = 0; i < 5; i++) await service.consume('sendUser', 'u');
     }
   });
@@ -83,9 +87,9 @@ describeRedis('RateLimitService on Redis', () => {
   it('shares counters between nodes with the same prefix, and keeps deployments with other prefixes apart', async () => {
     const prefix = `test:${randomUUID()}:`;
     const env = { RATE_LIMIT_SEND_USER: '3/60', RATE_LIMIT_LOGIN_ACCOUNT: '1/60' };
-    const a = limits(env, redisService.url, prefix).service;
-    const b = limits(env, redisService.url, prefix).service;
-    const other = limits(env, redisService.url).service;
+    const a = (await limits(env, redisService.url, prefix)).service;
+    const b = (await limits(env, redisService.url, prefix)).service;
+    const other = (await limits(env, redisService.url)).service;
     for (const service of [a, b, other]) expect(await service.ready(5000)).toBe(true);
     await a.consume('sendUser', 'u');
     await b.consume('sendUser', 'u');
@@ -98,7 +102,7 @@ describeRedis('RateLimitService on Redis', () => {
   });
 
   it('counts in memory while Redis cannot be reached (the limit holds per node)', async () => {
-    const { service } = limits({ RATE_LIMIT_SEND_USER: '2/60' }, 'redis://127.0.0.1:1');
+    const { service } = await limits({ RATE_LIMIT_SEND_USER: '2/60' }, 'redis://127.0.0.1:1');
     expect(await service.ready(50)).toBe(false);
     await service.consume('sendUser', 'u');
     await service.consume('sendUser', 'u');

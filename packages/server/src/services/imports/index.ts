@@ -29,7 +29,7 @@ export function createImports(deps: {
 }): Imports {
   const { config, store, logger } = deps;
   const unlimited = new RateLimitService({ ...config.rateLimits, enabled: false }, deps.securityEvents, {
-    redisUrl: null,
+    redis: null,
     prefix: config.redisChannelPrefix,
     logger,
   });

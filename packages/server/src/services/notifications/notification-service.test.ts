@@ -45,7 +45,7 @@ describe('NotificationService from message activities', () => {
       { ...RATE_LIMIT_DEFAULTS, enabled: true, backoffMaxSeconds: 300, wsFloodCloseAfter: 20 },
       new LoggedSecurityEvents(pino({ level: 'silent' })),
       {
-        redisUrl: null,
+        redis: null,
         prefix: '',
         logger: pino({ level: 'silent' }),
       },

@@ -1,5 +1,4 @@
 import { LocalPresenceTracker, type PresenceTracker } from '../../presence/presence-tracker.js';
-import { RedisPresenceTracker } from '../../presence/redis-presence-tracker.js';
 import type { Backends } from '../backends.js';
 import { PresenceService } from './presence-service.js';
 
@@ -9,12 +8,14 @@ export interface Presence {
   tracker: PresenceTracker;
 }
 
-/** Who is online and when each was last seen. */
-export function createPresence({ config, store, bus, logger }: Pick<Backends, 'config' | 'store' | 'bus' | 'logger'>): Presence {
-  const tracker: PresenceTracker =
-    config.redisUrl === null
-      ? new LocalPresenceTracker()
-      : new RedisPresenceTracker({ url: config.redisUrl, prefix: config.redisChannelPrefix, logger, ttlMs: config.presenceTtlMs });
+/** Who is online and when each was last seen. The Redis tracker (and ioredis) is imported only with `REDIS_URL`. */
+export async function createPresence(backends: Pick<Backends, 'config' | 'store' | 'bus' | 'logger'>): Promise<Presence> {
+  const { config, store, bus, logger } = backends;
+  let tracker: PresenceTracker = new LocalPresenceTracker();
+  if (config.redisUrl !== null) {
+    const { RedisPresenceTracker } = await import('../../presence/redis-presence-tracker.js');
+    tracker = new RedisPresenceTracker({ url: config.redisUrl, prefix: config.redisChannelPrefix, logger, ttlMs: config.presenceTtlMs });
+  }
   const presence = new PresenceService(
     store,
     bus,
