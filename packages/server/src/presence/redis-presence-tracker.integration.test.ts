@@ -11,6 +11,14 @@ const logger = pino({ level: 'silent' });
 const open = (prefix = `confab-test:${randomUUID()}:`, ttlMs = 30_000) =>
   new RedisPresenceTracker({ url: redisService.url, prefix, logger, ttlMs });
 
+/**
+ * The refresh tests' TTL: the tracker refreshes every third of it, so a refresh may come up to
+ * two thirds late. At 400 ms, a CPU-starved test run (load ~8) stalled the refresh past that.
+ */
+const LOADED_TTL_MS = 1500;
+/** Time itself is under test: past the TTL and the key's PEXPIRE (twice the TTL, Redis's clock); no event stands for it. */
+const pastTheTtl = () => new Promise((r) => setTimeout(r, LOADED_TTL_MS * 2 + 500));
+
 describePresenceTrackerConformance('redis', () => Promise.resolve(open()), describeRedis);
 
 describeRedis('RedisPresenceTracker across nodes', () => {
@@ -44,12 +52,11 @@ describeRedis('RedisPresenceTracker across nodes', () => {
   });
 
   it('keeps a live node’s users online past the TTL by refreshing them', async () => {
-    const tracker = open(`confab-test:${randomUUID()}:`, 400);
+    const tracker = open(`confab-test:${randomUUID()}:`, LOADED_TTL_MS);
     const user = randomUUID();
     try {
       await tracker.connect(user, 'c');
-      // Time itself is under test: past the TTL and the key's PEXPIRE (Redis's clock); no event stands for it.
-      await new Promise((r) => setTimeout(r, 1000));
+      await pastTheTtl();
       expect(await tracker.isOnline(user)).toBe(true);
     } finally {
       await tracker.close();
@@ -57,13 +64,12 @@ describeRedis('RedisPresenceTracker across nodes', () => {
   });
 
   it('keeps every connection of a node with many online, refreshed a pipeline at a time', async () => {
-    const tracker = open(`confab-test:${randomUUID()}:`, 400);
+    const tracker = open(`confab-test:${randomUUID()}:`, LOADED_TTL_MS);
     // More than several refresh pipelines' worth, one connection per user.
     const users = Array.from({ length: 1_050 }, () => randomUUID());
     try {
       await Promise.all(users.map((user, i) => tracker.connect(user, `c${i}`)));
-      // Time itself is under test: past the TTL and the key's PEXPIRE (Redis's clock); no event stands for it.
-      await new Promise((r) => setTimeout(r, 1000));
+      await pastTheTtl();
       const online = await Promise.all(users.map((user) => tracker.isOnline(user)));
       expect(online.filter((o) => !o)).toHaveLength(0);
     } finally {
