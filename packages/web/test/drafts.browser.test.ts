@@ -41,6 +41,22 @@ describeBrowser('drafts across devices (browser)', () => {
     await Promise.all([alice.context.close(), bob.context.close()]);
   });
 
+  // A reload's new page can read storage before the page it left has written its draft there;
+  // that write then arrives as it does from another tab (composer.browser.test.ts's refused
+  // message came back as an empty field once that way).
+  it("shows in this tab's field the draft another tab of the same browser wrote, without the server", async () => {
+    const [alice, bob] = await Promise.all([person(harness, 'alice'), person(harness, 'bob')]);
+    const dm = await directBetween(alice, bob);
+    const tab = await alice.context.newPage();
+    await Promise.all([openConversation(alice.page, dm.id), openConversation(tab, dm.id)]);
+    // Offline, no draft.updated can bring it: only the other tab's write to storage.
+    await alice.context.setOffline(true);
+    await field(tab).fill('typed in the other tab');
+    await expect.poll(() => field(alice.page).inputValue()).toBe('typed in the other tab');
+    await alice.context.setOffline(false);
+    await Promise.all([alice.context.close(), bob.context.close()]);
+  });
+
   it('keeps what I typed offline when another device saved meanwhile, shows theirs, and takes it on "Use theirs"', async () => {
     const [alice, bob] = await Promise.all([person(harness, 'alice'), person(harness, 'bob')]);
     const dm = await directBetween(alice, bob);

@@ -84,4 +84,35 @@ describe('DraftSync', () => {
     await vi.advanceTimersByTimeAsync(1000);
     expect(reloaded.client.saveDraft.mock.calls).toEqual([['plain', { body: 'hello', version: 0 }]]);
   });
+  it('keeps a draft a reload brought when the second list, asked before its save, answers after it', async () => {
+    const storage = new MemoryStorage();
+    const local = new DraftStore('drafts', storage, 300);
+    // The page a reload left wrote it and never saved it; this page lists drafts at start and again when the socket opens.
+    local.save('c1', 'keep these words');
+    let answerSecond: (list: { items: Draft[] }) => void = () => undefined;
+    const client = {
+      saveDraft: vi.fn(async (conversationId: string, { body, version }: { body: string; version: number }) => ({
+        conversationId,
+        body,
+        replyToId: null,
+        version: version + 1,
+        updatedAt: '',
+      })),
+      drafts: vi
+        .fn<() => Promise<{ items: Draft[] }>>()
+        .mockResolvedValueOnce({ items: [] })
+        .mockImplementationOnce(() => new Promise((resolve) => (answerSecond = resolve))),
+    };
+    let opened: (state: string) => void = () => undefined;
+    const connection = { on: () => () => undefined, onStateChange: (listener: typeof opened) => ((opened = listener), () => undefined) };
+    const sync = new DraftSync(client as never, connection as never, local, 'me', storage, 1000);
+    sync.start();
+    opened('open');
+    await vi.advanceTimersByTimeAsync(0);
+    expect(client.saveDraft.mock.calls).toEqual([['c1', { body: 'keep these words', version: 0 }]]);
+    // Listed before that save landed: its absence is not "cleared on another device".
+    answerSecond({ items: [] });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(local.get('c1')).toBe('keep these words');
+  });
 });

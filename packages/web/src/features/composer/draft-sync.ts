@@ -201,6 +201,9 @@ export class DraftSync extends ExternalStore<ReadonlyMap<string, Draft>> {
 
   private async load(): Promise<void> {
     try {
+      // The versions known when asking: a save answered while the list was on its way (start and
+      // the socket's first open each load) is newer than the list, whose absence then says nothing.
+      const asked = new Map([...this.meta].map(([id, m]) => [id, m.version]));
       const { items } = await this.client.drafts();
       this.loaded = true;
       const listed = new Set<string>();
@@ -212,7 +215,7 @@ export class DraftSync extends ExternalStore<ReadonlyMap<string, Draft>> {
       for (const id of this.local.getSnapshot().keys()) {
         if (this.deviceOnly.has(id)) continue;
         const meta = this.metaOf(id);
-        if (!listed.has(id) && !meta.dirty && meta.version > 0)
+        if (!listed.has(id) && !meta.dirty && meta.version > 0 && meta.version === asked.get(id))
           this.adopt({ conversationId: id, body: '', replyToId: null, version: meta.version, updatedAt: '' });
         else if (!listed.has(id) && meta.version === 0) this.setMeta(id, { version: 0, dirty: true }); // typed before drafts synced
       }

@@ -103,6 +103,30 @@ describe('DraftStore', () => {
     expect(listener).not.toHaveBeenCalled();
   });
 
+  it('names each draft another page wrote once it is taken: the page a reload left writes after the new one read', () => {
+    const reloaded = new DraftStore('k', storage, 300);
+    const written = vi.fn();
+    reloaded.onWrittenElsewhere(written);
+    // The page left: its pagehide write lands after the new page read storage (then a storage event).
+    const left = new DraftStore('k', storage, 300);
+    left.save('c1', 'keep these words');
+    left.flush();
+    reloaded.save('c2', 'typed here');
+    reloaded.reload();
+    expect(reloaded.get('c1')).toBe('keep these words');
+    expect(written.mock.calls).toEqual([['c1']]);
+    // Its own write and a reload with nothing new name nothing.
+    reloaded.flush();
+    reloaded.reload();
+    expect(written).toHaveBeenCalledTimes(1);
+    // A draft cleared there is named too (its composer empties), and a flush takes it as a reload does.
+    left.clear('c1');
+    reloaded.save('c2', 'typed here, more');
+    reloaded.flush();
+    expect(reloaded.get('c1')).toBeUndefined();
+    expect(written.mock.calls).toEqual([['c1'], ['c1']]);
+  });
+
   it('a flush with nothing changed here writes nothing (signed out: the emptied store stays empty)', () => {
     const drafts = new DraftStore('k', storage);
     drafts.save('c1', 'x');

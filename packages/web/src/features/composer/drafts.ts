@@ -16,6 +16,7 @@ export class DraftStore extends ExternalStore<ReadonlyMap<string, string>> {
    * write may reach storage after this page read it) are never overwritten by an older copy.
    */
   private readonly changed = new Set<string>();
+  private readonly elsewhere = new Set<(conversationId: string) => void>();
 
   constructor(
     private readonly key: string,
@@ -76,11 +77,23 @@ export class DraftStore extends ExternalStore<ReadonlyMap<string, string>> {
     this.adopt(this.mergedWithStored());
   }
 
+  /**
+   * Calls `listener` with each conversation whose draft another page wrote and this store took
+   * (`reload`, `flush`): a composer that read its draft before must show the new one. That page
+   * may be the one this tab just left: its pagehide write can reach storage after this page read it.
+   */
+  onWrittenElsewhere(listener: (conversationId: string) => void): () => void {
+    this.elsewhere.add(listener);
+    return () => this.elsewhere.delete(listener);
+  }
+
   /** Takes `next` as the snapshot only when it differs (a new Map each time would re-render every reader). */
   private adopt(next: Map<string, string>): void {
     const now = this.getSnapshot();
-    if (next.size === now.size && [...next].every(([id, text]) => now.get(id) === text)) return;
+    const changed = [...new Set([...now.keys(), ...next.keys()])].filter((id) => now.get(id) !== next.get(id));
+    if (changed.length === 0) return;
     this.set(next);
+    for (const id of changed) for (const listener of this.elsewhere) listener(id);
   }
 
   /** What storage holds, with this page's unwritten changes over it. */

@@ -71,10 +71,13 @@ export const Composer = memo(function Composer({ conversation }: { conversation:
   useEffect(() => {
     if (conversation.encrypted) sync.keepOnDevice(conversation.id);
   }, [sync, conversation.id, conversation.encrypted]);
-  useEffect(
-    () => sync.onRemote((changed) => changed === conversation.id && setTextState(drafts.get(changed) ?? '')),
-    [sync, drafts, conversation.id],
-  );
+  // The draft replaced from outside this field: another device's (draft-sync.ts) or another
+  // page's (drafts.ts: another tab, or the page left by a reload, whose write lands late).
+  useEffect(() => {
+    const show = (changed: string) => changed === conversation.id && setTextState(drafts.get(changed) ?? '');
+    const stops = [sync.onRemote(show), drafts.onWrittenElsewhere(show)];
+    return () => stops.forEach((stop) => stop());
+  }, [sync, drafts, conversation.id]);
   // Grows with its text up to the CSS max-height (40vh), then scrolls.
   useLayoutEffect(() => {
     const element = field.current;
