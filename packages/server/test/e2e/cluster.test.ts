@@ -169,7 +169,7 @@ describeCluster.each(clusterEngines)('a three-node cluster (%s + Redis)', (_name
     const stored = await Promise.all(sends); // the SDK re-sends what was never acknowledged
     expect(new Set(stored.map((m) => m.id)).size).toBe(total);
     // The victim's sender had sends in flight: re-sent through a survivor, and acknowledged there.
-    expect(victimAcksAfterKill).toBeGreaterThan(0);
+    expect(victimAcksAfterKill, 'acknowledgements of the victim’s sender after the kill').toBeGreaterThan(0);
     const history = await fullHistory(members[0]!.client, group.id);
     expectGapFree(history, total);
     expect(new Set(history.map((m) => m.clientId)).size).toBe(total);
@@ -181,13 +181,17 @@ describeCluster.each(clusterEngines)('a three-node cluster (%s + Redis)', (_name
     const movedTo = [...fronts[victim]!.routed].filter(
       ([port, n]) => port !== cluster.nodes[victim]!.port && n > (routedBefore.get(port) ?? 0),
     );
-    expect(movedTo.length).toBeGreaterThan(0);
-    for (const member of members) expect(member.conn.state).toBe('open');
+    expect(movedTo.length, 'balancer routes of the victim’s clients to another node').toBeGreaterThan(0);
+    for (const member of members) expect(member.conn.state, `member ${member.auth.user.username}`).toBe('open');
     const survivors = cluster.nodes.filter((n) => n.alive).map((n) => n.index);
+    let open: number[] = [];
     await until(
-      async () =>
-        (await Promise.all(survivors.map((i) => cluster.metric(i, 'confab_websockets_open')))).reduce((a, b) => a + b) === members.length,
-      'every socket to be open on the surviving nodes',
+      async () => {
+        open = await Promise.all(survivors.map((i) => cluster.metric(i, 'confab_websockets_open')));
+        return open.reduce((a, b) => a + b) === members.length;
+      },
+      // With the counts: a clean-clone run failed in this test after 17 s (this wait is 10 s) and its output was lost.
+      () => `every socket to be open on the surviving nodes (${members.length}; nodes ${survivors.join(', ')} count ${open.join(', ')})`,
       10_000,
     );
   }, 60_000);
