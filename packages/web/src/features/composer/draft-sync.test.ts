@@ -9,6 +9,15 @@ describe('DraftSync', () => {
   beforeEach(() => vi.useFakeTimers());
   afterEach(() => vi.useRealTimers());
 
+  /** The server taking a save: the draft back at the next version. */
+  const acceptingSave = async (conversationId: string, { body, version }: { body: string; version: number }): Promise<Draft> => ({
+    conversationId,
+    body,
+    replyToId: null,
+    version: version + 1,
+    updatedAt: '',
+  });
+
   function setUp(saveDraft: (conversationId: string, body: { body: string; version: number }) => Promise<Draft>) {
     const storage = new MemoryStorage();
     const local = new DraftStore('drafts', storage, 300);
@@ -19,13 +28,7 @@ describe('DraftSync', () => {
   }
 
   it('saves a second after typing stops, on the version it last saw', async () => {
-    const { sync, client } = setUp(async (conversationId, { body, version }) => ({
-      conversationId,
-      body,
-      replyToId: null,
-      version: version + 1,
-      updatedAt: '',
-    }));
+    const { sync, client } = setUp(acceptingSave);
     sync.edited('c1', 'hel');
     sync.edited('c1', 'hello');
     await vi.advanceTimersByTimeAsync(1000);
@@ -54,13 +57,7 @@ describe('DraftSync', () => {
     const open = () => {
       const local = new DraftStore('drafts', storage, 300);
       const client = {
-        saveDraft: vi.fn(async (conversationId: string, { body, version }: { body: string; version: number }) => ({
-          conversationId,
-          body,
-          replyToId: null,
-          version: version + 1,
-          updatedAt: '',
-        })),
+        saveDraft: vi.fn(acceptingSave),
         drafts: vi.fn(async () => ({ items: [] as Draft[] })),
       };
       const connection = { on: () => () => undefined, onStateChange: () => () => undefined };
@@ -91,13 +88,7 @@ describe('DraftSync', () => {
     local.save('c1', 'keep these words');
     let answerSecond: (list: { items: Draft[] }) => void = () => undefined;
     const client = {
-      saveDraft: vi.fn(async (conversationId: string, { body, version }: { body: string; version: number }) => ({
-        conversationId,
-        body,
-        replyToId: null,
-        version: version + 1,
-        updatedAt: '',
-      })),
+      saveDraft: vi.fn(acceptingSave),
       drafts: vi
         .fn<() => Promise<{ items: Draft[] }>>()
         .mockResolvedValueOnce({ items: [] })
