@@ -42,15 +42,41 @@ describe('statement sizes', () => {
     expect(sizes.size).toBe(46);
   });
 
-  it('pads an `in` list with its last item to a multiple of 16, at most `max` per list', () => {
+  it('pads an `in` list with its last item to a multiple of 16 (below 16 a power of two), at most `max` per list', () => {
     expect(paddedLists([], 400)).toEqual([]);
-    expect(paddedLists(['a', 'b'], 400)).toEqual([['a', 'b', ...Array<string>(14).fill('b')]]);
+    expect(paddedLists(['a'], 400)).toEqual([['a']]);
+    expect(paddedLists(['a', 'b'], 400)).toEqual([['a', 'b']]);
+    expect(paddedLists(['a', 'b', 'c'], 400)).toEqual([['a', 'b', 'c', 'c']]);
+    expect(
+      paddedLists(
+        Array.from({ length: 9 }, (_, i) => i),
+        400,
+      ).map((l) => l.length),
+    ).toEqual([16]);
+    expect(
+      paddedLists(
+        Array.from({ length: 17 }, (_, i) => i),
+        400,
+      ).map((l) => l.length),
+    ).toEqual([32]);
+    // Every length up to 400 takes one of 1, 2, 4, 8 and the 25 multiples of 16: 29 texts.
+    const sizes = new Set(
+      Array.from(
+        { length: 400 },
+        (_, n) =>
+          paddedLists(
+            Array.from({ length: n + 1 }, (_, i) => i),
+            400,
+          )[0]!.length,
+      ),
+    );
+    expect(sizes.size).toBe(29);
     const items = Array.from({ length: 417 }, (_, i) => i);
     const lists = paddedLists(items, 400);
     expect(lists.map((l) => l.length)).toEqual([400, 32]);
     expect(lists.flat().filter((v, i, all) => all.indexOf(v) === i)).toEqual(items);
     // Ids: each once, before padding.
-    expect(paddedIdLists(['u', 'v', 'u'])).toEqual([['u', 'v', ...Array<string>(14).fill('v')]]);
+    expect(paddedIdLists(['u', 'v', 'w', 'u'])).toEqual([['u', 'v', 'w', 'w']]);
   });
 
   it('elsewhere, as many rows as allowed, then the rest', () => {
