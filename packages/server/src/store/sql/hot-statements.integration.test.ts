@@ -47,29 +47,11 @@ describe('statement sizes', () => {
     expect(paddedLists(['a'], 400)).toEqual([['a']]);
     expect(paddedLists(['a', 'b'], 400)).toEqual([['a', 'b']]);
     expect(paddedLists(['a', 'b', 'c'], 400)).toEqual([['a', 'b', 'c', 'c']]);
-    expect(
-      paddedLists(
-        Array.from({ length: 9 }, (_, i) => i),
-        400,
-      ).map((l) => l.length),
-    ).toEqual([16]);
-    expect(
-      paddedLists(
-        Array.from({ length: 17 }, (_, i) => i),
-        400,
-      ).map((l) => l.length),
-    ).toEqual([32]);
+    const range = (n: number) => Array.from({ length: n }, (_, i) => i);
+    expect(paddedLists(range(9), 400).map((l) => l.length)).toEqual([16]);
+    expect(paddedLists(range(17), 400).map((l) => l.length)).toEqual([32]);
     // Every length up to 400 takes one of 1, 2, 4, 8 and the 25 multiples of 16: 29 texts.
-    const sizes = new Set(
-      Array.from(
-        { length: 400 },
-        (_, n) =>
-          paddedLists(
-            Array.from({ length: n + 1 }, (_, i) => i),
-            400,
-          )[0]!.length,
-      ),
-    );
+    const sizes = new Set(range(400).map((n) => paddedLists(range(n + 1), 400)[0]!.length));
     expect(sizes.size).toBe(29);
     const items = Array.from({ length: 417 }, (_, i) => i);
     const lists = paddedLists(items, 400);
