@@ -3,7 +3,7 @@ import WebSocket from 'ws';
 import type { ConversationPage, MessagePage, SearchPage } from '@confab/protocol';
 import { startConfab } from './server-process.js';
 import { BENCH_PASSWORD } from './setup.js';
-import { type Summary, mulberry32, round, sleep, summarize } from './stats.js';
+import { type Summary, mulberry32, round, sleep, slowest, summarize } from './stats.js';
 
 /**
  * What a client meets on the large instance, measured over HTTP and WebSocket as the web app and
@@ -44,6 +44,8 @@ export interface SignInResult {
   fullListMs: Summary | null;
   /** Each list page alone (an interactive call). */
   pageMs: Summary | null;
+  /** The slowest list pages and where they came in the order of calls. */
+  pageSlowest: { at: number; ms: number }[];
   /** `limit=1`, 20 times after the sign-ins. */
   pageOfOneMs: Summary | null;
   conversations: number;
@@ -97,6 +99,7 @@ export async function signIn(baseUrl: string, username: string, times: number): 
     firstPageMs: summarize(first),
     fullListMs: summarize(full),
     pageMs: summarize(pages),
+    pageSlowest: slowest(pages),
     pageOfOneMs: summarize(one),
   };
 }
@@ -118,7 +121,13 @@ export async function historyPages(baseUrl: string, token: string, conversationI
     const seqs = body.items.map((m) => m.seq).sort((a, b) => a - b);
     if (seqs.length !== 50 || seqs[0] !== before - 50 || seqs[49] !== before - 1) wrong += 1;
   }
-  return { newestMs: summarize(newest), anywhereMs: summarize(anywhere), pagesNotAsStored: wrong };
+  return {
+    newestMs: summarize(newest),
+    newestSlowest: slowest(newest),
+    anywhereMs: summarize(anywhere),
+    anywhereSlowest: slowest(anywhere),
+    pagesNotAsStored: wrong,
+  };
 }
 
 export interface ResumeResult {
@@ -200,7 +209,7 @@ export async function searches(baseUrl: string, token: string, queries: readonly
       hits = body.items.length;
       samples.push(ms);
     }
-    results.push({ label, q, firstPageHits: hits, latencyMs: summarize(samples) });
+    results.push({ label, q, firstPageHits: hits, latencyMs: summarize(samples), slowest: slowest(samples) });
   }
   return results;
 }

@@ -10,6 +10,9 @@ import { type Summary, round } from './stats.js';
 /** Issue 41 item 3's bars: every interactive call p99 < 50 ms, start-up < 5 s, resume proportional to what was missed. */
 export const GROW_BARS = { interactiveP99Ms: 50, startupMs: 5000, perEventSpread: 0.25 };
 
+/** The slowest calls of a series and their place in it (0 = the first call); absent from results before 2026-11-27 evening. */
+type Slowest = { at: number; ms: number }[];
+
 export interface GrowResult {
   date: string;
   engine: Engine;
@@ -18,9 +21,16 @@ export interface GrowResult {
   seed: { prepareSec: number; sec: number; messagesPerSec: number; eventsKept: number; storeBytes: number; bytesPerMessage: number };
   startup: { startupMs: number; healthyMs: number; rssMiB: number; rssAfterMiB: number; emptyStartupMs: number; emptyRssMiB: number };
   signIn: Omit<SignInResult, 'accessToken'> & { unreadPlanned: number };
-  history: { lastSeq: number; newestMs: Summary | null; anywhereMs: Summary | null; pagesNotAsStored: number };
+  history: {
+    lastSeq: number;
+    newestMs: Summary | null;
+    newestSlowest?: Slowest;
+    anywhereMs: Summary | null;
+    anywhereSlowest?: Slowest;
+    pagesNotAsStored: number;
+  };
   resume: ResumeResult[];
-  search: { label: string; q: string; firstPageHits: number; latencyMs: Summary | null }[];
+  search: { label: string; q: string; firstPageHits: number; latencyMs: Summary | null; slowest?: Slowest }[];
   verdicts: { label: string; value: string; bar: string; met: boolean | null }[];
 }
 
@@ -119,7 +129,8 @@ export function formatGrow(r: GrowResult): string {
     ...r.verdicts.map((v) => `| ${v.label} | ${v.value} | ${v.bar} | ${v.met === null ? '' : v.met ? 'yes' : 'NO'} |`),
     '',
     ...r.search.map(
-      (q) => `  search ${q.label} "${q.q.trim()}": ${q.firstPageHits} hits, p50 ${q.latencyMs?.p50} / p99 ${q.latencyMs?.p99} ms`,
+      (q) =>
+        `  search ${q.label} "${q.q.trim()}": ${q.firstPageHits} hits, p50 ${q.latencyMs?.p50} / p99 ${q.latencyMs?.p99} ms${q.slowest ? `; slowest ${q.slowest.map((c) => `${c.ms} (call ${c.at})`).join(', ')}` : ''}`,
     ),
     '',
   ];

@@ -29,6 +29,9 @@ export const growSizes = (o: Options): GrowSizes => ({
   bigMessages: o.growBigMessages,
 });
 
+/** "41.2 ms (call 0)": a tail made of first calls is a cold cache, not the steady state. */
+const fmtSlowest = (calls: { at: number; ms: number }[]) => calls.map((c) => `${c.ms} ms (call ${c.at})`).join(', ');
+
 export async function runGrow(options: Options, log: (text: string) => void, fatal: (error: unknown) => never): Promise<void> {
   const engine = options.growStore;
   const sizes = growSizes(options);
@@ -84,10 +87,17 @@ export async function runGrow(options: Options, log: (text: string) => void, fat
     try {
       const signed = await signIn(confab.baseUrl, 'grow0', options.growSignIns);
       const { accessToken, ...signInFigures } = signed;
-      log(`  sign-in: ${signed.restCalls} calls, the whole list p50 ${signed.fullListMs?.p50} ms, a page p99 ${signed.pageMs?.p99} ms`);
+      log(
+        `  sign-in: ${signed.restCalls} calls, the whole list p50 ${signed.fullListMs?.p50} ms, a page p99 ${signed.pageMs?.p99} ms; slowest pages ${fmtSlowest(signed.pageSlowest)}`,
+      );
       const big = rows.conversationIds[0]!;
       const history = await historyPages(confab.baseUrl, accessToken, big, plan.lastSeq[0]!, options.growRequests);
-      log(`  history anywhere: p50 ${history.anywhereMs?.p50} / p99 ${history.anywhereMs?.p99} ms`);
+      log(
+        `  history anywhere: p50 ${history.anywhereMs?.p50} / p99 ${history.anywhereMs?.p99} ms; slowest ${fmtSlowest(history.anywhereSlowest)}`,
+      );
+      log(
+        `  the newest page: p50 ${history.newestMs?.p50} / p99 ${history.newestMs?.p99} ms; slowest ${fmtSlowest(history.newestSlowest)}`,
+      );
       const resumes = [];
       for (const wanted of [0, ...options.growResume]) {
         const { pos, missed } = resumeCursor(plan, wanted);

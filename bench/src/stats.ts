@@ -53,6 +53,14 @@ export function summarize(samples: Samples | Float64Array | readonly number[]): 
   };
 }
 
+/** The `k` slowest samples with their place in the order taken (0 = first): whether the tail is the first, cold calls. */
+export function slowest(samples: readonly number[], k = 3): { at: number; ms: number }[] {
+  return samples
+    .map((ms, at) => ({ at, ms: round(ms, 1) }))
+    .sort((a, b) => b.ms - a.ms)
+    .slice(0, k);
+}
+
 export function round(value: number, digits = 3): number {
   const f = 10 ** digits;
   return Math.round(value * f) / f;
