@@ -16,7 +16,8 @@ const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR
 describeBrowser('encrypted files (browser)', () => {
   let harness: WebHarness;
   beforeAll(async () => {
-    harness = await startWebHarness();
+    // A fake microphone (a beep) that needs no permission prompt, for the voice note.
+    harness = await startWebHarness({}, ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream']);
   }, 120_000);
   afterAll(async () => harness?.close());
 
@@ -125,4 +126,40 @@ describeBrowser('encrypted files (browser)', () => {
     await listRow.locator('.badge.unread').waitFor();
     expect(await listRow.locator('.badge.unread').innerText()).toMatch(/^1\s*unread$/);
   });
+
+  it('records a voice note in an encrypted conversation: the audio encrypted here, played decrypted in the other browser', async () => {
+    const [alice, bob] = [await person(harness, 'fva', 'Alice'), await person(harness, 'fvb', 'Bob')];
+    await Promise.all([browserDeviceOf(alice), browserDeviceOf(bob)]);
+    const group = await groupOf(alice, [bob], 'Voice');
+    await openConversation(alice.page, group.id);
+    await encryptHere(alice.page);
+    await alice.page.getByText('Files, voice notes, reactions, edits, polls and places are encrypted on this device.').waitFor();
+
+    await alice.page.getByRole('button', { name: 'Record voice note' }).click();
+    const recording = alice.page.getByRole('group', { name: 'Recording a voice note' });
+    await expect.poll(() => recording.getByRole('timer').textContent()).toBe('0:02');
+    await recording.getByRole('button', { name: 'Send voice note' }).click();
+
+    await openConversation(bob.page, group.id);
+    const play = bob.page.getByRole('button', { name: 'Play voice note' });
+    await play.waitFor();
+    // Its audio is the player, not also a file to download.
+    expect(await bob.page.getByRole('list', { name: 'Encrypted files' }).count()).toBe(0);
+    // Its length and waveform came inside the MLS message: about two seconds, drawn as bars.
+    const slider = bob.page.getByRole('slider', { name: 'Voice note position' });
+    expect(await slider.locator('.waveform-bar').count()).toBeGreaterThan(10);
+    expect(await bob.page.locator('.voice-time').textContent()).toMatch(/^0:0[12]$/);
+    // What the server holds (an SDK client without a device reads the envelope): an application message with a ciphertext upload.
+    const [envelope] = (await bob.sdk.history(group.id, { after: 0, limit: 50 })).items.filter((m) => m.attachments?.length === 1);
+    expect(envelope).toMatchObject({ kind: 'encrypted', mls: 'application', attachments: [{ contentType: 'application/octet-stream' }] });
+    expect(envelope).not.toHaveProperty('voice');
+    // Played from the audio this browser decrypted: the position moves.
+    await play.click();
+    await expect.poll(() => slider.getAttribute('aria-valuenow')).not.toBe('0');
+    await expectAccessible(bob.page);
+
+    // No row of any table has the audio's type or the recording's name.
+    const snapshot = JSON.stringify(await databaseSnapshot(harness.server));
+    for (const seen of ['audio/webm', 'voice-note.webm']) expect(snapshot.includes(seen), seen).toBe(false);
+  }, 120_000);
 });

@@ -19,6 +19,17 @@ describe('encrypted content (what an MLS application message carries)', () => {
     expect(readableContent(encodeContent({ reaction }))).toEqual({ body: '', reaction });
   });
 
+  it('shows a voice note as a plain one: kind voice, its player data, its audio among the files', () => {
+    const audio = { ...file, name: 'note.webm', type: 'audio/webm' };
+    const voice = { durationMs: 3000, waveform: [1, 2, 3] };
+    expect(readableContent(encodeContent({ files: [audio], voice }))).toEqual({ body: '', files: [audio], kind: 'voice', voice });
+    // Not a voice note: player data beside an image, or beside two files, or malformed player data.
+    expect(readableContent(encodeContent({ files: [file], voice }))).toEqual({ body: '', files: [file] });
+    expect(readableContent(encodeContent({ files: [audio, audio], voice }))).toEqual({ body: '', files: [audio, audio] });
+    const bad = new TextEncoder().encode('\u0000' + JSON.stringify({ files: [audio], voice: { durationMs: 1.5, waveform: [] } }));
+    expect(readableContent(bad)).toEqual({ body: '', files: [audio] });
+  });
+
   it('drops malformed file refs and keeps unparsable bytes as text', () => {
     const bytes = new TextEncoder().encode('\u0000' + JSON.stringify({ files: [file, { uploadId: 3 }] }));
     expect(decodeContent(bytes).files).toEqual([file]);

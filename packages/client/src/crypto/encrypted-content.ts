@@ -1,4 +1,4 @@
-import type { Message, MlsRelation } from '@confab/protocol';
+import type { Message, MlsRelation, VoiceInfo } from '@confab/protocol';
 import type { CryptoStore } from './crypto-store.js';
 import { type EncryptedFileRef, isFileRef } from './file-crypto.js';
 import {
@@ -8,6 +8,7 @@ import {
   readPlace,
   readPoll,
   readPollClose,
+  readVoice,
   readVote,
 } from './encrypted-polls.js';
 
@@ -27,6 +28,8 @@ export interface EncryptedContent {
   poll?: EncryptedPollContent;
   /** A shared place (`text` an optional caption). */
   location?: EncryptedPlace;
+  /** A voice note: `files` holds its one audio file, this its length and waveform. */
+  voice?: VoiceInfo;
   /** My vote on a poll of this conversation, replacing my earlier one. */
   vote?: EncryptedVote;
   /** Closes my poll `pollId`: votes ordered after it are not counted. */
@@ -62,11 +65,12 @@ const STRUCTURED = 0;
 
 /**
  * The fields a decrypted message shows: its text as `body`, files or a relation when it has them;
- * a place as a plain place message shows it (`kind: "location"`, fixed). A poll gets its `kind`
- * here and its results from the tally (`EncryptedConversations`).
+ * a place as a plain place message shows it (`kind: "location"`, fixed), and a voice note as a
+ * plain one (`kind: "voice"` with `voice`; its audio in `files`). A poll gets its `kind` here and
+ * its results from the tally (`EncryptedConversations`).
  */
-export function readableContent(bytes: Uint8Array): { body: string } & Carried & Partial<Pick<Message, 'kind' | 'location'>> {
-  const { text, files, reaction, edit, poll, location, vote, pollClose } = decodeContent(bytes);
+export function readableContent(bytes: Uint8Array): { body: string } & Carried & Partial<Pick<Message, 'kind' | 'location' | 'voice'>> {
+  const { text, files, reaction, edit, poll, location, voice, vote, pollClose } = decodeContent(bytes);
   return {
     body: text ?? poll?.question ?? '',
     ...(files && files.length > 0 ? { files } : {}),
@@ -81,6 +85,8 @@ export function readableContent(bytes: Uint8Array): { body: string } & Carried &
           location: { ...location, accuracyM: location.accuracyM ?? null, label: location.label ?? null, liveUntil: null },
         }
       : {}),
+    // A voice note is one audio file with its player data; anything else claiming to be one is shown as the files it has.
+    ...(voice && files?.length === 1 && files[0]!.type.startsWith('audio/') ? { kind: 'voice' as const, voice } : {}),
   };
 }
 
@@ -130,6 +136,8 @@ export function decodeContent(bytes: Uint8Array): EncryptedContent {
     if (poll) content.poll = poll;
     const location = readPlace(parsed.location);
     if (location) content.location = location;
+    const voice = readVoice(parsed.voice);
+    if (voice) content.voice = voice;
     const vote = readVote(parsed.vote);
     if (vote) content.vote = vote;
     const pollClose = readPollClose(parsed.pollClose);

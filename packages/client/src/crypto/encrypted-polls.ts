@@ -1,9 +1,10 @@
-import { MAX_POLL_OPTIONS, MIN_POLL_OPTIONS, type Poll, type PollInput } from '@confab/protocol';
+import { MAX_POLL_OPTIONS, MAX_WAVEFORM_POINTS, MIN_POLL_OPTIONS, type Poll, type PollInput, type VoiceInfo } from '@confab/protocol';
 
 /**
- * Polls and places in encrypted conversations (issue 39): what the MLS application message
- * carries, and the tally each device makes from the conversation's order. The server sees that a
- * member sent an application message, never a question, an option, a choice or a coordinate.
+ * Polls, places and voice notes in encrypted conversations (issue 39): what the MLS application
+ * message carries, and the tally each device makes from the conversation's order. The server sees
+ * that a member sent an application message, never a question, an option, a choice, a coordinate
+ * or a note's length and waveform.
  */
 
 /** A poll as its author sent it: the options get ids here (their index), so votes name them. */
@@ -85,6 +86,22 @@ export function readPlace(value: unknown): EncryptedPlace | undefined {
     ...(isString(l.label) ? { label: l.label } : {}),
   };
 }
+
+/**
+ * A voice note's player data read from decrypted JSON, held to the server's rules for a plain one
+ * (`VoiceInfo`: a length up to a day, at most 128 amplitudes 0–255), or undefined.
+ */
+export function readVoice(value: unknown): VoiceInfo | undefined {
+  const v = value as Record<string, unknown> | null;
+  if (!v || !Number.isInteger(v.durationMs) || (v.durationMs as number) < 0 || (v.durationMs as number) > MAX_VOICE_MS) return undefined;
+  const waveform = v.waveform;
+  if (!Array.isArray(waveform) || waveform.length > MAX_WAVEFORM_POINTS) return undefined;
+  if (!waveform.every((a) => Number.isInteger(a) && a >= 0 && a <= 255)) return undefined;
+  return { durationMs: v.durationMs as number, waveform: waveform as number[] };
+}
+
+/** The longest voice note, as `VoiceInfo.durationMs` allows a plain one. */
+export const MAX_VOICE_MS = 86_400_000;
 
 export function readVote(value: unknown): EncryptedVote | undefined {
   const v = value as Record<string, unknown> | null;

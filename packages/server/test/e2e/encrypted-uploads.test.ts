@@ -96,6 +96,69 @@ describe.each(await engines())('encrypted uploads through client.upload on %s', 
     expect(new Uint8Array(await (await bob.client.downloadEncryptedFile(ref!)).arrayBuffer())).toEqual(bytes);
   });
 
+  it('sends a voice note: the audio encrypted, its length and waveform inside; read as a plain note is', async () => {
+    const alice = await person('va');
+    const bob = await person('vb');
+    const dm = await alice.client.openDirect(bob.id, { encrypted: true });
+    // An Ogg page header, then what must not reach the server readable.
+    const secret = `said aloud ${crypto.randomUUID()}`;
+    const audio = new Uint8Array([...new TextEncoder().encode('OggS'), 0, 2, ...new TextEncoder().encode(secret)]);
+    const voice = { durationMs: 3250, waveform: [3, 90, 255, 17, 0] };
+    const filename = `note-${crypto.randomUUID()}.ogg`;
+    const upload = await alice.client.upload(new Blob([audio], { type: 'audio/ogg' }), { filename, conversationId: dm.id });
+    expect(upload).toMatchObject({ filename: CIPHERTEXT_UPLOAD_NAME, contentType: 'application/octet-stream' });
+
+    const sent = await alice.client.sendMessage(dm.id, undefined, undefined, { kind: 'voice', attachmentIds: [upload.id], voice });
+    expect(sent).toMatchObject({
+      kind: 'voice',
+      encrypted: true,
+      body: '',
+      voice,
+      attachments: [expect.objectContaining({ id: upload.id })],
+    });
+
+    // Over the socket too, as the web app sends it.
+    const second = await alice.client.upload(new Blob([audio], { type: 'audio/ogg' }), { filename: 'again.ogg', conversationId: dm.id });
+    const live = alice.client.connect();
+    try {
+      await live.ready();
+      const again = await live.send(dm.id, undefined, undefined, {
+        kind: 'voice',
+        attachmentIds: [second.id],
+        voice: { durationMs: 1, waveform: [] },
+      });
+      expect(again).toMatchObject({ kind: 'voice', encrypted: true, voice: { durationMs: 1, waveform: [] } });
+    } finally {
+      live.close();
+    }
+
+    const notes = (await bob.client.history(dm.id, { after: 0, limit: 50 })).items.filter((m) => m.kind === 'voice');
+    expect(notes.map((m) => m.voice)).toEqual([voice, { durationMs: 1, waveform: [] }]);
+    const [ref] = encryptedFilesOf(notes[0]!);
+    expect(ref).toMatchObject({ uploadId: upload.id, name: filename, type: 'audio/ogg', size: audio.byteLength });
+    expect(new Uint8Array(await (await bob.client.downloadEncryptedFile(ref!)).arrayBuffer())).toEqual(audio);
+
+    // The server holds neither the sound nor its name.
+    const databaseUrl = t.server.services.config.databaseUrl;
+    const where = { dataDirs: [t.dataDir], ...(databaseUrl?.startsWith('postgres') ? { databaseUrl } : {}) };
+    expect(await plaintextsFound(where, [secret, filename, ref!.key])).toEqual([]);
+
+    // A note the server would refuse plain is refused here before anything is sent: an image as the note, two files, no waveform.
+    const image = await alice.client.upload(new Blob([pngWith('x')], { type: 'image/png' }), { name: 'a.png', conversationId: dm.id });
+    alice.requests.length = 0;
+    for (const links of [
+      { kind: 'voice' as const, attachmentIds: [image.id], voice },
+      { kind: 'voice' as const, attachmentIds: [upload.id, image.id], voice },
+      { kind: 'voice' as const, attachmentIds: [upload.id] },
+    ]) {
+      await expect(alice.client.sendMessage(dm.id, undefined, undefined, links)).rejects.toMatchObject({
+        status: 400,
+        code: 'validation_failed',
+      });
+    }
+    expect(alice.requests.filter((r) => r.startsWith('POST /api/v1/conversations/'))).toEqual([]);
+  });
+
   it('refuses, before sending anything, an attachment this client holds no key for', async () => {
     const alice = await person('ka');
     const bob = await person('kb');

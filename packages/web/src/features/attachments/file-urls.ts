@@ -1,5 +1,5 @@
-import { useEffect, useState } from 'react';
-import type { ConfabClient } from '@confab/client';
+import { useEffect, useMemo, useState } from 'react';
+import type { ConfabClient, EncryptedFileRef } from '@confab/client';
 
 /**
  * Files are served only with the bearer token, so an `<img>` or `<audio>` cannot point at them:
@@ -23,20 +23,47 @@ export function fileUrl(client: ConfabClient, uploadId: string, variant: FileVar
   return url;
 }
 
+/**
+ * The `blob:` URL of a file of an encrypted conversation: downloaded, its hash checked and
+ * decrypted here (the SDK's `downloadEncryptedFile`), once per session as the others.
+ */
+export function decryptedFileUrl(client: ConfabClient, ref: EncryptedFileRef): Promise<string> {
+  const key = `decrypted:${ref.uploadId}`;
+  let url = urls.get(key);
+  if (!url) {
+    url = client.downloadEncryptedFile(ref).then((blob) => URL.createObjectURL(blob));
+    url.catch(() => urls.delete(key));
+    urls.set(key, url);
+  }
+  return url;
+}
+
 /** The `blob:` URL of a file once downloaded (undefined until then, or if it failed: `failed` says). */
 export function useFileUrl(client: ConfabClient, uploadId: string, variant: FileVariant, enabled = true) {
+  const load = useMemo(() => (enabled ? () => fileUrl(client, uploadId, variant) : null), [client, uploadId, variant, enabled]);
+  return useUrl(load);
+}
+
+/** The same for an encrypted file (`ref` undefined: nothing to fetch). */
+export function useDecryptedFileUrl(client: ConfabClient, ref: EncryptedFileRef | undefined, enabled = true) {
+  const load = useMemo(() => (enabled && ref ? () => decryptedFileUrl(client, ref) : null), [client, ref, enabled]);
+  return useUrl(load);
+}
+
+/** Runs `load` when it changes (null: nothing yet) and answers its URL or its failure. */
+function useUrl(load: (() => Promise<string>) | null) {
   const [state, setState] = useState<{ url?: string; failed: boolean }>({ failed: false });
   useEffect(() => {
-    if (!enabled) return;
+    if (!load) return;
     let current = true;
-    fileUrl(client, uploadId, variant).then(
+    load().then(
       (url) => current && setState({ url, failed: false }),
       () => current && setState({ failed: true }),
     );
     return () => {
       current = false;
     };
-  }, [client, uploadId, variant, enabled]);
+  }, [load]);
   return state;
 }
 

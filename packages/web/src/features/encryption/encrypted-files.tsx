@@ -1,9 +1,9 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { type ConfabClient, type EncryptedFileRef, encryptedFilesOf } from '@confab/client';
 import { MAX_ATTACHMENTS } from '@confab/protocol';
 import { FileText } from 'lucide-react';
 import { FilePicker } from '../../components/FilePicker.js';
-import { formatBytes } from '../attachments/file-urls.js';
+import { formatBytes, useDecryptedFileUrl } from '../attachments/file-urls.js';
 import { type ComposerContext, type MessageContext, composerAddons, messageAddons } from '../messages/extensions.js';
 
 /**
@@ -37,9 +37,9 @@ function EncryptedAttachControl({ composer }: { composer: ComposerContext }) {
   );
 }
 
-/** The files of a decrypted message, each decrypted here once per session. */
+/** The files of a decrypted message, each decrypted here once per session (a voice note's audio is its player: VoiceBody). */
 function EncryptedFiles({ context }: { context: MessageContext }) {
-  const files = context.message.deletedAt === null ? encryptedFilesOf(context.message) : [];
+  const files = context.message.deletedAt === null && context.message.kind !== 'voice' ? encryptedFilesOf(context.message) : [];
   if (files.length === 0) return null;
   return (
     <ul className="encrypted-files" aria-label="Encrypted files">
@@ -52,31 +52,8 @@ function EncryptedFiles({ context }: { context: MessageContext }) {
   );
 }
 
-const decrypted = new Map<string, Promise<string>>();
-
-/** The `blob:` URL of a decrypted file (a failure is not kept: shown again, it is tried again). */
-function decryptedUrl(client: ConfabClient, ref: EncryptedFileRef): Promise<string> {
-  let url = decrypted.get(ref.uploadId);
-  if (!url) {
-    url = client.downloadEncryptedFile(ref).then((blob) => URL.createObjectURL(blob));
-    url.catch(() => decrypted.delete(ref.uploadId));
-    decrypted.set(ref.uploadId, url);
-  }
-  return url;
-}
-
 function EncryptedFile({ client, file }: { client: ConfabClient; file: EncryptedFileRef }) {
-  const [state, setState] = useState<{ url?: string; failed: boolean }>({ failed: false });
-  useEffect(() => {
-    let current = true;
-    decryptedUrl(client, file).then(
-      (url) => current && setState({ url, failed: false }),
-      () => current && setState({ failed: true }),
-    );
-    return () => {
-      current = false;
-    };
-  }, [client, file]);
+  const state = useDecryptedFileUrl(client, file);
   if (state.failed) return <p className="error">{file.name}: this file could not be downloaded, or is not the one that was sent.</p>;
   if (!state.url) return <p className="hint">Decrypting {file.name}…</p>;
   if (file.type.startsWith('image/')) return <img className="encrypted-image" src={state.url} alt={file.name} />;

@@ -34,7 +34,7 @@ function EncryptedBody({ context: { message } }: { context: MessageContext }) {
 messageBodies.encrypted = EncryptedBody;
 
 /**
- * Above an encrypted conversation's message field: why it offers no voice notes, live locations or
+ * Above an encrypted conversation's message field: why it offers no live locations or
  * scheduling (each would be on the server in clear, and the server refuses it there; those
  * controls are left out: `plainOnly` in extensions.ts), and what it encrypts instead.
  */
@@ -42,7 +42,7 @@ function EncryptedComposerNote({ composer: { conversation } }: { composer: Compo
   if (!conversation.encrypted) return null;
   return (
     <p className="composer-encrypted-note">
-      <Lock size={12} aria-hidden="true" /> Files, reactions, edits, polls and places are encrypted on this device. Voice notes, live
+      <Lock size={12} aria-hidden="true" /> Files, voice notes, reactions, edits, polls and places are encrypted on this device. Live
       locations and scheduled messages are not available in encrypted conversations yet.
     </p>
   );

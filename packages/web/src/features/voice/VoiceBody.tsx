@@ -1,20 +1,27 @@
 import { useEffect, useRef, useState } from 'react';
 import type { MessageContext } from '../messages/extensions.js';
-import { useFileUrl } from '../attachments/file-urls.js';
+import { encryptedFilesOf } from '@confab/client';
+import { useDecryptedFileUrl, useFileUrl } from '../attachments/file-urls.js';
 import { WaveformSlider } from './WaveformSlider.js';
 import { formatDuration } from './waveform.js';
 import { Pause, Play } from 'lucide-react';
 
-/** A voice note, played inline: play/pause, its waveform as the seek bar, the time. */
+/**
+ * A voice note, played inline: play/pause, its waveform as the seek bar, the time. In an encrypted
+ * conversation the audio is decrypted in this browser (its key came inside the MLS message).
+ */
 export function VoiceBody({ context }: { context: MessageContext }) {
   const { message, services } = context;
   const attachment = message.attachments?.[0];
+  const sealed = encryptedFilesOf(message)[0];
   const audio = useRef<HTMLAudioElement>(null);
   const [playing, setPlaying] = useState(false);
   const [positionMs, setPositionMs] = useState(0);
   const [wanted, setWanted] = useState(false);
   // Downloaded on first play, not for every note in the history.
-  const file = useFileUrl(services.client, attachment?.id ?? '', 'file', wanted && attachment !== undefined);
+  const plainFile = useFileUrl(services.client, attachment?.id ?? '', 'file', wanted && !sealed && attachment !== undefined);
+  const decryptedFile = useDecryptedFileUrl(services.client, sealed, wanted);
+  const file = sealed ? decryptedFile : plainFile;
   const durationMs = message.voice?.durationMs ?? attachment?.durationMs ?? 0;
   useEffect(() => {
     if (wanted && file.url && audio.current && audio.current.paused) void audio.current.play().catch(() => setPlaying(false));

@@ -11,10 +11,11 @@ import { IconButton } from '../../components/ui/IconButton.js';
  * Voice notes: "Record voice note" records from the microphone (MediaRecorder) until "Send
  * voice note" (or "Cancel"); the recording uploads with a progress bar and goes as a `voice`
  * message with its length and waveform. Played inline (VoiceBody). A browser that cannot record
- * shows no record button; notes still play.
+ * shows no record button; notes still play. In an encrypted conversation the SDK encrypts the
+ * recording before it is uploaded and sends its key, length and waveform inside the MLS message.
  */
 messageBodies.voice = VoiceBody;
-if (canRecord()) composerAddons.push({ id: 'voice', component: RecordControl, plainOnly: true });
+if (canRecord()) composerAddons.push({ id: 'voice', component: RecordControl });
 
 type Phase = { kind: 'idle' } | { kind: 'recording'; recorder: VoiceRecorder } | { kind: 'uploading'; loaded: number; total: number };
 
@@ -39,6 +40,7 @@ function RecordControl({ composer }: { composer: ComposerContext }) {
       const recording = await recorder.stop();
       setPhase({ kind: 'uploading', loaded: 0, total: recording.blob.size });
       const upload = await composer.services.client.upload(recording.blob, {
+        conversationId: composer.conversation.id,
         filename: `voice-note.${recording.blob.type.includes('ogg') ? 'ogg' : recording.blob.type.includes('mp4') ? 'm4a' : 'webm'}`,
         onProgress: ({ loaded, total }) => setPhase({ kind: 'uploading', loaded, total }),
       });
