@@ -12,6 +12,7 @@ import { refusedAsPlain } from './crypto/send-fields.js';
 import type { CryptoStore } from './crypto/crypto-store.js';
 import { indexedDbCryptoStore } from './crypto/indexeddb-crypto-store.js';
 import { EncryptedConversations } from './crypto/encrypted-conversations.js';
+import { EncryptedPlaceActions } from './crypto/encrypted-place-actions.js';
 import { EncryptedPollActions } from './crypto/encrypted-poll-actions.js';
 import { DeviceLinking } from './crypto/device-linking.js';
 import { DeviceManager } from './crypto/device-manager.js';
@@ -172,6 +173,15 @@ export class ClientEncryption {
     );
   }
 
+  /** Moves and stops of live places in encrypted conversations, which the server cannot read. */
+  places(): EncryptedPlaceActions {
+    return new EncryptedPlaceActions(
+      this.http,
+      () => this.optional(),
+      () => this.myId(),
+    );
+  }
+
   /** What a realtime connection needs to send into and read encrypted conversations; undefined without a crypto store. */
   realtime(): RealtimeEncryption | undefined {
     const e2e = this.optional();
@@ -182,6 +192,7 @@ export class ClientEncryption {
         learnEncrypted: (conversationId, error) => this.learnEncrypted(conversationId, error),
         seen: (conversation) => this.seen([conversation]),
         pollOf: (messageId: string) => e2e.pollOf(messageId),
+        placeOf: (messageId: string) => e2e.placeOf(messageId),
         decrypt: (message: Message) => e2e.decrypt(message),
         memberRemoved: (conversationId: string, userId: string) => e2e.memberRemoved(conversationId, userId),
       }

@@ -53,8 +53,10 @@ export class ConfabClient extends ClientBase {
   constructor(private readonly options: ConfabClientOptions) {
     super(options);
     this.search = new SearchApi(this.http);
-    this.locations = new LocationsApi(this.http, (conversationId, body, clientId, links) =>
-      this.sendMessage(conversationId, body, clientId, links),
+    this.locations = new LocationsApi(
+      this.http,
+      (conversationId, body, clientId, links) => this.sendMessage(conversationId, body, clientId, links),
+      this.e2e.places(),
     );
     this.account = new AccountApi(this.http);
     this.messages = new MessageActions(this.http, this.e2e.reader, this.e2e.polls(), () =>

@@ -26,6 +26,10 @@ export class DecryptingQueue {
         const pollId = message && ((message as DecryptedMessage).vote?.pollId ?? (message as DecryptedMessage).pollClose?.pollId);
         const poll = pollId && (await encryption.pollOf(pollId).catch(() => undefined));
         if (poll) this.emit({ ...event, type: 'message.updated', message: poll });
+        // An encrypted live place's move or stop: the place where it is now, told as a plain one's move is.
+        const placeId = message && ((message as DecryptedMessage).placeMove?.placeId ?? (message as DecryptedMessage).placeStop?.placeId);
+        const place = placeId && (await encryption.placeOf(placeId).catch(() => undefined));
+        if (place) this.emit({ ...event, type: 'message.updated', message: place });
         return;
       }
       this.emit(event);

@@ -9,6 +9,7 @@ import type {
 } from '@confab/protocol';
 import type { HttpTransport } from './http.js';
 import type { SendOptions } from './files.js';
+import type { EncryptedPlaceActions } from './crypto/encrypted-place-actions.js';
 import { newClientId } from './ids.js';
 
 /** `ConfabClient.search`: full-text search of my messages, and my conversations by name. */
@@ -36,7 +37,10 @@ export interface LocationSendOptions {
 
 /** `ConfabClient.locations`: sharing a place, fixed or live, over REST (`RealtimeConnection.sendLocation` over the socket). */
 export class LocationsApi {
-  /** `sendMessage`: the client's own, so a place sent into an encrypted conversation goes inside an MLS message. */
+  /**
+   * `sendMessage`: the client's own, so a place sent into an encrypted conversation goes inside an
+   * MLS message; `encrypted`: the moves and stops of a live place there, which the server cannot read.
+   */
   constructor(
     private readonly http: HttpTransport,
     private readonly sendMessage: (
@@ -45,6 +49,7 @@ export class LocationsApi {
       clientId: string,
       links: SendOptions,
     ) => Promise<Message>,
+    private readonly encrypted?: EncryptedPlaceActions,
   ) {}
 
   /**
@@ -58,11 +63,16 @@ export class LocationsApi {
 
   /** Moves my live location (members get `message.updated`); 409 conflict once it has ended. */
   async update(messageId: string, position: UpdateLocationBody): Promise<Message> {
+    // A live place of an encrypted conversation this device decrypted: the move goes inside an MLS message.
+    const encrypted = await this.encrypted?.update(messageId, position);
+    if (encrypted) return encrypted;
     return (await this.http.request<{ message: Message }>('PATCH', `${messagePath(messageId)}/location`, { body: position })).message;
   }
 
   /** Ends my live location now (idempotent once ended). */
   async stop(messageId: string): Promise<Message> {
+    const encrypted = await this.encrypted?.stop(messageId);
+    if (encrypted) return encrypted;
     return (await this.http.request<{ message: Message }>('POST', `${messagePath(messageId)}/location/stop`)).message;
   }
 }

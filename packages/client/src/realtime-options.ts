@@ -88,6 +88,8 @@ export interface RealtimeEncryption {
   seen(conversation: { id: string; encrypted: boolean }): void;
   /** An encrypted poll counted again (after a vote or close decrypted here), by its message id. */
   pollOf(messageId: string): Promise<Message | undefined>;
+  /** An encrypted live place where its author last moved it (after a move or stop decrypted here), by its message id. */
+  placeOf(messageId: string): Promise<Message | undefined>;
   /** The message as its readers see it; undefined for a commit or welcome (applied, not shown). */
   decrypt(message: Message): Promise<Message | undefined>;
   /** A member left or was removed (`member.removed`): their devices are committed out of its group, if need be, by one device that remains. */

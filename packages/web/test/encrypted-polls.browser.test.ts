@@ -15,7 +15,7 @@ describeBrowser('encrypted polls and places (browser)', () => {
   }, 120_000);
   afterAll(async () => harness?.close());
 
-  it('creates a poll in one browser, the other votes, both show the count; a place shows as a plain one', async () => {
+  it('creates a poll in one browser, the other votes, both show the count; fixed and live places show as plain ones', async () => {
     const [alice, bob] = [await person(harness, 'epa', 'Alice'), await person(harness, 'epb', 'Bob')];
     await Promise.all([browserDeviceOf(alice), browserDeviceOf(bob)]);
     const group = await groupOf(alice, [bob], 'Lunch');
@@ -53,18 +53,42 @@ describeBrowser('encrypted polls and places (browser)', () => {
       await expect.poll(() => page.getByRole('log', { name: 'Messages', exact: true }).locator('article.message').count()).toBe(1);
     await expectAccessible(bob.page);
 
-    // A fixed place: only "Share location" is offered here, and it shows as a plain place does.
+    // A fixed place shows as a plain place does.
     await alice.context.grantPermissions(['geolocation']);
     await alice.context.setGeolocation({ latitude: 47.37174, longitude: 8.54226, accuracy: 9 });
-    expect(await alice.page.getByRole('button', { name: 'Share live location' }).count()).toBe(0);
     await alice.page.getByRole('button', { name: 'Share location', exact: true }).click();
     await bob.page.getByText('47.37174, 8.54226 (±9 m)').waitFor();
     const link = bob.page.getByRole('link', { name: 'Open in OpenStreetMap' });
     expect(await link.getAttribute('href')).toBe('https://www.openstreetmap.org/?mlat=47.37174&mlon=8.54226#map=16/47.37174/8.54226');
     await expectAccessible(bob.page);
 
+    // A live place: shared, moved and stopped from Alice's browser, each change seen in Bob's, as in a plain conversation.
+    await alice.context.setGeolocation({ latitude: 46.94809, longitude: 7.44744, accuracy: 14 });
+    await alice.page.getByRole('button', { name: 'Share live location' }).click();
+    await bob.page.getByText('46.94809, 7.44744 (±14 m)').waitFor();
+    const live = bob.page.getByRole('article').filter({ hasText: '46.94809, 7.44744' });
+    await live.getByText(/^Live until /).waitFor();
+    const controls = alice.page.getByRole('group', { name: 'My live location' });
+    await controls.waitFor();
+    expect(await bob.page.getByRole('group', { name: 'My live location' }).count()).toBe(0);
+    await alice.context.setGeolocation({ latitude: 46.95102, longitude: 7.43869, accuracy: 6 });
+    await controls.getByRole('button', { name: 'Update location' }).click();
+    await bob.page.getByText('46.95102, 7.43869 (±6 m)').waitFor();
+    await controls.getByRole('button', { name: 'Stop sharing' }).click();
+    for (const page of [alice.page, bob.page]) await page.getByText('Live location ended').waitFor();
+    expect(await controls.count()).toBe(0);
+    // The moves and the stop are not listed: the poll and the two places are the rows.
+    for (const page of [alice.page, bob.page])
+      await expect.poll(() => page.getByRole('log', { name: 'Messages', exact: true }).locator('article.message').count()).toBe(3);
+    // After a reload Bob's browser works the place out again from the order: where it was moved, ended.
+    await bob.page.reload();
+    await bob.page.getByText('46.95102, 7.43869 (±6 m)').waitFor();
+    await bob.page.getByText('Live location ended').waitFor();
+    await expectAccessible(bob.page);
+
     const snapshot = JSON.stringify(await databaseSnapshot(harness.server));
-    for (const seen of [question, pizza, sushi, '47.37174', '8.54226']) expect(snapshot.includes(seen), seen).toBe(false);
+    for (const seen of [question, pizza, sushi, '47.37174', '8.54226', '46.94809', '46.95102'])
+      expect(snapshot.includes(seen), seen).toBe(false);
     await Promise.all([alice.context.close(), bob.context.close()]);
   }, 180_000);
 });

@@ -11,6 +11,7 @@ import {
   readVoice,
   readVote,
 } from './encrypted-polls.js';
+import { type EncryptedPlaceMove, readPlaceMove, readPlaceStop } from './encrypted-places.js';
 
 /**
  * What an MLS application message carries (issue 39 part 5). A text alone is its UTF-8 bytes, as
@@ -34,10 +35,14 @@ export interface EncryptedContent {
   vote?: EncryptedVote;
   /** Closes my poll `pollId`: votes ordered after it are not counted. */
   pollClose?: { pollId: string };
+  /** Moves my live place `placeId` (encrypted-places.ts). */
+  placeMove?: EncryptedPlaceMove;
+  /** Ends my live place `placeId` now. */
+  placeStop?: { placeId: string };
 }
 
-/** What a decrypted message carries besides its text: relations counted elsewhere, not listed (reaction, edit, vote, close). */
-type Carried = Pick<EncryptedContent, 'files' | 'reaction' | 'edit' | 'vote' | 'pollClose'>;
+/** What a decrypted message carries besides its text: relations counted elsewhere, not listed (reaction, edit, vote, close, a place's move or stop). */
+type Carried = Pick<EncryptedContent, 'files' | 'reaction' | 'edit' | 'vote' | 'pollClose' | 'placeMove' | 'placeStop'>;
 
 /** One reaction key on a message, counted on this device from the encrypted reactions it decrypted. */
 export interface EncryptedReactionCount {
@@ -54,11 +59,19 @@ export interface EncryptedReactionCount {
  */
 export type DecryptedMessage = Message & Carried;
 
-/** Whether a decrypted message changes or counts on another (a reaction, edit, vote or close) rather than being listed. */
+/** Whether a decrypted message changes or counts on another (a reaction, edit, vote, close, move or stop) rather than being listed. */
 export function isRelation(message: Message): boolean {
   const m = message as DecryptedMessage;
   // The envelope's relation too: a client that cannot decrypt it knows it by that.
-  return m.relatesTo !== undefined || m.reaction !== undefined || m.edit !== undefined || m.vote !== undefined || m.pollClose !== undefined;
+  return (
+    m.relatesTo !== undefined ||
+    m.reaction !== undefined ||
+    m.edit !== undefined ||
+    m.vote !== undefined ||
+    m.pollClose !== undefined ||
+    m.placeMove !== undefined ||
+    m.placeStop !== undefined
+  );
 }
 
 const STRUCTURED = 0;
@@ -70,7 +83,7 @@ const STRUCTURED = 0;
  * its results from the tally (`EncryptedConversations`).
  */
 export function readableContent(bytes: Uint8Array): { body: string } & Carried & Partial<Pick<Message, 'kind' | 'location' | 'voice'>> {
-  const { text, files, reaction, edit, poll, location, voice, vote, pollClose } = decodeContent(bytes);
+  const { text, files, reaction, edit, poll, location, voice, vote, pollClose, placeMove, placeStop } = decodeContent(bytes);
   return {
     body: text ?? poll?.question ?? '',
     ...(files && files.length > 0 ? { files } : {}),
@@ -78,11 +91,20 @@ export function readableContent(bytes: Uint8Array): { body: string } & Carried &
     ...(edit ? { edit } : {}),
     ...(vote ? { vote } : {}),
     ...(pollClose ? { pollClose } : {}),
+    ...(placeMove ? { placeMove } : {}),
+    ...(placeStop ? { placeStop } : {}),
     ...(poll ? { kind: 'poll' as const } : {}),
     ...(location
       ? {
           kind: 'location' as const,
-          location: { ...location, accuracyM: location.accuracyM ?? null, label: location.label ?? null, liveUntil: null },
+          // A live place as sent; where it is now and until when comes from its moves (EncryptedReads).
+          location: {
+            lat: location.lat,
+            lng: location.lng,
+            accuracyM: location.accuracyM ?? null,
+            label: location.label ?? null,
+            liveUntil: location.liveUntil ?? null,
+          },
         }
       : {}),
     // A voice note is one audio file with its player data; anything else claiming to be one is shown as the files it has.
@@ -101,6 +123,9 @@ export function relationOf(content: EncryptedContent): { relatesTo?: MlsRelation
   // A vote or close names its poll, never the option chosen.
   if (content.vote) return { relatesTo: { type: 'vote', messageId: content.vote.pollId } };
   if (content.pollClose) return { relatesTo: { type: 'close', messageId: content.pollClose.pollId } };
+  // A live place's move or stop is an edit of its own message to the server (only its author may): never which.
+  if (content.placeMove) return { relatesTo: { type: 'edit', messageId: content.placeMove.placeId } };
+  if (content.placeStop) return { relatesTo: { type: 'edit', messageId: content.placeStop.placeId } };
   return {};
 }
 
@@ -142,6 +167,10 @@ export function decodeContent(bytes: Uint8Array): EncryptedContent {
     if (vote) content.vote = vote;
     const pollClose = readPollClose(parsed.pollClose);
     if (pollClose) content.pollClose = pollClose;
+    const placeMove = readPlaceMove(parsed.placeMove);
+    if (placeMove) content.placeMove = placeMove;
+    const placeStop = readPlaceStop(parsed.placeStop);
+    if (placeStop) content.placeStop = placeStop;
     return content;
   } catch {
     return { text: new TextDecoder().decode(bytes.subarray(1)) };

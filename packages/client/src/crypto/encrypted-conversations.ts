@@ -126,6 +126,11 @@ export class EncryptedConversations {
     return this.reads.pollOf(messageId);
   }
 
+  /** An encrypted live place this device decrypted, by message id, where its author last moved it; undefined if it has none. */
+  placeOf(messageId: string): Promise<Message | undefined> {
+    return this.reads.placeOf(messageId);
+  }
+
   /** A message as its readers see it (EncryptedReads.decrypt): undefined for a commit or a welcome. */
   decrypt(message: Message): Promise<Message | undefined> {
     return this.reads.decrypt(message);

@@ -97,8 +97,16 @@ describe('encrypted polls and places: the content', () => {
     expect(() => encryptedSendOf(undefined, duplicate)).toThrow(/must differ/);
     const past = { ...duplicate, poll: { ...duplicate.poll, options: ['a', 'b'], closesAt: '2020-01-01T00:00:00Z' } };
     expect(() => encryptedSendOf(undefined, past)).toThrow(/future/);
-    const live = { kind: 'location' as const, location: { lat: 1, lng: 2, liveUntil: new Date(Date.now() + 60_000).toISOString() } };
-    expect(() => encryptedSendOf(undefined, live)).toThrow(/live location/);
+    // A live place goes with its end inside; past the server's bound (future, at most 8 hours ahead) it is refused as there.
+    const liveUntil = new Date(Date.now() + 60_000).toISOString();
+    expect(encryptedSendOf(undefined, { kind: 'location', location: { lat: 1, lng: 2, liveUntil } })).toEqual({
+      content: { location: { lat: 1, lng: 2, liveUntil } },
+      links: {},
+    });
+    for (const ahead of [-1000, 8 * 3_600_000 + 60_000]) {
+      const refused = { kind: 'location' as const, location: { lat: 1, lng: 2, liveUntil: new Date(Date.now() + ahead).toISOString() } };
+      expect(() => encryptedSendOf(undefined, refused)).toThrow(/at most 8 hours ahead/);
+    }
     // No text, no poll, no place, no files: nothing to encrypt (the server answers such a send).
     expect(encryptedSendOf(undefined, { kind: 'text' })).toBeUndefined();
   });

@@ -16,12 +16,13 @@ export interface EncryptedPollContent {
   closesAt?: string;
 }
 
-/** A shared place (a fixed one: live places stay in plain conversations). */
+/** A shared place; with `liveUntil` a live one, moved by its author until then (encrypted-places.ts). */
 export interface EncryptedPlace {
   lat: number;
   lng: number;
   accuracyM?: number;
   label?: string;
+  liveUntil?: string;
 }
 
 /** My choice on the poll `pollId` (its message id), replacing my earlier one; `[]` takes it back. */
@@ -84,6 +85,7 @@ export function readPlace(value: unknown): EncryptedPlace | undefined {
     lng: l.lng,
     ...(typeof l.accuracyM === 'number' && l.accuracyM >= 0 ? { accuracyM: l.accuracyM } : {}),
     ...(isString(l.label) ? { label: l.label } : {}),
+    ...(isString(l.liveUntil) && !Number.isNaN(Date.parse(l.liveUntil)) ? { liveUntil: l.liveUntil } : {}),
   };
 }
 

@@ -1,6 +1,6 @@
 // Reading an encrypted conversation on this device, for EncryptedConversations: messages and
-// pages decrypted in the conversation's order, edits and quotes applied, polls tallied and
-// reactions counted from what this device decrypted.
+// pages decrypted in the conversation's order, edits and quotes applied, polls tallied, live
+// places moved and reactions counted from what this device decrypted.
 import type { Message, MessagePage } from '@confab/protocol';
 import { KEYS } from './conversation-keys.js';
 import type { CryptoStore } from './crypto-store.js';
@@ -9,6 +9,7 @@ import type { DeviceManager } from './device-manager.js';
 import { keepEdit, withEdit } from './encrypted-edits.js';
 import { withQuote } from './encrypted-quotes.js';
 import { type EncryptedReactionCount, countReactions, isRelation, readableContent } from './encrypted-content.js';
+import { keptPlace, livePlace } from './place-records.js';
 import { keptPoll, talliedPoll } from './poll-records.js';
 import type { GroupAccess } from './group-access.js';
 
@@ -34,16 +35,28 @@ export class EncryptedReads {
       // A reaction or vote is counted, an edit applied to its message: none is listed.
       if (decrypted && !isRelation(decrypted)) items.push(decrypted);
     }
-    // A poll's votes come after it in the order: every one this device can read is applied before counting.
-    if (items.some((m) => m.kind === 'poll' && m.encrypted))
+    // A poll's votes and a live place's moves come after it in the order: every one this device can read is applied first.
+    if (items.some((m) => (m.kind === 'poll' || isLivePlace(m)) && m.encrypted))
       await this.access.locked(page.items[0]!.conversationId, () => this.access.apply(page.items[0]!.conversationId));
     // Again: an edit later in this page was kept after its message was decrypted.
     return {
       ...page,
       items: await Promise.all(
-        items.map(async (m) => (m.kind === 'poll' && m.encrypted ? ((await this.tally(m)) ?? m) : withEdit(this.store, m))),
+        items.map(async (m) => {
+          if (m.kind === 'poll' && m.encrypted) return (await this.tally(m)) ?? m;
+          if (isLivePlace(m) && m.encrypted) return (await livePlace(this.store, m)) ?? m;
+          return withEdit(this.store, m);
+        }),
       ),
     };
+  }
+
+  /** An encrypted live place this device decrypted, by message id, where its author last moved it; undefined if it has none. */
+  async placeOf(messageId: string): Promise<Message | undefined> {
+    const envelope = await keptPlace(this.store, messageId);
+    if (!envelope) return undefined;
+    await this.access.locked(envelope.conversationId, () => this.access.apply(envelope.conversationId));
+    return livePlace(this.store, envelope);
   }
 
   /** An encrypted poll this device decrypted, by message id, counted from every vote it can read now; undefined if it has none. */
@@ -93,6 +106,7 @@ export class EncryptedReads {
     const read = { ...rest, encrypted: true as const, ...readableContent(plain) };
     if (read.edit) await keepEdit(this.store, message, read.edit);
     if (read.kind === 'poll') return (await this.tally(rest)) ?? read;
+    if (isLivePlace(read)) return (await livePlace(this.store, rest)) ?? read;
     return isRelation(read) ? read : withEdit(this.store, read);
   }
 
@@ -102,3 +116,6 @@ export class EncryptedReads {
     return countReactions(this.store, conversationId);
   }
 }
+
+/** A place shared live (moved by its author until `liveUntil`), as opposed to a fixed one. */
+const isLivePlace = (m: Message) => m.kind === 'location' && m.location?.liveUntil != null;

@@ -1,4 +1,5 @@
 import {
+  MAX_LIVE_LOCATION_MS,
   MAX_POLL_OPEN_MS,
   MAX_POLL_OPTIONS,
   MAX_WAVEFORM_POINTS,
@@ -10,14 +11,13 @@ import {
 import { ApiError } from '../errors.js';
 import type { EncryptedContent } from './encrypted-content.js';
 import { pollContentOf, readVoice } from './encrypted-polls.js';
-import { EncryptionError } from './encryption-error.js';
 import type { EncryptedFileRef } from './file-crypto.js';
 
 type Links = Omit<SendMessageBody, 'clientId' | 'body' | 'scheduledAt'>;
 
 /**
  * What a send (`sendMessage`, `live.send`, `locations.send`) puts inside the MLS message when its
- * conversation is encrypted: a text, a poll, a place, a voice note, or files uploaded encrypted
+ * conversation is encrypted: a text, a poll, a place (fixed or live), a voice note, or files uploaded encrypted
  * with `client.upload(…, { conversationId })` (their keys from `fileRefsOf`, which throws for an
  * id it has none for), with the links the server may still see (reply, thread, the files' upload
  * ids); undefined for what has no encrypted form here, which the server then refuses as before
@@ -45,11 +45,23 @@ export function encryptedSendOf(
     return { content: { text: poll.question, poll: pollContentOf(poll) }, links: visible };
   }
   if (kind === 'location' && location) {
-    // A live place is moved by PATCHes the server reads: not offered in an encrypted conversation.
-    if (location.liveUntil !== undefined)
-      throw new EncryptionError('not_supported', 'A live location cannot be shared in an encrypted conversation; share a fixed place');
-    const { lat, lng, accuracyM, label } = location;
-    const place = { lat, lng, ...(accuracyM !== undefined ? { accuracyM } : {}), ...(label !== undefined ? { label } : {}) };
+    const { lat, lng, accuracyM, label, liveUntil } = location;
+    // A live place: the server's bound, checked here (readers hold it to 8 hours after its message too).
+    if (liveUntil !== undefined && !liveUntilAllowed(liveUntil))
+      throw new ApiError(400, 'validation_failed', 'liveUntil must be in the future and at most 8 hours ahead', [
+        {
+          path: '/location/liveUntil',
+          message: 'must be in the future and at most 8 hours ahead',
+          params: { limit: MAX_LIVE_LOCATION_MS },
+        },
+      ]);
+    const place = {
+      lat,
+      lng,
+      ...(accuracyM !== undefined ? { accuracyM } : {}),
+      ...(label !== undefined ? { label } : {}),
+      ...(liveUntil !== undefined ? { liveUntil: new Date(Date.parse(liveUntil)).toISOString() } : {}),
+    };
     return { content: { ...(body !== undefined ? { text: body } : {}), location: place }, links: visible };
   }
   // A text goes with its links as it did before polls and places (part 2).
@@ -80,6 +92,11 @@ function checkVoice(
   if (!files[0]!.type.startsWith('audio/'))
     refuse('/attachmentIds/0', `must be an audio upload (this one is ${files[0]!.type || 'of no type'})`);
   return files;
+}
+
+function liveUntilAllowed(liveUntil: string, now = Date.now()): boolean {
+  const until = Date.parse(liveUntil);
+  return until > now && until - now <= MAX_LIVE_LOCATION_MS;
 }
 
 /** The server's checks of a plain poll (polls.ts there), made here: it cannot read an encrypted one. */

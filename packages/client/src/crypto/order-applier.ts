@@ -11,6 +11,7 @@ import { type Group, GroupError, type GroupEngine, type OrderPosition } from './
 import { PassedBeforeJoin, readSinceCommit } from './late-welcome.js';
 import { pendingCommitOf } from './pending-commit.js';
 import { orderPosition } from './revocation-bound.js';
+import { keepPlaceParts } from './place-records.js';
 import { keepPollParts } from './poll-records.js';
 
 const PAGE = 100;
@@ -127,6 +128,7 @@ export class OrderApplier {
       const sent = await this.store.get(KEYS.sent(message.clientId));
       if (sent) await keepDecrypted(this.store, message, sent);
       if (sent) await keepPollParts(this.store, message, sent);
+      if (sent) await keepPlaceParts(this.store, message, sent);
       return;
     }
     await this.processing(message, async () => {
@@ -135,6 +137,7 @@ export class OrderApplier {
       // closed between the two) would lose it for good; the other way round it decrypts again.
       if (processed.kind === 'application') await keepDecrypted(this.store, message, processed.plaintext);
       if (processed.kind === 'application') await keepPollParts(this.store, message, processed.plaintext);
+      if (processed.kind === 'application') await keepPlaceParts(this.store, message, processed.plaintext);
       await this.store.put(KEYS.group(id), engine.save(processed.group));
     });
   }

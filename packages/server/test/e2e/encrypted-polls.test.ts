@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ConfabClient, EncryptionError } from '@confab/client';
+import type { ConfabClient } from '@confab/client';
 import type { Message } from '@confab/protocol';
 import { engines } from '../engines.js';
 import { type TestServer, until } from '../harness.js';
@@ -138,11 +138,78 @@ describe.each(await engines())('encrypted polls and places through the SDK on %s
         ['location', -lat, null],
       ]);
     }
-    // A live place is moved by PATCHes the server reads: refused before anything is sent.
-    const liveUntil = new Date(Date.now() + 60_000).toISOString();
-    await expect(alice.client.locations.send(dm.id, { lat, lng, liveUntil })).rejects.toBeInstanceOf(EncryptionError);
-
     const snapshot = JSON.stringify(await databaseSnapshot(t));
     for (const seen of [String(lat), String(lng), label, caption]) expect(snapshot.includes(seen), seen).toBe(false);
+  });
+
+  it('shares a live place: its author moves and stops it inside MLS messages; members see each move; the server sees edits', async () => {
+    const alice = await person('va');
+    const bob = await person('vb');
+    const dm = await alice.client.openDirect(bob.id, { encrypted: true });
+    const lat = Number((30 + Math.random()).toFixed(6));
+    const lng = Number((40 + Math.random()).toFixed(6));
+    const liveUntil = new Date(Date.now() + 3_600_000).toISOString();
+    const bobLive = bob.client.connect();
+    await bobLive.ready();
+    const updates: Message[] = [];
+    bobLive.on('message.updated', ({ message }) => updates.push(message));
+    const created: Message[] = [];
+    bobLive.on('message.created', ({ message }) => created.push(message));
+    try {
+      const sent = await alice.client.locations.send(dm.id, { lat, lng, liveUntil });
+      expect(sent).toMatchObject({ kind: 'location', encrypted: true, location: { lat, lng, liveUntil } });
+
+      const moved = await alice.client.locations.update(sent.id, { lat: lat + 0.01, lng: lng + 0.01, accuracyM: 8 });
+      expect(moved).toMatchObject({
+        id: sent.id,
+        kind: 'location',
+        location: { lat: lat + 0.01, lng: lng + 0.01, accuracyM: 8, liveUntil },
+      });
+      // Bob's connection: the place, then the place moved (as a plain place's move is told); the move itself is not listed.
+      await until(() => updates.some((m) => m.id === sent.id && m.location?.lat === lat + 0.01), 'the move on bob’s connection');
+      expect(created.filter((m) => m.kind === 'location').map((m) => m.location?.lat)).toEqual([lat]);
+
+      // Only its author moves or stops it: the SDK refuses as the server refuses a plain one, and the server refuses the envelope.
+      await expect(bob.client.locations.update(sent.id, { lat: 0, lng: 0 })).rejects.toMatchObject({ status: 403, code: 'forbidden' });
+      await expect(bob.client.locations.stop(sent.id)).rejects.toMatchObject({ status: 403 });
+      const forged = await bob.client['e2e']
+        .groups()
+        .encryptContent(dm.id, { placeMove: { placeId: sent.id, lat: 0, lng: 0 } }, crypto.randomUUID());
+      await expect(
+        bob.client['http'].request('POST', `/api/v1/conversations/${dm.id}/messages`, {
+          body: { clientId: crypto.randomUUID(), mls: forged },
+        }),
+      ).rejects.toMatchObject({ status: 403 });
+      await expect(alice.client.locations.update(sent.id, { lat: 91, lng: 0 })).rejects.toMatchObject({ status: 400 });
+
+      const stopped = await alice.client.locations.stop(sent.id);
+      expect(Date.parse(stopped.location!.liveUntil!)).toBeLessThanOrEqual(Date.now());
+      expect(stopped.location).toMatchObject({ lat: lat + 0.01 });
+      await until(
+        () => updates.some((m) => m.id === sent.id && Date.parse(m.location!.liveUntil!) <= Date.now()),
+        'the stop on bob’s connection',
+      );
+      // Ended: a move is refused (409), a stop again answers it as it is.
+      await expect(alice.client.locations.update(sent.id, { lat, lng })).rejects.toMatchObject({ status: 409, code: 'conflict' });
+      expect((await alice.client.locations.stop(sent.id)).location).toEqual(stopped.location);
+    } finally {
+      bobLive.close();
+    }
+
+    // History on both sides: one place, where it was last moved, ended; no move or stop listed.
+    for (const c of [bob.client, alice.client]) {
+      const items = await listed(c, dm.id);
+      expect(items.map((m) => [m.kind, m.location?.lat, m.location?.accuracyM])).toEqual([['location', lat + 0.01, 8]]);
+      expect(Date.parse(items[0]!.location!.liveUntil!)).toBeLessThanOrEqual(Date.now());
+    }
+    // The server saw a place and two edits of it by its author: no coordinate, no end.
+    const raw = await bob.client['http'].request<{ items: Message[] }>('GET', `/api/v1/conversations/${dm.id}/messages`, {
+      query: { after: 0, limit: 50 },
+    });
+    const envelopes = raw.items.filter((m) => m.mls === 'application');
+    expect(envelopes.every((m) => m.location === undefined && m.body === undefined)).toBe(true);
+    expect(envelopes.map((m) => m.relatesTo?.type ?? null)).toEqual([null, 'edit', 'edit']);
+    const snapshot = JSON.stringify(await databaseSnapshot(t));
+    for (const seen of [String(lat), String(lng), String(lat + 0.01), liveUntil]) expect(snapshot.includes(seen), seen).toBe(false);
   });
 });

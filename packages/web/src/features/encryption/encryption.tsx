@@ -34,16 +34,16 @@ function EncryptedBody({ context: { message } }: { context: MessageContext }) {
 messageBodies.encrypted = EncryptedBody;
 
 /**
- * Above an encrypted conversation's message field: why it offers no live locations or
- * scheduling (each would be on the server in clear, and the server refuses it there; those
- * controls are left out: `plainOnly` in extensions.ts), and what it encrypts instead.
+ * Above an encrypted conversation's message field: why it offers no scheduling (a scheduled message
+ * waits on the server in clear, and the server refuses it there; the control is left out:
+ * `plainOnly` in extensions.ts), and what it encrypts instead.
  */
 function EncryptedComposerNote({ composer: { conversation } }: { composer: ComposerContext }) {
   if (!conversation.encrypted) return null;
   return (
     <p className="composer-encrypted-note">
-      <Lock size={12} aria-hidden="true" /> Files, voice notes, reactions, edits, polls and places are encrypted on this device. Live
-      locations and scheduled messages are not available in encrypted conversations yet.
+      <Lock size={12} aria-hidden="true" /> Files, voice notes, reactions, edits, polls and places (live ones too) are encrypted on this
+      device. Scheduled messages are not available in encrypted conversations yet.
     </p>
   );
 }

@@ -13,8 +13,8 @@ import { IconButton, Tooltip } from '../../components/ui/index.js';
  * can move ("Update location") and stop. Received, it shows
  * the place's label, its coordinates and a link to the map at OpenStreetMap (no map tiles are
  * loaded inside the app), and until when it is live. A browser without geolocation shows no button.
- * In an encrypted conversation (issue 39) the place goes inside an MLS message (the SDK's path):
- * fixed places only, as a live one is moved by updates the server reads.
+ * In an encrypted conversation (issue 39) the place goes inside an MLS message, and so do a live
+ * place's moves and its stop (the SDK's path): members' browsers work out where it is now.
  */
 messageBodies.location = LocationBody;
 if (typeof navigator !== 'undefined' && 'geolocation' in navigator) composerAddons.push({ id: 'location', component: ShareLocation });
@@ -38,13 +38,11 @@ function ShareLocation({ composer }: { composer: ComposerContext }) {
   return (
     <>
       <IconButton label="Share location" icon={<MapPin aria-hidden="true" size={18} />} onClick={() => void share(false)} disabled={busy} />
-      {!composer.conversation.encrypted && (
-        <Tooltip label="Share live location for an hour">
-          <button type="button" className="icon-button" onClick={() => void share(true)} disabled={busy} aria-label="Share live location">
-            <Radio aria-hidden="true" size={18} />
-          </button>
-        </Tooltip>
-      )}
+      <Tooltip label="Share live location for an hour">
+        <button type="button" className="icon-button" onClick={() => void share(true)} disabled={busy} aria-label="Share live location">
+          <Radio aria-hidden="true" size={18} />
+        </button>
+      </Tooltip>
       {error && (
         <span className="error" role="alert">
           {error}
