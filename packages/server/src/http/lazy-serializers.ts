@@ -1,4 +1,5 @@
 import SerializerSelector from '@fastify/fast-json-stringify-compiler';
+import { forSerialization } from './serialization-schema.js';
 
 type SerializerFactory = SerializerSelector.SerializerFactory;
 type Serialize = SerializerSelector.Serializer;
@@ -8,8 +9,9 @@ type Serialize = SerializerSelector.Serializer;
  * starts (issue 41 item 3: start-up). Fastify builds every route's fast-json-stringify function
  * at `ready`: ~500 route × status schemas, 0.5–1 s of a node's start, most of them for answers
  * (errors, admin routes) a node may never send. The functions are Fastify's own (its default
- * compiler with its options), so answers are byte for byte the same. `compileAll` builds every
- * pending one, so a test still finds a schema fast-json-stringify cannot compile.
+ * compiler with its options) over the schema as serialization-schema.ts rewrites it, so answers
+ * are byte for byte the same. `compileAll` builds every pending one, so a test still finds a
+ * schema fast-json-stringify cannot compile.
  */
 export class LazySerializers {
   private readonly pending = new Set<() => Serialize>();
@@ -21,7 +23,8 @@ export class LazySerializers {
       let serialize: Serialize | undefined;
       const build = (): Serialize => {
         if (serialize === undefined) {
-          serialize = compile(route);
+          // Unions fast-json-stringify would ask Ajv about on every answer, as types it tells apart itself.
+          serialize = compile({ ...route, schema: forSerialization(route.schema) });
           this.pending.delete(build);
         }
         return serialize;
