@@ -18,6 +18,7 @@ export const DEVICE_LINK_TTL_MS = 10 * 60 * 1000;
 /**
  * A sealed answer: the identity key (about 150 bytes sealed) and the history share, the texts the
  * approving device decrypted, newest first, up to `MAX_HISTORY_SHARE_BYTES`; within the body limit.
+ * Older texts go in an encrypted upload whose key is sealed in the answer (the SDK's history-share.ts).
  */
 export const MAX_HISTORY_SHARE_BYTES = 400 * 1024;
 export const MAX_SEALED_LINK_BYTES = MAX_HISTORY_SHARE_BYTES + 4096;
@@ -72,7 +73,7 @@ export const ApproveDeviceLinkBody = Type.Object(
       minLength: 1,
       maxLength: Math.ceil((MAX_SEALED_LINK_BYTES * 4) / 3),
       description:
-        "My identity key and the history share (texts I decrypted, newest first) sealed (HPKE, the suite's X25519 KEM) to the link's public key: the server cannot open it",
+        "My identity key and the history share (texts I decrypted, newest first; the older ones as the key of an encrypted upload) sealed (HPKE, the suite's X25519 KEM) to the link's public key: the server cannot open it",
     }),
   },
   { ...strict, title: 'ApproveDeviceLinkBody' },

@@ -1,17 +1,12 @@
-import {
-  type DeviceLink,
-  type DeviceLinkCreated,
-  type DeviceLinkList,
-  type DeviceLinkTaken,
-  MAX_HISTORY_SHARE_BYTES,
-  type UserDevices,
-} from '@confab/protocol';
+import { type DeviceLink, type DeviceLinkCreated, type DeviceLinkList, type DeviceLinkTaken, type UserDevices } from '@confab/protocol';
+import { FileCalls } from '../files.js';
 import type { HttpTransport } from '../http.js';
 import { base64UrlBytes } from '../push.js';
 import { packBytes, unpackBytes } from './byte-packing.js';
 import { type DeviceManager } from './device-manager.js';
 import { EncryptionError } from './encryption-error.js';
 import type { DeviceKeys } from './group-engine.js';
+import { makeHistoryShare, takeHistoryShare } from './history-share.js';
 
 /** A request of mine as another device of mine sees it: the code to compare with the new device's. */
 export interface PendingDeviceLink {
@@ -50,8 +45,9 @@ const path = (id?: string, action?: string) => `/api/v1/device-links${id ? `/${e
  * (derived from that public key, so a key the server swapped shows another code), seals the
  * identity key to it. The new device opens it, checks it is the identity key my signed list names,
  * and enables itself as a device that key signs, then joins my encrypted conversations by
- * external commit. With the key comes the history share: the texts the approving device
- * decrypted, sealed together with it. The server relays only sealed bytes.
+ * external commit. With the key comes the history share (history-share.ts): the texts the
+ * approving device decrypted, the newest sealed together with it, the older in an encrypted file
+ * whose key is sealed with it. The server relays only sealed bytes and ciphertext.
  */
 export class DeviceLinking {
   constructor(
@@ -59,6 +55,8 @@ export class DeviceLinking {
     private readonly devices: DeviceManager,
     /** Once enabled, the new device joins my encrypted conversations (client.joinEncryptedConversations). */
     private readonly joinConversations: () => Promise<unknown> = async () => undefined,
+    /** Uploads and downloads the older part of a history share (plain file calls: the share is encrypted here). */
+    private files?: FileCalls,
   ) {}
 
   /** On the new device: asks for my identity key. Its private key waits in the crypto store. */
@@ -92,7 +90,7 @@ export class DeviceLinking {
     await this.checkPublished(identity);
     await this.devices.adoptIdentity(identity);
     // The history share came sealed with the identity key: only a device holding it made it.
-    for (const [key, value] of unpackHistory(history)) if (/^(plain|about):/.test(key)) await this.devices.store.put(key, value);
+    await takeHistoryShare(this.devices.store, this.fileCalls(), history);
     await this.devices.store.delete(KEYS.request);
     const enabled = await this.devices.enable({ deviceName: options.deviceName });
     await this.joinConversations();
@@ -123,35 +121,19 @@ export class DeviceLinking {
     const hpke = await suiteHpke();
     const { ct, enc } = await hpke.seal(
       await hpke.importPublicKey(base64UrlBytes(link.publicKey)),
-      packBytes([identity.signaturePublicKey, identity.signaturePrivateKey, await this.historyShare()]),
+      packBytes([
+        identity.signaturePublicKey,
+        identity.signaturePrivateKey,
+        await makeHistoryShare(this.devices.store, this.http, this.fileCalls()),
+      ]),
       INFO,
       aad(self.userId, id),
     );
     await this.http.request('POST', path(id, 'approve'), { body: { deviceId: self.deviceId, sealed: b64(packBytes([enc, ct])) } });
   }
 
-  /**
-   * The history share: the texts this device decrypted (`plain:`) and what a result shows of each
-   * (`about:`), newest first in each conversation, up to `MAX_HISTORY_SHARE_BYTES`. The new device
-   * reads them as if it had decrypted them; older ones stay the placeholder there.
-   */
-  private async historyShare(): Promise<Uint8Array> {
-    const store = this.devices.store;
-    const seqOf = (key: string) => Number(key.slice(key.lastIndexOf(':') + 1));
-    const keys = (await store.keys('plain:')).sort((a, b) => seqOf(b) - seqOf(a));
-    const parts: Uint8Array[] = [];
-    let size = 0;
-    for (const key of keys) {
-      const about = 'about:' + key.slice('plain:'.length);
-      const [text, shown] = [await store.get(key), await store.get(about)];
-      if (!text) continue;
-      const entry = shown ? [utf8(key), text, utf8(about), shown] : [utf8(key), text];
-      const bytes = entry.reduce((n, p) => n + 4 + p.length, 0);
-      if (size + bytes > MAX_HISTORY_SHARE_BYTES) break;
-      parts.push(...entry);
-      size += bytes;
-    }
-    return packBytes(parts);
+  private fileCalls(): FileCalls {
+    return (this.files ??= new FileCalls(this.http));
   }
 
   async decline(id: string): Promise<void> {
@@ -201,17 +183,6 @@ async function openAnswer(
   } catch {
     throw new DeviceLinkError('link_mismatch', 'The answer could not be opened with this request’s key');
   }
-}
-
-/** The history share's key/value pairs (packed one after the other). */
-function unpackHistory(history: Uint8Array): [string, Uint8Array][] {
-  const view = new DataView(history.buffer, history.byteOffset, history.byteLength);
-  let count = 0;
-  for (let at = 0; at + 4 <= history.length; at += 4 + view.getUint32(at)) count++;
-  const parts = unpackBytes(history, count);
-  const pairs: [string, Uint8Array][] = [];
-  for (let i = 0; i + 1 < parts.length; i += 2) pairs.push([fromUtf8(parts[i]!), parts[i + 1]!]);
-  return pairs;
 }
 
 /** The MLS suite's HPKE (X25519, HKDF-SHA256, AES-128-GCM), loaded with ts-mls only when linking. */

@@ -3,6 +3,8 @@ import { ConfabClient, memoryCryptoStore } from '@confab/client';
 import { DEVICE_LINK_TTL_MS, type DeviceLink, encodeDeviceIdentity } from '@confab/protocol';
 import { DeviceLinkService } from '../../src/services/encryption/device-link-service.js';
 import { engines } from '../engines.js';
+import { plaintextsFound } from '../plaintext-scan.js';
+import { databaseSnapshot } from '../snapshot.js';
 import { NodeWebSocket, type TestServer, api, uniqueName, until } from '../harness.js';
 
 /**
@@ -106,6 +108,44 @@ describe.each(await engines())('device linking on %s', (_engine, start) => {
       expect(read.items.map((m) => m.body)).toContain('from my phone');
     }
   });
+
+  it('shares a history larger than an answer holds: the older part as an encrypted file, read on the new device', async () => {
+    const alice = await person('lh');
+    const bob = await person('lg');
+    const group = await bob.laptop.createGroup('Long history', [alice.id], { encrypted: true });
+    // 130 messages of 3,500 characters: about 450 KiB of text, more than the 400 KiB an answer holds.
+    const marker = (i: number) => `message ${i} ${crypto.randomUUID()} `;
+    const markers = Array.from({ length: 130 }, (_, i) => marker(i));
+    for (const m of markers) await bob.laptop.sendMessage(group.id, m + 'x'.repeat(3500 - m.length));
+    const readAll = async (c: ConfabClient) => {
+      const bodies: (string | undefined)[] = [];
+      for (let after = 0; ;) {
+        const page = await c.history(group.id, { after, limit: 50 });
+        bodies.push(...page.items.filter((m) => m.mls === 'application').map((m) => m.body));
+        if (page.items.length === 0) return bodies;
+        after = page.items.at(-1)!.seq;
+      }
+    };
+    expect((await readAll(alice.laptop)).every((b) => b !== undefined)).toBe(true);
+
+    const request = await alice.phone.deviceLinks.request('phone');
+    const completed = alice.phone.deviceLinks.complete(request.id, { deviceName: 'phone', pollMs: 50 });
+    await alice.laptop.deviceLinks.approve(request.id);
+    await completed;
+
+    // Every message the laptop had read, the oldest too, reads on the phone: the newest came inside
+    // the answer, the oldest (beyond its 400 KiB) only through the file.
+    const onPhone = await readAll(alice.phone);
+    expect(onPhone).toHaveLength(130);
+    expect(onPhone.map((b) => b?.slice(0, markers[0]!.length))).toEqual(markers.map((m) => m.slice(0, markers[0]!.length)));
+    // The older part went as an upload of Alice's: ciphertext only, on disk and in the database.
+    const databaseUrl = t.server.services.config.databaseUrl;
+    const where = { dataDirs: [t.dataDir], ...(databaseUrl?.startsWith('postgres') ? { databaseUrl } : {}) };
+    expect(await plaintextsFound(where, [markers[0]!, markers[60]!])).toEqual([]);
+    // That the file was the path: one upload in this server, the ciphertext's name and type.
+    const uploads = ((await databaseSnapshot(t)).uploads ?? []).map((row) => JSON.parse(row) as Record<string, unknown>);
+    expect(uploads.map((u) => [u.filename, u.content_type])).toEqual([['encrypted.bin', 'application/octet-stream']]);
+  }, 120_000);
 
   it('refuses an external commit of a stale epoch (409 epoch_conflict) and one sent as another user’s device', async () => {
     const alice = await person('lz');
