@@ -96,11 +96,20 @@ export class ConfabClient extends ClientBase {
     // Someone's new identity key: their signed list is read (and checked) again, so a verified or
     // first-seen key that changed reaches onVerificationChange now, not at the next look; and no
     // credential check answers from a list read before.
-    if (encryption)
+    if (encryption) {
       connection.on('identity.updated', ({ userId }) => {
         this.e2e.devices().deviceListChanged(userId);
         void this.verificationOf(userId).catch(() => undefined);
       });
+      // A revoked device is taken out of the groups this device shares with it (not awaited: a stand-in waits its turn).
+      connection.on('device.revoked', ({ userId, deviceId }) => {
+        this.e2e.devices().deviceListChanged(userId);
+        void this.e2e
+          .groups()
+          .deviceRevoked({ userId, deviceId })
+          .catch(() => undefined);
+      });
+    }
     return connection;
   }
 }

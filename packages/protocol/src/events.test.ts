@@ -150,6 +150,7 @@ const samples: { [K in ServerEventType]: EventOf<K> } = {
     user: { id: 'u2', username: 'bob', displayName: 'Bob B', bio: '', avatarUrl: null, createdAt: '2024-01-01T00:00:00.000Z' },
   },
   'identity.updated': { type: 'identity.updated', userId: 'u2' },
+  'device.revoked': { type: 'device.revoked', userId: 'u2', deviceId: 'dev_1' },
   'device_link.requested': {
     type: 'device_link.requested',
     link: {
@@ -248,6 +249,7 @@ describe('the unions and lists derived from the map', () => {
       'block.updated',
       'user.updated',
       'identity.updated',
+      'device.revoked',
       'device_link.requested',
       'device_link.answered',
     ]);

@@ -143,6 +143,13 @@ export const EphemeralEventPayloads = {
       'one you verified (issue 39)',
     { userId: Id },
   ),
+  'device.revoked': payload(
+    'A user revoked one of their devices (issue 39): to everyone who shares a conversation with them, and to their own ' +
+      'devices. A device that is in an encrypted conversation’s group with the revoked one commits its removal (one ' +
+      'device does it: the SDK ranks them), so the revoked device reads nothing sent after, whichever device or client ' +
+      'revoked it. Not logged: the revocation is in the user’s signed device list',
+    { userId: Id, deviceId: Type.String({ description: 'The revoked device' }) },
+  ),
   'device_link.requested': payload(
     'A new device of mine asked to be linked (issue 39 part 4): to my own devices only, so a device holding my identity key ' +
       'prompts at once. Not logged: `GET /api/v1/device-links` lists what is still pending',

@@ -85,6 +85,11 @@ export class EncryptedConversations {
     return this.membership.removeDevice(device);
   }
 
+  /** Someone revoked a device (`device.revoked`): commits its removal where this device's turn comes (GroupMembership.deviceRevoked). */
+  deviceRevoked(device: DeviceRef): Promise<void> {
+    return this.membership.deviceRevoked(device);
+  }
+
   /** A new device of a member joins the group by itself, by external commit (GroupMembership.joinExternally). */
   joinExternally(conversationId: string): Promise<boolean> {
     return this.membership.joinExternally(conversationId);

@@ -128,17 +128,49 @@ export class GroupMembership {
     if (userId === me.userId) return;
     const group = await this.access.loadGroup(conversationId);
     if (!group) return;
-    const remaining = (await this.devices.engine())
-      .members(group)
-      .filter((d) => d.userId !== userId)
-      .map((d) => `${d.userId}\u0000${d.deviceId}`)
-      .sort();
-    const rank = remaining.indexOf(`${me.userId}\u0000${me.deviceId}`);
-    if (rank > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(rank * STAND_IN_STEP_MS, STAND_IN_MAX_WAIT_MS)));
+    await this.waitTurn(group, me, (d) => d.userId !== userId);
     // Added back meanwhile (their devices committed in again): not to be removed.
     const { conversation } = await this.http.request<{ conversation: ConversationDetail }>('GET', conversationPath(conversationId));
     if (conversation.members.some((m) => m.userId === userId)) return;
     await this.removeMember(conversationId, userId);
+  }
+
+  /**
+   * A user revoked a device (`device.revoked`): in each group this device shares with it, the
+   * devices that remain commit its removal, whichever device or client revoked it (one without a
+   * device of its own commits nothing; the revoking device only in the groups it is in). One
+   * device should do it: they wait their rank's turn as for `memberRemoved`, and whoever finds the
+   * device gone once it applied what it missed stands down.
+   */
+  async deviceRevoked(device: DeviceRef): Promise<void> {
+    if (!(await this.devices.isEnabled())) return;
+    const me = await this.devices.self();
+    if (me.userId === device.userId && me.deviceId === device.deviceId) return;
+    const engine = await this.devices.engine();
+    const same = (d: DeviceRef) => d.userId === device.userId && d.deviceId === device.deviceId;
+    await Promise.all(
+      (await this.store.keys('group:')).map(async (key) => {
+        const conversationId = key.slice('group:'.length);
+        const group = await this.access.loadGroup(conversationId);
+        if (!group || !engine.members(group).some(same)) return;
+        await this.waitTurn(group, me, (d) => !same(d));
+        await this.commit(conversationId, async (e, current) => {
+          const leaves = e.members(current).filter(same);
+          return leaves.length === 0 ? undefined : { pending: await e.removeMembers(current, leaves), packages: [] };
+        });
+      }),
+    );
+  }
+
+  /** Waits this device's turn among the group's devices that `remain` (ranked by id: the first does not wait). */
+  private async waitTurn(group: Group, me: DeviceRef, remain: (d: DeviceRef) => boolean): Promise<void> {
+    const ranked = (await this.devices.engine())
+      .members(group)
+      .filter(remain)
+      .map((d) => `${d.userId}\u0000${d.deviceId}`)
+      .sort();
+    const rank = ranked.indexOf(`${me.userId}\u0000${me.deviceId}`);
+    if (rank > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(rank * STAND_IN_STEP_MS, STAND_IN_MAX_WAIT_MS)));
   }
 
   /** Commits the removal of one revoked device from every encrypted conversation this device is in. */

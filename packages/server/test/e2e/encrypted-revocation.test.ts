@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SignedDeviceListPayload, UserDevices } from '@confab/protocol';
 import { ConfabClient, GroupError, memoryCryptoStore } from '@confab/client';
 import { engines } from '../engines.js';
-import { NodeWebSocket, type TestServer, api, uniqueName } from '../harness.js';
+import { NodeWebSocket, type TestServer, api, uniqueName, until } from '../harness.js';
 
 /**
  * Issue 39: a revocation does not make earlier history unreadable. A revoked device stays on its
@@ -132,6 +132,41 @@ describe.each(await engines())('a revoked device’s past on %s', (_engine, star
     // server that lies about it can do).
     const backdated = await bobEngine.process(bobEngine.load(bobOffline), forged.commit, { orderedAt: served.revokedAt - 1 });
     expect(backdated.kind).toBe('commit');
+  });
+
+  it('revoked from a client with no device: a member’s device commits the removal; the revoked device reads nothing sent after', async () => {
+    const alice = await person('rv');
+    const phone = await linked(alice);
+    const bob = await person('rw');
+    const group = await bob.first.createGroup('Revoked elsewhere', [alice.id], { encrypted: true });
+    await bob.first.sendMessage(group.id, 'before the revocation');
+    for (const device of [alice.first, phone]) expect(await bodies(device, group.id)).toEqual(['before the revocation']);
+    const state = async () =>
+      (await api(t.url, 'GET', `/api/v1/conversations/${group.id}/mls`, { token: bob.first.tokens!.accessToken })).body as {
+        epoch: number;
+      };
+    const epochBefore = (await state()).epoch;
+
+    // Bob's device is online; Alice revokes her phone from a client that is no device (a browser whose key is elsewhere).
+    const live = bob.first.connect();
+    await live.ready();
+    try {
+      const plain = new ConfabClient({ baseUrl: t.url, WebSocket: NodeWebSocket });
+      await plain.login({ username: alice.username, password: PASSWORD });
+      const { deviceId } = await phone.encryption.self();
+      expect((await api(t.url, 'DELETE', `/api/v1/devices/${deviceId}`, { token: plain.tokens!.accessToken })).status).toBe(204);
+      // Bob's device, told `device.revoked`, commits the phone's removal: the group moves one epoch on.
+      await until(async () => (await state()).epoch > epochBefore, 'the removal committed by a member');
+    } finally {
+      live.close();
+    }
+    expect((await state()).epoch).toBe(epochBefore + 1);
+
+    await bob.first.sendMessage(group.id, 'after the revocation');
+    expect(await bodies(alice.first, group.id)).toEqual(['before the revocation', 'after the revocation']);
+    // The phone (revoked, its keys still here) was removed before this was sent: it cannot read it.
+    const onPhone = await bodies(phone, group.id).catch(() => ['refused']);
+    expect(onPhone).not.toContain('after the revocation');
   });
 
   it('refuses a signed list that names as revoked a device not revoked, or another user’s, or with another key', async () => {

@@ -102,9 +102,12 @@ export class DeviceService {
   async revoke(userId: string, deviceId: string): Promise<void> {
     // The log's head as it commits orders the revocation (members compare MLS messages' logPos with
     // it); the time, a millisecond after the clock, is for entries and messages without positions.
-    if (await this.store.devices.revokeDevice(userId, deviceId, () => this.now() + 1)) return;
-    const device = await this.store.devices.getDevice(deviceId);
-    if (device?.userId !== userId) throw notFound('Device');
+    if (!(await this.store.devices.revokeDevice(userId, deviceId, () => this.now() + 1))) {
+      const device = await this.store.devices.getDevice(deviceId);
+      if (device?.userId !== userId) throw notFound('Device');
+    }
+    // Told again on a repeated call: a member that missed it gets another chance to commit the removal.
+    await this.identities?.revoked(userId, deviceId);
   }
 
   /** Publishes my identity key and the device list it signed; an older or equal version is refused. */

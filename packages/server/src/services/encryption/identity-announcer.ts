@@ -7,7 +7,8 @@ import type { Store } from '../../store/store.js';
  * again and show the change at once, rather than at their next look. Only the user id: the key is
  * read from the signed list, never trusted from an event. Published after the list is stored,
  * one publish per conversation topic (as `user.updated`); not logged: a client back from offline
- * compares keys when it next shows the person.
+ * compares keys when it next shows the person. Likewise a revoked device (`device.revoked`, with
+ * the device id): members' devices commit its removal from the groups they share with it.
  */
 export class IdentityAnnouncer {
   constructor(
@@ -16,7 +17,16 @@ export class IdentityAnnouncer {
   ) {}
 
   async changed(userId: string): Promise<void> {
+    await this.bus.publish(await this.topicsOf(userId), { type: 'identity.updated', userId });
+  }
+
+  /** The user revoked a device (`device.revoked`): the members' devices in a group with it commit its removal. */
+  async revoked(userId: string, deviceId: string): Promise<void> {
+    await this.bus.publish(await this.topicsOf(userId), { type: 'device.revoked', userId, deviceId });
+  }
+
+  private async topicsOf(userId: string): Promise<string[]> {
     const conversationIds = (await this.store.conversations.listConversationIds([userId])).get(userId) ?? [];
-    await this.bus.publish([userTopic(userId), ...conversationIds.map(conversationTopic)], { type: 'identity.updated', userId });
+    return [userTopic(userId), ...conversationIds.map(conversationTopic)];
   }
 }
