@@ -101,6 +101,14 @@ export class ConfabClient extends ClientBase {
         this.e2e.devices().deviceListChanged(userId);
         void this.verificationOf(userId).catch(() => undefined);
       });
+      // Encryption turned on from a client with no device: an owner's or admin's device online makes the group at once.
+      connection.on('conversation.updated', ({ conversation }) => {
+        if (conversation.encrypted)
+          void this.e2e
+            .groups()
+            .setUpIfNone(conversation.id)
+            .catch(() => undefined);
+      });
       // A revoked device is taken out of the groups this device shares with it (not awaited: a stand-in waits its turn).
       connection.on('device.revoked', ({ userId, deviceId }) => {
         this.e2e.devices().deviceListChanged(userId);

@@ -65,6 +65,11 @@ export class EncryptedConversations {
     return this.membership.setUp(conversation);
   }
 
+  /** Makes the group of an encrypted conversation nobody made one for, if this user may (GroupMembership.setUpIfNone). */
+  setUpIfNone(conversationId: string): Promise<boolean> {
+    return this.membership.setUpIfNone(conversationId);
+  }
+
   /** Commits the devices of `userId` (a member now) into the group (GroupMembership.addMember). */
   addMember(conversationId: string, userId: string): Promise<void> {
     return this.membership.addMember(conversationId, userId);
@@ -105,7 +110,19 @@ export class EncryptedConversations {
    * `liveSeq`: a live connection's word that it handed on every message up to that seq (and knows
    * of none after); when all of them are applied, the log is not read before encrypting.
    */
-  encryptContent(conversationId: string, content: EncryptedContent, clientId: string, liveSeq?: number): Promise<MlsSend> {
+  async encryptContent(conversationId: string, content: EncryptedContent, clientId: string, liveSeq?: number): Promise<MlsSend> {
+    try {
+      return await this.encryptNow(conversationId, content, clientId, liveSeq);
+    } catch (error) {
+      // Encryption turned on from a client with no device (`PATCH {encrypted: true}`): nobody made
+      // the group yet. An owner's or admin's device makes it now (GroupMembership.setUpIfNone), then sends.
+      if (!(error instanceof GroupError && error.code === 'not_a_member') || !(await this.membership.setUpIfNone(conversationId)))
+        throw error;
+      return this.encryptNow(conversationId, content, clientId, liveSeq);
+    }
+  }
+
+  private encryptNow(conversationId: string, content: EncryptedContent, clientId: string, liveSeq?: number): Promise<MlsSend> {
     const plain = encodeContent(content);
     return this.locked(conversationId, async () => {
       await this.apply(conversationId, Number.MAX_SAFE_INTEGER, { liveSeq });

@@ -59,6 +59,22 @@ export class GroupMembership {
   }
 
   /**
+   * Makes the group of an encrypted conversation whose group nobody made (no commit yet: encryption
+   * was turned on from a client without a device), as `setUp`, when this device's user may commit
+   * other members' devices in (an owner or admin: the server's rule for adds). False when the group
+   * exists (this device is then not in it yet, and waits for its Welcome) or this user may not.
+   * Two devices doing it at once: the first commit wins, the other applies it (`setUp`).
+   */
+  async setUpIfNone(conversationId: string): Promise<boolean> {
+    if (!(await this.devices.isEnabled()) || (await this.access.loadGroup(conversationId))) return false;
+    if ((await this.groupState(conversationId)).epoch > 0) return false;
+    const { conversation } = await this.http.request<{ conversation: ConversationDetail }>('GET', conversationPath(conversationId));
+    if (!conversation.encrypted || !['owner', 'admin'].includes(conversation.myRole)) return false;
+    await this.setUp(conversation);
+    return true;
+  }
+
+  /**
    * Commits the devices of `userId` (a member now) into the group; those in it already are left
    * (a retry after a crash). Kept as a pending add until ordered, so a crash between the claim
    * and the commit is finished by the next `apply`.

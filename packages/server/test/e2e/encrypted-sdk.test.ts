@@ -182,4 +182,46 @@ describe.each(await engines())('encrypted conversations through the SDK on %s', 
     const page = await frank.history(group.id);
     expect(page.items.find((m) => m.kind === 'encrypted' && m.mls === 'application')).not.toHaveProperty('body');
   });
+
+  it('encryption turned on from a client with no device: an owner’s device makes the group, at once when online, else at its first send', async () => {
+    const alice = await person('sh', 'laptop');
+    const bob = await person('si', 'phone');
+    const plainBob = new ConfabClient({ baseUrl: t.url, WebSocket: NodeWebSocket });
+    await plainBob.login({ username: bob.username, password: 'correct horse battery' });
+    const state = (id: string) => alice.first.http.request<{ epoch: number }>('GET', `/api/v1/conversations/${id}/mls`);
+
+    // Bob's browser without a device (no crypto store) makes the group and turns encryption on: no MLS group yet.
+    const group = await plainBob.createGroup('Turned on elsewhere', [alice.id]);
+    expect(await plainBob.encryptConversation(group.id)).toMatchObject({ encrypted: true });
+    expect((await state(group.id)).epoch).toBe(0);
+    // Alice is a member, not an admin: her device may not commit Bob's devices in, and says so.
+    await expect(alice.first.sendMessage(group.id, 'too early')).rejects.toMatchObject({ code: 'not_a_member' });
+    // Bob's device (the owner's) makes it at its first send, every member's device in it.
+    const sent = await bob.first.sendMessage(group.id, 'the first encrypted word');
+    expect(sent).toMatchObject({ kind: 'encrypted', encrypted: true, body: 'the first encrypted word' });
+    expect((await state(group.id)).epoch).toBe(1);
+    await alice.first.sendMessage(group.id, 'and a reply');
+    expect(await bodies(bob.first, group.id)).toEqual(['the first encrypted word', 'and a reply']);
+
+    // With Bob's device online, it makes the group as soon as it hears encryption was turned on.
+    const live = bob.first.connect();
+    await live.ready();
+    try {
+      const second = await plainBob.createGroup('Turned on while online', [alice.id]);
+      await plainBob.encryptConversation(second.id);
+      // Its commit, then the Welcome that brings Alice's device in.
+      const welcomed = async () =>
+        (await alice.first.http.request<MessagePage>('GET', `/api/v1/conversations/${second.id}/messages`)).items.some(
+          (m) => m.mls === 'welcome',
+        );
+      await until(welcomed, 'the group made by the owner’s device online, and its Welcome');
+      expect((await state(second.id)).epoch).toBe(1);
+      await alice.first.sendMessage(second.id, 'straight away');
+      expect(await bodies(bob.first, second.id)).toEqual(['straight away']);
+    } finally {
+      live.close();
+    }
+    // A plain send is still refused there: the conversation is encrypted for everyone.
+    await expect(plainBob.sendMessage(group.id, 'in clear')).rejects.toMatchObject({ status: 400, code: 'encrypted_conversation' });
+  });
 });
