@@ -64,6 +64,7 @@ export class ConfabClient extends ClientBase {
         ? {
             react: (conversationId, messageId, key, on) => this.reactEncrypted(conversationId, messageId, key, on),
             edit: (conversationId, messageId, text) => this.editEncrypted(conversationId, messageId, text),
+            forward: (source, conversationIds, comment, byServer) => this.forwardEncrypted(source, conversationIds, comment, byServer),
           }
         : undefined,
     );

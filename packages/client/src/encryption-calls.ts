@@ -2,7 +2,8 @@ import type { ConversationDetail, Message } from '@confab/protocol';
 import { ClientBase } from './client-base.js';
 import { conversationPath } from './conversation-calls.js';
 import { newClientId } from './ids.js';
-import type { EncryptedReactionCount } from './crypto/encrypted-content.js';
+import type { EncryptedContent, EncryptedReactionCount } from './crypto/encrypted-content.js';
+import { checkForwardable, forwardedContent } from './crypto/encrypted-forward.js';
 import { type FileToEncrypt, downloadEncrypted, uploadEncrypted } from './crypto/encrypted-files.js';
 import type { EncryptedFileRef } from './crypto/file-crypto.js';
 import type { DecryptedHit, DecryptedSearchOptions } from './crypto/decrypted-search.js';
@@ -166,6 +167,45 @@ export abstract class EncryptionCalls extends ClientBase {
       body: { clientId, mls },
     });
     await e2e.decrypt(answer.message);
+  }
+
+  /**
+   * A forward this device makes (`messages.forward` calls it): of an encrypted message (into
+   * encrypted conversations only), or into encrypted conversations. Each encrypted target gets the
+   * comment as a message of its own, then the copy (crypto/encrypted-forward.ts); the plain targets
+   * of a plain message are copied by the server (`byServer`), first. Undefined when every target is
+   * plain and the message too: the server copies it alone.
+   */
+  async forwardEncrypted(
+    source: Message,
+    conversationIds: readonly string[],
+    comment: string | undefined,
+    byServer: (conversationIds: readonly string[]) => Promise<Message[]>,
+  ): Promise<Message[] | undefined> {
+    const e2e = this.e2e.groups();
+    // Asked of every target first (a conversation I am not in answers 404 here): nothing is sent before all are known.
+    const encrypted = await Promise.all(conversationIds.map((id) => e2e.isEncrypted(id)));
+    if (source.encrypted !== true && !encrypted.some(Boolean)) return undefined;
+    checkForwardable(source, encrypted);
+    const plainTargets = conversationIds.filter((_, i) => !encrypted[i]);
+    const copies = plainTargets.length > 0 ? await byServer(plainTargets) : [];
+    for (const conversationId of conversationIds.filter((_, i) => encrypted[i])) {
+      if (comment !== undefined) copies.push(await this.sendEncryptedContent(conversationId, { text: comment }, []));
+      const { content, attachmentIds } = await forwardedContent(source, this.files);
+      copies.push(await this.sendEncryptedContent(conversationId, content, attachmentIds));
+    }
+    return copies;
+  }
+
+  /** Encrypts `content` for the conversation and sends it over REST: the message as this device reads it. */
+  private async sendEncryptedContent(conversationId: string, content: EncryptedContent, attachmentIds: string[]): Promise<Message> {
+    const e2e = this.e2e.groups();
+    const clientId = newClientId();
+    const mls = await e2e.encryptContent(conversationId, content, clientId);
+    const answer = await this.http.request<{ message: Message }>('POST', `${conversationPath(conversationId)}/messages`, {
+      body: { clientId, mls, ...(attachmentIds.length > 0 ? { attachmentIds } : {}) },
+    });
+    return (await e2e.decrypt(answer.message)) ?? answer.message;
   }
 
   /** An encrypted conversation's reactions per message id, counted on this device from those it decrypted. */

@@ -24,6 +24,13 @@ import { refusedAsPlain } from './crypto/send-fields.js';
 export interface EncryptedRelations {
   react(conversationId: string, messageId: string, key: string, on: boolean): Promise<void>;
   edit(conversationId: string, messageId: string, text: string): Promise<void>;
+  /** A forward the device makes (an encrypted message, or encrypted targets); undefined when the server copies it alone. */
+  forward(
+    source: Message,
+    conversationIds: readonly string[],
+    comment: string | undefined,
+    byServer: (conversationIds: readonly string[]) => Promise<Message[]>,
+  ): Promise<Message[] | undefined>;
 }
 
 /** The messages around one, oldest first: what a view shows after jumping to it (a search hit, a notification). */
@@ -187,8 +194,19 @@ export class MessageActions {
    * Copies a message into 1–10 conversations, each after `comment` when given: the new messages, in
    * order. Rejects with `MessageHeldError` (the first held) when the spam screen held any copy or
    * comment for review, as `sendMessage` does; copies it let through are delivered all the same.
+   * Into an encrypted conversation, or of an encrypted message (only into encrypted ones: 400
+   * `encrypted_conversation` otherwise, nothing sent), this device makes the copy
+   * (`crypto/encrypted-forward.ts`): the plain targets' copies come first, then the encrypted ones'.
    */
   async forward(messageId: string, conversationIds: readonly string[], comment?: string): Promise<Message[]> {
+    const byServer = (ids: readonly string[]) => this.forwardByServer(messageId, ids, comment);
+    // With encryption, a copy into an encrypted conversation, or of an encrypted message, is made on this device.
+    const relations = this.encryptedRelations?.();
+    const copies = relations && (await relations.forward(await this.get(messageId), conversationIds, comment, byServer));
+    return copies ?? byServer(conversationIds);
+  }
+
+  private async forwardByServer(messageId: string, conversationIds: readonly string[], comment?: string): Promise<Message[]> {
     const body = comment === undefined ? { conversationIds } : { conversationIds, comment };
     const { messages, held } = await this.http.request<ForwardResponse>('POST', `${messagePath(messageId)}/forward`, { body });
     if (held && held.length > 0) throw new MessageHeldError(held[0]!);

@@ -12,6 +12,7 @@ import {
   readVote,
 } from './encrypted-polls.js';
 import { type EncryptedPlaceMove, readPlaceMove, readPlaceStop } from './encrypted-places.js';
+import type { ForwardedOrigin } from './encrypted-forward.js';
 
 /**
  * What an MLS application message carries (issue 39 part 5). A text alone is its UTF-8 bytes, as
@@ -39,6 +40,8 @@ export interface EncryptedContent {
   placeMove?: EncryptedPlaceMove;
   /** Ends my live place `placeId` now. */
   placeStop?: { placeId: string };
+  /** A forwarded copy: who wrote the original and when (encrypted-forward.ts). */
+  forwarded?: ForwardedOrigin;
 }
 
 /** What a decrypted message carries besides its text: relations counted elsewhere, not listed (reaction, edit, vote, close, a place's move or stop). */
@@ -82,8 +85,10 @@ const STRUCTURED = 0;
  * plain one (`kind: "voice"` with `voice`; its audio in `files`). A poll gets its `kind` here and
  * its results from the tally (`EncryptedConversations`).
  */
-export function readableContent(bytes: Uint8Array): { body: string } & Carried & Partial<Pick<Message, 'kind' | 'location' | 'voice'>> {
-  const { text, files, reaction, edit, poll, location, voice, vote, pollClose, placeMove, placeStop } = decodeContent(bytes);
+export function readableContent(
+  bytes: Uint8Array,
+): { body: string } & Carried & Partial<Pick<Message, 'kind' | 'location' | 'voice' | 'forwardedFrom'>> {
+  const { text, files, reaction, edit, poll, location, voice, vote, pollClose, placeMove, placeStop, forwarded } = decodeContent(bytes);
   return {
     body: text ?? poll?.question ?? '',
     ...(files && files.length > 0 ? { files } : {}),
@@ -93,6 +98,8 @@ export function readableContent(bytes: Uint8Array): { body: string } & Carried &
     ...(pollClose ? { pollClose } : {}),
     ...(placeMove ? { placeMove } : {}),
     ...(placeStop ? { placeStop } : {}),
+    // As a plain copy names its origin, without the source conversation (the target's members may not be in it).
+    ...(forwarded ? { forwardedFrom: forwarded } : {}),
     ...(poll ? { kind: 'poll' as const } : {}),
     ...(location
       ? {
@@ -171,6 +178,9 @@ export function decodeContent(bytes: Uint8Array): EncryptedContent {
     if (placeMove) content.placeMove = placeMove;
     const placeStop = readPlaceStop(parsed.placeStop);
     if (placeStop) content.placeStop = placeStop;
+    const f = parsed.forwarded as Record<string, unknown> | undefined;
+    if (f && typeof f.senderId === 'string' && typeof f.sentAt === 'string' && !Number.isNaN(Date.parse(f.sentAt)))
+      content.forwarded = { senderId: f.senderId, sentAt: f.sentAt };
     return content;
   } catch {
     return { text: new TextDecoder().decode(bytes.subarray(1)) };

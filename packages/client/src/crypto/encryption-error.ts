@@ -10,7 +10,9 @@ export class EncryptionError extends Error {
       | 'rolled_back_list'
       | 'safety_number_changed'
       | 'not_supported'
-      | 'unknown_attachment',
+      | 'unknown_attachment'
+      /** A message this device holds no text of (sent before it joined), asked to forward. */
+      | 'not_readable',
     message: string,
   ) {
     super(message);

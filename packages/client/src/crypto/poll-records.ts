@@ -54,7 +54,8 @@ export async function talliedPoll(
   now = Date.now(),
 ): Promise<Message | undefined> {
   const plain = await store.get(KEYS.plain(envelope.conversationId, envelope.seq));
-  const content = plain && decodeContent(plain).poll;
+  const decoded = plain && decodeContent(plain);
+  const content = decoded && decoded.poll;
   if (!content) return undefined;
   const relations: PollRelation[] = [];
   for (const key of await store.keys(KEYS.relations(envelope.id))) {
@@ -62,5 +63,6 @@ export async function talliedPoll(
     if (bytes) relations.push(parse<PollRelation>(bytes));
   }
   const poll = tallyPoll({ seq: envelope.seq, senderId: envelope.senderId, content }, relations, members, now);
-  return { ...envelope, encrypted: true, kind: 'poll', body: content.question, poll };
+  const forwarded = decoded.forwarded ? { forwardedFrom: decoded.forwarded } : {};
+  return { ...envelope, encrypted: true, kind: 'poll', body: content.question, poll, ...forwarded };
 }
