@@ -4,7 +4,7 @@ import { ConversationSummary } from './conversations.js';
 import { HeldMessage, Message } from './messages.js';
 import { User } from './users.js';
 import { Id, PositionInput } from './primitives.js';
-import { SingleLine } from './strings.js';
+import { SingleLine, VisibleText } from './strings.js';
 
 /**
  * Assist (issue 40): help keeping up, computed on the instance from its own data; no model, no
@@ -169,8 +169,23 @@ export const ReportDecision = Type.Union([Type.Literal('spam'), Type.Literal('no
 export type ReportDecision = Static<typeof ReportDecision>;
 
 /** `POST /api/v1/messages/:id/report`. */
+/** The longest text a report of an encrypted message may share (the longest message an instance may allow). */
+export const MAX_SHARED_REPORT_TEXT = 100_000;
+
 export const ReportMessageBody = Type.Object(
-  { reason: ReportReason, note: Type.Optional(SingleLine({ minLength: 1, maxLength: 500, description: 'A word for the admins' })) },
+  {
+    reason: ReportReason,
+    note: Type.Optional(SingleLine({ minLength: 1, maxLength: 500, description: 'A word for the admins' })),
+    sharedText: Type.Optional(
+      VisibleText({
+        minLength: 1,
+        maxLength: MAX_SHARED_REPORT_TEXT,
+        description:
+          'Only for a message of an end-to-end encrypted conversation (400 otherwise): its text as my device decrypted it, ' +
+          'shared with the admins, who cannot read it any other way. The server cannot check that it is what was sent',
+      }),
+    ),
+  },
   strict,
 );
 export type ReportMessageBody = Static<typeof ReportMessageBody>;
@@ -191,6 +206,10 @@ export const AdminReport = Type.Object(
     reporterId: Id,
     reason: ReportReason,
     note: Type.Union([Type.String(), Type.Null()]),
+    sharedText: Type.Union([Type.String(), Type.Null()], {
+      description:
+        'An encrypted message’s text as the reporter’s device decrypted it and shared it: not checked by the server (it holds only ciphertext); null when none was shared',
+    }),
     /** The message as it is now; null once deleted. */
     message: Type.Union([Message, Type.Null()]),
     createdAt: Type.String({ format: 'date-time' }),

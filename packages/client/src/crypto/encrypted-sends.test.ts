@@ -60,8 +60,8 @@ describe('a voice note into an encrypted conversation', () => {
         encryptedSendOf(body, links, refsOf);
       } catch (error) {
         expect(error).toBeInstanceOf(ApiError);
-        const { status, code, details } = error as ApiError;
-        return { status, code, path: (details as { path: string }[])[0]!.path };
+        const { status, code, message } = error as ApiError;
+        return { status, code, path: '/' + message.split(' ')[0]! };
       }
       throw new Error('not refused');
     };

@@ -48,13 +48,7 @@ export function encryptedSendOf(
     const { lat, lng, accuracyM, label, liveUntil } = location;
     // A live place: the server's bound, checked here (readers hold it to 8 hours after its message too).
     if (liveUntil !== undefined && !liveUntilAllowed(liveUntil))
-      throw new ApiError(400, 'validation_failed', 'liveUntil must be in the future and at most 8 hours ahead', [
-        {
-          path: '/location/liveUntil',
-          message: 'must be in the future and at most 8 hours ahead',
-          params: { limit: MAX_LIVE_LOCATION_MS },
-        },
-      ]);
+      throw new ApiError(400, 'validation_failed', 'liveUntil must be in the future and at most 8 hours ahead');
     const place = {
       lat,
       lng,
@@ -79,9 +73,9 @@ function checkVoice(
   attachmentIds: readonly string[],
   fileRefsOf: (uploadIds: readonly string[]) => EncryptedFileRef[],
 ): EncryptedFileRef[] {
-  // As the server words it: the field, then what is wrong, and the same in `details`.
+  // As the server words it: the field, then what is wrong (its `details` path differs by transport: not given).
   const refuse = (path: string, message: string) => {
-    throw new ApiError(400, 'validation_failed', `${path.slice(1)} ${message}`, [{ path, message }]);
+    throw new ApiError(400, 'validation_failed', `${path.slice(1)} ${message}`);
   };
   if (voice === undefined) refuse('/voice', 'is required for a voice message');
   if (readVoice(voice) === undefined)

@@ -36,6 +36,7 @@ import { assistModeration } from './migrations/0037-assist-moderation.js';
 import { messagesShown } from './migrations/0039-messages-shown.js';
 import { deviceLinks } from './migrations/0042-device-links.js';
 import { revocationPositions } from './migrations/0043-revocation-positions.js';
+import { reportSharedText } from './migrations/0045-report-shared-text.js';
 import { scheduledMessages } from './migrations/0029-scheduled-messages.js';
 import { starred } from './migrations/0025-starred.js';
 // Imports from Slack and Mattermost (issue 37).
@@ -226,6 +227,8 @@ const migrations: Record<string, Migration> = {
   '0042_device_links': deviceLinks,
   // End-to-end encryption: a revocation and MLS messages placed in the event log (issue 39).
   '0043_revocation_positions': revocationPositions,
+  // End-to-end encryption: a report of an encrypted message may carry the text its reporter read (issue 39).
+  '0045_report_shared_text': reportSharedText,
 };
 
 /**

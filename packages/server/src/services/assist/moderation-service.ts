@@ -9,7 +9,7 @@ import type {
   ReportDecision,
   ReportMessageBody,
 } from '@confab/protocol';
-import { notFound } from '../../errors.js';
+import { detail, invalid, notFound } from '../../errors.js';
 import { newId } from '../../ids.js';
 import { CursorFields, decodeCursor, encodeCursor } from '../../infra/cursor.js';
 import type { ReportRecord, Store } from '../../store/store.js';
@@ -43,6 +43,11 @@ export class ModerationService {
     const message = await this.store.messages.getMessage(messageId);
     if (!message || message.deletedAt !== null || !(await this.membership.members(message.conversationId)).has(userId))
       throw notFound('Message');
+    // A plain message's text is the message itself: only an encrypted one's may come from the reporter.
+    if (body.sharedText !== undefined && message.mls === undefined)
+      throw invalid('sharedText is only for a message of an end-to-end encrypted conversation', [
+        detail('/sharedText', 'is only for a message of an end-to-end encrypted conversation'),
+      ]);
     await this.store.assist.addReport({
       id: newId(),
       messageId,
@@ -51,6 +56,7 @@ export class ModerationService {
       reporterId: userId,
       reason: body.reason,
       note: body.note ?? null,
+      sharedText: body.sharedText ?? null,
       createdAt: Date.now(),
     });
   }
@@ -128,6 +134,7 @@ function reportView(r: ReportRecord, message: Parameters<typeof messageView>[0] 
     reporterId: r.reporterId,
     reason: r.reason,
     note: r.note,
+    sharedText: r.sharedText,
     message: message && message.deletedAt === null ? messageView(message) : null,
     createdAt: new Date(r.createdAt).toISOString(),
     resolvedAt: iso(r.resolvedAt),

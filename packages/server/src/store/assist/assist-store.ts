@@ -50,6 +50,8 @@ export interface ReportRecord {
   reporterId: string;
   reason: ReportReason;
   note: string | null;
+  /** An encrypted message's text as the reporter's device decrypted it: the server cannot check it. */
+  sharedText: string | null;
   createdAt: number;
   resolvedAt: number | null;
   resolvedBy: string | null;

@@ -148,6 +148,8 @@ export function describeAssist(f: Fixture): void {
           reporterId,
           reason: 'spam',
           note: reporterId === a.id ? 'again and again' : null,
+          // A report of an encrypted message may carry what its reporter read (a multi-line text kept as it is).
+          sharedText: reporterId === c.id ? 'line one\nline two ✓' : null,
           createdAt: f.tick(),
         });
       const [r1, r2, r3] = ['01ar1', '01ar2', '01ar3'];
@@ -160,9 +162,11 @@ export function describeAssist(f: Fixture): void {
       expect(await f.store.assist.getReport(r1)).toMatchObject({
         reporterId: a.id,
         note: 'again and again',
+        sharedText: null,
         decision: null,
         resolvedAt: null,
       });
+      expect(await f.store.assist.getReport(r2)).toMatchObject({ reporterId: c.id, sharedText: 'line one\nline two ✓' });
       expect(await f.store.assist.senderStanding(b.id, 20)).toEqual({ messagesSent: 2, spamDecisions: 0 });
 
       const at = f.tick();

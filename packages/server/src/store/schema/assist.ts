@@ -25,6 +25,8 @@ export interface AssistTables {
     reporter_id: string;
     reason: 'spam' | 'abuse' | 'other';
     note: string | null;
+    /** An encrypted message's text as the reporter's device decrypted it (migration 0045). */
+    shared_text: string | null;
     created_at: number;
     resolved_at: number | null;
     resolved_by: string | null;

@@ -14,6 +14,7 @@ type ReportRow = {
   reporter_id: string;
   reason: ReportRecord['reason'];
   note: string | null;
+  shared_text: string | null;
   created_at: number;
   resolved_at: number | null;
   resolved_by: string | null;
@@ -28,6 +29,7 @@ const toReport = (r: ReportRow): ReportRecord => ({
   reporterId: r.reporter_id,
   reason: r.reason,
   note: r.note,
+  sharedText: r.shared_text,
   createdAt: Number(r.created_at),
   resolvedAt: r.resolved_at === null ? null : Number(r.resolved_at),
   resolvedBy: r.resolved_by,
@@ -45,6 +47,7 @@ export async function addReport(db: Db, r: Omit<ReportRecord, 'resolvedAt' | 're
       reporter_id: r.reporterId,
       reason: r.reason,
       note: r.note,
+      shared_text: r.sharedText,
       created_at: r.createdAt,
       resolved_at: null,
       resolved_by: null,

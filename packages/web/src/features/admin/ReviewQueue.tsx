@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import type { AdminHeldItem, AdminReport, ReportDecision } from '@confab/protocol';
+import { Lock } from 'lucide-react';
 import { describeError } from '../../components/errors.js';
 import { useSignedIn } from '../../session/SessionContext.js';
 import '../assist/assist.css';
@@ -71,7 +72,7 @@ export function ReviewQueue() {
                   {REASON[r.reason]}
                   {r.note ? ` — “${r.note}”` : ''}
                 </span>
-                <blockquote>{r.message ? r.message.body : <em>Message deleted</em>}</blockquote>
+                <ReportedText report={r} />
                 <div className="review-actions">
                   <button type="button" onClick={() => void resolve(r, 'spam')}>
                     Spam
@@ -114,5 +115,33 @@ export function ReviewQueue() {
         )}
       </section>
     </div>
+  );
+}
+
+/**
+ * What the reported message says: its text, or for an end-to-end encrypted one (the server holds
+ * only ciphertext) the text the reporter's device decrypted and shared, marked as such.
+ */
+function ReportedText({ report }: { report: AdminReport }) {
+  if (!report.message)
+    return (
+      <blockquote>
+        <em>Message deleted</em>
+      </blockquote>
+    );
+  if (report.message.kind !== 'encrypted') return <blockquote>{report.message.body}</blockquote>;
+  if (report.sharedText === null)
+    return (
+      <p className="hint">
+        <Lock size={12} aria-hidden="true" /> End-to-end encrypted: the reporter did not share its text.
+      </p>
+    );
+  return (
+    <>
+      <p className="hint">
+        <Lock size={12} aria-hidden="true" /> End-to-end encrypted. As the reporter's device read it (the server cannot check it):
+      </p>
+      <blockquote>{report.sharedText}</blockquote>
+    </>
   );
 }
