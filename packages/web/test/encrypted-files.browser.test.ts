@@ -133,7 +133,9 @@ describeBrowser('encrypted files (browser)', () => {
     const group = await groupOf(alice, [bob], 'Voice');
     await openConversation(alice.page, group.id);
     await encryptHere(alice.page);
-    await alice.page.getByText('Files, voice notes, reactions, edits, polls and places are encrypted on this device.').waitFor();
+    await alice.page
+      .getByText(/Files, voice notes, reactions, edits, polls and places \(live ones too\) are encrypted on this device/)
+      .waitFor();
 
     await alice.page.getByRole('button', { name: 'Record voice note' }).click();
     const recording = alice.page.getByRole('group', { name: 'Recording a voice note' });
