@@ -167,7 +167,6 @@ export class ClientEncryption {
   /** Votes and closes of polls in encrypted conversations, which the server cannot read. */
   polls(): EncryptedPollActions {
     return new EncryptedPollActions(
-      this.http,
       () => this.optional(),
       () => this.myId(),
     );
@@ -176,7 +175,6 @@ export class ClientEncryption {
   /** Moves and stops of live places in encrypted conversations, which the server cannot read. */
   places(): EncryptedPlaceActions {
     return new EncryptedPlaceActions(
-      this.http,
       () => this.optional(),
       () => this.myId(),
     );

@@ -1,8 +1,7 @@
 import type { ConversationDetail, Message } from '@confab/protocol';
 import { ClientBase } from './client-base.js';
 import { conversationPath } from './conversation-calls.js';
-import { newClientId } from './ids.js';
-import type { EncryptedContent, EncryptedReactionCount } from './crypto/encrypted-content.js';
+import type { EncryptedReactionCount } from './crypto/encrypted-content.js';
 import { checkForwardable, forwardedContent } from './crypto/encrypted-forward.js';
 import { type FileToEncrypt, downloadEncrypted, uploadEncrypted } from './crypto/encrypted-files.js';
 import type { EncryptedFileRef } from './crypto/file-crypto.js';
@@ -132,14 +131,14 @@ export abstract class EncryptionCalls extends ClientBase {
     files: readonly FileToEncrypt[],
     options: { caption?: string; clientId?: string } = {},
   ): Promise<Message> {
-    const e2e = this.e2e.groups();
     const refs = await uploadEncrypted(this.files, files);
-    const clientId = options.clientId ?? newClientId();
-    const mls = await e2e.encryptContent(conversationId, { text: options.caption ?? '', files: refs }, clientId);
-    const answer = await this.http.request<{ message: Message }>('POST', `${conversationPath(conversationId)}/messages`, {
-      body: { clientId, mls, attachmentIds: refs.map((r) => r.uploadId) },
-    });
-    return (await e2e.decrypt(answer.message)) ?? answer.message;
+    const content = { text: options.caption ?? '', files: refs };
+    return this.e2e.groups().sendContent(
+      conversationId,
+      content,
+      refs.map((r) => r.uploadId),
+      options.clientId,
+    );
   }
 
   /** An encrypted file's bytes (a `Blob` of its own type), its hash checked before it is decrypted. */
@@ -149,24 +148,12 @@ export abstract class EncryptionCalls extends ClientBase {
 
   /** Reacts (or, `on: false`, takes it back) in an encrypted conversation: the key goes inside an MLS message. */
   async reactEncrypted(conversationId: string, messageId: string, key: string, on = true): Promise<void> {
-    const e2e = this.e2e.groups();
-    const clientId = newClientId();
-    const mls = await e2e.encryptContent(conversationId, { reaction: { messageId, key, on } }, clientId);
-    const answer = await this.http.request<{ message: Message }>('POST', `${conversationPath(conversationId)}/messages`, {
-      body: { clientId, mls },
-    });
-    await e2e.decrypt(answer.message);
+    await this.e2e.groups().sendContent(conversationId, { reaction: { messageId, key, on } });
   }
 
   /** Edits my message in an encrypted conversation: the new text goes inside an MLS message; readers apply it only from its sender. */
   async editEncrypted(conversationId: string, messageId: string, text: string): Promise<void> {
-    const e2e = this.e2e.groups();
-    const clientId = newClientId();
-    const mls = await e2e.encryptContent(conversationId, { edit: { messageId, text } }, clientId);
-    const answer = await this.http.request<{ message: Message }>('POST', `${conversationPath(conversationId)}/messages`, {
-      body: { clientId, mls },
-    });
-    await e2e.decrypt(answer.message);
+    await this.e2e.groups().sendContent(conversationId, { edit: { messageId, text } });
   }
 
   /**
@@ -190,22 +177,11 @@ export abstract class EncryptionCalls extends ClientBase {
     const plainTargets = conversationIds.filter((_, i) => !encrypted[i]);
     const copies = plainTargets.length > 0 ? await byServer(plainTargets) : [];
     for (const conversationId of conversationIds.filter((_, i) => encrypted[i])) {
-      if (comment !== undefined) copies.push(await this.sendEncryptedContent(conversationId, { text: comment }, []));
+      if (comment !== undefined) copies.push(await e2e.sendContent(conversationId, { text: comment }));
       const { content, attachmentIds } = await forwardedContent(source, this.files);
-      copies.push(await this.sendEncryptedContent(conversationId, content, attachmentIds));
+      copies.push(await e2e.sendContent(conversationId, content, attachmentIds));
     }
     return copies;
-  }
-
-  /** Encrypts `content` for the conversation and sends it over REST: the message as this device reads it. */
-  private async sendEncryptedContent(conversationId: string, content: EncryptedContent, attachmentIds: string[]): Promise<Message> {
-    const e2e = this.e2e.groups();
-    const clientId = newClientId();
-    const mls = await e2e.encryptContent(conversationId, content, clientId);
-    const answer = await this.http.request<{ message: Message }>('POST', `${conversationPath(conversationId)}/messages`, {
-      body: { clientId, mls, ...(attachmentIds.length > 0 ? { attachmentIds } : {}) },
-    });
-    return (await e2e.decrypt(answer.message)) ?? answer.message;
   }
 
   /** An encrypted conversation's reactions per message id, counted on this device from those it decrypted. */

@@ -1,5 +1,6 @@
 import type { ConversationDetail, Message, MessagePage, MlsSend } from '@confab/protocol';
 import type { HttpTransport } from '../http.js';
+import { newClientId } from '../ids.js';
 import type { CryptoStore } from './crypto-store.js';
 import { type DecryptedHit, type DecryptedSearchOptions, searchDecrypted } from './decrypted-search.js';
 import type { DeviceManager } from './device-manager.js';
@@ -120,6 +121,24 @@ export class EncryptedConversations {
         throw error;
       return this.encryptNow(conversationId, content, clientId, liveSeq);
     }
+  }
+
+  /**
+   * Encrypts `content` for the conversation and sends it over REST (with the uploads of its files
+   * beside, when it carries some): answers the message as this device reads it (a reaction, edit,
+   * vote or move is applied, not listed).
+   */
+  async sendContent(
+    conversationId: string,
+    content: EncryptedContent,
+    attachmentIds: readonly string[] = [],
+    clientId: string = newClientId(),
+  ): Promise<Message> {
+    const mls = await this.encryptContent(conversationId, content, clientId);
+    const answer = await this.http.request<{ message: Message }>('POST', `${conversationPath(conversationId)}/messages`, {
+      body: { clientId, mls, ...(attachmentIds.length > 0 ? { attachmentIds } : {}) },
+    });
+    return (await this.decrypt(answer.message)) ?? answer.message;
   }
 
   private encryptNow(conversationId: string, content: EncryptedContent, clientId: string, liveSeq?: number): Promise<MlsSend> {

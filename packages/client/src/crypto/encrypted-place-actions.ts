@@ -1,7 +1,5 @@
 import type { Message, UpdateLocationBody } from '@confab/protocol';
 import { ApiError } from '../errors.js';
-import type { HttpTransport } from '../http.js';
-import { newClientId } from '../ids.js';
 import type { EncryptedContent } from './encrypted-content.js';
 import type { EncryptedConversations } from './encrypted-conversations.js';
 
@@ -15,7 +13,6 @@ import type { EncryptedConversations } from './encrypted-conversations.js';
  */
 export class EncryptedPlaceActions {
   constructor(
-    private readonly http: HttpTransport,
     private readonly conversations: () => EncryptedConversations | undefined,
     private readonly myId: () => Promise<string>,
   ) {}
@@ -48,14 +45,7 @@ export class EncryptedPlaceActions {
 
   private async send(place: Message, content: EncryptedContent): Promise<Message> {
     const e2e = this.conversations()!;
-    const clientId = newClientId();
-    const mls = await e2e.encryptContent(place.conversationId, content, clientId);
-    const answer = await this.http.request<{ message: Message }>(
-      'POST',
-      `/api/v1/conversations/${encodeURIComponent(place.conversationId)}/messages`,
-      { body: { clientId, mls } },
-    );
-    await e2e.decrypt(answer.message);
+    await e2e.sendContent(place.conversationId, content);
     return (await e2e.placeOf(place.id)) ?? place;
   }
 }

@@ -1,7 +1,5 @@
 import type { Message } from '@confab/protocol';
 import { ApiError } from '../errors.js';
-import type { HttpTransport } from '../http.js';
-import { newClientId } from '../ids.js';
 import type { EncryptedContent } from './encrypted-content.js';
 import type { EncryptedConversations } from './encrypted-conversations.js';
 
@@ -14,7 +12,6 @@ import type { EncryptedConversations } from './encrypted-conversations.js';
  */
 export class EncryptedPollActions {
   constructor(
-    private readonly http: HttpTransport,
     private readonly conversations: () => EncryptedConversations | undefined,
     private readonly myId: () => Promise<string>,
   ) {}
@@ -41,16 +38,7 @@ export class EncryptedPollActions {
 
   private async send(poll: Message, content: EncryptedContent): Promise<Message | undefined> {
     const e2e = this.conversations()!;
-    const clientId = newClientId();
-    const mls = await e2e.encryptContent(poll.conversationId, content, clientId);
-    const answer = await this.http.request<{ message: Message }>(
-      'POST',
-      `/api/v1/conversations/${encodeURIComponent(poll.conversationId)}/messages`,
-      {
-        body: { clientId, mls },
-      },
-    );
-    await e2e.decrypt(answer.message);
+    await e2e.sendContent(poll.conversationId, content);
     return e2e.pollOf(poll.id);
   }
 }
