@@ -35,6 +35,7 @@ export const postgresMigrations: Record<string, Migration> = {
   '0032_imports_pg_bytewise': bytewiseText(['imports', 'import_mappings', 'conversations']),
   '0036_encrypted_conversations_pg_bytewise': bytewiseText(['mls_groups']),
   '0042_device_links_pg_bytewise': bytewiseText(['device_links']),
+  '0045_report_shared_text_pg_bytewise': bytewiseText(['assist_reports']),
   ...postgresSearchMigrations,
   '0007_uploads_pg_bytewise': bytewiseText(['uploads', 'message_attachments', 'messages']),
   // The PostgreSQL blob store's tables (blobs/postgres-blob-store.ts): file bytes in chunks.
