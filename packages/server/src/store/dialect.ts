@@ -31,5 +31,7 @@ export interface Dialect {
   resumableMigration?(name: string, migration: Migration): Migration;
   /** Runs the migrations inside whatever the engine needs around them. */
   duringMigrations?<T>(run: () => Promise<T>): Promise<T>;
+  /** Starts what needs the migrated schema (SQLite: the search indexer); called after each successful `migrate`. */
+  afterMigrations?(): void;
   close(): Promise<void>;
 }

@@ -109,8 +109,9 @@ export class SqlStore implements Store {
     this.imports = sqlImportStore(context);
   }
 
-  migrate(): Promise<void> {
-    return migrate(this.dialect);
+  async migrate(): Promise<void> {
+    await migrate(this.dialect);
+    this.dialect.afterMigrations?.();
   }
 
   /**

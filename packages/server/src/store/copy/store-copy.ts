@@ -18,10 +18,11 @@ export interface CopyEnd {
 
 /**
  * Tables not copied: the migrator's bookkeeping, each engine's own search index (rebuilt on the
- * destination by the re-index job, services/search/reindex-job.ts, which `search_reindex` restarts)
+ * destination by the re-index job, services/search/reindex-job.ts, which `search_reindex` restarts;
+ * SQLite's `search_pending` is filled by the destination's own triggers)
  * and the database blob store's tables (blobs are copied through the BlobStore: blob-copy.ts).
  */
-const NOT_COPIED = /^(kysely_migration.*|messages_search.*|search_reindex|blobs|blob_chunks|mysql_migration_steps)$/;
+const NOT_COPIED = /^(kysely_migration.*|messages_search.*|search_reindex|search_pending|blobs|blob_chunks|mysql_migration_steps)$/;
 /** Tables whose rows the migrations themselves write: the copy replaces them. */
 const SEEDED = new Set(['stream_head']);
 

@@ -9,16 +9,20 @@ import { searchTerms } from '../search-tokens.js';
 import { createMetrics } from '../../metrics.js';
 import { createReindexJob } from '../../services/search/reindex-job.js';
 import { openSqliteStore } from './sqlite-store.js';
+import { PENDING_BATCH, indexPending } from './sqlite-search.js';
 
 /** A fresh store in a file of its own, with a second connection to read and change it behind the store's back. */
-async function withStore(run: (store: ReturnType<typeof openSqliteStore>, raw: SQLite.Database) => Promise<void>) {
+async function withStore(
+  run: (store: ReturnType<typeof openSqliteStore>, raw: SQLite.Database, file: string) => Promise<void>,
+  options: Parameters<typeof openSqliteStore>[1] = {},
+) {
   const dir = mkdtempSync(path.join(tmpdir(), 'confab-search-'));
   const file = path.join(dir, 'test.sqlite3');
-  const store = openSqliteStore(file);
+  const store = openSqliteStore(file, options);
   await store.migrate();
   const raw = new SQLite(file);
   try {
-    await run(store, raw);
+    await run(store, raw, file);
   } finally {
     raw.close();
     await store.close();
@@ -46,6 +50,7 @@ function asBefore0024(raw: SQLite.Database): void {
     end;
     insert into messages_fts(rowid, body, scope) select rowid, body, hex(conversation_id) from messages where body <> '';
     update messages set search_tokens = null;
+    delete from search_pending;
     delete from messages_search;
     update search_reindex set below = (select max(rowid) + 1 from messages), finished_at = null;
   `);
@@ -142,12 +147,121 @@ describe('SQLite search index: migration 0024_search_tokens and the re-index job
       f.store = store;
       const a = await f.user('amy');
       const group = (await f.conversation('group', [a.id])).conversation;
-      // One commit each: 40 segments written, merged as they pile up.
-      for (let i = 0; i < 40; i++) await f.append([f.msg(group.id, a.id, `k${i}`, `standup ${i}`)]);
+      // One segment each: 40 written, merged as they pile up.
+      for (let i = 0; i < 40; i++) {
+        await f.append([f.msg(group.id, a.id, `k${i}`, `standup ${i}`)]);
+        await indexPending(store.database());
+      }
       const hits = await store.search.searchMessages({ userId: a.id, terms: searchTerms('standup'), limit: 50 });
       expect(hits).toHaveLength(40);
       // FTS5's own check of the index against itself throws on any inconsistency.
       expect(() => raw.prepare(`insert into messages_search(messages_search) values ('integrity-check')`).run()).not.toThrow();
     });
+  });
+});
+
+describe('SQLite search index: messages indexed after their commit (migration 0046)', () => {
+  /** The notes and what the token index holds (FTS5 keeps a size row per indexed message). */
+  const state = (raw: SQLite.Database) => ({
+    noted: (raw.prepare(`select count(*) as n from search_pending`).get() as { n: number }).n,
+    indexed: (raw.prepare(`select count(*) as n from messages_search_docsize`).get() as { n: number }).n,
+  });
+  const integrity = (raw: SQLite.Database) =>
+    expect(() => raw.prepare(`insert into messages_search(messages_search) values ('integrity-check')`).run()).not.toThrow();
+  // The indexer's timer far off: what a send leaves behind stays to be seen.
+  const slow = { searchIndexIntervalMs: 3_600_000 };
+
+  it('notes a send in its commit, and a search indexes every noted message before it reads', async () => {
+    await withStore(async (store, raw) => {
+      const f = new Fixture();
+      f.store = store;
+      const [a, b] = [await f.user('amy'), await f.user('bo')];
+      const group = (await f.conversation('group', [a.id, b.id])).conversation;
+      await f.append([f.msg(group.id, a.id, 'm1', 'quarterly planning'), f.msg(group.id, b.id, 'm2', 'planning lunch')]);
+      await f.append([f.msg(group.id, a.id, 'm3', 'unrelated')]);
+      expect(state(raw)).toEqual({ noted: 3, indexed: 0 });
+      const hits = await store.search.searchMessages({ userId: b.id, terms: searchTerms('planning'), limit: 10 });
+      expect(hits.map((h) => h.message.body)).toEqual(['planning lunch', 'quarterly planning']);
+      expect(state(raw)).toEqual({ noted: 0, indexed: 3 });
+      integrity(raw);
+    }, slow);
+  });
+
+  it('indexes an edited message once, by its words as they are when it is indexed; a delete takes it out, noted or not', async () => {
+    await withStore(async (store, raw) => {
+      const f = new Fixture();
+      f.store = store;
+      const a = await f.user('amy');
+      const group = (await f.conversation('group', [a.id])).conversation;
+      const [indexed] = await f.append([f.msg(group.id, a.id, 'm1', 'alpha report')]);
+      await indexPending(store.database());
+      const [noted, gone, goneLater] = await f.append([
+        f.msg(group.id, a.id, 'm2', 'beta report'),
+        f.msg(group.id, a.id, 'm3', 'gamma report'),
+        f.msg(group.id, a.id, 'm4', 'delta report'),
+      ]);
+      expect(state(raw)).toEqual({ noted: 3, indexed: 1 });
+      // An indexed message edited: out of the index at once, noted with its new words.
+      await f.update(indexed!.message.id, () => ({ body: 'alpha summary', editedAt: f.tick() }), drafts.messageUpdated);
+      // A noted one edited: still one note.
+      await f.update(noted!.message.id, () => ({ body: 'beta summary', editedAt: f.tick() }), drafts.messageUpdated);
+      expect(state(raw)).toEqual({ noted: 4, indexed: 0 });
+      // Deleted rows (a conversation's delete cascades so): the noted one's note goes with it.
+      raw.prepare(`delete from messages where id = ?`).run(gone!.message.id);
+      expect(state(raw)).toEqual({ noted: 3, indexed: 0 });
+      const find = async (q: string) =>
+        (await store.search.searchMessages({ userId: a.id, terms: searchTerms(q), limit: 10 })).map((h) => h.message.body).sort();
+      expect(await find('summary')).toEqual(['alpha summary', 'beta summary']);
+      expect(await find('report')).toEqual(['delta report']);
+      raw.prepare(`delete from messages where id = ?`).run(goneLater!.message.id);
+      expect(await find('report')).toEqual([]);
+      expect(state(raw)).toEqual({ noted: 0, indexed: 2 });
+      integrity(raw);
+    }, slow);
+  });
+
+  it('never notes a message with nothing to index, and drops the note of one whose words were emptied', async () => {
+    await withStore(async (store, raw) => {
+      const f = new Fixture();
+      f.store = store;
+      const a = await f.user('amy');
+      const group = (await f.conversation('group', [a.id])).conversation;
+      const [kept] = await f.append([f.msg(group.id, a.id, 'm1', 'short lived')]);
+      expect(state(raw)).toEqual({ noted: 1, indexed: 0 });
+      // A tombstone: the body emptied before the note was indexed.
+      await f.update(kept!.message.id, () => ({ body: '', deletedAt: f.tick() }), drafts.messageUpdated);
+      raw.prepare(`insert into messages (id, conversation_id, seq, sender_id, client_id, body, created_at, search_tokens)
+        select 'raw-empty', conversation_id, 99, sender_id, 'raw-empty', '', created_at, '' from messages limit 1`).run();
+      expect(state(raw)).toEqual({ noted: 1, indexed: 0 });
+      expect(await indexPending(store.database())).toBe(1);
+      expect(state(raw)).toEqual({ noted: 0, indexed: 0 });
+      integrity(raw);
+    }, slow);
+  });
+
+  it('indexes what a crash left noted once the store opens again, many to a transaction, without a search', async () => {
+    let file = '';
+    await withStore(async (store, raw, at) => {
+      file = at;
+      const f = new Fixture();
+      f.store = store;
+      const a = await f.user('amy');
+      const group = (await f.conversation('group', [a.id])).conversation;
+      const batch = Array.from({ length: PENDING_BATCH + 300 }, (_, i) => f.msg(group.id, a.id, `c${i}`, `backlog item ${i}`));
+      await f.append(batch);
+      expect(state(raw)).toEqual({ noted: PENDING_BATCH + 300, indexed: 0 });
+      // The store closed with its notes left, as a crash would leave them; opened again with the default timer.
+      await store.close();
+      const again = openSqliteStore(file);
+      await again.migrate();
+      try {
+        await expect.poll(() => state(raw), { timeout: 10_000, interval: 50 }).toEqual({ noted: 0, indexed: PENDING_BATCH + 300 });
+        integrity(raw);
+        const hits = await again.search.searchMessages({ userId: a.id, terms: searchTerms('backlog'), limit: 5 });
+        expect(hits.map((h) => h.message.body)).toEqual([2299, 2298, 2297, 2296, 2295].map((i) => `backlog item ${i}`));
+      } finally {
+        await again.close();
+      }
+    }, slow);
   });
 });

@@ -6,6 +6,7 @@ import type { Database } from '../schema.js';
 import { SqlStore } from '../sql-store.js';
 import { sqliteSearch, sqliteSearchMigrations } from './sqlite-search.js';
 import { durableSqliteDialect } from './durable-driver.js';
+import { type SearchIndexer, startSearchIndexer } from './search-indexer.js';
 import { FALLBACK_AUTOCHECKPOINT_PAGES, type WalCheckpointer, startWalCheckpointer } from './wal-checkpointer.js';
 import { WalSync } from './wal-sync.js';
 
@@ -17,7 +18,15 @@ import { WalSync } from './wal-sync.js';
  * keeps the event loop serving during the flush (decision 0015). Group commit
  * (SqlStore.appendMessages) wins the throughput back by committing many messages per flush.
  */
-export function openSqliteStore(file: string, options: { onCheckpointError?: (error: Error) => void } = {}): SqlStore {
+export function openSqliteStore(
+  file: string,
+  options: {
+    onCheckpointError?: (error: Error) => void;
+    onSearchIndexError?: (error: Error) => void;
+    /** How often the search indexer looks for sent messages to index (tests set it long to watch the notes). */
+    searchIndexIntervalMs?: number;
+  } = {},
+): SqlStore {
   if (file !== ':memory:') {
     mkdirSync(path.dirname(file), { recursive: true });
     // Readable by its owner only, like the JWT secret: it holds password hashes and every message.
@@ -47,17 +56,25 @@ export function openSqliteStore(file: string, options: { onCheckpointError?: (er
   }
   const wal = file === ':memory:' ? undefined : new WalSync(`${file}-wal`);
   const db = new Kysely<Database>({ dialect: durableSqliteDialect(connection, wal) });
+  let indexer: SearchIndexer | undefined;
   return new SqlStore({
     engine: 'sqlite',
     db,
     search: sqliteSearch,
     migrations: sqliteSearchMigrations,
+    afterMigrations() {
+      indexer ??= startSearchIndexer(db, {
+        ...(options.onSearchIndexError && { onError: options.onSearchIndexError }),
+        ...(options.searchIndexIntervalMs !== undefined && { intervalMs: options.searchIndexIntervalMs }),
+      });
+    },
     uniqueViolation(error) {
       if (error instanceof SQLite.SqliteError && error.code === 'SQLITE_CONSTRAINT_UNIQUE') return error.message;
       if (error instanceof SQLite.SqliteError && error.code === 'SQLITE_CONSTRAINT_PRIMARYKEY') return error.message;
       return undefined;
     },
     close: async () => {
+      await indexer?.close();
       await checkpointer?.close();
       await db.destroy();
       await wal?.close();
