@@ -2,12 +2,13 @@ import SQLite from 'better-sqlite3';
 import { withPostgres } from './cluster-space.js';
 import type { GrowPlan } from './grow-plan.js';
 import { type Engine, GrowRows, type Row } from './grow-rows.js';
+import { indexNotedMessages } from './sqlite-search-notes.js';
 
 /**
  * Writes the large instance (grow-rows.ts) in bulk into a store the server has migrated, while no
  * server runs: a SQLite file, or a PostgreSQL schema (`url` names it in its search_path). Indexes
- * and SQLite's FTS5 triggers stay in place, so every row is indexed as a send indexes it, in
- * sending order. Reports progress with the messages written so far.
+ * and SQLite's search triggers stay in place, and each chunk's noted messages are indexed in its
+ * transaction, so every row is indexed as a send indexes it, in sending order. Reports progress with the messages written so far.
  */
 export interface SeedProgress {
   (messages: number): void;
@@ -75,6 +76,7 @@ function seedSqlite(file: string, rows: GrowRows, passwordHash: string, progress
   const chunk = db.transaction((messages: Row[], events: Row[]) => {
     for (const row of messages) insert('messages', row);
     for (const row of events) insert('events', row);
+    indexNotedMessages(db);
   });
   let written = 0;
   for (const { messages, events } of rows.messages(SQLITE_CHUNK)) {

@@ -173,7 +173,7 @@ function formatSearch(s: SearchBenchResult, bar: Bar | undefined, add: (label: s
     `worst p99 ${ms(s.p99Ms)}   bar ${bar?.target}: ${verdict(bar?.pass ?? null)}`,
   );
   detail(
-    `${s.seedSec === null ? 'seeded before (cached)' : `seeded in ${s.seedSec} s`} (bulk SQL, FTS5 triggers on); ${n(s.databaseMiB)} MiB; rank window ${s.rankWindow}`,
+    `${s.seedSec === null ? 'seeded before (cached)' : `seeded in ${s.seedSec} s`} (bulk SQL, the search triggers on and each chunk indexed); ${n(s.databaseMiB)} MiB; rank window ${s.rankWindow}`,
   );
   detail(`load average (1 min) ${s.loadAverage[0]} before the queries, ${s.loadAverage[1]} after`);
   for (const q of s.queries) detail(`${`${q.label} "${q.q.trim()}" (${n(q.matchesForSearcher)} mine)`.padEnd(44)} ${dist(q.latencyMs)}`);

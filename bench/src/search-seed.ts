@@ -5,10 +5,11 @@ import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import type { SearchBenchOptions } from './search.js';
 import { REPO_ROOT } from './child-processes.js';
+import { indexNotedMessages } from './sqlite-search-notes.js';
 
 /**
  * The server's own tokenizer (store/search-tokens.ts, built into dist by `npm run bench`): each
- * message is stored with the tokens a send gives it, which FTS5's triggers index.
+ * message is stored with the tokens a send gives it, indexed as the server indexes a send's.
  */
 interface SearchTokens {
   indexTokens(body: string): string[];
@@ -18,8 +19,8 @@ export const searchTokens = (): Promise<SearchTokens> =>
 
 /**
  * The search bench's corpus: users, conversations, memberships and messages written with SQL
- * straight into a migrated SQLite file (the index triggers run for every row, as for a send, so
- * the index is built as a live server builds it). Seeding a million messages takes minutes, so
+ * straight into a migrated SQLite file (the index triggers run for every row, as for a send, and
+ * each chunk's noted messages are indexed in it, so the index is built as a live server builds it). Seeding a million messages takes minutes, so
  * the seeded data directory is kept under the system's temp directory, keyed by what made it
  * (the seed's parameters and the schema's migrations), and copied for each run.
  */
@@ -160,6 +161,7 @@ export async function seed(file: string, users: { id: string }[], options: Searc
         indexTokens(body).join(' '),
       );
     }
+    indexNotedMessages(db);
   });
   for (let i = 0; i < options.messages; i += 20_000) batch(i, Math.min(options.messages, i + 20_000));
   db.pragma('wal_checkpoint(TRUNCATE)');

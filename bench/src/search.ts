@@ -14,7 +14,8 @@ import { type Summary, round, summarize } from './stats.js';
 /**
  * `--only search`: full-text search latency over a big SQLite store. The store is made by the
  * server (its migrations: the FTS5 index and its triggers), filled in bulk with SQL straight into
- * the file while no server runs (the index triggers run for every row, as for a send), then
+ * the file while no server runs (the index triggers run for every row and each chunk is indexed, as
+ * sends are), then
  * searched through the REST API by a member of some of the conversations, one request at a time.
  */
 export interface SearchBenchOptions {

@@ -5,9 +5,11 @@ import type { Db } from './rows.js';
 
 /**
  * What an engine contributes to search: how a message's body is indexed, and how matches are
- * found. SQLite's FTS5 index is kept by triggers (store/sqlite/sqlite-search.ts); PostgreSQL's
- * tsvector column is written with the row (store/postgres/postgres-search.ts). Either way the
- * index changes in the transaction that changes the body: a send, an edit, a delete.
+ * found. PostgreSQL's tsvector column is written with the row (store/postgres/postgres-search.ts),
+ * in the transaction that changes the body: a send, an edit, a delete. SQLite's FTS5 index is
+ * kept by triggers that note the message in that transaction and an indexer that indexes the notes
+ * many at a time just after (store/sqlite/sqlite-search.ts); its `findMatches` indexes what is
+ * still noted first, so on every engine a search finds every change already answered.
  */
 export interface SearchIndex {
   /**
