@@ -4,7 +4,8 @@ import SQLite from 'better-sqlite3';
 import { Kysely } from 'kysely';
 import type { Database } from '../schema.js';
 import { SqlStore } from '../sql-store.js';
-import { sqliteSearch, sqliteSearchMigrations } from './sqlite-search.js';
+import { sqliteSearch } from './sqlite-search.js';
+import { sqliteMigrations } from './sqlite-migrations.js';
 import { durableSqliteDialect } from './durable-driver.js';
 import { type SearchIndexer, startSearchIndexer } from './search-indexer.js';
 import { FALLBACK_AUTOCHECKPOINT_PAGES, type WalCheckpointer, startWalCheckpointer } from './wal-checkpointer.js';
@@ -61,7 +62,7 @@ export function openSqliteStore(
     engine: 'sqlite',
     db,
     search: sqliteSearch,
-    migrations: sqliteSearchMigrations,
+    migrations: sqliteMigrations,
     afterMigrations() {
       indexer ??= startSearchIndexer(db, {
         ...(options.onSearchIndexError && { onError: options.onSearchIndexError }),
