@@ -37,7 +37,10 @@ export async function openStore(config: Config, logger?: Logger, metrics?: Metri
             onCheckpointError: (error) =>
               logger?.warn({ err: error }, 'a WAL checkpoint failed (the next commit past the fallback threshold checkpoints instead)'),
             onSearchIndexError: (error) =>
-              logger?.warn({ err: error }, 'indexing sent messages for search failed (they stay noted; the next step or search indexes them)'),
+              logger?.warn(
+                { err: error },
+                'indexing sent messages for search failed (they stay noted; the next step or search indexes them)',
+              ),
           });
   // Several nodes may start at once: the Migrator serialises them (PostgreSQL: an advisory lock).
   try {

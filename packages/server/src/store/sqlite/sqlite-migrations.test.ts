@@ -22,7 +22,8 @@ describe('SQLite migration 0047_events_pos_rowid', () => {
       await f.removeMember(group.id, b.id, a.id);
 
       // As the shared migrations left the table before 0047: `pos bigint primary key`, a key of its own.
-      const indexes = () => raw.prepare(`select name, sql from sqlite_master where type = 'index' and tbl_name = 'events' order by name`).all();
+      const indexes = () =>
+        raw.prepare(`select name, sql from sqlite_master where type = 'index' and tbl_name = 'events' order by name`).all();
       const after = indexes();
       raw.exec(`
         create table events_before (pos bigint primary key, conversation_id varchar(64) not null, subject_user_id varchar(64),
@@ -41,8 +42,14 @@ describe('SQLite migration 0047_events_pos_rowid', () => {
       // Only a column typed exactly INTEGER PRIMARY KEY is the rowid: no index of its own any more.
       expect(raw.prepare(`select type, pk from pragma_table_info('events') where name = 'pos'`).get()).toEqual({ type: 'INTEGER', pk: 1 });
       expect(indexes()).toEqual(after);
-      expect(after.map((i) => (i as { name: string }).name)).toEqual(['events_conversation_pos', 'events_created_at', 'events_message', 'events_subject_pos']);
-      const plan = (query: string) => (raw.prepare(`explain query plan ${query}`).all() as { detail: string }[]).map((r) => r.detail).join('; ');
+      expect(after.map((i) => (i as { name: string }).name)).toEqual([
+        'events_conversation_pos',
+        'events_created_at',
+        'events_message',
+        'events_subject_pos',
+      ]);
+      const plan = (query: string) =>
+        (raw.prepare(`explain query plan ${query}`).all() as { detail: string }[]).map((r) => r.detail).join('; ');
       expect(plan('select * from events where pos > 1 order by pos limit 10')).toContain('USING INTEGER PRIMARY KEY');
       expect(plan(`select * from events where conversation_id = 'c' and pos > 1 order by pos`)).toContain('events_conversation_pos');
       expect(plan(`select * from events where subject_user_id = 'u' and pos > 1 order by pos`)).toContain('events_subject_pos');

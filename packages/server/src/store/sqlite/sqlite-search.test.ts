@@ -230,8 +230,12 @@ describe('SQLite search index: messages indexed after their commit (migration 00
       expect(state(raw)).toEqual({ noted: 1, indexed: 0 });
       // A tombstone: the body emptied before the note was indexed.
       await f.update(kept!.message.id, () => ({ body: '', deletedAt: f.tick() }), drafts.messageUpdated);
-      raw.prepare(`insert into messages (id, conversation_id, seq, sender_id, client_id, body, created_at, search_tokens)
-        select 'raw-empty', conversation_id, 99, sender_id, 'raw-empty', '', created_at, '' from messages limit 1`).run();
+      raw
+        .prepare(
+          `insert into messages (id, conversation_id, seq, sender_id, client_id, body, created_at, search_tokens)
+        select 'raw-empty', conversation_id, 99, sender_id, 'raw-empty', '', created_at, '' from messages limit 1`,
+        )
+        .run();
       expect(state(raw)).toEqual({ noted: 1, indexed: 0 });
       expect(await indexPending(store.database())).toBe(1);
       expect(state(raw)).toEqual({ noted: 0, indexed: 0 });
