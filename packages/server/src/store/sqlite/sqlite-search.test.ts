@@ -183,6 +183,11 @@ describe('SQLite search index: messages indexed after their commit (migration 00
       const hits = await store.search.searchMessages({ userId: b.id, terms: searchTerms('planning'), limit: 10 });
       expect(hits.map((h) => h.message.body)).toEqual(['planning lunch', 'quarterly planning']);
       expect(state(raw)).toEqual({ noted: 0, indexed: 3 });
+      // Bounded to the notes up to a rowid (a search's: those noted before it began), oldest first.
+      await f.append([f.msg(group.id, a.id, 'm4', 'planning again'), f.msg(group.id, a.id, 'm5', 'planning more')]);
+      const [first] = raw.prepare(`select message_rowid from search_pending order by message_rowid`).pluck().all() as number[];
+      expect(await indexPending(store.database(), PENDING_BATCH, first)).toBe(1);
+      expect(state(raw)).toEqual({ noted: 1, indexed: 4 });
       integrity(raw);
     }, slow);
   });

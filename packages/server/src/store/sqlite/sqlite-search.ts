@@ -265,15 +265,18 @@ export async function hasPending(db: Db): Promise<boolean> {
 }
 
 /**
- * Indexes up to `limit` noted messages, oldest first, with their tokens as they are now, and drops
- * their notes, in one transaction: one FTS5 segment for all of them. Answers how many notes it
- * took (a message whose tokens became empty meanwhile is dropped, not indexed).
+ * Indexes up to `limit` noted messages, oldest first (only those noted at rowids up to `through`
+ * when given), with their tokens as they are now, and drops their notes, in one transaction: one
+ * FTS5 segment for all of them. Answers how many notes it took (a message whose tokens became
+ * empty meanwhile is dropped, not indexed).
  */
-export async function indexPending(db: Db, limit = PENDING_BATCH): Promise<number> {
+export async function indexPending(db: Db, limit = PENDING_BATCH, through?: number): Promise<number> {
   return db.transaction().execute(async (trx) => {
     const { rows } = await sql<{ upto: number | null; n: number }>`
       select max(message_rowid) as upto, count(*) as n
-      from (select message_rowid from search_pending order by message_rowid limit ${limit})`.execute(trx);
+      from (select message_rowid from search_pending
+        ${through === undefined ? sql`` : sql`where message_rowid <= ${through}`}
+        order by message_rowid limit ${limit})`.execute(trx);
     const { upto, n } = rows[0]!;
     if (upto === null) return 0;
     await sql`insert into messages_search(rowid, tokens, scope)
@@ -285,9 +288,16 @@ export async function indexPending(db: Db, limit = PENDING_BATCH): Promise<numbe
   });
 }
 
-/** Indexes every noted message: a search's first step, so that it finds every message already answered. */
-async function indexAllPending(db: Db): Promise<void> {
-  while (await hasPending(db)) await indexPending(db);
+/**
+ * Indexes every message noted so far: a search's first step, so that it finds every message whose
+ * send or edit was answered before it began. Notes made meanwhile are left to the indexer: under a
+ * flood of sends a search still ends.
+ */
+async function indexNotedSoFar(db: Db): Promise<void> {
+  const { rows } = await sql<{ last: number | null }>`select max(message_rowid) as last from search_pending`.execute(db);
+  const last = rows[0]?.last ?? null;
+  if (last === null) return;
+  while ((await indexPending(db, PENDING_BATCH, last)) === PENDING_BATCH);
 }
 
 /** How many messages the re-index job takes per transaction: short enough not to hold sends back. */
@@ -302,7 +312,7 @@ export const sqliteSearch: SearchIndex = {
    * rowid order, so the pages and windows stay as they are.
    */
   async findMatches(db: Db, search: MessageSearch): Promise<SearchHit[]> {
-    await indexAllPending(db);
+    await indexNotedSoFar(db);
     const scope = await searchScope(db, search);
     if (scope !== null && scope.length === 0) return [];
     const mark = await reindexMark(db);
