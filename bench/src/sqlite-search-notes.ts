@@ -3,7 +3,7 @@ import type SQLite from 'better-sqlite3';
 /**
  * Indexes for search the messages SQLite's triggers noted (`search_pending`, migration 0046), in
  * the caller's transaction: what the server's search indexer (`indexPending`,
- * packages/server/src/store/sqlite/sqlite-search.ts) does just after sends. A seeder that writes
+ * packages/server/src/store/sqlite/search-notes.ts) does just after sends. A seeder that writes
  * rows with SQL calls it per chunk, so the server starts on an index built as sends build it (a
  * segment per batch), not on a backlog its indexer would work through while the bench measures.
  */

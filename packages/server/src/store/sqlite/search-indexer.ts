@@ -1,5 +1,5 @@
 import type { Db } from '../sql/rows.js';
-import { PENDING_BATCH, hasPending, indexPending } from './sqlite-search.js';
+import { PENDING_BATCH, hasPending, indexPending } from './search-notes.js';
 
 /**
  * Indexes the messages a send noted for search (`search_pending`, migration 0046) a few at a time

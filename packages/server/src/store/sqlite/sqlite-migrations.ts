@@ -1,4 +1,5 @@
 import { type Migration, sql } from 'kysely';
+import { searchAfterCommit } from './search-notes.js';
 import { sqliteSearchMigrations } from './sqlite-search.js';
 
 /**
@@ -32,5 +33,6 @@ const eventsPosRowid: Migration = {
 /** Migrations only SQLite runs, merged by name into the shared list (store/migrate.ts). */
 export const sqliteMigrations: Record<string, Migration> = {
   ...sqliteSearchMigrations,
+  '0046_search_after_commit': searchAfterCommit,
   '0047_events_pos_rowid': eventsPosRowid,
 };

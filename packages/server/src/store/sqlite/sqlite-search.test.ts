@@ -9,7 +9,7 @@ import { searchTerms } from '../search-tokens.js';
 import { createMetrics } from '../../metrics.js';
 import { createReindexJob } from '../../services/search/reindex-job.js';
 import { openSqliteStore } from './sqlite-store.js';
-import { PENDING_BATCH, indexPending } from './sqlite-search.js';
+import { PENDING_BATCH, indexPending } from './search-notes.js';
 
 /** A fresh store in a file of its own, with a second connection to read and change it behind the store's back. */
 async function withStore(
