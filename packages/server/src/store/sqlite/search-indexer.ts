@@ -34,15 +34,19 @@ export function startSearchIndexer(db: Db, options: SearchIndexerOptions = {}): 
     // A store left open must not keep the process alive for its indexer.
     timer.unref();
   };
+  // After a failure, wait longer each time (up to 30 s): a full disk should not log ten times a second.
+  let failures = 0;
   const step = async () => {
     let full = false;
     try {
       if (await hasPending(db)) full = (await indexPending(db)) === PENDING_BATCH;
+      failures = 0;
     } catch (error) {
+      failures++;
       options.onError?.(error as Error);
     }
     // A full batch leaves more behind (a burst, an import, a start after a crash): go on at once.
-    schedule(full ? 0 : intervalMs);
+    schedule(failures > 0 ? Math.min(30_000, intervalMs * 2 ** failures) : full ? 0 : intervalMs);
   };
 
   schedule(intervalMs);
