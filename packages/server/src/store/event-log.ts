@@ -1,4 +1,4 @@
-import { CompiledQuery, type Kysely, type Selectable } from 'kysely';
+import { CompiledQuery, type Insertable, type Kysely, type Selectable } from 'kysely';
 import { type EventDraft, type PositionedEvent, encodeSyncCursor } from '@confab/protocol';
 import type { Database } from './schema.js';
 import { isMysql, takePositions } from './mysql/mysql-counters.js';
@@ -56,32 +56,8 @@ export async function appendEvents(
     : (await trx.executeQuery<Pick<Selectable<Database['stream_head']>, 'pos' | 'epoch'>>(CompiledQuery.raw(text, [entries.length, 1])))
         .rows[0];
   if (head === undefined) throw new Error('the stream_head row is missing');
-  let pos = Number(head.pos) - entries.length;
-
-  const stored: StoredEvent[] = entries.map((entry) => {
-    pos += 1;
-    const prev = lastPos.get(entry.conversationId) ?? 0;
-    lastPos.set(entry.conversationId, pos);
-    // The cursor is stored in the event, so every reader (live, replay, long-poll, gap fill) sends it as stored.
-    const draft = entry.positioned ? entry.positioned(pos) : entry.event;
-    const event = { ...draft, pos, prev, cursor: encodeSyncCursor(head.epoch, pos) } as PositionedEvent;
-    const frame = JSON.stringify(event);
-    const subjectUserId = entry.private ? entry.conversationId : (entry.subjectUserId ?? null);
-    return { pos, conversationId: entry.conversationId, subjectUserId, createdAt: now, event, frame };
-  });
-
-  await insertBulk(
-    trx,
-    'events',
-    stored.map((e) => ({
-      pos: e.pos,
-      conversation_id: e.conversationId,
-      subject_user_id: e.subjectUserId,
-      created_at: e.createdAt,
-      payload: e.frame,
-      message_id: 'message' in e.event ? e.event.message.id : null,
-    })),
-  );
+  const stored = positionEvents(entries, lastPos, { pos: Number(head.pos), epoch: head.epoch }, now);
+  await insertBulk(trx, 'events', stored.map(eventRow));
   // One statement for every conversation the entries touched, one for every private stream.
   const touched = [...new Set(entries.filter((e) => !e.private).map((e) => e.conversationId))];
   const streams = [...new Set(entries.filter((e) => e.private).map((e) => e.conversationId))];
@@ -98,6 +74,43 @@ export async function appendEvents(
   await moveOn('conversations', 'last_pos', touched);
   await moveOn('users', 'stream_pos', streams);
   return stored;
+}
+
+/**
+ * Numbers the entries: the head has just been moved on by their count to `head.pos`, so they take
+ * the positions up to it, in order. Each is chained to its conversation's previous event
+ * (`lastPos`, moved on as it goes) and carries its cursor.
+ */
+export function positionEvents(
+  entries: readonly LogEntry[],
+  lastPos: Map<string, number>,
+  head: { pos: number; epoch: string },
+  now: number,
+): StoredEvent[] {
+  let pos = head.pos - entries.length;
+  return entries.map((entry) => {
+    pos += 1;
+    const prev = lastPos.get(entry.conversationId) ?? 0;
+    lastPos.set(entry.conversationId, pos);
+    // The cursor is stored in the event, so every reader (live, replay, long-poll, gap fill) sends it as stored.
+    const draft = entry.positioned ? entry.positioned(pos) : entry.event;
+    const event = { ...draft, pos, prev, cursor: encodeSyncCursor(head.epoch, pos) } as PositionedEvent;
+    const frame = JSON.stringify(event);
+    const subjectUserId = entry.private ? entry.conversationId : (entry.subjectUserId ?? null);
+    return { pos, conversationId: entry.conversationId, subjectUserId, createdAt: now, event, frame };
+  });
+}
+
+/** An event's row in `events`. */
+export function eventRow(e: StoredEvent): Insertable<Database['events']> {
+  return {
+    pos: e.pos,
+    conversation_id: e.conversationId,
+    subject_user_id: e.subjectUserId,
+    created_at: e.createdAt,
+    payload: e.frame,
+    message_id: 'message' in e.event ? e.event.message.id : null,
+  };
 }
 
 // ---- reading ----

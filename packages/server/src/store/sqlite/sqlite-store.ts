@@ -10,6 +10,7 @@ import { durableSqliteDialect } from './durable-driver.js';
 import { type SearchIndexer, startSearchIndexer } from './search-indexer.js';
 import { FALLBACK_AUTOCHECKPOINT_PAGES, type WalCheckpointer, startWalCheckpointer } from './wal-checkpointer.js';
 import { WalSync } from './wal-sync.js';
+import { sqliteFreshAppender } from './sqlite-append.js';
 
 /**
  * The embedded store: one SQLite file in WAL mode. Every write is reported only once the log
@@ -62,6 +63,7 @@ export function openSqliteStore(
     engine: 'sqlite',
     db,
     search: sqliteSearch,
+    appendFresh: sqliteFreshAppender(connection, sqliteSearch, wal),
     migrations: sqliteMigrations,
     afterMigrations() {
       indexer ??= startSearchIndexer(db, {
