@@ -17,10 +17,13 @@ const LINGER_MS = 2000;
  * socket is destroyed.
  */
 export function closeAfterUnreadBody(app: FastifyInstance): void {
-  app.addHook('onSend', async (request, reply) => {
+  // Callback hooks: every answer runs them, and an async hook costs a promise each (issue 41).
+  app.addHook('onSend', (request, reply, payload, done) => {
     if (!request.raw.complete) reply.header('connection', 'close');
+    done(null, payload);
   });
-  app.addHook('onResponse', async (request) => {
+  app.addHook('onResponse', (request, _reply, done) => {
+    done();
     const raw = request.raw;
     if (raw.complete || raw.destroyed) return;
     raw.unpipe(); // the body parser (busboy) gives up the stream

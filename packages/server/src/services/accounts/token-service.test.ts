@@ -139,14 +139,19 @@ describe('TokenService', () => {
     vi.useFakeTimers({ now: Date.UTC(2026, 0, 1), toFake: ['Date'] });
     try {
       const token = await fresh.issueAccessToken({ userId: 'u1', sessionId: 'cached' });
+      // Not verified yet: nothing remembered (the caller then verifies the signature).
+      expect(fresh.verifiedAccessToken(token)).toBeUndefined();
       expect(await fresh.verifyAccessToken(token)).toEqual({ userId: 'u1', sessionId: 'cached' });
       vi.setSystemTime(Date.UTC(2026, 0, 1) + 899_999);
       expect(await fresh.verifyAccessToken(token)).toEqual({ userId: 'u1', sessionId: 'cached' });
+      expect(fresh.verifiedAccessToken(token)).toEqual({ userId: 'u1', sessionId: 'cached' });
       revoked.add('cached');
       await expect(fresh.verifyAccessToken(token)).rejects.toBeInstanceOf(SessionRevoked);
+      expect(() => fresh.verifiedAccessToken(token)).toThrow(SessionRevoked);
       revoked.delete('cached');
       // The instant jose would call it expired, the remembered verdict ends too.
       vi.setSystemTime(Date.UTC(2026, 0, 1) + 900_000);
+      expect(fresh.verifiedAccessToken(token)).toBeUndefined();
       await expect(fresh.verifyAccessToken(token)).rejects.toMatchObject({ code: 'token_expired', status: 401 });
     } finally {
       vi.useRealTimers();

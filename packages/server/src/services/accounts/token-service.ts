@@ -81,10 +81,21 @@ export class TokenService {
   }
 
   async verifyAccessToken(token: string): Promise<AccessClaims> {
-    const known = this.verified.get(token);
-    const claims = known !== undefined && Date.now() < known.expiresAt ? known.claims : await this.verifySignature(token);
+    const claims = this.verifiedAccessToken(token) ?? (await this.verifySignature(token));
     if (this.sessions.isRevoked(claims.sessionId)) throw new SessionRevoked();
     return claims;
+  }
+
+  /**
+   * A token's claims when its signature was verified before and it has not expired, checked
+   * against the revocation list as `verifyAccessToken` does; undefined when the signature is yet
+   * to be verified (then call that).
+   */
+  verifiedAccessToken(token: string): AccessClaims | undefined {
+    const known = this.verified.get(token);
+    if (known === undefined || Date.now() >= known.expiresAt) return undefined;
+    if (this.sessions.isRevoked(known.claims.sessionId)) throw new SessionRevoked();
+    return known.claims;
   }
 
   private async verifySignature(token: string): Promise<AccessClaims> {
