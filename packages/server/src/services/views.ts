@@ -27,7 +27,19 @@ import { pollView } from './messaging/polls.js';
 import { previewView } from './messaging/link-preview-rules.js';
 
 /** Store records → the wire shapes of @confab/protocol. */
-const iso = (ms: number) => new Date(ms).toISOString();
+let lastMs = Number.NaN;
+let lastIso = '';
+/**
+ * An epoch-ms time as ISO 8601. The last answer is kept: a send formats its message's time for its
+ * event and again for its answer, and a batch's messages often share a millisecond.
+ */
+const iso = (ms: number): string => {
+  if (ms !== lastMs) {
+    lastIso = new Date(ms).toISOString();
+    lastMs = ms;
+  }
+  return lastIso;
+};
 
 /** The picture's URL, versioned so a cache may keep it for good (routes/users.ts serves it). */
 export const avatarUrl = (u: UserRecord): string | null =>
