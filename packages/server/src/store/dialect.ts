@@ -16,8 +16,9 @@ export interface Dialect {
   search: SearchIndex;
   /**
    * Stores a batch of new messages and commits, in one query (PostgreSQL:
-   * `postgres/one-statement-append.ts`, which takes MLS application messages and welcomes too);
-   * without it every batch goes statement by statement.
+   * `postgres/one-statement-append.ts`, which takes MLS application messages and welcomes too;
+   * MySQL/MariaDB: `mysql/mysql-append.ts`, two round trips; SQLite: `sqlite/sqlite-append.ts`,
+   * one synchronous run of prepared statements); without it every batch goes statement by statement.
    */
   appendFresh?: FreshAppender;
   /** Migrations only this engine runs (DDL that cannot be portable), merged by name into the shared list. */

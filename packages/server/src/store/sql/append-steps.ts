@@ -78,3 +78,21 @@ export function newRecord({ advance: _advance, ...message }: NewMessage, seq: nu
     pinnedBy: null,
   };
 }
+
+/**
+ * The read markers a batch moves (the plan's `readBy` of each new message): one per (conversation,
+ * reader), at the newest of their messages in the batch.
+ */
+export function readMarkersMoved(
+  created: readonly MessageRecord[],
+  readBy: (message: MessageRecord) => string | undefined,
+): { conversationId: string; userId: string; seq: number }[] {
+  const newest = new Map<string, { conversationId: string; userId: string; seq: number }>();
+  for (const message of created) {
+    const userId = readBy(message);
+    if (userId === undefined) continue;
+    const key = `${message.conversationId}\u0000${userId}`;
+    if ((newest.get(key)?.seq ?? 0) < message.seq) newest.set(key, { conversationId: message.conversationId, userId, seq: message.seq });
+  }
+  return [...newest.values()];
+}

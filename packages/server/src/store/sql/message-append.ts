@@ -20,7 +20,7 @@ import { followRepliedThreads } from './threads.js';
 import { insertNotificationRows, notificationEntries } from './notifications.js';
 import { type Db, type UniqueViolationOf, messageRow } from './rows.js';
 import type { SearchIndex } from './search.js';
-import { type Entry, findStored, newRecord, sortOut } from './append-steps.js';
+import { type Entry, findStored, newRecord, readMarkersMoved, sortOut } from './append-steps.js';
 import { EncryptedSince, advanceEpochs, encryptedSince, refusePlainIn } from './mls-groups.js';
 import { checkSendingDevices } from './sending-devices.js';
 import { type FreshAppender, appendInOneQuery, inOneQuery } from './one-query-append.js';
@@ -227,16 +227,9 @@ async function keepLogPositions(trx: Db, created: readonly MessageRecord[]): Pro
 
 /** Moves the read marker of each message's `readBy` (the plan's rule) up to the newest such message. */
 async function moveReadMarkers(trx: Db, created: readonly MessageRecord[], readBy: NonNullable<AppendPlan['readBy']>): Promise<void> {
-  const newest = new Map<string, { conversationId: string; userId: string; seq: number }>();
-  for (const message of created) {
-    const userId = readBy(message);
-    if (userId === undefined) continue;
-    const key = `${message.conversationId}\u0000${userId}`;
-    if ((newest.get(key)?.seq ?? 0) < message.seq) newest.set(key, { conversationId: message.conversationId, userId, seq: message.seq });
-  }
   // One statement per 300 markers: each row takes its new seq only if that is ahead of its own.
   // (The rows are safe to update in any order: this transaction holds their conversations.)
-  const markers = [...newest.values()];
+  const markers = readMarkersMoved(created, readBy);
   for (let i = 0; i < markers.length; i += 300) {
     const chunk = markers.slice(i, i + 300);
     const text = shapedText(trx, `read markers|${chunk.length}`, (mark) => {

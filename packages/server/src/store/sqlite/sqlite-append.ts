@@ -3,6 +3,7 @@ import type { AppendPlan, MessageRecord, StoredEvent } from '../store.js';
 import { type LogEntry, eventRow, positionEvents } from '../event-log.js';
 import type { FreshAppender, FreshMessage } from '../sql/one-query-append.js';
 import { encryptedSince } from '../sql/mls-groups.js';
+import { readMarkersMoved } from '../sql/append-steps.js';
 import { messageRow } from '../sql/rows.js';
 import type { SearchIndex } from '../sql/search.js';
 import type { WalSync } from './wal-sync.js';
@@ -133,15 +134,8 @@ function reserveSeqs(statement: Statement, perConversation: ReadonlyMap<string, 
 
 /** The plan's reader of each message has read up to it: the newest of the batch counts, and markers never move back. */
 function moveReadMarkers(statement: Statement, created: readonly MessageRecord[], readBy: NonNullable<AppendPlan['readBy']>): void {
-  const newest = new Map<string, { conversationId: string; userId: string; seq: number }>();
-  for (const message of created) {
-    const userId = readBy(message);
-    if (userId === undefined) continue;
-    const key = `${message.conversationId}\u0000${userId}`;
-    if ((newest.get(key)?.seq ?? 0) < message.seq) newest.set(key, { conversationId: message.conversationId, userId, seq: message.seq });
-  }
   const move = statement('update "members" set "read_seq" = ? where "conversation_id" = ? and "user_id" = ? and "read_seq" < ?');
-  for (const { conversationId, userId, seq } of newest.values()) move.run(seq, conversationId, userId, seq);
+  for (const { conversationId, userId, seq } of readMarkersMoved(created, readBy)) move.run(seq, conversationId, userId, seq);
 }
 
 /** The rows, with what indexes their bodies for search, and their mentions. */
