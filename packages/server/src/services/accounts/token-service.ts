@@ -81,7 +81,9 @@ export class TokenService {
   }
 
   async verifyAccessToken(token: string): Promise<AccessClaims> {
-    const claims = this.verifiedAccessToken(token) ?? (await this.verifySignature(token));
+    const known = this.verifiedAccessToken(token);
+    if (known !== undefined) return known;
+    const claims = await this.verifySignature(token);
     if (this.sessions.isRevoked(claims.sessionId)) throw new SessionRevoked();
     return claims;
   }
