@@ -2,8 +2,11 @@ import type { SendPath } from './peers/workload.js';
 
 // The peers phase's selection (`--peer-targets`, `--peer-levels`, `--peer-paths`, `--peer-users`): what a focused A/B runs.
 
-/** `flushed` is the peer with `synchronous=FULL`: each commit flushed before it answers, as Confab's ack promises. */
-export const PEER_TARGETS = ['peer', 'flushed', 'floor', 'durable', 'confab'] as const;
+/**
+ * `flushed` is the peer with `synchronous=FULL`: each commit flushed before it answers, as Confab's
+ * ack promises; `fastify` is that flushed peer with its HTTP side on Fastify, Confab's framework.
+ */
+export const PEER_TARGETS = ['peer', 'flushed', 'fastify', 'floor', 'durable', 'confab'] as const;
 export type PeerTargetName = (typeof PEER_TARGETS)[number];
 export const PEER_PATHS = ['rest', 'socket'] as const satisfies readonly SendPath[];
 export const PEER_LEVELS = [1, 10, 100] as const;

@@ -4,14 +4,18 @@
  * user) pushing the full message to the recipient, and a `better-sqlite3` table in WAL mode with
  * the library's defaults (`synchronous=NORMAL`: a commit is not flushed). With `SYNCHRONOUS=FULL`
  * each commit is flushed before the answer, on the event loop, with no group commit: the promise
- * Confab's acknowledgement makes, kept the simplest way. No idempotency, no resume, no receipts, no validation beyond what it
- * must have: exactly what Confab has to beat while doing all of that.
+ * Confab's acknowledgement makes, kept the simplest way. No idempotency, no resume, no receipts,
+ * no validation beyond what it must have: exactly what Confab has to beat while doing all of that.
+ *
+ * With `HTTP=fastify` the same routes are served by Fastify (issue 41): what the framework Confab
+ * is built on costs a request, measured beside the hand-written `node:http` code.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { createServer } from 'node:http';
+import { type Server, createServer } from 'node:http';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { Server } from 'socket.io';
+import Fastify from 'fastify';
+import { Server as SocketServer } from 'socket.io';
 import { answer, keepIdleConnections, readJson } from './plain-http.js';
 
 const port = Number(process.env['PORT'] ?? 0);
@@ -45,6 +49,12 @@ interface PeerMessage {
   createdAt: number;
 }
 
+function register(username: string): { id: string; token: string } {
+  const user = { id: randomUUID(), token: randomBytes(24).toString('base64url') };
+  insertUser.run(user.id, username, user.token);
+  return user;
+}
+
 /** Stores the message and pushes it to the recipient's room. */
 function send(senderId: string, to: string, body: string): PeerMessage {
   const createdAt = Date.now();
@@ -54,31 +64,84 @@ function send(senderId: string, to: string, body: string): PeerMessage {
   return message;
 }
 
-const http = createServer((request, response) => {
-  void (async () => {
-    try {
-      if (request.method === 'GET' && request.url === '/health') return answer(response, 200, { ok: true });
-      if (request.method === 'POST' && request.url === '/register') {
-        const { username } = await readJson(request);
-        const user = { id: randomUUID(), token: randomBytes(24).toString('base64url') };
-        insertUser.run(user.id, String(username), user.token);
-        return answer(response, 201, user);
+/** The peer's HTTP side as written: `node:http`, a JSON body read by hand. */
+function plainHttp(): Server {
+  return createServer((request, response) => {
+    void (async () => {
+      try {
+        if (request.method === 'GET' && request.url === '/health') return answer(response, 200, { ok: true });
+        if (request.method === 'POST' && request.url === '/register') {
+          const { username } = await readJson(request);
+          return answer(response, 201, register(String(username)));
+        }
+        if (request.method === 'POST' && request.url === '/messages') {
+          const token = request.headers.authorization?.replace(/^Bearer /, '') ?? '';
+          const user = userByToken.get(token);
+          if (!user) return answer(response, 401, { error: 'unauthenticated' });
+          const { to, body } = await readJson(request);
+          return answer(response, 201, send(user.id, String(to), String(body)));
+        }
+        answer(response, 404, { error: 'not_found' });
+      } catch (error) {
+        answer(response, 500, { error: String(error) });
       }
-      if (request.method === 'POST' && request.url === '/messages') {
-        const token = request.headers.authorization?.replace(/^Bearer /, '') ?? '';
-        const user = userByToken.get(token);
-        if (!user) return answer(response, 401, { error: 'unauthenticated' });
-        const { to, body } = await readJson(request);
-        return answer(response, 201, send(user.id, String(to), String(body)));
-      }
-      answer(response, 404, { error: 'not_found' });
-    } catch (error) {
-      answer(response, 500, { error: String(error) });
-    }
-  })();
-});
+    })();
+  });
+}
 
-const io = new Server(http, { serveClient: false });
+/**
+ * The same routes on Fastify (`HTTP=fastify`), as a Fastify application writes them: a JSON schema
+ * for each body (validated by Fastify's ajv) and for the answer (serialised by
+ * fast-json-stringify), the bearer token read in an `onRequest` hook. What the framework Confab is
+ * built on costs a request, with nothing of Confab's own.
+ */
+async function fastifyHttp(): Promise<{ server: Server; listen: () => Promise<void> }> {
+  const app = Fastify({ keepAliveTimeout: 72_000 });
+  const message = {
+    type: 'object',
+    properties: {
+      id: { type: 'integer' },
+      senderId: { type: 'string' },
+      recipientId: { type: 'string' },
+      body: { type: 'string' },
+      createdAt: { type: 'integer' },
+    },
+  } as const;
+  app.get('/health', async () => ({ ok: true }));
+  app.post<{ Body: { username: string } }>(
+    '/register',
+    { schema: { body: { type: 'object', required: ['username'], properties: { username: { type: 'string', minLength: 1 } } } } },
+    async (request, reply) => reply.code(201).send(register(request.body.username)),
+  );
+  app.post<{ Body: { to: string; body: string } }>(
+    '/messages',
+    {
+      schema: {
+        body: {
+          type: 'object',
+          required: ['to', 'body'],
+          additionalProperties: false,
+          properties: { to: { type: 'string', minLength: 1 }, body: { type: 'string', minLength: 1, maxLength: 4000 } },
+        },
+        response: { 201: message },
+      },
+      onRequest: (request, reply, done) => {
+        const user = userByToken.get(request.headers.authorization?.replace(/^Bearer /, '') ?? '');
+        if (!user) return void reply.code(401).send({ error: 'unauthenticated' });
+        (request as typeof request & { userId: string }).userId = user.id;
+        done();
+      },
+    },
+    async (request, reply) =>
+      reply.code(201).send(send((request as typeof request & { userId: string }).userId, request.body.to, request.body.body)),
+  );
+  await app.ready();
+  return { server: app.server, listen: async () => void (await app.listen({ port, host: '127.0.0.1' })) };
+}
+
+const fastify = process.env['HTTP'] === 'fastify' ? await fastifyHttp() : undefined;
+const http = fastify?.server ?? plainHttp();
+const io = new SocketServer(http, { serveClient: false });
 io.use((socket, next) => {
   const user = userByToken.get(String(socket.handshake.auth['token'] ?? ''));
   if (!user) return next(new Error('unauthenticated'));
@@ -93,11 +156,15 @@ io.on('connection', (socket) => {
   });
 });
 
-keepIdleConnections(http);
-http.listen(port, '127.0.0.1', () => {
+const announce = () => {
   const address = http.address();
   process.stdout.write(`listening on ${typeof address === 'object' && address ? address.port : port}\n`);
-});
+};
+if (fastify) await fastify.listen().then(announce);
+else {
+  keepIdleConnections(http);
+  http.listen(port, '127.0.0.1', announce);
+}
 function stop(): void {
   void io.close();
   db.close();

@@ -204,20 +204,22 @@ function childTarget(name: string, child: Child, dataDir: string, closeClients: 
 
 /**
  * The hand-written server (socketio-peer-server.ts) in its own process; `flushed` runs it with
- * `synchronous=FULL`, so each commit is on disk before it answers, as Confab's ack promises.
+ * `synchronous=FULL`, so each commit is on disk before it answers, as Confab's ack promises, and
+ * `onFastify` serves its HTTP routes with Fastify instead of `node:http`.
  */
 export async function startSocketIoPeer(
   senderOf: readonly number[],
   flushed: boolean,
   onCrash: (error: Error) => void,
+  onFastify = false,
 ): Promise<PeerTarget> {
-  const name = flushed ? 'Socket.IO peer, flushed' : 'Socket.IO peer';
+  const name = `Socket.IO peer${flushed ? ', flushed' : ''}${onFastify ? ', on Fastify' : ''}`;
   const dataDir = makeTempDir('confab-bench-peer-');
   const port = await freePort();
   const child = new Child(
     name,
     [fileURLToPath(new URL('./socketio-peer-server.js', import.meta.url))],
-    { PORT: String(port), DATA_DIR: dataDir, SYNCHRONOUS: flushed ? 'FULL' : '' },
+    { PORT: String(port), DATA_DIR: dataDir, SYNCHRONOUS: flushed ? 'FULL' : '', HTTP: onFastify ? 'fastify' : '' },
     onCrash,
   );
   await untilListening(child);
