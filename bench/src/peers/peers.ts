@@ -5,8 +5,9 @@
  * 1, 10 and 100 senders, each sender a user of its own and again four users sharing the senders
  * (each sender on its own connection). The peer runs three times: as written (its commits not
  * flushed), flushed on every commit (`synchronous=FULL`), the promise Confab's ack makes, and
- * flushed with its HTTP routes on Fastify (what Confab's framework costs a request). Prints sends/s, send p50/p99 and delivery p50/p99 side by side with the
- * ratio, and saves them in bench/results/peers-*.json.
+ * flushed with its HTTP routes on Fastify (what Confab's framework costs a request). Prints
+ * sends/s, send p50/p99 and delivery p50/p99 side by side with the ratios, and saves them in
+ * bench/results/peers-*.json.
  *
  * Two floors run the same workload in the same run (floor-server.ts): one with no store (what the
  * machine and the load generator carry at all) and one that only appends and fdatasyncs before it
