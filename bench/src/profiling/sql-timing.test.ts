@@ -38,5 +38,7 @@ describe('the SQLite statement timing preload', () => {
     expect(top.every((t) => t.totalUs > 0)).toBe(true);
     expect([...top].sort((a, b) => b.totalUs - a.totalUs)).toEqual(top);
     expect(timings.report()).toMatch(/^SQLite statements: \d+ ms in all\n.* 50 × .*insert into t \(body\) values/s);
+    timings.reset();
+    expect(timings.top(10)).toEqual([]);
   });
 });

@@ -30,6 +30,11 @@ export class SqlTimings {
     }
   }
 
+  /** Forgets what was timed so far (a warm-up's statements). */
+  reset(): void {
+    this.byKey.clear();
+  }
+
   /** The statements by total time, most first. */
   top(limit: number): { key: string; calls: number; totalUs: number }[] {
     return [...this.byKey]
