@@ -15,7 +15,7 @@
  * in one process, so what the machine does meanwhile falls on all alike.
  *
  * Printed per variant: WAL frames a commit (one per page the commit dirtied) and the time of each
- * statement a commit (µs, `hrtime` around the call). Variants:
+ * statement a commit (µs; the bench's statement timer, `src/profiling/sql-timing.ts`). Variants:
  * - `base`: the schema as migrated.
  * - `merged`: a message's `message.created` event kept in its row, not in `events` (the issue's
  *   "a message's log event and its row could be one record"): the row takes the event's frame and
@@ -35,6 +35,9 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const SQLite = createRequire(path.join(root, 'packages/server/package.json'))('better-sqlite3');
+const { SqlTimings, statementKey, timeStatements } = await import(
+  pathToFileURL(path.join(root, 'bench/dist/profiling/sql-timing.js')).href
+);
 const BATCH = Number(process.env.BATCH ?? 1);
 const WARM = 20_000;
 const CHUNK = 200;
@@ -68,7 +71,11 @@ async function makeTemplate() {
 function open(variant) {
   const file = path.join(work, `${variant}.sqlite3`);
   copyFileSync(template, file);
-  const db = new SQLite(file);
+  // The bench's statement timer, on a class of this variant's own, so each variant's times stay apart.
+  class Timed extends SQLite {}
+  const timings = new SqlTimings();
+  timeStatements(Timed, timings);
+  const db = new Timed(file);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
@@ -138,18 +145,16 @@ function open(variant) {
     positions: 'update "conversations" set "last_pos" = ? where "id" = ?',
     commit: 'commit',
   };
-  const spent = Object.fromEntries(Object.keys(statements).map((name) => [name, 0n]));
   const run = {};
   for (const [name, text] of Object.entries(statements)) {
     const prepared = db.prepare(text);
-    const call = prepared.reader ? prepared.get.bind(prepared) : prepared.run.bind(prepared);
-    run[name] = (...parameters) => {
-      const started = process.hrtime.bigint();
-      const answer = call(...parameters);
-      spent[name] += process.hrtime.bigint() - started;
-      return answer;
-    };
+    run[name] = prepared.reader ? prepared.get.bind(prepared) : prepared.run.bind(prepared);
   }
+  /** µs a commit by statement name, since the timings were last reset. */
+  const spent = (commits) => {
+    const byKey = new Map(timings.top(Number.MAX_SAFE_INTEGER).map((t) => [t.key, t.totalUs]));
+    return Object.entries(statements).map(([name, text]) => [name, (byKey.get(statementKey(text)) ?? 0) / commits]);
+  };
   let made = 0;
   const commit = () => {
     const now = Date.now();
@@ -178,7 +183,7 @@ function open(variant) {
     run.commit();
   };
   const walFrames = () => db.pragma('wal_checkpoint(RESTART)')[0].log;
-  return { variant, db, commit, spent, walFrames, commits: 0, frames: 0 };
+  return { variant, db, commit, timings, spent, walFrames, commits: 0, frames: 0 };
 }
 
 await makeTemplate();
@@ -189,7 +194,7 @@ for (const v of opened) {
     if (i % 1500 === 1499) v.walFrames();
   }
   v.walFrames();
-  for (const name of Object.keys(v.spent)) v.spent[name] = 0n;
+  v.timings.reset();
 }
 for (let round = 0; round < ROUNDS; round++) {
   for (const v of round % 2 === 0 ? opened : [...opened].reverse()) {
@@ -200,7 +205,7 @@ for (let round = 0; round < ROUNDS; round++) {
 }
 process.stdout.write(`${BATCH} message(s) a commit, ${ROUNDS} rounds of ${CHUNK} commits per variant; µs a commit:\n`);
 for (const v of opened) {
-  const each = Object.entries(v.spent).map(([name, ns]) => [name, Number(ns) / 1000 / v.commits]);
+  const each = v.spent(v.commits);
   const total = each.reduce((sum, [, us]) => sum + us, 0);
   const parts = each.filter(([, us]) => us > 0).map(([name, us]) => `${name} ${us.toFixed(1)}`);
   process.stdout.write(
