@@ -156,6 +156,8 @@ describeBrowser('profile card, lightbox and desktop notifications (browser)', ()
     await bob.page.getByText(/^On: a direct message/).waitFor();
     await bob.page.getByRole('switch', { name: 'Sound' }).click();
     await openConversation(bob.page, group.id);
+    // The worker that shows them, active in this page before the timed part (the notifier waits for it).
+    await bob.page.evaluate(async () => void (await navigator.serviceWorker.ready));
 
     // In front: nothing is shown. Playwright's focus emulation off, another tab in front: not in front.
     await alice.sdk.sendMessage(dm.id, 'seen while looking');
