@@ -26,7 +26,7 @@
  * Variants that drop something show what that page costs, not a schema Confab could run: each
  * serves a feature (bench/README.md).
  */
-import { copyFileSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -51,7 +51,6 @@ const template = path.join(work, 'template.sqlite3');
 /** A migrated file with two users, their DM and a few messages, made by a real server. */
 async function makeTemplate() {
   const { startConfabTarget } = await import(pathToFileURL(path.join(root, 'bench/dist/peers/targets.js')).href);
-  const before = new Set(readdirSync(tmpdir()));
   const target = await startConfabTarget(
     [0],
     (error) => {
@@ -61,8 +60,7 @@ async function makeTemplate() {
   );
   target.onDelivered = () => {};
   for (let i = 0; i < 10; i++) await target.pairs[0].sendRest(`hello ${i}`);
-  const dataDir = readdirSync(tmpdir()).find((d) => d.startsWith('confab-bench-data-') && !before.has(d));
-  const live = new SQLite(path.join(tmpdir(), dataDir, 'confab.sqlite3'), { readonly: true });
+  const live = new SQLite(path.join(target.dataDir, 'confab.sqlite3'), { readonly: true });
   live.exec(`vacuum into '${template}'`);
   live.close();
   await target.stop();

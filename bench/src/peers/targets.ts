@@ -27,6 +27,8 @@ export interface PeerTarget {
   readonly pairs: readonly PeerPair[];
   /** The server's process, whose CPU each level reports. */
   readonly pid: number;
+  /** Where the server keeps its data (Confab's: its SQLite file), removed by `stop`. */
+  readonly dataDir?: string;
   /** Called with the body of every message a recipient receives. */
   onDelivered: (body: string) => void;
   stop(): Promise<void>;
@@ -85,6 +87,7 @@ export async function startConfabTarget(
     name: 'Confab',
     pairs: [],
     pid: confab.child.pid,
+    dataDir: confab.dataDir,
     onDelivered: () => {},
     async stop() {
       for (const socket of sockets) socket.terminate();
