@@ -1,7 +1,7 @@
 import { refuseIfEncrypted } from '../encryption/mls-delivery.js';
 import type { Draft, DraftList, SaveDraftBody } from '@confab/protocol';
 import { DraftConflict, detail, invalid } from '../../errors.js';
-import type { MessageRecord, Store } from '../../store/store.js';
+import type { AppendResult, Store } from '../../store/store.js';
 import type { MembershipCache } from '../conversations/membership.js';
 import type { EventPublisher } from '../events/event-publisher.js';
 import { draftUpdated } from '../events/event-drafts.js';
@@ -60,9 +60,13 @@ export class DraftService {
   /**
    * A batch of messages was committed: each sender's draft of the conversation goes, unless saved
    * after the send. A forwarded copy is not typed in the composer, and leaves the draft alone.
+   * Where the append already looked and found no draft to clear (`draftToClear` false), nothing
+   * is looked up again.
    */
-  clearSent(messages: readonly MessageRecord[]): void {
-    const sends = messages
+  clearSent(sent: readonly AppendResult[]): void {
+    const sends = sent
+      .filter(({ draftToClear }) => draftToClear !== false)
+      .map(({ message }) => message)
       // Not a scheduled message going out: what I type now is not what I scheduled then.
       .filter((m) => m.kind !== 'system' && m.forwardedFrom === undefined && !m.clientId.startsWith(SCHEDULED_CLIENT_ID_PREFIX))
       .map((m) => ({ userId: m.senderId, conversationId: m.conversationId, sentAt: m.createdAt }));

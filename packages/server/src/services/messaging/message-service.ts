@@ -2,7 +2,16 @@ import type { DeliveryMarker, HistoryQuery, Message, MessagePage, ReadMarker, Re
 import type { EventPublisher } from '../events/event-publisher.js';
 import { AppError, EpochConflict } from '../../errors.js';
 import { MlsDelivery, deviceRevoked, encryptedConversation } from '../encryption/mls-delivery.js';
-import type { MessageRecord, MessageUpdate, NewMessage, NotificationRecord, OutboxDraft, Store, UpdateOutcome } from '../../store/store.js';
+import type {
+  AppendResult,
+  MessageRecord,
+  MessageUpdate,
+  NewMessage,
+  NotificationRecord,
+  OutboxDraft,
+  Store,
+  UpdateOutcome,
+} from '../../store/store.js';
 import type { EventBus } from '../../bus/bus.js';
 import type { Metrics } from '../../metrics.js';
 import type { BlockService } from '../conversations/block-service.js';
@@ -160,7 +169,7 @@ export class MessageService {
   }
 
   /** Calls `listener` with each batch's new messages, after their commit and publication; it must not throw. */
-  onSent(listener: (messages: readonly MessageRecord[]) => void): void {
+  onSent(listener: (sent: readonly AppendResult[]) => void): void {
     this.writer.onSent(listener);
   }
 

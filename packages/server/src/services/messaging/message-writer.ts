@@ -2,6 +2,7 @@ import DataLoader from 'dataloader';
 import type { EventPublisher } from '../events/event-publisher.js';
 import type {
   AppendOutcome,
+  AppendResult,
   MessageRecord,
   MessageUpdate,
   NewMessage,
@@ -33,7 +34,7 @@ export class MessageWriter {
   /** Read batches scheduled and not yet run: the writer's next batch waits for the writes they lead to. */
   private readsScheduled = 0;
   /** Told each batch's new messages once committed and published (drafts clear on send). */
-  private readonly sentListeners: ((messages: readonly MessageRecord[]) => void)[] = [];
+  private readonly sentListeners: ((sent: readonly AppendResult[]) => void)[] = [];
 
   constructor(
     private readonly store: Store,
@@ -83,7 +84,7 @@ export class MessageWriter {
   }
 
   /** Calls `listener` with each batch's new messages, after their commit and publication; it must not throw. */
-  onSent(listener: (messages: readonly MessageRecord[]) => void): void {
+  onSent(listener: (sent: readonly AppendResult[]) => void): void {
     this.sentListeners.push(listener);
   }
 
@@ -105,7 +106,7 @@ export class MessageWriter {
     // Committed: now (and only now) tell the members, in log order.
     await this.events.publish(events);
     if (this.sentListeners.length > 0) {
-      const sent = results.flatMap((r) => ('created' in r && r.created ? [r.message] : []));
+      const sent = results.flatMap((r) => ('created' in r && r.created ? [r] : []));
       if (sent.length > 0) for (const listener of this.sentListeners) listener(sent);
     }
     let s = 0;

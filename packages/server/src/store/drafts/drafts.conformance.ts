@@ -4,7 +4,7 @@ import type { DraftRecord, DraftSave } from '../store.js';
 
 // What the service's draft of `draft.updated` carries (services/events/event-drafts.ts), written
 // here because nothing under store/ may import services/.
-const announce = (d: DraftRecord) => ({
+export const announce = (d: DraftRecord) => ({
   type: 'draft.updated' as const,
   draft: {
     conversationId: d.conversationId,

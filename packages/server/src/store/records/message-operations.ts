@@ -24,6 +24,12 @@ export interface EditRecord {
 export interface AppendResult {
   message: MessageRecord;
   created: boolean;
+  /**
+   * Set only where the append looked, in its own transaction, for the sender's draft of the
+   * conversation (SQLite's one-run append): whether a non-empty one saved no later than this send
+   * was there to clear. Unset: not looked, so clearing drafts after the send must look itself.
+   */
+  draftToClear?: boolean;
 }
 
 /**

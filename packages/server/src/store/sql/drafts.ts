@@ -72,7 +72,8 @@ export async function clearSent(db: Db, sends: readonly SentDraft[], now: number
     if (!seen || seen.sentAt < send.sentAt) latest.set(key, send);
   }
   const found: DraftRecord[] = [];
-  // Runs after every committed batch, nearly always to find nothing: a text made once per list
+  // Runs after every committed batch where the append did not look itself (every engine but
+  // SQLite's one-run append), nearly always to find nothing: a text made once per list
   // length (as the group commit's idempotency lookup), not a tree built and compiled by Kysely
   // each time (on one REST sender that was about 6 % of the main thread). Each pair is one probe
   // of the primary key.

@@ -13,6 +13,8 @@ import type { Db } from './rows.js';
 export interface FreshMessage {
   index: number;
   record: MessageRecord;
+  /** Set by an appender that looks for the sender's draft in its transaction (`AppendResult.draftToClear`). */
+  draftToClear?: boolean;
 }
 
 /**
@@ -112,7 +114,8 @@ const freshRecords = (entries: readonly Entry[]): FreshMessage[] =>
 /** The batch's answers: the stored messages, the new ones as stored, repeats within the batch as their first. */
 function appended(sorted: ReturnType<typeof sortOut>, fresh: readonly FreshMessage[], events: StoredEvent[]): Appended {
   const results = [...sorted.results];
-  for (const { index, record } of fresh) results[index] = { message: record, created: true };
+  for (const { index, record, draftToClear } of fresh)
+    results[index] = draftToClear === undefined ? { message: record, created: true } : { message: record, created: true, draftToClear };
   for (const { index, of } of sorted.repeats) results[index] = { message: results[of]!.message, created: false };
   return { results: results.map((r) => r!), events, updates: [] };
 }

@@ -4,6 +4,7 @@ import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import { describe, expect, it, vi } from 'vitest';
 import { Fixture, sendPlan } from '../conformance/fixtures.js';
+import { announce as announceDraft } from '../drafts/drafts.conformance.js';
 import type { FreshMessage } from '../sql/one-query-append.js';
 import { newRecord } from '../sql/append-steps.js';
 import type { Db } from '../sql/rows.js';
@@ -22,6 +23,9 @@ async function withAppender(
     f: Fixture;
     raw: SQLite.Database;
     append: (batch: NewMessage[], lookedUp?: boolean) => ReturnType<ReturnType<typeof sqliteFreshAppender>>;
+    /** As `append`, with the batch's entries made by the caller (to read what the appender set on them). */
+    appendEntries: (entries: FreshMessage[]) => ReturnType<ReturnType<typeof sqliteFreshAppender>>;
+    fresh: (batch: NewMessage[]) => FreshMessage[];
     flushes: { started: number; release: () => void };
   }) => Promise<void>,
 ) {
@@ -46,7 +50,9 @@ async function withAppender(
       f,
       raw,
       flushes,
+      fresh,
       append: (batch, lookedUp = false) => appender(undefined as unknown as Db, fresh(batch), sendPlan, lookedUp),
+      appendEntries: (entries) => appender(undefined as unknown as Db, entries, sendPlan, false),
     });
   } finally {
     flushes.release();
@@ -112,6 +118,33 @@ describe('SQLite one-query append (sqlite-append.ts)', () => {
       const page = await f.store.messages.listMessages(group.id, { limit: 10 });
       expect(page.map((m) => m.body).sort()).toEqual(['g1', 'hi @amy']);
       expect(raw.inTransaction).toBe(false);
+    });
+  });
+
+  it('says of each new message whether its sender has a draft of the conversation to clear, saved no later than the send', async () => {
+    await withAppender(async ({ f, fresh, appendEntries, flushes }) => {
+      const [amy, bo, cy] = [await f.user('amy'), await f.user('bo'), await f.user('cy')];
+      const group = (await f.conversation('group', [amy.id, bo.id, cy.id])).conversation;
+      const other = (await f.conversation('group', [amy.id, bo.id])).conversation;
+      const save = (userId: string, conversationId: string, body: string, now: number) =>
+        f.store.drafts.saveDraft({ userId, conversationId, body, replyToId: null, version: 0, now }, announceDraft);
+      await save(amy.id, group.id, 'typed before', f.tick());
+      await save(cy.id, group.id, 'typed before, then cleared', f.tick());
+      await f.store.drafts.clearDraft(cy.id, group.id, f.tick(), announceDraft);
+      await save(amy.id, other.id, 'my draft elsewhere', f.tick());
+      const entries = fresh([f.msg(group.id, amy.id, 'a'), f.msg(group.id, bo.id, 'b'), f.msg(group.id, cy.id, 'c')]);
+      // Saved after the sends were made (a clock ahead of them): newer than what was sent.
+      await save(bo.id, group.id, 'typed after', entries[2]!.record.createdAt + 1);
+
+      const answer = appendEntries(entries);
+      await vi.waitFor(() => expect(flushes.started).toBe(1));
+      flushes.release();
+      expect(Array.isArray(await answer)).toBe(true);
+      expect(entries.map((e) => [e.record.body, e.draftToClear])).toEqual([
+        ['a', true],
+        ['b', false],
+        ['c', false],
+      ]);
     });
   });
 

@@ -92,6 +92,7 @@ function appendNow(
   const created = fresh.map((f) => f.record);
   if (plan.readBy) moveReadMarkers(statement, created, plan.readBy);
   insertMessages(statement, search, created);
+  lookForDrafts(statement, fresh);
   const entries: LogEntry[] = created.map((record) => ({ conversationId: record.conversationId, event: plan.announce(record) }));
   const head = statement('update "stream_head" set "pos" = "pos" + ? where "id" = 1 returning "pos", "epoch"').get(entries.length) as
     { pos: number; epoch: string } | undefined;
@@ -136,6 +137,23 @@ function reserveSeqs(statement: Statement, perConversation: ReadonlyMap<string, 
 function moveReadMarkers(statement: Statement, created: readonly MessageRecord[], readBy: NonNullable<AppendPlan['readBy']>): void {
   const move = statement('update "members" set "read_seq" = ? where "conversation_id" = ? and "user_id" = ? and "read_seq" < ?');
   for (const { conversationId, userId, seq } of readMarkersMoved(created, readBy)) move.run(seq, conversationId, userId, seq);
+}
+
+/**
+ * Whether each sender has a draft of the conversation to clear once the batch is sent (saved no
+ * later than the send), probed here in the batch's transaction with a warm statement, one probe of
+ * the drafts' primary key a pair: nearly every send finds none, and the clearing after the commit
+ * (`DraftService.clearSent`) then has nothing to look up — that lookup, a Kysely query of its own
+ * after every batch, cost more than the rest of a sender's batch of one on SQLite (issue 41).
+ * A draft saved by a transaction after this one is newer than what was sent, and is left alone.
+ */
+function lookForDrafts(statement: Statement, fresh: readonly FreshMessage[]): void {
+  const probe = statement('select "updated_at" from "drafts" where "user_id" = ? and "conversation_id" = ? and "body" <> \'\'').pluck();
+  for (const entry of fresh) {
+    const { senderId, conversationId, createdAt } = entry.record;
+    const updatedAt = probe.get(senderId, conversationId) as number | bigint | undefined;
+    entry.draftToClear = updatedAt !== undefined && Number(updatedAt) <= createdAt;
+  }
 }
 
 /** The rows, with what indexes their bodies for search, and their mentions. */
