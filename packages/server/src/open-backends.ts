@@ -34,6 +34,7 @@ export async function openStore(config: Config, logger?: Logger, metrics?: Metri
               metrics && (metrics.readers.dbPool = () => ({ waiting: pool.waitingCount, idle: pool.idleCount, total: pool.totalCount })),
           })
         : openSqliteStore(sqliteFileFor(url, config.dataDir), {
+            reserveWal: config.sqliteWalReserve,
             onCheckpointError: (error) =>
               logger?.warn({ err: error }, 'a WAL checkpoint failed (the next commit past the fallback threshold checkpoints instead)'),
             onSearchIndexError: (error) =>

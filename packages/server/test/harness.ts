@@ -9,7 +9,7 @@ import { wsSubprotocols } from '@confab/protocol';
 import { type ConfabServer, createServer } from '../src/server.js';
 import { loadConfig } from '../src/config.js';
 import type { HostResolver } from '../src/infra/outbound-address-guard.js';
-import { TEST_ADDRESS_LIMITS } from './process.js';
+import { TEST_ADDRESS_LIMITS, TEST_STORE_SETTINGS } from './process.js';
 
 /**
  * Integration-test harness: a real Confab server on a random port with its own SQLite file,
@@ -27,7 +27,15 @@ export async function startServer(
   options: { logger?: Logger; resolveHost?: HostResolver } = {},
 ): Promise<TestServer> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'confab-test-'));
-  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'silent', ...TEST_ADDRESS_LIMITS, ...env });
+  const config = loadConfig({
+    PORT: '0',
+    HOST: '127.0.0.1',
+    DATA_DIR: dataDir,
+    LOG_LEVEL: 'silent',
+    ...TEST_ADDRESS_LIMITS,
+    ...TEST_STORE_SETTINGS,
+    ...env,
+  });
   const server = await createServer(config, options);
   const url = await server.listen();
   return {

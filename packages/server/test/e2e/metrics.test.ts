@@ -10,7 +10,7 @@ import { loadConfig } from '../../src/config.js';
 import { createServer } from '../../src/server.js';
 import { api, registerUser, startServer, until } from '../harness.js';
 import { createGroup, freshUsers } from '../factories.js';
-import { TEST_ADDRESS_LIMITS } from '../process.js';
+import { TEST_ADDRESS_LIMITS, TEST_STORE_SETTINGS } from '../process.js';
 import { type Scrape, scrape } from '../scrape.js';
 import { createTestSchema, postgresService, requireService, withPostgres } from '../services.js';
 
@@ -39,6 +39,7 @@ describe('GET /metrics', () => {
     const dataDir = mkdtempSync(path.join(tmpdir(), 'confab-metrics-'));
     const env = {
       ...TEST_ADDRESS_LIMITS,
+      ...TEST_STORE_SETTINGS,
       ...{ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'silent', LIVE_CHECK_INTERVAL_MS: '100' },
       // Deliveries to a closed port fail and wait a minute before the next attempt: they stay in the outbox.
       ...{ NOTIFY_WEBHOOK_URL: 'http://127.0.0.1:9/hook', NOTIFY_WEBHOOK_SECRET: 'a webhook secret', NOTIFY_RETRY_BASE_MS: '60000' },

@@ -9,6 +9,7 @@ import { sqliteMigrations } from './sqlite-migrations.js';
 import { durableSqliteDialect } from './durable-driver.js';
 import { type SearchIndexer, startSearchIndexer } from './search-indexer.js';
 import { FALLBACK_AUTOCHECKPOINT_PAGES, type WalCheckpointer, startWalCheckpointer } from './wal-checkpointer.js';
+import { reserveWal, walBytes } from './wal-reserve.js';
 import { WalSync } from './wal-sync.js';
 import { sqliteFreshAppender } from './sqlite-append.js';
 
@@ -27,6 +28,8 @@ export function openSqliteStore(
     onSearchIndexError?: (error: Error) => void;
     /** How often the search indexer looks for sent messages to index (tests set it long to watch the notes). */
     searchIndexIntervalMs?: number;
+    /** Give the write-ahead log its working size at open (`wal-reserve.ts`; `SQLITE_WAL_RESERVE`). */
+    reserveWal?: boolean;
   } = {},
 ): SqlStore {
   if (file !== ':memory:') {
@@ -54,6 +57,10 @@ export function openSqliteStore(
   let checkpointer: WalCheckpointer | undefined;
   if (file !== ':memory:') {
     connection.pragma(`wal_autocheckpoint = ${FALLBACK_AUTOCHECKPOINT_PAGES}`);
+    if (options.reserveWal) {
+      const pageSize = connection.pragma('page_size', { simple: true }) as number;
+      reserveWal(connection, `${file}-wal`, walBytes(FALLBACK_AUTOCHECKPOINT_PAGES, pageSize));
+    }
     checkpointer = startWalCheckpointer(file, options.onCheckpointError ? { onError: options.onCheckpointError } : {});
   }
   const wal = file === ':memory:' ? undefined : new WalSync(`${file}-wal`);
