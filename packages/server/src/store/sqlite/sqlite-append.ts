@@ -143,9 +143,10 @@ function moveReadMarkers(statement: Statement, created: readonly MessageRecord[]
  * Whether each sender has a draft of the conversation to clear once the batch is sent (saved no
  * later than the send), probed here in the batch's transaction with a warm statement, one probe of
  * the drafts' primary key a pair: nearly every send finds none, and the clearing after the commit
- * (`DraftService.clearSent`) then has nothing to look up — that lookup, a Kysely query of its own
- * after every batch, cost more than the rest of a sender's batch of one on SQLite (issue 41).
- * A draft saved by a transaction after this one is newer than what was sent, and is left alone.
+ * (`DraftService.clearSent`) then has nothing to look up. That lookup, a Kysely query of its own
+ * after every batch, was a tenth of one sender's SQL a send, with Kysely's wrapping besides
+ * (issue 41: `bench/README.md`). A draft saved by a transaction after this one is newer than what
+ * was sent, and is left alone.
  */
 function lookForDrafts(statement: Statement, fresh: readonly FreshMessage[]): void {
   const probe = statement('select "updated_at" from "drafts" where "user_id" = ? and "conversation_id" = ? and "body" <> \'\'').pluck();
