@@ -10,7 +10,8 @@
  *
  * The first round (half as long) is a warm-up. Server settings come from the environment
  * (`SQLITE_WAL_RESERVE=false node bench/fresh-server-rounds.mjs`); `NODE_ARGS` adds Node flags to
- * the server (`NODE_ARGS=--cpu-prof`). Linux only (`/proc`).
+ * the server (`NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof"`); `MARKS=1` prints when each round
+ * began (epoch ms) and when the server stopped, to cut such a profile by round. Linux only (`/proc`).
  */
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -81,7 +82,13 @@ async function round(count, tag) {
 }
 
 log(`${sendPath}, one sender, rounds of ${SENDS}; the log after set-up: ${logSize()}`);
+const marks = [['warm', Date.now()]];
 await round(Math.ceil(SENDS / 2), 'warm');
-for (let r = 1; r <= ROUNDS; r++) await round(SENDS, `r${r}`);
+for (let r = 1; r <= ROUNDS; r++) {
+  marks.push([`r${r}`, Date.now()]);
+  await round(SENDS, `r${r}`);
+}
+marks.push(['end', Date.now()]);
 await target.stop();
+if (process.env.MARKS) log(`marks ${JSON.stringify({ marks, stopped: Date.now() })}`);
 process.exit(0);
