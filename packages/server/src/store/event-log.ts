@@ -209,27 +209,56 @@ export async function conversationHeads(db: Db, userIds: readonly string[], afte
 export const PRUNE_CHUNK = 1_000;
 
 /**
- * Deletes the oldest events, at most `chunk` of them and none newer than the newest event created
- * before `before`, and raises the floor to the last one deleted, so what is kept stays a suffix
- * of the log. That newest event is found through the `created_at` index: a `max(pos)` would walk
- * every event still inside the window on each prune. Answers how many it deleted.
+ * The position of the newest event created before `before`, or 0 when there is none: what
+ * pruning may delete up to. Found by bisecting positions, since an event's time rises with its
+ * position: about log2(events kept) probes of the primary key, once a prune, where an index on
+ * `created_at` cost every event written a key and one more page in its commit (issue 41; dropped
+ * by migration 0048). Positions may have gaps (a prune under way on another node), so each probe
+ * reads the first event at or past its position. Clocks of several nodes, or one set back, can
+ * make times not quite rise with positions: the bisection then settles on one place where they
+ * cross `before`, as the index's answer did only approximately too.
  */
-export async function pruneEvents(trx: Db, before: number, chunk: number): Promise<number> {
-  const newest = await trx
+export async function newestEventBefore(db: Db, before: number): Promise<number> {
+  const bounds = await db
     .selectFrom('events')
-    .select('pos')
-    .where('created_at', '<', before)
-    .orderBy('created_at', 'desc')
-    .orderBy('pos', 'desc')
-    .limit(1)
+    .select((eb) => [eb.fn.min('pos').as('oldest'), eb.fn.max('pos').as('newest')])
     .executeTakeFirst();
-  const due = Number(newest?.pos ?? 0);
+  if (bounds?.oldest === null || bounds?.oldest === undefined || bounds.newest === null) return 0;
+  const firstFrom = async (pos: number) => {
+    const row = await db
+      .selectFrom('events')
+      .select(['pos', 'created_at'])
+      .where('pos', '>=', pos)
+      .orderBy('pos')
+      .limit(1)
+      .executeTakeFirst();
+    return row && { pos: Number(row.pos), createdAt: Number(row.created_at) };
+  };
+  const [oldest, newest] = [await firstFrom(Number(bounds.oldest)), await firstFrom(Number(bounds.newest))];
+  if (oldest === undefined || oldest.createdAt >= before) return 0;
+  if (newest === undefined || newest.createdAt < before) return newest?.pos ?? oldest.pos;
+  // `low` is an event created before `before`; no event at or past `high` is.
+  let [low, high] = [oldest.pos, newest.pos];
+  while (high - low > 1) {
+    const probe = await firstFrom(Math.floor((low + high) / 2));
+    if (probe !== undefined && probe.pos < high && probe.createdAt < before) low = probe.pos;
+    else high = Math.floor((low + high) / 2);
+  }
+  return low;
+}
+
+/**
+ * Deletes the oldest events, at most `chunk` of them and none past `due` (`newestEventBefore`),
+ * and raises the floor to the last one deleted, so what is kept stays a suffix of the log.
+ * Answers how many it deleted.
+ */
+export async function pruneEvents(trx: Db, due: number, chunk: number): Promise<number> {
   if (due === 0) return 0;
   const oldest = await trx
     .selectFrom('events')
     .select((eb) => eb.fn.min('pos').as('pos'))
     .executeTakeFirst();
-  if (oldest?.pos === null || oldest?.pos === undefined) return 0;
+  if (oldest?.pos === null || oldest?.pos === undefined || Number(oldest.pos) > due) return 0;
   // Positions are gap-free above the floor: this takes `chunk` events at most.
   const floor = Math.min(due, Number(oldest.pos) + chunk - 1);
   const deleted = await trx.deleteFrom('events').where('pos', '<=', floor).executeTakeFirst();

@@ -37,6 +37,7 @@ import { messagesShown } from './migrations/0039-messages-shown.js';
 import { deviceLinks } from './migrations/0042-device-links.js';
 import { revocationPositions } from './migrations/0043-revocation-positions.js';
 import { reportSharedText } from './migrations/0045-report-shared-text.js';
+import { eventsWithoutCreatedAtIndex } from './migrations/0048-events-without-created-at-index.js';
 import { scheduledMessages } from './migrations/0029-scheduled-messages.js';
 import { starred } from './migrations/0025-starred.js';
 // Imports from Slack and Mattermost (issue 37).
@@ -229,6 +230,8 @@ const migrations: Record<string, Migration> = {
   '0043_revocation_positions': revocationPositions,
   // End-to-end encryption: a report of an encrypted message may carry the text its reporter read (issue 39).
   '0045_report_shared_text': reportSharedText,
+  // The event log's `created_at` index, paid by every event for a prune a minute (issue 41).
+  '0048_events_without_created_at_index': eventsWithoutCreatedAtIndex,
 };
 
 /**

@@ -193,5 +193,25 @@ export function describeEventLog(f: Fixture): void {
       expect(kept[0]!.pos).toBe(cut.pos + 1);
       expect(await f.store.events.pruneEvents(before, 2)).toBe(0);
     });
+
+    it('finds where to stop among many events by their times (no index on them: it bisects positions)', async () => {
+      // Everything logged so far goes first: the log then holds this test's events alone.
+      await f.store.events.pruneEvents(Date.now() + 60_000);
+      const [a, b] = [await user('qed'), await user('rho')];
+      const group = (await conversation('group', [a.id, b.id])).conversation;
+      for (let i = 0; i < 37; i++) await append([msg(group.id, i % 2 === 0 ? a.id : b.id, `q${i}`)]);
+      const logged = await f.store.events.readConversationEvents(group.id, 0, 100);
+      const { floor } = await f.store.events.streamHead();
+      // Up to the newest event older than the cut's time plus one: the cut itself, not the next.
+      const cut = logged[23]!;
+      expect(await f.store.events.pruneEvents(cut.createdAt + 1, 4)).toBe(cut.pos - floor);
+      expect((await f.store.events.streamHead()).floor).toBe(cut.pos);
+      expect((await f.store.events.readConversationEvents(group.id, 0, 100))[0]!.pos).toBe(cut.pos + 1);
+      // Again from there: one more.
+      expect(await f.store.events.pruneEvents(logged[24]!.createdAt + 1, 4)).toBe(1);
+      expect((await f.store.events.streamHead()).floor).toBe(logged[24]!.pos);
+      // Nothing older than the oldest kept: nothing goes.
+      expect(await f.store.events.pruneEvents(logged[25]!.createdAt, 4)).toBe(0);
+    });
   });
 }

@@ -11,9 +11,11 @@ export function sqlEventStore({ db }: SqlContext): EventStore {
     conversationHeadsBetween: (after, upTo) => eventLog.conversationHeadsBetween(db, after, upTo),
     conversationHeads: (userIds, after) => eventLog.conversationHeads(db, userIds, after),
     async pruneEvents(before, chunk = eventLog.PRUNE_CHUNK) {
+      // Where to stop, found once: events logged meanwhile are newer still.
+      const due = await eventLog.newestEventBefore(db, before);
       let total = 0;
       for (;;) {
-        const deleted = await db.transaction().execute((trx) => eventLog.pruneEvents(trx, before, chunk));
+        const deleted = await db.transaction().execute((trx) => eventLog.pruneEvents(trx, due, chunk));
         total += deleted;
         if (deleted < chunk) return total;
         // Between chunks the event loop serves requests, and sends take the write lock.
