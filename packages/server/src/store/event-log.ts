@@ -236,13 +236,16 @@ export async function newestEventBefore(db: Db, before: number): Promise<number>
   };
   const [oldest, newest] = [await firstFrom(Number(bounds.oldest)), await firstFrom(Number(bounds.newest))];
   if (oldest === undefined || oldest.createdAt >= before) return 0;
-  if (newest === undefined || newest.createdAt < before) return newest?.pos ?? oldest.pos;
+  // Deleted meanwhile (another node pruning): this prune has nothing left to do.
+  if (newest === undefined) return 0;
+  if (newest.createdAt < before) return newest.pos;
   // `low` is an event created before `before`; no event at or past `high` is.
   let [low, high] = [oldest.pos, newest.pos];
   while (high - low > 1) {
-    const probe = await firstFrom(Math.floor((low + high) / 2));
+    const middle = Math.floor((low + high) / 2);
+    const probe = await firstFrom(middle);
     if (probe !== undefined && probe.pos < high && probe.createdAt < before) low = probe.pos;
-    else high = Math.floor((low + high) / 2);
+    else high = middle;
   }
   return low;
 }
