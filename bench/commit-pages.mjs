@@ -138,6 +138,7 @@ function open(variant) {
       'where "id" = ? returning "last_seq", "last_pos", "encrypted"',
     marker: 'update "members" set "read_seq" = ? where "conversation_id" = ? and "user_id" = ? and "read_seq" < ?',
     insert: `insert into "messages" (${columns.map((c) => `"${c}"`).join(', ')}) values (${columns.map(() => '?').join(', ')})`,
+    drafts: 'select "updated_at" from "drafts" where "user_id" = ? and "conversation_id" = ? and "body" <> \'\'',
     head: 'update "stream_head" set "pos" = "pos" + ? where "id" = 1 returning "pos", "epoch"',
     event:
       'insert into "events" ("pos", "conversation_id", "subject_user_id", "created_at", "payload", "message_id") values (?, ?, ?, ?, ?, ?)',
@@ -177,6 +178,7 @@ function open(variant) {
       if (merged) row.push(frame);
       run.insert(...row);
       if (!merged) run.event(pos, conversation, null, now, frame, id);
+      run.drafts(sender, conversation);
     }
     run.positions(pos, conversation);
     run.commit();
