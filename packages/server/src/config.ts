@@ -115,6 +115,8 @@ export interface Config {
   groupCommitMaxBatch: number;
   /** SQLite: write the write-ahead log's working size (~80 MB of zeros) at start, so commits overwrite rather than extend it. */
   sqliteWalReserve: boolean;
+  /** SQLite: while one client alone is served, flush the log on the event loop rather than on libuv's pool. */
+  sqliteFlushOnLoop: boolean;
   /** How long the event log keeps events for resume; a client further behind is told to re-fetch. */
   eventRetentionSeconds: number;
   /** How often expired events are pruned. */
@@ -242,6 +244,7 @@ export function loadConfig(env: Env = process.env): Config {
     wsMaxBufferedBytes: read.int('WS_MAX_BUFFERED_BYTES', 8 * 1_048_576, 65_536, 1_073_741_824),
     groupCommitMaxBatch: read.int('GROUP_COMMIT_MAX_BATCH', 512, 1, 4096),
     sqliteWalReserve: read.bool('SQLITE_WAL_RESERVE', true),
+    sqliteFlushOnLoop: read.bool('SQLITE_FLUSH_ON_LOOP', true),
     eventRetentionSeconds: read.int('EVENT_RETENTION_SECONDS', 7 * 86_400, 1, 365 * 86_400),
     eventPruneIntervalSeconds: read.int('EVENT_PRUNE_INTERVAL_SECONDS', 60, 1, 86_400),
     typingThrottleMs: read.int('TYPING_THROTTLE_MS', 2000, 10, 60_000),

@@ -35,6 +35,13 @@ export function createMetrics() {
     readers,
     messagesStored: new Counter({ name: 'confab_messages_stored_total', help: 'Messages committed', registers }),
     commitBatches: new Counter({ name: 'confab_commit_batches_total', help: 'Group-commit transactions', registers }),
+    // SQLite only: where the write-ahead log was flushed (store/sqlite/wal-sync.ts).
+    walFlushes: new Counter({
+      name: 'confab_sqlite_wal_flushes_total',
+      help: 'fdatasync calls of the SQLite write-ahead log, on libuv pool threads or on the event loop (one client alone served)',
+      labelNames: ['on'] as const,
+      registers,
+    }),
     // End-to-end encryption (issue 39): what devices could not decrypt, as they report it (counts and reasons, never content).
     decryptFailures: new Counter({
       name: 'confab_decrypt_failures_total',

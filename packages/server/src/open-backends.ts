@@ -4,6 +4,7 @@ import type { Metrics } from './metrics.js';
 import type { EventBus } from './bus/bus.js';
 import { MemoryBus } from './bus/memory-bus.js';
 import type { Store } from './store/store.js';
+import type { SoleClient } from './infra/sole-client.js';
 import { openSqliteStore, sqliteFileFor } from './store/sqlite/sqlite-store.js';
 
 /** What a node (and the CLI) opens first: the store and the bus the configuration names. */
@@ -20,8 +21,9 @@ export function describeDatabase(config: Config): string {
 /**
  * Opens the store the configuration names and brings its schema up to date. A server engine's
  * driver is imported only when named (mysql2 and pg were ~180 ms of every node's start).
+ * `soleClient` (a serving node's) lets SQLite flush its log on the event loop while one client alone is served.
  */
-export async function openStore(config: Config, logger?: Logger, metrics?: Metrics): Promise<Store> {
+export async function openStore(config: Config, logger?: Logger, metrics?: Metrics, soleClient?: SoleClient): Promise<Store> {
   const url = config.databaseUrl;
   const store =
     url !== null && isMysqlUrl(url)
@@ -35,6 +37,8 @@ export async function openStore(config: Config, logger?: Logger, metrics?: Metri
           })
         : openSqliteStore(sqliteFileFor(url, config.dataDir), {
             reserveWal: config.sqliteWalReserve,
+            ...(soleClient && config.sqliteFlushOnLoop && { flushMayBlock: () => soleClient.alone() }),
+            ...(metrics && { onFlushed: (on: 'pool' | 'loop') => metrics.walFlushes.inc({ on }) }),
             onCheckpointError: (error) =>
               logger?.warn({ err: error }, 'a WAL checkpoint failed (the next commit past the fallback threshold checkpoints instead)'),
             onSearchIndexError: (error) =>

@@ -30,6 +30,7 @@ import { openBus, openStore } from './open-backends.js';
 import { beforeDeadline } from './before-deadline.js';
 import { Gateway } from './ws/gateway.js';
 import { IdleConnections } from './http/idle-connections.js';
+import { SoleClient } from './infra/sole-client.js';
 import { publicUrlWarning } from './public-url-check.js'; // issue 35 item 8
 import { startupPhases } from './infra/startup-phases.js';
 
@@ -62,7 +63,9 @@ export async function createServer(
   const model = await openModelProvider(config.assistModel);
   if (model) logger.info({ model: model.description }, 'Assist uses a local model');
   phases.mark('model');
-  const store = options.store ?? (await openStore(config, logger, metrics));
+  // Who is being served: while one client alone is, SQLite flushes its log on the event loop.
+  const soleClient = new SoleClient();
+  const store = options.store ?? (await openStore(config, logger, metrics, soleClient));
   phases.mark('store and migrations');
   const bus = options.bus ?? (await openBus(config, logger, metrics));
   phases.mark('bus');
@@ -123,6 +126,7 @@ export async function createServer(
     hub: backends.hub,
     logger,
     metrics,
+    soleClient,
   });
   sessions.revocations.onRevoked((session) => gateway.closeSession(session.id));
   const accounts = createAccounts(backends, {
@@ -190,6 +194,7 @@ export async function createServer(
   const app = await buildHttpApp(services, logger, metrics, () => draining);
   phases.mark('http app');
   await gateway.attach(app.server);
+  soleClient.watch(app.server);
   const idleConnections = new IdleConnections(app.server);
   events.start();
   notifications.dispatcher.start();

@@ -28,6 +28,7 @@ import { Heartbeat } from './heartbeat.js';
 import { LiveCheck } from './live-check.js';
 import type { PublishedPositions } from '../services/events/published-positions.js';
 import { Resume, setMember } from './resume.js';
+import type { SoleClient } from '../infra/sole-client.js';
 
 export { WS_PATH } from './handshake.js';
 
@@ -64,6 +65,8 @@ export interface GatewayDeps {
   hub: TopicHub;
   logger: Logger;
   metrics: Metrics;
+  /** Told of each client frame while it is handled (the SQLite store's flush asks it who else is served). */
+  soleClient?: SoleClient;
 }
 
 /**
@@ -223,9 +226,13 @@ export class Gateway {
     this.deps.metrics.sockets.inc();
     ws.on('message', (data, isBinary) => {
       if (!this.accepting || connection.revoked) return;
+      this.deps.soleClient?.begin(connection);
       const handled = this.frames.handle(connection, data, isBinary);
       this.inFlight.add(handled);
-      void handled.finally(() => this.inFlight.delete(handled));
+      void handled.finally(() => {
+        this.inFlight.delete(handled);
+        this.deps.soleClient?.end();
+      });
     });
     ws.on('pong', () => (connection.alive = true));
     ws.on('close', () => this.onClose(connection));

@@ -40,7 +40,7 @@ function open(): { db: Kysely<Db>; held: HeldFlush } {
   connection.pragma('synchronous = NORMAL');
   connection.exec('create table t (id integer primary key, body text not null)');
   const held = new HeldFlush();
-  const wal = new WalSync(`${file}-wal`, held.flush);
+  const wal = new WalSync(`${file}-wal`, { flush: held.flush });
   const db = new Kysely<Db>({ dialect: durableSqliteDialect(connection, wal) });
   cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
   cleanups.push(async () => {
@@ -113,7 +113,7 @@ describe('WalSync', () => {
     const log = path.join(dir, 'log');
     writeFileSync(log, 'frames');
     const flushes = new HeldFlush();
-    const wal = new WalSync(log, flushes.flush);
+    const wal = new WalSync(log, { flush: flushes.flush });
     cleanups.push(() => wal.close());
 
     const first = wal.sync();
@@ -129,6 +129,99 @@ describe('WalSync', () => {
     flushes.releaseOne();
     await Promise.all([second, third]);
     expect(flushes.started).toBe(2);
+  });
+
+  /**
+   * A WalSync whose flushes on the pool and on the loop are counted, on a clock of the test's own:
+   * each flush takes `took.pool` or `took.loop` ms of it (1 ms or more is slow).
+   */
+  function countedLog(mayBlock: () => boolean) {
+    const dir = mkdtempSync(path.join(tmpdir(), 'confab-walsync-'));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const log = path.join(dir, 'log');
+    writeFileSync(log, 'frames');
+    let clock = 0;
+    const counts = { pool: 0, loop: 0 };
+    const took = { pool: 0.2, loop: 0.1 };
+    const held = new HeldFlush();
+    const control = { hold: false, failOnLoop: false };
+    const wal = new WalSync(log, {
+      flush: async () => {
+        counts.pool++;
+        if (control.hold) await held.flush();
+        clock += took.pool;
+      },
+      flushOnLoop: () => {
+        counts.loop++;
+        if (control.failOnLoop) throw Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' });
+        clock += took.loop;
+      },
+      mayBlock,
+      now: () => clock,
+    });
+    cleanups.push(() => wal.close());
+    return { wal, counts, took, held, control };
+  }
+
+  it('flushes on the event loop only when told nobody waits, after 16 fast flushes on the pool', async () => {
+    let alone = true;
+    const { wal, counts } = countedLog(() => alone);
+    for (let i = 0; i < 16; i++) await wal.sync();
+    expect(counts).toEqual({ pool: 16, loop: 0 });
+    await wal.sync();
+    await wal.sync();
+    expect(counts).toEqual({ pool: 16, loop: 2 });
+    alone = false;
+    await wal.sync();
+    expect(counts).toEqual({ pool: 17, loop: 2 });
+  });
+
+  it('goes back to the pool after a slow flush, and never flushes on the loop while one runs on the pool', async () => {
+    let alone = true;
+    const { wal, counts, took, held, control } = countedLog(() => alone);
+    for (let i = 0; i < 16; i++) await wal.sync();
+    took.loop = 3; // a busy disk
+    await wal.sync();
+    expect(counts).toEqual({ pool: 16, loop: 1 });
+    await wal.sync();
+    expect(counts).toEqual({ pool: 17, loop: 1 });
+    // Fast again: the loop's turn comes after 16 fast flushes in a row.
+    took.loop = 0.1;
+    for (let i = 0; i < 15; i++) await wal.sync();
+    expect(counts).toEqual({ pool: 32, loop: 1 });
+    // A flush held on the pool (begun while another client was served): a caller meanwhile, even
+    // alone, waits for the next flush, which starts only once the held one has ended.
+    alone = false;
+    control.hold = true;
+    const first = wal.sync();
+    await until(() => held.pending === 1);
+    control.hold = false;
+    alone = true;
+    const second = wal.sync();
+    expect(await settled(second)).toBe(false);
+    expect(counts).toEqual({ pool: 33, loop: 1 });
+    held.releaseOne();
+    await Promise.all([first, second]);
+    expect(counts).toEqual({ pool: 33, loop: 2 });
+    // A slow flush on the pool counts as much.
+    alone = false;
+    took.pool = 5;
+    await wal.sync();
+    alone = true;
+    took.pool = 0.2;
+    await wal.sync();
+    expect(counts).toEqual({ pool: 35, loop: 2 });
+  });
+
+  it('fails the caller of a flush on the loop that fails, and flushes on the pool next', async () => {
+    const { wal, counts, control } = countedLog(() => true);
+    for (let i = 0; i < 17; i++) await wal.sync();
+    expect(counts).toEqual({ pool: 16, loop: 1 });
+    control.failOnLoop = true;
+    await expect(wal.sync()).rejects.toMatchObject({ code: 'EIO' });
+    control.failOnLoop = false;
+    await wal.sync();
+    expect(counts).toEqual({ pool: 17, loop: 2 });
   });
 
   it('flushes a real file with fdatasync, and fails the callers when the file is missing', async () => {

@@ -36,10 +36,12 @@ async function withAppender(
   const raw = new SQLite(file);
   raw.pragma('journal_mode = WAL');
   const flushes = { started: 0, release: () => {} };
-  const wal = new WalSync(`${file}-wal`, async (handle) => {
-    flushes.started += 1;
-    await new Promise<void>((resolve) => (flushes.release = resolve));
-    await handle.datasync();
+  const wal = new WalSync(`${file}-wal`, {
+    flush: async (handle) => {
+      flushes.started += 1;
+      await new Promise<void>((resolve) => (flushes.release = resolve));
+      await handle.datasync();
+    },
   });
   const appender = sqliteFreshAppender(raw, sqliteSearch, wal);
   const fresh = (batch: NewMessage[]): FreshMessage[] => batch.map((message, index) => ({ index, record: newRecord(message, 0) }));

@@ -18,7 +18,8 @@ import { sqliteFreshAppender } from './sqlite-append.js';
  * holding it is flushed to disk, so an acknowledged message survives a crash or power loss: SQLite
  * runs at `synchronous=NORMAL` (commits write the log without flushing it) and the driver waits
  * for an `fdatasync` of the log on libuv's thread pool (`WalSync`, `DurableSqliteDriver`), which
- * keeps the event loop serving during the flush (decision 0015). Group commit
+ * keeps the event loop serving during the flush (decision 0015); while one client alone is served
+ * (`flushMayBlock`), on the event loop, where nobody waits behind it. Group commit
  * (SqlStore.appendMessages) wins the throughput back by committing many messages per flush.
  */
 export function openSqliteStore(
@@ -30,6 +31,10 @@ export function openSqliteStore(
     searchIndexIntervalMs?: number;
     /** Give the write-ahead log its working size at open (`wal-reserve.ts`; `SQLITE_WAL_RESERVE`). */
     reserveWal?: boolean;
+    /** Whether a flush of the log may run on the event loop now (`WalSync`; the server's `SoleClient`). */
+    flushMayBlock?: () => boolean;
+    /** Told where each flush of the log ran. */
+    onFlushed?: (on: 'pool' | 'loop') => void;
   } = {},
 ): SqlStore {
   if (file !== ':memory:') {
@@ -63,7 +68,13 @@ export function openSqliteStore(
     }
     checkpointer = startWalCheckpointer(file, options.onCheckpointError ? { onError: options.onCheckpointError } : {});
   }
-  const wal = file === ':memory:' ? undefined : new WalSync(`${file}-wal`);
+  const wal =
+    file === ':memory:'
+      ? undefined
+      : new WalSync(`${file}-wal`, {
+          ...(options.flushMayBlock && { mayBlock: options.flushMayBlock }),
+          ...(options.onFlushed && { onFlushed: options.onFlushed }),
+        });
   const db = new Kysely<Database>({ dialect: durableSqliteDialect(connection, wal) });
   let indexer: SearchIndexer | undefined;
   return new SqlStore({
