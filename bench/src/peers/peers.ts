@@ -48,12 +48,19 @@ interface Plan {
   perSender: number;
   /** Measured rounds per level, after one that is not counted. */
   rounds: number;
+  /** Sends one sender makes over each path, one at a time, before any level is measured. */
+  sequentialWarmUp: number;
   open: OpenLoop;
 }
 
 async function measure(target: PeerTarget, plan: Plan, log: (text: string) => void): Promise<Results> {
   // Warm-up: every pair sends a few over each path, so neither side is measured cold (JIT, caches).
   for (const sendPath of plan.paths) await runLevel(target, sendPath, target.pairs.length, 5, `warm-${sendPath}`);
+  // Then one sender alone, one send at a time, from the pair kept for it (the last): those big
+  // concurrent batches do not run a batch of one, and a fresh Confab took ~5,000 sequential sends
+  // to reach its steady latency (bench/README.md), so its one-sender levels were measured partly cold.
+  const warmPair = target.pairs.length - 1;
+  for (const sendPath of plan.paths) await runLevel(target, sendPath, 1, plan.sequentialWarmUp, `warm-one-${sendPath}`, warmPair);
   const results = { rest: {}, socket: {} } as Results;
   // Every path and load sends from pairs of its own (senderPlan), the same in each of its rounds,
   // so no sender's conversation grows longer than another's.
@@ -188,6 +195,7 @@ export async function runPeers(options: Options, log: (text: string) => void, fa
     paths: selection.paths,
     perSender: options.quick ? 50 : 200,
     rounds: options.quick ? 1 : 3,
+    sequentialWarmUp: options.quick ? 300 : 3000,
     open: {
       rate: options.latencyRate,
       durationSec: options.latencyDurationSec,
@@ -195,13 +203,15 @@ export async function runPeers(options: Options, log: (text: string) => void, fa
     },
   };
   const { perSender, rounds, open } = plan;
-  const senderOf = senderPlan(plan.loads, plan.paths.length, open.pairs);
+  // The open loop's pairs, and one more for the sequential warm-up.
+  const senderOf = senderPlan(plan.loads, plan.paths.length, open.pairs + 1);
   const pairs = senderOf.length;
   log(`peers: bare SQLite commits for ${options.sqliteDurationSec} s (the open loop's yardstick)`);
   const bareCommits = runSqliteBaseline(options.sqliteDurationSec * 1000, options.sqliteBatch, options.bodyBytes).singleRow;
   log(
     `peers: ${selection.targets.join(', ')}; ${pairs} DM pairs per server, ${perSender} messages per sender at ` +
-      `${plan.loads.map(loadLabel).join(', ')} senders, over ${plan.paths.join(' and ')}, the median of ${rounds} rounds after one not counted; ` +
+      `${plan.loads.map(loadLabel).join(', ')} senders, over ${plan.paths.join(' and ')}, the median of ${rounds} rounds after one not counted ` +
+      `(each server warmed first by 5 sends from every pair, then ${plan.sequentialWarmUp} from one sender one at a time, per path); ` +
       `then ${open.rate} sends/s offered for ${open.durationSec} s over ${open.pairs} senders' sockets`,
   );
   const starts: Record<PeerTargetName, () => Promise<PeerTarget>> = {
