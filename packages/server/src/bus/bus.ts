@@ -14,7 +14,8 @@ export interface EventBus {
    */
   readonly lossless: boolean;
   /**
-   * Delivers `event` to every subscriber of each topic, in publish order per topic. Never rejects
+   * Delivers `event` to every subscriber of each topic, in the order of the calls per topic (a
+   * caller need not wait for one publish to make the next). Never rejects
    * and never waits on an unreachable broker: the event is already committed, so one the bus
    * cannot hand on is dropped (and counted), and resume recovers it. `frame`, when given, is
    * `JSON.stringify(event)` already made (a logged event's, as stored): it is not made again.

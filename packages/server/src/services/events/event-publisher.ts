@@ -18,11 +18,15 @@ export class EventPublisher {
   }
 
   async publish(events: readonly StoredEvent[]): Promise<void> {
-    // The frame made for the log is the one the bus carries: each event is serialised once.
+    // The frame made for the log is the one the bus carries: each event is serialised once. The
+    // whole batch is handed over in one synchronous run (each bus keeps the order of its calls), so
+    // the fan-out writes a socket's frames of the batch in one write call (fan-out.ts `cork`).
+    const handedOver: Promise<void>[] = [];
     for (const stored of events) {
-      await this.bus.publish(topicsOf(stored), stored.event, stored.frame);
+      handedOver.push(this.bus.publish(topicsOf(stored), stored.event, stored.frame));
       this.published?.note(stored.pos);
     }
+    await Promise.all(handedOver);
     if (events.some((e) => e.event.type === 'notification.created')) for (const listener of this.notificationListeners) listener();
   }
 
