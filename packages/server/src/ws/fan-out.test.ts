@@ -83,7 +83,7 @@ describe('FanOut: when the frames of a publishing run leave', () => {
   it('a socket corked for the run and then asked to wait for the tick is corked once, and uncorked once', async () => {
     const sender = connectionOf('u2');
     const fanOut = fanOutTo(sender.connection);
-    // A gap-filled frame (the run's cork), then the sender's own new message (the tick's).
+    // A frame written on its own (as the gap fill writes: the run's cork), then the sender's own new message (the tick's).
     fanOut.write(sender.connection, '{"type":"presence"}');
     fanOut.deliver(live(1, 0));
     await Promise.resolve();
