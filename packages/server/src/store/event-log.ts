@@ -1,5 +1,6 @@
 import { CompiledQuery, type Insertable, type Kysely, type Selectable } from 'kysely';
 import { type EventDraft, type PositionedEvent, encodeSyncCursor } from '@confab/protocol';
+import { extendedCopy } from '../infra/extended-copy.js';
 import type { Database } from './schema.js';
 import { isMysql, takePositions } from './mysql/mysql-counters.js';
 import type { StoredEvent, StreamHead } from './store.js';
@@ -94,7 +95,8 @@ export function positionEvents(
     lastPos.set(entry.conversationId, pos);
     // The cursor is stored in the event, so every reader (live, replay, long-poll, gap fill) sends it as stored.
     const draft = entry.positioned ? entry.positioned(pos) : entry.event;
-    const event = { ...draft, pos, prev, cursor: encodeSyncCursor(head.epoch, pos) } as PositionedEvent;
+    // Not `{ ...draft, pos, … }`: on Node 20 that copy outlives itself (infra/extended-copy.ts).
+    const event = extendedCopy(draft, { pos, prev, cursor: encodeSyncCursor(head.epoch, pos) }) as PositionedEvent;
     const frame = JSON.stringify(event);
     const subjectUserId = entry.private ? entry.conversationId : (entry.subjectUserId ?? null);
     return { pos, conversationId: entry.conversationId, subjectUserId, createdAt: now, event, frame };

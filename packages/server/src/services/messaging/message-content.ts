@@ -1,5 +1,6 @@
 import type { LocationInput, PollInput, VoiceInfo } from '@confab/protocol';
 import { detail, invalid } from '../../errors.js';
+import { extendedCopy } from '../../infra/extended-copy.js';
 import type { AttachmentRecord, ForwardedFromRecord, LocationRecord, MessageRecord, PollRecord, Store } from '../../store/store.js';
 import { sendContent, validateBody } from './message-rules.js';
 import { pollRecord, samePoll } from './polls.js';
@@ -51,7 +52,7 @@ export async function resolveContent(store: Store, senderId: string, input: Cont
     refuse(input.attachmentIds !== undefined, '/attachmentIds', 'is only for attachment and voice messages');
     refuse(input.voice !== undefined, '/voice', 'is only for voice messages');
     // A text message's body, a location message's place (message-rules.ts).
-    return sendContent({ ...input, kind }, Date.now());
+    return sendContent(extendedCopy(input, { kind }), Date.now());
   }
   refuse(input.location !== undefined, '/location', 'is only for location messages');
   const ids = input.attachmentIds;

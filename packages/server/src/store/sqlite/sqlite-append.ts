@@ -165,19 +165,26 @@ function lookForDrafts(statement: Statement, fresh: readonly FreshMessage[]): vo
  */
 function insertMessages(statement: Statement, search: SearchIndex, created: readonly MessageRecord[]): void {
   for (const record of created) {
-    const row: Record<string, unknown> = { ...messageRow(record), ...search.indexColumns(record.body) };
     const names: string[] = [];
     const values: unknown[] = [];
-    for (const name in row) {
-      const value = row[name];
-      if (value === undefined) continue;
-      names.push(name);
-      values.push(value);
-    }
+    // The row's columns, then the search index's (no name in both), read from each without
+    // merging them first: that merged copy outlived itself on Node 20 (infra/extended-copy.ts).
+    definedColumns(messageRow(record), names, values);
+    definedColumns(search.indexColumns(record.body), names, values);
     statement(insertText(names)).run(values);
   }
   const mention = statement('insert into "message_mentions" ("message_id", "user_id", "conversation_id", "seq") values (?, ?, ?, ?)');
   for (const record of created) for (const userId of record.mentions) mention.run(record.id, userId, record.conversationId, record.seq);
+}
+
+/** Appends the columns of `row` that are defined, and their values. */
+function definedColumns(row: Record<string, unknown>, names: string[], values: unknown[]): void {
+  for (const name in row) {
+    const value = row[name];
+    if (value === undefined) continue;
+    names.push(name);
+    values.push(value);
+  }
 }
 
 const insertTexts = new Map<string, string>();
