@@ -187,15 +187,22 @@ class ConfabMysqlDriver implements Driver {
     return this.driver.init();
   }
 
+  /** Each pooled connection's wrapper, made once: the same connection is the same object each time (sql/one-connection.ts). */
+  readonly #outer = new WeakMap<DatabaseConnection, DatabaseConnection>();
+
   async acquireConnection(): Promise<DatabaseConnection> {
     const inner = await this.driver.acquireConnection().catch(unavailable);
-    const outer: DatabaseConnection = {
-      executeQuery: async <R>(compiled: CompiledQuery) =>
-        ((await withEmulatedReturning(inner, compiled, this.compiler).catch(unavailable)) ??
-          (await this.steps.execute(inner, compiled).catch(unavailable))) as QueryResult<R>,
-      streamQuery: (compiled, chunkSize) => inner.streamQuery(compiled, chunkSize),
-    };
-    this.#inner.set(outer, inner);
+    let outer = this.#outer.get(inner);
+    if (outer === undefined) {
+      outer = {
+        executeQuery: async <R>(compiled: CompiledQuery) =>
+          ((await withEmulatedReturning(inner, compiled, this.compiler).catch(unavailable)) ??
+            (await this.steps.execute(inner, compiled).catch(unavailable))) as QueryResult<R>,
+        streamQuery: (compiled, chunkSize) => inner.streamQuery(compiled, chunkSize),
+      };
+      this.#outer.set(inner, outer);
+      this.#inner.set(outer, inner);
+    }
     return outer;
   }
 
@@ -228,9 +235,8 @@ class ConfabMysqlDriver implements Driver {
   }
 
   releaseConnection(connection: DatabaseConnection): Promise<void> {
-    const inner = this.#unwrap(connection);
-    this.#inner.delete(connection);
-    return this.driver.releaseConnection(inner);
+    // The wrapper stays known: the pool hands the same connection out again, wrapped the same.
+    return this.driver.releaseConnection(this.#unwrap(connection));
   }
 
   destroy(): Promise<void> {

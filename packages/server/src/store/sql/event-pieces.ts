@@ -1,3 +1,4 @@
+import { extendedCopy } from '../../infra/extended-copy.js';
 import type { AppendPlan, MessageRecord } from '../store.js';
 
 /**
@@ -26,7 +27,8 @@ const MLS_MARKS = [String(SEQ), String(LOG_POS), ...PLAIN_MARKS.slice(1)];
  */
 export function eventPieces(plan: AppendPlan, record: MessageRecord): string[] | undefined {
   const message = record.mls ? { ...record, seq: SEQ, logPos: LOG_POS } : { ...record, seq: SEQ };
-  const draft = { ...plan.announce(message), pos: POS, prev: PREV, cursor: CURSOR };
+  // Not `{ ...event, pos, … }`: on Node 20 that copy outlives itself (infra/extended-copy.ts).
+  const draft = extendedCopy(plan.announce(message), { pos: POS, prev: PREV, cursor: CURSOR });
   const text = JSON.stringify(draft);
   const pieces: string[] = [];
   let rest = text;

@@ -1,4 +1,5 @@
 import { CompiledQuery, type Insertable } from 'kysely';
+import { extendedCopy } from '../../infra/extended-copy.js';
 import type { Database } from '../schema.js';
 import { type LogEntry, appendEvents } from '../event-log.js';
 import { lockConversations, lockUserStreams, reserveConversationSeqs } from '../stream-locks.js';
@@ -254,6 +255,6 @@ async function insertRows(trx: Db, search: SearchIndex, rows: readonly Insertabl
   await insertBulk(
     trx,
     'messages',
-    rows.map((row) => ({ ...row, ...search.indexColumns(row.body) })),
+    rows.map((row) => extendedCopy(row, search.indexColumns(row.body))),
   );
 }

@@ -2,6 +2,7 @@ import { CompiledQuery } from 'kysely';
 import type { AppendPlan, AppendOutcome, MessageRecord, MessageUpdate, NewMessage, NotifyDraft, StoredEvent } from '../store.js';
 import { type Entry, findStored, newRecord, sortOut } from './append-steps.js';
 import { withQuotes } from './message-changes.js';
+import { onOneConnection } from './one-connection.js';
 import type { Db } from './rows.js';
 
 /**
@@ -78,7 +79,7 @@ export function appendInOneQuery(
   plan: AppendPlan,
   appendFresh: FreshAppender,
 ): Promise<Appended | undefined> {
-  return db.connection().execute(async (conn): Promise<Appended | undefined> => {
+  return onOneConnection(db, async (conn): Promise<Appended | undefined> => {
     const first = await inTransaction(conn, async () => {
       const sorted = sortOut(batch, new Map());
       const fresh = freshRecords(sorted.fresh);
