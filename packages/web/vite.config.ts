@@ -91,16 +91,32 @@ function devServiceWorker(): Plugin {
   };
 }
 
+/**
+ * The build writes the worker as `/sw.js` (served from the root: a worker's scope is the folder it
+ * comes from; under a fixed name: browsers register the URL, and it is revalidated), built on its
+ * own: as an entry of the app's build it would import the modules it shares with the app
+ * (notification-lock.ts) from a chunk, and a classic worker cannot import.
+ */
+function buildServiceWorker(): Plugin {
+  return {
+    name: 'confab-service-worker',
+    apply: 'build',
+    async generateBundle() {
+      this.emitFile({ type: 'asset', fileName: 'sw.js', source: await bundleServiceWorker({ production: true }) });
+    },
+  };
+}
+
 /** The service worker as one script, through Vite's own build (no config file: just this entry). */
-export async function bundleServiceWorker(): Promise<string> {
+export async function bundleServiceWorker({ production = false } = {}): Promise<string> {
   const output = await build({
     configFile: false,
     logLevel: 'silent',
     resolve: { conditions: ['source', ...defaultClientConditions] },
     build: {
       write: false,
-      minify: false,
-      sourcemap: 'inline',
+      minify: production,
+      sourcemap: production ? false : 'inline',
       rolldownOptions: { input: serviceWorkerSource, output: { format: 'iife', entryFileNames: 'sw.js' } },
     },
   });
@@ -112,7 +128,7 @@ export async function bundleServiceWorker(): Promise<string> {
 }
 
 export default defineConfig({
-  plugins: [react(), emojiData(), precompress(), devServiceWorker()],
+  plugins: [react(), emojiData(), precompress(), devServiceWorker(), buildServiceWorker()],
   resolve: {
     // The workspace packages' TypeScript sources, as the tests use them: no separate build step.
     conditions: ['source', ...defaultClientConditions],
@@ -132,13 +148,8 @@ export default defineConfig({
     // Hashed file names under assets/: the server marks them immutable.
     assetsDir: 'assets',
     rolldownOptions: {
-      // The service worker is an entry of its own, served from the root (a worker's scope is the
-      // folder it comes from) under a fixed name (browsers register the URL; it is revalidated).
-      input: {
-        index: fileURLToPath(new URL('index.html', import.meta.url)),
-        sw: serviceWorkerSource,
-      },
-      output: { entryFileNames: (chunk) => (chunk.name === 'sw' ? 'sw.js' : 'assets/[name]-[hash].js') },
+      input: { index: fileURLToPath(new URL('index.html', import.meta.url)) },
+      output: { entryFileNames: 'assets/[name]-[hash].js' },
     },
   },
   server: {

@@ -2,6 +2,7 @@ import sharp from 'sharp';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { type WebHarness, describeBrowser, expectAccessible, startWebHarness } from './browser.js';
+import { NOTIFICATION_LOCK } from '../src/sw/notification-lock.js';
 import { browserDeviceOf, directBetween, groupOf, openConversation, person, row } from './people.js';
 
 const png = (width: number, height: number, r: number) =>
@@ -11,18 +12,17 @@ const png = (width: number, height: number, r: number) =>
 
 /**
  * What the service worker shows right now: title, body and tag of each notification (read, not
- * faked), read under the lock the app's tabs show them under (desktop-notifier.ts `showOnce`), as
- * another tab would. Unlocked, a read that overlaps a `showNotification` loses it from every later
- * read: Chromium's `getNotifications` drops from its store what it did not find displayed when it
- * began (in 7 of 10 tries with a read looping beside two shows), and a poll under CI's load
- * overlapped the notifier's shows that way (stops 45, 48, 53 and 57: one or none of the two seen).
+ * faked), under the lock the app shows them under (notification-lock.ts), as another tab would.
+ * Unlocked, a read that overlaps a `showNotification` loses that notification from every later
+ * read (in 7 of 10 tries with a read looping beside two shows): a poll under CI's load overlapped
+ * the notifier's shows so (stops 45, 48, 53 and 57: one or none of the two seen).
  */
 const shownNotifications = (page: Page) =>
-  page.evaluate(async () => {
+  page.evaluate(async (lock) => {
     const registration = await navigator.serviceWorker.getRegistration('/sw.js');
     const read = async () => (await registration?.getNotifications())?.map((n) => ({ title: n.title, body: n.body, tag: n.tag })) ?? [];
-    return navigator.locks.request('confab.desktop-notification', read);
-  });
+    return navigator.locks.request(lock, read);
+  }, NOTIFICATION_LOCK);
 
 /** What the desktop notifier checks before it shows anything (desktop-notifier.ts `consider`), as the page has it now. */
 const notifierState = (page: Page) =>

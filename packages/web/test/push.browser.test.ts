@@ -4,6 +4,7 @@ import { newClient, registerUser, until } from '../../server/test/harness.js';
 import { PushEndpoint, type TestSubscription } from '../../server/test/push-endpoint.js';
 import { LONG_FLOW_MS } from './accounts.js';
 import { type WebHarness, describeBrowser, expectAccessible, signUp, startWebHarness } from './browser.js';
+import { NOTIFICATION_LOCK } from '../src/sw/notification-lock.js';
 import { chooseFromMyMenu } from './my-menu.js';
 
 /**
@@ -171,10 +172,11 @@ async function deliverPush(context: BrowserContext, page: Page, origin: string, 
   }
 }
 
+/** What the worker shows, read under the lock it shows them under (notification-lock.ts): a read beside a show loses it. */
 async function shownNotifications(page: Page) {
-  return page.evaluate(async () => {
+  return page.evaluate(async (lock) => {
     const registration = await navigator.serviceWorker.getRegistration('/');
-    const shown = (await registration?.getNotifications()) ?? [];
+    const shown = await navigator.locks.request(lock, async () => (await registration?.getNotifications()) ?? []);
     return shown.map((n) => ({ title: n.title, body: n.body, tag: n.tag, url: (n.data as { url: string }).url }));
-  });
+  }, NOTIFICATION_LOCK);
 }

@@ -3,6 +3,7 @@
  * Push notifications the server sends while none of my tabs is connected, and open the
  * conversation when one is clicked. It caches nothing: the app needs the server anyway.
  */
+import { withNotificationLock } from './notification-lock.js';
 import { notificationFor } from './notification-text.js';
 import type { WorkerScope } from './worker-types.js';
 
@@ -13,8 +14,11 @@ self.addEventListener('activate', (event) => event.waitUntil(self.clients.claim(
 
 self.addEventListener('push', (event) => {
   const shown = notificationFor(readJson(event.data));
+  // Under the tabs' lock: a tab looking for a tag meanwhile would lose this one (notification-lock.ts).
   event.waitUntil(
-    self.registration.showNotification(shown.title, { body: shown.body, tag: shown.tag, icon: '/favicon.svg', data: { url: shown.url } }),
+    withNotificationLock(() =>
+      self.registration.showNotification(shown.title, { body: shown.body, tag: shown.tag, icon: '/favicon.svg', data: { url: shown.url } }),
+    ),
   );
 });
 

@@ -1,6 +1,7 @@
 import type { Message } from '@confab/protocol';
 import type { AppServices } from '../../state/AppContext.js';
 import { SERVICE_WORKER_URL } from '../push/browser-push.js';
+import { withNotificationLock } from '../../sw/notification-lock.js';
 import { jumpToMessage } from '../search/jump.js';
 import { deservesNotification, notificationTag, notificationText } from './desktop-rules.js';
 import { desktopSettings } from './desktop-settings.js';
@@ -95,5 +96,5 @@ async function showOnce(tag: string, title: string, options: NotificationOptions
     return true;
   };
   // The tabs take turns (a lock of the origin), so the second finds the first one's notification.
-  return 'locks' in navigator ? navigator.locks.request('confab.desktop-notification', show) : show();
+  return withNotificationLock(show);
 }
