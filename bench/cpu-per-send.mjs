@@ -13,8 +13,10 @@
  * A root is a worktree (or a copy) with `bench/dist` and `packages/server/dist` built. Loads: one
  * sender (3× the sends, one after another) and ten, over REST and over sockets. Printed per build
  * and load: CPU µs per send (all chunks pooled, then each chunk's), the median chunk's sends/s,
- * and the median chunk's send p50 (the POST's answer, or the ack). `LOADS=rest:1,rest:10` runs only
- * those loads. Linux only (`/proc`).
+ * the median chunk's send p50 (the POST's answer, or the ack) and the p99 of every counted send.
+ * `LOADS=rest:1,rest:10` runs only those loads. `NODE_ARGS_A` / `NODE_ARGS_B` add Node flags to
+ * one build's server: with one root given twice, an A/B of a flag
+ * (`NODE_ARGS_B=--no-parallel-scavenge node bench/cpu-per-send.mjs . .`). Linux only (`/proc`).
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -45,9 +47,10 @@ function cpuMs(pid) {
 const loadAverage = () => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
+const flags = (value) => (value ?? '').split(' ').filter(Boolean);
 const builds = [
-  { name: 'A', root: path.resolve(rootA) },
-  { name: 'B', root: path.resolve(rootB) },
+  { name: 'A', root: path.resolve(rootA), nodeArgs: flags(process.env.NODE_ARGS_A) },
+  { name: 'B', root: path.resolve(rootB), nodeArgs: flags(process.env.NODE_ARGS_B) },
 ];
 for (const build of builds) {
   // Each root's own bench code, so its server is that root's `packages/server/bin/confab.js`.
@@ -58,7 +61,7 @@ for (const build of builds) {
       fail(`server ${build.name} failed: ${error.stack ?? error}`);
       process.exit(1);
     },
-    [],
+    build.nodeArgs,
   );
 }
 
@@ -88,7 +91,7 @@ async function chunk(target, sendPath, senders, each) {
   );
   const wall = performance.now() - started;
   await allDelivered;
-  return { cpu: cpuMs(target.pid) - cpuBefore, sends: total, wall, p50: median(latencies) };
+  return { cpu: cpuMs(target.pid) - cpuBefore, sends: total, wall, p50: median(latencies), latencies };
 }
 
 // A warm-up chunk at every load, not counted (JIT, the statement cache, the first WAL pages).
@@ -105,14 +108,16 @@ for (let round = 0; round < ROUNDS; round++) {
   }
   log(`round ${round + 1} done ${new Date().toISOString().slice(11, 19)} UTC, load average ${loadAverage()}`);
 }
-log(`A = ${builds[0].root}\nB = ${builds[1].root}`);
+for (const build of builds) log(`${build.name} = ${build.root}${build.nodeArgs.length > 0 ? ` (node ${build.nodeArgs.join(' ')})` : ''}`);
 for (const [key, chunks] of [...results].sort(([a], [b]) => a.localeCompare(b))) {
   const cpu = chunks.reduce((sum, c) => sum + c.cpu, 0);
   const sends = chunks.reduce((sum, c) => sum + c.sends, 0);
   const each = chunks.map((c) => ((1000 * c.cpu) / c.sends).toFixed(0)).join(' ');
   const rate = median(chunks.map((c) => (1000 * c.sends) / c.wall));
+  const all = chunks.flatMap((c) => c.latencies).sort((a, b) => a - b);
+  const p99 = all[Math.min(all.length - 1, Math.floor(all.length * 0.99))];
   log(
-    `${key}  CPU ${((1000 * cpu) / sends).toFixed(0).padStart(5)} µs/send (chunks ${each})  ${rate.toFixed(0)} sends/s  p50 ${median(chunks.map((c) => c.p50)).toFixed(2)} ms`,
+    `${key}  CPU ${((1000 * cpu) / sends).toFixed(0).padStart(5)} µs/send (chunks ${each})  ${rate.toFixed(0)} sends/s  p50 ${median(chunks.map((c) => c.p50)).toFixed(2)} ms  p99 ${p99.toFixed(2)} ms`,
   );
 }
 for (const build of builds) await build.target.stop();

