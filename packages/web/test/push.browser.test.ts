@@ -153,7 +153,9 @@ async function withTestPushService(context: BrowserContext, subscription: TestSu
  * What a push service does on a push: hands the payload to the origin's service worker (DevTools:
  * ServiceWorker.deliverPushMessage), then waits for `shown`. The DevTools session stays attached
  * until then: the command answers before the worker has the push, and detaching at once lost one
- * push in about thirty runs (the worker showed nothing).
+ * push in about thirty runs (the worker showed nothing; then the reads were not yet under the
+ * notification lock, so that loss may have been the read-beside-show race notification-lock.ts
+ * describes).
  */
 async function deliverPush(context: BrowserContext, page: Page, origin: string, data: string, shown: () => Promise<void>): Promise<void> {
   const cdp = await context.newCDPSession(page);
