@@ -5,7 +5,7 @@ import SQLite from 'better-sqlite3';
 import { type Generated, Kysely } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { durableSqliteDialect } from './durable-driver.js';
-import { WalSync } from './wal-sync.js';
+import { SLOW_FLUSH_MS, WalSync } from './wal-sync.js';
 
 interface Db {
   t: { id: Generated<number>; body: string };
@@ -133,7 +133,7 @@ describe('WalSync', () => {
 
   /**
    * A WalSync whose flushes on the pool and on the loop are counted, on a clock of the test's own:
-   * each flush takes `took.pool` or `took.loop` ms of it (1 ms or more is slow).
+   * each flush takes `took.pool` or `took.loop` ms of it (`SLOW_FLUSH_MS` or more is slow).
    */
   function countedLog(mayBlock: () => boolean) {
     const dir = mkdtempSync(path.join(tmpdir(), 'confab-walsync-'));
@@ -180,15 +180,21 @@ describe('WalSync', () => {
     let alone = true;
     const { wal, counts, took, held, control } = countedLog(() => alone);
     for (let i = 0; i < 16; i++) await wal.sync();
-    took.loop = 3; // a busy disk
+    // A healthy disk's tail (a flush of 2 ms now and then) keeps the loop.
+    took.loop = SLOW_FLUSH_MS / 2;
     await wal.sync();
-    expect(counts).toEqual({ pool: 16, loop: 1 });
+    took.loop = 0.1;
     await wal.sync();
-    expect(counts).toEqual({ pool: 17, loop: 1 });
+    expect(counts).toEqual({ pool: 16, loop: 2 });
+    took.loop = SLOW_FLUSH_MS + 1; // a busy disk
+    await wal.sync();
+    expect(counts).toEqual({ pool: 16, loop: 3 });
+    await wal.sync();
+    expect(counts).toEqual({ pool: 17, loop: 3 });
     // Fast again: the loop's turn comes after 16 fast flushes in a row.
     took.loop = 0.1;
     for (let i = 0; i < 15; i++) await wal.sync();
-    expect(counts).toEqual({ pool: 32, loop: 1 });
+    expect(counts).toEqual({ pool: 32, loop: 3 });
     // A flush held on the pool (begun while another client was served): a caller meanwhile, even
     // alone, waits for the next flush, which starts only once the held one has ended.
     alone = false;
@@ -199,18 +205,18 @@ describe('WalSync', () => {
     alone = true;
     const second = wal.sync();
     expect(await settled(second)).toBe(false);
-    expect(counts).toEqual({ pool: 33, loop: 1 });
+    expect(counts).toEqual({ pool: 33, loop: 3 });
     held.releaseOne();
     await Promise.all([first, second]);
-    expect(counts).toEqual({ pool: 33, loop: 2 });
+    expect(counts).toEqual({ pool: 33, loop: 4 });
     // A slow flush on the pool counts as much.
     alone = false;
-    took.pool = 5;
+    took.pool = SLOW_FLUSH_MS + 1;
     await wal.sync();
     alone = true;
     took.pool = 0.2;
     await wal.sync();
-    expect(counts).toEqual({ pool: 35, loop: 2 });
+    expect(counts).toEqual({ pool: 35, loop: 4 });
   });
 
   it('fails the caller of a flush on the loop that fails, and flushes on the pool next', async () => {
