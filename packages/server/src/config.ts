@@ -101,6 +101,11 @@ export interface Config {
    * quarters of it to finish, then are cut; past all of it the process exits with status 1.
    */
   shutdownTimeoutMs: number;
+  /**
+   * While draining, idle kept-alive connections are closed only after no request has come for
+   * this long, ms: a proxy writing on one as it closes would answer 502 (http/idle-connections.ts).
+   */
+  shutdownQuietMs: number;
   /** Largest WebSocket frame a client may send, bytes (`ws` accepts 100 MiB by default). */
   wsMaxFrameBytes: number;
   /** Origins allowed to open a WebSocket; empty means same-origin only. `*` allows any. */
@@ -237,6 +242,7 @@ export function loadConfig(env: Env = process.env): Config {
     headersTimeoutMs: read.int('HEADERS_TIMEOUT_MS', Math.min(15_000, requestTimeoutMs), 1000, 600_000),
     connectionTimeoutMs: read.int('CONNECTION_TIMEOUT_MS', 75_000, 1000, 3_600_000),
     shutdownTimeoutMs: read.int('SHUTDOWN_TIMEOUT_MS', 10_000, 100, 600_000),
+    shutdownQuietMs: read.int('SHUTDOWN_QUIET_MS', 500, 0, 60_000),
     wsMaxFrameBytes: read.int('WS_MAX_FRAME_BYTES', 65_536, 1024, 16 * 1_048_576),
     wsAllowedOrigins: read.list('WS_ALLOWED_ORIGINS'),
     maxSocketsPerUser: read.int('MAX_SOCKETS_PER_USER', 16, 1, 10_000),

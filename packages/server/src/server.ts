@@ -254,11 +254,13 @@ export async function createServer(
       idleConnections.hold();
       const httpClosed = app.close();
       // 2. Answer what was accepted (in-flight requests run on; frames are awaited here), then
-      //    send every socket elsewhere with 1001 and, every request answered, close the
-      //    connections still idle; the HTTP server closes once all are gone.
+      //    send every socket elsewhere with 1001 and, every request answered and none come for
+      //    SHUTDOWN_QUIET_MS (a proxy has stopped choosing this node), close the connections
+      //    still idle; the HTTP server closes once all are gone.
       await beforeDeadline(gateway.settle(), deadline);
       gateway.closeSockets();
       await beforeDeadline(idleConnections.answered(), deadline);
+      await idleConnections.quiet(config.shutdownQuietMs, deadline);
       idleConnections.release();
       if (!(await beforeDeadline(httpClosed, deadline))) {
         logger.warn({ sockets: gateway.connectionCount }, 'shutdown: cutting the connections still open after the drain timeout');

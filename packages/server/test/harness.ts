@@ -9,7 +9,7 @@ import { wsSubprotocols } from '@confab/protocol';
 import { type ConfabServer, createServer } from '../src/server.js';
 import { loadConfig } from '../src/config.js';
 import type { HostResolver } from '../src/infra/outbound-address-guard.js';
-import { TEST_ADDRESS_LIMITS, TEST_STORE_SETTINGS } from './process.js';
+import { TEST_ADDRESS_LIMITS, TEST_SHUTDOWN_SETTINGS, TEST_STORE_SETTINGS } from './process.js';
 
 /**
  * Integration-test harness: a real Confab server on a random port with its own SQLite file,
@@ -34,6 +34,7 @@ export async function startServer(
     LOG_LEVEL: 'silent',
     ...TEST_ADDRESS_LIMITS,
     ...TEST_STORE_SETTINGS,
+    ...TEST_SHUTDOWN_SETTINGS,
     ...env,
   });
   const server = await createServer(config, options);

@@ -18,6 +18,13 @@ export const TEST_ADDRESS_LIMITS: Record<string, string> = { RATE_LIMIT_REGISTER
  */
 export const TEST_STORE_SETTINGS: Record<string, string> = { SQLITE_WAL_RESERVE: 'false' };
 
+/**
+ * A test server's drain closes its idle connections as soon as every request is answered: no
+ * proxy is choosing it, and the quiet spell would add half a second to each of hundreds of
+ * closes (shutdown.test.ts checks the default).
+ */
+export const TEST_SHUTDOWN_SETTINGS: Record<string, string> = { SHUTDOWN_QUIET_MS: '0' };
+
 const BIN = fileURLToPath(new URL('../bin/confab.js', import.meta.url));
 
 /** A free TCP port on loopback, so a restarted server can come back at the same address. */
@@ -44,7 +51,15 @@ export interface ServerProcess {
 export async function startServerProcess(env: Record<string, string>): Promise<ServerProcess> {
   const child = spawn(process.execPath, [BIN, 'serve'], {
     cwd: env['DATA_DIR'],
-    env: { PATH: process.env['PATH'] ?? '', HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...TEST_ADDRESS_LIMITS, ...TEST_STORE_SETTINGS, ...env },
+    env: {
+      PATH: process.env['PATH'] ?? '',
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'warn',
+      ...TEST_ADDRESS_LIMITS,
+      ...TEST_STORE_SETTINGS,
+      ...TEST_SHUTDOWN_SETTINGS,
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

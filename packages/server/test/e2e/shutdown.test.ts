@@ -256,6 +256,57 @@ describe('the drain, step by step (in process)', () => {
     expect(await idle.closed).toBe('ended');
   });
 
+  it('holds idle connections for SHUTDOWN_QUIET_MS after the last answer: a request written then gets 503, not a reset', async () => {
+    const quietMs = 400;
+    const node = await gatedServer({ SHUTDOWN_QUIET_MS: String(quietMs) });
+    const [alice, bob] = await Promise.all([registerUser(node.url, 'alice'), registerUser(node.url, 'bob')]);
+    const dm = await alice.client.openDirect(bob.id);
+    const late = await KeptAlive.open(node.url);
+    const idle = await KeptAlive.open(node.url);
+    for (const connection of [late, idle]) expect((await connection.request('GET', '/healthz')).status).toBe(200);
+
+    node.closeGate();
+    const restInFlight = api(node.url, 'POST', `/api/v1/conversations/${dm.id}/messages`, {
+      token: alice.token,
+      body: { clientId: 'rest-1', body: 'before the signal' },
+    });
+    await until(() => node.waiting() >= 1, 'the send to reach the store');
+    let closedAt = 0;
+    const closing = node.server.close().then(() => (closedAt = performance.now()));
+    await until(() => !node.server.app.server.listening, 'the port to close');
+    node.openGate();
+    expect((await restInFlight).status).toBe(201);
+
+    // Every request is answered; a proxy that picks an idle connection now (as nginx did in the
+    // fault suite, 76 ms into a drain) must find it open. Closed at this point, it met a reset.
+    await sleep(100);
+    const refused = await late.request('POST', `/api/v1/conversations/${dm.id}/messages`, {
+      token: alice.token,
+      body: { clientId: 'rest-2', body: 'after the last answer' },
+    });
+    const refusedAt = performance.now();
+    expect(refused.status).toBe(503);
+    expect(refused.headers.connection).toBe('close');
+    expect(await late.closed).toBe('ended');
+
+    // The quiet spell starts again from that request; then the connection still idle is closed.
+    await closing;
+    expect(closedAt - refusedAt).toBeGreaterThanOrEqual(quietMs - 20);
+    expect(await idle.closed).toBe('ended');
+  });
+
+  it('ends the quiet spell early once clients have closed every idle connection', async () => {
+    const node = await gatedServer({ SHUTDOWN_QUIET_MS: '30000' });
+    const kept = await KeptAlive.open(node.url);
+    expect((await kept.request('GET', '/healthz')).status).toBe(200);
+    const started = performance.now();
+    const closing = node.server.close();
+    await until(() => !node.server.app.server.listening, 'the port to close');
+    kept.end();
+    await closing;
+    expect(performance.now() - started).toBeLessThan(5000);
+  });
+
   it('cuts a socket that never answers the close handshake at the drain timeout', async () => {
     const node = await gatedServer({ SHUTDOWN_TIMEOUT_MS: '1000' });
     const alice = await registerUser(node.url, 'alice');
@@ -318,6 +369,11 @@ class KeptAlive {
     const socket = connect(Number(port), hostname);
     await once(socket, 'connect');
     return new KeptAlive(socket, `${hostname}:${port}`);
+  }
+
+  /** Closes the connection from this side, as a proxy does with one it no longer wants. */
+  end(): void {
+    this.socket.end();
   }
 
   /** Writes a request and reads its answer (headers and a Content-Length body); throws if the connection closes first. */
