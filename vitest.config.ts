@@ -35,6 +35,11 @@ export default defineConfig({
     expect: { poll: { timeout: 10_000 } },
     // Two cores: one worker per core keeps end-to-end timings steady.
     maxWorkers: 2,
+    // Each worker keeps the modules it loaded from one test file to the next: with a fresh module
+    // graph per file, importing the server, its drivers and playwright again took 455 s of a CI
+    // run's 2,900 s of test work (2026-11-29, AMD host). No test mocks modules, stubs globals or
+    // changes process.env; fake timers are put back after each test that uses them.
+    isolate: false,
     // Test servers hash passwords at the event loop's priority: beside the other worker's busy
     // servers, niced hashing threads (the production default, ARGON2_THREAD_NICE) would wait
     // seconds for each sign-up. password-threads.test.ts checks the niceness itself.
