@@ -220,50 +220,16 @@ describe('the drain, step by step (in process)', () => {
     }
   });
 
-  it('answers a request on a kept-alive connection after the port closed with 503 and Connection: close, never a reset', async () => {
-    const node = await gatedServer();
+  /**
+   * Two connections kept alive after an answer each, as nginx keeps them, then a drain held open
+   * by a send in flight (the gate closed), the port already closed.
+   */
+  async function drainingWithASendInFlight(env: Record<string, string> = {}) {
+    const node = await gatedServer(env);
     const [alice, bob] = await Promise.all([registerUser(node.url, 'alice'), registerUser(node.url, 'bob')]);
     const dm = await alice.client.openDirect(bob.id);
-    // Two connections kept alive after an answer each, as nginx keeps them: one used during the drain, one left idle.
-    const used = await KeptAlive.open(node.url);
-    const idle = await KeptAlive.open(node.url);
-    for (const connection of [used, idle]) expect((await connection.request('GET', '/healthz')).status).toBe(200);
-
-    // A send in flight holds the drain open.
-    node.closeGate();
-    const restInFlight = api(node.url, 'POST', `/api/v1/conversations/${dm.id}/messages`, {
-      token: alice.token,
-      body: { clientId: 'rest-1', body: 'before the signal' },
-    });
-    await until(() => node.waiting() >= 1, 'the send to reach the store');
-    const closing = node.server.close();
-    await until(() => !node.server.app.server.listening, 'the port to close');
-
-    // Node's http.Server.close() destroyed idle connections here, and a POST written on one met a reset (nginx: 502).
-    const refused = await used.request('POST', `/api/v1/conversations/${dm.id}/messages`, {
-      token: alice.token,
-      body: { clientId: 'rest-2', body: 'after the signal' },
-    });
-    expect(refused.status).toBe(503);
-    expect(refused.headers.connection).toBe('close');
-    expect((JSON.parse(refused.body) as { error: { code: string } }).error.code).toBe('unavailable');
-    expect(await used.closed).toBe('ended');
-
-    node.openGate();
-    expect((await restInFlight).status).toBe(201);
-    await closing;
-    // The connection left idle is closed once the drain is over (not at the 72 s keep-alive timeout).
-    expect(await idle.closed).toBe('ended');
-  });
-
-  it('holds idle connections for SHUTDOWN_QUIET_MS after the last answer: a request written then gets 503, not a reset', async () => {
-    const quietMs = 400;
-    const node = await gatedServer({ SHUTDOWN_QUIET_MS: String(quietMs) });
-    const [alice, bob] = await Promise.all([registerUser(node.url, 'alice'), registerUser(node.url, 'bob')]);
-    const dm = await alice.client.openDirect(bob.id);
-    const late = await KeptAlive.open(node.url);
-    const idle = await KeptAlive.open(node.url);
-    for (const connection of [late, idle]) expect((await connection.request('GET', '/healthz')).status).toBe(200);
+    const connections = [await KeptAlive.open(node.url), await KeptAlive.open(node.url)] as const;
+    for (const connection of connections) expect((await connection.request('GET', '/healthz')).status).toBe(200);
 
     node.closeGate();
     const restInFlight = api(node.url, 'POST', `/api/v1/conversations/${dm.id}/messages`, {
@@ -274,24 +240,58 @@ describe('the drain, step by step (in process)', () => {
     let closedAt = 0;
     const closing = node.server.close().then(() => (closedAt = performance.now()));
     await until(() => !node.server.app.server.listening, 'the port to close');
-    node.openGate();
-    expect((await restInFlight).status).toBe(201);
+    return {
+      node,
+      connections,
+      restInFlight,
+      closing,
+      closedAt: () => closedAt,
+      /** A send written on a kept-alive connection during the drain, as a proxy would. */
+      sendOn: (connection: KeptAlive) =>
+        connection.request('POST', `/api/v1/conversations/${dm.id}/messages`, {
+          token: alice.token,
+          body: { clientId: 'rest-2', body: 'after the signal' },
+        }),
+    };
+  }
+
+  it('answers a request on a kept-alive connection after the port closed with 503 and Connection: close, never a reset', async () => {
+    const drain = await drainingWithASendInFlight();
+    const [used, idle] = drain.connections;
+
+    // Node's http.Server.close() destroyed idle connections here, and a POST written on one met a reset (nginx: 502).
+    const refused = await drain.sendOn(used);
+    expect(refused.status).toBe(503);
+    expect(refused.headers.connection).toBe('close');
+    expect((JSON.parse(refused.body) as { error: { code: string } }).error.code).toBe('unavailable');
+    expect(await used.closed).toBe('ended');
+
+    drain.node.openGate();
+    expect((await drain.restInFlight).status).toBe(201);
+    await drain.closing;
+    // The connection left idle is closed once the drain is over (not at the 72 s keep-alive timeout).
+    expect(await idle.closed).toBe('ended');
+  });
+
+  it('holds idle connections for SHUTDOWN_QUIET_MS after the last answer: a request written then gets 503, not a reset', async () => {
+    const quietMs = 400;
+    const drain = await drainingWithASendInFlight({ SHUTDOWN_QUIET_MS: String(quietMs) });
+    const [late, idle] = drain.connections;
+    drain.node.openGate();
+    expect((await drain.restInFlight).status).toBe(201);
 
     // Every request is answered; a proxy that picks an idle connection now (as nginx did in the
     // fault suite, 76 ms into a drain) must find it open. Closed at this point, it met a reset.
     await sleep(100);
-    const refused = await late.request('POST', `/api/v1/conversations/${dm.id}/messages`, {
-      token: alice.token,
-      body: { clientId: 'rest-2', body: 'after the last answer' },
-    });
+    const refused = await drain.sendOn(late);
     const refusedAt = performance.now();
     expect(refused.status).toBe(503);
     expect(refused.headers.connection).toBe('close');
     expect(await late.closed).toBe('ended');
 
     // The quiet spell starts again from that request; then the connection still idle is closed.
-    await closing;
-    expect(closedAt - refusedAt).toBeGreaterThanOrEqual(quietMs - 20);
+    await drain.closing;
+    expect(drain.closedAt() - refusedAt).toBeGreaterThanOrEqual(quietMs - 20);
     expect(await idle.closed).toBe('ended');
   });
 
