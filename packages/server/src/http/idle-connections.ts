@@ -17,7 +17,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
  * instant, so the close waits until the proxy has stopped choosing this node: no request for
  * `SHUTDOWN_QUIET_MS`. Under load, nginx stops after `max_fails` refusals (a connect refused, a
  * 503); with no load, nobody is writing. Closing as soon as the last answer went out lost a POST
- * to 502 in the fault suite (`sigterm-nginx`, 2026-11-28).
+ * to 502 in the fault suite (`sigterm-nginx`, CI of 2026-11-29).
  */
 export class IdleConnections {
   private inFlight = 0;
