@@ -1,7 +1,15 @@
 import { type Kysely, sql } from 'kysely';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { Fixture } from '../conformance/fixtures.js';
-import { createTestDatabase, mysqlService, requireService, type TestDatabase, withMysql } from '../../../test/services.js';
+import {
+  createMysqlTemplate,
+  createTestDatabase,
+  mysqlService,
+  requireService,
+  type TestDatabase,
+  type TestDatabaseTemplate,
+  withMysql,
+} from '../../../test/services.js';
 import { describeStoreConformance } from '../store.conformance.js';
 import { describeSearch } from '../search/search.conformance.js';
 import { createMysqlDb, openMysqlStore } from './mysql-store.js';
@@ -11,9 +19,19 @@ import { MysqlTranslation } from './mysql-translation.js';
 const describeMysql = await requireService(mysqlService);
 
 describeMysql('MySQL/MariaDB store', () => {
-  // Each test works in a database of its own on the shared server.
+  // Each test works in a database of its own on the shared server, a copy of one migrated once.
+  let template: TestDatabaseTemplate;
+  beforeAll(async () => {
+    template = await createMysqlTemplate(async (url) => {
+      const store = openMysqlStore(url, { poolSize: 1 });
+      await store.migrate();
+      await store.close();
+    });
+  });
+  afterAll(() => template?.drop());
+
   describeStoreConformance('mysql', async () => {
-    const database = await createTestDatabase();
+    const database = await template.copy();
     const store = openMysqlStore(database.url, { poolSize: 4 });
     await store.migrate();
     return {
@@ -30,7 +48,7 @@ describeMysql('MySQL/MariaDB store', () => {
     const f = new Fixture();
     let dispose: () => Promise<void>;
     beforeEach(async () => {
-      const database = await createTestDatabase();
+      const database = await template.copy();
       const store = openMysqlStore(database.url, { poolSize: 4, searchWalkRows: walkRows });
       await store.migrate();
       f.store = store;
@@ -123,6 +141,47 @@ describeMysql('MySQL/MariaDB store', () => {
     const { rows } = await sql<{ n: number }>`select count(*) as n from information_schema.statistics
       where table_schema = database() and index_name = 'second_table_id'`.execute(db);
     expect(Number(rows[0]!.n)).toBe(1);
+  });
+
+  // What differs from one run of the migrations to the next: times, the stream's random epoch.
+  const RUN_DEPENDENT = new Set(['timestamp', 'done_at', 'finished_at', 'epoch']);
+  it('copies the migrated template the conformance tests use into a database like a freshly migrated one', async () => {
+    const { database: fresh } = await freshStore();
+    const copy = await template.copy();
+    cleanups.push(() => copy.drop());
+    // What `migrate` makes, as the catalog describes it, and the rows it seeds.
+    const describe = (url: string) =>
+      withMysql(url, async (c) => {
+        const catalog = async (query: string) => (await c.query(query))[0];
+        const rows: Record<string, unknown> = {};
+        const tables = (await catalog(
+          `select table_name as name from information_schema.tables where table_schema = database() order by table_name`,
+        )) as { name: string }[];
+        for (const { name } of tables) {
+          const [found] = await c.query(`select * from \`${name}\``);
+          rows[name] = (found as Record<string, unknown>[])
+            .map((row) => JSON.stringify(row, (key, value: unknown) => (RUN_DEPENDENT.has(key) ? undefined : value)))
+            .sort();
+        }
+        return {
+          tables: await catalog(`select table_name, engine, row_format, table_collation, auto_increment, create_options
+            from information_schema.tables where table_schema = database() order by table_name`),
+          columns: await catalog(`select table_name, column_name, ordinal_position, column_default, is_nullable, column_type,
+              collation_name, extra, is_generated, generation_expression
+            from information_schema.columns where table_schema = database() order by table_name, ordinal_position`),
+          indexes: await catalog(`select table_name, index_name, seq_in_index, column_name, non_unique, sub_part, index_type
+            from information_schema.statistics where table_schema = database() order by table_name, index_name, seq_in_index`),
+          foreignKeys: await catalog(`select k.table_name, k.constraint_name, k.column_name, k.referenced_table_name,
+              k.referenced_column_name, r.update_rule, r.delete_rule
+            from information_schema.key_column_usage k join information_schema.referential_constraints r
+              on r.constraint_schema = k.constraint_schema and r.constraint_name = k.constraint_name
+            where k.table_schema = database() order by k.table_name, k.constraint_name, k.ordinal_position`),
+          rows,
+        };
+      });
+    const [expected, copied] = [await describe(fresh.url), await describe(copy.url)];
+    expect((expected.foreignKeys as unknown[]).length).toBeGreaterThan(0);
+    expect(copied).toEqual(expected);
   });
 
   it('compares keys byte for byte, with no padding, in every table it made', async () => {

@@ -1,6 +1,14 @@
 import { sql } from 'kysely';
-import { afterEach, expect, it } from 'vitest';
-import { createTestSchema, postgresService, requireService, type TestSchema, withPostgres } from '../../../test/services.js';
+import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
+import {
+  createPostgresTemplate,
+  createTestSchema,
+  postgresService,
+  requireService,
+  type TestDatabaseTemplate,
+  type TestSchema,
+  withPostgres,
+} from '../../../test/services.js';
 import { Fixture, sendPlan } from '../conformance/fixtures.js';
 import { newRecord } from '../sql/append-steps.js';
 import { messageRow } from '../sql/rows.js';
@@ -12,16 +20,27 @@ import { createPostgresDb, openPostgresStore } from './postgres-store.js';
 const describePostgres = await requireService(postgresService);
 
 describePostgres('PostgreSQL store', () => {
-  // Each test works in a schema of its own in the shared test database.
+  // Each test works in a database of its own, a copy of one migrated once (the tests below that
+  // are about schemas make their own).
+  let template: TestDatabaseTemplate;
+  beforeAll(async () => {
+    template = await createPostgresTemplate(async (url) => {
+      const store = openPostgresStore(url, { poolSize: 1 });
+      await store.migrate();
+      await store.close();
+    });
+  });
+  afterAll(() => template?.drop());
+
   describeStoreConformance('postgres', async () => {
-    const schema = await createTestSchema();
-    const store = openPostgresStore(schema.url, { poolSize: 4 });
+    const database = await template.copy();
+    const store = openPostgresStore(database.url, { poolSize: 4 });
     await store.migrate();
     return {
       store,
       dispose: async () => {
         await store.close();
-        await schema.drop();
+        await database.drop();
       },
     };
   });
