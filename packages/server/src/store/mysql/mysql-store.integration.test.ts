@@ -1,13 +1,13 @@
 import { type Kysely, sql } from 'kysely';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Fixture } from '../conformance/fixtures.js';
 import {
   createMysqlTemplate,
   createTestDatabase,
+  migratedCopies,
   mysqlService,
   requireService,
   type TestDatabase,
-  type TestDatabaseTemplate,
   withMysql,
 } from '../../../test/services.js';
 import { describeStoreConformance } from '../store.conformance.js';
@@ -20,18 +20,10 @@ const describeMysql = await requireService(mysqlService);
 
 describeMysql('MySQL/MariaDB store', () => {
   // Each test works in a database of its own on the shared server, a copy of one migrated once.
-  let template: TestDatabaseTemplate;
-  beforeAll(async () => {
-    template = await createMysqlTemplate(async (url) => {
-      const store = openMysqlStore(url, { poolSize: 1 });
-      await store.migrate();
-      await store.close();
-    });
-  });
-  afterAll(() => template?.drop());
+  const migrated = migratedCopies(createMysqlTemplate, (url) => openMysqlStore(url, { poolSize: 1 }));
 
   describeStoreConformance('mysql', async () => {
-    const database = await template.copy();
+    const database = await migrated();
     const store = openMysqlStore(database.url, { poolSize: 4 });
     await store.migrate();
     return {
@@ -48,7 +40,7 @@ describeMysql('MySQL/MariaDB store', () => {
     const f = new Fixture();
     let dispose: () => Promise<void>;
     beforeEach(async () => {
-      const database = await template.copy();
+      const database = await migrated();
       const store = openMysqlStore(database.url, { poolSize: 4, searchWalkRows: walkRows });
       await store.migrate();
       f.store = store;
@@ -147,7 +139,7 @@ describeMysql('MySQL/MariaDB store', () => {
   const RUN_DEPENDENT = new Set(['timestamp', 'done_at', 'finished_at', 'epoch']);
   it('copies the migrated template the conformance tests use into a database like a freshly migrated one', async () => {
     const { database: fresh } = await freshStore();
-    const copy = await template.copy();
+    const copy = await migrated();
     cleanups.push(() => copy.drop());
     // What `migrate` makes, as the catalog describes it, and the rows it seeds.
     const describe = (url: string) =>

@@ -1,11 +1,11 @@
 import { sql } from 'kysely';
-import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
+import { afterEach, expect, it } from 'vitest';
 import {
   createPostgresTemplate,
   createTestSchema,
+  migratedCopies,
   postgresService,
   requireService,
-  type TestDatabaseTemplate,
   type TestSchema,
   withPostgres,
 } from '../../../test/services.js';
@@ -22,18 +22,10 @@ const describePostgres = await requireService(postgresService);
 describePostgres('PostgreSQL store', () => {
   // Each test works in a database of its own, a copy of one migrated once (the tests below that
   // are about schemas make their own).
-  let template: TestDatabaseTemplate;
-  beforeAll(async () => {
-    template = await createPostgresTemplate(async (url) => {
-      const store = openPostgresStore(url, { poolSize: 1 });
-      await store.migrate();
-      await store.close();
-    });
-  });
-  afterAll(() => template?.drop());
+  const migrated = migratedCopies(createPostgresTemplate, (url) => openPostgresStore(url, { poolSize: 1 }));
 
   describeStoreConformance('postgres', async () => {
-    const database = await template.copy();
+    const database = await migrated();
     const store = openPostgresStore(database.url, { poolSize: 4 });
     await store.migrate();
     return {
