@@ -194,8 +194,9 @@ export async function createTestSchema(baseUrl = postgresService.url): Promise<T
  * A database migrated once that tests copy instead of migrating one of their own: a store suite's
  * ~180 tests each ran every migration, 0.45 s on PostgreSQL and 0.5 s on MariaDB on a quiet host
  * (over 1 s beside the other worker), where a copy takes ~0.05 s and ~0.1 s (2026-11-29). One per
- * suite (`migratedCopies`). The copies start where a fresh database stands after `migrate`: tests of
- * migrating itself keep making their own.
+ * suite (`migratedCopies`). The copies start where a fresh database stands after `migrate`, with the
+ * template's seeded values (all share one stream epoch): tests of migrating itself, or of two fresh
+ * databases told apart, make their own.
  */
 export interface TestDatabaseTemplate {
   /** A new database holding what the template holds; drop it like any other. */
