@@ -1,6 +1,7 @@
 import type { ReactNode } from 'react';
 import { Dialog as RadixDialog } from 'radix-ui';
 import { X } from 'lucide-react';
+import { submitStaysInside } from './portal-events.js';
 
 /**
  * A modal dialog (the shortcuts sheet, a lightbox, the quick switcher): the page behind is inert,
@@ -42,6 +43,7 @@ export function Dialog({
           {...(description ? {} : { 'aria-describedby': undefined })}
           {...(onOpenAutoFocus ? { onOpenAutoFocus } : {})}
           {...(onCloseAutoFocus ? { onCloseAutoFocus } : {})}
+          onSubmit={submitStaysInside}
         >
           {/* A div, not a <header>: outside a sectioning element that would be a second banner landmark. */}
           <div className={hideTitle ? 'visually-hidden' : 'ui-dialog-header'}>

@@ -1,5 +1,6 @@
 import type { ReactElement, ReactNode } from 'react';
 import { Popover as RadixPopover } from 'radix-ui';
+import { submitStaysInside } from './portal-events.js';
 
 /**
  * A panel anchored to a button (a profile card, the emoji picker): focus moves into it, Escape or
@@ -36,6 +37,7 @@ export function Popover({
           sideOffset={6}
           collisionPadding={8}
           aria-label={label}
+          onSubmit={submitStaysInside}
         >
           {children}
         </RadixPopover.Content>
