@@ -1,6 +1,7 @@
 import { Popover as RadixPopover } from 'radix-ui';
 import { useEffect, useSyncExternalStore } from 'react';
 import { useLocation } from 'wouter';
+import { submitStaysInside } from '../../components/ui/portal-events.js';
 import { ExternalStore } from '../../state/external-store.js';
 import { ProfileCard } from './ProfileCard.js';
 
@@ -57,6 +58,7 @@ export function ProfileCardHost() {
           sideOffset={6}
           collisionPadding={8}
           aria-label={open.label}
+          onSubmit={submitStaysInside}
           // The trigger's own press toggles it (openProfileCard); it is not a press outside.
           onInteractOutside={(event) => {
             if (event.target instanceof Node && open.anchor.contains(event.target)) event.preventDefault();
