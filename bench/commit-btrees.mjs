@@ -49,7 +49,6 @@ try {
       copyFileSync(`${live}-wal`, `${copy}-wal`);
     }
   }
-  await target.stop();
 
   // The log's frames up to the first whose salts are not the header's (the rest is an older pass).
   const wal = readFileSync(`${copy}-wal`);
@@ -101,5 +100,7 @@ try {
       .join(' ')}`,
   );
 } finally {
+  // Stopped whatever happened: a failed run leaves no server behind.
+  await target.stop();
   rmSync(work, { recursive: true, force: true });
 }
