@@ -16,6 +16,7 @@ export type Sizes = Omit<
   | 'save'
   | 'phases'
   | 'serverNodeArgs'
+  | 'peerNodeArgs'
   | 'postgresUrl'
   | 'mysqlUrl'
   | 'stores'

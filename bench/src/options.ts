@@ -99,6 +99,8 @@ export interface Options {
   connectConcurrency: number;
   /** Extra node flags for the Confab server process, e.g. --cpu-prof --cpu-prof-dir=/tmp/prof. */
   serverNodeArgs: string[];
+  /** Node flags for the peers phase's other servers (the Socket.IO peer's variants, the floors). */
+  peerNodeArgs: string[];
   /** The mixed phase's share of each kind of action (`--mix reply=0.2`: replies alone, to price them). */
   mix: Mix;
   /** Above 1: the scale-out comparison (cluster.ts), this many nodes on PostgreSQL + Redis against one on SQLite. */
@@ -142,6 +144,7 @@ export function parseOptions(argv: string[]): Options | null {
       client: { type: 'string' },
       'no-save': { type: 'boolean' },
       'server-node-args': { type: 'string' },
+      'peer-node-args': { type: 'string' },
       mix: { type: 'string' },
       postgres: { type: 'string' },
       mysql: { type: 'string' },
@@ -193,8 +196,9 @@ export function parseOptions(argv: string[]): Options | null {
   if (sizes.stormConversations > sizes.stormClients) throw new Error('--storm-conversations cannot exceed --storm-clients');
   const client = values.client ?? 'lite';
   if (client !== 'lite' && client !== 'ws') throw new Error(`--client: expected lite or ws, got "${client}"`);
-  const rawNodeArgs = values['server-node-args'];
-  const serverNodeArgs = typeof rawNodeArgs === 'string' ? rawNodeArgs.split(/\s+/).filter((a) => a !== '') : [];
+  const nodeArgs = (raw: unknown) => (typeof raw === 'string' ? raw.split(/\s+/).filter((a) => a !== '') : []);
+  const serverNodeArgs = nodeArgs(values['server-node-args']);
+  const peerNodeArgs = nodeArgs(values['peer-node-args']);
   const postgresUrl = values.postgres ?? process.env['CONFAB_BENCH_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres';
   const mysqlUrl = values.mysql ?? process.env['CONFAB_BENCH_MYSQL_URL'] ?? null;
   const stores = typeof values.stores === 'string' ? parseStores(values.stores) : null;
@@ -235,6 +239,7 @@ export function parseOptions(argv: string[]): Options | null {
     save: values['no-save'] !== true,
     phases,
     serverNodeArgs,
+    peerNodeArgs,
     postgresUrl,
     mysqlUrl,
     stores,

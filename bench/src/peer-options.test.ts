@@ -5,7 +5,7 @@ import { parsePeerSelection } from './peer-selection.js';
 describe('the peers phase’s selection (--peer-targets, --peer-levels, --peer-paths, --peer-users)', () => {
   it('runs every server (the peer flushed too), level, path and sender users by default: the complete comparison', () => {
     expect(parseOptions([])!.peers).toEqual({
-      targets: ['peer', 'flushed', 'fastify', 'floor', 'durable', 'confab'],
+      targets: ['peer', 'flushed', 'fastify', 'guaranteed', 'floor', 'durable', 'confab'],
       levels: [1, 10, 100],
       paths: ['rest', 'socket'],
       users: ['each', 4],
@@ -40,7 +40,7 @@ describe('the peers phase’s selection (--peer-targets, --peer-levels, --peer-p
   });
 
   it('refuses an unknown server or path, an empty list, and a level that is not a positive whole number', () => {
-    expect(() => parsePeerSelection('nginx')).toThrow(/--peer-targets: expected some of peer, flushed, fastify, floor, durable, confab/);
+    expect(() => parsePeerSelection('nginx')).toThrow(/--peer-targets: expected some of peer, flushed, fastify, guaranteed, floor, durable, confab/);
     expect(() => parsePeerSelection(' , ')).toThrow(/--peer-targets/);
     expect(() => parsePeerSelection(undefined, undefined, 'grpc')).toThrow(/--peer-paths/);
     for (const levels of ['0', '2.5', 'ten', '']) expect(() => parsePeerSelection(undefined, levels)).toThrow(/--peer-levels/);

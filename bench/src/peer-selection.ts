@@ -4,9 +4,11 @@ import type { SendPath } from './peers/workload.js';
 
 /**
  * `flushed` is the peer with `synchronous=FULL`: each commit flushed before it answers, as Confab's
- * ack promises; `fastify` is that flushed peer with its HTTP side on Fastify, Confab's framework.
+ * ack promises; `fastify` is that flushed peer with its HTTP side on Fastify, Confab's framework;
+ * `guaranteed` is the flushed peer keeping Confab's other promises on the send path (idempotency,
+ * a gap-free order per conversation, a log to resume from).
  */
-export const PEER_TARGETS = ['peer', 'flushed', 'fastify', 'floor', 'durable', 'confab'] as const;
+export const PEER_TARGETS = ['peer', 'flushed', 'fastify', 'guaranteed', 'floor', 'durable', 'confab'] as const;
 export type PeerTargetName = (typeof PEER_TARGETS)[number];
 export const PEER_PATHS = ['rest', 'socket'] as const satisfies readonly SendPath[];
 export const PEER_LEVELS = [1, 10, 100] as const;

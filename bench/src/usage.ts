@@ -127,4 +127,5 @@ export const USAGE = `Usage: npm run bench -- [flags]        (or: node bench/dis
   --register-concurrency <n>  registrations in flight (argon2 is ~10-30 ms each) (default 8)
   --connect-concurrency <n>   WebSocket handshakes in flight             (default 50)
   --server-node-args <s>   node flags for the Confab server, e.g. --server-node-args="--cpu-prof --cpu-prof-dir=/tmp/prof"
+  --peer-node-args <s>     node flags for the peers phase's other servers (the Socket.IO peer, the floors), the same way
 `;

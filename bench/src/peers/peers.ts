@@ -3,9 +3,11 @@
  * hand (socketio-peer-server.ts), the same workload against each in one run: senders POST (or
  * send over their socket) one message after another into a DM whose recipient holds a socket, at
  * 1, 10 and 100 senders, each sender a user of its own and again four users sharing the senders
- * (each sender on its own connection). The peer runs three times: as written (its commits not
- * flushed), flushed on every commit (`synchronous=FULL`), the promise Confab's ack makes, and
- * flushed with its HTTP routes on Fastify (what Confab's framework costs a request). Prints
+ * (each sender on its own connection). The peer runs four times: as written (its commits not
+ * flushed), flushed on every commit (`synchronous=FULL`), the promise Confab's ack makes,
+ * flushed with its HTTP routes on Fastify (what Confab's framework costs a request), and flushed
+ * keeping Confab's other promises on the send path (idempotency, a gap-free order per DM, a log
+ * to resume from: what those guarantees cost a hand-written server). Prints
  * sends/s, send p50/p99 and delivery p50/p99 side by side with the ratios, and saves them in
  * bench/results/peers-*.json.
  *
@@ -116,10 +118,11 @@ const ratio = (ours: number | undefined, theirs: number | undefined) =>
  * against the flushed peer (equal guarantees), and the durable floor's against the flushed peer.
  */
 function table(measured: Measured, plan: Plan): string {
-  const { peer, flushedPeer, flushedOnFastify, floor, durableFloor, confab } = measured;
+  const { peer, flushedPeer, flushedOnFastify, guaranteedPeer, floor, durableFloor, confab } = measured;
+  const targets = [peer, flushedPeer, flushedOnFastify, guaranteedPeer, floor, durableFloor, confab];
   const rows = [
-    '| path | senders | figure | Socket.IO peer | the peer, flushed | flushed, on Fastify | floor (no store) | durable floor | Confab | Confab / peer | Confab / flushed peer | on Fastify / flushed peer | durable floor / flushed peer |',
-    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+    "| path | senders | figure | Socket.IO peer | the peer, flushed | flushed, on Fastify | flushed, with Confab's guarantees | floor (no store) | durable floor | Confab | Confab / peer | Confab / flushed peer | on Fastify / flushed peer | with guarantees / flushed peer | durable floor / flushed peer |",
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
   ];
   for (const sendPath of plan.paths) {
     for (const load of plan.loads) {
@@ -133,21 +136,21 @@ function table(measured: Measured, plan: Plan): string {
         ['delivery p99 ms', (r) => r.delivery?.p99],
       ];
       for (const [figure, read] of figures) {
-        const [p, pf, ff, f, d, c] = [peer, flushedPeer, flushedOnFastify, floor, durableFloor, confab].map((results) => {
+        const [p, pf, ff, pg, f, d, c] = targets.map((results) => {
           const result = at(results);
           return result === undefined ? undefined : read(result);
         });
         rows.push(
-          `| ${sendPath} | ${senders} | ${figure} | ${p ?? '–'} | ${pf ?? '–'} | ${ff ?? '–'} | ${f ?? '–'} | ${d ?? '–'} | ${c ?? '–'} | ` +
-            `${ratio(c, p)} | ${ratio(c, pf)} | ${ratio(ff, pf)} | ${ratio(d, pf)} |`,
+          `| ${sendPath} | ${senders} | ${figure} | ${p ?? '–'} | ${pf ?? '–'} | ${ff ?? '–'} | ${pg ?? '–'} | ${f ?? '–'} | ${d ?? '–'} | ${c ?? '–'} | ` +
+            `${ratio(c, p)} | ${ratio(c, pf)} | ${ratio(ff, pf)} | ${ratio(pg, pf)} | ${ratio(d, pf)} |`,
         );
       }
       // What each server and the generator took while the senders sent, and what the machine had left.
-      const cpu = [peer, flushedPeer, flushedOnFastify, floor, durableFloor, confab].map((results) => {
+      const cpu = targets.map((results) => {
         const c = at(results)?.cpu;
         return c ? `${Math.round(c.serverPct)} / ${Math.round(c.generatorPct)}, ${Math.round(c.idlePct)}` : '–';
       });
-      rows.push(`| ${sendPath} | ${senders} | CPU % server / generator, idle % | ${cpu.join(' | ')} | | | | |`);
+      rows.push(`| ${sendPath} | ${senders} | CPU % server / generator, idle % | ${cpu.join(' | ')} | | | | | |`);
     }
   }
   return rows.join('\n');
@@ -160,6 +163,8 @@ interface Measured {
   flushedPeer?: Results;
   /** The flushed peer with its HTTP routes on Fastify (schemas, a hook): what Confab's framework costs a request. */
   flushedOnFastify?: Results;
+  /** The flushed peer keeping Confab's other promises on the send path: what those cost a hand-written server. */
+  guaranteedPeer?: Results;
   /** No store: what the machine and the load generator carry at all. */
   floor?: Results;
   /** Only an fdatasync'd append before each answer: the ceiling of any server whose ack means on disk. */
@@ -172,12 +177,13 @@ interface Measured {
  * bare fsync'd single-row commit's p99, measured at the start of the same run.
  */
 function openLoopTable(measured: Measured, commitP99: number | undefined): string {
-  const targets = [measured.peer, measured.flushedPeer, measured.flushedOnFastify, measured.floor, measured.durableFloor, measured.confab];
+  const { peer, flushedPeer, flushedOnFastify, guaranteedPeer, floor, durableFloor, confab } = measured;
+  const targets = [peer, flushedPeer, flushedOnFastify, guaranteedPeer, floor, durableFloor, confab];
   const row = (figure: string, read: (r: OpenLoopResult) => number | string | undefined) =>
     `| ${figure} | ${targets.map((t) => (t === undefined ? undefined : read(t.openLoop)) ?? '–').join(' | ')} |`;
   return [
-    '| open loop over sockets | Socket.IO peer | the peer, flushed | flushed, on Fastify | floor (no store) | durable floor | Confab |',
-    '| --- | --- | --- | --- | --- | --- | --- |',
+    "| open loop over sockets | Socket.IO peer | the peer, flushed | flushed, on Fastify | flushed, with Confab's guarantees | floor (no store) | durable floor | Confab |",
+    '| --- | --- | --- | --- | --- | --- | --- | --- |',
     row('ack p50 ms', (r) => r.ack?.p50),
     row('ack p99 ms', (r) => r.ack?.p99),
     row(`ack p99 / bare commit p99 (${commitP99 ?? '–'} ms)`, (r) => ratio(r.ack?.p99, commitP99)),
@@ -215,17 +221,19 @@ export async function runPeers(options: Options, log: (text: string) => void, fa
       `then ${open.rate} sends/s offered for ${open.durationSec} s over ${open.pairs} senders' sockets`,
   );
   const starts: Record<PeerTargetName, () => Promise<PeerTarget>> = {
-    peer: () => startSocketIoPeer(senderOf, false, fatal),
-    flushed: () => startSocketIoPeer(senderOf, true, fatal),
-    fastify: () => startSocketIoPeer(senderOf, true, fatal, true),
-    floor: () => startFloor(senderOf, false, fatal),
-    durable: () => startFloor(senderOf, true, fatal),
+    peer: () => startSocketIoPeer(senderOf, { flushed: false }, fatal, options.peerNodeArgs),
+    flushed: () => startSocketIoPeer(senderOf, { flushed: true }, fatal, options.peerNodeArgs),
+    fastify: () => startSocketIoPeer(senderOf, { flushed: true, onFastify: true }, fatal, options.peerNodeArgs),
+    guaranteed: () => startSocketIoPeer(senderOf, { flushed: true, guarantees: true }, fatal, options.peerNodeArgs),
+    floor: () => startFloor(senderOf, false, fatal, options.peerNodeArgs),
+    durable: () => startFloor(senderOf, true, fatal, options.peerNodeArgs),
     confab: () => startConfabTarget(senderOf, fatal, options.serverNodeArgs),
   };
   const keys: Record<PeerTargetName, keyof Measured> = {
     peer: 'peer',
     flushed: 'flushedPeer',
     fastify: 'flushedOnFastify',
+    guaranteed: 'guaranteedPeer',
     floor: 'floor',
     durable: 'durableFloor',
     confab: 'confab',

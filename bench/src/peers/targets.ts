@@ -167,12 +167,17 @@ async function framePair(
  * The floor (floor-server.ts) in its own process: no store, or with `durable` only an
  * fdatasync'd append before each answer. What this machine and client carry at all.
  */
-export async function startFloor(senderOf: readonly number[], durable: boolean, onCrash: (error: Error) => void): Promise<PeerTarget> {
+export async function startFloor(
+  senderOf: readonly number[],
+  durable: boolean,
+  onCrash: (error: Error) => void,
+  nodeArgs: readonly string[] = [],
+): Promise<PeerTarget> {
   const name = durable ? 'durable floor' : 'floor';
   const dataDir = makeTempDir('confab-bench-floor-');
   const port = await freePort();
   const script = fileURLToPath(new URL('./floor-server.js', import.meta.url));
-  const child = new Child(name, [script], { PORT: String(port), DATA_DIR: dataDir, DURABLE: durable ? '1' : '0' }, onCrash);
+  const child = new Child(name, [...nodeArgs, script], { PORT: String(port), DATA_DIR: dataDir, DURABLE: durable ? '1' : '0' }, onCrash);
   await untilListening(child);
   const baseUrl = `http://127.0.0.1:${port}`;
   const wsUrl = (token: string) => `ws://127.0.0.1:${port}/ws?token=${token}`;
@@ -205,24 +210,37 @@ function childTarget(name: string, child: Child, dataDir: string, closeClients: 
   };
 }
 
-/**
- * The hand-written server (socketio-peer-server.ts) in its own process; `flushed` runs it with
- * `synchronous=FULL`, so each commit is on disk before it answers, as Confab's ack promises, and
- * `onFastify` serves its HTTP routes with Fastify instead of `node:http`.
- */
+/** How the hand-written server runs: each a column of the phase's tables. */
+export interface PeerVariant {
+  /** `synchronous=FULL`: each commit on disk before it answers, as Confab's ack promises. */
+  flushed: boolean;
+  /** Its HTTP routes served by Fastify instead of `node:http`. */
+  onFastify?: boolean;
+  /** Flushed, and keeping Confab's other promises on the send path: a client id per send, a gap-free seq per DM, a log by position. */
+  guarantees?: boolean;
+}
+
+/** The hand-written server (socketio-peer-server.ts) in its own process, run as `variant` says, with `nodeArgs` (`--peer-node-args`). */
 export async function startSocketIoPeer(
   senderOf: readonly number[],
-  flushed: boolean,
+  variant: PeerVariant,
   onCrash: (error: Error) => void,
-  onFastify = false,
+  nodeArgs: readonly string[] = [],
 ): Promise<PeerTarget> {
-  const name = `Socket.IO peer${flushed ? ', flushed' : ''}${onFastify ? ', on Fastify' : ''}`;
+  const { flushed, onFastify = false, guarantees = false } = variant;
+  const name = `Socket.IO peer${flushed ? ', flushed' : ''}${onFastify ? ', on Fastify' : ''}${guarantees ? ", with Confab's guarantees" : ''}`;
   const dataDir = makeTempDir('confab-bench-peer-');
   const port = await freePort();
   const child = new Child(
     name,
-    [fileURLToPath(new URL('./socketio-peer-server.js', import.meta.url))],
-    { PORT: String(port), DATA_DIR: dataDir, SYNCHRONOUS: flushed ? 'FULL' : '', HTTP: onFastify ? 'fastify' : '' },
+    [...nodeArgs, fileURLToPath(new URL('./socketio-peer-server.js', import.meta.url))],
+    {
+      PORT: String(port),
+      DATA_DIR: dataDir,
+      SYNCHRONOUS: flushed || guarantees ? 'FULL' : '',
+      HTTP: onFastify ? 'fastify' : '',
+      GUARANTEES: guarantees ? '1' : '',
+    },
     onCrash,
   );
   await untilListening(child);
@@ -244,12 +262,14 @@ export async function startSocketIoPeer(
     const inbox = await connect(recipient.token);
     inbox.on('message', (message: { body: string }) => target.onDelivered(message.body));
     const outbox = await connect(sender.token);
+    // A send with the guarantees names itself, as Confab's client does.
+    const message = (body: string) => (guarantees ? { to: recipient.id, clientId: randomUUID(), body } : { to: recipient.id, body });
     return {
       sendRest: async (body) => {
-        await postJson(`${baseUrl}/messages`, { to: recipient.id, body }, sender.token);
+        await postJson(`${baseUrl}/messages`, message(body), sender.token);
       },
       sendSocket: async (body) => {
-        await outbox.emitWithAck('send', { to: recipient.id, body });
+        await outbox.emitWithAck('send', message(body));
       },
     };
   });
