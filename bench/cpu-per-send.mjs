@@ -16,7 +16,9 @@
  * the median chunk's send p50 (the POST's answer, or the ack) and the p99 of every counted send.
  * `LOADS=rest:1,rest:10` runs only those loads. `NODE_ARGS_A` / `NODE_ARGS_B` add Node flags to
  * one build's server: with one root given twice, an A/B of a flag
- * (`NODE_ARGS_B=--no-parallel-scavenge node bench/cpu-per-send.mjs . .`). Linux only (`/proc`).
+ * (`NODE_ARGS_B=--no-parallel-scavenge node bench/cpu-per-send.mjs . .`). `BODY_TEXT` is added
+ * to every message's body (the bench's own bodies are a dozen characters; a chat message's words
+ * cost what a message's search tokens cost). Linux only (`/proc`).
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -30,6 +32,7 @@ if (rootA === undefined || rootB === undefined) {
   process.exit(2);
 }
 const ROUNDS = Number(process.argv[4] ?? 8);
+const BODY_TEXT = process.env.BODY_TEXT ? ` ${process.env.BODY_TEXT}` : '';
 const PER_SENDER = Number(process.argv[5] ?? 250);
 // `LOADS=rest:10,socket:10` picks among them.
 const LOADS = [
@@ -83,7 +86,7 @@ async function chunk(target, sendPath, senders, each) {
     target.pairs.slice(0, senders).map(async (pair, p) => {
       for (let i = 0; i < each; i++) {
         const t0 = performance.now();
-        const body = `c${tag} ${p} ${i}`;
+        const body = `c${tag} ${p} ${i}${BODY_TEXT}`;
         await (sendPath === 'rest' ? pair.sendRest(body) : pair.sendSocket(body));
         latencies.push(performance.now() - t0);
       }

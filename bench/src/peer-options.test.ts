@@ -40,7 +40,9 @@ describe('the peers phase’s selection (--peer-targets, --peer-levels, --peer-p
   });
 
   it('refuses an unknown server or path, an empty list, and a level that is not a positive whole number', () => {
-    expect(() => parsePeerSelection('nginx')).toThrow(/--peer-targets: expected some of peer, flushed, fastify, guaranteed, floor, durable, confab/);
+    expect(() => parsePeerSelection('nginx')).toThrow(
+      /--peer-targets: expected some of peer, flushed, fastify, guaranteed, floor, durable, confab/,
+    );
     expect(() => parsePeerSelection(' , ')).toThrow(/--peer-targets/);
     expect(() => parsePeerSelection(undefined, undefined, 'grpc')).toThrow(/--peer-paths/);
     for (const levels of ['0', '2.5', 'ten', '']) expect(() => parsePeerSelection(undefined, levels)).toThrow(/--peer-levels/);

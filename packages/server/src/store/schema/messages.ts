@@ -30,7 +30,12 @@ export interface MessageTables {
     location: Generated<string | null>;
     /** PostgreSQL only: the body's words for search (store/postgres/postgres-search.ts). */
     search_vector?: string | null;
-    /** SQLite only: the body's search tokens, space-separated, which FTS5 indexes (store/sqlite/sqlite-search.ts). */
+    /**
+     * SQLite only: null while the body's search tokens are to be made by the indexer (every send
+     * since migration 0049, which then puts them in the FTS5 index only), '' when it has none, or
+     * the tokens, space-separated, of a message stored so by an earlier version or the re-index job
+     * (store/sqlite/search-notes.ts).
+     */
     search_tokens?: string | null;
     /** JSON: the AttachmentRecords an attachment or voice message carries (null for the others). */
     attachments: string | null;

@@ -16,7 +16,7 @@ export interface SearchIndex {
    * Columns stored with a row whose body is `body`, on insert and whenever the body changes: its
    * prepared tokens (store/search-tokens.ts), as the engine indexes them.
    */
-  indexColumns(body: string): { search_vector?: RawBuilder<string>; search_tokens?: string };
+  indexColumns(body: string): { search_vector?: RawBuilder<string>; search_tokens?: string | null };
   findMatches(db: Db, search: MessageSearch): Promise<SearchHit[]>;
   /**
    * Indexes the next few messages stored before the token index (migration 0024), newest first,

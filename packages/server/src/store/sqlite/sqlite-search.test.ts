@@ -5,7 +5,8 @@ import SQLite from 'better-sqlite3';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { Fixture, drafts } from '../conformance/fixtures.js';
-import { searchTerms } from '../search-tokens.js';
+import { indexTokens, searchTerms } from '../search-tokens.js';
+import { searchTokenThread } from '../search-token-thread.js';
 import { createMetrics } from '../../metrics.js';
 import { createReindexJob } from '../../services/search/reindex-job.js';
 import { openSqliteStore } from './sqlite-store.js';
@@ -160,7 +161,7 @@ describe('SQLite search index: migration 0024_search_tokens and the re-index job
   });
 });
 
-describe('SQLite search index: messages indexed after their commit (migration 0046)', () => {
+describe('SQLite search index: messages indexed after their commit (migrations 0046, 0049)', () => {
   /** The notes and what the token index holds (FTS5 keeps a size row per indexed message). */
   const state = (raw: SQLite.Database) => ({
     noted: (raw.prepare(`select count(*) as n from search_pending`).get() as { n: number }).n,
@@ -245,6 +246,81 @@ describe('SQLite search index: messages indexed after their commit (migration 00
       expect(await indexPending(store.database())).toBe(1);
       expect(state(raw)).toEqual({ noted: 0, indexed: 0 });
       integrity(raw);
+    }, slow);
+  });
+
+  it('stores a send without its tokens and makes them when it indexes the message, as the send would have made them (0049)', async () => {
+    await withStore(async (store, raw) => {
+      const f = new Fixture();
+      f.store = store;
+      const a = await f.user('amy');
+      const group = (await f.conversation('group', [a.id])).conversation;
+      const bodies = ['The meetings ran late again', '明日の会議は三時から', 'Встречи в пятницу', '회의는 내일입니다', '…!?', '   '];
+      await f.append(bodies.map((body, i) => f.msg(group.id, a.id, `t${i}`, body)));
+      const stored = () =>
+        raw.prepare(`select body, search_tokens as tokens from messages order by rowid`).all() as { body: string; tokens: string | null }[];
+      // Words to index: still to make (null), and noted; none (blank): '' and not noted.
+      expect(stored().map((r) => r.tokens)).toEqual([null, null, null, null, null, '']);
+      expect(state(raw)).toEqual({ noted: 5, indexed: 0 });
+      expect(await indexPending(store.database())).toBe(5);
+      // Made into the index only: the rows stay without them. Punctuation alone has no tokens: its note is dropped, nothing indexed.
+      expect(stored().map((r) => r.tokens)).toEqual([null, null, null, null, null, '']);
+      expect(state(raw)).toEqual({ noted: 0, indexed: 4 });
+      // Each message is in the index under every token the send used to store with it.
+      const hasToken = raw.prepare(`select rowid from messages_search where messages_search match ?`).pluck();
+      const rowidOf = raw.prepare(`select rowid from messages where body = ?`).pluck();
+      for (const body of bodies.slice(0, 4))
+        for (const token of indexTokens(body)) expect(hasToken.all(`tokens:"${token}"`), `${body}: ${token}`).toContain(rowidOf.get(body));
+      const find = async (q: string) =>
+        (await store.search.searchMessages({ userId: a.id, terms: searchTerms(q), limit: 10 })).map((h) => h.message.body);
+      expect(await find('meeting ')).toEqual([bodies[0]]);
+      expect(await find('会議 ')).toEqual([bodies[1]]);
+      expect(await find('пятница ')).toEqual([bodies[2]]);
+      expect(await find('회의 ')).toEqual([bodies[3]]);
+      integrity(raw);
+    }, slow);
+  });
+
+  it('leaves a message edited while its tokens were being made noted, and indexes its new words next', async () => {
+    await withStore(async (store, raw) => {
+      const f = new Fixture();
+      f.store = store;
+      const a = await f.user('amy');
+      const group = (await f.conversation('group', [a.id])).conversation;
+      const [edited] = await f.append([f.msg(group.id, a.id, 'e1', 'draft budget'), f.msg(group.id, a.id, 'e2', 'lunch plans')]);
+      // The edit lands between the bodies' read and the tokens' write.
+      const taken = await indexPending(store.database(), PENDING_BATCH, undefined, async (read) => {
+        await f.update(edited!.message.id, () => ({ body: 'final budget', editedAt: f.tick() }), drafts.messageUpdated);
+        return searchTokenThread.tokens(read);
+      });
+      // Both looked at; the edited one left noted, its old words not indexed.
+      expect(taken).toBe(2);
+      expect(state(raw)).toEqual({ noted: 1, indexed: 1 });
+      const find = async (q: string) =>
+        (await store.search.searchMessages({ userId: a.id, terms: searchTerms(q), limit: 10 })).map((h) => h.message.body);
+      expect(await find('draft ')).toEqual([]);
+      expect(await find('budget ')).toEqual(['final budget']);
+      expect(await find('lunch ')).toEqual(['lunch plans']);
+      expect(state(raw)).toEqual({ noted: 0, indexed: 2 });
+      integrity(raw);
+    }, slow);
+  });
+
+  it('keeps the notes when the tokens cannot be made, and indexes them on the next step', async () => {
+    await withStore(async (store, raw) => {
+      const f = new Fixture();
+      f.store = store;
+      const a = await f.user('amy');
+      const group = (await f.conversation('group', [a.id])).conversation;
+      await f.append([f.msg(group.id, a.id, 'x1', 'quarterly numbers')]);
+      await expect(
+        indexPending(store.database(), PENDING_BATCH, undefined, () =>
+          Promise.reject(new Error('the search-token thread exited (code 1)')),
+        ),
+      ).rejects.toThrow(/exited/);
+      expect(state(raw)).toEqual({ noted: 1, indexed: 0 });
+      expect(await indexPending(store.database())).toBe(1);
+      expect(state(raw)).toEqual({ noted: 0, indexed: 1 });
     }, slow);
   });
 

@@ -224,7 +224,8 @@ async function matchesIn(
 const REINDEX_BATCH = 200;
 
 export const sqliteSearch: SearchIndex = {
-  indexColumns: (body) => ({ search_tokens: indexTokens(body).join(' ') }),
+  // The tokens are made by the indexer, off the send (decision 0046): null says "still to make"; '' nothing to index.
+  indexColumns: (body) => ({ search_tokens: body.trim() === '' ? '' : null }),
 
   /**
    * The token index; while the re-index job runs, the matches under its mark come from the old
