@@ -7,7 +7,7 @@ export interface TokenRequest {
   id: number;
   bodies: string[];
 }
-/** Its answer: each body's tokens, space-separated as `messages.search_tokens` holds them, in order. */
+/** Its answer: each body's tokens, space-separated as the FTS5 index takes them, in order. */
 export type TokenReply = { id: number; tokens: string[] } | { id: number; error: string };
 
 /**
