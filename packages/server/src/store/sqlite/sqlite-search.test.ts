@@ -31,6 +31,19 @@ async function withStore(
   }
 }
 
+/** A store's fixture with one user, Amy, alone in a group. */
+async function amyAlone(store: ReturnType<typeof openSqliteStore>) {
+  const f = new Fixture();
+  f.store = store;
+  const a = await f.user('amy');
+  const group = (await f.conversation('group', [a.id])).conversation;
+  return { f, a, group };
+}
+
+/** The bodies of `userId`'s hits for `q`, newest first (at most ten). */
+const finder = (store: ReturnType<typeof openSqliteStore>, userId: string) => async (q: string) =>
+  (await store.search.searchMessages({ userId, terms: searchTerms(q), limit: 10 })).map((h) => h.message.body);
+
 /**
  * The store as a version before 0024 left it: the 0012 index of raw bodies (unicode61), no tokens,
  * the re-index job's mark above the last message.
@@ -120,10 +133,7 @@ describe('SQLite search index: migration 0024_search_tokens and the re-index job
     await withStore(async (store, raw) => {
       expect(raw.prepare(`select below, finished_at is not null as done from search_reindex`).get()).toEqual({ below: null, done: 1 });
       expect(raw.prepare(`select count(*) as n from sqlite_master where name = 'messages_fts'`).get()).toEqual({ n: 0 });
-      const f = new Fixture();
-      f.store = store;
-      const a = await f.user('amy');
-      const group = (await f.conversation('group', [a.id])).conversation;
+      const { f, a, group } = await amyAlone(store);
       await f.append(Array.from({ length: 300 }, (_, i) => f.msg(group.id, a.id, `o${i}`, `пятницу ${i}`)));
       asBefore0024(raw);
       await store.search.reindexStep();
@@ -144,10 +154,7 @@ describe('SQLite search index: migration 0024_search_tokens and the re-index job
         { k: 'automerge', v: 16 },
         { k: 'crisismerge', v: 64 },
       ]);
-      const f = new Fixture();
-      f.store = store;
-      const a = await f.user('amy');
-      const group = (await f.conversation('group', [a.id])).conversation;
+      const { f, a, group } = await amyAlone(store);
       // One segment each: 40 written, merged as they pile up.
       for (let i = 0; i < 40; i++) {
         await f.append([f.msg(group.id, a.id, `k${i}`, `standup ${i}`)]);
@@ -195,10 +202,7 @@ describe('SQLite search index: messages indexed after their commit (migrations 0
 
   it('indexes an edited message once, by its words as they are when it is indexed; a delete takes it out, noted or not', async () => {
     await withStore(async (store, raw) => {
-      const f = new Fixture();
-      f.store = store;
-      const a = await f.user('amy');
-      const group = (await f.conversation('group', [a.id])).conversation;
+      const { f, a, group } = await amyAlone(store);
       const [indexed] = await f.append([f.msg(group.id, a.id, 'm1', 'alpha report')]);
       await indexPending(store.database());
       const [noted, gone, goneLater] = await f.append([
@@ -228,10 +232,7 @@ describe('SQLite search index: messages indexed after their commit (migrations 0
 
   it('never notes a message with nothing to index, and drops the note of one whose words were emptied', async () => {
     await withStore(async (store, raw) => {
-      const f = new Fixture();
-      f.store = store;
-      const a = await f.user('amy');
-      const group = (await f.conversation('group', [a.id])).conversation;
+      const { f, a, group } = await amyAlone(store);
       const [kept] = await f.append([f.msg(group.id, a.id, 'm1', 'short lived')]);
       expect(state(raw)).toEqual({ noted: 1, indexed: 0 });
       // A tombstone: the body emptied before the note was indexed.
@@ -251,10 +252,7 @@ describe('SQLite search index: messages indexed after their commit (migrations 0
 
   it('stores a send without its tokens and makes them when it indexes the message, as the send would have made them (0049)', async () => {
     await withStore(async (store, raw) => {
-      const f = new Fixture();
-      f.store = store;
-      const a = await f.user('amy');
-      const group = (await f.conversation('group', [a.id])).conversation;
+      const { f, a, group } = await amyAlone(store);
       const bodies = ['The meetings ran late again', '明日の会議は三時から', 'Встречи в пятницу', '회의는 내일입니다', '…!?', '   '];
       await f.append(bodies.map((body, i) => f.msg(group.id, a.id, `t${i}`, body)));
       const stored = () =>
@@ -271,8 +269,7 @@ describe('SQLite search index: messages indexed after their commit (migrations 0
       const rowidOf = raw.prepare(`select rowid from messages where body = ?`).pluck();
       for (const body of bodies.slice(0, 4))
         for (const token of indexTokens(body)) expect(hasToken.all(`tokens:"${token}"`), `${body}: ${token}`).toContain(rowidOf.get(body));
-      const find = async (q: string) =>
-        (await store.search.searchMessages({ userId: a.id, terms: searchTerms(q), limit: 10 })).map((h) => h.message.body);
+      const find = finder(store, a.id);
       expect(await find('meeting ')).toEqual([bodies[0]]);
       expect(await find('会議 ')).toEqual([bodies[1]]);
       expect(await find('пятница ')).toEqual([bodies[2]]);
@@ -283,10 +280,7 @@ describe('SQLite search index: messages indexed after their commit (migrations 0
 
   it('leaves a message edited while its tokens were being made noted, and indexes its new words next', async () => {
     await withStore(async (store, raw) => {
-      const f = new Fixture();
-      f.store = store;
-      const a = await f.user('amy');
-      const group = (await f.conversation('group', [a.id])).conversation;
+      const { f, a, group } = await amyAlone(store);
       const [edited] = await f.append([f.msg(group.id, a.id, 'e1', 'draft budget'), f.msg(group.id, a.id, 'e2', 'lunch plans')]);
       // The edit lands between the bodies' read and the tokens' write.
       const taken = await indexPending(store.database(), PENDING_BATCH, undefined, async (read) => {
@@ -296,8 +290,7 @@ describe('SQLite search index: messages indexed after their commit (migrations 0
       // Both looked at; the edited one left noted, its old words not indexed.
       expect(taken).toBe(2);
       expect(state(raw)).toEqual({ noted: 1, indexed: 1 });
-      const find = async (q: string) =>
-        (await store.search.searchMessages({ userId: a.id, terms: searchTerms(q), limit: 10 })).map((h) => h.message.body);
+      const find = finder(store, a.id);
       expect(await find('draft ')).toEqual([]);
       expect(await find('budget ')).toEqual(['final budget']);
       expect(await find('lunch ')).toEqual(['lunch plans']);
@@ -308,10 +301,7 @@ describe('SQLite search index: messages indexed after their commit (migrations 0
 
   it('keeps the notes when the tokens cannot be made, and indexes them on the next step', async () => {
     await withStore(async (store, raw) => {
-      const f = new Fixture();
-      f.store = store;
-      const a = await f.user('amy');
-      const group = (await f.conversation('group', [a.id])).conversation;
+      const { f, a, group } = await amyAlone(store);
       await f.append([f.msg(group.id, a.id, 'x1', 'quarterly numbers')]);
       await expect(
         indexPending(store.database(), PENDING_BATCH, undefined, () =>
@@ -328,10 +318,7 @@ describe('SQLite search index: messages indexed after their commit (migrations 0
     let file = '';
     await withStore(async (store, raw, at) => {
       file = at;
-      const f = new Fixture();
-      f.store = store;
-      const a = await f.user('amy');
-      const group = (await f.conversation('group', [a.id])).conversation;
+      const { f, a, group } = await amyAlone(store);
       const batch = Array.from({ length: PENDING_BATCH + 300 }, (_, i) => f.msg(group.id, a.id, `c${i}`, `backlog item ${i}`));
       await f.append(batch);
       expect(state(raw)).toEqual({ noted: PENDING_BATCH + 300, indexed: 0 });
