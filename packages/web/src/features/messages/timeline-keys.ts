@@ -10,6 +10,10 @@ const isRowShortcut = (id: ShortcutId): id is RowShortcut => rowShortcuts.includ
 
 /** Frames to wait for a row scrolled into view to be rendered by the virtualiser before giving up. */
 const RENDER_FRAMES = 30;
+/** How long (ms) a row focused by key is kept wholly in view while the rows around it are measured. */
+const SETTLE_MS = 1_500;
+/** Pixels a focused row may stick out of the view before it is scrolled back in (rounding). */
+const SLACK = 0.5;
 
 /** A message (sent or on its way) can take focus; a system notice or a folded run cannot. */
 export const focusable = (row: TimelineRow | undefined) =>
@@ -20,7 +24,7 @@ export const focusable = (row: TimelineRow | undefined) =>
  * messages has focus: ↑/k and ↓/j the previous and next message, Home and End the first loaded
  * and the newest; Enter, r, t and e act on the focused message (`onRowKey`); Esc goes back to
  * the message field (`onLeave`). The list is virtualised, so a message out of view is scrolled
- * in (and so rendered) before it takes focus. Keys typed in a field inside a row (the edit form)
+ * in (and so rendered) before it takes focus, and kept wholly in view while the rows settle. Keys typed in a field inside a row (the edit form)
  * or on a button of its action bar are theirs, not the timeline's.
  */
 export function useTimelineKeys(
@@ -38,13 +42,36 @@ export function useTimelineKeys(
     const scroller = scrollRef.current;
     if (!scroller) return;
     const rowElement = (index: number) => scroller.querySelector<HTMLElement>(`[data-index="${index}"] article.message`);
+    // The virtualiser lands a scroll on the row heights it knows; a row measured again after it has
+    // landed (seen in a slow browser after older pages were loaded: rows above shrank by 35 px) can
+    // leave the focused row partly out of view, so for a moment the view follows the row itself,
+    // by what the page shows. The person scrolling, or their next key, ends that.
+    let settling = 0;
+    const stopSettling = () => void (settling += 1);
+    const keepInView = (element: HTMLElement) => {
+      const generation = ++settling;
+      const until = performance.now() + SETTLE_MS;
+      const check = () => {
+        if (generation !== settling || document.activeElement !== element) return;
+        const box = element.getBoundingClientRect();
+        const top = scroller.getBoundingClientRect().top + scroller.clientTop;
+        const bottom = top + scroller.clientHeight;
+        // Its top first: a row taller than the view shows its beginning.
+        if (box.top < top - SLACK) virtualizer.scrollBy(box.top - top);
+        else if (box.bottom > bottom + SLACK) virtualizer.scrollBy(Math.min(box.bottom - bottom, box.top - top));
+        if (performance.now() < until) requestAnimationFrame(check);
+      };
+      requestAnimationFrame(check);
+    };
     const focusRow = (index: number) => {
       virtualizer.scrollToIndex(index, { align: 'auto' });
       let frames = 0;
       const attempt = () => {
         const element = rowElement(index);
-        if (element) element.focus({ preventScroll: true });
-        else if (++frames < RENDER_FRAMES) requestAnimationFrame(attempt);
+        if (element) {
+          element.focus({ preventScroll: true });
+          keepInView(element);
+        } else if (++frames < RENDER_FRAMES) requestAnimationFrame(attempt);
       };
       // The row may already be rendered (in the overscan): focus at once; else after the scroll renders it.
       // Meanwhile the timeline itself holds the focus: the row that had it may be unmounted as the
@@ -71,6 +98,7 @@ export function useTimelineKeys(
     };
 
     const onKey = (event: KeyboardEvent) => {
+      stopSettling(); // a key of its own (Page Down) may scroll away; a move starts again below
       if (event.defaultPrevented || event.isComposing) return;
       const target = event.target as HTMLElement;
       const onRow = target.matches('article.message');
@@ -98,7 +126,13 @@ export function useTimelineKeys(
       event.preventDefault();
       if (to !== undefined) focusRow(to);
     };
+    const userScrolls = ['wheel', 'touchstart', 'pointerdown'] as const;
     scroller.addEventListener('keydown', onKey);
-    return () => scroller.removeEventListener('keydown', onKey);
+    for (const type of userScrolls) scroller.addEventListener(type, stopSettling, { passive: true });
+    return () => {
+      stopSettling();
+      scroller.removeEventListener('keydown', onKey);
+      for (const type of userScrolls) scroller.removeEventListener(type, stopSettling);
+    };
   }, [scrollRef, virtualizer]);
 }
