@@ -13,7 +13,8 @@
  * A root is a worktree (or a copy) with `bench/dist` and `packages/server/dist` built. Loads: one
  * sender (3× the sends, one after another) and ten, over REST and over sockets. Printed per build
  * and load: CPU µs per send (all chunks pooled, then each chunk's), the median chunk's sends/s,
- * the median chunk's send p50 (the POST's answer, or the ack) and the p99 of every counted send.
+ * the median chunk's send p50 (the POST's answer, or the ack), the p99 of every counted send and
+ * the p99 of every counted delivery (its send's start to the frame at the recipient's socket).
  * `LOADS=rest:1,rest:10` runs only those loads. `NODE_ARGS_A` / `NODE_ARGS_B` add Node flags to
  * one build's server: with one root given twice, an A/B of a flag
  * (`NODE_ARGS_B=--no-parallel-scavenge node bench/cpu-per-send.mjs . .`). `BODY_TEXT` is added
@@ -74,8 +75,13 @@ async function chunk(target, sendPath, senders, each) {
   const tag = ++chunkTag;
   const total = senders * each;
   let delivered = 0;
+  // Each body's send start, so that its delivery to the recipient's socket is timed too.
+  const sentAt = new Map();
+  const deliveries = [];
   const allDelivered = new Promise((resolve) => {
-    target.onDelivered = () => {
+    target.onDelivered = (body) => {
+      const t0 = sentAt.get(body);
+      if (t0 !== undefined) deliveries.push(performance.now() - t0);
       if (++delivered === total) resolve();
     };
   });
@@ -87,6 +93,7 @@ async function chunk(target, sendPath, senders, each) {
       for (let i = 0; i < each; i++) {
         const t0 = performance.now();
         const body = `c${tag} ${p} ${i}${BODY_TEXT}`;
+        sentAt.set(body, t0);
         await (sendPath === 'rest' ? pair.sendRest(body) : pair.sendSocket(body));
         latencies.push(performance.now() - t0);
       }
@@ -94,7 +101,7 @@ async function chunk(target, sendPath, senders, each) {
   );
   const wall = performance.now() - started;
   await allDelivered;
-  return { cpu: cpuMs(target.pid) - cpuBefore, sends: total, wall, p50: median(latencies), latencies };
+  return { cpu: cpuMs(target.pid) - cpuBefore, sends: total, wall, p50: median(latencies), latencies, deliveries };
 }
 
 // A warm-up chunk at every load, not counted (JIT, the statement cache, the first WAL pages).
@@ -119,8 +126,10 @@ for (const [key, chunks] of [...results].sort(([a], [b]) => a.localeCompare(b)))
   const rate = median(chunks.map((c) => (1000 * c.sends) / c.wall));
   const all = chunks.flatMap((c) => c.latencies).sort((a, b) => a - b);
   const p99 = all[Math.min(all.length - 1, Math.floor(all.length * 0.99))];
+  const delivered = chunks.flatMap((c) => c.deliveries).sort((a, b) => a - b);
+  const deliveryP99 = delivered[Math.min(delivered.length - 1, Math.floor(delivered.length * 0.99))];
   log(
-    `${key}  CPU ${((1000 * cpu) / sends).toFixed(0).padStart(5)} µs/send (chunks ${each})  ${rate.toFixed(0)} sends/s  p50 ${median(chunks.map((c) => c.p50)).toFixed(2)} ms  p99 ${p99.toFixed(2)} ms`,
+    `${key}  CPU ${((1000 * cpu) / sends).toFixed(0).padStart(5)} µs/send (chunks ${each})  ${rate.toFixed(0)} sends/s  p50 ${median(chunks.map((c) => c.p50)).toFixed(2)} ms  p99 ${p99.toFixed(2)} ms  delivery p99 ${deliveryP99.toFixed(2)} ms`,
   );
 }
 for (const build of builds) await build.target.stop();

@@ -2,9 +2,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import { type Generated, Kysely } from 'kysely';
+import { type Generated, Kysely, sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
-import { durableSqliteDialect } from './durable-driver.js';
+import { DERIVED, durableSqliteDialect } from './durable-driver.js';
 import { SLOW_FLUSH_MS, WalSync } from './wal-sync.js';
 
 interface Db {
@@ -103,6 +103,35 @@ describe('DurableSqliteDriver', () => {
     ).rejects.toThrow('changed my mind');
     expect(held.started).toBe(before);
     expect(await db.selectFrom('t').select('body').execute()).toEqual([{ body: 'b' }]);
+  });
+
+  it('reports a transaction of derived writes alone without a flush, and flushes one that also writes anything else', async () => {
+    const { db, held } = open();
+    const derived = (body: string) => sql`${sql.raw(DERIVED)} insert into t (body) values (${body})`;
+    const before = held.started;
+    await db.transaction().execute(async (trx) => {
+      await derived('index a').execute(trx);
+      await sql`${sql.raw(DERIVED)} delete from t where body = 'nothing'`.execute(trx);
+    });
+    await derived('index b').execute(db);
+    expect(held.started).toBe(before);
+
+    const mixed = db.transaction().execute(async (trx) => {
+      await derived('index c').execute(trx);
+      await trx.insertInto('t').values({ body: 'a message' }).execute();
+      await derived('index d').execute(trx);
+    });
+    await until(() => held.pending === 1);
+    expect(await settled(mixed)).toBe(false);
+    held.releaseOne();
+    await mixed;
+    expect((await db.selectFrom('t').select('body').orderBy('id').execute()).map((row) => row.body)).toEqual([
+      'index a',
+      'index b',
+      'index c',
+      'a message',
+      'index d',
+    ]);
   });
 });
 

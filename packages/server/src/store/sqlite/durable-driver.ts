@@ -15,6 +15,15 @@ import type { WalSync } from './wal-sync.js';
 const BEGIN = 'begin immediate';
 
 /**
+ * Begins a statement that writes only what is rebuilt from other rows (the search index from its
+ * notes: sqlite/search-notes.ts). A transaction whose every write begins with it is reported
+ * without a flush of its own: lost in a power cut, it is lost whole (the log's frames are one
+ * commit), which leaves its notes in place for the indexer to do again; and the next flushed
+ * commit, a send's, makes it durable with its own frames.
+ */
+export const DERIVED = '/* derived */';
+
+/**
  * Kysely's SQLite dialect over `connection`, with the statement cache and the driver below. `wal`
  * is the log to flush before a write is reported (none for an in-memory database).
  */
@@ -32,7 +41,8 @@ export function durableSqliteDialect(connection: SQLite.Database, wal: WalSync |
  * - a write is reported only once the log holding it is on disk (`WalSync`): when a connection
  *   that committed something is released, the lock goes to the next query first, then the caller
  *   waits for the flush. Kysely awaits the release before a query's or a transaction's result
- *   returns, so no caller sees a commit that a power cut could still take back.
+ *   returns, so no caller sees a commit that a power cut could still take back. Writes of derived
+ *   data (`DERIVED`) alone need no flush.
  */
 export class DurableSqliteDriver extends SqliteDriver {
   /** A write ran since the last commit; it becomes durable work when the transaction ends. */
@@ -80,7 +90,7 @@ export class DurableSqliteDriver extends SqliteDriver {
    */
   private noteStatement(): void {
     const statement = this.statements.last;
-    if (statement?.readonly === false && statement.source !== BEGIN) this.wrote = true;
+    if (statement?.readonly === false && statement.source !== BEGIN && !statement.source.startsWith(DERIVED)) this.wrote = true;
     // A rolled-back transaction left nothing to flush.
     if (!this.connection.inTransaction && statement?.source === 'rollback') this.wrote = false;
     if (this.wrote && !this.connection.inTransaction) {

@@ -1,6 +1,7 @@
 import { type Migration, sql } from 'kysely';
 import type { Db } from '../sql/rows.js';
 import { searchTokenThread } from '../search-token-thread.js';
+import { DERIVED } from './durable-driver.js';
 
 /** The token index's triggers from 0046 on: an insert is noted in `search_pending`, indexed later by `indexPending`. */
 const pendingTriggers = [
@@ -91,7 +92,9 @@ export async function hasPending(db: Db): Promise<boolean> {
  * changed meanwhile (an edit), the message stays noted for the next call. A message stored with
  * its tokens (the re-index job, an older version) is indexed by them; one with none is dropped.
  * Answers how many notes it looked at: `limit` says more may be waiting. `tokenize` is the
- * search-token thread's (a test wraps it to act while the tokens are being made).
+ * search-token thread's (a test wraps it to act while the tokens are being made). Its writes are
+ * derived data (`DERIVED`): its commit waits for no flush, and a step lost in a power cut is
+ * done again from the notes.
  */
 export async function indexPending(
   db: Db,
@@ -122,20 +125,22 @@ export async function indexPending(
       unchanged.filter((row) => row.tokens !== ''),
       ROWS_PER_STATEMENT,
     )) {
-      await sql`insert into messages_search(rowid, tokens, scope)
+      await sql`${sql.raw(DERIVED)} insert into messages_search(rowid, tokens, scope)
         select m.rowid, t.column2, hex(m.conversation_id)
         from (values ${sql.join(rows.map((row) => sql`(${row.rowid}, ${row.tokens})`))}) as t
         cross join messages m on m.rowid = t.column1`.execute(trx);
     }
-    await sql`insert into messages_search(rowid, tokens, scope)
+    await sql`${sql.raw(DERIVED)} insert into messages_search(rowid, tokens, scope)
       select m.rowid, m.search_tokens, hex(m.conversation_id)
       from search_pending p cross join messages m on m.rowid = p.message_rowid
       where p.message_rowid <= ${upto} and m.search_tokens <> ''`.execute(trx);
     // Dropped: the notes of messages indexed by their stored tokens (or with none), and of those whose tokens were just made.
-    await sql`delete from search_pending where message_rowid <= ${upto} and exists (
+    await sql`${sql.raw(DERIVED)} delete from search_pending where message_rowid <= ${upto} and exists (
       select 1 from messages m where m.rowid = search_pending.message_rowid and m.search_tokens is not null)`.execute(trx);
     for (const rows of chunks(unchanged, ROWS_PER_STATEMENT))
-      await sql`delete from search_pending where message_rowid in (${sql.join(rows.map((row) => row.rowid))})`.execute(trx);
+      await sql`${sql.raw(DERIVED)} delete from search_pending where message_rowid in (${sql.join(rows.map((row) => row.rowid))})`.execute(
+        trx,
+      );
     return noted.length;
   });
 }
