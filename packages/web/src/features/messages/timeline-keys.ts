@@ -24,8 +24,9 @@ export const focusable = (row: TimelineRow | undefined) =>
  * messages has focus: ↑/k and ↓/j the previous and next message, Home and End the first loaded
  * and the newest; Enter, r, t and e act on the focused message (`onRowKey`); Esc goes back to
  * the message field (`onLeave`). The list is virtualised, so a message out of view is scrolled
- * in (and so rendered) before it takes focus, and kept wholly in view while the rows settle. Keys typed in a field inside a row (the edit form)
- * or on a button of its action bar are theirs, not the timeline's.
+ * in (and so rendered) before it takes focus, and kept wholly in view while the rows settle. Keys
+ * typed in a field inside a row (the edit form) or on a button of its action bar are theirs, not
+ * the timeline's.
  */
 export function useTimelineKeys(
   scrollRef: RefObject<HTMLDivElement | null>,
