@@ -1,5 +1,5 @@
 import SQLite from 'better-sqlite3';
-import { Kysely, SqliteDialect } from 'kysely';
+import { Kysely, SqliteDialect, sql } from 'kysely';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Database } from '../schema.js';
 import { startSearchIndexer } from './search-indexer.js';
@@ -36,11 +36,12 @@ describe('the search indexer', () => {
     const indexer = startSearchIndexer(db, { intervalMs: 100, onError: (error) => errors.push(error) });
     await vi.advanceTimersByTimeAsync(350); // fails at 100 and 300
     expect(errors).toHaveLength(2);
-    // The notes' table there (empty): the next step, 400 ms after the last failure, finds nothing to do.
+    // The notes' table and the index there (empty): the next step, 400 ms after the last failure, finds nothing to do.
     await db.schema
       .createTable('search_pending')
       .addColumn('message_rowid', 'integer', (c) => c.primaryKey())
       .execute();
+    await sql`create virtual table messages_search using fts5(tokens, scope, content='', contentless_delete=1)`.execute(db);
     await vi.advanceTimersByTimeAsync(2000);
     await indexer.close();
     await db.destroy();

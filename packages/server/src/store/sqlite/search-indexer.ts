@@ -1,12 +1,18 @@
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { Db } from '../sql/rows.js';
-import { PENDING_BATCH, hasPending, indexPending } from './search-notes.js';
+import { hasPending, indexPending, mergeIndexSlice } from './search-notes.js';
 
 /**
  * Indexes the messages a send noted for search (`search_pending`, migration 0046) a few at a time
  * behind the sends: every `intervalMs` it looks for notes, and indexes them in transactions of up
- * to `PENDING_BATCH`, one right after the other while there are more. A search never waits for it
+ * to `batch`, one right after the other while there are more. A search never waits for it
  * (it indexes what is still noted itself first); it keeps the notes few, so that the search's
  * share stays small, and indexes what a crash left noted soon after a start.
+ *
+ * It also does the index's merging (FTS5's own is off since migration 0050): after it has indexed,
+ * one slice of merge work a step, each in a transaction of its own with the event loop let go
+ * between them, until none is left. Both keep every transaction it holds the connection for short
+ * (well under a millisecond here), since a send that arrives meanwhile waits for it.
  */
 export interface SearchIndexer {
   /** Stops the timer, after the step under way if there is one. */
@@ -16,13 +22,30 @@ export interface SearchIndexer {
 export interface SearchIndexerOptions {
   /** How long after a step the next one looks for notes. */
   intervalMs?: number;
+  /** The most notes one step indexes (one transaction, one FTS5 segment). */
+  batch?: number;
   /** Told when a step fails (the notes stay; the next step tries again). */
   onError?: (error: Error) => void;
 }
 
+/**
+ * The most notes one step indexes: about half a millisecond of the connection here (an FTS5
+ * segment costs ~0.2 ms whatever its size, each message ~7 µs more), so a send that arrives
+ * meanwhile waits little; a bigger batch is cheaper a message but holds sends back longer.
+ */
+export const INDEXER_BATCH = 64;
+/** How often it looks for merge work it did not make itself. */
+const MERGE_LOOK_MS = 10_000;
+
 export function startSearchIndexer(db: Db, options: SearchIndexerOptions = {}): SearchIndexer {
   const intervalMs = options.intervalMs ?? 100;
+  const batch = options.batch ?? INDEXER_BATCH;
   let closed = false;
+  // Whether merge work may be waiting: what this indexer indexes makes some. A search's own
+  // indexing (indexNotedSoFar) and the steps before a start may have left some too, so it looks
+  // now and then even when it has indexed nothing.
+  let mergeOwed = true;
+  let lookedForMerges = Date.now();
   let running: Promise<void> | undefined;
   let timer: NodeJS.Timeout | undefined;
 
@@ -37,16 +60,27 @@ export function startSearchIndexer(db: Db, options: SearchIndexerOptions = {}): 
   // After a failure, wait longer each time (up to 30 s): a full disk should not log ten times a second.
   let failures = 0;
   const step = async () => {
-    let full = false;
+    let more = false;
     try {
-      if (await hasPending(db)) full = (await indexPending(db)) === PENDING_BATCH;
+      if (await hasPending(db)) {
+        const looked = await indexPending(db, batch);
+        more = looked === batch;
+        if (looked > 0) mergeOwed = true;
+      }
+      if (mergeOwed || Date.now() - lookedForMerges >= MERGE_LOOK_MS) {
+        // What arrived while the notes were indexed goes first.
+        await yieldToLoop();
+        lookedForMerges = Date.now();
+        mergeOwed = await mergeIndexSlice(db);
+        more ||= mergeOwed;
+      }
       failures = 0;
     } catch (error) {
       failures++;
       options.onError?.(error as Error);
     }
-    // A full batch leaves more behind (a burst, an import, a start after a crash): go on at once.
-    schedule(failures > 0 ? Math.min(30_000, intervalMs * 2 ** failures) : full ? 0 : intervalMs);
+    // A full batch or a merge slice leaves more behind (a burst, an import, a start after a crash): go on at once.
+    schedule(failures > 0 ? Math.min(30_000, intervalMs * 2 ** failures) : more ? 0 : intervalMs);
   };
 
   schedule(intervalMs);

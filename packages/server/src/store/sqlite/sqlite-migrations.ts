@@ -1,5 +1,5 @@
 import { type Migration, sql } from 'kysely';
-import { searchAfterCommit, searchTokensLater } from './search-notes.js';
+import { searchAfterCommit, searchMergesSliced, searchTokensLater } from './search-notes.js';
 import { sqliteSearchMigrations } from './sqlite-search.js';
 
 /**
@@ -36,4 +36,5 @@ export const sqliteMigrations: Record<string, Migration> = {
   '0046_search_after_commit': searchAfterCommit,
   '0047_events_pos_rowid': eventsPosRowid,
   '0049_search_tokens_later': searchTokensLater,
+  '0050_search_merges_sliced': searchMergesSliced,
 };

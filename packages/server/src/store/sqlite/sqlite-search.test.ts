@@ -10,7 +10,7 @@ import { searchTokenThread } from '../search-token-thread.js';
 import { createMetrics } from '../../metrics.js';
 import { createReindexJob } from '../../services/search/reindex-job.js';
 import { openSqliteStore } from './sqlite-store.js';
-import { PENDING_BATCH, indexPending } from './search-notes.js';
+import { PENDING_BATCH, indexPending, mergeIndexSlice } from './search-notes.js';
 
 /** A fresh store in a file of its own, with a second connection to read and change it behind the store's back. */
 async function withStore(
@@ -30,6 +30,10 @@ async function withStore(
     rmSync(dir, { recursive: true, force: true });
   }
 }
+
+/** How many segments the token index has (each has a row in FTS5's `_idx` table). */
+const segments = (raw: SQLite.Database) =>
+  (raw.prepare(`select count(distinct segid) as n from messages_search_idx`).get() as { n: number }).n;
 
 /** A store's fixture with one user, Amy, alone in a group. */
 async function amyAlone(store: ReturnType<typeof openSqliteStore>) {
@@ -148,23 +152,36 @@ describe('SQLite search index: migration 0024_search_tokens and the re-index job
     });
   });
 
-  it('has FTS5 merge a level from 16 segments on, all at once only past 64, and the index still answers', async () => {
-    await withStore(async (store, raw) => {
-      expect(raw.prepare(`select k, v from messages_search_config where k in ('automerge', 'crisismerge') order by k`).all()).toEqual([
-        { k: 'automerge', v: 16 },
-        { k: 'crisismerge', v: 64 },
-      ]);
-      const { f, a, group } = await amyAlone(store);
-      // One segment each: 40 written, merged as they pile up.
-      for (let i = 0; i < 40; i++) {
-        await f.append([f.msg(group.id, a.id, `k${i}`, `standup ${i}`)]);
-        await indexPending(store.database());
-      }
-      const hits = await store.search.searchMessages({ userId: a.id, terms: searchTerms('standup'), limit: 50 });
-      expect(hits).toHaveLength(40);
-      // FTS5's own check of the index against itself throws on any inconsistency.
-      expect(() => raw.prepare(`insert into messages_search(messages_search) values ('integrity-check')`).run()).not.toThrow();
-    });
+  it('merges the index in slices of its own: nothing inside a commit, a level from 16 segments on, all at once only past 64 (0024, 0050)', async () => {
+    await withStore(
+      async (store, raw) => {
+        expect(
+          raw.prepare(`select k, v from messages_search_config where k in ('automerge', 'crisismerge', 'usermerge') order by k`).all(),
+        ).toEqual([
+          { k: 'automerge', v: 0 },
+          { k: 'crisismerge', v: 64 },
+          { k: 'usermerge', v: 16 },
+        ]);
+        const { f, a, group } = await amyAlone(store);
+        // One segment each: 40 written, none merged by the commits.
+        for (let i = 0; i < 40; i++) {
+          await f.append([f.msg(group.id, a.id, `k${i}`, `standup ${i}`)]);
+          await indexPending(store.database());
+        }
+        expect(segments(raw)).toBe(40);
+        let slices = 0;
+        while (await mergeIndexSlice(store.database())) slices++;
+        expect(slices).toBeGreaterThan(0);
+        expect(segments(raw)).toBeLessThan(16);
+        // Nothing left to merge: a slice says so.
+        expect(await mergeIndexSlice(store.database())).toBe(false);
+        const hits = await store.search.searchMessages({ userId: a.id, terms: searchTerms('standup'), limit: 50 });
+        expect(hits).toHaveLength(40);
+        // FTS5's own check of the index against itself throws on any inconsistency.
+        expect(() => raw.prepare(`insert into messages_search(messages_search) values ('integrity-check')`).run()).not.toThrow();
+      },
+      { searchIndexIntervalMs: 3_600_000 },
+    );
   });
 });
 
@@ -335,5 +352,23 @@ describe('SQLite search index: messages indexed after their commit (migrations 0
         await again.close();
       }
     }, slow);
+  });
+
+  it('merges what it indexed by itself, a slice at a time, while sends go on', async () => {
+    await withStore(
+      async (store, raw) => {
+        const { f, a, group } = await amyAlone(store);
+        // Each message indexed on its own: a segment each, 40 in all, and FTS5 merges none of them itself.
+        for (let i = 0; i < 40; i++) {
+          await f.append([f.msg(group.id, a.id, `s${i}`, `retro note ${i}`)]);
+          await expect.poll(() => state(raw).noted, { timeout: 5_000, interval: 2 }).toBe(0);
+        }
+        await expect.poll(() => segments(raw), { timeout: 5_000, interval: 10 }).toBeLessThan(16);
+        expect(state(raw)).toEqual({ noted: 0, indexed: 40 });
+        integrity(raw);
+        expect(await finder(store, a.id)('retro')).toHaveLength(10);
+      },
+      { searchIndexIntervalMs: 5 },
+    );
   });
 });
