@@ -1,11 +1,10 @@
-import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { Db } from '../sql/rows.js';
-import { hasPending, indexPending, mergeIndexSlice } from './search-notes.js';
+import { PENDING_BATCH, hasPending, indexPending, mergeIndexSlice } from './search-notes.js';
 
 /**
  * Indexes the messages a send noted for search (`search_pending`, migration 0046) a few at a time
  * behind the sends: every `intervalMs` it looks for notes, and indexes them in transactions of up
- * to `batch`, one right after the other while there are more. A search never waits for it
+ * to `batch` (more while it is behind), one right after the other while there are more. A search never waits for it
  * (it indexes what is still noted itself first); it keeps the notes few, so that the search's
  * share stays small, and indexes what a crash left noted soon after a start.
  *
@@ -22,24 +21,30 @@ export interface SearchIndexer {
 export interface SearchIndexerOptions {
   /** How long after a step the next one looks for notes. */
   intervalMs?: number;
-  /** The most notes one step indexes (one transaction, one FTS5 segment). */
+  /** The most notes a step indexes (one transaction, one FTS5 segment) while it keeps up. */
   batch?: number;
   /** Told when a step fails (the notes stay; the next step tries again). */
   onError?: (error: Error) => void;
 }
 
 /**
- * The most notes one step indexes: about half a millisecond of the connection here (an FTS5
- * segment costs ~0.2 ms whatever its size, each message ~7 µs more), so a send that arrives
- * meanwhile waits little; a bigger batch is cheaper a message but holds sends back longer.
+ * The most notes a step indexes while the indexer keeps up: about half a millisecond of the
+ * connection here (an FTS5 segment costs ~0.2 ms whatever its size, each message ~7 µs more), so
+ * a send that arrives meanwhile waits little; a bigger batch is cheaper a message but holds sends
+ * back longer. Behind (a step found a full batch), each next batch is twice as big, up to
+ * `PENDING_BATCH`: with 64 alone, 100 senders left 15,000 notes behind in 8 s (the loop busy, a
+ * step's four turns of it each slow), which the next quiet second then paid for.
  */
 export const INDEXER_BATCH = 64;
+/** Lets the event loop take what came in (I/O first) before going on. */
+const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 /** How often it looks for merge work it did not make itself. */
 const MERGE_LOOK_MS = 10_000;
 
 export function startSearchIndexer(db: Db, options: SearchIndexerOptions = {}): SearchIndexer {
   const intervalMs = options.intervalMs ?? 100;
   const batch = options.batch ?? INDEXER_BATCH;
+  let size = batch;
   let closed = false;
   // Whether merge work may be waiting: what this indexer indexes makes some. A search's own
   // indexing (indexNotedSoFar) and the steps before a start may have left some too, so it looks
@@ -63,9 +68,12 @@ export function startSearchIndexer(db: Db, options: SearchIndexerOptions = {}): 
     let more = false;
     try {
       if (await hasPending(db)) {
-        const looked = await indexPending(db, batch);
-        more = looked === batch;
+        const looked = await indexPending(db, size);
+        more = looked === size;
         if (looked > 0) mergeOwed = true;
+        // Falling behind (sends faster than small steps go, the loop busy): a batch twice as big
+        // next, up to a search's; caught up: small again.
+        size = more ? Math.min(size * 2, PENDING_BATCH) : batch;
       }
       if (mergeOwed || Date.now() - lookedForMerges >= MERGE_LOOK_MS) {
         // What arrived while the notes were indexed goes first.
