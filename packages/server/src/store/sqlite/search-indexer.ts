@@ -8,9 +8,9 @@ import { PENDING_BATCH, hasPending, indexPending, mergeIndexSlice } from './sear
  * (it indexes what is still noted itself first); it keeps the notes few, so that the search's
  * share stays small, and indexes what a crash left noted soon after a start.
  *
- * It also does the index's merging (FTS5's own is off since migration 0050): after it has indexed,
- * one slice of merge work a step, each in a transaction of its own with the event loop let go
- * between them, until none is left. Both keep every transaction it holds the connection for short
+ * It also does the index's merging (FTS5's own is off since migration 0050): once it has written
+ * enough segments for a level to need merging, one slice of merge work a step, each in a
+ * transaction of its own with the event loop let go between them, until none is left. Both keep every transaction it holds the connection for short
  * (well under a millisecond here), since a send that arrives meanwhile waits for it.
  */
 export interface SearchIndexer {
@@ -38,6 +38,8 @@ export interface SearchIndexerOptions {
 export const INDEXER_BATCH = 64;
 /** Lets the event loop take what came in (I/O first) before going on. */
 const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+/** Segments it writes before it looks for merge work again once a slice found none (FTS5's usermerge, 0050). */
+const MERGE_AFTER_SEGMENTS = 16;
 /** How often it looks for merge work it did not make itself. */
 const MERGE_LOOK_MS = 10_000;
 
@@ -46,10 +48,12 @@ export function startSearchIndexer(db: Db, options: SearchIndexerOptions = {}): 
   const batch = options.batch ?? INDEXER_BATCH;
   let size = batch;
   let closed = false;
-  // Whether merge work may be waiting: what this indexer indexes makes some. A search's own
-  // indexing (indexNotedSoFar) and the steps before a start may have left some too, so it looks
-  // now and then even when it has indexed nothing.
+  // Whether merge work may be waiting. A level is merged from 16 segments on (usermerge, 0050), so
+  // after a slice found nothing there is none until about 16 more segments are written: it counts
+  // its own. A search's own indexing (indexNotedSoFar) and the steps before a start may have left
+  // some too, so it looks now and then even when it has written none.
   let mergeOwed = true;
+  let segmentsSinceMerged = 0;
   let lookedForMerges = Date.now();
   let running: Promise<void> | undefined;
   let timer: NodeJS.Timeout | undefined;
@@ -70,7 +74,7 @@ export function startSearchIndexer(db: Db, options: SearchIndexerOptions = {}): 
       if (await hasPending(db)) {
         const looked = await indexPending(db, size);
         more = looked === size;
-        if (looked > 0) mergeOwed = true;
+        if (looked > 0 && ++segmentsSinceMerged >= MERGE_AFTER_SEGMENTS) mergeOwed = true;
         // Falling behind (sends faster than small steps go, the loop busy): a batch twice as big
         // next, up to a search's; caught up: small again.
         size = more ? Math.min(size * 2, PENDING_BATCH) : batch;
@@ -80,6 +84,7 @@ export function startSearchIndexer(db: Db, options: SearchIndexerOptions = {}): 
         await yieldToLoop();
         lookedForMerges = Date.now();
         mergeOwed = await mergeIndexSlice(db);
+        if (!mergeOwed) segmentsSinceMerged = 0;
         more ||= mergeOwed;
       }
       failures = 0;
