@@ -4,14 +4,15 @@ import { PENDING_BATCH, hasPending, indexPending, mergeIndexSlice } from './sear
 /**
  * Indexes the messages a send noted for search (`search_pending`, migration 0046) a few at a time
  * behind the sends: every `intervalMs` it looks for notes, and indexes them in transactions of up
- * to `batch` (more while it is behind), one right after the other while there are more. A search never waits for it
- * (it indexes what is still noted itself first); it keeps the notes few, so that the search's
- * share stays small, and indexes what a crash left noted soon after a start.
+ * to `batch` (more while it is behind), one right after the other while there are more. A search
+ * never waits for it (it indexes what is still noted itself first); it keeps the notes few, so
+ * that the search's share stays small, and indexes what a crash left noted soon after a start.
  *
  * It also does the index's merging (FTS5's own is off since migration 0050): once it has written
  * enough segments for a level to need merging, one slice of merge work a step, each in a
- * transaction of its own with the event loop let go between them, until none is left. Both keep every transaction it holds the connection for short
- * (well under a millisecond here), since a send that arrives meanwhile waits for it.
+ * transaction of its own with the event loop let go between them, until none is left. Every
+ * transaction it holds the connection for stays short (about a millisecond here, 2–3 ms at
+ * worst), since a send that arrives meanwhile waits for it.
  */
 export interface SearchIndexer {
   /** Stops the timer, after the step under way if there is one. */

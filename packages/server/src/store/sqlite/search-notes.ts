@@ -149,17 +149,22 @@ export async function indexPending(
   const toMake = noted.filter((row): row is { rowid: number; body: string } => row.body !== null);
   const tokens = await tokenize(toMake.map((row) => row.body));
   const upto = noted.at(-1)!.rowid;
-  // One JSON parameter, [rowid, tokens, body as read] a message: the statements' text stays the
-  // same whatever the count, so each is prepared once (statement-cache.ts).
-  const made = JSON.stringify(toMake.map((row, i) => [row.rowid, tokens[i]!, row.body]));
+  // Rowids and tokens go in as one JSON parameter: a statement's text stays the same whatever the
+  // count, so each is prepared once (statement-cache.ts).
   return db.transaction().execute(async (trx) => {
-    // Indexed, and their notes dropped, only where the body is still as read and the note still
-    // there (an edit meanwhile: noted for the next call). The transaction keeps them so.
+    // The bodies still as read, of messages still noted: the transaction keeps them so. Compared
+    // here, not in SQL, so that any text compares as JavaScript read it.
+    const { rows: current } = await sql<{ rowid: number; body: string }>`
+      select m.rowid, m.body from json_each(${JSON.stringify(toMake.map((row) => row.rowid))}) j
+      cross join messages m on m.rowid = j.value cross join search_pending p on p.message_rowid = m.rowid
+      where m.search_tokens is null`.execute(trx);
+    const bodies = new Map(current.map((row) => [row.rowid, row.body]));
+    const unchanged = toMake.flatMap((row, i) => (bodies.get(row.rowid) === row.body ? [[row.rowid, tokens[i]!] as const] : []));
+    const made = JSON.stringify(unchanged);
     await sql`${sql.raw(DERIVED)} insert into messages_search(rowid, tokens, scope)
       select m.rowid, j.value ->> 1, hex(m.conversation_id)
       from json_each(${made}) j cross join messages m on m.rowid = j.value ->> 0
-      where j.value ->> 1 <> '' and m.search_tokens is null and m.body = j.value ->> 2
-        and exists (select 1 from search_pending p where p.message_rowid = m.rowid)`.execute(trx);
+      where j.value ->> 1 <> ''`.execute(trx);
     await sql`${sql.raw(DERIVED)} insert into messages_search(rowid, tokens, scope)
       select m.rowid, m.search_tokens, hex(m.conversation_id)
       from search_pending p cross join messages m on m.rowid = p.message_rowid
@@ -167,9 +172,8 @@ export async function indexPending(
     // Dropped: the notes of messages indexed by their stored tokens (or with none), and of those whose tokens were just made.
     await sql`${sql.raw(DERIVED)} delete from search_pending where message_rowid <= ${upto} and exists (
       select 1 from messages m where m.rowid = search_pending.message_rowid and m.search_tokens is not null)`.execute(trx);
-    await sql`${sql.raw(DERIVED)} delete from search_pending where message_rowid in (
-      select m.rowid from json_each(${made}) j cross join messages m on m.rowid = j.value ->> 0
-      where m.search_tokens is null and m.body = j.value ->> 2)`.execute(trx);
+    await sql`${sql.raw(DERIVED)} delete from search_pending
+      where message_rowid in (select j.value ->> 0 from json_each(${made}) j)`.execute(trx);
     return noted.length;
   });
 }
