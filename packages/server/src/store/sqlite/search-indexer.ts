@@ -4,8 +4,8 @@ import { PENDING_BATCH, hasPending, indexPending, mergeIndexSlice } from './sear
 /**
  * Indexes the messages a send noted for search (`search_pending`, migration 0046) a few at a time
  * behind the sends: every `intervalMs` it looks for notes, and indexes them in transactions of up
- * to `batch` (more while it is behind), one right after the other while there are more. A search
- * never waits for it (it indexes what is still noted itself first); it keeps the notes few, so
+ * to `INDEXER_BATCH` (more while it is behind), one right after the other while there are more. A
+ * search never waits for it (it indexes what is still noted itself first); it keeps the notes few, so
  * that the search's share stays small, and indexes what a crash left noted soon after a start.
  *
  * It also does the index's merging (FTS5's own is off since migration 0050): once it has written
@@ -22,8 +22,6 @@ export interface SearchIndexer {
 export interface SearchIndexerOptions {
   /** How long after a step the next one looks for notes. */
   intervalMs?: number;
-  /** The most notes a step indexes (one transaction, one FTS5 segment) while it keeps up. */
-  batch?: number;
   /** Told when a step fails (the notes stay; the next step tries again). */
   onError?: (error: Error) => void;
 }
@@ -46,8 +44,7 @@ const MERGE_LOOK_MS = 10_000;
 
 export function startSearchIndexer(db: Db, options: SearchIndexerOptions = {}): SearchIndexer {
   const intervalMs = options.intervalMs ?? 100;
-  const batch = options.batch ?? INDEXER_BATCH;
-  let size = batch;
+  let size = INDEXER_BATCH;
   let closed = false;
   // Whether merge work may be waiting. A level is merged from 16 segments on (usermerge, 0050), so
   // after a slice found nothing there is none until about 16 more segments are written: it counts
@@ -78,7 +75,7 @@ export function startSearchIndexer(db: Db, options: SearchIndexerOptions = {}): 
         if (looked > 0 && ++segmentsSinceMerged >= MERGE_AFTER_SEGMENTS) mergeOwed = true;
         // Falling behind (sends faster than small steps go, the loop busy): a batch twice as big
         // next, up to a search's; caught up: small again.
-        size = more ? Math.min(size * 2, PENDING_BATCH) : batch;
+        size = more ? Math.min(size * 2, PENDING_BATCH) : INDEXER_BATCH;
       }
       if (mergeOwed || Date.now() - lookedForMerges >= MERGE_LOOK_MS) {
         // What arrived while the notes were indexed goes first.
