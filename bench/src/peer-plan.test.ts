@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadKey, loadLabel, loadsOf, senderCount, senderPlan } from './peers/plan.js';
+import { loadKey, loadLabel, loadsOf, roundOrder, senderCount, senderPlan } from './peers/plan.js';
 
 describe('the peers phase’s loads and pairs', () => {
   it('runs each level with a user per sender, and again with fewer users only where they are fewer than the senders', () => {
@@ -28,5 +28,15 @@ describe('the peers phase’s loads and pairs', () => {
     expect(plan).toEqual([...onePath, ...onePath.map((u) => u + 9), 18, 19, 20]);
     expect(senderCount(plan)).toBe(21);
     expect(senderCount([])).toBe(0);
+  });
+
+  it('gives every server a turn in each round of a level, the first one step later each round', () => {
+    expect([0, 1, 2, 3].map((round) => roundOrder(round, 3))).toEqual([
+      [0, 1, 2],
+      [1, 2, 0],
+      [2, 0, 1],
+      [0, 1, 2],
+    ]);
+    expect(roundOrder(5, 1)).toEqual([0]);
   });
 });

@@ -9,7 +9,8 @@
  * keeping Confab's other promises on the send path (idempotency, a gap-free order per DM, a log
  * to resume from: what those guarantees cost a hand-written server). Prints
  * sends/s, send p50/p99 and delivery p50/p99 side by side with the ratios, and saves them in
- * bench/results/peers-*.json.
+ * bench/results/peers-*.json. Every server is up for the whole run and each level's rounds go to
+ * them in turn, so the ratios compare the same minutes of the machine.
  *
  * Two floors run the same workload in the same run (floor-server.ts): one with no store (what the
  * machine and the load generator carry at all) and one that only appends and fdatasyncs before it
@@ -26,14 +27,16 @@ import os from 'node:os';
 import type { Options } from '../options.js';
 import type { PeerTargetName } from '../peer-selection.js';
 import { RESULTS_DIR } from '../report.js';
-import { round } from '../stats.js';
+import { round, sleep } from '../stats.js';
 import { runSqliteBaseline } from '../baselines.js';
 import { type PeerTarget, startConfabTarget, startFloor, startSocketIoPeer } from './targets.js';
 import { type LevelResult, type OpenLoopResult, type SendPath, runLevel, runOpenLoop } from './workload.js';
-import { type Load, loadKey, loadLabel, loadsOf, senderPlan } from './plan.js';
+import { type Load, loadKey, loadLabel, loadsOf, roundOrder, senderPlan } from './plan.js';
 
 /** Sends a second each open-loop sender offers: half of Confab's per-user send limit (1,200 a minute). */
 const OPEN_LOOP_PER_SENDER = 10;
+/** The pause before each round, for what the server of the round before does just after it. */
+const SETTLE_MS = 250;
 
 /** By path, then by load (loadKey: `100`, or `100/4u` for 100 senders signed in as 4 users). */
 type Results = Record<SendPath, Record<string, LevelResult & { rounds?: number[]; users?: number }>> & { openLoop: OpenLoopResult };
@@ -55,42 +58,59 @@ interface Plan {
   open: OpenLoop;
 }
 
-async function measure(target: PeerTarget, plan: Plan, log: (text: string) => void): Promise<Results> {
-  // Warm-up: every pair sends a few over each path, so neither side is measured cold (JIT, caches).
+/** Warm-up, before any level: neither side is measured cold (JIT, caches). */
+async function warmUp(target: PeerTarget, plan: Plan): Promise<void> {
+  // Every pair sends a few over each path.
   for (const sendPath of plan.paths) await runLevel(target, sendPath, target.pairs.length, 5, `warm-${sendPath}`);
   // Then one sender alone, one send at a time, from the pair kept for it (the last): those big
   // concurrent batches do not run a batch of one, and a fresh Confab took ~5,000 sequential sends
   // to reach its steady latency (bench/README.md), so its one-sender levels were measured partly cold.
   const warmPair = target.pairs.length - 1;
   for (const sendPath of plan.paths) await runLevel(target, sendPath, 1, plan.sequentialWarmUp, `warm-one-${sendPath}`, warmPair);
-  const results = { rest: {}, socket: {} } as Results;
+}
+
+/**
+ * Every level, the servers taking turns round by round (`roundOrder`), so that a host that slows
+ * for a minute slows each server's rounds alike: run one after the other, a server's whole phase
+ * took minutes, and the same build's figures moved by up to 40 % between them (bench/README.md).
+ */
+async function measureLevels(targets: readonly PeerTarget[], plan: Plan, log: (text: string) => void): Promise<Results[]> {
+  const results = targets.map(() => ({ rest: {}, socket: {} }) as Results);
   // Every path and load sends from pairs of its own (senderPlan), the same in each of its rounds,
   // so no sender's conversation grows longer than another's.
   let firstPair = 0;
   for (const sendPath of plan.paths) {
     for (const load of plan.loads) {
       const { senders } = load;
-      const rounds: LevelResult[] = [];
+      const rounds: LevelResult[][] = targets.map(() => []);
       // One round not counted, then the measured ones: at 18,000 sends/s a round of 200 per sender
       // lasts a tenth of a second, and the first one at a level runs partly cold (the peer's first
       // round at 10 senders ran at a quarter of its later ones).
       for (let round = 0; round <= plan.rounds; round++) {
-        const result = await runLevel(target, sendPath, senders, plan.perSender, `${sendPath}-${loadKey(load)}-${round}`, firstPair);
-        if (round > 0) rounds.push(result);
+        for (const t of roundOrder(round, targets.length)) {
+          // What a server does just after a round (Confab's search indexer and WAL checkpoint, each
+          // every 100 ms) is let finish before the next server's round begins.
+          await sleep(SETTLE_MS);
+          const result = await runLevel(targets[t]!, sendPath, senders, plan.perSender, `${sendPath}-${loadKey(load)}-${round}`, firstPair);
+          if (round > 0) rounds[t]!.push(result);
+        }
       }
       firstPair += senders;
-      const result = { ...medianRound(rounds), users: load.users };
-      results[sendPath][loadKey(load)] = result;
-      log(
-        `  ${target.name}, ${sendPath}, ${loadLabel(load)} sender(s): ${result.sendsPerSec} sends/s (rounds ${result.rounds?.join(', ')}), send p50 ${result.send?.p50} ms, delivery p99 ${result.delivery?.p99} ms, CPU ${cpuText(result)}${result.lost > 0 ? `, ${result.lost} not delivered` : ''}`,
-      );
+      targets.forEach((target, t) => {
+        const result = { ...medianRound(rounds[t]!), users: load.users };
+        results[t]![sendPath][loadKey(load)] = result;
+        log(
+          `  ${target.name}, ${sendPath}, ${loadLabel(load)} sender(s): ${result.sendsPerSec} sends/s (rounds ${result.rounds?.join(', ')}), send p50 ${result.send?.p50} ms, delivery p99 ${result.delivery?.p99} ms, CPU ${cpuText(result)}${result.lost > 0 ? `, ${result.lost} not delivered` : ''}`,
+        );
+      });
     }
   }
-  // The open loop's senders come after every level's.
-  results.openLoop = await runOpenLoop(target, plan.open.rate, plan.open.durationSec, firstPair, plan.open.pairs);
-  log(
-    `  ${target.name}, open loop at ${plan.open.rate}/s over sockets: ack p50 ${results.openLoop.ack?.p50} ms, p99 ${results.openLoop.ack?.p99} ms`,
-  );
+  // The open loop's senders come after every level's; one server at a time (each floods the machine).
+  for (const [t, target] of targets.entries()) {
+    const openLoop = await runOpenLoop(target, plan.open.rate, plan.open.durationSec, firstPair, plan.open.pairs);
+    results[t]!.openLoop = openLoop;
+    log(`  ${target.name}, open loop at ${plan.open.rate}/s over sockets: ack p50 ${openLoop.ack?.p50} ms, p99 ${openLoop.ack?.p99} ms`);
+  }
   return results;
 }
 
@@ -239,11 +259,15 @@ export async function runPeers(options: Options, log: (text: string) => void, fa
     confab: 'confab',
   };
   const measured: Measured = {};
-  // One server at a time, in the tables' order, each stopped before the next starts.
-  for (const name of selection.targets) {
-    const target = await starts[name]();
-    measured[keys[name]] = await measure(target, plan, log);
-    await target.stop();
+  // Every server up at once (started one after another, in the tables' order), each warmed in turn.
+  const targets: PeerTarget[] = [];
+  try {
+    for (const name of selection.targets) targets.push(await starts[name]());
+    for (const target of targets) await warmUp(target, plan);
+    const results = await measureLevels(targets, plan, log);
+    selection.targets.forEach((name, t) => (measured[keys[name]] = results[t]));
+  } finally {
+    for (const target of targets) await target.stop();
   }
   const ran = Object.values(measured) as Results[];
   const lost = ran

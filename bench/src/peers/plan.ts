@@ -47,3 +47,10 @@ export function senderPlan(loads: readonly Load[], repeat: number, tail: number)
 
 /** How many sender users a plan names (indices run from 0). */
 export const senderCount = (senderOf: readonly number[]): number => senderOf.reduce((max, s) => Math.max(max, s + 1), 0);
+
+/**
+ * The order the servers take a level's round in: every server once, the first one step later each
+ * round, so none is always measured first (just after the pause) or just after the same other one.
+ */
+export const roundOrder = (round: number, servers: number): number[] =>
+  Array.from({ length: servers }, (_, turn) => (turn + round) % servers);

@@ -34,7 +34,13 @@ export interface PeerTarget {
   stop(): Promise<void>;
 }
 
-const agent = new Agent({ keepAlive: true, maxSockets: 256 });
+/**
+ * Idle connections are dropped by this side after 30 s (`timeout`, which Node's agent applies to
+ * free sockets), well before any server's 72 s: with the servers taking turns at a level, a
+ * server's connections can sit idle about as long as its keep-alive, and a request sent on one
+ * just as the server closed it failed with "socket hang up".
+ */
+const agent = new Agent({ keepAlive: true, maxSockets: 256, timeout: 30_000 });
 
 /** POSTs JSON and answers the parsed body; a non-2xx status rejects. */
 export function postJson(url: string, body: unknown, token?: string): Promise<unknown> {
