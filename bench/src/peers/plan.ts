@@ -50,7 +50,8 @@ export const senderCount = (senderOf: readonly number[]): number => senderOf.red
 
 /**
  * The order the servers take a level's round in: every server once, the first one step later each
- * round, so none is always measured first (just after the pause) or just after the same other one.
+ * round, so that none is always measured right after the same other one (whose after-work, and
+ * whatever the machine did meanwhile, would fall on it alone).
  */
 export const roundOrder = (round: number, servers: number): number[] =>
   Array.from({ length: servers }, (_, turn) => (turn + round) % servers);
