@@ -1,5 +1,6 @@
 import sharp from 'sharp';
 import { detectContentType, lowerImageThreads } from './file-inspection.js';
+import { deadlineAfter } from './deadline.js';
 import { guardedGet } from './guarded-fetch.js';
 import type { AddressCheck } from './outbound-address-guard.js';
 import { decodeHtml, readPageMeta } from './page-meta.js';
@@ -35,7 +36,15 @@ const THUMBNAIL_PX = 400;
  * leaves a card without one. `signal` ends it early (shutdown).
  */
 export async function fetchLinkCard(url: URL, guard: AddressCheck, limits: LinkCardLimits, signal?: AbortSignal): Promise<LinkCard | null> {
-  const deadline = AbortSignal.any([AbortSignal.timeout(limits.timeoutMs), ...(signal ? [signal] : [])]);
+  const budget = deadlineAfter(limits.timeoutMs, signal);
+  try {
+    return await fetchWithin(url, guard, limits, budget.signal);
+  } finally {
+    budget.clear();
+  }
+}
+
+async function fetchWithin(url: URL, guard: AddressCheck, limits: LinkCardLimits, deadline: AbortSignal): Promise<LinkCard | null> {
   const get = (target: URL, accept: string) =>
     guardedGet(target, { guard, signal: deadline, maxBytes: limits.maxBytes, maxRedirects: MAX_REDIRECTS, accept });
   let page;
