@@ -103,11 +103,20 @@ export class OrderApplier {
         // Every leaf of the tree is checked against its user's list: the members' lists read in one request first.
         // (Unreadable: each check reads its user's list alone, as it would have.)
         const detail = await this.http.request<{ conversation: ConversationDetail }>('GET', conversationPath(id)).catch(() => undefined);
-        const caughtUp = await this.devices.withDeviceLists(detail?.conversation.members.map((m) => m.userId) ?? [], async () => {
-          const joined = await this.joinFrom(engine, bytes, orderPosition(message));
-          return joined && readSinceCommit(this.http, this.store, engine, message, joined, before, (m, step) => this.processing(m, step));
+        const joined = await this.devices.withDeviceLists(detail?.conversation.members.map((m) => m.userId) ?? [], async () => {
+          const join = await this.joinFrom(engine, bytes, orderPosition(message));
+          if (!join) return undefined;
+          const { group, keyPackage } = join;
+          const caughtUp = await readSinceCommit(this.http, this.store, engine, message, group, before, (m, step) =>
+            this.processing(m, step),
+          );
+          return { caughtUp, keyPackage };
         });
-        if (caughtUp) await this.store.put(KEYS.group(id), engine.save(caughtUp));
+        if (joined?.caughtUp) await this.store.put(KEYS.group(id), engine.save(joined.caughtUp));
+        // Its KeyPackage is forgotten only once the group is kept: a page closed in between joins
+        // with it again from the same Welcome on its next read (deleted first, that Welcome would
+        // find no key left to open it, and the conversation would stay unreadable here for good).
+        if (joined?.keyPackage) await this.store.delete(joined.keyPackage);
       }
       return;
     }
@@ -157,16 +166,22 @@ export class OrderApplier {
     }
   }
 
-  /** Joins from a Welcome with whichever of this device's KeyPackages it was made for. */
-  private async joinFrom(engine: GroupEngine, welcome: Uint8Array, position: OrderPosition): Promise<Group | undefined> {
+  /**
+   * Joins from a Welcome with whichever of this device's KeyPackages it was made for: the group,
+   * and the store key of a single-use package for the caller to delete once the group is kept.
+   */
+  private async joinFrom(
+    engine: GroupEngine,
+    welcome: Uint8Array,
+    position: OrderPosition,
+  ): Promise<{ group: Group; keyPackage?: string } | undefined> {
     for (const key of await this.store.keys('key-package:')) {
       const packed = await this.store.get(key);
       if (!packed) continue;
       const [keyPackage, privateKeys, lastResort] = unpackBytes(packed, 3) as [Uint8Array, Uint8Array, Uint8Array];
       try {
         const group = await engine.joinFromWelcome(welcome, { keyPackage, privateKeys, lastResort: lastResort[0] === 1 }, position);
-        if (lastResort[0] !== 1) await this.store.delete(key);
-        return group;
+        return lastResort[0] === 1 ? { group } : { group, keyPackage: key };
       } catch {
         // Not this package's Welcome: try the next.
       }

@@ -1,0 +1,69 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ConfabClient, type CryptoStore, KEY_PACKAGE_POOL, memoryCryptoStore } from '@confab/client';
+import { type TestServer, startServer, uniqueName } from '../harness.js';
+
+/**
+ * Issue 39: a device joining an encrypted conversation from its Welcome, cut off before it kept
+ * the group (a page navigated away or closed in that moment: CI stop 63 saw it as a browser that
+ * never read an encrypted group it was added to), joins from the same Welcome on its next read.
+ * The KeyPackage the Welcome was made for is forgotten only once the group is kept.
+ */
+describe('joining from a Welcome, cut off before the group was kept', () => {
+  let t: TestServer;
+  beforeAll(async () => {
+    t = await startServer();
+  });
+  afterAll(() => t?.close());
+
+  const password = 'correct horse battery';
+  /** A store whose first write under `prefix` fails, as the write of a page being closed does; `cut` says whether it did. */
+  const cuttingAt = (store: CryptoStore, prefix: string) => {
+    const state = { cut: false };
+    const cutting: CryptoStore = {
+      ...store,
+      async put(key, value) {
+        if (!state.cut && key.startsWith(prefix)) {
+          state.cut = true;
+          throw new Error('the page was closed');
+        }
+        return store.put(key, value);
+      },
+    };
+    return { store: cutting, state };
+  };
+  const keyPackagesKept = async (store: CryptoStore) => (await store.keys('key-package:')).length;
+  const texts = async (client: ConfabClient, conversationId: string) =>
+    (await client.history(conversationId, { after: 0, limit: 50 })).items.filter((m) => m.kind === 'encrypted').map((m) => m.body);
+
+  it('reads the conversation on the next load with the same KeyPackage, then forgets that KeyPackage', async () => {
+    const kept = memoryCryptoStore();
+    const bobName = uniqueName('jb');
+    const { store, state } = cuttingAt(kept, 'group:');
+    const bob = new ConfabClient({ baseUrl: t.url, crypto: { store } });
+    const { user } = await bob.register({ username: bobName, password });
+    await bob.enableEncryption({ deviceName: 'browser' });
+    expect(await keyPackagesKept(kept)).toBe(KEY_PACKAGE_POOL + 1);
+
+    const alice = new ConfabClient({ baseUrl: t.url, crypto: { store: memoryCryptoStore() } });
+    await alice.register({ username: uniqueName('ja'), password });
+    await alice.enableEncryption({ deviceName: 'script' });
+    const group = await alice.createGroup('Sealed', [user.id], { encrypted: true });
+    await alice.sendMessage(group.id, 'read after the reload');
+
+    // The first read joins from the Welcome and is cut as it keeps the group.
+    await expect(texts(bob, group.id)).rejects.toThrow('the page was closed');
+    expect(state.cut).toBe(true);
+    expect(await kept.get(`group:${group.id}`)).toBeUndefined();
+    expect(await keyPackagesKept(kept)).toBe(KEY_PACKAGE_POOL + 1);
+
+    // The reload: a new client on the same store joins from the same Welcome and reads.
+    const reloaded = new ConfabClient({ baseUrl: t.url, crypto: { store: kept } });
+    await reloaded.login({ username: bobName, password });
+    expect(await texts(reloaded, group.id)).toEqual(['read after the reload']);
+    expect(await kept.get(`group:${group.id}`)).toBeDefined();
+    // The single-use KeyPackage it joined with is gone now (the last-resort one stays).
+    expect(await keyPackagesKept(kept)).toBe(KEY_PACKAGE_POOL);
+    await alice.sendMessage(group.id, 'and after');
+    expect(await texts(reloaded, group.id)).toEqual(['read after the reload', 'and after']);
+  });
+});
