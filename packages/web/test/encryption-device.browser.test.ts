@@ -3,7 +3,7 @@ import type { KeyPackagesUploaded, UserDevices } from '@confab/protocol';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { uniqueName } from '../../server/test/harness.js';
 import { type WebHarness, describeBrowser, expectAccessible, openContext, startWebHarness } from './browser.js';
-import { browserDeviceOf, openConversation, person, row } from './people.js';
+import { browserDeviceOf, decryptedRow, openConversation, person, row } from './people.js';
 
 /**
  * Issue 39, the browser as a device: one whose first enable was cut short (the page left while
@@ -60,7 +60,7 @@ describeBrowser('the browser as an encryption device: an interrupted enable, sea
     const dm = await bob.openDirect(user.id, { encrypted: true });
     await bob.sendMessage(dm.id, 'to the device that finished enabling');
     await openConversation(page, dm.id);
-    await row(page, 'to the device that finished enabling').waitFor();
+    await decryptedRow(page, 'to the device that finished enabling');
     await context.close();
   });
 
@@ -78,7 +78,7 @@ describeBrowser('the browser as an encryption device: an interrupted enable, sea
     const { page } = hana;
     // Reading the conversation decrypts its messages into this browser's IndexedDB; a reload reads them from there.
     await openConversation(page, sealed.id);
-    await row(page, 'the quarterly numbers are in').waitFor();
+    await decryptedRow(page, 'the quarterly numbers are in');
     await page.reload();
     await page.getByRole('navigation', { name: 'Conversations' }).waitFor();
 

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { uniqueName } from '../../server/test/harness.js';
 import { databaseSnapshot } from '../../server/test/snapshot.js';
 import { type WebHarness, describeBrowser, expectAccessible, openContext, startWebHarness } from './browser.js';
-import { browserDeviceOf, groupOf, openConversation, person, row, sendText } from './people.js';
+import { browserDeviceOf, decryptedRow, groupOf, openConversation, person, row, sendText } from './people.js';
 
 /**
  * Issue 39 in the web app (decision 0027, part 3): each browser is an encryption device of the
@@ -172,7 +172,7 @@ describeBrowser('encrypted conversations (browser)', () => {
     await ivy.sendMessage(dm.id, read);
     const { page } = hal;
     await openConversation(page, dm.id);
-    await row(page, read).waitFor();
+    await decryptedRow(page, read);
 
     // Away, while a conversation this browser never opened gets a message: it decrypts nothing of it.
     await page.goto('about:blank');
@@ -221,7 +221,7 @@ describeBrowser('encrypted conversations (browser)', () => {
 
     // The encrypted one leaves out what the server refuses there, and the note says so.
     await openConversation(page, sealed.id);
-    await row(page, hello).waitFor();
+    await decryptedRow(page, hello);
     await note.waitFor();
     // Polls, places and live places are encrypted too; scheduling is not offered.
     for (const name of ['Share location', 'Share live location', 'Create a poll'])

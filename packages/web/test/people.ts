@@ -48,6 +48,53 @@ export const row = (page: Page, text: string) =>
   page.getByRole('log', { name: 'Messages', exact: true }).locator('article.message', { hasText: text });
 
 /**
+ * Waits for the row of an encrypted message another device sent, with its text. On a timeout the
+ * error says what this browser holds instead: the rows shown, and its encryption store (device
+ * registered? each conversation's group kept and order applied to which seq, KeyPackages left),
+ * so a failure under CI's load names its cause in the summary CI prints (stop 63's did not).
+ */
+export async function decryptedRow(page: Page, text: string): Promise<void> {
+  try {
+    await row(page, text).waitFor();
+  } catch (error) {
+    const held = await page.evaluate(heldByBrowser).catch((reason: unknown) => `(unreadable: ${String(reason)})`);
+    throw new Error(`${error instanceof Error ? error.message.split('\n')[0] : String(error)}\n${held}`);
+  }
+}
+
+/** Runs in the page: the rows of its timeline and a summary of its encryption store (no secrets: key names, seqs, counts). */
+async function heldByBrowser(): Promise<string> {
+  const rows = [...document.querySelectorAll('[role="log"] article.message')].map((a) => (a.textContent ?? '').slice(0, 100));
+  const lines = [`${location.pathname}: ${rows.length} rows${rows.map((r) => `\n  row: ${r}`).join('')}`];
+  for (const { name } of await indexedDB.databases()) {
+    if (!name?.startsWith('confab-crypto:')) continue;
+    const db = await new Promise<IDBDatabase>((resolve, reject) => {
+      const open = indexedDB.open(name);
+      open.onsuccess = () => resolve(open.result);
+      open.onerror = () => reject(open.error);
+    });
+    const values = db.transaction('values').objectStore('values');
+    const all = await new Promise<[IDBValidKey[], unknown[]]>((resolve, reject) => {
+      const keys = values.getAllKeys();
+      const vals = values.getAll();
+      vals.onsuccess = () => resolve([keys.result, vals.result]);
+      vals.onerror = () => reject(vals.error);
+    });
+    const [keys, vals] = all;
+    const named = keys.map(String);
+    const applied = named.flatMap((k, i) => (k.startsWith('applied:') ? [`${k}=${new TextDecoder().decode(vals[i] as Uint8Array)}`] : []));
+    lines.push(
+      `${name}: device ${named.includes('device')}, registered ${named.includes('registered')}, ` +
+        `${named.filter((k) => k.startsWith('key-package:')).length} KeyPackages, ` +
+        `groups [${named.filter((k) => k.startsWith('group:')).join(', ')}], applied [${applied.join(', ')}], ` +
+        `${named.filter((k) => k.startsWith('plain:')).length} texts kept`,
+    );
+    db.close();
+  }
+  return lines.join('\n');
+}
+
+/**
  * Signing in made this person's browser an encryption device (issue 39): registered, on their
  * signed list, with KeyPackages others can add it with (uploaded last; an upload of none answers the pool).
  */
