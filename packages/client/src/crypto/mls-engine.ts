@@ -27,6 +27,7 @@ import {
   type PendingCommit,
   type Processed,
 } from './group-engine.js';
+import { ApiError } from '../errors.js';
 import { packBytes, unpackBytes } from './byte-packing.js';
 import { decryptApplication } from './mls-application.js';
 import { credentialCheck, credentialDevice, generateKeyPackage, leafIndexOf } from './mls-credentials.js';
@@ -276,7 +277,9 @@ class MlsEngine implements GroupEngine {
     try {
       return await this.operation(run);
     } catch (error) {
-      if (error instanceof GroupError) throw error;
+      // A credential check that could not read its device list (the server unreachable) says
+      // nothing of the message: the caller tries again later instead of counting it unreadable.
+      if (error instanceof GroupError || error instanceof ApiError) throw error;
       const text = error instanceof Error ? error.message : String(error);
       if (/credential/i.test(text)) throw new GroupError('untrusted_credential', text);
       if (/epoch too old|former epoch/i.test(text)) throw new GroupError('epoch_expired', text);

@@ -1,4 +1,5 @@
 import type { ConversationDetail, Message, MessagePage } from '@confab/protocol';
+import { ApiError } from '../errors.js';
 import type { HttpTransport } from '../http.js';
 import { base64UrlBytes } from '../push.js';
 import { unpackBytes } from './byte-packing.js';
@@ -182,8 +183,10 @@ export class OrderApplier {
       try {
         const group = await engine.joinFromWelcome(welcome, { keyPackage, privateKeys, lastResort: lastResort[0] === 1 }, position);
         return lastResort[0] === 1 ? { group } : { group, keyPackage: key };
-      } catch {
-        // Not this package's Welcome: try the next.
+      } catch (error) {
+        // Not this package's Welcome (or not one it can open): try the next. Its credential checks
+        // unable to read a device list (the server unreachable) leave the Welcome to the next read.
+        if (error instanceof ApiError) throw error;
       }
     }
     return undefined;
