@@ -69,7 +69,7 @@ describe('joining from a Welcome, cut off or unable to reach the server, finishe
     expect(await texts(reloaded, group.id)).toEqual(['read after the reload', 'and after']);
   });
 
-  it('leaves the Welcome to the next read when the credential checks cannot reach the server', async () => {
+  it('leaves a Welcome, or a commit, to the next read when its credential checks cannot reach the server', async () => {
     // The connection drops while it is armed, at every read of users' device lists (the join's
     // credential checks read the members' lists in one request, and each alone after a failure).
     let drop = false;
@@ -96,5 +96,19 @@ describe('joining from a Welcome, cut off or unable to reach the server, finishe
     expect(dropped).toBeGreaterThan(0);
     drop = false;
     expect(await texts(bob, group.id)).toEqual(['read once the network is back']);
+
+    // The same for a commit: one adding Carol, read while the lists cannot be read, is applied on
+    // the next read (passed, it would have left Bob in the old epoch, reading nothing after it).
+    const carol = new ConfabClient({ baseUrl: t.url, crypto: { store: memoryCryptoStore() } });
+    const carolId = (await carol.register({ username: uniqueName('je'), password })).user.id;
+    await carol.enableEncryption({ deviceName: 'phone' });
+    await alice.addMember(group.id, carolId);
+    await alice.sendMessage(group.id, 'after Carol came in');
+    drop = true;
+    dropped = 0;
+    await expect(texts(bob, group.id)).rejects.toMatchObject({ code: 'network_error' });
+    expect(dropped).toBeGreaterThan(0);
+    drop = false;
+    expect(await texts(bob, group.id)).toEqual(['read once the network is back', 'after Carol came in']);
   });
 });
