@@ -20,6 +20,14 @@ export class ApiError extends Error {
 }
 
 /**
+ * A request whose effect is not known (the server unreached, or a 5xx), as opposed to a refusal:
+ * what it did or would have answered may come another time.
+ */
+export function unknownOutcome(error: unknown): boolean {
+  return error instanceof ApiError && (error.code === 'network_error' || error.status >= 500);
+}
+
+/**
  * A send the instance's spam model held for an admin's review (issue 40; docs/assist.md): it was
  * stored, but reaches nobody until an admin releases it. Sending it again answers the same.
  */

@@ -131,8 +131,3 @@ export class CommitDelivery {
     ).message;
   }
 }
-
-/** A request whose effect is not known (the server unreached, or a 5xx), as opposed to a refusal. */
-export function unknownOutcome(error: unknown): boolean {
-  return error instanceof ApiError && (error.code === 'network_error' || error.status >= 500);
-}

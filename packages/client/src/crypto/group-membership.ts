@@ -8,7 +8,8 @@ import type { CryptoStore } from './crypto-store.js';
 import type { DeviceManager } from './device-manager.js';
 import { type DeviceRef, type Group, GroupError, type GroupEngine, type PendingCommit } from './group-engine.js';
 import { dropPendingAdd, keepPendingAdd, pendingAddsOf } from './pending-commit.js';
-import { type Claimed, type CommitDelivery, unknownOutcome } from './commit-delivery.js';
+import { unknownOutcome } from '../errors.js';
+import type { Claimed, CommitDelivery } from './commit-delivery.js';
 import { conversationPath } from './conversation-keys.js';
 import type { GroupAccess } from './group-access.js';
 

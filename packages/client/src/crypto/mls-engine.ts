@@ -27,7 +27,7 @@ import {
   type PendingCommit,
   type Processed,
 } from './group-engine.js';
-import { ApiError } from '../errors.js';
+import { unknownOutcome } from '../errors.js';
 import { packBytes, unpackBytes } from './byte-packing.js';
 import { decryptApplication } from './mls-application.js';
 import { credentialCheck, credentialDevice, generateKeyPackage, leafIndexOf } from './mls-credentials.js';
@@ -277,9 +277,10 @@ class MlsEngine implements GroupEngine {
     try {
       return await this.operation(run);
     } catch (error) {
-      // A credential check that could not read its device list (the server unreachable) says
-      // nothing of the message: the caller tries again later instead of counting it unreadable.
-      if (error instanceof GroupError || error instanceof ApiError) throw error;
+      // A credential check that could not read its device list (the server unreachable, a 5xx)
+      // says nothing of the message: the caller tries again later instead of counting it
+      // unreadable. A refusal (a 404 for a list) is the check's answer, as before.
+      if (error instanceof GroupError || unknownOutcome(error)) throw error;
       const text = error instanceof Error ? error.message : String(error);
       if (/credential/i.test(text)) throw new GroupError('untrusted_credential', text);
       if (/epoch too old|former epoch/i.test(text)) throw new GroupError('epoch_expired', text);

@@ -1,9 +1,9 @@
 import type { ConversationDetail, Message, MessagePage } from '@confab/protocol';
-import { ApiError } from '../errors.js';
+import { unknownOutcome } from '../errors.js';
 import type { HttpTransport } from '../http.js';
 import { base64UrlBytes } from '../push.js';
 import { unpackBytes } from './byte-packing.js';
-import { type CommitDelivery, unknownOutcome } from './commit-delivery.js';
+import type { CommitDelivery } from './commit-delivery.js';
 import { KEYS, conversationPath } from './conversation-keys.js';
 import type { CryptoStore } from './crypto-store.js';
 import { keepDecrypted } from './decrypted-search.js';
@@ -186,7 +186,7 @@ export class OrderApplier {
       } catch (error) {
         // Not this package's Welcome (or not one it can open): try the next. Its credential checks
         // unable to read a device list (the server unreachable) leave the Welcome to the next read.
-        if (error instanceof ApiError) throw error;
+        if (unknownOutcome(error)) throw error;
       }
     }
     return undefined;
